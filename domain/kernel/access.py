@@ -1,0 +1,101 @@
+"""The vocabulary of permissions, owned by the domain so use cases can name what they need.
+
+`authz/` maps roles onto these (authz/policy.csv) and answers the checks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+class Resource(StrEnum):
+    BUSINESS_UNIT = "business_unit"
+    TEAM = "team"
+    SERVICE = "service"
+    SERVICE_DEPENDENCY = "service_dependency"
+    VENDOR = "vendor"
+    PERSON = "person"
+    ROLE_GRANT = "role_grant"
+    API_TOKEN = "api_token"
+    AUDIT_TRAIL = "audit_trail"
+
+
+class Action(StrEnum):
+    READ = "read"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    GRANT = "grant"
+    REVOKE = "revoke"
+    EXPORT = "export"
+
+
+ORG_SCOPE = "*"
+"""The Casbin domain of the release management office: a grant there applies in every BU."""
+
+
+def domain_of(bu_id: uuid.UUID | None) -> str:
+    """The Casbin domain for a BU, or the org scope for org-level things."""
+    return ORG_SCOPE if bu_id is None else str(bu_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a person (human or machine user), possibly through a scoped API token.
+
+    `subjects` all have to allow an action: the person, and the token's own scope when a token
+    was used, so a token can never do more than its creator currently may.
+    """
+
+    person_id: uuid.UUID | None
+    username: str
+    display_name: str
+    subjects: tuple[str, ...]
+    token_id: uuid.UUID | None = None
+    via: str = "jwt"
+    claims_roles: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def subject(self) -> str:
+        return self.subjects[0]
+
+
+SYSTEM_ACTOR = Actor(
+    person_id=None, username="system", display_name="Signalbox", subjects=("system",), via="system"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The BUs in which an actor may do something; `everywhere` when granted at org scope."""
+
+    everywhere: bool
+    bu_ids: frozenset[uuid.UUID] = frozenset()
+
+    def allows(self, bu_id: uuid.UUID | None) -> bool:
+        return self.everywhere or (bu_id is not None and bu_id in self.bu_ids)
+
+    @property
+    def empty(self) -> bool:
+        return not self.everywhere and not self.bu_ids
+
+
+class Authorizer(Protocol):
+    """Answers "may this actor do this to this kind of thing in this BU?" (RBAC with domains)."""
+
+    def check(
+        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
+    ) -> str | None:
+        """The rule that allows it (for the audit trail), or None when denied."""
+        ...
+
+    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
+        """Every BU in which the actor may do this; used to filter lists."""
+        ...
+
+    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
+        """The roles every subject of the actor holds in a BU (org grants included)."""
+        ...

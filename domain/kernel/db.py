@@ -1,0 +1,134 @@
+"""Engines and sessions for the embedded default (SQLite) and production (PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from domain.kernel.errors import Unavailable
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _prepare_sqlite(engine: AsyncEngine, url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself, so writers can ask for BEGIN IMMEDIATE below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A writer takes the write lock up front: a deferred transaction that upgrades later
+        # fails with SQLITE_BUSY at once instead of waiting, whatever busy_timeout says.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One engine per process; short sessions for reads, one unit of work per write."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        pool_timeout: float = 2.0,
+        statement_timeout_ms: int = 5000,
+        echo: bool = False,
+    ) -> None:
+        self.url = url
+        self.dialect = make_url(url).get_backend_name()
+        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        if self.dialect == "postgresql":
+            options.update(
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_timeout=pool_timeout,
+                connect_args={
+                    "timeout": pool_timeout,
+                    "command_timeout": max(statement_timeout_ms / 1000 * 2, 5),
+                    "server_settings": {
+                        "statement_timeout": str(statement_timeout_ms),
+                        "application_name": "signalbox",
+                    },
+                },
+            )
+        elif self.dialect == "sqlite":
+            options.update(pool_timeout=pool_timeout)
+        self.engine = create_async_engine(url, **options)
+        if self.dialect == "sqlite":
+            _prepare_sqlite(self.engine, url)
+        self._reader = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        writer_bind = (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.dialect == "sqlite"
+            else self.engine
+        )
+        self._writer = async_sessionmaker(writer_bind, expire_on_commit=False, autoflush=True)
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A short read-only session; sibling GraphQL resolvers each open their own."""
+        async with unavailable_on_outage(), self._reader() as session:
+            yield session
+
+    def write_session(self) -> AsyncSession:
+        """A session for one unit of work (the unit of work commits it)."""
+        return self._writer()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when the error means "the database is not reachable now", not a bug."""
+    if isinstance(exc, PoolTimeout | ConnectionError | OSError | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return True
+        orig = exc.orig
+        text = f"{type(orig).__name__}: {orig}".lower()
+        markers = (
+            "connection",
+            "cannot connect",
+            "terminating",
+            "shutting down",
+            "the database system is starting up",
+            "connectiondoesnotexist",
+            "too many clients",
+            "database is locked",
+        )
+        if isinstance(exc, OperationalError) or any(m in text for m in markers):
+            return any(m in text for m in markers)
+    return False
+
+
+@asynccontextmanager
+async def unavailable_on_outage() -> AsyncIterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        if is_outage(exc):
+            raise Unavailable("The database is not reachable right now; retry shortly.") from exc
+        raise

@@ -1,0 +1,131 @@
+"""The unit of work: one transaction, one commit, the audit trail written inside it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain.kernel.access import Action, Actor, Authorizer, Resource, Scope
+from domain.kernel.audit import AuditAppender, AuditEntry
+from domain.kernel.clock import Clock
+from domain.kernel.db import unavailable_on_outage
+from domain.kernel.errors import Forbidden, NotFound, VersionConflict
+
+
+class UnitOfWork:
+    """Carries what a use case needs: session, actor, clock, authorization and the audit log.
+
+    Services and repositories only flush; `commit()` is called once, at the boundary.
+    """
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        actor: Actor,
+        clock: Clock,
+        authorizer: Authorizer,
+        audit_appender: AuditAppender,
+        request_id: str | None = None,
+        after_commit: Callable[[list[AuditEntry]], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.actor = actor
+        self.clock = clock
+        self.authorizer = authorizer
+        self.request_id = request_id
+        self._appender = audit_appender
+        self._entries: list[AuditEntry] = []
+        self._after_commit = after_commit
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    # -- authorization -------------------------------------------------------------------
+
+    def authorize(self, action: Action, resource: Resource, bu_id: uuid.UUID | None) -> str:
+        """The rule that allows the action, or Forbidden."""
+        rule = self.authorizer.check(self.actor, action, resource, bu_id)
+        if rule is None:
+            raise Forbidden(f"You may not {action} {resource.replace('_', ' ')} here.")
+        return rule
+
+    def authorize_visible(
+        self, action: Action, resource: Resource, bu_id: uuid.UUID | None, what: str
+    ) -> str:
+        """Like authorize, but things the actor cannot even read look absent (404, not 403)."""
+        if not self.scope(Action.READ, resource).allows(bu_id) and bu_id is not None:
+            raise NotFound(f"{what} was not found.")
+        return self.authorize(action, resource, bu_id)
+
+    def scope(self, action: Action, resource: Resource) -> Scope:
+        return self.authorizer.scope(self.actor, action, resource)
+
+    # -- audit ----------------------------------------------------------------------------
+
+    def record(
+        self,
+        *,
+        action: str,
+        entity_type: str,
+        entity_id: uuid.UUID | str,
+        bu_id: uuid.UUID | None,
+        rule: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Note a state change; it is chained into the audit trail when the unit commits."""
+        self._entries.append(
+            AuditEntry(
+                occurred_at=self.clock.now(),
+                actor=self.actor,
+                action=action,
+                entity_type=entity_type,
+                entity_id=str(entity_id),
+                bu_id=bu_id,
+                before=before,
+                after=after,
+                rule=rule,
+                request_id=self.request_id,
+            )
+        )
+
+    # -- the one commit -------------------------------------------------------------------
+
+    async def commit(self) -> None:
+        async with unavailable_on_outage():
+            try:
+                await self.session.flush()
+                if self._entries:
+                    await self._appender(self.session, self._entries)
+                await self.session.commit()
+            except StaleDataError as exc:
+                raise VersionConflict(
+                    "Someone else changed this in the meantime; reload and try again."
+                ) from exc
+            except IntegrityError:
+                await self.session.rollback()
+                raise
+        self._committed = True
+        if self._after_commit is not None:
+            self._after_commit(list(self._entries))
+        self._entries.clear()

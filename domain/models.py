@@ -1,0 +1,8 @@
+"""Every mapped class, imported so metadata is complete (alembic, tests)."""
+
+from domain.compliance import models as compliance_models
+from domain.kernel import idempotency
+from domain.kernel.orm import Base
+from domain.organization import models as organization_models
+
+__all__ = ["Base", "compliance_models", "idempotency", "organization_models"]

@@ -1,0 +1,97 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL, on a migrated schema.
+
+PostgreSQL comes from SIGNALBOX_TEST_POSTGRES_URL (default: the local socket as the current
+user, database signalbox_test). Where it cannot be reached the PostgreSQL half is skipped with
+the reason, except under CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+from domain.kernel.db import Database
+from domain.migrations import upgrade_async
+
+POSTGRES_URL = os.environ.get(
+    "SIGNALBOX_TEST_POSTGRES_URL",
+    "postgresql+asyncpg://root@/signalbox_test?host=/var/run/postgresql",
+)
+UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+DIALECTS = ["sqlite", "postgresql"]
+
+
+def skip_or_fail(reason: str) -> None:
+    if UNDER_CI:
+        pytest.fail(f"{reason} (skips are failures under CI)")
+    pytest.skip(reason)
+
+
+async def reset_postgres(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def tmp_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("signalbox-data")
+
+
+@pytest.fixture(scope="session", params=DIALECTS)
+async def migrated_url(request: pytest.FixtureRequest, tmp_data_dir: Path) -> str:
+    """A database migrated to head, once per test session and dialect."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_data_dir / f'test-{uuid.uuid4().hex}.db'}"
+    else:
+        url = POSTGRES_URL
+        try:
+            await reset_postgres(url)
+        except Exception as exc:
+            skip_or_fail(f"PostgreSQL is not reachable at {url}: {exc}")
+    await upgrade_async(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def database(migrated_url: str) -> AsyncIterator[Database]:
+    db = Database(migrated_url, pool_size=20, pool_timeout=10)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session inside an outer transaction that is rolled back after the test.
+
+    Unit-of-work commits become savepoint releases, so tests see their writes and leave none.
+    """
+    async with database.engine.connect() as conn:
+        outer = await conn.begin()
+        s = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield s
+        finally:
+            await s.close()
+            await outer.rollback()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"
