@@ -22,7 +22,9 @@ class AuditRecord(Base):
     )
 
     # The sequence is assigned under a lock; the primary key turns any fork into an error.
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False
+    )
     occurred_at: Mapped[datetime] = mapped_column()
     actor_subject: Mapped[str] = mapped_column(String(128))
     actor_username: Mapped[str] = mapped_column(String(64))

@@ -15,7 +15,7 @@ from domain.kernel.access import Actor
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One state change: who did what to which entity, before and after, and which rule allowed it."""
+    """One state change: who did what to what, before and after, and the rule allowing it."""
 
     occurred_at: datetime
     actor: Actor

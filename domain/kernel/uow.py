@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self
 
@@ -33,7 +33,7 @@ class UnitOfWork:
         authorizer: Authorizer,
         audit_appender: AuditAppender,
         request_id: str | None = None,
-        after_commit: Callable[[list[AuditEntry]], None] | None = None,
+        after_commit: Callable[[list[object]], Awaitable[None]] | None = None,
     ) -> None:
         self.session = session
         self.actor = actor
@@ -42,6 +42,7 @@ class UnitOfWork:
         self.request_id = request_id
         self._appender = audit_appender
         self._entries: list[AuditEntry] = []
+        self._events: list[object] = []
         self._after_commit = after_commit
         self._committed = False
 
@@ -109,6 +110,10 @@ class UnitOfWork:
             )
         )
 
+    def emit(self, event: object) -> None:
+        """Announce a domain event; handlers see it only once the unit has committed."""
+        self._events.append(event)
+
     # -- the one commit -------------------------------------------------------------------
 
     async def commit(self) -> None:
@@ -126,6 +131,7 @@ class UnitOfWork:
                 await self.session.rollback()
                 raise
         self._committed = True
-        if self._after_commit is not None:
-            self._after_commit(list(self._entries))
         self._entries.clear()
+        events, self._events = self._events, []
+        if self._after_commit is not None and events:
+            await self._after_commit(events)

@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.kernel.db import ensure_sqlite_directory
+
 HERE = Path(__file__).parent
 
 
@@ -23,6 +25,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database at `url` (blocking; runs its own event loop)."""
+    ensure_sqlite_directory(url)
     command.upgrade(alembic_config(url), revision)
 
 

@@ -138,6 +138,8 @@ class RoleGrant(IdMixin, Base):
     domain: Mapped[str] = mapped_column(String(64))
     discipline: Mapped[str | None] = mapped_column(String(32))
     granted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    # "direct" when granted through Signalbox; "group:<name>" when synced from the IdP's groups.
+    source: Mapped[str] = mapped_column(String(200), default="direct")
     created_at: Mapped[datetime] = mapped_column()
 
 
@@ -171,4 +173,3 @@ class ApiTokenScope(IdMixin, Base):
     role: Mapped[str] = mapped_column(String(32))
     bu_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("business_units.id"))
     domain: Mapped[str] = mapped_column(String(64))
-

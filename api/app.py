@@ -1,0 +1,60 @@
+"""The Starlette application: routes, middleware, and the lifespan of one server process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route
+
+from api.components import Components
+from api.graphql.endpoint import GraphQLEndpoint
+from api.graphql.schema import build_schema
+from api.health import healthz, metrics, readyz
+from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
+from api.runtime import Runtime
+from api.settings import Settings
+from domain.kernel.clock import Clock
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings()
+    runtime = Runtime(settings, clock=clock)
+    graphql = GraphQLEndpoint(runtime, build_schema(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    middleware = [
+        Middleware(RequestContextMiddleware, runtime=runtime),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["authorization", "content-type", "idempotency-key", "x-request-id"],
+            expose_headers=["x-request-id", "etag"],
+            allow_credentials=False,
+            max_age=600,
+        ),
+        Middleware(AuthenticationMiddleware, runtime=runtime),
+    ]
+    routes = [
+        Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+        Route("/healthz", healthz(runtime), methods=["GET"]),
+        Route("/readyz", readyz(runtime), methods=["GET"]),
+        Route("/metrics", metrics(runtime), methods=["GET"]),
+        Route(
+            "/components/{path:path}", Components(settings.components_dir).handle, methods=["GET"]
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,204 @@
+"""Authentication: who is calling? Bearer JWTs (OIDC or the local issuer) and API tokens."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from authz.api_tokens import hash_api_token, looks_like_api_token
+from authz.jwt import JwtVerifier, OidcSettings, TokenError, TokenErrorCode, VerifiedIdentity
+from authz.local_issuer import LocalIssuer
+from domain.kernel.access import Actor
+from domain.kernel.errors import Unauthenticated, Unavailable
+from domain.organization import repository as org_repo
+from domain.organization import service as org_service
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+
+log = logging.getLogger("signalbox.auth")
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+"""API tokens record their last use at this resolution, not on every request."""
+
+
+class Verifier(Protocol):
+    async def verify(self, token: str) -> VerifiedIdentity: ...
+
+
+def build_verifier(runtime: Runtime) -> tuple[Verifier, LocalIssuer | None]:
+    s = runtime.settings
+    if s.oidc_issuer:
+        oidc = OidcSettings(
+            issuer=s.oidc_issuer,
+            audience=s.oidc_audience,
+            jwks_url=s.oidc_jwks_url,
+            algorithms=tuple(s.oidc_algorithms),
+            clock_skew_seconds=s.oidc_clock_skew_seconds,
+            max_token_bytes=s.max_token_bytes,
+            jwks_min_refresh_seconds=s.oidc_jwks_min_refresh_seconds,
+            subject_claim=s.oidc_subject_claim,
+            username_claim=s.oidc_username_claim,
+            name_claim=s.oidc_name_claim,
+            email_claim=s.oidc_email_claim,
+            groups_claim=s.oidc_groups_claim,
+        )
+        return JwtVerifier(oidc), None
+    issuer = LocalIssuer.load_or_create(s.data_dir, issuer=s.local_issuer, audience=s.oidc_audience)
+    return issuer.verifier(), issuer
+
+
+class _TtlCache:
+    """A small LRU with expiry for identity → person lookups (avoids a query per request)."""
+
+    def __init__(self, size: int = 4096, ttl: float = 30.0) -> None:
+        self._data: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
+        self._size, self._ttl = size, ttl
+
+    def get(self, key: Any) -> Any:
+        hit = self._data.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            self._data.pop(key, None)
+            return None
+        self._data.move_to_end(key)
+        return hit[1]
+
+    def put(self, key: Any, value: Any) -> None:
+        self._data[key] = (time.monotonic() + self._ttl, value)
+        self._data.move_to_end(key)
+        while len(self._data) > self._size:
+            self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        self._data.clear()
+
+
+class Authenticator:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.verifier, self.local_issuer = build_verifier(runtime)
+        self.issuer = runtime.settings.oidc_issuer or runtime.settings.local_issuer
+        self._people = _TtlCache()
+        self._tokens = _TtlCache(ttl=10.0)
+
+    async def authenticate(self, authorization: str | None) -> Actor:
+        if not authorization:
+            raise Unauthenticated("Send a bearer token: Authorization: Bearer <token>.")
+        scheme, _, credential = authorization.partition(" ")
+        credential = credential.strip()
+        if scheme.lower() != "bearer" or not credential:
+            raise Unauthenticated("Only bearer tokens are accepted.")
+        if len(credential) > self.runtime.settings.max_token_bytes:
+            raise Unauthenticated("The token is too large.", code="UNAUTHENTICATED")
+        if looks_like_api_token(credential):
+            return await self._api_token(credential)
+        return await self._jwt(credential)
+
+    async def _jwt(self, token: str) -> Actor:
+        try:
+            identity = await self.verifier.verify(token)
+        except TokenError as exc:
+            if exc.code is TokenErrorCode.JWKS_UNAVAILABLE:
+                raise Unavailable(
+                    "The identity provider's keys cannot be fetched; retry shortly."
+                ) from None
+            raise Unauthenticated(f"The token was refused ({exc.code}).") from None
+        cache_key = (identity.issuer, identity.subject, identity.groups)
+        actor: Actor | None = self._people.get(cache_key)
+        if actor is None:
+            actor = await self._actor_for(identity)
+            self._people.put(cache_key, actor)
+        return actor
+
+    async def _actor_for(self, identity: VerifiedIdentity) -> Actor:
+        runtime = self.runtime
+        async with runtime.db.read_session() as session:
+            person = await org_repo.person_by_subject(session, identity.issuer, identity.subject)
+            person_row = (
+                (person.id, person.username, person.display_name, person.active) if person else None
+            )
+        if person_row is None:
+            if self.local_issuer is not None:
+                raise Unauthenticated("No such user.")
+            person_row = await self._provision(identity)
+        person_id, username, display_name, active = person_row
+        if not active:
+            raise Unauthenticated("This user is deactivated.")
+        if self.runtime.settings.oidc_group_roles and self.local_issuer is None:
+            await self._sync_groups(person_id, identity.groups)
+        return Actor(
+            person_id=person_id,
+            username=username,
+            display_name=display_name,
+            subjects=(f"person:{person_id}",),
+            via="jwt",
+        )
+
+    async def _provision(self, identity: VerifiedIdentity) -> tuple[uuid.UUID, str, str, bool]:
+        """First sign-in of an OIDC user: create the person (audited as the system)."""
+        async with self.runtime.system_unit_of_work() as uow:
+            person = await org_service.provision_person(
+                uow,
+                issuer=identity.issuer,
+                subject=identity.subject,
+                username=identity.username,
+                display_name=identity.display_name,
+                email=identity.email,
+            )
+            await uow.commit()
+            return person.id, person.username, person.display_name, person.active
+
+    async def _sync_groups(self, person_id: uuid.UUID, groups: tuple[str, ...]) -> None:
+        mapping = self.runtime.settings.oidc_group_roles
+        desired: set[tuple[str, str, str]] = set()
+        for group in groups:
+            for spec in mapping.get(group, []):
+                desired.add((group, *_parse_role_spec(spec)))
+        async with self.runtime.system_unit_of_work() as uow:
+            changed = await org_service.sync_group_grants(uow, person_id, desired)
+            await uow.commit()
+        if changed:
+            log.info("synced group grants", extra={"person_id": str(person_id)})
+
+    async def _api_token(self, secret: str) -> Actor:
+        digest = hash_api_token(secret)
+        row = self._tokens.get(digest)
+        if row is None:
+            async with self.runtime.db.read_session() as session:
+                row = await org_repo.token_by_hash(session, digest)
+            if row is None:
+                raise Unauthenticated("The API token is not known.")
+            self._tokens.put(digest, row)
+        now = self.runtime.clock.now()
+        if row.revoked_at is not None:
+            raise Unauthenticated("The API token was revoked.")
+        if row.expires_at is not None and row.expires_at <= now:
+            raise Unauthenticated("The API token has expired.")
+        if not row.active:
+            raise Unauthenticated("The token's owner is deactivated.")
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+            await self.runtime.touch_token(row.id, now)
+            self._tokens.clear()
+        return Actor(
+            person_id=row.person_id,
+            username=row.username,
+            display_name=row.display_name,
+            subjects=(f"person:{row.person_id}", f"token:{row.id}"),
+            token_id=row.id,
+            via="api_token",
+        )
+
+    def forget_tokens(self) -> None:
+        """Drop cached token rows (after a revocation, so it takes effect at once)."""
+        self._tokens.clear()
+        self._people.clear()
+
+
+def _parse_role_spec(spec: str) -> tuple[str, str]:
+    """`role` (org-wide) or `role@<bu key>` from SIGNALBOX_OIDC_GROUP_ROLES."""
+    role, _, bu_key = spec.partition("@")
+    return role, bu_key or "*"

@@ -1,0 +1,53 @@
+"""The per-request GraphQL context: who asks, and session *factories*, never a shared session."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from strawberry.types import Info as StrawberryInfo
+
+from domain.kernel.access import Action, Actor, Resource, Scope
+from domain.kernel.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from api.graphql.loaders import Loaders
+    from api.runtime import Runtime
+
+
+@dataclass
+class Context:
+    request: Request
+    runtime: Runtime
+    actor: Actor
+    request_id: str
+    _scopes: dict[tuple[Action, Resource], Scope] = field(default_factory=dict)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        from api.graphql.loaders import Loaders
+
+        return Loaders(self)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A short session of its own: sibling resolvers run concurrently."""
+        async with self.runtime.db.read_session() as session:
+            yield session
+
+    def uow(self) -> UnitOfWork:
+        return self.runtime.unit_of_work(self.actor, self.request_id)
+
+    def scope(self, action: Action, resource: Resource) -> Scope:
+        key = (action, resource)
+        if key not in self._scopes:
+            self._scopes[key] = self.runtime.authorizer.scope(self.actor, action, resource)
+        return self._scopes[key]
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,184 @@
+"""POST /graphql: body limits, idempotency keys, the execution deadline, error formatting."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import strawberry
+from graphql import OperationType
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+
+from api.graphql.context import Context
+from api.graphql.errors import TopLevelCode, format_error
+from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
+from domain.kernel import idempotency
+from domain.kernel.errors import Unavailable
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+
+log = logging.getLogger("signalbox.graphql")
+MAX_IDEMPOTENCY_KEY = 200
+
+
+class GraphQLEndpoint:
+    def __init__(self, runtime: Runtime, schema: strawberry.Schema) -> None:
+        self.runtime = runtime
+        self.schema = schema
+
+    async def handle(self, request: Request) -> Response:
+        if request.method == "GET":
+            return self._ide(request)
+        settings = self.runtime.settings
+        try:
+            body = await read_body(request, settings.max_body_bytes)
+        except BodyTooLarge:
+            return error_response(
+                413, "BAD_USER_INPUT", f"The body exceeds {settings.max_body_bytes} bytes."
+            )
+        parsed = _parse_request(body)
+        if isinstance(parsed, Response):
+            return parsed
+        key = request.headers.get("idempotency-key")
+        if key is None:
+            return await self._execute(request, parsed)
+        return await self._idempotent(request, parsed, body, key)
+
+    def _ide(self, request: Request) -> Response:
+        if self.runtime.settings.production:
+            return error_response(405, "BAD_USER_INPUT", "Send GraphQL requests with POST.")
+        if "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        return error_response(405, "BAD_USER_INPUT", "Send GraphQL requests with POST.")
+
+    async def _execute(self, request: Request, parsed: dict[str, Any]) -> Response:
+        context = Context(
+            request=request,
+            runtime=self.runtime,
+            actor=request.state.actor,
+            request_id=request.state.request_id,
+        )
+        settings = self.runtime.settings
+        try:
+            async with asyncio.timeout(settings.execution_timeout_seconds):
+                result = await self.schema.execute(
+                    parsed["query"],
+                    variable_values=parsed.get("variables"),
+                    operation_name=parsed.get("operationName"),
+                    context_value=context,
+                )
+        except TimeoutError:
+            return error_response(
+                504,
+                TopLevelCode.DEADLINE_EXCEEDED,
+                f"The request ran past its {settings.execution_timeout_seconds:g} s deadline.",
+            )
+        payload: dict[str, Any] = {}
+        status = 200
+        headers: dict[str, str] = {}
+        if result.errors:
+            errors = [format_error(e, context.request_id) for e in result.errors]
+            payload["errors"] = errors
+            codes = {e["extensions"]["code"] for e in errors}
+            for code in codes:
+                self.runtime.metrics.graphql_errors.labels(code).inc()
+            if TopLevelCode.UNAVAILABLE in codes:
+                status, headers = 503, {"Retry-After": "2"}
+                self.runtime.metrics.db_unavailable.inc()
+        payload["data"] = result.data
+        return ORJSONResponse(payload, status_code=status, headers=headers)
+
+    async def _idempotent(
+        self, request: Request, parsed: dict[str, Any], body: bytes, key: str
+    ) -> Response:
+        """Same key and body: replay the stored answer. Same key, other body: refuse."""
+        if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+            return error_response(
+                400, "BAD_USER_INPUT", "Idempotency-Key takes 1 to 200 characters."
+            )
+        if not _is_mutation(self.schema, parsed):
+            return await self._execute(request, parsed)
+        actor = request.state.actor
+        digest = hashlib.sha256(body).hexdigest()
+        runtime = self.runtime
+        try:
+            async with runtime.system_unit_of_work() as uow:
+                stored = await idempotency.find(uow.session, actor.subject, key)
+                if stored is None:
+                    reserved = await idempotency.reserve(
+                        uow.session, actor.subject, key, digest, runtime.clock.now()
+                    )
+                    await uow.commit()
+                    if not reserved:
+                        stored = await idempotency.find(uow.session, actor.subject, key)
+        except Unavailable as exc:
+            return error_response(503, "UNAVAILABLE", exc.message, {"Retry-After": "2"})
+        if stored is not None:
+            if stored.request_hash != digest:
+                return error_response(
+                    422,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "This Idempotency-Key was used with a different request body.",
+                )
+            if stored.status_code == idempotency.IN_PROGRESS:
+                return error_response(
+                    409,
+                    "IDEMPOTENCY_IN_PROGRESS",
+                    "A request with this Idempotency-Key is still running; retry shortly.",
+                    {"Retry-After": "1"},
+                )
+            return Response(
+                stored.body,
+                status_code=stored.status_code,
+                media_type="application/json",
+                headers={"Idempotent-Replayed": "true"},
+            )
+        response = await self._execute(request, parsed)
+        async with runtime.system_unit_of_work() as uow:
+            if response.status_code >= 500:
+                await idempotency.release(uow.session, actor.subject, key)
+            else:
+                await idempotency.complete(
+                    uow.session, actor.subject, key, response.status_code, bytes(response.body)
+                )
+            await uow.commit()
+        return response
+
+
+def _parse_request(body: bytes) -> dict[str, Any] | Response:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return error_response(400, "BAD_USER_INPUT", "The body is not JSON.")
+    if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+        return error_response(400, "BAD_USER_INPUT", "Send a JSON object with a string `query`.")
+    variables = data.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        return error_response(400, "BAD_USER_INPUT", "`variables` must be an object.")
+    name = data.get("operationName")
+    if name is not None and not isinstance(name, str):
+        return error_response(400, "BAD_USER_INPUT", "`operationName` must be a string.")
+    return data
+
+
+def _is_mutation(schema: strawberry.Schema, parsed: dict[str, Any]) -> bool:
+    from graphql import parse
+
+    try:
+        document = parse(parsed["query"])
+    except Exception:
+        return False
+    name = parsed.get("operationName")
+    for definition in document.definitions:
+        operation = getattr(definition, "operation", None)
+        if operation is None:
+            continue
+        if name is None or getattr(definition.name, "value", None) == name:  # type: ignore[attr-defined]
+            return operation is OperationType.MUTATION
+    return False

@@ -1,0 +1,79 @@
+"""How failures reach clients: payload errors with domain codes, or top-level coded errors."""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from domain.kernel.errors import DomainError, Forbidden, Unauthenticated, Unavailable
+
+log = logging.getLogger("signalbox.graphql")
+
+
+class TopLevelCode(StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    UNAVAILABLE = "UNAVAILABLE"
+    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+@strawberry.type(
+    description="Why a mutation did not do what was asked: a stable code and a sentence."
+)
+class UserError:
+    code: str = strawberry.field(description="Stable, machine-readable; owned by the domain.")
+    message: str
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+
+
+def user_error(exc: DomainError) -> UserError:
+    return UserError(code=str(exc.code), message=exc.message, field=exc.field)
+
+
+TOP_LEVEL = (Forbidden, Unauthenticated, Unavailable)
+"""Domain errors that are not the caller's input: they become top-level errors."""
+
+
+def format_error(error: GraphQLError, request_id: str | None) -> dict[str, Any]:
+    """A GraphQL error as JSON, with extensions.code; unexpected errors masked and logged."""
+    original = error.original_error
+    out: dict[str, Any] = {"message": error.message}
+    if error.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        out["path"] = error.path
+    if original is None:
+        code = (error.extensions or {}).get("code") or TopLevelCode.GRAPHQL_VALIDATION_FAILED
+        out["extensions"] = {"code": str(code)}
+    elif isinstance(original, DomainError):
+        ext: dict[str, Any] = {"code": _top_code(original)}
+        if original.field:
+            ext["field"] = original.field
+        if not isinstance(original, TOP_LEVEL) and _top_code(original) != str(original.code):
+            ext["reason"] = str(original.code)
+        out["message"] = original.message
+        out["extensions"] = ext
+    else:
+        log.error(
+            "unexpected error while executing GraphQL",
+            exc_info=original,
+            extra={"request_id": request_id},
+        )
+        out["message"] = "Unexpected error; it has been logged with the request id."
+        out["extensions"] = {"code": TopLevelCode.INTERNAL_SERVER_ERROR, "requestId": request_id}
+    return out
+
+
+def _top_code(exc: DomainError) -> str:
+    code = str(exc.code)
+    if code in TopLevelCode.__members__:
+        return code
+    return TopLevelCode.BAD_USER_INPUT

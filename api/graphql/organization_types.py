@@ -1,0 +1,314 @@
+"""GraphQL types of the organization: plain fields filled from rows; I/O only via DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.relay import Connection, Node, connection, to_global_id
+from domain.organization import models
+from domain.organization import rules as org_rules
+
+Tier = strawberry.enum(models.Tier, description="How much a service's failure hurts.")
+DataClassification = strawberry.enum(
+    models.DataClassification, description="The most sensitive data a service holds."
+)
+DependencyKind = strawberry.enum(
+    models.DependencyKind, description="How a consumer uses a provider."
+)
+AttestationStatus = strawberry.enum(models.AttestationStatus, description="A vendor's attestation.")
+PersonKind = strawberry.enum(
+    models.PersonKind, description="A human, or a machine user such as CI."
+)
+Role = strawberry.enum(
+    org_rules.Role, description="What a grant lets its holder do (authz/PERMISSIONS.md)."
+)
+Discipline = strawberry.enum(org_rules.Discipline, description="An approver's discipline.")
+
+
+@strawberry.type(description="A business unit: a Casbin domain, with its own teams and guardrails.")
+class BusinessUnit(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    description: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> BusinessUnit:
+        return cls(
+            id=strawberry.ID(to_global_id("BusinessUnit", r.id)),
+            key=r.key,
+            name=r.name,
+            description=r.description,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+        )
+
+    @strawberry.field(description="Teams of this BU, by key.")
+    async def teams(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[Annotated[Team, strawberry.lazy("api.graphql.organization_types")]]:
+        page = await info.context.loaders.teams_of_bu.load((self.uid, first, after))
+        return connection(page, [Team.from_row(r) for r in page.items])
+
+
+@strawberry.type(description="A team in a business unit; it owns services.")
+class Team(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    description: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Team:
+        return cls(
+            id=strawberry.ID(to_global_id("Team", r.id)),
+            key=r.key,
+            name=r.name,
+            description=r.description,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        row = await info.context.loaders.business_unit.load(self.bu_uid)
+        return BusinessUnit.from_row(row) if row else None
+
+    @strawberry.field(description="Services this team owns, by key.")
+    async def services(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[Annotated[Service, strawberry.lazy("api.graphql.organization_types")]]:
+        page = await info.context.loaders.services_of_team.load(
+            (self.uid, self.bu_uid, first, after)
+        )
+        return connection(page, [Service.from_row(r) for r in page.items])
+
+
+@strawberry.type(description="One end of a dependency edge, seen from the other end.")
+class ServiceLink:
+    kind: DependencyKind
+    service: Annotated[Service, strawberry.lazy("api.graphql.organization_types")]
+
+
+@strawberry.type(description="A deployable service, owned by a team.")
+class Service(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    tier: Tier
+    data_classification: DataClassification
+    regions: list[str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+    team_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Service:
+        return cls(
+            id=strawberry.ID(to_global_id("Service", r.id)),
+            key=r.key,
+            name=r.name,
+            tier=models.Tier(r.tier),
+            data_classification=models.DataClassification(r.data_classification),
+            regions=r.regions,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+            team_uid=r.team_id,
+        )
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        row = await info.context.loaders.team.load(self.team_uid)
+        return Team.from_row(row) if row else None
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        row = await info.context.loaders.business_unit.load(self.bu_uid)
+        return BusinessUnit.from_row(row) if row else None
+
+    @strawberry.field(description="Services this one calls or reads (its providers).")
+    async def depends_on(self, info: Info) -> list[ServiceLink]:
+        rows = await info.context.loaders.providers.load(self.uid)
+        return [
+            ServiceLink(kind=models.DependencyKind(r._kind), service=Service.from_row(r))
+            for r in rows
+        ]
+
+    @strawberry.field(description="Services that call or read this one (its consumers).")
+    async def dependents(self, info: Info) -> list[ServiceLink]:
+        rows = await info.context.loaders.consumers.load(self.uid)
+        return [
+            ServiceLink(kind=models.DependencyKind(r._kind), service=Service.from_row(r))
+            for r in rows
+        ]
+
+
+@strawberry.type(description="A third party a BU works with, and the state of its attestation.")
+class Vendor(Node):
+    id: strawberry.ID
+    name: str
+    contact_email: str
+    attestation_status: AttestationStatus
+    attestation_expires_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Vendor:
+        return cls(
+            id=strawberry.ID(to_global_id("Vendor", r.id)),
+            name=r.name,
+            contact_email=r.contact_email,
+            attestation_status=models.AttestationStatus(r.attestation_status),
+            attestation_expires_at=r.attestation_expires_at,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        row = await info.context.loaders.business_unit.load(self.bu_uid)
+        return BusinessUnit.from_row(row) if row else None
+
+
+@strawberry.type(
+    description="A role held in a business unit, or org-wide when businessUnit is null."
+)
+class RoleGrant(Node):
+    id: strawberry.ID
+    role: Role
+    discipline: Discipline | None
+    source: str = strawberry.field(
+        description="`direct`, or `group:<name>` when synced from the IdP."
+    )
+    created_at: datetime
+    bu_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> RoleGrant:
+        return cls(
+            id=strawberry.ID(to_global_id("RoleGrant", r.id)),
+            role=org_rules.Role(r.role),
+            discipline=org_rules.Discipline(r.discipline) if r.discipline else None,
+            source=r.source,
+            created_at=r.created_at,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        if self.bu_uid is None:
+            return None
+        row = await info.context.loaders.business_unit.load(self.bu_uid)
+        return BusinessUnit.from_row(row) if row else None
+
+
+@strawberry.type(description="A person or machine user known to Signalbox.")
+class Person(Node):
+    id: strawberry.ID
+    username: str
+    display_name: str
+    email: str | None
+    kind: PersonKind
+    active: bool
+    created_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Person:
+        return cls(
+            id=strawberry.ID(to_global_id("Person", r.id)),
+            username=r.username,
+            display_name=r.display_name,
+            email=r.email,
+            kind=models.PersonKind(r.kind),
+            active=r.active,
+            created_at=r.created_at,
+            uid=r.id,
+        )
+
+    @strawberry.field(
+        description="The grants you may see: all of them for org roles, your BUs' otherwise."
+    )
+    async def grants(self, info: Info) -> list[RoleGrant]:
+        rows = await info.context.loaders.grants.load(self.uid)
+        return [RoleGrant.from_row(r) for r in rows]
+
+
+@strawberry.type(description="A role an API token may use, in a business unit or org-wide.")
+class ApiTokenScope:
+    role: Role
+    business_unit_id: strawberry.ID | None
+
+
+@strawberry.type(
+    description="An API token for scripts and CI. The secret is shown once, at creation."
+)
+class ApiToken(Node):
+    id: strawberry.ID
+    name: str
+    prefix: str = strawberry.field(
+        description="The first characters of the secret, to recognise it."
+    )
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> ApiToken:
+        return cls(
+            id=strawberry.ID(to_global_id("ApiToken", r.id)),
+            name=r.name,
+            prefix=r.prefix,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            last_used_at=r.last_used_at,
+            revoked_at=r.revoked_at,
+            uid=r.id,
+        )
+
+    @strawberry.field
+    async def scopes(self, info: Info) -> list[ApiTokenScope]:
+        rows = await info.context.loaders.token_scopes.load(self.uid)
+        return [
+            ApiTokenScope(
+                role=org_rules.Role(r.role),
+                business_unit_id=strawberry.ID(to_global_id("BusinessUnit", r.bu_id))
+                if r.bu_id
+                else None,
+            )
+            for r in rows
+        ]

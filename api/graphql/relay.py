@@ -1,0 +1,76 @@
+"""Global ids, the Node interface and Relay connections."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Generic, TypeVar
+
+import strawberry
+
+from domain.kernel.errors import DomainError
+from domain.kernel.pagination import Page
+
+T = TypeVar("T")
+
+
+def to_global_id(type_name: str, id_: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{id_}".encode()).decode()
+
+
+def from_global_id(global_id: str, expected: str | None = None, field: str = "id") -> uuid.UUID:
+    """Decode `Type:uuid`; a wrong or foreign id is a BAD_USER_INPUT naming the field."""
+    try:
+        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
+        value = uuid.UUID(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise DomainError(f"'{global_id}' is not a Signalbox id.", field=field) from None
+    if expected is not None and type_name != expected:
+        raise DomainError(f"'{global_id}' is not the id of a {expected}.", field=field)
+    return value
+
+
+def type_of_global_id(global_id: str) -> tuple[str, uuid.UUID]:
+    try:
+        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
+        return type_name, uuid.UUID(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise DomainError(f"'{global_id}' is not a Signalbox id.", field="id") from None
+
+
+@strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of this page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def connection(page: Page[object], nodes: list[T]) -> Connection[T]:
+    edges = [Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None
+        ),
+    )

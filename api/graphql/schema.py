@@ -1,0 +1,142 @@
+"""The schema: the root types composed from each context, and the execution extensions."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from api.graphql.context import Info
+from api.graphql.organization import OrganizationMutation, OrganizationQuery
+from api.graphql.organization_types import (
+    ApiToken,
+    BusinessUnit,
+    Person,
+    RoleGrant,
+    Service,
+    Team,
+    Vendor,
+)
+from api.graphql.relay import Node, type_of_global_id
+from api.settings import Settings
+from domain.kernel.reader import Reader
+from domain.organization import queries as org
+
+try:
+    VERSION = version("signalbox")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    VERSION = "0.0.0"
+
+_NODE_LOADERS = {
+    "BusinessUnit": ("business_unit", BusinessUnit),
+    "Team": ("team", Team),
+    "Service": ("service", Service),
+    "Vendor": ("vendor", Vendor),
+    "Person": ("person", Person),
+}
+
+
+@strawberry.type(description="This Signalbox server.")
+class About:
+    name: str
+    version: str
+    environment: str
+
+
+@strawberry.type(description="Who is asking, and with what.")
+class Viewer:
+    person: Person | None
+    via: str = strawberry.field(description="`jwt` or `api_token`.")
+
+    @strawberry.field(description="Your API tokens, newest first.")
+    async def api_tokens(self, info: Info) -> list[ApiToken]:
+        async with info.context.read() as s:
+            rows = await org.my_tokens(
+                Reader(s, info.context.actor, info.context.runtime.authorizer)
+            )
+        return [ApiToken.from_row(r) for r in rows]
+
+
+@strawberry.type
+class Query(OrganizationQuery):
+    @strawberry.field(
+        description="Any object by its global id; null when absent or not yours to see."
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        type_name, uid = type_of_global_id(id)
+        entry = _NODE_LOADERS.get(type_name)
+        if entry is None:
+            return None
+        loader_name, gql_type = entry
+        row = await getattr(info.context.loaders, loader_name).load(uid)
+        return gql_type.from_row(row) if row else None  # type: ignore[attr-defined, no-any-return]
+
+    @strawberry.field
+    async def viewer(self, info: Info) -> Viewer:
+        actor = info.context.actor
+        person = None
+        if actor.person_id is not None:
+            row = await info.context.loaders.person.load(actor.person_id)
+            person = Person.from_row(row) if row else None
+        return Viewer(person=person, via=actor.via)
+
+    @strawberry.field
+    def about(self, info: Info) -> About:
+        return About(
+            name="Signalbox", version=VERSION, environment=str(info.context.runtime.settings.env)
+        )
+
+
+@strawberry.type
+class Mutation(OrganizationMutation):
+    pass
+
+
+class QuietSchema(strawberry.Schema):
+    """Errors are logged once, by the endpoint, with the request id; not here too."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    size = settings.graphql_cache_size
+    # Passed as classes/factories: strawberry instantiates extensions per execution,
+    # so no state leaks between requests.
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=size),
+        lambda: ValidationCache(maxsize=size),
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+    ]
+    if settings.production:
+        from graphql.validation import NoSchemaIntrospectionCustomRule
+
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return QuietSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[RoleGrant],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=settings.production),
+    )
+
+
+__all__ = ["SchemaExtension", "build_schema"]

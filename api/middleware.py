@@ -1,0 +1,107 @@
+"""Pure ASGI middleware: request ids and metrics, then authentication of every private path."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.http import error_response
+from api.observability import new_request_id, request_id_var
+from domain.kernel.errors import Unauthenticated, Unavailable
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+
+PUBLIC_PREFIXES = ("/healthz", "/readyz", "/components/")
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = new_request_id(Headers(scope=scope).get("x-request-id"))
+        token = request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        metrics = self.runtime.metrics
+        route = _route_label(scope["path"])
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        metrics.in_flight.inc()
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            metrics.in_flight.dec()
+            metrics.requests.labels(route, scope["method"], str(status)).inc()
+            metrics.latency.labels(route).observe(time.perf_counter() - started)
+            request_id_var.reset(token)
+
+
+class AuthenticationMiddleware:
+    """Every request except health, readiness and static components carries a bearer token."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or _is_public(scope, self.runtime):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        try:
+            actor = await self.runtime.authenticator.authenticate(headers.get("authorization"))
+        except Unauthenticated as exc:
+            response = error_response(
+                401,
+                "UNAUTHENTICATED",
+                exc.message,
+                {"WWW-Authenticate": 'Bearer realm="signalbox"'},
+            )
+            await response(scope, receive, send)
+            return
+        except Unavailable as exc:
+            self.runtime.metrics.db_unavailable.inc()
+            response = error_response(503, "UNAVAILABLE", exc.message, {"Retry-After": "2"})
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["actor"] = actor
+        await self.app(scope, receive, send)
+
+
+def _is_public(scope: Scope, runtime: Runtime) -> bool:
+    path: str = scope["path"]
+    if path in ("/healthz", "/readyz") or path.startswith("/components/"):
+        return True
+    # The GraphiQL page itself is static (development only); its requests carry a token.
+    return (
+        path == "/graphql"
+        and scope["method"] == "GET"
+        and not runtime.settings.production
+        and "text/html" in Headers(scope=scope).get("accept", "")
+    )
+
+
+def _route_label(path: str) -> str:
+    for known in ("/graphql", "/healthz", "/readyz", "/metrics"):
+        if path == known:
+            return known
+    if path.startswith("/components/"):
+        return "/components"
+    return "other"

@@ -1,0 +1,124 @@
+"""What one server process holds: settings, database, authorizer, authenticator, clock."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from api.observability import Metrics
+from api.settings import Settings
+from authz.authorizer import CasbinAuthorizer
+from authz.watcher import GrantWatcher
+from domain.compliance.repository import append_audit
+from domain.kernel.access import SYSTEM_ACTOR, Action, Actor, Resource, Scope
+from domain.kernel.clock import Clock, SystemClock
+from domain.kernel.db import Database
+from domain.kernel.events import GrantsChanged
+from domain.kernel.uow import UnitOfWork
+from domain.migrations import upgrade_async
+from domain.organization import repository as org_repo
+
+log = logging.getLogger("signalbox.runtime")
+
+
+class SystemAuthorizer:
+    """Signalbox acting on its own behalf (sign-in provisioning, demo data, migrations)."""
+
+    def check(
+        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
+    ) -> str:
+        return f"system: {action} {resource}"
+
+    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
+        return Scope(everywhere=True)
+
+    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
+        return frozenset({"org_admin"})
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.db = Database(
+            settings.effective_database_url,
+            pool_size=settings.db_pool_size,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            statement_timeout_ms=settings.statement_timeout_ms,
+        )
+        self.authorizer = CasbinAuthorizer()
+        self.metrics = Metrics()
+        self._watcher: GrantWatcher | None = None
+        # Imported here: the authenticator needs the runtime, and the runtime owns it.
+        from api.auth import Authenticator
+
+        self.authenticator = Authenticator(self)
+
+    async def start(self) -> None:
+        if self.settings.auto_migrate:
+            await upgrade_async(self.db.url)
+        await self.reload_grants()
+        if self.db.dialect == "postgresql":
+            self._watcher = GrantWatcher(
+                self._asyncpg_dsn(), self.refresh_subject, reload_all=self.reload_grants
+            )
+            await self._watcher.start()
+
+    async def stop(self) -> None:
+        if self._watcher is not None:
+            await self._watcher.stop()
+        await self.db.dispose()
+
+    def _asyncpg_dsn(self) -> str:
+        return self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    # -- authorization state ---------------------------------------------------------------
+
+    async def reload_grants(self) -> None:
+        async with self.db.read_session() as session:
+            grants = [g async for g in org_repo.stream_subject_grants(session)]
+        self.authorizer.load_grants(grants)
+
+    async def refresh_subject(self, subject: str) -> None:
+        async with self.db.read_session() as session:
+            pairs = await org_repo.subject_grants(session, subject)
+        self.authorizer.replace_subject(subject, pairs)
+        if subject.startswith("token:"):
+            self.authenticator.forget_tokens()
+
+    async def on_events(self, events: Iterable[object]) -> None:
+        for event in events:
+            if isinstance(event, GrantsChanged):
+                await self.refresh_subject(event.subject)
+
+    # -- units of work ---------------------------------------------------------------------
+
+    def unit_of_work(self, actor: Actor, request_id: str | None = None) -> UnitOfWork:
+        return UnitOfWork(
+            self.db.write_session(),
+            actor=actor,
+            clock=self.clock,
+            authorizer=self.authorizer,
+            audit_appender=append_audit,
+            request_id=request_id,
+            after_commit=self.on_events,
+        )
+
+    def system_unit_of_work(self, request_id: str | None = None) -> UnitOfWork:
+        return UnitOfWork(
+            self.db.write_session(),
+            actor=SYSTEM_ACTOR,
+            clock=self.clock,
+            authorizer=SystemAuthorizer(),
+            audit_appender=append_audit,
+            request_id=request_id,
+            after_commit=self.on_events,
+        )
+
+    async def touch_token(self, token_id: uuid.UUID, at: datetime) -> None:
+        """Record an API token's last use (telemetry, not a state change worth an audit)."""
+        async with self.system_unit_of_work() as uow:
+            await org_repo.touch_token(uow.session, token_id, at)
+            await uow.commit()

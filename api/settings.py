@@ -1,0 +1,91 @@
+"""Settings from SIGNALBOX_* environment variables (see the table in README.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SIGNALBOX_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    auto_migrate: bool = True
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    db_pool_size: int = 10
+    db_pool_timeout_seconds: float = 2.0
+    statement_timeout_ms: int = 5000
+
+    oidc_issuer: str | None = None
+    oidc_audience: str = "signalbox"
+    oidc_jwks_url: str | None = None
+    oidc_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "ES256", "PS256", "EdDSA"]
+    )
+    oidc_clock_skew_seconds: int = 60
+    oidc_jwks_min_refresh_seconds: int = 60
+    oidc_subject_claim: str = "sub"
+    oidc_username_claim: str = "preferred_username"
+    oidc_name_claim: str = "name"
+    oidc_email_claim: str = "email"
+    oidc_groups_claim: str = "groups"
+    oidc_group_roles: dict[str, list[str]] = Field(default_factory=dict)
+    max_token_bytes: int = 8192
+    local_issuer: str = "signalbox-local"
+    token_default_ttl_seconds: int = 8 * 3600
+
+    graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 5000
+    graphql_cache_size: int = 512
+    max_body_bytes: int = 1_048_576
+    execution_timeout_seconds: float = 10.0
+    idempotency_ttl_hours: int = 24
+
+    components_dir: Path = REPO_ROOT / "web-components" / "dist"
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("oidc_algorithms", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("oidc_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        refused = [a for a in value if a.lower() == "none" or a.upper().startswith("HS")]
+        if refused:
+            raise ValueError(f"algorithms {refused} are refused: asymmetric signatures only")
+        return value
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'signalbox.db').resolve()}"
+
+    @property
+    def production(self) -> bool:
+        return self.env is Environment.PRODUCTION

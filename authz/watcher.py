@@ -1,0 +1,293 @@
+"""Grant changes reach every API process through PostgreSQL LISTEN/NOTIFY (a Casbin watcher).
+
+A use case that changes grants calls `notify_grant_change(session, subject)` inside its
+transaction. PostgreSQL delivers the notification when that transaction commits and never
+when it rolls back. Every process runs a `GrantWatcher`, which LISTENs on a dedicated
+connection and awaits `reload(subject)`, typically re-reading the subject's grants and calling
+`CasbinAuthorizer.replace_subject`.
+
+Notifications sent while a watcher is disconnected are lost, so after every (re)connection the
+watcher asks for a full reload with the subject `ALL_SUBJECTS` ("*").
+
+On SQLite there is no watcher: the embedded store serves one process, which updates its own
+authorizer after commit, and `notify_grant_change` does nothing there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+CHANNEL: Final = "signalbox_authz"
+ALL_SUBJECTS: Final = "*"
+"""The subject that means "reload every grant"."""
+
+_MAX_PAYLOAD_BYTES: Final = 7999  # PostgreSQL's NOTIFY payload limit is 8000 bytes
+
+Reload = Callable[[str], Awaitable[None]]
+
+log = logging.getLogger(__name__)
+
+
+async def notify_grant_change(
+    connection_or_session: AsyncSession | AsyncConnection | asyncpg.Connection,
+    subject: str,
+    *,
+    channel: str = CHANNEL,
+) -> bool:
+    """Tell every process that `subject`'s grants changed, once the caller's transaction commits.
+
+    Returns False, doing nothing, when the database is not PostgreSQL (SQLite: one process).
+    """
+    if not subject or len(subject.encode()) > _MAX_PAYLOAD_BYTES:
+        raise ValueError(f"Not a subject to notify about: {subject!r}.")
+    if isinstance(connection_or_session, asyncpg.Connection):
+        await connection_or_session.execute("SELECT pg_notify($1, $2)", channel, subject)
+        return True
+    if isinstance(connection_or_session, AsyncSession):
+        dialect = connection_or_session.get_bind().dialect.name
+    else:
+        dialect = connection_or_session.dialect.name
+    if dialect != "postgresql":
+        return False
+    await connection_or_session.execute(
+        text("SELECT pg_notify(:channel, :subject)"), {"channel": channel, "subject": subject}
+    )
+    return True
+
+
+def asyncpg_dsn(url: str) -> str:
+    """A raw asyncpg DSN from a SQLAlchemy URL (`postgresql+asyncpg://…`) or a DSN."""
+    for prefix in ("postgresql+asyncpg://", "postgres+asyncpg://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix) :]
+    return url
+
+
+class GrantWatcher:
+    """LISTENs for grant changes on its own connection and awaits `reload(subject)` for each.
+
+    Reloads run one at a time in arrival order; a subject already waiting is not queued
+    twice, and a pending full reload absorbs single ones. A full reload (after every
+    connection, or a `*` notification) awaits `reload_all()` when given, else
+    `reload(ALL_SUBJECTS)`. A failed reload is logged and retried with backoff without
+    holding up the others, since stale grants are a security problem. A dropped connection is
+    reconnected with bounded, jittered exponential backoff. `stop()` cancels everything and
+    returns within `stop_timeout` seconds.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        reload: Reload,
+        *,
+        reload_all: Callable[[], Awaitable[None]] | None = None,
+        channel: str = CHANNEL,
+        min_backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        connect_timeout: float = 10.0,
+        ping_interval: float = 30.0,
+        stop_timeout: float = 5.0,
+        resync_on_connect: bool = True,
+    ) -> None:
+        if not 0 < min_backoff <= max_backoff:
+            raise ValueError("Backoff needs 0 < min_backoff <= max_backoff.")
+        self._dsn = asyncpg_dsn(dsn)
+        self._reload = reload
+        self._reload_all = reload_all
+        self._channel = channel
+        self._min_backoff = min_backoff
+        self._max_backoff = max_backoff
+        self._connect_timeout = connect_timeout
+        self._ping_interval = ping_interval
+        self._stop_timeout = stop_timeout
+        self._resync_on_connect = resync_on_connect
+
+        self._tasks: list[asyncio.Task[None]] = []
+        self._conn: asyncpg.Connection | None = None
+        self._connected = asyncio.Event()
+        self._pending: dict[str, None] = {}  # an ordered set
+        self._wakeup = asyncio.Event()
+        self._retries: dict[str, asyncio.TimerHandle] = {}
+        self._stopping = False
+        self.connections = 0
+        """How many times a LISTEN connection was established (reconnects included)."""
+        self.reloads = 0
+        """How many reloads succeeded."""
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start listening in the background; does not wait for the connection."""
+        if self._tasks:
+            return
+        self._stopping = False
+        self._tasks = [
+            asyncio.create_task(self._supervise(), name=f"grant-watcher:{self._channel}"),
+            asyncio.create_task(self._dispatch(), name=f"grant-reloads:{self._channel}"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop listening and reloading; bounded by `stop_timeout`."""
+        self._stopping = True
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            _done, stuck = await asyncio.wait(tasks, timeout=self._stop_timeout)
+            for task in stuck:
+                log.error("%s did not stop within %.1fs", task.get_name(), self._stop_timeout)
+        if self._conn is not None:
+            self._conn.terminate()
+            self._conn = None
+        self._connected.clear()
+        self._pending.clear()
+        for handle in self._retries.values():
+            handle.cancel()
+        self._retries.clear()
+
+    async def __aenter__(self) -> GrantWatcher:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    @property
+    def backend_pid(self) -> int | None:
+        """The PostgreSQL backend process of the LISTEN connection, when connected."""
+        conn = self._conn
+        if conn is None or conn.is_closed():
+            return None
+        pid: int = conn.get_server_pid()
+        return pid
+
+    async def wait_connected(self) -> None:
+        """Return once LISTENing (bound it with `asyncio.timeout`)."""
+        await self._connected.wait()
+
+    # -- connection ----------------------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                conn = await asyncpg.connect(self._dsn, timeout=self._connect_timeout)
+            except Exception as exc:
+                failures += 1
+                delay = self._backoff(failures)
+                log.warning("grant watcher cannot connect (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            started = time.monotonic()
+            try:
+                await self._listen(conn)
+            except Exception as exc:
+                log.warning("grant watcher lost its connection: %s", exc)
+            finally:
+                self._connected.clear()
+                self._conn = None
+                await self._close(conn)
+            if self._stopping:
+                return
+            # A connection that dies soon after opening must not make us spin.
+            failures = 1 if time.monotonic() - started >= self._max_backoff else failures + 1
+            delay = self._backoff(failures)
+            log.warning("grant watcher reconnecting in %.1fs", delay)
+            await asyncio.sleep(delay)
+
+    async def _listen(self, conn: asyncpg.Connection) -> None:
+        lost = asyncio.Event()
+        conn.add_termination_listener(lambda _conn: lost.set())
+        await conn.add_listener(self._channel, self._on_notification)
+        self._conn = conn
+        self.connections += 1
+        self._connected.set()
+        log.info("grant watcher listening on %s", self._channel)
+        if self._resync_on_connect:
+            self._enqueue(ALL_SUBJECTS)
+        while not conn.is_closed():
+            try:
+                await asyncio.wait_for(lost.wait(), self._ping_interval)
+            except TimeoutError:
+                # Quiet connections can die without a word (NAT, failover): ask.
+                await conn.fetchval("SELECT 1", timeout=self._connect_timeout)
+            else:
+                return
+
+    async def _close(self, conn: asyncpg.Connection) -> None:
+        if conn.is_closed():
+            return
+        if self._stopping:
+            conn.terminate()
+            return
+        try:
+            await conn.close(timeout=min(self._stop_timeout, 2.0))
+        except Exception:
+            conn.terminate()
+
+    def _on_notification(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        self._enqueue(payload)
+
+    # -- reloads -------------------------------------------------------------------------
+
+    def _enqueue(self, subject: str) -> None:
+        if subject == ALL_SUBJECTS:
+            self._pending.clear()
+        elif ALL_SUBJECTS in self._pending:
+            return
+        self._pending[subject] = None
+        self._wakeup.set()
+
+    async def _dispatch(self) -> None:
+        failures: dict[str, int] = {}
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            while self._pending:
+                subject = next(iter(self._pending))
+                del self._pending[subject]
+                try:
+                    if subject == ALL_SUBJECTS and self._reload_all is not None:
+                        await self._reload_all()
+                    else:
+                        await self._reload(subject)
+                except Exception:
+                    # Retried later, off this loop, so one failing subject delays no other.
+                    failures[subject] = failures.get(subject, 0) + 1
+                    delay = self._backoff(failures[subject])
+                    log.exception("reloading grants of %s failed; retry in %.1fs", subject, delay)
+                    self._schedule_retry(subject, delay)
+                else:
+                    failures.pop(subject, None)
+                    self.reloads += 1
+
+    def _schedule_retry(self, subject: str, delay: float) -> None:
+        def retry() -> None:
+            self._retries.pop(subject, None)
+            if not self._stopping:
+                self._enqueue(subject)
+
+        previous = self._retries.pop(subject, None)
+        if previous is not None:
+            previous.cancel()
+        self._retries[subject] = asyncio.get_running_loop().call_later(delay, retry)
+
+    def _backoff(self, failures: int) -> float:
+        ceiling = min(self._max_backoff, self._min_backoff * 2.0 ** min(failures - 1, 30))
+        # Jitter so that many processes do not reconnect in step; not a secret.
+        return ceiling * random.uniform(0.5, 1.0)  # noqa: S311

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Verify a Signalbox audit-trail export on its own: Python 3.11+, standard library only.
+
+    python verify_export.py export.jsonl            (or - to read standard input)
+    python verify_export.py --complete export.jsonl (a full export: any gap is a break)
+    python verify_export.py --anchor 1234:<hash> export.jsonl
+
+Each line is one record: a JSON object with seq, occurred_at, actor_subject, actor_username,
+token_id, action, entity_type, entity_id, bu_id, before, after, rule, request_id, prev_hash
+and hash. For every record the script recomputes
+
+    hash = SHA-256 hex of the canonical JSON of all fields but `hash`
+
+where the canonical JSON has its keys sorted by code point, no whitespace (separators ","
+and ":"), non-ASCII characters as UTF-8, no NaN or infinity; timestamps are ISO-8601 UTC
+with microseconds and a 'Z' (2026-11-27T09:00:00.000000Z), UUIDs lowercase and hyphenated,
+absent values null. It then checks that each record's prev_hash is the hash of the record
+before it (the first record of the trail, seq 1, points at 64 zeros).
+
+A filtered export (one business unit, a time range, ...) skips records: the gaps are listed
+as such, each record's own hash is still verified, and links are checked wherever two
+consecutive records are both present. An anchor is a (seq, hash) noted earlier, for example
+a published head: the export must still contain exactly that record.
+
+Exit status: 0 intact; 1 broken, after printing the first broken record's seq and the
+reason; 2 when the file cannot be read or the arguments are wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "seq",
+    "occurred_at",
+    "actor_subject",
+    "actor_username",
+    "token_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "bu_id",
+    "before",
+    "after",
+    "rule",
+    "request_id",
+    "prev_hash",
+)
+RECORD_FIELDS = frozenset((*HASHED_FIELDS, "hash"))
+GAPS_SHOWN = 20
+
+HASH_MISMATCH = "HASH_MISMATCH"
+PREV_HASH_MISMATCH = "PREV_HASH_MISMATCH"
+SEQUENCE_GAP = "SEQUENCE_GAP"
+SEQUENCE_NOT_INCREASING = "SEQUENCE_NOT_INCREASING"
+MALFORMED_RECORD = "MALFORMED_RECORD"
+ANCHOR_MISMATCH = "ANCHOR_MISMATCH"
+TRUNCATED = "TRUNCATED"
+
+
+# -- the canonical form (the same as domain/compliance/rules.py) ---------------------------
+
+
+def canonical_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime refused: the audit trail hashes UTC instants only")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def canonical_bytes(fields: dict[str, Any]) -> bytes:
+    document = {name: canonical_value(fields[name]) for name in HASHED_FIELDS}
+    text = json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return text.encode("utf-8")
+
+
+def record_hash(fields: dict[str, Any], prev_hash: str) -> str:
+    return hashlib.sha256(canonical_bytes({**fields, "prev_hash": prev_hash})).hexdigest()
+
+
+# -- reading the export ------------------------------------------------------------------------
+
+
+class Malformed(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise Malformed("a key appears twice in one object")
+    return document
+
+
+def _no_constant(name: str) -> Any:
+    raise Malformed(f"{name} is not JSON")
+
+
+def parse_line(raw: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(
+            raw.decode("utf-8"), object_pairs_hook=_unique_keys, parse_constant=_no_constant
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Malformed(str(exc)) from None
+    if not isinstance(document, dict):
+        raise Malformed("a line must be one JSON object")
+    missing = RECORD_FIELDS - document.keys()
+    unknown = document.keys() - RECORD_FIELDS
+    if missing or unknown:
+        raise Malformed(
+            f"missing {sorted(missing) or 'nothing'}, unknown {sorted(unknown) or 'nothing'}"
+        )
+    seq = document["seq"]
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise Malformed(f"seq is {seq!r}")
+    return document
+
+
+# -- verification --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    checked: int
+    gaps: int
+    first_seq: int | None
+    last_seq: int | None
+    last_hash: str | None
+    first_broken_seq: int | None = None
+    reason: str | None = None
+    detail: str = ""
+    line: int | None = None
+
+
+def verify(
+    lines: Iterable[bytes],
+    *,
+    complete: bool = False,
+    anchor: tuple[int, str] | None = None,
+    out: TextIO | None = None,
+) -> Verdict:
+    """Verify the records of an export, in file order, stopping at the first break."""
+    checked = gaps = 0
+    first_seq: int | None = None
+    last_seq, last_hash = 0, GENESIS
+    anchor_seen = False
+
+    def verdict(seq: int | None, reason: str | None, detail: str, line: int | None) -> Verdict:
+        return Verdict(
+            ok=reason is None,
+            checked=checked,
+            gaps=gaps,
+            first_seq=first_seq,
+            last_seq=last_seq or None,
+            last_hash=last_hash if last_seq else None,
+            first_broken_seq=seq,
+            reason=reason,
+            detail=detail,
+            line=line,
+        )
+
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = parse_line(raw)
+        except Malformed as exc:
+            return verdict(None, MALFORMED_RECORD, str(exc), number)
+        seq: int = record["seq"]
+        if seq <= last_seq:
+            return verdict(seq, SEQUENCE_NOT_INCREASING, f"seq {seq} follows {last_seq}", number)
+        if seq > last_seq + 1:
+            expected = last_seq + 1
+            if complete:
+                return verdict(seq, SEQUENCE_GAP, f"expected seq {expected}, found {seq}", number)
+            gaps += 1
+            if out is not None and gaps <= GAPS_SHOWN:
+                missing = str(expected) if seq - 1 == expected else f"{expected}..{seq - 1}"
+                print(f"gap: seq {missing} not in this export", file=out)
+        elif record["prev_hash"] != last_hash:
+            detail = f"prev_hash {record['prev_hash']!r} is not the hash of seq {last_seq}"
+            return verdict(seq, PREV_HASH_MISMATCH, detail, number)
+        try:
+            computed = record_hash(record, record["prev_hash"])
+        except (TypeError, ValueError) as exc:
+            return verdict(seq, MALFORMED_RECORD, str(exc), number)
+        if record["hash"] != computed:
+            detail = f"stored hash {record['hash']!r}, recomputed {computed}"
+            return verdict(seq, HASH_MISMATCH, detail, number)
+        if anchor is not None and seq == anchor[0]:
+            if computed != anchor[1]:
+                return verdict(seq, ANCHOR_MISMATCH, f"anchored hash {anchor[1]}", number)
+            anchor_seen = True
+        if first_seq is None:
+            first_seq = seq
+        last_seq, last_hash = seq, computed
+        checked += 1
+    if anchor is not None and not anchor_seen:
+        if last_seq < anchor[0]:
+            detail = f"the export ends before seq {anchor[0]}"
+            return verdict(last_seq + 1, TRUNCATED, detail, None)
+        return verdict(anchor[0], ANCHOR_MISMATCH, "the anchored record is not in the export", None)
+    return verdict(None, None, "", None)
+
+
+def _read_lines(source: str) -> Iterator[bytes]:
+    if source == "-":
+        yield from sys.stdin.buffer
+        return
+    with open(source, "rb") as handle:
+        yield from handle
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    seq, sep, digest = text.partition(":")
+    if not sep or not seq.isdigit() or len(digest) != 64:
+        raise argparse.ArgumentTypeError("an anchor is SEQ:HASH, the hash 64 hex digits")
+    return int(seq), digest.lower()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Signalbox audit-trail export.")
+    parser.add_argument("export", help="the JSON Lines file, or - for standard input")
+    parser.add_argument(
+        "--complete", action="store_true", help="a full export: every seq from 1 must be there"
+    )
+    parser.add_argument("--anchor", type=_anchor, help="SEQ:HASH of a record noted earlier")
+    args = parser.parse_args(argv)
+    out = sys.stdout
+    try:
+        result = verify(
+            _read_lines(args.export), complete=args.complete, anchor=args.anchor, out=out
+        )
+    except OSError as exc:
+        print(f"cannot read {args.export}: {exc}", file=sys.stderr)
+        return 2
+    if not result.ok:
+        where = "" if result.line is None else f" (line {result.line})"
+        seq = "?" if result.first_broken_seq is None else result.first_broken_seq
+        print(f"BROKEN at seq {seq}{where}: {result.reason}: {result.detail}", file=out)
+        print(f"{result.checked} record(s) intact before it", file=out)
+        return 1
+    if result.checked == 0:
+        print("INTACT: the export holds no records", file=out)
+        return 0
+    if result.gaps > GAPS_SHOWN:
+        print(f"... and {result.gaps - GAPS_SHOWN} more gap(s)", file=out)
+    whole = result.first_seq == 1 and result.gaps == 0
+    print(
+        f"INTACT: {result.checked} record(s), seq {result.first_seq}..{result.last_seq}, "
+        f"{result.gaps} gap(s){'' if whole else ' (a partial export)'}; "
+        f"last hash {result.last_hash}",
+        file=out,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Keyset pagination: opaque cursors over (sort key, id), never OFFSET."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import orjson
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.errors import DomainError
+
+T = TypeVar("T")
+MAX_PAGE = 500
+DEFAULT_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    has_next: bool
+    cursors: list[str]
+
+
+def encode_cursor(sort_value: Any, id_: uuid.UUID) -> str:
+    raw = orjson.dumps([sort_value, str(id_)])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[Any, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort_value, id_ = orjson.loads(raw)
+        return sort_value, uuid.UUID(id_)
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise DomainError("The cursor is not one this API gave out.", field="after") from exc
+
+
+def check_first(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE
+    if not 0 <= first <= MAX_PAGE:
+        raise DomainError(f"first must be between 0 and {MAX_PAGE}.", field="first")
+    return first
+
+
+def after_clause(
+    sort_col: ColumnElement[Any], id_col: ColumnElement[Any], after: str | None
+) -> ColumnElement[bool] | None:
+    if after is None:
+        return None
+    value, id_ = decode_cursor(after)
+    return or_(sort_col > value, and_(sort_col == value, id_col > id_))
+
+
+async def fetch_page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    *,
+    sort_col: ColumnElement[Any],
+    id_col: ColumnElement[Any],
+    sort_key: str,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """One page of rows of `stmt`, ordered by (sort, id), plus whether more follow."""
+    limit = check_first(first)
+    clause = after_clause(sort_col, id_col, after)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    rows = list((await session.execute(stmt.order_by(sort_col, id_col).limit(limit + 1))).all())
+    return _page(rows, limit, sort_key)
+
+
+async def fetch_pages_by_parent(
+    session: AsyncSession,
+    stmt: Select[Any],
+    *,
+    parent_col: ColumnElement[Any],
+    parent_ids: Sequence[Any],
+    sort_col: ColumnElement[Any],
+    id_col: ColumnElement[Any],
+    sort_key: str,
+    parent_key: str,
+    first: int | None,
+    after: str | None,
+) -> dict[Any, Page[Row[Any]]]:
+    """A page per parent in ONE statement (window function), for DataLoaders of nested lists."""
+    limit = check_first(first)
+    rank = (
+        func.row_number().over(partition_by=parent_col, order_by=(sort_col, id_col)).label("_rank")
+    )
+    stmt = stmt.add_columns(rank).where(parent_col.in_(parent_ids))
+    clause = after_clause(sort_col, id_col, after)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    inner = stmt.subquery()
+    outer = (
+        select(inner).where(inner.c._rank <= limit + 1).order_by(inner.c[parent_key], inner.c._rank)
+    )
+    grouped: dict[Any, list[Row[Any]]] = defaultdict(list)
+    for row in (await session.execute(outer)).all():
+        grouped[row._mapping[parent_key]].append(row)
+    return {pid: _page(grouped.get(pid, []), limit, sort_key) for pid in parent_ids}
+
+
+def _page(rows: list[Row[Any]], limit: int, sort_key: str) -> Page[Row[Any]]:
+    has_next = len(rows) > limit
+    rows = rows[:limit]
+    cursors = [encode_cursor(r._mapping[sort_key], r._mapping["id"]) for r in rows]
+    return Page(items=rows, has_next=has_next, cursors=cursors)
