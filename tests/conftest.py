@@ -79,7 +79,9 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
     """
     async with database.engine.connect() as conn:
         outer = await conn.begin()
-        s = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        s = AsyncSession(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
         try:
             yield s
         finally:

@@ -108,25 +108,18 @@ class GraphQLEndpoint:
         digest = hashlib.sha256(body).hexdigest()
         runtime = self.runtime
         try:
-            async with runtime.system_unit_of_work() as uow:
-                stored = await idempotency.find(uow.session, actor.subject, key)
-                if stored is None:
-                    reserved = await idempotency.reserve(
-                        uow.session, actor.subject, key, digest, runtime.clock.now()
-                    )
-                    await uow.commit()
-                    if not reserved:
-                        stored = await idempotency.find(uow.session, actor.subject, key)
+            stored = await self._claim(actor.subject, key, digest)
         except Unavailable as exc:
             return error_response(503, "UNAVAILABLE", exc.message, {"Retry-After": "2"})
         if stored is not None:
-            if stored.request_hash != digest:
+            request_hash, status_code, stored_body = stored
+            if request_hash != digest:
                 return error_response(
                     422,
                     "IDEMPOTENCY_KEY_REUSED",
                     "This Idempotency-Key was used with a different request body.",
                 )
-            if stored.status_code == idempotency.IN_PROGRESS:
+            if status_code == idempotency.IN_PROGRESS:
                 return error_response(
                     409,
                     "IDEMPOTENCY_IN_PROGRESS",
@@ -134,8 +127,8 @@ class GraphQLEndpoint:
                     {"Retry-After": "1"},
                 )
             return Response(
-                stored.body,
-                status_code=stored.status_code,
+                stored_body,
+                status_code=status_code,
                 media_type="application/json",
                 headers={"Idempotent-Replayed": "true"},
             )
@@ -149,6 +142,21 @@ class GraphQLEndpoint:
                 )
             await uow.commit()
         return response
+
+    async def _claim(self, subject: str, key: str, digest: str) -> tuple[str, int, bytes] | None:
+        """Reserve the key for this request, or return what is stored under it already."""
+        runtime = self.runtime
+        async with runtime.system_unit_of_work() as uow:
+            stored = await idempotency.find(uow.session, subject, key)
+            if stored is None:
+                if await idempotency.reserve(
+                    uow.session, subject, key, digest, runtime.clock.now()
+                ):
+                    await uow.commit()
+                    return None
+                stored = await idempotency.find(uow.session, subject, key)
+                assert stored is not None
+            return stored.request_hash, stored.status_code, stored.body
 
 
 def _parse_request(body: bytes) -> dict[str, Any] | Response:

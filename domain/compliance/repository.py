@@ -53,7 +53,9 @@ async def append_audit(session: AsyncSession, entries: Sequence[AuditEntry]) -> 
     Writers are serialized so the chain cannot fork: PostgreSQL takes a transaction-level
     advisory lock; on SQLite the writing unit of work already holds the database's write lock
     (BEGIN IMMEDIATE). Should a writer that bypassed the lock still take our seq, the primary
-    key refuses the fork and we re-read the head and retry inside a savepoint.
+    key refuses the fork and we re-read the head and retry inside a savepoint. On PostgreSQL
+    this relies on READ COMMITTED (the default): each statement after the lock sees the head
+    the previous holder committed.
     """
     if not entries:
         return

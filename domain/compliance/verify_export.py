@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Verify a Signalbox audit-trail export on its own: Python 3.11+, standard library only.
+"""Verify a Signalbox audit-trail export on its own: Python 3.8+, standard library only.
 
     python verify_export.py export.jsonl            (or - to read standard input)
     python verify_export.py --complete export.jsonl (a full export: any gap is a break)
@@ -35,7 +35,7 @@ import sys
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import Any, TextIO
 
 GENESIS = "0" * 64
@@ -74,7 +74,8 @@ def canonical_value(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime refused: the audit trail hashes UTC instants only")
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+        utc = value.astimezone(timezone.utc)  # noqa: UP017 (datetime.UTC needs 3.11)
+        return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     if isinstance(value, uuid.UUID):
         return str(value)
     return value

@@ -168,17 +168,32 @@ def token_expiry(now: datetime, ttl: timedelta | None) -> datetime:
 def check_token_scope(
     requested: Iterable[tuple[str, str]], held: Iterable[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """A token's (role, domain) pairs must each be held by its creator (org grants cover all)."""
-    held_set = set(held)
+    """A token's (role, domain) pairs stay within its creator's grants: in each domain the
+    creator holds (or holds org-wide) a role ranked at least as high as the token's role.
+    An auditor's read-everything grant is no ceiling for any other role."""
+    held_list = list(held)
     out = []
-    for role, domain in requested:
-        if (role, domain) not in held_set and (role, "*") not in held_set:
+    for role_name, domain in requested:
+        role = parse_role(role_name)
+        if role in ORG_ONLY_ROLES and domain != "*":
+            raise DomainError(
+                f"{role} is held org-wide only.", code=Code.ROLE_ORG_ONLY, field="scopes"
+            )
+        ceiling = max(
+            (
+                ROLE_RANK[Role(h)]
+                for h, d in held_list
+                if d in (domain, "*") and h in ROLE_RANK and (h == role or h != Role.AUDITOR)
+            ),
+            default=-1,
+        )
+        if ceiling < ROLE_RANK[role]:
             raise DomainError(
                 f"You cannot give a token {role} in a scope where you do not hold it.",
                 code=Code.TOKEN_SCOPE_TOO_WIDE,
                 field="scopes",
             )
-        out.append((role, domain))
+        out.append((str(role), domain))
     if not out:
         raise DomainError(
             "A token needs at least one scope.", code=Code.TOKEN_SCOPE_TOO_WIDE, field="scopes"

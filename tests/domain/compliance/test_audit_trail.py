@@ -10,10 +10,10 @@ import asyncio
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import delete, insert, text, update
+from sqlalchemy import Table, delete, insert, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
@@ -29,7 +29,7 @@ from domain.kernel.db import Database
 from domain.kernel.errors import DomainError, Forbidden
 from domain.kernel.uow import UnitOfWork
 
-AUDIT = AuditRecord.__table__
+AUDIT = cast(Table, AuditRecord.__table__)
 
 RITA = Actor(
     person_id=uuid.uuid4(),
@@ -209,7 +209,7 @@ class TestRecordedChangesAreChainedWhenTheUnitCommits:
             bu_id=None,
             rule="test",
             # A tuple reads back as a list, an int key as a string: the hash must not care.
-            before={"regions": ("eu-west-1", "us-east-1"), 7: "seven", "ratio": 0.1},
+            before={"regions": ("eu-west-1", "us-east-1"), 7: "seven", "ratio": 0.1},  # type: ignore[dict-item]
             after={"nested": {"b": [1, 2.5, None, True], "a": "ü"}},
         )
         await uow.commit()

@@ -29,7 +29,7 @@ from domain.compliance.rules import (
 
 # -- strategies ------------------------------------------------------------------------------
 
-texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=24)
+texts = st.text(st.characters(codec="utf-8"), max_size=24)
 json_scalars = (
     st.none()
     | st.booleans()

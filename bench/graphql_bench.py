@@ -1,0 +1,276 @@
+"""GraphQL throughput: a nested catalogue query (100 services) vs a plain Starlette reference.
+
+    .venv/bin/python bench/graphql_bench.py [--duration 10] [--rounds 3] [--connections 10]
+
+Seeds PostgreSQL (SIGNALBOX_BENCH_DATABASE_URL, default the local `signalbox_bench` database;
+its schema is dropped and rebuilt by the migrations) with the demo enterprise (32 services) plus
+68 more, so that CATALOGUE_QUERY returns 100 services with their providers. Then it starts, each under
+uvicorn with one worker on 127.0.0.1, the real Signalbox app (`signalbox serve`, production
+settings, log level WARNING) and reference_server.py --mode catalogue, checks both answer the
+same JSON, and drives each with the same load generator (wrk, one thread, in its own process;
+or bench/_load.py when wrk is missing), alternating servers round by round. Prints a Markdown
+table of the median round of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import _harness as h  # noqa: E402
+
+CATALOGUE_QUERY = """
+query Catalogue {
+  businessUnits(first: 10) {
+    nodes {
+      id key name
+      teams(first: 20) {
+        nodes {
+          id key name
+          services(first: 50) {
+            pageInfo { hasNextPage endCursor }
+            nodes {
+              id key name tier dataClassification regions
+              dependsOn { kind service { id key name } }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+
+TARGET_SERVICES = 100
+TIERS = ("critical", "customer_facing", "internal")
+CLASSIFICATIONS = ("public", "internal", "confidential", "personal", "restricted")
+REGIONS = (["eu-west-1"], ["eu-central-1"], ["eu-west-1", "us-east-1"])
+KINDS = ("runtime", "data", "build")
+
+
+def seed(url: str, data_dir: Path) -> None:
+    """Migrate, then load the demo and more services (100 in all) through the domain services."""
+    from domain.migrations import upgrade
+
+    upgrade(url)
+    asyncio.run(_seed(url, data_dir))
+
+
+async def _seed(url: str, data_dir: Path) -> None:
+    from api.demo import TEAMS, load_demo
+    from api.runtime import Runtime
+    from api.settings import Settings
+    from domain.organization import commands as cmd
+    from domain.organization import repository as repo
+    from domain.organization import service as svc
+
+    runtime = Runtime(
+        Settings(env="production", database_url=url, data_dir=data_dir, auto_migrate=False)
+    )
+    try:
+        await load_demo(runtime)
+        async with runtime.db.read_session() as s:
+            teams = {t.key: t.id for t in (await repo.teams_page(s, _everywhere(), bu_id=None, first=50, after=None)).items}
+            demo = [r.id for r in (await repo.services_page(s, _everywhere(), bu_id=None, team_id=None, tier=None, first=100, after=None)).items]
+        team_keys = list(TEAMS)
+        async with runtime.system_unit_of_work() as uow:
+            for i in range(TARGET_SERVICES - len(demo)):
+                team_key = team_keys[i % len(team_keys)]
+                service = await svc.create_service(
+                    uow,
+                    cmd.CreateService(
+                        team_id=teams[team_key],
+                        key=f"{team_key}-worker-{i:02d}",
+                        name=f"{team_key.title()} Worker {i:02d}",
+                        tier=TIERS[i % len(TIERS)],
+                        data_classification=CLASSIFICATIONS[i % len(CLASSIFICATIONS)],
+                        regions=REGIONS[i % len(REGIONS)],
+                    ),
+                )
+                for n, provider in enumerate({demo[(i * 7) % len(demo)], demo[(i * 13 + 5) % len(demo)]}):
+                    await svc.add_dependency(
+                        uow,
+                        cmd.AddDependency(
+                            consumer_id=service.id, provider_id=provider, kind=KINDS[(i + n) % 3]
+                        ),
+                    )
+            await uow.commit()
+    finally:
+        await runtime.stop()
+
+
+def _everywhere() -> Any:
+    from domain.kernel.access import Scope
+
+    return Scope(everywhere=True)
+
+
+def mint_token(data_dir: Path, username: str = "rmo") -> str:
+    """A bearer token from the same local issuer key the server uses (`signalbox token create`)."""
+    from datetime import UTC, datetime
+
+    from authz.local_issuer import LocalIssuer
+
+    issuer = LocalIssuer.load_or_create(data_dir)
+    return issuer.mint(
+        username, username=username, name=username, ttl=timedelta(hours=2), now=datetime.now(UTC)
+    )
+
+
+def signalbox_env(url: str, data_dir: Path, port: int) -> dict[str, str]:
+    return {
+        "SIGNALBOX_DATABASE_URL": url,
+        "SIGNALBOX_DATA_DIR": str(data_dir),
+        "SIGNALBOX_ENV": "production",
+        "SIGNALBOX_LOG_LEVEL": "WARNING",
+        "SIGNALBOX_PORT": str(port),
+        "SIGNALBOX_WORKERS": "1",
+    }
+
+
+def signalbox_argv() -> list[str]:
+    return [h.PYTHON, "-m", "api.cli", "serve"]
+
+
+def service_keys(payload: dict[str, Any]) -> list[str]:
+    return [
+        s["key"]
+        for bu in payload["data"]["businessUnits"]["nodes"]
+        for team in bu["teams"]["nodes"]
+        for s in team["services"]["nodes"]
+    ]
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    response = httpx.post(url, content=body, headers=headers, timeout=10)
+    response.raise_for_status()
+    return orjson.loads(response.content)  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured run")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per server")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs per server")
+    parser.add_argument("--connections", type=int, default=10, help="concurrent connections")
+    parser.add_argument("--no-seed", action="store_true", help="reuse the seeded database")
+    args = parser.parse_args()
+    if not 1 <= args.rounds <= 10 or not 1 <= args.duration <= 60:
+        parser.error("keep it bounded: 1-10 rounds of 1-60 s")
+
+    url = h.DATABASE_URL
+    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
+    os.chmod(data_dir, 0o700)
+    h.ensure_database(url)
+    if not args.no_seed:
+        h.reset_schema(url)
+        seed(url, data_dir)
+    token = mint_token(data_dir)
+    body = orjson.dumps({"query": CATALOGUE_QUERY, "operationName": "Catalogue"})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    sb_port, ref_port = h.free_port(), h.free_port()
+    ref_argv = [
+        h.PYTHON,
+        str(h.BENCH_DIR / "reference_server.py"),
+        "--mode",
+        "catalogue",
+        "--port",
+        str(ref_port),
+        "--dsn",
+        h.asyncpg_dsn(url),
+    ]
+    results: dict[str, list[h.LoadResult]] = {"Signalbox": [], "reference": []}
+    with (
+        h.server("signalbox", signalbox_argv(), port=sb_port, env=signalbox_env(url, data_dir, sb_port)) as sb,
+        h.server("reference", ref_argv, port=ref_port) as ref,
+    ):
+        servers = {"Signalbox": sb, "reference": ref}
+        answers = {name: post(s.url + "/graphql", body, headers) for name, s in servers.items()}
+        if "errors" in answers["Signalbox"]:
+            raise SystemExit(f"Signalbox answered errors: {answers['Signalbox']['errors']}")
+        keys = {name: service_keys(a) for name, a in answers.items()}
+        if keys["Signalbox"] != keys["reference"]:
+            raise SystemExit("the servers disagree on the services returned")
+        if answers["Signalbox"] != answers["reference"]:
+            raise SystemExit("the servers return the same services but different JSON")
+        n_services = len(keys["Signalbox"])
+        n_links = sum(
+            len(s["dependsOn"])
+            for bu in answers["Signalbox"]["data"]["businessUnits"]["nodes"]
+            for t in bu["teams"]["nodes"]
+            for s in t["services"]["nodes"]
+        )
+        size = len(orjson.dumps(answers["Signalbox"]))
+        print(
+            f"verified: both return the same JSON ({n_services} services, {n_links} dependsOn "
+            f"links, {size} bytes)",
+            file=sys.stderr,
+        )
+        for name, s in servers.items():
+            h.load(s.url + "/graphql", body, headers, duration=args.warmup,
+                   connections=args.connections, server_pid=s.process.pid)
+        for round_ in range(args.rounds):
+            for name, s in servers.items():
+                r = h.load(s.url + "/graphql", body, headers, duration=args.duration,
+                           connections=args.connections, server_pid=s.process.pid)
+                if r.non_2xx or r.errors:
+                    raise SystemExit(f"{name}: {r.non_2xx} non-2xx answers, {r.errors} errors")
+                results[name].append(r)
+                print(f"round {round_ + 1} {name}: {r.rps:.1f} req/s", file=sys.stderr)
+
+    print(report(results, args, n_services, size))
+
+
+def pick_median(runs: list[h.LoadResult]) -> h.LoadResult:
+    return sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
+
+
+def report(
+    results: dict[str, list[h.LoadResult]], args: argparse.Namespace, n_services: int, size: int
+) -> str:
+    ref = pick_median(results["reference"])
+    rows = []
+    for name, runs in results.items():
+        r = pick_median(runs)
+        rows.append(
+            [
+                name,
+                f"{r.rps:,.0f}",
+                f"{r.p50_ms:.1f}",
+                f"{r.p99_ms:.1f}",
+                f"{r.server_cpu:.2f}",
+                " / ".join(f"{x.rps:,.0f}" for x in runs),
+                f"{r.rps / ref.rps:.3f}",
+            ]
+        )
+    header = [
+        "server",
+        "req/s (median run)",
+        "p50 ms",
+        "p99 ms",
+        "server CPU (cores)",
+        "all runs req/s",
+        "ratio to reference",
+    ]
+    note = (
+        f"\n\n{n_services} services per response ({size:,} bytes); "
+        f"{args.connections} connections, {args.rounds} x {args.duration:g} s per server "
+        f"after {args.warmup:g} s warm-up; load generator: {h.loader_name()}."
+    )
+    return h.table(header, rows) + note
+
+
+if __name__ == "__main__":
+    main()

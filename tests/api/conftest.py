@@ -1,0 +1,109 @@
+"""An app per dialect over the migrated test database, with the demo enterprise loaded."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.demo import load_demo
+from api.runtime import Runtime
+from api.settings import Settings
+
+
+@dataclass
+class Api:
+    """A client for the app under test, speaking as a demo user or with any token."""
+
+    app: Starlette
+    http: httpx.AsyncClient
+    runtime: Runtime
+
+    def token(self, username: str, ttl: timedelta = timedelta(hours=1)) -> str:
+        issuer = self.runtime.authenticator.local_issuer
+        assert issuer is not None
+        return issuer.mint(
+            username, username=username, name=username, ttl=ttl, now=self.runtime.clock.now()
+        )
+
+    async def gql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_user: str | None = "rmo",
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        response = await self.post(query, variables, as_user=as_user, token=token, headers=headers)
+        return response.json()  # type: ignore[no-any-return]
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_user: str | None = "rmo",
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        bearer = token or (self.token(as_user) if as_user else None)
+        if bearer:
+            all_headers["authorization"] = f"Bearer {bearer}"
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=all_headers
+        )
+
+    async def ok(
+        self, query: str, variables: dict[str, Any] | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        """Run and insist on success: no top-level errors and no payload errors."""
+        body = await self.gql(query, variables, **kw)
+        assert "errors" not in body, body
+        for value in (body.get("data") or {}).values():
+            if isinstance(value, dict) and "errors" in value:
+                assert value["errors"] == [], value["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": url,
+        "data_dir": data_dir,
+        "env": "test",
+        "auto_migrate": False,
+        "log_json": False,
+    }
+    return Settings(**{**values, **overrides})
+
+
+@pytest.fixture(scope="session")
+async def api(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
+    data_dir = tmp_path_factory.mktemp("api-data")
+    app = create_app(settings_for(migrated_url, data_dir))
+    async with LifespanManager(app) as manager:
+        runtime: Runtime = app.state.runtime
+        await load_demo(runtime)
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://signalbox.test") as http:
+            yield Api(app=app, http=http, runtime=runtime)
+
+
+async def ids(api: Api) -> dict[str, str]:
+    """Global ids of the demo BUs, by key."""
+    data = await api.ok("{ businessUnits { nodes { id key } } }")
+    return {n["key"]: n["id"] for n in data["businessUnits"]["nodes"]}

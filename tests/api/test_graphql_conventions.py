@@ -1,0 +1,187 @@
+"""Limits, error codes, masking, idempotency keys and production hardening of /graphql."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from tests.api.conftest import Api, ids, settings_for, unique
+
+TEAM_CREATE = """
+mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { id key } errors { code } } }"""
+
+
+class TestQueryLimits:
+    async def test_a_query_nested_too_deep_is_refused(self, api: Api) -> None:
+        inner = "key"
+        for _ in range(8):
+            inner = f"teams {{ nodes {{ businessUnit {{ {inner} }} }} }}"
+        deep = "{ " + inner + " }"
+        body = await api.gql(deep)
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert "depth" in body["errors"][0]["message"]
+
+    async def test_too_many_aliases_are_refused(self, api: Api) -> None:
+        query = "{ " + " ".join(f"a{i}: about {{ name }}" for i in range(40)) + " }"
+        body = await api.gql(query)
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+    async def test_an_oversized_body_is_413(self, api: Api) -> None:
+        response = await api.http.post(
+            "/graphql",
+            content=b'{"query": "' + b" " * 2_000_000 + b'{ about { name } }"}',
+            headers={
+                "authorization": f"Bearer {api.token('rmo')}",
+                "content-type": "application/json",
+            },
+        )
+        assert response.status_code == 413
+
+    async def test_a_body_that_is_not_graphql_json_is_400(self, api: Api) -> None:
+        response = await api.http.post(
+            "/graphql", content=b"[1, 2]", headers={"authorization": f"Bearer {api.token('rmo')}"}
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+    async def test_page_size_is_bounded(self, api: Api) -> None:
+        body = await api.gql("{ teams(first: 100000) { nodes { key } } }")
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+    async def test_a_forged_cursor_is_bad_user_input(self, api: Api) -> None:
+        body = await api.gql('{ teams(after: "%%%") { nodes { key } } }')
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+class TestPagination:
+    async def test_pages_follow_each_other_without_overlap(self, api: Api) -> None:
+        seen: list[str] = []
+        after = None
+        for _ in range(50):
+            data = await api.ok(
+                "query($a: String) { services(first: 7, after: $a) { nodes { key } pageInfo { hasNextPage endCursor } } }",
+                {"a": after},
+            )
+            page = data["services"]
+            seen += [n["key"] for n in page["nodes"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert len(seen) == len(set(seen)) >= 30
+        assert seen == sorted(seen)
+
+
+class TestUnexpectedErrorsAreMasked:
+    async def test_a_bug_is_logged_and_hidden_behind_a_request_id(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        from domain.organization import queries
+
+        async def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("secret internals: password=hunter2")
+
+        monkeypatch.setattr(queries, "vendors", broken)
+        response = await api.post(
+            "{ vendors { nodes { name } } }", headers={"x-request-id": "req-123"}
+        )
+        error = response.json()["errors"][0]
+        assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-123"}
+        assert "hunter2" not in response.text
+        assert response.headers["x-request-id"] == "req-123"
+        assert any("unexpected error" in r.getMessage() for r in caplog.records)
+
+
+class TestIdempotencyKeys:
+    async def test_the_same_key_and_body_replays_the_first_answer(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        variables = {"input": {"businessUnitId": bu, "key": unique("idem"), "name": "Once"}}
+        headers = {"idempotency-key": unique("k")}
+        first = await api.post(TEAM_CREATE, variables, headers=headers)
+        second = await api.post(TEAM_CREATE, variables, headers=headers)
+        assert first.status_code == second.status_code == 200
+        assert second.headers.get("idempotent-replayed") == "true"
+        assert first.json() == second.json()
+        assert first.json()["data"]["teamCreate"]["errors"] == []
+
+    async def test_the_same_key_with_another_body_is_refused(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        headers = {"idempotency-key": unique("k")}
+        await api.post(
+            TEAM_CREATE,
+            {"input": {"businessUnitId": bu, "key": unique("a"), "name": "A"}},
+            headers=headers,
+        )
+        other = await api.post(
+            TEAM_CREATE,
+            {"input": {"businessUnitId": bu, "key": unique("b"), "name": "B"}},
+            headers=headers,
+        )
+        assert other.status_code == 422
+        assert other.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+    async def test_keys_belong_to_their_caller(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        headers = {"idempotency-key": unique("k")}
+        variables = {"input": {"businessUnitId": bu, "key": unique("c"), "name": "C"}}
+        mine = await api.post(TEAM_CREATE, variables, headers=headers, as_user="rmo")
+        theirs = await api.post(TEAM_CREATE, variables, headers=headers, as_user="payments-admin")
+        assert "idempotent-replayed" not in theirs.headers
+        assert theirs.json()["data"]["teamCreate"]["errors"] == [{"code": "KEY_TAKEN"}]
+        assert mine.json()["data"]["teamCreate"]["errors"] == []
+
+    async def test_concurrent_retries_create_one_team(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        key = unique("race")
+        headers = {"idempotency-key": unique("k")}
+        variables = {"input": {"businessUnitId": bu, "key": key, "name": "Race"}}
+        responses = await asyncio.gather(
+            *(api.post(TEAM_CREATE, variables, headers=headers) for _ in range(5))
+        )
+        created = [
+            r
+            for r in responses
+            if r.status_code == 200 and r.json()["data"]["teamCreate"]["errors"] == []
+        ]
+        assert {r.status_code for r in responses} <= {200, 409}
+        data = await api.ok(
+            "query($f: TeamFilter) { teams(filter: $f, first: 500) { nodes { key } } }",
+            {"f": {"businessUnitId": bu}},
+        )
+        assert [n["key"] for n in data["teams"]["nodes"]].count(key) == 1
+        assert created
+
+
+@pytest.fixture
+async def production(migrated_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+    app = create_app(settings_for(migrated_url, tmp_path, env="production"))
+    async with LifespanManager(app) as manager:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
+        ) as http:
+            yield Api(app=app, http=http, runtime=app.state.runtime)
+
+
+class TestProductionHardening:
+    async def test_introspection_is_off(self, production: Api) -> None:
+        body = await production.gql("{ __schema { types { name } } }")
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+    async def test_field_suggestions_are_off(self, production: Api) -> None:
+        body = await production.gql("{ teamz { nodes { key } } }")
+        assert "Did you mean" not in body["errors"][0]["message"]
+
+    async def test_graphiql_is_not_served(self, production: Api) -> None:
+        response = await production.http.get("/graphql", headers={"accept": "text/html"})
+        assert response.status_code in (401, 405)
+
+    async def test_development_offers_suggestions_and_graphiql(self, api: Api) -> None:
+        body = await api.gql("{ teamz { nodes { key } } }")
+        assert "Did you mean" in body["errors"][0]["message"]
+        page = await api.http.get("/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
