@@ -229,7 +229,7 @@ describe('An answer without a GraphQL body maps by HTTP status', opts, () => {
     [502, 'UNAVAILABLE'],
     [503, 'UNAVAILABLE'],
     [500, 'INTERNAL_SERVER_ERROR'],
-    [418, 'NOT_FOUND'],
+    [418, 'BAD_RESPONSE'],
   ];
   for (const [status, code] of cases) {
     test(`HTTP ${status} maps to ${code}`, async () => {

@@ -1,0 +1,156 @@
+"""Role grants through GraphQL: within your BU, never above your own role, effective at once."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api, ids, unique
+
+PERSON_CREATE = """
+mutation($input: PersonCreateInput!) { personCreate(input: $input) { person { id username } errors { code } } }"""
+GRANT = """
+mutation($input: RoleGrantCreateInput!) {
+  roleGrantCreate(input: $input) { roleGrant { id role discipline businessUnit { key } } errors { code field } }
+}"""
+REVOKE = """
+mutation($input: RoleGrantRevokeInput!) { roleGrantRevoke(input: $input) { roleGrant { id } errors { code } } }"""
+TEAM_CREATE = """
+mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { key } errors { code } } }"""
+
+
+def refused(body: dict, field: str = "teamCreate") -> str:
+    """The refusal code, top-level (FORBIDDEN) or in the payload (NOT_FOUND: outside your scope)."""
+    if body.get("errors"):
+        return body["errors"][0]["extensions"]["code"]
+    return body["data"][field]["errors"][0]["code"]
+
+
+async def _person(api: Api) -> dict:
+    name = unique("user")
+    data = await api.ok(PERSON_CREATE, {"input": {"username": name, "displayName": name.title()}})
+    return data["personCreate"]["person"]
+
+
+class TestGrantingWithinYourUnit:
+    async def test_a_bu_admin_grants_engineer_in_its_unit_and_it_works_at_once(
+        self, api: Api
+    ) -> None:
+        bu = (await ids(api))["payments"]
+        person = await _person(api)
+        before = await api.gql(
+            TEAM_CREATE,
+            {"input": {"businessUnitId": bu, "key": unique("t"), "name": "x"}},
+            as_user=person["username"],
+        )
+        assert refused(before) == "NOT_FOUND"
+        granted = await api.ok(
+            GRANT,
+            {"input": {"personId": person["id"], "role": "BU_ADMIN", "businessUnitId": bu}},
+            as_user="payments-admin",
+        )
+        assert granted["roleGrantCreate"]["roleGrant"]["businessUnit"]["key"] == "payments"
+        after = await api.ok(
+            TEAM_CREATE,
+            {"input": {"businessUnitId": bu, "key": unique("t"), "name": "x"}},
+            as_user=person["username"],
+        )
+        assert after["teamCreate"]["errors"] == []
+        revoked = await api.ok(
+            REVOKE,
+            {"input": {"id": granted["roleGrantCreate"]["roleGrant"]["id"]}},
+            as_user="payments-admin",
+        )
+        assert revoked["roleGrantRevoke"]["errors"] == []
+        again = await api.gql(
+            TEAM_CREATE,
+            {"input": {"businessUnitId": bu, "key": unique("t"), "name": "x"}},
+            as_user=person["username"],
+        )
+        assert refused(again) == "NOT_FOUND"
+
+    async def test_a_bu_admin_cannot_grant_in_another_unit(self, api: Api) -> None:
+        bu = (await ids(api))["retail"]
+        person = await _person(api)
+        body = await api.gql(
+            GRANT,
+            {"input": {"personId": person["id"], "role": "VIEWER", "businessUnitId": bu}},
+            as_user="payments-admin",
+        )
+        assert body["data"]["roleGrantCreate"]["errors"][0]["code"] == "NOT_FOUND"
+
+    async def test_nobody_grants_above_their_own_role(self, api: Api) -> None:
+        person = await _person(api)
+        org_wide = await api.gql(
+            GRANT,
+            {"input": {"personId": person["id"], "role": "ORG_ADMIN"}},
+            as_user="payments-admin",
+        )
+        assert org_wide["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        bu = (await ids(api))["payments"]
+        auditor = await api.gql(
+            GRANT,
+            {"input": {"personId": person["id"], "role": "AUDITOR", "businessUnitId": bu}},
+            as_user="payments-admin",
+        )
+        assert auditor["data"]["roleGrantCreate"]["errors"][0]["code"] in {
+            "ROLE_ORG_ONLY",
+            "ROLE_ABOVE_YOUR_OWN",
+        }
+
+    async def test_approvers_carry_a_discipline_and_others_do_not(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        person = await _person(api)
+        missing = await api.gql(
+            GRANT, {"input": {"personId": person["id"], "role": "APPROVER", "businessUnitId": bu}}
+        )
+        assert missing["data"]["roleGrantCreate"]["errors"] == [
+            {"code": "DISCIPLINE_REQUIRED", "field": "discipline"}
+        ]
+        ok = await api.ok(
+            GRANT,
+            {
+                "input": {
+                    "personId": person["id"],
+                    "role": "APPROVER",
+                    "businessUnitId": bu,
+                    "discipline": "LEGAL",
+                }
+            },
+        )
+        assert ok["roleGrantCreate"]["roleGrant"]["discipline"] == "LEGAL"
+        twice = await api.gql(
+            GRANT,
+            {
+                "input": {
+                    "personId": person["id"],
+                    "role": "APPROVER",
+                    "businessUnitId": bu,
+                    "discipline": "LEGAL",
+                }
+            },
+        )
+        assert twice["data"]["roleGrantCreate"]["errors"][0]["code"] == "GRANT_EXISTS"
+
+    async def test_nobody_grants_themselves(self, api: Api) -> None:
+        data = await api.ok("{ viewer { person { id } } }", as_user="payments-admin")
+        bu = (await ids(api))["payments"]
+        body = await api.gql(
+            GRANT,
+            {
+                "input": {
+                    "personId": data["viewer"]["person"]["id"],
+                    "role": "ENGINEER",
+                    "businessUnitId": bu,
+                }
+            },
+            as_user="payments-admin",
+        )
+        assert body["data"]["roleGrantCreate"]["errors"][0]["code"] == "SELF_GRANT"
+
+    async def test_a_viewer_cannot_grant_anything(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        person = await _person(api)
+        body = await api.gql(
+            GRANT,
+            {"input": {"personId": person["id"], "role": "VIEWER", "businessUnitId": bu}},
+            as_user="viewer",
+        )
+        assert refused(body, "roleGrantCreate") == "NOT_FOUND"
