@@ -81,8 +81,20 @@ async def _seed(url: str, data_dir: Path) -> None:
     try:
         await load_demo(runtime)
         async with runtime.db.read_session() as s:
-            teams = {t.key: t.id for t in (await repo.teams_page(s, _everywhere(), bu_id=None, first=50, after=None)).items}
-            demo = [r.id for r in (await repo.services_page(s, _everywhere(), bu_id=None, team_id=None, tier=None, first=100, after=None)).items]
+            teams = {
+                t.key: t.id
+                for t in (
+                    await repo.teams_page(s, _everywhere(), bu_id=None, first=50, after=None)
+                ).items
+            }
+            demo = [
+                r.id
+                for r in (
+                    await repo.services_page(
+                        s, _everywhere(), bu_id=None, team_id=None, tier=None, first=100, after=None
+                    )
+                ).items
+            ]
         team_keys = list(TEAMS)
         async with runtime.system_unit_of_work() as uow:
             for i in range(TARGET_SERVICES - len(demo)):
@@ -98,7 +110,9 @@ async def _seed(url: str, data_dir: Path) -> None:
                         regions=REGIONS[i % len(REGIONS)],
                     ),
                 )
-                for n, provider in enumerate({demo[(i * 7) % len(demo)], demo[(i * 13 + 5) % len(demo)]}):
+                for n, provider in enumerate(
+                    {demo[(i * 7) % len(demo)], demo[(i * 13 + 5) % len(demo)]}
+                ):
                     await svc.add_dependency(
                         uow,
                         cmd.AddDependency(
@@ -193,7 +207,9 @@ def main() -> None:
     ]
     results: dict[str, list[h.LoadResult]] = {"Signalbox": [], "reference": []}
     with (
-        h.server("signalbox", signalbox_argv(), port=sb_port, env=signalbox_env(url, data_dir, sb_port)) as sb,
+        h.server(
+            "signalbox", signalbox_argv(), port=sb_port, env=signalbox_env(url, data_dir, sb_port)
+        ) as sb,
         h.server("reference", ref_argv, port=ref_port) as ref,
     ):
         servers = {"Signalbox": sb, "reference": ref}
@@ -219,12 +235,24 @@ def main() -> None:
             file=sys.stderr,
         )
         for name, s in servers.items():
-            h.load(s.url + "/graphql", body, headers, duration=args.warmup,
-                   connections=args.connections, server_pid=s.process.pid)
+            h.load(
+                s.url + "/graphql",
+                body,
+                headers,
+                duration=args.warmup,
+                connections=args.connections,
+                server_pid=s.process.pid,
+            )
         for round_ in range(args.rounds):
             for name, s in servers.items():
-                r = h.load(s.url + "/graphql", body, headers, duration=args.duration,
-                           connections=args.connections, server_pid=s.process.pid)
+                r = h.load(
+                    s.url + "/graphql",
+                    body,
+                    headers,
+                    duration=args.duration,
+                    connections=args.connections,
+                    server_pid=s.process.pid,
+                )
                 if r.non_2xx or r.errors:
                     raise SystemExit(f"{name}: {r.non_2xx} non-2xx answers, {r.errors} errors")
                 results[name].append(r)

@@ -112,9 +112,7 @@ def catalogue_app(dsn: str, pool_size: int) -> Starlette:
             services_of: dict[Any, list[Any]] = defaultdict(list)
             for s in services:
                 services_of[s["team_id"]].append(s)
-            service_ids = [
-                s["id"] for t in team_ids for s in services_of[t][:FIRST_SERVICES]
-            ]
+            service_ids = [s["id"] for t in team_ids for s in services_of[t][:FIRST_SERVICES]]
             edges = await conn.fetch(PROVIDERS_SQL, service_ids)
         providers: dict[Any, list[Any]] = defaultdict(list)
         for e in edges:

@@ -358,7 +358,7 @@ class TestTamperingIsDetected:
         assert report.reason is ChainBreak.HASH_MISMATCH
         assert report.first_broken_seq == seqs[1]
 
-    async def test_an_edited_hash_breaks_the_link_to_the_next_record(
+    async def test_an_edited_hash_breaks_the_chain_at_that_record(
         self, session: AsyncSession, now: datetime
     ) -> None:
         seqs = await self.chain_of_three(session, now)

@@ -1,0 +1,112 @@
+"""The `signalbox` command as a newcomer and an operator use it, on a fresh SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SIGNALBOX = Path(sys.executable).parent / "signalbox"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    data = tmp_path_factory.mktemp("cli")
+    env = {**os.environ, "SIGNALBOX_DATA_DIR": str(data), "SIGNALBOX_LOG_JSON": "false"}
+    env.pop("SIGNALBOX_DATABASE_URL", None)
+    for args in (["migrate"], ["demo"]):
+        subprocess.run([SIGNALBOX, *args], env=env, check=True, capture_output=True, timeout=120)
+    return env
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([SIGNALBOX, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+class TestNewcomerCommands:
+    def test_demo_is_loaded_once(self, workspace: dict[str, str]) -> None:
+        again = run(workspace, "demo")
+        assert again.returncode == 0
+        assert "already present" in again.stderr
+
+    def test_users_list_names_every_demo_role(self, workspace: dict[str, str]) -> None:
+        out = run(workspace, "users", "list").stdout
+        for username in (
+            "rmo",
+            "payments-admin",
+            "engineer",
+            "approver",
+            "sre",
+            "auditor",
+            "viewer",
+            "ci",
+        ):
+            assert username in out
+
+    def test_token_create_prints_only_the_token(self, workspace: dict[str, str]) -> None:
+        result = run(workspace, "token", "create", "--user", "viewer", "--ttl", "30m")
+        assert result.returncode == 0
+        lines = result.stdout.splitlines()
+        assert len(lines) == 1 and lines[0].count(".") == 2
+
+    def test_token_create_for_an_unknown_user_fails_clearly(
+        self, workspace: dict[str, str]
+    ) -> None:
+        result = run(workspace, "token", "create", "--user", "nobody")
+        assert result.returncode != 0
+        assert "No active user" in result.stderr
+        assert result.stdout == ""
+
+    def test_a_bad_ttl_is_refused(self, workspace: dict[str, str]) -> None:
+        result = run(workspace, "token", "create", "--user", "viewer", "--ttl", "forever")
+        assert result.returncode == 2
+
+    def test_schema_export_is_the_committed_schema(self, workspace: dict[str, str]) -> None:
+        assert run(workspace, "schema", "export").stdout == (ROOT / "schema.graphql").read_text()
+
+
+class TestAuditCommands:
+    def test_verify_reports_an_intact_trail(self, workspace: dict[str, str]) -> None:
+        result = run(workspace, "audit", "verify")
+        assert result.returncode == 0, result.stderr
+        assert "intact" in result.stdout
+
+    def test_export_is_verifiable_by_the_standalone_script(
+        self, workspace: dict[str, str], tmp_path: Path
+    ) -> None:
+        out = tmp_path / "audit.jsonl"
+        result = run(workspace, "audit", "export", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        lines = out.read_text().splitlines()
+        assert len(lines) > 100
+        assert json.loads(lines[0])["seq"] == 1
+        script = ROOT / "domain" / "compliance" / "verify_export.py"
+        check = subprocess.run(
+            [sys.executable, script, out], capture_output=True, text=True, timeout=60
+        )
+        assert check.returncode == 0, check.stdout + check.stderr
+
+    def test_export_filters_by_business_unit(
+        self, workspace: dict[str, str], tmp_path: Path
+    ) -> None:
+        out = tmp_path / "retail.jsonl"
+        assert run(workspace, "audit", "export", "--bu", "retail", "-o", str(out)).returncode == 0
+        records = [json.loads(line) for line in out.read_text().splitlines()]
+        assert records and len({r["bu_id"] for r in records}) == 1
+
+    def test_verify_names_the_first_tampered_record(
+        self, workspace: dict[str, str], tmp_path: Path
+    ) -> None:
+        env = {**workspace, "SIGNALBOX_DATA_DIR": str(tmp_path)}
+        assert run(env, "demo").returncode == 0
+        with sqlite3.connect(tmp_path / "signalbox.db") as db:
+            db.execute("UPDATE audit_records SET actor_username = 'mallory' WHERE seq = 7")
+        result = run(env, "audit", "verify")
+        assert result.returncode == 1
+        assert "BROKEN at record 7" in result.stdout
