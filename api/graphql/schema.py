@@ -19,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.compliance import ComplianceQuery
 from api.graphql.context import Info
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
@@ -71,7 +72,7 @@ class Viewer:
 
 
 @strawberry.type
-class Query(OrganizationQuery):
+class Query(OrganizationQuery, ComplianceQuery):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
     )

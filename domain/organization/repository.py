@@ -359,7 +359,10 @@ async def stream_subject_grants(
 async def subject_grants(session: AsyncSession, subject: str) -> list[tuple[str, str]]:
     """The (role, domain) pairs of one subject, to refresh the authorizer after a change."""
     kind, _, raw = subject.partition(":")
-    ident = uuid.UUID(raw)
+    try:
+        ident = uuid.UUID(raw)
+    except ValueError:
+        return []  # not a subject Signalbox issues: it holds nothing
     if kind == "person":
         stmt = select(GRANT.c.role, GRANT.c.domain).where(GRANT.c.person_id == ident)
     else:

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import event
 
-from tests.api.conftest import Api
+from tests.api.conftest import Api, unique
 
 NESTED = """
-query($bus: Int, $teams: Int, $services: Int) {
-  businessUnits(first: $bus) { nodes { key teams(first: $teams) { nodes { key
+query($bu: ID!, $teams: Int, $services: Int) {
+  node(id: $bu) { ... on BusinessUnit { key teams(first: $teams) { nodes { key
     services(first: $services) { nodes { key team { key } businessUnit { key }
       dependsOn { kind service { key } } dependents { service { key } } } } } } } }
 }"""
@@ -34,23 +34,55 @@ def counting(api: Api) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
+async def _seed(api: Api, teams: int, services: int) -> str:
+    """A fresh BU whose every team owns services that depend on each other."""
+    bu = await api.ok(
+        "mutation($i: BusinessUnitCreateInput!) { businessUnitCreate(input: $i) { businessUnit { id } errors { code } } }",
+        {"i": {"key": unique("cost"), "name": "Cost"}},
+    )
+    bu_id = bu["businessUnitCreate"]["businessUnit"]["id"]
+    previous = None
+    for _ in range(teams):
+        team = await api.ok(
+            "mutation($i: TeamCreateInput!) { teamCreate(input: $i) { team { id } errors { code } } }",
+            {"i": {"businessUnitId": bu_id, "key": unique("t"), "name": "T"}},
+        )
+        for _ in range(services):
+            made = await api.ok(
+                "mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { service { id } errors { code } } }",
+                {
+                    "i": {
+                        "teamId": team["teamCreate"]["team"]["id"],
+                        "key": unique("s"),
+                        "name": "S",
+                        "tier": "INTERNAL",
+                        "dataClassification": "INTERNAL",
+                    }
+                },
+            )
+            sid = made["serviceCreate"]["service"]["id"]
+            if previous:
+                await api.ok(
+                    "mutation($i: ServiceDependencyInput!) { serviceDependencyAdd(input: $i) { errors { code } } }",
+                    {"i": {"consumerId": sid, "providerId": previous}},
+                )
+            previous = sid
+    return bu_id
+
+
 class TestNestedQueriesCostConstantStatements:
     async def test_statement_count_does_not_grow_with_rows(self, api: Api) -> None:
-        small_vars = {"bus": 1, "teams": 1, "services": 1}
-        large_vars = {"bus": 50, "teams": 50, "services": 50}
+        bu = await _seed(api, teams=4, services=5)
+        small_vars = {"bu": bu, "teams": 1, "services": 1}
+        large_vars = {"bu": bu, "teams": 50, "services": 50}
         await api.ok(NESTED, small_vars)  # warm: token, person and grant lookups are cached
         with counting(api) as small:
-            small_data = await api.ok(NESTED, small_vars)
+            await api.ok(NESTED, small_vars)
         with counting(api) as large:
-            large_data = await api.ok(NESTED, large_vars)
-        services = [
-            s
-            for bu in large_data["businessUnits"]["nodes"]
-            for t in bu["teams"]["nodes"]
-            for s in t["services"]["nodes"]
-        ]
-        assert len(services) >= 30
-        assert len(small_data["businessUnits"]["nodes"]) == 1
+            data = await api.ok(NESTED, large_vars)
+        services = [s for t in data["node"]["teams"]["nodes"] for s in t["services"]["nodes"]]
+        assert len(services) == 20
+        assert sum(len(s["dependsOn"]) for s in services) == 19
         assert len(large) == len(small), (len(small), len(large))
-        # BUs, teams, services, providers, consumers, the team and the BU of each service.
+        # The BU, its teams, their services, providers, consumers, and each service's team and BU.
         assert len(large) <= 8

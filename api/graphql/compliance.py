@@ -1,0 +1,157 @@
+"""The audit trail in GraphQL: integrity, and the records you may read."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.graphql.context import Info
+from api.graphql.relay import Connection, Edge, Node, PageInfo, from_global_id, to_global_id
+from domain.compliance import rules as chain
+from domain.compliance import service as compliance
+from domain.kernel.errors import DomainError
+
+ChainBreak = strawberry.enum(chain.ChainBreak, description="Why the chain is broken at a record.")
+
+
+@strawberry.type(description="The result of recomputing the whole hash chain.")
+class AuditTrailIntegrity:
+    ok: bool
+    checked: int = strawberry.field(description="Records verified.")
+    first_broken_seq: int | None
+    reason: ChainBreak | None
+    detail: str
+    head_seq: int | None = strawberry.field(
+        description="The last intact record; note it as an anchor."
+    )
+    head_hash: str | None
+
+
+@strawberry.type(description="Who did what, when, to what, and which rule allowed it. Append-only.")
+class AuditRecord(Node):
+    id: strawberry.ID
+    seq: int
+    occurred_at: datetime
+    actor_subject: str
+    actor_username: str
+    token_id: strawberry.ID | None
+    action: str
+    entity_type: str
+    entity_id: str
+    business_unit_id: strawberry.ID | None
+    before: JSON | None
+    after: JSON | None
+    rule: str
+    request_id: str | None
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def from_row(cls, r: Any) -> AuditRecord:
+        return cls(
+            id=strawberry.ID(base64.urlsafe_b64encode(f"AuditRecord:{r.seq}".encode()).decode()),
+            seq=r.seq,
+            occurred_at=r.occurred_at,
+            actor_subject=r.actor_subject,
+            actor_username=r.actor_username,
+            token_id=strawberry.ID(to_global_id("ApiToken", r.token_id)) if r.token_id else None,
+            action=r.action,
+            entity_type=r.entity_type,
+            entity_id=r.entity_id,
+            business_unit_id=strawberry.ID(to_global_id("BusinessUnit", r.bu_id))
+            if r.bu_id
+            else None,
+            before=r.before,
+            after=r.after,
+            rule=r.rule,
+            request_id=r.request_id,
+            prev_hash=r.prev_hash,
+            hash=r.hash,
+        )
+
+
+@strawberry.input
+class AuditRecordFilter:
+    occurred_from: datetime | None = None
+    occurred_before: datetime | None = None
+    business_unit_id: strawberry.ID | None = None
+    actor_subject: str | None = None
+    entity_type: str | None = None
+    entity_id: str | None = None
+
+
+def _seq_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode()
+
+
+def _after_seq(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "seq":
+            return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise DomainError("The cursor is not one this API gave out.", field="after")
+
+
+@strawberry.type
+class ComplianceQuery:
+    @strawberry.field(description="Recompute the audit hash chain (auditors and the RMO).")
+    async def audit_trail_integrity(self, info: Info) -> AuditTrailIntegrity:
+        async with info.context.uow() as uow:
+            report = await compliance.verify_audit_trail(uow)
+        return AuditTrailIntegrity(
+            ok=report.ok,
+            checked=report.checked,
+            first_broken_seq=report.first_broken_seq,
+            reason=report.reason,
+            detail=report.detail,
+            head_seq=report.head.seq if report.head else None,
+            head_hash=report.head.hash if report.head else None,
+        )
+
+    @strawberry.field(
+        description="Audit records in sequence order, limited to the BUs you may read."
+    )
+    async def audit_records(
+        self,
+        info: Info,
+        filter: AuditRecordFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[AuditRecord]:
+        f = filter or AuditRecordFilter()
+        bu_id: uuid.UUID | None = (
+            from_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId")
+            if f.business_unit_id
+            else None
+        )
+        where = compliance.AuditFilter(
+            occurred_from=f.occurred_from,
+            occurred_before=f.occurred_before,
+            bu_id=bu_id,
+            actor_subject=f.actor_subject,
+            entity_type=f.entity_type,
+            entity_id=f.entity_id,
+        )
+        async with info.context.uow() as uow:
+            page = await compliance.audit_records(
+                uow, where, first=first, after_seq=_after_seq(after)
+            )
+        edges = [
+            Edge(cursor=_seq_cursor(r.seq), node=AuditRecord.from_row(r)) for r in page.records
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
