@@ -146,9 +146,9 @@ class ComplianceQuery:
             page = await compliance.audit_records(
                 uow, where, first=first, after_seq=_after_seq(after)
             )
-        edges = [
-            Edge(cursor=_seq_cursor(r.seq), node=AuditRecord.from_row(r)) for r in page.records
-        ]
+            edges = [
+                Edge(cursor=_seq_cursor(r.seq), node=AuditRecord.from_row(r)) for r in page.records
+            ]
         return Connection(
             edges=edges,
             page_info=PageInfo(

@@ -237,3 +237,39 @@ class TestEveryChangeIsAudited:
         assert record.actor_username == "payments-admin"
         assert "bu_admin" in record.rule
         assert record.request_id
+
+
+class TestAuditTrailInGraphQL:
+    async def test_an_auditor_verifies_the_chain_and_reads_records(self, api: Api) -> None:
+        data = await api.ok(
+            "{ auditTrailIntegrity { ok checked firstBrokenSeq headSeq } }", as_user="auditor"
+        )
+        integrity = data["auditTrailIntegrity"]
+        assert integrity["ok"] is True and integrity["firstBrokenSeq"] is None
+        assert integrity["checked"] == integrity["headSeq"] > 100
+        page = await api.ok(
+            "{ auditRecords(first: 3) { nodes { seq action rule prevHash hash } pageInfo { hasNextPage endCursor } } }",
+            as_user="auditor",
+        )
+        nodes = page["auditRecords"]["nodes"]
+        assert [n["seq"] for n in nodes] == [1, 2, 3]
+        assert nodes[1]["prevHash"] == nodes[0]["hash"]
+        following = await api.ok(
+            "query($a: String) { auditRecords(first: 1, after: $a) { nodes { seq } } }",
+            {"a": page["auditRecords"]["pageInfo"]["endCursor"]},
+            as_user="auditor",
+        )
+        assert following["auditRecords"]["nodes"] == [{"seq": 4}]
+
+    async def test_an_auditor_changes_nothing(self, api: Api) -> None:
+        body = await api.gql(
+            'mutation { businessUnitCreate(input: {key: "audit-bu", name: "No"}) { errors { code } } }',
+            as_user="auditor",
+        )
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    async def test_a_viewer_cannot_read_the_audit_trail(self, api: Api) -> None:
+        body = await api.gql("{ auditTrailIntegrity { ok } }", as_user="viewer")
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        listing = await api.gql("{ auditRecords { nodes { seq } } }", as_user="viewer")
+        assert listing["errors"][0]["extensions"]["code"] == "FORBIDDEN"

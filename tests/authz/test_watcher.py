@@ -249,6 +249,25 @@ class TestAFailingReload:
         assert proc.fail_next == 0
 
 
+class TestAFullReload:
+    async def test_follows_every_connection_through_reload_all_when_given(
+        self, engine: AsyncEngine
+    ) -> None:
+        singles: list[str] = []
+        full = asyncio.Event()
+
+        async def reload(subject: str) -> None:
+            singles.append(subject)
+
+        async def reload_all() -> None:
+            full.set()
+
+        async with GrantWatcher(POSTGRES_URL, reload, reload_all=reload_all, stop_timeout=2.0):
+            async with asyncio.timeout(WITHIN):
+                await full.wait()
+        assert ALL_SUBJECTS not in singles
+
+
 class TestStopping:
     async def test_is_bounded_and_leaves_no_tasks(self, engine: AsyncEngine) -> None:
         async def reload(_subject: str) -> None:
