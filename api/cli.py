@@ -104,13 +104,15 @@ def users_list() -> None:
                 for b in (await repo.bus_page(s, _everywhere(), first=500, after=None)).items
             }
         for p in people:
-            roles = ", ".join(
-                f"{g.role}{'(' + g.discipline + ')' if g.discipline else ''}@{bus.get(g.bu_id, 'org')}"
-                for g in grants.get(p.id, [])
-            )
+            roles = ", ".join(_grant_label(g, bus) for g in grants.get(p.id, []))
             click.echo(f"{p.username:<20} {p.kind:<8} {roles or '-':<40} {p.display_name}")
 
     _with_runtime(run)
+
+
+def _grant_label(grant, bus):  # type: ignore[no-untyped-def]
+    discipline = f"({grant.discipline})" if grant.discipline else ""
+    return f"{grant.role}{discipline}@{bus.get(grant.bu_id, 'org')}"
 
 
 def _everywhere():  # type: ignore[no-untyped-def]

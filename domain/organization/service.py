@@ -510,7 +510,7 @@ async def revoke_role(uow: UnitOfWork, grant_id: uuid.UUID) -> RoleGrant:
 async def _announce(uow: UnitOfWork, subject: str) -> None:
     """Tell this process (after commit) and every other one (PostgreSQL NOTIFY, on commit)."""
     uow.emit(GrantsChanged(subject))
-    if uow.session.bind.dialect.name == "postgresql":
+    if uow.session.get_bind().dialect.name == "postgresql":
         await uow.session.execute(text("SELECT pg_notify('signalbox_authz', :s)"), {"s": subject})
 
 

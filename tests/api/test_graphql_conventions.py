@@ -160,11 +160,13 @@ class TestIdempotencyKeys:
 @pytest.fixture
 async def production(migrated_url: str, tmp_path: Path) -> AsyncIterator[Api]:
     app = create_app(settings_for(migrated_url, tmp_path, env="production"))
-    async with LifespanManager(app) as manager:
-        async with httpx.AsyncClient(
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
-        ) as http:
-            yield Api(app=app, http=http, runtime=app.state.runtime)
+        ) as http,
+    ):
+        yield Api(app=app, http=http, runtime=app.state.runtime)
 
 
 class TestProductionHardening:
