@@ -125,6 +125,13 @@ def server(
                 process.wait(timeout=5)
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (Linux /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -140,6 +147,7 @@ class LoadResult:
     non_2xx: int
     errors: int
     server_cpu: float  # CPU seconds the server process used per wall second (1.0 = a core)
+    machine_busy: float = 0.0  # busy cores of the whole machine meanwhile (everything)
 
     @property
     def rps(self) -> float:
@@ -163,13 +171,29 @@ def load(
     server_pid: int,
 ) -> LoadResult:
     """POST `body` to `url` for `duration` seconds over `connections` keep-alive connections."""
-    before = cpu_seconds(server_pid)
+    before, busy_before = cpu_seconds(server_pid), machine_busy_seconds()
     if loader_name() == "wrk":
         result = _wrk(url, body, headers, duration=duration, connections=connections)
     else:
         result = _python_loader(url, body, headers, duration=duration, connections=connections)
     result.server_cpu = (cpu_seconds(server_pid) - before) / result.seconds
+    result.machine_busy = (machine_busy_seconds() - busy_before) / result.seconds
     return result
+
+
+def wait_for_quiet(max_busy: float = 0.3, limit: float = 120.0) -> float:
+    """Wait (at most `limit` s) until the machine is nearly idle; returns the last busy cores.
+
+    Other work on a 2-core machine skews every figure, so runs start from a quiet machine
+    when one can be had; the tables print how busy it was either way.
+    """
+    deadline = time.monotonic() + limit
+    while True:
+        start = machine_busy_seconds()
+        time.sleep(1.0)
+        busy = machine_busy_seconds() - start
+        if busy <= max_busy or time.monotonic() > deadline:
+            return busy
 
 
 _WRK_SCRIPT = """

@@ -3,13 +3,14 @@
     .venv/bin/python bench/graphql_bench.py [--duration 10] [--rounds 3] [--connections 10]
 
 Seeds PostgreSQL (SIGNALBOX_BENCH_DATABASE_URL, default the local `signalbox_bench` database;
-its schema is dropped and rebuilt by the migrations) with the demo enterprise (32 services) plus
-68 more, so that CATALOGUE_QUERY returns 100 services with their providers. Then it starts, each under
-uvicorn with one worker on 127.0.0.1, the real Signalbox app (`signalbox serve`, production
-settings, log level WARNING) and reference_server.py --mode catalogue, checks both answer the
-same JSON, and drives each with the same load generator (wrk, one thread, in its own process;
-or bench/_load.py when wrk is missing), alternating servers round by round. Prints a Markdown
-table of the median round of each.
+its schema is dropped and rebuilt by the migrations) with the demo enterprise (32 services)
+plus 68 more through the domain services, so that CATALOGUE_QUERY returns 100 services with
+their providers. Then it starts, each under uvicorn with one worker on 127.0.0.1, the real
+Signalbox app (`signalbox serve`, production settings, log level WARNING) and
+reference_server.py --mode catalogue; checks both answer the same JSON; and drives each with
+the same load generator (wrk, one thread, in its own process; or bench/_load.py when wrk is
+missing), alternating servers round by round. Prints a Markdown table of the median round of
+each server.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import _harness as h  # noqa: E402
+from bench import _harness as h
 
 CATALOGUE_QUERY = """
 query Catalogue {
@@ -110,9 +111,10 @@ async def _seed(url: str, data_dir: Path) -> None:
                         regions=REGIONS[i % len(REGIONS)],
                     ),
                 )
-                for n, provider in enumerate(
-                    {demo[(i * 7) % len(demo)], demo[(i * 13 + 5) % len(demo)]}
-                ):
+                providers = dict.fromkeys(
+                    [demo[(i * 7) % len(demo)], demo[(i * 13 + 5) % len(demo)]]
+                )
+                for n, provider in enumerate(providers):
                     await svc.add_dependency(
                         uow,
                         cmd.AddDependency(
@@ -174,14 +176,10 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured run")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per server")
-    parser.add_argument("--rounds", type=int, default=3, help="measured runs per server")
-    parser.add_argument("--connections", type=int, default=10, help="concurrent connections")
+    add_load_arguments(parser)
     parser.add_argument("--no-seed", action="store_true", help="reuse the seeded database")
     args = parser.parse_args()
-    if not 1 <= args.rounds <= 10 or not 1 <= args.duration <= 60:
-        parser.error("keep it bounded: 1-10 rounds of 1-60 s")
+    check_bounds(parser, args)
 
     url = h.DATABASE_URL
     data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
@@ -195,21 +193,12 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     sb_port, ref_port = h.free_port(), h.free_port()
-    ref_argv = [
-        h.PYTHON,
-        str(h.BENCH_DIR / "reference_server.py"),
-        "--mode",
-        "catalogue",
-        "--port",
-        str(ref_port),
-        "--dsn",
-        h.asyncpg_dsn(url),
-    ]
+    ref_argv = [h.PYTHON, str(h.BENCH_DIR / "reference_server.py"), "--mode", "catalogue"]
+    ref_argv += ["--port", str(ref_port), "--dsn", h.asyncpg_dsn(url)]
+    sb_env = signalbox_env(url, data_dir, sb_port)
     results: dict[str, list[h.LoadResult]] = {"Signalbox": [], "reference": []}
     with (
-        h.server(
-            "signalbox", signalbox_argv(), port=sb_port, env=signalbox_env(url, data_dir, sb_port)
-        ) as sb,
+        h.server("signalbox", signalbox_argv(), port=sb_port, env=sb_env) as sb,
         h.server("reference", ref_argv, port=ref_port) as ref,
     ):
         servers = {"Signalbox": sb, "reference": ref}
@@ -222,53 +211,101 @@ def main() -> None:
         if answers["Signalbox"] != answers["reference"]:
             raise SystemExit("the servers return the same services but different JSON")
         n_services = len(keys["Signalbox"])
-        n_links = sum(
-            len(s["dependsOn"])
-            for bu in answers["Signalbox"]["data"]["businessUnits"]["nodes"]
-            for t in bu["teams"]["nodes"]
-            for s in t["services"]["nodes"]
-        )
+        if n_services != TARGET_SERVICES:
+            raise SystemExit(f"{n_services} services returned, not {TARGET_SERVICES}")
         size = len(orjson.dumps(answers["Signalbox"]))
         print(
-            f"verified: both return the same JSON ({n_services} services, {n_links} dependsOn "
-            f"links, {size} bytes)",
+            f"verified: both return the same JSON ({n_services} services, "
+            f"{count_links(answers['Signalbox'])} dependsOn links, {size:,} bytes)",
             file=sys.stderr,
         )
+        measure(servers, results, body, headers, args)
+
+    print(report(results, args, n_services, size))
+
+
+def count_links(payload: dict[str, Any]) -> int:
+    return sum(
+        len(s["dependsOn"])
+        for bu in payload["data"]["businessUnits"]["nodes"]
+        for t in bu["teams"]["nodes"]
+        for s in t["services"]["nodes"]
+    )
+
+
+def measure(
+    servers: dict[str, h.Server],
+    results: dict[str, list[h.LoadResult]],
+    body: bytes,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+) -> None:
+    """Warm every server up, then measure them in turn, round by round."""
+    for s in servers.values():
+        h.load(
+            s.url + "/graphql",
+            body,
+            headers,
+            duration=args.warmup,
+            connections=args.connections,
+            server_pid=s.process.pid,
+        )
+    for round_ in range(args.rounds):
         for name, s in servers.items():
-            h.load(
+            h.wait_for_quiet(limit=args.quiet_wait)
+            r = h.load(
                 s.url + "/graphql",
                 body,
                 headers,
-                duration=args.warmup,
+                duration=args.duration,
                 connections=args.connections,
                 server_pid=s.process.pid,
             )
-        for round_ in range(args.rounds):
-            for name, s in servers.items():
-                r = h.load(
-                    s.url + "/graphql",
-                    body,
-                    headers,
-                    duration=args.duration,
-                    connections=args.connections,
-                    server_pid=s.process.pid,
-                )
-                if r.non_2xx or r.errors:
-                    raise SystemExit(f"{name}: {r.non_2xx} non-2xx answers, {r.errors} errors")
-                results[name].append(r)
-                print(f"round {round_ + 1} {name}: {r.rps:.1f} req/s", file=sys.stderr)
+            if r.non_2xx or r.errors:
+                raise SystemExit(f"{name}: {r.non_2xx} non-2xx answers, {r.errors} errors")
+            results[name].append(r)
+            print(
+                f"round {round_ + 1} {name}: {r.rps:,.1f} req/s, server {r.server_cpu:.2f} "
+                f"cores, machine {r.machine_busy:.2f} cores busy",
+                file=sys.stderr,
+            )
 
-    print(report(results, args, n_services, size))
+
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured run")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per server")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs per server")
+    parser.add_argument("--connections", type=int, default=10, help="concurrent connections")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=30.0,
+        help="before each run, wait up to this many seconds for an idle machine",
+    )
+
+
+def check_bounds(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if not 1 <= args.rounds <= 10 or not 1 <= args.duration <= 60 or args.quiet_wait > 120:
+        parser.error("keep it bounded: 1-10 rounds of 1-60 s, at most 120 s of waiting")
 
 
 def pick_median(runs: list[h.LoadResult]) -> h.LoadResult:
     return sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
 
 
-def report(
-    results: dict[str, list[h.LoadResult]], args: argparse.Namespace, n_services: int, size: int
-) -> str:
-    ref = pick_median(results["reference"])
+RESULT_HEADER = [
+    "server",
+    "req/s (median run)",
+    "p50 ms",
+    "p99 ms",
+    "server CPU ms/req",
+    "cores busy: server / machine",
+    "req/s of each run",
+]
+
+
+def result_rows(results: dict[str, list[h.LoadResult]], reference: str) -> list[list[str]]:
+    ref = pick_median(results[reference])
     rows = []
     for name, runs in results.items():
         r = pick_median(runs)
@@ -278,26 +315,25 @@ def report(
                 f"{r.rps:,.0f}",
                 f"{r.p50_ms:.1f}",
                 f"{r.p99_ms:.1f}",
-                f"{r.server_cpu:.2f}",
+                f"{1000 * r.server_cpu / r.rps:.2f}",
+                f"{r.server_cpu:.2f} / {r.machine_busy:.2f}",
                 " / ".join(f"{x.rps:,.0f}" for x in runs),
                 f"{r.rps / ref.rps:.3f}",
             ]
         )
-    header = [
-        "server",
-        "req/s (median run)",
-        "p50 ms",
-        "p99 ms",
-        "server CPU (cores)",
-        "all runs req/s",
-        "ratio to reference",
-    ]
+    return rows
+
+
+def report(
+    results: dict[str, list[h.LoadResult]], args: argparse.Namespace, n_services: int, size: int
+) -> str:
+    header = [*RESULT_HEADER, "ratio to reference"]
     note = (
         f"\n\n{n_services} services per response ({size:,} bytes); "
         f"{args.connections} connections, {args.rounds} x {args.duration:g} s per server "
         f"after {args.warmup:g} s warm-up; load generator: {h.loader_name()}."
     )
-    return h.table(header, rows) + note
+    return h.table(header, result_rows(results, "reference")) + note
 
 
 if __name__ == "__main__":

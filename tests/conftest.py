@@ -28,6 +28,18 @@ UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DIALECTS = ["sqlite", "postgresql"]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked postgres_only run on the PostgreSQL half only (deselected, not skipped)."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        sqlite = callspec is not None and callspec.params.get("migrated_url") == "sqlite"
+        (drop if sqlite and item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def skip_or_fail(reason: str) -> None:
     if UNDER_CI:
         pytest.fail(f"{reason} (skips are failures under CI)")

@@ -50,6 +50,16 @@ ROLE_RANK: dict[Role, int] = {
     Role.VIEWER: 10,
 }
 ORG_ONLY_ROLES = frozenset({Role.ORG_ADMIN, Role.AUDITOR})
+"""Roles a person only ever holds at org scope; the auditor reads every BU and the trail."""
+
+
+def rank(role: str) -> int:
+    """The rank of a role; anything that is not a role ranks below every role."""
+    try:
+        return ROLE_RANK[Role(role)]
+    except ValueError:
+        return -1
+
 
 MAX_TOKEN_TTL = timedelta(days=366)
 

@@ -485,9 +485,7 @@ async def revoke_role(uow: UnitOfWork, grant_id: uuid.UUID) -> RoleGrant:
         raise NotFound("Role grant was not found.")
     rule = uow.authorize_visible(Action.REVOKE, Resource.ROLE_GRANT, grant.bu_id, "Role grant")
     held = uow.authorizer.roles(uow.actor, grant.bu_id)
-    if rules.ROLE_RANK[rules.Role(grant.role)] > max(
-        (rules.ROLE_RANK.get(rules.Role(r), 0) for r in held if r in set(rules.Role)), default=0
-    ):
+    if rules.rank(grant.role) > max((rules.rank(r) for r in held), default=-1):
         raise DomainError(
             f"You cannot revoke {grant.role}: it is above your own role.",
             code=Code.ROLE_ABOVE_YOUR_OWN,
@@ -568,10 +566,11 @@ async def revoke_api_token(uow: UnitOfWork, token_id: uuid.UUID) -> ApiToken:
     if token.person_id == uow.actor.person_id:
         rule = _own_token_rule(uow)
     else:
-        # Administrators may revoke anyone's token (e.g. a leaked one); others see nothing.
-        if uow.authorizer.check(uow.actor, Action.REVOKE, Resource.API_TOKEN, None) is None:
+        # Revoking someone else's credential (a leaked one, say) administers access: it takes
+        # the right to revoke role grants org-wide. Everyone else sees no such token.
+        if uow.authorizer.check(uow.actor, Action.REVOKE, Resource.ROLE_GRANT, None) is None:
             raise NotFound("API token was not found.")
-        rule = uow.authorize(Action.REVOKE, Resource.API_TOKEN, None)
+        rule = uow.authorize(Action.REVOKE, Resource.ROLE_GRANT, None)
     if token.revoked_at is not None:
         raise DomainError("That token is already revoked.", code=Code.TOKEN_ALREADY_REVOKED)
     before = snapshot(token, exclude=("token_hash",))

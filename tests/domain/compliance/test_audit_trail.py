@@ -306,13 +306,13 @@ class TestAForkIsRetriedInsideASavepoint:
 # -- tampering -------------------------------------------------------------------------------
 
 
+@pytest.mark.postgres_only
 class TestTheDatabaseRefusesToChangeTheTrail:
     @pytest.mark.parametrize("statement", ["UPDATE", "DELETE", "TRUNCATE"])
     async def test_on_postgresql_the_trigger_refuses(
         self, session: AsyncSession, now: datetime, statement: str
     ) -> None:
-        if not is_postgres(session):
-            pytest.skip("SQLite has no append-only trigger; verification is the safeguard there")
+        assert is_postgres(session)  # SQLite has no trigger: verification is the safeguard there
         await record_changes(session, 1, at=now)
         sql = {
             "UPDATE": "UPDATE audit_records SET action = 'forged'",

@@ -1,0 +1,128 @@
+"""Small query vs plain Starlette: what the request path costs when the query does no work.
+
+    .venv/bin/python bench/small_query_bench.py [--duration 10] [--rounds 3] [--connections 10]
+
+Starts, each under uvicorn with one worker on 127.0.0.1: the real Signalbox app (`signalbox
+serve`, production settings, log level WARNING, an empty migrated SQLite database in a temp
+dir: the query reads nothing) and reference_server.py --mode about, a plain Starlette endpoint
+that reads and parses the same POST body, parses the Authorization header and returns the same
+JSON. A third server, the same plain endpoint verifying the ES256 bearer token with
+Signalbox's local issuer key, shows what signature verification alone costs. Checks all three
+answer the same JSON, drives each with the same load generator (wrk, one thread; or
+bench/_load.py when wrk is missing), alternating round by round, and prints a Markdown table
+of each server's median round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import _harness as h
+from bench.graphql_bench import (
+    RESULT_HEADER,
+    add_load_arguments,
+    check_bounds,
+    measure,
+    mint_token,
+    post,
+    result_rows,
+    signalbox_argv,
+)
+
+SMALL_QUERY = "{ about { name version } }"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    add_load_arguments(parser)
+    args = parser.parse_args()
+    check_bounds(parser, args)
+
+    from api.graphql.schema import VERSION
+
+    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
+    os.chmod(data_dir, 0o700)
+    # The token names the demo's `rmo`; the SQLite database gets that person and grant.
+    _seed_person(data_dir)
+    token = mint_token(data_dir)
+    body = orjson.dumps({"query": SMALL_QUERY})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    sb_port, ref_port, jwt_port = h.free_port(), h.free_port(), h.free_port()
+    sb_env = {
+        "SIGNALBOX_DATABASE_URL": "",
+        "SIGNALBOX_DATA_DIR": str(data_dir),
+        "SIGNALBOX_ENV": "production",
+        "SIGNALBOX_LOG_LEVEL": "WARNING",
+        "SIGNALBOX_PORT": str(sb_port),
+        "SIGNALBOX_WORKERS": "1",
+    }
+    ref = [h.PYTHON, str(h.BENCH_DIR / "reference_server.py"), "--mode", "about"]
+    ref_argv = [*ref, "--port", str(ref_port), "--version", VERSION]
+    jwt_argv = [
+        *ref,
+        "--port",
+        str(jwt_port),
+        "--version",
+        VERSION,
+        "--jwt-data-dir",
+        str(data_dir),
+    ]
+    names = ("Signalbox /graphql", "plain Starlette", "plain Starlette + ES256 verify")
+    results: dict[str, list[h.LoadResult]] = {name: [] for name in names}
+    with (
+        h.server("signalbox", signalbox_argv(), port=sb_port, env=sb_env) as sb,
+        h.server("reference", ref_argv, port=ref_port) as ref_server,
+        h.server("reference-jwt", jwt_argv, port=jwt_port) as jwt_server,
+    ):
+        servers = dict(zip(names, (sb, ref_server, jwt_server), strict=True))
+        answers = {name: post(s.url + "/graphql", body, headers) for name, s in servers.items()}
+        expected = {"data": {"about": {"name": "Signalbox", "version": VERSION}}}
+        for name, answer in answers.items():
+            if answer != expected:
+                raise SystemExit(f"{name} answered {answer!r}, not {expected!r}")
+        print(f"verified: all answer {orjson.dumps(expected).decode()}", file=sys.stderr)
+        measure(servers, results, body, headers, args)
+
+    print(report(results, args))
+
+
+def _seed_person(data_dir: Path) -> None:
+    """Migrate the temp SQLite database and load the demo (it holds the user `rmo`)."""
+    import asyncio
+
+    from api.demo import load_demo
+    from api.runtime import Runtime
+    from api.settings import Settings
+
+    async def run() -> None:
+        runtime = Runtime(Settings(env="production", data_dir=data_dir, database_url=None))
+        try:
+            await runtime.start()
+            await load_demo(runtime)
+        finally:
+            await runtime.stop()
+
+    asyncio.run(run())
+
+
+def report(results: dict[str, list[h.LoadResult]], args: argparse.Namespace) -> str:
+    header = [*RESULT_HEADER, "ratio to plain Starlette"]
+    note = (
+        f"\n\n`{SMALL_QUERY}`; {args.connections} connections, {args.rounds} x "
+        f"{args.duration:g} s per server after {args.warmup:g} s warm-up; load generator: "
+        f"{h.loader_name()}."
+    )
+    return h.table(header, result_rows(results, "plain Starlette")) + note
+
+
+if __name__ == "__main__":
+    main()
