@@ -47,9 +47,9 @@ def build_verifier(runtime: Runtime) -> tuple[Verifier, LocalIssuer | None]:
             email_claim=s.oidc_email_claim,
             groups_claim=s.oidc_groups_claim,
         )
-        return JwtVerifier(oidc), None
+        return JwtVerifier(oidc, clock=runtime.clock.now), None
     issuer = LocalIssuer.load_or_create(s.data_dir, issuer=s.local_issuer, audience=s.oidc_audience)
-    return issuer.verifier(), issuer
+    return issuer.verifier(clock=runtime.clock.now), issuer
 
 
 class _TtlCache:

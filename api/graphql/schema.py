@@ -62,6 +62,14 @@ class Viewer:
     person: Person | None
     via: str = strawberry.field(description="`jwt` or `api_token`.")
 
+    @strawberry.field(description="Your own role grants.")
+    async def grants(self, info: Info) -> list[RoleGrant]:
+        async with info.context.read() as s:
+            rows = await org.my_grants(
+                Reader(s, info.context.actor, info.context.runtime.authorizer)
+            )
+        return [RoleGrant.from_row(r) for r in rows]
+
     @strawberry.field(description="Your API tokens, newest first.")
     async def api_tokens(self, info: Info) -> list[ApiToken]:
         async with info.context.read() as s:
@@ -85,14 +93,12 @@ class Query(OrganizationQuery, ComplianceQuery):
         row = await getattr(info.context.loaders, loader_name).load(uid)
         return gql_type.from_row(row) if row else None  # type: ignore[attr-defined, no-any-return]
 
-    @strawberry.field
+    @strawberry.field(description="Who is asking: your person, your grants and your tokens.")
     async def viewer(self, info: Info) -> Viewer:
-        actor = info.context.actor
-        person = None
-        if actor.person_id is not None:
-            row = await info.context.loaders.person.load(actor.person_id)
-            person = Person.from_row(row) if row else None
-        return Viewer(person=person, via=actor.via)
+        ctx = info.context
+        async with ctx.read() as s:
+            row = await org.me(Reader(s, ctx.actor, ctx.runtime.authorizer))
+        return Viewer(person=Person.from_row(row) if row else None, via=ctx.actor.via)
 
     @strawberry.field
     def about(self, info: Info) -> About:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from domain.kernel.access import Resource
+from domain.kernel.access import Resource, Scope
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.organization import repository as repo
@@ -144,6 +144,23 @@ async def grants_of_people(r: Reader, person_ids: Sequence[uuid.UUID]) -> dict[A
     if scope.empty:
         return {}
     return await repo.grants_by_person(r.session, person_ids, scope)
+
+
+async def me(r: Reader) -> Row[Any] | None:
+    """The actor's own person record, readable whatever its roles."""
+    if r.actor.person_id is None:
+        return None
+    return (await repo.rows_by_ids(r.session, Person.__table__, [r.actor.person_id])).get(
+        r.actor.person_id
+    )
+
+
+async def my_grants(r: Reader) -> list[Row[Any]]:
+    """Your own grants: always yours to see, whatever you may read of others'."""
+    if r.actor.person_id is None:
+        return []
+    grouped = await repo.grants_by_person(r.session, [r.actor.person_id], Scope(everywhere=True))
+    return grouped.get(r.actor.person_id, [])
 
 
 async def my_tokens(r: Reader) -> list[Row[Any]]:
