@@ -23,11 +23,13 @@ async def second_process(migrated_url: str, api: Api) -> AsyncIterator[Api]:
     # The same data directory: both "processes" trust the same local issuer key.
     issuer = api.runtime.settings.data_dir
     app = create_app(settings_for(migrated_url, Path(issuer)))
-    async with LifespanManager(app) as manager:
-        async with httpx.AsyncClient(
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://b"
-        ) as http:
-            yield Api(app=app, http=http, runtime=app.state.runtime)
+        ) as http,
+    ):
+        yield Api(app=app, http=http, runtime=app.state.runtime)
 
 
 @pytest.mark.postgres_only

@@ -3,7 +3,7 @@ IdP groups become role grants, and keys come from the issuer's JWKS over real HT
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -11,16 +11,22 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from api.demo import load_demo
 from domain.kernel.clock import FixedClock
 from tests.api.conftest import Api, settings_for, unique
-from tests.authz.test_jwt import AUDIENCE, NOW, FakeIssuer, issuer_server  # noqa: F401 (fixture)
+from tests.support.oidc import AUDIENCE, NOW, FakeIssuer, serve_issuer
+
+
+@pytest.fixture(scope="module")
+def issuer_server() -> Iterator[FakeIssuer]:
+    with serve_issuer() as issuer:
+        yield issuer
 
 
 @pytest.fixture
 async def oidc_api(
-    migrated_url: str, tmp_path: Path, issuer_server: FakeIssuer
-) -> AsyncIterator[Api]:  # noqa: F811
+    migrated_url: str, tmp_path: Path, issuer_server: FakeIssuer, api: Api
+) -> AsyncIterator[Api]:
+    # `api` loads the demo enterprise (its people belong to the local issuer).
     issuer_server.reset()
     settings = settings_for(
         migrated_url,
@@ -34,12 +40,13 @@ async def oidc_api(
         },
     )
     app = create_app(settings, clock=FixedClock(NOW))
-    async with LifespanManager(app) as manager:
-        await load_demo(app.state.runtime)
-        async with httpx.AsyncClient(
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
-        ) as http:
-            yield Api(app=app, http=http, runtime=app.state.runtime)
+        ) as http,
+    ):
+        yield Api(app=app, http=http, runtime=app.state.runtime)
 
 
 ME = "{ viewer { via grants { role source businessUnit { key } } person { username displayName email } } }"
@@ -49,7 +56,7 @@ class TestOidcSignIn:
     async def test_first_sign_in_provisions_the_person_with_group_grants(
         self,
         oidc_api: Api,
-        issuer_server: FakeIssuer,  # noqa: F811
+        issuer_server: FakeIssuer,
     ) -> None:
         subject = unique("sub")
         token = issuer_server.token(
@@ -70,7 +77,7 @@ class TestOidcSignIn:
     async def test_leaving_a_group_removes_its_grant_at_next_sign_in(
         self,
         oidc_api: Api,
-        issuer_server: FakeIssuer,  # noqa: F811
+        issuer_server: FakeIssuer,
     ) -> None:
         subject, username = unique("sub"), unique("bob")
         first = issuer_server.token(
@@ -87,7 +94,7 @@ class TestOidcSignIn:
     async def test_a_token_from_another_issuer_is_refused(
         self,
         oidc_api: Api,
-        issuer_server: FakeIssuer,  # noqa: F811
+        issuer_server: FakeIssuer,
     ) -> None:
         token = issuer_server.token(iss="https://evil.example")
         response = await oidc_api.post("{ about { name } }", token=token)
@@ -97,7 +104,7 @@ class TestOidcSignIn:
     async def test_an_issuer_whose_keys_cannot_be_fetched_gives_503(
         self,
         oidc_api: Api,
-        issuer_server: FakeIssuer,  # noqa: F811
+        issuer_server: FakeIssuer,
     ) -> None:
         issuer_server.failing = True
         response = await oidc_api.post(
