@@ -14,8 +14,8 @@ from authz.jwt import JwtVerifier, OidcSettings, TokenError, TokenErrorCode, Ver
 from authz.local_issuer import LocalIssuer
 from domain.kernel.access import Actor
 from domain.kernel.errors import Unauthenticated, Unavailable
+from domain.organization import identity as people
 from domain.organization import repository as org_repo
-from domain.organization import service as org_service
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -141,7 +141,7 @@ class Authenticator:
     async def _provision(self, identity: VerifiedIdentity) -> tuple[uuid.UUID, str, str, bool]:
         """First sign-in of an OIDC user: create the person (audited as the system)."""
         async with self.runtime.system_unit_of_work() as uow:
-            person = await org_service.provision_person(
+            person = await people.provision_person(
                 uow,
                 issuer=identity.issuer,
                 subject=identity.subject,
@@ -159,7 +159,7 @@ class Authenticator:
             for spec in mapping.get(group, []):
                 desired.add((group, *_parse_role_spec(spec)))
         async with self.runtime.system_unit_of_work() as uow:
-            changed = await org_service.sync_group_grants(uow, person_id, desired)
+            changed = await people.sync_group_grants(uow, person_id, desired)
             await uow.commit()
         if changed:
             log.info("synced group grants", extra={"person_id": str(person_id)})

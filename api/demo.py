@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from api.runtime import Runtime
 from domain.organization import commands as cmd
+from domain.organization import identity
 from domain.organization import repository as repo
 from domain.organization import service as svc
 
@@ -257,7 +258,7 @@ async def load_demo(runtime: Runtime) -> bool:
                 ),
             )
         for user in USERS:
-            person = await svc.create_person(
+            person = await identity.create_person(
                 uow,
                 cmd.CreatePerson(
                     username=user.username,
@@ -267,7 +268,7 @@ async def load_demo(runtime: Runtime) -> bool:
                 ),
                 issuer=issuer,
             )
-            await svc.grant_role(
+            await identity.grant_role(
                 uow,
                 cmd.GrantRole(
                     person_id=person.id,

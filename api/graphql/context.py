@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
@@ -16,6 +15,8 @@ from domain.kernel.access import Action, Actor, Resource, Scope
 from domain.kernel.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from api.graphql.loaders import Loaders
     from api.runtime import Runtime
 

@@ -29,6 +29,7 @@ from api.graphql.relay import Connection, connection, from_global_id
 from authz.api_tokens import generate_api_token
 from domain.kernel.reader import Reader
 from domain.organization import commands as cmd
+from domain.organization import identity
 from domain.organization import queries as org
 from domain.organization import service as svc
 
@@ -456,7 +457,7 @@ class OrganizationMutation:
             kind=input.kind.value,
         )
         issuer = info.context.runtime.authenticator.issuer
-        person, errors = await run(info, lambda uow: svc.create_person(uow, c, issuer=issuer))
+        person, errors = await run(info, lambda uow: identity.create_person(uow, c, issuer=issuer))
         return PersonPayload(person=Person.from_row(person) if person else None, errors=errors)
 
     @strawberry.mutation(
@@ -469,7 +470,7 @@ class OrganizationMutation:
             bu_id=_bu(input.business_unit_id) if input.business_unit_id else None,  # type: ignore[arg-type]
             discipline=input.discipline.value if input.discipline else None,
         )
-        grant, errors = await run(info, lambda uow: svc.grant_role(uow, c))
+        grant, errors = await run(info, lambda uow: identity.grant_role(uow, c))
         return RoleGrantPayload(
             role_grant=RoleGrant.from_row(grant) if grant else None, errors=errors
         )
@@ -477,7 +478,7 @@ class OrganizationMutation:
     @strawberry.mutation
     async def role_grant_revoke(self, info: Info, input: RoleGrantRevokeInput) -> RoleGrantPayload:
         grant_id = from_global_id(input.id, "RoleGrant")
-        grant, errors = await run(info, lambda uow: svc.revoke_role(uow, grant_id))
+        grant, errors = await run(info, lambda uow: identity.revoke_role(uow, grant_id))
         return RoleGrantPayload(
             role_grant=RoleGrant.from_row(grant) if grant else None, errors=errors
         )
@@ -503,7 +504,7 @@ class OrganizationMutation:
             ttl=timedelta(seconds=input.ttl_seconds) if input.ttl_seconds is not None else None,
         )
         token, errors = await run(
-            info, lambda uow: svc.create_api_token(uow, c, token_hash=digest, prefix=prefix)
+            info, lambda uow: identity.create_api_token(uow, c, token_hash=digest, prefix=prefix)
         )
         return ApiTokenCreatePayload(
             api_token=ApiToken.from_row(token) if token else None,
@@ -514,7 +515,7 @@ class OrganizationMutation:
     @strawberry.mutation
     async def api_token_revoke(self, info: Info, input: ApiTokenRevokeInput) -> ApiTokenPayload:
         token_id = from_global_id(input.id, "ApiToken")
-        token, errors = await run(info, lambda uow: svc.revoke_api_token(uow, token_id))
+        token, errors = await run(info, lambda uow: identity.revoke_api_token(uow, token_id))
         return ApiTokenPayload(api_token=ApiToken.from_row(token) if token else None, errors=errors)
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from domain.kernel.errors import DomainError
 from domain.organization.errors import OrganizationErrorCode as Code
@@ -62,6 +63,15 @@ def rank(role: str) -> int:
 
 
 MAX_TOKEN_TTL = timedelta(days=366)
+
+
+def choice(enum: Any, value: str, code: Code, field: str) -> str:
+    """`value` as a member of `enum`, or a refusal listing the allowed values."""
+    try:
+        return str(enum(value))
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        raise DomainError(f"'{value}' is not one of: {allowed}.", code=code, field=field) from None
 
 
 def check_key(key: str, field: str = "key") -> str:
