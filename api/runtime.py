@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from api.observability import Metrics
 from api.settings import Settings
 from authz.authorizer import CasbinAuthorizer
 from authz.watcher import GrantWatcher
 from domain.compliance.repository import append_audit
+from domain.kernel import idempotency
 from domain.kernel.access import SYSTEM_ACTOR, Action, Actor, Resource, Scope
 from domain.kernel.clock import Clock, SystemClock
 from domain.kernel.db import Database
@@ -21,6 +24,7 @@ from domain.migrations import upgrade_async
 from domain.organization import repository as org_repo
 
 log = logging.getLogger("signalbox.runtime")
+SWEEP_INTERVAL_SECONDS = 300
 
 
 class SystemAuthorizer:
@@ -51,6 +55,7 @@ class Runtime:
         self.authorizer = CasbinAuthorizer()
         self.metrics = Metrics()
         self._watcher: GrantWatcher | None = None
+        self._housekeeping: asyncio.Task[None] | None = None
         # Imported here: the authenticator needs the runtime, and the runtime owns it.
         from api.auth import Authenticator
 
@@ -60,6 +65,7 @@ class Runtime:
         if self.settings.auto_migrate:
             await upgrade_async(self.db.url)
         await self.reload_grants()
+        self._housekeeping = asyncio.create_task(self._sweep(), name="signalbox-housekeeping")
         if self.db.dialect == "postgresql":
             self._watcher = GrantWatcher(
                 self._asyncpg_dsn(), self.refresh_subject, reload_all=self.reload_grants
@@ -67,9 +73,25 @@ class Runtime:
             await self._watcher.start()
 
     async def stop(self) -> None:
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._housekeeping
         if self._watcher is not None:
             await self._watcher.stop()
         await self.db.dispose()
+
+    async def _sweep(self) -> None:
+        """Forget stored Idempotency-Key answers past their time, every few minutes."""
+        while True:
+            try:
+                cutoff = self.clock.now() - timedelta(hours=self.settings.idempotency_ttl_hours)
+                async with self.system_unit_of_work() as uow:
+                    await idempotency.purge_before(uow.session, cutoff)
+                    await uow.commit()
+            except Exception:  # the next sweep tries again; a sweep never takes the server down
+                log.warning("housekeeping sweep failed", exc_info=True)
+            await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
     def _asyncpg_dsn(self) -> str:
         return self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -144,14 +145,26 @@ class GraphQLEndpoint:
         return response
 
     async def _claim(self, subject: str, key: str, digest: str) -> tuple[str, int, bytes] | None:
-        """Reserve the key for this request, or return what is stored under it already."""
+        """Reserve the key for this request, or return what is stored under it already.
+
+        A reservation older than twice the execution deadline belongs to a request that died
+        with its process; it is taken over rather than blocking the key forever.
+        """
         runtime = self.runtime
+        now = runtime.clock.now()
+        abandoned_before = now - timedelta(seconds=2 * runtime.settings.execution_timeout_seconds)
         async with runtime.system_unit_of_work() as uow:
             stored = await idempotency.find(uow.session, subject, key)
+            abandoned = (
+                stored is not None
+                and stored.status_code == idempotency.IN_PROGRESS
+                and stored.created_at < abandoned_before
+            )
+            if abandoned:
+                await idempotency.release(uow.session, subject, key)
+                stored = None
             if stored is None:
-                if await idempotency.reserve(
-                    uow.session, subject, key, digest, runtime.clock.now()
-                ):
+                if await idempotency.reserve(uow.session, subject, key, digest, now):
                     await uow.commit()
                     return None
                 stored = await idempotency.find(uow.session, subject, key)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
+from api.demo import load_demo
+from api.graphql.relay import from_global_id
+from domain.kernel import idempotency
 from tests.api.conftest import Api, ids, settings_for, unique
 
 TEAM_CREATE = """
@@ -187,3 +193,48 @@ class TestProductionHardening:
         assert "Did you mean" in body["errors"][0]["message"]
         page = await api.http.get("/graphql", headers={"accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+class TestDeadlines:
+    async def test_a_request_past_its_deadline_is_cut_off(
+        self, migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from domain.organization import queries
+
+        async def slow(*args: object, **kwargs: object) -> None:
+            await asyncio.sleep(30)
+
+        monkeypatch.setattr(queries, "vendors", slow)
+        app = create_app(settings_for(migrated_url, tmp_path, execution_timeout_seconds=0.2))
+        async with (
+            LifespanManager(app) as manager,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
+            ) as http,
+        ):
+            api = Api(app=app, http=http, runtime=app.state.runtime)
+            await load_demo(api.runtime)
+            async with asyncio.timeout(10):
+                response = await api.post("{ vendors { nodes { name } } }")
+        assert response.status_code == 504
+        assert response.json()["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
+
+
+class TestAbandonedIdempotencyKeys:
+    async def test_a_reservation_left_by_a_dead_request_is_taken_over(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        key = unique("k")
+        body_vars = {"input": {"businessUnitId": bu, "key": unique("dead"), "name": "D"}}
+        person = await api.ok("{ viewer { person { id } } }")
+        # A reservation made long ago by a request whose process died before answering.
+        subject = f"person:{from_global_id(person['viewer']['person']['id'])}"
+        async with api.runtime.system_unit_of_work() as uow:
+            long_ago = api.runtime.clock.now() - timedelta(hours=1)
+            digest = hashlib.sha256(
+                orjson.dumps({"query": TEAM_CREATE, "variables": body_vars})
+            ).hexdigest()
+            assert await idempotency.reserve(uow.session, subject, key, digest, long_ago)
+            await uow.commit()
+        response = await api.post(TEAM_CREATE, body_vars, headers={"idempotency-key": key})
+        assert response.status_code == 200
+        assert response.json()["data"]["teamCreate"]["errors"] == []
