@@ -107,8 +107,8 @@ class Runtime:
         async with self.db.read_session() as session:
             pairs = await org_repo.subject_grants(session, subject)
         self.authorizer.replace_subject(subject, pairs)
-        if subject.startswith("token:"):
-            self.authenticator.forget_tokens()
+        # A revoked token or a deactivated person must stop working now, not when caches age.
+        self.authenticator.forget_tokens()
 
     async def on_events(self, events: Iterable[object]) -> None:
         for event in events:

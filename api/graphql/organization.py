@@ -257,6 +257,17 @@ class PersonCreateInput:
     kind: PersonKind = PersonKind.HUMAN  # type: ignore[attr-defined]
 
 
+@strawberry.input
+class PersonUpdateInput:
+    id: strawberry.ID
+    version: int
+    display_name: str | None = None
+    email: str | None = None
+    active: bool | None = strawberry.field(
+        default=None, description="False deactivates: sign-ins and tokens stop working."
+    )
+
+
 @strawberry.type
 class PersonPayload:
     person: Person | None
@@ -458,6 +469,18 @@ class OrganizationMutation:
         )
         issuer = info.context.runtime.authenticator.issuer
         person, errors = await run(info, lambda uow: identity.create_person(uow, c, issuer=issuer))
+        return PersonPayload(person=Person.from_row(person) if person else None, errors=errors)
+
+    @strawberry.mutation(description="Rename, re-address, deactivate or reactivate a person.")
+    async def person_update(self, info: Info, input: PersonUpdateInput) -> PersonPayload:
+        c = cmd.UpdatePerson(
+            person_id=from_global_id(input.id, "Person"),
+            version=input.version,
+            display_name=input.display_name,
+            email=input.email,
+            active=input.active,
+        )
+        person, errors = await run(info, lambda uow: identity.update_person(uow, c))
         return PersonPayload(person=Person.from_row(person) if person else None, errors=errors)
 
     @strawberry.mutation(

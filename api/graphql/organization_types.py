@@ -242,6 +242,7 @@ class Person(Node):
     email: str | None
     kind: PersonKind
     active: bool
+    version: int
     created_at: datetime
     uid: strawberry.Private[uuid.UUID]
 
@@ -254,6 +255,7 @@ class Person(Node):
             email=r.email,
             kind=models.PersonKind(r.kind),
             active=r.active,
+            version=r.version,
             created_at=r.created_at,
             uid=r.id,
         )

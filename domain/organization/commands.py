@@ -93,6 +93,15 @@ class CreatePerson:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdatePerson:
+    person_id: uuid.UUID
+    version: int
+    display_name: str | None = None
+    email: str | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class GrantRole:
     person_id: uuid.UUID
     role: str

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import text
 
 from domain.kernel.access import ORG_SCOPE, Action, Resource, domain_of
-from domain.kernel.errors import AlreadyExists, DomainError, NotFound
+from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionConflict
 from domain.kernel.events import GrantsChanged
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
@@ -54,6 +54,42 @@ async def create_person(uow: UnitOfWork, c: cmd.CreatePerson, *, issuer: str) ->
         entity_id=person.id,
         bu_id=None,
         rule=rule,
+        after=snapshot(person),
+    )
+    return person
+
+
+async def update_person(uow: UnitOfWork, c: cmd.UpdatePerson) -> Person:
+    """Rename, re-address or (de)activate a person; a deactivated person cannot sign in."""
+    person = await repo.get_person(uow.session, c.person_id)
+    if person is None:
+        raise NotFound("Person was not found.")
+    rule = uow.authorize(Action.UPDATE, Resource.PERSON, None)
+    if c.version != person.version:
+        raise VersionConflict(
+            f"The person is at version {person.version}, not {c.version}: reload and try again.",
+            field="version",
+        )
+    if c.active is False and uow.actor.person_id == person.id:
+        raise DomainError("Nobody deactivates themselves.", code=Code.SELF_GRANT, field="active")
+    before = snapshot(person)
+    if c.display_name is not None:
+        person.display_name = rules.check_name(c.display_name, "displayName")
+    if c.email is not None:
+        person.email = rules.check_email(c.email, "email") if c.email else None
+    if c.active is not None:
+        person.active = c.active
+    person.updated_at = uow.clock.now()
+    await uow.session.flush()
+    if c.active is not None and before["active"] != person.active:
+        await _announce(uow, f"person:{person.id}")
+    uow.record(
+        action="person.update",
+        entity_type="person",
+        entity_id=person.id,
+        bu_id=None,
+        rule=rule,
+        before=before,
         after=snapshot(person),
     )
     return person

@@ -154,3 +154,37 @@ class TestGrantingWithinYourUnit:
             as_user="viewer",
         )
         assert refused(body, "roleGrantCreate") == "NOT_FOUND"
+
+
+PERSON_UPDATE = """
+mutation($input: PersonUpdateInput!) { personUpdate(input: $input) { person { active version } errors { code field } } }"""
+
+
+class TestDeactivatingPeople:
+    async def test_a_deactivated_person_is_locked_out_at_once_and_back_when_reactivated(
+        self, api: Api
+    ) -> None:
+        person = await _person(api)
+        token = api.token(person["username"])
+        assert (await api.post("{ about { name } }", token=token)).status_code == 200
+        off = await api.ok(
+            PERSON_UPDATE, {"input": {"id": person["id"], "version": 1, "active": False}}
+        )
+        assert off["personUpdate"]["person"] == {"active": False, "version": 2}
+        assert (await api.post("{ about { name } }", token=token)).status_code == 401
+        await api.ok(PERSON_UPDATE, {"input": {"id": person["id"], "version": 2, "active": True}})
+        assert (await api.post("{ about { name } }", token=token)).status_code == 200
+
+    async def test_nobody_deactivates_themselves(self, api: Api) -> None:
+        me = await api.ok("{ viewer { person { id version } } }")
+        body = await api.gql(
+            PERSON_UPDATE,
+            {
+                "input": {
+                    "id": me["viewer"]["person"]["id"],
+                    "version": me["viewer"]["person"]["version"],
+                    "active": False,
+                }
+            },
+        )
+        assert body["data"]["personUpdate"]["errors"][0]["field"] == "active"
