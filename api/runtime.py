@@ -15,7 +15,7 @@ from authz.authorizer import CasbinAuthorizer
 from authz.watcher import GrantWatcher
 from domain.compliance.repository import append_audit
 from domain.kernel import idempotency
-from domain.kernel.access import SYSTEM_ACTOR, Action, Actor, Resource, Scope
+from domain.kernel.access import SYSTEM_ACTOR, Actor
 from domain.kernel.clock import Clock, SystemClock
 from domain.kernel.db import Database
 from domain.kernel.events import GrantsChanged
@@ -25,21 +25,6 @@ from domain.organization import repository as org_repo
 
 log = logging.getLogger("signalbox.runtime")
 SWEEP_INTERVAL_SECONDS = 300
-
-
-class SystemAuthorizer:
-    """Signalbox acting on its own behalf (sign-in provisioning, demo data, migrations)."""
-
-    def check(
-        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
-    ) -> str:
-        return f"system: {action} {resource}"
-
-    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
-        return Scope(everywhere=True)
-
-    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
-        return frozenset({"org_admin"})
 
 
 class Runtime:
@@ -133,7 +118,7 @@ class Runtime:
             self.db.write_session(),
             actor=SYSTEM_ACTOR,
             clock=self.clock,
-            authorizer=SystemAuthorizer(),
+            authorizer=self.authorizer,  # `system` is a built-in org admin of the authorizer
             audit_appender=append_audit,
             request_id=request_id,
             after_commit=self.on_events,
