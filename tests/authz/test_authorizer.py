@@ -460,28 +460,3 @@ class TestConcurrentChanges:
             thread.join(timeout=10)
         assert not errors, errors[:3]
         assert not any(thread.is_alive() for thread in threads)
-
-
-class TestSpeed:
-    def test_a_check_stays_well_under_50_microseconds_with_100k_grants(self) -> None:
-        rng = random.Random(1)
-        bus = [str(uuid.uuid4()) for _ in range(40)]
-        people = [f"person:{uuid.uuid4()}" for _ in range(40_000)]
-        roles = [Role.ENGINEER, Role.VIEWER, Role.SRE, Role.APPROVER, Role.RELEASE_MANAGER]
-        grants = [(rng.choice(people), rng.choice(roles), rng.choice(bus)) for _ in range(100_000)]
-        authz = CasbinAuthorizer()
-        assert authz.load_grants(grants) > 90_000
-        requests = [
-            (
-                actor(rng.choice(people)),
-                rng.choice(list(Action)),
-                rng.choice(list(Resource)),
-                uuid.UUID(rng.choice(bus)),
-            )
-            for _ in range(20_000)
-        ]
-        started = time.perf_counter()
-        for who, action, resource, bu in requests:
-            authz.check(who, action, resource, bu)
-        per_check = (time.perf_counter() - started) / len(requests)
-        assert per_check < 50e-6, f"{per_check * 1e6:.1f} µs per check"
