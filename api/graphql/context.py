@@ -12,6 +12,7 @@ from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
 from domain.kernel.access import Action, Actor, Resource, Scope
+from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ class Context:
         """A short session of its own: sibling resolvers run concurrently."""
         async with self.runtime.db.read_session() as session:
             yield session
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[Reader]:
+        """A short session wrapped with the actor and authorizer, for read use cases."""
+        async with self.read() as session:
+            yield Reader(session, self.actor, self.runtime.authorizer)
 
     def uow(self) -> UnitOfWork:
         return self.runtime.unit_of_work(self.actor, self.request_id)

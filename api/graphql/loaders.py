@@ -42,8 +42,8 @@ class Loaders:
         self.token_scopes = self._grouped(org.scopes_of_tokens)
 
     async def _run(self, fn: Callable[[Reader], Awaitable[V]]) -> V:
-        async with self._ctx.read() as session:
-            return await fn(Reader(session, self._ctx.actor, self._ctx.runtime.authorizer))
+        async with self._ctx.reader() as reader:
+            return await fn(reader)
 
     def _by_id(
         self, query: Callable[[Reader, Sequence[uuid.UUID]], Awaitable[dict[Any, Any]]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 import strawberry
@@ -27,18 +28,13 @@ from api.graphql.organization_types import (
 )
 from api.graphql.relay import Connection, connection, from_global_id
 from authz.api_tokens import generate_api_token
-from domain.kernel.reader import Reader
 from domain.organization import commands as cmd
 from domain.organization import identity
 from domain.organization import queries as org
 from domain.organization import service as svc
 
 
-def _reader(info: Info, session: object) -> Reader:
-    return Reader(session, info.context.actor, info.context.runtime.authorizer)  # type: ignore[arg-type]
-
-
-def _opt_id(value: strawberry.ID | None, type_name: str, field: str) -> object:
+def _opt_id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
     return from_global_id(value, type_name, field) if value is not None else None
 
 
@@ -65,8 +61,8 @@ class OrganizationQuery:
     async def business_units(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[BusinessUnit]:
-        async with info.context.read() as s:
-            page = await org.business_units(_reader(info, s), first=first, after=after)
+        async with info.context.reader() as r:
+            page = await org.business_units(r, first=first, after=after)
         return connection(page, [BusinessUnit.from_row(r) for r in page.items])
 
     @strawberry.field(description="Teams you may read, by key.")
@@ -78,10 +74,10 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Team]:
         f = filter or TeamFilter()
-        async with info.context.read() as s:
+        async with info.context.reader() as r:
             page = await org.teams(
-                _reader(info, s),
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),  # type: ignore[arg-type]
+                r,
+                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 first=first,
                 after=after,
             )
@@ -96,11 +92,11 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Service]:
         f = filter or ServiceFilter()
-        async with info.context.read() as s:
+        async with info.context.reader() as r:
             page = await org.services(
-                _reader(info, s),
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),  # type: ignore[arg-type]
-                team_id=_opt_id(f.team_id, "Team", "teamId"),  # type: ignore[arg-type]
+                r,
+                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                team_id=_opt_id(f.team_id, "Team", "teamId"),
                 tier=f.tier.value if f.tier else None,
                 first=first,
                 after=after,
@@ -116,10 +112,10 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Vendor]:
         f = filter or VendorFilter()
-        async with info.context.read() as s:
+        async with info.context.reader() as r:
             page = await org.vendors(
-                _reader(info, s),
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),  # type: ignore[arg-type]
+                r,
+                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 first=first,
                 after=after,
             )
@@ -133,8 +129,8 @@ class OrganizationQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Person]:
-        async with info.context.read() as s:
-            page = await org.people(_reader(info, s), search=search, first=first, after=after)
+        async with info.context.reader() as r:
+            page = await org.people(r, search=search, first=first, after=after)
         return connection(page, [Person.from_row(r) for r in page.items])
 
 
@@ -330,7 +326,7 @@ class ApiTokenPayload:
     errors: list[UserError]
 
 
-def _bu(value: strawberry.ID, field: str = "businessUnitId") -> object:
+def _bu(value: strawberry.ID, field: str = "businessUnitId") -> uuid.UUID:
     return from_global_id(value, "BusinessUnit", field)
 
 
@@ -354,7 +350,7 @@ class OrganizationMutation:
             bu_id=_bu(input.id, "id"),
             version=input.version,
             name=input.name,
-            description=input.description,  # type: ignore[arg-type]
+            description=input.description,
         )
         bu, errors = await run(info, lambda uow: svc.update_business_unit(uow, c))
         return BusinessUnitPayload(
@@ -367,7 +363,7 @@ class OrganizationMutation:
             bu_id=_bu(input.business_unit_id),
             key=input.key,
             name=input.name,
-            description=input.description,  # type: ignore[arg-type]
+            description=input.description,
         )
         team, errors = await run(info, lambda uow: svc.create_team(uow, c))
         return TeamPayload(team=Team.from_row(team) if team else None, errors=errors)
@@ -438,7 +434,7 @@ class OrganizationMutation:
         c = cmd.CreateVendor(
             bu_id=_bu(input.business_unit_id),
             name=input.name,
-            contact_email=input.contact_email,  # type: ignore[arg-type]
+            contact_email=input.contact_email,
             attestation_status=input.attestation_status.value,
             attestation_expires_at=input.attestation_expires_at,
         )
@@ -490,7 +486,7 @@ class OrganizationMutation:
         c = cmd.GrantRole(
             person_id=from_global_id(input.person_id, "Person", "personId"),
             role=input.role.value,
-            bu_id=_bu(input.business_unit_id) if input.business_unit_id else None,  # type: ignore[arg-type]
+            bu_id=_bu(input.business_unit_id) if input.business_unit_id else None,
             discipline=input.discipline.value if input.discipline else None,
         )
         grant, errors = await run(info, lambda uow: identity.grant_role(uow, c))
@@ -520,7 +516,7 @@ class OrganizationMutation:
                     role=s.role.value,
                     bu_id=_bu(s.business_unit_id, "scopes.businessUnitId")
                     if s.business_unit_id
-                    else None,  # type: ignore[arg-type]
+                    else None,
                 )
                 for s in input.scopes
             ],

@@ -33,7 +33,6 @@ from api.graphql.organization_types import (
 )
 from api.graphql.relay import Node, type_of_global_id
 from api.settings import Settings
-from domain.kernel.reader import Reader
 from domain.organization import queries as org
 
 try:
@@ -64,18 +63,14 @@ class Viewer:
 
     @strawberry.field(description="Your own role grants.")
     async def grants(self, info: Info) -> list[RoleGrant]:
-        async with info.context.read() as s:
-            rows = await org.my_grants(
-                Reader(s, info.context.actor, info.context.runtime.authorizer)
-            )
+        async with info.context.reader() as r:
+            rows = await org.my_grants(r)
         return [RoleGrant.from_row(r) for r in rows]
 
     @strawberry.field(description="Your API tokens, newest first.")
     async def api_tokens(self, info: Info) -> list[ApiToken]:
-        async with info.context.read() as s:
-            rows = await org.my_tokens(
-                Reader(s, info.context.actor, info.context.runtime.authorizer)
-            )
+        async with info.context.reader() as r:
+            rows = await org.my_tokens(r)
         return [ApiToken.from_row(r) for r in rows]
 
 
@@ -95,10 +90,9 @@ class Query(OrganizationQuery, ComplianceQuery):
 
     @strawberry.field(description="Who is asking: your person, your grants and your tokens.")
     async def viewer(self, info: Info) -> Viewer:
-        ctx = info.context
-        async with ctx.read() as s:
-            row = await org.me(Reader(s, ctx.actor, ctx.runtime.authorizer))
-        return Viewer(person=Person.from_row(row) if row else None, via=ctx.actor.via)
+        async with info.context.reader() as r:
+            row = await org.me(r)
+        return Viewer(person=Person.from_row(row) if row else None, via=info.context.actor.via)
 
     @strawberry.field
     def about(self, info: Info) -> About:
