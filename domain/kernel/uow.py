@@ -16,6 +16,7 @@ from domain.kernel.audit import AuditAppender, AuditEntry
 from domain.kernel.clock import Clock
 from domain.kernel.db import unavailable_on_outage
 from domain.kernel.errors import Forbidden, NotFound, VersionConflict
+from domain.kernel.orm import Base, snapshot
 
 
 class UnitOfWork:
@@ -108,6 +109,60 @@ class UnitOfWork:
                 rule=rule,
                 request_id=self.request_id,
             )
+        )
+
+    async def created(
+        self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
+    ) -> None:
+        """Add a new aggregate and note its creation (entity type = the action's prefix)."""
+        self.session.add(entity)
+        await self.session.flush()
+        self.record(
+            action=action,
+            entity_type=action.partition(".")[0],
+            entity_id=entity.id,  # type: ignore[attr-defined]
+            bu_id=bu_id,
+            rule=rule,
+            after=snapshot(entity),
+        )
+
+    async def updated(
+        self,
+        entity: Base,
+        before: dict[str, Any],
+        *,
+        action: str,
+        bu_id: uuid.UUID | None,
+        rule: str,
+        exclude: tuple[str, ...] = (),
+    ) -> None:
+        """Flush a change to an aggregate (stamping updated_at) and note before and after."""
+        if hasattr(entity, "updated_at"):
+            entity.updated_at = self.clock.now()
+        await self.session.flush()
+        self.record(
+            action=action,
+            entity_type=action.partition(".")[0],
+            entity_id=entity.id,  # type: ignore[attr-defined]
+            bu_id=bu_id,
+            rule=rule,
+            before=before,
+            after=snapshot(entity, exclude=exclude),
+        )
+
+    async def deleted(
+        self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
+    ) -> None:
+        before = snapshot(entity)
+        await self.session.delete(entity)
+        await self.session.flush()
+        self.record(
+            action=action,
+            entity_type=action.partition(".")[0],
+            entity_id=entity.id,  # type: ignore[attr-defined]
+            bu_id=bu_id,
+            rule=rule,
+            before=before,
         )
 
     def emit(self, event: object) -> None:

@@ -46,16 +46,7 @@ async def create_person(uow: UnitOfWork, c: cmd.CreatePerson, *, issuer: str) ->
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(person)
-    await uow.session.flush()
-    uow.record(
-        action="person.create",
-        entity_type="person",
-        entity_id=person.id,
-        bu_id=None,
-        rule=rule,
-        after=snapshot(person),
-    )
+    await uow.created(person, action="person.create", bu_id=None, rule=rule)
     return person
 
 
@@ -79,19 +70,9 @@ async def update_person(uow: UnitOfWork, c: cmd.UpdatePerson) -> Person:
         person.email = rules.check_email(c.email, "email") if c.email else None
     if c.active is not None:
         person.active = c.active
-    person.updated_at = uow.clock.now()
-    await uow.session.flush()
-    if c.active is not None and before["active"] != person.active:
+    await uow.updated(person, before, action="person.update", bu_id=None, rule=rule)
+    if before["active"] != person.active:
         await _announce(uow, f"person:{person.id}")
-    uow.record(
-        action="person.update",
-        entity_type="person",
-        entity_id=person.id,
-        bu_id=None,
-        rule=rule,
-        before=before,
-        after=snapshot(person),
-    )
     return person
 
 
@@ -135,17 +116,8 @@ async def grant_role(uow: UnitOfWork, c: cmd.GrantRole) -> RoleGrant:
         granted_by_id=uow.actor.person_id,
         created_at=uow.clock.now(),
     )
-    uow.session.add(grant)
-    await uow.session.flush()
+    await uow.created(grant, action="role_grant.grant", bu_id=c.bu_id, rule=rule)
     await _announce(uow, f"person:{person.id}")
-    uow.record(
-        action="role_grant.grant",
-        entity_type="role_grant",
-        entity_id=grant.id,
-        bu_id=c.bu_id,
-        rule=rule,
-        after=snapshot(grant),
-    )
     return grant
 
 
@@ -160,18 +132,8 @@ async def revoke_role(uow: UnitOfWork, grant_id: uuid.UUID) -> RoleGrant:
             f"You cannot revoke {grant.role}: it is above your own role.",
             code=Code.ROLE_ABOVE_YOUR_OWN,
         )
-    before = snapshot(grant)
-    await uow.session.delete(grant)
-    await uow.session.flush()
+    await uow.deleted(grant, action="role_grant.revoke", bu_id=grant.bu_id, rule=rule)
     await _announce(uow, f"person:{grant.person_id}")
-    uow.record(
-        action="role_grant.revoke",
-        entity_type="role_grant",
-        entity_id=grant.id,
-        bu_id=grant.bu_id,
-        rule=rule,
-        before=before,
-    )
     return grant
 
 
@@ -246,17 +208,10 @@ async def revoke_api_token(uow: UnitOfWork, token_id: uuid.UUID) -> ApiToken:
     before = snapshot(token, exclude=("token_hash",))
     token.revoked_at = uow.clock.now()
     token.revoked_by_id = uow.actor.person_id
-    await uow.session.flush()
-    await _announce(uow, f"token:{token.id}")
-    uow.record(
-        action="api_token.revoke",
-        entity_type="api_token",
-        entity_id=token.id,
-        bu_id=None,
-        rule=rule,
-        before=before,
-        after=snapshot(token, exclude=("token_hash",)),
+    await uow.updated(
+        token, before, action="api_token.revoke", bu_id=None, rule=rule, exclude=("token_hash",)
     )
+    await _announce(uow, f"token:{token.id}")
     return token
 
 
@@ -291,16 +246,7 @@ async def provision_person(
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(person)
-    await uow.session.flush()
-    uow.record(
-        action="person.provision",
-        entity_type="person",
-        entity_id=person.id,
-        bu_id=None,
-        rule=rule,
-        after=snapshot(person),
-    )
+    await uow.created(person, action="person.provision", bu_id=None, rule=rule)
     return person
 
 
@@ -308,7 +254,7 @@ async def sync_group_grants(
     uow: UnitOfWork, person_id: uuid.UUID, desired: set[tuple[str, str, str]]
 ) -> bool:
     """Make the person's group-derived grants equal `desired` (group, role, bu key or '*')."""
-    rule = uow.authorize(Action.GRANT, Resource.ROLE_GRANT, None)
+    rule = f"{uow.authorize(Action.GRANT, Resource.ROLE_GRANT, None)}; identity provider groups"
     wanted: dict[tuple[str, str], tuple[str, uuid.UUID | None]] = {}
     for group, role, bu_key in desired:
         if role not in set(rules.Role):
@@ -324,16 +270,7 @@ async def sync_group_grants(
     changed = False
     for key, grant in have.items():
         if grant.source.startswith("group:") and key not in wanted:
-            before = snapshot(grant)
-            await uow.session.delete(grant)
-            uow.record(
-                action="role_grant.revoke",
-                entity_type="role_grant",
-                entity_id=grant.id,
-                bu_id=grant.bu_id,
-                rule=f"{rule}; identity provider groups",
-                before=before,
-            )
+            await uow.deleted(grant, action="role_grant.revoke", bu_id=grant.bu_id, rule=rule)
             changed = True
     for (role, domain), (source, bu_id) in wanted.items():
         if (role, domain) in have:
@@ -346,18 +283,8 @@ async def sync_group_grants(
             source=source,
             created_at=uow.clock.now(),
         )
-        uow.session.add(grant)
-        await uow.session.flush()
-        uow.record(
-            action="role_grant.grant",
-            entity_type="role_grant",
-            entity_id=grant.id,
-            bu_id=bu_id,
-            rule=f"{rule}; identity provider groups",
-            after=snapshot(grant),
-        )
+        await uow.created(grant, action="role_grant.grant", bu_id=bu_id, rule=rule)
         changed = True
     if changed:
-        await uow.session.flush()
         await _announce(uow, f"person:{person_id}")
     return changed

@@ -34,10 +34,6 @@ def _expect_version(entity: Any, version: int, what: str) -> None:
         )
 
 
-def _touch(entity: Any, uow: UnitOfWork) -> None:
-    entity.updated_at = uow.clock.now()
-
-
 # -- business units ------------------------------------------------------------------------
 
 
@@ -57,16 +53,7 @@ async def create_business_unit(uow: UnitOfWork, c: cmd.CreateBusinessUnit) -> Bu
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(bu)
-    await uow.session.flush()
-    uow.record(
-        action="business_unit.create",
-        entity_type="business_unit",
-        entity_id=bu.id,
-        bu_id=bu.id,
-        rule=rule,
-        after=snapshot(bu),
-    )
+    await uow.created(bu, action="business_unit.create", bu_id=bu.id, rule=rule)
     return bu
 
 
@@ -81,17 +68,7 @@ async def update_business_unit(uow: UnitOfWork, c: cmd.UpdateBusinessUnit) -> Bu
         bu.name = rules.check_name(c.name)
     if c.description is not None:
         bu.description = c.description.strip()
-    _touch(bu, uow)
-    await uow.session.flush()
-    uow.record(
-        action="business_unit.update",
-        entity_type="business_unit",
-        entity_id=bu.id,
-        bu_id=bu.id,
-        rule=rule,
-        before=before,
-        after=snapshot(bu),
-    )
+    await uow.updated(bu, before, action="business_unit.update", bu_id=bu.id, rule=rule)
     return bu
 
 
@@ -115,16 +92,7 @@ async def create_team(uow: UnitOfWork, c: cmd.CreateTeam) -> Team:
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(team)
-    await uow.session.flush()
-    uow.record(
-        action="team.create",
-        entity_type="team",
-        entity_id=team.id,
-        bu_id=bu.id,
-        rule=rule,
-        after=snapshot(team),
-    )
+    await uow.created(team, action="team.create", bu_id=bu.id, rule=rule)
     return team
 
 
@@ -139,17 +107,7 @@ async def update_team(uow: UnitOfWork, c: cmd.UpdateTeam) -> Team:
         team.name = rules.check_name(c.name)
     if c.description is not None:
         team.description = c.description.strip()
-    _touch(team, uow)
-    await uow.session.flush()
-    uow.record(
-        action="team.update",
-        entity_type="team",
-        entity_id=team.id,
-        bu_id=team.bu_id,
-        rule=rule,
-        before=before,
-        after=snapshot(team),
-    )
+    await uow.updated(team, before, action="team.update", bu_id=team.bu_id, rule=rule)
     return team
 
 
@@ -186,16 +144,7 @@ async def create_service(uow: UnitOfWork, c: cmd.CreateService) -> Service:
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(service)
-    await uow.session.flush()
-    uow.record(
-        action="service.create",
-        entity_type="service",
-        entity_id=service.id,
-        bu_id=service.bu_id,
-        rule=rule,
-        after=snapshot(service),
-    )
+    await uow.created(service, action="service.create", bu_id=service.bu_id, rule=rule)
     return service
 
 
@@ -228,17 +177,7 @@ async def update_service(uow: UnitOfWork, c: cmd.UpdateService) -> Service:
                 field="teamId",
             )
         service.team_id = team.id
-    _touch(service, uow)
-    await uow.session.flush()
-    uow.record(
-        action="service.update",
-        entity_type="service",
-        entity_id=service.id,
-        bu_id=service.bu_id,
-        rule=rule,
-        before=before,
-        after=snapshot(service),
-    )
+    await uow.updated(service, before, action="service.update", bu_id=service.bu_id, rule=rule)
     return service
 
 
@@ -271,16 +210,7 @@ async def add_dependency(uow: UnitOfWork, c: cmd.AddDependency) -> ServiceDepend
         kind=rules.choice(DependencyKind, c.kind, Code.INVALID_KEY, "kind"),
         created_at=uow.clock.now(),
     )
-    uow.session.add(edge)
-    await uow.session.flush()
-    uow.record(
-        action="service_dependency.add",
-        entity_type="service_dependency",
-        entity_id=edge.id,
-        bu_id=consumer.bu_id,
-        rule=rule,
-        after=snapshot(edge),
-    )
+    await uow.created(edge, action="service_dependency.add", bu_id=consumer.bu_id, rule=rule)
     return edge
 
 
@@ -292,17 +222,7 @@ async def remove_dependency(
     edge = await repo.get_dependency(uow.session, consumer_id, provider_id)
     if edge is None:
         raise NotFound("That dependency was not found.")
-    before = snapshot(edge)
-    await uow.session.delete(edge)
-    await uow.session.flush()
-    uow.record(
-        action="service_dependency.remove",
-        entity_type="service_dependency",
-        entity_id=edge.id,
-        bu_id=consumer.bu_id,
-        rule=rule,
-        before=before,
-    )
+    await uow.deleted(edge, action="service_dependency.remove", bu_id=consumer.bu_id, rule=rule)
     return edge
 
 
@@ -331,16 +251,7 @@ async def create_vendor(uow: UnitOfWork, c: cmd.CreateVendor) -> Vendor:
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(vendor)
-    await uow.session.flush()
-    uow.record(
-        action="vendor.create",
-        entity_type="vendor",
-        entity_id=vendor.id,
-        bu_id=bu.id,
-        rule=rule,
-        after=snapshot(vendor),
-    )
+    await uow.created(vendor, action="vendor.create", bu_id=bu.id, rule=rule)
     return vendor
 
 
@@ -359,15 +270,5 @@ async def update_vendor(uow: UnitOfWork, c: cmd.UpdateVendor) -> Vendor:
         )
     if c.attestation_expires_at is not None:
         vendor.attestation_expires_at = c.attestation_expires_at
-    _touch(vendor, uow)
-    await uow.session.flush()
-    uow.record(
-        action="vendor.update",
-        entity_type="vendor",
-        entity_id=vendor.id,
-        bu_id=vendor.bu_id,
-        rule=rule,
-        before=before,
-        after=snapshot(vendor),
-    )
+    await uow.updated(vendor, before, action="vendor.update", bu_id=vendor.bu_id, rule=rule)
     return vendor
