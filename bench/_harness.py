@@ -101,6 +101,7 @@ def server(
             argv, cwd=REPO_ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=out
         )
     base = f"http://127.0.0.1:{port}"
+    failed = True
     try:
         deadline = time.monotonic() + startup_timeout
         while True:
@@ -115,6 +116,7 @@ def server(
                 raise RuntimeError(f"{name} did not start in {startup_timeout:g} s")
             time.sleep(0.2)
         yield Server(name, base, process, log)
+        failed = False
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -123,6 +125,10 @@ def server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+        if failed:
+            print(f"{name}'s log: {log}", file=sys.stderr)
+        else:
+            log.unlink(missing_ok=True)
 
 
 def machine_busy_seconds() -> float:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from datetime import timedelta
@@ -184,6 +186,7 @@ def main() -> None:
     url = h.DATABASE_URL
     data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
     os.chmod(data_dir, 0o700)
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     h.ensure_database(url)
     if not args.no_seed:
         h.reset_schema(url)
