@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import uuid
@@ -84,6 +85,7 @@ class Authenticator:
         self.issuer = runtime.settings.oidc_issuer or runtime.settings.local_issuer
         self._people = _TtlCache()
         self._tokens = _TtlCache(ttl=10.0)
+        self._verified = _TtlCache(size=8192, ttl=30.0)
 
     async def authenticate(self, authorization: str | None) -> Actor:
         if not authorization:
@@ -99,6 +101,13 @@ class Authenticator:
         return await self._jwt(credential)
 
     async def _jwt(self, token: str) -> Actor:
+        # A token verified moments ago is not verified again: its signature cannot have
+        # changed. The entry lives at most 30 s and never past the token's own expiry, and is
+        # dropped at once when grants change or someone is deactivated.
+        digest = hashlib.sha256(token.encode()).digest()
+        hit = self._verified.get(digest)
+        if hit is not None and self.runtime.clock.now() < hit[1]:
+            return hit[0]  # type: ignore[no-any-return]
         try:
             identity = await self.verifier.verify(token)
         except TokenError as exc:
@@ -112,6 +121,7 @@ class Authenticator:
         if actor is None:
             actor = await self._actor_for(identity)
             self._people.put(cache_key, actor)
+        self._verified.put(digest, (actor, identity.expires_at))
         return actor
 
     async def _actor_for(self, identity: VerifiedIdentity) -> Actor:
@@ -196,6 +206,7 @@ class Authenticator:
         """Drop cached token rows (after a revocation, so it takes effect at once)."""
         self._tokens.clear()
         self._people.clear()
+        self._verified.clear()
 
 
 def _parse_role_spec(spec: str) -> tuple[str, str]:

@@ -84,7 +84,7 @@ class Runtime:
     # -- authorization state ---------------------------------------------------------------
 
     async def reload_grants(self) -> None:
-        async with self.db.read_session() as session:
+        async with self.db.snapshot_session() as session:
             grants = [g async for g in org_repo.stream_subject_grants(session)]
         self.authorizer.load_grants(grants)
 

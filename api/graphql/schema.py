@@ -118,19 +118,24 @@ class QuietSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     size = settings.graphql_cache_size
-    # Passed as classes/factories: strawberry instantiates extensions per execution,
-    # so no state leaks between requests.
-    extensions: list[Any] = [
-        lambda: ParserCache(maxsize=size),
-        lambda: ValidationCache(maxsize=size),
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+    # The limiters' rule classes are built once: the validation cache is keyed by the rule
+    # classes, so a class made per request would never hit (and would feed the collector).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
     ]
     if settings.production:
         from graphql.validation import NoSchemaIntrospectionCustomRule
 
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        rules.append(NoSchemaIntrospectionCustomRule)
+    # Extensions are factories: strawberry makes fresh instances per execution, so no state
+    # leaks between requests; the parser and validation caches live at module level, capped.
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=size),
+        lambda: ValidationCache(maxsize=size),
+        lambda: AddValidationRules(rules),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+    ]
     return QuietSchema(
         query=Query,
         mutation=Mutation,

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -68,7 +69,10 @@ class Database:
     ) -> None:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
-        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        # No pre-ping: a connection found dead invalidates the whole pool at once (SQLAlchemy
+        # recycles every older connection), so an outage costs one retryable error, not a
+        # ping round trip on every checkout.
+        options: dict[str, Any] = {"echo": echo, "json_deserializer": orjson.loads}
         if self.dialect == "postgresql":
             options.update(
                 pool_size=pool_size,
@@ -88,7 +92,15 @@ class Database:
         self.engine = create_async_engine(url, **options)
         if self.dialect == "sqlite":
             _prepare_sqlite(self.engine, url)
-        self._reader = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Reads run without BEGIN/ROLLBACK on PostgreSQL: each short read session issues one
+        # or two statements, and a transaction around them only adds round trips.
+        reader_bind = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.dialect == "postgresql"
+            else self.engine
+        )
+        self._reader = async_sessionmaker(reader_bind, expire_on_commit=False, autoflush=False)
+        self._snapshot = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         writer_bind = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")
             if self.dialect == "sqlite"
@@ -100,6 +112,12 @@ class Database:
     async def read_session(self) -> AsyncIterator[AsyncSession]:
         """A short read-only session; sibling GraphQL resolvers each open their own."""
         async with unavailable_on_outage(), self._reader() as session:
+            yield session
+
+    @asynccontextmanager
+    async def snapshot_session(self) -> AsyncIterator[AsyncSession]:
+        """A read in one transaction: a consistent snapshot, and server-side cursors."""
+        async with unavailable_on_outage(), self._snapshot() as session:
             yield session
 
     def write_session(self) -> AsyncSession:
