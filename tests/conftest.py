@@ -14,11 +14,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from domain.kernel.db import Database
 from domain.migrations import upgrade_async
+
+# Property tests judge correctness, not speed: no per-example deadline (a loaded 2-core CI
+# machine makes timings meaningless), and a fixed seed under CI so a run can be replayed.
+settings.register_profile(
+    "signalbox",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI", "").lower() in {"1", "true", "yes"},
+)
+settings.load_profile("signalbox")
 
 POSTGRES_URL = os.environ.get(
     "SIGNALBOX_TEST_POSTGRES_URL",

@@ -19,8 +19,11 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.calendar import CalendarMutation, CalendarQuery
+from api.graphql.calendar_feed import CalendarFeedMutation, CalendarFeedQuery
 from api.graphql.compliance import ComplianceQuery
 from api.graphql.context import Info
+from api.graphql.governance import GovernanceMutation, GovernanceQuery
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
     ApiToken,
@@ -75,7 +78,7 @@ class Viewer:
 
 
 @strawberry.type
-class Query(OrganizationQuery, ComplianceQuery):
+class Query(OrganizationQuery, ComplianceQuery, GovernanceQuery, CalendarQuery, CalendarFeedQuery):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
     )
@@ -102,7 +105,7 @@ class Query(OrganizationQuery, ComplianceQuery):
 
 
 @strawberry.type
-class Mutation(OrganizationMutation):
+class Mutation(OrganizationMutation, GovernanceMutation, CalendarMutation, CalendarFeedMutation):
     pass
 
 

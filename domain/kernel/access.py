@@ -21,6 +21,16 @@ class Resource(StrEnum):
     ROLE_GRANT = "role_grant"
     API_TOKEN = "api_token"
     AUDIT_TRAIL = "audit_trail"
+    RELEASE = "release"
+    DOCUMENT_TEMPLATE = "document_template"
+    BOARD = "board"
+    GO_NO_GO = "go_no_go"
+    SIGN_OFF_RULE = "sign_off_rule"
+    SIGN_OFF = "sign_off"
+    DEPLOYMENT_WINDOW = "deployment_window"
+    FREEZE = "freeze"
+    FREEZE_EXCEPTION = "freeze_exception"
+    ALIGNMENT = "alignment"
 
 
 class Action(StrEnum):
@@ -31,6 +41,10 @@ class Action(StrEnum):
     GRANT = "grant"
     REVOKE = "revoke"
     EXPORT = "export"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    VOTE = "vote"
+    SIGN = "sign"
 
 
 ORG_SCOPE = "*"

@@ -244,13 +244,30 @@ class TestThePolicyKeepsItsPromises:
             holders = {r for r, ok in MATRIX[("business_unit", action)].items() if ok}
             assert holders == {Role.ORG_ADMIN}
 
-    def test_ci_reads_services_and_manages_its_tokens_only(self) -> None:
+    def test_ci_reads_services_and_the_calendar_and_reports_release_progress(self) -> None:
         held = {key for key, row in MATRIX.items() if row[Role.CI]}
+        calendar_reads = {
+            (resource, "read")
+            for resource in (
+                "release",
+                "document_template",
+                "board",
+                "go_no_go",
+                "sign_off_rule",
+                "sign_off",
+                "deployment_window",
+                "freeze",
+                "freeze_exception",
+                "alignment",
+            )
+        }
         assert held == {
             ("service", "read"),
             ("api_token", "read"),
             ("api_token", "create"),
             ("api_token", "revoke"),
+            ("release", "update"),
+            *calendar_reads,
         }
 
 
