@@ -15,6 +15,7 @@ from api.components import Components
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
 from api.health import healthz, metrics, readyz
+from api.ical import FEED_PATH, calendar_feed
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
 from api.runtime import Runtime
 from api.settings import Settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         Route("/healthz", healthz(runtime), methods=["GET"]),
         Route("/readyz", readyz(runtime), methods=["GET"]),
         Route("/metrics", metrics(runtime), methods=["GET"]),
+        Route(FEED_PATH, calendar_feed(runtime), methods=["GET"]),
         Route(
             "/components/{path:path}", Components(settings.components_dir).handle, methods=["GET"]
         ),

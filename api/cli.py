@@ -80,9 +80,14 @@ def migrate() -> None:
 
 @main.command(help="Load the demo enterprise (once; loading again changes nothing).")
 def demo() -> None:
-    from api.demo import load_demo
+    from api.demo import load_calendar_demo, load_demo
 
-    loaded = _with_runtime(load_demo)
+    async def run(runtime):  # type: ignore[no-untyped-def]
+        organization = await load_demo(runtime)
+        calendar = await load_calendar_demo(runtime)
+        return organization or calendar
+
+    loaded = _with_runtime(run)
     click.echo("demo data loaded" if loaded else "demo data already present", err=True)
 
 

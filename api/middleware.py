@@ -89,6 +89,9 @@ def _is_public(scope: Scope, runtime: Runtime) -> bool:
     path: str = scope["path"]
     if path in ("/healthz", "/readyz") or path.startswith("/components/"):
         return True
+    # Calendar clients send no bearer header: the feed's own secret, in the path, authenticates.
+    if path.startswith("/calendar/") and path.endswith(".ics"):
+        return True
     # The GraphiQL page itself is static (development only); its requests carry a token.
     return (
         path == "/graphql"

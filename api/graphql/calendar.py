@@ -1,15 +1,354 @@
-"""Deployment windows, conflicts, freezes, exceptions and quarterly alignment."""
+"""Deployment windows, conflicts, freezes, exceptions and quarterly alignment: thin resolvers."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
 import strawberry
+
+from api.graphql.calendar_inputs import (
+    AlignmentPayload,
+    AlignmentRecordInput,
+    CalendarInput,
+    DeploymentWindowCancelInput,
+    DeploymentWindowFilter,
+    DeploymentWindowMoveInput,
+    DeploymentWindowPayload,
+    DeploymentWindowPlanInput,
+    FreezeDecisionInput,
+    FreezeExceptionDecisionInput,
+    FreezeExceptionPayload,
+    FreezeExceptionRequestInput,
+    FreezeExceptionReviewInput,
+    FreezeFilter,
+    FreezePayload,
+    FreezeProposeInput,
+    FreezeRetireInput,
+    WindowConflictsInput,
+    WindowSuggestionsInput,
+)
+from api.graphql.calendar_types import (
+    Alignment,
+    CalendarSlice,
+    DeploymentWindow,
+    Freeze,
+    FreezeException,
+    SuggestedSlot,
+    WindowConflict,
+)
+from api.graphql.context import Info
+from api.graphql.mutations import run
+from api.graphql.relay import Connection, connection, from_global_id
+from domain.calendar import alignment, exceptions, freezes, windows
+from domain.calendar import commands as cmd
+from domain.calendar import queries as cal
+from domain.calendar.rules import ConflictsFound, RankEntry
+from domain.kernel.uow import UnitOfWork
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
+
+
+def _ids(values: list[strawberry.ID], type_name: str, field: str) -> list[uuid.UUID]:
+    return [from_global_id(v, type_name, field) for v in values]
+
+
+def _bu(value: strawberry.ID, field: str = "businessUnitId") -> uuid.UUID:
+    return from_global_id(value, "BusinessUnit", field)
+
+
+def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
+    return cmd.CheckWindow(
+        bu_id=_bu(i.business_unit_id),
+        starts_at=i.starts_at,
+        ends_at=i.ends_at,
+        release_id=_id(i.release_id, "Release", "releaseId"),
+        environment=i.environment,
+        service_ids=_ids(i.service_ids, "Service", "serviceIds"),
+        resources=i.resources,
+        window_id=_id(i.window_id, "DeploymentWindow", "windowId"),
+    )
 
 
 @strawberry.type
 class CalendarQuery:
-    pass
+    @strawberry.field(description="Deployment windows you may read, earliest first.")
+    async def deployment_windows(
+        self,
+        info: Info,
+        filter: DeploymentWindowFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[DeploymentWindow]:
+        f = filter or DeploymentWindowFilter()
+        async with info.context.reader() as r:
+            page = await cal.windows(
+                r,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                team_id=_id(f.team_id, "Team", "teamId"),
+                service_id=_id(f.service_id, "Service", "serviceId"),
+                environment=f.environment,
+                release_id=_id(f.release_id, "Release", "releaseId"),
+                starting_after=f.ending_after,
+                include_cancelled=f.include_cancelled,
+                first=first,
+                after=after,
+            )
+        return connection(page, [DeploymentWindow.from_row(r) for r in page.items])
+
+    @strawberry.field(description="What a window would conflict with, most severe first.")
+    async def window_conflicts(
+        self, info: Info, input: WindowConflictsInput
+    ) -> list[WindowConflict]:
+        c = _check(input)
+        async with info.context.reader() as r:
+            found = await cal.window_conflicts(r, c, now=info.context.runtime.clock.now())
+        return [WindowConflict.from_domain(x) for x in found]
+
+    @strawberry.field(
+        description="The earliest slots of the duration with no blocking or warning conflict "
+        "(same service, dependencies, shared resources), freezes (recurring ones expanded) "
+        "respected."
+    )
+    async def window_suggestions(
+        self, info: Info, input: WindowSuggestionsInput
+    ) -> list[SuggestedSlot]:
+        c = cmd.SuggestSlots(
+            bu_id=_bu(input.business_unit_id),
+            duration=timedelta(minutes=input.duration_minutes),
+            after=input.after,
+            before=input.before,
+            count=input.count,
+            release_id=_id(input.release_id, "Release", "releaseId"),
+            environment=input.environment,
+            service_ids=_ids(input.service_ids, "Service", "serviceIds"),
+            resources=input.resources,
+        )
+        async with info.context.reader() as r:
+            found = await cal.window_suggestions(r, c)
+        return [SuggestedSlot(starts_at=s.starts_at, ends_at=s.ends_at) for s in found]
+
+    @strawberry.field(
+        description="Windows, freeze occurrences and conflicts among the windows, for a slice."
+    )
+    async def calendar(self, info: Info, input: CalendarInput) -> CalendarSlice:
+        async with info.context.reader() as r:
+            found = await cal.calendar(
+                r,
+                starts_at=input.from_,
+                ends_at=input.to,
+                bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+                team_id=_id(input.team_id, "Team", "teamId"),
+                service_id=_id(input.service_id, "Service", "serviceId"),
+                environment=input.environment,
+            )
+        return CalendarSlice.from_domain(found)
+
+    @strawberry.field(description="Freezes you may read (your BUs' and org-wide), by start.")
+    async def freezes(
+        self,
+        info: Info,
+        filter: FreezeFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Freeze]:
+        f = filter or FreezeFilter()
+        async with info.context.reader() as r:
+            page = await cal.freezes(
+                r,
+                status=f.status.value if f.status else None,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                first=first,
+                after=after,
+            )
+        return connection(page, [Freeze.from_row(r) for r in page.items])
+
+    @strawberry.field(
+        description="Approved exceptions whose window ended or which expired, not yet reviewed."
+    )
+    async def freeze_exceptions_for_review(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[FreezeException]:
+        now = info.context.runtime.clock.now()
+        async with info.context.reader() as r:
+            page = await cal.exceptions_for_review(r, now=now, first=first, after=after)
+        return connection(page, [FreezeException.from_row(r) for r in page.items])
+
+    @strawberry.field(description="Quarterly alignments you may read, oldest first.")
+    async def alignments(
+        self,
+        info: Info,
+        quarter: str | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Alignment]:
+        async with info.context.reader() as r:
+            page = await cal.alignments(r, quarter=quarter, first=first, after=after)
+        return connection(page, [Alignment.from_row(r) for r in page.items])
+
+
+async def _window_payload(
+    info: Info, use_case: Callable[[UnitOfWork], Awaitable[windows.WindowResult]]
+) -> DeploymentWindowPayload:
+    """Run a planning use case; a CONFLICTS refusal still lists the conflicts it found."""
+    refused: list[WindowConflict] = []
+
+    async def attempt(uow: UnitOfWork) -> windows.WindowResult:
+        try:
+            return await use_case(uow)
+        except ConflictsFound as exc:
+            refused.extend(WindowConflict.from_domain(c) for c in exc.conflicts)
+            raise
+
+    result, errors = await run(info, attempt)
+    return DeploymentWindowPayload(
+        deployment_window=DeploymentWindow.from_row(result.window) if result else None,
+        conflicts=[WindowConflict.from_domain(c) for c in result.conflicts] if result else refused,
+        errors=errors,
+    )
+
+
+def _freeze(freeze: object | None, errors: list) -> FreezePayload:  # type: ignore[type-arg]
+    return FreezePayload(freeze=Freeze.from_row(freeze) if freeze else None, errors=errors)
+
+
+def _exception(exc: object | None, errors: list) -> FreezeExceptionPayload:  # type: ignore[type-arg]
+    return FreezeExceptionPayload(
+        freeze_exception=FreezeException.from_row(exc) if exc else None, errors=errors
+    )
 
 
 @strawberry.type
 class CalendarMutation:
-    pass
+    @strawberry.mutation(
+        description="Plan a window; refused with CONFLICTS (listed) on a blocking conflict."
+    )
+    async def deployment_window_plan(
+        self, info: Info, input: DeploymentWindowPlanInput
+    ) -> DeploymentWindowPayload:
+        c = cmd.PlanWindow(
+            bu_id=_bu(input.business_unit_id),
+            kind=input.kind.value,
+            title=input.title,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            release_id=_id(input.release_id, "Release", "releaseId"),
+            environment=input.environment,
+            service_ids=_ids(input.service_ids, "Service", "serviceIds"),
+            resources=input.resources,
+        )
+        return await _window_payload(info, lambda uow: windows.plan_window(uow, c))
+
+    @strawberry.mutation(description="Move a window; conflicts are checked again.")
+    async def deployment_window_move(
+        self, info: Info, input: DeploymentWindowMoveInput
+    ) -> DeploymentWindowPayload:
+        c = cmd.MoveWindow(
+            window_id=from_global_id(input.id, "DeploymentWindow"),
+            version=input.version,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+        )
+        return await _window_payload(info, lambda uow: windows.move_window(uow, c))
+
+    @strawberry.mutation(description="Cancel a window; it no longer conflicts with anything.")
+    async def deployment_window_cancel(
+        self, info: Info, input: DeploymentWindowCancelInput
+    ) -> DeploymentWindowPayload:
+        window_id = from_global_id(input.id, "DeploymentWindow")
+        window, errors = await run(
+            info, lambda uow: windows.cancel_window(uow, window_id, input.version)
+        )
+        return DeploymentWindowPayload(
+            deployment_window=DeploymentWindow.from_row(window) if window else None,
+            conflicts=[],
+            errors=errors,
+        )
+
+    @strawberry.mutation(description="Propose a freeze; it binds once every stakeholder approved.")
+    async def freeze_propose(self, info: Info, input: FreezeProposeInput) -> FreezePayload:
+        c = cmd.ProposeFreeze(
+            title=input.title,
+            scope=input.scope.value,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            stakeholder_ids=_ids(input.stakeholder_ids, "Person", "stakeholderIds"),
+            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            reason=input.reason,
+            tiers=[t.value for t in input.tiers],
+            environments=input.environments,
+            service_ids=_ids(input.service_ids, "Service", "serviceIds"),
+            tzid=input.time_zone,
+            rrule=input.rrule,
+            effective_until=input.effective_until,
+        )
+        return _freeze(*await run(info, lambda uow: freezes.propose_freeze(uow, c)))
+
+    @strawberry.mutation(description="Approve a freeze, as one of its named stakeholders.")
+    async def freeze_approve(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
+        c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=True, note=input.note)
+        return _freeze(*await run(info, lambda uow: freezes.decide_freeze(uow, c)))
+
+    @strawberry.mutation(description="Reject a freeze, as one of its named stakeholders.")
+    async def freeze_reject(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
+        c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
+        return _freeze(*await run(info, lambda uow: freezes.decide_freeze(uow, c)))
+
+    @strawberry.mutation(description="Retire a freeze: it stops binding.")
+    async def freeze_retire(self, info: Info, input: FreezeRetireInput) -> FreezePayload:
+        freeze_id = from_global_id(input.id, "Freeze")
+        return _freeze(
+            *await run(info, lambda uow: freezes.retire_freeze(uow, freeze_id, input.version))
+        )
+
+    @strawberry.mutation(description="Ask to let one release window through a freeze.")
+    async def freeze_exception_request(
+        self, info: Info, input: FreezeExceptionRequestInput
+    ) -> FreezeExceptionPayload:
+        c = cmd.RequestException(
+            freeze_id=from_global_id(input.freeze_id, "Freeze", "freezeId"),
+            window_id=from_global_id(input.window_id, "DeploymentWindow", "windowId"),
+            justification=input.justification,
+            expires_at=input.expires_at,
+        )
+        return _exception(*await run(info, lambda uow: exceptions.request_exception(uow, c)))
+
+    @strawberry.mutation(description="Approve an exception; never your own (SELF_APPROVAL).")
+    async def freeze_exception_approve(
+        self, info: Info, input: FreezeExceptionDecisionInput
+    ) -> FreezeExceptionPayload:
+        c = cmd.DecideException(from_global_id(input.id, "FreezeException"), True, input.note)
+        return _exception(*await run(info, lambda uow: exceptions.decide_exception(uow, c)))
+
+    @strawberry.mutation(description="Reject an exception; never your own (SELF_APPROVAL).")
+    async def freeze_exception_reject(
+        self, info: Info, input: FreezeExceptionDecisionInput
+    ) -> FreezeExceptionPayload:
+        c = cmd.DecideException(from_global_id(input.id, "FreezeException"), False, input.note)
+        return _exception(*await run(info, lambda uow: exceptions.decide_exception(uow, c)))
+
+    @strawberry.mutation(description="Review an exception after its window ended or it expired.")
+    async def freeze_exception_review(
+        self, info: Info, input: FreezeExceptionReviewInput
+    ) -> FreezeExceptionPayload:
+        c = cmd.ReviewException(from_global_id(input.id, "FreezeException"), input.note)
+        return _exception(*await run(info, lambda uow: exceptions.review_exception(uow, c)))
+
+    @strawberry.mutation(description="Record a quarter's agreed ranking of competing releases.")
+    async def alignment_record(self, info: Info, input: AlignmentRecordInput) -> AlignmentPayload:
+        c = cmd.RecordAlignment(
+            quarter=input.quarter,
+            ranking=[
+                RankEntry(from_global_id(e.release_id, "Release", "ranking"), e.rank, e.rationale)
+                for e in input.ranking
+            ],
+            agreed_by=_ids(input.agreed_by, "Person", "agreedBy"),
+            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+        )
+        result, errors = await run(info, lambda uow: alignment.record_alignment(uow, c))
+        return AlignmentPayload(
+            alignment=Alignment.from_row(result) if result else None, errors=errors
+        )

@@ -2,14 +2,99 @@
 
 from __future__ import annotations
 
+import uuid
+
 import strawberry
+
+from api.graphql.context import Info
+from api.graphql.governance_board_types import Board
+from api.graphql.governance_mutations import GovernanceMutation
+from api.graphql.governance_types import DocumentTemplate, Release, ReleaseStatus, SignOffRule
+from api.graphql.relay import Connection, connection, from_global_id
+from domain.governance import queries as gov
+
+
+def _opt(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
+
+
+@strawberry.input
+class ReleaseFilter:
+    business_unit_id: strawberry.ID | None = None
+    status: ReleaseStatus | None = None
+    owner_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class BusinessUnitScopeFilter:
+    business_unit_id: strawberry.ID | None = strawberry.field(
+        default=None, description="That BU's, plus the org-wide ones."
+    )
+
+
+def _scope_bu(f: BusinessUnitScopeFilter | None) -> uuid.UUID | None:
+    return _opt((f or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId")
 
 
 @strawberry.type
 class GovernanceQuery:
-    pass
+    @strawberry.field(description="Releases you may read, oldest first.")
+    async def releases(
+        self,
+        info: Info,
+        filter: ReleaseFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Release]:
+        f = filter or ReleaseFilter()
+        async with info.context.reader() as r:
+            page = await gov.releases(
+                r,
+                bu_id=_opt(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                status=f.status.value if f.status else None,
+                owner_id=_opt(f.owner_id, "Person", "ownerId"),
+                first=first,
+                after=after,
+            )
+        return connection(page, [Release.from_row(x) for x in page.items])
+
+    @strawberry.field(description="The latest version of each documentation template, by key.")
+    async def document_templates(
+        self,
+        info: Info,
+        filter: BusinessUnitScopeFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[DocumentTemplate]:
+        bu_id = _opt(
+            (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
+        )
+        async with info.context.reader() as r:
+            page = await gov.templates(r, bu_id=bu_id, first=first, after=after)
+        return connection(page, [DocumentTemplate.from_row(x) for x in page.items])
+
+    @strawberry.field(description="Approval boards you may read, by key.")
+    async def boards(
+        self,
+        info: Info,
+        filter: BusinessUnitScopeFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Board]:
+        bu_id = _opt(
+            (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
+        )
+        async with info.context.reader() as r:
+            page = await gov.boards(r, bu_id=bu_id, first=first, after=after)
+        return connection(page, [Board.from_row(x) for x in page.items])
+
+    @strawberry.field(description="The rules that derive required sign-offs, by key.")
+    async def sign_off_rules(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[SignOffRule]:
+        async with info.context.reader() as r:
+            page = await gov.sign_off_rules(r, first=first, after=after)
+        return connection(page, [SignOffRule.from_row(x) for x in page.items])
 
 
-@strawberry.type
-class GovernanceMutation:
-    pass
+__all__ = ["GovernanceMutation", "GovernanceQuery"]

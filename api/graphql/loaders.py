@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from domain.governance import queries as gov
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.organization import queries as org
@@ -40,6 +41,34 @@ class Loaders:
         )
         self.grants = self._grouped(org.grants_of_people)
         self.token_scopes = self._grouped(org.scopes_of_tokens)
+        # The calendar's loaders (imported here so this block stays self-contained).
+        from domain.calendar import queries as cal
+
+        self.deployment_window = self._by_id(cal.windows_by_id)
+        self.window_services = self._grouped(cal.services_of_windows)
+        self.window_resources = self._grouped(cal.resources_of_windows)
+        self.freeze = self._by_id(cal.freezes_by_id)
+        self.freeze_services = self._grouped(cal.services_of_freezes)
+        self.freeze_stakeholders = self._grouped(cal.stakeholders_of_freezes)
+        self.freeze_exceptions_of_freeze = self._grouped(cal.exceptions_of_freezes)
+        self.freeze_exception = self._by_id(cal.exceptions_by_id)
+        self.alignment = self._by_id(cal.alignments_by_id)
+        # governance
+        self.release = self._by_id(gov.releases_by_id)
+        self.board = self._by_id(gov.boards_by_id)
+        self.go_no_go_session = self._by_id(gov.sessions_by_id)
+        self.document_template = self._by_id(gov.templates_by_id)
+        self.sign_off_rule = self._by_id(gov.sign_off_rules_by_id)
+        self.sign_off = self._by_id(gov.sign_offs_by_id)
+        self.release_services = self._grouped(gov.services_of_releases)
+        self.release_authors = self._grouped(gov.authors_of_releases)
+        self.release_sessions = self._grouped(gov.sessions_of_releases)
+        self.release_completeness = self._by_id(gov.completeness_of)
+        self.release_sign_offs = self._grouped(
+            lambda r, ids: gov.sign_off_states_of(r, ids, ctx.runtime.clock.now())
+        )
+        self.session_votes = self._grouped(gov.votes_of_sessions)
+        self.board_members = self._grouped(gov.members_of_boards)
 
     async def _run(self, fn: Callable[[Reader], Awaitable[V]]) -> V:
         async with self._ctx.reader() as reader:

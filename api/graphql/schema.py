@@ -21,9 +21,12 @@ from strawberry.types import ExecutionContext
 
 from api.graphql.calendar import CalendarMutation, CalendarQuery
 from api.graphql.calendar_feed import CalendarFeedMutation, CalendarFeedQuery
+from api.graphql.calendar_types import Alignment, DeploymentWindow, Freeze, FreezeException
 from api.graphql.compliance import ComplianceQuery
 from api.graphql.context import Info
 from api.graphql.governance import GovernanceMutation, GovernanceQuery
+from api.graphql.governance_board_types import Board, GoNoGoSession
+from api.graphql.governance_types import DocumentTemplate, Release, SignOff, SignOffRule
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
     ApiToken,
@@ -43,12 +46,22 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     VERSION = "0.0.0"
 
-_NODE_LOADERS = {
+_NODE_LOADERS: dict[str, tuple[str, Any]] = {
     "BusinessUnit": ("business_unit", BusinessUnit),
     "Team": ("team", Team),
     "Service": ("service", Service),
     "Vendor": ("vendor", Vendor),
     "Person": ("person", Person),
+    "Release": ("release", Release),
+    "Board": ("board", Board),
+    "GoNoGoSession": ("go_no_go_session", GoNoGoSession),
+    "DocumentTemplate": ("document_template", DocumentTemplate),
+    "SignOffRule": ("sign_off_rule", SignOffRule),
+    "SignOff": ("sign_off", SignOff),
+    "DeploymentWindow": ("deployment_window", DeploymentWindow),
+    "Freeze": ("freeze", Freeze),
+    "FreezeException": ("freeze_exception", FreezeException),
+    "Alignment": ("alignment", Alignment),
 }
 
 

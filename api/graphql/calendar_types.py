@@ -1,0 +1,439 @@
+"""GraphQL types of the calendar: plain fields filled from rows; I/O only via DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
+from api.graphql.relay import Node, to_global_id
+from domain.calendar import models, rules
+from domain.calendar import queries as cal
+from domain.organization import models as org_models
+
+WindowKind = strawberry.enum(
+    models.WindowKind, description="A release, a maintenance window, or a vendor's change."
+)
+WindowStatus = strawberry.enum(models.WindowStatus, description="Whether a window still holds.")
+FreezeScope = strawberry.enum(
+    models.FreezeScope,
+    description="What a freeze covers: the organization, a BU, service tiers, services or "
+    "environments.",
+)
+FreezeStatus = strawberry.enum(
+    models.FreezeStatus, description="A freeze binds only once APPROVED by every stakeholder."
+)
+FreezeExceptionStatus = strawberry.enum(
+    models.ExceptionStatus, description="Where a freeze exception stands."
+)
+ConflictKind = strawberry.enum(rules.ConflictKind, description="Why two things clash.")
+ConflictSeverity = strawberry.enum(
+    rules.Severity,
+    description="BLOCKING refuses planning (same service, freeze); WARNING is allowed but said "
+    "(dependency, shared resource); INFO is for coordination (environment).",
+)
+
+
+def release_gid(release_id: uuid.UUID | None) -> strawberry.ID | None:
+    return strawberry.ID(to_global_id("Release", release_id)) if release_id else None
+
+
+async def _services(info: Info, ids: list[uuid.UUID]) -> list[Service]:
+    rows = await info.context.loaders.service.load_many(ids)
+    return sorted((Service.from_row(r) for r in rows if r), key=lambda s: s.key)
+
+
+async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
+    if person_id is None:
+        return None
+    row = await info.context.loaders.person.load(person_id)
+    return Person.from_row(row) if row else None
+
+
+@strawberry.type(description="A planned slot for a change: [startsAt, endsAt), half-open.")
+class DeploymentWindow(Node):
+    id: strawberry.ID
+    kind: WindowKind
+    title: str
+    environment: str | None
+    starts_at: datetime
+    ends_at: datetime
+    status: WindowStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    release_id: strawberry.ID | None = strawberry.field(
+        description="The release this window ships (global id of a Release)."
+    )
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> DeploymentWindow:
+        return cls(
+            id=strawberry.ID(to_global_id("DeploymentWindow", r.id)),
+            kind=models.WindowKind(r.kind),
+            title=r.title,
+            environment=r.environment,
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            status=models.WindowStatus(r.status),
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            release_id=release_gid(r.release_id),
+            uid=r.id,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        row = await info.context.loaders.business_unit.load(self.bu_uid)
+        return BusinessUnit.from_row(row) if row else None
+
+    @strawberry.field(description="Services the window changes, by key.")
+    async def services(self, info: Info) -> list[Service]:
+        return await _services(info, await info.context.loaders.window_services.load(self.uid))
+
+    @strawberry.field(description="Shared resources the window uses (a database cluster, say).")
+    async def resources(self, info: Info) -> list[str]:
+        return list(await info.context.loaders.window_resources.load(self.uid))
+
+
+async def _window(info: Info, window_id: uuid.UUID | None) -> DeploymentWindow | None:
+    if window_id is None:
+        return None
+    row = await info.context.loaders.deployment_window.load(window_id)
+    return DeploymentWindow.from_row(row) if row else None
+
+
+async def _freeze(info: Info, freeze_id: uuid.UUID | None) -> Freeze | None:
+    if freeze_id is None:
+        return None
+    row = await info.context.loaders.freeze.load(freeze_id)
+    return Freeze.from_row(row) if row else None
+
+
+@strawberry.type(description="A clash of a window with another window or a freeze occurrence.")
+class WindowConflict:
+    kind: ConflictKind
+    severity: ConflictSeverity
+    message: str
+    starts_at: datetime = strawberry.field(description="When the other party starts.")
+    ends_at: datetime
+    resources: list[str] = strawberry.field(description="Shared resources both use.")
+    should_move: strawberry.ID | None = strawberry.field(
+        description="The release that should move (a Release id): the lower-ranked one in the "
+        "quarter's newest alignment, when it ranks both."
+    )
+    advice: str | None
+    window_uid: strawberry.Private[uuid.UUID | None]
+    freeze_uid: strawberry.Private[uuid.UUID | None]
+    service_uids: strawberry.Private[list[uuid.UUID]]
+
+    @classmethod
+    def from_domain(cls, c: rules.Conflict) -> WindowConflict:
+        return cls(
+            kind=c.kind,
+            severity=c.severity,
+            message=c.message,
+            starts_at=c.starts_at,
+            ends_at=c.ends_at,
+            resources=sorted(c.resources),
+            should_move=release_gid(c.should_move),
+            advice=c.advice,
+            window_uid=c.window_id,
+            freeze_uid=c.freeze_id,
+            service_uids=sorted(c.service_ids, key=str),
+        )
+
+    @strawberry.field(description="The other window; null for a freeze or one you cannot read.")
+    async def window(self, info: Info) -> DeploymentWindow | None:
+        return await _window(info, self.window_uid)
+
+    @strawberry.field(description="The freeze the window falls into, for FREEZE conflicts.")
+    async def freeze(self, info: Info) -> Freeze | None:
+        return await _freeze(info, self.freeze_uid)
+
+    @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
+    async def services(self, info: Info) -> list[Service]:
+        return await _services(info, self.service_uids)
+
+
+@strawberry.type(description="A slot free of blocking and warning conflicts, freezes respected.")
+class SuggestedSlot:
+    starts_at: datetime
+    ends_at: datetime
+
+
+@strawberry.type(description="A business stakeholder whose approval a freeze needs.")
+class FreezeStakeholder:
+    decision: str | None = strawberry.field(description="`approved`, `rejected`, or null.")
+    decided_at: datetime | None
+    note: str
+    person_uid: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person | None:
+        return await _person(info, self.person_uid)
+
+
+@strawberry.type(description="One occurrence of a freeze, recurring ones expanded.")
+class FreezeOccurrence:
+    starts_at: datetime
+    ends_at: datetime
+    freeze_id: strawberry.ID
+    title: str
+    rrule: str | None
+    status: FreezeStatus
+    freeze_uid: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def freeze(self, info: Info) -> Freeze | None:
+        return await _freeze(info, self.freeze_uid)
+
+
+@strawberry.type(description="A period when nothing in scope may be scheduled; one-off or RRULE.")
+class Freeze(Node):
+    id: strawberry.ID
+    title: str
+    reason: str
+    scope: FreezeScope
+    tiers: list[Tier]
+    environments: list[str]
+    starts_at: datetime = strawberry.field(description="Start of the first occurrence.")
+    ends_at: datetime = strawberry.field(description="End of the first occurrence.")
+    time_zone: str = strawberry.field(description="IANA TZID the rule recurs in (wall clock).")
+    rrule: str | None = strawberry.field(description="RFC 5545 RRULE value; null for one-off.")
+    effective_until: datetime | None
+    status: FreezeStatus
+    decided_at: datetime | None
+    version: int
+    created_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID | None]
+    proposed_by_uid: strawberry.Private[uuid.UUID | None]
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Freeze:
+        return cls(
+            id=strawberry.ID(to_global_id("Freeze", r.id)),
+            title=r.title,
+            reason=r.reason,
+            scope=models.FreezeScope(r.scope),
+            tiers=[org_models.Tier(t) for t in r.tiers or []],
+            environments=list(r.environments or []),
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            time_zone=r.tzid,
+            rrule=r.rrule,
+            effective_until=r.effective_until,
+            status=models.FreezeStatus(r.status),
+            decided_at=r.decided_at,
+            version=r.version,
+            created_at=r.created_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+            proposed_by_uid=r.proposed_by_id,
+            row=r,
+        )
+
+    @strawberry.field(description="The owning BU; null for an organization-wide freeze.")
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        if self.bu_uid is None:
+            return None
+        row = await info.context.loaders.business_unit.load(self.bu_uid)
+        return BusinessUnit.from_row(row) if row else None
+
+    @strawberry.field(description="The services a SERVICES freeze covers.")
+    async def services(self, info: Info) -> list[Service]:
+        return await _services(info, await info.context.loaders.freeze_services.load(self.uid))
+
+    @strawberry.field(description="Who must approve; the freeze binds when all have.")
+    async def stakeholders(self, info: Info) -> list[FreezeStakeholder]:
+        rows = await info.context.loaders.freeze_stakeholders.load(self.uid)
+        return [
+            FreezeStakeholder(
+                decision=r.decision, decided_at=r.decided_at, note=r.note, person_uid=r.person_id
+            )
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def proposed_by(self, info: Info) -> Person | None:
+        return await _person(info, self.proposed_by_uid)
+
+    @strawberry.field(description="Occurrences in [from, to) (at most 400 days).")
+    def occurrences(
+        self, from_: Annotated[datetime, strawberry.argument(name="from")], to: datetime
+    ) -> list[FreezeOccurrence]:
+        found = cal.occurrences_of(self.row, from_, to)
+        return [occurrence(self.row, o.starts_at, o.ends_at) for o in found]
+
+    @strawberry.field(description="Exceptions requested against this freeze that you may read.")
+    async def exceptions(self, info: Info) -> list[FreezeException]:
+        rows = await info.context.loaders.freeze_exceptions_of_freeze.load(self.uid)
+        return [FreezeException.from_row(r) for r in rows]
+
+
+def occurrence(freeze: Any, starts_at: datetime, ends_at: datetime) -> FreezeOccurrence:
+    return FreezeOccurrence(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        freeze_id=strawberry.ID(to_global_id("Freeze", freeze.id)),
+        title=freeze.title,
+        rrule=freeze.rrule,
+        status=models.FreezeStatus(freeze.status),
+        freeze_uid=freeze.id,
+    )
+
+
+@strawberry.type(description="Leave for one release and one window to go through a freeze.")
+class FreezeException(Node):
+    id: strawberry.ID
+    status: FreezeExceptionStatus
+    justification: str
+    expires_at: datetime = strawberry.field(description="After this it lets nothing through.")
+    decided_at: datetime | None
+    reviewed_at: datetime | None
+    review_note: str
+    created_at: datetime
+    version: int
+    release_id: strawberry.ID
+    uid: strawberry.Private[uuid.UUID]
+    window_uid: strawberry.Private[uuid.UUID]
+    freeze_uid: strawberry.Private[uuid.UUID]
+    people: strawberry.Private[tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]]
+
+    @classmethod
+    def from_row(cls, r: Any) -> FreezeException:
+        return cls(
+            id=strawberry.ID(to_global_id("FreezeException", r.id)),
+            status=models.ExceptionStatus(r.status),
+            justification=r.justification,
+            expires_at=r.expires_at,
+            decided_at=r.decided_at,
+            reviewed_at=r.reviewed_at,
+            review_note=r.review_note,
+            created_at=r.created_at,
+            version=r.version,
+            release_id=strawberry.ID(to_global_id("Release", r.release_id)),
+            uid=r.id,
+            window_uid=r.window_id,
+            freeze_uid=r.freeze_id,
+            people=(r.requested_by_id, r.decided_by_id, r.reviewed_by_id),
+        )
+
+    @strawberry.field
+    async def window(self, info: Info) -> DeploymentWindow | None:
+        return await _window(info, self.window_uid)
+
+    @strawberry.field
+    async def freeze(self, info: Info) -> Freeze | None:
+        return await _freeze(info, self.freeze_uid)
+
+    @strawberry.field
+    async def requested_by(self, info: Info) -> Person | None:
+        return await _person(info, self.people[0])
+
+    @strawberry.field
+    async def decided_by(self, info: Info) -> Person | None:
+        return await _person(info, self.people[1])
+
+    @strawberry.field
+    async def reviewed_by(self, info: Info) -> Person | None:
+        return await _person(info, self.people[2])
+
+
+@strawberry.type(description="A release's place in a quarter's agreed ranking.")
+class AlignmentRank:
+    release_id: strawberry.ID
+    rank: int
+    rationale: str
+
+
+@strawberry.type(description="A quarter's agreed ranking of competing releases; newest counts.")
+class Alignment(Node):
+    id: strawberry.ID
+    quarter: str
+    ranking: list[AlignmentRank]
+    created_at: datetime
+    bu_uid: strawberry.Private[uuid.UUID | None]
+    agreed_uids: strawberry.Private[list[uuid.UUID]]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Alignment:
+        return cls(
+            id=strawberry.ID(to_global_id("Alignment", r.id)),
+            quarter=r.quarter,
+            ranking=[
+                AlignmentRank(
+                    release_id=strawberry.ID(
+                        to_global_id("Release", uuid.UUID(str(e["release_id"])))
+                    ),
+                    rank=int(e["rank"]),
+                    rationale=str(e.get("rationale", "")),
+                )
+                for e in r.ranking
+            ],
+            created_at=r.created_at,
+            bu_uid=r.bu_id,
+            agreed_uids=[uuid.UUID(p) for p in r.agreed_by],
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        if self.bu_uid is None:
+            return None
+        row = await info.context.loaders.business_unit.load(self.bu_uid)
+        return BusinessUnit.from_row(row) if row else None
+
+    @strawberry.field(description="The people who agreed to this ranking.")
+    async def agreed_by(self, info: Info) -> list[Person]:
+        rows = await info.context.loaders.person.load_many(self.agreed_uids)
+        return [Person.from_row(r) for r in rows if r]
+
+
+@strawberry.type(description="Two windows of a calendar slice that clash.")
+class CalendarConflict:
+    kind: ConflictKind
+    severity: ConflictSeverity
+    first: DeploymentWindow
+    second: DeploymentWindow
+    resources: list[str]
+    service_uids: strawberry.Private[list[uuid.UUID]]
+
+    @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
+    async def services(self, info: Info) -> list[Service]:
+        return await _services(info, self.service_uids)
+
+
+@strawberry.type(description="A slice of the calendar: windows, freeze occurrences, conflicts.")
+class CalendarSlice:
+    windows: list[DeploymentWindow]
+    freeze_occurrences: list[FreezeOccurrence]
+    conflicts: list[CalendarConflict]
+
+    @classmethod
+    def from_domain(cls, s: cal.CalendarSlice) -> CalendarSlice:
+        by_id = {r.id: DeploymentWindow.from_row(r) for r in s.windows}
+        return cls(
+            windows=list(by_id.values()),
+            freeze_occurrences=[occurrence(o.freeze, o.starts_at, o.ends_at) for o in s.freezes],
+            conflicts=[
+                CalendarConflict(
+                    kind=c.kind,
+                    severity=c.severity,
+                    first=by_id[a.id],
+                    second=by_id[b.id],
+                    resources=sorted(c.resources),
+                    service_uids=sorted(c.services, key=str),
+                )
+                for a, b, c in s.clashes
+            ],
+        )

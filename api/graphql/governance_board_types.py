@@ -1,0 +1,199 @@
+"""GraphQL types of approval boards and go/no-go sessions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.governance_types import (
+    Release,
+    SessionOutcome,
+    SessionStatus,
+    VoteChoice,
+    bu_of,
+    person_of,
+)
+from api.graphql.organization_types import BusinessUnit, Discipline, Person
+from api.graphql.relay import Node, to_global_id
+from domain.governance import board_rules, models
+from domain.organization import rules as org_rules
+
+
+@strawberry.type(description="How a board decides (see the decision rule in the docs).")
+class BoardRule:
+    quorum: int = strawberry.field(
+        description="Votes cast, abstentions included, needed to decide."
+    )
+    approvals_needed: int = strawberry.field(
+        description="Go votes needed (and they must outnumber no-go)."
+    )
+    required_disciplines: list[Discipline] = strawberry.field(
+        description="Each must cast a go or no-go vote."
+    )
+    veto_disciplines: list[Discipline] = strawberry.field(
+        description="A no-go from one of these decides NO_GO regardless of the count."
+    )
+
+    @classmethod
+    def from_rule(cls, rule: board_rules.BoardRule) -> BoardRule:
+        return cls(
+            quorum=rule.quorum,
+            approvals_needed=rule.approvals_needed,
+            required_disciplines=[
+                org_rules.Discipline(d) for d in sorted(rule.required_disciplines)
+            ],
+            veto_disciplines=[org_rules.Discipline(d) for d in sorted(rule.veto_disciplines)],
+        )
+
+
+@strawberry.type(description="A member of a board, in one discipline.")
+class BoardMember:
+    person: Person
+    discipline: Discipline
+
+
+@strawberry.type(description="An approval board (org-wide, or of a BU) and its decision rule.")
+class Board(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    rule: BoardRule
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Board:
+        return cls(
+            id=strawberry.ID(to_global_id("Board", r.id)),
+            key=r.key,
+            name=r.name,
+            rule=BoardRule.from_rule(
+                board_rules.BoardRule.from_dict(
+                    {
+                        "quorum": r.quorum,
+                        "approvals_needed": r.approvals_needed,
+                        "required_disciplines": r.required_disciplines,
+                        "veto_disciplines": r.veto_disciplines,
+                    }
+                )
+            ),
+            version=r.version,
+            uid=r.id,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field(description="Null for an org board.")
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await bu_of(info, self.bu_uid)
+
+    @strawberry.field
+    async def members(self, info: Info) -> list[BoardMember]:
+        rows = await info.context.loaders.board_members.load(self.uid)
+        return [
+            BoardMember(person=Person.from_row(r), discipline=org_rules.Discipline(r._discipline))
+            for r in rows
+        ]
+
+
+@strawberry.type(description="A board member's vote in a go/no-go session.")
+class Vote:
+    voter_name: str
+    discipline: Discipline
+    choice: VoteChoice
+    rationale: str
+    cast_at: datetime
+    changed_at: datetime | None
+    person_uid: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def voter(self, info: Info) -> Person | None:
+        return await person_of(info, self.person_uid)
+
+
+@strawberry.type(description="What the rule says about the votes so far (or when it closed).")
+class Decision:
+    outcome: SessionOutcome
+    rule_clause: str = strawberry.field(description="The clause of the rule that produced it.")
+
+
+@strawberry.type(description="A release's go/no-go meeting with one board.")
+class GoNoGoSession(Node):
+    id: strawberry.ID
+    status: SessionStatus
+    rule: BoardRule = strawberry.field(description="The board's rule as it stood at opening.")
+    opened_at: datetime
+    closed_at: datetime | None
+    outcome: SessionOutcome | None
+    decided_by_rule: str | None = strawberry.field(
+        description="The clause that decided, and what it did to the release."
+    )
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    release_uid: strawberry.Private[uuid.UUID]
+    board_uid: strawberry.Private[uuid.UUID]
+    opened_by_uid: strawberry.Private[uuid.UUID | None]
+    rule_raw: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_row(cls, r: Any) -> GoNoGoSession:
+        rule = board_rules.BoardRule.from_dict(r.rule)
+        return cls(
+            id=strawberry.ID(to_global_id("GoNoGoSession", r.id)),
+            status=models.SessionStatus(r.status),
+            rule=BoardRule.from_rule(rule),
+            opened_at=r.opened_at,
+            closed_at=r.closed_at,
+            outcome=models.SessionOutcome(r.outcome) if r.outcome else None,
+            decided_by_rule=r.decided_by_rule,
+            version=r.version,
+            uid=r.id,
+            release_uid=r.release_id,
+            board_uid=r.board_id,
+            opened_by_uid=r.opened_by_id,
+            rule_raw=dict(r.rule),
+        )
+
+    @strawberry.field
+    async def release(self, info: Info) -> Release | None:
+        row = await info.context.loaders.release.load(self.release_uid)
+        return Release.from_row(row) if row else None
+
+    @strawberry.field
+    async def board(self, info: Info) -> Board | None:
+        row = await info.context.loaders.board.load(self.board_uid)
+        return Board.from_row(row) if row else None
+
+    @strawberry.field
+    async def opened_by(self, info: Info) -> Person | None:
+        return await person_of(info, self.opened_by_uid)
+
+    @strawberry.field(description="Votes in the order they were first cast.")
+    async def votes(self, info: Info) -> list[Vote]:
+        return [_vote(r) for r in await info.context.loaders.session_votes.load(self.uid)]
+
+    @strawberry.field(description="The rule applied to the votes cast so far.")
+    async def current_decision(self, info: Info) -> Decision:
+        rows = await info.context.loaders.session_votes.load(self.uid)
+        ballots = [
+            board_rules.Ballot(r.display_name, r.discipline, models.VoteChoice(r.choice))
+            for r in rows
+        ]
+        d = board_rules.decide(board_rules.BoardRule.from_dict(self.rule_raw), ballots)
+        return Decision(outcome=d.outcome, rule_clause=d.clause)
+
+
+def _vote(r: Any) -> Vote:
+    return Vote(
+        voter_name=r.display_name,
+        discipline=org_rules.Discipline(r.discipline),
+        choice=models.VoteChoice(r.choice),
+        rationale=r.rationale,
+        cast_at=r.cast_at,
+        changed_at=r.changed_at,
+        person_uid=r.person_id,
+    )

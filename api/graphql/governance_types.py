@@ -1,0 +1,391 @@
+"""GraphQL types of governance: plain fields filled from rows; I/O only via DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.organization_types import (
+    BusinessUnit,
+    DataClassification,
+    Discipline,
+    Person,
+    Service,
+    Tier,
+)
+from api.graphql.relay import Node, to_global_id
+from domain.governance import models
+from domain.governance import signoff_rules as so
+from domain.organization import models as org_models
+from domain.organization import rules as org_rules
+
+if TYPE_CHECKING:
+    from api.graphql.governance_board_types import GoNoGoSession
+
+ReleaseStatus = strawberry.enum(
+    models.ReleaseStatus, description="Where a release is in its lifecycle."
+)
+ReleaseType = strawberry.enum(models.ReleaseType, description="The kind of release.")
+ChangeType = strawberry.enum(models.ChangeType, description="A kind of change a release makes.")
+VoteChoice = strawberry.enum(models.VoteChoice, description="A board member's vote.")
+SessionStatus = strawberry.enum(models.SessionStatus, description="Whether votes are still taken.")
+SessionOutcome = strawberry.enum(
+    models.SessionOutcome, description="What a go/no-go session decided."
+)
+SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-off's state now.")
+
+
+async def bu_of(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
+    if bu_id is None:
+        return None
+    row = await info.context.loaders.business_unit.load(bu_id)
+    return BusinessUnit.from_row(row) if row else None
+
+
+async def person_of(info: Info, person_id: uuid.UUID | None) -> Person | None:
+    if person_id is None:
+        return None
+    row = await info.context.loaders.person.load(person_id)
+    return Person.from_row(row) if row else None
+
+
+@strawberry.type(description="A service a release ships, at the artifact version it ships.")
+class ReleaseServiceLine:
+    service: Service
+    artifact_version: str
+
+
+@strawberry.type(description="One filled-in documentation field of a release.")
+class DocumentationEntry:
+    section: str
+    field: str
+    value: str
+
+
+@strawberry.type(description="A template version a release was checked against at submission.")
+class CheckedTemplate:
+    template_id: strawberry.ID
+    key: str
+    version: int
+
+
+@strawberry.type(description="A required documentation field that is not filled in.")
+class MissingDocumentation:
+    template_key: str
+    template_version: int
+    organization_wide: bool = strawberry.field(description="True for an RMO (org) template.")
+    section: str
+    field: str
+    label: str
+
+    @classmethod
+    def from_requirement(cls, r: Any) -> MissingDocumentation:
+        return cls(
+            template_key=r.template_key,
+            template_version=r.template_version,
+            organization_wide=r.org_level,
+            section=r.section,
+            field=r.field,
+            label=r.label,
+        )
+
+
+@strawberry.type(description="Whether a release's documentation meets the applicable templates.")
+class Completeness:
+    complete: bool
+    missing: list[MissingDocumentation] = strawberry.field(
+        description="Exactly the required fields still blank, org templates first."
+    )
+
+
+@strawberry.type(description="A sign-off a release needs, and its state now.")
+class RequiredSignOff:
+    requirement: str
+    discipline: Discipline
+    status: SignOffStatus
+    signed_at: datetime | None
+    expires_at: datetime | None
+    signer_uid: strawberry.Private[uuid.UUID | None]
+    sign_off_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_state(cls, s: so.State) -> RequiredSignOff:
+        given = s.sign_off
+        return cls(
+            requirement=s.requirement,
+            discipline=org_rules.Discipline(s.discipline),
+            status=s.status,
+            signed_at=given.signed_at if given else None,
+            expires_at=given.expires_at if given else None,
+            signer_uid=given.signer_id if given else None,
+            sign_off_uid=given.id if given else None,
+        )
+
+    @strawberry.field(description="Who signed the sign-off that decides the state.")
+    async def signer(self, info: Info) -> Person | None:
+        return await person_of(info, self.signer_uid)
+
+    @strawberry.field(description="The global id of that sign-off (to revoke it).")
+    def sign_off_id(self) -> strawberry.ID | None:
+        return (
+            strawberry.ID(to_global_id("SignOff", self.sign_off_uid)) if self.sign_off_uid else None
+        )
+
+
+@strawberry.type(description="A change on its way to production: services, window, approvals.")
+class Release(Node):
+    id: strawberry.ID
+    title: str
+    description: str
+    release_type: ReleaseType
+    status: ReleaseStatus
+    status_reason: str = strawberry.field(
+        description="Why it is in this state, when one was given."
+    )
+    change_types: list[ChangeType]
+    environments: list[str]
+    regions: list[str] = strawberry.field(description="Target regions; empty: the services' own.")
+    planned_start: datetime | None
+    planned_end: datetime | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    documentation: list[DocumentationEntry]
+    checked_templates: list[CheckedTemplate] = strawberry.field(
+        description="The template versions the release was checked against when submitted."
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+    owner_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Release:
+        return cls(
+            id=strawberry.ID(to_global_id("Release", r.id)),
+            title=r.title,
+            description=r.description,
+            release_type=models.ReleaseType(r.release_type),
+            status=models.ReleaseStatus(r.status),
+            status_reason=r.status_reason,
+            change_types=[models.ChangeType(c) for c in r.change_types],
+            environments=list(r.environments),
+            regions=list(r.regions),
+            planned_start=r.planned_start,
+            planned_end=r.planned_end,
+            submitted_at=r.submitted_at,
+            decided_at=r.decided_at,
+            documentation=[
+                DocumentationEntry(section=s, field=f, value=v)
+                for s, fields in sorted((r.documentation or {}).items())
+                for f, v in sorted(fields.items())
+            ],
+            checked_templates=[
+                CheckedTemplate(
+                    template_id=strawberry.ID(
+                        to_global_id("DocumentTemplate", uuid.UUID(t["template_id"]))
+                    ),
+                    key=t["key"],
+                    version=t["version"],
+                )
+                for t in r.checked_templates or []
+            ],
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+            owner_uid=r.owner_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await bu_of(info, self.bu_uid)
+
+    @strawberry.field(description="Who answers for the release; never votes or signs on it.")
+    async def owner(self, info: Info) -> Person | None:
+        return await person_of(info, self.owner_uid)
+
+    @strawberry.field(description="Who authored its changes; they never vote or sign on it.")
+    async def authors(self, info: Info) -> list[Person]:
+        rows = await info.context.loaders.release_authors.load(self.uid)
+        return [Person.from_row(r) for r in rows]
+
+    @strawberry.field(description="The services it ships, by key.")
+    async def services(self, info: Info) -> list[ReleaseServiceLine]:
+        rows = await info.context.loaders.release_services.load(self.uid)
+        return [
+            ReleaseServiceLine(service=Service.from_row(r), artifact_version=r.artifact_version)
+            for r in rows
+        ]
+
+    @strawberry.field(description="Its documentation against the latest active templates.")
+    async def completeness(self, info: Info) -> Completeness | None:
+        result = await info.context.loaders.release_completeness.load(self.uid)
+        if result is None:
+            return None
+        return Completeness(
+            complete=result.complete,
+            missing=[MissingDocumentation.from_requirement(m) for m in result.missing],
+        )
+
+    @strawberry.field(description="The sign-offs its data requires, and their state now.")
+    async def sign_offs(self, info: Info) -> list[RequiredSignOff]:
+        states = await info.context.loaders.release_sign_offs.load(self.uid)
+        return [RequiredSignOff.from_state(s) for s in states]
+
+    @strawberry.field(description="Its go/no-go sessions, oldest first.")
+    async def go_no_go_sessions(
+        self, info: Info
+    ) -> list[Annotated[GoNoGoSession, strawberry.lazy("api.graphql.governance_board_types")]]:
+        from api.graphql.governance_board_types import GoNoGoSession
+
+        rows = await info.context.loaders.release_sessions.load(self.uid)
+        return [GoNoGoSession.from_row(r) for r in rows]
+
+
+@strawberry.type(description="A field of a template section.")
+class TemplateField:
+    key: str
+    label: str
+    required: bool
+
+
+@strawberry.type(description="A section of a documentation template.")
+class TemplateSection:
+    key: str
+    title: str
+    fields: list[TemplateField]
+
+
+@strawberry.type(
+    description="One version of a documentation template; editing adds a version. "
+    "businessUnit null: an org (RMO) template."
+)
+class DocumentTemplate(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    version: int
+    active: bool
+    release_types: list[ReleaseType] = strawberry.field(description="Empty: every type.")
+    tiers: list[Tier] = strawberry.field(description="Empty: every tier.")
+    sections: list[TemplateSection]
+    created_at: datetime
+    bu_uid: strawberry.Private[uuid.UUID | None]
+    created_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> DocumentTemplate:
+        return cls(
+            id=strawberry.ID(to_global_id("DocumentTemplate", r.id)),
+            key=r.key,
+            name=r.name,
+            version=r.version,
+            active=r.active,
+            release_types=[models.ReleaseType(t) for t in r.release_types],
+            tiers=[org_models.Tier(t) for t in r.tiers],
+            sections=[
+                TemplateSection(
+                    key=s["key"],
+                    title=s["title"],
+                    fields=[TemplateField(**f) for f in s["fields"]],
+                )
+                for s in r.sections
+            ],
+            created_at=r.created_at,
+            bu_uid=r.bu_id,
+            created_by_uid=r.created_by_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await bu_of(info, self.bu_uid)
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> Person | None:
+        return await person_of(info, self.created_by_uid)
+
+
+@strawberry.type(description="When a rule applies: every non-empty list must match.")
+class SignOffCondition:
+    data_classifications: list[DataClassification]
+    region_prefixes: list[str]
+    tiers: list[Tier]
+    change_types: list[ChangeType]
+
+
+@strawberry.type(description="A rule deriving a required sign-off from a release's data (RMO).")
+class SignOffRule(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    requirement: str
+    discipline: Discipline
+    condition: SignOffCondition
+    validity_days: int
+    active: bool
+    version: int
+
+    @classmethod
+    def from_row(cls, r: Any) -> SignOffRule:
+        c = r.condition or {}
+        return cls(
+            id=strawberry.ID(to_global_id("SignOffRule", r.id)),
+            key=r.key,
+            name=r.name,
+            requirement=r.requirement,
+            discipline=org_rules.Discipline(r.discipline),
+            condition=SignOffCondition(
+                data_classifications=[
+                    org_models.DataClassification(x) for x in c.get("data_classifications", [])
+                ],
+                region_prefixes=list(c.get("region_prefixes", [])),
+                tiers=[org_models.Tier(x) for x in c.get("tiers", [])],
+                change_types=[models.ChangeType(x) for x in c.get("change_types", [])],
+            ),
+            validity_days=r.validity_days,
+            active=r.active,
+            version=r.version,
+        )
+
+
+@strawberry.type(description="A sign-off given for a release: who, when, until when.")
+class SignOff(Node):
+    id: strawberry.ID
+    requirement: str
+    discipline: Discipline
+    signed_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    note: str
+    release_uid: strawberry.Private[uuid.UUID]
+    signer_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> SignOff:
+        return cls(
+            id=strawberry.ID(to_global_id("SignOff", r.id)),
+            requirement=r.requirement,
+            discipline=org_rules.Discipline(r.discipline),
+            signed_at=r.signed_at,
+            expires_at=r.expires_at,
+            revoked_at=r.revoked_at,
+            note=r.note,
+            release_uid=r.release_id,
+            signer_uid=r.signer_id,
+        )
+
+    @strawberry.field
+    async def signer(self, info: Info) -> Person | None:
+        return await person_of(info, self.signer_uid)
+
+    @strawberry.field
+    async def release(self, info: Info) -> Release | None:
+        row = await info.context.loaders.release.load(self.release_uid)
+        return Release.from_row(row) if row else None

@@ -1,0 +1,172 @@
+"""All SQL of the iCalendar feed: feed secrets, and what one feed may show."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.calendar.models import CalendarFeed, Freeze
+from domain.governance.models import Release
+from domain.kernel.access import Scope
+from domain.organization.models import BusinessUnit, Person
+
+FEED = CalendarFeed.__table__
+PERSON = Person.__table__
+RELEASE = Release.__table__
+FREEZE = Freeze.__table__
+BU = BusinessUnit.__table__
+
+
+def _in_bus(column: Any, scope: Scope) -> Any:
+    return column.in_(sorted(scope.bu_ids, key=str))
+
+
+# -- feed secrets --------------------------------------------------------------------------
+
+
+async def feed_by_hash(session: AsyncSession, token_hash: str) -> Row[Any] | None:
+    """The feed with this secret hash, with its owner's name and whether they are active."""
+    stmt = (
+        select(FEED, PERSON.c.username, PERSON.c.display_name, PERSON.c.active)
+        .join(PERSON, PERSON.c.id == FEED.c.person_id)
+        .where(FEED.c.token_hash == token_hash)
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def get_feed(session: AsyncSession, feed_id: uuid.UUID) -> CalendarFeed | None:
+    return await session.get(CalendarFeed, feed_id)
+
+
+async def active_feeds_of(session: AsyncSession, person_id: uuid.UUID) -> list[CalendarFeed]:
+    stmt = (
+        select(CalendarFeed)
+        .where(CalendarFeed.person_id == person_id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.created_at, CalendarFeed.id)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def feeds_of(session: AsyncSession, person_id: uuid.UUID, *, limit: int) -> list[Row[Any]]:
+    """A person's feeds, newest first; never the hash."""
+    stmt: Select[Any] = (
+        select(
+            FEED.c.id,
+            FEED.c.person_id,
+            FEED.c.created_at,
+            FEED.c.last_used_at,
+            FEED.c.revoked_at,
+        )
+        .where(FEED.c.person_id == person_id)
+        .order_by(FEED.c.created_at.desc(), FEED.c.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def count_active_feeds(session: AsyncSession, person_id: uuid.UUID) -> int:
+    stmt = select(func.count()).where(FEED.c.person_id == person_id, FEED.c.revoked_at.is_(None))
+    return int(await session.scalar(stmt) or 0)
+
+
+async def touch_feed(session: AsyncSession, feed_id: uuid.UUID, at: datetime) -> None:
+    await session.execute(
+        update(CalendarFeed).where(CalendarFeed.id == feed_id).values(last_used_at=at)
+    )
+
+
+# -- what a feed shows ---------------------------------------------------------------------
+
+
+async def releases_in_horizon(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    ending_after: datetime,
+    excluded_statuses: Collection[str],
+    limit: int,
+) -> list[Row[Any]]:
+    """Planned releases in the readable BUs whose window ends after `ending_after`."""
+    stmt: Select[Any] = (
+        select(
+            RELEASE.c.id,
+            RELEASE.c.title,
+            RELEASE.c.description,
+            RELEASE.c.status,
+            RELEASE.c.release_type,
+            RELEASE.c.environments,
+            RELEASE.c.planned_start,
+            RELEASE.c.planned_end,
+            RELEASE.c.updated_at,
+            RELEASE.c.version,
+            BU.c.key.label("bu_key"),
+            BU.c.name.label("bu_name"),
+        )
+        .join(BU, BU.c.id == RELEASE.c.bu_id)
+        .where(
+            RELEASE.c.planned_start.is_not(None),
+            RELEASE.c.planned_end.is_not(None),
+            RELEASE.c.planned_end >= ending_after,
+            RELEASE.c.status.not_in(sorted(excluded_statuses)),
+        )
+        .order_by(RELEASE.c.planned_start, RELEASE.c.id)
+        .limit(limit)
+    )
+    if not scope.everywhere:
+        stmt = stmt.where(_in_bus(RELEASE.c.bu_id, scope))
+    return list((await session.execute(stmt)).all())
+
+
+async def freezes_in_horizon(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    status: str,
+    ending_after: datetime,
+    limit: int,
+) -> list[Row[Any]]:
+    """Freezes in `status` that are org-wide or in a readable BU, and not over before
+    `ending_after` (a recurring one counts until its `effective_until`)."""
+    stmt: Select[Any] = (
+        select(
+            FREEZE.c.id,
+            FREEZE.c.title,
+            FREEZE.c.reason,
+            FREEZE.c.scope,
+            FREEZE.c.tiers,
+            FREEZE.c.environments,
+            FREEZE.c.starts_at,
+            FREEZE.c.ends_at,
+            FREEZE.c.tzid,
+            FREEZE.c.rrule,
+            FREEZE.c.effective_until,
+            FREEZE.c.updated_at,
+            FREEZE.c.version,
+            BU.c.key.label("bu_key"),
+            BU.c.name.label("bu_name"),
+        )
+        .outerjoin(BU, BU.c.id == FREEZE.c.bu_id)
+        .where(
+            FREEZE.c.status == status,
+            or_(
+                and_(FREEZE.c.rrule.is_(None), FREEZE.c.ends_at >= ending_after),
+                and_(
+                    FREEZE.c.rrule.is_not(None),
+                    or_(
+                        FREEZE.c.effective_until.is_(None),
+                        FREEZE.c.effective_until >= ending_after,
+                    ),
+                ),
+            ),
+        )
+        .order_by(FREEZE.c.starts_at, FREEZE.c.id)
+        .limit(limit)
+    )
+    if not scope.everywhere:
+        stmt = stmt.where(or_(FREEZE.c.bu_id.is_(None), _in_bus(FREEZE.c.bu_id, scope)))
+    return list((await session.execute(stmt)).all())

@@ -1,0 +1,344 @@
+"""Read use cases of the calendar: every list is scoped to the BUs the actor may read."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+
+from domain.calendar import conflicts as detection
+from domain.calendar import freeze_repository as frepo
+from domain.calendar import recurrence, rules
+from domain.calendar import repository as repo
+from domain.calendar.commands import CheckWindow, SuggestSlots
+from domain.calendar.errors import CalendarErrorCode as Code
+from domain.calendar.freezes import freezes_in_range, timing_of
+from domain.calendar.models import FreezeStatus
+from domain.calendar.rules import Clash, Conflict, WindowFacts
+from domain.calendar.slots import Slot
+from domain.kernel.access import Resource, Scope
+from domain.kernel.errors import DomainError, NotFound
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
+from domain.organization.models import BusinessUnit
+
+Rows = dict[Any, Row[Any]]
+MAX_CALENDAR_WINDOWS = 2000
+
+
+def _empty() -> Page[Row[Any]]:
+    return Page(items=[], has_next=False, cursors=[])
+
+
+async def _facts(r: Reader, c: CheckWindow) -> WindowFacts:
+    bu = await r.session.get(BusinessUnit, c.bu_id)
+    if bu is None or not r.scope(Resource.DEPLOYMENT_WINDOW).allows(bu.id):
+        raise NotFound("Business unit was not found.", field="businessUnitId")
+    rules.check_interval(c.starts_at, c.ends_at, longest=None)
+    services = sorted(set(c.service_ids), key=str)
+    info = await repo.services_info(r.session, services)
+    read = r.scope(Resource.SERVICE)
+    if any(s not in info or not read.allows(info[s].bu_id) for s in services):
+        raise NotFound("Service was not found.", field="serviceIds")
+    return WindowFacts(
+        id=c.window_id or uuid.uuid4(),
+        starts_at=c.starts_at,
+        ends_at=c.ends_at,
+        environment=rules.check_environment(c.environment),
+        service_ids=frozenset(services),
+        resources=frozenset(rules.check_resources(c.resources)),
+        release_id=c.release_id,
+        title=c.title,
+        bu_id=bu.id,
+    )
+
+
+async def window_conflicts(r: Reader, c: CheckWindow, *, now: datetime) -> list[Conflict]:
+    """What a window with these facts would conflict with, before planning (or moving) it."""
+    rules.check_interval(c.starts_at, c.ends_at)
+    facts = await _facts(r, c)
+    return await detection.detect(
+        r.session, facts, bu_id=c.bu_id, readable=r.scope(Resource.DEPLOYMENT_WINDOW), now=now
+    )
+
+
+async def window_suggestions(r: Reader, c: SuggestSlots) -> list[Slot]:
+    """The earliest slots free of blocking and warning conflicts, freezes respected."""
+    facts = await _facts(
+        r,
+        CheckWindow(
+            bu_id=c.bu_id,
+            starts_at=c.after,
+            ends_at=c.before,
+            release_id=c.release_id,
+            environment=c.environment,
+            service_ids=c.service_ids,
+            resources=c.resources,
+        ),
+    )
+    return await detection.suggest(
+        r.session, facts, bu_id=c.bu_id, duration=c.duration, count=c.count
+    )
+
+
+# -- windows -------------------------------------------------------------------------------
+
+
+async def _slice_services(
+    r: Reader, team_id: uuid.UUID | None, service_id: uuid.UUID | None
+) -> list[uuid.UUID] | None:
+    if team_id is None and service_id is None:
+        return None
+    ids = set(await repo.service_ids_of_team(r.session, team_id)) if team_id else None
+    if service_id is not None:
+        ids = {service_id} if ids is None else ids & {service_id}
+    return sorted(ids or set(), key=str)
+
+
+async def windows(
+    r: Reader,
+    *,
+    bu_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    service_id: uuid.UUID | None,
+    environment: str | None,
+    release_id: uuid.UUID | None,
+    starting_after: datetime | None,
+    include_cancelled: bool,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    scope = r.scope(Resource.DEPLOYMENT_WINDOW)
+    if scope.empty:
+        return _empty()
+    return await repo.windows_page(
+        r.session,
+        scope,
+        bu_id=bu_id,
+        service_ids=await _slice_services(r, team_id, service_id),
+        environment=rules.check_environment(environment),
+        release_id=release_id,
+        starting_after=starting_after,
+        include_cancelled=include_cancelled,
+        first=first,
+        after=after,
+    )
+
+
+def _visible(rows: Rows, scope: Scope, *, org_level: bool = False) -> Rows:
+    if scope.everywhere:
+        return rows
+    return {
+        k: v
+        for k, v in rows.items()
+        if scope.allows(v.bu_id) or (org_level and v.bu_id is None and not scope.empty)
+    }
+
+
+async def windows_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    return _visible(await repo.windows_by_ids(r.session, ids), r.scope(Resource.DEPLOYMENT_WINDOW))
+
+
+async def services_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[uuid.UUID]]:
+    return await repo.services_by_window(r.session, ids)
+
+
+async def resources_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[str]]:
+    return await repo.resources_by_window(r.session, ids)
+
+
+# -- the calendar slice --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FreezeOccurrenceView:
+    freeze: Row[Any]
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSlice:
+    windows: list[Row[Any]]
+    freezes: list[FreezeOccurrenceView]
+    clashes: list[tuple[WindowFacts, WindowFacts, Clash]]
+
+
+async def calendar(
+    r: Reader,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    bu_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    service_id: uuid.UUID | None,
+    environment: str | None,
+) -> CalendarSlice:
+    """Windows, freeze occurrences (recurring ones expanded) and the conflicts among the
+    windows, for any slice of the calendar the actor may read."""
+    rules.check_interval(starts_at, ends_at, longest=None)
+    if ends_at - starts_at > rules.MAX_RANGE:
+        raise DomainError(
+            f"Ask for at most {rules.MAX_RANGE.days} days at a time.",
+            code=Code.RANGE_TOO_LARGE,
+            field="to",
+        )
+    environment = rules.check_environment(environment)
+    scope = r.scope(Resource.DEPLOYMENT_WINDOW)
+    slice_services = await _slice_services(r, team_id, service_id)
+    rows: list[Row[Any]] = []
+    if not scope.empty:
+        rows = await repo.windows_in_range(
+            r.session,
+            scope,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            bu_id=bu_id,
+            service_ids=slice_services,
+            environment=environment,
+            limit=MAX_CALENDAR_WINDOWS + 1,
+        )
+    if len(rows) > MAX_CALENDAR_WINDOWS:
+        raise DomainError(
+            f"More than {MAX_CALENDAR_WINDOWS} windows in that slice; narrow it down.",
+            code=Code.RANGE_TOO_LARGE,
+        )
+    facts = await repo.facts_of_rows(r.session, rows)
+    services = sorted({s for f in facts for s in f.service_ids}, key=str)
+    edges = await repo.edges_among(r.session, services)
+    occurrences = await _freeze_occurrences(
+        r, starts_at, ends_at, bu_id=bu_id, service_ids=slice_services, environment=environment
+    )
+    return CalendarSlice(rows, occurrences, rules.clashes_among(facts, edges))
+
+
+async def _freeze_occurrences(
+    r: Reader,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    bu_id: uuid.UUID | None,
+    service_ids: list[uuid.UUID] | None,
+    environment: str | None,
+) -> list[FreezeOccurrenceView]:
+    scope = r.scope(Resource.FREEZE)
+    if scope.empty:
+        return []
+    statuses = [str(FreezeStatus.APPROVED), str(FreezeStatus.PROPOSED)]
+    out = []
+    for f in await freezes_in_range(r.session, statuses, starts_at, ends_at):
+        if not (scope.allows(f.row.bu_id) or f.row.bu_id is None):
+            continue
+        if bu_id is not None and f.row.bu_id not in (None, bu_id):
+            continue
+        if (
+            service_ids is not None
+            and f.facts.scope == "services"
+            and not f.facts.service_ids & set(service_ids)
+        ):
+            continue
+        if (
+            environment is not None
+            and f.facts.scope == "environments"
+            and environment not in f.facts.environments
+        ):
+            continue
+        out += [
+            FreezeOccurrenceView(f.row, o.starts_at, o.ends_at)
+            for o in recurrence.occurrences(f.timing, starts_at, ends_at)
+        ]
+    return sorted(out, key=lambda o: (o.starts_at, str(o.freeze.id)))
+
+
+# -- freezes, exceptions, alignments -------------------------------------------------------
+
+
+async def freezes(
+    r: Reader,
+    *,
+    status: str | None,
+    bu_id: uuid.UUID | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    scope = r.scope(Resource.FREEZE)
+    if scope.empty:
+        return _empty()
+    return await frepo.freezes_page(
+        r.session, scope, status=status, bu_id=bu_id, first=first, after=after
+    )
+
+
+async def freezes_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    scope = r.scope(Resource.FREEZE)
+    return _visible(await frepo.freezes_by_ids(r.session, ids), scope, org_level=True)
+
+
+async def stakeholders_of_freezes(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
+    return await frepo.approvals_by_freeze(r.session, ids)
+
+
+async def services_of_freezes(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[uuid.UUID]]:
+    return await frepo.services_by_freeze(r.session, ids)
+
+
+def occurrences_of(freeze: Any, starts_at: datetime, ends_at: datetime) -> list[Any]:
+    """A freeze's occurrences in a range (pure expansion of the row already loaded)."""
+    if ends_at - starts_at > rules.MAX_RANGE or ends_at <= starts_at:
+        raise DomainError(
+            f"Ask for 1 second to {rules.MAX_RANGE.days} days of occurrences.",
+            code=Code.RANGE_TOO_LARGE,
+            field="to",
+        )
+    return recurrence.occurrences(timing_of(freeze), starts_at, ends_at)
+
+
+async def exceptions_for_review(
+    r: Reader, *, now: datetime, first: int | None, after: str | None
+) -> Page[Row[Any]]:
+    scope = r.scope(Resource.FREEZE_EXCEPTION)
+    if scope.empty:
+        return _empty()
+    return await frepo.exceptions_for_review_page(
+        r.session, scope, now=now, first=first, after=after
+    )
+
+
+async def exceptions_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    return _visible(
+        await frepo.exceptions_by_ids(r.session, ids), r.scope(Resource.FREEZE_EXCEPTION)
+    )
+
+
+async def exceptions_of_freezes(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
+    scope = r.scope(Resource.FREEZE_EXCEPTION)
+    if scope.empty:
+        return {}
+    return await frepo.exceptions_by_freeze(r.session, ids, scope)
+
+
+async def alignments(
+    r: Reader, *, quarter: str | None, first: int | None, after: str | None
+) -> Page[Row[Any]]:
+    scope = r.scope(Resource.ALIGNMENT)
+    if scope.empty:
+        return _empty()
+    return await frepo.alignments_page(
+        r.session,
+        scope,
+        quarter=rules.check_quarter(quarter) if quarter else None,
+        first=first,
+        after=after,
+    )
+
+
+async def alignments_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    scope = r.scope(Resource.ALIGNMENT)
+    return _visible(await frepo.alignments_by_ids(r.session, ids), scope, org_level=True)
+
+
+ONE_DAY = timedelta(days=1)

@@ -1,0 +1,308 @@
+"""Use cases of releases: drafting and every lifecycle move, each authorized and audited."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from domain.governance import assessment
+from domain.governance import board_repository as board_repo
+from domain.governance import commands as cmd
+from domain.governance import documentation as docs
+from domain.governance import release_rules as rules
+from domain.governance import repository as repo
+from domain.governance import signoff_rules as so
+from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMissing
+from domain.governance.errors import GovernanceErrorCode as Code
+from domain.governance.models import Release, ReleaseStatus
+from domain.kernel.access import Action, Resource
+from domain.kernel.errors import DomainError, NotFound, VersionConflict
+from domain.kernel.orm import snapshot
+from domain.kernel.uow import UnitOfWork
+from domain.organization import repository as org_repo
+
+S = ReleaseStatus
+
+
+def expect_version(entity: Any, version: int, what: str) -> None:
+    if entity.version != version:
+        raise VersionConflict(
+            f"{what} is at version {entity.version}, not {version}: reload and try again.",
+            field="version",
+        )
+
+
+async def release_for_update(uow: UnitOfWork, release_id: uuid.UUID) -> Release:
+    """The release, locked for this unit of work; NOT_FOUND when absent or outside your BUs."""
+    release = await repo.get_release(uow.session, release_id, for_update=True)
+    if release is None or not uow.scope(Action.READ, Resource.RELEASE).allows(release.bu_id):
+        raise NotFound("Release was not found.")
+    return release
+
+
+def _snapshot(
+    release: Release, lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
+) -> dict[str, Any]:
+    return {
+        **snapshot(release),
+        "services": [{"service_id": str(s), "artifact_version": v} for s, v in lines],
+        "authors": [str(a) for a in authors],
+    }
+
+
+async def _checked_lines(
+    uow: UnitOfWork, bu_id: uuid.UUID, lines: Sequence[cmd.ServiceLine]
+) -> list[tuple[uuid.UUID, str]]:
+    """Services of the release's BU, or visible to the caller; each named once."""
+    ids = [line.service_id for line in lines]
+    if len(set(ids)) != len(ids):
+        raise DomainError(
+            "A release names each service once.", code=Code.DUPLICATE_SERVICE, field="services"
+        )
+    found = await repo.services_by_ids(uow.session, ids) if ids else {}
+    scope = uow.scope(Action.READ, Resource.SERVICE)
+    for sid in ids:
+        row = found.get(sid)
+        if row is None or (row.bu_id != bu_id and not scope.allows(row.bu_id)):
+            raise NotFound("Service was not found.", field="services")
+    return [
+        (line.service_id, rules.check_artifact_version(line.artifact_version)) for line in lines
+    ]
+
+
+async def _checked_people(uow: UnitOfWork, ids: Sequence[uuid.UUID], field: str) -> list[uuid.UUID]:
+    unique = sorted(set(ids), key=str)
+    if unique and await repo.people_exist(uow.session, unique) != set(unique):
+        raise NotFound("Person was not found.", field=field)
+    return unique
+
+
+async def create_release(uow: UnitOfWork, c: cmd.CreateRelease) -> Release:
+    """Draft a release in a BU; the owner defaults to its creator."""
+    if await org_repo.get_bu(uow.session, c.bu_id) is None:
+        raise NotFound("Business unit was not found.", field="businessUnitId")
+    rule = uow.authorize_visible(Action.CREATE, Resource.RELEASE, c.bu_id, "Business unit")
+    owner_id = c.owner_id or uow.actor.person_id
+    if owner_id is None:
+        raise DomainError("Name the release's owner.", code=Code.OWNER_REQUIRED, field="ownerId")
+    await _checked_people(uow, [owner_id], "ownerId")
+    rules.check_window(c.planned_start, c.planned_end)
+    lines = await _checked_lines(uow, c.bu_id, c.services)
+    authors = await _checked_people(uow, c.author_ids, "authorIds")
+    now = uow.clock.now()
+    release = Release(
+        bu_id=c.bu_id,
+        title=rules.check_title(c.title),
+        description=c.description.strip(),
+        release_type=rules.check_release_type(c.release_type),
+        status=S.DRAFT,
+        owner_id=owner_id,
+        change_types=rules.check_change_types(c.change_types),
+        environments=rules.check_environments(c.environments),
+        regions=rules.check_regions(c.regions),
+        planned_start=c.planned_start,
+        planned_end=c.planned_end,
+        documentation=docs.merge_documentation(
+            {}, ((d.section, d.field, d.value) for d in c.documentation)
+        ),
+        checked_templates=[],
+        status_reason="",
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(release)
+    await uow.session.flush()
+    await repo.replace_lines(uow.session, release.id, lines)
+    await repo.replace_authors(uow.session, release.id, authors)
+    uow.record(
+        action="release.create",
+        entity_type="release",
+        entity_id=release.id,
+        bu_id=release.bu_id,
+        rule=rule,
+        after=_snapshot(release, lines, authors),
+    )
+    return release
+
+
+async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
+    """Edit a draft: its fields, services, authors, window and documentation."""
+    release = await release_for_update(uow, c.release_id)
+    rule = uow.authorize(Action.UPDATE, Resource.RELEASE, release.bu_id)
+    expect_version(release, c.version, "The release")
+    if release.status != S.DRAFT:
+        raise DomainError(
+            f"Only a draft is edited; this release is {release.status}.",
+            code=Code.ILLEGAL_TRANSITION,
+            field="status",
+        )
+    old_lines = [
+        (x.service_id, x.artifact_version)
+        for x in await repo.release_lines(uow.session, release.id)
+    ]
+    old_authors = await repo.author_ids(uow.session, release.id)
+    before = _snapshot(release, old_lines, old_authors)
+    if c.title is not None:
+        release.title = rules.check_title(c.title)
+    if c.description is not None:
+        release.description = c.description.strip()
+    if c.release_type is not None:
+        release.release_type = rules.check_release_type(c.release_type)
+    if c.owner_id is not None:
+        release.owner_id = (await _checked_people(uow, [c.owner_id], "ownerId"))[0]
+    if c.change_types is not None:
+        release.change_types = rules.check_change_types(c.change_types)
+    if c.environments is not None:
+        release.environments = rules.check_environments(c.environments)
+    if c.regions is not None:
+        release.regions = rules.check_regions(c.regions)
+    if c.planned_start is not None or c.planned_end is not None:
+        start = c.planned_start or release.planned_start
+        end = c.planned_end or release.planned_end
+        rules.check_window(start, end)
+        release.planned_start, release.planned_end = start, end
+    if c.documentation is not None:
+        release.documentation = docs.merge_documentation(
+            release.documentation or {}, ((d.section, d.field, d.value) for d in c.documentation)
+        )
+    lines, authors = old_lines, old_authors
+    if c.services is not None:
+        lines = await _checked_lines(uow, release.bu_id, c.services)
+        await repo.replace_lines(uow.session, release.id, lines)
+    if c.author_ids is not None:
+        authors = await _checked_people(uow, c.author_ids, "authorIds")
+        await repo.replace_authors(uow.session, release.id, authors)
+    release.updated_at = uow.clock.now()  # always dirty, so the version moves on
+    await uow.session.flush()
+    uow.record(
+        action="release.update",
+        entity_type="release",
+        entity_id=release.id,
+        bu_id=release.bu_id,
+        rule=rule,
+        before=before,
+        after=_snapshot(release, lines, authors),
+    )
+    return release
+
+
+async def _begin_move(
+    uow: UnitOfWork, release_id: uuid.UUID, version: int, target: ReleaseStatus
+) -> tuple[Release, str, dict[str, Any]]:
+    """Lock, authorize (the permission the move takes), check the version and the table."""
+    release = await release_for_update(uow, release_id)
+    rule = uow.authorize(rules.permission_for(target), Resource.RELEASE, release.bu_id)
+    expect_version(release, version, "The release")
+    rules.transition(release.status, target)
+    return release, rule, snapshot(release)
+
+
+async def _finish_move(
+    uow: UnitOfWork,
+    release: Release,
+    before: dict[str, Any],
+    target: ReleaseStatus,
+    verb: str,
+    rule: str,
+    reason: str = "",
+) -> Release:
+    release.status = target
+    release.status_reason = reason.strip()[:2000]
+    await uow.updated(release, before, action=f"release.{verb}", bu_id=release.bu_id, rule=rule)
+    return release
+
+
+async def submit_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    """Submit a draft: refused while documentation is incomplete; records the templates checked."""
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.SUBMITTED)
+    if not await repo.release_lines(uow.session, release.id):
+        raise DomainError(
+            "A release ships at least one service.", code=Code.SERVICES_REQUIRED, field="services"
+        )
+    result = (await assessment.completeness(uow.session, [release]))[release.id]
+    if not result.complete:
+        raise DocumentationIncomplete(result.missing)
+    release.checked_templates = result.checked
+    release.submitted_at = uow.clock.now()
+    return await _finish_move(uow, release, before, S.SUBMITTED, "submit", rule, c.reason)
+
+
+async def outstanding_sign_offs(uow: UnitOfWork, release: Release) -> list[so.State]:
+    states = await assessment.sign_off_states(uow.session, [release], uow.clock.now())
+    return so.outstanding(states[release.id])
+
+
+async def approve_checked(
+    uow: UnitOfWork, release: Release, before: dict[str, Any], rule: str, reason: str
+) -> Release:
+    """Approve a submitted release whose required sign-offs are all valid (or refuse)."""
+    outstanding = await outstanding_sign_offs(uow, release)
+    if outstanding:
+        raise SignOffMissing(outstanding)
+    release.decided_at = uow.clock.now()
+    return await _finish_move(uow, release, before, S.APPROVED, "approve", rule, reason)
+
+
+async def approve_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    """Approve: every required sign-off valid, and no go/no-go session still deciding."""
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.APPROVED)
+    if await board_repo.open_session_of(uow.session, release.id) is not None:
+        raise DomainError(
+            "A go/no-go session is deciding this release: close it instead.",
+            code=Code.GO_NO_GO_OPEN,
+        )
+    return await approve_checked(uow, release, before, rule, c.reason)
+
+
+async def reject_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.REJECTED)
+    release.decided_at = uow.clock.now()
+    return await _finish_move(uow, release, before, S.REJECTED, "reject", rule, c.reason)
+
+
+async def schedule_release(uow: UnitOfWork, c: cmd.ScheduleRelease) -> Release:
+    """Schedule an approved release into its planned window; refused inside a freeze."""
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.SCHEDULED)
+    start = c.planned_start or release.planned_start
+    end = c.planned_end or release.planned_end
+    rules.check_window(start, end)
+    starts_at, ends_at = rules.require_window(start, end)
+    from domain.calendar.freezes import blocking_freezes  # the calendar context, read lazily
+
+    services = (await repo.shipped_services(uow.session, [release.id])).get(release.id, [])
+    hits = await blocking_freezes(
+        uow.session,
+        bu_id=release.bu_id,
+        service_ids=[s.id for s in services],
+        environments=list(release.environments or []),
+        tiers=sorted({s.tier for s in services}),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        release_id=release.id,
+        now=uow.clock.now(),
+    )
+    if hits:
+        raise Frozen(hits)
+    release.planned_start, release.planned_end = starts_at, ends_at
+    return await _finish_move(uow, release, before, S.SCHEDULED, "schedule", rule)
+
+
+async def start_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.DEPLOYING)
+    return await _finish_move(uow, release, before, S.DEPLOYING, "start", rule, c.reason)
+
+
+async def complete_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.DEPLOYED)
+    return await _finish_move(uow, release, before, S.DEPLOYED, "complete", rule, c.reason)
+
+
+async def roll_back_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.ROLLED_BACK)
+    return await _finish_move(uow, release, before, S.ROLLED_BACK, "roll_back", rule, c.reason)
+
+
+async def cancel_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    release, rule, before = await _begin_move(uow, c.release_id, c.version, S.CANCELLED)
+    return await _finish_move(uow, release, before, S.CANCELLED, "cancel", rule, c.reason)

@@ -1,0 +1,328 @@
+"""All SQL of the governance context. Lists read Core rows; writes load ORM aggregates."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, delete, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.governance.models import (
+    Board,
+    BoardMember,
+    DocumentTemplate,
+    GoNoGoSession,
+    Release,
+    ReleaseAuthor,
+    ReleaseService,
+    SignOff,
+    SignOffRule,
+    Vote,
+)
+from domain.kernel.access import ORG_SCOPE, Scope
+from domain.kernel.pagination import Page, decode_cursor, fetch_page
+from domain.organization.models import Person, RoleGrant, Service
+
+RELEASE = Release.__table__
+RELEASE_SERVICE = ReleaseService.__table__
+AUTHOR = ReleaseAuthor.__table__
+TEMPLATE = DocumentTemplate.__table__
+BOARD = Board.__table__
+MEMBER = BoardMember.__table__
+SESSION = GoNoGoSession.__table__
+VOTE = Vote.__table__
+RULE = SignOffRule.__table__
+SIGN_OFF = SignOff.__table__
+SERVICE = Service.__table__
+PERSON = Person.__table__
+GRANT = RoleGrant.__table__
+
+Grouped = dict[Any, list[Row[Any]]]
+
+
+def _scoped(stmt: Select[Any], bu_col: Any, scope: Scope, *, org_rows: bool = False) -> Select[Any]:
+    """Rows of the BUs in scope; org rows (bu_id null) too when `org_rows` and scope not empty."""
+    if scope.everywhere:
+        return stmt
+    in_bus = bu_col.in_(sorted(scope.bu_ids, key=str))
+    if org_rows and not scope.empty:
+        return stmt.where(or_(in_bus, bu_col.is_(None)))
+    return stmt.where(in_bus)
+
+
+async def rows_by_ids(
+    session: AsyncSession, table: Any, ids: Sequence[uuid.UUID]
+) -> dict[Any, Row[Any]]:
+    rows = (await session.execute(select(table).where(table.c.id.in_(ids)))).all()
+    return {row.id: row for row in rows}
+
+
+def _group(rows: Sequence[Row[Any]], key: str) -> Grouped:
+    grouped: Grouped = defaultdict(list)
+    for row in rows:
+        grouped[row._mapping[key]].append(row)
+    return grouped
+
+
+# -- releases --------------------------------------------------------------------------------
+
+
+async def get_release(
+    session: AsyncSession, release_id: uuid.UUID, *, for_update: bool = False
+) -> Release | None:
+    stmt = select(Release).where(Release.id == release_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return await session.scalar(stmt)
+
+
+async def release_lines(session: AsyncSession, release_id: uuid.UUID) -> list[ReleaseService]:
+    stmt = select(ReleaseService).where(ReleaseService.release_id == release_id)
+    return list((await session.scalars(stmt)).all())
+
+
+async def replace_lines(
+    session: AsyncSession, release_id: uuid.UUID, lines: Sequence[tuple[uuid.UUID, str]]
+) -> None:
+    await session.execute(delete(ReleaseService).where(ReleaseService.release_id == release_id))
+    session.add_all(
+        ReleaseService(release_id=release_id, service_id=s, artifact_version=v) for s, v in lines
+    )
+    await session.flush()
+
+
+async def author_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.UUID]:
+    stmt = select(AUTHOR.c.person_id).where(AUTHOR.c.release_id == release_id)
+    return sorted((await session.scalars(stmt)).all(), key=str)
+
+
+async def replace_authors(
+    session: AsyncSession, release_id: uuid.UUID, people: Sequence[uuid.UUID]
+) -> None:
+    await session.execute(delete(ReleaseAuthor).where(ReleaseAuthor.release_id == release_id))
+    session.add_all(ReleaseAuthor(release_id=release_id, person_id=p) for p in people)
+    await session.flush()
+
+
+async def services_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    return await rows_by_ids(session, SERVICE, ids)
+
+
+async def people_exist(session: AsyncSession, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    return set((await session.scalars(select(PERSON.c.id).where(PERSON.c.id.in_(ids)))).all())
+
+
+async def shipped_services(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
+    """Per release, the services it ships (service columns plus artifact_version, release_id)."""
+    stmt = (
+        select(SERVICE, RELEASE_SERVICE.c.artifact_version, RELEASE_SERVICE.c.release_id)
+        .join(RELEASE_SERVICE, RELEASE_SERVICE.c.service_id == SERVICE.c.id)
+        .where(RELEASE_SERVICE.c.release_id.in_(release_ids))
+        .order_by(SERVICE.c.key)
+    )
+    return _group((await session.execute(stmt)).all(), "release_id")
+
+
+async def authors_by_release(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
+    stmt = (
+        select(PERSON, AUTHOR.c.release_id)
+        .join(AUTHOR, AUTHOR.c.person_id == PERSON.c.id)
+        .where(AUTHOR.c.release_id.in_(release_ids))
+        .order_by(PERSON.c.username)
+    )
+    return _group((await session.execute(stmt)).all(), "release_id")
+
+
+async def releases_page(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    bu_id: uuid.UUID | None,
+    status: str | None,
+    owner_id: uuid.UUID | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """Releases oldest first, by (created_at, id)."""
+    stmt = _scoped(select(RELEASE), RELEASE.c.bu_id, scope)
+    if bu_id is not None:
+        stmt = stmt.where(RELEASE.c.bu_id == bu_id)
+    if status is not None:
+        stmt = stmt.where(RELEASE.c.status == status)
+    if owner_id is not None:
+        stmt = stmt.where(RELEASE.c.owner_id == owner_id)
+    if after is not None:
+        raw, id_ = decode_cursor(after)
+        at = _cursor_time(raw)
+        stmt = stmt.where(
+            or_(RELEASE.c.created_at > at, and_(RELEASE.c.created_at == at, RELEASE.c.id > id_))
+        )
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=RELEASE.c.created_at,
+        id_col=RELEASE.c.id,
+        sort_key="created_at",
+        first=first,
+        after=None,
+    )
+
+
+def _cursor_time(raw: Any) -> datetime:
+    from domain.kernel.errors import DomainError
+
+    try:
+        return datetime.fromisoformat(str(raw))
+    except ValueError:
+        raise DomainError("The cursor is not one this API gave out.", field="after") from None
+
+
+# -- documentation templates ------------------------------------------------------------------
+
+
+def _latest() -> Any:
+    """(domain, key, max version) of every template."""
+    return (
+        select(TEMPLATE.c.domain, TEMPLATE.c.key, func.max(TEMPLATE.c.version).label("latest"))
+        .group_by(TEMPLATE.c.domain, TEMPLATE.c.key)
+        .subquery()
+    )
+
+
+def _latest_templates() -> Select[Any]:
+    latest = _latest()
+    return select(TEMPLATE).join(
+        latest,
+        and_(
+            latest.c.domain == TEMPLATE.c.domain,
+            latest.c.key == TEMPLATE.c.key,
+            latest.c.latest == TEMPLATE.c.version,
+        ),
+    )
+
+
+async def active_templates(session: AsyncSession, bu_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
+    """The latest version of every active org template and of the given BUs' templates."""
+    domains = [ORG_SCOPE, *(str(b) for b in bu_ids)]
+    stmt = _latest_templates().where(TEMPLATE.c.domain.in_(domains), TEMPLATE.c.active.is_(True))
+    return list((await session.execute(stmt.order_by(TEMPLATE.c.key))).all())
+
+
+async def get_template(session: AsyncSession, template_id: uuid.UUID) -> DocumentTemplate | None:
+    return await session.get(DocumentTemplate, template_id)
+
+
+async def latest_template(session: AsyncSession, domain: str, key: str) -> DocumentTemplate | None:
+    stmt = (
+        select(DocumentTemplate)
+        .where(DocumentTemplate.domain == domain, DocumentTemplate.key == key)
+        .order_by(DocumentTemplate.version.desc())
+        .limit(1)
+    )
+    return await session.scalar(stmt)
+
+
+async def templates_page(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    bu_id: uuid.UUID | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """Latest versions (active or retired), org templates and those of the BUs in scope."""
+    stmt = _scoped(_latest_templates(), TEMPLATE.c.bu_id, scope, org_rows=True)
+    if bu_id is not None:
+        stmt = stmt.where(or_(TEMPLATE.c.bu_id == bu_id, TEMPLATE.c.bu_id.is_(None)))
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=TEMPLATE.c.key,
+        id_col=TEMPLATE.c.id,
+        sort_key="key",
+        first=first,
+        after=after,
+    )
+
+
+async def template_versions(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> Grouped:
+    """Every version of each (domain, key), newest first."""
+    stmt = (
+        select(TEMPLATE)
+        .where(or_(*(and_(TEMPLATE.c.domain == d, TEMPLATE.c.key == k) for d, k in keys)))
+        .order_by(TEMPLATE.c.version.desc())
+    )
+    grouped: Grouped = defaultdict(list)
+    for row in (await session.execute(stmt)).all():
+        grouped[(row.domain, row.key)].append(row)
+    return grouped
+
+
+# -- sign-off rules and sign-offs ---------------------------------------------------------------
+
+
+async def get_rule(session: AsyncSession, rule_id: uuid.UUID) -> SignOffRule | None:
+    return await session.get(SignOffRule, rule_id)
+
+
+async def rule_key_taken(session: AsyncSession, key: str) -> bool:
+    return bool(await session.scalar(select(exists().where(RULE.c.key == key))))
+
+
+async def active_rules(session: AsyncSession) -> list[Row[Any]]:
+    stmt = select(RULE).where(RULE.c.active.is_(True)).order_by(RULE.c.key)
+    return list((await session.execute(stmt)).all())
+
+
+async def rules_page(
+    session: AsyncSession, *, first: int | None, after: str | None
+) -> Page[Row[Any]]:
+    return await fetch_page(
+        session,
+        select(RULE),
+        sort_col=RULE.c.key,
+        id_col=RULE.c.id,
+        sort_key="key",
+        first=first,
+        after=after,
+    )
+
+
+async def get_sign_off(session: AsyncSession, sign_off_id: uuid.UUID) -> SignOff | None:
+    return await session.get(SignOff, sign_off_id)
+
+
+async def sign_offs_by_release(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
+    """Sign-offs in force or expired (revoked ones left out), per release."""
+    stmt = (
+        select(SIGN_OFF)
+        .where(SIGN_OFF.c.release_id.in_(release_ids), SIGN_OFF.c.revoked_at.is_(None))
+        .order_by(SIGN_OFF.c.signed_at)
+    )
+    return _group((await session.execute(stmt)).all(), "release_id")
+
+
+async def sign_off_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    stmt = (
+        select(SIGN_OFF, RELEASE.c.bu_id)
+        .join(RELEASE, RELEASE.c.id == SIGN_OFF.c.release_id)
+        .where(SIGN_OFF.c.id.in_(ids))
+    )
+    return {row.id: row for row in (await session.execute(stmt)).all()}
+
+
+async def approver_disciplines(
+    session: AsyncSession, person_id: uuid.UUID, bu_id: uuid.UUID
+) -> set[str]:
+    """The disciplines a person approves for in a BU: approver grants there or org-wide."""
+    stmt = select(GRANT.c.discipline).where(
+        GRANT.c.person_id == person_id,
+        GRANT.c.role == "approver",
+        GRANT.c.domain.in_([str(bu_id), ORG_SCOPE]),
+        GRANT.c.discipline.is_not(None),
+    )
+    return {d for d in (await session.scalars(stmt)).all() if d}

@@ -1,0 +1,281 @@
+"""Governance use cases on a real database (SQLite and PostgreSQL), with a clock we move."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.compliance.repository import append_audit
+from domain.governance import commands as cmd
+from domain.governance import releases, signoffs
+from domain.governance.errors import Frozen, SignOffMissing
+from domain.governance.models import Release, ReleaseStatus, SignOffRule
+from domain.kernel.access import Action, Actor, Resource, Scope
+from domain.kernel.clock import FixedClock
+from domain.kernel.errors import DomainError
+from domain.kernel.uow import UnitOfWork
+from domain.organization.models import BusinessUnit, Person, RoleGrant, Service, Team
+
+S = ReleaseStatus
+
+
+class AllowAll:
+    def check(
+        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
+    ) -> str:
+        return "test: allow all"
+
+    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
+        return Scope(everywhere=True)
+
+    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
+        return frozenset({"org_admin"})
+
+
+@dataclass
+class World:
+    session: AsyncSession
+    clock: FixedClock
+    bu: BusinessUnit
+    owner: Person
+    legal: Person
+    service: Service
+
+    def uow(self, person: Person | None = None) -> UnitOfWork:
+        who = person or self.owner
+        actor = Actor(
+            person_id=who.id,
+            username=who.username,
+            display_name=who.display_name,
+            subjects=(f"person:{who.id}",),
+        )
+        return UnitOfWork(
+            self.session,
+            actor=actor,
+            clock=self.clock,
+            authorizer=AllowAll(),
+            audit_appender=append_audit,
+        )
+
+    async def release(self, status: S = S.DRAFT, **kw: Any) -> Release:
+        uow = self.uow()
+        made = await releases.create_release(
+            uow,
+            cmd.CreateRelease(
+                bu_id=self.bu.id,
+                title="Release",
+                release_type="standard",
+                services=[cmd.ServiceLine(self.service.id, "1.0")],
+                **kw,
+            ),
+        )
+        made.status = status
+        await uow.session.flush()
+        await uow.commit()
+        return made
+
+
+@pytest.fixture
+async def world(session: AsyncSession, now: datetime) -> World:
+    def person(name: str) -> Person:
+        return Person(
+            username=f"{name}-{uuid.uuid4().hex[:6]}",
+            display_name=name,
+            kind="human",
+            issuer="test",
+            subject=uuid.uuid4().hex,
+            active=True,
+            created_at=now,
+            updated_at=now,
+        )
+
+    # A region of its own: rules other tests commit (the demo's EU rules) never match it.
+    prefix = f"zz-{uuid.uuid4().hex[:8]}"
+    bu = BusinessUnit(key=f"bu-{uuid.uuid4().hex[:8]}", name="BU", created_at=now, updated_at=now)
+    owner, legal = person("Owner"), person("Lena")
+    session.add_all([bu, owner, legal])
+    await session.flush()
+    team = Team(bu_id=bu.id, key="t-governance", name="T", created_at=now, updated_at=now)
+    session.add(team)
+    await session.flush()
+    service = Service(
+        bu_id=bu.id,
+        team_id=team.id,
+        key=f"s-{uuid.uuid4().hex[:8]}",
+        name="S",
+        tier="internal",
+        data_classification="personal",
+        regions=[f"{prefix}-1"],
+        created_at=now,
+        updated_at=now,
+    )
+    grant = RoleGrant(
+        person_id=legal.id,
+        role="approver",
+        bu_id=bu.id,
+        domain=str(bu.id),
+        discipline="legal",
+        created_at=now,
+    )
+    rule = SignOffRule(
+        key=f"eu-{uuid.uuid4().hex[:8]}",
+        name="EU",
+        requirement="test_sovereignty",
+        discipline="legal",
+        condition={"data_classifications": ["personal"], "region_prefixes": [prefix]},
+        validity_days=30,
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add_all([service, grant, rule])
+    await session.flush()
+    return World(session, FixedClock(now), bu, owner, legal, service)
+
+
+MOVES: dict[str, tuple[S, Callable[[UnitOfWork, Release], Awaitable[Any]]]] = {
+    "submit": (
+        S.SUBMITTED,
+        lambda u, r: releases.submit_release(u, cmd.MoveRelease(r.id, r.version)),
+    ),
+    "approve": (
+        S.APPROVED,
+        lambda u, r: releases.approve_release(u, cmd.MoveRelease(r.id, r.version)),
+    ),
+    "reject": (
+        S.REJECTED,
+        lambda u, r: releases.reject_release(u, cmd.MoveRelease(r.id, r.version)),
+    ),
+    "schedule": (
+        S.SCHEDULED,
+        lambda u, r: releases.schedule_release(u, cmd.ScheduleRelease(r.id, r.version)),
+    ),
+    "start": (
+        S.DEPLOYING,
+        lambda u, r: releases.start_release(u, cmd.MoveRelease(r.id, r.version)),
+    ),
+    "complete": (
+        S.DEPLOYED,
+        lambda u, r: releases.complete_release(u, cmd.MoveRelease(r.id, r.version)),
+    ),
+    "roll back": (
+        S.ROLLED_BACK,
+        lambda u, r: releases.roll_back_release(u, cmd.MoveRelease(r.id, r.version)),
+    ),
+    "cancel": (
+        S.CANCELLED,
+        lambda u, r: releases.cancel_release(u, cmd.MoveRelease(r.id, r.version)),
+    ),
+}
+ILLEGAL = [
+    (status, name)
+    for status in S
+    for name, (target, _) in MOVES.items()
+    if target
+    not in __import__("domain.governance.release_rules", fromlist=["x"]).TRANSITIONS[status]
+]
+
+
+class TestEveryIllegalMoveIsRefusedByTheUseCase:
+    @pytest.mark.parametrize(("status", "name"), ILLEGAL, ids=[f"{s}-{n}" for s, n in ILLEGAL])
+    async def test_the_move_is_refused_and_nothing_changes(
+        self, world: World, status: S, name: str
+    ) -> None:
+        rel = await world.release(status)
+        with pytest.raises(DomainError) as refused:
+            await MOVES[name][1](world.uow(), rel)
+        assert refused.value.code == "ILLEGAL_TRANSITION"
+        assert rel.status == status
+
+
+class TestAnExpiredSignOffKeepsTheReleaseFromApproval:
+    async def test_approval_passes_while_valid_and_fails_once_expired(self, world: World) -> None:
+        first = await world.release(S.SUBMITTED)
+        second = await world.release(S.SUBMITTED)
+        for rel in (first, second):
+            uow = world.uow(world.legal)
+            given = await signoffs.give_sign_off(uow, cmd.GiveSignOff(rel.id, "test_sovereignty"))
+            await uow.commit()
+        assert given.expires_at == world.clock.now() + timedelta(days=30)
+        uow = world.uow()
+        approved = await releases.approve_release(uow, cmd.MoveRelease(first.id, first.version))
+        await uow.commit()
+        assert approved.status == S.APPROVED
+        world.clock.advance(timedelta(days=30))
+        with pytest.raises(SignOffMissing) as refused:
+            await releases.approve_release(world.uow(), cmd.MoveRelease(second.id, second.version))
+        assert [(s.requirement, s.status) for s in refused.value.outstanding] == [
+            ("test_sovereignty", "expired")
+        ]
+
+    async def test_the_owner_never_signs_their_own_release(self, world: World) -> None:
+        rel = await world.release(S.SUBMITTED, owner_id=world.legal.id)
+        with pytest.raises(DomainError) as refused:
+            await signoffs.give_sign_off(
+                world.uow(world.legal), cmd.GiveSignOff(rel.id, "test_sovereignty")
+            )
+        assert refused.value.code == "CONFLICT_OF_INTEREST"
+
+
+@dataclass(frozen=True)
+class Hit:
+    freeze_id: uuid.UUID
+    title: str
+    occurrence_start: datetime
+    occurrence_end: datetime
+
+
+class TestSchedulingAsksTheCalendar:
+    async def test_a_window_inside_a_freeze_is_refused_with_the_freezes(
+        self, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import domain.calendar.freezes as freezes
+
+        asked: dict[str, Any] = {}
+        start = world.clock.now() + timedelta(days=3)
+        hit = Hit(
+            uuid.uuid4(), "Quarter-end close", start - timedelta(hours=1), start + timedelta(days=1)
+        )
+
+        async def blocking(session: AsyncSession, **kw: Any) -> list[Hit]:
+            asked.update(kw)
+            return [hit]
+
+        monkeypatch.setattr(freezes, "blocking_freezes", blocking)
+        rel = await world.release(
+            S.APPROVED,
+            environments=["production"],
+            planned_start=start,
+            planned_end=start + timedelta(hours=2),
+        )
+        with pytest.raises(Frozen) as refused:
+            await releases.schedule_release(world.uow(), cmd.ScheduleRelease(rel.id, rel.version))
+        assert refused.value.code == "FROZEN" and refused.value.hits == [hit]
+        assert "Quarter-end close" in refused.value.message
+        assert asked["bu_id"] == world.bu.id and asked["service_ids"] == [world.service.id]
+        assert asked["environments"] == ["production"] and asked["tiers"] == ["internal"]
+        assert asked["release_id"] == rel.id and asked["starts_at"] == start
+
+    async def test_without_freezes_the_release_is_scheduled(
+        self, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import domain.calendar.freezes as freezes
+
+        async def none(session: AsyncSession, **kw: Any) -> list[Hit]:
+            return []
+
+        monkeypatch.setattr(freezes, "blocking_freezes", none)
+        start = world.clock.now() + timedelta(days=3)
+        rel = await world.release(S.APPROVED)
+        uow = world.uow()
+        done = await releases.schedule_release(
+            uow, cmd.ScheduleRelease(rel.id, rel.version, start, start + timedelta(hours=1))
+        )
+        await uow.commit()
+        assert (done.status, done.planned_start) == (S.SCHEDULED, start)
