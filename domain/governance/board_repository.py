@@ -17,12 +17,10 @@ from domain.governance.repository import (
     RELEASE,
     SESSION,
     VOTE,
-    Grouped,
-    _group,
-    _scoped,
 )
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.repository import Grouped, group_by, scoped
 
 # -- boards ----------------------------------------------------------------------------------
 
@@ -67,7 +65,7 @@ async def members_by_board(session: AsyncSession, board_ids: Sequence[uuid.UUID]
         .where(MEMBER.c.board_id.in_(board_ids))
         .order_by(MEMBER.c.discipline, PERSON.c.username)
     )
-    return _group((await session.execute(stmt)).all(), "board_id")
+    return group_by((await session.execute(stmt)).all(), "board_id")
 
 
 async def boards_page(
@@ -78,7 +76,7 @@ async def boards_page(
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    stmt = _scoped(select(BOARD), BOARD.c.bu_id, scope, org_rows=True)
+    stmt = scoped(select(BOARD), BOARD.c.bu_id, scope, org_rows=True)
     if bu_id is not None:
         stmt = stmt.where(or_(BOARD.c.bu_id == bu_id, BOARD.c.bu_id.is_(None)))
     return await fetch_page(
@@ -137,7 +135,7 @@ async def votes_by_session(session: AsyncSession, session_ids: Sequence[uuid.UUI
         .where(VOTE.c.session_id.in_(session_ids))
         .order_by(VOTE.c.cast_at, VOTE.c.id)
     )
-    return _group((await session.execute(stmt)).all(), "session_id")
+    return group_by((await session.execute(stmt)).all(), "session_id")
 
 
 async def sessions_by_release(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
@@ -147,7 +145,7 @@ async def sessions_by_release(session: AsyncSession, release_ids: Sequence[uuid.
         .where(SESSION.c.release_id.in_(release_ids))
         .order_by(SESSION.c.opened_at, SESSION.c.id)
     )
-    return _group((await session.execute(stmt)).all(), "release_id")
+    return group_by((await session.execute(stmt)).all(), "release_id")
 
 
 async def session_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

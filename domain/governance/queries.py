@@ -21,6 +21,7 @@ from domain.governance.models import Board, DocumentTemplate, Release, SignOffRu
 from domain.kernel.access import Resource
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.repository import rows_by_ids
 
 Rows = dict[Any, Row[Any]]
 Grouped = dict[Any, list[Row[Any]]]
@@ -57,7 +58,7 @@ async def releases(
 
 
 async def releases_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _filter(await repo.rows_by_ids(r.session, Release.__table__, ids), r, Resource.RELEASE)
+    return _filter(await rows_by_ids(r.session, Release.__table__, ids), r, Resource.RELEASE)
 
 
 async def services_of_releases(r: Reader, ids: Sequence[uuid.UUID]) -> Grouped:
@@ -126,7 +127,7 @@ async def boards(
 
 
 async def boards_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _filter(await repo.rows_by_ids(r.session, Board.__table__, ids), r, Resource.BOARD)
+    return _filter(await rows_by_ids(r.session, Board.__table__, ids), r, Resource.BOARD)
 
 
 async def members_of_boards(r: Reader, ids: Sequence[uuid.UUID]) -> Grouped:
@@ -146,7 +147,7 @@ async def templates(
 
 
 async def templates_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    rows = await repo.rows_by_ids(r.session, DocumentTemplate.__table__, ids)
+    rows = await rows_by_ids(r.session, DocumentTemplate.__table__, ids)
     return _filter(rows, r, Resource.DOCUMENT_TEMPLATE)
 
 
@@ -166,7 +167,7 @@ async def sign_off_rules(r: Reader, *, first: int | None, after: str | None) -> 
 async def sign_off_rules_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     if r.scope(Resource.SIGN_OFF_RULE).empty:
         return {}
-    return await repo.rows_by_ids(r.session, SignOffRule.__table__, ids)
+    return await rows_by_ids(r.session, SignOffRule.__table__, ids)
 
 
 async def sign_offs_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

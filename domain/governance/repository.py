@@ -25,6 +25,7 @@ from domain.governance.models import (
 )
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.pagination import Page, decode_cursor, fetch_page
+from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization.models import Person, RoleGrant, Service
 
 RELEASE = Release.__table__
@@ -40,33 +41,6 @@ SIGN_OFF = SignOff.__table__
 SERVICE = Service.__table__
 PERSON = Person.__table__
 GRANT = RoleGrant.__table__
-
-Grouped = dict[Any, list[Row[Any]]]
-
-
-def _scoped(stmt: Select[Any], bu_col: Any, scope: Scope, *, org_rows: bool = False) -> Select[Any]:
-    """Rows of the BUs in scope; org rows (bu_id null) too when `org_rows` and scope not empty."""
-    if scope.everywhere:
-        return stmt
-    in_bus = bu_col.in_(sorted(scope.bu_ids, key=str))
-    if org_rows and not scope.empty:
-        return stmt.where(or_(in_bus, bu_col.is_(None)))
-    return stmt.where(in_bus)
-
-
-async def rows_by_ids(
-    session: AsyncSession, table: Any, ids: Sequence[uuid.UUID]
-) -> dict[Any, Row[Any]]:
-    rows = (await session.execute(select(table).where(table.c.id.in_(ids)))).all()
-    return {row.id: row for row in rows}
-
-
-def _group(rows: Sequence[Row[Any]], key: str) -> Grouped:
-    grouped: Grouped = defaultdict(list)
-    for row in rows:
-        grouped[row._mapping[key]].append(row)
-    return grouped
-
 
 # -- releases --------------------------------------------------------------------------------
 
@@ -124,7 +98,7 @@ async def shipped_services(session: AsyncSession, release_ids: Sequence[uuid.UUI
         .where(RELEASE_SERVICE.c.release_id.in_(release_ids))
         .order_by(SERVICE.c.key)
     )
-    return _group((await session.execute(stmt)).all(), "release_id")
+    return group_by((await session.execute(stmt)).all(), "release_id")
 
 
 async def authors_by_release(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
@@ -134,7 +108,7 @@ async def authors_by_release(session: AsyncSession, release_ids: Sequence[uuid.U
         .where(AUTHOR.c.release_id.in_(release_ids))
         .order_by(PERSON.c.username)
     )
-    return _group((await session.execute(stmt)).all(), "release_id")
+    return group_by((await session.execute(stmt)).all(), "release_id")
 
 
 async def releases_page(
@@ -148,7 +122,7 @@ async def releases_page(
     after: str | None,
 ) -> Page[Row[Any]]:
     """Releases oldest first, by (created_at, id)."""
-    stmt = _scoped(select(RELEASE), RELEASE.c.bu_id, scope)
+    stmt = scoped(select(RELEASE), RELEASE.c.bu_id, scope)
     if bu_id is not None:
         stmt = stmt.where(RELEASE.c.bu_id == bu_id)
     if status is not None:
@@ -235,7 +209,7 @@ async def templates_page(
     after: str | None,
 ) -> Page[Row[Any]]:
     """Latest versions (active or retired), org templates and those of the BUs in scope."""
-    stmt = _scoped(_latest_templates(), TEMPLATE.c.bu_id, scope, org_rows=True)
+    stmt = scoped(_latest_templates(), TEMPLATE.c.bu_id, scope, org_rows=True)
     if bu_id is not None:
         stmt = stmt.where(or_(TEMPLATE.c.bu_id == bu_id, TEMPLATE.c.bu_id.is_(None)))
     return await fetch_page(
@@ -303,7 +277,7 @@ async def sign_offs_by_release(session: AsyncSession, release_ids: Sequence[uuid
         .where(SIGN_OFF.c.release_id.in_(release_ids), SIGN_OFF.c.revoked_at.is_(None))
         .order_by(SIGN_OFF.c.signed_at)
     )
-    return _group((await session.execute(stmt)).all(), "release_id")
+    return group_by((await session.execute(stmt)).all(), "release_id")
 
 
 async def sign_off_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

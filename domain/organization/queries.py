@@ -11,6 +11,7 @@ from sqlalchemy import Row
 from domain.kernel.access import Resource, Scope
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.repository import rows_by_ids
 from domain.organization import repository as repo
 from domain.organization.models import BusinessUnit, Person, Service, Team, Vendor
 
@@ -74,7 +75,7 @@ def _visible(rows: Rows, r: Reader, resource: Resource, bu_key: str) -> Rows:
 
 async def business_units_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _visible(
-        await repo.rows_by_ids(r.session, BusinessUnit.__table__, ids),
+        await rows_by_ids(r.session, BusinessUnit.__table__, ids),
         r,
         Resource.BUSINESS_UNIT,
         "id",
@@ -82,27 +83,25 @@ async def business_units_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
 
 
 async def teams_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(
-        await repo.rows_by_ids(r.session, Team.__table__, ids), r, Resource.TEAM, "bu_id"
-    )
+    return _visible(await rows_by_ids(r.session, Team.__table__, ids), r, Resource.TEAM, "bu_id")
 
 
 async def services_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _visible(
-        await repo.rows_by_ids(r.session, Service.__table__, ids), r, Resource.SERVICE, "bu_id"
+        await rows_by_ids(r.session, Service.__table__, ids), r, Resource.SERVICE, "bu_id"
     )
 
 
 async def vendors_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _visible(
-        await repo.rows_by_ids(r.session, Vendor.__table__, ids), r, Resource.VENDOR, "bu_id"
+        await rows_by_ids(r.session, Vendor.__table__, ids), r, Resource.VENDOR, "bu_id"
     )
 
 
 async def people_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     if r.scope(Resource.PERSON).empty:
         return {}
-    return await repo.rows_by_ids(r.session, Person.__table__, ids)
+    return await rows_by_ids(r.session, Person.__table__, ids)
 
 
 async def teams_of_bus(
@@ -150,7 +149,7 @@ async def me(r: Reader) -> Row[Any] | None:
     """The actor's own person record, readable whatever its roles."""
     if r.actor.person_id is None:
         return None
-    return (await repo.rows_by_ids(r.session, Person.__table__, [r.actor.person_id])).get(
+    return (await rows_by_ids(r.session, Person.__table__, [r.actor.person_id])).get(
         r.actor.person_id
     )
 

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, exists, select, update
+from sqlalchemy import Row, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.repository import scoped
 from domain.organization.models import (
     ApiToken,
     ApiTokenScope,
@@ -36,12 +37,6 @@ TOKEN = ApiToken.__table__
 TOKEN_SCOPE = ApiTokenScope.__table__
 
 
-def _scoped(stmt: Select[Any], bu_col: Any, scope: Scope) -> Select[Any]:
-    if scope.everywhere:
-        return stmt
-    return stmt.where(bu_col.in_(sorted(scope.bu_ids, key=str)))
-
-
 # -- business units ------------------------------------------------------------------------
 
 
@@ -60,18 +55,10 @@ async def bu_id_by_key(session: AsyncSession, key: str) -> uuid.UUID | None:
 async def bus_page(
     session: AsyncSession, scope: Scope, *, first: int | None, after: str | None
 ) -> Page[Row[Any]]:
-    stmt = _scoped(select(BU), BU.c.id, scope)
+    stmt = scoped(select(BU), BU.c.id, scope)
     return await fetch_page(
         session, stmt, sort_col=BU.c.key, id_col=BU.c.id, sort_key="key", first=first, after=after
     )
-
-
-async def rows_by_ids(
-    session: AsyncSession, table: Any, ids: Sequence[uuid.UUID]
-) -> dict[Any, Row[Any]]:
-    """Rows of any organization table by primary key, in one statement (DataLoaders)."""
-    rows = (await session.execute(select(table).where(table.c.id.in_(ids)))).all()
-    return {row.id: row for row in rows}
 
 
 # -- teams ---------------------------------------------------------------------------------
@@ -95,7 +82,7 @@ async def teams_page(
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    stmt = _scoped(select(TEAM), TEAM.c.bu_id, scope)
+    stmt = scoped(select(TEAM), TEAM.c.bu_id, scope)
     if bu_id is not None:
         stmt = stmt.where(TEAM.c.bu_id == bu_id)
     return await fetch_page(
@@ -147,7 +134,7 @@ async def services_page(
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    stmt = _scoped(select(SERVICE), SERVICE.c.bu_id, scope)
+    stmt = scoped(select(SERVICE), SERVICE.c.bu_id, scope)
     if bu_id is not None:
         stmt = stmt.where(SERVICE.c.bu_id == bu_id)
     if team_id is not None:
@@ -248,7 +235,7 @@ async def vendors_page(
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    stmt = _scoped(select(VENDOR), VENDOR.c.bu_id, scope)
+    stmt = scoped(select(VENDOR), VENDOR.c.bu_id, scope)
     if bu_id is not None:
         stmt = stmt.where(VENDOR.c.bu_id == bu_id)
     return await fetch_page(

@@ -1,0 +1,42 @@
+"""SQL helpers every context's repository shares."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.access import Scope
+
+Grouped = dict[Any, list[Row[Any]]]
+
+
+def scoped(stmt: Select[Any], bu_col: Any, scope: Scope, *, org_rows: bool = False) -> Select[Any]:
+    """Only rows of the BUs in scope; org rows (bu_id null) too when `org_rows` and the scope
+    is not empty (org-level things are readable by anyone who may read that kind anywhere)."""
+    if scope.everywhere:
+        return stmt
+    in_bus = bu_col.in_(sorted(scope.bu_ids, key=str))
+    if org_rows and not scope.empty:
+        return stmt.where(or_(in_bus, bu_col.is_(None)))
+    return stmt.where(in_bus)
+
+
+async def rows_by_ids(
+    session: AsyncSession, table: Any, ids: Sequence[uuid.UUID]
+) -> dict[Any, Row[Any]]:
+    """Rows of a table by primary key, in one statement (for DataLoaders)."""
+    rows = (await session.execute(select(table).where(table.c.id.in_(ids)))).all()
+    return {row.id: row for row in rows}
+
+
+def group_by(rows: Sequence[Row[Any]], key: str) -> Grouped:
+    """Rows grouped by one of their columns, order kept."""
+    grouped: Grouped = defaultdict(list)
+    for row in rows:
+        grouped[row._mapping[key]].append(row)
+    return grouped
