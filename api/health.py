@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from api.http import ORJSONResponse
 from domain.kernel.db import is_outage
-from domain.migrations import current_revision, head_revision
+from domain.migrations import current_revisions, head_revisions
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -27,7 +27,7 @@ def healthz(runtime: Runtime):  # type: ignore[no-untyped-def]
 
 
 def readyz(runtime: Runtime):  # type: ignore[no-untyped-def]
-    head = head_revision()
+    heads = head_revisions()
 
     async def endpoint(request: Request) -> Response:
         """Ready when the database answers and its schema is at the migrations' head."""
@@ -36,9 +36,11 @@ def readyz(runtime: Runtime):  # type: ignore[no-untyped-def]
             async with asyncio.timeout(2):
                 async with runtime.db.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
-                current = await current_revision(runtime.db.engine)
+                current = await current_revisions(runtime.db.engine)
             checks["database"] = "ok"
-            checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+            checks["migrations"] = (
+                "ok" if current == heads else f"at {sorted(current)}, heads are {sorted(heads)}"
+            )
         except Exception as exc:
             if not (is_outage(exc) or isinstance(exc, TimeoutError)):
                 raise

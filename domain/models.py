@@ -2,16 +2,22 @@
 
 from domain.calendar import models as calendar_models
 from domain.compliance import models as compliance_models
+from domain.environments import models as environments_models
+from domain.flags import models as flags_models
 from domain.governance import models as governance_models
 from domain.kernel import idempotency
 from domain.kernel.orm import Base
 from domain.organization import models as organization_models
+from domain.trains import models as trains_models
 
 __all__ = [
     "Base",
     "calendar_models",
     "compliance_models",
+    "environments_models",
+    "flags_models",
     "governance_models",
     "idempotency",
     "organization_models",
+    "trains_models",
 ]

@@ -24,6 +24,8 @@ from api.graphql.calendar_feed import CalendarFeedMutation, CalendarFeedQuery
 from api.graphql.calendar_types import Alignment, DeploymentWindow, Freeze, FreezeException
 from api.graphql.compliance import ComplianceQuery
 from api.graphql.context import Info
+from api.graphql.environments import EnvironmentsMutation, EnvironmentsQuery
+from api.graphql.flags import FlagsMutation, FlagsQuery
 from api.graphql.governance import GovernanceMutation, GovernanceQuery
 from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_types import DocumentTemplate, Release, SignOff, SignOffRule
@@ -38,6 +40,7 @@ from api.graphql.organization_types import (
     Vendor,
 )
 from api.graphql.relay import Node, type_of_global_id
+from api.graphql.trains import TrainsMutation, TrainsQuery
 from api.settings import Settings
 from domain.organization import queries as org
 
@@ -91,7 +94,16 @@ class Viewer:
 
 
 @strawberry.type
-class Query(OrganizationQuery, ComplianceQuery, GovernanceQuery, CalendarQuery, CalendarFeedQuery):
+class Query(
+    OrganizationQuery,
+    ComplianceQuery,
+    GovernanceQuery,
+    CalendarQuery,
+    CalendarFeedQuery,
+    TrainsQuery,
+    EnvironmentsQuery,
+    FlagsQuery,
+):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
     )
@@ -118,7 +130,15 @@ class Query(OrganizationQuery, ComplianceQuery, GovernanceQuery, CalendarQuery, 
 
 
 @strawberry.type
-class Mutation(OrganizationMutation, GovernanceMutation, CalendarMutation, CalendarFeedMutation):
+class Mutation(
+    OrganizationMutation,
+    GovernanceMutation,
+    CalendarMutation,
+    CalendarFeedMutation,
+    TrainsMutation,
+    EnvironmentsMutation,
+    FlagsMutation,
+):
     pass
 
 

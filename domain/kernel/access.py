@@ -31,6 +31,13 @@ class Resource(StrEnum):
     FREEZE = "freeze"
     FREEZE_EXCEPTION = "freeze_exception"
     ALIGNMENT = "alignment"
+    TRAIN = "train"
+    FEATURE = "feature"
+    INTEGRATION_WINDOW = "integration_window"
+    ENVIRONMENT = "environment"
+    RESERVATION = "reservation"
+    CONFIG_SNAPSHOT = "config_snapshot"
+    FLAG = "flag"
 
 
 class Action(StrEnum):
@@ -45,6 +52,7 @@ class Action(StrEnum):
     APPROVE = "approve"
     VOTE = "vote"
     SIGN = "sign"
+    EVALUATE = "evaluate"
 
 
 ORG_SCOPE = "*"

@@ -23,25 +23,24 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Migrate the database at `url` (blocking; runs its own event loop)."""
     ensure_sqlite_directory(url)
     command.upgrade(alembic_config(url), revision)
 
 
-async def upgrade_async(url: str, revision: str = "head") -> None:
+async def upgrade_async(url: str, revision: str = "heads") -> None:
     await asyncio.to_thread(upgrade, url, revision)
 
 
-def head_revision() -> str:
+def head_revisions() -> frozenset[str]:
+    """The heads of the migration graph (one, except while branches await their merge)."""
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    return frozenset(script.get_heads())
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
+async def current_revisions(engine: AsyncEngine) -> frozenset[str]:
     async with engine.connect() as conn:
         return await conn.run_sync(
-            lambda sync_conn: MigrationContext.configure(sync_conn).get_current_revision()
+            lambda sync_conn: frozenset(MigrationContext.configure(sync_conn).get_current_heads())
         )

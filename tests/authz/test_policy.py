@@ -227,7 +227,8 @@ class TestThePolicyKeepsItsPromises:
 
     def test_the_auditor_changes_nothing_but_its_own_tokens(self) -> None:
         for (resource, action), row in MATRIX.items():
-            if action not in {"read", "export"} and resource != "api_token":
+            # Evaluating a flag reads it (OFREP); it changes nothing.
+            if action not in {"read", "export", "evaluate"} and resource != "api_token":
                 assert not row[Role.AUDITOR], f"auditor may {action} {resource}"
 
     def test_the_viewer_does_not_read_the_audit_trail(self) -> None:
@@ -268,6 +269,21 @@ class TestThePolicyKeepsItsPromises:
             ("api_token", "revoke"),
             ("release", "update"),
             *calendar_reads,
+            *{
+                (r, "read")
+                for r in (
+                    "train",
+                    "feature",
+                    "integration_window",
+                    "environment",
+                    "reservation",
+                    "config_snapshot",
+                    "flag",
+                )
+            },
+            ("integration_window", "update"),
+            ("config_snapshot", "create"),
+            ("flag", "evaluate"),
         }
 
 

@@ -1,0 +1,3 @@
+"""Models of the environments context."""
+
+from __future__ import annotations

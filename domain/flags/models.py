@@ -1,0 +1,3 @@
+"""Models of the flags context."""
+
+from __future__ import annotations

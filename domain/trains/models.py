@@ -1,0 +1,3 @@
+"""Models of the trains context."""
+
+from __future__ import annotations
