@@ -247,6 +247,14 @@ async def approve_checked(
 async def approve_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
     """Approve: every required sign-off valid, and no go/no-go session still deciding."""
     release, rule, before = await _begin_move(uow, c.release_id, c.version, S.APPROVED)
+    person_id = uow.actor.person_id
+    if person_id is not None and (
+        person_id == release.owner_id or person_id in await repo.author_ids(uow.session, release.id)
+    ):
+        raise DomainError(
+            "Segregation of duties: a release's owner and authors do not approve it.",
+            code=Code.CONFLICT_OF_INTEREST,
+        )
     if await board_repo.open_session_of(uow.session, release.id) is not None:
         raise DomainError(
             "A go/no-go session is deciding this release: close it instead.",

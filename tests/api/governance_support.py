@@ -188,9 +188,13 @@ async def fill_missing(
 
 
 async def move(
-    api: Api, rel: dict[str, Any], verb: str, *, as_user: str = "release-manager", reason: str = ""
+    api: Api, rel: dict[str, Any], verb: str, *, as_user: str | None = None, reason: str = ""
 ) -> dict[str, Any]:
-    """Run a lifecycle mutation; returns its payload (release, errors, missing...)."""
+    """Run a lifecycle mutation; returns its payload (release, errors, missing...).
+
+    By default the release manager moves the release, except that approval comes from the BU
+    admin: the release manager owns the test releases, and owners never approve their own."""
+    as_user = as_user or ("payments-admin" if verb == "Approve" else "release-manager")
     body = await api.gql(
         move_mutation(verb),
         {"i": {"id": rel["id"], "version": rel["version"], "reason": reason}},

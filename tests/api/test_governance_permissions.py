@@ -59,7 +59,8 @@ async def _filled_draft(api: Api) -> Ctx:
 
 
 async def _submitted(api: Api) -> Ctx:
-    return {**await _bu(api), "release": await submitted(api)}
+    # Owned by the engineer, so every role that may approve is someone other than the owner.
+    return {**await _bu(api), "release": await submitted(api, as_user="engineer")}
 
 
 async def _approved(api: Api) -> Ctx:

@@ -194,6 +194,14 @@ class TestEveryIllegalMoveIsRefusedByTheUseCase:
         assert rel.status == status
 
 
+class TestOwnersDoNotApproveTheirOwnRelease:
+    async def test_the_owner_is_refused_and_someone_else_approves(self, world: World) -> None:
+        rel = await world.release(S.SUBMITTED)
+        with pytest.raises(DomainError) as refused:
+            await releases.approve_release(world.uow(), cmd.MoveRelease(rel.id, rel.version))
+        assert refused.value.code == "CONFLICT_OF_INTEREST"
+
+
 class TestAnExpiredSignOffKeepsTheReleaseFromApproval:
     async def test_approval_passes_while_valid_and_fails_once_expired(self, world: World) -> None:
         first = await world.release(S.SUBMITTED)
@@ -203,13 +211,15 @@ class TestAnExpiredSignOffKeepsTheReleaseFromApproval:
             given = await signoffs.give_sign_off(uow, cmd.GiveSignOff(rel.id, "test_sovereignty"))
             await uow.commit()
         assert given.expires_at == world.clock.now() + timedelta(days=30)
-        uow = world.uow()
+        uow = world.uow(world.legal)  # not the owner: owners never approve their own release
         approved = await releases.approve_release(uow, cmd.MoveRelease(first.id, first.version))
         await uow.commit()
         assert approved.status == S.APPROVED
         world.clock.advance(timedelta(days=30))
         with pytest.raises(SignOffMissing) as refused:
-            await releases.approve_release(world.uow(), cmd.MoveRelease(second.id, second.version))
+            await releases.approve_release(
+                world.uow(world.legal), cmd.MoveRelease(second.id, second.version)
+            )
         assert [(s.requirement, s.status) for s in refused.value.outstanding] == [
             ("test_sovereignty", "expired")
         ]
