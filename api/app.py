@@ -17,6 +17,7 @@ from api.graphql.schema import build_schema
 from api.health import healthz, metrics, readyz
 from api.ical import FEED_PATH, calendar_feed
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
+from api.ofrep import ofrep_routes
 from api.runtime import Runtime
 from api.settings import Settings
 from domain.kernel.clock import Clock
@@ -45,7 +46,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["authorization", "content-type", "idempotency-key", "x-request-id"],
+            allow_headers=[
+                "authorization",
+                "content-type",
+                "idempotency-key",
+                "x-request-id",
+                "x-signalbox-environment",
+                "if-none-match",
+            ],
             expose_headers=["x-request-id", "etag"],
             allow_credentials=False,
             max_age=600,
@@ -58,6 +66,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         Route("/readyz", readyz(runtime), methods=["GET"]),
         Route("/metrics", metrics(runtime), methods=["GET"]),
         Route(FEED_PATH, calendar_feed(runtime), methods=["GET"]),
+        *ofrep_routes(runtime),
         Route(
             "/components/{path:path}", Components(settings.components_dir).handle, methods=["GET"]
         ),

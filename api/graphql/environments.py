@@ -1,15 +1,224 @@
-"""GraphQL of the environments context."""
+"""Environments: the catalog, reservations and their queue, config snapshots and parity."""
 
 from __future__ import annotations
 
+import uuid
+
 import strawberry
+
+from api.graphql.context import Info
+from api.graphql.environments_inputs import (
+    ConfigSnapshotPayload,
+    ConfigSnapshotReportInput,
+    EnvironmentCreateInput,
+    EnvironmentFilter,
+    EnvironmentPayload,
+    EnvironmentRetireInput,
+    EnvironmentUpdateInput,
+    ReservationCancelInput,
+    ReservationPayload,
+    ReservationReleaseInput,
+    ReservationRequestInput,
+)
+from api.graphql.environments_types import (
+    HOLDER_TYPES,
+    ConfigSnapshot,
+    Environment,
+    ParityReport,
+    Reservation,
+    ReservationContention,
+)
+from api.graphql.errors import UserError
+from api.graphql.mutations import run
+from api.graphql.relay import Connection, connection, from_global_id
+from domain.environments import catalog, reservations, snapshots
+from domain.environments import commands as cmd
+from domain.environments import queries as envq
+from domain.environments.models import HolderKind
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
+
+
+def _people(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
+    if values is None:
+        return None
+    return [from_global_id(v, "Person", "ownerIds") for v in values]
 
 
 @strawberry.type
 class EnvironmentsQuery:
-    pass
+    @strawberry.field(description="Environments you may read (your BUs' and org-wide), by key.")
+    async def environments(
+        self,
+        info: Info,
+        filter: EnvironmentFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Environment]:
+        f = filter or EnvironmentFilter()
+        async with info.context.reader() as r:
+            page = await envq.environments(
+                r,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                kind=f.kind.value if f.kind else None,
+                product_domain=f.product_domain,
+                region=f.region,
+                include_retired=f.include_retired,
+                first=first,
+                after=after,
+            )
+        return connection(page, [Environment.from_row(r) for r in page.items])
+
+    @strawberry.field(
+        description="Every divergence between two environments' current config snapshots "
+        "(e.g. staging vs production); never in parity when either has none."
+    )
+    async def environment_parity(
+        self, info: Info, left: strawberry.ID, right: strawberry.ID
+    ) -> ParityReport:
+        left_id = from_global_id(left, "Environment", "left")
+        right_id = from_global_id(right, "Environment", "right")
+        async with info.context.reader() as r:
+            found = await envq.parity(r, left_id, right_id)
+        return ParityReport.from_domain(found)
+
+
+def _environment(env: object | None, errors: list[UserError]) -> EnvironmentPayload:
+    return EnvironmentPayload(environment=Environment.from_row(env) if env else None, errors=errors)
+
+
+def _reservation(
+    result: reservations.ReservationResult | None, errors: list[UserError]
+) -> ReservationPayload:
+    if result is None:
+        return ReservationPayload(
+            reservation=None, queue_position=None, contention=[], promoted=[], errors=errors
+        )
+    return ReservationPayload(
+        reservation=Reservation.from_row(result.reservation),
+        queue_position=result.queue_position,
+        contention=[ReservationContention.from_domain(b) for b in result.contention],
+        promoted=[Reservation.from_row(p) for p in result.promoted],
+        errors=errors,
+    )
 
 
 @strawberry.type
 class EnvironmentsMutation:
-    pass
+    @strawberry.mutation(description="Add an environment to the catalog.")
+    async def environment_create(
+        self, info: Info, input: EnvironmentCreateInput
+    ) -> EnvironmentPayload:
+        c = cmd.CreateEnvironment(
+            key=input.key,
+            name=input.name,
+            kind=input.kind.value,
+            capacity=input.capacity,
+            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            product_domain=input.product_domain,
+            train_id=_id(input.train_id, "Train", "trainId"),
+            region=input.region,
+            final_staging=input.final_staging,
+            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_person_ids=_people(input.owner_ids) or [],
+        )
+        return _environment(*await run(info, lambda uow: catalog.create_environment(uow, c)))
+
+    @strawberry.mutation(description="Change an environment's name, capacity, owners or place.")
+    async def environment_update(
+        self, info: Info, input: EnvironmentUpdateInput
+    ) -> EnvironmentPayload:
+        c = cmd.UpdateEnvironment(
+            environment_id=from_global_id(input.id, "Environment"),
+            version=input.version,
+            name=input.name,
+            capacity=input.capacity,
+            product_domain=input.product_domain,
+            train_id=_id(input.train_id, "Train", "trainId"),
+            region=input.region,
+            final_staging=input.final_staging,
+            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_person_ids=_people(input.owner_ids),
+            clear=frozenset(f.value for f in input.clear),
+        )
+        return _environment(*await run(info, lambda uow: catalog.update_environment(uow, c)))
+
+    @strawberry.mutation(description="Retire an environment nobody holds or waits for.")
+    async def environment_retire(
+        self, info: Info, input: EnvironmentRetireInput
+    ) -> EnvironmentPayload:
+        env_id = from_global_id(input.id, "Environment")
+        return _environment(
+            *await run(info, lambda uow: catalog.retire_environment(uow, env_id, input.version))
+        )
+
+    @strawberry.mutation(
+        description="Reserve an environment: GRANTED when it fits, else QUEUED (FIFO) with "
+        "its queue position and the reservations in its way."
+    )
+    async def reservation_request(
+        self, info: Info, input: ReservationRequestInput
+    ) -> ReservationPayload:
+        kind = HolderKind(input.holder_kind.value)
+        c = cmd.RequestReservation(
+            environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
+            holder_kind=kind.value,
+            holder_id=from_global_id(input.holder_id, HOLDER_TYPES[kind], "holderId"),
+            mode=input.mode.value,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            holder_label=input.holder_label,
+            purpose=input.purpose,
+        )
+        return _reservation(*await run(info, lambda uow: reservations.request_reservation(uow, c)))
+
+    @strawberry.mutation(
+        description="Give a granted reservation back (or shorten it); the queue moves up."
+    )
+    async def reservation_release(
+        self, info: Info, input: ReservationReleaseInput
+    ) -> ReservationPayload:
+        c = cmd.ReleaseReservation(
+            reservation_id=from_global_id(input.id, "Reservation"),
+            version=input.version,
+            at=input.at,
+        )
+        return _reservation(*await run(info, lambda uow: reservations.release_reservation(uow, c)))
+
+    @strawberry.mutation(
+        description="Withdraw a granted or queued reservation; the queue moves up."
+    )
+    async def reservation_cancel(
+        self, info: Info, input: ReservationCancelInput
+    ) -> ReservationPayload:
+        res_id = from_global_id(input.id, "Reservation")
+        return _reservation(
+            *await run(
+                info, lambda uow: reservations.cancel_reservation(uow, res_id, input.version)
+            )
+        )
+
+    @strawberry.mutation(
+        description="Report what runs in an environment (CI): Helm, Terraform and image digests."
+    )
+    async def config_snapshot_report(
+        self, info: Info, input: ConfigSnapshotReportInput
+    ) -> ConfigSnapshotPayload:
+        c = cmd.ReportSnapshot(
+            environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
+            helm_chart=input.helm_chart,
+            helm_chart_version=input.helm_chart_version,
+            helm_values_digest=input.helm_values_digest,
+            terraform_serial=input.terraform_serial,
+            terraform_digest=input.terraform_digest,
+            git_commit=input.git_commit,
+            images=[(i.service, i.digest) for i in input.images],
+        )
+        found, errors = await run(info, lambda uow: snapshots.report_snapshot(uow, c))
+        return ConfigSnapshotPayload(
+            config_snapshot=ConfigSnapshot.from_row(found.snapshot) if found else None,
+            errors=errors,
+        )

@@ -1,15 +1,259 @@
-"""GraphQL of the flags context."""
+"""Feature flags: lists, stale flags, changes awaiting approval, and the flag mutations.
+
+Every mutation runs one unit of work; once it commits, this process's evaluation snapshots
+are invalidated so OFREP answers with the change at once (other processes within a second).
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import strawberry
+
+from api.graphql import flags_inputs as fi
+from api.graphql.context import Info
+from api.graphql.errors import UserError
+from api.graphql.flags_types import (
+    Flag,
+    FlagChange,
+    FlagEnvironmentState,
+    FlagSegment,
+    StaleFlag,
+)
+from api.graphql.mutations import run
+from api.graphql.relay import Connection, connection, from_global_id
+from api.ofrep import flag_snapshots
+from domain.flags import changes, flags, segments
+from domain.flags import commands as cmd
+from domain.flags import queries as flq
+from domain.kernel.uow import UnitOfWork
+
+R = TypeVar("R")
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
+
+
+async def _run(
+    info: Info, use_case: Callable[[UnitOfWork], Awaitable[R]]
+) -> tuple[R | None, list[UserError]]:
+    result, errors = await run(info, use_case)
+    if not errors:
+        flag_snapshots(info.context.runtime).invalidate()
+    return result, errors
+
+
+def _flag(flag: object | None, errors: list[UserError]) -> fi.FlagPayload:
+    return fi.FlagPayload(flag=Flag.from_row(flag) if flag else None, errors=errors)
+
+
+def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
+    if result is None or result.state is None:
+        return None
+    return FlagEnvironmentState.from_row(result.state, None)
 
 
 @strawberry.type
 class FlagsQuery:
-    pass
+    @strawberry.field(description="Flags you may read, by key.")
+    async def flags(
+        self,
+        info: Info,
+        filter: fi.FlagFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Flag]:
+        f = filter or fi.FlagFilter()
+        async with info.context.reader() as r:
+            page = await flq.flags(
+                r,
+                service_id=_id(f.service_id, "Service", "serviceId"),
+                kind=f.kind.value if f.kind else None,
+                include_archived=f.include_archived,
+                first=first,
+                after=after,
+            )
+        return connection(page, [Flag.from_row(r) for r in page.items])
+
+    @strawberry.field(description="A flag by its key (the OFREP key); null when not yours.")
+    async def flag(self, info: Info, key: str) -> Flag | None:
+        async with info.context.reader() as r:
+            row = await flq.flag_by_key(r, key)
+        return Flag.from_row(row) if row else None
+
+    @strawberry.field(description="Segments you may use: your BUs' and the organization's.")
+    async def flag_segments(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[FlagSegment]:
+        async with info.context.reader() as r:
+            page = await flq.segments(r, first=first, after=after)
+        return connection(page, [FlagSegment.from_row(r) for r in page.items])
+
+    @strawberry.field(description="Flag changes, oldest first; filter PENDING for approvals.")
+    async def flag_changes(
+        self,
+        info: Info,
+        filter: fi.FlagChangeFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[FlagChange]:
+        f = filter or fi.FlagChangeFilter()
+        async with info.context.reader() as r:
+            page = await flq.changes(
+                r,
+                flag_id=_id(f.flag_id, "Flag", "flagId"),
+                status=f.status.value if f.status else None,
+                first=first,
+                after=after,
+            )
+        return connection(page, [FlagChange.from_row(r) for r in page.items])
+
+    @strawberry.field(
+        description="Live flags worth removing: expired, fully rolled out or unused for days."
+    )
+    async def stale_flags(
+        self, info: Info, input: fi.StaleFlagsInput | None = None
+    ) -> list[StaleFlag]:
+        i = input or fi.StaleFlagsInput()
+        async with info.context.reader() as r:
+            found = await flq.stale_flags(
+                r,
+                now=info.context.runtime.clock.now(),
+                rolled_out_days=i.fully_rolled_out_days,
+                unevaluated_days=i.unused_days,
+            )
+        return [
+            StaleFlag(
+                flag=Flag.from_row(s.flag),
+                reasons=list(s.reasons),
+                last_evaluated_at=s.last_evaluated_at,
+            )
+            for s in found
+        ]
 
 
 @strawberry.type
 class FlagsMutation:
-    pass
+    @strawberry.mutation(description="Create a flag for a service; off everywhere until set.")
+    async def flag_create(self, info: Info, input: fi.FlagCreateInput) -> fi.FlagPayload:
+        c = cmd.CreateFlag(
+            service_id=from_global_id(input.service_id, "Service", "serviceId"),
+            key=input.key,
+            name=input.name,
+            kind=input.kind.value,
+            value_type=input.value_type.value,
+            variants=fi.variants(input.variants) or [],
+            default_variant=input.default_variant,
+            off_variant=input.off_variant,
+            description=input.description,
+            expires_at=input.expires_at,
+        )
+        return _flag(*await _run(info, lambda uow: flags.create_flag(uow, c)))
+
+    @strawberry.mutation(description="Change a flag's name, description, variants or expiry.")
+    async def flag_update(self, info: Info, input: fi.FlagUpdateInput) -> fi.FlagPayload:
+        c = cmd.UpdateFlag(
+            flag_id=from_global_id(input.id, "Flag"),
+            version=input.version,
+            name=input.name,
+            description=input.description,
+            variants=fi.variants(input.variants),
+            default_variant=input.default_variant,
+            off_variant=input.off_variant,
+            expires_at=input.expires_at,
+        )
+        return _flag(*await _run(info, lambda uow: flags.update_flag(uow, c)))
+
+    @strawberry.mutation(description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).")
+    async def flag_archive(self, info: Info, input: fi.FlagArchiveInput) -> fi.FlagPayload:
+        flag_id = from_global_id(input.id, "Flag")
+        return _flag(*await _run(info, lambda uow: flags.archive_flag(uow, flag_id, input.version)))
+
+    @strawberry.mutation(
+        description="The kill switch: off in every environment at once, no approval awaited."
+    )
+    async def flag_kill(self, info: Info, input: fi.FlagKillInput) -> fi.FlagPayload:
+        c = cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
+        return _flag(*await _run(info, lambda uow: flags.kill_flag(uow, c)))
+
+    @strawberry.mutation(
+        description="Set a flag's state in an environment; in production, for a critical "
+        "service, it waits as a PENDING change for someone else's approval."
+    )
+    async def flag_environment_update(
+        self, info: Info, input: fi.FlagEnvironmentUpdateInput
+    ) -> fi.FlagEnvironmentPayload:
+        c = cmd.SetState(
+            flag_id=from_global_id(input.flag_id, "Flag", "flagId"),
+            environment=input.environment,
+            state=fi.state(input),
+            production=input.production,
+            version=input.version,
+            reason=input.reason,
+        )
+        result, errors = await _run(info, lambda uow: changes.set_state(uow, c))
+        return fi.FlagEnvironmentPayload(
+            flag=Flag.from_row(result.flag) if result else None,
+            state=_state(result),
+            change=FlagChange.from_row(result.change) if result else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(description="Approve and apply a pending change; never your own.")
+    async def flag_change_approve(
+        self, info: Info, input: fi.FlagChangeDecisionInput
+    ) -> fi.FlagChangePayload:
+        return await _decide(info, input, approve=True)
+
+    @strawberry.mutation(description="Reject a pending change; never your own.")
+    async def flag_change_reject(
+        self, info: Info, input: fi.FlagChangeDecisionInput
+    ) -> fi.FlagChangePayload:
+        return await _decide(info, input, approve=False)
+
+    @strawberry.mutation(description="Create a segment: a named set of conditions.")
+    async def flag_segment_create(
+        self, info: Info, input: fi.FlagSegmentCreateInput
+    ) -> fi.FlagSegmentPayload:
+        c = cmd.CreateSegment(
+            key=input.key,
+            name=input.name,
+            conditions=fi.conditions(input.conditions),
+            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            description=input.description,
+        )
+        segment, errors = await _run(info, lambda uow: segments.create_segment(uow, c))
+        return fi.FlagSegmentPayload(
+            segment=FlagSegment.from_row(segment) if segment else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Change a segment's conditions (every flag using it too).")
+    async def flag_segment_update(
+        self, info: Info, input: fi.FlagSegmentUpdateInput
+    ) -> fi.FlagSegmentPayload:
+        c = cmd.UpdateSegment(
+            segment_id=from_global_id(input.id, "FlagSegment"),
+            version=input.version,
+            conditions=fi.conditions(input.conditions),
+            name=input.name,
+            description=input.description,
+        )
+        segment, errors = await _run(info, lambda uow: segments.update_segment(uow, c))
+        return fi.FlagSegmentPayload(
+            segment=FlagSegment.from_row(segment) if segment else None, errors=errors
+        )
+
+
+async def _decide(
+    info: Info, input: fi.FlagChangeDecisionInput, *, approve: bool
+) -> fi.FlagChangePayload:
+    c = cmd.DecideChange(from_global_id(input.id, "FlagChange"), approve, input.note)
+    result, errors = await _run(info, lambda uow: changes.decide_change(uow, c))
+    return fi.FlagChangePayload(
+        change=FlagChange.from_row(result.change) if result else None,
+        state=_state(result),
+        errors=errors,
+    )

@@ -69,6 +69,75 @@ class Loaders:
         )
         self.session_votes = self._grouped(gov.votes_of_sessions)
         self.board_members = self._grouped(gov.members_of_boards)
+        # trains
+        from domain.trains import queries as trq
+
+        self.train = self._by_id(trq.trains_by_id)
+        self.program_increment = self._by_id(trq.pis_by_id)
+        self.departure = self._by_id(trq.departures_by_id)
+        self.feature = self._by_id(trq.features_by_id)
+        self.integration_window = self._by_id(trq.windows_by_id)
+        self.pis_of_train = self._grouped(trq.pis_of_trains)
+        self.cadence_history = self._grouped(trq.cadence_history)
+        self.departure_pages: DataLoader[trq.DeparturePageKey, Page[Any]] = DataLoader(
+            lambda keys: self._run(lambda r: trq.departure_pages(r, keys))
+        )
+        self.departure_releases = self._grouped(trq.releases_of_departures)
+        self.departure_window = self._by_id(trq.windows_of_departures)
+        self.departure_integration = self._by_id(
+            lambda r, ids: trq.integration_status(r, ids, ctx.runtime.clock.now())
+        )
+        self.integration_results = self._grouped(trq.results_of_windows)
+        self.feature_providers = self._grouped(trq.providers_of)
+        self.feature_consumers = self._grouped(trq.consumers_of)
+        # environments (imported here so this block stays self-contained)
+        from domain.environments import queries as envq
+
+        self.environment = self._by_id(envq.environments_by_id)
+        self.reservation = self._by_id(envq.reservations_by_id)
+        self.config_snapshot = self._by_id(envq.snapshots_by_id)
+        self.current_snapshot = self._by_id(envq.current_snapshots)
+        self.snapshot_images = self._grouped(envq.images_of_snapshots)
+        self.queue_position = self._by_id(
+            lambda r, ids: envq.queue_positions(r, ids, ctx.runtime.clock.now())
+        )
+
+        async def env_pages(keys: list[Any], query: Callable[..., Awaitable[Any]]) -> list[Any]:
+            """One statement per distinct page arguments; keys are (environment id, *args)."""
+            groups: dict[Any, list[uuid.UUID]] = {}
+            for key in keys:
+                groups.setdefault(key[1:], []).append(key[0])
+            out: dict[Any, Any] = {}
+            for args, parents in groups.items():
+                pages = await self._run(lambda r, p=parents, a=args: query(r, p, *a))
+                out.update({(pid, *args): pages[pid] for pid in parents})
+            return [out[k] for k in keys]
+
+        self.reservations_of_environment: DataLoader[Any, Page[Any]] = DataLoader(
+            lambda keys: env_pages(
+                keys,
+                lambda r, ids, status, ending, first, after: envq.reservations_of_environments(
+                    r, ids, status=status, ending_after=ending, first=first, after=after
+                ),
+            )
+        )
+        self.snapshots_of_environment: DataLoader[Any, Page[Any]] = DataLoader(
+            lambda keys: env_pages(
+                keys,
+                lambda r, ids, first, after: envq.snapshots_of_environments(
+                    r, ids, first=first, after=after
+                ),
+            )
+        )
+        # flags (imported here so this block stays self-contained)
+        from domain.flags import queries as flq
+
+        self.flag = self._by_id(flq.flags_by_id)
+        self.flag_states = self._grouped(flq.states_of_flags)
+        self.flag_evaluations = self._grouped(flq.evaluations_of_flags)
+        self.flag_history = self._grouped(flq.history_of_flags)
+        self.flag_segment = self._by_id(flq.segments_by_id)
+        self.flag_change = self._by_id(flq.changes_by_id)
 
     async def _run(self, fn: Callable[[Reader], Awaitable[V]]) -> V:
         async with self._ctx.reader() as reader:

@@ -25,7 +25,9 @@ from api.graphql.calendar_types import Alignment, DeploymentWindow, Freeze, Free
 from api.graphql.compliance import ComplianceQuery
 from api.graphql.context import Info
 from api.graphql.environments import EnvironmentsMutation, EnvironmentsQuery
+from api.graphql.environments_types import ConfigSnapshot, Environment, Reservation
 from api.graphql.flags import FlagsMutation, FlagsQuery
+from api.graphql.flags_types import Flag, FlagChange, FlagSegment
 from api.graphql.governance import GovernanceMutation, GovernanceQuery
 from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_types import DocumentTemplate, Release, SignOff, SignOffRule
@@ -41,6 +43,7 @@ from api.graphql.organization_types import (
 )
 from api.graphql.relay import Node, type_of_global_id
 from api.graphql.trains import TrainsMutation, TrainsQuery
+from api.graphql.trains_types import Departure, Feature, IntegrationWindow, ProgramIncrement, Train
 from api.settings import Settings
 from domain.organization import queries as org
 
@@ -65,6 +68,17 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     "Freeze": ("freeze", Freeze),
     "FreezeException": ("freeze_exception", FreezeException),
     "Alignment": ("alignment", Alignment),
+    "Train": ("train", Train),
+    "ProgramIncrement": ("program_increment", ProgramIncrement),
+    "Departure": ("departure", Departure),
+    "Feature": ("feature", Feature),
+    "IntegrationWindow": ("integration_window", IntegrationWindow),
+    "Environment": ("environment", Environment),
+    "Reservation": ("reservation", Reservation),
+    "ConfigSnapshot": ("config_snapshot", ConfigSnapshot),
+    "Flag": ("flag", Flag),
+    "FlagChange": ("flag_change", FlagChange),
+    "FlagSegment": ("flag_segment", FlagSegment),
 }
 
 

@@ -1,15 +1,359 @@
-"""GraphQL of the trains context."""
+"""Trains, PIs, departures, features and their graph, integration windows: thin resolvers."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import strawberry
+
+from api.graphql.context import Info
+from api.graphql.errors import UserError
+from api.graphql.mutations import run
+from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.trains_graph import FeatureGraph, ReplanPreview
+from api.graphql.trains_inputs import (
+    CadenceInput,
+    DepartureBoardInput,
+    DeparturePayload,
+    DeparturesPayload,
+    DepartureStatusInput,
+    FeatureCreateInput,
+    FeatureDeleteInput,
+    FeatureDependencyInput,
+    FeatureFilter,
+    FeatureGraphInput,
+    FeaturePayload,
+    FeatureReplanPreviewInput,
+    FeatureUpdateInput,
+    IntegrationResultPayload,
+    IntegrationResultRecordInput,
+    IntegrationWindowPayload,
+    IntegrationWindowRescheduleInput,
+    IntegrationWindowScheduleInput,
+    ProgramIncrementsPayload,
+    TrainCadenceChangeInput,
+    TrainCreateInput,
+    TrainDeparturesGenerateInput,
+    TrainFilter,
+    TrainPayload,
+    TrainPiCreateInput,
+    TrainUpdateInput,
+)
+from api.graphql.trains_types import (
+    Departure,
+    Feature,
+    IntegrationResult,
+    IntegrationWindow,
+    ProgramIncrement,
+    Train,
+)
+from domain.trains import commands as cmd
+from domain.trains import departures, features, integration, trains
+from domain.trains import queries as trq
+from domain.trains.cadence import Cadence
+from domain.trains.models import DepartureStatus
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
+
+
+def _cadence(c: CadenceInput) -> Cadence:
+    return Cadence(
+        kind=c.kind.value,
+        departure_time=c.departure_time,
+        tzid=c.time_zone,
+        weekday=c.weekday,
+        dates=tuple(c.dates),
+        rrule=c.rrule,
+    )
+
+
+def _train(result: Any, errors: list[UserError]) -> TrainPayload:
+    return TrainPayload(train=Train.from_row(result) if result else None, errors=errors)
+
+
+def _departure(result: Any, errors: list[UserError]) -> DeparturePayload:
+    return DeparturePayload(departure=Departure.from_row(result) if result else None, errors=errors)
+
+
+def _feature(result: Any, errors: list[UserError]) -> FeaturePayload:
+    return FeaturePayload(feature=Feature.from_row(result) if result else None, errors=errors)
+
+
+def _window(result: Any, errors: list[UserError]) -> IntegrationWindowPayload:
+    return IntegrationWindowPayload(
+        integration_window=IntegrationWindow.from_row(result) if result else None, errors=errors
+    )
 
 
 @strawberry.type
 class TrainsQuery:
-    pass
+    @strawberry.field(description="Trains you may read, by key.")
+    async def trains(
+        self,
+        info: Info,
+        filter: TrainFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Train]:
+        f = filter or TrainFilter()
+        async with info.context.reader() as r:
+            page = await trq.trains(
+                r,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                product_domain=f.product_domain,
+                first=first,
+                after=after,
+            )
+        return connection(page, [Train.from_row(x) for x in page.items])
+
+    @strawberry.field(description="Features you may read, by title.")
+    async def features(
+        self,
+        info: Info,
+        filter: FeatureFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Feature]:
+        f = filter or FeatureFilter()
+        async with info.context.reader() as r:
+            page = await trq.features(
+                r,
+                train_id=_id(f.train_id, "Train", "trainId"),
+                pi_id=_id(f.pi_id, "ProgramIncrement", "piId"),
+                team_id=_id(f.team_id, "Team", "teamId"),
+                departure_id=_id(f.departure_id, "Departure", "departureId"),
+                first=first,
+                after=after,
+            )
+        return connection(page, [Feature.from_row(x) for x in page.items])
+
+    @strawberry.field(
+        description="The dependency graph of a PI's or train's features with everything linked "
+        "to them (that you may read): cycles, misalignments, later trains, critical paths."
+    )
+    async def feature_graph(self, info: Info, input: FeatureGraphInput) -> FeatureGraph:
+        pi_id = _id(input.pi_id, "ProgramIncrement", "piId")
+        train_id = _id(input.train_id, "Train", "trainId")
+        async with info.context.reader() as r:
+            view = await trq.feature_graph(r, pi_id=pi_id, train_id=train_id)
+        return FeatureGraph.from_view(view)
+
+    @strawberry.field(description="What else would have to move if a feature were re-planned.")
+    async def feature_replan_preview(
+        self, info: Info, input: FeatureReplanPreviewInput
+    ) -> ReplanPreview:
+        feature_id = from_global_id(input.feature_id, "Feature", "featureId")
+        pi_id = _id(input.new_pi_id, "ProgramIncrement", "newPiId")
+        departure_id = _id(input.new_departure_id, "Departure", "newDepartureId")
+        async with info.context.reader() as r:
+            _, impact = await trq.replan_preview(r, feature_id, pi_id, departure_id)
+        return ReplanPreview.from_domain(impact)
 
 
 @strawberry.type
 class TrainsMutation:
-    pass
+    @strawberry.mutation(description="Create a train with its cadence.")
+    async def train_create(self, info: Info, input: TrainCreateInput) -> TrainPayload:
+        c = cmd.CreateTrain(
+            bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            key=input.key,
+            name=input.name,
+            product_domain=input.product_domain,
+            cadence=_cadence(input.cadence),
+        )
+        return _train(*await run(info, lambda uow: trains.create_train(uow, c)))
+
+    @strawberry.mutation(description="Rename a train or change its product domain.")
+    async def train_update(self, info: Info, input: TrainUpdateInput) -> TrainPayload:
+        c = cmd.UpdateTrain(
+            from_global_id(input.id, "Train"), input.version, input.name, input.product_domain
+        )
+        return _train(*await run(info, lambda uow: trains.update_train(uow, c)))
+
+    @strawberry.mutation(
+        description="Change the cadence from a PI still to come, with a reason: that PI's "
+        "departures onward are regenerated, earlier ones kept, and the history grows."
+    )
+    async def train_cadence_change(
+        self, info: Info, input: TrainCadenceChangeInput
+    ) -> TrainPayload:
+        c = cmd.ChangeCadence(
+            train_id=from_global_id(input.train_id, "Train", "trainId"),
+            version=input.version,
+            cadence=_cadence(input.cadence),
+            effective_from_pi_id=from_global_id(
+                input.effective_from_pi_id, "ProgramIncrement", "effectiveFromPiId"
+            ),
+            reason=input.reason.value,
+            reason_text=input.reason_text,
+        )
+        return _train(*await run(info, lambda uow: trains.change_cadence(uow, c)))
+
+    @strawberry.mutation(description="Add Program Increments to a train, back to back.")
+    async def train_pi_create(
+        self, info: Info, input: TrainPiCreateInput
+    ) -> ProgramIncrementsPayload:
+        c = cmd.CreatePi(
+            train_id=from_global_id(input.train_id, "Train", "trainId"),
+            iterations=input.iterations,
+            iteration_weeks=input.iteration_weeks,
+            starts_on=input.starts_on,
+            name=input.name,
+            count=input.count,
+        )
+        made, errors = await run(info, lambda uow: trains.create_pis(uow, c))
+        return ProgramIncrementsPayload(
+            program_increments=[ProgramIncrement.from_row(p) for p in made or []], errors=errors
+        )
+
+    @strawberry.mutation(description="Generate departures of a PI range (idempotent).")
+    async def train_departures_generate(
+        self, info: Info, input: TrainDeparturesGenerateInput
+    ) -> DeparturesPayload:
+        c = cmd.GenerateDepartures(
+            train_id=from_global_id(input.train_id, "Train", "trainId"),
+            from_pi_id=from_global_id(input.from_pi_id, "ProgramIncrement", "fromPiId"),
+            to_pi_id=_id(input.to_pi_id, "ProgramIncrement", "toPiId"),
+        )
+        made, errors = await run(info, lambda uow: trains.generate_departures(uow, c))
+        return DeparturesPayload(
+            departures=[Departure.from_row(d) for d in made or []], errors=errors
+        )
+
+    @strawberry.mutation(description="Board a release (of the train's BU) onto a departure.")
+    async def departure_board(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
+        c = cmd.Board(
+            from_global_id(input.departure_id, "Departure", "departureId"),
+            from_global_id(input.release_id, "Release", "releaseId"),
+        )
+        return _departure(*await run(info, lambda uow: departures.board(uow, c)))
+
+    @strawberry.mutation(description="Take a release off a departure.")
+    async def departure_alight(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
+        c = cmd.Board(
+            from_global_id(input.departure_id, "Departure", "departureId"),
+            from_global_id(input.release_id, "Release", "releaseId"),
+        )
+        return _departure(*await run(info, lambda uow: departures.alight(uow, c)))
+
+    @strawberry.mutation(description="Mark a scheduled departure as departed.")
+    async def departure_depart(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
+        d = from_global_id(input.id, "Departure")
+        return _departure(
+            *await run(
+                info,
+                lambda uow: departures.set_departure_status(
+                    uow, d, input.version, DepartureStatus.DEPARTED
+                ),
+            )
+        )
+
+    @strawberry.mutation(description="Cancel a scheduled departure.")
+    async def departure_cancel(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
+        d = from_global_id(input.id, "Departure")
+        return _departure(
+            *await run(
+                info,
+                lambda uow: departures.set_departure_status(
+                    uow, d, input.version, DepartureStatus.CANCELLED
+                ),
+            )
+        )
+
+    @strawberry.mutation(description="Plan a team's feature for a PI (and a departure).")
+    async def feature_create(self, info: Info, input: FeatureCreateInput) -> FeaturePayload:
+        c = cmd.CreateFeature(
+            team_id=from_global_id(input.team_id, "Team", "teamId"),
+            pi_id=from_global_id(input.pi_id, "ProgramIncrement", "piId"),
+            title=input.title,
+            departure_id=_id(input.departure_id, "Departure", "departureId"),
+            effort=input.effort,
+            description=input.description,
+        )
+        return _feature(*await run(info, lambda uow: features.create_feature(uow, c)))
+
+    @strawberry.mutation(description="Edit or re-plan a feature.")
+    async def feature_update(self, info: Info, input: FeatureUpdateInput) -> FeaturePayload:
+        c = cmd.UpdateFeature(
+            feature_id=from_global_id(input.id, "Feature"),
+            version=input.version,
+            title=input.title,
+            description=input.description,
+            effort=input.effort,
+            pi_id=_id(input.pi_id, "ProgramIncrement", "piId"),
+            departure_id=_id(input.departure_id, "Departure", "departureId"),
+            clear_departure=input.clear_departure,
+            done=input.done,
+        )
+        return _feature(*await run(info, lambda uow: features.update_feature(uow, c)))
+
+    @strawberry.mutation(description="Drop a feature and its dependencies.")
+    async def feature_delete(self, info: Info, input: FeatureDeleteInput) -> FeaturePayload:
+        f = from_global_id(input.id, "Feature")
+        return _feature(
+            *await run(info, lambda uow: features.delete_feature(uow, f, input.version))
+        )
+
+    @strawberry.mutation(description="Record that a feature depends on another team's feature.")
+    async def feature_dependency_add(
+        self, info: Info, input: FeatureDependencyInput
+    ) -> FeaturePayload:
+        c = from_global_id(input.feature_id, "Feature", "featureId")
+        p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
+        return _feature(
+            *await run(info, lambda uow: features.add_dependency(uow, c, p, input.note))
+        )
+
+    @strawberry.mutation(description="Remove a dependency.")
+    async def feature_dependency_remove(
+        self, info: Info, input: FeatureDependencyInput
+    ) -> FeaturePayload:
+        c = from_global_id(input.feature_id, "Feature", "featureId")
+        p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
+        return _feature(*await run(info, lambda uow: features.remove_dependency(uow, c, p)))
+
+    @strawberry.mutation(description="Schedule a departure's integration-test window.")
+    async def integration_window_schedule(
+        self, info: Info, input: IntegrationWindowScheduleInput
+    ) -> IntegrationWindowPayload:
+        c = cmd.ScheduleIntegration(
+            departure_id=from_global_id(input.departure_id, "Departure", "departureId"),
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            team_ids=[from_global_id(t, "Team", "teamIds") for t in input.team_ids],
+            service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
+        )
+        return _window(*await run(info, lambda uow: integration.schedule_window(uow, c)))
+
+    @strawberry.mutation(description="Move an integration-test window.")
+    async def integration_window_reschedule(
+        self, info: Info, input: IntegrationWindowRescheduleInput
+    ) -> IntegrationWindowPayload:
+        w = from_global_id(input.id, "IntegrationWindow")
+        return _window(
+            *await run(
+                info,
+                lambda uow: integration.reschedule_window(
+                    uow, w, input.version, input.starts_at, input.ends_at
+                ),
+            )
+        )
+
+    @strawberry.mutation(description="Record a test suite's result in an integration window.")
+    async def integration_result_record(
+        self, info: Info, input: IntegrationResultRecordInput
+    ) -> IntegrationResultPayload:
+        c = cmd.RecordResult(
+            window_id=from_global_id(input.window_id, "IntegrationWindow", "windowId"),
+            suite=input.suite,
+            passed=input.passed,
+            details=input.details,
+        )
+        result, errors = await run(info, lambda uow: integration.record_result(uow, c))
+        return IntegrationResultPayload(
+            integration_result=IntegrationResult.from_row(result) if result else None,
+            errors=errors,
+        )

@@ -1,0 +1,371 @@
+"""GraphQL types of environments: plain fields filled from rows; I/O only via DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.organization_types import BusinessUnit, Person, Team
+from api.graphql.relay import Connection, Node, connection, to_global_id
+from domain.environments import models, parity, rules
+from domain.environments.reservations import Blocker
+
+EnvironmentKind = strawberry.enum(
+    models.EnvironmentKind, description="Where in the path to production an environment sits."
+)
+EnvironmentStatus = strawberry.enum(
+    models.EnvironmentStatus, description="Retired environments take no reservations or snapshots."
+)
+ReservationMode = strawberry.enum(
+    models.ReservationMode,
+    description="SHARED takes one unit of capacity; EXCLUSIVE takes the whole environment.",
+)
+ReservationStatus = strawberry.enum(
+    models.ReservationStatus,
+    description="GRANTED holds the environment; QUEUED waits (FIFO) and is promoted when what "
+    "blocks it is released, cancelled or shortened; RELEASED and CANCELLED hold nothing.",
+)
+HolderKind = strawberry.enum(
+    models.HolderKind, description="Who holds a reservation: a train, release, team or person."
+)
+ContentionReason = strawberry.enum(
+    rules.ContentionReason,
+    description="EXCLUSIVE: one side needs the environment alone; CAPACITY: shared holders "
+    "fill it; QUEUED_AHEAD: an earlier overlapping request waits first.",
+)
+DivergenceKind = strawberry.enum(
+    parity.DivergenceKind, description="What differs between two environments' snapshots."
+)
+
+HOLDER_TYPES = {
+    models.HolderKind.TRAIN: "Train",
+    models.HolderKind.RELEASE: "Release",
+    models.HolderKind.TEAM: "Team",
+    models.HolderKind.PERSON: "Person",
+}
+
+
+async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
+    if person_id is None:
+        return None
+    row = await info.context.loaders.person.load(person_id)
+    return Person.from_row(row) if row else None
+
+
+async def _bu(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
+    if bu_id is None:
+        return None
+    row = await info.context.loaders.business_unit.load(bu_id)
+    return BusinessUnit.from_row(row) if row else None
+
+
+async def environment_of(info: Info, environment_id: uuid.UUID) -> Environment | None:
+    row = await info.context.loaders.environment.load(environment_id)
+    return Environment.from_row(row) if row else None
+
+
+@strawberry.type(description="Who holds (or waits for) a reservation.")
+class ReservationHolder:
+    kind: HolderKind
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the Train, Release, Team or Person (no foreign key: trains "
+        "live in their own context)."
+    )
+    label: str = strawberry.field(description="Its name when reserved, for people to read.")
+
+
+def holder(kind: str, holder_id: uuid.UUID, label: str) -> ReservationHolder:
+    k = models.HolderKind(kind)
+    return ReservationHolder(
+        kind=k, id=strawberry.ID(to_global_id(HOLDER_TYPES[k], holder_id)), label=label
+    )
+
+
+@strawberry.type(description="A hold on an environment for [startsAt, endsAt), half-open.")
+class Reservation(Node):
+    id: strawberry.ID
+    mode: ReservationMode
+    status: ReservationStatus
+    starts_at: datetime
+    ends_at: datetime
+    holder: ReservationHolder
+    purpose: str
+    requested_at: datetime = strawberry.field(description="Orders the queue: first come first.")
+    granted_at: datetime | None
+    closed_at: datetime | None = strawberry.field(description="When released or cancelled.")
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    environment_uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+    requested_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Reservation:
+        return cls(
+            id=strawberry.ID(to_global_id("Reservation", r.id)),
+            mode=models.ReservationMode(r.mode),
+            status=models.ReservationStatus(r.status),
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            holder=holder(r.holder_kind, r.holder_id, r.holder_label),
+            purpose=r.purpose,
+            requested_at=r.requested_at,
+            granted_at=r.granted_at,
+            closed_at=r.closed_at,
+            version=r.version,
+            uid=r.id,
+            environment_uid=r.environment_id,
+            bu_uid=r.bu_id,
+            requested_by_uid=r.requested_by_id,
+        )
+
+    @strawberry.field(description="1 = next in line; null unless QUEUED.")
+    async def queue_position(self, info: Info) -> int | None:
+        if self.status != models.ReservationStatus.QUEUED:
+            return None
+        return await info.context.loaders.queue_position.load(self.uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def environment(self, info: Info) -> Environment | None:
+        return await environment_of(info, self.environment_uid)
+
+    @strawberry.field(description="The BU on whose behalf it was reserved.")
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await _bu(info, self.bu_uid)
+
+    @strawberry.field
+    async def requested_by(self, info: Info) -> Person | None:
+        return await _person(info, self.requested_by_uid)
+
+
+@strawberry.type(description="Another reservation in a request's way, and why.")
+class ReservationContention:
+    reason: ContentionReason
+    message: str
+    holder: ReservationHolder = strawberry.field(description="Who holds or waits for it.")
+    mode: ReservationMode
+    status: ReservationStatus
+    starts_at: datetime
+    ends_at: datetime
+    reservation_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_domain(cls, b: Blocker) -> ReservationContention:
+        return cls(
+            reason=b.reason,
+            message=b.message,
+            holder=holder(b.holder_kind, b.holder_id, b.holder_label),
+            mode=models.ReservationMode(b.mode),
+            status=models.ReservationStatus(b.status),
+            starts_at=b.starts_at,
+            ends_at=b.ends_at,
+            reservation_uid=b.reservation_id,
+        )
+
+    @strawberry.field(description="The other reservation; null when not yours to read.")
+    async def reservation(self, info: Info) -> Reservation | None:
+        row = await info.context.loaders.reservation.load(self.reservation_uid)
+        return Reservation.from_row(row) if row else None
+
+
+@strawberry.type(description="The image a service runs: its key and sha256 digest.")
+class ImageDigest:
+    service: str
+    digest: str
+
+
+@strawberry.type(description="What CI saw deployed in an environment; append-only.")
+class ConfigSnapshot(Node):
+    id: strawberry.ID
+    helm_chart: str | None
+    helm_chart_version: str | None
+    helm_values_digest: str | None
+    terraform_serial: int | None = strawberry.field(description="Terraform state serial.")
+    terraform_digest: str | None = strawberry.field(description="Digest of the state file.")
+    git_commit: str | None
+    reported_at: datetime
+    reporter: str = strawberry.field(description="Username of who reported it (often CI).")
+    uid: strawberry.Private[uuid.UUID]
+    environment_uid: strawberry.Private[uuid.UUID]
+    reported_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> ConfigSnapshot:
+        return cls(
+            id=strawberry.ID(to_global_id("ConfigSnapshot", r.id)),
+            helm_chart=r.helm_chart,
+            helm_chart_version=r.helm_chart_version,
+            helm_values_digest=r.helm_values_digest,
+            terraform_serial=r.terraform_serial,
+            terraform_digest=r.terraform_digest,
+            git_commit=r.git_commit,
+            reported_at=r.reported_at,
+            reporter=r.reporter,
+            uid=r.id,
+            environment_uid=r.environment_id,
+            reported_by_uid=r.reported_by_id,
+        )
+
+    @strawberry.field(description="Image digests per service, by service key.")
+    async def images(self, info: Info) -> list[ImageDigest]:
+        rows = await info.context.loaders.snapshot_images.load(self.uid)
+        return [ImageDigest(service=r.service_key, digest=r.digest) for r in rows]
+
+    @strawberry.field
+    async def environment(self, info: Info) -> Environment | None:
+        return await environment_of(info, self.environment_uid)
+
+    @strawberry.field
+    async def reported_by(self, info: Info) -> Person | None:
+        return await _person(info, self.reported_by_uid)
+
+
+@strawberry.type(description="A place software runs, with owners, capacity and its config.")
+class Environment(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    kind: EnvironmentKind
+    status: EnvironmentStatus
+    product_domain: str | None
+    train_id: strawberry.ID | None = strawberry.field(
+        description="The train this (parallel staging) environment serves (a Train id)."
+    )
+    region: str | None = strawberry.field(description="The region a production one serves.")
+    final_staging: bool = strawberry.field(
+        description="The last staging before production for its product domain."
+    )
+    capacity: int = strawberry.field(
+        description="Concurrent SHARED holders it takes; an EXCLUSIVE one takes it all."
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    retired_at: datetime | None
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID | None]
+    owner_team_uid: strawberry.Private[uuid.UUID | None]
+    owner_uids: strawberry.Private[list[uuid.UUID]]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Environment:
+        return cls(
+            id=strawberry.ID(to_global_id("Environment", r.id)),
+            key=r.key,
+            name=r.name,
+            kind=models.EnvironmentKind(r.kind),
+            status=models.EnvironmentStatus(r.status),
+            product_domain=r.product_domain,
+            train_id=strawberry.ID(to_global_id("Train", r.train_id)) if r.train_id else None,
+            region=r.region,
+            final_staging=r.final_staging,
+            capacity=r.capacity,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            retired_at=r.retired_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+            owner_team_uid=r.owner_team_id,
+            owner_uids=[uuid.UUID(str(p)) for p in r.owner_person_ids or []],
+        )
+
+    @strawberry.field(description="The owning BU; null for an org-wide shared environment.")
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await _bu(info, self.bu_uid)
+
+    @strawberry.field
+    async def owner_team(self, info: Info) -> Team | None:
+        if self.owner_team_uid is None:
+            return None
+        row = await info.context.loaders.team.load(self.owner_team_uid)
+        return Team.from_row(row) if row else None
+
+    @strawberry.field(description="People who own it.")
+    async def owners(self, info: Info) -> list[Person]:
+        rows = await info.context.loaders.person.load_many(self.owner_uids)
+        return [Person.from_row(r) for r in rows if r]
+
+    @strawberry.field(description="Reservations you may read, by start.")
+    async def reservations(
+        self,
+        info: Info,
+        status: ReservationStatus | None = None,
+        ending_after: datetime | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Reservation]:
+        key = (self.uid, status.value if status else None, ending_after, first, after)
+        page = await info.context.loaders.reservations_of_environment.load(key)
+        return connection(page, [Reservation.from_row(r) for r in page.items])
+
+    @strawberry.field(description="The newest config snapshot: what runs here now.")
+    async def current_snapshot(self, info: Info) -> ConfigSnapshot | None:
+        row = await info.context.loaders.current_snapshot.load(self.uid)
+        return ConfigSnapshot.from_row(row) if row else None
+
+    @strawberry.field(description="Every config snapshot reported, oldest first.")
+    async def snapshots(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[ConfigSnapshot]:
+        page = await info.context.loaders.snapshots_of_environment.load((self.uid, first, after))
+        return connection(page, [ConfigSnapshot.from_row(r) for r in page.items])
+
+
+@strawberry.type(description="One way two environments' current snapshots differ.")
+class ParityDivergence:
+    kind: DivergenceKind
+    service: str | None = strawberry.field(description="The service key, for image kinds.")
+    left: str | None = strawberry.field(description="The value on the left; null when absent.")
+    right: str | None
+
+
+@strawberry.type(description="Every divergence between two environments' current snapshots.")
+class ParityReport:
+    in_parity: bool = strawberry.field(
+        description="True when both have a snapshot and nothing diverges."
+    )
+    divergences: list[ParityDivergence]
+    left_uid: strawberry.Private[uuid.UUID]
+    right_uid: strawberry.Private[uuid.UUID]
+    snapshots: strawberry.Private[tuple[uuid.UUID | None, uuid.UUID | None]]
+
+    @classmethod
+    def from_domain(cls, p: parity.ParityResult) -> ParityReport:
+        return cls(
+            in_parity=p.in_parity,
+            divergences=[
+                ParityDivergence(kind=d.kind, service=d.service, left=d.left, right=d.right)
+                for d in p.divergences
+            ],
+            left_uid=p.left_environment_id,
+            right_uid=p.right_environment_id,
+            snapshots=(p.left_snapshot_id, p.right_snapshot_id),
+        )
+
+    @strawberry.field
+    async def left(self, info: Info) -> Environment | None:
+        return await environment_of(info, self.left_uid)
+
+    @strawberry.field
+    async def right(self, info: Info) -> Environment | None:
+        return await environment_of(info, self.right_uid)
+
+    @strawberry.field(description="The left environment's snapshot compared.")
+    async def left_snapshot(self, info: Info) -> ConfigSnapshot | None:
+        return await _snapshot(info, self.snapshots[0])
+
+    @strawberry.field(description="The right environment's snapshot compared.")
+    async def right_snapshot(self, info: Info) -> ConfigSnapshot | None:
+        return await _snapshot(info, self.snapshots[1])
+
+
+async def _snapshot(info: Info, snapshot_id: uuid.UUID | None) -> ConfigSnapshot | None:
+    if snapshot_id is None:
+        return None
+    row = await info.context.loaders.config_snapshot.load(snapshot_id)
+    return ConfigSnapshot.from_row(row) if row else None

@@ -1,0 +1,159 @@
+"""GraphQL types of the feature dependency graph, its findings and re-planning previews."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.trains_types import (
+    Departure,
+    Feature,
+    GraphFindingCode,
+    ProgramIncrement,
+    _many,
+    _one,
+    gid,
+)
+from domain.trains import graph as g
+from domain.trains.queries import GraphView
+
+
+@strawberry.type(description="A check's result: a code, a sentence and the features involved.")
+class GraphFinding:
+    code: GraphFindingCode
+    message: str
+    feature_ids: list[strawberry.ID] = strawberry.field(
+        description="An edge's consumer then provider, or a cycle in dependency order."
+    )
+    uids: strawberry.Private[list[uuid.UUID]]
+
+    @classmethod
+    def from_domain(cls, f: g.Finding) -> GraphFinding:
+        return cls(
+            code=f.code,
+            message=f.message,
+            feature_ids=[gid("Feature", i) for i in f.feature_ids],
+            uids=list(f.feature_ids),
+        )
+
+    @strawberry.field
+    async def features(self, info: Info) -> list[Feature]:
+        return await _many(info, "feature", Feature, self.uids)
+
+
+@strawberry.type(description="Consumer depends on provider: the provider is delivered first.")
+class FeatureDependencyEdge:
+    consumer_id: strawberry.ID
+    provider_id: strawberry.ID
+
+
+@strawberry.type(
+    description="The longest dependency chain of a PI's features by total effort, provider "
+    "first (ties: more features, then smallest ids); features on a cycle are left out."
+)
+class CriticalPath:
+    total_effort: int
+    feature_ids: list[strawberry.ID]
+    pi_uid: strawberry.Private[uuid.UUID]
+    uids: strawberry.Private[list[uuid.UUID]]
+
+    @strawberry.field
+    async def program_increment(self, info: Info) -> ProgramIncrement | None:
+        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def features(self, info: Info) -> list[Feature]:
+        return await _many(info, "feature", Feature, self.uids)
+
+
+@strawberry.type(description="Features of a PI or train, what they are linked to, and the checks.")
+class FeatureGraph:
+    edges: list[FeatureDependencyEdge]
+    findings: list[GraphFinding]
+    critical_paths: list[CriticalPath]
+    node_uids: strawberry.Private[list[uuid.UUID]]
+    scope_uids: strawberry.Private[frozenset[uuid.UUID]]
+
+    @classmethod
+    def from_view(cls, v: GraphView) -> FeatureGraph:
+        return cls(
+            edges=[
+                FeatureDependencyEdge(consumer_id=gid("Feature", c), provider_id=gid("Feature", p))
+                for c, p in v.graph.edges
+            ],
+            findings=[GraphFinding.from_domain(f) for f in v.findings],
+            critical_paths=[
+                CriticalPath(
+                    total_effort=p.effort,
+                    feature_ids=[gid("Feature", i) for i in p.feature_ids],
+                    pi_uid=p.pi_id,
+                    uids=list(p.feature_ids),
+                )
+                for p in v.critical_paths
+            ],
+            node_uids=sorted(v.graph.features, key=str),
+            scope_uids=v.in_scope,
+        )
+
+    @strawberry.field(
+        description="Every feature in the graph: those asked for and everything linked to them."
+    )
+    async def nodes(self, info: Info) -> list[Feature]:
+        return await _many(info, "feature", Feature, self.node_uids)
+
+    @strawberry.field(description="Ids of the features of the PI or train asked for.")
+    def in_scope(self) -> list[strawberry.ID]:
+        return [gid("Feature", i) for i in sorted(self.scope_uids, key=str)]
+
+
+@strawberry.type(description="A feature that would have to move too, and the earliest fix.")
+class ReplanMove:
+    finding: GraphFinding
+    feature_uid: strawberry.Private[uuid.UUID]
+    because_uid: strawberry.Private[uuid.UUID]
+    pi_uid: strawberry.Private[uuid.UUID | None]
+    departure_uid: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def feature(self, info: Info) -> Feature | None:
+        return await _one(info, "feature", Feature, self.feature_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The moved feature it depends on.")
+    async def because_of(self, info: Info) -> Feature | None:
+        return await _one(info, "feature", Feature, self.because_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Its train's earliest PI that fixes it; null when none exists.")
+    async def suggested_program_increment(self, info: Info) -> ProgramIncrement | None:
+        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def suggested_departure(self, info: Info) -> Departure | None:
+        return await _one(info, "departure", Departure, self.departure_uid)  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="What re-planning one feature would cause; nothing is changed.")
+class ReplanPreview:
+    upstream: list[GraphFinding] = strawberry.field(
+        description="The moved feature would come before these things it depends on."
+    )
+    moves: list[ReplanMove] = strawberry.field(
+        description="Dependents that would be misaligned, transitively, nearest first."
+    )
+
+    @classmethod
+    def from_domain(cls, impact: g.ReplanImpact) -> ReplanPreview:
+        return cls(
+            upstream=[GraphFinding.from_domain(f) for f in impact.upstream],
+            moves=[
+                ReplanMove(
+                    finding=GraphFinding.from_domain(m.finding),
+                    feature_uid=m.feature_id,
+                    because_uid=m.because_of,
+                    pi_uid=m.pi_id,
+                    departure_uid=m.departure_id,
+                )
+                for m in impact.moves
+            ],
+        )

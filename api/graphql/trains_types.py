@@ -1,0 +1,394 @@
+"""GraphQL types of the trains context: plain fields filled from rows; I/O only via DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.governance_types import Release
+from api.graphql.organization_types import BusinessUnit, Person, Service, Team
+from api.graphql.relay import Connection, Node, connection, to_global_id
+from domain.trains import graph, models
+
+CadenceKind = strawberry.enum(models.CadenceKind, description="How often a train departs.")
+CadenceChangeReason = strawberry.enum(
+    models.CadenceChangeReason, description="Why a train's cadence changed."
+)
+DepartureStatus = strawberry.enum(models.DepartureStatus, description="Where a departure stands.")
+FeatureStatus = strawberry.enum(models.FeatureStatus, description="Where a feature stands.")
+IntegrationWindowStatus = strawberry.enum(
+    models.IntegrationWindowStatus, description="Whether an integration window still holds."
+)
+GraphFindingCode = strawberry.enum(
+    graph.FindingCode,
+    description="CYCLE: features depend on each other in a circle. MISALIGNED_PI: a feature's "
+    "PI ends before the PI of something it depends on. MISALIGNED_DEPARTURE: on one train, a "
+    "feature departs before something it depends on. LATER_TRAIN: it depends on a feature of "
+    "another train that departs after the feature is due.",
+)
+
+
+def gid(type_name: str, id_: uuid.UUID) -> strawberry.ID:
+    return strawberry.ID(to_global_id(type_name, id_))
+
+
+async def _one(info: Info, loader: str, cls: Any, id_: uuid.UUID | None) -> Any:
+    if id_ is None:
+        return None
+    row = await getattr(info.context.loaders, loader).load(id_)
+    return cls.from_row(row) if row else None
+
+
+async def _many(info: Info, loader: str, cls: Any, ids: list[uuid.UUID]) -> list[Any]:
+    rows = await getattr(info.context.loaders, loader).load_many(ids)
+    return [cls.from_row(r) for r in rows if r]
+
+
+@strawberry.type(description="When a train departs: wall-clock time in a time zone.")
+class Cadence:
+    kind: CadenceKind
+    weekday: int | None = strawberry.field(
+        description="0 (Monday) to 6 for WEEKLY and BI_WEEKLY; null: the PI's first weekday."
+    )
+    dates: list[date] = strawberry.field(description="A CUSTOM cadence's departure dates.")
+    rrule: str | None = strawberry.field(description="A CUSTOM cadence's RFC 5545 RRULE.")
+    departure_time: str = strawberry.field(description="HH:MM, local in timeZone.")
+    time_zone: str
+
+    @classmethod
+    def from_row(cls, r: Any) -> Cadence:
+        return cls(
+            kind=models.CadenceKind(r.cadence),
+            weekday=r.weekday,
+            dates=[date.fromisoformat(d) for d in r.dates or []],
+            rrule=r.rrule,
+            departure_time=r.departure_time,
+            time_zone=r.tzid,
+        )
+
+
+@strawberry.type(description="A release train of one BU serving a product domain.")
+class Train(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    product_domain: str
+    cadence: Cadence = strawberry.field(description="The current cadence.")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Train:
+        return cls(
+            id=gid("Train", r.id),
+            key=r.key,
+            name=r.name,
+            product_domain=r.product_domain,
+            cadence=Cadence.from_row(r),
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await _one(info, "business_unit", BusinessUnit, self.bu_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Program Increments, in order.")
+    async def program_increments(self, info: Info) -> list[ProgramIncrement]:
+        rows = await info.context.loaders.pis_of_train.load(self.uid)
+        return [ProgramIncrement.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Every cadence the train had, oldest first; the first has no reason."
+    )
+    async def cadence_history(self, info: Info) -> list[CadenceChange]:
+        rows = await info.context.loaders.cadence_history.load(self.uid)
+        return [CadenceChange.from_row(r) for r in rows]
+
+    @strawberry.field(description="Departures, earliest first.")
+    async def departures(
+        self,
+        info: Info,
+        first: int | None = 50,
+        after: str | None = None,
+        include_cancelled: bool = False,
+    ) -> Connection[Departure]:
+        key = (self.uid, "train_id", include_cancelled, first, after)
+        page = await info.context.loaders.departure_pages.load(key)
+        return connection(page, [Departure.from_row(r) for r in page.items])
+
+
+@strawberry.type(
+    description="A SAFe Program Increment: iterations of whole weeks, [startsAt, endsAt)."
+)
+class ProgramIncrement(Node):
+    id: strawberry.ID
+    seq: int = strawberry.field(description="1 for the train's first PI, and so on.")
+    name: str
+    iterations: int
+    iteration_weeks: int
+    starts_at: datetime
+    ends_at: datetime
+    planning_boundary_at: datetime = strawberry.field(
+        description="Start of the last (innovation and planning) iteration: scope is committed "
+        "by then and planning of the next PI begins."
+    )
+    uid: strawberry.Private[uuid.UUID]
+    train_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> ProgramIncrement:
+        return cls(
+            id=gid("ProgramIncrement", r.id),
+            seq=r.seq,
+            name=r.name,
+            iterations=r.iterations,
+            iteration_weeks=r.iteration_weeks,
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            planning_boundary_at=r.planning_at,
+            uid=r.id,
+            train_uid=r.train_id,
+        )
+
+    @strawberry.field
+    async def train(self, info: Info) -> Train | None:
+        return await _one(info, "train", Train, self.train_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The PI's departures, earliest first.")
+    async def departures(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[Departure]:
+        page = await info.context.loaders.departure_pages.load(
+            (self.uid, "pi_id", False, first, after)
+        )
+        return connection(page, [Departure.from_row(r) for r in page.items])
+
+
+@strawberry.type(description="One cadence of a train, from a PI on, and why it changed.")
+class CadenceChange:
+    seq: int
+    cadence: Cadence
+    effective_from_seq: int = strawberry.field(description="The PI sequence it governs from.")
+    reason: CadenceChangeReason | None = strawberry.field(
+        description="Null for the cadence the train was created with."
+    )
+    reason_text: str
+    recorded_at: datetime
+    pi_uid: strawberry.Private[uuid.UUID | None]
+    by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> CadenceChange:
+        return cls(
+            seq=r.seq,
+            cadence=Cadence.from_row(r),
+            effective_from_seq=r.effective_from_seq,
+            reason=models.CadenceChangeReason(r.reason) if r.reason else None,
+            reason_text=r.reason_text,
+            recorded_at=r.created_at,
+            pi_uid=r.effective_from_pi_id,
+            by_uid=r.changed_by_id,
+        )
+
+    @strawberry.field(description="The first PI it governs; null for the initial cadence.")
+    async def effective_from(self, info: Info) -> ProgramIncrement | None:
+        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def changed_by(self, info: Info) -> Person | None:
+        return await _one(info, "person", Person, self.by_uid)  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="Whether a departure may go on to final staging, and why.")
+class IntegrationStatus:
+    passed: bool
+    reason: str
+
+
+@strawberry.type(description="A departure of a train; releases board it.")
+class Departure(Node):
+    id: strawberry.ID
+    code: str = strawberry.field(description="Train key and local date, e.g. payments-2026.12.08.")
+    departs_at: datetime
+    status: DepartureStatus
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    train_uid: strawberry.Private[uuid.UUID]
+    pi_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Departure:
+        return cls(
+            id=gid("Departure", r.id),
+            code=r.code,
+            departs_at=r.departs_at,
+            status=models.DepartureStatus(r.status),
+            version=r.version,
+            uid=r.id,
+            train_uid=r.train_id,
+            pi_uid=r.pi_id,
+        )
+
+    @strawberry.field
+    async def train(self, info: Info) -> Train | None:
+        return await _one(info, "train", Train, self.train_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def program_increment(self, info: Info) -> ProgramIncrement | None:
+        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Releases on board that you may read.")
+    async def boarded_releases(self, info: Info) -> list[Release]:
+        ids = await info.context.loaders.departure_releases.load(self.uid)
+        return await _many(info, "release", Release, ids)
+
+    @strawberry.field
+    async def integration_window(self, info: Info) -> IntegrationWindow | None:
+        return await _one(info, "departure_window", IntegrationWindow, self.uid)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Passed once the integration window has ended and every suite's latest "
+        "result passed; no results is not passed. Gates promotion to final staging."
+    )
+    async def integration_status(self, info: Info) -> IntegrationStatus:
+        gate = await info.context.loaders.departure_integration.load(self.uid)
+        return IntegrationStatus(passed=gate.passed, reason=gate.reason)
+
+
+@strawberry.type(description="A team's feature planned for a PI and, optionally, a departure.")
+class Feature(Node):
+    id: strawberry.ID
+    title: str
+    description: str
+    effort: int = strawberry.field(description="Points; the critical path sums them.")
+    status: FeatureStatus
+    version: int
+    created_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    team_uid: strawberry.Private[uuid.UUID]
+    train_uid: strawberry.Private[uuid.UUID]
+    pi_uid: strawberry.Private[uuid.UUID]
+    departure_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Feature:
+        return cls(
+            id=gid("Feature", r.id),
+            title=r.title,
+            description=r.description,
+            effort=r.effort,
+            status=models.FeatureStatus(r.status),
+            version=r.version,
+            created_at=r.created_at,
+            uid=r.id,
+            team_uid=r.team_id,
+            train_uid=r.train_id,
+            pi_uid=r.pi_id,
+            departure_uid=r.departure_id,
+        )
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        return await _one(info, "team", Team, self.team_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def train(self, info: Info) -> Train | None:
+        return await _one(info, "train", Train, self.train_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def program_increment(self, info: Info) -> ProgramIncrement | None:
+        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def departure(self, info: Info) -> Departure | None:
+        return await _one(info, "departure", Departure, self.departure_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Features (of other teams) this one depends on.")
+    async def depends_on(self, info: Info) -> list[Feature]:
+        ids = await info.context.loaders.feature_providers.load(self.uid)
+        return await _many(info, "feature", Feature, ids)
+
+    @strawberry.field(description="Features that depend on this one.")
+    async def dependents(self, info: Info) -> list[Feature]:
+        ids = await info.context.loaders.feature_consumers.load(self.uid)
+        return await _many(info, "feature", Feature, ids)
+
+
+@strawberry.type(description="One run of a test suite in an integration window.")
+class IntegrationResult:
+    suite: str
+    passed: bool
+    details: str
+    recorded_at: datetime
+    recorded_via: str = strawberry.field(description="`jwt` or `api_token` (CI).")
+    by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> IntegrationResult:
+        return cls(
+            suite=r.suite,
+            passed=r.passed,
+            details=r.details,
+            recorded_at=r.recorded_at,
+            recorded_via=r.recorded_via,
+            by_uid=r.recorded_by_id,
+        )
+
+    @strawberry.field
+    async def recorded_by(self, info: Info) -> Person | None:
+        return await _one(info, "person", Person, self.by_uid)  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="The integration-test window of a departure: [startsAt, endsAt).")
+class IntegrationWindow(Node):
+    id: strawberry.ID
+    starts_at: datetime
+    ends_at: datetime
+    status: IntegrationWindowStatus
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    departure_uid: strawberry.Private[uuid.UUID]
+    team_uids: strawberry.Private[list[uuid.UUID]]
+    service_uids: strawberry.Private[list[uuid.UUID]]
+
+    @classmethod
+    def from_row(cls, r: Any) -> IntegrationWindow:
+        return cls(
+            id=gid("IntegrationWindow", r.id),
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            status=models.IntegrationWindowStatus(r.status),
+            version=r.version,
+            uid=r.id,
+            departure_uid=r.departure_id,
+            team_uids=[uuid.UUID(t) for t in r.team_ids or []],
+            service_uids=[uuid.UUID(s) for s in r.service_ids or []],
+        )
+
+    @strawberry.field
+    async def departure(self, info: Info) -> Departure | None:
+        return await _one(info, "departure", Departure, self.departure_uid)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def teams(self, info: Info) -> list[Team]:
+        return await _many(info, "team", Team, self.team_uids)
+
+    @strawberry.field
+    async def services(self, info: Info) -> list[Service]:
+        return await _many(info, "service", Service, self.service_uids)
+
+    @strawberry.field(description="Results, in the order recorded.")
+    async def results(self, info: Info) -> list[IntegrationResult]:
+        rows = await info.context.loaders.integration_results.load(self.uid)
+        return [IntegrationResult.from_row(r) for r in rows]

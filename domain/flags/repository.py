@@ -1,0 +1,294 @@
+"""SQL of the flags context. A flag's BU is its service's: scoped lists join `services`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.flags.models import (
+    ChangeStatus,
+    Flag,
+    FlagChange,
+    FlagEnvironment,
+    FlagEvaluation,
+    FlagRevision,
+    FlagSegment,
+)
+from domain.kernel.access import Scope
+from domain.kernel.errors import DomainError
+from domain.kernel.pagination import Page, decode_cursor, fetch_page
+from domain.kernel.repository import group_by, scoped
+from domain.organization.models import Service
+
+FLAG = Flag.__table__
+STATE = FlagEnvironment.__table__
+SEGMENT = FlagSegment.__table__
+CHANGE = FlagChange.__table__
+EVALUATION = FlagEvaluation.__table__
+REVISION = FlagRevision.__table__
+SERVICE = Service.__table__
+
+
+def _flags_with_bu() -> Select[Any]:
+    """Flag rows with their service's BU, tier and key (`bu_id`, `tier`, `service_key`)."""
+    return select(FLAG, SERVICE.c.bu_id, SERVICE.c.tier, SERVICE.c.key.label("service_key")).join(
+        SERVICE, SERVICE.c.id == FLAG.c.service_id
+    )
+
+
+# -- writes --------------------------------------------------------------------------------
+
+
+async def bump_revision(session: AsyncSession) -> None:
+    """Every flag change bumps the one revision row (also serializing flag writers)."""
+    await session.execute(update(FlagRevision).values(revision=FlagRevision.revision + 1))
+
+
+async def get_flag(session: AsyncSession, flag_id: uuid.UUID) -> Flag | None:
+    return await session.get(Flag, flag_id)
+
+
+async def flag_key_taken(session: AsyncSession, key: str) -> bool:
+    return (await session.scalar(select(FLAG.c.id).where(FLAG.c.key == key))) is not None
+
+
+async def segment_key_taken(session: AsyncSession, key: str) -> bool:
+    return (await session.scalar(select(SEGMENT.c.id).where(SEGMENT.c.key == key))) is not None
+
+
+async def service_facts(session: AsyncSession, service_id: uuid.UUID) -> Any:
+    stmt = select(SERVICE.c.id, SERVICE.c.bu_id, SERVICE.c.tier, SERVICE.c.key).where(
+        SERVICE.c.id == service_id
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def get_state(
+    session: AsyncSession, flag_id: uuid.UUID, environment: str
+) -> FlagEnvironment | None:
+    stmt = select(FlagEnvironment).where(
+        FlagEnvironment.flag_id == flag_id, FlagEnvironment.environment == environment
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def states_of_flag(session: AsyncSession, flag_id: uuid.UUID) -> list[FlagEnvironment]:
+    stmt = (
+        select(FlagEnvironment)
+        .where(FlagEnvironment.flag_id == flag_id)
+        .order_by(FlagEnvironment.environment)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def segment_keys_for(session: AsyncSession, bu_id: uuid.UUID) -> set[str]:
+    """Segments a flag of this BU may use: the BU's own and the organization's."""
+    stmt = select(SEGMENT.c.key).where(or_(SEGMENT.c.bu_id == bu_id, SEGMENT.c.bu_id.is_(None)))
+    return set((await session.scalars(stmt)).all())
+
+
+async def get_segment(session: AsyncSession, segment_id: uuid.UUID) -> FlagSegment | None:
+    return await session.get(FlagSegment, segment_id)
+
+
+async def get_change(session: AsyncSession, change_id: uuid.UUID) -> FlagChange | None:
+    return await session.get(FlagChange, change_id)
+
+
+async def pending_changes_of(
+    session: AsyncSession, flag_id: uuid.UUID, environment: str | None = None
+) -> list[FlagChange]:
+    stmt = select(FlagChange).where(
+        FlagChange.flag_id == flag_id, FlagChange.status == ChangeStatus.PENDING.value
+    )
+    if environment is not None:
+        stmt = stmt.where(FlagChange.environment == environment)
+    return list((await session.scalars(stmt)).all())
+
+
+async def record_evaluations(
+    session: AsyncSession, seen: Iterable[tuple[uuid.UUID, str]], at: datetime
+) -> None:
+    """Upsert last-evaluated times; a row only ever moves forward (many processes write)."""
+    rows = [{"flag_id": f, "environment": e, "last_evaluated_at": at} for f, e in seen]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(FlagEvaluation).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["flag_id", "environment"],
+        set_={"last_evaluated_at": stmt.excluded.last_evaluated_at},
+        where=FlagEvaluation.last_evaluated_at < stmt.excluded.last_evaluated_at,
+    )
+    await session.execute(stmt)
+
+
+# -- evaluation snapshots ------------------------------------------------------------------
+
+
+async def current_revision(session: AsyncSession) -> int:
+    return int(await session.scalar(select(REVISION.c.revision)) or 0)
+
+
+async def snapshot_rows(session: AsyncSession, environment: str) -> tuple[list[Any], list[Any]]:
+    """Live flags with their state in `environment` (state columns null when none), and
+    every segment."""
+    flags = _flags_with_bu().add_columns(
+        STATE.c.enabled,
+        STATE.c.dark_launch,
+        STATE.c.dark_launch_segment,
+        STATE.c.rules,
+        STATE.c.default_serve,
+        STATE.c.id.label("state_id"),
+    )
+    flags = flags.outerjoin(
+        STATE, (STATE.c.flag_id == FLAG.c.id) & (STATE.c.environment == environment)
+    ).where(FLAG.c.archived_at.is_(None))
+    segments = select(SEGMENT.c.key, SEGMENT.c.bu_id, SEGMENT.c.conditions)
+    return (
+        list((await session.execute(flags)).all()),
+        list((await session.execute(segments)).all()),
+    )
+
+
+# -- reads ---------------------------------------------------------------------------------
+
+
+async def flags_page(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    service_id: uuid.UUID | None,
+    kind: str | None,
+    include_archived: bool,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    stmt = scoped(_flags_with_bu(), SERVICE.c.bu_id, scope)
+    if service_id is not None:
+        stmt = stmt.where(FLAG.c.service_id == service_id)
+    if kind is not None:
+        stmt = stmt.where(FLAG.c.kind == kind)
+    if not include_archived:
+        stmt = stmt.where(FLAG.c.archived_at.is_(None))
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=FLAG.c.key,
+        id_col=FLAG.c.id,
+        sort_key="key",
+        first=first,
+        after=after,
+    )
+
+
+async def flags_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    rows = (await session.execute(_flags_with_bu().where(FLAG.c.id.in_(ids)))).all()
+    return {r.id: r for r in rows}
+
+
+async def flag_by_key(session: AsyncSession, key: str) -> Any:
+    return (await session.execute(_flags_with_bu().where(FLAG.c.key == key))).first()
+
+
+async def live_flags(session: AsyncSession, scope: Scope) -> list[Row[Any]]:
+    stmt = scoped(_flags_with_bu(), SERVICE.c.bu_id, scope).where(FLAG.c.archived_at.is_(None))
+    return list((await session.execute(stmt.order_by(FLAG.c.key))).all())
+
+
+async def states_of_flags(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[Any, list[Row[Any]]]:
+    stmt = select(STATE).where(STATE.c.flag_id.in_(ids)).order_by(STATE.c.environment)
+    return group_by((await session.execute(stmt)).all(), "flag_id")
+
+
+async def evaluations_of_flags(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[Any, list[Row[Any]]]:
+    stmt = select(EVALUATION).where(EVALUATION.c.flag_id.in_(ids))
+    return group_by((await session.execute(stmt)).all(), "flag_id")
+
+
+async def segments_page(
+    session: AsyncSession, scope: Scope, *, first: int | None, after: str | None
+) -> Page[Row[Any]]:
+    stmt = scoped(select(SEGMENT), SEGMENT.c.bu_id, scope, org_rows=True)
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=SEGMENT.c.key,
+        id_col=SEGMENT.c.id,
+        sort_key="key",
+        first=first,
+        after=after,
+    )
+
+
+async def segments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    rows = (await session.execute(select(SEGMENT).where(SEGMENT.c.id.in_(ids)))).all()
+    return {r.id: r for r in rows}
+
+
+def _changes() -> Select[Any]:
+    return (
+        select(CHANGE, SERVICE.c.bu_id)
+        .join(FLAG, FLAG.c.id == CHANGE.c.flag_id)
+        .join(SERVICE, SERVICE.c.id == FLAG.c.service_id)
+    )
+
+
+async def changes_page(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    flag_id: uuid.UUID | None,
+    status: str | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """Changes, oldest first (the cursor holds the creation time as ISO text)."""
+    stmt = scoped(_changes(), SERVICE.c.bu_id, scope)
+    if flag_id is not None:
+        stmt = stmt.where(CHANGE.c.flag_id == flag_id)
+    if status is not None:
+        stmt = stmt.where(CHANGE.c.status == status)
+    # Keyset over (created_at, id) ascending: history reads oldest first, like the audit trail.
+    if after is not None:
+        value, id_ = decode_cursor(after)
+        try:
+            at = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise DomainError("The cursor is not one this API gave out.", field="after") from None
+        created = CHANGE.c.created_at
+        stmt = stmt.where(or_(created > at, and_(created == at, CHANGE.c.id > id_)))
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=CHANGE.c.created_at,
+        id_col=CHANGE.c.id,
+        sort_key="created_at",
+        first=first,
+        after=None,
+    )
+
+
+async def changes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    rows = (await session.execute(_changes().where(CHANGE.c.id.in_(ids)))).all()
+    return {r.id: r for r in rows}
+
+
+async def changes_of_flags(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[Any, list[Row[Any]]]:
+    """Every change of each flag, oldest first (flag histories are short: changes are rare)."""
+    stmt = _changes().where(CHANGE.c.flag_id.in_(ids)).order_by(CHANGE.c.created_at, CHANGE.c.id)
+    return group_by((await session.execute(stmt)).all(), "flag_id")

@@ -1,0 +1,142 @@
+"""The OpenFeature Python SDK, with the OFREP provider from PyPI, reads Signalbox flags.
+
+The app runs under uvicorn on 127.0.0.1 (a free port, a background thread, bounded start and
+stop) over the same migrated database the `api` fixture set the flags up in; the provider
+authenticates with an API token and names the environment in a header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from openfeature import api as openfeature
+from openfeature.contrib.provider.ofrep import OFREPProvider
+from openfeature.evaluation_context import EvaluationContext
+from openfeature.exception import ErrorCode
+
+from api.app import create_app
+from tests.api.conftest import Api, settings_for
+from tests.api.test_flags_api import ENV, create_flag, segment, set_state
+from tests.api.test_ofrep import OBJECT_VARIANTS, ci_token
+
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 10.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(url: str, data_dir: Path) -> Iterator[str]:
+    """A second Signalbox process (in a thread) on the same database; yields its base URL."""
+    app = create_app(settings_for(url, data_dir))
+    port = _free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="none"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="signalbox-uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            pytest.fail(f"uvicorn did not start within {START_TIMEOUT}s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(STOP_TIMEOUT)
+        assert not thread.is_alive(), f"uvicorn did not stop within {STOP_TIMEOUT}s"
+
+
+class TestTheOpenFeatureSdk:
+    async def test_reads_boolean_string_and_object_flags_with_variant_and_reason(
+        self, api: Api, migrated_url: str, tmp_path: Path
+    ) -> None:
+        internal = await segment(
+            api, [{"attribute": "email", "operator": "STR_ENDS_WITH", "values": ["@bank.example"]}]
+        )
+        dark = await create_flag(api)
+        await set_state(api, dark["id"], darkLaunch=True, darkLaunchSegment=internal["key"])
+        text = await create_flag(
+            api,
+            kind="EXPERIMENT",
+            valueType="STRING",
+            variants=[{"key": "blue", "value": "blue"}, {"key": "green", "value": "green"}],
+            defaultVariant="blue",
+        )
+        await set_state(
+            api, text["id"], rules=[{"userIds": ["u-green"], "serve": {"variant": "green"}}]
+        )
+        obj = await create_flag(
+            api, kind="OPS", valueType="OBJECT", variants=OBJECT_VARIANTS, expiresAt=None
+        )
+        await set_state(api, obj["id"], defaultServe={"variant": "roomy"})
+        token = await ci_token(api)
+
+        def evaluate(base_url: str) -> dict[str, Any]:
+            domain = f"signalbox-{base_url}"
+            openfeature.set_provider(
+                OFREPProvider(
+                    base_url,
+                    headers_factory=lambda: {
+                        "Authorization": f"Bearer {token}",
+                        "X-Signalbox-Environment": ENV,
+                    },
+                    timeout=10.0,
+                ),
+                domain=domain,
+            )
+            client = openfeature.get_client(domain=domain)
+            customer = EvaluationContext("c-1", {"email": "ann@mail.example"})
+            colleague = EvaluationContext("e-1", {"email": "bob@bank.example"})
+            try:
+                return {
+                    "customer": client.get_boolean_details(dark["key"], True, customer),
+                    "colleague": client.get_boolean_details(dark["key"], False, colleague),
+                    "green": client.get_string_details(
+                        text["key"], "x", EvaluationContext("u-green")
+                    ),
+                    "object": client.get_object_details(obj["key"], {}, customer),
+                    "missing": client.get_boolean_details("no-such-flag", True, customer),
+                }
+            finally:
+                openfeature.clear_providers()
+
+        with serving(migrated_url, tmp_path) as base_url:
+            got = await asyncio.to_thread(evaluate, base_url)
+        customer, colleague = got["customer"], got["colleague"]
+        assert (customer.value, customer.variant, customer.reason) == (
+            False,
+            "off",
+            "TARGETING_MATCH",
+        )
+        assert (colleague.value, colleague.variant, colleague.reason) == (
+            True,
+            "on",
+            "TARGETING_MATCH",
+        )
+        assert (got["green"].value, got["green"].variant) == ("green", "green")
+        assert got["green"].reason == "TARGETING_MATCH"
+        assert (got["object"].value, got["object"].variant, got["object"].reason) == (
+            {"rows": 5, "dense": False},
+            "roomy",
+            "STATIC",
+        )
+        assert (
+            got["missing"].value is True and got["missing"].error_code == ErrorCode.FLAG_NOT_FOUND
+        )
