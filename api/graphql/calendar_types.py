@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
-from api.graphql.relay import Node, to_global_id
+from api.graphql.relay import Node, load_node, to_global_id
 from domain.calendar import models, rules
 from domain.calendar import queries as cal
 from domain.organization import models as org_models
@@ -50,8 +50,7 @@ async def _services(info: Info, ids: list[uuid.UUID]) -> list[Service]:
 async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
     if person_id is None:
         return None
-    row = await info.context.loaders.person.load(person_id)
-    return Person.from_row(row) if row else None
+    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A planned slot for a change: [startsAt, endsAt), half-open.")
@@ -92,8 +91,7 @@ class DeploymentWindow(Node):
 
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
     @strawberry.field(description="Services the window changes, by key.")
     async def services(self, info: Info) -> list[Service]:
@@ -107,15 +105,13 @@ class DeploymentWindow(Node):
 async def _window(info: Info, window_id: uuid.UUID | None) -> DeploymentWindow | None:
     if window_id is None:
         return None
-    row = await info.context.loaders.deployment_window.load(window_id)
-    return DeploymentWindow.from_row(row) if row else None
+    return await load_node(info.context.loaders.deployment_window, DeploymentWindow, window_id)
 
 
 async def _freeze(info: Info, freeze_id: uuid.UUID | None) -> Freeze | None:
     if freeze_id is None:
         return None
-    row = await info.context.loaders.freeze.load(freeze_id)
-    return Freeze.from_row(row) if row else None
+    return await load_node(info.context.loaders.freeze, Freeze, freeze_id)
 
 
 @strawberry.type(description="A clash of a window with another window or a freeze occurrence.")
@@ -247,8 +243,7 @@ class Freeze(Node):
     async def business_unit(self, info: Info) -> BusinessUnit | None:
         if self.bu_uid is None:
             return None
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
     @strawberry.field(description="The services a SERVICES freeze covers.")
     async def services(self, info: Info) -> list[Service]:
@@ -390,8 +385,7 @@ class Alignment(Node):
     async def business_unit(self, info: Info) -> BusinessUnit | None:
         if self.bu_uid is None:
             return None
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
     @strawberry.field(description="The people who agreed to this ranking.")
     async def agreed_by(self, info: Info) -> list[Person]:

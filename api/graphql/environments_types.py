@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team
-from api.graphql.relay import Connection, Node, connection, to_global_id
+from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
 from domain.environments import models, parity, rules
 from domain.environments.reservations import Blocker
 
@@ -52,20 +52,17 @@ HOLDER_TYPES = {
 async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
     if person_id is None:
         return None
-    row = await info.context.loaders.person.load(person_id)
-    return Person.from_row(row) if row else None
+    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 async def _bu(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
     if bu_id is None:
         return None
-    row = await info.context.loaders.business_unit.load(bu_id)
-    return BusinessUnit.from_row(row) if row else None
+    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
 
 
 async def environment_of(info: Info, environment_id: uuid.UUID) -> Environment | None:
-    row = await info.context.loaders.environment.load(environment_id)
-    return Environment.from_row(row) if row else None
+    return await load_node(info.context.loaders.environment, Environment, environment_id)
 
 
 @strawberry.type(description="Who holds (or waits for) a reservation.")
@@ -168,8 +165,7 @@ class ReservationContention:
 
     @strawberry.field(description="The other reservation; null when not yours to read.")
     async def reservation(self, info: Info) -> Reservation | None:
-        row = await info.context.loaders.reservation.load(self.reservation_uid)
-        return Reservation.from_row(row) if row else None
+        return await load_node(info.context.loaders.reservation, Reservation, self.reservation_uid)
 
 
 @strawberry.type(description="The image a service runs: its key and sha256 digest.")
@@ -282,8 +278,7 @@ class Environment(Node):
     async def owner_team(self, info: Info) -> Team | None:
         if self.owner_team_uid is None:
             return None
-        row = await info.context.loaders.team.load(self.owner_team_uid)
-        return Team.from_row(row) if row else None
+        return await load_node(info.context.loaders.team, Team, self.owner_team_uid)
 
     @strawberry.field(description="People who own it.")
     async def owners(self, info: Info) -> list[Person]:
@@ -305,8 +300,7 @@ class Environment(Node):
 
     @strawberry.field(description="The newest config snapshot: what runs here now.")
     async def current_snapshot(self, info: Info) -> ConfigSnapshot | None:
-        row = await info.context.loaders.current_snapshot.load(self.uid)
-        return ConfigSnapshot.from_row(row) if row else None
+        return await load_node(info.context.loaders.current_snapshot, ConfigSnapshot, self.uid)
 
     @strawberry.field(description="Every config snapshot reported, oldest first.")
     async def snapshots(
@@ -367,5 +361,4 @@ class ParityReport:
 async def _snapshot(info: Info, snapshot_id: uuid.UUID | None) -> ConfigSnapshot | None:
     if snapshot_id is None:
         return None
-    row = await info.context.loaders.config_snapshot.load(snapshot_id)
-    return ConfigSnapshot.from_row(row) if row else None
+    return await load_node(info.context.loaders.config_snapshot, ConfigSnapshot, snapshot_id)

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Node, to_global_id
+from api.graphql.relay import Node, load_node, to_global_id
 from domain.flags import definitions as d
 from domain.flags import models, rules
 from domain.flags.states import state_of
@@ -44,8 +44,7 @@ StaleReason = strawberry.enum(
 async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
     if person_id is None:
         return None
-    row = await info.context.loaders.person.load(person_id)
-    return Person.from_row(row) if row else None
+    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A value a flag can serve.")
@@ -230,8 +229,7 @@ class Flag(Node):
 
     @strawberry.field
     async def service(self, info: Info) -> Service | None:
-        row = await info.context.loaders.service.load(self.service_uid)
-        return Service.from_row(row) if row else None
+        return await load_node(info.context.loaders.service, Service, self.service_uid)
 
     @strawberry.field(description="Its state in every environment it has one in, by key.")
     async def environments(self, info: Info) -> list[FlagEnvironmentState]:
@@ -290,8 +288,7 @@ class FlagChange(Node):
 
     @strawberry.field
     async def flag(self, info: Info) -> Flag | None:
-        row = await info.context.loaders.flag.load(self.flag_uid)
-        return Flag.from_row(row) if row else None
+        return await load_node(info.context.loaders.flag, Flag, self.flag_uid)
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
@@ -330,8 +327,7 @@ class FlagSegment(Node):
     async def business_unit(self, info: Info) -> BusinessUnit | None:
         if self.bu_uid is None:
             return None
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
 
 @strawberry.type(description="A flag worth removing, and why.")

@@ -18,7 +18,7 @@ from api.graphql.governance_types import (
     person_of,
 )
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Node, to_global_id
+from api.graphql.relay import Node, load_node, to_global_id
 from domain.governance import board_rules, models
 from domain.organization import rules as org_rules
 
@@ -160,13 +160,11 @@ class GoNoGoSession(Node):
 
     @strawberry.field
     async def release(self, info: Info) -> Release | None:
-        row = await info.context.loaders.release.load(self.release_uid)
-        return Release.from_row(row) if row else None
+        return await load_node(info.context.loaders.release, Release, self.release_uid)
 
     @strawberry.field
     async def board(self, info: Info) -> Board | None:
-        row = await info.context.loaders.board.load(self.board_uid)
-        return Board.from_row(row) if row else None
+        return await load_node(info.context.loaders.board, Board, self.board_uid)
 
     @strawberry.field
     async def opened_by(self, info: Info) -> Person | None:

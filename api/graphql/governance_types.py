@@ -17,7 +17,7 @@ from api.graphql.organization_types import (
     Service,
     Tier,
 )
-from api.graphql.relay import Node, to_global_id
+from api.graphql.relay import Node, load_node, to_global_id
 from domain.governance import models
 from domain.governance import signoff_rules as so
 from domain.organization import models as org_models
@@ -42,15 +42,13 @@ SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-o
 async def bu_of(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
     if bu_id is None:
         return None
-    row = await info.context.loaders.business_unit.load(bu_id)
-    return BusinessUnit.from_row(row) if row else None
+    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
 
 
 async def person_of(info: Info, person_id: uuid.UUID | None) -> Person | None:
     if person_id is None:
         return None
-    row = await info.context.loaders.person.load(person_id)
-    return Person.from_row(row) if row else None
+    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A service a release ships, at the artifact version it ships.")
@@ -387,5 +385,4 @@ class SignOff(Node):
 
     @strawberry.field
     async def release(self, info: Info) -> Release | None:
-        row = await info.context.loaders.release.load(self.release_uid)
-        return Release.from_row(row) if row else None
+        return await load_node(info.context.loaders.release, Release, self.release_uid)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.relay import Connection, Node, connection, to_global_id
+from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
 from domain.organization import models
 from domain.organization import rules as org_rules
 
@@ -90,8 +90,7 @@ class Team(Node):
 
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
     @strawberry.field(description="Services this team owns, by key.")
     async def services(
@@ -143,13 +142,11 @@ class Service(Node):
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        row = await info.context.loaders.team.load(self.team_uid)
-        return Team.from_row(row) if row else None
+        return await load_node(info.context.loaders.team, Team, self.team_uid)
 
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
     @strawberry.field(description="Services this one calls or reads (its providers).")
     async def depends_on(self, info: Info) -> list[ServiceLink]:
@@ -198,8 +195,7 @@ class Vendor(Node):
 
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
 
 @strawberry.type(
@@ -230,8 +226,7 @@ class RoleGrant(Node):
     async def business_unit(self, info: Info) -> BusinessUnit | None:
         if self.bu_uid is None:
             return None
-        row = await info.context.loaders.business_unit.load(self.bu_uid)
-        return BusinessUnit.from_row(row) if row else None
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
 
 @strawberry.type(description="A person or machine user known to Signalbox.")

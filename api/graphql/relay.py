@@ -5,14 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 def to_global_id(type_name: str, id_: uuid.UUID) -> str:
@@ -64,6 +66,29 @@ class Connection(Generic[T]):
     @strawberry.field(description="The nodes of this page, without cursors.")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
+
+
+class FromRow(Protocol[T_co]):
+    @classmethod
+    def from_row(cls, row: Any) -> T_co: ...
+
+
+async def load_node(
+    loader: DataLoader[uuid.UUID, Any], cls: FromRow[T_co], id_: uuid.UUID | None
+) -> T_co | None:
+    """One related object through its DataLoader; None when absent or not yours to see."""
+    if id_ is None:
+        return None
+    row = await loader.load(id_)
+    return cls.from_row(row) if row is not None else None
+
+
+async def load_nodes(
+    loader: DataLoader[uuid.UUID, Any], cls: FromRow[T_co], ids: list[uuid.UUID]
+) -> list[T_co]:
+    """Related objects through their DataLoader, in order, leaving out the absent ones."""
+    rows = await loader.load_many(ids)
+    return [cls.from_row(row) for row in rows if row is not None]
 
 
 def connection(page: Page[object], nodes: list[T]) -> Connection[T]:

@@ -7,13 +7,12 @@ import uuid
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.relay import load_node, load_nodes
 from api.graphql.trains_types import (
     Departure,
     Feature,
     GraphFindingCode,
     ProgramIncrement,
-    _many,
-    _one,
     gid,
 )
 from domain.trains import graph as g
@@ -40,7 +39,7 @@ class GraphFinding:
 
     @strawberry.field
     async def features(self, info: Info) -> list[Feature]:
-        return await _many(info, "feature", Feature, self.uids)
+        return await load_nodes(info.context.loaders.feature, Feature, self.uids)
 
 
 @strawberry.type(description="Consumer depends on provider: the provider is delivered first.")
@@ -61,11 +60,13 @@ class CriticalPath:
 
     @strawberry.field
     async def program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+        return await load_node(
+            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
+        )
 
     @strawberry.field
     async def features(self, info: Info) -> list[Feature]:
-        return await _many(info, "feature", Feature, self.uids)
+        return await load_nodes(info.context.loaders.feature, Feature, self.uids)
 
 
 @strawberry.type(description="Features of a PI or train, what they are linked to, and the checks.")
@@ -101,7 +102,7 @@ class FeatureGraph:
         description="Every feature in the graph: those asked for and everything linked to them."
     )
     async def nodes(self, info: Info) -> list[Feature]:
-        return await _many(info, "feature", Feature, self.node_uids)
+        return await load_nodes(info.context.loaders.feature, Feature, self.node_uids)
 
     @strawberry.field(description="Ids of the features of the PI or train asked for.")
     def in_scope(self) -> list[strawberry.ID]:
@@ -118,19 +119,21 @@ class ReplanMove:
 
     @strawberry.field
     async def feature(self, info: Info) -> Feature | None:
-        return await _one(info, "feature", Feature, self.feature_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.feature, Feature, self.feature_uid)
 
     @strawberry.field(description="The moved feature it depends on.")
     async def because_of(self, info: Info) -> Feature | None:
-        return await _one(info, "feature", Feature, self.because_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.feature, Feature, self.because_uid)
 
     @strawberry.field(description="Its train's earliest PI that fixes it; null when none exists.")
     async def suggested_program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+        return await load_node(
+            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
+        )
 
     @strawberry.field
     async def suggested_departure(self, info: Info) -> Departure | None:
-        return await _one(info, "departure", Departure, self.departure_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.departure, Departure, self.departure_uid)
 
 
 @strawberry.type(description="What re-planning one feature would cause; nothing is changed.")

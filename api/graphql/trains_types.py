@@ -11,7 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, connection, to_global_id
+from api.graphql.relay import Connection, Node, connection, load_node, load_nodes, to_global_id
 from domain.trains import graph, models
 
 CadenceKind = strawberry.enum(models.CadenceKind, description="How often a train departs.")
@@ -34,18 +34,6 @@ GraphFindingCode = strawberry.enum(
 
 def gid(type_name: str, id_: uuid.UUID) -> strawberry.ID:
     return strawberry.ID(to_global_id(type_name, id_))
-
-
-async def _one(info: Info, loader: str, cls: Any, id_: uuid.UUID | None) -> Any:
-    if id_ is None:
-        return None
-    row = await getattr(info.context.loaders, loader).load(id_)
-    return cls.from_row(row) if row else None
-
-
-async def _many(info: Info, loader: str, cls: Any, ids: list[uuid.UUID]) -> list[Any]:
-    rows = await getattr(info.context.loaders, loader).load_many(ids)
-    return [cls.from_row(r) for r in rows if r]
 
 
 @strawberry.type(description="When a train departs: wall-clock time in a time zone.")
@@ -101,7 +89,7 @@ class Train(Node):
 
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _one(info, "business_unit", BusinessUnit, self.bu_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
 
     @strawberry.field(description="Program Increments, in order.")
     async def program_increments(self, info: Info) -> list[ProgramIncrement]:
@@ -163,7 +151,7 @@ class ProgramIncrement(Node):
 
     @strawberry.field
     async def train(self, info: Info) -> Train | None:
-        return await _one(info, "train", Train, self.train_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.train, Train, self.train_uid)
 
     @strawberry.field(description="The PI's departures, earliest first.")
     async def departures(
@@ -203,11 +191,13 @@ class CadenceChange:
 
     @strawberry.field(description="The first PI it governs; null for the initial cadence.")
     async def effective_from(self, info: Info) -> ProgramIncrement | None:
-        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+        return await load_node(
+            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
+        )
 
     @strawberry.field
     async def changed_by(self, info: Info) -> Person | None:
-        return await _one(info, "person", Person, self.by_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.person, Person, self.by_uid)
 
 
 @strawberry.type(description="Whether a departure may go on to final staging, and why.")
@@ -242,20 +232,22 @@ class Departure(Node):
 
     @strawberry.field
     async def train(self, info: Info) -> Train | None:
-        return await _one(info, "train", Train, self.train_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.train, Train, self.train_uid)
 
     @strawberry.field
     async def program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+        return await load_node(
+            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
+        )
 
     @strawberry.field(description="Releases on board that you may read.")
     async def boarded_releases(self, info: Info) -> list[Release]:
         ids = await info.context.loaders.departure_releases.load(self.uid)
-        return await _many(info, "release", Release, ids)
+        return await load_nodes(info.context.loaders.release, Release, ids)
 
     @strawberry.field
     async def integration_window(self, info: Info) -> IntegrationWindow | None:
-        return await _one(info, "departure_window", IntegrationWindow, self.uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.departure_window, IntegrationWindow, self.uid)
 
     @strawberry.field(
         description="Passed once the integration window has ended and every suite's latest "
@@ -300,29 +292,31 @@ class Feature(Node):
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        return await _one(info, "team", Team, self.team_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.team, Team, self.team_uid)
 
     @strawberry.field
     async def train(self, info: Info) -> Train | None:
-        return await _one(info, "train", Train, self.train_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.train, Train, self.train_uid)
 
     @strawberry.field
     async def program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await _one(info, "program_increment", ProgramIncrement, self.pi_uid)  # type: ignore[no-any-return]
+        return await load_node(
+            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
+        )
 
     @strawberry.field
     async def departure(self, info: Info) -> Departure | None:
-        return await _one(info, "departure", Departure, self.departure_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.departure, Departure, self.departure_uid)
 
     @strawberry.field(description="Features (of other teams) this one depends on.")
     async def depends_on(self, info: Info) -> list[Feature]:
         ids = await info.context.loaders.feature_providers.load(self.uid)
-        return await _many(info, "feature", Feature, ids)
+        return await load_nodes(info.context.loaders.feature, Feature, ids)
 
     @strawberry.field(description="Features that depend on this one.")
     async def dependents(self, info: Info) -> list[Feature]:
         ids = await info.context.loaders.feature_consumers.load(self.uid)
-        return await _many(info, "feature", Feature, ids)
+        return await load_nodes(info.context.loaders.feature, Feature, ids)
 
 
 @strawberry.type(description="One run of a test suite in an integration window.")
@@ -347,7 +341,7 @@ class IntegrationResult:
 
     @strawberry.field
     async def recorded_by(self, info: Info) -> Person | None:
-        return await _one(info, "person", Person, self.by_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.person, Person, self.by_uid)
 
 
 @strawberry.type(description="The integration-test window of a departure: [startsAt, endsAt).")
@@ -378,15 +372,15 @@ class IntegrationWindow(Node):
 
     @strawberry.field
     async def departure(self, info: Info) -> Departure | None:
-        return await _one(info, "departure", Departure, self.departure_uid)  # type: ignore[no-any-return]
+        return await load_node(info.context.loaders.departure, Departure, self.departure_uid)
 
     @strawberry.field
     async def teams(self, info: Info) -> list[Team]:
-        return await _many(info, "team", Team, self.team_uids)
+        return await load_nodes(info.context.loaders.team, Team, self.team_uids)
 
     @strawberry.field
     async def services(self, info: Info) -> list[Service]:
-        return await _many(info, "service", Service, self.service_uids)
+        return await load_nodes(info.context.loaders.service, Service, self.service_uids)
 
     @strawberry.field(description="Results, in the order recorded.")
     async def results(self, info: Info) -> list[IntegrationResult]:
