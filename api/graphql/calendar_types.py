@@ -407,11 +407,33 @@ class CalendarConflict:
         return await _services(info, self.service_uids)
 
 
+@strawberry.type(description="A production change that is not a deployment: a flag flip.")
+class ProductionChange:
+    at: datetime
+    flag_key: str
+    flag_id: strawberry.ID
+    environment: str | None
+    action: str = strawberry.field(description="What was done to the flag, e.g. `update`, `kill`.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> ProductionChange:
+        return cls(
+            at=r.decided_at or r.created_at,
+            flag_key=r.flag_key,
+            flag_id=strawberry.ID(to_global_id("Flag", r.flag_id)),
+            environment=r.environment,
+            action=r.action,
+        )
+
+
 @strawberry.type(description="A slice of the calendar: windows, freeze occurrences, conflicts.")
 class CalendarSlice:
     windows: list[DeploymentWindow]
     freeze_occurrences: list[FreezeOccurrence]
     conflicts: list[CalendarConflict]
+    production_changes: list[ProductionChange] = strawberry.field(
+        description="Flag flips applied in production in the range: production changes too."
+    )
 
     @classmethod
     def from_domain(cls, s: cal.CalendarSlice) -> CalendarSlice:
@@ -419,6 +441,7 @@ class CalendarSlice:
         return cls(
             windows=list(by_id.values()),
             freeze_occurrences=[occurrence(o.freeze, o.starts_at, o.ends_at) for o in s.freezes],
+            production_changes=[ProductionChange.from_row(c) for c in s.production_changes],
             conflicts=[
                 CalendarConflict(
                     kind=c.kind,

@@ -20,6 +20,7 @@ from domain.calendar.freezes import freezes_in_range, timing_of
 from domain.calendar.models import FreezeStatus
 from domain.calendar.rules import Clash, Conflict, WindowFacts
 from domain.calendar.slots import Slot
+from domain.flags import repository as flag_repo
 from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
@@ -166,6 +167,7 @@ class CalendarSlice:
     windows: list[Row[Any]]
     freezes: list[FreezeOccurrenceView]
     clashes: list[tuple[WindowFacts, WindowFacts, Clash]]
+    production_changes: list[Row[Any]]
 
 
 async def calendar(
@@ -213,7 +215,30 @@ async def calendar(
     occurrences = await _freeze_occurrences(
         r, starts_at, ends_at, bu_id=bu_id, service_ids=slice_services, environment=environment
     )
-    return CalendarSlice(rows, occurrences, rules.clashes_among(facts, edges))
+    flips = await _production_changes(r, starts_at, ends_at, bu_id, slice_services)
+    return CalendarSlice(rows, occurrences, rules.clashes_among(facts, edges), flips)
+
+
+async def _production_changes(
+    r: Reader,
+    starts_at: datetime,
+    ends_at: datetime,
+    bu_id: uuid.UUID | None,
+    service_ids: list[uuid.UUID] | None,
+) -> list[Row[Any]]:
+    """Flag flips in production are production changes too: they belong on the calendar."""
+    scope = r.scope(Resource.FLAG)
+    if scope.empty:
+        return []
+    return await flag_repo.production_changes_in_range(
+        r.session,
+        scope,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        bu_id=bu_id,
+        service_ids=service_ids,
+        limit=MAX_CALENDAR_WINDOWS,
+    )
 
 
 async def _freeze_occurrences(

@@ -292,3 +292,48 @@ async def changes_of_flags(
     """Every change of each flag, oldest first (flag histories are short: changes are rare)."""
     stmt = _changes().where(CHANGE.c.flag_id.in_(ids)).order_by(CHANGE.c.created_at, CHANGE.c.id)
     return group_by((await session.execute(stmt)).all(), "flag_id")
+
+
+async def production_changes_in_range(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    bu_id: uuid.UUID | None,
+    service_ids: Sequence[uuid.UUID] | None,
+    limit: int,
+) -> list[Row[Any]]:
+    """Applied production flag changes in [starts_at, ends_at), in time order: each flip is a
+    production change for the calendar. Uses the (status, created_at) index."""
+    service = SERVICE
+    stmt: Select[Any] = (
+        select(
+            CHANGE.c.id,
+            CHANGE.c.flag_id,
+            CHANGE.c.environment,
+            CHANGE.c.action,
+            CHANGE.c.created_at,
+            CHANGE.c.decided_at,
+            CHANGE.c.requested_by_id,
+            FLAG.c.key.label("flag_key"),
+            FLAG.c.service_id,
+            service.c.bu_id,
+        )
+        .join(FLAG, FLAG.c.id == CHANGE.c.flag_id)
+        .join(service, service.c.id == FLAG.c.service_id)
+        .where(
+            CHANGE.c.status == str(ChangeStatus.APPLIED),
+            CHANGE.c.production.is_(True),
+            CHANGE.c.created_at >= starts_at,
+            CHANGE.c.created_at < ends_at,
+        )
+        .order_by(CHANGE.c.created_at, CHANGE.c.id)
+        .limit(limit)
+    )
+    stmt = scoped(stmt, service.c.bu_id, scope)
+    if bu_id is not None:
+        stmt = stmt.where(service.c.bu_id == bu_id)
+    if service_ids is not None:
+        stmt = stmt.where(FLAG.c.service_id.in_(service_ids))
+    return list((await session.execute(stmt)).all())

@@ -257,3 +257,27 @@ class TestTheKillSwitch:
         )
         actions = [n["action"] for n in audit["auditRecords"]["nodes"]]
         assert "flag.kill" in actions
+
+
+class TestAFlagFlipIsAProductionChangeOnTheCalendar:
+    async def test_the_calendar_lists_production_flips_but_not_staging_ones(self, api: Api) -> None:
+        flag = await create_flag(api)  # fx-rates: internal tier, so no approval is needed
+        before = api.runtime.clock.now() - timedelta(minutes=1)
+        await set_state(api, flag["id"], "staging")
+        flipped = await set_state(api, flag["id"], "production-eu")
+        assert flipped["errors"] == []
+        after = api.runtime.clock.now() + timedelta(minutes=1)
+        data = await api.ok(
+            "query($i: CalendarInput!) { calendar(input: $i) { productionChanges "
+            "{ flagKey environment action at } } }",
+            {"i": {"from": before.isoformat(), "to": after.isoformat()}},
+            as_user="viewer",
+        )
+        mine = [c for c in data["calendar"]["productionChanges"] if c["flagKey"] == flag["key"]]
+        assert [c["environment"] for c in mine] == ["production-eu"]
+        retail = await api.ok(
+            "query($i: CalendarInput!) { calendar(input: $i) { productionChanges { flagKey } } }",
+            {"i": {"from": before.isoformat(), "to": after.isoformat()}},
+            as_user="retail-admin",
+        )
+        assert flag["key"] not in {c["flagKey"] for c in retail["calendar"]["productionChanges"]}
