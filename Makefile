@@ -46,6 +46,8 @@ bench:
 	$(BIN)/python bench/authz_bench.py
 	$(BIN)/python bench/graphql_bench.py
 	$(BIN)/python bench/small_query_bench.py
+	$(BIN)/python bench/calendar_bench.py
+	$(BIN)/python bench/flags_bench.py
 
 clean:
 	rm -rf $(VENV) $(COMPONENTS)/node_modules $(COMPONENTS)/dist data
