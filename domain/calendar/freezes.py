@@ -24,6 +24,7 @@ from domain.calendar.models import Freeze, FreezeApproval, FreezeScope, FreezeSe
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Tier
 
@@ -311,7 +312,7 @@ async def retire_freeze(uow: UnitOfWork, freeze_id: uuid.UUID, version: int) -> 
     """Retire a freeze: it stops binding (and proposals stop waiting for approval)."""
     freeze = await visible_freeze(uow, freeze_id)
     rule = uow.authorize(Action.UPDATE, Resource.FREEZE, freeze.bu_id)
-    rules.expect_version(freeze, version, "The freeze")
+    expect_version(freeze, version, "The freeze")
     if freeze.status in (FreezeStatus.RETIRED, FreezeStatus.REJECTED):
         raise DomainError(
             f"The freeze is already {freeze.status}.", code=Code.FREEZE_ALREADY_RETIRED

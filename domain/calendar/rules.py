@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.calendar.errors import CalendarErrorCode as Code
-from domain.kernel.errors import DomainError, VersionConflict
+from domain.kernel.errors import DomainError
 
 MAX_WINDOW_LENGTH = timedelta(days=14)
 """No window is longer: overlap queries bound their index range scans by it."""
@@ -319,14 +319,6 @@ class Busy:
     starts_at: datetime
     ends_at: datetime
     reason: str = field(default="")
-
-
-def expect_version(entity: Any, version: int, what: str) -> None:
-    if entity.version != version:
-        raise VersionConflict(
-            f"{what} is at version {entity.version}, not {version}: reload and try again.",
-            field="version",
-        )
 
 
 @dataclass(frozen=True, slots=True)

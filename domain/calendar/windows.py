@@ -15,6 +15,7 @@ from domain.calendar.rules import Conflict, ConflictsFound, WindowFacts
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit
 
@@ -150,7 +151,7 @@ async def move_window(uow: UnitOfWork, c: MoveWindow) -> WindowResult:
     """Move a window to new times; the conflict check runs again on the new times."""
     window = await _visible_window(uow, c.window_id)
     rule = uow.authorize(Action.UPDATE, Resource.DEPLOYMENT_WINDOW, window.bu_id)
-    rules.expect_version(window, c.version, "The window")
+    expect_version(window, c.version, "The window")
     _planned(window)
     services = await repo.services_by_window(uow.session, [window.id])
     resources = await repo.resources_by_window(uow.session, [window.id])
@@ -182,7 +183,7 @@ async def cancel_window(uow: UnitOfWork, window_id: uuid.UUID, version: int) -> 
     """Cancel a window: it no longer conflicts with anything (its rows stay, for the record)."""
     window = await _visible_window(uow, window_id)
     rule = uow.authorize(Action.DELETE, Resource.DEPLOYMENT_WINDOW, window.bu_id)
-    rules.expect_version(window, version, "The window")
+    expect_version(window, version, "The window")
     _planned(window)
     before = snapshot(window)
     window.status = str(WindowStatus.CANCELLED)

@@ -15,6 +15,7 @@ from domain.environments.models import Environment, EnvironmentKind, Environment
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Person, Team
 
@@ -115,7 +116,7 @@ async def update_environment(uow: UnitOfWork, c: UpdateEnvironment) -> Environme
     """Change an environment's facts; its key, kind and BU never change."""
     env = await visible_environment(uow, c.environment_id)
     rule = uow.authorize(Action.UPDATE, Resource.ENVIRONMENT, env.bu_id)
-    rules.expect_version(env, c.version, "The environment")
+    expect_version(env, c.version, "The environment")
     active(env)
     before = snapshot(env)
 
@@ -152,7 +153,7 @@ async def retire_environment(
     if env is None or not _readable(uow, env.bu_id):
         raise NotFound("Environment was not found.")
     rule = uow.authorize(Action.DELETE, Resource.ENVIRONMENT, env.bu_id)
-    rules.expect_version(env, version, "The environment")
+    expect_version(env, version, "The environment")
     active(env)
     now = uow.clock.now()
     if await repo.active_reservation_count(uow.session, env.id, now):

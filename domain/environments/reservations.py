@@ -27,6 +27,7 @@ from domain.governance.models import Release
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Person, Team
 
@@ -212,7 +213,7 @@ async def release_reservation(uow: UnitOfWork, c: ReleaseReservation) -> Reserva
     env = await _locked_environment(uow, found.environment_id)
     await uow.session.refresh(found)  # read again now that its environment is ours
     rule = uow.authorize(Action.UPDATE, Resource.RESERVATION, found.bu_id)
-    rules.expect_version(found, c.version, "The reservation")
+    expect_version(found, c.version, "The reservation")
     if found.status != GRANTED:
         raise DomainError(
             "Only a granted reservation is released; cancel a queued one.",
@@ -248,7 +249,7 @@ async def cancel_reservation(
     env = await _locked_environment(uow, found.environment_id)
     await uow.session.refresh(found)
     rule = uow.authorize(Action.DELETE, Resource.RESERVATION, found.bu_id)
-    rules.expect_version(found, version, "The reservation")
+    expect_version(found, version, "The reservation")
     if found.status not in (GRANTED, QUEUED):
         raise DomainError(
             f"The reservation is already {found.status}.", code=Code.RESERVATION_CLOSED

@@ -21,11 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from domain.environments.errors import EnvironmentErrorCode as Code
 from domain.environments.models import EnvironmentKind, ReservationMode
-from domain.kernel.errors import DomainError, VersionConflict
+from domain.kernel.errors import DomainError
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
@@ -233,13 +232,6 @@ def check_range(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
             "A reservation that has already ended holds nothing.",
             code=Code.RESERVATION_IN_PAST,
             field="endsAt",
-        )
-
-
-def expect_version(entity: Any, version: int, what: str) -> None:
-    if entity.version != version:
-        raise VersionConflict(
-            f"{what} changed since you read it (version {entity.version}, not {version})."
         )
 
 

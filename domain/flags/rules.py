@@ -35,6 +35,7 @@ from domain.flags.errors import FlagErrorCode as Code
 from domain.flags.models import TEMPORARY_KINDS, FlagKind, ValueType
 from domain.flags.targeting import parse_datetime, parse_number, parse_semver
 from domain.kernel.errors import DomainError, VersionConflict
+from domain.kernel.rules import choice as choice  # one rule for every context
 from domain.organization.models import Tier
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -47,13 +48,6 @@ MAX_VALUES = 1000
 MAX_VARIANTS = 50
 MAX_EXPIRY = timedelta(days=366)
 E = TypeVar("E", bound=StrEnum)
-
-
-def choice(enum: type[E], value: str, code: str, field: str) -> E:
-    try:
-        return enum(value)
-    except ValueError:
-        raise DomainError(f"'{value}' is not a valid {field}.", code=code, field=field) from None
 
 
 def check_key(key: str) -> str:

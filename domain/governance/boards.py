@@ -11,11 +11,11 @@ from domain.governance import commands as cmd
 from domain.governance import repository as repo
 from domain.governance.errors import GovernanceErrorCode as Code
 from domain.governance.models import Board
-from domain.governance.releases import expect_version
 from domain.governance.templates import _key, _name
 from domain.kernel.access import Action, Resource, domain_of
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import repository as org_repo
 

@@ -21,10 +21,11 @@ from domain.governance.models import (
     Vote,
     VoteChoice,
 )
-from domain.governance.releases import expect_version, outstanding_sign_offs, release_for_update
+from domain.governance.releases import outstanding_sign_offs, release_for_update
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 
 

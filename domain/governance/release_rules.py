@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from domain.governance.errors import GovernanceErrorCode as Code
 from domain.governance.models import ChangeType, ReleaseStatus, ReleaseType
 from domain.kernel.access import Action
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import choice as choice  # one rule for every context
 from domain.organization import rules as org_rules
 
 S = ReleaseStatus
@@ -77,15 +77,6 @@ def check_title(title: str) -> str:
             "A title needs 1 to 200 characters.", code=Code.INVALID_TITLE, field="title"
         )
     return title
-
-
-def choice(enum: Any, value: str, code: Code, field: str) -> str:
-    """`value` as a member of `enum`, or a refusal listing the allowed values."""
-    try:
-        return str(enum(value))
-    except ValueError:
-        allowed = ", ".join(e.value for e in enum)
-        raise DomainError(f"'{value}' is not one of: {allowed}.", code=code, field=field) from None
 
 
 def check_release_type(value: str) -> str:

@@ -17,20 +17,13 @@ from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMis
 from domain.governance.errors import GovernanceErrorCode as Code
 from domain.governance.models import Release, ReleaseStatus
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import DomainError, NotFound, VersionConflict
+from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import repository as org_repo
 
 S = ReleaseStatus
-
-
-def expect_version(entity: Any, version: int, what: str) -> None:
-    if entity.version != version:
-        raise VersionConflict(
-            f"{what} is at version {entity.version}, not {version}: reload and try again.",
-            field="version",
-        )
 
 
 async def release_for_update(uow: UnitOfWork, release_id: uuid.UUID) -> Release:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import choice as choice  # one rule for every context
 from domain.organization.errors import OrganizationErrorCode as Code
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$")
@@ -63,15 +63,6 @@ def rank(role: str) -> int:
 
 
 MAX_TOKEN_TTL = timedelta(days=366)
-
-
-def choice(enum: Any, value: str, code: Code, field: str) -> str:
-    """`value` as a member of `enum`, or a refusal listing the allowed values."""
-    try:
-        return str(enum(value))
-    except ValueError:
-        allowed = ", ".join(e.value for e in enum)
-        raise DomainError(f"'{value}' is not one of: {allowed}.", code=code, field=field) from None
 
 
 def check_key(key: str, field: str = "key") -> str:

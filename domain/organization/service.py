@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionConflict
+from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import commands as cmd
 from domain.organization import repository as repo
@@ -24,15 +24,6 @@ from domain.organization.models import (
     Tier,
     Vendor,
 )
-
-
-def _expect_version(entity: Any, version: int, what: str) -> None:
-    if entity.version != version:
-        raise VersionConflict(
-            f"{what} is at version {entity.version}, not {version}: reload and try again.",
-            field="version",
-        )
-
 
 # -- business units ------------------------------------------------------------------------
 
@@ -62,7 +53,7 @@ async def update_business_unit(uow: UnitOfWork, c: cmd.UpdateBusinessUnit) -> Bu
     if bu is None:
         raise NotFound("Business unit was not found.")
     rule = uow.authorize_visible(Action.UPDATE, Resource.BUSINESS_UNIT, bu.id, "Business unit")
-    _expect_version(bu, c.version, "The business unit")
+    expect_version(bu, c.version, "The business unit")
     before = snapshot(bu)
     if c.name is not None:
         bu.name = rules.check_name(c.name)
@@ -101,7 +92,7 @@ async def update_team(uow: UnitOfWork, c: cmd.UpdateTeam) -> Team:
     if team is None:
         raise NotFound("Team was not found.")
     rule = uow.authorize_visible(Action.UPDATE, Resource.TEAM, team.bu_id, "Team")
-    _expect_version(team, c.version, "The team")
+    expect_version(team, c.version, "The team")
     before = snapshot(team)
     if c.name is not None:
         team.name = rules.check_name(c.name)
@@ -153,7 +144,7 @@ async def update_service(uow: UnitOfWork, c: cmd.UpdateService) -> Service:
     if service is None:
         raise NotFound("Service was not found.")
     rule = uow.authorize_visible(Action.UPDATE, Resource.SERVICE, service.bu_id, "Service")
-    _expect_version(service, c.version, "The service")
+    expect_version(service, c.version, "The service")
     before = snapshot(service)
     if c.name is not None:
         service.name = rules.check_name(c.name)
@@ -260,7 +251,7 @@ async def update_vendor(uow: UnitOfWork, c: cmd.UpdateVendor) -> Vendor:
     if vendor is None:
         raise NotFound("Vendor was not found.")
     rule = uow.authorize_visible(Action.UPDATE, Resource.VENDOR, vendor.bu_id, "Vendor")
-    _expect_version(vendor, c.version, "The vendor")
+    expect_version(vendor, c.version, "The vendor")
     before = snapshot(vendor)
     if c.contact_email is not None:
         vendor.contact_email = rules.check_email(c.contact_email)

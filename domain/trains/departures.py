@@ -8,9 +8,9 @@ from domain.governance.models import ReleaseStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.trains import repository as repo
-from domain.trains import rules
 from domain.trains.commands import Board
 from domain.trains.errors import TrainErrorCode as Code
 from domain.trains.models import Departure, DepartureBoarding, DepartureStatus
@@ -90,7 +90,7 @@ async def set_departure_status(
     departure, train = await visible_departure(uow, departure_id)
     action = Action.DELETE if status == DepartureStatus.CANCELLED else Action.UPDATE
     rule = uow.authorize(action, Resource.TRAIN, train.bu_id)
-    rules.expect_version(departure, version, "The departure")
+    expect_version(departure, version, "The departure")
     if departure.status != DepartureStatus.SCHEDULED:
         raise DomainError(
             f"Departure {departure.code} is {departure.status}.",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import Team
 from domain.trains import repository as repo
@@ -97,7 +98,7 @@ async def update_feature(uow: UnitOfWork, c: UpdateFeature) -> Feature:
     """Edit or re-plan a feature (PI, departure); the graph shows what the move causes."""
     feature = await visible_feature(uow, c.feature_id)
     rule = uow.authorize(Action.UPDATE, Resource.FEATURE, feature.bu_id)
-    rules.expect_version(feature, c.version, "The feature")
+    expect_version(feature, c.version, "The feature")
     before = snapshot(feature)
     if c.title is not None:
         feature.title = rules.check_text(c.title, Code.INVALID_TITLE, "title")
@@ -123,7 +124,7 @@ async def delete_feature(uow: UnitOfWork, feature_id: uuid.UUID, version: int) -
     """Drop a feature, and the dependencies on and of it (each recorded)."""
     feature = await visible_feature(uow, feature_id)
     rule = uow.authorize(Action.DELETE, Resource.FEATURE, feature.bu_id)
-    rules.expect_version(feature, version, "The feature")
+    expect_version(feature, version, "The feature")
     for link in await repo.remove_links_of(uow.session, feature.id):
         uow.record(
             action="feature_dependency.remove",

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import Service, Team
 from domain.trains import repository as repo
@@ -105,7 +106,7 @@ async def reschedule_window(
     """Move an integration window (results already recorded stay with it)."""
     window = await _visible_window(uow, window_id)
     rule = uow.authorize(Action.CREATE, Resource.INTEGRATION_WINDOW, window.bu_id)
-    rules.expect_version(window, version, "The integration window")
+    expect_version(window, version, "The integration window")
     rules.check_interval(starts_at, ends_at)
     before = snapshot(window)
     window.starts_at, window.ends_at = starts_at, ends_at

@@ -12,9 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from domain.kernel.errors import DomainError, VersionConflict
+from domain.kernel.errors import DomainError
 from domain.trains.errors import TrainErrorCode as Code
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
@@ -53,14 +52,6 @@ def check_interval(starts_at: datetime, ends_at: datetime) -> None:
             f"A window ends after it starts and lasts at most {MAX_WINDOW.days} days.",
             code=Code.INVALID_INTERVAL,
             field="endsAt",
-        )
-
-
-def expect_version(entity: Any, version: int, what: str) -> None:
-    if entity.version != version:
-        raise VersionConflict(
-            f"{what} is at version {entity.version}, not {version}: reload and try again.",
-            field="version",
         )
 
 

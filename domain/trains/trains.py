@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit
 from domain.trains import cadence as cad
@@ -123,7 +124,7 @@ async def update_train(uow: UnitOfWork, c: UpdateTrain) -> Train:
     """Rename a train or change its product domain (the cadence has its own use case)."""
     train = await visible_train(uow, c.train_id)
     rule = uow.authorize(Action.UPDATE, Resource.TRAIN, train.bu_id)
-    rules.expect_version(train, c.version, "The train")
+    expect_version(train, c.version, "The train")
     before = snapshot(train)
     if c.name is not None:
         train.name = rules.check_text(c.name, Code.INVALID_NAME, "name")
@@ -313,7 +314,7 @@ async def change_cadence(uow: UnitOfWork, c: ChangeCadence) -> Train:
     that PI onward are regenerated, earlier ones are kept, and the change joins the history."""
     train = await visible_train(uow, c.train_id, "trainId")
     rule = uow.authorize(Action.UPDATE, Resource.TRAIN, train.bu_id)
-    rules.expect_version(train, c.version, "The train")
+    expect_version(train, c.version, "The train")
     try:
         reason = str(CadenceChangeReason(c.reason))
     except ValueError:
