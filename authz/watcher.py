@@ -1,10 +1,11 @@
 """Grant changes reach every API process through PostgreSQL LISTEN/NOTIFY (a Casbin watcher).
 
-A use case that changes grants calls `notify_grant_change(session, subject)` inside its
-transaction. PostgreSQL delivers the notification when that transaction commits and never
-when it rolls back. Every process runs a `GrantWatcher`, which LISTENs on a dedicated
-connection and awaits `reload(subject)`, typically re-reading the subject's grants and calling
-`CasbinAuthorizer.replace_subject`.
+A use case that changes grants sends `domain.kernel.notify.notify_on_commit(session,
+GRANTS_CHANNEL, subject)` inside its transaction (`notify_grant_change` here is the same, and
+also takes a raw asyncpg connection). PostgreSQL delivers the notification when that
+transaction commits and never when it rolls back. Every process runs a `GrantWatcher`, which
+LISTENs on a dedicated connection and awaits `reload(subject)`, typically re-reading the
+subject's grants and calling `CasbinAuthorizer.replace_subject`.
 
 Notifications sent while a watcher is disconnected are lost, so after every (re)connection the
 watcher asks for a full reload with the subject `ALL_SUBJECTS` ("*").
@@ -23,14 +24,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-CHANNEL: Final = "signalbox_authz"
+from domain.kernel.notify import GRANTS_CHANNEL, MAX_PAYLOAD_BYTES, notify_on_commit
+
+CHANNEL: Final = GRANTS_CHANNEL
 ALL_SUBJECTS: Final = "*"
 """The subject that means "reload every grant"."""
 
-_MAX_PAYLOAD_BYTES: Final = 7999  # PostgreSQL's NOTIFY payload limit is 8000 bytes
 
 Reload = Callable[[str], Awaitable[None]]
 
@@ -47,21 +48,13 @@ async def notify_grant_change(
 
     Returns False, doing nothing, when the database is not PostgreSQL (SQLite: one process).
     """
-    if not subject or len(subject.encode()) > _MAX_PAYLOAD_BYTES:
-        raise ValueError(f"Not a subject to notify about: {subject!r}.")
     if isinstance(connection_or_session, asyncpg.Connection):
+        if not subject or len(subject.encode()) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"Not a subject to notify about: {subject!r}.")
         await connection_or_session.execute("SELECT pg_notify($1, $2)", channel, subject)
         return True
-    if isinstance(connection_or_session, AsyncSession):
-        dialect = connection_or_session.get_bind().dialect.name
-    else:
-        dialect = connection_or_session.dialect.name
-    if dialect != "postgresql":
-        return False
-    await connection_or_session.execute(
-        text("SELECT pg_notify(:channel, :subject)"), {"channel": channel, "subject": subject}
-    )
-    return True
+    # The same function the domain's use cases call, so the channel and the rules are one.
+    return await notify_on_commit(connection_or_session, channel, subject)
 
 
 def asyncpg_dsn(url: str) -> str:

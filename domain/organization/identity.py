@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import text
-
 from domain.kernel.access import ORG_SCOPE, Action, Resource, domain_of
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionConflict
 from domain.kernel.events import GrantsChanged
+from domain.kernel.notify import GRANTS_CHANNEL, notify_on_commit
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
 from domain.organization import commands as cmd
@@ -140,8 +139,7 @@ async def revoke_role(uow: UnitOfWork, grant_id: uuid.UUID) -> RoleGrant:
 async def _announce(uow: UnitOfWork, subject: str) -> None:
     """Tell this process (after commit) and every other one (PostgreSQL NOTIFY, on commit)."""
     uow.emit(GrantsChanged(subject))
-    if uow.session.get_bind().dialect.name == "postgresql":
-        await uow.session.execute(text("SELECT pg_notify('signalbox_authz', :s)"), {"s": subject})
+    await notify_on_commit(uow.session, GRANTS_CHANNEL, subject)
 
 
 # -- API tokens ----------------------------------------------------------------------------
