@@ -5,9 +5,11 @@ from domain.compliance import models as compliance_models
 from domain.environments import models as environments_models
 from domain.flags import models as flags_models
 from domain.governance import models as governance_models
+from domain.guardrails import models as guardrails_models
 from domain.kernel import idempotency
 from domain.kernel.orm import Base
 from domain.organization import models as organization_models
+from domain.risk import models as risk_models
 from domain.trains import models as trains_models
 
 __all__ = [
@@ -17,7 +19,9 @@ __all__ = [
     "environments_models",
     "flags_models",
     "governance_models",
+    "guardrails_models",
     "idempotency",
     "organization_models",
+    "risk_models",
     "trains_models",
 ]

@@ -138,6 +138,10 @@ class Loaders:
         self.flag_history = self._grouped(flq.history_of_flags)
         self.flag_segment = self._by_id(flq.segments_by_id)
         self.flag_change = self._by_id(flq.changes_by_id)
+        # guardrails (loaders of the guardrails context go here)
+        # risk (loaders of the risk context go here)
+        # compliance controls (loaders of bypasses, reviews and DR go here)
+        # vendors (loaders of vendor attestations and releases go here)
 
     async def _run(self, fn: Callable[[Reader], Awaitable[V]]) -> V:
         async with self._ctx.reader() as reader:

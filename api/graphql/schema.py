@@ -23,6 +23,7 @@ from api.graphql.calendar import CalendarMutation, CalendarQuery
 from api.graphql.calendar_feed import CalendarFeedMutation, CalendarFeedQuery
 from api.graphql.calendar_types import Alignment, DeploymentWindow, Freeze, FreezeException
 from api.graphql.compliance import ComplianceQuery
+from api.graphql.compliance_controls import ComplianceControlsMutation, ComplianceControlsQuery
 from api.graphql.context import Info
 from api.graphql.environments import EnvironmentsMutation, EnvironmentsQuery
 from api.graphql.environments_types import ConfigSnapshot, Environment, Reservation
@@ -31,6 +32,7 @@ from api.graphql.flags_types import Flag, FlagChange, FlagSegment
 from api.graphql.governance import GovernanceMutation, GovernanceQuery
 from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_types import DocumentTemplate, Release, SignOff, SignOffRule
+from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
     ApiToken,
@@ -42,8 +44,10 @@ from api.graphql.organization_types import (
     Vendor,
 )
 from api.graphql.relay import Node, type_of_global_id
+from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.trains import TrainsMutation, TrainsQuery
 from api.graphql.trains_types import Departure, Feature, IntegrationWindow, ProgramIncrement, Train
+from api.graphql.vendors import VendorsMutation, VendorsQuery
 from api.settings import Settings
 from domain.organization import queries as org
 
@@ -79,6 +83,10 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     "Flag": ("flag", Flag),
     "FlagChange": ("flag_change", FlagChange),
     "FlagSegment": ("flag_segment", FlagSegment),
+    # guardrails
+    # risk
+    # compliance controls
+    # vendors
 }
 
 
@@ -117,6 +125,10 @@ class Query(
     TrainsQuery,
     EnvironmentsQuery,
     FlagsQuery,
+    GuardrailsQuery,
+    RiskQuery,
+    ComplianceControlsQuery,
+    VendorsQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -152,6 +164,10 @@ class Mutation(
     TrainsMutation,
     EnvironmentsMutation,
     FlagsMutation,
+    GuardrailsMutation,
+    RiskMutation,
+    ComplianceControlsMutation,
+    VendorsMutation,
 ):
     pass
 

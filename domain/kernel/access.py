@@ -38,6 +38,17 @@ class Resource(StrEnum):
     RESERVATION = "reservation"
     CONFIG_SNAPSHOT = "config_snapshot"
     FLAG = "flag"
+    GUARDRAIL_SET = "guardrail_set"
+    ONBOARDING = "onboarding"
+    RISK_MODEL = "risk_model"
+    RISK_ASSESSMENT = "risk_assessment"
+    PEER_REVIEW = "peer_review"
+    BYPASS = "bypass"
+    BYPASS_REVIEW = "bypass_review"
+    DR_PROCEDURE = "dr_procedure"
+    VENDOR_ATTESTATION = "vendor_attestation"
+    VENDOR_RELEASE = "vendor_release"
+    EVIDENCE_PACK = "evidence_pack"
 
 
 class Action(StrEnum):
@@ -53,6 +64,7 @@ class Action(StrEnum):
     VOTE = "vote"
     SIGN = "sign"
     EVALUATE = "evaluate"
+    USE = "use"
 
 
 ORG_SCOPE = "*"

@@ -284,6 +284,41 @@ class TestThePolicyKeepsItsPromises:
             ("integration_window", "update"),
             ("config_snapshot", "create"),
             ("flag", "evaluate"),
+            *{
+                (r, "read")
+                for r in (
+                    "guardrail_set",
+                    "onboarding",
+                    "risk_model",
+                    "risk_assessment",
+                    "peer_review",
+                    "bypass",
+                    "bypass_review",
+                    "dr_procedure",
+                    "vendor_attestation",
+                    "vendor_release",
+                )
+            },
+            ("risk_assessment", "create"),
+            ("bypass", "use"),
+            ("dr_procedure", "update"),
+        }
+
+    def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(
+        self,
+    ) -> None:
+        for resource in ("guardrail_set", "risk_model"):
+            holders = {r for r, ok in MATRIX[(resource, "update")].items() if ok}
+            assert holders == {Role.ORG_ADMIN, Role.BU_ADMIN}
+
+    def test_auditors_read_every_control_and_export_evidence_but_change_nothing(self) -> None:
+        held = {key for key, row in MATRIX.items() if row[Role.AUDITOR]}
+        assert ("evidence_pack", "export") in held
+        assert ("bypass_review", "read") in held
+        assert not {
+            key
+            for key in held
+            if key[1] not in {"read", "export", "evaluate"} and key[0] != "api_token"
         }
 
 

@@ -1,0 +1,1 @@
+"""Guardrails: the RMO's core set, BU sets that only tighten it, tier profiles, onboarding."""

@@ -1,0 +1,228 @@
+"""The guardrail catalog: every value a guardrail set may hold, its type, order and default.
+
+A guardrail set is a mapping from these keys to values; keys outside the catalog are refused.
+The built-in core (used until the RMO saves its own) and the built-in tier profiles live
+here too, so a fresh installation already enforces sensible rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from domain.environments.models import EnvironmentKind
+from domain.governance.models import ChangeType
+from domain.guardrails.lattice import Strictness
+from domain.guardrails.vocabulary import (
+    AttestationKind,
+    EvidenceKind,
+    OnboardingItem,
+    RiskLevel,
+)
+from domain.organization.models import Tier
+from domain.organization.rules import Discipline
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    strictness: Strictness
+    description: str
+    minimum: int | None = None
+    maximum: int | None = None
+    members: tuple[str, ...] | None = None
+    """For set fields (and risk levels): the allowed members; None for free SPDX ids."""
+    unit: str = ""
+
+
+def _set(key: str, s: Strictness, description: str, members: Any = None) -> Field:
+    return Field(key, s, description, members=tuple(m.value for m in members) if members else None)
+
+
+_MIN_APPROVERS = tuple(
+    Field(
+        f"min_approvers.{kind.value}",
+        Strictness.AT_LEAST,
+        f"Approvals a promotion to a {kind.value} environment needs, at least.",
+        minimum=0,
+        maximum=20,
+        unit="approvals",
+    )
+    for kind in EnvironmentKind
+)
+
+FIELDS: dict[str, Field] = {
+    f.key: f
+    for f in (
+        *_MIN_APPROVERS,
+        _set(
+            "go_no_go_disciplines",
+            Strictness.SUPERSET,
+            "Disciplines that must vote on a production go/no-go.",
+            Discipline,
+        ),
+        _set(
+            "required_evidence",
+            Strictness.SUPERSET,
+            "Evidence an artifact needs before production.",
+            EvidenceKind,
+        ),
+        Field(
+            "max_open_critical_vulnerabilities",
+            Strictness.AT_MOST,
+            "Open critical vulnerabilities a security scan may report, at most.",
+            minimum=0,
+            maximum=1000,
+            unit="vulnerabilities",
+        ),
+        Field(
+            "max_open_high_vulnerabilities",
+            Strictness.AT_MOST,
+            "Open high vulnerabilities a security scan may report, at most.",
+            minimum=0,
+            maximum=1000,
+            unit="vulnerabilities",
+        ),
+        Field(
+            "min_test_coverage_percent",
+            Strictness.AT_LEAST,
+            "Test coverage an artifact needs, at least.",
+            minimum=0,
+            maximum=100,
+            unit="%",
+        ),
+        Field(
+            "max_performance_regression_percent",
+            Strictness.AT_MOST,
+            "Slow-down against the performance baseline allowed, at most.",
+            minimum=0,
+            maximum=1000,
+            unit="%",
+        ),
+        _set(
+            "allowed_licences",
+            Strictness.SUBSET,
+            "SPDX licences dependencies may use; unset allows any licence not denied.",
+        ),
+        _set(
+            "denied_licences",
+            Strictness.SUPERSET,
+            "SPDX licences no dependency may use.",
+        ),
+        _set(
+            "peer_review_change_types",
+            Strictness.SUPERSET,
+            "Change types that need a peer review by a non-author before staging.",
+            ChangeType,
+        ),
+        Field(
+            "board_required_from_risk",
+            Strictness.LEVEL_AT_MOST,
+            "Risk level from which a board go/no-go decision is required.",
+            members=tuple(level.value for level in RiskLevel),
+        ),
+        Field(
+            "max_bypass_hours",
+            Strictness.AT_MOST,
+            "How long an approved emergency bypass may last, at most.",
+            minimum=1,
+            maximum=168,
+            unit="hours",
+        ),
+        Field(
+            "bypass_review_due_days",
+            Strictness.AT_MOST,
+            "Days after a bypass within which its post-facto review is due.",
+            minimum=1,
+            maximum=90,
+            unit="days",
+        ),
+        Field(
+            "max_dr_test_age_days",
+            Strictness.AT_MOST,
+            "Age of the last passing disaster-recovery test allowed, at most.",
+            minimum=1,
+            maximum=1095,
+            unit="days",
+        ),
+        Field(
+            "freeze_exceptions_allowed",
+            Strictness.PERMIT,
+            "Whether a freeze may be excepted at all.",
+        ),
+        Field(
+            "pipeline_drift_blocks",
+            Strictness.REQUIRE,
+            "Whether running a pipeline other than the active definition blocks promotion.",
+        ),
+        _set(
+            "onboarding_requirements",
+            Strictness.SUPERSET,
+            "Integrations a team needs before it gets production access.",
+            OnboardingItem,
+        ),
+        _set(
+            "vendor_attestations_required",
+            Strictness.SUPERSET,
+            "Current vendor attestations a vendor release into the service needs.",
+            AttestationKind,
+        ),
+    )
+}
+
+CORE_DEFAULTS: dict[str, Any] = {
+    "min_approvers.development": 0,
+    "min_approvers.test": 0,
+    "min_approvers.staging": 1,
+    "min_approvers.performance": 0,
+    "min_approvers.production": 2,
+    "go_no_go_disciplines": ["engineering", "product"],
+    "required_evidence": ["security_scan", "test_coverage"],
+    "max_open_critical_vulnerabilities": 0,
+    "max_open_high_vulnerabilities": 5,
+    "min_test_coverage_percent": 60,
+    "max_performance_regression_percent": 10,
+    "allowed_licences": None,
+    "denied_licences": ["AGPL-3.0-only", "AGPL-3.0-or-later", "SSPL-1.0"],
+    "peer_review_change_types": ["payment_logic", "schema_migration"],
+    "board_required_from_risk": "high",
+    "max_bypass_hours": 24,
+    "bypass_review_due_days": 5,
+    "max_dr_test_age_days": 365,
+    "freeze_exceptions_allowed": True,
+    "pipeline_drift_blocks": False,
+    "onboarding_requirements": [
+        "alerting",
+        "ci_pipeline",
+        "logging",
+        "monitoring",
+        "on_call",
+        "runbook",
+    ],
+    "vendor_attestations_required": [],
+}
+"""The core set in force until the RMO saves its own (version 0, source `core`)."""
+
+PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
+    Tier.CRITICAL.value: {
+        "min_approvers.production": 3,
+        "go_no_go_disciplines": ["engineering", "product", "security"],
+        "required_evidence": [e.value for e in EvidenceKind],
+        "max_open_high_vulnerabilities": 0,
+        "min_test_coverage_percent": 80,
+        "board_required_from_risk": "medium",
+        "max_bypass_hours": 8,
+        "max_dr_test_age_days": 180,
+        "pipeline_drift_blocks": True,
+        "vendor_attestations_required": ["penetration_test", "security_testing", "soc2"],
+    },
+    Tier.CUSTOMER_FACING.value: {
+        "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],
+        "max_open_high_vulnerabilities": 2,
+        "min_test_coverage_percent": 70,
+        "vendor_attestations_required": ["security_testing"],
+    },
+    Tier.INTERNAL.value: {},
+}
+"""The tier profiles in force until the RMO saves its own; each only tightens the core."""

@@ -1,0 +1,3 @@
+"""Tables of the guardrails context."""
+
+from __future__ import annotations

@@ -1,0 +1,61 @@
+"""The shape every gate answers in: a status, one sentence of reason and the evidence used.
+
+Each context exposes its checks as functions returning a `GateOutcome`; the promotion decision
+composes them. A gate never raises for "no": failing is an outcome, not an error.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class GateStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    PENDING = "pending"
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True, slots=True)
+class GateOutcome:
+    """One gate's answer. `evidence` holds plain JSON-able facts (ids as strings)."""
+
+    gate: str
+    status: GateStatus
+    reason: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    waived_by: uuid.UUID | None = None
+
+    @property
+    def blocks(self) -> bool:
+        return self.status in (GateStatus.FAILED, GateStatus.PENDING)
+
+    def waive(self, bypass_id: uuid.UUID, reason: str) -> GateOutcome:
+        """The same gate, waived by an emergency bypass (the original verdict kept as evidence)."""
+        return GateOutcome(
+            gate=self.gate,
+            status=GateStatus.WAIVED,
+            reason=reason,
+            evidence={
+                **self.evidence,
+                "waivedStatus": str(self.status),
+                "waivedReason": self.reason,
+            },
+            waived_by=bypass_id,
+        )
+
+
+def passed(gate: str, reason: str, **evidence: Any) -> GateOutcome:
+    return GateOutcome(gate, GateStatus.PASSED, reason, evidence)
+
+
+def failed(gate: str, reason: str, **evidence: Any) -> GateOutcome:
+    return GateOutcome(gate, GateStatus.FAILED, reason, evidence)
+
+
+def pending(gate: str, reason: str, **evidence: Any) -> GateOutcome:
+    return GateOutcome(gate, GateStatus.PENDING, reason, evidence)

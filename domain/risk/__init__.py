@@ -1,0 +1,1 @@
+"""Risk: the versioned scoring model, assessments with explanations, peer reviews."""

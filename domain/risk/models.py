@@ -1,0 +1,3 @@
+"""Tables of the risk context."""
+
+from __future__ import annotations
