@@ -40,7 +40,7 @@ typecheck:
 	$(BIN)/mypy
 
 schema:
-	$(BIN)/signalbox schema export > schema.graphql
+	$(BIN)/signalbox schema export > schema.graphql.tmp && mv schema.graphql.tmp schema.graphql || { rm -f schema.graphql.tmp; exit 1; }
 
 bench:
 	$(BIN)/python bench/authz_bench.py

@@ -11,7 +11,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
+from api.alertmanager import alertmanager_routes
+from api.argo import argo_routes
+from api.cdevents import cdevents_routes
 from api.components import Components
+from api.evidence import evidence_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
 from api.health import healthz, metrics, readyz
@@ -67,6 +71,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         Route("/metrics", metrics(runtime), methods=["GET"]),
         Route(FEED_PATH, calendar_feed(runtime), methods=["GET"]),
         *ofrep_routes(runtime),
+        *evidence_routes(runtime),
+        *alertmanager_routes(runtime),
+        *argo_routes(runtime),
+        *cdevents_routes(runtime),
         Route(
             "/components/{path:path}", Components(settings.components_dir).handle, methods=["GET"]
         ),

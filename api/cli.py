@@ -1,4 +1,4 @@
-"""The `signalbox` command: serve, migrate, demo, users, tokens, audit, schema."""
+"""The `signalbox` command: serve, migrate, demo, users, tokens, audit, schema, pipeline."""
 
 from __future__ import annotations
 
@@ -223,6 +223,24 @@ def schema_export() -> None:
     from api.graphql.schema import build_schema
 
     click.echo(build_schema(Settings(env="development")).as_str())
+
+
+@main.group(help="Pipeline definitions as code.")
+def pipeline() -> None:
+    pass
+
+
+@pipeline.command("hash", help="Print the sha256 CI reports for a pipeline definition file.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def pipeline_hash(path: Path) -> None:
+    from domain.kernel.errors import DomainError
+    from domain.pipelines.definition_rules import canonical_hash
+
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    try:
+        click.echo(canonical_hash(path.read_text(encoding="utf-8"), fmt))
+    except DomainError as e:
+        raise click.ClickException(f"{e.code}: {e.message}") from e
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api.demo_controls import load_controls_demo
 from api.demo_governance import load_governance_demo
 from api.runtime import Runtime
 from domain.organization import commands as cmd
@@ -226,11 +227,12 @@ async def load_demo(runtime: Runtime) -> bool:
             bus[key] = await svc.create_business_unit(
                 uow, cmd.CreateBusinessUnit(key=key, name=name, description=description)
             )
-        services = {}
+        services, teams, vendors = {}, {}, {}
         for team_key, (bu_key, team_name, team_services) in TEAMS.items():
             team = await svc.create_team(
                 uow, cmd.CreateTeam(bu_id=bus[bu_key].id, key=team_key, name=team_name)
             )
+            teams[team_key] = team
             for key, name, tier, classification, regions in team_services:
                 services[key] = await svc.create_service(
                     uow,
@@ -252,7 +254,7 @@ async def load_demo(runtime: Runtime) -> bool:
                     ),
                 )
         for bu_key, name, email, status in VENDORS:
-            await svc.create_vendor(
+            vendors[name] = await svc.create_vendor(
                 uow,
                 cmd.CreateVendor(
                     bu_id=bus[bu_key].id, name=name, contact_email=email, attestation_status=status
@@ -279,6 +281,7 @@ async def load_demo(runtime: Runtime) -> bool:
                 ),
             )
         await load_governance_demo(uow, bus, services, issuer)
+        await load_controls_demo(uow, bus, teams, services, vendors)
         await uow.commit()
     await runtime.reload_grants()
     return True

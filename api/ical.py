@@ -126,10 +126,10 @@ _RELEASE_STATUS = {
 
 
 def render(content: feed.FeedContent, *, feed_id: str, now: datetime) -> bytes:
-    """The feed as an iCalendar document: one VEVENT per release and per freeze (recurring
-    freezes keep their RRULE), and a VTIMEZONE for every time zone an event names."""
+    """The feed as an iCalendar document: one VEVENT per release, vendor release and freeze
+    (recurring freezes keep their RRULE), and a VTIMEZONE for every time zone an event names."""
     description = (
-        f"Releases and freezes {content.owner} may read in Signalbox, from "
+        f"Releases, vendor releases and freezes {content.owner} may read in Signalbox, from "
         f"{content.since.date().isoformat()} on."
     )
     if content.truncated:
@@ -146,6 +146,8 @@ def render(content: feed.FeedContent, *, feed_id: str, now: datetime) -> bytes:
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     for release in content.releases:
         cal.add_component(_release_event(release))
+    for vendor_release in content.vendor_releases:
+        cal.add_component(_vendor_release_event(vendor_release))
     for freeze in content.freezes:
         cal.add_component(_freeze_event(freeze))
     if cal.get_missing_tzids():
@@ -187,6 +189,38 @@ def _release_event(r: feed.FeedRelease) -> Event:
         transparency="TRANSPARENT",  # type: ignore[arg-type]
     )
     return event
+
+
+def _impact(i: feed.FeedImpact) -> str:
+    via = f", through {i.via}" if i.via else ""
+    return f"{i.service_name} ({i.service_key}, {i.bu_key}{via})"
+
+
+def _vendor_release_event(v: feed.FeedVendorRelease) -> Event:
+    direct = [_impact(i) for i in v.impacted if i.via is None]
+    indirect = [_impact(i) for i in v.impacted if i.via is not None]
+    lines = [
+        v.description.strip(),
+        f"Vendor: {v.vendor_name} (business unit {v.bu_name}, {v.bu_key})",
+        f"Version: {v.release_version}",
+    ]
+    if direct:
+        lines.append("Services using the vendor: " + "; ".join(direct))
+    if indirect:
+        lines.append("Services depending on those: " + "; ".join(indirect))
+    return Event.new(
+        uid=f"vendor-release-{v.id}@signalbox",
+        summary=f"Vendor release: {v.vendor_name} {v.release_version}, {v.title} [{v.bu_key}]",
+        description="\n".join(line for line in lines if line),
+        start=v.starts_at.astimezone(UTC),
+        end=v.ends_at.astimezone(UTC),
+        stamp=v.updated_at.astimezone(UTC),
+        last_modified=v.updated_at.astimezone(UTC),
+        sequence=v.version,
+        categories=["Signalbox", "Vendor release", v.bu_key],
+        status="CONFIRMED",  # type: ignore[arg-type]
+        transparency="TRANSPARENT",  # type: ignore[arg-type]
+    )
 
 
 def _zone(tzid: str) -> tzinfo:

@@ -92,6 +92,9 @@ def _is_public(scope: Scope, runtime: Runtime) -> bool:
     # Calendar clients send no bearer header: the feed's own secret, in the path, authenticates.
     if path.startswith("/calendar/") and path.endswith(".ics"):
         return True
+    # Signed CDEvents webhooks carry no bearer either: the HMAC signature is the credential.
+    if path.startswith("/cdevents/webhook/") and scope["method"] == "POST":
+        return True
     # The GraphiQL page itself is static (development only); its requests carry a token.
     return (
         path == "/graphql"

@@ -51,6 +51,10 @@ class Runtime:
             await upgrade_async(self.db.url)
         await self.reload_grants()
         self._housekeeping = asyncio.create_task(self._sweep(), name="signalbox-housekeeping")
+        from api.outbox_delivery import OutboxDelivery  # deployments' webhooks
+
+        self.outbox_delivery = OutboxDelivery(self)
+        await self.outbox_delivery.start()
         if self.db.dialect == "postgresql":
             self._watcher = GrantWatcher(
                 self._asyncpg_dsn(), self.refresh_subject, reload_all=self.reload_grants
@@ -58,6 +62,9 @@ class Runtime:
             await self._watcher.start()
 
     async def stop(self) -> None:
+        delivery = getattr(self, "outbox_delivery", None)
+        if delivery is not None:
+            await delivery.stop()
         if self._housekeeping is not None:
             self._housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):

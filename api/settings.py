@@ -62,6 +62,29 @@ class Settings(BaseSettings):
     execution_timeout_seconds: float = 10.0
     idempotency_ttl_hours: int = 24
 
+    # Deployments' outbound webhooks. SIGNALBOX_SECRET_KEY: Fernet key(s), comma-separated,
+    # the first seals; unset outside production, one is created in the data directory.
+    secret_key: str | None = Field(default=None, repr=False)
+    outbox_delivery_enabled: bool = True
+    outbox_poll_seconds: float = 2.0
+    outbox_batch_size: int = 20
+    outbox_max_attempts: int = 12
+    outbox_backoff_base_seconds: float = 10.0
+    outbox_backoff_cap_seconds: float = 3600.0
+    webhook_timeout_seconds: float = 5.0
+    cdevents_schemas_dir: Path | None = Field(
+        default=None,
+        description="Directory of the CDEvents JSON Schemas (schemas/*.json and links/) that "
+        "POST /cdevents validates events against; unset: structural checks only.",
+    )
+    cdevents_webhook_key: str | None = Field(
+        default=None,
+        repr=False,
+        description="Master key that HMAC webhook secrets for CDEvents are derived from; "
+        "unset: derived from SIGNALBOX_SECRET_KEY, else (not in production) a key kept in "
+        "data_dir (cdevents-webhook.key).",
+    )
+
     components_dir: Path = REPO_ROOT / "web-components" / "dist"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

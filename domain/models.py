@@ -6,9 +6,12 @@ from domain.environments import models as environments_models
 from domain.flags import models as flags_models
 from domain.governance import models as governance_models
 from domain.guardrails import models as guardrails_models
-from domain.kernel import idempotency
+from domain.kernel import idempotency, outbox
 from domain.kernel.orm import Base
 from domain.organization import models as organization_models
+from domain.pipelines import definition_models as pipeline_definition_models
+from domain.pipelines import deployment_models
+from domain.pipelines import models as pipelines_models
 from domain.risk import models as risk_models
 from domain.trains import models as trains_models
 
@@ -16,12 +19,16 @@ __all__ = [
     "Base",
     "calendar_models",
     "compliance_models",
+    "deployment_models",
     "environments_models",
     "flags_models",
     "governance_models",
     "guardrails_models",
     "idempotency",
     "organization_models",
+    "outbox",
+    "pipeline_definition_models",
+    "pipelines_models",
     "risk_models",
     "trains_models",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -14,6 +14,10 @@ from api.graphql.relay import Node, load_node, to_global_id
 from domain.calendar import models, rules
 from domain.calendar import queries as cal
 from domain.organization import models as org_models
+
+if TYPE_CHECKING:
+    from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
+    from api.graphql.vendors_types import VendorRelease
 
 WindowKind = strawberry.enum(
     models.WindowKind, description="A release, a maintenance window, or a vendor's change."
@@ -434,6 +438,33 @@ class CalendarSlice:
     production_changes: list[ProductionChange] = strawberry.field(
         description="Flag flips applied in production in the range: production changes too."
     )
+    vendor_rows: strawberry.Private[list[Any]]
+    deployment_rows: strawberry.Private[list[Any]]
+    incident_rows: strawberry.Private[list[Any]]
+
+    @strawberry.field(description="Third-party vendor releases in the range, like our own.")
+    def vendor_releases(
+        self,
+    ) -> list[Annotated[VendorRelease, strawberry.lazy("api.graphql.vendors_types")]]:
+        from api.graphql.vendors_types import VendorRelease
+
+        return [VendorRelease.from_row(r) for r in self.vendor_rows]
+
+    @strawberry.field(description="Deployments CI reported in the range (CDEvents): what happened.")
+    def deployments(
+        self,
+    ) -> list[Annotated[DeploymentReport, strawberry.lazy("api.graphql.pipelines_evidence_types")]]:
+        from api.graphql.pipelines_evidence_types import DeploymentReport
+
+        return [DeploymentReport.from_row(r) for r in self.deployment_rows]
+
+    @strawberry.field(description="Incidents detected in the range (CDEvents).")
+    def incidents(
+        self,
+    ) -> list[Annotated[IncidentReport, strawberry.lazy("api.graphql.pipelines_evidence_types")]]:
+        from api.graphql.pipelines_evidence_types import IncidentReport
+
+        return [IncidentReport.from_row(r) for r in self.incident_rows]
 
     @classmethod
     def from_domain(cls, s: cal.CalendarSlice) -> CalendarSlice:
@@ -442,6 +473,9 @@ class CalendarSlice:
             windows=list(by_id.values()),
             freeze_occurrences=[occurrence(o.freeze, o.starts_at, o.ends_at) for o in s.freezes],
             production_changes=[ProductionChange.from_row(c) for c in s.production_changes],
+            vendor_rows=s.vendor_releases,
+            deployment_rows=s.deployments,
+            incident_rows=s.incidents,
             conflicts=[
                 CalendarConflict(
                     kind=c.kind,

@@ -1,4 +1,4 @@
-"""The audit trail in GraphQL: integrity, and the records you may read."""
+"""The audit trail in GraphQL: integrity, the records you may read, and evidence packs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.errors import UserError
+from api.graphql.mutations import run
 from api.graphql.relay import Connection, Edge, Node, PageInfo, from_global_id, to_global_id
+from domain.compliance import evidence
 from domain.compliance import rules as chain
 from domain.compliance import service as compliance
 from domain.kernel.errors import DomainError
@@ -154,4 +157,38 @@ class ComplianceQuery:
             page_info=PageInfo(
                 has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
             ),
+        )
+
+
+@strawberry.input
+class ReleaseEvidencePackExportInput:
+    release_id: strawberry.ID
+
+
+@strawberry.type(description="An evidence pack and its digest; the export is in the audit trail.")
+class ReleaseEvidencePackPayload:
+    pack: JSON | None = strawberry.field(
+        description="The pack (format signalbox.evidence-pack/1): items with audit seq and hash, "
+        "gates, controls (SOX ITGC, ISO/IEC 27001:2022 Annex A) and the chain head."
+    )
+    digest: str | None = strawberry.field(description="SHA-256 of the pack's canonical JSON.")
+    html_url: str | None = strawberry.field(description="Where to read the pack as a page.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class ComplianceMutation:
+    @strawberry.mutation(
+        description="Cut the evidence pack of a release for auditors (recorded in the audit trail)."
+    )
+    async def release_evidence_pack_export(
+        self, info: Info, input: ReleaseEvidencePackExportInput
+    ) -> ReleaseEvidencePackPayload:
+        release_id = from_global_id(input.release_id, "Release", "releaseId")
+        pack, errors = await run(info, lambda uow: evidence.export_evidence_pack(uow, release_id))
+        return ReleaseEvidencePackPayload(
+            pack=pack,
+            digest=pack["digest"] if pack else None,
+            html_url=f"/evidence/releases/{release_id}?format=html" if pack else None,
+            errors=errors,
         )

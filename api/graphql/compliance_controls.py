@@ -2,14 +2,280 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
 import strawberry
+
+from api.graphql.compliance_controls_inputs import (
+    BypassDecideInput,
+    BypassFilter,
+    BypassPayload,
+    BypassRequestInput,
+    BypassReviewCompleteInput,
+    BypassReviewFilter,
+    BypassReviewPayload,
+    BypassRevokeInput,
+    BypassUseInput,
+    BypassUsePayload,
+    DrProcedureCreateInput,
+    DrProcedurePayload,
+    DrProcedureRetireInput,
+    DrProcedureUpdateInput,
+    DrTestPayload,
+    DrTestRecordInput,
+)
+from api.graphql.compliance_controls_types import (
+    NODE_LOADERS,
+    Bypass,
+    BypassReview,
+    BypassStatistics,
+    BypassUse,
+    DrProcedure,
+    DrStatus,
+    DrTest,
+)
+from api.graphql.context import Info
+from api.graphql.errors import UserError
+from api.graphql.mutations import run
+from api.graphql.relay import Connection, connection, from_global_id
+from domain.compliance import bypasses, dr
+from domain.compliance import control_commands as cmd
+from domain.compliance import control_queries as ccq
+from domain.compliance.bypass_rules import BypassState
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
 
 
 @strawberry.type
 class ComplianceControlsQuery:
-    pass
+    @staticmethod
+    def node_types() -> dict[str, tuple[str, Any]]:
+        """This context's node types and loaders, for the schema's `node(id:)`."""
+        return NODE_LOADERS
+
+    @strawberry.field(description="Emergency bypasses you may read, oldest request first.")
+    async def bypasses(
+        self,
+        info: Info,
+        filter: BypassFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Bypass]:
+        f = filter or BypassFilter()
+        async with info.context.reader() as r:
+            page = await ccq.bypasses(
+                r,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                release_id=_id(f.release_id, "Release", "releaseId"),
+                state=BypassState(f.state.value) if f.state else None,
+                now=info.context.runtime.clock.now(),
+                first=first,
+                after=after,
+            )
+        return connection(page, [Bypass.from_row(r) for r in page.items])
+
+    @strawberry.field(
+        description="Post-facto reviews of bypasses you may read, soonest due first; "
+        "`overdue: true` is internal audit's work list."
+    )
+    async def bypass_reviews(
+        self,
+        info: Info,
+        filter: BypassReviewFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[BypassReview]:
+        f = filter or BypassReviewFilter()
+        async with info.context.reader() as r:
+            page = await ccq.reviews(
+                r,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                overdue=f.overdue,
+                completed=f.completed,
+                now=info.context.runtime.clock.now(),
+                first=first,
+                after=after,
+            )
+        return connection(page, [BypassReview.from_row(r) for r in page.items])
+
+    @strawberry.field(
+        description="Per BU: bypasses requested in [from, to), how many were approved, the "
+        "releases created in the period, the bypass rate, overdue reviews and time to review."
+    )
+    async def bypass_statistics(
+        self,
+        info: Info,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        business_unit_id: strawberry.ID | None = None,
+    ) -> list[BypassStatistics]:
+        async with info.context.reader() as r:
+            lines = await ccq.statistics(
+                r,
+                start=from_,
+                end=to,
+                bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId"),
+                now=info.context.runtime.clock.now(),
+            )
+        return [BypassStatistics.from_domain(s) for s in lines]
+
+    @strawberry.field(description="A service's DR procedures, by kind and title.")
+    async def dr_procedures(
+        self, info: Info, service_id: strawberry.ID, include_retired: bool = False
+    ) -> list[DrProcedure]:
+        sid = from_global_id(service_id, "Service", "serviceId")
+        async with info.context.reader() as r:
+            rows = await ccq.procedures_of_services(r, [sid], include_retired=include_retired)
+        return [DrProcedure.from_row(p) for p in rows.get(sid, [])]
+
+    @strawberry.field(
+        description="The dr_test gate of a service, as the promotion decision sees it."
+    )
+    async def dr_status(self, info: Info, service_id: strawberry.ID) -> DrStatus:
+        sid = from_global_id(service_id, "Service", "serviceId")
+        async with info.context.reader() as r:
+            outcome = await ccq.dr_status(r, sid, info.context.runtime.clock.now())
+        return DrStatus.from_domain(outcome, sid)
+
+
+def _bypass(row: object | None, errors: list[UserError]) -> BypassPayload:
+    return BypassPayload(bypass=Bypass.from_row(row) if row else None, errors=errors)
+
+
+def _procedure(row: object | None, errors: list[UserError]) -> DrProcedurePayload:
+    return DrProcedurePayload(
+        dr_procedure=DrProcedure.from_row(row) if row else None, errors=errors
+    )
+
+
+def _decision(input: BypassDecideInput) -> cmd.DecideBypass:
+    return cmd.DecideBypass(
+        bypass_id=from_global_id(input.id, "Bypass"), version=input.version, note=input.note
+    )
 
 
 @strawberry.type
 class ComplianceControlsMutation:
-    pass
+    @strawberry.mutation(
+        description="Ask for an emergency bypass: gates of one hotfix release waived for one "
+        "target, for a bounded time, once someone else approves."
+    )
+    async def bypass_request(self, info: Info, input: BypassRequestInput) -> BypassPayload:
+        c = cmd.RequestBypass(
+            release_id=from_global_id(input.release_id, "Release", "releaseId"),
+            environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
+            gates=[g.value for g in input.gates],
+            justification=input.justification,
+            incident_reference=input.incident_reference,
+            duration_hours=input.duration_hours,
+        )
+        return _bypass(*await run(info, lambda uow: bypasses.request_bypass(uow, c)))
+
+    @strawberry.mutation(
+        description="Approve a pending bypass (never your own, nor as the release's owner or "
+        "author): it is active from now until it expires, and its post-facto review opens."
+    )
+    async def bypass_approve(self, info: Info, input: BypassDecideInput) -> BypassPayload:
+        c = _decision(input)
+        return _bypass(*await run(info, lambda uow: bypasses.approve_bypass(uow, c)))
+
+    @strawberry.mutation(description="Reject a pending bypass.")
+    async def bypass_reject(self, info: Info, input: BypassDecideInput) -> BypassPayload:
+        c = _decision(input)
+        return _bypass(*await run(info, lambda uow: bypasses.reject_bypass(uow, c)))
+
+    @strawberry.mutation(description="Stop an active bypass early; its review stays open.")
+    async def bypass_revoke(self, info: Info, input: BypassRevokeInput) -> BypassPayload:
+        c = cmd.RevokeBypass(
+            bypass_id=from_global_id(input.id, "Bypass"), version=input.version, reason=input.reason
+        )
+        return _bypass(*await run(info, lambda uow: bypasses.revoke_bypass(uow, c)))
+
+    @strawberry.mutation(description="Record a use of an active bypass: one gate, its target.")
+    async def bypass_use(self, info: Info, input: BypassUseInput) -> BypassUsePayload:
+        c = cmd.UseBypass(
+            bypass_id=from_global_id(input.bypass_id, "Bypass", "bypassId"),
+            gate=input.gate.value,
+            environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
+            note=input.note,
+        )
+        found, errors = await run(info, lambda uow: bypasses.use_bypass(uow, c))
+        return BypassUsePayload(use=BypassUse.from_row(found) if found else None, errors=errors)
+
+    @strawberry.mutation(
+        description="Complete a bypass's post-facto review (never by its requester or approver)."
+    )
+    async def bypass_review_complete(
+        self, info: Info, input: BypassReviewCompleteInput
+    ) -> BypassReviewPayload:
+        c = cmd.CompleteReview(
+            review_id=from_global_id(input.review_id, "BypassReview", "reviewId"),
+            version=input.version,
+            outcome=input.outcome.value,
+            findings=input.findings,
+            action_items=list(input.action_items),
+        )
+        found, errors = await run(info, lambda uow: bypasses.complete_review(uow, c))
+        review = BypassReview.from_row(found) if found else None
+        return BypassReviewPayload(bypass_review=review, errors=errors)
+
+    @strawberry.mutation(description="Add a DR procedure to a service.")
+    async def dr_procedure_create(
+        self, info: Info, input: DrProcedureCreateInput
+    ) -> DrProcedurePayload:
+        c = cmd.CreateDrProcedure(
+            service_id=from_global_id(input.service_id, "Service", "serviceId"),
+            kind=input.kind.value,
+            title=input.title,
+            runbook_url=input.runbook_url,
+            owner_person_id=_id(input.owner_id, "Person", "ownerId"),
+            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            rto_minutes=input.rto_minutes,
+            rpo_minutes=input.rpo_minutes,
+        )
+        return _procedure(*await run(info, lambda uow: dr.create_procedure(uow, c)))
+
+    @strawberry.mutation(
+        description="Change a DR procedure's title, runbook, owners or objectives."
+    )
+    async def dr_procedure_update(
+        self, info: Info, input: DrProcedureUpdateInput
+    ) -> DrProcedurePayload:
+        c = cmd.UpdateDrProcedure(
+            procedure_id=from_global_id(input.id, "DrProcedure"),
+            version=input.version,
+            title=input.title,
+            runbook_url=input.runbook_url,
+            owner_person_id=_id(input.owner_id, "Person", "ownerId"),
+            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            rto_minutes=input.rto_minutes,
+            rpo_minutes=input.rpo_minutes,
+            clear=frozenset(f.value for f in input.clear),
+        )
+        return _procedure(*await run(info, lambda uow: dr.update_procedure(uow, c)))
+
+    @strawberry.mutation(description="Retire a DR procedure; it no longer counts for the gate.")
+    async def dr_procedure_retire(
+        self, info: Info, input: DrProcedureRetireInput
+    ) -> DrProcedurePayload:
+        pid = from_global_id(input.id, "DrProcedure")
+        return _procedure(
+            *await run(info, lambda uow: dr.retire_procedure(uow, pid, input.version))
+        )
+
+    @strawberry.mutation(description="Record a performed DR test and its result.")
+    async def dr_test_record(self, info: Info, input: DrTestRecordInput) -> DrTestPayload:
+        c = cmd.RecordDrTest(
+            procedure_id=from_global_id(input.procedure_id, "DrProcedure", "procedureId"),
+            performed_at=input.performed_at,
+            result=input.result.value,
+            notes=input.notes,
+            evidence_url=input.evidence_url,
+            duration_minutes=input.duration_minutes,
+        )
+        found, errors = await run(info, lambda uow: dr.record_test(uow, c))
+        return DrTestPayload(dr_test=DrTest.from_row(found) if found else None, errors=errors)

@@ -17,7 +17,7 @@ from api.graphql.organization_types import (
     Service,
     Tier,
 )
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, to_global_id
 from domain.governance import models
 from domain.governance import signoff_rules as so
 from domain.organization import models as org_models
@@ -25,6 +25,7 @@ from domain.organization import rules as org_rules
 
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
+    from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
 
 ReleaseStatus = strawberry.enum(
     models.ReleaseStatus, description="Where a release is in its lifecycle."
@@ -245,6 +246,38 @@ class Release(Node):
 
         rows = await info.context.loaders.release_sessions.load(self.uid)
         return [GoNoGoSession.from_row(r) for r in rows]
+
+    @strawberry.field(description="Its latest risk assessment: score, level, every factor.")
+    async def risk_assessment(
+        self, info: Info
+    ) -> Annotated[RiskAssessment, strawberry.lazy("api.graphql.risk_types")] | None:
+        from api.graphql.risk_types import release_risk_assessment
+
+        return await release_risk_assessment(info, self.uid)
+
+    @strawberry.field(description="Its risk assessments, newest first.")
+    async def risk_assessments(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated[RiskAssessment, strawberry.lazy("api.graphql.risk_types")]]:
+        from api.graphql.risk_types import release_risk_assessments
+
+        return await release_risk_assessments(info, self.uid, first, after)
+
+    @strawberry.field(description="Peer reviews of its changes.")
+    async def peer_reviews(
+        self, info: Info
+    ) -> list[Annotated[PeerReview, strawberry.lazy("api.graphql.risk_types")]]:
+        from api.graphql.risk_types import release_peer_reviews
+
+        return await release_peer_reviews(info, self.uid)
+
+    @strawberry.field(description="Whether its changes need a peer review before staging, and why.")
+    async def peer_review_requirement(
+        self, info: Info
+    ) -> Annotated[PeerReviewRequirement, strawberry.lazy("api.graphql.risk_types")]:
+        from api.graphql.risk_types import release_peer_review_requirement
+
+        return await release_peer_review_requirement(info, self.uid)
 
 
 @strawberry.type(description="A field of a template section.")

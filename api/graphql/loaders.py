@@ -139,9 +139,144 @@ class Loaders:
         self.flag_segment = self._by_id(flq.segments_by_id)
         self.flag_change = self._by_id(flq.changes_by_id)
         # guardrails (loaders of the guardrails context go here)
+        from domain.guardrails import queries as grq
+
+        self.guardrail_set_version = self._by_id(grq.versions_by_id)
+        self.team_onboarding = self._by_id(grq.onboarding_of_teams)
         # risk (loaders of the risk context go here)
+        from domain.risk import queries as riskq
+
+        self.risk_assessment = self._by_id(riskq.assessments_by_id)
+        self.latest_risk_assessment = self._by_id(riskq.latest_assessments)
+        self.peer_review = self._by_id(riskq.reviews_by_id)
+        self.peer_reviews_of_release = self._grouped(riskq.reviews_of_releases)
+
+        async def risk_pages(keys: list[Any]) -> list[Any]:
+            """Assessment history pages: one statement per distinct (first, after)."""
+            groups: dict[Any, list[uuid.UUID]] = {}
+            for release_id, first, after in keys:
+                groups.setdefault((first, after), []).append(release_id)
+            out: dict[Any, Any] = {}
+            for (first, after), group in groups.items():
+                pages = await self._run(
+                    lambda r, g=group, f=first, a=after: riskq.assessments_of_releases(  # type: ignore[misc]
+                        r, g, first=f, after=a
+                    )
+                )
+                out.update({(rid, first, after): pages[rid] for rid in group})
+            return [out[k] for k in keys]
+
+        self.risk_assessments_of_release: DataLoader[Any, Page[Any]] = DataLoader(risk_pages)
         # compliance controls (loaders of bypasses, reviews and DR go here)
+        from domain.compliance import control_queries as ccq
+
+        self.bypass = self._by_id(ccq.bypasses_by_id)
+        self.bypass_review = self._by_id(ccq.reviews_by_id)
+        self.review_of_bypass = self._by_id(ccq.reviews_of_bypasses)
+        self.bypass_uses = self._grouped(ccq.uses_of_bypasses)
+        self.dr_procedure = self._by_id(ccq.procedures_by_id)
+        self.dr_test = self._by_id(ccq.tests_by_id)
+        self.dr_procedures_of_service = self._grouped(ccq.procedures_of_services)
+        self.dr_last_test = self._by_id(lambda r, ids: ccq.last_tests(r, ids, only_passed=False))
+        self.dr_last_passed_test = self._by_id(
+            lambda r, ids: ccq.last_tests(r, ids, only_passed=True)
+        )
+
+        async def dr_test_pages(keys: list[Any]) -> list[Any]:
+            """One statement per distinct (first, after); keys are (procedure id, first, after)."""
+            out: dict[Any, Any] = {}
+            for first, after in {k[1:] for k in keys}:
+                parents = [k[0] for k in keys if k[1:] == (first, after)]
+                pages = await self._run(
+                    lambda r, p=parents, f=first, a=after: ccq.tests_of_procedures(  # type: ignore[misc]
+                        r, p, first=f, after=a
+                    )
+                )
+                out.update({(pid, first, after): pages[pid] for pid in parents})
+            return [out[k] for k in keys]
+
+        self.dr_tests_of_procedure: DataLoader[Any, Page[Any]] = DataLoader(dr_test_pages)
         # vendors (loaders of vendor attestations and releases go here)
+        from domain.organization import vendor_queries as vq
+
+        self.vendor_attestation = self._by_id(vq.attestations_by_id)
+        self.vendor_release = self._by_id(vq.releases_by_id)
+        self.attestations_of_vendor = self._grouped(vq.attestations_of_vendors)
+        self.vendors_of_service = self._grouped(vq.vendors_of_services)
+        self.services_of_vendor = self._grouped(vq.services_of_vendors)
+        self.vendor_release_impacts = self._grouped(vq.impacted_services)
+        self.vendor_release_findings = self._grouped(
+            lambda r, ids: vq.findings(r, ids, ctx.runtime.clock.now())
+        )
+        self.vendor_release_pages: DataLoader[vq.ReleasePageKey, Page[Any]] = DataLoader(
+            lambda keys: self._run(lambda r: vq.release_pages(r, keys))
+        )
+        # evidence (loaders of artifacts, evidence, CDEvents and deployment reports go here)
+        from domain.pipelines import queries as evq
+
+        self.artifact = self._by_id(evq.artifacts_by_id)
+        self.evidence = self._by_id(evq.evidence_by_id)
+        self.cd_event = self._by_id(evq.cd_events_by_id)
+        self.deployment_report = self._by_id(evq.deployment_reports_by_id)
+        self.incident_report = self._by_id(evq.incident_reports_by_id)
+        self.webhook_secret = self._by_id(evq.webhook_secrets_by_id)
+        self.artifact_gates = self._grouped(evq.gates_of)
+
+        async def evidence_pages(keys: list[Any]) -> list[Any]:
+            """One statement per distinct (kind, first, after); keys are (artifact id, *args)."""
+            groups: dict[Any, list[uuid.UUID]] = {}
+            for key in keys:
+                groups.setdefault(key[1:], []).append(key[0])
+            out: dict[Any, Any] = {}
+            for (kind, first, after), parents in groups.items():
+                pages = await self._run(
+                    lambda r, p=parents, k=kind, f=first, a=after: evq.evidence_of_artifacts(  # type: ignore[misc]
+                        r, p, kind=k, first=f, after=a
+                    )
+                )
+                out.update({(pid, kind, first, after): pages[pid] for pid in parents})
+            return [out[k] for k in keys]
+
+        self.evidence_of_artifact: DataLoader[Any, Page[Any]] = DataLoader(evidence_pages)
+        # pipeline definitions (loaders of definitions, versions and runs go here)
+        from domain.pipelines import definition_queries as pdq
+
+        self.pipeline = self._by_id(pdq.pipelines_by_id)
+        self.pipeline_definition_version = self._by_id(pdq.versions_by_id)
+        self.pipeline_run = self._by_id(pdq.runs_by_id)
+        self.pipeline_service_ids = self._grouped(pdq.service_ids_of_pipelines)
+        self.pipeline_active_version = self._by_id(pdq.active_versions)
+        self.pipeline_latest_run = self._by_id(pdq.latest_runs)
+        self.pipeline_definition_reviews = self._grouped(pdq.reviews_of_versions)
+        self.pipeline_version_pages: DataLoader[pdq.PageKey, Page[Any]] = DataLoader(
+            lambda keys: self._run(lambda r: pdq.version_pages(r, keys))
+        )
+        self.pipeline_run_pages: DataLoader[pdq.PageKey, Page[Any]] = DataLoader(
+            lambda keys: self._run(lambda r: pdq.run_pages(r, keys))
+        )
+        # deployments (loaders of deployments, steps, health and rollbacks go here)
+        from domain.pipelines import deployment_queries as dq
+
+        self.deployment = self._by_id(dq.deployments_by_id)
+        self.deployment_current_report = self._by_id(dq.current_reports)
+        self.deployment_rollback = self._by_id(dq.rollbacks_of_deployments)
+        self.deployment_alerts = self._grouped(dq.alerts_of_deployments)
+        self.webhook_subscription = self._by_id(dq.webhook_subscriptions_by_id)
+
+        async def deployment_report_pages(keys: list[Any]) -> list[Any]:
+            """One statement per distinct (first, after); keys are (deployment id, first, after)."""
+            out: dict[Any, Any] = {}
+            for first, after in {k[1:] for k in keys}:
+                parents = [k[0] for k in keys if k[1:] == (first, after)]
+                pages = await self._run(
+                    lambda r, p=parents, f=first, a=after: dq.reports_of_deployments(  # type: ignore[misc]
+                        r, p, first=f, after=a
+                    )
+                )
+                out.update({(pid, first, after): pages[pid] for pid in parents})
+            return [out[k] for k in keys]
+
+        self.deployment_reports: DataLoader[Any, Page[Any]] = DataLoader(deployment_report_pages)
 
     async def _run(self, fn: Callable[[Reader], Awaitable[V]]) -> V:
         async with self._ctx.reader() as reader:

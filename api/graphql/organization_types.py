@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -12,6 +12,11 @@ from api.graphql.context import Info
 from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
 from domain.organization import models
 from domain.organization import rules as org_rules
+
+if TYPE_CHECKING:
+    from api.graphql.compliance_controls_types import DrProcedure
+    from api.graphql.guardrails_types import GuardrailSet, TeamOnboarding
+    from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
 
 Tier = strawberry.enum(models.Tier, description="How much a service's failure hurts.")
 DataClassification = strawberry.enum(
@@ -61,6 +66,14 @@ class BusinessUnit(Node):
         page = await info.context.loaders.teams_of_bu.load((self.uid, first, after))
         return connection(page, [Team.from_row(r) for r in page.items])
 
+    @strawberry.field(description="This BU's guardrail set: what it tightens, and any conflicts.")
+    async def guardrails(
+        self, info: Info
+    ) -> Annotated[GuardrailSet, strawberry.lazy("api.graphql.guardrails_types")] | None:
+        from api.graphql.guardrails_types import business_unit_guardrails
+
+        return await business_unit_guardrails(info, self.uid)
+
 
 @strawberry.type(description="A team in a business unit; it owns services.")
 class Team(Node):
@@ -100,6 +113,15 @@ class Team(Node):
             (self.uid, self.bu_uid, first, after)
         )
         return connection(page, [Service.from_row(r) for r in page.items])
+
+    @strawberry.field(description="Its onboarding checklist and the production access it gives.")
+    async def onboarding(
+        self, info: Info
+    ) -> Annotated[TeamOnboarding, strawberry.lazy("api.graphql.guardrails_types")] | None:
+        from api.graphql.guardrails_types import TeamOnboarding
+
+        found = await info.context.loaders.team_onboarding.load(self.uid)
+        return TeamOnboarding.from_domain(found) if found else None
 
 
 @strawberry.type(description="One end of a dependency edge, seen from the other end.")
@@ -164,6 +186,23 @@ class Service(Node):
             for r in rows
         ]
 
+    @strawberry.field(description="Vendors this service uses that you may read, by name.")
+    async def vendors(
+        self, info: Info
+    ) -> list[Annotated[ServiceVendorLink, strawberry.lazy("api.graphql.vendors_types")]]:
+        from api.graphql.vendors_types import vendors_of
+
+        return await vendors_of(info, self)
+
+    @strawberry.field(description="Its active disaster-recovery procedures.")
+    async def dr_procedures(
+        self, info: Info
+    ) -> list[Annotated[DrProcedure, strawberry.lazy("api.graphql.compliance_controls_types")]]:
+        from api.graphql.compliance_controls_types import DrProcedure
+
+        rows = await info.context.loaders.dr_procedures_of_service.load(self.uid)
+        return [DrProcedure.from_row(r) for r in rows]
+
 
 @strawberry.type(description="A third party a BU works with, and the state of its attestation.")
 class Vendor(Node):
@@ -196,6 +235,38 @@ class Vendor(Node):
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
         return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+
+    # -- vendors context: attestations, releases, the services using the vendor ------------
+    # (attestationStatus / attestationExpiresAt above are a summary the attestation use
+    # cases keep in step with `attestations`; gates read the attestations.)
+
+    @strawberry.field(description="Every attestation of the vendor, newest issue first.")
+    async def attestations(
+        self, info: Info
+    ) -> list[Annotated[VendorAttestation, strawberry.lazy("api.graphql.vendors_types")]]:
+        from api.graphql.vendors_types import attestations_of
+
+        return await attestations_of(info, self.uid)
+
+    @strawberry.field(description="The vendor's releases on the calendar, by start.")
+    async def releases(
+        self,
+        info: Info,
+        include_cancelled: bool = False,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Annotated[VendorRelease, strawberry.lazy("api.graphql.vendors_types")]]:
+        from api.graphql.vendors_types import releases_of
+
+        return await releases_of(info, self.uid, include_cancelled, first, after)
+
+    @strawberry.field(description="Services using this vendor that you may read, by key.")
+    async def dependent_services(
+        self, info: Info
+    ) -> list[Annotated[ServiceVendorLink, strawberry.lazy("api.graphql.vendors_types")]]:
+        from api.graphql.vendors_types import dependents_of
+
+        return await dependents_of(info, self)
 
 
 @strawberry.type(

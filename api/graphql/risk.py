@@ -2,14 +2,136 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import strawberry
+
+from api.graphql.context import Info
+from api.graphql.mutations import run
+from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.risk_inputs import (
+    PeerReviewPayload,
+    PeerReviewRecordInput,
+    ReleaseAssessRiskInput,
+    RiskAssessmentPayload,
+    RiskMappingBusinessUnitUpdateInput,
+    RiskMappingPayload,
+    RiskModelPayload,
+    RiskModelUpdateInput,
+    assess_command,
+    mapping_command,
+    model_command,
+    review_command,
+)
+from api.graphql.risk_types import (
+    PeerReview,
+    ReleaseRisk,
+    RiskAssessment,
+    RiskMapping,
+    RiskMappingConflict,
+    RiskModel,
+)
+from domain.kernel.access import Resource
+from domain.kernel.errors import DomainError
+from domain.risk import assessments, peer_reviews, versions
+from domain.risk import queries as riskq
 
 
 @strawberry.type
 class RiskQuery:
-    pass
+    NODE_TYPES: ClassVar[dict[str, tuple[str, Any]]] = {
+        "RiskAssessment": ("risk_assessment", RiskAssessment),
+        "PeerReview": ("peer_review", PeerReview),
+    }
+    """The node types this module serves, for `node(id:)`."""
+
+    @strawberry.field(description="The org's risk model in force (version 0: the built-in).")
+    async def risk_model(self, info: Info) -> RiskModel | None:
+        async with info.context.reader() as r:
+            found = await riskq.model(r)
+        return RiskModel.from_domain(found.model, found.row) if found else None
+
+    @strawberry.field(description="Every saved version of the risk model, oldest first.")
+    async def risk_model_history(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[RiskModel]:
+        async with info.context.reader() as r:
+            page = await riskq.model_history(r, first=first, after=after)
+        return connection(page, [RiskModel.from_row(row) for row in page.items])
+
+    @strawberry.field(
+        description="A BU's effective risk mapping: each value the strictest of core and BU, "
+        "with its source, and the BU values a later core change overtook."
+    )
+    async def risk_mapping(self, info: Info, business_unit_id: strawberry.ID) -> RiskMapping:
+        bu_id = from_global_id(business_unit_id, "BusinessUnit", "businessUnitId")
+        async with info.context.reader() as r:
+            return RiskMapping.from_domain(await riskq.mapping_of_bu(r, bu_id))
+
+    @strawberry.field(description="A release's risk; null when absent or not yours to see.")
+    async def release_risk(self, info: Info, release_id: strawberry.ID) -> ReleaseRisk | None:
+        uid = from_global_id(release_id, "Release", "releaseId")
+        async with info.context.reader() as r:
+            try:
+                await riskq.visible_release(r, uid, Resource.RISK_ASSESSMENT)
+            except DomainError:
+                return None
+        return ReleaseRisk(release_uid=uid)
 
 
 @strawberry.type
 class RiskMutation:
-    pass
+    @strawberry.mutation(
+        description="Save the next version of the org's risk model (RMO); BU overlays it makes "
+        "looser are reported in overlayConflicts."
+    )
+    async def risk_model_update(self, info: Info, input: RiskModelUpdateInput) -> RiskModelPayload:
+        c = model_command(input)
+        saved, errors = await run(info, lambda uow: versions.update_core_model(uow, c))
+        if saved is None:
+            return RiskModelPayload(risk_model=None, overlay_conflicts=[], errors=errors)
+        return RiskModelPayload(
+            risk_model=RiskModel.from_domain(saved.model, saved.row),
+            overlay_conflicts=[
+                RiskMappingConflict.from_domain(x.looser, x.bu_id) for x in saved.conflicts
+            ],
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Tighten a BU's risk mapping (lower thresholds, more requirements); "
+        "anything looser than the core is refused with RISK_MAPPING_LOOSER_THAN_CORE."
+    )
+    async def risk_mapping_business_unit_update(
+        self, info: Info, input: RiskMappingBusinessUnitUpdateInput
+    ) -> RiskMappingPayload:
+        c = mapping_command(input)
+        saved, errors = await run(info, lambda uow: versions.update_bu_mapping(uow, c))
+        if saved is None:
+            return RiskMappingPayload(risk_mapping=None, errors=errors)
+        async with info.context.reader() as r:
+            view = await riskq.mapping_of_bu(r, c.bu_id)
+        return RiskMappingPayload(risk_mapping=RiskMapping.from_domain(view), errors=errors)
+
+    @strawberry.mutation(description="Score a release now and keep the assessment.")
+    async def release_assess_risk(
+        self, info: Info, input: ReleaseAssessRiskInput
+    ) -> RiskAssessmentPayload:
+        c = assess_command(input)
+        row, errors = await run(info, lambda uow: assessments.assess_risk(uow, c))
+        return RiskAssessmentPayload(
+            risk_assessment=RiskAssessment.from_row(row) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Record your peer review of a release (never as one of its authors: "
+        "PEER_REVIEW_BY_AUTHOR); a later verdict of yours replaces it."
+    )
+    async def peer_review_record(
+        self, info: Info, input: PeerReviewRecordInput
+    ) -> PeerReviewPayload:
+        c = review_command(input)
+        row, errors = await run(info, lambda uow: peer_reviews.record_peer_review(uow, c))
+        return PeerReviewPayload(
+            peer_review=PeerReview.from_row(row) if row else None, errors=errors
+        )

@@ -22,9 +22,10 @@ from strawberry.types import ExecutionContext
 from api.graphql.calendar import CalendarMutation, CalendarQuery
 from api.graphql.calendar_feed import CalendarFeedMutation, CalendarFeedQuery
 from api.graphql.calendar_types import Alignment, DeploymentWindow, Freeze, FreezeException
-from api.graphql.compliance import ComplianceQuery
+from api.graphql.compliance import ComplianceMutation, ComplianceQuery
 from api.graphql.compliance_controls import ComplianceControlsMutation, ComplianceControlsQuery
 from api.graphql.context import Info
+from api.graphql.deployments import DeploymentsMutation, DeploymentsQuery
 from api.graphql.environments import EnvironmentsMutation, EnvironmentsQuery
 from api.graphql.environments_types import ConfigSnapshot, Environment, Reservation
 from api.graphql.flags import FlagsMutation, FlagsQuery
@@ -43,6 +44,8 @@ from api.graphql.organization_types import (
     Team,
     Vendor,
 )
+from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
+from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.relay import Node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.trains import TrainsMutation, TrainsQuery
@@ -84,9 +87,19 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     "FlagChange": ("flag_change", FlagChange),
     "FlagSegment": ("flag_segment", FlagSegment),
     # guardrails
+    **GuardrailsQuery.node_types(),
     # risk
+    **RiskQuery.NODE_TYPES,
     # compliance controls
+    **ComplianceControlsQuery.node_types(),
     # vendors
+    **VendorsQuery.NODE_LOADERS,
+    # evidence
+    **EvidenceQuery.NODE_LOADERS,
+    # pipeline definitions
+    **PipelineDefinitionsQuery.node_types(),
+    # deployments
+    **DeploymentsQuery.node_types(),
 }
 
 
@@ -129,6 +142,9 @@ class Query(
     RiskQuery,
     ComplianceControlsQuery,
     VendorsQuery,
+    EvidenceQuery,
+    PipelineDefinitionsQuery,
+    DeploymentsQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -158,6 +174,7 @@ class Query(
 @strawberry.type
 class Mutation(
     OrganizationMutation,
+    ComplianceMutation,
     GovernanceMutation,
     CalendarMutation,
     CalendarFeedMutation,
@@ -168,6 +185,9 @@ class Mutation(
     RiskMutation,
     ComplianceControlsMutation,
     VendorsMutation,
+    EvidenceMutation,
+    PipelineDefinitionsMutation,
+    DeploymentsMutation,
 ):
     pass
 

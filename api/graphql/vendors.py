@@ -1,15 +1,216 @@
-"""Vendors: attestations and vendor releases on the calendar."""
+"""Vendors: attestations, the services using vendors, and vendor releases on the calendar."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 import strawberry
+
+from api.graphql.context import Info
+from api.graphql.errors import UserError
+from api.graphql.mutations import run
+from api.graphql.organization_types import Service, Vendor
+from api.graphql.relay import Connection, connection, from_global_id, load_node
+from api.graphql.vendors_inputs import (
+    ServiceVendorLinkInput,
+    ServiceVendorLinkPayload,
+    ServiceVendorUnlinkInput,
+    VendorAttestationAddInput,
+    VendorAttestationPayload,
+    VendorAttestationRevokeInput,
+    VendorReleaseCancelInput,
+    VendorReleaseCreateInput,
+    VendorReleaseFilter,
+    VendorReleasePayload,
+    VendorReleaseUpdateInput,
+)
+from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
+from domain.organization import vendor_commands as cmd
+from domain.organization import vendor_queries as vq
+from domain.organization import vendors
+from domain.organization.models import ServiceVendor
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
 
 
 @strawberry.type
 class VendorsQuery:
-    pass
+    # Node types of this context, for `node(id:)` (read by schema._NODE_LOADERS).
+    NODE_LOADERS = {
+        "VendorAttestation": ("vendor_attestation", VendorAttestation),
+        "VendorRelease": ("vendor_release", VendorRelease),
+    }
+
+    @strawberry.field(
+        description="Vendor releases you may read (your BUs' vendors', and those reaching your "
+        "BUs' services), by start; those overlapping [from, to) when given."
+    )
+    async def vendor_releases(
+        self,
+        info: Info,
+        filter: VendorReleaseFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[VendorRelease]:
+        f = filter or VendorReleaseFilter()
+        async with info.context.reader() as r:
+            page = await vq.releases(
+                r,
+                starts_at=f.from_,
+                ends_at=f.to,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                vendor_id=_id(f.vendor_id, "Vendor", "vendorId"),
+                include_cancelled=f.include_cancelled,
+                first=first,
+                after=after,
+            )
+        return connection(page, [VendorRelease.from_row(r) for r in page.items])
+
+    @strawberry.field(
+        description="Current vendor attestations expiring within `withinDays` (1 to 366), "
+        "soonest first: what to renew."
+    )
+    async def vendor_attestations_expiring(
+        self,
+        info: Info,
+        within_days: int = 30,
+        business_unit_id: strawberry.ID | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[VendorAttestation]:
+        async with info.context.reader() as r:
+            page = await vq.expiring_attestations(
+                r,
+                now=info.context.runtime.clock.now(),
+                within=timedelta(days=within_days),
+                bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId"),
+                first=first,
+                after=after,
+            )
+        return connection(page, [VendorAttestation.from_row(r) for r in page.items])
+
+
+def _attestation(found: object | None, errors: list[UserError]) -> VendorAttestationPayload:
+    return VendorAttestationPayload(
+        vendor_attestation=VendorAttestation.from_row(found) if found else None, errors=errors
+    )
+
+
+def _release(found: object | None, errors: list[UserError]) -> VendorReleasePayload:
+    return VendorReleasePayload(
+        vendor_release=VendorRelease.from_row(found) if found else None, errors=errors
+    )
+
+
+async def _link(
+    info: Info, link: ServiceVendor | None, errors: list[UserError]
+) -> ServiceVendorLinkPayload:
+    if link is None:
+        return ServiceVendorLinkPayload(link=None, errors=errors)
+    loaders = info.context.loaders
+    return ServiceVendorLinkPayload(
+        link=ServiceVendorLink(
+            service=await load_node(loaders.service, Service, link.service_id),
+            vendor=await load_node(loaders.vendor, Vendor, link.vendor_id),
+            description=link.description,
+            linked_at=link.created_at,
+        ),
+        errors=errors,
+    )
 
 
 @strawberry.type
 class VendorsMutation:
-    pass
+    @strawberry.mutation(description="Record an attestation a vendor holds (admins).")
+    async def vendor_attestation_add(
+        self, info: Info, input: VendorAttestationAddInput
+    ) -> VendorAttestationPayload:
+        c = cmd.AddAttestation(
+            vendor_id=from_global_id(input.vendor_id, "Vendor", "vendorId"),
+            kind=input.kind.value,
+            issued_at=input.issued_at,
+            expires_at=input.expires_at,
+            issuer=input.issuer,
+            report_reference=input.report_reference,
+            notes=input.notes,
+        )
+        return _attestation(*await run(info, lambda uow: vendors.add_attestation(uow, c)))
+
+    @strawberry.mutation(
+        description="Revoke an attestation: it stays on record and no longer counts."
+    )
+    async def vendor_attestation_revoke(
+        self, info: Info, input: VendorAttestationRevokeInput
+    ) -> VendorAttestationPayload:
+        c = cmd.RevokeAttestation(
+            attestation_id=from_global_id(input.id, "VendorAttestation"),
+            version=input.version,
+            reason=input.reason,
+        )
+        return _attestation(*await run(info, lambda uow: vendors.revoke_attestation(uow, c)))
+
+    @strawberry.mutation(description="Record that a service uses a vendor you may read.")
+    async def service_vendor_link(
+        self, info: Info, input: ServiceVendorLinkInput
+    ) -> ServiceVendorLinkPayload:
+        c = cmd.LinkVendor(
+            service_id=from_global_id(input.service_id, "Service", "serviceId"),
+            vendor_id=from_global_id(input.vendor_id, "Vendor", "vendorId"),
+            description=input.description,
+        )
+        link, errors = await run(info, lambda uow: vendors.link_vendor(uow, c))
+        return await _link(info, link, errors)
+
+    @strawberry.mutation(description="Record that a service no longer uses a vendor.")
+    async def service_vendor_unlink(
+        self, info: Info, input: ServiceVendorUnlinkInput
+    ) -> ServiceVendorLinkPayload:
+        service = from_global_id(input.service_id, "Service", "serviceId")
+        vendor = from_global_id(input.vendor_id, "Vendor", "vendorId")
+        link, errors = await run(info, lambda uow: vendors.unlink_vendor(uow, service, vendor))
+        return await _link(info, link, errors)
+
+    @strawberry.mutation(description="Put a vendor's release on the calendar.")
+    async def vendor_release_create(
+        self, info: Info, input: VendorReleaseCreateInput
+    ) -> VendorReleasePayload:
+        c = cmd.CreateVendorRelease(
+            vendor_id=from_global_id(input.vendor_id, "Vendor", "vendorId"),
+            title=input.title,
+            release_version=input.release_version,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            description=input.description,
+            notes=input.notes,
+        )
+        return _release(*await run(info, lambda uow: vendors.create_release(uow, c)))
+
+    @strawberry.mutation(description="Move or re-describe a scheduled vendor release.")
+    async def vendor_release_update(
+        self, info: Info, input: VendorReleaseUpdateInput
+    ) -> VendorReleasePayload:
+        c = cmd.UpdateVendorRelease(
+            release_id=from_global_id(input.id, "VendorRelease"),
+            version=input.version,
+            title=input.title,
+            release_version=input.release_version,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            description=input.description,
+            notes=input.notes,
+        )
+        return _release(*await run(info, lambda uow: vendors.update_release(uow, c)))
+
+    @strawberry.mutation(description="Take a vendor release off the calendar, saying why.")
+    async def vendor_release_cancel(
+        self, info: Info, input: VendorReleaseCancelInput
+    ) -> VendorReleasePayload:
+        c = cmd.CancelVendorRelease(
+            release_id=from_global_id(input.id, "VendorRelease"),
+            version=input.version,
+            reason=input.reason,
+        )
+        return _release(*await run(info, lambda uow: vendors.cancel_release(uow, c)))

@@ -20,6 +20,8 @@ from domain.calendar.models import (
     FreezeStatus,
     WindowStatus,
 )
+from domain.governance import repository as governance
+from domain.guardrails.effective import effective_for_service
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
@@ -56,6 +58,7 @@ async def request_exception(uow: UnitOfWork, c: RequestException) -> FreezeExcep
             field="freezeId",
         )
     await _falls_into(uow, window, freeze)
+    await _exceptions_allowed(uow, window.release_id)
     if await frepo.open_exception(uow.session, freeze.id, window.id) is not None:
         raise AlreadyExists("An exception for this window and freeze is already open.")
     justification = c.justification.strip()
@@ -87,6 +90,22 @@ async def request_exception(uow: UnitOfWork, c: RequestException) -> FreezeExcep
     )
     await uow.created(exception, action="freeze_exception.request", bu_id=window.bu_id, rule=rule)
     return exception
+
+
+async def _exceptions_allowed(uow: UnitOfWork, release_id: uuid.UUID) -> None:
+    """The guardrails may forbid freeze exceptions for a service: then nothing goes through."""
+    shipped = (await governance.shipped_services(uow.session, [release_id])).get(release_id, [])
+    for service in shipped:
+        value = (await effective_for_service(uow.session, service.id)).values[
+            "freeze_exceptions_allowed"
+        ]
+        if not value.value:
+            raise DomainError(
+                f"The guardrails ({value.source}, version {value.source_version}) allow no freeze"
+                f" exception for {service.key}, which this release ships.",
+                code=Code.FREEZE_EXCEPTIONS_NOT_ALLOWED,
+                field="windowId",
+            )
 
 
 async def _falls_into(uow: UnitOfWork, window: DeploymentWindow, freeze: Freeze) -> None:

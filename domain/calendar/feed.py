@@ -6,9 +6,12 @@ The feed reads as its person, through their current grants: it shows exactly the
 freezes that person may read, and stops working when the feed is revoked or the person is
 deactivated.
 
-What a feed holds is bounded (documented in `FEED_HORIZON`, `MAX_RELEASES`, `MAX_FREEZES`):
-releases whose planned window ends no earlier than 90 days ago, and approved freezes not over
-by then (a recurring freeze counts until its `effective_until`, or forever), earliest first.
+What a feed holds is bounded (documented in `FEED_HORIZON`, `MAX_RELEASES`, `MAX_FREEZES`,
+`MAX_VENDOR_RELEASES`): releases whose planned window ends no earlier than 90 days ago,
+scheduled vendor releases likewise (readable in the vendor's BU and in the BUs of the services
+they reach, each listing the services it reaches that the person may read), and approved
+freezes not over by then (a recurring freeze counts until its `effective_until`, or forever),
+earliest first.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
+from domain.organization import vendor_repository as vendor_repo
+from domain.organization.vendor_findings import impacts_of_vendors
 
 FEED_HORIZON = timedelta(days=90)
 """A feed shows what ended at most this long ago, and everything after."""
@@ -37,6 +42,8 @@ MAX_RELEASES = 1000
 """At most this many releases in one feed (the earliest in the horizon)."""
 MAX_FREEZES = 200
 """At most this many freezes in one feed (the earliest in the horizon)."""
+MAX_VENDOR_RELEASES = 500
+"""At most this many vendor releases in one feed (the earliest in the horizon)."""
 MAX_ACTIVE_FEEDS = 10
 """Active feed URLs one person may hold at a time."""
 MAX_LISTED_FEEDS = 100
@@ -215,12 +222,39 @@ class FeedFreeze:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedImpact:
+    """A service a vendor release reaches; `via` names the provider an indirect one uses."""
+
+    service_key: str
+    service_name: str
+    bu_key: str
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedVendorRelease:
+    id: uuid.UUID
+    title: str
+    release_version: str
+    vendor_name: str
+    description: str
+    bu_key: str
+    bu_name: str
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime
+    version: int
+    impacted: tuple[FeedImpact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FeedContent:
     owner: str
     releases: tuple[FeedRelease, ...]
     freezes: tuple[FeedFreeze, ...]
     since: datetime
     truncated: bool
+    vendor_releases: tuple[FeedVendorRelease, ...] = ()
 
 
 def recurrence_rule(rrule: str | None) -> str | None:
@@ -272,12 +306,65 @@ async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
             limit=MAX_FREEZES + 1,
         )
     )
+    vendor_scope = r.scope(Resource.VENDOR_RELEASE)
+    vendor_rows = (
+        []
+        if vendor_scope.empty
+        else await repo.vendor_releases_in_horizon(
+            r.session, vendor_scope, ending_after=since, limit=MAX_VENDOR_RELEASES + 1
+        )
+    )
     return FeedContent(
         owner=r.actor.display_name,
         releases=tuple(_release(row) for row in release_rows[:MAX_RELEASES]),
         freezes=tuple(_freeze(row) for row in freeze_rows[:MAX_FREEZES]),
         since=since,
-        truncated=len(release_rows) > MAX_RELEASES or len(freeze_rows) > MAX_FREEZES,
+        truncated=len(release_rows) > MAX_RELEASES
+        or len(freeze_rows) > MAX_FREEZES
+        or len(vendor_rows) > MAX_VENDOR_RELEASES,
+        vendor_releases=await _vendor_releases(r, vendor_rows[:MAX_VENDOR_RELEASES]),
+    )
+
+
+async def _vendor_releases(r: Reader, rows: list[Row[Any]]) -> tuple[FeedVendorRelease, ...]:
+    """The vendor releases with the services they reach that the reader may read."""
+    if not rows:
+        return ()
+    impacts = await impacts_of_vendors(r.session, sorted({row.vendor_id for row in rows}, key=str))
+    ids = sorted({i.service_id for group in impacts.values() for i in group}, key=str)
+    services = await vendor_repo.services_by_ids(r.session, ids) if ids else {}
+    scope = r.scope(Resource.SERVICE)
+    readable = {k: v for k, v in services.items() if scope.allows(v.bu_id)}
+    bu_keys = await repo.bu_keys(r.session, sorted({v.bu_id for v in readable.values()}, key=str))
+
+    def impacted(vendor_id: uuid.UUID) -> tuple[FeedImpact, ...]:
+        return tuple(
+            FeedImpact(
+                service_key=readable[i.service_id].key,
+                service_name=readable[i.service_id].name,
+                bu_key=bu_keys.get(readable[i.service_id].bu_id, ""),
+                via=readable[i.via].key if i.via is not None and i.via in readable else None,
+            )
+            for i in impacts.get(vendor_id, [])
+            if i.service_id in readable
+        )
+
+    return tuple(
+        FeedVendorRelease(
+            id=row.id,
+            title=row.title,
+            release_version=row.release_version,
+            vendor_name=row.vendor_name,
+            description=row.description or "",
+            bu_key=row.bu_key,
+            bu_name=row.bu_name,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            updated_at=row.updated_at,
+            version=row.version,
+            impacted=impacted(row.vendor_id),
+        )
+        for row in rows
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,13 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.calendar.models import CalendarFeed, Freeze
 from domain.governance.models import Release
 from domain.kernel.access import Scope
-from domain.organization.models import BusinessUnit, Person
+from domain.organization.models import BusinessUnit, Person, Vendor, VendorRelease
+from domain.organization.vendor_repository import SCHEDULED, visible_releases
 
 FEED = CalendarFeed.__table__
 PERSON = Person.__table__
 RELEASE = Release.__table__
 FREEZE = Freeze.__table__
 BU = BusinessUnit.__table__
+VENDOR_RELEASE = VendorRelease.__table__
+VENDOR = Vendor.__table__
 
 
 def _in_bus(column: Any, scope: Scope) -> Any:
@@ -170,3 +173,43 @@ async def freezes_in_horizon(
     if not scope.everywhere:
         stmt = stmt.where(or_(FREEZE.c.bu_id.is_(None), _in_bus(FREEZE.c.bu_id, scope)))
     return list((await session.execute(stmt)).all())
+
+
+async def vendor_releases_in_horizon(
+    session: AsyncSession, scope: Scope, *, ending_after: datetime, limit: int
+) -> list[Row[Any]]:
+    """Scheduled vendor releases readable in `scope` (the vendor's BU, or a BU whose services
+    they reach) ending after `ending_after`, by start, with vendor name and the vendor's BU."""
+    stmt: Select[Any] = (
+        select(
+            VENDOR_RELEASE.c.id,
+            VENDOR_RELEASE.c.vendor_id,
+            VENDOR_RELEASE.c.title,
+            VENDOR_RELEASE.c.release_version,
+            VENDOR_RELEASE.c.description,
+            VENDOR_RELEASE.c.starts_at,
+            VENDOR_RELEASE.c.ends_at,
+            VENDOR_RELEASE.c.updated_at,
+            VENDOR_RELEASE.c.version,
+            VENDOR.c.name.label("vendor_name"),
+            BU.c.key.label("bu_key"),
+            BU.c.name.label("bu_name"),
+        )
+        .join(VENDOR, VENDOR.c.id == VENDOR_RELEASE.c.vendor_id)
+        .join(BU, BU.c.id == VENDOR_RELEASE.c.bu_id)
+        .where(
+            visible_releases(scope),
+            VENDOR_RELEASE.c.status == SCHEDULED,
+            VENDOR_RELEASE.c.ends_at >= ending_after,
+        )
+        .order_by(VENDOR_RELEASE.c.starts_at, VENDOR_RELEASE.c.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def bu_keys(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(BU.c.id, BU.c.key).where(BU.c.id.in_(ids)))
+    return {r.id: r.key for r in rows}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,9 +23,11 @@ from domain.calendar.slots import Slot
 from domain.flags import repository as flag_repo
 from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
-from domain.kernel.pagination import Page
+from domain.kernel.pagination import MAX_PAGE, Page
 from domain.kernel.reader import Reader
 from domain.organization.models import BusinessUnit
+from domain.organization.vendor_queries import releases as vendor_releases
+from domain.pipelines.queries import reports_in_range
 
 Rows = dict[Any, Row[Any]]
 MAX_CALENDAR_WINDOWS = 2000
@@ -168,6 +170,9 @@ class CalendarSlice:
     freezes: list[FreezeOccurrenceView]
     clashes: list[tuple[WindowFacts, WindowFacts, Clash]]
     production_changes: list[Row[Any]]
+    vendor_releases: list[Row[Any]] = field(default_factory=list)
+    deployments: list[Row[Any]] = field(default_factory=list)
+    incidents: list[Row[Any]] = field(default_factory=list)
 
 
 async def calendar(
@@ -216,7 +221,33 @@ async def calendar(
         r, starts_at, ends_at, bu_id=bu_id, service_ids=slice_services, environment=environment
     )
     flips = await _production_changes(r, starts_at, ends_at, bu_id, slice_services)
-    return CalendarSlice(rows, occurrences, rules.clashes_among(facts, edges), flips)
+    deployments, incidents = await reports_in_range(
+        r,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        bu_id=bu_id,
+        service_ids=slice_services,
+        limit=MAX_CALENDAR_WINDOWS,
+    )
+    vendor = await vendor_releases(
+        r,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        bu_id=bu_id,
+        vendor_id=None,
+        include_cancelled=False,
+        first=MAX_PAGE,
+        after=None,
+    )
+    return CalendarSlice(
+        rows,
+        occurrences,
+        rules.clashes_among(facts, edges),
+        flips,
+        vendor.items,
+        deployments,
+        incidents,
+    )
 
 
 async def _production_changes(

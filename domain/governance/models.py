@@ -65,6 +65,7 @@ class Release(IdMixin, VersionedMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_releases_bu_id_status", "bu_id", "status"),
         Index("ix_releases_owner_id", "owner_id"),
+        Index("ix_releases_bu_id_created_at", "bu_id", "created_at"),
     )
 
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))

@@ -162,6 +162,38 @@ FIELDS: dict[str, Field] = {
             "Integrations a team needs before it gets production access.",
             OnboardingItem,
         ),
+        Field(
+            "canary_max_error_rate_bp",
+            Strictness.AT_MOST,
+            "Error rate a canary step may show, at most, in basis points (100 = 1%).",
+            minimum=0,
+            maximum=10000,
+            unit="bp",
+        ),
+        Field(
+            "canary_max_error_rate_rise_bp",
+            Strictness.AT_MOST,
+            "Rise of the error rate over the baseline a canary step may show, in basis points.",
+            minimum=0,
+            maximum=10000,
+            unit="bp",
+        ),
+        Field(
+            "canary_max_latency_regression_percent",
+            Strictness.AT_MOST,
+            "Slow-down of latency p99 against the baseline a canary step may show, at most.",
+            minimum=0,
+            maximum=1000,
+            unit="%",
+        ),
+        Field(
+            "canary_max_saturation_percent",
+            Strictness.AT_MOST,
+            "Saturation a canary step may reach, at most.",
+            minimum=0,
+            maximum=100,
+            unit="%",
+        ),
         _set(
             "vendor_attestations_required",
             Strictness.SUPERSET,
@@ -200,6 +232,10 @@ CORE_DEFAULTS: dict[str, Any] = {
         "on_call",
         "runbook",
     ],
+    "canary_max_error_rate_bp": 100,
+    "canary_max_error_rate_rise_bp": 50,
+    "canary_max_latency_regression_percent": 20,
+    "canary_max_saturation_percent": 80,
     "vendor_attestations_required": [],
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
@@ -216,6 +252,8 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "max_dr_test_age_days": 180,
         "pipeline_drift_blocks": True,
         "vendor_attestations_required": ["penetration_test", "security_testing", "soc2"],
+        "canary_max_error_rate_bp": 50,
+        "canary_max_latency_regression_percent": 10,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

@@ -49,6 +49,12 @@ class Resource(StrEnum):
     VENDOR_ATTESTATION = "vendor_attestation"
     VENDOR_RELEASE = "vendor_release"
     EVIDENCE_PACK = "evidence_pack"
+    PIPELINE_DEFINITION = "pipeline_definition"
+    EVIDENCE = "evidence"
+    CD_EVENT = "cd_event"
+    WEBHOOK = "webhook"
+    PROMOTION = "promotion"
+    DEPLOYMENT = "deployment"
 
 
 class Action(StrEnum):

@@ -13,6 +13,35 @@ from enum import StrEnum
 from typing import Any
 
 
+class GateKey(StrEnum):
+    """Every gate the promotion decision composes, by the name its GateOutcome carries."""
+
+    FREEZE = "freeze"
+    DOCUMENTATION = "documentation"
+    SIGN_OFFS = "sign_offs"
+    BOARD_DECISION = "board_decision"
+    READINESS = "readiness"
+    PEER_REVIEW = "peer_review"
+    RISK_REQUIREMENTS = "risk_requirements"
+    SECURITY_SCAN = "security_scan"
+    STATIC_ANALYSIS = "static_analysis"
+    LICENCES = "licences"
+    PERFORMANCE = "performance"
+    TEST_COVERAGE = "test_coverage"
+    INTEGRATION_WINDOW = "integration_window"
+    ENVIRONMENT_PARITY = "environment_parity"
+    PIPELINE_DRIFT = "pipeline_drift"
+    ONBOARDING = "onboarding"
+    VENDOR_ATTESTATIONS = "vendor_attestations"
+    APPROVALS = "approvals"
+    DR_TEST = "dr_test"
+    SEGREGATION_OF_DUTIES = "segregation_of_duties"
+
+
+NON_WAIVABLE: frozenset[GateKey] = frozenset({GateKey.SEGREGATION_OF_DUTIES})
+"""Gates no bypass waives: a break-glass never lets someone approve their own change."""
+
+
 class GateStatus(StrEnum):
     PASSED = "passed"
     FAILED = "failed"

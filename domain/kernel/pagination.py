@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -55,7 +56,22 @@ def after_clause(
     if after is None:
         return None
     value, id_ = decode_cursor(after)
+    value = _typed(sort_col, value)
     return or_(sort_col > value, and_(sort_col == value, id_col > id_))
+
+
+def _typed(col: ColumnElement[Any], value: Any) -> Any:
+    """A cursor's sort value back in the column's Python type (JSON keeps times as text)."""
+    try:
+        python_type = col.type.python_type
+    except NotImplementedError:
+        return value
+    if isinstance(value, str) and python_type is datetime:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise DomainError("The cursor is not one this API gave out.", field="after") from exc
+    return value
 
 
 async def fetch_page(

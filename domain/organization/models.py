@@ -173,3 +173,87 @@ class ApiTokenScope(IdMixin, Base):
     role: Mapped[str] = mapped_column(String(32))
     bu_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("business_units.id"))
     domain: Mapped[str] = mapped_column(String(64))
+
+
+# -- vendors: attestations, the services that use a vendor, vendor releases ------------------
+#
+# The single `Vendor.attestation_status` / `attestation_expires_at` columns predate real
+# attestations. They stay, as a summary the attestation use cases keep in step (status
+# `attested` with the earliest expiry among the current attestations, `revoked`, `expired` or
+# `pending`); gates and findings never read them, only `vendor_attestations`.
+
+
+class VendorReleaseStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class VendorAttestation(IdMixin, VersionedMixin, Base):
+    """A report a vendor holds (SOC 2, ISO 27001, a penetration test...), valid for
+    [issued_at, expires_at) unless revoked. Append-only apart from revocation."""
+
+    __tablename__ = "vendor_attestations"
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "kind", "issued_at"),
+        CheckConstraint("expires_at > issued_at", name="expires_after_issue"),
+        Index("ix_vendor_attestations_vendor_id_kind", "vendor_id", "kind", "expires_at"),
+        Index("ix_vendor_attestations_bu_id_expires_at", "bu_id", "expires_at"),
+    )
+
+    vendor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"))
+    # The vendor's BU, repeated so scoped lists need no join.
+    bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    issuer: Mapped[str] = mapped_column(String(200))
+    report_reference: Mapped[str] = mapped_column(String(500))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column()
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ServiceVendor(IdMixin, Base):
+    """A service uses a vendor's product: the vendor's releases reach the service."""
+
+    __tablename__ = "service_vendors"
+    __table_args__ = (
+        UniqueConstraint("service_id", "vendor_id"),
+        Index("ix_service_vendors_vendor_id", "vendor_id"),
+    )
+
+    service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    vendor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column()
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+
+
+class VendorRelease(IdMixin, VersionedMixin, TimestampMixin, Base):
+    """A vendor's release on the calendar, in [starts_at, ends_at); the services it reaches are
+    read from `service_vendors` when asked, so a new link is seen at once."""
+
+    __tablename__ = "vendor_releases"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_vendor_releases_vendor_id_starts_at", "vendor_id", "starts_at"),
+        Index("ix_vendor_releases_bu_id_starts_at", "bu_id", "starts_at"),
+        Index("ix_vendor_releases_starts_at", "starts_at"),
+    )
+
+    vendor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"))
+    bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    release_version: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    description: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancelled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)

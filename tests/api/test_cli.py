@@ -71,6 +71,31 @@ class TestNewcomerCommands:
         assert run(workspace, "schema", "export").stdout == (ROOT / "schema.graphql").read_text()
 
 
+class TestPipelineCommands:
+    def test_hash_is_the_same_for_yaml_and_its_json_twin(
+        self, workspace: dict[str, str], tmp_path: Path
+    ) -> None:
+        doc = {"stages": [{"name": "prod", "environment_kind": "production", "gates": ["freeze"]}]}
+        (tmp_path / "p.json").write_text(json.dumps(doc))
+        (tmp_path / "p.yaml").write_text(
+            "# comments do not count\nstages:\n  - name: prod\n    environment_kind: production\n"
+            "    gates: [freeze]\n"
+        )
+        as_json = run(workspace, "pipeline", "hash", str(tmp_path / "p.json"))
+        as_yaml = run(workspace, "pipeline", "hash", str(tmp_path / "p.yaml"))
+        assert as_json.returncode == 0, as_json.stderr
+        assert as_json.stdout == as_yaml.stdout
+        assert as_json.stdout.startswith("sha256:") and len(as_json.stdout.strip()) == 71
+
+    def test_an_invalid_definition_fails_with_its_code(
+        self, workspace: dict[str, str], tmp_path: Path
+    ) -> None:
+        (tmp_path / "bad.yaml").write_text("stages:\n  - name: x\n    gates: [teleport]\n")
+        result = run(workspace, "pipeline", "hash", str(tmp_path / "bad.yaml"))
+        assert result.returncode == 1
+        assert "DEFINITION_INVALID" in result.stderr or "UNKNOWN_GATE" in result.stderr
+
+
 class TestAuditCommands:
     def test_verify_reports_an_intact_trail(self, workspace: dict[str, str]) -> None:
         result = run(workspace, "audit", "verify")

@@ -302,6 +302,13 @@ class TestThePolicyKeepsItsPromises:
             ("risk_assessment", "create"),
             ("bypass", "use"),
             ("dr_procedure", "update"),
+            *{(r, "read") for r in ("pipeline_definition", "evidence", "cd_event", "promotion")},
+            ("pipeline_definition", "create"),
+            ("evidence", "create"),
+            ("cd_event", "create"),
+            ("promotion", "evaluate"),
+            ("promotion", "create"),
+            *{("deployment", a) for a in ("read", "create", "update")},
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

@@ -1,0 +1,96 @@
+"""`GET /deployments/{id}/verdict`: a deployment's health verdict for Argo Rollouts' web metric.
+
+The id is the deployment's UUID or its GraphQL global id; the caller needs `deployment/read`
+(an API token). The answer:
+
+    {"status": "successful" | "running" | "failed",
+     "verdict": "ADVANCE" | "HOLD" | "ROLL_BACK" | null,
+     "reasons": ["Error rate 0.2% (limit 1%) is within its limit.", ...],
+     "deploymentStatus": "IN_PROGRESS", "step": 1, "weight": 25,
+     "dwellRemainingSeconds": 120}
+
+`status` is `successful` when the newest analysis of the current step says ADVANCE (or the
+deployment succeeded), `failed` when it says ROLL_BACK (or the deployment was rolled back),
+and `running` otherwise (HOLD, or no report yet): Argo counts that as inconclusive.
+
+An Argo Rollouts AnalysisTemplate gating on it:
+
+    apiVersion: argoproj.io/v1alpha1
+    kind: AnalysisTemplate
+    metadata:
+      name: signalbox-verdict
+    spec:
+      args:
+        - name: deployment-id
+        - name: signalbox-token
+          valueFrom:
+            secretKeyRef: {name: signalbox, key: token}
+      metrics:
+        - name: signalbox
+          interval: 1m
+          successCondition: result == "successful"
+          failureCondition: result == "failed"
+          failureLimit: 0
+          inconclusiveLimit: 10
+          provider:
+            web:
+              url: "https://signalbox.example.com/deployments/{{args.deployment-id}}/verdict"
+              headers:
+                - key: Authorization
+                  value: "Bearer {{args.signalbox-token}}"
+              jsonPath: "{$.status}"
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.http import ORJSONResponse, error_response
+from domain.kernel.errors import NotFound, Unavailable
+from domain.kernel.reader import Reader
+from domain.pipelines import deployment_queries as q
+from domain.pipelines.alerts import deployment_id_of
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+
+PATH = "/deployments/{deployment_id}/verdict"
+
+
+def _upper(value: object | None) -> str | None:
+    return None if value is None else str(value).upper()
+
+
+def argo_routes(runtime: Runtime) -> list[Route]:
+    async def verdict(request: Request) -> Response:
+        deployment_id: uuid.UUID | None = deployment_id_of(request.path_params["deployment_id"])
+        if deployment_id is None:
+            return error_response(404, "NOT_FOUND", "Deployment was not found.")
+        try:
+            async with runtime.db.read_session() as session:
+                reader = Reader(session, request.state.actor, runtime.authorizer)
+                found = await q.current_verdict(reader, deployment_id, runtime.clock.now())
+        except NotFound as exc:
+            return error_response(404, "NOT_FOUND", exc.message)
+        except Unavailable as exc:
+            return error_response(503, "UNAVAILABLE", exc.message, {"Retry-After": "2"})
+        dep = found.deployment
+        return ORJSONResponse(
+            {
+                "status": str(found.status),
+                "verdict": _upper(found.verdict),
+                "reasons": found.reasons,
+                "deploymentStatus": _upper(dep.status),
+                "step": dep.current_step,
+                "weight": dep.steps[dep.current_step]["weight"],
+                "dwellRemainingSeconds": int(found.dwell_remaining.total_seconds()),
+            },
+            headers={"cache-control": "no-store"},
+        )
+
+    return [Route(PATH, verdict, methods=["GET"])]

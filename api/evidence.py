@@ -1,0 +1,63 @@
+"""Evidence packs over HTTP: `GET /evidence/releases/{id}` as JSON, or `?format=html` to read.
+
+The same use case as the GraphQL mutation `releaseEvidencePackExport`: it needs
+`evidence_pack/export` in the release's BU, and every export is recorded in the audit trail
+(with the pack's digest), so the trail shows who took which evidence and when.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from api.http import ORJSONResponse, error_response
+from domain.compliance.evidence import export_evidence_pack
+from domain.compliance.evidence_rules import CONTROLS
+from domain.kernel.errors import DomainError, Forbidden, NotFound, Unavailable
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+
+PATH = "/evidence/releases/{release_id}"
+_templates = Environment(
+    loader=PackageLoader("api", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+)
+_STATUS = {NotFound: 404, Forbidden: 403, Unavailable: 503}
+
+
+def render_html(pack: dict[str, Any]) -> str:
+    """The pack as a self-contained, printable HTML page (no scripts, no external assets)."""
+    return _templates.get_template("evidence_pack.html.j2").render(pack=pack, controls=CONTROLS)
+
+
+def evidence_routes(runtime: Runtime) -> list[Route]:
+    async def export(request: Request) -> Response:
+        fmt = request.query_params.get("format", "json")
+        if fmt not in ("json", "html"):
+            return error_response(400, "BAD_USER_INPUT", "format is json or html.")
+        try:
+            release_id = uuid.UUID(request.path_params["release_id"])
+        except ValueError:
+            return error_response(404, "NOT_FOUND", "Release was not found.")
+        try:
+            async with runtime.unit_of_work(request.state.actor, request.state.request_id) as uow:
+                pack = await export_evidence_pack(uow, release_id)
+                await uow.commit()
+        except DomainError as e:
+            status = next((s for t, s in _STATUS.items() if isinstance(e, t)), 400)
+            return error_response(status, str(e.code), e.message)
+        headers = {"cache-control": "no-store", "x-evidence-digest": pack["digest"]}
+        if fmt == "html":
+            return HTMLResponse(render_html(pack), headers=headers)
+        name = f"evidence-{release_id}.json"
+        headers["content-disposition"] = f'attachment; filename="{name}"'
+        return ORJSONResponse(pack, headers=headers)
+
+    return [Route(PATH, export, methods=["GET"])]

@@ -1,0 +1,391 @@
+"""GraphQL types of the compliance controls: bypasses, their uses and reviews, DR procedures and
+tests. Plain fields filled from rows; states that depend on time are derived with the server's
+clock; related objects only through DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.graphql.context import Info
+from api.graphql.environments_types import Environment, environment_of
+from api.graphql.governance_types import Release
+from api.graphql.organization_types import BusinessUnit, Person, Service, Team
+from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from domain.compliance import bypass_rules, models
+from domain.compliance.bypasses import facts_of
+from domain.kernel import gates
+from domain.kernel.gates import GateOutcome, GateStatus
+
+GateKey = strawberry.enum(
+    gates.GateKey,
+    description="A gate of the promotion decision, by name. SEGREGATION_OF_DUTIES is never "
+    "waived by a bypass.",
+)
+BypassState = strawberry.enum(
+    bypass_rules.BypassState,
+    description="PENDING until decided; an approved bypass is ACTIVE until it expires, then "
+    "EXPIRED (derived from the clock); REJECTED and REVOKED are final.",
+)
+BypassReviewOutcome = strawberry.enum(
+    models.ReviewOutcome, description="Whether the bypass was justified after the fact."
+)
+DrProcedureKind = strawberry.enum(
+    models.DrKind,
+    description="SERVICE_REVERSION undoes a release; DATA_RESTORATION restores data it damaged.",
+)
+DrProcedureStatus = strawberry.enum(
+    models.DrProcedureStatus, description="Retired procedures no longer count for the gate."
+)
+DrTestResult = strawberry.enum(models.DrResult, description="Whether the exercise worked.")
+DrGateStatus = strawberry.enum(
+    GateStatus, name="DrGateStatus", description="The dr_test gate's verdict."
+)
+
+
+def _now(info: Info) -> datetime:
+    return info.context.runtime.clock.now()
+
+
+async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
+    return await load_node(info.context.loaders.person, Person, person_id)
+
+
+async def _bu(info: Info, bu_id: uuid.UUID) -> BusinessUnit | None:
+    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
+
+
+@strawberry.type(description="One use of a bypass: a gate waived for its target, by whom, when.")
+class BypassUse:
+    gate: GateKey
+    used_at: datetime
+    used_by: str = strawberry.field(description="Username of who used it (often CI).")
+    note: str
+    person_uid: strawberry.Private[uuid.UUID | None]
+    environment_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> BypassUse:
+        return cls(
+            gate=gates.GateKey(r.gate),
+            used_at=r.used_at,
+            used_by=r.used_by,
+            note=r.note,
+            person_uid=r.used_by_id,
+            environment_uid=r.environment_id,
+        )
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person | None:
+        return await _person(info, self.person_uid)
+
+    @strawberry.field
+    async def environment(self, info: Info) -> Environment | None:
+        return await environment_of(info, self.environment_uid)
+
+
+@strawberry.type(
+    description="An emergency bypass (break-glass): named gates waived for one hotfix release "
+    "and one target environment, for a bounded time, approved by someone else."
+)
+class Bypass(Node):
+    id: strawberry.ID
+    gates: list[GateKey] = strawberry.field(description="Fixed at request; never widened.")
+    justification: str
+    incident_reference: str
+    duration_hours: int = strawberry.field(description="As requested (capped on approval).")
+    requested_at: datetime
+    decided_at: datetime | None
+    decision_note: str
+    approved_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    revoke_reason: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Bypass:
+        return cls(
+            id=strawberry.ID(to_global_id("Bypass", r.id)),
+            gates=[gates.GateKey(g) for g in r.gates],
+            justification=r.justification,
+            incident_reference=r.incident_reference,
+            duration_hours=r.duration_hours,
+            requested_at=r.requested_at,
+            decided_at=r.decided_at,
+            decision_note=r.decision_note,
+            approved_at=r.approved_at,
+            expires_at=r.expires_at,
+            revoked_at=r.revoked_at,
+            revoke_reason=r.revoke_reason,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            row=r,
+        )
+
+    @strawberry.field(description="The state now, derived from the decision and the clock.")
+    def state(self, info: Info) -> BypassState:
+        return bypass_rules.state(facts_of(self.row), _now(info))
+
+    @strawberry.field
+    async def release(self, info: Info) -> Release | None:
+        return await load_node(info.context.loaders.release, Release, self.row.release_id)
+
+    @strawberry.field(description="The one target environment.")
+    async def environment(self, info: Info) -> Environment | None:
+        return await environment_of(info, self.row.environment_id)
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await _bu(info, self.row.bu_id)
+
+    @strawberry.field
+    async def requested_by(self, info: Info) -> Person | None:
+        return await _person(info, self.row.requested_by_id)
+
+    @strawberry.field(description="Who approved or rejected it.")
+    async def decided_by(self, info: Info) -> Person | None:
+        return await _person(info, self.row.decided_by_id)
+
+    @strawberry.field
+    async def revoked_by(self, info: Info) -> Person | None:
+        return await _person(info, self.row.revoked_by_id)
+
+    @strawberry.field(description="Its post-facto review, opened on approval.")
+    async def review(self, info: Info) -> BypassReview | None:
+        return await load_node(info.context.loaders.review_of_bypass, BypassReview, self.row.id)
+
+    @strawberry.field(description="Every recorded use, oldest first.")
+    async def uses(self, info: Info) -> list[BypassUse]:
+        rows = await info.context.loaders.bypass_uses.load(self.row.id)
+        return [BypassUse.from_row(r) for r in rows]
+
+
+@strawberry.type(description="The post-facto review of an approved bypass.")
+class BypassReview(Node):
+    id: strawberry.ID
+    opened_at: datetime
+    due_at: datetime
+    completed_at: datetime | None
+    outcome: BypassReviewOutcome | None
+    findings: str
+    action_items: list[str]
+    version: int
+    bypass_uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+    reviewer_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> BypassReview:
+        return cls(
+            id=strawberry.ID(to_global_id("BypassReview", r.id)),
+            opened_at=r.opened_at,
+            due_at=r.due_at,
+            completed_at=r.completed_at,
+            outcome=models.ReviewOutcome(r.outcome) if r.outcome else None,
+            findings=r.findings,
+            action_items=list(r.action_items or []),
+            version=r.version,
+            bypass_uid=r.bypass_id,
+            bu_uid=r.bu_id,
+            reviewer_uid=r.reviewer_id,
+        )
+
+    @strawberry.field(description="Not completed and past due, now.")
+    def overdue(self, info: Info) -> bool:
+        return bypass_rules.overdue(self.completed_at, self.due_at, _now(info))
+
+    @strawberry.field
+    async def bypass(self, info: Info) -> Bypass | None:
+        return await load_node(info.context.loaders.bypass, Bypass, self.bypass_uid)
+
+    @strawberry.field
+    async def reviewer(self, info: Info) -> Person | None:
+        return await _person(info, self.reviewer_uid)
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await _bu(info, self.bu_uid)
+
+
+@strawberry.type(
+    description="A BU's bypasses requested in a period, against the releases created in it."
+)
+class BypassStatistics:
+    requested: int
+    approved: int
+    releases: int = strawberry.field(description="Releases created in the period.")
+    rate: float | None = strawberry.field(
+        description="Approved bypasses per release created; null without releases."
+    )
+    overdue_reviews: int = strawberry.field(description="Reviews of them overdue now.")
+    completed_reviews: int
+    mean_hours_to_review: float | None = strawberry.field(
+        description="Mean hours from opening to completing their completed reviews."
+    )
+    bu_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_domain(cls, s: bypass_rules.BuStatistics) -> BypassStatistics:
+        return cls(
+            requested=s.requested,
+            approved=s.approved,
+            releases=s.releases,
+            rate=s.rate,
+            overdue_reviews=s.overdue_reviews,
+            completed_reviews=s.completed_reviews,
+            mean_hours_to_review=s.mean_hours_to_review,
+            bu_uid=s.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await _bu(info, self.bu_uid)
+
+
+@strawberry.type(description="One exercise of a DR procedure and its result.")
+class DrTest(Node):
+    id: strawberry.ID
+    performed_at: datetime
+    result: DrTestResult
+    notes: str
+    evidence_url: str | None
+    duration_minutes: int | None
+    recorded_at: datetime
+    procedure_uid: strawberry.Private[uuid.UUID]
+    recorded_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> DrTest:
+        return cls(
+            id=strawberry.ID(to_global_id("DrTest", r.id)),
+            performed_at=r.performed_at,
+            result=models.DrResult(r.result),
+            notes=r.notes,
+            evidence_url=r.evidence_url,
+            duration_minutes=r.duration_minutes,
+            recorded_at=r.recorded_at,
+            procedure_uid=r.procedure_id,
+            recorded_by_uid=r.recorded_by_id,
+        )
+
+    @strawberry.field
+    async def procedure(self, info: Info) -> DrProcedure | None:
+        return await load_node(info.context.loaders.dr_procedure, DrProcedure, self.procedure_uid)
+
+    @strawberry.field
+    async def recorded_by(self, info: Info) -> Person | None:
+        return await _person(info, self.recorded_by_uid)
+
+
+@strawberry.type(description="A service's disaster-recovery procedure for release-induced outages.")
+class DrProcedure(Node):
+    id: strawberry.ID
+    kind: DrProcedureKind
+    title: str
+    runbook_url: str
+    rto_minutes: int | None = strawberry.field(description="Recovery time objective.")
+    rpo_minutes: int | None = strawberry.field(description="Recovery point objective.")
+    status: DrProcedureStatus
+    retired_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    service_uid: strawberry.Private[uuid.UUID]
+    owner_person_uid: strawberry.Private[uuid.UUID | None]
+    owner_team_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> DrProcedure:
+        return cls(
+            id=strawberry.ID(to_global_id("DrProcedure", r.id)),
+            kind=models.DrKind(r.kind),
+            title=r.title,
+            runbook_url=r.runbook_url,
+            rto_minutes=r.rto_minutes,
+            rpo_minutes=r.rpo_minutes,
+            status=models.DrProcedureStatus(r.status),
+            retired_at=r.retired_at,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+            service_uid=r.service_id,
+            owner_person_uid=r.owner_person_id,
+            owner_team_uid=r.owner_team_id,
+        )
+
+    @strawberry.field
+    async def service(self, info: Info) -> Service | None:
+        return await load_node(info.context.loaders.service, Service, self.service_uid)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> Person | None:
+        return await _person(info, self.owner_person_uid)
+
+    @strawberry.field
+    async def owner_team(self, info: Info) -> Team | None:
+        return await load_node(info.context.loaders.team, Team, self.owner_team_uid)
+
+    @strawberry.field(description="The newest test, passed or failed.")
+    async def last_test(self, info: Info) -> DrTest | None:
+        return await load_node(info.context.loaders.dr_last_test, DrTest, self.uid)
+
+    @strawberry.field(description="The newest passing test: what the gate's age is taken from.")
+    async def last_passed_test(self, info: Info) -> DrTest | None:
+        return await load_node(info.context.loaders.dr_last_passed_test, DrTest, self.uid)
+
+    @strawberry.field(description="Every test recorded, oldest first.")
+    async def tests(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[DrTest]:
+        page = await info.context.loaders.dr_tests_of_procedure.load((self.uid, first, after))
+        return connection(page, [DrTest.from_row(r) for r in page.items])
+
+
+@strawberry.type(description="The dr_test gate of a service: its verdict, why, and the facts used.")
+class DrStatus:
+    gate: str
+    status: DrGateStatus
+    reason: str
+    evidence: JSON = strawberry.field(
+        description="Required kinds, the age bound in days, and each procedure's last pass."
+    )
+    service_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_domain(cls, outcome: GateOutcome, service_id: uuid.UUID) -> DrStatus:
+        return cls(
+            gate=outcome.gate,
+            status=outcome.status,
+            reason=outcome.reason,
+            evidence=dict(outcome.evidence),
+            service_uid=service_id,
+        )
+
+    @strawberry.field
+    async def service(self, info: Info) -> Service | None:
+        return await load_node(info.context.loaders.service, Service, self.service_uid)
+
+    @strawberry.field(description="The service's active DR procedures.")
+    async def procedures(self, info: Info) -> list[DrProcedure]:
+        rows = await info.context.loaders.dr_procedures_of_service.load(self.service_uid)
+        return [DrProcedure.from_row(r) for r in rows]
+
+
+NODE_LOADERS: dict[str, tuple[str, Any]] = {
+    "Bypass": ("bypass", Bypass),
+    "BypassReview": ("bypass_review", BypassReview),
+    "DrProcedure": ("dr_procedure", DrProcedure),
+    "DrTest": ("dr_test", DrTest),
+}
+"""Node types of this module and their DataLoaders, for `node(id:)`."""

@@ -1,0 +1,238 @@
+"""Deployments: blue-green and canary plans, health analysis, rollback decisions, webhooks."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.deployments_inputs import (
+    DeploymentCreateInput,
+    DeploymentFilter,
+    DeploymentHealthReportInput,
+    DeploymentHealthReportPayload,
+    DeploymentPayload,
+    DeploymentRollBackInput,
+    DeploymentRollBackPayload,
+    DeploymentVersionInput,
+    OutboxMessageFilter,
+    WebhookSubscriptionCreateInput,
+    WebhookSubscriptionCreatePayload,
+    WebhookSubscriptionPayload,
+    WebhookSubscriptionRevokeInput,
+)
+from api.graphql.deployments_types import (
+    Deployment,
+    HealthReport,
+    OutboxMessage,
+    RollbackDecision,
+    WebhookSubscription,
+)
+from api.graphql.mutations import run
+from api.graphql.relay import Connection, connection, from_global_id
+from api.outbox_delivery import sealer_for
+from domain.kernel.uow import UnitOfWork
+from domain.pipelines import deployment_queries as dq
+from domain.pipelines import deployments as uc
+from domain.pipelines import webhooks
+from domain.pipelines.deployment_commands import (
+    CreateDeployment,
+    CreateWebhookSubscription,
+    ReportHealth,
+)
+from domain.pipelines.deployment_models import RollbackDecision as RollbackRow
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
+
+
+def _deployment(found: Any | None, errors: list[Any]) -> DeploymentPayload:
+    return DeploymentPayload(
+        deployment=Deployment.from_row(found) if found else None, errors=errors
+    )
+
+
+@strawberry.type
+class DeploymentsQuery:
+    @staticmethod
+    def node_types() -> dict[str, tuple[str, Any]]:
+        """This context's node types and loaders, for the schema's `node(id:)`."""
+        return {
+            "Deployment": ("deployment", Deployment),
+            "WebhookSubscription": ("webhook_subscription", WebhookSubscription),
+        }
+
+    @strawberry.field(description="Deployments you may read, oldest first.")
+    async def deployments(
+        self,
+        info: Info,
+        filter: DeploymentFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Deployment]:
+        f = filter or DeploymentFilter()
+        async with info.context.reader() as r:
+            page = await dq.deployments(
+                r,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                service_id=_id(f.service_id, "Service", "serviceId"),
+                environment_id=_id(f.environment_id, "Environment", "environmentId"),
+                statuses=[s.value for s in f.statuses],
+                first=first,
+                after=after,
+            )
+        return connection(page, [Deployment.from_row(r) for r in page.items])
+
+    @strawberry.field(description="Outbound webhook subscriptions you may read (no secrets).")
+    async def webhook_subscriptions(
+        self, info: Info, include_revoked: bool = False
+    ) -> list[WebhookSubscription]:
+        async with info.context.reader() as r:
+            rows = await dq.webhook_subscriptions(r, include_revoked=include_revoked)
+        return [WebhookSubscription.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Messages of the transactional outbox, oldest first: events and their "
+        "deliveries (operators; needs webhook/read)."
+    )
+    async def outbox_messages(
+        self,
+        info: Info,
+        filter: OutboxMessageFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[OutboxMessage]:
+        f = filter or OutboxMessageFilter()
+        async with info.context.reader() as r:
+            page = await dq.outbox_messages(
+                r,
+                undelivered=f.undelivered,
+                dead=f.dead,
+                topic=f.topic,
+                key_prefix=f.key_prefix,
+                first=first,
+                after=after,
+            )
+        return connection(page, [OutboxMessage.from_row(row) for row in page.items])
+
+
+@strawberry.type
+class DeploymentsMutation:
+    @strawberry.mutation(description="Plan a blue-green or canary deployment (PLANNED).")
+    async def deployment_create(
+        self, info: Info, input: DeploymentCreateInput
+    ) -> DeploymentPayload:
+        c = CreateDeployment(
+            service_id=from_global_id(input.service_id, "Service", "serviceId"),
+            environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
+            artifact_version=input.artifact_version,
+            artifact_digest=input.artifact_digest,
+            strategy=input.strategy.value,
+            canary_steps=[(s.weight, s.dwell_minutes) for s in input.canary_steps],
+            verify_minutes=input.verify_minutes,
+            switch_dwell_minutes=input.switch_dwell_minutes,
+        )
+        return _deployment(*await run(info, lambda uow: uc.create_deployment(uow, c)))
+
+    @strawberry.mutation(description="Begin the first step of a planned deployment.")
+    async def deployment_start(
+        self, info: Info, input: DeploymentVersionInput
+    ) -> DeploymentPayload:
+        dep_id = from_global_id(input.id, "Deployment")
+        return _deployment(
+            *await run(info, lambda uow: uc.start_deployment(uow, dep_id, input.version))
+        )
+
+    @strawberry.mutation(
+        description="Report a step's metrics: the analysis says ADVANCE, HOLD or ROLL_BACK "
+        "(which rolls the deployment back at once)."
+    )
+    async def deployment_health_report(
+        self, info: Info, input: DeploymentHealthReportInput
+    ) -> DeploymentHealthReportPayload:
+        c = ReportHealth(
+            deployment_id=from_global_id(input.deployment_id, "Deployment", "deploymentId"),
+            step_index=input.step_index,
+            metrics=input.metrics.to_domain(),
+            baseline=input.baseline.to_domain() if input.baseline else None,
+        )
+        found, errors = await run(info, lambda uow: uc.report_health(uow, c))
+        return DeploymentHealthReportPayload(
+            deployment=Deployment.from_row(found.deployment) if found else None,
+            health_report=HealthReport.from_row(found.report) if found else None,
+            rollback=RollbackDecision.from_row(found.rollback)
+            if found and found.rollback
+            else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Go to the next step (or succeed after the last), once the current "
+        "step's newest analysis says ADVANCE and its dwell time has passed."
+    )
+    async def deployment_advance(
+        self, info: Info, input: DeploymentVersionInput
+    ) -> DeploymentPayload:
+        dep_id = from_global_id(input.id, "Deployment")
+        return _deployment(
+            *await run(info, lambda uow: uc.advance_deployment(uow, dep_id, input.version))
+        )
+
+    @strawberry.mutation(
+        description="Roll back now (blue-green switches back), for the reason given; the "
+        "decision goes out as a signed webhook and a CDEvent."
+    )
+    async def deployment_roll_back(
+        self, info: Info, input: DeploymentRollBackInput
+    ) -> DeploymentRollBackPayload:
+        dep_id = from_global_id(input.id, "Deployment")
+
+        async def roll_back(uow: UnitOfWork) -> tuple[Any, RollbackRow]:
+            decision = await uc.roll_back_deployment(uow, dep_id, input.version, input.reason)
+            return await uc.visible_deployment(uow, dep_id), decision
+
+        found, errors = await run(info, roll_back)
+        return DeploymentRollBackPayload(
+            deployment=Deployment.from_row(found[0]) if found else None,
+            rollback=RollbackDecision.from_row(found[1]) if found else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Subscribe a URL to events; the signing secret is in the payload, once."
+    )
+    async def webhook_subscription_create(
+        self, info: Info, input: WebhookSubscriptionCreateInput
+    ) -> WebhookSubscriptionCreatePayload:
+        settings = info.context.runtime.settings
+        c = CreateWebhookSubscription(
+            url=input.url,
+            topics=[t.value for t in input.topics],
+            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            allow_loopback_http=not settings.production,
+        )
+        sealer = sealer_for(settings)
+        found, errors = await run(info, lambda uow: webhooks.create_subscription(uow, c, sealer))
+        return WebhookSubscriptionCreatePayload(
+            webhook_subscription=WebhookSubscription.from_row(found.subscription)
+            if found
+            else None,
+            secret=found.secret if found else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(description="Stop deliveries to a webhook subscription.")
+    async def webhook_subscription_revoke(
+        self, info: Info, input: WebhookSubscriptionRevokeInput
+    ) -> WebhookSubscriptionPayload:
+        sub_id = from_global_id(input.id, "WebhookSubscription")
+        found, errors = await run(
+            info, lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version)
+        )
+        return WebhookSubscriptionPayload(
+            webhook_subscription=WebhookSubscription.from_row(found) if found else None,
+            errors=errors,
+        )

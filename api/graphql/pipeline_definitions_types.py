@@ -1,0 +1,372 @@
+"""GraphQL types of pipeline definitions: fields filled from rows; I/O only via DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.graphql.context import Info
+from api.graphql.environments_types import EnvironmentKind
+from api.graphql.organization_types import BusinessUnit, Person, Service, Team
+from api.graphql.relay import (
+    Connection,
+    Node,
+    connection,
+    from_global_id,
+    load_node,
+    load_nodes,
+    to_global_id,
+)
+from domain.environments.models import EnvironmentKind as DomainEnvironmentKind
+from domain.pipelines import definition_diff as diffs
+from domain.pipelines import definition_models as models
+from domain.pipelines import definition_queries as pdq
+from domain.pipelines import definition_rules as rules
+from domain.pipelines.definitions import RegistrationOutcome as DomainRegistrationOutcome
+
+PipelineDefinitionStatus = strawberry.enum(
+    models.DefinitionStatus,
+    name="PipelineDefinitionStatus",
+    description="PROPOSED until a peer reviews it; then ACTIVE (one per pipeline) or REJECTED; "
+    "an ACTIVE version becomes SUPERSEDED when the next one is activated.",
+)
+PipelineDefinitionFormat = strawberry.enum(
+    models.DefinitionFormat, name="PipelineDefinitionFormat", description="YAML or JSON source."
+)
+PipelineReviewVerdict = strawberry.enum(
+    models.ReviewVerdict,
+    name="PipelineReviewVerdict",
+    description="APPROVE activates the version; REJECT (with a comment) closes it.",
+)
+PipelineRunStatus = strawberry.enum(
+    models.RunStatus,
+    name="PipelineRunStatus",
+    description="Where a run is; once finished it stays finished.",
+)
+PipelineDrift = strawberry.enum(
+    models.DriftKind,
+    name="PipelineDrift",
+    description="MATCHES: the run used the definition active when it started; DRIFT: another "
+    "registered version; UNKNOWN: a definition never registered.",
+)
+PipelineRegistrationOutcome = strawberry.enum(
+    DomainRegistrationOutcome,
+    name="PipelineRegistrationOutcome",
+    description="REGISTERED: a new proposed version; ALREADY_ACTIVE / ALREADY_PROPOSED: the "
+    "same content (same canonical hash) is already there, nothing was added.",
+)
+
+
+async def pipeline_of(info: Info, pipeline_id: uuid.UUID | None) -> Pipeline | None:
+    return await load_node(info.context.loaders.pipeline, Pipeline, pipeline_id)
+
+
+async def version_of(info: Info, version_id: uuid.UUID | None) -> PipelineDefinitionVersion | None:
+    return await load_node(
+        info.context.loaders.pipeline_definition_version, PipelineDefinitionVersion, version_id
+    )
+
+
+async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
+    return await load_node(info.context.loaders.person, Person, person_id)
+
+
+@strawberry.type(description="A peer's verdict on a proposed definition version.")
+class PipelineDefinitionReview:
+    verdict: PipelineReviewVerdict
+    comment: str
+    reviewer_name: str = strawberry.field(description="The reviewer's username.")
+    reviewed_at: datetime
+    reviewer_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> PipelineDefinitionReview:
+        return cls(
+            verdict=models.ReviewVerdict(r.verdict),
+            comment=r.comment,
+            reviewer_name=r.reviewer,
+            reviewed_at=r.reviewed_at,
+            reviewer_uid=r.reviewer_id,
+        )
+
+    @strawberry.field
+    async def reviewer(self, info: Info) -> Person | None:
+        return await _person(info, self.reviewer_uid)
+
+
+@strawberry.type(description="One stage of a definition: where it deploys and its gates.")
+class PipelineStage:
+    name: str
+    environment_kind: EnvironmentKind | None = strawberry.field(
+        description="The kind of environment it deploys to, when named by kind."
+    )
+    environment_key: str | None = strawberry.field(
+        description="The environment's key, when named by key."
+    )
+    gates: list[str] = strawberry.field(description="Gate keys required at this stage.")
+
+    @classmethod
+    def from_domain(cls, s: rules.Stage) -> PipelineStage:
+        kind = DomainEnvironmentKind(s.environment_kind) if s.environment_kind else None
+        return cls(
+            name=s.name, environment_kind=kind, environment_key=s.environment_key, gates=[*s.gates]
+        )
+
+
+@strawberry.type(description="A stage on both sides of a diff that changed.")
+class PipelineStageChange:
+    stage: str
+    gates_added: list[str]
+    gates_removed: list[str]
+    environment_before: str = strawberry.field(description="`kind:<kind>` or `key:<key>`.")
+    environment_after: str
+
+
+@strawberry.type(description="How one definition version differs from another.")
+class PipelineDefinitionDiff:
+    unified: str = strawberry.field(
+        description="Unified diff of the canonical renderings (sorted keys); empty if identical."
+    )
+    identical: bool
+    stages_added: list[str]
+    stages_removed: list[str]
+    stages_changed: list[PipelineStageChange]
+
+    @classmethod
+    def from_domain(cls, d: diffs.DefinitionDiff) -> PipelineDefinitionDiff:
+        return cls(
+            unified=d.unified,
+            identical=d.identical,
+            stages_added=[*d.stages_added],
+            stages_removed=[*d.stages_removed],
+            stages_changed=[
+                PipelineStageChange(
+                    stage=c.stage,
+                    gates_added=[*c.gates_added],
+                    gates_removed=[*c.gates_removed],
+                    environment_before=c.environment_before,
+                    environment_after=c.environment_after,
+                )
+                for c in d.stages_changed
+            ],
+        )
+
+
+@strawberry.type(description="One registered version of a pipeline's definition, kept forever.")
+class PipelineDefinitionVersion(Node):
+    id: strawberry.ID
+    number: int = strawberry.field(description="1, 2, 3… per pipeline, in registration order.")
+    content_hash: str = strawberry.field(
+        description="sha256:<hex> of the canonical JSON of the document: what CI reports."
+    )
+    raw_hash: str = strawberry.field(description="sha256:<hex> of the exact source registered.")
+    format: PipelineDefinitionFormat
+    status: PipelineDefinitionStatus
+    author_name: str = strawberry.field(description="The author's username.")
+    source: str = strawberry.field(description="The text as registered.")
+    document: JSON = strawberry.field(description="The parsed, validated document.")
+    registered_at: datetime
+    activated_at: datetime | None
+    superseded_at: datetime | None
+    rejected_at: datetime | None
+    version: int = strawberry.field(description="Optimistic-concurrency version of this row.")
+    uid: strawberry.Private[uuid.UUID]
+    pipeline_uid: strawberry.Private[uuid.UUID]
+    author_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> PipelineDefinitionVersion:
+        return cls(
+            id=strawberry.ID(to_global_id("PipelineDefinitionVersion", r.id)),
+            number=r.number,
+            content_hash=r.content_hash,
+            raw_hash=r.raw_hash,
+            format=models.DefinitionFormat(r.format),
+            status=models.DefinitionStatus(r.status),
+            author_name=r.author,
+            source=r.source,
+            document=r.document,
+            registered_at=r.registered_at,
+            activated_at=r.activated_at,
+            superseded_at=r.superseded_at,
+            rejected_at=r.rejected_at,
+            version=r.version,
+            uid=r.id,
+            pipeline_uid=r.pipeline_id,
+            author_uid=r.author_id,
+        )
+
+    @strawberry.field(description="The stages of the document, in order.")
+    def stages(self) -> list[PipelineStage]:
+        return [PipelineStage.from_domain(s) for s in rules.stages_of(self.document)]
+
+    @strawberry.field
+    async def author(self, info: Info) -> Person | None:
+        return await _person(info, self.author_uid)
+
+    @strawberry.field
+    async def pipeline(self, info: Info) -> Pipeline | None:
+        return await pipeline_of(info, self.pipeline_uid)
+
+    @strawberry.field(description="Peer reviews, oldest first.")
+    async def reviews(self, info: Info) -> list[PipelineDefinitionReview]:
+        rows = await info.context.loaders.pipeline_definition_reviews.load(self.uid)
+        return [PipelineDefinitionReview.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="How this version differs from `against` (another version of the same "
+        "pipeline), rendered canonically as YAML or JSON."
+    )
+    async def diff(
+        self,
+        info: Info,
+        against: strawberry.ID,
+        rendering: PipelineDefinitionFormat = models.DefinitionFormat.YAML,
+    ) -> PipelineDefinitionDiff:
+        other = from_global_id(against, "PipelineDefinitionVersion", "against")
+        async with info.context.reader() as r:
+            found = await pdq.diff(r, self.uid, other, rendering.value)
+        return PipelineDefinitionDiff.from_domain(found)
+
+
+@strawberry.type(description="A pipeline run CI reported, judged for drift when reported.")
+class PipelineRun(Node):
+    id: strawberry.ID
+    run_id: str = strawberry.field(description="CI's own id of the run.")
+    definition_hash: str = strawberry.field(description="The hash of the definition it ran.")
+    status: PipelineRunStatus
+    started_at: datetime
+    finished_at: datetime | None
+    artifact: str | None = strawberry.field(description="What it built or deployed, if said.")
+    drift: PipelineDrift = strawberry.field(
+        description="Against the version active when the run started."
+    )
+    drift_reason: str
+    reporter: str = strawberry.field(description="Username of who reported it (often CI).")
+    reported_at: datetime
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    pipeline_uid: strawberry.Private[uuid.UUID]
+    active_version_uid: strawberry.Private[uuid.UUID | None]
+    matched_version_uid: strawberry.Private[uuid.UUID | None]
+    reported_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> PipelineRun:
+        return cls(
+            id=strawberry.ID(to_global_id("PipelineRun", r.id)),
+            run_id=r.run_id,
+            definition_hash=r.definition_hash,
+            status=models.RunStatus(r.status),
+            started_at=r.started_at,
+            finished_at=r.finished_at,
+            artifact=r.artifact,
+            drift=models.DriftKind(r.drift),
+            drift_reason=r.drift_reason,
+            reporter=r.reporter,
+            reported_at=r.created_at,
+            version=r.version,
+            uid=r.id,
+            pipeline_uid=r.pipeline_id,
+            active_version_uid=r.active_version_id,
+            matched_version_uid=r.matched_version_id,
+            reported_by_uid=r.reported_by_id,
+        )
+
+    @strawberry.field
+    async def pipeline(self, info: Info) -> Pipeline | None:
+        return await pipeline_of(info, self.pipeline_uid)
+
+    @strawberry.field(description="The version active when the run started; null if none was.")
+    async def active_version(self, info: Info) -> PipelineDefinitionVersion | None:
+        return await version_of(info, self.active_version_uid)
+
+    @strawberry.field(description="The registered version whose hash the run reported.")
+    async def matched_version(self, info: Info) -> PipelineDefinitionVersion | None:
+        return await version_of(info, self.matched_version_uid)
+
+    @strawberry.field
+    async def reported_by(self, info: Info) -> Person | None:
+        return await _person(info, self.reported_by_uid)
+
+
+@strawberry.type(description="A team's pipeline: its definition versions and reported runs.")
+class Pipeline(Node):
+    id: strawberry.ID
+    key: str = strawberry.field(description="Unique within its team.")
+    name: str
+    description: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+    team_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Pipeline:
+        return cls(
+            id=strawberry.ID(to_global_id("Pipeline", r.id)),
+            key=r.key,
+            name=r.name,
+            description=r.description,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            uid=r.id,
+            bu_uid=r.bu_id,
+            team_uid=r.team_id,
+        )
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        return await load_node(info.context.loaders.team, Team, self.team_uid)
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+
+    @strawberry.field(description="The services it deploys (those you may read).")
+    async def services(self, info: Info) -> list[Service]:
+        ids = await info.context.loaders.pipeline_service_ids.load(self.uid)
+        return await load_nodes(info.context.loaders.service, Service, ids)
+
+    @strawberry.field(description="The definition in force; null until a version is approved.")
+    async def active_version(self, info: Info) -> PipelineDefinitionVersion | None:
+        return await load_node(
+            info.context.loaders.pipeline_active_version, PipelineDefinitionVersion, self.uid
+        )
+
+    @strawberry.field(description="Every registered version, by number (the history).")
+    async def versions(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[PipelineDefinitionVersion]:
+        page = await info.context.loaders.pipeline_version_pages.load((self.uid, first, after))
+        return connection(page, [PipelineDefinitionVersion.from_row(r) for r in page.items])
+
+    @strawberry.field(description="Reported runs, oldest start first.")
+    async def runs(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[PipelineRun]:
+        page = await info.context.loaders.pipeline_run_pages.load((self.uid, first, after))
+        return connection(page, [PipelineRun.from_row(r) for r in page.items])
+
+    @strawberry.field(description="The run that started last.")
+    async def latest_run(self, info: Info) -> PipelineRun | None:
+        return await load_node(info.context.loaders.pipeline_latest_run, PipelineRun, self.uid)
+
+    @strawberry.field(description="The latest run's drift; null before any run is reported.")
+    async def drift(self, info: Info) -> PipelineDrift | None:
+        run = await info.context.loaders.pipeline_latest_run.load(self.uid)
+        return models.DriftKind(run.drift) if run is not None else None
+
+
+NODE_LOADERS: dict[str, tuple[str, Any]] = {
+    "Pipeline": ("pipeline", Pipeline),
+    "PipelineDefinitionVersion": ("pipeline_definition_version", PipelineDefinitionVersion),
+    "PipelineRun": ("pipeline_run", PipelineRun),
+}

@@ -1,0 +1,246 @@
+"""Evidence in: artifacts, evidence from CI and security tools, CDEvents, reported deployments."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import strawberry
+
+from api.cdevents import webhook_master_key
+from api.graphql.context import Info
+from api.graphql.mutations import run
+from api.graphql.pipelines_evidence_inputs import (
+    ArtifactInput,
+    CdEventFilter,
+    EvidenceIntegrationResultInput,
+    EvidenceLicenceInput,
+    EvidenceMigrationDryRunInput,
+    EvidencePayload,
+    EvidencePerformanceInput,
+    EvidenceSecurityScanInput,
+    EvidenceStaticAnalysisInput,
+    EvidenceTestRunInput,
+    ReportFilter,
+    WebhookSecretCreateInput,
+    WebhookSecretCreatePayload,
+    WebhookSecretPayload,
+    WebhookSecretRevokeInput,
+)
+from api.graphql.pipelines_evidence_types import (
+    NODE_LOADERS,
+    Artifact,
+    CdEvent,
+    DeploymentReport,
+    Evidence,
+    IncidentReport,
+    WebhookSecret,
+)
+from api.graphql.relay import Connection, connection, from_global_id
+from domain.pipelines import cdevents_secrets, evidence
+from domain.pipelines import commands as cmd
+from domain.pipelines import queries as q
+
+
+def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
+    return from_global_id(value, type_name, field) if value is not None else None
+
+
+def _artifact(a: ArtifactInput) -> cmd.ArtifactRef:
+    return cmd.ArtifactRef(
+        service_id=from_global_id(a.service_id, "Service", "artifact.serviceId"),
+        name=a.name,
+        version=a.version,
+        digest=a.digest,
+    )
+
+
+async def _report(info: Info, a: ArtifactInput, report: cmd.Report) -> EvidencePayload:
+    c = cmd.ReportEvidence(artifact=_artifact(a), report=report)
+    found, errors = await run(info, lambda uow: evidence.report_evidence(uow, c))
+    if found is None:
+        return EvidencePayload(evidence=None, artifact=None, artifact_created=None, errors=errors)
+    return EvidencePayload(
+        evidence=Evidence.from_row(found.evidence),
+        artifact=Artifact.from_row(found.artifact),
+        artifact_created=found.artifact_created,
+        errors=[],
+    )
+
+
+def _report_filter(f: ReportFilter | None) -> dict[str, Any]:
+    f = f or ReportFilter()
+    return {
+        "bu_id": _id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+        "service_id": _id(f.service_id, "Service", "serviceId"),
+        "since": f.since,
+    }
+
+
+@strawberry.type
+class EvidenceQuery:
+    # Node types of this context, for `node(id:)` (read by schema._NODE_LOADERS).
+    NODE_LOADERS = NODE_LOADERS
+
+    @strawberry.field(description="Artifacts you may read evidence of, oldest first.")
+    async def artifacts(
+        self,
+        info: Info,
+        service_id: strawberry.ID | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Artifact]:
+        async with info.context.reader() as r:
+            page = await q.artifacts(
+                r, service_id=_id(service_id, "Service", "serviceId"), first=first, after=after
+            )
+        return connection(page, [Artifact.from_row(row) for row in page.items])
+
+    @strawberry.field(description="CDEvents received in the BUs you may read them in, in order.")
+    async def cd_events(
+        self,
+        info: Info,
+        filter: CdEventFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[CdEvent]:
+        f = filter or CdEventFilter()
+        async with info.context.reader() as r:
+            page = await q.cd_events(
+                r,
+                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                type_prefix=f.type_prefix,
+                known=f.known,
+                outcome=f.outcome.value if f.outcome else None,
+                first=first,
+                after=after,
+            )
+        return connection(page, [CdEvent.from_row(row) for row in page.items])
+
+    @strawberry.field(
+        description="Deployments, upgrades and rollbacks CD tools reported (CDEvents), "
+        "earliest first."
+    )
+    async def deployment_reports(
+        self,
+        info: Info,
+        filter: ReportFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[DeploymentReport]:
+        async with info.context.reader() as r:
+            page = await q.deployment_reports(r, **_report_filter(filter), first=first, after=after)
+        return connection(page, [DeploymentReport.from_row(row) for row in page.items])
+
+    @strawberry.field(description="Incidents operations tools reported (CDEvents), by detection.")
+    async def incident_reports(
+        self,
+        info: Info,
+        filter: ReportFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[IncidentReport]:
+        async with info.context.reader() as r:
+            page = await q.incident_reports(r, **_report_filter(filter), first=first, after=after)
+        return connection(page, [IncidentReport.from_row(row) for row in page.items])
+
+    @strawberry.field(description="Webhook secrets for signed CDEvents (never the secrets).")
+    async def webhook_secrets(
+        self, info: Info, business_unit_id: strawberry.ID | None = None
+    ) -> list[WebhookSecret]:
+        async with info.context.reader() as r:
+            rows = await q.webhook_secrets(
+                r, bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId")
+            )
+        return [WebhookSecret.from_row(row) for row in rows]
+
+
+@strawberry.type
+class EvidenceMutation:
+    @strawberry.mutation(description="Report a security scan: open vulnerabilities by severity.")
+    async def evidence_security_scan_report(
+        self, info: Info, input: EvidenceSecurityScanInput
+    ) -> EvidencePayload:
+        return await _report(
+            info,
+            input.artifact,
+            cmd.SecurityScan(input.scanner, input.critical, input.high, input.medium, input.low),
+        )
+
+    @strawberry.mutation(description="Report a static analysis run and its quality gate.")
+    async def evidence_static_analysis_report(
+        self, info: Info, input: EvidenceStaticAnalysisInput
+    ) -> EvidencePayload:
+        report = cmd.StaticAnalysis(input.tool, input.quality_gate_passed, input.issues)
+        return await _report(info, input.artifact, report)
+
+    @strawberry.mutation(description="Report the licences found in an artifact (SPDX).")
+    async def evidence_licence_report(
+        self, info: Info, input: EvidenceLicenceInput
+    ) -> EvidencePayload:
+        report = cmd.LicenceReport(input.tool, list(input.licences))
+        return await _report(info, input.artifact, report)
+
+    @strawberry.mutation(description="Report a benchmark against its baseline.")
+    async def evidence_performance_report(
+        self, info: Info, input: EvidencePerformanceInput
+    ) -> EvidencePayload:
+        report = cmd.PerformanceBenchmark(
+            input.benchmark, input.baseline, input.value, input.unit, input.higher_is_better
+        )
+        return await _report(info, input.artifact, report)
+
+    @strawberry.mutation(description="Report a test suite run: counts and coverage.")
+    async def evidence_test_run_report(
+        self, info: Info, input: EvidenceTestRunInput
+    ) -> EvidencePayload:
+        report = cmd.TestRun(
+            input.suite, input.passed, input.failed, input.skipped, input.coverage_percent
+        )
+        return await _report(info, input.artifact, report)
+
+    @strawberry.mutation(description="Report an integration window's result for an artifact.")
+    async def evidence_integration_result_report(
+        self, info: Info, input: EvidenceIntegrationResultInput
+    ) -> EvidencePayload:
+        report = cmd.IntegrationResult(input.window, input.suite, input.passed, input.details)
+        return await _report(info, input.artifact, report)
+
+    @strawberry.mutation(description="Report a database migration dry run.")
+    async def evidence_migration_dry_run_report(
+        self, info: Info, input: EvidenceMigrationDryRunInput
+    ) -> EvidencePayload:
+        report = cmd.MigrationDryRun(
+            input.tool, input.succeeded, input.duration_seconds, input.details
+        )
+        return await _report(info, input.artifact, report)
+
+    @strawberry.mutation(
+        description="A new secret for signing CDEvents sent to the BU's webhook URL; shown once."
+    )
+    async def webhook_secret_create(
+        self, info: Info, input: WebhookSecretCreateInput
+    ) -> WebhookSecretCreatePayload:
+        c = cmd.CreateWebhookSecret(
+            bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            name=input.name,
+        )
+        key = webhook_master_key(info.context.runtime)
+        made, errors = await run(
+            info, lambda uow: cdevents_secrets.create_webhook_secret(uow, c, key)
+        )
+        return WebhookSecretCreatePayload(
+            webhook_secret=WebhookSecret.from_row(made.row) if made else None,
+            secret=made.secret if made else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(description="Stop a webhook secret from signing anything from now on.")
+    async def webhook_secret_revoke(
+        self, info: Info, input: WebhookSecretRevokeInput
+    ) -> WebhookSecretPayload:
+        c = cmd.RevokeWebhookSecret(from_global_id(input.id, "WebhookSecret"), input.version)
+        row, errors = await run(info, lambda uow: cdevents_secrets.revoke_webhook_secret(uow, c))
+        return WebhookSecretPayload(
+            webhook_secret=WebhookSecret.from_row(row) if row else None, errors=errors
+        )

@@ -1,0 +1,302 @@
+"""GraphQL types of evidence in: artifacts, evidence, CDEvents, deployment and incident reports
+and webhook secrets. Plain fields filled from rows; related objects only through DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.graphql.context import Info
+from api.graphql.environments_types import Environment
+from api.graphql.organization_types import BusinessUnit, Service
+from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from domain.kernel.gates import GateOutcome
+from domain.kernel.gates import GateStatus as DomainGateStatus
+from domain.pipelines import models
+
+EvidenceType = strawberry.enum(
+    models.EvidenceType, description="What a report about an artifact is about."
+)
+CdEventOutcome = strawberry.enum(
+    models.CdEventOutcome,
+    description="PROCESSED: changed Signalbox data; UNRESOLVED: a known type whose subject did "
+    "not map onto Signalbox data (see the note); STORED: kept, not acted on; IGNORED: an "
+    "unknown or custom type.",
+)
+DeploymentReportKind = strawberry.enum(
+    models.DeploymentKind,
+    name="DeploymentReportKind",
+    description="service.deployed, service.upgraded or service.rolledback.",
+)
+IncidentStatus = strawberry.enum(models.IncidentStatus, description="Open until resolved.")
+EvidenceGateStatus = strawberry.enum(
+    DomainGateStatus, name="EvidenceGateStatus", description="An evidence gate's verdict."
+)
+
+
+def _gid(type_name: str, value: uuid.UUID | None) -> strawberry.ID | None:
+    return strawberry.ID(to_global_id(type_name, value)) if value is not None else None
+
+
+@strawberry.type(description="One evidence gate's answer for an artifact, with its reason.")
+class EvidenceGate:
+    gate: str = strawberry.field(
+        description="security_scan, static_analysis, licences, performance or test_coverage."
+    )
+    status: EvidenceGateStatus
+    reason: str
+    evidence: JSON = strawberry.field(description="The facts the gate used (evidence ids...).")
+
+    @classmethod
+    def from_domain(cls, g: GateOutcome) -> EvidenceGate:
+        return cls(gate=g.gate, status=g.status, reason=g.reason, evidence=dict(g.evidence))
+
+
+@strawberry.type(description="One report about an artifact, from CI or a security tool.")
+class Evidence(Node):
+    id: strawberry.ID
+    kind: EvidenceType
+    subject: str = strawberry.field(
+        description="What tells reports of one kind apart: the scanner, tool, suite, benchmark "
+        "or window/suite. Gates use the latest report per kind and subject."
+    )
+    passed: bool = strawberry.field(description="Whether the report passed on its own terms.")
+    details: JSON = strawberry.field(description="The report as stored (camelCase keys).")
+    reported_at: datetime
+    reporter: str = strawberry.field(description="Username of who reported it (often CI).")
+    source: str = strawberry.field(description="`graphql` or `cdevents:<event id>`.")
+    uid: strawberry.Private[uuid.UUID]
+    artifact_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Evidence:
+        return cls(
+            id=strawberry.ID(to_global_id("Evidence", r.id)),
+            kind=models.EvidenceType(r.kind),
+            subject=r.subject,
+            passed=r.passed,
+            details=r.payload,
+            reported_at=r.reported_at,
+            reporter=r.reporter,
+            source=r.source,
+            uid=r.id,
+            artifact_uid=r.artifact_id,
+        )
+
+    @strawberry.field
+    async def artifact(self, info: Info) -> Artifact | None:
+        return await load_node(info.context.loaders.artifact, Artifact, self.artifact_uid)
+
+
+@strawberry.type(description="A build of a service: name, version and sha256 digest.")
+class Artifact(Node):
+    id: strawberry.ID
+    name: str
+    version: str
+    digest: str = strawberry.field(description="sha256:<64 hex digits>.")
+    created_at: datetime
+    uid: strawberry.Private[uuid.UUID]
+    service_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Artifact:
+        return cls(
+            id=strawberry.ID(to_global_id("Artifact", r.id)),
+            name=r.name,
+            version=r.version,
+            digest=r.digest,
+            created_at=r.created_at,
+            uid=r.id,
+            service_uid=r.service_id,
+        )
+
+    @strawberry.field
+    async def service(self, info: Info) -> Service | None:
+        return await load_node(info.context.loaders.service, Service, self.service_uid)
+
+    @strawberry.field(description="Every report about this artifact, oldest first.")
+    async def evidence(
+        self,
+        info: Info,
+        kind: EvidenceType | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Evidence]:
+        key = (self.uid, kind.value if kind else None, first, after)
+        page = await info.context.loaders.evidence_of_artifact.load(key)
+        return connection(page, [Evidence.from_row(r) for r in page.items])
+
+    @strawberry.field(
+        description="The evidence gates under the service's guardrails: the latest report per "
+        "kind and subject decides; PENDING when required evidence is missing."
+    )
+    async def gates(self, info: Info) -> list[EvidenceGate]:
+        found = await info.context.loaders.artifact_gates.load(self.uid)
+        return [EvidenceGate.from_domain(g) for g in found]
+
+
+@strawberry.type(description="A CDEvent received, known or not, as it was sent.")
+class CdEvent(Node):
+    id: strawberry.ID
+    source: str
+    event_id: str = strawberry.field(description="The CloudEvent / CDEvent context id.")
+    type: str
+    specversion: str = strawberry.field(description="The CDEvents spec version of the event.")
+    timestamp: datetime = strawberry.field(description="When it happened, says the sender.")
+    subject_id: str
+    received_at: datetime
+    received_by: str = strawberry.field(description="Username, or webhook:<secret name>.")
+    known: bool = strawberry.field(description="Whether Signalbox knows (a schema for) its type.")
+    outcome: CdEventOutcome
+    note: str = strawberry.field(description="What Signalbox did with it, or why not.")
+    payload: JSON = strawberry.field(description="The CDEvent as received.")
+    bu_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> CdEvent:
+        return cls(
+            id=strawberry.ID(to_global_id("CdEvent", r.id)),
+            source=r.source,
+            event_id=r.event_id,
+            type=r.type,
+            specversion=r.specversion,
+            timestamp=r.timestamp,
+            subject_id=r.subject_id,
+            received_at=r.received_at,
+            received_by=r.received_by,
+            known=r.known,
+            outcome=models.CdEventOutcome(r.outcome),
+            note=r.note,
+            payload=r.payload,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+
+
+@strawberry.interface(description="Where a reported deployment or incident happened.")
+class ReportedPlace:
+    service_ref: str = strawberry.field(description="The service as the sender named it.")
+    environment_ref: str = strawberry.field(description="The environment as the sender named it.")
+    unresolved: str = strawberry.field(description="What did not resolve, and why; empty if all.")
+    service_uid: strawberry.Private[uuid.UUID | None]
+    environment_uid: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field(description="The Signalbox service, when the reference resolved.")
+    async def service(self, info: Info) -> Service | None:
+        return await load_node(info.context.loaders.service, Service, self.service_uid)
+
+    @strawberry.field(description="The Signalbox environment, when the reference resolved.")
+    async def environment(self, info: Info) -> Environment | None:
+        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
+
+
+@strawberry.type(description="A deployment, upgrade or rollback a CD tool reported (CDEvents).")
+class DeploymentReport(Node, ReportedPlace):
+    id: strawberry.ID
+    kind: DeploymentReportKind
+    occurred_at: datetime
+    artifact_ref: str = strawberry.field(description="The artifact (package URL) as reported.")
+    artifact_uid: strawberry.Private[uuid.UUID | None]
+    cd_event_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> DeploymentReport:
+        return cls(
+            id=strawberry.ID(to_global_id("DeploymentReport", r.id)),
+            kind=models.DeploymentKind(r.kind),
+            occurred_at=r.occurred_at,
+            service_ref=r.service_ref,
+            environment_ref=r.environment_ref,
+            artifact_ref=r.artifact_ref,
+            unresolved=r.unresolved,
+            service_uid=r.service_id,
+            environment_uid=r.environment_id,
+            artifact_uid=r.artifact_id,
+            cd_event_uid=r.cd_event_id,
+        )
+
+    @strawberry.field
+    async def artifact(self, info: Info) -> Artifact | None:
+        return await load_node(info.context.loaders.artifact, Artifact, self.artifact_uid)
+
+    @strawberry.field(description="The event it came from; null when not yours to read.")
+    async def cd_event(self, info: Info) -> CdEvent | None:
+        return await load_node(info.context.loaders.cd_event, CdEvent, self.cd_event_uid)
+
+
+@strawberry.type(description="An incident an operations tool reported (CDEvents).")
+class IncidentReport(Node, ReportedPlace):
+    id: strawberry.ID
+    status: IncidentStatus
+    description: str
+    origin: str = strawberry.field(description="Where it was reported (the subject's source).")
+    incident_ref: str = strawberry.field(description="Its id there.")
+    detected_at: datetime
+    resolved_at: datetime | None
+    version: int
+
+    @classmethod
+    def from_row(cls, r: Any) -> IncidentReport:
+        return cls(
+            id=strawberry.ID(to_global_id("IncidentReport", r.id)),
+            status=models.IncidentStatus(r.status),
+            description=r.description,
+            origin=r.origin,
+            incident_ref=r.incident_ref,
+            detected_at=r.detected_at,
+            resolved_at=r.resolved_at,
+            version=r.version,
+            service_ref=r.service_ref,
+            environment_ref=r.environment_ref,
+            unresolved=r.unresolved,
+            service_uid=r.service_id,
+            environment_uid=r.environment_id,
+        )
+
+
+@strawberry.type(description="A BU's shared secret that signs CDEvents sent to the webhook URL.")
+class WebhookSecret(Node):
+    id: strawberry.ID
+    name: str
+    prefix: str = strawberry.field(description="The secret's first characters, to recognise it.")
+    path: str = strawberry.field(description="Where signed CDEvents go (POST).")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    version: int
+    bu_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> WebhookSecret:
+        return cls(
+            id=strawberry.ID(to_global_id("WebhookSecret", r.id)),
+            name=r.name,
+            prefix=r.prefix,
+            path=f"/cdevents/webhook/{r.id}",
+            created_at=r.created_at,
+            last_used_at=r.last_used_at,
+            revoked_at=r.revoked_at,
+            version=r.version,
+            bu_uid=r.bu_id,
+        )
+
+    @strawberry.field
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+
+
+NODE_LOADERS: dict[str, tuple[str, Any]] = {
+    "Artifact": ("artifact", Artifact),
+    "Evidence": ("evidence", Evidence),
+    "CdEvent": ("cd_event", CdEvent),
+    "DeploymentReport": ("deployment_report", DeploymentReport),
+    "IncidentReport": ("incident_report", IncidentReport),
+    "WebhookSecret": ("webhook_secret", WebhookSecret),
+}

@@ -1,0 +1,288 @@
+"""GraphQL types of vendors: attestations, service links, vendor releases and their findings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from api.graphql.calendar_types import Freeze
+from api.graphql.context import Info
+from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
+from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from domain.guardrails import vocabulary
+from domain.organization import models
+from domain.organization import vendor_rules as rules
+from domain.organization.vendor_queries import ImpactedService as ImpactRow
+from domain.organization.vendor_queries import VisibleFinding
+
+VendorAttestationKind = strawberry.enum(
+    vocabulary.AttestationKind,
+    name="VendorAttestationKind",
+    description="What a vendor attestation attests: security testing, a penetration test, a "
+    "SOC 2 report or an ISO 27001 certificate.",
+)
+VendorReleaseStatus = strawberry.enum(
+    models.VendorReleaseStatus, description="CANCELLED releases stay on record, off the calendar."
+)
+VendorReleaseFindingCode = strawberry.enum(
+    rules.FindingCode,
+    name="VendorReleaseFindingCode",
+    description="Why a vendor release into a service is flagged: a required attestation is "
+    "MISSING, EXPIRED, REVOKED or EXPIRES_DURING_RELEASE, or the release falls into a freeze "
+    "that covers the service in production (FREEZE_CONFLICT).",
+)
+
+
+@strawberry.enum(description="Where an attestation stands now.")
+class VendorAttestationState(Enum):
+    CURRENT = "current"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def _state(r: Any, now: datetime) -> VendorAttestationState:
+    if r.revoked_at is not None:
+        return VendorAttestationState.REVOKED
+    return VendorAttestationState.CURRENT if r.expires_at > now else VendorAttestationState.EXPIRED
+
+
+async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
+    return await load_node(info.context.loaders.person, Person, person_id)
+
+
+@strawberry.type(
+    description="A report a vendor holds, valid from issuedAt until expiresAt unless revoked."
+)
+class VendorAttestation(Node):
+    id: strawberry.ID
+    kind: VendorAttestationKind  # type: ignore[valid-type]
+    issued_at: datetime
+    expires_at: datetime
+    issuer: str = strawberry.field(description="The auditing firm or tester that issued it.")
+    report_reference: str = strawberry.field(description="Report number, or a URL to it.")
+    notes: str
+    created_at: datetime
+    revoked_at: datetime | None
+    revoke_reason: str | None
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    vendor_uid: strawberry.Private[uuid.UUID]
+    created_by_uid: strawberry.Private[uuid.UUID | None]
+    revoked_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> VendorAttestation:
+        return cls(
+            id=strawberry.ID(to_global_id("VendorAttestation", r.id)),
+            kind=vocabulary.AttestationKind(r.kind),
+            issued_at=r.issued_at,
+            expires_at=r.expires_at,
+            issuer=r.issuer,
+            report_reference=r.report_reference,
+            notes=r.notes,
+            created_at=r.created_at,
+            revoked_at=r.revoked_at,
+            revoke_reason=r.revoke_reason,
+            version=r.version,
+            uid=r.id,
+            vendor_uid=r.vendor_id,
+            created_by_uid=r.created_by_id,
+            revoked_by_uid=r.revoked_by_id,
+        )
+
+    @strawberry.field(description="CURRENT, EXPIRED or REVOKED, as of now.")
+    def state(self, info: Info) -> VendorAttestationState:
+        return _state(self, info.context.runtime.clock.now())
+
+    @strawberry.field
+    async def vendor(self, info: Info) -> Vendor | None:
+        return await load_node(info.context.loaders.vendor, Vendor, self.vendor_uid)
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> Person | None:
+        return await _person(info, self.created_by_uid)
+
+    @strawberry.field
+    async def revoked_by(self, info: Info) -> Person | None:
+        return await _person(info, self.revoked_by_uid)
+
+
+@strawberry.type(description="A service using a vendor, and what it uses the vendor for.")
+class ServiceVendorLink:
+    service: Service | None = strawberry.field(description="Null when not yours to see.")
+    vendor: Vendor | None = strawberry.field(description="Null when not yours to see.")
+    description: str
+    linked_at: datetime
+
+
+def link_to_vendor(service: Service, r: Any) -> ServiceVendorLink:
+    """A link seen from the service: `r` is a vendor row with the link's columns."""
+    return ServiceVendorLink(
+        service=service,
+        vendor=Vendor.from_row(r),
+        description=r._link_description,
+        linked_at=r._link_created_at,
+    )
+
+
+def link_to_service(vendor: Vendor, r: Any) -> ServiceVendorLink:
+    """A link seen from the vendor: `r` is a service row with the link's columns."""
+    return ServiceVendorLink(
+        service=Service.from_row(r),
+        vendor=vendor,
+        description=r._link_description,
+        linked_at=r._link_created_at,
+    )
+
+
+@strawberry.type(description="A service a vendor release reaches.")
+class ImpactedService:
+    service: Service
+    indirect: bool = strawberry.field(
+        description="False for services using the vendor; true for their consumers, "
+        "transitively, through service dependencies."
+    )
+    via: Service | None = strawberry.field(
+        description="For an indirect impact: the provider it is reached through (when yours "
+        "to see)."
+    )
+
+
+@strawberry.type(description="Why a vendor release into one service is flagged.")
+class VendorReleaseFinding:
+    code: VendorReleaseFindingCode  # type: ignore[valid-type]
+    kinds: list[VendorAttestationKind] = strawberry.field(  # type: ignore[valid-type]
+        description="The attestation kinds concerned (empty for a freeze conflict)."
+    )
+    sentence: str
+    service_uid: strawberry.Private[uuid.UUID | None]
+    freeze_uid: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field(description="Null when the service is another BU's and not yours to see.")
+    async def service(self, info: Info) -> Service | None:
+        return await load_node(info.context.loaders.service, Service, self.service_uid)
+
+    @strawberry.field(description="For FREEZE_CONFLICT: the freeze.")
+    async def freeze(self, info: Info) -> Freeze | None:
+        return await load_node(info.context.loaders.freeze, Freeze, self.freeze_uid)
+
+
+def finding(f: VisibleFinding) -> VendorReleaseFinding:
+    return VendorReleaseFinding(
+        code=rules.FindingCode(f.code),
+        kinds=[vocabulary.AttestationKind(k) for k in f.kinds],
+        sentence=f.sentence,
+        service_uid=f.service_id,
+        freeze_uid=f.freeze_id,
+    )
+
+
+@strawberry.type(
+    description="A third-party vendor's release on the calendar, in [startsAt, endsAt). It "
+    "reaches the services using the vendor, and their consumers."
+)
+class VendorRelease(Node):
+    id: strawberry.ID
+    title: str
+    release_version: str = strawberry.field(description="The vendor's version, e.g. 4.2.0.")
+    starts_at: datetime
+    ends_at: datetime
+    description: str
+    notes: str
+    status: VendorReleaseStatus  # type: ignore[valid-type]
+    created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    version: int
+    uid: strawberry.Private[uuid.UUID]
+    vendor_uid: strawberry.Private[uuid.UUID]
+    bu_uid: strawberry.Private[uuid.UUID]
+    created_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> VendorRelease:
+        return cls(
+            id=strawberry.ID(to_global_id("VendorRelease", r.id)),
+            title=r.title,
+            release_version=r.release_version,
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            description=r.description,
+            notes=r.notes,
+            status=models.VendorReleaseStatus(r.status),
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            cancelled_at=r.cancelled_at,
+            cancel_reason=r.cancel_reason,
+            version=r.version,
+            uid=r.id,
+            vendor_uid=r.vendor_id,
+            bu_uid=r.bu_id,
+            created_by_uid=r.created_by_id,
+        )
+
+    @strawberry.field
+    async def vendor(self, info: Info) -> Vendor | None:
+        return await load_node(info.context.loaders.vendor, Vendor, self.vendor_uid)
+
+    @strawberry.field(description="The vendor's business unit.")
+    async def business_unit(self, info: Info) -> BusinessUnit | None:
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> Person | None:
+        return await _person(info, self.created_by_uid)
+
+    @strawberry.field(
+        description="Services the release reaches that you may read: those using the vendor "
+        "first, then their consumers."
+    )
+    async def impacted_services(self, info: Info) -> list[ImpactedService]:
+        rows: list[ImpactRow] = await info.context.loaders.vendor_release_impacts.load(self.uid)
+        seen = {i.service.id: Service.from_row(i.service) for i in rows}
+        return [
+            ImpactedService(service=seen[i.service.id], indirect=i.indirect, via=seen.get(i.via))
+            for i in rows
+        ]
+
+    @strawberry.field(
+        description="Why the release is flagged, per service using the vendor: required "
+        "attestations not current for the whole release, and freezes it falls into. Empty "
+        "when it is not flagged (and for cancelled releases)."
+    )
+    async def findings(self, info: Info) -> list[VendorReleaseFinding]:
+        rows = await info.context.loaders.vendor_release_findings.load(self.uid)
+        return [finding(f) for f in rows]
+
+    @strawberry.field(description="Whether any finding flags the release.")
+    async def flagged(self, info: Info) -> bool:
+        return bool(await info.context.loaders.vendor_release_findings.load(self.uid))
+
+
+async def attestations_of(info: Info, vendor_id: uuid.UUID) -> list[VendorAttestation]:
+    rows = await info.context.loaders.attestations_of_vendor.load(vendor_id)
+    return [VendorAttestation.from_row(r) for r in rows]
+
+
+async def releases_of(
+    info: Info, vendor_id: uuid.UUID, include_cancelled: bool, first: int | None, after: str | None
+) -> Connection[VendorRelease]:
+    page = await info.context.loaders.vendor_release_pages.load(
+        (vendor_id, include_cancelled, first, after)
+    )
+    return connection(page, [VendorRelease.from_row(r) for r in page.items])
+
+
+async def dependents_of(info: Info, vendor: Vendor) -> list[ServiceVendorLink]:
+    rows = await info.context.loaders.services_of_vendor.load(vendor.uid)
+    return [link_to_service(vendor, r) for r in rows]
+
+
+async def vendors_of(info: Info, service: Service) -> list[ServiceVendorLink]:
+    rows = await info.context.loaders.vendors_of_service.load(service.uid)
+    return [link_to_vendor(service, r) for r in rows]

@@ -1,0 +1,198 @@
+"""The outbox delivery worker: fans events out to webhook subscriptions and posts them, signed.
+
+Started by the Runtime (one per process; processes share the work: claims skip rows another
+process holds). Each round:
+
+1. a cheap read asks whether anything is due; if not, the worker sleeps `outbox_poll_seconds`;
+2. one short transaction claims a batch (leased) and fans events out into one delivery message
+   per (subscription, topic);
+3. deliveries are posted concurrently with httpx (a timeout each, no redirects), signed with
+   the subscription's secret (`X-Signalbox-Signature: t=<unix>,v1=<hex HMAC-SHA256 of
+   "<t>.<body>">`), CDEvents with CloudEvents binary headers (ce-id = the event id);
+4. one short transaction marks each delivered, or failed with backoff (dead after the last
+   attempt; a revoked subscription's deliveries die at once).
+
+Secrets and bodies are never logged; a failure keeps only its status code or error type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import orjson
+
+from api.settings import Settings
+from domain.compliance.repository import append_audit
+from domain.kernel import outbox
+from domain.kernel.access import SYSTEM_ACTOR
+from domain.kernel.db import Database
+from domain.kernel.sealed import Sealer, SealError
+from domain.kernel.uow import UnitOfWork
+from domain.pipelines import deployment_repository as repo
+from domain.pipelines import webhooks
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+
+log = logging.getLogger("signalbox.outbox")
+
+
+@functools.lru_cache(maxsize=8)
+def _sealer(key: str | None, data_dir: Path, production: bool) -> Sealer:
+    if key:
+        return Sealer.from_setting(key)
+    if production:
+        raise SealError("SIGNALBOX_SECRET_KEY must be set in production")
+    return Sealer.load_or_create(data_dir)
+
+
+def sealer_for(settings: Settings) -> Sealer:
+    """The sealer of webhook secrets: from SIGNALBOX_SECRET_KEY, or the data directory's key."""
+    return _sealer(settings.secret_key, settings.data_dir.resolve(), settings.production)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    delivered: bool
+    error: str | None = None
+    final: bool = False
+
+
+class OutboxDelivery:
+    def __init__(self, runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None):
+        s = runtime.settings
+        self.runtime = runtime
+        self.policy = outbox.RetryPolicy(
+            base_seconds=s.outbox_backoff_base_seconds,
+            cap_seconds=s.outbox_backoff_cap_seconds,
+            max_attempts=s.outbox_max_attempts,
+            lease_seconds=max(60.0, s.webhook_timeout_seconds * 4),
+        )
+        # A pool of its own: delivery rounds never take connections from requests (and never
+        # show up in what a request's statements cost).
+        self.db = Database(
+            s.effective_database_url,
+            pool_size=2,
+            pool_timeout=s.db_pool_timeout_seconds,
+            statement_timeout_ms=s.statement_timeout_ms,
+        )
+        self._client = httpx.AsyncClient(
+            timeout=s.webhook_timeout_seconds, transport=transport, follow_redirects=False
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.runtime.settings.outbox_delivery_enabled and self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="signalbox-outbox")
+
+    async def halt(self) -> None:
+        """Stop the background loop (rounds may still be run with `run_once`)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def stop(self) -> None:
+        await self.halt()
+        await self._client.aclose()
+        await self.db.dispose()
+
+    def _unit_of_work(self) -> UnitOfWork:
+        rt = self.runtime
+        return UnitOfWork(
+            self.db.write_session(),
+            actor=SYSTEM_ACTOR,
+            clock=rt.clock,
+            authorizer=rt.authorizer,
+            audit_appender=append_audit,
+        )
+
+    async def _loop(self) -> None:
+        poll = self.runtime.settings.outbox_poll_seconds
+        while True:
+            try:
+                handled = await self.run_once()
+            except Exception:  # the next round tries again; delivery never takes the server down
+                log.warning("outbox delivery round failed", exc_info=True)
+                handled = 0
+            await asyncio.sleep(0 if handled else poll)
+
+    async def run_once(self) -> int:
+        """One round: claim, fan out, deliver, record. Returns how many messages it handled."""
+        rt = self.runtime
+        now = rt.clock.now()
+        async with self.db.read_session() as session:
+            if not await outbox.has_due(session, now):
+                return 0
+        async with self._unit_of_work() as uow:
+            batch = rt.settings.outbox_batch_size
+            claimed = await outbox.claim(uow.session, now=now, limit=batch, policy=self.policy)
+            for message in claimed:
+                if message.destination is None:
+                    await webhooks.fan_out(uow.session, message, now)
+            await uow.commit()
+        deliveries = [m for m in claimed if m.destination is not None]
+        if deliveries:
+            outcomes = await self._deliver_all(deliveries)
+            async with self._unit_of_work() as uow:
+                done = rt.clock.now()
+                for message, result in zip(deliveries, outcomes, strict=True):
+                    if result.delivered:
+                        await outbox.mark_delivered(uow.session, message.id, done)
+                    else:
+                        await outbox.mark_failed(
+                            uow.session,
+                            message.id,
+                            attempts=message.attempts,
+                            error=result.error or "failed",
+                            now=done,
+                            policy=self.policy,
+                            final=result.final,
+                        )
+                await uow.commit()
+        return len(claimed)
+
+    async def _deliver_all(self, deliveries: list[outbox.Claimed]) -> list[Outcome]:
+        ids = [i for m in deliveries if (i := webhooks.subscription_of(m.destination))]
+        async with self.db.read_session() as session:
+            subs = await repo.subscriptions_by_ids(session, ids)
+        return list(
+            await asyncio.gather(
+                *(
+                    self._deliver(m, subs.get(webhooks.subscription_of(m.destination)))
+                    for m in deliveries
+                )
+            )
+        )
+
+    async def _deliver(self, message: outbox.Claimed, sub: Any) -> Outcome:
+        if sub is None or sub.revoked_at is not None:
+            return Outcome(False, "the subscription is revoked or gone", final=True)
+        try:
+            secret = sealer_for(self.runtime.settings).unseal(sub.secret_sealed)
+        except SealError as exc:
+            return Outcome(False, f"secret unavailable: {exc}")
+        body = orjson.dumps(message.payload.get("body"))
+        headers = webhooks.delivery_headers(
+            topic=message.topic,
+            message_id=message.id,
+            event_id=str(message.payload.get("eventId") or message.id),
+            body=body,
+            secret=secret,
+            at=int(self.runtime.clock.now().timestamp()),
+        )
+        try:
+            response = await self._client.post(sub.url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return Outcome(False, type(exc).__name__)
+        if 200 <= response.status_code < 300:
+            return Outcome(True)
+        return Outcome(False, f"HTTP {response.status_code}")

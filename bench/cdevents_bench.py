@@ -1,0 +1,283 @@
+"""CDEvents ingestion throughput on SQLite and PostgreSQL: decode, validate, store, act, audit.
+
+Run: .venv/bin/python bench/cdevents_bench.py [--events 2000] [--dialects sqlite,postgresql]
+
+Seeds with bulk Core inserts one BU with 50 services and 5 environments. Then, one unit of
+work per event exactly as `POST /cdevents` runs it (minus HTTP and authentication): the
+CloudEvents binary-mode decode (`api.cdevents.decode`, the cloudevents SDK), validation
+against the CDEvents 0.5.1 schemas (from ../shared/standards, structural checks when absent),
+the idempotency look-up, the insert, the type's effect and the audit entry, then the commit.
+The mix: 30% service.deployed (a deployment report resolving service and environment), 20%
+testsuiterun.finished (test_run evidence, an artifact made on first use), 20%
+pipelinerun.finished (stored only), 10% incident.detected + 10% incident.resolved, 10%
+custom types (stored, ignored). A second pass replays 500 of them (duplicates). Prints
+events per second and p50/p99 latency per event, and a table for bench/README.md.
+PostgreSQL uses its own database `signalbox_cdevbench` (created when missing), or
+SIGNALBOX_BENCH_CDEVENTS_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import orjson
+from sqlalchemy import insert
+
+from api.cdevents import decode
+from bench._harness import ensure_database, percentile, reset_schema, table
+from domain.compliance.repository import append_audit
+from domain.environments.models import Environment
+from domain.kernel.access import Actor, Scope
+from domain.kernel.clock import SystemClock
+from domain.kernel.db import Database
+from domain.kernel.uow import UnitOfWork
+from domain.migrations import upgrade_async
+from domain.organization.models import BusinessUnit, Service, Team
+from domain.pipelines.cdevents import ingest_event
+from domain.pipelines.cdevents_schemas import CdEventSchemas
+
+PG_URL = os.environ.get(
+    "SIGNALBOX_BENCH_CDEVENTS_URL",
+    "postgresql+asyncpg://root@/signalbox_cdevbench?host=/var/run/postgresql",
+)
+SCHEMAS = (
+    Path(__file__).resolve().parents[2] / "shared" / "standards" / "cdevents" / "v0.5.1" / "schemas"
+)
+NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
+ACTOR = Actor(person_id=None, username="bench-ci", display_name="Bench CI", subjects=("bench",))
+
+
+class AllowAll:
+    def check(self, actor: Any, action: Any, resource: Any, bu_id: Any) -> str:
+        return "bench: allow all"
+
+    def scope(self, actor: Any, action: Any, resource: Any) -> Scope:
+        return Scope(everywhere=True)
+
+    def roles(self, actor: Any, bu_id: Any) -> frozenset[str]:
+        return frozenset({"org_admin"})
+
+
+def seed_rows() -> dict[str, Any]:
+    stamp = {"created_at": NOW, "updated_at": NOW, "version": 1}
+    bu, team = uuid.uuid4(), uuid.uuid4()
+    return {
+        "bu": {"id": bu, "key": "bench", "name": "Bench", "description": "", **stamp},
+        "team": {"id": team, "bu_id": bu, "key": "t", "name": "T", "description": "", **stamp},
+        "services": [
+            {
+                "id": uuid.uuid4(),
+                "bu_id": bu,
+                "team_id": team,
+                "key": f"svc-{i:02d}",
+                "name": f"Service {i}",
+                "tier": "internal",
+                "data_classification": "internal",
+                "regions": [],
+                **stamp,
+            }
+            for i in range(50)
+        ],
+        "environments": [
+            {
+                "id": uuid.uuid4(),
+                "key": f"env-{i}",
+                "name": f"Env {i}",
+                "kind": "staging",
+                "bu_id": bu,
+                "final_staging": False,
+                "owner_person_ids": [],
+                "capacity": 1,
+                "status": "active",
+                **stamp,
+            }
+            for i in range(5)
+        ],
+    }
+
+
+def purl(n: int) -> str:
+    return f"pkg:oci/app@sha256%3A{n:064x}?tag=1.{n}.0"
+
+
+def make_event(i: int, rng: random.Random) -> dict[str, Any]:
+    roll = rng.random()
+    svc, env = f"svc-{rng.randrange(50):02d}", f"env-{rng.randrange(5)}"
+    ctx = {
+        "specversion": "0.5.1",
+        "id": f"e-{i}",
+        "source": "/bench",
+        "timestamp": "2026-11-27T09:00:00Z",
+    }
+    custom: dict[str, Any] | None = None
+    if roll < 0.3:
+        kind, subject, content = (
+            "service.deployed.0.3.0",
+            svc,
+            {"environment": {"id": env}, "artifactId": purl(i % 400)},
+        )
+    elif roll < 0.5:
+        kind, subject = "testsuiterun.finished.0.3.0", f"run-{i}"
+        content = {
+            "outcome": "success",
+            "environment": {"id": env},
+            "testSuite": {"id": "unit", "name": "unit"},
+        }
+        custom = {
+            "artifactId": purl(i % 400),
+            "service": svc,
+            "passed": 100,
+            "failed": 0,
+            "coveragePercent": 80,
+        }
+    elif roll < 0.7:
+        kind, subject, content = (
+            "pipelinerun.finished.0.2.0",
+            f"run-{i}",
+            {"pipelineName": "build", "outcome": "success"},
+        )
+    elif roll < 0.8:
+        kind, subject = "incident.detected.0.3.0", f"INC-{i % 200}"
+        content = {"environment": {"id": env}, "service": {"id": svc}, "description": "latency"}
+    elif roll < 0.9:
+        kind, subject = "incident.resolved.0.3.0", f"INC-{i % 200}"
+        content = {"environment": {"id": env}, "service": {"id": svc}}
+    else:
+        ctx["type"] = "dev.cdeventsx.bench-thing.created.0.1.0"
+        return {"context": ctx, "subject": {"id": f"x-{i}", "content": {"n": i}}}
+    ctx["type"] = f"dev.cdevents.{kind}"
+    body: dict[str, Any] = {
+        "context": ctx,
+        "subject": {"id": subject, "source": "/bench", "content": content},
+    }
+    if custom is not None:
+        body["customData"] = custom
+    return body
+
+
+def wire(body: dict[str, Any]) -> tuple[dict[str, str], bytes]:
+    ctx = body["context"]
+    headers = {
+        "content-type": "application/json",
+        "ce-id": ctx["id"],
+        "ce-source": ctx["source"],
+        "ce-type": ctx["type"],
+        "ce-specversion": "1.0",
+    }
+    return headers, orjson.dumps(body)
+
+
+async def ingest_all(
+    db: Database, messages: list[tuple[dict[str, str], bytes]], schemas: CdEventSchemas | None
+) -> list[float]:
+    clock, authorizer, timings = SystemClock(), AllowAll(), []
+    for headers, body in messages:
+        began = time.perf_counter()
+        c = decode(headers, body, "bench")
+        async with UnitOfWork(
+            db.write_session(),
+            actor=ACTOR,
+            clock=clock,
+            authorizer=authorizer,
+            audit_appender=append_audit,
+        ) as uow:
+            await ingest_event(uow, c, schemas)
+            await uow.commit()
+        timings.append((time.perf_counter() - began) * 1000)
+    return timings
+
+
+async def run(dialect: str, n: int) -> dict[str, Any]:
+    if dialect == "postgresql":
+        url = PG_URL
+    else:
+        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/cdevbench.db"
+    await upgrade_async(url)
+    db = Database(url, pool_size=5, pool_timeout=10)
+    try:
+        data = seed_rows()
+        async with db.engine.begin() as conn:
+            await conn.execute(insert(BusinessUnit.__table__), [data["bu"]])
+            await conn.execute(insert(Team.__table__), [data["team"]])
+            await conn.execute(insert(Service.__table__), data["services"])
+            await conn.execute(insert(Environment.__table__), data["environments"])
+        schemas = CdEventSchemas.load(SCHEMAS) if SCHEMAS.is_dir() else None
+        rng = random.Random(7)
+        messages = [wire(make_event(i, rng)) for i in range(n)]
+        await ingest_all(db, [wire(make_event(n + i, rng)) for i in range(20)], schemas)  # warm-up
+        began = time.perf_counter()
+        timings = await ingest_all(db, messages, schemas)
+        elapsed = time.perf_counter() - began
+        replay = messages[:500]
+        began = time.perf_counter()
+        replay_timings = await ingest_all(db, replay, schemas)
+        replay_elapsed = time.perf_counter() - began
+    finally:
+        await db.dispose()
+    return {
+        "dialect": dialect,
+        "events": n,
+        "per_second": n / elapsed,
+        "p50": percentile(timings, 50),
+        "p99": percentile(timings, 99),
+        "replay_per_second": len(replay) / replay_elapsed,
+        "replay_p50": percentile(replay_timings, 50),
+        "schemas": schemas is not None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--dialects", default="sqlite,postgresql")
+    args = parser.parse_args()
+    results = []
+    for dialect in args.dialects.split(","):
+        if dialect == "postgresql":
+            ensure_database(PG_URL)
+            reset_schema(PG_URL)
+        results.append(asyncio.run(run(dialect, args.events)))
+    print(
+        f"python {platform.python_version()} on {platform.machine()}: "
+        "one client, one unit of work per event"
+    )
+    for r in results:
+        print(
+            f"{r['dialect']}: {r['per_second']:.0f} events/s "
+            f"(p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms); "
+            f"replays {r['replay_per_second']:.0f}/s; schemas {'on' if r['schemas'] else 'off'}"
+        )
+    print()
+    print(
+        table(
+            ["database", "events", "events/s", "p50 ms", "p99 ms", "replays/s"],
+            [
+                [
+                    r["dialect"],
+                    str(r["events"]),
+                    f"{r['per_second']:.0f}",
+                    f"{r['p50']:.2f}",
+                    f"{r['p99']:.2f}",
+                    f"{r['replay_per_second']:.0f}",
+                ]
+                for r in results
+            ],
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""SQL of disaster-recovery procedures and their tests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.compliance.bypass_repository import after_time
+from domain.compliance.models import DrProcedure, DrProcedureStatus, DrResult, DrTest
+from domain.kernel.pagination import Page, fetch_pages_by_parent
+from domain.kernel.repository import Grouped, group_by, rows_by_ids
+
+PROC = DrProcedure.__table__
+TEST = DrTest.__table__
+ACTIVE = str(DrProcedureStatus.ACTIVE)
+
+
+async def get_procedure(
+    session: AsyncSession, procedure_id: uuid.UUID, *, for_update: bool = False
+) -> DrProcedure | None:
+    stmt = select(DrProcedure).where(DrProcedure.id == procedure_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def procedures_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    return await rows_by_ids(session, PROC, ids)
+
+
+async def procedures_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID], *, include_retired: bool
+) -> Grouped:
+    """Each service's procedures, by kind then title."""
+    if not service_ids:
+        return {}
+    stmt = select(PROC).where(PROC.c.service_id.in_(service_ids))
+    if not include_retired:
+        stmt = stmt.where(PROC.c.status == ACTIVE)
+    stmt = stmt.order_by(PROC.c.kind, PROC.c.title, PROC.c.id)
+    return group_by(list((await session.execute(stmt)).all()), "service_id")
+
+
+def _latest(only_passed: bool) -> Any:
+    """Each procedure's newest test (optionally: newest passing one), by a window function."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=TEST.c.procedure_id,
+            order_by=(TEST.c.performed_at.desc(), TEST.c.id.desc()),
+        )
+        .label("_rank")
+    )
+    inner = select(TEST, rank)
+    if only_passed:
+        inner = inner.where(TEST.c.result == str(DrResult.PASSED))
+    return inner
+
+
+async def last_tests(
+    session: AsyncSession, procedure_ids: Sequence[uuid.UUID], *, only_passed: bool
+) -> dict[Any, Row[Any]]:
+    """The newest (passing) test of each procedure, in one statement."""
+    if not procedure_ids:
+        return {}
+    inner = _latest(only_passed).where(TEST.c.procedure_id.in_(procedure_ids)).subquery()
+    rows = (await session.execute(select(inner).where(inner.c._rank == 1))).all()
+    return {r.procedure_id: r for r in rows}
+
+
+async def tests_of_procedures(
+    session: AsyncSession,
+    procedure_ids: Sequence[uuid.UUID],
+    *,
+    first: int | None,
+    after: str | None,
+) -> dict[Any, Page[Row[Any]]]:
+    """A page of tests per procedure, oldest first (history), in one statement."""
+    return await fetch_pages_by_parent(
+        session,
+        after_time(select(TEST), TEST.c.performed_at, TEST.c.id, after),
+        parent_col=TEST.c.procedure_id,
+        parent_ids=procedure_ids,
+        sort_col=TEST.c.performed_at,
+        id_col=TEST.c.id,
+        sort_key="performed_at",
+        parent_key="procedure_id",
+        first=first,
+        after=None,
+    )
+
+
+async def tests_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    return await rows_by_ids(session, TEST, ids)

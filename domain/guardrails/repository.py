@@ -1,0 +1,163 @@
+"""SQL of guardrail sets, their versions and onboarding checklists.
+
+"The set in force at D" is the newest version saved at or before D: one window-function
+statement per kind of layer, whatever the number of BUs or tiers asked for.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
+from domain.kernel.access import Scope
+from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.organization.models import BusinessUnit, Service, Team
+
+SETS = GuardrailSet.__table__
+VERSIONS = GuardrailSetVersion.__table__
+CHECKS = OnboardingCheck.__table__
+SERVICES = Service.__table__
+TEAMS = Team.__table__
+BUS = BusinessUnit.__table__
+
+
+# -- sets --------------------------------------------------------------------------------------
+
+
+async def set_for_update(session: AsyncSession, kind: str, subject: str) -> GuardrailSet | None:
+    """The set, its row locked until commit, so saves of one set are serialized."""
+    stmt = (
+        select(GuardrailSet)
+        .where(GuardrailSet.kind == kind, GuardrailSet.subject == subject)
+        .with_for_update()
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_set(session: AsyncSession, kind: str, subject: str) -> GuardrailSet | None:
+    stmt = select(GuardrailSet).where(GuardrailSet.kind == kind, GuardrailSet.subject == subject)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def sets_of_kind(session: AsyncSession, kind: str) -> list[GuardrailSet]:
+    stmt = select(GuardrailSet).where(GuardrailSet.kind == kind).order_by(GuardrailSet.subject)
+    return list((await session.scalars(stmt)).all())
+
+
+async def layer_rows(
+    session: AsyncSession, kind: str, subjects: Sequence[str] | None, at: datetime | None
+) -> dict[str, Any]:
+    """Per subject, the version in force at `at` (or now): subject, version, values, bu_id.
+
+    `subjects` None means every set of the kind."""
+    if at is None:
+        stmt = select(SETS.c.subject, SETS.c.version, SETS.c["values"], SETS.c.bu_id).where(
+            SETS.c.kind == kind
+        )
+        if subjects is not None:
+            stmt = stmt.where(SETS.c.subject.in_(subjects))
+        return {r.subject: r for r in (await session.execute(stmt)).all()}
+    rank = (
+        func.row_number()
+        .over(partition_by=VERSIONS.c.subject, order_by=VERSIONS.c.version.desc())
+        .label("_rank")
+    )
+    inner = select(
+        VERSIONS.c.subject, VERSIONS.c.version, VERSIONS.c["values"], VERSIONS.c.bu_id, rank
+    ).where(VERSIONS.c.kind == kind, VERSIONS.c.saved_at <= at)
+    if subjects is not None:
+        inner = inner.where(VERSIONS.c.subject.in_(subjects))
+    sub = inner.subquery()
+    rows = (await session.execute(select(sub).where(sub.c._rank == 1))).all()
+    return {r.subject: r for r in rows}
+
+
+async def add_version(session: AsyncSession, version: GuardrailSetVersion) -> None:
+    session.add(version)
+    await session.flush()
+
+
+async def versions_page(
+    session: AsyncSession,
+    kind: str,
+    subject: str,
+    *,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    stmt = select(VERSIONS).where(VERSIONS.c.kind == kind, VERSIONS.c.subject == subject)
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=VERSIONS.c.version,
+        id_col=VERSIONS.c.id,
+        sort_key="version",
+        first=first,
+        after=after,
+    )
+
+
+async def versions_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    return await rows_by_ids(session, VERSIONS, ids)
+
+
+# -- organization facts the merge needs --------------------------------------------------------
+
+
+async def services_with_bu(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    """id, bu_id, bu_key, tier and team_id of services, in one statement."""
+    stmt = (
+        select(
+            SERVICES.c.id,
+            SERVICES.c.bu_id,
+            SERVICES.c.tier,
+            SERVICES.c.team_id,
+            BUS.c.key.label("bu_key"),
+        )
+        .join(BUS, BUS.c.id == SERVICES.c.bu_id)
+        .where(SERVICES.c.id.in_(ids))
+    )
+    return {r.id: r for r in (await session.execute(stmt)).all()}
+
+
+async def bu_keys(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = (await session.execute(select(BUS.c.id, BUS.c.key).where(BUS.c.id.in_(ids)))).all()
+    return {r.id: r.key for r in rows}
+
+
+async def bu_keys_in(session: AsyncSession, scope: Scope) -> dict[uuid.UUID, str]:
+    rows = (await session.execute(scoped(select(BUS.c.id, BUS.c.key), BUS.c.id, scope))).all()
+    return {r.id: r.key for r in rows}
+
+
+async def teams_with_bu(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    stmt = select(TEAMS.c.id, TEAMS.c.bu_id, TEAMS.c.key, TEAMS.c.name).where(TEAMS.c.id.in_(ids))
+    return {r.id: r for r in (await session.execute(stmt)).all()}
+
+
+# -- onboarding --------------------------------------------------------------------------------
+
+
+async def check_for_update(
+    session: AsyncSession, team_id: uuid.UUID, item: str
+) -> OnboardingCheck | None:
+    stmt = (
+        select(OnboardingCheck)
+        .where(OnboardingCheck.team_id == team_id, OnboardingCheck.item == item)
+        .with_for_update()
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def checks_of_teams(session: AsyncSession, team_ids: Sequence[uuid.UUID]) -> Grouped:
+    if not team_ids:
+        return {}
+    stmt = select(CHECKS).where(CHECKS.c.team_id.in_(team_ids)).order_by(CHECKS.c.item)
+    return group_by(list((await session.execute(stmt)).all()), "team_id")

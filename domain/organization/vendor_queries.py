@@ -1,0 +1,225 @@
+"""Read use cases of vendors, scoped to what the reader may read.
+
+Attestations read where `vendor_attestation/read` holds in the vendor's BU. Vendor releases
+read in the vendor's BU and in the BUs of the services they reach directly. A release's
+impacted services and findings list only services the reader may read; a finding about
+another BU's service is told without naming it (or the freeze behind it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+
+from domain.kernel.access import Resource
+from domain.kernel.errors import DomainError
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
+from domain.organization import vendor_repository as repo
+from domain.organization import vendor_rules as rules
+from domain.organization.errors import OrganizationErrorCode as Code
+from domain.organization.vendor_findings import Impact, findings_of_releases, impacts_of_vendors
+
+Rows = dict[Any, Row[Any]]
+Grouped = dict[Any, list[Row[Any]]]
+MAX_EXPIRY_WINDOW = timedelta(days=366)
+
+
+def _empty() -> Page[Row[Any]]:
+    return Page(items=[], has_next=False, cursors=[])
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactedService:
+    service: Row[Any]
+    indirect: bool
+    via: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleFinding:
+    """A finding; `service_id` is None when the reader may not read that service."""
+
+    service_id: uuid.UUID | None
+    code: str
+    kinds: tuple[str, ...]
+    sentence: str
+    freeze_id: uuid.UUID | None
+
+
+# -- attestations --------------------------------------------------------------------------
+
+
+async def attestations_of_vendors(r: Reader, vendor_ids: Sequence[uuid.UUID]) -> Grouped:
+    scope = r.scope(Resource.VENDOR_ATTESTATION)
+    if scope.empty:
+        return {}
+    grouped = await repo.attestations_of_vendors(r.session, vendor_ids)
+    return {v: [a for a in rows if scope.allows(a.bu_id)] for v, rows in grouped.items()}
+
+
+async def attestations_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    scope = r.scope(Resource.VENDOR_ATTESTATION)
+    rows = await repo.attestations_by_ids(r.session, ids)
+    return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
+
+
+async def expiring_attestations(
+    r: Reader,
+    *,
+    now: datetime,
+    within: timedelta = rules.EXPIRING_SOON,
+    bu_id: uuid.UUID | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """Current attestations expiring within `within` of now, soonest first: what to renew."""
+    if not timedelta(0) < within <= MAX_EXPIRY_WINDOW:
+        raise DomainError(
+            f"Look ahead between 1 and {MAX_EXPIRY_WINDOW.days} days.",
+            code=Code.RANGE_TOO_LARGE,
+            field="withinDays",
+        )
+    scope = r.scope(Resource.VENDOR_ATTESTATION)
+    if scope.empty:
+        return _empty()
+    return await repo.expiring_page(
+        r.session, scope, now=now, until=now + within, bu_id=bu_id, first=first, after=after
+    )
+
+
+# -- service links -------------------------------------------------------------------------
+
+
+async def vendors_of_services(r: Reader, service_ids: Sequence[uuid.UUID]) -> Grouped:
+    """Per service, the vendors it uses that the reader may read (vendor rows, `_link_*`)."""
+    scope = r.scope(Resource.VENDOR)
+    if scope.empty:
+        return {}
+    grouped = await repo.vendors_of_services(r.session, service_ids)
+    return {s: [v for v in rows if scope.allows(v.bu_id)] for s, rows in grouped.items()}
+
+
+async def services_of_vendors(r: Reader, vendor_ids: Sequence[uuid.UUID]) -> Grouped:
+    """Per vendor, the services using it that the reader may read (service rows, `_link_*`)."""
+    scope = r.scope(Resource.SERVICE)
+    if scope.empty:
+        return {}
+    grouped = await repo.services_of_vendors(r.session, vendor_ids)
+    return {v: [s for s in rows if scope.allows(s.bu_id)] for v, rows in grouped.items()}
+
+
+# -- vendor releases -----------------------------------------------------------------------
+
+
+async def releases(
+    r: Reader,
+    *,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    bu_id: uuid.UUID | None,
+    vendor_id: uuid.UUID | None,
+    include_cancelled: bool,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """Vendor releases overlapping [starts_at, ends_at) (either end open), by start."""
+    rules.check_range(starts_at, ends_at)
+    scope = r.scope(Resource.VENDOR_RELEASE)
+    if scope.empty:
+        return _empty()
+    return await repo.releases_page(
+        r.session,
+        scope,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        bu_id=bu_id,
+        vendor_id=vendor_id,
+        include_cancelled=include_cancelled,
+        first=first,
+        after=after,
+    )
+
+
+async def releases_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    scope = r.scope(Resource.VENDOR_RELEASE)
+    if scope.empty:
+        return {}
+    return await repo.releases_by_ids(r.session, ids, scope)
+
+
+ReleasePageKey = tuple[uuid.UUID, bool, int | None, str | None]
+"""(vendor id, include cancelled, first, after)"""
+
+
+async def release_pages(r: Reader, keys: Sequence[ReleasePageKey]) -> list[Page[Row[Any]]]:
+    """A page of releases per vendor: one statement per distinct page arguments."""
+    scope = r.scope(Resource.VENDOR_RELEASE)
+    if scope.empty:
+        return [_empty() for _ in keys]
+    groups: dict[tuple[bool, int | None, str | None], list[uuid.UUID]] = {}
+    for vendor_id, cancelled, first, after in keys:
+        groups.setdefault((cancelled, first, after), []).append(vendor_id)
+    out: dict[ReleasePageKey, Page[Row[Any]]] = {}
+    for (cancelled, first, after), vendors in groups.items():
+        pages = await repo.releases_of_vendors(
+            r.session, vendors, scope, include_cancelled=cancelled, first=first, after=after
+        )
+        out.update({(v, cancelled, first, after): pages.get(v, _empty()) for v in vendors})
+    return [out[k] for k in keys]
+
+
+async def impacted_services(
+    r: Reader, release_ids: Sequence[uuid.UUID]
+) -> dict[Any, list[ImpactedService]]:
+    """Per readable release, the services it reaches that the reader may read: direct first."""
+    found = await releases_by_id(r, release_ids)
+    if not found:
+        return {}
+    vendor_ids = sorted({row.vendor_id for row in found.values()}, key=str)
+    impacts = await impacts_of_vendors(r.session, vendor_ids)
+    all_ids = sorted({i.service_id for group in impacts.values() for i in group}, key=str)
+    services = await repo.services_by_ids(r.session, all_ids) if all_ids else {}
+    scope = r.scope(Resource.SERVICE)
+
+    def visible(group: list[Impact]) -> list[ImpactedService]:
+        return [
+            ImpactedService(services[i.service_id], i.indirect, i.via)
+            for i in group
+            if i.service_id in services and scope.allows(services[i.service_id].bu_id)
+        ]
+
+    return {rid: visible(impacts.get(row.vendor_id, [])) for rid, row in found.items()}
+
+
+async def findings(
+    r: Reader, release_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[Any, list[VisibleFinding]]:
+    """Per readable release, why it is flagged; other BUs' services are not named."""
+    found = await releases_by_id(r, release_ids)
+    if not found:
+        return {}
+    raw = await findings_of_releases(r.session, list(found.values()), now)
+    ids = sorted({f.service_id for group in raw.values() for f in group}, key=str)
+    services = await repo.services_by_ids(r.session, ids) if ids else {}
+    scope = r.scope(Resource.SERVICE)
+    out: dict[Any, list[VisibleFinding]] = {}
+    for rid, group in raw.items():
+        out[rid] = []
+        for f in group:
+            service = services.get(f.service_id)
+            if service is not None and scope.allows(service.bu_id):
+                out[rid].append(
+                    VisibleFinding(f.service_id, f.code, f.kinds, f.sentence, f.freeze_id)
+                )
+            else:
+                hidden = rules.redacted(f, found[rid].vendor_name)
+                out[rid].append(
+                    VisibleFinding(None, hidden.code, hidden.kinds, hidden.sentence, None)
+                )
+    return out

@@ -1,0 +1,1 @@
+"""Pipelines: definitions as code, evidence from CI and CDEvents, promotions, deployments."""

@@ -1,0 +1,234 @@
+"""Pure rules of CDEvents: the structure every event has, its key, what Signalbox does with each
+type, package URLs of artifacts, and HMAC signatures of webhook requests.
+
+Idempotency key. The CloudEvents spec makes (source, id) unique, but the CDEvents conformance
+examples reuse one id and source across 39 event types, and real emitters reuse an id for the
+events of one activity (a pipeline run's queued/started/finished) often enough. So the key is
+(source, id, type): a replay of the same key with the same CDEvent is a duplicate (200, nothing
+changes); the same key with a different CDEvent is a conflict (409).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+
+from domain.pipelines.cdevents_schemas import Problem, is_rfc3339
+from domain.pipelines.models import DeploymentKind
+
+MAX_SOURCE = 512
+MAX_ID = 256
+MAX_TYPE = 256
+MAX_SUBJECT_ID = 512
+MAX_REF = 512
+MAX_ARTIFACT_REF = 1024
+SIGNATURE_WINDOW = timedelta(minutes=5)
+"""A signed request is refused when its timestamp is further than this from the server's now."""
+
+TYPE_PATTERN = re.compile(
+    r"^dev\.cdevents\.([a-z]+)\.([a-z]+)\.(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$"
+)
+KNOWN_TYPES = frozenset(
+    {
+        "artifact.deleted", "artifact.downloaded", "artifact.packaged", "artifact.published",
+        "artifact.signed", "branch.created", "branch.deleted", "build.finished", "build.queued",
+        "build.started", "change.abandoned", "change.created", "change.merged",
+        "change.reviewed", "change.updated", "environment.created", "environment.deleted",
+        "environment.modified", "incident.detected", "incident.reported", "incident.resolved",
+        "pipelinerun.finished", "pipelinerun.queued", "pipelinerun.started",
+        "repository.created", "repository.deleted", "repository.modified", "service.deployed",
+        "service.published", "service.removed", "service.rolledback", "service.upgraded",
+        "taskrun.finished", "taskrun.started", "testcaserun.finished", "testcaserun.queued",
+        "testcaserun.skipped", "testcaserun.started", "testoutput.published",
+        "testsuiterun.finished", "testsuiterun.queued", "testsuiterun.started",
+        "ticket.closed", "ticket.created", "ticket.updated",
+    }
+)  # fmt: skip
+"""The subject.predicate of every CDEvents 0.5.1 event type (used when no schemas are set)."""
+
+
+class Effect(StrEnum):
+    """What ingesting a known type does in Signalbox."""
+
+    ARTIFACT = "artifact"
+    TEST_RUN = "test_run"
+    DEPLOYMENT = "deployment"
+    INCIDENT_OPEN = "incident_open"
+    INCIDENT_RESOLVE = "incident_resolve"
+    STORE = "store"
+
+
+_EFFECTS: dict[str, Effect] = {
+    "artifact.published": Effect.ARTIFACT,
+    "artifact.packaged": Effect.ARTIFACT,
+    "artifact.signed": Effect.ARTIFACT,
+    "testsuiterun.finished": Effect.TEST_RUN,
+    "service.deployed": Effect.DEPLOYMENT,
+    "service.upgraded": Effect.DEPLOYMENT,
+    "service.rolledback": Effect.DEPLOYMENT,
+    "incident.detected": Effect.INCIDENT_OPEN,
+    "incident.reported": Effect.INCIDENT_OPEN,
+    "incident.resolved": Effect.INCIDENT_RESOLVE,
+}
+DEPLOYMENT_KINDS = {
+    "service.deployed": DeploymentKind.DEPLOYED,
+    "service.upgraded": DeploymentKind.UPGRADED,
+    "service.rolledback": DeploymentKind.ROLLED_BACK,
+}
+
+
+def subject_predicate(event_type: str) -> str | None:
+    """`service.deployed` of `dev.cdevents.service.deployed.0.3.0`; None for other types."""
+    match = TYPE_PATTERN.match(event_type)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+def known_without_schemas(event_type: str) -> bool:
+    return subject_predicate(event_type) in KNOWN_TYPES
+
+
+def effect_of(event_type: str) -> Effect:
+    return _EFFECTS.get(subject_predicate(event_type) or "", Effect.STORE)
+
+
+# -- structure ------------------------------------------------------------------------------
+
+
+def _text(obj: dict[str, Any], key: str, where: str, limit: int | None) -> list[Problem]:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value:
+        return [Problem(f"{where}/{key}", f"{key} is a non-empty string.")]
+    if limit is not None and len(value) > limit:
+        return [Problem(f"{where}/{key}", f"{key} is at most {limit} characters.")]
+    return []
+
+
+def structure_problems(event: Any) -> list[Problem]:
+    """What every CDEvent needs, whatever its type: a context with id, source, type,
+    specversion and an RFC 3339 timestamp, and a subject with an id and a content object."""
+    if not isinstance(event, dict):
+        return [Problem("", "A CDEvent is a JSON object with a context and a subject.")]
+    problems: list[Problem] = []
+    context, subject = event.get("context"), event.get("subject")
+    if not isinstance(context, dict):
+        problems.append(Problem("/context", "The context is an object."))
+    else:
+        problems += _text(context, "id", "/context", MAX_ID)
+        problems += _text(context, "source", "/context", MAX_SOURCE)
+        problems += _text(context, "type", "/context", MAX_TYPE)
+        problems += _text(context, "specversion", "/context", 32)
+        stamp = context.get("timestamp")
+        if not isinstance(stamp, str) or not is_rfc3339(stamp):
+            problems.append(
+                Problem("/context/timestamp", "The timestamp is an RFC 3339 date-time.")
+            )
+    if not isinstance(subject, dict):
+        problems.append(Problem("/subject", "The subject is an object."))
+    else:
+        problems += _text(subject, "id", "/subject", MAX_SUBJECT_ID)
+        if not isinstance(subject.get("content"), dict):
+            problems.append(Problem("/subject/content", "The subject's content is an object."))
+    return problems
+
+
+def envelope_problems(
+    ce_id: str, ce_source: str, ce_type: str, event: dict[str, Any]
+) -> list[Problem]:
+    """The CloudEvent's id, source and type are the CDEvent context's (CDEvents binding)."""
+    context = event["context"]
+    return [
+        Problem(
+            f"/context/{name}", f"ce-{name} {ce!r} differs from the context's {context[name]!r}."
+        )
+        for name, ce in (("id", ce_id), ("source", ce_source), ("type", ce_type))
+        if ce != context[name]
+    ]
+
+
+def timestamp_of(event: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(event["context"]["timestamp"]).upper().replace("Z", "+00:00"))
+
+
+def body_hash(event: dict[str, Any]) -> str:
+    """A digest of the CDEvent alone (keys sorted), so binary and structured mode agree."""
+    return hashlib.sha256(orjson.dumps(event, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def custom_data(event: dict[str, Any]) -> dict[str, Any]:
+    data = event.get("customData")
+    return data if isinstance(data, dict) else {}
+
+
+def ref(value: Any, limit: int = MAX_REF) -> str:
+    """A reference as reported, cut to what is stored."""
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def ref_id(obj: Any) -> str:
+    """The `id` of a reference object such as `{"id": "prod1", "source": "/iaas"}`."""
+    return ref(obj.get("id")) if isinstance(obj, dict) else ""
+
+
+# -- package URLs ---------------------------------------------------------------------------
+
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRef:
+    """What Signalbox reads from a package URL: `pkg:type/namespace/name@version?qualifiers`."""
+
+    name: str
+    version: str | None
+    digest: str | None
+
+
+def parse_purl(value: str) -> PackageRef | None:
+    """The name, version and sha256 digest of a package URL (for OCI images the version is the
+    digest and `tag` the version); None when it is no package URL."""
+    if not value.startswith("pkg:"):
+        return None
+    rest = value[4:].split("#", 1)[0]
+    rest, _, query = rest.partition("?")
+    path, _, version = rest.rpartition("@") if "@" in rest else (rest, "", "")
+    name = unquote(path.rstrip("/").rsplit("/", 1)[-1])
+    if "/" not in path or not name:
+        return None
+    qualifiers = dict(
+        (unquote(k).lower(), unquote(v))
+        for k, _, v in (q.partition("=") for q in query.split("&") if q)
+    )
+    version = unquote(version)
+    digest = version if _DIGEST.match(version) else None
+    if digest is None and _DIGEST.match(qualifiers.get("digest", "")):
+        digest = qualifiers["digest"]
+    tag = qualifiers.get("tag") or (None if version == digest else version or None)
+    return PackageRef(name=name, version=tag, digest=digest)
+
+
+# -- signatures -----------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=<hex>` of HMAC-SHA256(secret, "<timestamp>." + body): the timestamp is signed
+    too, so an old request cannot be replayed under a fresh timestamp."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def signature_valid(secret: str, timestamp: str, offered: str, body: bytes, now: datetime) -> bool:
+    """Whether the offered signature is right and its timestamp (Unix seconds) is recent."""
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    sent = datetime.fromtimestamp(int(timestamp), tz=now.tzinfo)
+    if abs(now - sent) > SIGNATURE_WINDOW:
+        return False
+    return hmac.compare_digest(signature(secret, timestamp, body), offered.strip())

@@ -1,0 +1,316 @@
+"""SQL of pipelines, their definition versions, reviews and reported runs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.kernel.access import Scope
+from domain.kernel.errors import DomainError
+from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.organization.models import BusinessUnit, Service, Team
+from domain.pipelines.definition_models import (
+    DefinitionReview,
+    DefinitionStatus,
+    DefinitionVersion,
+    Pipeline,
+    PipelineRun,
+    PipelineService,
+)
+
+PIPE = Pipeline.__table__
+PSVC = PipelineService.__table__
+VER = DefinitionVersion.__table__
+REV = DefinitionReview.__table__
+RUN = PipelineRun.__table__
+ACTIVE = str(DefinitionStatus.ACTIVE)
+
+
+# -- pipelines ---------------------------------------------------------------------------------
+
+
+async def get_pipeline(session: AsyncSession, pipeline_id: uuid.UUID) -> Pipeline | None:
+    return await session.get(Pipeline, pipeline_id)
+
+
+async def pipeline_for_update(session: AsyncSession, pipeline_id: uuid.UUID) -> Pipeline | None:
+    """The pipeline, its row locked until commit: version numbering and activation serialize.
+
+    PostgreSQL takes the row lock; SQLite writers already hold the database (BEGIN IMMEDIATE).
+    """
+    stmt = select(Pipeline).where(Pipeline.id == pipeline_id).with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def pipeline_key_taken(session: AsyncSession, team_id: uuid.UUID, key: str) -> bool:
+    stmt = select(PIPE.c.id).where(PIPE.c.team_id == team_id, PIPE.c.key == key)
+    return (await session.scalar(stmt)) is not None
+
+
+async def pipelines_named(
+    session: AsyncSession,
+    team_key: str,
+    pipeline_key: str,
+    bu_key: str | None,
+    scope: Scope,
+) -> list[uuid.UUID]:
+    """Ids of the pipelines `pipeline_key` of teams keyed `team_key` (in the BU keyed `bu_key`
+    when given), among the BUs of `scope`."""
+    team = Team.__table__
+    stmt = (
+        select(PIPE.c.id)
+        .join(team, team.c.id == PIPE.c.team_id)
+        .where(team.c.key == team_key, PIPE.c.key == pipeline_key)
+    )
+    if bu_key is not None:
+        bu = BusinessUnit.__table__
+        stmt = stmt.join(bu, bu.c.id == PIPE.c.bu_id).where(bu.c.key == bu_key)
+    return list((await session.scalars(scoped(stmt, PIPE.c.bu_id, scope))).all())
+
+
+async def service_bus(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The BU of each existing service among `ids`."""
+    if not ids:
+        return {}
+    svc = Service.__table__
+    rows = (await session.execute(select(svc.c.id, svc.c.bu_id).where(svc.c.id.in_(ids)))).all()
+    return {r.id: r.bu_id for r in rows}
+
+
+async def add_services(
+    session: AsyncSession, pipeline_id: uuid.UUID, service_ids: Sequence[uuid.UUID]
+) -> None:
+    session.add_all(PipelineService(pipeline_id=pipeline_id, service_id=s) for s in service_ids)
+    await session.flush()
+
+
+async def pipelines_page(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    team_id: uuid.UUID | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    stmt = scoped(select(PIPE), PIPE.c.bu_id, scope)
+    if team_id is not None:
+        stmt = stmt.where(PIPE.c.team_id == team_id)
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=PIPE.c.key,
+        id_col=PIPE.c.id,
+        sort_key="key",
+        first=first,
+        after=after,
+    )
+
+
+async def pipelines_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    return await rows_by_ids(session, PIPE, ids)
+
+
+async def services_of_pipelines(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Grouped:
+    if not ids:
+        return {}
+    stmt = select(PSVC).where(PSVC.c.pipeline_id.in_(ids)).order_by(PSVC.c.service_id)
+    return group_by(list((await session.execute(stmt)).all()), "pipeline_id")
+
+
+async def pipelines_of_service(session: AsyncSession, service_id: uuid.UUID) -> list[uuid.UUID]:
+    stmt = select(PSVC.c.pipeline_id).where(PSVC.c.service_id == service_id)
+    return list((await session.scalars(stmt.order_by(PSVC.c.pipeline_id))).all())
+
+
+# -- definition versions -----------------------------------------------------------------------
+
+
+async def last_number(session: AsyncSession, pipeline_id: uuid.UUID) -> int:
+    stmt = select(func.max(VER.c.number)).where(VER.c.pipeline_id == pipeline_id)
+    return int(await session.scalar(stmt) or 0)
+
+
+async def get_version(
+    session: AsyncSession, version_id: uuid.UUID, *, fresh: bool = False
+) -> DefinitionVersion | None:
+    """The version; `fresh` reloads it from the database (after taking the pipeline's lock)."""
+    stmt = select(DefinitionVersion).where(DefinitionVersion.id == version_id)
+    if fresh:
+        stmt = stmt.execution_options(populate_existing=True)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def active_version(session: AsyncSession, pipeline_id: uuid.UUID) -> DefinitionVersion | None:
+    stmt = select(DefinitionVersion).where(
+        DefinitionVersion.pipeline_id == pipeline_id, DefinitionVersion.status == ACTIVE
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def proposed_with_hash(
+    session: AsyncSession, pipeline_id: uuid.UUID, content_hash: str
+) -> DefinitionVersion | None:
+    stmt = select(DefinitionVersion).where(
+        DefinitionVersion.pipeline_id == pipeline_id,
+        DefinitionVersion.content_hash == content_hash,
+        DefinitionVersion.status == str(DefinitionStatus.PROPOSED),
+    )
+    return (await session.execute(stmt.limit(1))).scalar_one_or_none()
+
+
+async def versions_with_hash(
+    session: AsyncSession, pipeline_id: uuid.UUID, digest: str
+) -> list[Row[Any]]:
+    """Versions whose canonical or raw hash is `digest` (both indexed)."""
+    stmt = select(VER).where(
+        VER.c.pipeline_id == pipeline_id,
+        or_(VER.c.content_hash == digest, VER.c.raw_hash == digest),
+    )
+    return list((await session.execute(stmt.order_by(VER.c.number))).all())
+
+
+async def active_version_at(
+    session: AsyncSession, pipeline_id: uuid.UUID, at: datetime
+) -> Row[Any] | None:
+    """The version that was active at `at` (activated by then, not yet superseded)."""
+    stmt = (
+        select(VER)
+        .where(
+            VER.c.pipeline_id == pipeline_id,
+            VER.c.activated_at.is_not(None),
+            VER.c.activated_at <= at,
+            or_(VER.c.superseded_at.is_(None), VER.c.superseded_at > at),
+        )
+        .order_by(VER.c.activated_at.desc(), VER.c.number.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def versions_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    return await rows_by_ids(session, VER, ids)
+
+
+async def active_versions_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    if not ids:
+        return {}
+    stmt = select(VER).where(VER.c.pipeline_id.in_(ids), VER.c.status == ACTIVE)
+    return {r.pipeline_id: r for r in (await session.execute(stmt)).all()}
+
+
+async def versions_of_pipelines(
+    session: AsyncSession, ids: Sequence[uuid.UUID], *, first: int | None, after: str | None
+) -> dict[Any, Page[Row[Any]]]:
+    """A page of versions per pipeline, by number (history), in one statement."""
+    return await fetch_pages_by_parent(
+        session,
+        select(VER),
+        parent_col=VER.c.pipeline_id,
+        parent_ids=ids,
+        sort_col=VER.c.number,
+        id_col=VER.c.id,
+        sort_key="number",
+        parent_key="pipeline_id",
+        first=first,
+        after=after,
+    )
+
+
+async def reviews_of_versions(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Grouped:
+    if not ids:
+        return {}
+    stmt = select(REV).where(REV.c.version_id.in_(ids)).order_by(REV.c.reviewed_at, REV.c.id)
+    return group_by(list((await session.execute(stmt)).all()), "version_id")
+
+
+# -- runs --------------------------------------------------------------------------------------
+
+
+async def get_run(session: AsyncSession, pipeline_id: uuid.UUID, run_id: str) -> PipelineRun | None:
+    stmt = select(PipelineRun).where(
+        PipelineRun.pipeline_id == pipeline_id, PipelineRun.run_id == run_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+def _with_numbers(stmt: Select[Any]) -> Select[Any]:
+    """Runs with the numbers of their matched and active-at-start versions, for sentences."""
+    matched, active = aliased(VER), aliased(VER)
+    return stmt.add_columns(
+        matched.c.number.label("matched_number"),
+        matched.c.status.label("matched_status"),
+        active.c.number.label("active_number"),
+    ).select_from(
+        RUN.outerjoin(matched, matched.c.id == RUN.c.matched_version_id).outerjoin(
+            active, active.c.id == RUN.c.active_version_id
+        )
+    )
+
+
+def _latest(stmt: Select[Any]) -> Select[Any]:
+    return stmt.order_by(RUN.c.started_at.desc(), RUN.c.created_at.desc(), RUN.c.id.desc())
+
+
+async def latest_run(
+    session: AsyncSession, pipeline_id: uuid.UUID, at: datetime
+) -> Row[Any] | None:
+    """The last run started by `at`, with its version numbers."""
+    stmt = _with_numbers(select(RUN)).where(
+        RUN.c.pipeline_id == pipeline_id, RUN.c.started_at <= at
+    )
+    row: Row[Any] | None = (await session.execute(_latest(stmt).limit(1))).first()
+    return row
+
+
+async def latest_runs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    """The last run of each pipeline, in one statement (a window function)."""
+    if not ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=RUN.c.pipeline_id,
+            order_by=(RUN.c.started_at.desc(), RUN.c.created_at.desc(), RUN.c.id.desc()),
+        )
+        .label("_rank")
+    )
+    inner = select(RUN, rank).where(RUN.c.pipeline_id.in_(ids)).subquery()
+    rows = (await session.execute(select(inner).where(inner.c._rank == 1))).all()
+    return {r.pipeline_id: r for r in rows}
+
+
+async def runs_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
+    return await rows_by_ids(session, RUN, ids)
+
+
+async def runs_of_pipelines(
+    session: AsyncSession, ids: Sequence[uuid.UUID], *, first: int | None, after: str | None
+) -> dict[Any, Page[Row[Any]]]:
+    """A page of runs per pipeline, oldest start first, in one statement."""
+    stmt = select(RUN)
+    if after is not None:
+        value, id_ = decode_cursor(after)
+        try:
+            at = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise DomainError("The cursor is not one this API gave out.", field="after") from None
+        stmt = stmt.where(or_(RUN.c.started_at > at, and_(RUN.c.started_at == at, RUN.c.id > id_)))
+    return await fetch_pages_by_parent(
+        session,
+        stmt,
+        parent_col=RUN.c.pipeline_id,
+        parent_ids=ids,
+        sort_col=RUN.c.started_at,
+        id_col=RUN.c.id,
+        sort_key="started_at",
+        parent_key="pipeline_id",
+        first=first,
+        after=None,
+    )

@@ -1,0 +1,271 @@
+"""Pipelines and their definitions as code: created, registered, peer-reviewed, activated.
+
+Every version is PROPOSED when registered and becomes ACTIVE only on a peer's APPROVE (never
+its author's); the previous ACTIVE one is SUPERSEDED in the same unit of work. Registering the
+hash that is already active (or already proposed) adds nothing and says so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain.kernel.access import Action, Resource
+from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionConflict
+from domain.kernel.orm import snapshot
+from domain.kernel.rules import choice, expect_version
+from domain.kernel.uow import UnitOfWork
+from domain.organization.models import Team
+from domain.pipelines import definition_repository as repo
+from domain.pipelines import definition_rules as rules
+from domain.pipelines.definition_commands import (
+    CreatePipeline,
+    RegisterDefinition,
+    ReviewDefinition,
+)
+from domain.pipelines.definition_errors import DefinitionErrorCode as Code
+from domain.pipelines.definition_models import (
+    DefinitionReview,
+    DefinitionStatus,
+    DefinitionVersion,
+    Pipeline,
+    ReviewVerdict,
+)
+
+SOURCE_EXCLUDED = ("source", "document")
+"""Left out of the audit snapshots: the hashes identify the content, the row keeps it."""
+
+
+async def visible_pipeline(
+    uow: UnitOfWork, pipeline_id: uuid.UUID, *, lock: bool = False, field: str | None = None
+) -> Pipeline:
+    """The pipeline, or NotFound when absent or outside what the actor may read."""
+    if lock:
+        pipeline = await repo.pipeline_for_update(uow.session, pipeline_id)
+    else:
+        pipeline = await repo.get_pipeline(uow.session, pipeline_id)
+    if pipeline is None or not uow.scope(Action.READ, Resource.PIPELINE_DEFINITION).allows(
+        pipeline.bu_id
+    ):
+        raise NotFound("Pipeline was not found.", field=field)
+    return pipeline
+
+
+async def create_pipeline(uow: UnitOfWork, c: CreatePipeline) -> Pipeline:
+    """Register a team's pipeline and the services it deploys (no definition yet)."""
+    team = await uow.session.get(Team, c.team_id)
+    # CI reads pipelines but not teams: either lets the team be seen here.
+    if team is None or not any(
+        uow.scope(Action.READ, r).allows(team.bu_id)
+        for r in (Resource.TEAM, Resource.PIPELINE_DEFINITION)
+    ):
+        raise NotFound("Team was not found.", field="teamId")
+    rule = uow.authorize(Action.CREATE, Resource.PIPELINE_DEFINITION, team.bu_id)
+    key = rules.check_key(c.key)
+    name = rules.check_name(c.name)
+    description = rules.check_description(c.description)
+    service_ids = rules.check_services(c.service_ids)
+    if await repo.pipeline_key_taken(uow.session, team.id, key):
+        raise AlreadyExists(f"Team {team.key} already has a pipeline {key}.", field="key")
+    found = await repo.service_bus(uow.session, service_ids)
+    readable = uow.scope(Action.READ, Resource.SERVICE)
+    if set(found) != set(service_ids) or not all(readable.allows(b) for b in found.values()):
+        raise NotFound("Service was not found.", field="serviceIds")
+    if any(b != team.bu_id for b in found.values()):
+        raise DomainError(
+            "A pipeline deploys services of its team's business unit.",
+            code=Code.SERVICE_NOT_IN_BUSINESS_UNIT,
+            field="serviceIds",
+        )
+    now = uow.clock.now()
+    pipeline = Pipeline(
+        bu_id=team.bu_id,
+        team_id=team.id,
+        key=key,
+        name=name,
+        description=description,
+        created_by_id=uow.actor.person_id,
+        created_at=now,
+        updated_at=now,
+    )
+    await uow.created(pipeline, action="pipeline.create", bu_id=team.bu_id, rule=rule)
+    await repo.add_services(uow.session, pipeline.id, service_ids)
+    uow.record(
+        action="pipeline.services",
+        entity_type="pipeline",
+        entity_id=pipeline.id,
+        bu_id=team.bu_id,
+        rule=rule,
+        after={"serviceIds": [str(s) for s in service_ids]},
+    )
+    return pipeline
+
+
+class RegistrationOutcome(StrEnum):
+    REGISTERED = "registered"
+    ALREADY_ACTIVE = "already_active"
+    ALREADY_PROPOSED = "already_proposed"
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    version: DefinitionVersion
+    outcome: RegistrationOutcome
+    message: str
+
+
+async def register_definition(uow: UnitOfWork, c: RegisterDefinition) -> Registration:
+    """Propose a new definition version; the same content as the active one is a no-op."""
+    pipeline = await visible_pipeline(uow, c.pipeline_id, lock=True, field="pipelineId")
+    rule = uow.authorize(Action.CREATE, Resource.PIPELINE_DEFINITION, pipeline.bu_id)
+    parsed = rules.parse_definition(c.source, c.format)
+    active = await repo.active_version(uow.session, pipeline.id)
+    if active is not None and active.content_hash == parsed.content_hash:
+        return Registration(
+            active,
+            RegistrationOutcome.ALREADY_ACTIVE,
+            f"Version {active.number} with this content is already active; nothing changed.",
+        )
+    proposed = await repo.proposed_with_hash(uow.session, pipeline.id, parsed.content_hash)
+    if proposed is not None:
+        return Registration(
+            proposed,
+            RegistrationOutcome.ALREADY_PROPOSED,
+            f"Version {proposed.number} with this content already awaits review.",
+        )
+    now = uow.clock.now()
+    version = DefinitionVersion(
+        pipeline_id=pipeline.id,
+        bu_id=pipeline.bu_id,
+        number=await repo.last_number(uow.session, pipeline.id) + 1,
+        format=str(parsed.format),
+        source=c.source,
+        document=parsed.document,
+        content_hash=parsed.content_hash,
+        raw_hash=parsed.raw_hash,
+        status=str(DefinitionStatus.PROPOSED),
+        author_id=uow.actor.person_id,
+        author=uow.actor.username,
+        registered_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(version)
+    await uow.session.flush()
+    uow.record(
+        action="pipeline_definition.register",
+        entity_type="pipeline_definition",
+        entity_id=version.id,
+        bu_id=pipeline.bu_id,
+        rule=rule,
+        after=snapshot(version, exclude=SOURCE_EXCLUDED),
+    )
+    return Registration(
+        version,
+        RegistrationOutcome.REGISTERED,
+        f"Version {version.number} registered; it becomes active once a peer approves it.",
+    )
+
+
+def _is_author(uow: UnitOfWork, version: DefinitionVersion) -> bool:
+    if version.author_id is not None:
+        return version.author_id == uow.actor.person_id
+    return version.author == uow.actor.username
+
+
+async def review_definition(uow: UnitOfWork, c: ReviewDefinition) -> DefinitionVersion:
+    """A peer approves (activates) or rejects a proposed version; never its author."""
+    version = await repo.get_version(uow.session, c.version_id)
+    if version is None:
+        raise NotFound("Pipeline definition version was not found.", field="versionId")
+    pipeline = await visible_pipeline(uow, version.pipeline_id, lock=True, field="versionId")
+    rule = uow.authorize(Action.APPROVE, Resource.PIPELINE_DEFINITION, pipeline.bu_id)
+    # Read again under the pipeline's lock: a concurrent reviewer may just have decided it.
+    version = await repo.get_version(uow.session, c.version_id, fresh=True)
+    if version is None:
+        raise NotFound("Pipeline definition version was not found.", field="versionId")
+    verdict = choice(ReviewVerdict, c.verdict, Code.INVALID_VERDICT, "verdict")
+    if c.version is not None:
+        expect_version(version, c.version, "The definition version")
+    if _is_author(uow, version):
+        raise DomainError(
+            "A definition version is reviewed by someone other than its author.",
+            code=Code.DEFINITION_REVIEW_BY_AUTHOR,
+        )
+    if version.status != DefinitionStatus.PROPOSED:
+        raise DomainError(
+            f"Version {version.number} is {version.status}; only proposed versions are reviewed.",
+            code=Code.DEFINITION_NOT_PROPOSED,
+            field="versionId",
+        )
+    comment = rules.check_comment(c.comment, required=verdict is ReviewVerdict.REJECT)
+    now = uow.clock.now()
+    review = DefinitionReview(
+        version_id=version.id,
+        bu_id=pipeline.bu_id,
+        reviewer_id=uow.actor.person_id,
+        reviewer=uow.actor.username,
+        verdict=str(verdict),
+        comment=comment,
+        reviewed_at=now,
+    )
+    await uow.created(review, action="pipeline_definition.review", bu_id=pipeline.bu_id, rule=rule)
+    if verdict is ReviewVerdict.REJECT:
+        before = snapshot(version, exclude=SOURCE_EXCLUDED)
+        version.status = str(DefinitionStatus.REJECTED)
+        version.rejected_at = now
+        await uow.updated(
+            version,
+            before,
+            action="pipeline_definition.reject",
+            bu_id=pipeline.bu_id,
+            rule=rule,
+            exclude=SOURCE_EXCLUDED,
+        )
+        return version
+    try:
+        await _activate(uow, pipeline, version, rule)
+    except StaleDataError as exc:
+        raise VersionConflict(
+            "Another review changed this pipeline in the meantime; reload and try again."
+        ) from exc
+    return version
+
+
+async def _activate(
+    uow: UnitOfWork, pipeline: Pipeline, version: DefinitionVersion, rule: str
+) -> None:
+    now = uow.clock.now()
+    previous = await repo.active_version(uow.session, pipeline.id)
+    if previous is not None:
+        before = snapshot(previous, exclude=SOURCE_EXCLUDED)
+        previous.status = str(DefinitionStatus.SUPERSEDED)
+        previous.superseded_at = now
+        # Flushed on its own first: the one-active index must never see two at once.
+        await uow.updated(
+            previous,
+            before,
+            action="pipeline_definition.supersede",
+            bu_id=pipeline.bu_id,
+            rule=rule,
+            exclude=SOURCE_EXCLUDED,
+        )
+    before = snapshot(version, exclude=SOURCE_EXCLUDED)
+    version.status = str(DefinitionStatus.ACTIVE)
+    version.activated_at = now
+    await uow.updated(
+        version,
+        before,
+        action="pipeline_definition.activate",
+        bu_id=pipeline.bu_id,
+        rule=rule,
+        exclude=SOURCE_EXCLUDED,
+    )
+    # Bumping the pipeline's version makes a concurrent activation a VERSION_CONFLICT.
+    pipeline_before = snapshot(pipeline)
+    await uow.updated(
+        pipeline, pipeline_before, action="pipeline.activate", bu_id=pipeline.bu_id, rule=rule
+    )

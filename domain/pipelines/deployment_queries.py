@@ -1,0 +1,147 @@
+"""Read use cases of deployments and webhooks, scoped to the BUs the actor may read."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+
+from domain.kernel.access import Resource
+from domain.kernel.errors import NotFound
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
+from domain.pipelines import deployment_repository as repo
+from domain.pipelines import deployment_rules as rules
+from domain.pipelines.deployment_models import Verdict
+
+Rows = dict[Any, Row[Any]]
+
+
+def _empty() -> Page[Row[Any]]:
+    return Page(items=[], has_next=False, cursors=[])
+
+
+async def deployments(
+    r: Reader,
+    *,
+    bu_id: uuid.UUID | None,
+    service_id: uuid.UUID | None,
+    environment_id: uuid.UUID | None,
+    statuses: Sequence[str],
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    scope = r.scope(Resource.DEPLOYMENT)
+    if scope.empty:
+        return _empty()
+    return await repo.deployments_page(
+        r.session,
+        scope,
+        bu_id=bu_id,
+        service_id=service_id,
+        environment_id=environment_id,
+        statuses=statuses,
+        first=first,
+        after=after,
+    )
+
+
+async def deployments_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    scope = r.scope(Resource.DEPLOYMENT)
+    rows = await repo.deployments_by_ids(r.session, ids)
+    return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
+
+
+async def reports_of_deployments(
+    r: Reader, ids: Sequence[uuid.UUID], *, first: int | None, after: str | None
+) -> dict[Any, Page[Row[Any]]]:
+    """Health reports per deployment; the caller asks only for deployments it may read."""
+    return await repo.reports_of_deployments(r.session, ids, first=first, after=after)
+
+
+async def current_reports(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    """The newest report of each deployment's current step (its current verdict)."""
+    return await repo.current_reports(r.session, ids)
+
+
+async def rollbacks_of_deployments(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    return await repo.rollbacks_of_deployments(r.session, ids)
+
+
+async def alerts_of_deployments(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
+    return await repo.alerts_of_deployments(r.session, ids)
+
+
+async def webhook_subscriptions(r: Reader, *, include_revoked: bool) -> list[Row[Any]]:
+    """Subscriptions you may read: your BUs' (and the org-wide ones, when you read everywhere)."""
+    scope = r.scope(Resource.WEBHOOK)
+    if scope.empty:
+        return []
+    return await repo.subscriptions(r.session, scope, include_revoked=include_revoked)
+
+
+async def webhook_subscriptions_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
+    scope = r.scope(Resource.WEBHOOK)
+    rows = await repo.subscriptions_by_ids(r.session, ids)
+    return {
+        k: v
+        for k, v in rows.items()
+        if scope.allows(v.bu_id) or (v.bu_id is None and scope.everywhere)
+    }
+
+
+async def outbox_messages(
+    r: Reader,
+    *,
+    undelivered: bool,
+    dead: bool | None,
+    topic: str | None,
+    key_prefix: str | None = None,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """Outbox messages of the BUs whose webhooks you may read, oldest first (operators)."""
+    scope = r.scope(Resource.WEBHOOK)
+    if scope.empty:
+        return _empty()
+    return await repo.outbox_page(
+        r.session,
+        scope,
+        undelivered=undelivered,
+        dead=dead,
+        topic=topic,
+        key_prefix=key_prefix,
+        first=first,
+        after=after,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentVerdict:
+    """A deployment's standing, as Argo Rollouts' web metric provider reads it."""
+
+    deployment: Row[Any]
+    status: rules.ArgoStatus
+    verdict: Verdict | None
+    reasons: list[str]
+    dwell_remaining: timedelta
+
+
+async def current_verdict(r: Reader, deployment_id: uuid.UUID, now: datetime) -> CurrentVerdict:
+    dep = (await deployments_by_id(r, [deployment_id])).get(deployment_id)
+    if dep is None:
+        raise NotFound("Deployment was not found.")
+    report = (await repo.current_reports(r.session, [dep.id])).get(dep.id)
+    verdict = Verdict(report.verdict) if report is not None else None
+    step = rules.Step.from_json(dep.steps[dep.current_step])
+    return CurrentVerdict(
+        deployment=dep,
+        status=rules.argo_status(dep.status, verdict),
+        verdict=verdict,
+        reasons=[c["message"] for c in report.reasons] if report is not None else [],
+        dwell_remaining=rules.dwell_remaining(dep.step_started_at, step.dwell_minutes, now),
+    )

@@ -1,0 +1,37 @@
+"""Error codes of evidence, CDEvents and webhook secrets (pipelines context, evidence slice)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EvidenceErrorCode(StrEnum):
+    INVALID_DIGEST = "INVALID_DIGEST"
+    INVALID_ARTIFACT_NAME = "INVALID_ARTIFACT_NAME"
+    INVALID_ARTIFACT_VERSION = "INVALID_ARTIFACT_VERSION"
+    ARTIFACT_MISMATCH = "ARTIFACT_MISMATCH"
+    """The digest or version is already another artifact's of the same service."""
+    INVALID_SUBJECT = "INVALID_SUBJECT"
+    INVALID_COUNT = "INVALID_COUNT"
+    INVALID_PERCENT = "INVALID_PERCENT"
+    INVALID_MEASUREMENT = "INVALID_MEASUREMENT"
+    INVALID_LICENCE = "INVALID_LICENCE"
+    TOO_MANY_LICENCES = "TOO_MANY_LICENCES"
+    INVALID_DURATION = "INVALID_DURATION"
+    INVALID_NAME = "INVALID_NAME"
+    WEBHOOK_SECRET_REVOKED = "WEBHOOK_SECRET_REVOKED"
+
+
+class CdEventErrorCode(StrEnum):
+    """Why an event was refused; the HTTP endpoint answers 4xx with these codes."""
+
+    MALFORMED_EVENT = "MALFORMED_EVENT"
+    """Not JSON, not an object, or a CloudEvent attribute missing or of the wrong type."""
+    INVALID_CDEVENT = "INVALID_CDEVENT"
+    """The CDEvent does not match its schema (or, without schemas, the CDEvent structure)."""
+    ENVELOPE_MISMATCH = "ENVELOPE_MISMATCH"
+    """The CloudEvent's id, source or type differ from the CDEvent context's."""
+    CONFLICTING_DUPLICATE = "CONFLICTING_DUPLICATE"
+    """An event with this source, id and type was received with a different body."""
+    BUSINESS_UNIT_REQUIRED = "BUSINESS_UNIT_REQUIRED"
+    BAD_SIGNATURE = "BAD_SIGNATURE"

@@ -1,0 +1,305 @@
+"""Outbound webhooks: subscriptions, signatures, the events they carry, and the fan-out.
+
+An event goes into the outbox once (destination None), in the transaction of the change, with
+every form it can take (Signalbox JSON, CDEvent). The delivery worker fans it out: one child
+message per (active subscription of the event's BU or org-wide, topic it listens to), each
+delivered and retried on its own, so one slow receiver never re-sends to the others.
+
+Signature: `X-Signalbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
+keyed with the subscription's secret. Receivers recompute it, compare in constant time, and
+refuse timestamps older than a few minutes (replays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel import outbox
+from domain.kernel.access import Action, Resource
+from domain.kernel.errors import DomainError, NotFound
+from domain.kernel.orm import snapshot
+from domain.kernel.rules import expect_version
+from domain.kernel.sealed import Sealer
+from domain.kernel.uow import UnitOfWork
+from domain.organization.models import BusinessUnit
+from domain.pipelines import deployment_repository as repo
+from domain.pipelines.deployment_commands import CreateWebhookSubscription
+from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
+from domain.pipelines.deployment_models import WebhookSubscription
+
+CDEVENTS_SPEC_VERSION = "0.5.1"
+SERVICE_ROLLEDBACK_TYPE = "dev.cdevents.service.rolledback.0.3.0"
+EVENT_SOURCE = "/signalbox"
+MAX_URL_CHARS = 2000
+SIGNATURE_TOLERANCE_SECONDS = 300
+DESTINATION_PREFIX = "webhook:"
+SECRET_PREFIX = "whsec_"
+
+
+class WebhookTopic(StrEnum):
+    DEPLOYMENT_ROLLED_BACK = "deployment.rolled_back"
+    """Signalbox JSON: the deployment and the rollback decision."""
+    CDEVENTS_SERVICE_ROLLEDBACK = "dev.cdevents.service.rolledback"
+    """The CDEvent service.rolledback (0.3.0), with CloudEvents binary-mode headers."""
+
+
+CDEVENT_TOPICS = frozenset({WebhookTopic.CDEVENTS_SERVICE_ROLLEDBACK})
+CE_TYPES: dict[str, str] = {WebhookTopic.CDEVENTS_SERVICE_ROLLEDBACK: SERVICE_ROLLEDBACK_TYPE}
+
+
+# -- signatures ------------------------------------------------------------------------------
+
+
+def signature(secret: str, body: bytes, at: int) -> str:
+    digest = hmac.new(secret.encode(), f"{at}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={at},v1={digest}"
+
+
+def verify_signature(secret: str, body: bytes, header: str, now: int) -> bool:
+    """What a receiver does: the v1 HMAC matches and the timestamp is recent."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    try:
+        at = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs(now - at) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    expected = signature(secret, body, at).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+def delivery_headers(
+    *, topic: str, message_id: uuid.UUID, event_id: str, body: bytes, secret: str, at: int
+) -> dict[str, str]:
+    """Headers of one delivery: JSON, the signature, and CloudEvents binary headers for CDEvents."""
+    headers = {
+        "content-type": "application/json",
+        "x-signalbox-event": topic,
+        "x-signalbox-delivery": str(message_id),
+        "x-signalbox-signature": signature(secret, body, at),
+    }
+    ce_type = CE_TYPES.get(topic)
+    if ce_type is not None:
+        headers.update(
+            {
+                "ce-id": event_id,
+                "ce-source": EVENT_SOURCE,
+                "ce-type": ce_type,
+                "ce-specversion": "1.0",
+            }
+        )
+    return headers
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+def rfc3339(at: datetime) -> str:
+    return at.isoformat().replace("+00:00", "Z")
+
+
+def artifact_purl(service_key: str, version: str, digest: str | None) -> str:
+    """A package URL for the artifact: OCI by digest when known, else generic by version."""
+    name = quote(service_key, safe="")
+    if digest is not None:
+        return f"pkg:oci/{name}@{quote(digest, safe='')}"
+    return f"pkg:generic/{name}@{quote(version, safe='')}"
+
+
+def service_rolledback_cdevent(
+    *,
+    event_id: uuid.UUID,
+    at: datetime,
+    service_key: str,
+    environment_key: str,
+    artifact_id: str,
+    custom: dict[str, Any],
+) -> dict[str, Any]:
+    """The CDEvent service.rolledback 0.3.0 (CDEvents spec 0.5.1)."""
+    return {
+        "context": {
+            "specversion": CDEVENTS_SPEC_VERSION,
+            "id": str(event_id),
+            "source": EVENT_SOURCE,
+            "type": SERVICE_ROLLEDBACK_TYPE,
+            "timestamp": rfc3339(at),
+        },
+        "subject": {
+            "id": service_key,
+            "source": f"{EVENT_SOURCE}/services",
+            "content": {
+                "environment": {"id": environment_key, "source": f"{EVENT_SOURCE}/environments"},
+                "artifactId": artifact_id,
+            },
+        },
+        "customData": custom,
+        "customDataContentType": "application/json",
+    }
+
+
+# -- subscriptions ---------------------------------------------------------------------------
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, *, allow_loopback_http: bool) -> str:
+    """An https URL (plain http only to a loopback address, in development), no credentials."""
+
+    def refuse(why: str) -> DomainError:
+        return DomainError(why, code=Code.INVALID_WEBHOOK_URL, field="url")
+
+    url = url.strip()
+    if not 1 <= len(url) <= MAX_URL_CHARS:
+        raise refuse(f"A webhook URL is 1 to {MAX_URL_CHARS} characters.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        raise refuse("That is not a URL.") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise refuse("A webhook URL is https://host/path.")
+    if parts.username is not None or parts.password is not None or parts.fragment:
+        raise refuse("A webhook URL carries no credentials and no fragment.")
+    if parts.scheme == "http" and not (allow_loopback_http and _is_loopback(host)):
+        raise refuse("Webhooks go over https (plain http only to loopback, in development).")
+    return url
+
+
+def check_topics(topics: list[str]) -> list[str]:
+    allowed = {str(t) for t in WebhookTopic}
+    chosen = sorted(set(topics))
+    if not chosen or not set(chosen) <= allowed:
+        raise DomainError(
+            f"Topics are one or more of: {', '.join(sorted(allowed))}.",
+            code=Code.INVALID_TOPICS,
+            field="topics",
+        )
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSubscription:
+    subscription: WebhookSubscription
+    secret: str
+    """Shown once, here; only its sealed form is kept."""
+
+
+async def create_subscription(
+    uow: UnitOfWork, c: CreateWebhookSubscription, sealer: Sealer
+) -> CreatedSubscription:
+    """Subscribe a URL to topics (of one BU's events, or org-wide with none); returns the secret."""
+    if c.bu_id is not None:
+        bu = await uow.session.get(BusinessUnit, c.bu_id)
+        if bu is None or not uow.scope(Action.READ, Resource.BUSINESS_UNIT).allows(bu.id):
+            raise NotFound("Business unit was not found.", field="businessUnitId")
+    rule = uow.authorize(Action.CREATE, Resource.WEBHOOK, c.bu_id)
+    url = check_url(c.url, allow_loopback_http=c.allow_loopback_http)
+    topics = check_topics(c.topics)
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    now = uow.clock.now()
+    sub = WebhookSubscription(
+        bu_id=c.bu_id,
+        url=url,
+        topics=topics,
+        secret_sealed=sealer.seal(secret),
+        secret_hint=secret[-4:],
+        created_by_id=uow.actor.person_id,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(sub)
+    await uow.session.flush()
+    uow.record(
+        action="webhook_subscription.create",
+        entity_type="webhook_subscription",
+        entity_id=sub.id,
+        bu_id=c.bu_id,
+        rule=rule,
+        after=snapshot(sub, exclude=("secret_sealed",)),
+    )
+    return CreatedSubscription(sub, secret)
+
+
+async def revoke_subscription(
+    uow: UnitOfWork, subscription_id: uuid.UUID, version: int
+) -> WebhookSubscription:
+    """Stop deliveries to a subscription; pending ones are dropped when their turn comes."""
+    sub = await repo.get_subscription(uow.session, subscription_id)
+    scope = uow.scope(Action.READ, Resource.WEBHOOK)
+    if sub is None or not (scope.allows(sub.bu_id) or (sub.bu_id is None and scope.everywhere)):
+        raise NotFound("Webhook subscription was not found.")
+    rule = uow.authorize(Action.REVOKE, Resource.WEBHOOK, sub.bu_id)
+    expect_version(sub, version, "The webhook subscription")
+    if sub.revoked_at is not None:
+        raise DomainError("The subscription is already revoked.", code=Code.SUBSCRIPTION_REVOKED)
+    before = snapshot(sub, exclude=("secret_sealed",))
+    sub.revoked_at = uow.clock.now()
+    sub.revoked_by_id = uow.actor.person_id
+    await uow.updated(
+        sub,
+        before,
+        action="webhook_subscription.revoke",
+        bu_id=sub.bu_id,
+        rule=rule,
+        exclude=("secret_sealed",),
+    )
+    return sub
+
+
+# -- fan-out (run by the delivery worker, inside its claim transaction) ----------------------
+
+
+def event_forms(payload: dict[str, Any]) -> dict[str, Any]:
+    """The forms an event can be delivered in, by topic."""
+    forms = payload.get("forms")
+    return forms if isinstance(forms, dict) else {}
+
+
+async def fan_out(session: AsyncSession, event: outbox.Claimed, now: datetime) -> int:
+    """One delivery message per (subscription, topic it listens to); returns how many."""
+    forms = event_forms(event.payload)
+    made = 0
+    for sub in await repo.subscriptions_for(session, event.bu_id):
+        for topic in sub.topics:
+            if topic not in forms:
+                continue
+            added = await outbox.enqueue(
+                session,
+                topic=topic,
+                key=f"{event.key}>{sub.id}:{topic}",
+                payload={"eventId": str(event.id), "body": forms[topic]},
+                now=now,
+                bu_id=event.bu_id,
+                destination=f"{DESTINATION_PREFIX}{sub.id}",
+            )
+            made += added is not None
+    await outbox.mark_delivered(session, event.id, now)
+    return made
+
+
+def subscription_of(destination: str | None) -> uuid.UUID | None:
+    if destination is None or not destination.startswith(DESTINATION_PREFIX):
+        return None
+    try:
+        return uuid.UUID(destination.removeprefix(DESTINATION_PREFIX))
+    except ValueError:
+        return None

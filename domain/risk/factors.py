@@ -1,0 +1,213 @@
+"""The facts a risk score is made of, read for many releases in a fixed number of statements.
+
+- services shipped, with tier, data classification and regions;
+- transitive consumers through service_dependencies (consumer → provider), by a recursive CTE
+  that runs on SQLite and PostgreSQL alike (UNION, so cycles end);
+- change types (schema migration and infrastructure are read from them);
+- novelty, judged against deployed releases (status `deployed`; a release's `updated_at` is
+  when it got there, as a deployed release never changes again):
+  first release of a service (no other deployed release contained it), new dependency (an
+  edge from one of its services created after that service's last deployment), first change
+  by an author to a service (no earlier-created release with that author and service), new
+  infrastructure (an infrastructure change to a service whose deployed releases never had one).
+- size is not in the database: it is given with the assessment (lines and files changed).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.governance.models import (
+    ChangeType,
+    Release,
+    ReleaseAuthor,
+    ReleaseService,
+    ReleaseStatus,
+)
+from domain.organization.models import Person, Service, ServiceDependency
+from domain.risk.scoring import CLASSIFICATION_RANK, TIER_RANK, RiskFacts, Size
+
+RELEASE = Release.__table__
+SHIPPED = ReleaseService.__table__
+AUTHOR = ReleaseAuthor.__table__
+SERVICE = Service.__table__
+DEP = ServiceDependency.__table__
+PERSON = Person.__table__
+INFRA = ChangeType.INFRASTRUCTURE.value
+
+
+def _highest(values: Sequence[str], ranks: Mapping[str, int]) -> str | None:
+    known = [v for v in values if v in ranks]
+    return max(known, key=lambda v: ranks[v]) if known else None
+
+
+async def _consumers(session: AsyncSession, service_ids: Sequence[uuid.UUID]) -> list[Any]:
+    """(root, consumer id, key, tier): every service depending on a root, at any distance."""
+    if not service_ids:
+        return []
+    base = (
+        select(DEP.c.provider_id.label("root"), DEP.c.consumer_id.label("service_id"))
+        .where(DEP.c.provider_id.in_(service_ids))
+        .cte("consumers", recursive=True)
+    )
+    step = select(base.c.root, DEP.c.consumer_id).join(base, DEP.c.provider_id == base.c.service_id)
+    tree = base.union(step)
+    stmt = select(tree.c.root, tree.c.service_id, SERVICE.c.key, SERVICE.c.tier).join(
+        SERVICE, SERVICE.c.id == tree.c.service_id
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def _deployed(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID], at: datetime
+) -> list[Any]:
+    stmt = (
+        select(SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.updated_at, RELEASE.c.change_types)
+        .join(RELEASE, RELEASE.c.id == SHIPPED.c.release_id)
+        .where(
+            SHIPPED.c.service_id.in_(service_ids),
+            RELEASE.c.status == ReleaseStatus.DEPLOYED.value,
+            RELEASE.c.updated_at <= at,
+        )
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def _authored(
+    session: AsyncSession, person_ids: Sequence[uuid.UUID], service_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """(person, service, release, created_at) of every release pairing those people and services."""
+    if not person_ids:
+        return []
+    stmt = (
+        select(AUTHOR.c.person_id, SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.created_at)
+        .join(SHIPPED, SHIPPED.c.release_id == AUTHOR.c.release_id)
+        .join(RELEASE, RELEASE.c.id == AUTHOR.c.release_id)
+        .where(AUTHOR.c.person_id.in_(person_ids), SHIPPED.c.service_id.in_(service_ids))
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def gather(
+    session: AsyncSession,
+    release_ids: Sequence[uuid.UUID],
+    at: datetime,
+    sizes: Mapping[uuid.UUID, Size | None] | None = None,
+) -> dict[uuid.UUID, RiskFacts]:
+    """The facts of each release (absent ids are left out), in seven statements at most."""
+    sizes = sizes or {}
+    releases = {
+        r.id: r
+        for r in (await session.execute(select(RELEASE).where(RELEASE.c.id.in_(release_ids))))
+    }
+    if not releases:
+        return {}
+    shipped_rows = (
+        await session.execute(
+            select(SERVICE, SHIPPED.c.release_id)
+            .join(SHIPPED, SHIPPED.c.service_id == SERVICE.c.id)
+            .where(SHIPPED.c.release_id.in_(list(releases)))
+            .order_by(SERVICE.c.key)
+        )
+    ).all()
+    shipped: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
+    for row in shipped_rows:
+        shipped[row.release_id].append(row)
+    service_ids = sorted({r.id for r in shipped_rows}, key=str)
+    key_of = {r.id: r.key for r in shipped_rows}
+    consumers = defaultdict(list)
+    for row in await _consumers(session, service_ids):
+        consumers[row.root].append(row)
+    deployed = await _deployed(session, service_ids, at) if service_ids else []
+    edges = (
+        (await session.execute(select(DEP).where(DEP.c.consumer_id.in_(service_ids)))).all()
+        if service_ids
+        else []
+    )
+    provider_keys = dict(
+        (
+            await session.execute(
+                select(SERVICE.c.id, SERVICE.c.key).where(
+                    SERVICE.c.id.in_({e.provider_id for e in edges})
+                )
+            )
+        ).all()
+    )
+    authors = defaultdict(list)
+    for row in (
+        await session.execute(
+            select(AUTHOR.c.release_id, PERSON.c.id, PERSON.c.username)
+            .join(PERSON, PERSON.c.id == AUTHOR.c.person_id)
+            .where(AUTHOR.c.release_id.in_(list(releases)))
+            .order_by(PERSON.c.username)
+        )
+    ).all():
+        authors[row.release_id].append(row)
+    person_ids = sorted({a.id for rows in authors.values() for a in rows}, key=str)
+    authored = await _authored(session, person_ids, service_ids) if service_ids else []
+
+    out = {}
+    for release_id, release in releases.items():
+        services = shipped.get(release_id, [])
+        mine = {s.id for s in services}
+        others = [d for d in deployed if d.id != release_id]
+        last: dict[uuid.UUID, datetime] = {}
+        infra_before = set()
+        for d in others:
+            last[d.service_id] = max(last.get(d.service_id, d.updated_at), d.updated_at)
+            if INFRA in (d.change_types or []):
+                infra_before.add(d.service_id)
+        reached = {
+            c.service_id: c
+            for s in services
+            for c in consumers.get(s.id, [])
+            if c.service_id not in mine
+        }
+        earlier = {
+            (a.person_id, a.service_id)
+            for a in authored
+            if a.id != release_id and a.created_at < release.created_at
+        }
+        out[release_id] = RiskFacts(
+            services=tuple(s.key for s in services),
+            max_tier=_highest([s.tier for s in services], TIER_RANK),
+            consumers=tuple(sorted(c.key for c in reached.values())),
+            max_consumer_tier=_highest([c.tier for c in reached.values()], TIER_RANK),
+            max_classification=_highest(
+                [s.data_classification for s in services], CLASSIFICATION_RANK
+            ),
+            regions=tuple(
+                sorted(set(release.regions or []) or {g for s in services for g in s.regions})
+            ),
+            change_types=tuple(sorted(set(release.change_types or []))),
+            size=sizes.get(release_id),
+            first_release=tuple(s.key for s in services if s.id not in last),
+            new_dependencies=tuple(
+                sorted(
+                    f"{key_of[e.consumer_id]} → {provider_keys.get(e.provider_id, '?')}"
+                    for e in edges
+                    if e.consumer_id in mine
+                    and e.consumer_id in last
+                    and e.created_at > last[e.consumer_id]
+                )
+            ),
+            first_author_changes=tuple(
+                f"{a.username} on {s.key}"
+                for a in authors.get(release_id, [])
+                for s in services
+                if (a.id, s.id) not in earlier
+            ),
+            new_infrastructure=tuple(
+                s.key
+                for s in services
+                if INFRA in (release.change_types or []) and s.id not in infra_before
+            ),
+        )
+    return out

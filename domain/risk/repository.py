@@ -1,0 +1,194 @@
+"""SQL of the risk context: model and mapping versions, assessments, peer reviews.
+
+(The facts a score is made of are read by domain/risk/factors.py.)
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.access import Scope
+from domain.kernel.errors import DomainError
+from domain.kernel.orm import Base
+from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.organization.models import BusinessUnit, Person
+from domain.risk.models import PeerReview, RiskAssessment, RiskMappingVersion, RiskModelVersion
+
+MODEL = RiskModelVersion.__table__
+MAPPING = RiskMappingVersion.__table__
+ASSESSMENT = RiskAssessment.__table__
+REVIEW = PeerReview.__table__
+BU = BusinessUnit.__table__
+PERSON = Person.__table__
+
+
+async def insert_once(session: AsyncSession, row: Base) -> bool:
+    """Insert a version row in a savepoint; False when its (unique) version is already taken."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+# -- core model versions ---------------------------------------------------------------------
+
+
+async def latest_model(session: AsyncSession) -> RiskModelVersion | None:
+    stmt = select(RiskModelVersion).order_by(RiskModelVersion.version.desc()).limit(1)
+    return await session.scalar(stmt)
+
+
+async def models_page(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Any]:
+    return await fetch_page(
+        session,
+        select(MODEL),
+        sort_col=MODEL.c.version,
+        id_col=MODEL.c.id,
+        sort_key="version",
+        first=first,
+        after=after,
+    )
+
+
+async def models_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    return await rows_by_ids(session, MODEL, ids)
+
+
+# -- BU mapping versions ---------------------------------------------------------------------
+
+
+async def latest_mapping(session: AsyncSession, bu_id: uuid.UUID) -> RiskMappingVersion | None:
+    stmt = (
+        select(RiskMappingVersion)
+        .where(RiskMappingVersion.bu_id == bu_id)
+        .order_by(RiskMappingVersion.version.desc())
+        .limit(1)
+    )
+    return await session.scalar(stmt)
+
+
+async def latest_mappings(session: AsyncSession) -> list[Row[Any]]:
+    """The latest overlay of every BU that has one, with the BU's key (one statement)."""
+    rank = (
+        func.row_number()
+        .over(partition_by=MAPPING.c.bu_id, order_by=MAPPING.c.version.desc())
+        .label("_rank")
+    )
+    inner = select(MAPPING, rank).subquery()
+    stmt = (
+        select(inner, BU.c.key.label("bu_key"))
+        .join(BU, BU.c.id == inner.c.bu_id)
+        .where(inner.c._rank == 1)
+        .order_by(BU.c.key)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def bu_key(session: AsyncSession, bu_id: uuid.UUID) -> str | None:
+    return await session.scalar(select(BU.c.key).where(BU.c.id == bu_id))
+
+
+# -- assessments -----------------------------------------------------------------------------
+
+
+async def latest_assessments(
+    session: AsyncSession, release_ids: Sequence[uuid.UUID]
+) -> dict[Any, Row[Any]]:
+    """The newest assessment of each release, in one statement."""
+    if not release_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=ASSESSMENT.c.release_id,
+            order_by=(ASSESSMENT.c.assessed_at.desc(), ASSESSMENT.c.id.desc()),
+        )
+        .label("_rank")
+    )
+    inner = select(ASSESSMENT, rank).where(ASSESSMENT.c.release_id.in_(release_ids)).subquery()
+    rows = (await session.execute(select(inner).where(inner.c._rank == 1))).all()
+    return {r.release_id: r for r in rows}
+
+
+async def assessments_of_releases(
+    session: AsyncSession,
+    release_ids: Sequence[uuid.UUID],
+    *,
+    first: int | None,
+    after: str | None,
+) -> dict[Any, Page[Row[Any]]]:
+    """A page of assessments per release, oldest first (history), in one statement."""
+    stmt = select(ASSESSMENT)
+    if after is not None:
+        value, id_ = decode_cursor(after)
+        try:
+            at = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise DomainError("The cursor is not one this API gave out.", field="after") from None
+        stmt = stmt.where(
+            or_(
+                ASSESSMENT.c.assessed_at > at,
+                and_(ASSESSMENT.c.assessed_at == at, ASSESSMENT.c.id > id_),
+            )
+        )
+    return await fetch_pages_by_parent(
+        session,
+        stmt,
+        parent_col=ASSESSMENT.c.release_id,
+        parent_ids=release_ids,
+        sort_col=ASSESSMENT.c.assessed_at,
+        id_col=ASSESSMENT.c.id,
+        sort_key="assessed_at",
+        parent_key="release_id",
+        first=first,
+        after=None,
+    )
+
+
+async def assessments_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[Any, Row[Any]]:
+    return await rows_by_ids(session, ASSESSMENT, ids)
+
+
+# -- peer reviews ----------------------------------------------------------------------------
+
+
+async def review_of(
+    session: AsyncSession, release_id: uuid.UUID, reviewer_id: uuid.UUID
+) -> PeerReview | None:
+    stmt = select(PeerReview).where(
+        PeerReview.release_id == release_id, PeerReview.reviewer_id == reviewer_id
+    )
+    return await session.scalar(stmt)
+
+
+async def reviews_of_releases(
+    session: AsyncSession, release_ids: Sequence[uuid.UUID], scope: Scope | None = None
+) -> Grouped:
+    """Reviews per release, oldest first, with the reviewer's username."""
+    if not release_ids:
+        return {}
+    stmt = (
+        select(REVIEW, PERSON.c.username.label("reviewer_username"))
+        .join(PERSON, PERSON.c.id == REVIEW.c.reviewer_id)
+        .where(REVIEW.c.release_id.in_(release_ids))
+        .order_by(REVIEW.c.created_at, REVIEW.c.id)
+    )
+    if scope is not None:
+        stmt = scoped(stmt, REVIEW.c.bu_id, scope)
+    return group_by(list((await session.execute(stmt)).all()), "release_id")
+
+
+async def reviews_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    return await rows_by_ids(session, REVIEW, ids)

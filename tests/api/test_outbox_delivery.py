@@ -1,0 +1,244 @@
+"""The outbox delivery worker end to end: a real loopback receiver, signatures, CDEvents, retries.
+
+The receiver is a small Starlette app under uvicorn on 127.0.0.1 (a free port, a background
+thread, bounded start and stop). The shared app's background worker is halted during these
+tests, so each round is driven here with `run_once` (bounded loops, never waiting on timers).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.graphql.relay import from_global_id
+from domain.pipelines.webhooks import verify_signature
+from tests.api.conftest import Api, ids
+from tests.api.deployments_support import ROLL_BACK, SUBSCRIBE, started
+from tests.conftest import skip_or_fail
+
+SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "cdevents" / "v0.5.1"
+START_TIMEOUT = 20.0
+MAX_ROUNDS = 60
+
+
+@dataclass
+class Receiver:
+    url: str
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+    def for_deployment(self, deployment_id: str) -> list[tuple[dict[str, str], Any]]:
+        out = []
+        for headers, body in self.received:
+            if deployment_id in body.decode():
+                out.append((headers, json.loads(body)))
+        return out
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def receiving() -> Iterator[Receiver]:
+    port = _free_port()
+    receiver = Receiver(url=f"http://127.0.0.1:{port}")
+
+    async def hook(request: Request) -> Response:
+        receiver.received.append((dict(request.headers), await request.body()))
+        return Response(status_code=204)
+
+    async def fail(request: Request) -> Response:
+        return Response(status_code=503)
+
+    app = Starlette(
+        routes=[Route("/hook", hook, methods=["POST"]), Route("/fail", fail, methods=["POST"])]
+    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="webhook-receiver", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            pytest.fail(f"the receiver did not start within {START_TIMEOUT}s")
+        time.sleep(0.02)
+    try:
+        yield receiver
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with receiving() as r:
+        yield r
+
+
+@pytest.fixture
+async def quiet(api: Api) -> AsyncIterator[Api]:
+    """The shared app without its background delivery loop, for the length of a test."""
+    await api.runtime.outbox_delivery.halt()
+    try:
+        yield api
+    finally:
+        await api.runtime.outbox_delivery.start()
+
+
+async def subscribe(api: Api, url: str, topics: list[str]) -> dict[str, Any]:
+    data = await api.ok(
+        SUBSCRIBE,
+        {"i": {"businessUnitId": (await ids(api))["payments"], "url": url, "topics": topics}},
+    )
+    return data["webhookSubscriptionCreate"]  # type: ignore[no-any-return]
+
+
+async def rolled_back(api: Api) -> str:
+    dep = await started(api)
+    await api.ok(
+        ROLL_BACK,
+        {"i": {"id": dep["id"], "version": dep["version"], "reason": "Checkout errors"}},
+        as_user="sre",
+    )
+    return str(from_global_id(dep["id"]))
+
+
+async def deliveries(api: Api, deployment_uuid: str, subscription_uuid: str) -> list[Any]:
+    data = await api.ok(
+        """query($k: String!) { outboxMessages(filter: {keyPrefix: $k}, first: 500) {
+             nodes { destination status attempts lastError } } }""",
+        {"k": f"deployment.rolled_back:{deployment_uuid}>"},
+    )
+    return [
+        n
+        for n in data["outboxMessages"]["nodes"]
+        if n["destination"] == f"webhook:{subscription_uuid}"
+    ]
+
+
+async def rounds_until(api: Api, done: Any) -> None:
+    for _ in range(MAX_ROUNDS):
+        if await done():
+            return
+        await api.runtime.outbox_delivery.run_once()
+    pytest.fail(f"not done after {MAX_ROUNDS} delivery rounds")
+
+
+def cdevent_validator() -> Draft202012Validator:
+    if not SCHEMAS.is_dir():
+        skip_or_fail(f"the CDEvents v0.5.1 schemas are not at {SCHEMAS}")
+    registry: Registry[Any] = Registry()
+    for path in [*SCHEMAS.glob("schemas/*.json"), *SCHEMAS.glob("schemas/links/*.json")]:
+        schema = json.loads(path.read_text())
+        registry = registry.with_resource(schema["$id"], Resource.from_contents(schema))
+    schema = json.loads((SCHEMAS / "schemas" / "servicerolledback.json").read_text())
+    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+
+
+class TestSignedDeliveries:
+    async def test_a_rollback_reaches_the_receiver_signed_as_json_and_as_a_cdevent(
+        self, quiet: Api, receiver: Receiver
+    ) -> None:
+        api = quiet
+        made = await subscribe(
+            api,
+            f"{receiver.url}/hook",
+            ["DEPLOYMENT_ROLLED_BACK", "CDEVENTS_SERVICE_ROLLEDBACK"],
+        )
+        secret = made["secret"]
+        deployment_uuid = await rolled_back(api)
+
+        async def both_arrived() -> bool:
+            return len(receiver.for_deployment(deployment_uuid)) >= 2
+
+        await rounds_until(api, both_arrived)
+        got = {h["x-signalbox-event"]: (h, b) for h, b in receiver.for_deployment(deployment_uuid)}
+        assert set(got) == {"deployment.rolled_back", "dev.cdevents.service.rolledback"}
+        raw = {h["x-signalbox-delivery"]: b for h, b in receiver.received}
+        for headers, _ in got.values():
+            body = raw[headers["x-signalbox-delivery"]]
+            now = int(api.runtime.clock.now().timestamp())
+            assert verify_signature(secret, body, headers["x-signalbox-signature"], now)
+            assert headers["content-type"] == "application/json"
+        plain_headers, plain = got["deployment.rolled_back"]
+        assert plain["deployment"]["deploymentId"] == deployment_uuid
+        assert plain["deployment"]["reason"] == "Checkout errors"
+        assert "ce-id" not in plain_headers
+        ce_headers, cdevent = got["dev.cdevents.service.rolledback"]
+        assert ce_headers["ce-id"] == cdevent["context"]["id"] == plain["id"]
+        assert ce_headers["ce-source"] == "/signalbox"
+        assert ce_headers["ce-type"] == "dev.cdevents.service.rolledback.0.3.0"
+        assert ce_headers["ce-specversion"] == "1.0"
+        errors = list(cdevent_validator().iter_errors(cdevent))
+        assert errors == [], [e.message for e in errors]
+        sub_uuid = str(from_global_id(made["webhookSubscription"]["id"]))
+        done = await deliveries(api, deployment_uuid, sub_uuid)
+        assert sorted(d["status"] for d in done) == ["DELIVERED", "DELIVERED"]
+
+    async def test_a_failing_receiver_is_retried_later_with_the_error_kept(
+        self, quiet: Api, receiver: Receiver
+    ) -> None:
+        api = quiet
+        made = await subscribe(api, f"{receiver.url}/fail", ["DEPLOYMENT_ROLLED_BACK"])
+        sub_uuid = str(from_global_id(made["webhookSubscription"]["id"]))
+        deployment_uuid = await rolled_back(api)
+
+        async def attempted() -> bool:
+            found = await deliveries(api, deployment_uuid, sub_uuid)
+            return bool(found) and found[0]["attempts"] >= 1 and found[0]["lastError"] is not None
+
+        await rounds_until(api, attempted)
+        (delivery,) = await deliveries(api, deployment_uuid, sub_uuid)
+        assert (delivery["status"], delivery["attempts"], delivery["lastError"]) == (
+            "PENDING",
+            1,
+            "HTTP 503",
+        )
+
+    async def test_deliveries_to_a_revoked_subscription_die_at_once(
+        self, quiet: Api, receiver: Receiver
+    ) -> None:
+        api = quiet
+        made = await subscribe(api, f"{receiver.url}/hook", ["DEPLOYMENT_ROLLED_BACK"])
+        sub = made["webhookSubscription"]
+        sub_uuid = str(from_global_id(sub["id"]))
+        deployment_uuid = await rolled_back(api)
+
+        async def fanned_out() -> bool:
+            return bool(await deliveries(api, deployment_uuid, sub_uuid))
+
+        await rounds_until(api, fanned_out)
+        await api.ok(
+            """mutation($i: WebhookSubscriptionRevokeInput!) { webhookSubscriptionRevoke(input: $i) {
+                 errors { code } } }""",
+            {"i": {"id": sub["id"], "version": sub["version"]}},
+        )
+
+        async def settled() -> bool:
+            found = await deliveries(api, deployment_uuid, sub_uuid)
+            return all(d["status"] != "PENDING" for d in found)
+
+        await rounds_until(api, settled)
+        (delivery,) = await deliveries(api, deployment_uuid, sub_uuid)
+        assert delivery["status"] == "DEAD"
+        assert "revoked" in delivery["lastError"]
+        assert receiver.for_deployment(deployment_uuid) == []

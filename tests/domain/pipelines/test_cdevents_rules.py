@@ -1,0 +1,145 @@
+"""Pure rules of CDEvents: structure, schemas, package URLs and webhook signatures."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.pipelines import cdevents_rules as rules
+from domain.pipelines.cdevents_schemas import CdEventSchemas, pointer
+from tests.conftest import skip_or_fail
+from tests.domain.pipelines.evidence_support import STANDARDS, conformance, event
+
+NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@pytest.fixture(scope="module")
+def schemas() -> CdEventSchemas:
+    if not (STANDARDS / "schemas").is_dir():
+        skip_or_fail(f"the CDEvents schemas are not at {STANDARDS / 'schemas'}")
+    return CdEventSchemas.load(STANDARDS / "schemas")
+
+
+class TestEveryCdEventHasAStructure:
+    def test_a_minimal_event_has_no_problem(self) -> None:
+        assert rules.structure_problems(event("service.deployed")) == []
+
+    def test_each_missing_part_is_named_by_its_pointer(self) -> None:
+        body = event("service.deployed")
+        del body["context"]["id"]
+        body["context"]["timestamp"] = "27/11/2026"
+        body["subject"]["content"] = "x"
+        pointers = [p.pointer for p in rules.structure_problems(body)]
+        assert pointers == ["/context/id", "/context/timestamp", "/subject/content"]
+
+    @given(json_values)
+    def test_any_json_at_all_is_judged_never_crashed_on(self, value: Any) -> None:
+        assert isinstance(rules.structure_problems(value), list)
+
+    def test_an_envelope_that_differs_from_the_context_is_a_problem(self) -> None:
+        body = event("service.deployed", event_id="a")
+        found = rules.envelope_problems(
+            "b", body["context"]["source"], body["context"]["type"], body
+        )
+        assert [p.pointer for p in found] == ["/context/id"]
+
+
+class TestTypes:
+    def test_the_subject_and_predicate_are_read_from_the_type(self) -> None:
+        assert rules.subject_predicate("dev.cdevents.service.deployed.0.3.0") == "service.deployed"
+        assert rules.subject_predicate("dev.cdeventsx.mytool-resource.created.0.1.0") is None
+
+    def test_deployments_incidents_artifacts_and_tests_have_effects(self) -> None:
+        assert rules.effect_of("dev.cdevents.service.rolledback.0.3.0") is rules.Effect.DEPLOYMENT
+        assert (
+            rules.effect_of("dev.cdevents.incident.resolved.0.3.0") is rules.Effect.INCIDENT_RESOLVE
+        )
+        assert rules.effect_of("dev.cdevents.pipelinerun.finished.0.2.0") is rules.Effect.STORE
+
+    def test_the_body_hash_ignores_key_order(self) -> None:
+        a = {"context": {"id": "1", "type": "t"}, "subject": {}}
+        b = {"subject": {}, "context": {"type": "t", "id": "1"}}
+        assert rules.body_hash(a) == rules.body_hash(b)
+
+
+class TestSchemas:
+    def test_every_conformance_example_validates(self, schemas: CdEventSchemas) -> None:
+        examples = sorted((STANDARDS / "conformance").glob("*.json"))
+        assert len(examples) == 45
+        assert len(schemas.types) == 45
+        for path in examples:
+            body = conformance(path.stem)
+            assert schemas.problems(body) == [], path.name
+            assert schemas.knows(body["context"]["type"])
+
+    def test_a_violation_is_reported_with_its_json_pointer(self, schemas: CdEventSchemas) -> None:
+        body = copy.deepcopy(conformance("service_deployed"))
+        del body["subject"]["content"]["artifactId"]
+        body["context"]["timestamp"] = "yesterday"
+        found = {p.pointer: p.message for p in schemas.problems(body)}
+        assert "/subject/content" in found and "artifactId" in found["/subject/content"]
+        assert "/context/timestamp" in found
+
+    def test_custom_types_have_no_schema(self, schemas: CdEventSchemas) -> None:
+        custom = STANDARDS / "custom" / "conformance.json"
+        import orjson
+
+        body = orjson.loads(custom.read_bytes())
+        assert not schemas.knows(body["context"]["type"])
+        assert schemas.problems(body) == []
+
+    def test_pointers_escape_slashes_and_tildes(self) -> None:
+        assert pointer(["a/b", "c~d", 0]) == "/a~1b/c~0d/0"
+
+
+class TestPackageUrls:
+    def test_an_oci_purl_gives_digest_and_tag(self) -> None:
+        found = rules.parse_purl(
+            "pkg:oci/card-gateway@sha256%3A" + "a" * 64 + "?repository_url=r.example/x&tag=1.4.2"
+        )
+        assert found == rules.PackageRef("card-gateway", "1.4.2", "sha256:" + "a" * 64)
+
+    def test_a_versioned_purl_has_no_digest(self) -> None:
+        found = rules.parse_purl("pkg:golang/mygit.com/myorg/myapp@234fd47e07d1004f0aed9c")
+        assert found == rules.PackageRef("myapp", "234fd47e07d1004f0aed9c", None)
+
+    @pytest.mark.parametrize("value", ["myapp", "pkg:", "pkg:oci", "https://x/y"])
+    def test_what_is_not_a_purl_reads_as_none(self, value: str) -> None:
+        assert rules.parse_purl(value) is None
+
+    @given(st.text(max_size=60))
+    def test_any_text_parses_or_reads_as_none(self, value: str) -> None:
+        found = rules.parse_purl("pkg:" + value)
+        assert found is None or isinstance(found.name, str)
+
+
+class TestWebhookSignatures:
+    def test_a_fresh_correct_signature_is_accepted(self) -> None:
+        stamp = str(int(NOW.timestamp()))
+        sig = rules.signature("s3cret", stamp, b"{}")
+        assert rules.signature_valid("s3cret", stamp, sig, b"{}", NOW + timedelta(minutes=4))
+
+    def test_a_stale_timestamp_is_refused(self) -> None:
+        stamp = str(int((NOW - timedelta(minutes=6)).timestamp()))
+        sig = rules.signature("s3cret", stamp, b"{}")
+        assert not rules.signature_valid("s3cret", stamp, sig, b"{}", NOW)
+
+    def test_another_body_timestamp_or_secret_is_refused(self) -> None:
+        stamp = str(int(NOW.timestamp()))
+        sig = rules.signature("s3cret", stamp, b"{}")
+        assert not rules.signature_valid("s3cret", stamp, sig, b"{ }", NOW)
+        assert not rules.signature_valid("other", stamp, sig, b"{}", NOW)
+        assert not rules.signature_valid("s3cret", str(int(stamp) + 1), sig, b"{}", NOW)
+        assert not rules.signature_valid("s3cret", "soon", sig, b"{}", NOW)
