@@ -48,6 +48,8 @@ bench:
 	$(BIN)/python bench/small_query_bench.py
 	$(BIN)/python bench/calendar_bench.py
 	$(BIN)/python bench/flags_bench.py
+	$(BIN)/python bench/cdevents_bench.py
+	$(BIN)/python bench/decision_bench.py
 
 clean:
 	rm -rf $(VENV) $(COMPONENTS)/node_modules $(COMPONENTS)/dist data

@@ -15,6 +15,7 @@ from api.alertmanager import alertmanager_routes
 from api.argo import argo_routes
 from api.cdevents import cdevents_routes
 from api.components import Components
+from api.decisions import decision_routes
 from api.evidence import evidence_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         Route(FEED_PATH, calendar_feed(runtime), methods=["GET"]),
         *ofrep_routes(runtime),
         *evidence_routes(runtime),
+        *decision_routes(runtime),
         *alertmanager_routes(runtime),
         *argo_routes(runtime),
         *cdevents_routes(runtime),

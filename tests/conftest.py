@@ -100,7 +100,13 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 
     Unit-of-work commits become savepoint releases, so tests see their writes and leave none.
     """
-    async with database.engine.connect() as conn:
+    # On SQLite the test takes the write lock up front, like a unit of work: background writers
+    # of the session-wide API app (outbox delivery, housekeeping) then wait for it, instead of
+    # the test failing with SQLITE_BUSY when its deferred transaction would upgrade.
+    engine = database.engine
+    if database.dialect == "sqlite":
+        engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+    async with engine.connect() as conn:
         outer = await conn.begin()
         s = AsyncSession(
             bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False

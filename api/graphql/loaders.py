@@ -255,6 +255,9 @@ class Loaders:
             lambda keys: self._run(lambda r: pdq.run_pages(r, keys))
         )
         # deployments (loaders of deployments, steps, health and rollbacks go here)
+        from domain.pipelines import promotion_queries as prq
+
+        self.promotion = self._by_id(prq.promotions_by_id)
         from domain.pipelines import deployment_queries as dq
 
         self.deployment = self._by_id(dq.deployments_by_id)

@@ -46,6 +46,7 @@ from api.graphql.organization_types import (
 )
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
+from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.relay import Node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.trains import TrainsMutation, TrainsQuery
@@ -99,6 +100,7 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     # pipeline definitions
     **PipelineDefinitionsQuery.node_types(),
     # deployments
+    "Promotion": ("promotion", Promotion),
     **DeploymentsQuery.node_types(),
 }
 
@@ -145,6 +147,7 @@ class Query(
     EvidenceQuery,
     PipelineDefinitionsQuery,
     DeploymentsQuery,
+    PromotionsQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -188,6 +191,7 @@ class Mutation(
     EvidenceMutation,
     PipelineDefinitionsMutation,
     DeploymentsMutation,
+    PromotionsMutation,
 ):
     pass
 

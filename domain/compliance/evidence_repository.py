@@ -13,6 +13,7 @@ from sqlalchemy.sql import Select
 from domain.calendar.models import DeploymentWindow, FreezeException
 from domain.compliance.models import AuditRecord, Bypass, BypassReview
 from domain.governance.models import GoNoGoSession, SignOff, Vote
+from domain.pipelines.promotion_models import Promotion, PromotionApproval
 from domain.risk.models import PeerReview, RiskAssessment
 
 AUDIT = AuditRecord.__table__
@@ -25,6 +26,7 @@ def _ids(entity_type: str, column: Any, *where: Any) -> Select[str, str]:
 def _related(release_id: uuid.UUID) -> list[Select[str, str]]:
     sessions = select(GoNoGoSession.id).where(GoNoGoSession.release_id == release_id)
     bypasses = select(Bypass.id).where(Bypass.release_id == release_id).scalar_subquery()
+    promotions = select(Promotion.id).where(Promotion.release_id == release_id).scalar_subquery()
     return [
         _ids("sign_off", SignOff.id, SignOff.release_id == release_id),
         _ids("go_no_go", GoNoGoSession.id, GoNoGoSession.release_id == release_id),
@@ -35,6 +37,12 @@ def _related(release_id: uuid.UUID) -> list[Select[str, str]]:
         _ids("peer_review", PeerReview.id, PeerReview.release_id == release_id),
         _ids("bypass", Bypass.id, Bypass.release_id == release_id),
         _ids("bypass_review", BypassReview.id, BypassReview.bypass_id.in_(bypasses)),
+        _ids("promotion", Promotion.id, Promotion.release_id == release_id),
+        _ids(
+            "promotion_approval",
+            PromotionApproval.id,
+            PromotionApproval.promotion_id.in_(promotions),
+        ),
     ]
 
 

@@ -60,6 +60,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bypass": ("bypass", ("ITGC-CM-05", "A.8.32")),
     "bypass_use": ("bypass_use", ("ITGC-CM-05", "A.8.32")),
     "bypass_review": ("bypass_review", ("ITGC-CM-05", "A.8.32")),
+    "promotion": ("promotion_decision", ("ITGC-CM-03", "ITGC-CM-06", "A.8.32")),
+    "promotion_approval": ("approval", ("ITGC-CM-03", "ITGC-CM-04", "A.5.3")),
 }
 
 APPROVAL_ACTIONS = frozenset({"release.approve", "release.reject"})

@@ -32,8 +32,10 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     members: tuple[str, ...] | None = None
-    """For set fields (and risk levels): the allowed members; None for free SPDX ids."""
+    """For set fields (and risk levels): the allowed members; None for SPDX ids or names."""
     unit: str = ""
+    names: bool = False
+    """A set of people's usernames (checked for shape; people come and go)."""
 
 
 def _set(key: str, s: Strictness, description: str, members: Any = None) -> Field:
@@ -194,6 +196,13 @@ FIELDS: dict[str, Field] = {
             maximum=100,
             unit="%",
         ),
+        Field(
+            "approval_delegates",
+            Strictness.SUPERSET,
+            "People (usernames) who may approve promotions of the service where its own team is "
+            "too small to supply independent approvers; segregation of duties still applies.",
+            names=True,
+        ),
         _set(
             "vendor_attestations_required",
             Strictness.SUPERSET,
@@ -237,6 +246,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "canary_max_latency_regression_percent": 20,
     "canary_max_saturation_percent": 80,
     "vendor_attestations_required": [],
+    "approval_delegates": [],
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 

@@ -8,6 +8,7 @@ for every key, the strictest value and remembers which layer set it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -101,6 +102,9 @@ def _number(f: Field, value: Any) -> int:
     return value
 
 
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+
+
 def _members(f: Field, value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _invalid(f.key, f"{describe(value)} is not a list of names.")
@@ -112,6 +116,11 @@ def _members(f: Field, value: Any) -> list[str]:
                 f"{describe(unknown)} not among {describe(f.members)}.",
                 Code.INVALID_GUARDRAIL_VALUE,
             )
+        return sorted(set(value))
+    if f.names:
+        bad = sorted(v for v in value if not USERNAME.match(v))
+        if bad:
+            raise _invalid(f.key, f"{describe(bad)} not usernames.", Code.INVALID_GUARDRAIL_VALUE)
         return sorted(set(value))
     canonical = {raw: spdx_id(raw) for raw in value}
     bad = sorted(raw for raw, c in canonical.items() if c is None)

@@ -11,7 +11,10 @@
   that service with the purl's digest. Unresolved parts are kept with the reason.
 - incident.detected / reported open an incident report (keyed by subject source and id);
   incident.resolved resolves it (or records it resolved when its detection was never seen).
-- Anything else known (pipeline runs, builds, changes...) is stored only.
+- pipelinerun.started / finished: a pipeline run (domain.pipelines.runs) of the BU's pipeline
+  keyed `subject.content.pipelineName`, run id = subject id, with the definition hash CI ran
+  in `customData.definitionHash`; drift is judged as for runs reported through GraphQL.
+- Anything else known (builds, changes, tickets...) is stored only.
 
 A known event whose subject does not map onto Signalbox data is still accepted: the outcome
 is UNRESOLVED and the note says why, since the sender cannot fix Signalbox's catalog.
@@ -29,6 +32,7 @@ from domain.pipelines import cdevents_rules as rules
 from domain.pipelines import evidence
 from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, TestRun
+from domain.pipelines.definition_commands import RunReport
 from domain.pipelines.evidence_rules import assess
 from domain.pipelines.models import (
     CdEvent,
@@ -37,6 +41,7 @@ from domain.pipelines.models import (
     IncidentReport,
     IncidentStatus,
 )
+from domain.pipelines.runs import record_run
 
 Outcome = tuple[CdEventOutcome, str]
 
@@ -51,6 +56,8 @@ async def apply_effect(uow: UnitOfWork, row: CdEvent, rule: str) -> Outcome:
         return await _deployment(uow, row, rule)
     if effect in (rules.Effect.INCIDENT_OPEN, rules.Effect.INCIDENT_RESOLVE):
         return await _incident(uow, row, rule, opens=effect is rules.Effect.INCIDENT_OPEN)
+    if effect is rules.Effect.PIPELINE_RUN:
+        return await _pipeline_run(uow, row)
     return CdEventOutcome.STORED, "Stored; Signalbox does not act on this type (yet)."
 
 
@@ -226,3 +233,37 @@ async def _update_incident(
         action = "incident_report.resolve"
     await uow.updated(found, before, action=action, bu_id=found.bu_id, rule=rule)
     return CdEventOutcome.PROCESSED, f"Incident {'reopened' if opens else 'resolved'}."
+
+
+async def _pipeline_run(uow: UnitOfWork, row: CdEvent) -> Outcome:
+    content = row.payload["subject"].get("content") or {}
+    custom = row.payload.get("customData")
+    digest = custom.get("definitionHash") if isinstance(custom, dict) else None
+    name = content.get("pipelineName")
+    if not isinstance(name, str) or not isinstance(digest, str):
+        return (
+            CdEventOutcome.UNRESOLVED,
+            "A pipeline run needs subject.content.pipelineName (the pipeline's key) and "
+            "customData.definitionHash (the sha256 of the definition it ran).",
+        )
+    pipeline_id = await repo.pipeline_in(uow.session, row.bu_id, name)
+    if pipeline_id is None:
+        return CdEventOutcome.UNRESOLVED, f"No pipeline keyed {name} in the business unit."
+    finished = rules.subject_predicate(row.type) == "pipelinerun.finished"
+    status = (
+        rules.RUN_OUTCOMES.get(str(content.get("outcome")), "errored") if finished else "running"
+    )
+    report = RunReport(
+        run_id=row.subject_id,
+        definition_hash=digest,
+        status=status,
+        started_at=row.timestamp,
+        finished_at=row.timestamp if finished else None,
+        pipeline_id=pipeline_id,
+    )
+    try:
+        async with uow.session.begin_nested():
+            run = await record_run(uow, report)
+    except DomainError as e:
+        return CdEventOutcome.UNRESOLVED, f"The run was not recorded: {e.message}"
+    return CdEventOutcome.PROCESSED, f"Pipeline run recorded ({run.drift}: {run.drift_reason})"

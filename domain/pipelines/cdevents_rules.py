@@ -63,6 +63,7 @@ class Effect(StrEnum):
     DEPLOYMENT = "deployment"
     INCIDENT_OPEN = "incident_open"
     INCIDENT_RESOLVE = "incident_resolve"
+    PIPELINE_RUN = "pipeline_run"
     STORE = "store"
 
 
@@ -77,7 +78,16 @@ _EFFECTS: dict[str, Effect] = {
     "incident.detected": Effect.INCIDENT_OPEN,
     "incident.reported": Effect.INCIDENT_OPEN,
     "incident.resolved": Effect.INCIDENT_RESOLVE,
+    "pipelinerun.started": Effect.PIPELINE_RUN,
+    "pipelinerun.finished": Effect.PIPELINE_RUN,
 }
+RUN_OUTCOMES = {
+    "success": "succeeded",
+    "failure": "failed",
+    "error": "errored",
+    "cancel": "cancelled",
+}
+"""CDEvents pipelinerun outcomes, as Signalbox run statuses (anything else: errored)."""
 DEPLOYMENT_KINDS = {
     "service.deployed": DeploymentKind.DEPLOYED,
     "service.upgraded": DeploymentKind.UPGRADED,

@@ -78,6 +78,15 @@ async def service_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> Row[A
     return (await session.execute(stmt)).first()  # type: ignore[return-value]
 
 
+async def pipeline_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> uuid.UUID | None:
+    """The BU's pipeline with that key, when exactly one team of the BU has one."""
+    from domain.pipelines.definition_models import Pipeline
+
+    stmt = select(Pipeline.id).where(Pipeline.bu_id == bu_id, Pipeline.key == key).limit(2)
+    found = list((await session.scalars(stmt)).all())
+    return found[0] if len(found) == 1 else None
+
+
 async def environment_for(session: AsyncSession, bu_id: uuid.UUID, key: str) -> uuid.UUID | None:
     """The environment with this key that the BU deploys to: its own, or an org-wide one."""
     stmt = select(Environment.id).where(

@@ -232,3 +232,46 @@ class TestDeploymentsAndIncidentsReachTheApi:
         viewer = await api.ok(query, {"i": window}, as_user="viewer")
         assert f"env-{marker}" in [d["environmentRef"] for d in viewer["calendar"]["deployments"]]
         assert marker not in [i["description"] for i in viewer["calendar"]["incidents"]]
+
+
+class TestPipelineRunsReportDrift:
+    async def test_a_finished_run_with_another_hash_is_drift(
+        self, ingress: Ingress, api: Api
+    ) -> None:
+        from tests.api.test_pipeline_definitions_support import approve, pipeline, register
+
+        made = await pipeline(api)
+        version = (await register(api, made["id"]))["definitionVersion"]
+        await approve(api, version["id"])
+        runs = []
+        for digest in (version["contentHash"], "sha256:" + "e" * 64):
+            body = cdevent(
+                "pipelinerun.finished",
+                subject_id=f"run-{uuid.uuid4().hex[:8]}",
+                content={"pipelineName": made["key"], "outcome": "success"},
+                timestamp=api.runtime.clock.now().isoformat().replace("+00:00", "Z"),
+            )
+            body["customData"] = {"definitionHash": digest}
+            answer = await ingress.post(structured(body), **PAYMENTS)
+            assert answer.status_code == 202, answer.text
+            runs.append(body["subject"]["id"])
+        data = await api.ok(
+            """query($id: ID!) { node(id: $id) { ... on Pipeline {
+              runs(first: 10) { nodes { runId drift status } } } } }""",
+            {"id": made["id"]},
+        )
+        drift = {n["runId"]: (n["drift"], n["status"]) for n in data["node"]["runs"]["nodes"]}
+        assert drift[runs[0]] == ("MATCHES", "SUCCEEDED")
+        assert drift[runs[1]][0] in ("DRIFT", "UNKNOWN")
+
+    async def test_a_run_naming_no_pipeline_is_kept_unresolved(
+        self, ingress: Ingress, api: Api
+    ) -> None:
+        body = cdevent(
+            "pipelinerun.started",
+            content={"pipelineName": "no-such-pipeline", "uri": "https://ci.example/r/1"},
+        )
+        body["customData"] = {"definitionHash": "sha256:" + "a" * 64}
+        answer = await ingress.post(structured(body), **PAYMENTS)
+        assert answer.status_code == 202
+        assert answer.json()["outcome"] == "unresolved"

@@ -66,7 +66,10 @@ class TestTypes:
         assert (
             rules.effect_of("dev.cdevents.incident.resolved.0.3.0") is rules.Effect.INCIDENT_RESOLVE
         )
-        assert rules.effect_of("dev.cdevents.pipelinerun.finished.0.2.0") is rules.Effect.STORE
+        assert (
+            rules.effect_of("dev.cdevents.pipelinerun.finished.0.2.0") is rules.Effect.PIPELINE_RUN
+        )
+        assert rules.effect_of("dev.cdevents.build.finished.0.2.0") is rules.Effect.STORE
 
     def test_the_body_hash_ignores_key_order(self) -> None:
         a = {"context": {"id": "1", "type": "t"}, "subject": {}}

@@ -1,0 +1,257 @@
+"""The promotion decision in GraphQL: ask it, request a promotion, approve, decide again."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.decisions import decision_cache
+from api.graphql.compliance_controls_types import Bypass, GateKey
+from api.graphql.context import Info
+from api.graphql.errors import UserError
+from api.graphql.mutations import run
+from api.graphql.organization_types import Person, Service
+from api.graphql.relay import Connection, Node, connection, from_global_id, load_node, to_global_id
+from domain.kernel.gates import GateOutcome
+from domain.kernel.gates import GateStatus as GateStatusKind
+from domain.pipelines import promotion_queries, promotions
+from domain.pipelines.decision_rules import Decision
+from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
+
+GateStatus = strawberry.enum(
+    GateStatusKind, name="PromotionGateStatus", description="How a gate stands."
+)
+
+
+@strawberry.type(description="One gate of a promotion decision: its status, why, and the evidence.")
+class PromotionGate:
+    gate: GateKey  # type: ignore[valid-type]
+    status: GateStatus  # type: ignore[valid-type]
+    reason: str
+    evidence: JSON
+    waived_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_outcome(cls, o: GateOutcome) -> PromotionGate:
+        return cls(
+            gate=GateKey(o.gate),  # type: ignore[operator]
+            status=o.status,
+            reason=o.reason,
+            evidence=dict(o.evidence),
+            waived_by_uid=o.waived_by,
+        )
+
+    @strawberry.field(description="The emergency bypass that waived it, if one did.")
+    async def waived_by(self, info: Info) -> Bypass | None:
+        if self.waived_by_uid is None:
+            return None
+        return await load_node(info.context.loaders.bypass, Bypass, self.waived_by_uid)
+
+
+@strawberry.type(description="May this artifact go there now? Every gate, and the verdict.")
+class PromotionDecision:
+    allowed: bool
+    exit_code: int = strawberry.field(
+        description="0 allowed, 1 refused (a gate failed), 2 waiting (only pending gates block)."
+    )
+    summary: str
+    risk_level: str | None
+    gates: list[PromotionGate]
+
+    @classmethod
+    def from_domain(cls, d: Decision, risk_level: str | None) -> PromotionDecision:
+        return cls(
+            allowed=d.allowed,
+            exit_code=exit_code(d),
+            summary=d.summary,
+            risk_level=risk_level,
+            gates=[PromotionGate.from_outcome(o) for o in d.outcomes],
+        )
+
+
+def exit_code(d: Decision) -> int:
+    status = promotions.status_of(d)
+    return {"allowed": 0, "refused": 1}.get(str(status), 2)
+
+
+@strawberry.type(description="An artifact asked to go to an environment, decided and approved.")
+class Promotion(Node):
+    id: strawberry.ID
+    artifact_version: str
+    status: str
+    summary: str
+    decided_at: datetime
+    decision: JSON = strawberry.field(description="The last decision, every gate with evidence.")
+    changes: JSON
+    version: int
+    created_at: datetime
+    service_uid: strawberry.Private[uuid.UUID]
+    requester_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Promotion:
+        return cls(
+            id=strawberry.ID(to_global_id("Promotion", r.id)),
+            artifact_version=r.artifact_version,
+            status=r.status,
+            summary=r.summary,
+            decided_at=r.decided_at,
+            decision=r.decision,
+            changes=r.changes,
+            version=r.version,
+            created_at=r.created_at,
+            service_uid=r.service_id,
+            requester_uid=r.requested_by_id,
+        )
+
+    @strawberry.field
+    async def service(self, info: Info) -> Service | None:
+        return await load_node(info.context.loaders.service, Service, self.service_uid)
+
+    @strawberry.field
+    async def requested_by(self, info: Info) -> Person | None:
+        if self.requester_uid is None:
+            return None
+        return await load_node(info.context.loaders.person, Person, self.requester_uid)
+
+
+@strawberry.input(description="A change in the promotion and its people, by username.")
+class PromotionChangeInput:
+    ref: str
+    authors: list[str] = strawberry.field(default_factory=list)
+    reviewers: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class PromotionAskInput:
+    service_id: strawberry.ID
+    environment_id: strawberry.ID
+    artifact_version: str
+    release_id: strawberry.ID | None = None
+    changes: list[PromotionChangeInput] = strawberry.field(default_factory=list)
+
+    def command(self) -> AskPromotion:
+        return AskPromotion(
+            service_id=from_global_id(self.service_id, "Service", "serviceId"),
+            environment_id=from_global_id(self.environment_id, "Environment", "environmentId"),
+            artifact_version=self.artifact_version,
+            release_id=from_global_id(self.release_id, "Release", "releaseId")
+            if self.release_id
+            else None,
+            changes=tuple(
+                Change(c.ref, tuple(c.authors), tuple(c.reviewers)) for c in self.changes
+            ),
+        )
+
+
+@strawberry.input
+class PromotionApproveInput:
+    id: strawberry.ID
+    version: int
+    note: str = ""
+
+
+@strawberry.input
+class PromotionDecideInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class PromotionPayload:
+    promotion: Promotion | None
+    decision: PromotionDecision | None
+    errors: list[UserError]
+
+
+def _payload(found: Any, errors: list[UserError]) -> PromotionPayload:
+    if found is None:
+        return PromotionPayload(promotion=None, decision=None, errors=errors)
+    row, decision = found
+    level = row.decision.get("riskLevel") if row.decision else None
+    return PromotionPayload(
+        promotion=Promotion.from_row(row),
+        decision=PromotionDecision.from_domain(decision, level),
+        errors=errors,
+    )
+
+
+@strawberry.input
+class PromotionFilter:
+    service_id: strawberry.ID | None = None
+    environment_id: strawberry.ID | None = None
+    status: str | None = strawberry.field(
+        default=None, description="refused, waiting, allowed or cancelled."
+    )
+
+
+@strawberry.type
+class PromotionsQuery:
+    @strawberry.field(description="Promotions you may read, in the order they were asked.")
+    async def promotions(
+        self,
+        info: Info,
+        filter: PromotionFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Promotion]:
+        f = filter or PromotionFilter()
+        async with info.context.reader() as r:
+            page = await promotion_queries.promotions(
+                r,
+                service_id=from_global_id(f.service_id, "Service", "serviceId")
+                if f.service_id
+                else None,
+                environment_id=from_global_id(f.environment_id, "Environment", "environmentId")
+                if f.environment_id
+                else None,
+                status=f.status,
+                first=first,
+                after=after,
+            )
+        return connection(page, [Promotion.from_row(x) for x in page.items])
+
+    @strawberry.field(
+        description="May this artifact of this service go to this environment now? Nothing is "
+        "recorded (facts may be up to two seconds old); every gate with its reason and evidence."
+    )
+    async def promotion_decision(self, info: Info, input: PromotionAskInput) -> PromotionDecision:
+        runtime = info.context.runtime
+        async with info.context.reader() as r:
+            s, decision = await promotions.evaluate(
+                r, input.command(), runtime.clock.now(), decision_cache(runtime)
+            )
+        return PromotionDecision.from_domain(decision, s.risk_level)
+
+
+@strawberry.type
+class PromotionsMutation:
+    @strawberry.mutation(
+        description="Ask for a promotion: decided now and recorded in the audit trail."
+    )
+    async def promotion_request(self, info: Info, input: PromotionAskInput) -> PromotionPayload:
+        c = input.command()
+        found, errors = await run(info, lambda uow: promotions.request_promotion(uow, c))
+        return _payload(found, errors)
+
+    @strawberry.mutation(
+        description="Approve a promotion; refused to its requester and to anyone who wrote or "
+        "reviewed a change in it (SOD_REQUESTER, SOD_AUTHOR, SOD_REVIEWER)."
+    )
+    async def promotion_approve(self, info: Info, input: PromotionApproveInput) -> PromotionPayload:
+        c = ApprovePromotion(
+            promotion_id=from_global_id(input.id, "Promotion", "id"),
+            version=input.version,
+            note=input.note,
+        )
+        found, errors = await run(info, lambda uow: promotions.approve_promotion(uow, c))
+        return _payload(found, errors)
+
+    @strawberry.mutation(description="Decide a promotion again now, and record the decision.")
+    async def promotion_decide(self, info: Info, input: PromotionDecideInput) -> PromotionPayload:
+        pid = from_global_id(input.id, "Promotion", "id")
+        found, errors = await run(info, lambda uow: promotions.decide_promotion(uow, pid))
+        return _payload(found, errors)
