@@ -48,6 +48,8 @@ def decision_cache(runtime: Runtime) -> SnapshotCache:
     if cache is None:
         cache = _caches[runtime] = SnapshotCache()
     return cache
+
+
 _STATUS = {NotFound: 404, Forbidden: 403, Unavailable: 503}
 
 

@@ -30,9 +30,12 @@ from api.graphql.deployments_types import (
     RollbackDecision,
     WebhookSubscription,
 )
+from api.graphql.errors import user_error
 from api.graphql.mutations import run
 from api.graphql.relay import Connection, connection, from_global_id
 from api.outbox_delivery import sealer_for
+from domain.kernel.errors import DomainError
+from domain.kernel.sealed import SealError
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import deployment_queries as dq
 from domain.pipelines import deployments as uc
@@ -214,7 +217,16 @@ class DeploymentsMutation:
             bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             allow_loopback_http=not settings.production,
         )
-        sealer = sealer_for(settings)
+        try:
+            sealer = sealer_for(settings)
+        except SealError:
+            refusal = DomainError(
+                "Webhook secrets need SIGNALBOX_SECRET_KEY in production; ask the operators.",
+                code="SECRET_KEY_REQUIRED",
+            )
+            return WebhookSubscriptionCreatePayload(
+                webhook_subscription=None, secret=None, errors=[user_error(refusal)]
+            )
         found, errors = await run(info, lambda uow: webhooks.create_subscription(uow, c, sealer))
         return WebhookSubscriptionCreatePayload(
             webhook_subscription=WebhookSubscription.from_row(found.subscription)

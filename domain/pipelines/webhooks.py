@@ -160,8 +160,21 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _internal(host: str) -> bool:
+    """An address literal no production webhook should reach (server-side request forgery)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+
+
 def check_url(url: str, *, allow_loopback_http: bool) -> str:
-    """An https URL (plain http only to a loopback address, in development), no credentials."""
+    """An https URL (plain http only to a loopback address, in development), no credentials;
+    outside development, never an internal address literal (loopback, private, link-local).
+    A name resolving to an internal address is the network's to stop (egress rules)."""
 
     def refuse(why: str) -> DomainError:
         return DomainError(why, code=Code.INVALID_WEBHOOK_URL, field="url")
@@ -181,6 +194,8 @@ def check_url(url: str, *, allow_loopback_http: bool) -> str:
         raise refuse("A webhook URL carries no credentials and no fragment.")
     if parts.scheme == "http" and not (allow_loopback_http and _is_loopback(host)):
         raise refuse("Webhooks go over https (plain http only to loopback, in development).")
+    if not allow_loopback_http and _internal(host):
+        raise refuse("A webhook may not target an internal address.")
     return url
 
 

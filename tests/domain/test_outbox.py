@@ -153,6 +153,11 @@ class TestWebhookUrls:
             ("ftp://hooks.example.com/", False, False),
             ("https:///nohost", False, False),
             ("https://hooks.example.com:99999/", False, False),
+            ("https://10.0.0.7/hook", False, False),
+            ("https://169.254.169.254/latest/meta-data", False, False),
+            ("https://[::1]/hook", False, False),
+            ("https://localhost/hook", False, False),
+            ("https://10.0.0.7/hook", True, True),
         ],
     )
     def test_only_https_or_loopback_http_in_development(
