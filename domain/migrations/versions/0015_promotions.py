@@ -20,9 +20,11 @@ def _ts(name: str, nullable: bool = False) -> sa.Column[object]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _fk(table: str, column: str, target: str, **kw: str) -> sa.ForeignKeyConstraint:
+def _fk(
+    table: str, column: str, target: str, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
-        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), **kw
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
     )
 
 
