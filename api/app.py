@@ -9,13 +9,14 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from api.alertmanager import alertmanager_routes
 from api.argo import argo_routes
 from api.cdevents import cdevents_routes
 from api.components import Components
 from api.decisions import decision_routes
+from api.demo_portal import demo_portal_routes
 from api.evidence import evidence_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     ]
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql.websocket),
         Route("/healthz", healthz(runtime), methods=["GET"]),
         Route("/readyz", readyz(runtime), methods=["GET"]),
         Route("/metrics", metrics(runtime), methods=["GET"]),
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *alertmanager_routes(runtime),
         *argo_routes(runtime),
         *cdevents_routes(runtime),
+        *demo_portal_routes(runtime),  # before the bundle's catch-all
         Route(
             "/components/{path:path}", Components(settings.components_dir).handle, methods=["GET"]
         ),

@@ -45,6 +45,9 @@ class Runtime:
         from api.auth import Authenticator
 
         self.authenticator = Authenticator(self)
+        from api.live import Live  # subscriptions' broker, fed by LISTEN or after commit
+
+        self.live = Live(self)
 
     async def start(self) -> None:
         if self.settings.auto_migrate:
@@ -60,6 +63,7 @@ class Runtime:
                 self._asyncpg_dsn(), self.refresh_subject, reload_all=self.reload_grants
             )
             await self._watcher.start()
+        await self.live.start()
 
     async def stop(self) -> None:
         delivery = getattr(self, "outbox_delivery", None)
@@ -71,6 +75,7 @@ class Runtime:
                 await self._housekeeping
         if self._watcher is not None:
             await self._watcher.stop()
+        await self.live.stop()
         await self.db.dispose()
 
     async def _sweep(self) -> None:

@@ -86,6 +86,18 @@ class Settings(BaseSettings):
     )
 
     components_dir: Path = REPO_ROOT / "web-components" / "dist"
+    demo_tokens: bool | None = Field(
+        default=None,
+        description="POST /components/demo/token mints demo users' tokens: unset means in "
+        "development only (and only with the local issuer); true or false decides outright.",
+    )
+    demo_token_ttl_seconds: int = 3600
+
+    # Live updates (GraphQL subscriptions over graphql-transport-ws on /graphql).
+    live_queue_size: int = 16
+    live_max_subscribers: int = 10_000
+    ws_max_subscriptions_per_connection: int = 20
+    ws_connection_init_timeout_seconds: float = 10.0
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("oidc_algorithms", "cors_origins", mode="before")

@@ -17,6 +17,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from api.graphql.context import Context
 from api.graphql.errors import TopLevelCode, format_error
+from api.graphql.subscriptions import WebSocketTransport
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 from domain.kernel import idempotency
 from domain.kernel.errors import Unavailable
@@ -32,6 +33,7 @@ class GraphQLEndpoint:
     def __init__(self, runtime: Runtime, schema: strawberry.Schema) -> None:
         self.runtime = runtime
         self.schema = schema
+        self.websocket = WebSocketTransport(runtime, schema)  # graphql-transport-ws, same path
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET":
@@ -46,6 +48,10 @@ class GraphQLEndpoint:
         parsed = _parse_request(body)
         if isinstance(parsed, Response):
             return parsed
+        if "subscription" in parsed["query"] and _operation(parsed) is OperationType.SUBSCRIPTION:
+            return error_response(
+                400, "BAD_USER_INPUT", "Subscriptions run over WebSocket (graphql-transport-ws)."
+            )
         key = request.headers.get("idempotency-key")
         if key is None:
             return await self._execute(request, parsed)
@@ -103,7 +109,7 @@ class GraphQLEndpoint:
             return error_response(
                 400, "BAD_USER_INPUT", "Idempotency-Key takes 1 to 200 characters."
             )
-        if not _is_mutation(self.schema, parsed):
+        if _operation(parsed) is not OperationType.MUTATION:
             return await self._execute(request, parsed)
         actor = request.state.actor
         digest = hashlib.sha256(body).hexdigest()
@@ -188,18 +194,18 @@ def _parse_request(body: bytes) -> dict[str, Any] | Response:
     return data
 
 
-def _is_mutation(schema: strawberry.Schema, parsed: dict[str, Any]) -> bool:
+def _operation(parsed: dict[str, Any]) -> OperationType | None:
     from graphql import parse
 
     try:
         document = parse(parsed["query"])
     except Exception:
-        return False
+        return None
     name = parsed.get("operationName")
     for definition in document.definitions:
         operation = getattr(definition, "operation", None)
         if operation is None:
             continue
         if name is None or getattr(definition.name, "value", None) == name:  # type: ignore[attr-defined]
-            return operation is OperationType.MUTATION
-    return False
+            return operation  # type: ignore[no-any-return]
+    return None

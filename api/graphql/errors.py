@@ -53,6 +53,10 @@ def format_error(error: GraphQLError, request_id: str | None) -> dict[str, Any]:
     if original is None:
         code = (error.extensions or {}).get("code") or TopLevelCode.GRAPHQL_VALIDATION_FAILED
         out["extensions"] = {"code": str(code)}
+    elif isinstance(original, GraphQLError):
+        # Variables that do not fit their types (a required input field missing, say): the
+        # caller's input, not our bug.
+        out["extensions"] = {"code": str(TopLevelCode.BAD_USER_INPUT)}
     elif isinstance(original, DomainError):
         ext: dict[str, Any] = {"code": _top_code(original)}
         if original.field:

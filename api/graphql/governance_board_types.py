@@ -121,6 +121,15 @@ class Decision:
     rule_clause: str = strawberry.field(description="The clause of the rule that produced it.")
 
 
+@strawberry.type(description="Where you stand in a go/no-go session.")
+class ViewerStanding:
+    may_vote: bool
+    discipline: Discipline | None = strawberry.field(  # type: ignore[valid-type]
+        description="Your discipline on the board."
+    )
+    reason: str
+
+
 @strawberry.type(description="A release's go/no-go meeting with one board.")
 class GoNoGoSession(Node):
     id: strawberry.ID
@@ -169,6 +178,16 @@ class GoNoGoSession(Node):
     @strawberry.field
     async def opened_by(self, info: Info) -> Person | None:
         return await person_of(info, self.opened_by_uid)
+
+    @strawberry.field(
+        description="Whether you may vote in this session now, for which discipline, and why not."
+    )
+    async def viewer(self, info: Info) -> ViewerStanding | None:
+        found = await info.context.loaders.session_standing.load(self.uid)
+        if found is None:
+            return None
+        discipline = org_rules.Discipline(found.discipline) if found.discipline else None
+        return ViewerStanding(may_vote=found.may_vote, discipline=discipline, reason=found.reason)
 
     @strawberry.field(description="Votes in the order they were first cast.")
     async def votes(self, info: Info) -> list[Vote]:

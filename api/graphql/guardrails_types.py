@@ -21,6 +21,7 @@ from domain.guardrails.lattice import Strictness
 from domain.guardrails.models import SetKind
 from domain.guardrails.sets import LayerConflict
 from domain.guardrails.vocabulary import OnboardingItem as OnboardingItemKind
+from domain.kernel.access import Action, Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome, GateStatus
 from domain.organization.models import Tier as TierKind
@@ -222,6 +223,14 @@ class GuardrailSet:
     @strawberry.field(description="Who saved the last version.")
     async def updated_by(self, info: Info) -> Person | None:
         return await _person(info, self.updated_by_uid)
+
+    @strawberry.field(
+        description="Whether you may change this set (the RMO the core and profiles, a BU's "
+        "admins its BU's set); the API still checks every change."
+    )
+    def viewer_may_edit(self, info: Info) -> bool:
+        # Org-level sets (no BU) need an org-wide grant: Scope.allows(None) is "everywhere".
+        return info.context.scope(Action.UPDATE, Resource.GUARDRAIL_SET).allows(self.bu_uid)
 
     @classmethod
     def from_view(cls, v: gq.SetView) -> GuardrailSet:

@@ -68,6 +68,7 @@ class Loaders:
             lambda r, ids: gov.sign_off_states_of(r, ids, ctx.runtime.clock.now())
         )
         self.session_votes = self._grouped(gov.votes_of_sessions)
+        self.session_standing = self._by_id(gov.standings_of_sessions)
         self.board_members = self._grouped(gov.members_of_boards)
         # trains
         from domain.trains import queries as trq

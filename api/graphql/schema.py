@@ -49,6 +49,7 @@ from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.relay import Node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
+from api.graphql.subscriptions import Subscription
 from api.graphql.trains import TrainsMutation, TrainsQuery
 from api.graphql.trains_types import Departure, Feature, IntegrationWindow, ProgramIncrement, Train
 from api.graphql.vendors import VendorsMutation, VendorsQuery
@@ -229,6 +230,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return QuietSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[RoleGrant],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.production),

@@ -155,3 +155,13 @@ async def session_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[
         .where(SESSION.c.id.in_(ids))
     )
     return {row.id: row for row in (await session.execute(stmt)).all()}
+
+
+async def memberships_of(
+    session: AsyncSession, board_ids: Sequence[uuid.UUID], person_id: uuid.UUID
+) -> dict[uuid.UUID, str]:
+    """The person's discipline on each of these boards where they are a member."""
+    stmt = select(BoardMember.board_id, BoardMember.discipline).where(
+        BoardMember.board_id.in_(board_ids), BoardMember.person_id == person_id
+    )
+    return {row.board_id: row.discipline for row in (await session.execute(stmt)).all()}

@@ -24,6 +24,7 @@ from domain.governance.models import (
 from domain.governance.releases import outstanding_sign_offs, release_for_update
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
+from domain.kernel.notify import LIVE_CHANNEL, notify_on_commit
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
@@ -66,6 +67,7 @@ async def open_session(uow: UnitOfWork, c: cmd.OpenSession) -> GoNoGoSession:
         opened_at=uow.clock.now(),
     )
     await uow.created(session, action="go_no_go.open", bu_id=release.bu_id, rule=rule)
+    await notify_on_commit(uow.session, LIVE_CHANNEL, f"go_no_go:{session.id}")
     return session
 
 
@@ -127,6 +129,7 @@ async def cast_vote(uow: UnitOfWork, c: cmd.CastVote) -> GoNoGoSession:
             now,
         )
         await uow.updated(vote, before, action="vote.change", bu_id=release.bu_id, rule=rule)
+    await notify_on_commit(uow.session, LIVE_CHANNEL, f"go_no_go:{session.id}")
     return session
 
 
@@ -152,6 +155,7 @@ async def close_session(uow: UnitOfWork, c: cmd.CloseSession) -> GoNoGoSession:
         clause = await _drive_release(uow, session, release, decision, rule)
     session.decided_by_rule = clause
     await uow.updated(session, before, action="go_no_go.close", bu_id=release.bu_id, rule=rule)
+    await notify_on_commit(uow.session, LIVE_CHANNEL, f"go_no_go:{session.id}")
     return session
 
 

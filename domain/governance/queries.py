@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from domain.governance import board_repository as board_repo
 from domain.governance import repository as repo
 from domain.governance import signoff_rules as so
 from domain.governance.models import Board, DocumentTemplate, Release, SignOffRule
-from domain.kernel.access import Resource
+from domain.kernel.access import Action, Resource
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.kernel.repository import rows_by_ids
@@ -173,3 +174,47 @@ async def sign_off_rules_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
 async def sign_offs_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     rows = await repo.sign_off_rows(r.session, ids)
     return _filter(rows, r, Resource.SIGN_OFF)
+
+
+@dataclass(frozen=True, slots=True)
+class VoterStanding:
+    """Whether the reader may vote in a session now, as cast_vote would judge it, and why not."""
+
+    may_vote: bool
+    discipline: str | None
+    reason: str
+
+
+async def voter_standing(r: Reader, sessions: Sequence[Any]) -> dict[uuid.UUID, VoterStanding]:
+    """For each session row (with release_id, board_id, status, bu_id): the reader's standing.
+    Three statements whatever the number of sessions."""
+    person = r.actor.person_id
+    if not sessions:
+        return {}
+    boards = sorted({s.board_id for s in sessions}, key=str)
+    releases = sorted({s.release_id for s in sessions}, key=str)
+    members = await board_repo.memberships_of(r.session, boards, person) if person else {}
+    conflicted = await repo.owners_and_authors(r.session, releases)
+    out = {}
+    for s in sessions:
+        discipline = members.get(s.board_id)
+        if r.authorizer.check(r.actor, Action.VOTE, Resource.GO_NO_GO, s.bu_id) is None:
+            out[s.id] = VoterStanding(False, discipline, "You may not vote on go/no-go here.")
+        elif s.status != "open":
+            out[s.id] = VoterStanding(False, discipline, "The session is closed.")
+        elif person is None or discipline is None:
+            out[s.id] = VoterStanding(False, None, "Only the board's members vote.")
+        elif person in conflicted.get(s.release_id, set()):
+            out[s.id] = VoterStanding(
+                False, discipline, "The release's owner and authors do not vote on it."
+            )
+        else:
+            out[s.id] = VoterStanding(True, discipline, f"You vote for {discipline}.")
+    return out
+
+
+async def standings_of_sessions(
+    r: Reader, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, VoterStanding]:
+    """The reader's standing in each visible session (for a DataLoader)."""
+    return await voter_standing(r, list((await sessions_by_id(r, ids)).values()))

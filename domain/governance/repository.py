@@ -300,3 +300,19 @@ async def approver_disciplines(
         GRANT.c.discipline.is_not(None),
     )
     return {d for d in (await session.scalars(stmt)).all() if d}
+
+
+async def owners_and_authors(
+    session: AsyncSession, release_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Per release, its owner and its authors (who never vote or sign on it)."""
+    out: dict[uuid.UUID, set[uuid.UUID]] = {r: set() for r in release_ids}
+    owners = select(RELEASE.c.id, RELEASE.c.owner_id).where(RELEASE.c.id.in_(release_ids))
+    for row in (await session.execute(owners)).all():
+        out[row.id].add(row.owner_id)
+    authors = select(AUTHOR.c.release_id, AUTHOR.c.person_id).where(
+        AUTHOR.c.release_id.in_(release_ids)
+    )
+    for row in (await session.execute(authors)).all():
+        out[row.release_id].add(row.person_id)
+    return out

@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 GRANTS_CHANNEL: Final = "signalbox_authz"
 """Payload: the authorization subject whose grants changed (every process LISTENs)."""
 
+LIVE_CHANNEL: Final = "signalbox_live"
+"""Payload: the live topic whose viewers must re-read it, `go_no_go:<session id>` (api/live.py)."""
+
 MAX_PAYLOAD_BYTES: Final = 7999  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
 
 

@@ -76,7 +76,7 @@ async def services(api: Api, count: int = 2, *, tier: str = "INTERNAL") -> list[
 
 
 async def people(api: Api) -> dict[str, str]:
-    data = await api.ok("{ people(first: 200) { nodes { id username } } }")
+    data = await api.ok("{ people(first: 500) { nodes { id username } } }")
     return {n["username"]: n["id"] for n in data["people"]["nodes"]}
 
 

@@ -103,6 +103,20 @@ class TestUnexpectedErrorsAreMasked:
         assert any("unexpected error" in r.getMessage() for r in caplog.records)
 
 
+class TestVariablesThatDoNotFitAreTheCallersInput:
+    async def test_a_missing_required_input_field_is_bad_user_input_not_a_bug(
+        self, api: Api, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        body = await api.gql(
+            "mutation($i: GoNoGoCloseInput!) { goNoGoClose(input: $i) { errors { code } } }",
+            {"i": {"id": "R29Ob0dvU2Vzc2lvbjox"}},
+        )
+        (error,) = body["errors"]
+        assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+        assert "version" in error["message"]
+        assert not any("unexpected error" in r.getMessage() for r in caplog.records)
+
+
 class TestIdempotencyKeys:
     async def test_the_same_key_and_body_replays_the_first_answer(self, api: Api) -> None:
         bu = (await ids(api))["payments"]

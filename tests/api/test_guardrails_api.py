@@ -387,3 +387,23 @@ class TestOnboarding:
         assert body["data"]["teamOnboardingItemComplete"]["errors"] == [
             {"code": "EVIDENCE_REQUIRED", "field": "evidenceUrl"}
         ]
+
+
+class TestTheViewerKnowsWhetherTheyMayEdit:
+    async def test_bu_admins_edit_their_bu_set_and_only_the_rmo_the_core(self, api: Api) -> None:
+        payments = (await ids(api))["payments"]
+        query = """query($b: ID!) { guardrailSet(businessUnitId: $b) { viewerMayEdit }
+          guardrailCore { viewerMayEdit } }"""
+        for user, bu_set, core in (
+            ("payments-admin", True, False),
+            ("rmo", True, True),
+            ("viewer", False, False),
+        ):
+            data = await api.ok(query, {"b": payments}, as_user=user)
+            assert (
+                data["guardrailSet"]["viewerMayEdit"],
+                data["guardrailCore"]["viewerMayEdit"],
+            ) == (
+                bu_set,
+                core,
+            ), user

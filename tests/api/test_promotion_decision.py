@@ -197,7 +197,7 @@ def by_status(decision: dict[str, Any], status: str) -> set[str]:
 
 
 async def freeze_now(api: Api, env_key: str) -> dict[str, Any]:
-    rmo = await api.ok("{ people(first: 200) { nodes { id username } } }")
+    rmo = await api.ok("{ people(first: 500) { nodes { id username } } }")
     rmo_id = next(n["id"] for n in rmo["people"]["nodes"] if n["username"] == "rmo")
     made = await api.ok(
         """mutation($i: FreezeProposeInput!) { freezePropose(input: $i) {

@@ -10,6 +10,8 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const bundleName = 'signalbox.js';
+// Every component together, as a portal downloads them: gzipped bytes of dist/signalbox.js.
+const GZIP_BUDGET_BYTES = Number(process.env.SB_BUNDLE_BUDGET_BYTES ?? 60_000);
 
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 
@@ -41,7 +43,15 @@ const manifest = {
 await writeFile(join(dist, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const gzipped = gzipSync(bundle, { level: 9 }).length;
 console.log(
-  `dist/${bundleName}: ${kib(bundle.length)} (${kib(gzipSync(bundle).length)} gzipped), ` +
+  `dist/${bundleName}: ${kib(bundle.length)} (${kib(gzipped)} gzipped, budget ${GZIP_BUDGET_BYTES} bytes), ` +
     `sha256 ${manifest.sha256.slice(0, 12)}…, version ${manifest.version}`,
 );
+if (gzipped > GZIP_BUDGET_BYTES) {
+  console.error(
+    `dist/${bundleName} is ${kib(gzipped)} gzipped, over the ${GZIP_BUDGET_BYTES}-byte budget ` +
+      'for all components together: trim a dependency or split a component out.',
+  );
+  process.exit(1);
+}

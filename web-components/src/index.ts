@@ -18,5 +18,30 @@ export {
 export { tokens } from './styles/tokens.js';
 
 export { SbAbout } from './components/sb-about/sb-about.js';
+export { SbGoNoGo } from './components/sb-go-no-go/sb-go-no-go.js';
+export type { SbVoteCastDetail } from './components/sb-go-no-go/go-no-go.graphql.js';
+export { SbPromotionGates, type SbGateSelectedDetail } from './components/sb-promotion-gates/sb-promotion-gates.js';
+export { SbRiskBadge } from './components/sb-risk-badge/sb-risk-badge.js';
+export {
+  SbReleaseCalendar,
+  type SbConflictSelectedDetail,
+  type SbDaySelectedDetail,
+  type SbFreezeSelectedDetail,
+  type SbRangeChangedDetail,
+  type SbWindowSelectedDetail,
+} from './components/sb-release-calendar/sb-release-calendar.js';
+export {
+  SbTrainBoard,
+  type SbDepartureSelectedDetail,
+  type SbFeatureSelectedDetail,
+} from './components/sb-train-board/sb-train-board.js';
+export { SbGuardrails, type SbGuardrailsSavedDetail } from './components/sb-guardrails/sb-guardrails.js';
+export { LiveClient, type LiveOptions, type LiveSink } from './data/live.js';
 
 import './components/sb-about/define.js';
+import './components/sb-go-no-go/define.js';
+import './components/sb-promotion-gates/define.js';
+import './components/sb-risk-badge/define.js';
+import './components/sb-release-calendar/define.js';
+import './components/sb-train-board/define.js';
+import './components/sb-guardrails/define.js';

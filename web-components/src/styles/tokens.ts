@@ -23,6 +23,8 @@ export const tokens = css`
     --_sb-color-border: var(--sb-color-border, #d1d9e0);
     --_sb-color-accent: var(--sb-color-accent, #0969da);
     --_sb-color-danger: var(--sb-color-danger, #d1242f);
+    --_sb-color-success: var(--sb-color-success, #1a7f37);
+    --_sb-color-warning: var(--sb-color-warning, #9a6700);
     --_sb-radius: var(--sb-radius, 6px);
     --_sb-space: var(--sb-space, 0.5rem);
 

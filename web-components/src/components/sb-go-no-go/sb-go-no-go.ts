@@ -1,0 +1,401 @@
+import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { SbElement } from '../../base/sb-element.js';
+import type { SbErrorDetail } from '../../base/events.js';
+import { SignalboxError } from '../../data/errors.js';
+import { LiveClient } from '../../data/live.js';
+import {
+  asSignalboxError,
+  failureOf,
+  formatDateTime,
+  humanize,
+  type Failure,
+} from '../../base/format.js';
+import {
+  RELEASE_SESSIONS_QUERY,
+  SESSION_CHANGED,
+  SESSION_QUERY,
+  VOTE_MUTATION,
+  disciplinesInOrder,
+  disciplinesOf,
+  votingDiscipline,
+  type Discipline,
+  type ReleaseSessionsQuery,
+  type SbVoteCastDetail,
+  type Session,
+  type SessionChanged,
+  type SessionOutcome,
+  type SessionQuery,
+  type Vote,
+  type VoteChoice,
+  type VoteMutation,
+} from './go-no-go.graphql.js';
+import { styles } from './sb-go-no-go.styles.js';
+
+type View =
+  | { readonly status: 'loading' }
+  | { readonly status: 'empty' }
+  | { readonly status: 'ready'; readonly session: Session; readonly viewerId: string | null }
+  | Failure;
+
+const CHOICES: ReadonlyArray<{ value: VoteChoice; label: string }> = [
+  { value: 'GO', label: 'Go' },
+  { value: 'NO_GO', label: 'No-go' },
+  { value: 'ABSTAIN', label: 'Abstain' },
+];
+
+const OUTCOMES: Record<SessionOutcome, string> = {
+  GO: 'Go',
+  NO_GO: 'No-go',
+  NO_QUORUM: 'No quorum',
+};
+
+/**
+ * A release's go/no-go session with one board: the decision rule, each discipline's votes with
+ * their rationale, the outcome and the clause of the rule that produced it. A board member who
+ * may vote gets a form; the view follows the session live (graphql-transport-ws).
+ *
+ * @attr session-id - The GoNoGoSession's global id.
+ * @attr release-id - Or a Release's global id: its open session, else its latest.
+ * @fires sb-vote-cast - The viewer's vote was recorded; detail `{ sessionId, choice, rationale }`.
+ * @fires sb-error - The session could not be loaded or followed; detail `{ code, message }`.
+ * @csspart container - The whole component.
+ * @csspart header - Release title, board and session status.
+ * @csspart outcome - The outcome so far (or final) and why.
+ * @csspart rule - The decision rule.
+ * @csspart discipline - One discipline with its votes.
+ * @csspart vote - One vote.
+ * @csspart choice - A vote's choice badge (also has `choice-go`, `choice-no_go`, `choice-abstain`).
+ * @csspart vote-form - The voting form.
+ * @csspart vote-button - The form's submit button.
+ * @csspart message - The loading, empty, error, not-found and permission-denied messages.
+ */
+export class SbGoNoGo extends SbElement {
+  static override styles: CSSResultGroup = [SbElement.styles, styles];
+
+  @property({ attribute: 'session-id' })
+  sessionId: string | null | undefined;
+
+  @property({ attribute: 'release-id' })
+  releaseId: string | null | undefined;
+
+  @state() private view: View = { status: 'loading' };
+  @state() private choice: VoteChoice | null = null;
+  @state() private rationale = '';
+  @state() private submitting = false;
+  @state() private formError = '';
+  @state() private liveError = '';
+
+  #abort: AbortController | undefined;
+  #live: LiveClient | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && this.#abort === undefined) {
+      void this.#load();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#abort?.abort();
+    this.#abort = undefined;
+    this.#stopLive();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (
+      !this.hasUpdated ||
+      changed.has('apiUrl') ||
+      changed.has('tokenProvider') ||
+      changed.has('sessionId') ||
+      changed.has('releaseId')
+    ) {
+      void this.#load();
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const busy = this.view.status === 'loading';
+    return html`<section part="container" class="container" aria-busy=${busy ? 'true' : 'false'}
+      aria-label="Go/no-go session">
+      ${this.#renderView()}
+    </section>`;
+  }
+
+  #renderView(): TemplateResult {
+    const view = this.view;
+    switch (view.status) {
+      case 'loading':
+        return html`<p part="message" class="message" role="status">Loading the go/no-go session…</p>`;
+      case 'empty':
+        return html`<p part="message" class="message empty" role="status">
+          No go/no-go session has been opened for this release yet.
+        </p>`;
+      case 'not-found':
+        return html`<p part="message" class="message" role="status">
+          This go/no-go session was not found, or you may not see it.
+        </p>`;
+      case 'denied':
+        return html`<div part="message" class="message denied" role="alert">
+          <strong>Permission denied.</strong> ${view.error.message} Ask your release management
+          office if you should be on this board.
+        </div>`;
+      case 'error':
+        return html`<div part="message" class="message error" role="alert">
+          <strong>The go/no-go session could not be loaded.</strong> ${view.error.message}
+          <button type="button" class="retry" @click=${() => void this.#load()}>Try again</button>
+        </div>`;
+      case 'ready':
+        return this.#renderSession(view.session, view.viewerId);
+    }
+  }
+
+  #renderSession(session: Session, viewerId: string | null): TemplateResult {
+    const open = session.status === 'OPEN';
+    const outcome = open ? session.currentDecision.outcome : (session.outcome ?? 'NO_QUORUM');
+    const why = open ? session.currentDecision.ruleClause : (session.decidedByRule ?? '');
+    const discipline = votingDiscipline(session, viewerId);
+    return html`
+      <header part="header" class="header">
+        <span class="title">${session.release?.title ?? 'Release'}</span>
+        <span class="meta">
+          ${session.board?.name ?? 'Board'} ·
+          ${open
+            ? html`open since ${formatDateTime(this, session.openedAt)}`
+            : html`closed ${formatDateTime(this, session.closedAt)}`}
+        </span>
+      </header>
+      <div part="outcome" class="outcome outcome-${outcome.toLowerCase()}" role="status"
+        aria-live="polite">
+        <span class="outcome-label">${open ? 'So far' : 'Decided'}: <strong>${OUTCOMES[outcome]}</strong></span>
+        <span class="why">${why}</span>
+      </div>
+      ${this.#renderRule(session)}
+      <ul class="disciplines" aria-label="Votes by discipline">
+        ${disciplinesOf(session).map((d) => this.#renderDiscipline(session, d))}
+      </ul>
+      ${discipline ? this.#renderForm(session, viewerId, discipline) : nothing}
+      ${this.liveError
+        ? html`<p class="live-error" role="status">Live updates stopped: ${this.liveError}</p>`
+        : nothing}
+    `;
+  }
+
+  #renderRule(session: Session): TemplateResult {
+    const { quorum, approvalsNeeded, requiredDisciplines, vetoDisciplines } = session.rule;
+    const list = (ds: readonly Discipline[]): string =>
+      ds.length ? disciplinesInOrder(ds).map(humanize).join(', ') : 'none';
+    return html`<dl part="rule" class="rule">
+      <div><dt>Quorum</dt><dd>${quorum} votes, abstentions included</dd></div>
+      <div><dt>Approvals needed</dt><dd>${approvalsNeeded} go votes, outnumbering no-go</dd></div>
+      <div><dt>Must vote</dt><dd>${list(requiredDisciplines)}</dd></div>
+      <div><dt>Veto</dt><dd>${list(vetoDisciplines)}</dd></div>
+    </dl>`;
+  }
+
+  #renderDiscipline(session: Session, discipline: Discipline): TemplateResult {
+    const votes = session.votes.filter((v) => v.discipline === discipline);
+    const required = session.rule.requiredDisciplines.includes(discipline);
+    const veto = session.rule.vetoDisciplines.includes(discipline);
+    return html`<li part="discipline" class="discipline" data-discipline=${discipline}>
+      <span class="discipline-name">${humanize(discipline)}</span>
+      ${required ? html`<span class="tag">must vote</span>` : nothing}
+      ${veto ? html`<span class="tag">veto</span>` : nothing}
+      ${votes.length
+        ? html`<ul class="votes">${votes.map((v) => this.#renderVote(v))}</ul>`
+        : html`<p class="no-vote">No vote yet.</p>`}
+    </li>`;
+  }
+
+  #renderVote(vote: Vote): TemplateResult {
+    const choice = vote.choice.toLowerCase();
+    return html`<li part="vote" class="vote">
+      <span class="voter">${vote.voterName}</span>
+      <span part="choice choice-${choice}" class="choice choice-${choice}">
+        ${CHOICES.find((c) => c.value === vote.choice)?.label ?? vote.choice}
+      </span>
+      <time datetime=${vote.changedAt ?? vote.castAt} class="when">
+        ${formatDateTime(this, vote.changedAt ?? vote.castAt)}${vote.changedAt ? ' (changed)' : ''}
+      </time>
+      ${vote.rationale ? html`<q class="rationale">${vote.rationale}</q>` : nothing}
+    </li>`;
+  }
+
+  #renderForm(session: Session, viewerId: string | null, discipline: Discipline): TemplateResult {
+    const mine = session.votes.find((v) => v.voter?.id === viewerId);
+    const needsRationale = this.choice === 'NO_GO';
+    return html`<form part="vote-form" class="vote-form" novalidate @submit=${this.#submit}>
+      <fieldset>
+        <legend>Your vote, for ${humanize(discipline)}${mine ? ' (you may change it)' : ''}</legend>
+        <div class="choices">
+          ${CHOICES.map(
+            (c) => html`<label class="choice-option">
+              <input type="radio" name="choice" .value=${c.value}
+                .checked=${this.choice === c.value}
+                @change=${() => (this.choice = c.value)} />
+              ${c.label}
+            </label>`,
+          )}
+        </div>
+        <label class="rationale-label" for="rationale">
+          Rationale${needsRationale ? ' (required for no-go)' : ' (optional)'}
+        </label>
+        <textarea id="rationale" rows="2" .value=${this.rationale} aria-required=${needsRationale ? 'true' : 'false'}
+          @input=${(e: Event) => (this.rationale = (e.target as HTMLTextAreaElement).value)}></textarea>
+      </fieldset>
+      <button part="vote-button" type="submit" ?disabled=${this.submitting || !this.choice}>
+        ${this.submitting ? 'Recording…' : mine ? 'Change vote' : 'Cast vote'}
+      </button>
+      ${this.formError
+        ? html`<p class="form-error" role="alert">${this.formError}</p>`
+        : nothing}
+    </form>`;
+  }
+
+  #submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const view = this.view;
+    const choice = this.choice;
+    if (view.status !== 'ready' || !choice || this.submitting) return;
+    const rationale = this.rationale.trim();
+    if (choice === 'NO_GO' && !rationale) {
+      this.formError = 'A no-go vote needs a rationale.';
+      return;
+    }
+    this.submitting = true;
+    this.formError = '';
+    const sessionId = view.session.id;
+    try {
+      const data = await this.client.request<VoteMutation>(VOTE_MUTATION, {
+        input: { sessionId, choice, rationale },
+      });
+      const { goNoGoSession, errors } = data.goNoGoVote;
+      if (errors.length) {
+        this.formError = errors.map((e) => e.message).join(' ');
+        return;
+      }
+      if (goNoGoSession) this.#show(goNoGoSession, view.viewerId);
+      this.choice = null;
+      this.rationale = '';
+      this.emit<SbVoteCastDetail>('sb-vote-cast', { sessionId, choice, rationale });
+    } catch (error) {
+      const failure = asSignalboxError(error);
+      if (failure.code === 'FORBIDDEN' || failure.code === 'UNAUTHENTICATED') {
+        this.#stopLive();
+        this.view = failureOf(failure);
+        this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
+      } else {
+        this.formError = `Your vote was not recorded: ${failure.message}`;
+      }
+    } finally {
+      this.submitting = false;
+    }
+  };
+
+  #show(session: Session, viewerId: string | null): void {
+    const current = this.view;
+    // Live events and mutation answers can cross: never go back to an older version.
+    if (
+      current.status === 'ready' &&
+      current.session.id === session.id &&
+      current.session.version > session.version
+    ) {
+      return;
+    }
+    this.view = { status: 'ready', session, viewerId };
+  }
+
+  async #load(): Promise<void> {
+    this.#abort?.abort();
+    this.#stopLive();
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.view = { status: 'loading' };
+    this.formError = '';
+    this.liveError = '';
+    try {
+      const session = await this.#fetch(abort.signal);
+      if (abort.signal.aborted) return;
+      if (!session) {
+        this.view = { status: 'empty' };
+        return;
+      }
+      this.#show(session.session, session.viewerId);
+      this.#follow(session.session.id, session.viewerId);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      const failure = asSignalboxError(error);
+      this.view = failureOf(failure);
+      this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
+    } finally {
+      if (this.#abort === abort) this.#abort = undefined;
+    }
+  }
+
+  async #fetch(
+    signal: AbortSignal,
+  ): Promise<{ session: Session; viewerId: string | null } | null> {
+    if (this.sessionId) {
+      const data = await this.client.request<SessionQuery>(
+        SESSION_QUERY,
+        { id: this.sessionId },
+        { signal },
+      );
+      if (data.node?.__typename !== 'GoNoGoSession') {
+        throw new SignalboxError('NOT_FOUND', 'Go/no-go session was not found.');
+      }
+      return { session: data.node as Session, viewerId: data.viewer.person?.id ?? null };
+    }
+    if (this.releaseId) {
+      const data = await this.client.request<ReleaseSessionsQuery>(
+        RELEASE_SESSIONS_QUERY,
+        { id: this.releaseId },
+        { signal },
+      );
+      if (data.node?.__typename !== 'Release') {
+        throw new SignalboxError('NOT_FOUND', 'Release was not found.');
+      }
+      const sessions = data.node.goNoGoSessions ?? [];
+      const session = sessions.find((s) => s.status === 'OPEN') ?? sessions[sessions.length - 1];
+      return session ? { session, viewerId: data.viewer.person?.id ?? null } : null;
+    }
+    throw new SignalboxError('NOT_CONFIGURED', '<sb-go-no-go> needs a session-id or a release-id.');
+  }
+
+  #follow(sessionId: string, viewerId: string | null): void {
+    const apiUrl = this.apiUrl;
+    if (!apiUrl) return;
+    if (this.#live?.apiUrl !== apiUrl) {
+      this.#live?.dispose();
+      this.#live = new LiveClient({ apiUrl, tokenProvider: () => this.tokenProvider?.() });
+    }
+    this.#unsubscribe = this.#live.subscribe<SessionChanged>(
+      SESSION_CHANGED,
+      { id: sessionId },
+      {
+        next: (data) => {
+          this.liveError = '';
+          this.#show(data.goNoGoSessionChanged, viewerId);
+        },
+        error: (error) => {
+          this.liveError = error.message;
+        },
+      },
+    );
+  }
+
+  #stopLive(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#live?.dispose();
+    this.#live = undefined;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'sb-vote-cast': CustomEvent<SbVoteCastDetail>;
+  }
+}
