@@ -51,8 +51,10 @@ def ensure_database(url: str = DATABASE_URL) -> None:
 
     if asyncio.run(probe()):
         return
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    owner = url.split("://", 1)[1].split("@", 1)[0] or "root"
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name, owner = parsed.database, parsed.username or "root"
     subprocess.run(["su", "postgres", "-c", f"createdb -O {owner} {name}"], check=True)
 
 

@@ -9,9 +9,10 @@ against the CDEvents 0.5.1 schemas (from ../shared/standards, structural checks 
 the idempotency look-up, the insert, the type's effect and the audit entry, then the commit.
 The mix: 30% service.deployed (a deployment report resolving service and environment), 20%
 testsuiterun.finished (test_run evidence, an artifact made on first use), 20%
-pipelinerun.finished (stored only), 10% incident.detected + 10% incident.resolved, 10%
-custom types (stored, ignored). A second pass replays 500 of them (duplicates). Prints
-events per second and p50/p99 latency per event, and a table for bench/README.md.
+pipelinerun.finished (kept unresolved: no pipeline of that name), 10% incident.detected +
+10% incident.resolved, 10% custom types (stored, ignored). A second pass replays 500 of
+them (duplicates). Prints events per second and p50/p99 latency per event, and a table for
+bench/README.md.
 PostgreSQL uses its own database `signalbox_cdevbench` (created when missing), or
 SIGNALBOX_BENCH_CDEVENTS_URL.
 """

@@ -1,13 +1,7 @@
 import { SignalboxError } from '../data/errors.js';
+import { asSignalboxError, localeOf } from './view-state.js';
 
-/**
- * The locale dates and numbers are written in: the nearest `lang` attribute around the
- * element (the host page's choice), else the browser's language.
- */
-export function localeOf(element: Element): string | undefined {
-  const lang = element.closest('[lang]')?.getAttribute('lang');
-  return lang || globalThis.navigator?.language || undefined;
-}
+export { asSignalboxError, localeOf };
 
 export function formatDateTime(element: Element, iso: string | null | undefined): string {
   if (!iso) return '';
@@ -29,12 +23,6 @@ export function humanize(value: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Any thrown value as the one error type components show. */
-export function asSignalboxError(error: unknown): SignalboxError {
-  return error instanceof SignalboxError
-    ? error
-    : new SignalboxError('UNKNOWN', 'Something went wrong.', { cause: error });
-}
 
 /** The states every data component shows besides its content. */
 export type Failure =

@@ -1,9 +1,10 @@
+import { html, nothing, type TemplateResult } from 'lit';
 import { SignalboxError } from '../data/errors.js';
 
 /**
  * What a data component shows: its own loading, empty, error and
  * permission-denied states, so a host never has to guess what happened.
- * Shared by sb-release-calendar, sb-train-board and sb-guardrails.
+ * Shared by every data component.
  */
 export type LoadState<T> =
   | { readonly status: 'loading' }
@@ -41,6 +42,23 @@ export function describeError(error: SignalboxError, what: string): string {
     default:
       return `${capitalise(what)} could not be loaded: ${error.message}`;
   }
+}
+
+/**
+ * The error state every data component shows: what happened in a sentence, the code for hosts
+ * (`data-code`), and *Try again* unless trying again cannot help (denied, not configured).
+ */
+export function renderFailure(
+  error: SignalboxError,
+  what: string,
+  retry: () => void,
+): TemplateResult {
+  return html`<div part="error" class="error" role="alert" data-code=${error.code}>
+    <p>${describeError(error, what)}</p>
+    ${isDenied(error) || error.code === 'NOT_CONFIGURED'
+      ? nothing
+      : html`<button part="button" type="button" @click=${retry}>Try again</button>`}
+  </div>`;
 }
 
 function capitalise(text: string): string {

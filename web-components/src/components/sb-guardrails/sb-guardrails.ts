@@ -9,6 +9,7 @@ import {
   humanise,
   isDenied,
   localeOf,
+  renderFailure,
   type LoadState,
 } from '../../base/view-state.js';
 import {
@@ -288,15 +289,8 @@ export class SbGuardrails extends SbElement {
     switch (this.load.status) {
       case 'loading':
         return html`<p class="note" role="status">Loading the guardrails…</p>`;
-      case 'error': {
-        const { error } = this.load;
-        return html`<div part="error" class="error" role="alert" data-code=${error.code}>
-          <p>${describeError(error, "this business unit's guardrails")}</p>
-          ${isDenied(error) || error.code === 'NOT_CONFIGURED'
-            ? nothing
-            : html`<button type="button" @click=${() => this.reload()}>Try again</button>`}
-        </div>`;
-      }
+      case 'error':
+        return renderFailure(this.load.error, "this business unit's guardrails", () => this.reload());
       case 'ready':
         return this.#renderLoaded(this.load.data);
     }

@@ -35,10 +35,9 @@ import {
 import { styles } from './sb-release-calendar.styles.js';
 import {
   asSignalboxError,
-  describeError,
   humanise,
-  isDenied,
   localeOf,
+  renderFailure,
   type LoadState,
 } from '../../base/view-state.js';
 
@@ -342,16 +341,8 @@ export class SbReleaseCalendar extends SbElement {
     switch (this.load.status) {
       case 'loading':
         return html`<p class="note" role="status">Loading the calendar…</p>`;
-      case 'error': {
-        const { error } = this.load;
-        const denied = isDenied(error);
-        return html`<div part="error" class="error" role="alert" data-code=${error.code}>
-          <p>${describeError(error, 'the release calendar')}</p>
-          ${denied || error.code === 'NOT_CONFIGURED'
-            ? nothing
-            : html`<button part="button" type="button" @click=${() => this.reload()}>Try again</button>`}
-        </div>`;
-      }
+      case 'error':
+        return renderFailure(this.load.error, 'the release calendar', () => this.reload());
       case 'ready':
         if (this.load.data.length === 0) {
           return html`<p part="empty" class="note" role="status">

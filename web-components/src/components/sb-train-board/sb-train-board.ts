@@ -5,10 +5,9 @@ import type { SbErrorDetail } from '../../base/events.js';
 import { SignalboxError } from '../../data/errors.js';
 import {
   asSignalboxError,
-  describeError,
   humanise,
-  isDenied,
   localeOf,
+  renderFailure,
   type LoadState,
 } from '../../base/view-state.js';
 import { styles } from './sb-train-board.styles.js';
@@ -166,15 +165,8 @@ export class SbTrainBoard extends SbElement {
     switch (this.load.status) {
       case 'loading':
         return html`<p class="note" role="status">Loading the train…</p>`;
-      case 'error': {
-        const { error } = this.load;
-        return html`<div part="error" class="error" role="alert" data-code=${error.code}>
-          <p>${describeError(error, 'this train')}</p>
-          ${isDenied(error) || error.code === 'NOT_CONFIGURED'
-            ? nothing
-            : html`<button type="button" @click=${() => this.reload()}>Try again</button>`}
-        </div>`;
-      }
+      case 'error':
+        return renderFailure(this.load.error, 'this train', () => this.reload());
       case 'ready':
         return this.#renderBoard(this.load.data);
     }
