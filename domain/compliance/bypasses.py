@@ -263,6 +263,19 @@ async def use_bypass(uow: UnitOfWork, c: UseBypass) -> BypassUse:
     """Record that an active bypass waived one of its gates for its target."""
     bypass = await _visible_bypass(uow, c.bypass_id, lock=False)
     rule = uow.authorize(Action.USE, Resource.BYPASS, bypass.bu_id)
+    return await record_use(uow, bypass, c, rule)
+
+
+async def bypass_row(session: AsyncSession, bypass_id: uuid.UUID) -> Bypass:
+    found = await repo.get_bypass(session, bypass_id)
+    if found is None:
+        raise NotFound("Bypass was not found.")
+    return found
+
+
+async def record_use(uow: UnitOfWork, bypass: Bypass, c: UseBypass, rule: str) -> BypassUse:
+    """Record a use under an authority the caller established (the promotion decision records
+    the bypasses it applied under the promotion's own rule)."""
     gate = choice(GateKey, c.gate, Code.UNKNOWN_GATE, "gate")
     now = uow.clock.now()
     rules.check_use(facts_of(bypass), gate.value, c.environment_id, now)

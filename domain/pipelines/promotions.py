@@ -185,7 +185,7 @@ async def request_promotion(uow: UnitOfWork, c: AskPromotion) -> tuple[Promotion
         updated_at=now,
     )
     await uow.created(promotion, action="promotion.request", bu_id=service.bu_id, rule=rule)
-    await _record_uses(uow, decision, s)
+    await _record_uses(uow, decision, s, rule)
     return promotion, decision
 
 
@@ -232,7 +232,7 @@ async def _redecide(
     await uow.updated(
         promotion, before, action="promotion.decide", bu_id=promotion.bu_id, rule=rule
     )
-    await _record_uses(uow, decision, s)
+    await _record_uses(uow, decision, s, rule)
     return decision
 
 
@@ -298,14 +298,18 @@ async def decide_promotion(uow: UnitOfWork, promotion_id: uuid.UUID) -> tuple[Pr
     return promotion, await _redecide(uow, promotion, s, rule, now)
 
 
-async def _record_uses(uow: UnitOfWork, decision: Decision, s: Snapshot) -> None:
-    """Every waived gate of an allowed decision is a use of its bypass, recorded."""
+async def _record_uses(uow: UnitOfWork, decision: Decision, s: Snapshot, rule: str) -> None:
+    """Every waived gate of an allowed decision is a use of its bypass, recorded under the
+    promotion's rule (whoever completes the decision, CI or an approver)."""
     if not decision.allowed:
         return
+    used = {b.id: b for b in decision.used_bypasses}
     for outcome in decision.outcomes:
         if outcome.waived_by is not None:
-            await bypasses.use_bypass(
+            row = await bypasses.bypass_row(uow.session, outcome.waived_by)
+            await bypasses.record_use(
                 uow,
+                row,
                 UseBypass(
                     bypass_id=outcome.waived_by,
                     gate=outcome.gate,
@@ -313,4 +317,5 @@ async def _record_uses(uow: UnitOfWork, decision: Decision, s: Snapshot) -> None
                     note=f"Promotion of {s.service_key} {s.artifact_version} to "
                     f"{s.environment_key}.",
                 ),
+                f"{rule}; the decision applied bypass {used[outcome.waived_by].id}",
             )

@@ -439,3 +439,64 @@ class TestADelegationPoolSuppliesApprovers:
             as_user=delegate["username"],
         )
         assert given["promotionApprove"]["errors"] == []
+
+
+class TestAnAllowedDecisionRecordsTheBypassUses:
+    async def test_approvers_complete_a_waived_promotion_and_each_use_is_recorded(
+        self, api: Api
+    ) -> None:
+        w = await world(api)
+        hotfix = await fill_missing(
+            api,
+            await release(
+                api, service_ids=[w["service"]], changeTypes=["UI"], releaseType="HOTFIX"
+            ),
+        )
+        w["release"] = (await move(api, hotfix, "Submit"))["release"]
+        await freeze_now(api, w["env"]["key"])
+        await scan(api, w, critical=1)
+        waived = ["FREEZE", "SECURITY_SCAN", "SIGN_OFFS", "READINESS"]
+        made = await api.ok(
+            """mutation($i: BypassRequestInput!) { bypassRequest(input: $i) {
+              bypass { id version } errors { code } } }""",
+            {
+                "i": {
+                    "releaseId": w["release"]["id"],
+                    "environmentId": w["env"]["id"],
+                    "gates": waived,
+                    "justification": "Card payments fail for some customers; this cannot wait.",
+                    "incidentReference": "INC-4712",
+                    "durationHours": 4,
+                }
+            },
+            as_user="engineer",
+        )
+        bypass = made["bypassRequest"]["bypass"]
+        await api.ok(
+            """mutation($i: BypassDecideInput!) { bypassApprove(input: $i) { errors { code } } }""",
+            {"i": {"id": bypass["id"], "version": bypass["version"]}},
+            as_user="approver",
+        )
+        promotion = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"][
+            "promotion"
+        ]
+        for approver in ("approver", "payments-admin"):
+            done = (
+                await api.ok(
+                    APPROVE,
+                    {"i": {"id": promotion["id"], "version": promotion["version"]}},
+                    as_user=approver,
+                )
+            )["promotionApprove"]
+            promotion = done["promotion"]
+        assert done["decision"]["allowed"] is True, done["decision"]
+        trail = await api.ok(
+            """query($e: String) { auditRecords(filter: {entityId: $e}, first: 50) {
+              nodes { action actorUsername rule after } } }""",
+            {"e": str(from_global_id(bypass["id"]))},
+            as_user="auditor",
+        )
+        uses = [n for n in trail["auditRecords"]["nodes"] if n["action"] == "bypass.use"]
+        assert sorted(u["after"]["gate"] for u in uses) == sorted(g.lower() for g in waived)
+        assert {u["actorUsername"] for u in uses} == {"payments-admin"}
+        assert all("the decision applied bypass" in u["rule"] for u in uses)
