@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
-from domain.kernel.errors import DomainError, Forbidden, NotFound, Unavailable
+from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
+from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.reader import Reader
 from domain.pipelines import promotion_repository as repo
 from domain.pipelines import promotions
@@ -48,9 +48,6 @@ def decision_cache(runtime: Runtime) -> SnapshotCache:
     if cache is None:
         cache = _caches[runtime] = SnapshotCache()
     return cache
-
-
-_STATUS = {NotFound: 404, Forbidden: 403, Unavailable: 503}
 
 
 class _Bad(Exception):
@@ -156,7 +153,6 @@ def decision_routes(runtime: Runtime) -> list[Route]:
         except _Bad as e:
             return error_response(400, "BAD_USER_INPUT", e.message)
         except DomainError as e:
-            status = next((s for t, s in _STATUS.items() if isinstance(e, t)), 400)
-            return error_response(status, str(e.code), e.message)
+            return domain_refusal(e)
 
     return [Route(PATH, endpoint, methods=["GET", "POST"])]

@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from api.http import ORJSONResponse, error_response
+from api.http import ORJSONResponse, domain_refusal, error_response
 from domain.compliance.evidence import export_evidence_pack
 from domain.compliance.evidence_rules import CONTROLS
-from domain.kernel.errors import DomainError, Forbidden, NotFound, Unavailable
+from domain.kernel.errors import DomainError
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -29,7 +29,6 @@ _templates = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
 )
-_STATUS = {NotFound: 404, Forbidden: 403, Unavailable: 503}
 
 
 def render_html(pack: dict[str, Any]) -> str:
@@ -51,8 +50,7 @@ def evidence_routes(runtime: Runtime) -> list[Route]:
                 pack = await export_evidence_pack(uow, release_id)
                 await uow.commit()
         except DomainError as e:
-            status = next((s for t, s in _STATUS.items() if isinstance(e, t)), 400)
-            return error_response(status, str(e.code), e.message)
+            return domain_refusal(e)
         headers = {"cache-control": "no-store", "x-evidence-digest": pack["digest"]}
         if fmt == "html":
             return HTMLResponse(render_html(pack), headers=headers)

@@ -8,6 +8,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.kernel.errors import DomainError, Forbidden, NotFound, Unauthenticated, Unavailable
+
 
 class ORJSONResponse(Response):
     media_type = "application/json"
@@ -44,3 +46,19 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+_DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    Unavailable: 503,
+}
+
+
+def domain_refusal(exc: DomainError, extra: dict[type[DomainError], int] | None = None) -> Response:
+    """A domain refusal as an HTTP error: 404/403/401/503 by kind, else 400, with its code."""
+    table = {**(extra or {}), **_DOMAIN_STATUS}
+    status = next((s for t, s in table.items() if isinstance(exc, t)), 400)
+    headers = {"retry-after": "1"} if status == 503 else None
+    return error_response(status, str(exc.code), exc.message, headers)

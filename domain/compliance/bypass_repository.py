@@ -8,15 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance.bypass_rules import BypassState, ReviewFacts
 from domain.compliance.models import Bypass, BypassReview, BypassStatus, BypassUse
 from domain.governance.models import Release, ReleaseAuthor, ReleaseService
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page
+from domain.kernel.pagination import Page, fetch_page
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 
 BYP = Bypass.__table__
@@ -83,18 +82,6 @@ async def active_bypass_rows(
 # -- lists -----------------------------------------------------------------------------------
 
 
-def after_time(stmt: Select[Any], sort_col: Any, id_col: Any, after: str | None) -> Select[Any]:
-    """Keyset condition for pages ordered by a timestamp (the cursor holds it as ISO text)."""
-    if after is None:
-        return stmt
-    value, id_ = decode_cursor(after)
-    try:
-        at = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError("The cursor is not one this API gave out.", field="after") from None
-    return stmt.where(or_(sort_col > at, and_(sort_col == at, id_col > id_)))
-
-
 def _state_clause(state: BypassState, now: datetime) -> ColumnElement[bool]:
     if state == BypassState.ACTIVE:
         return and_(BYP.c.status == APPROVED, BYP.c.expires_at > now)
@@ -124,12 +111,12 @@ async def bypasses_page(
         stmt = stmt.where(_state_clause(state, now))
     return await fetch_page(
         session,
-        after_time(stmt, BYP.c.requested_at, BYP.c.id, after),
+        stmt,
         sort_col=BYP.c.requested_at,
         id_col=BYP.c.id,
         sort_key="requested_at",
         first=first,
-        after=None,
+        after=after,
     )
 
 
@@ -158,12 +145,12 @@ async def reviews_page(
         stmt = stmt.where(or_(REV.c.completed_at.is_not(None), REV.c.due_at >= now))
     return await fetch_page(
         session,
-        after_time(stmt, REV.c.due_at, REV.c.id, after),
+        stmt,
         sort_col=REV.c.due_at,
         id_col=REV.c.id,
         sort_key="due_at",
         first=first,
-        after=None,
+        after=after,
     )
 
 

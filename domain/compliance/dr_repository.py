@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.compliance.bypass_repository import after_time
 from domain.compliance.models import DrProcedure, DrProcedureStatus, DrResult, DrTest
 from domain.kernel.pagination import Page, fetch_pages_by_parent
 from domain.kernel.repository import Grouped, group_by, rows_by_ids
@@ -82,7 +81,7 @@ async def tests_of_procedures(
     """A page of tests per procedure, oldest first (history), in one statement."""
     return await fetch_pages_by_parent(
         session,
-        after_time(select(TEST), TEST.c.performed_at, TEST.c.id, after),
+        select(TEST),
         parent_col=TEST.c.procedure_id,
         parent_ids=procedure_ids,
         sort_col=TEST.c.performed_at,
@@ -90,7 +89,7 @@ async def tests_of_procedures(
         sort_key="performed_at",
         parent_key="procedure_id",
         first=first,
-        after=None,
+        after=after,
     )
 
 

@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Row, Select, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import (
+    Page,
+    after_clause,
+    fetch_page,
+    fetch_pages_by_parent,
+)
 from domain.kernel.repository import Grouped, group_by, rows_by_ids
 from domain.organization.models import (
     BusinessUnit,
@@ -59,18 +63,6 @@ def _in(column: Any, scope: Scope) -> ColumnElement[bool]:
     if not scope.bu_ids:
         return false()
     return column.in_(sorted(scope.bu_ids, key=str))  # type: ignore[no-any-return]
-
-
-def _after_time(sort_col: Any, id_col: Any, after: str | None) -> ColumnElement[bool] | None:
-    """The keyset clause for a cursor over a timestamp column (the cursor holds ISO text)."""
-    if after is None:
-        return None
-    value, id_ = decode_cursor(after)
-    try:
-        at = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError("The cursor is not one this API gave out.", field="after") from None
-    return or_(sort_col > at, and_(sort_col == at, id_col > id_))
 
 
 def visible_releases(scope: Scope) -> ColumnElement[bool]:
@@ -152,7 +144,7 @@ async def expiring_page(
     )
     if bu_id is not None:
         stmt = stmt.where(ATT.c.bu_id == bu_id)
-    if (clause := _after_time(ATT.c.expires_at, ATT.c.id, after)) is not None:
+    if (clause := after_clause(ATT.c.expires_at, ATT.c.id, after)) is not None:
         stmt = stmt.where(clause)
     return await fetch_page(
         session,
@@ -302,7 +294,7 @@ async def releases_page(
         vendor_id=vendor_id,
         include_cancelled=include_cancelled,
     )
-    if (clause := _after_time(REL.c.starts_at, REL.c.id, after)) is not None:
+    if (clause := after_clause(REL.c.starts_at, REL.c.id, after)) is not None:
         stmt = stmt.where(clause)
     return await fetch_page(
         session,
@@ -333,7 +325,7 @@ async def releases_of_vendors(
         vendor_id=None,
         include_cancelled=include_cancelled,
     )
-    if (clause := _after_time(REL.c.starts_at, REL.c.id, after)) is not None:
+    if (clause := after_clause(REL.c.starts_at, REL.c.id, after)) is not None:
         stmt = stmt.where(clause)
     return await fetch_pages_by_parent(
         session,

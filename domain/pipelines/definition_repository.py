@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization.models import BusinessUnit, Service, Team
 from domain.pipelines.definition_models import (
@@ -294,17 +293,9 @@ async def runs_of_pipelines(
     session: AsyncSession, ids: Sequence[uuid.UUID], *, first: int | None, after: str | None
 ) -> dict[Any, Page[Row[Any]]]:
     """A page of runs per pipeline, oldest start first, in one statement."""
-    stmt = select(RUN)
-    if after is not None:
-        value, id_ = decode_cursor(after)
-        try:
-            at = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise DomainError("The cursor is not one this API gave out.", field="after") from None
-        stmt = stmt.where(or_(RUN.c.started_at > at, and_(RUN.c.started_at == at, RUN.c.id > id_)))
     return await fetch_pages_by_parent(
         session,
-        stmt,
+        select(RUN),
         parent_col=RUN.c.pipeline_id,
         parent_ids=ids,
         sort_col=RUN.c.started_at,
@@ -312,5 +303,5 @@ async def runs_of_pipelines(
         sort_key="started_at",
         parent_key="pipeline_id",
         first=first,
-        after=None,
+        after=after,
     )

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments.models import Environment
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
 from domain.kernel.outbox import OutboxMessage
-from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization.models import Service
 from domain.pipelines.deployment_models import (
@@ -142,27 +141,13 @@ async def deployments_page(
         stmt = stmt.where(DEP.c.status.in_(statuses))
     return await fetch_page(
         session,
-        _after_time(stmt, DEP.c.created_at, DEP.c.id, after),
+        stmt,
         sort_col=DEP.c.created_at,
         id_col=DEP.c.id,
         sort_key="created_at",
         first=first,
-        after=None,
+        after=after,
     )
-
-
-def _after_time(stmt: Select[Any], sort_col: Any, id_col: Any, after: str | None) -> Select[Any]:
-    """Keyset condition for pages ordered by a timestamp (the cursor holds it as ISO text)."""
-    if after is None:
-        return stmt
-    value, id_ = decode_cursor(after)
-    try:
-        at = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError("The cursor is not one this API gave out.", field="after") from None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return stmt.where(or_(sort_col > at, and_(sort_col == at, id_col > id_)))
 
 
 async def deployments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -179,7 +164,7 @@ async def reports_of_deployments(
     """A page of health reports per deployment, oldest first, in one statement."""
     return await fetch_pages_by_parent(
         session,
-        _after_time(select(REP), REP.c.reported_at, REP.c.id, after),
+        select(REP),
         parent_col=REP.c.deployment_id,
         parent_ids=ids,
         sort_col=REP.c.reported_at,
@@ -187,7 +172,7 @@ async def reports_of_deployments(
         sort_key="reported_at",
         parent_key="deployment_id",
         first=first,
-        after=None,
+        after=after,
     )
 
 
@@ -296,10 +281,10 @@ async def outbox_page(
         stmt = stmt.where(OUT.c.topic == topic)
     return await fetch_page(
         session,
-        _after_time(stmt, OUT.c.created_at, OUT.c.id, after),
+        stmt,
         sort_col=OUT.c.created_at,
         id_col=OUT.c.id,
         sort_key="created_at",
         first=first,
-        after=None,
+        after=after,
     )

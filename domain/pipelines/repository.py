@@ -7,13 +7,12 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments.models import Environment
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
 from domain.kernel.repository import rows_by_ids, scoped
 from domain.organization.models import BusinessUnit, Service
 from domain.pipelines.models import (
@@ -33,18 +32,6 @@ INC = IncidentReport.__table__
 HOOK = WebhookSecret.__table__
 
 
-def after_time(stmt: Select[Any], sort_col: Any, id_col: Any, after: str | None) -> Select[Any]:
-    """Keyset condition for pages ordered by a timestamp (the cursor holds it as ISO text)."""
-    if after is None:
-        return stmt
-    value, id_ = decode_cursor(after)
-    try:
-        at = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError("The cursor is not one this API gave out.", field="after") from None
-    return stmt.where(or_(sort_col > at, and_(sort_col == at, id_col > id_)))
-
-
 async def _time_page(
     session: AsyncSession,
     stmt: Select[Any],
@@ -55,12 +42,12 @@ async def _time_page(
 ) -> Page[Row[Any]]:
     return await fetch_page(
         session,
-        after_time(stmt, table.c[sort], table.c.id, after),
+        stmt,
         sort_col=table.c[sort],
         id_col=table.c.id,
         sort_key=sort,
         first=first,
-        after=None,
+        after=after,
     )
 
 
@@ -149,7 +136,7 @@ async def evidence_of_artifacts(
         stmt = stmt.where(EVI.c.kind == kind)
     return await fetch_pages_by_parent(
         session,
-        after_time(stmt, EVI.c.reported_at, EVI.c.id, after),
+        stmt,
         parent_col=EVI.c.artifact_id,
         parent_ids=artifact_ids,
         sort_col=EVI.c.reported_at,
@@ -157,7 +144,7 @@ async def evidence_of_artifacts(
         sort_key="reported_at",
         parent_key="artifact_id",
         first=first,
-        after=None,
+        after=after,
     )
 
 
