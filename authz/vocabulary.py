@@ -11,15 +11,8 @@ from collections.abc import Iterable
 
 from domain.kernel.access import ORG_SCOPE, Action, Resource
 from domain.kernel.errors import DomainError
-from domain.organization.rules import (
-    ORG_ONLY_ROLES,
-    ROLE_RANK,
-    Discipline,
-    Role,
-    check_grant,
-    parse_role,
-    rank,
-)
+from domain.organization.rules import ORG_ONLY_ROLES, ROLE_RANK, check_grant, parse_role, rank
+from domain.organization.vocabulary import Discipline, Role
 
 __all__ = [
     "ORG_ONLY_ROLES",

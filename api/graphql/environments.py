@@ -34,7 +34,7 @@ from api.graphql.relay import Connection, connection, from_global_id
 from domain.environments import catalog, reservations, snapshots
 from domain.environments import commands as cmd
 from domain.environments import queries as envq
-from domain.environments.models import HolderKind
+from domain.environments.vocabulary import HolderKind
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

@@ -21,6 +21,7 @@ from api.graphql.governance_types import (
 )
 from api.graphql.mutations import run
 from api.graphql.relay import from_global_id, to_global_id
+from domain.calendar import scheduling
 from domain.governance import boards, go_no_go, releases, signoffs, templates
 from domain.governance import commands as cmd
 from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMissing
@@ -214,7 +215,7 @@ class GovernanceMutation:
         c = cmd.ScheduleRelease(
             _id(input.id, "Release"), input.version, input.planned_start, input.planned_end
         )
-        return await _release_payload(info, lambda uow: releases.schedule_release(uow, c))
+        return await _release_payload(info, lambda uow: scheduling.schedule_release(uow, c))
 
     @strawberry.mutation(description="Create version 1 of an org (RMO) or BU template.")
     async def document_template_create(

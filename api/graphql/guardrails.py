@@ -36,7 +36,7 @@ from domain.guardrails import commands as cmd
 from domain.guardrails import onboarding, sets
 from domain.guardrails import queries as gq
 from domain.guardrails.errors import GuardrailProblems
-from domain.guardrails.models import SetKind
+from domain.guardrails.vocabulary import SetKind
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 

@@ -18,13 +18,13 @@ from domain.guardrails import rules
 from domain.guardrails.effective import EffectiveValue
 from domain.guardrails.fields import CORE_DEFAULTS, FIELDS, Field
 from domain.guardrails.lattice import Strictness
-from domain.guardrails.models import SetKind
 from domain.guardrails.sets import LayerConflict
 from domain.guardrails.vocabulary import OnboardingItem as OnboardingItemKind
+from domain.guardrails.vocabulary import SetKind
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome, GateStatus
-from domain.organization.models import Tier as TierKind
+from domain.organization.vocabulary import Tier as TierKind
 
 GuardrailStrictness = strawberry.enum(
     Strictness,

@@ -21,7 +21,7 @@ from api.graphql.relay import (
     load_nodes,
     to_global_id,
 )
-from domain.environments.models import EnvironmentKind as DomainEnvironmentKind
+from domain.kernel.vocabulary import EnvironmentKind as DomainEnvironmentKind
 from domain.pipelines import definition_diff as diffs
 from domain.pipelines import definition_models as models
 from domain.pipelines import definition_queries as pdq

@@ -58,7 +58,7 @@ from api.graphql.governance_board_types import GoNoGoSession
 from api.graphql.relay import from_global_id
 from api.live import SubscriberDropped, go_no_go_topic
 from api.observability import new_request_id
-from domain.governance.models import SessionStatus
+from domain.governance.vocabulary import SessionStatus
 from domain.kernel.access import Actor
 from domain.kernel.errors import DomainError, NotFound, Unauthenticated, Unavailable
 

@@ -52,7 +52,7 @@ from domain.trains import commands as cmd
 from domain.trains import departures, features, integration, trains
 from domain.trains import queries as trq
 from domain.trains.cadence import Cadence
-from domain.trains.models import DepartureStatus
+from domain.trains.vocabulary import DepartureStatus
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

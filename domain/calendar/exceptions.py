@@ -12,14 +12,8 @@ from domain.calendar import repository as repo
 from domain.calendar.commands import DecideException, RequestException, ReviewException
 from domain.calendar.errors import CalendarErrorCode as Code
 from domain.calendar.freezes import timing_of, visible_freeze
-from domain.calendar.models import (
-    DeploymentWindow,
-    ExceptionStatus,
-    Freeze,
-    FreezeException,
-    FreezeStatus,
-    WindowStatus,
-)
+from domain.calendar.models import DeploymentWindow, Freeze, FreezeException
+from domain.calendar.vocabulary import ExceptionStatus, FreezeStatus, WindowStatus
 from domain.governance import repository as governance
 from domain.guardrails.effective import effective_for_service
 from domain.kernel.access import Action, Resource

@@ -26,8 +26,9 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar import feed_repository as repo
-from domain.calendar.models import CalendarFeed, FreezeStatus
-from domain.governance.models import ReleaseStatus
+from domain.calendar.models import CalendarFeed
+from domain.calendar.vocabulary import FreezeStatus
+from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Action, Actor, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot

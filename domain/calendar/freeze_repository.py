@@ -14,15 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.calendar.models import (
     Alignment,
     DeploymentWindow,
-    ExceptionStatus,
     Freeze,
     FreezeApproval,
     FreezeException,
     FreezeService,
-    FreezeStatus,
-    WindowStatus,
 )
 from domain.calendar.repository import time_page
+from domain.calendar.vocabulary import ExceptionStatus, FreezeStatus, WindowStatus
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page
 

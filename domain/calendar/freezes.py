@@ -20,13 +20,15 @@ from domain.calendar import recurrence, rules
 from domain.calendar import repository as repo
 from domain.calendar.commands import DecideFreeze, ProposeFreeze
 from domain.calendar.errors import CalendarErrorCode as Code
-from domain.calendar.models import Freeze, FreezeApproval, FreezeScope, FreezeService, FreezeStatus
+from domain.calendar.models import Freeze, FreezeApproval, FreezeService
+from domain.calendar.vocabulary import FreezeScope, FreezeStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit, Tier
+from domain.organization.models import BusinessUnit
+from domain.organization.vocabulary import Tier
 
 
 @dataclass(frozen=True, slots=True)

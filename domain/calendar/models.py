@@ -5,45 +5,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.calendar.vocabulary import ExceptionStatus as ExceptionStatus
+from domain.calendar.vocabulary import FreezeScope as FreezeScope
+from domain.calendar.vocabulary import FreezeStatus as FreezeStatus
+from domain.calendar.vocabulary import WindowKind as WindowKind
+from domain.calendar.vocabulary import WindowStatus as WindowStatus
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class WindowKind(StrEnum):
-    RELEASE = "release"
-    MAINTENANCE = "maintenance"
-    VENDOR = "vendor"
-
-
-class WindowStatus(StrEnum):
-    PLANNED = "planned"
-    CANCELLED = "cancelled"
-
-
-class FreezeScope(StrEnum):
-    ORG = "org"
-    BU = "bu"
-    TIER = "tier"
-    SERVICES = "services"
-    ENVIRONMENTS = "environments"
-
-
-class FreezeStatus(StrEnum):
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    RETIRED = "retired"
-
-
-class ExceptionStatus(StrEnum):
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 class DeploymentWindow(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -17,9 +17,9 @@ from domain.calendar import repository as repo
 from domain.calendar.commands import CheckWindow, SuggestSlots
 from domain.calendar.errors import CalendarErrorCode as Code
 from domain.calendar.freezes import freezes_in_range, timing_of
-from domain.calendar.models import FreezeStatus
 from domain.calendar.rules import Clash, Conflict, WindowFacts
 from domain.calendar.slots import Slot
+from domain.calendar.vocabulary import FreezeStatus
 from domain.flags import repository as flag_repo
 from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound

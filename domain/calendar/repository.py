@@ -16,13 +16,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.calendar.models import (
-    DeploymentWindow,
-    WindowResource,
-    WindowService,
-    WindowStatus,
-)
+from domain.calendar.models import DeploymentWindow, WindowResource, WindowService
 from domain.calendar.rules import MAX_WINDOW_LENGTH, Edge, WindowFacts
+from domain.calendar.vocabulary import WindowStatus
 from domain.governance.models import Release
 from domain.kernel.access import Scope
 from domain.kernel.errors import DomainError

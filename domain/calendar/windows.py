@@ -10,8 +10,9 @@ from domain.calendar import repository as repo
 from domain.calendar import rules
 from domain.calendar.commands import CheckWindow, MoveWindow, PlanWindow
 from domain.calendar.errors import CalendarErrorCode as Code
-from domain.calendar.models import DeploymentWindow, WindowKind, WindowStatus
+from domain.calendar.models import DeploymentWindow
 from domain.calendar.rules import Conflict, ConflictsFound, WindowFacts
+from domain.calendar.vocabulary import WindowKind, WindowStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot

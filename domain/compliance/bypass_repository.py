@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance.bypass_rules import BypassState, ReviewFacts
-from domain.compliance.models import Bypass, BypassReview, BypassStatus, BypassUse
+from domain.compliance.models import Bypass, BypassReview, BypassUse
+from domain.compliance.vocabulary import BypassStatus
 from domain.governance.models import Release, ReleaseAuthor, ReleaseService
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page

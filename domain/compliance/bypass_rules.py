@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.compliance.errors import ComplianceErrorCode as Code
-from domain.compliance.models import BypassStatus
+from domain.compliance.vocabulary import BypassStatus
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import NON_WAIVABLE, GateKey, GateOutcome
 

@@ -26,9 +26,12 @@ from domain.compliance.control_commands import (
     UseBypass,
 )
 from domain.compliance.errors import ComplianceErrorCode as Code
-from domain.compliance.models import Bypass, BypassReview, BypassStatus, BypassUse, ReviewOutcome
-from domain.environments.models import Environment, EnvironmentStatus
-from domain.governance.models import Release, ReleaseStatus, ReleaseType
+from domain.compliance.models import Bypass, BypassReview, BypassUse
+from domain.compliance.vocabulary import BypassStatus, ReviewOutcome
+from domain.environments.models import Environment
+from domain.environments.vocabulary import EnvironmentStatus
+from domain.governance.models import Release
+from domain.governance.vocabulary import ReleaseStatus, ReleaseType
 from domain.guardrails.effective import effective_for_service
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound

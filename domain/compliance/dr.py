@@ -17,7 +17,8 @@ from domain.compliance.control_commands import (
     UpdateDrProcedure,
 )
 from domain.compliance.errors import ComplianceErrorCode as Code
-from domain.compliance.models import DrKind, DrProcedure, DrProcedureStatus, DrResult, DrTest
+from domain.compliance.models import DrProcedure, DrTest
+from domain.compliance.vocabulary import DrKind, DrProcedureStatus, DrResult
 from domain.guardrails.effective import effective_for_service
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound

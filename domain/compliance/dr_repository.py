@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.compliance.models import DrProcedure, DrProcedureStatus, DrResult, DrTest
+from domain.compliance.models import DrProcedure, DrTest
+from domain.compliance.vocabulary import DrProcedureStatus, DrResult
 from domain.kernel.pagination import Page, fetch_pages_by_parent
 from domain.kernel.repository import Grouped, group_by, rows_by_ids
 

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from domain.compliance.errors import ComplianceErrorCode as Code
-from domain.compliance.models import DrKind
+from domain.compliance.vocabulary import DrKind
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateOutcome, failed, passed
 

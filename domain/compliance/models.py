@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.compliance.vocabulary import BypassStatus as BypassStatus
+from domain.compliance.vocabulary import DrKind as DrKind
+from domain.compliance.vocabulary import DrProcedureStatus as DrProcedureStatus
+from domain.compliance.vocabulary import DrResult as DrResult
+from domain.compliance.vocabulary import ReviewOutcome as ReviewOutcome
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
 
 
@@ -45,35 +49,6 @@ class AuditRecord(Base):
 
 
 # -- compliance controls ---------------------------------------------------------------------
-
-
-class BypassStatus(StrEnum):
-    """What was decided; whether an approved bypass is still active is derived from the clock."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    REVOKED = "revoked"
-
-
-class ReviewOutcome(StrEnum):
-    JUSTIFIED = "justified"
-    NOT_JUSTIFIED = "not_justified"
-
-
-class DrKind(StrEnum):
-    SERVICE_REVERSION = "service_reversion"
-    DATA_RESTORATION = "data_restoration"
-
-
-class DrProcedureStatus(StrEnum):
-    ACTIVE = "active"
-    RETIRED = "retired"
-
-
-class DrResult(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
 
 
 class Bypass(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -11,12 +11,14 @@ from domain.environments import repository as repo
 from domain.environments import rules
 from domain.environments.commands import CreateEnvironment, UpdateEnvironment
 from domain.environments.errors import EnvironmentErrorCode as Code
-from domain.environments.models import Environment, EnvironmentKind, EnvironmentStatus
+from domain.environments.models import Environment
+from domain.environments.vocabulary import EnvironmentStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
+from domain.kernel.vocabulary import EnvironmentKind
 from domain.organization.models import BusinessUnit, Person, Team
 
 

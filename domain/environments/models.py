@@ -11,44 +11,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.environments.vocabulary import EnvironmentStatus as EnvironmentStatus
+from domain.environments.vocabulary import HolderKind as HolderKind
+from domain.environments.vocabulary import ReservationMode as ReservationMode
+from domain.environments.vocabulary import ReservationStatus as ReservationStatus
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class EnvironmentKind(StrEnum):
-    DEVELOPMENT = "development"
-    TEST = "test"
-    STAGING = "staging"
-    PERFORMANCE = "performance"
-    PRODUCTION = "production"
-
-
-class EnvironmentStatus(StrEnum):
-    ACTIVE = "active"
-    RETIRED = "retired"
-
-
-class ReservationMode(StrEnum):
-    EXCLUSIVE = "exclusive"
-    SHARED = "shared"
-
-
-class ReservationStatus(StrEnum):
-    GRANTED = "granted"
-    QUEUED = "queued"
-    RELEASED = "released"
-    CANCELLED = "cancelled"
-
-
-class HolderKind(StrEnum):
-    TRAIN = "train"
-    RELEASE = "release"
-    TEAM = "team"
-    PERSON = "person"
+from domain.kernel.vocabulary import EnvironmentKind as EnvironmentKind
 
 
 class Environment(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -15,15 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments.models import (
-    ConfigSnapshot,
-    Environment,
-    EnvironmentStatus,
-    ImageDigest,
-    Reservation,
-    ReservationStatus,
-)
+from domain.environments.models import ConfigSnapshot, Environment, ImageDigest, Reservation
 from domain.environments.rules import MAX_RESERVATION_LENGTH, Hold
+from domain.environments.vocabulary import EnvironmentStatus, ReservationStatus
 from domain.kernel.access import Scope
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent

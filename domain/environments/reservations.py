@@ -15,14 +15,9 @@ from domain.environments import rules
 from domain.environments.catalog import active
 from domain.environments.commands import ReleaseReservation, RequestReservation
 from domain.environments.errors import EnvironmentErrorCode as Code
-from domain.environments.models import (
-    Environment,
-    HolderKind,
-    Reservation,
-    ReservationMode,
-    ReservationStatus,
-)
+from domain.environments.models import Environment, Reservation
 from domain.environments.rules import ContentionReason
+from domain.environments.vocabulary import HolderKind, ReservationMode, ReservationStatus
 from domain.governance.models import Release
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound

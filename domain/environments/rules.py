@@ -23,8 +23,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.environments.errors import EnvironmentErrorCode as Code
-from domain.environments.models import EnvironmentKind, ReservationMode
+from domain.environments.vocabulary import ReservationMode
 from domain.kernel.errors import DomainError
+from domain.kernel.vocabulary import EnvironmentKind
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 REGION_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")

@@ -12,8 +12,9 @@ from domain.flags import rules
 from domain.flags.commands import DecideChange, SetState
 from domain.flags.errors import FlagErrorCode as Code
 from domain.flags.flags import ServiceFacts, add_change, flipped, live, visible_flag
-from domain.flags.models import ChangeAction, ChangeStatus, Flag, FlagChange, FlagEnvironment
+from domain.flags.models import Flag, FlagChange, FlagEnvironment
 from domain.flags.states import definition_json, state_json, state_of
+from domain.flags.vocabulary import ChangeAction, ChangeStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound, VersionConflict
 from domain.kernel.orm import snapshot

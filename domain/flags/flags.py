@@ -11,16 +11,9 @@ from domain.flags import rules
 from domain.flags.commands import CreateFlag, KillFlag, UpdateFlag
 from domain.flags.errors import FlagErrorCode as Code
 from domain.flags.events import FlagFlipped
-from domain.flags.models import (
-    ChangeAction,
-    ChangeStatus,
-    Flag,
-    FlagChange,
-    FlagEnvironment,
-    FlagKind,
-    ValueType,
-)
+from domain.flags.models import Flag, FlagChange, FlagEnvironment
 from domain.flags.states import state_json, state_of
+from domain.flags.vocabulary import ChangeAction, ChangeStatus, FlagKind, ValueType
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot

@@ -12,46 +12,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.flags.vocabulary import ChangeAction as ChangeAction
+from domain.flags.vocabulary import ChangeStatus as ChangeStatus
+from domain.flags.vocabulary import FlagKind
+from domain.flags.vocabulary import ValueType as ValueType
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class FlagKind(StrEnum):
-    RELEASE = "release"
-    EXPERIMENT = "experiment"
-    OPS = "ops"
-    """An operational toggle: a kill switch, a circuit breaker; permanent."""
-    PERMISSION = "permission"
-
 
 TEMPORARY_KINDS = frozenset({FlagKind.RELEASE, FlagKind.EXPERIMENT})
 """Kinds that are meant to go away: they carry an expiry and are reported when stale."""
-
-
-class ValueType(StrEnum):
-    BOOLEAN = "boolean"
-    STRING = "string"
-    NUMBER = "number"
-    OBJECT = "object"
-
-
-class ChangeStatus(StrEnum):
-    APPLIED = "applied"
-    PENDING = "pending"
-    REJECTED = "rejected"
-
-
-class ChangeAction(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    ARCHIVE = "archive"
-    ENVIRONMENT = "environment"
-    KILL = "kill"
 
 
 class Flag(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -13,7 +13,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.flags.models import (
-    ChangeStatus,
     Flag,
     FlagChange,
     FlagEnvironment,
@@ -21,6 +20,7 @@ from domain.flags.models import (
     FlagRevision,
     FlagSegment,
 )
+from domain.flags.vocabulary import ChangeStatus
 from domain.kernel.access import Scope
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page, decode_cursor, fetch_page

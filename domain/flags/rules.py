@@ -32,11 +32,12 @@ from domain.flags.definitions import (
     Serve,
 )
 from domain.flags.errors import FlagErrorCode as Code
-from domain.flags.models import TEMPORARY_KINDS, FlagKind, ValueType
+from domain.flags.models import TEMPORARY_KINDS
 from domain.flags.targeting import parse_datetime, parse_number, parse_semver
+from domain.flags.vocabulary import FlagKind, ValueType
 from domain.kernel.errors import DomainError, VersionConflict
 from domain.kernel.rules import choice as choice  # one rule for every context
-from domain.organization.models import Tier
+from domain.organization.vocabulary import Tier
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.governance.models import Board, BoardMember, GoNoGoSession, SessionStatus, Vote
+from domain.governance.models import Board, BoardMember, GoNoGoSession, Vote
 from domain.governance.repository import (
     BOARD,
     MEMBER,
@@ -18,6 +18,7 @@ from domain.governance.repository import (
     SESSION,
     VOTE,
 )
+from domain.governance.vocabulary import SessionStatus
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
 from domain.kernel.repository import Grouped, group_by, scoped

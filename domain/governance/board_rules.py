@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.governance.models import SessionOutcome, VoteChoice
+from domain.governance.vocabulary import SessionOutcome, VoteChoice
 from domain.kernel.errors import DomainError
-from domain.organization.rules import Discipline
+from domain.organization.vocabulary import Discipline
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.governance.models import ReleaseType
+from domain.governance.vocabulary import ReleaseType
 from domain.kernel.errors import DomainError
-from domain.organization.models import Tier
+from domain.organization.vocabulary import Tier
 
 KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 MAX_VALUE = 20_000

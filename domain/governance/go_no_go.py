@@ -12,16 +12,9 @@ from domain.governance import board_rules, release_rules
 from domain.governance import commands as cmd
 from domain.governance import repository as repo
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.governance.models import (
-    GoNoGoSession,
-    Release,
-    ReleaseStatus,
-    SessionOutcome,
-    SessionStatus,
-    Vote,
-    VoteChoice,
-)
+from domain.governance.models import GoNoGoSession, Release, Vote
 from domain.governance.releases import outstanding_sign_offs, release_for_update
+from domain.governance.vocabulary import ReleaseStatus, SessionOutcome, SessionStatus, VoteChoice
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.notify import LIVE_CHANNEL, notify_on_commit

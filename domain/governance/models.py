@@ -5,59 +5,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.governance.vocabulary import ReleaseStatus as ReleaseStatus
+from domain.governance.vocabulary import ReleaseType as ReleaseType
+from domain.governance.vocabulary import SessionOutcome as SessionOutcome
+from domain.governance.vocabulary import SessionStatus as SessionStatus
+from domain.governance.vocabulary import VoteChoice as VoteChoice
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class ReleaseStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    SCHEDULED = "scheduled"
-    DEPLOYING = "deploying"
-    DEPLOYED = "deployed"
-    ROLLED_BACK = "rolled_back"
-    CANCELLED = "cancelled"
-
-
-class ReleaseType(StrEnum):
-    STANDARD = "standard"
-    MAJOR = "major"
-    HOTFIX = "hotfix"
-
-
-class ChangeType(StrEnum):
-    SCHEMA_MIGRATION = "schema_migration"
-    PAYMENT_LOGIC = "payment_logic"
-    CONFIG = "config"
-    INFRASTRUCTURE = "infrastructure"
-    UI = "ui"
-    API = "api"
-    DEPENDENCY_UPGRADE = "dependency_upgrade"
-    DATA_FIX = "data_fix"
-
-
-class VoteChoice(StrEnum):
-    GO = "go"
-    NO_GO = "no_go"
-    ABSTAIN = "abstain"
-
-
-class SessionStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class SessionOutcome(StrEnum):
-    GO = "go"
-    NO_GO = "no_go"
-    NO_QUORUM = "no_quorum"
+from domain.kernel.vocabulary import ChangeType as ChangeType
 
 
 class Release(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.governance.models import ChangeType, ReleaseStatus, ReleaseType
+from domain.governance.vocabulary import ReleaseStatus, ReleaseType
 from domain.kernel.access import Action
 from domain.kernel.errors import DomainError
 from domain.kernel.rules import choice as choice  # one rule for every context
+from domain.kernel.vocabulary import ChangeType
 from domain.organization import rules as org_rules
 
 S = ReleaseStatus

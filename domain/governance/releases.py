@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from domain.governance import assessment
@@ -15,7 +17,8 @@ from domain.governance import repository as repo
 from domain.governance import signoff_rules as so
 from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMissing
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.governance.models import Release, ReleaseStatus
+from domain.governance.models import Release
+from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
@@ -262,27 +265,45 @@ async def reject_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
     return await _finish_move(uow, release, before, S.REJECTED, "reject", rule, c.reason)
 
 
-async def schedule_release(uow: UnitOfWork, c: cmd.ScheduleRelease) -> Release:
-    """Schedule an approved release into its planned window; refused inside a freeze."""
+@dataclass(frozen=True, slots=True)
+class PlannedWindow:
+    """The window a release is being scheduled into, as the calendar needs to judge it."""
+
+    release_id: uuid.UUID
+    bu_id: uuid.UUID
+    service_ids: tuple[uuid.UUID, ...]
+    environments: tuple[str, ...]
+    tiers: tuple[str, ...]
+    starts_at: datetime
+    ends_at: datetime
+
+
+FreezeCheck = Callable[[UnitOfWork, PlannedWindow], Awaitable[Sequence[Any]]]
+"""Which freezes block a window. The calendar (a context above this one) supplies it."""
+
+
+async def schedule_release(
+    uow: UnitOfWork, c: cmd.ScheduleRelease, blocking_freezes: FreezeCheck
+) -> Release:
+    """Schedule an approved release into its planned window; refused inside a freeze.
+
+    Called through domain.calendar.scheduling, which knows the freezes."""
     release, rule, before = await _begin_move(uow, c.release_id, c.version, S.SCHEDULED)
     start = c.planned_start or release.planned_start
     end = c.planned_end or release.planned_end
     rules.check_window(start, end)
     starts_at, ends_at = rules.require_window(start, end)
-    from domain.calendar.freezes import blocking_freezes  # the calendar context, read lazily
-
     services = (await repo.shipped_services(uow.session, [release.id])).get(release.id, [])
-    hits = await blocking_freezes(
-        uow.session,
+    window = PlannedWindow(
+        release_id=release.id,
         bu_id=release.bu_id,
-        service_ids=[s.id for s in services],
-        environments=list(release.environments or []),
-        tiers=sorted({s.tier for s in services}),
+        service_ids=tuple(s.id for s in services),
+        environments=tuple(release.environments or ()),
+        tiers=tuple(sorted({s.tier for s in services})),
         starts_at=starts_at,
         ends_at=ends_at,
-        release_id=release.id,
-        now=uow.clock.now(),
     )
+    hits = await blocking_freezes(uow, window)
     if hits:
         raise Frozen(hits)
     release.planned_start, release.planned_end = starts_at, ends_at

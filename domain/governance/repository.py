@@ -24,6 +24,7 @@ from domain.governance.models import (
     Vote,
 )
 from domain.kernel.access import ORG_SCOPE, Scope
+from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page, decode_cursor, fetch_page
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization.models import Person, RoleGrant, Service
@@ -147,8 +148,6 @@ async def releases_page(
 
 
 def _cursor_time(raw: Any) -> datetime:
-    from domain.kernel.errors import DomainError
-
     try:
         return datetime.fromisoformat(str(raw))
     except ValueError:

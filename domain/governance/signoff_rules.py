@@ -18,10 +18,9 @@ from enum import StrEnum
 from typing import Any
 
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.governance.models import ChangeType
 from domain.kernel.errors import DomainError
-from domain.organization.models import DataClassification, Tier
-from domain.organization.rules import Discipline
+from domain.kernel.vocabulary import ChangeType
+from domain.organization.vocabulary import DataClassification, Discipline, Tier
 
 PREFIX = re.compile(r"^[a-z]{2}(-[a-z0-9]*){0,3}$")
 CONDITION_KEYS = ("data_classifications", "region_prefixes", "tiers", "change_types")

@@ -8,9 +8,10 @@ from domain.governance import documentation as docs
 from domain.governance import repository as repo
 from domain.governance import signoff_rules as rules
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.governance.models import ReleaseStatus, SignOff, SignOffRule
+from domain.governance.models import SignOff, SignOffRule
 from domain.governance.releases import release_for_update
 from domain.governance.templates import _name
+from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails import repository as repo
 from domain.guardrails.fields import CORE_DEFAULTS, PROFILE_DEFAULTS
-from domain.guardrails.models import CORE_SUBJECT, SetKind
+from domain.guardrails.models import CORE_SUBJECT
 from domain.guardrails.rules import Contribution, Layer, merge
+from domain.guardrails.vocabulary import SetKind
 from domain.kernel.errors import NotFound
 
 

@@ -11,17 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from domain.environments.models import EnvironmentKind
-from domain.governance.models import ChangeType
 from domain.guardrails.lattice import Strictness
-from domain.guardrails.vocabulary import (
-    AttestationKind,
-    EvidenceKind,
-    OnboardingItem,
-    RiskLevel,
-)
-from domain.organization.models import Tier
-from domain.organization.rules import Discipline
+from domain.guardrails.vocabulary import EvidenceKind, OnboardingItem, RiskLevel
+from domain.kernel.vocabulary import ChangeType, EnvironmentKind
+from domain.organization.vocabulary import AttestationKind, Discipline, Tier
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,20 +11,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.guardrails.vocabulary import SetKind as SetKind
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class SetKind(StrEnum):
-    CORE = "core"
-    BUSINESS_UNIT = "business_unit"
-    PROFILE = "profile"
-
 
 CORE_SUBJECT = "org"
 

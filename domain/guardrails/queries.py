@@ -23,16 +23,16 @@ from domain.guardrails.effective import (
     effective_for_services,
 )
 from domain.guardrails.fields import CORE_DEFAULTS, FIELDS, PROFILE_DEFAULTS, Field
-from domain.guardrails.models import CORE_SUBJECT, SetKind
+from domain.guardrails.models import CORE_SUBJECT
 from domain.guardrails.onboarding import production_access_of_teams
 from domain.guardrails.sets import LayerConflict, layer_conflicts, stored_layers
-from domain.guardrails.vocabulary import OnboardingItem
+from domain.guardrails.vocabulary import OnboardingItem, SetKind
 from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.organization.models import Tier
+from domain.organization.vocabulary import Tier
 
 
 @dataclass(frozen=True, slots=True)

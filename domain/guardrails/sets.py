@@ -26,13 +26,15 @@ from domain.guardrails.commands import SaveBusinessUnitSet, SaveCore, SaveProfil
 from domain.guardrails.effective import bu_layer, current_core, profile_layer
 from domain.guardrails.errors import GuardrailErrorCode as Code
 from domain.guardrails.fields import CORE_DEFAULTS, PROFILE_DEFAULTS
-from domain.guardrails.models import CORE_SUBJECT, GuardrailSet, GuardrailSetVersion, SetKind
+from domain.guardrails.models import CORE_SUBJECT, GuardrailSet, GuardrailSetVersion
+from domain.guardrails.vocabulary import SetKind
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import NotFound, VersionConflict
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import choice
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit, Tier
+from domain.organization.models import BusinessUnit
+from domain.organization.vocabulary import Tier
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.organization.vocabulary import AttestationKind as AttestationKind
+
 
 class RiskLevel(StrEnum):
     LOW = "low"
@@ -33,8 +35,7 @@ class OnboardingItem(StrEnum):
     ON_CALL = "on_call"
 
 
-class AttestationKind(StrEnum):
-    SECURITY_TESTING = "security_testing"
-    PENETRATION_TEST = "penetration_test"
-    SOC2 = "soc2"
-    ISO27001 = "iso27001"
+class SetKind(StrEnum):
+    CORE = "core"
+    BUSINESS_UNIT = "business_unit"
+    PROFILE = "profile"

@@ -14,13 +14,8 @@ from domain.organization import commands as cmd
 from domain.organization import repository as repo
 from domain.organization import rules
 from domain.organization.errors import OrganizationErrorCode as Code
-from domain.organization.models import (
-    ApiToken,
-    ApiTokenScope,
-    Person,
-    PersonKind,
-    RoleGrant,
-)
+from domain.organization.models import ApiToken, ApiTokenScope, Person, RoleGrant
+from domain.organization.vocabulary import Discipline, PersonKind, Role
 
 # -- people --------------------------------------------------------------------------------
 
@@ -82,9 +77,7 @@ async def grant_role(uow: UnitOfWork, c: cmd.GrantRole) -> RoleGrant:
     """Give a person a role in a BU, or org-wide; never above the grantor's own role."""
     role = rules.parse_role(c.role)
     discipline = (
-        rules.Discipline(
-            rules.choice(rules.Discipline, c.discipline, Code.DISCIPLINE_REQUIRED, "discipline")
-        )
+        Discipline(rules.choice(Discipline, c.discipline, Code.DISCIPLINE_REQUIRED, "discipline"))
         if c.discipline
         else None
     )
@@ -255,7 +248,7 @@ async def sync_group_grants(
     rule = f"{uow.authorize(Action.GRANT, Resource.ROLE_GRANT, None)}; identity provider groups"
     wanted: dict[tuple[str, str], tuple[str, uuid.UUID | None]] = {}
     for group, role, bu_key in desired:
-        if role not in set(rules.Role):
+        if role not in set(Role):
             continue
         bu_id = None
         if bu_key != ORG_SCOPE:

@@ -4,44 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class Tier(StrEnum):
-    CRITICAL = "critical"
-    CUSTOMER_FACING = "customer_facing"
-    INTERNAL = "internal"
-
-
-class DataClassification(StrEnum):
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    CONFIDENTIAL = "confidential"
-    PERSONAL = "personal"
-    RESTRICTED = "restricted"
-
-
-class DependencyKind(StrEnum):
-    RUNTIME = "runtime"
-    DATA = "data"
-    BUILD = "build"
-
-
-class AttestationStatus(StrEnum):
-    PENDING = "pending"
-    ATTESTED = "attested"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-
-
-class PersonKind(StrEnum):
-    HUMAN = "human"
-    MACHINE = "machine"
+from domain.organization.vocabulary import AttestationStatus as AttestationStatus
+from domain.organization.vocabulary import DataClassification as DataClassification
+from domain.organization.vocabulary import DependencyKind as DependencyKind
+from domain.organization.vocabulary import PersonKind as PersonKind
+from domain.organization.vocabulary import Tier as Tier
+from domain.organization.vocabulary import VendorReleaseStatus as VendorReleaseStatus
 
 
 class BusinessUnit(IdMixin, VersionedMixin, TimestampMixin, Base):
@@ -181,11 +154,6 @@ class ApiTokenScope(IdMixin, Base):
 # attestations. They stay, as a summary the attestation use cases keep in step (status
 # `attested` with the earliest expiry among the current attestations, `revoked`, `expired` or
 # `pending`); gates and findings never read them, only `vendor_attestations`.
-
-
-class VendorReleaseStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
 
 
 class VendorAttestation(IdMixin, VersionedMixin, Base):

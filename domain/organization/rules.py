@@ -5,37 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from domain.kernel.errors import DomainError
 from domain.kernel.rules import choice as choice  # one rule for every context
 from domain.organization.errors import OrganizationErrorCode as Code
+from domain.organization.vocabulary import Discipline, Role
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z0-9]+){1,3}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 USERNAME_CLEAN = re.compile(r"[^a-z0-9._-]+")
-
-
-class Role(StrEnum):
-    ORG_ADMIN = "org_admin"
-    BU_ADMIN = "bu_admin"
-    RELEASE_MANAGER = "release_manager"
-    ENGINEER = "engineer"
-    APPROVER = "approver"
-    SRE = "sre"
-    AUDITOR = "auditor"
-    VIEWER = "viewer"
-    CI = "ci"
-
-
-class Discipline(StrEnum):
-    ENGINEERING = "engineering"
-    PRODUCT = "product"
-    SECURITY = "security"
-    COMPLIANCE = "compliance"
-    LEGAL = "legal"
 
 
 # Higher may grant lower or equal; nobody grants a role above their own.

@@ -13,16 +13,12 @@ from domain.organization import commands as cmd
 from domain.organization import repository as repo
 from domain.organization import rules
 from domain.organization.errors import OrganizationErrorCode as Code
-from domain.organization.models import (
+from domain.organization.models import BusinessUnit, Service, ServiceDependency, Team, Vendor
+from domain.organization.vocabulary import (
     AttestationStatus,
-    BusinessUnit,
     DataClassification,
     DependencyKind,
-    Service,
-    ServiceDependency,
-    Team,
     Tier,
-    Vendor,
 )
 
 # -- business units ------------------------------------------------------------------------

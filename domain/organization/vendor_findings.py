@@ -29,7 +29,6 @@ from domain.guardrails.effective import effective_for_service
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome, failed, passed
 from domain.organization import vendor_repository as repo
-from domain.organization.models import VendorReleaseStatus
 from domain.organization.vendor_rules import (
     AttestationFacts,
     Finding,
@@ -38,6 +37,7 @@ from domain.organization.vendor_rules import (
     is_current,
     missing_kinds,
 )
+from domain.organization.vocabulary import VendorReleaseStatus
 
 GATE = "vendor_attestations"
 REQUIRED_KEY = "vendor_attestations_required"

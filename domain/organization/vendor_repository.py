@@ -33,9 +33,9 @@ from domain.organization.models import (
     Vendor,
     VendorAttestation,
     VendorRelease,
-    VendorReleaseStatus,
 )
 from domain.organization.vendor_rules import MAX_VENDOR_RELEASE_LENGTH, AttestationFacts
+from domain.organization.vocabulary import VendorReleaseStatus
 
 ATT = VendorAttestation.__table__
 LINK = ServiceVendor.__table__

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.guardrails.vocabulary import AttestationKind
 from domain.kernel.errors import DomainError
 from domain.organization.errors import OrganizationErrorCode as Code
-from domain.organization.models import AttestationStatus
+from domain.organization.vocabulary import AttestationKind, AttestationStatus
 
 MAX_ATTESTATION_VALIDITY = timedelta(days=3 * 366)
 """No report is valid longer (ISO 27001 certificates run three years; SOC 2 reports one)."""

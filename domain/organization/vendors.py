@@ -27,8 +27,8 @@ from domain.organization.models import (
     Vendor,
     VendorAttestation,
     VendorRelease,
-    VendorReleaseStatus,
 )
+from domain.organization.vocabulary import VendorReleaseStatus
 
 
 async def _visible_vendor(uow: UnitOfWork, vendor_id: uuid.UUID, field: str = "vendorId") -> Vendor:

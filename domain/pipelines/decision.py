@@ -23,7 +23,8 @@ from domain.environments.parity import parity_gate
 from domain.governance import assessment
 from domain.governance import board_repository as boards
 from domain.governance import repository as governance
-from domain.governance.models import Release, ReleaseStatus
+from domain.governance.models import Release
+from domain.governance.vocabulary import ReleaseStatus
 from domain.guardrails.effective import effective_for_service
 from domain.guardrails.onboarding import onboarding_gate
 from domain.kernel import gates

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments.models import Environment, EnvironmentStatus
+from domain.environments.models import Environment
+from domain.environments.vocabulary import EnvironmentStatus
 from domain.kernel.access import ORG_SCOPE
 from domain.organization.models import Person, RoleGrant
 from domain.pipelines.models import Artifact

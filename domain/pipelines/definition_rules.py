@@ -31,9 +31,9 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
     best_match,
 )
 
-from domain.environments.models import EnvironmentKind
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateKey
+from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
 from domain.pipelines.definition_models import DefinitionFormat, RunStatus
 

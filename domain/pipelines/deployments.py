@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.environments.models import Environment, EnvironmentStatus
+from domain.environments.models import Environment
+from domain.environments.vocabulary import EnvironmentStatus
 from domain.guardrails.effective import effective_for_service
 from domain.kernel import outbox
 from domain.kernel.access import Action, Resource

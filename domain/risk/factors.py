@@ -24,13 +24,9 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.governance.models import (
-    ChangeType,
-    Release,
-    ReleaseAuthor,
-    ReleaseService,
-    ReleaseStatus,
-)
+from domain.governance.models import Release, ReleaseAuthor, ReleaseService
+from domain.governance.vocabulary import ReleaseStatus
+from domain.kernel.vocabulary import ChangeType
 from domain.organization.models import Person, Service, ServiceDependency
 from domain.risk.scoring import CLASSIFICATION_RANK, TIER_RANK, RiskFacts, Size
 

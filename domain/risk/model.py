@@ -47,9 +47,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from domain.governance.models import ChangeType
 from domain.guardrails.lattice import Strictness
 from domain.guardrails.vocabulary import RiskLevel
+from domain.kernel.vocabulary import ChangeType
 
 
 class FactorGroup(StrEnum):

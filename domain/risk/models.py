@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class Verdict(StrEnum):
-    APPROVED = "approved"
-    CHANGES_REQUESTED = "changes_requested"
+from domain.risk.vocabulary import Verdict as Verdict
 
 
 class RiskModelVersion(IdMixin, Base):

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance import repository as gov_repo
-from domain.governance.models import Release, ReleaseStatus
+from domain.governance.models import Release
+from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.gates import GateOutcome
@@ -26,7 +27,8 @@ from domain.risk import review_rules
 from domain.risk.assessments import RiskResult, assess_release
 from domain.risk.commands import RecordPeerReview
 from domain.risk.errors import RiskErrorCode as Code
-from domain.risk.models import PeerReview, Verdict
+from domain.risk.models import PeerReview
+from domain.risk.vocabulary import Verdict
 
 MAX_COMMENT = 4000
 MAX_REFERENCE = 500

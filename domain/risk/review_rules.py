@@ -13,9 +13,9 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from domain.environments.models import EnvironmentKind
 from domain.kernel.gates import GateOutcome, failed, passed, pending
-from domain.risk.models import Verdict
+from domain.kernel.vocabulary import EnvironmentKind
+from domain.risk.vocabulary import Verdict
 
 GATE = "peer_review"
 BEFORE_STAGING = frozenset({EnvironmentKind.DEVELOPMENT.value, EnvironmentKind.TEST.value})

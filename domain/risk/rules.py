@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from domain.governance.models import ChangeType
 from domain.guardrails.lattice import at_least_as_strict, stricter
 from domain.guardrails.vocabulary import RISK_ORDER, RiskLevel
 from domain.kernel.errors import DomainError
-from domain.organization.rules import Discipline
+from domain.kernel.vocabulary import ChangeType
+from domain.organization.vocabulary import Discipline
 from domain.risk.errors import RiskErrorCode as Code
 from domain.risk.model import (
     LEVELS,

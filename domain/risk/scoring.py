@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.governance.models import ChangeType
 from domain.guardrails.vocabulary import RiskLevel
-from domain.organization.models import DataClassification, Tier
+from domain.kernel.vocabulary import ChangeType
+from domain.organization.vocabulary import DataClassification, Tier
 from domain.risk.model import GROUP_OF, Factor, FactorGroup, RiskMapping, RiskModel
 
 TIER_RANK: dict[str, int] = {Tier.INTERNAL: 1, Tier.CUSTOMER_FACING: 2, Tier.CRITICAL: 3}

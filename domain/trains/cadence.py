@@ -23,7 +23,7 @@ from typing import Protocol, TypeVar
 from domain.calendar.recurrence import parse_rule, zone
 from domain.kernel.errors import DomainError
 from domain.trains.errors import TrainErrorCode as Code
-from domain.trains.models import CadenceKind
+from domain.trains.vocabulary import CadenceKind
 
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MAX_DEPARTURES_PER_PI = 200

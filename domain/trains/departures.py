@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from domain.governance.models import ReleaseStatus
+from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
@@ -13,8 +13,9 @@ from domain.kernel.uow import UnitOfWork
 from domain.trains import repository as repo
 from domain.trains.commands import Board
 from domain.trains.errors import TrainErrorCode as Code
-from domain.trains.models import Departure, DepartureBoarding, DepartureStatus
+from domain.trains.models import Departure, DepartureBoarding
 from domain.trains.trains import visible_departure
+from domain.trains.vocabulary import DepartureStatus
 
 NOT_BOARDABLE = {ReleaseStatus.CANCELLED, ReleaseStatus.REJECTED}
 

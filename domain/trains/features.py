@@ -17,14 +17,8 @@ from domain.trains import repository as repo
 from domain.trains import rules
 from domain.trains.commands import CreateFeature, UpdateFeature
 from domain.trains.errors import TrainErrorCode as Code
-from domain.trains.models import (
-    Departure,
-    Feature,
-    FeatureDependency,
-    FeatureStatus,
-    ProgramIncrement,
-    Train,
-)
+from domain.trains.models import Departure, Feature, FeatureDependency, ProgramIncrement, Train
+from domain.trains.vocabulary import FeatureStatus
 
 
 async def visible_feature(uow: UnitOfWork, feature_id: uuid.UUID, field: str = "id") -> Feature:

@@ -23,14 +23,10 @@ from domain.trains import repository as repo
 from domain.trains import rules
 from domain.trains.commands import RecordResult, ScheduleIntegration
 from domain.trains.errors import TrainErrorCode as Code
-from domain.trains.models import (
-    DepartureStatus,
-    IntegrationResult,
-    IntegrationWindow,
-    IntegrationWindowStatus,
-)
+from domain.trains.models import IntegrationResult, IntegrationWindow
 from domain.trains.rules import GateResult, ResultFacts, WindowFacts
 from domain.trains.trains import visible_departure
+from domain.trains.vocabulary import DepartureStatus, IntegrationWindowStatus
 
 
 async def _participants(

@@ -11,42 +11,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class CadenceKind(StrEnum):
-    WEEKLY = "weekly"
-    BI_WEEKLY = "bi_weekly"
-    MONTHLY = "monthly"
-    CUSTOM = "custom"
-
-
-class CadenceChangeReason(StrEnum):
-    BUSINESS_RISK_TOLERANCE = "business_risk_tolerance"
-    REGULATORY_REQUIREMENT = "regulatory_requirement"
-    OPERATIONAL_SUPPORT_CAPACITY = "operational_support_capacity"
-    OTHER = "other"
-
-
-class DepartureStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    DEPARTED = "departed"
-    CANCELLED = "cancelled"
-
-
-class FeatureStatus(StrEnum):
-    PLANNED = "planned"
-    DONE = "done"
-
-
-class IntegrationWindowStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
+from domain.trains.vocabulary import CadenceChangeReason as CadenceChangeReason
+from domain.trains.vocabulary import CadenceKind as CadenceKind
+from domain.trains.vocabulary import DepartureStatus as DepartureStatus
+from domain.trains.vocabulary import FeatureStatus as FeatureStatus
+from domain.trains.vocabulary import IntegrationWindowStatus as IntegrationWindowStatus
 
 
 class Train(IdMixin, VersionedMixin, TimestampMixin, Base):

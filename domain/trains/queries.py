@@ -19,8 +19,8 @@ from domain.trains import graph as g
 from domain.trains import repository as repo
 from domain.trains.errors import TrainErrorCode as Code
 from domain.trains.integration import gate_of
-from domain.trains.models import DepartureStatus
 from domain.trains.rules import GateResult
+from domain.trains.vocabulary import DepartureStatus
 
 Rows = dict[Any, Row[Any]]
 DeparturePageKey = tuple[uuid.UUID, str, bool, int | None, str | None]

@@ -28,14 +28,13 @@ from domain.trains.commands import (
 from domain.trains.errors import TrainErrorCode as Code
 from domain.trains.models import (
     CadenceChange,
-    CadenceChangeReason,
     Departure,
-    DepartureStatus,
     Feature,
     IntegrationWindow,
     ProgramIncrement,
     Train,
 )
+from domain.trains.vocabulary import CadenceChangeReason, DepartureStatus
 
 MAX_PIS_AT_ONCE = 8
 

@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.governance import board_rules as br
-from domain.governance.models import SessionOutcome as O
-from domain.governance.models import VoteChoice as V
+from domain.governance.vocabulary import SessionOutcome as O
+from domain.governance.vocabulary import VoteChoice as V
 from domain.kernel.errors import DomainError
-from domain.organization.rules import Discipline
+from domain.organization.vocabulary import Discipline
 
 DISCIPLINES = st.sampled_from([d.value for d in Discipline])
 ballots = st.lists(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.governance import release_rules as rules
-from domain.governance.models import ReleaseStatus as S
+from domain.governance.vocabulary import ReleaseStatus as S
 from domain.kernel.access import Action
 from domain.kernel.errors import DomainError
 

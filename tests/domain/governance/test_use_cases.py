@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.calendar import scheduling
 from domain.compliance.repository import append_audit
 from domain.governance import commands as cmd
 from domain.governance import releases, signoffs
 from domain.governance.errors import Frozen, SignOffMissing
-from domain.governance.models import Release, ReleaseStatus, SignOffRule
+from domain.governance.models import Release, SignOffRule
+from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Action, Actor, Resource, Scope
 from domain.kernel.clock import FixedClock
 from domain.kernel.errors import DomainError
@@ -154,7 +156,7 @@ MOVES: dict[str, tuple[S, Callable[[UnitOfWork, Release], Awaitable[Any]]]] = {
     ),
     "schedule": (
         S.SCHEDULED,
-        lambda u, r: releases.schedule_release(u, cmd.ScheduleRelease(r.id, r.version)),
+        lambda u, r: scheduling.schedule_release(u, cmd.ScheduleRelease(r.id, r.version)),
     ),
     "start": (
         S.DEPLOYING,
@@ -265,7 +267,7 @@ class TestSchedulingAsksTheCalendar:
             planned_end=start + timedelta(hours=2),
         )
         with pytest.raises(Frozen) as refused:
-            await releases.schedule_release(world.uow(), cmd.ScheduleRelease(rel.id, rel.version))
+            await scheduling.schedule_release(world.uow(), cmd.ScheduleRelease(rel.id, rel.version))
         assert refused.value.code == "FROZEN" and refused.value.hits == [hit]
         assert "Quarter-end close" in refused.value.message
         assert asked["bu_id"] == world.bu.id and asked["service_ids"] == [world.service.id]
@@ -284,7 +286,7 @@ class TestSchedulingAsksTheCalendar:
         start = world.clock.now() + timedelta(days=3)
         rel = await world.release(S.APPROVED)
         uow = world.uow()
-        done = await releases.schedule_release(
+        done = await scheduling.schedule_release(
             uow, cmd.ScheduleRelease(rel.id, rel.version, start, start + timedelta(hours=1))
         )
         await uow.commit()

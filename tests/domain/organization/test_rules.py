@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from domain.kernel.errors import DomainError
 from domain.organization import rules
-from domain.organization.rules import ORG_ONLY_ROLES, ROLE_RANK, Discipline, Role
+from domain.organization.rules import ORG_ONLY_ROLES, ROLE_RANK
+from domain.organization.vocabulary import Discipline, Role
 
 roles = st.sampled_from(list(Role))
 NOW = datetime(2026, 11, 27, tzinfo=UTC)

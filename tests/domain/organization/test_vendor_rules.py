@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from domain.kernel.errors import DomainError
 from domain.organization import vendor_rules as rules
-from domain.organization.models import AttestationStatus
 from domain.organization.vendor_rules import AttestationFacts, FindingCode, Verdict
+from domain.organization.vocabulary import AttestationStatus
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

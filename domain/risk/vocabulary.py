@@ -1,0 +1,10 @@
+"""The risk context's closed vocabularies (ORM-free)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
