@@ -46,6 +46,7 @@ from domain.calendar import commands as cmd
 from domain.calendar import queries as cal
 from domain.calendar.rules import ConflictsFound, RankEntry
 from domain.kernel.uow import UnitOfWork
+from domain.read import calendar_slice
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
@@ -136,7 +137,7 @@ class CalendarQuery:
     )
     async def calendar(self, info: Info, input: CalendarInput) -> CalendarSlice:
         async with info.context.reader() as r:
-            found = await cal.calendar(
+            found = await calendar_slice.calendar(
                 r,
                 starts_at=input.from_,
                 ends_at=input.to,

@@ -14,6 +14,7 @@ from api.graphql.relay import Node, load_node, to_global_id
 from domain.calendar import models, rules
 from domain.calendar import queries as cal
 from domain.organization import models as org_models
+from domain.read import calendar_slice
 
 if TYPE_CHECKING:
     from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
@@ -467,7 +468,7 @@ class CalendarSlice:
         return [IncidentReport.from_row(r) for r in self.incident_rows]
 
     @classmethod
-    def from_domain(cls, s: cal.CalendarSlice) -> CalendarSlice:
+    def from_domain(cls, s: calendar_slice.CalendarSlice) -> CalendarSlice:
         by_id = {r.id: DeploymentWindow.from_row(r) for r in s.windows}
         return cls(
             windows=list(by_id.values()),

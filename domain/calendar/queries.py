@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,14 +20,11 @@ from domain.calendar.freezes import freezes_in_range, timing_of
 from domain.calendar.rules import Clash, Conflict, WindowFacts
 from domain.calendar.slots import Slot
 from domain.calendar.vocabulary import FreezeStatus
-from domain.flags import repository as flag_repo
 from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
-from domain.kernel.pagination import MAX_PAGE, Page
+from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.organization.models import BusinessUnit
-from domain.organization.vendor_queries import releases as vendor_releases
-from domain.pipelines.queries import reports_in_range
 
 Rows = dict[Any, Row[Any]]
 MAX_CALENDAR_WINDOWS = 2000
@@ -91,7 +88,7 @@ async def window_suggestions(r: Reader, c: SuggestSlots) -> list[Slot]:
 # -- windows -------------------------------------------------------------------------------
 
 
-async def _slice_services(
+async def slice_services(
     r: Reader, team_id: uuid.UUID | None, service_id: uuid.UUID | None
 ) -> list[uuid.UUID] | None:
     if team_id is None and service_id is None:
@@ -122,7 +119,7 @@ async def windows(
         r.session,
         scope,
         bu_id=bu_id,
-        service_ids=await _slice_services(r, team_id, service_id),
+        service_ids=await slice_services(r, team_id, service_id),
         environment=rules.check_environment(environment),
         release_id=release_id,
         starting_after=starting_after,
@@ -154,39 +151,19 @@ async def resources_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any,
     return await repo.resources_by_window(r.session, ids)
 
 
-# -- the calendar slice --------------------------------------------------------------------
+# -- the calendar's part of a slice (domain.read.calendar_slice composes the whole) ----------
 
 
 @dataclass(frozen=True, slots=True)
-class FreezeOccurrenceView:
-    freeze: Row[Any]
-    starts_at: datetime
-    ends_at: datetime
+class WindowsInRange:
+    """The windows of a slice of the calendar and the conflicts among them."""
 
-
-@dataclass(frozen=True, slots=True)
-class CalendarSlice:
     windows: list[Row[Any]]
-    freezes: list[FreezeOccurrenceView]
     clashes: list[tuple[WindowFacts, WindowFacts, Clash]]
-    production_changes: list[Row[Any]]
-    vendor_releases: list[Row[Any]] = field(default_factory=list)
-    deployments: list[Row[Any]] = field(default_factory=list)
-    incidents: list[Row[Any]] = field(default_factory=list)
 
 
-async def calendar(
-    r: Reader,
-    *,
-    starts_at: datetime,
-    ends_at: datetime,
-    bu_id: uuid.UUID | None,
-    team_id: uuid.UUID | None,
-    service_id: uuid.UUID | None,
-    environment: str | None,
-) -> CalendarSlice:
-    """Windows, freeze occurrences (recurring ones expanded) and the conflicts among the
-    windows, for any slice of the calendar the actor may read."""
+def check_range(starts_at: datetime, ends_at: datetime, environment: str | None) -> str | None:
+    """A slice asked for is at most MAX_RANGE long; returns the environment, normalised."""
     rules.check_interval(starts_at, ends_at, longest=None)
     if ends_at - starts_at > rules.MAX_RANGE:
         raise DomainError(
@@ -194,9 +171,20 @@ async def calendar(
             code=Code.RANGE_TOO_LARGE,
             field="to",
         )
-    environment = rules.check_environment(environment)
+    return rules.check_environment(environment)
+
+
+async def windows_in_range(
+    r: Reader,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    bu_id: uuid.UUID | None,
+    service_ids: list[uuid.UUID] | None,
+    environment: str | None,
+) -> WindowsInRange:
+    """Windows overlapping a slice the actor may read, with the clashes among them."""
     scope = r.scope(Resource.DEPLOYMENT_WINDOW)
-    slice_services = await _slice_services(r, team_id, service_id)
     rows: list[Row[Any]] = []
     if not scope.empty:
         rows = await repo.windows_in_range(
@@ -205,7 +193,7 @@ async def calendar(
             starts_at=starts_at,
             ends_at=ends_at,
             bu_id=bu_id,
-            service_ids=slice_services,
+            service_ids=service_ids,
             environment=environment,
             limit=MAX_CALENDAR_WINDOWS + 1,
         )
@@ -217,62 +205,17 @@ async def calendar(
     facts = await repo.facts_of_rows(r.session, rows)
     services = sorted({s for f in facts for s in f.service_ids}, key=str)
     edges = await repo.edges_among(r.session, services)
-    occurrences = await _freeze_occurrences(
-        r, starts_at, ends_at, bu_id=bu_id, service_ids=slice_services, environment=environment
-    )
-    flips = await _production_changes(r, starts_at, ends_at, bu_id, slice_services)
-    deployments, incidents = await reports_in_range(
-        r,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        bu_id=bu_id,
-        service_ids=slice_services,
-        limit=MAX_CALENDAR_WINDOWS,
-    )
-    vendor = await vendor_releases(
-        r,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        bu_id=bu_id,
-        vendor_id=None,
-        include_cancelled=False,
-        first=MAX_PAGE,
-        after=None,
-    )
-    return CalendarSlice(
-        rows,
-        occurrences,
-        rules.clashes_among(facts, edges),
-        flips,
-        vendor.items,
-        deployments,
-        incidents,
-    )
+    return WindowsInRange(rows, rules.clashes_among(facts, edges))
 
 
-async def _production_changes(
-    r: Reader,
-    starts_at: datetime,
-    ends_at: datetime,
-    bu_id: uuid.UUID | None,
-    service_ids: list[uuid.UUID] | None,
-) -> list[Row[Any]]:
-    """Flag flips in production are production changes too: they belong on the calendar."""
-    scope = r.scope(Resource.FLAG)
-    if scope.empty:
-        return []
-    return await flag_repo.production_changes_in_range(
-        r.session,
-        scope,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        bu_id=bu_id,
-        service_ids=service_ids,
-        limit=MAX_CALENDAR_WINDOWS,
-    )
+@dataclass(frozen=True, slots=True)
+class FreezeOccurrenceView:
+    freeze: Row[Any]
+    starts_at: datetime
+    ends_at: datetime
 
 
-async def _freeze_occurrences(
+async def freeze_occurrences(
     r: Reader,
     starts_at: datetime,
     ends_at: datetime,

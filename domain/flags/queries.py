@@ -139,3 +139,27 @@ async def stale_flags(
 async def history_of_flags(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
     """Changes of flags the caller already holds (loaded through flags_by_id, so visible)."""
     return await repo.changes_of_flags(r.session, ids)
+
+
+async def production_changes(
+    r: Reader,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    bu_id: uuid.UUID | None,
+    service_ids: Sequence[uuid.UUID] | None,
+    limit: int,
+) -> list[Row[Any]]:
+    """Flag flips in production are production changes too: they belong on the calendar."""
+    scope = r.scope(Resource.FLAG)
+    if scope.empty:
+        return []
+    return await repo.production_changes_in_range(
+        r.session,
+        scope,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        bu_id=bu_id,
+        service_ids=service_ids,
+        limit=limit,
+    )
