@@ -16,9 +16,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from api.http import ORJSONResponse, domain_refusal, error_response
-from domain.compliance.evidence import export_evidence_pack
 from domain.compliance.evidence_rules import CONTROLS
 from domain.kernel.errors import DomainError
+from domain.read.evidence_pack import export_evidence_pack
 
 if TYPE_CHECKING:
     from api.runtime import Runtime

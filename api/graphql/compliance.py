@@ -15,10 +15,10 @@ from api.graphql.context import Info
 from api.graphql.errors import UserError
 from api.graphql.mutations import run
 from api.graphql.relay import Connection, Edge, Node, PageInfo, from_global_id, to_global_id
-from domain.compliance import evidence
 from domain.compliance import rules as chain
 from domain.compliance import service as compliance
 from domain.kernel.errors import DomainError
+from domain.read import evidence_pack as evidence
 
 ChainBreak = strawberry.enum(chain.ChainBreak, description="Why the chain is broken at a record.")
 

@@ -15,6 +15,7 @@ from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
 from domain.kernel.repository import rows_by_ids, scoped
 from domain.organization.models import BusinessUnit, Service
+from domain.pipelines.definition_models import Pipeline
 from domain.pipelines.models import (
     Artifact,
     CdEvent,
@@ -67,8 +68,6 @@ async def service_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> Row[A
 
 async def pipeline_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> uuid.UUID | None:
     """The BU's pipeline with that key, when exactly one team of the BU has one."""
-    from domain.pipelines.definition_models import Pipeline
-
     stmt = select(Pipeline.id).where(Pipeline.bu_id == bu_id, Pipeline.key == key).limit(2)
     found = list((await session.scalars(stmt)).all())
     return found[0] if len(found) == 1 else None

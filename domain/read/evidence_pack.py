@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar.freezes import blocking_freezes
-from domain.compliance import evidence_repository as repo
 from domain.compliance import evidence_rules as rules
 from domain.compliance.dr import dr_gate
 from domain.compliance.repository import head
@@ -31,6 +30,7 @@ from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome
 from domain.kernel.uow import UnitOfWork
 from domain.organization.vendor_findings import vendor_attestation_gate
+from domain.read import evidence_pack_repository as repo
 from domain.risk.peer_reviews import peer_review_gate
 
 GateCheck = Callable[[AsyncSession, Release, Sequence[Any], datetime], Awaitable[list[GateOutcome]]]
