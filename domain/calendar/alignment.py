@@ -10,16 +10,16 @@ from domain.calendar.models import Alignment
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 
 
 async def record_alignment(uow: UnitOfWork, c: RecordAlignment) -> Alignment:
     """Record a quarter's ranking; conflict advice uses the newest one of the quarter."""
     quarter = rules.check_quarter(c.quarter)
     if c.bu_id is not None:
-        bu = await uow.session.get(BusinessUnit, c.bu_id)
-        if bu is None or not uow.scope(Action.READ, Resource.ALIGNMENT).allows(bu.id):
-            raise NotFound("Business unit was not found.", field="businessUnitId")
+        await org_facts.business_unit(
+            uow.session, c.bu_id, readable_in=uow.scope(Action.READ, Resource.ALIGNMENT)
+        )
     rule = uow.authorize(Action.CREATE, Resource.ALIGNMENT, c.bu_id)
     ranking = rules.check_ranking(c.ranking)
     releases = await repo.releases_info(uow.session, [e.release_id for e in ranking])

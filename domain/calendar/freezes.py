@@ -27,7 +27,7 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 from domain.organization.vocabulary import Tier
 
 
@@ -163,9 +163,9 @@ async def _check_scope(uow: UnitOfWork, c: ProposeFreeze) -> tuple[list[str], li
             field="businessUnitId",
         )
     if c.bu_id is not None:
-        bu = await uow.session.get(BusinessUnit, c.bu_id)
-        if bu is None or not uow.scope(Action.READ, Resource.FREEZE).allows(bu.id):
-            raise NotFound("Business unit was not found.", field="businessUnitId")
+        await org_facts.business_unit(
+            uow.session, c.bu_id, readable_in=uow.scope(Action.READ, Resource.FREEZE)
+        )
     info = await repo.services_info(uow.session, services)
     read = uow.scope(Action.READ, Resource.SERVICE)
     for s in services:

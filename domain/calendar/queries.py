@@ -24,7 +24,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]
 MAX_CALENDAR_WINDOWS = 2000
@@ -35,9 +35,9 @@ def _empty() -> Page[Row[Any]]:
 
 
 async def _facts(r: Reader, c: CheckWindow) -> WindowFacts:
-    bu = await r.session.get(BusinessUnit, c.bu_id)
-    if bu is None or not r.scope(Resource.DEPLOYMENT_WINDOW).allows(bu.id):
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(
+        r.session, c.bu_id, readable_in=r.scope(Resource.DEPLOYMENT_WINDOW)
+    )
     rules.check_interval(c.starts_at, c.ends_at, longest=None)
     services = sorted(set(c.service_ids), key=str)
     info = await repo.services_info(r.session, services)

@@ -18,7 +18,7 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +29,9 @@ class WindowResult:
 
 async def checked_facts(uow: UnitOfWork, c: CheckWindow) -> WindowFacts:
     """Validate a window's facts as the actor sees them: its BU, services and release."""
-    bu = await uow.session.get(BusinessUnit, c.bu_id)
-    if bu is None or not uow.scope(Action.READ, Resource.DEPLOYMENT_WINDOW).allows(bu.id):
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(
+        uow.session, c.bu_id, readable_in=uow.scope(Action.READ, Resource.DEPLOYMENT_WINDOW)
+    )
     rules.check_interval(c.starts_at, c.ends_at)
     services = sorted(set(c.service_ids), key=str)
     info = await repo.services_info(uow.session, services)

@@ -13,15 +13,15 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 
 
 async def create_segment(uow: UnitOfWork, c: CreateSegment) -> FlagSegment:
     """A BU's segment (flag/create there), or an organization one (flag/create at org scope)."""
     if c.bu_id is not None:
-        bu = await uow.session.get(BusinessUnit, c.bu_id)
-        if bu is None or not uow.scope(Action.READ, Resource.FLAG).allows(bu.id):
-            raise NotFound("Business unit was not found.", field="businessUnitId")
+        await org_facts.business_unit(
+            uow.session, c.bu_id, readable_in=uow.scope(Action.READ, Resource.FLAG)
+        )
     rule = uow.authorize(Action.CREATE, Resource.FLAG, c.bu_id)
     key = rules.check_segment_key(c.key)
     rules.check_conditions(c.conditions, "conditions")

@@ -29,11 +29,11 @@ from domain.guardrails.fields import CORE_DEFAULTS, PROFILE_DEFAULTS
 from domain.guardrails.models import CORE_SUBJECT, GuardrailSet, GuardrailSetVersion
 from domain.guardrails.vocabulary import SetKind
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import NotFound, VersionConflict
+from domain.kernel.errors import VersionConflict
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import choice
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 from domain.organization.vocabulary import Tier
 
 
@@ -143,9 +143,7 @@ async def save_profile(uow: UnitOfWork, c: SaveProfile) -> SavedSet:
 
 async def save_business_unit_set(uow: UnitOfWork, c: SaveBusinessUnitSet) -> SavedSet:
     """Change a BU's guardrails (its BU admin); it may only tighten the core."""
-    bu = await uow.session.get(BusinessUnit, c.bu_id)
-    if bu is None:
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(uow.session, c.bu_id)
     rule = uow.authorize_visible(Action.UPDATE, Resource.GUARDRAIL_SET, bu.id, "Business unit")
     return await _save(
         uow,

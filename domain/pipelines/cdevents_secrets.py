@@ -29,7 +29,7 @@ from domain.kernel.errors import AlreadyExists, DomainError, NotFound, Unauthent
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 from domain.pipelines import repository as repo
 from domain.pipelines.cdevents_rules import signature_valid
 from domain.pipelines.commands import CreateWebhookSecret, RevokeWebhookSecret, SignedRequest
@@ -77,9 +77,7 @@ async def create_webhook_secret(
     uow: UnitOfWork, c: CreateWebhookSecret, master_key: bytes
 ) -> CreatedSecret:
     """A new secret for the BU's CI/CD tools to sign CDEvents with."""
-    bu = await uow.session.get(BusinessUnit, c.bu_id)
-    if bu is None:
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(uow.session, c.bu_id)
     rule = uow.authorize_visible(Action.CREATE, Resource.WEBHOOK, bu.id, "Business unit")
     name = c.name.strip()
     if not NAME_PATTERN.match(name):

@@ -32,7 +32,7 @@ from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.sealed import Sealer
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines.deployment_commands import CreateWebhookSubscription
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
@@ -223,9 +223,9 @@ async def create_subscription(
 ) -> CreatedSubscription:
     """Subscribe a URL to topics (of one BU's events, or org-wide with none); returns the secret."""
     if c.bu_id is not None:
-        bu = await uow.session.get(BusinessUnit, c.bu_id)
-        if bu is None or not uow.scope(Action.READ, Resource.BUSINESS_UNIT).allows(bu.id):
-            raise NotFound("Business unit was not found.", field="businessUnitId")
+        await org_facts.business_unit(
+            uow.session, c.bu_id, readable_in=uow.scope(Action.READ, Resource.BUSINESS_UNIT)
+        )
     rule = uow.authorize(Action.CREATE, Resource.WEBHOOK, c.bu_id)
     url = check_url(c.url, allow_loopback_http=c.allow_loopback_http)
     topics = check_topics(c.topics)

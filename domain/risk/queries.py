@@ -21,7 +21,7 @@ from domain.kernel.access import Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 from domain.risk import repository as repo
 from domain.risk import rules, versions
 from domain.risk.model import RiskModel
@@ -72,9 +72,7 @@ async def models_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
 
 async def mapping_of_bu(r: Reader, bu_id: uuid.UUID) -> MappingView:
     """A BU's effective mapping, each value with its source, and its overlay's conflicts."""
-    bu = await r.session.get(BusinessUnit, bu_id)
-    if bu is None or not r.scope(Resource.RISK_MODEL).allows(bu.id):
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(r.session, bu_id, readable_in=r.scope(Resource.RISK_MODEL))
     core = versions.model_of(await repo.latest_model(r.session))
     overlay, version = await versions.current_overlay(r.session, bu.id)
     return MappingView(

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import DomainError, NotFound, VersionConflict
+from domain.kernel.errors import DomainError, VersionConflict
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 from domain.risk import repository as repo
 from domain.risk import rules
 from domain.risk.commands import UpdateRiskMapping, UpdateRiskModel
@@ -143,9 +143,7 @@ async def update_core_model(uow: UnitOfWork, c: UpdateRiskModel) -> ModelSaved:
 async def update_bu_mapping(uow: UnitOfWork, c: UpdateRiskMapping) -> RiskMappingVersion:
     """Save the next version of a BU's overlay; any value looser than the core is refused
     (RISK_MAPPING_LOOSER_THAN_CORE, naming the value and the bound)."""
-    bu = await uow.session.get(BusinessUnit, c.bu_id)
-    if bu is None:
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(uow.session, c.bu_id)
     rule = uow.authorize_visible(Action.UPDATE, Resource.RISK_MODEL, bu.id, "Business unit")
     _, version = await current_overlay(uow.session, bu.id)
     if c.expected_version != version:

@@ -14,7 +14,7 @@ from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
+from domain.organization import facts as org_facts
 from domain.trains import cadence as cad
 from domain.trains import repository as repo
 from domain.trains import rules
@@ -80,9 +80,9 @@ def cadence_of(row: Train | CadenceChange) -> cad.Cadence:
 
 async def create_train(uow: UnitOfWork, c: CreateTrain) -> Train:
     """Create a train with its first cadence (recorded as history entry 1, without a reason)."""
-    bu = await uow.session.get(BusinessUnit, c.bu_id)
-    if bu is None or not uow.scope(Action.READ, Resource.TRAIN).allows(bu.id):
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(
+        uow.session, c.bu_id, readable_in=uow.scope(Action.READ, Resource.TRAIN)
+    )
     rule = uow.authorize(Action.CREATE, Resource.TRAIN, bu.id)
     key = rules.check_key(c.key)
     name = rules.check_text(c.name, Code.INVALID_NAME, "name")

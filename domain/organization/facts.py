@@ -1,0 +1,106 @@
+"""What other contexts may know of the organization: plain, batched facts, never ORM objects.
+
+Every context above this one reads business units, teams, services and people through here,
+so the organization's tables stay its own (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.access import Scope
+from domain.kernel.errors import NotFound
+from domain.organization.models import BusinessUnit, Person, Service, Team
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessUnitFacts:
+    id: uuid.UUID
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamFacts:
+    id: uuid.UUID
+    bu_id: uuid.UUID
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFacts:
+    id: uuid.UUID
+    bu_id: uuid.UUID
+    team_id: uuid.UUID
+    key: str
+    name: str
+    tier: str
+    data_classification: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    kind: str
+    active: bool
+
+
+async def business_unit(
+    session: AsyncSession, bu_id: uuid.UUID, *, readable_in: Scope | None = None
+) -> BusinessUnitFacts:
+    """The business unit; NOT_FOUND when there is none, or when `readable_in` does not reach it
+    (outside your scope reads as absent)."""
+    row = (
+        await session.execute(
+            select(BusinessUnit.id, BusinessUnit.key, BusinessUnit.name).where(
+                BusinessUnit.id == bu_id
+            )
+        )
+    ).first()
+    if row is None or (readable_in is not None and not readable_in.allows(row.id)):
+        raise NotFound("Business unit was not found.", field="businessUnitId")
+    return BusinessUnitFacts(row.id, row.key, row.name)
+
+
+async def teams(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, TeamFacts]:
+    """The teams with these ids (absent ones are left out), in one statement."""
+    if not ids:
+        return {}
+    stmt = select(Team.id, Team.bu_id, Team.key, Team.name).where(Team.id.in_(set(ids)))
+    return {r.id: TeamFacts(r.id, r.bu_id, r.key, r.name) for r in await session.execute(stmt)}
+
+
+async def services(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, ServiceFacts]:
+    """The services with these ids (absent ones are left out), in one statement."""
+    if not ids:
+        return {}
+    stmt = select(
+        Service.id,
+        Service.bu_id,
+        Service.team_id,
+        Service.key,
+        Service.name,
+        Service.tier,
+        Service.data_classification,
+    ).where(Service.id.in_(set(ids)))
+    return {r.id: ServiceFacts(*r) for r in await session.execute(stmt)}
+
+
+async def people(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, PersonFacts]:
+    """The people with these ids (absent ones are left out), in one statement."""
+    if not ids:
+        return {}
+    stmt = select(
+        Person.id, Person.username, Person.display_name, Person.kind, Person.active
+    ).where(Person.id.in_(set(ids)))
+    return {r.id: PersonFacts(*r) for r in await session.execute(stmt)}
