@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
 from domain.environments import repository as repo
 from domain.environments import rules
 from domain.environments.commands import CreateEnvironment, UpdateEnvironment
@@ -19,7 +17,7 @@ from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.kernel.vocabulary import EnvironmentKind
-from domain.organization.models import BusinessUnit, Person, Team
+from domain.organization import facts as org_facts
 
 
 async def visible_environment(uow: UnitOfWork, environment_id: uuid.UUID) -> Environment:
@@ -47,9 +45,12 @@ async def _owners(
     person_ids: Sequence[uuid.UUID],
 ) -> list[str]:
     if team_id is not None:
-        team = await uow.session.get(Team, team_id)
-        if team is None or not uow.scope(Action.READ, Resource.TEAM).allows(team.bu_id):
-            raise NotFound("Team was not found.", field="ownerTeamId")
+        team = await org_facts.team(
+            uow.session,
+            team_id,
+            readable_in=uow.scope(Action.READ, Resource.TEAM),
+            field="ownerTeamId",
+        )
         if bu_id is not None and team.bu_id != bu_id:
             raise DomainError(
                 "The owning team belongs to the environment's business unit.",
@@ -57,11 +58,8 @@ async def _owners(
                 field="ownerTeamId",
             )
     people = sorted(set(person_ids), key=str)
-    if people:
-        stmt = select(Person.id).where(Person.id.in_(people), Person.active.is_(True))
-        found = set((await uow.session.scalars(stmt)).all())
-        if found != set(people):
-            raise NotFound("Person was not found.", field="ownerIds")
+    if people and await org_facts.active_people(uow.session, people) != set(people):
+        raise NotFound("Person was not found.", field="ownerIds")
     return [str(p) for p in people]
 
 
@@ -83,9 +81,9 @@ async def create_environment(uow: UnitOfWork, c: CreateEnvironment) -> Environme
     """Add an environment to the catalog (a BU's, or org-wide without a BU)."""
     kind = str(EnvironmentKind(c.kind))
     if c.bu_id is not None:
-        bu = await uow.session.get(BusinessUnit, c.bu_id)
-        if bu is None or not _readable(uow, bu.id):
-            raise NotFound("Business unit was not found.", field="businessUnitId")
+        await org_facts.business_unit(
+            uow.session, c.bu_id, readable_in=uow.scope(Action.READ, Resource.ENVIRONMENT)
+        )
     rule = uow.authorize(Action.CREATE, Resource.ENVIRONMENT, c.bu_id)
     key = rules.check_key(c.key)
     product_domain = rules.check_product_domain(c.product_domain)

@@ -18,13 +18,13 @@ from domain.environments.errors import EnvironmentErrorCode as Code
 from domain.environments.models import Environment, Reservation
 from domain.environments.rules import ContentionReason
 from domain.environments.vocabulary import HolderKind, ReservationMode, ReservationStatus
-from domain.governance.models import Release
+from domain.governance import facts as release_facts
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit, Person, Team
+from domain.organization import facts as org_facts
 
 GRANTED = str(ReservationStatus.GRANTED)
 QUEUED = str(ReservationStatus.QUEUED)
@@ -82,19 +82,25 @@ async def _holder_label(uow: UnitOfWork, c: RequestReservation, bu_id: uuid.UUID
     kind = HolderKind(c.holder_kind)
     label: str | None = None
     if kind == HolderKind.TEAM:
-        team = await uow.session.get(Team, c.holder_id)
-        if team is None or not uow.scope(Action.READ, Resource.TEAM).allows(team.bu_id):
-            raise NotFound("Team was not found.", field="holderId")
+        team = await org_facts.team(
+            uow.session,
+            c.holder_id,
+            readable_in=uow.scope(Action.READ, Resource.TEAM),
+            field="holderId",
+        )
         label = team.name
     elif kind == HolderKind.PERSON:
-        person = await uow.session.get(Person, c.holder_id)
+        person = (await org_facts.people(uow.session, [c.holder_id])).get(c.holder_id)
         if person is None or not person.active:
             raise NotFound("Person was not found.", field="holderId")
         label = person.display_name
     elif kind == HolderKind.RELEASE:
-        release = await uow.session.get(Release, c.holder_id)
-        if release is None or not uow.scope(Action.READ, Resource.RELEASE).allows(release.bu_id):
-            raise NotFound("Release was not found.", field="holderId")
+        release = await release_facts.release(
+            uow.session,
+            c.holder_id,
+            readable_in=uow.scope(Action.READ, Resource.RELEASE),
+            field="holderId",
+        )
         if release.bu_id != bu_id:
             raise DomainError(
                 "A release reserves on behalf of its own business unit.",
@@ -122,9 +128,9 @@ async def _on_behalf_of(uow: UnitOfWork, env: Environment, bu_id: uuid.UUID | No
             code=Code.BUSINESS_UNIT_REQUIRED,
             field="businessUnitId",
         )
-    bu = await uow.session.get(BusinessUnit, bu_id)
-    if bu is None or not uow.scope(Action.READ, Resource.RESERVATION).allows(bu.id):
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    bu = await org_facts.business_unit(
+        uow.session, bu_id, readable_in=uow.scope(Action.READ, Resource.RESERVATION)
+    )
     return bu.id
 
 

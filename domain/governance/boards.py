@@ -17,7 +17,7 @@ from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization import repository as org_repo
+from domain.organization import facts as org_facts
 
 
 async def _members(uow: UnitOfWork, members: Sequence[cmd.Member]) -> list[tuple[uuid.UUID, str]]:
@@ -46,8 +46,8 @@ def _apply_rule(board: Board, rule: board_rules.BoardRule) -> None:
 
 async def create_board(uow: UnitOfWork, c: cmd.CreateBoard) -> Board:
     """An org board (RMO) or a BU board (its admins), with members and a rule."""
-    if c.bu_id is not None and await org_repo.get_bu(uow.session, c.bu_id) is None:
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    if c.bu_id is not None:
+        await org_facts.business_unit(uow.session, c.bu_id)
     rule = uow.authorize_visible(Action.CREATE, Resource.BOARD, c.bu_id, "Business unit")
     key, domain = _key(c.key), domain_of(c.bu_id)
     if await board_repo.board_key_taken(uow.session, domain, key):

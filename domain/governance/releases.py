@@ -24,7 +24,7 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization import repository as org_repo
+from domain.organization import facts as org_facts
 
 S = ReleaseStatus
 
@@ -76,8 +76,7 @@ async def _checked_people(uow: UnitOfWork, ids: Sequence[uuid.UUID], field: str)
 
 async def create_release(uow: UnitOfWork, c: cmd.CreateRelease) -> Release:
     """Draft a release in a BU; the owner defaults to its creator."""
-    if await org_repo.get_bu(uow.session, c.bu_id) is None:
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    await org_facts.business_unit(uow.session, c.bu_id)
     rule = uow.authorize_visible(Action.CREATE, Resource.RELEASE, c.bu_id, "Business unit")
     owner_id = c.owner_id or uow.actor.person_id
     if owner_id is None:

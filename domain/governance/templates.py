@@ -14,7 +14,7 @@ from domain.governance.models import DocumentTemplate
 from domain.kernel.access import Action, Resource, domain_of
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionConflict
 from domain.kernel.uow import UnitOfWork
-from domain.organization import repository as org_repo
+from domain.organization import facts as org_facts
 from domain.organization import rules as org_rules
 
 
@@ -34,8 +34,8 @@ def _key(key: str) -> str:
 
 async def create_template(uow: UnitOfWork, c: cmd.CreateTemplate) -> DocumentTemplate:
     """Version 1 of a template: org-wide (RMO, bu_id None) or for one BU (its admins)."""
-    if c.bu_id is not None and await org_repo.get_bu(uow.session, c.bu_id) is None:
-        raise NotFound("Business unit was not found.", field="businessUnitId")
+    if c.bu_id is not None:
+        await org_facts.business_unit(uow.session, c.bu_id)
     rule = uow.authorize_visible(
         Action.CREATE, Resource.DOCUMENT_TEMPLATE, c.bu_id, "Business unit"
     )

@@ -122,6 +122,10 @@ class Scope:
     def empty(self) -> bool:
         return not self.everywhere and not self.bu_ids
 
+    def __or__(self, other: Scope) -> Scope:
+        """Where either scope reaches."""
+        return Scope(self.everywhere or other.everywhere, self.bu_ids | other.bu_ids)
+
 
 class Authorizer(Protocol):
     """Answers "may this actor do this to this kind of thing in this BU?" (RBAC with domains)."""

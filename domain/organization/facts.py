@@ -70,6 +70,39 @@ async def business_unit(
     return BusinessUnitFacts(row.id, row.key, row.name)
 
 
+async def team(
+    session: AsyncSession,
+    team_id: uuid.UUID,
+    *,
+    readable_in: Scope | None = None,
+    field: str = "teamId",
+) -> TeamFacts:
+    """The team; NOT_FOUND when there is none, or when `readable_in` does not reach its BU."""
+    found = (await teams(session, [team_id])).get(team_id)
+    if found is None or (readable_in is not None and not readable_in.allows(found.bu_id)):
+        raise NotFound("Team was not found.", field=field)
+    return found
+
+
+async def service(
+    session: AsyncSession,
+    service_id: uuid.UUID,
+    *,
+    readable_in: Scope | None = None,
+    field: str = "serviceId",
+) -> ServiceFacts:
+    """The service; NOT_FOUND when there is none, or when `readable_in` does not reach its BU."""
+    found = (await services(session, [service_id])).get(service_id)
+    if found is None or (readable_in is not None and not readable_in.allows(found.bu_id)):
+        raise NotFound("Service was not found.", field=field)
+    return found
+
+
+async def active_people(session: AsyncSession, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these people exist and are active, in one statement."""
+    return {p.id for p in (await people(session, ids)).values() if p.active}
+
+
 async def teams(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, TeamFacts]:
     """The teams with these ids (absent ones are left out), in one statement."""
     if not ids:

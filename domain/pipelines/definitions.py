@@ -18,7 +18,7 @@ from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionCo
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import choice, expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Team
+from domain.organization import facts as org_facts
 from domain.pipelines import definition_repository as repo
 from domain.pipelines import definition_rules as rules
 from domain.pipelines.definition_commands import (
@@ -56,13 +56,11 @@ async def visible_pipeline(
 
 async def create_pipeline(uow: UnitOfWork, c: CreatePipeline) -> Pipeline:
     """Register a team's pipeline and the services it deploys (no definition yet)."""
-    team = await uow.session.get(Team, c.team_id)
     # CI reads pipelines but not teams: either lets the team be seen here.
-    if team is None or not any(
-        uow.scope(Action.READ, r).allows(team.bu_id)
-        for r in (Resource.TEAM, Resource.PIPELINE_DEFINITION)
-    ):
-        raise NotFound("Team was not found.", field="teamId")
+    readable = uow.scope(Action.READ, Resource.TEAM) | uow.scope(
+        Action.READ, Resource.PIPELINE_DEFINITION
+    )
+    team = await org_facts.team(uow.session, c.team_id, readable_in=readable)
     rule = uow.authorize(Action.CREATE, Resource.PIPELINE_DEFINITION, team.bu_id)
     key = rules.check_key(c.key)
     name = rules.check_name(c.name)

@@ -12,7 +12,7 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Team
+from domain.organization import facts as org_facts
 from domain.trains import repository as repo
 from domain.trains import rules
 from domain.trains.commands import CreateFeature, UpdateFeature
@@ -62,9 +62,9 @@ async def _plan(
 
 async def create_feature(uow: UnitOfWork, c: CreateFeature) -> Feature:
     """Plan a team's feature for a PI and, optionally, one of its departures."""
-    team = await uow.session.get(Team, c.team_id)
-    if team is None or not uow.scope(Action.READ, Resource.FEATURE).allows(team.bu_id):
-        raise NotFound("Team was not found.", field="teamId")
+    team = await org_facts.team(
+        uow.session, c.team_id, readable_in=uow.scope(Action.READ, Resource.FEATURE)
+    )
     rule = uow.authorize(Action.CREATE, Resource.FEATURE, team.bu_id)
     title = rules.check_text(c.title, Code.INVALID_TITLE, "title")
     effort = rules.check_effort(c.effort)
