@@ -14,7 +14,7 @@ from api.graphql.deployments_types import (
     WebhookTopic,
 )
 from api.graphql.errors import UserError
-from domain.pipelines import deployment_rules as rules
+from domain.pipelines import health_rules as health
 
 
 @strawberry.input(description="Which deployments to list; all you may read when empty.")
@@ -78,12 +78,12 @@ class HealthMetricsInput:
     saturation: float | None = None
     custom: list[CustomMetricInput] = strawberry.field(default_factory=list)
 
-    def to_domain(self) -> rules.Metrics:
-        return rules.Metrics(
+    def to_domain(self) -> health.Metrics:
+        return health.Metrics(
             error_rate=self.error_rate,
             latency_p99_ms=self.latency_p99_ms,
             saturation=self.saturation,
-            custom=tuple(rules.CustomMetric(c.name, c.value, c.max) for c in self.custom),
+            custom=tuple(health.CustomMetric(c.name, c.value, c.max) for c in self.custom),
         )
 
 

@@ -15,6 +15,7 @@ from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
 from domain.pipelines import deployment_models as models
 from domain.pipelines import deployment_rules as rules
+from domain.pipelines import health_rules as health
 from domain.pipelines import webhooks
 
 DeploymentStrategy = strawberry.enum(
@@ -41,7 +42,7 @@ HealthVerdict = strawberry.enum(
     "ROLL_BACK: a limit is breached.",
 )
 HealthCheckStatus = strawberry.enum(
-    rules.CheckStatus,
+    health.CheckStatus,
     name="HealthCheckStatus",
     description="WITHIN, NEAR (within the hold margin of the limit), BREACHED, NO_DATA (not "
     "reported) or SKIPPED (no baseline to compare with).",
@@ -137,7 +138,7 @@ class HealthReport:
             checks=[
                 HealthCheck(
                     check=c["check"],
-                    status=rules.CheckStatus(c["status"]),
+                    status=health.CheckStatus(c["status"]),
                     message=c["message"],
                     value=c.get("value"),
                     limit=c.get("limit"),

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.pipelines.deployment_rules import Metrics
+from domain.pipelines.health_rules import Metrics
 
 
 @dataclass(frozen=True, slots=True)

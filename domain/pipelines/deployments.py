@@ -23,6 +23,7 @@ from domain.kernel.uow import UnitOfWork
 from domain.organization.models import Service
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployment_rules as rules
+from domain.pipelines import health_rules as health
 from domain.pipelines import webhooks
 from domain.pipelines.deployment_commands import CreateDeployment, FiringAlert, ReportHealth
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
@@ -147,14 +148,14 @@ async def start_deployment(uow: UnitOfWork, deployment_id: uuid.UUID, version: i
 class HealthResult:
     deployment: Deployment
     report: HealthReport
-    analysis: rules.Analysis
+    analysis: health.Analysis
     rollback: RollbackDecision | None
 
 
-async def thresholds_for(uow: UnitOfWork, service_id: uuid.UUID) -> rules.Thresholds:
+async def thresholds_for(uow: UnitOfWork, service_id: uuid.UUID) -> health.Thresholds:
     """The defaults, overridden by whatever the service's effective guardrails set."""
     eff = await effective_for_service(uow.session, service_id)
-    return rules.thresholds_from(rules.guardrail_thresholds(eff.values))
+    return health.thresholds_from(health.guardrail_thresholds(eff.values))
 
 
 async def report_health(uow: UnitOfWork, c: ReportHealth) -> HealthResult:
@@ -168,10 +169,10 @@ async def report_health(uow: UnitOfWork, c: ReportHealth) -> HealthResult:
             code=Code.STEP_NOT_CURRENT,
             field="stepIndex",
         )
-    metrics = rules.check_metrics(c.metrics, "metrics")
-    baseline = rules.check_metrics(c.baseline, "baseline") if c.baseline else None
+    metrics = health.check_metrics(c.metrics, "metrics")
+    baseline = health.check_metrics(c.baseline, "baseline") if c.baseline else None
     thresholds = await thresholds_for(uow, dep.service_id)
-    analysis = rules.analyze(metrics, baseline, thresholds)
+    analysis = health.analyze(metrics, baseline, thresholds)
     report = HealthReport(
         deployment_id=dep.id,
         step_index=dep.current_step,
@@ -187,7 +188,9 @@ async def report_health(uow: UnitOfWork, c: ReportHealth) -> HealthResult:
     await uow.created(report, action="deployment_health_report.create", bu_id=dep.bu_id, rule=rule)
     decision = None
     if analysis.verdict == Verdict.ROLL_BACK:
-        breached = [ch.message for ch in analysis.checks if ch.status == rules.CheckStatus.BREACHED]
+        breached = [
+            ch.message for ch in analysis.checks if ch.status == health.CheckStatus.BREACHED
+        ]
         reason = "Health analysis: " + " ".join(breached)
         decision = await roll_back(
             uow, dep, trigger=RollbackTrigger.HEALTH, reason=reason, rule=rule, report=report

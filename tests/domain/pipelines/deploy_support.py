@@ -22,7 +22,7 @@ from domain.organization.models import Person, Service
 from domain.pipelines import deployments as uc
 from domain.pipelines.deployment_commands import CreateDeployment, ReportHealth
 from domain.pipelines.deployment_models import Deployment
-from domain.pipelines.deployment_rules import Metrics
+from domain.pipelines.health_rules import Metrics
 from tests.domain.calendar.conftest import AllowAll
 from tests.domain.environments.conftest import make_org
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateStatus
 from domain.pipelines import deployment_rules as rules
+from domain.pipelines import health_rules as health
 from domain.pipelines.deployment_models import StepKind, Verdict
-from domain.pipelines.deployment_rules import CheckStatus, CustomMetric, Metrics, Thresholds
+from domain.pipelines.health_rules import CheckStatus, CustomMetric, Metrics, Thresholds
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 HEALTHY = Metrics(error_rate=0.001, latency_p99_ms=200, saturation=0.3)
@@ -71,7 +72,7 @@ class TestBlueGreenPlans:
 
 class TestHealthAnalysis:
     def test_metrics_within_every_limit_advance_with_one_reason_per_check(self) -> None:
-        found = rules.analyze(HEALTHY, BASE)
+        found = health.analyze(HEALTHY, BASE)
         assert found.verdict == Verdict.ADVANCE
         assert [c.name for c in found.checks] == [
             "error_rate",
@@ -83,27 +84,27 @@ class TestHealthAnalysis:
         assert all("within its limit" in r for r in found.reasons)
 
     def test_an_error_rate_over_the_limit_rolls_back_and_says_why(self) -> None:
-        found = rules.analyze(replace(HEALTHY, error_rate=0.05), BASE)
+        found = health.analyze(replace(HEALTHY, error_rate=0.05), BASE)
         assert found.verdict == Verdict.ROLL_BACK
         breached = [c for c in found.checks if c.status == CheckStatus.BREACHED]
         assert [c.name for c in breached] == ["error_rate", "error_rate_delta"]
         assert breached[0].message == "Error rate 5% (limit 1%) is breached."
 
     def test_latency_regressing_past_the_baseline_rolls_back(self) -> None:
-        found = rules.analyze(replace(HEALTHY, latency_p99_ms=300), BASE)
+        found = health.analyze(replace(HEALTHY, latency_p99_ms=300), BASE)
         (check,) = [c for c in found.checks if c.name == "latency_p99_regression"]
         assert check.status == CheckStatus.BREACHED
         assert check.value == pytest.approx(50.0)
         assert found.verdict == Verdict.ROLL_BACK
 
     def test_a_metric_close_to_its_limit_holds(self) -> None:
-        found = rules.analyze(replace(HEALTHY, saturation=0.75), BASE)
+        found = health.analyze(replace(HEALTHY, saturation=0.75), BASE)
         assert found.verdict == Verdict.HOLD
         (near,) = [c for c in found.checks if c.status == CheckStatus.NEAR]
         assert near.name == "saturation"
 
     def test_missing_metrics_hold_for_lack_of_data(self) -> None:
-        found = rules.analyze(Metrics(error_rate=0.001), BASE)
+        found = health.analyze(Metrics(error_rate=0.001), BASE)
         assert found.verdict == Verdict.HOLD
         assert [c.name for c in found.checks if c.status == CheckStatus.NO_DATA] == [
             "latency_p99_regression",
@@ -112,40 +113,40 @@ class TestHealthAnalysis:
         assert any(r.startswith("No data:") for r in found.reasons)
 
     def test_without_a_baseline_the_comparisons_are_skipped_not_held(self) -> None:
-        found = rules.analyze(HEALTHY, None)
+        found = health.analyze(HEALTHY, None)
         assert found.verdict == Verdict.ADVANCE
         skipped = [c.name for c in found.checks if c.status == CheckStatus.SKIPPED]
         assert skipped == ["error_rate_delta", "latency_p99_regression"]
 
     def test_a_custom_metric_over_its_max_rolls_back(self) -> None:
         m = replace(HEALTHY, custom=(CustomMetric("queue_depth", 120, 100),))
-        found = rules.analyze(m, BASE)
+        found = health.analyze(m, BASE)
         assert found.verdict == Verdict.ROLL_BACK
         assert found.checks[-1].name == "custom:queue_depth"
 
     def test_a_threshold_set_to_none_turns_its_check_off(self) -> None:
-        t = rules.thresholds_from({"max_saturation": None})
-        found = rules.analyze(Metrics(error_rate=0.001, latency_p99_ms=200), BASE, t)
+        t = health.thresholds_from({"max_saturation": None})
+        found = health.analyze(Metrics(error_rate=0.001, latency_p99_ms=200), BASE, t)
         assert found.verdict == Verdict.ADVANCE
         assert "saturation" not in [c.name for c in found.checks]
 
     def test_a_zero_latency_baseline_makes_any_latency_an_infinite_regression(self) -> None:
-        assert rules.regression_percent(0, 0) == 0
-        assert math.isinf(rules.regression_percent(1, 0))
+        assert health.regression_percent(0, 0) == 0
+        assert math.isinf(health.regression_percent(1, 0))
 
 
 class TestThresholdsFromGuardrails:
     def test_known_keys_override_the_defaults_and_others_are_ignored(self) -> None:
-        t = rules.thresholds_from({"max_error_rate": 0.02, "max_bypass_hours": 4})
+        t = health.thresholds_from({"max_error_rate": 0.02, "max_bypass_hours": 4})
         assert t.max_error_rate == 0.02
-        assert t.max_saturation == rules.DEFAULT_THRESHOLDS.max_saturation
+        assert t.max_saturation == health.DEFAULT_THRESHOLDS.max_saturation
 
     @pytest.mark.parametrize("bad", [-1, "high", math.nan, True])
     def test_a_value_that_is_not_a_non_negative_number_is_a_configuration_error(
         self, bad: object
     ) -> None:
         with pytest.raises(ValueError):
-            rules.thresholds_from({"max_error_rate": bad})
+            health.thresholds_from({"max_error_rate": bad})
 
 
 class TestMetricValidation:
@@ -163,7 +164,7 @@ class TestMetricValidation:
         self, metrics: Metrics, field: str
     ) -> None:
         with pytest.raises(DomainError) as caught:
-            rules.check_metrics(metrics, "metrics")
+            health.check_metrics(metrics, "metrics")
         assert (caught.value.code, caught.value.field) == ("INVALID_METRIC", field)
 
 
@@ -204,9 +205,9 @@ class TestMonotonicity:
         self, case: tuple[Metrics, Metrics, Metrics, Thresholds]
     ) -> None:
         better, worse, baseline, t = case
-        rank = rules.VERDICT_RANK
-        before = rules.analyze(better, baseline, t).verdict
-        after = rules.analyze(worse, baseline, t).verdict
+        rank = health.VERDICT_RANK
+        before = health.analyze(better, baseline, t).verdict
+        after = health.analyze(worse, baseline, t).verdict
         assert rank[after] >= rank[before]
 
     @given(metric_pairs())
@@ -214,7 +215,7 @@ class TestMonotonicity:
         self, case: tuple[Metrics, Metrics, Metrics, Thresholds]
     ) -> None:
         better, _, baseline, t = case
-        assert rules.analyze(replace(better, saturation=None), baseline, t).verdict != (
+        assert health.analyze(replace(better, saturation=None), baseline, t).verdict != (
             Verdict.ADVANCE
         )
 
@@ -262,9 +263,9 @@ class TestArgoAndGate:
         assert rules.argo_status(status, verdict) == expected
 
     def test_the_health_gate_passes_holds_or_fails_with_the_reasons(self) -> None:
-        assert rules.health_gate(None).status == GateStatus.PENDING
-        assert rules.health_gate(rules.analyze(HEALTHY, BASE)).status == GateStatus.PASSED
-        gate = rules.health_gate(rules.analyze(replace(HEALTHY, error_rate=0.5), BASE))
+        assert health.health_gate(None).status == GateStatus.PENDING
+        assert health.health_gate(health.analyze(HEALTHY, BASE)).status == GateStatus.PASSED
+        gate = health.health_gate(health.analyze(replace(HEALTHY, error_rate=0.5), BASE))
         assert gate.status == GateStatus.FAILED
         assert "Error rate 50%" in gate.reason
         assert gate.evidence["verdict"] == "roll_back"
@@ -273,7 +274,7 @@ class TestArgoAndGate:
 class TestTheGuardrailsSetTheHealthThresholds:
     def test_whole_number_guardrails_become_fractions(self) -> None:
         from domain.guardrails.fields import CORE_DEFAULTS, PROFILE_DEFAULTS
-        from domain.pipelines.deployment_rules import guardrail_thresholds, thresholds_from
+        from domain.pipelines.health_rules import guardrail_thresholds, thresholds_from
 
         core = thresholds_from(guardrail_thresholds(CORE_DEFAULTS))
         assert core.max_error_rate == 0.01 and core.max_saturation == 0.8

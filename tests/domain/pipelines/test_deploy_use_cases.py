@@ -14,7 +14,7 @@ from domain.pipelines import alerts
 from domain.pipelines import deployments as uc
 from domain.pipelines.deployment_commands import CreateDeployment, FiringAlert, ReportHealth
 from domain.pipelines.deployment_models import DeploymentAlert, RollbackDecision
-from domain.pipelines.deployment_rules import Metrics
+from domain.pipelines.health_rules import Metrics
 from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.pipelines.deploy_support import HEALTHY, SICK, DeployWorld, deploy_world
 
