@@ -158,6 +158,37 @@ async def save_business_unit_set(uow: UnitOfWork, c: SaveBusinessUnitSet) -> Sav
     )
 
 
+async def _changed_values(
+    uow: UnitOfWork, kind: SetKind, current: dict[str, Any], changes: Any
+) -> tuple[dict[str, Any], list[LayerConflict]]:
+    """The set's values after the changes; a core change also reports the layers it loosened."""
+    if kind is SetKind.CORE:
+        values = rules.apply_changes({**CORE_DEFAULTS, **current}, changes, complete=True)
+        return values, layer_conflicts(values, await stored_layers(uow.session))
+    core = (await current_core(uow.session)).values
+    return rules.apply_changes(current, changes, complete=False, core=core), []
+
+
+async def _keep_version(uow: UnitOfWork, row: GuardrailSet, facts: list[dict[str, Any]]) -> None:
+    """Every saved version is kept, with who saved it and the conflicts it reported."""
+    await repo.add_version(
+        uow.session,
+        GuardrailSetVersion(
+            set_id=row.id,
+            version=row.version,
+            kind=row.kind,
+            subject=row.subject,
+            bu_id=row.bu_id,
+            values=row.values,
+            note=row.note,
+            saved_at=row.updated_at,
+            saved_by_id=uow.actor.person_id,
+            saved_by=uow.actor.display_name,
+            conflicts=facts,
+        ),
+    )
+
+
 async def _save(
     uow: UnitOfWork,
     kind: SetKind,
@@ -179,15 +210,7 @@ async def _save(
             field="version",
         )
     current = dict(row.values) if row is not None else dict(defaults)
-    if kind is SetKind.CORE:
-        current = {**CORE_DEFAULTS, **current}
-    found: list[LayerConflict] = []
-    if kind is SetKind.CORE:
-        values = rules.apply_changes(current, changes, complete=True)
-        found = layer_conflicts(values, await stored_layers(uow.session))
-    else:
-        core = (await current_core(uow.session)).values
-        values = rules.apply_changes(current, changes, complete=False, core=core)
+    values, found = await _changed_values(uow, kind, current, changes)
     now = uow.clock.now()
     before = snapshot(row) if row is not None else None
     if row is None:
@@ -206,22 +229,7 @@ async def _save(
             field="version",
         ) from None
     facts = conflict_facts(found)
-    await repo.add_version(
-        uow.session,
-        GuardrailSetVersion(
-            set_id=row.id,
-            version=row.version,
-            kind=kind.value,
-            subject=subject,
-            bu_id=bu_id,
-            values=values,
-            note=text,
-            saved_at=now,
-            saved_by_id=uow.actor.person_id,
-            saved_by=uow.actor.display_name,
-            conflicts=facts,
-        ),
-    )
+    await _keep_version(uow, row, facts)
     after = snapshot(row)
     if kind is SetKind.CORE:
         after["conflicts"] = facts
