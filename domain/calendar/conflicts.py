@@ -61,6 +61,19 @@ async def detect(
             )
             for clash in rules.classify(me, other, edges)
         ]
+    conflicts += await _freeze_conflicts(session, me, bu_id, services, now)
+    conflicts = await _advise(session, me, bu_id, conflicts, others)
+    return rules.sort_conflicts(conflicts)
+
+
+async def _freeze_conflicts(
+    session: AsyncSession,
+    me: WindowFacts,
+    bu_id: uuid.UUID,
+    services: list[uuid.UUID],
+    now: datetime | None,
+) -> list[Conflict]:
+    """The approved freezes the window falls into."""
     info = await repo.services_info(session, services)
     hits = await blocking_freezes(
         session,
@@ -73,7 +86,7 @@ async def detect(
         release_id=me.release_id,
         now=now,
     )
-    conflicts += [
+    return [
         Conflict(
             kind=ConflictKind.FREEZE,
             severity=rules.SEVERITY[ConflictKind.FREEZE],
@@ -84,8 +97,6 @@ async def detect(
         )
         for h in hits
     ]
-    conflicts = await _advise(session, me, bu_id, conflicts, others)
-    return rules.sort_conflicts(conflicts)
 
 
 async def _advise(

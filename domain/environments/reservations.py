@@ -7,8 +7,12 @@ capacity are serialized and cannot both win (see repository.environment_for_upda
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
 
 from domain.environments import repository as repo
 from domain.environments import rules
@@ -134,6 +138,31 @@ async def _on_behalf_of(uow: UnitOfWork, env: Environment, bu_id: uuid.UUID | No
     return bu.id
 
 
+def _contention(
+    reservation: Reservation, others: Sequence[Row[Any]], capacity: int
+) -> tuple[list[Blocker], int | None]:
+    """What stands in the way of the reservation, and its place in the queue if anything does."""
+    hold = repo.hold_of(reservation)
+    granted = [repo.hold_of(r) for r in others if r.status == GRANTED]
+    queued = [repo.hold_of(r) for r in others if r.status == QUEUED]
+    by_id = {r.id: r for r in others}
+    found = [
+        Blocker(
+            reservation_id=x.reservation_id,
+            reason=x.reason,
+            holder_kind=by_id[x.reservation_id].holder_kind,
+            holder_id=by_id[x.reservation_id].holder_id,
+            holder_label=by_id[x.reservation_id].holder_label,
+            mode=by_id[x.reservation_id].mode,
+            status=by_id[x.reservation_id].status,
+            starts_at=by_id[x.reservation_id].starts_at,
+            ends_at=by_id[x.reservation_id].ends_at,
+        )
+        for x in rules.contention(hold, granted, queued, capacity)
+    ]
+    return found, (rules.queue_position(hold, queued) if found else None)
+
+
 async def request_reservation(uow: UnitOfWork, c: RequestReservation) -> ReservationResult:
     """Reserve an environment: GRANTED when it fits, otherwise QUEUED with the contention."""
     env = await _locked_environment(uow, c.environment_id)
@@ -161,27 +190,9 @@ async def request_reservation(uow: UnitOfWork, c: RequestReservation) -> Reserva
         created_at=now,
         updated_at=now,
     )
-    hold = repo.hold_of(reservation)
-    granted = [repo.hold_of(r) for r in others if r.status == GRANTED]
-    queued = [repo.hold_of(r) for r in others if r.status == QUEUED]
-    by_id = {r.id: r for r in others}
-    found = [
-        Blocker(
-            reservation_id=x.reservation_id,
-            reason=x.reason,
-            holder_kind=by_id[x.reservation_id].holder_kind,
-            holder_id=by_id[x.reservation_id].holder_id,
-            holder_label=by_id[x.reservation_id].holder_label,
-            mode=by_id[x.reservation_id].mode,
-            status=by_id[x.reservation_id].status,
-            starts_at=by_id[x.reservation_id].starts_at,
-            ends_at=by_id[x.reservation_id].ends_at,
-        )
-        for x in rules.contention(hold, granted, queued, env.capacity)
-    ]
+    found, position = _contention(reservation, others, env.capacity)
     reservation.status = QUEUED if found else GRANTED
     reservation.granted_at = None if found else now
-    position = rules.queue_position(hold, queued) if found else None
     uow.session.add(reservation)
     await uow.session.flush()
     uow.record(
