@@ -11,9 +11,9 @@ from domain.compliance import control_commands as cmd
 from domain.compliance import control_queries as ccq
 from domain.compliance.bypass_rules import BypassState
 from domain.kernel.errors import DomainError
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.compliance import test_bypass_world
 from tests.domain.compliance.test_bypass_world import DAY, HOUR, World
+from tests.world import OnlyIn
 
 world = test_bypass_world.world
 

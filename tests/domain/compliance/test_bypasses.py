@@ -10,9 +10,9 @@ from domain.compliance import bypasses
 from domain.compliance import control_commands as cmd
 from domain.compliance.bypass_rules import BypassState, state
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.compliance import test_bypass_world
 from tests.domain.compliance.test_bypass_world import DAY, HOUR, World
+from tests.world import OnlyIn
 
 world = test_bypass_world.world
 

@@ -26,7 +26,7 @@ from domain.kernel.clock import FixedClock
 from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Person, Service, Team
-from tests.domain.calendar.conftest import AllowAll
+from tests.world import AllowAll
 
 DAY = timedelta(days=1)
 

@@ -14,8 +14,8 @@ from sqlalchemy import event
 from domain.guardrails import queries
 from domain.guardrails.effective import effective_for_service, effective_for_services
 from domain.kernel.errors import DomainError, NotFound
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.guardrails.conftest import World
+from tests.world import OnlyIn
 
 
 @contextmanager

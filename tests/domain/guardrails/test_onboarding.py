@@ -11,8 +11,8 @@ from domain.guardrails import onboarding, queries
 from domain.guardrails.vocabulary import OnboardingItem
 from domain.kernel.errors import DomainError, NotFound, VersionConflict
 from domain.kernel.gates import GateStatus
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.guardrails.conftest import World
+from tests.world import OnlyIn
 
 ALL = [i.value for i in OnboardingItem]
 

@@ -10,8 +10,8 @@ from domain.guardrails import queries, sets
 from domain.guardrails.errors import GuardrailProblems
 from domain.guardrails.models import GuardrailSetVersion
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.guardrails.conftest import World
+from tests.world import OnlyIn
 
 
 class TestSavingTheCore:

@@ -39,7 +39,7 @@ from domain.organization.vendor_findings import (
     vendor_attestation_gate,
     vendor_release_findings,
 )
-from tests.domain.calendar.conftest import AllowAll, OnlyIn
+from tests.world import AllowAll, OnlyIn
 
 DAY = timedelta(days=1)
 ALL_KINDS = ("iso27001", "penetration_test", "security_testing", "soc2")

@@ -26,7 +26,7 @@ from domain.organization.models import BusinessUnit, Person, Service, Team
 from domain.pipelines import cdevents, evidence
 from domain.pipelines import commands as cmd
 from domain.pipelines.cdevents_schemas import CdEventSchemas
-from tests.domain.calendar.conftest import AllowAll
+from tests.world import AllowAll
 
 STANDARDS = Path(__file__).resolve().parents[4] / "shared" / "standards" / "cdevents" / "v0.5.1"
 

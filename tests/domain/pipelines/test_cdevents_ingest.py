@@ -14,8 +14,8 @@ from domain.pipelines import evidence, queries
 from domain.pipelines import evidence_gates as gates
 from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused
 from domain.pipelines.models import CdEventOutcome, EvidenceType
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.pipelines.evidence_support import World, digest, event, make_world, schemas
+from tests.world import OnlyIn
 
 
 @pytest.fixture

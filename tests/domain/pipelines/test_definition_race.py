@@ -23,8 +23,8 @@ from domain.organization.models import BusinessUnit, Person, Team
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definitions
 from domain.pipelines.definition_models import DefinitionVersion
-from tests.domain.calendar.conftest import AllowAll
 from tests.domain.pipelines.test_definition_world import V1, V2, V3
+from tests.world import AllowAll
 
 
 def unit_of_work(database: Database, clock: FixedClock, person: Person) -> UnitOfWork:

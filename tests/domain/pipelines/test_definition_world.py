@@ -22,7 +22,7 @@ from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definitions, runs
 from domain.pipelines.definition_models import DefinitionVersion, Pipeline, PipelineRun
 from domain.pipelines.definition_rules import canonical_hash
-from tests.domain.calendar.conftest import AllowAll
+from tests.world import AllowAll
 
 
 def definition(*stages: tuple[str, str, list[str]], description: str | None = None) -> str:

@@ -17,8 +17,8 @@ from domain.pipelines import definition_queries as queries
 from domain.pipelines import definitions
 from domain.pipelines.definition_models import DefinitionVersion, PipelineService
 from domain.pipelines.definitions import RegistrationOutcome
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.pipelines.test_definition_world import V1, V2, V3, World, hash_of, make_world
+from tests.world import OnlyIn
 
 
 @pytest.fixture

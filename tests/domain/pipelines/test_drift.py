@@ -15,8 +15,8 @@ from domain.pipelines import definition_repository as repo
 from domain.pipelines.definition_models import Pipeline, PipelineRun
 from domain.pipelines.definition_rules import parse_definition
 from domain.pipelines.drift import drift_gate, drift_gate_for_service
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.pipelines.test_definition_world import V1, V2, V3, World, hash_of, make_world
+from tests.world import OnlyIn
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.pipelines import commands as cmd
 from domain.pipelines import evidence
 from domain.pipelines.models import EvidenceType
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.pipelines.evidence_support import World, digest, make_world
+from tests.world import OnlyIn
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from domain.risk import assessments, peer_reviews, versions
 from domain.risk import commands as cmd
 from domain.risk.model import DEFAULT_MODEL
 from domain.risk.models import PeerReview, RiskAssessment
-from tests.domain.calendar.conftest import AllowAll
+from tests.world import AllowAll
 
 
 @dataclass

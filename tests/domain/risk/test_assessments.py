@@ -9,8 +9,8 @@ from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.risk import assessments, factors
 from domain.risk import commands as cmd
 from domain.risk.scoring import Size
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.risk.conftest import World
+from tests.world import OnlyIn
 
 
 class TestFactsAreGathered:

@@ -9,8 +9,8 @@ from domain.kernel.gates import GateStatus
 from domain.risk import commands as cmd
 from domain.risk import peer_reviews, queries
 from domain.risk.models import PeerReview
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.risk.conftest import World
+from tests.world import OnlyIn
 
 
 async def _payment_change(world: World) -> object:

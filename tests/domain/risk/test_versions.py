@@ -9,8 +9,8 @@ from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConfli
 from domain.risk import commands as cmd
 from domain.risk import queries, versions
 from domain.risk.model import DEFAULT_MODEL, Factor, Requirement, Weight
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.risk.conftest import World
+from tests.world import OnlyIn
 
 L = RiskLevel
 

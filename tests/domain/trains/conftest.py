@@ -21,7 +21,7 @@ from domain.trains import commands as cmd
 from domain.trains import trains
 from domain.trains.cadence import Cadence
 from domain.trains.models import ProgramIncrement, Train
-from tests.domain.calendar.conftest import AllowAll
+from tests.world import AllowAll
 
 
 @dataclass

@@ -11,8 +11,8 @@ from domain.trains import commands as cmd
 from domain.trains import features, integration, repository, trains
 from domain.trains.cadence import Cadence
 from domain.trains.integration import integration_gate
-from tests.domain.calendar.conftest import OnlyIn
 from tests.domain.trains.conftest import World
+from tests.world import OnlyIn
 
 
 class TestTrains:

@@ -1,0 +1,18 @@
+"""One world builder for the domain tests (see `World`), and the authorizers they act under."""
+
+from tests.world.authorizers import AllowAll, Grants, OnlyIn
+from tests.world.rows import Org, Rows, digest, unique
+from tests.world.world import World, actor_of, unit_of_work
+
+__all__ = [
+    "AllowAll",
+    "Grants",
+    "OnlyIn",
+    "Org",
+    "Rows",
+    "World",
+    "actor_of",
+    "digest",
+    "unique",
+    "unit_of_work",
+]
