@@ -2,7 +2,7 @@
 
 from tests.world.authorizers import AllowAll, Grants, OnlyIn
 from tests.world.rows import Org, Rows, digest, unique
-from tests.world.world import World, actor_of, unit_of_work
+from tests.world.world import Who, World, actor_of, unit_of_work
 
 __all__ = [
     "AllowAll",
@@ -10,6 +10,7 @@ __all__ = [
     "OnlyIn",
     "Org",
     "Rows",
+    "Who",
     "World",
     "actor_of",
     "digest",
