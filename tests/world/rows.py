@@ -38,10 +38,12 @@ class Org:
 class Rows:
     """BUs, teams, services, people, environments and releases, stamped by the world's clock."""
 
-    def __init__(self, session: AsyncSession, clock: FixedClock, people: dict[str, Person]):
+    def __init__(
+        self, session: AsyncSession, clock: FixedClock, people: dict[str, Person] | None = None
+    ) -> None:
         self.session = session
         self.clock = clock
-        self.people = people
+        self.people = {} if people is None else people
 
     def _stamp(self) -> dict[str, datetime]:
         now = self.clock.now()

@@ -15,6 +15,7 @@ from domain.governance import commands as cmd
 from domain.governance import releases, signoffs
 from domain.governance.errors import Frozen, SignOffMissing
 from domain.governance.models import Release, ReleaseStatus, SignOffRule
+from domain.governance.release_rules import TRANSITIONS
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Person, RoleGrant, Service
@@ -85,46 +86,21 @@ async def world(session: AsyncSession, now: datetime) -> GovernanceWorld:
     return world
 
 
-MOVES: dict[str, tuple[S, Callable[[UnitOfWork, Release], Awaitable[Any]]]] = {
-    "submit": (
-        S.SUBMITTED,
-        lambda u, r: releases.submit_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "approve": (
-        S.APPROVED,
-        lambda u, r: releases.approve_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "reject": (
-        S.REJECTED,
-        lambda u, r: releases.reject_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "schedule": (
-        S.SCHEDULED,
-        lambda u, r: releases.schedule_release(u, cmd.ScheduleRelease(r.id, r.version)),
-    ),
-    "start": (
-        S.DEPLOYING,
-        lambda u, r: releases.start_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "complete": (
-        S.DEPLOYED,
-        lambda u, r: releases.complete_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "roll back": (
-        S.ROLLED_BACK,
-        lambda u, r: releases.roll_back_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "cancel": (
-        S.CANCELLED,
-        lambda u, r: releases.cancel_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
+MOVES: dict[str, tuple[S, Callable[[UnitOfWork, Any], Awaitable[Any]], type[Any]]] = {
+    "submit": (S.SUBMITTED, releases.submit_release, cmd.MoveRelease),
+    "approve": (S.APPROVED, releases.approve_release, cmd.MoveRelease),
+    "reject": (S.REJECTED, releases.reject_release, cmd.MoveRelease),
+    "schedule": (S.SCHEDULED, releases.schedule_release, cmd.ScheduleRelease),
+    "start": (S.DEPLOYING, releases.start_release, cmd.MoveRelease),
+    "complete": (S.DEPLOYED, releases.complete_release, cmd.MoveRelease),
+    "roll back": (S.ROLLED_BACK, releases.roll_back_release, cmd.MoveRelease),
+    "cancel": (S.CANCELLED, releases.cancel_release, cmd.MoveRelease),
 }
 ILLEGAL = [
     (status, name)
     for status in S
-    for name, (target, _) in MOVES.items()
-    if target
-    not in __import__("domain.governance.release_rules", fromlist=["x"]).TRANSITIONS[status]
+    for name, (target, _, _) in MOVES.items()
+    if target not in TRANSITIONS[status]
 ]
 
 
@@ -135,7 +111,8 @@ class TestEveryIllegalMoveIsRefusedByTheUseCase:
     ) -> None:
         rel = await world.release(status)
         with pytest.raises(DomainError) as refused:
-            await MOVES[name][1](world.uow(), rel)
+            _, move, command = MOVES[name]
+            await move(world.uow(), command(rel.id, rel.version))
         assert refused.value.code == "ILLEGAL_TRANSITION"
         assert rel.status == status
 
