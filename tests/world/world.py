@@ -21,7 +21,7 @@ from tests.world.authorizers import AllowAll
 from tests.world.rows import Rows
 
 T = TypeVar("T")
-Who = str | Person | Actor
+Who = str | Person
 REQUEST_ID = "req-test"
 
 
@@ -68,14 +68,11 @@ class World:
     def __init__(self, session: AsyncSession, now: datetime) -> None:
         self.session = session
         self.clock = FixedClock(now)
-        self.authorizer: Authorizer = AllowAll()
         self.people: dict[str, Person] = {}
         self.add = Rows(session, self.clock, self.people)
 
     def actor(self, who: Who | None = None) -> Actor:
         who = self.acting_as if who is None else who
-        if isinstance(who, Actor):
-            return who
         return actor_of(self.people[who] if isinstance(who, str) else who)
 
     def uow(
@@ -89,12 +86,12 @@ class World:
             self.session,
             self.actor(who),
             clock=self.clock,
-            authorizer=authorizer or self.authorizer,
+            authorizer=authorizer,
             after_commit=after_commit,
         )
 
     def reader(self, who: Who | None = None, authorizer: Authorizer | None = None) -> Reader:
-        return Reader(self.session, self.actor(who), authorizer or self.authorizer)
+        return Reader(self.session, self.actor(who), authorizer or AllowAll())
 
     async def run(
         self,

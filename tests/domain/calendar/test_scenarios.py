@@ -12,7 +12,6 @@ from domain.calendar import exceptions, queries
 from domain.calendar.freezes import blocking_freezes
 from domain.calendar.rules import ConflictKind, ConflictsFound, Severity
 from domain.kernel.errors import DomainError
-from domain.kernel.reader import Reader
 from tests.domain.calendar.conftest import CalendarWorld, at
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -50,7 +49,7 @@ class TestADependentServiceConflictWithANextFreeSlotAvoidingTheQuarterEndFreeze:
         assert (conflict.kind, conflict.severity) == (ConflictKind.DEPENDENCY, Severity.WARNING)
 
         # Next free 4-hour slots for web: after the api window, then not before the freeze ends.
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         slots = await queries.window_suggestions(
             reader,
             cmd.SuggestSlots(
@@ -124,7 +123,7 @@ class TestAnExceptionLetsOneReleaseThroughAFreezeExpiresAndIsReviewed:
         assert await blocked(lucky, world.clock.now()) == []
         assert len(await blocked(other, world.clock.now())) == 1
 
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         due = await queries.exceptions_for_review(
             reader, now=world.clock.now(), first=500, after=None
         )

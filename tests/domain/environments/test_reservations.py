@@ -8,7 +8,6 @@ import pytest
 
 from domain.environments import queries
 from domain.kernel.errors import DomainError
-from domain.kernel.reader import Reader
 from tests.domain.environments.conftest import HOUR, EnvironmentsWorld
 
 
@@ -108,7 +107,7 @@ class TestPromotion:
         await world.reserve(env, now, now + 4 * HOUR)
         second = await world.reserve(env, now + HOUR, now + 5 * HOUR)
         third = await world.reserve(env, now + 2 * HOUR, now + 6 * HOUR)
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         ids = [second.reservation.id, third.reservation.id]
         before = await queries.queue_positions(reader, ids, world.clock.now())
         assert before == {second.reservation.id: 1, third.reservation.id: 2}

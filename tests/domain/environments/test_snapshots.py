@@ -9,7 +9,6 @@ from domain.environments import parity, queries, repository
 from domain.environments.models import ConfigSnapshot
 from domain.environments.parity import DivergenceKind
 from domain.kernel.errors import DomainError
-from domain.kernel.reader import Reader
 from tests.domain.environments.conftest import EnvironmentsWorld
 from tests.world import digest
 
@@ -67,7 +66,7 @@ class TestHistory:
             )
         ).all()
         assert set(rows) == {first.snapshot.id, second.snapshot.id}
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         pages = await queries.snapshots_of_environments(reader, [env.id], first=1, after=None)
         assert [r.id for r in pages[env.id].items] == [first.snapshot.id]
         assert pages[env.id].has_next

@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,8 +60,7 @@ class DeployWorld(World):
         return list(rows.all())
 
 
-@pytest.fixture
-async def deploy_world(session: AsyncSession, now: datetime) -> DeployWorld:
+async def make_deploy_world(session: AsyncSession, now: datetime) -> DeployWorld:
     """BUs Payments (a service, a production environment) and Retail; rita and bob."""
     world = DeployWorld(session, now)
     org = await world.add.org("rita", "bob")

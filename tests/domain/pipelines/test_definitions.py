@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
 from domain.pipelines import definition_commands as cmd
@@ -16,20 +15,8 @@ from domain.pipelines import definition_queries as queries
 from domain.pipelines import definitions
 from domain.pipelines.definition_models import DefinitionVersion, PipelineService
 from domain.pipelines.definitions import RegistrationOutcome
-from tests.domain.pipelines.test_definition_world import (
-    V1,
-    V2,
-    V3,
-    DefinitionsWorld,
-    hash_of,
-    make_world,
-)
+from tests.domain.pipelines.test_definition_world import V1, V2, V3, DefinitionsWorld, hash_of
 from tests.world import OnlyIn
-
-
-@pytest.fixture
-async def world(session: AsyncSession, now: datetime) -> DefinitionsWorld:
-    return await make_world(session, now)
 
 
 class TestCreatingPipelines:

@@ -15,10 +15,8 @@ from domain.pipelines import deployments as uc
 from domain.pipelines.deployment_commands import CreateDeployment, FiringAlert, ReportHealth
 from domain.pipelines.deployment_models import DeploymentAlert, RollbackDecision
 from domain.pipelines.deployment_rules import Metrics
-from tests.domain.pipelines.deploy_support import HEALTHY, SICK, DeployWorld, deploy_world
+from tests.domain.pipelines.deploy_support import HEALTHY, SICK, DeployWorld
 from tests.world import OnlyIn
-
-__all__ = ["deploy_world"]
 
 
 async def refused(coro: object) -> DomainError:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.kernel.gates import GateStatus
@@ -15,20 +14,8 @@ from domain.pipelines import definition_repository as repo
 from domain.pipelines.definition_models import Pipeline, PipelineRun
 from domain.pipelines.definition_rules import parse_definition
 from domain.pipelines.drift import drift_gate, drift_gate_for_service
-from tests.domain.pipelines.test_definition_world import (
-    V1,
-    V2,
-    V3,
-    DefinitionsWorld,
-    hash_of,
-    make_world,
-)
+from tests.domain.pipelines.test_definition_world import V1, V2, V3, DefinitionsWorld, hash_of
 from tests.world import OnlyIn
-
-
-@pytest.fixture
-async def world(session: AsyncSession, now: datetime) -> DefinitionsWorld:
-    return await make_world(session, now)
 
 
 class TestDriftOfARun:
