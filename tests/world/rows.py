@@ -67,9 +67,10 @@ class Rows:
             BusinessUnit(key=unique("bu"), name=name, description="", **self._stamp())
         )
 
-    async def team(self, bu: uuid.UUID, key: str = "core", name: str = "Core") -> Team:
+    async def team(self, bu: uuid.UUID, key: str | None = None, name: str = "Core") -> Team:
+        """A team of `bu`, keyed `core-…` unless told."""
         return await self._flushed(
-            Team(bu_id=bu, key=key, name=name, description="", **self._stamp())
+            Team(bu_id=bu, key=key or unique("core"), name=name, description="", **self._stamp())
         )
 
     async def service(

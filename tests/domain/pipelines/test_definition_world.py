@@ -14,7 +14,7 @@ from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definitions, runs
 from domain.pipelines.definition_models import DefinitionVersion, Pipeline, PipelineRun
 from domain.pipelines.definition_rules import canonical_hash
-from tests.world import World
+from tests.world import World, unique
 
 
 def definition(*stages: tuple[str, str, list[str]], description: str | None = None) -> str:
@@ -112,7 +112,7 @@ async def make_world(session: AsyncSession, now: datetime) -> DefinitionsWorld:
     world = DefinitionsWorld(session, now)
     org = await world.add.org("rita", "bob", "carl")
     world.bu, world.other_bu, world.team = org.bu.id, org.other_bu.id, org.team.id
-    shop = await world.add.team(org.other_bu.id, "shop", name="Shop")
+    shop = await world.add.team(org.other_bu.id, unique("shop"), name="Shop")
     world.services = {
         name: (await world.add.service(team, name, tier="critical")).id
         for name, team in (("api", org.team), ("shop", shop))

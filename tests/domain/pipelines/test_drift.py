@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -165,9 +165,7 @@ class TestNamingThePipeline:
     ) -> None:
         team = await world.session.get(Team, world.team)
         assert team is not None
-        twin = Team(bu_id=world.other_bu, key=team.key, name="Twin", **_stamps(world))
-        world.session.add(twin)
-        await world.session.flush()
+        twin = await world.add.team(world.other_bu, team.key, name="Twin")
         await world.pipeline(key="deploy")
         await world.pipeline(key="deploy", team_id=twin.id, service_ids=[])
         with pytest.raises(DomainError) as e:
@@ -275,7 +273,3 @@ class TestTheDriftGate:
         found_now = await repo.active_version_at(world.session, pipeline.id, world.clock.now())
         assert found_then is not None and found_then.id == first.id
         assert found_now is not None and found_now.id == second.id
-
-
-def _stamps(world: DefinitionsWorld) -> dict[str, datetime]:
-    return {"created_at": world.clock.now(), "updated_at": world.clock.now()}
