@@ -28,7 +28,7 @@ def unique(prefix: str) -> str:
 
 @dataclass(frozen=True)
 class Org:
-    """The organization most tests start from: two BUs, a team in the first."""
+    """The organization most tests start from: Payments with a team, and Retail."""
 
     bu: BusinessUnit
     other_bu: BusinessUnit
@@ -55,7 +55,7 @@ class Rows:
         return row
 
     async def org(self, *people: str) -> Org:
-        """BU Payments with team core, BU Retail, and the people named."""
+        """BU Payments with a team, BU Retail, and the people named."""
         bu, other_bu = await self.bu("Payments"), await self.bu("Retail")
         team = await self.team(bu.id)
         for name in people:
@@ -154,7 +154,6 @@ class Rows:
         artifact_version: str = "1.0",
         authors: Iterable[str] = (),
         change_types: Iterable[str] = (),
-        regions: Iterable[str] = (),
     ) -> Release:
         """A governance row as it stands in `status`, shipping `services`, written by `authors`."""
         release = await self._flushed(
@@ -167,7 +166,7 @@ class Rows:
                 owner_id=self.people[owner].id,
                 change_types=list(change_types),
                 environments=[],
-                regions=list(regions),
+                regions=[],
                 documentation={},
                 checked_templates=[],
                 status_reason="",
