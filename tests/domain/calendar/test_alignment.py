@@ -10,10 +10,10 @@ from domain.calendar import alignment
 from domain.calendar import commands as cmd
 from domain.calendar.rules import RankEntry
 from domain.kernel.errors import DomainError
-from tests.domain.calendar.conftest import World, at
+from tests.domain.calendar.conftest import CalendarWorld, at
 
 
-async def record(world: World, quarter: str, *ranked: object) -> None:
+async def record(world: CalendarWorld, quarter: str, *ranked: object) -> None:
     world.clock.advance(timedelta(minutes=1))  # each alignment is newer than the last
     uow = world.uow()
     await alignment.record_alignment(
@@ -29,7 +29,7 @@ async def record(world: World, quarter: str, *ranked: object) -> None:
 
 
 class TestTheNewestAlignmentSaysWhoMoves:
-    async def test_the_lower_ranked_release_should_move(self, world: World) -> None:
+    async def test_the_lower_ranked_release_should_move(self, world: CalendarWorld) -> None:
         first, second = await world.release("Payments core"), await world.release("Rewards")
         await record(world, "2026-Q4", second, first)
         await record(world, "2026-Q4", first, second)  # the newest one counts
@@ -49,7 +49,7 @@ class TestTheNewestAlignmentSaysWhoMoves:
         assert conflict.should_move == second
         assert conflict.advice == "The 2026-Q4 alignment ranks 'Rewards' lower: it should move."
 
-    async def test_without_a_ranking_of_both_nobody_is_named(self, world: World) -> None:
+    async def test_without_a_ranking_of_both_nobody_is_named(self, world: CalendarWorld) -> None:
         first, second = await world.release("A"), await world.release("B")
         await record(world, "2026-Q4", first)
         await world.plan(
@@ -68,7 +68,7 @@ class TestTheNewestAlignmentSaysWhoMoves:
 
 
 class TestRecordingAnAlignment:
-    async def test_it_is_audited(self, world: World) -> None:
+    async def test_it_is_audited(self, world: CalendarWorld) -> None:
         release = await world.release()
         uow = world.uow()
         made = await alignment.record_alignment(
@@ -81,7 +81,7 @@ class TestRecordingAnAlignment:
         assert made.quarter == "2026-Q4"
         assert [r.action for r in await world.audit(made.id)] == ["alignment.record"]
 
-    async def test_a_release_of_another_unit_is_refused(self, world: World) -> None:
+    async def test_a_release_of_another_unit_is_refused(self, world: CalendarWorld) -> None:
         release = await world.release(bu=world.other_bu)
         with pytest.raises(DomainError) as refused:
             await alignment.record_alignment(

@@ -14,7 +14,6 @@ from authz.api_tokens import hash_api_token
 from domain.calendar import feed
 from domain.calendar.models import CalendarFeed, Freeze
 from domain.compliance.models import AuditRecord
-from domain.compliance.repository import append_audit
 from domain.governance.models import Release
 from domain.kernel.access import Action, Actor, Resource, Scope
 from domain.kernel.clock import FixedClock
@@ -22,6 +21,8 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Person
+from tests.world import Rows, unique
+from tests.world import unit_of_work as world_unit_of_work
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 QUARTER_END = "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-3,-2,-1"
@@ -63,44 +64,17 @@ def actor_for(person: Person, *, token: bool = False) -> Actor:
 
 
 def unit_of_work(session: AsyncSession, actor: Actor, authorizer: Any = None) -> UnitOfWork:
-    return UnitOfWork(
-        session,
-        actor=actor,
-        clock=FixedClock(NOW),
-        authorizer=authorizer or Grants({}),
-        audit_appender=append_audit,
-        request_id="req-feed",
+    return world_unit_of_work(
+        session, actor, clock=FixedClock(NOW), authorizer=authorizer or Grants({})
     )
 
 
-async def a_bu(session: AsyncSession, key: str) -> BusinessUnit:
-    bu = BusinessUnit(
-        key=f"{key}-{uuid.uuid4().hex[:6]}",
-        name=key.title(),
-        description="",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(bu)
-    await session.flush()
-    return bu
+async def a_bu(session: AsyncSession, name: str) -> BusinessUnit:
+    return await Rows(session, FixedClock(NOW)).bu(name)
 
 
-async def a_person(session: AsyncSession, *, active: bool = True) -> Person:
-    name = f"p-{uuid.uuid4().hex[:8]}"
-    person = Person(
-        username=name,
-        display_name=name.upper(),
-        kind="human",
-        issuer="test",
-        subject=name,
-        active=active,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(person)
-    await session.flush()
-    return person
+async def a_person(session: AsyncSession) -> Person:
+    return await Rows(session, FixedClock(NOW)).person(unique("p"))
 
 
 async def a_release(session: AsyncSession, bu: BusinessUnit, owner: Person, **kw: Any) -> Release:
@@ -301,7 +275,7 @@ class TestListingFeeds:
 class TestWhatAFeedShows:
     @pytest.fixture
     async def world(self, session: AsyncSession) -> dict[str, Any]:
-        payments, retail = await a_bu(session, "payments"), await a_bu(session, "retail")
+        payments, retail = await a_bu(session, "Payments"), await a_bu(session, "Retail")
         owner = await a_person(session)
         return {
             "payments": payments,

@@ -12,8 +12,7 @@ from domain.calendar import exceptions, queries
 from domain.calendar.freezes import blocking_freezes
 from domain.calendar.rules import ConflictKind, ConflictsFound, Severity
 from domain.kernel.errors import DomainError
-from domain.kernel.reader import Reader
-from tests.domain.calendar.conftest import World, at
+from tests.domain.calendar.conftest import CalendarWorld, at
 
 AMS = ZoneInfo("Europe/Amsterdam")
 QUARTER_END = "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-3,-2,-1"
@@ -24,7 +23,9 @@ def local(y: int, m: int, d: int, h: int = 0) -> datetime:
 
 
 class TestADependentServiceConflictWithANextFreeSlotAvoidingTheQuarterEndFreeze:
-    async def test_the_conflict_is_found_and_the_slots_skip_the_freeze(self, world: World) -> None:
+    async def test_the_conflict_is_found_and_the_slots_skip_the_freeze(
+        self, world: CalendarWorld
+    ) -> None:
         # The last three business days of every quarter, whole days in Amsterdam.
         await world.freeze(
             title="Quarter-end close",
@@ -48,7 +49,7 @@ class TestADependentServiceConflictWithANextFreeSlotAvoidingTheQuarterEndFreeze:
         assert (conflict.kind, conflict.severity) == (ConflictKind.DEPENDENCY, Severity.WARNING)
 
         # Next free 4-hour slots for web: after the api window, then not before the freeze ends.
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         slots = await queries.window_suggestions(
             reader,
             cmd.SuggestSlots(
@@ -75,7 +76,7 @@ class TestADependentServiceConflictWithANextFreeSlotAvoidingTheQuarterEndFreeze:
 
 
 class TestAnExceptionLetsOneReleaseThroughAFreezeExpiresAndIsReviewed:
-    async def test_the_whole_life_of_an_exception(self, world: World) -> None:
+    async def test_the_whole_life_of_an_exception(self, world: CalendarWorld) -> None:
         lucky, other = await world.release("Card fix"), await world.release("Rewards")
         env = ["production"]
         lucky_window = await world.plan(
@@ -122,7 +123,7 @@ class TestAnExceptionLetsOneReleaseThroughAFreezeExpiresAndIsReviewed:
         assert await blocked(lucky, world.clock.now()) == []
         assert len(await blocked(other, world.clock.now())) == 1
 
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         due = await queries.exceptions_for_review(
             reader, now=world.clock.now(), first=500, after=None
         )

@@ -10,7 +10,8 @@ from domain.calendar import windows
 from domain.calendar.models import WindowResource, WindowService
 from domain.calendar.rules import ConflictKind, ConflictsFound, Severity
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
-from tests.domain.calendar.conftest import OnlyIn, World, at
+from tests.domain.calendar.conftest import CalendarWorld, at
+from tests.world import OnlyIn
 
 
 def kinds(result: windows.WindowResult) -> set[tuple[str, str]]:
@@ -18,7 +19,7 @@ def kinds(result: windows.WindowResult) -> set[tuple[str, str]]:
 
 
 class TestEachConflictKindIsFound:
-    async def test_the_same_service_at_the_same_time_blocks(self, world: World) -> None:
+    async def test_the_same_service_at_the_same_time_blocks(self, world: CalendarWorld) -> None:
         first = await world.plan(
             service_ids=[world.services["api"]], starts_at=at(1, 10), ends_at=at(1, 12)
         )
@@ -32,7 +33,9 @@ class TestEachConflictKindIsFound:
         assert conflict.severity is Severity.BLOCKING
         assert conflict.window_id == first.window.id
 
-    async def test_a_dependent_service_is_a_warning_in_either_direction(self, world: World) -> None:
+    async def test_a_dependent_service_is_a_warning_in_either_direction(
+        self, world: CalendarWorld
+    ) -> None:
         await world.plan(
             service_ids=[world.services["api"]], starts_at=at(2, 10), ends_at=at(2, 12)
         )
@@ -46,12 +49,12 @@ class TestEachConflictKindIsFound:
         assert ("dependency", "warning") in kinds(provider)
         assert consumer.conflicts[0].service_ids == {world.services["api"], world.services["web"]}
 
-    async def test_the_same_environment_is_information(self, world: World) -> None:
+    async def test_the_same_environment_is_information(self, world: CalendarWorld) -> None:
         await world.plan(environment="production", starts_at=at(3, 10), ends_at=at(3, 12))
         second = await world.plan(environment="Production", starts_at=at(3, 11), ends_at=at(3, 12))
         assert kinds(second) == {("environment", "info")}
 
-    async def test_a_shared_resource_is_a_warning(self, world: World) -> None:
+    async def test_a_shared_resource_is_a_warning(self, world: CalendarWorld) -> None:
         await world.plan(resources=["pg-cluster-1"], starts_at=at(4, 10), ends_at=at(4, 12))
         second = await world.plan(
             resources=["PG-cluster-1", "dns"], starts_at=at(4, 11), ends_at=at(4, 12)
@@ -60,7 +63,7 @@ class TestEachConflictKindIsFound:
         assert second.conflicts[0].resources == {"pg-cluster-1"}
 
     async def test_an_approved_freeze_blocks_and_a_proposed_one_does_not(
-        self, world: World
+        self, world: CalendarWorld
     ) -> None:
         await world.freeze(approve=False, starts_at=at(5), ends_at=at(6))
         assert (await world.plan(starts_at=at(5, 10), ends_at=at(5, 11))).conflicts == []
@@ -72,7 +75,7 @@ class TestEachConflictKindIsFound:
 
 
 class TestHalfOpenIntervals:
-    async def test_touching_windows_do_not_conflict(self, world: World) -> None:
+    async def test_touching_windows_do_not_conflict(self, world: CalendarWorld) -> None:
         api = world.services["api"]
         await world.plan(
             service_ids=[api],
@@ -97,14 +100,14 @@ class TestHalfOpenIntervals:
         )
         assert after.conflicts == [] and before.conflicts == []
 
-    async def test_a_window_touching_a_freeze_is_free(self, world: World) -> None:
+    async def test_a_window_touching_a_freeze_is_free(self, world: CalendarWorld) -> None:
         await world.freeze(starts_at=at(8), ends_at=at(9))
         assert (await world.plan(starts_at=at(9), ends_at=at(9, 2))).conflicts == []
 
 
 class TestMovingAWindow:
     async def test_moving_onto_a_busy_service_is_refused_and_changes_nothing(
-        self, world: World
+        self, world: CalendarWorld
     ) -> None:
         api = world.services["api"]
         await world.plan(service_ids=[api], starts_at=at(10, 10), ends_at=at(10, 12))
@@ -115,7 +118,9 @@ class TestMovingAWindow:
                 uow, cmd.MoveWindow(mine.window.id, 1, at(10, 11), at(10, 13))
             )
 
-    async def test_a_move_keeps_the_service_and_resource_rows_in_step(self, world: World) -> None:
+    async def test_a_move_keeps_the_service_and_resource_rows_in_step(
+        self, world: CalendarWorld
+    ) -> None:
         mine = await world.plan(
             service_ids=[world.services["api"]],
             resources=["dns"],
@@ -134,7 +139,9 @@ class TestMovingAWindow:
             ).one()
             assert (row.starts_at, row.ends_at) == (at(13, 10), at(13, 11))
 
-    async def test_a_window_does_not_conflict_with_itself_when_moved(self, world: World) -> None:
+    async def test_a_window_does_not_conflict_with_itself_when_moved(
+        self, world: CalendarWorld
+    ) -> None:
         mine = await world.plan(
             service_ids=[world.services["api"]], starts_at=at(14, 10), ends_at=at(14, 12)
         )
@@ -144,7 +151,7 @@ class TestMovingAWindow:
         )
         assert moved.conflicts == []
 
-    async def test_a_stale_version_is_a_conflict(self, world: World) -> None:
+    async def test_a_stale_version_is_a_conflict(self, world: CalendarWorld) -> None:
         mine = await world.plan(starts_at=at(15, 10), ends_at=at(15, 12))
         with pytest.raises(VersionConflict):
             await windows.move_window(
@@ -153,7 +160,7 @@ class TestMovingAWindow:
 
 
 class TestCancelling:
-    async def test_a_cancelled_window_no_longer_conflicts(self, world: World) -> None:
+    async def test_a_cancelled_window_no_longer_conflicts(self, world: CalendarWorld) -> None:
         api = world.services["api"]
         first = await world.plan(service_ids=[api], starts_at=at(16, 10), ends_at=at(16, 12))
         uow = world.uow()
@@ -163,7 +170,7 @@ class TestCancelling:
             await world.plan(service_ids=[api], starts_at=at(16, 10), ends_at=at(16, 12))
         ).conflicts == []
 
-    async def test_a_cancelled_window_cannot_move(self, world: World) -> None:
+    async def test_a_cancelled_window_cannot_move(self, world: CalendarWorld) -> None:
         first = await world.plan(starts_at=at(17, 10), ends_at=at(17, 12))
         uow = world.uow()
         cancelled = await windows.cancel_window(uow, first.window.id, 1)
@@ -187,7 +194,7 @@ class TestInputIsValidated:
         ],
     )
     async def test_bad_input_is_refused_with_its_code(
-        self, world: World, kw: dict, code: str
+        self, world: CalendarWorld, kw: dict, code: str
     ) -> None:
         values = {"starts_at": at(20, 10), "ends_at": at(20, 11), **kw}
         with pytest.raises(DomainError) as refused:
@@ -197,7 +204,7 @@ class TestInputIsValidated:
             )
         assert refused.value.code == code
 
-    async def test_a_release_of_another_unit_is_refused(self, world: World) -> None:
+    async def test_a_release_of_another_unit_is_refused(self, world: CalendarWorld) -> None:
         release = await world.release(bu=world.other_bu)
         with pytest.raises(DomainError) as refused:
             await world.plan(release_id=release, starts_at=at(21, 10), ends_at=at(21, 11))
@@ -205,7 +212,7 @@ class TestInputIsValidated:
 
 
 class TestBusinessUnitsStayApart:
-    async def test_planning_in_another_unit_reads_as_not_found(self, world: World) -> None:
+    async def test_planning_in_another_unit_reads_as_not_found(self, world: CalendarWorld) -> None:
         uow = world.uow(authorizer=OnlyIn(world.other_bu))
         with pytest.raises(NotFound):
             await windows.plan_window(
@@ -219,7 +226,9 @@ class TestBusinessUnitsStayApart:
                 ),
             )
 
-    async def test_moving_another_units_window_reads_as_not_found(self, world: World) -> None:
+    async def test_moving_another_units_window_reads_as_not_found(
+        self, world: CalendarWorld
+    ) -> None:
         mine = await world.plan(starts_at=at(22, 10), ends_at=at(22, 11))
         with pytest.raises(NotFound):
             await windows.move_window(
@@ -227,7 +236,9 @@ class TestBusinessUnitsStayApart:
                 cmd.MoveWindow(mine.window.id, 1, at(23), at(23, 1)),
             )
 
-    async def test_a_conflict_with_an_unreadable_window_hides_its_title(self, world: World) -> None:
+    async def test_a_conflict_with_an_unreadable_window_hides_its_title(
+        self, world: CalendarWorld
+    ) -> None:
         await world.plan(
             title="Secret retail launch",
             environment="prod",
@@ -250,7 +261,7 @@ class TestBusinessUnitsStayApart:
 
 
 class TestEveryChangeIsAudited:
-    async def test_plan_move_and_cancel_each_leave_a_record(self, world: World) -> None:
+    async def test_plan_move_and_cancel_each_leave_a_record(self, world: CalendarWorld) -> None:
         mine = await world.plan(
             service_ids=[world.services["batch"]], starts_at=at(25, 10), ends_at=at(25, 11)
         )
@@ -272,7 +283,7 @@ class TestEveryChangeIsAudited:
 
 
 class TestPermissionIsChecked:
-    async def test_without_the_permission_planning_is_forbidden(self, world: World) -> None:
+    async def test_without_the_permission_planning_is_forbidden(self, world: CalendarWorld) -> None:
         class ReadOnly(OnlyIn):
             def check(self, actor, action, resource, bu_id):  # type: ignore[no-untyped-def]
                 return "read" if action == "read" else None

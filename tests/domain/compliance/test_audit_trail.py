@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -20,14 +19,15 @@ from sqlalchemy.sql import Executable
 
 from domain.compliance import repository as repo
 from domain.compliance.models import AuditRecord
-from domain.compliance.repository import AuditFilter, append_audit
+from domain.compliance.repository import AuditFilter
 from domain.compliance.rules import GENESIS, ChainBreak, ChainHead, link, verify_chain
 from domain.compliance.service import audit_records, verify_audit_trail
-from domain.kernel.access import Action, Actor, Resource, Scope
+from domain.kernel.access import Action, Actor
 from domain.kernel.clock import FixedClock
 from domain.kernel.db import Database
 from domain.kernel.errors import DomainError, Forbidden
 from domain.kernel.uow import UnitOfWork
+from tests.world import Grants, unit_of_work
 
 AUDIT = cast(Table, AuditRecord.__table__)
 
@@ -41,56 +41,10 @@ RITA = Actor(
 )
 
 
-class AllowAll:
-    """An authorizer that allows everything, everywhere."""
-
-    def check(
-        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
-    ) -> str | None:
-        return "test: allow all"
-
-    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
-        return Scope(everywhere=True)
-
-    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
-        return frozenset({"org_admin"})
-
-
-class Grants:
-    """An authorizer that allows exactly the given actions, in the given BUs (None: org-wide)."""
-
-    def __init__(self, grants: dict[Action, Iterable[uuid.UUID | None]]) -> None:
-        self._grants = {action: set(bus) for action, bus in grants.items()}
-
-    def check(
-        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
-    ) -> str | None:
-        bus = self._grants.get(action, set())
-        return "test: granted" if None in bus or bu_id in bus else None
-
-    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
-        bus = self._grants.get(action, set())
-        return Scope(everywhere=None in bus, bu_ids=frozenset(b for b in bus if b is not None))
-
-    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
-        return frozenset()
-
-
-def unit_of_work(
-    session: AsyncSession,
-    *,
-    at: datetime,
-    actor: Actor = RITA,
-    authorizer: Any = None,
+def uow_at(
+    session: AsyncSession, *, at: datetime, actor: Actor = RITA, authorizer: Any = None
 ) -> UnitOfWork:
-    return UnitOfWork(
-        session,
-        actor=actor,
-        clock=FixedClock(at),
-        authorizer=authorizer or AllowAll(),
-        audit_appender=append_audit,
-        request_id="req-test",
-    )
+    return unit_of_work(session, actor, clock=FixedClock(at), authorizer=authorizer)
 
 
 async def record_changes(
@@ -103,7 +57,7 @@ async def record_changes(
     entity_id: str | None = None,
 ) -> None:
     """Commit one unit of work that recorded `count` changes."""
-    uow = unit_of_work(session, at=at, actor=actor)
+    uow = uow_at(session, at=at, actor=actor)
     for n in range(count):
         uow.record(
             action="release.approve",
@@ -123,7 +77,7 @@ async def rows_after(session: AsyncSession, start: ChainHead | None) -> list[dic
 
 
 async def verify(session: AsyncSession, **kwargs: Any) -> Any:
-    return await verify_audit_trail(unit_of_work(session, at=datetime.now(UTC)), **kwargs)
+    return await verify_audit_trail(uow_at(session, at=datetime.now(UTC)), **kwargs)
 
 
 def is_postgres(session: AsyncSession) -> bool:
@@ -186,7 +140,7 @@ class TestRecordedChangesAreChainedWhenTheUnitCommits:
         self, session: AsyncSession, now: datetime
     ) -> None:
         start = await repo.head(session)
-        uow = unit_of_work(session, at=now)
+        uow = uow_at(session, at=now)
         uow.record(
             action="release.approve",
             entity_type="release",
@@ -201,7 +155,7 @@ class TestRecordedChangesAreChainedWhenTheUnitCommits:
         self, session: AsyncSession, now: datetime
     ) -> None:
         start = await repo.head(session)
-        uow = unit_of_work(session, at=now.astimezone(UTC) + timedelta(microseconds=7))
+        uow = uow_at(session, at=now.astimezone(UTC) + timedelta(microseconds=7))
         uow.record(
             action="service.update",
             entity_type="service",
@@ -233,7 +187,7 @@ class TestConcurrentWritersShareOneChain:
         marker = uuid.uuid4().hex
 
         async def writer(n: int) -> None:
-            uow = unit_of_work(database.write_session(), at=now + timedelta(seconds=n))
+            uow = uow_at(database.write_session(), at=now + timedelta(seconds=n))
             async with uow:
                 uow.record(
                     action="promotion.request",
@@ -458,12 +412,12 @@ class TestVerifyingNeedsOrgWideRead:
     async def test_a_reader_in_one_bu_may_not_verify_the_whole_trail(
         self, session: AsyncSession, now: datetime
     ) -> None:
-        uow = unit_of_work(session, at=now, authorizer=Grants({Action.READ: [uuid.uuid4()]}))
+        uow = uow_at(session, at=now, authorizer=Grants({Action.READ: [uuid.uuid4()]}))
         with pytest.raises(Forbidden):
             await verify_audit_trail(uow)
 
     async def test_an_org_wide_reader_may(self, session: AsyncSession, now: datetime) -> None:
-        uow = unit_of_work(session, at=now, authorizer=Grants({Action.READ: [None]}))
+        uow = uow_at(session, at=now, authorizer=Grants({Action.READ: [None]}))
         assert (await verify_audit_trail(uow)).ok
 
 
@@ -471,7 +425,7 @@ class TestListingTheTrail:
     async def test_pages_follow_the_seq_order(self, session: AsyncSession, now: datetime) -> None:
         start = await repo.head(session)
         await record_changes(session, 5, at=now)
-        uow = unit_of_work(session, at=now)
+        uow = uow_at(session, at=now)
         after = None if start is None else start.seq
 
         seen: list[int] = []
@@ -493,7 +447,7 @@ class TestListingTheTrail:
         await record_changes(session, 2, at=now, bu_id=mine)
         await record_changes(session, 2, at=now, bu_id=theirs)
         await record_changes(session, 1, at=now, bu_id=None)
-        uow = unit_of_work(session, at=now, authorizer=Grants({Action.READ: [mine]}))
+        uow = uow_at(session, at=now, authorizer=Grants({Action.READ: [mine]}))
         after = None if start is None else start.seq
 
         page = await audit_records(uow, first=50, after_seq=after)
@@ -507,7 +461,7 @@ class TestListingTheTrail:
     async def test_an_actor_without_read_is_refused(
         self, session: AsyncSession, now: datetime
     ) -> None:
-        uow = unit_of_work(session, at=now, authorizer=Grants({Action.EXPORT: [None]}))
+        uow = uow_at(session, at=now, authorizer=Grants({Action.EXPORT: [None]}))
         with pytest.raises(Forbidden):
             await audit_records(uow)
 
@@ -519,7 +473,7 @@ class TestListingTheTrail:
         await record_changes(session, 1, at=now, entity_id="rel-a")
         await record_changes(session, 1, at=now + timedelta(hours=1), entity_id="rel-b")
         await record_changes(session, 1, at=now + timedelta(hours=2), actor=other)
-        uow = unit_of_work(session, at=now)
+        uow = uow_at(session, at=now)
         after = None if start is None else start.seq
 
         async def entity_ids(where: AuditFilter) -> list[str]:
@@ -548,11 +502,11 @@ class TestListingTheTrail:
         self, session: AsyncSession, now: datetime, where: AuditFilter
     ) -> None:
         with pytest.raises(DomainError) as refused:
-            await audit_records(unit_of_work(session, at=now), where)
+            await audit_records(uow_at(session, at=now), where)
         assert refused.value.code == "INVALID_TIME_RANGE"
 
     async def test_a_page_size_out_of_range_is_refused(
         self, session: AsyncSession, now: datetime
     ) -> None:
         with pytest.raises(DomainError):
-            await audit_records(unit_of_work(session, at=now), first=10_000)
+            await audit_records(uow_at(session, at=now), first=10_000)

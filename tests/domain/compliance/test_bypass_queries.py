@@ -11,15 +11,12 @@ from domain.compliance import control_commands as cmd
 from domain.compliance import control_queries as ccq
 from domain.compliance.bypass_rules import BypassState
 from domain.kernel.errors import DomainError
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.compliance import test_bypass_world
-from tests.domain.compliance.test_bypass_world import DAY, HOUR, World
-
-world = test_bypass_world.world
+from tests.domain.compliance.conftest import DAY, HOUR, ComplianceWorld
+from tests.world import OnlyIn
 
 
 async def listed(
-    world: World, state: BypassState | None, authorizer: object = None
+    world: ComplianceWorld, state: BypassState | None, authorizer: object = None
 ) -> list[object]:
     # Within the world's BU: the database is shared with tests that commit (the API's).
     page = await ccq.bypasses(
@@ -35,7 +32,7 @@ async def listed(
 
 
 class TestListingBypasses:
-    async def test_the_state_filter_follows_the_clock(self, world: World) -> None:
+    async def test_the_state_filter_follows_the_clock(self, world: ComplianceWorld) -> None:
         release, env = await world.release(), await world.environment()
         pending = await world.request(release, env)
         short = await world.approve(await world.request(release, env, duration_hours=1))
@@ -46,11 +43,11 @@ class TestListingBypasses:
         assert await listed(world, BypassState.ACTIVE) == [long.id]
         assert await listed(world, BypassState.EXPIRED) == [short.id]
 
-    async def test_bypasses_of_other_bus_are_not_listed(self, world: World) -> None:
+    async def test_bypasses_of_other_bus_are_not_listed(self, world: ComplianceWorld) -> None:
         await world.request(await world.release(), await world.environment())
         assert await listed(world, None, OnlyIn(world.other_bu)) == []
 
-    async def test_pages_follow_each_other(self, world: World) -> None:
+    async def test_pages_follow_each_other(self, world: ComplianceWorld) -> None:
         release, env = await world.release(), await world.environment()
         made = []
         for _ in range(3):
@@ -81,7 +78,7 @@ class TestListingBypasses:
 
 class TestOverdueReviews:
     async def test_the_work_list_holds_open_reviews_past_due_soonest_first(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         _, _, early = await world.active()
         world.clock.advance(DAY)
@@ -118,7 +115,9 @@ class TestOverdueReviews:
 
 
 class TestStatistics:
-    async def test_rates_overdue_counts_and_time_to_review_per_bu(self, world: World) -> None:
+    async def test_rates_overdue_counts_and_time_to_review_per_bu(
+        self, world: ComplianceWorld
+    ) -> None:
         start = world.clock.now() - HOUR
         release, env = await world.release(), await world.environment()
         await world.release(release_type="standard")
@@ -142,13 +141,13 @@ class TestStatistics:
         assert (line.overdue_reviews, line.completed_reviews) == (1, 1)
         assert line.mean_hours_to_review == 6.0
 
-    async def test_a_reversed_period_is_refused(self, world: World) -> None:
+    async def test_a_reversed_period_is_refused(self, world: ComplianceWorld) -> None:
         now = world.clock.now()
         with pytest.raises(DomainError) as e:
             await ccq.statistics(world.reader(), start=now, end=now - DAY, bu_id=None, now=now)
         assert e.value.code == "INVALID_PERIOD"
 
-    async def test_other_bus_are_left_out(self, world: World) -> None:
+    async def test_other_bus_are_left_out(self, world: ComplianceWorld) -> None:
         start = world.clock.now() - HOUR
         await world.request(await world.release(), await world.environment())
         lines = await ccq.statistics(

@@ -10,11 +10,8 @@ from domain.compliance import bypasses
 from domain.compliance import control_commands as cmd
 from domain.compliance.bypass_rules import BypassState, state
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.compliance import test_bypass_world
-from tests.domain.compliance.test_bypass_world import DAY, HOUR, World
-
-world = test_bypass_world.world
+from tests.domain.compliance.conftest import DAY, HOUR, ComplianceWorld
+from tests.world import OnlyIn
 
 
 async def refused(coro: object) -> DomainError:
@@ -25,7 +22,7 @@ async def refused(coro: object) -> DomainError:
 
 class TestRequesting:
     async def test_a_hotfix_asks_for_named_gates_on_one_target_and_it_is_audited(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         release, env = await world.release(), await world.environment()
         bypass = await world.request(release, env, gates=["test_coverage", "freeze"])
@@ -39,21 +36,23 @@ class TestRequesting:
         assert record.action == "bypass.request"
         assert record.after["incident_reference"] == "INC-4711"
 
-    async def test_only_a_hotfix_may_ask(self, world: World) -> None:
+    async def test_only_a_hotfix_may_ask(self, world: ComplianceWorld) -> None:
         release, env = await world.release(release_type="standard"), await world.environment()
         assert (await refused(world.request(release, env))).code == "BYPASS_NOT_HOTFIX"
 
-    async def test_a_closed_release_may_not_ask(self, world: World) -> None:
+    async def test_a_closed_release_may_not_ask(self, world: ComplianceWorld) -> None:
         release, env = await world.release(status="cancelled"), await world.environment()
         assert (await refused(world.request(release, env))).code == "RELEASE_CLOSED"
 
     async def test_a_release_shipping_nothing_has_no_bound_and_may_not_ask(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         release, env = await world.release(services=()), await world.environment()
         assert (await refused(world.request(release, env))).code == "RELEASE_HAS_NO_SERVICES"
 
-    async def test_the_tightest_service_guardrail_bounds_the_duration(self, world: World) -> None:
+    async def test_the_tightest_service_guardrail_bounds_the_duration(
+        self, world: ComplianceWorld
+    ) -> None:
         # The critical service allows 8 hours; the internal one 24.
         release, env = await world.release(), await world.environment()
         error = await refused(world.request(release, env, duration_hours=9))
@@ -62,12 +61,14 @@ class TestRequesting:
         only_internal = await world.release(services=("batch",))
         assert (await world.request(only_internal, env, duration_hours=24)).duration_hours == 24
 
-    async def test_segregation_of_duties_cannot_be_named(self, world: World) -> None:
+    async def test_segregation_of_duties_cannot_be_named(self, world: ComplianceWorld) -> None:
         release, env = await world.release(), await world.environment()
         error = await refused(world.request(release, env, gates=["segregation_of_duties"]))
         assert error.code == "GATE_NOT_WAIVABLE"
 
-    async def test_the_target_is_of_the_release_bu_or_org_wide(self, world: World) -> None:
+    async def test_the_target_is_of_the_release_bu_or_org_wide(
+        self, world: ComplianceWorld
+    ) -> None:
         release = await world.release()
         foreign = await world.environment(bu=world.other_bu)
         assert (await refused(world.request(release, foreign))).code == (
@@ -76,7 +77,7 @@ class TestRequesting:
         retired = await world.environment(status="retired")
         assert (await refused(world.request(release, retired))).code == "ENVIRONMENT_RETIRED"
 
-    async def test_a_release_outside_your_bus_reads_as_absent(self, world: World) -> None:
+    async def test_a_release_outside_your_bus_reads_as_absent(self, world: ComplianceWorld) -> None:
         release = await world.release(bu=world.other_bu)
         env = await world.environment(bu=world.other_bu)
         uow = world.uow(authorizer=OnlyIn(world.bu))
@@ -84,7 +85,7 @@ class TestRequesting:
         with pytest.raises(NotFound):
             await bypasses.request_bypass(uow, c)
 
-    async def test_without_the_permission_it_is_forbidden(self, world: World) -> None:
+    async def test_without_the_permission_it_is_forbidden(self, world: ComplianceWorld) -> None:
         release, env = await world.release(), await world.environment()
 
         class NoCreate(OnlyIn):
@@ -98,7 +99,9 @@ class TestRequesting:
 
 
 class TestApproving:
-    async def test_approval_starts_the_window_and_opens_the_review(self, world: World) -> None:
+    async def test_approval_starts_the_window_and_opens_the_review(
+        self, world: ComplianceWorld
+    ) -> None:
         release, env = await world.release(), await world.environment()
         bypass = await world.approve(await world.request(release, env, duration_hours=4))
         now = world.clock.now()
@@ -117,20 +120,22 @@ class TestApproving:
         assert [r.action for r in await world.audit(review.id)] == ["bypass_review.open"]
 
     async def test_an_emergency_bypass_approved_by_its_own_requester_is_refused(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         bypass = await world.request(await world.release(), await world.environment())
         error = await refused(world.approve(bypass, who="rita"))
         assert error.code == "BYPASS_SELF_APPROVAL"
 
-    async def test_the_release_owner_and_authors_do_not_approve(self, world: World) -> None:
+    async def test_the_release_owner_and_authors_do_not_approve(
+        self, world: ComplianceWorld
+    ) -> None:
         bypass = await world.request(await world.release(), await world.environment())
         for who in ("olive", "dave"):
             assert (
                 await refused(world.approve(bypass, who=who))
             ).code == "BYPASS_APPROVER_IS_AUTHOR"
 
-    async def test_a_decided_bypass_is_never_decided_again(self, world: World) -> None:
+    async def test_a_decided_bypass_is_never_decided_again(self, world: ComplianceWorld) -> None:
         _, _, bypass = await world.active()
         error = await refused(world.approve(bypass, who="carol"))
         assert error.code == "BYPASS_NOT_PENDING"
@@ -140,12 +145,12 @@ class TestApproving:
         )
         assert error.code == "BYPASS_NOT_PENDING"
 
-    async def test_a_stale_version_is_a_conflict(self, world: World) -> None:
+    async def test_a_stale_version_is_a_conflict(self, world: ComplianceWorld) -> None:
         bypass = await world.request(await world.release(), await world.environment())
         with pytest.raises(VersionConflict):
             await bypasses.approve_bypass(world.uow("bob"), cmd.DecideBypass(bypass.id, 9))
 
-    async def test_a_rejected_bypass_never_becomes_active(self, world: World) -> None:
+    async def test_a_rejected_bypass_never_becomes_active(self, world: ComplianceWorld) -> None:
         bypass = await world.request(await world.release(), await world.environment())
         uow = world.uow("bob")
         rejected = await bypasses.reject_bypass(uow, cmd.DecideBypass(bypass.id, 1, "Not urgent."))
@@ -160,7 +165,7 @@ class TestApproving:
 
 class TestRevoking:
     async def test_revoking_stops_an_active_bypass_and_keeps_its_review_open(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         release, env, bypass = await world.active()
         uow = world.uow("bob")
@@ -176,7 +181,9 @@ class TestRevoking:
         assert (await world.review_of(bypass)).completed_at is None
         assert [r.action for r in await world.audit(bypass.id)][-1] == "bypass.revoke"
 
-    async def test_an_expired_or_pending_bypass_is_not_revoked(self, world: World) -> None:
+    async def test_an_expired_or_pending_bypass_is_not_revoked(
+        self, world: ComplianceWorld
+    ) -> None:
         _, _, bypass = await world.active(duration_hours=1)
         world.clock.advance(HOUR)
         error = await refused(
@@ -191,7 +198,9 @@ class TestRevoking:
 
 
 class TestUsing:
-    async def test_every_use_is_recorded_and_audited_on_the_bypass(self, world: World) -> None:
+    async def test_every_use_is_recorded_and_audited_on_the_bypass(
+        self, world: ComplianceWorld
+    ) -> None:
         _, env, bypass = await world.active()
         uow = world.uow("carol")
         use = await bypasses.use_bypass(uow, cmd.UseBypass(bypass.id, "freeze", env.id, "deploy 1"))
@@ -204,7 +213,9 @@ class TestUsing:
         last = (await world.audit(bypass.id))[-1]
         assert (last.action, last.after["gate"]) == ("bypass.use", "freeze")
 
-    async def test_a_gate_it_does_not_name_or_another_target_is_refused(self, world: World) -> None:
+    async def test_a_gate_it_does_not_name_or_another_target_is_refused(
+        self, world: ComplianceWorld
+    ) -> None:
         _, env, bypass = await world.active()
         other = await world.environment()
         error = await refused(
@@ -216,7 +227,7 @@ class TestUsing:
         )
         assert error.code == "BYPASS_OTHER_TARGET"
 
-    async def test_a_pending_bypass_is_not_used(self, world: World) -> None:
+    async def test_a_pending_bypass_is_not_used(self, world: ComplianceWorld) -> None:
         env = await world.environment()
         bypass = await world.request(await world.release(), env)
         error = await refused(
@@ -225,7 +236,7 @@ class TestUsing:
         assert error.code == "BYPASS_NOT_ACTIVE"
 
     async def test_the_decision_finds_the_active_bypasses_of_a_release_and_target(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         release, env, bypass = await world.active()
         now = world.clock.now()
@@ -236,7 +247,9 @@ class TestUsing:
 
 
 class TestReviewing:
-    async def test_an_independent_reviewer_completes_the_review(self, world: World) -> None:
+    async def test_an_independent_reviewer_completes_the_review(
+        self, world: ComplianceWorld
+    ) -> None:
         _, _, bypass = await world.active()
         review = await world.review_of(bypass)
         uow = world.uow("carol")
@@ -255,14 +268,16 @@ class TestReviewing:
         )
         assert [r.action for r in await world.audit(review.id)][-1] == "bypass_review.complete"
 
-    async def test_the_requester_and_the_approver_do_not_review(self, world: World) -> None:
+    async def test_the_requester_and_the_approver_do_not_review(
+        self, world: ComplianceWorld
+    ) -> None:
         _, _, bypass = await world.active()
         review = await world.review_of(bypass)
         for who, code in (("rita", "REVIEW_BY_REQUESTER"), ("bob", "REVIEW_BY_APPROVER")):
             c = cmd.CompleteReview(review.id, review.version, "justified", "Looked at it all.")
             assert (await refused(bypasses.complete_review(world.uow(who), c))).code == code
 
-    async def test_a_completed_review_is_not_completed_again(self, world: World) -> None:
+    async def test_a_completed_review_is_not_completed_again(self, world: ComplianceWorld) -> None:
         _, _, bypass = await world.active()
         review = await world.review_of(bypass)
         c = cmd.CompleteReview(review.id, review.version, "not_justified", "Could have waited.")
@@ -273,7 +288,7 @@ class TestReviewing:
         error = await refused(bypasses.complete_review(world.uow("carol"), again))
         assert error.code == "REVIEW_COMPLETED"
 
-    async def test_findings_are_required(self, world: World) -> None:
+    async def test_findings_are_required(self, world: ComplianceWorld) -> None:
         _, _, bypass = await world.active()
         review = await world.review_of(bypass)
         c = cmd.CompleteReview(review.id, review.version, "justified", "ok")
@@ -284,7 +299,7 @@ class TestReviewing:
 
 class TestScenario:
     async def test_an_approved_bypass_expires_and_its_review_becomes_overdue(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         from domain.compliance import control_queries as ccq
 

@@ -9,15 +9,14 @@ from domain.compliance import control_queries as ccq
 from domain.compliance import dr
 from domain.kernel.errors import DomainError, NotFound, VersionConflict
 from domain.kernel.gates import GateStatus
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.compliance import test_bypass_world
-from tests.domain.compliance.test_bypass_world import DAY, HOUR, World
-
-world = test_bypass_world.world
+from tests.domain.compliance.conftest import DAY, HOUR, ComplianceWorld
+from tests.world import OnlyIn
 
 
 class TestProcedures:
-    async def test_a_procedure_is_created_with_its_owners_and_audited(self, world: World) -> None:
+    async def test_a_procedure_is_created_with_its_owners_and_audited(
+        self, world: ComplianceWorld
+    ) -> None:
         made = await world.procedure(
             owner_person_id=world.people["carol"].id, rto_minutes=30, rpo_minutes=5
         )
@@ -30,13 +29,15 @@ class TestProcedures:
         (record,) = await world.audit(made.id)
         assert (record.action, record.after["rto_minutes"]) == ("dr_procedure.create", 30)
 
-    async def test_an_owner_is_required_and_a_team_is_of_the_service_bu(self, world: World) -> None:
+    async def test_an_owner_is_required_and_a_team_is_of_the_service_bu(
+        self, world: ComplianceWorld
+    ) -> None:
         with pytest.raises(DomainError) as e:
             await world.procedure(owner_team_id=None)
         assert e.value.code == "OWNER_REQUIRED"
 
     async def test_an_update_changes_what_is_given_and_bumps_the_version(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         made = await world.procedure(owner_person_id=world.people["carol"].id, rto_minutes=30)
         uow = world.uow()
@@ -55,7 +56,7 @@ class TestProcedures:
         with pytest.raises(VersionConflict):
             await dr.update_procedure(world.uow(), cmd.UpdateDrProcedure(made.id, 1, title="X"))
 
-    async def test_clearing_the_only_owner_is_refused(self, world: World) -> None:
+    async def test_clearing_the_only_owner_is_refused(self, world: ComplianceWorld) -> None:
         made = await world.procedure()
         with pytest.raises(DomainError) as e:
             await dr.update_procedure(
@@ -63,7 +64,7 @@ class TestProcedures:
             )
         assert e.value.code == "OWNER_REQUIRED"
 
-    async def test_a_retired_procedure_takes_no_tests(self, world: World) -> None:
+    async def test_a_retired_procedure_takes_no_tests(self, world: ComplianceWorld) -> None:
         made = await world.procedure()
         uow = world.uow()
         await dr.retire_procedure(uow, made.id, 1)
@@ -73,14 +74,18 @@ class TestProcedures:
         assert e.value.code == "PROCEDURE_RETIRED"
         assert [r.action for r in await world.audit(made.id)][-1] == "dr_procedure.retire"
 
-    async def test_a_procedure_outside_your_bus_reads_as_absent(self, world: World) -> None:
+    async def test_a_procedure_outside_your_bus_reads_as_absent(
+        self, world: ComplianceWorld
+    ) -> None:
         made = await world.procedure()
         with pytest.raises(NotFound):
             await dr.retire_procedure(world.uow(authorizer=OnlyIn(world.other_bu)), made.id, 1)
 
 
 class TestTests:
-    async def test_a_test_is_recorded_and_audited_on_its_procedure(self, world: World) -> None:
+    async def test_a_test_is_recorded_and_audited_on_its_procedure(
+        self, world: ComplianceWorld
+    ) -> None:
         made = await world.procedure()
         test = await world.test(
             made,
@@ -94,14 +99,14 @@ class TestTests:
         last = (await world.audit(made.id))[-1]
         assert (last.action, last.after["result"]) == ("dr_procedure.test", "failed")
 
-    async def test_a_test_in_the_future_is_refused(self, world: World) -> None:
+    async def test_a_test_in_the_future_is_refused(self, world: ComplianceWorld) -> None:
         made = await world.procedure()
         with pytest.raises(DomainError) as e:
             await world.test(made, -HOUR)
         assert e.value.code == "TEST_IN_FUTURE"
 
     async def test_the_newest_and_the_newest_passing_test_are_read_in_one_go(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         made = await world.procedure()
         passed = await world.test(made, 10 * DAY)
@@ -112,12 +117,14 @@ class TestTests:
 
 
 class TestTheGate:
-    async def test_a_service_without_procedures_fails(self, world: World) -> None:
+    async def test_a_service_without_procedures_fails(self, world: ComplianceWorld) -> None:
         outcome = await dr.dr_gate(world.session, world.services["site"], world.clock.now())
         assert outcome.status == GateStatus.FAILED
         assert "no active service reversion procedure" in outcome.reason
 
-    async def test_a_critical_service_is_held_to_its_tier_bound(self, world: World) -> None:
+    async def test_a_critical_service_is_held_to_its_tier_bound(
+        self, world: ComplianceWorld
+    ) -> None:
         # Critical services: 180 days (the tier profile); others: 365 (the core).
         revert = await world.procedure("api")
         restore = await world.procedure("api", "data_restoration")
@@ -130,7 +137,7 @@ class TestTheGate:
         outcome = await dr.dr_gate(world.session, world.services["api"], world.clock.now())
         assert outcome.status == GateStatus.PASSED
 
-    async def test_a_failed_test_does_not_refresh_a_procedure(self, world: World) -> None:
+    async def test_a_failed_test_does_not_refresh_a_procedure(self, world: ComplianceWorld) -> None:
         revert = await world.procedure("site")
         await world.test(revert, 400 * DAY)
         await world.test(revert, DAY, "failed")
@@ -139,7 +146,7 @@ class TestTheGate:
         assert "400 days ago" in outcome.reason
 
     async def test_the_status_of_a_service_outside_your_bus_reads_as_absent(
-        self, world: World
+        self, world: ComplianceWorld
     ) -> None:
         with pytest.raises(NotFound):
             await ccq.dr_status(

@@ -20,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance import repository as repo
 from domain.compliance import rules, verify_export
-from domain.compliance.repository import AuditFilter, append_audit
+from domain.compliance.repository import AuditFilter
 from domain.compliance.service import export_audit_trail
-from domain.kernel.access import Action, Actor, Resource, Scope
+from domain.kernel.access import Action, Actor
 from domain.kernel.clock import FixedClock
 from domain.kernel.errors import Forbidden
 from domain.kernel.uow import UnitOfWork
+from tests.world import Grants, unit_of_work
 
 SCRIPT = Path(verify_export.__file__)
 
@@ -34,37 +35,11 @@ RITA = Actor(
 )
 
 
-class Grants:
-    """An authorizer that allows exactly the given actions, in the given BUs (None: org-wide)."""
-
-    def __init__(self, grants: dict[Action, list[uuid.UUID | None]]) -> None:
-        self._grants = {action: set(bus) for action, bus in grants.items()}
-
-    def check(
-        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
-    ) -> str | None:
-        bus = self._grants.get(action, set())
-        return "test: granted" if None in bus or bu_id in bus else None
-
-    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
-        bus = self._grants.get(action, set())
-        return Scope(everywhere=None in bus, bu_ids=frozenset(b for b in bus if b is not None))
-
-    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
-        return frozenset()
-
-
 AUDITOR = Grants({Action.READ: [None], Action.EXPORT: [None]})
 
 
-def unit_of_work(session: AsyncSession, now: datetime, authorizer: Grants = AUDITOR) -> UnitOfWork:
-    return UnitOfWork(
-        session,
-        actor=RITA,
-        clock=FixedClock(now),
-        authorizer=authorizer,
-        audit_appender=append_audit,
-    )
+def uow_at(session: AsyncSession, now: datetime, authorizer: Grants = AUDITOR) -> UnitOfWork:
+    return unit_of_work(session, RITA, clock=FixedClock(now), authorizer=authorizer)
 
 
 async def record_changes(
@@ -72,7 +47,7 @@ async def record_changes(
 ) -> list[int]:
     """Commit one change per BU given; the seqs they got."""
     start = await repo.head(session)
-    uow = unit_of_work(session, now)
+    uow = uow_at(session, now)
     for n, bu_id in enumerate(bu_ids):
         uow.record(
             action="gate.waive",
@@ -89,7 +64,7 @@ async def record_changes(
 
 
 async def export(session: AsyncSession, now: datetime, where: AuditFilter = AuditFilter()) -> bytes:
-    return b"".join([line async for line in export_audit_trail(unit_of_work(session, now), where)])
+    return b"".join([line async for line in export_audit_trail(uow_at(session, now), where)])
 
 
 async def run_script(tmp_path: Path, export_bytes: bytes, *args: str) -> tuple[int, str]:
@@ -171,7 +146,7 @@ class TestTheExportIsOneCanonicalRecordPerLine:
     ) -> None:
         reader = Grants({Action.READ: [None]})
         with pytest.raises(Forbidden):
-            export_audit_trail(unit_of_work(session, now, reader))  # not even iterated
+            export_audit_trail(uow_at(session, now, reader))  # not even iterated
 
     async def test_an_exporter_in_one_bu_gets_only_that_bus_records(
         self, session: AsyncSession, now: datetime
@@ -181,7 +156,7 @@ class TestTheExportIsOneCanonicalRecordPerLine:
         bu_exporter = Grants({Action.READ: [mine], Action.EXPORT: [mine]})
 
         lines = b"".join(
-            [line async for line in export_audit_trail(unit_of_work(session, now, bu_exporter))]
+            [line async for line in export_audit_trail(uow_at(session, now, bu_exporter))]
         )
 
         assert {r["bu_id"] for r in lines_by_seq(lines).values()} == {str(mine)}

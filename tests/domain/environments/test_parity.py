@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.environments.parity import Divergence, DivergenceKind, SnapshotFacts, divergences
-from tests.domain.environments.conftest import digest
+from tests.world import digest
 
 digests = st.integers(0, 3).map(digest)
 services = st.sampled_from(["api", "web", "db", "batch"])

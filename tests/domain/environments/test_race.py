@@ -10,7 +10,6 @@ import asyncio
 import uuid
 from datetime import datetime
 
-from domain.compliance.repository import append_audit
 from domain.environments import catalog, reservations
 from domain.environments import commands as cmd
 from domain.environments.models import Environment
@@ -18,22 +17,15 @@ from domain.kernel.access import Actor
 from domain.kernel.clock import FixedClock
 from domain.kernel.db import Database
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit
-from tests.domain.calendar.conftest import AllowAll
 from tests.domain.environments.conftest import HOUR
+from tests.world import World, unit_of_work
 
 RACER = Actor(person_id=None, username="racer", display_name="Racer", subjects=("racer",))
 
 
-def unit_of_work(database: Database, clock: FixedClock) -> UnitOfWork:
-    return UnitOfWork(
-        database.write_session(),
-        actor=RACER,
-        clock=clock,
-        authorizer=AllowAll(),
-        audit_appender=append_audit,
-        request_id="race",
-    )
+def racing(database: Database, clock: FixedClock) -> UnitOfWork:
+    """A unit of work in a transaction of its own."""
+    return unit_of_work(database.write_session(), RACER, clock=clock)
 
 
 class TestRacingForTheLastCapacity:
@@ -42,17 +34,9 @@ class TestRacingForTheLastCapacity:
     ) -> None:
         clock = FixedClock(now)
         async with database.write_session() as session:
-            bu = BusinessUnit(
-                key=f"race-{uuid.uuid4().hex[:8]}",
-                name="Race",
-                description="",
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(bu)
+            bu_id = (await World(session, now).add.bu("Race")).id
             await session.commit()
-            bu_id = bu.id
-        async with unit_of_work(database, clock) as uow:
+        async with racing(database, clock) as uow:
             env = await catalog.create_environment(
                 uow,
                 cmd.CreateEnvironment(
@@ -66,7 +50,7 @@ class TestRacingForTheLastCapacity:
             await uow.commit()
         env_id = env.id
         shared = {"environment_id": env_id, "mode": "shared", "holder_kind": "train"}
-        async with unit_of_work(database, clock) as uow:
+        async with racing(database, clock) as uow:
             await reservations.request_reservation(
                 uow,
                 cmd.RequestReservation(
@@ -76,7 +60,7 @@ class TestRacingForTheLastCapacity:
             await uow.commit()
 
         async def racer() -> str:
-            async with unit_of_work(database, clock) as uow:
+            async with racing(database, clock) as uow:
                 result = await reservations.request_reservation(
                     uow,
                     cmd.RequestReservation(

@@ -8,13 +8,12 @@ import pytest
 
 from domain.environments import queries
 from domain.kernel.errors import DomainError
-from domain.kernel.reader import Reader
-from tests.domain.environments.conftest import HOUR, World
+from tests.domain.environments.conftest import HOUR, EnvironmentsWorld
 
 
 class TestContention:
     async def test_two_trains_on_one_staging_environment_contend_and_queue(
-        self, world: World
+        self, world: EnvironmentsWorld
     ) -> None:
         staging = await world.environment(kind="staging", capacity=1)
         now = world.clock.now()
@@ -30,7 +29,9 @@ class TestContention:
         assert blocker.holder_label == "Train A"
         assert "Train A" in blocker.message
 
-    async def test_shared_reservations_fill_the_capacity_then_queue(self, world: World) -> None:
+    async def test_shared_reservations_fill_the_capacity_then_queue(
+        self, world: EnvironmentsWorld
+    ) -> None:
         env = await world.environment(capacity=2)
         now = world.clock.now()
         a = await world.reserve(env, now + HOUR, now + 4 * HOUR, mode="shared")
@@ -45,7 +46,7 @@ class TestContention:
         ]
         assert {x.reason for x in c.contention} == {"capacity"}
 
-    async def test_a_later_request_does_not_jump_the_queue(self, world: World) -> None:
+    async def test_a_later_request_does_not_jump_the_queue(self, world: EnvironmentsWorld) -> None:
         env = await world.environment(capacity=2)
         now = world.clock.now()
         await world.reserve(env, now + HOUR, now + 3 * HOUR, mode="shared")
@@ -55,7 +56,7 @@ class TestContention:
         assert late.queue_position == 2
         assert [x.reason for x in late.contention][-1] == "queued_ahead"
 
-    async def test_a_team_holder_must_exist(self, world: World) -> None:
+    async def test_a_team_holder_must_exist(self, world: EnvironmentsWorld) -> None:
         env = await world.environment()
         now = world.clock.now()
         with pytest.raises(DomainError) as e:
@@ -65,7 +66,7 @@ class TestContention:
         assert made.reservation.holder_label == "Core"
 
     async def test_an_org_wide_environment_is_reserved_on_behalf_of_a_bu(
-        self, world: World
+        self, world: EnvironmentsWorld
     ) -> None:
         env = await world.environment(bu_id=None)
         now = world.clock.now()
@@ -78,7 +79,7 @@ class TestContention:
 
 class TestPromotion:
     async def test_releasing_promotes_the_next_in_line_in_the_same_unit_of_work(
-        self, world: World
+        self, world: EnvironmentsWorld
     ) -> None:
         env = await world.environment(capacity=1)
         now = world.clock.now()
@@ -98,13 +99,15 @@ class TestPromotion:
         ]
         assert released.action == "reservation.release"
 
-    async def test_cancelling_a_queued_request_moves_the_one_behind_up(self, world: World) -> None:
+    async def test_cancelling_a_queued_request_moves_the_one_behind_up(
+        self, world: EnvironmentsWorld
+    ) -> None:
         env = await world.environment(capacity=1)
         now = world.clock.now()
         await world.reserve(env, now, now + 4 * HOUR)
         second = await world.reserve(env, now + HOUR, now + 5 * HOUR)
         third = await world.reserve(env, now + 2 * HOUR, now + 6 * HOUR)
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         ids = [second.reservation.id, third.reservation.id]
         before = await queries.queue_positions(reader, ids, world.clock.now())
         assert before == {second.reservation.id: 1, third.reservation.id: 2}
@@ -113,7 +116,9 @@ class TestPromotion:
         after = await queries.queue_positions(reader, ids, world.clock.now())
         assert after == {third.reservation.id: 1}
 
-    async def test_shortening_a_reservation_promotes_what_now_fits(self, world: World) -> None:
+    async def test_shortening_a_reservation_promotes_what_now_fits(
+        self, world: EnvironmentsWorld
+    ) -> None:
         env = await world.environment(capacity=1)
         now = world.clock.now()
         held = await world.reserve(env, now, now + 4 * HOUR)
@@ -126,7 +131,7 @@ class TestPromotion:
             "reservation.shorten"
         )
 
-    async def test_only_a_granted_reservation_is_released(self, world: World) -> None:
+    async def test_only_a_granted_reservation_is_released(self, world: EnvironmentsWorld) -> None:
         env = await world.environment(capacity=1)
         now = world.clock.now()
         await world.reserve(env, now, now + HOUR)

@@ -9,8 +9,8 @@ from domain.environments import parity, queries, repository
 from domain.environments.models import ConfigSnapshot
 from domain.environments.parity import DivergenceKind
 from domain.kernel.errors import DomainError
-from domain.kernel.reader import Reader
-from tests.domain.environments.conftest import World, digest
+from tests.domain.environments.conftest import EnvironmentsWorld
+from tests.world import digest
 
 COMMIT = "a" * 40
 
@@ -20,13 +20,17 @@ class TestDigestsAreValidated:
         "bad",
         ["sha256:abc", "sha1:" + "a" * 64, "sha256:" + "A" * 64, "sha256:" + "g" * 64, "a" * 64],
     )
-    async def test_a_malformed_image_digest_is_refused(self, world: World, bad: str) -> None:
+    async def test_a_malformed_image_digest_is_refused(
+        self, world: EnvironmentsWorld, bad: str
+    ) -> None:
         env = await world.environment()
         with pytest.raises(DomainError) as e:
             await world.report(env, images=[("api", bad)])
         assert (e.value.code, e.value.field) == ("INVALID_DIGEST", "images")
 
-    async def test_a_malformed_helm_values_digest_is_refused(self, world: World) -> None:
+    async def test_a_malformed_helm_values_digest_is_refused(
+        self, world: EnvironmentsWorld
+    ) -> None:
         env = await world.environment()
         with pytest.raises(DomainError) as e:
             await world.report(
@@ -34,13 +38,13 @@ class TestDigestsAreValidated:
             )
         assert (e.value.code, e.value.field) == ("INVALID_DIGEST", "helmValuesDigest")
 
-    async def test_a_service_listed_twice_is_refused(self, world: World) -> None:
+    async def test_a_service_listed_twice_is_refused(self, world: EnvironmentsWorld) -> None:
         env = await world.environment()
         with pytest.raises(DomainError) as e:
             await world.report(env, images=[("api", digest(1)), ("api", digest(2))])
         assert e.value.code == "INVALID_SERVICE_KEY"
 
-    async def test_an_empty_snapshot_is_refused(self, world: World) -> None:
+    async def test_an_empty_snapshot_is_refused(self, world: EnvironmentsWorld) -> None:
         env = await world.environment()
         with pytest.raises(DomainError) as e:
             await world.report(env, git_commit=COMMIT)
@@ -48,7 +52,9 @@ class TestDigestsAreValidated:
 
 
 class TestHistory:
-    async def test_snapshots_are_kept_and_the_newest_is_current(self, world: World) -> None:
+    async def test_snapshots_are_kept_and_the_newest_is_current(
+        self, world: EnvironmentsWorld
+    ) -> None:
         env = await world.environment()
         first = await world.report(env, images=[("api", digest(1))], git_commit=COMMIT)
         second = await world.report(env, images=[("api", digest(2))], terraform_serial=4)
@@ -60,12 +66,12 @@ class TestHistory:
             )
         ).all()
         assert set(rows) == {first.snapshot.id, second.snapshot.id}
-        reader = Reader(world.session, world.uow().actor, world.authorizer)
+        reader = world.reader()
         pages = await queries.snapshots_of_environments(reader, [env.id], first=1, after=None)
         assert [r.id for r in pages[env.id].items] == [first.snapshot.id]
         assert pages[env.id].has_next
 
-    async def test_a_report_is_audited_with_its_images(self, world: World) -> None:
+    async def test_a_report_is_audited_with_its_images(self, world: EnvironmentsWorld) -> None:
         env = await world.environment()
         found = await world.report(env, images=[("api", digest(1))])
         (record,) = await world.audit(found.snapshot.id)
@@ -76,7 +82,7 @@ class TestHistory:
 
 class TestParityGate:
     async def test_staging_and_production_differing_in_helm_values_are_not_in_parity(
-        self, world: World
+        self, world: EnvironmentsWorld
     ) -> None:
         staging = await world.environment(kind="staging")
         production = await world.environment(kind="production", region="eu-west-1")
@@ -93,7 +99,9 @@ class TestParityGate:
             (DivergenceKind.HELM_VALUES_DIGEST, digest(10), digest(11))
         ]
 
-    async def test_an_environment_without_a_snapshot_fails_the_gate(self, world: World) -> None:
+    async def test_an_environment_without_a_snapshot_fails_the_gate(
+        self, world: EnvironmentsWorld
+    ) -> None:
         staging = await world.environment()
         production = await world.environment(kind="production", region="eu-west-1")
         await world.report(staging, images=[("api", digest(1))])

@@ -1,8 +1,15 @@
-"""Flags fixtures; unsupported Unleash specification cases are deselected (never skipped)."""
+"""Flags fixtures: a BU with a critical and an internal service, two people; unsupported Unleash
+specification cases are deselected (never skipped)."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.world import World
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -19,4 +26,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-from tests.domain.calendar.conftest import World, world  # noqa: E402,F401 - shared fixtures
+class FlagsWorld(World):
+    services: dict[str, uuid.UUID]
+
+
+@pytest.fixture
+async def world(session: AsyncSession, now: datetime) -> FlagsWorld:
+    """Services api (critical: production changes wait for approval) and cache; rita and bob."""
+    world = FlagsWorld(session, now)
+    team = await world.add.team((await world.add.bu()).id)
+    world.services = {
+        "api": (await world.add.service(team, "api", tier="critical")).id,
+        "cache": (await world.add.service(team, "cache")).id,
+    }
+    for name in ("rita", "bob"):
+        await world.add.person(name)
+    return world

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.compliance.repository import append_audit
 from domain.flags import changes, flags, queries
 from domain.flags import commands as cmd
 from domain.flags.definitions import EnvironmentState
@@ -22,35 +21,23 @@ from domain.flags.events import FlagFlipped
 from domain.flags.models import FlagEvaluation
 from domain.flags.snapshots import SnapshotCache
 from domain.flags.targeting import context_from
-from domain.kernel.access import Actor
 from domain.kernel.errors import DomainError
-from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
-from tests.domain.flags.conftest import World
+from tests.domain.flags.conftest import FlagsWorld
 
 ON = EnvironmentState(True)
 
 
 class Recorder:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: FlagsWorld) -> None:
         self.world = world
         self.events: list[object] = []
 
     def uow(self, who: str = "rita") -> UnitOfWork:
-        person = self.world.people[who]
-        actor = Actor(person.id, person.username, person.display_name, (f"person:{person.id}",))
+        return self.world.uow(who, after_commit=self.heard)
 
-        async def after(events: list[object]) -> None:
-            self.events.extend(events)
-
-        return UnitOfWork(
-            self.world.session,
-            actor=actor,
-            clock=self.world.clock,
-            authorizer=self.world.authorizer,
-            audit_appender=append_audit,
-            after_commit=after,
-        )
+    async def heard(self, events: list[object]) -> None:
+        self.events.extend(events)
 
     async def run(self, use_case: Any, who: str = "rita") -> Any:
         uow = self.uow(who)
@@ -76,7 +63,7 @@ class Recorder:
 
 
 @pytest.fixture
-def rec(world: World) -> Recorder:
+def rec(world: FlagsWorld) -> Recorder:
     return Recorder(world)
 
 
@@ -125,7 +112,7 @@ class TestProductionFlips:
 
 class TestKill:
     async def test_turns_everything_off_without_approval_and_flips_production(
-        self, rec: Recorder, world: World
+        self, rec: Recorder, world: FlagsWorld
     ) -> None:
         flag = await rec.flag(service="api")
         await rec.set(flag, "staging")
@@ -142,9 +129,9 @@ class TestKill:
 
 
 class TestStaleFlags:
-    async def test_reports_expired_and_unused_flags(self, rec: Recorder, world: World) -> None:
+    async def test_reports_expired_and_unused_flags(self, rec: Recorder, world: FlagsWorld) -> None:
         flag = await rec.flag()
-        reader = Reader(world.session, rec.uow().actor, world.authorizer)
+        reader = world.reader()
         later = world.clock.now() + timedelta(days=40)
         found = await queries.stale_flags(
             reader, now=later, rolled_out_days=14, unevaluated_days=30
@@ -163,7 +150,7 @@ def sessions(session: AsyncSession) -> Any:
 
 class TestSnapshotCache:
     async def test_rebuilds_when_the_revision_moves_and_batches_evaluations(
-        self, rec: Recorder, world: World
+        self, rec: Recorder, world: FlagsWorld
     ) -> None:
         flag = await rec.flag()
         await rec.set(flag, "staging")

@@ -12,58 +12,25 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar import scheduling
-from domain.compliance.repository import append_audit
 from domain.governance import commands as cmd
 from domain.governance import releases, signoffs
 from domain.governance.errors import Frozen, SignOffMissing
 from domain.governance.models import Release, SignOffRule
+from domain.governance.release_rules import TRANSITIONS
 from domain.governance.vocabulary import ReleaseStatus
-from domain.kernel.access import Action, Actor, Resource, Scope
-from domain.kernel.clock import FixedClock
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit, Person, RoleGrant, Service, Team
+from domain.organization.models import BusinessUnit, Person, RoleGrant, Service
+from tests.world import World
 
 S = ReleaseStatus
 
 
-class AllowAll:
-    def check(
-        self, actor: Actor, action: Action, resource: Resource, bu_id: uuid.UUID | None
-    ) -> str:
-        return "test: allow all"
-
-    def scope(self, actor: Actor, action: Action, resource: Resource) -> Scope:
-        return Scope(everywhere=True)
-
-    def roles(self, actor: Actor, bu_id: uuid.UUID | None) -> frozenset[str]:
-        return frozenset({"org_admin"})
-
-
-@dataclass
-class World:
-    session: AsyncSession
-    clock: FixedClock
+class GovernanceWorld(World):
+    acting_as = "owner"
     bu: BusinessUnit
-    owner: Person
     legal: Person
     service: Service
-
-    def uow(self, person: Person | None = None) -> UnitOfWork:
-        who = person or self.owner
-        actor = Actor(
-            person_id=who.id,
-            username=who.username,
-            display_name=who.display_name,
-            subjects=(f"person:{who.id}",),
-        )
-        return UnitOfWork(
-            self.session,
-            actor=actor,
-            clock=self.clock,
-            authorizer=AllowAll(),
-            audit_appender=append_audit,
-        )
 
     async def release(self, status: S = S.DRAFT, **kw: Any) -> Release:
         uow = self.uow()
@@ -84,44 +51,24 @@ class World:
 
 
 @pytest.fixture
-async def world(session: AsyncSession, now: datetime) -> World:
-    def person(name: str) -> Person:
-        return Person(
-            username=f"{name}-{uuid.uuid4().hex[:6]}",
-            display_name=name,
-            kind="human",
-            issuer="test",
-            subject=uuid.uuid4().hex,
-            active=True,
-            created_at=now,
-            updated_at=now,
-        )
-
+async def world(session: AsyncSession, now: datetime) -> GovernanceWorld:
+    """A BU with one personal-data service; its owner; Lena, a legal approver; an EU-style rule
+    that asks legal to sign off personal data in the service's region."""
+    world = GovernanceWorld(session, now)
     # A region of its own: rules other tests commit (the demo's EU rules) never match it.
     prefix = f"zz-{uuid.uuid4().hex[:8]}"
-    bu = BusinessUnit(key=f"bu-{uuid.uuid4().hex[:8]}", name="BU", created_at=now, updated_at=now)
-    owner, legal = person("Owner"), person("Lena")
-    session.add_all([bu, owner, legal])
-    await session.flush()
-    team = Team(bu_id=bu.id, key="t-governance", name="T", created_at=now, updated_at=now)
-    session.add(team)
-    await session.flush()
-    service = Service(
-        bu_id=bu.id,
-        team_id=team.id,
-        key=f"s-{uuid.uuid4().hex[:8]}",
-        name="S",
-        tier="internal",
-        data_classification="personal",
-        regions=[f"{prefix}-1"],
-        created_at=now,
-        updated_at=now,
+    world.bu = await world.add.bu("BU")
+    await world.add.person("owner")
+    world.legal = await world.add.person("lena")
+    team = await world.add.team(world.bu.id, "t-governance", name="T")
+    world.service = await world.add.service(
+        team, "s", name="S", data="personal", regions=[f"{prefix}-1"]
     )
     grant = RoleGrant(
-        person_id=legal.id,
+        person_id=world.legal.id,
         role="approver",
-        bu_id=bu.id,
-        domain=str(bu.id),
+        bu_id=world.bu.id,
+        domain=str(world.bu.id),
         discipline="legal",
         created_at=now,
     )
@@ -136,68 +83,46 @@ async def world(session: AsyncSession, now: datetime) -> World:
         created_at=now,
         updated_at=now,
     )
-    session.add_all([service, grant, rule])
+    session.add_all([grant, rule])
     await session.flush()
-    return World(session, FixedClock(now), bu, owner, legal, service)
+    return world
 
 
-MOVES: dict[str, tuple[S, Callable[[UnitOfWork, Release], Awaitable[Any]]]] = {
-    "submit": (
-        S.SUBMITTED,
-        lambda u, r: releases.submit_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "approve": (
-        S.APPROVED,
-        lambda u, r: releases.approve_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "reject": (
-        S.REJECTED,
-        lambda u, r: releases.reject_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "schedule": (
-        S.SCHEDULED,
-        lambda u, r: scheduling.schedule_release(u, cmd.ScheduleRelease(r.id, r.version)),
-    ),
-    "start": (
-        S.DEPLOYING,
-        lambda u, r: releases.start_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "complete": (
-        S.DEPLOYED,
-        lambda u, r: releases.complete_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "roll back": (
-        S.ROLLED_BACK,
-        lambda u, r: releases.roll_back_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
-    "cancel": (
-        S.CANCELLED,
-        lambda u, r: releases.cancel_release(u, cmd.MoveRelease(r.id, r.version)),
-    ),
+MOVES: dict[str, tuple[S, Callable[[UnitOfWork, Any], Awaitable[Any]], type[Any]]] = {
+    "submit": (S.SUBMITTED, releases.submit_release, cmd.MoveRelease),
+    "approve": (S.APPROVED, releases.approve_release, cmd.MoveRelease),
+    "reject": (S.REJECTED, releases.reject_release, cmd.MoveRelease),
+    "schedule": (S.SCHEDULED, scheduling.schedule_release, cmd.ScheduleRelease),
+    "start": (S.DEPLOYING, releases.start_release, cmd.MoveRelease),
+    "complete": (S.DEPLOYED, releases.complete_release, cmd.MoveRelease),
+    "roll back": (S.ROLLED_BACK, releases.roll_back_release, cmd.MoveRelease),
+    "cancel": (S.CANCELLED, releases.cancel_release, cmd.MoveRelease),
 }
 ILLEGAL = [
     (status, name)
     for status in S
-    for name, (target, _) in MOVES.items()
-    if target
-    not in __import__("domain.governance.release_rules", fromlist=["x"]).TRANSITIONS[status]
+    for name, (target, _, _) in MOVES.items()
+    if target not in TRANSITIONS[status]
 ]
 
 
 class TestEveryIllegalMoveIsRefusedByTheUseCase:
     @pytest.mark.parametrize(("status", "name"), ILLEGAL, ids=[f"{s}-{n}" for s, n in ILLEGAL])
     async def test_the_move_is_refused_and_nothing_changes(
-        self, world: World, status: S, name: str
+        self, world: GovernanceWorld, status: S, name: str
     ) -> None:
         rel = await world.release(status)
         with pytest.raises(DomainError) as refused:
-            await MOVES[name][1](world.uow(), rel)
+            _, move, command = MOVES[name]
+            await move(world.uow(), command(rel.id, rel.version))
         assert refused.value.code == "ILLEGAL_TRANSITION"
         assert rel.status == status
 
 
 class TestOwnersDoNotApproveTheirOwnRelease:
-    async def test_the_owner_is_refused_and_someone_else_approves(self, world: World) -> None:
+    async def test_the_owner_is_refused_and_someone_else_approves(
+        self, world: GovernanceWorld
+    ) -> None:
         rel = await world.release(S.SUBMITTED)
         with pytest.raises(DomainError) as refused:
             await releases.approve_release(world.uow(), cmd.MoveRelease(rel.id, rel.version))
@@ -205,7 +130,9 @@ class TestOwnersDoNotApproveTheirOwnRelease:
 
 
 class TestAnExpiredSignOffKeepsTheReleaseFromApproval:
-    async def test_approval_passes_while_valid_and_fails_once_expired(self, world: World) -> None:
+    async def test_approval_passes_while_valid_and_fails_once_expired(
+        self, world: GovernanceWorld
+    ) -> None:
         first = await world.release(S.SUBMITTED)
         second = await world.release(S.SUBMITTED)
         for rel in (first, second):
@@ -226,7 +153,7 @@ class TestAnExpiredSignOffKeepsTheReleaseFromApproval:
             ("test_sovereignty", "expired")
         ]
 
-    async def test_the_owner_never_signs_their_own_release(self, world: World) -> None:
+    async def test_the_owner_never_signs_their_own_release(self, world: GovernanceWorld) -> None:
         rel = await world.release(S.SUBMITTED, owner_id=world.legal.id)
         with pytest.raises(DomainError) as refused:
             await signoffs.give_sign_off(
@@ -245,7 +172,7 @@ class Hit:
 
 class TestSchedulingAsksTheCalendar:
     async def test_a_window_inside_a_freeze_is_refused_with_the_freezes(
-        self, world: World, monkeypatch: pytest.MonkeyPatch
+        self, world: GovernanceWorld, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         import domain.calendar.freezes as freezes
 
@@ -275,7 +202,7 @@ class TestSchedulingAsksTheCalendar:
         assert asked["release_id"] == rel.id and asked["starts_at"] == start
 
     async def test_without_freezes_the_release_is_scheduled(
-        self, world: World, monkeypatch: pytest.MonkeyPatch
+        self, world: GovernanceWorld, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         import domain.calendar.freezes as freezes
 

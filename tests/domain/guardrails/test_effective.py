@@ -14,12 +14,12 @@ from sqlalchemy import event
 from domain.guardrails import queries
 from domain.guardrails.effective import effective_for_service, effective_for_services
 from domain.kernel.errors import DomainError, NotFound
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.guardrails.conftest import World
+from tests.domain.guardrails.conftest import GuardrailsWorld
+from tests.world import OnlyIn
 
 
 @contextmanager
-def statements(world: World) -> Iterator[list[str]]:
+def statements(world: GuardrailsWorld) -> Iterator[list[str]]:
     seen: list[str] = []
     engine = world.session.bind.engine  # type: ignore[union-attr]
 
@@ -35,7 +35,9 @@ def statements(world: World) -> Iterator[list[str]]:
 
 
 class TestSources:
-    async def test_a_critical_service_shows_where_each_value_comes_from(self, world: World) -> None:
+    async def test_a_critical_service_shows_where_each_value_comes_from(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_core({"min_test_coverage_percent": 65}, 0)
         await world.save_bu({"max_bypass_hours": 12, "min_approvers.staging": 2}, 0)
         eff = await effective_for_service(world.session, world.services["critical"])
@@ -63,18 +65,22 @@ class TestSources:
             ("profile:critical", ("security",)),
         ]
 
-    async def test_an_internal_service_without_a_bu_set_gets_the_core(self, world: World) -> None:
+    async def test_an_internal_service_without_a_bu_set_gets_the_core(
+        self, world: GuardrailsWorld
+    ) -> None:
         eff = await effective_for_service(world.session, world.services["internal"])
         assert {v.source for v in eff.values.values()} == {"core"}
         assert eff["min_approvers.production"] == 2
 
-    async def test_an_unknown_service_is_not_found(self, world: World) -> None:
+    async def test_an_unknown_service_is_not_found(self, world: GuardrailsWorld) -> None:
         with pytest.raises(NotFound):
             await effective_for_service(world.session, uuid.uuid4())
 
 
 class TestHistory:
-    async def test_the_guardrails_in_force_on_a_past_date_are_answered(self, world: World) -> None:
+    async def test_the_guardrails_in_force_on_a_past_date_are_answered(
+        self, world: GuardrailsWorld
+    ) -> None:
         start = world.clock.now()
         await world.save_core({"max_open_high_vulnerabilities": 3}, 0)  # day 0
         await world.save_bu({"max_open_high_vulnerabilities": 2}, 0)  # day 1
@@ -93,7 +99,9 @@ class TestHistory:
         assert await high(start + timedelta(days=2, hours=1)) == (1, "core", 2)
         assert await high(None) == (1, "core", 2)
 
-    async def test_history_lists_every_version_with_who_and_why(self, world: World) -> None:
+    async def test_history_lists_every_version_with_who_and_why(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_bu({"max_bypass_hours": 12}, 0)
         await world.save_bu({"max_bypass_hours": 10}, 1)
         page = await queries.history(
@@ -118,7 +126,7 @@ class TestHistory:
         )
         assert [r.version for r in rest.items] == [2]
         hidden = await queries.history(
-            world.reader(OnlyIn(world.other_bu.id)),
+            world.reader(authorizer=OnlyIn(world.other_bu.id)),
             queries.SetKind.BUSINESS_UNIT,
             bu_id=world.bu.id,
             tier=None,
@@ -129,7 +137,9 @@ class TestHistory:
 
 
 class TestManyServicesAtOnce:
-    async def test_the_statement_count_does_not_grow_with_the_services(self, world: World) -> None:
+    async def test_the_statement_count_does_not_grow_with_the_services(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_bu({"max_bypass_hours": 12}, 0)
         ids = list(world.services.values())
         with statements(world) as one:
@@ -142,17 +152,19 @@ class TestManyServicesAtOnce:
 
 
 class TestReadingScope:
-    async def test_a_service_outside_your_bus_reads_as_not_found(self, world: World) -> None:
+    async def test_a_service_outside_your_bus_reads_as_not_found(
+        self, world: GuardrailsWorld
+    ) -> None:
         with pytest.raises(NotFound):
             await queries.effective(
-                world.reader(OnlyIn(world.other_bu.id)), world.services["critical"], None
+                world.reader(authorizer=OnlyIn(world.other_bu.id)), world.services["critical"], None
             )
         eff = await queries.effective(
-            world.reader(OnlyIn(world.bu.id)), world.services["critical"], None
+            world.reader(authorizer=OnlyIn(world.bu.id)), world.services["critical"], None
         )
         assert eff.tier == "critical"
 
-    async def test_a_moment_without_a_time_zone_is_refused(self, world: World) -> None:
+    async def test_a_moment_without_a_time_zone_is_refused(self, world: GuardrailsWorld) -> None:
         with pytest.raises(DomainError) as e:
             await queries.effective(
                 world.reader(),

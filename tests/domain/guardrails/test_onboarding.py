@@ -11,15 +11,15 @@ from domain.guardrails import onboarding, queries
 from domain.guardrails.vocabulary import OnboardingItem
 from domain.kernel.errors import DomainError, NotFound, VersionConflict
 from domain.kernel.gates import GateStatus
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.guardrails.conftest import World
+from tests.domain.guardrails.conftest import GuardrailsWorld
+from tests.world import OnlyIn
 
 ALL = [i.value for i in OnboardingItem]
 
 
 class TestProductionAccess:
     async def test_a_team_without_monitoring_onboarding_has_no_production_access(
-        self, world: World
+        self, world: GuardrailsWorld
     ) -> None:
         for item in ALL:
             if item != "monitoring":
@@ -31,7 +31,7 @@ class TestProductionAccess:
         assert gate.blocks
 
     async def test_a_fully_onboarded_team_passes_with_the_evidence_of_each_item(
-        self, world: World
+        self, world: GuardrailsWorld
     ) -> None:
         for item in ALL:
             await world.complete(item)
@@ -40,7 +40,9 @@ class TestProductionAccess:
         assert gate.evidence["items"]["runbook"]["evidenceUrl"] == "https://wiki.example/runbook"
         assert gate.evidence["items"]["runbook"]["completedById"] == str(world.people["rita"].id)
 
-    async def test_the_requirements_are_the_bus_effective_ones(self, world: World) -> None:
+    async def test_the_requirements_are_the_bus_effective_ones(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_core({"onboarding_requirements": ["logging"]}, 0)
         await world.complete("logging")
         assert (
@@ -50,7 +52,7 @@ class TestProductionAccess:
         gate = await onboarding.production_access(world.session, world.team)
         assert gate.evidence["missing"] == ["on_call"]
 
-    async def test_a_service_gate_adds_its_tier_profile(self, world: World) -> None:
+    async def test_a_service_gate_adds_its_tier_profile(self, world: GuardrailsWorld) -> None:
         await world.save_core({"onboarding_requirements": ["logging"]}, 0)
         await world.save_profile("critical", {"onboarding_requirements": ["logging", "runbook"]}, 0)
         await world.complete("logging")
@@ -62,13 +64,13 @@ class TestProductionAccess:
         many = await onboarding.onboarding_gates(world.session, list(world.services.values()))
         assert len(many) == 3
 
-    async def test_an_unknown_team_is_not_found(self, world: World) -> None:
+    async def test_an_unknown_team_is_not_found(self, world: GuardrailsWorld) -> None:
         with pytest.raises(NotFound):
             await onboarding.production_access(world.session, uuid.uuid4())
 
 
 class TestCompletingAndReopening:
-    async def test_a_reopened_item_no_longer_counts(self, world: World) -> None:
+    async def test_a_reopened_item_no_longer_counts(self, world: GuardrailsWorld) -> None:
         for item in ALL:
             await world.complete(item)
         uow = world.uow("bob")
@@ -88,7 +90,7 @@ class TestCompletingAndReopening:
         again = await world.complete("monitoring", version=2)
         assert (again.complete, again.version) == (True, 3)
 
-    async def test_evidence_is_required(self, world: World) -> None:
+    async def test_evidence_is_required(self, world: GuardrailsWorld) -> None:
         with pytest.raises(DomainError) as e:
             await onboarding.complete_item(
                 world.uow(), cmd.CompleteOnboardingItem(world.team, "logging", 0)
@@ -101,26 +103,26 @@ class TestCompletingAndReopening:
             onboarding.check_evidence(url, "")
         assert (e.value.code, e.value.field) == ("INVALID_EVIDENCE_URL", "evidenceUrl")
 
-    async def test_a_note_alone_is_evidence_enough(self, world: World) -> None:
+    async def test_a_note_alone_is_evidence_enough(self, world: GuardrailsWorld) -> None:
         check = await onboarding.complete_item(
             world.uow(),
             cmd.CompleteOnboardingItem(world.team, "on_call", 0, evidence_note="PagerDuty: pay"),
         )
         assert (check.evidence_url, check.evidence_note) == (None, "PagerDuty: pay")
 
-    async def test_reopening_an_open_item_is_refused(self, world: World) -> None:
+    async def test_reopening_an_open_item_is_refused(self, world: GuardrailsWorld) -> None:
         with pytest.raises(DomainError) as e:
             await onboarding.reopen_item(
                 world.uow(), cmd.ReopenOnboardingItem(world.team, "runbook", 0)
             )
         assert e.value.code == "ONBOARDING_ITEM_NOT_COMPLETE"
 
-    async def test_a_stale_version_is_a_conflict(self, world: World) -> None:
+    async def test_a_stale_version_is_a_conflict(self, world: GuardrailsWorld) -> None:
         await world.complete("logging")
         with pytest.raises(VersionConflict):
             await world.complete("logging", version=0)
 
-    async def test_an_unknown_item_is_refused(self, world: World) -> None:
+    async def test_an_unknown_item_is_refused(self, world: GuardrailsWorld) -> None:
         with pytest.raises(DomainError) as e:
             await onboarding.complete_item(
                 world.uow(),
@@ -128,7 +130,7 @@ class TestCompletingAndReopening:
             )
         assert (e.value.code, e.value.field) == ("UNKNOWN_ONBOARDING_ITEM", "item")
 
-    async def test_a_team_of_another_bu_reads_as_not_found(self, world: World) -> None:
+    async def test_a_team_of_another_bu_reads_as_not_found(self, world: GuardrailsWorld) -> None:
         with pytest.raises(NotFound):
             await onboarding.complete_item(
                 world.uow(authorizer=OnlyIn(world.other_bu.id)),
@@ -137,7 +139,9 @@ class TestCompletingAndReopening:
 
 
 class TestChecklistView:
-    async def test_the_checklist_lists_every_item_with_what_is_required(self, world: World) -> None:
+    async def test_the_checklist_lists_every_item_with_what_is_required(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_core({"onboarding_requirements": ["logging", "monitoring"]}, 0)
         await world.complete("logging")
         found = await queries.onboarding_of_teams(world.reader(), [world.team, world.other_team])
@@ -152,6 +156,6 @@ class TestChecklistView:
         ]
         assert mine.production_access.evidence["missing"] == ["monitoring"]
         hidden = await queries.onboarding_of_teams(
-            world.reader(OnlyIn(world.bu.id)), [world.other_team]
+            world.reader(authorizer=OnlyIn(world.bu.id)), [world.other_team]
         )
         assert hidden == {}

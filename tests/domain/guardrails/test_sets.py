@@ -10,13 +10,13 @@ from domain.guardrails import queries, sets
 from domain.guardrails.errors import GuardrailProblems
 from domain.guardrails.models import GuardrailSetVersion
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.guardrails.conftest import World
+from tests.domain.guardrails.conftest import GuardrailsWorld
+from tests.world import OnlyIn
 
 
 class TestSavingTheCore:
     async def test_the_first_save_patches_the_defaults_and_keeps_an_immutable_version(
-        self, world: World
+        self, world: GuardrailsWorld
     ) -> None:
         saved = await world.save_core({"max_bypass_hours": 12}, 0, note="incident 7")
         row = saved.guardrail_set
@@ -40,17 +40,17 @@ class TestSavingTheCore:
             "guardrail_set.update",
         ]
 
-    async def test_a_stale_version_is_a_conflict(self, world: World) -> None:
+    async def test_a_stale_version_is_a_conflict(self, world: GuardrailsWorld) -> None:
         await world.save_core({"max_bypass_hours": 12}, 0)
         with pytest.raises(VersionConflict):
             await world.save_core({"max_bypass_hours": 10}, 0)
 
-    async def test_only_the_org_scope_changes_the_core(self, world: World) -> None:
+    async def test_only_the_org_scope_changes_the_core(self, world: GuardrailsWorld) -> None:
         uow = world.uow(authorizer=OnlyIn(world.bu.id))
         with pytest.raises(Forbidden):
             await sets.save_core(uow, cmd.SaveCore({"max_bypass_hours": 1}, 0, "mine now"))
 
-    async def test_a_save_without_a_note_is_refused(self, world: World) -> None:
+    async def test_a_save_without_a_note_is_refused(self, world: GuardrailsWorld) -> None:
         with pytest.raises(DomainError) as e:
             await world.save_core({"max_bypass_hours": 12}, 0, note="")
         assert (e.value.code, e.value.field) == ("NOTE_REQUIRED", "note")
@@ -58,7 +58,7 @@ class TestSavingTheCore:
 
 class TestBusinessUnitSets:
     async def test_lowering_the_core_minimum_approvers_is_refused_with_the_core_bound(
-        self, world: World
+        self, world: GuardrailsWorld
     ) -> None:
         with pytest.raises(GuardrailProblems) as e:
             await world.save_bu({"min_approvers.production": 1, "max_bypass_hours": 72}, 0)
@@ -75,13 +75,15 @@ class TestBusinessUnitSets:
             ),
         ]
 
-    async def test_the_bound_is_the_current_core_not_the_default(self, world: World) -> None:
+    async def test_the_bound_is_the_current_core_not_the_default(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_core({"min_approvers.production": 3}, 0)
         with pytest.raises(GuardrailProblems) as e:
             await world.save_bu({"min_approvers.production": 2}, 0)
         assert e.value.message.endswith("looser than the core's 3.")
 
-    async def test_a_tightening_is_saved_and_null_removes_it(self, world: World) -> None:
+    async def test_a_tightening_is_saved_and_null_removes_it(self, world: GuardrailsWorld) -> None:
         saved = await world.save_bu({"min_approvers.production": 3, "max_bypass_hours": 4}, 0)
         assert saved.guardrail_set.values == {"min_approvers.production": 3, "max_bypass_hours": 4}
         saved = await world.save_bu({"max_bypass_hours": None}, 1)
@@ -90,14 +92,16 @@ class TestBusinessUnitSets:
         assert first.bu_id == world.bu.id
         assert second.before["values"]["max_bypass_hours"] == 4
 
-    async def test_a_bu_admin_elsewhere_sees_no_such_business_unit(self, world: World) -> None:
+    async def test_a_bu_admin_elsewhere_sees_no_such_business_unit(
+        self, world: GuardrailsWorld
+    ) -> None:
         uow = world.uow(authorizer=OnlyIn(world.other_bu.id))
         with pytest.raises(NotFound):
             await sets.save_business_unit_set(
                 uow, cmd.SaveBusinessUnitSet(world.bu.id, {"max_bypass_hours": 4}, 0, "x")
             )
 
-    async def test_the_own_bu_admin_may_save_but_not_the_core(self, world: World) -> None:
+    async def test_the_own_bu_admin_may_save_but_not_the_core(self, world: GuardrailsWorld) -> None:
         uow = world.uow(authorizer=OnlyIn(world.bu.id))
         saved = await sets.save_business_unit_set(
             uow, cmd.SaveBusinessUnitSet(world.bu.id, {"max_bypass_hours": 4}, 0, "ours")
@@ -106,24 +110,28 @@ class TestBusinessUnitSets:
 
 
 class TestProfiles:
-    async def test_a_profile_may_only_tighten_the_core(self, world: World) -> None:
+    async def test_a_profile_may_only_tighten_the_core(self, world: GuardrailsWorld) -> None:
         with pytest.raises(GuardrailProblems) as e:
             await world.save_profile("internal", {"min_test_coverage_percent": 40}, 0)
         assert e.value.field == "min_test_coverage_percent"
 
-    async def test_the_first_save_patches_the_built_in_profile(self, world: World) -> None:
+    async def test_the_first_save_patches_the_built_in_profile(
+        self, world: GuardrailsWorld
+    ) -> None:
         saved = await world.save_profile("critical", {"max_bypass_hours": 4}, 0)
         assert saved.guardrail_set.values["max_bypass_hours"] == 4
         assert saved.guardrail_set.values["min_approvers.production"] == 3
 
-    async def test_an_unknown_tier_is_refused(self, world: World) -> None:
+    async def test_an_unknown_tier_is_refused(self, world: GuardrailsWorld) -> None:
         with pytest.raises(DomainError) as e:
             await world.save_profile("galactic", {}, 0)
         assert (e.value.code, e.value.field) == ("UNKNOWN_TIER", "tier")
 
 
 class TestCoreTighteningReportsConflicts:
-    async def test_values_made_looser_are_reported_audited_and_listed(self, world: World) -> None:
+    async def test_values_made_looser_are_reported_audited_and_listed(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_bu({"max_bypass_hours": 12}, 0)
         saved = await world.save_core({"max_bypass_hours": 6}, 0)
         found = {(c.layer.layer.source, c.looser.key, c.looser.value) for c in saved.conflicts}
@@ -146,7 +154,9 @@ class TestCoreTighteningReportsConflicts:
             "max_bypass_hours: 12 is looser than the core's 6"
         ]
 
-    async def test_the_merge_stays_safe_while_the_conflict_stands(self, world: World) -> None:
+    async def test_the_merge_stays_safe_while_the_conflict_stands(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_bu({"max_bypass_hours": 12}, 0)
         await world.save_core({"max_bypass_hours": 6}, 0)
         from domain.guardrails.effective import effective_for_service
@@ -154,7 +164,9 @@ class TestCoreTighteningReportsConflicts:
         eff = await effective_for_service(world.session, world.services["internal"])
         assert (eff["max_bypass_hours"], eff.values["max_bypass_hours"].source) == (6, "core")
 
-    async def test_the_bu_must_resolve_the_conflict_on_its_next_save(self, world: World) -> None:
+    async def test_the_bu_must_resolve_the_conflict_on_its_next_save(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_bu({"max_bypass_hours": 12}, 0)
         await world.save_core({"max_bypass_hours": 6}, 0)
         with pytest.raises(GuardrailProblems) as e:
@@ -163,8 +175,10 @@ class TestCoreTighteningReportsConflicts:
         saved = await world.save_bu({"min_approvers.production": 3, "max_bypass_hours": None}, 1)
         assert saved.guardrail_set.values == {"min_approvers.production": 3}
 
-    async def test_a_bu_admin_lists_only_conflicts_of_what_it_may_read(self, world: World) -> None:
+    async def test_a_bu_admin_lists_only_conflicts_of_what_it_may_read(
+        self, world: GuardrailsWorld
+    ) -> None:
         await world.save_bu({"max_bypass_hours": 12}, 0)
         await world.save_core({"max_bypass_hours": 6}, 0)
-        listed = await queries.conflicts(world.reader(OnlyIn(world.other_bu.id)))
+        listed = await queries.conflicts(world.reader(authorizer=OnlyIn(world.other_bu.id)))
         assert {c.layer.layer.source for c in listed} == {"profile:critical"}

@@ -3,68 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.compliance.models import AuditRecord
-from domain.compliance.repository import append_audit
 from domain.environments.models import Environment
-from domain.kernel.access import Actor
-from domain.kernel.clock import FixedClock
 from domain.kernel.outbox import OutboxMessage
-from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Person, Service
+from domain.organization.models import Service
 from domain.pipelines import deployments as uc
 from domain.pipelines.deployment_commands import CreateDeployment, ReportHealth
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.health_rules import Metrics
-from tests.domain.calendar.conftest import AllowAll
-from tests.domain.environments.conftest import make_org
+from tests.world import World
 
 HEALTHY = Metrics(error_rate=0.001, latency_p99_ms=200, saturation=0.3)
 BASELINE = Metrics(error_rate=0.001, latency_p99_ms=190, saturation=0.3)
 SICK = Metrics(error_rate=0.2, latency_p99_ms=900, saturation=0.95)
 
 
-@dataclass
-class DeployWorld:
-    session: AsyncSession
-    clock: FixedClock
+class DeployWorld(World):
     bu: uuid.UUID
     other_bu: uuid.UUID
-    team: uuid.UUID
-    people: dict[str, Person]
     service: Service
     env: Environment
-    authorizer: Any = field(default_factory=AllowAll)
-
-    def uow(self, who: str = "rita", authorizer: Any = None) -> UnitOfWork:
-        person = self.people[who]
-        actor = Actor(
-            person_id=person.id,
-            username=person.username,
-            display_name=person.display_name,
-            subjects=(f"person:{person.id}",),
-        )
-        return UnitOfWork(
-            self.session,
-            actor=actor,
-            clock=self.clock,
-            authorizer=authorizer or self.authorizer,
-            audit_appender=append_audit,
-            request_id="req-deployments",
-        )
-
-    async def run(self, fn: Any, *args: Any, who: str = "rita", authorizer: Any = None) -> Any:
-        uow = self.uow(who, authorizer)
-        result = await fn(uow, *args)
-        await uow.commit()
-        return result
 
     async def plan(self, **kw: Any) -> Deployment:
         values: dict[str, Any] = {
@@ -96,45 +59,12 @@ class DeployWorld:
         )
         return list(rows.all())
 
-    async def audit(self, entity_id: uuid.UUID) -> list[str]:
-        rows = await self.session.scalars(
-            select(AuditRecord.action)
-            .where(AuditRecord.entity_id == str(entity_id))
-            .order_by(AuditRecord.seq)
-        )
-        return list(rows.all())
 
-
-async def make_world(session: AsyncSession, now: datetime) -> DeployWorld:
-    bu, other, team, people = await make_org(session, now)
-    stamp = {"created_at": now, "updated_at": now}
-    service = Service(
-        bu_id=bu,
-        team_id=team,
-        key=f"payments-api-{uuid.uuid4().hex[:8]}",
-        name="Payments API",
-        tier="internal",
-        data_classification="internal",
-        regions=[],
-        **stamp,
-    )
-    env = Environment(
-        key=f"prod-{uuid.uuid4().hex[:8]}",
-        name="Production",
-        kind="production",
-        bu_id=bu,
-        region="eu-west-1",
-        final_staging=False,
-        owner_person_ids=[],
-        capacity=1,
-        status="active",
-        **stamp,
-    )
-    session.add_all([service, env])
-    await session.flush()
-    return DeployWorld(session, FixedClock(now), bu, other, team, people, service, env)
-
-
-@pytest.fixture
-async def deploy_world(session: AsyncSession, now: datetime) -> DeployWorld:
-    return await make_world(session, now)
+async def make_deploy_world(session: AsyncSession, now: datetime) -> DeployWorld:
+    """BUs Payments (a service, a production environment) and Retail; rita and bob."""
+    world = DeployWorld(session, now)
+    org = await world.add.org("rita", "bob")
+    world.bu, world.other_bu = org.bu.id, org.other_bu.id
+    world.service = await world.add.service(org.team, "payments-api", name="Payments API")
+    world.env = await world.add.environment(world.bu)
+    return world

@@ -14,12 +14,17 @@ from domain.pipelines import evidence, queries
 from domain.pipelines import evidence_gates as gates
 from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused
 from domain.pipelines.models import CdEventOutcome, EvidenceType
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.pipelines.evidence_support import World, digest, event, make_world, schemas
+from tests.domain.pipelines.evidence_support import (
+    EvidenceWorld,
+    event,
+    make_world,
+    schemas,
+)
+from tests.world import OnlyIn, digest
 
 
 @pytest.fixture
-async def world(session: AsyncSession, now: datetime) -> World:
+async def world(session: AsyncSession, now: datetime) -> EvidenceWorld:
     return await make_world(session, now)
 
 
@@ -28,7 +33,7 @@ def purl(n: int, name: str = "card-gateway", tag: str | None = "1.1.0") -> str:
     return f"pkg:oci/{name}@sha256%3A{hexes}" + (f"?tag={tag}" if tag else "")
 
 
-def deployed(world: World, kind: str = "service.deployed", **kw: object) -> dict:  # type: ignore[type-arg]
+def deployed(world: EvidenceWorld, kind: str = "service.deployed", **kw: object) -> dict:  # type: ignore[type-arg]
     return event(
         kind,
         subject_id=world.service.key,
@@ -38,7 +43,7 @@ def deployed(world: World, kind: str = "service.deployed", **kw: object) -> dict
 
 
 class TestEveryEventIsStoredOnce:
-    async def test_a_replay_is_a_duplicate_and_changes_nothing(self, world: World) -> None:
+    async def test_a_replay_is_a_duplicate_and_changes_nothing(self, world: EvidenceWorld) -> None:
         body = event("pipelinerun.finished", content={"pipelineName": "build"})
         first = await world.ingest(body)
         again = await world.ingest(body)
@@ -46,7 +51,7 @@ class TestEveryEventIsStoredOnce:
         assert again.event.id == first.event.id
         assert [a.action for a in await world.audit(first.event.id)] == ["cd_event.ingest"]
 
-    async def test_the_same_key_with_another_body_is_a_conflict(self, world: World) -> None:
+    async def test_the_same_key_with_another_body_is_a_conflict(self, world: EvidenceWorld) -> None:
         body = event("pipelinerun.finished", event_id="run-1")
         await world.ingest(body)
         body["subject"]["content"] = {"outcome": "failure"}
@@ -54,12 +59,12 @@ class TestEveryEventIsStoredOnce:
             await world.ingest(body)
         assert err.value.code == "CONFLICTING_DUPLICATE"
 
-    async def test_one_id_and_source_may_carry_several_types(self, world: World) -> None:
+    async def test_one_id_and_source_may_carry_several_types(self, world: EvidenceWorld) -> None:
         queued = await world.ingest(event("pipelinerun.queued", event_id="same"))
         started = await world.ingest(event("pipelinerun.started", event_id="same"))
         assert queued.event.id != started.event.id
 
-    async def test_the_audit_names_source_id_and_type(self, world: World) -> None:
+    async def test_the_audit_names_source_id_and_type(self, world: EvidenceWorld) -> None:
         body = event("build.started", event_id="b-7", source="/jenkins")
         found = await world.ingest(body)
         (entry,) = await world.audit(found.event.id)
@@ -71,7 +76,7 @@ class TestEveryEventIsStoredOnce:
 
 
 class TestRefusals:
-    async def test_a_schema_violation_is_refused_with_pointers(self, world: World) -> None:
+    async def test_a_schema_violation_is_refused_with_pointers(self, world: EvidenceWorld) -> None:
         checker = schemas()
         if checker is None:
             pytest.skip("the CDEvents schemas are not beside the repository")
@@ -82,17 +87,19 @@ class TestRefusals:
         assert err.value.code == "INVALID_CDEVENT"
         assert [p.pointer for p in err.value.problems] == ["/subject/content"]
 
-    async def test_an_envelope_that_differs_from_the_context_is_refused(self, world: World) -> None:
+    async def test_an_envelope_that_differs_from_the_context_is_refused(
+        self, world: EvidenceWorld
+    ) -> None:
         with pytest.raises(EventRefused) as err:
             await world.ingest(event("build.started"), ce_id="another-id")
         assert err.value.code == "ENVELOPE_MISMATCH"
 
-    async def test_an_unknown_business_unit_is_not_found(self, world: World) -> None:
+    async def test_an_unknown_business_unit_is_not_found(self, world: EvidenceWorld) -> None:
         with pytest.raises(NotFound):
             await world.ingest(event("build.started"), bu_key="no-such-bu")
 
     async def test_without_a_named_bu_the_only_one_you_may_send_in_is_used(
-        self, world: World
+        self, world: EvidenceWorld
     ) -> None:
         c = cmd.IngestEvent(**_ce(event("build.started")))
         uow = world.uow(authorizer=OnlyIn(world.bu))
@@ -108,19 +115,21 @@ def _ce(body: dict) -> dict:  # type: ignore[type-arg]
 
 
 class TestUnknownTypesAreStoredButIgnored:
-    async def test_a_custom_type_is_kept_unknown(self, world: World) -> None:
+    async def test_a_custom_type_is_kept_unknown(self, world: EvidenceWorld) -> None:
         body = event("build.started")
         body["context"]["type"] = "dev.cdeventsx.mytool-resource.created.0.1.0"
         found = await world.ingest(body, checker=schemas())
         assert (found.event.known, found.event.outcome) == (False, CdEventOutcome.IGNORED)
 
-    async def test_a_known_type_without_effect_is_stored(self, world: World) -> None:
+    async def test_a_known_type_without_effect_is_stored(self, world: EvidenceWorld) -> None:
         found = await world.ingest(event("change.merged"))
         assert (found.event.known, found.event.outcome) == (True, CdEventOutcome.STORED)
 
 
 class TestDeploymentsAreReported:
-    async def test_a_deployment_of_a_known_artifact_resolves_fully(self, world: World) -> None:
+    async def test_a_deployment_of_a_known_artifact_resolves_fully(
+        self, world: EvidenceWorld
+    ) -> None:
         await world.report(cmd.SecurityScan("trivy", 0, 0))
         found = await world.ingest(deployed(world))
         assert found.event.outcome == CdEventOutcome.PROCESSED
@@ -137,7 +146,7 @@ class TestDeploymentsAreReported:
         )
         assert report.artifact_id is not None and report.unresolved == ""
 
-    async def test_an_unknown_service_is_kept_with_the_reason(self, world: World) -> None:
+    async def test_an_unknown_service_is_kept_with_the_reason(self, world: EvidenceWorld) -> None:
         body = deployed(world, kind="service.rolledback")
         body["subject"]["id"] = "no-such-service"
         found = await world.ingest(body)
@@ -151,13 +160,15 @@ class TestDeploymentsAreReported:
         )
         assert (report.kind, report.service_id) == ("rolledback", None)
 
-    async def test_another_bus_service_never_resolves(self, world: World) -> None:
+    async def test_another_bus_service_never_resolves(self, world: EvidenceWorld) -> None:
         body = deployed(world)
         body["subject"]["id"] = world.other_service.key
         found = await world.ingest(body)
         assert found.event.outcome == CdEventOutcome.UNRESOLVED
 
-    async def test_deployments_outside_the_window_or_bus_are_left_out(self, world: World) -> None:
+    async def test_deployments_outside_the_window_or_bus_are_left_out(
+        self, world: EvidenceWorld
+    ) -> None:
         await world.ingest(deployed(world, timestamp="2026-11-27T09:00:00Z"))
         start = datetime(2026, 11, 27, 9, tzinfo=UTC)
         assert (
@@ -175,7 +186,7 @@ class TestDeploymentsAreReported:
 
 
 class TestIncidentsOpenAndResolve:
-    def incident(self, world: World, kind: str, **kw: object) -> dict:  # type: ignore[type-arg]
+    def incident(self, world: EvidenceWorld, kind: str, **kw: object) -> dict:  # type: ignore[type-arg]
         return event(
             kind,
             subject_id="INC-42",
@@ -188,7 +199,7 @@ class TestIncidentsOpenAndResolve:
             **kw,  # type: ignore[arg-type]
         )
 
-    async def test_detected_then_resolved(self, world: World) -> None:
+    async def test_detected_then_resolved(self, world: EvidenceWorld) -> None:
         await world.ingest(self.incident(world, "incident.detected"))
         resolved = await world.ingest(
             self.incident(world, "incident.resolved", timestamp="2026-11-27T10:30:00Z")
@@ -203,7 +214,9 @@ class TestIncidentsOpenAndResolve:
         assert (found.status, found.service_id) == ("resolved", world.service.id)
         assert found.resolved_at == datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
 
-    async def test_a_resolution_never_preceded_by_detection_is_recorded(self, world: World) -> None:
+    async def test_a_resolution_never_preceded_by_detection_is_recorded(
+        self, world: EvidenceWorld
+    ) -> None:
         found = await world.ingest(self.incident(world, "incident.resolved"))
         assert "resolved" in found.event.note
         (incident,) = await queries.incidents_between(
@@ -217,7 +230,7 @@ class TestIncidentsOpenAndResolve:
 
 class TestTestSuiteRunsBecomeEvidence:
     async def test_a_finished_run_naming_its_artifact_is_test_run_evidence(
-        self, world: World
+        self, world: EvidenceWorld
     ) -> None:
         body = event(
             "testsuiterun.finished",
@@ -239,13 +252,13 @@ class TestTestSuiteRunsBecomeEvidence:
         thresholds = {"min_test_coverage_percent": 80, "required_evidence": ["test_coverage"]}
         assert gates.test_coverage_gate(facts, thresholds).status is GateStatus.PASSED
 
-    async def test_a_run_without_an_artifact_is_unresolved(self, world: World) -> None:
+    async def test_a_run_without_an_artifact_is_unresolved(self, world: EvidenceWorld) -> None:
         body = event("testsuiterun.finished", content={"outcome": "failure"})
         found = await world.ingest(body)
         assert found.event.outcome == CdEventOutcome.UNRESOLVED
         assert "customData.artifactId" in found.event.note
 
-    async def test_an_artifact_event_records_the_artifact(self, world: World) -> None:
+    async def test_an_artifact_event_records_the_artifact(self, world: EvidenceWorld) -> None:
         body = event("artifact.published", subject_id=purl(4, name=world.service.key, tag="1.4.0"))
         found = await world.ingest(body)
         assert found.event.outcome == CdEventOutcome.PROCESSED

@@ -13,56 +13,28 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from domain.compliance.repository import append_audit
-from domain.kernel.access import Actor
 from domain.kernel.clock import FixedClock
 from domain.kernel.db import Database
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit, Person, Team
+from domain.organization.models import Person
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definitions
 from domain.pipelines.definition_models import DefinitionVersion
-from tests.domain.calendar.conftest import AllowAll
 from tests.domain.pipelines.test_definition_world import V1, V2, V3
+from tests.world import World, actor_of, unit_of_work
 
 
-def unit_of_work(database: Database, clock: FixedClock, person: Person) -> UnitOfWork:
-    actor = Actor(
-        person_id=person.id,
-        username=person.username,
-        display_name=person.display_name,
-        subjects=(f"person:{person.id}",),
-    )
-    return UnitOfWork(
-        database.write_session(),
-        actor=actor,
-        clock=clock,
-        authorizer=AllowAll(),
-        audit_appender=append_audit,
-        request_id="race",
-    )
+def racing(database: Database, clock: FixedClock, person: Person) -> UnitOfWork:
+    """A unit of work of `person` in a transaction of its own."""
+    return unit_of_work(database.write_session(), actor_of(person), clock=clock)
 
 
 async def setup(database: Database, now: datetime) -> tuple[uuid.UUID, list[Person]]:
-    stamp = {"created_at": now, "updated_at": now}
     async with database.write_session() as session:
-        bu = BusinessUnit(key=f"race-{uuid.uuid4().hex[:8]}", name="Race", **stamp)
-        session.add(bu)
-        await session.flush()
-        team = Team(bu_id=bu.id, key="racers", name="Racers", **stamp)
-        people = [
-            Person(
-                username=f"racer-{uuid.uuid4().hex[:8]}",
-                display_name="Racer",
-                kind="human",
-                issuer="race",
-                subject=uuid.uuid4().hex,
-                **stamp,
-            )
-            for _ in range(3)
-        ]
-        session.add_all([team, *people])
+        world = World(session, now)
+        team = await world.add.team((await world.add.bu("Race")).id, "racers", name="Racers")
+        people = [await world.add.person(f"racer{n}") for n in range(3)]
         await session.commit()
     return team.id, people
 
@@ -72,7 +44,7 @@ async def proposed(
 ) -> list[uuid.UUID]:
     """A pipeline with V1 active and V2, V3 proposed (all by the first person)."""
     author, reviewer = people[0], people[1]
-    async with unit_of_work(database, clock, author) as uow:
+    async with racing(database, clock, author) as uow:
         pipeline = await definitions.create_pipeline(
             uow, cmd.CreatePipeline(team_id=team_id, key="deploy", name="Deploy")
         )
@@ -83,7 +55,7 @@ async def proposed(
             for s in (V1, V2, V3)
         ]
         await uow.commit()
-    async with unit_of_work(database, clock, reviewer) as uow:
+    async with racing(database, clock, reviewer) as uow:
         await definitions.review_definition(uow, cmd.ReviewDefinition(versions[0], "approve"))
         await uow.commit()
     return versions
@@ -93,7 +65,7 @@ async def approve(
     database: Database, clock: FixedClock, person: Person, version_id: uuid.UUID
 ) -> str:
     try:
-        async with unit_of_work(database, clock, person) as uow:
+        async with racing(database, clock, person) as uow:
             await definitions.review_definition(uow, cmd.ReviewDefinition(version_id, "approve"))
             await uow.commit()
             return "approved"

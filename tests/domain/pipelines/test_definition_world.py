@@ -1,28 +1,20 @@
 """Factories of the pipeline-definition tests: an organization as rows, use cases through units
-of work. Test modules build their `world` fixture with `make_world` (no conftest of ours here:
-the package's conftest belongs to the evidence tests)."""
+of work. Test modules build their `world` fixture with `make_world` (the pipelines package holds
+three worlds: definitions, evidence and deployments)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.compliance.models import AuditRecord
-from domain.compliance.repository import append_audit
-from domain.kernel.access import Actor
-from domain.kernel.clock import FixedClock
-from domain.kernel.uow import UnitOfWork
-from domain.organization.models import BusinessUnit, Person, Service, Team
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definitions, runs
 from domain.pipelines.definition_models import DefinitionVersion, Pipeline, PipelineRun
 from domain.pipelines.definition_rules import canonical_hash
-from tests.domain.calendar.conftest import AllowAll
+from tests.world import World, unique
 
 
 def definition(*stages: tuple[str, str, list[str]], description: str | None = None) -> str:
@@ -46,35 +38,11 @@ def hash_of(source: str) -> str:
     return canonical_hash(source)
 
 
-@dataclass
-class World:
-    session: AsyncSession
-    clock: FixedClock
+class DefinitionsWorld(World):
     bu: uuid.UUID
     other_bu: uuid.UUID
     team: uuid.UUID
     services: dict[str, uuid.UUID]
-    people: dict[str, Person]
-    authorizer: Any = field(default_factory=AllowAll)
-
-    def actor(self, who: str) -> Actor:
-        person = self.people[who]
-        return Actor(
-            person_id=person.id,
-            username=person.username,
-            display_name=person.display_name,
-            subjects=(f"person:{person.id}",),
-        )
-
-    def uow(self, who: str = "rita", authorizer: Any = None) -> UnitOfWork:
-        return UnitOfWork(
-            self.session,
-            actor=self.actor(who),
-            clock=self.clock,
-            authorizer=authorizer or self.authorizer,
-            audit_appender=append_audit,
-            request_id="req-pipelines",
-        )
 
     async def pipeline(self, who: str = "rita", **kw: Any) -> Pipeline:
         values: dict[str, Any] = {
@@ -84,19 +52,13 @@ class World:
             "service_ids": [self.services["api"]],
         }
         values.update(kw)
-        uow = self.uow(who)
-        found = await definitions.create_pipeline(uow, cmd.CreatePipeline(**values))
-        await uow.commit()
-        return found
+        return await self.run(definitions.create_pipeline, cmd.CreatePipeline(**values), who=who)
 
     async def register(
         self, pipeline: Pipeline, source: str = V1, who: str = "rita", fmt: str = "yaml"
     ) -> definitions.Registration:
-        uow = self.uow(who)
-        found = await definitions.register_definition(
-            uow, cmd.RegisterDefinition(pipeline.id, source, fmt)
-        )
-        await uow.commit()
+        registration = cmd.RegisterDefinition(pipeline.id, source, fmt)
+        found = await self.run(definitions.register_definition, registration, who=who)
         self.clock.advance(timedelta(minutes=1))
         return found
 
@@ -108,11 +70,11 @@ class World:
         comment: str = "",
         **kw: Any,
     ) -> DefinitionVersion:
-        uow = self.uow(who, kw.pop("authorizer", None))
-        found = await definitions.review_definition(
-            uow, cmd.ReviewDefinition(target.id, verdict, comment, **kw)
+        authorizer = kw.pop("authorizer", None)
+        review = cmd.ReviewDefinition(target.id, verdict, comment, **kw)
+        found = await self.run(
+            definitions.review_definition, review, who=who, authorizer=authorizer
         )
-        await uow.commit()
         self.clock.advance(timedelta(minutes=1))
         return found
 
@@ -121,7 +83,7 @@ class World:
         registered = await self.register(pipeline, source)
         return await self.review(registered.version)
 
-    async def run(
+    async def record_run(
         self,
         pipeline: Pipeline | None,
         digest: str,
@@ -130,69 +92,29 @@ class World:
         who: str = "rita",
         **kw: Any,
     ) -> PipelineRun:
-        uow = self.uow(who, kw.pop("authorizer", None))
-        found = await runs.record_run(
-            uow,
-            cmd.RunReport(
-                run_id=run_id or f"run-{uuid.uuid4().hex[:8]}",
-                definition_hash=digest,
-                status=kw.pop("status", "running"),
-                started_at=started_at or self.clock.now(),
-                pipeline_id=pipeline.id if pipeline is not None else None,
-                **kw,
-            ),
+        authorizer = kw.pop("authorizer", None)
+        report = cmd.RunReport(
+            run_id=run_id or f"run-{uuid.uuid4().hex[:8]}",
+            definition_hash=digest,
+            status=kw.pop("status", "running"),
+            started_at=started_at or self.clock.now(),
+            pipeline_id=pipeline.id if pipeline is not None else None,
+            **kw,
         )
-        await uow.commit()
+        found = await self.run(runs.record_run, report, who=who, authorizer=authorizer)
         self.clock.advance(timedelta(minutes=1))
         return found
 
-    async def audit(self, entity_id: uuid.UUID) -> list[AuditRecord]:
-        rows = await self.session.scalars(
-            select(AuditRecord)
-            .where(AuditRecord.entity_id == str(entity_id))
-            .order_by(AuditRecord.seq)
-        )
-        return list(rows.all())
 
-
-async def make_world(session: AsyncSession, now: datetime) -> World:
-    stamp = {"created_at": now, "updated_at": now}
-    bu = BusinessUnit(key=f"bu-{uuid.uuid4().hex[:8]}", name="Payments", description="", **stamp)
-    other = BusinessUnit(key=f"bu-{uuid.uuid4().hex[:8]}", name="Retail", description="", **stamp)
-    session.add_all([bu, other])
-    await session.flush()
-    team = Team(bu_id=bu.id, key=f"core-{uuid.uuid4().hex[:6]}", name="Core", **stamp)
-    other_team = Team(bu_id=other.id, key=f"shop-{uuid.uuid4().hex[:6]}", name="Shop", **stamp)
-    session.add_all([team, other_team])
-    await session.flush()
-    services = {}
-    for key, team_id, bu_id in (("api", team.id, bu.id), ("shop", other_team.id, other.id)):
-        svc = Service(
-            bu_id=bu_id,
-            team_id=team_id,
-            key=f"{key}-{uuid.uuid4().hex[:8]}",
-            name=key,
-            tier="critical",
-            data_classification="internal",
-            regions=[],
-            **stamp,
-        )
-        session.add(svc)
-        await session.flush()
-        services[key] = svc.id
-    people = {}
-    for name in ("rita", "bob", "carl"):
-        p = Person(
-            username=f"{name}-{uuid.uuid4().hex[:8]}",
-            display_name=name.title(),
-            email=None,
-            kind="human",
-            issuer="test",
-            subject=f"{name}-{uuid.uuid4().hex}",
-            active=True,
-            **stamp,
-        )
-        session.add(p)
-        people[name] = p
-    await session.flush()
-    return World(session, FixedClock(now), bu.id, other.id, team.id, services, people)
+async def make_world(session: AsyncSession, now: datetime) -> DefinitionsWorld:
+    """Payments (team core, critical service api) and Retail (team shop, critical service shop);
+    rita, bob and carl."""
+    world = DefinitionsWorld(session, now)
+    org = await world.add.org("rita", "bob", "carl")
+    world.bu, world.other_bu, world.team = org.bu.id, org.other_bu.id, org.team.id
+    shop = await world.add.team(org.other_bu.id, unique("shop"), name="Shop")
+    world.services = {
+        name: (await world.add.service(team, name, tier="critical")).id
+        for name, team in (("api", org.team), ("shop", shop))
+    }
+    return world

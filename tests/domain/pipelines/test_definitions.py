@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
-from domain.kernel.reader import Reader
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definition_queries as queries
 from domain.pipelines import definitions
 from domain.pipelines.definition_models import DefinitionVersion, PipelineService
 from domain.pipelines.definitions import RegistrationOutcome
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.pipelines.test_definition_world import V1, V2, V3, World, hash_of, make_world
-
-
-@pytest.fixture
-async def world(session: AsyncSession, now: datetime) -> World:
-    return await make_world(session, now)
+from tests.domain.pipelines.test_definition_world import V1, V2, V3, DefinitionsWorld, hash_of
+from tests.world import OnlyIn
 
 
 class TestCreatingPipelines:
-    async def test_a_pipeline_belongs_to_a_team_and_lists_its_services(self, world: World) -> None:
+    async def test_a_pipeline_belongs_to_a_team_and_lists_its_services(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline(key="deploy-api")
         assert (pipeline.bu_id, pipeline.team_id, pipeline.key) == (
             world.bu,
@@ -43,29 +38,31 @@ class TestCreatingPipelines:
             "pipeline.services",
         ]
 
-    async def test_a_key_is_unique_within_its_team(self, world: World) -> None:
+    async def test_a_key_is_unique_within_its_team(self, world: DefinitionsWorld) -> None:
         await world.pipeline(key="deploy")
         with pytest.raises(DomainError) as e:
             await world.pipeline(key="deploy")
         assert (e.value.code, e.value.field) == ("ALREADY_EXISTS", "key")
 
-    async def test_a_malformed_key_is_refused(self, world: World) -> None:
+    async def test_a_malformed_key_is_refused(self, world: DefinitionsWorld) -> None:
         with pytest.raises(DomainError) as e:
             await world.pipeline(key="Deploy API")
         assert (e.value.code, e.value.field) == ("INVALID_KEY", "key")
 
-    async def test_services_of_another_business_unit_are_refused(self, world: World) -> None:
+    async def test_services_of_another_business_unit_are_refused(
+        self, world: DefinitionsWorld
+    ) -> None:
         with pytest.raises(DomainError) as e:
             await world.pipeline(service_ids=[world.services["shop"]])
         assert (e.value.code, e.value.field) == ("SERVICE_NOT_IN_BUSINESS_UNIT", "serviceIds")
 
-    async def test_an_unknown_service_reads_as_not_found(self, world: World) -> None:
+    async def test_an_unknown_service_reads_as_not_found(self, world: DefinitionsWorld) -> None:
         with pytest.raises(NotFound) as e:
             await world.pipeline(service_ids=[uuid.uuid4()])
         assert e.value.field == "serviceIds"
 
     async def test_a_team_outside_your_business_units_reads_as_not_found(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         uow = world.uow(authorizer=OnlyIn(world.other_bu))
         with pytest.raises(NotFound):
@@ -76,7 +73,7 @@ class TestCreatingPipelines:
 
 class TestRegistering:
     async def test_a_new_definition_is_proposed_with_its_hashes_and_audited(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         found = await world.register(pipeline, V1)
@@ -88,12 +85,14 @@ class TestRegistering:
         assert record.action == "pipeline_definition.register"
         assert record.after["content_hash"] == hash_of(V1) and "source" not in record.after
 
-    async def test_versions_are_numbered_in_order(self, world: World) -> None:
+    async def test_versions_are_numbered_in_order(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         numbers = [(await world.register(pipeline, s)).version.number for s in (V1, V2, V3)]
         assert numbers == [1, 2, 3]
 
-    async def test_registering_the_active_content_again_changes_nothing(self, world: World) -> None:
+    async def test_registering_the_active_content_again_changes_nothing(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         active = await world.active(pipeline, V1)
         reformatted = "# same\n" + V1.replace(
@@ -109,7 +108,7 @@ class TestRegistering:
         assert count == 1
 
     async def test_registering_content_awaiting_review_returns_that_version(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         first = await world.register(pipeline, V2)
@@ -118,7 +117,7 @@ class TestRegistering:
         assert again.version.id == first.version.id
 
     async def test_going_back_to_a_superseded_definition_is_a_new_version(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
@@ -130,13 +129,15 @@ class TestRegistering:
             "proposed",
         )
 
-    async def test_an_invalid_definition_is_refused(self, world: World) -> None:
+    async def test_an_invalid_definition_is_refused(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         with pytest.raises(DomainError) as e:
             await world.register(pipeline, V1.replace("approvals", "good_vibes"))
         assert (e.value.code, e.value.field) == ("UNKNOWN_GATE", "source")
 
-    async def test_a_pipeline_outside_your_scope_reads_as_not_found(self, world: World) -> None:
+    async def test_a_pipeline_outside_your_scope_reads_as_not_found(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         uow = world.uow(authorizer=OnlyIn(world.other_bu))
         with pytest.raises(NotFound) as e:
@@ -145,7 +146,9 @@ class TestRegistering:
 
 
 class TestPeerReview:
-    async def test_the_author_may_not_review_their_own_version(self, world: World) -> None:
+    async def test_the_author_may_not_review_their_own_version(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         registered = await world.register(pipeline, V1, who="rita")
         with pytest.raises(DomainError) as e:
@@ -153,7 +156,7 @@ class TestPeerReview:
         assert e.value.code == "DEFINITION_REVIEW_BY_AUTHOR"
 
     async def test_an_approval_activates_and_supersedes_the_previous_version(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         first = await world.active(pipeline, V1)
@@ -175,15 +178,15 @@ class TestPeerReview:
         await world.session.refresh(pipeline)
         assert pipeline.version == 3
 
-    async def test_the_review_is_kept_with_its_reviewer(self, world: World) -> None:
+    async def test_the_review_is_kept_with_its_reviewer(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         version = await world.active(pipeline, V1)
-        reader = Reader(world.session, world.actor("carl"), world.authorizer)
+        reader = world.reader("carl")
         (review,) = (await queries.reviews_of_versions(reader, [version.id]))[version.id]
         assert (review.verdict, review.reviewer_id) == ("approve", world.people["bob"].id)
 
     async def test_a_rejection_needs_a_reason_and_leaves_the_active_version(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         active = await world.active(pipeline, V1)
@@ -196,27 +199,29 @@ class TestPeerReview:
         assert (rejected.status, active.status) == ("rejected", "active")
         assert rejected.rejected_at is not None
 
-    async def test_only_a_proposed_version_is_reviewed(self, world: World) -> None:
+    async def test_only_a_proposed_version_is_reviewed(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         active = await world.active(pipeline, V1)
         with pytest.raises(DomainError) as e:
             await world.review(active, who="carl")
         assert e.value.code == "DEFINITION_NOT_PROPOSED"
 
-    async def test_an_unknown_verdict_is_refused(self, world: World) -> None:
+    async def test_an_unknown_verdict_is_refused(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         registered = await world.register(pipeline, V1)
         with pytest.raises(DomainError) as e:
             await world.review(registered.version, "maybe")
         assert (e.value.code, e.value.field) == ("INVALID_VERDICT", "verdict")
 
-    async def test_a_stale_version_is_a_conflict(self, world: World) -> None:
+    async def test_a_stale_version_is_a_conflict(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         registered = await world.register(pipeline, V1)
         with pytest.raises(VersionConflict):
             await world.review(registered.version, version=7)
 
-    async def test_someone_without_the_permission_is_forbidden(self, world: World) -> None:
+    async def test_someone_without_the_permission_is_forbidden(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         registered = await world.register(pipeline, V1)
 
@@ -231,7 +236,9 @@ class TestPeerReview:
 
 
 class TestOneActiveVersion:
-    async def test_the_database_refuses_a_second_active_version(self, world: World) -> None:
+    async def test_the_database_refuses_a_second_active_version(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
         proposed = (await world.register(pipeline, V2)).version

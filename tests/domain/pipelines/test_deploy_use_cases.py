@@ -15,10 +15,8 @@ from domain.pipelines import deployments as uc
 from domain.pipelines.deployment_commands import CreateDeployment, FiringAlert, ReportHealth
 from domain.pipelines.deployment_models import DeploymentAlert, RollbackDecision
 from domain.pipelines.health_rules import Metrics
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.pipelines.deploy_support import HEALTHY, SICK, DeployWorld, deploy_world
-
-__all__ = ["deploy_world"]
+from tests.domain.pipelines.deploy_support import HEALTHY, SICK, DeployWorld
+from tests.world import OnlyIn
 
 
 async def refused(coro: object) -> DomainError:
@@ -46,7 +44,7 @@ class TestPlanning:
         dep = await w.plan()
         assert (dep.status, dep.current_step, dep.bu_id) == ("planned", 0, w.bu)
         assert [s["weight"] for s in dep.steps] == [10, 50, 100]
-        assert await w.audit(dep.id) == ["deployment.create"]
+        assert await w.audit_actions(dep.id) == ["deployment.create"]
 
     async def test_a_blue_green_deployment_gets_the_three_steps(
         self, deploy_world: DeployWorld
@@ -107,7 +105,7 @@ class TestProgress:
             2,
             w.clock.now(),
         )
-        assert (await w.audit(dep.id))[-3:] == [
+        assert (await w.audit_actions(dep.id))[-3:] == [
             "deployment.advance",
             "deployment.advance",
             "deployment.succeed",
@@ -136,7 +134,7 @@ class TestProgress:
         assert refusal.code == "ANALYSIS_NOT_ADVANCE"
         resumed = await w.report(dep, HEALTHY)
         assert resumed.deployment.status == "in_progress"
-        assert "deployment.hold" in await w.audit(dep.id)
+        assert "deployment.hold" in await w.audit_actions(dep.id)
 
     async def test_a_report_for_another_step_is_refused(self, deploy_world: DeployWorld) -> None:
         w = deploy_world
@@ -191,7 +189,7 @@ class TestRollbacks:
         )
         assert (decision.trigger, decision.reason) == ("manual", "Checkout errors spiking")
         assert decision.decided_by_id == w.people["rita"].id
-        assert await w.audit(dep.id) == [
+        assert await w.audit_actions(dep.id) == [
             "deployment.create",
             "deployment.start",
             "deployment.roll_back",

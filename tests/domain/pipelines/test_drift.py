@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.kernel.gates import GateStatus
@@ -15,64 +14,61 @@ from domain.pipelines import definition_repository as repo
 from domain.pipelines.definition_models import Pipeline, PipelineRun
 from domain.pipelines.definition_rules import parse_definition
 from domain.pipelines.drift import drift_gate, drift_gate_for_service
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.pipelines.test_definition_world import V1, V2, V3, World, hash_of, make_world
-
-
-@pytest.fixture
-async def world(session: AsyncSession, now: datetime) -> World:
-    return await make_world(session, now)
+from tests.domain.pipelines.test_definition_world import V1, V2, V3, DefinitionsWorld, hash_of
+from tests.world import OnlyIn
 
 
 class TestDriftOfARun:
-    async def test_a_run_of_the_active_definition_matches(self, world: World) -> None:
+    async def test_a_run_of_the_active_definition_matches(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         active = await world.active(pipeline, V1)
-        run = await world.run(pipeline, hash_of(V1), status="succeeded")
+        run = await world.record_run(pipeline, hash_of(V1), status="succeeded")
         assert (run.drift, run.active_version_id, run.matched_version_id) == (
             "matches",
             active.id,
             active.id,
         )
 
-    async def test_a_run_reporting_the_raw_file_hash_matches_too(self, world: World) -> None:
+    async def test_a_run_reporting_the_raw_file_hash_matches_too(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
-        run = await world.run(pipeline, parse_definition(V1).raw_hash)
+        run = await world.record_run(pipeline, parse_definition(V1).raw_hash)
         assert run.drift == "matches"
 
     async def test_a_hash_mismatch_with_the_active_version_is_drift_naming_the_version(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
         proposed = (await world.register(pipeline, V2)).version
-        run = await world.run(pipeline, hash_of(V2))
+        run = await world.record_run(pipeline, hash_of(V2))
         assert (run.drift, run.matched_version_id) == ("drift", proposed.id)
         assert "version 2 (proposed)" in run.drift_reason
 
-    async def test_a_hash_never_registered_is_unknown(self, world: World) -> None:
+    async def test_a_hash_never_registered_is_unknown(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
-        run = await world.run(pipeline, hash_of(V3))
+        run = await world.record_run(pipeline, hash_of(V3))
         assert (run.drift, run.matched_version_id) == ("unknown", None)
 
     async def test_drift_is_judged_against_the_version_active_when_the_run_started(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         first = await world.active(pipeline, V1)
         started = world.clock.now()
         world.clock.advance(timedelta(minutes=5))
         await world.active(pipeline, V2)
-        late = await world.run(pipeline, hash_of(V1), started_at=started)
+        late = await world.record_run(pipeline, hash_of(V1), started_at=started)
         assert (late.drift, late.active_version_id) == ("matches", first.id)
-        now = await world.run(pipeline, hash_of(V1))
+        now = await world.record_run(pipeline, hash_of(V1))
         assert now.drift == "drift"
 
-    async def test_a_run_is_audited(self, world: World) -> None:
+    async def test_a_run_is_audited(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
-        run = await world.run(pipeline, hash_of(V1))
+        run = await world.record_run(pipeline, hash_of(V1))
         (record,) = await world.audit(run.id)
         assert record.action == "pipeline_run.report"
         assert record.after["drift"] == "unknown"
@@ -80,13 +76,13 @@ class TestDriftOfARun:
 
 class TestReportingTheSameRunAgain:
     async def test_a_second_report_moves_the_status_forward_without_a_new_run(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
         started = world.clock.now()
-        first = await world.run(pipeline, hash_of(V1), run_id="r-1", started_at=started)
-        again = await world.run(
+        first = await world.record_run(pipeline, hash_of(V1), run_id="r-1", started_at=started)
+        again = await world.record_run(
             pipeline,
             hash_of(V1),
             run_id="r-1",
@@ -97,7 +93,7 @@ class TestReportingTheSameRunAgain:
         )
         assert again.id == first.id
         assert (again.status, again.finished_at is not None, again.version) == ("failed", True, 2)
-        late = await world.run(pipeline, hash_of(V1), run_id="r-1", started_at=started)
+        late = await world.record_run(pipeline, hash_of(V1), run_id="r-1", started_at=started)
         assert (late.status, late.version) == ("failed", 2)
         count = await world.session.scalar(
             select(func.count()).where(PipelineRun.pipeline_id == pipeline.id)
@@ -106,11 +102,11 @@ class TestReportingTheSameRunAgain:
         actions = [r.action for r in await world.audit(first.id)]
         assert actions == ["pipeline_run.report", "pipeline_run.update"]
 
-    async def test_a_run_cannot_change_its_definition_hash(self, world: World) -> None:
+    async def test_a_run_cannot_change_its_definition_hash(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
-        await world.run(pipeline, hash_of(V1), run_id="r-2")
+        await world.record_run(pipeline, hash_of(V1), run_id="r-2")
         with pytest.raises(DomainError) as e:
-            await world.run(pipeline, hash_of(V2), run_id="r-2")
+            await world.record_run(pipeline, hash_of(V2), run_id="r-2")
         assert (e.value.code, e.value.field) == ("RUN_HASH_CHANGED", "definitionHash")
 
 
@@ -124,72 +120,78 @@ class TestReportValidation:
         ],
     )
     async def test_bad_input_is_refused(
-        self, world: World, kw: dict[str, str], code: str, field: str
+        self, world: DefinitionsWorld, kw: dict[str, str], code: str, field: str
     ) -> None:
         pipeline = await world.pipeline()
         kw = dict(kw)
         digest = kw.pop("digest", hash_of(V1))
         with pytest.raises(DomainError) as e:
-            await world.run(pipeline, digest, **kw)
+            await world.record_run(pipeline, digest, **kw)
         assert (e.value.code, e.value.field) == (code, field)
 
-    async def test_a_run_finishing_before_it_starts_is_refused(self, world: World) -> None:
+    async def test_a_run_finishing_before_it_starts_is_refused(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         with pytest.raises(DomainError) as e:
-            await world.run(
+            await world.record_run(
                 pipeline, hash_of(V1), finished_at=world.clock.now() - timedelta(hours=1)
             )
         assert e.value.code == "INVALID_INTERVAL"
 
-    async def test_a_run_starting_in_the_future_is_refused(self, world: World) -> None:
+    async def test_a_run_starting_in_the_future_is_refused(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         with pytest.raises(DomainError) as e:
-            await world.run(
+            await world.record_run(
                 pipeline, hash_of(V1), started_at=world.clock.now() + timedelta(hours=1)
             )
         assert e.value.code == "RUN_IN_FUTURE"
 
 
 class TestNamingThePipeline:
-    async def test_a_pipeline_is_found_by_team_key_and_pipeline_key(self, world: World) -> None:
+    async def test_a_pipeline_is_found_by_team_key_and_pipeline_key(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline(key="deploy-api")
         team = await world.session.get(Team, world.team)
         assert team is not None
-        run = await world.run(None, hash_of(V1), team_key=team.key, pipeline_key="deploy-api")
+        run = await world.record_run(
+            None, hash_of(V1), team_key=team.key, pipeline_key="deploy-api"
+        )
         assert run.pipeline_id == pipeline.id
 
     async def test_the_same_keys_in_two_business_units_need_the_business_unit_key(
-        self, world: World
+        self, world: DefinitionsWorld
     ) -> None:
         team = await world.session.get(Team, world.team)
         assert team is not None
-        twin = Team(bu_id=world.other_bu, key=team.key, name="Twin", **_stamps(world))
-        world.session.add(twin)
-        await world.session.flush()
+        twin = await world.add.team(world.other_bu, team.key, name="Twin")
         await world.pipeline(key="deploy")
         await world.pipeline(key="deploy", team_id=twin.id, service_ids=[])
         with pytest.raises(DomainError) as e:
-            await world.run(None, hash_of(V1), team_key=team.key, pipeline_key="deploy")
+            await world.record_run(None, hash_of(V1), team_key=team.key, pipeline_key="deploy")
         assert (e.value.code, e.value.field) == ("PIPELINE_AMBIGUOUS", "businessUnitKey")
         bu = await world.session.get(BusinessUnit, world.other_bu)
         assert bu is not None
-        run = await world.run(
+        run = await world.record_run(
             None, hash_of(V1), team_key=team.key, pipeline_key="deploy", business_unit_key=bu.key
         )
         pipeline = await world.session.get(Pipeline, run.pipeline_id)
         assert pipeline is not None and pipeline.team_id == twin.id
 
-    async def test_no_pipeline_named_is_refused(self, world: World) -> None:
+    async def test_no_pipeline_named_is_refused(self, world: DefinitionsWorld) -> None:
         with pytest.raises(DomainError) as e:
-            await world.run(None, hash_of(V1))
+            await world.record_run(None, hash_of(V1))
         assert e.value.code == "PIPELINE_REQUIRED"
 
-    async def test_a_pipeline_outside_your_scope_reads_as_not_found(self, world: World) -> None:
+    async def test_a_pipeline_outside_your_scope_reads_as_not_found(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         with pytest.raises(NotFound):
-            await world.run(pipeline, hash_of(V1), authorizer=OnlyIn(world.other_bu))
+            await world.record_run(pipeline, hash_of(V1), authorizer=OnlyIn(world.other_bu))
 
-    async def test_reporting_needs_evidence_create(self, world: World) -> None:
+    async def test_reporting_needs_evidence_create(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
 
         class NoEvidence(OnlyIn):
@@ -199,54 +201,60 @@ class TestNamingThePipeline:
                 return None if resource == "evidence" else "ok"
 
         with pytest.raises(Forbidden):
-            await world.run(pipeline, hash_of(V1), authorizer=NoEvidence(world.bu))
+            await world.record_run(pipeline, hash_of(V1), authorizer=NoEvidence(world.bu))
 
 
 class TestTheDriftGate:
-    async def test_no_run_reported_is_pending(self, world: World) -> None:
+    async def test_no_run_reported_is_pending(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         gate = await drift_gate(world.session, pipeline.id, world.clock.now(), blocks=True)
         assert (gate.gate, gate.status) == ("pipeline_drift", GateStatus.PENDING)
 
-    async def test_a_matching_latest_run_passes(self, world: World) -> None:
+    async def test_a_matching_latest_run_passes(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
-        await world.run(pipeline, hash_of(V2))
-        await world.run(pipeline, hash_of(V1), run_id="latest")
+        await world.record_run(pipeline, hash_of(V2))
+        await world.record_run(pipeline, hash_of(V1), run_id="latest")
         gate = await drift_gate(world.session, pipeline.id, world.clock.now(), blocks=True)
         assert gate.status is GateStatus.PASSED
         assert (gate.evidence["runId"], gate.evidence["versionNumber"]) == ("latest", 1)
 
-    async def test_drift_fails_the_gate_when_the_guardrail_blocks(self, world: World) -> None:
+    async def test_drift_fails_the_gate_when_the_guardrail_blocks(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
-        await world.run(pipeline, hash_of(V3), run_id="rogue")
+        await world.record_run(pipeline, hash_of(V3), run_id="rogue")
         gate = await drift_gate(world.session, pipeline.id, world.clock.now(), blocks=True)
         assert gate.status is GateStatus.FAILED
         assert "never registered" in gate.reason and gate.evidence["drift"] == "unknown"
 
-    async def test_drift_only_warns_when_the_guardrail_does_not_block(self, world: World) -> None:
+    async def test_drift_only_warns_when_the_guardrail_does_not_block(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         await world.active(pipeline, V1)
         await world.register(pipeline, V2)
-        await world.run(pipeline, hash_of(V2))
+        await world.record_run(pipeline, hash_of(V2))
         gate = await drift_gate(world.session, pipeline.id, world.clock.now(), blocks=False)
         assert gate.status is GateStatus.PASSED
         assert gate.reason.startswith("Drift was seen") and gate.evidence["warning"] is True
         assert gate.evidence["versionNumber"] == 2 and gate.evidence["activeVersionNumber"] == 1
 
-    async def test_runs_after_the_moment_asked_about_are_not_seen(self, world: World) -> None:
+    async def test_runs_after_the_moment_asked_about_are_not_seen(
+        self, world: DefinitionsWorld
+    ) -> None:
         pipeline = await world.pipeline()
         before = world.clock.now()
-        await world.run(pipeline, hash_of(V1))
+        await world.record_run(pipeline, hash_of(V1))
         gate = await drift_gate(world.session, pipeline.id, before - timedelta(seconds=1), True)
         assert gate.status is GateStatus.PENDING
 
-    async def test_for_a_service_the_worst_pipeline_decides(self, world: World) -> None:
+    async def test_for_a_service_the_worst_pipeline_decides(self, world: DefinitionsWorld) -> None:
         good, bad = await world.pipeline(), await world.pipeline()
         await world.active(good, V1)
-        await world.run(good, hash_of(V1))
-        await world.run(bad, hash_of(V1))
+        await world.record_run(good, hash_of(V1))
+        await world.record_run(bad, hash_of(V1))
         gate = await drift_gate_for_service(
             world.session, world.services["api"], world.clock.now(), blocks=True
         )
@@ -256,7 +264,7 @@ class TestTheDriftGate:
         )
         assert lonely.status is GateStatus.PENDING
 
-    async def test_the_version_active_at_a_moment_is_found(self, world: World) -> None:
+    async def test_the_version_active_at_a_moment_is_found(self, world: DefinitionsWorld) -> None:
         pipeline = await world.pipeline()
         first = await world.active(pipeline, V1)
         between = world.clock.now()
@@ -265,7 +273,3 @@ class TestTheDriftGate:
         found_now = await repo.active_version_at(world.session, pipeline.id, world.clock.now())
         assert found_then is not None and found_then.id == first.id
         assert found_now is not None and found_now.id == second.id
-
-
-def _stamps(world: World) -> dict[str, datetime]:
-    return {"created_at": world.clock.now(), "updated_at": world.clock.now()}

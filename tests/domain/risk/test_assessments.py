@@ -9,12 +9,12 @@ from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.risk import assessments, factors
 from domain.risk import commands as cmd
 from domain.risk.scoring import Size
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.risk.conftest import World
+from tests.domain.risk.conftest import RiskWorld
+from tests.world import OnlyIn
 
 
 class TestFactsAreGathered:
-    async def test_consumers_are_found_transitively_and_cycles_end(self, world: World) -> None:
+    async def test_consumers_are_found_transitively_and_cycles_end(self, world: RiskWorld) -> None:
         core = await world.service(tier="internal")
         api = await world.service(tier="customer_facing")
         web = await world.service(tier="critical")
@@ -27,7 +27,7 @@ class TestFactsAreGathered:
         assert facts.max_consumer_tier == "critical"
 
     async def test_tier_classification_and_regions_are_the_highest_and_union(
-        self, world: World
+        self, world: RiskWorld
     ) -> None:
         a = await world.service(tier="internal", data="restricted", regions=["eu-west-1"])
         b = await world.service(tier="customer_facing", data="public", regions=["us-east-1"])
@@ -37,7 +37,7 @@ class TestFactsAreGathered:
         assert facts.regions == ("eu-west-1", "us-east-1")
         assert facts.change_types == ("ui",)
 
-    async def test_novelty_is_judged_against_deployed_releases(self, world: World) -> None:
+    async def test_novelty_is_judged_against_deployed_releases(self, world: RiskWorld) -> None:
         old = await world.service()
         new = await world.service()
         provider = await world.service()
@@ -55,7 +55,7 @@ class TestFactsAreGathered:
         }
         assert facts.new_infrastructure == (new.key,)
 
-    async def test_many_releases_take_a_fixed_number_of_statements(self, world: World) -> None:
+    async def test_many_releases_take_a_fixed_number_of_statements(self, world: RiskWorld) -> None:
         services = [await world.service() for _ in range(3)]
         releases = [await world.release([s], ["api"], authors=["ann"]) for s in services]
         count = 0
@@ -75,7 +75,7 @@ class TestFactsAreGathered:
 
 class TestAssessingARelease:
     async def test_a_payment_logic_change_scores_high_and_explains_itself(
-        self, world: World
+        self, world: RiskWorld
     ) -> None:
         svc = await world.service(tier="critical", data="public", regions=[])
         await world.release([svc], status="deployed")
@@ -96,7 +96,7 @@ class TestAssessingARelease:
         (record,) = await world.audit(row.id)
         assert record.action == "risk_assessment.create"
 
-    async def test_the_board_guardrail_forces_a_board_decision(self, world: World) -> None:
+    async def test_the_board_guardrail_forces_a_board_decision(self, world: RiskWorld) -> None:
         # Critical services need a board from medium risk (the built-in critical profile).
         svc = await world.service(tier="critical", data="public", regions=[])
         await world.release([svc], status="deployed")
@@ -106,7 +106,7 @@ class TestAssessingARelease:
         assert result.requirements.board_decision
         assert "medium" in result.board_required_from
 
-    async def test_size_is_kept_and_reused_when_not_given_again(self, world: World) -> None:
+    async def test_size_is_kept_and_reused_when_not_given_again(self, world: RiskWorld) -> None:
         svc = await world.service()
         release = await world.release([svc], ["ui"])
         first = await world.assess(release, size=Size(lines_changed=900, files_changed=3))
@@ -114,19 +114,19 @@ class TestAssessingARelease:
         again = await assessments.assess_release(world.session, release.id, world.clock.now())
         assert again.facts.size == Size(900, 3)
 
-    async def test_a_negative_size_is_refused(self, world: World) -> None:
+    async def test_a_negative_size_is_refused(self, world: RiskWorld) -> None:
         release = await world.release([await world.service()])
         with pytest.raises(DomainError) as e:
             await world.assess(release, size=Size(lines_changed=-1))
         assert (e.value.code, e.value.field) == ("INVALID_SIZE", "size.linesChanged")
 
-    async def test_a_release_outside_your_bus_is_not_found(self, world: World) -> None:
+    async def test_a_release_outside_your_bus_is_not_found(self, world: RiskWorld) -> None:
         release = await world.release([await world.service()])
         uow = world.uow(authorizer=OnlyIn(world.other_bu.id))
         with pytest.raises(NotFound):
             await assessments.assess_risk(uow, cmd.AssessRisk(release.id))
 
-    async def test_reading_is_not_assessing(self, world: World) -> None:
+    async def test_reading_is_not_assessing(self, world: RiskWorld) -> None:
         release = await world.release([await world.service()])
 
         class ReadOnly(OnlyIn):

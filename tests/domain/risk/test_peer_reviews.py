@@ -9,11 +9,11 @@ from domain.kernel.gates import GateStatus
 from domain.risk import commands as cmd
 from domain.risk import peer_reviews, queries
 from domain.risk.models import PeerReview
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.risk.conftest import World
+from tests.domain.risk.conftest import RiskWorld
+from tests.world import OnlyIn
 
 
-async def _payment_change(world: World) -> object:
+async def _payment_change(world: RiskWorld) -> object:
     svc = await world.service(tier="critical", data="public", regions=[])
     await world.release([svc], status="deployed")
     return await world.release([svc], ["payment_logic"], authors=["ann"])
@@ -21,7 +21,7 @@ async def _payment_change(world: World) -> object:
 
 class TestThePaymentLogicScenario:
     async def test_scores_high_needs_a_non_author_review_and_refuses_the_author(
-        self, world: World
+        self, world: RiskWorld
     ) -> None:
         release = await _payment_change(world)
         assessed = await world.assess(release)
@@ -48,14 +48,14 @@ class TestThePaymentLogicScenario:
 
 
 class TestRecordingAReview:
-    async def test_a_review_is_audited(self, world: World) -> None:
+    async def test_a_review_is_audited(self, world: RiskWorld) -> None:
         release = await _payment_change(world)
         review = await world.review(release, "bob", comment="Looks right.")
         assert (review.verdict, review.version) == ("approved", 1)
         (record,) = await world.audit(review.id)
         assert record.action == "peer_review.create"
 
-    async def test_a_second_verdict_replaces_the_first(self, world: World) -> None:
+    async def test_a_second_verdict_replaces_the_first(self, world: RiskWorld) -> None:
         release = await _payment_change(world)
         first = await world.review(release, "bob", "changes_requested", comment="Rounding?")
         gate = await peer_reviews.peer_review_gate(
@@ -71,7 +71,7 @@ class TestRecordingAReview:
         )
         assert gate.status == GateStatus.PASSED
 
-    async def test_a_double_submit_changes_nothing(self, world: World) -> None:
+    async def test_a_double_submit_changes_nothing(self, world: RiskWorld) -> None:
         release = await _payment_change(world)
         first = await world.review(release, "bob", comment="Fine.")
         again = await world.review(release, "bob", comment="Fine.")
@@ -84,26 +84,26 @@ class TestRecordingAReview:
         ).all()
         assert len(rows) == 1
 
-    async def test_changes_requested_say_which(self, world: World) -> None:
+    async def test_changes_requested_say_which(self, world: RiskWorld) -> None:
         release = await _payment_change(world)
         with pytest.raises(DomainError) as e:
             await world.review(release, "bob", "changes_requested")
         assert (e.value.code, e.value.field) == ("COMMENT_REQUIRED", "comment")
 
-    async def test_an_unknown_verdict_is_refused(self, world: World) -> None:
+    async def test_an_unknown_verdict_is_refused(self, world: RiskWorld) -> None:
         release = await _payment_change(world)
         with pytest.raises(DomainError) as e:
             await world.review(release, "bob", "lgtm")
         assert (e.value.code, e.value.field) == ("INVALID_VERDICT", "verdict")
 
-    async def test_a_closed_release_takes_no_reviews(self, world: World) -> None:
+    async def test_a_closed_release_takes_no_reviews(self, world: RiskWorld) -> None:
         svc = await world.service()
         release = await world.release([svc], ["payment_logic"], status="cancelled")
         with pytest.raises(DomainError) as e:
             await world.review(release, "bob")
         assert e.value.code == "RELEASE_CLOSED"
 
-    async def test_a_release_outside_your_bus_is_not_found(self, world: World) -> None:
+    async def test_a_release_outside_your_bus_is_not_found(self, world: RiskWorld) -> None:
         release = await _payment_change(world)
         uow = world.uow("bob", authorizer=OnlyIn(world.other_bu.id))
         with pytest.raises(NotFound):
@@ -111,7 +111,7 @@ class TestRecordingAReview:
 
 
 class TestTheGateOnRealData:
-    async def test_a_low_risk_change_needs_no_review(self, world: World) -> None:
+    async def test_a_low_risk_change_needs_no_review(self, world: RiskWorld) -> None:
         svc = await world.service()
         await world.release([svc], status="deployed")
         release = await world.release([svc], ["ui"])
@@ -121,7 +121,7 @@ class TestTheGateOnRealData:
         assert gate.status == GateStatus.PASSED and not gate.evidence["required"]
 
     async def test_a_review_by_someone_who_became_an_author_stops_counting(
-        self, world: World
+        self, world: RiskWorld
     ) -> None:
         from domain.governance.models import ReleaseAuthor
 
@@ -134,7 +134,7 @@ class TestTheGateOnRealData:
         )
         assert gate.status == GateStatus.PENDING
 
-    async def test_reviews_are_listed_per_release(self, world: World) -> None:
+    async def test_reviews_are_listed_per_release(self, world: RiskWorld) -> None:
         release = await _payment_change(world)
         await world.review(release, "bob")
         await world.review(release, "cid", "changes_requested", comment="Tests?")

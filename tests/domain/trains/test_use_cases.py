@@ -11,13 +11,13 @@ from domain.trains import commands as cmd
 from domain.trains import features, integration, repository, trains
 from domain.trains.cadence import Cadence
 from domain.trains.integration import integration_gate
-from tests.domain.calendar.conftest import OnlyIn
-from tests.domain.trains.conftest import World
+from tests.domain.trains.conftest import TrainsWorld
+from tests.world import OnlyIn
 
 
 class TestTrains:
     async def test_creating_a_train_records_its_first_cadence_and_audits(
-        self, world: World
+        self, world: TrainsWorld
     ) -> None:
         train, pis = await world.train()
         history = await repository.cadence_changes(world.session, train.id)
@@ -26,7 +26,7 @@ class TestTrains:
         assert actions == ["train.create", "train.departures_generate"]
         assert [p.seq for p in pis] == [1, 2]
 
-    async def test_a_cadence_change_needs_the_current_version(self, world: World) -> None:
+    async def test_a_cadence_change_needs_the_current_version(self, world: TrainsWorld) -> None:
         train, pis = await world.train()
         with pytest.raises(VersionConflict):
             await trains.change_cadence(
@@ -36,7 +36,7 @@ class TestTrains:
                 ),
             )
 
-    async def test_other_needs_a_text(self, world: World) -> None:
+    async def test_other_needs_a_text(self, world: TrainsWorld) -> None:
         train, pis = await world.train()
         with pytest.raises(DomainError) as caught:
             await trains.change_cadence(
@@ -45,14 +45,15 @@ class TestTrains:
             )
         assert caught.value.code == "REASON_TEXT_REQUIRED"
 
-    async def test_a_train_outside_your_bus_is_not_found(self, world: World) -> None:
+    async def test_a_train_outside_your_bus_is_not_found(self, world: TrainsWorld) -> None:
         train, _ = await world.train(bu=world.other_bu)
         with pytest.raises(NotFound):
             await trains.update_train(
-                world.uow(OnlyIn(world.bu)), cmd.UpdateTrain(train.id, train.version, name="X")
+                world.uow(authorizer=OnlyIn(world.bu)),
+                cmd.UpdateTrain(train.id, train.version, name="X"),
             )
 
-    async def test_generating_twice_changes_nothing(self, world: World) -> None:
+    async def test_generating_twice_changes_nothing(self, world: TrainsWorld) -> None:
         train, pis = await world.train()
         uow = world.uow()
         first = await trains.generate_departures(uow, cmd.GenerateDepartures(train.id, pis[0].id))
@@ -61,7 +62,7 @@ class TestTrains:
 
 
 class TestFeatures:
-    async def test_dependencies_are_between_teams_and_audited(self, world: World) -> None:
+    async def test_dependencies_are_between_teams_and_audited(self, world: TrainsWorld) -> None:
         _, pis = await world.train()
         uow = world.uow()
         a = await features.create_feature(uow, cmd.CreateFeature(world.teams["a"], pis[0].id, "A"))
@@ -83,7 +84,7 @@ class TestFeatures:
         await deleted.commit()
         assert [r.action for r in await world.audit(b.id)] == ["feature.create", "feature.delete"]
 
-    async def test_a_team_plans_on_its_own_bus_trains(self, world: World) -> None:
+    async def test_a_team_plans_on_its_own_bus_trains(self, world: TrainsWorld) -> None:
         _, pis = await world.train()
         with pytest.raises(DomainError) as caught:
             await features.create_feature(
@@ -94,7 +95,7 @@ class TestFeatures:
 
 class TestIntegrationGate:
     async def test_the_gate_opens_after_the_window_with_all_suites_passed(
-        self, world: World
+        self, world: TrainsWorld
     ) -> None:
         now = world.clock.now()
         _, pis = await world.train(starts_on=date(2026, 11, 23))
