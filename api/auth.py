@@ -11,8 +11,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from authz.api_tokens import hash_api_token, looks_like_api_token
-from authz.jwt import JwtVerifier, OidcSettings, TokenError, TokenErrorCode, VerifiedIdentity
+from authz.jwt import OidcSettings, TokenError, TokenErrorCode, VerifiedIdentity
 from authz.local_issuer import LocalIssuer
+from authz.oidc import JwtVerifier
 from domain.kernel.access import Actor
 from domain.kernel.errors import Unauthenticated, Unavailable
 from domain.organization import identity as people

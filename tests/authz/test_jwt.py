@@ -19,14 +19,13 @@ from hypothesis import strategies as st
 from joserfc.jwk import ECKey, Key, KeySet
 
 from authz.jwt import (
-    JwksCache,
-    JwtVerifier,
     OidcSettings,
     TokenError,
     TokenErrorCode,
     VerifiedIdentity,
     verify_with_keyset,
 )
+from authz.oidc import JwksCache, JwtVerifier
 from tests.support.oidc import (
     AUDIENCE,
     EC_KEY,
