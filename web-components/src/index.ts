@@ -18,8 +18,7 @@ export {
 export { tokens } from './styles/tokens.js';
 
 export { SbAbout } from './components/sb-about/sb-about.js';
-export { SbGoNoGo } from './components/sb-go-no-go/sb-go-no-go.js';
-export type { SbVoteCastDetail } from './components/sb-go-no-go/go-no-go.graphql.js';
+export { SbGoNoGo, type SbVoteCastDetail } from './components/sb-go-no-go/sb-go-no-go.js';
 export { SbPromotionGates, type SbGateSelectedDetail } from './components/sb-promotion-gates/sb-promotion-gates.js';
 export { SbRiskBadge } from './components/sb-risk-badge/sb-risk-badge.js';
 export {
