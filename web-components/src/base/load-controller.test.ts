@@ -86,6 +86,15 @@ function loader(options: Partial<LoadOptions<string, readonly [string | null]>> 
 /** Lets the controller see a settled load (its continuation is a few microtasks away). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A loader past its first update, its first load answered with 'data of a'. */
+async function loaded(options: Parameters<typeof loader>[0] = {}): Promise<ReturnType<typeof loader>> {
+  const world = loader(options);
+  world.host.update();
+  world.loads[0]?.resolve('data of a');
+  await settle();
+  return world;
+}
+
 describe('The load controller loads on the first update and shows what came back', () => {
   test('it starts loading at the first update and shows the data once it arrives', async () => {
     const { host, loads, controller } = loader();
@@ -155,10 +164,7 @@ describe('The load controller loads on the first update and shows what came back
 
 describe('The load controller loads again when an input changes', () => {
   test('an update with the same inputs asks nothing', async () => {
-    const { host, loads } = loader();
-    host.update();
-    loads[0]?.resolve('data of a');
-    await settle();
+    const { host, loads } = await loaded();
 
     host.update();
     host.update();
@@ -246,11 +252,7 @@ describe('The load controller follows the element on and off the page', () => {
   });
 
   test('coming back after a finished load asks nothing', async () => {
-    const { host, loads } = loader();
-    host.connect();
-    host.update();
-    loads[0]?.resolve('data of a');
-    await settle();
+    const { host, loads } = await loaded();
 
     host.disconnect();
     host.connect();
@@ -274,10 +276,7 @@ describe('The load controller follows the element on and off the page', () => {
 
 describe('Data and failures that arrive another way', () => {
   test('show() replaces the data, as a live update does', async () => {
-    const { host, loads, controller } = loader();
-    host.update();
-    loads[0]?.resolve('data of a');
-    await settle();
+    const { controller } = await loaded();
 
     controller.show('newer data of a');
     assert.deepEqual(controller.state, { status: 'ready', data: 'newer data of a' });
@@ -285,10 +284,7 @@ describe('Data and failures that arrive another way', () => {
   });
 
   test('fail() shows the failure and reports it, as a refused mutation does', async () => {
-    const { host, loads, controller } = loader();
-    host.update();
-    loads[0]?.resolve('data of a');
-    await settle();
+    const { host, controller } = await loaded();
 
     controller.fail(new SignalboxError('FORBIDDEN', 'You may not vote.'));
     assert.equal(controller.state.status === 'error' && controller.state.error.code, 'FORBIDDEN');
