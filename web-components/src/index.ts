@@ -1,5 +1,11 @@
 export { SbElement } from './base/sb-element.js';
-export type { SbErrorDetail, SbEventName } from './base/events.js';
+export type { SbErrorDetail, SbEventMap, SbEventName } from './base/events.js';
+export {
+  LoadController,
+  type LoadHost,
+  type LoadOptions,
+  type LoadState,
+} from './base/load-controller.js';
 export {
   SignalboxClient,
   buildRequest,
