@@ -1,24 +1,26 @@
-// Runs browser/**/*.browser.ts in real Chromium against a real Signalbox server.
+// Runs the browser tests (src/components/<name>/*.browser.ts beside each component, and
+// demo/*.browser.ts) in real Chromium against a real Signalbox server.
 //
 // 1. builds the bundle and snapshots dist/ (so a concurrent rebuild cannot change it mid-run);
-// 2. serves browser/pages/*.html and the bundle from a SECOND origin (a tiny node:http server);
+// 2. serves test/pages/*.html and the bundle from a SECOND origin (a tiny node:http server);
 // 3. migrates a temporary SQLite database, loads the demo and serves the API on a free port,
 //    with that second origin as its only CORS origin, and waits for /readyz;
 // 4. launches /usr/bin/chromium once (playwright-core browser server); tests connect to it;
 // 5. bundles each *.browser.ts for Node and runs them with `node --test`, one file at a time;
 // 6. stops everything, always, with bounded waits.
 //
-// `npm run test:browser -- browser/foo.browser.ts` runs only the named files.
+// `npm run test:browser -- src/components/sb-about/sb-about.browser.ts` runs only the named files.
 // Without /usr/bin/chromium the run is skipped (exit 0) unless CI=true, where it fails.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { findTests } from './find-tests.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const repo = resolve(root, '..');
@@ -98,7 +100,7 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** The second origin: /pages/* from browser/pages, /signalbox.js(.map) from the bundle snapshot. */
+/** The second origin: /pages/* from test/pages, /signalbox.js(.map) from the bundle snapshot. */
 async function startPageServer(pagesDir, bundleDir) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -177,23 +179,13 @@ async function startApi(env) {
   throw new Error(`signalbox serve not ready within ${READY_TIMEOUT_MS / 1000}s:\n${output}`);
 }
 
-async function findTests(dir) {
-  const found = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await findTests(path)));
-    else if (entry.name.endsWith('.browser.ts')) found.push(path);
-  }
-  return found.sort();
-}
-
 async function main() {
   const selected = process.argv.slice(2).map((p) => resolve(process.cwd(), p));
-  const entryPoints = (selected.length ? selected : await findTests(join(root, 'browser'))).map(
-    (p) => relative(root, p),
-  );
+  const entryPoints = (
+    selected.length ? selected : await findTests([join(root, 'src'), join(root, 'demo')], '.browser.ts')
+  ).map((p) => relative(root, p));
   if (entryPoints.length === 0) {
-    console.error('No browser/**/*.browser.ts found.');
+    console.error('No src/**/*.browser.ts or demo/*.browser.ts found.');
     return 1;
   }
   if (!existsSync(CHROMIUM)) {
@@ -220,7 +212,7 @@ async function main() {
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { inherit: true });
   await cp(join(root, 'dist'), bundleDir, { recursive: true });
 
-  const pageOrigin = await startPageServer(join(root, 'browser', 'pages'), bundleDir);
+  const pageOrigin = await startPageServer(join(root, 'test', 'pages'), bundleDir);
   const env = {
     ...process.env,
     SIGNALBOX_DATA_DIR: dataDir,
@@ -264,7 +256,7 @@ async function main() {
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
-    tsconfig: join(root, 'browser', 'tsconfig.json'),
+    tsconfig: join(root, 'tsconfig.test.json'),
     logLevel: 'warning',
   });
   const files = entryPoints.map((p) => join(outdir, p).replace(/\.ts$/, '.mjs'));

@@ -1,30 +1,18 @@
-// Bundles each src/**/*.test.ts for Node into a temporary folder and runs them
-// with node's test runner, so tests are TypeScript without a loader and leave
-// nothing in the tree.
+// Bundles each src/**/*.test.ts (the unit tests beside the code they test) for Node
+// into a temporary folder and runs them with node's test runner, so tests are
+// TypeScript without a loader and leave nothing in the tree.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { findTests } from './find-tests.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT_MS = 60_000;
 
-async function findTests(dir) {
-  const found = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      found.push(...(await findTests(path)));
-    } else if (entry.name.endsWith('.test.ts')) {
-      found.push(path);
-    }
-  }
-  return found;
-}
-
-const entryPoints = (await findTests(join(root, 'src'))).map((p) => relative(root, p));
+const entryPoints = (await findTests([join(root, 'src')], '.test.ts')).map((p) => relative(root, p));
 if (entryPoints.length === 0) {
   console.error('No src/**/*.test.ts found.');
   process.exit(1);

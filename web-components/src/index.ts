@@ -1,5 +1,11 @@
 export { SbElement } from './base/sb-element.js';
-export type { SbErrorDetail, SbEventName } from './base/events.js';
+export type { SbErrorDetail, SbEventMap, SbEventName } from './base/events.js';
+export {
+  LoadController,
+  type LoadHost,
+  type LoadOptions,
+  type LoadState,
+} from './base/load-controller.js';
 export {
   SignalboxClient,
   buildRequest,
@@ -18,8 +24,7 @@ export {
 export { tokens } from './styles/tokens.js';
 
 export { SbAbout } from './components/sb-about/sb-about.js';
-export { SbGoNoGo } from './components/sb-go-no-go/sb-go-no-go.js';
-export type { SbVoteCastDetail } from './components/sb-go-no-go/go-no-go.graphql.js';
+export { SbGoNoGo, type SbVoteCastDetail } from './components/sb-go-no-go/sb-go-no-go.js';
 export { SbPromotionGates, type SbGateSelectedDetail } from './components/sb-promotion-gates/sb-promotion-gates.js';
 export { SbRiskBadge } from './components/sb-risk-badge/sb-risk-badge.js';
 export {

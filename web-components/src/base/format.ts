@@ -1,7 +1,5 @@
-import { SignalboxError } from '../data/errors.js';
-import { asSignalboxError, localeOf } from './view-state.js';
-
-export { asSignalboxError, localeOf };
+import type { SignalboxError } from '../data/errors.js';
+import { localeOf } from './view-state.js';
 
 export function formatDateTime(element: Element, iso: string | null | undefined): string {
   if (!iso) return '';

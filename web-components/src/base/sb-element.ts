@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { SignalboxClient, type TokenProvider } from '../data/client.js';
 import { SignalboxError } from '../data/errors.js';
 import { tokens } from '../styles/tokens.js';
-import type { SbEventName } from './events.js';
+import { emit, type SbEmitInit, type SbEventMap } from './events.js';
 
 /** Base of every Signalbox component: the embedding contract lives here. */
 export class SbElement extends LitElement {
@@ -41,13 +41,11 @@ export class SbElement extends LitElement {
   }
 
   /** Dispatches an event that bubbles and crosses shadow roots, so any ancestor of the host can listen. */
-  protected emit<T>(
-    name: SbEventName,
-    detail: T,
-    init: Omit<CustomEventInit<T>, 'detail' | 'bubbles' | 'composed'> = {},
-  ): CustomEvent<T> {
-    const event = new CustomEvent<T>(name, { ...init, detail, bubbles: true, composed: true });
-    this.dispatchEvent(event);
-    return event;
+  protected emit<K extends keyof SbEventMap>(
+    name: K,
+    detail: SbEventMap[K],
+    init: SbEmitInit = {},
+  ): CustomEvent<SbEventMap[K]> {
+    return emit(this, name, detail, init);
   }
 }

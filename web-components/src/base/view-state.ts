@@ -1,22 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { SignalboxError } from '../data/errors.js';
-
-/**
- * What a data component shows: its own loading, empty, error and
- * permission-denied states, so a host never has to guess what happened.
- * Shared by every data component.
- */
-export type LoadState<T> =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly data: T }
-  | { readonly status: 'error'; readonly error: SignalboxError };
-
-/** Any thrown value as the one error type components branch on. */
-export function asSignalboxError(error: unknown): SignalboxError {
-  return error instanceof SignalboxError
-    ? error
-    : new SignalboxError('UNKNOWN', 'Something went wrong.', { cause: error });
-}
+import type { SignalboxError } from '../data/errors.js';
 
 /** Codes that mean "not for you" rather than "broken": shown as permission denied. */
 export function isDenied(error: SignalboxError): boolean {

@@ -61,6 +61,13 @@ export class SignalboxError extends Error {
   }
 }
 
+/** Any thrown value as the one error type components branch on. */
+export function asSignalboxError(error: unknown): SignalboxError {
+  return error instanceof SignalboxError
+    ? error
+    : new SignalboxError('UNKNOWN', 'Something went wrong.', { cause: error });
+}
+
 const serverCodes: ReadonlySet<string> = new Set(SERVER_ERROR_CODES);
 
 function isServerErrorCode(value: unknown): value is ServerErrorCode {

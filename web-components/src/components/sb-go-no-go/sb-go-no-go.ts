@@ -1,27 +1,18 @@
-import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { failureOf, formatDateTime, humanize } from '../../base/format.js';
+import { LiveController } from '../../base/live-controller.js';
+import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
-import type { SbErrorDetail } from '../../base/events.js';
-import { SignalboxError } from '../../data/errors.js';
-import { LiveClient } from '../../data/live.js';
-import {
-  asSignalboxError,
-  failureOf,
-  formatDateTime,
-  humanize,
-  type Failure,
-} from '../../base/format.js';
+import { SignalboxError, asSignalboxError } from '../../data/errors.js';
+import { disciplinesInOrder, disciplinesOf, votingDiscipline } from './go-no-go-data.js';
 import {
   RELEASE_SESSIONS_QUERY,
   SESSION_CHANGED,
   SESSION_QUERY,
   VOTE_MUTATION,
-  disciplinesInOrder,
-  disciplinesOf,
-  votingDiscipline,
   type Discipline,
   type ReleaseSessionsQuery,
-  type SbVoteCastDetail,
   type Session,
   type SessionChanged,
   type SessionOutcome,
@@ -29,14 +20,21 @@ import {
   type Vote,
   type VoteChoice,
   type VoteMutation,
-} from './go-no-go.graphql.js';
+} from './queries.js';
 import { styles } from './sb-go-no-go.styles.js';
 
-type View =
-  | { readonly status: 'loading' }
-  | { readonly status: 'empty' }
-  | { readonly status: 'ready'; readonly session: Session; readonly viewerId: string | null }
-  | Failure;
+/** Detail of `sb-vote-cast`. */
+export interface SbVoteCastDetail {
+  readonly sessionId: string;
+  readonly choice: VoteChoice;
+  readonly rationale: string;
+}
+
+/** The session shown and who is looking; null: the release has no session (the empty state). */
+interface Shown {
+  readonly session: Session;
+  readonly viewerId: string | null;
+}
 
 const CHOICES: ReadonlyArray<{ value: VoteChoice; label: string }> = [
   { value: 'GO', label: 'Go' },
@@ -79,45 +77,22 @@ export class SbGoNoGo extends SbElement {
   @property({ attribute: 'release-id' })
   releaseId: string | null | undefined;
 
-  @state() private view: View = { status: 'loading' };
   @state() private choice: VoteChoice | null = null;
   @state() private rationale = '';
   @state() private submitting = false;
   @state() private formError = '';
   @state() private liveError = '';
 
-  #abort: AbortController | undefined;
-  #live: LiveClient | undefined;
-  #unsubscribe: (() => void) | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.#abort === undefined) {
-      void this.#load();
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#abort?.abort();
-    this.#abort = undefined;
-    this.#stopLive();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (
-      !this.hasUpdated ||
-      changed.has('apiUrl') ||
-      changed.has('tokenProvider') ||
-      changed.has('sessionId') ||
-      changed.has('releaseId')
-    ) {
-      void this.#load();
-    }
-  }
+  readonly #live = new LiveController(this);
+  readonly #session = new LoadController(this, {
+    args: () => [this.sessionId, this.releaseId] as const,
+    task: ([sessionId, releaseId], signal) => this.#open(sessionId, releaseId, signal),
+    // Votes cast while the element was away never reached it: show the session afresh.
+    reloadOnReconnect: true,
+  });
 
   protected override render(): TemplateResult {
-    const busy = this.view.status === 'loading';
+    const busy = this.#session.state.status === 'loading';
     return html`<section part="container" class="container" aria-busy=${busy ? 'true' : 'false'}
       aria-label="Go/no-go session">
       ${this.#renderView()}
@@ -125,30 +100,37 @@ export class SbGoNoGo extends SbElement {
   }
 
   #renderView(): TemplateResult {
-    const view = this.view;
-    switch (view.status) {
+    const state = this.#session.state;
+    switch (state.status) {
       case 'loading':
         return html`<p part="message" class="message" role="status">Loading the go/no-go session…</p>`;
-      case 'empty':
-        return html`<p part="message" class="message empty" role="status">
-          No go/no-go session has been opened for this release yet.
-        </p>`;
+      case 'error':
+        return this.#renderFailure(state.error);
+      case 'ready':
+        return state.data
+          ? this.#renderSession(state.data.session, state.data.viewerId)
+          : html`<p part="message" class="message empty" role="status">
+              No go/no-go session has been opened for this release yet.
+            </p>`;
+    }
+  }
+
+  #renderFailure(error: SignalboxError): TemplateResult {
+    switch (failureOf(error).status) {
       case 'not-found':
         return html`<p part="message" class="message" role="status">
           This go/no-go session was not found, or you may not see it.
         </p>`;
       case 'denied':
         return html`<div part="message" class="message denied" role="alert">
-          <strong>Permission denied.</strong> ${view.error.message} Ask your release management
+          <strong>Permission denied.</strong> ${error.message} Ask your release management
           office if you should be on this board.
         </div>`;
       case 'error':
         return html`<div part="message" class="message error" role="alert">
-          <strong>The go/no-go session could not be loaded.</strong> ${view.error.message}
-          <button type="button" class="retry" @click=${() => void this.#load()}>Try again</button>
+          <strong>The go/no-go session could not be loaded.</strong> ${error.message}
+          <button type="button" class="retry" @click=${() => void this.#session.run()}>Try again</button>
         </div>`;
-      case 'ready':
-        return this.#renderSession(view.session, view.viewerId);
     }
   }
 
@@ -256,9 +238,9 @@ export class SbGoNoGo extends SbElement {
 
   #submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    const view = this.view;
+    const shown = this.#session.state.status === 'ready' ? this.#session.state.data : null;
     const choice = this.choice;
-    if (view.status !== 'ready' || !choice || this.submitting) return;
+    if (!shown || !choice || this.submitting) return;
     const rationale = this.rationale.trim();
     if (choice === 'NO_GO' && !rationale) {
       this.formError = 'A no-go vote needs a rationale.';
@@ -266,7 +248,7 @@ export class SbGoNoGo extends SbElement {
     }
     this.submitting = true;
     this.formError = '';
-    const sessionId = view.session.id;
+    const sessionId = shown.session.id;
     try {
       const data = await this.client.request<VoteMutation>(VOTE_MUTATION, {
         input: { sessionId, choice, rationale },
@@ -276,16 +258,15 @@ export class SbGoNoGo extends SbElement {
         this.formError = errors.map((e) => e.message).join(' ');
         return;
       }
-      if (goNoGoSession) this.#show(goNoGoSession, view.viewerId);
+      if (goNoGoSession) this.#show(goNoGoSession, shown.viewerId);
       this.choice = null;
       this.rationale = '';
-      this.emit<SbVoteCastDetail>('sb-vote-cast', { sessionId, choice, rationale });
+      this.emit('sb-vote-cast', { sessionId, choice, rationale });
     } catch (error) {
       const failure = asSignalboxError(error);
       if (failure.code === 'FORBIDDEN' || failure.code === 'UNAUTHENTICATED') {
-        this.#stopLive();
-        this.view = failureOf(failure);
-        this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
+        this.#live.stop();
+        this.#session.fail(failure);
       } else {
         this.formError = `Your vote was not recorded: ${failure.message}`;
       }
@@ -295,63 +276,50 @@ export class SbGoNoGo extends SbElement {
   };
 
   #show(session: Session, viewerId: string | null): void {
-    const current = this.view;
+    const current = this.#session.state;
     // Live events and mutation answers can cross: never go back to an older version.
     if (
       current.status === 'ready' &&
-      current.session.id === session.id &&
-      current.session.version > session.version
+      current.data?.session.id === session.id &&
+      current.data.session.version > session.version
     ) {
       return;
     }
-    this.view = { status: 'ready', session, viewerId };
+    this.#session.show({ session, viewerId });
   }
 
-  async #load(): Promise<void> {
-    this.#abort?.abort();
-    this.#stopLive();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.view = { status: 'loading' };
+  /** Loads the session afresh, then follows it live. */
+  async #open(
+    sessionId: string | null | undefined,
+    releaseId: string | null | undefined,
+    signal: AbortSignal,
+  ): Promise<Shown | null> {
+    this.#live.stop();
     this.formError = '';
     this.liveError = '';
-    try {
-      const session = await this.#fetch(abort.signal);
-      if (abort.signal.aborted) return;
-      if (!session) {
-        this.view = { status: 'empty' };
-        return;
-      }
-      this.#show(session.session, session.viewerId);
-      this.#follow(session.session.id, session.viewerId);
-    } catch (error) {
-      if (abort.signal.aborted) return;
-      const failure = asSignalboxError(error);
-      this.view = failureOf(failure);
-      this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
-    } finally {
-      if (this.#abort === abort) this.#abort = undefined;
+    const shown = await this.#fetch(sessionId, releaseId, signal);
+    if (shown && !signal.aborted) {
+      this.#follow(shown.session.id, shown.viewerId);
     }
+    return shown;
   }
 
   async #fetch(
+    sessionId: string | null | undefined,
+    releaseId: string | null | undefined,
     signal: AbortSignal,
-  ): Promise<{ session: Session; viewerId: string | null } | null> {
-    if (this.sessionId) {
-      const data = await this.client.request<SessionQuery>(
-        SESSION_QUERY,
-        { id: this.sessionId },
-        { signal },
-      );
+  ): Promise<Shown | null> {
+    if (sessionId) {
+      const data = await this.client.request<SessionQuery>(SESSION_QUERY, { id: sessionId }, { signal });
       if (data.node?.__typename !== 'GoNoGoSession') {
         throw new SignalboxError('NOT_FOUND', 'Go/no-go session was not found.');
       }
       return { session: data.node as Session, viewerId: data.viewer.person?.id ?? null };
     }
-    if (this.releaseId) {
+    if (releaseId) {
       const data = await this.client.request<ReleaseSessionsQuery>(
         RELEASE_SESSIONS_QUERY,
-        { id: this.releaseId },
+        { id: releaseId },
         { signal },
       );
       if (data.node?.__typename !== 'Release') {
@@ -365,13 +333,7 @@ export class SbGoNoGo extends SbElement {
   }
 
   #follow(sessionId: string, viewerId: string | null): void {
-    const apiUrl = this.apiUrl;
-    if (!apiUrl) return;
-    if (this.#live?.apiUrl !== apiUrl) {
-      this.#live?.dispose();
-      this.#live = new LiveClient({ apiUrl, tokenProvider: () => this.tokenProvider?.() });
-    }
-    this.#unsubscribe = this.#live.subscribe<SessionChanged>(
+    this.#live.follow<SessionChanged>(
       SESSION_CHANGED,
       { id: sessionId },
       {
@@ -384,13 +346,6 @@ export class SbGoNoGo extends SbElement {
         },
       },
     );
-  }
-
-  #stopLive(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#live?.dispose();
-    this.#live = undefined;
   }
 }
 

@@ -1,17 +1,9 @@
 import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
-import type { SbErrorDetail } from '../../base/events.js';
-import { SignalboxError } from '../../data/errors.js';
-import {
-  asSignalboxError,
-  describeError,
-  humanise,
-  isDenied,
-  localeOf,
-  renderFailure,
-  type LoadState,
-} from '../../base/view-state.js';
+import { describeError, humanise, isDenied, localeOf, renderFailure } from '../../base/view-state.js';
+import { SignalboxError, asSignalboxError } from '../../data/errors.js';
 import {
   controlFor,
   draftOf,
@@ -23,70 +15,16 @@ import {
   type Draft,
   type GuardrailField,
 } from './guardrail-fields.js';
+import {
+  GUARDRAILS_SAVE,
+  guardrailsQuery,
+  type Effective,
+  type GuardrailSet,
+  type GuardrailsQuery,
+  type SaveMutation,
+  type Values,
+} from './queries.js';
 import { styles } from './sb-guardrails.styles.js';
-
-const SET_FIELDS = `version values note updatedAt
-  updatedBy { displayName }
-  conflicts { key value coreBound message }
-  businessUnit { id key name }`;
-
-function guardrailsQuery(withService: boolean): string {
-  return `query SbGuardrails($bu: ID!${withService ? ', $service: ID!' : ''}) {
-  viewer { grants { role businessUnit { id } } }
-  guardrailCatalog { key description strictness valueType unit minimum maximum members spdx nullable default }
-  guardrailCore { version values }
-  guardrailSet(businessUnitId: $bu) { ${SET_FIELDS} }
-  ${
-    withService
-      ? `effectiveGuardrails(serviceId: $service) { key value source sourceVersion contributions { source sourceVersion members } }
-  service: node(id: $service) { __typename ... on Service { id key name tier } }`
-      : ''
-  }
-}`;
-}
-
-export const GUARDRAILS_SAVE = `mutation SbGuardrailsSave($input: GuardrailBusinessUnitUpdateInput!) {
-  guardrailBusinessUnitUpdate(input: $input) {
-    guardrailSet { version }
-    errors { code message field }
-  }
-}`;
-
-type Values = Readonly<Record<string, unknown>>;
-
-interface GuardrailSet {
-  readonly version: number;
-  readonly values: Values;
-  readonly note: string;
-  readonly updatedAt: string | null;
-  readonly updatedBy: { readonly displayName: string } | null;
-  readonly conflicts: ReadonlyArray<{ key: string; value: unknown; coreBound: unknown; message: string }>;
-  readonly businessUnit: { readonly id: string; readonly key: string; readonly name: string } | null;
-}
-
-interface Effective {
-  readonly key: string;
-  readonly value: unknown;
-  readonly source: string;
-  readonly sourceVersion: number;
-  readonly contributions: ReadonlyArray<{ source: string; sourceVersion: number; members: readonly string[] }>;
-}
-
-interface GuardrailsQuery {
-  readonly viewer: { readonly grants: ReadonlyArray<{ role: string; businessUnit: { id: string } | null }> };
-  readonly guardrailCatalog: readonly GuardrailField[];
-  readonly guardrailCore: { readonly version: number; readonly values: Values } | null;
-  readonly guardrailSet: GuardrailSet;
-  readonly effectiveGuardrails?: readonly Effective[];
-  readonly service?: { readonly __typename: string; readonly name?: string; readonly tier?: string } | null;
-}
-
-interface SaveMutation {
-  readonly guardrailBusinessUnitUpdate: {
-    readonly guardrailSet: { readonly version: number } | null;
-    readonly errors: ReadonlyArray<{ code: string; message: string; field: string | null }>;
-  };
-}
 
 interface Loaded {
   readonly catalog: readonly GuardrailField[];
@@ -154,9 +92,6 @@ export class SbGuardrails extends SbElement {
   serviceId: string | null | undefined;
 
   @state()
-  private load: LoadState<Loaded> = { status: 'loading' };
-
-  @state()
   private editing = false;
 
   @state()
@@ -174,25 +109,15 @@ export class SbGuardrails extends SbElement {
   @state()
   private saved: number | null = null;
 
-  #abort: AbortController | undefined;
+  readonly #guardrails = new LoadController(this, {
+    args: () => [this.businessUnitId, this.serviceId] as const,
+    task: ([bu, serviceId], signal) => this.#fetch(bu, serviceId, signal),
+  });
   #focusSummary = false;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.load.status === 'loading' && this.#abort === undefined) {
-      void this.#load();
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#abort?.abort();
-    this.#abort = undefined;
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Another business unit, service or user: whatever was being edited no longer applies.
     if (
-      !this.hasUpdated ||
       changed.has('apiUrl') ||
       changed.has('tokenProvider') ||
       changed.has('businessUnitId') ||
@@ -200,7 +125,6 @@ export class SbGuardrails extends SbElement {
     ) {
       this.editing = false;
       this.saved = null;
-      void this.#load();
     }
   }
 
@@ -213,86 +137,65 @@ export class SbGuardrails extends SbElement {
 
   /** Load again (e.g. after the host changed the core). */
   reload(): void {
-    void this.#load();
+    void this.#guardrails.run();
   }
 
   get #locale(): string | undefined {
     return localeOf(this);
   }
 
-  async #load(): Promise<void> {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.load = { status: 'loading' };
-    try {
-      const bu = this.businessUnitId;
-      if (!bu) {
-        throw new SignalboxError('NOT_CONFIGURED', '<sb-guardrails> needs a business-unit-id attribute.');
-      }
-      const withService = Boolean(this.serviceId);
-      const data = await this.client.request<GuardrailsQuery>(
-        guardrailsQuery(withService),
-        withService ? { bu, service: this.serviceId } : { bu },
-        { signal: abort.signal },
-      );
-      if (abort.signal.aborted) {
-        return;
-      }
-      if (withService && data.service?.__typename !== 'Service') {
-        throw new SignalboxError('NOT_FOUND', 'Service not found.');
-      }
-      const canEdit =
-        data.guardrailCore !== null &&
-        data.viewer.grants.some(
-          (g) =>
-            (g.role === 'ORG_ADMIN' && (g.businessUnit === null || g.businessUnit.id === bu)) ||
-            (g.role === 'BU_ADMIN' && g.businessUnit?.id === bu),
-        );
-      this.load = {
-        status: 'ready',
-        data: {
-          catalog: data.guardrailCatalog,
-          core: data.guardrailCore?.values ?? null,
-          set: data.guardrailSet,
-          canEdit,
-          effective: data.effectiveGuardrails
-            ? new Map(data.effectiveGuardrails.map((e) => [e.key, e]))
-            : null,
-          serviceName: data.service?.name ?? null,
-        },
-      };
-    } catch (error) {
-      if (abort.signal.aborted) {
-        return;
-      }
-      const failure = asSignalboxError(error);
-      this.load = { status: 'error', error: failure };
-      this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
-    } finally {
-      if (this.#abort === abort) {
-        this.#abort = undefined;
-      }
+  async #fetch(
+    bu: string | null | undefined,
+    serviceId: string | null | undefined,
+    signal: AbortSignal,
+  ): Promise<Loaded> {
+    if (!bu) {
+      throw new SignalboxError('NOT_CONFIGURED', '<sb-guardrails> needs a business-unit-id attribute.');
     }
+    const withService = Boolean(serviceId);
+    const data = await this.client.request<GuardrailsQuery>(
+      guardrailsQuery(withService),
+      withService ? { bu, service: serviceId } : { bu },
+      { signal },
+    );
+    if (withService && data.service?.__typename !== 'Service') {
+      throw new SignalboxError('NOT_FOUND', 'Service not found.');
+    }
+    const canEdit =
+      data.guardrailCore !== null &&
+      data.viewer.grants.some(
+        (g) =>
+          (g.role === 'ORG_ADMIN' && (g.businessUnit === null || g.businessUnit.id === bu)) ||
+          (g.role === 'BU_ADMIN' && g.businessUnit?.id === bu),
+      );
+    return {
+      catalog: data.guardrailCatalog,
+      core: data.guardrailCore?.values ?? null,
+      set: data.guardrailSet,
+      canEdit,
+      effective: data.effectiveGuardrails ? new Map(data.effectiveGuardrails.map((e) => [e.key, e])) : null,
+      serviceName: data.service?.name ?? null,
+    };
   }
 
   // -- rendering ---------------------------------------------------------------------------
 
   protected override render(): TemplateResult {
-    const busy = this.load.status === 'loading' || this.saving;
+    const busy = this.#guardrails.state.status === 'loading' || this.saving;
     return html`<div part="container" class="container" aria-busy=${busy ? 'true' : 'false'}>
       ${this.#renderState()}
     </div>`;
   }
 
   #renderState(): TemplateResult {
-    switch (this.load.status) {
+    const state = this.#guardrails.state;
+    switch (state.status) {
       case 'loading':
         return html`<p class="note" role="status">Loading the guardrails…</p>`;
       case 'error':
-        return renderFailure(this.load.error, "this business unit's guardrails", () => this.reload());
+        return renderFailure(state.error, "this business unit's guardrails", () => this.reload());
       case 'ready':
-        return this.#renderLoaded(this.load.data);
+        return this.#renderLoaded(state.data);
     }
   }
 
@@ -715,12 +618,12 @@ export class SbGuardrails extends SbElement {
       const version = payload.guardrailSet.version;
       this.editing = false;
       this.problems = [];
-      this.emit<SbGuardrailsSavedDetail>('sb-guardrails-saved', {
+      this.emit('sb-guardrails-saved', {
         businessUnitId: this.businessUnitId,
         version,
         values,
       });
-      await this.#load();
+      await this.#guardrails.run();
       this.saved = version;
     } catch (error) {
       const failure = asSignalboxError(error);

@@ -1,40 +1,17 @@
-import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { failureOf, formatDateTime, humanize } from '../../base/format.js';
+import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
-import type { SbErrorDetail } from '../../base/events.js';
 import { SignalboxError } from '../../data/errors.js';
-import { asSignalboxError, failureOf, formatDateTime, humanize, type Failure } from '../../base/format.js';
+import {
+  DECISION_QUERY,
+  type DecisionQuery,
+  type GateStatus,
+  type PromotionDecision,
+  type PromotionGate,
+} from './queries.js';
 import { styles } from './sb-promotion-gates.styles.js';
-
-export type GateStatus = 'PASSED' | 'FAILED' | 'PENDING' | 'WAIVED';
-
-export interface PromotionGate {
-  readonly gate: string;
-  readonly status: GateStatus;
-  readonly reason: string;
-  readonly evidence: unknown;
-  readonly waivedBy: {
-    readonly id: string;
-    readonly justification: string;
-    readonly incidentReference: string;
-    readonly expiresAt: string | null;
-  } | null;
-}
-
-export interface PromotionDecision {
-  readonly allowed: boolean;
-  readonly exitCode: number;
-  readonly summary: string;
-  readonly riskLevel: string | null;
-  readonly gates: readonly PromotionGate[];
-}
-
-export const DECISION_QUERY = `query SbPromotionGates($input: PromotionAskInput!) {
-  promotionDecision(input: $input) {
-    allowed exitCode summary riskLevel
-    gates { gate status reason evidence waivedBy { id justification incidentReference expiresAt } }
-  }
-}`;
 
 /** Detail of `sb-gate-selected`. */
 export interface SbGateSelectedDetail {
@@ -43,11 +20,6 @@ export interface SbGateSelectedDetail {
   readonly reason: string;
   readonly evidence: unknown;
 }
-
-type View =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly decision: PromotionDecision }
-  | Failure;
 
 const STATUS_LABEL: Record<GateStatus, string> = {
   PASSED: 'Passed',
@@ -111,62 +83,50 @@ export class SbPromotionGates extends SbElement {
   @property() version: string | null | undefined;
   @property({ attribute: 'release-id' }) releaseId: string | null | undefined;
 
-  @state() private view: View = { status: 'loading' };
-
-  #abort: AbortController | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.view.status === 'loading' && this.#abort === undefined) {
-      void this.#load();
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#abort?.abort();
-    this.#abort = undefined;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const inputs = ['apiUrl', 'tokenProvider', 'serviceId', 'environmentId', 'version', 'releaseId'];
-    if (!this.hasUpdated || inputs.some((name) => changed.has(name as keyof SbPromotionGates))) {
-      void this.#load();
-    }
-  }
+  readonly #decision = new LoadController(this, {
+    args: () => [this.serviceId, this.environmentId, this.version, this.releaseId] as const,
+    task: (args, signal) => this.#ask(args, signal),
+  });
 
   /** Asks again (e.g. after new evidence arrived). */
   refresh(): Promise<void> {
-    return this.#load();
+    return this.#decision.run();
   }
 
   protected override render(): TemplateResult {
     return html`<section part="container" class="container" aria-label="Promotion gates"
-      aria-busy=${this.view.status === 'loading' ? 'true' : 'false'}>
+      aria-busy=${this.#decision.state.status === 'loading' ? 'true' : 'false'}>
       ${this.#renderView()}
     </section>`;
   }
 
   #renderView(): TemplateResult {
-    const view = this.view;
-    switch (view.status) {
+    const state = this.#decision.state;
+    switch (state.status) {
       case 'loading':
         return html`<p part="message" class="message" role="status">Asking whether this may be promoted…</p>`;
+      case 'error':
+        return this.#renderFailure(state.error);
+      case 'ready':
+        return this.#renderDecision(state.data);
+    }
+  }
+
+  #renderFailure(error: SignalboxError): TemplateResult {
+    switch (failureOf(error).status) {
       case 'not-found':
         return html`<p part="message" class="message" role="status">
           The service, environment or release was not found, or you may not see it.
         </p>`;
       case 'denied':
         return html`<div part="message" class="message denied" role="alert">
-          <strong>Permission denied.</strong> ${view.error.message}
+          <strong>Permission denied.</strong> ${error.message}
         </div>`;
       case 'error':
         return html`<div part="message" class="message error" role="alert">
-          <strong>The promotion decision could not be loaded.</strong> ${view.error.message}
-          <button type="button" class="retry" @click=${() => void this.#load()}>Try again</button>
+          <strong>The promotion decision could not be loaded.</strong> ${error.message}
+          <button type="button" class="retry" @click=${() => void this.refresh()}>Try again</button>
         </div>`;
-      case 'ready':
-        return this.#renderDecision(view.decision);
     }
   }
 
@@ -220,7 +180,7 @@ export class SbPromotionGates extends SbElement {
   }
 
   #select(gate: PromotionGate): void {
-    this.emit<SbGateSelectedDetail>('sb-gate-selected', {
+    this.emit('sb-gate-selected', {
       gate: gate.gate,
       status: gate.status,
       reason: gate.reason,
@@ -228,40 +188,20 @@ export class SbPromotionGates extends SbElement {
     });
   }
 
-  async #load(): Promise<void> {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.view = { status: 'loading' };
-    try {
-      if (!this.serviceId || !this.environmentId || !this.version) {
-        throw new SignalboxError(
-          'NOT_CONFIGURED',
-          '<sb-promotion-gates> needs service-id, environment-id and version.',
-        );
-      }
-      const input: Record<string, unknown> = {
-        serviceId: this.serviceId,
-        environmentId: this.environmentId,
-        artifactVersion: this.version,
-      };
-      if (this.releaseId) input['releaseId'] = this.releaseId;
-      const data = await this.client.request<{ promotionDecision: PromotionDecision }>(
-        DECISION_QUERY,
-        { input },
-        { signal: abort.signal },
+  async #ask(
+    [serviceId, environmentId, version, releaseId]: readonly (string | null | undefined)[],
+    signal: AbortSignal,
+  ): Promise<PromotionDecision> {
+    if (!serviceId || !environmentId || !version) {
+      throw new SignalboxError(
+        'NOT_CONFIGURED',
+        '<sb-promotion-gates> needs service-id, environment-id and version.',
       );
-      if (!abort.signal.aborted) {
-        this.view = { status: 'ready', decision: data.promotionDecision };
-      }
-    } catch (error) {
-      if (abort.signal.aborted) return;
-      const failure = asSignalboxError(error);
-      this.view = failureOf(failure);
-      this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
-    } finally {
-      if (this.#abort === abort) this.#abort = undefined;
     }
+    const input: Record<string, unknown> = { serviceId, environmentId, artifactVersion: version };
+    if (releaseId) input['releaseId'] = releaseId;
+    const data = await this.client.request<DecisionQuery>(DECISION_QUERY, { input }, { signal });
+    return data.promotionDecision;
   }
 }
 

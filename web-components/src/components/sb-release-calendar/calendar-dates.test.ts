@@ -9,7 +9,8 @@ import {
   touchesDay,
   visibleRange,
 } from './calendar-dates.js';
-import { itemsOf, itemsOnDay, summarise, type CalendarSlice } from './calendar-data.js';
+import { itemsOf, itemsOnDay, summarise } from './calendar-data.js';
+import type { CalendarSlice } from './queries.js';
 
 const day = (s: string): Date => {
   const d = parseDay(s);

@@ -1,20 +1,9 @@
 import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
-import type { SbErrorDetail } from '../../base/events.js';
-import {
-  CALENDAR_QUERY,
-  itemKind,
-  itemTitle,
-  itemsOf,
-  itemsOnDay,
-  summarise,
-  type CalendarConflict,
-  type CalendarItem,
-  type CalendarQuery,
-  type DeploymentWindow,
-  type FreezeOccurrence,
-} from './calendar-data.js';
+import { humanise, localeOf, renderFailure } from '../../base/view-state.js';
+import { itemKind, itemTitle, itemsOf, itemsOnDay, summarise, type CalendarItem } from './calendar-data.js';
 import {
   addDays,
   addMonths,
@@ -32,14 +21,14 @@ import {
   type IsoWeekday,
   type VisibleRange,
 } from './calendar-dates.js';
-import { styles } from './sb-release-calendar.styles.js';
 import {
-  asSignalboxError,
-  humanise,
-  localeOf,
-  renderFailure,
-  type LoadState,
-} from '../../base/view-state.js';
+  CALENDAR_QUERY,
+  type CalendarConflict,
+  type CalendarQuery,
+  type DeploymentWindow,
+  type FreezeOccurrence,
+} from './queries.js';
+import { styles } from './sb-release-calendar.styles.js';
 
 /** Detail of `sb-day-selected`: the day opened and what is on it. */
 export interface SbDaySelectedDetail {
@@ -152,29 +141,34 @@ export class SbReleaseCalendar extends SbElement {
   @state()
   private opened: DayKey | null = null;
 
-  @state()
-  private load: LoadState<readonly CalendarItem[]> = { status: 'loading' };
+  readonly #calendar = new LoadController(this, {
+    args: () => {
+      const range = this.#range();
+      return [
+        this.businessUnitId,
+        this.teamId,
+        this.serviceId,
+        this.environment,
+        this.view,
+        range.from.toISOString(),
+        range.to.toISOString(),
+      ] as const;
+    },
+    task: async ([businessUnitId, teamId, serviceId, environment, , from, to], signal) => {
+      const input: Record<string, string> = { from, to };
+      if (businessUnitId) input['businessUnitId'] = businessUnitId;
+      if (teamId) input['teamId'] = teamId;
+      if (serviceId) input['serviceId'] = serviceId;
+      if (environment) input['environment'] = environment;
+      const data = await this.client.request<CalendarQuery>(CALENDAR_QUERY, { input }, { signal });
+      return itemsOf(data.calendar);
+    },
+  });
 
-  /** Items of the last good load: kept on screen while the next range loads. */
-  #items: readonly CalendarItem[] = [];
-  #abort: AbortController | undefined;
-  #loadedKey = '';
+  /** The range `sb-range-changed` last announced (`from|to`), so it fires once per move. */
+  #announced = '';
   #focusCell = false;
   #focusPanel = false;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.#abort === undefined && this.load.status === 'loading') {
-      this.#loadedKey = '';
-      this.requestUpdate();
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#abort?.abort();
-    this.#abort = undefined;
-  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('date')) {
@@ -185,27 +179,16 @@ export class SbReleaseCalendar extends SbElement {
       this.view = 'month';
     }
     const range = this.#range();
-    const key = [
-      this.apiUrl,
-      this.businessUnitId,
-      this.teamId,
-      this.serviceId,
-      this.environment,
-      this.view,
-      dayKey(range.from),
-      dayKey(range.to),
-    ].join('|');
-    if (key !== this.#loadedKey || changed.has('tokenProvider')) {
-      const rangeMoved = !this.#loadedKey.endsWith(`${dayKey(range.from)}|${dayKey(range.to)}`);
-      this.#loadedKey = key;
-      void this.#load(range);
-      if (rangeMoved && this.hasUpdated) {
-        this.emit<SbRangeChangedDetail>('sb-range-changed', {
+    const shown = `${dayKey(range.from)}|${dayKey(range.to)}`;
+    if (shown !== this.#announced) {
+      if (this.hasUpdated) {
+        this.emit('sb-range-changed', {
           view: this.view,
           from: dayKey(range.from),
           to: dayKey(range.to),
         });
       }
+      this.#announced = shown;
     }
   }
 
@@ -232,63 +215,31 @@ export class SbReleaseCalendar extends SbElement {
     return visibleRange(this.view, this.focused, this.#firstDay);
   }
 
-  async #load(range: VisibleRange): Promise<void> {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.load = { status: 'loading' };
-    try {
-      const input: Record<string, string> = {
-        from: range.from.toISOString(),
-        to: range.to.toISOString(),
-      };
-      if (this.businessUnitId) input['businessUnitId'] = this.businessUnitId;
-      if (this.teamId) input['teamId'] = this.teamId;
-      if (this.serviceId) input['serviceId'] = this.serviceId;
-      if (this.environment) input['environment'] = this.environment;
-      const data = await this.client.request<CalendarQuery>(
-        CALENDAR_QUERY,
-        { input },
-        { signal: abort.signal },
-      );
-      if (!abort.signal.aborted) {
-        this.#items = itemsOf(data.calendar);
-        this.load = { status: 'ready', data: this.#items };
-      }
-    } catch (error) {
-      if (abort.signal.aborted) {
-        return;
-      }
-      const failure = asSignalboxError(error);
-      this.#items = [];
-      this.load = { status: 'error', error: failure };
-      this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
-    } finally {
-      if (this.#abort === abort) {
-        this.#abort = undefined;
-      }
-    }
+  /** Items of the last good load: kept on screen while the next range loads. */
+  get #items(): readonly CalendarItem[] {
+    return this.#calendar.value ?? [];
   }
 
   /** Reload the current range (e.g. after the host changed something). */
   reload(): void {
-    this.#loadedKey = '';
-    this.requestUpdate();
+    // A reload is a fresh look at the range: announce it again.
+    this.#announced = '';
+    void this.#calendar.run();
   }
 
   // -- rendering ---------------------------------------------------------------------------
 
   protected override render(): TemplateResult {
     const range = this.#range();
-    const busy = this.load.status === 'loading';
-    return html`<div part="container" class="container" aria-busy=${busy ? 'true' : 'false'}>
+    const status = this.#calendar.state.status;
+    return html`<div part="container" class="container" aria-busy=${status === 'loading' ? 'true' : 'false'}>
       ${this.#renderToolbar(range)} ${this.#renderStatus(range)}
-      ${this.load.status === 'error'
+      ${status === 'error'
         ? nothing
         : this.view === 'agenda'
           ? this.#renderAgenda(range)
           : this.#renderGrid(range)}
-      ${this.load.status === 'error' ? nothing : this.#renderDayPanel()}
+      ${status === 'error' ? nothing : this.#renderDayPanel()}
     </div>`;
   }
 
@@ -338,13 +289,14 @@ export class SbReleaseCalendar extends SbElement {
   }
 
   #renderStatus(range: VisibleRange): TemplateResult | typeof nothing {
-    switch (this.load.status) {
+    const state = this.#calendar.state;
+    switch (state.status) {
       case 'loading':
         return html`<p class="note" role="status">Loading the calendar…</p>`;
       case 'error':
-        return renderFailure(this.load.error, 'the release calendar', () => this.reload());
+        return renderFailure(state.error, 'the release calendar', () => this.reload());
       case 'ready':
-        if (this.load.data.length === 0) {
+        if (state.data.length === 0) {
           return html`<p part="empty" class="note" role="status">
             Nothing is planned for ${this.#scopeWords()} in ${this.#title(range)}: no windows,
             freezes or conflicts.
@@ -505,7 +457,7 @@ export class SbReleaseCalendar extends SbElement {
           type="button"
           class=${cls}
           @click=${() =>
-            this.emit<SbWindowSelectedDetail>('sb-window-selected', {
+            this.emit('sb-window-selected', {
               windowId: item.window.id,
               window: item.window,
             })}
@@ -518,7 +470,7 @@ export class SbReleaseCalendar extends SbElement {
           type="button"
           class=${cls}
           @click=${() =>
-            this.emit<SbFreezeSelectedDetail>('sb-freeze-selected', {
+            this.emit('sb-freeze-selected', {
               freezeId: item.freeze.freezeId,
               occurrence: item.freeze,
             })}
@@ -531,7 +483,7 @@ export class SbReleaseCalendar extends SbElement {
           type="button"
           class=${cls}
           @click=${() =>
-            this.emit<SbConflictSelectedDetail>('sb-conflict-selected', {
+            this.emit('sb-conflict-selected', {
               firstWindowId: item.conflicts[0]?.first.id ?? '',
               secondWindowId: item.conflicts[0]?.second.id ?? '',
               conflicts: item.conflicts,
@@ -634,7 +586,7 @@ export class SbReleaseCalendar extends SbElement {
     this.focused = day;
     this.opened = dayKey(day);
     this.#focusPanel = moveFocus;
-    this.emit<SbDaySelectedDetail>('sb-day-selected', {
+    this.emit('sb-day-selected', {
       date: dayKey(day),
       items: itemsOnDay(this.#items, day),
     });

@@ -1,63 +1,17 @@
-import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { failureOf, formatDateTime, formatNumber, humanize } from '../../base/format.js';
+import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
-import type { SbErrorDetail } from '../../base/events.js';
 import { SignalboxError } from '../../data/errors.js';
-import {
-  asSignalboxError,
-  failureOf,
-  formatDateTime,
-  formatNumber,
-  humanize,
-  type Failure,
-} from '../../base/format.js';
+import { RISK_QUERY, type RiskAssessment, type RiskQuery } from './queries.js';
 import { styles } from './sb-risk-badge.styles.js';
 
-export type RiskLevel = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-
-export interface RiskContribution {
-  readonly factor: string;
-  readonly group: string;
-  readonly input: number;
-  readonly weight: number;
-  readonly points: number;
-  readonly explanation: string;
+/** The release's title and its assessment; no assessment: never assessed (the empty state). */
+interface Risk {
+  readonly title: string;
+  readonly assessment: RiskAssessment | null;
 }
-
-export interface RiskAssessment {
-  readonly level: RiskLevel;
-  readonly score: number;
-  readonly assessedAt: string;
-  readonly modelVersion: number;
-  readonly contributions: readonly RiskContribution[];
-}
-
-export const RISK_QUERY = `query SbRiskBadge($id: ID!) {
-  node(id: $id) {
-    __typename
-    ... on Release {
-      id title
-      riskAssessment {
-        level score assessedAt modelVersion
-        contributions { factor group input weight points explanation }
-      }
-    }
-  }
-}`;
-
-interface RiskQuery {
-  readonly node: {
-    readonly __typename: string;
-    readonly title?: string;
-    readonly riskAssessment?: RiskAssessment | null;
-  } | null;
-}
-
-type View =
-  | { readonly status: 'loading' }
-  | { readonly status: 'empty'; readonly title: string }
-  | { readonly status: 'ready'; readonly title: string; readonly assessment: RiskAssessment }
-  | Failure;
 
 let nextId = 0;
 
@@ -79,54 +33,39 @@ export class SbRiskBadge extends SbElement {
   @property({ attribute: 'release-id' }) releaseId: string | null | undefined;
   @property({ type: Boolean, reflect: true }) open = false;
 
-  @state() private view: View = { status: 'loading' };
-
   readonly #panelId = `sb-risk-explanation-${++nextId}`;
-  #abort: AbortController | undefined;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.view.status === 'loading' && this.#abort === undefined) {
-      void this.#load();
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#abort?.abort();
-    this.#abort = undefined;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (
-      !this.hasUpdated ||
-      changed.has('apiUrl') ||
-      changed.has('tokenProvider') ||
-      changed.has('releaseId')
-    ) {
-      void this.#load();
-    }
-  }
+  readonly #risk = new LoadController(this, {
+    args: () => [this.releaseId] as const,
+    task: ([releaseId], signal) => this.#fetch(releaseId, signal),
+  });
 
   protected override render(): TemplateResult {
-    const view = this.view;
-    switch (view.status) {
+    const state = this.#risk.state;
+    switch (state.status) {
       case 'loading':
         return html`<span part="message" class="message" role="status" aria-busy="true">Loading risk…</span>`;
-      case 'empty':
-        return html`<span part="message" class="message empty" role="status">Risk not assessed yet</span>`;
+      case 'error':
+        return this.#renderFailure(state.error);
+      case 'ready':
+        return state.data.assessment
+          ? this.#renderBadge(state.data.title, state.data.assessment)
+          : html`<span part="message" class="message empty" role="status">Risk not assessed yet</span>`;
+    }
+  }
+
+  #renderFailure(error: SignalboxError): TemplateResult {
+    switch (failureOf(error).status) {
       case 'not-found':
         return html`<span part="message" class="message" role="status">Release not found</span>`;
       case 'denied':
         return html`<span part="message" class="message denied" role="alert">
-          Permission denied: ${view.error.message}
+          Permission denied: ${error.message}
         </span>`;
       case 'error':
         return html`<span part="message" class="message error" role="alert">
-          Risk could not be loaded: ${view.error.message}
+          Risk could not be loaded: ${error.message}
         </span>`;
-      case 'ready':
-        return this.#renderBadge(view.title, view.assessment);
     }
   }
 
@@ -158,36 +97,14 @@ export class SbRiskBadge extends SbElement {
       </div>`;
   }
 
-  async #load(): Promise<void> {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.view = { status: 'loading' };
-    try {
-      if (!this.releaseId) {
-        throw new SignalboxError('NOT_CONFIGURED', '<sb-risk-badge> needs a release-id.');
-      }
-      const data = await this.client.request<RiskQuery>(
-        RISK_QUERY,
-        { id: this.releaseId },
-        { signal: abort.signal },
-      );
-      if (abort.signal.aborted) return;
-      const node = data.node;
-      if (node?.__typename !== 'Release') {
-        throw new SignalboxError('NOT_FOUND', 'Release was not found.');
-      }
-      const title = node.title ?? '';
-      this.view = node.riskAssessment
-        ? { status: 'ready', title, assessment: node.riskAssessment }
-        : { status: 'empty', title };
-    } catch (error) {
-      if (abort.signal.aborted) return;
-      const failure = asSignalboxError(error);
-      this.view = failureOf(failure);
-      this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
-    } finally {
-      if (this.#abort === abort) this.#abort = undefined;
+  async #fetch(releaseId: string | null | undefined, signal: AbortSignal): Promise<Risk> {
+    if (!releaseId) {
+      throw new SignalboxError('NOT_CONFIGURED', '<sb-risk-badge> needs a release-id.');
     }
+    const { node } = await this.client.request<RiskQuery>(RISK_QUERY, { id: releaseId }, { signal });
+    if (node?.__typename !== 'Release') {
+      throw new SignalboxError('NOT_FOUND', 'Release was not found.');
+    }
+    return { title: node.title ?? '', assessment: node.riskAssessment ?? null };
   }
 }

@@ -1,21 +1,11 @@
-import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
-import type { SbErrorDetail } from '../../base/events.js';
+import { humanise, localeOf, renderFailure } from '../../base/view-state.js';
 import { SignalboxError } from '../../data/errors.js';
 import {
-  asSignalboxError,
-  humanise,
-  localeOf,
-  renderFailure,
-  type LoadState,
-} from '../../base/view-state.js';
-import { styles } from './sb-train-board.styles.js';
-import {
-  FINDING_LABEL,
   TRAIN_BOARD_QUERY,
-  dependenciesOf,
-  findingsByFeature,
   type Cadence,
   type Departure,
   type Feature,
@@ -23,7 +13,9 @@ import {
   type Finding,
   type Train,
   type TrainBoardQuery,
-} from './train-data.js';
+} from './queries.js';
+import { styles } from './sb-train-board.styles.js';
+import { FINDING_LABEL, dependenciesOf, findingsByFeature } from './train-data.js';
 
 /** Detail of `sb-feature-selected`. */
 export interface SbFeatureSelectedDetail {
@@ -83,92 +75,47 @@ export class SbTrainBoard extends SbElement {
   trainId: string | null | undefined;
 
   @state()
-  private load: LoadState<Board> = { status: 'loading' };
-
-  @state()
   private showPast = false;
 
-  #abort: AbortController | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated && this.load.status === 'loading' && this.#abort === undefined) {
-      void this.#load();
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#abort?.abort();
-    this.#abort = undefined;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (
-      !this.hasUpdated ||
-      changed.has('apiUrl') ||
-      changed.has('tokenProvider') ||
-      changed.has('trainId')
-    ) {
-      void this.#load();
-    }
-  }
-
-  /** Load the board again (e.g. after the host changed a feature). */
-  reload(): void {
-    void this.#load();
-  }
-
-  async #load(): Promise<void> {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.load = { status: 'loading' };
-    try {
-      if (!this.trainId) {
+  readonly #board = new LoadController(this, {
+    args: () => [this.trainId] as const,
+    task: async ([trainId], signal): Promise<Board> => {
+      if (!trainId) {
         throw new SignalboxError('NOT_CONFIGURED', '<sb-train-board> needs a train-id attribute.');
       }
       const data = await this.client.request<TrainBoardQuery>(
         TRAIN_BOARD_QUERY,
-        { id: this.trainId, first: DEPARTURES },
-        { signal: abort.signal },
+        { id: trainId, first: DEPARTURES },
+        { signal },
       );
-      if (abort.signal.aborted) {
-        return;
-      }
       if (data.node?.__typename !== 'Train') {
         throw new SignalboxError('NOT_FOUND', 'Train not found.');
       }
-      this.load = { status: 'ready', data: { train: data.node as Train, graph: data.featureGraph } };
-    } catch (error) {
-      if (abort.signal.aborted) {
-        return;
-      }
-      const failure = asSignalboxError(error);
-      this.load = { status: 'error', error: failure };
-      this.emit<SbErrorDetail>('sb-error', { code: failure.code, message: failure.message });
-    } finally {
-      if (this.#abort === abort) {
-        this.#abort = undefined;
-      }
-    }
+      return { train: data.node as Train, graph: data.featureGraph };
+    },
+  });
+
+  /** Load the board again (e.g. after the host changed a feature). */
+  reload(): void {
+    void this.#board.run();
   }
 
   protected override render(): TemplateResult {
-    const busy = this.load.status === 'loading';
+    const busy = this.#board.state.status === 'loading';
     return html`<div part="container" class="container" aria-busy=${busy ? 'true' : 'false'}>
       ${this.#renderState()}
     </div>`;
   }
 
   #renderState(): TemplateResult {
-    switch (this.load.status) {
+    const state = this.#board.state;
+    switch (state.status) {
       case 'loading':
         return html`<p class="note" role="status">Loading the train…</p>`;
       case 'error':
-        return renderFailure(this.load.error, 'this train', () => this.reload());
+        return renderFailure(state.error, 'this train', () => this.reload());
       case 'ready':
-        return this.#renderBoard(this.load.data);
+        return this.#renderBoard(state.data);
     }
   }
 
@@ -260,7 +207,7 @@ export class SbTrainBoard extends SbElement {
       type="button"
       class="link"
       @click=${() =>
-        this.emit<SbFeatureSelectedDetail>('sb-feature-selected', { featureId: feature.id, feature })}
+        this.emit('sb-feature-selected', { featureId: feature.id, feature })}
     >
       ${feature.title}
     </button>`;
@@ -342,7 +289,7 @@ export class SbTrainBoard extends SbElement {
                       type="button"
                       class="link"
                       @click=${() =>
-                        this.emit<SbDepartureSelectedDetail>('sb-departure-selected', {
+                        this.emit('sb-departure-selected', {
                           departureId: d.id,
                           departure: d,
                         })}

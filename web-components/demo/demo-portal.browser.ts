@@ -1,6 +1,6 @@
 // The demo portal (web-components/demo/index.html) used standalone from another origin, as a
 // portal developer would save it: every tag against the real API's demo data, and a role
-// switcher minting demo tokens. browser/pages/sb-demo-portal.html is a symlink to it, so the
+// switcher minting demo tokens. test/pages/sb-demo-portal.html is a symlink to it, so the
 // harness's second origin serves the real file.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -12,7 +12,7 @@ import {
   eventually,
   expectAccessible,
   pageOrigin,
-} from './harness/index.js';
+} from '../test/harness.js';
 
 after(closeBrowser);
 

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Route } from 'playwright-core';
 
 const run = promisify(execFile);
 
@@ -23,7 +23,7 @@ function required(name: string): string {
 export const apiOrigin = required('SB_API_ORIGIN');
 /** The API's GraphQL endpoint, which components get as their api-url. */
 export const apiUrl = `${apiOrigin}/graphql`;
-/** The second origin serving browser/pages/*.html and /signalbox.js (the host portal). */
+/** The second origin serving test/pages/*.html and /signalbox.js (the host portal). */
 export const pageOrigin = required('SB_PAGE_ORIGIN');
 /** The bundle as the API serves it (a cross-origin module script for the pages). */
 export const apiBundleUrl = `${apiOrigin}/components/signalbox.js`;
@@ -121,7 +121,7 @@ export interface OpenPageOptions {
   readonly user?: DemoUser | null;
   /** The page's locale (navigator.language, Intl default). Default en-US. */
   readonly locale?: string;
-  /** A file of browser/pages/. Default embed.html. */
+  /** A file of test/pages/. Default embed.html. */
   readonly page?: string;
   /** Where the page loads the bundle from. Default the page's own origin (/signalbox.js). */
   readonly bundleUrl?: string;
@@ -191,6 +191,27 @@ export async function mount(page: Page, html: string, options: { apiUrl?: string
     [html, options.apiUrl ?? apiUrl] as const,
   );
   return page.locator('#root > *').first();
+}
+
+/**
+ * Holds back the API's answers to the page (the requests still reach the real server) until
+ * `release()` is called, so a test can see a loading state; released, they pass through again.
+ */
+export async function holdAnswers(page: Page): Promise<{ release(): Promise<void> }> {
+  let answer: () => void = () => {};
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  const hold = async (route: Route): Promise<void> => {
+    await held;
+    // A request the page gave up on meanwhile (an aborted load) cannot continue: let it go.
+    await route.continue().catch(() => undefined);
+  };
+  await page.route('**/graphql', hold);
+  return {
+    async release() {
+      answer();
+      await page.unroute('**/graphql', hold);
+    },
+  };
 }
 
 /** Starts recording `name` events on the document; read them with `events()`. */

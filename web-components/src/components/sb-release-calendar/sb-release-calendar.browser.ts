@@ -13,7 +13,7 @@ import {
   openPage,
   screenshot,
   setUser,
-} from './harness/index.js';
+} from '../../../test/harness.js';
 
 after(closeBrowser);
 

@@ -5,13 +5,14 @@ import {
   computedStyle,
   events,
   expectAccessible,
+  holdAnswers,
   gqlRaw,
   listen,
   mount,
   openPage,
   screenshot,
-} from './harness/index.js';
-import { promotionWorld, type PromotionWorld } from './support/worlds.js';
+} from '../../../test/harness.js';
+import { promotionWorld, type PromotionWorld } from '../../../test/worlds.js';
 
 after(closeBrowser);
 
@@ -166,18 +167,12 @@ describe('<sb-promotion-gates> says what happened when it cannot decide', opts, 
 
   test('while the decision is being made it shows the loading state', async () => {
     const page = await openPage({ user: 'release-manager' });
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/graphql', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const answers = await holdAnswers(page);
     const el = await mount(page, tag(world));
 
     await el.getByText('Asking whether this may be promoted…').waitFor();
     await expectAccessible(page);
-    release();
+    await answers.release();
     await el.locator('[part="gates"]').waitFor();
-    await page.unroute('**/graphql');
   });
 });

@@ -1,6 +1,6 @@
 // Data the demo lacks, made through GraphQL as the demo's people would make it
 // (after tests/api/governance_support.py and tests/api/test_promotion_decision.py).
-import { gql, unique } from '../harness/index.js';
+import { gql, unique } from './harness.js';
 
 const ERR = 'errors { code message field }';
 

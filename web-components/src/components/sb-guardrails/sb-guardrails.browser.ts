@@ -14,7 +14,7 @@ import {
   screenshot,
   setUser,
   type TestPage,
-} from './harness/index.js';
+} from '../../../test/harness.js';
 
 after(closeBrowser);
 

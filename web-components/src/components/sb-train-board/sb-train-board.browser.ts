@@ -12,7 +12,7 @@ import {
   openPage,
   screenshot,
   unique,
-} from './harness/index.js';
+} from '../../../test/harness.js';
 
 after(closeBrowser);
 

@@ -6,14 +6,15 @@ import {
   events,
   eventually,
   expectAccessible,
+  holdAnswers,
   gql,
   listen,
   mount,
   openPage,
   screenshot,
   setUser,
-} from './harness/index.js';
-import { demoRelease, openPaymentsSession } from './support/worlds.js';
+} from '../../../test/harness.js';
+import { demoRelease, openPaymentsSession } from '../../../test/worlds.js';
 
 after(closeBrowser);
 
@@ -203,21 +204,15 @@ describe('<sb-go-no-go> says what happened when it cannot show a session', opts,
 
   test('while the answer is on its way it shows the loading state', async () => {
     const page = await openPage({ user: 'viewer' });
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
     // Hold the real answer back (the request still goes to the real server).
-    await page.route('**/graphql', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const answers = await holdAnswers(page);
     const el = await mount(page, tag(`session-id="${sessionId}"`));
 
     await el.getByText('Loading the go/no-go session…').waitFor();
     assert.equal(await el.locator('[part="container"]').getAttribute('aria-busy'), 'true');
     await expectAccessible(page);
-    release();
+    await answers.release();
     await el.locator('[part="outcome"]').waitFor();
-    await page.unroute('**/graphql');
   });
 });
 

@@ -5,12 +5,15 @@ import {
   apiBundleUrl,
   closeBrowser,
   computedStyle,
+  events,
   expectAccessible,
+  holdAnswers,
+  listen,
   mount,
   openPage,
   pageOrigin,
   apiOrigin,
-} from './harness/index.js';
+} from '../../../test/harness.js';
 
 after(closeBrowser);
 
@@ -34,6 +37,29 @@ describe('A host page on another origin embeds the components', { timeout: 60_00
     const about = await mount(page, '<sb-about></sb-about>');
 
     await about.locator('[part="name"]').waitFor();
+    assert.deepEqual(page.problems, []);
+  });
+
+  test('taken off the page while loading, it stops; put back, it loads again', async () => {
+    const page = await openPage({ user: 'viewer' });
+    await listen(page, 'sb-error');
+    const answers = await holdAnswers(page);
+    const about = await mount(page, '<sb-about></sb-about>');
+    await about.getByText('Loading…').waitFor();
+
+    await page.evaluate(() => {
+      const parked = document.querySelector('sb-about');
+      parked?.remove();
+      (window as unknown as { parked: unknown }).parked = parked;
+    });
+    await answers.release();
+    await page.evaluate(() =>
+      document.getElementById('root')?.append((window as unknown as { parked: Element }).parked),
+    );
+
+    await about.locator('[part="name"]').waitFor();
+    assert.equal(await about.locator('[part="name"]').textContent(), 'Signalbox');
+    assert.deepEqual(await events(page, 'sb-error'), [], 'the load cut short is no error');
     assert.deepEqual(page.problems, []);
   });
 

@@ -4,11 +4,12 @@ import {
   closeBrowser,
   computedStyle,
   expectAccessible,
+  holdAnswers,
   mount,
   openPage,
   screenshot,
-} from './harness/index.js';
-import { assessRisk, demoRelease } from './support/worlds.js';
+} from '../../../test/harness.js';
+import { assessRisk, demoRelease } from '../../../test/worlds.js';
 
 after(closeBrowser);
 
@@ -97,18 +98,12 @@ describe('<sb-risk-badge> says what happened when it has no risk to show', opts,
 
   test('while loading it says so', async () => {
     const page = await openPage({ user: 'viewer' });
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/graphql', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const answers = await holdAnswers(page);
     const el = await mount(page, tag(`release-id="${releaseId}"`));
 
     await el.getByText('Loading risk…').waitFor();
     await expectAccessible(page);
-    release();
+    await answers.release();
     await el.locator('[part~="badge"]').waitFor();
-    await page.unroute('**/graphql');
   });
 });
