@@ -149,6 +149,92 @@ class Verdict:
     line: int | None = None
 
 
+@dataclass
+class _Chain:
+    """The chain walked so far, record by record."""
+
+    complete: bool
+    anchor: tuple[int, str] | None
+    out: TextIO | None
+    checked: int = 0
+    gaps: int = 0
+    first_seq: int | None = None
+    last_seq: int = 0
+    last_hash: str = GENESIS
+    anchor_seen: bool = False
+
+    def verdict(
+        self, seq: int | None, reason: str | None, detail: str, line: int | None
+    ) -> Verdict:
+        return Verdict(
+            ok=reason is None,
+            checked=self.checked,
+            gaps=self.gaps,
+            first_seq=self.first_seq,
+            last_seq=self.last_seq or None,
+            last_hash=self.last_hash if self.last_seq else None,
+            first_broken_seq=seq,
+            reason=reason,
+            detail=detail,
+            line=line,
+        )
+
+    def step(self, record: dict[str, Any], line: int) -> Verdict | None:
+        """Check one record against the chain so far: a verdict when it breaks the chain."""
+        seq: int = record["seq"]
+        broken = self._link(seq, record, line)
+        if broken is not None:
+            return broken
+        try:
+            computed = record_hash(record, record["prev_hash"])
+        except (TypeError, ValueError) as exc:
+            return self.verdict(seq, MALFORMED_RECORD, str(exc), line)
+        if record["hash"] != computed:
+            detail = f"stored hash {record['hash']!r}, recomputed {computed}"
+            return self.verdict(seq, HASH_MISMATCH, detail, line)
+        if self.anchor is not None and seq == self.anchor[0]:
+            if computed != self.anchor[1]:
+                return self.verdict(seq, ANCHOR_MISMATCH, f"anchored hash {self.anchor[1]}", line)
+            self.anchor_seen = True
+        if self.first_seq is None:
+            self.first_seq = seq
+        self.last_seq, self.last_hash = seq, computed
+        self.checked += 1
+        return None
+
+    def _link(self, seq: int, record: dict[str, Any], line: int) -> Verdict | None:
+        """The record follows the last one: the next seq (or a gap) and its hash."""
+        last = self.last_seq
+        if seq <= last:
+            return self.verdict(seq, SEQUENCE_NOT_INCREASING, f"seq {seq} follows {last}", line)
+        if seq > last + 1:
+            expected = last + 1
+            if self.complete:
+                return self.verdict(
+                    seq, SEQUENCE_GAP, f"expected seq {expected}, found {seq}", line
+                )
+            self.gaps += 1
+            if self.out is not None and self.gaps <= GAPS_SHOWN:
+                missing = str(expected) if seq - 1 == expected else f"{expected}..{seq - 1}"
+                print(f"gap: seq {missing} not in this export", file=self.out)
+        elif record["prev_hash"] != self.last_hash:
+            detail = f"prev_hash {record['prev_hash']!r} is not the hash of seq {last}"
+            return self.verdict(seq, PREV_HASH_MISMATCH, detail, line)
+        return None
+
+    def end(self) -> Verdict:
+        """The verdict once every record is read: an anchor must have been met."""
+        if self.anchor is not None and not self.anchor_seen:
+            at = self.anchor[0]
+            if self.last_seq < at:
+                return self.verdict(
+                    self.last_seq + 1, TRUNCATED, f"the export ends before seq {at}", None
+                )
+            detail = "the anchored record is not in the export"
+            return self.verdict(at, ANCHOR_MISMATCH, detail, None)
+        return self.verdict(None, None, "", None)
+
+
 def verify(
     lines: Iterable[bytes],
     *,
@@ -157,67 +243,18 @@ def verify(
     out: TextIO | None = None,
 ) -> Verdict:
     """Verify the records of an export, in file order, stopping at the first break."""
-    checked = gaps = 0
-    first_seq: int | None = None
-    last_seq, last_hash = 0, GENESIS
-    anchor_seen = False
-
-    def verdict(seq: int | None, reason: str | None, detail: str, line: int | None) -> Verdict:
-        return Verdict(
-            ok=reason is None,
-            checked=checked,
-            gaps=gaps,
-            first_seq=first_seq,
-            last_seq=last_seq or None,
-            last_hash=last_hash if last_seq else None,
-            first_broken_seq=seq,
-            reason=reason,
-            detail=detail,
-            line=line,
-        )
-
+    chain = _Chain(complete, anchor, out)
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
             record = parse_line(raw)
         except Malformed as exc:
-            return verdict(None, MALFORMED_RECORD, str(exc), number)
-        seq: int = record["seq"]
-        if seq <= last_seq:
-            return verdict(seq, SEQUENCE_NOT_INCREASING, f"seq {seq} follows {last_seq}", number)
-        if seq > last_seq + 1:
-            expected = last_seq + 1
-            if complete:
-                return verdict(seq, SEQUENCE_GAP, f"expected seq {expected}, found {seq}", number)
-            gaps += 1
-            if out is not None and gaps <= GAPS_SHOWN:
-                missing = str(expected) if seq - 1 == expected else f"{expected}..{seq - 1}"
-                print(f"gap: seq {missing} not in this export", file=out)
-        elif record["prev_hash"] != last_hash:
-            detail = f"prev_hash {record['prev_hash']!r} is not the hash of seq {last_seq}"
-            return verdict(seq, PREV_HASH_MISMATCH, detail, number)
-        try:
-            computed = record_hash(record, record["prev_hash"])
-        except (TypeError, ValueError) as exc:
-            return verdict(seq, MALFORMED_RECORD, str(exc), number)
-        if record["hash"] != computed:
-            detail = f"stored hash {record['hash']!r}, recomputed {computed}"
-            return verdict(seq, HASH_MISMATCH, detail, number)
-        if anchor is not None and seq == anchor[0]:
-            if computed != anchor[1]:
-                return verdict(seq, ANCHOR_MISMATCH, f"anchored hash {anchor[1]}", number)
-            anchor_seen = True
-        if first_seq is None:
-            first_seq = seq
-        last_seq, last_hash = seq, computed
-        checked += 1
-    if anchor is not None and not anchor_seen:
-        if last_seq < anchor[0]:
-            detail = f"the export ends before seq {anchor[0]}"
-            return verdict(last_seq + 1, TRUNCATED, detail, None)
-        return verdict(anchor[0], ANCHOR_MISMATCH, "the anchored record is not in the export", None)
-    return verdict(None, None, "", None)
+            return chain.verdict(None, MALFORMED_RECORD, str(exc), number)
+        broken = chain.step(record, number)
+        if broken is not None:
+            return broken
+    return chain.end()
 
 
 def _read_lines(source: str) -> Iterator[bytes]:
