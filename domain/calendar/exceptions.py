@@ -14,7 +14,7 @@ from domain.calendar.errors import CalendarErrorCode as Code
 from domain.calendar.freezes import timing_of, visible_freeze
 from domain.calendar.models import DeploymentWindow, Freeze, FreezeException
 from domain.calendar.vocabulary import ExceptionStatus, FreezeStatus, WindowStatus
-from domain.governance import repository as governance
+from domain.governance import facts as release_facts
 from domain.guardrails.effective import effective_for_service
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
@@ -88,7 +88,7 @@ async def request_exception(uow: UnitOfWork, c: RequestException) -> FreezeExcep
 
 async def _exceptions_allowed(uow: UnitOfWork, release_id: uuid.UUID) -> None:
     """The guardrails may forbid freeze exceptions for a service: then nothing goes through."""
-    shipped = (await governance.shipped_services(uow.session, [release_id])).get(release_id, [])
+    shipped = (await release_facts.shipped_services(uow.session, [release_id])).get(release_id, [])
     for service in shipped:
         value = (await effective_for_service(uow.session, service.id)).values[
             "freeze_exceptions_allowed"

@@ -20,12 +20,11 @@ from domain.compliance import bypass_rules as rules
 from domain.compliance import dr
 from domain.compliance import dr_repository as drepo
 from domain.kernel.access import Resource, Scope
-from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.kernel.repository import Grouped
-from domain.organization.models import Service
+from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]
 
@@ -170,7 +169,5 @@ async def tests_of_procedures(
 
 async def dr_status(r: Reader, service_id: uuid.UUID, now: datetime) -> GateOutcome:
     """The dr_test gate of a service whose DR procedures the actor may read."""
-    service = await r.session.get(Service, service_id)
-    if service is None or not r.scope(Resource.DR_PROCEDURE).allows(service.bu_id):
-        raise NotFound("Service was not found.", field="serviceId")
+    await org_facts.service(r.session, service_id, readable_in=r.scope(Resource.DR_PROCEDURE))
     return await dr.dr_gate(r.session, service_id, now)

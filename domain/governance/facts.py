@@ -10,13 +10,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.governance import repository as repo
 from domain.governance.models import Release
 from domain.kernel.access import Scope
 from domain.kernel.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True)
-class ReleaseFacts:
+class ReleaseSummary:
+    """A release as other contexts name and scope it."""
+
     id: uuid.UUID
     bu_id: uuid.UUID
     title: str
@@ -31,7 +34,7 @@ class ReleaseFacts:
 
 async def releases(
     session: AsyncSession, ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, ReleaseFacts]:
+) -> dict[uuid.UUID, ReleaseSummary]:
     """The releases with these ids (absent ones are left out), in one statement."""
     if not ids:
         return {}
@@ -48,7 +51,7 @@ async def releases(
         Release.planned_end,
     ).where(Release.id.in_(set(ids)))
     return {
-        r.id: ReleaseFacts(
+        r.id: ReleaseSummary(
             r.id,
             r.bu_id,
             r.title,
@@ -70,9 +73,38 @@ async def release(
     *,
     readable_in: Scope | None = None,
     field: str = "releaseId",
-) -> ReleaseFacts:
+) -> ReleaseSummary:
     """The release; NOT_FOUND when there is none, or when `readable_in` does not reach its BU."""
     found = (await releases(session, [release_id])).get(release_id)
     if found is None or (readable_in is not None and not readable_in.allows(found.bu_id)):
         raise NotFound("Release was not found.", field=field)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedService:
+    """A service a release ships, at the version it ships."""
+
+    release_id: uuid.UUID
+    id: uuid.UUID
+    bu_id: uuid.UUID
+    key: str
+    name: str
+    tier: str
+    artifact_version: str
+
+
+async def shipped_services(
+    session: AsyncSession, release_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[ShippedService]]:
+    """Per release, the services it ships (by key), in one statement."""
+    if not release_ids:
+        return {}
+    grouped = await repo.shipped_services(session, list(release_ids))
+    return {
+        release_id: [
+            ShippedService(r.release_id, r.id, r.bu_id, r.key, r.name, r.tier, r.artifact_version)
+            for r in rows
+        ]
+        for release_id, rows in grouped.items()
+    }

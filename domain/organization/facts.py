@@ -36,10 +36,10 @@ class TeamFacts:
 @dataclass(frozen=True, slots=True)
 class ServiceFacts:
     id: uuid.UUID
-    bu_id: uuid.UUID
-    team_id: uuid.UUID
     key: str
     name: str
+    bu_id: uuid.UUID
+    team_id: uuid.UUID
     tier: str
     data_classification: str
 
@@ -119,10 +119,10 @@ async def services(
         return {}
     stmt = select(
         Service.id,
-        Service.bu_id,
-        Service.team_id,
         Service.key,
         Service.name,
+        Service.bu_id,
+        Service.team_id,
         Service.tier,
         Service.data_classification,
     ).where(Service.id.in_(set(ids)))
