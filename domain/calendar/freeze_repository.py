@@ -42,10 +42,6 @@ def visible_bu(bu_col: Any, scope: Scope) -> Any:
 # -- freezes -------------------------------------------------------------------------------
 
 
-async def get_freeze(session: AsyncSession, freeze_id: uuid.UUID) -> Freeze | None:
-    return await session.get(Freeze, freeze_id)
-
-
 async def approvals_of(session: AsyncSession, freeze_id: uuid.UUID) -> list[FreezeApproval]:
     stmt = select(FreezeApproval).where(FreezeApproval.freeze_id == freeze_id)
     return list((await session.scalars(stmt)).all())

@@ -25,6 +25,7 @@ from domain.calendar.vocabulary import FreezeScope, FreezeStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
@@ -242,13 +243,10 @@ async def propose_freeze(uow: UnitOfWork, c: ProposeFreeze) -> Freeze:
 
 
 async def visible_freeze(uow: UnitOfWork, freeze_id: uuid.UUID, field: str = "id") -> Freeze:
-    freeze = await frepo.get_freeze(uow.session, freeze_id)
-    read = uow.scope(Action.READ, Resource.FREEZE)
-    if freeze is None or not (
-        read.allows(freeze.bu_id) or (freeze.bu_id is None and not read.empty)
-    ):
-        raise NotFound("Freeze was not found.", field=field)
-    return freeze
+    scope = uow.scope(Action.READ, Resource.FREEZE)
+    return await get_readable(
+        uow.session, Freeze, freeze_id, scope, what="Freeze", field=field, org_rows=True
+    )
 
 
 def _authorize_in_freeze(

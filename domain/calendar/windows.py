@@ -16,6 +16,7 @@ from domain.calendar.vocabulary import WindowKind, WindowStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
@@ -135,12 +136,10 @@ async def plan_window(uow: UnitOfWork, c: PlanWindow) -> WindowResult:
 
 
 async def _visible_window(uow: UnitOfWork, window_id: uuid.UUID) -> DeploymentWindow:
-    window = await repo.get_window(uow.session, window_id)
-    if window is None or not uow.scope(Action.READ, Resource.DEPLOYMENT_WINDOW).allows(
-        window.bu_id
-    ):
-        raise NotFound("Deployment window was not found.")
-    return window
+    scope = uow.scope(Action.READ, Resource.DEPLOYMENT_WINDOW)
+    return await get_readable(
+        uow.session, DeploymentWindow, window_id, scope, what="Deployment window"
+    )
 
 
 def _planned(window: DeploymentWindow) -> None:

@@ -14,6 +14,7 @@ from domain.environments.vocabulary import EnvironmentStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.kernel.vocabulary import EnvironmentKind
@@ -22,15 +23,10 @@ from domain.organization import facts as org_facts
 
 async def visible_environment(uow: UnitOfWork, environment_id: uuid.UUID) -> Environment:
     """The environment, or NotFound when it is absent or outside what the actor may read."""
-    env = await repo.get_environment(uow.session, environment_id)
-    if env is None or not _readable(uow, env.bu_id):
-        raise NotFound("Environment was not found.")
-    return env
-
-
-def _readable(uow: UnitOfWork, bu_id: uuid.UUID | None) -> bool:
     scope = uow.scope(Action.READ, Resource.ENVIRONMENT)
-    return scope.allows(bu_id) or (bu_id is None and not scope.empty)
+    return await get_readable(
+        uow.session, Environment, environment_id, scope, what="Environment", org_rows=True
+    )
 
 
 def active(env: Environment) -> None:
@@ -149,9 +145,16 @@ async def retire_environment(
     uow: UnitOfWork, environment_id: uuid.UUID, version: int
 ) -> Environment:
     """Retire an environment nobody holds or waits for any more; its history stays."""
-    env = await repo.environment_for_update(uow.session, environment_id)
-    if env is None or not _readable(uow, env.bu_id):
-        raise NotFound("Environment was not found.")
+    scope = uow.scope(Action.READ, Resource.ENVIRONMENT)
+    env = await get_readable(
+        uow.session,
+        Environment,
+        environment_id,
+        scope,
+        what="Environment",
+        org_rows=True,
+        for_update=True,
+    )
     rule = uow.authorize(Action.DELETE, Resource.ENVIRONMENT, env.bu_id)
     expect_version(env, version, "The environment")
     active(env)

@@ -58,10 +58,6 @@ async def environment_for_update(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def get_environment(session: AsyncSession, environment_id: uuid.UUID) -> Environment | None:
-    return await session.get(Environment, environment_id)
-
-
 async def key_taken(session: AsyncSession, key: str) -> bool:
     stmt = select(ENV.c.id).where(ENV.c.key == key)
     return (await session.scalar(stmt)) is not None
@@ -155,10 +151,6 @@ async def reservations_to_change(
         return {}
     rows = await session.scalars(select(Reservation).where(Reservation.id.in_(ids)))
     return {r.id: r for r in rows.all()}
-
-
-async def get_reservation(session: AsyncSession, reservation_id: uuid.UUID) -> Reservation | None:
-    return await session.get(Reservation, reservation_id)
 
 
 async def active_reservation_count(

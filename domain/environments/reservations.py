@@ -26,6 +26,7 @@ from domain.governance import facts as release_facts
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
@@ -211,12 +212,8 @@ async def request_reservation(uow: UnitOfWork, c: RequestReservation) -> Reserva
 
 
 async def _visible_reservation(uow: UnitOfWork, reservation_id: uuid.UUID) -> Reservation:
-    reservation = await repo.get_reservation(uow.session, reservation_id)
-    if reservation is None or not uow.scope(Action.READ, Resource.RESERVATION).allows(
-        reservation.bu_id
-    ):
-        raise NotFound("Reservation was not found.")
-    return reservation
+    scope = uow.scope(Action.READ, Resource.RESERVATION)
+    return await get_readable(uow.session, Reservation, reservation_id, scope, what="Reservation")
 
 
 async def release_reservation(uow: UnitOfWork, c: ReleaseReservation) -> ReservationResult:

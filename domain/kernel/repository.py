@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
+from domain.kernel.errors import NotFound
 
 Grouped = dict[Any, list[Row[Any]]]
+T = TypeVar("T")
 
 
 def scoped(stmt: Select[Any], bu_col: Any, scope: Scope, *, org_rows: bool = False) -> Select[Any]:
@@ -40,3 +42,27 @@ def group_by(rows: Sequence[Row[Any]], key: str) -> Grouped:
     for row in rows:
         grouped[row._mapping[key]].append(row)
     return grouped
+
+
+async def get_readable(
+    session: AsyncSession,
+    model: type[T],
+    entity_id: uuid.UUID,
+    scope: Scope,
+    *,
+    what: str,
+    field: str | None = None,
+    org_rows: bool = False,
+    for_update: bool = False,
+) -> T:
+    """The aggregate with this id when `scope` reaches its BU (org rows too, with `org_rows`);
+    NOT_FOUND otherwise, so that what is outside your scope reads as absent. The one place
+    every context's "visible or not found" goes through."""
+    table: Any = model
+    stmt = scoped(select(model).where(table.id == entity_id), table.bu_id, scope, org_rows=org_rows)
+    if for_update:
+        stmt = stmt.with_for_update()
+    found = await session.scalar(stmt)
+    if found is None:
+        raise NotFound(f"{what} was not found.", field=field)
+    return found  # type: ignore[no-any-return]

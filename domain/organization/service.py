@@ -7,6 +7,7 @@ import uuid
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import commands as cmd
@@ -102,10 +103,8 @@ async def update_team(uow: UnitOfWork, c: cmd.UpdateTeam) -> Team:
 
 
 async def _visible_team(uow: UnitOfWork, team_id: uuid.UUID) -> Team:
-    team = await repo.get_team(uow.session, team_id)
-    if team is None or not uow.scope(Action.READ, Resource.TEAM).allows(team.bu_id):
-        raise NotFound("Team was not found.", field="teamId")
-    return team
+    scope = uow.scope(Action.READ, Resource.TEAM)
+    return await get_readable(uow.session, Team, team_id, scope, what="Team", field="teamId")
 
 
 async def create_service(uow: UnitOfWork, c: cmd.CreateService) -> Service:
@@ -172,10 +171,8 @@ async def update_service(uow: UnitOfWork, c: cmd.UpdateService) -> Service:
 
 
 async def _visible_service(uow: UnitOfWork, service_id: uuid.UUID, field: str) -> Service:
-    service = await repo.get_service(uow.session, service_id)
-    if service is None or not uow.scope(Action.READ, Resource.SERVICE).allows(service.bu_id):
-        raise NotFound("Service was not found.", field=field)
-    return service
+    scope = uow.scope(Action.READ, Resource.SERVICE)
+    return await get_readable(uow.session, Service, service_id, scope, what="Service", field=field)
 
 
 async def add_dependency(uow: UnitOfWork, c: cmd.AddDependency) -> ServiceDependency:

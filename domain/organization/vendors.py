@@ -14,6 +14,7 @@ import uuid
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import repository as org_repo
@@ -32,17 +33,15 @@ from domain.organization.vocabulary import VendorReleaseStatus
 
 
 async def _visible_vendor(uow: UnitOfWork, vendor_id: uuid.UUID, field: str = "vendorId") -> Vendor:
-    vendor = await org_repo.get_vendor(uow.session, vendor_id)
-    if vendor is None or not uow.scope(Action.READ, Resource.VENDOR).allows(vendor.bu_id):
-        raise NotFound("Vendor was not found.", field=field)
-    return vendor
+    scope = uow.scope(Action.READ, Resource.VENDOR)
+    return await get_readable(uow.session, Vendor, vendor_id, scope, what="Vendor", field=field)
 
 
 async def _visible_service(uow: UnitOfWork, service_id: uuid.UUID) -> Service:
-    service = await org_repo.get_service(uow.session, service_id)
-    if service is None or not uow.scope(Action.READ, Resource.SERVICE).allows(service.bu_id):
-        raise NotFound("Service was not found.", field="serviceId")
-    return service
+    scope = uow.scope(Action.READ, Resource.SERVICE)
+    return await get_readable(
+        uow.session, Service, service_id, scope, what="Service", field="serviceId"
+    )
 
 
 # -- attestations --------------------------------------------------------------------------

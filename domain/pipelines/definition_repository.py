@@ -35,19 +35,6 @@ ACTIVE = str(DefinitionStatus.ACTIVE)
 # -- pipelines ---------------------------------------------------------------------------------
 
 
-async def get_pipeline(session: AsyncSession, pipeline_id: uuid.UUID) -> Pipeline | None:
-    return await session.get(Pipeline, pipeline_id)
-
-
-async def pipeline_for_update(session: AsyncSession, pipeline_id: uuid.UUID) -> Pipeline | None:
-    """The pipeline, its row locked until commit: version numbering and activation serialize.
-
-    PostgreSQL takes the row lock; SQLite writers already hold the database (BEGIN IMMEDIATE).
-    """
-    stmt = select(Pipeline).where(Pipeline.id == pipeline_id).with_for_update()
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
 async def pipeline_key_taken(session: AsyncSession, team_id: uuid.UUID, key: str) -> bool:
     stmt = select(PIPE.c.id).where(PIPE.c.team_id == team_id, PIPE.c.key == key)
     return (await session.scalar(stmt)) is not None

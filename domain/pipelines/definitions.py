@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionConflict
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import choice, expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
@@ -43,15 +44,10 @@ async def visible_pipeline(
     uow: UnitOfWork, pipeline_id: uuid.UUID, *, lock: bool = False, field: str | None = None
 ) -> Pipeline:
     """The pipeline, or NotFound when absent or outside what the actor may read."""
-    if lock:
-        pipeline = await repo.pipeline_for_update(uow.session, pipeline_id)
-    else:
-        pipeline = await repo.get_pipeline(uow.session, pipeline_id)
-    if pipeline is None or not uow.scope(Action.READ, Resource.PIPELINE_DEFINITION).allows(
-        pipeline.bu_id
-    ):
-        raise NotFound("Pipeline was not found.", field=field)
-    return pipeline
+    scope = uow.scope(Action.READ, Resource.PIPELINE_DEFINITION)
+    return await get_readable(
+        uow.session, Pipeline, pipeline_id, scope, what="Pipeline", field=field, for_update=lock
+    )
 
 
 async def create_pipeline(uow: UnitOfWork, c: CreatePipeline) -> Pipeline:

@@ -40,14 +40,6 @@ async def get_deployment(session: AsyncSession, deployment_id: uuid.UUID) -> Dep
     return await session.get(Deployment, deployment_id)
 
 
-async def deployment_for_update(
-    session: AsyncSession, deployment_id: uuid.UUID
-) -> Deployment | None:
-    """The deployment, its row locked until commit (PostgreSQL; SQLite writers hold the file)."""
-    stmt = select(Deployment).where(Deployment.id == deployment_id).with_for_update()
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
 async def lock_service(session: AsyncSession, service_id: uuid.UUID) -> Service | None:
     """The service row locked: starts of its deployments are serialized."""
     stmt = select(Service).where(Service.id == service_id).with_for_update()

@@ -18,6 +18,7 @@ from domain.kernel import outbox
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import choice, expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import Service
@@ -50,13 +51,10 @@ async def visible_deployment(
     uow: UnitOfWork, deployment_id: uuid.UUID, *, lock: bool = False
 ) -> Deployment:
     """The deployment, or NotFound when absent or outside what the actor may read."""
-    if lock:
-        dep = await repo.deployment_for_update(uow.session, deployment_id)
-    else:
-        dep = await repo.get_deployment(uow.session, deployment_id)
-    if dep is None or not uow.scope(Action.READ, Resource.DEPLOYMENT).allows(dep.bu_id):
-        raise NotFound("Deployment was not found.")
-    return dep
+    scope = uow.scope(Action.READ, Resource.DEPLOYMENT)
+    return await get_readable(
+        uow.session, Deployment, deployment_id, scope, what="Deployment", for_update=lock
+    )
 
 
 def _under_way(dep: Deployment) -> None:

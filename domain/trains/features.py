@@ -10,6 +10,7 @@ from sqlalchemy import select
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
@@ -22,10 +23,8 @@ from domain.trains.vocabulary import FeatureStatus
 
 
 async def visible_feature(uow: UnitOfWork, feature_id: uuid.UUID, field: str = "id") -> Feature:
-    feature = await uow.session.get(Feature, feature_id)
-    if feature is None or not uow.scope(Action.READ, Resource.FEATURE).allows(feature.bu_id):
-        raise NotFound("Feature was not found.", field=field)
-    return feature
+    scope = uow.scope(Action.READ, Resource.FEATURE)
+    return await get_readable(uow.session, Feature, feature_id, scope, what="Feature", field=field)
 
 
 async def _plan(

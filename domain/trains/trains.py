@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
@@ -40,10 +41,8 @@ MAX_PIS_AT_ONCE = 8
 
 
 async def visible_train(uow: UnitOfWork, train_id: uuid.UUID, field: str = "id") -> Train:
-    train = await uow.session.get(Train, train_id)
-    if train is None or not uow.scope(Action.READ, Resource.TRAIN).allows(train.bu_id):
-        raise NotFound("Train was not found.", field=field)
-    return train
+    scope = uow.scope(Action.READ, Resource.TRAIN)
+    return await get_readable(uow.session, Train, train_id, scope, what="Train", field=field)
 
 
 async def visible_departure(uow: UnitOfWork, departure_id: uuid.UUID) -> tuple[Departure, Train]:
