@@ -33,7 +33,8 @@ from domain.pipelines.cdevents_schemas import CdEventSchemas, Problem
 from domain.pipelines.cdevents_secrets import webhook_rule
 from domain.pipelines.commands import IngestEvent
 from domain.pipelines.errors import CdEventErrorCode as Code
-from domain.pipelines.models import CdEvent, CdEventOutcome, WebhookSecret
+from domain.pipelines.models import CdEvent, WebhookSecret
+from domain.pipelines.vocabulary import CdEventOutcome
 
 
 class EventRefused(DomainError):

@@ -34,14 +34,9 @@ from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, TestRun
 from domain.pipelines.definition_commands import RunReport
 from domain.pipelines.evidence_rules import assess
-from domain.pipelines.models import (
-    CdEvent,
-    CdEventOutcome,
-    DeploymentReport,
-    IncidentReport,
-    IncidentStatus,
-)
+from domain.pipelines.models import CdEvent, DeploymentReport, IncidentReport
 from domain.pipelines.runs import record_run
+from domain.pipelines.vocabulary import CdEventOutcome, IncidentStatus
 
 Outcome = tuple[CdEventOutcome, str]
 

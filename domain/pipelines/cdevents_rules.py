@@ -22,7 +22,7 @@ from urllib.parse import unquote
 import orjson
 
 from domain.pipelines.cdevents_schemas import Problem, is_rfc3339
-from domain.pipelines.models import DeploymentKind
+from domain.pipelines.vocabulary import DeploymentKind
 
 MAX_SOURCE = 512
 MAX_ID = 256

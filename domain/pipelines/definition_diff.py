@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from domain.pipelines.definition_models import DefinitionFormat
 from domain.pipelines.definition_rules import stages_of
+from domain.pipelines.vocabulary import DefinitionFormat
 
 
 def render(document: Any, fmt: str = DefinitionFormat.YAML) -> str:

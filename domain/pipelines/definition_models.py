@@ -13,45 +13,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class DefinitionStatus(StrEnum):
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    SUPERSEDED = "superseded"
-    REJECTED = "rejected"
-
-
-class DefinitionFormat(StrEnum):
-    YAML = "yaml"
-    JSON = "json"
-
-
-class ReviewVerdict(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-
-
-class RunStatus(StrEnum):
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    ERRORED = "errored"
-    CANCELLED = "cancelled"
-
-
-class DriftKind(StrEnum):
-    MATCHES = "matches"
-    DRIFT = "drift"
-    UNKNOWN = "unknown"
-
+from domain.pipelines.vocabulary import DefinitionFormat as DefinitionFormat
+from domain.pipelines.vocabulary import DefinitionStatus as DefinitionStatus
+from domain.pipelines.vocabulary import DriftKind as DriftKind
+from domain.pipelines.vocabulary import ReviewVerdict as ReviewVerdict
+from domain.pipelines.vocabulary import RunStatus as RunStatus
 
 ONLY_ACTIVE = text("status = 'active'")
 

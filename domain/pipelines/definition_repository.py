@@ -17,12 +17,12 @@ from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization.models import BusinessUnit, Service, Team
 from domain.pipelines.definition_models import (
     DefinitionReview,
-    DefinitionStatus,
     DefinitionVersion,
     Pipeline,
     PipelineRun,
     PipelineService,
 )
+from domain.pipelines.vocabulary import DefinitionStatus
 
 PIPE = Pipeline.__table__
 PSVC = PipelineService.__table__

@@ -35,7 +35,7 @@ from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateKey
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
-from domain.pipelines.definition_models import DefinitionFormat, RunStatus
+from domain.pipelines.vocabulary import DefinitionFormat, RunStatus
 
 MAX_SOURCE_BYTES = 64 * 1024
 MAX_SERVICES = 50

@@ -28,13 +28,8 @@ from domain.pipelines.definition_commands import (
     ReviewDefinition,
 )
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
-from domain.pipelines.definition_models import (
-    DefinitionReview,
-    DefinitionStatus,
-    DefinitionVersion,
-    Pipeline,
-    ReviewVerdict,
-)
+from domain.pipelines.definition_models import DefinitionReview, DefinitionVersion, Pipeline
+from domain.pipelines.vocabulary import DefinitionStatus, ReviewVerdict
 
 SOURCE_EXCLUDED = ("source", "document")
 """Left out of the audit snapshots: the hashes identify the content, the row keeps it."""

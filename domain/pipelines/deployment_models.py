@@ -9,49 +9,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class Strategy(StrEnum):
-    BLUE_GREEN = "blue_green"
-    CANARY = "canary"
-
-
-class DeploymentStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    HOLDING = "holding"
-    SUCCEEDED = "succeeded"
-    ROLLED_BACK = "rolled_back"
-
+from domain.pipelines.vocabulary import DeploymentStatus as DeploymentStatus
+from domain.pipelines.vocabulary import RollbackTrigger as RollbackTrigger
+from domain.pipelines.vocabulary import StepKind as StepKind
+from domain.pipelines.vocabulary import Strategy as Strategy
+from domain.pipelines.vocabulary import Verdict as Verdict
 
 ACTIVE_STATUSES = (DeploymentStatus.IN_PROGRESS, DeploymentStatus.HOLDING)
 """A deployment under way: alerts roll it back, health reports and advances apply to it."""
-
-
-class StepKind(StrEnum):
-    CANARY = "canary"
-    DEPLOY_GREEN = "deploy_green"
-    VERIFY = "verify"
-    SWITCH = "switch"
-
-
-class Verdict(StrEnum):
-    ADVANCE = "advance"
-    HOLD = "hold"
-    ROLL_BACK = "roll_back"
-
-
-class RollbackTrigger(StrEnum):
-    MANUAL = "manual"
-    ALERT = "alert"
-    HEALTH = "health"
 
 
 class Deployment(IdMixin, VersionedMixin, TimestampMixin, Base):

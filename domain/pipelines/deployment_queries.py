@@ -16,7 +16,7 @@ from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployment_rules as rules
-from domain.pipelines.deployment_models import Verdict
+from domain.pipelines.vocabulary import Verdict
 
 Rows = dict[Any, Row[Any]]
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from domain.kernel.errors import DomainError
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
-from domain.pipelines.deployment_models import DeploymentStatus, StepKind, Verdict
+from domain.pipelines.vocabulary import DeploymentStatus, StepKind, Verdict
 
 MAX_STEPS = 20
 MAX_DWELL_MINUTES = 7 * 24 * 60

@@ -31,13 +31,10 @@ from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
 from domain.pipelines.deployment_models import (
     ACTIVE_STATUSES,
     Deployment,
-    DeploymentStatus,
     HealthReport,
     RollbackDecision,
-    RollbackTrigger,
-    Strategy,
-    Verdict,
 )
+from domain.pipelines.vocabulary import DeploymentStatus, RollbackTrigger, Strategy, Verdict
 
 ROLLED_BACK_TOPIC = str(webhooks.WebhookTopic.DEPLOYMENT_ROLLED_BACK)
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.gates import GateOutcome, GateStatus, failed, passed, pending
 from domain.pipelines import definition_repository as repo
-from domain.pipelines.definition_models import DefinitionStatus, DriftKind
+from domain.pipelines.vocabulary import DefinitionStatus, DriftKind
 
 GATE = "pipeline_drift"
 

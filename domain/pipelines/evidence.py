@@ -26,7 +26,8 @@ from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, ReportEvidence
 from domain.pipelines.errors import EvidenceErrorCode as Code
 from domain.pipelines.evidence_gates import EvidenceFacts, Report, summarize
-from domain.pipelines.models import Artifact, Evidence, EvidenceType
+from domain.pipelines.models import Artifact, Evidence
+from domain.pipelines.vocabulary import EvidenceType
 
 GRAPHQL_SOURCE = "graphql"
 

@@ -20,7 +20,7 @@ from typing import Any
 from domain.guardrails.vocabulary import EvidenceKind
 from domain.kernel.gates import GateOutcome, failed, passed, pending
 from domain.pipelines.evidence_rules import licence_acceptable
-from domain.pipelines.models import EvidenceType
+from domain.pipelines.vocabulary import EvidenceType
 
 REQUIRED_AS: dict[EvidenceType, EvidenceKind] = {
     EvidenceType.SECURITY_SCAN: EvidenceKind.SECURITY_SCAN,

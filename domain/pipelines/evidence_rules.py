@@ -32,7 +32,7 @@ from domain.pipelines.commands import (
     TestRun,
 )
 from domain.pipelines.errors import EvidenceErrorCode as Code
-from domain.pipelines.models import EvidenceType
+from domain.pipelines.vocabulary import EvidenceType
 
 DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}$")

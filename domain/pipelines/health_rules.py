@@ -23,7 +23,7 @@ from typing import Any
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateOutcome, failed, passed, pending
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
-from domain.pipelines.deployment_models import Verdict
+from domain.pipelines.vocabulary import Verdict
 
 MAX_CUSTOM_METRICS = 50
 METRIC_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$")

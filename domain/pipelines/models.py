@@ -10,47 +10,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, VersionedMixin
-
-
-class EvidenceType(StrEnum):
-    """What a report is about (the guardrails' `required_evidence` names coarser kinds)."""
-
-    SECURITY_SCAN = "security_scan"
-    STATIC_ANALYSIS = "static_analysis"
-    LICENCE_REPORT = "licence_report"
-    PERFORMANCE_BENCHMARK = "performance_benchmark"
-    TEST_RUN = "test_run"
-    INTEGRATION_RESULT = "integration_result"
-    MIGRATION_DRY_RUN = "migration_dry_run"
-
-
-class CdEventOutcome(StrEnum):
-    PROCESSED = "processed"
-    """A known type that changed Signalbox data (artifact, evidence, deployment, incident)."""
-    UNRESOLVED = "unresolved"
-    """A known type whose subject did not map onto Signalbox data; kept with the reason."""
-    STORED = "stored"
-    """A known type Signalbox keeps but does not act on (yet)."""
-    IGNORED = "ignored"
-    """An unknown or custom type: stored, never acted on."""
-
-
-class DeploymentKind(StrEnum):
-    DEPLOYED = "deployed"
-    UPGRADED = "upgraded"
-    ROLLED_BACK = "rolledback"
-
-
-class IncidentStatus(StrEnum):
-    OPEN = "open"
-    RESOLVED = "resolved"
+from domain.pipelines.vocabulary import CdEventOutcome as CdEventOutcome
+from domain.pipelines.vocabulary import DeploymentKind as DeploymentKind
+from domain.pipelines.vocabulary import EvidenceType as EvidenceType
+from domain.pipelines.vocabulary import IncidentStatus as IncidentStatus
 
 
 class Artifact(IdMixin, Base):

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-
-
-class PromotionStatus(StrEnum):
-    REFUSED = "refused"
-    """The last decision had a failed gate."""
-    WAITING = "waiting"
-    """Nothing failed, but something is pending (approvals, a board decision, evidence)."""
-    ALLOWED = "allowed"
-    CANCELLED = "cancelled"
+from domain.pipelines.vocabulary import PromotionStatus as PromotionStatus
 
 
 class Promotion(IdMixin, VersionedMixin, TimestampMixin, Base):

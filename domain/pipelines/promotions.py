@@ -30,9 +30,10 @@ from domain.pipelines.decision import Ask, take_snapshot
 from domain.pipelines.decision_rules import ApprovalFacts, ChangeFacts, Decision, conflicts
 from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
 from domain.pipelines.promotion_commands import PromotionErrorCode as Code
-from domain.pipelines.promotion_models import Promotion, PromotionApproval, PromotionStatus
+from domain.pipelines.promotion_models import Promotion, PromotionApproval
 from domain.pipelines.snapshot import Snapshot, judge, with_approvals
 from domain.pipelines.snapshot_cache import SnapshotCache
+from domain.pipelines.vocabulary import PromotionStatus
 
 MAX_CHANGES = 200
 MAX_NOTE = 2000

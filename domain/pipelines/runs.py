@@ -19,9 +19,10 @@ from domain.pipelines import definition_repository as repo
 from domain.pipelines import definition_rules as rules
 from domain.pipelines.definition_commands import RunReport
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
-from domain.pipelines.definition_models import Pipeline, PipelineRun, RunStatus
+from domain.pipelines.definition_models import Pipeline, PipelineRun
 from domain.pipelines.definitions import visible_pipeline
 from domain.pipelines.drift import KnownVersion, drift_of
+from domain.pipelines.vocabulary import RunStatus
 
 
 async def _pipeline_of(uow: UnitOfWork, c: RunReport) -> Pipeline:

@@ -20,7 +20,7 @@ from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
 from domain.pipelines.decision_rules import ApprovalFacts, Chain, Decision, approvals_gates, decide
 from domain.pipelines.evidence_gates import EvidenceFacts, evidence_gates
-from domain.pipelines.models import EvidenceType
+from domain.pipelines.vocabulary import EvidenceType
 
 PRODUCTION = "production"
 FREEZE_HORIZON = timedelta(hours=1)

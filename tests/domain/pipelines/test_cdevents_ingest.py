@@ -13,7 +13,7 @@ from domain.pipelines import commands as cmd
 from domain.pipelines import evidence, queries
 from domain.pipelines import evidence_gates as gates
 from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused
-from domain.pipelines.models import CdEventOutcome, EvidenceType
+from domain.pipelines.vocabulary import CdEventOutcome, EvidenceType
 from tests.domain.pipelines.evidence_support import (
     EvidenceWorld,
     event,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from domain.kernel.errors import DomainError
 from domain.pipelines import definition_diff as diffs
 from domain.pipelines import definition_rules as rules
-from domain.pipelines.definition_models import RunStatus
+from domain.pipelines.vocabulary import RunStatus
 from tests.domain.pipelines.test_definition_world import V1, V2, V3, definition
 
 

@@ -14,8 +14,8 @@ from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateStatus
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
-from domain.pipelines.deployment_models import StepKind, Verdict
 from domain.pipelines.health_rules import CheckStatus, CustomMetric, Metrics, Thresholds
+from domain.pipelines.vocabulary import StepKind, Verdict
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 HEALTHY = Metrics(error_rate=0.001, latency_p99_ms=200, saturation=0.3)

@@ -7,8 +7,8 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.pipelines.definition_models import DriftKind
 from domain.pipelines.drift import KnownVersion, drift_of
+from domain.pipelines.vocabulary import DriftKind
 
 
 def h(n: int) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.pipelines import commands as cmd
 from domain.pipelines import evidence
-from domain.pipelines.models import EvidenceType
+from domain.pipelines.vocabulary import EvidenceType
 from tests.domain.pipelines.evidence_support import EvidenceWorld, make_world
 from tests.world import OnlyIn, digest
 

@@ -21,7 +21,7 @@ from domain.pipelines.evidence_rules import (
     normalize_licence,
     regression_percent,
 )
-from domain.pipelines.models import EvidenceType
+from domain.pipelines.vocabulary import EvidenceType
 
 T0 = datetime(2026, 11, 27, 9, tzinfo=UTC)
 THRESHOLDS: dict[str, Any] = {
