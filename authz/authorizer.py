@@ -148,16 +148,6 @@ class CasbinAuthorizer:
             common = mine if common is None else common & mine
         return common if common is not None else _NOTHING
 
-    # -- what the policy says ------------------------------------------------------------
-
-    def allowing_roles(self, action: Action, resource: Resource) -> tuple[str, ...]:
-        """The roles holding a permission, narrowest first."""
-        return self._by_permission.get((resource, action), ())
-
-    def permissions(self, role: str) -> frozenset[tuple[str, str]]:
-        """The (resource, action) pairs a role holds."""
-        return frozenset(key for key, roles in self._by_permission.items() if role in roles)
-
     # -- grant administration ------------------------------------------------------------
 
     def load_grants(self, grants: Iterable[Grant]) -> int:

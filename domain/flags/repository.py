@@ -102,17 +102,6 @@ async def get_change(session: AsyncSession, change_id: uuid.UUID) -> FlagChange 
     return await session.get(FlagChange, change_id)
 
 
-async def pending_changes_of(
-    session: AsyncSession, flag_id: uuid.UUID, environment: str | None = None
-) -> list[FlagChange]:
-    stmt = select(FlagChange).where(
-        FlagChange.flag_id == flag_id, FlagChange.status == ChangeStatus.PENDING.value
-    )
-    if environment is not None:
-        stmt = stmt.where(FlagChange.environment == environment)
-    return list((await session.scalars(stmt)).all())
-
-
 async def record_evaluations(
     session: AsyncSession, seen: Iterable[tuple[uuid.UUID, str]], at: datetime
 ) -> None:

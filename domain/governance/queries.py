@@ -152,10 +152,6 @@ async def templates_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _filter(rows, r, Resource.DOCUMENT_TEMPLATE)
 
 
-async def versions_of_templates(r: Reader, keys: Sequence[tuple[str, str]]) -> Grouped:
-    return await repo.template_versions(r.session, keys)
-
-
 # -- sign-offs -------------------------------------------------------------------------------
 
 

@@ -15,9 +15,8 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
-from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, rows_by_ids
 from domain.organization.models import BusinessUnit, Service, Team
 
 SETS = GuardrailSet.__table__
@@ -129,11 +128,6 @@ async def services_with_bu(session: AsyncSession, ids: Sequence[uuid.UUID]) -> d
 
 async def bu_keys(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
     rows = (await session.execute(select(BUS.c.id, BUS.c.key).where(BUS.c.id.in_(ids)))).all()
-    return {r.id: r.key for r in rows}
-
-
-async def bu_keys_in(session: AsyncSession, scope: Scope) -> dict[uuid.UUID, str]:
-    rows = (await session.execute(scoped(select(BUS.c.id, BUS.c.key), BUS.c.id, scope))).all()
     return {r.id: r.key for r in rows}
 
 

@@ -19,7 +19,6 @@ delivery is at least once, and receivers dedupe by message id (the key is unique
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -202,10 +201,3 @@ async def mark_failed(
         .where(OutboxMessage.id == message_id, OutboxMessage.delivered_at.is_(None))
         .values(**values)
     )
-
-
-async def messages_by_keys(session: AsyncSession, keys: Sequence[str]) -> dict[str, OutboxMessage]:
-    if not keys:
-        return {}
-    rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.key.in_(keys)))
-    return {m.key: m for m in rows.all()}

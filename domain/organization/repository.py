@@ -169,10 +169,6 @@ async def services_by_team(
     )
 
 
-async def move_team_services(session: AsyncSession, team_id: uuid.UUID, bu_id: uuid.UUID) -> None:
-    await session.execute(update(Service).where(Service.team_id == team_id).values(bu_id=bu_id))
-
-
 # -- dependencies --------------------------------------------------------------------------
 
 
@@ -207,11 +203,6 @@ async def dependency_edges(
     for row in (await session.execute(stmt)).all():
         grouped[row._owner].append(row)
     return grouped
-
-
-async def all_dependency_edges(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    rows = await session.execute(select(DEP.c.consumer_id, DEP.c.provider_id))
-    return [(r.consumer_id, r.provider_id) for r in rows]
 
 
 # -- vendors -------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,14 +263,6 @@ def _migration(r: MigrationDryRun) -> Assessed:
         "details": _details(r.details),
     }
     return Assessed(EvidenceType.MIGRATION_DRY_RUN, tool, r.succeeded, payload)
-
-
-def licence_keys(expressions: Sequence[str]) -> set[str]:
-    """Every licence id named in the expressions (for display; gates evaluate the logic)."""
-    keys: set[str] = set()
-    for e in expressions:
-        keys |= set(_symbols(e))
-    return keys
 
 
 def _symbols(expression: str) -> list[str]:

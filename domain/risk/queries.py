@@ -64,12 +64,6 @@ async def model_history(r: Reader, *, first: int | None, after: str | None) -> P
     return await repo.models_page(r.session, first=first, after=after)
 
 
-async def models_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    if r.scope(Resource.RISK_MODEL).empty:
-        return {}
-    return await repo.models_by_ids(r.session, ids)
-
-
 async def mapping_of_bu(r: Reader, bu_id: uuid.UUID) -> MappingView:
     """A BU's effective mapping, each value with its source, and its overlay's conflicts."""
     bu = await org_facts.business_unit(r.session, bu_id, readable_in=r.scope(Resource.RISK_MODEL))
