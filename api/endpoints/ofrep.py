@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import weakref
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -32,7 +31,7 @@ from starlette.routing import Route
 
 from api.http import BodyTooLarge, ORJSONResponse, read_body
 from domain.flags.evaluation import Reason, Resolution, evaluate
-from domain.flags.snapshots import SnapshotCache, SnapshotFlag, evaluate_all
+from domain.flags.snapshots import SnapshotFlag, evaluate_all
 from domain.flags.targeting import EvaluationContext, attribute_text
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import Unavailable
@@ -45,16 +44,6 @@ SINGLE_PATH = "/ofrep/v1/evaluate/flags/{key:path}"
 BULK_PATH = "/ofrep/v1/evaluate/flags"
 _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _WIRE_REASON = {Reason.DEFAULT: "TARGETING_MATCH"}
-_caches: weakref.WeakKeyDictionary[Runtime, SnapshotCache] = weakref.WeakKeyDictionary()
-
-
-def flag_snapshots(runtime: Runtime) -> SnapshotCache:
-    """The process's flag snapshot cache (one per runtime)."""
-    cache = _caches.get(runtime)
-    if cache is None:
-        cache = SnapshotCache(runtime.db.read_session, runtime.system_unit_of_work)
-        _caches[runtime] = cache
-    return cache
 
 
 def ofrep_routes(runtime: Runtime) -> list[Route]:
@@ -73,7 +62,7 @@ class _Refused(Exception):
 class _Endpoints:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.cache = flag_snapshots(runtime)
+        self.cache = runtime.flag_snapshots
 
     async def single(self, request: Request) -> Response:
         key: str = request.path_params["key"]

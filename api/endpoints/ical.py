@@ -110,9 +110,7 @@ async def _feed_body(runtime: Runtime, token_hash: str) -> bytes | None:
             return None
         content = await feed.feed_content(Reader(session, owner.actor, runtime.authorizer), now=now)
     if feed.touch_is_due(owner.last_used_at, now):
-        async with runtime.system_unit_of_work() as uow:
-            await feed.touch_feed(uow, owner.feed_id)
-            await uow.commit()
+        await runtime.units.run(lambda uow: feed.touch_feed(uow, owner.feed_id))
     # A full feed takes a few hundred milliseconds to render: not on the event loop.
     return await run_in_threadpool(render, content, feed_id=str(owner.feed_id), now=now)
 
