@@ -110,7 +110,6 @@ class Broker:
         self._max = max_subscribers
         self._topics: dict[str, set[Feed]] = {}
         self._count = 0
-        self.published = 0
         self.dropped = 0
 
     @property
@@ -143,7 +142,6 @@ class Broker:
                 delivered += 1
             else:
                 self._drop(feed)
-        self.published += 1
         return delivered
 
     def resync_all(self) -> None:
