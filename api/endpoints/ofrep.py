@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 from api.http import BodyTooLarge, ORJSONResponse, read_body
 from domain.flags.evaluation import Reason, Resolution, evaluate
-from domain.flags.snapshots import SnapshotFlag, evaluate_all
+from domain.flags.snapshots import Snapshot, SnapshotFlag, evaluate_all
 from domain.flags.targeting import EvaluationContext, attribute_text
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import Unavailable
@@ -66,13 +66,10 @@ class _Endpoints:
 
     async def single(self, request: Request) -> Response:
         key: str = request.path_params["key"]
-        try:
-            environment, scope, ctx = await self._request(request)
-            snapshot = await self.cache.snapshot(environment)
-        except _Refused as exc:
-            return _failure(exc, key)
-        except Unavailable as exc:
-            return self._unavailable(exc)
+        prepared = await self._prepared(request, key)
+        if isinstance(prepared, Response):
+            return prepared
+        environment, scope, ctx, snapshot = prepared
         found = snapshot.lookup(key, scope)
         if found is None:
             return ORJSONResponse(
@@ -88,13 +85,10 @@ class _Endpoints:
         return ORJSONResponse(_success(found, resolution))
 
     async def bulk(self, request: Request) -> Response:
-        try:
-            environment, scope, ctx = await self._request(request)
-            snapshot = await self.cache.snapshot(environment)
-        except _Refused as exc:
-            return _failure(exc, None)
-        except Unavailable as exc:
-            return self._unavailable(exc)
+        prepared = await self._prepared(request, None)
+        if isinstance(prepared, Response):
+            return prepared
+        environment, scope, ctx, snapshot = prepared
         evaluated = evaluate_all(snapshot, scope, ctx)
         body = orjson.dumps(
             {
@@ -108,6 +102,18 @@ class _Endpoints:
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="application/json", headers=headers)
+
+    async def _prepared(
+        self, request: Request, key: str | None
+    ) -> tuple[str, Any, EvaluationContext, Snapshot] | Response:
+        """The environment, scope, context and snapshot to evaluate with, or the refusal."""
+        try:
+            environment, scope, ctx = await self._request(request)
+            return environment, scope, ctx, await self.cache.snapshot(environment)
+        except _Refused as exc:
+            return _failure(exc, key)
+        except Unavailable as exc:
+            return self._unavailable(exc)
 
     async def _request(self, request: Request) -> tuple[str, Any, EvaluationContext]:
         actor = request.state.actor
