@@ -8,12 +8,19 @@ import time
 import uuid
 from collections import OrderedDict
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from api.settings import Settings
 from api.units import Units
 from authz.api_tokens import hash_api_token, looks_like_api_token
-from authz.jwt import JwtVerifier, OidcSettings, TokenError, TokenErrorCode, VerifiedIdentity
+from authz.jwt import (
+    JwtVerifier,
+    OidcSettings,
+    TokenError,
+    TokenErrorCode,
+    TokenVerifier,
+    VerifiedIdentity,
+)
 from authz.local_issuer import LocalIssuer
 from domain.kernel.access import Actor
 from domain.kernel.clock import Clock
@@ -28,11 +35,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 """API tokens record their last use at this resolution, not on every request."""
 
 
-class Verifier(Protocol):
-    async def verify(self, token: str) -> VerifiedIdentity: ...
-
-
-def build_verifier(s: Settings, clock: Clock) -> tuple[Verifier, LocalIssuer | None]:
+def build_verifier(s: Settings, clock: Clock) -> tuple[TokenVerifier, LocalIssuer | None]:
     if s.oidc_issuer:
         oidc = OidcSettings(
             issuer=s.oidc_issuer,
