@@ -11,27 +11,27 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
 
-from api.alertmanager import alertmanager_routes
-from api.argo import argo_routes
-from api.cdevents import cdevents_routes
-from api.components import Components
-from api.decisions import decision_routes
-from api.demo_portal import demo_portal_routes
-from api.evidence import evidence_routes
+from api.composition import build_runtime
+from api.endpoints.alertmanager import alertmanager_routes
+from api.endpoints.argo import argo_routes
+from api.endpoints.cdevents import cdevents_routes
+from api.endpoints.components import Components
+from api.endpoints.decisions import decision_routes
+from api.endpoints.demo_portal import demo_portal_routes
+from api.endpoints.evidence import evidence_routes
+from api.endpoints.health import healthz, metrics, readyz
+from api.endpoints.ical import FEED_PATH, calendar_feed
+from api.endpoints.ofrep import ofrep_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
-from api.health import healthz, metrics, readyz
-from api.ical import FEED_PATH, calendar_feed
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
-from api.ofrep import ofrep_routes
-from api.runtime import Runtime
 from api.settings import Settings
 from domain.kernel.clock import Clock
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings()
-    runtime = Runtime(settings, clock=clock)
+    runtime = build_runtime(settings, clock=clock)
     graphql = GraphQLEndpoint(runtime, build_schema(settings))
 
     @asynccontextmanager

@@ -8,19 +8,20 @@ import time
 import uuid
 from collections import OrderedDict
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
+from api.settings import Settings
+from api.units import Units
 from authz.api_tokens import hash_api_token, looks_like_api_token
-from authz.jwt import OidcSettings, TokenError, TokenErrorCode, VerifiedIdentity
+from authz.jwt import OidcSettings, TokenError, TokenErrorCode, TokenVerifier, VerifiedIdentity
 from authz.local_issuer import LocalIssuer
 from authz.oidc import JwtVerifier
 from domain.kernel.access import Actor
+from domain.kernel.clock import Clock
+from domain.kernel.db import Database
 from domain.kernel.errors import Unauthenticated, Unavailable
 from domain.organization import identity as people
 from domain.organization import repository as org_repo
-
-if TYPE_CHECKING:
-    from api.runtime import Runtime
 
 log = logging.getLogger("signalbox.auth")
 
@@ -28,12 +29,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 """API tokens record their last use at this resolution, not on every request."""
 
 
-class Verifier(Protocol):
-    async def verify(self, token: str) -> VerifiedIdentity: ...
-
-
-def build_verifier(runtime: Runtime) -> tuple[Verifier, LocalIssuer | None]:
-    s = runtime.settings
+def build_verifier(s: Settings, clock: Clock) -> tuple[TokenVerifier, LocalIssuer | None]:
     if s.oidc_issuer:
         oidc = OidcSettings(
             issuer=s.oidc_issuer,
@@ -49,9 +45,9 @@ def build_verifier(runtime: Runtime) -> tuple[Verifier, LocalIssuer | None]:
             email_claim=s.oidc_email_claim,
             groups_claim=s.oidc_groups_claim,
         )
-        return JwtVerifier(oidc, clock=runtime.clock.now), None
+        return JwtVerifier(oidc, clock=clock.now), None
     issuer = LocalIssuer.load_or_create(s.data_dir, issuer=s.local_issuer, audience=s.oidc_audience)
-    return issuer.verifier(clock=runtime.clock.now), issuer
+    return issuer.verifier(clock=clock.now), issuer
 
 
 class _TtlCache:
@@ -80,10 +76,15 @@ class _TtlCache:
 
 
 class Authenticator:
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.verifier, self.local_issuer = build_verifier(runtime)
-        self.issuer = runtime.settings.oidc_issuer or runtime.settings.local_issuer
+    """Bearer credential → actor; first sign-ins and token telemetry commit through `units`."""
+
+    def __init__(self, settings: Settings, clock: Clock, db: Database, units: Units) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.units = units
+        self.verifier, self.local_issuer = build_verifier(settings, clock)
+        self.issuer = settings.oidc_issuer or settings.local_issuer
         self._people = _TtlCache()
         self._tokens = _TtlCache(ttl=10.0)
         self._verified = _TtlCache(size=8192, ttl=30.0)
@@ -95,7 +96,7 @@ class Authenticator:
         credential = credential.strip()
         if scheme.lower() != "bearer" or not credential:
             raise Unauthenticated("Only bearer tokens are accepted.")
-        if len(credential) > self.runtime.settings.max_token_bytes:
+        if len(credential) > self.settings.max_token_bytes:
             raise Unauthenticated("The token is too large.", code="UNAUTHENTICATED")
         if looks_like_api_token(credential):
             return await self._api_token(credential)
@@ -107,7 +108,7 @@ class Authenticator:
         # dropped at once when grants change or someone is deactivated.
         digest = hashlib.sha256(token.encode()).digest()
         hit = self._verified.get(digest)
-        if hit is not None and self.runtime.clock.now() < hit[1]:
+        if hit is not None and self.clock.now() < hit[1]:
             return hit[0]  # type: ignore[no-any-return]
         try:
             identity = await self.verifier.verify(token)
@@ -126,8 +127,7 @@ class Authenticator:
         return actor
 
     async def _actor_for(self, identity: VerifiedIdentity) -> Actor:
-        runtime = self.runtime
-        async with runtime.db.read_session() as session:
+        async with self.db.read_session() as session:
             person = await org_repo.person_by_subject(session, identity.issuer, identity.subject)
             person_row = (
                 (person.id, person.username, person.display_name, person.active) if person else None
@@ -139,7 +139,7 @@ class Authenticator:
         person_id, username, display_name, active = person_row
         if not active:
             raise Unauthenticated("This user is deactivated.")
-        if self.runtime.settings.oidc_group_roles and self.local_issuer is None:
+        if self.settings.oidc_group_roles and self.local_issuer is None:
             await self._sync_groups(person_id, identity.groups)
         return Actor(
             person_id=person_id,
@@ -151,8 +151,8 @@ class Authenticator:
 
     async def _provision(self, identity: VerifiedIdentity) -> tuple[uuid.UUID, str, str, bool]:
         """First sign-in of an OIDC user: create the person (audited as the system)."""
-        async with self.runtime.system_unit_of_work() as uow:
-            person = await people.provision_person(
+        person = await self.units.run(
+            lambda uow: people.provision_person(
                 uow,
                 issuer=identity.issuer,
                 subject=identity.subject,
@@ -160,18 +160,18 @@ class Authenticator:
                 display_name=identity.display_name,
                 email=identity.email,
             )
-            await uow.commit()
-            return person.id, person.username, person.display_name, person.active
+        )
+        return person.id, person.username, person.display_name, person.active
 
     async def _sync_groups(self, person_id: uuid.UUID, groups: tuple[str, ...]) -> None:
-        mapping = self.runtime.settings.oidc_group_roles
+        mapping = self.settings.oidc_group_roles
         desired: set[tuple[str, str, str]] = set()
         for group in groups:
             for spec in mapping.get(group, []):
                 desired.add((group, *_parse_role_spec(spec)))
-        async with self.runtime.system_unit_of_work() as uow:
-            changed = await people.sync_group_grants(uow, person_id, desired)
-            await uow.commit()
+        changed = await self.units.run(
+            lambda uow: people.sync_group_grants(uow, person_id, desired)
+        )
         if changed:
             log.info("synced group grants", extra={"person_id": str(person_id)})
 
@@ -179,12 +179,12 @@ class Authenticator:
         digest = hash_api_token(secret)
         row = self._tokens.get(digest)
         if row is None:
-            async with self.runtime.db.read_session() as session:
+            async with self.db.read_session() as session:
                 row = await org_repo.token_by_hash(session, digest)
             if row is None:
                 raise Unauthenticated("The API token is not known.")
             self._tokens.put(digest, row)
-        now = self.runtime.clock.now()
+        now = self.clock.now()
         if row.revoked_at is not None:
             raise Unauthenticated("The API token was revoked.")
         if row.expires_at is not None and row.expires_at <= now:
@@ -192,7 +192,8 @@ class Authenticator:
         if not row.active:
             raise Unauthenticated("The token's owner is deactivated.")
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-            await self.runtime.touch_token(row.id, now)
+            # Telemetry, not a state change worth an audit.
+            await self.units.run(lambda uow: org_repo.touch_token(uow.session, row.id, now))
             self._tokens.clear()
         return Actor(
             person_id=row.person_id,

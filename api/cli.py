@@ -8,11 +8,25 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
+import uvicorn
 
+from api.audit_cli import export
+from api.composition import build_runtime
+from api.graphql.schema import build_schema
+from api.observability import configure_logging
+from api.runtime import Runtime
 from api.settings import Settings
+from demo.calendar import load_calendar_demo
+from demo.organization import load_demo
+from domain.compliance import service as compliance
+from domain.kernel.access import Scope
+from domain.kernel.errors import DomainError
+from domain.migrations import upgrade
+from domain.organization import repository as repo
+from domain.pipelines.definition_rules import canonical_hash
 
 T = TypeVar("T")
 _DURATION = re.compile(r"^(\d+)([smhd])$")
@@ -27,10 +41,8 @@ def _duration(value: str) -> timedelta:
 
 
 def _with_runtime(fn: Callable[..., Awaitable[T]], *args: object, migrate: bool = True) -> T:
-    from api.runtime import Runtime
-
     async def main() -> T:
-        runtime = Runtime(Settings())
+        runtime = build_runtime(Settings())
         try:
             if migrate:
                 await runtime.start()
@@ -51,10 +63,6 @@ def main() -> None:
 @click.option("--port", type=int, default=None, help="Port (SIGNALBOX_PORT, default 8000).")
 @click.option("--workers", type=int, default=None, help="Worker processes (SIGNALBOX_WORKERS).")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    import uvicorn
-
-    from api.observability import configure_logging
-
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
     uvicorn.run(
@@ -72,17 +80,13 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
 @main.command(help="Migrate the database to the latest schema.")
 def migrate() -> None:
-    from domain.migrations import upgrade
-
     upgrade(Settings().effective_database_url)
     click.echo("migrated to head", err=True)
 
 
 @main.command(help="Load the demo enterprise (once; loading again changes nothing).")
 def demo() -> None:
-    from api.demo import load_calendar_demo, load_demo
-
-    async def run(runtime):  # type: ignore[no-untyped-def]
+    async def run(runtime: Runtime) -> bool:
         organization = await load_demo(runtime)
         calendar = await load_calendar_demo(runtime)
         return organization or calendar
@@ -98,9 +102,7 @@ def users() -> None:
 
 @users.command("list", help="List users with their roles.")
 def users_list() -> None:
-    from domain.organization import repository as repo
-
-    async def run(runtime):  # type: ignore[no-untyped-def]
+    async def run(runtime: Runtime) -> None:
         async with runtime.db.read_session() as s:
             people = await repo.all_people(s)
             grants = await repo.grants_by_person(s, [p.id for p in people], _everywhere())
@@ -115,14 +117,12 @@ def users_list() -> None:
     _with_runtime(run)
 
 
-def _grant_label(grant, bus):  # type: ignore[no-untyped-def]
+def _grant_label(grant: Any, bus: dict[Any, str]) -> str:
     discipline = f"({grant.discipline})" if grant.discipline else ""
     return f"{grant.role}{discipline}@{bus.get(grant.bu_id, 'org')}"
 
 
-def _everywhere():  # type: ignore[no-untyped-def]
-    from domain.kernel.access import Scope
-
+def _everywhere() -> Scope:
     return Scope(everywhere=True)
 
 
@@ -143,12 +143,10 @@ def token() -> None:
     help="Lifetime such as 30m, 8h or 7d (default SIGNALBOX_TOKEN_DEFAULT_TTL_SECONDS).",
 )
 def token_create(username: str, ttl: str | None) -> None:
-    from domain.organization import repository as repo
-
     settings = Settings()
     lifetime = _duration(ttl) if ttl else timedelta(seconds=settings.token_default_ttl_seconds)
 
-    async def run(runtime):  # type: ignore[no-untyped-def]
+    async def run(runtime: Runtime) -> str:
         issuer = runtime.authenticator.local_issuer
         if issuer is None:
             raise click.ClickException("An external OIDC issuer is configured; get tokens from it.")
@@ -174,9 +172,7 @@ def audit() -> None:
 
 @audit.command("verify", help="Check the whole hash chain; exit 1 at the first broken record.")
 def audit_verify() -> None:
-    from domain.compliance import service as compliance
-
-    async def run(runtime):  # type: ignore[no-untyped-def]
+    async def run(runtime: Runtime) -> Any:
         async with runtime.system_unit_of_work() as uow:
             return await compliance.verify_audit_trail(uow)
 
@@ -208,8 +204,6 @@ def audit_export(
     entity: str | None,
     output: Path | None,
 ) -> None:
-    from api.audit_cli import export
-
     _with_runtime(export, since, until, bu_key, actor, entity, output)
 
 
@@ -220,8 +214,6 @@ def schema() -> None:
 
 @schema.command("export", help="Print the schema in SDL (schema.graphql is this output).")
 def schema_export() -> None:
-    from api.graphql.schema import build_schema
-
     click.echo(build_schema(Settings(env="development")).as_str())
 
 
@@ -233,9 +225,6 @@ def pipeline() -> None:
 @pipeline.command("hash", help="Print the sha256 CI reports for a pipeline definition file.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def pipeline_hash(path: Path) -> None:
-    from domain.kernel.errors import DomainError
-    from domain.pipelines.definition_rules import canonical_hash
-
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     try:
         click.echo(canonical_hash(path.read_text(encoding="utf-8"), fmt))

@@ -19,11 +19,15 @@ class ORJSONResponse(Response):
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
 ) -> ORJSONResponse:
     """A GraphQL-shaped error body, so clients parse every failure the same way."""
     return ORJSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
         status_code=status,
         headers=headers,
     )
@@ -56,9 +60,11 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
 }
 
 
-def domain_refusal(exc: DomainError, extra: dict[type[DomainError], int] | None = None) -> Response:
+def domain_refusal(
+    exc: DomainError, extra: dict[type[DomainError], int] | None = None, **extensions: Any
+) -> Response:
     """A domain refusal as an HTTP error: 404/403/401/503 by kind, else 400, with its code."""
     table = {**(extra or {}), **_DOMAIN_STATUS}
     status = next((s for t, s in table.items() if isinstance(exc, t)), 400)
     headers = {"retry-after": "1"} if status == 503 else None
-    return error_response(status, str(exc.code), exc.message, headers)
+    return error_response(status, str(exc.code), exc.message, headers, **extensions)

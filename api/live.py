@@ -31,18 +31,17 @@ import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from api.settings import Settings
 from authz.watcher import GrantWatcher
 from domain.governance.models import GoNoGoSession, Vote
+from domain.kernel.db import Database
 from domain.kernel.errors import Unavailable
 from domain.kernel.notify import LIVE_CHANNEL
-
-if TYPE_CHECKING:
-    from api.runtime import Runtime
 
 log = logging.getLogger("signalbox.live")
 
@@ -50,6 +49,11 @@ CHANGED: Final = "changed"
 """The thing behind the topic changed: re-read it."""
 RESYNC: Final = "resync"
 """This process may have missed changes (its LISTEN connection was re-established): re-read."""
+
+
+def listen_dsn(db: Database) -> str:
+    """The database's address for a dedicated LISTEN connection (asyncpg, outside the pool)."""
+    return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def go_no_go_topic(session_id: uuid.UUID) -> str:
@@ -106,7 +110,6 @@ class Broker:
         self._max = max_subscribers
         self._topics: dict[str, set[Feed]] = {}
         self._count = 0
-        self.published = 0
         self.dropped = 0
 
     @property
@@ -139,7 +142,6 @@ class Broker:
                 delivered += 1
             else:
                 self._drop(feed)
-        self.published += 1
         return delivered
 
     def resync_all(self) -> None:
@@ -217,9 +219,8 @@ class _CommittedWrites:
 class Live:
     """The live-update machinery of one process: the broker and what feeds it."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        settings = runtime.settings
-        self.runtime = runtime
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.db = db
         self.broker = Broker(
             queue_size=settings.live_queue_size, max_subscribers=settings.live_max_subscribers
         )
@@ -227,8 +228,7 @@ class Live:
         self._local: _CommittedWrites | None = None
 
     async def start(self) -> None:
-        runtime = self.runtime
-        if runtime.db.dialect == "postgresql":
+        if self.db.dialect == "postgresql":
             broker = self.broker
 
             async def publish(topic: str) -> None:
@@ -239,16 +239,15 @@ class Live:
 
             # The grant watcher is a generic LISTEN loop: one connection, reconnects with
             # backoff, a full "reload" (here: resync) after every connection.
-            dsn = runtime.db.engine.url.set(drivername="postgresql")
             self.listener = GrantWatcher(
-                dsn.render_as_string(hide_password=False),
+                listen_dsn(self.db),
                 publish,
                 reload_all=resync,
                 channel=LIVE_CHANNEL,
             )
             await self.listener.start()
         else:
-            self._local = _CommittedWrites(self.broker, runtime.db.engine.sync_engine.pool)
+            self._local = _CommittedWrites(self.broker, self.db.engine.sync_engine.pool)
             self._local.start()
 
     async def stop(self) -> None:

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.endpoints.cdevents import WEBHOOK_PREFIX
+from api.endpoints.ical import FEED_PATH_PREFIX
 from api.http import error_response
 from api.observability import new_request_id, request_id_var
 from domain.kernel.errors import Unauthenticated, Unavailable
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
-
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/components/")
 
 
 class RequestContextMiddleware:
@@ -90,10 +90,10 @@ def _is_public(scope: Scope, runtime: Runtime) -> bool:
     if path in ("/healthz", "/readyz") or path.startswith("/components/"):
         return True
     # Calendar clients send no bearer header: the feed's own secret, in the path, authenticates.
-    if path.startswith("/calendar/") and path.endswith(".ics"):
+    if path.startswith(FEED_PATH_PREFIX) and path.endswith(".ics"):
         return True
     # Signed CDEvents webhooks carry no bearer either: the HMAC signature is the credential.
-    if path.startswith("/cdevents/webhook/") and scope["method"] == "POST":
+    if path.startswith(WEBHOOK_PREFIX) and scope["method"] == "POST":
         return True
     # The GraphiQL page itself is static (development only); its requests carry a token.
     return (

@@ -1,7 +1,7 @@
 """The outbox delivery worker: fans events out to webhook subscriptions and posts them, signed.
 
-Started by the Runtime (one per process; processes share the work: claims skip rows another
-process holds). Each round:
+Built by api.composition with a database pool of its own and started by the Runtime (one per
+process; processes share the work: claims skip rows another process holds). Each round:
 
 1. a cheap read asks whether anything is due; if not, the worker sleeps `outbox_poll_seconds`;
 2. one short transaction claims a batch (leased) and fans events out into one delivery message
@@ -22,24 +22,21 @@ import contextlib
 import functools
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import orjson
 
 from api.settings import Settings
-from domain.compliance.repository import append_audit
+from api.units import Units
 from domain.kernel import outbox
-from domain.kernel.access import SYSTEM_ACTOR
-from domain.kernel.db import Database
+from domain.kernel.clock import Clock
 from domain.kernel.sealed import Sealer, SealError
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import webhooks
-
-if TYPE_CHECKING:
-    from api.runtime import Runtime
 
 log = logging.getLogger("signalbox.outbox")
 
@@ -66,30 +63,22 @@ class Outcome:
 
 
 class OutboxDelivery:
-    def __init__(self, runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None):
-        s = runtime.settings
-        self.runtime = runtime
+    def __init__(self, settings: Settings, clock: Clock, units: Units) -> None:
+        s = self.settings = settings
+        self.clock = clock
+        self.units = units
+        self.db = units.db
         self.policy = outbox.RetryPolicy(
             base_seconds=s.outbox_backoff_base_seconds,
             cap_seconds=s.outbox_backoff_cap_seconds,
             max_attempts=s.outbox_max_attempts,
             lease_seconds=max(60.0, s.webhook_timeout_seconds * 4),
         )
-        # A pool of its own: delivery rounds never take connections from requests (and never
-        # show up in what a request's statements cost).
-        self.db = Database(
-            s.effective_database_url,
-            pool_size=2,
-            pool_timeout=s.db_pool_timeout_seconds,
-            statement_timeout_ms=s.statement_timeout_ms,
-        )
-        self._client = httpx.AsyncClient(
-            timeout=s.webhook_timeout_seconds, transport=transport, follow_redirects=False
-        )
+        self._client = httpx.AsyncClient(timeout=s.webhook_timeout_seconds, follow_redirects=False)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        if self.runtime.settings.outbox_delivery_enabled and self._task is None:
+        if self.settings.outbox_delivery_enabled and self._task is None:
             self._task = asyncio.create_task(self._loop(), name="signalbox-outbox")
 
     async def halt(self) -> None:
@@ -105,18 +94,8 @@ class OutboxDelivery:
         await self._client.aclose()
         await self.db.dispose()
 
-    def _unit_of_work(self) -> UnitOfWork:
-        rt = self.runtime
-        return UnitOfWork(
-            self.db.write_session(),
-            actor=SYSTEM_ACTOR,
-            clock=rt.clock,
-            authorizer=rt.authorizer,
-            audit_appender=append_audit,
-        )
-
     async def _loop(self) -> None:
-        poll = self.runtime.settings.outbox_poll_seconds
+        poll = self.settings.outbox_poll_seconds
         while True:
             try:
                 handled = await self.run_once()
@@ -127,38 +106,43 @@ class OutboxDelivery:
 
     async def run_once(self) -> int:
         """One round: claim, fan out, deliver, record. Returns how many messages it handled."""
-        rt = self.runtime
-        now = rt.clock.now()
+        now = self.clock.now()
         async with self.db.read_session() as session:
             if not await outbox.has_due(session, now):
                 return 0
-        async with self._unit_of_work() as uow:
-            batch = rt.settings.outbox_batch_size
-            claimed = await outbox.claim(uow.session, now=now, limit=batch, policy=self.policy)
-            for message in claimed:
-                if message.destination is None:
-                    await webhooks.fan_out(uow.session, message, now)
-            await uow.commit()
+        claimed = await self.units.run(lambda uow: self._claim(uow, now))
         deliveries = [m for m in claimed if m.destination is not None]
         if deliveries:
             outcomes = await self._deliver_all(deliveries)
-            async with self._unit_of_work() as uow:
-                done = rt.clock.now()
-                for message, result in zip(deliveries, outcomes, strict=True):
-                    if result.delivered:
-                        await outbox.mark_delivered(uow.session, message.id, done)
-                    else:
-                        await outbox.mark_failed(
-                            uow.session,
-                            message.id,
-                            attempts=message.attempts,
-                            error=result.error or "failed",
-                            now=done,
-                            policy=self.policy,
-                            final=result.final,
-                        )
-                await uow.commit()
+            await self.units.run(lambda uow: self._record(uow, deliveries, outcomes))
         return len(claimed)
+
+    async def _claim(self, uow: UnitOfWork, now: datetime) -> list[outbox.Claimed]:
+        """Claim a batch (leased) and fan events out into one message per subscription."""
+        batch = self.settings.outbox_batch_size
+        claimed = await outbox.claim(uow.session, now=now, limit=batch, policy=self.policy)
+        for message in claimed:
+            if message.destination is None:
+                await webhooks.fan_out(uow.session, message, now)
+        return claimed
+
+    async def _record(
+        self, uow: UnitOfWork, deliveries: list[outbox.Claimed], outcomes: list[Outcome]
+    ) -> None:
+        done = self.clock.now()
+        for message, result in zip(deliveries, outcomes, strict=True):
+            if result.delivered:
+                await outbox.mark_delivered(uow.session, message.id, done)
+            else:
+                await outbox.mark_failed(
+                    uow.session,
+                    message.id,
+                    attempts=message.attempts,
+                    error=result.error or "failed",
+                    now=done,
+                    policy=self.policy,
+                    final=result.final,
+                )
 
     async def _deliver_all(self, deliveries: list[outbox.Claimed]) -> list[Outcome]:
         ids = [i for m in deliveries if (i := webhooks.subscription_of(m.destination))]
@@ -177,7 +161,7 @@ class OutboxDelivery:
         if sub is None or sub.revoked_at is not None:
             return Outcome(False, "the subscription is revoked or gone", final=True)
         try:
-            secret = sealer_for(self.runtime.settings).unseal(sub.secret_sealed)
+            secret = sealer_for(self.settings).unseal(sub.secret_sealed)
         except SealError as exc:
             return Outcome(False, f"secret unavailable: {exc}")
         body = orjson.dumps(message.payload.get("body"))
@@ -187,7 +171,7 @@ class OutboxDelivery:
             event_id=str(message.payload.get("eventId") or message.id),
             body=body,
             secret=secret,
-            at=int(self.runtime.clock.now().timestamp()),
+            at=int(self.clock.now().timestamp()),
         )
         try:
             response = await self._client.post(sub.url, content=body, headers=headers)

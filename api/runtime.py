@@ -1,24 +1,28 @@
-"""What one server process holds: settings, database, authorizer, authenticator, clock."""
+"""What one server process holds: settings, database, authorizer, authenticator, clock, and
+the background work it runs. Built by `api.composition.build_runtime`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import uuid
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from api.auth import Authenticator
+from api.live import Live
 from api.observability import Metrics
+from api.outbox_delivery import OutboxDelivery
 from api.settings import Settings
+from api.units import Units
 from authz.authorizer import CasbinAuthorizer
 from authz.watcher import GrantWatcher
-from domain.compliance.repository import append_audit
+from domain.flags.snapshots import SnapshotCache
 from domain.kernel import idempotency
 from domain.kernel.access import SYSTEM_ACTOR, Actor
-from domain.kernel.clock import Clock, SystemClock
+from domain.kernel.clock import Clock
 from domain.kernel.db import Database
-from domain.kernel.events import GrantsChanged
 from domain.kernel.uow import UnitOfWork
 from domain.migrations import upgrade_async
 from domain.organization import repository as org_repo
@@ -27,117 +31,103 @@ log = logging.getLogger("signalbox.runtime")
 SWEEP_INTERVAL_SECONDS = 300
 
 
-class Runtime:
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
-        self.settings = settings
-        self.clock: Clock = clock or SystemClock()
-        self.db = Database(
-            settings.effective_database_url,
-            pool_size=settings.db_pool_size,
-            pool_timeout=settings.db_pool_timeout_seconds,
-            statement_timeout_ms=settings.statement_timeout_ms,
-        )
-        self.authorizer = CasbinAuthorizer()
-        self.metrics = Metrics()
-        self._watcher: GrantWatcher | None = None
-        self._housekeeping: asyncio.Task[None] | None = None
-        # Imported here: the authenticator needs the runtime, and the runtime owns it.
-        from api.auth import Authenticator
+class Grants:
+    """The authorizer's copy of the role grants: loaded whole, refreshed one subject at a time."""
 
-        self.authenticator = Authenticator(self)
-        from api.live import Live  # subscriptions' broker, fed by LISTEN or after commit
+    def __init__(
+        self, db: Database, authorizer: CasbinAuthorizer, forget_tokens: Callable[[], None]
+    ) -> None:
+        self._db = db
+        self._authorizer = authorizer
+        self._forget_tokens = forget_tokens
 
-        self.live = Live(self)
+    async def reload(self) -> None:
+        async with self._db.snapshot_session() as session:
+            grants = [g async for g in org_repo.stream_subject_grants(session)]
+        self._authorizer.load_grants(grants)
 
-    async def start(self) -> None:
-        if self.settings.auto_migrate:
-            await upgrade_async(self.db.url)
-        await self.reload_grants()
-        self._housekeeping = asyncio.create_task(self._sweep(), name="signalbox-housekeeping")
-        from api.outbox_delivery import OutboxDelivery  # deployments' webhooks
+    async def refresh(self, subject: str) -> None:
+        async with self._db.read_session() as session:
+            pairs = await org_repo.subject_grants(session, subject)
+        self._authorizer.replace_subject(subject, pairs)
+        # A revoked token or a deactivated person must stop working now, not when caches age.
+        self._forget_tokens()
 
-        self.outbox_delivery = OutboxDelivery(self)
-        await self.outbox_delivery.start()
-        if self.db.dialect == "postgresql":
-            self._watcher = GrantWatcher(
-                self._asyncpg_dsn(), self.refresh_subject, reload_all=self.reload_grants
-            )
-            await self._watcher.start()
-        await self.live.start()
+
+class Housekeeping:
+    """Forgets stored Idempotency-Key answers past their time, every few minutes."""
+
+    def __init__(self, settings: Settings, clock: Clock, units: Units) -> None:
+        self._ttl = timedelta(hours=settings.idempotency_ttl_hours)
+        self._clock = clock
+        self._units = units
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="signalbox-housekeeping")
 
     async def stop(self) -> None:
-        delivery = getattr(self, "outbox_delivery", None)
-        if delivery is not None:
-            await delivery.stop()
-        if self._housekeeping is not None:
-            self._housekeeping.cancel()
+        if self._task is not None:
+            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._housekeeping
-        if self._watcher is not None:
-            await self._watcher.stop()
-        await self.live.stop()
-        await self.db.dispose()
+                await self._task
+            self._task = None
 
-    async def _sweep(self) -> None:
-        """Forget stored Idempotency-Key answers past their time, every few minutes."""
+    async def sweep(self) -> None:
+        cutoff = self._clock.now() - self._ttl
+        await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
+
+    async def _loop(self) -> None:
         while True:
             try:
-                cutoff = self.clock.now() - timedelta(hours=self.settings.idempotency_ttl_hours)
-                async with self.system_unit_of_work() as uow:
-                    await idempotency.purge_before(uow.session, cutoff)
-                    await uow.commit()
+                await self.sweep()
             except Exception:  # the next sweep tries again; a sweep never takes the server down
                 log.warning("housekeeping sweep failed", exc_info=True)
             await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
-    def _asyncpg_dsn(self) -> str:
-        return self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
-    # -- authorization state ---------------------------------------------------------------
+@dataclass(eq=False)
+class Runtime:
+    settings: Settings
+    clock: Clock
+    db: Database
+    authorizer: CasbinAuthorizer
+    units: Units
+    """Units of work over `db`; `units.run` is the infrastructure's (and machine endpoints')
+    one commit place."""
+    authenticator: Authenticator
+    grants: Grants
+    live: Live
+    """Subscriptions' broker, fed by LISTEN or after commit."""
+    outbox_delivery: OutboxDelivery
+    """Deployments' webhooks."""
+    flag_snapshots: SnapshotCache
+    """Compiled flags per environment for OFREP, invalidated when flags change."""
+    housekeeping: Housekeeping
+    grant_watcher: GrantWatcher | None = None
+    """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
+    metrics: Metrics = field(default_factory=Metrics)
 
-    async def reload_grants(self) -> None:
-        async with self.db.snapshot_session() as session:
-            grants = [g async for g in org_repo.stream_subject_grants(session)]
-        self.authorizer.load_grants(grants)
+    async def start(self) -> None:
+        if self.settings.auto_migrate:
+            await upgrade_async(self.db.url)
+        await self.grants.reload()
+        self.housekeeping.start()
+        await self.outbox_delivery.start()
+        if self.grant_watcher is not None:
+            await self.grant_watcher.start()
+        await self.live.start()
 
-    async def refresh_subject(self, subject: str) -> None:
-        async with self.db.read_session() as session:
-            pairs = await org_repo.subject_grants(session, subject)
-        self.authorizer.replace_subject(subject, pairs)
-        # A revoked token or a deactivated person must stop working now, not when caches age.
-        self.authenticator.forget_tokens()
-
-    async def on_events(self, events: Iterable[object]) -> None:
-        for event in events:
-            if isinstance(event, GrantsChanged):
-                await self.refresh_subject(event.subject)
-
-    # -- units of work ---------------------------------------------------------------------
+    async def stop(self) -> None:
+        await self.outbox_delivery.stop()
+        await self.housekeeping.stop()
+        if self.grant_watcher is not None:
+            await self.grant_watcher.stop()
+        await self.live.stop()
+        await self.db.dispose()
 
     def unit_of_work(self, actor: Actor, request_id: str | None = None) -> UnitOfWork:
-        return UnitOfWork(
-            self.db.write_session(),
-            actor=actor,
-            clock=self.clock,
-            authorizer=self.authorizer,
-            audit_appender=append_audit,
-            request_id=request_id,
-            after_commit=self.on_events,
-        )
+        return self.units.open(actor, request_id)
 
     def system_unit_of_work(self, request_id: str | None = None) -> UnitOfWork:
-        return UnitOfWork(
-            self.db.write_session(),
-            actor=SYSTEM_ACTOR,
-            clock=self.clock,
-            authorizer=self.authorizer,  # `system` is a built-in org admin of the authorizer
-            audit_appender=append_audit,
-            request_id=request_id,
-            after_commit=self.on_events,
-        )
-
-    async def touch_token(self, token_id: uuid.UUID, at: datetime) -> None:
-        """Record an API token's last use (telemetry, not a state change worth an audit)."""
-        async with self.system_unit_of_work() as uow:
-            await org_repo.touch_token(uow.session, token_id, at)
-            await uow.commit()
+        return self.units.open(SYSTEM_ACTOR, request_id)

@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/cdevents_bench.py [--events 2000] [--dialects sqlite
 
 Seeds with bulk Core inserts one BU with 50 services and 5 environments. Then, one unit of
 work per event exactly as `POST /cdevents` runs it (minus HTTP and authentication): the
-CloudEvents binary-mode decode (`api.cdevents.decode`, the cloudevents SDK), validation
+CloudEvents binary-mode decode (`api.endpoints.cdevents.decode`, the cloudevents SDK), validation
 against the CDEvents 0.5.1 schemas (from ../shared/standards, structural checks when absent),
 the idempotency look-up, the insert, the type's effect and the audit entry, then the commit.
 The mix: 30% service.deployed (a deployment report resolving service and environment), 20%
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import orjson
 from sqlalchemy import insert
 
-from api.cdevents import decode
+from api.endpoints.cdevents import decode
 from bench._harness import ensure_database, percentile, reset_schema, table
 from domain.compliance.repository import append_audit
 from domain.environments.models import Environment

@@ -37,10 +37,10 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from api.decisions import decision_cache
-from api.demo import load_demo
+from api.endpoints.decisions import decision_cache
 from api.graphql.relay import from_global_id
 from bench._harness import ensure_database, percentile, table
+from demo.organization import load_demo
 from domain.migrations import upgrade_async
 from domain.pipelines.decision import Ask, take_snapshot
 from domain.pipelines.snapshot import judge

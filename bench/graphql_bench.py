@@ -71,14 +71,14 @@ def seed(url: str, data_dir: Path) -> None:
 
 
 async def _seed(url: str, data_dir: Path) -> None:
-    from api.demo import TEAMS, load_demo
-    from api.runtime import Runtime
+    from api.composition import build_runtime
     from api.settings import Settings
+    from demo.organization import TEAMS, load_demo
     from domain.organization import commands as cmd
     from domain.organization import repository as repo
     from domain.organization import service as svc
 
-    runtime = Runtime(
+    runtime = build_runtime(
         Settings(env="production", database_url=url, data_dir=data_dir, auto_migrate=False)
     )
     try:

@@ -102,12 +102,12 @@ def _seed_person(data_dir: Path) -> None:
     """Migrate the temp SQLite database and load the demo (it holds the user `rmo`)."""
     import asyncio
 
-    from api.demo import load_demo
-    from api.runtime import Runtime
+    from api.composition import build_runtime
     from api.settings import Settings
+    from demo.organization import load_demo
 
     async def run() -> None:
-        runtime = Runtime(Settings(env="production", data_dir=data_dir, database_url=None))
+        runtime = build_runtime(Settings(env="production", data_dir=data_dir, database_url=None))
         try:
             await runtime.start()
             await load_demo(runtime)

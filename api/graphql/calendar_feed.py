@@ -8,11 +8,11 @@ from typing import Any
 
 import strawberry
 
+from api.endpoints.ical import feed_path, new_feed_secret
 from api.graphql.context import Info
 from api.graphql.errors import UserError
 from api.graphql.mutations import run
 from api.graphql.relay import Node, from_global_id, to_global_id
-from api.ical import feed_path, new_feed_secret
 from domain.calendar import feed
 
 

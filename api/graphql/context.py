@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
+from api.graphql.loaders import DataLoaders
 from domain.kernel.access import Action, Actor, Resource, Scope
 from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
@@ -18,7 +19,6 @@ from domain.kernel.uow import UnitOfWork
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from api.graphql.loaders import Loaders
     from api.runtime import Runtime
 
 
@@ -31,10 +31,8 @@ class Context:
     _scopes: dict[tuple[Action, Resource], Scope] = field(default_factory=dict)
 
     @cached_property
-    def loaders(self) -> Loaders:
-        from api.graphql.loaders import Loaders
-
-        return Loaders(self)
+    def loaders(self) -> DataLoaders:
+        return DataLoaders.build(self.reader, self.runtime.clock)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

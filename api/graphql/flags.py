@@ -7,8 +7,6 @@ are invalidated so OFREP answers with the change at once (other processes within
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import strawberry
 
@@ -22,28 +20,15 @@ from api.graphql.flags_types import (
     FlagSegment,
     StaleFlag,
 )
-from api.graphql.mutations import run
+from api.graphql.mutations import run as _run
 from api.graphql.relay import Connection, connection, from_global_id
-from api.ofrep import flag_snapshots
 from domain.flags import changes, flags, segments
 from domain.flags import commands as cmd
 from domain.flags import queries as flq
-from domain.kernel.uow import UnitOfWork
-
-R = TypeVar("R")
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
     return from_global_id(value, type_name, field) if value is not None else None
-
-
-async def _run(
-    info: Info, use_case: Callable[[UnitOfWork], Awaitable[R]]
-) -> tuple[R | None, list[UserError]]:
-    result, errors = await run(info, use_case)
-    if not errors:
-        flag_snapshots(info.context.runtime).invalidate()
-    return result, errors
 
 
 def _flag(flag: object | None, errors: list[UserError]) -> fi.FlagPayload:

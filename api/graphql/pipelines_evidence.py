@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from api.cdevents import webhook_master_key
+from api.endpoints.cdevents import webhook_master_key
 from api.graphql.context import Info
 from api.graphql.mutations import run
 from api.graphql.pipelines_evidence_inputs import (

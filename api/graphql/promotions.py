@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from api.decisions import decision_cache
+from api.endpoints.decisions import decision_cache
 from api.graphql.compliance_controls_types import Bypass, GateKey
 from api.graphql.context import Info
 from api.graphql.errors import UserError

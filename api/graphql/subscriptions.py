@@ -55,6 +55,7 @@ from strawberry.utils.aio import aclosing
 from api.graphql.context import Context, Info
 from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.governance_board_types import GoNoGoSession
+from api.graphql.loaders import DataLoaders
 from api.graphql.relay import from_global_id
 from api.live import SubscriberDropped, go_no_go_topic
 from api.observability import new_request_id
@@ -63,12 +64,11 @@ from domain.kernel.access import Actor
 from domain.kernel.errors import DomainError, NotFound, Unauthenticated, Unavailable
 
 if TYPE_CHECKING:
-    from api.graphql.loaders import Loaders
     from api.runtime import Runtime
 
 log = logging.getLogger("signalbox.graphql")
 
-_LOADERS: ContextVar[Loaders | None] = ContextVar("signalbox_live_loaders", default=None)
+_LOADERS: ContextVar[DataLoaders | None] = ContextVar("signalbox_live_loaders", default=None)
 """Each operation runs in its own task: its loaders are its own, fresh for every event."""
 
 NOBODY = Actor(person_id=None, username="", display_name="", subjects=(), via="websocket")
@@ -86,12 +86,10 @@ class LiveContext(Context):
     connection_params: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def loaders(self) -> Loaders:
+    def loaders(self) -> DataLoaders:
         loaders = _LOADERS.get()
         if loaders is None:
-            from api.graphql.loaders import Loaders
-
-            loaders = Loaders(self)
+            loaders = DataLoaders.build(self.reader, self.runtime.clock)
             _LOADERS.set(loaders)
         return loaders
 

@@ -11,7 +11,7 @@ from domain.flags import repository as repo
 from domain.flags import rules
 from domain.flags.commands import DecideChange, SetState
 from domain.flags.errors import FlagErrorCode as Code
-from domain.flags.flags import ServiceFacts, add_change, flipped, live, visible_flag
+from domain.flags.flags import ServiceFacts, add_change, changed, flipped, live, visible_flag
 from domain.flags.models import Flag, FlagChange, FlagEnvironment
 from domain.flags.states import definition_json, state_json, state_of
 from domain.flags.vocabulary import ChangeAction, ChangeStatus
@@ -65,7 +65,7 @@ async def _write_state(
     )
     if rules.is_production(environment, current.production):
         uow.emit(flipped(uow, flag, facts, current, change))
-    await repo.bump_revision(uow.session)
+    await changed(uow, flag.key)
     return current
 
 

@@ -10,7 +10,7 @@ from domain.flags import repository as repo
 from domain.flags import rules
 from domain.flags.commands import CreateFlag, KillFlag, UpdateFlag
 from domain.flags.errors import FlagErrorCode as Code
-from domain.flags.events import FlagFlipped
+from domain.flags.events import FlagFlipped, FlagsChanged
 from domain.flags.models import Flag, FlagChange, FlagEnvironment
 from domain.flags.states import state_json, state_of
 from domain.flags.vocabulary import ChangeAction, ChangeStatus, FlagKind, ValueType
@@ -26,6 +26,12 @@ class ServiceFacts:
     bu_id: uuid.UUID
     tier: str
     key: str
+
+
+async def changed(uow: UnitOfWork, *flag_keys: str) -> None:
+    """Bump the flags' revision and announce it: evaluation snapshots are stale from now on."""
+    await repo.bump_revision(uow.session)
+    uow.emit(FlagsChanged(flag_keys))
 
 
 async def visible_flag(uow: UnitOfWork, flag_id: uuid.UUID) -> tuple[Flag, ServiceFacts]:
@@ -132,7 +138,7 @@ async def create_flag(uow: UnitOfWork, c: CreateFlag) -> Flag:
     )
     await uow.created(flag, action="flag.create", bu_id=facts.bu_id, rule=rule)
     add_change(uow, flag, ChangeAction.CREATE, after=snapshot(flag))
-    await repo.bump_revision(uow.session)
+    await changed(uow, flag.key)
     return flag
 
 
@@ -167,7 +173,7 @@ async def update_flag(uow: UnitOfWork, c: UpdateFlag) -> Flag:
         flag.expires_at = rules.check_expiry(kind, c.expires_at, uow.clock.now(), created=True)
     await uow.updated(flag, before, action="flag.update", bu_id=facts.bu_id, rule=rule)
     add_change(uow, flag, ChangeAction.UPDATE, before=before, after=snapshot(flag))
-    await repo.bump_revision(uow.session)
+    await changed(uow, flag.key)
     return flag
 
 
@@ -181,7 +187,7 @@ async def archive_flag(uow: UnitOfWork, flag_id: uuid.UUID, version: int) -> Fla
     flag.archived_at = uow.clock.now()
     await uow.updated(flag, before, action="flag.archive", bu_id=facts.bu_id, rule=rule)
     add_change(uow, flag, ChangeAction.ARCHIVE, before=before, after=snapshot(flag))
-    await repo.bump_revision(uow.session)
+    await changed(uow, flag.key)
     return flag
 
 
@@ -218,5 +224,5 @@ async def kill_flag(uow: UnitOfWork, c: KillFlag) -> Flag:
     for state in turned_off:
         if rules.is_production(state.environment, state.production):
             uow.emit(flipped(uow, flag, facts, state, change))
-    await repo.bump_revision(uow.session)
+    await changed(uow, flag.key)
     return flag

@@ -8,6 +8,7 @@ from domain.flags import repository as repo
 from domain.flags import rules
 from domain.flags.commands import CreateSegment, UpdateSegment
 from domain.flags.definitions import condition_to_json
+from domain.flags.flags import changed
 from domain.flags.models import FlagSegment
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, NotFound
@@ -39,7 +40,7 @@ async def create_segment(uow: UnitOfWork, c: CreateSegment) -> FlagSegment:
         updated_at=now,
     )
     await uow.created(segment, action="flag_segment.create", bu_id=c.bu_id, rule=rule)
-    await repo.bump_revision(uow.session)
+    await changed(uow)  # any flag may use the segment
     return segment
 
 
@@ -59,5 +60,5 @@ async def update_segment(uow: UnitOfWork, c: UpdateSegment) -> FlagSegment:
         segment.description = c.description
     segment.conditions = [condition_to_json(x) for x in c.conditions]
     await uow.updated(segment, before, action="flag_segment.update", bu_id=segment.bu_id, rule=rule)
-    await repo.bump_revision(uow.session)
+    await changed(uow)  # any flag may use the segment
     return segment

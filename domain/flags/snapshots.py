@@ -3,17 +3,18 @@ per-process cache that keeps them fresh and batches "last evaluated" times.
 
 Freshness: every flag change bumps the one-row `flag_revision` in its transaction. The cache
 reads that revision at most once per `ttl` seconds (a primary-key read) and rebuilds an
-environment's snapshot when it moved; a change made in this process calls `invalidate()`, so
-the next evaluation here checks at once. Other processes see a change within `ttl` (1 s by
-default) on SQLite and PostgreSQL alike, with no listener connection to keep alive. (The
-grant watcher's LISTEN/NOTIFY would shave that second off at the price of a connection per
-process and a resync protocol; a flag flip that takes a second to reach every process is
-well within what flag clients expect: OFREP clients poll.) When the database cannot be
-reached, the last snapshot keeps serving.
+environment's snapshot when it moved; a change made in this process announces
+`FlagsChanged`, on which the process calls `invalidate()`, so the next evaluation here checks
+at once. Other processes see a change within `ttl` (1 s by default) on SQLite and PostgreSQL
+alike, with no listener connection to keep alive. (The grant watcher's LISTEN/NOTIFY would
+shave that second off at the price of a connection per process and a resync protocol; a flag
+flip that takes a second to reach every process is well within what flag clients expect: OFREP
+clients poll.) When the database cannot be reached, the last snapshot keeps serving.
 
 Last evaluated: each evaluation adds (flag, environment) to an in-memory set; `flush()` writes
 them, to the hour, in one upsert per batch, and only pairs not yet written this hour by this
-process; the row only ever moves forward, so many processes may write it.
+process; the row only ever moves forward, so many processes may write it. The cache never
+commits: it hands that write to the process's infrastructure runner (`record`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import math
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,8 @@ from domain.kernel.uow import UnitOfWork
 log = logging.getLogger("signalbox.flags")
 
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+Record = Callable[[Callable[[UnitOfWork], Awaitable[None]]], Awaitable[None]]
+"""Runs a write in a unit of work and commits it (the caller's one commit place)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,7 @@ class SnapshotCache:
     def __init__(
         self,
         sessions: Sessions,
-        unit_of_work: Callable[[], UnitOfWork],
+        record: Record,
         *,
         ttl: float = 1.0,
         max_environments: int = 256,
@@ -112,7 +115,7 @@ class SnapshotCache:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = sessions
-        self._unit_of_work = unit_of_work
+        self._record = record
         self._ttl = ttl
         self._max = max_environments
         self._flush_every = flush_every
@@ -195,9 +198,7 @@ class SnapshotCache:
         if not due:
             return 0
         try:
-            async with self._unit_of_work() as uow:
-                await repo.record_evaluations(uow.session, due, hour)
-                await uow.commit()
+            await self._record(lambda uow: repo.record_evaluations(uow.session, due, hour))
         except Exception:
             self._seen |= seen
             raise

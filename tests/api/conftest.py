@@ -15,9 +15,9 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from api.app import create_app
-from api.demo import load_demo
 from api.runtime import Runtime
 from api.settings import Settings
+from demo.organization import load_demo
 
 
 @dataclass

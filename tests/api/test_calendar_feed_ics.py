@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from api.ical import looks_like_feed_secret, new_feed_secret, render
+from api.endpoints.ical import looks_like_feed_secret, new_feed_secret, render
 from authz.api_tokens import hash_api_token, looks_like_api_token
 from domain.calendar import feed
 from domain.calendar.feed import FeedContent, FeedFreeze, FeedRelease

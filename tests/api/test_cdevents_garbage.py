@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.cdevents import Refused, decode
+from api.endpoints.cdevents import Refused, decode
 from domain.pipelines.cdevents import EventRefused, check_event
 from domain.pipelines.cdevents_schemas import CdEventSchemas
 from domain.pipelines.commands import IngestEvent

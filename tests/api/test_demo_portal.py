@@ -12,8 +12,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from api.demo_portal import DemoPortal, demo_users
-from api.runtime import Runtime
+from api.composition import build_runtime
+from api.endpoints.demo_portal import DemoPortal, demo_users
 from tests.api.conftest import Api, settings_for
 
 PORTAL = "https://portal.example"
@@ -165,7 +165,7 @@ class TestDemoTokensElsewhere:
     def test_which_settings_enable_them(
         self, tmp_path: Path, overrides: dict[str, Any], enabled: bool
     ) -> None:
-        runtime = Runtime(
+        runtime = build_runtime(
             settings_for(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", tmp_path, **overrides)
         )
         assert DemoPortal(runtime).tokens_enabled() is enabled

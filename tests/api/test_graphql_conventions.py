@@ -14,8 +14,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from api.demo import load_demo
 from api.graphql.relay import from_global_id
+from demo.organization import load_demo
 from domain.kernel import idempotency
 from tests.api.conftest import Api, ids, settings_for, unique
 

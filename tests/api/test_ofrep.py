@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.ofrep import flag_snapshots
+import pytest
+
 from domain.flags.evaluation import bucket
 from tests.api.conftest import Api, unique
 from tests.api.test_flags_api import ENV, create_flag, ofrep, segment, set_state
@@ -187,6 +188,22 @@ async def ci_token(api: Api) -> str:
     return data["apiTokenCreate"]["secret"]  # type: ignore[no-any-return]
 
 
+class TestFreshness:
+    async def test_a_flag_change_through_graphql_is_seen_by_the_next_evaluation(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The cache's clock stands still, so its revision check never comes due by itself:
+        # only the FlagsChanged the flag use cases record can make it look again.
+        monkeypatch.setattr(api.runtime.flag_snapshots, "_monotonic", lambda: 0.0)
+        flag = await create_flag(api)
+        await set_state(api, flag["id"])
+        assert (await ofrep(api, flag["key"], {"targetingKey": "u1"})).json()["value"] is True
+        state = await set_state(api, flag["id"], enabled=False, version=1)
+        assert state["errors"] == [], state
+        body = (await ofrep(api, flag["key"], {"targetingKey": "u1"})).json()
+        assert (body["value"], body["reason"]) == (False, "DISABLED")
+
+
 class TestLastEvaluated:
     async def test_is_kept_in_memory_and_written_in_one_batch_to_the_hour(self, api: Api) -> None:
         flag = await create_flag(api)
@@ -199,7 +216,7 @@ class TestLastEvaluated:
         before = await api.ok(query, {"k": flag["key"]})
         assert before["flag"]["environments"][0]["lastEvaluatedAt"] is None
         now = api.runtime.clock.now()
-        assert await flag_snapshots(api.runtime).flush(now) >= 1
+        assert await api.runtime.flag_snapshots.flush(now) >= 1
         after = await api.ok(query, {"k": flag["key"]})
         stamp = after["flag"]["environments"][0]["lastEvaluatedAt"]
         assert stamp is not None and stamp.endswith(":00:00+00:00")

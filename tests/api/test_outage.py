@@ -18,7 +18,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from api.demo import load_demo
+from demo.organization import load_demo
 from tests.api.conftest import Api, settings_for
 from tests.conftest import skip_or_fail
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import icalendar
 
+from api.endpoints.ical import render
 from api.graphql.relay import from_global_id
-from api.ical import render
 from domain.calendar import feed
 from domain.calendar.feed import FeedContent, FeedImpact, FeedVendorRelease
 from tests.api.conftest import Api

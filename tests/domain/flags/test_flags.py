@@ -17,7 +17,7 @@ from domain.flags import changes, flags, queries
 from domain.flags import commands as cmd
 from domain.flags.definitions import EnvironmentState
 from domain.flags.evaluation import evaluate
-from domain.flags.events import FlagFlipped
+from domain.flags.events import FlagFlipped, FlagsChanged
 from domain.flags.models import FlagEvaluation
 from domain.flags.snapshots import SnapshotCache
 from domain.flags.targeting import context_from
@@ -73,7 +73,8 @@ class TestProductionFlips:
     ) -> None:
         flag = await rec.flag()
         await rec.set(flag, "staging")
-        assert rec.events == []
+        changed = FlagsChanged((flag.key,))
+        assert rec.events == [changed, changed]  # created, then set: evaluation must see both
         await rec.set(flag, "production-eu")
         flips = [e for e in rec.events if isinstance(e, FlagFlipped)]
         assert [(f.environment, f.enabled, f.production) for f in flips] == [
@@ -83,7 +84,8 @@ class TestProductionFlips:
     async def test_a_critical_service_waits_and_flips_on_approval(self, rec: Recorder) -> None:
         flag = await rec.flag(service="api")
         asked = await rec.set(flag, "production")
-        assert (asked.change.status, asked.state, rec.events) == ("pending", None, [])
+        created = [FlagsChanged((flag.key,))]  # a pending change changes no evaluation
+        assert (asked.change.status, asked.state, rec.events) == ("pending", None, created)
         with pytest.raises(DomainError) as own:
             await rec.run(
                 lambda uow: changes.decide_change(uow, cmd.DecideChange(asked.change.id, True))
@@ -93,7 +95,7 @@ class TestProductionFlips:
             lambda uow: changes.decide_change(uow, cmd.DecideChange(asked.change.id, True)), "bob"
         )
         assert done.state.enabled and done.change.status == "applied"
-        assert [type(e) for e in rec.events] == [FlagFlipped]
+        assert [type(e) for e in rec.events] == [FlagsChanged, FlagFlipped, FlagsChanged]
 
     async def test_an_outdated_change_is_not_applied(self, rec: Recorder) -> None:
         flag = await rec.flag(service="api")
@@ -123,7 +125,12 @@ class TestKill:
         rec.events.clear()
         killed = await rec.run(lambda uow: flags.kill_flag(uow, cmd.KillFlag(flag.id, "Errors")))
         assert killed.killed_at is not None
-        assert [(e.environment, e.enabled) for e in rec.events] == [("production", False)]
+        flip, changed = rec.events
+        assert isinstance(flip, FlagFlipped) and (flip.environment, flip.enabled) == (
+            "production",
+            False,
+        )
+        assert changed == FlagsChanged((flag.key,))
         audit = [r.action for r in await world.audit(flag.id)]
         assert audit[-1] == "flag.kill" and "flag.change_approve" in audit
 
@@ -154,7 +161,7 @@ class TestSnapshotCache:
     ) -> None:
         flag = await rec.flag()
         await rec.set(flag, "staging")
-        cache = SnapshotCache(sessions(world.session), rec.uow, ttl=3600)
+        cache = SnapshotCache(sessions(world.session), rec.run, ttl=3600)
         first = await cache.snapshot("staging")
         assert await cache.snapshot("staging") is first and cache.builds == 1
         ctx = context_from("u1", {}, world.clock.now())

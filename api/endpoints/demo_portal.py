@@ -18,7 +18,7 @@ POST /components/demo/token  `{"username": "approver"}`
 The two demo endpoints answer only when demo tokens are enabled: SIGNALBOX_DEMO_TOKENS=true,
 or, when it is unset, SIGNALBOX_ENV=development; and only when the local issuer signs tokens
 (no SIGNALBOX_OIDC_ISSUER). Anywhere else, such as production, they answer 404 as if they did
-not exist. Only the demo users (api/demo.py and the demo approvers) can be had, and only
+not exist. Only the demo users (the `demo` package's users and approvers) can be had, and only
 while they exist and are active. Cross-origin calls follow the CORS allowlist
 (SIGNALBOX_CORS_ORIGINS) like every other route; no cookies are involved: the page keeps the
 token and sends it as a bearer header, or in the WebSocket's `connection_init`.
@@ -35,10 +35,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from api.demo import USERS
-from api.demo_governance import APPROVERS
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 from api.settings import Environment
+from demo.governance import APPROVERS
+from demo.organization import USERS
 from domain.organization import repository as org_repo
 
 if TYPE_CHECKING:

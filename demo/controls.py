@@ -8,7 +8,7 @@ holds current attestations while another has none for its upcoming release.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.compliance import control_commands as cc
@@ -47,6 +47,12 @@ async def load_controls_demo(
             note="Payments runs card traffic: shorter bypasses, security at every go/no-go.",
         ),
     )
+    await _onboarding(uow, teams)
+    await _dr_procedures(uow, services, now)
+    await _vendors(uow, services, vendor_rows, now)
+
+
+async def _onboarding(uow: UnitOfWork, teams: dict[str, Any]) -> None:
     for team_key, missing in (("acquiring", set()), ("ledger", {OnboardingItem.MONITORING})):
         team = teams.get(team_key)
         if team is None:
@@ -64,6 +70,9 @@ async def load_controls_demo(
                     evidence_note=f"{item.value.replace('_', ' ')} in place",
                 ),
             )
+
+
+async def _dr_procedures(uow: UnitOfWork, services: dict[str, Any], now: datetime) -> None:
     sre = await org_repo.person_by_username(uow.session, "sre")
     gateway = services["card-gateway"]
     for kind, title in (
@@ -92,7 +101,6 @@ async def load_controls_demo(
                 duration_minutes=22,
             ),
         )
-    await _vendors(uow, services, vendor_rows, now)
 
 
 async def _vendors(

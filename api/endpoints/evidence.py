@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from api.http import ORJSONResponse, domain_refusal, error_response
+from api.endpoints.writes import write
+from api.http import ORJSONResponse, error_response
 from domain.compliance.evidence_rules import CONTROLS
-from domain.kernel.errors import DomainError
 from domain.read.evidence_pack import export_evidence_pack
 
 if TYPE_CHECKING:
@@ -45,17 +45,17 @@ def evidence_routes(runtime: Runtime) -> list[Route]:
             release_id = uuid.UUID(request.path_params["release_id"])
         except ValueError:
             return error_response(404, "NOT_FOUND", "Release was not found.")
-        try:
-            async with runtime.unit_of_work(request.state.actor, request.state.request_id) as uow:
-                pack = await export_evidence_pack(uow, release_id)
-                await uow.commit()
-        except DomainError as e:
-            return domain_refusal(e)
-        headers = {"cache-control": "no-store", "x-evidence-digest": pack["digest"]}
-        if fmt == "html":
-            return HTMLResponse(render_html(pack), headers=headers)
-        name = f"evidence-{release_id}.json"
-        headers["content-disposition"] = f'attachment; filename="{name}"'
-        return ORJSONResponse(pack, headers=headers)
+
+        def respond(pack: dict[str, Any]) -> Response:
+            headers = {"cache-control": "no-store", "x-evidence-digest": pack["digest"]}
+            if fmt == "html":
+                return HTMLResponse(render_html(pack), headers=headers)
+            name = f"evidence-{release_id}.json"
+            headers["content-disposition"] = f'attachment; filename="{name}"'
+            return ORJSONResponse(pack, headers=headers)
+
+        return await write(
+            runtime, request, lambda uow: export_evidence_pack(uow, release_id), respond
+        )
 
     return [Route(PATH, export, methods=["GET"])]

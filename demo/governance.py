@@ -88,6 +88,14 @@ async def load_governance_demo(
     uow: UnitOfWork, bus: dict[str, Any], services: dict[str, Any], issuer: str
 ) -> None:
     """Runs inside load_demo's unit of work, as the system (an org admin by design)."""
+    people = await _approvers(uow, issuer)
+    await _templates_and_rules(uow, bus)
+    await _boards(uow, bus, people)
+    await _demo_releases(uow, bus, services, people)
+
+
+async def _approvers(uow: UnitOfWork, issuer: str) -> dict[str, Any]:
+    """The board approvers, and the demo people the boards and releases name."""
     people = {}
     for username, name, discipline in APPROVERS:
         person = await identity.create_person(
@@ -106,6 +114,10 @@ async def load_governance_demo(
         found = await org_repo.person_by_username(uow.session, username)
         assert found is not None
         people[username] = found
+    return people
+
+
+async def _templates_and_rules(uow: UnitOfWork, bus: dict[str, Any]) -> None:
     await templates.create_template(
         uow,
         gc.CreateTemplate(
@@ -137,6 +149,9 @@ async def load_governance_demo(
                 condition={"data_classifications": ["personal"], "region_prefixes": ["eu-"]},
             ),
         )
+
+
+async def _boards(uow: UnitOfWork, bus: dict[str, Any], people: dict[str, Any]) -> None:
     for bu_key, bu in bus.items():
         members = [
             gc.Member(people["legal"].id, "legal"),
@@ -160,7 +175,6 @@ async def load_governance_demo(
                 members=members,
             ),
         )
-    await _demo_releases(uow, bus, services, people)
 
 
 async def _demo_releases(

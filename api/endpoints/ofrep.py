@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import weakref
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -32,7 +31,7 @@ from starlette.routing import Route
 
 from api.http import BodyTooLarge, ORJSONResponse, read_body
 from domain.flags.evaluation import Reason, Resolution, evaluate
-from domain.flags.snapshots import SnapshotCache, SnapshotFlag, evaluate_all
+from domain.flags.snapshots import Snapshot, SnapshotFlag, evaluate_all
 from domain.flags.targeting import EvaluationContext, attribute_text
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import Unavailable
@@ -45,16 +44,6 @@ SINGLE_PATH = "/ofrep/v1/evaluate/flags/{key:path}"
 BULK_PATH = "/ofrep/v1/evaluate/flags"
 _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _WIRE_REASON = {Reason.DEFAULT: "TARGETING_MATCH"}
-_caches: weakref.WeakKeyDictionary[Runtime, SnapshotCache] = weakref.WeakKeyDictionary()
-
-
-def flag_snapshots(runtime: Runtime) -> SnapshotCache:
-    """The process's flag snapshot cache (one per runtime)."""
-    cache = _caches.get(runtime)
-    if cache is None:
-        cache = SnapshotCache(runtime.db.read_session, runtime.system_unit_of_work)
-        _caches[runtime] = cache
-    return cache
 
 
 def ofrep_routes(runtime: Runtime) -> list[Route]:
@@ -73,17 +62,14 @@ class _Refused(Exception):
 class _Endpoints:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.cache = flag_snapshots(runtime)
+        self.cache = runtime.flag_snapshots
 
     async def single(self, request: Request) -> Response:
         key: str = request.path_params["key"]
-        try:
-            environment, scope, ctx = await self._request(request)
-            snapshot = await self.cache.snapshot(environment)
-        except _Refused as exc:
-            return _failure(exc, key)
-        except Unavailable as exc:
-            return self._unavailable(exc)
+        prepared = await self._prepared(request, key)
+        if isinstance(prepared, Response):
+            return prepared
+        environment, scope, ctx, snapshot = prepared
         found = snapshot.lookup(key, scope)
         if found is None:
             return ORJSONResponse(
@@ -99,13 +85,10 @@ class _Endpoints:
         return ORJSONResponse(_success(found, resolution))
 
     async def bulk(self, request: Request) -> Response:
-        try:
-            environment, scope, ctx = await self._request(request)
-            snapshot = await self.cache.snapshot(environment)
-        except _Refused as exc:
-            return _failure(exc, None)
-        except Unavailable as exc:
-            return self._unavailable(exc)
+        prepared = await self._prepared(request, None)
+        if isinstance(prepared, Response):
+            return prepared
+        environment, scope, ctx, snapshot = prepared
         evaluated = evaluate_all(snapshot, scope, ctx)
         body = orjson.dumps(
             {
@@ -119,6 +102,18 @@ class _Endpoints:
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="application/json", headers=headers)
+
+    async def _prepared(
+        self, request: Request, key: str | None
+    ) -> tuple[str, Any, EvaluationContext, Snapshot] | Response:
+        """The environment, scope, context and snapshot to evaluate with, or the refusal."""
+        try:
+            environment, scope, ctx = await self._request(request)
+            return environment, scope, ctx, await self.cache.snapshot(environment)
+        except _Refused as exc:
+            return _failure(exc, key)
+        except Unavailable as exc:
+            return self._unavailable(exc)
 
     async def _request(self, request: Request) -> tuple[str, Any, EvaluationContext]:
         actor = request.state.actor

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.endpoints.writes import write
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.reader import Reader
@@ -121,6 +122,12 @@ async def _ask(runtime: Runtime, data: dict[str, Any]) -> AskPromotion:
     return AskPromotion(service_id, env_id, version, release_id, _changes(data.get("changes")))
 
 
+def _requested(result: tuple[Any, Decision]) -> Response:
+    promotion, decision = result
+    level = promotion.decision.get("riskLevel")
+    return ORJSONResponse(answer(decision, level, promotionId=str(promotion.id)), status_code=201)
+
+
 def decision_routes(runtime: Runtime) -> list[Route]:
     limit = runtime.settings.max_body_bytes
 
@@ -141,12 +148,8 @@ def decision_routes(runtime: Runtime) -> list[Route]:
             if not isinstance(data, dict):
                 raise _Bad("The body is a JSON object.")
             c = await _ask(runtime, data)
-            async with runtime.unit_of_work(request.state.actor, request.state.request_id) as uow:
-                promotion, decision = await promotions.request_promotion(uow, c)
-                await uow.commit()
-            level = promotion.decision.get("riskLevel")
-            return ORJSONResponse(
-                answer(decision, level, promotionId=str(promotion.id)), status_code=201
+            return await write(
+                runtime, request, lambda uow: promotions.request_promotion(uow, c), _requested
             )
         except BodyTooLarge:
             return error_response(413, "PAYLOAD_TOO_LARGE", "The body is too large.")

@@ -46,8 +46,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.http import BodyTooLarge, ORJSONResponse, read_body
-from domain.kernel.errors import DomainError, Forbidden, NotFound, Unauthenticated, Unavailable
+from api.endpoints.writes import refused, write
+from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
+from domain.kernel.errors import DomainError, Unauthenticated, Unavailable
+from domain.kernel.uow import UnitOfWork
 from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused, Ingested, ingest_event
 from domain.pipelines.cdevents_schemas import CdEventSchemas, Problem, schemas_in
 from domain.pipelines.cdevents_secrets import verify_signed, webhook_actor
@@ -68,12 +70,6 @@ STRUCTURED = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 REQUIRED = ("id", "source", "type", "specversion")
 KEY_FILE = "cdevents-webhook.key"
-_STATUS: dict[type[DomainError], int] = {
-    ConflictingDuplicate: 409,
-    NotFound: 404,
-    Forbidden: 403,
-    Unauthenticated: 401,
-}
 _keys: weakref.WeakKeyDictionary[Runtime, bytes] = weakref.WeakKeyDictionary()
 
 
@@ -83,14 +79,15 @@ class Refused(Exception):
         self.status, self.code, self.message = status, code, message
         self.problems = problems or []
 
+    def response(self) -> Response:
+        return error_response(self.status, self.code, self.message, **_problems(self.problems))
 
-def refusal(status: int, code: str, message: str, problems: list[Problem]) -> ORJSONResponse:
-    extensions: dict[str, Any] = {"code": code}
-    if problems:
-        extensions["problems"] = [{"pointer": p.pointer, "message": p.message} for p in problems]
-    return ORJSONResponse(
-        {"errors": [{"message": message, "extensions": extensions}]}, status_code=status
-    )
+
+def _problems(problems: list[Problem]) -> dict[str, Any]:
+    """The `problems` extension (JSON pointers and messages), when there are any."""
+    if not problems:
+        return {}
+    return {"problems": [{"pointer": p.pointer, "message": p.message} for p in problems]}
 
 
 def webhook_master_key(runtime: Runtime) -> bytes:
@@ -226,10 +223,9 @@ def _answer(result: Ingested) -> ORJSONResponse:
     return ORJSONResponse(body, status_code=200 if result.duplicate else 202)
 
 
-def _domain_refusal(exc: DomainError) -> ORJSONResponse:
-    status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 400)
+def _domain_refusal(exc: DomainError) -> Response:
     problems = exc.problems if isinstance(exc, EventRefused) else []
-    return refusal(status, str(exc.code), exc.message, problems)
+    return domain_refusal(exc, {ConflictingDuplicate: 409}, **_problems(problems))
 
 
 def cdevents_routes(runtime: Runtime) -> list[Route]:
@@ -240,17 +236,15 @@ def cdevents_routes(runtime: Runtime) -> list[Route]:
         try:
             body = await _body(request, limit)
             c = decode(_headers(request), body, request.headers.get(BU_HEADER))
-            actor = request.state.actor
-            async with runtime.unit_of_work(actor, request.state.request_id) as uow:
-                result = await ingest_event(uow, c, schemas)
-                await uow.commit()
         except Refused as exc:
-            return refusal(exc.status, exc.code, exc.message, exc.problems)
-        except Unavailable as exc:
-            return _unavailable(exc)
-        except DomainError as exc:
-            return _domain_refusal(exc)
-        return _answer(result)
+            return exc.response()
+        return await write(
+            runtime,
+            request,
+            lambda uow: ingest_event(uow, c, schemas),
+            _answer,
+            refuse=_domain_refusal,
+        )
 
     async def webhook(request: Request) -> Response:
         try:
@@ -259,20 +253,19 @@ def cdevents_routes(runtime: Runtime) -> list[Route]:
             async with runtime.db.read_session() as session:
                 secret = await verify_signed(session, signed, webhook_master_key(runtime))
             c = decode(_headers(request), body, None)
-            uow = runtime.unit_of_work(webhook_actor(secret), request.state.request_id)
-            async with uow:
-                row = await uow.session.get(WebhookSecret, secret.id)
-                if row is None or row.revoked_at is not None:
-                    raise Refused(401, Code.BAD_SIGNATURE, "The webhook secret was revoked.")
-                result = await ingest_event(uow, c, schemas, webhook=row)
-                await uow.commit()
         except Refused as exc:
-            return refusal(exc.status, exc.code, exc.message, exc.problems)
-        except Unavailable as exc:
-            return _unavailable(exc)
+            return exc.response()
         except DomainError as exc:
-            return _domain_refusal(exc)
-        return _answer(result)
+            return refused(runtime, exc, _domain_refusal)
+
+        async def use_case(uow: UnitOfWork) -> Ingested:
+            row = await uow.session.get(WebhookSecret, secret.id)
+            if row is None or row.revoked_at is not None:
+                raise Unauthenticated("The webhook secret was revoked.", code=Code.BAD_SIGNATURE)
+            return await ingest_event(uow, c, schemas, webhook=row)
+
+        actor = webhook_actor(secret)
+        return await write(runtime, request, use_case, _answer, actor=actor, refuse=_domain_refusal)
 
     def _signed(request: Request, body: bytes) -> SignedRequest:
         try:
@@ -288,12 +281,6 @@ def cdevents_routes(runtime: Runtime) -> list[Route]:
                 "Sign the request: X-Signalbox-Timestamp and X-Signalbox-Signature headers.",
             )
         return SignedRequest(secret_id, timestamp, signature, body, runtime.clock.now())
-
-    def _unavailable(exc: Unavailable) -> ORJSONResponse:
-        runtime.metrics.db_unavailable.inc()
-        response = refusal(503, "UNAVAILABLE", exc.message, [])
-        response.headers["Retry-After"] = "2"
-        return response
 
     return [
         Route(PATH, ingest, methods=["POST"]),

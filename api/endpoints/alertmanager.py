@@ -29,14 +29,13 @@ from typing import TYPE_CHECKING, Literal
 
 import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.endpoints.writes import write
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
-from domain.kernel.errors import DomainError, Forbidden, Unavailable
-from domain.pipelines.alerts import Handled, handle_alerts
+from domain.pipelines.alerts import AlertResult, Handled, handle_alerts
 from domain.pipelines.deployment_commands import FiringAlert
 
 if TYPE_CHECKING:
@@ -93,6 +92,23 @@ def parse(body: bytes) -> list[FiringAlert]:
     ]
 
 
+def _answer(results: list[AlertResult]) -> Response:
+    return ORJSONResponse(
+        {
+            "rolledBack": sum(r.outcome == Handled.ROLLED_BACK for r in results),
+            "results": [
+                {
+                    "alert": r.alert,
+                    "fingerprint": r.fingerprint,
+                    "outcome": str(r.outcome),
+                    "deploymentId": str(r.deployment_id) if r.deployment_id else None,
+                }
+                for r in results
+            ],
+        }
+    )
+
+
 def alertmanager_routes(runtime: Runtime) -> list[Route]:
     async def receive(request: Request) -> Response:
         try:
@@ -103,32 +119,8 @@ def alertmanager_routes(runtime: Runtime) -> list[Route]:
             alerts = parse(body)
         except ValueError as exc:
             return error_response(400, "BAD_USER_INPUT", str(exc))
-        try:
-            async with runtime.unit_of_work(request.state.actor, request.state.request_id) as uow:
-                results = await handle_alerts(uow, alerts)
-                await uow.commit()
-        except Forbidden as exc:
-            return error_response(403, "FORBIDDEN", exc.message)
-        except Unavailable as exc:
-            return error_response(503, "UNAVAILABLE", exc.message, {"Retry-After": "2"})
-        except IntegrityError:
-            # A concurrent delivery of the same alert won the race: retrying finds it handled.
-            return error_response(503, "UNAVAILABLE", "Retry shortly.", {"Retry-After": "1"})
-        except DomainError as exc:
-            return error_response(400, str(exc.code), exc.message)
-        return ORJSONResponse(
-            {
-                "rolledBack": sum(r.outcome == Handled.ROLLED_BACK for r in results),
-                "results": [
-                    {
-                        "alert": r.alert,
-                        "fingerprint": r.fingerprint,
-                        "outcome": str(r.outcome),
-                        "deploymentId": str(r.deployment_id) if r.deployment_id else None,
-                    }
-                    for r in results
-                ],
-            }
-        )
+        # A concurrent delivery of the same alert that wins the race answers 503: a retry
+        # finds it handled.
+        return await write(runtime, request, lambda uow: handle_alerts(uow, alerts), _answer)
 
     return [Route(PATH, receive, methods=["POST"])]

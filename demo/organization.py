@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from api.demo_controls import load_controls_demo
-from api.demo_governance import load_governance_demo
-from api.runtime import Runtime
+from demo.controls import load_controls_demo
+from demo.governance import load_governance_demo
+from domain.kernel.uow import UnitOfWork
 from domain.organization import commands as cmd
 from domain.organization import identity
 from domain.organization import repository as repo
 from domain.organization import service as svc
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -220,193 +224,82 @@ async def load_demo(runtime: Runtime) -> bool:
     async with runtime.db.read_session() as session:
         if await repo.bu_key_taken(session, "payments"):
             return False
-    issuer = runtime.authenticator.issuer
-    async with runtime.system_unit_of_work() as uow:
-        bus = {}
-        for key, (name, description) in BUS.items():
-            bus[key] = await svc.create_business_unit(
-                uow, cmd.CreateBusinessUnit(key=key, name=name, description=description)
-            )
-        services, teams, vendors = {}, {}, {}
-        for team_key, (bu_key, team_name, team_services) in TEAMS.items():
-            team = await svc.create_team(
-                uow, cmd.CreateTeam(bu_id=bus[bu_key].id, key=team_key, name=team_name)
-            )
-            teams[team_key] = team
-            for key, name, tier, classification, regions in team_services:
-                services[key] = await svc.create_service(
-                    uow,
-                    cmd.CreateService(
-                        team_id=team.id,
-                        key=key,
-                        name=name,
-                        tier=tier,
-                        data_classification=classification,
-                        regions=regions,
-                    ),
-                )
-        for consumer, providers in DEPENDENCIES.items():
-            for provider in providers:
-                await svc.add_dependency(
-                    uow,
-                    cmd.AddDependency(
-                        consumer_id=services[consumer].id, provider_id=services[provider].id
-                    ),
-                )
-        for bu_key, name, email, status in VENDORS:
-            vendors[name] = await svc.create_vendor(
-                uow,
-                cmd.CreateVendor(
-                    bu_id=bus[bu_key].id, name=name, contact_email=email, attestation_status=status
-                ),
-            )
-        for user in USERS:
-            person = await identity.create_person(
-                uow,
-                cmd.CreatePerson(
-                    username=user.username,
-                    display_name=user.display_name,
-                    email=f"{user.username}@signalbox.example",
-                    kind=user.kind,
-                ),
-                issuer=issuer,
-            )
-            await identity.grant_role(
-                uow,
-                cmd.GrantRole(
-                    person_id=person.id,
-                    role=user.role,
-                    bu_id=bus[user.bu].id if user.bu else None,
-                    discipline=user.discipline,
-                ),
-            )
-        await load_governance_demo(uow, bus, services, issuer)
-        await load_controls_demo(uow, bus, teams, services, vendors)
-        await uow.commit()
-    await runtime.reload_grants()
+    await runtime.units.run(lambda uow: _enterprise(uow, runtime.authenticator.issuer))
+    await runtime.grants.reload()
     return True
 
 
-async def load_calendar_demo(runtime: Runtime) -> bool:
-    """Load the demo calendar once, after load_demo: two approved recurring freezes and a few
-    payments windows in December 2026. False when already there (or no organization yet)."""
-    from datetime import UTC, datetime, timedelta
-
-    from domain.calendar import commands as cal_cmd
-    from domain.calendar import freezes as cal_freezes
-    from domain.calendar import windows as cal_windows
-    from domain.kernel.access import Actor, Scope
-    from domain.organization.models import Person
-
-    def as_actor(person: Person) -> Actor:
-        return Actor(
-            person_id=person.id,
-            username=person.username,
-            display_name=person.display_name,
-            subjects=(f"person:{person.id}",),
+async def _enterprise(uow: UnitOfWork, issuer: str) -> None:
+    bus = {
+        key: await svc.create_business_unit(
+            uow, cmd.CreateBusinessUnit(key=key, name=name, description=description)
         )
-
-    def utc(y: int, m: int, d: int, h: int = 0) -> datetime:
-        return datetime(y, m, d, h, tzinfo=UTC)
-
-    async with runtime.db.read_session() as session:
-        rmo = await repo.person_by_username(session, "rmo")
-        retail_admin = await repo.person_by_username(session, "retail-admin")
-        payments = await repo.bu_id_by_key(session, "payments")
-        retail = await repo.bu_id_by_key(session, "retail")
-        page = await repo.services_page(
-            session,
-            Scope(everywhere=True),
-            bu_id=None,
-            team_id=None,
-            tier=None,
-            first=500,
-            after=None,
-        )
-        services = {row.key: row.id for row in page.items}
-    if rmo is None or retail_admin is None or payments is None or retail is None:
-        return False
-    async with runtime.unit_of_work(as_actor(rmo)) as uow:
-        known = await cal_freezes.freezes_in_range(
-            uow.session, ["approved", "proposed"], utc(2026, 1, 1), utc(2028, 1, 1)
-        )
-        if any(f.row.title == "Quarter-end close" for f in known):
-            return False
-        quarter_end = await cal_freezes.propose_freeze(
-            uow,
-            cal_cmd.ProposeFreeze(
-                title="Quarter-end close",
-                reason="Finance closes the books: no change to payments systems.",
-                scope="bu",
-                bu_id=payments,
-                starts_at=utc(2026, 12, 28, 23),  # 29 December, 00:00 in Amsterdam
-                ends_at=utc(2026, 12, 29, 23),
-                tzid="Europe/Amsterdam",
-                rrule="FREQ=MONTHLY;BYMONTH=3,6,9,12;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-3,-2,-1",
-                effective_until=utc(2027, 12, 31),
-                stakeholder_ids=[rmo.id],
-            ),
-        )
-        holiday = await cal_freezes.propose_freeze(
-            uow,
-            cal_cmd.ProposeFreeze(
-                title="Holiday peak season",
-                reason="Peak card and app traffic: customer-facing retail services stay put.",
-                scope="tier",
-                bu_id=retail,
-                tiers=["customer_facing", "critical"],
-                starts_at=utc(2026, 11, 22, 23),  # 23 November, 00:00 in Amsterdam
-                ends_at=utc(2027, 1, 3, 23),
-                tzid="Europe/Amsterdam",
-                rrule="FREQ=YEARLY",
-                effective_until=utc(2028, 1, 31),
-                stakeholder_ids=[rmo.id, retail_admin.id],
-            ),
-        )
-        await cal_freezes.decide_freeze(uow, cal_cmd.DecideFreeze(quarter_end.id, approve=True))
-        await cal_freezes.decide_freeze(uow, cal_cmd.DecideFreeze(holiday.id, approve=True))
-        for title, kind, keys, resources, start, hours in (
-            ("Card gateway 4.2", "maintenance", ["card-gateway"], [], utc(2026, 12, 8, 21), 2),
-            (
-                "Ledger index rebuild",
-                "maintenance",
-                ["ledger-core"],
-                ["pg-ledger"],
-                utc(2026, 12, 9, 22),
-                3,
-            ),
-            (
-                "Settlement batch tuning",
-                "maintenance",
-                ["settlement"],
-                ["pg-ledger"],
-                utc(2026, 12, 9, 23),
-                2,
-            ),
-            (
-                "Acme network certificate rotation",
-                "vendor",
-                ["card-gateway"],
-                [],
-                utc(2026, 12, 15, 6),
-                1,
-            ),
-        ):
-            await cal_windows.plan_window(
+        for key, (name, description) in BUS.items()
+    }
+    teams, services = await _teams(uow, bus)
+    for consumer, providers in DEPENDENCIES.items():
+        for provider in providers:
+            await svc.add_dependency(
                 uow,
-                cal_cmd.PlanWindow(
-                    bu_id=payments,
-                    kind=kind,
-                    title=title,
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=hours),
-                    environment="production",
-                    service_ids=[services[k] for k in keys if k in services],
-                    resources=resources,
+                cmd.AddDependency(
+                    consumer_id=services[consumer].id, provider_id=services[provider].id
                 ),
             )
-        await uow.commit()
-    async with runtime.unit_of_work(as_actor(retail_admin)) as uow:
-        await cal_freezes.decide_freeze(uow, cal_cmd.DecideFreeze(holiday.id, approve=True))
-        await uow.commit()
-    return True
+    vendors = {
+        name: await svc.create_vendor(
+            uow,
+            cmd.CreateVendor(
+                bu_id=bus[bu_key].id, name=name, contact_email=email, attestation_status=status
+            ),
+        )
+        for bu_key, name, email, status in VENDORS
+    }
+    await _people(uow, bus, issuer)
+    await load_governance_demo(uow, bus, services, issuer)
+    await load_controls_demo(uow, bus, teams, services, vendors)
+
+
+async def _teams(uow: UnitOfWork, bus: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    teams: dict[str, Any] = {}
+    services: dict[str, Any] = {}
+    for team_key, (bu_key, team_name, team_services) in TEAMS.items():
+        team = await svc.create_team(
+            uow, cmd.CreateTeam(bu_id=bus[bu_key].id, key=team_key, name=team_name)
+        )
+        teams[team_key] = team
+        for key, name, tier, classification, regions in team_services:
+            services[key] = await svc.create_service(
+                uow,
+                cmd.CreateService(
+                    team_id=team.id,
+                    key=key,
+                    name=name,
+                    tier=tier,
+                    data_classification=classification,
+                    regions=regions,
+                ),
+            )
+    return teams, services
+
+
+async def _people(uow: UnitOfWork, bus: dict[str, Any], issuer: str) -> None:
+    for user in USERS:
+        person = await identity.create_person(
+            uow,
+            cmd.CreatePerson(
+                username=user.username,
+                display_name=user.display_name,
+                email=f"{user.username}@signalbox.example",
+                kind=user.kind,
+            ),
+            issuer=issuer,
+        )
+        await identity.grant_role(
+            uow,
+            cmd.GrantRole(
+                person_id=person.id,
+                role=user.role,
+                bu_id=bus[user.bu].id if user.bu else None,
+                discipline=user.discipline,
+            ),
+        )

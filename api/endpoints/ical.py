@@ -110,9 +110,7 @@ async def _feed_body(runtime: Runtime, token_hash: str) -> bytes | None:
             return None
         content = await feed.feed_content(Reader(session, owner.actor, runtime.authorizer), now=now)
     if feed.touch_is_due(owner.last_used_at, now):
-        async with runtime.system_unit_of_work() as uow:
-            await feed.touch_feed(uow, owner.feed_id)
-            await uow.commit()
+        await runtime.units.run(lambda uow: feed.touch_feed(uow, owner.feed_id))
     # A full feed takes a few hundred milliseconds to render: not on the event loop.
     return await run_in_threadpool(render, content, feed_id=str(owner.feed_id), now=now)
 
@@ -175,20 +173,40 @@ def _release_event(r: feed.FeedRelease) -> Event:
     ]
     if r.environments:
         lines.append("Environments: " + ", ".join(r.environments))
-    event = Event.new(
-        uid=f"release-{r.id}@signalbox",
-        summary=f"Release: {r.title} [{r.bu_key}]",
+    return _event(
+        f"release-{r.id}",
+        f"Release: {r.title} [{r.bu_key}]",
+        lines,
+        r,
+        (r.starts_at.astimezone(UTC), r.ends_at.astimezone(UTC)),
+        ["Release", r.bu_key, r.release_type],
+        _RELEASE_STATUS.get(r.status, "CONFIRMED"),
+    )
+
+
+def _event(
+    uid: str,
+    summary: str,
+    lines: list[str],
+    row: feed.FeedRelease | feed.FeedVendorRelease | feed.FeedFreeze,
+    span: tuple[date | datetime, date | datetime],
+    categories: list[str],
+    status: str = "CONFIRMED",
+) -> Event:
+    """One VEVENT; its DTSTAMP and SEQUENCE come from the row, so the body is a pure function."""
+    return Event.new(
+        uid=f"{uid}@signalbox",
+        summary=summary,
         description="\n".join(line for line in lines if line),
-        start=r.starts_at.astimezone(UTC),
-        end=r.ends_at.astimezone(UTC),
-        stamp=r.updated_at.astimezone(UTC),
-        last_modified=r.updated_at.astimezone(UTC),
-        sequence=r.version,
-        categories=["Signalbox", "Release", r.bu_key, r.release_type],
-        status=_RELEASE_STATUS.get(r.status, "CONFIRMED"),  # type: ignore[arg-type]
+        start=span[0],
+        end=span[1],
+        stamp=row.updated_at.astimezone(UTC),
+        last_modified=row.updated_at.astimezone(UTC),
+        sequence=row.version,
+        categories=["Signalbox", *categories],
+        status=status,  # type: ignore[arg-type]
         transparency="TRANSPARENT",  # type: ignore[arg-type]
     )
-    return event
 
 
 def _impact(i: feed.FeedImpact) -> str:
@@ -208,18 +226,13 @@ def _vendor_release_event(v: feed.FeedVendorRelease) -> Event:
         lines.append("Services using the vendor: " + "; ".join(direct))
     if indirect:
         lines.append("Services depending on those: " + "; ".join(indirect))
-    return Event.new(
-        uid=f"vendor-release-{v.id}@signalbox",
-        summary=f"Vendor release: {v.vendor_name} {v.release_version}, {v.title} [{v.bu_key}]",
-        description="\n".join(line for line in lines if line),
-        start=v.starts_at.astimezone(UTC),
-        end=v.ends_at.astimezone(UTC),
-        stamp=v.updated_at.astimezone(UTC),
-        last_modified=v.updated_at.astimezone(UTC),
-        sequence=v.version,
-        categories=["Signalbox", "Vendor release", v.bu_key],
-        status="CONFIRMED",  # type: ignore[arg-type]
-        transparency="TRANSPARENT",  # type: ignore[arg-type]
+    return _event(
+        f"vendor-release-{v.id}",
+        f"Vendor release: {v.vendor_name} {v.release_version}, {v.title} [{v.bu_key}]",
+        lines,
+        v,
+        (v.starts_at.astimezone(UTC), v.ends_at.astimezone(UTC)),
+        ["Vendor release", v.bu_key],
     )
 
 
@@ -249,18 +262,14 @@ def _freeze_event(f: feed.FeedFreeze) -> Event:
     # as such, and its days stay days across daylight saving.
     whole_days = start.time() == time(0) and end.time() == time(0) and end.date() > start.date()
     lines = [f.reason.strip(), f"Scope: {_freeze_scope(f)}"]
-    event = Event.new(
-        uid=f"freeze-{f.id}@signalbox",
-        summary=f"Freeze: {f.title}",
-        description="\n".join(line for line in lines if line),
-        start=start.date() if whole_days else start,
-        end=end.date() if whole_days else end,
-        stamp=f.updated_at.astimezone(UTC),
-        last_modified=f.updated_at.astimezone(UTC),
-        sequence=f.version,
-        categories=["Signalbox", "Freeze", f.bu_key or "organization"],
-        status="CONFIRMED",  # type: ignore[arg-type]
-        transparency="TRANSPARENT",  # type: ignore[arg-type]
+    span = (start.date(), end.date()) if whole_days else (start, end)
+    event = _event(
+        f"freeze-{f.id}",
+        f"Freeze: {f.title}",
+        lines,
+        f,
+        span,
+        ["Freeze", f.bu_key or "organization"],
     )
     if f.rrule is not None:
         try:

@@ -1,0 +1,68 @@
+"""Builds one process's runtime: every collaborator gets what it needs, and nothing reaches
+back into the runtime."""
+
+from __future__ import annotations
+
+from api.auth import Authenticator
+from api.live import Live, listen_dsn
+from api.outbox_delivery import OutboxDelivery
+from api.runtime import Grants, Housekeeping, Runtime
+from api.settings import Settings
+from api.units import AfterCommit, Units
+from authz.authorizer import CasbinAuthorizer
+from authz.watcher import GrantWatcher
+from domain.flags.events import FlagsChanged
+from domain.flags.snapshots import SnapshotCache
+from domain.kernel.clock import Clock, SystemClock
+from domain.kernel.db import Database
+from domain.kernel.events import GrantsChanged
+
+
+def _database(settings: Settings, pool_size: int) -> Database:
+    return Database(
+        settings.effective_database_url,
+        pool_size=pool_size,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    db = _database(settings, settings.db_pool_size)
+    authorizer = CasbinAuthorizer()
+    after_commit = AfterCommit()
+    units = Units(db, clock, authorizer, after_commit)
+    authenticator = Authenticator(settings, clock, db, units)
+    grants = Grants(db, authorizer, authenticator.forget_tokens)
+    flag_snapshots = SnapshotCache(db.read_session, units.run)
+
+    async def grants_changed(event: GrantsChanged) -> None:
+        await grants.refresh(event.subject)
+
+    async def flags_changed(_event: FlagsChanged) -> None:
+        flag_snapshots.invalidate()  # other processes see the new revision within its TTL
+
+    after_commit.on(GrantsChanged, grants_changed)
+    after_commit.on(FlagsChanged, flags_changed)
+    # Delivery rounds have a small pool of their own, so they never wait for requests' connections.
+    delivery_units = Units(_database(settings, pool_size=2), clock, authorizer)
+    watcher = (
+        GrantWatcher(listen_dsn(db), grants.refresh, reload_all=grants.reload)
+        if db.dialect == "postgresql"
+        else None
+    )
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        db=db,
+        authorizer=authorizer,
+        units=units,
+        authenticator=authenticator,
+        grants=grants,
+        live=Live(settings, db),
+        outbox_delivery=OutboxDelivery(settings, clock, delivery_units),
+        flag_snapshots=flag_snapshots,
+        housekeeping=Housekeeping(settings, clock, units),
+        grant_watcher=watcher,
+    )

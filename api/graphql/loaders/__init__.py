@@ -1,0 +1,209 @@
+"""The DataLoaders of one request in one typed container (the shape of Phoenix's
+`DataLoaders`): resolvers reach them as `info.context.loaders.<name>`.
+
+Each field declares its loader: its kind (one module each: `keyed` for by id and grouped by
+parent id, `pages`, `batch`) and the read use case it batches. `DataLoaders.build` makes them
+all, per request (and per subscription event).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from api.graphql.loaders.batch import Batch
+from api.graphql.loaders.keyed import ById, ByIds, Grouped, Read
+from api.graphql.loaders.pages import Pages
+from domain.calendar import queries as cal
+from domain.compliance import control_queries as ccq
+from domain.environments import queries as envq
+from domain.flags import queries as flq
+from domain.governance import queries as gov
+from domain.guardrails import queries as grq
+from domain.kernel.clock import Clock
+from domain.kernel.reader import Reader
+from domain.organization import queries as org
+from domain.organization import vendor_queries as vq
+from domain.pipelines import definition_queries as pdq
+from domain.pipelines import deployment_queries as dq
+from domain.pipelines import promotion_queries as prq
+from domain.pipelines import queries as evq
+from domain.risk import queries as riskq
+from domain.trains import queries as trq
+
+Now = Callable[[], datetime]
+AtTime = Callable[[Reader, Sequence[UUID], datetime], Awaitable[dict[Any, Any]]]
+
+
+def _loader(make: Callable[[Read, Now], Any]) -> Any:
+    return field(metadata={"make": make})
+
+
+def by_id(query: ByIds) -> Any:
+    return _loader(lambda read, _now: ById(read, query))
+
+
+def grouped(query: ByIds) -> Any:
+    return _loader(lambda read, _now: Grouped(read, query))
+
+
+def _at(query: AtTime, now: Now) -> ByIds:
+    """The query as of the moment its batch runs."""
+    return lambda r, ids: query(r, ids, now())
+
+
+def by_id_at(query: AtTime) -> Any:
+    return _loader(lambda read, now: ById(read, _at(query, now)))
+
+
+def grouped_at(query: AtTime) -> Any:
+    return _loader(lambda read, now: Grouped(read, _at(query, now)))
+
+
+def pages(query: Callable[..., Awaitable[dict[Any, Any]]], *names: str) -> Any:
+    return _loader(lambda read, _now: Pages(read, query, *names))
+
+
+def batch(query: Callable[[Reader, list[Any]], Awaitable[list[Any]]]) -> Any:
+    return _loader(lambda read, _now: Batch(read, query))
+
+
+@dataclass(frozen=True, slots=True)
+class DataLoaders:
+    # organization
+    business_unit: ById = by_id(org.business_units_by_id)
+    team: ById = by_id(org.teams_by_id)
+    service: ById = by_id(org.services_by_id)
+    vendor: ById = by_id(org.vendors_by_id)
+    person: ById = by_id(org.people_by_id)
+    teams_of_bu: Pages = pages(org.teams_of_bus, "first", "after")
+    # keys (team id, its BU id, first, after): one statement for the teams of every BU
+    services_of_team: Pages = pages(org.services_of_teams, "first", "after")
+    providers: Grouped = grouped(functools.partial(org.dependency_links, direction="provider"))
+    consumers: Grouped = grouped(functools.partial(org.dependency_links, direction="consumer"))
+    grants: Grouped = grouped(org.grants_of_people)
+    token_scopes: Grouped = grouped(org.scopes_of_tokens)
+    # calendar
+    deployment_window: ById = by_id(cal.windows_by_id)
+    window_services: Grouped = grouped(cal.services_of_windows)
+    window_resources: Grouped = grouped(cal.resources_of_windows)
+    freeze: ById = by_id(cal.freezes_by_id)
+    freeze_services: Grouped = grouped(cal.services_of_freezes)
+    freeze_stakeholders: Grouped = grouped(cal.stakeholders_of_freezes)
+    freeze_exceptions_of_freeze: Grouped = grouped(cal.exceptions_of_freezes)
+    freeze_exception: ById = by_id(cal.exceptions_by_id)
+    alignment: ById = by_id(cal.alignments_by_id)
+    # governance
+    release: ById = by_id(gov.releases_by_id)
+    board: ById = by_id(gov.boards_by_id)
+    go_no_go_session: ById = by_id(gov.sessions_by_id)
+    document_template: ById = by_id(gov.templates_by_id)
+    sign_off_rule: ById = by_id(gov.sign_off_rules_by_id)
+    sign_off: ById = by_id(gov.sign_offs_by_id)
+    release_services: Grouped = grouped(gov.services_of_releases)
+    release_authors: Grouped = grouped(gov.authors_of_releases)
+    release_sessions: Grouped = grouped(gov.sessions_of_releases)
+    release_completeness: ById = by_id(gov.completeness_of)
+    release_sign_offs: Grouped = grouped_at(gov.sign_off_states_of)
+    session_votes: Grouped = grouped(gov.votes_of_sessions)
+    session_standing: ById = by_id(gov.standings_of_sessions)
+    board_members: Grouped = grouped(gov.members_of_boards)
+    # trains
+    train: ById = by_id(trq.trains_by_id)
+    program_increment: ById = by_id(trq.pis_by_id)
+    departure: ById = by_id(trq.departures_by_id)
+    feature: ById = by_id(trq.features_by_id)
+    integration_window: ById = by_id(trq.windows_by_id)
+    pis_of_train: Grouped = grouped(trq.pis_of_trains)
+    cadence_history: Grouped = grouped(trq.cadence_history)
+    departure_pages: Batch = batch(trq.departure_pages)
+    departure_releases: Grouped = grouped(trq.releases_of_departures)
+    departure_window: ById = by_id(trq.windows_of_departures)
+    departure_integration: ById = by_id_at(trq.integration_status)
+    integration_results: Grouped = grouped(trq.results_of_windows)
+    feature_providers: Grouped = grouped(trq.providers_of)
+    feature_consumers: Grouped = grouped(trq.consumers_of)
+    # environments
+    environment: ById = by_id(envq.environments_by_id)
+    reservation: ById = by_id(envq.reservations_by_id)
+    config_snapshot: ById = by_id(envq.snapshots_by_id)
+    current_snapshot: ById = by_id(envq.current_snapshots)
+    snapshot_images: Grouped = grouped(envq.images_of_snapshots)
+    queue_position: ById = by_id_at(envq.queue_positions)
+    reservations_of_environment: Pages = pages(
+        envq.reservations_of_environments, "status", "ending_after", "first", "after"
+    )
+    snapshots_of_environment: Pages = pages(envq.snapshots_of_environments, "first", "after")
+    # flags
+    flag: ById = by_id(flq.flags_by_id)
+    flag_states: Grouped = grouped(flq.states_of_flags)
+    flag_evaluations: Grouped = grouped(flq.evaluations_of_flags)
+    flag_history: Grouped = grouped(flq.history_of_flags)
+    flag_segment: ById = by_id(flq.segments_by_id)
+    flag_change: ById = by_id(flq.changes_by_id)
+    # guardrails
+    guardrail_set_version: ById = by_id(grq.versions_by_id)
+    team_onboarding: ById = by_id(grq.onboarding_of_teams)
+    # risk
+    risk_assessment: ById = by_id(riskq.assessments_by_id)
+    latest_risk_assessment: ById = by_id(riskq.latest_assessments)
+    peer_review: ById = by_id(riskq.reviews_by_id)
+    peer_reviews_of_release: Grouped = grouped(riskq.reviews_of_releases)
+    risk_assessments_of_release: Pages = pages(riskq.assessments_of_releases, "first", "after")
+    # compliance controls
+    bypass: ById = by_id(ccq.bypasses_by_id)
+    bypass_review: ById = by_id(ccq.reviews_by_id)
+    review_of_bypass: ById = by_id(ccq.reviews_of_bypasses)
+    bypass_uses: Grouped = grouped(ccq.uses_of_bypasses)
+    dr_procedure: ById = by_id(ccq.procedures_by_id)
+    dr_test: ById = by_id(ccq.tests_by_id)
+    dr_procedures_of_service: Grouped = grouped(ccq.procedures_of_services)
+    dr_last_test: ById = by_id(functools.partial(ccq.last_tests, only_passed=False))
+    dr_last_passed_test: ById = by_id(functools.partial(ccq.last_tests, only_passed=True))
+    dr_tests_of_procedure: Pages = pages(ccq.tests_of_procedures, "first", "after")
+    # vendors
+    vendor_attestation: ById = by_id(vq.attestations_by_id)
+    vendor_release: ById = by_id(vq.releases_by_id)
+    attestations_of_vendor: Grouped = grouped(vq.attestations_of_vendors)
+    vendors_of_service: Grouped = grouped(vq.vendors_of_services)
+    services_of_vendor: Grouped = grouped(vq.services_of_vendors)
+    vendor_release_impacts: Grouped = grouped(vq.impacted_services)
+    vendor_release_findings: Grouped = grouped_at(vq.findings)
+    vendor_release_pages: Batch = batch(vq.release_pages)
+    # evidence
+    artifact: ById = by_id(evq.artifacts_by_id)
+    evidence: ById = by_id(evq.evidence_by_id)
+    cd_event: ById = by_id(evq.cd_events_by_id)
+    deployment_report: ById = by_id(evq.deployment_reports_by_id)
+    incident_report: ById = by_id(evq.incident_reports_by_id)
+    webhook_secret: ById = by_id(evq.webhook_secrets_by_id)
+    artifact_gates: Grouped = grouped(evq.gates_of)
+    evidence_of_artifact: Pages = pages(evq.evidence_of_artifacts, "kind", "first", "after")
+    # pipeline definitions
+    pipeline: ById = by_id(pdq.pipelines_by_id)
+    pipeline_definition_version: ById = by_id(pdq.versions_by_id)
+    pipeline_run: ById = by_id(pdq.runs_by_id)
+    pipeline_service_ids: Grouped = grouped(pdq.service_ids_of_pipelines)
+    pipeline_active_version: ById = by_id(pdq.active_versions)
+    pipeline_latest_run: ById = by_id(pdq.latest_runs)
+    pipeline_definition_reviews: Grouped = grouped(pdq.reviews_of_versions)
+    pipeline_version_pages: Batch = batch(pdq.version_pages)
+    pipeline_run_pages: Batch = batch(pdq.run_pages)
+    # promotions and deployments
+    promotion: ById = by_id(prq.promotions_by_id)
+    deployment: ById = by_id(dq.deployments_by_id)
+    deployment_current_report: ById = by_id(dq.current_reports)
+    deployment_rollback: ById = by_id(dq.rollbacks_of_deployments)
+    deployment_alerts: Grouped = grouped(dq.alerts_of_deployments)
+    webhook_subscription: ById = by_id(dq.webhook_subscriptions_by_id)
+    deployment_reports: Pages = pages(dq.reports_of_deployments, "first", "after")
+
+    @classmethod
+    def build(cls, read: Read, clock: Clock) -> DataLoaders:
+        """Every loader, reading through `read`; the ones that judge by time ask `clock`."""
+        made = {f.name: f.metadata["make"](read, clock.now) for f in fields(cls)}
+        return cls(**made)
