@@ -29,6 +29,7 @@ from authz.api_tokens import SECRET_BYTES, hash_api_token
 from domain.calendar import feed
 from domain.kernel.errors import Unavailable
 from domain.kernel.reader import Reader
+from domain.read import calendar_feed as feed_view
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -108,7 +109,9 @@ async def _feed_body(runtime: Runtime, token_hash: str) -> bytes | None:
         owner = await feed.open_feed(session, token_hash)
         if owner is None:
             return None
-        content = await feed.feed_content(Reader(session, owner.actor, runtime.authorizer), now=now)
+        content = await feed_view.feed_content(
+            Reader(session, owner.actor, runtime.authorizer), now=now
+        )
     if feed.touch_is_due(owner.last_used_at, now):
         await runtime.units.run(lambda uow: feed.touch_feed(uow, owner.feed_id))
     # A full feed takes a few hundred milliseconds to render: not on the event loop.
@@ -123,7 +126,7 @@ _RELEASE_STATUS = {
 }
 
 
-def render(content: feed.FeedContent, *, feed_id: str, now: datetime) -> bytes:
+def render(content: feed_view.FeedContent, *, feed_id: str, now: datetime) -> bytes:
     """The feed as an iCalendar document: one VEVENT per release, vendor release and freeze
     (recurring freezes keep their RRULE), and a VTIMEZONE for every time zone an event names."""
     description = (
@@ -164,7 +167,7 @@ def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _release_event(r: feed.FeedRelease) -> Event:
+def _release_event(r: feed_view.FeedRelease) -> Event:
     lines = [
         r.description.strip(),
         f"Business unit: {r.bu_name} ({r.bu_key})",
@@ -188,7 +191,7 @@ def _event(
     uid: str,
     summary: str,
     lines: list[str],
-    row: feed.FeedRelease | feed.FeedVendorRelease | feed.FeedFreeze,
+    row: feed_view.FeedRelease | feed_view.FeedVendorRelease | feed_view.FeedFreeze,
     span: tuple[date | datetime, date | datetime],
     categories: list[str],
     status: str = "CONFIRMED",
@@ -209,12 +212,12 @@ def _event(
     )
 
 
-def _impact(i: feed.FeedImpact) -> str:
+def _impact(i: feed_view.FeedImpact) -> str:
     via = f", through {i.via}" if i.via else ""
     return f"{i.service_name} ({i.service_key}, {i.bu_key}{via})"
 
 
-def _vendor_release_event(v: feed.FeedVendorRelease) -> Event:
+def _vendor_release_event(v: feed_view.FeedVendorRelease) -> Event:
     direct = [_impact(i) for i in v.impacted if i.via is None]
     indirect = [_impact(i) for i in v.impacted if i.via is not None]
     lines = [
@@ -244,7 +247,7 @@ def _zone(tzid: str) -> tzinfo:
         return UTC
 
 
-def _freeze_scope(f: feed.FeedFreeze) -> str:
+def _freeze_scope(f: feed_view.FeedFreeze) -> str:
     where = f"business unit {f.bu_name} ({f.bu_key})" if f.bu_key else "the whole organization"
     if f.scope == "tier" and f.tiers:
         return f"tiers {', '.join(f.tiers)} in {where}"
@@ -255,7 +258,7 @@ def _freeze_scope(f: feed.FeedFreeze) -> str:
     return where
 
 
-def _freeze_event(f: feed.FeedFreeze) -> Event:
+def _freeze_event(f: feed_view.FeedFreeze) -> Event:
     zone = _zone(f.tzid)
     start, end = f.starts_at.astimezone(zone), f.ends_at.astimezone(zone)
     # A freeze from local midnight to local midnight is a whole-day event: clients show it

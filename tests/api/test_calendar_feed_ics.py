@@ -12,8 +12,8 @@ import recurring_ical_events
 
 from api.endpoints.ical import looks_like_feed_secret, new_feed_secret, render
 from authz.api_tokens import hash_api_token, looks_like_api_token
-from domain.calendar import feed
-from domain.calendar.feed import FeedContent, FeedFreeze, FeedRelease
+from domain.read import calendar_feed as feed_view
+from domain.read.calendar_feed import FeedContent, FeedFreeze, FeedRelease
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -66,7 +66,7 @@ def content(
         owner="Victor Hale",
         releases=releases,
         freezes=freezes,
-        since=NOW - feed.FEED_HORIZON,
+        since=NOW - feed_view.FEED_HORIZON,
         truncated=False,
     )
 
@@ -125,7 +125,7 @@ class TestTheQuarterEndFreezeRecursAsAnRrule:
             (datetime(2027, 3, 31, 16, 30, tzinfo=UTC), date(2027, 3, 31), 6),
             (datetime(2027, 3, 31, 16, 0, tzinfo=UTC), date(2027, 3, 30), 5),
         ):
-            f = a_freeze(recur_until=feed.recur_until(QUARTER_END, until))
+            f = a_freeze(recur_until=feed_view.recur_until(QUARTER_END, until))
             body = render(content(freezes=(f,)), feed_id="f", now=NOW)
             assert b";UNTIL=202703" in body and b"Z;" in body
             uid = f"freeze-{f.id}@signalbox"
@@ -147,10 +147,10 @@ class TestWholeDayFreezes:
 
     def test_a_yearly_whole_day_freeze_keeps_its_days_and_a_date_until(self) -> None:
         f = a_freeze(
-            rrule=feed.recurrence_rule("RRULE:FREQ=YEARLY"),
+            rrule=feed_view.recurrence_rule("RRULE:FREQ=YEARLY"),
             starts_at=datetime(2026, 12, 24, tzinfo=AMS).astimezone(UTC),
             ends_at=datetime(2026, 12, 26, tzinfo=AMS).astimezone(UTC),
-            recur_until=feed.recur_until(
+            recur_until=feed_view.recur_until(
                 "FREQ=YEARLY", datetime(2028, 12, 24, 12, tzinfo=AMS).astimezone(UTC)
             ),
         )

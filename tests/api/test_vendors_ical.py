@@ -11,8 +11,8 @@ import icalendar
 
 from api.endpoints.ical import render
 from api.graphql.relay import from_global_id
-from domain.calendar import feed
-from domain.calendar.feed import FeedContent, FeedImpact, FeedVendorRelease
+from domain.read import calendar_feed as feed_view
+from domain.read.calendar_feed import FeedContent, FeedImpact, FeedVendorRelease
 from tests.api.conftest import Api
 from tests.api.test_vendors_api import link, service, vendor, vendor_release
 
@@ -54,7 +54,7 @@ class TestAVendorReleaseIsAnEvent:
             owner="Victor Hale",
             releases=(),
             freezes=(),
-            since=NOW - feed.FEED_HORIZON,
+            since=NOW - feed_view.FEED_HORIZON,
             truncated=False,
             vendor_releases=(v,),
         )

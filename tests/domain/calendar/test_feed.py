@@ -21,6 +21,7 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Person
+from domain.read import calendar_feed as feed_view
 from tests.world import Rows, unique
 from tests.world import unit_of_work as world_unit_of_work
 
@@ -318,7 +319,7 @@ class TestWhatAFeedShows:
         self, session: AsyncSession, reads: dict[Resource, set[uuid.UUID | None]]
     ) -> set[uuid.UUID]:
         person = await a_person(session)
-        content = await feed.feed_content(
+        content = await feed_view.feed_content(
             Reader(session, actor_for(person), Grants(reads)), now=NOW
         )
         return {r.id for r in content.releases} | {f.id for f in content.freezes}
@@ -350,7 +351,7 @@ class TestWhatAFeedShows:
         made = await a_freeze(session, rrule=None, effective_until=cut)
         person = await a_person(session)
         reader = Reader(session, actor_for(person), Grants({Resource.FREEZE: {None}}))
-        content = await feed.feed_content(reader, now=NOW)
+        content = await feed_view.feed_content(reader, now=NOW)
         (shown,) = [f for f in content.freezes if f.id == made.id]
         assert shown.rrule is None and shown.recur_until is None
         assert (shown.starts_at, shown.ends_at) == (made.starts_at, cut)
@@ -371,16 +372,16 @@ class TestWhatAFeedShows:
 class TestRecurrenceBounds:
     def test_effective_until_stops_occurrences_that_would_start_at_or_after_it(self) -> None:
         until = datetime(2027, 4, 1, tzinfo=UTC)
-        assert feed.recur_until(QUARTER_END, until) == until - timedelta(seconds=1)
+        assert feed_view.recur_until(QUARTER_END, until) == until - timedelta(seconds=1)
 
     def test_a_rule_with_its_own_until_or_count_is_left_alone(self) -> None:
         until = datetime(2027, 4, 1, tzinfo=UTC)
-        assert feed.recur_until("FREQ=DAILY;COUNT=3", until) is None
-        assert feed.recur_until("RRULE:FREQ=DAILY;UNTIL=20270101T000000Z", until) is None
-        assert feed.recur_until(None, until) is None
-        assert feed.recur_until(QUARTER_END, None) is None
+        assert feed_view.recur_until("FREQ=DAILY;COUNT=3", until) is None
+        assert feed_view.recur_until("RRULE:FREQ=DAILY;UNTIL=20270101T000000Z", until) is None
+        assert feed_view.recur_until(None, until) is None
+        assert feed_view.recur_until(QUARTER_END, None) is None
 
     def test_the_rrule_prefix_is_dropped(self) -> None:
-        assert feed.recurrence_rule("RRULE:FREQ=DAILY") == "FREQ=DAILY"
-        assert feed.recurrence_rule("  ") is None
-        assert feed.recurrence_rule("RRULE: ") is None
+        assert feed_view.recurrence_rule("RRULE:FREQ=DAILY") == "FREQ=DAILY"
+        assert feed_view.recurrence_rule("  ") is None
+        assert feed_view.recurrence_rule("RRULE: ") is None

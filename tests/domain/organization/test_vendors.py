@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.calendar import feed
 from domain.calendar.models import Freeze
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateStatus
@@ -28,6 +27,7 @@ from domain.organization.vendor_findings import (
     vendor_attestation_gate,
     vendor_release_findings,
 )
+from domain.read import calendar_feed as feed_view
 from tests.world import OnlyIn, World
 
 DAY = timedelta(days=1)
@@ -496,7 +496,7 @@ class TestTheCalendarFeedShowsVendorReleases:
     ) -> None:
         await world.link("gateway")
         made = await world.release()
-        content = await feed.feed_content(
+        content = await feed_view.feed_content(
             world.reader(authorizer=OnlyIn(world.bu)), now=world.clock.now()
         )
         (shown,) = [v for v in content.vendor_releases if v.id == made.id]
@@ -510,10 +510,10 @@ class TestTheCalendarFeedShowsVendorReleases:
         self, world: VendorsWorld
     ) -> None:
         made = await world.release()
-        elsewhere = await feed.feed_content(
+        elsewhere = await feed_view.feed_content(
             world.reader(authorizer=OnlyIn(world.other_bu)), now=world.clock.now()
         )
         assert made.id not in {v.id for v in elsewhere.vendor_releases}
         await world.run(vendors.cancel_release, cmd.CancelVendorRelease(made.id, 1, "off"))
-        content = await feed.feed_content(world.reader(), now=world.clock.now())
+        content = await feed_view.feed_content(world.reader(), now=world.clock.now())
         assert made.id not in {v.id for v in content.vendor_releases}

@@ -1,0 +1,265 @@
+"""What one iCalendar feed shows: the releases, approved freezes and vendor releases its person
+may read.
+
+What a feed holds is bounded (documented in `FEED_HORIZON`, `MAX_RELEASES`, `MAX_FREEZES`,
+`MAX_VENDOR_RELEASES`): releases whose planned window ends no earlier than 90 days ago,
+scheduled vendor releases likewise (readable in the vendor's BU and in the BUs of the services
+they reach, each listing the services it reaches that the person may read), and approved
+freezes not over by then (a recurring freeze counts until its `effective_until`, or forever),
+earliest first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+
+from domain.calendar.vocabulary import FreezeStatus
+from domain.governance.vocabulary import ReleaseStatus
+from domain.kernel.access import Resource
+from domain.kernel.reader import Reader
+from domain.organization import vendor_repository as vendor_repo
+from domain.organization.vendor_findings import impacts_of_vendors
+from domain.read import calendar_feed_repository as repo
+
+FEED_HORIZON = timedelta(days=90)
+"""A feed shows what ended at most this long ago, and everything after."""
+MAX_RELEASES = 1000
+"""At most this many releases in one feed (the earliest in the horizon)."""
+MAX_FREEZES = 200
+"""At most this many freezes in one feed (the earliest in the horizon)."""
+MAX_VENDOR_RELEASES = 500
+"""At most this many vendor releases in one feed (the earliest in the horizon)."""
+HIDDEN_RELEASE_STATUSES = frozenset({ReleaseStatus.CANCELLED, ReleaseStatus.REJECTED})
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRelease:
+    id: uuid.UUID
+    title: str
+    description: str
+    status: str
+    release_type: str
+    bu_key: str
+    bu_name: str
+    environments: tuple[str, ...]
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFreeze:
+    """A freeze as the feed shows it. `recur_until` (inclusive, like RRULE UNTIL) stops the
+    recurrence where the freeze's `effective_until` does, when the rule does not stop itself."""
+
+    id: uuid.UUID
+    title: str
+    reason: str
+    scope: str
+    bu_key: str | None
+    bu_name: str | None
+    tiers: tuple[str, ...]
+    environments: tuple[str, ...]
+    starts_at: datetime
+    ends_at: datetime
+    tzid: str
+    rrule: str | None
+    recur_until: datetime | None
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedImpact:
+    """A service a vendor release reaches; `via` names the provider an indirect one uses."""
+
+    service_key: str
+    service_name: str
+    bu_key: str
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedVendorRelease:
+    id: uuid.UUID
+    title: str
+    release_version: str
+    vendor_name: str
+    description: str
+    bu_key: str
+    bu_name: str
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime
+    version: int
+    impacted: tuple[FeedImpact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedContent:
+    owner: str
+    releases: tuple[FeedRelease, ...]
+    freezes: tuple[FeedFreeze, ...]
+    since: datetime
+    truncated: bool
+    vendor_releases: tuple[FeedVendorRelease, ...] = ()
+
+
+def recurrence_rule(rrule: str | None) -> str | None:
+    """The rule's value without an `RRULE:` prefix, or None when there is no rule."""
+    text = (rrule or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:") :].strip()
+    return text or None
+
+
+def recur_until(rrule: str | None, effective_until: datetime | None) -> datetime | None:
+    """The RRULE UNTIL that ends a recurrence as `effective_until` does: an occurrence counts
+    when it starts before `effective_until` (UNTIL is inclusive, hence a second earlier). A
+    rule with its own UNTIL or COUNT is left as it is."""
+    rule = recurrence_rule(rrule)
+    if rule is None or effective_until is None:
+        return None
+    parts = {p.partition("=")[0].strip().upper() for p in rule.split(";")}
+    if parts & {"UNTIL", "COUNT"}:
+        return None
+    return effective_until - timedelta(seconds=1)
+
+
+async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
+    """The releases and approved freezes the reader may read, within the feed's horizon."""
+    since = now - FEED_HORIZON
+    release_scope = r.scope(Resource.RELEASE)
+    freeze_scope = r.scope(Resource.FREEZE)
+    release_rows = (
+        []
+        if release_scope.empty
+        else await repo.releases_in_horizon(
+            r.session,
+            release_scope,
+            ending_after=since,
+            excluded_statuses={str(s) for s in HIDDEN_RELEASE_STATUSES},
+            limit=MAX_RELEASES + 1,
+        )
+    )
+    # Org-wide freezes are for everyone who may read freezes somewhere; BU ones by BU.
+    freeze_rows = (
+        []
+        if freeze_scope.empty
+        else await repo.freezes_in_horizon(
+            r.session,
+            freeze_scope,
+            status=FreezeStatus.APPROVED,
+            ending_after=since,
+            limit=MAX_FREEZES + 1,
+        )
+    )
+    vendor_scope = r.scope(Resource.VENDOR_RELEASE)
+    vendor_rows = (
+        []
+        if vendor_scope.empty
+        else await repo.vendor_releases_in_horizon(
+            r.session, vendor_scope, ending_after=since, limit=MAX_VENDOR_RELEASES + 1
+        )
+    )
+    return FeedContent(
+        owner=r.actor.display_name,
+        releases=tuple(_release(row) for row in release_rows[:MAX_RELEASES]),
+        freezes=tuple(_freeze(row) for row in freeze_rows[:MAX_FREEZES]),
+        since=since,
+        truncated=len(release_rows) > MAX_RELEASES
+        or len(freeze_rows) > MAX_FREEZES
+        or len(vendor_rows) > MAX_VENDOR_RELEASES,
+        vendor_releases=await _vendor_releases(r, vendor_rows[:MAX_VENDOR_RELEASES]),
+    )
+
+
+async def _vendor_releases(r: Reader, rows: list[Row[Any]]) -> tuple[FeedVendorRelease, ...]:
+    """The vendor releases with the services they reach that the reader may read."""
+    if not rows:
+        return ()
+    impacts = await impacts_of_vendors(r.session, sorted({row.vendor_id for row in rows}, key=str))
+    ids = sorted({i.service_id for group in impacts.values() for i in group}, key=str)
+    services = await vendor_repo.services_by_ids(r.session, ids) if ids else {}
+    scope = r.scope(Resource.SERVICE)
+    readable = {k: v for k, v in services.items() if scope.allows(v.bu_id)}
+    bu_keys = await repo.bu_keys(r.session, sorted({v.bu_id for v in readable.values()}, key=str))
+
+    def impacted(vendor_id: uuid.UUID) -> tuple[FeedImpact, ...]:
+        return tuple(
+            FeedImpact(
+                service_key=readable[i.service_id].key,
+                service_name=readable[i.service_id].name,
+                bu_key=bu_keys.get(readable[i.service_id].bu_id, ""),
+                via=readable[i.via].key if i.via is not None and i.via in readable else None,
+            )
+            for i in impacts.get(vendor_id, [])
+            if i.service_id in readable
+        )
+
+    return tuple(
+        FeedVendorRelease(
+            id=row.id,
+            title=row.title,
+            release_version=row.release_version,
+            vendor_name=row.vendor_name,
+            description=row.description or "",
+            bu_key=row.bu_key,
+            bu_name=row.bu_name,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            updated_at=row.updated_at,
+            version=row.version,
+            impacted=impacted(row.vendor_id),
+        )
+        for row in rows
+    )
+
+
+def _release(row: Row[Any]) -> FeedRelease:
+    return FeedRelease(
+        id=row.id,
+        title=row.title,
+        description=row.description or "",
+        status=row.status,
+        release_type=row.release_type,
+        bu_key=row.bu_key,
+        bu_name=row.bu_name,
+        environments=tuple(row.environments or ()),
+        starts_at=row.planned_start,
+        ends_at=row.planned_end,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def _freeze(row: Row[Any]) -> FeedFreeze:
+    rrule = recurrence_rule(row.rrule)
+    return FeedFreeze(
+        id=row.id,
+        title=row.title,
+        reason=row.reason or "",
+        scope=row.scope,
+        bu_key=row.bu_key,
+        bu_name=row.bu_name,
+        tiers=tuple(row.tiers or ()),
+        environments=tuple(row.environments or ()),
+        starts_at=row.starts_at,
+        # A one-off freeze ends when it stops being effective, if that comes first.
+        ends_at=(
+            min(row.ends_at, row.effective_until)
+            if rrule is None and row.effective_until is not None
+            else row.ends_at
+        ),
+        tzid=row.tzid,
+        rrule=rrule,
+        recur_until=recur_until(rrule, row.effective_until),
+        updated_at=row.updated_at,
+        version=row.version,
+    )
