@@ -39,13 +39,16 @@ from api.graphql.calendar_types import (
     WindowConflict,
 )
 from api.graphql.context import Info
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import CALENDAR
 from domain.calendar import alignment, exceptions, freezes, windows
 from domain.calendar import commands as cmd
 from domain.calendar import queries as cal
 from domain.calendar.rules import ConflictsFound, RankEntry
 from domain.kernel.uow import UnitOfWork
+
+run = MutationRunner(CALENDAR)
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

@@ -9,11 +9,13 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Node, from_global_id, to_global_id
+from api.graphql.user_errors import CALENDAR, UserError
 from api.ical import feed_path, new_feed_secret
 from domain.calendar import feed
+
+run = MutationRunner(CALENDAR)
 
 
 @strawberry.type(

@@ -12,13 +12,15 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, Edge, Node, PageInfo, from_global_id, to_global_id
+from api.graphql.user_errors import COMPLIANCE, UserError
 from domain.compliance import evidence
 from domain.compliance import rules as chain
 from domain.compliance import service as compliance
 from domain.kernel.errors import DomainError
+
+run = MutationRunner(COMPLIANCE)
 
 ChainBreak = strawberry.enum(chain.ChainBreak, description="Why the chain is broken at a record.")
 

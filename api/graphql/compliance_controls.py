@@ -37,13 +37,15 @@ from api.graphql.compliance_controls_types import (
     DrTest,
 )
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import COMPLIANCE, UserError
 from domain.compliance import bypasses, dr
 from domain.compliance import control_commands as cmd
 from domain.compliance import control_queries as ccq
 from domain.compliance.bypass_rules import BypassState
+
+run = MutationRunner(COMPLIANCE)
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

@@ -30,9 +30,9 @@ from api.graphql.deployments_types import (
     RollbackDecision,
     WebhookSubscription,
 )
-from api.graphql.errors import user_error
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import PIPELINES, WebhookSecretCode, user_errors
 from api.outbox_delivery import sealer_for
 from domain.kernel.errors import DomainError
 from domain.kernel.sealed import SealError
@@ -46,6 +46,8 @@ from domain.pipelines.deployment_commands import (
     ReportHealth,
 )
 from domain.pipelines.deployment_models import RollbackDecision as RollbackRow
+
+run = MutationRunner(PIPELINES)
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
@@ -222,10 +224,10 @@ class DeploymentsMutation:
         except SealError:
             refusal = DomainError(
                 "Webhook secrets need SIGNALBOX_SECRET_KEY in production; ask the operators.",
-                code="SECRET_KEY_REQUIRED",
+                code=WebhookSecretCode.SECRET_KEY_REQUIRED,
             )
             return WebhookSubscriptionCreatePayload(
-                webhook_subscription=None, secret=None, errors=[user_error(refusal)]
+                webhook_subscription=None, secret=None, errors=user_errors(refusal, PIPELINES)
             )
         found, errors = await run(info, lambda uow: webhooks.create_subscription(uow, c, sealer))
         return WebhookSubscriptionCreatePayload(

@@ -28,13 +28,15 @@ from api.graphql.environments_types import (
     Reservation,
     ReservationContention,
 )
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import ENVIRONMENTS, UserError
 from domain.environments import catalog, reservations, snapshots
 from domain.environments import commands as cmd
 from domain.environments import queries as envq
 from domain.environments.models import HolderKind
+
+run = MutationRunner(ENVIRONMENTS)
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

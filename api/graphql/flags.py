@@ -14,7 +14,6 @@ import strawberry
 
 from api.graphql import flags_inputs as fi
 from api.graphql.context import Info
-from api.graphql.errors import UserError
 from api.graphql.flags_types import (
     Flag,
     FlagChange,
@@ -22,13 +21,16 @@ from api.graphql.flags_types import (
     FlagSegment,
     StaleFlag,
 )
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import FLAGS, UserError
 from api.ofrep import flag_snapshots
 from domain.flags import changes, flags, segments
 from domain.flags import commands as cmd
 from domain.flags import queries as flq
 from domain.kernel.uow import UnitOfWork
+
+run = MutationRunner(FLAGS)
 
 R = TypeVar("R")
 

@@ -6,7 +6,6 @@ from datetime import datetime
 
 import strawberry
 
-from api.graphql.errors import UserError
 from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_types import (
     ChangeType,
@@ -20,6 +19,7 @@ from api.graphql.governance_types import (
     VoteChoice,
 )
 from api.graphql.organization_types import DataClassification, Discipline, Tier
+from api.graphql.user_errors import UserError
 from domain.governance import models
 
 # -- releases --------------------------------------------------------------------------------

@@ -19,13 +19,16 @@ from api.graphql.governance_types import (
     SignOff,
     SignOffRule,
 )
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import from_global_id, to_global_id
+from api.graphql.user_errors import GOVERNANCE
 from domain.governance import boards, go_no_go, releases, signoffs, templates
 from domain.governance import commands as cmd
 from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMissing
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
+
+run = MutationRunner(GOVERNANCE)
 
 
 def _id(value: strawberry.ID, type_name: str, field: str = "id") -> uuid.UUID:

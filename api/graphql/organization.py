@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import (
     ApiToken,
     AttestationStatus,
@@ -27,11 +26,14 @@ from api.graphql.organization_types import (
     Vendor,
 )
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import ORGANIZATION, UserError
 from authz.api_tokens import generate_api_token
 from domain.organization import commands as cmd
 from domain.organization import identity
 from domain.organization import queries as org
 from domain.organization import service as svc
+
+run = MutationRunner(ORGANIZATION)
 
 
 def _opt_id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

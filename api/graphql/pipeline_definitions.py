@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.pipeline_definitions_inputs import (
     PipelineCreateInput,
     PipelineDefinitionRegisterInput,
@@ -25,9 +25,12 @@ from api.graphql.pipeline_definitions_types import (
     PipelineRun,
 )
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import PIPELINES
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definition_queries as pdq
 from domain.pipelines import definitions, runs
+
+run = MutationRunner(PIPELINES)
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ import strawberry
 
 from api.cdevents import webhook_master_key
 from api.graphql.context import Info
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.pipelines_evidence_inputs import (
     ArtifactInput,
     CdEventFilter,
@@ -37,9 +37,12 @@ from api.graphql.pipelines_evidence_types import (
     WebhookSecret,
 )
 from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.user_errors import PIPELINES
 from domain.pipelines import cdevents_secrets, evidence
 from domain.pipelines import commands as cmd
 from domain.pipelines import queries as q
+
+run = MutationRunner(PIPELINES)
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

@@ -12,15 +12,17 @@ from strawberry.scalars import JSON
 from api.decisions import decision_cache
 from api.graphql.compliance_controls_types import Bypass, GateKey
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Person, Service
 from api.graphql.relay import Connection, Node, connection, from_global_id, load_node, to_global_id
+from api.graphql.user_errors import PIPELINES, UserError
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as GateStatusKind
 from domain.pipelines import promotion_queries, promotions
 from domain.pipelines.decision_rules import Decision
 from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
+
+run = MutationRunner(PIPELINES)
 
 GateStatus = strawberry.enum(
     GateStatusKind, name="PromotionGateStatus", description="How a gate stands."

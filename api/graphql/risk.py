@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, connection, from_global_id
 from api.graphql.risk_inputs import (
     PeerReviewPayload,
@@ -31,10 +31,13 @@ from api.graphql.risk_types import (
     RiskMappingConflict,
     RiskModel,
 )
+from api.graphql.user_errors import RISK
 from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
 from domain.risk import assessments, peer_reviews, versions
 from domain.risk import queries as riskq
+
+run = MutationRunner(RISK)
 
 
 @strawberry.type

@@ -52,6 +52,7 @@ from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
 from api.graphql.trains import TrainsMutation, TrainsQuery
 from api.graphql.trains_types import Departure, Feature, IntegrationWindow, ProgramIncrement, Train
+from api.graphql.user_errors import ERROR_TYPES
 from api.graphql.vendors import VendorsMutation, VendorsQuery
 from api.settings import Settings
 from domain.organization import queries as org
@@ -231,7 +232,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[RoleGrant],
+        types=[RoleGrant, *ERROR_TYPES],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.production),
     )

@@ -8,8 +8,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.relay import Connection, connection, from_global_id
 from api.graphql.trains_graph import FeatureGraph, ReplanPreview
 from api.graphql.trains_inputs import (
@@ -48,11 +47,14 @@ from api.graphql.trains_types import (
     ProgramIncrement,
     Train,
 )
+from api.graphql.user_errors import TRAINS, UserError
 from domain.trains import commands as cmd
 from domain.trains import departures, features, integration, trains
 from domain.trains import queries as trq
 from domain.trains.cadence import Cadence
 from domain.trains.models import DepartureStatus
+
+run = MutationRunner(TRAINS)
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:

@@ -8,10 +8,10 @@ from datetime import timedelta
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Service, Vendor
 from api.graphql.relay import Connection, connection, from_global_id, load_node
+from api.graphql.user_errors import ORGANIZATION, UserError
 from api.graphql.vendors_inputs import (
     ServiceVendorLinkInput,
     ServiceVendorLinkPayload,
@@ -30,6 +30,8 @@ from domain.organization import vendor_commands as cmd
 from domain.organization import vendor_queries as vq
 from domain.organization import vendors
 from domain.organization.models import ServiceVendor
+
+run = MutationRunner(ORGANIZATION)
 
 
 def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
