@@ -40,7 +40,7 @@ from api.graphql.calendar_types import (
 )
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import CALENDAR
 from domain.calendar import alignment, exceptions, freezes, windows
 from domain.calendar import commands as cmd
@@ -49,10 +49,6 @@ from domain.calendar.rules import ConflictsFound, RankEntry
 from domain.kernel.uow import UnitOfWork
 
 run = MutationRunner(CALENDAR)
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 def _ids(values: list[strawberry.ID], type_name: str, field: str) -> list[uuid.UUID]:
@@ -68,11 +64,11 @@ def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
         bu_id=_bu(i.business_unit_id),
         starts_at=i.starts_at,
         ends_at=i.ends_at,
-        release_id=_id(i.release_id, "Release", "releaseId"),
+        release_id=from_optional_global_id(i.release_id, "Release", "releaseId"),
         environment=i.environment,
         service_ids=_ids(i.service_ids, "Service", "serviceIds"),
         resources=i.resources,
-        window_id=_id(i.window_id, "DeploymentWindow", "windowId"),
+        window_id=from_optional_global_id(i.window_id, "DeploymentWindow", "windowId"),
     )
 
 
@@ -90,11 +86,11 @@ class CalendarQuery:
         async with info.context.reader() as r:
             page = await cal.windows(
                 r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=_id(f.team_id, "Team", "teamId"),
-                service_id=_id(f.service_id, "Service", "serviceId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+                service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
                 environment=f.environment,
-                release_id=_id(f.release_id, "Release", "releaseId"),
+                release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
                 starting_after=f.ending_after,
                 include_cancelled=f.include_cancelled,
                 first=first,
@@ -125,7 +121,7 @@ class CalendarQuery:
             after=input.after,
             before=input.before,
             count=input.count,
-            release_id=_id(input.release_id, "Release", "releaseId"),
+            release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
             environment=input.environment,
             service_ids=_ids(input.service_ids, "Service", "serviceIds"),
             resources=input.resources,
@@ -143,9 +139,11 @@ class CalendarQuery:
                 r,
                 starts_at=input.from_,
                 ends_at=input.to,
-                bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=_id(input.team_id, "Team", "teamId"),
-                service_id=_id(input.service_id, "Service", "serviceId"),
+                bu_id=from_optional_global_id(
+                    input.business_unit_id, "BusinessUnit", "businessUnitId"
+                ),
+                team_id=from_optional_global_id(input.team_id, "Team", "teamId"),
+                service_id=from_optional_global_id(input.service_id, "Service", "serviceId"),
                 environment=input.environment,
             )
         return CalendarSlice.from_domain(found)
@@ -163,7 +161,7 @@ class CalendarQuery:
             page = await cal.freezes(
                 r,
                 status=f.status.value if f.status else None,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 first=first,
                 after=after,
             )
@@ -238,7 +236,7 @@ class CalendarMutation:
             title=input.title,
             starts_at=input.starts_at,
             ends_at=input.ends_at,
-            release_id=_id(input.release_id, "Release", "releaseId"),
+            release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
             environment=input.environment,
             service_ids=_ids(input.service_ids, "Service", "serviceIds"),
             resources=input.resources,
@@ -279,7 +277,7 @@ class CalendarMutation:
             starts_at=input.starts_at,
             ends_at=input.ends_at,
             stakeholder_ids=_ids(input.stakeholder_ids, "Person", "stakeholderIds"),
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             reason=input.reason,
             tiers=[t.value for t in input.tiers],
             environments=input.environments,
@@ -349,7 +347,7 @@ class CalendarMutation:
                 for e in input.ranking
             ],
             agreed_by=_ids(input.agreed_by, "Person", "agreedBy"),
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
         )
         result, errors = await run(info, lambda uow: alignment.record_alignment(uow, c))
         return AlignmentPayload(

@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Node, from_global_id, to_global_id
+from api.graphql.relay import Node, from_global_id, from_optional_global_id, to_global_id
 from api.graphql.user_errors import CALENDAR, UserError
 from api.ical import feed_path, new_feed_secret
 from domain.calendar import feed
@@ -55,7 +55,7 @@ class CalendarFeedQuery:
     async def calendar_feeds(
         self, info: Info, person_id: strawberry.ID | None = None
     ) -> list[CalendarFeed]:
-        person = from_global_id(person_id, "Person", "personId") if person_id else None
+        person = from_optional_global_id(person_id, "Person", "personId")
         async with info.context.reader() as r:
             rows = await feed.feeds(r, person_id=person)
         return [CalendarFeed.from_row(row) for row in rows]

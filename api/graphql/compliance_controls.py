@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -38,7 +37,7 @@ from api.graphql.compliance_controls_types import (
 )
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import COMPLIANCE, UserError
 from domain.compliance import bypasses, dr
 from domain.compliance import control_commands as cmd
@@ -46,10 +45,6 @@ from domain.compliance import control_queries as ccq
 from domain.compliance.bypass_rules import BypassState
 
 run = MutationRunner(COMPLIANCE)
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 @strawberry.type
@@ -71,8 +66,8 @@ class ComplianceControlsQuery:
         async with info.context.reader() as r:
             page = await ccq.bypasses(
                 r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                release_id=_id(f.release_id, "Release", "releaseId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
                 state=BypassState(f.state.value) if f.state else None,
                 now=info.context.runtime.clock.now(),
                 first=first,
@@ -95,7 +90,7 @@ class ComplianceControlsQuery:
         async with info.context.reader() as r:
             page = await ccq.reviews(
                 r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 overdue=f.overdue,
                 completed=f.completed,
                 now=info.context.runtime.clock.now(),
@@ -120,7 +115,7 @@ class ComplianceControlsQuery:
                 r,
                 start=from_,
                 end=to,
-                bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId"),
                 now=info.context.runtime.clock.now(),
             )
         return [BypassStatistics.from_domain(s) for s in lines]
@@ -234,8 +229,8 @@ class ComplianceControlsMutation:
             kind=input.kind.value,
             title=input.title,
             runbook_url=input.runbook_url,
-            owner_person_id=_id(input.owner_id, "Person", "ownerId"),
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_person_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             rto_minutes=input.rto_minutes,
             rpo_minutes=input.rpo_minutes,
         )
@@ -252,8 +247,8 @@ class ComplianceControlsMutation:
             version=input.version,
             title=input.title,
             runbook_url=input.runbook_url,
-            owner_person_id=_id(input.owner_id, "Person", "ownerId"),
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_person_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             rto_minutes=input.rto_minutes,
             rpo_minutes=input.rpo_minutes,
             clear=frozenset(f.value for f in input.clear),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import strawberry
@@ -31,7 +30,7 @@ from api.graphql.deployments_types import (
     WebhookSubscription,
 )
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import PIPELINES, WebhookSecretCode, user_errors
 from api.outbox_delivery import sealer_for
 from domain.kernel.errors import DomainError
@@ -48,10 +47,6 @@ from domain.pipelines.deployment_commands import (
 from domain.pipelines.deployment_models import RollbackDecision as RollbackRow
 
 run = MutationRunner(PIPELINES)
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 def _deployment(found: Any | None, errors: list[Any]) -> DeploymentPayload:
@@ -82,9 +77,11 @@ class DeploymentsQuery:
         async with info.context.reader() as r:
             page = await dq.deployments(
                 r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                service_id=_id(f.service_id, "Service", "serviceId"),
-                environment_id=_id(f.environment_id, "Environment", "environmentId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+                environment_id=from_optional_global_id(
+                    f.environment_id, "Environment", "environmentId"
+                ),
                 statuses=[s.value for s in f.statuses],
                 first=first,
                 after=after,
@@ -216,7 +213,7 @@ class DeploymentsMutation:
         c = CreateWebhookSubscription(
             url=input.url,
             topics=[t.value for t in input.topics],
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             allow_loopback_http=not settings.production,
         )
         try:

@@ -29,7 +29,7 @@ from api.graphql.environments_types import (
     ReservationContention,
 )
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import ENVIRONMENTS, UserError
 from domain.environments import catalog, reservations, snapshots
 from domain.environments import commands as cmd
@@ -37,10 +37,6 @@ from domain.environments import queries as envq
 from domain.environments.models import HolderKind
 
 run = MutationRunner(ENVIRONMENTS)
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 def _people(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
@@ -63,7 +59,7 @@ class EnvironmentsQuery:
         async with info.context.reader() as r:
             page = await envq.environments(
                 r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 kind=f.kind.value if f.kind else None,
                 product_domain=f.product_domain,
                 region=f.region,
@@ -118,12 +114,12 @@ class EnvironmentsMutation:
             name=input.name,
             kind=input.kind.value,
             capacity=input.capacity,
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             product_domain=input.product_domain,
-            train_id=_id(input.train_id, "Train", "trainId"),
+            train_id=from_optional_global_id(input.train_id, "Train", "trainId"),
             region=input.region,
             final_staging=input.final_staging,
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             owner_person_ids=_people(input.owner_ids) or [],
         )
         return _environment(*await run(info, lambda uow: catalog.create_environment(uow, c)))
@@ -138,10 +134,10 @@ class EnvironmentsMutation:
             name=input.name,
             capacity=input.capacity,
             product_domain=input.product_domain,
-            train_id=_id(input.train_id, "Train", "trainId"),
+            train_id=from_optional_global_id(input.train_id, "Train", "trainId"),
             region=input.region,
             final_staging=input.final_staging,
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             owner_person_ids=_people(input.owner_ids),
             clear=frozenset(f.value for f in input.clear),
         )
@@ -171,7 +167,7 @@ class EnvironmentsMutation:
             mode=input.mode.value,
             starts_at=input.starts_at,
             ends_at=input.ends_at,
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             holder_label=input.holder_label,
             purpose=input.purpose,
         )

@@ -6,7 +6,6 @@ are invalidated so OFREP answers with the change at once (other processes within
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -22,7 +21,7 @@ from api.graphql.flags_types import (
     StaleFlag,
 )
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import FLAGS, UserError
 from api.ofrep import flag_snapshots
 from domain.flags import changes, flags, segments
@@ -33,10 +32,6 @@ from domain.kernel.uow import UnitOfWork
 run = MutationRunner(FLAGS)
 
 R = TypeVar("R")
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 async def _run(
@@ -72,7 +67,7 @@ class FlagsQuery:
         async with info.context.reader() as r:
             page = await flq.flags(
                 r,
-                service_id=_id(f.service_id, "Service", "serviceId"),
+                service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
                 kind=f.kind.value if f.kind else None,
                 include_archived=f.include_archived,
                 first=first,
@@ -106,7 +101,7 @@ class FlagsQuery:
         async with info.context.reader() as r:
             page = await flq.changes(
                 r,
-                flag_id=_id(f.flag_id, "Flag", "flagId"),
+                flag_id=from_optional_global_id(f.flag_id, "Flag", "flagId"),
                 status=f.status.value if f.status else None,
                 first=first,
                 after=after,
@@ -224,7 +219,7 @@ class FlagsMutation:
             key=input.key,
             name=input.name,
             conditions=fi.conditions(input.conditions),
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             description=input.description,
         )
         segment, errors = await _run(info, lambda uow: segments.create_segment(uow, c))

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.governance_board_types import Board
 from api.graphql.governance_mutations import GovernanceMutation
 from api.graphql.governance_types import DocumentTemplate, Release, ReleaseStatus, SignOffRule
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_optional_global_id
 from domain.governance import queries as gov
-
-
-def _opt(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 @strawberry.input
@@ -32,10 +26,6 @@ class BusinessUnitScopeFilter:
     )
 
 
-def _scope_bu(f: BusinessUnitScopeFilter | None) -> uuid.UUID | None:
-    return _opt((f or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId")
-
-
 @strawberry.type
 class GovernanceQuery:
     @strawberry.field(description="Releases you may read, oldest first.")
@@ -50,9 +40,9 @@ class GovernanceQuery:
         async with info.context.reader() as r:
             page = await gov.releases(
                 r,
-                bu_id=_opt(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 status=f.status.value if f.status else None,
-                owner_id=_opt(f.owner_id, "Person", "ownerId"),
+                owner_id=from_optional_global_id(f.owner_id, "Person", "ownerId"),
                 first=first,
                 after=after,
             )
@@ -66,7 +56,7 @@ class GovernanceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[DocumentTemplate]:
-        bu_id = _opt(
+        bu_id = from_optional_global_id(
             (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
         )
         async with info.context.reader() as r:
@@ -81,7 +71,7 @@ class GovernanceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Board]:
-        bu_id = _opt(
+        bu_id = from_optional_global_id(
             (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
         )
         async with info.context.reader() as r:

@@ -20,7 +20,7 @@ from api.graphql.governance_types import (
     SignOffRule,
 )
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import from_global_id, to_global_id
+from api.graphql.relay import from_global_id, from_optional_global_id, to_global_id
 from api.graphql.user_errors import GOVERNANCE
 from domain.governance import boards, go_no_go, releases, signoffs, templates
 from domain.governance import commands as cmd
@@ -29,14 +29,6 @@ from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 
 run = MutationRunner(GOVERNANCE)
-
-
-def _id(value: strawberry.ID, type_name: str, field: str = "id") -> uuid.UUID:
-    return from_global_id(value, type_name, field)
-
-
-def _opt(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 async def _release_payload(
@@ -81,7 +73,9 @@ def _lines(items: list[gi.ReleaseServiceInput] | None) -> list[cmd.ServiceLine] 
     if items is None:
         return None
     return [
-        cmd.ServiceLine(_id(s.service_id, "Service", "services.serviceId"), s.artifact_version)
+        cmd.ServiceLine(
+            from_global_id(s.service_id, "Service", "services.serviceId"), s.artifact_version
+        )
         for s in items
     ]
 
@@ -91,11 +85,11 @@ def _docs(items: list[gi.DocumentationEntryInput] | None) -> list[cmd.DocEntry] 
 
 
 def _people(items: list[strawberry.ID] | None, field: str) -> list[uuid.UUID] | None:
-    return None if items is None else [_id(p, "Person", field) for p in items]
+    return None if items is None else [from_global_id(p, "Person", field) for p in items]
 
 
 def _move(input: gi.ReleaseMoveInput) -> cmd.MoveRelease:
-    return cmd.MoveRelease(_id(input.id, "Release"), input.version, input.reason)
+    return cmd.MoveRelease(from_global_id(input.id, "Release"), input.version, input.reason)
 
 
 def _sections(items: list[gi.TemplateSectionInput] | None) -> list[dict[str, Any]] | None:
@@ -115,7 +109,7 @@ def _members(items: list[gi.BoardMemberInput] | None) -> list[cmd.Member] | None
     if items is None:
         return None
     return [
-        cmd.Member(_id(m.person_id, "Person", "members.personId"), m.discipline.value)
+        cmd.Member(from_global_id(m.person_id, "Person", "members.personId"), m.discipline.value)
         for m in items
     ]
 
@@ -150,11 +144,11 @@ class GovernanceMutation:
     @strawberry.mutation(description="Draft a release in a business unit.")
     async def release_create(self, info: Info, input: gi.ReleaseCreateInput) -> gi.ReleasePayload:
         c = cmd.CreateRelease(
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             title=input.title,
             release_type=input.release_type.value,
             description=input.description,
-            owner_id=_opt(input.owner_id, "Person", "ownerId"),
+            owner_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
             change_types=[x.value for x in input.change_types],
             environments=input.environments,
             regions=input.regions,
@@ -169,12 +163,12 @@ class GovernanceMutation:
     @strawberry.mutation(description="Edit a draft release.")
     async def release_update(self, info: Info, input: gi.ReleaseUpdateInput) -> gi.ReleasePayload:
         c = cmd.UpdateRelease(
-            release_id=_id(input.id, "Release"),
+            release_id=from_global_id(input.id, "Release"),
             version=input.version,
             title=input.title,
             description=input.description,
             release_type=input.release_type.value if input.release_type else None,
-            owner_id=_opt(input.owner_id, "Person", "ownerId"),
+            owner_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
             change_types=_values(input.change_types),
             environments=input.environments,
             regions=input.regions,
@@ -215,7 +209,10 @@ class GovernanceMutation:
         self, info: Info, input: gi.ReleaseScheduleInput
     ) -> gi.ReleasePayload:
         c = cmd.ScheduleRelease(
-            _id(input.id, "Release"), input.version, input.planned_start, input.planned_end
+            from_global_id(input.id, "Release"),
+            input.version,
+            input.planned_start,
+            input.planned_end,
         )
         return await _release_payload(info, lambda uow: releases.schedule_release(uow, c))
 
@@ -224,7 +221,7 @@ class GovernanceMutation:
         self, info: Info, input: gi.DocumentTemplateCreateInput
     ) -> gi.DocumentTemplatePayload:
         c = cmd.CreateTemplate(
-            bu_id=_opt(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
             sections=_sections(input.sections) or [],
@@ -241,7 +238,7 @@ class GovernanceMutation:
         self, info: Info, input: gi.DocumentTemplateUpdateInput
     ) -> gi.DocumentTemplatePayload:
         c = cmd.UpdateTemplate(
-            template_id=_id(input.id, "DocumentTemplate"),
+            template_id=from_global_id(input.id, "DocumentTemplate"),
             version=input.version,
             name=input.name,
             sections=_sections(input.sections),
@@ -257,7 +254,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Create an approval board with its members and rule.")
     async def board_create(self, info: Info, input: gi.BoardCreateInput) -> gi.BoardPayload:
         c = cmd.CreateBoard(
-            bu_id=_opt(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
             quorum=input.quorum,
@@ -272,7 +269,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Change a board's name, rule or members.")
     async def board_update(self, info: Info, input: gi.BoardUpdateInput) -> gi.BoardPayload:
         c = cmd.UpdateBoard(
-            board_id=_id(input.id, "Board"),
+            board_id=from_global_id(input.id, "Board"),
             version=input.version,
             name=input.name,
             quorum=input.quorum,
@@ -287,7 +284,8 @@ class GovernanceMutation:
     @strawberry.mutation(description="Open a go/no-go session of a board for a submitted release.")
     async def go_no_go_open(self, info: Info, input: gi.GoNoGoOpenInput) -> gi.GoNoGoSessionPayload:
         c = cmd.OpenSession(
-            _id(input.release_id, "Release", "releaseId"), _id(input.board_id, "Board", "boardId")
+            from_global_id(input.release_id, "Release", "releaseId"),
+            from_global_id(input.board_id, "Board", "boardId"),
         )
         made, errors = await run(info, lambda uow: go_no_go.open_session(uow, c))
         return gi.GoNoGoSessionPayload(
@@ -297,7 +295,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Vote (or change your vote) as a member of the board.")
     async def go_no_go_vote(self, info: Info, input: gi.GoNoGoVoteInput) -> gi.GoNoGoSessionPayload:
         c = cmd.CastVote(
-            _id(input.session_id, "GoNoGoSession", "sessionId"),
+            from_global_id(input.session_id, "GoNoGoSession", "sessionId"),
             input.choice.value,
             input.rationale,
         )
@@ -310,7 +308,7 @@ class GovernanceMutation:
     async def go_no_go_close(
         self, info: Info, input: gi.GoNoGoCloseInput
     ) -> gi.GoNoGoSessionPayload:
-        c = cmd.CloseSession(_id(input.id, "GoNoGoSession"), input.version)
+        c = cmd.CloseSession(from_global_id(input.id, "GoNoGoSession"), input.version)
         made, errors = await run(info, lambda uow: go_no_go.close_session(uow, c))
         return gi.GoNoGoSessionPayload(
             go_no_go_session=GoNoGoSession.from_row(made) if made else None, errors=errors
@@ -339,7 +337,7 @@ class GovernanceMutation:
         self, info: Info, input: gi.SignOffRuleUpdateInput
     ) -> gi.SignOffRulePayload:
         c = cmd.UpdateSignOffRule(
-            rule_id=_id(input.id, "SignOffRule"),
+            rule_id=from_global_id(input.id, "SignOffRule"),
             version=input.version,
             name=input.name,
             requirement=input.requirement,
@@ -356,13 +354,13 @@ class GovernanceMutation:
     @strawberry.mutation(description="Sign off a requirement of a release, for your discipline.")
     async def sign_off_give(self, info: Info, input: gi.SignOffGiveInput) -> gi.SignOffPayload:
         c = cmd.GiveSignOff(
-            _id(input.release_id, "Release", "releaseId"), input.requirement, input.note
+            from_global_id(input.release_id, "Release", "releaseId"), input.requirement, input.note
         )
         made, errors = await run(info, lambda uow: signoffs.give_sign_off(uow, c))
         return gi.SignOffPayload(sign_off=SignOff.from_row(made) if made else None, errors=errors)
 
     @strawberry.mutation(description="Revoke a sign-off; the release needs a new one.")
     async def sign_off_revoke(self, info: Info, input: gi.SignOffRevokeInput) -> gi.SignOffPayload:
-        sign_off_id = _id(input.id, "SignOff")
+        sign_off_id = from_global_id(input.id, "SignOff")
         made, errors = await run(info, lambda uow: signoffs.revoke_sign_off(uow, sign_off_id))
         return gi.SignOffPayload(sign_off=SignOff.from_row(made) if made else None, errors=errors)

@@ -30,7 +30,7 @@ from api.graphql.guardrails_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Tier
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import GUARDRAILS, UserError
 from domain.guardrails import commands as cmd
 from domain.guardrails import onboarding, sets
@@ -80,7 +80,7 @@ class GuardrailsQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[GuardrailSetVersion]:
-        bu_id = _bu_id(business_unit_id)
+        bu_id = from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId")
         async with info.context.reader() as r:
             page = await gq.history(
                 r,
@@ -119,10 +119,6 @@ class GuardrailsQuery:
         tid = from_global_id(team_id, "Team", "teamId")
         found = await info.context.loaders.team_onboarding.load(tid)
         return TeamOnboarding.from_domain(found) if found else None
-
-
-def _bu_id(value: strawberry.ID | None) -> uuid.UUID | None:
-    return from_global_id(value, "BusinessUnit", "businessUnitId") if value else None
 
 
 def _saved(saved: sets.SavedSet | None, errors: list[UserError]) -> GuardrailSetPayload:

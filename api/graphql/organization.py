@@ -25,7 +25,7 @@ from api.graphql.organization_types import (
     Tier,
     Vendor,
 )
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import ORGANIZATION, UserError
 from authz.api_tokens import generate_api_token
 from domain.organization import commands as cmd
@@ -34,10 +34,6 @@ from domain.organization import queries as org
 from domain.organization import service as svc
 
 run = MutationRunner(ORGANIZATION)
-
-
-def _opt_id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 @strawberry.input
@@ -79,7 +75,7 @@ class OrganizationQuery:
         async with info.context.reader() as r:
             page = await org.teams(
                 r,
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 first=first,
                 after=after,
             )
@@ -97,8 +93,8 @@ class OrganizationQuery:
         async with info.context.reader() as r:
             page = await org.services(
                 r,
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=_opt_id(f.team_id, "Team", "teamId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
                 tier=f.tier.value if f.tier else None,
                 first=first,
                 after=after,
@@ -117,7 +113,7 @@ class OrganizationQuery:
         async with info.context.reader() as r:
             page = await org.vendors(
                 r,
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 first=first,
                 after=after,
             )
@@ -405,7 +401,7 @@ class OrganizationMutation:
             if input.data_classification
             else None,
             regions=input.regions,
-            team_id=from_global_id(input.team_id, "Team", "teamId") if input.team_id else None,
+            team_id=from_optional_global_id(input.team_id, "Team", "teamId"),
         )
         service, errors = await run(info, lambda uow: svc.update_service(uow, c))
         return ServicePayload(service=Service.from_row(service) if service else None, errors=errors)

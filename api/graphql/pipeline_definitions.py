@@ -24,7 +24,7 @@ from api.graphql.pipeline_definitions_types import (
     PipelineDefinitionVersion,
     PipelineRun,
 )
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import PIPELINES
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definition_queries as pdq
@@ -48,7 +48,7 @@ class PipelineDefinitionsQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Pipeline]:
-        team = from_global_id(team_id, "Team", "teamId") if team_id is not None else None
+        team = from_optional_global_id(team_id, "Team", "teamId")
         async with info.context.reader() as r:
             page = await pdq.pipelines(r, team_id=team, first=first, after=after)
         return connection(page, [Pipeline.from_row(p) for p in page.items])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import strawberry
@@ -36,17 +35,13 @@ from api.graphql.pipelines_evidence_types import (
     IncidentReport,
     WebhookSecret,
 )
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.user_errors import PIPELINES
 from domain.pipelines import cdevents_secrets, evidence
 from domain.pipelines import commands as cmd
 from domain.pipelines import queries as q
 
 run = MutationRunner(PIPELINES)
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 def _artifact(a: ArtifactInput) -> cmd.ArtifactRef:
@@ -74,8 +69,8 @@ async def _report(info: Info, a: ArtifactInput, report: cmd.Report) -> EvidenceP
 def _report_filter(f: ReportFilter | None) -> dict[str, Any]:
     f = f or ReportFilter()
     return {
-        "bu_id": _id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-        "service_id": _id(f.service_id, "Service", "serviceId"),
+        "bu_id": from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+        "service_id": from_optional_global_id(f.service_id, "Service", "serviceId"),
         "since": f.since,
     }
 
@@ -95,7 +90,10 @@ class EvidenceQuery:
     ) -> Connection[Artifact]:
         async with info.context.reader() as r:
             page = await q.artifacts(
-                r, service_id=_id(service_id, "Service", "serviceId"), first=first, after=after
+                r,
+                service_id=from_optional_global_id(service_id, "Service", "serviceId"),
+                first=first,
+                after=after,
             )
         return connection(page, [Artifact.from_row(row) for row in page.items])
 
@@ -111,7 +109,7 @@ class EvidenceQuery:
         async with info.context.reader() as r:
             page = await q.cd_events(
                 r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 type_prefix=f.type_prefix,
                 known=f.known,
                 outcome=f.outcome.value if f.outcome else None,
@@ -153,7 +151,7 @@ class EvidenceQuery:
     ) -> list[WebhookSecret]:
         async with info.context.reader() as r:
             rows = await q.webhook_secrets(
-                r, bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId")
+                r, bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId")
             )
         return [WebhookSecret.from_row(row) for row in rows]
 

@@ -38,10 +38,6 @@ EvidenceGateStatus = strawberry.enum(
 )
 
 
-def _gid(type_name: str, value: uuid.UUID | None) -> strawberry.ID | None:
-    return strawberry.ID(to_global_id(type_name, value)) if value is not None else None
-
-
 @strawberry.type(description="One evidence gate's answer for an artifact, with its reason.")
 class EvidenceGate:
     gate: str = strawberry.field(

@@ -33,6 +33,11 @@ def from_global_id(global_id: str, expected: str | None = None, field: str = "id
     return value
 
 
+def from_optional_global_id(global_id: str | None, expected: str, field: str) -> uuid.UUID | None:
+    """Decode an optional `Type:uuid`: absent stays None, anything else as `from_global_id`."""
+    return None if global_id is None else from_global_id(global_id, expected, field)
+
+
 def type_of_global_id(global_id: str) -> tuple[str, uuid.UUID]:
     try:
         type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
 from api.graphql.trains_graph import FeatureGraph, ReplanPreview
 from api.graphql.trains_inputs import (
     CadenceInput,
@@ -57,10 +56,6 @@ from domain.trains.models import DepartureStatus
 run = MutationRunner(TRAINS)
 
 
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
-
-
 def _cadence(c: CadenceInput) -> Cadence:
     return Cadence(
         kind=c.kind.value,
@@ -104,7 +99,7 @@ class TrainsQuery:
         async with info.context.reader() as r:
             page = await trq.trains(
                 r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
                 product_domain=f.product_domain,
                 first=first,
                 after=after,
@@ -123,10 +118,10 @@ class TrainsQuery:
         async with info.context.reader() as r:
             page = await trq.features(
                 r,
-                train_id=_id(f.train_id, "Train", "trainId"),
-                pi_id=_id(f.pi_id, "ProgramIncrement", "piId"),
-                team_id=_id(f.team_id, "Team", "teamId"),
-                departure_id=_id(f.departure_id, "Departure", "departureId"),
+                train_id=from_optional_global_id(f.train_id, "Train", "trainId"),
+                pi_id=from_optional_global_id(f.pi_id, "ProgramIncrement", "piId"),
+                team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+                departure_id=from_optional_global_id(f.departure_id, "Departure", "departureId"),
                 first=first,
                 after=after,
             )
@@ -137,8 +132,8 @@ class TrainsQuery:
         "to them (that you may read): cycles, misalignments, later trains, critical paths."
     )
     async def feature_graph(self, info: Info, input: FeatureGraphInput) -> FeatureGraph:
-        pi_id = _id(input.pi_id, "ProgramIncrement", "piId")
-        train_id = _id(input.train_id, "Train", "trainId")
+        pi_id = from_optional_global_id(input.pi_id, "ProgramIncrement", "piId")
+        train_id = from_optional_global_id(input.train_id, "Train", "trainId")
         async with info.context.reader() as r:
             view = await trq.feature_graph(r, pi_id=pi_id, train_id=train_id)
         return FeatureGraph.from_view(view)
@@ -148,8 +143,10 @@ class TrainsQuery:
         self, info: Info, input: FeatureReplanPreviewInput
     ) -> ReplanPreview:
         feature_id = from_global_id(input.feature_id, "Feature", "featureId")
-        pi_id = _id(input.new_pi_id, "ProgramIncrement", "newPiId")
-        departure_id = _id(input.new_departure_id, "Departure", "newDepartureId")
+        pi_id = from_optional_global_id(input.new_pi_id, "ProgramIncrement", "newPiId")
+        departure_id = from_optional_global_id(
+            input.new_departure_id, "Departure", "newDepartureId"
+        )
         async with info.context.reader() as r:
             _, impact = await trq.replan_preview(r, feature_id, pi_id, departure_id)
         return ReplanPreview.from_domain(impact)
@@ -218,7 +215,7 @@ class TrainsMutation:
         c = cmd.GenerateDepartures(
             train_id=from_global_id(input.train_id, "Train", "trainId"),
             from_pi_id=from_global_id(input.from_pi_id, "ProgramIncrement", "fromPiId"),
-            to_pi_id=_id(input.to_pi_id, "ProgramIncrement", "toPiId"),
+            to_pi_id=from_optional_global_id(input.to_pi_id, "ProgramIncrement", "toPiId"),
         )
         made, errors = await run(info, lambda uow: trains.generate_departures(uow, c))
         return DeparturesPayload(
@@ -271,7 +268,7 @@ class TrainsMutation:
             team_id=from_global_id(input.team_id, "Team", "teamId"),
             pi_id=from_global_id(input.pi_id, "ProgramIncrement", "piId"),
             title=input.title,
-            departure_id=_id(input.departure_id, "Departure", "departureId"),
+            departure_id=from_optional_global_id(input.departure_id, "Departure", "departureId"),
             effort=input.effort,
             description=input.description,
         )
@@ -285,8 +282,8 @@ class TrainsMutation:
             title=input.title,
             description=input.description,
             effort=input.effort,
-            pi_id=_id(input.pi_id, "ProgramIncrement", "piId"),
-            departure_id=_id(input.departure_id, "Departure", "departureId"),
+            pi_id=from_optional_global_id(input.pi_id, "ProgramIncrement", "piId"),
+            departure_id=from_optional_global_id(input.departure_id, "Departure", "departureId"),
             clear_departure=input.clear_departure,
             done=input.done,
         )

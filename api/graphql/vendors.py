@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import strawberry
@@ -10,7 +9,13 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Service, Vendor
-from api.graphql.relay import Connection, connection, from_global_id, load_node
+from api.graphql.relay import (
+    Connection,
+    connection,
+    from_global_id,
+    from_optional_global_id,
+    load_node,
+)
 from api.graphql.user_errors import ORGANIZATION, UserError
 from api.graphql.vendors_inputs import (
     ServiceVendorLinkInput,
@@ -32,10 +37,6 @@ from domain.organization import vendors
 from domain.organization.models import ServiceVendor
 
 run = MutationRunner(ORGANIZATION)
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 @strawberry.type
@@ -63,8 +64,8 @@ class VendorsQuery:
                 r,
                 starts_at=f.from_,
                 ends_at=f.to,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                vendor_id=_id(f.vendor_id, "Vendor", "vendorId"),
+                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+                vendor_id=from_optional_global_id(f.vendor_id, "Vendor", "vendorId"),
                 include_cancelled=f.include_cancelled,
                 first=first,
                 after=after,
@@ -88,7 +89,7 @@ class VendorsQuery:
                 r,
                 now=info.context.runtime.clock.now(),
                 within=timedelta(days=within_days),
-                bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId"),
                 first=first,
                 after=after,
             )
