@@ -40,7 +40,12 @@ from api.graphql.calendar_types import (
 )
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import CALENDAR
 from domain.calendar import alignment, exceptions, freezes, windows
 from domain.calendar import commands as cmd
@@ -83,20 +88,20 @@ class CalendarQuery:
         after: str | None = None,
     ) -> Connection[DeploymentWindow]:
         f = filter or DeploymentWindowFilter()
-        async with info.context.reader() as r:
-            page = await cal.windows(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
-                service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
-                environment=f.environment,
-                release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
-                starting_after=f.ending_after,
-                include_cancelled=f.include_cancelled,
-                first=first,
-                after=after,
-            )
-        return connection(page, [DeploymentWindow.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            DeploymentWindow,
+            cal.windows,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+            service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+            environment=f.environment,
+            release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
+            starting_after=f.ending_after,
+            include_cancelled=f.include_cancelled,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="What a window would conflict with, most severe first.")
     async def window_conflicts(
@@ -157,15 +162,15 @@ class CalendarQuery:
         after: str | None = None,
     ) -> Connection[Freeze]:
         f = filter or FreezeFilter()
-        async with info.context.reader() as r:
-            page = await cal.freezes(
-                r,
-                status=f.status.value if f.status else None,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Freeze.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Freeze,
+            cal.freezes,
+            status=f.status.value if f.status else None,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Approved exceptions whose window ended or which expired, not yet reviewed."
@@ -174,9 +179,9 @@ class CalendarQuery:
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[FreezeException]:
         now = info.context.runtime.clock.now()
-        async with info.context.reader() as r:
-            page = await cal.exceptions_for_review(r, now=now, first=first, after=after)
-        return connection(page, [FreezeException.from_row(r) for r in page.items])
+        return await paginate(
+            info, FreezeException, cal.exceptions_for_review, now=now, first=first, after=after
+        )
 
     @strawberry.field(description="Quarterly alignments you may read, oldest first.")
     async def alignments(
@@ -186,9 +191,9 @@ class CalendarQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Alignment]:
-        async with info.context.reader() as r:
-            page = await cal.alignments(r, quarter=quarter, first=first, after=after)
-        return connection(page, [Alignment.from_row(r) for r in page.items])
+        return await paginate(
+            info, Alignment, cal.alignments, quarter=quarter, first=first, after=after
+        )
 
 
 async def _window_payload(

@@ -37,7 +37,12 @@ from api.graphql.compliance_controls_types import (
 )
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import COMPLIANCE, UserError
 from domain.compliance import bypasses, dr
 from domain.compliance import control_commands as cmd
@@ -63,17 +68,17 @@ class ComplianceControlsQuery:
         after: str | None = None,
     ) -> Connection[Bypass]:
         f = filter or BypassFilter()
-        async with info.context.reader() as r:
-            page = await ccq.bypasses(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
-                state=BypassState(f.state.value) if f.state else None,
-                now=info.context.runtime.clock.now(),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Bypass.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Bypass,
+            ccq.bypasses,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
+            state=BypassState(f.state.value) if f.state else None,
+            now=info.context.runtime.clock.now(),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Post-facto reviews of bypasses you may read, soonest due first; "
@@ -87,17 +92,17 @@ class ComplianceControlsQuery:
         after: str | None = None,
     ) -> Connection[BypassReview]:
         f = filter or BypassReviewFilter()
-        async with info.context.reader() as r:
-            page = await ccq.reviews(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                overdue=f.overdue,
-                completed=f.completed,
-                now=info.context.runtime.clock.now(),
-                first=first,
-                after=after,
-            )
-        return connection(page, [BypassReview.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            BypassReview,
+            ccq.reviews,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            overdue=f.overdue,
+            completed=f.completed,
+            now=info.context.runtime.clock.now(),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Per BU: bypasses requested in [from, to), how many were approved, the "

@@ -15,7 +15,7 @@ from api.graphql.context import Info
 from api.graphql.environments_types import Environment, environment_of
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
 from domain.compliance import bypass_rules, models
 from domain.compliance.bypasses import facts_of
 from domain.kernel import gates
@@ -348,8 +348,9 @@ class DrProcedure(Node):
     async def tests(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[DrTest]:
-        page = await info.context.loaders.dr_tests_of_procedure.load((self.uid, first, after))
-        return connection(page, [DrTest.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.dr_tests_of_procedure, (self.uid, first, after), DrTest
+        )
 
 
 @strawberry.type(description="The dr_test gate of a service: its verdict, why, and the facts used.")

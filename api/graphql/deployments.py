@@ -30,7 +30,12 @@ from api.graphql.deployments_types import (
     WebhookSubscription,
 )
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import PIPELINES, WebhookSecretCode, user_errors
 from api.outbox_delivery import sealer_for
 from domain.kernel.errors import DomainError
@@ -74,19 +79,19 @@ class DeploymentsQuery:
         after: str | None = None,
     ) -> Connection[Deployment]:
         f = filter or DeploymentFilter()
-        async with info.context.reader() as r:
-            page = await dq.deployments(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
-                environment_id=from_optional_global_id(
-                    f.environment_id, "Environment", "environmentId"
-                ),
-                statuses=[s.value for s in f.statuses],
-                first=first,
-                after=after,
-            )
-        return connection(page, [Deployment.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Deployment,
+            dq.deployments,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+            environment_id=from_optional_global_id(
+                f.environment_id, "Environment", "environmentId"
+            ),
+            statuses=[s.value for s in f.statuses],
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Outbound webhook subscriptions you may read (no secrets).")
     async def webhook_subscriptions(
@@ -108,17 +113,17 @@ class DeploymentsQuery:
         after: str | None = None,
     ) -> Connection[OutboxMessage]:
         f = filter or OutboxMessageFilter()
-        async with info.context.reader() as r:
-            page = await dq.outbox_messages(
-                r,
-                undelivered=f.undelivered,
-                dead=f.dead,
-                topic=f.topic,
-                key_prefix=f.key_prefix,
-                first=first,
-                after=after,
-            )
-        return connection(page, [OutboxMessage.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            OutboxMessage,
+            dq.outbox_messages,
+            undelivered=f.undelivered,
+            dead=f.dead,
+            topic=f.topic,
+            key_prefix=f.key_prefix,
+            first=first,
+            after=after,
+        )
 
 
 @strawberry.type

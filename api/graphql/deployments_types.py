@@ -12,7 +12,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
 from domain.pipelines import deployment_models as models
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import webhooks
@@ -270,8 +270,9 @@ class Deployment(Node):
     async def health_reports(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[HealthReport]:
-        page = await info.context.loaders.deployment_reports.load((self.uid, first, after))
-        return connection(page, [HealthReport.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.deployment_reports, (self.uid, first, after), HealthReport
+        )
 
     @strawberry.field(description="The rollback decision, once rolled back.")
     async def rollback(self, info: Info) -> RollbackDecision | None:

@@ -29,7 +29,12 @@ from api.graphql.environments_types import (
     ReservationContention,
 )
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import ENVIRONMENTS, UserError
 from domain.environments import catalog, reservations, snapshots
 from domain.environments import commands as cmd
@@ -56,18 +61,18 @@ class EnvironmentsQuery:
         after: str | None = None,
     ) -> Connection[Environment]:
         f = filter or EnvironmentFilter()
-        async with info.context.reader() as r:
-            page = await envq.environments(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                kind=f.kind.value if f.kind else None,
-                product_domain=f.product_domain,
-                region=f.region,
-                include_retired=f.include_retired,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Environment.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Environment,
+            envq.environments,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            kind=f.kind.value if f.kind else None,
+            product_domain=f.product_domain,
+            region=f.region,
+            include_retired=f.include_retired,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Every divergence between two environments' current config snapshots "

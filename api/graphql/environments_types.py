@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
 from domain.environments import models, parity, rules
 from domain.environments.reservations import Blocker
 
@@ -295,8 +295,7 @@ class Environment(Node):
         after: str | None = None,
     ) -> Connection[Reservation]:
         key = (self.uid, status.value if status else None, ending_after, first, after)
-        page = await info.context.loaders.reservations_of_environment.load(key)
-        return connection(page, [Reservation.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.reservations_of_environment, key, Reservation)
 
     @strawberry.field(description="The newest config snapshot: what runs here now.")
     async def current_snapshot(self, info: Info) -> ConfigSnapshot | None:
@@ -306,8 +305,9 @@ class Environment(Node):
     async def snapshots(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[ConfigSnapshot]:
-        page = await info.context.loaders.snapshots_of_environment.load((self.uid, first, after))
-        return connection(page, [ConfigSnapshot.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.snapshots_of_environment, (self.uid, first, after), ConfigSnapshot
+        )
 
 
 @strawberry.type(description="One way two environments' current snapshots differ.")

@@ -21,7 +21,12 @@ from api.graphql.flags_types import (
     StaleFlag,
 )
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import FLAGS, UserError
 from api.ofrep import flag_snapshots
 from domain.flags import changes, flags, segments
@@ -64,16 +69,16 @@ class FlagsQuery:
         after: str | None = None,
     ) -> Connection[Flag]:
         f = filter or fi.FlagFilter()
-        async with info.context.reader() as r:
-            page = await flq.flags(
-                r,
-                service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
-                kind=f.kind.value if f.kind else None,
-                include_archived=f.include_archived,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Flag.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Flag,
+            flq.flags,
+            service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+            kind=f.kind.value if f.kind else None,
+            include_archived=f.include_archived,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="A flag by its key (the OFREP key); null when not yours.")
     async def flag(self, info: Info, key: str) -> Flag | None:
@@ -85,9 +90,7 @@ class FlagsQuery:
     async def flag_segments(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[FlagSegment]:
-        async with info.context.reader() as r:
-            page = await flq.segments(r, first=first, after=after)
-        return connection(page, [FlagSegment.from_row(r) for r in page.items])
+        return await paginate(info, FlagSegment, flq.segments, first=first, after=after)
 
     @strawberry.field(description="Flag changes, oldest first; filter PENDING for approvals.")
     async def flag_changes(
@@ -98,15 +101,15 @@ class FlagsQuery:
         after: str | None = None,
     ) -> Connection[FlagChange]:
         f = filter or fi.FlagChangeFilter()
-        async with info.context.reader() as r:
-            page = await flq.changes(
-                r,
-                flag_id=from_optional_global_id(f.flag_id, "Flag", "flagId"),
-                status=f.status.value if f.status else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [FlagChange.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            FlagChange,
+            flq.changes,
+            flag_id=from_optional_global_id(f.flag_id, "Flag", "flagId"),
+            status=f.status.value if f.status else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Live flags worth removing: expired, fully rolled out or unused for days."

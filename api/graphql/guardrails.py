@@ -30,7 +30,12 @@ from api.graphql.guardrails_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Tier
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import GUARDRAILS, UserError
 from domain.guardrails import commands as cmd
 from domain.guardrails import onboarding, sets
@@ -81,16 +86,16 @@ class GuardrailsQuery:
         after: str | None = None,
     ) -> Connection[GuardrailSetVersion]:
         bu_id = from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId")
-        async with info.context.reader() as r:
-            page = await gq.history(
-                r,
-                SetKind(scope),
-                bu_id=bu_id,
-                tier=tier.value if tier else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [GuardrailSetVersion.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            GuardrailSetVersion,
+            gq.history,
+            SetKind(scope),
+            bu_id=bu_id,
+            tier=tier.value if tier else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="The guardrails in force for a service now (or at `at`): core, then its "

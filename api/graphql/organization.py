@@ -25,7 +25,12 @@ from api.graphql.organization_types import (
     Tier,
     Vendor,
 )
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import ORGANIZATION, UserError
 from authz.api_tokens import generate_api_token
 from domain.organization import commands as cmd
@@ -59,9 +64,7 @@ class OrganizationQuery:
     async def business_units(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[BusinessUnit]:
-        async with info.context.reader() as r:
-            page = await org.business_units(r, first=first, after=after)
-        return connection(page, [BusinessUnit.from_row(r) for r in page.items])
+        return await paginate(info, BusinessUnit, org.business_units, first=first, after=after)
 
     @strawberry.field(description="Teams you may read, by key.")
     async def teams(
@@ -72,14 +75,14 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Team]:
         f = filter or TeamFilter()
-        async with info.context.reader() as r:
-            page = await org.teams(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Team.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Team,
+            org.teams,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Services you may read, by key.")
     async def services(
@@ -90,16 +93,16 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Service]:
         f = filter or ServiceFilter()
-        async with info.context.reader() as r:
-            page = await org.services(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
-                tier=f.tier.value if f.tier else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Service.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Service,
+            org.services,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+            tier=f.tier.value if f.tier else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Vendors you may read, by name.")
     async def vendors(
@@ -110,14 +113,14 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Vendor]:
         f = filter or VendorFilter()
-        async with info.context.reader() as r:
-            page = await org.vendors(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Vendor.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Vendor,
+            org.vendors,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="People known to Signalbox, by username.")
     async def people(
@@ -127,9 +130,7 @@ class OrganizationQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Person]:
-        async with info.context.reader() as r:
-            page = await org.people(r, search=search, first=first, after=after)
-        return connection(page, [Person.from_row(r) for r in page.items])
+        return await paginate(info, Person, org.people, search=search, first=first, after=after)
 
 
 # -- mutation inputs and payloads -------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
 from domain.organization import models
 from domain.organization import rules as org_rules
 
@@ -63,8 +63,7 @@ class BusinessUnit(Node):
     async def teams(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[Annotated[Team, strawberry.lazy("api.graphql.organization_types")]]:
-        page = await info.context.loaders.teams_of_bu.load((self.uid, first, after))
-        return connection(page, [Team.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.teams_of_bu, (self.uid, first, after), Team)
 
     @strawberry.field(description="This BU's guardrail set: what it tightens, and any conflicts.")
     async def guardrails(
@@ -109,10 +108,9 @@ class Team(Node):
     async def services(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[Annotated[Service, strawberry.lazy("api.graphql.organization_types")]]:
-        page = await info.context.loaders.services_of_team.load(
-            (self.uid, self.bu_uid, first, after)
+        return await load_page(
+            info.context.loaders.services_of_team, (self.uid, self.bu_uid, first, after), Service
         )
-        return connection(page, [Service.from_row(r) for r in page.items])
 
     @strawberry.field(description="Its onboarding checklist and the production access it gives.")
     async def onboarding(

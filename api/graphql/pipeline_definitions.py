@@ -24,7 +24,12 @@ from api.graphql.pipeline_definitions_types import (
     PipelineDefinitionVersion,
     PipelineRun,
 )
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import PIPELINES
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definition_queries as pdq
@@ -49,9 +54,7 @@ class PipelineDefinitionsQuery:
         after: str | None = None,
     ) -> Connection[Pipeline]:
         team = from_optional_global_id(team_id, "Team", "teamId")
-        async with info.context.reader() as r:
-            page = await pdq.pipelines(r, team_id=team, first=first, after=after)
-        return connection(page, [Pipeline.from_row(p) for p in page.items])
+        return await paginate(info, Pipeline, pdq.pipelines, team_id=team, first=first, after=after)
 
 
 @strawberry.type
@@ -122,9 +125,7 @@ class PipelineDefinitionsMutation:
             started_at=input.started_at,
             finished_at=input.finished_at,
             artifact=input.artifact,
-            pipeline_id=from_global_id(pipeline_id, "Pipeline", "pipelineId")
-            if pipeline_id is not None
-            else None,
+            pipeline_id=from_optional_global_id(pipeline_id, "Pipeline", "pipelineId"),
             team_key=input.team_key,
             pipeline_key=input.pipeline_key,
             business_unit_key=input.business_unit_key,

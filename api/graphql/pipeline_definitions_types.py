@@ -15,10 +15,10 @@ from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import (
     Connection,
     Node,
-    connection,
     from_global_id,
     load_node,
     load_nodes,
+    load_page,
     to_global_id,
 )
 from domain.environments.models import EnvironmentKind as DomainEnvironmentKind
@@ -345,15 +345,19 @@ class Pipeline(Node):
     async def versions(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[PipelineDefinitionVersion]:
-        page = await info.context.loaders.pipeline_version_pages.load((self.uid, first, after))
-        return connection(page, [PipelineDefinitionVersion.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.pipeline_version_pages,
+            (self.uid, first, after),
+            PipelineDefinitionVersion,
+        )
 
     @strawberry.field(description="Reported runs, oldest start first.")
     async def runs(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[PipelineRun]:
-        page = await info.context.loaders.pipeline_run_pages.load((self.uid, first, after))
-        return connection(page, [PipelineRun.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.pipeline_run_pages, (self.uid, first, after), PipelineRun
+        )
 
     @strawberry.field(description="The run that started last.")
     async def latest_run(self, info: Info) -> PipelineRun | None:

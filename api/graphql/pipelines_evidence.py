@@ -35,7 +35,12 @@ from api.graphql.pipelines_evidence_types import (
     IncidentReport,
     WebhookSecret,
 )
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.user_errors import PIPELINES
 from domain.pipelines import cdevents_secrets, evidence
 from domain.pipelines import commands as cmd
@@ -88,14 +93,14 @@ class EvidenceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Artifact]:
-        async with info.context.reader() as r:
-            page = await q.artifacts(
-                r,
-                service_id=from_optional_global_id(service_id, "Service", "serviceId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Artifact.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            Artifact,
+            q.artifacts,
+            service_id=from_optional_global_id(service_id, "Service", "serviceId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="CDEvents received in the BUs you may read them in, in order.")
     async def cd_events(
@@ -106,17 +111,17 @@ class EvidenceQuery:
         after: str | None = None,
     ) -> Connection[CdEvent]:
         f = filter or CdEventFilter()
-        async with info.context.reader() as r:
-            page = await q.cd_events(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                type_prefix=f.type_prefix,
-                known=f.known,
-                outcome=f.outcome.value if f.outcome else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [CdEvent.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            CdEvent,
+            q.cd_events,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            type_prefix=f.type_prefix,
+            known=f.known,
+            outcome=f.outcome.value if f.outcome else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Deployments, upgrades and rollbacks CD tools reported (CDEvents), "
@@ -129,9 +134,14 @@ class EvidenceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[DeploymentReport]:
-        async with info.context.reader() as r:
-            page = await q.deployment_reports(r, **_report_filter(filter), first=first, after=after)
-        return connection(page, [DeploymentReport.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            DeploymentReport,
+            q.deployment_reports,
+            **_report_filter(filter),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Incidents operations tools reported (CDEvents), by detection.")
     async def incident_reports(
@@ -141,9 +151,14 @@ class EvidenceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[IncidentReport]:
-        async with info.context.reader() as r:
-            page = await q.incident_reports(r, **_report_filter(filter), first=first, after=after)
-        return connection(page, [IncidentReport.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            IncidentReport,
+            q.incident_reports,
+            **_report_filter(filter),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Webhook secrets for signed CDEvents (never the secrets).")
     async def webhook_secrets(

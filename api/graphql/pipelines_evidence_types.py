@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Service
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as DomainGateStatus
 from domain.pipelines import models
@@ -123,8 +123,7 @@ class Artifact(Node):
         after: str | None = None,
     ) -> Connection[Evidence]:
         key = (self.uid, kind.value if kind else None, first, after)
-        page = await info.context.loaders.evidence_of_artifact.load(key)
-        return connection(page, [Evidence.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.evidence_of_artifact, key, Evidence)
 
     @strawberry.field(
         description="The evidence gates under the service's guardrails: the latest report per "

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from api.graphql.context import Info
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 
@@ -96,11 +98,36 @@ async def load_nodes(
     return [cls.from_row(row) for row in rows if row is not None]
 
 
-def connection(page: Page[object], nodes: list[T]) -> Connection[T]:
-    edges = [Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)]
+async def load_page(
+    loader: DataLoader[Any, Page[Any]], key: Any, node: FromRow[T]
+) -> Connection[T]:
+    """One page of related rows through their DataLoader, as a connection of `node`s."""
+    return connection(await loader.load(key), node)
+
+
+def connection(page: Page[Any], node: FromRow[T]) -> Connection[T]:
+    """A page of rows as a connection of `node`s."""
+    edges = [
+        Edge(cursor=c, node=node.from_row(row))
+        for c, row in zip(page.cursors, page.items, strict=True)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None
         ),
     )
+
+
+async def paginate(
+    info: Info,
+    node: FromRow[T],
+    query: Callable[..., Awaitable[Page[Any]]],
+    /,
+    *args: Any,
+    **kwargs: Any,
+) -> Connection[T]:
+    """One page of a domain read (which takes a reader first) as a connection of `node`s."""
+    async with info.context.reader() as r:
+        page = await query(r, *args, **kwargs)
+    return connection(page, node)

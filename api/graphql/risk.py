@@ -8,7 +8,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import Connection, from_global_id, paginate
 from api.graphql.risk_inputs import (
     PeerReviewPayload,
     PeerReviewRecordInput,
@@ -58,9 +58,7 @@ class RiskQuery:
     async def risk_model_history(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[RiskModel]:
-        async with info.context.reader() as r:
-            page = await riskq.model_history(r, first=first, after=after)
-        return connection(page, [RiskModel.from_row(row) for row in page.items])
+        return await paginate(info, RiskModel, riskq.model_history, first=first, after=after)
 
     @strawberry.field(
         description="A BU's effective risk mapping: each value the strictest of core and BU, "

@@ -16,7 +16,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import ChangeType, Release, bu_of, person_of
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
 from domain.governance import models as gov_models
 from domain.guardrails import vocabulary
 from domain.organization import rules as org_rules
@@ -363,8 +363,9 @@ async def release_risk_assessment(info: Info, release_id: uuid.UUID) -> RiskAsse
 async def release_risk_assessments(
     info: Info, release_id: uuid.UUID, first: int | None, after: str | None
 ) -> Connection[RiskAssessment]:
-    page = await info.context.loaders.risk_assessments_of_release.load((release_id, first, after))
-    return connection(page, [RiskAssessment.from_row(r) for r in page.items])
+    return await load_page(
+        info.context.loaders.risk_assessments_of_release, (release_id, first, after), RiskAssessment
+    )
 
 
 async def release_peer_reviews(info: Info, release_id: uuid.UUID) -> list[PeerReview]:

@@ -8,7 +8,12 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, connection, from_global_id, from_optional_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.trains_graph import FeatureGraph, ReplanPreview
 from api.graphql.trains_inputs import (
     CadenceInput,
@@ -96,15 +101,15 @@ class TrainsQuery:
         after: str | None = None,
     ) -> Connection[Train]:
         f = filter or TrainFilter()
-        async with info.context.reader() as r:
-            page = await trq.trains(
-                r,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                product_domain=f.product_domain,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Train.from_row(x) for x in page.items])
+        return await paginate(
+            info,
+            Train,
+            trq.trains,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            product_domain=f.product_domain,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Features you may read, by title.")
     async def features(
@@ -115,17 +120,17 @@ class TrainsQuery:
         after: str | None = None,
     ) -> Connection[Feature]:
         f = filter or FeatureFilter()
-        async with info.context.reader() as r:
-            page = await trq.features(
-                r,
-                train_id=from_optional_global_id(f.train_id, "Train", "trainId"),
-                pi_id=from_optional_global_id(f.pi_id, "ProgramIncrement", "piId"),
-                team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
-                departure_id=from_optional_global_id(f.departure_id, "Departure", "departureId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Feature.from_row(x) for x in page.items])
+        return await paginate(
+            info,
+            Feature,
+            trq.features,
+            train_id=from_optional_global_id(f.train_id, "Train", "trainId"),
+            pi_id=from_optional_global_id(f.pi_id, "ProgramIncrement", "piId"),
+            team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+            departure_id=from_optional_global_id(f.departure_id, "Departure", "departureId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="The dependency graph of a PI's or train's features with everything linked "

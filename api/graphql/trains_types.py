@@ -11,7 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, connection, load_node, load_nodes, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_nodes, load_page, to_global_id
 from domain.trains import graph, models
 
 CadenceKind = strawberry.enum(models.CadenceKind, description="How often a train departs.")
@@ -112,8 +112,7 @@ class Train(Node):
         include_cancelled: bool = False,
     ) -> Connection[Departure]:
         key = (self.uid, "train_id", include_cancelled, first, after)
-        page = await info.context.loaders.departure_pages.load(key)
-        return connection(page, [Departure.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.departure_pages, key, Departure)
 
 
 @strawberry.type(
@@ -157,10 +156,11 @@ class ProgramIncrement(Node):
     async def departures(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[Departure]:
-        page = await info.context.loaders.departure_pages.load(
-            (self.uid, "pi_id", False, first, after)
+        return await load_page(
+            info.context.loaders.departure_pages,
+            (self.uid, "pi_id", False, first, after),
+            Departure,
         )
-        return connection(page, [Departure.from_row(r) for r in page.items])
 
 
 @strawberry.type(description="One cadence of a train, from a PI on, and why it changed.")

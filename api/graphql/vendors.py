@@ -11,10 +11,10 @@ from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Service, Vendor
 from api.graphql.relay import (
     Connection,
-    connection,
     from_global_id,
     from_optional_global_id,
     load_node,
+    paginate,
 )
 from api.graphql.user_errors import ORGANIZATION, UserError
 from api.graphql.vendors_inputs import (
@@ -59,18 +59,18 @@ class VendorsQuery:
         after: str | None = None,
     ) -> Connection[VendorRelease]:
         f = filter or VendorReleaseFilter()
-        async with info.context.reader() as r:
-            page = await vq.releases(
-                r,
-                starts_at=f.from_,
-                ends_at=f.to,
-                bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                vendor_id=from_optional_global_id(f.vendor_id, "Vendor", "vendorId"),
-                include_cancelled=f.include_cancelled,
-                first=first,
-                after=after,
-            )
-        return connection(page, [VendorRelease.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            VendorRelease,
+            vq.releases,
+            starts_at=f.from_,
+            ends_at=f.to,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            vendor_id=from_optional_global_id(f.vendor_id, "Vendor", "vendorId"),
+            include_cancelled=f.include_cancelled,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Current vendor attestations expiring within `withinDays` (1 to 366), "
@@ -84,16 +84,16 @@ class VendorsQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[VendorAttestation]:
-        async with info.context.reader() as r:
-            page = await vq.expiring_attestations(
-                r,
-                now=info.context.runtime.clock.now(),
-                within=timedelta(days=within_days),
-                bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [VendorAttestation.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            VendorAttestation,
+            vq.expiring_attestations,
+            now=info.context.runtime.clock.now(),
+            within=timedelta(days=within_days),
+            bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
 
 def _attestation(found: object | None, errors: list[UserError]) -> VendorAttestationPayload:

@@ -12,7 +12,7 @@ import strawberry
 from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
 from domain.guardrails import vocabulary
 from domain.organization import models
 from domain.organization import vendor_rules as rules
@@ -272,10 +272,11 @@ async def attestations_of(info: Info, vendor_id: uuid.UUID) -> list[VendorAttest
 async def releases_of(
     info: Info, vendor_id: uuid.UUID, include_cancelled: bool, first: int | None, after: str | None
 ) -> Connection[VendorRelease]:
-    page = await info.context.loaders.vendor_release_pages.load(
-        (vendor_id, include_cancelled, first, after)
+    return await load_page(
+        info.context.loaders.vendor_release_pages,
+        (vendor_id, include_cancelled, first, after),
+        VendorRelease,
     )
-    return connection(page, [VendorRelease.from_row(r) for r in page.items])
 
 
 async def dependents_of(info: Info, vendor: Vendor) -> list[ServiceVendorLink]:
