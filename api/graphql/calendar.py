@@ -29,9 +29,9 @@ from api.graphql.calendar_inputs import (
     WindowConflictsInput,
     WindowSuggestionsInput,
 )
+from api.graphql.calendar_slice_types import CalendarSlice
 from api.graphql.calendar_types import (
     Alignment,
-    CalendarSlice,
     DeploymentWindow,
     Freeze,
     FreezeException,
@@ -217,16 +217,6 @@ async def _window_payload(
     )
 
 
-def _freeze(freeze: object | None, errors: list) -> FreezePayload:  # type: ignore[type-arg]
-    return FreezePayload(freeze=Freeze.from_row(freeze) if freeze else None, errors=errors)
-
-
-def _exception(exc: object | None, errors: list) -> FreezeExceptionPayload:  # type: ignore[type-arg]
-    return FreezeExceptionPayload(
-        freeze_exception=FreezeException.from_row(exc) if exc else None, errors=errors
-    )
-
-
 @strawberry.type
 class CalendarMutation:
     @strawberry.mutation(
@@ -291,23 +281,32 @@ class CalendarMutation:
             rrule=input.rrule,
             effective_until=input.effective_until,
         )
-        return _freeze(*await run(info, lambda uow: freezes.propose_freeze(uow, c)))
+        return await run.payload(
+            info, lambda uow: freezes.propose_freeze(uow, c), FreezePayload, freeze=Freeze
+        )
 
     @strawberry.mutation(description="Approve a freeze, as one of its named stakeholders.")
     async def freeze_approve(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
         c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=True, note=input.note)
-        return _freeze(*await run(info, lambda uow: freezes.decide_freeze(uow, c)))
+        return await run.payload(
+            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
+        )
 
     @strawberry.mutation(description="Reject a freeze, as one of its named stakeholders.")
     async def freeze_reject(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
         c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
-        return _freeze(*await run(info, lambda uow: freezes.decide_freeze(uow, c)))
+        return await run.payload(
+            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
+        )
 
     @strawberry.mutation(description="Retire a freeze: it stops binding.")
     async def freeze_retire(self, info: Info, input: FreezeRetireInput) -> FreezePayload:
         freeze_id = from_global_id(input.id, "Freeze")
-        return _freeze(
-            *await run(info, lambda uow: freezes.retire_freeze(uow, freeze_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: freezes.retire_freeze(uow, freeze_id, input.version),
+            FreezePayload,
+            freeze=Freeze,
         )
 
     @strawberry.mutation(description="Ask to let one release window through a freeze.")
@@ -320,28 +319,48 @@ class CalendarMutation:
             justification=input.justification,
             expires_at=input.expires_at,
         )
-        return _exception(*await run(info, lambda uow: exceptions.request_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.request_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Approve an exception; never your own (SELF_APPROVAL).")
     async def freeze_exception_approve(
         self, info: Info, input: FreezeExceptionDecisionInput
     ) -> FreezeExceptionPayload:
         c = cmd.DecideException(from_global_id(input.id, "FreezeException"), True, input.note)
-        return _exception(*await run(info, lambda uow: exceptions.decide_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.decide_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Reject an exception; never your own (SELF_APPROVAL).")
     async def freeze_exception_reject(
         self, info: Info, input: FreezeExceptionDecisionInput
     ) -> FreezeExceptionPayload:
         c = cmd.DecideException(from_global_id(input.id, "FreezeException"), False, input.note)
-        return _exception(*await run(info, lambda uow: exceptions.decide_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.decide_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Review an exception after its window ended or it expired.")
     async def freeze_exception_review(
         self, info: Info, input: FreezeExceptionReviewInput
     ) -> FreezeExceptionPayload:
         c = cmd.ReviewException(from_global_id(input.id, "FreezeException"), input.note)
-        return _exception(*await run(info, lambda uow: exceptions.review_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.review_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Record a quarter's agreed ranking of competing releases.")
     async def alignment_record(self, info: Info, input: AlignmentRecordInput) -> AlignmentPayload:
@@ -354,7 +373,9 @@ class CalendarMutation:
             agreed_by=_ids(input.agreed_by, "Person", "agreedBy"),
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
         )
-        result, errors = await run(info, lambda uow: alignment.record_alignment(uow, c))
-        return AlignmentPayload(
-            alignment=Alignment.from_row(result) if result else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: alignment.record_alignment(uow, c),
+            AlignmentPayload,
+            alignment=Alignment,
         )

@@ -117,7 +117,9 @@ class CalendarFeedMutation:
         self, info: Info, input: CalendarFeedRevokeInput
     ) -> CalendarFeedPayload:
         feed_id: uuid.UUID = from_global_id(input.id, "CalendarFeed")
-        revoked, errors = await run(info, lambda uow: feed.revoke_feed(uow, feed_id))
-        return CalendarFeedPayload(
-            calendar_feed=CalendarFeed.from_row(revoked) if revoked else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: feed.revoke_feed(uow, feed_id),
+            CalendarFeedPayload,
+            calendar_feed=CalendarFeed,
         )

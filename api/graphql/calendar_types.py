@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -14,10 +14,6 @@ from api.graphql.relay import Node, load_node, to_global_id
 from domain.calendar import models, rules
 from domain.calendar import queries as cal
 from domain.organization import models as org_models
-
-if TYPE_CHECKING:
-    from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
-    from api.graphql.vendors_types import VendorRelease
 
 WindowKind = strawberry.enum(
     models.WindowKind, description="A release, a maintenance window, or a vendor's change."
@@ -46,7 +42,7 @@ def release_gid(release_id: uuid.UUID | None) -> strawberry.ID | None:
     return strawberry.ID(to_global_id("Release", release_id)) if release_id else None
 
 
-async def _services(info: Info, ids: list[uuid.UUID]) -> list[Service]:
+async def services_of(info: Info, ids: list[uuid.UUID]) -> list[Service]:
     rows = await info.context.loaders.service.load_many(ids)
     return sorted((Service.from_row(r) for r in rows if r), key=lambda s: s.key)
 
@@ -99,7 +95,7 @@ class DeploymentWindow(Node):
 
     @strawberry.field(description="Services the window changes, by key.")
     async def services(self, info: Info) -> list[Service]:
-        return await _services(info, await info.context.loaders.window_services.load(self.uid))
+        return await services_of(info, await info.context.loaders.window_services.load(self.uid))
 
     @strawberry.field(description="Shared resources the window uses (a database cluster, say).")
     async def resources(self, info: Info) -> list[str]:
@@ -161,7 +157,7 @@ class WindowConflict:
 
     @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
     async def services(self, info: Info) -> list[Service]:
-        return await _services(info, self.service_uids)
+        return await services_of(info, self.service_uids)
 
 
 @strawberry.type(description="A slot free of blocking and warning conflicts, freezes respected.")
@@ -251,7 +247,7 @@ class Freeze(Node):
 
     @strawberry.field(description="The services a SERVICES freeze covers.")
     async def services(self, info: Info) -> list[Service]:
-        return await _services(info, await info.context.loaders.freeze_services.load(self.uid))
+        return await services_of(info, await info.context.loaders.freeze_services.load(self.uid))
 
     @strawberry.field(description="Who must approve; the freeze binds when all have.")
     async def stakeholders(self, info: Info) -> list[FreezeStakeholder]:
@@ -395,96 +391,3 @@ class Alignment(Node):
     async def agreed_by(self, info: Info) -> list[Person]:
         rows = await info.context.loaders.person.load_many(self.agreed_uids)
         return [Person.from_row(r) for r in rows if r]
-
-
-@strawberry.type(description="Two windows of a calendar slice that clash.")
-class CalendarConflict:
-    kind: ConflictKind
-    severity: ConflictSeverity
-    first: DeploymentWindow
-    second: DeploymentWindow
-    resources: list[str]
-    service_uids: strawberry.Private[list[uuid.UUID]]
-
-    @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
-    async def services(self, info: Info) -> list[Service]:
-        return await _services(info, self.service_uids)
-
-
-@strawberry.type(description="A production change that is not a deployment: a flag flip.")
-class ProductionChange:
-    at: datetime
-    flag_key: str
-    flag_id: strawberry.ID
-    environment: str | None
-    action: str = strawberry.field(description="What was done to the flag, e.g. `update`, `kill`.")
-
-    @classmethod
-    def from_row(cls, r: Any) -> ProductionChange:
-        return cls(
-            at=r.decided_at or r.created_at,
-            flag_key=r.flag_key,
-            flag_id=strawberry.ID(to_global_id("Flag", r.flag_id)),
-            environment=r.environment,
-            action=r.action,
-        )
-
-
-@strawberry.type(description="A slice of the calendar: windows, freeze occurrences, conflicts.")
-class CalendarSlice:
-    windows: list[DeploymentWindow]
-    freeze_occurrences: list[FreezeOccurrence]
-    conflicts: list[CalendarConflict]
-    production_changes: list[ProductionChange] = strawberry.field(
-        description="Flag flips applied in production in the range: production changes too."
-    )
-    vendor_rows: strawberry.Private[list[Any]]
-    deployment_rows: strawberry.Private[list[Any]]
-    incident_rows: strawberry.Private[list[Any]]
-
-    @strawberry.field(description="Third-party vendor releases in the range, like our own.")
-    def vendor_releases(
-        self,
-    ) -> list[Annotated[VendorRelease, strawberry.lazy("api.graphql.vendors_types")]]:
-        from api.graphql.vendors_types import VendorRelease
-
-        return [VendorRelease.from_row(r) for r in self.vendor_rows]
-
-    @strawberry.field(description="Deployments CI reported in the range (CDEvents): what happened.")
-    def deployments(
-        self,
-    ) -> list[Annotated[DeploymentReport, strawberry.lazy("api.graphql.pipelines_evidence_types")]]:
-        from api.graphql.pipelines_evidence_types import DeploymentReport
-
-        return [DeploymentReport.from_row(r) for r in self.deployment_rows]
-
-    @strawberry.field(description="Incidents detected in the range (CDEvents).")
-    def incidents(
-        self,
-    ) -> list[Annotated[IncidentReport, strawberry.lazy("api.graphql.pipelines_evidence_types")]]:
-        from api.graphql.pipelines_evidence_types import IncidentReport
-
-        return [IncidentReport.from_row(r) for r in self.incident_rows]
-
-    @classmethod
-    def from_domain(cls, s: cal.CalendarSlice) -> CalendarSlice:
-        by_id = {r.id: DeploymentWindow.from_row(r) for r in s.windows}
-        return cls(
-            windows=list(by_id.values()),
-            freeze_occurrences=[occurrence(o.freeze, o.starts_at, o.ends_at) for o in s.freezes],
-            production_changes=[ProductionChange.from_row(c) for c in s.production_changes],
-            vendor_rows=s.vendor_releases,
-            deployment_rows=s.deployments,
-            incident_rows=s.incidents,
-            conflicts=[
-                CalendarConflict(
-                    kind=c.kind,
-                    severity=c.severity,
-                    first=by_id[a.id],
-                    second=by_id[b.id],
-                    resources=sorted(c.resources),
-                    service_uids=sorted(c.services, key=str),
-                )
-                for a, b, c in s.clashes
-            ],
-        )

@@ -43,7 +43,7 @@ from api.graphql.relay import (
     from_optional_global_id,
     paginate,
 )
-from api.graphql.user_errors import COMPLIANCE, UserError
+from api.graphql.user_errors import COMPLIANCE
 from domain.compliance import bypasses, dr
 from domain.compliance import control_commands as cmd
 from domain.compliance import control_queries as ccq
@@ -144,16 +144,6 @@ class ComplianceControlsQuery:
         return DrStatus.from_domain(outcome, sid)
 
 
-def _bypass(row: object | None, errors: list[UserError]) -> BypassPayload:
-    return BypassPayload(bypass=Bypass.from_row(row) if row else None, errors=errors)
-
-
-def _procedure(row: object | None, errors: list[UserError]) -> DrProcedurePayload:
-    return DrProcedurePayload(
-        dr_procedure=DrProcedure.from_row(row) if row else None, errors=errors
-    )
-
-
 def _decision(input: BypassDecideInput) -> cmd.DecideBypass:
     return cmd.DecideBypass(
         bypass_id=from_global_id(input.id, "Bypass"), version=input.version, note=input.note
@@ -175,7 +165,9 @@ class ComplianceControlsMutation:
             incident_reference=input.incident_reference,
             duration_hours=input.duration_hours,
         )
-        return _bypass(*await run(info, lambda uow: bypasses.request_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.request_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(
         description="Approve a pending bypass (never your own, nor as the release's owner or "
@@ -183,19 +175,25 @@ class ComplianceControlsMutation:
     )
     async def bypass_approve(self, info: Info, input: BypassDecideInput) -> BypassPayload:
         c = _decision(input)
-        return _bypass(*await run(info, lambda uow: bypasses.approve_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.approve_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(description="Reject a pending bypass.")
     async def bypass_reject(self, info: Info, input: BypassDecideInput) -> BypassPayload:
         c = _decision(input)
-        return _bypass(*await run(info, lambda uow: bypasses.reject_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.reject_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(description="Stop an active bypass early; its review stays open.")
     async def bypass_revoke(self, info: Info, input: BypassRevokeInput) -> BypassPayload:
         c = cmd.RevokeBypass(
             bypass_id=from_global_id(input.id, "Bypass"), version=input.version, reason=input.reason
         )
-        return _bypass(*await run(info, lambda uow: bypasses.revoke_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.revoke_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(description="Record a use of an active bypass: one gate, its target.")
     async def bypass_use(self, info: Info, input: BypassUseInput) -> BypassUsePayload:
@@ -205,8 +203,9 @@ class ComplianceControlsMutation:
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             note=input.note,
         )
-        found, errors = await run(info, lambda uow: bypasses.use_bypass(uow, c))
-        return BypassUsePayload(use=BypassUse.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: bypasses.use_bypass(uow, c), BypassUsePayload, use=BypassUse
+        )
 
     @strawberry.mutation(
         description="Complete a bypass's post-facto review (never by its requester or approver)."
@@ -239,7 +238,12 @@ class ComplianceControlsMutation:
             rto_minutes=input.rto_minutes,
             rpo_minutes=input.rpo_minutes,
         )
-        return _procedure(*await run(info, lambda uow: dr.create_procedure(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: dr.create_procedure(uow, c),
+            DrProcedurePayload,
+            dr_procedure=DrProcedure,
+        )
 
     @strawberry.mutation(
         description="Change a DR procedure's title, runbook, owners or objectives."
@@ -258,15 +262,23 @@ class ComplianceControlsMutation:
             rpo_minutes=input.rpo_minutes,
             clear=frozenset(f.value for f in input.clear),
         )
-        return _procedure(*await run(info, lambda uow: dr.update_procedure(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: dr.update_procedure(uow, c),
+            DrProcedurePayload,
+            dr_procedure=DrProcedure,
+        )
 
     @strawberry.mutation(description="Retire a DR procedure; it no longer counts for the gate.")
     async def dr_procedure_retire(
         self, info: Info, input: DrProcedureRetireInput
     ) -> DrProcedurePayload:
         pid = from_global_id(input.id, "DrProcedure")
-        return _procedure(
-            *await run(info, lambda uow: dr.retire_procedure(uow, pid, input.version))
+        return await run.payload(
+            info,
+            lambda uow: dr.retire_procedure(uow, pid, input.version),
+            DrProcedurePayload,
+            dr_procedure=DrProcedure,
         )
 
     @strawberry.mutation(description="Record a performed DR test and its result.")
@@ -279,5 +291,6 @@ class ComplianceControlsMutation:
             evidence_url=input.evidence_url,
             duration_minutes=input.duration_minutes,
         )
-        found, errors = await run(info, lambda uow: dr.record_test(uow, c))
-        return DrTestPayload(dr_test=DrTest.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: dr.record_test(uow, c), DrTestPayload, dr_test=DrTest
+        )

@@ -54,9 +54,13 @@ from domain.pipelines.deployment_models import RollbackDecision as RollbackRow
 run = MutationRunner(PIPELINES)
 
 
-def _deployment(found: Any | None, errors: list[Any]) -> DeploymentPayload:
-    return DeploymentPayload(
-        deployment=Deployment.from_row(found) if found else None, errors=errors
+def _no_secret_key() -> WebhookSubscriptionCreatePayload:
+    refusal = DomainError(
+        "Webhook secrets need SIGNALBOX_SECRET_KEY in production; ask the operators.",
+        code=WebhookSecretCode.SECRET_KEY_REQUIRED,
+    )
+    return WebhookSubscriptionCreatePayload(
+        webhook_subscription=None, secret=None, errors=user_errors(refusal, PIPELINES)
     )
 
 
@@ -142,15 +146,20 @@ class DeploymentsMutation:
             verify_minutes=input.verify_minutes,
             switch_dwell_minutes=input.switch_dwell_minutes,
         )
-        return _deployment(*await run(info, lambda uow: uc.create_deployment(uow, c)))
+        return await run.payload(
+            info, lambda uow: uc.create_deployment(uow, c), DeploymentPayload, deployment=Deployment
+        )
 
     @strawberry.mutation(description="Begin the first step of a planned deployment.")
     async def deployment_start(
         self, info: Info, input: DeploymentVersionInput
     ) -> DeploymentPayload:
         dep_id = from_global_id(input.id, "Deployment")
-        return _deployment(
-            *await run(info, lambda uow: uc.start_deployment(uow, dep_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: uc.start_deployment(uow, dep_id, input.version),
+            DeploymentPayload,
+            deployment=Deployment,
         )
 
     @strawberry.mutation(
@@ -184,8 +193,11 @@ class DeploymentsMutation:
         self, info: Info, input: DeploymentVersionInput
     ) -> DeploymentPayload:
         dep_id = from_global_id(input.id, "Deployment")
-        return _deployment(
-            *await run(info, lambda uow: uc.advance_deployment(uow, dep_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: uc.advance_deployment(uow, dep_id, input.version),
+            DeploymentPayload,
+            deployment=Deployment,
         )
 
     @strawberry.mutation(
@@ -224,13 +236,7 @@ class DeploymentsMutation:
         try:
             sealer = sealer_for(settings)
         except SealError:
-            refusal = DomainError(
-                "Webhook secrets need SIGNALBOX_SECRET_KEY in production; ask the operators.",
-                code=WebhookSecretCode.SECRET_KEY_REQUIRED,
-            )
-            return WebhookSubscriptionCreatePayload(
-                webhook_subscription=None, secret=None, errors=user_errors(refusal, PIPELINES)
-            )
+            return _no_secret_key()
         found, errors = await run(info, lambda uow: webhooks.create_subscription(uow, c, sealer))
         return WebhookSubscriptionCreatePayload(
             webhook_subscription=WebhookSubscription.from_row(found.subscription)
@@ -245,10 +251,9 @@ class DeploymentsMutation:
         self, info: Info, input: WebhookSubscriptionRevokeInput
     ) -> WebhookSubscriptionPayload:
         sub_id = from_global_id(input.id, "WebhookSubscription")
-        found, errors = await run(
-            info, lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version)
-        )
-        return WebhookSubscriptionPayload(
-            webhook_subscription=WebhookSubscription.from_row(found) if found else None,
-            errors=errors,
+        return await run.payload(
+            info,
+            lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version),
+            WebhookSubscriptionPayload,
+            webhook_subscription=WebhookSubscription,
         )

@@ -88,10 +88,6 @@ class EnvironmentsQuery:
         return ParityReport.from_domain(found)
 
 
-def _environment(env: object | None, errors: list[UserError]) -> EnvironmentPayload:
-    return EnvironmentPayload(environment=Environment.from_row(env) if env else None, errors=errors)
-
-
 def _reservation(
     result: reservations.ReservationResult | None, errors: list[UserError]
 ) -> ReservationPayload:
@@ -127,7 +123,12 @@ class EnvironmentsMutation:
             owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             owner_person_ids=_people(input.owner_ids) or [],
         )
-        return _environment(*await run(info, lambda uow: catalog.create_environment(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: catalog.create_environment(uow, c),
+            EnvironmentPayload,
+            environment=Environment,
+        )
 
     @strawberry.mutation(description="Change an environment's name, capacity, owners or place.")
     async def environment_update(
@@ -146,15 +147,23 @@ class EnvironmentsMutation:
             owner_person_ids=_people(input.owner_ids),
             clear=frozenset(f.value for f in input.clear),
         )
-        return _environment(*await run(info, lambda uow: catalog.update_environment(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: catalog.update_environment(uow, c),
+            EnvironmentPayload,
+            environment=Environment,
+        )
 
     @strawberry.mutation(description="Retire an environment nobody holds or waits for.")
     async def environment_retire(
         self, info: Info, input: EnvironmentRetireInput
     ) -> EnvironmentPayload:
         env_id = from_global_id(input.id, "Environment")
-        return _environment(
-            *await run(info, lambda uow: catalog.retire_environment(uow, env_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: catalog.retire_environment(uow, env_id, input.version),
+            EnvironmentPayload,
+            environment=Environment,
         )
 
     @strawberry.mutation(

@@ -6,9 +6,6 @@ are invalidated so OFREP answers with the change at once (other processes within
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import strawberry
 
 from api.graphql import flags_inputs as fi
@@ -27,29 +24,18 @@ from api.graphql.relay import (
     from_optional_global_id,
     paginate,
 )
-from api.graphql.user_errors import FLAGS, UserError
+from api.graphql.user_errors import FLAGS
 from api.ofrep import flag_snapshots
 from domain.flags import changes, flags, segments
 from domain.flags import commands as cmd
 from domain.flags import queries as flq
-from domain.kernel.uow import UnitOfWork
-
-run = MutationRunner(FLAGS)
-
-R = TypeVar("R")
 
 
-async def _run(
-    info: Info, use_case: Callable[[UnitOfWork], Awaitable[R]]
-) -> tuple[R | None, list[UserError]]:
-    result, errors = await run(info, use_case)
-    if not errors:
-        flag_snapshots(info.context.runtime).invalidate()
-    return result, errors
+def _drop_snapshots(info: Info) -> None:
+    flag_snapshots(info.context.runtime).invalidate()
 
 
-def _flag(flag: object | None, errors: list[UserError]) -> fi.FlagPayload:
-    return fi.FlagPayload(flag=Flag.from_row(flag) if flag else None, errors=errors)
+run = MutationRunner(FLAGS, committed=_drop_snapshots)
 
 
 def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
@@ -151,7 +137,9 @@ class FlagsMutation:
             description=input.description,
             expires_at=input.expires_at,
         )
-        return _flag(*await _run(info, lambda uow: flags.create_flag(uow, c)))
+        return await run.payload(
+            info, lambda uow: flags.create_flag(uow, c), fi.FlagPayload, flag=Flag
+        )
 
     @strawberry.mutation(description="Change a flag's name, description, variants or expiry.")
     async def flag_update(self, info: Info, input: fi.FlagUpdateInput) -> fi.FlagPayload:
@@ -165,19 +153,28 @@ class FlagsMutation:
             off_variant=input.off_variant,
             expires_at=input.expires_at,
         )
-        return _flag(*await _run(info, lambda uow: flags.update_flag(uow, c)))
+        return await run.payload(
+            info, lambda uow: flags.update_flag(uow, c), fi.FlagPayload, flag=Flag
+        )
 
     @strawberry.mutation(description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).")
     async def flag_archive(self, info: Info, input: fi.FlagArchiveInput) -> fi.FlagPayload:
         flag_id = from_global_id(input.id, "Flag")
-        return _flag(*await _run(info, lambda uow: flags.archive_flag(uow, flag_id, input.version)))
+        return await run.payload(
+            info,
+            lambda uow: flags.archive_flag(uow, flag_id, input.version),
+            fi.FlagPayload,
+            flag=Flag,
+        )
 
     @strawberry.mutation(
         description="The kill switch: off in every environment at once, no approval awaited."
     )
     async def flag_kill(self, info: Info, input: fi.FlagKillInput) -> fi.FlagPayload:
         c = cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
-        return _flag(*await _run(info, lambda uow: flags.kill_flag(uow, c)))
+        return await run.payload(
+            info, lambda uow: flags.kill_flag(uow, c), fi.FlagPayload, flag=Flag
+        )
 
     @strawberry.mutation(
         description="Set a flag's state in an environment; in production, for a critical "
@@ -194,7 +191,7 @@ class FlagsMutation:
             version=input.version,
             reason=input.reason,
         )
-        result, errors = await _run(info, lambda uow: changes.set_state(uow, c))
+        result, errors = await run(info, lambda uow: changes.set_state(uow, c))
         return fi.FlagEnvironmentPayload(
             flag=Flag.from_row(result.flag) if result else None,
             state=_state(result),
@@ -225,9 +222,11 @@ class FlagsMutation:
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             description=input.description,
         )
-        segment, errors = await _run(info, lambda uow: segments.create_segment(uow, c))
-        return fi.FlagSegmentPayload(
-            segment=FlagSegment.from_row(segment) if segment else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: segments.create_segment(uow, c),
+            fi.FlagSegmentPayload,
+            segment=FlagSegment,
         )
 
     @strawberry.mutation(description="Change a segment's conditions (every flag using it too).")
@@ -241,9 +240,11 @@ class FlagsMutation:
             name=input.name,
             description=input.description,
         )
-        segment, errors = await _run(info, lambda uow: segments.update_segment(uow, c))
-        return fi.FlagSegmentPayload(
-            segment=FlagSegment.from_row(segment) if segment else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: segments.update_segment(uow, c),
+            fi.FlagSegmentPayload,
+            segment=FlagSegment,
         )
 
 
@@ -251,7 +252,7 @@ async def _decide(
     info: Info, input: fi.FlagChangeDecisionInput, *, approve: bool
 ) -> fi.FlagChangePayload:
     c = cmd.DecideChange(from_global_id(input.id, "FlagChange"), approve, input.note)
-    result, errors = await _run(info, lambda uow: changes.decide_change(uow, c))
+    result, errors = await run(info, lambda uow: changes.decide_change(uow, c))
     return fi.FlagChangePayload(
         change=FlagChange.from_row(result.change) if result else None,
         state=_state(result),

@@ -7,7 +7,8 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_board_types import Board
 from api.graphql.governance_mutations import GovernanceMutation
-from api.graphql.governance_types import DocumentTemplate, Release, ReleaseStatus, SignOffRule
+from api.graphql.governance_rule_types import DocumentTemplate, SignOffRule
+from api.graphql.governance_types import Release, ReleaseStatus
 from api.graphql.relay import Connection, from_optional_global_id, paginate
 from domain.governance import queries as gov
 

@@ -11,14 +11,8 @@ import strawberry
 from api.graphql import governance_inputs as gi
 from api.graphql.context import Info
 from api.graphql.governance_board_types import Board, GoNoGoSession
-from api.graphql.governance_types import (
-    DocumentTemplate,
-    MissingDocumentation,
-    Release,
-    RequiredSignOff,
-    SignOff,
-    SignOffRule,
-)
+from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
+from api.graphql.governance_types import MissingDocumentation, Release, RequiredSignOff
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import from_global_id, from_optional_global_id, to_global_id
 from api.graphql.user_errors import GOVERNANCE
@@ -45,17 +39,23 @@ async def _release_payload(
             raise
 
     release, errors = await run(info, guarded)
-    exc = caught[0] if caught else None
     return gi.ReleasePayload(
         release=Release.from_row(release) if release else None,
         errors=errors,
-        missing_documentation=[MissingDocumentation.from_requirement(m) for m in exc.missing]
+        **_refusal_data(caught[0] if caught else None),
+    )
+
+
+def _refusal_data(exc: DomainError | None) -> dict[str, Any]:
+    """What a refusal carrying data adds to the release payload (empty lists otherwise)."""
+    return {
+        "missing_documentation": [MissingDocumentation.from_requirement(m) for m in exc.missing]
         if isinstance(exc, DocumentationIncomplete)
         else [],
-        missing_sign_offs=[RequiredSignOff.from_state(s) for s in exc.outstanding]
+        "missing_sign_offs": [RequiredSignOff.from_state(s) for s in exc.outstanding]
         if isinstance(exc, SignOffMissing)
         else [],
-        blocking_freezes=[
+        "blocking_freezes": [
             gi.BlockingFreeze(
                 freeze_id=strawberry.ID(to_global_id("Freeze", h.freeze_id)),
                 title=h.title,
@@ -66,7 +66,7 @@ async def _release_payload(
         ]
         if isinstance(exc, Frozen)
         else [],
-    )
+    }
 
 
 def _lines(items: list[gi.ReleaseServiceInput] | None) -> list[cmd.ServiceLine] | None:
@@ -228,9 +228,11 @@ class GovernanceMutation:
             release_types=[x.value for x in input.release_types],
             tiers=[x.value for x in input.tiers],
         )
-        made, errors = await run(info, lambda uow: templates.create_template(uow, c))
-        return gi.DocumentTemplatePayload(
-            document_template=DocumentTemplate.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: templates.create_template(uow, c),
+            gi.DocumentTemplatePayload,
+            document_template=DocumentTemplate,
         )
 
     @strawberry.mutation(description="Revise a template: adds version+1, earlier rows stay.")
@@ -246,9 +248,11 @@ class GovernanceMutation:
             tiers=_values(input.tiers),
             active=input.active,
         )
-        made, errors = await run(info, lambda uow: templates.revise_template(uow, c))
-        return gi.DocumentTemplatePayload(
-            document_template=DocumentTemplate.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: templates.revise_template(uow, c),
+            gi.DocumentTemplatePayload,
+            document_template=DocumentTemplate,
         )
 
     @strawberry.mutation(description="Create an approval board with its members and rule.")
@@ -263,8 +267,9 @@ class GovernanceMutation:
             veto_disciplines=[x.value for x in input.veto_disciplines],
             members=_members(input.members) or [],
         )
-        board, errors = await run(info, lambda uow: boards.create_board(uow, c))
-        return gi.BoardPayload(board=Board.from_row(board) if board else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: boards.create_board(uow, c), gi.BoardPayload, board=Board
+        )
 
     @strawberry.mutation(description="Change a board's name, rule or members.")
     async def board_update(self, info: Info, input: gi.BoardUpdateInput) -> gi.BoardPayload:
@@ -278,8 +283,9 @@ class GovernanceMutation:
             veto_disciplines=_values(input.veto_disciplines),
             members=_members(input.members),
         )
-        board, errors = await run(info, lambda uow: boards.update_board(uow, c))
-        return gi.BoardPayload(board=Board.from_row(board) if board else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: boards.update_board(uow, c), gi.BoardPayload, board=Board
+        )
 
     @strawberry.mutation(description="Open a go/no-go session of a board for a submitted release.")
     async def go_no_go_open(self, info: Info, input: gi.GoNoGoOpenInput) -> gi.GoNoGoSessionPayload:
@@ -287,9 +293,11 @@ class GovernanceMutation:
             from_global_id(input.release_id, "Release", "releaseId"),
             from_global_id(input.board_id, "Board", "boardId"),
         )
-        made, errors = await run(info, lambda uow: go_no_go.open_session(uow, c))
-        return gi.GoNoGoSessionPayload(
-            go_no_go_session=GoNoGoSession.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: go_no_go.open_session(uow, c),
+            gi.GoNoGoSessionPayload,
+            go_no_go_session=GoNoGoSession,
         )
 
     @strawberry.mutation(description="Vote (or change your vote) as a member of the board.")
@@ -299,9 +307,11 @@ class GovernanceMutation:
             input.choice.value,
             input.rationale,
         )
-        made, errors = await run(info, lambda uow: go_no_go.cast_vote(uow, c))
-        return gi.GoNoGoSessionPayload(
-            go_no_go_session=GoNoGoSession.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: go_no_go.cast_vote(uow, c),
+            gi.GoNoGoSessionPayload,
+            go_no_go_session=GoNoGoSession,
         )
 
     @strawberry.mutation(description="Close a session: the rule decides and drives the release.")
@@ -309,9 +319,11 @@ class GovernanceMutation:
         self, info: Info, input: gi.GoNoGoCloseInput
     ) -> gi.GoNoGoSessionPayload:
         c = cmd.CloseSession(from_global_id(input.id, "GoNoGoSession"), input.version)
-        made, errors = await run(info, lambda uow: go_no_go.close_session(uow, c))
-        return gi.GoNoGoSessionPayload(
-            go_no_go_session=GoNoGoSession.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: go_no_go.close_session(uow, c),
+            gi.GoNoGoSessionPayload,
+            go_no_go_session=GoNoGoSession,
         )
 
     @strawberry.mutation(description="Add a rule that derives a required sign-off (RMO).")
@@ -327,9 +339,11 @@ class GovernanceMutation:
             condition=_condition(input.condition) or {},
             active=input.active,
         )
-        made, errors = await run(info, lambda uow: signoffs.create_rule(uow, c))
-        return gi.SignOffRulePayload(
-            sign_off_rule=SignOffRule.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: signoffs.create_rule(uow, c),
+            gi.SignOffRulePayload,
+            sign_off_rule=SignOffRule,
         )
 
     @strawberry.mutation(description="Change a sign-off rule (RMO).")
@@ -346,9 +360,11 @@ class GovernanceMutation:
             condition=_condition(input.condition),
             active=input.active,
         )
-        made, errors = await run(info, lambda uow: signoffs.update_rule(uow, c))
-        return gi.SignOffRulePayload(
-            sign_off_rule=SignOffRule.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: signoffs.update_rule(uow, c),
+            gi.SignOffRulePayload,
+            sign_off_rule=SignOffRule,
         )
 
     @strawberry.mutation(description="Sign off a requirement of a release, for your discipline.")
@@ -356,11 +372,16 @@ class GovernanceMutation:
         c = cmd.GiveSignOff(
             from_global_id(input.release_id, "Release", "releaseId"), input.requirement, input.note
         )
-        made, errors = await run(info, lambda uow: signoffs.give_sign_off(uow, c))
-        return gi.SignOffPayload(sign_off=SignOff.from_row(made) if made else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: signoffs.give_sign_off(uow, c), gi.SignOffPayload, sign_off=SignOff
+        )
 
     @strawberry.mutation(description="Revoke a sign-off; the release needs a new one.")
     async def sign_off_revoke(self, info: Info, input: gi.SignOffRevokeInput) -> gi.SignOffPayload:
         sign_off_id = from_global_id(input.id, "SignOff")
-        made, errors = await run(info, lambda uow: signoffs.revoke_sign_off(uow, sign_off_id))
-        return gi.SignOffPayload(sign_off=SignOff.from_row(made) if made else None, errors=errors)
+        return await run.payload(
+            info,
+            lambda uow: signoffs.revoke_sign_off(uow, sign_off_id),
+            gi.SignOffPayload,
+            sign_off=SignOff,
+        )

@@ -68,8 +68,12 @@ class PipelineDefinitionsMutation:
             service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
             description=input.description,
         )
-        found, errors = await run(info, lambda uow: definitions.create_pipeline(uow, c))
-        return PipelinePayload(pipeline=Pipeline.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info,
+            lambda uow: definitions.create_pipeline(uow, c),
+            PipelinePayload,
+            pipeline=Pipeline,
+        )
 
     @strawberry.mutation(
         description="Propose a new definition version; it becomes active once a peer approves "
@@ -104,10 +108,11 @@ class PipelineDefinitionsMutation:
             comment=input.comment,
             version=input.version,
         )
-        found, errors = await run(info, lambda uow: definitions.review_definition(uow, c))
-        return PipelineDefinitionReviewPayload(
-            definition_version=PipelineDefinitionVersion.from_row(found) if found else None,
-            errors=errors,
+        return await run.payload(
+            info,
+            lambda uow: definitions.review_definition(uow, c),
+            PipelineDefinitionReviewPayload,
+            definition_version=PipelineDefinitionVersion,
         )
 
     @strawberry.mutation(
@@ -130,5 +135,6 @@ class PipelineDefinitionsMutation:
             pipeline_key=input.pipeline_key,
             business_unit_key=input.business_unit_key,
         )
-        found, errors = await run(info, lambda uow: runs.record_run(uow, c))
-        return PipelineRunPayload(run=PipelineRun.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: runs.record_run(uow, c), PipelineRunPayload, run=PipelineRun
+        )

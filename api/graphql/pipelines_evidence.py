@@ -256,7 +256,9 @@ class EvidenceMutation:
         self, info: Info, input: WebhookSecretRevokeInput
     ) -> WebhookSecretPayload:
         c = cmd.RevokeWebhookSecret(from_global_id(input.id, "WebhookSecret"), input.version)
-        row, errors = await run(info, lambda uow: cdevents_secrets.revoke_webhook_secret(uow, c))
-        return WebhookSecretPayload(
-            webhook_secret=WebhookSecret.from_row(row) if row else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: cdevents_secrets.revoke_webhook_secret(uow, c),
+            WebhookSecretPayload,
+            webhook_secret=WebhookSecret,
         )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.governance_types import Release
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, from_global_id, paginate
+from api.graphql.relay import Connection, from_global_id, load_node, paginate
 from api.graphql.risk_inputs import (
     PeerReviewPayload,
     PeerReviewRecordInput,
@@ -25,11 +27,15 @@ from api.graphql.risk_inputs import (
 )
 from api.graphql.risk_types import (
     PeerReview,
-    ReleaseRisk,
+    PeerReviewRequirement,
     RiskAssessment,
     RiskMapping,
     RiskMappingConflict,
     RiskModel,
+    release_peer_review_requirement,
+    release_peer_reviews,
+    release_risk_assessment,
+    release_risk_assessments,
 )
 from api.graphql.user_errors import RISK
 from domain.kernel.access import Resource
@@ -38,6 +44,33 @@ from domain.risk import assessments, peer_reviews, versions
 from domain.risk import queries as riskq
 
 run = MutationRunner(RISK)
+
+
+@strawberry.type(description="A release's risk: assessments and peer reviews.")
+class ReleaseRisk:
+    release_uid: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def release(self, info: Info) -> Release | None:
+        return await load_node(info.context.loaders.release, Release, self.release_uid)
+
+    @strawberry.field(description="The latest assessment; null when never assessed.")
+    async def assessment(self, info: Info) -> RiskAssessment | None:
+        return await release_risk_assessment(info, self.release_uid)
+
+    @strawberry.field(description="Every assessment, oldest first.")
+    async def assessments(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[RiskAssessment]:
+        return await release_risk_assessments(info, self.release_uid, first, after)
+
+    @strawberry.field(description="Peer reviews, one per reviewer (their latest verdict).")
+    async def peer_reviews(self, info: Info) -> list[PeerReview]:
+        return await release_peer_reviews(info, self.release_uid)
+
+    @strawberry.field(description="Whether it needs a peer review before staging, and why.")
+    async def peer_review_requirement(self, info: Info) -> PeerReviewRequirement:
+        return await release_peer_review_requirement(info, self.release_uid)
 
 
 @strawberry.type
@@ -119,9 +152,11 @@ class RiskMutation:
         self, info: Info, input: ReleaseAssessRiskInput
     ) -> RiskAssessmentPayload:
         c = assess_command(input)
-        row, errors = await run(info, lambda uow: assessments.assess_risk(uow, c))
-        return RiskAssessmentPayload(
-            risk_assessment=RiskAssessment.from_row(row) if row else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: assessments.assess_risk(uow, c),
+            RiskAssessmentPayload,
+            risk_assessment=RiskAssessment,
         )
 
     @strawberry.mutation(
@@ -132,7 +167,9 @@ class RiskMutation:
         self, info: Info, input: PeerReviewRecordInput
     ) -> PeerReviewPayload:
         c = review_command(input)
-        row, errors = await run(info, lambda uow: peer_reviews.record_peer_review(uow, c))
-        return PeerReviewPayload(
-            peer_review=PeerReview.from_row(row) if row else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: peer_reviews.record_peer_review(uow, c),
+            PeerReviewPayload,
+            peer_review=PeerReview,
         )

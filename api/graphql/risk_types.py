@@ -379,30 +379,3 @@ async def release_peer_review_requirement(
     async with info.context.reader() as r:
         found = await riskq.review_requirement(r, release_id, info.context.runtime.clock.now())
     return PeerReviewRequirement.from_domain(found)
-
-
-@strawberry.type(description="A release's risk: assessments and peer reviews.")
-class ReleaseRisk:
-    release_uid: strawberry.Private[uuid.UUID]
-
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
-
-    @strawberry.field(description="The latest assessment; null when never assessed.")
-    async def assessment(self, info: Info) -> RiskAssessment | None:
-        return await release_risk_assessment(info, self.release_uid)
-
-    @strawberry.field(description="Every assessment, oldest first.")
-    async def assessments(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[RiskAssessment]:
-        return await release_risk_assessments(info, self.release_uid, first, after)
-
-    @strawberry.field(description="Peer reviews, one per reviewer (their latest verdict).")
-    async def peer_reviews(self, info: Info) -> list[PeerReview]:
-        return await release_peer_reviews(info, self.release_uid)
-
-    @strawberry.field(description="Whether it needs a peer review before staging, and why.")
-    async def peer_review_requirement(self, info: Info) -> PeerReviewRequirement:
-        return await release_peer_review_requirement(info, self.release_uid)

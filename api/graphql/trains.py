@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from api.graphql.context import Info
@@ -51,7 +49,7 @@ from api.graphql.trains_types import (
     ProgramIncrement,
     Train,
 )
-from api.graphql.user_errors import TRAINS, UserError
+from api.graphql.user_errors import TRAINS
 from domain.trains import commands as cmd
 from domain.trains import departures, features, integration, trains
 from domain.trains import queries as trq
@@ -69,24 +67,6 @@ def _cadence(c: CadenceInput) -> Cadence:
         weekday=c.weekday,
         dates=tuple(c.dates),
         rrule=c.rrule,
-    )
-
-
-def _train(result: Any, errors: list[UserError]) -> TrainPayload:
-    return TrainPayload(train=Train.from_row(result) if result else None, errors=errors)
-
-
-def _departure(result: Any, errors: list[UserError]) -> DeparturePayload:
-    return DeparturePayload(departure=Departure.from_row(result) if result else None, errors=errors)
-
-
-def _feature(result: Any, errors: list[UserError]) -> FeaturePayload:
-    return FeaturePayload(feature=Feature.from_row(result) if result else None, errors=errors)
-
-
-def _window(result: Any, errors: list[UserError]) -> IntegrationWindowPayload:
-    return IntegrationWindowPayload(
-        integration_window=IntegrationWindow.from_row(result) if result else None, errors=errors
     )
 
 
@@ -168,14 +148,18 @@ class TrainsMutation:
             product_domain=input.product_domain,
             cadence=_cadence(input.cadence),
         )
-        return _train(*await run(info, lambda uow: trains.create_train(uow, c)))
+        return await run.payload(
+            info, lambda uow: trains.create_train(uow, c), TrainPayload, train=Train
+        )
 
     @strawberry.mutation(description="Rename a train or change its product domain.")
     async def train_update(self, info: Info, input: TrainUpdateInput) -> TrainPayload:
         c = cmd.UpdateTrain(
             from_global_id(input.id, "Train"), input.version, input.name, input.product_domain
         )
-        return _train(*await run(info, lambda uow: trains.update_train(uow, c)))
+        return await run.payload(
+            info, lambda uow: trains.update_train(uow, c), TrainPayload, train=Train
+        )
 
     @strawberry.mutation(
         description="Change the cadence from a PI still to come, with a reason: that PI's "
@@ -194,7 +178,9 @@ class TrainsMutation:
             reason=input.reason.value,
             reason_text=input.reason_text,
         )
-        return _train(*await run(info, lambda uow: trains.change_cadence(uow, c)))
+        return await run.payload(
+            info, lambda uow: trains.change_cadence(uow, c), TrainPayload, train=Train
+        )
 
     @strawberry.mutation(description="Add Program Increments to a train, back to back.")
     async def train_pi_create(
@@ -233,7 +219,9 @@ class TrainsMutation:
             from_global_id(input.departure_id, "Departure", "departureId"),
             from_global_id(input.release_id, "Release", "releaseId"),
         )
-        return _departure(*await run(info, lambda uow: departures.board(uow, c)))
+        return await run.payload(
+            info, lambda uow: departures.board(uow, c), DeparturePayload, departure=Departure
+        )
 
     @strawberry.mutation(description="Take a release off a departure.")
     async def departure_alight(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
@@ -241,30 +229,32 @@ class TrainsMutation:
             from_global_id(input.departure_id, "Departure", "departureId"),
             from_global_id(input.release_id, "Release", "releaseId"),
         )
-        return _departure(*await run(info, lambda uow: departures.alight(uow, c)))
+        return await run.payload(
+            info, lambda uow: departures.alight(uow, c), DeparturePayload, departure=Departure
+        )
 
     @strawberry.mutation(description="Mark a scheduled departure as departed.")
     async def departure_depart(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
         d = from_global_id(input.id, "Departure")
-        return _departure(
-            *await run(
-                info,
-                lambda uow: departures.set_departure_status(
-                    uow, d, input.version, DepartureStatus.DEPARTED
-                ),
-            )
+        return await run.payload(
+            info,
+            lambda uow: departures.set_departure_status(
+                uow, d, input.version, DepartureStatus.DEPARTED
+            ),
+            DeparturePayload,
+            departure=Departure,
         )
 
     @strawberry.mutation(description="Cancel a scheduled departure.")
     async def departure_cancel(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
         d = from_global_id(input.id, "Departure")
-        return _departure(
-            *await run(
-                info,
-                lambda uow: departures.set_departure_status(
-                    uow, d, input.version, DepartureStatus.CANCELLED
-                ),
-            )
+        return await run.payload(
+            info,
+            lambda uow: departures.set_departure_status(
+                uow, d, input.version, DepartureStatus.CANCELLED
+            ),
+            DeparturePayload,
+            departure=Departure,
         )
 
     @strawberry.mutation(description="Plan a team's feature for a PI (and a departure).")
@@ -277,7 +267,9 @@ class TrainsMutation:
             effort=input.effort,
             description=input.description,
         )
-        return _feature(*await run(info, lambda uow: features.create_feature(uow, c)))
+        return await run.payload(
+            info, lambda uow: features.create_feature(uow, c), FeaturePayload, feature=Feature
+        )
 
     @strawberry.mutation(description="Edit or re-plan a feature.")
     async def feature_update(self, info: Info, input: FeatureUpdateInput) -> FeaturePayload:
@@ -292,13 +284,18 @@ class TrainsMutation:
             clear_departure=input.clear_departure,
             done=input.done,
         )
-        return _feature(*await run(info, lambda uow: features.update_feature(uow, c)))
+        return await run.payload(
+            info, lambda uow: features.update_feature(uow, c), FeaturePayload, feature=Feature
+        )
 
     @strawberry.mutation(description="Drop a feature and its dependencies.")
     async def feature_delete(self, info: Info, input: FeatureDeleteInput) -> FeaturePayload:
         f = from_global_id(input.id, "Feature")
-        return _feature(
-            *await run(info, lambda uow: features.delete_feature(uow, f, input.version))
+        return await run.payload(
+            info,
+            lambda uow: features.delete_feature(uow, f, input.version),
+            FeaturePayload,
+            feature=Feature,
         )
 
     @strawberry.mutation(description="Record that a feature depends on another team's feature.")
@@ -307,8 +304,11 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return _feature(
-            *await run(info, lambda uow: features.add_dependency(uow, c, p, input.note))
+        return await run.payload(
+            info,
+            lambda uow: features.add_dependency(uow, c, p, input.note),
+            FeaturePayload,
+            feature=Feature,
         )
 
     @strawberry.mutation(description="Remove a dependency.")
@@ -317,7 +317,9 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return _feature(*await run(info, lambda uow: features.remove_dependency(uow, c, p)))
+        return await run.payload(
+            info, lambda uow: features.remove_dependency(uow, c, p), FeaturePayload, feature=Feature
+        )
 
     @strawberry.mutation(description="Schedule a departure's integration-test window.")
     async def integration_window_schedule(
@@ -330,20 +332,25 @@ class TrainsMutation:
             team_ids=[from_global_id(t, "Team", "teamIds") for t in input.team_ids],
             service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
         )
-        return _window(*await run(info, lambda uow: integration.schedule_window(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: integration.schedule_window(uow, c),
+            IntegrationWindowPayload,
+            integration_window=IntegrationWindow,
+        )
 
     @strawberry.mutation(description="Move an integration-test window.")
     async def integration_window_reschedule(
         self, info: Info, input: IntegrationWindowRescheduleInput
     ) -> IntegrationWindowPayload:
         w = from_global_id(input.id, "IntegrationWindow")
-        return _window(
-            *await run(
-                info,
-                lambda uow: integration.reschedule_window(
-                    uow, w, input.version, input.starts_at, input.ends_at
-                ),
-            )
+        return await run.payload(
+            info,
+            lambda uow: integration.reschedule_window(
+                uow, w, input.version, input.starts_at, input.ends_at
+            ),
+            IntegrationWindowPayload,
+            integration_window=IntegrationWindow,
         )
 
     @strawberry.mutation(description="Record a test suite's result in an integration window.")
@@ -356,8 +363,9 @@ class TrainsMutation:
             passed=input.passed,
             details=input.details,
         )
-        result, errors = await run(info, lambda uow: integration.record_result(uow, c))
-        return IntegrationResultPayload(
-            integration_result=IntegrationResult.from_row(result) if result else None,
-            errors=errors,
+        return await run.payload(
+            info,
+            lambda uow: integration.record_result(uow, c),
+            IntegrationResultPayload,
+            integration_result=IntegrationResult,
         )

@@ -96,18 +96,6 @@ class VendorsQuery:
         )
 
 
-def _attestation(found: object | None, errors: list[UserError]) -> VendorAttestationPayload:
-    return VendorAttestationPayload(
-        vendor_attestation=VendorAttestation.from_row(found) if found else None, errors=errors
-    )
-
-
-def _release(found: object | None, errors: list[UserError]) -> VendorReleasePayload:
-    return VendorReleasePayload(
-        vendor_release=VendorRelease.from_row(found) if found else None, errors=errors
-    )
-
-
 async def _link(
     info: Info, link: ServiceVendor | None, errors: list[UserError]
 ) -> ServiceVendorLinkPayload:
@@ -140,7 +128,12 @@ class VendorsMutation:
             report_reference=input.report_reference,
             notes=input.notes,
         )
-        return _attestation(*await run(info, lambda uow: vendors.add_attestation(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.add_attestation(uow, c),
+            VendorAttestationPayload,
+            vendor_attestation=VendorAttestation,
+        )
 
     @strawberry.mutation(
         description="Revoke an attestation: it stays on record and no longer counts."
@@ -153,7 +146,12 @@ class VendorsMutation:
             version=input.version,
             reason=input.reason,
         )
-        return _attestation(*await run(info, lambda uow: vendors.revoke_attestation(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.revoke_attestation(uow, c),
+            VendorAttestationPayload,
+            vendor_attestation=VendorAttestation,
+        )
 
     @strawberry.mutation(description="Record that a service uses a vendor you may read.")
     async def service_vendor_link(
@@ -189,7 +187,12 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return _release(*await run(info, lambda uow: vendors.create_release(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.create_release(uow, c),
+            VendorReleasePayload,
+            vendor_release=VendorRelease,
+        )
 
     @strawberry.mutation(description="Move or re-describe a scheduled vendor release.")
     async def vendor_release_update(
@@ -205,7 +208,12 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return _release(*await run(info, lambda uow: vendors.update_release(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.update_release(uow, c),
+            VendorReleasePayload,
+            vendor_release=VendorRelease,
+        )
 
     @strawberry.mutation(description="Take a vendor release off the calendar, saying why.")
     async def vendor_release_cancel(
@@ -216,4 +224,9 @@ class VendorsMutation:
             version=input.version,
             reason=input.reason,
         )
-        return _release(*await run(info, lambda uow: vendors.cancel_release(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.cancel_release(uow, c),
+            VendorReleasePayload,
+            vendor_release=VendorRelease,
+        )
