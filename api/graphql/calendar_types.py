@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, load_node, node_field, to_global_id
 from domain.calendar import models, rules
 from domain.calendar import queries as cal
 from domain.organization import models as org_models
@@ -89,9 +89,7 @@ class DeploymentWindow(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Services the window changes, by key.")
     async def services(self, info: Info) -> list[Service]:

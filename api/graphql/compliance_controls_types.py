@@ -15,7 +15,7 @@ from api.graphql.context import Info
 from api.graphql.environments_types import Environment, environment_of
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.compliance import bypass_rules, models
 from domain.compliance.bypasses import facts_of
 from domain.kernel import gates
@@ -203,9 +203,7 @@ class BypassReview(Node):
     def overdue(self, info: Info) -> bool:
         return bypass_rules.overdue(self.completed_at, self.due_at, _now(info))
 
-    @strawberry.field
-    async def bypass(self, info: Info) -> Bypass | None:
-        return await load_node(info.context.loaders.bypass, Bypass, self.bypass_uid)
+    bypass = node_field(Bypass, "bypass", "bypass_uid")
 
     @strawberry.field
     async def reviewer(self, info: Info) -> Person | None:
@@ -324,25 +322,20 @@ class DrProcedure(Node):
             owner_team_uid=r.owner_team_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field
     async def owner(self, info: Info) -> Person | None:
         return await _person(info, self.owner_person_uid)
 
-    @strawberry.field
-    async def owner_team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.owner_team_uid)
-
-    @strawberry.field(description="The newest test, passed or failed.")
-    async def last_test(self, info: Info) -> DrTest | None:
-        return await load_node(info.context.loaders.dr_last_test, DrTest, self.uid)
-
-    @strawberry.field(description="The newest passing test: what the gate's age is taken from.")
-    async def last_passed_test(self, info: Info) -> DrTest | None:
-        return await load_node(info.context.loaders.dr_last_passed_test, DrTest, self.uid)
+    owner_team = node_field(Team, "team", "owner_team_uid")
+    last_test = node_field(DrTest, "dr_last_test", "uid", "The newest test, passed or failed.")
+    last_passed_test = node_field(
+        DrTest,
+        "dr_last_passed_test",
+        "uid",
+        "The newest passing test: what the gate's age is taken from.",
+    )
 
     @strawberry.field(description="Every test recorded, oldest first.")
     async def tests(
@@ -373,9 +366,7 @@ class DrStatus:
             service_uid=service_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field(description="The service's active DR procedures.")
     async def procedures(self, info: Info) -> list[DrProcedure]:

@@ -12,7 +12,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.pipelines import deployment_models as models
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import webhooks
@@ -246,13 +246,8 @@ class Deployment(Node):
             requested_by_uid=r.requested_by_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
-
-    @strawberry.field
-    async def environment(self, info: Info) -> Environment | None:
-        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
+    service = node_field(Service, "service", "service_uid")
+    environment = node_field(Environment, "environment", "environment_uid")
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
@@ -274,9 +269,9 @@ class Deployment(Node):
             info.context.loaders.deployment_reports, (self.uid, first, after), HealthReport
         )
 
-    @strawberry.field(description="The rollback decision, once rolled back.")
-    async def rollback(self, info: Info) -> RollbackDecision | None:
-        return await load_node(info.context.loaders.deployment_rollback, RollbackDecision, self.uid)
+    rollback = node_field(
+        RollbackDecision, "deployment_rollback", "uid", "The rollback decision, once rolled back."
+    )
 
     @strawberry.field(description="Alertmanager alerts that rolled it back.")
     async def alerts(self, info: Info) -> list[DeploymentAlert]:
@@ -319,9 +314,9 @@ class WebhookSubscription(Node):
             created_by_uid=r.created_by_id,
         )
 
-    @strawberry.field(description="Whose events it receives; null for every BU's.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(
+        BusinessUnit, "business_unit", "bu_uid", "Whose events it receives; null for every BU's."
+    )
 
     @strawberry.field
     async def created_by(self, info: Info) -> Person | None:

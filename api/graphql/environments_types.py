@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team
-from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.environments import models, parity, rules
 from domain.environments.reservations import Blocker
 
@@ -163,9 +163,12 @@ class ReservationContention:
             reservation_uid=b.reservation_id,
         )
 
-    @strawberry.field(description="The other reservation; null when not yours to read.")
-    async def reservation(self, info: Info) -> Reservation | None:
-        return await load_node(info.context.loaders.reservation, Reservation, self.reservation_uid)
+    reservation = node_field(
+        Reservation,
+        "reservation",
+        "reservation_uid",
+        "The other reservation; null when not yours to read.",
+    )
 
 
 @strawberry.type(description="The image a service runs: its key and sha256 digest.")
@@ -297,9 +300,9 @@ class Environment(Node):
         key = (self.uid, status.value if status else None, ending_after, first, after)
         return await load_page(info.context.loaders.reservations_of_environment, key, Reservation)
 
-    @strawberry.field(description="The newest config snapshot: what runs here now.")
-    async def current_snapshot(self, info: Info) -> ConfigSnapshot | None:
-        return await load_node(info.context.loaders.current_snapshot, ConfigSnapshot, self.uid)
+    current_snapshot = node_field(
+        ConfigSnapshot, "current_snapshot", "uid", "The newest config snapshot: what runs here now."
+    )
 
     @strawberry.field(description="Every config snapshot reported, oldest first.")
     async def snapshots(

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, load_node, node_field, to_global_id
 from domain.flags import definitions as d
 from domain.flags import models, rules
 from domain.flags.states import state_of
@@ -227,9 +227,7 @@ class Flag(Node):
             created_by_uid=r.created_by_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field(description="Its state in every environment it has one in, by key.")
     async def environments(self, info: Info) -> list[FlagEnvironmentState]:
@@ -286,9 +284,7 @@ class FlagChange(Node):
             people=(r.requested_by_id, r.decided_by_id),
         )
 
-    @strawberry.field
-    async def flag(self, info: Info) -> Flag | None:
-        return await load_node(info.context.loaders.flag, Flag, self.flag_uid)
+    flag = node_field(Flag, "flag", "flag_uid")
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:

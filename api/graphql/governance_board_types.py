@@ -18,7 +18,7 @@ from api.graphql.governance_types import (
     person_of,
 )
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, node_field, to_global_id
 from domain.governance import board_rules, models
 from domain.organization import rules as org_rules
 
@@ -167,13 +167,8 @@ class GoNoGoSession(Node):
             rule_raw=dict(r.rule),
         )
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
-
-    @strawberry.field
-    async def board(self, info: Info) -> Board | None:
-        return await load_node(info.context.loaders.board, Board, self.board_uid)
+    release = node_field(Release, "release", "release_uid")
+    board = node_field(Board, "board", "board_uid")
 
     @strawberry.field
     async def opened_by(self, info: Info) -> Person | None:

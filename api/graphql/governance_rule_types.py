@@ -17,7 +17,7 @@ from api.graphql.organization_types import (
     Person,
     Tier,
 )
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, node_field, to_global_id
 from domain.governance import models
 from domain.organization import models as org_models
 from domain.organization import rules as org_rules
@@ -159,6 +159,4 @@ class SignOff(Node):
     async def signer(self, info: Info) -> Person | None:
         return await person_of(info, self.signer_uid)
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
+    release = node_field(Release, "release", "release_uid")

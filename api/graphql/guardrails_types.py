@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, load_node, node_field, to_global_id
 from domain.guardrails import queries as gq
 from domain.guardrails import rules
 from domain.guardrails.effective import EffectiveValue
@@ -354,9 +354,7 @@ class TeamOnboarding:
     production_access: ProductionAccess
     team_uid: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
-    async def team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.team_uid)
+    team = node_field(Team, "team", "team_uid")
 
     @classmethod
     def from_domain(cls, t: gq.TeamOnboarding) -> TeamOnboarding:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.organization import models
 from domain.organization import rules as org_rules
 
@@ -100,9 +100,7 @@ class Team(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Services this team owns, by key.")
     async def services(
@@ -160,13 +158,8 @@ class Service(Node):
             team_uid=r.team_id,
         )
 
-    @strawberry.field
-    async def team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.team_uid)
-
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    team = node_field(Team, "team", "team_uid")
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Services this one calls or reads (its providers).")
     async def depends_on(self, info: Info) -> list[ServiceLink]:
@@ -230,9 +223,7 @@ class Vendor(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     # -- vendors context: attestations, releases, the services using the vendor ------------
     # (attestationStatus / attestationExpiresAt above are a summary the attestation use

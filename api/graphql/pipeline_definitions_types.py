@@ -19,6 +19,7 @@ from api.graphql.relay import (
     load_node,
     load_nodes,
     load_page,
+    node_field,
     to_global_id,
 )
 from domain.environments.models import EnvironmentKind as DomainEnvironmentKind
@@ -322,24 +323,20 @@ class Pipeline(Node):
             team_uid=r.team_id,
         )
 
-    @strawberry.field
-    async def team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.team_uid)
-
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    team = node_field(Team, "team", "team_uid")
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="The services it deploys (those you may read).")
     async def services(self, info: Info) -> list[Service]:
         ids = await info.context.loaders.pipeline_service_ids.load(self.uid)
         return await load_nodes(info.context.loaders.service, Service, ids)
 
-    @strawberry.field(description="The definition in force; null until a version is approved.")
-    async def active_version(self, info: Info) -> PipelineDefinitionVersion | None:
-        return await load_node(
-            info.context.loaders.pipeline_active_version, PipelineDefinitionVersion, self.uid
-        )
+    active_version = node_field(
+        PipelineDefinitionVersion,
+        "pipeline_active_version",
+        "uid",
+        "The definition in force; null until a version is approved.",
+    )
 
     @strawberry.field(description="Every registered version, by number (the history).")
     async def versions(
@@ -359,9 +356,7 @@ class Pipeline(Node):
             info.context.loaders.pipeline_run_pages, (self.uid, first, after), PipelineRun
         )
 
-    @strawberry.field(description="The run that started last.")
-    async def latest_run(self, info: Info) -> PipelineRun | None:
-        return await load_node(info.context.loaders.pipeline_latest_run, PipelineRun, self.uid)
+    latest_run = node_field(PipelineRun, "pipeline_latest_run", "uid", "The run that started last.")
 
     @strawberry.field(description="The latest run's drift; null before any run is reported.")
     async def drift(self, info: Info) -> PipelineDrift | None:

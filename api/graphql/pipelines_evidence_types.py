@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Service
-from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as DomainGateStatus
 from domain.pipelines import models
@@ -110,9 +110,7 @@ class Artifact(Node):
             service_uid=r.service_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field(description="Every report about this artifact, oldest first.")
     async def evidence(
@@ -170,9 +168,7 @@ class CdEvent(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.interface(description="Where a reported deployment or incident happened.")
@@ -183,13 +179,15 @@ class ReportedPlace:
     service_uid: strawberry.Private[uuid.UUID | None]
     environment_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field(description="The Signalbox service, when the reference resolved.")
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
-
-    @strawberry.field(description="The Signalbox environment, when the reference resolved.")
-    async def environment(self, info: Info) -> Environment | None:
-        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
+    service = node_field(
+        Service, "service", "service_uid", "The Signalbox service, when the reference resolved."
+    )
+    environment = node_field(
+        Environment,
+        "environment",
+        "environment_uid",
+        "The Signalbox environment, when the reference resolved.",
+    )
 
 
 @strawberry.type(description="A deployment, upgrade or rollback a CD tool reported (CDEvents).")
@@ -217,13 +215,10 @@ class DeploymentReport(Node, ReportedPlace):
             cd_event_uid=r.cd_event_id,
         )
 
-    @strawberry.field
-    async def artifact(self, info: Info) -> Artifact | None:
-        return await load_node(info.context.loaders.artifact, Artifact, self.artifact_uid)
-
-    @strawberry.field(description="The event it came from; null when not yours to read.")
-    async def cd_event(self, info: Info) -> CdEvent | None:
-        return await load_node(info.context.loaders.cd_event, CdEvent, self.cd_event_uid)
+    artifact = node_field(Artifact, "artifact", "artifact_uid")
+    cd_event = node_field(
+        CdEvent, "cd_event", "cd_event_uid", "The event it came from; null when not yours to read."
+    )
 
 
 @strawberry.type(description="An incident an operations tool reported (CDEvents).")
@@ -282,9 +277,7 @@ class WebhookSecret(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 NODE_LOADERS: dict[str, tuple[str, Any]] = {

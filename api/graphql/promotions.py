@@ -20,6 +20,7 @@ from api.graphql.relay import (
     from_global_id,
     from_optional_global_id,
     load_node,
+    node_field,
     paginate,
     to_global_id,
 )
@@ -118,9 +119,7 @@ class Promotion(Node):
             requester_uid=r.requested_by_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:

@@ -90,6 +90,17 @@ async def load_node(
     return cls.from_row(row) if row is not None else None
 
 
+def node_field(node: FromRow[T], loader: str, key: str, description: str | None = None) -> Any:
+    """A field holding the node whose id is the root's `key`, loaded through
+    `info.context.loaders.<loader>`; null when absent or not yours to see."""
+
+    async def resolve(root: Any, info: Info) -> T | None:
+        return await load_node(getattr(info.context.loaders, loader), node, getattr(root, key))
+
+    resolve.__annotations__["return"] = node | None  # type: ignore[operator]
+    return strawberry.field(resolver=resolve, description=description)
+
+
 async def load_nodes(
     loader: DataLoader[uuid.UUID, Any], cls: FromRow[T_co], ids: list[uuid.UUID]
 ) -> list[T_co]:

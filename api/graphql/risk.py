@@ -10,7 +10,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import Release
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, from_global_id, load_node, paginate
+from api.graphql.relay import Connection, from_global_id, node_field, paginate
 from api.graphql.risk_inputs import (
     PeerReviewPayload,
     PeerReviewRecordInput,
@@ -50,9 +50,7 @@ run = MutationRunner(RISK)
 class ReleaseRisk:
     release_uid: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
+    release = node_field(Release, "release", "release_uid")
 
     @strawberry.field(description="The latest assessment; null when never assessed.")
     async def assessment(self, info: Info) -> RiskAssessment | None:

@@ -16,7 +16,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import ChangeType, Release, bu_of, person_of
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.governance import models as gov_models
 from domain.guardrails import vocabulary
 from domain.organization import rules as org_rules
@@ -292,9 +292,7 @@ class RiskAssessment(Node):
     async def assessed_by(self, info: Info) -> Person | None:
         return await person_of(info, self.assessed_by_uid)
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
+    release = node_field(Release, "release", "release_uid")
 
 
 @strawberry.type(description="A reviewer's verdict on a release's changes (never an author's).")
@@ -329,9 +327,7 @@ class PeerReview(Node):
     async def reviewer(self, info: Info) -> Person | None:
         return await person_of(info, self.reviewer_uid)
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
+    release = node_field(Release, "release", "release_uid")
 
 
 @strawberry.type(description="Whether a release needs a peer review before staging, and why.")

@@ -12,7 +12,7 @@ import strawberry
 from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
-from api.graphql.relay import Connection, Node, load_node, load_page, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.guardrails import vocabulary
 from domain.organization import models
 from domain.organization import vendor_rules as rules
@@ -98,9 +98,7 @@ class VendorAttestation(Node):
     def state(self, info: Info) -> VendorAttestationState:
         return _state(self, info.context.runtime.clock.now())
 
-    @strawberry.field
-    async def vendor(self, info: Info) -> Vendor | None:
-        return await load_node(info.context.loaders.vendor, Vendor, self.vendor_uid)
+    vendor = node_field(Vendor, "vendor", "vendor_uid")
 
     @strawberry.field
     async def created_by(self, info: Info) -> Person | None:
@@ -162,13 +160,13 @@ class VendorReleaseFinding:
     service_uid: strawberry.Private[uuid.UUID | None]
     freeze_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field(description="Null when the service is another BU's and not yours to see.")
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
-
-    @strawberry.field(description="For FREEZE_CONFLICT: the freeze.")
-    async def freeze(self, info: Info) -> Freeze | None:
-        return await load_node(info.context.loaders.freeze, Freeze, self.freeze_uid)
+    service = node_field(
+        Service,
+        "service",
+        "service_uid",
+        "Null when the service is another BU's and not yours to see.",
+    )
+    freeze = node_field(Freeze, "freeze", "freeze_uid", "For FREEZE_CONFLICT: the freeze.")
 
 
 def finding(f: VisibleFinding) -> VendorReleaseFinding:
@@ -226,13 +224,10 @@ class VendorRelease(Node):
             created_by_uid=r.created_by_id,
         )
 
-    @strawberry.field
-    async def vendor(self, info: Info) -> Vendor | None:
-        return await load_node(info.context.loaders.vendor, Vendor, self.vendor_uid)
-
-    @strawberry.field(description="The vendor's business unit.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    vendor = node_field(Vendor, "vendor", "vendor_uid")
+    business_unit = node_field(
+        BusinessUnit, "business_unit", "bu_uid", "The vendor's business unit."
+    )
 
     @strawberry.field
     async def created_by(self, info: Info) -> Person | None:
