@@ -47,12 +47,6 @@ async def services_of(info: Info, ids: list[uuid.UUID]) -> list[Service]:
     return sorted((Service.from_row(r) for r in rows if r), key=lambda s: s.key)
 
 
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
-
-
 @strawberry.type(description="A planned slot for a change: [startsAt, endsAt), half-open.")
 class DeploymentWindow(Node):
     id: strawberry.ID
@@ -100,18 +94,6 @@ class DeploymentWindow(Node):
         return list(await info.context.loaders.window_resources.load(self.uid))
 
 
-async def _window(info: Info, window_id: uuid.UUID | None) -> DeploymentWindow | None:
-    if window_id is None:
-        return None
-    return await load_node(info.context.loaders.deployment_window, DeploymentWindow, window_id)
-
-
-async def _freeze(info: Info, freeze_id: uuid.UUID | None) -> Freeze | None:
-    if freeze_id is None:
-        return None
-    return await load_node(info.context.loaders.freeze, Freeze, freeze_id)
-
-
 @strawberry.type(description="A clash of a window with another window or a freeze occurrence.")
 class WindowConflict:
     kind: ConflictKind
@@ -145,13 +127,16 @@ class WindowConflict:
             service_uids=sorted(c.service_ids, key=str),
         )
 
-    @strawberry.field(description="The other window; null for a freeze or one you cannot read.")
-    async def window(self, info: Info) -> DeploymentWindow | None:
-        return await _window(info, self.window_uid)
+    window = node_field(
+        DeploymentWindow,
+        "deployment_window",
+        "window_uid",
+        "The other window; null for a freeze or one you cannot read.",
+    )
 
     @strawberry.field(description="The freeze the window falls into, for FREEZE conflicts.")
     async def freeze(self, info: Info) -> Freeze | None:
-        return await _freeze(info, self.freeze_uid)
+        return await load_node(info.context.loaders.freeze, Freeze, self.freeze_uid)
 
     @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
     async def services(self, info: Info) -> list[Service]:
@@ -171,9 +156,7 @@ class FreezeStakeholder:
     note: str
     person_uid: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
-    async def person(self, info: Info) -> Person | None:
-        return await _person(info, self.person_uid)
+    person = node_field(Person, "person", "person_uid")
 
 
 @strawberry.type(description="One occurrence of a freeze, recurring ones expanded.")
@@ -188,7 +171,7 @@ class FreezeOccurrence:
 
     @strawberry.field
     async def freeze(self, info: Info) -> Freeze | None:
-        return await _freeze(info, self.freeze_uid)
+        return await load_node(info.context.loaders.freeze, Freeze, self.freeze_uid)
 
 
 @strawberry.type(description="A period when nothing in scope may be scheduled; one-off or RRULE.")
@@ -257,9 +240,7 @@ class Freeze(Node):
             for r in rows
         ]
 
-    @strawberry.field
-    async def proposed_by(self, info: Info) -> Person | None:
-        return await _person(info, self.proposed_by_uid)
+    proposed_by = node_field(Person, "person", "proposed_by_uid")
 
     @strawberry.field(description="Occurrences in [from, to) (at most 400 days).")
     def occurrences(
@@ -322,25 +303,21 @@ class FreezeException(Node):
             people=(r.requested_by_id, r.decided_by_id, r.reviewed_by_id),
         )
 
-    @strawberry.field
-    async def window(self, info: Info) -> DeploymentWindow | None:
-        return await _window(info, self.window_uid)
+    window = node_field(DeploymentWindow, "deployment_window", "window_uid")
 
-    @strawberry.field
-    async def freeze(self, info: Info) -> Freeze | None:
-        return await _freeze(info, self.freeze_uid)
+    freeze = node_field(Freeze, "freeze", "freeze_uid")
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[0])
+        return await load_node(info.context.loaders.person, Person, self.people[0])
 
     @strawberry.field
     async def decided_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[1])
+        return await load_node(info.context.loaders.person, Person, self.people[1])
 
     @strawberry.field
     async def reviewed_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[2])
+        return await load_node(info.context.loaders.person, Person, self.people[2])
 
 
 @strawberry.type(description="A release's place in a quarter's agreed ranking.")

@@ -67,10 +67,6 @@ class OutboxMessageStatus(Enum):
     DEAD = "dead"
 
 
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
-
-
 @strawberry.type(description="One step of a deployment plan.")
 class DeploymentStep:
     index: int
@@ -151,9 +147,7 @@ class HealthReport:
     def reasons(self) -> list[str]:
         return [c.message for c in self.checks]
 
-    @strawberry.field
-    async def reported_by(self, info: Info) -> Person | None:
-        return await _person(info, self.reported_by_uid)
+    reported_by = node_field(Person, "person", "reported_by_uid")
 
 
 @strawberry.type(description="Why and by whom a deployment was rolled back.")
@@ -182,9 +176,7 @@ class RollbackDecision:
             decided_by_uid=r.decided_by_id,
         )
 
-    @strawberry.field
-    async def decided_by(self, info: Info) -> Person | None:
-        return await _person(info, self.decided_by_uid)
+    decided_by = node_field(Person, "person", "decided_by_uid")
 
 
 @strawberry.type(description="A firing Alertmanager alert that rolled a deployment back.")
@@ -249,9 +241,7 @@ class Deployment(Node):
     service = node_field(Service, "service", "service_uid")
     environment = node_field(Environment, "environment", "environment_uid")
 
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.requested_by_uid)
+    requested_by = node_field(Person, "person", "requested_by_uid")
 
     @strawberry.field(
         description="The newest analysis of the current step: its verdict and reasons."
@@ -318,9 +308,7 @@ class WebhookSubscription(Node):
         BusinessUnit, "business_unit", "bu_uid", "Whose events it receives; null for every BU's."
     )
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
 
 @strawberry.type(

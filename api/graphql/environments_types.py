@@ -49,22 +49,6 @@ HOLDER_TYPES = {
 }
 
 
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
-
-
-async def _bu(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
-    if bu_id is None:
-        return None
-    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
-
-
-async def environment_of(info: Info, environment_id: uuid.UUID) -> Environment | None:
-    return await load_node(info.context.loaders.environment, Environment, environment_id)
-
-
 @strawberry.type(description="Who holds (or waits for) a reservation.")
 class ReservationHolder:
     kind: HolderKind
@@ -128,15 +112,13 @@ class Reservation(Node):
 
     @strawberry.field
     async def environment(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.environment_uid)
+        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
 
-    @strawberry.field(description="The BU on whose behalf it was reserved.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(
+        BusinessUnit, "business_unit", "bu_uid", "The BU on whose behalf it was reserved."
+    )
 
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.requested_by_uid)
+    requested_by = node_field(Person, "person", "requested_by_uid")
 
 
 @strawberry.type(description="Another reservation in a request's way, and why.")
@@ -216,11 +198,9 @@ class ConfigSnapshot(Node):
 
     @strawberry.field
     async def environment(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.environment_uid)
+        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
 
-    @strawberry.field
-    async def reported_by(self, info: Info) -> Person | None:
-        return await _person(info, self.reported_by_uid)
+    reported_by = node_field(Person, "person", "reported_by_uid")
 
 
 @strawberry.type(description="A place software runs, with owners, capacity and its config.")
@@ -273,9 +253,12 @@ class Environment(Node):
             owner_uids=[uuid.UUID(str(p)) for p in r.owner_person_ids or []],
         )
 
-    @strawberry.field(description="The owning BU; null for an org-wide shared environment.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(
+        BusinessUnit,
+        "business_unit",
+        "bu_uid",
+        "The owning BU; null for an org-wide shared environment.",
+    )
 
     @strawberry.field
     async def owner_team(self, info: Info) -> Team | None:
@@ -344,24 +327,18 @@ class ParityReport:
             snapshots=(p.left_snapshot_id, p.right_snapshot_id),
         )
 
-    @strawberry.field
-    async def left(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.left_uid)
+    left = node_field(Environment, "environment", "left_uid")
 
-    @strawberry.field
-    async def right(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.right_uid)
+    right = node_field(Environment, "environment", "right_uid")
 
     @strawberry.field(description="The left environment's snapshot compared.")
     async def left_snapshot(self, info: Info) -> ConfigSnapshot | None:
-        return await _snapshot(info, self.snapshots[0])
+        return await load_node(
+            info.context.loaders.config_snapshot, ConfigSnapshot, self.snapshots[0]
+        )
 
     @strawberry.field(description="The right environment's snapshot compared.")
     async def right_snapshot(self, info: Info) -> ConfigSnapshot | None:
-        return await _snapshot(info, self.snapshots[1])
-
-
-async def _snapshot(info: Info, snapshot_id: uuid.UUID | None) -> ConfigSnapshot | None:
-    if snapshot_id is None:
-        return None
-    return await load_node(info.context.loaders.config_snapshot, ConfigSnapshot, snapshot_id)
+        return await load_node(
+            info.context.loaders.config_snapshot, ConfigSnapshot, self.snapshots[1]
+        )

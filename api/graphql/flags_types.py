@@ -41,12 +41,6 @@ StaleReason = strawberry.enum(
 )
 
 
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
-
-
 @strawberry.type(description="A value a flag can serve.")
 class FlagVariant:
     key: str
@@ -241,9 +235,7 @@ class Flag(Node):
         rows = await info.context.loaders.flag_history.load(self.uid)
         return [FlagChange.from_row(r) for r in rows[-max(0, min(last, 500)) :]] if last else []
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
 
 @strawberry.type(description="One change of a flag; PENDING ones await someone else's approval.")
@@ -288,11 +280,11 @@ class FlagChange(Node):
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[0])
+        return await load_node(info.context.loaders.person, Person, self.people[0])
 
     @strawberry.field
     async def decided_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[1])
+        return await load_node(info.context.loaders.person, Person, self.people[1])
 
 
 @strawberry.type(description="A named, reusable set of conditions (all must hold).")

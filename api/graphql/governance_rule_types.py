@@ -8,8 +8,7 @@ from typing import Any
 
 import strawberry
 
-from api.graphql.context import Info
-from api.graphql.governance_types import ChangeType, Release, ReleaseType, bu_of, person_of
+from api.graphql.governance_types import ChangeType, Release, ReleaseType
 from api.graphql.organization_types import (
     BusinessUnit,
     DataClassification,
@@ -77,13 +76,9 @@ class DocumentTemplate(Node):
             created_by_uid=r.created_by_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await person_of(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
 
 @strawberry.type(description="When a rule applies: every non-empty list must match.")
@@ -155,8 +150,6 @@ class SignOff(Node):
             signer_uid=r.signer_id,
         )
 
-    @strawberry.field
-    async def signer(self, info: Info) -> Person | None:
-        return await person_of(info, self.signer_uid)
+    signer = node_field(Person, "person", "signer_uid")
 
     release = node_field(Release, "release", "release_uid")

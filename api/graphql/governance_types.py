@@ -15,7 +15,7 @@ from api.graphql.organization_types import (
     Person,
     Service,
 )
-from api.graphql.relay import Connection, Node, load_node, to_global_id
+from api.graphql.relay import Connection, Node, node_field, to_global_id
 from domain.governance import models
 from domain.governance import signoff_rules as so
 from domain.organization import rules as org_rules
@@ -35,18 +35,6 @@ SessionOutcome = strawberry.enum(
     models.SessionOutcome, description="What a go/no-go session decided."
 )
 SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-off's state now.")
-
-
-async def bu_of(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
-    if bu_id is None:
-        return None
-    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
-
-
-async def person_of(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A service a release ships, at the artifact version it ships.")
@@ -121,9 +109,9 @@ class RequiredSignOff:
             sign_off_uid=given.id if given else None,
         )
 
-    @strawberry.field(description="Who signed the sign-off that decides the state.")
-    async def signer(self, info: Info) -> Person | None:
-        return await person_of(info, self.signer_uid)
+    signer = node_field(
+        Person, "person", "signer_uid", "Who signed the sign-off that decides the state."
+    )
 
     @strawberry.field(description="The global id of that sign-off (to revoke it).")
     def sign_off_id(self) -> strawberry.ID | None:
@@ -199,13 +187,11 @@ class Release(Node):
             owner_uid=r.owner_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
-    @strawberry.field(description="Who answers for the release; never votes or signs on it.")
-    async def owner(self, info: Info) -> Person | None:
-        return await person_of(info, self.owner_uid)
+    owner = node_field(
+        Person, "person", "owner_uid", "Who answers for the release; never votes or signs on it."
+    )
 
     @strawberry.field(description="Who authored its changes; they never vote or sign on it.")
     async def authors(self, info: Info) -> list[Person]:

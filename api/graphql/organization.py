@@ -309,7 +309,7 @@ class OrganizationMutation:
         c = cmd.GrantRole(
             person_id=from_global_id(input.person_id, "Person", "personId"),
             role=input.role.value,
-            bu_id=_bu(input.business_unit_id) if input.business_unit_id else None,
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             discipline=input.discipline.value if input.discipline else None,
         )
         return await run.payload(

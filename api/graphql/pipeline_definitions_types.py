@@ -62,18 +62,10 @@ PipelineRegistrationOutcome = strawberry.enum(
 )
 
 
-async def pipeline_of(info: Info, pipeline_id: uuid.UUID | None) -> Pipeline | None:
-    return await load_node(info.context.loaders.pipeline, Pipeline, pipeline_id)
-
-
 async def version_of(info: Info, version_id: uuid.UUID | None) -> PipelineDefinitionVersion | None:
     return await load_node(
         info.context.loaders.pipeline_definition_version, PipelineDefinitionVersion, version_id
     )
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A peer's verdict on a proposed definition version.")
@@ -94,9 +86,7 @@ class PipelineDefinitionReview:
             reviewer_uid=r.reviewer_id,
         )
 
-    @strawberry.field
-    async def reviewer(self, info: Info) -> Person | None:
-        return await _person(info, self.reviewer_uid)
+    reviewer = node_field(Person, "person", "reviewer_uid")
 
 
 @strawberry.type(description="One stage of a definition: where it deploys and its gates.")
@@ -205,13 +195,11 @@ class PipelineDefinitionVersion(Node):
     def stages(self) -> list[PipelineStage]:
         return [PipelineStage.from_domain(s) for s in rules.stages_of(self.document)]
 
-    @strawberry.field
-    async def author(self, info: Info) -> Person | None:
-        return await _person(info, self.author_uid)
+    author = node_field(Person, "person", "author_uid")
 
     @strawberry.field
     async def pipeline(self, info: Info) -> Pipeline | None:
-        return await pipeline_of(info, self.pipeline_uid)
+        return await load_node(info.context.loaders.pipeline, Pipeline, self.pipeline_uid)
 
     @strawberry.field(description="Peer reviews, oldest first.")
     async def reviews(self, info: Info) -> list[PipelineDefinitionReview]:
@@ -280,7 +268,7 @@ class PipelineRun(Node):
 
     @strawberry.field
     async def pipeline(self, info: Info) -> Pipeline | None:
-        return await pipeline_of(info, self.pipeline_uid)
+        return await load_node(info.context.loaders.pipeline, Pipeline, self.pipeline_uid)
 
     @strawberry.field(description="The version active when the run started; null if none was.")
     async def active_version(self, info: Info) -> PipelineDefinitionVersion | None:
@@ -290,9 +278,7 @@ class PipelineRun(Node):
     async def matched_version(self, info: Info) -> PipelineDefinitionVersion | None:
         return await version_of(info, self.matched_version_uid)
 
-    @strawberry.field
-    async def reported_by(self, info: Info) -> Person | None:
-        return await _person(info, self.reported_by_uid)
+    reported_by = node_field(Person, "person", "reported_by_uid")
 
 
 @strawberry.type(description="A team's pipeline: its definition versions and reported runs.")

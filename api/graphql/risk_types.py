@@ -14,7 +14,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.governance_types import ChangeType, Release, bu_of, person_of
+from api.graphql.governance_types import ChangeType, Release
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.governance import models as gov_models
@@ -130,9 +130,9 @@ class RiskModel:
     def from_row(cls, row: Any) -> RiskModel:
         return cls.from_domain(model_of(row), row)
 
-    @strawberry.field(description="Who saved it; null for the built-in.")
-    async def created_by(self, info: Info) -> Person | None:
-        return await person_of(info, self.created_by_uid)
+    created_by = node_field(
+        Person, "person", "created_by_uid", "Who saved it; null for the built-in."
+    )
 
 
 @strawberry.type(description="Where an effective value comes from: `core` or `bu:<key>`.")
@@ -162,9 +162,7 @@ class RiskMappingConflict:
             bu_uid=bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(description="A BU's effective risk mapping: the strictest of core and BU.")
@@ -193,9 +191,7 @@ class RiskMapping:
             bu_uid=v.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(description="One factor's part in a score, with the sentence that explains it.")
@@ -288,9 +284,7 @@ class RiskAssessment(Node):
             assessed_by_uid=r.assessed_by_id,
         )
 
-    @strawberry.field
-    async def assessed_by(self, info: Info) -> Person | None:
-        return await person_of(info, self.assessed_by_uid)
+    assessed_by = node_field(Person, "person", "assessed_by_uid")
 
     release = node_field(Release, "release", "release_uid")
 
@@ -323,9 +317,7 @@ class PeerReview(Node):
             reviewer_uid=r.reviewer_id,
         )
 
-    @strawberry.field
-    async def reviewer(self, info: Info) -> Person | None:
-        return await person_of(info, self.reviewer_uid)
+    reviewer = node_field(Person, "person", "reviewer_uid")
 
     release = node_field(Release, "release", "release_uid")
 

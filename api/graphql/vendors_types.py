@@ -12,7 +12,7 @@ import strawberry
 from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
-from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_page, node_field, to_global_id
 from domain.guardrails import vocabulary
 from domain.organization import models
 from domain.organization import vendor_rules as rules
@@ -48,10 +48,6 @@ def _state(r: Any, now: datetime) -> VendorAttestationState:
     if r.revoked_at is not None:
         return VendorAttestationState.REVOKED
     return VendorAttestationState.CURRENT if r.expires_at > now else VendorAttestationState.EXPIRED
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(
@@ -100,13 +96,9 @@ class VendorAttestation(Node):
 
     vendor = node_field(Vendor, "vendor", "vendor_uid")
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
-    @strawberry.field
-    async def revoked_by(self, info: Info) -> Person | None:
-        return await _person(info, self.revoked_by_uid)
+    revoked_by = node_field(Person, "person", "revoked_by_uid")
 
 
 @strawberry.type(description="A service using a vendor, and what it uses the vendor for.")
@@ -229,9 +221,7 @@ class VendorRelease(Node):
         BusinessUnit, "business_unit", "bu_uid", "The vendor's business unit."
     )
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
     @strawberry.field(
         description="Services the release reaches that you may read: those using the vendor "
