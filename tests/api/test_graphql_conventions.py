@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -192,6 +193,14 @@ class TestALowerContextsCodeKeepsItsType:
         assert isinstance(error, CALENDAR.type)
         assert error.code == "TOO_MANY_OCCURRENCES"
         assert error.error_code == CALENDAR.enum["TOO_MANY_OCCURRENCES"]  # type: ignore[attr-defined]
+
+
+class TestOneDecoderOfOptionalIds:
+    def test_no_resolver_module_decodes_an_optional_id_by_hand(self) -> None:
+        by_hand = re.compile(r"from_global_id\([^()]*\)\s+if\b")
+        modules = (Path(__file__).resolve().parents[2] / "api" / "graphql").glob("*.py")
+        offenders = [m.name for m in modules if by_hand.search(m.read_text())]
+        assert offenders == [], "use relay.from_optional_global_id"
 
 
 class TestIdempotencyKeys:
