@@ -62,7 +62,6 @@ PAYLOAD_KERNEL_CODES = (
 class ErrorContext:
     """One bounded context's payload errors: its GraphQL enum and its `UserError` type."""
 
-    name: str
     domain_codes: tuple[type[StrEnum], ...]
     enum: type[Enum]
     type: type[UserError]
@@ -92,7 +91,7 @@ def _context(name: str, *domain_codes: type[StrEnum]) -> ErrorContext:
         type(f"{name}Error", (UserError,), namespace),
         description=f"A refusal of a {name.lower()} mutation, typed by `{name}ErrorCode`.",
     )
-    return ErrorContext(name, domain_codes, enum_, error_type)
+    return ErrorContext(domain_codes, enum_, error_type)
 
 
 CALENDAR = _context("Calendar", CalendarErrorCode, FeedErrorCode)
@@ -139,6 +138,13 @@ def user_errors(exc: DomainError, context: ErrorContext) -> list[UserError]:
     rule refusing inside a governance use case, say) keeps the type of the context owning it.
     """
     problems: Iterable[DomainError] = exc.problems if isinstance(exc, GuardrailProblems) else [exc]
-    return [
-        (context if p.code in context else _OWNER[type(p.code)]).user_error(p) for p in problems
-    ]
+    return [(context if p.code in context else _owner(p.code)).user_error(p) for p in problems]
+
+
+def _owner(code: str) -> ErrorContext:
+    try:
+        return _OWNER[type(code)]  # type: ignore[index]
+    except KeyError:
+        raise LookupError(
+            f"{code!r} is in no context's GraphQL error enum: register its enum in user_errors.py"
+        ) from None
