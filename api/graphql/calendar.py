@@ -29,9 +29,9 @@ from api.graphql.calendar_inputs import (
     WindowConflictsInput,
     WindowSuggestionsInput,
 )
+from api.graphql.calendar_slice_types import CalendarSlice
 from api.graphql.calendar_types import (
     Alignment,
-    CalendarSlice,
     DeploymentWindow,
     Freeze,
     FreezeException,
@@ -39,8 +39,14 @@ from api.graphql.calendar_types import (
     WindowConflict,
 )
 from api.graphql.context import Info
-from api.graphql.mutations import run
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import CALENDAR
 from domain.calendar import alignment, exceptions, freezes, windows
 from domain.calendar import commands as cmd
 from domain.calendar import queries as cal
@@ -48,9 +54,7 @@ from domain.calendar.rules import ConflictsFound, RankEntry
 from domain.kernel.uow import UnitOfWork
 from domain.read import calendar_slice
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(CALENDAR)
 
 
 def _ids(values: list[strawberry.ID], type_name: str, field: str) -> list[uuid.UUID]:
@@ -66,11 +70,11 @@ def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
         bu_id=_bu(i.business_unit_id),
         starts_at=i.starts_at,
         ends_at=i.ends_at,
-        release_id=_id(i.release_id, "Release", "releaseId"),
+        release_id=from_optional_global_id(i.release_id, "Release", "releaseId"),
         environment=i.environment,
         service_ids=_ids(i.service_ids, "Service", "serviceIds"),
         resources=i.resources,
-        window_id=_id(i.window_id, "DeploymentWindow", "windowId"),
+        window_id=from_optional_global_id(i.window_id, "DeploymentWindow", "windowId"),
     )
 
 
@@ -85,20 +89,20 @@ class CalendarQuery:
         after: str | None = None,
     ) -> Connection[DeploymentWindow]:
         f = filter or DeploymentWindowFilter()
-        async with info.context.reader() as r:
-            page = await cal.windows(
-                r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=_id(f.team_id, "Team", "teamId"),
-                service_id=_id(f.service_id, "Service", "serviceId"),
-                environment=f.environment,
-                release_id=_id(f.release_id, "Release", "releaseId"),
-                starting_after=f.ending_after,
-                include_cancelled=f.include_cancelled,
-                first=first,
-                after=after,
-            )
-        return connection(page, [DeploymentWindow.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            DeploymentWindow,
+            cal.windows,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+            service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+            environment=f.environment,
+            release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
+            starting_after=f.ending_after,
+            include_cancelled=f.include_cancelled,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="What a window would conflict with, most severe first.")
     async def window_conflicts(
@@ -123,7 +127,7 @@ class CalendarQuery:
             after=input.after,
             before=input.before,
             count=input.count,
-            release_id=_id(input.release_id, "Release", "releaseId"),
+            release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
             environment=input.environment,
             service_ids=_ids(input.service_ids, "Service", "serviceIds"),
             resources=input.resources,
@@ -141,9 +145,11 @@ class CalendarQuery:
                 r,
                 starts_at=input.from_,
                 ends_at=input.to,
-                bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=_id(input.team_id, "Team", "teamId"),
-                service_id=_id(input.service_id, "Service", "serviceId"),
+                bu_id=from_optional_global_id(
+                    input.business_unit_id, "BusinessUnit", "businessUnitId"
+                ),
+                team_id=from_optional_global_id(input.team_id, "Team", "teamId"),
+                service_id=from_optional_global_id(input.service_id, "Service", "serviceId"),
                 environment=input.environment,
             )
         return CalendarSlice.from_domain(found)
@@ -157,15 +163,15 @@ class CalendarQuery:
         after: str | None = None,
     ) -> Connection[Freeze]:
         f = filter or FreezeFilter()
-        async with info.context.reader() as r:
-            page = await cal.freezes(
-                r,
-                status=f.status.value if f.status else None,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Freeze.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Freeze,
+            cal.freezes,
+            status=f.status.value if f.status else None,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Approved exceptions whose window ended or which expired, not yet reviewed."
@@ -174,9 +180,9 @@ class CalendarQuery:
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[FreezeException]:
         now = info.context.runtime.clock.now()
-        async with info.context.reader() as r:
-            page = await cal.exceptions_for_review(r, now=now, first=first, after=after)
-        return connection(page, [FreezeException.from_row(r) for r in page.items])
+        return await paginate(
+            info, FreezeException, cal.exceptions_for_review, now=now, first=first, after=after
+        )
 
     @strawberry.field(description="Quarterly alignments you may read, oldest first.")
     async def alignments(
@@ -186,9 +192,9 @@ class CalendarQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Alignment]:
-        async with info.context.reader() as r:
-            page = await cal.alignments(r, quarter=quarter, first=first, after=after)
-        return connection(page, [Alignment.from_row(r) for r in page.items])
+        return await paginate(
+            info, Alignment, cal.alignments, quarter=quarter, first=first, after=after
+        )
 
 
 async def _window_payload(
@@ -212,16 +218,6 @@ async def _window_payload(
     )
 
 
-def _freeze(freeze: object | None, errors: list) -> FreezePayload:  # type: ignore[type-arg]
-    return FreezePayload(freeze=Freeze.from_row(freeze) if freeze else None, errors=errors)
-
-
-def _exception(exc: object | None, errors: list) -> FreezeExceptionPayload:  # type: ignore[type-arg]
-    return FreezeExceptionPayload(
-        freeze_exception=FreezeException.from_row(exc) if exc else None, errors=errors
-    )
-
-
 @strawberry.type
 class CalendarMutation:
     @strawberry.mutation(
@@ -236,7 +232,7 @@ class CalendarMutation:
             title=input.title,
             starts_at=input.starts_at,
             ends_at=input.ends_at,
-            release_id=_id(input.release_id, "Release", "releaseId"),
+            release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
             environment=input.environment,
             service_ids=_ids(input.service_ids, "Service", "serviceIds"),
             resources=input.resources,
@@ -277,7 +273,7 @@ class CalendarMutation:
             starts_at=input.starts_at,
             ends_at=input.ends_at,
             stakeholder_ids=_ids(input.stakeholder_ids, "Person", "stakeholderIds"),
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             reason=input.reason,
             tiers=[t.value for t in input.tiers],
             environments=input.environments,
@@ -286,23 +282,32 @@ class CalendarMutation:
             rrule=input.rrule,
             effective_until=input.effective_until,
         )
-        return _freeze(*await run(info, lambda uow: freezes.propose_freeze(uow, c)))
+        return await run.payload(
+            info, lambda uow: freezes.propose_freeze(uow, c), FreezePayload, freeze=Freeze
+        )
 
     @strawberry.mutation(description="Approve a freeze, as one of its named stakeholders.")
     async def freeze_approve(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
         c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=True, note=input.note)
-        return _freeze(*await run(info, lambda uow: freezes.decide_freeze(uow, c)))
+        return await run.payload(
+            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
+        )
 
     @strawberry.mutation(description="Reject a freeze, as one of its named stakeholders.")
     async def freeze_reject(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
         c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
-        return _freeze(*await run(info, lambda uow: freezes.decide_freeze(uow, c)))
+        return await run.payload(
+            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
+        )
 
     @strawberry.mutation(description="Retire a freeze: it stops binding.")
     async def freeze_retire(self, info: Info, input: FreezeRetireInput) -> FreezePayload:
         freeze_id = from_global_id(input.id, "Freeze")
-        return _freeze(
-            *await run(info, lambda uow: freezes.retire_freeze(uow, freeze_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: freezes.retire_freeze(uow, freeze_id, input.version),
+            FreezePayload,
+            freeze=Freeze,
         )
 
     @strawberry.mutation(description="Ask to let one release window through a freeze.")
@@ -315,28 +320,48 @@ class CalendarMutation:
             justification=input.justification,
             expires_at=input.expires_at,
         )
-        return _exception(*await run(info, lambda uow: exceptions.request_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.request_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Approve an exception; never your own (SELF_APPROVAL).")
     async def freeze_exception_approve(
         self, info: Info, input: FreezeExceptionDecisionInput
     ) -> FreezeExceptionPayload:
         c = cmd.DecideException(from_global_id(input.id, "FreezeException"), True, input.note)
-        return _exception(*await run(info, lambda uow: exceptions.decide_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.decide_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Reject an exception; never your own (SELF_APPROVAL).")
     async def freeze_exception_reject(
         self, info: Info, input: FreezeExceptionDecisionInput
     ) -> FreezeExceptionPayload:
         c = cmd.DecideException(from_global_id(input.id, "FreezeException"), False, input.note)
-        return _exception(*await run(info, lambda uow: exceptions.decide_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.decide_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Review an exception after its window ended or it expired.")
     async def freeze_exception_review(
         self, info: Info, input: FreezeExceptionReviewInput
     ) -> FreezeExceptionPayload:
         c = cmd.ReviewException(from_global_id(input.id, "FreezeException"), input.note)
-        return _exception(*await run(info, lambda uow: exceptions.review_exception(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: exceptions.review_exception(uow, c),
+            FreezeExceptionPayload,
+            freeze_exception=FreezeException,
+        )
 
     @strawberry.mutation(description="Record a quarter's agreed ranking of competing releases.")
     async def alignment_record(self, info: Info, input: AlignmentRecordInput) -> AlignmentPayload:
@@ -347,9 +372,11 @@ class CalendarMutation:
                 for e in input.ranking
             ],
             agreed_by=_ids(input.agreed_by, "Person", "agreedBy"),
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
         )
-        result, errors = await run(info, lambda uow: alignment.record_alignment(uow, c))
-        return AlignmentPayload(
-            alignment=Alignment.from_row(result) if result else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: alignment.record_alignment(uow, c),
+            AlignmentPayload,
+            alignment=Alignment,
         )

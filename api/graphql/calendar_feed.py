@@ -10,10 +10,12 @@ import strawberry
 
 from api.endpoints.ical import feed_path, new_feed_secret
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
-from api.graphql.relay import Node, from_global_id, to_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import Node, from_global_id, from_optional_global_id, to_global_id
+from api.graphql.user_errors import CALENDAR, UserError
 from domain.calendar import feed
+
+run = MutationRunner(CALENDAR)
 
 
 @strawberry.type(
@@ -53,7 +55,7 @@ class CalendarFeedQuery:
     async def calendar_feeds(
         self, info: Info, person_id: strawberry.ID | None = None
     ) -> list[CalendarFeed]:
-        person = from_global_id(person_id, "Person", "personId") if person_id else None
+        person = from_optional_global_id(person_id, "Person", "personId")
         async with info.context.reader() as r:
             rows = await feed.feeds(r, person_id=person)
         return [CalendarFeed.from_row(row) for row in rows]
@@ -115,7 +117,9 @@ class CalendarFeedMutation:
         self, info: Info, input: CalendarFeedRevokeInput
     ) -> CalendarFeedPayload:
         feed_id: uuid.UUID = from_global_id(input.id, "CalendarFeed")
-        revoked, errors = await run(info, lambda uow: feed.revoke_feed(uow, feed_id))
-        return CalendarFeedPayload(
-            calendar_feed=CalendarFeed.from_row(revoked) if revoked else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: feed.revoke_feed(uow, feed_id),
+            CalendarFeedPayload,
+            calendar_feed=CalendarFeed,
         )

@@ -16,8 +16,8 @@ from api.graphql.calendar_types import (
     WindowConflict,
     WindowKind,
 )
-from api.graphql.errors import UserError
 from api.graphql.organization_types import Tier
+from api.graphql.user_errors import UserError
 
 
 @strawberry.input(description="Which windows to list; all you may read when empty.")

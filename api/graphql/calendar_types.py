@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, load_node, node_field, to_global_id
 from domain.calendar import models, rules
 from domain.calendar import queries as cal
 from domain.organization import models as org_models
-from domain.read import calendar_slice
-
-if TYPE_CHECKING:
-    from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
-    from api.graphql.vendors_types import VendorRelease
 
 WindowKind = strawberry.enum(
     models.WindowKind, description="A release, a maintenance window, or a vendor's change."
@@ -47,15 +42,9 @@ def release_gid(release_id: uuid.UUID | None) -> strawberry.ID | None:
     return strawberry.ID(to_global_id("Release", release_id)) if release_id else None
 
 
-async def _services(info: Info, ids: list[uuid.UUID]) -> list[Service]:
+async def services_of(info: Info, ids: list[uuid.UUID]) -> list[Service]:
     rows = await info.context.loaders.service.load_many(ids)
     return sorted((Service.from_row(r) for r in rows if r), key=lambda s: s.key)
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A planned slot for a change: [startsAt, endsAt), half-open.")
@@ -94,29 +83,15 @@ class DeploymentWindow(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Services the window changes, by key.")
     async def services(self, info: Info) -> list[Service]:
-        return await _services(info, await info.context.loaders.window_services.load(self.uid))
+        return await services_of(info, await info.context.loaders.window_services.load(self.uid))
 
     @strawberry.field(description="Shared resources the window uses (a database cluster, say).")
     async def resources(self, info: Info) -> list[str]:
         return list(await info.context.loaders.window_resources.load(self.uid))
-
-
-async def _window(info: Info, window_id: uuid.UUID | None) -> DeploymentWindow | None:
-    if window_id is None:
-        return None
-    return await load_node(info.context.loaders.deployment_window, DeploymentWindow, window_id)
-
-
-async def _freeze(info: Info, freeze_id: uuid.UUID | None) -> Freeze | None:
-    if freeze_id is None:
-        return None
-    return await load_node(info.context.loaders.freeze, Freeze, freeze_id)
 
 
 @strawberry.type(description="A clash of a window with another window or a freeze occurrence.")
@@ -152,17 +127,20 @@ class WindowConflict:
             service_uids=sorted(c.service_ids, key=str),
         )
 
-    @strawberry.field(description="The other window; null for a freeze or one you cannot read.")
-    async def window(self, info: Info) -> DeploymentWindow | None:
-        return await _window(info, self.window_uid)
+    window = node_field(
+        DeploymentWindow,
+        "deployment_window",
+        "window_uid",
+        "The other window; null for a freeze or one you cannot read.",
+    )
 
     @strawberry.field(description="The freeze the window falls into, for FREEZE conflicts.")
     async def freeze(self, info: Info) -> Freeze | None:
-        return await _freeze(info, self.freeze_uid)
+        return await load_node(info.context.loaders.freeze, Freeze, self.freeze_uid)
 
     @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
     async def services(self, info: Info) -> list[Service]:
-        return await _services(info, self.service_uids)
+        return await services_of(info, self.service_uids)
 
 
 @strawberry.type(description="A slot free of blocking and warning conflicts, freezes respected.")
@@ -178,9 +156,7 @@ class FreezeStakeholder:
     note: str
     person_uid: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
-    async def person(self, info: Info) -> Person | None:
-        return await _person(info, self.person_uid)
+    person = node_field(Person, "person", "person_uid")
 
 
 @strawberry.type(description="One occurrence of a freeze, recurring ones expanded.")
@@ -195,7 +171,7 @@ class FreezeOccurrence:
 
     @strawberry.field
     async def freeze(self, info: Info) -> Freeze | None:
-        return await _freeze(info, self.freeze_uid)
+        return await load_node(info.context.loaders.freeze, Freeze, self.freeze_uid)
 
 
 @strawberry.type(description="A period when nothing in scope may be scheduled; one-off or RRULE.")
@@ -252,7 +228,7 @@ class Freeze(Node):
 
     @strawberry.field(description="The services a SERVICES freeze covers.")
     async def services(self, info: Info) -> list[Service]:
-        return await _services(info, await info.context.loaders.freeze_services.load(self.uid))
+        return await services_of(info, await info.context.loaders.freeze_services.load(self.uid))
 
     @strawberry.field(description="Who must approve; the freeze binds when all have.")
     async def stakeholders(self, info: Info) -> list[FreezeStakeholder]:
@@ -264,9 +240,7 @@ class Freeze(Node):
             for r in rows
         ]
 
-    @strawberry.field
-    async def proposed_by(self, info: Info) -> Person | None:
-        return await _person(info, self.proposed_by_uid)
+    proposed_by = node_field(Person, "person", "proposed_by_uid")
 
     @strawberry.field(description="Occurrences in [from, to) (at most 400 days).")
     def occurrences(
@@ -329,25 +303,21 @@ class FreezeException(Node):
             people=(r.requested_by_id, r.decided_by_id, r.reviewed_by_id),
         )
 
-    @strawberry.field
-    async def window(self, info: Info) -> DeploymentWindow | None:
-        return await _window(info, self.window_uid)
+    window = node_field(DeploymentWindow, "deployment_window", "window_uid")
 
-    @strawberry.field
-    async def freeze(self, info: Info) -> Freeze | None:
-        return await _freeze(info, self.freeze_uid)
+    freeze = node_field(Freeze, "freeze", "freeze_uid")
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[0])
+        return await load_node(info.context.loaders.person, Person, self.people[0])
 
     @strawberry.field
     async def decided_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[1])
+        return await load_node(info.context.loaders.person, Person, self.people[1])
 
     @strawberry.field
     async def reviewed_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[2])
+        return await load_node(info.context.loaders.person, Person, self.people[2])
 
 
 @strawberry.type(description="A release's place in a quarter's agreed ranking.")
@@ -396,96 +366,3 @@ class Alignment(Node):
     async def agreed_by(self, info: Info) -> list[Person]:
         rows = await info.context.loaders.person.load_many(self.agreed_uids)
         return [Person.from_row(r) for r in rows if r]
-
-
-@strawberry.type(description="Two windows of a calendar slice that clash.")
-class CalendarConflict:
-    kind: ConflictKind
-    severity: ConflictSeverity
-    first: DeploymentWindow
-    second: DeploymentWindow
-    resources: list[str]
-    service_uids: strawberry.Private[list[uuid.UUID]]
-
-    @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
-    async def services(self, info: Info) -> list[Service]:
-        return await _services(info, self.service_uids)
-
-
-@strawberry.type(description="A production change that is not a deployment: a flag flip.")
-class ProductionChange:
-    at: datetime
-    flag_key: str
-    flag_id: strawberry.ID
-    environment: str | None
-    action: str = strawberry.field(description="What was done to the flag, e.g. `update`, `kill`.")
-
-    @classmethod
-    def from_row(cls, r: Any) -> ProductionChange:
-        return cls(
-            at=r.decided_at or r.created_at,
-            flag_key=r.flag_key,
-            flag_id=strawberry.ID(to_global_id("Flag", r.flag_id)),
-            environment=r.environment,
-            action=r.action,
-        )
-
-
-@strawberry.type(description="A slice of the calendar: windows, freeze occurrences, conflicts.")
-class CalendarSlice:
-    windows: list[DeploymentWindow]
-    freeze_occurrences: list[FreezeOccurrence]
-    conflicts: list[CalendarConflict]
-    production_changes: list[ProductionChange] = strawberry.field(
-        description="Flag flips applied in production in the range: production changes too."
-    )
-    vendor_rows: strawberry.Private[list[Any]]
-    deployment_rows: strawberry.Private[list[Any]]
-    incident_rows: strawberry.Private[list[Any]]
-
-    @strawberry.field(description="Third-party vendor releases in the range, like our own.")
-    def vendor_releases(
-        self,
-    ) -> list[Annotated[VendorRelease, strawberry.lazy("api.graphql.vendors_types")]]:
-        from api.graphql.vendors_types import VendorRelease
-
-        return [VendorRelease.from_row(r) for r in self.vendor_rows]
-
-    @strawberry.field(description="Deployments CI reported in the range (CDEvents): what happened.")
-    def deployments(
-        self,
-    ) -> list[Annotated[DeploymentReport, strawberry.lazy("api.graphql.pipelines_evidence_types")]]:
-        from api.graphql.pipelines_evidence_types import DeploymentReport
-
-        return [DeploymentReport.from_row(r) for r in self.deployment_rows]
-
-    @strawberry.field(description="Incidents detected in the range (CDEvents).")
-    def incidents(
-        self,
-    ) -> list[Annotated[IncidentReport, strawberry.lazy("api.graphql.pipelines_evidence_types")]]:
-        from api.graphql.pipelines_evidence_types import IncidentReport
-
-        return [IncidentReport.from_row(r) for r in self.incident_rows]
-
-    @classmethod
-    def from_domain(cls, s: calendar_slice.CalendarSlice) -> CalendarSlice:
-        by_id = {r.id: DeploymentWindow.from_row(r) for r in s.windows}
-        return cls(
-            windows=list(by_id.values()),
-            freeze_occurrences=[occurrence(o.freeze, o.starts_at, o.ends_at) for o in s.freezes],
-            production_changes=[ProductionChange.from_row(c) for c in s.production_changes],
-            vendor_rows=s.vendor_releases,
-            deployment_rows=s.deployments,
-            incident_rows=s.incidents,
-            conflicts=[
-                CalendarConflict(
-                    kind=c.kind,
-                    severity=c.severity,
-                    first=by_id[a.id],
-                    second=by_id[b.id],
-                    resources=sorted(c.resources),
-                    service_uids=sorted(c.services, key=str),
-                )
-                for a, b, c in s.clashes
-            ],
-        )

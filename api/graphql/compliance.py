@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +12,23 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
-from api.graphql.relay import Connection, Edge, Node, PageInfo, from_global_id, to_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import (
+    Connection,
+    Edge,
+    Node,
+    PageInfo,
+    from_global_id,
+    from_optional_global_id,
+    to_global_id,
+)
+from api.graphql.user_errors import COMPLIANCE, UserError
 from domain.compliance import rules as chain
 from domain.compliance import service as compliance
 from domain.kernel.errors import DomainError
 from domain.read import evidence_pack as evidence
+
+run = MutationRunner(COMPLIANCE)
 
 ChainBreak = strawberry.enum(chain.ChainBreak, description="Why the chain is broken at a record.")
 
@@ -88,6 +98,25 @@ class AuditRecordFilter:
     entity_type: str | None = None
     entity_id: str | None = None
 
+    def to_domain(self) -> compliance.AuditFilter:
+        return compliance.AuditFilter(
+            occurred_from=self.occurred_from,
+            occurred_before=self.occurred_before,
+            bu_id=from_optional_global_id(self.business_unit_id, "BusinessUnit", "businessUnitId"),
+            actor_subject=self.actor_subject,
+            entity_type=self.entity_type,
+            entity_id=self.entity_id,
+        )
+
+
+def _audit_connection(records: Sequence[Any], has_next: bool) -> Connection[AuditRecord]:
+    """Audit records keyed by their sequence number, not by the generic cursor."""
+    edges = [Edge(cursor=_seq_cursor(r.seq), node=AuditRecord.from_row(r)) for r in records]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
+    )
+
 
 def _seq_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode()
@@ -131,33 +160,15 @@ class ComplianceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[AuditRecord]:
-        f = filter or AuditRecordFilter()
-        bu_id: uuid.UUID | None = (
-            from_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId")
-            if f.business_unit_id
-            else None
-        )
-        where = compliance.AuditFilter(
-            occurred_from=f.occurred_from,
-            occurred_before=f.occurred_before,
-            bu_id=bu_id,
-            actor_subject=f.actor_subject,
-            entity_type=f.entity_type,
-            entity_id=f.entity_id,
-        )
         async with info.context.uow() as uow:
             page = await compliance.audit_records(
-                uow, where, first=first, after_seq=_after_seq(after)
+                uow,
+                (filter or AuditRecordFilter()).to_domain(),
+                first=first,
+                after_seq=_after_seq(after),
             )
-            edges = [
-                Edge(cursor=_seq_cursor(r.seq), node=AuditRecord.from_row(r)) for r in page.records
-            ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+            # The records are ORM rows of this unit of work: map them before it closes.
+            return _audit_connection(page.records, page.has_next)
 
 
 @strawberry.input

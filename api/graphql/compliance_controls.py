@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -37,17 +36,20 @@ from api.graphql.compliance_controls_types import (
     DrTest,
 )
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import COMPLIANCE
 from domain.compliance import bypasses, dr
 from domain.compliance import control_commands as cmd
 from domain.compliance import control_queries as ccq
 from domain.compliance.bypass_rules import BypassState
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(COMPLIANCE)
 
 
 @strawberry.type
@@ -66,17 +68,17 @@ class ComplianceControlsQuery:
         after: str | None = None,
     ) -> Connection[Bypass]:
         f = filter or BypassFilter()
-        async with info.context.reader() as r:
-            page = await ccq.bypasses(
-                r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                release_id=_id(f.release_id, "Release", "releaseId"),
-                state=BypassState(f.state.value) if f.state else None,
-                now=info.context.runtime.clock.now(),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Bypass.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Bypass,
+            ccq.bypasses,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
+            state=BypassState(f.state.value) if f.state else None,
+            now=info.context.runtime.clock.now(),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Post-facto reviews of bypasses you may read, soonest due first; "
@@ -90,17 +92,17 @@ class ComplianceControlsQuery:
         after: str | None = None,
     ) -> Connection[BypassReview]:
         f = filter or BypassReviewFilter()
-        async with info.context.reader() as r:
-            page = await ccq.reviews(
-                r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                overdue=f.overdue,
-                completed=f.completed,
-                now=info.context.runtime.clock.now(),
-                first=first,
-                after=after,
-            )
-        return connection(page, [BypassReview.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            BypassReview,
+            ccq.reviews,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            overdue=f.overdue,
+            completed=f.completed,
+            now=info.context.runtime.clock.now(),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Per BU: bypasses requested in [from, to), how many were approved, the "
@@ -118,7 +120,7 @@ class ComplianceControlsQuery:
                 r,
                 start=from_,
                 end=to,
-                bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId"),
+                bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId"),
                 now=info.context.runtime.clock.now(),
             )
         return [BypassStatistics.from_domain(s) for s in lines]
@@ -142,16 +144,6 @@ class ComplianceControlsQuery:
         return DrStatus.from_domain(outcome, sid)
 
 
-def _bypass(row: object | None, errors: list[UserError]) -> BypassPayload:
-    return BypassPayload(bypass=Bypass.from_row(row) if row else None, errors=errors)
-
-
-def _procedure(row: object | None, errors: list[UserError]) -> DrProcedurePayload:
-    return DrProcedurePayload(
-        dr_procedure=DrProcedure.from_row(row) if row else None, errors=errors
-    )
-
-
 def _decision(input: BypassDecideInput) -> cmd.DecideBypass:
     return cmd.DecideBypass(
         bypass_id=from_global_id(input.id, "Bypass"), version=input.version, note=input.note
@@ -173,7 +165,9 @@ class ComplianceControlsMutation:
             incident_reference=input.incident_reference,
             duration_hours=input.duration_hours,
         )
-        return _bypass(*await run(info, lambda uow: bypasses.request_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.request_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(
         description="Approve a pending bypass (never your own, nor as the release's owner or "
@@ -181,19 +175,25 @@ class ComplianceControlsMutation:
     )
     async def bypass_approve(self, info: Info, input: BypassDecideInput) -> BypassPayload:
         c = _decision(input)
-        return _bypass(*await run(info, lambda uow: bypasses.approve_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.approve_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(description="Reject a pending bypass.")
     async def bypass_reject(self, info: Info, input: BypassDecideInput) -> BypassPayload:
         c = _decision(input)
-        return _bypass(*await run(info, lambda uow: bypasses.reject_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.reject_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(description="Stop an active bypass early; its review stays open.")
     async def bypass_revoke(self, info: Info, input: BypassRevokeInput) -> BypassPayload:
         c = cmd.RevokeBypass(
             bypass_id=from_global_id(input.id, "Bypass"), version=input.version, reason=input.reason
         )
-        return _bypass(*await run(info, lambda uow: bypasses.revoke_bypass(uow, c)))
+        return await run.payload(
+            info, lambda uow: bypasses.revoke_bypass(uow, c), BypassPayload, bypass=Bypass
+        )
 
     @strawberry.mutation(description="Record a use of an active bypass: one gate, its target.")
     async def bypass_use(self, info: Info, input: BypassUseInput) -> BypassUsePayload:
@@ -203,8 +203,9 @@ class ComplianceControlsMutation:
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             note=input.note,
         )
-        found, errors = await run(info, lambda uow: bypasses.use_bypass(uow, c))
-        return BypassUsePayload(use=BypassUse.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: bypasses.use_bypass(uow, c), BypassUsePayload, use=BypassUse
+        )
 
     @strawberry.mutation(
         description="Complete a bypass's post-facto review (never by its requester or approver)."
@@ -232,12 +233,17 @@ class ComplianceControlsMutation:
             kind=input.kind.value,
             title=input.title,
             runbook_url=input.runbook_url,
-            owner_person_id=_id(input.owner_id, "Person", "ownerId"),
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_person_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             rto_minutes=input.rto_minutes,
             rpo_minutes=input.rpo_minutes,
         )
-        return _procedure(*await run(info, lambda uow: dr.create_procedure(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: dr.create_procedure(uow, c),
+            DrProcedurePayload,
+            dr_procedure=DrProcedure,
+        )
 
     @strawberry.mutation(
         description="Change a DR procedure's title, runbook, owners or objectives."
@@ -250,21 +256,29 @@ class ComplianceControlsMutation:
             version=input.version,
             title=input.title,
             runbook_url=input.runbook_url,
-            owner_person_id=_id(input.owner_id, "Person", "ownerId"),
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_person_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             rto_minutes=input.rto_minutes,
             rpo_minutes=input.rpo_minutes,
             clear=frozenset(f.value for f in input.clear),
         )
-        return _procedure(*await run(info, lambda uow: dr.update_procedure(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: dr.update_procedure(uow, c),
+            DrProcedurePayload,
+            dr_procedure=DrProcedure,
+        )
 
     @strawberry.mutation(description="Retire a DR procedure; it no longer counts for the gate.")
     async def dr_procedure_retire(
         self, info: Info, input: DrProcedureRetireInput
     ) -> DrProcedurePayload:
         pid = from_global_id(input.id, "DrProcedure")
-        return _procedure(
-            *await run(info, lambda uow: dr.retire_procedure(uow, pid, input.version))
+        return await run.payload(
+            info,
+            lambda uow: dr.retire_procedure(uow, pid, input.version),
+            DrProcedurePayload,
+            dr_procedure=DrProcedure,
         )
 
     @strawberry.mutation(description="Record a performed DR test and its result.")
@@ -277,5 +291,6 @@ class ComplianceControlsMutation:
             evidence_url=input.evidence_url,
             duration_minutes=input.duration_minutes,
         )
-        found, errors = await run(info, lambda uow: dr.record_test(uow, c))
-        return DrTestPayload(dr_test=DrTest.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: dr.record_test(uow, c), DrTestPayload, dr_test=DrTest
+        )

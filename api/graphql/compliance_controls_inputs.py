@@ -19,7 +19,7 @@ from api.graphql.compliance_controls_types import (
     DrTestResult,
     GateKey,
 )
-from api.graphql.errors import UserError
+from api.graphql.user_errors import UserError
 
 
 @strawberry.input(description="Which bypasses to list; all you may read when empty.")

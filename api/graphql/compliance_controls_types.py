@@ -12,10 +12,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
-from api.graphql.environments_types import Environment, environment_of
+from api.graphql.environments_types import Environment
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.compliance import bypass_rules, models
 from domain.compliance.bypasses import facts_of
 from domain.kernel import gates
@@ -51,14 +51,6 @@ def _now(info: Info) -> datetime:
     return info.context.runtime.clock.now()
 
 
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
-
-
-async def _bu(info: Info, bu_id: uuid.UUID) -> BusinessUnit | None:
-    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
-
-
 @strawberry.type(description="One use of a bypass: a gate waived for its target, by whom, when.")
 class BypassUse:
     gate: GateKey
@@ -79,13 +71,9 @@ class BypassUse:
             environment_uid=r.environment_id,
         )
 
-    @strawberry.field
-    async def person(self, info: Info) -> Person | None:
-        return await _person(info, self.person_uid)
+    person = node_field(Person, "person", "person_uid")
 
-    @strawberry.field
-    async def environment(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.environment_uid)
+    environment = node_field(Environment, "environment", "environment_uid")
 
 
 @strawberry.type(
@@ -141,23 +129,25 @@ class Bypass(Node):
 
     @strawberry.field(description="The one target environment.")
     async def environment(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.row.environment_id)
+        return await load_node(
+            info.context.loaders.environment, Environment, self.row.environment_id
+        )
 
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.row.bu_id)
+        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.row.bu_id)
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.row.requested_by_id)
+        return await load_node(info.context.loaders.person, Person, self.row.requested_by_id)
 
     @strawberry.field(description="Who approved or rejected it.")
     async def decided_by(self, info: Info) -> Person | None:
-        return await _person(info, self.row.decided_by_id)
+        return await load_node(info.context.loaders.person, Person, self.row.decided_by_id)
 
     @strawberry.field
     async def revoked_by(self, info: Info) -> Person | None:
-        return await _person(info, self.row.revoked_by_id)
+        return await load_node(info.context.loaders.person, Person, self.row.revoked_by_id)
 
     @strawberry.field(description="Its post-facto review, opened on approval.")
     async def review(self, info: Info) -> BypassReview | None:
@@ -203,17 +193,11 @@ class BypassReview(Node):
     def overdue(self, info: Info) -> bool:
         return bypass_rules.overdue(self.completed_at, self.due_at, _now(info))
 
-    @strawberry.field
-    async def bypass(self, info: Info) -> Bypass | None:
-        return await load_node(info.context.loaders.bypass, Bypass, self.bypass_uid)
+    bypass = node_field(Bypass, "bypass", "bypass_uid")
 
-    @strawberry.field
-    async def reviewer(self, info: Info) -> Person | None:
-        return await _person(info, self.reviewer_uid)
+    reviewer = node_field(Person, "person", "reviewer_uid")
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(
@@ -246,9 +230,7 @@ class BypassStatistics:
             bu_uid=s.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(description="One exercise of a DR procedure and its result.")
@@ -281,9 +263,7 @@ class DrTest(Node):
     async def procedure(self, info: Info) -> DrProcedure | None:
         return await load_node(info.context.loaders.dr_procedure, DrProcedure, self.procedure_uid)
 
-    @strawberry.field
-    async def recorded_by(self, info: Info) -> Person | None:
-        return await _person(info, self.recorded_by_uid)
+    recorded_by = node_field(Person, "person", "recorded_by_uid")
 
 
 @strawberry.type(description="A service's disaster-recovery procedure for release-induced outages.")
@@ -324,32 +304,26 @@ class DrProcedure(Node):
             owner_team_uid=r.owner_team_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
-    @strawberry.field
-    async def owner(self, info: Info) -> Person | None:
-        return await _person(info, self.owner_person_uid)
+    owner = node_field(Person, "person", "owner_person_uid")
 
-    @strawberry.field
-    async def owner_team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.owner_team_uid)
-
-    @strawberry.field(description="The newest test, passed or failed.")
-    async def last_test(self, info: Info) -> DrTest | None:
-        return await load_node(info.context.loaders.dr_last_test, DrTest, self.uid)
-
-    @strawberry.field(description="The newest passing test: what the gate's age is taken from.")
-    async def last_passed_test(self, info: Info) -> DrTest | None:
-        return await load_node(info.context.loaders.dr_last_passed_test, DrTest, self.uid)
+    owner_team = node_field(Team, "team", "owner_team_uid")
+    last_test = node_field(DrTest, "dr_last_test", "uid", "The newest test, passed or failed.")
+    last_passed_test = node_field(
+        DrTest,
+        "dr_last_passed_test",
+        "uid",
+        "The newest passing test: what the gate's age is taken from.",
+    )
 
     @strawberry.field(description="Every test recorded, oldest first.")
     async def tests(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[DrTest]:
-        page = await info.context.loaders.dr_tests_of_procedure.load((self.uid, first, after))
-        return connection(page, [DrTest.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.dr_tests_of_procedure, (self.uid, first, after), DrTest
+        )
 
 
 @strawberry.type(description="The dr_test gate of a service: its verdict, why, and the facts used.")
@@ -372,9 +346,7 @@ class DrStatus:
             service_uid=service_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field(description="The service's active DR procedures.")
     async def procedures(self, info: Info) -> list[DrProcedure]:

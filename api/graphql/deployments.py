@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import strawberry
@@ -30,9 +29,14 @@ from api.graphql.deployments_types import (
     RollbackDecision,
     WebhookSubscription,
 )
-from api.graphql.errors import user_error
-from api.graphql.mutations import run
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import PIPELINES, WebhookSecretCode, user_errors
 from api.outbox_delivery import sealer_for
 from domain.kernel.errors import DomainError
 from domain.kernel.sealed import SealError
@@ -47,14 +51,16 @@ from domain.pipelines.deployment_commands import (
 )
 from domain.pipelines.deployment_models import RollbackDecision as RollbackRow
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(PIPELINES)
 
 
-def _deployment(found: Any | None, errors: list[Any]) -> DeploymentPayload:
-    return DeploymentPayload(
-        deployment=Deployment.from_row(found) if found else None, errors=errors
+def _no_secret_key() -> WebhookSubscriptionCreatePayload:
+    refusal = DomainError(
+        "Webhook secrets need SIGNALBOX_SECRET_KEY in production; ask the operators.",
+        code=WebhookSecretCode.SECRET_KEY_REQUIRED,
+    )
+    return WebhookSubscriptionCreatePayload(
+        webhook_subscription=None, secret=None, errors=user_errors(refusal, PIPELINES)
     )
 
 
@@ -77,17 +83,19 @@ class DeploymentsQuery:
         after: str | None = None,
     ) -> Connection[Deployment]:
         f = filter or DeploymentFilter()
-        async with info.context.reader() as r:
-            page = await dq.deployments(
-                r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                service_id=_id(f.service_id, "Service", "serviceId"),
-                environment_id=_id(f.environment_id, "Environment", "environmentId"),
-                statuses=[s.value for s in f.statuses],
-                first=first,
-                after=after,
-            )
-        return connection(page, [Deployment.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Deployment,
+            dq.deployments,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+            environment_id=from_optional_global_id(
+                f.environment_id, "Environment", "environmentId"
+            ),
+            statuses=[s.value for s in f.statuses],
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Outbound webhook subscriptions you may read (no secrets).")
     async def webhook_subscriptions(
@@ -109,17 +117,17 @@ class DeploymentsQuery:
         after: str | None = None,
     ) -> Connection[OutboxMessage]:
         f = filter or OutboxMessageFilter()
-        async with info.context.reader() as r:
-            page = await dq.outbox_messages(
-                r,
-                undelivered=f.undelivered,
-                dead=f.dead,
-                topic=f.topic,
-                key_prefix=f.key_prefix,
-                first=first,
-                after=after,
-            )
-        return connection(page, [OutboxMessage.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            OutboxMessage,
+            dq.outbox_messages,
+            undelivered=f.undelivered,
+            dead=f.dead,
+            topic=f.topic,
+            key_prefix=f.key_prefix,
+            first=first,
+            after=after,
+        )
 
 
 @strawberry.type
@@ -138,15 +146,20 @@ class DeploymentsMutation:
             verify_minutes=input.verify_minutes,
             switch_dwell_minutes=input.switch_dwell_minutes,
         )
-        return _deployment(*await run(info, lambda uow: uc.create_deployment(uow, c)))
+        return await run.payload(
+            info, lambda uow: uc.create_deployment(uow, c), DeploymentPayload, deployment=Deployment
+        )
 
     @strawberry.mutation(description="Begin the first step of a planned deployment.")
     async def deployment_start(
         self, info: Info, input: DeploymentVersionInput
     ) -> DeploymentPayload:
         dep_id = from_global_id(input.id, "Deployment")
-        return _deployment(
-            *await run(info, lambda uow: uc.start_deployment(uow, dep_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: uc.start_deployment(uow, dep_id, input.version),
+            DeploymentPayload,
+            deployment=Deployment,
         )
 
     @strawberry.mutation(
@@ -180,8 +193,11 @@ class DeploymentsMutation:
         self, info: Info, input: DeploymentVersionInput
     ) -> DeploymentPayload:
         dep_id = from_global_id(input.id, "Deployment")
-        return _deployment(
-            *await run(info, lambda uow: uc.advance_deployment(uow, dep_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: uc.advance_deployment(uow, dep_id, input.version),
+            DeploymentPayload,
+            deployment=Deployment,
         )
 
     @strawberry.mutation(
@@ -214,19 +230,13 @@ class DeploymentsMutation:
         c = CreateWebhookSubscription(
             url=input.url,
             topics=[t.value for t in input.topics],
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             allow_loopback_http=not settings.production,
         )
         try:
             sealer = sealer_for(settings)
         except SealError:
-            refusal = DomainError(
-                "Webhook secrets need SIGNALBOX_SECRET_KEY in production; ask the operators.",
-                code="SECRET_KEY_REQUIRED",
-            )
-            return WebhookSubscriptionCreatePayload(
-                webhook_subscription=None, secret=None, errors=[user_error(refusal)]
-            )
+            return _no_secret_key()
         found, errors = await run(info, lambda uow: webhooks.create_subscription(uow, c, sealer))
         return WebhookSubscriptionCreatePayload(
             webhook_subscription=WebhookSubscription.from_row(found.subscription)
@@ -241,10 +251,9 @@ class DeploymentsMutation:
         self, info: Info, input: WebhookSubscriptionRevokeInput
     ) -> WebhookSubscriptionPayload:
         sub_id = from_global_id(input.id, "WebhookSubscription")
-        found, errors = await run(
-            info, lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version)
-        )
-        return WebhookSubscriptionPayload(
-            webhook_subscription=WebhookSubscription.from_row(found) if found else None,
-            errors=errors,
+        return await run.payload(
+            info,
+            lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version),
+            WebhookSubscriptionPayload,
+            webhook_subscription=WebhookSubscription,
         )

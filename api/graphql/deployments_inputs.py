@@ -13,7 +13,7 @@ from api.graphql.deployments_types import (
     WebhookSubscription,
     WebhookTopic,
 )
-from api.graphql.errors import UserError
+from api.graphql.user_errors import UserError
 from domain.pipelines import health_rules as health
 
 

@@ -12,7 +12,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.pipelines import deployment_models as models
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
@@ -66,10 +66,6 @@ class OutboxMessageStatus(Enum):
     PENDING = "pending"
     DELIVERED = "delivered"
     DEAD = "dead"
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="One step of a deployment plan.")
@@ -152,9 +148,7 @@ class HealthReport:
     def reasons(self) -> list[str]:
         return [c.message for c in self.checks]
 
-    @strawberry.field
-    async def reported_by(self, info: Info) -> Person | None:
-        return await _person(info, self.reported_by_uid)
+    reported_by = node_field(Person, "person", "reported_by_uid")
 
 
 @strawberry.type(description="Why and by whom a deployment was rolled back.")
@@ -183,9 +177,7 @@ class RollbackDecision:
             decided_by_uid=r.decided_by_id,
         )
 
-    @strawberry.field
-    async def decided_by(self, info: Info) -> Person | None:
-        return await _person(info, self.decided_by_uid)
+    decided_by = node_field(Person, "person", "decided_by_uid")
 
 
 @strawberry.type(description="A firing Alertmanager alert that rolled a deployment back.")
@@ -247,17 +239,10 @@ class Deployment(Node):
             requested_by_uid=r.requested_by_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
+    environment = node_field(Environment, "environment", "environment_uid")
 
-    @strawberry.field
-    async def environment(self, info: Info) -> Environment | None:
-        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
-
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.requested_by_uid)
+    requested_by = node_field(Person, "person", "requested_by_uid")
 
     @strawberry.field(
         description="The newest analysis of the current step: its verdict and reasons."
@@ -271,12 +256,13 @@ class Deployment(Node):
     async def health_reports(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[HealthReport]:
-        page = await info.context.loaders.deployment_reports.load((self.uid, first, after))
-        return connection(page, [HealthReport.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.deployment_reports, (self.uid, first, after), HealthReport
+        )
 
-    @strawberry.field(description="The rollback decision, once rolled back.")
-    async def rollback(self, info: Info) -> RollbackDecision | None:
-        return await load_node(info.context.loaders.deployment_rollback, RollbackDecision, self.uid)
+    rollback = node_field(
+        RollbackDecision, "deployment_rollback", "uid", "The rollback decision, once rolled back."
+    )
 
     @strawberry.field(description="Alertmanager alerts that rolled it back.")
     async def alerts(self, info: Info) -> list[DeploymentAlert]:
@@ -319,13 +305,11 @@ class WebhookSubscription(Node):
             created_by_uid=r.created_by_id,
         )
 
-    @strawberry.field(description="Whose events it receives; null for every BU's.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(
+        BusinessUnit, "business_unit", "bu_uid", "Whose events it receives; null for every BU's."
+    )
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
 
 @strawberry.type(

@@ -28,17 +28,20 @@ from api.graphql.environments_types import (
     Reservation,
     ReservationContention,
 )
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import ENVIRONMENTS, UserError
 from domain.environments import catalog, reservations, snapshots
 from domain.environments import commands as cmd
 from domain.environments import queries as envq
 from domain.environments.vocabulary import HolderKind
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(ENVIRONMENTS)
 
 
 def _people(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
@@ -58,18 +61,18 @@ class EnvironmentsQuery:
         after: str | None = None,
     ) -> Connection[Environment]:
         f = filter or EnvironmentFilter()
-        async with info.context.reader() as r:
-            page = await envq.environments(
-                r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                kind=f.kind.value if f.kind else None,
-                product_domain=f.product_domain,
-                region=f.region,
-                include_retired=f.include_retired,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Environment.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Environment,
+            envq.environments,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            kind=f.kind.value if f.kind else None,
+            product_domain=f.product_domain,
+            region=f.region,
+            include_retired=f.include_retired,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Every divergence between two environments' current config snapshots "
@@ -83,10 +86,6 @@ class EnvironmentsQuery:
         async with info.context.reader() as r:
             found = await envq.parity(r, left_id, right_id)
         return ParityReport.from_domain(found)
-
-
-def _environment(env: object | None, errors: list[UserError]) -> EnvironmentPayload:
-    return EnvironmentPayload(environment=Environment.from_row(env) if env else None, errors=errors)
 
 
 def _reservation(
@@ -116,15 +115,20 @@ class EnvironmentsMutation:
             name=input.name,
             kind=input.kind.value,
             capacity=input.capacity,
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             product_domain=input.product_domain,
-            train_id=_id(input.train_id, "Train", "trainId"),
+            train_id=from_optional_global_id(input.train_id, "Train", "trainId"),
             region=input.region,
             final_staging=input.final_staging,
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             owner_person_ids=_people(input.owner_ids) or [],
         )
-        return _environment(*await run(info, lambda uow: catalog.create_environment(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: catalog.create_environment(uow, c),
+            EnvironmentPayload,
+            environment=Environment,
+        )
 
     @strawberry.mutation(description="Change an environment's name, capacity, owners or place.")
     async def environment_update(
@@ -136,22 +140,30 @@ class EnvironmentsMutation:
             name=input.name,
             capacity=input.capacity,
             product_domain=input.product_domain,
-            train_id=_id(input.train_id, "Train", "trainId"),
+            train_id=from_optional_global_id(input.train_id, "Train", "trainId"),
             region=input.region,
             final_staging=input.final_staging,
-            owner_team_id=_id(input.owner_team_id, "Team", "ownerTeamId"),
+            owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             owner_person_ids=_people(input.owner_ids),
             clear=frozenset(f.value for f in input.clear),
         )
-        return _environment(*await run(info, lambda uow: catalog.update_environment(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: catalog.update_environment(uow, c),
+            EnvironmentPayload,
+            environment=Environment,
+        )
 
     @strawberry.mutation(description="Retire an environment nobody holds or waits for.")
     async def environment_retire(
         self, info: Info, input: EnvironmentRetireInput
     ) -> EnvironmentPayload:
         env_id = from_global_id(input.id, "Environment")
-        return _environment(
-            *await run(info, lambda uow: catalog.retire_environment(uow, env_id, input.version))
+        return await run.payload(
+            info,
+            lambda uow: catalog.retire_environment(uow, env_id, input.version),
+            EnvironmentPayload,
+            environment=Environment,
         )
 
     @strawberry.mutation(
@@ -169,7 +181,7 @@ class EnvironmentsMutation:
             mode=input.mode.value,
             starts_at=input.starts_at,
             ends_at=input.ends_at,
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             holder_label=input.holder_label,
             purpose=input.purpose,
         )

@@ -16,7 +16,7 @@ from api.graphql.environments_types import (
     ReservationContention,
     ReservationMode,
 )
-from api.graphql.errors import UserError
+from api.graphql.user_errors import UserError
 from domain.environments import models
 
 

@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.environments import models, parity, rules
 from domain.environments.reservations import Blocker
 
@@ -47,22 +47,6 @@ HOLDER_TYPES = {
     models.HolderKind.TEAM: "Team",
     models.HolderKind.PERSON: "Person",
 }
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
-
-
-async def _bu(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
-    if bu_id is None:
-        return None
-    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
-
-
-async def environment_of(info: Info, environment_id: uuid.UUID) -> Environment | None:
-    return await load_node(info.context.loaders.environment, Environment, environment_id)
 
 
 @strawberry.type(description="Who holds (or waits for) a reservation.")
@@ -128,15 +112,13 @@ class Reservation(Node):
 
     @strawberry.field
     async def environment(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.environment_uid)
+        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
 
-    @strawberry.field(description="The BU on whose behalf it was reserved.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(
+        BusinessUnit, "business_unit", "bu_uid", "The BU on whose behalf it was reserved."
+    )
 
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.requested_by_uid)
+    requested_by = node_field(Person, "person", "requested_by_uid")
 
 
 @strawberry.type(description="Another reservation in a request's way, and why.")
@@ -163,9 +145,12 @@ class ReservationContention:
             reservation_uid=b.reservation_id,
         )
 
-    @strawberry.field(description="The other reservation; null when not yours to read.")
-    async def reservation(self, info: Info) -> Reservation | None:
-        return await load_node(info.context.loaders.reservation, Reservation, self.reservation_uid)
+    reservation = node_field(
+        Reservation,
+        "reservation",
+        "reservation_uid",
+        "The other reservation; null when not yours to read.",
+    )
 
 
 @strawberry.type(description="The image a service runs: its key and sha256 digest.")
@@ -213,11 +198,9 @@ class ConfigSnapshot(Node):
 
     @strawberry.field
     async def environment(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.environment_uid)
+        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
 
-    @strawberry.field
-    async def reported_by(self, info: Info) -> Person | None:
-        return await _person(info, self.reported_by_uid)
+    reported_by = node_field(Person, "person", "reported_by_uid")
 
 
 @strawberry.type(description="A place software runs, with owners, capacity and its config.")
@@ -270,9 +253,12 @@ class Environment(Node):
             owner_uids=[uuid.UUID(str(p)) for p in r.owner_person_ids or []],
         )
 
-    @strawberry.field(description="The owning BU; null for an org-wide shared environment.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(
+        BusinessUnit,
+        "business_unit",
+        "bu_uid",
+        "The owning BU; null for an org-wide shared environment.",
+    )
 
     @strawberry.field
     async def owner_team(self, info: Info) -> Team | None:
@@ -295,19 +281,19 @@ class Environment(Node):
         after: str | None = None,
     ) -> Connection[Reservation]:
         key = (self.uid, status.value if status else None, ending_after, first, after)
-        page = await info.context.loaders.reservations_of_environment.load(key)
-        return connection(page, [Reservation.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.reservations_of_environment, key, Reservation)
 
-    @strawberry.field(description="The newest config snapshot: what runs here now.")
-    async def current_snapshot(self, info: Info) -> ConfigSnapshot | None:
-        return await load_node(info.context.loaders.current_snapshot, ConfigSnapshot, self.uid)
+    current_snapshot = node_field(
+        ConfigSnapshot, "current_snapshot", "uid", "The newest config snapshot: what runs here now."
+    )
 
     @strawberry.field(description="Every config snapshot reported, oldest first.")
     async def snapshots(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[ConfigSnapshot]:
-        page = await info.context.loaders.snapshots_of_environment.load((self.uid, first, after))
-        return connection(page, [ConfigSnapshot.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.snapshots_of_environment, (self.uid, first, after), ConfigSnapshot
+        )
 
 
 @strawberry.type(description="One way two environments' current snapshots differ.")
@@ -341,24 +327,18 @@ class ParityReport:
             snapshots=(p.left_snapshot_id, p.right_snapshot_id),
         )
 
-    @strawberry.field
-    async def left(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.left_uid)
+    left = node_field(Environment, "environment", "left_uid")
 
-    @strawberry.field
-    async def right(self, info: Info) -> Environment | None:
-        return await environment_of(info, self.right_uid)
+    right = node_field(Environment, "environment", "right_uid")
 
     @strawberry.field(description="The left environment's snapshot compared.")
     async def left_snapshot(self, info: Info) -> ConfigSnapshot | None:
-        return await _snapshot(info, self.snapshots[0])
+        return await load_node(
+            info.context.loaders.config_snapshot, ConfigSnapshot, self.snapshots[0]
+        )
 
     @strawberry.field(description="The right environment's snapshot compared.")
     async def right_snapshot(self, info: Info) -> ConfigSnapshot | None:
-        return await _snapshot(info, self.snapshots[1])
-
-
-async def _snapshot(info: Info, snapshot_id: uuid.UUID | None) -> ConfigSnapshot | None:
-    if snapshot_id is None:
-        return None
-    return await load_node(info.context.loaders.config_snapshot, ConfigSnapshot, snapshot_id)
+        return await load_node(
+            info.context.loaders.config_snapshot, ConfigSnapshot, self.snapshots[1]
+        )

@@ -1,4 +1,4 @@
-"""How failures reach clients: payload errors with domain codes, or top-level coded errors."""
+"""How failures reach clients as top-level coded errors (payload errors: user_errors.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import logging
 from enum import StrEnum
 from typing import Any
 
-import strawberry
 from graphql import GraphQLError
 
 from domain.kernel.errors import DomainError, Forbidden, Unauthenticated, Unavailable
@@ -23,19 +22,6 @@ class TopLevelCode(StrEnum):
     UNAVAILABLE = "UNAVAILABLE"
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
-
-
-@strawberry.type(
-    description="Why a mutation did not do what was asked: a stable code and a sentence."
-)
-class UserError:
-    code: str = strawberry.field(description="Stable, machine-readable; owned by the domain.")
-    message: str
-    field: str | None = strawberry.field(description="The input field at fault, if one is.")
-
-
-def user_error(exc: DomainError) -> UserError:
-    return UserError(code=str(exc.code), message=exc.message, field=exc.field)
 
 
 TOP_LEVEL = (Forbidden, Unauthenticated, Unavailable)

@@ -6,13 +6,10 @@ are invalidated so OFREP answers with the change at once (other processes within
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from api.graphql import flags_inputs as fi
 from api.graphql.context import Info
-from api.graphql.errors import UserError
 from api.graphql.flags_types import (
     Flag,
     FlagChange,
@@ -20,19 +17,19 @@ from api.graphql.flags_types import (
     FlagSegment,
     StaleFlag,
 )
-from api.graphql.mutations import run as _run
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import FLAGS
 from domain.flags import changes, flags, segments
 from domain.flags import commands as cmd
 from domain.flags import queries as flq
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
-
-
-def _flag(flag: object | None, errors: list[UserError]) -> fi.FlagPayload:
-    return fi.FlagPayload(flag=Flag.from_row(flag) if flag else None, errors=errors)
+run = MutationRunner(FLAGS)
 
 
 def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
@@ -52,16 +49,16 @@ class FlagsQuery:
         after: str | None = None,
     ) -> Connection[Flag]:
         f = filter or fi.FlagFilter()
-        async with info.context.reader() as r:
-            page = await flq.flags(
-                r,
-                service_id=_id(f.service_id, "Service", "serviceId"),
-                kind=f.kind.value if f.kind else None,
-                include_archived=f.include_archived,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Flag.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Flag,
+            flq.flags,
+            service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+            kind=f.kind.value if f.kind else None,
+            include_archived=f.include_archived,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="A flag by its key (the OFREP key); null when not yours.")
     async def flag(self, info: Info, key: str) -> Flag | None:
@@ -73,9 +70,7 @@ class FlagsQuery:
     async def flag_segments(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[FlagSegment]:
-        async with info.context.reader() as r:
-            page = await flq.segments(r, first=first, after=after)
-        return connection(page, [FlagSegment.from_row(r) for r in page.items])
+        return await paginate(info, FlagSegment, flq.segments, first=first, after=after)
 
     @strawberry.field(description="Flag changes, oldest first; filter PENDING for approvals.")
     async def flag_changes(
@@ -86,15 +81,15 @@ class FlagsQuery:
         after: str | None = None,
     ) -> Connection[FlagChange]:
         f = filter or fi.FlagChangeFilter()
-        async with info.context.reader() as r:
-            page = await flq.changes(
-                r,
-                flag_id=_id(f.flag_id, "Flag", "flagId"),
-                status=f.status.value if f.status else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [FlagChange.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            FlagChange,
+            flq.changes,
+            flag_id=from_optional_global_id(f.flag_id, "Flag", "flagId"),
+            status=f.status.value if f.status else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Live flags worth removing: expired, fully rolled out or unused for days."
@@ -136,7 +131,9 @@ class FlagsMutation:
             description=input.description,
             expires_at=input.expires_at,
         )
-        return _flag(*await _run(info, lambda uow: flags.create_flag(uow, c)))
+        return await run.payload(
+            info, lambda uow: flags.create_flag(uow, c), fi.FlagPayload, flag=Flag
+        )
 
     @strawberry.mutation(description="Change a flag's name, description, variants or expiry.")
     async def flag_update(self, info: Info, input: fi.FlagUpdateInput) -> fi.FlagPayload:
@@ -150,19 +147,28 @@ class FlagsMutation:
             off_variant=input.off_variant,
             expires_at=input.expires_at,
         )
-        return _flag(*await _run(info, lambda uow: flags.update_flag(uow, c)))
+        return await run.payload(
+            info, lambda uow: flags.update_flag(uow, c), fi.FlagPayload, flag=Flag
+        )
 
     @strawberry.mutation(description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).")
     async def flag_archive(self, info: Info, input: fi.FlagArchiveInput) -> fi.FlagPayload:
         flag_id = from_global_id(input.id, "Flag")
-        return _flag(*await _run(info, lambda uow: flags.archive_flag(uow, flag_id, input.version)))
+        return await run.payload(
+            info,
+            lambda uow: flags.archive_flag(uow, flag_id, input.version),
+            fi.FlagPayload,
+            flag=Flag,
+        )
 
     @strawberry.mutation(
         description="The kill switch: off in every environment at once, no approval awaited."
     )
     async def flag_kill(self, info: Info, input: fi.FlagKillInput) -> fi.FlagPayload:
         c = cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
-        return _flag(*await _run(info, lambda uow: flags.kill_flag(uow, c)))
+        return await run.payload(
+            info, lambda uow: flags.kill_flag(uow, c), fi.FlagPayload, flag=Flag
+        )
 
     @strawberry.mutation(
         description="Set a flag's state in an environment; in production, for a critical "
@@ -179,7 +185,7 @@ class FlagsMutation:
             version=input.version,
             reason=input.reason,
         )
-        result, errors = await _run(info, lambda uow: changes.set_state(uow, c))
+        result, errors = await run(info, lambda uow: changes.set_state(uow, c))
         return fi.FlagEnvironmentPayload(
             flag=Flag.from_row(result.flag) if result else None,
             state=_state(result),
@@ -207,12 +213,14 @@ class FlagsMutation:
             key=input.key,
             name=input.name,
             conditions=fi.conditions(input.conditions),
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             description=input.description,
         )
-        segment, errors = await _run(info, lambda uow: segments.create_segment(uow, c))
-        return fi.FlagSegmentPayload(
-            segment=FlagSegment.from_row(segment) if segment else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: segments.create_segment(uow, c),
+            fi.FlagSegmentPayload,
+            segment=FlagSegment,
         )
 
     @strawberry.mutation(description="Change a segment's conditions (every flag using it too).")
@@ -226,9 +234,11 @@ class FlagsMutation:
             name=input.name,
             description=input.description,
         )
-        segment, errors = await _run(info, lambda uow: segments.update_segment(uow, c))
-        return fi.FlagSegmentPayload(
-            segment=FlagSegment.from_row(segment) if segment else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: segments.update_segment(uow, c),
+            fi.FlagSegmentPayload,
+            segment=FlagSegment,
         )
 
 
@@ -236,7 +246,7 @@ async def _decide(
     info: Info, input: fi.FlagChangeDecisionInput, *, approve: bool
 ) -> fi.FlagChangePayload:
     c = cmd.DecideChange(from_global_id(input.id, "FlagChange"), approve, input.note)
-    result, errors = await _run(info, lambda uow: changes.decide_change(uow, c))
+    result, errors = await run(info, lambda uow: changes.decide_change(uow, c))
     return fi.FlagChangePayload(
         change=FlagChange.from_row(result.change) if result else None,
         state=_state(result),

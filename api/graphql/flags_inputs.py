@@ -7,7 +7,6 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.errors import UserError
 from api.graphql.flags_types import (
     Flag,
     FlagChange,
@@ -18,6 +17,7 @@ from api.graphql.flags_types import (
     FlagSegment,
     FlagValueType,
 )
+from api.graphql.user_errors import UserError
 from domain.flags import definitions as d
 from domain.flags.rules import Variant
 

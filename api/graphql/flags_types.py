@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, load_node, node_field, to_global_id
 from domain.flags import definitions as d
 from domain.flags import models, rules
 from domain.flags.states import state_of
@@ -39,12 +39,6 @@ StaleReason = strawberry.enum(
     "FULLY_ROLLED_OUT (a temporary flag on for everyone everywhere for the given days), "
     "NOT_EVALUATED (not evaluated anywhere for the given days).",
 )
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A value a flag can serve.")
@@ -227,9 +221,7 @@ class Flag(Node):
             created_by_uid=r.created_by_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field(description="Its state in every environment it has one in, by key.")
     async def environments(self, info: Info) -> list[FlagEnvironmentState]:
@@ -243,9 +235,7 @@ class Flag(Node):
         rows = await info.context.loaders.flag_history.load(self.uid)
         return [FlagChange.from_row(r) for r in rows[-max(0, min(last, 500)) :]] if last else []
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
 
 @strawberry.type(description="One change of a flag; PENDING ones await someone else's approval.")
@@ -286,17 +276,15 @@ class FlagChange(Node):
             people=(r.requested_by_id, r.decided_by_id),
         )
 
-    @strawberry.field
-    async def flag(self, info: Info) -> Flag | None:
-        return await load_node(info.context.loaders.flag, Flag, self.flag_uid)
+    flag = node_field(Flag, "flag", "flag_uid")
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[0])
+        return await load_node(info.context.loaders.person, Person, self.people[0])
 
     @strawberry.field
     async def decided_by(self, info: Info) -> Person | None:
-        return await _person(info, self.people[1])
+        return await load_node(info.context.loaders.person, Person, self.people[1])
 
 
 @strawberry.type(description="A named, reusable set of conditions (all must hold).")

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.governance_board_types import Board
 from api.graphql.governance_mutations import GovernanceMutation
-from api.graphql.governance_types import DocumentTemplate, Release, ReleaseStatus, SignOffRule
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.governance_rule_types import DocumentTemplate, SignOffRule
+from api.graphql.governance_types import Release, ReleaseStatus
+from api.graphql.relay import Connection, from_optional_global_id, paginate
 from domain.governance import queries as gov
-
-
-def _opt(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
 
 
 @strawberry.input
@@ -32,10 +27,6 @@ class BusinessUnitScopeFilter:
     )
 
 
-def _scope_bu(f: BusinessUnitScopeFilter | None) -> uuid.UUID | None:
-    return _opt((f or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId")
-
-
 @strawberry.type
 class GovernanceQuery:
     @strawberry.field(description="Releases you may read, oldest first.")
@@ -47,16 +38,16 @@ class GovernanceQuery:
         after: str | None = None,
     ) -> Connection[Release]:
         f = filter or ReleaseFilter()
-        async with info.context.reader() as r:
-            page = await gov.releases(
-                r,
-                bu_id=_opt(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                status=f.status.value if f.status else None,
-                owner_id=_opt(f.owner_id, "Person", "ownerId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Release.from_row(x) for x in page.items])
+        return await paginate(
+            info,
+            Release,
+            gov.releases,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            status=f.status.value if f.status else None,
+            owner_id=from_optional_global_id(f.owner_id, "Person", "ownerId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="The latest version of each documentation template, by key.")
     async def document_templates(
@@ -66,12 +57,12 @@ class GovernanceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[DocumentTemplate]:
-        bu_id = _opt(
+        bu_id = from_optional_global_id(
             (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
         )
-        async with info.context.reader() as r:
-            page = await gov.templates(r, bu_id=bu_id, first=first, after=after)
-        return connection(page, [DocumentTemplate.from_row(x) for x in page.items])
+        return await paginate(
+            info, DocumentTemplate, gov.templates, bu_id=bu_id, first=first, after=after
+        )
 
     @strawberry.field(description="Approval boards you may read, by key.")
     async def boards(
@@ -81,20 +72,16 @@ class GovernanceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Board]:
-        bu_id = _opt(
+        bu_id = from_optional_global_id(
             (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
         )
-        async with info.context.reader() as r:
-            page = await gov.boards(r, bu_id=bu_id, first=first, after=after)
-        return connection(page, [Board.from_row(x) for x in page.items])
+        return await paginate(info, Board, gov.boards, bu_id=bu_id, first=first, after=after)
 
     @strawberry.field(description="The rules that derive required sign-offs, by key.")
     async def sign_off_rules(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[SignOffRule]:
-        async with info.context.reader() as r:
-            page = await gov.sign_off_rules(r, first=first, after=after)
-        return connection(page, [SignOffRule.from_row(x) for x in page.items])
+        return await paginate(info, SignOffRule, gov.sign_off_rules, first=first, after=after)
 
 
 __all__ = ["GovernanceMutation", "GovernanceQuery"]

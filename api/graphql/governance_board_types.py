@@ -14,11 +14,9 @@ from api.graphql.governance_types import (
     SessionOutcome,
     SessionStatus,
     VoteChoice,
-    bu_of,
-    person_of,
 )
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, node_field, to_global_id
 from domain.governance import board_rules, models
 from domain.organization import rules as org_rules
 
@@ -87,9 +85,7 @@ class Board(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field(description="Null for an org board.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid", "Null for an org board.")
 
     @strawberry.field
     async def members(self, info: Info) -> list[BoardMember]:
@@ -110,9 +106,7 @@ class Vote:
     changed_at: datetime | None
     person_uid: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
-    async def voter(self, info: Info) -> Person | None:
-        return await person_of(info, self.person_uid)
+    voter = node_field(Person, "person", "person_uid")
 
 
 @strawberry.type(description="What the rule says about the votes so far (or when it closed).")
@@ -167,17 +161,10 @@ class GoNoGoSession(Node):
             rule_raw=dict(r.rule),
         )
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
+    release = node_field(Release, "release", "release_uid")
+    board = node_field(Board, "board", "board_uid")
 
-    @strawberry.field
-    async def board(self, info: Info) -> Board | None:
-        return await load_node(info.context.loaders.board, Board, self.board_uid)
-
-    @strawberry.field
-    async def opened_by(self, info: Info) -> Person | None:
-        return await person_of(info, self.opened_by_uid)
+    opened_by = node_field(Person, "person", "opened_by_uid")
 
     @strawberry.field(
         description="Whether you may vote in this session now, for which discipline, and why not."

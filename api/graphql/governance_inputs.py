@@ -6,20 +6,18 @@ from datetime import datetime
 
 import strawberry
 
-from api.graphql.errors import UserError
 from api.graphql.governance_board_types import Board, GoNoGoSession
+from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import (
     ChangeType,
-    DocumentTemplate,
     MissingDocumentation,
     Release,
     ReleaseType,
     RequiredSignOff,
-    SignOff,
-    SignOffRule,
     VoteChoice,
 )
 from api.graphql.organization_types import DataClassification, Discipline, Tier
+from api.graphql.user_errors import UserError
 from domain.governance import models
 
 # -- releases --------------------------------------------------------------------------------

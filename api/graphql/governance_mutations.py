@@ -11,16 +11,11 @@ import strawberry
 from api.graphql import governance_inputs as gi
 from api.graphql.context import Info
 from api.graphql.governance_board_types import Board, GoNoGoSession
-from api.graphql.governance_types import (
-    DocumentTemplate,
-    MissingDocumentation,
-    Release,
-    RequiredSignOff,
-    SignOff,
-    SignOffRule,
-)
-from api.graphql.mutations import run
-from api.graphql.relay import from_global_id, to_global_id
+from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
+from api.graphql.governance_types import MissingDocumentation, Release, RequiredSignOff
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import from_global_id, from_optional_global_id, to_global_id
+from api.graphql.user_errors import GOVERNANCE
 from domain.calendar import scheduling
 from domain.governance import boards, go_no_go, releases, signoffs, templates
 from domain.governance import commands as cmd
@@ -28,13 +23,7 @@ from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMis
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 
-
-def _id(value: strawberry.ID, type_name: str, field: str = "id") -> uuid.UUID:
-    return from_global_id(value, type_name, field)
-
-
-def _opt(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(GOVERNANCE)
 
 
 async def _release_payload(
@@ -51,17 +40,23 @@ async def _release_payload(
             raise
 
     release, errors = await run(info, guarded)
-    exc = caught[0] if caught else None
     return gi.ReleasePayload(
         release=Release.from_row(release) if release else None,
         errors=errors,
-        missing_documentation=[MissingDocumentation.from_requirement(m) for m in exc.missing]
+        **_refusal_data(caught[0] if caught else None),
+    )
+
+
+def _refusal_data(exc: DomainError | None) -> dict[str, Any]:
+    """What a refusal carrying data adds to the release payload (empty lists otherwise)."""
+    return {
+        "missing_documentation": [MissingDocumentation.from_requirement(m) for m in exc.missing]
         if isinstance(exc, DocumentationIncomplete)
         else [],
-        missing_sign_offs=[RequiredSignOff.from_state(s) for s in exc.outstanding]
+        "missing_sign_offs": [RequiredSignOff.from_state(s) for s in exc.outstanding]
         if isinstance(exc, SignOffMissing)
         else [],
-        blocking_freezes=[
+        "blocking_freezes": [
             gi.BlockingFreeze(
                 freeze_id=strawberry.ID(to_global_id("Freeze", h.freeze_id)),
                 title=h.title,
@@ -72,14 +67,16 @@ async def _release_payload(
         ]
         if isinstance(exc, Frozen)
         else [],
-    )
+    }
 
 
 def _lines(items: list[gi.ReleaseServiceInput] | None) -> list[cmd.ServiceLine] | None:
     if items is None:
         return None
     return [
-        cmd.ServiceLine(_id(s.service_id, "Service", "services.serviceId"), s.artifact_version)
+        cmd.ServiceLine(
+            from_global_id(s.service_id, "Service", "services.serviceId"), s.artifact_version
+        )
         for s in items
     ]
 
@@ -89,11 +86,11 @@ def _docs(items: list[gi.DocumentationEntryInput] | None) -> list[cmd.DocEntry] 
 
 
 def _people(items: list[strawberry.ID] | None, field: str) -> list[uuid.UUID] | None:
-    return None if items is None else [_id(p, "Person", field) for p in items]
+    return None if items is None else [from_global_id(p, "Person", field) for p in items]
 
 
 def _move(input: gi.ReleaseMoveInput) -> cmd.MoveRelease:
-    return cmd.MoveRelease(_id(input.id, "Release"), input.version, input.reason)
+    return cmd.MoveRelease(from_global_id(input.id, "Release"), input.version, input.reason)
 
 
 def _sections(items: list[gi.TemplateSectionInput] | None) -> list[dict[str, Any]] | None:
@@ -113,7 +110,7 @@ def _members(items: list[gi.BoardMemberInput] | None) -> list[cmd.Member] | None
     if items is None:
         return None
     return [
-        cmd.Member(_id(m.person_id, "Person", "members.personId"), m.discipline.value)
+        cmd.Member(from_global_id(m.person_id, "Person", "members.personId"), m.discipline.value)
         for m in items
     ]
 
@@ -148,11 +145,11 @@ class GovernanceMutation:
     @strawberry.mutation(description="Draft a release in a business unit.")
     async def release_create(self, info: Info, input: gi.ReleaseCreateInput) -> gi.ReleasePayload:
         c = cmd.CreateRelease(
-            bu_id=_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             title=input.title,
             release_type=input.release_type.value,
             description=input.description,
-            owner_id=_opt(input.owner_id, "Person", "ownerId"),
+            owner_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
             change_types=[x.value for x in input.change_types],
             environments=input.environments,
             regions=input.regions,
@@ -167,12 +164,12 @@ class GovernanceMutation:
     @strawberry.mutation(description="Edit a draft release.")
     async def release_update(self, info: Info, input: gi.ReleaseUpdateInput) -> gi.ReleasePayload:
         c = cmd.UpdateRelease(
-            release_id=_id(input.id, "Release"),
+            release_id=from_global_id(input.id, "Release"),
             version=input.version,
             title=input.title,
             description=input.description,
             release_type=input.release_type.value if input.release_type else None,
-            owner_id=_opt(input.owner_id, "Person", "ownerId"),
+            owner_id=from_optional_global_id(input.owner_id, "Person", "ownerId"),
             change_types=_values(input.change_types),
             environments=input.environments,
             regions=input.regions,
@@ -213,7 +210,10 @@ class GovernanceMutation:
         self, info: Info, input: gi.ReleaseScheduleInput
     ) -> gi.ReleasePayload:
         c = cmd.ScheduleRelease(
-            _id(input.id, "Release"), input.version, input.planned_start, input.planned_end
+            from_global_id(input.id, "Release"),
+            input.version,
+            input.planned_start,
+            input.planned_end,
         )
         return await _release_payload(info, lambda uow: scheduling.schedule_release(uow, c))
 
@@ -222,16 +222,18 @@ class GovernanceMutation:
         self, info: Info, input: gi.DocumentTemplateCreateInput
     ) -> gi.DocumentTemplatePayload:
         c = cmd.CreateTemplate(
-            bu_id=_opt(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
             sections=_sections(input.sections) or [],
             release_types=[x.value for x in input.release_types],
             tiers=[x.value for x in input.tiers],
         )
-        made, errors = await run(info, lambda uow: templates.create_template(uow, c))
-        return gi.DocumentTemplatePayload(
-            document_template=DocumentTemplate.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: templates.create_template(uow, c),
+            gi.DocumentTemplatePayload,
+            document_template=DocumentTemplate,
         )
 
     @strawberry.mutation(description="Revise a template: adds version+1, earlier rows stay.")
@@ -239,7 +241,7 @@ class GovernanceMutation:
         self, info: Info, input: gi.DocumentTemplateUpdateInput
     ) -> gi.DocumentTemplatePayload:
         c = cmd.UpdateTemplate(
-            template_id=_id(input.id, "DocumentTemplate"),
+            template_id=from_global_id(input.id, "DocumentTemplate"),
             version=input.version,
             name=input.name,
             sections=_sections(input.sections),
@@ -247,15 +249,17 @@ class GovernanceMutation:
             tiers=_values(input.tiers),
             active=input.active,
         )
-        made, errors = await run(info, lambda uow: templates.revise_template(uow, c))
-        return gi.DocumentTemplatePayload(
-            document_template=DocumentTemplate.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: templates.revise_template(uow, c),
+            gi.DocumentTemplatePayload,
+            document_template=DocumentTemplate,
         )
 
     @strawberry.mutation(description="Create an approval board with its members and rule.")
     async def board_create(self, info: Info, input: gi.BoardCreateInput) -> gi.BoardPayload:
         c = cmd.CreateBoard(
-            bu_id=_opt(input.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
             quorum=input.quorum,
@@ -264,13 +268,14 @@ class GovernanceMutation:
             veto_disciplines=[x.value for x in input.veto_disciplines],
             members=_members(input.members) or [],
         )
-        board, errors = await run(info, lambda uow: boards.create_board(uow, c))
-        return gi.BoardPayload(board=Board.from_row(board) if board else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: boards.create_board(uow, c), gi.BoardPayload, board=Board
+        )
 
     @strawberry.mutation(description="Change a board's name, rule or members.")
     async def board_update(self, info: Info, input: gi.BoardUpdateInput) -> gi.BoardPayload:
         c = cmd.UpdateBoard(
-            board_id=_id(input.id, "Board"),
+            board_id=from_global_id(input.id, "Board"),
             version=input.version,
             name=input.name,
             quorum=input.quorum,
@@ -279,39 +284,47 @@ class GovernanceMutation:
             veto_disciplines=_values(input.veto_disciplines),
             members=_members(input.members),
         )
-        board, errors = await run(info, lambda uow: boards.update_board(uow, c))
-        return gi.BoardPayload(board=Board.from_row(board) if board else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: boards.update_board(uow, c), gi.BoardPayload, board=Board
+        )
 
     @strawberry.mutation(description="Open a go/no-go session of a board for a submitted release.")
     async def go_no_go_open(self, info: Info, input: gi.GoNoGoOpenInput) -> gi.GoNoGoSessionPayload:
         c = cmd.OpenSession(
-            _id(input.release_id, "Release", "releaseId"), _id(input.board_id, "Board", "boardId")
+            from_global_id(input.release_id, "Release", "releaseId"),
+            from_global_id(input.board_id, "Board", "boardId"),
         )
-        made, errors = await run(info, lambda uow: go_no_go.open_session(uow, c))
-        return gi.GoNoGoSessionPayload(
-            go_no_go_session=GoNoGoSession.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: go_no_go.open_session(uow, c),
+            gi.GoNoGoSessionPayload,
+            go_no_go_session=GoNoGoSession,
         )
 
     @strawberry.mutation(description="Vote (or change your vote) as a member of the board.")
     async def go_no_go_vote(self, info: Info, input: gi.GoNoGoVoteInput) -> gi.GoNoGoSessionPayload:
         c = cmd.CastVote(
-            _id(input.session_id, "GoNoGoSession", "sessionId"),
+            from_global_id(input.session_id, "GoNoGoSession", "sessionId"),
             input.choice.value,
             input.rationale,
         )
-        made, errors = await run(info, lambda uow: go_no_go.cast_vote(uow, c))
-        return gi.GoNoGoSessionPayload(
-            go_no_go_session=GoNoGoSession.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: go_no_go.cast_vote(uow, c),
+            gi.GoNoGoSessionPayload,
+            go_no_go_session=GoNoGoSession,
         )
 
     @strawberry.mutation(description="Close a session: the rule decides and drives the release.")
     async def go_no_go_close(
         self, info: Info, input: gi.GoNoGoCloseInput
     ) -> gi.GoNoGoSessionPayload:
-        c = cmd.CloseSession(_id(input.id, "GoNoGoSession"), input.version)
-        made, errors = await run(info, lambda uow: go_no_go.close_session(uow, c))
-        return gi.GoNoGoSessionPayload(
-            go_no_go_session=GoNoGoSession.from_row(made) if made else None, errors=errors
+        c = cmd.CloseSession(from_global_id(input.id, "GoNoGoSession"), input.version)
+        return await run.payload(
+            info,
+            lambda uow: go_no_go.close_session(uow, c),
+            gi.GoNoGoSessionPayload,
+            go_no_go_session=GoNoGoSession,
         )
 
     @strawberry.mutation(description="Add a rule that derives a required sign-off (RMO).")
@@ -327,9 +340,11 @@ class GovernanceMutation:
             condition=_condition(input.condition) or {},
             active=input.active,
         )
-        made, errors = await run(info, lambda uow: signoffs.create_rule(uow, c))
-        return gi.SignOffRulePayload(
-            sign_off_rule=SignOffRule.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: signoffs.create_rule(uow, c),
+            gi.SignOffRulePayload,
+            sign_off_rule=SignOffRule,
         )
 
     @strawberry.mutation(description="Change a sign-off rule (RMO).")
@@ -337,7 +352,7 @@ class GovernanceMutation:
         self, info: Info, input: gi.SignOffRuleUpdateInput
     ) -> gi.SignOffRulePayload:
         c = cmd.UpdateSignOffRule(
-            rule_id=_id(input.id, "SignOffRule"),
+            rule_id=from_global_id(input.id, "SignOffRule"),
             version=input.version,
             name=input.name,
             requirement=input.requirement,
@@ -346,21 +361,28 @@ class GovernanceMutation:
             condition=_condition(input.condition),
             active=input.active,
         )
-        made, errors = await run(info, lambda uow: signoffs.update_rule(uow, c))
-        return gi.SignOffRulePayload(
-            sign_off_rule=SignOffRule.from_row(made) if made else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: signoffs.update_rule(uow, c),
+            gi.SignOffRulePayload,
+            sign_off_rule=SignOffRule,
         )
 
     @strawberry.mutation(description="Sign off a requirement of a release, for your discipline.")
     async def sign_off_give(self, info: Info, input: gi.SignOffGiveInput) -> gi.SignOffPayload:
         c = cmd.GiveSignOff(
-            _id(input.release_id, "Release", "releaseId"), input.requirement, input.note
+            from_global_id(input.release_id, "Release", "releaseId"), input.requirement, input.note
         )
-        made, errors = await run(info, lambda uow: signoffs.give_sign_off(uow, c))
-        return gi.SignOffPayload(sign_off=SignOff.from_row(made) if made else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: signoffs.give_sign_off(uow, c), gi.SignOffPayload, sign_off=SignOff
+        )
 
     @strawberry.mutation(description="Revoke a sign-off; the release needs a new one.")
     async def sign_off_revoke(self, info: Info, input: gi.SignOffRevokeInput) -> gi.SignOffPayload:
-        sign_off_id = _id(input.id, "SignOff")
-        made, errors = await run(info, lambda uow: signoffs.revoke_sign_off(uow, sign_off_id))
-        return gi.SignOffPayload(sign_off=SignOff.from_row(made) if made else None, errors=errors)
+        sign_off_id = from_global_id(input.id, "SignOff")
+        return await run.payload(
+            info,
+            lambda uow: signoffs.revoke_sign_off(uow, sign_off_id),
+            gi.SignOffPayload,
+            sign_off=SignOff,
+        )

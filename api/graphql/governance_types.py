@@ -11,16 +11,13 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.organization_types import (
     BusinessUnit,
-    DataClassification,
     Discipline,
     Person,
     Service,
-    Tier,
 )
-from api.graphql.relay import Connection, Node, load_node, to_global_id
+from api.graphql.relay import Connection, Node, node_field, to_global_id
 from domain.governance import models
 from domain.governance import signoff_rules as so
-from domain.organization import models as org_models
 from domain.organization import rules as org_rules
 
 if TYPE_CHECKING:
@@ -38,18 +35,6 @@ SessionOutcome = strawberry.enum(
     models.SessionOutcome, description="What a go/no-go session decided."
 )
 SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-off's state now.")
-
-
-async def bu_of(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
-    if bu_id is None:
-        return None
-    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
-
-
-async def person_of(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    if person_id is None:
-        return None
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A service a release ships, at the artifact version it ships.")
@@ -124,9 +109,9 @@ class RequiredSignOff:
             sign_off_uid=given.id if given else None,
         )
 
-    @strawberry.field(description="Who signed the sign-off that decides the state.")
-    async def signer(self, info: Info) -> Person | None:
-        return await person_of(info, self.signer_uid)
+    signer = node_field(
+        Person, "person", "signer_uid", "Who signed the sign-off that decides the state."
+    )
 
     @strawberry.field(description="The global id of that sign-off (to revoke it).")
     def sign_off_id(self) -> strawberry.ID | None:
@@ -202,13 +187,11 @@ class Release(Node):
             owner_uid=r.owner_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
-    @strawberry.field(description="Who answers for the release; never votes or signs on it.")
-    async def owner(self, info: Info) -> Person | None:
-        return await person_of(info, self.owner_uid)
+    owner = node_field(
+        Person, "person", "owner_uid", "Who answers for the release; never votes or signs on it."
+    )
 
     @strawberry.field(description="Who authored its changes; they never vote or sign on it.")
     async def authors(self, info: Info) -> list[Person]:
@@ -278,144 +261,3 @@ class Release(Node):
         from api.graphql.risk_types import release_peer_review_requirement
 
         return await release_peer_review_requirement(info, self.uid)
-
-
-@strawberry.type(description="A field of a template section.")
-class TemplateField:
-    key: str
-    label: str
-    required: bool
-
-
-@strawberry.type(description="A section of a documentation template.")
-class TemplateSection:
-    key: str
-    title: str
-    fields: list[TemplateField]
-
-
-@strawberry.type(
-    description="One version of a documentation template; editing adds a version. "
-    "businessUnit null: an org (RMO) template."
-)
-class DocumentTemplate(Node):
-    id: strawberry.ID
-    key: str
-    name: str
-    version: int
-    active: bool
-    release_types: list[ReleaseType] = strawberry.field(description="Empty: every type.")
-    tiers: list[Tier] = strawberry.field(description="Empty: every tier.")
-    sections: list[TemplateSection]
-    created_at: datetime
-    bu_uid: strawberry.Private[uuid.UUID | None]
-    created_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> DocumentTemplate:
-        return cls(
-            id=strawberry.ID(to_global_id("DocumentTemplate", r.id)),
-            key=r.key,
-            name=r.name,
-            version=r.version,
-            active=r.active,
-            release_types=[models.ReleaseType(t) for t in r.release_types],
-            tiers=[org_models.Tier(t) for t in r.tiers],
-            sections=[
-                TemplateSection(
-                    key=s["key"],
-                    title=s["title"],
-                    fields=[TemplateField(**f) for f in s["fields"]],
-                )
-                for s in r.sections
-            ],
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
-            created_by_uid=r.created_by_id,
-        )
-
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
-
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await person_of(info, self.created_by_uid)
-
-
-@strawberry.type(description="When a rule applies: every non-empty list must match.")
-class SignOffCondition:
-    data_classifications: list[DataClassification]
-    region_prefixes: list[str]
-    tiers: list[Tier]
-    change_types: list[ChangeType]
-
-
-@strawberry.type(description="A rule deriving a required sign-off from a release's data (RMO).")
-class SignOffRule(Node):
-    id: strawberry.ID
-    key: str
-    name: str
-    requirement: str
-    discipline: Discipline
-    condition: SignOffCondition
-    validity_days: int
-    active: bool
-    version: int
-
-    @classmethod
-    def from_row(cls, r: Any) -> SignOffRule:
-        c = r.condition or {}
-        return cls(
-            id=strawberry.ID(to_global_id("SignOffRule", r.id)),
-            key=r.key,
-            name=r.name,
-            requirement=r.requirement,
-            discipline=org_rules.Discipline(r.discipline),
-            condition=SignOffCondition(
-                data_classifications=[
-                    org_models.DataClassification(x) for x in c.get("data_classifications", [])
-                ],
-                region_prefixes=list(c.get("region_prefixes", [])),
-                tiers=[org_models.Tier(x) for x in c.get("tiers", [])],
-                change_types=[models.ChangeType(x) for x in c.get("change_types", [])],
-            ),
-            validity_days=r.validity_days,
-            active=r.active,
-            version=r.version,
-        )
-
-
-@strawberry.type(description="A sign-off given for a release: who, when, until when.")
-class SignOff(Node):
-    id: strawberry.ID
-    requirement: str
-    discipline: Discipline
-    signed_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    note: str
-    release_uid: strawberry.Private[uuid.UUID]
-    signer_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> SignOff:
-        return cls(
-            id=strawberry.ID(to_global_id("SignOff", r.id)),
-            requirement=r.requirement,
-            discipline=org_rules.Discipline(r.discipline),
-            signed_at=r.signed_at,
-            expires_at=r.expires_at,
-            revoked_at=r.revoked_at,
-            note=r.note,
-            release_uid=r.release_id,
-            signer_uid=r.signer_id,
-        )
-
-    @strawberry.field
-    async def signer(self, info: Info) -> Person | None:
-        return await person_of(info, self.signer_uid)
-
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import TOP_LEVEL, UserError, user_error
 from api.graphql.guardrails_inputs import (
     GuardrailBusinessUnitUpdateInput,
     GuardrailCoreUpdateInput,
@@ -30,34 +28,21 @@ from api.graphql.guardrails_types import (
     GuardrailSetVersion,
     TeamOnboarding,
 )
+from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Tier
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import GUARDRAILS, UserError
 from domain.guardrails import commands as cmd
 from domain.guardrails import onboarding, sets
 from domain.guardrails import queries as gq
-from domain.guardrails.errors import GuardrailProblems
 from domain.guardrails.vocabulary import SetKind
-from domain.kernel.errors import DomainError
-from domain.kernel.uow import UnitOfWork
 
-R = TypeVar("R")
-
-
-async def run_all(
-    info: Info, use_case: Callable[[UnitOfWork], Awaitable[R]]
-) -> tuple[R | None, list[UserError]]:
-    """Like mutations.run, but a refusal naming several keys becomes one UserError each."""
-    try:
-        async with info.context.uow() as uow:
-            result = await use_case(uow)
-            await uow.commit()
-            return result, []
-    except TOP_LEVEL:
-        raise
-    except GuardrailProblems as exc:
-        return None, [user_error(p) for p in exc.problems]
-    except DomainError as exc:
-        return None, [user_error(exc)]
+run = MutationRunner(GUARDRAILS)
 
 
 @strawberry.type
@@ -100,17 +85,17 @@ class GuardrailsQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[GuardrailSetVersion]:
-        bu_id = _bu_id(business_unit_id)
-        async with info.context.reader() as r:
-            page = await gq.history(
-                r,
-                SetKind(scope),
-                bu_id=bu_id,
-                tier=tier.value if tier else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [GuardrailSetVersion.from_row(row) for row in page.items])
+        bu_id = from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId")
+        return await paginate(
+            info,
+            GuardrailSetVersion,
+            gq.history,
+            SetKind(scope),
+            bu_id=bu_id,
+            tier=tier.value if tier else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="The guardrails in force for a service now (or at `at`): core, then its "
@@ -139,10 +124,6 @@ class GuardrailsQuery:
         tid = from_global_id(team_id, "Team", "teamId")
         found = await info.context.loaders.team_onboarding.load(tid)
         return TeamOnboarding.from_domain(found) if found else None
-
-
-def _bu_id(value: strawberry.ID | None) -> uuid.UUID | None:
-    return from_global_id(value, "BusinessUnit", "businessUnitId") if value else None
 
 
 def _saved(saved: sets.SavedSet | None, errors: list[UserError]) -> GuardrailSetPayload:
@@ -174,7 +155,7 @@ class GuardrailsMutation:
         self, info: Info, input: GuardrailCoreUpdateInput
     ) -> GuardrailSetPayload:
         c = cmd.SaveCore(values=input.values, version=input.version, note=input.note)
-        return _saved(*await run_all(info, lambda uow: sets.save_core(uow, c)))
+        return _saved(*await run(info, lambda uow: sets.save_core(uow, c)))
 
     @strawberry.mutation(description="Change a tier profile (RMO); it may only tighten the core.")
     async def guardrail_profile_update(
@@ -183,7 +164,7 @@ class GuardrailsMutation:
         c = cmd.SaveProfile(
             tier=input.tier.value, values=input.values, version=input.version, note=input.note
         )
-        return _saved(*await run_all(info, lambda uow: sets.save_profile(uow, c)))
+        return _saved(*await run(info, lambda uow: sets.save_profile(uow, c)))
 
     @strawberry.mutation(
         description="Change a BU's guardrails (its BU admin); a value looser than the core's "
@@ -198,7 +179,7 @@ class GuardrailsMutation:
             version=input.version,
             note=input.note,
         )
-        saved = await run_all(info, lambda uow: sets.save_business_unit_set(uow, c))
+        saved = await run(info, lambda uow: sets.save_business_unit_set(uow, c))
         return _saved(*saved)
 
     @strawberry.mutation(description="Tick an onboarding item of a team, with its evidence.")
@@ -212,7 +193,7 @@ class GuardrailsMutation:
             evidence_url=input.evidence_url,
             evidence_note=input.evidence_note,
         )
-        _, errors = await run_all(info, lambda uow: onboarding.complete_item(uow, c))
+        _, errors = await run(info, lambda uow: onboarding.complete_item(uow, c))
         return await _item(info, c.team_id, c.item, errors)
 
     @strawberry.mutation(
@@ -227,5 +208,5 @@ class GuardrailsMutation:
             version=input.version,
             reason=input.reason,
         )
-        _, errors = await run_all(info, lambda uow: onboarding.reopen_item(uow, c))
+        _, errors = await run(info, lambda uow: onboarding.reopen_item(uow, c))
         return await _item(info, c.team_id, c.item, errors)

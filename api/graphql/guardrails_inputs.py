@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.errors import UserError
 from api.graphql.guardrails_types import (
     GuardrailConflict,
     GuardrailSet,
@@ -14,6 +13,7 @@ from api.graphql.guardrails_types import (
     TeamOnboarding,
 )
 from api.graphql.organization_types import Tier
+from api.graphql.user_errors import UserError
 
 _VALUES = "Guardrail key → value (see guardrailCatalog); keys not given keep their value."
 _VERSION = "The version you read (0 if never saved); a newer one is a conflict."

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
-from api.graphql.relay import Node, load_node, to_global_id
+from api.graphql.relay import Node, node_field, to_global_id
 from domain.guardrails import queries as gq
 from domain.guardrails import rules
 from domain.guardrails.effective import EffectiveValue
@@ -157,14 +157,6 @@ class GuardrailLooserValue:
         return cls(key=v.key, value=v.value, core_bound=v.bound, message=v.message)
 
 
-async def _bu(info: Info, bu_id: uuid.UUID | None) -> BusinessUnit | None:
-    return await load_node(info.context.loaders.business_unit, BusinessUnit, bu_id)
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
-
-
 def _tier(kind: str, subject: str) -> TierKind | None:
     return TierKind(subject) if kind == SetKind.PROFILE else None
 
@@ -181,9 +173,7 @@ class GuardrailConflict:
     message: str
     bu_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @classmethod
     def from_view(cls, c: LayerConflict) -> GuardrailConflict:
@@ -216,13 +206,9 @@ class GuardrailSet:
     bu_uid: strawberry.Private[uuid.UUID | None]
     updated_by_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
-    @strawberry.field(description="Who saved the last version.")
-    async def updated_by(self, info: Info) -> Person | None:
-        return await _person(info, self.updated_by_uid)
+    updated_by = node_field(Person, "person", "updated_by_uid", "Who saved the last version.")
 
     @strawberry.field(
         description="Whether you may change this set (the RMO the core and profiles, a BU's "
@@ -264,13 +250,9 @@ class GuardrailSetVersion(Node):
     bu_uid: strawberry.Private[uuid.UUID | None]
     saved_by_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await _bu(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
-    @strawberry.field
-    async def saved_by(self, info: Info) -> Person | None:
-        return await _person(info, self.saved_by_uid)
+    saved_by = node_field(Person, "person", "saved_by_uid")
 
     @classmethod
     def from_row(cls, r: Any) -> GuardrailSetVersion:
@@ -306,13 +288,9 @@ class OnboardingChecklistItem:
     completed_by_uid: strawberry.Private[uuid.UUID | None]
     reopened_by_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field
-    async def completed_by(self, info: Info) -> Person | None:
-        return await _person(info, self.completed_by_uid)
+    completed_by = node_field(Person, "person", "completed_by_uid")
 
-    @strawberry.field
-    async def reopened_by(self, info: Info) -> Person | None:
-        return await _person(info, self.reopened_by_uid)
+    reopened_by = node_field(Person, "person", "reopened_by_uid")
 
     @classmethod
     def from_domain(cls, item: str, required: bool, c: Any) -> OnboardingChecklistItem:
@@ -354,9 +332,7 @@ class TeamOnboarding:
     production_access: ProductionAccess
     team_uid: strawberry.Private[uuid.UUID]
 
-    @strawberry.field
-    async def team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.team_uid)
+    team = node_field(Team, "team", "team_uid")
 
     @classmethod
     def from_domain(cls, t: gq.TeamOnboarding) -> TeamOnboarding:

@@ -3,56 +3,64 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
+from api.graphql.organization_inputs import (
+    ApiTokenCreateInput,
+    ApiTokenCreatePayload,
+    ApiTokenPayload,
+    ApiTokenRevokeInput,
+    BusinessUnitCreateInput,
+    BusinessUnitPayload,
+    BusinessUnitUpdateInput,
+    PersonCreateInput,
+    PersonPayload,
+    PersonUpdateInput,
+    RoleGrantCreateInput,
+    RoleGrantPayload,
+    RoleGrantRevokeInput,
+    ServiceCreateInput,
+    ServiceDependencyInput,
+    ServiceDependencyPayload,
+    ServiceFilter,
+    ServicePayload,
+    ServiceUpdateInput,
+    TeamCreateInput,
+    TeamFilter,
+    TeamPayload,
+    TeamUpdateInput,
+    VendorCreateInput,
+    VendorFilter,
+    VendorPayload,
+    VendorUpdateInput,
+)
 from api.graphql.organization_types import (
     ApiToken,
-    AttestationStatus,
     BusinessUnit,
-    DataClassification,
-    DependencyKind,
-    Discipline,
     Person,
-    PersonKind,
-    Role,
     RoleGrant,
     Service,
     Team,
-    Tier,
     Vendor,
 )
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import ORGANIZATION, UserError
 from authz.api_tokens import generate_api_token
 from domain.organization import commands as cmd
 from domain.organization import identity
 from domain.organization import queries as org
 from domain.organization import service as svc
 
-
-def _opt_id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
-
-
-@strawberry.input
-class TeamFilter:
-    business_unit_id: strawberry.ID | None = None
-
-
-@strawberry.input
-class ServiceFilter:
-    business_unit_id: strawberry.ID | None = None
-    team_id: strawberry.ID | None = None
-    tier: Tier | None = None
-
-
-@strawberry.input
-class VendorFilter:
-    business_unit_id: strawberry.ID | None = None
+run = MutationRunner(ORGANIZATION)
 
 
 @strawberry.type
@@ -61,9 +69,7 @@ class OrganizationQuery:
     async def business_units(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[BusinessUnit]:
-        async with info.context.reader() as r:
-            page = await org.business_units(r, first=first, after=after)
-        return connection(page, [BusinessUnit.from_row(r) for r in page.items])
+        return await paginate(info, BusinessUnit, org.business_units, first=first, after=after)
 
     @strawberry.field(description="Teams you may read, by key.")
     async def teams(
@@ -74,14 +80,14 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Team]:
         f = filter or TeamFilter()
-        async with info.context.reader() as r:
-            page = await org.teams(
-                r,
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Team.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Team,
+            org.teams,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Services you may read, by key.")
     async def services(
@@ -92,16 +98,16 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Service]:
         f = filter or ServiceFilter()
-        async with info.context.reader() as r:
-            page = await org.services(
-                r,
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                team_id=_opt_id(f.team_id, "Team", "teamId"),
-                tier=f.tier.value if f.tier else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Service.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Service,
+            org.services,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+            tier=f.tier.value if f.tier else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Vendors you may read, by name.")
     async def vendors(
@@ -112,14 +118,14 @@ class OrganizationQuery:
         after: str | None = None,
     ) -> Connection[Vendor]:
         f = filter or VendorFilter()
-        async with info.context.reader() as r:
-            page = await org.vendors(
-                r,
-                bu_id=_opt_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Vendor.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            Vendor,
+            org.vendors,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="People known to Signalbox, by username.")
     async def people(
@@ -129,201 +135,7 @@ class OrganizationQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Person]:
-        async with info.context.reader() as r:
-            page = await org.people(r, search=search, first=first, after=after)
-        return connection(page, [Person.from_row(r) for r in page.items])
-
-
-# -- mutation inputs and payloads -------------------------------------------------------------
-
-
-@strawberry.input
-class BusinessUnitCreateInput:
-    key: str
-    name: str
-    description: str = ""
-
-
-@strawberry.input
-class BusinessUnitUpdateInput:
-    id: strawberry.ID
-    version: int = strawberry.field(description="The version you read; a newer one is a conflict.")
-    name: str | None = None
-    description: str | None = None
-
-
-@strawberry.type
-class BusinessUnitPayload:
-    business_unit: BusinessUnit | None
-    errors: list[UserError]
-
-
-@strawberry.input
-class TeamCreateInput:
-    business_unit_id: strawberry.ID
-    key: str
-    name: str
-    description: str = ""
-
-
-@strawberry.input
-class TeamUpdateInput:
-    id: strawberry.ID
-    version: int
-    name: str | None = None
-    description: str | None = None
-
-
-@strawberry.type
-class TeamPayload:
-    team: Team | None
-    errors: list[UserError]
-
-
-@strawberry.input
-class ServiceCreateInput:
-    team_id: strawberry.ID
-    key: str
-    name: str
-    tier: Tier
-    data_classification: DataClassification
-    regions: list[str] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class ServiceUpdateInput:
-    id: strawberry.ID
-    version: int
-    name: str | None = None
-    tier: Tier | None = None
-    data_classification: DataClassification | None = None
-    regions: list[str] | None = None
-    team_id: strawberry.ID | None = None
-
-
-@strawberry.type
-class ServicePayload:
-    service: Service | None
-    errors: list[UserError]
-
-
-@strawberry.input
-class ServiceDependencyInput:
-    consumer_id: strawberry.ID
-    provider_id: strawberry.ID
-    kind: DependencyKind = DependencyKind.RUNTIME  # type: ignore[attr-defined]
-
-
-@strawberry.type
-class ServiceDependencyPayload:
-    consumer: Service | None
-    provider: Service | None
-    errors: list[UserError]
-
-
-@strawberry.input
-class VendorCreateInput:
-    business_unit_id: strawberry.ID
-    name: str
-    contact_email: str
-    attestation_status: AttestationStatus = AttestationStatus.PENDING  # type: ignore[attr-defined]
-    attestation_expires_at: datetime | None = None
-
-
-@strawberry.input
-class VendorUpdateInput:
-    id: strawberry.ID
-    version: int
-    contact_email: str | None = None
-    attestation_status: AttestationStatus | None = None
-    attestation_expires_at: datetime | None = None
-
-
-@strawberry.type
-class VendorPayload:
-    vendor: Vendor | None
-    errors: list[UserError]
-
-
-@strawberry.input
-class PersonCreateInput:
-    username: str
-    display_name: str
-    email: str | None = None
-    kind: PersonKind = PersonKind.HUMAN  # type: ignore[attr-defined]
-
-
-@strawberry.input
-class PersonUpdateInput:
-    id: strawberry.ID
-    version: int
-    display_name: str | None = None
-    email: str | None = None
-    active: bool | None = strawberry.field(
-        default=None, description="False deactivates: sign-ins and tokens stop working."
-    )
-
-
-@strawberry.type
-class PersonPayload:
-    person: Person | None
-    errors: list[UserError]
-
-
-@strawberry.input
-class RoleGrantCreateInput:
-    person_id: strawberry.ID
-    role: Role
-    business_unit_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Null grants the role org-wide (org_admin only)."
-    )
-    discipline: Discipline | None = None
-
-
-@strawberry.input
-class RoleGrantRevokeInput:
-    id: strawberry.ID
-
-
-@strawberry.type
-class RoleGrantPayload:
-    role_grant: RoleGrant | None
-    errors: list[UserError]
-
-
-@strawberry.input
-class ApiTokenScopeInput:
-    role: Role
-    business_unit_id: strawberry.ID | None = None
-
-
-@strawberry.input
-class ApiTokenCreateInput:
-    name: str
-    scopes: list[ApiTokenScopeInput]
-    ttl_seconds: int | None = strawberry.field(
-        default=None, description="Default 90 days, at most 366."
-    )
-
-
-@strawberry.type
-class ApiTokenCreatePayload:
-    api_token: ApiToken | None
-    secret: str | None = strawberry.field(
-        description="The bearer secret. Shown this once; keep it safe."
-    )
-    errors: list[UserError]
-
-
-@strawberry.input
-class ApiTokenRevokeInput:
-    id: strawberry.ID
-
-
-@strawberry.type
-class ApiTokenPayload:
-    api_token: ApiToken | None
-    errors: list[UserError]
+        return await paginate(info, Person, org.people, search=search, first=first, after=after)
 
 
 def _bu(value: strawberry.ID, field: str = "businessUnitId") -> uuid.UUID:
@@ -337,9 +149,11 @@ class OrganizationMutation:
         self, info: Info, input: BusinessUnitCreateInput
     ) -> BusinessUnitPayload:
         c = cmd.CreateBusinessUnit(key=input.key, name=input.name, description=input.description)
-        bu, errors = await run(info, lambda uow: svc.create_business_unit(uow, c))
-        return BusinessUnitPayload(
-            business_unit=BusinessUnit.from_row(bu) if bu else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: svc.create_business_unit(uow, c),
+            BusinessUnitPayload,
+            business_unit=BusinessUnit,
         )
 
     @strawberry.mutation
@@ -352,9 +166,11 @@ class OrganizationMutation:
             name=input.name,
             description=input.description,
         )
-        bu, errors = await run(info, lambda uow: svc.update_business_unit(uow, c))
-        return BusinessUnitPayload(
-            business_unit=BusinessUnit.from_row(bu) if bu else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: svc.update_business_unit(uow, c),
+            BusinessUnitPayload,
+            business_unit=BusinessUnit,
         )
 
     @strawberry.mutation
@@ -365,8 +181,7 @@ class OrganizationMutation:
             name=input.name,
             description=input.description,
         )
-        team, errors = await run(info, lambda uow: svc.create_team(uow, c))
-        return TeamPayload(team=Team.from_row(team) if team else None, errors=errors)
+        return await run.payload(info, lambda uow: svc.create_team(uow, c), TeamPayload, team=Team)
 
     @strawberry.mutation
     async def team_update(self, info: Info, input: TeamUpdateInput) -> TeamPayload:
@@ -376,8 +191,7 @@ class OrganizationMutation:
             name=input.name,
             description=input.description,
         )
-        team, errors = await run(info, lambda uow: svc.update_team(uow, c))
-        return TeamPayload(team=Team.from_row(team) if team else None, errors=errors)
+        return await run.payload(info, lambda uow: svc.update_team(uow, c), TeamPayload, team=Team)
 
     @strawberry.mutation
     async def service_create(self, info: Info, input: ServiceCreateInput) -> ServicePayload:
@@ -389,8 +203,9 @@ class OrganizationMutation:
             data_classification=input.data_classification.value,
             regions=input.regions,
         )
-        service, errors = await run(info, lambda uow: svc.create_service(uow, c))
-        return ServicePayload(service=Service.from_row(service) if service else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: svc.create_service(uow, c), ServicePayload, service=Service
+        )
 
     @strawberry.mutation
     async def service_update(self, info: Info, input: ServiceUpdateInput) -> ServicePayload:
@@ -403,10 +218,11 @@ class OrganizationMutation:
             if input.data_classification
             else None,
             regions=input.regions,
-            team_id=from_global_id(input.team_id, "Team", "teamId") if input.team_id else None,
+            team_id=from_optional_global_id(input.team_id, "Team", "teamId"),
         )
-        service, errors = await run(info, lambda uow: svc.update_service(uow, c))
-        return ServicePayload(service=Service.from_row(service) if service else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: svc.update_service(uow, c), ServicePayload, service=Service
+        )
 
     @strawberry.mutation(description="Record that a consumer service depends on a provider.")
     async def service_dependency_add(
@@ -438,8 +254,9 @@ class OrganizationMutation:
             attestation_status=input.attestation_status.value,
             attestation_expires_at=input.attestation_expires_at,
         )
-        vendor, errors = await run(info, lambda uow: svc.create_vendor(uow, c))
-        return VendorPayload(vendor=Vendor.from_row(vendor) if vendor else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: svc.create_vendor(uow, c), VendorPayload, vendor=Vendor
+        )
 
     @strawberry.mutation
     async def vendor_update(self, info: Info, input: VendorUpdateInput) -> VendorPayload:
@@ -450,8 +267,9 @@ class OrganizationMutation:
             attestation_status=input.attestation_status.value if input.attestation_status else None,
             attestation_expires_at=input.attestation_expires_at,
         )
-        vendor, errors = await run(info, lambda uow: svc.update_vendor(uow, c))
-        return VendorPayload(vendor=Vendor.from_row(vendor) if vendor else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: svc.update_vendor(uow, c), VendorPayload, vendor=Vendor
+        )
 
     @strawberry.mutation(
         description="Register a person or machine user before their first sign-in."
@@ -464,8 +282,12 @@ class OrganizationMutation:
             kind=input.kind.value,
         )
         issuer = info.context.runtime.authenticator.issuer
-        person, errors = await run(info, lambda uow: identity.create_person(uow, c, issuer=issuer))
-        return PersonPayload(person=Person.from_row(person) if person else None, errors=errors)
+        return await run.payload(
+            info,
+            lambda uow: identity.create_person(uow, c, issuer=issuer),
+            PersonPayload,
+            person=Person,
+        )
 
     @strawberry.mutation(description="Rename, re-address, deactivate or reactivate a person.")
     async def person_update(self, info: Info, input: PersonUpdateInput) -> PersonPayload:
@@ -476,8 +298,9 @@ class OrganizationMutation:
             email=input.email,
             active=input.active,
         )
-        person, errors = await run(info, lambda uow: identity.update_person(uow, c))
-        return PersonPayload(person=Person.from_row(person) if person else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: identity.update_person(uow, c), PersonPayload, person=Person
+        )
 
     @strawberry.mutation(
         description="Grant a role in a business unit, or org-wide; never above your own."
@@ -486,20 +309,21 @@ class OrganizationMutation:
         c = cmd.GrantRole(
             person_id=from_global_id(input.person_id, "Person", "personId"),
             role=input.role.value,
-            bu_id=_bu(input.business_unit_id) if input.business_unit_id else None,
+            bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             discipline=input.discipline.value if input.discipline else None,
         )
-        grant, errors = await run(info, lambda uow: identity.grant_role(uow, c))
-        return RoleGrantPayload(
-            role_grant=RoleGrant.from_row(grant) if grant else None, errors=errors
+        return await run.payload(
+            info, lambda uow: identity.grant_role(uow, c), RoleGrantPayload, role_grant=RoleGrant
         )
 
     @strawberry.mutation
     async def role_grant_revoke(self, info: Info, input: RoleGrantRevokeInput) -> RoleGrantPayload:
         grant_id = from_global_id(input.id, "RoleGrant")
-        grant, errors = await run(info, lambda uow: identity.revoke_role(uow, grant_id))
-        return RoleGrantPayload(
-            role_grant=RoleGrant.from_row(grant) if grant else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: identity.revoke_role(uow, grant_id),
+            RoleGrantPayload,
+            role_grant=RoleGrant,
         )
 
     @strawberry.mutation(
@@ -534,8 +358,12 @@ class OrganizationMutation:
     @strawberry.mutation
     async def api_token_revoke(self, info: Info, input: ApiTokenRevokeInput) -> ApiTokenPayload:
         token_id = from_global_id(input.id, "ApiToken")
-        token, errors = await run(info, lambda uow: identity.revoke_api_token(uow, token_id))
-        return ApiTokenPayload(api_token=ApiToken.from_row(token) if token else None, errors=errors)
+        return await run.payload(
+            info,
+            lambda uow: identity.revoke_api_token(uow, token_id),
+            ApiTokenPayload,
+            api_token=ApiToken,
+        )
 
 
 async def _dependency_payload(

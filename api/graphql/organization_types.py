@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.organization import models
 from domain.organization import rules as org_rules
 
@@ -63,8 +63,7 @@ class BusinessUnit(Node):
     async def teams(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[Annotated[Team, strawberry.lazy("api.graphql.organization_types")]]:
-        page = await info.context.loaders.teams_of_bu.load((self.uid, first, after))
-        return connection(page, [Team.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.teams_of_bu, (self.uid, first, after), Team)
 
     @strawberry.field(description="This BU's guardrail set: what it tightens, and any conflicts.")
     async def guardrails(
@@ -101,18 +100,15 @@ class Team(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Services this team owns, by key.")
     async def services(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[Annotated[Service, strawberry.lazy("api.graphql.organization_types")]]:
-        page = await info.context.loaders.services_of_team.load(
-            (self.uid, self.bu_uid, first, after)
+        return await load_page(
+            info.context.loaders.services_of_team, (self.uid, self.bu_uid, first, after), Service
         )
-        return connection(page, [Service.from_row(r) for r in page.items])
 
     @strawberry.field(description="Its onboarding checklist and the production access it gives.")
     async def onboarding(
@@ -162,13 +158,8 @@ class Service(Node):
             team_uid=r.team_id,
         )
 
-    @strawberry.field
-    async def team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.team_uid)
-
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    team = node_field(Team, "team", "team_uid")
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Services this one calls or reads (its providers).")
     async def depends_on(self, info: Info) -> list[ServiceLink]:
@@ -232,9 +223,7 @@ class Vendor(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     # -- vendors context: attestations, releases, the services using the vendor ------------
     # (attestationStatus / attestationExpiresAt above are a summary the attestation use

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.pipeline_definitions_inputs import (
     PipelineCreateInput,
     PipelineDefinitionRegisterInput,
@@ -24,10 +24,18 @@ from api.graphql.pipeline_definitions_types import (
     PipelineDefinitionVersion,
     PipelineRun,
 )
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import PIPELINES
 from domain.pipelines import definition_commands as cmd
 from domain.pipelines import definition_queries as pdq
 from domain.pipelines import definitions, runs
+
+run = MutationRunner(PIPELINES)
 
 
 @strawberry.type
@@ -45,10 +53,8 @@ class PipelineDefinitionsQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Pipeline]:
-        team = from_global_id(team_id, "Team", "teamId") if team_id is not None else None
-        async with info.context.reader() as r:
-            page = await pdq.pipelines(r, team_id=team, first=first, after=after)
-        return connection(page, [Pipeline.from_row(p) for p in page.items])
+        team = from_optional_global_id(team_id, "Team", "teamId")
+        return await paginate(info, Pipeline, pdq.pipelines, team_id=team, first=first, after=after)
 
 
 @strawberry.type
@@ -62,8 +68,12 @@ class PipelineDefinitionsMutation:
             service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
             description=input.description,
         )
-        found, errors = await run(info, lambda uow: definitions.create_pipeline(uow, c))
-        return PipelinePayload(pipeline=Pipeline.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info,
+            lambda uow: definitions.create_pipeline(uow, c),
+            PipelinePayload,
+            pipeline=Pipeline,
+        )
 
     @strawberry.mutation(
         description="Propose a new definition version; it becomes active once a peer approves "
@@ -98,10 +108,11 @@ class PipelineDefinitionsMutation:
             comment=input.comment,
             version=input.version,
         )
-        found, errors = await run(info, lambda uow: definitions.review_definition(uow, c))
-        return PipelineDefinitionReviewPayload(
-            definition_version=PipelineDefinitionVersion.from_row(found) if found else None,
-            errors=errors,
+        return await run.payload(
+            info,
+            lambda uow: definitions.review_definition(uow, c),
+            PipelineDefinitionReviewPayload,
+            definition_version=PipelineDefinitionVersion,
         )
 
     @strawberry.mutation(
@@ -119,12 +130,11 @@ class PipelineDefinitionsMutation:
             started_at=input.started_at,
             finished_at=input.finished_at,
             artifact=input.artifact,
-            pipeline_id=from_global_id(pipeline_id, "Pipeline", "pipelineId")
-            if pipeline_id is not None
-            else None,
+            pipeline_id=from_optional_global_id(pipeline_id, "Pipeline", "pipelineId"),
             team_key=input.team_key,
             pipeline_key=input.pipeline_key,
             business_unit_key=input.business_unit_key,
         )
-        found, errors = await run(info, lambda uow: runs.record_run(uow, c))
-        return PipelineRunPayload(run=PipelineRun.from_row(found) if found else None, errors=errors)
+        return await run.payload(
+            info, lambda uow: runs.record_run(uow, c), PipelineRunPayload, run=PipelineRun
+        )

@@ -6,7 +6,6 @@ from datetime import datetime
 
 import strawberry
 
-from api.graphql.errors import UserError
 from api.graphql.pipeline_definitions_types import (
     Pipeline,
     PipelineDefinitionFormat,
@@ -16,6 +15,7 @@ from api.graphql.pipeline_definitions_types import (
     PipelineRun,
     PipelineRunStatus,
 )
+from api.graphql.user_errors import UserError
 from domain.pipelines import definition_models as models
 
 

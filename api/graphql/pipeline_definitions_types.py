@@ -15,10 +15,11 @@ from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import (
     Connection,
     Node,
-    connection,
     from_global_id,
     load_node,
     load_nodes,
+    load_page,
+    node_field,
     to_global_id,
 )
 from domain.kernel.vocabulary import EnvironmentKind as DomainEnvironmentKind
@@ -61,18 +62,10 @@ PipelineRegistrationOutcome = strawberry.enum(
 )
 
 
-async def pipeline_of(info: Info, pipeline_id: uuid.UUID | None) -> Pipeline | None:
-    return await load_node(info.context.loaders.pipeline, Pipeline, pipeline_id)
-
-
 async def version_of(info: Info, version_id: uuid.UUID | None) -> PipelineDefinitionVersion | None:
     return await load_node(
         info.context.loaders.pipeline_definition_version, PipelineDefinitionVersion, version_id
     )
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(description="A peer's verdict on a proposed definition version.")
@@ -93,9 +86,7 @@ class PipelineDefinitionReview:
             reviewer_uid=r.reviewer_id,
         )
 
-    @strawberry.field
-    async def reviewer(self, info: Info) -> Person | None:
-        return await _person(info, self.reviewer_uid)
+    reviewer = node_field(Person, "person", "reviewer_uid")
 
 
 @strawberry.type(description="One stage of a definition: where it deploys and its gates.")
@@ -204,13 +195,11 @@ class PipelineDefinitionVersion(Node):
     def stages(self) -> list[PipelineStage]:
         return [PipelineStage.from_domain(s) for s in rules.stages_of(self.document)]
 
-    @strawberry.field
-    async def author(self, info: Info) -> Person | None:
-        return await _person(info, self.author_uid)
+    author = node_field(Person, "person", "author_uid")
 
     @strawberry.field
     async def pipeline(self, info: Info) -> Pipeline | None:
-        return await pipeline_of(info, self.pipeline_uid)
+        return await load_node(info.context.loaders.pipeline, Pipeline, self.pipeline_uid)
 
     @strawberry.field(description="Peer reviews, oldest first.")
     async def reviews(self, info: Info) -> list[PipelineDefinitionReview]:
@@ -279,7 +268,7 @@ class PipelineRun(Node):
 
     @strawberry.field
     async def pipeline(self, info: Info) -> Pipeline | None:
-        return await pipeline_of(info, self.pipeline_uid)
+        return await load_node(info.context.loaders.pipeline, Pipeline, self.pipeline_uid)
 
     @strawberry.field(description="The version active when the run started; null if none was.")
     async def active_version(self, info: Info) -> PipelineDefinitionVersion | None:
@@ -289,9 +278,7 @@ class PipelineRun(Node):
     async def matched_version(self, info: Info) -> PipelineDefinitionVersion | None:
         return await version_of(info, self.matched_version_uid)
 
-    @strawberry.field
-    async def reported_by(self, info: Info) -> Person | None:
-        return await _person(info, self.reported_by_uid)
+    reported_by = node_field(Person, "person", "reported_by_uid")
 
 
 @strawberry.type(description="A team's pipeline: its definition versions and reported runs.")
@@ -322,42 +309,40 @@ class Pipeline(Node):
             team_uid=r.team_id,
         )
 
-    @strawberry.field
-    async def team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.team_uid)
-
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    team = node_field(Team, "team", "team_uid")
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="The services it deploys (those you may read).")
     async def services(self, info: Info) -> list[Service]:
         ids = await info.context.loaders.pipeline_service_ids.load(self.uid)
         return await load_nodes(info.context.loaders.service, Service, ids)
 
-    @strawberry.field(description="The definition in force; null until a version is approved.")
-    async def active_version(self, info: Info) -> PipelineDefinitionVersion | None:
-        return await load_node(
-            info.context.loaders.pipeline_active_version, PipelineDefinitionVersion, self.uid
-        )
+    active_version = node_field(
+        PipelineDefinitionVersion,
+        "pipeline_active_version",
+        "uid",
+        "The definition in force; null until a version is approved.",
+    )
 
     @strawberry.field(description="Every registered version, by number (the history).")
     async def versions(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[PipelineDefinitionVersion]:
-        page = await info.context.loaders.pipeline_version_pages.load((self.uid, first, after))
-        return connection(page, [PipelineDefinitionVersion.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.pipeline_version_pages,
+            (self.uid, first, after),
+            PipelineDefinitionVersion,
+        )
 
     @strawberry.field(description="Reported runs, oldest start first.")
     async def runs(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[PipelineRun]:
-        page = await info.context.loaders.pipeline_run_pages.load((self.uid, first, after))
-        return connection(page, [PipelineRun.from_row(r) for r in page.items])
+        return await load_page(
+            info.context.loaders.pipeline_run_pages, (self.uid, first, after), PipelineRun
+        )
 
-    @strawberry.field(description="The run that started last.")
-    async def latest_run(self, info: Info) -> PipelineRun | None:
-        return await load_node(info.context.loaders.pipeline_latest_run, PipelineRun, self.uid)
+    latest_run = node_field(PipelineRun, "pipeline_latest_run", "uid", "The run that started last.")
 
     @strawberry.field(description="The latest run's drift; null before any run is reported.")
     async def drift(self, info: Info) -> PipelineDrift | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import strawberry
 
 from api.endpoints.cdevents import webhook_master_key
 from api.graphql.context import Info
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.pipelines_evidence_inputs import (
     ArtifactInput,
     CdEventFilter,
@@ -36,14 +35,18 @@ from api.graphql.pipelines_evidence_types import (
     IncidentReport,
     WebhookSecret,
 )
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
+from api.graphql.user_errors import PIPELINES
 from domain.pipelines import cdevents_secrets, evidence
 from domain.pipelines import commands as cmd
 from domain.pipelines import queries as q
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(PIPELINES)
 
 
 def _artifact(a: ArtifactInput) -> cmd.ArtifactRef:
@@ -71,8 +74,8 @@ async def _report(info: Info, a: ArtifactInput, report: cmd.Report) -> EvidenceP
 def _report_filter(f: ReportFilter | None) -> dict[str, Any]:
     f = f or ReportFilter()
     return {
-        "bu_id": _id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-        "service_id": _id(f.service_id, "Service", "serviceId"),
+        "bu_id": from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+        "service_id": from_optional_global_id(f.service_id, "Service", "serviceId"),
         "since": f.since,
     }
 
@@ -90,11 +93,14 @@ class EvidenceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Artifact]:
-        async with info.context.reader() as r:
-            page = await q.artifacts(
-                r, service_id=_id(service_id, "Service", "serviceId"), first=first, after=after
-            )
-        return connection(page, [Artifact.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            Artifact,
+            q.artifacts,
+            service_id=from_optional_global_id(service_id, "Service", "serviceId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="CDEvents received in the BUs you may read them in, in order.")
     async def cd_events(
@@ -105,17 +111,17 @@ class EvidenceQuery:
         after: str | None = None,
     ) -> Connection[CdEvent]:
         f = filter or CdEventFilter()
-        async with info.context.reader() as r:
-            page = await q.cd_events(
-                r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                type_prefix=f.type_prefix,
-                known=f.known,
-                outcome=f.outcome.value if f.outcome else None,
-                first=first,
-                after=after,
-            )
-        return connection(page, [CdEvent.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            CdEvent,
+            q.cd_events,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            type_prefix=f.type_prefix,
+            known=f.known,
+            outcome=f.outcome.value if f.outcome else None,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Deployments, upgrades and rollbacks CD tools reported (CDEvents), "
@@ -128,9 +134,14 @@ class EvidenceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[DeploymentReport]:
-        async with info.context.reader() as r:
-            page = await q.deployment_reports(r, **_report_filter(filter), first=first, after=after)
-        return connection(page, [DeploymentReport.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            DeploymentReport,
+            q.deployment_reports,
+            **_report_filter(filter),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Incidents operations tools reported (CDEvents), by detection.")
     async def incident_reports(
@@ -140,9 +151,14 @@ class EvidenceQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[IncidentReport]:
-        async with info.context.reader() as r:
-            page = await q.incident_reports(r, **_report_filter(filter), first=first, after=after)
-        return connection(page, [IncidentReport.from_row(row) for row in page.items])
+        return await paginate(
+            info,
+            IncidentReport,
+            q.incident_reports,
+            **_report_filter(filter),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Webhook secrets for signed CDEvents (never the secrets).")
     async def webhook_secrets(
@@ -150,7 +166,7 @@ class EvidenceQuery:
     ) -> list[WebhookSecret]:
         async with info.context.reader() as r:
             rows = await q.webhook_secrets(
-                r, bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId")
+                r, bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId")
             )
         return [WebhookSecret.from_row(row) for row in rows]
 
@@ -240,7 +256,9 @@ class EvidenceMutation:
         self, info: Info, input: WebhookSecretRevokeInput
     ) -> WebhookSecretPayload:
         c = cmd.RevokeWebhookSecret(from_global_id(input.id, "WebhookSecret"), input.version)
-        row, errors = await run(info, lambda uow: cdevents_secrets.revoke_webhook_secret(uow, c))
-        return WebhookSecretPayload(
-            webhook_secret=WebhookSecret.from_row(row) if row else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: cdevents_secrets.revoke_webhook_secret(uow, c),
+            WebhookSecretPayload,
+            webhook_secret=WebhookSecret,
         )

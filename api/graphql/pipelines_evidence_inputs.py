@@ -6,13 +6,13 @@ from datetime import datetime
 
 import strawberry
 
-from api.graphql.errors import UserError
 from api.graphql.pipelines_evidence_types import (
     Artifact,
     CdEventOutcome,
     Evidence,
     WebhookSecret,
 )
+from api.graphql.user_errors import UserError
 
 
 @strawberry.input(description="The build a report is about; it is created on its first report.")

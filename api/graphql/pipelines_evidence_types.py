@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Service
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as DomainGateStatus
 from domain.pipelines import models
@@ -36,10 +36,6 @@ IncidentStatus = strawberry.enum(models.IncidentStatus, description="Open until 
 EvidenceGateStatus = strawberry.enum(
     DomainGateStatus, name="EvidenceGateStatus", description="An evidence gate's verdict."
 )
-
-
-def _gid(type_name: str, value: uuid.UUID | None) -> strawberry.ID | None:
-    return strawberry.ID(to_global_id(type_name, value)) if value is not None else None
 
 
 @strawberry.type(description="One evidence gate's answer for an artifact, with its reason.")
@@ -114,9 +110,7 @@ class Artifact(Node):
             service_uid=r.service_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field(description="Every report about this artifact, oldest first.")
     async def evidence(
@@ -127,8 +121,7 @@ class Artifact(Node):
         after: str | None = None,
     ) -> Connection[Evidence]:
         key = (self.uid, kind.value if kind else None, first, after)
-        page = await info.context.loaders.evidence_of_artifact.load(key)
-        return connection(page, [Evidence.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.evidence_of_artifact, key, Evidence)
 
     @strawberry.field(
         description="The evidence gates under the service's guardrails: the latest report per "
@@ -175,9 +168,7 @@ class CdEvent(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.interface(description="Where a reported deployment or incident happened.")
@@ -188,13 +179,15 @@ class ReportedPlace:
     service_uid: strawberry.Private[uuid.UUID | None]
     environment_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field(description="The Signalbox service, when the reference resolved.")
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
-
-    @strawberry.field(description="The Signalbox environment, when the reference resolved.")
-    async def environment(self, info: Info) -> Environment | None:
-        return await load_node(info.context.loaders.environment, Environment, self.environment_uid)
+    service = node_field(
+        Service, "service", "service_uid", "The Signalbox service, when the reference resolved."
+    )
+    environment = node_field(
+        Environment,
+        "environment",
+        "environment_uid",
+        "The Signalbox environment, when the reference resolved.",
+    )
 
 
 @strawberry.type(description="A deployment, upgrade or rollback a CD tool reported (CDEvents).")
@@ -222,13 +215,10 @@ class DeploymentReport(Node, ReportedPlace):
             cd_event_uid=r.cd_event_id,
         )
 
-    @strawberry.field
-    async def artifact(self, info: Info) -> Artifact | None:
-        return await load_node(info.context.loaders.artifact, Artifact, self.artifact_uid)
-
-    @strawberry.field(description="The event it came from; null when not yours to read.")
-    async def cd_event(self, info: Info) -> CdEvent | None:
-        return await load_node(info.context.loaders.cd_event, CdEvent, self.cd_event_uid)
+    artifact = node_field(Artifact, "artifact", "artifact_uid")
+    cd_event = node_field(
+        CdEvent, "cd_event", "cd_event_uid", "The event it came from; null when not yours to read."
+    )
 
 
 @strawberry.type(description="An incident an operations tool reported (CDEvents).")
@@ -287,9 +277,7 @@ class WebhookSecret(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 NODE_LOADERS: dict[str, tuple[str, Any]] = {

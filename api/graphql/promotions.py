@@ -12,15 +12,26 @@ from strawberry.scalars import JSON
 from api.endpoints.decisions import decision_cache
 from api.graphql.compliance_controls_types import Bypass, GateKey
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Person, Service
-from api.graphql.relay import Connection, Node, connection, from_global_id, load_node, to_global_id
+from api.graphql.relay import (
+    Connection,
+    Node,
+    from_global_id,
+    from_optional_global_id,
+    load_node,
+    node_field,
+    paginate,
+    to_global_id,
+)
+from api.graphql.user_errors import PIPELINES, UserError
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as GateStatusKind
 from domain.pipelines import promotion_queries, promotions
 from domain.pipelines.decision_rules import Decision
 from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
+
+run = MutationRunner(PIPELINES)
 
 GateStatus = strawberry.enum(
     GateStatusKind, name="PromotionGateStatus", description="How a gate stands."
@@ -108,9 +119,7 @@ class Promotion(Node):
             requester_uid=r.requested_by_id,
         )
 
-    @strawberry.field
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
+    service = node_field(Service, "service", "service_uid")
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
@@ -139,9 +148,7 @@ class PromotionAskInput:
             service_id=from_global_id(self.service_id, "Service", "serviceId"),
             environment_id=from_global_id(self.environment_id, "Environment", "environmentId"),
             artifact_version=self.artifact_version,
-            release_id=from_global_id(self.release_id, "Release", "releaseId")
-            if self.release_id
-            else None,
+            release_id=from_optional_global_id(self.release_id, "Release", "releaseId"),
             changes=tuple(
                 Change(c.ref, tuple(c.authors), tuple(c.reviewers)) for c in self.changes
             ),
@@ -199,20 +206,18 @@ class PromotionsQuery:
         after: str | None = None,
     ) -> Connection[Promotion]:
         f = filter or PromotionFilter()
-        async with info.context.reader() as r:
-            page = await promotion_queries.promotions(
-                r,
-                service_id=from_global_id(f.service_id, "Service", "serviceId")
-                if f.service_id
-                else None,
-                environment_id=from_global_id(f.environment_id, "Environment", "environmentId")
-                if f.environment_id
-                else None,
-                status=f.status,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Promotion.from_row(x) for x in page.items])
+        return await paginate(
+            info,
+            Promotion,
+            promotion_queries.promotions,
+            service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+            environment_id=from_optional_global_id(
+                f.environment_id, "Environment", "environmentId"
+            ),
+            status=f.status,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="May this artifact of this service go to this environment now? Nothing is "

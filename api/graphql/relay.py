@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from api.graphql.context import Info
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 
@@ -31,6 +33,11 @@ def from_global_id(global_id: str, expected: str | None = None, field: str = "id
     if expected is not None and type_name != expected:
         raise DomainError(f"'{global_id}' is not the id of a {expected}.", field=field)
     return value
+
+
+def from_optional_global_id(global_id: str | None, expected: str, field: str) -> uuid.UUID | None:
+    """Decode an optional `Type:uuid`: absent stays None, anything else as `from_global_id`."""
+    return None if global_id is None else from_global_id(global_id, expected, field)
 
 
 def type_of_global_id(global_id: str) -> tuple[str, uuid.UUID]:
@@ -83,6 +90,17 @@ async def load_node(
     return cls.from_row(row) if row is not None else None
 
 
+def node_field(node: FromRow[T], loader: str, key: str, description: str | None = None) -> Any:
+    """A field holding the node whose id is the root's `key`, loaded through
+    `info.context.loaders.<loader>`; null when absent or not yours to see."""
+
+    async def resolve(root: Any, info: Info) -> T | None:
+        return await load_node(getattr(info.context.loaders, loader), node, getattr(root, key))
+
+    resolve.__annotations__["return"] = node | None  # type: ignore[operator]
+    return strawberry.field(resolver=resolve, description=description)
+
+
 async def load_nodes(
     loader: DataLoader[uuid.UUID, Any], cls: FromRow[T_co], ids: list[uuid.UUID]
 ) -> list[T_co]:
@@ -91,11 +109,36 @@ async def load_nodes(
     return [cls.from_row(row) for row in rows if row is not None]
 
 
-def connection(page: Page[object], nodes: list[T]) -> Connection[T]:
-    edges = [Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)]
+async def load_page(
+    loader: DataLoader[Any, Page[Any]], key: Any, node: FromRow[T]
+) -> Connection[T]:
+    """One page of related rows through their DataLoader, as a connection of `node`s."""
+    return connection(await loader.load(key), node)
+
+
+def connection(page: Page[Any], node: FromRow[T]) -> Connection[T]:
+    """A page of rows as a connection of `node`s."""
+    edges = [
+        Edge(cursor=c, node=node.from_row(row))
+        for c, row in zip(page.cursors, page.items, strict=True)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None
         ),
     )
+
+
+async def paginate(
+    info: Info,
+    node: FromRow[T],
+    query: Callable[..., Awaitable[Page[Any]]],
+    /,
+    *args: Any,
+    **kwargs: Any,
+) -> Connection[T]:
+    """One page of a domain read (which takes a reader first) as a connection of `node`s."""
+    async with info.context.reader() as r:
+        page = await query(r, *args, **kwargs)
+    return connection(page, node)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.mutations import run
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.governance_types import Release
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import Connection, from_global_id, node_field, paginate
 from api.graphql.risk_inputs import (
     PeerReviewPayload,
     PeerReviewRecordInput,
@@ -25,16 +27,48 @@ from api.graphql.risk_inputs import (
 )
 from api.graphql.risk_types import (
     PeerReview,
-    ReleaseRisk,
+    PeerReviewRequirement,
     RiskAssessment,
     RiskMapping,
     RiskMappingConflict,
     RiskModel,
+    release_peer_review_requirement,
+    release_peer_reviews,
+    release_risk_assessment,
+    release_risk_assessments,
 )
+from api.graphql.user_errors import RISK
 from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
 from domain.risk import assessments, peer_reviews, versions
 from domain.risk import queries as riskq
+
+run = MutationRunner(RISK)
+
+
+@strawberry.type(description="A release's risk: assessments and peer reviews.")
+class ReleaseRisk:
+    release_uid: strawberry.Private[uuid.UUID]
+
+    release = node_field(Release, "release", "release_uid")
+
+    @strawberry.field(description="The latest assessment; null when never assessed.")
+    async def assessment(self, info: Info) -> RiskAssessment | None:
+        return await release_risk_assessment(info, self.release_uid)
+
+    @strawberry.field(description="Every assessment, oldest first.")
+    async def assessments(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[RiskAssessment]:
+        return await release_risk_assessments(info, self.release_uid, first, after)
+
+    @strawberry.field(description="Peer reviews, one per reviewer (their latest verdict).")
+    async def peer_reviews(self, info: Info) -> list[PeerReview]:
+        return await release_peer_reviews(info, self.release_uid)
+
+    @strawberry.field(description="Whether it needs a peer review before staging, and why.")
+    async def peer_review_requirement(self, info: Info) -> PeerReviewRequirement:
+        return await release_peer_review_requirement(info, self.release_uid)
 
 
 @strawberry.type
@@ -55,9 +89,7 @@ class RiskQuery:
     async def risk_model_history(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[RiskModel]:
-        async with info.context.reader() as r:
-            page = await riskq.model_history(r, first=first, after=after)
-        return connection(page, [RiskModel.from_row(row) for row in page.items])
+        return await paginate(info, RiskModel, riskq.model_history, first=first, after=after)
 
     @strawberry.field(
         description="A BU's effective risk mapping: each value the strictest of core and BU, "
@@ -118,9 +150,11 @@ class RiskMutation:
         self, info: Info, input: ReleaseAssessRiskInput
     ) -> RiskAssessmentPayload:
         c = assess_command(input)
-        row, errors = await run(info, lambda uow: assessments.assess_risk(uow, c))
-        return RiskAssessmentPayload(
-            risk_assessment=RiskAssessment.from_row(row) if row else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: assessments.assess_risk(uow, c),
+            RiskAssessmentPayload,
+            risk_assessment=RiskAssessment,
         )
 
     @strawberry.mutation(
@@ -131,7 +165,9 @@ class RiskMutation:
         self, info: Info, input: PeerReviewRecordInput
     ) -> PeerReviewPayload:
         c = review_command(input)
-        row, errors = await run(info, lambda uow: peer_reviews.record_peer_review(uow, c))
-        return PeerReviewPayload(
-            peer_review=PeerReview.from_row(row) if row else None, errors=errors
+        return await run.payload(
+            info,
+            lambda uow: peer_reviews.record_peer_review(uow, c),
+            PeerReviewPayload,
+            peer_review=PeerReview,
         )

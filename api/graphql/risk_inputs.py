@@ -6,7 +6,6 @@ from typing import Any
 
 import strawberry
 
-from api.graphql.errors import UserError
 from api.graphql.governance_types import ChangeType
 from api.graphql.organization_types import Discipline
 from api.graphql.relay import from_global_id
@@ -20,6 +19,7 @@ from api.graphql.risk_types import (
     RiskMappingConflict,
     RiskModel,
 )
+from api.graphql.user_errors import UserError
 from domain.guardrails import vocabulary
 from domain.risk import commands as cmd
 from domain.risk import model as risk_model

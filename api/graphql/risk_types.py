@@ -14,9 +14,9 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.governance_types import ChangeType, Release, bu_of, person_of
+from api.graphql.governance_types import ChangeType, Release
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.governance import models as gov_models
 from domain.guardrails import vocabulary
 from domain.organization import rules as org_rules
@@ -130,9 +130,9 @@ class RiskModel:
     def from_row(cls, row: Any) -> RiskModel:
         return cls.from_domain(model_of(row), row)
 
-    @strawberry.field(description="Who saved it; null for the built-in.")
-    async def created_by(self, info: Info) -> Person | None:
-        return await person_of(info, self.created_by_uid)
+    created_by = node_field(
+        Person, "person", "created_by_uid", "Who saved it; null for the built-in."
+    )
 
 
 @strawberry.type(description="Where an effective value comes from: `core` or `bu:<key>`.")
@@ -162,9 +162,7 @@ class RiskMappingConflict:
             bu_uid=bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(description="A BU's effective risk mapping: the strictest of core and BU.")
@@ -193,9 +191,7 @@ class RiskMapping:
             bu_uid=v.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await bu_of(info, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(description="One factor's part in a score, with the sentence that explains it.")
@@ -288,13 +284,9 @@ class RiskAssessment(Node):
             assessed_by_uid=r.assessed_by_id,
         )
 
-    @strawberry.field
-    async def assessed_by(self, info: Info) -> Person | None:
-        return await person_of(info, self.assessed_by_uid)
+    assessed_by = node_field(Person, "person", "assessed_by_uid")
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
+    release = node_field(Release, "release", "release_uid")
 
 
 @strawberry.type(description="A reviewer's verdict on a release's changes (never an author's).")
@@ -325,13 +317,9 @@ class PeerReview(Node):
             reviewer_uid=r.reviewer_id,
         )
 
-    @strawberry.field
-    async def reviewer(self, info: Info) -> Person | None:
-        return await person_of(info, self.reviewer_uid)
+    reviewer = node_field(Person, "person", "reviewer_uid")
 
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
+    release = node_field(Release, "release", "release_uid")
 
 
 @strawberry.type(description="Whether a release needs a peer review before staging, and why.")
@@ -363,8 +351,9 @@ async def release_risk_assessment(info: Info, release_id: uuid.UUID) -> RiskAsse
 async def release_risk_assessments(
     info: Info, release_id: uuid.UUID, first: int | None, after: str | None
 ) -> Connection[RiskAssessment]:
-    page = await info.context.loaders.risk_assessments_of_release.load((release_id, first, after))
-    return connection(page, [RiskAssessment.from_row(r) for r in page.items])
+    return await load_page(
+        info.context.loaders.risk_assessments_of_release, (release_id, first, after), RiskAssessment
+    )
 
 
 async def release_peer_reviews(info: Info, release_id: uuid.UUID) -> list[PeerReview]:
@@ -378,30 +367,3 @@ async def release_peer_review_requirement(
     async with info.context.reader() as r:
         found = await riskq.review_requirement(r, release_id, info.context.runtime.clock.now())
     return PeerReviewRequirement.from_domain(found)
-
-
-@strawberry.type(description="A release's risk: assessments and peer reviews.")
-class ReleaseRisk:
-    release_uid: strawberry.Private[uuid.UUID]
-
-    @strawberry.field
-    async def release(self, info: Info) -> Release | None:
-        return await load_node(info.context.loaders.release, Release, self.release_uid)
-
-    @strawberry.field(description="The latest assessment; null when never assessed.")
-    async def assessment(self, info: Info) -> RiskAssessment | None:
-        return await release_risk_assessment(info, self.release_uid)
-
-    @strawberry.field(description="Every assessment, oldest first.")
-    async def assessments(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[RiskAssessment]:
-        return await release_risk_assessments(info, self.release_uid, first, after)
-
-    @strawberry.field(description="Peer reviews, one per reviewer (their latest verdict).")
-    async def peer_reviews(self, info: Info) -> list[PeerReview]:
-        return await release_peer_reviews(info, self.release_uid)
-
-    @strawberry.field(description="Whether it needs a peer review before staging, and why.")
-    async def peer_review_requirement(self, info: Info) -> PeerReviewRequirement:
-        return await release_peer_review_requirement(info, self.release_uid)

@@ -32,7 +32,8 @@ from api.graphql.flags import FlagsMutation, FlagsQuery
 from api.graphql.flags_types import Flag, FlagChange, FlagSegment
 from api.graphql.governance import GovernanceMutation, GovernanceQuery
 from api.graphql.governance_board_types import Board, GoNoGoSession
-from api.graphql.governance_types import DocumentTemplate, Release, SignOff, SignOffRule
+from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
+from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
@@ -47,11 +48,12 @@ from api.graphql.organization_types import (
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
-from api.graphql.relay import Node, type_of_global_id
+from api.graphql.relay import Node, load_node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
 from api.graphql.trains import TrainsMutation, TrainsQuery
 from api.graphql.trains_types import Departure, Feature, IntegrationWindow, ProgramIncrement, Train
+from api.graphql.user_errors import ERROR_TYPES
 from api.graphql.vendors import VendorsMutation, VendorsQuery
 from api.settings import Settings
 from domain.organization import queries as org
@@ -159,8 +161,7 @@ class Query(
         if entry is None:
             return None
         loader_name, gql_type = entry
-        row = await getattr(info.context.loaders, loader_name).load(uid)
-        return gql_type.from_row(row) if row else None  # type: ignore[attr-defined, no-any-return]
+        return await load_node(getattr(info.context.loaders, loader_name), gql_type, uid)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Who is asking: your person, your grants and your tokens.")
     async def viewer(self, info: Info) -> Viewer:
@@ -231,7 +232,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[RoleGrant],
+        types=[RoleGrant, *ERROR_TYPES],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.production),
     )

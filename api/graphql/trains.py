@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
-from api.graphql.relay import Connection, connection, from_global_id
+from api.graphql.mutations import MutationRunner
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    paginate,
+)
 from api.graphql.trains_graph import FeatureGraph, ReplanPreview
 from api.graphql.trains_inputs import (
     CadenceInput,
@@ -48,15 +49,14 @@ from api.graphql.trains_types import (
     ProgramIncrement,
     Train,
 )
+from api.graphql.user_errors import TRAINS
 from domain.trains import commands as cmd
 from domain.trains import departures, features, integration, trains
 from domain.trains import queries as trq
 from domain.trains.cadence import Cadence
 from domain.trains.vocabulary import DepartureStatus
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(TRAINS)
 
 
 def _cadence(c: CadenceInput) -> Cadence:
@@ -67,24 +67,6 @@ def _cadence(c: CadenceInput) -> Cadence:
         weekday=c.weekday,
         dates=tuple(c.dates),
         rrule=c.rrule,
-    )
-
-
-def _train(result: Any, errors: list[UserError]) -> TrainPayload:
-    return TrainPayload(train=Train.from_row(result) if result else None, errors=errors)
-
-
-def _departure(result: Any, errors: list[UserError]) -> DeparturePayload:
-    return DeparturePayload(departure=Departure.from_row(result) if result else None, errors=errors)
-
-
-def _feature(result: Any, errors: list[UserError]) -> FeaturePayload:
-    return FeaturePayload(feature=Feature.from_row(result) if result else None, errors=errors)
-
-
-def _window(result: Any, errors: list[UserError]) -> IntegrationWindowPayload:
-    return IntegrationWindowPayload(
-        integration_window=IntegrationWindow.from_row(result) if result else None, errors=errors
     )
 
 
@@ -99,15 +81,15 @@ class TrainsQuery:
         after: str | None = None,
     ) -> Connection[Train]:
         f = filter or TrainFilter()
-        async with info.context.reader() as r:
-            page = await trq.trains(
-                r,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                product_domain=f.product_domain,
-                first=first,
-                after=after,
-            )
-        return connection(page, [Train.from_row(x) for x in page.items])
+        return await paginate(
+            info,
+            Train,
+            trq.trains,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            product_domain=f.product_domain,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="Features you may read, by title.")
     async def features(
@@ -118,25 +100,25 @@ class TrainsQuery:
         after: str | None = None,
     ) -> Connection[Feature]:
         f = filter or FeatureFilter()
-        async with info.context.reader() as r:
-            page = await trq.features(
-                r,
-                train_id=_id(f.train_id, "Train", "trainId"),
-                pi_id=_id(f.pi_id, "ProgramIncrement", "piId"),
-                team_id=_id(f.team_id, "Team", "teamId"),
-                departure_id=_id(f.departure_id, "Departure", "departureId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [Feature.from_row(x) for x in page.items])
+        return await paginate(
+            info,
+            Feature,
+            trq.features,
+            train_id=from_optional_global_id(f.train_id, "Train", "trainId"),
+            pi_id=from_optional_global_id(f.pi_id, "ProgramIncrement", "piId"),
+            team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+            departure_id=from_optional_global_id(f.departure_id, "Departure", "departureId"),
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="The dependency graph of a PI's or train's features with everything linked "
         "to them (that you may read): cycles, misalignments, later trains, critical paths."
     )
     async def feature_graph(self, info: Info, input: FeatureGraphInput) -> FeatureGraph:
-        pi_id = _id(input.pi_id, "ProgramIncrement", "piId")
-        train_id = _id(input.train_id, "Train", "trainId")
+        pi_id = from_optional_global_id(input.pi_id, "ProgramIncrement", "piId")
+        train_id = from_optional_global_id(input.train_id, "Train", "trainId")
         async with info.context.reader() as r:
             view = await trq.feature_graph(r, pi_id=pi_id, train_id=train_id)
         return FeatureGraph.from_view(view)
@@ -146,8 +128,10 @@ class TrainsQuery:
         self, info: Info, input: FeatureReplanPreviewInput
     ) -> ReplanPreview:
         feature_id = from_global_id(input.feature_id, "Feature", "featureId")
-        pi_id = _id(input.new_pi_id, "ProgramIncrement", "newPiId")
-        departure_id = _id(input.new_departure_id, "Departure", "newDepartureId")
+        pi_id = from_optional_global_id(input.new_pi_id, "ProgramIncrement", "newPiId")
+        departure_id = from_optional_global_id(
+            input.new_departure_id, "Departure", "newDepartureId"
+        )
         async with info.context.reader() as r:
             _, impact = await trq.replan_preview(r, feature_id, pi_id, departure_id)
         return ReplanPreview.from_domain(impact)
@@ -164,14 +148,18 @@ class TrainsMutation:
             product_domain=input.product_domain,
             cadence=_cadence(input.cadence),
         )
-        return _train(*await run(info, lambda uow: trains.create_train(uow, c)))
+        return await run.payload(
+            info, lambda uow: trains.create_train(uow, c), TrainPayload, train=Train
+        )
 
     @strawberry.mutation(description="Rename a train or change its product domain.")
     async def train_update(self, info: Info, input: TrainUpdateInput) -> TrainPayload:
         c = cmd.UpdateTrain(
             from_global_id(input.id, "Train"), input.version, input.name, input.product_domain
         )
-        return _train(*await run(info, lambda uow: trains.update_train(uow, c)))
+        return await run.payload(
+            info, lambda uow: trains.update_train(uow, c), TrainPayload, train=Train
+        )
 
     @strawberry.mutation(
         description="Change the cadence from a PI still to come, with a reason: that PI's "
@@ -190,7 +178,9 @@ class TrainsMutation:
             reason=input.reason.value,
             reason_text=input.reason_text,
         )
-        return _train(*await run(info, lambda uow: trains.change_cadence(uow, c)))
+        return await run.payload(
+            info, lambda uow: trains.change_cadence(uow, c), TrainPayload, train=Train
+        )
 
     @strawberry.mutation(description="Add Program Increments to a train, back to back.")
     async def train_pi_create(
@@ -216,7 +206,7 @@ class TrainsMutation:
         c = cmd.GenerateDepartures(
             train_id=from_global_id(input.train_id, "Train", "trainId"),
             from_pi_id=from_global_id(input.from_pi_id, "ProgramIncrement", "fromPiId"),
-            to_pi_id=_id(input.to_pi_id, "ProgramIncrement", "toPiId"),
+            to_pi_id=from_optional_global_id(input.to_pi_id, "ProgramIncrement", "toPiId"),
         )
         made, errors = await run(info, lambda uow: trains.generate_departures(uow, c))
         return DeparturesPayload(
@@ -229,7 +219,9 @@ class TrainsMutation:
             from_global_id(input.departure_id, "Departure", "departureId"),
             from_global_id(input.release_id, "Release", "releaseId"),
         )
-        return _departure(*await run(info, lambda uow: departures.board(uow, c)))
+        return await run.payload(
+            info, lambda uow: departures.board(uow, c), DeparturePayload, departure=Departure
+        )
 
     @strawberry.mutation(description="Take a release off a departure.")
     async def departure_alight(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
@@ -237,30 +229,32 @@ class TrainsMutation:
             from_global_id(input.departure_id, "Departure", "departureId"),
             from_global_id(input.release_id, "Release", "releaseId"),
         )
-        return _departure(*await run(info, lambda uow: departures.alight(uow, c)))
+        return await run.payload(
+            info, lambda uow: departures.alight(uow, c), DeparturePayload, departure=Departure
+        )
 
     @strawberry.mutation(description="Mark a scheduled departure as departed.")
     async def departure_depart(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
         d = from_global_id(input.id, "Departure")
-        return _departure(
-            *await run(
-                info,
-                lambda uow: departures.set_departure_status(
-                    uow, d, input.version, DepartureStatus.DEPARTED
-                ),
-            )
+        return await run.payload(
+            info,
+            lambda uow: departures.set_departure_status(
+                uow, d, input.version, DepartureStatus.DEPARTED
+            ),
+            DeparturePayload,
+            departure=Departure,
         )
 
     @strawberry.mutation(description="Cancel a scheduled departure.")
     async def departure_cancel(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
         d = from_global_id(input.id, "Departure")
-        return _departure(
-            *await run(
-                info,
-                lambda uow: departures.set_departure_status(
-                    uow, d, input.version, DepartureStatus.CANCELLED
-                ),
-            )
+        return await run.payload(
+            info,
+            lambda uow: departures.set_departure_status(
+                uow, d, input.version, DepartureStatus.CANCELLED
+            ),
+            DeparturePayload,
+            departure=Departure,
         )
 
     @strawberry.mutation(description="Plan a team's feature for a PI (and a departure).")
@@ -269,11 +263,13 @@ class TrainsMutation:
             team_id=from_global_id(input.team_id, "Team", "teamId"),
             pi_id=from_global_id(input.pi_id, "ProgramIncrement", "piId"),
             title=input.title,
-            departure_id=_id(input.departure_id, "Departure", "departureId"),
+            departure_id=from_optional_global_id(input.departure_id, "Departure", "departureId"),
             effort=input.effort,
             description=input.description,
         )
-        return _feature(*await run(info, lambda uow: features.create_feature(uow, c)))
+        return await run.payload(
+            info, lambda uow: features.create_feature(uow, c), FeaturePayload, feature=Feature
+        )
 
     @strawberry.mutation(description="Edit or re-plan a feature.")
     async def feature_update(self, info: Info, input: FeatureUpdateInput) -> FeaturePayload:
@@ -283,18 +279,23 @@ class TrainsMutation:
             title=input.title,
             description=input.description,
             effort=input.effort,
-            pi_id=_id(input.pi_id, "ProgramIncrement", "piId"),
-            departure_id=_id(input.departure_id, "Departure", "departureId"),
+            pi_id=from_optional_global_id(input.pi_id, "ProgramIncrement", "piId"),
+            departure_id=from_optional_global_id(input.departure_id, "Departure", "departureId"),
             clear_departure=input.clear_departure,
             done=input.done,
         )
-        return _feature(*await run(info, lambda uow: features.update_feature(uow, c)))
+        return await run.payload(
+            info, lambda uow: features.update_feature(uow, c), FeaturePayload, feature=Feature
+        )
 
     @strawberry.mutation(description="Drop a feature and its dependencies.")
     async def feature_delete(self, info: Info, input: FeatureDeleteInput) -> FeaturePayload:
         f = from_global_id(input.id, "Feature")
-        return _feature(
-            *await run(info, lambda uow: features.delete_feature(uow, f, input.version))
+        return await run.payload(
+            info,
+            lambda uow: features.delete_feature(uow, f, input.version),
+            FeaturePayload,
+            feature=Feature,
         )
 
     @strawberry.mutation(description="Record that a feature depends on another team's feature.")
@@ -303,8 +304,11 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return _feature(
-            *await run(info, lambda uow: features.add_dependency(uow, c, p, input.note))
+        return await run.payload(
+            info,
+            lambda uow: features.add_dependency(uow, c, p, input.note),
+            FeaturePayload,
+            feature=Feature,
         )
 
     @strawberry.mutation(description="Remove a dependency.")
@@ -313,7 +317,9 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return _feature(*await run(info, lambda uow: features.remove_dependency(uow, c, p)))
+        return await run.payload(
+            info, lambda uow: features.remove_dependency(uow, c, p), FeaturePayload, feature=Feature
+        )
 
     @strawberry.mutation(description="Schedule a departure's integration-test window.")
     async def integration_window_schedule(
@@ -326,20 +332,25 @@ class TrainsMutation:
             team_ids=[from_global_id(t, "Team", "teamIds") for t in input.team_ids],
             service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
         )
-        return _window(*await run(info, lambda uow: integration.schedule_window(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: integration.schedule_window(uow, c),
+            IntegrationWindowPayload,
+            integration_window=IntegrationWindow,
+        )
 
     @strawberry.mutation(description="Move an integration-test window.")
     async def integration_window_reschedule(
         self, info: Info, input: IntegrationWindowRescheduleInput
     ) -> IntegrationWindowPayload:
         w = from_global_id(input.id, "IntegrationWindow")
-        return _window(
-            *await run(
-                info,
-                lambda uow: integration.reschedule_window(
-                    uow, w, input.version, input.starts_at, input.ends_at
-                ),
-            )
+        return await run.payload(
+            info,
+            lambda uow: integration.reschedule_window(
+                uow, w, input.version, input.starts_at, input.ends_at
+            ),
+            IntegrationWindowPayload,
+            integration_window=IntegrationWindow,
         )
 
     @strawberry.mutation(description="Record a test suite's result in an integration window.")
@@ -352,8 +363,9 @@ class TrainsMutation:
             passed=input.passed,
             details=input.details,
         )
-        result, errors = await run(info, lambda uow: integration.record_result(uow, c))
-        return IntegrationResultPayload(
-            integration_result=IntegrationResult.from_row(result) if result else None,
-            errors=errors,
+        return await run.payload(
+            info,
+            lambda uow: integration.record_result(uow, c),
+            IntegrationResultPayload,
+            integration_result=IntegrationResult,
         )

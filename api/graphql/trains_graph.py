@@ -7,7 +7,7 @@ import uuid
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.relay import load_node, load_nodes
+from api.graphql.relay import load_nodes, node_field
 from api.graphql.trains_types import (
     Departure,
     Feature,
@@ -58,11 +58,7 @@ class CriticalPath:
     pi_uid: strawberry.Private[uuid.UUID]
     uids: strawberry.Private[list[uuid.UUID]]
 
-    @strawberry.field
-    async def program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await load_node(
-            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
-        )
+    program_increment = node_field(ProgramIncrement, "program_increment", "pi_uid")
 
     @strawberry.field
     async def features(self, info: Info) -> list[Feature]:
@@ -117,23 +113,15 @@ class ReplanMove:
     pi_uid: strawberry.Private[uuid.UUID | None]
     departure_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field
-    async def feature(self, info: Info) -> Feature | None:
-        return await load_node(info.context.loaders.feature, Feature, self.feature_uid)
-
-    @strawberry.field(description="The moved feature it depends on.")
-    async def because_of(self, info: Info) -> Feature | None:
-        return await load_node(info.context.loaders.feature, Feature, self.because_uid)
-
-    @strawberry.field(description="Its train's earliest PI that fixes it; null when none exists.")
-    async def suggested_program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await load_node(
-            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
-        )
-
-    @strawberry.field
-    async def suggested_departure(self, info: Info) -> Departure | None:
-        return await load_node(info.context.loaders.departure, Departure, self.departure_uid)
+    feature = node_field(Feature, "feature", "feature_uid")
+    because_of = node_field(Feature, "feature", "because_uid", "The moved feature it depends on.")
+    suggested_program_increment = node_field(
+        ProgramIncrement,
+        "program_increment",
+        "pi_uid",
+        "Its train's earliest PI that fixes it; null when none exists.",
+    )
+    suggested_departure = node_field(Departure, "departure", "departure_uid")
 
 
 @strawberry.type(description="What re-planning one feature would cause; nothing is changed.")

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 import strawberry
 
-from api.graphql.errors import UserError
 from api.graphql.trains_types import (
     CadenceChangeReason,
     CadenceKind,
@@ -17,6 +16,7 @@ from api.graphql.trains_types import (
     ProgramIncrement,
     Train,
 )
+from api.graphql.user_errors import UserError
 
 
 @strawberry.input(description="A cadence: departures at a wall-clock time in a time zone.")

@@ -11,7 +11,15 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, connection, load_node, load_nodes, to_global_id
+from api.graphql.relay import (
+    Connection,
+    Node,
+    load_node,
+    load_nodes,
+    load_page,
+    node_field,
+    to_global_id,
+)
 from domain.trains import graph, models
 
 CadenceKind = strawberry.enum(models.CadenceKind, description="How often a train departs.")
@@ -87,9 +95,7 @@ class Train(Node):
             bu_uid=r.bu_id,
         )
 
-    @strawberry.field
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Program Increments, in order.")
     async def program_increments(self, info: Info) -> list[ProgramIncrement]:
@@ -112,8 +118,7 @@ class Train(Node):
         include_cancelled: bool = False,
     ) -> Connection[Departure]:
         key = (self.uid, "train_id", include_cancelled, first, after)
-        page = await info.context.loaders.departure_pages.load(key)
-        return connection(page, [Departure.from_row(r) for r in page.items])
+        return await load_page(info.context.loaders.departure_pages, key, Departure)
 
 
 @strawberry.type(
@@ -149,18 +154,17 @@ class ProgramIncrement(Node):
             train_uid=r.train_id,
         )
 
-    @strawberry.field
-    async def train(self, info: Info) -> Train | None:
-        return await load_node(info.context.loaders.train, Train, self.train_uid)
+    train = node_field(Train, "train", "train_uid")
 
     @strawberry.field(description="The PI's departures, earliest first.")
     async def departures(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> Connection[Departure]:
-        page = await info.context.loaders.departure_pages.load(
-            (self.uid, "pi_id", False, first, after)
+        return await load_page(
+            info.context.loaders.departure_pages,
+            (self.uid, "pi_id", False, first, after),
+            Departure,
         )
-        return connection(page, [Departure.from_row(r) for r in page.items])
 
 
 @strawberry.type(description="One cadence of a train, from a PI on, and why it changed.")
@@ -189,15 +193,13 @@ class CadenceChange:
             by_uid=r.changed_by_id,
         )
 
-    @strawberry.field(description="The first PI it governs; null for the initial cadence.")
-    async def effective_from(self, info: Info) -> ProgramIncrement | None:
-        return await load_node(
-            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
-        )
-
-    @strawberry.field
-    async def changed_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.by_uid)
+    effective_from = node_field(
+        ProgramIncrement,
+        "program_increment",
+        "pi_uid",
+        "The first PI it governs; null for the initial cadence.",
+    )
+    changed_by = node_field(Person, "person", "by_uid")
 
 
 @strawberry.type(description="Whether a departure may go on to final staging, and why.")
@@ -230,15 +232,8 @@ class Departure(Node):
             pi_uid=r.pi_id,
         )
 
-    @strawberry.field
-    async def train(self, info: Info) -> Train | None:
-        return await load_node(info.context.loaders.train, Train, self.train_uid)
-
-    @strawberry.field
-    async def program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await load_node(
-            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
-        )
+    train = node_field(Train, "train", "train_uid")
+    program_increment = node_field(ProgramIncrement, "program_increment", "pi_uid")
 
     @strawberry.field(description="Releases on board that you may read.")
     async def boarded_releases(self, info: Info) -> list[Release]:
@@ -290,23 +285,10 @@ class Feature(Node):
             departure_uid=r.departure_id,
         )
 
-    @strawberry.field
-    async def team(self, info: Info) -> Team | None:
-        return await load_node(info.context.loaders.team, Team, self.team_uid)
-
-    @strawberry.field
-    async def train(self, info: Info) -> Train | None:
-        return await load_node(info.context.loaders.train, Train, self.train_uid)
-
-    @strawberry.field
-    async def program_increment(self, info: Info) -> ProgramIncrement | None:
-        return await load_node(
-            info.context.loaders.program_increment, ProgramIncrement, self.pi_uid
-        )
-
-    @strawberry.field
-    async def departure(self, info: Info) -> Departure | None:
-        return await load_node(info.context.loaders.departure, Departure, self.departure_uid)
+    team = node_field(Team, "team", "team_uid")
+    train = node_field(Train, "train", "train_uid")
+    program_increment = node_field(ProgramIncrement, "program_increment", "pi_uid")
+    departure = node_field(Departure, "departure", "departure_uid")
 
     @strawberry.field(description="Features (of other teams) this one depends on.")
     async def depends_on(self, info: Info) -> list[Feature]:
@@ -339,9 +321,7 @@ class IntegrationResult:
             by_uid=r.recorded_by_id,
         )
 
-    @strawberry.field
-    async def recorded_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.by_uid)
+    recorded_by = node_field(Person, "person", "by_uid")
 
 
 @strawberry.type(description="The integration-test window of a departure: [startsAt, endsAt).")
@@ -370,9 +350,7 @@ class IntegrationWindow(Node):
             service_uids=[uuid.UUID(s) for s in r.service_ids or []],
         )
 
-    @strawberry.field
-    async def departure(self, info: Info) -> Departure | None:
-        return await load_node(info.context.loaders.departure, Departure, self.departure_uid)
+    departure = node_field(Departure, "departure", "departure_uid")
 
     @strawberry.field
     async def teams(self, info: Info) -> list[Team]:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import UserError
-from api.graphql.mutations import run
+from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Service, Vendor
-from api.graphql.relay import Connection, connection, from_global_id, load_node
+from api.graphql.relay import (
+    Connection,
+    from_global_id,
+    from_optional_global_id,
+    load_node,
+    paginate,
+)
+from api.graphql.user_errors import ORGANIZATION, UserError
 from api.graphql.vendors_inputs import (
     ServiceVendorLinkInput,
     ServiceVendorLinkPayload,
@@ -31,9 +36,7 @@ from domain.organization import vendor_queries as vq
 from domain.organization import vendors
 from domain.organization.models import ServiceVendor
 
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | None:
-    return from_global_id(value, type_name, field) if value is not None else None
+run = MutationRunner(ORGANIZATION)
 
 
 @strawberry.type
@@ -56,18 +59,18 @@ class VendorsQuery:
         after: str | None = None,
     ) -> Connection[VendorRelease]:
         f = filter or VendorReleaseFilter()
-        async with info.context.reader() as r:
-            page = await vq.releases(
-                r,
-                starts_at=f.from_,
-                ends_at=f.to,
-                bu_id=_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-                vendor_id=_id(f.vendor_id, "Vendor", "vendorId"),
-                include_cancelled=f.include_cancelled,
-                first=first,
-                after=after,
-            )
-        return connection(page, [VendorRelease.from_row(r) for r in page.items])
+        return await paginate(
+            info,
+            VendorRelease,
+            vq.releases,
+            starts_at=f.from_,
+            ends_at=f.to,
+            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            vendor_id=from_optional_global_id(f.vendor_id, "Vendor", "vendorId"),
+            include_cancelled=f.include_cancelled,
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(
         description="Current vendor attestations expiring within `withinDays` (1 to 366), "
@@ -81,28 +84,16 @@ class VendorsQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[VendorAttestation]:
-        async with info.context.reader() as r:
-            page = await vq.expiring_attestations(
-                r,
-                now=info.context.runtime.clock.now(),
-                within=timedelta(days=within_days),
-                bu_id=_id(business_unit_id, "BusinessUnit", "businessUnitId"),
-                first=first,
-                after=after,
-            )
-        return connection(page, [VendorAttestation.from_row(r) for r in page.items])
-
-
-def _attestation(found: object | None, errors: list[UserError]) -> VendorAttestationPayload:
-    return VendorAttestationPayload(
-        vendor_attestation=VendorAttestation.from_row(found) if found else None, errors=errors
-    )
-
-
-def _release(found: object | None, errors: list[UserError]) -> VendorReleasePayload:
-    return VendorReleasePayload(
-        vendor_release=VendorRelease.from_row(found) if found else None, errors=errors
-    )
+        return await paginate(
+            info,
+            VendorAttestation,
+            vq.expiring_attestations,
+            now=info.context.runtime.clock.now(),
+            within=timedelta(days=within_days),
+            bu_id=from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId"),
+            first=first,
+            after=after,
+        )
 
 
 async def _link(
@@ -137,7 +128,12 @@ class VendorsMutation:
             report_reference=input.report_reference,
             notes=input.notes,
         )
-        return _attestation(*await run(info, lambda uow: vendors.add_attestation(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.add_attestation(uow, c),
+            VendorAttestationPayload,
+            vendor_attestation=VendorAttestation,
+        )
 
     @strawberry.mutation(
         description="Revoke an attestation: it stays on record and no longer counts."
@@ -150,7 +146,12 @@ class VendorsMutation:
             version=input.version,
             reason=input.reason,
         )
-        return _attestation(*await run(info, lambda uow: vendors.revoke_attestation(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.revoke_attestation(uow, c),
+            VendorAttestationPayload,
+            vendor_attestation=VendorAttestation,
+        )
 
     @strawberry.mutation(description="Record that a service uses a vendor you may read.")
     async def service_vendor_link(
@@ -186,7 +187,12 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return _release(*await run(info, lambda uow: vendors.create_release(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.create_release(uow, c),
+            VendorReleasePayload,
+            vendor_release=VendorRelease,
+        )
 
     @strawberry.mutation(description="Move or re-describe a scheduled vendor release.")
     async def vendor_release_update(
@@ -202,7 +208,12 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return _release(*await run(info, lambda uow: vendors.update_release(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.update_release(uow, c),
+            VendorReleasePayload,
+            vendor_release=VendorRelease,
+        )
 
     @strawberry.mutation(description="Take a vendor release off the calendar, saying why.")
     async def vendor_release_cancel(
@@ -213,4 +224,9 @@ class VendorsMutation:
             version=input.version,
             reason=input.reason,
         )
-        return _release(*await run(info, lambda uow: vendors.cancel_release(uow, c)))
+        return await run.payload(
+            info,
+            lambda uow: vendors.cancel_release(uow, c),
+            VendorReleasePayload,
+            vendor_release=VendorRelease,
+        )

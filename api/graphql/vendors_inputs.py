@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from api.graphql.errors import UserError
+from api.graphql.user_errors import UserError
 from api.graphql.vendors_types import (
     ServiceVendorLink,
     VendorAttestation,

@@ -12,7 +12,7 @@ import strawberry
 from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
-from api.graphql.relay import Connection, Node, connection, load_node, to_global_id
+from api.graphql.relay import Connection, Node, load_page, node_field, to_global_id
 from domain.guardrails import vocabulary
 from domain.organization import models
 from domain.organization import vendor_rules as rules
@@ -48,10 +48,6 @@ def _state(r: Any, now: datetime) -> VendorAttestationState:
     if r.revoked_at is not None:
         return VendorAttestationState.REVOKED
     return VendorAttestationState.CURRENT if r.expires_at > now else VendorAttestationState.EXPIRED
-
-
-async def _person(info: Info, person_id: uuid.UUID | None) -> Person | None:
-    return await load_node(info.context.loaders.person, Person, person_id)
 
 
 @strawberry.type(
@@ -98,17 +94,11 @@ class VendorAttestation(Node):
     def state(self, info: Info) -> VendorAttestationState:
         return _state(self, info.context.runtime.clock.now())
 
-    @strawberry.field
-    async def vendor(self, info: Info) -> Vendor | None:
-        return await load_node(info.context.loaders.vendor, Vendor, self.vendor_uid)
+    vendor = node_field(Vendor, "vendor", "vendor_uid")
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
-    @strawberry.field
-    async def revoked_by(self, info: Info) -> Person | None:
-        return await _person(info, self.revoked_by_uid)
+    revoked_by = node_field(Person, "person", "revoked_by_uid")
 
 
 @strawberry.type(description="A service using a vendor, and what it uses the vendor for.")
@@ -162,13 +152,13 @@ class VendorReleaseFinding:
     service_uid: strawberry.Private[uuid.UUID | None]
     freeze_uid: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field(description="Null when the service is another BU's and not yours to see.")
-    async def service(self, info: Info) -> Service | None:
-        return await load_node(info.context.loaders.service, Service, self.service_uid)
-
-    @strawberry.field(description="For FREEZE_CONFLICT: the freeze.")
-    async def freeze(self, info: Info) -> Freeze | None:
-        return await load_node(info.context.loaders.freeze, Freeze, self.freeze_uid)
+    service = node_field(
+        Service,
+        "service",
+        "service_uid",
+        "Null when the service is another BU's and not yours to see.",
+    )
+    freeze = node_field(Freeze, "freeze", "freeze_uid", "For FREEZE_CONFLICT: the freeze.")
 
 
 def finding(f: VisibleFinding) -> VendorReleaseFinding:
@@ -226,17 +216,12 @@ class VendorRelease(Node):
             created_by_uid=r.created_by_id,
         )
 
-    @strawberry.field
-    async def vendor(self, info: Info) -> Vendor | None:
-        return await load_node(info.context.loaders.vendor, Vendor, self.vendor_uid)
+    vendor = node_field(Vendor, "vendor", "vendor_uid")
+    business_unit = node_field(
+        BusinessUnit, "business_unit", "bu_uid", "The vendor's business unit."
+    )
 
-    @strawberry.field(description="The vendor's business unit.")
-    async def business_unit(self, info: Info) -> BusinessUnit | None:
-        return await load_node(info.context.loaders.business_unit, BusinessUnit, self.bu_uid)
-
-    @strawberry.field
-    async def created_by(self, info: Info) -> Person | None:
-        return await _person(info, self.created_by_uid)
+    created_by = node_field(Person, "person", "created_by_uid")
 
     @strawberry.field(
         description="Services the release reaches that you may read: those using the vendor "
@@ -272,10 +257,11 @@ async def attestations_of(info: Info, vendor_id: uuid.UUID) -> list[VendorAttest
 async def releases_of(
     info: Info, vendor_id: uuid.UUID, include_cancelled: bool, first: int | None, after: str | None
 ) -> Connection[VendorRelease]:
-    page = await info.context.loaders.vendor_release_pages.load(
-        (vendor_id, include_cancelled, first, after)
+    return await load_page(
+        info.context.loaders.vendor_release_pages,
+        (vendor_id, include_cancelled, first, after),
+        VendorRelease,
     )
-    return connection(page, [VendorRelease.from_row(r) for r in page.items])
 
 
 async def dependents_of(info: Info, vendor: Vendor) -> list[ServiceVendorLink]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +16,13 @@ from asgi_lifespan import LifespanManager
 
 from api.app import create_app
 from api.graphql.relay import from_global_id
+from api.graphql.user_errors import CALENDAR, TRAINS, user_errors
 from demo.organization import load_demo
+from domain.calendar.errors import CalendarErrorCode
 from domain.kernel import idempotency
+from domain.kernel.errors import DomainError
 from tests.api.conftest import Api, ids, settings_for, unique
+from tests.api.test_guardrails_api import business_unit
 
 TEAM_CREATE = """
 mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { id key } errors { code } } }"""
@@ -115,6 +120,87 @@ class TestVariablesThatDoNotFitAreTheCallersInput:
         assert error["extensions"] == {"code": "BAD_USER_INPUT"}
         assert "version" in error["message"]
         assert not any("unexpected error" in r.getMessage() for r in caplog.records)
+
+
+TYPED_ERRORS = "errors { __typename code field ... on %s { errorCode } }"
+GUARDRAILS_UPDATE = """mutation($i: GuardrailBusinessUnitUpdateInput!) {
+  guardrailBusinessUnitUpdate(input: $i) { guardrailSet { version } %s } }""" % (
+    TYPED_ERRORS % "GuardrailError"
+)
+
+
+class TestRefusalsCarryTheirContextsTypedCode:
+    async def test_a_taken_key_is_an_organization_error_with_its_enum_value(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        query = "mutation($input: TeamCreateInput!) { teamCreate(input: $input) { %s } }" % (
+            TYPED_ERRORS % "OrganizationError"
+        )
+        variables = {"input": {"businessUnitId": bu, "key": unique("typed"), "name": "T"}}
+        await api.ok(query, variables)
+        body = await api.gql(query, variables)
+        assert body["data"]["teamCreate"]["errors"] == [
+            {
+                "__typename": "OrganizationError",
+                "code": "KEY_TAKEN",
+                "field": "key",
+                "errorCode": "KEY_TAKEN",
+            }
+        ]
+
+    async def test_a_refusal_naming_several_problems_is_one_typed_error_each(
+        self, api: Api
+    ) -> None:
+        bu = await business_unit(api)
+        values = {"min_approvers.mars": 1, "max_bypass_hours": 500}
+        body = await api.gql(
+            GUARDRAILS_UPDATE,
+            {"i": {"businessUnitId": bu, "values": values, "version": 0, "note": "typo"}},
+        )
+        errors = body["data"]["guardrailBusinessUnitUpdate"]["errors"]
+        assert [(e["__typename"], e["errorCode"], e["field"]) for e in errors] == [
+            ("GuardrailError", "UNKNOWN_GUARDRAIL", "min_approvers.mars"),
+            ("GuardrailError", "INVALID_GUARDRAIL_VALUE", "max_bypass_hours"),
+        ]
+        assert [e["code"] for e in errors] == [e["errorCode"] for e in errors]
+
+    async def test_the_kernels_generic_codes_come_in_the_payloads_context_type(
+        self, api: Api
+    ) -> None:
+        bu = await business_unit(api)
+        change = {"businessUnitId": bu, "values": {"max_bypass_hours": 4}, "note": "x"}
+        await api.ok(GUARDRAILS_UPDATE, {"i": {**change, "version": 0}})
+        body = await api.gql(GUARDRAILS_UPDATE, {"i": {**change, "version": 0}})
+        assert body["data"]["guardrailBusinessUnitUpdate"]["errors"] == [
+            {
+                "__typename": "GuardrailError",
+                "code": "VERSION_CONFLICT",
+                "field": "version",
+                "errorCode": "VERSION_CONFLICT",
+            }
+        ]
+
+
+class TestALowerContextsCodeKeepsItsType:
+    def test_a_code_the_payloads_context_also_owns_takes_the_payloads_type(self) -> None:
+        refusal = DomainError("Bad rule.", code=CalendarErrorCode.INVALID_RRULE, field="rrule")
+        (error,) = user_errors(refusal, TRAINS)
+        assert isinstance(error, TRAINS.type)
+        assert error.error_code == TRAINS.enum["INVALID_RRULE"]  # type: ignore[attr-defined]
+
+    def test_a_code_only_the_lower_context_owns_keeps_that_contexts_type(self) -> None:
+        refusal = DomainError("Too many.", code=CalendarErrorCode.TOO_MANY_OCCURRENCES)
+        (error,) = user_errors(refusal, TRAINS)
+        assert isinstance(error, CALENDAR.type)
+        assert error.code == "TOO_MANY_OCCURRENCES"
+        assert error.error_code == CALENDAR.enum["TOO_MANY_OCCURRENCES"]  # type: ignore[attr-defined]
+
+
+class TestOneDecoderOfOptionalIds:
+    def test_no_resolver_module_decodes_an_optional_id_by_hand(self) -> None:
+        by_hand = re.compile(r"from_global_id\([^()]*\)\s+if\b")
+        modules = (Path(__file__).resolve().parents[2] / "api" / "graphql").glob("*.py")
+        offenders = [m.name for m in modules if by_hand.search(m.read_text())]
+        assert offenders == [], "use relay.from_optional_global_id"
 
 
 class TestIdempotencyKeys:

@@ -1,0 +1,105 @@
+"""The calendar's range view in GraphQL: windows, freezes, conflicts and what else happened."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from api.graphql.calendar_types import (
+    ConflictKind,
+    ConflictSeverity,
+    DeploymentWindow,
+    FreezeOccurrence,
+    occurrence,
+    services_of,
+)
+from api.graphql.context import Info
+from api.graphql.organization_types import Service
+from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
+from api.graphql.relay import to_global_id
+from api.graphql.vendors_types import VendorRelease
+from domain.read import calendar_slice
+
+
+@strawberry.type(description="Two windows of a calendar slice that clash.")
+class CalendarConflict:
+    kind: ConflictKind
+    severity: ConflictSeverity
+    first: DeploymentWindow
+    second: DeploymentWindow
+    resources: list[str]
+    service_uids: strawberry.Private[list[uuid.UUID]]
+
+    @strawberry.field(description="Services involved: shared ones, or both ends of a dependency.")
+    async def services(self, info: Info) -> list[Service]:
+        return await services_of(info, self.service_uids)
+
+
+@strawberry.type(description="A production change that is not a deployment: a flag flip.")
+class ProductionChange:
+    at: datetime
+    flag_key: str
+    flag_id: strawberry.ID
+    environment: str | None
+    action: str = strawberry.field(description="What was done to the flag, e.g. `update`, `kill`.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> ProductionChange:
+        return cls(
+            at=r.decided_at or r.created_at,
+            flag_key=r.flag_key,
+            flag_id=strawberry.ID(to_global_id("Flag", r.flag_id)),
+            environment=r.environment,
+            action=r.action,
+        )
+
+
+@strawberry.type(description="A slice of the calendar: windows, freeze occurrences, conflicts.")
+class CalendarSlice:
+    windows: list[DeploymentWindow]
+    freeze_occurrences: list[FreezeOccurrence]
+    conflicts: list[CalendarConflict]
+    production_changes: list[ProductionChange] = strawberry.field(
+        description="Flag flips applied in production in the range: production changes too."
+    )
+    vendor_rows: strawberry.Private[list[Any]]
+    deployment_rows: strawberry.Private[list[Any]]
+    incident_rows: strawberry.Private[list[Any]]
+
+    @strawberry.field(description="Third-party vendor releases in the range, like our own.")
+    def vendor_releases(self) -> list[VendorRelease]:
+        return [VendorRelease.from_row(r) for r in self.vendor_rows]
+
+    @strawberry.field(description="Deployments CI reported in the range (CDEvents): what happened.")
+    def deployments(self) -> list[DeploymentReport]:
+        return [DeploymentReport.from_row(r) for r in self.deployment_rows]
+
+    @strawberry.field(description="Incidents detected in the range (CDEvents).")
+    def incidents(self) -> list[IncidentReport]:
+        return [IncidentReport.from_row(r) for r in self.incident_rows]
+
+    @classmethod
+    def from_domain(cls, s: calendar_slice.CalendarSlice) -> CalendarSlice:
+        by_id = {r.id: DeploymentWindow.from_row(r) for r in s.windows}
+        return cls(
+            windows=list(by_id.values()),
+            freeze_occurrences=[occurrence(o.freeze, o.starts_at, o.ends_at) for o in s.freezes],
+            production_changes=[ProductionChange.from_row(c) for c in s.production_changes],
+            vendor_rows=s.vendor_releases,
+            deployment_rows=s.deployments,
+            incident_rows=s.incidents,
+            conflicts=[
+                CalendarConflict(
+                    kind=c.kind,
+                    severity=c.severity,
+                    first=by_id[a.id],
+                    second=by_id[b.id],
+                    resources=sorted(c.resources),
+                    service_uids=sorted(c.services, key=str),
+                )
+                for a, b, c in s.clashes
+            ],
+        )

@@ -1,0 +1,155 @@
+"""GraphQL types of governance's rule book: documentation templates and sign-off rules."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from api.graphql.governance_types import ChangeType, Release, ReleaseType
+from api.graphql.organization_types import (
+    BusinessUnit,
+    DataClassification,
+    Discipline,
+    Person,
+    Tier,
+)
+from api.graphql.relay import Node, node_field, to_global_id
+from domain.governance import models
+from domain.organization import models as org_models
+from domain.organization import rules as org_rules
+
+
+@strawberry.type(description="A field of a template section.")
+class TemplateField:
+    key: str
+    label: str
+    required: bool
+
+
+@strawberry.type(description="A section of a documentation template.")
+class TemplateSection:
+    key: str
+    title: str
+    fields: list[TemplateField]
+
+
+@strawberry.type(
+    description="One version of a documentation template; editing adds a version. "
+    "businessUnit null: an org (RMO) template."
+)
+class DocumentTemplate(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    version: int
+    active: bool
+    release_types: list[ReleaseType] = strawberry.field(description="Empty: every type.")
+    tiers: list[Tier] = strawberry.field(description="Empty: every tier.")
+    sections: list[TemplateSection]
+    created_at: datetime
+    bu_uid: strawberry.Private[uuid.UUID | None]
+    created_by_uid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> DocumentTemplate:
+        return cls(
+            id=strawberry.ID(to_global_id("DocumentTemplate", r.id)),
+            key=r.key,
+            name=r.name,
+            version=r.version,
+            active=r.active,
+            release_types=[models.ReleaseType(t) for t in r.release_types],
+            tiers=[org_models.Tier(t) for t in r.tiers],
+            sections=[
+                TemplateSection(
+                    key=s["key"],
+                    title=s["title"],
+                    fields=[TemplateField(**f) for f in s["fields"]],
+                )
+                for s in r.sections
+            ],
+            created_at=r.created_at,
+            bu_uid=r.bu_id,
+            created_by_uid=r.created_by_id,
+        )
+
+    business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
+
+    created_by = node_field(Person, "person", "created_by_uid")
+
+
+@strawberry.type(description="When a rule applies: every non-empty list must match.")
+class SignOffCondition:
+    data_classifications: list[DataClassification]
+    region_prefixes: list[str]
+    tiers: list[Tier]
+    change_types: list[ChangeType]
+
+
+@strawberry.type(description="A rule deriving a required sign-off from a release's data (RMO).")
+class SignOffRule(Node):
+    id: strawberry.ID
+    key: str
+    name: str
+    requirement: str
+    discipline: Discipline
+    condition: SignOffCondition
+    validity_days: int
+    active: bool
+    version: int
+
+    @classmethod
+    def from_row(cls, r: Any) -> SignOffRule:
+        c = r.condition or {}
+        return cls(
+            id=strawberry.ID(to_global_id("SignOffRule", r.id)),
+            key=r.key,
+            name=r.name,
+            requirement=r.requirement,
+            discipline=org_rules.Discipline(r.discipline),
+            condition=SignOffCondition(
+                data_classifications=[
+                    org_models.DataClassification(x) for x in c.get("data_classifications", [])
+                ],
+                region_prefixes=list(c.get("region_prefixes", [])),
+                tiers=[org_models.Tier(x) for x in c.get("tiers", [])],
+                change_types=[models.ChangeType(x) for x in c.get("change_types", [])],
+            ),
+            validity_days=r.validity_days,
+            active=r.active,
+            version=r.version,
+        )
+
+
+@strawberry.type(description="A sign-off given for a release: who, when, until when.")
+class SignOff(Node):
+    id: strawberry.ID
+    requirement: str
+    discipline: Discipline
+    signed_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    note: str
+    release_uid: strawberry.Private[uuid.UUID]
+    signer_uid: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Any) -> SignOff:
+        return cls(
+            id=strawberry.ID(to_global_id("SignOff", r.id)),
+            requirement=r.requirement,
+            discipline=org_rules.Discipline(r.discipline),
+            signed_at=r.signed_at,
+            expires_at=r.expires_at,
+            revoked_at=r.revoked_at,
+            note=r.note,
+            release_uid=r.release_id,
+            signer_uid=r.signer_id,
+        )
+
+    signer = node_field(Person, "person", "signer_uid")
+
+    release = node_field(Release, "release", "release_uid")
