@@ -25,7 +25,7 @@ from domain.pipelines import evidence_rules as rules
 from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, ReportEvidence
 from domain.pipelines.errors import EvidenceErrorCode as Code
-from domain.pipelines.evidence_gates import EvidenceFacts, Report, summarize
+from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts, Report, summarize
 from domain.pipelines.models import Artifact, Evidence, EvidenceType
 
 GRAPHQL_SOURCE = "graphql"
@@ -143,6 +143,17 @@ async def evidence_for(
     for row in await repo.latest_evidence(session, artifact_ids):
         grouped[row.artifact_id].append(report_of(row))
     return {a: summarize(a, grouped.get(a, [])) for a in artifact_ids}
+
+
+async def evidence_of_version(
+    session: AsyncSession, service_id: uuid.UUID, version: str
+) -> EvidenceFacts:
+    """What the evidence says about one version of a service (two statements); empty facts
+    when no artifact has that version yet."""
+    artifact = await repo.artifact_of(session, service_id, version=version)
+    if artifact is None:
+        return EvidenceFacts(NO_ARTIFACT)
+    return (await evidence_for(session, [artifact.id]))[artifact.id]
 
 
 def report_of(r: Any) -> Report:

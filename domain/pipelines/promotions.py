@@ -1,7 +1,7 @@
 """Promotions: asking the decision, recording it, approving with segregation of duties.
 
-The decision itself is `domain.pipelines.snapshot.judge` over a snapshot taken by
-`domain.pipelines.decision.take_snapshot`. Asking (`evaluate`) writes nothing; a promotion
+The decision itself is `domain.pipelines.judge.judge` over a snapshot gathered by
+`domain.pipelines.gather.take_snapshot`. Asking (`evaluate`) writes nothing; a promotion
 (`request_promotion`, `approve_promotion`, `decide_promotion`) records every decision with
 every gate in the audit trail, and the use of any emergency bypass that waived a gate.
 """
@@ -26,12 +26,13 @@ from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import Service
 from domain.pipelines import promotion_repository as repo
-from domain.pipelines.decision import Ask, take_snapshot
 from domain.pipelines.decision_rules import ApprovalFacts, ChangeFacts, Decision, conflicts
+from domain.pipelines.gather import Ask, take_snapshot
+from domain.pipelines.judge import judge
 from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
 from domain.pipelines.promotion_commands import PromotionErrorCode as Code
 from domain.pipelines.promotion_models import Promotion, PromotionApproval, PromotionStatus
-from domain.pipelines.snapshot import Snapshot, judge, with_approvals
+from domain.pipelines.snapshot import Snapshot, with_approvals
 from domain.pipelines.snapshot_cache import SnapshotCache
 
 MAX_CHANGES = 200
