@@ -28,6 +28,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,11 @@ from api.decisions import decision_cache
 from api.demo import load_demo
 from api.graphql.relay import from_global_id
 from bench._harness import ensure_database, percentile, reset_schema, table
+from domain.kernel.gates import GateOutcome
 from domain.migrations import upgrade_async
 from domain.pipelines.decision_rules import Decision, decide
 from domain.pipelines.gather import Ask, take_snapshot
-from domain.pipelines.judge import gate_outcomes, judge
+from domain.pipelines.judge import gate_plan, judge
 from domain.pipelines.judge_production import production_gates
 from domain.pipelines.snapshot import Snapshot
 from tests.api.conftest import Api, settings_for
@@ -69,13 +71,16 @@ async def _allowed_world(api: Api) -> dict[str, Any]:
     return w
 
 
-def _judge_padded(s: Snapshot, now: datetime) -> Decision:
-    """The decision with ten more gates judged, as a release shipping three services carries
-    (the onboarding, vendor attestations and DR gates of each)."""
-    extra = [o for o in production_gates(s, now) if o.gate != "environment_parity"]
-    return decide(
-        gate_outcomes(s, now) + (extra * 4)[:10], s.bypasses, s.release_id, s.environment_id, now
-    )
+def _judge_padded(s: Snapshot) -> Callable[[Snapshot, datetime], Decision]:
+    """The judgement with ten more gates in the plan, as a release shipping three services
+    carries (the onboarding, vendor attestations and DR gates of each)."""
+    plan = gate_plan(s) + tuple((production_gates(s)[:3] * 4)[:10])
+
+    def padded(s: Snapshot, now: datetime) -> Decision:
+        outcomes = [g if isinstance(g, GateOutcome) else g(now) for g in plan]
+        return decide(outcomes, s.bypasses, s.release_id, s.environment_id, now)
+
+    return padded
 
 
 def _row(dialect: str, label: str, gates: int, times: list[float], digits: int) -> list[str]:
@@ -97,7 +102,7 @@ async def _snapshots(runtime: Any, a: Ask, snapshots: int) -> tuple[Snapshot, li
 
 def _judgements(dialect: str, snap: Snapshot, now: datetime, judgements: int) -> list[list[str]]:
     rows = []
-    for label, how in (("judge", judge), ("judge (30 gates)", _judge_padded)):
+    for label, how in (("judge", judge), ("judge (30 gates)", _judge_padded(snap))):
         times = []
         for _ in range(judgements):
             start = time.perf_counter()

@@ -1,15 +1,18 @@
 """Judging the decision snapshot: every gate of "may artifact A@V of service S go to E now?".
 
-`judge(snapshot, now)` is the one pure function that produces every gate and the decision:
-fast enough to answer again and again from a cached snapshot, so the clock-dependent gates
-(freezes, sign-off expiry, integration windows, DR test age, attestation expiry, bypass
-expiry) are judged at the asking time. The gates whose rules belong to a lower context are
-that context's pure rules over the snapshot's facts (see judge_release, judge_production).
+`judge(snapshot, now)` is the one pure function that produces every gate and the decision.
+It answers again and again from a cached snapshot, so the clock-dependent gates (freezes,
+sign-off expiry, integration windows, DR test age, attestation expiry, bypass expiry) are
+judged at the asking time, and the others once per snapshot: the snapshot's plan holds each
+gate either judged or as a function of the time. The gates whose rules belong to a lower
+context are that context's pure rules over the snapshot's facts (judge_release,
+judge_production).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
@@ -19,7 +22,9 @@ from domain.pipelines.evidence_gates import evidence_gates
 from domain.pipelines.judge_production import production_gates
 from domain.pipelines.judge_release import release_gates
 from domain.pipelines.models import EvidenceType
-from domain.pipelines.snapshot import FREEZE_HORIZON, Snapshot
+from domain.pipelines.snapshot import FREEZE_HORIZON, Gate, Snapshot
+
+PLAN = "plan"
 
 
 def judge(s: Snapshot, now: datetime) -> Decision:
@@ -29,18 +34,26 @@ def judge(s: Snapshot, now: datetime) -> Decision:
 
 def gate_outcomes(s: Snapshot, now: datetime) -> list[GateOutcome]:
     """Every gate of the snapshot at `now`, before waivers, in a stable order."""
-    return [
-        freeze_gate(s, now),
-        sign_offs_gate(s, now),
+    plan = s.judged.get(PLAN)
+    if plan is None:
+        plan = s.judged[PLAN] = gate_plan(s)
+    return [g if isinstance(g, GateOutcome) else g(now) for g in plan]
+
+
+def gate_plan(s: Snapshot) -> tuple[Gate, ...]:
+    """Every gate of the snapshot: judged when the clock cannot change it, else its rule."""
+    return (
+        partial(freeze_gate, s),
+        partial(sign_offs_gate, s),
         *evidence_gates(s.evidence, s.guardrails),
         risk_requirements_gate(s),
         *approvals_gates(s.approvals, s.min_approvals, s.chain, s.delegates),
         service_drift_gate(
             s.service_id, s.pipeline_runs, bool(s.guardrails["pipeline_drift_blocks"])
         ),
-        *release_gates(s, now),
-        *production_gates(s, now),
-    ]
+        *release_gates(s),
+        *production_gates(s),
+    )
 
 
 def freeze_gate(s: Snapshot, now: datetime) -> GateOutcome:

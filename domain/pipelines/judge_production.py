@@ -8,7 +8,7 @@ domain.environments.parity_rules) over the snapshot's facts and effective guardr
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
 
 from domain.compliance import dr_rules
 from domain.environments.parity_rules import divergences
@@ -16,11 +16,12 @@ from domain.guardrails.onboarding_rules import REQUIREMENT, service_onboarding
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
 from domain.organization.vendor_gate_rules import REQUIRED_KEY, attestation_gate
-from domain.pipelines.snapshot import ParityFacts, Snapshot
+from domain.pipelines.snapshot import Gate, ParityFacts, Snapshot
 
 
-def production_gates(s: Snapshot, now: datetime) -> list[GateOutcome]:
-    """The production gates, in a stable order (none for other targets)."""
+def production_gates(s: Snapshot) -> list[Gate]:
+    """The production gates, in a stable order (none for other targets); attestation expiry
+    and DR test age are judged at the asking time."""
     side = s.of_production
     if side is None:
         return []
@@ -29,13 +30,13 @@ def production_gates(s: Snapshot, now: datetime) -> list[GateOutcome]:
         service_onboarding(
             s.service_id, side.onboarding, g[REQUIREMENT], s.guardrail_sources.get(REQUIREMENT, "")
         ),
-        attestation_gate(s.service_id, g[REQUIRED_KEY] or [], side.vendors, now),
-        dr_rules.evaluate(
+        partial(attestation_gate, s.service_id, g[REQUIRED_KEY] or [], side.vendors),
+        partial(
+            dr_rules.evaluate,
             s.service.name,
             s.service.data_classification,
             side.dr_procedures,
             int(g["max_dr_test_age_days"]),
-            now,
         ),
         parity_gate(s.environment_key, side.parity),
     ]

@@ -8,12 +8,13 @@ Pure: the peer-review and integration-window rules are the risk and trains conte
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from domain.governance.facts import GoLiveFacts, ReleaseFacts
 from domain.governance.models import ReleaseStatus
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
-from domain.pipelines.snapshot import ReleaseSide, Snapshot
+from domain.pipelines.snapshot import Gate, ReleaseSide, Snapshot
 from domain.risk import review_rules
 from domain.risk.assessment_rules import RiskResult
 from domain.trains.facts import IntegrationFacts
@@ -22,14 +23,15 @@ from domain.trains.rules import integration_window_passed
 READY = frozenset({ReleaseStatus.APPROVED, ReleaseStatus.SCHEDULED, ReleaseStatus.DEPLOYING})
 
 
-def release_gates(s: Snapshot, now: datetime) -> list[GateOutcome]:
-    """The release's gates for this target (readiness pending when production has none)."""
+def release_gates(s: Snapshot) -> list[Gate]:
+    """The release's gates for this target (readiness pending when production has none); the
+    integration window is judged at the asking time."""
     side = s.of_release
     if side is None:
         if not s.production:
             return []
         return [gates.pending("readiness", "A production promotion needs a release that ships it.")]
-    review = peer_review_gate(side, s.environment.kind)
+    review: Gate = peer_review_gate(side, s.environment.kind)
     go_live = side.release.go_live
     if not s.production or go_live is None:
         return [review]
@@ -38,7 +40,7 @@ def release_gates(s: Snapshot, now: datetime) -> list[GateOutcome]:
         documentation_gate(go_live),
         board_decision_gate(side.risk, go_live),
         readiness_gate(side.release),
-        integration_window_gate(side.integration, now),
+        partial(integration_window_gate, side.integration),
     ]
 
 

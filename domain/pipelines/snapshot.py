@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from domain.calendar.facts import FreezeHit
 from domain.compliance.bypass_rules import BypassFacts
@@ -21,6 +21,7 @@ from domain.environments.facts import EnvironmentFacts
 from domain.environments.parity_rules import SnapshotFacts
 from domain.governance.facts import ReleaseFacts
 from domain.guardrails.onboarding_rules import OnboardingFacts
+from domain.kernel.gates import GateOutcome
 from domain.organization.facts import ServiceFacts
 from domain.organization.vendor_gate_rules import VendorFacts
 from domain.pipelines.decision_rules import ApprovalFacts, Chain
@@ -31,6 +32,8 @@ from domain.risk.review_rules import Review
 from domain.trains.facts import IntegrationFacts
 
 PRODUCTION = "production"
+Gate: TypeAlias = GateOutcome | Callable[[datetime], GateOutcome]
+"""A gate as the judge plans it: already judged, or its rule at the asking time."""
 FREEZE_HORIZON = timedelta(hours=1)
 """A promotion asked now is expected to land within this long: freezes starting sooner bind."""
 
@@ -88,6 +91,9 @@ class Snapshot:
     delegates: tuple[str, ...] = ()
     of_release: ReleaseSide | None = None
     of_production: ProductionSide | None = None
+    judged: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Where the judge keeps what it concluded that does not change with the clock (a new
+    snapshot, e.g. `with_approvals`, starts empty)."""
 
     @property
     def service_id(self) -> uuid.UUID:
