@@ -1,7 +1,8 @@
 """What the environments context publishes to the contexts above it: batched fact readers.
 
-An environment as plain facts, the final staging of a product domain, and the current config
-snapshot of environments (compared by the pure domain.environments.parity_rules).
+An environment as plain facts (or its id by key), the final staging of a product domain, and
+the current config snapshot of environments (compared by the pure
+domain.environments.parity_rules).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import repository as repo
+from domain.environments.models import Environment
 from domain.environments.parity_rules import SnapshotFacts
 
 
@@ -34,6 +37,11 @@ async def environment_facts(
     if row is None:
         return None
     return EnvironmentFacts(row.id, row.key, row.kind, row.bu_id, row.product_domain)
+
+
+async def environment_id_by_key(session: AsyncSession, key: str) -> uuid.UUID | None:
+    """The environment with this key (keys are unique across Signalbox)."""
+    return await session.scalar(select(Environment.id).where(Environment.key == key))
 
 
 async def final_staging(session: AsyncSession, product_domain: str | None) -> uuid.UUID | None:

@@ -1,7 +1,8 @@
 """What the organization context publishes to the contexts above it: batched fact readers.
 
 A service as plain facts, the vendors a service uses with their attestations (judged by the
-pure domain.organization.vendor_gate_rules), and the people who may approve in a BU.
+pure domain.organization.vendor_gate_rules), people by username and id, and the people who
+may approve in a BU.
 """
 
 from __future__ import annotations
@@ -41,6 +42,29 @@ async def service_facts(session: AsyncSession, service_id: uuid.UUID) -> Service
     return ServiceFacts(
         row.id, row.key, row.name, row.bu_id, row.team_id, row.tier, row.data_classification
     )
+
+
+async def service_id_by_key(session: AsyncSession, key: str) -> uuid.UUID | None:
+    """The service with this key (keys are unique across Signalbox)."""
+    return await session.scalar(select(Service.id).where(Service.key == key))
+
+
+async def person_ids_by_username(
+    session: AsyncSession, usernames: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    """The people with these usernames (unknown ones left out), in one statement."""
+    if not usernames:
+        return {}
+    stmt = select(Person.username, Person.id).where(Person.username.in_(list(usernames)))
+    return {row.username: row.id for row in (await session.execute(stmt)).all()}
+
+
+async def usernames_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The usernames of these people (unknown ones left out), in one statement."""
+    if not ids:
+        return {}
+    stmt = select(Person.id, Person.username).where(Person.id.in_(list(ids)))
+    return {row.id: row.username for row in (await session.execute(stmt)).all()}
 
 
 async def vendors_of_services(

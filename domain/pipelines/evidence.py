@@ -20,7 +20,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Service
+from domain.organization.facts import service_facts
 from domain.pipelines import evidence_rules as rules
 from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, ReportEvidence
@@ -40,7 +40,7 @@ class ReportedEvidence:
 
 async def report_evidence(uow: UnitOfWork, c: ReportEvidence) -> ReportedEvidence:
     """Record a report about an artifact of a service you may send evidence for."""
-    service = await uow.session.get(Service, c.artifact.service_id)
+    service = await service_facts(uow.session, c.artifact.service_id)
     if service is None:
         raise NotFound("Service was not found.", field="artifact.serviceId")
     rule = uow.authorize_visible(Action.CREATE, Resource.EVIDENCE, service.bu_id, "Service")

@@ -23,7 +23,7 @@ def production_gates(s: Snapshot) -> list[Gate]:
     """The production gates, in a stable order (none for other targets); attestation expiry
     and DR test age are judged at the asking time."""
     side = s.of_production
-    if side is None:
+    if side is None or not s.production:
         return []
     g = s.guardrails
     return [
