@@ -11,8 +11,9 @@ ran, security and test evidence, an approved release with its EU sign-offs, two 
 and asks "may it go to production now?":
 
 - judge: `judge.judge` over a snapshot already gathered (the warm cache the target speaks
-  of). The production decision has 20 gates; the 30-gate row judges ten more per-service
-  gates, as a release shipping three services carries (onboarding, vendor, DR of each);
+  of). The production decision has 20 gates; the 30-gate rows add ten per-service gates, as
+  a release shipping three services carries (onboarding, vendor, DR of each), once as
+  outcomes already judged and once judged at every asking;
 - snapshot: `gather.take_snapshot` (every read of every context, one session);
 - graphql: the `promotionDecision` query end to end through the ASGI app (no network), cold
   (snapshot taken each time) and from the warm snapshot cache (snapshots younger than 2 s).
@@ -71,10 +72,15 @@ async def _allowed_world(api: Api) -> dict[str, Any]:
     return w
 
 
-def _judge_padded(s: Snapshot) -> Callable[[Snapshot, datetime], Decision]:
-    """The judgement with ten more gates in the plan, as a release shipping three services
-    carries (the onboarding, vendor attestations and DR gates of each)."""
-    plan = gate_plan(s) + tuple((production_gates(s)[:3] * 4)[:10])
+def _judge_padded(s: Snapshot, judged: bool) -> Callable[[Snapshot, datetime], Decision]:
+    """The judgement with ten more gates, as a release shipping three services would carry
+    (the onboarding, vendor attestations and DR gates of each): already `judged` outcomes, as
+    this row measured before the decision was split into gather and judge, or judged at every
+    asking like the snapshot's own clock-dependent gates."""
+    extra = production_gates(s)[:3] * 4
+    if judged:
+        extra = [g if isinstance(g, GateOutcome) else g(s.taken_at) for g in extra]
+    plan = gate_plan(s) + tuple(extra[:10])
 
     def padded(s: Snapshot, now: datetime) -> Decision:
         outcomes = [g if isinstance(g, GateOutcome) else g(now) for g in plan]
@@ -102,7 +108,11 @@ async def _snapshots(runtime: Any, a: Ask, snapshots: int) -> tuple[Snapshot, li
 
 def _judgements(dialect: str, snap: Snapshot, now: datetime, judgements: int) -> list[list[str]]:
     rows = []
-    for label, how in (("judge", judge), ("judge (30 gates)", _judge_padded(snap))):
+    for label, how in (
+        ("judge", judge),
+        ("judge (30 gates)", _judge_padded(snap, judged=True)),
+        ("judge (30 gates, 10 judged when asked)", _judge_padded(snap, judged=False)),
+    ):
         times = []
         for _ in range(judgements):
             start = time.perf_counter()
