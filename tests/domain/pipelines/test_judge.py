@@ -21,6 +21,8 @@ from domain.guardrails.onboarding_rules import Evidence, OnboardingFacts
 from domain.kernel.gates import GateStatus
 from domain.organization.facts import ServiceFacts
 from domain.pipelines.decision_rules import ApprovalFacts, Chain
+from domain.pipelines.definition_models import DriftKind
+from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import Report, summarize
 from domain.pipelines.judge import judge
 from domain.pipelines.models import EvidenceType
@@ -101,6 +103,10 @@ def _risk(release: ReleaseFacts, board_from: str = "high") -> Any:
     return assess(inputs, [guardrails])
 
 
+def _run(drift: DriftKind) -> RunFacts:
+    return RunFacts("run-1", "sha256:ab", drift, "The run used version 2.", 2, 2, T0)
+
+
 def _production(team: uuid.UUID) -> ProductionSide:
     done = {
         item: Evidence(item, "https://x.example/e", "", T0.isoformat(), None)
@@ -135,7 +141,7 @@ def snapshot(**changes: Any) -> Snapshot:
         "guardrails": dict(CORE_DEFAULTS),
         "guardrail_sources": {k: "core" for k in CORE_DEFAULTS},
         "evidence": _evidence(artifact),
-        "pipeline_runs": (),
+        "pipeline_runs": ((uuid.uuid4(), _run(DriftKind.MATCHES)),),
         "approvals": approvals,
         "chain": Chain.of(REQUESTER, (), release.author_ids),
         "of_release": ReleaseSide(release=release, risk=_risk(release)),
@@ -153,9 +159,15 @@ class TestEveryGateIsJudgedFromTheSnapshot:
     def test_a_production_snapshot_in_order_is_allowed_with_all_twenty_gates(self) -> None:
         decision = judge(snapshot(), T0)
         assert [o.gate for o in decision.outcomes] == GATES
-        blocking = {o.gate: o.reason for o in decision.outcomes if o.blocks}
-        # Drift is the only thing this snapshot lacks: no pipeline deploys the service.
-        assert blocking == {"pipeline_drift": "No registered pipeline deploys this service."}
+        assert {o.status for o in decision.outcomes} == {GateStatus.PASSED}
+        assert decision.allowed
+
+    def test_drift_fails_only_where_the_guardrails_say_it_blocks(self) -> None:
+        runs = ((uuid.uuid4(), _run(DriftKind.DRIFT)),)
+        assert statuses(snapshot(pipeline_runs=runs), T0)["pipeline_drift"] is GateStatus.PASSED
+        blocking = {**CORE_DEFAULTS, "pipeline_drift_blocks": True}
+        s = snapshot(pipeline_runs=runs, guardrails=blocking)
+        assert statuses(s, T0)["pipeline_drift"] is GateStatus.FAILED
 
     def test_a_promotion_below_production_skips_the_production_gates(self) -> None:
         s = snapshot(environment=EnvironmentFacts(uuid.uuid4(), "staging", "staging", BU, None))
