@@ -3,16 +3,18 @@ snapshot from the database, and of the whole GraphQL round trip, on SQLite and P
 
 Run: .venv/bin/python bench/decision_bench.py [--judgements 20000] [--snapshots 200]
                                               [--dialects sqlite,postgresql]
+                                              [--postgres-url URL]  (emptied first)
 
 Builds the world of tests/api/test_promotion_decision.py on a fresh database with the demo
 data (a service with onboarding, tested DR procedures, an active reviewed pipeline that CI
 ran, security and test evidence, an approved release with its EU sign-offs, two approvals)
 and asks "may it go to production now?":
 
-- judge: `snapshot.judge` over a snapshot already taken (the warm cache the target speaks
-  of). The production decision has 20 gates; the 30-gate row adds ten per-service outcomes,
-  as a release shipping three services carries (onboarding, vendor, DR of each);
-- snapshot: `decision.take_snapshot` (every read of every context, one session);
+- judge: `judge.judge` over a snapshot already gathered (the warm cache the target speaks
+  of). The production decision has 20 gates; the 30-gate rows add ten per-service gates, as
+  a release shipping three services carries (onboarding, vendor, DR of each), once as
+  outcomes already judged and once judged at every asking;
+- snapshot: `gather.take_snapshot` (every read of every context, one session);
 - graphql: the `promotionDecision` query end to end through the ASGI app (no network), cold
   (snapshot taken each time) and from the warm snapshot cache (snapshots younger than 2 s).
 
@@ -23,11 +25,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +42,15 @@ from asgi_lifespan import LifespanManager
 from api.app import create_app
 from api.endpoints.decisions import decision_cache
 from api.graphql.relay import from_global_id
-from bench._harness import ensure_database, percentile, table
+from bench._harness import ensure_database, percentile, reset_schema, table
 from demo.organization import load_demo
+from domain.kernel.gates import GateOutcome
 from domain.migrations import upgrade_async
-from domain.pipelines.decision import Ask, take_snapshot
-from domain.pipelines.snapshot import judge
+from domain.pipelines.decision_rules import Decision, decide
+from domain.pipelines.gather import Ask, take_snapshot
+from domain.pipelines.judge import gate_plan, judge
+from domain.pipelines.judge_production import production_gates
+from domain.pipelines.snapshot import Snapshot
 from tests.api.conftest import Api, settings_for
 from tests.api.test_promotion_decision import ASK, ask, scan, world
 
@@ -65,14 +72,79 @@ async def _allowed_world(api: Api) -> dict[str, Any]:
     return w
 
 
-async def run(dialect: str, judgements: int, snapshots: int) -> list[list[str]]:
-    if dialect == "postgresql":
-        url = PG_URL
-    else:
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='decisionbench-')}/bench.db"
+def _judge_padded(s: Snapshot, judged: bool) -> Callable[[Snapshot, datetime], Decision]:
+    """The judgement with ten more gates, as a release shipping three services would carry
+    (the onboarding, vendor attestations and DR gates of each): already `judged` outcomes, as
+    this row measured before the decision was split into gather and judge, or judged at every
+    asking like the snapshot's own clock-dependent gates."""
+    extra = production_gates(s)[:3] * 4
+    if judged:
+        extra = [g if isinstance(g, GateOutcome) else g(s.taken_at) for g in extra]
+    plan = gate_plan(s) + tuple(extra[:10])
+
+    def padded(s: Snapshot, now: datetime) -> Decision:
+        outcomes = [g if isinstance(g, GateOutcome) else g(now) for g in plan]
+        return decide(outcomes, s.bypasses, s.release_id, s.environment_id, now)
+
+    return padded
+
+
+def _row(dialect: str, label: str, gates: int, times: list[float], digits: int) -> list[str]:
+    p50, p99 = percentile(times, 50), percentile(times, 99)
+    return [dialect, label, str(gates), f"{p50:.{digits}f}", f"{p99:.{digits}f}"]
+
+
+async def _snapshots(runtime: Any, a: Ask, snapshots: int) -> tuple[Snapshot, list[float]]:
+    taken: list[float] = []
+    snap = None
+    for _ in range(snapshots):
+        async with runtime.db.read_session() as session:
+            start = time.perf_counter()
+            snap = await take_snapshot(session, a, runtime.clock.now())
+            taken.append((time.perf_counter() - start) * 1000)
+    assert snap is not None
+    return snap, taken
+
+
+def _judgements(dialect: str, snap: Snapshot, now: datetime, judgements: int) -> list[list[str]]:
+    rows = []
+    for label, how in (
+        ("judge", judge),
+        ("judge (30 gates)", _judge_padded(snap, judged=True)),
+        ("judge (30 gates, 10 judged when asked)", _judge_padded(snap, judged=False)),
+    ):
+        times = []
+        for _ in range(judgements):
+            start = time.perf_counter()
+            decision = how(snap, now)
+            times.append((time.perf_counter() - start) * 1000)
+        rows.append(_row(dialect, label, len(decision.outcomes), times, 3))
+    return rows
+
+
+async def _round_trips(dialect: str, api: Api, w: dict[str, Any], rounds: int) -> list[list[str]]:
+    rows = []
+    token = api.token("ci")
+    cache = decision_cache(api.runtime)
+    for label, cold in (
+        ("graphql promotionDecision, cold", True),
+        ("graphql promotionDecision, warm cache", False),
+    ):
+        times = []
+        for _ in range(rounds):
+            if cold:
+                cache.clear()
+            start = time.perf_counter()
+            body = await api.gql(ASK, {"i": ask(w)}, token=token)
+            times.append((time.perf_counter() - start) * 1000)
+        assert "errors" not in body, body
+        rows.append(_row(dialect, label, len(body["data"]["promotionDecision"]["gates"]), times, 1))
+    return rows
+
+
+async def run(dialect: str, url: str, judgements: int, snapshots: int) -> list[list[str]]:
     await upgrade_async(url)
     app = create_app(settings_for(url, Path(tempfile.mkdtemp(prefix="decisionbench-data-"))))
-    rows: list[list[str]] = []
     async with LifespanManager(app) as manager:
         runtime = app.state.runtime
         await load_demo(runtime)
@@ -86,69 +158,12 @@ async def run(dialect: str, judgements: int, snapshots: int) -> list[list[str]]:
                 w["version"],
                 from_global_id(w["release"]["id"]),
             )
-            taken: list[float] = []
-            snap = None
-            for _ in range(snapshots):
-                async with runtime.db.read_session() as session:
-                    start = time.perf_counter()
-                    snap = await take_snapshot(session, a, runtime.clock.now())
-                    taken.append((time.perf_counter() - start) * 1000)
-            assert snap is not None
-            extra = tuple(
-                o
-                for o in snap.outcomes
-                if o.gate in ("onboarding", "vendor_attestations", "dr_test")
-            )
-            padded = dataclasses.replace(snap, outcomes=snap.outcomes + (extra * 4)[:10])
-            for label, s in (("judge", snap), ("judge (30 gates)", padded)):
-                now = runtime.clock.now()
-                times = []
-                for _ in range(judgements):
-                    start = time.perf_counter()
-                    decision = judge(s, now)
-                    times.append((time.perf_counter() - start) * 1000)
-                rows.append(
-                    [
-                        dialect,
-                        label,
-                        str(len(decision.outcomes)),
-                        f"{percentile(times, 50):.3f}",
-                        f"{percentile(times, 99):.3f}",
-                    ]
-                )
-            rows.append(
-                [
-                    dialect,
-                    "snapshot (database)",
-                    str(len(judge(snap, runtime.clock.now()).outcomes)),
-                    f"{percentile(taken, 50):.1f}",
-                    f"{percentile(taken, 99):.1f}",
-                ]
-            )
-            token = api.token("ci")
-            cache = decision_cache(runtime)
-            for label, cold in (
-                ("graphql promotionDecision, cold", True),
-                ("graphql promotionDecision, warm cache", False),
-            ):
-                round_trips = []
-                for _ in range(max(20, snapshots // 2)):
-                    if cold:
-                        cache.clear()
-                    start = time.perf_counter()
-                    body = await api.gql(ASK, {"i": ask(w)}, token=token)
-                    round_trips.append((time.perf_counter() - start) * 1000)
-                assert "errors" not in body, body
-                gates = str(len(body["data"]["promotionDecision"]["gates"]))
-                rows.append(
-                    [
-                        dialect,
-                        label,
-                        gates,
-                        f"{percentile(round_trips, 50):.1f}",
-                        f"{percentile(round_trips, 99):.1f}",
-                    ]
-                )
+            snap, taken = await _snapshots(runtime, a, snapshots)
+            now = runtime.clock.now()
+            rows = _judgements(dialect, snap, now, judgements)
+            gates = len(judge(snap, now).outcomes)
+            rows.append(_row(dialect, "snapshot (database)", gates, taken, 1))
+            rows += await _round_trips(dialect, api, w, max(20, snapshots // 2))
     return rows
 
 
@@ -157,15 +172,17 @@ def main() -> None:
     parser.add_argument("--judgements", type=int, default=20_000)
     parser.add_argument("--snapshots", type=int, default=200)
     parser.add_argument("--dialects", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=PG_URL, help="emptied before the run")
     args = parser.parse_args()
     rows = []
     for dialect in args.dialects.split(","):
         if dialect == "postgresql":
-            from bench._harness import reset_schema
-
-            ensure_database(PG_URL)
-            reset_schema(PG_URL)
-        rows += asyncio.run(run(dialect, args.judgements, args.snapshots))
+            url = args.postgres_url
+            ensure_database(url)
+            reset_schema(url)
+        else:
+            url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='decisionbench-')}/bench.db"
+        rows += asyncio.run(run(dialect, url, args.judgements, args.snapshots))
     print(f"Python {platform.python_version()}, {platform.machine()}\n")
     print(table(["dialect", "what", "gates", "p50 ms", "p99 ms"], rows))
 

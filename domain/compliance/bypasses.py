@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,14 +61,6 @@ def facts_of(row: Any) -> rules.BypassFacts:
         approved_at=row.approved_at,
         expires_at=row.expires_at,
     )
-
-
-async def active_bypasses(
-    session: AsyncSession, release_id: uuid.UUID, environment_id: uuid.UUID, now: datetime
-) -> list[rules.BypassFacts]:
-    """The bypasses of a release for a target that are active at `now` (for the decision)."""
-    rows = await repo.active_bypass_rows(session, release_id, environment_id, now)
-    return [facts_of(r) for r in rows]
 
 
 async def guardrail_bound(

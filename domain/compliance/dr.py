@@ -1,5 +1,6 @@
 """Disaster recovery: per-service procedures (created, changed, retired) and their tests, each
-audited; and the "dr_test" gate the promotion decision composes."""
+audited; and the "dr_test" gate of one service (the pure domain.compliance.dr_rules.evaluate
+over the procedures domain.compliance.facts reads)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from domain.compliance.control_commands import (
     UpdateDrProcedure,
 )
 from domain.compliance.errors import ComplianceErrorCode as Code
+from domain.compliance.facts import dr_procedures_of_services
 from domain.compliance.models import DrProcedure, DrTest
 from domain.compliance.vocabulary import DrKind, DrProcedureStatus, DrResult
 from domain.guardrails.effective import effective_for_service
@@ -36,21 +38,9 @@ async def dr_gate(session: AsyncSession, service_id: uuid.UUID, now: datetime) -
     service = await session.get(Service, service_id)
     if service is None:
         raise NotFound("Service was not found.")
-    procedures = (
-        await repo.procedures_of_services(session, [service_id], include_retired=False)
-    ).get(service_id, [])
-    passes = await repo.last_tests(session, [p.id for p in procedures], only_passed=True)
-    facts = [
-        rules.ProcedureFacts(
-            id=p.id,
-            kind=p.kind,
-            title=p.title,
-            last_passed_at=passes[p.id].performed_at if p.id in passes else None,
-        )
-        for p in procedures
-    ]
+    procedures = (await dr_procedures_of_services(session, [service_id]))[service_id]
     max_age = int((await effective_for_service(session, service_id))["max_dr_test_age_days"])
-    return rules.evaluate(service.name, service.data_classification, facts, max_age, now)
+    return rules.evaluate(service.name, service.data_classification, procedures, max_age, now)
 
 
 async def _visible_service(uow: UnitOfWork, service_id: uuid.UUID) -> Service:

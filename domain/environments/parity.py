@@ -1,128 +1,27 @@
-"""Parity of two environments: every way their current config snapshots diverge.
+"""Parity of two environments: their current config snapshots compared.
 
-`divergences` is a pure function over two snapshots' facts; `parity_gate` reads the current
-snapshots and applies it, for promotion gates (no authorization: the caller's use case has it).
-An environment with no snapshot is never in parity (the gate fails closed).
+`parity_gate` reads the current snapshots (domain.environments.facts) and applies the pure
+`divergences` (domain.environments.parity_rules), for promotion gates (no authorization: the
+caller's use case has it).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments import repository as repo
+from domain.environments.facts import configs_of
+from domain.environments.parity_rules import DivergenceKind, ParityResult, divergences
 
-
-class DivergenceKind(StrEnum):
-    SNAPSHOT_MISSING_LEFT = "snapshot_missing_left"
-    SNAPSHOT_MISSING_RIGHT = "snapshot_missing_right"
-    HELM_CHART = "helm_chart"
-    HELM_CHART_VERSION = "helm_chart_version"
-    HELM_VALUES_DIGEST = "helm_values_digest"
-    TERRAFORM_SERIAL = "terraform_serial"
-    TERRAFORM_DIGEST = "terraform_digest"
-    IMAGE_DIGEST = "image_digest"
-    SERVICE_MISSING_LEFT = "service_missing_left"
-    SERVICE_MISSING_RIGHT = "service_missing_right"
-
-
-MIRROR = {
-    DivergenceKind.SNAPSHOT_MISSING_LEFT: DivergenceKind.SNAPSHOT_MISSING_RIGHT,
-    DivergenceKind.SNAPSHOT_MISSING_RIGHT: DivergenceKind.SNAPSHOT_MISSING_LEFT,
-    DivergenceKind.SERVICE_MISSING_LEFT: DivergenceKind.SERVICE_MISSING_RIGHT,
-    DivergenceKind.SERVICE_MISSING_RIGHT: DivergenceKind.SERVICE_MISSING_LEFT,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class SnapshotFacts:
-    """What parity compares of a snapshot."""
-
-    id: uuid.UUID | None = None
-    helm_chart: str | None = None
-    helm_chart_version: str | None = None
-    helm_values_digest: str | None = None
-    terraform_serial: int | None = None
-    terraform_digest: str | None = None
-    images: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Divergence:
-    kind: DivergenceKind
-    left: str | None
-    right: str | None
-    service: str | None = None
-
-    def mirrored(self) -> Divergence:
-        return Divergence(MIRROR.get(self.kind, self.kind), self.right, self.left, self.service)
-
-
-@dataclass(frozen=True, slots=True)
-class ParityResult:
-    left_environment_id: uuid.UUID
-    right_environment_id: uuid.UUID
-    left_snapshot_id: uuid.UUID | None
-    right_snapshot_id: uuid.UUID | None
-    divergences: list[Divergence]
-
-    @property
-    def in_parity(self) -> bool:
-        return not self.divergences
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-SCALARS = (
-    (DivergenceKind.HELM_CHART, "helm_chart"),
-    (DivergenceKind.HELM_CHART_VERSION, "helm_chart_version"),
-    (DivergenceKind.HELM_VALUES_DIGEST, "helm_values_digest"),
-    (DivergenceKind.TERRAFORM_SERIAL, "terraform_serial"),
-    (DivergenceKind.TERRAFORM_DIGEST, "terraform_digest"),
-)
-
-
-def divergences(left: SnapshotFacts | None, right: SnapshotFacts | None) -> list[Divergence]:
-    """Every divergence of right from left, in a stable order (scalars, then services by key)."""
-    if left is None or right is None:
-        out = []
-        left_id, right_id = _text(left and left.id), _text(right and right.id)
-        if left is None:
-            out.append(Divergence(DivergenceKind.SNAPSHOT_MISSING_LEFT, None, right_id))
-        if right is None:
-            out.append(Divergence(DivergenceKind.SNAPSHOT_MISSING_RIGHT, left_id, None))
-        return out
-    out = [
-        Divergence(kind, _text(getattr(left, attr)), _text(getattr(right, attr)))
-        for kind, attr in SCALARS
-        if getattr(left, attr) != getattr(right, attr)
-    ]
-    for service in sorted(set(left.images) | set(right.images)):
-        a, b = left.images.get(service), right.images.get(service)
-        if a is None:
-            out.append(Divergence(DivergenceKind.SERVICE_MISSING_LEFT, None, b, service))
-        elif b is None:
-            out.append(Divergence(DivergenceKind.SERVICE_MISSING_RIGHT, a, None, service))
-        elif a != b:
-            out.append(Divergence(DivergenceKind.IMAGE_DIGEST, a, b, service))
-    return out
+__all__ = ["DivergenceKind", "ParityResult", "parity_gate"]
 
 
 async def parity_gate(
     session: AsyncSession, left_env_id: uuid.UUID, right_env_id: uuid.UUID
 ) -> ParityResult:
     """Compare the current snapshots of two environments (for promotion gates)."""
-    current = await repo.current_snapshots(session, [left_env_id, right_env_id])
-    ids = [r.id for r in current.values()]
-    images = await repo.images_by_snapshot(session, ids)
-    facts = {env: facts_of(row, images.get(row.id, [])) for env, row in current.items()}
+    facts = await configs_of(session, [left_env_id, right_env_id])
     left, right = facts.get(left_env_id), facts.get(right_env_id)
     return ParityResult(
         left_environment_id=left_env_id,
@@ -130,16 +29,4 @@ async def parity_gate(
         left_snapshot_id=left.id if left else None,
         right_snapshot_id=right.id if right else None,
         divergences=divergences(left, right),
-    )
-
-
-def facts_of(row: Any, images: list[Any]) -> SnapshotFacts:
-    return SnapshotFacts(
-        id=row.id,
-        helm_chart=row.helm_chart,
-        helm_chart_version=row.helm_chart_version,
-        helm_values_digest=row.helm_values_digest,
-        terraform_serial=row.terraform_serial,
-        terraform_digest=row.terraform_digest,
-        images={i.service_key: i.digest for i in images},
     )

@@ -4,15 +4,14 @@ Each OnboardingItem (logging, monitoring, alerting, CI pipeline, runbook, on-cal
 completed with evidence (a link and/or a note) and may be reopened (revoked). Which items
 are required is a guardrail (`onboarding_requirements`): for a team, its BU's effective
 value (core + BU set); for a service, the service's own (its tier profile included). The
-answer is a gate ("onboarding") the promotion decision composes.
+gate ("onboarding") is the pure rule of domain.guardrails.onboarding_rules over the checklists
+domain.guardrails.facts reads; the promotion decision judges it on its own snapshot.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
@@ -22,23 +21,23 @@ from domain.guardrails import repository as repo
 from domain.guardrails.commands import CompleteOnboardingItem, ReopenOnboardingItem
 from domain.guardrails.effective import effective_for_business_units, effective_for_services
 from domain.guardrails.errors import GuardrailErrorCode as Code
+from domain.guardrails.facts import onboarding_of_teams
 from domain.guardrails.models import OnboardingCheck
+from domain.guardrails.onboarding_rules import REQUIREMENT, service_onboarding, team_access
 from domain.guardrails.vocabulary import OnboardingItem
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound, VersionConflict
-from domain.kernel.gates import GateOutcome, failed, passed
+from domain.kernel.gates import GateOutcome
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import choice
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import Team
 
-GATE = "onboarding"
 URL_MAX = 2048
 NOTE_MAX = 2000
-REQUIREMENT = "onboarding_requirements"
 
 
-# -- pure rules ------------------------------------------------------------------------------
+# -- checking evidence -----------------------------------------------------------------------
 
 
 def check_evidence(url: str | None, note: str) -> tuple[str | None, str]:
@@ -68,62 +67,6 @@ def check_evidence(url: str | None, note: str) -> tuple[str | None, str]:
     return link, text
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    item: str
-    url: str | None
-    note: str
-    completed_at: str
-    completed_by_id: str | None
-
-    def facts(self) -> dict[str, Any]:
-        return {
-            "evidenceUrl": self.url,
-            "evidenceNote": self.note,
-            "completedAt": self.completed_at,
-            "completedById": self.completed_by_id,
-        }
-
-
-def access_outcome(
-    who: str, required: Iterable[str], done: Mapping[str, Evidence], **facts: Any
-) -> GateOutcome:
-    """Passed with each required item's evidence, or failed naming the missing items."""
-    needed = sorted(set(required))
-    missing = [item for item in needed if item not in done]
-    evidence = {item: done[item].facts() for item in needed if item in done}
-    if missing:
-        return failed(
-            GATE,
-            f"{who} has no production access: {', '.join(missing)} not onboarded.",
-            required=needed,
-            missing=missing,
-            items=evidence,
-            **facts,
-        )
-    reason = (
-        f"{who} has every required onboarding item: {', '.join(needed)}."
-        if needed
-        else f"No onboarding is required of {who}."
-    )
-    return passed(GATE, reason, required=needed, missing=[], items=evidence, **facts)
-
-
-def evidence_of(rows: Sequence[Any]) -> dict[str, Evidence]:
-    """The completed items of a checklist (reopened ones do not count)."""
-    return {
-        r.item: Evidence(
-            r.item,
-            r.evidence_url,
-            r.evidence_note,
-            r.completed_at.isoformat() if r.completed_at else "",
-            str(r.completed_by_id) if r.completed_by_id else None,
-        )
-        for r in rows
-        if r.complete
-    }
-
-
 # -- gates -----------------------------------------------------------------------------------
 
 
@@ -131,20 +74,15 @@ async def production_access_of_teams(
     session: AsyncSession, team_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, GateOutcome]:
     """Production access of many teams (five statements); unknown teams are left out."""
-    teams = await repo.teams_with_bu(session, list(team_ids))
+    teams = await onboarding_of_teams(session, team_ids)
     if not teams:
         return {}
     required = await effective_for_business_units(
         session, sorted({t.bu_id for t in teams.values()})
     )
-    checks = await repo.checks_of_teams(session, list(teams))
     return {
-        t.id: access_outcome(
-            f"Team {t.key}",
-            required[t.bu_id][REQUIREMENT].value,
-            evidence_of(checks.get(t.id, [])),
-            teamId=str(t.id),
-            source=required[t.bu_id][REQUIREMENT].source,
+        t.team_id: team_access(
+            t, required[t.bu_id][REQUIREMENT].value, required[t.bu_id][REQUIREMENT].source
         )
         for t in teams.values()
     }
@@ -165,20 +103,16 @@ async def onboarding_gates(
     service's effective requirements (tier profile included); unknown services left out."""
     effective = await effective_for_services(session, service_ids)
     owners = await repo.services_with_bu(session, list(effective))
-    teams = await repo.teams_with_bu(session, sorted({s.team_id for s in owners.values()}))
-    checks = await repo.checks_of_teams(session, list(teams))
-    out = {}
-    for sid, eff in effective.items():
-        team = teams[owners[sid].team_id]
-        out[sid] = access_outcome(
-            f"Team {team.key}",
-            eff[REQUIREMENT],
-            evidence_of(checks.get(team.id, [])),
-            teamId=str(team.id),
-            serviceId=str(sid),
-            source=eff.values[REQUIREMENT].source,
+    teams = await onboarding_of_teams(session, sorted({s.team_id for s in owners.values()}))
+    return {
+        sid: service_onboarding(
+            sid,
+            teams[owners[sid].team_id],
+            eff.values[REQUIREMENT].value,
+            eff.values[REQUIREMENT].source,
         )
-    return out
+        for sid, eff in effective.items()
+    }
 
 
 async def onboarding_gate(session: AsyncSession, service_id: uuid.UUID) -> GateOutcome:

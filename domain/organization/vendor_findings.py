@@ -5,6 +5,8 @@ Impact: the services linked to the vendor are reached *directly*; their consumer
 through). Findings concern the direct services only, since that is where the vendor's product
 runs: each required attestation kind short of cover (see vendor_rules), and each approved
 freeze occurrence covering the service in production during the release (FREEZE_CONFLICT).
+The vendor attestation gate itself is pure (vendor_gate_rules); `vendor_attestation_gate`
+reads one service's facts and applies it.
 
 These functions read without authorization, like every gate: the promotion decision and the
 read use cases (which filter what the reader may see) call them.
@@ -25,22 +27,20 @@ from domain.calendar import freeze_repository as frepo
 from domain.calendar import recurrence
 from domain.calendar import rules as calendar_rules
 from domain.calendar.freezes import ScopedFreeze, freezes_in_range
-from domain.guardrails.effective import effective_for_service
+from domain.guardrails.effective import effective_for_service, effective_for_services
 from domain.kernel.errors import NotFound
-from domain.kernel.gates import GateOutcome, failed, passed
+from domain.kernel.gates import GateOutcome
 from domain.organization import vendor_repository as repo
+from domain.organization.facts import vendors_of_services
+from domain.organization.vendor_gate_rules import REQUIRED_KEY, attestation_gate
 from domain.organization.vendor_rules import (
     AttestationFacts,
     Finding,
     FindingCode,
     attestation_findings,
-    is_current,
-    missing_kinds,
 )
 from domain.organization.vocabulary import VendorReleaseStatus
 
-GATE = "vendor_attestations"
-REQUIRED_KEY = "vendor_attestations_required"
 MAX_DEPTH = 25
 """Levels of consumers followed from a vendor's services (a deeper graph is cut there)."""
 PRODUCTION = "production"
@@ -84,14 +84,15 @@ async def _required(
     session: AsyncSession, services: Mapping[uuid.UUID, Any], now: datetime
 ) -> dict[uuid.UUID, list[str]]:
     """The attestation kinds each service requires. Effective guardrails depend on a service's
-    BU and tier only (core, BU set, tier profile), so one service per pair is asked."""
+    BU and tier only (core, BU set, tier profile), so one service per pair is asked, in one
+    batch."""
     pairs: dict[tuple[Any, str], list[uuid.UUID]] = defaultdict(list)
     for sid, row in sorted(services.items(), key=lambda item: str(item[0])):
         pairs[(row.bu_id, row.tier)].append(sid)
+    effective = await effective_for_services(session, [s[0] for s in pairs.values()], at=now)
     out = {}
     for sids in pairs.values():
-        effective = await effective_for_service(session, sids[0], at=now)
-        required = sorted(effective[REQUIRED_KEY] or [])
+        required = sorted(effective[sids[0]][REQUIRED_KEY] or [])
         out.update({sid: required for sid in sids})
     return out
 
@@ -103,47 +104,11 @@ def _facts(grouped: Mapping[Any, Sequence[Any]]) -> dict[uuid.UUID, list[Attesta
 async def vendor_attestation_gate(
     session: AsyncSession, service_id: uuid.UUID, now: datetime
 ) -> GateOutcome:
-    """Gate `vendor_attestations`: every vendor the service uses holds current attestations
-    of every kind the service's effective guardrails require."""
+    """Gate `vendor_attestations` of one service: the pure rule of
+    domain.organization.vendor_gate_rules over what domain.organization.facts reads."""
     effective = await effective_for_service(session, service_id, at=now)
-    required = sorted(effective[REQUIRED_KEY] or [])
-    vendor_ids = await repo.vendor_ids_of_service(session, service_id)
-    evidence: dict[str, Any] = {"serviceId": str(service_id), "required": required}
-    if not required:
-        return passed(GATE, "The service requires no vendor attestations.", **evidence)
-    if not vendor_ids:
-        return passed(GATE, "The service uses no vendors.", **evidence, vendors=[])
-    links = await repo.vendors_of_services(session, [service_id])
-    names = {row.id: row.name for row in links.get(service_id, [])}
-    attestations = _facts(await repo.attestations_of_vendors(session, vendor_ids))
-    vendors = []
-    lacking = []
-    for vid in sorted(vendor_ids, key=lambda v: (names.get(v, ""), str(v))):
-        facts = attestations.get(vid, [])
-        missing = missing_kinds(facts, required, now)
-        current = {
-            a.kind: str(a.id)
-            for a in sorted(facts, key=lambda a: a.expires_at)
-            if a.kind in required and is_current(a, now)
-        }
-        vendors.append(
-            {
-                "vendorId": str(vid),
-                "name": names.get(vid, ""),
-                "missing": missing,
-                "current": current,
-            }
-        )
-        if missing:
-            lacking.append(f"{names.get(vid, 'a vendor')} lacks current {', '.join(missing)}")
-    evidence["vendors"] = vendors
-    if lacking:
-        return failed(GATE, "; ".join(lacking) + ".", **evidence)
-    return passed(
-        GATE,
-        f"All {len(vendors)} vendor(s) hold current {', '.join(required)} attestations.",
-        **evidence,
-    )
+    vendors = (await vendors_of_services(session, [service_id]))[service_id]
+    return attestation_gate(service_id, effective[REQUIRED_KEY] or [], vendors, now)
 
 
 def _freeze_findings(

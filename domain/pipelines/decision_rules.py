@@ -155,7 +155,7 @@ def decide(
     judged: list[GateOutcome] = []
     used: dict[uuid.UUID, BypassFacts] = {}
     for outcome in outcomes:
-        if release_id is not None:
+        if release_id is not None and bypasses:
             outcome, bypass = apply_waiver(outcome, bypasses, release_id, environment_id, now)
             if bypass is not None:
                 used[bypass.id] = bypass

@@ -2,8 +2,9 @@
 
 A run's drift is judged once, when it is reported, against the version active at the run's
 start: MATCHES (the active one), DRIFT (a registered version that was not active: which) or
-UNKNOWN (a hash never registered). The promotion decision asks `drift_gate` about the latest
-run; the guardrail `pipeline_drift_blocks` decides whether drift fails the gate or only warns.
+UNKNOWN (a hash never registered). The promotion decision reads each pipeline's latest run
+(`latest_runs_of_service`) and judges `service_drift_gate` over them; the guardrail
+`pipeline_drift_blocks` decides whether drift fails the gate or only warns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,11 +74,45 @@ def drift_of(
     )
 
 
-async def drift_gate(
-    session: AsyncSession, pipeline_id: uuid.UUID, now: datetime, blocks: bool
-) -> GateOutcome:
-    """The pipeline_drift gate: the latest run's drift; failing on drift only when `blocks`."""
-    run = await repo.latest_run(session, pipeline_id, now)
+@dataclass(frozen=True, slots=True)
+class RunFacts:
+    """A pipeline's latest run, as the drift gate judges it."""
+
+    run_id: str
+    definition_hash: str
+    drift: str
+    drift_reason: str
+    matched_number: int | None
+    active_number: int | None
+    started_at: datetime
+
+
+def run_facts(row: Any) -> RunFacts:
+    return RunFacts(
+        run_id=row.run_id,
+        definition_hash=row.definition_hash,
+        drift=row.drift,
+        drift_reason=row.drift_reason,
+        matched_number=row.matched_number,
+        active_number=row.active_number,
+        started_at=row.started_at,
+    )
+
+
+async def latest_runs_of_service(
+    session: AsyncSession, service_id: uuid.UUID, at: datetime
+) -> tuple[tuple[uuid.UUID, RunFacts | None], ...]:
+    """Every pipeline deploying the service with its last run started by `at` (None: none)."""
+    out = []
+    for pipeline_id in await repo.pipelines_of_service(session, service_id):
+        row = await repo.latest_run(session, pipeline_id, at)
+        out.append((pipeline_id, run_facts(row) if row is not None else None))
+    return tuple(out)
+
+
+def run_gate(pipeline_id: uuid.UUID, run: RunFacts | None, blocks: bool) -> GateOutcome:
+    """The pipeline_drift gate of one pipeline: its latest run's drift; failing on drift only
+    when `blocks`."""
     if run is None:
         return pending(
             GATE, "No run of this pipeline has been reported yet.", pipelineId=str(pipeline_id)
@@ -106,14 +142,31 @@ async def drift_gate(
 _SEVERITY = {GateStatus.FAILED: 3, GateStatus.PENDING: 2, GateStatus.PASSED: 1}
 
 
-async def drift_gate_for_service(
-    session: AsyncSession, service_id: uuid.UUID, now: datetime, blocks: bool
+def service_drift_gate(
+    service_id: uuid.UUID,
+    runs: Sequence[tuple[uuid.UUID, RunFacts | None]],
+    blocks: bool,
 ) -> GateOutcome:
     """The gate over every pipeline deploying a service: the worst of their outcomes."""
-    pipeline_ids = await repo.pipelines_of_service(session, service_id)
-    if not pipeline_ids:
+    if not runs:
         return pending(
             GATE, "No registered pipeline deploys this service.", serviceId=str(service_id)
         )
-    outcomes = [await drift_gate(session, p, now, blocks) for p in pipeline_ids]
+    outcomes = [run_gate(p, run, blocks) for p, run in runs]
     return max(outcomes, key=lambda o: _SEVERITY.get(o.status, 0))
+
+
+async def drift_gate(
+    session: AsyncSession, pipeline_id: uuid.UUID, now: datetime, blocks: bool
+) -> GateOutcome:
+    """The pipeline_drift gate of one pipeline, read now."""
+    row = await repo.latest_run(session, pipeline_id, now)
+    return run_gate(pipeline_id, run_facts(row) if row is not None else None, blocks)
+
+
+async def drift_gate_for_service(
+    session: AsyncSession, service_id: uuid.UUID, now: datetime, blocks: bool
+) -> GateOutcome:
+    """The gate over every pipeline deploying a service, read now."""
+    runs = await latest_runs_of_service(session, service_id, now)
+    return service_drift_gate(service_id, runs, blocks)

@@ -20,12 +20,12 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Service
+from domain.organization.facts import service_facts
 from domain.pipelines import evidence_rules as rules
 from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, ReportEvidence
 from domain.pipelines.errors import EvidenceErrorCode as Code
-from domain.pipelines.evidence_gates import EvidenceFacts, Report, summarize
+from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts, Report, summarize
 from domain.pipelines.models import Artifact, Evidence
 from domain.pipelines.vocabulary import EvidenceType
 
@@ -41,7 +41,7 @@ class ReportedEvidence:
 
 async def report_evidence(uow: UnitOfWork, c: ReportEvidence) -> ReportedEvidence:
     """Record a report about an artifact of a service you may send evidence for."""
-    service = await uow.session.get(Service, c.artifact.service_id)
+    service = await service_facts(uow.session, c.artifact.service_id)
     if service is None:
         raise NotFound("Service was not found.", field="artifact.serviceId")
     rule = uow.authorize_visible(Action.CREATE, Resource.EVIDENCE, service.bu_id, "Service")
@@ -144,6 +144,17 @@ async def evidence_for(
     for row in await repo.latest_evidence(session, artifact_ids):
         grouped[row.artifact_id].append(report_of(row))
     return {a: summarize(a, grouped.get(a, [])) for a in artifact_ids}
+
+
+async def evidence_of_version(
+    session: AsyncSession, service_id: uuid.UUID, version: str
+) -> EvidenceFacts:
+    """What the evidence says about one version of a service (two statements); empty facts
+    when no artifact has that version yet."""
+    artifact = await repo.artifact_of(session, service_id, version=version)
+    if artifact is None:
+        return EvidenceFacts(NO_ARTIFACT)
+    return (await evidence_for(session, [artifact.id]))[artifact.id]
 
 
 def report_of(r: Any) -> Report:

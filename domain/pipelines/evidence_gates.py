@@ -30,6 +30,8 @@ REQUIRED_AS: dict[EvidenceType, EvidenceKind] = {
     EvidenceType.TEST_RUN: EvidenceKind.TEST_COVERAGE,
 }
 """How the guardrails' `required_evidence` names each kind of report."""
+NO_ARTIFACT = uuid.UUID(int=0)
+"""The artifact id of the facts of a version no artifact has yet."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,18 @@
-"""The SQL of promotions."""
+"""The SQL of promotions (other contexts' rows are read through their facts modules)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.environments.facts import environment_id_by_key
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
 from domain.kernel.repository import scoped
-from domain.organization.models import Person
-from domain.pipelines.decision_rules import ApprovalFacts
+from domain.organization.facts import service_id_by_key
 from domain.pipelines.promotion_models import Promotion, PromotionApproval
 
 
@@ -21,29 +20,14 @@ async def get_promotion(session: AsyncSession, promotion_id: uuid.UUID) -> Promo
     return await session.get(Promotion, promotion_id)
 
 
-async def people_by_username(session: AsyncSession, names: Sequence[str]) -> dict[str, uuid.UUID]:
-    if not names:
-        return {}
-    stmt = select(Person.username, Person.id).where(Person.username.in_(list(names)))
-    return {row.username: row.id for row in (await session.execute(stmt)).all()}
-
-
-async def approvals_of(session: AsyncSession, promotion_id: uuid.UUID) -> list[ApprovalFacts]:
+async def approvals_of(session: AsyncSession, promotion_id: uuid.UUID) -> list[Any]:
+    """The approvals of a promotion (id, approver_id, approved_at), oldest first."""
     stmt = (
-        select(
-            PromotionApproval.id,
-            PromotionApproval.approver_id,
-            Person.username,
-            PromotionApproval.approved_at,
-        )
-        .join(Person, Person.id == PromotionApproval.approver_id)
+        select(PromotionApproval.id, PromotionApproval.approver_id, PromotionApproval.approved_at)
         .where(PromotionApproval.promotion_id == promotion_id)
         .order_by(PromotionApproval.approved_at, PromotionApproval.id)
     )
-    return [
-        ApprovalFacts(r.id, r.approver_id, r.username, r.approved_at)
-        for r in (await session.execute(stmt)).all()
-    ]
+    return list((await session.execute(stmt)).all())
 
 
 async def promotions_page(
@@ -79,9 +63,5 @@ async def ids_by_keys(
     session: AsyncSession, service_key: str, environment_key: str
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """A service and an environment by their keys (both unique across Signalbox)."""
-    from domain.environments.models import Environment
-    from domain.organization.models import Service
-
-    service = await session.scalar(select(Service.id).where(Service.key == service_key))
-    env = await session.scalar(select(Environment.id).where(Environment.key == environment_key))
-    return service, env
+    service = await service_id_by_key(session, service_key)
+    return service, await environment_id_by_key(session, environment_key)

@@ -1,7 +1,7 @@
 """Promotions: asking the decision, recording it, approving with segregation of duties.
 
-The decision itself is `domain.pipelines.snapshot.judge` over a snapshot taken by
-`domain.pipelines.decision.take_snapshot`. Asking (`evaluate`) writes nothing; a promotion
+The decision itself is `domain.pipelines.judge.judge` over a snapshot gathered by
+`domain.pipelines.gather.take_snapshot`. Asking (`evaluate`) writes nothing; a promotion
 (`request_promotion`, `approve_promotion`, `decide_promotion`) records every decision with
 every gate in the audit trail, and the use of any emergency bypass that waived a gate.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.compliance import bypasses
 from domain.compliance.control_commands import UseBypass
-from domain.guardrails.effective import effective_for_service
+from domain.guardrails.facts import guardrails_of_services
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, Forbidden, NotFound
 from domain.kernel.gates import GateStatus
@@ -24,14 +24,15 @@ from domain.kernel.orm import snapshot as row_snapshot
 from domain.kernel.reader import Reader
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Service
+from domain.organization.facts import person_ids_by_username, service_facts, usernames_of
 from domain.pipelines import promotion_repository as repo
-from domain.pipelines.decision import Ask, take_snapshot
 from domain.pipelines.decision_rules import ApprovalFacts, ChangeFacts, Decision, conflicts
+from domain.pipelines.gather import Ask, take_snapshot
+from domain.pipelines.judge import judge
 from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
 from domain.pipelines.promotion_commands import PromotionErrorCode as Code
 from domain.pipelines.promotion_models import Promotion, PromotionApproval
-from domain.pipelines.snapshot import Snapshot, judge, with_approvals
+from domain.pipelines.snapshot import Snapshot, with_approvals
 from domain.pipelines.snapshot_cache import SnapshotCache
 from domain.pipelines.vocabulary import PromotionStatus
 
@@ -61,7 +62,7 @@ async def _changes(session: Any, changes: Sequence[Change]) -> list[dict[str, An
             field="changes",
         )
     names = sorted({n for c in changes for n in (*c.authors, *c.reviewers)})
-    found = await repo.people_by_username(session, names)
+    found = await person_ids_by_username(session, names)
     unknown = [n for n in names if n not in found]
     if unknown:
         raise DomainError(
@@ -137,7 +138,7 @@ async def evaluate(
 ) -> tuple[Snapshot, Decision]:
     """The decision for an artifact, target and (optional) release now; nothing recorded.
     With a cache, a snapshot a few seconds old may answer (see snapshot_cache)."""
-    service = await r.session.get(Service, c.service_id)
+    service = await service_facts(r.session, c.service_id)
     if service is None or not r.may_read(Resource.SERVICE, service.bu_id):
         raise NotFound("Service was not found.", field="serviceId")
     if r.authorizer.check(r.actor, Action.EVALUATE, Resource.PROMOTION, service.bu_id) is None:
@@ -160,7 +161,7 @@ async def evaluate(
 
 async def request_promotion(uow: UnitOfWork, c: AskPromotion) -> tuple[Promotion, Decision]:
     """Ask for a promotion: decided at once, recorded with every gate in the audit trail."""
-    service = await uow.session.get(Service, c.service_id)
+    service = await service_facts(uow.session, c.service_id)
     if service is None or not uow.scope(Action.READ, Resource.SERVICE).allows(service.bu_id):
         raise NotFound("Service was not found.", field="serviceId")
     rule = uow.authorize(Action.CREATE, Resource.PROMOTION, service.bu_id)
@@ -217,7 +218,11 @@ async def _snapshot_of(uow: UnitOfWork, promotion: Promotion, now: datetime) -> 
         promotion.requested_by_id,
         _change_facts(promotion.changes),
     )
-    approvals = await repo.approvals_of(uow.session, promotion.id)
+    rows = await repo.approvals_of(uow.session, promotion.id)
+    names = await usernames_of(uow.session, [r.approver_id for r in rows])
+    approvals = [
+        ApprovalFacts(r.id, r.approver_id, names[r.approver_id], r.approved_at) for r in rows
+    ]
     return await take_snapshot(uow.session, ask, now, approvals)
 
 
@@ -278,9 +283,8 @@ async def _approval_rule(uow: UnitOfWork, promotion: Promotion) -> str:
     rule = uow.authorizer.check(uow.actor, Action.APPROVE, Resource.PROMOTION, promotion.bu_id)
     if rule is not None:
         return rule
-    pool = (await effective_for_service(uow.session, promotion.service_id)).values[
-        "approval_delegates"
-    ]
+    found = await guardrails_of_services(uow.session, [promotion.service_id])
+    pool = found[promotion.service_id].values["approval_delegates"]
     if uow.actor.person_id is not None and uow.actor.username in pool.value:
         return (
             f"delegation pool: approval_delegates of {pool.source} (version {pool.source_version})"

@@ -1,165 +1,144 @@
-"""The decision snapshot and its judgement: "may artifact A@V of service S go to E now?".
+"""The decision snapshot: every fact "may artifact A@V of service S go to E now?" needs.
 
-`Snapshot` holds plain facts gathered once (domain.pipelines.decision takes it); `judge` is a
-pure function of a snapshot and the time, fast enough to answer again and again from a cache:
-the clock-dependent gates (freezes, sign-off expiry, bypass expiry) and the rule-heavy ones
-(evidence thresholds, risk suites, approvals and segregation of duties) are judged here; the
-gates whose facts only their own context can judge come in as outcomes taken with the facts.
+Plain frozen values, gathered once by domain.pipelines.gather (each context's facts read in
+batches, the effective guardrails computed once) and judged as often as asked by the pure
+domain.pipelines.judge. Nothing here reads or decides.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
+from domain.calendar.facts import FreezeHit
 from domain.compliance.bypass_rules import BypassFacts
-from domain.kernel import gates
+from domain.compliance.dr_rules import ProcedureFacts
+from domain.environments.facts import EnvironmentFacts
+from domain.environments.parity_rules import SnapshotFacts
+from domain.governance.facts import ReleaseFacts
+from domain.guardrails.onboarding_rules import OnboardingFacts
 from domain.kernel.gates import GateOutcome
-from domain.pipelines.decision_rules import ApprovalFacts, Chain, Decision, approvals_gates, decide
-from domain.pipelines.evidence_gates import EvidenceFacts, evidence_gates
-from domain.pipelines.vocabulary import EvidenceType
+from domain.organization.facts import ServiceFacts
+from domain.organization.vendor_gate_rules import VendorFacts
+from domain.pipelines.decision_rules import ApprovalFacts, Chain
+from domain.pipelines.drift import RunFacts
+from domain.pipelines.evidence_gates import EvidenceFacts
+from domain.risk.assessment_rules import RiskResult
+from domain.risk.review_rules import Review
+from domain.trains.facts import IntegrationFacts
 
 PRODUCTION = "production"
+Gate: TypeAlias = GateOutcome | Callable[[datetime], GateOutcome]
+"""A gate as the judge plans it: already judged, or its rule at the asking time."""
 FREEZE_HORIZON = timedelta(hours=1)
 """A promotion asked now is expected to land within this long: freezes starting sooner bind."""
-NO_ARTIFACT = uuid.UUID(int=0)
 
 
 @dataclass(frozen=True, slots=True)
-class FreezeFact:
-    freeze_id: uuid.UUID
-    title: str
-    starts_at: datetime
-    ends_at: datetime
+class ReleaseSide:
+    """The facts of the release that ships the artifact."""
+
+    release: ReleaseFacts
+    risk: RiskResult
+    peer_reviews: tuple[Review, ...] = ()
+    bypasses: tuple[BypassFacts, ...] = ()
+    """Emergency bypasses of the release for this target, active when gathered."""
+    integration: IntegrationFacts | None = None
+    """None when the release rides no train departure."""
 
 
 @dataclass(frozen=True, slots=True)
-class SignOffFact:
-    requirement: str
-    discipline: str
-    sign_off_id: uuid.UUID | None
-    expires_at: datetime | None
+class ParityFacts:
+    """The current config of the final staging environment and of the target."""
+
+    staging_id: uuid.UUID
+    staging: SnapshotFacts | None
+    target: SnapshotFacts | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductionSide:
+    """The facts only a production promotion is judged on."""
+
+    onboarding: OnboardingFacts
+    vendors: tuple[VendorFacts, ...] = ()
+    dr_procedures: tuple[ProcedureFacts, ...] = ()
+    parity: ParityFacts | None = None
+    """None when the target's product domain has no final staging."""
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    service_id: uuid.UUID
-    service_key: str
-    bu_id: uuid.UUID
-    environment_id: uuid.UUID
-    environment_key: str
-    environment_kind: str
+    service: ServiceFacts
+    environment: EnvironmentFacts
     artifact_version: str
-    release_id: uuid.UUID | None
     requester_id: uuid.UUID | None
     taken_at: datetime
     guardrails: Mapping[str, Any]
+    """The effective guardrail values of the service (core, BU, tier profile)."""
     evidence: EvidenceFacts
-    risk_level: str | None = None
-    required_suites: tuple[str, ...] = ()
-    risk_min_approvals: int = 0
+    guardrail_sources: Mapping[str, str] = field(default_factory=dict)
+    """The layer that set each guardrail value (`core`, `bu:<key>`, `profile:<tier>`)."""
+    freezes: tuple[FreezeHit, ...] = ()
+    pipeline_runs: tuple[tuple[uuid.UUID, RunFacts | None], ...] = ()
+    """Every pipeline deploying the service with its latest run (None: never ran)."""
     approvals: tuple[ApprovalFacts, ...] = ()
     chain: Chain = field(default_factory=lambda: Chain(None, frozenset(), frozenset()))
     delegates: tuple[str, ...] = ()
-    bypasses: tuple[BypassFacts, ...] = ()
-    freezes: tuple[FreezeFact, ...] = ()
-    sign_offs: tuple[SignOffFact, ...] | None = None
-    outcomes: tuple[GateOutcome, ...] = ()
+    of_release: ReleaseSide | None = None
+    of_production: ProductionSide | None = None
+    judged: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Where the judge keeps what it concluded that does not change with the clock (a new
+    snapshot, e.g. `with_approvals`, starts empty)."""
+
+    @property
+    def service_id(self) -> uuid.UUID:
+        return self.service.id
+
+    @property
+    def service_key(self) -> str:
+        return self.service.key
+
+    @property
+    def environment_id(self) -> uuid.UUID:
+        return self.environment.id
+
+    @property
+    def environment_key(self) -> str:
+        return self.environment.key
 
     @property
     def production(self) -> bool:
-        return self.environment_kind == PRODUCTION
+        return self.environment.kind == PRODUCTION
+
+    @property
+    def release_id(self) -> uuid.UUID | None:
+        return self.of_release.release.id if self.of_release else None
+
+    @property
+    def risk(self) -> RiskResult | None:
+        return self.of_release.risk if self.of_release else None
+
+    @property
+    def risk_level(self) -> str | None:
+        return str(self.of_release.risk.level) if self.of_release else None
+
+    @property
+    def bypasses(self) -> tuple[BypassFacts, ...]:
+        return self.of_release.bypasses if self.of_release else ()
 
     @property
     def min_approvals(self) -> int:
-        floor = int(self.guardrails.get(f"min_approvers.{self.environment_kind}", 0) or 0)
-        return max(floor, self.risk_min_approvals) if self.production else floor
-
-
-def _freeze(s: Snapshot, now: datetime) -> GateOutcome:
-    until = now + FREEZE_HORIZON
-    hits = [f for f in s.freezes if f.starts_at < until and f.ends_at > now]
-    if not hits:
-        return gates.passed(
-            "freeze", f"No freeze binds {s.service_key} in {s.environment_key} now."
-        )
-    names = ", ".join(sorted({h.title for h in hits}))
-    return gates.failed(
-        "freeze",
-        f"{s.environment_key} is frozen for {s.service_key}: {names}.",
-        freezes=sorted({str(h.freeze_id) for h in hits}),
-    )
-
-
-def _sign_offs(s: Snapshot, now: datetime) -> GateOutcome:
-    if not s.production:
-        return gates.passed("sign_offs", "Sign-offs are checked before production.")
-    if s.sign_offs is None:
-        return gates.pending("sign_offs", "No release links this artifact to its sign-offs.")
-    open_ = [
-        f"{x.requirement} ({x.discipline}, {'missing' if x.expires_at is None else 'expired'})"
-        for x in s.sign_offs
-        if x.expires_at is None or x.expires_at <= now
-    ]
-    given = [str(x.sign_off_id) for x in s.sign_offs if x.sign_off_id is not None]
-    if open_:
-        return gates.failed(
-            "sign_offs", f"Sign-offs outstanding: {', '.join(open_)}.", signOffs=given
-        )
-    return gates.passed(
-        "sign_offs", f"All {len(s.sign_offs)} required sign-offs are valid.", signOffs=given
-    )
-
-
-def _risk_suites(s: Snapshot) -> GateOutcome:
-    if s.risk_level is None:
-        return gates.passed("risk_requirements", "No risk assessment applies to this promotion.")
-    runs = {r.subject: r for r in s.evidence.of(EvidenceType.TEST_RUN)}
-    missing = [x for x in s.required_suites if x not in runs]
-    failing = [x for x in s.required_suites if x in runs and not runs[x].passed]
-    evidence = {"level": s.risk_level, "suites": list(s.required_suites)}
-    if failing:
-        return gates.failed(
-            "risk_requirements",
-            f"Risk {s.risk_level} needs these suites to pass: {', '.join(failing)} failed.",
-            **evidence,
-        )
-    if missing:
-        return gates.pending(
-            "risk_requirements",
-            f"Risk {s.risk_level} needs test suites not reported yet: {', '.join(missing)}.",
-            **evidence,
-        )
-    suites = ", ".join(s.required_suites) or "no named suite"
-    return gates.passed(
-        "risk_requirements", f"Risk {s.risk_level}: {suites} required, all passed.", **evidence
-    )
-
-
-def gate_outcomes(s: Snapshot, now: datetime) -> list[GateOutcome]:
-    """Every gate of the snapshot at `now`, before waivers."""
-    return [
-        _freeze(s, now),
-        _sign_offs(s, now),
-        *evidence_gates(s.evidence, s.guardrails),
-        _risk_suites(s),
-        *approvals_gates(s.approvals, s.min_approvals, s.chain, s.delegates),
-        *s.outcomes,
-    ]
-
-
-def judge(s: Snapshot, now: datetime) -> Decision:
-    """The decision: every gate judged at `now`, bypasses applied, allowed when none blocks."""
-    return decide(gate_outcomes(s, now), s.bypasses, s.release_id, s.environment_id, now)
+        floor = int(self.guardrails.get(f"min_approvers.{self.environment.kind}", 0) or 0)
+        if self.production and self.of_release:
+            return max(floor, self.of_release.risk.requirements.min_approvals)
+        return floor
 
 
 def with_approvals(s: Snapshot, approvals: Sequence[ApprovalFacts]) -> Snapshot:
     """The same snapshot with other approvals (an approval just given)."""
-    return Snapshot(**{**_fields(s), "approvals": tuple(approvals)})
-
-
-def _fields(s: Snapshot) -> dict[str, Any]:
-    return {name: getattr(s, name) for name in Snapshot.__dataclass_fields__}
+    return dataclasses.replace(s, approvals=tuple(approvals))

@@ -1,49 +1,29 @@
 """Assessing a release: facts + the core model + the BU's effective mapping → a result.
 
-`assess_release` reads and scores without writing or authorizing (the promotion decision
-calls it on its snapshot); `assess_risk` is the use case that stores an assessment, audited.
+`assess_release` reads (domain.risk.facts) and scores (the pure domain.risk.assessment_rules)
+without writing or authorizing; `assess_risk` is the use case that stores an assessment,
+audited. The promotion decision assesses on its own snapshot, over guardrails it already has.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance import repository as gov_repo
-from domain.guardrails.effective import effective_for_service
-from domain.guardrails.vocabulary import RiskLevel
+from domain.guardrails.effective import effective_for_services
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.uow import UnitOfWork
-from domain.risk import factors, rules, versions
-from domain.risk import repository as repo
+from domain.risk import rules
+from domain.risk.assessment_rules import RiskResult, assess
 from domain.risk.commands import AssessRisk
 from domain.risk.errors import RiskErrorCode as Code
-from domain.risk.model import Requirements
+from domain.risk.facts import risk_inputs
 from domain.risk.models import RiskAssessment
-from domain.risk.scoring import Assessment, RiskFacts, Size, score
-
-
-@dataclass(frozen=True, slots=True)
-class RiskResult:
-    release_id: uuid.UUID
-    bu_id: uuid.UUID
-    facts: RiskFacts
-    model_version: int
-    mapping_version: int
-    assessment: Assessment
-    requirements: Requirements
-    peer_review_change_types: tuple[str, ...]
-    """The union of the effective `peer_review_change_types` of its services."""
-    board_required_from: tuple[str, ...]
-    """The effective `board_required_from_risk` of its services."""
-
-    @property
-    def level(self) -> RiskLevel:
-        return self.assessment.level
+from domain.risk.scoring import Size
 
 
 def check_size(size: Size | None) -> Size | None:
@@ -70,37 +50,10 @@ async def assess_release(
     release = await gov_repo.get_release(session, release_id)
     if release is None:
         raise NotFound("Release was not found.")
-    if size is None:
-        latest = (await repo.latest_assessments(session, [release.id])).get(release.id)
-        if latest is not None:
-            size = RiskFacts.from_json(latest.facts).size
-    facts = (await factors.gather(session, [release.id], now, {release.id: size}))[release.id]
-    model = await versions.current_model(session)
-    overlay, mapping_version = await versions.current_overlay(session, release.bu_id)
-    label = f"bu:{await repo.bu_key(session, release.bu_id)}"
-    mapping = rules.effective(model.mapping, overlay, label).mapping
-    assessment = score(model, facts, mapping)
-    guardrails = [
-        await effective_for_service(session, line.service_id, now)
-        for line in await gov_repo.release_lines(session, release.id)
-    ]
-    board_from = tuple(sorted({g["board_required_from_risk"] for g in guardrails}))
-    requirements = rules.with_board_guardrail(
-        mapping.requirements[assessment.level], assessment.level, board_from
-    )
-    return RiskResult(
-        release_id=release.id,
-        bu_id=release.bu_id,
-        facts=facts,
-        model_version=model.version,
-        mapping_version=mapping_version,
-        assessment=assessment,
-        requirements=requirements,
-        peer_review_change_types=tuple(
-            sorted({c for g in guardrails for c in g["peer_review_change_types"]})
-        ),
-        board_required_from=board_from,
-    )
+    inputs = await risk_inputs(session, release.id, release.bu_id, now, size)
+    lines = await gov_repo.release_lines(session, release.id)
+    guardrails = await effective_for_services(session, [line.service_id for line in lines], now)
+    return assess(inputs, list(guardrails.values()))
 
 
 async def assess_risk(uow: UnitOfWork, c: AssessRisk) -> RiskAssessment:

@@ -24,9 +24,11 @@ from domain.kernel.rules import choice
 from domain.kernel.uow import UnitOfWork
 from domain.risk import repository as repo
 from domain.risk import review_rules
-from domain.risk.assessments import RiskResult, assess_release
+from domain.risk.assessment_rules import RiskResult
+from domain.risk.assessments import assess_release
 from domain.risk.commands import RecordPeerReview
 from domain.risk.errors import RiskErrorCode as Code
+from domain.risk.facts import peer_reviews_of
 from domain.risk.models import PeerReview
 from domain.risk.vocabulary import Verdict
 
@@ -123,7 +125,6 @@ async def peer_review_gate(
     if release is None:
         raise NotFound("Release was not found.")
     req = await requirement_of(session, release, now)
-    rows = (await repo.reviews_of_releases(session, [release.id])).get(release.id, [])
-    reviews = [review_rules.Review(r.reviewer_id, r.reviewer_username, r.verdict) for r in rows]
+    reviews = await peer_reviews_of(session, release.id)
     authors = await gov_repo.author_ids(session, release.id)
     return review_rules.gate(req, reviews, authors, environment_kind)

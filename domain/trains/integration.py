@@ -1,14 +1,14 @@
 """Integration-test windows per departure, their results, and the integration gate.
 
-`integration_gate(session, departure_id, now)` is what other contexts (the pipelines' final
-staging promotion) call: it reads the departure's window and results and answers the pure
-`rules.integration_window_passed`. It does no authorization: the caller has decided the
-actor may ask about the promotion; it only reports facts.
+`integration_gate(session, departure_id, now)` reads the departure's window and results
+(domain.trains.facts) and answers the pure `rules.integration_window_passed`. It does no
+authorization: the caller has decided the actor may ask; it only reports facts.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,8 +23,9 @@ from domain.trains import repository as repo
 from domain.trains import rules
 from domain.trains.commands import RecordResult, ScheduleIntegration
 from domain.trains.errors import TrainErrorCode as Code
+from domain.trains.facts import integration_of, result_facts, window_facts
 from domain.trains.models import IntegrationResult, IntegrationWindow
-from domain.trains.rules import GateResult, ResultFacts, WindowFacts
+from domain.trains.rules import GateResult
 from domain.trains.trains import visible_departure
 from domain.trains.vocabulary import DepartureStatus, IntegrationWindowStatus
 
@@ -138,20 +139,9 @@ async def record_result(uow: UnitOfWork, c: RecordResult) -> IntegrationResult:
     return result
 
 
-def gate_of(window: object | None, results: list[object], now: datetime) -> GateResult:
+def gate_of(window: object | None, results: Sequence[object], now: datetime) -> GateResult:
     """The pure gate over a window row and its result rows (as loaded by repository reads)."""
-    facts = None
-    if window is not None:
-        facts = WindowFacts(
-            starts_at=window.starts_at,  # type: ignore[attr-defined]
-            ends_at=window.ends_at,  # type: ignore[attr-defined]
-            cancelled=window.status != IntegrationWindowStatus.SCHEDULED,  # type: ignore[attr-defined]
-        )
-    return rules.integration_window_passed(
-        facts,
-        [ResultFacts(r.suite, r.passed, r.recorded_at) for r in results],  # type: ignore[attr-defined]
-        now,
-    )
+    return rules.integration_window_passed(window_facts(window), result_facts(results), now)
 
 
 async def integration_gate(
@@ -159,8 +149,5 @@ async def integration_gate(
 ) -> GateResult:
     """Whether the departure's integration window has passed (ended, every suite's latest
     result passed), for the final-staging promotion gate. Two statements; no authorization."""
-    window = (await repo.windows_by_departure(session, [departure_id])).get(departure_id)
-    results = (
-        (await repo.results_by_window(session, [window.id])).get(window.id, []) if window else []
-    )
-    return gate_of(window, list(results), now)
+    facts = await integration_of(session, departure_id)
+    return rules.integration_window_passed(facts.window, facts.results, now)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.compliance import bypasses
+from domain.compliance import bypasses, facts
 from domain.compliance import control_commands as cmd
 from domain.compliance.bypass_rules import BypassState, state
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
@@ -175,8 +175,7 @@ class TestRevoking:
         await uow.commit()
         assert state(bypasses.facts_of(revoked), world.clock.now()) == BypassState.REVOKED
         assert (
-            await bypasses.active_bypasses(world.session, release.id, env.id, world.clock.now())
-            == []
+            await facts.active_bypasses(world.session, release.id, env.id, world.clock.now()) == ()
         )
         assert (await world.review_of(bypass)).completed_at is None
         assert [r.action for r in await world.audit(bypass.id)][-1] == "bypass.revoke"
@@ -240,10 +239,10 @@ class TestUsing:
     ) -> None:
         release, env, bypass = await world.active()
         now = world.clock.now()
-        (found,) = await bypasses.active_bypasses(world.session, release.id, env.id, now)
+        (found,) = await facts.active_bypasses(world.session, release.id, env.id, now)
         assert (found.id, found.gates) == (bypass.id, frozenset({"freeze", "test_coverage"}))
         other = await world.environment()
-        assert await bypasses.active_bypasses(world.session, release.id, other.id, now) == []
+        assert await facts.active_bypasses(world.session, release.id, other.id, now) == ()
 
 
 class TestReviewing:
@@ -308,7 +307,7 @@ class TestScenario:
         world.clock.advance(2 * HOUR)
         now = world.clock.now()
         assert state(bypasses.facts_of(bypass), now) == BypassState.EXPIRED
-        assert await bypasses.active_bypasses(world.session, release.id, env.id, now) == []
+        assert await facts.active_bypasses(world.session, release.id, env.id, now) == ()
         error = await refused(
             bypasses.use_bypass(world.uow("carol"), cmd.UseBypass(bypass.id, "freeze", env.id))
         )

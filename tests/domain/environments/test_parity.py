@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.environments.parity import Divergence, DivergenceKind, SnapshotFacts, divergences
+from domain.environments.parity_rules import Divergence, DivergenceKind, SnapshotFacts, divergences
 from tests.world import digest
 
 digests = st.integers(0, 3).map(digest)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from domain.environments import parity, queries, repository
 from domain.environments.models import ConfigSnapshot
-from domain.environments.parity import DivergenceKind
+from domain.environments.parity_rules import DivergenceKind
 from domain.kernel.errors import DomainError
 from tests.domain.environments.conftest import EnvironmentsWorld
 from tests.world import digest

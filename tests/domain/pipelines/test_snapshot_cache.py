@@ -5,23 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from domain.pipelines.evidence_gates import EvidenceFacts
-from domain.pipelines.snapshot import NO_ARTIFACT, Snapshot
+from domain.environments.facts import EnvironmentFacts
+from domain.organization.facts import ServiceFacts
+from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts
+from domain.pipelines.snapshot import Snapshot
 from domain.pipelines.snapshot_cache import SnapshotCache
 
 T0 = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
 
 def _snapshot(at: datetime) -> Snapshot:
+    bu_id = uuid.uuid4()
     return Snapshot(
-        service_id=uuid.uuid4(),
-        service_key="svc",
-        bu_id=uuid.uuid4(),
-        environment_id=uuid.uuid4(),
-        environment_key="prod",
-        environment_kind="production",
+        service=ServiceFacts(uuid.uuid4(), "svc", "Svc", bu_id, uuid.uuid4(), "internal", "PUBLIC"),
+        environment=EnvironmentFacts(uuid.uuid4(), "prod", "production", bu_id, None),
         artifact_version="1.0",
-        release_id=None,
         requester_id=None,
         taken_at=at,
         guardrails={},

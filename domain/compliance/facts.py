@@ -1,0 +1,49 @@
+"""What the compliance context publishes to the contexts above it: batched fact readers.
+
+The DR procedures of services with their last passing test (judged by the pure
+domain.compliance.dr_rules.evaluate) and the emergency bypasses active for a release and a
+target (applied by domain.compliance.bypass_rules.apply_waiver), as plain frozen values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.compliance import bypass_repository
+from domain.compliance import dr_repository as repo
+from domain.compliance.bypass_rules import BypassFacts
+from domain.compliance.bypasses import facts_of
+from domain.compliance.dr_rules import ProcedureFacts
+
+
+async def dr_procedures_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[ProcedureFacts, ...]]:
+    """Each service's active DR procedures with their last passed test (two statements)."""
+    grouped = await repo.procedures_of_services(session, service_ids, include_retired=False)
+    ids = [p.id for procedures in grouped.values() for p in procedures]
+    passes = await repo.last_tests(session, ids, only_passed=True)
+    return {
+        sid: tuple(
+            ProcedureFacts(
+                id=p.id,
+                kind=p.kind,
+                title=p.title,
+                last_passed_at=passes[p.id].performed_at if p.id in passes else None,
+            )
+            for p in grouped.get(sid, [])
+        )
+        for sid in service_ids
+    }
+
+
+async def active_bypasses(
+    session: AsyncSession, release_id: uuid.UUID, environment_id: uuid.UUID, now: datetime
+) -> tuple[BypassFacts, ...]:
+    """The bypasses of a release for a target that are active at `now` (one statement)."""
+    rows = await bypass_repository.active_bypass_rows(session, release_id, environment_id, now)
+    return tuple(facts_of(r) for r in rows)

@@ -1,0 +1,38 @@
+"""What the guardrails context publishes to the contexts above it: batched fact readers.
+
+The effective guardrails of services (core, then BU tightening, then the tier's profile) and
+teams' onboarding checklists, as plain frozen values; the rules over them are pure
+(domain.guardrails.onboarding_rules), so a caller reads once and judges as often as it likes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.guardrails import repository as repo
+from domain.guardrails.effective import EffectiveGuardrails, effective_for_services
+from domain.guardrails.onboarding_rules import OnboardingFacts, evidence_of
+
+__all__ = ["EffectiveGuardrails", "guardrails_of_services", "onboarding_of_teams"]
+
+
+async def guardrails_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, EffectiveGuardrails]:
+    """The guardrails in force now for many services (four statements); unknown ones left out."""
+    return await effective_for_services(session, service_ids)
+
+
+async def onboarding_of_teams(
+    session: AsyncSession, team_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, OnboardingFacts]:
+    """The onboarding checklists of many teams (two statements); unknown teams left out."""
+    teams = await repo.teams_with_bu(session, list(team_ids))
+    checks = await repo.checks_of_teams(session, list(teams))
+    return {
+        t.id: OnboardingFacts(t.id, t.key, t.bu_id, evidence_of(checks.get(t.id, [])))
+        for t in teams.values()
+    }

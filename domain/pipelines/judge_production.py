@@ -1,0 +1,59 @@
+"""The gates only a production promotion is judged on: onboarding of the owning team, vendor
+attestations, DR tests and parity with the final staging environment.
+
+Pure: each is the owning context's rule (domain.guardrails.onboarding_rules,
+domain.organization.vendor_gate_rules, domain.compliance.dr_rules,
+domain.environments.parity_rules) over the snapshot's facts and effective guardrails.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from domain.compliance import dr_rules
+from domain.environments.parity_rules import divergences
+from domain.guardrails.onboarding_rules import REQUIREMENT, service_onboarding
+from domain.kernel import gates
+from domain.kernel.gates import GateOutcome
+from domain.organization.vendor_gate_rules import REQUIRED_KEY, attestation_gate
+from domain.pipelines.snapshot import Gate, ParityFacts, Snapshot
+
+
+def production_gates(s: Snapshot) -> list[Gate]:
+    """The production gates, in a stable order (none for other targets); attestation expiry
+    and DR test age are judged at the asking time."""
+    side = s.of_production
+    if side is None or not s.production:
+        return []
+    g = s.guardrails
+    return [
+        service_onboarding(
+            s.service_id, side.onboarding, g[REQUIREMENT], s.guardrail_sources.get(REQUIREMENT, "")
+        ),
+        partial(attestation_gate, s.service_id, g[REQUIRED_KEY] or [], side.vendors),
+        partial(
+            dr_rules.evaluate,
+            s.service.name,
+            s.service.data_classification,
+            side.dr_procedures,
+            int(g["max_dr_test_age_days"]),
+        ),
+        parity_gate(s.environment_key, side.parity),
+    ]
+
+
+def parity_gate(environment_key: str, parity: ParityFacts | None) -> GateOutcome:
+    """Final staging and the target run the same config (passed without a final staging)."""
+    if parity is None:
+        return gates.passed(
+            "environment_parity", f"{environment_key} has no final staging to compare with."
+        )
+    found = divergences(parity.staging, parity.target)
+    if not found:
+        return gates.passed("environment_parity", "Final staging and production agree.")
+    names = ", ".join(sorted({str(d.kind) for d in found}))
+    return gates.failed(
+        "environment_parity",
+        f"Final staging and production differ: {names}.",
+        divergences=len(found),
+    )
