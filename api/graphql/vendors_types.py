@@ -13,11 +13,11 @@ from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
 from api.graphql.relay import Connection, Node, load_page, node_field, to_global_id
+from domain.compliance.vendor_findings import VisibleFinding
 from domain.guardrails import vocabulary
 from domain.organization import models
 from domain.organization import vendor_rules as rules
 from domain.organization.vendor_queries import ImpactedService as ImpactRow
-from domain.organization.vendor_queries import VisibleFinding
 
 VendorAttestationKind = strawberry.enum(
     vocabulary.AttestationKind,

@@ -23,7 +23,7 @@ from domain.kernel.reader import Reader
 from domain.organization import vendor_repository as repo
 from domain.organization import vendor_rules as rules
 from domain.organization.errors import OrganizationErrorCode as Code
-from domain.organization.vendor_findings import Impact, findings_of_releases, impacts_of_vendors
+from domain.organization.vendor_impacts import Impact, impacts_of_vendors
 
 Rows = dict[Any, Row[Any]]
 Grouped = dict[Any, list[Row[Any]]]
@@ -39,17 +39,6 @@ class ImpactedService:
     service: Row[Any]
     indirect: bool
     via: uuid.UUID | None
-
-
-@dataclass(frozen=True, slots=True)
-class VisibleFinding:
-    """A finding; `service_id` is None when the reader may not read that service."""
-
-    service_id: uuid.UUID | None
-    code: str
-    kinds: tuple[str, ...]
-    sentence: str
-    freeze_id: uuid.UUID | None
 
 
 # -- attestations --------------------------------------------------------------------------
@@ -195,31 +184,3 @@ async def impacted_services(
         ]
 
     return {rid: visible(impacts.get(row.vendor_id, [])) for rid, row in found.items()}
-
-
-async def findings(
-    r: Reader, release_ids: Sequence[uuid.UUID], now: datetime
-) -> dict[Any, list[VisibleFinding]]:
-    """Per readable release, why it is flagged; other BUs' services are not named."""
-    found = await releases_by_id(r, release_ids)
-    if not found:
-        return {}
-    raw = await findings_of_releases(r.session, list(found.values()), now)
-    ids = sorted({f.service_id for group in raw.values() for f in group}, key=str)
-    services = await repo.services_by_ids(r.session, ids) if ids else {}
-    scope = r.scope(Resource.SERVICE)
-    out: dict[Any, list[VisibleFinding]] = {}
-    for rid, group in raw.items():
-        out[rid] = []
-        for f in group:
-            service = services.get(f.service_id)
-            if service is not None and scope.allows(service.bu_id):
-                out[rid].append(
-                    VisibleFinding(f.service_id, f.code, f.kinds, f.sentence, f.freeze_id)
-                )
-            else:
-                hidden = rules.redacted(f, found[rid].vendor_name)
-                out[rid].append(
-                    VisibleFinding(None, hidden.code, hidden.kinds, hidden.sentence, None)
-                )
-    return out

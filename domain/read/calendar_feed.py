@@ -23,7 +23,7 @@ from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Resource
 from domain.kernel.reader import Reader
 from domain.organization import vendor_repository as vendor_repo
-from domain.organization.vendor_findings import impacts_of_vendors
+from domain.organization.vendor_impacts import impacts_of_vendors
 from domain.read import calendar_feed_repository as repo
 
 FEED_HORIZON = timedelta(days=90)

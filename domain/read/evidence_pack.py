@@ -20,6 +20,7 @@ from domain.compliance import evidence_rules as rules
 from domain.compliance.dr import dr_gate
 from domain.compliance.repository import head
 from domain.compliance.rules import format_instant
+from domain.compliance.vendor_findings import vendor_attestation_gate
 from domain.governance import assessment
 from domain.governance import repository as governance
 from domain.governance.models import Release
@@ -29,7 +30,6 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome
 from domain.kernel.uow import UnitOfWork
-from domain.organization.vendor_findings import vendor_attestation_gate
 from domain.read import evidence_pack_repository as repo
 from domain.risk.peer_reviews import peer_review_gate
 

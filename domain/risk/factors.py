@@ -16,8 +16,8 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance.models import Release, ReleaseAuthor, ReleaseService
 from domain.governance.vocabulary import ReleaseStatus
+from domain.kernel.repository import group_by
 from domain.kernel.vocabulary import ChangeType
 from domain.organization.models import Person, Service, ServiceDependency
 from domain.risk.scoring import CLASSIFICATION_RANK, TIER_RANK, RiskFacts, Size
@@ -91,6 +92,20 @@ async def _authored(
     return list((await session.execute(stmt)).all())
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """Everything the factors of some releases are made of, read in seven statements."""
+
+    releases: dict[uuid.UUID, Row[Any]]
+    shipped: dict[uuid.UUID, list[Row[Any]]]
+    consumers: dict[uuid.UUID, list[Row[Any]]]
+    deployed: list[Row[Any]]
+    edges: list[Row[Any]]
+    key_of: dict[uuid.UUID, str]
+    authors: dict[uuid.UUID, list[Row[Any]]]
+    authored: list[Row[Any]]
+
+
 async def gather(
     session: AsyncSession,
     release_ids: Sequence[uuid.UUID],
@@ -98,13 +113,18 @@ async def gather(
     sizes: Mapping[uuid.UUID, Size | None] | None = None,
 ) -> dict[uuid.UUID, RiskFacts]:
     """The facts of each release (absent ids are left out), in seven statements at most."""
+    read = await _read(session, release_ids, at)
     sizes = sizes or {}
+    return {rid: _facts_of(read, release, sizes.get(rid)) for rid, release in read.releases.items()}
+
+
+async def _read(session: AsyncSession, release_ids: Sequence[uuid.UUID], at: datetime) -> _Read:
     releases = {
         r.id: r
         for r in (await session.execute(select(RELEASE).where(RELEASE.c.id.in_(release_ids))))
     }
     if not releases:
-        return {}
+        return _Read({}, {}, {}, [], [], {}, {}, [])
     shipped_rows = (
         await session.execute(
             select(SERVICE, SHIPPED.c.release_id)
@@ -113,97 +133,105 @@ async def gather(
             .order_by(SERVICE.c.key)
         )
     ).all()
-    shipped: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
-    for row in shipped_rows:
-        shipped[row.release_id].append(row)
     service_ids = sorted({r.id for r in shipped_rows}, key=str)
-    key_of = {r.id: r.key for r in shipped_rows}
-    consumers = defaultdict(list)
-    for row in await _consumers(session, service_ids):
-        consumers[row.root].append(row)
-    deployed = await _deployed(session, service_ids, at) if service_ids else []
     edges = (
-        (await session.execute(select(DEP).where(DEP.c.consumer_id.in_(service_ids)))).all()
+        list((await session.execute(select(DEP).where(DEP.c.consumer_id.in_(service_ids)))).all())
         if service_ids
         else []
     )
-    provider_keys = dict(
-        (
-            await session.execute(
-                select(SERVICE.c.id, SERVICE.c.key).where(
-                    SERVICE.c.id.in_({e.provider_id for e in edges})
-                )
-            )
-        ).all()
-    )
-    authors = defaultdict(list)
-    for row in (
-        await session.execute(
-            select(AUTHOR.c.release_id, PERSON.c.id, PERSON.c.username)
-            .join(PERSON, PERSON.c.id == AUTHOR.c.person_id)
-            .where(AUTHOR.c.release_id.in_(list(releases)))
-            .order_by(PERSON.c.username)
-        )
-    ).all():
-        authors[row.release_id].append(row)
+    key_of = {r.id: r.key for r in shipped_rows}
+    key_of |= await _keys(session, {e.provider_id for e in edges} - set(key_of))
+    authors = group_by(await _authors(session, list(releases)), "release_id")
     person_ids = sorted({a.id for rows in authors.values() for a in rows}, key=str)
-    authored = await _authored(session, person_ids, service_ids) if service_ids else []
+    return _Read(
+        releases=releases,
+        shipped=group_by(shipped_rows, "release_id"),
+        consumers=group_by(await _consumers(session, service_ids), "root"),
+        deployed=await _deployed(session, service_ids, at) if service_ids else [],
+        edges=edges,
+        key_of=key_of,
+        authors=authors,
+        authored=await _authored(session, person_ids, service_ids) if service_ids else [],
+    )
 
-    out = {}
-    for release_id, release in releases.items():
-        services = shipped.get(release_id, [])
-        mine = {s.id for s in services}
-        others = [d for d in deployed if d.id != release_id]
-        last: dict[uuid.UUID, datetime] = {}
-        infra_before = set()
-        for d in others:
-            last[d.service_id] = max(last.get(d.service_id, d.updated_at), d.updated_at)
-            if INFRA in (d.change_types or []):
-                infra_before.add(d.service_id)
-        reached = {
-            c.service_id: c
+
+async def _keys(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    stmt = select(SERVICE.c.id, SERVICE.c.key).where(SERVICE.c.id.in_(ids))
+    return {row.id: row.key for row in (await session.execute(stmt)).all()}
+
+
+async def _authors(session: AsyncSession, release_ids: list[uuid.UUID]) -> list[Any]:
+    stmt = (
+        select(AUTHOR.c.release_id, PERSON.c.id, PERSON.c.username)
+        .join(PERSON, PERSON.c.id == AUTHOR.c.person_id)
+        .where(AUTHOR.c.release_id.in_(release_ids))
+        .order_by(PERSON.c.username)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+def _facts_of(read: _Read, release: Row[Any], size: Size | None) -> RiskFacts:
+    """One release's factors from what was read."""
+    services = read.shipped.get(release.id, [])
+    mine = {s.id for s in services}
+    last, infra_before = _history(read, release.id)
+    reached = {
+        c.service_id: c
+        for s in services
+        for c in read.consumers.get(s.id, [])
+        if c.service_id not in mine
+    }
+    earlier = {
+        (a.person_id, a.service_id)
+        for a in read.authored
+        if a.id != release.id and a.created_at < release.created_at
+    }
+    change_types = set(release.change_types or [])
+    return RiskFacts(
+        services=tuple(s.key for s in services),
+        max_tier=_highest([s.tier for s in services], TIER_RANK),
+        consumers=tuple(sorted(c.key for c in reached.values())),
+        max_consumer_tier=_highest([c.tier for c in reached.values()], TIER_RANK),
+        max_classification=_highest([s.data_classification for s in services], CLASSIFICATION_RANK),
+        regions=tuple(
+            sorted(set(release.regions or []) or {g for s in services for g in s.regions})
+        ),
+        change_types=tuple(sorted(change_types)),
+        size=size,
+        first_release=tuple(s.key for s in services if s.id not in last),
+        new_dependencies=tuple(
+            sorted(
+                f"{read.key_of[e.consumer_id]} → {read.key_of.get(e.provider_id, '?')}"
+                for e in read.edges
+                if e.consumer_id in mine
+                and e.consumer_id in last
+                and e.created_at > last[e.consumer_id]
+            )
+        ),
+        first_author_changes=tuple(
+            f"{a.username} on {s.key}"
+            for a in read.authors.get(release.id, [])
             for s in services
-            for c in consumers.get(s.id, [])
-            if c.service_id not in mine
-        }
-        earlier = {
-            (a.person_id, a.service_id)
-            for a in authored
-            if a.id != release_id and a.created_at < release.created_at
-        }
-        out[release_id] = RiskFacts(
-            services=tuple(s.key for s in services),
-            max_tier=_highest([s.tier for s in services], TIER_RANK),
-            consumers=tuple(sorted(c.key for c in reached.values())),
-            max_consumer_tier=_highest([c.tier for c in reached.values()], TIER_RANK),
-            max_classification=_highest(
-                [s.data_classification for s in services], CLASSIFICATION_RANK
-            ),
-            regions=tuple(
-                sorted(set(release.regions or []) or {g for s in services for g in s.regions})
-            ),
-            change_types=tuple(sorted(set(release.change_types or []))),
-            size=sizes.get(release_id),
-            first_release=tuple(s.key for s in services if s.id not in last),
-            new_dependencies=tuple(
-                sorted(
-                    f"{key_of[e.consumer_id]} → {provider_keys.get(e.provider_id, '?')}"
-                    for e in edges
-                    if e.consumer_id in mine
-                    and e.consumer_id in last
-                    and e.created_at > last[e.consumer_id]
-                )
-            ),
-            first_author_changes=tuple(
-                f"{a.username} on {s.key}"
-                for a in authors.get(release_id, [])
-                for s in services
-                if (a.id, s.id) not in earlier
-            ),
-            new_infrastructure=tuple(
-                s.key
-                for s in services
-                if INFRA in (release.change_types or []) and s.id not in infra_before
-            ),
-        )
-    return out
+            if (a.id, s.id) not in earlier
+        ),
+        new_infrastructure=tuple(
+            s.key for s in services if INFRA in change_types and s.id not in infra_before
+        ),
+    )
+
+
+def _history(
+    read: _Read, release_id: uuid.UUID
+) -> tuple[dict[uuid.UUID, datetime], set[uuid.UUID]]:
+    """Per service, when another release last went out with it, and which had infrastructure."""
+    last: dict[uuid.UUID, datetime] = {}
+    infra_before = set()
+    for d in read.deployed:
+        if d.id == release_id:
+            continue
+        last[d.service_id] = max(last.get(d.service_id, d.updated_at), d.updated_at)
+        if INFRA in (d.change_types or []):
+            infra_before.add(d.service_id)
+    return last, infra_before

@@ -20,6 +20,7 @@ from api.graphql.loaders.keyed import ById, ByIds, Grouped, Read
 from api.graphql.loaders.pages import Pages
 from domain.calendar import queries as cal
 from domain.compliance import control_queries as ccq
+from domain.compliance import vendor_findings
 from domain.environments import queries as envq
 from domain.flags import queries as flq
 from domain.governance import queries as gov
@@ -172,7 +173,7 @@ class DataLoaders:
     vendors_of_service: Grouped = grouped(vq.vendors_of_services)
     services_of_vendor: Grouped = grouped(vq.services_of_vendors)
     vendor_release_impacts: Grouped = grouped(vq.impacted_services)
-    vendor_release_findings: Grouped = grouped_at(vq.findings)
+    vendor_release_findings: Grouped = grouped_at(vendor_findings.findings)
     vendor_release_pages: Batch = batch(vq.release_pages)
     # evidence
     artifact: ById = by_id(evq.artifacts_by_id)

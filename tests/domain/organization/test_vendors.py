@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar.models import Freeze
+from domain.compliance import vendor_findings
+from domain.compliance.vendor_findings import vendor_attestation_gate, vendor_release_findings
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateStatus
 from domain.organization import vendor_commands as cmd
@@ -22,11 +24,7 @@ from domain.organization.models import (
     Vendor,
     VendorRelease,
 )
-from domain.organization.vendor_findings import (
-    impacts_of_vendors,
-    vendor_attestation_gate,
-    vendor_release_findings,
-)
+from domain.organization.vendor_impacts import impacts_of_vendors
 from domain.read import calendar_feed as feed_view
 from tests.world import OnlyIn, World
 
@@ -417,7 +415,7 @@ class TestAVendorReleaseIntoACriticalServiceNeedsCurrentAttestations:
     ) -> None:
         await world.link("storefront")
         made = await world.release()
-        seen = await vq.findings(
+        seen = await vendor_findings.findings(
             world.reader(authorizer=OnlyIn(world.bu)), [made.id], world.clock.now()
         )
         hidden = [f for f in seen[made.id] if f.code == "ATTESTATION_MISSING"]

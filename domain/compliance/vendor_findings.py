@@ -1,8 +1,7 @@
-"""What a vendor release reaches and why it is flagged; the vendor attestation gate.
+"""Why a vendor release is flagged, and the vendor attestation gate: a compliance control over
+what the vendor release reaches (domain.organization.vendor_impacts).
 
-Impact: the services linked to the vendor are reached *directly*; their consumers in
-`service_dependencies`, transitively, *indirectly* (tagged with the provider they were reached
-through). Findings concern the direct services only, since that is where the vendor's product
+Findings concern the direct services only, since that is where the vendor's product
 runs: each required attestation kind short of cover (see vendor_rules), and each approved
 freeze occurrence covering the service in production during the release (FREEZE_CONFLICT).
 The vendor attestation gate itself is pure (vendor_gate_rules); `vendor_attestation_gate`
@@ -28,8 +27,12 @@ from domain.calendar import recurrence
 from domain.calendar import rules as calendar_rules
 from domain.calendar.freezes import ScopedFreeze, freezes_in_range
 from domain.guardrails.effective import effective_for_service, effective_for_services
+from domain.kernel.access import Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome
+from domain.kernel.reader import Reader
+from domain.organization import facts as org_facts
+from domain.organization import vendor_queries, vendor_rules
 from domain.organization import vendor_repository as repo
 from domain.organization.facts import vendors_of_services
 from domain.organization.vendor_gate_rules import REQUIRED_KEY, attestation_gate
@@ -41,43 +44,7 @@ from domain.organization.vendor_rules import (
 )
 from domain.organization.vocabulary import VendorReleaseStatus
 
-MAX_DEPTH = 25
-"""Levels of consumers followed from a vendor's services (a deeper graph is cut there)."""
 PRODUCTION = "production"
-
-
-@dataclass(frozen=True, slots=True)
-class Impact:
-    service_id: uuid.UUID
-    indirect: bool
-    via: uuid.UUID | None = None
-    """For an indirect impact: the provider it was reached through."""
-
-
-async def impacts_of_vendors(
-    session: AsyncSession, vendor_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Impact]]:
-    """Per vendor, the services its releases reach: direct ones first (by key), then the
-    indirect ones in the order they were reached. One statement per level of the graph."""
-    links = await repo.services_of_vendors(session, vendor_ids)
-    reach: dict[uuid.UUID, dict[uuid.UUID, Impact]] = {v: {} for v in vendor_ids}
-    frontier: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for vendor_id, rows in links.items():
-        for row in rows:
-            reach[vendor_id][row.id] = Impact(row.id, indirect=False)
-            frontier[row.id].add(vendor_id)
-    for _ in range(MAX_DEPTH):
-        if not frontier:
-            break
-        edges = await repo.consumers_of(session, sorted(frontier, key=str))
-        following: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-        for consumer, provider in sorted(edges, key=lambda e: (str(e[1]), str(e[0]))):
-            for vendor_id in frontier[provider]:
-                if consumer not in reach[vendor_id]:
-                    reach[vendor_id][consumer] = Impact(consumer, indirect=True, via=provider)
-                    following[consumer].add(vendor_id)
-        frontier = following
-    return {v: list(found.values()) for v, found in reach.items()}
 
 
 async def _required(
@@ -194,3 +161,45 @@ async def vendor_release_findings(
     if release is None:
         raise NotFound("Vendor release was not found.")
     return (await findings_of_releases(session, [release], now))[vendor_release_id]
+
+
+# -- what a reader may see ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleFinding:
+    """A finding; `service_id` is None when the reader may not read that service."""
+
+    service_id: uuid.UUID | None
+    code: str
+    kinds: tuple[str, ...]
+    sentence: str
+    freeze_id: uuid.UUID | None
+
+
+async def findings(
+    r: Reader, release_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[Any, list[VisibleFinding]]:
+    """Per readable release, why it is flagged; other BUs' services are not named."""
+    found = await vendor_queries.releases_by_id(r, release_ids)
+    if not found:
+        return {}
+    raw = await findings_of_releases(r.session, list(found.values()), now)
+    ids = sorted({f.service_id for group in raw.values() for f in group}, key=str)
+    services = await org_facts.services(r.session, ids)
+    scope = r.scope(Resource.SERVICE)
+    out: dict[Any, list[VisibleFinding]] = {}
+    for rid, group in raw.items():
+        out[rid] = []
+        for f in group:
+            service = services.get(f.service_id)
+            if service is not None and scope.allows(service.bu_id):
+                out[rid].append(
+                    VisibleFinding(f.service_id, f.code, f.kinds, f.sentence, f.freeze_id)
+                )
+            else:
+                hidden = vendor_rules.redacted(f, found[rid].vendor_name)
+                out[rid].append(
+                    VisibleFinding(None, hidden.code, hidden.kinds, hidden.sentence, None)
+                )
+    return out
