@@ -11,24 +11,29 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
 from api.graphql.relay import Node, load_node, node_field, to_global_id
-from domain.calendar import models, rules
 from domain.calendar import queries as cal
-from domain.organization import models as org_models
+from domain.calendar import rules
+from domain.calendar import vocabulary as calendar_vocabulary
+from domain.organization import vocabulary as organization_vocabulary
 
 WindowKind = strawberry.enum(
-    models.WindowKind, description="A release, a maintenance window, or a vendor's change."
+    calendar_vocabulary.WindowKind,
+    description="A release, a maintenance window, or a vendor's change.",
 )
-WindowStatus = strawberry.enum(models.WindowStatus, description="Whether a window still holds.")
+WindowStatus = strawberry.enum(
+    calendar_vocabulary.WindowStatus, description="Whether a window still holds."
+)
 FreezeScope = strawberry.enum(
-    models.FreezeScope,
+    calendar_vocabulary.FreezeScope,
     description="What a freeze covers: the organization, a BU, service tiers, services or "
     "environments.",
 )
 FreezeStatus = strawberry.enum(
-    models.FreezeStatus, description="A freeze binds only once APPROVED by every stakeholder."
+    calendar_vocabulary.FreezeStatus,
+    description="A freeze binds only once APPROVED by every stakeholder.",
 )
 FreezeExceptionStatus = strawberry.enum(
-    models.ExceptionStatus, description="Where a freeze exception stands."
+    calendar_vocabulary.ExceptionStatus, description="Where a freeze exception stands."
 )
 ConflictKind = strawberry.enum(rules.ConflictKind, description="Why two things clash.")
 ConflictSeverity = strawberry.enum(
@@ -69,12 +74,12 @@ class DeploymentWindow(Node):
     def from_row(cls, r: Any) -> DeploymentWindow:
         return cls(
             id=strawberry.ID(to_global_id("DeploymentWindow", r.id)),
-            kind=models.WindowKind(r.kind),
+            kind=calendar_vocabulary.WindowKind(r.kind),
             title=r.title,
             environment=r.environment,
             starts_at=r.starts_at,
             ends_at=r.ends_at,
-            status=models.WindowStatus(r.status),
+            status=calendar_vocabulary.WindowStatus(r.status),
             version=r.version,
             created_at=r.created_at,
             updated_at=r.updated_at,
@@ -202,15 +207,15 @@ class Freeze(Node):
             id=strawberry.ID(to_global_id("Freeze", r.id)),
             title=r.title,
             reason=r.reason,
-            scope=models.FreezeScope(r.scope),
-            tiers=[org_models.Tier(t) for t in r.tiers or []],
+            scope=calendar_vocabulary.FreezeScope(r.scope),
+            tiers=[organization_vocabulary.Tier(t) for t in r.tiers or []],
             environments=list(r.environments or []),
             starts_at=r.starts_at,
             ends_at=r.ends_at,
             time_zone=r.tzid,
             rrule=r.rrule,
             effective_until=r.effective_until,
-            status=models.FreezeStatus(r.status),
+            status=calendar_vocabulary.FreezeStatus(r.status),
             decided_at=r.decided_at,
             version=r.version,
             created_at=r.created_at,
@@ -262,7 +267,7 @@ def occurrence(freeze: Any, starts_at: datetime, ends_at: datetime) -> FreezeOcc
         freeze_id=strawberry.ID(to_global_id("Freeze", freeze.id)),
         title=freeze.title,
         rrule=freeze.rrule,
-        status=models.FreezeStatus(freeze.status),
+        status=calendar_vocabulary.FreezeStatus(freeze.status),
         freeze_uid=freeze.id,
     )
 
@@ -288,7 +293,7 @@ class FreezeException(Node):
     def from_row(cls, r: Any) -> FreezeException:
         return cls(
             id=strawberry.ID(to_global_id("FreezeException", r.id)),
-            status=models.ExceptionStatus(r.status),
+            status=calendar_vocabulary.ExceptionStatus(r.status),
             justification=r.justification,
             expires_at=r.expires_at,
             decided_at=r.decided_at,

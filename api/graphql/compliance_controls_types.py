@@ -16,7 +16,8 @@ from api.graphql.environments_types import Environment
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
-from domain.compliance import bypass_rules, models
+from domain.compliance import bypass_rules
+from domain.compliance import vocabulary as compliance_vocabulary
 from domain.compliance.bypasses import facts_of
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome, GateStatus
@@ -32,16 +33,20 @@ BypassState = strawberry.enum(
     "EXPIRED (derived from the clock); REJECTED and REVOKED are final.",
 )
 BypassReviewOutcome = strawberry.enum(
-    models.ReviewOutcome, description="Whether the bypass was justified after the fact."
+    compliance_vocabulary.ReviewOutcome,
+    description="Whether the bypass was justified after the fact.",
 )
 DrProcedureKind = strawberry.enum(
-    models.DrKind,
+    compliance_vocabulary.DrKind,
     description="SERVICE_REVERSION undoes a release; DATA_RESTORATION restores data it damaged.",
 )
 DrProcedureStatus = strawberry.enum(
-    models.DrProcedureStatus, description="Retired procedures no longer count for the gate."
+    compliance_vocabulary.DrProcedureStatus,
+    description="Retired procedures no longer count for the gate.",
 )
-DrTestResult = strawberry.enum(models.DrResult, description="Whether the exercise worked.")
+DrTestResult = strawberry.enum(
+    compliance_vocabulary.DrResult, description="Whether the exercise worked."
+)
 DrGateStatus = strawberry.enum(
     GateStatus, name="DrGateStatus", description="The dr_test gate's verdict."
 )
@@ -180,7 +185,7 @@ class BypassReview(Node):
             opened_at=r.opened_at,
             due_at=r.due_at,
             completed_at=r.completed_at,
-            outcome=models.ReviewOutcome(r.outcome) if r.outcome else None,
+            outcome=compliance_vocabulary.ReviewOutcome(r.outcome) if r.outcome else None,
             findings=r.findings,
             action_items=list(r.action_items or []),
             version=r.version,
@@ -250,7 +255,7 @@ class DrTest(Node):
         return cls(
             id=strawberry.ID(to_global_id("DrTest", r.id)),
             performed_at=r.performed_at,
-            result=models.DrResult(r.result),
+            result=compliance_vocabulary.DrResult(r.result),
             notes=r.notes,
             evidence_url=r.evidence_url,
             duration_minutes=r.duration_minutes,
@@ -288,12 +293,12 @@ class DrProcedure(Node):
     def from_row(cls, r: Any) -> DrProcedure:
         return cls(
             id=strawberry.ID(to_global_id("DrProcedure", r.id)),
-            kind=models.DrKind(r.kind),
+            kind=compliance_vocabulary.DrKind(r.kind),
             title=r.title,
             runbook_url=r.runbook_url,
             rto_minutes=r.rto_minutes,
             rpo_minutes=r.rpo_minutes,
-            status=models.DrProcedureStatus(r.status),
+            status=compliance_vocabulary.DrProcedureStatus(r.status),
             retired_at=r.retired_at,
             version=r.version,
             created_at=r.created_at,

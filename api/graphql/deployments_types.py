@@ -13,30 +13,30 @@ from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
-from domain.pipelines import deployment_models as models
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
+from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines import webhooks
 
 DeploymentStrategy = strawberry.enum(
-    models.Strategy,
+    pipelines_vocabulary.Strategy,
     name="DeploymentStrategy",
     description="BLUE_GREEN: deploy green, verify, switch all traffic (switch-back instant); "
     "CANARY: rising traffic weights, each held for a dwell time.",
 )
 DeploymentStatus = strawberry.enum(
-    models.DeploymentStatus,
+    pipelines_vocabulary.DeploymentStatus,
     name="DeploymentStatus",
     description="PLANNED, then IN_PROGRESS (HOLDING while the analysis says hold), ending "
     "SUCCEEDED or ROLLED_BACK.",
 )
 DeploymentStepKind = strawberry.enum(
-    models.StepKind,
+    pipelines_vocabulary.StepKind,
     name="DeploymentStepKind",
     description="CANARY steps, or blue-green DEPLOY_GREEN, VERIFY, SWITCH.",
 )
 HealthVerdict = strawberry.enum(
-    models.Verdict,
+    pipelines_vocabulary.Verdict,
     name="HealthVerdict",
     description="ADVANCE: every check within limits; HOLD: close to a limit or no data; "
     "ROLL_BACK: a limit is breached.",
@@ -48,7 +48,7 @@ HealthCheckStatus = strawberry.enum(
     "reported) or SKIPPED (no baseline to compare with).",
 )
 RollbackTrigger = strawberry.enum(
-    models.RollbackTrigger,
+    pipelines_vocabulary.RollbackTrigger,
     name="RollbackTrigger",
     description="MANUAL (deploymentRollBack), HEALTH (a ROLL_BACK verdict) or ALERT "
     "(a firing Alertmanager alert).",
@@ -130,7 +130,7 @@ class HealthReport:
             reporter=r.reporter,
             metrics=HealthMetrics.from_json(r.metrics),
             baseline=HealthMetrics.from_json(r.baseline) if r.baseline else None,
-            verdict=models.Verdict(r.verdict),
+            verdict=pipelines_vocabulary.Verdict(r.verdict),
             checks=[
                 HealthCheck(
                     check=c["check"],
@@ -166,7 +166,7 @@ class RollbackDecision:
     @classmethod
     def from_row(cls, r: Any) -> RollbackDecision:
         return cls(
-            trigger=models.RollbackTrigger(r.trigger),
+            trigger=pipelines_vocabulary.RollbackTrigger(r.trigger),
             reason=r.reason,
             step_index=r.step_index,
             decided_at=r.decided_at,
@@ -219,8 +219,8 @@ class Deployment(Node):
             id=strawberry.ID(to_global_id("Deployment", r.id)),
             artifact_version=r.artifact_version,
             artifact_digest=r.artifact_digest,
-            strategy=models.Strategy(r.strategy),
-            status=models.DeploymentStatus(r.status),
+            strategy=pipelines_vocabulary.Strategy(r.strategy),
+            status=pipelines_vocabulary.DeploymentStatus(r.status),
             steps=[
                 DeploymentStep(index=i, kind=s.kind, weight=s.weight, dwell_minutes=s.dwell_minutes)
                 for i, s in enumerate(steps)

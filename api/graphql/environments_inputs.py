@@ -17,7 +17,7 @@ from api.graphql.environments_types import (
     ReservationMode,
 )
 from api.graphql.user_errors import UserError
-from domain.environments import models
+from domain.environments import vocabulary as environments_vocabulary
 
 
 @strawberry.enum(description="An optional fact of an environment that an update may clear.")
@@ -98,7 +98,7 @@ class ReservationRequestInput:
     )
     starts_at: datetime
     ends_at: datetime = strawberry.field(description="Exclusive; at most 90 days after startsAt.")
-    mode: ReservationMode = models.ReservationMode.EXCLUSIVE
+    mode: ReservationMode = environments_vocabulary.ReservationMode.EXCLUSIVE
     holder_label: str | None = strawberry.field(
         default=None,
         description="A name for the holder (default: its own name; for a train, say which).",

@@ -11,26 +11,31 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
-from domain.environments import models, parity, rules
+from domain.environments import parity, rules
+from domain.environments import vocabulary as environments_vocabulary
 from domain.environments.reservations import Blocker
+from domain.kernel import vocabulary as shared_vocabulary
 
 EnvironmentKind = strawberry.enum(
-    models.EnvironmentKind, description="Where in the path to production an environment sits."
+    shared_vocabulary.EnvironmentKind,
+    description="Where in the path to production an environment sits.",
 )
 EnvironmentStatus = strawberry.enum(
-    models.EnvironmentStatus, description="Retired environments take no reservations or snapshots."
+    environments_vocabulary.EnvironmentStatus,
+    description="Retired environments take no reservations or snapshots.",
 )
 ReservationMode = strawberry.enum(
-    models.ReservationMode,
+    environments_vocabulary.ReservationMode,
     description="SHARED takes one unit of capacity; EXCLUSIVE takes the whole environment.",
 )
 ReservationStatus = strawberry.enum(
-    models.ReservationStatus,
+    environments_vocabulary.ReservationStatus,
     description="GRANTED holds the environment; QUEUED waits (FIFO) and is promoted when what "
     "blocks it is released, cancelled or shortened; RELEASED and CANCELLED hold nothing.",
 )
 HolderKind = strawberry.enum(
-    models.HolderKind, description="Who holds a reservation: a train, release, team or person."
+    environments_vocabulary.HolderKind,
+    description="Who holds a reservation: a train, release, team or person.",
 )
 ContentionReason = strawberry.enum(
     rules.ContentionReason,
@@ -42,10 +47,10 @@ DivergenceKind = strawberry.enum(
 )
 
 HOLDER_TYPES = {
-    models.HolderKind.TRAIN: "Train",
-    models.HolderKind.RELEASE: "Release",
-    models.HolderKind.TEAM: "Team",
-    models.HolderKind.PERSON: "Person",
+    environments_vocabulary.HolderKind.TRAIN: "Train",
+    environments_vocabulary.HolderKind.RELEASE: "Release",
+    environments_vocabulary.HolderKind.TEAM: "Team",
+    environments_vocabulary.HolderKind.PERSON: "Person",
 }
 
 
@@ -60,7 +65,7 @@ class ReservationHolder:
 
 
 def holder(kind: str, holder_id: uuid.UUID, label: str) -> ReservationHolder:
-    k = models.HolderKind(kind)
+    k = environments_vocabulary.HolderKind(kind)
     return ReservationHolder(
         kind=k, id=strawberry.ID(to_global_id(HOLDER_TYPES[k], holder_id)), label=label
     )
@@ -88,8 +93,8 @@ class Reservation(Node):
     def from_row(cls, r: Any) -> Reservation:
         return cls(
             id=strawberry.ID(to_global_id("Reservation", r.id)),
-            mode=models.ReservationMode(r.mode),
-            status=models.ReservationStatus(r.status),
+            mode=environments_vocabulary.ReservationMode(r.mode),
+            status=environments_vocabulary.ReservationStatus(r.status),
             starts_at=r.starts_at,
             ends_at=r.ends_at,
             holder=holder(r.holder_kind, r.holder_id, r.holder_label),
@@ -106,7 +111,7 @@ class Reservation(Node):
 
     @strawberry.field(description="1 = next in line; null unless QUEUED.")
     async def queue_position(self, info: Info) -> int | None:
-        if self.status != models.ReservationStatus.QUEUED:
+        if self.status != environments_vocabulary.ReservationStatus.QUEUED:
             return None
         return await info.context.loaders.queue_position.load(self.uid)  # type: ignore[no-any-return]
 
@@ -138,8 +143,8 @@ class ReservationContention:
             reason=b.reason,
             message=b.message,
             holder=holder(b.holder_kind, b.holder_id, b.holder_label),
-            mode=models.ReservationMode(b.mode),
-            status=models.ReservationStatus(b.status),
+            mode=environments_vocabulary.ReservationMode(b.mode),
+            status=environments_vocabulary.ReservationStatus(b.status),
             starts_at=b.starts_at,
             ends_at=b.ends_at,
             reservation_uid=b.reservation_id,
@@ -236,8 +241,8 @@ class Environment(Node):
             id=strawberry.ID(to_global_id("Environment", r.id)),
             key=r.key,
             name=r.name,
-            kind=models.EnvironmentKind(r.kind),
-            status=models.EnvironmentStatus(r.status),
+            kind=shared_vocabulary.EnvironmentKind(r.kind),
+            status=environments_vocabulary.EnvironmentStatus(r.status),
             product_domain=r.product_domain,
             train_id=strawberry.ID(to_global_id("Train", r.train_id)) if r.train_id else None,
             region=r.region,

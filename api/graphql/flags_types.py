@@ -14,20 +14,23 @@ from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Node, load_node, node_field, to_global_id
 from domain.flags import definitions as d
 from domain.flags import models, rules
+from domain.flags import vocabulary as flags_vocabulary
 from domain.flags.states import state_of
 
 FlagKind = strawberry.enum(
-    models.FlagKind,
+    flags_vocabulary.FlagKind,
     description="RELEASE and EXPERIMENT flags are temporary (they carry an expiry); OPS (kill "
     "switches, circuit breakers) and PERMISSION flags are permanent.",
 )
-FlagValueType = strawberry.enum(models.ValueType, description="The type of a flag's values.")
+FlagValueType = strawberry.enum(
+    flags_vocabulary.ValueType, description="The type of a flag's values."
+)
 FlagChangeStatus = strawberry.enum(
-    models.ChangeStatus,
+    flags_vocabulary.ChangeStatus,
     description="APPLIED, or PENDING someone else's approval (production, critical service), "
     "or REJECTED.",
 )
-FlagChangeAction = strawberry.enum(models.ChangeAction, description="What a change did.")
+FlagChangeAction = strawberry.enum(flags_vocabulary.ChangeAction, description="What a change did.")
 FlagOperator = strawberry.enum(
     d.Operator,
     description="How a condition compares an attribute: IN/NOT_IN and STR_* take a list of "
@@ -201,8 +204,8 @@ class Flag(Node):
             key=r.key,
             name=r.name,
             description=r.description,
-            kind=models.FlagKind(r.kind),
-            value_type=models.ValueType(r.value_type),
+            kind=flags_vocabulary.FlagKind(r.kind),
+            value_type=flags_vocabulary.ValueType(r.value_type),
             variants=[
                 FlagVariant(key=v["key"], value=v["value"], description=v.get("description", ""))
                 for v in r.variants
@@ -260,8 +263,8 @@ class FlagChange(Node):
     def from_row(cls, r: Any) -> FlagChange:
         return cls(
             id=strawberry.ID(to_global_id("FlagChange", r.id)),
-            action=models.ChangeAction(r.action),
-            status=models.ChangeStatus(r.status),
+            action=flags_vocabulary.ChangeAction(r.action),
+            status=flags_vocabulary.ChangeStatus(r.status),
             environment=r.environment,
             production=r.production,
             before=r.before,

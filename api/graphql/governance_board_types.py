@@ -17,8 +17,9 @@ from api.graphql.governance_types import (
 )
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
 from api.graphql.relay import Node, node_field, to_global_id
-from domain.governance import board_rules, models
-from domain.organization import rules as org_rules
+from domain.governance import board_rules
+from domain.governance import vocabulary as governance_vocabulary
+from domain.organization import vocabulary as organization_vocabulary
 
 
 @strawberry.type(description="How a board decides (see the decision rule in the docs).")
@@ -42,9 +43,11 @@ class BoardRule:
             quorum=rule.quorum,
             approvals_needed=rule.approvals_needed,
             required_disciplines=[
-                org_rules.Discipline(d) for d in sorted(rule.required_disciplines)
+                organization_vocabulary.Discipline(d) for d in sorted(rule.required_disciplines)
             ],
-            veto_disciplines=[org_rules.Discipline(d) for d in sorted(rule.veto_disciplines)],
+            veto_disciplines=[
+                organization_vocabulary.Discipline(d) for d in sorted(rule.veto_disciplines)
+            ],
         )
 
 
@@ -91,7 +94,10 @@ class Board(Node):
     async def members(self, info: Info) -> list[BoardMember]:
         rows = await info.context.loaders.board_members.load(self.uid)
         return [
-            BoardMember(person=Person.from_row(r), discipline=org_rules.Discipline(r._discipline))
+            BoardMember(
+                person=Person.from_row(r),
+                discipline=organization_vocabulary.Discipline(r._discipline),
+            )
             for r in rows
         ]
 
@@ -147,11 +153,11 @@ class GoNoGoSession(Node):
         rule = board_rules.BoardRule.from_dict(r.rule)
         return cls(
             id=strawberry.ID(to_global_id("GoNoGoSession", r.id)),
-            status=models.SessionStatus(r.status),
+            status=governance_vocabulary.SessionStatus(r.status),
             rule=BoardRule.from_rule(rule),
             opened_at=r.opened_at,
             closed_at=r.closed_at,
-            outcome=models.SessionOutcome(r.outcome) if r.outcome else None,
+            outcome=governance_vocabulary.SessionOutcome(r.outcome) if r.outcome else None,
             decided_by_rule=r.decided_by_rule,
             version=r.version,
             uid=r.id,
@@ -173,7 +179,9 @@ class GoNoGoSession(Node):
         found = await info.context.loaders.session_standing.load(self.uid)
         if found is None:
             return None
-        discipline = org_rules.Discipline(found.discipline) if found.discipline else None
+        discipline = (
+            organization_vocabulary.Discipline(found.discipline) if found.discipline else None
+        )
         return ViewerStanding(may_vote=found.may_vote, discipline=discipline, reason=found.reason)
 
     @strawberry.field(description="Votes in the order they were first cast.")
@@ -184,7 +192,9 @@ class GoNoGoSession(Node):
     async def current_decision(self, info: Info) -> Decision:
         rows = await info.context.loaders.session_votes.load(self.uid)
         ballots = [
-            board_rules.Ballot(r.display_name, r.discipline, models.VoteChoice(r.choice))
+            board_rules.Ballot(
+                r.display_name, r.discipline, governance_vocabulary.VoteChoice(r.choice)
+            )
             for r in rows
         ]
         d = board_rules.decide(board_rules.BoardRule.from_dict(self.rule_raw), ballots)
@@ -194,8 +204,8 @@ class GoNoGoSession(Node):
 def _vote(r: Any) -> Vote:
     return Vote(
         voter_name=r.display_name,
-        discipline=org_rules.Discipline(r.discipline),
-        choice=models.VoteChoice(r.choice),
+        discipline=organization_vocabulary.Discipline(r.discipline),
+        choice=governance_vocabulary.VoteChoice(r.choice),
         rationale=r.rationale,
         cast_at=r.cast_at,
         changed_at=r.changed_at,

@@ -18,7 +18,7 @@ from api.graphql.governance_types import (
 )
 from api.graphql.organization_types import DataClassification, Discipline, Tier
 from api.graphql.user_errors import UserError
-from domain.governance import models
+from domain.governance import vocabulary as governance_vocabulary
 
 # -- releases --------------------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ class DocumentationEntryInput:
 class ReleaseCreateInput:
     business_unit_id: strawberry.ID
     title: str
-    release_type: ReleaseType = models.ReleaseType.STANDARD  # type: ignore[assignment]
+    release_type: ReleaseType = governance_vocabulary.ReleaseType.STANDARD  # type: ignore[assignment]
     description: str = ""
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Default: you, the creator."

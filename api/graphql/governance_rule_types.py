@@ -17,9 +17,9 @@ from api.graphql.organization_types import (
     Tier,
 )
 from api.graphql.relay import Node, node_field, to_global_id
-from domain.governance import models
-from domain.organization import models as org_models
-from domain.organization import rules as org_rules
+from domain.governance import vocabulary as governance_vocabulary
+from domain.kernel import vocabulary as shared_vocabulary
+from domain.organization import vocabulary as organization_vocabulary
 
 
 @strawberry.type(description="A field of a template section.")
@@ -61,8 +61,8 @@ class DocumentTemplate(Node):
             name=r.name,
             version=r.version,
             active=r.active,
-            release_types=[models.ReleaseType(t) for t in r.release_types],
-            tiers=[org_models.Tier(t) for t in r.tiers],
+            release_types=[governance_vocabulary.ReleaseType(t) for t in r.release_types],
+            tiers=[organization_vocabulary.Tier(t) for t in r.tiers],
             sections=[
                 TemplateSection(
                     key=s["key"],
@@ -109,14 +109,15 @@ class SignOffRule(Node):
             key=r.key,
             name=r.name,
             requirement=r.requirement,
-            discipline=org_rules.Discipline(r.discipline),
+            discipline=organization_vocabulary.Discipline(r.discipline),
             condition=SignOffCondition(
                 data_classifications=[
-                    org_models.DataClassification(x) for x in c.get("data_classifications", [])
+                    organization_vocabulary.DataClassification(x)
+                    for x in c.get("data_classifications", [])
                 ],
                 region_prefixes=list(c.get("region_prefixes", [])),
-                tiers=[org_models.Tier(x) for x in c.get("tiers", [])],
-                change_types=[models.ChangeType(x) for x in c.get("change_types", [])],
+                tiers=[organization_vocabulary.Tier(x) for x in c.get("tiers", [])],
+                change_types=[shared_vocabulary.ChangeType(x) for x in c.get("change_types", [])],
             ),
             validity_days=r.validity_days,
             active=r.active,
@@ -141,7 +142,7 @@ class SignOff(Node):
         return cls(
             id=strawberry.ID(to_global_id("SignOff", r.id)),
             requirement=r.requirement,
-            discipline=org_rules.Discipline(r.discipline),
+            discipline=organization_vocabulary.Discipline(r.discipline),
             signed_at=r.signed_at,
             expires_at=r.expires_at,
             revoked_at=r.revoked_at,

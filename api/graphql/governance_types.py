@@ -16,23 +16,28 @@ from api.graphql.organization_types import (
     Service,
 )
 from api.graphql.relay import Connection, Node, node_field, to_global_id
-from domain.governance import models
 from domain.governance import signoff_rules as so
-from domain.organization import rules as org_rules
+from domain.governance import vocabulary as governance_vocabulary
+from domain.kernel import vocabulary as shared_vocabulary
+from domain.organization import vocabulary as organization_vocabulary
 
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
 
 ReleaseStatus = strawberry.enum(
-    models.ReleaseStatus, description="Where a release is in its lifecycle."
+    governance_vocabulary.ReleaseStatus, description="Where a release is in its lifecycle."
 )
-ReleaseType = strawberry.enum(models.ReleaseType, description="The kind of release.")
-ChangeType = strawberry.enum(models.ChangeType, description="A kind of change a release makes.")
-VoteChoice = strawberry.enum(models.VoteChoice, description="A board member's vote.")
-SessionStatus = strawberry.enum(models.SessionStatus, description="Whether votes are still taken.")
+ReleaseType = strawberry.enum(governance_vocabulary.ReleaseType, description="The kind of release.")
+ChangeType = strawberry.enum(
+    shared_vocabulary.ChangeType, description="A kind of change a release makes."
+)
+VoteChoice = strawberry.enum(governance_vocabulary.VoteChoice, description="A board member's vote.")
+SessionStatus = strawberry.enum(
+    governance_vocabulary.SessionStatus, description="Whether votes are still taken."
+)
 SessionOutcome = strawberry.enum(
-    models.SessionOutcome, description="What a go/no-go session decided."
+    governance_vocabulary.SessionOutcome, description="What a go/no-go session decided."
 )
 SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-off's state now.")
 
@@ -101,7 +106,7 @@ class RequiredSignOff:
         given = s.sign_off
         return cls(
             requirement=s.requirement,
-            discipline=org_rules.Discipline(s.discipline),
+            discipline=organization_vocabulary.Discipline(s.discipline),
             status=s.status,
             signed_at=given.signed_at if given else None,
             expires_at=given.expires_at if given else None,
@@ -154,10 +159,10 @@ class Release(Node):
             id=strawberry.ID(to_global_id("Release", r.id)),
             title=r.title,
             description=r.description,
-            release_type=models.ReleaseType(r.release_type),
-            status=models.ReleaseStatus(r.status),
+            release_type=governance_vocabulary.ReleaseType(r.release_type),
+            status=governance_vocabulary.ReleaseStatus(r.status),
             status_reason=r.status_reason,
-            change_types=[models.ChangeType(c) for c in r.change_types],
+            change_types=[shared_vocabulary.ChangeType(c) for c in r.change_types],
             environments=list(r.environments),
             regions=list(r.regions),
             planned_start=r.planned_start,

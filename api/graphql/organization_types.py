@@ -10,29 +10,36 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
-from domain.organization import models
-from domain.organization import rules as org_rules
+from domain.organization import vocabulary as organization_vocabulary
 
 if TYPE_CHECKING:
     from api.graphql.compliance_controls_types import DrProcedure
     from api.graphql.guardrails_types import GuardrailSet, TeamOnboarding
     from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
 
-Tier = strawberry.enum(models.Tier, description="How much a service's failure hurts.")
+Tier = strawberry.enum(
+    organization_vocabulary.Tier, description="How much a service's failure hurts."
+)
 DataClassification = strawberry.enum(
-    models.DataClassification, description="The most sensitive data a service holds."
+    organization_vocabulary.DataClassification,
+    description="The most sensitive data a service holds.",
 )
 DependencyKind = strawberry.enum(
-    models.DependencyKind, description="How a consumer uses a provider."
+    organization_vocabulary.DependencyKind, description="How a consumer uses a provider."
 )
-AttestationStatus = strawberry.enum(models.AttestationStatus, description="A vendor's attestation.")
+AttestationStatus = strawberry.enum(
+    organization_vocabulary.AttestationStatus, description="A vendor's attestation."
+)
 PersonKind = strawberry.enum(
-    models.PersonKind, description="A human, or a machine user such as CI."
+    organization_vocabulary.PersonKind, description="A human, or a machine user such as CI."
 )
 Role = strawberry.enum(
-    org_rules.Role, description="What a grant lets its holder do (authz/PERMISSIONS.md)."
+    organization_vocabulary.Role,
+    description="What a grant lets its holder do (authz/PERMISSIONS.md).",
 )
-Discipline = strawberry.enum(org_rules.Discipline, description="An approver's discipline.")
+Discipline = strawberry.enum(
+    organization_vocabulary.Discipline, description="An approver's discipline."
+)
 
 
 @strawberry.type(description="A business unit: a Casbin domain, with its own teams and guardrails.")
@@ -147,8 +154,8 @@ class Service(Node):
             id=strawberry.ID(to_global_id("Service", r.id)),
             key=r.key,
             name=r.name,
-            tier=models.Tier(r.tier),
-            data_classification=models.DataClassification(r.data_classification),
+            tier=organization_vocabulary.Tier(r.tier),
+            data_classification=organization_vocabulary.DataClassification(r.data_classification),
             regions=r.regions,
             version=r.version,
             created_at=r.created_at,
@@ -165,7 +172,9 @@ class Service(Node):
     async def depends_on(self, info: Info) -> list[ServiceLink]:
         rows = await info.context.loaders.providers.load(self.uid)
         return [
-            ServiceLink(kind=models.DependencyKind(r._kind), service=Service.from_row(r))
+            ServiceLink(
+                kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r)
+            )
             for r in rows
         ]
 
@@ -173,7 +182,9 @@ class Service(Node):
     async def dependents(self, info: Info) -> list[ServiceLink]:
         rows = await info.context.loaders.consumers.load(self.uid)
         return [
-            ServiceLink(kind=models.DependencyKind(r._kind), service=Service.from_row(r))
+            ServiceLink(
+                kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r)
+            )
             for r in rows
         ]
 
@@ -214,7 +225,7 @@ class Vendor(Node):
             id=strawberry.ID(to_global_id("Vendor", r.id)),
             name=r.name,
             contact_email=r.contact_email,
-            attestation_status=models.AttestationStatus(r.attestation_status),
+            attestation_status=organization_vocabulary.AttestationStatus(r.attestation_status),
             attestation_expires_at=r.attestation_expires_at,
             version=r.version,
             created_at=r.created_at,
@@ -275,8 +286,8 @@ class RoleGrant(Node):
     def from_row(cls, r: Any) -> RoleGrant:
         return cls(
             id=strawberry.ID(to_global_id("RoleGrant", r.id)),
-            role=org_rules.Role(r.role),
-            discipline=org_rules.Discipline(r.discipline) if r.discipline else None,
+            role=organization_vocabulary.Role(r.role),
+            discipline=organization_vocabulary.Discipline(r.discipline) if r.discipline else None,
             source=r.source,
             created_at=r.created_at,
             bu_uid=r.bu_id,
@@ -308,7 +319,7 @@ class Person(Node):
             username=r.username,
             display_name=r.display_name,
             email=r.email,
-            kind=models.PersonKind(r.kind),
+            kind=organization_vocabulary.PersonKind(r.kind),
             active=r.active,
             version=r.version,
             created_at=r.created_at,
@@ -362,7 +373,7 @@ class ApiToken(Node):
         rows = await info.context.loaders.token_scopes.load(self.uid)
         return [
             ApiTokenScope(
-                role=org_rules.Role(r.role),
+                role=organization_vocabulary.Role(r.role),
                 business_unit_id=strawberry.ID(to_global_id("BusinessUnit", r.bu_id))
                 if r.bu_id
                 else None,

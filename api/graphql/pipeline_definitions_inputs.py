@@ -16,7 +16,7 @@ from api.graphql.pipeline_definitions_types import (
     PipelineRunStatus,
 )
 from api.graphql.user_errors import UserError
-from domain.pipelines import definition_models as models
+from domain.pipelines import vocabulary as pipelines_vocabulary
 
 
 @strawberry.input(description="A team's new pipeline and the services it deploys.")
@@ -43,7 +43,7 @@ class PipelineDefinitionRegisterInput:
         description="YAML or JSON (at most 64 KiB): `stages`, each with a `name`, an "
         "`environment_kind` or `environment` (key) and `gates` (gate keys)."
     )
-    format: PipelineDefinitionFormat = models.DefinitionFormat.YAML
+    format: PipelineDefinitionFormat = pipelines_vocabulary.DefinitionFormat.YAML
 
 
 @strawberry.type(

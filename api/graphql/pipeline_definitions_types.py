@@ -24,32 +24,34 @@ from api.graphql.relay import (
 )
 from domain.kernel.vocabulary import EnvironmentKind as DomainEnvironmentKind
 from domain.pipelines import definition_diff as diffs
-from domain.pipelines import definition_models as models
 from domain.pipelines import definition_queries as pdq
 from domain.pipelines import definition_rules as rules
+from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines.definitions import RegistrationOutcome as DomainRegistrationOutcome
 
 PipelineDefinitionStatus = strawberry.enum(
-    models.DefinitionStatus,
+    pipelines_vocabulary.DefinitionStatus,
     name="PipelineDefinitionStatus",
     description="PROPOSED until a peer reviews it; then ACTIVE (one per pipeline) or REJECTED; "
     "an ACTIVE version becomes SUPERSEDED when the next one is activated.",
 )
 PipelineDefinitionFormat = strawberry.enum(
-    models.DefinitionFormat, name="PipelineDefinitionFormat", description="YAML or JSON source."
+    pipelines_vocabulary.DefinitionFormat,
+    name="PipelineDefinitionFormat",
+    description="YAML or JSON source.",
 )
 PipelineReviewVerdict = strawberry.enum(
-    models.ReviewVerdict,
+    pipelines_vocabulary.ReviewVerdict,
     name="PipelineReviewVerdict",
     description="APPROVE activates the version; REJECT (with a comment) closes it.",
 )
 PipelineRunStatus = strawberry.enum(
-    models.RunStatus,
+    pipelines_vocabulary.RunStatus,
     name="PipelineRunStatus",
     description="Where a run is; once finished it stays finished.",
 )
 PipelineDrift = strawberry.enum(
-    models.DriftKind,
+    pipelines_vocabulary.DriftKind,
     name="PipelineDrift",
     description="MATCHES: the run used the definition active when it started; DRIFT: another "
     "registered version; UNKNOWN: a definition never registered.",
@@ -79,7 +81,7 @@ class PipelineDefinitionReview:
     @classmethod
     def from_row(cls, r: Any) -> PipelineDefinitionReview:
         return cls(
-            verdict=models.ReviewVerdict(r.verdict),
+            verdict=pipelines_vocabulary.ReviewVerdict(r.verdict),
             comment=r.comment,
             reviewer_name=r.reviewer,
             reviewed_at=r.reviewed_at,
@@ -176,8 +178,8 @@ class PipelineDefinitionVersion(Node):
             number=r.number,
             content_hash=r.content_hash,
             raw_hash=r.raw_hash,
-            format=models.DefinitionFormat(r.format),
-            status=models.DefinitionStatus(r.status),
+            format=pipelines_vocabulary.DefinitionFormat(r.format),
+            status=pipelines_vocabulary.DefinitionStatus(r.status),
             author_name=r.author,
             source=r.source,
             document=r.document,
@@ -214,7 +216,7 @@ class PipelineDefinitionVersion(Node):
         self,
         info: Info,
         against: strawberry.ID,
-        rendering: PipelineDefinitionFormat = models.DefinitionFormat.YAML,
+        rendering: PipelineDefinitionFormat = pipelines_vocabulary.DefinitionFormat.YAML,
     ) -> PipelineDefinitionDiff:
         other = from_global_id(against, "PipelineDefinitionVersion", "against")
         async with info.context.reader() as r:
@@ -250,11 +252,11 @@ class PipelineRun(Node):
             id=strawberry.ID(to_global_id("PipelineRun", r.id)),
             run_id=r.run_id,
             definition_hash=r.definition_hash,
-            status=models.RunStatus(r.status),
+            status=pipelines_vocabulary.RunStatus(r.status),
             started_at=r.started_at,
             finished_at=r.finished_at,
             artifact=r.artifact,
-            drift=models.DriftKind(r.drift),
+            drift=pipelines_vocabulary.DriftKind(r.drift),
             drift_reason=r.drift_reason,
             reporter=r.reporter,
             reported_at=r.created_at,
@@ -347,7 +349,7 @@ class Pipeline(Node):
     @strawberry.field(description="The latest run's drift; null before any run is reported.")
     async def drift(self, info: Info) -> PipelineDrift | None:
         run = await info.context.loaders.pipeline_latest_run.load(self.uid)
-        return models.DriftKind(run.drift) if run is not None else None
+        return pipelines_vocabulary.DriftKind(run.drift) if run is not None else None
 
 
 NODE_LOADERS: dict[str, tuple[str, Any]] = {

@@ -16,23 +16,25 @@ from api.graphql.organization_types import BusinessUnit, Service
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as DomainGateStatus
-from domain.pipelines import models
+from domain.pipelines import vocabulary as pipelines_vocabulary
 
 EvidenceType = strawberry.enum(
-    models.EvidenceType, description="What a report about an artifact is about."
+    pipelines_vocabulary.EvidenceType, description="What a report about an artifact is about."
 )
 CdEventOutcome = strawberry.enum(
-    models.CdEventOutcome,
+    pipelines_vocabulary.CdEventOutcome,
     description="PROCESSED: changed Signalbox data; UNRESOLVED: a known type whose subject did "
     "not map onto Signalbox data (see the note); STORED: kept, not acted on; IGNORED: an "
     "unknown or custom type.",
 )
 DeploymentReportKind = strawberry.enum(
-    models.DeploymentKind,
+    pipelines_vocabulary.DeploymentKind,
     name="DeploymentReportKind",
     description="service.deployed, service.upgraded or service.rolledback.",
 )
-IncidentStatus = strawberry.enum(models.IncidentStatus, description="Open until resolved.")
+IncidentStatus = strawberry.enum(
+    pipelines_vocabulary.IncidentStatus, description="Open until resolved."
+)
 EvidenceGateStatus = strawberry.enum(
     DomainGateStatus, name="EvidenceGateStatus", description="An evidence gate's verdict."
 )
@@ -72,7 +74,7 @@ class Evidence(Node):
     def from_row(cls, r: Any) -> Evidence:
         return cls(
             id=strawberry.ID(to_global_id("Evidence", r.id)),
-            kind=models.EvidenceType(r.kind),
+            kind=pipelines_vocabulary.EvidenceType(r.kind),
             subject=r.subject,
             passed=r.passed,
             details=r.payload,
@@ -162,7 +164,7 @@ class CdEvent(Node):
             received_at=r.received_at,
             received_by=r.received_by,
             known=r.known,
-            outcome=models.CdEventOutcome(r.outcome),
+            outcome=pipelines_vocabulary.CdEventOutcome(r.outcome),
             note=r.note,
             payload=r.payload,
             bu_uid=r.bu_id,
@@ -203,7 +205,7 @@ class DeploymentReport(Node, ReportedPlace):
     def from_row(cls, r: Any) -> DeploymentReport:
         return cls(
             id=strawberry.ID(to_global_id("DeploymentReport", r.id)),
-            kind=models.DeploymentKind(r.kind),
+            kind=pipelines_vocabulary.DeploymentKind(r.kind),
             occurred_at=r.occurred_at,
             service_ref=r.service_ref,
             environment_ref=r.environment_ref,
@@ -236,7 +238,7 @@ class IncidentReport(Node, ReportedPlace):
     def from_row(cls, r: Any) -> IncidentReport:
         return cls(
             id=strawberry.ID(to_global_id("IncidentReport", r.id)),
-            status=models.IncidentStatus(r.status),
+            status=pipelines_vocabulary.IncidentStatus(r.status),
             description=r.description,
             origin=r.origin,
             incident_ref=r.incident_ref,

@@ -17,12 +17,13 @@ from api.graphql.context import Info
 from api.graphql.governance_types import ChangeType, Release
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
-from domain.governance import models as gov_models
 from domain.guardrails import vocabulary
-from domain.organization import rules as org_rules
+from domain.kernel import vocabulary as shared_vocabulary
+from domain.organization import vocabulary as organization_vocabulary
 from domain.risk import model as risk_model
-from domain.risk import models, review_rules, rules
 from domain.risk import queries as riskq
+from domain.risk import review_rules, rules
+from domain.risk import vocabulary as risk_vocabulary
 from domain.risk.scoring import RiskFacts as DomainFacts
 from domain.risk.versions import model_of
 
@@ -31,7 +32,9 @@ RiskFactor = strawberry.enum(risk_model.Factor, description="A factor of the ris
 RiskFactorGroup = strawberry.enum(
     risk_model.FactorGroup, description="Impact, complexity or novelty."
 )
-PeerReviewVerdict = strawberry.enum(models.Verdict, description="A peer reviewer's verdict.")
+PeerReviewVerdict = strawberry.enum(
+    risk_vocabulary.Verdict, description="A peer reviewer's verdict."
+)
 
 
 @strawberry.type(description="What a risk level requires of a release.")
@@ -48,7 +51,7 @@ class RiskRequirements:
         return cls(
             test_suites=list(r.test_suites),
             min_approvals=r.min_approvals,
-            disciplines=[org_rules.Discipline(d) for d in r.disciplines],
+            disciplines=[organization_vocabulary.Discipline(d) for d in r.disciplines],
             peer_review=r.peer_review,
             board_decision=r.board_decision,
             canary_minutes=r.canary_minutes,
@@ -116,7 +119,7 @@ class RiskModel:
                 for f, w in m.weights.items()
             ],
             change_type_weights=[
-                ChangeTypeWeight(change_type=gov_models.ChangeType(k), weight=v)
+                ChangeTypeWeight(change_type=shared_vocabulary.ChangeType(k), weight=v)
                 for k, v in sorted(m.change_type_weights.items())
             ],
             thresholds=thresholds,
@@ -306,7 +309,7 @@ class PeerReview(Node):
     def from_row(cls, r: Any) -> PeerReview:
         return cls(
             id=strawberry.ID(to_global_id("PeerReview", r.id)),
-            verdict=models.Verdict(r.verdict),
+            verdict=risk_vocabulary.Verdict(r.verdict),
             comment=r.comment,
             reference=r.reference,
             created_at=r.created_at,
@@ -336,7 +339,7 @@ class PeerReviewRequirement:
     def from_domain(cls, r: review_rules.ReviewRequirement) -> PeerReviewRequirement:
         return cls(
             required=r.required,
-            change_types=[gov_models.ChangeType(c) for c in r.change_types],
+            change_types=[shared_vocabulary.ChangeType(c) for c in r.change_types],
             risk_level=vocabulary.RiskLevel(r.risk_level),
             by_risk_level=r.by_risk_level,
             reason=r.reason,

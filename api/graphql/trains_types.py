@@ -20,16 +20,24 @@ from api.graphql.relay import (
     node_field,
     to_global_id,
 )
-from domain.trains import graph, models
+from domain.trains import graph
+from domain.trains import vocabulary as trains_vocabulary
 
-CadenceKind = strawberry.enum(models.CadenceKind, description="How often a train departs.")
-CadenceChangeReason = strawberry.enum(
-    models.CadenceChangeReason, description="Why a train's cadence changed."
+CadenceKind = strawberry.enum(
+    trains_vocabulary.CadenceKind, description="How often a train departs."
 )
-DepartureStatus = strawberry.enum(models.DepartureStatus, description="Where a departure stands.")
-FeatureStatus = strawberry.enum(models.FeatureStatus, description="Where a feature stands.")
+CadenceChangeReason = strawberry.enum(
+    trains_vocabulary.CadenceChangeReason, description="Why a train's cadence changed."
+)
+DepartureStatus = strawberry.enum(
+    trains_vocabulary.DepartureStatus, description="Where a departure stands."
+)
+FeatureStatus = strawberry.enum(
+    trains_vocabulary.FeatureStatus, description="Where a feature stands."
+)
 IntegrationWindowStatus = strawberry.enum(
-    models.IntegrationWindowStatus, description="Whether an integration window still holds."
+    trains_vocabulary.IntegrationWindowStatus,
+    description="Whether an integration window still holds.",
 )
 GraphFindingCode = strawberry.enum(
     graph.FindingCode,
@@ -58,7 +66,7 @@ class Cadence:
     @classmethod
     def from_row(cls, r: Any) -> Cadence:
         return cls(
-            kind=models.CadenceKind(r.cadence),
+            kind=trains_vocabulary.CadenceKind(r.cadence),
             weekday=r.weekday,
             dates=[date.fromisoformat(d) for d in r.dates or []],
             rrule=r.rrule,
@@ -186,7 +194,7 @@ class CadenceChange:
             seq=r.seq,
             cadence=Cadence.from_row(r),
             effective_from_seq=r.effective_from_seq,
-            reason=models.CadenceChangeReason(r.reason) if r.reason else None,
+            reason=trains_vocabulary.CadenceChangeReason(r.reason) if r.reason else None,
             reason_text=r.reason_text,
             recorded_at=r.created_at,
             pi_uid=r.effective_from_pi_id,
@@ -225,7 +233,7 @@ class Departure(Node):
             id=gid("Departure", r.id),
             code=r.code,
             departs_at=r.departs_at,
-            status=models.DepartureStatus(r.status),
+            status=trains_vocabulary.DepartureStatus(r.status),
             version=r.version,
             uid=r.id,
             train_uid=r.train_id,
@@ -275,7 +283,7 @@ class Feature(Node):
             title=r.title,
             description=r.description,
             effort=r.effort,
-            status=models.FeatureStatus(r.status),
+            status=trains_vocabulary.FeatureStatus(r.status),
             version=r.version,
             created_at=r.created_at,
             uid=r.id,
@@ -342,7 +350,7 @@ class IntegrationWindow(Node):
             id=gid("IntegrationWindow", r.id),
             starts_at=r.starts_at,
             ends_at=r.ends_at,
-            status=models.IntegrationWindowStatus(r.status),
+            status=trains_vocabulary.IntegrationWindowStatus(r.status),
             version=r.version,
             uid=r.id,
             departure_uid=r.departure_id,

@@ -14,19 +14,19 @@ from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
 from api.graphql.relay import Connection, Node, load_page, node_field, to_global_id
 from domain.compliance.vendor_findings import VisibleFinding
-from domain.guardrails import vocabulary
-from domain.organization import models
 from domain.organization import vendor_rules as rules
+from domain.organization import vocabulary as organization_vocabulary
 from domain.organization.vendor_queries import ImpactedService as ImpactRow
 
 VendorAttestationKind = strawberry.enum(
-    vocabulary.AttestationKind,
+    organization_vocabulary.AttestationKind,
     name="VendorAttestationKind",
     description="What a vendor attestation attests: security testing, a penetration test, a "
     "SOC 2 report or an ISO 27001 certificate.",
 )
 VendorReleaseStatus = strawberry.enum(
-    models.VendorReleaseStatus, description="CANCELLED releases stay on record, off the calendar."
+    organization_vocabulary.VendorReleaseStatus,
+    description="CANCELLED releases stay on record, off the calendar.",
 )
 VendorReleaseFindingCode = strawberry.enum(
     rules.FindingCode,
@@ -74,7 +74,7 @@ class VendorAttestation(Node):
     def from_row(cls, r: Any) -> VendorAttestation:
         return cls(
             id=strawberry.ID(to_global_id("VendorAttestation", r.id)),
-            kind=vocabulary.AttestationKind(r.kind),
+            kind=organization_vocabulary.AttestationKind(r.kind),
             issued_at=r.issued_at,
             expires_at=r.expires_at,
             issuer=r.issuer,
@@ -164,7 +164,7 @@ class VendorReleaseFinding:
 def finding(f: VisibleFinding) -> VendorReleaseFinding:
     return VendorReleaseFinding(
         code=rules.FindingCode(f.code),
-        kinds=[vocabulary.AttestationKind(k) for k in f.kinds],
+        kinds=[organization_vocabulary.AttestationKind(k) for k in f.kinds],
         sentence=f.sentence,
         service_uid=f.service_id,
         freeze_uid=f.freeze_id,
@@ -204,7 +204,7 @@ class VendorRelease(Node):
             ends_at=r.ends_at,
             description=r.description,
             notes=r.notes,
-            status=models.VendorReleaseStatus(r.status),
+            status=organization_vocabulary.VendorReleaseStatus(r.status),
             created_at=r.created_at,
             updated_at=r.updated_at,
             cancelled_at=r.cancelled_at,

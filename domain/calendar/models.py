@@ -10,11 +10,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.calendar.vocabulary import ExceptionStatus as ExceptionStatus
-from domain.calendar.vocabulary import FreezeScope as FreezeScope
-from domain.calendar.vocabulary import FreezeStatus as FreezeStatus
-from domain.calendar.vocabulary import WindowKind as WindowKind
-from domain.calendar.vocabulary import WindowStatus as WindowStatus
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -310,15 +310,6 @@ def check_ranking(entries: Sequence[RankEntry]) -> list[RankEntry]:
             "Ranks run 1, 2, 3… without gaps or ties.", code=Code.INVALID_RANKING, field="ranking"
         )
     return sorted(entries, key=lambda e: e.rank)
-
-
-@dataclass(frozen=True, slots=True)
-class Busy:
-    """An interval a slot must avoid, and why (for tests and explanations)."""
-
-    starts_at: datetime
-    ends_at: datetime
-    reason: str = field(default="")
 
 
 @dataclass(frozen=True, slots=True)

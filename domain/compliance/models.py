@@ -11,11 +11,6 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.compliance.vocabulary import BypassStatus as BypassStatus
-from domain.compliance.vocabulary import DrKind as DrKind
-from domain.compliance.vocabulary import DrProcedureStatus as DrProcedureStatus
-from domain.compliance.vocabulary import DrResult as DrResult
-from domain.compliance.vocabulary import ReviewOutcome as ReviewOutcome
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
 
 

@@ -15,12 +15,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.environments.vocabulary import EnvironmentStatus as EnvironmentStatus
-from domain.environments.vocabulary import HolderKind as HolderKind
-from domain.environments.vocabulary import ReservationMode as ReservationMode
-from domain.environments.vocabulary import ReservationStatus as ReservationStatus
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.kernel.vocabulary import EnvironmentKind as EnvironmentKind
 
 
 class Environment(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -17,10 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.flags.vocabulary import ChangeAction as ChangeAction
-from domain.flags.vocabulary import ChangeStatus as ChangeStatus
 from domain.flags.vocabulary import FlagKind
-from domain.flags.vocabulary import ValueType as ValueType
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
 
 TEMPORARY_KINDS = frozenset({FlagKind.RELEASE, FlagKind.EXPERIMENT})

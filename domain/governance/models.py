@@ -10,13 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.governance.vocabulary import ReleaseStatus as ReleaseStatus
-from domain.governance.vocabulary import ReleaseType as ReleaseType
-from domain.governance.vocabulary import SessionOutcome as SessionOutcome
-from domain.governance.vocabulary import SessionStatus as SessionStatus
-from domain.governance.vocabulary import VoteChoice as VoteChoice
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.kernel.vocabulary import ChangeType as ChangeType
 
 
 class Release(IdMixin, VersionedMixin, TimestampMixin, Base):

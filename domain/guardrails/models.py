@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.guardrails.vocabulary import SetKind as SetKind
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
 
 CORE_SUBJECT = "org"

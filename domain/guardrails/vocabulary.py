@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.organization.vocabulary import AttestationKind as AttestationKind
-
 
 class RiskLevel(StrEnum):
     LOW = "low"

@@ -9,12 +9,6 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.organization.vocabulary import AttestationStatus as AttestationStatus
-from domain.organization.vocabulary import DataClassification as DataClassification
-from domain.organization.vocabulary import DependencyKind as DependencyKind
-from domain.organization.vocabulary import PersonKind as PersonKind
-from domain.organization.vocabulary import Tier as Tier
-from domain.organization.vocabulary import VendorReleaseStatus as VendorReleaseStatus
 
 
 class BusinessUnit(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -26,8 +26,8 @@ from domain.kernel.uow import UnitOfWork
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployments
 from domain.pipelines.deployment_commands import FiringAlert
-from domain.pipelines.deployment_models import ACTIVE_STATUSES, Deployment, DeploymentAlert
-from domain.pipelines.vocabulary import RollbackTrigger
+from domain.pipelines.deployment_models import Deployment, DeploymentAlert
+from domain.pipelines.vocabulary import ACTIVE_STATUSES, RollbackTrigger
 
 DEPLOYMENT_LABEL = "signalbox_deployment"
 SERVICE_LABEL = "service"

@@ -19,11 +19,6 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.pipelines.vocabulary import DefinitionFormat as DefinitionFormat
-from domain.pipelines.vocabulary import DefinitionStatus as DefinitionStatus
-from domain.pipelines.vocabulary import DriftKind as DriftKind
-from domain.pipelines.vocabulary import ReviewVerdict as ReviewVerdict
-from domain.pipelines.vocabulary import RunStatus as RunStatus
 
 ONLY_ACTIVE = text("status = 'active'")
 

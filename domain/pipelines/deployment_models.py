@@ -15,14 +15,6 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.pipelines.vocabulary import DeploymentStatus as DeploymentStatus
-from domain.pipelines.vocabulary import RollbackTrigger as RollbackTrigger
-from domain.pipelines.vocabulary import StepKind as StepKind
-from domain.pipelines.vocabulary import Strategy as Strategy
-from domain.pipelines.vocabulary import Verdict as Verdict
-
-ACTIVE_STATUSES = (DeploymentStatus.IN_PROGRESS, DeploymentStatus.HOLDING)
-"""A deployment under way: alerts roll it back, health reports and advances apply to it."""
 
 
 class Deployment(IdMixin, VersionedMixin, TimestampMixin, Base):

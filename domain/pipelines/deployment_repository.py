@@ -17,13 +17,13 @@ from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization.models import Service
 from domain.pipelines.deployment_models import (
-    ACTIVE_STATUSES,
     Deployment,
     DeploymentAlert,
     HealthReport,
     RollbackDecision,
     WebhookSubscription,
 )
+from domain.pipelines.vocabulary import ACTIVE_STATUSES
 
 DEP = Deployment.__table__
 REP = HealthReport.__table__

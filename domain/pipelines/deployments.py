@@ -29,12 +29,17 @@ from domain.pipelines import webhooks
 from domain.pipelines.deployment_commands import CreateDeployment, FiringAlert, ReportHealth
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
 from domain.pipelines.deployment_models import (
-    ACTIVE_STATUSES,
     Deployment,
     HealthReport,
     RollbackDecision,
 )
-from domain.pipelines.vocabulary import DeploymentStatus, RollbackTrigger, Strategy, Verdict
+from domain.pipelines.vocabulary import (
+    ACTIVE_STATUSES,
+    DeploymentStatus,
+    RollbackTrigger,
+    Strategy,
+    Verdict,
+)
 
 ROLLED_BACK_TOPIC = str(webhooks.WebhookTopic.DEPLOYMENT_ROLLED_BACK)
 

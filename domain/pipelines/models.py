@@ -16,10 +16,6 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, VersionedMixin
-from domain.pipelines.vocabulary import CdEventOutcome as CdEventOutcome
-from domain.pipelines.vocabulary import DeploymentKind as DeploymentKind
-from domain.pipelines.vocabulary import EvidenceType as EvidenceType
-from domain.pipelines.vocabulary import IncidentStatus as IncidentStatus
 
 
 class Artifact(IdMixin, Base):

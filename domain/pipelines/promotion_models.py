@@ -10,7 +10,6 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.pipelines.vocabulary import PromotionStatus as PromotionStatus
 
 
 class Promotion(IdMixin, VersionedMixin, TimestampMixin, Base):

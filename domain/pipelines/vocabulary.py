@@ -109,3 +109,7 @@ class PromotionStatus(StrEnum):
     """Nothing failed, but something is pending (approvals, a board decision, evidence)."""
     ALLOWED = "allowed"
     CANCELLED = "cancelled"
+
+
+ACTIVE_STATUSES = (DeploymentStatus.IN_PROGRESS, DeploymentStatus.HOLDING)
+"""A deployment under way: alerts roll it back, health reports and advances apply to it."""

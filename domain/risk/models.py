@@ -16,7 +16,6 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.risk.vocabulary import Verdict as Verdict
 
 
 class RiskModelVersion(IdMixin, Base):

@@ -60,10 +60,6 @@ async def models_page(session: AsyncSession, *, first: int | None, after: str | 
     )
 
 
-async def models_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    return await rows_by_ids(session, MODEL, ids)
-
-
 # -- BU mapping versions ---------------------------------------------------------------------
 
 

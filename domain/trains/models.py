@@ -16,11 +16,6 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
-from domain.trains.vocabulary import CadenceChangeReason as CadenceChangeReason
-from domain.trains.vocabulary import CadenceKind as CadenceKind
-from domain.trains.vocabulary import DepartureStatus as DepartureStatus
-from domain.trains.vocabulary import FeatureStatus as FeatureStatus
-from domain.trains.vocabulary import IntegrationWindowStatus as IntegrationWindowStatus
 
 
 class Train(IdMixin, VersionedMixin, TimestampMixin, Base):
