@@ -21,6 +21,7 @@ from api.graphql.subscriptions import WebSocketTransport
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 from domain.kernel import idempotency
 from domain.kernel.errors import Unavailable
+from domain.kernel.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -140,14 +141,7 @@ class GraphQLEndpoint:
                 headers={"Idempotent-Replayed": "true"},
             )
         response = await self._execute(request, parsed)
-        async with runtime.system_unit_of_work() as uow:
-            if response.status_code >= 500:
-                await idempotency.release(uow.session, actor.subject, key)
-            else:
-                await idempotency.complete(
-                    uow.session, actor.subject, key, response.status_code, bytes(response.body)
-                )
-            await uow.commit()
+        await runtime.units.run(lambda uow: _settle(uow, actor.subject, key, response))
         return response
 
     async def _claim(self, subject: str, key: str, digest: str) -> tuple[str, int, bytes] | None:
@@ -159,7 +153,8 @@ class GraphQLEndpoint:
         runtime = self.runtime
         now = runtime.clock.now()
         abandoned_before = now - timedelta(seconds=2 * runtime.settings.execution_timeout_seconds)
-        async with runtime.system_unit_of_work() as uow:
+
+        async def claim(uow: UnitOfWork) -> tuple[str, int, bytes] | None:
             stored = await idempotency.find(uow.session, subject, key)
             abandoned = (
                 stored is not None
@@ -171,11 +166,12 @@ class GraphQLEndpoint:
                 stored = None
             if stored is None:
                 if await idempotency.reserve(uow.session, subject, key, digest, now):
-                    await uow.commit()
                     return None
                 stored = await idempotency.find(uow.session, subject, key)
                 assert stored is not None
             return stored.request_hash, stored.status_code, stored.body
+
+        return await runtime.units.run(claim)
 
 
 def _parse_request(body: bytes) -> dict[str, Any] | Response:
@@ -209,3 +205,13 @@ def _operation(parsed: dict[str, Any]) -> OperationType | None:
         if name is None or getattr(definition.name, "value", None) == name:  # type: ignore[attr-defined]
             return operation  # type: ignore[no-any-return]
     return None
+
+
+async def _settle(uow: UnitOfWork, subject: str, key: str, response: Response) -> None:
+    """Keep the answer under the key; a server failure frees the key for a retry instead."""
+    if response.status_code >= 500:
+        await idempotency.release(uow.session, subject, key)
+    else:
+        await idempotency.complete(
+            uow.session, subject, key, response.status_code, bytes(response.body)
+        )
