@@ -28,26 +28,22 @@ from domain.kernel.gates import GateOutcome
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import choice, expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Person, Service, Team
+from domain.organization import facts as org_facts
 
 T = TypeVar("T")
 
 
 async def dr_gate(session: AsyncSession, service_id: uuid.UUID, now: datetime) -> GateOutcome:
     """The dr_test gate: required procedures exist and each passed a test recently enough."""
-    service = await session.get(Service, service_id)
-    if service is None:
-        raise NotFound("Service was not found.")
+    service = await org_facts.service(session, service_id, field=None)
     procedures = (await dr_procedures_of_services(session, [service_id]))[service_id]
     max_age = int((await effective_for_service(session, service_id))["max_dr_test_age_days"])
     return rules.evaluate(service.name, service.data_classification, procedures, max_age, now)
 
 
-async def _visible_service(uow: UnitOfWork, service_id: uuid.UUID) -> Service:
-    service = await uow.session.get(Service, service_id)
-    if service is None or not uow.scope(Action.READ, Resource.SERVICE).allows(service.bu_id):
-        raise NotFound("Service was not found.", field="serviceId")
-    return service
+async def _visible_service(uow: UnitOfWork, service_id: uuid.UUID) -> org_facts.ServiceFacts:
+    scope = uow.scope(Action.READ, Resource.SERVICE)
+    return await org_facts.service(uow.session, service_id, readable_in=scope)
 
 
 async def _visible_procedure(uow: UnitOfWork, procedure_id: uuid.UUID) -> DrProcedure:
@@ -74,19 +70,20 @@ async def _check_owners(
     if required:
         rules.check_owner(person_id, team_id)
     if team_id is not None:
-        team = await uow.session.get(Team, team_id)
-        if team is None or not uow.scope(Action.READ, Resource.TEAM).allows(team.bu_id):
-            raise NotFound("Team was not found.", field="ownerTeamId")
+        team = await org_facts.team(
+            uow.session,
+            team_id,
+            readable_in=uow.scope(Action.READ, Resource.TEAM),
+            field="ownerTeamId",
+        )
         if team.bu_id != bu_id:
             raise DomainError(
                 "The owning team belongs to the service's business unit.",
                 code=Code.OWNER_NOT_IN_BUSINESS_UNIT,
                 field="ownerTeamId",
             )
-    if person_id is not None:
-        person = await uow.session.get(Person, person_id)
-        if person is None or not person.active:
-            raise NotFound("Person was not found.", field="ownerId")
+    if person_id is not None and not await org_facts.active_people(uow.session, [person_id]):
+        raise NotFound("Person was not found.", field="ownerId")
 
 
 async def create_procedure(uow: UnitOfWork, c: CreateDrProcedure) -> DrProcedure:

@@ -31,7 +31,7 @@ from domain.kernel.gates import GateOutcome
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import choice
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Team
+from domain.organization import facts as org_facts
 
 URL_MAX = 2048
 NOTE_MAX = 2000
@@ -126,11 +126,9 @@ async def onboarding_gate(session: AsyncSession, service_id: uuid.UUID) -> GateO
 # -- use cases -------------------------------------------------------------------------------
 
 
-async def _team(uow: UnitOfWork, team_id: uuid.UUID) -> Team:
-    team = await uow.session.get(Team, team_id)
-    if team is None or not uow.scope(Action.READ, Resource.TEAM).allows(team.bu_id):
-        raise NotFound("Team was not found.", field="teamId")
-    return team
+async def _team(uow: UnitOfWork, team_id: uuid.UUID) -> org_facts.TeamFacts:
+    scope = uow.scope(Action.READ, Resource.TEAM)
+    return await org_facts.team(uow.session, team_id, readable_in=scope)
 
 
 def _expect(check: OnboardingCheck | None, version: int) -> None:

@@ -80,7 +80,7 @@ async def team(
     team_id: uuid.UUID,
     *,
     readable_in: Scope | None = None,
-    field: str = "teamId",
+    field: str | None = "teamId",
 ) -> TeamFacts:
     """The team; NOT_FOUND when there is none, or when `readable_in` does not reach its BU."""
     found = (await teams(session, [team_id])).get(team_id)
@@ -94,7 +94,7 @@ async def service(
     service_id: uuid.UUID,
     *,
     readable_in: Scope | None = None,
-    field: str = "serviceId",
+    field: str | None = "serviceId",
 ) -> ServiceFacts:
     """The service; NOT_FOUND when there is none, or when `readable_in` does not reach its BU."""
     found = (await services(session, [service_id])).get(service_id)

@@ -18,7 +18,7 @@ from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Service, Team
+from domain.organization import facts as org_facts
 from domain.trains import repository as repo
 from domain.trains import rules
 from domain.trains.commands import RecordResult, ScheduleIntegration
@@ -34,17 +34,15 @@ async def _participants(
     uow: UnitOfWork, bu_id: uuid.UUID, team_ids: list[uuid.UUID], service_ids: list[uuid.UUID]
 ) -> tuple[list[str], list[str]]:
     """Teams and services of the departure's BU (others read as not found)."""
-    out = []
-    for table, ids, field, what in (
-        (Team.__table__, team_ids, "teamIds", "Team"),
-        (Service.__table__, service_ids, "serviceIds", "Service"),
-    ):
-        unique = sorted(set(ids), key=str)
-        bus = await repo.bu_of(uow.session, table, unique)
-        if any(bus.get(i) != bu_id for i in unique):
-            raise NotFound(f"{what} was not found.", field=field)
-        out.append([str(i) for i in unique])
-    return out[0], out[1]
+    teams = sorted(set(team_ids), key=str)
+    services = sorted(set(service_ids), key=str)
+    found_teams = await org_facts.teams(uow.session, teams)
+    if any(i not in found_teams or found_teams[i].bu_id != bu_id for i in teams):
+        raise NotFound("Team was not found.", field="teamIds")
+    found_services = await org_facts.services(uow.session, services)
+    if any(i not in found_services or found_services[i].bu_id != bu_id for i in services):
+        raise NotFound("Service was not found.", field="serviceIds")
+    return [str(i) for i in teams], [str(i) for i in services]
 
 
 async def schedule_window(uow: UnitOfWork, c: ScheduleIntegration) -> IntegrationWindow:

@@ -13,7 +13,6 @@ from domain.governance.models import Release
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
 from domain.kernel.repository import Grouped, group_by, scoped
-from domain.organization.models import Service, Team
 from domain.trains.models import (
     CadenceChange,
     Departure,
@@ -94,18 +93,6 @@ async def release_info(session: AsyncSession, release_id: uuid.UUID) -> Any:
         RELEASE.c.id == release_id
     )
     return (await session.execute(stmt)).first()
-
-
-async def bu_of(session: AsyncSession, table: Any, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
-    """The BU of teams or services, by id (one statement)."""
-    if not ids:
-        return {}
-    stmt = select(table.c.id, table.c.bu_id).where(table.c.id.in_(ids))
-    return {r.id: r.bu_id for r in (await session.execute(stmt)).all()}
-
-
-TEAM = Team.__table__
-SERVICE = Service.__table__
 
 
 # -- read side: pages and batches ----------------------------------------------------------

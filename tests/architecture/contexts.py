@@ -31,6 +31,11 @@ LAYER_OF = {ctx: rank for rank, layer in enumerate(LAYERS) for ctx in layer}
 # repositories; it reads through the context's facts, queries and rules. (The kernel is shared
 # infrastructure, not a context: its repository helpers are for everyone.)
 PRIVATE_MODULE = re.compile(r"^(models|\w+_models|repository|\w+_repository)$")
+# The read views are the query side: a view that shows several contexts at once (the evidence
+# pack's one UNION over audit records and the entities behind them, the calendar feed) reads
+# their tables in one statement rather than through a facts call per context. They hold no
+# rules, write nothing but the audit of their own use, and nothing imports them but the API.
+QUERY_SIDE = frozenset({"read"})
 OUTSIDE_CONTEXTS = frozenset({"migrations", "models"})  # alembic and the metadata aggregate
 
 
@@ -144,7 +149,9 @@ def into_private_modules(found: list[Edge]) -> list[Edge]:
     return [
         e
         for e in found
-        if e.target != "kernel" and PRIVATE_MODULE.match(e.module.rsplit(".", 1)[-1])
+        if e.target != "kernel"
+        and e.source not in QUERY_SIDE
+        and PRIVATE_MODULE.match(e.module.rsplit(".", 1)[-1])
     ]
 
 
