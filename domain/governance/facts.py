@@ -41,9 +41,11 @@ class ReleaseSummary:
 
 
 async def releases(
-    session: AsyncSession, ids: Collection[uuid.UUID]
+    session: AsyncSession, ids: Collection[uuid.UUID], *, for_update: bool = False
 ) -> dict[uuid.UUID, ReleaseSummary]:
-    """The releases with these ids (absent ones are left out), in one statement."""
+    """The releases with these ids (absent ones are left out), in one statement; with
+    `for_update`, their rows stay locked until the unit of work ends (a caller's writes about
+    a release serialize with the release's own lifecycle moves)."""
     if not ids:
         return {}
     stmt = select(
@@ -58,6 +60,8 @@ async def releases(
         Release.planned_start,
         Release.planned_end,
     ).where(Release.id.in_(set(ids)))
+    if for_update:
+        stmt = stmt.with_for_update()
     return {
         r.id: ReleaseSummary(
             r.id,
@@ -80,10 +84,11 @@ async def release(
     release_id: uuid.UUID,
     *,
     readable_in: Scope | None = None,
-    field: str = "releaseId",
+    field: str | None = "releaseId",
+    for_update: bool = False,
 ) -> ReleaseSummary:
     """The release; NOT_FOUND when there is none, or when `readable_in` does not reach its BU."""
-    found = (await releases(session, [release_id])).get(release_id)
+    found = (await releases(session, [release_id], for_update=for_update)).get(release_id)
     if found is None or (readable_in is not None and not readable_in.allows(found.bu_id)):
         raise NotFound("Release was not found.", field=field)
     return found
@@ -198,3 +203,8 @@ async def _go_live(session: AsyncSession, release: Release, now: datetime) -> Go
             BoardDecisionFacts(s.id, s.outcome) for s in sessions if s.outcome is not None
         ),
     )
+
+
+async def author_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.UUID]:
+    """The release's authors (people), by id."""
+    return await repo.author_ids(session, release_id)

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.governance import repository as gov_repo
+from domain.governance import facts as release_facts
 from domain.guardrails.effective import effective_for_services
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import DomainError, NotFound
+from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 from domain.risk import rules
 from domain.risk.assessment_rules import RiskResult, assess
@@ -47,20 +47,18 @@ async def assess_release(
 ) -> RiskResult:
     """Score a release now with the model and mapping in force; nothing is written. Without a
     size, the size of its latest stored assessment is used (if any)."""
-    release = await gov_repo.get_release(session, release_id)
-    if release is None:
-        raise NotFound("Release was not found.")
+    release = await release_facts.release(session, release_id, field=None)
     inputs = await risk_inputs(session, release.id, release.bu_id, now, size)
-    lines = await gov_repo.release_lines(session, release.id)
-    guardrails = await effective_for_services(session, [line.service_id for line in lines], now)
+    shipped = (await release_facts.shipped_services(session, [release.id])).get(release.id, [])
+    guardrails = await effective_for_services(session, [s.id for s in shipped], now)
     return assess(inputs, list(guardrails.values()))
 
 
 async def assess_risk(uow: UnitOfWork, c: AssessRisk) -> RiskAssessment:
     """Assess a release and store the result (score, level, why, what it requires)."""
-    release = await gov_repo.get_release(uow.session, c.release_id)
-    if release is None or not uow.scope(Action.READ, Resource.RELEASE).allows(release.bu_id):
-        raise NotFound("Release was not found.", field="releaseId")
+    release = await release_facts.release(
+        uow.session, c.release_id, readable_in=uow.scope(Action.READ, Resource.RELEASE)
+    )
     rule = uow.authorize_visible(Action.CREATE, Resource.RISK_ASSESSMENT, release.bu_id, "Release")
     now = uow.clock.now()
     result = await assess_release(uow.session, release.id, now, check_size(c.size))

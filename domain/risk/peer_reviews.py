@@ -13,11 +13,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.governance import repository as gov_repo
-from domain.governance.models import Release
+from domain.governance import facts as release_facts
 from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import DomainError, NotFound
+from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateOutcome
 from domain.kernel.orm import snapshot
 from domain.kernel.rules import choice
@@ -56,14 +55,17 @@ def _text(value: str, limit: int, code: Code, field: str) -> str:
 
 async def record_peer_review(uow: UnitOfWork, c: RecordPeerReview) -> PeerReview:
     """Record (or replace) the actor's verdict on a release; never by one of its authors."""
-    release = await gov_repo.get_release(uow.session, c.release_id, for_update=True)
-    if release is None or not uow.scope(Action.READ, Resource.RELEASE).allows(release.bu_id):
-        raise NotFound("Release was not found.", field="releaseId")
+    release = await release_facts.release(
+        uow.session,
+        c.release_id,
+        readable_in=uow.scope(Action.READ, Resource.RELEASE),
+        for_update=True,
+    )
     rule = uow.authorize_visible(Action.CREATE, Resource.PEER_REVIEW, release.bu_id, "Release")
     reviewer = uow.actor.person_id
     if reviewer is None:
         raise DomainError("A peer review is recorded by a person.", code=Code.REVIEWER_UNKNOWN)
-    if reviewer in await gov_repo.author_ids(uow.session, release.id):
+    if reviewer in await release_facts.author_ids(uow.session, release.id):
         raise DomainError(
             "An author does not peer review their own change: ask someone else.",
             code=Code.PEER_REVIEW_BY_AUTHOR,
@@ -105,12 +107,15 @@ async def record_peer_review(uow: UnitOfWork, c: RecordPeerReview) -> PeerReview
 
 
 async def requirement_of(
-    session: AsyncSession, release: Release, now: datetime, result: RiskResult | None = None
+    session: AsyncSession,
+    release: release_facts.ReleaseSummary,
+    now: datetime,
+    result: RiskResult | None = None,
 ) -> review_rules.ReviewRequirement:
     """Whether the release needs a peer review, and why (guardrail change types, risk level)."""
     result = result or await assess_release(session, release.id, now)
     return review_rules.requirement(
-        release.change_types or [],
+        list(release.change_types),
         result.peer_review_change_types,
         result.level.value,
         result.requirements.peer_review,
@@ -121,10 +126,8 @@ async def peer_review_gate(
     session: AsyncSession, release_id: uuid.UUID, environment_kind: str, now: datetime
 ) -> GateOutcome:
     """Gate `peer_review` of a promotion of the release to an environment of that kind."""
-    release = await gov_repo.get_release(session, release_id)
-    if release is None:
-        raise NotFound("Release was not found.")
+    release = await release_facts.release(session, release_id, field=None)
     req = await requirement_of(session, release, now)
     reviews = await peer_reviews_of(session, release.id)
-    authors = await gov_repo.author_ids(session, release.id)
+    authors = await release_facts.author_ids(session, release.id)
     return review_rules.gate(req, reviews, authors, environment_kind)

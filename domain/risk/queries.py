@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from domain.governance import repository as gov_repo
-from domain.governance.models import Release
+from domain.governance import facts as release_facts
 from domain.kernel.access import Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.pagination import Page
@@ -114,14 +113,14 @@ async def reviews_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _visible(r, Resource.PEER_REVIEW, await repo.reviews_by_ids(r.session, ids))
 
 
-async def visible_release(r: Reader, release_id: uuid.UUID, resource: Resource) -> Release:
+async def visible_release(
+    r: Reader, release_id: uuid.UUID, resource: Resource
+) -> release_facts.ReleaseSummary:
     """The release, when you may read it and `resource` in its BU; otherwise NOT_FOUND."""
-    release = await gov_repo.get_release(r.session, release_id)
-    if (
-        release is None
-        or not r.scope(Resource.RELEASE).allows(release.bu_id)
-        or not r.scope(resource).allows(release.bu_id)
-    ):
+    release = await release_facts.release(
+        r.session, release_id, readable_in=r.scope(Resource.RELEASE)
+    )
+    if not r.scope(resource).allows(release.bu_id):
         raise NotFound("Release was not found.", field="releaseId")
     return release
 
