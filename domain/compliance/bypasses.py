@@ -27,9 +27,9 @@ from domain.compliance.control_commands import (
 from domain.compliance.errors import ComplianceErrorCode as Code
 from domain.compliance.models import Bypass, BypassReview, BypassUse
 from domain.compliance.vocabulary import BypassStatus, ReviewOutcome
-from domain.environments.models import Environment
+from domain.environments import facts as env_facts
 from domain.environments.vocabulary import EnvironmentStatus
-from domain.governance.models import Release
+from domain.governance import facts as release_facts
 from domain.governance.vocabulary import ReleaseStatus, ReleaseType
 from domain.guardrails.effective import effective_for_service
 from domain.kernel.access import Action, Resource
@@ -74,14 +74,12 @@ async def guardrail_bound(
 # -- requesting ------------------------------------------------------------------------------
 
 
-async def _open_release(uow: UnitOfWork, release_id: uuid.UUID) -> Release:
-    release = await uow.session.get(Release, release_id)
-    if release is None or not uow.scope(Action.READ, Resource.RELEASE).allows(release.bu_id):
-        raise NotFound("Release was not found.", field="releaseId")
-    return release
+async def _open_release(uow: UnitOfWork, release_id: uuid.UUID) -> release_facts.ReleaseSummary:
+    scope = uow.scope(Action.READ, Resource.RELEASE)
+    return await release_facts.release(uow.session, release_id, readable_in=scope)
 
 
-def _check_release(release: Release) -> None:
+def _check_release(release: release_facts.ReleaseSummary) -> None:
     if release.release_type != ReleaseType.HOTFIX:
         raise DomainError(
             "Only a hotfix release may ask for an emergency bypass.",
@@ -94,7 +92,7 @@ def _check_release(release: Release) -> None:
         )
 
 
-async def _services_of(uow: UnitOfWork, release: Release) -> list[uuid.UUID]:
+async def _services_of(uow: UnitOfWork, release: release_facts.ReleaseSummary) -> list[uuid.UUID]:
     ids = await repo.release_service_ids(uow.session, release.id)
     if not ids:
         raise DomainError(
@@ -105,11 +103,11 @@ async def _services_of(uow: UnitOfWork, release: Release) -> list[uuid.UUID]:
     return ids
 
 
-async def _target(uow: UnitOfWork, environment_id: uuid.UUID, release: Release) -> Environment:
-    env = await uow.session.get(Environment, environment_id)
+async def _target(
+    uow: UnitOfWork, environment_id: uuid.UUID, release: release_facts.ReleaseSummary
+) -> env_facts.EnvironmentFacts:
     scope = uow.scope(Action.READ, Resource.ENVIRONMENT)
-    if env is None or not (scope.allows(env.bu_id) or (env.bu_id is None and not scope.empty)):
-        raise NotFound("Environment was not found.", field="environmentId")
+    env = await env_facts.environment(uow.session, environment_id, readable_in=scope)
     if env.status != EnvironmentStatus.ACTIVE:
         raise DomainError(
             f"{env.key} is retired.", code=Code.ENVIRONMENT_RETIRED, field="environmentId"

@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.environments import repository as repo
 from domain.environments.models import Environment
 from domain.environments.parity_rules import SnapshotFacts
+from domain.environments.vocabulary import EnvironmentStatus
+from domain.kernel.access import Scope
+from domain.kernel.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class EnvironmentFacts:
     kind: str
     bu_id: uuid.UUID | None
     product_domain: str | None
+    status: str = EnvironmentStatus.ACTIVE
 
 
 async def environment_facts(
@@ -36,7 +40,25 @@ async def environment_facts(
     row = (await repo.environments_by_ids(session, [environment_id])).get(environment_id)
     if row is None:
         return None
-    return EnvironmentFacts(row.id, row.key, row.kind, row.bu_id, row.product_domain)
+    return EnvironmentFacts(row.id, row.key, row.kind, row.bu_id, row.product_domain, row.status)
+
+
+async def environment(
+    session: AsyncSession,
+    environment_id: uuid.UUID,
+    *,
+    readable_in: Scope | None = None,
+    field: str | None = "environmentId",
+) -> EnvironmentFacts:
+    """The environment; NOT_FOUND when there is none, or when `readable_in` reaches neither its
+    BU nor, for an org-wide environment, any BU at all."""
+    found = await environment_facts(session, environment_id)
+    if found is None or (
+        readable_in is not None
+        and not (readable_in.allows(found.bu_id) or (found.bu_id is None and not readable_in.empty))
+    ):
+        raise NotFound("Environment was not found.", field=field)
+    return found
 
 
 async def environment_id_by_key(session: AsyncSession, key: str) -> uuid.UUID | None:

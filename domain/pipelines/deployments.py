@@ -11,17 +11,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.environments.models import Environment
+from domain.environments import facts as env_facts
 from domain.environments.vocabulary import EnvironmentStatus
 from domain.guardrails.effective import effective_for_service
 from domain.kernel import outbox
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import DomainError, NotFound
+from domain.kernel.errors import DomainError
 from domain.kernel.orm import snapshot
 from domain.kernel.repository import get_readable
 from domain.kernel.rules import choice, expect_version
 from domain.kernel.uow import UnitOfWork
-from domain.organization.models import Service
+from domain.organization import facts as org_facts
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
@@ -80,15 +80,12 @@ def _plan(c: CreateDeployment, strategy: Strategy) -> list[rules.Step]:
 
 async def create_deployment(uow: UnitOfWork, c: CreateDeployment) -> Deployment:
     """Plan a deployment of an artifact version of a service to an environment."""
-    service = await uow.session.get(Service, c.service_id)
-    if service is None or not uow.scope(Action.READ, Resource.SERVICE).allows(service.bu_id):
-        raise NotFound("Service was not found.", field="serviceId")
-    env = await uow.session.get(Environment, c.environment_id)
-    env_scope = uow.scope(Action.READ, Resource.ENVIRONMENT)
-    if env is None or not (
-        env_scope.allows(env.bu_id) or (env.bu_id is None and not env_scope.empty)
-    ):
-        raise NotFound("Environment was not found.", field="environmentId")
+    service = await org_facts.service(
+        uow.session, c.service_id, readable_in=uow.scope(Action.READ, Resource.SERVICE)
+    )
+    env = await env_facts.environment(
+        uow.session, c.environment_id, readable_in=uow.scope(Action.READ, Resource.ENVIRONMENT)
+    )
     rule = uow.authorize(Action.CREATE, Resource.DEPLOYMENT, service.bu_id)
     if env.bu_id is not None and env.bu_id != service.bu_id:
         raise DomainError(
@@ -283,9 +280,8 @@ async def roll_back(
 async def _emit_rolled_back(
     uow: UnitOfWork, dep: Deployment, decision: RollbackDecision, now: datetime
 ) -> None:
-    service = await uow.session.get(Service, dep.service_id)
-    env = await uow.session.get(Environment, dep.environment_id)
-    assert service is not None and env is not None  # foreign keys
+    service = await org_facts.service(uow.session, dep.service_id, field=None)
+    env = await env_facts.environment(uow.session, dep.environment_id, field=None)
     event_id = uuid.uuid4()
     step = rules.Step.from_json(dep.steps[dep.current_step])
     details = {
