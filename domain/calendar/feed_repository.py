@@ -10,17 +10,12 @@ from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar.models import CalendarFeed, Freeze
-from domain.governance.models import Release
 from domain.kernel.access import Scope
-from domain.organization.models import BusinessUnit, Person, Vendor, VendorRelease
+from domain.organization.models import Person
 
 FEED = CalendarFeed.__table__
 PERSON = Person.__table__
-RELEASE = Release.__table__
 FREEZE = Freeze.__table__
-BU = BusinessUnit.__table__
-VENDOR_RELEASE = VendorRelease.__table__
-VENDOR = Vendor.__table__
 
 
 def _in_bus(column: Any, scope: Scope) -> Any:
