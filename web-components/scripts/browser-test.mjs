@@ -272,7 +272,11 @@ async function main() {
       SIGNALBOX_ENV: 'development',
       SIGNALBOX_COMPONENTS_DIR: bundleDir,
     }),
-    SB_SCREENSHOTS_DIR: process.env.SB_SCREENSHOTS_DIR ?? join(root, 'docs', 'screenshots'),
+    // A test run never changes the working tree: screenshots go to a temporary folder unless
+    // SB_SCREENSHOTS_DIR names one (`npm run screenshots` refreshes docs/screenshots).
+    SB_SCREENSHOTS_DIR: process.env.SB_SCREENSHOTS_DIR
+      ? resolve(process.env.SB_SCREENSHOTS_DIR)
+      : join(tmpdir(), 'signalbox-screenshots'),
   };
   return await new Promise((resolvePromise) => {
     const child = spawn(
