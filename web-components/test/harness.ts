@@ -256,7 +256,7 @@ export async function expectAccessible(page: Page, options: AccessibleOptions = 
   assert.equal(bad.length, 0, `axe found serious/critical violations:\n${report}`);
 }
 
-/** Saves a PNG of the page or an element as web-components/docs/screenshots/<name>.png. */
+/** Saves a PNG of the page or an element as <name>.png in SB_SCREENSHOTS_DIR. */
 export async function screenshot(target: Page | Locator, name: string): Promise<string> {
   const dir = required('SB_SCREENSHOTS_DIR');
   await mkdir(dir, { recursive: true });
