@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import strawberry
@@ -12,11 +10,7 @@ from api.graphql.calendar_inputs import (
     AlignmentPayload,
     AlignmentRecordInput,
     CalendarInput,
-    DeploymentWindowCancelInput,
     DeploymentWindowFilter,
-    DeploymentWindowMoveInput,
-    DeploymentWindowPayload,
-    DeploymentWindowPlanInput,
     FreezeDecisionInput,
     FreezeExceptionDecisionInput,
     FreezeExceptionPayload,
@@ -38,6 +32,7 @@ from api.graphql.calendar_types import (
     SuggestedSlot,
     WindowConflict,
 )
+from api.graphql.calendar_windows import DeploymentWindowMutation, business_unit_id, global_ids
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
@@ -47,32 +42,23 @@ from api.graphql.relay import (
     paginate,
 )
 from api.graphql.user_errors import CALENDAR
-from domain.calendar import alignment, exceptions, freezes, windows
+from domain.calendar import alignment, exceptions, freezes
 from domain.calendar import commands as cmd
 from domain.calendar import queries as cal
-from domain.calendar.rules import ConflictsFound, RankEntry
-from domain.kernel.uow import UnitOfWork
+from domain.calendar.rules import RankEntry
 from domain.read import calendar_slice
 
 run = MutationRunner(CALENDAR)
 
 
-def _ids(values: list[strawberry.ID], type_name: str, field: str) -> list[uuid.UUID]:
-    return [from_global_id(v, type_name, field) for v in values]
-
-
-def _bu(value: strawberry.ID, field: str = "businessUnitId") -> uuid.UUID:
-    return from_global_id(value, "BusinessUnit", field)
-
-
 def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
     return cmd.CheckWindow(
-        bu_id=_bu(i.business_unit_id),
+        bu_id=business_unit_id(i.business_unit_id),
         starts_at=i.starts_at,
         ends_at=i.ends_at,
         release_id=from_optional_global_id(i.release_id, "Release", "releaseId"),
         environment=i.environment,
-        service_ids=_ids(i.service_ids, "Service", "serviceIds"),
+        service_ids=global_ids(i.service_ids, "Service", "serviceIds"),
         resources=i.resources,
         window_id=from_optional_global_id(i.window_id, "DeploymentWindow", "windowId"),
     )
@@ -122,14 +108,14 @@ class CalendarQuery:
         self, info: Info, input: WindowSuggestionsInput
     ) -> list[SuggestedSlot]:
         c = cmd.SuggestSlots(
-            bu_id=_bu(input.business_unit_id),
+            bu_id=business_unit_id(input.business_unit_id),
             duration=timedelta(minutes=input.duration_minutes),
             after=input.after,
             before=input.before,
             count=input.count,
             release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
             environment=input.environment,
-            service_ids=_ids(input.service_ids, "Service", "serviceIds"),
+            service_ids=global_ids(input.service_ids, "Service", "serviceIds"),
             resources=input.resources,
         )
         async with info.context.reader() as r:
@@ -197,74 +183,8 @@ class CalendarQuery:
         )
 
 
-async def _window_payload(
-    info: Info, use_case: Callable[[UnitOfWork], Awaitable[windows.WindowResult]]
-) -> DeploymentWindowPayload:
-    """Run a planning use case; a CONFLICTS refusal still lists the conflicts it found."""
-    refused: list[WindowConflict] = []
-
-    async def attempt(uow: UnitOfWork) -> windows.WindowResult:
-        try:
-            return await use_case(uow)
-        except ConflictsFound as exc:
-            refused.extend(WindowConflict.from_domain(c) for c in exc.conflicts)
-            raise
-
-    result, errors = await run(info, attempt)
-    return DeploymentWindowPayload(
-        deployment_window=DeploymentWindow.from_row(result.window) if result else None,
-        conflicts=[WindowConflict.from_domain(c) for c in result.conflicts] if result else refused,
-        errors=errors,
-    )
-
-
 @strawberry.type
-class CalendarMutation:
-    @strawberry.mutation(
-        description="Plan a window; refused with CONFLICTS (listed) on a blocking conflict."
-    )
-    async def deployment_window_plan(
-        self, info: Info, input: DeploymentWindowPlanInput
-    ) -> DeploymentWindowPayload:
-        c = cmd.PlanWindow(
-            bu_id=_bu(input.business_unit_id),
-            kind=input.kind.value,
-            title=input.title,
-            starts_at=input.starts_at,
-            ends_at=input.ends_at,
-            release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
-            environment=input.environment,
-            service_ids=_ids(input.service_ids, "Service", "serviceIds"),
-            resources=input.resources,
-        )
-        return await _window_payload(info, lambda uow: windows.plan_window(uow, c))
-
-    @strawberry.mutation(description="Move a window; conflicts are checked again.")
-    async def deployment_window_move(
-        self, info: Info, input: DeploymentWindowMoveInput
-    ) -> DeploymentWindowPayload:
-        c = cmd.MoveWindow(
-            window_id=from_global_id(input.id, "DeploymentWindow"),
-            version=input.version,
-            starts_at=input.starts_at,
-            ends_at=input.ends_at,
-        )
-        return await _window_payload(info, lambda uow: windows.move_window(uow, c))
-
-    @strawberry.mutation(description="Cancel a window; it no longer conflicts with anything.")
-    async def deployment_window_cancel(
-        self, info: Info, input: DeploymentWindowCancelInput
-    ) -> DeploymentWindowPayload:
-        window_id = from_global_id(input.id, "DeploymentWindow")
-        window, errors = await run(
-            info, lambda uow: windows.cancel_window(uow, window_id, input.version)
-        )
-        return DeploymentWindowPayload(
-            deployment_window=DeploymentWindow.from_row(window) if window else None,
-            conflicts=[],
-            errors=errors,
-        )
-
+class CalendarMutation(DeploymentWindowMutation):
     @strawberry.mutation(description="Propose a freeze; it binds once every stakeholder approved.")
     async def freeze_propose(self, info: Info, input: FreezeProposeInput) -> FreezePayload:
         c = cmd.ProposeFreeze(
@@ -272,12 +192,12 @@ class CalendarMutation:
             scope=input.scope.value,
             starts_at=input.starts_at,
             ends_at=input.ends_at,
-            stakeholder_ids=_ids(input.stakeholder_ids, "Person", "stakeholderIds"),
+            stakeholder_ids=global_ids(input.stakeholder_ids, "Person", "stakeholderIds"),
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             reason=input.reason,
             tiers=[t.value for t in input.tiers],
             environments=input.environments,
-            service_ids=_ids(input.service_ids, "Service", "serviceIds"),
+            service_ids=global_ids(input.service_ids, "Service", "serviceIds"),
             tzid=input.time_zone,
             rrule=input.rrule,
             effective_until=input.effective_until,
@@ -371,7 +291,7 @@ class CalendarMutation:
                 RankEntry(from_global_id(e.release_id, "Release", "ranking"), e.rank, e.rationale)
                 for e in input.ranking
             ],
-            agreed_by=_ids(input.agreed_by, "Person", "agreedBy"),
+            agreed_by=global_ids(input.agreed_by, "Person", "agreedBy"),
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
         )
         return await run.payload(

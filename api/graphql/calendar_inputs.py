@@ -165,6 +165,36 @@ class FreezeExceptionRequestInput:
     )
 
 
+@strawberry.input(description="A hotfix's window inside a freeze, and why it cannot wait.")
+class DeploymentWindowPlanInFreezeInput:
+    business_unit_id: strawberry.ID
+    release_id: strawberry.ID = strawberry.field(description="A hotfix release.")
+    freeze_id: strawberry.ID = strawberry.field(
+        description="The approved freeze the window falls into."
+    )
+    title: str
+    starts_at: datetime
+    ends_at: datetime = strawberry.field(description="Exclusive; at most 14 days after startsAt.")
+    justification: str = strawberry.field(description="Why the hotfix cannot wait.")
+    environment: str | None = None
+    service_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    resources: list[str] = strawberry.field(default_factory=list)
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="Default: when the window ends; at most 7 days after it."
+    )
+
+
+@strawberry.type(
+    description="The window and its requested exception (both or neither), with every conflict "
+    "found (a refusal lists them too)."
+)
+class DeploymentWindowPlanInFreezePayload:
+    deployment_window: DeploymentWindow | None
+    freeze_exception: FreezeException | None
+    conflicts: list[WindowConflict]
+    errors: list[UserError]
+
+
 @strawberry.input
 class FreezeExceptionDecisionInput:
     id: strawberry.ID

@@ -91,6 +91,16 @@ class RequestException:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanInFreeze:
+    """A hotfix release's window inside a freeze, and the exception it needs to go through."""
+
+    window: PlanWindow
+    freeze_id: uuid.UUID
+    justification: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DecideException:
     exception_id: uuid.UUID
     approve: bool

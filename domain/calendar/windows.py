@@ -62,7 +62,13 @@ async def checked_facts(uow: UnitOfWork, c: CheckWindow) -> WindowFacts:
     )
 
 
-async def _check(uow: UnitOfWork, facts: WindowFacts) -> list[Conflict]:
+async def _check(
+    uow: UnitOfWork, facts: WindowFacts, through_freeze: uuid.UUID | None = None
+) -> list[Conflict]:
+    """Every conflict; refused with CONFLICTS on a BLOCKING one, except falling into
+    `through_freeze`: the freeze whose exception the emergency path requests in the same unit of
+    work (`domain.calendar.emergency`). That conflict is still returned: the freeze binds the
+    window until the exception is approved."""
     assert facts.bu_id is not None
     found = await detection.detect(
         uow.session,
@@ -71,13 +77,16 @@ async def _check(uow: UnitOfWork, facts: WindowFacts) -> list[Conflict]:
         readable=uow.scope(Action.READ, Resource.DEPLOYMENT_WINDOW),
         now=uow.clock.now(),
     )
-    if rules.refuses(c.severity for c in found):
+    pending = [c for c in found if c.freeze_id is None or c.freeze_id != through_freeze]
+    if rules.refuses(c.severity for c in pending):
         raise ConflictsFound(found)
     return found
 
 
-async def plan_window(uow: UnitOfWork, c: PlanWindow) -> WindowResult:
-    """Plan a window; refused with CONFLICTS when it has a BLOCKING conflict."""
+async def plan_window(
+    uow: UnitOfWork, c: PlanWindow, *, through_freeze: uuid.UUID | None = None
+) -> WindowResult:
+    """Plan a window; refused with CONFLICTS on a BLOCKING conflict (see `_check`)."""
     kind = rules.choice(WindowKind, c.kind, Code.INVALID_KIND, "kind")
     if c.release_id is not None and kind != WindowKind.RELEASE:
         raise DomainError(
@@ -99,7 +108,7 @@ async def plan_window(uow: UnitOfWork, c: PlanWindow) -> WindowResult:
         ),
     )
     rule = uow.authorize(Action.CREATE, Resource.DEPLOYMENT_WINDOW, c.bu_id)
-    found = await _check(uow, facts)
+    found = await _check(uow, facts, through_freeze)
     now = uow.clock.now()
     window = DeploymentWindow(
         id=facts.id,
