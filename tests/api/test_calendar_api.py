@@ -80,7 +80,9 @@ async def people(api: Api) -> dict[str, str]:
     return {n["username"]: n["id"] for n in data["people"]["nodes"]}
 
 
-async def release(api: Api, bu_key: str = "payments", title: str = "Release") -> str:
+async def release(
+    api: Api, bu_key: str = "payments", title: str = "Release", release_type: str = "standard"
+) -> str:
     """A release row inserted directly (the governance use cases are another context's)."""
     from api.graphql.relay import from_global_id, to_global_id
 
@@ -94,7 +96,7 @@ async def release(api: Api, bu_key: str = "payments", title: str = "Release") ->
             bu_id=bu,
             title=title,
             description="",
-            release_type="standard",
+            release_type=release_type,
             status="approved",
             owner_id=owner,
             change_types=[],

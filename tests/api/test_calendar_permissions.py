@@ -277,6 +277,40 @@ async def test_calendar_mutation_is_allowed_exactly_where_the_matrix_says(
     assert outcome(body) is expected(role, resource, action, org_level=False), (name, role, body)
 
 
+async def _frozen_hotfix(api: Api) -> dict[str, Any]:
+    """A hotfix release and an approved freeze over a fresh slot."""
+    ctx = await _payments(api)
+    start, end = hours()
+    env = unique("env")
+    freeze = await approved_freeze(api, environments=[env], startsAt=iso(start), endsAt=iso(end))
+    rel = await release(api, release_type="hotfix")
+    return {**ctx, "release": rel, "freeze": freeze["id"], "env": env, "slot": (start, end)}
+
+
+@pytest.mark.parametrize("role", list(USERS))
+async def test_planning_in_a_freeze_needs_both_window_and_exception_creation(
+    api: Api, role: str
+) -> None:
+    ctx = await _frozen_hotfix(api)
+    start, end = ctx["slot"]
+    given = {
+        "businessUnitId": ctx["bu"],
+        "releaseId": ctx["release"],
+        "freezeId": ctx["freeze"],
+        "title": "Hotfix",
+        "startsAt": iso(start),
+        "endsAt": iso(end),
+        "environment": ctx["env"],
+        "justification": "J",
+    }
+    mutation = _m("deploymentWindowPlanInFreeze", "DeploymentWindowPlanInFreezeInput")
+    body = await api.gql(mutation, {"i": given}, as_user=USERS[role])
+    allowed = expected(role, "deployment_window", "create", org_level=False) and expected(
+        role, "freeze_exception", "create", org_level=False
+    )
+    assert outcome(body) is allowed, (role, body)
+
+
 QUERIES = [
     (
         "deployment_window",
