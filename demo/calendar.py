@@ -1,5 +1,7 @@
 """The demo calendar: two approved recurring freezes and a few payments windows in December
-2026, proposed and decided by the demo's people (after `demo.organization.load_demo`)."""
+2026, proposed and decided by the demo's people (after `demo.organization.load_demo`), and a
+card gateway hotfix planned inside the next quarter-end close, its freeze exception waiting for
+someone other than the release manager who asked (the emergency path)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,11 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.calendar import commands as cal_cmd
+from domain.calendar import emergency, recurrence
 from domain.calendar import freezes as cal_freezes
 from domain.calendar import windows as cal_windows
+from domain.governance import commands as gov_cmd
+from domain.governance import releases
 from domain.kernel.access import Actor, Scope
 from domain.kernel.uow import UnitOfWork
 from domain.organization import repository as repo
@@ -31,6 +36,7 @@ WINDOWS = (
 class _Known:
     rmo: Person
     retail_admin: Person
+    release_manager: Person
     payments: UUID
     retail: UUID
     services: dict[str, UUID]
@@ -55,12 +61,17 @@ async def load_calendar_demo(runtime: Runtime) -> bool:
     known = await _known(runtime)
     if known is None:
         return False
-    holiday = await runtime.units.run(lambda uow: _plan(uow, known), actor=_as_actor(known.rmo))
-    if holiday is None:
+    planned = await runtime.units.run(lambda uow: _plan(uow, known), actor=_as_actor(known.rmo))
+    if planned is None:
         return False
+    quarter_end, holiday = planned
     decide = cal_cmd.DecideFreeze(holiday, approve=True)
     await runtime.units.run(
         lambda uow: cal_freezes.decide_freeze(uow, decide), actor=_as_actor(known.retail_admin)
+    )
+    await runtime.units.run(
+        lambda uow: _hotfix_in_freeze(uow, known, quarter_end),
+        actor=_as_actor(known.release_manager),
     )
     return True
 
@@ -69,6 +80,7 @@ async def _known(runtime: Runtime) -> _Known | None:
     async with runtime.db.read_session() as session:
         rmo = await repo.person_by_username(session, "rmo")
         retail_admin = await repo.person_by_username(session, "retail-admin")
+        release_manager = await repo.person_by_username(session, "release-manager")
         payments = await repo.bu_id_by_key(session, "payments")
         retail = await repo.bu_id_by_key(session, "retail")
         page = await repo.services_page(
@@ -80,14 +92,17 @@ async def _known(runtime: Runtime) -> _Known | None:
             first=500,
             after=None,
         )
-    if rmo is None or retail_admin is None or payments is None or retail is None:
+    if rmo is None or retail_admin is None or release_manager is None:
         return None
-    return _Known(rmo, retail_admin, payments, retail, {row.key: row.id for row in page.items})
+    if payments is None or retail is None:
+        return None
+    services = {row.key: row.id for row in page.items}
+    return _Known(rmo, retail_admin, release_manager, payments, retail, services)
 
 
-async def _plan(uow: UnitOfWork, k: _Known) -> UUID | None:
-    """The freezes (approved by the RMO) and windows; the holiday freeze's id, or None when
-    the calendar is there already."""
+async def _plan(uow: UnitOfWork, k: _Known) -> tuple[UUID, UUID] | None:
+    """The freezes (approved by the RMO) and windows; the quarter-end and holiday freezes' ids,
+    or None when the calendar is there already."""
     existing = await cal_freezes.freezes_in_range(
         uow.session, ["approved", "proposed"], _utc(2026, 1, 1), _utc(2028, 1, 1)
     )
@@ -141,4 +156,55 @@ async def _plan(uow: UnitOfWork, k: _Known) -> UUID | None:
                 resources=resources,
             ),
         )
-    return holiday.id
+    return quarter_end.id, holiday.id
+
+
+async def _hotfix_in_freeze(uow: UnitOfWork, k: _Known, quarter_end: UUID) -> None:
+    """A card gateway hotfix inside the next quarter-end close, in one step with its exception."""
+    now = uow.clock.now()
+    freeze = await cal_freezes.visible_freeze(uow, quarter_end)
+    timing = cal_freezes.timing_of(freeze)
+    coming = [
+        o
+        for o in recurrence.occurrences(timing, now, now + timedelta(days=400))
+        if o.starts_at > now
+    ]
+    if not coming or "card-gateway" not in k.services:
+        return
+    start = coming[0].starts_at + timedelta(hours=9)  # 10:00 in Amsterdam
+    end = start + timedelta(hours=2)
+    title = "Card gateway decline-code hotfix"
+    gateway = k.services["card-gateway"]
+    release = await releases.create_release(
+        uow,
+        gov_cmd.CreateRelease(
+            bu_id=k.payments,
+            title=title,
+            release_type="hotfix",
+            description="Issuers return a new soft-decline code the gateway treats as fatal.",
+            owner_id=k.release_manager.id,
+            change_types=["config"],
+            environments=["production"],
+            services=[gov_cmd.ServiceLine(gateway, "4.2.1")],
+            planned_start=start,
+            planned_end=end,
+        ),
+    )
+    await emergency.plan_hotfix_in_freeze(
+        uow,
+        cal_cmd.PlanInFreeze(
+            window=cal_cmd.PlanWindow(
+                bu_id=k.payments,
+                kind="release",
+                title=title,
+                starts_at=start,
+                ends_at=end,
+                release_id=release.id,
+                environment="production",
+                service_ids=[gateway],
+            ),
+            freeze_id=quarter_end,
+            justification="Card payments with the new decline code fail until the gateway maps "
+            "it; the quarter-end close cannot wait for them.",
+        ),
+    )
