@@ -47,6 +47,24 @@ def business_unit_id(value: strawberry.ID, field: str = "businessUnitId") -> uui
     return from_global_id(value, "BusinessUnit", field)
 
 
+def _plan(
+    i: DeploymentWindowPlanInput | DeploymentWindowPlanInFreezeInput,
+    kind: str,
+    release_id: uuid.UUID | None,
+) -> cmd.PlanWindow:
+    return cmd.PlanWindow(
+        bu_id=business_unit_id(i.business_unit_id),
+        kind=kind,
+        title=i.title,
+        starts_at=i.starts_at,
+        ends_at=i.ends_at,
+        release_id=release_id,
+        environment=i.environment,
+        service_ids=global_ids(i.service_ids, "Service", "serviceIds"),
+        resources=i.resources,
+    )
+
+
 async def _planning(
     info: Info, use_case: Callable[[UnitOfWork], Awaitable[P]]
 ) -> tuple[P | None, list[WindowConflict], list[UserError]]:
@@ -84,17 +102,8 @@ class DeploymentWindowMutation:
     async def deployment_window_plan(
         self, info: Info, input: DeploymentWindowPlanInput
     ) -> DeploymentWindowPayload:
-        c = cmd.PlanWindow(
-            bu_id=business_unit_id(input.business_unit_id),
-            kind=input.kind.value,
-            title=input.title,
-            starts_at=input.starts_at,
-            ends_at=input.ends_at,
-            release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
-            environment=input.environment,
-            service_ids=global_ids(input.service_ids, "Service", "serviceIds"),
-            resources=input.resources,
-        )
+        release_id = from_optional_global_id(input.release_id, "Release", "releaseId")
+        c = _plan(input, input.kind.value, release_id)
         return await _window_payload(info, lambda uow: windows.plan_window(uow, c))
 
     @strawberry.mutation(description="Move a window; conflicts are checked again.")
@@ -132,16 +141,10 @@ class DeploymentWindowMutation:
         self, info: Info, input: DeploymentWindowPlanInFreezeInput
     ) -> DeploymentWindowPlanInFreezePayload:
         c = cmd.PlanInFreeze(
-            window=cmd.PlanWindow(
-                bu_id=business_unit_id(input.business_unit_id),
-                kind=str(WindowKind.RELEASE),
-                title=input.title,
-                starts_at=input.starts_at,
-                ends_at=input.ends_at,
-                release_id=from_global_id(input.release_id, "Release", "releaseId"),
-                environment=input.environment,
-                service_ids=global_ids(input.service_ids, "Service", "serviceIds"),
-                resources=input.resources,
+            window=_plan(
+                input,
+                str(WindowKind.RELEASE),
+                from_global_id(input.release_id, "Release", "releaseId"),
             ),
             freeze_id=from_global_id(input.freeze_id, "Freeze", "freezeId"),
             justification=input.justification,

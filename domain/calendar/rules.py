@@ -181,9 +181,14 @@ class ConflictsFound(DomainError):
     def __init__(self, conflicts: Sequence[Conflict], *, field: str | None = None) -> None:
         blocking = [c for c in conflicts if c.severity is Severity.BLOCKING]
         kinds = ", ".join(sorted({str(c.kind).replace("_", " ") for c in blocking}))
+        frozen = any(c.kind is ConflictKind.FREEZE for c in blocking)
+        hotfix = (
+            " or, for a hotfix, plan it inside the freeze with its exception"
+            " (deploymentWindowPlanInFreeze)"
+        )
         super().__init__(
             f"The window has {len(blocking)} blocking conflict(s) ({kinds}); "
-            "pick another time (see windowSuggestions) or request a freeze exception.",
+            f"pick another time (see windowSuggestions){hotfix if frozen else ''}.",
             field=field,
         )
         self.conflicts = list(conflicts)
