@@ -141,6 +141,16 @@ async def _approver_id(api: Api) -> str:
     return next(n["id"] for n in data["people"]["nodes"] if n["username"] == "approver")
 
 
+GUARDRAIL_DISCIPLINES = ("ENGINEERING", "PRODUCT", "SECURITY")
+"""The disciplines the payments guardrails want a go vote from (core: engineering, product;
+the payments BU adds security)."""
+
+
+async def _voters(api: Api, disciplines: tuple[str, ...]) -> list[tuple[dict[str, str], str]]:
+    """A new approver per discipline, with the discipline they sit on a board for."""
+    return [(await person(api, role="approver", discipline=d.lower()), d) for d in disciplines]
+
+
 async def _open(api: Api, rel: dict[str, Any], board: dict[str, Any]) -> dict[str, Any]:
     opened = payload(
         await api.gql(
@@ -200,11 +210,11 @@ class TestASecurityVetoWinsOverAMajority:
         assert "veto" in s["release"]["statusReason"]
 
     async def test_without_the_veto_the_majority_approves(self, api: Api) -> None:
-        voters = [await person(api, role="approver", discipline="engineering") for _ in range(3)]
-        board = await _board(api, [(v["id"], "ENGINEERING") for v in voters], quorum=3, approvals=2)
+        voters = await _voters(api, (*GUARDRAIL_DISCIPLINES, "ENGINEERING"))
+        board = await _board(api, [(v["id"], d) for v, d in voters], quorum=3, approvals=2)
         rel = await submitted(api)
         session = await _open(api, rel, board)
-        for v, choice in zip(voters, ("GO", "GO", "NO_GO"), strict=True):
+        for (v, _), choice in zip(voters, ("GO", "GO", "GO", "NO_GO"), strict=True):
             assert (await _vote(api, session, v["username"], choice, "risky"))["errors"] == []
         closed = payload(
             await api.gql(
@@ -214,7 +224,7 @@ class TestASecurityVetoWinsOverAMajority:
             )
         )
         assert closed["goNoGoSession"]["outcome"] == "GO"
-        assert closed["goNoGoSession"]["decidedByRule"].startswith("approvals 2 ≥ 2")
+        assert closed["goNoGoSession"]["decidedByRule"].startswith("approvals 3 ≥ 2")
         assert closed["goNoGoSession"]["release"]["status"] == "APPROVED"
 
 
@@ -289,12 +299,13 @@ class TestAnEuPersonalDataReleaseNeedsBothSignOffs:
         assert {s["status"] for s in approved["release"]["signOffs"]} == {"VALID"}
 
     async def test_a_go_decision_does_not_approve_it_without_the_sign_offs(self, api: Api) -> None:
-        voter = await person(api, role="approver", discipline="engineering")
-        board = await _board(api, [(voter["id"], "ENGINEERING")], quorum=1, approvals=1)
+        voters = await _voters(api, GUARDRAIL_DISCIPLINES)
+        board = await _board(api, [(v["id"], d) for v, d in voters], quorum=1, approvals=1)
         eu_personal = await services(api, "payments", data="PERSONAL", regions=["eu-central-1"])
         rel = await submitted(api, service_ids=eu_personal)
         session = await _open(api, rel, board)
-        await _vote(api, session, voter["username"], "GO")
+        for v, _ in voters:
+            await _vote(api, session, v["username"], "GO")
         closed = payload(
             await api.gql(
                 CLOSE,
