@@ -153,7 +153,8 @@ async def _templates_and_rules(uow: UnitOfWork, bus: dict[str, Any]) -> None:
 
 async def _boards(uow: UnitOfWork, bus: dict[str, Any], people: dict[str, Any]) -> None:
     """A board per BU; the payments board seats every discipline its guardrails want a go vote
-    from (engineering, product, security), none of them an author of the demo releases."""
+    from (engineering, product, security) with someone who may vote on the demo releases (the
+    engineer sits on it too, but wrote them)."""
     for bu_key, bu in bus.items():
         members = [
             gc.Member(people["legal"].id, "legal"),
@@ -162,6 +163,7 @@ async def _boards(uow: UnitOfWork, bus: dict[str, Any], people: dict[str, Any]) 
         if bu_key == "payments":
             members += [
                 gc.Member(people["approver"].id, "security"),
+                gc.Member(people["engineer"].id, "engineering"),
                 gc.Member(people["eng-approver"].id, "engineering"),
                 gc.Member(people["product-owner"].id, "product"),
             ]
