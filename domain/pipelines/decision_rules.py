@@ -126,13 +126,13 @@ def approvals_gates(
     if need.required:
         evidence["disciplines"] = list(need.required)
     missing = need.missing(valid)
-    count = f"{len(valid)} of {required} approvals given."
+    count = f"{len(valid)} of {required} approvals given"
     if len(valid) >= required and not missing:
-        if required == 0 and not need.required:
-            count = "No approval is required."
-        elif need.required:
-            count = f"{count[:-1]}, covering {', '.join(need.required)}."
-        return [gates.passed("approvals", count, **evidence), sod]
+        if need.required:
+            count += f", covering {', '.join(need.required)}"
+        elif required == 0:
+            count = "No approval is required"
+        return [gates.passed("approvals", f"{count}.", **evidence), sod]
     hint = f" Delegates who may approve: {', '.join(sorted(delegates))}." if delegates else ""
     if missing:
         evidence["missingDisciplines"] = missing
@@ -140,7 +140,7 @@ def approvals_gates(
             f" No approval yet from {', '.join(missing)}: {need.source} needs approvals from "
             f"{', '.join(need.required)}.{hint}"
         )
-    return [gates.pending("approvals", f"{count}{hint}", **evidence), sod]
+    return [gates.pending("approvals", f"{count}.{hint}", **evidence), sod]
 
 
 @dataclass(frozen=True, slots=True)
