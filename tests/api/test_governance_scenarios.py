@@ -9,11 +9,13 @@ from tests.api.governance_support import (
     BOARD_CREATE,
     CLOSE,
     OPEN,
+    PAYMENTS_GO_DISCIPLINES,
     SIGN,
     TEMPLATE_CREATE,
     TEMPLATE_UPDATE,
     UPDATE,
     VOTE,
+    approvers,
     codes,
     fill_missing,
     move,
@@ -141,16 +143,6 @@ async def _approver_id(api: Api) -> str:
     return next(n["id"] for n in data["people"]["nodes"] if n["username"] == "approver")
 
 
-GUARDRAIL_DISCIPLINES = ("ENGINEERING", "PRODUCT", "SECURITY")
-"""The disciplines the payments guardrails want a go vote from (core: engineering, product;
-the payments BU adds security)."""
-
-
-async def _voters(api: Api, disciplines: tuple[str, ...]) -> list[tuple[dict[str, str], str]]:
-    """A new approver per discipline, with the discipline they sit on a board for."""
-    return [(await person(api, role="approver", discipline=d.lower()), d) for d in disciplines]
-
-
 async def _open(api: Api, rel: dict[str, Any], board: dict[str, Any]) -> dict[str, Any]:
     opened = payload(
         await api.gql(
@@ -210,7 +202,7 @@ class TestASecurityVetoWinsOverAMajority:
         assert "veto" in s["release"]["statusReason"]
 
     async def test_without_the_veto_the_majority_approves(self, api: Api) -> None:
-        voters = await _voters(api, (*GUARDRAIL_DISCIPLINES, "ENGINEERING"))
+        voters = await approvers(api, (*PAYMENTS_GO_DISCIPLINES, "ENGINEERING"))
         board = await _board(api, [(v["id"], d) for v, d in voters], quorum=3, approvals=2)
         rel = await submitted(api)
         session = await _open(api, rel, board)
@@ -299,7 +291,7 @@ class TestAnEuPersonalDataReleaseNeedsBothSignOffs:
         assert {s["status"] for s in approved["release"]["signOffs"]} == {"VALID"}
 
     async def test_a_go_decision_does_not_approve_it_without_the_sign_offs(self, api: Api) -> None:
-        voters = await _voters(api, GUARDRAIL_DISCIPLINES)
+        voters = await approvers(api, PAYMENTS_GO_DISCIPLINES)
         board = await _board(api, [(v["id"], d) for v, d in voters], quorum=1, approvals=1)
         eu_personal = await services(api, "payments", data="PERSONAL", regions=["eu-central-1"])
         rel = await submitted(api, service_ids=eu_personal)

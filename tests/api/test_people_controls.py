@@ -10,11 +10,12 @@ from tests.api.governance_support import (
     BOARD_CREATE,
     CLOSE,
     OPEN,
+    PAYMENTS_GO_DISCIPLINES,
     SIGN,
     VOTE,
+    approvers,
     move,
     payload,
-    person,
     submitted,
 )
 from tests.api.test_promotion_decision import APPROVE, REQUEST, ask, by_status, scan, world
@@ -23,7 +24,7 @@ from tests.api.test_promotion_decision import APPROVE, REQUEST, ask, by_status, 
 async def _session(api: Api, disciplines: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
     """A go/no-go session on a new payments release before a board of one new approver per
     discipline (quorum 2, 2 approvals, no veto, nothing required by the board itself)."""
-    voters = [await person(api, role="approver", discipline=d.lower()) for d in disciplines]
+    voters = await approvers(api, disciplines)
     board = payload(
         await api.gql(
             BOARD_CREATE,
@@ -34,10 +35,7 @@ async def _session(api: Api, disciplines: tuple[str, ...]) -> tuple[dict[str, An
                     "name": "Board",
                     "quorum": 2,
                     "approvalsNeeded": 2,
-                    "members": [
-                        {"personId": v["id"], "discipline": d}
-                        for v, d in zip(voters, disciplines, strict=True)
-                    ],
+                    "members": [{"personId": v["id"], "discipline": d} for v, d in voters],
                 }
             },
         )
@@ -45,7 +43,7 @@ async def _session(api: Api, disciplines: tuple[str, ...]) -> tuple[dict[str, An
     rel = await submitted(api)
     opened = payload(await api.gql(OPEN, {"i": {"releaseId": rel["id"], "boardId": board["id"]}}))
     assert opened["errors"] == [], opened
-    return opened["goNoGoSession"], [v["username"] for v in voters]
+    return opened["goNoGoSession"], [v["username"] for v, _ in voters]
 
 
 async def _close(api: Api, session: dict[str, Any], votes: dict[str, str]) -> dict[str, Any]:
@@ -82,7 +80,7 @@ class TestABoardWithoutTheGuardrailsDisciplinesDoesNotApprove:
         assert closed["release"]["status"] == "SUBMITTED"
 
     async def test_a_product_no_go_keeps_a_majority_from_go(self, api: Api) -> None:
-        session, (eng, prod, sec) = await _session(api, ("ENGINEERING", "PRODUCT", "SECURITY"))
+        session, (eng, prod, sec) = await _session(api, PAYMENTS_GO_DISCIPLINES)
         closed = await _close(api, session, {eng: "GO", sec: "GO", prod: "NO_GO"})
         assert closed["outcome"] == "NO_GO"
         assert closed["decidedByRule"] == (
@@ -92,7 +90,7 @@ class TestABoardWithoutTheGuardrailsDisciplinesDoesNotApprove:
         assert closed["release"]["status"] == "REJECTED"
 
     async def test_with_every_discipline_voting_go_the_board_approves(self, api: Api) -> None:
-        session, voters = await _session(api, ("ENGINEERING", "PRODUCT", "SECURITY"))
+        session, voters = await _session(api, PAYMENTS_GO_DISCIPLINES)
         closed = await _close(api, session, dict.fromkeys(voters, "GO"))
         assert closed["outcome"] == "GO"
         assert closed["decidedByRule"].endswith(
