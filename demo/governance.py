@@ -110,7 +110,7 @@ async def _approvers(uow: UnitOfWork, issuer: str) -> dict[str, Any]:
             oc.GrantRole(person_id=person.id, role="approver", bu_id=None, discipline=discipline),
         )
         people[username] = person
-    for username in ("engineer", "approver", "release-manager"):
+    for username in ("engineer", "approver", "eng-approver", "product-owner", "release-manager"):
         found = await org_repo.person_by_username(uow.session, username)
         assert found is not None
         people[username] = found
@@ -152,6 +152,9 @@ async def _templates_and_rules(uow: UnitOfWork, bus: dict[str, Any]) -> None:
 
 
 async def _boards(uow: UnitOfWork, bus: dict[str, Any], people: dict[str, Any]) -> None:
+    """A board per BU; the payments board seats every discipline its guardrails want a go vote
+    from (engineering, product, security) with someone who may vote on the demo releases (the
+    engineer sits on it too, but wrote them)."""
     for bu_key, bu in bus.items():
         members = [
             gc.Member(people["legal"].id, "legal"),
@@ -161,6 +164,8 @@ async def _boards(uow: UnitOfWork, bus: dict[str, Any], people: dict[str, Any]) 
             members += [
                 gc.Member(people["approver"].id, "security"),
                 gc.Member(people["engineer"].id, "engineering"),
+                gc.Member(people["eng-approver"].id, "engineering"),
+                gc.Member(people["product-owner"].id, "product"),
             ]
         await boards.create_board(
             uow,

@@ -18,7 +18,7 @@ from domain.governance.repository import (
     SESSION,
     VOTE,
 )
-from domain.governance.vocabulary import SessionStatus
+from domain.governance.vocabulary import SessionStatus, VoteChoice
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
 from domain.kernel.repository import Grouped, group_by, scoped
@@ -147,6 +147,27 @@ async def sessions_by_release(session: AsyncSession, release_ids: Sequence[uuid.
         .order_by(SESSION.c.opened_at, SESSION.c.id)
     )
     return group_by((await session.execute(stmt)).all(), "release_id")
+
+
+async def decided_sessions(
+    session: AsyncSession, release_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str, frozenset[str]]]:
+    """The release's decided sessions, oldest first, each with its outcome and the disciplines
+    that voted go in it (one statement)."""
+    stmt = (
+        select(SESSION.c.id, SESSION.c.outcome, VOTE.c.discipline)
+        .outerjoin(
+            VOTE, (VOTE.c.session_id == SESSION.c.id) & (VOTE.c.choice == VoteChoice.GO.value)
+        )
+        .where(SESSION.c.release_id == release_id, SESSION.c.outcome.is_not(None))
+        .order_by(SESSION.c.opened_at, SESSION.c.id)
+    )
+    found: dict[uuid.UUID, tuple[str, set[str]]] = {}
+    for row in (await session.execute(stmt)).all():
+        _, go = found.setdefault(row.id, (row.outcome, set()))
+        if row.discipline is not None:
+            go.add(row.discipline)
+    return [(sid, outcome, frozenset(go)) for sid, (outcome, go) in found.items()]
 
 
 async def session_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

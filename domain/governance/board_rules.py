@@ -6,9 +6,12 @@ The decision, in this order (the first clause that applies decides):
    and even before quorum.
 2. **Quorum.** Every vote cast counts towards quorum, abstentions included; fewer than
    `quorum` votes is NO_QUORUM.
-3. **Required disciplines.** Each required discipline must have cast at least one go or
-   no-go vote (an abstention is not a view); one absent is NO_QUORUM.
-4. **Approvals.** GO when go votes reach `approvals_needed` and outnumber no-go votes;
+3. **Required disciplines.** Each required discipline (the board's own and the guardrails')
+   must have cast at least one go or no-go vote (an abstention is not a view); one absent is
+   NO_QUORUM.
+4. **Guardrail disciplines.** Each discipline the `go_no_go_disciplines` guardrail of the
+   release's services names must have cast a go vote; one that voted only no-go is NO_GO.
+5. **Approvals.** GO when go votes reach `approvals_needed` and outnumber no-go votes;
    otherwise NO_GO.
 
 Outcome and clause depend on the multiset of votes only, never on their order.
@@ -32,6 +35,9 @@ class BoardRule:
     approvals_needed: int
     required_disciplines: frozenset[str]
     veto_disciplines: frozenset[str]
+    go_disciplines: frozenset[str] = frozenset()
+    """Disciplines that must each vote go: the `go_no_go_disciplines` guardrail of the
+    release's services, copied into a session's rule when it opens (a board has none)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +45,7 @@ class BoardRule:
             "approvals_needed": self.approvals_needed,
             "required_disciplines": sorted(self.required_disciplines),
             "veto_disciplines": sorted(self.veto_disciplines),
+            "go_disciplines": sorted(self.go_disciplines),
         }
 
     @classmethod
@@ -48,6 +55,7 @@ class BoardRule:
             approvals_needed=int(raw["approvals_needed"]),
             required_disciplines=frozenset(raw.get("required_disciplines") or ()),
             veto_disciplines=frozenset(raw.get("veto_disciplines") or ()),
+            go_disciplines=frozenset(raw.get("go_disciplines") or ()),
         )
 
 
@@ -127,19 +135,24 @@ def decide(rule: BoardRule, ballots: Iterable[Ballot]) -> Decision:
             f"no quorum: {len(votes)} of {rule.quorum} votes cast",
         )
     present = {b.discipline for b in votes if b.choice is not VoteChoice.ABSTAIN}
-    absent = sorted(rule.required_disciplines - present)
+    absent = sorted((rule.required_disciplines | rule.go_disciplines) - present)
     if absent:
         return Decision(
             SessionOutcome.NO_QUORUM,
-            f"no quorum: required disciplines without a go or no-go vote: {', '.join(absent)}",
+            "no quorum: required disciplines without a go or no-go vote: "
+            + ", ".join(_named(d, rule) for d in absent),
+        )
+    without_go = sorted(
+        rule.go_disciplines - {b.discipline for b in votes if b.choice is VoteChoice.GO}
+    )
+    if without_go:
+        return Decision(
+            SessionOutcome.NO_GO,
+            f"the guardrails need a go vote from {', '.join(sorted(rule.go_disciplines))}; "
+            f"no go vote from {', '.join(without_go)}",
         )
     go = sum(1 for b in votes if b.choice is VoteChoice.GO)
     no_go = sum(1 for b in votes if b.choice is VoteChoice.NO_GO)
-    required = (
-        f" and required disciplines present ({', '.join(sorted(rule.required_disciplines))})"
-        if rule.required_disciplines
-        else ""
-    )
     if go < rule.approvals_needed:
         return Decision(SessionOutcome.NO_GO, f"approvals {go} < {rule.approvals_needed}")
     if go <= no_go:
@@ -149,5 +162,24 @@ def decide(rule: BoardRule, ballots: Iterable[Ballot]) -> Decision:
         )
     return Decision(
         SessionOutcome.GO,
-        f"approvals {go} ≥ {rule.approvals_needed}, go outnumbers no-go {go} to {no_go}{required}",
+        f"approvals {go} ≥ {rule.approvals_needed}, go outnumbers no-go {go} to {no_go}"
+        f"{_present(rule)}",
     )
+
+
+def _named(discipline: str, rule: BoardRule) -> str:
+    """A discipline as the clause names it: marked when only the guardrails require it."""
+    return discipline if discipline in rule.required_disciplines else f"{discipline} (guardrails)"
+
+
+def _present(rule: BoardRule) -> str:
+    parts = []
+    if rule.required_disciplines:
+        parts.append(
+            f"required disciplines present ({', '.join(sorted(rule.required_disciplines))})"
+        )
+    if rule.go_disciplines:
+        parts.append(
+            f"go votes from the guardrails' disciplines ({', '.join(sorted(rule.go_disciplines))})"
+        )
+    return "".join(f" and {p}" for p in parts)

@@ -139,6 +139,8 @@ class BoardDecisionFacts:
 
     session_id: uuid.UUID
     outcome: str
+    go_disciplines: frozenset[str] = frozenset()
+    """The disciplines that voted go in the session."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,7 @@ async def release_facts(
 async def _go_live(session: AsyncSession, release: Release, now: datetime) -> GoLiveFacts:
     states = (await assessment.sign_off_states(session, [release], now))[release.id]
     done = (await assessment.completeness(session, [release]))[release.id]
-    sessions = (await boards.sessions_by_release(session, [release.id])).get(release.id, [])
+    decided = await boards.decided_sessions(session, release.id)
     return GoLiveFacts(
         sign_offs=tuple(
             SignOffFacts(
@@ -199,9 +201,7 @@ async def _go_live(session: AsyncSession, release: Release, now: datetime) -> Go
             for s in states
         ),
         missing_documentation=tuple(f"{m.section}.{m.field}" for m in done.missing),
-        board_decisions=tuple(
-            BoardDecisionFacts(s.id, s.outcome) for s in sessions if s.outcome is not None
-        ),
+        board_decisions=tuple(BoardDecisionFacts(*d) for d in decided),
     )
 
 

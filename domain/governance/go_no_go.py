@@ -1,6 +1,7 @@
 """Use cases of go/no-go sessions: open for a submitted release, vote, close and decide.
 
-The decision is `board_rules.decide` over the rule copied into the session when it opened;
+The decision is `board_rules.decide` over the rule copied into the session when it opened
+(the board's rule, and the `go_no_go_disciplines` guardrail of the services the release ships);
 its outcome drives the release: GO approves it when every required sign-off is valid, NO_GO
 rejects it, NO_QUORUM leaves it submitted.
 """
@@ -15,6 +16,7 @@ from domain.governance.errors import GovernanceErrorCode as Code
 from domain.governance.models import GoNoGoSession, Release, Vote
 from domain.governance.releases import outstanding_sign_offs, release_for_update
 from domain.governance.vocabulary import ReleaseStatus, SessionOutcome, SessionStatus, VoteChoice
+from domain.guardrails.facts import go_no_go_disciplines, guardrails_of_services
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.notify import LIVE_CHANNEL, notify_on_commit
@@ -50,6 +52,7 @@ async def open_session(uow: UnitOfWork, c: cmd.OpenSession) -> GoNoGoSession:
         approvals_needed=board.approvals_needed,
         required_disciplines=frozenset(board.required_disciplines),
         veto_disciplines=frozenset(board.veto_disciplines),
+        go_disciplines=await _guardrail_disciplines(uow, release),
     )
     session = GoNoGoSession(
         release_id=release.id,
@@ -62,6 +65,13 @@ async def open_session(uow: UnitOfWork, c: cmd.OpenSession) -> GoNoGoSession:
     await uow.created(session, action="go_no_go.open", bu_id=release.bu_id, rule=rule)
     await notify_on_commit(uow.session, LIVE_CHANNEL, f"go_no_go:{session.id}")
     return session
+
+
+async def _guardrail_disciplines(uow: UnitOfWork, release: Release) -> frozenset[str]:
+    """The disciplines whose go vote the guardrails of the release's services require."""
+    shipped = (await repo.shipped_services(uow.session, [release.id])).get(release.id, [])
+    found = await guardrails_of_services(uow.session, [s.id for s in shipped])
+    return go_no_go_disciplines(found.values())
 
 
 async def _session(uow: UnitOfWork, session_id: object) -> tuple[GoNoGoSession, Release]:

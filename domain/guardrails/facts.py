@@ -8,7 +8,7 @@ teams' onboarding checklists, as plain frozen values; the rules over them are pu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,12 @@ from domain.guardrails import repository as repo
 from domain.guardrails.effective import EffectiveGuardrails, effective_for_services
 from domain.guardrails.onboarding_rules import OnboardingFacts, evidence_of
 
-__all__ = ["EffectiveGuardrails", "guardrails_of_services", "onboarding_of_teams"]
+__all__ = [
+    "EffectiveGuardrails",
+    "go_no_go_disciplines",
+    "guardrails_of_services",
+    "onboarding_of_teams",
+]
 
 
 async def guardrails_of_services(
@@ -24,6 +29,12 @@ async def guardrails_of_services(
 ) -> dict[uuid.UUID, EffectiveGuardrails]:
     """The guardrails in force now for many services (four statements); unknown ones left out."""
     return await effective_for_services(session, service_ids)
+
+
+def go_no_go_disciplines(guardrails: Iterable[EffectiveGuardrails]) -> frozenset[str]:
+    """The disciplines that must vote go on a go/no-go of a release shipping these services:
+    every one any of their `go_no_go_disciplines` guardrails names."""
+    return frozenset(d for g in guardrails for d in g["go_no_go_disciplines"] or ())
 
 
 async def onboarding_of_teams(

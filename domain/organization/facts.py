@@ -194,6 +194,22 @@ async def vendors_of_services(
     }
 
 
+async def approver_disciplines(
+    session: AsyncSession, bu_id: uuid.UUID
+) -> dict[uuid.UUID, frozenset[str]]:
+    """Everyone who approves for a discipline in the BU (approver grants there or org-wide),
+    with those disciplines, in one statement."""
+    stmt = select(RoleGrant.person_id, RoleGrant.discipline).where(
+        RoleGrant.role == "approver",
+        RoleGrant.discipline.is_not(None),
+        or_(RoleGrant.domain == str(bu_id), RoleGrant.domain == ORG_SCOPE),
+    )
+    found: dict[uuid.UUID, set[str]] = {}
+    for row in (await session.execute(stmt)).all():
+        found.setdefault(row.person_id, set()).add(row.discipline)
+    return {person: frozenset(disciplines) for person, disciplines in found.items()}
+
+
 async def approval_delegates(
     session: AsyncSession, bu_id: uuid.UUID, *, exclude: Sequence[uuid.UUID]
 ) -> tuple[str, ...]:

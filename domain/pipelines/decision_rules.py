@@ -76,16 +76,34 @@ class ApprovalFacts:
     approved_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DisciplineNeed:
+    """The disciplines whose approval a promotion needs, and who approves for which."""
+
+    required: tuple[str, ...] = ()
+    of_person: Mapping[uuid.UUID, frozenset[str]] = field(default_factory=dict)
+    source: str = "the promotion"
+    """What requires them, in words (`risk high`)."""
+
+    def missing(self, approvals: Sequence[ApprovalFacts]) -> list[str]:
+        """The required disciplines no approval is given for."""
+        given = {d for a in approvals for d in self.of_person.get(a.approver_id, ())}
+        return sorted(set(self.required) - given)
+
+
 def approvals_gates(
     approvals: Sequence[ApprovalFacts],
     required: int,
     chain: Chain,
     delegates: Collection[str] = (),
+    need: DisciplineNeed = DisciplineNeed(),
 ) -> list[GateOutcome]:
     """The approvals gate and the segregation-of-duties gate.
 
-    An approval by someone in the chain counts for nothing and fails segregation of duties
-    (recording such an approval is refused up front; this catches a chain that grew since).
+    Approvals count when there are enough of them and, together, they cover the disciplines
+    `need` requires (an approval counts for its approver's disciplines). An approval by
+    someone in the chain counts for nothing and fails segregation of duties (recording such
+    an approval is refused up front; this catches a chain that grew since).
     """
     tainted = {a.approver: [str(c) for c in conflicts(a.approver_id, chain)] for a in approvals}
     tainted = {k: v for k, v in tainted.items() if v}
@@ -104,22 +122,25 @@ def approvals_gates(
             "No approver requested, wrote or reviewed any change in this promotion.",
             approvers=names,
         )
-    if len(valid) >= required:
-        count = (
-            "No approval is required."
-            if required == 0
-            else f"{len(valid)} of {required} approvals given."
+    evidence: dict[str, object] = {"approvers": names, "required": required}
+    if need.required:
+        evidence["disciplines"] = list(need.required)
+    missing = need.missing(valid)
+    count = f"{len(valid)} of {required} approvals given"
+    if len(valid) >= required and not missing:
+        if need.required:
+            count += f", covering {', '.join(need.required)}"
+        elif required == 0:
+            count = "No approval is required"
+        return [gates.passed("approvals", f"{count}.", **evidence), sod]
+    hint = f" Delegates who may approve: {', '.join(sorted(delegates))}." if delegates else ""
+    if missing:
+        evidence["missingDisciplines"] = missing
+        hint = (
+            f" No approval yet from {', '.join(missing)}: {need.source} needs approvals from "
+            f"{', '.join(need.required)}.{hint}"
         )
-        approval = gates.passed("approvals", count, approvers=names, required=required)
-    else:
-        hint = f" Delegates who may approve: {', '.join(sorted(delegates))}." if delegates else ""
-        approval = gates.pending(
-            "approvals",
-            f"{len(valid)} of {required} approvals given.{hint}",
-            approvers=names,
-            required=required,
-        )
-    return [approval, sod]
+    return [gates.pending("approvals", f"{count}.{hint}", **evidence), sod]
 
 
 @dataclass(frozen=True, slots=True)

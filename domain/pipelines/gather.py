@@ -25,11 +25,17 @@ from domain.environments.facts import (
     final_staging,
 )
 from domain.governance.facts import ReleaseFacts, release_facts
-from domain.guardrails.facts import EffectiveGuardrails, guardrails_of_services, onboarding_of_teams
+from domain.guardrails.facts import (
+    EffectiveGuardrails,
+    go_no_go_disciplines,
+    guardrails_of_services,
+    onboarding_of_teams,
+)
 from domain.kernel.errors import NotFound
 from domain.organization.facts import (
     ServiceFacts,
     approval_delegates,
+    approver_disciplines,
     service_facts,
     vendors_of_services,
 )
@@ -140,13 +146,18 @@ async def _of_release(
     now: datetime,
 ) -> ReleaseSide:
     shipped = [guardrails[sid] for sid in sorted(release.service_ids, key=str)]
-    departure = await departure_of(session, release.id) if env.kind == PRODUCTION else None
+    production = env.kind == PRODUCTION
+    departure = await departure_of(session, release.id) if production else None
     return ReleaseSide(
         release=release,
         risk=await assessment_of(session, release.id, release.bu_id, now, shipped),
         peer_reviews=await peer_reviews_of(session, release.id),
         bypasses=await active_bypasses(session, release.id, env.id, now),
         integration=await integration_of(session, departure) if departure else None,
+        go_no_go_disciplines=go_no_go_disciplines(shipped),
+        approver_disciplines=await approver_disciplines(session, release.bu_id)
+        if production
+        else {},
     )
 
 

@@ -16,7 +16,7 @@ from functools import partial
 
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
-from domain.pipelines.decision_rules import Decision, approvals_gates, decide
+from domain.pipelines.decision_rules import Decision, DisciplineNeed, approvals_gates, decide
 from domain.pipelines.drift import service_drift_gate
 from domain.pipelines.evidence_gates import evidence_gates
 from domain.pipelines.judge_production import production_gates
@@ -47,12 +47,21 @@ def gate_plan(s: Snapshot) -> tuple[Gate, ...]:
         partial(sign_offs_gate, s),
         *evidence_gates(s.evidence, s.guardrails),
         risk_requirements_gate(s),
-        *approvals_gates(s.approvals, s.min_approvals, s.chain, s.delegates),
+        *approvals_gates(s.approvals, s.min_approvals, s.chain, s.delegates, discipline_need(s)),
         service_drift_gate(
             s.service_id, s.pipeline_runs, bool(s.guardrails["pipeline_drift_blocks"])
         ),
         *release_gates(s),
         *production_gates(s),
+    )
+
+
+def discipline_need(s: Snapshot) -> DisciplineNeed:
+    """The approving disciplines the release's risk level requires, and who approves for which."""
+    if s.of_release is None:
+        return DisciplineNeed()
+    return DisciplineNeed(
+        s.approving_disciplines, s.of_release.approver_disciplines, f"risk {s.risk_level}"
     )
 
 

@@ -38,7 +38,7 @@ def release_gates(s: Snapshot) -> list[Gate]:
     return [
         review,
         documentation_gate(go_live),
-        board_decision_gate(side.risk, go_live),
+        board_decision_gate(side.risk, go_live, side.go_no_go_disciplines),
         readiness_gate(side.release),
         partial(integration_window_gate, side.integration),
     ]
@@ -65,8 +65,11 @@ def documentation_gate(go_live: GoLiveFacts) -> GateOutcome:
     return gates.failed("documentation", f"Documentation is missing: {names}.", missing=names)
 
 
-def board_decision_gate(risk: RiskResult, go_live: GoLiveFacts) -> GateOutcome:
-    """The board decided go, when the risk level (or the guardrails) need a board decision."""
+def board_decision_gate(
+    risk: RiskResult, go_live: GoLiveFacts, go_disciplines: frozenset[str]
+) -> GateOutcome:
+    """The board decided go, when the risk level (or the guardrails) need a board decision,
+    with a go vote from each discipline the `go_no_go_disciplines` guardrail names."""
     if not risk.requirements.board_decision:
         return gates.passed(
             "board_decision", f"Risk {risk.level} needs no board go/no-go decision."
@@ -77,9 +80,20 @@ def board_decision_gate(risk: RiskResult, go_live: GoLiveFacts) -> GateOutcome:
         )
     last = go_live.board_decisions[-1]
     evidence = {"sessionId": str(last.session_id), "outcome": last.outcome}
-    if last.outcome == "go":
-        return gates.passed("board_decision", "The board decided go.", **evidence)
-    return gates.failed("board_decision", f"The board decided {last.outcome}.", **evidence)
+    if last.outcome != "go":
+        return gates.failed("board_decision", f"The board decided {last.outcome}.", **evidence)
+    needed = ", ".join(sorted(go_disciplines))
+    missing = sorted(go_disciplines - last.go_disciplines)
+    if missing:
+        return gates.failed(
+            "board_decision",
+            f"The board decided go without a go vote from {', '.join(missing)}; the guardrails "
+            f"of the release's services need go votes from {needed}.",
+            missingDisciplines=missing,
+            **evidence,
+        )
+    with_votes = f", with go votes from {needed}" if needed else ""
+    return gates.passed("board_decision", f"The board decided go{with_votes}.", **evidence)
 
 
 def readiness_gate(release: ReleaseFacts) -> GateOutcome:

@@ -49,6 +49,11 @@ class ReleaseSide:
     """Emergency bypasses of the release for this target, active when gathered."""
     integration: IntegrationFacts | None = None
     """None when the release rides no train departure."""
+    go_no_go_disciplines: frozenset[str] = frozenset()
+    """Disciplines whose go vote the guardrails of the services it ships require."""
+    approver_disciplines: Mapping[uuid.UUID, frozenset[str]] = field(default_factory=dict)
+    """For production: who approves for which disciplines in the release's BU (approver
+    grants there or org-wide), so an approval counts for its approver's disciplines."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,13 @@ class Snapshot:
         if self.production and self.of_release:
             return max(floor, self.of_release.risk.requirements.min_approvals)
         return floor
+
+    @property
+    def approving_disciplines(self) -> tuple[str, ...]:
+        """The disciplines whose approval the release's risk level requires (production)."""
+        if self.production and self.of_release:
+            return self.of_release.risk.requirements.disciplines
+        return ()
 
 
 def with_approvals(s: Snapshot, approvals: Sequence[ApprovalFacts]) -> Snapshot:

@@ -241,9 +241,22 @@ async def make_board(
     return payload(body)["board"]  # type: ignore[no-any-return]
 
 
+PAYMENTS_GO_DISCIPLINES = ("ENGINEERING", "PRODUCT", "SECURITY")
+"""The disciplines whose go vote the payments guardrails want at a go/no-go (the core names
+engineering and product; the demo's payments set adds security)."""
+
+
+async def approvers(api: Api, disciplines: tuple[str, ...]) -> list[tuple[dict[str, str], str]]:
+    """A new approver per discipline, with the discipline they sit on a board for."""
+    return [(await person(api, role="approver", discipline=d.lower()), d) for d in disciplines]
+
+
 async def open_session(api: Api) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    voters = [await person(api, role="approver", discipline="engineering") for _ in range(2)]
-    board = await make_board(api, [(v["id"], "ENGINEERING") for v in voters])
+    """A session on a new submitted payments release, before a board (quorum 1, 1 approval)
+    of one new approver per discipline the payments guardrails want a go vote from."""
+    seated = await approvers(api, PAYMENTS_GO_DISCIPLINES)
+    board = await make_board(api, [(v["id"], d) for v, d in seated])
+    voters = [v for v, _ in seated]
     rel = await submitted(api)
     opened = payload(await api.gql(OPEN, {"i": {"releaseId": rel["id"], "boardId": board["id"]}}))
     assert opened["errors"] == [], opened

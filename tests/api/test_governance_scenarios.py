@@ -9,11 +9,13 @@ from tests.api.governance_support import (
     BOARD_CREATE,
     CLOSE,
     OPEN,
+    PAYMENTS_GO_DISCIPLINES,
     SIGN,
     TEMPLATE_CREATE,
     TEMPLATE_UPDATE,
     UPDATE,
     VOTE,
+    approvers,
     codes,
     fill_missing,
     move,
@@ -200,11 +202,11 @@ class TestASecurityVetoWinsOverAMajority:
         assert "veto" in s["release"]["statusReason"]
 
     async def test_without_the_veto_the_majority_approves(self, api: Api) -> None:
-        voters = [await person(api, role="approver", discipline="engineering") for _ in range(3)]
-        board = await _board(api, [(v["id"], "ENGINEERING") for v in voters], quorum=3, approvals=2)
+        voters = await approvers(api, (*PAYMENTS_GO_DISCIPLINES, "ENGINEERING"))
+        board = await _board(api, [(v["id"], d) for v, d in voters], quorum=3, approvals=2)
         rel = await submitted(api)
         session = await _open(api, rel, board)
-        for v, choice in zip(voters, ("GO", "GO", "NO_GO"), strict=True):
+        for (v, _), choice in zip(voters, ("GO", "GO", "GO", "NO_GO"), strict=True):
             assert (await _vote(api, session, v["username"], choice, "risky"))["errors"] == []
         closed = payload(
             await api.gql(
@@ -214,7 +216,7 @@ class TestASecurityVetoWinsOverAMajority:
             )
         )
         assert closed["goNoGoSession"]["outcome"] == "GO"
-        assert closed["goNoGoSession"]["decidedByRule"].startswith("approvals 2 ≥ 2")
+        assert closed["goNoGoSession"]["decidedByRule"].startswith("approvals 3 ≥ 2")
         assert closed["goNoGoSession"]["release"]["status"] == "APPROVED"
 
 
@@ -289,12 +291,13 @@ class TestAnEuPersonalDataReleaseNeedsBothSignOffs:
         assert {s["status"] for s in approved["release"]["signOffs"]} == {"VALID"}
 
     async def test_a_go_decision_does_not_approve_it_without_the_sign_offs(self, api: Api) -> None:
-        voter = await person(api, role="approver", discipline="engineering")
-        board = await _board(api, [(voter["id"], "ENGINEERING")], quorum=1, approvals=1)
+        voters = await approvers(api, PAYMENTS_GO_DISCIPLINES)
+        board = await _board(api, [(v["id"], d) for v, d in voters], quorum=1, approvals=1)
         eu_personal = await services(api, "payments", data="PERSONAL", regions=["eu-central-1"])
         rel = await submitted(api, service_ids=eu_personal)
         session = await _open(api, rel, board)
-        await _vote(api, session, voter["username"], "GO")
+        for v, _ in voters:
+            await _vote(api, session, v["username"], "GO")
         closed = payload(
             await api.gql(
                 CLOSE,

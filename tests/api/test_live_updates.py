@@ -154,8 +154,9 @@ async def gql(host: str, api: Api, query: str, variables: dict[str, Any], user: 
 async def open_session(api: Api) -> dict[str, Any]:
     """A session of the demo's payments board on a new submitted release.
 
-    Its members are demo users (approver, engineer, legal, compliance): no people are added
-    to the shared test database (other tests list the first 200 people).
+    Its members are demo users (approver, engineer, eng-approver, product-owner, legal,
+    compliance): no people are added to the shared test database (other tests list the first
+    200 people).
     """
     boards = await api.ok("{ boards(first: 100) { nodes { id key } } }")
     board = next(b["id"] for b in boards["boards"]["nodes"] if b["key"] == "payments-cab")

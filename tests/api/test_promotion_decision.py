@@ -261,7 +261,7 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
         assert by_status(requested["decision"], "PENDING") == {"approvals"}
         promotion = requested["promotion"]
         assert promotion["status"] == "waiting"
-        for approver in ("approver", "payments-admin"):
+        for approver in ("eng-approver", "payments-admin"):
             done = (
                 await api.ok(
                     APPROVE,
@@ -480,7 +480,7 @@ class TestAnAllowedDecisionRecordsTheBypassUses:
         promotion = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"][
             "promotion"
         ]
-        for approver in ("approver", "payments-admin"):
+        for approver in ("eng-approver", "payments-admin"):
             done = (
                 await api.ok(
                     APPROVE,

@@ -28,6 +28,7 @@ rules = st.builds(
     approvals_needed=st.integers(1, 5),
     required_disciplines=st.frozensets(DISCIPLINES, max_size=2),
     veto_disciplines=st.frozensets(DISCIPLINES, max_size=2),
+    go_disciplines=st.frozensets(DISCIPLINES, max_size=2),
 )
 
 
@@ -125,6 +126,51 @@ class TestQuorumAndRequiredDisciplines:
             O.GO,
             "approvals 3 ≥ 2, go outnumbers no-go 3 to 1 and required disciplines present (engineering)",
         )
+
+
+class TestTheGuardrailsDisciplinesMustVoteGo:
+    """`go_disciplines`: the go_no_go_disciplines guardrail of the release's services."""
+
+    majority = [vote(n, "engineering", V.GO) for n in "ABC"]
+
+    def test_an_absent_guardrail_discipline_is_no_quorum_in_words(self) -> None:
+        decision = br.decide(
+            rule(go_disciplines=frozenset({"engineering", "product"})), self.majority
+        )
+        assert decision == br.Decision(
+            O.NO_QUORUM,
+            "no quorum: required disciplines without a go or no-go vote: product (guardrails)",
+        )
+
+    def test_a_no_go_from_a_guardrail_discipline_keeps_the_majority_from_go(self) -> None:
+        votes = [*self.majority, vote("D", "product", V.NO_GO)]
+        assert br.decide(rule(), votes).outcome is O.GO
+        decision = br.decide(rule(go_disciplines=frozenset({"engineering", "product"})), votes)
+        assert decision == br.Decision(
+            O.NO_GO,
+            "the guardrails need a go vote from engineering, product; no go vote from product",
+        )
+
+    def test_go_votes_from_each_guardrail_discipline_decide_go(self) -> None:
+        votes = [*self.majority, vote("D", "product", V.GO)]
+        decision = br.decide(rule(go_disciplines=frozenset({"engineering", "product"})), votes)
+        assert decision == br.Decision(
+            O.GO,
+            "approvals 4 ≥ 2, go outnumbers no-go 4 to 0 and go votes from the guardrails' "
+            "disciplines (engineering, product)",
+        )
+
+    @given(r=rules, votes=ballots)
+    def test_go_always_has_a_go_vote_from_every_guardrail_discipline(
+        self, r: br.BoardRule, votes: list[br.Ballot]
+    ) -> None:
+        if br.decide(r, votes).outcome is O.GO:
+            assert r.go_disciplines <= {b.discipline for b in votes if b.choice is V.GO}
+
+    def test_the_session_rule_keeps_them(self) -> None:
+        kept = rule(go_disciplines=frozenset({"product"}))
+        assert br.BoardRule.from_dict(kept.as_dict()) == kept
+        assert br.BoardRule.from_dict({**kept.as_dict(), "go_disciplines": None}) == rule()
 
 
 class TestRulesThatCanBeMet:

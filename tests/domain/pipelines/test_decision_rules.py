@@ -15,6 +15,7 @@ from domain.pipelines.decision_rules import (
     ApprovalFacts,
     Chain,
     ChangeFacts,
+    DisciplineNeed,
     SodCode,
     approvals_gates,
     conflicts,
@@ -65,6 +66,42 @@ class TestSegregationOfDutiesCoversTheWholeChain:
         approval, _ = approvals_gates([], 2, self.chain, delegates=["erin", "frank"])
         assert approval.status is GateStatus.PENDING
         assert "erin, frank" in approval.reason
+
+
+class TestApprovalsCoverTheRequiredDisciplines:
+    chain = Chain.of(ALICE, [ChangeFacts("abc123", frozenset({BOB}), frozenset())])
+    need = DisciplineNeed(
+        ("engineering", "product"),
+        {BOB: frozenset({"product"}), CAROL: frozenset({"engineering"}), DAVE: frozenset()},
+        "risk high",
+    )
+
+    def test_enough_approvals_without_a_discipline_wait_and_name_it(self) -> None:
+        approval, _ = approvals_gates(
+            [_approval(CAROL, "carol"), _approval(DAVE, "dave")], 2, self.chain, (), self.need
+        )
+        assert approval.status is GateStatus.PENDING
+        assert approval.reason == (
+            "2 of 2 approvals given. No approval yet from product: risk high needs approvals "
+            "from engineering, product."
+        )
+        assert approval.evidence["missingDisciplines"] == ["product"]
+
+    def test_an_approval_that_fails_segregation_of_duties_covers_no_discipline(self) -> None:
+        approval, sod = approvals_gates(
+            [_approval(BOB, "bob"), _approval(CAROL, "carol")], 1, self.chain, (), self.need
+        )
+        assert sod.status is GateStatus.FAILED
+        assert approval.status is GateStatus.PENDING
+        assert approval.evidence["missingDisciplines"] == ["product"]
+
+    def test_approvals_covering_every_discipline_pass(self) -> None:
+        need = DisciplineNeed(("engineering",), self.need.of_person, "risk low")
+        approval, _ = approvals_gates([_approval(CAROL, "carol")], 1, self.chain, (), need)
+        assert (approval.status, approval.reason) == (
+            GateStatus.PASSED,
+            "1 of 1 approvals given, covering engineering.",
+        )
 
 
 class TestABypassWaivesExactlyTheNamedGates:

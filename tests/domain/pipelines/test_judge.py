@@ -143,7 +143,11 @@ def snapshot(**changes: Any) -> Snapshot:
         "pipeline_runs": ((uuid.uuid4(), _run(DriftKind.MATCHES)),),
         "approvals": approvals,
         "chain": Chain.of(REQUESTER, (), release.author_ids),
-        "of_release": ReleaseSide(release=release, risk=_risk(release)),
+        "of_release": ReleaseSide(
+            release=release,
+            risk=_risk(release),
+            approver_disciplines={approvals[0].approver_id: frozenset({"engineering"})},
+        ),
         "of_production": _production(service.team_id),
         **changes,
     }
