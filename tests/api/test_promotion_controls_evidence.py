@@ -1,7 +1,8 @@
 """Controls about evidence and rollout, as a release manager sees them through GraphQL.
 
 A stage of the active pipeline definition listing a gate, a failed migration dry run and the
-parity of production with final staging each change the production decision.
+parity of production with final staging each change the production decision; the risk level of
+the release promoted sets how long its production canary dwells.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from typing import Any
 
 from tests.api.conftest import Api, unique
+from tests.api.deployments_support import CREATE
 from tests.api.environments_support import REPORT, digest, environment
 from tests.api.test_promotion_decision import ASK, REQUEST, ask, scan, world
 
@@ -134,3 +136,30 @@ class TestParityExpectsThePromotedImageToDiffer:
             "FAILED",
             "Final staging and production differ: image_digest.",
         )
+
+
+def _canary(w: dict[str, Any], *dwells: tuple[int, int]) -> dict[str, Any]:
+    return {
+        "serviceId": w["service"],
+        "environmentId": w["env"]["id"],
+        "artifactVersion": w["version"],
+        "strategy": "CANARY",
+        "canarySteps": [{"weight": weight, "dwellMinutes": m} for weight, m in dwells],
+    }
+
+
+class TestAProductionCanaryDwellsWhatTheRiskLevelRequires:
+    async def test_a_zero_minute_canary_of_the_promoted_release_is_refused(self, api: Api) -> None:
+        w = await world(api)
+        level = (await api.ok(ASK, {"i": ask(w)}, as_user="ci"))["promotionDecision"]["riskLevel"]
+        await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer")
+        body = await api.gql(
+            CREATE, {"i": _canary(w, (10, 0), (50, 0), (100, 0))}, as_user="engineer"
+        )
+        assert body["data"]["deploymentCreate"]["errors"] == [
+            {"code": "CANARY_TOO_SHORT", "field": "canarySteps"}
+        ], (level, body)
+        body = await api.gql(
+            CREATE, {"i": _canary(w, (10, 30), (50, 30), (100, 0))}, as_user="engineer"
+        )
+        assert body["data"]["deploymentCreate"]["errors"] == [], body

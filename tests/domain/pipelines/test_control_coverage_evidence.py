@@ -3,7 +3,8 @@ and the decision changes.
 
 Each test starts from the production snapshot of test_judge where every gate passes, tightens
 exactly one control (a stage of the active pipeline definition listing a gate, a failed or
-missing migration dry run, a divergence of final staging) and watches the decision.
+missing migration dry run, a divergence of final staging) and watches the decision; the
+production canary's minimum dwell is tightened by the risk of the release it ships.
 """
 
 from __future__ import annotations
@@ -11,15 +12,20 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
+import pytest
+
 from domain.environments.parity_rules import SnapshotFacts
 from domain.guardrails.fields import CORE_DEFAULTS
+from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateStatus
 from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import Report, summarize
 from domain.pipelines.judge import judge
+from domain.pipelines.promotion_models import Promotion
 from domain.pipelines.snapshot import ParityFacts, ReleaseSide, Snapshot
 from domain.pipelines.stage_gates import StageListing, listings_for
 from domain.pipelines.vocabulary import DriftKind, EvidenceType
+from tests.domain.pipelines.deploy_support import DeployWorld
 from tests.domain.pipelines.test_judge import T0, _production, _release, _risk, snapshot
 
 PRODUCTION_STAGE = StageListing("payments-deploy", 3, "production", ("performance",))
@@ -191,3 +197,57 @@ class TestParityExpectsThePromotedImageToDiffer:
             parity=ParityFacts(uuid.uuid4(), staged, live),
         )
         assert _gate(snapshot(of_production=side), "environment_parity")[0] is GateStatus.FAILED
+
+
+async def _promoted_with(w: DeployWorld, change_types: tuple[str, ...]) -> None:
+    """A release of the service with these change types, asked to go to production at 1.4.2."""
+    await w.add.person("owner")
+    release = await w.add.release(
+        w.bu, owner="owner", services=[w.service.id], change_types=change_types
+    )
+    w.session.add(
+        Promotion(
+            bu_id=w.bu,
+            service_id=w.service.id,
+            environment_id=w.env.id,
+            release_id=release.id,
+            artifact_version="1.4.2",
+            status="waiting",
+            decided_at=w.clock.now(),
+            created_at=w.clock.now(),
+            updated_at=w.clock.now(),
+        )
+    )
+    await w.session.flush()
+
+
+class TestAProductionCanaryDwellsWhatItsRiskLevelRequires:
+    async def test_a_zero_minute_canary_of_a_medium_risk_release_is_refused(
+        self, deploy_world: DeployWorld
+    ) -> None:
+        w = deploy_world
+        await _promoted_with(w, ("payment_logic",))
+        assert (await w.plan()).status == "planned"  # 5 + 10 minutes below full traffic
+        with pytest.raises(DomainError) as caught:
+            await w.plan(canary_steps=[(10, 0), (50, 0), (100, 60)])
+        assert (caught.value.code, caught.value.field) == ("CANARY_TOO_SHORT", "canarySteps")
+        assert str(caught.value) == (
+            "A medium-risk production canary dwells at least 15 minutes in total on part of "
+            "the traffic (the steps below weight 100); this plan dwells 0."
+        )
+
+    async def test_the_dwells_below_full_traffic_count_in_total_not_per_step(
+        self, deploy_world: DeployWorld
+    ) -> None:
+        w = deploy_world
+        await _promoted_with(w, ("payment_logic",))
+        assert (await w.plan(canary_steps=[(10, 14), (50, 1), (100, 0)])).status == "planned"
+        with pytest.raises(DomainError):
+            await w.plan(canary_steps=[(10, 14), (100, 30)])
+
+    async def test_below_production_the_risk_asks_no_dwell(self, deploy_world: DeployWorld) -> None:
+        w = deploy_world
+        await _promoted_with(w, ("payment_logic",))
+        staging = await w.add.environment(w.bu, kind="staging")
+        dep = await w.plan(environment_id=staging.id, canary_steps=[(10, 0), (100, 0)])
+        assert dep.status == "planned"
