@@ -2,6 +2,9 @@
 
 `divergences` compares two snapshots' facts (domain.environments.facts reads them); an
 environment with no snapshot is never in parity (the comparison fails closed).
+`promotion_divergences` is what a promotion from final staging is judged on: the image of the
+service being promoted is the change itself, so it may differ in (or be new to) the target;
+every other divergence still counts.
 """
 
 from __future__ import annotations
@@ -107,3 +110,18 @@ def divergences(left: SnapshotFacts | None, right: SnapshotFacts | None) -> list
         elif a != b:
             out.append(Divergence(DivergenceKind.IMAGE_DIGEST, a, b, service))
     return out
+
+
+PROMOTED_MAY_DIFFER = frozenset({DivergenceKind.IMAGE_DIGEST, DivergenceKind.SERVICE_MISSING_RIGHT})
+"""How the promoted service's image may diverge: another build, or its first in the target."""
+
+
+def promotion_divergences(
+    staging: SnapshotFacts | None, target: SnapshotFacts | None, promoted_service: str
+) -> list[Divergence]:
+    """Every divergence of the target from final staging but the promoted service's image."""
+    return [
+        d
+        for d in divergences(staging, target)
+        if not (d.service == promoted_service and d.kind in PROMOTED_MAY_DIFFER)
+    ]

@@ -28,6 +28,7 @@ class GateKey(StrEnum):
     LICENCES = "licences"
     PERFORMANCE = "performance"
     TEST_COVERAGE = "test_coverage"
+    MIGRATION_DRY_RUN = "migration_dry_run"
     INTEGRATION_WINDOW = "integration_window"
     ENVIRONMENT_PARITY = "environment_parity"
     PIPELINE_DRIFT = "pipeline_drift"

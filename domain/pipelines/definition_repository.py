@@ -115,6 +115,19 @@ async def pipelines_of_service(session: AsyncSession, service_id: uuid.UUID) -> 
     return list((await session.scalars(stmt.order_by(PSVC.c.pipeline_id))).all())
 
 
+async def active_definitions_of_service(session: AsyncSession, service_id: uuid.UUID) -> list[Any]:
+    """The active definition of every pipeline deploying a service (pipeline key, version
+    number, document), by pipeline key, in one statement."""
+    stmt = (
+        select(PIPE.c.key, VER.c.number, VER.c.document)
+        .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
+        .join(VER, VER.c.pipeline_id == PIPE.c.id)
+        .where(PSVC.c.service_id == service_id, VER.c.status == ACTIVE)
+        .order_by(PIPE.c.key)
+    )
+    return list((await session.execute(stmt)).all())
+
+
 # -- definition versions -----------------------------------------------------------------------
 
 

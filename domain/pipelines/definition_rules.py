@@ -12,6 +12,12 @@ helper runs); without Signalbox installed, CI gets the same value with
 
 The sha256 of the exact bytes registered (`raw_hash`) is kept too, and a run reporting it is
 matched to its version all the same.
+
+The gates a stage lists are enforced by the promotion decision for the environments the stage
+deploys to (domain.pipelines.stage_gates): a listed evidence gate or migration dry run needs its
+evidence even where the guardrails do not ask for it, listed drift blocks, listed parity needs a
+final staging; every blocking outcome of a listed gate names the stage. The other gates are
+judged on every promotion they apply to, listed or not.
 """
 
 from __future__ import annotations

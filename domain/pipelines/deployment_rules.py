@@ -2,7 +2,10 @@
 
 Plans
 - CANARY: 1 to 20 steps [{weight, dwellMinutes}], weights (percent of live traffic on the new
-  version) strictly ascending within 1..100, the last one 100; dwell 0..10080 minutes.
+  version) strictly ascending within 1..100, the last one 100; dwell 0..10080 minutes. To
+  production, the steps on part of the traffic (weight below 100) dwell, in total, at least the
+  `canary_minutes` the risk level of the release requires (`check_canary_minutes`): a total,
+  not per step, so a team may watch a small slice long and a large one briefly.
 - BLUE_GREEN: three steps: DEPLOY_GREEN (weight 0), VERIFY (weight 0, dwell = verification
   time), SWITCH (weight 100, dwell = how long the switch is watched). Switching back is the
   rollback, possible at any moment until the deployment succeeds.
@@ -112,6 +115,23 @@ def canary_plan(steps: Sequence[tuple[int, int]]) -> list[Step]:
             field="canarySteps",
         )
     return plan
+
+
+def canary_minutes(plan: Sequence[Step]) -> int:
+    """How long a canary plan keeps the new version on part of the traffic, in minutes."""
+    return sum(s.dwell_minutes for s in plan if s.kind == StepKind.CANARY and s.weight < 100)
+
+
+def check_canary_minutes(plan: Sequence[Step], level: str, minimum: int) -> None:
+    """Refuse a production canary shorter in total than its risk level requires."""
+    dwelt = canary_minutes(plan)
+    if dwelt < minimum:
+        raise DomainError(
+            f"A {level}-risk production canary dwells at least {minimum} minutes in total on "
+            f"part of the traffic (the steps below weight 100); this plan dwells {dwelt}.",
+            code=Code.CANARY_TOO_SHORT,
+            field="canarySteps",
+        )
 
 
 def blue_green_plan(verify_minutes: int, switch_dwell_minutes: int) -> list[Step]:

@@ -1,5 +1,9 @@
 """Deployments: plan, start, report health, advance, roll back; each change audited.
 
+A production canary dwells at least what the risk level of its release requires (the release
+of the latest promotion of the same version to the same environment; without one no risk is
+known, and the unauthorized-change control answers for it).
+
 A rollback (manual, from a health verdict, or from an alert) records one decision, ends the
 deployment as ROLLED_BACK and puts ONE event into the outbox in the same transaction; the
 outbox key is the deployment's, so no path can emit a second one.
@@ -11,9 +15,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain.environments import facts as env_facts
 from domain.environments.vocabulary import EnvironmentStatus
+from domain.governance.facts import release_facts
 from domain.guardrails.effective import effective_for_service
+from domain.guardrails.facts import guardrails_of_services
 from domain.kernel import outbox
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
@@ -25,7 +33,7 @@ from domain.organization import facts as org_facts
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
-from domain.pipelines import webhooks
+from domain.pipelines import promotion_repository, webhooks
 from domain.pipelines.deployment_commands import CreateDeployment, FiringAlert, ReportHealth
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
 from domain.pipelines.deployment_models import (
@@ -33,6 +41,7 @@ from domain.pipelines.deployment_models import (
     HealthReport,
     RollbackDecision,
 )
+from domain.pipelines.snapshot import PRODUCTION
 from domain.pipelines.vocabulary import (
     ACTIVE_STATUSES,
     DeploymentStatus,
@@ -40,6 +49,7 @@ from domain.pipelines.vocabulary import (
     Strategy,
     Verdict,
 )
+from domain.risk.facts import assessment_of
 
 ROLLED_BACK_TOPIC = str(webhooks.WebhookTopic.DEPLOYMENT_ROLLED_BACK)
 
@@ -99,12 +109,17 @@ async def create_deployment(uow: UnitOfWork, c: CreateDeployment) -> Deployment:
         )
     strategy = choice(Strategy, c.strategy, Code.INVALID_STRATEGY, "strategy")
     plan = _plan(c, strategy)
+    version = rules.check_version(c.artifact_version)
     now = uow.clock.now()
+    if strategy == Strategy.CANARY and env.kind == PRODUCTION:
+        required = await canary_requirement(uow.session, service.id, env.id, version, now)
+        if required is not None:
+            rules.check_canary_minutes(plan, *required)
     dep = Deployment(
         service_id=service.id,
         bu_id=service.bu_id,
         environment_id=env.id,
-        artifact_version=rules.check_version(c.artifact_version),
+        artifact_version=version,
         artifact_digest=rules.check_digest(c.artifact_digest),
         strategy=str(strategy),
         status=str(DeploymentStatus.PLANNED),
@@ -117,6 +132,23 @@ async def create_deployment(uow: UnitOfWork, c: CreateDeployment) -> Deployment:
     )
     await uow.created(dep, action="deployment.create", bu_id=dep.bu_id, rule=rule)
     return dep
+
+
+async def canary_requirement(
+    session: AsyncSession, service_id: uuid.UUID, env_id: uuid.UUID, version: str, now: datetime
+) -> tuple[str, int] | None:
+    """The risk level and canary minutes of the release this version is promoted with to the
+    environment (None: no promotion names a release)."""
+    release_id = await promotion_repository.release_promoted(session, service_id, env_id, version)
+    release = await release_facts(session, release_id, now, go_live=False) if release_id else None
+    if release is None:
+        return None
+    shipped = sorted(release.service_ids, key=str)
+    guardrails = await guardrails_of_services(session, shipped)
+    risk = await assessment_of(
+        session, release.id, release.bu_id, now, [guardrails[s] for s in shipped]
+    )
+    return str(risk.level), risk.requirements.canary_minutes
 
 
 async def start_deployment(uow: UnitOfWork, deployment_id: uuid.UUID, version: int) -> Deployment:

@@ -6,19 +6,24 @@ functions of facts and a plain mapping of guardrail values (the keys of
 domain.guardrails.fields: max_open_critical_vulnerabilities, max_open_high_vulnerabilities,
 min_test_coverage_percent, max_performance_regression_percent, allowed_licences,
 denied_licences, required_evidence). A gate with no evidence is PENDING when the guardrails
-require that kind of evidence, and PASSED ("not required") otherwise.
+require that kind of evidence, or a stage of the active pipeline definition lists the gate
+(domain.pipelines.stage_gates), and PASSED ("not required") otherwise.
+
+A failed migration dry run always fails its gate; a release that migrates a schema or fixes
+data needs one reported (PENDING until then).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from domain.guardrails.vocabulary import EvidenceKind
-from domain.kernel.gates import GateOutcome, failed, passed, pending
+from domain.kernel.gates import GateKey, GateOutcome, failed, passed, pending
+from domain.kernel.vocabulary import ChangeType
 from domain.pipelines.evidence_rules import licence_acceptable
 from domain.pipelines.vocabulary import EvidenceType
 
@@ -30,6 +35,16 @@ REQUIRED_AS: dict[EvidenceType, EvidenceKind] = {
     EvidenceType.TEST_RUN: EvidenceKind.TEST_COVERAGE,
 }
 """How the guardrails' `required_evidence` names each kind of report."""
+GATE_OF: dict[EvidenceType, GateKey] = {
+    EvidenceType.SECURITY_SCAN: GateKey.SECURITY_SCAN,
+    EvidenceType.STATIC_ANALYSIS: GateKey.STATIC_ANALYSIS,
+    EvidenceType.LICENCE_REPORT: GateKey.LICENCES,
+    EvidenceType.PERFORMANCE_BENCHMARK: GateKey.PERFORMANCE,
+    EvidenceType.TEST_RUN: GateKey.TEST_COVERAGE,
+}
+"""The gate judging each kind of report the guardrails may require."""
+DRY_RUN_CHANGE_TYPES = frozenset({ChangeType.SCHEMA_MIGRATION, ChangeType.DATA_FIX})
+"""A release with one of these change types needs a migration dry run reported."""
 NO_ARTIFACT = uuid.UUID(int=0)
 """The artifact id of the facts of a version no artifact has yet."""
 
@@ -212,12 +227,57 @@ def test_coverage_gate(facts: EvidenceFacts, thresholds: Mapping[str, Any]) -> G
 test_coverage_gate.__test__ = False  # type: ignore[attr-defined]  # a gate, not a pytest test
 
 
-def evidence_gates(facts: EvidenceFacts, thresholds: Mapping[str, Any]) -> list[GateOutcome]:
-    """The five evidence gates, in a stable order."""
+def migration_dry_run_gate(
+    facts: EvidenceFacts, change_types: Collection[str], listed: bool = False
+) -> GateOutcome:
+    """No migration dry run failed; one is reported where the release migrates a schema or
+    fixes data, or where a stage lists the gate."""
+    gate, runs = str(GateKey.MIGRATION_DRY_RUN), facts.of(EvidenceType.MIGRATION_DRY_RUN)
+    needs = sorted(str(c) for c in DRY_RUN_CHANGE_TYPES & set(change_types))
+    failing = [r.subject for r in runs if not r.passed]
+    evidence = {"evidenceIds": _ids(runs), "changeTypes": needs, "failingTools": failing}
+    if failing:
+        return failed(gate, f"The migration dry run failed in {', '.join(failing)}.", **evidence)
+    if runs:
+        tools = ", ".join(r.subject for r in runs)
+        return passed(gate, f"The migration dry run succeeded in {tools}.", **evidence)
+    if needs:
+        return pending(
+            gate,
+            f"The release's change types include {' and '.join(needs)}: no migration dry run "
+            "has been reported for this artifact yet.",
+            required=True,
+            **evidence,
+        )
+    if listed:
+        return pending(
+            gate, "No migration dry run has been reported for this artifact yet.", required=True
+        )
+    return passed(
+        gate,
+        "No migration dry run is required (no schema migration or data fix), and none was "
+        "reported.",
+        required=False,
+    )
+
+
+def evidence_gates(
+    facts: EvidenceFacts,
+    thresholds: Mapping[str, Any],
+    change_types: Collection[str] = (),
+    listed: Collection[str] = (),
+) -> list[GateOutcome]:
+    """The six evidence gates, in a stable order; a gate a stage lists requires its evidence."""
+    required = {
+        *(thresholds.get("required_evidence") or ()),
+        *(str(REQUIRED_AS[kind]) for kind, key in GATE_OF.items() if key in listed),
+    }
+    thresholds = {**thresholds, "required_evidence": sorted(required)}
     return [
         security_scan_gate(facts, thresholds),
         static_analysis_gate(facts, thresholds),
         licence_gate(facts, thresholds),
         performance_gate(facts, thresholds),
         test_coverage_gate(facts, thresholds),
+        migration_dry_run_gate(facts, change_types, GateKey.MIGRATION_DRY_RUN in listed),
     ]

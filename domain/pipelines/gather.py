@@ -50,6 +50,7 @@ from domain.pipelines.snapshot import (
     ReleaseSide,
     Snapshot,
 )
+from domain.pipelines.stage_gates import stage_listings
 from domain.risk.facts import assessment_of, peer_reviews_of
 from domain.trains.facts import departure_of, integration_of
 
@@ -108,6 +109,7 @@ async def take_snapshot(
         or await approval_delegates(session, service.bu_id, exclude=authors),
         of_release=of_release,
         of_production=await _of_production(session, service, env) if production else None,
+        stage_listings=await stage_listings(session, service.id, env.kind, env.key),
     )
 
 

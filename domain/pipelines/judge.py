@@ -22,6 +22,7 @@ from domain.pipelines.evidence_gates import evidence_gates
 from domain.pipelines.judge_production import production_gates
 from domain.pipelines.judge_release import release_gates
 from domain.pipelines.snapshot import FREEZE_HORIZON, Gate, Snapshot
+from domain.pipelines.stage_gates import name_stages
 from domain.pipelines.vocabulary import EvidenceType
 
 PLAN = "plan"
@@ -37,7 +38,7 @@ def gate_outcomes(s: Snapshot, now: datetime) -> list[GateOutcome]:
     plan = s.judged.get(PLAN)
     if plan is None:
         plan = s.judged[PLAN] = gate_plan(s)
-    return [g if isinstance(g, GateOutcome) else g(now) for g in plan]
+    return name_stages([g if isinstance(g, GateOutcome) else g(now) for g in plan], s.listed)
 
 
 def gate_plan(s: Snapshot) -> tuple[Gate, ...]:
@@ -45,12 +46,10 @@ def gate_plan(s: Snapshot) -> tuple[Gate, ...]:
     return (
         partial(freeze_gate, s),
         partial(sign_offs_gate, s),
-        *evidence_gates(s.evidence, s.guardrails),
+        *evidence_gates(s.evidence, s.guardrails, s.change_types, s.listed),
         risk_requirements_gate(s),
         *approvals_gates(s.approvals, s.min_approvals, s.chain, s.delegates, discipline_need(s)),
-        service_drift_gate(
-            s.service_id, s.pipeline_runs, bool(s.guardrails["pipeline_drift_blocks"])
-        ),
+        service_drift_gate(s.service_id, s.pipeline_runs, s.drift_blocks),
         *release_gates(s),
         *production_gates(s),
     )

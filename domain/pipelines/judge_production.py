@@ -11,10 +11,10 @@ from __future__ import annotations
 from functools import partial
 
 from domain.compliance import dr_rules
-from domain.environments.parity_rules import divergences
+from domain.environments.parity_rules import promotion_divergences
 from domain.guardrails.onboarding_rules import REQUIREMENT, service_onboarding
 from domain.kernel import gates
-from domain.kernel.gates import GateOutcome
+from domain.kernel.gates import GateKey, GateOutcome
 from domain.organization.vendor_gate_rules import REQUIRED_KEY, attestation_gate
 from domain.pipelines.snapshot import Gate, ParityFacts, Snapshot
 
@@ -38,19 +38,28 @@ def production_gates(s: Snapshot) -> list[Gate]:
             side.dr_procedures,
             int(g["max_dr_test_age_days"]),
         ),
-        parity_gate(s.environment_key, side.parity),
+        parity_gate(
+            s.environment_key, s.service_key, side.parity, GateKey.ENVIRONMENT_PARITY in s.listed
+        ),
     ]
 
 
-def parity_gate(environment_key: str, parity: ParityFacts | None) -> GateOutcome:
-    """Final staging and the target run the same config (passed without a final staging)."""
+def parity_gate(
+    environment_key: str, service_key: str, parity: ParityFacts | None, listed: bool = False
+) -> GateOutcome:
+    """Final staging and the target run the same config but the promoted service's image, which
+    is the change (passed without a final staging, unless a stage lists the gate)."""
     if parity is None:
-        return gates.passed(
-            "environment_parity", f"{environment_key} has no final staging to compare with."
-        )
-    found = divergences(parity.staging, parity.target)
+        why = f"{environment_key} has no final staging to compare with."
+        if listed:
+            return gates.pending("environment_parity", why, required=True)
+        return gates.passed("environment_parity", why, required=False)
+    found = promotion_divergences(parity.staging, parity.target, service_key)
     if not found:
-        return gates.passed("environment_parity", "Final staging and production agree.")
+        return gates.passed(
+            "environment_parity",
+            f"Final staging and production agree but for {service_key}, the change promoted.",
+        )
     names = ", ".join(sorted({str(d.kind) for d in found}))
     return gates.failed(
         "environment_parity",

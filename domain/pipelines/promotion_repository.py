@@ -59,6 +59,25 @@ async def promotions_page(
     )
 
 
+async def release_promoted(
+    session: AsyncSession, service_id: uuid.UUID, environment_id: uuid.UUID, version: str
+) -> uuid.UUID | None:
+    """The release of the latest promotion of this version of the service to the environment
+    that names one."""
+    stmt = (
+        select(Promotion.release_id)
+        .where(
+            Promotion.service_id == service_id,
+            Promotion.environment_id == environment_id,
+            Promotion.artifact_version == version,
+            Promotion.release_id.is_not(None),
+        )
+        .order_by(Promotion.created_at.desc(), Promotion.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(stmt)
+
+
 async def ids_by_keys(
     session: AsyncSession, service_key: str, environment_key: str
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:

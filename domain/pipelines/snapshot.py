@@ -21,12 +21,13 @@ from domain.environments.facts import EnvironmentFacts
 from domain.environments.parity_rules import SnapshotFacts
 from domain.governance.facts import ReleaseFacts
 from domain.guardrails.onboarding_rules import OnboardingFacts
-from domain.kernel.gates import GateOutcome
+from domain.kernel.gates import GateKey, GateOutcome
 from domain.organization.facts import ServiceFacts
 from domain.organization.vendor_gate_rules import VendorFacts
 from domain.pipelines.decision_rules import ApprovalFacts, Chain
 from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import EvidenceFacts
+from domain.pipelines.stage_gates import StageListing, listed_by
 from domain.risk.assessment_rules import RiskResult
 from domain.risk.review_rules import Review
 from domain.trains.facts import IntegrationFacts
@@ -96,6 +97,8 @@ class Snapshot:
     delegates: tuple[str, ...] = ()
     of_release: ReleaseSide | None = None
     of_production: ProductionSide | None = None
+    stage_listings: tuple[StageListing, ...] = ()
+    """The stages of the service's active pipeline definitions that deploy to the target."""
     judged: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     """Where the judge keeps what it concluded that does not change with the clock (a new
     snapshot, e.g. `with_approvals`, starts empty)."""
@@ -135,6 +138,22 @@ class Snapshot:
     @property
     def bypasses(self) -> tuple[BypassFacts, ...]:
         return self.of_release.bypasses if self.of_release else ()
+
+    @property
+    def change_types(self) -> tuple[str, ...]:
+        return self.of_release.release.change_types if self.of_release else ()
+
+    @property
+    def listed(self) -> dict[str, str]:
+        """The gates the target's pipeline stages list, each with the stage(s) listing it."""
+        return listed_by(self.stage_listings)
+
+    @property
+    def drift_blocks(self) -> bool:
+        """Drift fails its gate where the guardrails say so or a stage lists the gate."""
+        return (
+            bool(self.guardrails["pipeline_drift_blocks"]) or GateKey.PIPELINE_DRIFT in self.listed
+        )
 
     @property
     def min_approvals(self) -> int:

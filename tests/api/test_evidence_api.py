@@ -83,6 +83,7 @@ class TestReportingEvidence:
             "licences": "PASSED",
             "performance": "PASSED",
             "test_coverage": "PASSED",
+            "migration_dry_run": "PASSED",
         }
 
     async def test_a_failing_scan_fails_its_gate_with_a_reason(self, api: Api) -> None:

@@ -79,7 +79,7 @@ async def _dr(api: Api, service_id: str, team_id: str) -> None:
         )
 
 
-async def _pipeline(api: Api, team_id: str, service_id: str) -> None:
+async def _pipeline(api: Api, team_id: str, service_id: str, definition: str) -> None:
     made = await api.ok(
         """mutation($i: PipelineCreateInput!) { pipelineCreate(input: $i) {
           pipeline { id } errors { code } } }""",
@@ -97,7 +97,7 @@ async def _pipeline(api: Api, team_id: str, service_id: str) -> None:
     registered = await api.ok(
         """mutation($i: PipelineDefinitionRegisterInput!) { pipelineDefinitionRegister(input: $i) {
           definitionVersion { id contentHash } errors { code } } }""",
-        {"i": {"pipelineId": pid, "source": DEFINITION}},
+        {"i": {"pipelineId": pid, "source": definition}},
         as_user="engineer",
     )
     version = registered["pipelineDefinitionRegister"]["definitionVersion"]
@@ -156,7 +156,9 @@ async def scan(api: Api, world: dict[str, Any], critical: int) -> None:
         assert body["data"][mutation]["errors"] == [], body
 
 
-async def world(api: Api) -> dict[str, Any]:
+async def world(
+    api: Api, definition: str = DEFINITION, **environment_values: Any
+) -> dict[str, Any]:
     [service_id] = await services(api, "payments", data="PERSONAL", regions=["eu-west-1"])
     team = await api.ok(
         "query($id: ID!) { node(id: $id) { ... on Service { key team { id } } } }",
@@ -165,8 +167,10 @@ async def world(api: Api) -> dict[str, Any]:
     team_id = team["node"]["team"]["id"]
     await _onboard(api, team_id)
     await _dr(api, service_id, team_id)
-    await _pipeline(api, team_id, service_id)
-    env = await environment(api, kind="PRODUCTION", region="eu-west-1", name="Production")
+    await _pipeline(api, team_id, service_id, definition)
+    env = await environment(
+        api, kind="PRODUCTION", region="eu-west-1", name="Production", **environment_values
+    )
     rel = await fill_missing(api, await release(api, service_ids=[service_id], changeTypes=["UI"]))
     moved = await move(api, rel, "Submit")
     assert moved["errors"] == [], moved
@@ -286,7 +290,7 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
             "promotion.decide",
         ]
         assert recorded[-1][1]["allowed"] is True
-        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 20
+        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 21
         pack = await api.ok(
             """mutation($i: ReleaseEvidencePackExportInput!) {
               releaseEvidencePackExport(input: $i) { pack errors { code } } }""",

@@ -65,10 +65,14 @@ class TestNamingGates:
         assert code_of(rules.check_gates, []) == "GATES_REQUIRED"
 
     def test_the_vocabulary_holds_every_gate_the_decision_composes(self) -> None:
-        assert {"dr_test", "peer_review", "vendor_attestations", "onboarding"} <= {
-            g.value for g in GateKey
-        }
-        assert len(GateKey) == 20
+        assert {
+            "dr_test",
+            "peer_review",
+            "vendor_attestations",
+            "onboarding",
+            "migration_dry_run",
+        } <= {g.value for g in GateKey}
+        assert len(GateKey) == 21
 
 
 class TestJustifyingAndBounding:

@@ -57,6 +57,31 @@ class TestCanaryPlans:
         assert code_of(lambda: rules.canary_plan(steps)) == code
 
 
+class TestTheRiskLevelsCanaryMinutes:
+    def test_only_the_dwells_on_part_of_the_traffic_count(self) -> None:
+        assert rules.canary_minutes(rules.canary_plan([(5, 10), (25, 20), (100, 90)])) == 30
+
+    def test_a_plan_dwelling_the_minimum_in_total_is_accepted(self) -> None:
+        rules.check_canary_minutes(rules.canary_plan([(5, 50), (50, 10), (100, 0)]), "high", 60)
+
+    def test_a_shorter_plan_is_refused_saying_what_it_needs(self) -> None:
+        plan = rules.canary_plan([(10, 0), (100, 0)])
+        assert code_of(lambda: rules.check_canary_minutes(plan, "high", 60)) == "CANARY_TOO_SHORT"
+
+    @given(st.lists(st.integers(0, 600), min_size=1, max_size=5), st.integers(0, 3000))
+    def test_refused_exactly_when_the_total_falls_short(
+        self, dwells: list[int], minimum: int
+    ) -> None:
+        weights = [10 * (i + 1) for i in range(len(dwells))] + [100]
+        plan = rules.canary_plan([*zip(weights, [*dwells, 0], strict=True)])
+        try:
+            rules.check_canary_minutes(plan, "critical", minimum)
+            refused = False
+        except DomainError:
+            refused = True
+        assert refused == (sum(dwells) < minimum)
+
+
 class TestBlueGreenPlans:
     def test_green_is_deployed_verified_then_switched(self) -> None:
         plan = rules.blue_green_plan(15, 5)

@@ -229,7 +229,7 @@ class TestTheOtherEvidenceGates:
         outcome = gates.test_coverage_gate(facts(unit, e2e), THRESHOLDS)
         assert outcome.status is GateStatus.FAILED and outcome.evidence["failingSuites"] == ["e2e"]
 
-    def test_all_five_gates_answer_in_a_stable_order(self) -> None:
+    def test_all_six_gates_answer_in_a_stable_order(self) -> None:
         names = [g.gate for g in gates.evidence_gates(facts(), THRESHOLDS)]
         assert names == [
             "security_scan",
@@ -237,4 +237,5 @@ class TestTheOtherEvidenceGates:
             "licences",
             "performance",
             "test_coverage",
+            "migration_dry_run",
         ]

@@ -1,6 +1,6 @@
 """The judge over hand-built snapshots: no database, every gate from plain facts.
 
-One production snapshot where everything is in order (all 20 gates pass); each test breaks or
+One production snapshot where everything is in order (all 21 gates pass); each test breaks or
 moves exactly what it is about. The clock-dependent gates are judged at the asking time, the
 others once per snapshot, and the judgement is deterministic.
 """
@@ -47,6 +47,7 @@ GATES = [
     "licences",
     "performance",
     "test_coverage",
+    "migration_dry_run",
     "risk_requirements",
     "approvals",
     "segregation_of_duties",
@@ -159,7 +160,7 @@ def statuses(s: Snapshot, now: datetime) -> dict[str, GateStatus]:
 
 
 class TestEveryGateIsJudgedFromTheSnapshot:
-    def test_a_production_snapshot_in_order_is_allowed_with_all_twenty_gates(self) -> None:
+    def test_a_production_snapshot_in_order_is_allowed_with_all_twenty_one_gates(self) -> None:
         decision = judge(snapshot(), T0)
         assert [o.gate for o in decision.outcomes] == GATES
         assert {o.status for o in decision.outcomes} == {GateStatus.PASSED}
@@ -175,7 +176,7 @@ class TestEveryGateIsJudgedFromTheSnapshot:
     def test_a_promotion_below_production_skips_the_production_gates(self) -> None:
         s = snapshot(environment=EnvironmentFacts(uuid.uuid4(), "staging", "staging", BU, None))
         gates = [o.gate for o in judge(s, T0).outcomes]
-        assert gates == GATES[:12]
+        assert gates == GATES[:13]
         assert judge(s, T0).by_gate()["sign_offs"].reason == (
             "Sign-offs are checked before production."
         )

@@ -1,0 +1,83 @@
+"""The gates a pipeline definition lists for the stage that deploys to the target.
+
+A stage deploys to an environment kind or key and lists gate keys (domain.kernel.gates.GateKey,
+domain.pipelines.definition_rules). The active definition of every pipeline deploying the
+service is read once per decision snapshot; each stage deploying to the target lists its gates.
+A listed gate is required there: an evidence gate needs its evidence even when the guardrails
+do not ask for it, drift blocks, parity needs a final staging to compare with, and a migration
+dry run must be reported. Every blocking outcome of a listed gate names the stage listing it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.gates import GateOutcome
+from domain.pipelines import definition_repository as repo
+from domain.pipelines.definition_rules import stages_of
+
+
+@dataclass(frozen=True, slots=True)
+class StageListing:
+    """One stage of an active definition that deploys to the target, and the gates it lists."""
+
+    pipeline_key: str
+    version_number: int
+    stage: str
+    gates: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"stage '{self.stage}' of pipeline {self.pipeline_key} (v{self.version_number})"
+
+
+def listings_for(
+    definitions: Iterable[tuple[str, int, Mapping[str, Any]]], kind: str, key: str
+) -> tuple[StageListing, ...]:
+    """The stages of (pipeline key, version number, document) that deploy to kind or key."""
+    return tuple(
+        StageListing(pipeline, number, stage.name, stage.gates)
+        for pipeline, number, document in definitions
+        for stage in stages_of(document)
+        if stage.environment_kind == kind or stage.environment_key == key
+    )
+
+
+async def stage_listings(
+    session: AsyncSession, service_id: uuid.UUID, kind: str, key: str
+) -> tuple[StageListing, ...]:
+    """The stages of the service's active definitions that deploy to the target (one statement)."""
+    rows = await repo.active_definitions_of_service(session, service_id)
+    return listings_for(((r.key, r.number, r.document) for r in rows), kind, key)
+
+
+def listed_by(listings: Sequence[StageListing]) -> dict[str, str]:
+    """Each listed gate key and the stage(s) listing it, in words."""
+    out: dict[str, list[str]] = {}
+    for listing in listings:
+        for gate in listing.gates:
+            out.setdefault(gate, []).append(listing.label)
+    return {gate: " and ".join(labels) for gate, labels in out.items()}
+
+
+def name_stages(outcomes: Sequence[GateOutcome], listed: Mapping[str, str]) -> list[GateOutcome]:
+    """The outcomes, each blocking one of a listed gate saying which stage lists it."""
+    return [
+        replace(
+            o,
+            reason=f"{o.reason} {_capital(listed[o.gate])} lists {o.gate}.",
+            evidence={**o.evidence, "listedBy": listed[o.gate]},
+        )
+        if o.blocks and o.gate in listed
+        else o
+        for o in outcomes
+    ]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
