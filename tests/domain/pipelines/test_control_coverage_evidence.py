@@ -22,11 +22,11 @@ from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import Report, summarize
 from domain.pipelines.judge import judge
 from domain.pipelines.promotion_models import Promotion
-from domain.pipelines.snapshot import ParityFacts, ReleaseSide, Snapshot
+from domain.pipelines.snapshot import ParityFacts, Snapshot
 from domain.pipelines.stage_gates import StageListing, listings_for
 from domain.pipelines.vocabulary import DriftKind, EvidenceType
 from tests.domain.pipelines.deploy_support import DeployWorld
-from tests.domain.pipelines.test_judge import T0, _production, _release, _risk, snapshot
+from tests.domain.pipelines.test_judge import T0, _production, _risk, snapshot
 
 PRODUCTION_STAGE = StageListing("payments-deploy", 3, "production", ("performance",))
 
@@ -55,9 +55,12 @@ def _dry_run(succeeded: bool) -> Report:
     )
 
 
-def _shipping(change_types: tuple[str, ...]) -> ReleaseSide:
-    release = dataclasses.replace(_release(), change_types=change_types)
-    return ReleaseSide(release=release, risk=_risk(release))
+def _shipping(s: Snapshot, change_types: tuple[str, ...]) -> Snapshot:
+    """The same promotion, its release making these kinds of change (its approvals kept)."""
+    assert s.of_release is not None
+    release = dataclasses.replace(s.of_release.release, change_types=change_types)
+    side = dataclasses.replace(s.of_release, release=release, risk=_risk(release))
+    return dataclasses.replace(s, of_release=side)
 
 
 class TestAGateTheProductionStageListsIsRequired:
@@ -137,7 +140,7 @@ class TestAFailedMigrationDryRunBlocks:
         assert not _allowed(s)
 
     def test_a_schema_migration_waits_for_its_dry_run(self) -> None:
-        s = snapshot(of_release=_shipping(("ui", "schema_migration")))
+        s = _shipping(snapshot(), ("ui", "schema_migration"))
         assert _gate(s, "migration_dry_run") == (
             GateStatus.PENDING,
             "The release's change types include schema_migration: no migration dry run has "
@@ -146,7 +149,7 @@ class TestAFailedMigrationDryRunBlocks:
         assert _allowed(_with_evidence(s, _dry_run(True)))
 
     def test_a_data_fix_with_a_failed_dry_run_is_refused(self) -> None:
-        s = _with_evidence(snapshot(of_release=_shipping(("data_fix",))), _dry_run(False))
+        s = _with_evidence(_shipping(snapshot(), ("data_fix",)), _dry_run(False))
         assert _gate(s, "migration_dry_run")[0] is GateStatus.FAILED
 
 
