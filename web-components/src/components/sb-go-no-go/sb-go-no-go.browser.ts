@@ -45,7 +45,7 @@ describe('<sb-go-no-go> shows a session of the payments board', opts, () => {
       await el.locator('[part="discipline"]').evaluateAll((els) =>
         els.map((e) => e.getAttribute('data-discipline')),
       ),
-      ['ENGINEERING', 'SECURITY', 'COMPLIANCE', 'LEGAL'],
+      ['ENGINEERING', 'PRODUCT', 'SECURITY', 'COMPLIANCE', 'LEGAL'],
     );
     assert.match(await el.locator('[part="outcome"]').innerText(), /No quorum/);
     await el.locator('[part="vote-form"]').waitFor();
