@@ -76,15 +76,19 @@ class OutboxDelivery:
         )
         self._client = httpx.AsyncClient(timeout=s.webhook_timeout_seconds, follow_redirects=False)
         self._task: asyncio.Task[None] | None = None
+        self._halting = asyncio.Event()
 
     async def start(self) -> None:
         if self.settings.outbox_delivery_enabled and self._task is None:
+            self._halting.clear()
             self._task = asyncio.create_task(self._loop(), name="signalbox-outbox")
 
     async def halt(self) -> None:
-        """Stop the background loop (rounds may still be run with `run_once`)."""
+        """Stop the background loop once its round is over (rounds may still be run with
+        `run_once`). A round is never cut off half-way: a cancelled statement would leave its
+        connection to be reset while the pool closes."""
         if self._task is not None:
-            self._task.cancel()
+            self._halting.set()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
@@ -96,13 +100,14 @@ class OutboxDelivery:
 
     async def _loop(self) -> None:
         poll = self.settings.outbox_poll_seconds
-        while True:
+        while not self._halting.is_set():
             try:
                 handled = await self.run_once()
             except Exception:  # the next round tries again; delivery never takes the server down
                 log.warning("outbox delivery round failed", exc_info=True)
                 handled = 0
-            await asyncio.sleep(0 if handled else poll)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._halting.wait(), 0 if handled else poll)
 
     async def run_once(self) -> int:
         """One round: claim, fan out, deliver, record. Returns how many messages it handled."""
