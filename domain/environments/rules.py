@@ -25,6 +25,7 @@ from enum import StrEnum
 from domain.environments.errors import EnvironmentErrorCode as Code
 from domain.environments.vocabulary import ReservationMode
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import matching, trimmed, within
 from domain.kernel.vocabulary import EnvironmentKind
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -145,31 +146,18 @@ def queue_position(request: Hold, queued: Sequence[Hold]) -> int:
 
 
 def check_key(key: str) -> str:
-    key = key.strip()
-    if not KEY_PATTERN.match(key):
-        raise DomainError(
-            "A key is 1-64 lowercase letters, digits, '-' or '_', starting with a letter.",
-            code=Code.INVALID_KEY,
-            field="key",
-        )
-    return key
+    message = "A key is 1-64 lowercase letters, digits, '-' or '_', starting with a letter."
+    return matching(key.strip(), KEY_PATTERN.match, message, code=Code.INVALID_KEY, field="key")
 
 
 def check_name(name: str) -> str:
-    name = name.strip()
-    if not 1 <= len(name) <= 200:
-        raise DomainError("A name is 1 to 200 characters.", code=Code.INVALID_NAME, field="name")
-    return name
+    message = "A name is 1 to 200 characters."
+    return trimmed(name, 1, 200, message, code=Code.INVALID_NAME, field="name")
 
 
 def check_capacity(capacity: int) -> int:
-    if not 1 <= capacity <= MAX_CAPACITY:
-        raise DomainError(
-            f"Capacity is between 1 and {MAX_CAPACITY} concurrent holders.",
-            code=Code.INVALID_CAPACITY,
-            field="capacity",
-        )
-    return capacity
+    message = f"Capacity is between 1 and {MAX_CAPACITY} concurrent holders."
+    return within(capacity, 1, MAX_CAPACITY, message, code=Code.INVALID_CAPACITY, field="capacity")
 
 
 def check_region(kind: str, region: str | None) -> str | None:
@@ -312,10 +300,7 @@ def check_git_commit(value: str | None) -> str | None:
 
 
 def check_serial(value: int | None) -> int | None:
-    if value is not None and not 0 <= value < 2**63:
-        raise DomainError(
-            "A Terraform state serial is a non-negative integer.",
-            code=Code.INVALID_TERRAFORM_SERIAL,
-            field="terraformSerial",
-        )
-    return value
+    message = "A Terraform state serial is a non-negative integer."
+    return within(
+        value, 0, 2**63 - 1, message, code=Code.INVALID_TERRAFORM_SERIAL, field="terraformSerial"
+    )
