@@ -178,14 +178,11 @@ def check_region(kind: str, region: str | None) -> str | None:
 
 
 def check_product_domain(value: str | None) -> str | None:
+    message = "A product domain is a key: lowercase letters, digits, '-' or '_'."
     value = value.strip() if value else None
-    if value is not None and not KEY_PATTERN.match(value):
-        raise DomainError(
-            "A product domain is a key: lowercase letters, digits, '-' or '_'.",
-            code=Code.INVALID_PRODUCT_DOMAIN,
-            field="productDomain",
-        )
-    return value
+    return matching(
+        value, KEY_PATTERN.match, message, code=Code.INVALID_PRODUCT_DOMAIN, field="productDomain"
+    )
 
 
 def check_final_staging(kind: str, final_staging: bool, product_domain: str | None) -> None:
@@ -290,17 +287,18 @@ def check_helm(chart: str | None, version: str | None) -> tuple[str | None, str 
 
 
 def check_git_commit(value: str | None) -> str | None:
-    if value is not None and not GIT_COMMIT_PATTERN.match(value):
-        raise DomainError(
-            "A git commit is a full 40 (SHA-1) or 64 (SHA-256) hex digit id.",
-            code=Code.INVALID_GIT_COMMIT,
-            field="gitCommit",
-        )
-    return value
+    message = "A git commit is a full 40 (SHA-1) or 64 (SHA-256) hex digit id."
+    return matching(
+        value, GIT_COMMIT_PATTERN.match, message, code=Code.INVALID_GIT_COMMIT, field="gitCommit"
+    )
 
 
 def check_serial(value: int | None) -> int | None:
-    message = "A Terraform state serial is a non-negative integer."
     return within(
-        value, 0, 2**63 - 1, message, code=Code.INVALID_TERRAFORM_SERIAL, field="terraformSerial"
+        value,
+        0,
+        2**63 - 1,
+        "A Terraform state serial is a non-negative integer.",
+        code=Code.INVALID_TERRAFORM_SERIAL,
+        field="terraformSerial",
     )

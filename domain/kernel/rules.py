@@ -40,9 +40,19 @@ def require(condition: bool, message: str, *, code: str, field: str | None = Non
         raise DomainError(message, code=code, field=field)
 
 
-def matching(value: str, match: Matcher, message: str, *, code: str, field: str) -> str:
-    """`value` when `match` accepts it, else a refusal with `code`."""
-    require(match(value) is not None, message, code=code, field=field)
+@overload
+def matching(value: str, match: Matcher, message: str, *, code: str, field: str) -> str: ...
+
+
+@overload
+def matching(value: None, match: Matcher, message: str, *, code: str, field: str) -> None: ...
+
+
+def matching(
+    value: str | None, match: Matcher, message: str, *, code: str, field: str
+) -> str | None:
+    """`value` when `match` accepts it (an absent value passes), else a refusal with `code`."""
+    require(value is None or match(value) is not None, message, code=code, field=field)
     return value
 
 

@@ -65,13 +65,10 @@ def check_version(version: str) -> str:
 
 
 def check_digest(digest: str | None) -> str | None:
-    if digest is not None and not DIGEST_PATTERN.match(digest):
-        raise DomainError(
-            "A digest is sha256:<64 lowercase hex digits>.",
-            code=Code.INVALID_DIGEST,
-            field="artifactDigest",
-        )
-    return digest
+    message = "A digest is sha256:<64 lowercase hex digits>."
+    return matching(
+        digest, DIGEST_PATTERN.match, message, code=Code.INVALID_DIGEST, field="artifactDigest"
+    )
 
 
 def _check_dwell(minutes: int, field: str) -> int:
