@@ -26,6 +26,7 @@ from typing import Any
 
 from domain.calendar.errors import CalendarErrorCode as Code
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import matching, trimmed
 
 MAX_WINDOW_LENGTH = timedelta(days=14)
 """No window is longer: overlap queries bound their index range scans by it."""
@@ -228,12 +229,8 @@ def choice(enum: Any, value: str, code: Code, field: str) -> str:
 
 
 def check_title(title: str, field: str = "title") -> str:
-    title = title.strip()
-    if not 1 <= len(title) <= 200:
-        raise DomainError(
-            "A title needs 1 to 200 characters.", code=Code.INVALID_TITLE, field=field
-        )
-    return title
+    message = "A title needs 1 to 200 characters."
+    return trimmed(title, 1, 200, message, code=Code.INVALID_TITLE, field=field)
 
 
 def check_interval(
@@ -284,13 +281,10 @@ def check_resources(values: Iterable[str]) -> list[str]:
 
 def check_quarter(value: str) -> str:
     value = value.strip().upper()
-    if not QUARTER_PATTERN.match(value):
-        raise DomainError(
-            f"'{value}' is not a quarter such as 2026-Q4.",
-            code=Code.INVALID_QUARTER,
-            field="quarter",
-        )
-    return value
+    message = f"'{value}' is not a quarter such as 2026-Q4."
+    return matching(
+        value, QUARTER_PATTERN.match, message, code=Code.INVALID_QUARTER, field="quarter"
+    )
 
 
 def quarter_of(at: datetime) -> str:

@@ -25,6 +25,7 @@ from domain.compliance.errors import ComplianceErrorCode as Code
 from domain.compliance.vocabulary import BypassStatus
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import NON_WAIVABLE, GateKey, GateOutcome
+from domain.kernel.rules import trimmed
 
 MIN_JUSTIFICATION = 20
 MAX_JUSTIFICATION = 4000
@@ -97,25 +98,25 @@ def check_gates(values: Iterable[str]) -> list[str]:
 
 
 def check_justification(text: str) -> str:
-    value = text.strip()
-    if len(value) < MIN_JUSTIFICATION or len(value) > MAX_JUSTIFICATION:
-        raise DomainError(
-            f"Justify the bypass in {MIN_JUSTIFICATION} to {MAX_JUSTIFICATION} characters.",
-            code=Code.JUSTIFICATION_TOO_SHORT,
-            field="justification",
-        )
-    return value
+    return trimmed(
+        text,
+        MIN_JUSTIFICATION,
+        MAX_JUSTIFICATION,
+        f"Justify the bypass in {MIN_JUSTIFICATION} to {MAX_JUSTIFICATION} characters.",
+        code=Code.JUSTIFICATION_TOO_SHORT,
+        field="justification",
+    )
 
 
 def check_incident_reference(text: str) -> str:
-    value = text.strip()
-    if not value or len(value) > MAX_INCIDENT_REFERENCE:
-        raise DomainError(
-            f"Name the incident (1 to {MAX_INCIDENT_REFERENCE} characters).",
-            code=Code.INCIDENT_REFERENCE_REQUIRED,
-            field="incidentReference",
-        )
-    return value
+    return trimmed(
+        text,
+        1,
+        MAX_INCIDENT_REFERENCE,
+        f"Name the incident (1 to {MAX_INCIDENT_REFERENCE} characters).",
+        code=Code.INCIDENT_REFERENCE_REQUIRED,
+        field="incidentReference",
+    )
 
 
 def tightest(values: Mapping[uuid.UUID, int]) -> Bound:
@@ -140,12 +141,8 @@ def check_duration(hours: int, bound: Bound) -> int:
 
 
 def check_note(text: str, field: str) -> str:
-    value = text.strip()
-    if len(value) > MAX_NOTE:
-        raise DomainError(
-            f"Keep a note to {MAX_NOTE} characters.", code=Code.NOTE_TOO_LONG, field=field
-        )
-    return value
+    message = f"Keep a note to {MAX_NOTE} characters."
+    return trimmed(text, 0, MAX_NOTE, message, code=Code.NOTE_TOO_LONG, field=field)
 
 
 # -- deciding --------------------------------------------------------------------------------
@@ -292,14 +289,10 @@ def check_reviewer(
 
 
 def check_findings(text: str) -> str:
-    value = text.strip()
-    if len(value) < MIN_FINDINGS or len(value) > MAX_FINDINGS:
-        raise DomainError(
-            f"Write the review's findings in {MIN_FINDINGS} to {MAX_FINDINGS} characters.",
-            code=Code.FINDINGS_REQUIRED,
-            field="findings",
-        )
-    return value
+    message = f"Write the review's findings in {MIN_FINDINGS} to {MAX_FINDINGS} characters."
+    return trimmed(
+        text, MIN_FINDINGS, MAX_FINDINGS, message, code=Code.FINDINGS_REQUIRED, field="findings"
+    )
 
 
 def check_action_items(items: Iterable[str]) -> list[str]:

@@ -24,6 +24,7 @@ from domain.compliance.errors import ComplianceErrorCode as Code
 from domain.compliance.vocabulary import DrKind
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateOutcome, failed, passed
+from domain.kernel.rules import trimmed, within
 
 GATE = "dr_test"
 MAX_TITLE = 200
@@ -112,12 +113,8 @@ def evaluate(
 
 
 def check_title(title: str) -> str:
-    value = title.strip()
-    if not value or len(value) > MAX_TITLE:
-        raise DomainError(
-            f"A title has 1 to {MAX_TITLE} characters.", code=Code.INVALID_TITLE, field="title"
-        )
-    return value
+    message = f"A title has 1 to {MAX_TITLE} characters."
+    return trimmed(title, 1, MAX_TITLE, message, code=Code.INVALID_TITLE, field="title")
 
 
 def check_url(url: str, *, code: str, field: str) -> str:
@@ -148,13 +145,10 @@ def check_evidence_url(url: str | None) -> str | None:
 
 
 def check_objective(minutes: int | None, field: str) -> int | None:
-    if minutes is not None and not 0 <= minutes <= MAX_OBJECTIVE_MINUTES:
-        raise DomainError(
-            f"A recovery objective is 0 to {MAX_OBJECTIVE_MINUTES} minutes.",
-            code=Code.INVALID_OBJECTIVE,
-            field=field,
-        )
-    return minutes
+    message = f"A recovery objective is 0 to {MAX_OBJECTIVE_MINUTES} minutes."
+    return within(
+        minutes, 0, MAX_OBJECTIVE_MINUTES, message, code=Code.INVALID_OBJECTIVE, field=field
+    )
 
 
 def check_owner(person_id: uuid.UUID | None, team_id: uuid.UUID | None) -> None:
@@ -181,19 +175,17 @@ def check_performed_at(performed_at: datetime, now: datetime) -> datetime:
 
 
 def check_test_duration(minutes: int | None) -> int | None:
-    if minutes is not None and not 0 <= minutes <= MAX_TEST_MINUTES:
-        raise DomainError(
-            f"A test lasts 0 to {MAX_TEST_MINUTES} minutes.",
-            code=Code.INVALID_TEST_DURATION,
-            field="durationMinutes",
-        )
-    return minutes
+    message = f"A test lasts 0 to {MAX_TEST_MINUTES} minutes."
+    return within(
+        minutes,
+        0,
+        MAX_TEST_MINUTES,
+        message,
+        code=Code.INVALID_TEST_DURATION,
+        field="durationMinutes",
+    )
 
 
 def check_notes(notes: str) -> str:
-    value = notes.strip()
-    if len(value) > MAX_NOTES:
-        raise DomainError(
-            f"Keep notes to {MAX_NOTES} characters.", code=Code.NOTE_TOO_LONG, field="notes"
-        )
-    return value
+    message = f"Keep notes to {MAX_NOTES} characters."
+    return trimmed(notes, 0, MAX_NOTES, message, code=Code.NOTE_TOO_LONG, field="notes")

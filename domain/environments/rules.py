@@ -25,6 +25,7 @@ from enum import StrEnum
 from domain.environments.errors import EnvironmentErrorCode as Code
 from domain.environments.vocabulary import ReservationMode
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import matching, trimmed, within
 from domain.kernel.vocabulary import EnvironmentKind
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -145,31 +146,18 @@ def queue_position(request: Hold, queued: Sequence[Hold]) -> int:
 
 
 def check_key(key: str) -> str:
-    key = key.strip()
-    if not KEY_PATTERN.match(key):
-        raise DomainError(
-            "A key is 1-64 lowercase letters, digits, '-' or '_', starting with a letter.",
-            code=Code.INVALID_KEY,
-            field="key",
-        )
-    return key
+    message = "A key is 1-64 lowercase letters, digits, '-' or '_', starting with a letter."
+    return matching(key.strip(), KEY_PATTERN.match, message, code=Code.INVALID_KEY, field="key")
 
 
 def check_name(name: str) -> str:
-    name = name.strip()
-    if not 1 <= len(name) <= 200:
-        raise DomainError("A name is 1 to 200 characters.", code=Code.INVALID_NAME, field="name")
-    return name
+    message = "A name is 1 to 200 characters."
+    return trimmed(name, 1, 200, message, code=Code.INVALID_NAME, field="name")
 
 
 def check_capacity(capacity: int) -> int:
-    if not 1 <= capacity <= MAX_CAPACITY:
-        raise DomainError(
-            f"Capacity is between 1 and {MAX_CAPACITY} concurrent holders.",
-            code=Code.INVALID_CAPACITY,
-            field="capacity",
-        )
-    return capacity
+    message = f"Capacity is between 1 and {MAX_CAPACITY} concurrent holders."
+    return within(capacity, 1, MAX_CAPACITY, message, code=Code.INVALID_CAPACITY, field="capacity")
 
 
 def check_region(kind: str, region: str | None) -> str | None:
@@ -190,14 +178,11 @@ def check_region(kind: str, region: str | None) -> str | None:
 
 
 def check_product_domain(value: str | None) -> str | None:
+    message = "A product domain is a key: lowercase letters, digits, '-' or '_'."
     value = value.strip() if value else None
-    if value is not None and not KEY_PATTERN.match(value):
-        raise DomainError(
-            "A product domain is a key: lowercase letters, digits, '-' or '_'.",
-            code=Code.INVALID_PRODUCT_DOMAIN,
-            field="productDomain",
-        )
-    return value
+    return matching(
+        value, KEY_PATTERN.match, message, code=Code.INVALID_PRODUCT_DOMAIN, field="productDomain"
+    )
 
 
 def check_final_staging(kind: str, final_staging: bool, product_domain: str | None) -> None:
@@ -302,20 +287,18 @@ def check_helm(chart: str | None, version: str | None) -> tuple[str | None, str 
 
 
 def check_git_commit(value: str | None) -> str | None:
-    if value is not None and not GIT_COMMIT_PATTERN.match(value):
-        raise DomainError(
-            "A git commit is a full 40 (SHA-1) or 64 (SHA-256) hex digit id.",
-            code=Code.INVALID_GIT_COMMIT,
-            field="gitCommit",
-        )
-    return value
+    message = "A git commit is a full 40 (SHA-1) or 64 (SHA-256) hex digit id."
+    return matching(
+        value, GIT_COMMIT_PATTERN.match, message, code=Code.INVALID_GIT_COMMIT, field="gitCommit"
+    )
 
 
 def check_serial(value: int | None) -> int | None:
-    if value is not None and not 0 <= value < 2**63:
-        raise DomainError(
-            "A Terraform state serial is a non-negative integer.",
-            code=Code.INVALID_TERRAFORM_SERIAL,
-            field="terraformSerial",
-        )
-    return value
+    return within(
+        value,
+        0,
+        2**63 - 1,
+        "A Terraform state serial is a non-negative integer.",
+        code=Code.INVALID_TERRAFORM_SERIAL,
+        field="terraformSerial",
+    )

@@ -37,6 +37,7 @@ from domain.flags.targeting import parse_datetime, parse_number, parse_semver
 from domain.flags.vocabulary import FlagKind, ValueType
 from domain.kernel.errors import DomainError, VersionConflict
 from domain.kernel.rules import choice as choice  # one rule for every context
+from domain.kernel.rules import matching, trimmed
 from domain.organization.vocabulary import Tier
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -52,42 +53,41 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def check_key(key: str) -> str:
-    if not KEY_PATTERN.fullmatch(key):
-        raise DomainError(
-            "A flag key is 1-128 letters, digits, '.', '_' or '-', starting with a letter or "
-            "digit; it is unique across Signalbox (OFREP addresses flags by key).",
-            code=Code.INVALID_KEY,
-            field="key",
-        )
-    return key
+    return matching(
+        key,
+        KEY_PATTERN.fullmatch,
+        "A flag key is 1-128 letters, digits, '.', '_' or '-', starting with a letter or "
+        "digit; it is unique across Signalbox (OFREP addresses flags by key).",
+        code=Code.INVALID_KEY,
+        field="key",
+    )
 
 
 def check_segment_key(key: str) -> str:
-    if not NAME_PATTERN.fullmatch(key):
-        raise DomainError(
-            "A segment key is 1-64 lowercase letters, digits, '_' or '-'.",
-            code=Code.INVALID_KEY,
-            field="key",
-        )
-    return key
+    return matching(
+        key,
+        NAME_PATTERN.fullmatch,
+        "A segment key is 1-64 lowercase letters, digits, '_' or '-'.",
+        code=Code.INVALID_KEY,
+        field="key",
+    )
 
 
 def check_name(name: str) -> str:
-    name = name.strip()
-    if not 1 <= len(name) <= 200:
-        raise DomainError("A name is 1-200 characters.", code=Code.INVALID_NAME, field="name")
-    return name
+    return trimmed(
+        name, 1, 200, "A name is 1-200 characters.", code=Code.INVALID_NAME, field="name"
+    )
 
 
 def check_environment(environment: str) -> str:
-    if not ENVIRONMENT_PATTERN.fullmatch(environment):
-        raise DomainError(
-            "An environment key is 1-64 lowercase letters, digits, '_' or '-', starting with "
-            "a letter (the environment catalog's key, e.g. production-eu).",
-            code=Code.INVALID_ENVIRONMENT,
-            field="environment",
-        )
-    return environment
+    return matching(
+        environment,
+        ENVIRONMENT_PATTERN.fullmatch,
+        "An environment key is 1-64 lowercase letters, digits, '_' or '-', starting with "
+        "a letter (the environment catalog's key, e.g. production-eu).",
+        code=Code.INVALID_ENVIRONMENT,
+        field="environment",
+    )
 
 
 def is_production(environment: str, marked: bool) -> bool:

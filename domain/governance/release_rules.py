@@ -11,6 +11,7 @@ from domain.governance.vocabulary import ReleaseStatus, ReleaseType
 from domain.kernel.access import Action
 from domain.kernel.errors import DomainError
 from domain.kernel.rules import choice as choice  # one rule for every context
+from domain.kernel.rules import matching, trimmed
 from domain.kernel.vocabulary import ChangeType
 from domain.organization import rules as org_rules
 
@@ -72,12 +73,8 @@ def transition(current: str, target: ReleaseStatus) -> Action:
 
 
 def check_title(title: str) -> str:
-    title = title.strip()
-    if not 1 <= len(title) <= 200:
-        raise DomainError(
-            "A title needs 1 to 200 characters.", code=Code.INVALID_TITLE, field="title"
-        )
-    return title
+    message = "A title needs 1 to 200 characters."
+    return trimmed(title, 1, 200, message, code=Code.INVALID_TITLE, field="title")
 
 
 def check_release_type(value: str) -> str:
@@ -109,13 +106,13 @@ def check_regions(values: Iterable[str]) -> list[str]:
 
 def check_artifact_version(value: str) -> str:
     value = value.strip()
-    if not ARTIFACT_VERSION_PATTERN.match(value):
-        raise DomainError(
-            f"'{value}' is not an artifact version such as 1.4.2 or sha256:ab12.",
-            code=Code.INVALID_ARTIFACT_VERSION,
-            field="services.artifactVersion",
-        )
-    return value
+    return matching(
+        value,
+        ARTIFACT_VERSION_PATTERN.match,
+        f"'{value}' is not an artifact version such as 1.4.2 or sha256:ab12.",
+        code=Code.INVALID_ARTIFACT_VERSION,
+        field="services.artifactVersion",
+    )
 
 
 def check_window(start: datetime | None, end: datetime | None) -> None:

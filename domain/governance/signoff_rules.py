@@ -19,6 +19,7 @@ from typing import Any
 
 from domain.governance.errors import GovernanceErrorCode as Code
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import within
 from domain.kernel.vocabulary import ChangeType
 from domain.organization.vocabulary import DataClassification, Discipline, Tier
 
@@ -128,13 +129,8 @@ def check_discipline(value: str) -> str:
 
 
 def check_validity(days: int) -> int:
-    if not 1 <= days <= 730:
-        raise DomainError(
-            "A sign-off is valid for 1 to 730 days.",
-            code=Code.INVALID_VALIDITY,
-            field="validityDays",
-        )
-    return days
+    message = "A sign-off is valid for 1 to 730 days."
+    return within(days, 1, 730, message, code=Code.INVALID_VALIDITY, field="validityDays")
 
 
 def _service_matches(

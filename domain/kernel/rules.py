@@ -1,13 +1,19 @@
-"""Rules every context applies the same way: optimistic versions and enum choices."""
+"""Rules every context applies the same way: optimistic versions, enum choices and refusals."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from domain.kernel.errors import DomainError, VersionConflict
 
 E = TypeVar("E", bound=Enum)
+N = TypeVar("N", int, float)
+
+Matcher = Callable[[str], re.Match[str] | None]
+"""A compiled pattern's `match` or `fullmatch`: the caller says how much of the text must fit."""
 
 
 def expect_version(entity: Any, version: int, what: str) -> None:
@@ -26,3 +32,46 @@ def choice(enum: type[E], value: str, code: str, field: str) -> E:
     except ValueError:
         allowed = ", ".join(str(e.value) for e in enum)
         raise DomainError(f"'{value}' is not one of: {allowed}.", code=code, field=field) from None
+
+
+def require(condition: bool, message: str, *, code: str, field: str | None = None) -> None:
+    """A refusal with `code` and `message` (about `field`) unless `condition` holds."""
+    if not condition:
+        raise DomainError(message, code=code, field=field)
+
+
+@overload
+def matching(value: str, match: Matcher, message: str, *, code: str, field: str) -> str: ...
+
+
+@overload
+def matching(value: None, match: Matcher, message: str, *, code: str, field: str) -> None: ...
+
+
+def matching(
+    value: str | None, match: Matcher, message: str, *, code: str, field: str
+) -> str | None:
+    """`value` when `match` accepts it (an absent value passes), else a refusal with `code`."""
+    require(value is None or match(value) is not None, message, code=code, field=field)
+    return value
+
+
+def trimmed(value: str, least: int, most: int, message: str, *, code: str, field: str) -> str:
+    """`value` without surrounding white space, `least` to `most` characters long."""
+    value = value.strip()
+    require(least <= len(value) <= most, message, code=code, field=field)
+    return value
+
+
+@overload
+def within(value: N, low: N, high: N, message: str, *, code: str, field: str) -> N: ...
+
+
+@overload
+def within(value: None, low: N, high: N, message: str, *, code: str, field: str) -> None: ...
+
+
+def within(value: N | None, low: N, high: N, message: str, *, code: str, field: str) -> N | None:
+    """`value` when it lies in [`low`, `high`] (an absent value passes), else a refusal."""
+    require(value is None or low <= value <= high, message, code=code, field=field)
+    return value

@@ -117,14 +117,7 @@ class UnitOfWork:
         """Add a new aggregate and note its creation (entity type = the action's prefix)."""
         self.session.add(entity)
         await self.session.flush()
-        self.record(
-            action=action,
-            entity_type=action.partition(".")[0],
-            entity_id=entity.id,  # type: ignore[attr-defined]
-            bu_id=bu_id,
-            rule=rule,
-            after=snapshot(entity),
-        )
+        self._record_entity(entity, action, bu_id, rule, after=snapshot(entity))
 
     async def updated(
         self,
@@ -140,15 +133,8 @@ class UnitOfWork:
         if hasattr(entity, "updated_at"):
             entity.updated_at = self.clock.now()
         await self.session.flush()
-        self.record(
-            action=action,
-            entity_type=action.partition(".")[0],
-            entity_id=entity.id,  # type: ignore[attr-defined]
-            bu_id=bu_id,
-            rule=rule,
-            before=before,
-            after=snapshot(entity, exclude=exclude),
-        )
+        after = snapshot(entity, exclude=exclude)
+        self._record_entity(entity, action, bu_id, rule, before=before, after=after)
 
     async def deleted(
         self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
@@ -156,6 +142,19 @@ class UnitOfWork:
         before = snapshot(entity)
         await self.session.delete(entity)
         await self.session.flush()
+        self._record_entity(entity, action, bu_id, rule, before=before)
+
+    def _record_entity(
+        self,
+        entity: Base,
+        action: str,
+        bu_id: uuid.UUID | None,
+        rule: str,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Note a change to an aggregate: its type is the action's prefix, its id the entity's."""
         self.record(
             action=action,
             entity_type=action.partition(".")[0],
@@ -163,6 +162,7 @@ class UnitOfWork:
             bu_id=bu_id,
             rule=rule,
             before=before,
+            after=after,
         )
 
     def emit(self, event: object) -> None:

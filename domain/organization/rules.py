@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from domain.kernel.errors import DomainError
 from domain.kernel.rules import choice as choice  # one rule for every context
+from domain.kernel.rules import matching, trimmed
 from domain.organization.errors import OrganizationErrorCode as Code
 from domain.organization.vocabulary import Discipline, Role
 
@@ -58,10 +59,8 @@ def check_key(key: str, field: str = "key") -> str:
 
 
 def check_name(name: str, field: str = "name") -> str:
-    name = name.strip()
-    if not 1 <= len(name) <= 200:
-        raise DomainError("A name needs 1 to 200 characters.", code=Code.INVALID_NAME, field=field)
-    return name
+    message = "A name needs 1 to 200 characters."
+    return trimmed(name, 1, 200, message, code=Code.INVALID_NAME, field=field)
 
 
 def check_email(email: str, field: str = "contactEmail") -> str:
@@ -74,11 +73,10 @@ def check_email(email: str, field: str = "contactEmail") -> str:
 
 
 def check_username(username: str) -> str:
-    if not USERNAME_PATTERN.match(username):
-        raise DomainError(
-            f"'{username}' is not a valid username.", code=Code.INVALID_KEY, field="username"
-        )
-    return username
+    message = f"'{username}' is not a valid username."
+    return matching(
+        username, USERNAME_PATTERN.match, message, code=Code.INVALID_KEY, field="username"
+    )
 
 
 def check_regions(regions: Iterable[str]) -> list[str]:

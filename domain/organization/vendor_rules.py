@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import trimmed
 from domain.organization.errors import OrganizationErrorCode as Code
 from domain.organization.vocabulary import AttestationKind, AttestationStatus
 
@@ -138,21 +139,13 @@ def check_line(value: str, *, field: str, code: Code, longest: int) -> str:
 
 
 def check_text(value: str, *, field: str) -> str:
-    value = value.strip()
-    if len(value) > MAX_TEXT:
-        raise DomainError(
-            f"{field} holds at most {MAX_TEXT} characters.", code=Code.INVALID_TEXT, field=field
-        )
-    return value
+    message = f"{field} holds at most {MAX_TEXT} characters."
+    return trimmed(value, 0, MAX_TEXT, message, code=Code.INVALID_TEXT, field=field)
 
 
 def check_reason(value: str) -> str:
-    reason = value.strip()
-    if not 1 <= len(reason) <= 2000:
-        raise DomainError(
-            "Say why, in 1 to 2000 characters.", code=Code.REASON_REQUIRED, field="reason"
-        )
-    return reason
+    message = "Say why, in 1 to 2000 characters."
+    return trimmed(value, 1, 2000, message, code=Code.REASON_REQUIRED, field="reason")
 
 
 def check_release_interval(starts_at: datetime, ends_at: datetime) -> None:

@@ -39,6 +39,7 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
 
 from domain.kernel.errors import DomainError
 from domain.kernel.gates import GateKey
+from domain.kernel.rules import matching, require, trimmed
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
 from domain.pipelines.vocabulary import DefinitionFormat, RunStatus
@@ -241,30 +242,25 @@ def normalize_hash(value: str, field: str = "definitionHash") -> str:
 
 
 def check_key(key: str) -> str:
-    if not KEY.match(key):
-        raise DomainError(
-            "A key is 1 to 64 lowercase letters, digits and hyphens, starting with a letter "
-            "or digit.",
-            code=Code.INVALID_KEY,
-            field="key",
-        )
-    return key
+    return matching(
+        key,
+        KEY.match,
+        "A key is 1 to 64 lowercase letters, digits and hyphens, starting with a letter or digit.",
+        code=Code.INVALID_KEY,
+        field="key",
+    )
 
 
 def check_name(name: str) -> str:
-    name = name.strip()
-    if not 1 <= len(name) <= 200:
-        raise DomainError("A name is 1 to 200 characters.", code=Code.INVALID_NAME, field="name")
-    return name
+    message = "A name is 1 to 200 characters."
+    return trimmed(name, 1, 200, message, code=Code.INVALID_NAME, field="name")
 
 
 def check_description(text: str) -> str:
-    if len(text) > MAX_DESCRIPTION:
-        raise DomainError(
-            f"A description is at most {MAX_DESCRIPTION} characters.",
-            code=Code.INVALID_DESCRIPTION,
-            field="description",
-        )
+    message = f"A description is at most {MAX_DESCRIPTION} characters."
+    require(
+        len(text) <= MAX_DESCRIPTION, message, code=Code.INVALID_DESCRIPTION, field="description"
+    )
     return text
 
 

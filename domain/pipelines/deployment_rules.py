@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import matching, trimmed, within
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
 from domain.pipelines.vocabulary import DeploymentStatus, StepKind, Verdict
 
@@ -53,34 +54,26 @@ class Step:
 
 
 def check_version(version: str) -> str:
-    version = version.strip()
-    if not VERSION_PATTERN.match(version):
-        raise DomainError(
-            "An artifact version is 1-128 letters, digits, '.', '_', '+' or '-'.",
-            code=Code.INVALID_ARTIFACT_VERSION,
-            field="artifactVersion",
-        )
-    return version
+    message = "An artifact version is 1-128 letters, digits, '.', '_', '+' or '-'."
+    return matching(
+        version.strip(),
+        VERSION_PATTERN.match,
+        message,
+        code=Code.INVALID_ARTIFACT_VERSION,
+        field="artifactVersion",
+    )
 
 
 def check_digest(digest: str | None) -> str | None:
-    if digest is not None and not DIGEST_PATTERN.match(digest):
-        raise DomainError(
-            "A digest is sha256:<64 lowercase hex digits>.",
-            code=Code.INVALID_DIGEST,
-            field="artifactDigest",
-        )
-    return digest
+    message = "A digest is sha256:<64 lowercase hex digits>."
+    return matching(
+        digest, DIGEST_PATTERN.match, message, code=Code.INVALID_DIGEST, field="artifactDigest"
+    )
 
 
 def _check_dwell(minutes: int, field: str) -> int:
-    if not 0 <= minutes <= MAX_DWELL_MINUTES:
-        raise DomainError(
-            f"A dwell time is 0 to {MAX_DWELL_MINUTES} minutes.",
-            code=Code.INVALID_DWELL,
-            field=field,
-        )
-    return minutes
+    message = f"A dwell time is 0 to {MAX_DWELL_MINUTES} minutes."
+    return within(minutes, 0, MAX_DWELL_MINUTES, message, code=Code.INVALID_DWELL, field=field)
 
 
 def canary_plan(steps: Sequence[tuple[int, int]]) -> list[Step]:
@@ -144,14 +137,8 @@ def blue_green_plan(verify_minutes: int, switch_dwell_minutes: int) -> list[Step
 
 
 def check_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not 1 <= len(reason) <= MAX_REASON_CHARS:
-        raise DomainError(
-            f"Say why, in 1 to {MAX_REASON_CHARS} characters.",
-            code=Code.INVALID_REASON,
-            field="reason",
-        )
-    return reason
+    message = f"Say why, in 1 to {MAX_REASON_CHARS} characters."
+    return trimmed(reason, 1, MAX_REASON_CHARS, message, code=Code.INVALID_REASON, field="reason")
 
 
 # -- progress --------------------------------------------------------------------------------

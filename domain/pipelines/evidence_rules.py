@@ -19,6 +19,7 @@ from license_expression import (  # type: ignore[import-untyped]
 )
 
 from domain.kernel.errors import DomainError
+from domain.kernel.rules import trimmed, within
 from domain.pipelines.commands import (
     ArtifactRef,
     IntegrationResult,
@@ -85,20 +86,13 @@ def check_artifact(ref: ArtifactRef) -> tuple[str, str, str]:
 
 
 def _subject(value: str, field: str) -> str:
-    value = value.strip()
-    if not 1 <= len(value) <= MAX_SUBJECT:
-        raise DomainError(
-            f"{field} is 1 to {MAX_SUBJECT} characters.", code=Code.INVALID_SUBJECT, field=field
-        )
-    return value
+    message = f"{field} is 1 to {MAX_SUBJECT} characters."
+    return trimmed(value, 1, MAX_SUBJECT, message, code=Code.INVALID_SUBJECT, field=field)
 
 
 def _count(value: int | None, field: str) -> int | None:
-    if value is not None and not 0 <= value <= MAX_COUNT:
-        raise DomainError(
-            f"{field} is a count between 0 and {MAX_COUNT}.", code=Code.INVALID_COUNT, field=field
-        )
-    return value
+    message = f"{field} is a count between 0 and {MAX_COUNT}."
+    return within(value, 0, MAX_COUNT, message, code=Code.INVALID_COUNT, field=field)
 
 
 def _percent(value: float | None, field: str) -> float | None:
