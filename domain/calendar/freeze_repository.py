@@ -23,6 +23,7 @@ from domain.calendar.repository import time_page
 from domain.calendar.vocabulary import ExceptionStatus, FreezeStatus, WindowStatus
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page
+from domain.kernel.repository import rows_by_ids, rows_with_bu_by_ids
 
 FREEZE = Freeze.__table__
 APPROVAL = FreezeApproval.__table__
@@ -87,9 +88,7 @@ async def approvals_by_freeze(
 
 
 async def freezes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    if not ids:
-        return {}
-    return {r.id: r for r in (await session.execute(select(FREEZE).where(FREEZE.c.id.in_(ids))))}
+    return await rows_by_ids(session, FREEZE, ids)
 
 
 async def freezes_page(
@@ -147,10 +146,7 @@ async def approved_exceptions(
 
 
 async def exceptions_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    if not ids:
-        return {}
-    stmt = select(EXC, WINDOW.c.bu_id).join(WINDOW, WINDOW.c.id == EXC.c.window_id)
-    return {r.id: r for r in (await session.execute(stmt.where(EXC.c.id.in_(ids))))}
+    return await rows_with_bu_by_ids(session, EXC, ids, parent=WINDOW, via="window_id")
 
 
 async def exceptions_for_review_page(

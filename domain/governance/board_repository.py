@@ -21,7 +21,7 @@ from domain.governance.repository import (
 from domain.governance.vocabulary import SessionStatus, VoteChoice
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
-from domain.kernel.repository import Grouped, group_by, scoped
+from domain.kernel.repository import Grouped, group_by, rows_with_bu_by_ids, scoped
 
 # -- boards ----------------------------------------------------------------------------------
 
@@ -171,12 +171,7 @@ async def decided_sessions(
 
 
 async def session_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    stmt = (
-        select(SESSION, RELEASE.c.bu_id)
-        .join(RELEASE, RELEASE.c.id == SESSION.c.release_id)
-        .where(SESSION.c.id.in_(ids))
-    )
-    return {row.id: row for row in (await session.execute(stmt)).all()}
+    return await rows_with_bu_by_ids(session, SESSION, ids, parent=RELEASE, via="release_id")
 
 
 async def memberships_of(

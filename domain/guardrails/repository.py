@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
 from domain.kernel.pagination import Page, fetch_page
 from domain.kernel.repository import Grouped, group_by, rows_by_ids
-from domain.organization.models import BusinessUnit, Service, Team
+from domain.organization import facts as org_facts
+from domain.organization import fragments as org
 
 SETS = GuardrailSet.__table__
 VERSIONS = GuardrailSetVersion.__table__
 CHECKS = OnboardingCheck.__table__
-SERVICES = Service.__table__
-TEAMS = Team.__table__
-BUS = BusinessUnit.__table__
+SERVICES = org.service_rows()
+BUS = org.business_unit_rows()
 
 
 # -- sets --------------------------------------------------------------------------------------
@@ -131,9 +131,10 @@ async def bu_keys(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.
     return {r.id: r.key for r in rows}
 
 
-async def teams_with_bu(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
-    stmt = select(TEAMS.c.id, TEAMS.c.bu_id, TEAMS.c.key, TEAMS.c.name).where(TEAMS.c.id.in_(ids))
-    return {r.id: r for r in (await session.execute(stmt)).all()}
+async def teams_with_bu(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, org_facts.TeamFacts]:
+    return await org_facts.teams(session, ids)
 
 
 # -- onboarding --------------------------------------------------------------------------------

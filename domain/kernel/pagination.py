@@ -66,10 +66,10 @@ def _typed(col: ColumnElement[Any], value: Any) -> Any:
         python_type = col.type.python_type
     except NotImplementedError:
         return value
-    if isinstance(value, str) and python_type is datetime:
+    if python_type is datetime:
         try:
             return datetime.fromisoformat(value)
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             raise DomainError("The cursor is not one this API gave out.", field="after") from exc
     return value
 

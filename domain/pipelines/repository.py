@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments.models import Environment
+from domain.environments import fragments as environments
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
 from domain.kernel.repository import rows_by_ids, scoped
-from domain.organization.models import BusinessUnit, Service
+from domain.organization import fragments as org
 from domain.pipelines.definition_models import Pipeline
 from domain.pipelines.models import (
     Artifact,
@@ -56,12 +56,14 @@ async def _time_page(
 
 
 async def business_unit_by_key(session: AsyncSession, key: str) -> uuid.UUID | None:
-    return await session.scalar(select(BusinessUnit.id).where(BusinessUnit.key == key))
+    bu = org.business_unit_rows()
+    return await session.scalar(select(bu.c.id).where(bu.c.key == key))
 
 
 async def service_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> Row[Any] | None:
-    stmt = select(Service.id, Service.key, Service.bu_id).where(
-        Service.key == key, Service.bu_id == bu_id
+    service = org.service_rows()
+    stmt = select(service.c.id, service.c.key, service.c.bu_id).where(
+        service.c.key == key, service.c.bu_id == bu_id
     )
     return (await session.execute(stmt)).first()  # type: ignore[return-value]
 
@@ -75,8 +77,9 @@ async def pipeline_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> uuid
 
 async def environment_for(session: AsyncSession, bu_id: uuid.UUID, key: str) -> uuid.UUID | None:
     """The environment with this key that the BU deploys to: its own, or an org-wide one."""
-    stmt = select(Environment.id).where(
-        Environment.key == key, or_(Environment.bu_id == bu_id, Environment.bu_id.is_(None))
+    env = environments.environment_rows()
+    stmt = select(env.c.id).where(
+        env.c.key == key, or_(env.c.bu_id == bu_id, env.c.bu_id.is_(None))
     )
     return await session.scalar(stmt)
 
