@@ -21,7 +21,7 @@ from domain.calendar.rules import MAX_WINDOW_LENGTH, Edge, WindowFacts
 from domain.calendar.vocabulary import WindowStatus
 from domain.governance import facts as governance
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import rows_by_ids, scoped
 from domain.organization import facts as org
 
@@ -282,27 +282,4 @@ async def windows_page(
     )
     if starting_after is not None:
         stmt = stmt.where(WINDOW.c.ends_at > starting_after)
-    return await time_page(
-        session, stmt, sort_col=WINDOW.c.starts_at, id_col=WINDOW.c.id, first=first, after=after
-    )
-
-
-async def time_page(
-    session: AsyncSession,
-    stmt: Select[Any],
-    *,
-    sort_col: Any,
-    id_col: Any,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    """Keyset pages ordered by a timestamp column (the cursor holds it as ISO text)."""
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=sort_col,
-        id_col=id_col,
-        sort_key=sort_col.key,
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, WINDOW, "starts_at", first=first, after=after)

@@ -16,7 +16,7 @@ from domain.compliance.models import Bypass, BypassReview, BypassUse
 from domain.compliance.vocabulary import BypassStatus
 from domain.governance import fragments as governance
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 
 BYP = Bypass.__table__
@@ -95,15 +95,7 @@ async def bypasses_page(
         stmt = stmt.where(BYP.c.release_id == release_id)
     if state is not None:
         stmt = stmt.where(_state_clause(state, now))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=BYP.c.requested_at,
-        id_col=BYP.c.id,
-        sort_key="requested_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, BYP, "requested_at", first=first, after=after)
 
 
 async def reviews_page(
@@ -129,15 +121,7 @@ async def reviews_page(
         stmt = stmt.where(REV.c.completed_at.is_(None), REV.c.due_at < now)
     elif overdue is False:
         stmt = stmt.where(or_(REV.c.completed_at.is_not(None), REV.c.due_at >= now))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=REV.c.due_at,
-        id_col=REV.c.id,
-        sort_key="due_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, REV, "due_at", first=first, after=after)
 
 
 async def bypasses_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

@@ -19,7 +19,7 @@ from domain.environments.models import ConfigSnapshot, Environment, ImageDigest,
 from domain.environments.rules import MAX_RESERVATION_LENGTH, Hold
 from domain.environments.vocabulary import EnvironmentStatus, ReservationStatus
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 
 ENV = Environment.__table__
@@ -99,9 +99,7 @@ async def environments_page(
         stmt = stmt.where(ENV.c.region == region)
     if not include_retired:
         stmt = stmt.where(ENV.c.status == str(EnvironmentStatus.ACTIVE))
-    return await fetch_page(
-        session, stmt, sort_col=ENV.c.key, id_col=ENV.c.id, sort_key="key", first=first, after=after
-    )
+    return await page_by(session, stmt, ENV, "key", first=first, after=after)
 
 
 async def environments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

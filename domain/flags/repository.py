@@ -23,7 +23,7 @@ from domain.flags.models import (
 )
 from domain.flags.vocabulary import ChangeStatus
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import group_by, rows_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -168,15 +168,7 @@ async def flags_page(
         stmt = stmt.where(FLAG.c.kind == kind)
     if not include_archived:
         stmt = stmt.where(FLAG.c.archived_at.is_(None))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=FLAG.c.key,
-        id_col=FLAG.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, FLAG, "key", first=first, after=after)
 
 
 async def flags_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
@@ -210,15 +202,7 @@ async def segments_page(
     session: AsyncSession, scope: Scope, *, first: int | None, after: str | None
 ) -> Page[Row[Any]]:
     stmt = scoped(select(SEGMENT), SEGMENT.c.bu_id, scope, org_rows=True)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=SEGMENT.c.key,
-        id_col=SEGMENT.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, SEGMENT, "key", first=first, after=after)
 
 
 async def segments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
@@ -249,15 +233,7 @@ async def changes_page(
     if status is not None:
         stmt = stmt.where(CHANGE.c.status == status)
     # Keyset over (created_at, id) ascending: history reads oldest first, like the audit trail.
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=CHANGE.c.created_at,
-        id_col=CHANGE.c.id,
-        sort_key="created_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, CHANGE, "created_at", first=first, after=after)
 
 
 async def changes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

@@ -25,7 +25,7 @@ from domain.governance.models import (
 )
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page
+from domain.kernel.pagination import Page, decode_cursor, fetch_page, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, rows_with_bu_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -211,15 +211,7 @@ async def templates_page(
     stmt = scoped(_latest_templates(), TEMPLATE.c.bu_id, scope, org_rows=True)
     if bu_id is not None:
         stmt = stmt.where(or_(TEMPLATE.c.bu_id == bu_id, TEMPLATE.c.bu_id.is_(None)))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=TEMPLATE.c.key,
-        id_col=TEMPLATE.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, TEMPLATE, "key", first=first, after=after)
 
 
 async def template_versions(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> Grouped:
@@ -254,15 +246,7 @@ async def active_rules(session: AsyncSession) -> list[Row[Any]]:
 async def rules_page(
     session: AsyncSession, *, first: int | None, after: str | None
 ) -> Page[Row[Any]]:
-    return await fetch_page(
-        session,
-        select(RULE),
-        sort_col=RULE.c.key,
-        id_col=RULE.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, select(RULE), RULE, "key", first=first, after=after)
 
 
 async def get_sign_off(session: AsyncSession, sign_off_id: uuid.UUID) -> SignOff | None:

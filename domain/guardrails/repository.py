@@ -15,7 +15,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -92,15 +92,7 @@ async def versions_page(
     after: str | None,
 ) -> Page[Row[Any]]:
     stmt = select(VERSIONS).where(VERSIONS.c.kind == kind, VERSIONS.c.subject == subject)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=VERSIONS.c.version,
-        id_col=VERSIONS.c.id,
-        sort_key="version",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, VERSIONS, "version", first=first, after=after)
 
 
 async def versions_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

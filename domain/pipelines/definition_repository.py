@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -87,15 +87,7 @@ async def pipelines_page(
     stmt = scoped(select(PIPE), PIPE.c.bu_id, scope)
     if team_id is not None:
         stmt = stmt.where(PIPE.c.team_id == team_id)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=PIPE.c.key,
-        id_col=PIPE.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, PIPE, "key", first=first, after=after)
 
 
 async def pipelines_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.environments import fragments as environments
 from domain.kernel.access import Scope
 from domain.kernel.outbox import OutboxMessage
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -133,15 +133,7 @@ async def deployments_page(
         stmt = stmt.where(DEP.c.environment_id == environment_id)
     if statuses:
         stmt = stmt.where(DEP.c.status.in_(statuses))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=DEP.c.created_at,
-        id_col=DEP.c.id,
-        sort_key="created_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, DEP, "created_at", first=first, after=after)
 
 
 async def deployments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -273,12 +265,4 @@ async def outbox_page(
         stmt = stmt.where(OUT.c.dead_at.is_not(None) if dead else OUT.c.dead_at.is_(None))
     if topic is not None:
         stmt = stmt.where(OUT.c.topic == topic)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=OUT.c.created_at,
-        id_col=OUT.c.id,
-        sort_key="created_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, OUT, "created_at", first=first, after=after)

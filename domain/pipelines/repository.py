@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.pipelines.definition_models import Pipeline
@@ -31,25 +31,6 @@ CDE = CdEvent.__table__
 DEP = DeploymentReport.__table__
 INC = IncidentReport.__table__
 HOOK = WebhookSecret.__table__
-
-
-async def _time_page(
-    session: AsyncSession,
-    stmt: Select[Any],
-    table: Any,
-    sort: str,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=table.c[sort],
-        id_col=table.c.id,
-        sort_key=sort,
-        first=first,
-        after=after,
-    )
 
 
 # -- organization look-ups --------------------------------------------------------------------
@@ -113,7 +94,7 @@ async def artifacts_page(
     stmt = scoped(select(ART), ART.c.bu_id, scope)
     if service_id is not None:
         stmt = stmt.where(ART.c.service_id == service_id)
-    return await _time_page(session, stmt, ART, "created_at", first, after)
+    return await page_by(session, stmt, ART, "created_at", first=first, after=after)
 
 
 async def artifacts_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -201,7 +182,7 @@ async def cd_events_page(
         stmt = stmt.where(CDE.c.known.is_(known))
     if outcome is not None:
         stmt = stmt.where(CDE.c.outcome == outcome)
-    return await _time_page(session, stmt, CDE, "received_at", first, after)
+    return await page_by(session, stmt, CDE, "received_at", first=first, after=after)
 
 
 async def cd_events_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -252,7 +233,7 @@ async def reports_page(
     stmt = _reports(table, sort, scope, None if bu_id is None else [bu_id], service_id)
     if since is not None:
         stmt = stmt.where(table.c[sort] >= since)
-    return await _time_page(session, stmt, table, sort, first, after)
+    return await page_by(session, stmt, table, sort, first=first, after=after)
 
 
 async def reports_between(

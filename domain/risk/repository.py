@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.orm import Base
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.risk.models import PeerReview, RiskAssessment, RiskMappingVersion, RiskModelVersion
@@ -47,15 +47,7 @@ async def latest_model(session: AsyncSession) -> RiskModelVersion | None:
 
 
 async def models_page(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Any]:
-    return await fetch_page(
-        session,
-        select(MODEL),
-        sort_col=MODEL.c.version,
-        id_col=MODEL.c.id,
-        sort_key="version",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, select(MODEL), MODEL, "version", first=first, after=after)
 
 
 # -- BU mapping versions ---------------------------------------------------------------------

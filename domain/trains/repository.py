@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance import facts as governance
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, rows_with_bu_by_ids, scoped
 from domain.trains.models import (
     CadenceChange,
@@ -110,15 +110,7 @@ async def trains_page(
         stmt = stmt.where(TRAIN.c.bu_id == bu_id)
     if product_domain is not None:
         stmt = stmt.where(TRAIN.c.product_domain == product_domain)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=TRAIN.c.key,
-        id_col=TRAIN.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, TRAIN, "key", first=first, after=after)
 
 
 async def trains_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Rows:
@@ -225,15 +217,7 @@ async def features_page(
     ):
         if value is not None:
             stmt = stmt.where(col == value)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=FEATURE.c.title,
-        id_col=FEATURE.c.id,
-        sort_key="title",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, FEATURE, "title", first=first, after=after)
 
 
 async def features_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Rows:
