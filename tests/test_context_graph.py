@@ -120,6 +120,16 @@ class TestTheCheckSeesAPlantedBackEdge:
             "domain/calendar/lazy.py:3 calendar -> domain.pipelines.queries (inside a function)"
         ]
 
+    def test_a_published_query_fragment_is_no_private_read(self, tmp_path: Path) -> None:
+        root = self.world(tmp_path)
+        plant(root, "domain/organization/fragments.py", "def service_rows(): ...\n")
+        plant(
+            root,
+            "domain/calendar/slots.py",
+            "from domain.organization.fragments import service_rows\n",
+        )
+        assert private_reads(root) == set()
+
     def test_reading_another_contexts_models_is_a_private_read(self, tmp_path: Path) -> None:
         root = self.world(tmp_path)
         plant(root, "domain/calendar/slots.py", "from domain.organization.models import Service\n")

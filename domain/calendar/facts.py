@@ -1,7 +1,8 @@
 """What the calendar context publishes to the contexts above it: batched fact readers.
 
 The occurrences of approved freezes binding a change, minus those an approved exception
-lets through, as plain frozen values (`FreezeHit`).
+lets through, as plain frozen values (`FreezeHit`); the binding freezes that may occur in a
+range, with what they cover (`ScopedFreeze`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.calendar.freezes import FreezeHit, blocking_freezes
+from domain.calendar import freeze_repository as frepo
+from domain.calendar.freezes import FreezeHit, ScopedFreeze, blocking_freezes, freezes_in_range
 
-__all__ = ["FreezeHit", "freezes_binding"]
+__all__ = ["FreezeHit", "ScopedFreeze", "binding_freezes_in_range", "freezes_binding"]
 
 
 async def freezes_binding(
@@ -40,3 +42,11 @@ async def freezes_binding(
         now=starts_at,
     )
     return tuple(hits)
+
+
+async def binding_freezes_in_range(
+    session: AsyncSession, starts_at: datetime, ends_at: datetime
+) -> list[ScopedFreeze]:
+    """The binding (approved) freezes that may occur in [starts_at, ends_at), with what they
+    cover: one fetch for a caller that then matches occurrences itself."""
+    return await freezes_in_range(session, frepo.FREEZE_BINDING, starts_at, ends_at)

@@ -10,16 +10,10 @@ from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar.models import CalendarFeed, Freeze
-from domain.kernel.access import Scope
-from domain.organization.models import Person
+from domain.organization import fragments as org
 
 FEED = CalendarFeed.__table__
-PERSON = Person.__table__
 FREEZE = Freeze.__table__
-
-
-def _in_bus(column: Any, scope: Scope) -> Any:
-    return column.in_(sorted(scope.bu_ids, key=str))
 
 
 # -- feed secrets --------------------------------------------------------------------------
@@ -27,9 +21,10 @@ def _in_bus(column: Any, scope: Scope) -> Any:
 
 async def feed_by_hash(session: AsyncSession, token_hash: str) -> Row[Any] | None:
     """The feed with this secret hash, with its owner's name and whether they are active."""
+    person = org.person_rows()
     stmt = (
-        select(FEED, PERSON.c.username, PERSON.c.display_name, PERSON.c.active)
-        .join(PERSON, PERSON.c.id == FEED.c.person_id)
+        select(FEED, person.c.username, person.c.display_name, person.c.active)
+        .join(person, person.c.id == FEED.c.person_id)
         .where(FEED.c.token_hash == token_hash)
     )
     return (await session.execute(stmt)).first()

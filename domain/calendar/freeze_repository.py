@@ -19,10 +19,10 @@ from domain.calendar.models import (
     FreezeException,
     FreezeService,
 )
-from domain.calendar.repository import time_page
 from domain.calendar.vocabulary import ExceptionStatus, FreezeStatus, WindowStatus
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page
+from domain.kernel.pagination import Page, page_by
+from domain.kernel.repository import rows_by_ids, rows_with_bu_by_ids
 
 FREEZE = Freeze.__table__
 APPROVAL = FreezeApproval.__table__
@@ -87,9 +87,7 @@ async def approvals_by_freeze(
 
 
 async def freezes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    if not ids:
-        return {}
-    return {r.id: r for r in (await session.execute(select(FREEZE).where(FREEZE.c.id.in_(ids))))}
+    return await rows_by_ids(session, FREEZE, ids)
 
 
 async def freezes_page(
@@ -109,9 +107,7 @@ async def freezes_page(
         stmt = stmt.where(FREEZE.c.status == status)
     if bu_id is not None:
         stmt = stmt.where(or_(FREEZE.c.bu_id == bu_id, FREEZE.c.bu_id.is_(None)))
-    return await time_page(
-        session, stmt, sort_col=FREEZE.c.starts_at, id_col=FREEZE.c.id, first=first, after=after
-    )
+    return await page_by(session, stmt, FREEZE, "starts_at", first=first, after=after)
 
 
 # -- exceptions ----------------------------------------------------------------------------
@@ -147,10 +143,7 @@ async def approved_exceptions(
 
 
 async def exceptions_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    if not ids:
-        return {}
-    stmt = select(EXC, WINDOW.c.bu_id).join(WINDOW, WINDOW.c.id == EXC.c.window_id)
-    return {r.id: r for r in (await session.execute(stmt.where(EXC.c.id.in_(ids))))}
+    return await rows_with_bu_by_ids(session, EXC, ids, parent=WINDOW, via="window_id")
 
 
 async def exceptions_for_review_page(
@@ -168,9 +161,7 @@ async def exceptions_for_review_page(
     )
     if not scope.everywhere:
         stmt = stmt.where(WINDOW.c.bu_id.in_(sorted(scope.bu_ids, key=str)))
-    return await time_page(
-        session, stmt, sort_col=EXC.c.expires_at, id_col=EXC.c.id, first=first, after=after
-    )
+    return await page_by(session, stmt, EXC, "expires_at", first=first, after=after)
 
 
 async def exceptions_by_freeze(
@@ -232,14 +223,7 @@ async def alignments_page(
         stmt = stmt.where(clause)
     if quarter is not None:
         stmt = stmt.where(ALIGNMENT.c.quarter == quarter)
-    return await time_page(
-        session,
-        stmt,
-        sort_col=ALIGNMENT.c.created_at,
-        id_col=ALIGNMENT.c.id,
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, ALIGNMENT, "created_at", first=first, after=after)
 
 
 async def alignments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

@@ -13,32 +13,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, or_, select, union, update
+from sqlalchemy import ColumnElement, Row, Select, and_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar.models import DeploymentWindow, WindowResource, WindowService
 from domain.calendar.rules import MAX_WINDOW_LENGTH, Edge, WindowFacts
 from domain.calendar.vocabulary import WindowStatus
-from domain.governance.models import Release
+from domain.governance import facts as governance
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page
-from domain.organization.models import Person, Service, ServiceDependency
+from domain.kernel.pagination import Page, page_by
+from domain.kernel.repository import rows_by_ids, scoped
+from domain.organization import facts as org
 
 WINDOW = DeploymentWindow.__table__
 WS = WindowService.__table__
 WR = WindowResource.__table__
-DEP = ServiceDependency.__table__
-SERVICE = Service.__table__
-RELEASE = Release.__table__
-PERSON = Person.__table__
 PLANNED = str(WindowStatus.PLANNED)
-
-
-def scoped(stmt: Select[Any], bu_col: Any, scope: Scope) -> Select[Any]:
-    if scope.everywhere:
-        return stmt
-    return stmt.where(bu_col.in_(sorted(scope.bu_ids, key=str)))
 
 
 def _overlapping(table: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -49,57 +39,37 @@ def _overlapping(table: Any, start: datetime, end: datetime) -> ColumnElement[bo
     )
 
 
-# -- organization facts the calendar needs -------------------------------------------------
+# -- what the calendar needs of the organization and of releases (through their facts) ------
 
 
-async def services_info(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
-    """id, bu_id, tier and key of services, in one statement."""
-    if not ids:
-        return {}
-    stmt = select(SERVICE.c.id, SERVICE.c.bu_id, SERVICE.c.tier, SERVICE.c.key).where(
-        SERVICE.c.id.in_(ids)
-    )
-    return {r.id: r for r in (await session.execute(stmt)).all()}
+async def services_info(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, org.ServiceFacts]:
+    """The services with these ids (their BU, tier and key among the facts), in one statement."""
+    return await org.services(session, ids)
 
 
 async def service_ids_of_team(session: AsyncSession, team_id: uuid.UUID) -> list[uuid.UUID]:
-    stmt = select(SERVICE.c.id).where(SERVICE.c.team_id == team_id)
-    return list((await session.scalars(stmt)).all())
+    return await org.service_ids_of_team(session, team_id)
 
 
 async def edges_touching(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Edge]:
     """Dependency edges with either end in `ids` (the unique and provider indexes)."""
-    if not ids:
-        return []
-    stmt = select(DEP.c.consumer_id, DEP.c.provider_id).where(
-        or_(DEP.c.consumer_id.in_(ids), DEP.c.provider_id.in_(ids))
-    )
-    return [(r.consumer_id, r.provider_id) for r in (await session.execute(stmt)).all()]
+    return await org.dependencies_touching(session, ids)
 
 
 async def edges_among(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Edge]:
-    if not ids:
-        return []
-    stmt = select(DEP.c.consumer_id, DEP.c.provider_id).where(
-        DEP.c.consumer_id.in_(ids), DEP.c.provider_id.in_(ids)
-    )
-    return [(r.consumer_id, r.provider_id) for r in (await session.execute(stmt)).all()]
+    return await org.dependencies_among(session, ids)
 
 
-async def releases_info(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
-    if not ids:
-        return {}
-    stmt = select(RELEASE.c.id, RELEASE.c.bu_id, RELEASE.c.title, RELEASE.c.status).where(
-        RELEASE.c.id.in_(ids)
-    )
-    return {r.id: r for r in (await session.execute(stmt)).all()}
+async def releases_info(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, governance.ReleaseSummary]:
+    return await governance.releases(session, ids)
 
 
 async def existing_people(session: AsyncSession, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    if not ids:
-        return set()
-    stmt = select(PERSON.c.id).where(PERSON.c.id.in_(ids), PERSON.c.active.is_(True))
-    return set((await session.scalars(stmt)).all())
+    return await org.active_people(session, ids)
 
 
 # -- windows -------------------------------------------------------------------------------
@@ -242,10 +212,7 @@ async def resources_by_window(
 
 
 async def windows_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    if not ids:
-        return {}
-    rows = (await session.execute(select(WINDOW).where(WINDOW.c.id.in_(ids)))).all()
-    return {r.id: r for r in rows}
+    return await rows_by_ids(session, WINDOW, ids)
 
 
 def _window_filter(
@@ -315,34 +282,4 @@ async def windows_page(
     )
     if starting_after is not None:
         stmt = stmt.where(WINDOW.c.ends_at > starting_after)
-    return await time_page(
-        session, stmt, sort_col=WINDOW.c.starts_at, id_col=WINDOW.c.id, first=first, after=after
-    )
-
-
-async def time_page(
-    session: AsyncSession,
-    stmt: Select[Any],
-    *,
-    sort_col: Any,
-    id_col: Any,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    """Keyset pages ordered by a timestamp column (the cursor holds it as ISO text)."""
-    if after is not None:
-        value, id_ = decode_cursor(after)
-        try:
-            at = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise DomainError("The cursor is not one this API gave out.", field="after") from None
-        stmt = stmt.where(or_(sort_col > at, and_(sort_col == at, id_col > id_)))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=sort_col,
-        id_col=id_col,
-        sort_key=sort_col.key,
-        first=first,
-        after=None,
-    )
+    return await page_by(session, stmt, WINDOW, "starts_at", first=first, after=after)

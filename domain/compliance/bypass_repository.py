@@ -1,5 +1,5 @@
-"""SQL of emergency bypasses, their uses and post-facto reviews (and the facts they read from
-governance: a release's services and authors, the releases created per BU)."""
+"""SQL of emergency bypasses, their uses and post-facto reviews (and the releases created per
+BU, counted over governance's published release rows)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.compliance.bypass_rules import BypassState, ReviewFacts
 from domain.compliance.models import Bypass, BypassReview, BypassUse
 from domain.compliance.vocabulary import BypassStatus
-from domain.governance.models import Release, ReleaseAuthor, ReleaseService
+from domain.governance import fragments as governance
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 
 BYP = Bypass.__table__
 USE = BypassUse.__table__
 REV = BypassReview.__table__
-REL = Release.__table__
 APPROVED = str(BypassStatus.APPROVED)
 
 
@@ -46,20 +45,6 @@ async def get_review(
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
-
-
-async def release_service_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.UUID]:
-    stmt = (
-        select(ReleaseService.service_id)
-        .where(ReleaseService.release_id == release_id)
-        .order_by(ReleaseService.service_id)
-    )
-    return list((await session.scalars(stmt)).all())
-
-
-async def release_author_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.UUID]:
-    stmt = select(ReleaseAuthor.person_id).where(ReleaseAuthor.release_id == release_id)
-    return list((await session.scalars(stmt)).all())
 
 
 async def active_bypass_rows(
@@ -110,15 +95,7 @@ async def bypasses_page(
         stmt = stmt.where(BYP.c.release_id == release_id)
     if state is not None:
         stmt = stmt.where(_state_clause(state, now))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=BYP.c.requested_at,
-        id_col=BYP.c.id,
-        sort_key="requested_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, BYP, "requested_at", first=first, after=after)
 
 
 async def reviews_page(
@@ -144,15 +121,7 @@ async def reviews_page(
         stmt = stmt.where(REV.c.completed_at.is_(None), REV.c.due_at < now)
     elif overdue is False:
         stmt = stmt.where(or_(REV.c.completed_at.is_not(None), REV.c.due_at >= now))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=REV.c.due_at,
-        id_col=REV.c.id,
-        sort_key="due_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, REV, "due_at", first=first, after=after)
 
 
 async def bypasses_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
@@ -206,12 +175,13 @@ async def release_counts(
     session: AsyncSession, scope: Scope, bu_id: uuid.UUID | None, start: datetime, end: datetime
 ) -> dict[uuid.UUID, int]:
     """Per BU: releases created in [start, end)."""
-    stmt = scoped(select(REL.c.bu_id, func.count().label("n")), REL.c.bu_id, scope).where(
-        _in_period(REL.c.created_at, start, end)
+    rel = governance.release_rows()
+    stmt = scoped(select(rel.c.bu_id, func.count().label("n")), rel.c.bu_id, scope).where(
+        _in_period(rel.c.created_at, start, end)
     )
     if bu_id is not None:
-        stmt = stmt.where(REL.c.bu_id == bu_id)
-    return {r.bu_id: r.n for r in (await session.execute(stmt.group_by(REL.c.bu_id))).all()}
+        stmt = stmt.where(rel.c.bu_id == bu_id)
+    return {r.bu_id: r.n for r in (await session.execute(stmt.group_by(rel.c.bu_id))).all()}
 
 
 async def review_facts(

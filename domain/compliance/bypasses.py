@@ -93,7 +93,7 @@ def _check_release(release: release_facts.ReleaseSummary) -> None:
 
 
 async def _services_of(uow: UnitOfWork, release: release_facts.ReleaseSummary) -> list[uuid.UUID]:
-    ids = await repo.release_service_ids(uow.session, release.id)
+    ids = await release_facts.shipped_service_ids(uow.session, release.id)
     if not ids:
         raise DomainError(
             "The release ships no service, so no guardrail bounds a bypass of it.",
@@ -178,7 +178,7 @@ async def approve_bypass(uow: UnitOfWork, c: DecideBypass) -> Bypass:
     expect_version(bypass, c.version, "The bypass")
     rules.check_pending(bypass.status)
     release = await _open_release(uow, bypass.release_id)
-    authors = await repo.release_author_ids(uow.session, release.id)
+    authors = await release_facts.author_ids(uow.session, release.id)
     approver = rules.check_approver(
         uow.actor.person_id, bypass.requested_by_id, release.owner_id, authors
     )

@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.calendar import freeze_repository as frepo
+from domain.calendar import facts as calendar_facts
 from domain.calendar import recurrence
 from domain.calendar import rules as calendar_rules
-from domain.calendar.freezes import ScopedFreeze, freezes_in_range
+from domain.calendar.facts import ScopedFreeze
 from domain.guardrails.effective import effective_for_service, effective_for_services
 from domain.kernel.access import Resource
 from domain.kernel.errors import NotFound
@@ -33,11 +33,9 @@ from domain.kernel.gates import GateOutcome
 from domain.kernel.reader import Reader
 from domain.organization import facts as org_facts
 from domain.organization import vendor_queries, vendor_rules
-from domain.organization import vendor_repository as repo
 from domain.organization.facts import vendors_of_services
 from domain.organization.vendor_gate_rules import REQUIRED_KEY, attestation_gate
 from domain.organization.vendor_rules import (
-    AttestationFacts,
     Finding,
     FindingCode,
     attestation_findings,
@@ -62,10 +60,6 @@ async def _required(
         required = sorted(effective[sids[0]][REQUIRED_KEY] or [])
         out.update({sid: required for sid in sids})
     return out
-
-
-def _facts(grouped: Mapping[Any, Sequence[Any]]) -> dict[uuid.UUID, list[AttestationFacts]]:
-    return {vid: [repo.facts_of(r) for r in rows] for vid, rows in grouped.items()}
 
 
 async def vendor_attestation_gate(
@@ -119,19 +113,16 @@ async def findings_of_releases(
     if not live:
         return out
     vendor_ids = sorted({r.vendor_id for r in live}, key=str)
-    links = await repo.services_of_vendors(session, vendor_ids)
-    attestations = _facts(await repo.attestations_of_vendors(session, vendor_ids))
+    links = await org_facts.services_of_vendors(session, vendor_ids)
+    attestations = await org_facts.attestations_of_vendors(session, vendor_ids)
     services = {row.id: row for rows in links.values() for row in rows}
     required = await _required(session, services, now)
     names = {r.vendor_id: r.vendor_name for r in live}
     # One fetch of the binding freezes over the span of all the releases; each release then
     # keeps the occurrences overlapping its own interval.
     frozen = (
-        await freezes_in_range(
-            session,
-            frepo.FREEZE_BINDING,
-            min(r.starts_at for r in live),
-            max(r.ends_at for r in live),
+        await calendar_facts.binding_freezes_in_range(
+            session, min(r.starts_at for r in live), max(r.ends_at for r in live)
         )
         if services
         else []
@@ -156,8 +147,7 @@ async def vendor_release_findings(
     session: AsyncSession, vendor_release_id: uuid.UUID, now: datetime
 ) -> list[Finding]:
     """Why a vendor release is flagged, per directly impacted service; empty when it is not."""
-    rows = await repo.releases_by_ids(session, [vendor_release_id])
-    release = rows.get(vendor_release_id)
+    release = await org_facts.vendor_release(session, vendor_release_id)
     if release is None:
         raise NotFound("Vendor release was not found.")
     return (await findings_of_releases(session, [release], now))[vendor_release_id]

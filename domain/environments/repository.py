@@ -12,15 +12,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments.models import ConfigSnapshot, Environment, ImageDigest, Reservation
 from domain.environments.rules import MAX_RESERVATION_LENGTH, Hold
 from domain.environments.vocabulary import EnvironmentStatus, ReservationStatus
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 
 ENV = Environment.__table__
@@ -100,9 +99,7 @@ async def environments_page(
         stmt = stmt.where(ENV.c.region == region)
     if not include_retired:
         stmt = stmt.where(ENV.c.status == str(EnvironmentStatus.ACTIVE))
-    return await fetch_page(
-        session, stmt, sort_col=ENV.c.key, id_col=ENV.c.id, sort_key="key", first=first, after=after
-    )
+    return await page_by(session, stmt, ENV, "key", first=first, after=after)
 
 
 async def environments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -194,7 +191,7 @@ async def reservations_of_environments(
     )
     return await fetch_pages_by_parent(
         session,
-        _after_time(stmt, RES.c.starts_at, RES.c.id, after),
+        stmt,
         parent_col=RES.c.environment_id,
         parent_ids=environment_ids,
         sort_col=RES.c.starts_at,
@@ -202,20 +199,8 @@ async def reservations_of_environments(
         sort_key="starts_at",
         parent_key="environment_id",
         first=first,
-        after=None,
+        after=after,
     )
-
-
-def _after_time(stmt: Select[Any], sort_col: Any, id_col: Any, after: str | None) -> Select[Any]:
-    """Keyset condition for pages ordered by a timestamp (the cursor holds it as ISO text)."""
-    if after is None:
-        return stmt
-    value, id_ = decode_cursor(after)
-    try:
-        at = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError("The cursor is not one this API gave out.", field="after") from None
-    return stmt.where(or_(sort_col > at, and_(sort_col == at, id_col > id_)))
 
 
 async def queued_of_environments(
@@ -276,7 +261,7 @@ async def snapshots_of_environments(
     """A page of snapshots per environment, oldest first (history), in one statement."""
     return await fetch_pages_by_parent(
         session,
-        _after_time(select(SNAP), SNAP.c.reported_at, SNAP.c.id, after),
+        select(SNAP),
         parent_col=SNAP.c.environment_id,
         parent_ids=environment_ids,
         sort_col=SNAP.c.reported_at,
@@ -284,7 +269,7 @@ async def snapshots_of_environments(
         sort_key="reported_at",
         parent_key="environment_id",
         first=first,
-        after=None,
+        after=after,
     )
 
 

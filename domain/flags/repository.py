@@ -1,4 +1,5 @@
-"""SQL of the flags context. A flag's BU is its service's: scoped lists join `services`."""
+"""SQL of the flags context. A flag's BU is its service's: scoped lists join the organization's
+published service rows (domain.organization.fragments)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, or_, select, update
+from sqlalchemy import Row, Select, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,10 +23,10 @@ from domain.flags.models import (
 )
 from domain.flags.vocabulary import ChangeStatus
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page
-from domain.kernel.repository import group_by, scoped
-from domain.organization.models import Service
+from domain.kernel.pagination import Page, page_by
+from domain.kernel.repository import group_by, rows_by_ids, scoped
+from domain.organization import facts as org_facts
+from domain.organization import fragments as org
 
 FLAG = Flag.__table__
 STATE = FlagEnvironment.__table__
@@ -33,7 +34,7 @@ SEGMENT = FlagSegment.__table__
 CHANGE = FlagChange.__table__
 EVALUATION = FlagEvaluation.__table__
 REVISION = FlagRevision.__table__
-SERVICE = Service.__table__
+SERVICE = org.service_rows()
 
 
 def _flags_with_bu() -> Select[Any]:
@@ -63,11 +64,10 @@ async def segment_key_taken(session: AsyncSession, key: str) -> bool:
     return (await session.scalar(select(SEGMENT.c.id).where(SEGMENT.c.key == key))) is not None
 
 
-async def service_facts(session: AsyncSession, service_id: uuid.UUID) -> Any:
-    stmt = select(SERVICE.c.id, SERVICE.c.bu_id, SERVICE.c.tier, SERVICE.c.key).where(
-        SERVICE.c.id == service_id
-    )
-    return (await session.execute(stmt)).first()
+async def service_facts(
+    session: AsyncSession, service_id: uuid.UUID
+) -> org_facts.ServiceFacts | None:
+    return await org_facts.service_facts(session, service_id)
 
 
 async def get_state(
@@ -168,20 +168,11 @@ async def flags_page(
         stmt = stmt.where(FLAG.c.kind == kind)
     if not include_archived:
         stmt = stmt.where(FLAG.c.archived_at.is_(None))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=FLAG.c.key,
-        id_col=FLAG.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, FLAG, "key", first=first, after=after)
 
 
 async def flags_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    rows = (await session.execute(_flags_with_bu().where(FLAG.c.id.in_(ids)))).all()
-    return {r.id: r for r in rows}
+    return await rows_by_ids(session, FLAG, ids, stmt=_flags_with_bu())
 
 
 async def flag_by_key(session: AsyncSession, key: str) -> Any:
@@ -211,20 +202,11 @@ async def segments_page(
     session: AsyncSession, scope: Scope, *, first: int | None, after: str | None
 ) -> Page[Row[Any]]:
     stmt = scoped(select(SEGMENT), SEGMENT.c.bu_id, scope, org_rows=True)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=SEGMENT.c.key,
-        id_col=SEGMENT.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, SEGMENT, "key", first=first, after=after)
 
 
 async def segments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    rows = (await session.execute(select(SEGMENT).where(SEGMENT.c.id.in_(ids)))).all()
-    return {r.id: r for r in rows}
+    return await rows_by_ids(session, SEGMENT, ids)
 
 
 def _changes() -> Select[Any]:
@@ -251,28 +233,11 @@ async def changes_page(
     if status is not None:
         stmt = stmt.where(CHANGE.c.status == status)
     # Keyset over (created_at, id) ascending: history reads oldest first, like the audit trail.
-    if after is not None:
-        value, id_ = decode_cursor(after)
-        try:
-            at = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise DomainError("The cursor is not one this API gave out.", field="after") from None
-        created = CHANGE.c.created_at
-        stmt = stmt.where(or_(created > at, and_(created == at, CHANGE.c.id > id_)))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=CHANGE.c.created_at,
-        id_col=CHANGE.c.id,
-        sort_key="created_at",
-        first=first,
-        after=None,
-    )
+    return await page_by(session, stmt, CHANGE, "created_at", first=first, after=after)
 
 
 async def changes_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    rows = (await session.execute(_changes().where(CHANGE.c.id.in_(ids)))).all()
-    return {r.id: r for r in rows}
+    return await rows_by_ids(session, CHANGE, ids, stmt=_changes())
 
 
 async def changes_of_flags(
@@ -295,7 +260,6 @@ async def production_changes_in_range(
 ) -> list[Row[Any]]:
     """Applied production flag changes in [starts_at, ends_at), in time order: each flip is a
     production change for the calendar. Uses the (status, created_at) index."""
-    service = SERVICE
     stmt: Select[Any] = (
         select(
             CHANGE.c.id,
@@ -307,10 +271,10 @@ async def production_changes_in_range(
             CHANGE.c.requested_by_id,
             FLAG.c.key.label("flag_key"),
             FLAG.c.service_id,
-            service.c.bu_id,
+            SERVICE.c.bu_id,
         )
         .join(FLAG, FLAG.c.id == CHANGE.c.flag_id)
-        .join(service, service.c.id == FLAG.c.service_id)
+        .join(SERVICE, SERVICE.c.id == FLAG.c.service_id)
         .where(
             CHANGE.c.status == str(ChangeStatus.APPLIED),
             CHANGE.c.production.is_(True),
@@ -320,9 +284,9 @@ async def production_changes_in_range(
         .order_by(CHANGE.c.created_at, CHANGE.c.id)
         .limit(limit)
     )
-    stmt = scoped(stmt, service.c.bu_id, scope)
+    stmt = scoped(stmt, SERVICE.c.bu_id, scope)
     if bu_id is not None:
-        stmt = stmt.where(service.c.bu_id == bu_id)
+        stmt = stmt.where(SERVICE.c.bu_id == bu_id)
     if service_ids is not None:
         stmt = stmt.where(FLAG.c.service_id.in_(service_ids))
     return list((await session.execute(stmt)).all())

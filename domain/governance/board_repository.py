@@ -20,8 +20,8 @@ from domain.governance.repository import (
 )
 from domain.governance.vocabulary import SessionStatus, VoteChoice
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page
-from domain.kernel.repository import Grouped, group_by, scoped
+from domain.kernel.pagination import Page, page_by
+from domain.kernel.repository import Grouped, group_by, rows_with_bu_by_ids, scoped
 
 # -- boards ----------------------------------------------------------------------------------
 
@@ -80,15 +80,7 @@ async def boards_page(
     stmt = scoped(select(BOARD), BOARD.c.bu_id, scope, org_rows=True)
     if bu_id is not None:
         stmt = stmt.where(or_(BOARD.c.bu_id == bu_id, BOARD.c.bu_id.is_(None)))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=BOARD.c.key,
-        id_col=BOARD.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, BOARD, "key", first=first, after=after)
 
 
 # -- go/no-go sessions and votes --------------------------------------------------------------
@@ -171,12 +163,7 @@ async def decided_sessions(
 
 
 async def session_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    stmt = (
-        select(SESSION, RELEASE.c.bu_id)
-        .join(RELEASE, RELEASE.c.id == SESSION.c.release_id)
-        .where(SESSION.c.id.in_(ids))
-    )
-    return {row.id: row for row in (await session.execute(stmt)).all()}
+    return await rows_with_bu_by_ids(session, SESSION, ids, parent=RELEASE, via="release_id")
 
 
 async def memberships_of(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.governance import assessment
 from domain.governance import board_repository as boards
 from domain.governance import repository as repo
-from domain.governance.models import Release
+from domain.governance.models import Release, ReleaseService
 from domain.kernel.access import Scope
 from domain.kernel.errors import NotFound
 
@@ -40,6 +40,21 @@ class ReleaseSummary:
     planned_end: datetime | None
 
 
+RELEASE_SUMMARY = (
+    Release.id,
+    Release.bu_id,
+    Release.title,
+    Release.status,
+    Release.release_type,
+    Release.owner_id,
+    Release.change_types,
+    Release.environments,
+    Release.planned_start,
+    Release.planned_end,
+)
+"""The columns of `ReleaseSummary`, in its order."""
+
+
 async def releases(
     session: AsyncSession, ids: Collection[uuid.UUID], *, for_update: bool = False
 ) -> dict[uuid.UUID, ReleaseSummary]:
@@ -48,18 +63,7 @@ async def releases(
     a release serialize with the release's own lifecycle moves)."""
     if not ids:
         return {}
-    stmt = select(
-        Release.id,
-        Release.bu_id,
-        Release.title,
-        Release.status,
-        Release.release_type,
-        Release.owner_id,
-        Release.change_types,
-        Release.environments,
-        Release.planned_start,
-        Release.planned_end,
-    ).where(Release.id.in_(set(ids)))
+    stmt = select(*RELEASE_SUMMARY).where(Release.id.in_(set(ids)))
     if for_update:
         stmt = stmt.with_for_update()
     return {
@@ -208,3 +212,13 @@ async def _go_live(session: AsyncSession, release: Release, now: datetime) -> Go
 async def author_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.UUID]:
     """The release's authors (people), by id."""
     return await repo.author_ids(session, release_id)
+
+
+async def shipped_service_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.UUID]:
+    """The ids of the services the release ships, in id order, in one statement."""
+    stmt = (
+        select(ReleaseService.service_id)
+        .where(ReleaseService.release_id == release_id)
+        .order_by(ReleaseService.service_id)
+    )
+    return list((await session.scalars(stmt)).all())

@@ -25,9 +25,10 @@ from domain.governance.models import (
 )
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
-from domain.organization.models import Person, RoleGrant, Service
+from domain.kernel.pagination import Page, decode_cursor, fetch_page, page_by
+from domain.kernel.repository import Grouped, group_by, rows_by_ids, rows_with_bu_by_ids, scoped
+from domain.organization import facts as org_facts
+from domain.organization import fragments as org
 
 RELEASE = Release.__table__
 RELEASE_SERVICE = ReleaseService.__table__
@@ -39,9 +40,8 @@ SESSION = GoNoGoSession.__table__
 VOTE = Vote.__table__
 RULE = SignOffRule.__table__
 SIGN_OFF = SignOff.__table__
-SERVICE = Service.__table__
-PERSON = Person.__table__
-GRANT = RoleGrant.__table__
+SERVICE = org.service_rows()
+PERSON = org.person_rows()
 
 # -- releases --------------------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ async def services_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> di
 
 
 async def people_exist(session: AsyncSession, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    return set((await session.scalars(select(PERSON.c.id).where(PERSON.c.id.in_(ids)))).all())
+    return set(await org_facts.people(session, ids))
 
 
 async def shipped_services(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
@@ -211,15 +211,7 @@ async def templates_page(
     stmt = scoped(_latest_templates(), TEMPLATE.c.bu_id, scope, org_rows=True)
     if bu_id is not None:
         stmt = stmt.where(or_(TEMPLATE.c.bu_id == bu_id, TEMPLATE.c.bu_id.is_(None)))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=TEMPLATE.c.key,
-        id_col=TEMPLATE.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, TEMPLATE, "key", first=first, after=after)
 
 
 async def template_versions(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> Grouped:
@@ -254,15 +246,7 @@ async def active_rules(session: AsyncSession) -> list[Row[Any]]:
 async def rules_page(
     session: AsyncSession, *, first: int | None, after: str | None
 ) -> Page[Row[Any]]:
-    return await fetch_page(
-        session,
-        select(RULE),
-        sort_col=RULE.c.key,
-        id_col=RULE.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, select(RULE), RULE, "key", first=first, after=after)
 
 
 async def get_sign_off(session: AsyncSession, sign_off_id: uuid.UUID) -> SignOff | None:
@@ -280,25 +264,14 @@ async def sign_offs_by_release(session: AsyncSession, release_ids: Sequence[uuid
 
 
 async def sign_off_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
-    stmt = (
-        select(SIGN_OFF, RELEASE.c.bu_id)
-        .join(RELEASE, RELEASE.c.id == SIGN_OFF.c.release_id)
-        .where(SIGN_OFF.c.id.in_(ids))
-    )
-    return {row.id: row for row in (await session.execute(stmt)).all()}
+    return await rows_with_bu_by_ids(session, SIGN_OFF, ids, parent=RELEASE, via="release_id")
 
 
 async def approver_disciplines(
     session: AsyncSession, person_id: uuid.UUID, bu_id: uuid.UUID
-) -> set[str]:
+) -> frozenset[str]:
     """The disciplines a person approves for in a BU: approver grants there or org-wide."""
-    stmt = select(GRANT.c.discipline).where(
-        GRANT.c.person_id == person_id,
-        GRANT.c.role == "approver",
-        GRANT.c.domain.in_([str(bu_id), ORG_SCOPE]),
-        GRANT.c.discipline.is_not(None),
-    )
-    return {d for d in (await session.scalars(stmt)).all() if d}
+    return await org_facts.disciplines_approved_by(session, person_id, bu_id)
 
 
 async def owners_and_authors(

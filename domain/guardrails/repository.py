@@ -15,16 +15,16 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids
-from domain.organization.models import BusinessUnit, Service, Team
+from domain.organization import facts as org_facts
+from domain.organization import fragments as org
 
 SETS = GuardrailSet.__table__
 VERSIONS = GuardrailSetVersion.__table__
 CHECKS = OnboardingCheck.__table__
-SERVICES = Service.__table__
-TEAMS = Team.__table__
-BUS = BusinessUnit.__table__
+SERVICES = org.service_rows()
+BUS = org.business_unit_rows()
 
 
 # -- sets --------------------------------------------------------------------------------------
@@ -92,15 +92,7 @@ async def versions_page(
     after: str | None,
 ) -> Page[Row[Any]]:
     stmt = select(VERSIONS).where(VERSIONS.c.kind == kind, VERSIONS.c.subject == subject)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=VERSIONS.c.version,
-        id_col=VERSIONS.c.id,
-        sort_key="version",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, VERSIONS, "version", first=first, after=after)
 
 
 async def versions_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -131,9 +123,10 @@ async def bu_keys(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.
     return {r.id: r.key for r in rows}
 
 
-async def teams_with_bu(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
-    stmt = select(TEAMS.c.id, TEAMS.c.bu_id, TEAMS.c.key, TEAMS.c.name).where(TEAMS.c.id.in_(ids))
-    return {r.id: r for r in (await session.execute(stmt)).all()}
+async def teams_with_bu(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, org_facts.TeamFacts]:
+    return await org_facts.teams(session, ids)
 
 
 # -- onboarding --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, Row, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.errors import DomainError
@@ -66,10 +66,10 @@ def _typed(col: ColumnElement[Any], value: Any) -> Any:
         python_type = col.type.python_type
     except NotImplementedError:
         return value
-    if isinstance(value, str) and python_type is datetime:
+    if python_type is datetime:
         try:
             return datetime.fromisoformat(value)
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             raise DomainError("The cursor is not one this API gave out.", field="after") from exc
     return value
 
@@ -91,6 +91,28 @@ async def fetch_page(
         stmt = stmt.where(clause)
     rows = list((await session.execute(stmt.order_by(sort_col, id_col).limit(limit + 1))).all())
     return _page(rows, limit, sort_key)
+
+
+async def page_by(
+    session: AsyncSession,
+    stmt: Select[Any],
+    table: FromClause,
+    sort: str,
+    *,
+    first: int | None,
+    after: str | None,
+) -> Page[Row[Any]]:
+    """`fetch_page` ordered by the column `sort` of `table`, then by its id; the cursor keeps
+    that column's value under its name."""
+    return await fetch_page(
+        session,
+        stmt,
+        sort_col=table.c[sort],
+        id_col=table.c.id,
+        sort_key=sort,
+        first=first,
+        after=after,
+    )
 
 
 async def fetch_pages_by_parent(

@@ -29,11 +29,24 @@ def scoped(stmt: Select[Any], bu_col: Any, scope: Scope, *, org_rows: bool = Fal
 
 
 async def rows_by_ids(
-    session: AsyncSession, table: Any, ids: Sequence[uuid.UUID]
+    session: AsyncSession, table: Any, ids: Sequence[uuid.UUID], *, stmt: Select[Any] | None = None
 ) -> dict[Any, Row[Any]]:
-    """Rows of a table by primary key, in one statement (for DataLoaders)."""
-    rows = (await session.execute(select(table).where(table.c.id.in_(ids)))).all()
+    """Rows of a table by primary key, in one statement (none when no id is asked for); `stmt`
+    selects them when they carry more than the table's columns (for DataLoaders)."""
+    if not ids:
+        return {}
+    found = select(table) if stmt is None else stmt
+    rows = (await session.execute(found.where(table.c.id.in_(ids)))).all()
     return {row.id: row for row in rows}
+
+
+async def rows_with_bu_by_ids(
+    session: AsyncSession, table: Any, ids: Sequence[uuid.UUID], *, parent: Any, via: str
+) -> dict[Any, Row[Any]]:
+    """Rows of a table by primary key, each with the `bu_id` of the `parent` row its `via`
+    column names (rows scoped by their parent's BU), in one statement."""
+    stmt = select(table, parent.c.bu_id).join(parent, parent.c.id == table.c[via])
+    return await rows_by_ids(session, table, ids, stmt=stmt)
 
 
 def group_by(rows: Sequence[Row[Any]], key: str) -> Grouped:

@@ -1,23 +1,33 @@
 """What other contexts may know of the organization: plain, batched facts, never ORM objects.
 
 Every context above this one reads business units, teams, services and people through here,
-so the organization's tables stay its own (docs/architecture.md).
+so the organization's tables stay its own (docs/architecture.md). A context that must scope or
+label its rows by the organization in the same statement joins `fragments` instead.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.errors import NotFound
 from domain.organization import vendor_repository
-from domain.organization.models import BusinessUnit, Person, RoleGrant, Service, Team
+from domain.organization.models import (
+    BusinessUnit,
+    Person,
+    RoleGrant,
+    Service,
+    ServiceDependency,
+    Team,
+)
 from domain.organization.vendor_gate_rules import VendorFacts
+from domain.organization.vendor_rules import AttestationFacts
 
 APPROVING_ROLES = ("approver", "release_manager", "bu_admin")
 MAX_DELEGATES = 10
@@ -47,6 +57,18 @@ class ServiceFacts:
     team_id: uuid.UUID
     tier: str
     data_classification: str
+
+
+SERVICE_FACTS = (
+    Service.id,
+    Service.key,
+    Service.name,
+    Service.bu_id,
+    Service.team_id,
+    Service.tier,
+    Service.data_classification,
+)
+"""The columns of `ServiceFacts`, in its order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,20 +139,16 @@ async def teams(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.
 
 
 async def services(
-    session: AsyncSession, ids: Collection[uuid.UUID]
+    session: AsyncSession, ids: Collection[uuid.UUID], *, for_update: bool = False
 ) -> dict[uuid.UUID, ServiceFacts]:
-    """The services with these ids (absent ones are left out), in one statement."""
+    """The services with these ids (absent ones are left out), in one statement; with
+    `for_update`, their rows stay locked until the unit of work ends (a caller's writes about a
+    service serialize, e.g. the starts of its deployments)."""
     if not ids:
         return {}
-    stmt = select(
-        Service.id,
-        Service.key,
-        Service.name,
-        Service.bu_id,
-        Service.team_id,
-        Service.tier,
-        Service.data_classification,
-    ).where(Service.id.in_(set(ids)))
+    stmt = select(*SERVICE_FACTS).where(Service.id.in_(set(ids)))
+    if for_update:
+        stmt = stmt.with_for_update()
     return {r.id: ServiceFacts(*r) for r in await session.execute(stmt)}
 
 
@@ -142,6 +160,39 @@ async def people(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid
         Person.id, Person.username, Person.display_name, Person.kind, Person.active
     ).where(Person.id.in_(set(ids)))
     return {r.id: PersonFacts(*r) for r in await session.execute(stmt)}
+
+
+async def service_ids_of_team(session: AsyncSession, team_id: uuid.UUID) -> list[uuid.UUID]:
+    """The services the team owns, in one statement."""
+    return list((await session.scalars(select(Service.id).where(Service.team_id == team_id))).all())
+
+
+async def dependencies_touching(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(consumer, provider) of the dependencies with either end among `ids`, in one statement."""
+    return await _dependencies(session, ids, or_)
+
+
+async def dependencies_among(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(consumer, provider) of the dependencies with both ends among `ids`, in one statement."""
+    return await _dependencies(session, ids, and_)
+
+
+async def _dependencies(
+    session: AsyncSession,
+    ids: Collection[uuid.UUID],
+    ends: Callable[[ColumnElement[bool], ColumnElement[bool]], ColumnElement[bool]],
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    if not ids:
+        return []
+    dep, wanted = ServiceDependency, set(ids)
+    stmt = select(dep.consumer_id, dep.provider_id).where(
+        ends(dep.consumer_id.in_(wanted), dep.provider_id.in_(wanted))
+    )
+    return [(r.consumer_id, r.provider_id) for r in await session.execute(stmt)]
 
 
 async def service_facts(session: AsyncSession, service_id: uuid.UUID) -> ServiceFacts | None:
@@ -194,6 +245,52 @@ async def vendors_of_services(
     }
 
 
+async def services_of_vendors(
+    session: AsyncSession, vendor_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ServiceFacts]]:
+    """Per vendor, the services that use it, by key, in one statement."""
+    links = await vendor_repository.services_of_vendors(session, vendor_ids)
+    return {
+        vendor_id: [
+            ServiceFacts(r.id, r.key, r.name, r.bu_id, r.team_id, r.tier, r.data_classification)
+            for r in rows
+        ]
+        for vendor_id, rows in links.items()
+    }
+
+
+async def attestations_of_vendors(
+    session: AsyncSession, vendor_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[AttestationFacts]]:
+    """Per vendor, every attestation it holds (revoked and expired too), newest issue first,
+    in one statement."""
+    held = await vendor_repository.attestations_of_vendors(session, vendor_ids)
+    return {
+        vendor_id: [vendor_repository.facts_of(a) for a in rows] for vendor_id, rows in held.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class VendorReleaseFacts:
+    id: uuid.UUID
+    vendor_id: uuid.UUID
+    vendor_name: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+async def vendor_release(
+    session: AsyncSession, vendor_release_id: uuid.UUID
+) -> VendorReleaseFacts | None:
+    """The vendor release with its vendor's name (None when there is none), in one statement."""
+    found = await vendor_repository.releases_by_ids(session, [vendor_release_id])
+    r = found.get(vendor_release_id)
+    if r is None:
+        return None
+    return VendorReleaseFacts(r.id, r.vendor_id, r.vendor_name, r.status, r.starts_at, r.ends_at)
+
+
 async def approver_disciplines(
     session: AsyncSession, bu_id: uuid.UUID
 ) -> dict[uuid.UUID, frozenset[str]]:
@@ -208,6 +305,20 @@ async def approver_disciplines(
     for row in (await session.execute(stmt)).all():
         found.setdefault(row.person_id, set()).add(row.discipline)
     return {person: frozenset(disciplines) for person, disciplines in found.items()}
+
+
+async def disciplines_approved_by(
+    session: AsyncSession, person_id: uuid.UUID, bu_id: uuid.UUID
+) -> frozenset[str]:
+    """The disciplines a person approves for in a BU (approver grants there or org-wide), in
+    one statement."""
+    stmt = select(RoleGrant.discipline).where(
+        RoleGrant.person_id == person_id,
+        RoleGrant.role == "approver",
+        RoleGrant.domain.in_([str(bu_id), ORG_SCOPE]),
+        RoleGrant.discipline.is_not(None),
+    )
+    return frozenset(d for d in (await session.scalars(stmt)).all() if d)
 
 
 async def approval_delegates(

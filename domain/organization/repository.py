@@ -12,7 +12,7 @@ from sqlalchemy import Row, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import scoped
 from domain.organization.models import (
     ApiToken,
@@ -56,9 +56,7 @@ async def bus_page(
     session: AsyncSession, scope: Scope, *, first: int | None, after: str | None
 ) -> Page[Row[Any]]:
     stmt = scoped(select(BU), BU.c.id, scope)
-    return await fetch_page(
-        session, stmt, sort_col=BU.c.key, id_col=BU.c.id, sort_key="key", first=first, after=after
-    )
+    return await page_by(session, stmt, BU, "key", first=first, after=after)
 
 
 # -- teams ---------------------------------------------------------------------------------
@@ -85,15 +83,7 @@ async def teams_page(
     stmt = scoped(select(TEAM), TEAM.c.bu_id, scope)
     if bu_id is not None:
         stmt = stmt.where(TEAM.c.bu_id == bu_id)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=TEAM.c.key,
-        id_col=TEAM.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, TEAM, "key", first=first, after=after)
 
 
 async def teams_by_bu(
@@ -141,15 +131,7 @@ async def services_page(
         stmt = stmt.where(SERVICE.c.team_id == team_id)
     if tier is not None:
         stmt = stmt.where(SERVICE.c.tier == tier)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=SERVICE.c.key,
-        id_col=SERVICE.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, SERVICE, "key", first=first, after=after)
 
 
 async def services_by_team(
@@ -229,15 +211,7 @@ async def vendors_page(
     stmt = scoped(select(VENDOR), VENDOR.c.bu_id, scope)
     if bu_id is not None:
         stmt = stmt.where(VENDOR.c.bu_id == bu_id)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=VENDOR.c.name,
-        id_col=VENDOR.c.id,
-        sort_key="name",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, VENDOR, "name", first=first, after=after)
 
 
 # -- people and grants ---------------------------------------------------------------------
@@ -268,15 +242,7 @@ async def people_page(
     if search:
         pattern = f"%{search.lower()}%"
         stmt = stmt.where(PERSON.c.username.like(pattern) | PERSON.c.display_name.ilike(pattern))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=PERSON.c.username,
-        id_col=PERSON.c.id,
-        sort_key="username",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, PERSON, "username", first=first, after=after)
 
 
 async def all_people(session: AsyncSession) -> list[Row[Any]]:

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
-from domain.organization.models import BusinessUnit, Service, Team
+from domain.organization import facts as org_facts
+from domain.organization import fragments as org
 from domain.pipelines.definition_models import (
     DefinitionReview,
     DefinitionVersion,
@@ -49,25 +50,23 @@ async def pipelines_named(
 ) -> list[uuid.UUID]:
     """Ids of the pipelines `pipeline_key` of teams keyed `team_key` (in the BU keyed `bu_key`
     when given), among the BUs of `scope`."""
-    team = Team.__table__
+    team = org.team_rows()
     stmt = (
         select(PIPE.c.id)
         .join(team, team.c.id == PIPE.c.team_id)
         .where(team.c.key == team_key, PIPE.c.key == pipeline_key)
     )
     if bu_key is not None:
-        bu = BusinessUnit.__table__
+        bu = org.business_unit_rows()
         stmt = stmt.join(bu, bu.c.id == PIPE.c.bu_id).where(bu.c.key == bu_key)
     return list((await session.scalars(scoped(stmt, PIPE.c.bu_id, scope))).all())
 
 
-async def service_bus(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+async def service_bus(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
     """The BU of each existing service among `ids`."""
-    if not ids:
-        return {}
-    svc = Service.__table__
-    rows = (await session.execute(select(svc.c.id, svc.c.bu_id).where(svc.c.id.in_(ids)))).all()
-    return {r.id: r.bu_id for r in rows}
+    return {s.id: s.bu_id for s in (await org_facts.services(session, ids)).values()}
 
 
 async def add_services(
@@ -88,15 +87,7 @@ async def pipelines_page(
     stmt = scoped(select(PIPE), PIPE.c.bu_id, scope)
     if team_id is not None:
         stmt = stmt.where(PIPE.c.team_id == team_id)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=PIPE.c.key,
-        id_col=PIPE.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, PIPE, "key", first=first, after=after)
 
 
 async def pipelines_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments.models import Environment
+from domain.environments import fragments as environments
 from domain.kernel.access import Scope
 from domain.kernel.outbox import OutboxMessage
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
-from domain.organization.models import Service
+from domain.organization import facts as org_facts
+from domain.organization import fragments as org
 from domain.pipelines.deployment_models import (
     Deployment,
     DeploymentAlert,
@@ -40,10 +41,9 @@ async def get_deployment(session: AsyncSession, deployment_id: uuid.UUID) -> Dep
     return await session.get(Deployment, deployment_id)
 
 
-async def lock_service(session: AsyncSession, service_id: uuid.UUID) -> Service | None:
+async def lock_service(session: AsyncSession, service_id: uuid.UUID) -> None:
     """The service row locked: starts of its deployments are serialized."""
-    stmt = select(Service).where(Service.id == service_id).with_for_update()
-    return (await session.execute(stmt)).scalar_one_or_none()
+    await org_facts.services(session, [service_id], for_update=True)
 
 
 async def active_deployment_of(
@@ -75,15 +75,17 @@ async def deployments_for_alert(
         )
         .exists()
     )
+    service = org.service_rows()
     stmt = (
         select(Deployment)
-        .join(Service, Service.id == Deployment.service_id)
-        .where(Service.key == service_key, or_(Deployment.status.in_(ACTIVE), seen))
+        .join(service, service.c.id == Deployment.service_id)
+        .where(service.c.key == service_key, or_(Deployment.status.in_(ACTIVE), seen))
         .order_by(Deployment.created_at, Deployment.id)
     )
     if environment_key is not None:
-        stmt = stmt.join(Environment, Environment.id == Deployment.environment_id).where(
-            Environment.key == environment_key
+        env = environments.environment_rows()
+        stmt = stmt.join(env, env.c.id == Deployment.environment_id).where(
+            env.c.key == environment_key
         )
     return list((await session.scalars(stmt)).all())
 
@@ -131,15 +133,7 @@ async def deployments_page(
         stmt = stmt.where(DEP.c.environment_id == environment_id)
     if statuses:
         stmt = stmt.where(DEP.c.status.in_(statuses))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=DEP.c.created_at,
-        id_col=DEP.c.id,
-        sort_key="created_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, DEP, "created_at", first=first, after=after)
 
 
 async def deployments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -271,12 +265,4 @@ async def outbox_page(
         stmt = stmt.where(OUT.c.dead_at.is_not(None) if dead else OUT.c.dead_at.is_(None))
     if topic is not None:
         stmt = stmt.where(OUT.c.topic == topic)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=OUT.c.created_at,
-        id_col=OUT.c.id,
-        sort_key="created_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, OUT, "created_at", first=first, after=after)

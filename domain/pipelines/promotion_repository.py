@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments.facts import environment_id_by_key
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import scoped
 from domain.organization.facts import service_id_by_key
 from domain.pipelines.promotion_models import Promotion, PromotionApproval
@@ -48,15 +48,7 @@ async def promotions_page(
         stmt = stmt.where(table.c.environment_id == environment_id)
     if status is not None:
         stmt = stmt.where(table.c.status == status)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=table.c.created_at,
-        id_col=table.c.id,
-        sort_key="created_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, table, "created_at", first=first, after=after)
 
 
 async def release_promoted(

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments.models import Environment
+from domain.environments import fragments as environments
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import rows_by_ids, scoped
-from domain.organization.models import BusinessUnit, Service
+from domain.organization import fragments as org
 from domain.pipelines.definition_models import Pipeline
 from domain.pipelines.models import (
     Artifact,
@@ -33,35 +33,18 @@ INC = IncidentReport.__table__
 HOOK = WebhookSecret.__table__
 
 
-async def _time_page(
-    session: AsyncSession,
-    stmt: Select[Any],
-    table: Any,
-    sort: str,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=table.c[sort],
-        id_col=table.c.id,
-        sort_key=sort,
-        first=first,
-        after=after,
-    )
-
-
 # -- organization look-ups --------------------------------------------------------------------
 
 
 async def business_unit_by_key(session: AsyncSession, key: str) -> uuid.UUID | None:
-    return await session.scalar(select(BusinessUnit.id).where(BusinessUnit.key == key))
+    bu = org.business_unit_rows()
+    return await session.scalar(select(bu.c.id).where(bu.c.key == key))
 
 
 async def service_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> Row[Any] | None:
-    stmt = select(Service.id, Service.key, Service.bu_id).where(
-        Service.key == key, Service.bu_id == bu_id
+    service = org.service_rows()
+    stmt = select(service.c.id, service.c.key, service.c.bu_id).where(
+        service.c.key == key, service.c.bu_id == bu_id
     )
     return (await session.execute(stmt)).first()  # type: ignore[return-value]
 
@@ -75,8 +58,9 @@ async def pipeline_in(session: AsyncSession, bu_id: uuid.UUID, key: str) -> uuid
 
 async def environment_for(session: AsyncSession, bu_id: uuid.UUID, key: str) -> uuid.UUID | None:
     """The environment with this key that the BU deploys to: its own, or an org-wide one."""
-    stmt = select(Environment.id).where(
-        Environment.key == key, or_(Environment.bu_id == bu_id, Environment.bu_id.is_(None))
+    env = environments.environment_rows()
+    stmt = select(env.c.id).where(
+        env.c.key == key, or_(env.c.bu_id == bu_id, env.c.bu_id.is_(None))
     )
     return await session.scalar(stmt)
 
@@ -110,7 +94,7 @@ async def artifacts_page(
     stmt = scoped(select(ART), ART.c.bu_id, scope)
     if service_id is not None:
         stmt = stmt.where(ART.c.service_id == service_id)
-    return await _time_page(session, stmt, ART, "created_at", first, after)
+    return await page_by(session, stmt, ART, "created_at", first=first, after=after)
 
 
 async def artifacts_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -198,7 +182,7 @@ async def cd_events_page(
         stmt = stmt.where(CDE.c.known.is_(known))
     if outcome is not None:
         stmt = stmt.where(CDE.c.outcome == outcome)
-    return await _time_page(session, stmt, CDE, "received_at", first, after)
+    return await page_by(session, stmt, CDE, "received_at", first=first, after=after)
 
 
 async def cd_events_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
@@ -249,7 +233,7 @@ async def reports_page(
     stmt = _reports(table, sort, scope, None if bu_id is None else [bu_id], service_id)
     if since is not None:
         stmt = stmt.where(table.c[sort] >= since)
-    return await _time_page(session, stmt, table, sort, first, after)
+    return await page_by(session, stmt, table, sort, first=first, after=after)
 
 
 async def reports_between(

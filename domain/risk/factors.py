@@ -11,6 +11,10 @@
   by an author to a service (no earlier-created release with that author and service), new
   infrastructure (an infrastructure change to a service whose deployed releases never had one).
 - size is not in the database: it is given with the assessment (lines and files changed).
+
+Releases, what they ship and who authored them are read over governance's published rows
+(domain.governance.fragments), services, people and dependencies over the organization's
+(domain.organization.fragments), so each batch stays one statement.
 """
 
 from __future__ import annotations
@@ -24,19 +28,19 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.governance.models import Release, ReleaseAuthor, ReleaseService
+from domain.governance import fragments as governance
 from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.repository import group_by
 from domain.kernel.vocabulary import ChangeType
-from domain.organization.models import Person, Service, ServiceDependency
+from domain.organization import fragments as org
 from domain.risk.scoring import CLASSIFICATION_RANK, TIER_RANK, RiskFacts, Size
 
-RELEASE = Release.__table__
-SHIPPED = ReleaseService.__table__
-AUTHOR = ReleaseAuthor.__table__
-SERVICE = Service.__table__
-DEP = ServiceDependency.__table__
-PERSON = Person.__table__
+RELEASE = governance.release_rows()
+SHIPPED = governance.shipped_rows()
+AUTHOR = governance.author_rows()
+SERVICE = org.service_rows()
+DEP = org.dependency_rows()
+PERSON = org.person_rows()
 INFRA = ChangeType.INFRASTRUCTURE.value
 
 
@@ -49,17 +53,7 @@ async def _consumers(session: AsyncSession, service_ids: Sequence[uuid.UUID]) ->
     """(root, consumer id, key, tier): every service depending on a root, at any distance."""
     if not service_ids:
         return []
-    base = (
-        select(DEP.c.provider_id.label("root"), DEP.c.consumer_id.label("service_id"))
-        .where(DEP.c.provider_id.in_(service_ids))
-        .cte("consumers", recursive=True)
-    )
-    step = select(base.c.root, DEP.c.consumer_id).join(base, DEP.c.provider_id == base.c.service_id)
-    tree = base.union(step)
-    stmt = select(tree.c.root, tree.c.service_id, SERVICE.c.key, SERVICE.c.tier).join(
-        SERVICE, SERVICE.c.id == tree.c.service_id
-    )
-    return list((await session.execute(stmt)).all())
+    return list((await session.execute(org.consumers_at_any_distance(service_ids))).all())
 
 
 async def _deployed(

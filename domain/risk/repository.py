@@ -7,27 +7,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
 from domain.kernel.orm import Base
-from domain.kernel.pagination import Page, decode_cursor, fetch_page, fetch_pages_by_parent
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
-from domain.organization.models import BusinessUnit, Person
+from domain.organization import fragments as org
 from domain.risk.models import PeerReview, RiskAssessment, RiskMappingVersion, RiskModelVersion
 
 MODEL = RiskModelVersion.__table__
 MAPPING = RiskMappingVersion.__table__
 ASSESSMENT = RiskAssessment.__table__
 REVIEW = PeerReview.__table__
-BU = BusinessUnit.__table__
-PERSON = Person.__table__
+BU = org.business_unit_rows()
+PERSON = org.person_rows()
 
 
 async def insert_once(session: AsyncSession, row: Base) -> bool:
@@ -49,15 +47,7 @@ async def latest_model(session: AsyncSession) -> RiskModelVersion | None:
 
 
 async def models_page(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Any]:
-    return await fetch_page(
-        session,
-        select(MODEL),
-        sort_col=MODEL.c.version,
-        id_col=MODEL.c.id,
-        sort_key="version",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, select(MODEL), MODEL, "version", first=first, after=after)
 
 
 # -- BU mapping versions ---------------------------------------------------------------------
@@ -124,22 +114,9 @@ async def assessments_of_releases(
     after: str | None,
 ) -> dict[Any, Page[Row[Any]]]:
     """A page of assessments per release, oldest first (history), in one statement."""
-    stmt = select(ASSESSMENT)
-    if after is not None:
-        value, id_ = decode_cursor(after)
-        try:
-            at = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise DomainError("The cursor is not one this API gave out.", field="after") from None
-        stmt = stmt.where(
-            or_(
-                ASSESSMENT.c.assessed_at > at,
-                and_(ASSESSMENT.c.assessed_at == at, ASSESSMENT.c.id > id_),
-            )
-        )
     return await fetch_pages_by_parent(
         session,
-        stmt,
+        select(ASSESSMENT),
         parent_col=ASSESSMENT.c.release_id,
         parent_ids=release_ids,
         sort_col=ASSESSMENT.c.assessed_at,
@@ -147,7 +124,7 @@ async def assessments_of_releases(
         sort_key="assessed_at",
         parent_key="release_id",
         first=first,
-        after=None,
+        after=after,
     )
 
 

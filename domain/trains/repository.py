@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Row, Select, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.governance.models import Release
+from domain.governance import facts as governance
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page, fetch_pages_by_parent
-from domain.kernel.repository import Grouped, group_by, scoped
+from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
+from domain.kernel.repository import Grouped, group_by, rows_by_ids, rows_with_bu_by_ids, scoped
 from domain.trains.models import (
     CadenceChange,
     Departure,
@@ -34,7 +34,6 @@ FEATURE = Feature.__table__
 LINK = FeatureDependency.__table__
 WINDOW = IntegrationWindow.__table__
 RESULT = IntegrationResult.__table__
-RELEASE = Release.__table__
 
 Rows = dict[Any, Row[Any]]
 
@@ -88,11 +87,10 @@ async def boarding_of_release(
     return (await session.scalars(stmt)).first()
 
 
-async def release_info(session: AsyncSession, release_id: uuid.UUID) -> Any:
-    stmt = select(RELEASE.c.id, RELEASE.c.bu_id, RELEASE.c.status, RELEASE.c.title).where(
-        RELEASE.c.id == release_id
-    )
-    return (await session.execute(stmt)).first()
+async def release_info(
+    session: AsyncSession, release_id: uuid.UUID
+) -> governance.ReleaseSummary | None:
+    return (await governance.releases(session, [release_id])).get(release_id)
 
 
 # -- read side: pages and batches ----------------------------------------------------------
@@ -112,28 +110,15 @@ async def trains_page(
         stmt = stmt.where(TRAIN.c.bu_id == bu_id)
     if product_domain is not None:
         stmt = stmt.where(TRAIN.c.product_domain == product_domain)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=TRAIN.c.key,
-        id_col=TRAIN.c.id,
-        sort_key="key",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, TRAIN, "key", first=first, after=after)
 
 
 async def trains_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Rows:
-    if not ids:
-        return {}
-    return {r.id: r for r in await _rows(session, select(TRAIN).where(TRAIN.c.id.in_(ids)))}
+    return await rows_by_ids(session, TRAIN, ids)
 
 
 async def pis_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Rows:
-    if not ids:
-        return {}
-    stmt = select(PI, TRAIN.c.bu_id).join(TRAIN, TRAIN.c.id == PI.c.train_id)
-    return {r.id: r for r in await _rows(session, stmt.where(PI.c.id.in_(ids)))}
+    return await rows_with_bu_by_ids(session, PI, ids, parent=TRAIN, via="train_id")
 
 
 async def pis_by_train(session: AsyncSession, train_ids: Sequence[uuid.UUID]) -> Grouped:
@@ -154,9 +139,7 @@ async def cadence_by_train(session: AsyncSession, train_ids: Sequence[uuid.UUID]
 
 
 async def departures_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Rows:
-    if not ids:
-        return {}
-    return {r.id: r for r in await _rows(session, _departures().where(DEP.c.id.in_(ids)))}
+    return await rows_by_ids(session, DEP, ids, stmt=_departures())
 
 
 async def departure_pages(
@@ -202,9 +185,7 @@ async def windows_by_departure(session: AsyncSession, ids: Sequence[uuid.UUID]) 
 
 
 async def windows_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Rows:
-    if not ids:
-        return {}
-    return {r.id: r for r in await _rows(session, select(WINDOW).where(WINDOW.c.id.in_(ids)))}
+    return await rows_by_ids(session, WINDOW, ids)
 
 
 async def results_by_window(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Grouped:
@@ -236,21 +217,11 @@ async def features_page(
     ):
         if value is not None:
             stmt = stmt.where(col == value)
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=FEATURE.c.title,
-        id_col=FEATURE.c.id,
-        sort_key="title",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, FEATURE, "title", first=first, after=after)
 
 
 async def features_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Rows:
-    if not ids:
-        return {}
-    return {r.id: r for r in await _rows(session, select(FEATURE).where(FEATURE.c.id.in_(ids)))}
+    return await rows_by_ids(session, FEATURE, ids)
 
 
 async def links(session: AsyncSession, ids: Sequence[uuid.UUID], *, of: str) -> Grouped:
