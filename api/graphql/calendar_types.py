@@ -11,6 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
 from api.graphql.relay import Node, load_node, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.calendar import queries as cal
 from domain.calendar import rules
 from domain.calendar import vocabulary as calendar_vocabulary
@@ -72,20 +73,12 @@ class DeploymentWindow(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> DeploymentWindow:
-        return cls(
-            id=strawberry.ID(to_global_id("DeploymentWindow", r.id)),
+        return from_columns(
+            cls,
+            r,
             kind=calendar_vocabulary.WindowKind(r.kind),
-            title=r.title,
-            environment=r.environment,
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
             status=calendar_vocabulary.WindowStatus(r.status),
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
             release_id=release_gid(r.release_id),
-            uid=r.id,
-            bu_uid=r.bu_id,
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
@@ -203,25 +196,14 @@ class Freeze(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Freeze:
-        return cls(
-            id=strawberry.ID(to_global_id("Freeze", r.id)),
-            title=r.title,
-            reason=r.reason,
+        return from_columns(
+            cls,
+            r,
             scope=calendar_vocabulary.FreezeScope(r.scope),
             tiers=[organization_vocabulary.Tier(t) for t in r.tiers or []],
             environments=list(r.environments or []),
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
             time_zone=r.tzid,
-            rrule=r.rrule,
-            effective_until=r.effective_until,
             status=calendar_vocabulary.FreezeStatus(r.status),
-            decided_at=r.decided_at,
-            version=r.version,
-            created_at=r.created_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            proposed_by_uid=r.proposed_by_id,
             row=r,
         )
 
@@ -291,20 +273,11 @@ class FreezeException(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> FreezeException:
-        return cls(
-            id=strawberry.ID(to_global_id("FreezeException", r.id)),
+        return from_columns(
+            cls,
+            r,
             status=calendar_vocabulary.ExceptionStatus(r.status),
-            justification=r.justification,
-            expires_at=r.expires_at,
-            decided_at=r.decided_at,
-            reviewed_at=r.reviewed_at,
-            review_note=r.review_note,
-            created_at=r.created_at,
-            version=r.version,
             release_id=strawberry.ID(to_global_id("Release", r.release_id)),
-            uid=r.id,
-            window_uid=r.window_id,
-            freeze_uid=r.freeze_id,
             people=(r.requested_by_id, r.decided_by_id, r.reviewed_by_id),
         )
 
@@ -343,9 +316,9 @@ class Alignment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Alignment:
-        return cls(
-            id=strawberry.ID(to_global_id("Alignment", r.id)),
-            quarter=r.quarter,
+        return from_columns(
+            cls,
+            r,
             ranking=[
                 AlignmentRank(
                     release_id=strawberry.ID(
@@ -356,8 +329,6 @@ class Alignment(Node):
                 )
                 for e in r.ranking
             ],
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
             agreed_uids=[uuid.UUID(p) for p in r.agreed_by],
         )
 

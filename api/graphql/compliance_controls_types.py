@@ -15,7 +15,8 @@ from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field
+from api.graphql.rows import from_columns
 from domain.compliance import bypass_rules
 from domain.compliance import vocabulary as compliance_vocabulary
 from domain.compliance.bypasses import facts_of
@@ -67,14 +68,7 @@ class BypassUse:
 
     @classmethod
     def from_row(cls, r: Any) -> BypassUse:
-        return cls(
-            gate=gates.GateKey(r.gate),
-            used_at=r.used_at,
-            used_by=r.used_by,
-            note=r.note,
-            person_uid=r.used_by_id,
-            environment_uid=r.environment_id,
-        )
+        return from_columns(cls, r, gate=gates.GateKey(r.gate), person_uid=r.used_by_id)
 
     person = node_field(Person, "person", "person_uid")
 
@@ -105,24 +99,7 @@ class Bypass(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Bypass:
-        return cls(
-            id=strawberry.ID(to_global_id("Bypass", r.id)),
-            gates=[gates.GateKey(g) for g in r.gates],
-            justification=r.justification,
-            incident_reference=r.incident_reference,
-            duration_hours=r.duration_hours,
-            requested_at=r.requested_at,
-            decided_at=r.decided_at,
-            decision_note=r.decision_note,
-            approved_at=r.approved_at,
-            expires_at=r.expires_at,
-            revoked_at=r.revoked_at,
-            revoke_reason=r.revoke_reason,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            row=r,
-        )
+        return from_columns(cls, r, gates=[gates.GateKey(g) for g in r.gates], row=r)
 
     @strawberry.field(description="The state now, derived from the decision and the clock.")
     def state(self, info: Info) -> BypassState:
@@ -180,18 +157,11 @@ class BypassReview(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> BypassReview:
-        return cls(
-            id=strawberry.ID(to_global_id("BypassReview", r.id)),
-            opened_at=r.opened_at,
-            due_at=r.due_at,
-            completed_at=r.completed_at,
+        return from_columns(
+            cls,
+            r,
             outcome=compliance_vocabulary.ReviewOutcome(r.outcome) if r.outcome else None,
-            findings=r.findings,
             action_items=list(r.action_items or []),
-            version=r.version,
-            bypass_uid=r.bypass_id,
-            bu_uid=r.bu_id,
-            reviewer_uid=r.reviewer_id,
         )
 
     @strawberry.field(description="Not completed and past due, now.")
@@ -252,17 +222,7 @@ class DrTest(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> DrTest:
-        return cls(
-            id=strawberry.ID(to_global_id("DrTest", r.id)),
-            performed_at=r.performed_at,
-            result=compliance_vocabulary.DrResult(r.result),
-            notes=r.notes,
-            evidence_url=r.evidence_url,
-            duration_minutes=r.duration_minutes,
-            recorded_at=r.recorded_at,
-            procedure_uid=r.procedure_id,
-            recorded_by_uid=r.recorded_by_id,
-        )
+        return from_columns(cls, r, result=compliance_vocabulary.DrResult(r.result))
 
     @strawberry.field
     async def procedure(self, info: Info) -> DrProcedure | None:
@@ -291,22 +251,11 @@ class DrProcedure(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> DrProcedure:
-        return cls(
-            id=strawberry.ID(to_global_id("DrProcedure", r.id)),
+        return from_columns(
+            cls,
+            r,
             kind=compliance_vocabulary.DrKind(r.kind),
-            title=r.title,
-            runbook_url=r.runbook_url,
-            rto_minutes=r.rto_minutes,
-            rpo_minutes=r.rpo_minutes,
             status=compliance_vocabulary.DrProcedureStatus(r.status),
-            retired_at=r.retired_at,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            service_uid=r.service_id,
-            owner_person_uid=r.owner_person_id,
-            owner_team_uid=r.owner_team_id,
         )
 
     service = node_field(Service, "service", "service_uid")

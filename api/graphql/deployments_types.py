@@ -13,6 +13,7 @@ from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
 from domain.pipelines import vocabulary as pipelines_vocabulary
@@ -123,11 +124,10 @@ class HealthReport:
 
     @classmethod
     def from_row(cls, r: Any) -> HealthReport:
-        return cls(
+        return from_columns(
+            cls,
+            r,
             id=strawberry.ID(to_global_id("DeploymentHealthReport", r.id)),
-            step_index=r.step_index,
-            reported_at=r.reported_at,
-            reporter=r.reporter,
             metrics=HealthMetrics.from_json(r.metrics),
             baseline=HealthMetrics.from_json(r.baseline) if r.baseline else None,
             verdict=pipelines_vocabulary.Verdict(r.verdict),
@@ -141,7 +141,6 @@ class HealthReport:
                 )
                 for c in r.reasons
             ],
-            reported_by_uid=r.reported_by_id,
         )
 
     @strawberry.field(description="The reasons, one sentence per check.")
@@ -165,16 +164,11 @@ class RollbackDecision:
 
     @classmethod
     def from_row(cls, r: Any) -> RollbackDecision:
-        return cls(
+        return from_columns(
+            cls,
+            r,
             trigger=pipelines_vocabulary.RollbackTrigger(r.trigger),
-            reason=r.reason,
-            step_index=r.step_index,
-            decided_at=r.decided_at,
             decided_by_username=r.decided_by,
-            alert_name=r.alert_name,
-            alert_fingerprint=r.alert_fingerprint,
-            alert_starts_at=r.alert_starts_at,
-            decided_by_uid=r.decided_by_id,
         )
 
     decided_by = node_field(Person, "person", "decided_by_uid")
@@ -215,28 +209,17 @@ class Deployment(Node):
     @classmethod
     def from_row(cls, r: Any) -> Deployment:
         steps = [rules.Step.from_json(s) for s in r.steps]
-        return cls(
-            id=strawberry.ID(to_global_id("Deployment", r.id)),
-            artifact_version=r.artifact_version,
-            artifact_digest=r.artifact_digest,
+        return from_columns(
+            cls,
+            r,
             strategy=pipelines_vocabulary.Strategy(r.strategy),
             status=pipelines_vocabulary.DeploymentStatus(r.status),
             steps=[
                 DeploymentStep(index=i, kind=s.kind, weight=s.weight, dwell_minutes=s.dwell_minutes)
                 for i, s in enumerate(steps)
             ],
-            current_step=r.current_step,
             current_step_started_at=r.step_started_at,
-            started_at=r.started_at,
-            finished_at=r.finished_at,
             requested_by_username=r.requested_by,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            service_uid=r.service_id,
-            environment_uid=r.environment_id,
-            requested_by_uid=r.requested_by_id,
         )
 
     service = node_field(Service, "service", "service_uid")
@@ -293,17 +276,7 @@ class WebhookSubscription(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> WebhookSubscription:
-        return cls(
-            id=strawberry.ID(to_global_id("WebhookSubscription", r.id)),
-            url=r.url,
-            topics=[webhooks.WebhookTopic(t) for t in r.topics],
-            secret_hint=r.secret_hint,
-            created_at=r.created_at,
-            revoked_at=r.revoked_at,
-            version=r.version,
-            bu_uid=r.bu_id,
-            created_by_uid=r.created_by_id,
-        )
+        return from_columns(cls, r, topics=[webhooks.WebhookTopic(t) for t in r.topics])
 
     business_unit = node_field(
         BusinessUnit, "business_unit", "bu_uid", "Whose events it receives; null for every BU's."
@@ -338,16 +311,4 @@ class OutboxMessage:
             if r.dead_at
             else OutboxMessageStatus.PENDING
         )
-        return cls(
-            id=strawberry.ID(to_global_id("OutboxMessage", r.id)),
-            topic=r.topic,
-            key=r.key,
-            destination=r.destination,
-            status=status,
-            attempts=r.attempts,
-            last_error=r.last_error,
-            created_at=r.created_at,
-            available_at=r.available_at,
-            delivered_at=r.delivered_at,
-            dead_at=r.dead_at,
-        )
+        return from_columns(cls, r, status=status)

@@ -11,6 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.environments import parity, rules
 from domain.environments import vocabulary as environments_vocabulary
 from domain.environments.reservations import Blocker
@@ -91,22 +92,12 @@ class Reservation(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Reservation:
-        return cls(
-            id=strawberry.ID(to_global_id("Reservation", r.id)),
+        return from_columns(
+            cls,
+            r,
             mode=environments_vocabulary.ReservationMode(r.mode),
             status=environments_vocabulary.ReservationStatus(r.status),
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
             holder=holder(r.holder_kind, r.holder_id, r.holder_label),
-            purpose=r.purpose,
-            requested_at=r.requested_at,
-            granted_at=r.granted_at,
-            closed_at=r.closed_at,
-            version=r.version,
-            uid=r.id,
-            environment_uid=r.environment_id,
-            bu_uid=r.bu_id,
-            requested_by_uid=r.requested_by_id,
         )
 
     @strawberry.field(description="1 = next in line; null unless QUEUED.")
@@ -181,20 +172,7 @@ class ConfigSnapshot(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> ConfigSnapshot:
-        return cls(
-            id=strawberry.ID(to_global_id("ConfigSnapshot", r.id)),
-            helm_chart=r.helm_chart,
-            helm_chart_version=r.helm_chart_version,
-            helm_values_digest=r.helm_values_digest,
-            terraform_serial=r.terraform_serial,
-            terraform_digest=r.terraform_digest,
-            git_commit=r.git_commit,
-            reported_at=r.reported_at,
-            reporter=r.reporter,
-            uid=r.id,
-            environment_uid=r.environment_id,
-            reported_by_uid=r.reported_by_id,
-        )
+        return from_columns(cls, r)
 
     @strawberry.field(description="Image digests per service, by service key.")
     async def images(self, info: Info) -> list[ImageDigest]:
@@ -237,24 +215,12 @@ class Environment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Environment:
-        return cls(
-            id=strawberry.ID(to_global_id("Environment", r.id)),
-            key=r.key,
-            name=r.name,
+        return from_columns(
+            cls,
+            r,
             kind=shared_vocabulary.EnvironmentKind(r.kind),
             status=environments_vocabulary.EnvironmentStatus(r.status),
-            product_domain=r.product_domain,
             train_id=strawberry.ID(to_global_id("Train", r.train_id)) if r.train_id else None,
-            region=r.region,
-            final_staging=r.final_staging,
-            capacity=r.capacity,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            retired_at=r.retired_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            owner_team_uid=r.owner_team_id,
             owner_uids=[uuid.UUID(str(p)) for p in r.owner_person_ids or []],
         )
 

@@ -11,7 +11,8 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Node, load_node, node_field, to_global_id
+from api.graphql.relay import Node, load_node, node_field
+from api.graphql.rows import from_columns
 from domain.flags import definitions as d
 from domain.flags import models, rules
 from domain.flags import vocabulary as flags_vocabulary
@@ -199,29 +200,16 @@ class Flag(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Flag:
-        return cls(
-            id=strawberry.ID(to_global_id("Flag", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
+        return from_columns(
+            cls,
+            r,
             kind=flags_vocabulary.FlagKind(r.kind),
             value_type=flags_vocabulary.ValueType(r.value_type),
             variants=[
                 FlagVariant(key=v["key"], value=v["value"], description=v.get("description", ""))
                 for v in r.variants
             ],
-            default_variant=r.default_variant,
-            off_variant=r.off_variant,
             temporary=r.kind in models.TEMPORARY_KINDS,
-            expires_at=r.expires_at,
-            archived_at=r.archived_at,
-            killed_at=r.killed_at,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            service_uid=r.service_id,
-            created_by_uid=r.created_by_id,
         )
 
     service = node_field(Service, "service", "service_uid")
@@ -261,21 +249,11 @@ class FlagChange(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> FlagChange:
-        return cls(
-            id=strawberry.ID(to_global_id("FlagChange", r.id)),
+        return from_columns(
+            cls,
+            r,
             action=flags_vocabulary.ChangeAction(r.action),
             status=flags_vocabulary.ChangeStatus(r.status),
-            environment=r.environment,
-            production=r.production,
-            before=r.before,
-            after=r.after,
-            reason=r.reason,
-            note=r.note,
-            created_at=r.created_at,
-            decided_at=r.decided_at,
-            version=r.version,
-            uid=r.id,
-            flag_uid=r.flag_id,
             people=(r.requested_by_id, r.decided_by_id),
         )
 
@@ -303,15 +281,10 @@ class FlagSegment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> FlagSegment:
-        return cls(
-            id=strawberry.ID(to_global_id("FlagSegment", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
+        return from_columns(
+            cls,
+            r,
             conditions=[FlagCondition.from_domain(c) for c in d.conditions_from_json(r.conditions)],
-            version=r.version,
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
         )
 
     @strawberry.field(description="The owning BU; null for an organization-wide segment.")

@@ -16,6 +16,7 @@ from api.graphql.organization_types import (
     Service,
 )
 from api.graphql.relay import Connection, Node, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.governance import signoff_rules as so
 from domain.governance import vocabulary as governance_vocabulary
 from domain.kernel import vocabulary as shared_vocabulary
@@ -155,20 +156,14 @@ class Release(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Release:
-        return cls(
-            id=strawberry.ID(to_global_id("Release", r.id)),
-            title=r.title,
-            description=r.description,
+        return from_columns(
+            cls,
+            r,
             release_type=governance_vocabulary.ReleaseType(r.release_type),
             status=governance_vocabulary.ReleaseStatus(r.status),
-            status_reason=r.status_reason,
             change_types=[shared_vocabulary.ChangeType(c) for c in r.change_types],
             environments=list(r.environments),
             regions=list(r.regions),
-            planned_start=r.planned_start,
-            planned_end=r.planned_end,
-            submitted_at=r.submitted_at,
-            decided_at=r.decided_at,
             documentation=[
                 DocumentationEntry(section=s, field=f, value=v)
                 for s, fields in sorted((r.documentation or {}).items())
@@ -184,12 +179,6 @@ class Release(Node):
                 )
                 for t in r.checked_templates or []
             ],
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            owner_uid=r.owner_id,
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")

@@ -12,7 +12,8 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
-from api.graphql.relay import Node, node_field, to_global_id
+from api.graphql.relay import Node, node_field
+from api.graphql.rows import from_columns
 from domain.guardrails import queries as gq
 from domain.guardrails import rules
 from domain.guardrails.effective import EffectiveValue
@@ -256,18 +257,8 @@ class GuardrailSetVersion(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> GuardrailSetVersion:
-        return cls(
-            id=strawberry.ID(to_global_id("GuardrailSetVersion", r.id)),
-            scope=SetKind(r.kind),
-            tier=_tier(r.kind, r.subject),
-            version=r.version,
-            values=r.values,
-            note=r.note,
-            saved_at=r.saved_at,
-            saved_by_name=r.saved_by,
-            conflicts=r.conflicts,
-            bu_uid=r.bu_id,
-            saved_by_uid=r.saved_by_id,
+        return from_columns(
+            cls, r, scope=SetKind(r.kind), tier=_tier(r.kind, r.subject), saved_by_name=r.saved_by
         )
 
 

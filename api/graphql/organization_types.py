@@ -10,6 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.organization import vocabulary as organization_vocabulary
 
 if TYPE_CHECKING:
@@ -55,16 +56,7 @@ class BusinessUnit(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> BusinessUnit:
-        return cls(
-            id=strawberry.ID(to_global_id("BusinessUnit", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-        )
+        return from_columns(cls, r)
 
     @strawberry.field(description="Teams of this BU, by key.")
     async def teams(
@@ -95,17 +87,7 @@ class Team(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Team:
-        return cls(
-            id=strawberry.ID(to_global_id("Team", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-        )
+        return from_columns(cls, r)
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -150,19 +132,11 @@ class Service(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Service:
-        return cls(
-            id=strawberry.ID(to_global_id("Service", r.id)),
-            key=r.key,
-            name=r.name,
+        return from_columns(
+            cls,
+            r,
             tier=organization_vocabulary.Tier(r.tier),
             data_classification=organization_vocabulary.DataClassification(r.data_classification),
-            regions=r.regions,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            team_uid=r.team_id,
         )
 
     team = node_field(Team, "team", "team_uid")
@@ -221,17 +195,10 @@ class Vendor(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Vendor:
-        return cls(
-            id=strawberry.ID(to_global_id("Vendor", r.id)),
-            name=r.name,
-            contact_email=r.contact_email,
+        return from_columns(
+            cls,
+            r,
             attestation_status=organization_vocabulary.AttestationStatus(r.attestation_status),
-            attestation_expires_at=r.attestation_expires_at,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
@@ -284,13 +251,11 @@ class RoleGrant(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> RoleGrant:
-        return cls(
-            id=strawberry.ID(to_global_id("RoleGrant", r.id)),
+        return from_columns(
+            cls,
+            r,
             role=organization_vocabulary.Role(r.role),
             discipline=organization_vocabulary.Discipline(r.discipline) if r.discipline else None,
-            source=r.source,
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
         )
 
     @strawberry.field
@@ -314,17 +279,7 @@ class Person(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Person:
-        return cls(
-            id=strawberry.ID(to_global_id("Person", r.id)),
-            username=r.username,
-            display_name=r.display_name,
-            email=r.email,
-            kind=organization_vocabulary.PersonKind(r.kind),
-            active=r.active,
-            version=r.version,
-            created_at=r.created_at,
-            uid=r.id,
-        )
+        return from_columns(cls, r, kind=organization_vocabulary.PersonKind(r.kind))
 
     @strawberry.field(
         description="The grants you may see: all of them for org roles, your BUs' otherwise."
@@ -357,16 +312,7 @@ class ApiToken(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> ApiToken:
-        return cls(
-            id=strawberry.ID(to_global_id("ApiToken", r.id)),
-            name=r.name,
-            prefix=r.prefix,
-            created_at=r.created_at,
-            expires_at=r.expires_at,
-            last_used_at=r.last_used_at,
-            revoked_at=r.revoked_at,
-            uid=r.id,
-        )
+        return from_columns(cls, r)
 
     @strawberry.field
     async def scopes(self, info: Info) -> list[ApiTokenScope]:

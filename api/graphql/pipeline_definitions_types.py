@@ -20,8 +20,8 @@ from api.graphql.relay import (
     load_nodes,
     load_page,
     node_field,
-    to_global_id,
 )
+from api.graphql.rows import from_columns
 from domain.kernel.vocabulary import EnvironmentKind as DomainEnvironmentKind
 from domain.pipelines import definition_diff as diffs
 from domain.pipelines import definition_queries as pdq
@@ -80,12 +80,8 @@ class PipelineDefinitionReview:
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineDefinitionReview:
-        return cls(
-            verdict=pipelines_vocabulary.ReviewVerdict(r.verdict),
-            comment=r.comment,
-            reviewer_name=r.reviewer,
-            reviewed_at=r.reviewed_at,
-            reviewer_uid=r.reviewer_id,
+        return from_columns(
+            cls, r, verdict=pipelines_vocabulary.ReviewVerdict(r.verdict), reviewer_name=r.reviewer
         )
 
     reviewer = node_field(Person, "person", "reviewer_uid")
@@ -173,24 +169,12 @@ class PipelineDefinitionVersion(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineDefinitionVersion:
-        return cls(
-            id=strawberry.ID(to_global_id("PipelineDefinitionVersion", r.id)),
-            number=r.number,
-            content_hash=r.content_hash,
-            raw_hash=r.raw_hash,
+        return from_columns(
+            cls,
+            r,
             format=pipelines_vocabulary.DefinitionFormat(r.format),
             status=pipelines_vocabulary.DefinitionStatus(r.status),
             author_name=r.author,
-            source=r.source,
-            document=r.document,
-            registered_at=r.registered_at,
-            activated_at=r.activated_at,
-            superseded_at=r.superseded_at,
-            rejected_at=r.rejected_at,
-            version=r.version,
-            uid=r.id,
-            pipeline_uid=r.pipeline_id,
-            author_uid=r.author_id,
         )
 
     @strawberry.field(description="The stages of the document, in order.")
@@ -248,24 +232,12 @@ class PipelineRun(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineRun:
-        return cls(
-            id=strawberry.ID(to_global_id("PipelineRun", r.id)),
-            run_id=r.run_id,
-            definition_hash=r.definition_hash,
+        return from_columns(
+            cls,
+            r,
             status=pipelines_vocabulary.RunStatus(r.status),
-            started_at=r.started_at,
-            finished_at=r.finished_at,
-            artifact=r.artifact,
             drift=pipelines_vocabulary.DriftKind(r.drift),
-            drift_reason=r.drift_reason,
-            reporter=r.reporter,
             reported_at=r.created_at,
-            version=r.version,
-            uid=r.id,
-            pipeline_uid=r.pipeline_id,
-            active_version_uid=r.active_version_id,
-            matched_version_uid=r.matched_version_id,
-            reported_by_uid=r.reported_by_id,
         )
 
     @strawberry.field
@@ -298,18 +270,7 @@ class Pipeline(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Pipeline:
-        return cls(
-            id=strawberry.ID(to_global_id("Pipeline", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            team_uid=r.team_id,
-        )
+        return from_columns(cls, r)
 
     team = node_field(Team, "team", "team_uid")
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")

@@ -13,7 +13,8 @@ from strawberry.scalars import JSON
 from api.graphql.context import Info
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Service
-from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field
+from api.graphql.rows import from_columns
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as DomainGateStatus
 from domain.pipelines import vocabulary as pipelines_vocabulary
@@ -72,17 +73,8 @@ class Evidence(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Evidence:
-        return cls(
-            id=strawberry.ID(to_global_id("Evidence", r.id)),
-            kind=pipelines_vocabulary.EvidenceType(r.kind),
-            subject=r.subject,
-            passed=r.passed,
-            details=r.payload,
-            reported_at=r.reported_at,
-            reporter=r.reporter,
-            source=r.source,
-            uid=r.id,
-            artifact_uid=r.artifact_id,
+        return from_columns(
+            cls, r, kind=pipelines_vocabulary.EvidenceType(r.kind), details=r.payload
         )
 
     @strawberry.field
@@ -102,15 +94,7 @@ class Artifact(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Artifact:
-        return cls(
-            id=strawberry.ID(to_global_id("Artifact", r.id)),
-            name=r.name,
-            version=r.version,
-            digest=r.digest,
-            created_at=r.created_at,
-            uid=r.id,
-            service_uid=r.service_id,
-        )
+        return from_columns(cls, r)
 
     service = node_field(Service, "service", "service_uid")
 
@@ -153,22 +137,7 @@ class CdEvent(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> CdEvent:
-        return cls(
-            id=strawberry.ID(to_global_id("CdEvent", r.id)),
-            source=r.source,
-            event_id=r.event_id,
-            type=r.type,
-            specversion=r.specversion,
-            timestamp=r.timestamp,
-            subject_id=r.subject_id,
-            received_at=r.received_at,
-            received_by=r.received_by,
-            known=r.known,
-            outcome=pipelines_vocabulary.CdEventOutcome(r.outcome),
-            note=r.note,
-            payload=r.payload,
-            bu_uid=r.bu_id,
-        )
+        return from_columns(cls, r, outcome=pipelines_vocabulary.CdEventOutcome(r.outcome))
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -203,19 +172,7 @@ class DeploymentReport(Node, ReportedPlace):
 
     @classmethod
     def from_row(cls, r: Any) -> DeploymentReport:
-        return cls(
-            id=strawberry.ID(to_global_id("DeploymentReport", r.id)),
-            kind=pipelines_vocabulary.DeploymentKind(r.kind),
-            occurred_at=r.occurred_at,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-            artifact_ref=r.artifact_ref,
-            unresolved=r.unresolved,
-            service_uid=r.service_id,
-            environment_uid=r.environment_id,
-            artifact_uid=r.artifact_id,
-            cd_event_uid=r.cd_event_id,
-        )
+        return from_columns(cls, r, kind=pipelines_vocabulary.DeploymentKind(r.kind))
 
     artifact = node_field(Artifact, "artifact", "artifact_uid")
     cd_event = node_field(
@@ -236,21 +193,7 @@ class IncidentReport(Node, ReportedPlace):
 
     @classmethod
     def from_row(cls, r: Any) -> IncidentReport:
-        return cls(
-            id=strawberry.ID(to_global_id("IncidentReport", r.id)),
-            status=pipelines_vocabulary.IncidentStatus(r.status),
-            description=r.description,
-            origin=r.origin,
-            incident_ref=r.incident_ref,
-            detected_at=r.detected_at,
-            resolved_at=r.resolved_at,
-            version=r.version,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-            unresolved=r.unresolved,
-            service_uid=r.service_id,
-            environment_uid=r.environment_id,
-        )
+        return from_columns(cls, r, status=pipelines_vocabulary.IncidentStatus(r.status))
 
 
 @strawberry.type(description="A BU's shared secret that signs CDEvents sent to the webhook URL.")
@@ -267,17 +210,7 @@ class WebhookSecret(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> WebhookSecret:
-        return cls(
-            id=strawberry.ID(to_global_id("WebhookSecret", r.id)),
-            name=r.name,
-            prefix=r.prefix,
-            path=f"/cdevents/webhook/{r.id}",
-            created_at=r.created_at,
-            last_used_at=r.last_used_at,
-            revoked_at=r.revoked_at,
-            version=r.version,
-            bu_uid=r.bu_id,
-        )
+        return from_columns(cls, r, path=f"/cdevents/webhook/{r.id}")
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 

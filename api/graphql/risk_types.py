@@ -16,7 +16,8 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import ChangeType, Release
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field
+from api.graphql.rows import from_columns
 from domain.guardrails import vocabulary
 from domain.kernel import vocabulary as shared_vocabulary
 from domain.organization import vocabulary as organization_vocabulary
@@ -260,9 +261,9 @@ class RiskAssessment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> RiskAssessment:
-        return cls(
-            id=strawberry.ID(to_global_id("RiskAssessment", r.id)),
-            score=r.score,
+        return from_columns(
+            cls,
+            r,
             level=vocabulary.RiskLevel(r.level),
             contributions=[
                 RiskContribution(
@@ -279,12 +280,6 @@ class RiskAssessment(Node):
                 risk_model.Requirements.from_json(r.requirements)
             ),
             facts=RiskFacts.from_json(r.facts),
-            model_version=r.model_version,
-            mapping_version=r.mapping_version,
-            assessed_at=r.assessed_at,
-            uid=r.id,
-            release_uid=r.release_id,
-            assessed_by_uid=r.assessed_by_id,
         )
 
     assessed_by = node_field(Person, "person", "assessed_by_uid")
@@ -307,18 +302,7 @@ class PeerReview(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> PeerReview:
-        return cls(
-            id=strawberry.ID(to_global_id("PeerReview", r.id)),
-            verdict=risk_vocabulary.Verdict(r.verdict),
-            comment=r.comment,
-            reference=r.reference,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            version=r.version,
-            uid=r.id,
-            release_uid=r.release_id,
-            reviewer_uid=r.reviewer_id,
-        )
+        return from_columns(cls, r, verdict=risk_vocabulary.Verdict(r.verdict))
 
     reviewer = node_field(Person, "person", "reviewer_uid")
 

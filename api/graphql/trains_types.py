@@ -20,6 +20,7 @@ from api.graphql.relay import (
     node_field,
     to_global_id,
 )
+from api.graphql.rows import from_columns
 from domain.trains import graph
 from domain.trains import vocabulary as trains_vocabulary
 
@@ -65,12 +66,11 @@ class Cadence:
 
     @classmethod
     def from_row(cls, r: Any) -> Cadence:
-        return cls(
+        return from_columns(
+            cls,
+            r,
             kind=trains_vocabulary.CadenceKind(r.cadence),
-            weekday=r.weekday,
             dates=[date.fromisoformat(d) for d in r.dates or []],
-            rrule=r.rrule,
-            departure_time=r.departure_time,
             time_zone=r.tzid,
         )
 
@@ -90,18 +90,7 @@ class Train(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Train:
-        return cls(
-            id=gid("Train", r.id),
-            key=r.key,
-            name=r.name,
-            product_domain=r.product_domain,
-            cadence=Cadence.from_row(r),
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-        )
+        return from_columns(cls, r, cadence=Cadence.from_row(r))
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -149,18 +138,7 @@ class ProgramIncrement(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> ProgramIncrement:
-        return cls(
-            id=gid("ProgramIncrement", r.id),
-            seq=r.seq,
-            name=r.name,
-            iterations=r.iterations,
-            iteration_weeks=r.iteration_weeks,
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            planning_boundary_at=r.planning_at,
-            uid=r.id,
-            train_uid=r.train_id,
-        )
+        return from_columns(cls, r, planning_boundary_at=r.planning_at)
 
     train = node_field(Train, "train", "train_uid")
 
@@ -190,12 +168,11 @@ class CadenceChange:
 
     @classmethod
     def from_row(cls, r: Any) -> CadenceChange:
-        return cls(
-            seq=r.seq,
+        return from_columns(
+            cls,
+            r,
             cadence=Cadence.from_row(r),
-            effective_from_seq=r.effective_from_seq,
             reason=trains_vocabulary.CadenceChangeReason(r.reason) if r.reason else None,
-            reason_text=r.reason_text,
             recorded_at=r.created_at,
             pi_uid=r.effective_from_pi_id,
             by_uid=r.changed_by_id,
@@ -229,16 +206,7 @@ class Departure(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Departure:
-        return cls(
-            id=gid("Departure", r.id),
-            code=r.code,
-            departs_at=r.departs_at,
-            status=trains_vocabulary.DepartureStatus(r.status),
-            version=r.version,
-            uid=r.id,
-            train_uid=r.train_id,
-            pi_uid=r.pi_id,
-        )
+        return from_columns(cls, r, status=trains_vocabulary.DepartureStatus(r.status))
 
     train = node_field(Train, "train", "train_uid")
     program_increment = node_field(ProgramIncrement, "program_increment", "pi_uid")
@@ -278,20 +246,7 @@ class Feature(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Feature:
-        return cls(
-            id=gid("Feature", r.id),
-            title=r.title,
-            description=r.description,
-            effort=r.effort,
-            status=trains_vocabulary.FeatureStatus(r.status),
-            version=r.version,
-            created_at=r.created_at,
-            uid=r.id,
-            team_uid=r.team_id,
-            train_uid=r.train_id,
-            pi_uid=r.pi_id,
-            departure_uid=r.departure_id,
-        )
+        return from_columns(cls, r, status=trains_vocabulary.FeatureStatus(r.status))
 
     team = node_field(Team, "team", "team_uid")
     train = node_field(Train, "train", "train_uid")
@@ -320,14 +275,7 @@ class IntegrationResult:
 
     @classmethod
     def from_row(cls, r: Any) -> IntegrationResult:
-        return cls(
-            suite=r.suite,
-            passed=r.passed,
-            details=r.details,
-            recorded_at=r.recorded_at,
-            recorded_via=r.recorded_via,
-            by_uid=r.recorded_by_id,
-        )
+        return from_columns(cls, r, by_uid=r.recorded_by_id)
 
     recorded_by = node_field(Person, "person", "by_uid")
 
@@ -346,14 +294,10 @@ class IntegrationWindow(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> IntegrationWindow:
-        return cls(
-            id=gid("IntegrationWindow", r.id),
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
+        return from_columns(
+            cls,
+            r,
             status=trains_vocabulary.IntegrationWindowStatus(r.status),
-            version=r.version,
-            uid=r.id,
-            departure_uid=r.departure_id,
             team_uids=[uuid.UUID(t) for t in r.team_ids or []],
             service_uids=[uuid.UUID(s) for s in r.service_ids or []],
         )

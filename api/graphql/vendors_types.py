@@ -12,7 +12,8 @@ import strawberry
 from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
-from api.graphql.relay import Connection, Node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_page, node_field
+from api.graphql.rows import from_columns
 from domain.compliance.vendor_findings import VisibleFinding
 from domain.organization import vendor_rules as rules
 from domain.organization import vocabulary as organization_vocabulary
@@ -72,23 +73,7 @@ class VendorAttestation(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> VendorAttestation:
-        return cls(
-            id=strawberry.ID(to_global_id("VendorAttestation", r.id)),
-            kind=organization_vocabulary.AttestationKind(r.kind),
-            issued_at=r.issued_at,
-            expires_at=r.expires_at,
-            issuer=r.issuer,
-            report_reference=r.report_reference,
-            notes=r.notes,
-            created_at=r.created_at,
-            revoked_at=r.revoked_at,
-            revoke_reason=r.revoke_reason,
-            version=r.version,
-            uid=r.id,
-            vendor_uid=r.vendor_id,
-            created_by_uid=r.created_by_id,
-            revoked_by_uid=r.revoked_by_id,
-        )
+        return from_columns(cls, r, kind=organization_vocabulary.AttestationKind(r.kind))
 
     @strawberry.field(description="CURRENT, EXPIRED or REVOKED, as of now.")
     def state(self, info: Info) -> VendorAttestationState:
@@ -196,25 +181,7 @@ class VendorRelease(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> VendorRelease:
-        return cls(
-            id=strawberry.ID(to_global_id("VendorRelease", r.id)),
-            title=r.title,
-            release_version=r.release_version,
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            description=r.description,
-            notes=r.notes,
-            status=organization_vocabulary.VendorReleaseStatus(r.status),
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            cancelled_at=r.cancelled_at,
-            cancel_reason=r.cancel_reason,
-            version=r.version,
-            uid=r.id,
-            vendor_uid=r.vendor_id,
-            bu_uid=r.bu_id,
-            created_by_uid=r.created_by_id,
-        )
+        return from_columns(cls, r, status=organization_vocabulary.VendorReleaseStatus(r.status))
 
     vendor = node_field(Vendor, "vendor", "vendor_uid")
     business_unit = node_field(
