@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
 from api.graphql.relay import Node, load_node, node_field, to_global_id
 from api.graphql.rows import from_columns
@@ -17,25 +18,11 @@ from domain.calendar import rules
 from domain.calendar import vocabulary as calendar_vocabulary
 from domain.organization import vocabulary as organization_vocabulary
 
-WindowKind = strawberry.enum(
-    calendar_vocabulary.WindowKind,
-    description="A release, a maintenance window, or a vendor's change.",
-)
-WindowStatus = strawberry.enum(
-    calendar_vocabulary.WindowStatus, description="Whether a window still holds."
-)
-FreezeScope = strawberry.enum(
-    calendar_vocabulary.FreezeScope,
-    description="What a freeze covers: the organization, a BU, service tiers, services or "
-    "environments.",
-)
-FreezeStatus = strawberry.enum(
-    calendar_vocabulary.FreezeStatus,
-    description="A freeze binds only once APPROVED by every stakeholder.",
-)
-FreezeExceptionStatus = strawberry.enum(
-    calendar_vocabulary.ExceptionStatus, description="Where a freeze exception stands."
-)
+WindowKind = exposed(calendar_vocabulary.WindowKind)
+WindowStatus = exposed(calendar_vocabulary.WindowStatus)
+FreezeScope = exposed(calendar_vocabulary.FreezeScope)
+FreezeStatus = exposed(calendar_vocabulary.FreezeStatus)
+FreezeExceptionStatus = exposed(calendar_vocabulary.ExceptionStatus)
 ConflictKind = strawberry.enum(rules.ConflictKind, description="Why two things clash.")
 ConflictSeverity = strawberry.enum(
     rules.Severity,

@@ -12,6 +12,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
@@ -33,21 +34,10 @@ BypassState = strawberry.enum(
     description="PENDING until decided; an approved bypass is ACTIVE until it expires, then "
     "EXPIRED (derived from the clock); REJECTED and REVOKED are final.",
 )
-BypassReviewOutcome = strawberry.enum(
-    compliance_vocabulary.ReviewOutcome,
-    description="Whether the bypass was justified after the fact.",
-)
-DrProcedureKind = strawberry.enum(
-    compliance_vocabulary.DrKind,
-    description="SERVICE_REVERSION undoes a release; DATA_RESTORATION restores data it damaged.",
-)
-DrProcedureStatus = strawberry.enum(
-    compliance_vocabulary.DrProcedureStatus,
-    description="Retired procedures no longer count for the gate.",
-)
-DrTestResult = strawberry.enum(
-    compliance_vocabulary.DrResult, description="Whether the exercise worked."
-)
+BypassReviewOutcome = exposed(compliance_vocabulary.ReviewOutcome)
+DrProcedureKind = exposed(compliance_vocabulary.DrKind)
+DrProcedureStatus = exposed(compliance_vocabulary.DrProcedureStatus)
+DrTestResult = exposed(compliance_vocabulary.DrResult)
 DrGateStatus = strawberry.enum(
     GateStatus, name="DrGateStatus", description="The dr_test gate's verdict."
 )

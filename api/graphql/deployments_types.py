@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
@@ -19,41 +20,17 @@ from domain.pipelines import health_rules as health
 from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines import webhooks
 
-DeploymentStrategy = strawberry.enum(
-    pipelines_vocabulary.Strategy,
-    name="DeploymentStrategy",
-    description="BLUE_GREEN: deploy green, verify, switch all traffic (switch-back instant); "
-    "CANARY: rising traffic weights, each held for a dwell time.",
-)
-DeploymentStatus = strawberry.enum(
-    pipelines_vocabulary.DeploymentStatus,
-    name="DeploymentStatus",
-    description="PLANNED, then IN_PROGRESS (HOLDING while the analysis says hold), ending "
-    "SUCCEEDED or ROLLED_BACK.",
-)
-DeploymentStepKind = strawberry.enum(
-    pipelines_vocabulary.StepKind,
-    name="DeploymentStepKind",
-    description="CANARY steps, or blue-green DEPLOY_GREEN, VERIFY, SWITCH.",
-)
-HealthVerdict = strawberry.enum(
-    pipelines_vocabulary.Verdict,
-    name="HealthVerdict",
-    description="ADVANCE: every check within limits; HOLD: close to a limit or no data; "
-    "ROLL_BACK: a limit is breached.",
-)
+DeploymentStrategy = exposed(pipelines_vocabulary.Strategy, name="DeploymentStrategy")
+DeploymentStatus = exposed(pipelines_vocabulary.DeploymentStatus, name="DeploymentStatus")
+DeploymentStepKind = exposed(pipelines_vocabulary.StepKind, name="DeploymentStepKind")
+HealthVerdict = exposed(pipelines_vocabulary.Verdict, name="HealthVerdict")
 HealthCheckStatus = strawberry.enum(
     health.CheckStatus,
     name="HealthCheckStatus",
     description="WITHIN, NEAR (within the hold margin of the limit), BREACHED, NO_DATA (not "
     "reported) or SKIPPED (no baseline to compare with).",
 )
-RollbackTrigger = strawberry.enum(
-    pipelines_vocabulary.RollbackTrigger,
-    name="RollbackTrigger",
-    description="MANUAL (deploymentRollBack), HEALTH (a ROLL_BACK verdict) or ALERT "
-    "(a firing Alertmanager alert).",
-)
+RollbackTrigger = exposed(pipelines_vocabulary.RollbackTrigger, name="RollbackTrigger")
 WebhookTopic = strawberry.enum(
     webhooks.WebhookTopic,
     name="WebhookTopic",

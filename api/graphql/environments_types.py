@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Team
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from api.graphql.rows import from_columns
@@ -17,27 +18,11 @@ from domain.environments import vocabulary as environments_vocabulary
 from domain.environments.reservations import Blocker
 from domain.kernel import vocabulary as shared_vocabulary
 
-EnvironmentKind = strawberry.enum(
-    shared_vocabulary.EnvironmentKind,
-    description="Where in the path to production an environment sits.",
-)
-EnvironmentStatus = strawberry.enum(
-    environments_vocabulary.EnvironmentStatus,
-    description="Retired environments take no reservations or snapshots.",
-)
-ReservationMode = strawberry.enum(
-    environments_vocabulary.ReservationMode,
-    description="SHARED takes one unit of capacity; EXCLUSIVE takes the whole environment.",
-)
-ReservationStatus = strawberry.enum(
-    environments_vocabulary.ReservationStatus,
-    description="GRANTED holds the environment; QUEUED waits (FIFO) and is promoted when what "
-    "blocks it is released, cancelled or shortened; RELEASED and CANCELLED hold nothing.",
-)
-HolderKind = strawberry.enum(
-    environments_vocabulary.HolderKind,
-    description="Who holds a reservation: a train, release, team or person.",
-)
+EnvironmentKind = exposed(shared_vocabulary.EnvironmentKind)
+EnvironmentStatus = exposed(environments_vocabulary.EnvironmentStatus)
+ReservationMode = exposed(environments_vocabulary.ReservationMode)
+ReservationStatus = exposed(environments_vocabulary.ReservationStatus)
+HolderKind = exposed(environments_vocabulary.HolderKind)
 ContentionReason = strawberry.enum(
     rules.ContentionReason,
     description="EXCLUSIVE: one side needs the environment alone; CAPACITY: shared holders "

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Node, load_node, node_field
 from api.graphql.rows import from_columns
@@ -18,20 +19,10 @@ from domain.flags import models, rules
 from domain.flags import vocabulary as flags_vocabulary
 from domain.flags.states import state_of
 
-FlagKind = strawberry.enum(
-    flags_vocabulary.FlagKind,
-    description="RELEASE and EXPERIMENT flags are temporary (they carry an expiry); OPS (kill "
-    "switches, circuit breakers) and PERMISSION flags are permanent.",
-)
-FlagValueType = strawberry.enum(
-    flags_vocabulary.ValueType, description="The type of a flag's values."
-)
-FlagChangeStatus = strawberry.enum(
-    flags_vocabulary.ChangeStatus,
-    description="APPLIED, or PENDING someone else's approval (production, critical service), "
-    "or REJECTED.",
-)
-FlagChangeAction = strawberry.enum(flags_vocabulary.ChangeAction, description="What a change did.")
+FlagKind = exposed(flags_vocabulary.FlagKind)
+FlagValueType = exposed(flags_vocabulary.ValueType)
+FlagChangeStatus = exposed(flags_vocabulary.ChangeStatus)
+FlagChangeAction = exposed(flags_vocabulary.ChangeAction)
 FlagOperator = strawberry.enum(
     d.Operator,
     description="How a condition compares an attribute: IN/NOT_IN and STR_* take a list of "

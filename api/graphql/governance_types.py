@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import (
     BusinessUnit,
     Discipline,
@@ -26,20 +27,12 @@ if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
 
-ReleaseStatus = strawberry.enum(
-    governance_vocabulary.ReleaseStatus, description="Where a release is in its lifecycle."
-)
-ReleaseType = strawberry.enum(governance_vocabulary.ReleaseType, description="The kind of release.")
-ChangeType = strawberry.enum(
-    shared_vocabulary.ChangeType, description="A kind of change a release makes."
-)
-VoteChoice = strawberry.enum(governance_vocabulary.VoteChoice, description="A board member's vote.")
-SessionStatus = strawberry.enum(
-    governance_vocabulary.SessionStatus, description="Whether votes are still taken."
-)
-SessionOutcome = strawberry.enum(
-    governance_vocabulary.SessionOutcome, description="What a go/no-go session decided."
-)
+ReleaseStatus = exposed(governance_vocabulary.ReleaseStatus)
+ReleaseType = exposed(governance_vocabulary.ReleaseType)
+ChangeType = exposed(shared_vocabulary.ChangeType)
+VoteChoice = exposed(governance_vocabulary.VoteChoice)
+SessionStatus = exposed(governance_vocabulary.SessionStatus)
+SessionOutcome = exposed(governance_vocabulary.SessionOutcome)
 SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-off's state now.")
 
 

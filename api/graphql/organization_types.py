@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
 from api.graphql.rows import from_columns
 from domain.organization import vocabulary as organization_vocabulary
@@ -18,29 +19,13 @@ if TYPE_CHECKING:
     from api.graphql.guardrails_types import GuardrailSet, TeamOnboarding
     from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
 
-Tier = strawberry.enum(
-    organization_vocabulary.Tier, description="How much a service's failure hurts."
-)
-DataClassification = strawberry.enum(
-    organization_vocabulary.DataClassification,
-    description="The most sensitive data a service holds.",
-)
-DependencyKind = strawberry.enum(
-    organization_vocabulary.DependencyKind, description="How a consumer uses a provider."
-)
-AttestationStatus = strawberry.enum(
-    organization_vocabulary.AttestationStatus, description="A vendor's attestation."
-)
-PersonKind = strawberry.enum(
-    organization_vocabulary.PersonKind, description="A human, or a machine user such as CI."
-)
-Role = strawberry.enum(
-    organization_vocabulary.Role,
-    description="What a grant lets its holder do (authz/PERMISSIONS.md).",
-)
-Discipline = strawberry.enum(
-    organization_vocabulary.Discipline, description="An approver's discipline."
-)
+Tier = exposed(organization_vocabulary.Tier)
+DataClassification = exposed(organization_vocabulary.DataClassification)
+DependencyKind = exposed(organization_vocabulary.DependencyKind)
+AttestationStatus = exposed(organization_vocabulary.AttestationStatus)
+PersonKind = exposed(organization_vocabulary.PersonKind)
+Role = exposed(organization_vocabulary.Role)
+Discipline = exposed(organization_vocabulary.Discipline)
 
 
 @strawberry.type(description="A business unit: a Casbin domain, with its own teams and guardrails.")

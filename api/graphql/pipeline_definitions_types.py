@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import EnvironmentKind
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import (
@@ -29,33 +30,15 @@ from domain.pipelines import definition_rules as rules
 from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines.definitions import RegistrationOutcome as DomainRegistrationOutcome
 
-PipelineDefinitionStatus = strawberry.enum(
-    pipelines_vocabulary.DefinitionStatus,
-    name="PipelineDefinitionStatus",
-    description="PROPOSED until a peer reviews it; then ACTIVE (one per pipeline) or REJECTED; "
-    "an ACTIVE version becomes SUPERSEDED when the next one is activated.",
+PipelineDefinitionStatus = exposed(
+    pipelines_vocabulary.DefinitionStatus, name="PipelineDefinitionStatus"
 )
-PipelineDefinitionFormat = strawberry.enum(
-    pipelines_vocabulary.DefinitionFormat,
-    name="PipelineDefinitionFormat",
-    description="YAML or JSON source.",
+PipelineDefinitionFormat = exposed(
+    pipelines_vocabulary.DefinitionFormat, name="PipelineDefinitionFormat"
 )
-PipelineReviewVerdict = strawberry.enum(
-    pipelines_vocabulary.ReviewVerdict,
-    name="PipelineReviewVerdict",
-    description="APPROVE activates the version; REJECT (with a comment) closes it.",
-)
-PipelineRunStatus = strawberry.enum(
-    pipelines_vocabulary.RunStatus,
-    name="PipelineRunStatus",
-    description="Where a run is; once finished it stays finished.",
-)
-PipelineDrift = strawberry.enum(
-    pipelines_vocabulary.DriftKind,
-    name="PipelineDrift",
-    description="MATCHES: the run used the definition active when it started; DRIFT: another "
-    "registered version; UNKNOWN: a definition never registered.",
-)
+PipelineReviewVerdict = exposed(pipelines_vocabulary.ReviewVerdict, name="PipelineReviewVerdict")
+PipelineRunStatus = exposed(pipelines_vocabulary.RunStatus, name="PipelineRunStatus")
+PipelineDrift = exposed(pipelines_vocabulary.DriftKind, name="PipelineDrift")
 PipelineRegistrationOutcome = strawberry.enum(
     DomainRegistrationOutcome,
     name="PipelineRegistrationOutcome",

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Service
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field
@@ -22,20 +23,9 @@ from domain.pipelines import vocabulary as pipelines_vocabulary
 EvidenceType = strawberry.enum(
     pipelines_vocabulary.EvidenceType, description="What a report about an artifact is about."
 )
-CdEventOutcome = strawberry.enum(
-    pipelines_vocabulary.CdEventOutcome,
-    description="PROCESSED: changed Signalbox data; UNRESOLVED: a known type whose subject did "
-    "not map onto Signalbox data (see the note); STORED: kept, not acted on; IGNORED: an "
-    "unknown or custom type.",
-)
-DeploymentReportKind = strawberry.enum(
-    pipelines_vocabulary.DeploymentKind,
-    name="DeploymentReportKind",
-    description="service.deployed, service.upgraded or service.rolledback.",
-)
-IncidentStatus = strawberry.enum(
-    pipelines_vocabulary.IncidentStatus, description="Open until resolved."
-)
+CdEventOutcome = exposed(pipelines_vocabulary.CdEventOutcome)
+DeploymentReportKind = exposed(pipelines_vocabulary.DeploymentKind, name="DeploymentReportKind")
+IncidentStatus = exposed(pipelines_vocabulary.IncidentStatus)
 EvidenceGateStatus = strawberry.enum(
     DomainGateStatus, name="EvidenceGateStatus", description="An evidence gate's verdict."
 )

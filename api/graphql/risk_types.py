@@ -14,6 +14,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.governance_types import ChangeType, Release
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field
@@ -28,14 +29,12 @@ from domain.risk import vocabulary as risk_vocabulary
 from domain.risk.scoring import RiskFacts as DomainFacts
 from domain.risk.versions import model_of
 
-RiskLevel = strawberry.enum(vocabulary.RiskLevel, description="low < medium < high < critical.")
+RiskLevel = exposed(vocabulary.RiskLevel)
 RiskFactor = strawberry.enum(risk_model.Factor, description="A factor of the risk score.")
 RiskFactorGroup = strawberry.enum(
     risk_model.FactorGroup, description="Impact, complexity or novelty."
 )
-PeerReviewVerdict = strawberry.enum(
-    risk_vocabulary.Verdict, description="A peer reviewer's verdict."
-)
+PeerReviewVerdict = exposed(risk_vocabulary.Verdict)
 
 
 @strawberry.type(description="What a risk level requires of a release.")

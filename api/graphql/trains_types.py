@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import (
@@ -24,22 +25,11 @@ from api.graphql.rows import from_columns
 from domain.trains import graph
 from domain.trains import vocabulary as trains_vocabulary
 
-CadenceKind = strawberry.enum(
-    trains_vocabulary.CadenceKind, description="How often a train departs."
-)
-CadenceChangeReason = strawberry.enum(
-    trains_vocabulary.CadenceChangeReason, description="Why a train's cadence changed."
-)
-DepartureStatus = strawberry.enum(
-    trains_vocabulary.DepartureStatus, description="Where a departure stands."
-)
-FeatureStatus = strawberry.enum(
-    trains_vocabulary.FeatureStatus, description="Where a feature stands."
-)
-IntegrationWindowStatus = strawberry.enum(
-    trains_vocabulary.IntegrationWindowStatus,
-    description="Whether an integration window still holds.",
-)
+CadenceKind = exposed(trains_vocabulary.CadenceKind)
+CadenceChangeReason = exposed(trains_vocabulary.CadenceChangeReason)
+DepartureStatus = exposed(trains_vocabulary.DepartureStatus)
+FeatureStatus = exposed(trains_vocabulary.FeatureStatus)
+IntegrationWindowStatus = exposed(trains_vocabulary.IntegrationWindowStatus)
 GraphFindingCode = strawberry.enum(
     graph.FindingCode,
     description="CYCLE: features depend on each other in a circle. MISALIGNED_PI: a feature's "

@@ -11,6 +11,7 @@ import strawberry
 
 from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
 from api.graphql.relay import Connection, Node, load_page, node_field
 from api.graphql.rows import from_columns
@@ -19,16 +20,10 @@ from domain.organization import vendor_rules as rules
 from domain.organization import vocabulary as organization_vocabulary
 from domain.organization.vendor_queries import ImpactedService as ImpactRow
 
-VendorAttestationKind = strawberry.enum(
-    organization_vocabulary.AttestationKind,
-    name="VendorAttestationKind",
-    description="What a vendor attestation attests: security testing, a penetration test, a "
-    "SOC 2 report or an ISO 27001 certificate.",
+VendorAttestationKind = exposed(
+    organization_vocabulary.AttestationKind, name="VendorAttestationKind"
 )
-VendorReleaseStatus = strawberry.enum(
-    organization_vocabulary.VendorReleaseStatus,
-    description="CANCELLED releases stay on record, off the calendar.",
-)
+VendorReleaseStatus = exposed(organization_vocabulary.VendorReleaseStatus)
 VendorReleaseFindingCode = strawberry.enum(
     rules.FindingCode,
     name="VendorReleaseFindingCode",
