@@ -99,6 +99,14 @@ class ServiceLink:
     kind: DependencyKind
     service: Annotated[Service, strawberry.lazy("api.graphql.organization_types")]
 
+    @classmethod
+    def from_rows(cls, rows: list[Any]) -> list[ServiceLink]:
+        """Links from service rows that carry the edge's kind as `_kind`."""
+        return [
+            cls(kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r))
+            for r in rows
+        ]
+
 
 @strawberry.type(description="A deployable service, owned by a team.")
 class Service(Node):
@@ -129,23 +137,11 @@ class Service(Node):
 
     @strawberry.field(description="Services this one calls or reads (its providers).")
     async def depends_on(self, info: Info) -> list[ServiceLink]:
-        rows = await info.context.loaders.providers.load(self.uid)
-        return [
-            ServiceLink(
-                kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r)
-            )
-            for r in rows
-        ]
+        return ServiceLink.from_rows(await info.context.loaders.providers.load(self.uid))
 
     @strawberry.field(description="Services that call or read this one (its consumers).")
     async def dependents(self, info: Info) -> list[ServiceLink]:
-        rows = await info.context.loaders.consumers.load(self.uid)
-        return [
-            ServiceLink(
-                kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r)
-            )
-            for r in rows
-        ]
+        return ServiceLink.from_rows(await info.context.loaders.consumers.load(self.uid))
 
     @strawberry.field(description="Vendors this service uses that you may read, by name.")
     async def vendors(
