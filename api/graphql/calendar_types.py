@@ -256,7 +256,9 @@ class FreezeException(Node):
     uid: strawberry.Private[uuid.UUID]
     window_uid: strawberry.Private[uuid.UUID]
     freeze_uid: strawberry.Private[uuid.UUID]
-    people: strawberry.Private[tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]]
+    requested_by_uid: strawberry.Private[uuid.UUID | None]
+    decided_by_uid: strawberry.Private[uuid.UUID | None]
+    reviewed_by_uid: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, r: Any) -> FreezeException:
@@ -265,24 +267,15 @@ class FreezeException(Node):
             r,
             status=calendar_vocabulary.ExceptionStatus(r.status),
             release_id=strawberry.ID(to_global_id("Release", r.release_id)),
-            people=(r.requested_by_id, r.decided_by_id, r.reviewed_by_id),
         )
 
     window = node_field(DeploymentWindow, "deployment_window", "window_uid")
 
     freeze = node_field(Freeze, "freeze", "freeze_uid")
 
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[0])
-
-    @strawberry.field
-    async def decided_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[1])
-
-    @strawberry.field
-    async def reviewed_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[2])
+    requested_by = node_field(Person, "person", "requested_by_uid")
+    decided_by = node_field(Person, "person", "decided_by_uid")
+    reviewed_by = node_field(Person, "person", "reviewed_by_uid")
 
 
 @strawberry.type(description="A release's place in a quarter's agreed ranking.")

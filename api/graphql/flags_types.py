@@ -236,7 +236,8 @@ class FlagChange(Node):
     version: int
     uid: strawberry.Private[uuid.UUID]
     flag_uid: strawberry.Private[uuid.UUID]
-    people: strawberry.Private[tuple[uuid.UUID | None, uuid.UUID | None]]
+    requested_by_uid: strawberry.Private[uuid.UUID | None]
+    decided_by_uid: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, r: Any) -> FlagChange:
@@ -245,18 +246,12 @@ class FlagChange(Node):
             r,
             action=flags_vocabulary.ChangeAction(r.action),
             status=flags_vocabulary.ChangeStatus(r.status),
-            people=(r.requested_by_id, r.decided_by_id),
         )
 
     flag = node_field(Flag, "flag", "flag_uid")
 
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[0])
-
-    @strawberry.field
-    async def decided_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[1])
+    requested_by = node_field(Person, "person", "requested_by_uid")
+    decided_by = node_field(Person, "person", "decided_by_uid")
 
 
 @strawberry.type(description="A named, reusable set of conditions (all must hold).")
