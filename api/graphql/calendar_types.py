@@ -60,13 +60,7 @@ class DeploymentWindow(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> DeploymentWindow:
-        return from_columns(
-            cls,
-            r,
-            kind=calendar_vocabulary.WindowKind(r.kind),
-            status=calendar_vocabulary.WindowStatus(r.status),
-            release_id=release_gid(r.release_id),
-        )
+        return from_columns(cls, r, release_id=release_gid(r.release_id))
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -98,17 +92,11 @@ class WindowConflict:
 
     @classmethod
     def from_domain(cls, c: rules.Conflict) -> WindowConflict:
-        return cls(
-            kind=c.kind,
-            severity=c.severity,
-            message=c.message,
-            starts_at=c.starts_at,
-            ends_at=c.ends_at,
+        return from_columns(
+            cls,
+            c,
             resources=sorted(c.resources),
             should_move=release_gid(c.should_move),
-            advice=c.advice,
-            window_uid=c.window_id,
-            freeze_uid=c.freeze_id,
             service_uids=sorted(c.service_ids, key=str),
         )
 
@@ -186,11 +174,9 @@ class Freeze(Node):
         return from_columns(
             cls,
             r,
-            scope=calendar_vocabulary.FreezeScope(r.scope),
             tiers=[organization_vocabulary.Tier(t) for t in r.tiers or []],
             environments=list(r.environments or []),
             time_zone=r.tzid,
-            status=calendar_vocabulary.FreezeStatus(r.status),
             row=r,
         )
 
@@ -262,12 +248,7 @@ class FreezeException(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> FreezeException:
-        return from_columns(
-            cls,
-            r,
-            status=calendar_vocabulary.ExceptionStatus(r.status),
-            release_id=strawberry.ID(to_global_id("Release", r.release_id)),
-        )
+        return from_columns(cls, r, release_id=strawberry.ID(to_global_id("Release", r.release_id)))
 
     window = node_field(DeploymentWindow, "deployment_window", "window_uid")
 

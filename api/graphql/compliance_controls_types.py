@@ -17,7 +17,7 @@ from api.graphql.environments_types import Environment
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.compliance import bypass_rules
 from domain.compliance import vocabulary as compliance_vocabulary
 from domain.compliance.bypasses import facts_of
@@ -58,7 +58,7 @@ class BypassUse:
 
     @classmethod
     def from_row(cls, r: Any) -> BypassUse:
-        return from_columns(cls, r, gate=gates.GateKey(r.gate), person_uid=r.used_by_id)
+        return from_columns(cls, r, person_uid=r.used_by_id)
 
     person = node_field(Person, "person", "person_uid")
 
@@ -147,12 +147,7 @@ class BypassReview(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> BypassReview:
-        return from_columns(
-            cls,
-            r,
-            outcome=compliance_vocabulary.ReviewOutcome(r.outcome) if r.outcome else None,
-            action_items=list(r.action_items or []),
-        )
+        return from_columns(cls, r, action_items=list(r.action_items or []))
 
     @strawberry.field(description="Not completed and past due, now.")
     def overdue(self, info: Info) -> bool:
@@ -184,22 +179,13 @@ class BypassStatistics:
 
     @classmethod
     def from_domain(cls, s: bypass_rules.BuStatistics) -> BypassStatistics:
-        return cls(
-            requested=s.requested,
-            approved=s.approved,
-            releases=s.releases,
-            rate=s.rate,
-            overdue_reviews=s.overdue_reviews,
-            completed_reviews=s.completed_reviews,
-            mean_hours_to_review=s.mean_hours_to_review,
-            bu_uid=s.bu_id,
-        )
+        return from_columns(cls, s)
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(description="One exercise of a DR procedure and its result.")
-class DrTest(Node):
+class DrTest(Node, FromColumns):
     id: strawberry.ID
     performed_at: datetime
     result: DrTestResult
@@ -210,10 +196,6 @@ class DrTest(Node):
     procedure_uid: strawberry.Private[uuid.UUID]
     recorded_by_uid: strawberry.Private[uuid.UUID | None]
 
-    @classmethod
-    def from_row(cls, r: Any) -> DrTest:
-        return from_columns(cls, r, result=compliance_vocabulary.DrResult(r.result))
-
     @strawberry.field
     async def procedure(self, info: Info) -> DrProcedure | None:
         return await load_node(info.context.loaders.dr_procedure, DrProcedure, self.procedure_uid)
@@ -222,7 +204,7 @@ class DrTest(Node):
 
 
 @strawberry.type(description="A service's disaster-recovery procedure for release-induced outages.")
-class DrProcedure(Node):
+class DrProcedure(Node, FromColumns):
     id: strawberry.ID
     kind: DrProcedureKind
     title: str
@@ -238,15 +220,6 @@ class DrProcedure(Node):
     service_uid: strawberry.Private[uuid.UUID]
     owner_person_uid: strawberry.Private[uuid.UUID | None]
     owner_team_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> DrProcedure:
-        return from_columns(
-            cls,
-            r,
-            kind=compliance_vocabulary.DrKind(r.kind),
-            status=compliance_vocabulary.DrProcedureStatus(r.status),
-        )
 
     service = node_field(Service, "service", "service_uid")
 
@@ -282,13 +255,7 @@ class DrStatus:
 
     @classmethod
     def from_domain(cls, outcome: GateOutcome, service_id: uuid.UUID) -> DrStatus:
-        return cls(
-            gate=outcome.gate,
-            status=outcome.status,
-            reason=outcome.reason,
-            evidence=dict(outcome.evidence),
-            service_uid=service_id,
-        )
+        return from_columns(cls, outcome, evidence=dict(outcome.evidence), service_uid=service_id)
 
     service = node_field(Service, "service", "service_uid")
 

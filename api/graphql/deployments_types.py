@@ -107,7 +107,6 @@ class HealthReport:
             id=strawberry.ID(to_global_id("DeploymentHealthReport", r.id)),
             metrics=HealthMetrics.from_json(r.metrics),
             baseline=HealthMetrics.from_json(r.baseline) if r.baseline else None,
-            verdict=pipelines_vocabulary.Verdict(r.verdict),
             checks=[
                 HealthCheck(
                     check=c["check"],
@@ -141,12 +140,7 @@ class RollbackDecision:
 
     @classmethod
     def from_row(cls, r: Any) -> RollbackDecision:
-        return from_columns(
-            cls,
-            r,
-            trigger=pipelines_vocabulary.RollbackTrigger(r.trigger),
-            decided_by_username=r.decided_by,
-        )
+        return from_columns(cls, r, decided_by_username=r.decided_by)
 
     decided_by = node_field(Person, "person", "decided_by_uid")
 
@@ -189,8 +183,6 @@ class Deployment(Node):
         return from_columns(
             cls,
             r,
-            strategy=pipelines_vocabulary.Strategy(r.strategy),
-            status=pipelines_vocabulary.DeploymentStatus(r.status),
             steps=[
                 DeploymentStep(index=i, kind=s.kind, weight=s.weight, dwell_minutes=s.dwell_minutes)
                 for i, s in enumerate(steps)

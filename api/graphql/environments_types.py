@@ -12,7 +12,7 @@ from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Team
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.environments import parity, rules
 from domain.environments import vocabulary as environments_vocabulary
 from domain.environments.reservations import Blocker
@@ -77,13 +77,7 @@ class Reservation(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Reservation:
-        return from_columns(
-            cls,
-            r,
-            mode=environments_vocabulary.ReservationMode(r.mode),
-            status=environments_vocabulary.ReservationStatus(r.status),
-            holder=holder(r.holder_kind, r.holder_id, r.holder_label),
-        )
+        return from_columns(cls, r, holder=holder(r.holder_kind, r.holder_id, r.holder_label))
 
     @strawberry.field(description="1 = next in line; null unless QUEUED.")
     async def queue_position(self, info: Info) -> int | None:
@@ -115,16 +109,7 @@ class ReservationContention:
 
     @classmethod
     def from_domain(cls, b: Blocker) -> ReservationContention:
-        return cls(
-            reason=b.reason,
-            message=b.message,
-            holder=holder(b.holder_kind, b.holder_id, b.holder_label),
-            mode=environments_vocabulary.ReservationMode(b.mode),
-            status=environments_vocabulary.ReservationStatus(b.status),
-            starts_at=b.starts_at,
-            ends_at=b.ends_at,
-            reservation_uid=b.reservation_id,
-        )
+        return from_columns(cls, b, holder=holder(b.holder_kind, b.holder_id, b.holder_label))
 
     reservation = node_field(
         Reservation,
@@ -141,7 +126,7 @@ class ImageDigest:
 
 
 @strawberry.type(description="What CI saw deployed in an environment; append-only.")
-class ConfigSnapshot(Node):
+class ConfigSnapshot(Node, FromColumns):
     id: strawberry.ID
     helm_chart: str | None
     helm_chart_version: str | None
@@ -154,10 +139,6 @@ class ConfigSnapshot(Node):
     uid: strawberry.Private[uuid.UUID]
     environment_uid: strawberry.Private[uuid.UUID]
     reported_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> ConfigSnapshot:
-        return from_columns(cls, r)
 
     @strawberry.field(description="Image digests per service, by service key.")
     async def images(self, info: Info) -> list[ImageDigest]:
@@ -203,8 +184,6 @@ class Environment(Node):
         return from_columns(
             cls,
             r,
-            kind=shared_vocabulary.EnvironmentKind(r.kind),
-            status=environments_vocabulary.EnvironmentStatus(r.status),
             train_id=strawberry.ID(to_global_id("Train", r.train_id)) if r.train_id else None,
             owner_uids=[uuid.UUID(str(p)) for p in r.owner_person_ids or []],
         )

@@ -13,7 +13,7 @@ from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Node, load_node, node_field
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.flags import definitions as d
 from domain.flags import models, rules
 from domain.flags import vocabulary as flags_vocabulary
@@ -57,13 +57,7 @@ class FlagCondition:
             op = d.Operator(c.operator)
         except ValueError:  # pragma: no cover - refused on the way in
             op = d.Operator.IN
-        return cls(
-            attribute=c.attribute,
-            operator=op,
-            values=list(c.values),
-            negate=c.negate,
-            case_insensitive=c.case_insensitive,
-        )
+        return from_columns(cls, c, operator=op, values=list(c.values))
 
 
 @strawberry.type(description="A sticky percentage of contexts (Unleash-compatible bucketing).")
@@ -92,11 +86,8 @@ class FlagServe:
     def from_domain(cls, s: d.Serve | None) -> FlagServe | None:
         if s is None:
             return None
-        return cls(
-            variant=s.variant,
-            split=[FlagWeightedVariant(variant=w.variant, weight=w.weight) for w in s.split],
-            stickiness=s.stickiness,
-            group_id=s.group_id,
+        return from_columns(
+            cls, s, split=[FlagWeightedVariant(variant=w.variant, weight=w.weight) for w in s.split]
         )
 
 
@@ -151,16 +142,15 @@ class FlagEnvironmentState:
     @classmethod
     def from_row(cls, r: Any, last_evaluated_at: datetime | None) -> FlagEnvironmentState:
         state = state_of(r)
-        return cls(
-            environment=r.environment,
+        return from_columns(
+            cls,
+            r,
             enabled=state.enabled,
             production=rules.is_production(r.environment, r.production),
             dark_launch=state.dark_launch,
             dark_launch_segment=state.dark_launch_segment,
             rules=[FlagRule.from_domain(x) for x in state.rules],
             default_serve=FlagServe.from_domain(state.default_serve),
-            version=r.version,
-            updated_at=r.updated_at,
             last_evaluated_at=last_evaluated_at,
         )
 
@@ -194,8 +184,6 @@ class Flag(Node):
         return from_columns(
             cls,
             r,
-            kind=flags_vocabulary.FlagKind(r.kind),
-            value_type=flags_vocabulary.ValueType(r.value_type),
             variants=[
                 FlagVariant(key=v["key"], value=v["value"], description=v.get("description", ""))
                 for v in r.variants
@@ -221,7 +209,7 @@ class Flag(Node):
 
 
 @strawberry.type(description="One change of a flag; PENDING ones await someone else's approval.")
-class FlagChange(Node):
+class FlagChange(Node, FromColumns):
     id: strawberry.ID
     action: FlagChangeAction
     status: FlagChangeStatus
@@ -238,15 +226,6 @@ class FlagChange(Node):
     flag_uid: strawberry.Private[uuid.UUID]
     requested_by_uid: strawberry.Private[uuid.UUID | None]
     decided_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> FlagChange:
-        return from_columns(
-            cls,
-            r,
-            action=flags_vocabulary.ChangeAction(r.action),
-            status=flags_vocabulary.ChangeStatus(r.status),
-        )
 
     flag = node_field(Flag, "flag", "flag_uid")
 

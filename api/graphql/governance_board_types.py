@@ -40,9 +40,9 @@ class BoardRule:
 
     @classmethod
     def from_rule(cls, rule: board_rules.BoardRule) -> BoardRule:
-        return cls(
-            quorum=rule.quorum,
-            approvals_needed=rule.approvals_needed,
+        return from_columns(
+            cls,
+            rule,
             required_disciplines=[
                 organization_vocabulary.Discipline(d) for d in sorted(rule.required_disciplines)
             ],
@@ -148,14 +148,7 @@ class GoNoGoSession(Node):
     @classmethod
     def from_row(cls, r: Any) -> GoNoGoSession:
         rule = board_rules.BoardRule.from_dict(r.rule)
-        return from_columns(
-            cls,
-            r,
-            status=governance_vocabulary.SessionStatus(r.status),
-            rule=BoardRule.from_rule(rule),
-            outcome=governance_vocabulary.SessionOutcome(r.outcome) if r.outcome else None,
-            rule_raw=dict(r.rule),
-        )
+        return from_columns(cls, r, rule=BoardRule.from_rule(rule), rule_raw=dict(r.rule))
 
     release = node_field(Release, "release", "release_uid")
     board = node_field(Board, "board", "board_uid")

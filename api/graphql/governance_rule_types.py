@@ -17,7 +17,7 @@ from api.graphql.organization_types import (
     Tier,
 )
 from api.graphql.relay import Node, node_field
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.governance import vocabulary as governance_vocabulary
 from domain.kernel import vocabulary as shared_vocabulary
 from domain.organization import vocabulary as organization_vocabulary
@@ -102,7 +102,6 @@ class SignOffRule(Node):
         return from_columns(
             cls,
             r,
-            discipline=organization_vocabulary.Discipline(r.discipline),
             condition=SignOffCondition(
                 data_classifications=[
                     organization_vocabulary.DataClassification(x)
@@ -116,7 +115,7 @@ class SignOffRule(Node):
 
 
 @strawberry.type(description="A sign-off given for a release: who, when, until when.")
-class SignOff(Node):
+class SignOff(Node, FromColumns):
     id: strawberry.ID
     requirement: str
     discipline: Discipline
@@ -126,10 +125,6 @@ class SignOff(Node):
     note: str
     release_uid: strawberry.Private[uuid.UUID]
     signer_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> SignOff:
-        return from_columns(cls, r, discipline=organization_vocabulary.Discipline(r.discipline))
 
     signer = node_field(Person, "person", "signer_uid")
 

@@ -21,7 +21,6 @@ from api.graphql.rows import from_columns
 from domain.governance import signoff_rules as so
 from domain.governance import vocabulary as governance_vocabulary
 from domain.kernel import vocabulary as shared_vocabulary
-from domain.organization import vocabulary as organization_vocabulary
 
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
@@ -67,14 +66,7 @@ class MissingDocumentation:
 
     @classmethod
     def from_requirement(cls, r: Any) -> MissingDocumentation:
-        return cls(
-            template_key=r.template_key,
-            template_version=r.template_version,
-            organization_wide=r.org_level,
-            section=r.section,
-            field=r.field,
-            label=r.label,
-        )
+        return from_columns(cls, r, organization_wide=r.org_level)
 
 
 @strawberry.type(description="Whether a release's documentation meets the applicable templates.")
@@ -98,10 +90,9 @@ class RequiredSignOff:
     @classmethod
     def from_state(cls, s: so.State) -> RequiredSignOff:
         given = s.sign_off
-        return cls(
-            requirement=s.requirement,
-            discipline=organization_vocabulary.Discipline(s.discipline),
-            status=s.status,
+        return from_columns(
+            cls,
+            s,
             signed_at=given.signed_at if given else None,
             expires_at=given.expires_at if given else None,
             signer_uid=given.signer_id if given else None,
@@ -152,8 +143,6 @@ class Release(Node):
         return from_columns(
             cls,
             r,
-            release_type=governance_vocabulary.ReleaseType(r.release_type),
-            status=governance_vocabulary.ReleaseStatus(r.status),
             change_types=[shared_vocabulary.ChangeType(c) for c in r.change_types],
             environments=list(r.environments),
             regions=list(r.regions),

@@ -86,14 +86,10 @@ class GuardrailField:
     @classmethod
     def from_domain(cls, f: Field) -> GuardrailField:
         kind = _value_type(f.strictness)
-        return cls(
-            key=f.key,
-            description=f.description,
-            strictness=f.strictness,
+        return from_columns(
+            cls,
+            f,
             value_type=kind,
-            unit=f.unit,
-            minimum=f.minimum,
-            maximum=f.maximum,
             members=list(f.members) if f.members is not None else None,
             spdx=kind is GuardrailValueType.MEMBERS and f.members is None,
             nullable=rules.nullable(f),
@@ -129,11 +125,9 @@ class EffectiveGuardrail:
     @classmethod
     def from_domain(cls, v: EffectiveValue) -> EffectiveGuardrail:
         f = FIELDS[v.key]
-        return cls(
-            key=v.key,
-            value=v.value,
-            source=v.source,
-            source_version=v.source_version,
+        return from_columns(
+            cls,
+            v,
             description=f.description,
             strictness=f.strictness,
             unit=f.unit,
@@ -155,7 +149,7 @@ class GuardrailLooserValue:
 
     @classmethod
     def from_domain(cls, v: rules.Looser) -> GuardrailLooserValue:
-        return cls(key=v.key, value=v.value, core_bound=v.bound, message=v.message)
+        return from_columns(cls, v, core_bound=v.bound)
 
 
 def _tier(kind: str, subject: str) -> TierKind | None:
@@ -221,16 +215,12 @@ class GuardrailSet:
 
     @classmethod
     def from_view(cls, v: gq.SetView) -> GuardrailSet:
-        return cls(
+        return from_columns(
+            cls,
+            v,
             scope=v.kind,
             tier=_tier(v.kind, v.subject),
-            version=v.version,
-            values=v.values,
-            note=v.note,
-            updated_at=v.updated_at,
             conflicts=[GuardrailLooserValue.from_domain(c) for c in v.conflicts],
-            bu_uid=v.bu_id,
-            updated_by_uid=v.updated_by_id,
         )
 
 
@@ -309,9 +299,9 @@ class ProductionAccess:
 
     @classmethod
     def from_domain(cls, g: GateOutcome) -> ProductionAccess:
-        return cls(
-            status=g.status,
-            reason=g.reason,
+        return from_columns(
+            cls,
+            g,
             required=[OnboardingItemKind(i) for i in g.evidence["required"]],
             missing=[OnboardingItemKind(i) for i in g.evidence["missing"]],
         )

@@ -11,7 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns
 from domain.organization import vocabulary as organization_vocabulary
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ Discipline = exposed(organization_vocabulary.Discipline)
 
 
 @strawberry.type(description="A business unit: a Casbin domain, with its own teams and guardrails.")
-class BusinessUnit(Node):
+class BusinessUnit(Node, FromColumns):
     id: strawberry.ID
     key: str
     name: str
@@ -38,10 +38,6 @@ class BusinessUnit(Node):
     created_at: datetime
     updated_at: datetime
     uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> BusinessUnit:
-        return from_columns(cls, r)
 
     @strawberry.field(description="Teams of this BU, by key.")
     async def teams(
@@ -59,7 +55,7 @@ class BusinessUnit(Node):
 
 
 @strawberry.type(description="A team in a business unit; it owns services.")
-class Team(Node):
+class Team(Node, FromColumns):
     id: strawberry.ID
     key: str
     name: str
@@ -69,10 +65,6 @@ class Team(Node):
     updated_at: datetime
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Team:
-        return from_columns(cls, r)
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -109,7 +101,7 @@ class ServiceLink:
 
 
 @strawberry.type(description="A deployable service, owned by a team.")
-class Service(Node):
+class Service(Node, FromColumns):
     id: strawberry.ID
     key: str
     name: str
@@ -122,15 +114,6 @@ class Service(Node):
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     team_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Service:
-        return from_columns(
-            cls,
-            r,
-            tier=organization_vocabulary.Tier(r.tier),
-            data_classification=organization_vocabulary.DataClassification(r.data_classification),
-        )
 
     team = node_field(Team, "team", "team_uid")
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
@@ -162,7 +145,7 @@ class Service(Node):
 
 
 @strawberry.type(description="A third party a BU works with, and the state of its attestation.")
-class Vendor(Node):
+class Vendor(Node, FromColumns):
     id: strawberry.ID
     name: str
     contact_email: str
@@ -173,14 +156,6 @@ class Vendor(Node):
     updated_at: datetime
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Vendor:
-        return from_columns(
-            cls,
-            r,
-            attestation_status=organization_vocabulary.AttestationStatus(r.attestation_status),
-        )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -220,7 +195,7 @@ class Vendor(Node):
 @strawberry.type(
     description="A role held in a business unit, or org-wide when businessUnit is null."
 )
-class RoleGrant(Node):
+class RoleGrant(Node, FromColumns):
     id: strawberry.ID
     role: Role
     discipline: Discipline | None
@@ -230,15 +205,6 @@ class RoleGrant(Node):
     created_at: datetime
     bu_uid: strawberry.Private[uuid.UUID | None]
 
-    @classmethod
-    def from_row(cls, r: Any) -> RoleGrant:
-        return from_columns(
-            cls,
-            r,
-            role=organization_vocabulary.Role(r.role),
-            discipline=organization_vocabulary.Discipline(r.discipline) if r.discipline else None,
-        )
-
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
         if self.bu_uid is None:
@@ -247,7 +213,7 @@ class RoleGrant(Node):
 
 
 @strawberry.type(description="A person or machine user known to Signalbox.")
-class Person(Node):
+class Person(Node, FromColumns):
     id: strawberry.ID
     username: str
     display_name: str
@@ -257,10 +223,6 @@ class Person(Node):
     version: int
     created_at: datetime
     uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Person:
-        return from_columns(cls, r, kind=organization_vocabulary.PersonKind(r.kind))
 
     @strawberry.field(
         description="The grants you may see: all of them for org roles, your BUs' otherwise."
@@ -279,7 +241,7 @@ class ApiTokenScope:
 @strawberry.type(
     description="An API token for scripts and CI. The secret is shown once, at creation."
 )
-class ApiToken(Node):
+class ApiToken(Node, FromColumns):
     id: strawberry.ID
     name: str
     prefix: str = strawberry.field(
@@ -290,10 +252,6 @@ class ApiToken(Node):
     last_used_at: datetime | None
     revoked_at: datetime | None
     uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> ApiToken:
-        return from_columns(cls, r)
 
     @strawberry.field
     async def scopes(self, info: Info) -> list[ApiTokenScope]:

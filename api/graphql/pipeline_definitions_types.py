@@ -22,7 +22,7 @@ from api.graphql.relay import (
     load_page,
     node_field,
 )
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.kernel.vocabulary import EnvironmentKind as DomainEnvironmentKind
 from domain.pipelines import definition_diff as diffs
 from domain.pipelines import definition_queries as pdq
@@ -63,9 +63,7 @@ class PipelineDefinitionReview:
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineDefinitionReview:
-        return from_columns(
-            cls, r, verdict=pipelines_vocabulary.ReviewVerdict(r.verdict), reviewer_name=r.reviewer
-        )
+        return from_columns(cls, r, reviewer_name=r.reviewer)
 
     reviewer = node_field(Person, "person", "reviewer_uid")
 
@@ -84,9 +82,7 @@ class PipelineStage:
     @classmethod
     def from_domain(cls, s: rules.Stage) -> PipelineStage:
         kind = DomainEnvironmentKind(s.environment_kind) if s.environment_kind else None
-        return cls(
-            name=s.name, environment_kind=kind, environment_key=s.environment_key, gates=[*s.gates]
-        )
+        return from_columns(cls, s, environment_kind=kind, gates=[*s.gates])
 
 
 @strawberry.type(description="A stage on both sides of a diff that changed.")
@@ -110,9 +106,9 @@ class PipelineDefinitionDiff:
 
     @classmethod
     def from_domain(cls, d: diffs.DefinitionDiff) -> PipelineDefinitionDiff:
-        return cls(
-            unified=d.unified,
-            identical=d.identical,
+        return from_columns(
+            cls,
+            d,
             stages_added=[*d.stages_added],
             stages_removed=[*d.stages_removed],
             stages_changed=[
@@ -152,13 +148,7 @@ class PipelineDefinitionVersion(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineDefinitionVersion:
-        return from_columns(
-            cls,
-            r,
-            format=pipelines_vocabulary.DefinitionFormat(r.format),
-            status=pipelines_vocabulary.DefinitionStatus(r.status),
-            author_name=r.author,
-        )
+        return from_columns(cls, r, author_name=r.author)
 
     @strawberry.field(description="The stages of the document, in order.")
     def stages(self) -> list[PipelineStage]:
@@ -215,13 +205,7 @@ class PipelineRun(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineRun:
-        return from_columns(
-            cls,
-            r,
-            status=pipelines_vocabulary.RunStatus(r.status),
-            drift=pipelines_vocabulary.DriftKind(r.drift),
-            reported_at=r.created_at,
-        )
+        return from_columns(cls, r, reported_at=r.created_at)
 
     @strawberry.field
     async def pipeline(self, info: Info) -> Pipeline | None:
@@ -239,7 +223,7 @@ class PipelineRun(Node):
 
 
 @strawberry.type(description="A team's pipeline: its definition versions and reported runs.")
-class Pipeline(Node):
+class Pipeline(Node, FromColumns):
     id: strawberry.ID
     key: str = strawberry.field(description="Unique within its team.")
     name: str
@@ -250,10 +234,6 @@ class Pipeline(Node):
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     team_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Pipeline:
-        return from_columns(cls, r)
 
     team = node_field(Team, "team", "team_uid")
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")

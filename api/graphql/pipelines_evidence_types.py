@@ -15,7 +15,7 @@ from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Service
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as DomainGateStatus
 from domain.pipelines import vocabulary as pipelines_vocabulary
@@ -42,7 +42,7 @@ class EvidenceGate:
 
     @classmethod
     def from_domain(cls, g: GateOutcome) -> EvidenceGate:
-        return cls(gate=g.gate, status=g.status, reason=g.reason, evidence=dict(g.evidence))
+        return from_columns(cls, g, evidence=dict(g.evidence))
 
 
 @strawberry.type(description="One report about an artifact, from CI or a security tool.")
@@ -63,9 +63,7 @@ class Evidence(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Evidence:
-        return from_columns(
-            cls, r, kind=pipelines_vocabulary.EvidenceType(r.kind), details=r.payload
-        )
+        return from_columns(cls, r, details=r.payload)
 
     @strawberry.field
     async def artifact(self, info: Info) -> Artifact | None:
@@ -73,7 +71,7 @@ class Evidence(Node):
 
 
 @strawberry.type(description="A build of a service: name, version and sha256 digest.")
-class Artifact(Node):
+class Artifact(Node, FromColumns):
     id: strawberry.ID
     name: str
     version: str
@@ -81,10 +79,6 @@ class Artifact(Node):
     created_at: datetime
     uid: strawberry.Private[uuid.UUID]
     service_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Artifact:
-        return from_columns(cls, r)
 
     service = node_field(Service, "service", "service_uid")
 
@@ -109,7 +103,7 @@ class Artifact(Node):
 
 
 @strawberry.type(description="A CDEvent received, known or not, as it was sent.")
-class CdEvent(Node):
+class CdEvent(Node, FromColumns):
     id: strawberry.ID
     source: str
     event_id: str = strawberry.field(description="The CloudEvent / CDEvent context id.")
@@ -124,10 +118,6 @@ class CdEvent(Node):
     note: str = strawberry.field(description="What Signalbox did with it, or why not.")
     payload: JSON = strawberry.field(description="The CDEvent as received.")
     bu_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> CdEvent:
-        return from_columns(cls, r, outcome=pipelines_vocabulary.CdEventOutcome(r.outcome))
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -152,17 +142,13 @@ class ReportedPlace:
 
 
 @strawberry.type(description="A deployment, upgrade or rollback a CD tool reported (CDEvents).")
-class DeploymentReport(Node, ReportedPlace):
+class DeploymentReport(Node, ReportedPlace, FromColumns):
     id: strawberry.ID
     kind: DeploymentReportKind
     occurred_at: datetime
     artifact_ref: str = strawberry.field(description="The artifact (package URL) as reported.")
     artifact_uid: strawberry.Private[uuid.UUID | None]
     cd_event_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> DeploymentReport:
-        return from_columns(cls, r, kind=pipelines_vocabulary.DeploymentKind(r.kind))
 
     artifact = node_field(Artifact, "artifact", "artifact_uid")
     cd_event = node_field(
@@ -171,7 +157,7 @@ class DeploymentReport(Node, ReportedPlace):
 
 
 @strawberry.type(description="An incident an operations tool reported (CDEvents).")
-class IncidentReport(Node, ReportedPlace):
+class IncidentReport(Node, ReportedPlace, FromColumns):
     id: strawberry.ID
     status: IncidentStatus
     description: str
@@ -180,10 +166,6 @@ class IncidentReport(Node, ReportedPlace):
     detected_at: datetime
     resolved_at: datetime | None
     version: int
-
-    @classmethod
-    def from_row(cls, r: Any) -> IncidentReport:
-        return from_columns(cls, r, status=pipelines_vocabulary.IncidentStatus(r.status))
 
 
 @strawberry.type(description="A BU's shared secret that signs CDEvents sent to the webhook URL.")

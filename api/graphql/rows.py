@@ -1,16 +1,22 @@
 """Filling a GraphQL type from a row: each field takes the row's column of the same name.
 
-Most types copy their row column for column; only what differs is written at the type. The
+Most types copy their row column for column; only what differs is written at the type. A
+"row" is anything with those attributes: an ORM row, a facts dataclass, a domain view. The
 private ids follow one naming rule: `uid` is the row's own `id` and `<thing>_uid` its
-`<thing>_id` column; the public `id` is the global id of the row's `id`, named for the type.
+`<thing>_id` column; the public `id` is the global id of the row's `id`, named for the type. A
+field typed by an enum takes the member of the column's value (null stays null).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+import functools
+from enum import Enum
+from typing import Any, Self, TypeVar
 
 import strawberry
+from strawberry.types.base import StrawberryOptional, get_object_definition
+from strawberry.types.enum import StrawberryEnumDefinition
 
 from api.graphql.relay import to_global_id
 
@@ -19,7 +25,7 @@ T = TypeVar("T")
 
 def from_columns(cls: type[T], row: Any, /, **differing: Any) -> T:
     """`cls` filled from `row` by column name; `differing` gives the fields that are not a
-    plain copy of a column (an enum made from its value, a renamed column, a nested type)."""
+    plain copy of a column (a renamed column, a list, a nested type)."""
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls.__name__} is not a strawberry type")
     copied = {
@@ -37,4 +43,25 @@ def _column(cls: type[Any], row: Any, name: str) -> Any:
         return row.id
     if name.endswith("_uid"):
         return getattr(row, name.removesuffix("_uid") + "_id")
-    return getattr(row, name)
+    value = getattr(row, name)
+    enum_ = _enum_fields(cls).get(name)
+    return enum_(value) if enum_ is not None and value is not None else value
+
+
+@functools.cache
+def _enum_fields(cls: type[Any]) -> dict[str, type[Enum]]:
+    """The fields of `cls` typed by an enum or an optional one, with their enum."""
+    found: dict[str, type[Enum]] = {}
+    for field in get_object_definition(cls, strict=True).fields:
+        type_ = field.type.of_type if isinstance(field.type, StrawberryOptional) else field.type
+        if isinstance(type_, StrawberryEnumDefinition):
+            found[field.python_name] = type_.wrapped_cls
+    return found
+
+
+class FromColumns:
+    """A type whose `from_row` is `from_columns` with nothing differing."""
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        return from_columns(cls, row)

@@ -21,7 +21,7 @@ from api.graphql.relay import (
     node_field,
     to_global_id,
 )
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.trains import graph
 from domain.trains import vocabulary as trains_vocabulary
 
@@ -162,7 +162,6 @@ class CadenceChange:
             cls,
             r,
             cadence=Cadence.from_row(r),
-            reason=trains_vocabulary.CadenceChangeReason(r.reason) if r.reason else None,
             recorded_at=r.created_at,
             pi_uid=r.effective_from_pi_id,
             by_uid=r.changed_by_id,
@@ -184,7 +183,7 @@ class IntegrationStatus:
 
 
 @strawberry.type(description="A departure of a train; releases board it.")
-class Departure(Node):
+class Departure(Node, FromColumns):
     id: strawberry.ID
     code: str = strawberry.field(description="Train key and local date, e.g. payments-2026.12.08.")
     departs_at: datetime
@@ -193,10 +192,6 @@ class Departure(Node):
     uid: strawberry.Private[uuid.UUID]
     train_uid: strawberry.Private[uuid.UUID]
     pi_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Departure:
-        return from_columns(cls, r, status=trains_vocabulary.DepartureStatus(r.status))
 
     train = node_field(Train, "train", "train_uid")
     program_increment = node_field(ProgramIncrement, "program_increment", "pi_uid")
@@ -220,7 +215,7 @@ class Departure(Node):
 
 
 @strawberry.type(description="A team's feature planned for a PI and, optionally, a departure.")
-class Feature(Node):
+class Feature(Node, FromColumns):
     id: strawberry.ID
     title: str
     description: str
@@ -233,10 +228,6 @@ class Feature(Node):
     train_uid: strawberry.Private[uuid.UUID]
     pi_uid: strawberry.Private[uuid.UUID]
     departure_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Feature:
-        return from_columns(cls, r, status=trains_vocabulary.FeatureStatus(r.status))
 
     team = node_field(Team, "team", "team_uid")
     train = node_field(Train, "train", "train_uid")
@@ -287,7 +278,6 @@ class IntegrationWindow(Node):
         return from_columns(
             cls,
             r,
-            status=trains_vocabulary.IntegrationWindowStatus(r.status),
             team_uids=[uuid.UUID(t) for t in r.team_ids or []],
             service_uids=[uuid.UUID(s) for s in r.service_ids or []],
         )

@@ -14,7 +14,7 @@ from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
 from api.graphql.relay import Connection, Node, load_page, node_field
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns
 from domain.compliance.vendor_findings import VisibleFinding
 from domain.organization import vendor_rules as rules
 from domain.organization import vocabulary as organization_vocabulary
@@ -49,7 +49,7 @@ def _state(r: Any, now: datetime) -> VendorAttestationState:
 @strawberry.type(
     description="A report a vendor holds, valid from issuedAt until expiresAt unless revoked."
 )
-class VendorAttestation(Node):
+class VendorAttestation(Node, FromColumns):
     id: strawberry.ID
     kind: VendorAttestationKind  # type: ignore[valid-type]
     issued_at: datetime
@@ -65,10 +65,6 @@ class VendorAttestation(Node):
     vendor_uid: strawberry.Private[uuid.UUID]
     created_by_uid: strawberry.Private[uuid.UUID | None]
     revoked_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> VendorAttestation:
-        return from_columns(cls, r, kind=organization_vocabulary.AttestationKind(r.kind))
 
     @strawberry.field(description="CURRENT, EXPIRED or REVOKED, as of now.")
     def state(self, info: Info) -> VendorAttestationState:
@@ -155,7 +151,7 @@ def finding(f: VisibleFinding) -> VendorReleaseFinding:
     description="A third-party vendor's release on the calendar, in [startsAt, endsAt). It "
     "reaches the services using the vendor, and their consumers."
 )
-class VendorRelease(Node):
+class VendorRelease(Node, FromColumns):
     id: strawberry.ID
     title: str
     release_version: str = strawberry.field(description="The vendor's version, e.g. 4.2.0.")
@@ -173,10 +169,6 @@ class VendorRelease(Node):
     vendor_uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     created_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> VendorRelease:
-        return from_columns(cls, r, status=organization_vocabulary.VendorReleaseStatus(r.status))
 
     vendor = node_field(Vendor, "vendor", "vendor_uid")
     business_unit = node_field(
