@@ -10,8 +10,7 @@ field typed by an enum takes the member of the column's value (null stays null).
 from __future__ import annotations
 
 import dataclasses
-import functools
-from enum import Enum
+from enum import EnumMeta
 from typing import Any, Self, TypeVar
 
 import strawberry
@@ -36,7 +35,7 @@ def from_columns(cls: type[T], row: Any, /, **differing: Any) -> T:
     return cls(**copied, **differing)
 
 
-def _column(cls: type[Any], row: Any, name: str) -> Any:
+def _column(cls: type[object], row: Any, name: str) -> Any:
     if name == "id":
         return strawberry.ID(to_global_id(cls.__name__, row.id))
     if name == "uid":
@@ -48,15 +47,20 @@ def _column(cls: type[Any], row: Any, name: str) -> Any:
     return enum_(value) if enum_ is not None and value is not None else value
 
 
-@functools.cache
-def _enum_fields(cls: type[Any]) -> dict[str, type[Enum]]:
-    """The fields of `cls` typed by an enum or an optional one, with their enum."""
-    found: dict[str, type[Enum]] = {}
-    for field in get_object_definition(cls, strict=True).fields:
-        type_ = field.type.of_type if isinstance(field.type, StrawberryOptional) else field.type
-        if isinstance(type_, StrawberryEnumDefinition):
-            found[field.python_name] = type_.wrapped_cls
-    return found
+_ENUM_FIELDS: dict[type[object], dict[str, EnumMeta]] = {}
+
+
+def _enum_fields(cls: type[object]) -> dict[str, EnumMeta]:
+    """The fields of `cls` typed by an enum or an optional one, with their enum; worked out
+    once per type."""
+    if cls not in _ENUM_FIELDS:
+        found: dict[str, EnumMeta] = {}
+        for field in get_object_definition(cls, strict=True).fields:
+            type_ = field.type.of_type if isinstance(field.type, StrawberryOptional) else field.type
+            if isinstance(type_, StrawberryEnumDefinition):
+                found[field.python_name] = type_.wrapped_cls
+        _ENUM_FIELDS[cls] = found
+    return _ENUM_FIELDS[cls]
 
 
 class FromColumns:
