@@ -18,6 +18,7 @@ from api.graphql.calendar_types import (
 )
 from api.graphql.organization_types import Tier
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 
 
 @strawberry.input(description="Which windows to list; all you may read when empty.")
@@ -100,9 +101,8 @@ class DeploymentWindowMoveInput:
 
 
 @strawberry.input
-class DeploymentWindowCancelInput:
-    id: strawberry.ID
-    version: int
+class DeploymentWindowCancelInput(VersionedInput):
+    pass
 
 
 @strawberry.type(description="The window, and every conflict found (refused ones list them too).")
@@ -144,9 +144,8 @@ class FreezeDecisionInput:
 
 
 @strawberry.input
-class FreezeRetireInput:
-    id: strawberry.ID
-    version: int
+class FreezeRetireInput(VersionedInput):
+    pass
 
 
 @strawberry.type

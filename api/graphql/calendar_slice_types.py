@@ -20,6 +20,7 @@ from api.graphql.context import Info
 from api.graphql.organization_types import Service
 from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
 from api.graphql.relay import to_global_id
+from api.graphql.rows import from_columns
 from api.graphql.vendors_types import VendorRelease
 from domain.read import calendar_slice
 
@@ -48,12 +49,11 @@ class ProductionChange:
 
     @classmethod
     def from_row(cls, r: Any) -> ProductionChange:
-        return cls(
+        return from_columns(
+            cls,
+            r,
             at=r.decided_at or r.created_at,
-            flag_key=r.flag_key,
             flag_id=strawberry.ID(to_global_id("Flag", r.flag_id)),
-            environment=r.environment,
-            action=r.action,
         )
 
 

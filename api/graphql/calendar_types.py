@@ -9,32 +9,20 @@ from typing import Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
 from api.graphql.relay import Node, load_node, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.calendar import queries as cal
 from domain.calendar import rules
 from domain.calendar import vocabulary as calendar_vocabulary
 from domain.organization import vocabulary as organization_vocabulary
 
-WindowKind = strawberry.enum(
-    calendar_vocabulary.WindowKind,
-    description="A release, a maintenance window, or a vendor's change.",
-)
-WindowStatus = strawberry.enum(
-    calendar_vocabulary.WindowStatus, description="Whether a window still holds."
-)
-FreezeScope = strawberry.enum(
-    calendar_vocabulary.FreezeScope,
-    description="What a freeze covers: the organization, a BU, service tiers, services or "
-    "environments.",
-)
-FreezeStatus = strawberry.enum(
-    calendar_vocabulary.FreezeStatus,
-    description="A freeze binds only once APPROVED by every stakeholder.",
-)
-FreezeExceptionStatus = strawberry.enum(
-    calendar_vocabulary.ExceptionStatus, description="Where a freeze exception stands."
-)
+WindowKind = exposed(calendar_vocabulary.WindowKind)
+WindowStatus = exposed(calendar_vocabulary.WindowStatus)
+FreezeScope = exposed(calendar_vocabulary.FreezeScope)
+FreezeStatus = exposed(calendar_vocabulary.FreezeStatus)
+FreezeExceptionStatus = exposed(calendar_vocabulary.ExceptionStatus)
 ConflictKind = strawberry.enum(rules.ConflictKind, description="Why two things clash.")
 ConflictSeverity = strawberry.enum(
     rules.Severity,
@@ -72,21 +60,7 @@ class DeploymentWindow(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> DeploymentWindow:
-        return cls(
-            id=strawberry.ID(to_global_id("DeploymentWindow", r.id)),
-            kind=calendar_vocabulary.WindowKind(r.kind),
-            title=r.title,
-            environment=r.environment,
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            status=calendar_vocabulary.WindowStatus(r.status),
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            release_id=release_gid(r.release_id),
-            uid=r.id,
-            bu_uid=r.bu_id,
-        )
+        return from_columns(cls, r, release_id=release_gid(r.release_id))
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -118,17 +92,11 @@ class WindowConflict:
 
     @classmethod
     def from_domain(cls, c: rules.Conflict) -> WindowConflict:
-        return cls(
-            kind=c.kind,
-            severity=c.severity,
-            message=c.message,
-            starts_at=c.starts_at,
-            ends_at=c.ends_at,
+        return from_columns(
+            cls,
+            c,
             resources=sorted(c.resources),
             should_move=release_gid(c.should_move),
-            advice=c.advice,
-            window_uid=c.window_id,
-            freeze_uid=c.freeze_id,
             service_uids=sorted(c.service_ids, key=str),
         )
 
@@ -203,25 +171,12 @@ class Freeze(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Freeze:
-        return cls(
-            id=strawberry.ID(to_global_id("Freeze", r.id)),
-            title=r.title,
-            reason=r.reason,
-            scope=calendar_vocabulary.FreezeScope(r.scope),
+        return from_columns(
+            cls,
+            r,
             tiers=[organization_vocabulary.Tier(t) for t in r.tiers or []],
             environments=list(r.environments or []),
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
             time_zone=r.tzid,
-            rrule=r.rrule,
-            effective_until=r.effective_until,
-            status=calendar_vocabulary.FreezeStatus(r.status),
-            decided_at=r.decided_at,
-            version=r.version,
-            created_at=r.created_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            proposed_by_uid=r.proposed_by_id,
             row=r,
         )
 
@@ -287,42 +242,21 @@ class FreezeException(Node):
     uid: strawberry.Private[uuid.UUID]
     window_uid: strawberry.Private[uuid.UUID]
     freeze_uid: strawberry.Private[uuid.UUID]
-    people: strawberry.Private[tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]]
+    requested_by_uid: strawberry.Private[uuid.UUID | None]
+    decided_by_uid: strawberry.Private[uuid.UUID | None]
+    reviewed_by_uid: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, r: Any) -> FreezeException:
-        return cls(
-            id=strawberry.ID(to_global_id("FreezeException", r.id)),
-            status=calendar_vocabulary.ExceptionStatus(r.status),
-            justification=r.justification,
-            expires_at=r.expires_at,
-            decided_at=r.decided_at,
-            reviewed_at=r.reviewed_at,
-            review_note=r.review_note,
-            created_at=r.created_at,
-            version=r.version,
-            release_id=strawberry.ID(to_global_id("Release", r.release_id)),
-            uid=r.id,
-            window_uid=r.window_id,
-            freeze_uid=r.freeze_id,
-            people=(r.requested_by_id, r.decided_by_id, r.reviewed_by_id),
-        )
+        return from_columns(cls, r, release_id=strawberry.ID(to_global_id("Release", r.release_id)))
 
     window = node_field(DeploymentWindow, "deployment_window", "window_uid")
 
     freeze = node_field(Freeze, "freeze", "freeze_uid")
 
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[0])
-
-    @strawberry.field
-    async def decided_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[1])
-
-    @strawberry.field
-    async def reviewed_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[2])
+    requested_by = node_field(Person, "person", "requested_by_uid")
+    decided_by = node_field(Person, "person", "decided_by_uid")
+    reviewed_by = node_field(Person, "person", "reviewed_by_uid")
 
 
 @strawberry.type(description="A release's place in a quarter's agreed ranking.")
@@ -343,9 +277,9 @@ class Alignment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Alignment:
-        return cls(
-            id=strawberry.ID(to_global_id("Alignment", r.id)),
-            quarter=r.quarter,
+        return from_columns(
+            cls,
+            r,
             ranking=[
                 AlignmentRank(
                     release_id=strawberry.ID(
@@ -356,8 +290,6 @@ class Alignment(Node):
                 )
                 for e in r.ranking
             ],
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
             agreed_uids=[uuid.UUID(p) for p in r.agreed_by],
         )
 

@@ -20,6 +20,7 @@ from api.graphql.compliance_controls_types import (
     GateKey,
 )
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 
 
 @strawberry.input(description="Which bypasses to list; all you may read when empty.")
@@ -58,9 +59,7 @@ class BypassDecideInput:
 
 
 @strawberry.input(description="Stop an active bypass before it expires.")
-class BypassRevokeInput:
-    id: strawberry.ID
-    version: int
+class BypassRevokeInput(VersionedInput):
     reason: str = ""
 
 
@@ -102,9 +101,7 @@ class DrProcedureCreateInput:
 
 
 @strawberry.input(description="Only the fields given change; `clear` empties optional ones.")
-class DrProcedureUpdateInput:
-    id: strawberry.ID
-    version: int
+class DrProcedureUpdateInput(VersionedInput):
     title: str | None = None
     runbook_url: str | None = None
     owner_id: strawberry.ID | None = None
@@ -115,9 +112,8 @@ class DrProcedureUpdateInput:
 
 
 @strawberry.input
-class DrProcedureRetireInput:
-    id: strawberry.ID
-    version: int
+class DrProcedureRetireInput(VersionedInput):
+    pass
 
 
 @strawberry.input(description="Record a DR test that has been performed.")

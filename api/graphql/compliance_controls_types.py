@@ -12,10 +12,12 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
-from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field
+from api.graphql.rows import FromColumns, from_columns
 from domain.compliance import bypass_rules
 from domain.compliance import vocabulary as compliance_vocabulary
 from domain.compliance.bypasses import facts_of
@@ -32,21 +34,10 @@ BypassState = strawberry.enum(
     description="PENDING until decided; an approved bypass is ACTIVE until it expires, then "
     "EXPIRED (derived from the clock); REJECTED and REVOKED are final.",
 )
-BypassReviewOutcome = strawberry.enum(
-    compliance_vocabulary.ReviewOutcome,
-    description="Whether the bypass was justified after the fact.",
-)
-DrProcedureKind = strawberry.enum(
-    compliance_vocabulary.DrKind,
-    description="SERVICE_REVERSION undoes a release; DATA_RESTORATION restores data it damaged.",
-)
-DrProcedureStatus = strawberry.enum(
-    compliance_vocabulary.DrProcedureStatus,
-    description="Retired procedures no longer count for the gate.",
-)
-DrTestResult = strawberry.enum(
-    compliance_vocabulary.DrResult, description="Whether the exercise worked."
-)
+BypassReviewOutcome = exposed(compliance_vocabulary.ReviewOutcome)
+DrProcedureKind = exposed(compliance_vocabulary.DrKind)
+DrProcedureStatus = exposed(compliance_vocabulary.DrProcedureStatus)
+DrTestResult = exposed(compliance_vocabulary.DrResult)
 DrGateStatus = strawberry.enum(
     GateStatus, name="DrGateStatus", description="The dr_test gate's verdict."
 )
@@ -67,14 +58,7 @@ class BypassUse:
 
     @classmethod
     def from_row(cls, r: Any) -> BypassUse:
-        return cls(
-            gate=gates.GateKey(r.gate),
-            used_at=r.used_at,
-            used_by=r.used_by,
-            note=r.note,
-            person_uid=r.used_by_id,
-            environment_uid=r.environment_id,
-        )
+        return from_columns(cls, r, person_uid=r.used_by_id)
 
     person = node_field(Person, "person", "person_uid")
 
@@ -105,24 +89,7 @@ class Bypass(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Bypass:
-        return cls(
-            id=strawberry.ID(to_global_id("Bypass", r.id)),
-            gates=[gates.GateKey(g) for g in r.gates],
-            justification=r.justification,
-            incident_reference=r.incident_reference,
-            duration_hours=r.duration_hours,
-            requested_at=r.requested_at,
-            decided_at=r.decided_at,
-            decision_note=r.decision_note,
-            approved_at=r.approved_at,
-            expires_at=r.expires_at,
-            revoked_at=r.revoked_at,
-            revoke_reason=r.revoke_reason,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            row=r,
-        )
+        return from_columns(cls, r, gates=[gates.GateKey(g) for g in r.gates], row=r)
 
     @strawberry.field(description="The state now, derived from the decision and the clock.")
     def state(self, info: Info) -> BypassState:
@@ -180,19 +147,7 @@ class BypassReview(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> BypassReview:
-        return cls(
-            id=strawberry.ID(to_global_id("BypassReview", r.id)),
-            opened_at=r.opened_at,
-            due_at=r.due_at,
-            completed_at=r.completed_at,
-            outcome=compliance_vocabulary.ReviewOutcome(r.outcome) if r.outcome else None,
-            findings=r.findings,
-            action_items=list(r.action_items or []),
-            version=r.version,
-            bypass_uid=r.bypass_id,
-            bu_uid=r.bu_id,
-            reviewer_uid=r.reviewer_id,
-        )
+        return from_columns(cls, r, action_items=list(r.action_items or []))
 
     @strawberry.field(description="Not completed and past due, now.")
     def overdue(self, info: Info) -> bool:
@@ -224,22 +179,13 @@ class BypassStatistics:
 
     @classmethod
     def from_domain(cls, s: bypass_rules.BuStatistics) -> BypassStatistics:
-        return cls(
-            requested=s.requested,
-            approved=s.approved,
-            releases=s.releases,
-            rate=s.rate,
-            overdue_reviews=s.overdue_reviews,
-            completed_reviews=s.completed_reviews,
-            mean_hours_to_review=s.mean_hours_to_review,
-            bu_uid=s.bu_id,
-        )
+        return from_columns(cls, s)
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
 
 @strawberry.type(description="One exercise of a DR procedure and its result.")
-class DrTest(Node):
+class DrTest(Node, FromColumns):
     id: strawberry.ID
     performed_at: datetime
     result: DrTestResult
@@ -250,20 +196,6 @@ class DrTest(Node):
     procedure_uid: strawberry.Private[uuid.UUID]
     recorded_by_uid: strawberry.Private[uuid.UUID | None]
 
-    @classmethod
-    def from_row(cls, r: Any) -> DrTest:
-        return cls(
-            id=strawberry.ID(to_global_id("DrTest", r.id)),
-            performed_at=r.performed_at,
-            result=compliance_vocabulary.DrResult(r.result),
-            notes=r.notes,
-            evidence_url=r.evidence_url,
-            duration_minutes=r.duration_minutes,
-            recorded_at=r.recorded_at,
-            procedure_uid=r.procedure_id,
-            recorded_by_uid=r.recorded_by_id,
-        )
-
     @strawberry.field
     async def procedure(self, info: Info) -> DrProcedure | None:
         return await load_node(info.context.loaders.dr_procedure, DrProcedure, self.procedure_uid)
@@ -272,7 +204,7 @@ class DrTest(Node):
 
 
 @strawberry.type(description="A service's disaster-recovery procedure for release-induced outages.")
-class DrProcedure(Node):
+class DrProcedure(Node, FromColumns):
     id: strawberry.ID
     kind: DrProcedureKind
     title: str
@@ -288,26 +220,6 @@ class DrProcedure(Node):
     service_uid: strawberry.Private[uuid.UUID]
     owner_person_uid: strawberry.Private[uuid.UUID | None]
     owner_team_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> DrProcedure:
-        return cls(
-            id=strawberry.ID(to_global_id("DrProcedure", r.id)),
-            kind=compliance_vocabulary.DrKind(r.kind),
-            title=r.title,
-            runbook_url=r.runbook_url,
-            rto_minutes=r.rto_minutes,
-            rpo_minutes=r.rpo_minutes,
-            status=compliance_vocabulary.DrProcedureStatus(r.status),
-            retired_at=r.retired_at,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            service_uid=r.service_id,
-            owner_person_uid=r.owner_person_id,
-            owner_team_uid=r.owner_team_id,
-        )
 
     service = node_field(Service, "service", "service_uid")
 
@@ -343,13 +255,7 @@ class DrStatus:
 
     @classmethod
     def from_domain(cls, outcome: GateOutcome, service_id: uuid.UUID) -> DrStatus:
-        return cls(
-            gate=outcome.gate,
-            status=outcome.status,
-            reason=outcome.reason,
-            evidence=dict(outcome.evidence),
-            service_uid=service_id,
-        )
+        return from_columns(cls, outcome, evidence=dict(outcome.evidence), service_uid=service_id)
 
     service = node_field(Service, "service", "service_uid")
 

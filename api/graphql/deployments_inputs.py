@@ -14,6 +14,7 @@ from api.graphql.deployments_types import (
     WebhookTopic,
 )
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 from domain.pipelines import health_rules as health
 
 
@@ -52,15 +53,12 @@ class DeploymentCreateInput:
 
 
 @strawberry.input(description="A deployment and the version you read.")
-class DeploymentVersionInput:
-    id: strawberry.ID
-    version: int
+class DeploymentVersionInput(VersionedInput):
+    pass
 
 
 @strawberry.input
-class DeploymentRollBackInput:
-    id: strawberry.ID
-    version: int
+class DeploymentRollBackInput(VersionedInput):
     reason: str
 
 
@@ -107,9 +105,8 @@ class WebhookSubscriptionCreateInput:
 
 
 @strawberry.input
-class WebhookSubscriptionRevokeInput:
-    id: strawberry.ID
-    version: int
+class WebhookSubscriptionRevokeInput(VersionedInput):
+    pass
 
 
 @strawberry.input(description="Which outbox messages to list.")

@@ -10,49 +10,27 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Person, Service
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
 from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines import webhooks
 
-DeploymentStrategy = strawberry.enum(
-    pipelines_vocabulary.Strategy,
-    name="DeploymentStrategy",
-    description="BLUE_GREEN: deploy green, verify, switch all traffic (switch-back instant); "
-    "CANARY: rising traffic weights, each held for a dwell time.",
-)
-DeploymentStatus = strawberry.enum(
-    pipelines_vocabulary.DeploymentStatus,
-    name="DeploymentStatus",
-    description="PLANNED, then IN_PROGRESS (HOLDING while the analysis says hold), ending "
-    "SUCCEEDED or ROLLED_BACK.",
-)
-DeploymentStepKind = strawberry.enum(
-    pipelines_vocabulary.StepKind,
-    name="DeploymentStepKind",
-    description="CANARY steps, or blue-green DEPLOY_GREEN, VERIFY, SWITCH.",
-)
-HealthVerdict = strawberry.enum(
-    pipelines_vocabulary.Verdict,
-    name="HealthVerdict",
-    description="ADVANCE: every check within limits; HOLD: close to a limit or no data; "
-    "ROLL_BACK: a limit is breached.",
-)
+DeploymentStrategy = exposed(pipelines_vocabulary.Strategy, name="DeploymentStrategy")
+DeploymentStatus = exposed(pipelines_vocabulary.DeploymentStatus, name="DeploymentStatus")
+DeploymentStepKind = exposed(pipelines_vocabulary.StepKind, name="DeploymentStepKind")
+HealthVerdict = exposed(pipelines_vocabulary.Verdict, name="HealthVerdict")
 HealthCheckStatus = strawberry.enum(
     health.CheckStatus,
     name="HealthCheckStatus",
     description="WITHIN, NEAR (within the hold margin of the limit), BREACHED, NO_DATA (not "
     "reported) or SKIPPED (no baseline to compare with).",
 )
-RollbackTrigger = strawberry.enum(
-    pipelines_vocabulary.RollbackTrigger,
-    name="RollbackTrigger",
-    description="MANUAL (deploymentRollBack), HEALTH (a ROLL_BACK verdict) or ALERT "
-    "(a firing Alertmanager alert).",
-)
+RollbackTrigger = exposed(pipelines_vocabulary.RollbackTrigger, name="RollbackTrigger")
 WebhookTopic = strawberry.enum(
     webhooks.WebhookTopic,
     name="WebhookTopic",
@@ -123,14 +101,12 @@ class HealthReport:
 
     @classmethod
     def from_row(cls, r: Any) -> HealthReport:
-        return cls(
+        return from_columns(
+            cls,
+            r,
             id=strawberry.ID(to_global_id("DeploymentHealthReport", r.id)),
-            step_index=r.step_index,
-            reported_at=r.reported_at,
-            reporter=r.reporter,
             metrics=HealthMetrics.from_json(r.metrics),
             baseline=HealthMetrics.from_json(r.baseline) if r.baseline else None,
-            verdict=pipelines_vocabulary.Verdict(r.verdict),
             checks=[
                 HealthCheck(
                     check=c["check"],
@@ -141,7 +117,6 @@ class HealthReport:
                 )
                 for c in r.reasons
             ],
-            reported_by_uid=r.reported_by_id,
         )
 
     @strawberry.field(description="The reasons, one sentence per check.")
@@ -165,17 +140,7 @@ class RollbackDecision:
 
     @classmethod
     def from_row(cls, r: Any) -> RollbackDecision:
-        return cls(
-            trigger=pipelines_vocabulary.RollbackTrigger(r.trigger),
-            reason=r.reason,
-            step_index=r.step_index,
-            decided_at=r.decided_at,
-            decided_by_username=r.decided_by,
-            alert_name=r.alert_name,
-            alert_fingerprint=r.alert_fingerprint,
-            alert_starts_at=r.alert_starts_at,
-            decided_by_uid=r.decided_by_id,
-        )
+        return from_columns(cls, r, decided_by_username=r.decided_by)
 
     decided_by = node_field(Person, "person", "decided_by_uid")
 
@@ -215,28 +180,15 @@ class Deployment(Node):
     @classmethod
     def from_row(cls, r: Any) -> Deployment:
         steps = [rules.Step.from_json(s) for s in r.steps]
-        return cls(
-            id=strawberry.ID(to_global_id("Deployment", r.id)),
-            artifact_version=r.artifact_version,
-            artifact_digest=r.artifact_digest,
-            strategy=pipelines_vocabulary.Strategy(r.strategy),
-            status=pipelines_vocabulary.DeploymentStatus(r.status),
+        return from_columns(
+            cls,
+            r,
             steps=[
                 DeploymentStep(index=i, kind=s.kind, weight=s.weight, dwell_minutes=s.dwell_minutes)
                 for i, s in enumerate(steps)
             ],
-            current_step=r.current_step,
             current_step_started_at=r.step_started_at,
-            started_at=r.started_at,
-            finished_at=r.finished_at,
             requested_by_username=r.requested_by,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            service_uid=r.service_id,
-            environment_uid=r.environment_id,
-            requested_by_uid=r.requested_by_id,
         )
 
     service = node_field(Service, "service", "service_uid")
@@ -293,17 +245,7 @@ class WebhookSubscription(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> WebhookSubscription:
-        return cls(
-            id=strawberry.ID(to_global_id("WebhookSubscription", r.id)),
-            url=r.url,
-            topics=[webhooks.WebhookTopic(t) for t in r.topics],
-            secret_hint=r.secret_hint,
-            created_at=r.created_at,
-            revoked_at=r.revoked_at,
-            version=r.version,
-            bu_uid=r.bu_id,
-            created_by_uid=r.created_by_id,
-        )
+        return from_columns(cls, r, topics=[webhooks.WebhookTopic(t) for t in r.topics])
 
     business_unit = node_field(
         BusinessUnit, "business_unit", "bu_uid", "Whose events it receives; null for every BU's."
@@ -338,16 +280,4 @@ class OutboxMessage:
             if r.dead_at
             else OutboxMessageStatus.PENDING
         )
-        return cls(
-            id=strawberry.ID(to_global_id("OutboxMessage", r.id)),
-            topic=r.topic,
-            key=r.key,
-            destination=r.destination,
-            status=status,
-            attempts=r.attempts,
-            last_error=r.last_error,
-            created_at=r.created_at,
-            available_at=r.available_at,
-            delivered_at=r.delivered_at,
-            dead_at=r.dead_at,
-        )
+        return from_columns(cls, r, status=status)

@@ -17,6 +17,7 @@ from api.graphql.environments_types import (
     ReservationMode,
 )
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 from domain.environments import vocabulary as environments_vocabulary
 
 
@@ -78,9 +79,8 @@ class EnvironmentUpdateInput:
 
 
 @strawberry.input
-class EnvironmentRetireInput:
-    id: strawberry.ID
-    version: int
+class EnvironmentRetireInput(VersionedInput):
+    pass
 
 
 @strawberry.type
@@ -110,18 +110,15 @@ class ReservationRequestInput:
 
 
 @strawberry.input(description="Give a granted reservation back, now or from a later moment.")
-class ReservationReleaseInput:
-    id: strawberry.ID
-    version: int
+class ReservationReleaseInput(VersionedInput):
     at: datetime | None = strawberry.field(
         default=None, description="From when (default now); a later time shortens it."
     )
 
 
 @strawberry.input
-class ReservationCancelInput:
-    id: strawberry.ID
-    version: int
+class ReservationCancelInput(VersionedInput):
+    pass
 
 
 @strawberry.type(

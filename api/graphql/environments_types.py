@@ -9,34 +9,20 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Team
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.rows import FromColumns, from_columns
 from domain.environments import parity, rules
 from domain.environments import vocabulary as environments_vocabulary
 from domain.environments.reservations import Blocker
 from domain.kernel import vocabulary as shared_vocabulary
 
-EnvironmentKind = strawberry.enum(
-    shared_vocabulary.EnvironmentKind,
-    description="Where in the path to production an environment sits.",
-)
-EnvironmentStatus = strawberry.enum(
-    environments_vocabulary.EnvironmentStatus,
-    description="Retired environments take no reservations or snapshots.",
-)
-ReservationMode = strawberry.enum(
-    environments_vocabulary.ReservationMode,
-    description="SHARED takes one unit of capacity; EXCLUSIVE takes the whole environment.",
-)
-ReservationStatus = strawberry.enum(
-    environments_vocabulary.ReservationStatus,
-    description="GRANTED holds the environment; QUEUED waits (FIFO) and is promoted when what "
-    "blocks it is released, cancelled or shortened; RELEASED and CANCELLED hold nothing.",
-)
-HolderKind = strawberry.enum(
-    environments_vocabulary.HolderKind,
-    description="Who holds a reservation: a train, release, team or person.",
-)
+EnvironmentKind = exposed(shared_vocabulary.EnvironmentKind)
+EnvironmentStatus = exposed(environments_vocabulary.EnvironmentStatus)
+ReservationMode = exposed(environments_vocabulary.ReservationMode)
+ReservationStatus = exposed(environments_vocabulary.ReservationStatus)
+HolderKind = exposed(environments_vocabulary.HolderKind)
 ContentionReason = strawberry.enum(
     rules.ContentionReason,
     description="EXCLUSIVE: one side needs the environment alone; CAPACITY: shared holders "
@@ -91,23 +77,7 @@ class Reservation(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Reservation:
-        return cls(
-            id=strawberry.ID(to_global_id("Reservation", r.id)),
-            mode=environments_vocabulary.ReservationMode(r.mode),
-            status=environments_vocabulary.ReservationStatus(r.status),
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            holder=holder(r.holder_kind, r.holder_id, r.holder_label),
-            purpose=r.purpose,
-            requested_at=r.requested_at,
-            granted_at=r.granted_at,
-            closed_at=r.closed_at,
-            version=r.version,
-            uid=r.id,
-            environment_uid=r.environment_id,
-            bu_uid=r.bu_id,
-            requested_by_uid=r.requested_by_id,
-        )
+        return from_columns(cls, r, holder=holder(r.holder_kind, r.holder_id, r.holder_label))
 
     @strawberry.field(description="1 = next in line; null unless QUEUED.")
     async def queue_position(self, info: Info) -> int | None:
@@ -139,16 +109,7 @@ class ReservationContention:
 
     @classmethod
     def from_domain(cls, b: Blocker) -> ReservationContention:
-        return cls(
-            reason=b.reason,
-            message=b.message,
-            holder=holder(b.holder_kind, b.holder_id, b.holder_label),
-            mode=environments_vocabulary.ReservationMode(b.mode),
-            status=environments_vocabulary.ReservationStatus(b.status),
-            starts_at=b.starts_at,
-            ends_at=b.ends_at,
-            reservation_uid=b.reservation_id,
-        )
+        return from_columns(cls, b, holder=holder(b.holder_kind, b.holder_id, b.holder_label))
 
     reservation = node_field(
         Reservation,
@@ -165,7 +126,7 @@ class ImageDigest:
 
 
 @strawberry.type(description="What CI saw deployed in an environment; append-only.")
-class ConfigSnapshot(Node):
+class ConfigSnapshot(Node, FromColumns):
     id: strawberry.ID
     helm_chart: str | None
     helm_chart_version: str | None
@@ -178,23 +139,6 @@ class ConfigSnapshot(Node):
     uid: strawberry.Private[uuid.UUID]
     environment_uid: strawberry.Private[uuid.UUID]
     reported_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> ConfigSnapshot:
-        return cls(
-            id=strawberry.ID(to_global_id("ConfigSnapshot", r.id)),
-            helm_chart=r.helm_chart,
-            helm_chart_version=r.helm_chart_version,
-            helm_values_digest=r.helm_values_digest,
-            terraform_serial=r.terraform_serial,
-            terraform_digest=r.terraform_digest,
-            git_commit=r.git_commit,
-            reported_at=r.reported_at,
-            reporter=r.reporter,
-            uid=r.id,
-            environment_uid=r.environment_id,
-            reported_by_uid=r.reported_by_id,
-        )
 
     @strawberry.field(description="Image digests per service, by service key.")
     async def images(self, info: Info) -> list[ImageDigest]:
@@ -237,24 +181,10 @@ class Environment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Environment:
-        return cls(
-            id=strawberry.ID(to_global_id("Environment", r.id)),
-            key=r.key,
-            name=r.name,
-            kind=shared_vocabulary.EnvironmentKind(r.kind),
-            status=environments_vocabulary.EnvironmentStatus(r.status),
-            product_domain=r.product_domain,
+        return from_columns(
+            cls,
+            r,
             train_id=strawberry.ID(to_global_id("Train", r.train_id)) if r.train_id else None,
-            region=r.region,
-            final_staging=r.final_staging,
-            capacity=r.capacity,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            retired_at=r.retired_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            owner_team_uid=r.owner_team_id,
             owner_uids=[uuid.UUID(str(p)) for p in r.owner_person_ids or []],
         )
 

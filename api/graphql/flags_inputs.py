@@ -18,6 +18,7 @@ from api.graphql.flags_types import (
     FlagValueType,
 )
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 from domain.flags import definitions as d
 from domain.flags.rules import Variant
 
@@ -115,9 +116,7 @@ class FlagCreateInput:
 
 
 @strawberry.input
-class FlagUpdateInput:
-    id: strawberry.ID
-    version: int
+class FlagUpdateInput(VersionedInput):
     name: str | None = None
     description: str | None = None
     variants: list[FlagVariantInput] | None = None
@@ -127,9 +126,8 @@ class FlagUpdateInput:
 
 
 @strawberry.input
-class FlagArchiveInput:
-    id: strawberry.ID
-    version: int
+class FlagArchiveInput(VersionedInput):
+    pass
 
 
 @strawberry.input
@@ -176,9 +174,7 @@ class FlagSegmentCreateInput:
 
 
 @strawberry.input
-class FlagSegmentUpdateInput:
-    id: strawberry.ID
-    version: int
+class FlagSegmentUpdateInput(VersionedInput):
     conditions: list[FlagConditionInput]
     name: str | None = None
     description: str | None = None

@@ -10,27 +10,19 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service
-from api.graphql.relay import Node, load_node, node_field, to_global_id
+from api.graphql.relay import Node, load_node, node_field
+from api.graphql.rows import FromColumns, from_columns
 from domain.flags import definitions as d
 from domain.flags import models, rules
 from domain.flags import vocabulary as flags_vocabulary
 from domain.flags.states import state_of
 
-FlagKind = strawberry.enum(
-    flags_vocabulary.FlagKind,
-    description="RELEASE and EXPERIMENT flags are temporary (they carry an expiry); OPS (kill "
-    "switches, circuit breakers) and PERMISSION flags are permanent.",
-)
-FlagValueType = strawberry.enum(
-    flags_vocabulary.ValueType, description="The type of a flag's values."
-)
-FlagChangeStatus = strawberry.enum(
-    flags_vocabulary.ChangeStatus,
-    description="APPLIED, or PENDING someone else's approval (production, critical service), "
-    "or REJECTED.",
-)
-FlagChangeAction = strawberry.enum(flags_vocabulary.ChangeAction, description="What a change did.")
+FlagKind = exposed(flags_vocabulary.FlagKind)
+FlagValueType = exposed(flags_vocabulary.ValueType)
+FlagChangeStatus = exposed(flags_vocabulary.ChangeStatus)
+FlagChangeAction = exposed(flags_vocabulary.ChangeAction)
 FlagOperator = strawberry.enum(
     d.Operator,
     description="How a condition compares an attribute: IN/NOT_IN and STR_* take a list of "
@@ -65,13 +57,7 @@ class FlagCondition:
             op = d.Operator(c.operator)
         except ValueError:  # pragma: no cover - refused on the way in
             op = d.Operator.IN
-        return cls(
-            attribute=c.attribute,
-            operator=op,
-            values=list(c.values),
-            negate=c.negate,
-            case_insensitive=c.case_insensitive,
-        )
+        return from_columns(cls, c, operator=op, values=list(c.values))
 
 
 @strawberry.type(description="A sticky percentage of contexts (Unleash-compatible bucketing).")
@@ -100,11 +86,8 @@ class FlagServe:
     def from_domain(cls, s: d.Serve | None) -> FlagServe | None:
         if s is None:
             return None
-        return cls(
-            variant=s.variant,
-            split=[FlagWeightedVariant(variant=w.variant, weight=w.weight) for w in s.split],
-            stickiness=s.stickiness,
-            group_id=s.group_id,
+        return from_columns(
+            cls, s, split=[FlagWeightedVariant(variant=w.variant, weight=w.weight) for w in s.split]
         )
 
 
@@ -159,16 +142,15 @@ class FlagEnvironmentState:
     @classmethod
     def from_row(cls, r: Any, last_evaluated_at: datetime | None) -> FlagEnvironmentState:
         state = state_of(r)
-        return cls(
-            environment=r.environment,
+        return from_columns(
+            cls,
+            r,
             enabled=state.enabled,
             production=rules.is_production(r.environment, r.production),
             dark_launch=state.dark_launch,
             dark_launch_segment=state.dark_launch_segment,
             rules=[FlagRule.from_domain(x) for x in state.rules],
             default_serve=FlagServe.from_domain(state.default_serve),
-            version=r.version,
-            updated_at=r.updated_at,
             last_evaluated_at=last_evaluated_at,
         )
 
@@ -199,29 +181,14 @@ class Flag(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Flag:
-        return cls(
-            id=strawberry.ID(to_global_id("Flag", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
-            kind=flags_vocabulary.FlagKind(r.kind),
-            value_type=flags_vocabulary.ValueType(r.value_type),
+        return from_columns(
+            cls,
+            r,
             variants=[
                 FlagVariant(key=v["key"], value=v["value"], description=v.get("description", ""))
                 for v in r.variants
             ],
-            default_variant=r.default_variant,
-            off_variant=r.off_variant,
             temporary=r.kind in models.TEMPORARY_KINDS,
-            expires_at=r.expires_at,
-            archived_at=r.archived_at,
-            killed_at=r.killed_at,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            service_uid=r.service_id,
-            created_by_uid=r.created_by_id,
         )
 
     service = node_field(Service, "service", "service_uid")
@@ -242,7 +209,7 @@ class Flag(Node):
 
 
 @strawberry.type(description="One change of a flag; PENDING ones await someone else's approval.")
-class FlagChange(Node):
+class FlagChange(Node, FromColumns):
     id: strawberry.ID
     action: FlagChangeAction
     status: FlagChangeStatus
@@ -257,37 +224,13 @@ class FlagChange(Node):
     version: int
     uid: strawberry.Private[uuid.UUID]
     flag_uid: strawberry.Private[uuid.UUID]
-    people: strawberry.Private[tuple[uuid.UUID | None, uuid.UUID | None]]
-
-    @classmethod
-    def from_row(cls, r: Any) -> FlagChange:
-        return cls(
-            id=strawberry.ID(to_global_id("FlagChange", r.id)),
-            action=flags_vocabulary.ChangeAction(r.action),
-            status=flags_vocabulary.ChangeStatus(r.status),
-            environment=r.environment,
-            production=r.production,
-            before=r.before,
-            after=r.after,
-            reason=r.reason,
-            note=r.note,
-            created_at=r.created_at,
-            decided_at=r.decided_at,
-            version=r.version,
-            uid=r.id,
-            flag_uid=r.flag_id,
-            people=(r.requested_by_id, r.decided_by_id),
-        )
+    requested_by_uid: strawberry.Private[uuid.UUID | None]
+    decided_by_uid: strawberry.Private[uuid.UUID | None]
 
     flag = node_field(Flag, "flag", "flag_uid")
 
-    @strawberry.field
-    async def requested_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[0])
-
-    @strawberry.field
-    async def decided_by(self, info: Info) -> Person | None:
-        return await load_node(info.context.loaders.person, Person, self.people[1])
+    requested_by = node_field(Person, "person", "requested_by_uid")
+    decided_by = node_field(Person, "person", "decided_by_uid")
 
 
 @strawberry.type(description="A named, reusable set of conditions (all must hold).")
@@ -303,15 +246,10 @@ class FlagSegment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> FlagSegment:
-        return cls(
-            id=strawberry.ID(to_global_id("FlagSegment", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
+        return from_columns(
+            cls,
+            r,
             conditions=[FlagCondition.from_domain(c) for c in d.conditions_from_json(r.conditions)],
-            version=r.version,
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
         )
 
     @strawberry.field(description="The owning BU; null for an organization-wide segment.")

@@ -16,7 +16,8 @@ from api.graphql.governance_types import (
     VoteChoice,
 )
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Node, node_field, to_global_id
+from api.graphql.relay import Node, node_field
+from api.graphql.rows import from_columns
 from domain.governance import board_rules
 from domain.governance import vocabulary as governance_vocabulary
 from domain.organization import vocabulary as organization_vocabulary
@@ -39,9 +40,9 @@ class BoardRule:
 
     @classmethod
     def from_rule(cls, rule: board_rules.BoardRule) -> BoardRule:
-        return cls(
-            quorum=rule.quorum,
-            approvals_needed=rule.approvals_needed,
+        return from_columns(
+            cls,
+            rule,
             required_disciplines=[
                 organization_vocabulary.Discipline(d) for d in sorted(rule.required_disciplines)
             ],
@@ -69,10 +70,9 @@ class Board(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Board:
-        return cls(
-            id=strawberry.ID(to_global_id("Board", r.id)),
-            key=r.key,
-            name=r.name,
+        return from_columns(
+            cls,
+            r,
             rule=BoardRule.from_rule(
                 board_rules.BoardRule.from_dict(
                     {
@@ -83,9 +83,6 @@ class Board(Node):
                     }
                 )
             ),
-            version=r.version,
-            uid=r.id,
-            bu_uid=r.bu_id,
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid", "Null for an org board.")
@@ -151,21 +148,7 @@ class GoNoGoSession(Node):
     @classmethod
     def from_row(cls, r: Any) -> GoNoGoSession:
         rule = board_rules.BoardRule.from_dict(r.rule)
-        return cls(
-            id=strawberry.ID(to_global_id("GoNoGoSession", r.id)),
-            status=governance_vocabulary.SessionStatus(r.status),
-            rule=BoardRule.from_rule(rule),
-            opened_at=r.opened_at,
-            closed_at=r.closed_at,
-            outcome=governance_vocabulary.SessionOutcome(r.outcome) if r.outcome else None,
-            decided_by_rule=r.decided_by_rule,
-            version=r.version,
-            uid=r.id,
-            release_uid=r.release_id,
-            board_uid=r.board_id,
-            opened_by_uid=r.opened_by_id,
-            rule_raw=dict(r.rule),
-        )
+        return from_columns(cls, r, rule=BoardRule.from_rule(rule), rule_raw=dict(r.rule))
 
     release = node_field(Release, "release", "release_uid")
     board = node_field(Board, "board", "board_uid")

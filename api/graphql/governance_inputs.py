@@ -18,6 +18,7 @@ from api.graphql.governance_types import (
 )
 from api.graphql.organization_types import DataClassification, Discipline, Tier
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 from domain.governance import vocabulary as governance_vocabulary
 
 # -- releases --------------------------------------------------------------------------------
@@ -76,16 +77,12 @@ class ReleaseUpdateInput:
 
 
 @strawberry.input(description="A lifecycle move of a release.")
-class ReleaseMoveInput:
-    id: strawberry.ID
-    version: int
+class ReleaseMoveInput(VersionedInput):
     reason: str = ""
 
 
 @strawberry.input
-class ReleaseScheduleInput:
-    id: strawberry.ID
-    version: int
+class ReleaseScheduleInput(VersionedInput):
     planned_start: datetime | None = strawberry.field(
         default=None, description="Default: the release's planned window."
     )
@@ -187,9 +184,7 @@ class BoardCreateInput:
 
 
 @strawberry.input
-class BoardUpdateInput:
-    id: strawberry.ID
-    version: int
+class BoardUpdateInput(VersionedInput):
     name: str | None = None
     quorum: int | None = None
     approvals_needed: int | None = None
@@ -220,9 +215,8 @@ class GoNoGoVoteInput:
 
 
 @strawberry.input
-class GoNoGoCloseInput:
-    id: strawberry.ID
-    version: int
+class GoNoGoCloseInput(VersionedInput):
+    pass
 
 
 @strawberry.type
@@ -254,9 +248,7 @@ class SignOffRuleCreateInput:
 
 
 @strawberry.input
-class SignOffRuleUpdateInput:
-    id: strawberry.ID
-    version: int
+class SignOffRuleUpdateInput(VersionedInput):
     name: str | None = None
     requirement: str | None = None
     discipline: Discipline | None = None

@@ -16,7 +16,8 @@ from api.graphql.organization_types import (
     Person,
     Tier,
 )
-from api.graphql.relay import Node, node_field, to_global_id
+from api.graphql.relay import Node, node_field
+from api.graphql.rows import FromColumns, from_columns
 from domain.governance import vocabulary as governance_vocabulary
 from domain.kernel import vocabulary as shared_vocabulary
 from domain.organization import vocabulary as organization_vocabulary
@@ -55,12 +56,9 @@ class DocumentTemplate(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> DocumentTemplate:
-        return cls(
-            id=strawberry.ID(to_global_id("DocumentTemplate", r.id)),
-            key=r.key,
-            name=r.name,
-            version=r.version,
-            active=r.active,
+        return from_columns(
+            cls,
+            r,
             release_types=[governance_vocabulary.ReleaseType(t) for t in r.release_types],
             tiers=[organization_vocabulary.Tier(t) for t in r.tiers],
             sections=[
@@ -71,9 +69,6 @@ class DocumentTemplate(Node):
                 )
                 for s in r.sections
             ],
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
-            created_by_uid=r.created_by_id,
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
@@ -104,12 +99,9 @@ class SignOffRule(Node):
     @classmethod
     def from_row(cls, r: Any) -> SignOffRule:
         c = r.condition or {}
-        return cls(
-            id=strawberry.ID(to_global_id("SignOffRule", r.id)),
-            key=r.key,
-            name=r.name,
-            requirement=r.requirement,
-            discipline=organization_vocabulary.Discipline(r.discipline),
+        return from_columns(
+            cls,
+            r,
             condition=SignOffCondition(
                 data_classifications=[
                     organization_vocabulary.DataClassification(x)
@@ -119,14 +111,11 @@ class SignOffRule(Node):
                 tiers=[organization_vocabulary.Tier(x) for x in c.get("tiers", [])],
                 change_types=[shared_vocabulary.ChangeType(x) for x in c.get("change_types", [])],
             ),
-            validity_days=r.validity_days,
-            active=r.active,
-            version=r.version,
         )
 
 
 @strawberry.type(description="A sign-off given for a release: who, when, until when.")
-class SignOff(Node):
+class SignOff(Node, FromColumns):
     id: strawberry.ID
     requirement: str
     discipline: Discipline
@@ -136,20 +125,6 @@ class SignOff(Node):
     note: str
     release_uid: strawberry.Private[uuid.UUID]
     signer_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> SignOff:
-        return cls(
-            id=strawberry.ID(to_global_id("SignOff", r.id)),
-            requirement=r.requirement,
-            discipline=organization_vocabulary.Discipline(r.discipline),
-            signed_at=r.signed_at,
-            expires_at=r.expires_at,
-            revoked_at=r.revoked_at,
-            note=r.note,
-            release_uid=r.release_id,
-            signer_uid=r.signer_id,
-        )
 
     signer = node_field(Person, "person", "signer_uid")
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import (
     BusinessUnit,
     Discipline,
@@ -16,29 +17,21 @@ from api.graphql.organization_types import (
     Service,
 )
 from api.graphql.relay import Connection, Node, node_field, to_global_id
+from api.graphql.rows import from_columns
 from domain.governance import signoff_rules as so
 from domain.governance import vocabulary as governance_vocabulary
 from domain.kernel import vocabulary as shared_vocabulary
-from domain.organization import vocabulary as organization_vocabulary
 
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
 
-ReleaseStatus = strawberry.enum(
-    governance_vocabulary.ReleaseStatus, description="Where a release is in its lifecycle."
-)
-ReleaseType = strawberry.enum(governance_vocabulary.ReleaseType, description="The kind of release.")
-ChangeType = strawberry.enum(
-    shared_vocabulary.ChangeType, description="A kind of change a release makes."
-)
-VoteChoice = strawberry.enum(governance_vocabulary.VoteChoice, description="A board member's vote.")
-SessionStatus = strawberry.enum(
-    governance_vocabulary.SessionStatus, description="Whether votes are still taken."
-)
-SessionOutcome = strawberry.enum(
-    governance_vocabulary.SessionOutcome, description="What a go/no-go session decided."
-)
+ReleaseStatus = exposed(governance_vocabulary.ReleaseStatus)
+ReleaseType = exposed(governance_vocabulary.ReleaseType)
+ChangeType = exposed(shared_vocabulary.ChangeType)
+VoteChoice = exposed(governance_vocabulary.VoteChoice)
+SessionStatus = exposed(governance_vocabulary.SessionStatus)
+SessionOutcome = exposed(governance_vocabulary.SessionOutcome)
 SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-off's state now.")
 
 
@@ -73,14 +66,7 @@ class MissingDocumentation:
 
     @classmethod
     def from_requirement(cls, r: Any) -> MissingDocumentation:
-        return cls(
-            template_key=r.template_key,
-            template_version=r.template_version,
-            organization_wide=r.org_level,
-            section=r.section,
-            field=r.field,
-            label=r.label,
-        )
+        return from_columns(cls, r, organization_wide=r.org_level)
 
 
 @strawberry.type(description="Whether a release's documentation meets the applicable templates.")
@@ -104,10 +90,9 @@ class RequiredSignOff:
     @classmethod
     def from_state(cls, s: so.State) -> RequiredSignOff:
         given = s.sign_off
-        return cls(
-            requirement=s.requirement,
-            discipline=organization_vocabulary.Discipline(s.discipline),
-            status=s.status,
+        return from_columns(
+            cls,
+            s,
             signed_at=given.signed_at if given else None,
             expires_at=given.expires_at if given else None,
             signer_uid=given.signer_id if given else None,
@@ -155,20 +140,12 @@ class Release(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Release:
-        return cls(
-            id=strawberry.ID(to_global_id("Release", r.id)),
-            title=r.title,
-            description=r.description,
-            release_type=governance_vocabulary.ReleaseType(r.release_type),
-            status=governance_vocabulary.ReleaseStatus(r.status),
-            status_reason=r.status_reason,
+        return from_columns(
+            cls,
+            r,
             change_types=[shared_vocabulary.ChangeType(c) for c in r.change_types],
             environments=list(r.environments),
             regions=list(r.regions),
-            planned_start=r.planned_start,
-            planned_end=r.planned_end,
-            submitted_at=r.submitted_at,
-            decided_at=r.decided_at,
             documentation=[
                 DocumentationEntry(section=s, field=f, value=v)
                 for s, fields in sorted((r.documentation or {}).items())
@@ -184,12 +161,6 @@ class Release(Node):
                 )
                 for t in r.checked_templates or []
             ],
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            owner_uid=r.owner_id,
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")

@@ -12,7 +12,8 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
-from api.graphql.relay import Node, node_field, to_global_id
+from api.graphql.relay import Node, node_field
+from api.graphql.rows import from_columns
 from domain.guardrails import queries as gq
 from domain.guardrails import rules
 from domain.guardrails.effective import EffectiveValue
@@ -85,14 +86,10 @@ class GuardrailField:
     @classmethod
     def from_domain(cls, f: Field) -> GuardrailField:
         kind = _value_type(f.strictness)
-        return cls(
-            key=f.key,
-            description=f.description,
-            strictness=f.strictness,
+        return from_columns(
+            cls,
+            f,
             value_type=kind,
-            unit=f.unit,
-            minimum=f.minimum,
-            maximum=f.maximum,
             members=list(f.members) if f.members is not None else None,
             spdx=kind is GuardrailValueType.MEMBERS and f.members is None,
             nullable=rules.nullable(f),
@@ -128,11 +125,9 @@ class EffectiveGuardrail:
     @classmethod
     def from_domain(cls, v: EffectiveValue) -> EffectiveGuardrail:
         f = FIELDS[v.key]
-        return cls(
-            key=v.key,
-            value=v.value,
-            source=v.source,
-            source_version=v.source_version,
+        return from_columns(
+            cls,
+            v,
             description=f.description,
             strictness=f.strictness,
             unit=f.unit,
@@ -154,7 +149,7 @@ class GuardrailLooserValue:
 
     @classmethod
     def from_domain(cls, v: rules.Looser) -> GuardrailLooserValue:
-        return cls(key=v.key, value=v.value, core_bound=v.bound, message=v.message)
+        return from_columns(cls, v, core_bound=v.bound)
 
 
 def _tier(kind: str, subject: str) -> TierKind | None:
@@ -220,16 +215,12 @@ class GuardrailSet:
 
     @classmethod
     def from_view(cls, v: gq.SetView) -> GuardrailSet:
-        return cls(
+        return from_columns(
+            cls,
+            v,
             scope=v.kind,
             tier=_tier(v.kind, v.subject),
-            version=v.version,
-            values=v.values,
-            note=v.note,
-            updated_at=v.updated_at,
             conflicts=[GuardrailLooserValue.from_domain(c) for c in v.conflicts],
-            bu_uid=v.bu_id,
-            updated_by_uid=v.updated_by_id,
         )
 
 
@@ -256,18 +247,8 @@ class GuardrailSetVersion(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> GuardrailSetVersion:
-        return cls(
-            id=strawberry.ID(to_global_id("GuardrailSetVersion", r.id)),
-            scope=SetKind(r.kind),
-            tier=_tier(r.kind, r.subject),
-            version=r.version,
-            values=r.values,
-            note=r.note,
-            saved_at=r.saved_at,
-            saved_by_name=r.saved_by,
-            conflicts=r.conflicts,
-            bu_uid=r.bu_id,
-            saved_by_uid=r.saved_by_id,
+        return from_columns(
+            cls, r, scope=SetKind(r.kind), tier=_tier(r.kind, r.subject), saved_by_name=r.saved_by
         )
 
 
@@ -318,9 +299,9 @@ class ProductionAccess:
 
     @classmethod
     def from_domain(cls, g: GateOutcome) -> ProductionAccess:
-        return cls(
-            status=g.status,
-            reason=g.reason,
+        return from_columns(
+            cls,
+            g,
             required=[OnboardingItemKind(i) for i in g.evidence["required"]],
             missing=[OnboardingItemKind(i) for i in g.evidence["missing"]],
         )

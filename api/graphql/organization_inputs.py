@@ -23,6 +23,7 @@ from api.graphql.organization_types import (
     Vendor,
 )
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 
 
 @strawberry.input
@@ -72,9 +73,7 @@ class TeamCreateInput:
 
 
 @strawberry.input
-class TeamUpdateInput:
-    id: strawberry.ID
-    version: int
+class TeamUpdateInput(VersionedInput):
     name: str | None = None
     description: str | None = None
 
@@ -96,9 +95,7 @@ class ServiceCreateInput:
 
 
 @strawberry.input
-class ServiceUpdateInput:
-    id: strawberry.ID
-    version: int
+class ServiceUpdateInput(VersionedInput):
     name: str | None = None
     tier: Tier | None = None
     data_classification: DataClassification | None = None
@@ -136,9 +133,7 @@ class VendorCreateInput:
 
 
 @strawberry.input
-class VendorUpdateInput:
-    id: strawberry.ID
-    version: int
+class VendorUpdateInput(VersionedInput):
     contact_email: str | None = None
     attestation_status: AttestationStatus | None = None
     attestation_expires_at: datetime | None = None
@@ -159,9 +154,7 @@ class PersonCreateInput:
 
 
 @strawberry.input
-class PersonUpdateInput:
-    id: strawberry.ID
-    version: int
+class PersonUpdateInput(VersionedInput):
     display_name: str | None = None
     email: str | None = None
     active: bool | None = strawberry.field(

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.rows import FromColumns
 from domain.organization import vocabulary as organization_vocabulary
 
 if TYPE_CHECKING:
@@ -17,33 +19,17 @@ if TYPE_CHECKING:
     from api.graphql.guardrails_types import GuardrailSet, TeamOnboarding
     from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
 
-Tier = strawberry.enum(
-    organization_vocabulary.Tier, description="How much a service's failure hurts."
-)
-DataClassification = strawberry.enum(
-    organization_vocabulary.DataClassification,
-    description="The most sensitive data a service holds.",
-)
-DependencyKind = strawberry.enum(
-    organization_vocabulary.DependencyKind, description="How a consumer uses a provider."
-)
-AttestationStatus = strawberry.enum(
-    organization_vocabulary.AttestationStatus, description="A vendor's attestation."
-)
-PersonKind = strawberry.enum(
-    organization_vocabulary.PersonKind, description="A human, or a machine user such as CI."
-)
-Role = strawberry.enum(
-    organization_vocabulary.Role,
-    description="What a grant lets its holder do (authz/PERMISSIONS.md).",
-)
-Discipline = strawberry.enum(
-    organization_vocabulary.Discipline, description="An approver's discipline."
-)
+Tier = exposed(organization_vocabulary.Tier)
+DataClassification = exposed(organization_vocabulary.DataClassification)
+DependencyKind = exposed(organization_vocabulary.DependencyKind)
+AttestationStatus = exposed(organization_vocabulary.AttestationStatus)
+PersonKind = exposed(organization_vocabulary.PersonKind)
+Role = exposed(organization_vocabulary.Role)
+Discipline = exposed(organization_vocabulary.Discipline)
 
 
 @strawberry.type(description="A business unit: a Casbin domain, with its own teams and guardrails.")
-class BusinessUnit(Node):
+class BusinessUnit(Node, FromColumns):
     id: strawberry.ID
     key: str
     name: str
@@ -52,19 +38,6 @@ class BusinessUnit(Node):
     created_at: datetime
     updated_at: datetime
     uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> BusinessUnit:
-        return cls(
-            id=strawberry.ID(to_global_id("BusinessUnit", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-        )
 
     @strawberry.field(description="Teams of this BU, by key.")
     async def teams(
@@ -82,7 +55,7 @@ class BusinessUnit(Node):
 
 
 @strawberry.type(description="A team in a business unit; it owns services.")
-class Team(Node):
+class Team(Node, FromColumns):
     id: strawberry.ID
     key: str
     name: str
@@ -92,20 +65,6 @@ class Team(Node):
     updated_at: datetime
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Team:
-        return cls(
-            id=strawberry.ID(to_global_id("Team", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-        )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -132,9 +91,17 @@ class ServiceLink:
     kind: DependencyKind
     service: Annotated[Service, strawberry.lazy("api.graphql.organization_types")]
 
+    @classmethod
+    def from_rows(cls, rows: list[Any]) -> list[ServiceLink]:
+        """Links from service rows that carry the edge's kind as `_kind`."""
+        return [
+            cls(kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r))
+            for r in rows
+        ]
+
 
 @strawberry.type(description="A deployable service, owned by a team.")
-class Service(Node):
+class Service(Node, FromColumns):
     id: strawberry.ID
     key: str
     name: str
@@ -148,45 +115,16 @@ class Service(Node):
     bu_uid: strawberry.Private[uuid.UUID]
     team_uid: strawberry.Private[uuid.UUID]
 
-    @classmethod
-    def from_row(cls, r: Any) -> Service:
-        return cls(
-            id=strawberry.ID(to_global_id("Service", r.id)),
-            key=r.key,
-            name=r.name,
-            tier=organization_vocabulary.Tier(r.tier),
-            data_classification=organization_vocabulary.DataClassification(r.data_classification),
-            regions=r.regions,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            team_uid=r.team_id,
-        )
-
     team = node_field(Team, "team", "team_uid")
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
     @strawberry.field(description="Services this one calls or reads (its providers).")
     async def depends_on(self, info: Info) -> list[ServiceLink]:
-        rows = await info.context.loaders.providers.load(self.uid)
-        return [
-            ServiceLink(
-                kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r)
-            )
-            for r in rows
-        ]
+        return ServiceLink.from_rows(await info.context.loaders.providers.load(self.uid))
 
     @strawberry.field(description="Services that call or read this one (its consumers).")
     async def dependents(self, info: Info) -> list[ServiceLink]:
-        rows = await info.context.loaders.consumers.load(self.uid)
-        return [
-            ServiceLink(
-                kind=organization_vocabulary.DependencyKind(r._kind), service=Service.from_row(r)
-            )
-            for r in rows
-        ]
+        return ServiceLink.from_rows(await info.context.loaders.consumers.load(self.uid))
 
     @strawberry.field(description="Vendors this service uses that you may read, by name.")
     async def vendors(
@@ -207,7 +145,7 @@ class Service(Node):
 
 
 @strawberry.type(description="A third party a BU works with, and the state of its attestation.")
-class Vendor(Node):
+class Vendor(Node, FromColumns):
     id: strawberry.ID
     name: str
     contact_email: str
@@ -218,21 +156,6 @@ class Vendor(Node):
     updated_at: datetime
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Vendor:
-        return cls(
-            id=strawberry.ID(to_global_id("Vendor", r.id)),
-            name=r.name,
-            contact_email=r.contact_email,
-            attestation_status=organization_vocabulary.AttestationStatus(r.attestation_status),
-            attestation_expires_at=r.attestation_expires_at,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-        )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -272,7 +195,7 @@ class Vendor(Node):
 @strawberry.type(
     description="A role held in a business unit, or org-wide when businessUnit is null."
 )
-class RoleGrant(Node):
+class RoleGrant(Node, FromColumns):
     id: strawberry.ID
     role: Role
     discipline: Discipline | None
@@ -282,17 +205,6 @@ class RoleGrant(Node):
     created_at: datetime
     bu_uid: strawberry.Private[uuid.UUID | None]
 
-    @classmethod
-    def from_row(cls, r: Any) -> RoleGrant:
-        return cls(
-            id=strawberry.ID(to_global_id("RoleGrant", r.id)),
-            role=organization_vocabulary.Role(r.role),
-            discipline=organization_vocabulary.Discipline(r.discipline) if r.discipline else None,
-            source=r.source,
-            created_at=r.created_at,
-            bu_uid=r.bu_id,
-        )
-
     @strawberry.field
     async def business_unit(self, info: Info) -> BusinessUnit | None:
         if self.bu_uid is None:
@@ -301,7 +213,7 @@ class RoleGrant(Node):
 
 
 @strawberry.type(description="A person or machine user known to Signalbox.")
-class Person(Node):
+class Person(Node, FromColumns):
     id: strawberry.ID
     username: str
     display_name: str
@@ -311,20 +223,6 @@ class Person(Node):
     version: int
     created_at: datetime
     uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Person:
-        return cls(
-            id=strawberry.ID(to_global_id("Person", r.id)),
-            username=r.username,
-            display_name=r.display_name,
-            email=r.email,
-            kind=organization_vocabulary.PersonKind(r.kind),
-            active=r.active,
-            version=r.version,
-            created_at=r.created_at,
-            uid=r.id,
-        )
 
     @strawberry.field(
         description="The grants you may see: all of them for org roles, your BUs' otherwise."
@@ -343,7 +241,7 @@ class ApiTokenScope:
 @strawberry.type(
     description="An API token for scripts and CI. The secret is shown once, at creation."
 )
-class ApiToken(Node):
+class ApiToken(Node, FromColumns):
     id: strawberry.ID
     name: str
     prefix: str = strawberry.field(
@@ -354,19 +252,6 @@ class ApiToken(Node):
     last_used_at: datetime | None
     revoked_at: datetime | None
     uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> ApiToken:
-        return cls(
-            id=strawberry.ID(to_global_id("ApiToken", r.id)),
-            name=r.name,
-            prefix=r.prefix,
-            created_at=r.created_at,
-            expires_at=r.expires_at,
-            last_used_at=r.last_used_at,
-            revoked_at=r.revoked_at,
-            uid=r.id,
-        )
 
     @strawberry.field
     async def scopes(self, info: Info) -> list[ApiTokenScope]:

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import EnvironmentKind
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import (
@@ -20,8 +21,8 @@ from api.graphql.relay import (
     load_nodes,
     load_page,
     node_field,
-    to_global_id,
 )
+from api.graphql.rows import FromColumns, from_columns
 from domain.kernel.vocabulary import EnvironmentKind as DomainEnvironmentKind
 from domain.pipelines import definition_diff as diffs
 from domain.pipelines import definition_queries as pdq
@@ -29,33 +30,15 @@ from domain.pipelines import definition_rules as rules
 from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines.definitions import RegistrationOutcome as DomainRegistrationOutcome
 
-PipelineDefinitionStatus = strawberry.enum(
-    pipelines_vocabulary.DefinitionStatus,
-    name="PipelineDefinitionStatus",
-    description="PROPOSED until a peer reviews it; then ACTIVE (one per pipeline) or REJECTED; "
-    "an ACTIVE version becomes SUPERSEDED when the next one is activated.",
+PipelineDefinitionStatus = exposed(
+    pipelines_vocabulary.DefinitionStatus, name="PipelineDefinitionStatus"
 )
-PipelineDefinitionFormat = strawberry.enum(
-    pipelines_vocabulary.DefinitionFormat,
-    name="PipelineDefinitionFormat",
-    description="YAML or JSON source.",
+PipelineDefinitionFormat = exposed(
+    pipelines_vocabulary.DefinitionFormat, name="PipelineDefinitionFormat"
 )
-PipelineReviewVerdict = strawberry.enum(
-    pipelines_vocabulary.ReviewVerdict,
-    name="PipelineReviewVerdict",
-    description="APPROVE activates the version; REJECT (with a comment) closes it.",
-)
-PipelineRunStatus = strawberry.enum(
-    pipelines_vocabulary.RunStatus,
-    name="PipelineRunStatus",
-    description="Where a run is; once finished it stays finished.",
-)
-PipelineDrift = strawberry.enum(
-    pipelines_vocabulary.DriftKind,
-    name="PipelineDrift",
-    description="MATCHES: the run used the definition active when it started; DRIFT: another "
-    "registered version; UNKNOWN: a definition never registered.",
-)
+PipelineReviewVerdict = exposed(pipelines_vocabulary.ReviewVerdict, name="PipelineReviewVerdict")
+PipelineRunStatus = exposed(pipelines_vocabulary.RunStatus, name="PipelineRunStatus")
+PipelineDrift = exposed(pipelines_vocabulary.DriftKind, name="PipelineDrift")
 PipelineRegistrationOutcome = strawberry.enum(
     DomainRegistrationOutcome,
     name="PipelineRegistrationOutcome",
@@ -80,13 +63,7 @@ class PipelineDefinitionReview:
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineDefinitionReview:
-        return cls(
-            verdict=pipelines_vocabulary.ReviewVerdict(r.verdict),
-            comment=r.comment,
-            reviewer_name=r.reviewer,
-            reviewed_at=r.reviewed_at,
-            reviewer_uid=r.reviewer_id,
-        )
+        return from_columns(cls, r, reviewer_name=r.reviewer)
 
     reviewer = node_field(Person, "person", "reviewer_uid")
 
@@ -105,9 +82,7 @@ class PipelineStage:
     @classmethod
     def from_domain(cls, s: rules.Stage) -> PipelineStage:
         kind = DomainEnvironmentKind(s.environment_kind) if s.environment_kind else None
-        return cls(
-            name=s.name, environment_kind=kind, environment_key=s.environment_key, gates=[*s.gates]
-        )
+        return from_columns(cls, s, environment_kind=kind, gates=[*s.gates])
 
 
 @strawberry.type(description="A stage on both sides of a diff that changed.")
@@ -131,9 +106,9 @@ class PipelineDefinitionDiff:
 
     @classmethod
     def from_domain(cls, d: diffs.DefinitionDiff) -> PipelineDefinitionDiff:
-        return cls(
-            unified=d.unified,
-            identical=d.identical,
+        return from_columns(
+            cls,
+            d,
             stages_added=[*d.stages_added],
             stages_removed=[*d.stages_removed],
             stages_changed=[
@@ -173,25 +148,7 @@ class PipelineDefinitionVersion(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineDefinitionVersion:
-        return cls(
-            id=strawberry.ID(to_global_id("PipelineDefinitionVersion", r.id)),
-            number=r.number,
-            content_hash=r.content_hash,
-            raw_hash=r.raw_hash,
-            format=pipelines_vocabulary.DefinitionFormat(r.format),
-            status=pipelines_vocabulary.DefinitionStatus(r.status),
-            author_name=r.author,
-            source=r.source,
-            document=r.document,
-            registered_at=r.registered_at,
-            activated_at=r.activated_at,
-            superseded_at=r.superseded_at,
-            rejected_at=r.rejected_at,
-            version=r.version,
-            uid=r.id,
-            pipeline_uid=r.pipeline_id,
-            author_uid=r.author_id,
-        )
+        return from_columns(cls, r, author_name=r.author)
 
     @strawberry.field(description="The stages of the document, in order.")
     def stages(self) -> list[PipelineStage]:
@@ -248,25 +205,7 @@ class PipelineRun(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> PipelineRun:
-        return cls(
-            id=strawberry.ID(to_global_id("PipelineRun", r.id)),
-            run_id=r.run_id,
-            definition_hash=r.definition_hash,
-            status=pipelines_vocabulary.RunStatus(r.status),
-            started_at=r.started_at,
-            finished_at=r.finished_at,
-            artifact=r.artifact,
-            drift=pipelines_vocabulary.DriftKind(r.drift),
-            drift_reason=r.drift_reason,
-            reporter=r.reporter,
-            reported_at=r.created_at,
-            version=r.version,
-            uid=r.id,
-            pipeline_uid=r.pipeline_id,
-            active_version_uid=r.active_version_id,
-            matched_version_uid=r.matched_version_id,
-            reported_by_uid=r.reported_by_id,
-        )
+        return from_columns(cls, r, reported_at=r.created_at)
 
     @strawberry.field
     async def pipeline(self, info: Info) -> Pipeline | None:
@@ -284,7 +223,7 @@ class PipelineRun(Node):
 
 
 @strawberry.type(description="A team's pipeline: its definition versions and reported runs.")
-class Pipeline(Node):
+class Pipeline(Node, FromColumns):
     id: strawberry.ID
     key: str = strawberry.field(description="Unique within its team.")
     name: str
@@ -295,21 +234,6 @@ class Pipeline(Node):
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     team_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Pipeline:
-        return cls(
-            id=strawberry.ID(to_global_id("Pipeline", r.id)),
-            key=r.key,
-            name=r.name,
-            description=r.description,
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-            team_uid=r.team_id,
-        )
 
     team = node_field(Team, "team", "team_uid")
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")

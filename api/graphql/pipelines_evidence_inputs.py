@@ -13,6 +13,7 @@ from api.graphql.pipelines_evidence_types import (
     WebhookSecret,
 )
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 
 
 @strawberry.input(description="The build a report is about; it is created on its first report.")
@@ -133,9 +134,8 @@ class WebhookSecretCreatePayload:
 
 
 @strawberry.input
-class WebhookSecretRevokeInput:
-    id: strawberry.ID
-    version: int
+class WebhookSecretRevokeInput(VersionedInput):
+    pass
 
 
 @strawberry.type

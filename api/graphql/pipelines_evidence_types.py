@@ -11,9 +11,11 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
 from api.graphql.organization_types import BusinessUnit, Service
-from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field
+from api.graphql.rows import FromColumns, from_columns
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as DomainGateStatus
 from domain.pipelines import vocabulary as pipelines_vocabulary
@@ -21,20 +23,9 @@ from domain.pipelines import vocabulary as pipelines_vocabulary
 EvidenceType = strawberry.enum(
     pipelines_vocabulary.EvidenceType, description="What a report about an artifact is about."
 )
-CdEventOutcome = strawberry.enum(
-    pipelines_vocabulary.CdEventOutcome,
-    description="PROCESSED: changed Signalbox data; UNRESOLVED: a known type whose subject did "
-    "not map onto Signalbox data (see the note); STORED: kept, not acted on; IGNORED: an "
-    "unknown or custom type.",
-)
-DeploymentReportKind = strawberry.enum(
-    pipelines_vocabulary.DeploymentKind,
-    name="DeploymentReportKind",
-    description="service.deployed, service.upgraded or service.rolledback.",
-)
-IncidentStatus = strawberry.enum(
-    pipelines_vocabulary.IncidentStatus, description="Open until resolved."
-)
+CdEventOutcome = exposed(pipelines_vocabulary.CdEventOutcome)
+DeploymentReportKind = exposed(pipelines_vocabulary.DeploymentKind, name="DeploymentReportKind")
+IncidentStatus = exposed(pipelines_vocabulary.IncidentStatus)
 EvidenceGateStatus = strawberry.enum(
     DomainGateStatus, name="EvidenceGateStatus", description="An evidence gate's verdict."
 )
@@ -51,7 +42,7 @@ class EvidenceGate:
 
     @classmethod
     def from_domain(cls, g: GateOutcome) -> EvidenceGate:
-        return cls(gate=g.gate, status=g.status, reason=g.reason, evidence=dict(g.evidence))
+        return from_columns(cls, g, evidence=dict(g.evidence))
 
 
 @strawberry.type(description="One report about an artifact, from CI or a security tool.")
@@ -72,18 +63,7 @@ class Evidence(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Evidence:
-        return cls(
-            id=strawberry.ID(to_global_id("Evidence", r.id)),
-            kind=pipelines_vocabulary.EvidenceType(r.kind),
-            subject=r.subject,
-            passed=r.passed,
-            details=r.payload,
-            reported_at=r.reported_at,
-            reporter=r.reporter,
-            source=r.source,
-            uid=r.id,
-            artifact_uid=r.artifact_id,
-        )
+        return from_columns(cls, r, details=r.payload)
 
     @strawberry.field
     async def artifact(self, info: Info) -> Artifact | None:
@@ -91,7 +71,7 @@ class Evidence(Node):
 
 
 @strawberry.type(description="A build of a service: name, version and sha256 digest.")
-class Artifact(Node):
+class Artifact(Node, FromColumns):
     id: strawberry.ID
     name: str
     version: str
@@ -99,18 +79,6 @@ class Artifact(Node):
     created_at: datetime
     uid: strawberry.Private[uuid.UUID]
     service_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Artifact:
-        return cls(
-            id=strawberry.ID(to_global_id("Artifact", r.id)),
-            name=r.name,
-            version=r.version,
-            digest=r.digest,
-            created_at=r.created_at,
-            uid=r.id,
-            service_uid=r.service_id,
-        )
 
     service = node_field(Service, "service", "service_uid")
 
@@ -135,7 +103,7 @@ class Artifact(Node):
 
 
 @strawberry.type(description="A CDEvent received, known or not, as it was sent.")
-class CdEvent(Node):
+class CdEvent(Node, FromColumns):
     id: strawberry.ID
     source: str
     event_id: str = strawberry.field(description="The CloudEvent / CDEvent context id.")
@@ -150,25 +118,6 @@ class CdEvent(Node):
     note: str = strawberry.field(description="What Signalbox did with it, or why not.")
     payload: JSON = strawberry.field(description="The CDEvent as received.")
     bu_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> CdEvent:
-        return cls(
-            id=strawberry.ID(to_global_id("CdEvent", r.id)),
-            source=r.source,
-            event_id=r.event_id,
-            type=r.type,
-            specversion=r.specversion,
-            timestamp=r.timestamp,
-            subject_id=r.subject_id,
-            received_at=r.received_at,
-            received_by=r.received_by,
-            known=r.known,
-            outcome=pipelines_vocabulary.CdEventOutcome(r.outcome),
-            note=r.note,
-            payload=r.payload,
-            bu_uid=r.bu_id,
-        )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -193,29 +142,13 @@ class ReportedPlace:
 
 
 @strawberry.type(description="A deployment, upgrade or rollback a CD tool reported (CDEvents).")
-class DeploymentReport(Node, ReportedPlace):
+class DeploymentReport(Node, ReportedPlace, FromColumns):
     id: strawberry.ID
     kind: DeploymentReportKind
     occurred_at: datetime
     artifact_ref: str = strawberry.field(description="The artifact (package URL) as reported.")
     artifact_uid: strawberry.Private[uuid.UUID | None]
     cd_event_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> DeploymentReport:
-        return cls(
-            id=strawberry.ID(to_global_id("DeploymentReport", r.id)),
-            kind=pipelines_vocabulary.DeploymentKind(r.kind),
-            occurred_at=r.occurred_at,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-            artifact_ref=r.artifact_ref,
-            unresolved=r.unresolved,
-            service_uid=r.service_id,
-            environment_uid=r.environment_id,
-            artifact_uid=r.artifact_id,
-            cd_event_uid=r.cd_event_id,
-        )
 
     artifact = node_field(Artifact, "artifact", "artifact_uid")
     cd_event = node_field(
@@ -224,7 +157,7 @@ class DeploymentReport(Node, ReportedPlace):
 
 
 @strawberry.type(description="An incident an operations tool reported (CDEvents).")
-class IncidentReport(Node, ReportedPlace):
+class IncidentReport(Node, ReportedPlace, FromColumns):
     id: strawberry.ID
     status: IncidentStatus
     description: str
@@ -233,24 +166,6 @@ class IncidentReport(Node, ReportedPlace):
     detected_at: datetime
     resolved_at: datetime | None
     version: int
-
-    @classmethod
-    def from_row(cls, r: Any) -> IncidentReport:
-        return cls(
-            id=strawberry.ID(to_global_id("IncidentReport", r.id)),
-            status=pipelines_vocabulary.IncidentStatus(r.status),
-            description=r.description,
-            origin=r.origin,
-            incident_ref=r.incident_ref,
-            detected_at=r.detected_at,
-            resolved_at=r.resolved_at,
-            version=r.version,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-            unresolved=r.unresolved,
-            service_uid=r.service_id,
-            environment_uid=r.environment_id,
-        )
 
 
 @strawberry.type(description="A BU's shared secret that signs CDEvents sent to the webhook URL.")
@@ -267,17 +182,7 @@ class WebhookSecret(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> WebhookSecret:
-        return cls(
-            id=strawberry.ID(to_global_id("WebhookSecret", r.id)),
-            name=r.name,
-            prefix=r.prefix,
-            path=f"/cdevents/webhook/{r.id}",
-            created_at=r.created_at,
-            last_used_at=r.last_used_at,
-            revoked_at=r.revoked_at,
-            version=r.version,
-            bu_uid=r.bu_id,
-        )
+        return from_columns(cls, r, path=f"/cdevents/webhook/{r.id}")
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 

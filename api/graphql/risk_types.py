@@ -14,9 +14,11 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.governance_types import ChangeType, Release
 from api.graphql.organization_types import BusinessUnit, Discipline, Person
-from api.graphql.relay import Connection, Node, load_node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_node, load_page, node_field
+from api.graphql.rows import FromColumns, from_columns
 from domain.guardrails import vocabulary
 from domain.kernel import vocabulary as shared_vocabulary
 from domain.organization import vocabulary as organization_vocabulary
@@ -27,14 +29,12 @@ from domain.risk import vocabulary as risk_vocabulary
 from domain.risk.scoring import RiskFacts as DomainFacts
 from domain.risk.versions import model_of
 
-RiskLevel = strawberry.enum(vocabulary.RiskLevel, description="low < medium < high < critical.")
+RiskLevel = exposed(vocabulary.RiskLevel)
 RiskFactor = strawberry.enum(risk_model.Factor, description="A factor of the risk score.")
 RiskFactorGroup = strawberry.enum(
     risk_model.FactorGroup, description="Impact, complexity or novelty."
 )
-PeerReviewVerdict = strawberry.enum(
-    risk_vocabulary.Verdict, description="A peer reviewer's verdict."
-)
+PeerReviewVerdict = exposed(risk_vocabulary.Verdict)
 
 
 @strawberry.type(description="What a risk level requires of a release.")
@@ -48,13 +48,11 @@ class RiskRequirements:
 
     @classmethod
     def from_domain(cls, r: risk_model.Requirements) -> RiskRequirements:
-        return cls(
+        return from_columns(
+            cls,
+            r,
             test_suites=list(r.test_suites),
-            min_approvals=r.min_approvals,
             disciplines=[organization_vocabulary.Discipline(d) for d in r.disciplines],
-            peer_review=r.peer_review,
-            board_decision=r.board_decision,
-            canary_minutes=r.canary_minutes,
         )
 
 
@@ -112,8 +110,9 @@ class RiskModel:
     @classmethod
     def from_domain(cls, m: risk_model.RiskModel, row: Any | None) -> RiskModel:
         thresholds, requirements = _levels(m.mapping)
-        return cls(
-            version=m.version,
+        return from_columns(
+            cls,
+            m,
             factors=[
                 RiskFactorWeight(factor=f, group=risk_model.GROUP_OF[f], weight=w.weight, cap=w.cap)
                 for f, w in m.weights.items()
@@ -124,7 +123,6 @@ class RiskModel:
             ],
             thresholds=thresholds,
             requirements=requirements,
-            note=m.note,
             created_at=row.created_at if row is not None else None,
             created_by_uid=row.created_by_id if row is not None else None,
         )
@@ -157,12 +155,8 @@ class RiskMappingConflict:
 
     @classmethod
     def from_domain(cls, x: rules.Looser, bu_id: uuid.UUID | None = None) -> RiskMappingConflict:
-        return cls(
-            path=x.path,
-            value=str(rules.plain(x.value)),
-            bound=str(rules.plain(x.bound)),
-            message=x.message,
-            bu_uid=bu_id,
+        return from_columns(
+            cls, x, value=str(rules.plain(x.value)), bound=str(rules.plain(x.bound)), bu_uid=bu_id
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
@@ -181,9 +175,9 @@ class RiskMapping:
     @classmethod
     def from_domain(cls, v: riskq.MappingView) -> RiskMapping:
         thresholds, requirements = _levels(v.effective.mapping)
-        return cls(
-            core_version=v.core_version,
-            overlay_version=v.overlay_version,
+        return from_columns(
+            cls,
+            v,
             thresholds=thresholds,
             requirements=requirements,
             sources=[
@@ -191,7 +185,6 @@ class RiskMapping:
                 for p, s in sorted(v.effective.sources.items())
             ],
             conflicts=[RiskMappingConflict.from_domain(x, v.bu_id) for x in v.effective.conflicts],
-            bu_uid=v.bu_id,
         )
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
@@ -260,10 +253,9 @@ class RiskAssessment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> RiskAssessment:
-        return cls(
-            id=strawberry.ID(to_global_id("RiskAssessment", r.id)),
-            score=r.score,
-            level=vocabulary.RiskLevel(r.level),
+        return from_columns(
+            cls,
+            r,
             contributions=[
                 RiskContribution(
                     factor=risk_model.Factor(c["factor"]),
@@ -279,12 +271,6 @@ class RiskAssessment(Node):
                 risk_model.Requirements.from_json(r.requirements)
             ),
             facts=RiskFacts.from_json(r.facts),
-            model_version=r.model_version,
-            mapping_version=r.mapping_version,
-            assessed_at=r.assessed_at,
-            uid=r.id,
-            release_uid=r.release_id,
-            assessed_by_uid=r.assessed_by_id,
         )
 
     assessed_by = node_field(Person, "person", "assessed_by_uid")
@@ -293,7 +279,7 @@ class RiskAssessment(Node):
 
 
 @strawberry.type(description="A reviewer's verdict on a release's changes (never an author's).")
-class PeerReview(Node):
+class PeerReview(Node, FromColumns):
     id: strawberry.ID
     verdict: PeerReviewVerdict
     comment: str
@@ -304,21 +290,6 @@ class PeerReview(Node):
     uid: strawberry.Private[uuid.UUID]
     release_uid: strawberry.Private[uuid.UUID]
     reviewer_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> PeerReview:
-        return cls(
-            id=strawberry.ID(to_global_id("PeerReview", r.id)),
-            verdict=risk_vocabulary.Verdict(r.verdict),
-            comment=r.comment,
-            reference=r.reference,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            version=r.version,
-            uid=r.id,
-            release_uid=r.release_id,
-            reviewer_uid=r.reviewer_id,
-        )
 
     reviewer = node_field(Person, "person", "reviewer_uid")
 
@@ -337,12 +308,8 @@ class PeerReviewRequirement:
 
     @classmethod
     def from_domain(cls, r: review_rules.ReviewRequirement) -> PeerReviewRequirement:
-        return cls(
-            required=r.required,
-            change_types=[shared_vocabulary.ChangeType(c) for c in r.change_types],
-            risk_level=vocabulary.RiskLevel(r.risk_level),
-            by_risk_level=r.by_risk_level,
-            reason=r.reason,
+        return from_columns(
+            cls, r, change_types=[shared_vocabulary.ChangeType(c) for c in r.change_types]
         )
 
 

@@ -17,6 +17,7 @@ from api.graphql.trains_types import (
     Train,
 )
 from api.graphql.user_errors import UserError
+from api.graphql.versioned_input import VersionedInput
 
 
 @strawberry.input(description="A cadence: departures at a wall-clock time in a time zone.")
@@ -51,9 +52,7 @@ class TrainCreateInput:
 
 
 @strawberry.input
-class TrainUpdateInput:
-    id: strawberry.ID
-    version: int
+class TrainUpdateInput(VersionedInput):
     name: str | None = None
     product_domain: str | None = None
 
@@ -92,9 +91,8 @@ class DepartureBoardInput:
 
 
 @strawberry.input
-class DepartureStatusInput:
-    id: strawberry.ID
-    version: int
+class DepartureStatusInput(VersionedInput):
+    pass
 
 
 @strawberry.input
@@ -116,9 +114,7 @@ class FeatureCreateInput:
 
 
 @strawberry.input(description="Edit or re-plan a feature; preview the impact first.")
-class FeatureUpdateInput:
-    id: strawberry.ID
-    version: int
+class FeatureUpdateInput(VersionedInput):
     title: str | None = None
     description: str | None = None
     effort: int | None = None
@@ -129,9 +125,8 @@ class FeatureUpdateInput:
 
 
 @strawberry.input
-class FeatureDeleteInput:
-    id: strawberry.ID
-    version: int
+class FeatureDeleteInput(VersionedInput):
+    pass
 
 
 @strawberry.input(description="featureId depends on dependsOnId (a feature of another team).")
@@ -164,9 +159,7 @@ class IntegrationWindowScheduleInput:
 
 
 @strawberry.input
-class IntegrationWindowRescheduleInput:
-    id: strawberry.ID
-    version: int
+class IntegrationWindowRescheduleInput(VersionedInput):
     starts_at: datetime
     ends_at: datetime
 

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.relay import (
@@ -20,25 +21,15 @@ from api.graphql.relay import (
     node_field,
     to_global_id,
 )
+from api.graphql.rows import FromColumns, from_columns
 from domain.trains import graph
 from domain.trains import vocabulary as trains_vocabulary
 
-CadenceKind = strawberry.enum(
-    trains_vocabulary.CadenceKind, description="How often a train departs."
-)
-CadenceChangeReason = strawberry.enum(
-    trains_vocabulary.CadenceChangeReason, description="Why a train's cadence changed."
-)
-DepartureStatus = strawberry.enum(
-    trains_vocabulary.DepartureStatus, description="Where a departure stands."
-)
-FeatureStatus = strawberry.enum(
-    trains_vocabulary.FeatureStatus, description="Where a feature stands."
-)
-IntegrationWindowStatus = strawberry.enum(
-    trains_vocabulary.IntegrationWindowStatus,
-    description="Whether an integration window still holds.",
-)
+CadenceKind = exposed(trains_vocabulary.CadenceKind)
+CadenceChangeReason = exposed(trains_vocabulary.CadenceChangeReason)
+DepartureStatus = exposed(trains_vocabulary.DepartureStatus)
+FeatureStatus = exposed(trains_vocabulary.FeatureStatus)
+IntegrationWindowStatus = exposed(trains_vocabulary.IntegrationWindowStatus)
 GraphFindingCode = strawberry.enum(
     graph.FindingCode,
     description="CYCLE: features depend on each other in a circle. MISALIGNED_PI: a feature's "
@@ -65,12 +56,11 @@ class Cadence:
 
     @classmethod
     def from_row(cls, r: Any) -> Cadence:
-        return cls(
+        return from_columns(
+            cls,
+            r,
             kind=trains_vocabulary.CadenceKind(r.cadence),
-            weekday=r.weekday,
             dates=[date.fromisoformat(d) for d in r.dates or []],
-            rrule=r.rrule,
-            departure_time=r.departure_time,
             time_zone=r.tzid,
         )
 
@@ -90,18 +80,7 @@ class Train(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Train:
-        return cls(
-            id=gid("Train", r.id),
-            key=r.key,
-            name=r.name,
-            product_domain=r.product_domain,
-            cadence=Cadence.from_row(r),
-            version=r.version,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            uid=r.id,
-            bu_uid=r.bu_id,
-        )
+        return from_columns(cls, r, cadence=Cadence.from_row(r))
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
 
@@ -149,18 +128,7 @@ class ProgramIncrement(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> ProgramIncrement:
-        return cls(
-            id=gid("ProgramIncrement", r.id),
-            seq=r.seq,
-            name=r.name,
-            iterations=r.iterations,
-            iteration_weeks=r.iteration_weeks,
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            planning_boundary_at=r.planning_at,
-            uid=r.id,
-            train_uid=r.train_id,
-        )
+        return from_columns(cls, r, planning_boundary_at=r.planning_at)
 
     train = node_field(Train, "train", "train_uid")
 
@@ -190,12 +158,10 @@ class CadenceChange:
 
     @classmethod
     def from_row(cls, r: Any) -> CadenceChange:
-        return cls(
-            seq=r.seq,
+        return from_columns(
+            cls,
+            r,
             cadence=Cadence.from_row(r),
-            effective_from_seq=r.effective_from_seq,
-            reason=trains_vocabulary.CadenceChangeReason(r.reason) if r.reason else None,
-            reason_text=r.reason_text,
             recorded_at=r.created_at,
             pi_uid=r.effective_from_pi_id,
             by_uid=r.changed_by_id,
@@ -217,7 +183,7 @@ class IntegrationStatus:
 
 
 @strawberry.type(description="A departure of a train; releases board it.")
-class Departure(Node):
+class Departure(Node, FromColumns):
     id: strawberry.ID
     code: str = strawberry.field(description="Train key and local date, e.g. payments-2026.12.08.")
     departs_at: datetime
@@ -226,19 +192,6 @@ class Departure(Node):
     uid: strawberry.Private[uuid.UUID]
     train_uid: strawberry.Private[uuid.UUID]
     pi_uid: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Departure:
-        return cls(
-            id=gid("Departure", r.id),
-            code=r.code,
-            departs_at=r.departs_at,
-            status=trains_vocabulary.DepartureStatus(r.status),
-            version=r.version,
-            uid=r.id,
-            train_uid=r.train_id,
-            pi_uid=r.pi_id,
-        )
 
     train = node_field(Train, "train", "train_uid")
     program_increment = node_field(ProgramIncrement, "program_increment", "pi_uid")
@@ -262,7 +215,7 @@ class Departure(Node):
 
 
 @strawberry.type(description="A team's feature planned for a PI and, optionally, a departure.")
-class Feature(Node):
+class Feature(Node, FromColumns):
     id: strawberry.ID
     title: str
     description: str
@@ -275,23 +228,6 @@ class Feature(Node):
     train_uid: strawberry.Private[uuid.UUID]
     pi_uid: strawberry.Private[uuid.UUID]
     departure_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Feature:
-        return cls(
-            id=gid("Feature", r.id),
-            title=r.title,
-            description=r.description,
-            effort=r.effort,
-            status=trains_vocabulary.FeatureStatus(r.status),
-            version=r.version,
-            created_at=r.created_at,
-            uid=r.id,
-            team_uid=r.team_id,
-            train_uid=r.train_id,
-            pi_uid=r.pi_id,
-            departure_uid=r.departure_id,
-        )
 
     team = node_field(Team, "team", "team_uid")
     train = node_field(Train, "train", "train_uid")
@@ -320,14 +256,7 @@ class IntegrationResult:
 
     @classmethod
     def from_row(cls, r: Any) -> IntegrationResult:
-        return cls(
-            suite=r.suite,
-            passed=r.passed,
-            details=r.details,
-            recorded_at=r.recorded_at,
-            recorded_via=r.recorded_via,
-            by_uid=r.recorded_by_id,
-        )
+        return from_columns(cls, r, by_uid=r.recorded_by_id)
 
     recorded_by = node_field(Person, "person", "by_uid")
 
@@ -346,14 +275,9 @@ class IntegrationWindow(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> IntegrationWindow:
-        return cls(
-            id=gid("IntegrationWindow", r.id),
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            status=trains_vocabulary.IntegrationWindowStatus(r.status),
-            version=r.version,
-            uid=r.id,
-            departure_uid=r.departure_id,
+        return from_columns(
+            cls,
+            r,
             team_uids=[uuid.UUID(t) for t in r.team_ids or []],
             service_uids=[uuid.UUID(s) for s in r.service_ids or []],
         )

@@ -13,6 +13,7 @@ from api.graphql.vendors_types import (
     VendorAttestationKind,
     VendorRelease,
 )
+from api.graphql.versioned_input import VersionedInput
 
 
 @strawberry.input(description="Which vendor releases to list; all you may read when empty.")
@@ -43,9 +44,7 @@ class VendorAttestationAddInput:
 
 
 @strawberry.input
-class VendorAttestationRevokeInput:
-    id: strawberry.ID
-    version: int
+class VendorAttestationRevokeInput(VersionedInput):
     reason: str
 
 
@@ -100,9 +99,7 @@ class VendorReleaseUpdateInput:
 
 
 @strawberry.input
-class VendorReleaseCancelInput:
-    id: strawberry.ID
-    version: int
+class VendorReleaseCancelInput(VersionedInput):
     reason: str
 
 

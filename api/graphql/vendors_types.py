@@ -11,23 +11,19 @@ import strawberry
 
 from api.graphql.calendar_types import Freeze
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service, Vendor
-from api.graphql.relay import Connection, Node, load_page, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_page, node_field
+from api.graphql.rows import FromColumns
 from domain.compliance.vendor_findings import VisibleFinding
 from domain.organization import vendor_rules as rules
 from domain.organization import vocabulary as organization_vocabulary
 from domain.organization.vendor_queries import ImpactedService as ImpactRow
 
-VendorAttestationKind = strawberry.enum(
-    organization_vocabulary.AttestationKind,
-    name="VendorAttestationKind",
-    description="What a vendor attestation attests: security testing, a penetration test, a "
-    "SOC 2 report or an ISO 27001 certificate.",
+VendorAttestationKind = exposed(
+    organization_vocabulary.AttestationKind, name="VendorAttestationKind"
 )
-VendorReleaseStatus = strawberry.enum(
-    organization_vocabulary.VendorReleaseStatus,
-    description="CANCELLED releases stay on record, off the calendar.",
-)
+VendorReleaseStatus = exposed(organization_vocabulary.VendorReleaseStatus)
 VendorReleaseFindingCode = strawberry.enum(
     rules.FindingCode,
     name="VendorReleaseFindingCode",
@@ -53,7 +49,7 @@ def _state(r: Any, now: datetime) -> VendorAttestationState:
 @strawberry.type(
     description="A report a vendor holds, valid from issuedAt until expiresAt unless revoked."
 )
-class VendorAttestation(Node):
+class VendorAttestation(Node, FromColumns):
     id: strawberry.ID
     kind: VendorAttestationKind  # type: ignore[valid-type]
     issued_at: datetime
@@ -69,26 +65,6 @@ class VendorAttestation(Node):
     vendor_uid: strawberry.Private[uuid.UUID]
     created_by_uid: strawberry.Private[uuid.UUID | None]
     revoked_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> VendorAttestation:
-        return cls(
-            id=strawberry.ID(to_global_id("VendorAttestation", r.id)),
-            kind=organization_vocabulary.AttestationKind(r.kind),
-            issued_at=r.issued_at,
-            expires_at=r.expires_at,
-            issuer=r.issuer,
-            report_reference=r.report_reference,
-            notes=r.notes,
-            created_at=r.created_at,
-            revoked_at=r.revoked_at,
-            revoke_reason=r.revoke_reason,
-            version=r.version,
-            uid=r.id,
-            vendor_uid=r.vendor_id,
-            created_by_uid=r.created_by_id,
-            revoked_by_uid=r.revoked_by_id,
-        )
 
     @strawberry.field(description="CURRENT, EXPIRED or REVOKED, as of now.")
     def state(self, info: Info) -> VendorAttestationState:
@@ -175,7 +151,7 @@ def finding(f: VisibleFinding) -> VendorReleaseFinding:
     description="A third-party vendor's release on the calendar, in [startsAt, endsAt). It "
     "reaches the services using the vendor, and their consumers."
 )
-class VendorRelease(Node):
+class VendorRelease(Node, FromColumns):
     id: strawberry.ID
     title: str
     release_version: str = strawberry.field(description="The vendor's version, e.g. 4.2.0.")
@@ -193,28 +169,6 @@ class VendorRelease(Node):
     vendor_uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     created_by_uid: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> VendorRelease:
-        return cls(
-            id=strawberry.ID(to_global_id("VendorRelease", r.id)),
-            title=r.title,
-            release_version=r.release_version,
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            description=r.description,
-            notes=r.notes,
-            status=organization_vocabulary.VendorReleaseStatus(r.status),
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            cancelled_at=r.cancelled_at,
-            cancel_reason=r.cancel_reason,
-            version=r.version,
-            uid=r.id,
-            vendor_uid=r.vendor_id,
-            bu_uid=r.bu_id,
-            created_by_uid=r.created_by_id,
-        )
 
     vendor = node_field(Vendor, "vendor", "vendor_uid")
     business_unit = node_field(

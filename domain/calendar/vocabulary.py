@@ -6,17 +6,23 @@ from enum import StrEnum
 
 
 class WindowKind(StrEnum):
+    """A release, a maintenance window, or a vendor's change."""
+
     RELEASE = "release"
     MAINTENANCE = "maintenance"
     VENDOR = "vendor"
 
 
 class WindowStatus(StrEnum):
+    """Whether a window still holds."""
+
     PLANNED = "planned"
     CANCELLED = "cancelled"
 
 
 class FreezeScope(StrEnum):
+    """What a freeze covers: the organization, a BU, service tiers, services or environments."""
+
     ORG = "org"
     BU = "bu"
     TIER = "tier"
@@ -25,6 +31,8 @@ class FreezeScope(StrEnum):
 
 
 class FreezeStatus(StrEnum):
+    """A freeze binds only once APPROVED by every stakeholder."""
+
     PROPOSED = "proposed"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -32,6 +40,8 @@ class FreezeStatus(StrEnum):
 
 
 class ExceptionStatus(StrEnum):
+    """Where a freeze exception stands."""
+
     REQUESTED = "requested"
     APPROVED = "approved"
     REJECTED = "rejected"

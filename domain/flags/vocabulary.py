@@ -6,6 +6,9 @@ from enum import StrEnum
 
 
 class FlagKind(StrEnum):
+    """RELEASE and EXPERIMENT flags are temporary (they carry an expiry); OPS (kill switches,
+    circuit breakers) and PERMISSION flags are permanent."""
+
     RELEASE = "release"
     EXPERIMENT = "experiment"
     OPS = "ops"
@@ -14,6 +17,8 @@ class FlagKind(StrEnum):
 
 
 class ValueType(StrEnum):
+    """The type of a flag's values."""
+
     BOOLEAN = "boolean"
     STRING = "string"
     NUMBER = "number"
@@ -21,12 +26,16 @@ class ValueType(StrEnum):
 
 
 class ChangeStatus(StrEnum):
+    """APPLIED, or PENDING someone else's approval (production, critical service), or REJECTED."""
+
     APPLIED = "applied"
     PENDING = "pending"
     REJECTED = "rejected"
 
 
 class ChangeAction(StrEnum):
+    """What a change did."""
+
     CREATE = "create"
     UPDATE = "update"
     ARCHIVE = "archive"

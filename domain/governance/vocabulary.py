@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class ReleaseStatus(StrEnum):
+    """Where a release is in its lifecycle."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
     APPROVED = "approved"
@@ -18,23 +20,31 @@ class ReleaseStatus(StrEnum):
 
 
 class ReleaseType(StrEnum):
+    """The kind of release."""
+
     STANDARD = "standard"
     MAJOR = "major"
     HOTFIX = "hotfix"
 
 
 class VoteChoice(StrEnum):
+    """A board member's vote."""
+
     GO = "go"
     NO_GO = "no_go"
     ABSTAIN = "abstain"
 
 
 class SessionStatus(StrEnum):
+    """Whether votes are still taken."""
+
     OPEN = "open"
     CLOSED = "closed"
 
 
 class SessionOutcome(StrEnum):
+    """What a go/no-go session decided."""
+
     GO = "go"
     NO_GO = "no_go"
     NO_QUORUM = "no_quorum"

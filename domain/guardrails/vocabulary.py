@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class RiskLevel(StrEnum):
+    """low < medium < high < critical."""
+
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class ChangeType(StrEnum):
+    """A kind of change a release makes."""
+
     SCHEMA_MIGRATION = "schema_migration"
     PAYMENT_LOGIC = "payment_logic"
     CONFIG = "config"
@@ -17,6 +19,8 @@ class ChangeType(StrEnum):
 
 
 class EnvironmentKind(StrEnum):
+    """Where in the path to production an environment sits."""
+
     DEVELOPMENT = "development"
     TEST = "test"
     STAGING = "staging"

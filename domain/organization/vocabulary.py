@@ -6,12 +6,16 @@ from enum import StrEnum
 
 
 class Tier(StrEnum):
+    """How much a service's failure hurts."""
+
     CRITICAL = "critical"
     CUSTOMER_FACING = "customer_facing"
     INTERNAL = "internal"
 
 
 class DataClassification(StrEnum):
+    """The most sensitive data a service holds."""
+
     PUBLIC = "public"
     INTERNAL = "internal"
     CONFIDENTIAL = "confidential"
@@ -20,12 +24,16 @@ class DataClassification(StrEnum):
 
 
 class DependencyKind(StrEnum):
+    """How a consumer uses a provider."""
+
     RUNTIME = "runtime"
     DATA = "data"
     BUILD = "build"
 
 
 class AttestationStatus(StrEnum):
+    """A vendor's attestation."""
+
     PENDING = "pending"
     ATTESTED = "attested"
     EXPIRED = "expired"
@@ -33,16 +41,22 @@ class AttestationStatus(StrEnum):
 
 
 class PersonKind(StrEnum):
+    """A human, or a machine user such as CI."""
+
     HUMAN = "human"
     MACHINE = "machine"
 
 
 class VendorReleaseStatus(StrEnum):
+    """CANCELLED releases stay on record, off the calendar."""
+
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
 
 
 class Role(StrEnum):
+    """What a grant lets its holder do (authz/PERMISSIONS.md)."""
+
     ORG_ADMIN = "org_admin"
     BU_ADMIN = "bu_admin"
     RELEASE_MANAGER = "release_manager"
@@ -55,6 +69,8 @@ class Role(StrEnum):
 
 
 class Discipline(StrEnum):
+    """An approver's discipline."""
+
     ENGINEERING = "engineering"
     PRODUCT = "product"
     SECURITY = "security"
@@ -63,6 +79,9 @@ class Discipline(StrEnum):
 
 
 class AttestationKind(StrEnum):
+    """What a vendor attestation attests: security testing, a penetration test, a SOC 2 report or an
+    ISO 27001 certificate."""
+
     SECURITY_TESTING = "security_testing"
     PENETRATION_TEST = "penetration_test"
     SOC2 = "soc2"

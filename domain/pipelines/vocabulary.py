@@ -18,6 +18,10 @@ class EvidenceType(StrEnum):
 
 
 class CdEventOutcome(StrEnum):
+    """PROCESSED: changed Signalbox data; UNRESOLVED: a known type whose subject did not map onto
+    Signalbox data (see the note); STORED: kept, not acted on; IGNORED: an unknown or custom
+    type."""
+
     PROCESSED = "processed"
     """A known type that changed Signalbox data (artifact, evidence, deployment, incident)."""
     UNRESOLVED = "unresolved"
@@ -29,17 +33,24 @@ class CdEventOutcome(StrEnum):
 
 
 class DeploymentKind(StrEnum):
+    """service.deployed, service.upgraded or service.rolledback."""
+
     DEPLOYED = "deployed"
     UPGRADED = "upgraded"
     ROLLED_BACK = "rolledback"
 
 
 class IncidentStatus(StrEnum):
+    """Open until resolved."""
+
     OPEN = "open"
     RESOLVED = "resolved"
 
 
 class DefinitionStatus(StrEnum):
+    """PROPOSED until a peer reviews it; then ACTIVE (one per pipeline) or REJECTED; an ACTIVE
+    version becomes SUPERSEDED when the next one is activated."""
+
     PROPOSED = "proposed"
     ACTIVE = "active"
     SUPERSEDED = "superseded"
@@ -47,16 +58,22 @@ class DefinitionStatus(StrEnum):
 
 
 class DefinitionFormat(StrEnum):
+    """YAML or JSON source."""
+
     YAML = "yaml"
     JSON = "json"
 
 
 class ReviewVerdict(StrEnum):
+    """APPROVE activates the version; REJECT (with a comment) closes it."""
+
     APPROVE = "approve"
     REJECT = "reject"
 
 
 class RunStatus(StrEnum):
+    """Where a run is; once finished it stays finished."""
+
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
@@ -65,17 +82,26 @@ class RunStatus(StrEnum):
 
 
 class DriftKind(StrEnum):
+    """MATCHES: the run used the definition active when it started; DRIFT: another registered
+    version; UNKNOWN: a definition never registered."""
+
     MATCHES = "matches"
     DRIFT = "drift"
     UNKNOWN = "unknown"
 
 
 class Strategy(StrEnum):
+    """BLUE_GREEN: deploy green, verify, switch all traffic (switch-back instant); CANARY: rising
+    traffic weights, each held for a dwell time."""
+
     BLUE_GREEN = "blue_green"
     CANARY = "canary"
 
 
 class DeploymentStatus(StrEnum):
+    """PLANNED, then IN_PROGRESS (HOLDING while the analysis says hold), ending SUCCEEDED or
+    ROLLED_BACK."""
+
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     HOLDING = "holding"
@@ -84,6 +110,8 @@ class DeploymentStatus(StrEnum):
 
 
 class StepKind(StrEnum):
+    """CANARY steps, or blue-green DEPLOY_GREEN, VERIFY, SWITCH."""
+
     CANARY = "canary"
     DEPLOY_GREEN = "deploy_green"
     VERIFY = "verify"
@@ -91,12 +119,18 @@ class StepKind(StrEnum):
 
 
 class Verdict(StrEnum):
+    """ADVANCE: every check within limits; HOLD: close to a limit or no data; ROLL_BACK: a limit is
+    breached."""
+
     ADVANCE = "advance"
     HOLD = "hold"
     ROLL_BACK = "roll_back"
 
 
 class RollbackTrigger(StrEnum):
+    """MANUAL (deploymentRollBack), HEALTH (a ROLL_BACK verdict) or ALERT (a firing Alertmanager
+    alert)."""
+
     MANUAL = "manual"
     ALERT = "alert"
     HEALTH = "health"

@@ -6,5 +6,7 @@ from enum import StrEnum
 
 
 class Verdict(StrEnum):
+    """A peer reviewer's verdict."""
+
     APPROVED = "approved"
     CHANGES_REQUESTED = "changes_requested"

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class CadenceKind(StrEnum):
+    """How often a train departs."""
+
     WEEKLY = "weekly"
     BI_WEEKLY = "bi_weekly"
     MONTHLY = "monthly"
@@ -13,6 +15,8 @@ class CadenceKind(StrEnum):
 
 
 class CadenceChangeReason(StrEnum):
+    """Why a train's cadence changed."""
+
     BUSINESS_RISK_TOLERANCE = "business_risk_tolerance"
     REGULATORY_REQUIREMENT = "regulatory_requirement"
     OPERATIONAL_SUPPORT_CAPACITY = "operational_support_capacity"
@@ -20,16 +24,22 @@ class CadenceChangeReason(StrEnum):
 
 
 class DepartureStatus(StrEnum):
+    """Where a departure stands."""
+
     SCHEDULED = "scheduled"
     DEPARTED = "departed"
     CANCELLED = "cancelled"
 
 
 class FeatureStatus(StrEnum):
+    """Where a feature stands."""
+
     PLANNED = "planned"
     DONE = "done"
 
 
 class IntegrationWindowStatus(StrEnum):
+    """Whether an integration window still holds."""
+
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
