@@ -24,6 +24,7 @@ from domain.organization import vocabulary as organization_vocabulary
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
+    from api.graphql.unauthorized_types import UnauthorizedChange
 
 ReleaseStatus = strawberry.enum(
     governance_vocabulary.ReleaseStatus, description="Where a release is in its lifecycle."
@@ -266,3 +267,14 @@ class Release(Node):
         from api.graphql.risk_types import release_peer_review_requirement
 
         return await release_peer_review_requirement(info, self.uid)
+
+    @strawberry.field(
+        description="Its production deployments that no allowed promotion covered (unauthorized "
+        "changes), oldest first; the release reaches DEPLOYED only once every one is reviewed."
+    )
+    async def unauthorized_changes(
+        self, info: Info
+    ) -> list[Annotated[UnauthorizedChange, strawberry.lazy("api.graphql.unauthorized_types")]]:
+        from api.graphql.unauthorized_types import release_unauthorized_changes
+
+        return await release_unauthorized_changes(info, self.uid)
