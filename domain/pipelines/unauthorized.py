@@ -11,10 +11,11 @@ change also puts one incident-like event into the outbox, in the same transactio
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.environments import facts as env_facts
+from domain.governance import facts as governance_facts
 from domain.guardrails.effective import effective_for_service
 from domain.kernel import outbox
 from domain.kernel.access import Action, Resource
@@ -64,6 +65,7 @@ async def link_or_flag(
     """Link the deployment to the allowed promotion it carries out, or record it as an
     unauthorized change. `strict`: a named promotion or release that contradicts the report
     is refused (the caller can still fix it) instead of recorded."""
+    d = await _known_release(uow, d, strict=strict)
     found = rules.match(d.reported, await repo.candidates(uow.session, d.reported))
     if found.mismatch is not None and strict:
         field = "releaseId" if found.mismatch is Code.RELEASE_MISMATCH else "promotionId"
@@ -102,6 +104,26 @@ async def _flag(
     if alert:
         await _emit_detected(uow, change, now)
     return change
+
+
+async def _known_release(
+    uow: UnitOfWork, d: ProductionDeployment, *, strict: bool
+) -> ProductionDeployment:
+    """The report with its named release kept only when it is a release of the service's BU:
+    refused (strict) or dropped, so the change never names a release that is not there."""
+    named = d.reported.release_id
+    if named is None:
+        return d
+    found = (await governance_facts.releases(uow.session, [named])).get(named)
+    if found is not None and found.bu_id == d.bu_id:
+        return d
+    if strict:
+        raise DomainError(
+            "The release the report names does not exist in the service's business unit.",
+            code=Code.RELEASE_MISMATCH,
+            field="releaseId",
+        )
+    return replace(d, reported=replace(d.reported, release_id=None))
 
 
 async def flag_observed(

@@ -10,10 +10,11 @@ service.deployed marks the promotion promoted.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from typing import Any
 
-from api.graphql.relay import from_global_id
+from api.graphql.relay import from_global_id, to_global_id
 from tests.api.conftest import Api
 from tests.api.deployments_support import plan, webhook_payload
 from tests.api.environments_support import environment
@@ -117,6 +118,13 @@ class TestAProductionDeploymentWithoutAnAllowedPromotion:
         )
         errors = body["data"]["deploymentCreate"]["errors"]
         assert [(e["code"], e["field"]) for e in errors] == [("PROMOTION_MISMATCH", "promotionId")]
+
+    async def test_a_named_release_that_does_not_exist_is_refused(self, api: Api) -> None:
+        w = await world(api)
+        missing = to_global_id("Release", uuid.uuid4())
+        body = await api.gql(CREATE, {"i": deployment(w, releaseId=missing)}, as_user="engineer")
+        errors = body["data"]["deploymentCreate"]["errors"]
+        assert [(e["code"], e["field"]) for e in errors] == [("RELEASE_MISMATCH", "releaseId")]
 
 
 class TestTheGuardrailSwitchesTheAlert:
