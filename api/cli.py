@@ -21,6 +21,7 @@ from api.runtime import Runtime
 from api.settings import Settings
 from demo.calendar import load_calendar_demo
 from demo.organization import load_demo
+from demo.unauthorized import load_unauthorized_demo
 from domain.compliance import service as compliance
 from domain.kernel.access import Scope
 from domain.kernel.errors import DomainError
@@ -89,7 +90,8 @@ def demo() -> None:
     async def run(runtime: Runtime) -> bool:
         organization = await load_demo(runtime)
         calendar = await load_calendar_demo(runtime)
-        return organization or calendar
+        unauthorized = await load_unauthorized_demo(runtime)
+        return organization or calendar or unauthorized
 
     loaded = _with_runtime(run)
     click.echo("demo data loaded" if loaded else "demo data already present", err=True)

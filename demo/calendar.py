@@ -42,7 +42,7 @@ class _Known:
     services: dict[str, UUID]
 
 
-def _as_actor(person: Person) -> Actor:
+def as_actor(person: Person) -> Actor:
     return Actor(
         person_id=person.id,
         username=person.username,
@@ -61,17 +61,17 @@ async def load_calendar_demo(runtime: Runtime) -> bool:
     known = await _known(runtime)
     if known is None:
         return False
-    planned = await runtime.units.run(lambda uow: _plan(uow, known), actor=_as_actor(known.rmo))
+    planned = await runtime.units.run(lambda uow: _plan(uow, known), actor=as_actor(known.rmo))
     if planned is None:
         return False
     quarter_end, holiday = planned
     decide = cal_cmd.DecideFreeze(holiday, approve=True)
     await runtime.units.run(
-        lambda uow: cal_freezes.decide_freeze(uow, decide), actor=_as_actor(known.retail_admin)
+        lambda uow: cal_freezes.decide_freeze(uow, decide), actor=as_actor(known.retail_admin)
     )
     await runtime.units.run(
         lambda uow: _hotfix_in_freeze(uow, known, quarter_end),
-        actor=_as_actor(known.release_manager),
+        actor=as_actor(known.release_manager),
     )
     return True
 

@@ -10,7 +10,7 @@ from domain.kernel import idempotency, outbox
 from domain.kernel.orm import Base
 from domain.organization import models as organization_models
 from domain.pipelines import definition_models as pipeline_definition_models
-from domain.pipelines import deployment_models, promotion_models
+from domain.pipelines import deployment_models, promotion_models, unauthorized_models
 from domain.pipelines import models as pipelines_models
 from domain.risk import models as risk_models
 from domain.trains import models as trains_models
@@ -32,4 +32,5 @@ __all__ = [
     "promotion_models",
     "risk_models",
     "trains_models",
+    "unauthorized_models",
 ]

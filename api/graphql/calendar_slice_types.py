@@ -21,6 +21,7 @@ from api.graphql.organization_types import Service
 from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
 from api.graphql.relay import to_global_id
 from api.graphql.rows import from_columns
+from api.graphql.unauthorized_types import UnauthorizedChange
 from api.graphql.vendors_types import VendorRelease
 from domain.read import calendar_slice
 
@@ -68,6 +69,7 @@ class CalendarSlice:
     vendor_rows: strawberry.Private[list[Any]]
     deployment_rows: strawberry.Private[list[Any]]
     incident_rows: strawberry.Private[list[Any]]
+    unauthorized_rows: strawberry.Private[list[Any]]
 
     @strawberry.field(description="Third-party vendor releases in the range, like our own.")
     def vendor_releases(self) -> list[VendorRelease]:
@@ -81,6 +83,13 @@ class CalendarSlice:
     def incidents(self) -> list[IncidentReport]:
         return [IncidentReport.from_row(r) for r in self.incident_rows]
 
+    @strawberry.field(
+        description="Production deployments detected in the range that no allowed promotion "
+        "covered (unauthorized changes), flagged for review."
+    )
+    def unauthorized_changes(self) -> list[UnauthorizedChange]:
+        return [UnauthorizedChange.from_row(r) for r in self.unauthorized_rows]
+
     @classmethod
     def from_domain(cls, s: calendar_slice.CalendarSlice) -> CalendarSlice:
         by_id = {r.id: DeploymentWindow.from_row(r) for r in s.windows}
@@ -91,6 +100,7 @@ class CalendarSlice:
             vendor_rows=s.vendor_releases,
             deployment_rows=s.deployments,
             incident_rows=s.incidents,
+            unauthorized_rows=s.unauthorized_changes,
             conflicts=[
                 CalendarConflict(
                     kind=c.kind,

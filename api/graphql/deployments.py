@@ -132,7 +132,10 @@ class DeploymentsQuery:
 
 @strawberry.type
 class DeploymentsMutation:
-    @strawberry.mutation(description="Plan a blue-green or canary deployment (PLANNED).")
+    @strawberry.mutation(
+        description="Plan a blue-green or canary deployment (PLANNED). To production, it is "
+        "linked to the allowed promotion it carries out, or recorded as an unauthorized change."
+    )
     async def deployment_create(
         self, info: Info, input: DeploymentCreateInput
     ) -> DeploymentPayload:
@@ -145,6 +148,8 @@ class DeploymentsMutation:
             canary_steps=[(s.weight, s.dwell_minutes) for s in input.canary_steps],
             verify_minutes=input.verify_minutes,
             switch_dwell_minutes=input.switch_dwell_minutes,
+            promotion_id=from_optional_global_id(input.promotion_id, "Promotion", "promotionId"),
+            release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
         )
         return await run.payload(
             info, lambda uow: uc.create_deployment(uow, c), DeploymentPayload, deployment=Deployment

@@ -50,6 +50,17 @@ class DeploymentCreateInput:
     switch_dwell_minutes: int = strawberry.field(
         default=0, description="BLUE_GREEN: how long the switch is watched before success."
     )
+    promotion_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Production: the promotion this deployment carries out. Checked: it must be "
+        "of the same service, environment and version, else PROMOTION_MISMATCH; without it the "
+        "latest allowed promotion of the same service, environment and version is linked.",
+    )
+    release_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Production: the release this deployment carries out; only its promotions "
+        "are linked (RELEASE_MISMATCH when the named promotion is of another release).",
+    )
 
 
 @strawberry.input(description="A deployment and the version you read.")

@@ -35,7 +35,9 @@ WebhookTopic = strawberry.enum(
     webhooks.WebhookTopic,
     name="WebhookTopic",
     description="DEPLOYMENT_ROLLED_BACK: Signalbox JSON; CDEVENTS_SERVICE_ROLLEDBACK: the "
-    "CDEvent service.rolledback with CloudEvents binary headers.",
+    "CDEvent service.rolledback with CloudEvents binary headers; UNAUTHORIZED_CHANGE_DETECTED: "
+    "Signalbox JSON, an incident-like alert for a production deployment no allowed promotion "
+    "covers (when the service's guardrail `unauthorized_change_alert` says so).",
 )
 
 

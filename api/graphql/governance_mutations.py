@@ -22,6 +22,7 @@ from domain.governance import commands as cmd
 from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMissing
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
+from domain.pipelines import release_completion
 
 run = MutationRunner(GOVERNANCE)
 
@@ -194,7 +195,10 @@ class GovernanceMutation:
         "Report that a scheduled release is deploying.", releases.start_release
     )
     release_complete = _release_mutation(
-        "Report that a deploying release is deployed.", releases.complete_release
+        "Report that a deploying release is deployed: refused while an unauthorized production "
+        "change of it awaits review, or while a service of a release naming production has no "
+        "production deployment linked to an allowed promotion of it.",
+        release_completion.complete_release,
     )
     release_roll_back = _release_mutation(
         "Report that a deploying release was rolled back.", releases.roll_back_release

@@ -25,6 +25,7 @@ from domain.kernel import vocabulary as shared_vocabulary
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
+    from api.graphql.unauthorized_types import UnauthorizedChange
 
 ReleaseStatus = exposed(governance_vocabulary.ReleaseStatus)
 ReleaseType = exposed(governance_vocabulary.ReleaseType)
@@ -237,3 +238,14 @@ class Release(Node):
         from api.graphql.risk_types import release_peer_review_requirement
 
         return await release_peer_review_requirement(info, self.uid)
+
+    @strawberry.field(
+        description="Its production deployments that no allowed promotion covered (unauthorized "
+        "changes), oldest first; the release reaches DEPLOYED only once every one is reviewed."
+    )
+    async def unauthorized_changes(
+        self, info: Info
+    ) -> list[Annotated[UnauthorizedChange, strawberry.lazy("api.graphql.unauthorized_types")]]:
+        from api.graphql.unauthorized_types import release_unauthorized_changes
+
+        return await release_unauthorized_changes(info, self.uid)

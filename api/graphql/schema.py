@@ -53,6 +53,7 @@ from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
 from api.graphql.trains import TrainsMutation, TrainsQuery
 from api.graphql.trains_types import Departure, Feature, IntegrationWindow, ProgramIncrement, Train
+from api.graphql.unauthorized import UnauthorizedChangesMutation, UnauthorizedChangesQuery
 from api.graphql.user_errors import ERROR_TYPES
 from api.graphql.vendors import VendorsMutation, VendorsQuery
 from api.settings import Settings
@@ -105,6 +106,7 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     # deployments
     "Promotion": ("promotion", Promotion),
     **DeploymentsQuery.node_types(),
+    **UnauthorizedChangesQuery.node_types(),
 }
 
 
@@ -151,6 +153,7 @@ class Query(
     PipelineDefinitionsQuery,
     DeploymentsQuery,
     PromotionsQuery,
+    UnauthorizedChangesQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -194,6 +197,7 @@ class Mutation(
     PipelineDefinitionsMutation,
     DeploymentsMutation,
     PromotionsMutation,
+    UnauthorizedChangesMutation,
 ):
     pass
 

@@ -26,6 +26,7 @@ from domain.pipelines.definition_errors import DefinitionErrorCode
 from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
+from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
 from domain.risk.errors import RiskErrorCode
 from domain.trains.errors import TrainErrorCode
 
@@ -108,6 +109,7 @@ PIPELINES = _context(
     DeploymentErrorCode,
     DefinitionErrorCode,
     PromotionErrorCode,
+    UnauthorizedChangeErrorCode,
     WebhookSecretCode,
 )
 RISK = _context("Risk", RiskErrorCode)

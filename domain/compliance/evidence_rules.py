@@ -62,6 +62,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bypass_review": ("bypass_review", ("ITGC-CM-05", "A.8.32")),
     "promotion": ("promotion_decision", ("ITGC-CM-03", "ITGC-CM-06", "A.8.32")),
     "promotion_approval": ("approval", ("ITGC-CM-03", "ITGC-CM-04", "A.5.3")),
+    "promotion_link": ("production_deployment", ("ITGC-CM-06", "A.8.32")),
+    "unauthorized_change": ("unauthorized_change", ("ITGC-CM-03", "ITGC-CM-06", "A.8.32")),
 }
 
 APPROVAL_ACTIONS = frozenset({"release.approve", "release.reject"})
@@ -78,6 +80,7 @@ GATE_CONTROLS: dict[str, tuple[str, ...]] = {
     "security_scan": ("ITGC-CM-02", "A.8.29"),
     "approvals": ("ITGC-CM-03", "A.8.32"),
     "segregation_of_duties": ("ITGC-CM-04", "A.5.3"),
+    "unauthorized_changes": ("ITGC-CM-03", "ITGC-CM-06", "A.8.32"),
 }
 
 

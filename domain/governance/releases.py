@@ -314,8 +314,18 @@ async def start_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
     return await _finish_move(uow, release, before, S.DEPLOYING, "start", rule, c.reason)
 
 
-async def complete_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+ProductionCheck = Callable[[UnitOfWork, uuid.UUID, Sequence[str]], Awaitable[None]]
+"""Refuses while a release's (id, environments) production deployments are not all linked to
+allowed promotions. Pipelines (a context above this one) supplies it."""
+
+
+async def complete_release(
+    uow: UnitOfWork, c: cmd.MoveRelease, production_check: ProductionCheck
+) -> Release:
+    """Report a deploying release deployed. Called through domain.pipelines.release_completion,
+    which knows the release's production deployments."""
     release, rule, before = await _begin_move(uow, c.release_id, c.version, S.DEPLOYED)
+    await production_check(uow, release.id, release.environments or ())
     return await _finish_move(uow, release, before, S.DEPLOYED, "complete", rule, c.reason)
 
 

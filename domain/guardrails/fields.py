@@ -151,6 +151,13 @@ FIELDS: dict[str, Field] = {
             Strictness.REQUIRE,
             "Whether running a pipeline other than the active definition blocks promotion.",
         ),
+        Field(
+            "unauthorized_change_alert",
+            Strictness.REQUIRE,
+            "Whether a production deployment that no allowed promotion covers (an unauthorized "
+            "change) raises an incident-like alert through the outbox; it is recorded for "
+            "review either way.",
+        ),
         _set(
             "onboarding_requirements",
             Strictness.SUPERSET,
@@ -226,6 +233,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "max_dr_test_age_days": 365,
     "freeze_exceptions_allowed": True,
     "pipeline_drift_blocks": False,
+    "unauthorized_change_alert": True,
     "onboarding_requirements": [
         "alerting",
         "ci_pipeline",

@@ -55,6 +55,7 @@ class Resource(StrEnum):
     WEBHOOK = "webhook"
     PROMOTION = "promotion"
     DEPLOYMENT = "deployment"
+    UNAUTHORIZED_CHANGE = "unauthorized_change"
 
 
 class Action(StrEnum):

@@ -5,6 +5,10 @@ A firing alert concerns a deployment by its labels:
 - `service` (a Signalbox service key), optionally with `environment` (an environment key):
   every deployment of that service (in that environment) that is under way.
 
+A firing alert that also names the version running in production (`version`, with `service`
+and a production `environment`) is checked like a deployment report: a version no allowed
+promotion covers is recorded once as an unauthorized change (domain.pipelines.unauthorized).
+
 Each firing alert on a deployment under way records the alert, rolls the deployment back
 (reason: the alert's name and summary; who: the caller) and emits one outbox event. The same
 firing (deployment, fingerprint, startsAt) is handled at most once: Alertmanager retries and
@@ -14,24 +18,29 @@ deployments the caller may not update, are left alone.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.environments import facts as env_facts
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import Forbidden
 from domain.kernel.uow import UnitOfWork
+from domain.organization import facts as org_facts
 from domain.pipelines import deployment_repository as repo
-from domain.pipelines import deployments
+from domain.pipelines import deployments, promotion_repository, unauthorized
 from domain.pipelines.deployment_commands import FiringAlert
 from domain.pipelines.deployment_models import Deployment, DeploymentAlert
-from domain.pipelines.vocabulary import ACTIVE_STATUSES, RollbackTrigger
+from domain.pipelines.named_ids import id_of
+from domain.pipelines.snapshot import PRODUCTION
+from domain.pipelines.unauthorized import ProductionDeployment
+from domain.pipelines.unauthorized_rules import Reported
+from domain.pipelines.vocabulary import ACTIVE_STATUSES, ChangeSource, RollbackTrigger
 
 DEPLOYMENT_LABEL = "signalbox_deployment"
 SERVICE_LABEL = "service"
 ENVIRONMENT_LABEL = "environment"
+VERSION_LABEL = "version"
 
 
 class Handled(StrEnum):
@@ -40,6 +49,8 @@ class Handled(StrEnum):
     NOT_UNDER_WAY = "not_under_way"
     UNMATCHED = "unmatched"
     RESOLVED = "resolved"
+    UNAUTHORIZED_CHANGE = "unauthorized_change"
+    """The version the alert names runs in production with no allowed promotion."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +63,7 @@ class AlertResult:
 
 def deployment_id_of(value: str) -> uuid.UUID | None:
     """A deployment id from a label: a UUID, or a `Deployment` global id."""
-    value = value.strip()
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        pass
-    try:
-        type_name, _, raw = base64.urlsafe_b64decode(value.encode()).decode().partition(":")
-        return uuid.UUID(raw) if type_name == "Deployment" else None
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
+    return id_of(value, "Deployment")
 
 
 def summary_of(alert: FiringAlert) -> str:
@@ -102,6 +104,8 @@ async def handle_alerts(uow: UnitOfWork, alerts: list[FiringAlert]) -> list[Aler
         if alert.status != "firing":
             results.append(AlertResult(alert.name, alert.fingerprint, Handled.RESOLVED))
             continue
+        if await _running_unauthorized(uow, alert):
+            results.append(AlertResult(alert.name, alert.fingerprint, Handled.UNAUTHORIZED_CHANGE))
         targets = [d for d in await _targets(uow, alert) if scope.allows(d.bu_id)]
         if not targets:
             results.append(AlertResult(alert.name, alert.fingerprint, Handled.UNMATCHED))
@@ -134,3 +138,27 @@ async def _handle(uow: UnitOfWork, alert: FiringAlert, deployment_id: uuid.UUID)
         uow, dep, trigger=RollbackTrigger.ALERT, reason=reason_of(alert), rule=rule, alert=alert
     )
     return result(Handled.ROLLED_BACK)
+
+
+async def _running_unauthorized(uow: UnitOfWork, alert: FiringAlert) -> bool:
+    """Whether the alert reveals a new unauthorized change: the version it names runs in a
+    production environment, and no allowed promotion covers it."""
+    version = alert.labels.get(VERSION_LABEL, "").strip()[:128]
+    service_key = alert.labels.get(SERVICE_LABEL)
+    env_key = alert.labels.get(ENVIRONMENT_LABEL)
+    if not (version and service_key and env_key):
+        return False
+    service_id, env_id = await promotion_repository.ids_by_keys(uow.session, service_key, env_key)
+    if service_id is None or env_id is None:
+        return False
+    env = await env_facts.environment(uow.session, env_id, field=None)
+    service = await org_facts.service(uow.session, service_id, field=None)
+    scope = uow.scope(Action.UPDATE, Resource.DEPLOYMENT)
+    if env.kind != PRODUCTION or not scope.allows(service.bu_id):
+        return False
+    rule = uow.authorize(Action.UPDATE, Resource.DEPLOYMENT, service.bu_id)
+    reported = Reported(service.id, env.id, version)
+    running = ProductionDeployment(
+        reported, service.bu_id, ChangeSource.ALERT, None, f"alert {alert.name[:100]}"
+    )
+    return await unauthorized.flag_observed(uow, running, rule) is not None

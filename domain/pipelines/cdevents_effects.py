@@ -8,7 +8,11 @@
   coverage from `customData.passed`, `failed`, `skipped`, `coveragePercent` when present.
 - service.deployed / upgraded / rolledback: a deployment report; the service is the subject
   id as a service key of the BU, the environment an environment key, the artifact the one of
-  that service with the purl's digest. Unresolved parts are kept with the reason.
+  that service with the purl's digest. Unresolved parts are kept with the reason. In a
+  production environment, a deployment or upgrade is linked to the allowed promotion of the
+  same service, version and environment (`customData.promotionId` / `releaseId` name it,
+  checked) and the promotion becomes PROMOTED; with none it is an unauthorized change
+  (domain.pipelines.unauthorized).
 - incident.detected / reported open an incident report (keyed by subject source and id);
   incident.resolved resolves it (or records it resolved when its detection was never seen).
 - pipelinerun.started / finished: a pipeline run (domain.pipelines.runs) of the BU's pipeline
@@ -25,18 +29,29 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from domain.environments import facts as env_facts
 from domain.kernel.errors import DomainError
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import cdevents_rules as rules
-from domain.pipelines import evidence
+from domain.pipelines import evidence, unauthorized
 from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, TestRun
 from domain.pipelines.definition_commands import RunReport
 from domain.pipelines.evidence_rules import assess
 from domain.pipelines.models import CdEvent, DeploymentReport, IncidentReport
+from domain.pipelines.named_ids import id_of
 from domain.pipelines.runs import record_run
-from domain.pipelines.vocabulary import CdEventOutcome, IncidentStatus
+from domain.pipelines.snapshot import PRODUCTION
+from domain.pipelines.unauthorized import ProductionDeployment
+from domain.pipelines.unauthorized_models import UnauthorizedChange
+from domain.pipelines.unauthorized_rules import Reported
+from domain.pipelines.vocabulary import (
+    CdEventOutcome,
+    ChangeSource,
+    DeploymentKind,
+    IncidentStatus,
+)
 
 Outcome = tuple[CdEventOutcome, str]
 
@@ -169,9 +184,49 @@ async def _deployment(uow: UnitOfWork, row: CdEvent, rule: str) -> Outcome:
         unresolved="; ".join(reasons),
     )
     await uow.created(report, action="deployment_report.record", bu_id=row.bu_id, rule=rule)
+    version = data_version(rules.custom_data(row.payload)) or (parsed.version if parsed else None)
+    linked = await _production(uow, row, report, version or "", rule)
     if reasons:
         return CdEventOutcome.UNRESOLVED, "Deployment recorded, but " + "; ".join(reasons) + "."
-    return CdEventOutcome.PROCESSED, f"Deployment ({report.kind}) recorded."
+    return CdEventOutcome.PROCESSED, f"Deployment ({report.kind}) recorded.{linked}"
+
+
+def data_version(data: dict[str, Any]) -> str | None:
+    version = data.get("version")
+    return version if isinstance(version, str) else None
+
+
+async def _production(
+    uow: UnitOfWork, row: CdEvent, report: DeploymentReport, version: str, rule: str
+) -> str:
+    """A deployment or upgrade in production: linked to its promotion (then PROMOTED) or an
+    unauthorized change. The report may name them in `customData.promotionId` / `releaseId`."""
+    if report.service_id is None or report.environment_id is None:
+        return ""
+    env = await env_facts.environment(uow.session, report.environment_id, field=None)
+    if env.kind != PRODUCTION or report.kind == DeploymentKind.ROLLED_BACK:
+        return ""
+    data = rules.custom_data(row.payload)
+    reported = Reported(
+        report.service_id,
+        report.environment_id,
+        version[:128],
+        id_of(data.get("promotionId"), "Promotion"),
+        id_of(data.get("releaseId"), "Release"),
+    )
+    d = ProductionDeployment(
+        reported,
+        row.bu_id,
+        ChangeSource.CDEVENTS,
+        row.received_by_id,
+        row.received_by,
+        deployment_report_id=report.id,
+    )
+    found = await unauthorized.link_or_flag(uow, d, rule, strict=False)
+    if isinstance(found, UnauthorizedChange):
+        return f" An unauthorized change: {found.reason}"
+    await unauthorized.mark_promoted(uow, found, rule)
+    return " Linked to its allowed promotion, now promoted."
 
 
 async def _incident(uow: UnitOfWork, row: CdEvent, rule: str, *, opens: bool) -> Outcome:

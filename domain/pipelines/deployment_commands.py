@@ -22,6 +22,10 @@ class CreateDeployment:
     """BLUE_GREEN: how long green is verified before the switch."""
     switch_dwell_minutes: int = 0
     """BLUE_GREEN: how long the switch is watched (switch-back stays instant) before success."""
+    promotion_id: uuid.UUID | None = None
+    """The promotion this deployment carries out: checked, not guessed (production)."""
+    release_id: uuid.UUID | None = None
+    """The release this deployment carries out (production)."""
 
 
 @dataclass(frozen=True, slots=True)

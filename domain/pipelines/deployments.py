@@ -1,8 +1,10 @@
 """Deployments: plan, start, report health, advance, roll back; each change audited.
 
-A production canary dwells at least what the risk level of its release requires (the release
-of the latest promotion of the same version to the same environment; without one no risk is
-known, and the unauthorized-change control answers for it).
+A deployment to production is linked to the allowed promotion it carries out or recorded as an
+unauthorized change (domain.pipelines.unauthorized). A production canary dwells at least what
+the risk level of its release requires (the release of the latest promotion of the same
+version to the same environment; without one no risk is known, and the unauthorized-change
+control answers for it).
 
 A rollback (manual, from a health verdict, or from an alert) records one decision, ends the
 deployment as ROLLED_BACK and puts ONE event into the outbox in the same transaction; the
@@ -42,8 +44,11 @@ from domain.pipelines.deployment_models import (
     RollbackDecision,
 )
 from domain.pipelines.snapshot import PRODUCTION
+from domain.pipelines.unauthorized import ProductionDeployment, link_or_flag
+from domain.pipelines.unauthorized_rules import Reported
 from domain.pipelines.vocabulary import (
     ACTIVE_STATUSES,
+    ChangeSource,
     DeploymentStatus,
     RollbackTrigger,
     Strategy,
@@ -131,6 +136,12 @@ async def create_deployment(uow: UnitOfWork, c: CreateDeployment) -> Deployment:
         updated_at=now,
     )
     await uow.created(dep, action="deployment.create", bu_id=dep.bu_id, rule=rule)
+    if env.kind == PRODUCTION:
+        reported = Reported(service.id, env.id, version, c.promotion_id, c.release_id)
+        production = ProductionDeployment(
+            reported, dep.bu_id, ChangeSource.GRAPHQL, dep.requested_by_id, dep.requested_by, dep.id
+        )
+        await link_or_flag(uow, production, rule, strict=True)
     return dep
 
 

@@ -209,6 +209,17 @@ async def _visible_promotion(uow: UnitOfWork, promotion_id: uuid.UUID) -> Promot
     return promotion
 
 
+def _still_open(promotion: Promotion) -> None:
+    """A cancelled promotion is over; a promoted one was carried out, so its decision stands."""
+    if promotion.status == PromotionStatus.CANCELLED:
+        raise DomainError("The promotion was cancelled.", code=Code.PROMOTION_CANCELLED)
+    if promotion.status == PromotionStatus.PROMOTED:
+        raise DomainError(
+            "The promotion was carried out (promoted); its decision stands.",
+            code=Code.PROMOTION_PROMOTED,
+        )
+
+
 async def _snapshot_of(uow: UnitOfWork, promotion: Promotion, now: datetime) -> Snapshot:
     ask = Ask(
         promotion.service_id,
@@ -248,8 +259,7 @@ async def approve_promotion(uow: UnitOfWork, c: ApprovePromotion) -> tuple[Promo
     promotion = await _visible_promotion(uow, c.promotion_id)
     rule = await _approval_rule(uow, promotion)
     expect_version(promotion, c.version, "The promotion")
-    if promotion.status == PromotionStatus.CANCELLED:
-        raise DomainError("The promotion was cancelled.", code=Code.PROMOTION_CANCELLED)
+    _still_open(promotion)
     if uow.actor.person_id is None:
         raise Forbidden("Only a person approves a promotion.")
     if len(c.note) > MAX_NOTE:
@@ -296,8 +306,7 @@ async def decide_promotion(uow: UnitOfWork, promotion_id: uuid.UUID) -> tuple[Pr
     """Decide a promotion again now (evidence arrived, a freeze ended, a board decided)."""
     promotion = await _visible_promotion(uow, promotion_id)
     rule = uow.authorize(Action.CREATE, Resource.PROMOTION, promotion.bu_id)
-    if promotion.status == PromotionStatus.CANCELLED:
-        raise DomainError("The promotion was cancelled.", code=Code.PROMOTION_CANCELLED)
+    _still_open(promotion)
     now = uow.clock.now()
     s = await _snapshot_of(uow, promotion, now)
     return promotion, await _redecide(uow, promotion, s, rule, now)

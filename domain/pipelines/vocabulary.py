@@ -142,8 +142,27 @@ class PromotionStatus(StrEnum):
     WAITING = "waiting"
     """Nothing failed, but something is pending (approvals, a board decision, evidence)."""
     ALLOWED = "allowed"
+    PROMOTED = "promoted"
+    """Allowed, and a CD tool reported the deployment that carried it out (service.deployed)."""
     CANCELLED = "cancelled"
 
+
+class ChangeSource(StrEnum):
+    """The path a production deployment was reported through."""
+
+    GRAPHQL = "graphql"
+    CDEVENTS = "cdevents"
+    ALERT = "alert"
+
+
+class UnauthorizedChangeStatus(StrEnum):
+    OPEN = "open"
+    """Awaiting the RMO's review."""
+    REVIEWED = "reviewed"
+
+
+CARRIED_OUT_BY = (PromotionStatus.ALLOWED, PromotionStatus.PROMOTED)
+"""The promotions a production deployment may carry out."""
 
 ACTIVE_STATUSES = (DeploymentStatus.IN_PROGRESS, DeploymentStatus.HOLDING)
 """A deployment under way: alerts roll it back, health reports and advances apply to it."""

@@ -52,6 +52,8 @@ class WebhookTopic(StrEnum):
     """Signalbox JSON: the deployment and the rollback decision."""
     CDEVENTS_SERVICE_ROLLEDBACK = "dev.cdevents.service.rolledback"
     """The CDEvent service.rolledback (0.3.0), with CloudEvents binary-mode headers."""
+    UNAUTHORIZED_CHANGE_DETECTED = "unauthorized_change.detected"
+    """Signalbox JSON, incident-like: a production deployment no allowed promotion covers."""
 
 
 CDEVENT_TOPICS = frozenset({WebhookTopic.CDEVENTS_SERVICE_ROLLEDBACK})

@@ -1,4 +1,5 @@
-"""The calendar slice: windows, freezes, production changes, deployments and vendor releases."""
+"""The calendar slice: windows, freezes, production changes, deployments, unauthorized changes
+and vendor releases."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from domain.kernel.pagination import MAX_PAGE
 from domain.kernel.reader import Reader
 from domain.organization import vendor_queries
 from domain.pipelines import queries as pipelines
+from domain.pipelines import unauthorized_queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class CalendarSlice:
     vendor_releases: list[Row[Any]]
     deployments: list[Row[Any]]
     incidents: list[Row[Any]]
+    unauthorized_changes: list[Row[Any]]
 
 
 async def calendar(
@@ -61,6 +64,9 @@ async def calendar(
     deployments, incidents = await pipelines.reports_in_range(
         r, starts_at=starts_at, ends_at=ends_at, bu_id=bu_id, service_ids=services, limit=limit
     )
+    unauthorized = await unauthorized_queries.changes_in_range(
+        r, starts_at=starts_at, ends_at=ends_at, bu_id=bu_id, service_ids=services, limit=limit
+    )
     vendor = await vendor_queries.releases(
         r,
         starts_at=starts_at,
@@ -72,5 +78,12 @@ async def calendar(
         after=None,
     )
     return CalendarSlice(
-        found.windows, occurrences, found.clashes, flips, vendor.items, deployments, incidents
+        found.windows,
+        occurrences,
+        found.clashes,
+        flips,
+        vendor.items,
+        deployments,
+        incidents,
+        unauthorized,
     )

@@ -1,5 +1,6 @@
-"""Evidence packs: for one release, every approval, sign-off, vote, review, bypass and gate
-outcome, each with the audit records behind it, mapped to control identifiers.
+"""Evidence packs: for one release, every approval, sign-off, vote, review, bypass, production
+deployment, unauthorized change and gate outcome, each with the audit records behind it, mapped
+to control identifiers.
 
 An auditor checks a pack against the audit trail: every item carries the sequence number and
 hash of its record, and the pack names the chain head it was cut from. The export itself is
@@ -30,6 +31,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateOutcome
 from domain.kernel.uow import UnitOfWork
+from domain.pipelines.vocabulary import UnauthorizedChangeStatus
 from domain.read import evidence_pack_repository as repo
 from domain.risk.peer_reviews import peer_review_gate
 
@@ -119,7 +121,33 @@ async def _per_service(
     return out
 
 
-GATE_CHECKS: list[GateCheck] = [_documentation, _sign_offs, _freeze, _peer_review, _per_service]
+async def _unauthorized_changes(
+    session: AsyncSession, release: Release, services: Sequence[Any], now: datetime
+) -> list[GateOutcome]:
+    """Production reached only through allowed promotions: every unauthorized change of the
+    release is counted, and one still awaiting review fails the gate."""
+    counts = await repo.unauthorized_counts(session, release.id)
+    open_ = counts.get(str(UnauthorizedChangeStatus.OPEN), 0)
+    reviewed = counts.get(str(UnauthorizedChangeStatus.REVIEWED), 0)
+    evidence = {"open": open_, "reviewed": reviewed}
+    if open_:
+        reason = f"{open_} unauthorized production change(s) await review."
+        return [gates.failed("unauthorized_changes", reason, **evidence)]
+    if reviewed:
+        reason = f"{reviewed} unauthorized production change(s), all reviewed."
+        return [gates.passed("unauthorized_changes", reason, **evidence)]
+    reason = "Every production deployment carried out an allowed promotion."
+    return [gates.passed("unauthorized_changes", reason, **evidence)]
+
+
+GATE_CHECKS: list[GateCheck] = [
+    _documentation,
+    _sign_offs,
+    _freeze,
+    _peer_review,
+    _per_service,
+    _unauthorized_changes,
+]
 """The checks an evidence pack reports as they stand when it is cut."""
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import String, and_, cast, literal, or_, select, union_all
+from sqlalchemy import String, and_, cast, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
@@ -14,6 +14,7 @@ from domain.calendar.models import DeploymentWindow, FreezeException
 from domain.compliance.models import AuditRecord, Bypass, BypassReview
 from domain.governance.models import GoNoGoSession, SignOff, Vote
 from domain.pipelines.promotion_models import Promotion, PromotionApproval
+from domain.pipelines.unauthorized_models import PromotionLink, UnauthorizedChange
 from domain.risk.models import PeerReview, RiskAssessment
 
 AUDIT = AuditRecord.__table__
@@ -43,6 +44,12 @@ def _related(release_id: uuid.UUID) -> list[Select[str, str]]:
             PromotionApproval.id,
             PromotionApproval.promotion_id.in_(promotions),
         ),
+        _ids("promotion_link", PromotionLink.id, PromotionLink.release_id == release_id),
+        _ids(
+            "unauthorized_change",
+            UnauthorizedChange.id,
+            UnauthorizedChange.release_id == release_id,
+        ),
     ]
 
 
@@ -69,3 +76,13 @@ async def records_about(
         return []
     stmt = select(AUDIT).where(or_(*criteria)).order_by(AUDIT.c.seq)
     return [dict(r) for r in (await session.execute(stmt)).mappings().all()]
+
+
+async def unauthorized_counts(session: AsyncSession, release_id: uuid.UUID) -> dict[str, int]:
+    """How many unauthorized changes of the release there are, per status (one statement)."""
+    stmt = (
+        select(UnauthorizedChange.status, func.count())
+        .where(UnauthorizedChange.release_id == release_id)
+        .group_by(UnauthorizedChange.status)
+    )
+    return {status: count for status, count in (await session.execute(stmt)).all()}

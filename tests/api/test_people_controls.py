@@ -11,14 +11,13 @@ from tests.api.governance_support import (
     CLOSE,
     OPEN,
     PAYMENTS_GO_DISCIPLINES,
-    SIGN,
     VOTE,
     approvers,
-    move,
     payload,
     submitted,
 )
-from tests.api.test_promotion_decision import APPROVE, REQUEST, ask, by_status, scan, world
+from tests.api.promotion_support import approved_world
+from tests.api.test_promotion_decision import APPROVE, REQUEST, ask, by_status
 
 
 async def _session(api: Api, disciplines: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
@@ -101,16 +100,7 @@ class TestABoardWithoutTheGuardrailsDisciplinesDoesNotApprove:
 
 async def _waiting_promotion(api: Api) -> tuple[dict[str, Any], str]:
     """A production promotion where everything but its approvals passes, and its risk level."""
-    w = await world(api)
-    await scan(api, w, critical=0)
-    for requirement, signer in (("data_sovereignty", "legal"), ("privacy_impact", "compliance")):
-        body = await api.gql(
-            SIGN,
-            {"i": {"releaseId": w["release"]["id"], "requirement": requirement}},
-            as_user=signer,
-        )
-        assert body["data"]["signOffGive"]["errors"] == [], body
-    assert (await move(api, w["release"], "Approve"))["errors"] == []
+    w = await approved_world(api)
     requested = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"]
     assert by_status(requested["decision"], "PENDING") == {"approvals"}
     asked = await api.ok(

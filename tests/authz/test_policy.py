@@ -310,6 +310,7 @@ class TestThePolicyKeepsItsPromises:
             ("promotion", "evaluate"),
             ("promotion", "create"),
             *{("deployment", a) for a in ("read", "create", "update")},
+            ("unauthorized_change", "read"),
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

@@ -33,6 +33,7 @@ from domain.pipelines import definition_queries as pdq
 from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
+from domain.pipelines import unauthorized_queries as ucq
 from domain.risk import queries as riskq
 from domain.trains import queries as trq
 
@@ -202,6 +203,8 @@ class DataLoaders:
     deployment_alerts: Grouped = grouped(dq.alerts_of_deployments)
     webhook_subscription: ById = by_id(dq.webhook_subscriptions_by_id)
     deployment_reports: Pages = pages(dq.reports_of_deployments, "first", "after")
+    unauthorized_change: ById = by_id(ucq.changes_by_id)
+    release_unauthorized_changes: Grouped = grouped(ucq.changes_of_releases)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

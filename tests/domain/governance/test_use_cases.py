@@ -21,6 +21,7 @@ from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 from domain.organization.models import BusinessUnit, Person, RoleGrant, Service
+from domain.pipelines import release_completion
 from tests.world import World
 
 S = ReleaseStatus
@@ -94,7 +95,7 @@ MOVES: dict[str, tuple[S, Callable[[UnitOfWork, Any], Awaitable[Any]], type[Any]
     "reject": (S.REJECTED, releases.reject_release, cmd.MoveRelease),
     "schedule": (S.SCHEDULED, scheduling.schedule_release, cmd.ScheduleRelease),
     "start": (S.DEPLOYING, releases.start_release, cmd.MoveRelease),
-    "complete": (S.DEPLOYED, releases.complete_release, cmd.MoveRelease),
+    "complete": (S.DEPLOYED, release_completion.complete_release, cmd.MoveRelease),
     "roll back": (S.ROLLED_BACK, releases.roll_back_release, cmd.MoveRelease),
     "cancel": (S.CANCELLED, releases.cancel_release, cmd.MoveRelease),
 }
