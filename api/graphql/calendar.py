@@ -49,6 +49,9 @@ from domain.calendar.rules import RankEntry
 from domain.read import calendar_slice
 
 run = MutationRunner(CALENDAR)
+freeze_payload = run.into(FreezePayload, freeze=Freeze)
+freeze_exception_payload = run.into(FreezeExceptionPayload, freeze_exception=FreezeException)
+alignment_payload = run.into(AlignmentPayload, alignment=Alignment)
 
 
 def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
@@ -185,9 +188,12 @@ class CalendarQuery:
 
 @strawberry.type
 class CalendarMutation(DeploymentWindowMutation):
-    @strawberry.mutation(description="Propose a freeze; it binds once every stakeholder approved.")
-    async def freeze_propose(self, info: Info, input: FreezeProposeInput) -> FreezePayload:
-        c = cmd.ProposeFreeze(
+    @freeze_payload.mutation(
+        freezes.propose_freeze,
+        description="Propose a freeze; it binds once every stakeholder approved.",
+    )
+    def freeze_propose(input: FreezeProposeInput) -> cmd.ProposeFreeze:
+        return cmd.ProposeFreeze(
             title=input.title,
             scope=input.scope.value,
             starts_at=input.starts_at,
@@ -202,90 +208,64 @@ class CalendarMutation(DeploymentWindowMutation):
             rrule=input.rrule,
             effective_until=input.effective_until,
         )
-        return await run.payload(
-            info, lambda uow: freezes.propose_freeze(uow, c), FreezePayload, freeze=Freeze
-        )
 
-    @strawberry.mutation(description="Approve a freeze, as one of its named stakeholders.")
-    async def freeze_approve(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
-        c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=True, note=input.note)
-        return await run.payload(
-            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
-        )
+    @freeze_payload.mutation(
+        freezes.decide_freeze, description="Approve a freeze, as one of its named stakeholders."
+    )
+    def freeze_approve(input: FreezeDecisionInput) -> cmd.DecideFreeze:
+        return cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=True, note=input.note)
 
-    @strawberry.mutation(description="Reject a freeze, as one of its named stakeholders.")
-    async def freeze_reject(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
-        c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
-        return await run.payload(
-            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
-        )
+    @freeze_payload.mutation(
+        freezes.decide_freeze, description="Reject a freeze, as one of its named stakeholders."
+    )
+    def freeze_reject(input: FreezeDecisionInput) -> cmd.DecideFreeze:
+        return cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
 
     @strawberry.mutation(description="Retire a freeze: it stops binding.")
     async def freeze_retire(self, info: Info, input: FreezeRetireInput) -> FreezePayload:
         freeze_id = from_global_id(input.id, "Freeze")
-        return await run.payload(
-            info,
-            lambda uow: freezes.retire_freeze(uow, freeze_id, input.version),
-            FreezePayload,
-            freeze=Freeze,
+        return await freeze_payload(
+            info, lambda uow: freezes.retire_freeze(uow, freeze_id, input.version)
         )
 
-    @strawberry.mutation(description="Ask to let one release window through a freeze.")
-    async def freeze_exception_request(
-        self, info: Info, input: FreezeExceptionRequestInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.RequestException(
+    @freeze_exception_payload.mutation(
+        exceptions.request_exception, description="Ask to let one release window through a freeze."
+    )
+    def freeze_exception_request(input: FreezeExceptionRequestInput) -> cmd.RequestException:
+        return cmd.RequestException(
             freeze_id=from_global_id(input.freeze_id, "Freeze", "freezeId"),
             window_id=from_global_id(input.window_id, "DeploymentWindow", "windowId"),
             justification=input.justification,
             expires_at=input.expires_at,
         )
-        return await run.payload(
-            info,
-            lambda uow: exceptions.request_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
 
-    @strawberry.mutation(description="Approve an exception; never your own (SELF_APPROVAL).")
-    async def freeze_exception_approve(
-        self, info: Info, input: FreezeExceptionDecisionInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.DecideException(from_global_id(input.id, "FreezeException"), True, input.note)
-        return await run.payload(
-            info,
-            lambda uow: exceptions.decide_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
+    @freeze_exception_payload.mutation(
+        exceptions.decide_exception,
+        description="Approve an exception; never your own (SELF_APPROVAL).",
+    )
+    def freeze_exception_approve(input: FreezeExceptionDecisionInput) -> cmd.DecideException:
+        return cmd.DecideException(from_global_id(input.id, "FreezeException"), True, input.note)
 
-    @strawberry.mutation(description="Reject an exception; never your own (SELF_APPROVAL).")
-    async def freeze_exception_reject(
-        self, info: Info, input: FreezeExceptionDecisionInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.DecideException(from_global_id(input.id, "FreezeException"), False, input.note)
-        return await run.payload(
-            info,
-            lambda uow: exceptions.decide_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
+    @freeze_exception_payload.mutation(
+        exceptions.decide_exception,
+        description="Reject an exception; never your own (SELF_APPROVAL).",
+    )
+    def freeze_exception_reject(input: FreezeExceptionDecisionInput) -> cmd.DecideException:
+        return cmd.DecideException(from_global_id(input.id, "FreezeException"), False, input.note)
 
-    @strawberry.mutation(description="Review an exception after its window ended or it expired.")
-    async def freeze_exception_review(
-        self, info: Info, input: FreezeExceptionReviewInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.ReviewException(from_global_id(input.id, "FreezeException"), input.note)
-        return await run.payload(
-            info,
-            lambda uow: exceptions.review_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
+    @freeze_exception_payload.mutation(
+        exceptions.review_exception,
+        description="Review an exception after its window ended or it expired.",
+    )
+    def freeze_exception_review(input: FreezeExceptionReviewInput) -> cmd.ReviewException:
+        return cmd.ReviewException(from_global_id(input.id, "FreezeException"), input.note)
 
-    @strawberry.mutation(description="Record a quarter's agreed ranking of competing releases.")
-    async def alignment_record(self, info: Info, input: AlignmentRecordInput) -> AlignmentPayload:
-        c = cmd.RecordAlignment(
+    @alignment_payload.mutation(
+        alignment.record_alignment,
+        description="Record a quarter's agreed ranking of competing releases.",
+    )
+    def alignment_record(input: AlignmentRecordInput) -> cmd.RecordAlignment:
+        return cmd.RecordAlignment(
             quarter=input.quarter,
             ranking=[
                 RankEntry(from_global_id(e.release_id, "Release", "ranking"), e.rank, e.rationale)
@@ -293,10 +273,4 @@ class CalendarMutation(DeploymentWindowMutation):
             ],
             agreed_by=global_ids(input.agreed_by, "Person", "agreedBy"),
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
-        )
-        return await run.payload(
-            info,
-            lambda uow: alignment.record_alignment(uow, c),
-            AlignmentPayload,
-            alignment=Alignment,
         )

@@ -52,6 +52,10 @@ from domain.pipelines.deployment_commands import (
 from domain.pipelines.deployment_models import RollbackDecision as RollbackRow
 
 run = MutationRunner(PIPELINES)
+deployment_payload = run.into(DeploymentPayload, deployment=Deployment)
+webhook_subscription_payload = run.into(
+    WebhookSubscriptionPayload, webhook_subscription=WebhookSubscription
+)
 
 
 def _no_secret_key() -> WebhookSubscriptionCreatePayload:
@@ -132,11 +136,11 @@ class DeploymentsQuery:
 
 @strawberry.type
 class DeploymentsMutation:
-    @strawberry.mutation(description="Plan a blue-green or canary deployment (PLANNED).")
-    async def deployment_create(
-        self, info: Info, input: DeploymentCreateInput
-    ) -> DeploymentPayload:
-        c = CreateDeployment(
+    @deployment_payload.mutation(
+        uc.create_deployment, description="Plan a blue-green or canary deployment (PLANNED)."
+    )
+    def deployment_create(input: DeploymentCreateInput) -> CreateDeployment:
+        return CreateDeployment(
             service_id=from_global_id(input.service_id, "Service", "serviceId"),
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             artifact_version=input.artifact_version,
@@ -146,20 +150,14 @@ class DeploymentsMutation:
             verify_minutes=input.verify_minutes,
             switch_dwell_minutes=input.switch_dwell_minutes,
         )
-        return await run.payload(
-            info, lambda uow: uc.create_deployment(uow, c), DeploymentPayload, deployment=Deployment
-        )
 
     @strawberry.mutation(description="Begin the first step of a planned deployment.")
     async def deployment_start(
         self, info: Info, input: DeploymentVersionInput
     ) -> DeploymentPayload:
         dep_id = from_global_id(input.id, "Deployment")
-        return await run.payload(
-            info,
-            lambda uow: uc.start_deployment(uow, dep_id, input.version),
-            DeploymentPayload,
-            deployment=Deployment,
+        return await deployment_payload(
+            info, lambda uow: uc.start_deployment(uow, dep_id, input.version)
         )
 
     @strawberry.mutation(
@@ -193,11 +191,8 @@ class DeploymentsMutation:
         self, info: Info, input: DeploymentVersionInput
     ) -> DeploymentPayload:
         dep_id = from_global_id(input.id, "Deployment")
-        return await run.payload(
-            info,
-            lambda uow: uc.advance_deployment(uow, dep_id, input.version),
-            DeploymentPayload,
-            deployment=Deployment,
+        return await deployment_payload(
+            info, lambda uow: uc.advance_deployment(uow, dep_id, input.version)
         )
 
     @strawberry.mutation(
@@ -251,9 +246,6 @@ class DeploymentsMutation:
         self, info: Info, input: WebhookSubscriptionRevokeInput
     ) -> WebhookSubscriptionPayload:
         sub_id = from_global_id(input.id, "WebhookSubscription")
-        return await run.payload(
-            info,
-            lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version),
-            WebhookSubscriptionPayload,
-            webhook_subscription=WebhookSubscription,
+        return await webhook_subscription_payload(
+            info, lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version)
         )

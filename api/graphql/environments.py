@@ -42,6 +42,7 @@ from domain.environments import queries as envq
 from domain.environments.vocabulary import HolderKind
 
 run = MutationRunner(ENVIRONMENTS)
+environment_payload = run.into(EnvironmentPayload, environment=Environment)
 
 
 def _people(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
@@ -106,11 +107,11 @@ def _reservation(
 
 @strawberry.type
 class EnvironmentsMutation:
-    @strawberry.mutation(description="Add an environment to the catalog.")
-    async def environment_create(
-        self, info: Info, input: EnvironmentCreateInput
-    ) -> EnvironmentPayload:
-        c = cmd.CreateEnvironment(
+    @environment_payload.mutation(
+        catalog.create_environment, description="Add an environment to the catalog."
+    )
+    def environment_create(input: EnvironmentCreateInput) -> cmd.CreateEnvironment:
+        return cmd.CreateEnvironment(
             key=input.key,
             name=input.name,
             kind=input.kind.value,
@@ -123,18 +124,13 @@ class EnvironmentsMutation:
             owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             owner_person_ids=_people(input.owner_ids) or [],
         )
-        return await run.payload(
-            info,
-            lambda uow: catalog.create_environment(uow, c),
-            EnvironmentPayload,
-            environment=Environment,
-        )
 
-    @strawberry.mutation(description="Change an environment's name, capacity, owners or place.")
-    async def environment_update(
-        self, info: Info, input: EnvironmentUpdateInput
-    ) -> EnvironmentPayload:
-        c = cmd.UpdateEnvironment(
+    @environment_payload.mutation(
+        catalog.update_environment,
+        description="Change an environment's name, capacity, owners or place.",
+    )
+    def environment_update(input: EnvironmentUpdateInput) -> cmd.UpdateEnvironment:
+        return cmd.UpdateEnvironment(
             environment_id=from_global_id(input.id, "Environment"),
             version=input.version,
             name=input.name,
@@ -147,23 +143,14 @@ class EnvironmentsMutation:
             owner_person_ids=_people(input.owner_ids),
             clear=frozenset(f.value for f in input.clear),
         )
-        return await run.payload(
-            info,
-            lambda uow: catalog.update_environment(uow, c),
-            EnvironmentPayload,
-            environment=Environment,
-        )
 
     @strawberry.mutation(description="Retire an environment nobody holds or waits for.")
     async def environment_retire(
         self, info: Info, input: EnvironmentRetireInput
     ) -> EnvironmentPayload:
         env_id = from_global_id(input.id, "Environment")
-        return await run.payload(
-            info,
-            lambda uow: catalog.retire_environment(uow, env_id, input.version),
-            EnvironmentPayload,
-            environment=Environment,
+        return await environment_payload(
+            info, lambda uow: catalog.retire_environment(uow, env_id, input.version)
         )
 
     @strawberry.mutation(

@@ -30,6 +30,8 @@ from domain.flags import commands as cmd
 from domain.flags import queries as flq
 
 run = MutationRunner(FLAGS)
+flag_payload = run.into(fi.FlagPayload, flag=Flag)
+segment_payload = run.into(fi.FlagSegmentPayload, segment=FlagSegment)
 
 
 def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
@@ -117,9 +119,11 @@ class FlagsQuery:
 
 @strawberry.type
 class FlagsMutation:
-    @strawberry.mutation(description="Create a flag for a service; off everywhere until set.")
-    async def flag_create(self, info: Info, input: fi.FlagCreateInput) -> fi.FlagPayload:
-        c = cmd.CreateFlag(
+    @flag_payload.mutation(
+        flags.create_flag, description="Create a flag for a service; off everywhere until set."
+    )
+    def flag_create(input: fi.FlagCreateInput) -> cmd.CreateFlag:
+        return cmd.CreateFlag(
             service_id=from_global_id(input.service_id, "Service", "serviceId"),
             key=input.key,
             name=input.name,
@@ -131,13 +135,12 @@ class FlagsMutation:
             description=input.description,
             expires_at=input.expires_at,
         )
-        return await run.payload(
-            info, lambda uow: flags.create_flag(uow, c), fi.FlagPayload, flag=Flag
-        )
 
-    @strawberry.mutation(description="Change a flag's name, description, variants or expiry.")
-    async def flag_update(self, info: Info, input: fi.FlagUpdateInput) -> fi.FlagPayload:
-        c = cmd.UpdateFlag(
+    @flag_payload.mutation(
+        flags.update_flag, description="Change a flag's name, description, variants or expiry."
+    )
+    def flag_update(input: fi.FlagUpdateInput) -> cmd.UpdateFlag:
+        return cmd.UpdateFlag(
             flag_id=from_global_id(input.id, "Flag"),
             version=input.version,
             name=input.name,
@@ -147,28 +150,18 @@ class FlagsMutation:
             off_variant=input.off_variant,
             expires_at=input.expires_at,
         )
-        return await run.payload(
-            info, lambda uow: flags.update_flag(uow, c), fi.FlagPayload, flag=Flag
-        )
 
     @strawberry.mutation(description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).")
     async def flag_archive(self, info: Info, input: fi.FlagArchiveInput) -> fi.FlagPayload:
         flag_id = from_global_id(input.id, "Flag")
-        return await run.payload(
-            info,
-            lambda uow: flags.archive_flag(uow, flag_id, input.version),
-            fi.FlagPayload,
-            flag=Flag,
-        )
+        return await flag_payload(info, lambda uow: flags.archive_flag(uow, flag_id, input.version))
 
-    @strawberry.mutation(
-        description="The kill switch: off in every environment at once, no approval awaited."
+    @flag_payload.mutation(
+        flags.kill_flag,
+        description="The kill switch: off in every environment at once, no approval awaited.",
     )
-    async def flag_kill(self, info: Info, input: fi.FlagKillInput) -> fi.FlagPayload:
-        c = cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
-        return await run.payload(
-            info, lambda uow: flags.kill_flag(uow, c), fi.FlagPayload, flag=Flag
-        )
+    def flag_kill(input: fi.FlagKillInput) -> cmd.KillFlag:
+        return cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
 
     @strawberry.mutation(
         description="Set a flag's state in an environment; in production, for a critical "
@@ -205,40 +198,29 @@ class FlagsMutation:
     ) -> fi.FlagChangePayload:
         return await _decide(info, input, approve=False)
 
-    @strawberry.mutation(description="Create a segment: a named set of conditions.")
-    async def flag_segment_create(
-        self, info: Info, input: fi.FlagSegmentCreateInput
-    ) -> fi.FlagSegmentPayload:
-        c = cmd.CreateSegment(
+    @segment_payload.mutation(
+        segments.create_segment, description="Create a segment: a named set of conditions."
+    )
+    def flag_segment_create(input: fi.FlagSegmentCreateInput) -> cmd.CreateSegment:
+        return cmd.CreateSegment(
             key=input.key,
             name=input.name,
             conditions=fi.conditions(input.conditions),
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             description=input.description,
         )
-        return await run.payload(
-            info,
-            lambda uow: segments.create_segment(uow, c),
-            fi.FlagSegmentPayload,
-            segment=FlagSegment,
-        )
 
-    @strawberry.mutation(description="Change a segment's conditions (every flag using it too).")
-    async def flag_segment_update(
-        self, info: Info, input: fi.FlagSegmentUpdateInput
-    ) -> fi.FlagSegmentPayload:
-        c = cmd.UpdateSegment(
+    @segment_payload.mutation(
+        segments.update_segment,
+        description="Change a segment's conditions (every flag using it too).",
+    )
+    def flag_segment_update(input: fi.FlagSegmentUpdateInput) -> cmd.UpdateSegment:
+        return cmd.UpdateSegment(
             segment_id=from_global_id(input.id, "FlagSegment"),
             version=input.version,
             conditions=fi.conditions(input.conditions),
             name=input.name,
             description=input.description,
-        )
-        return await run.payload(
-            info,
-            lambda uow: segments.update_segment(uow, c),
-            fi.FlagSegmentPayload,
-            segment=FlagSegment,
         )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, get_type_hints
+
+import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import TOP_LEVEL
@@ -15,6 +17,7 @@ from domain.kernel.uow import UnitOfWork
 
 R = TypeVar("R")
 P = TypeVar("P")
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,43 @@ class MutationRunner:
             self.committed(info)
         return result, []
 
-    async def payload(
-        self,
-        info: Info,
-        use_case: Callable[[UnitOfWork], Awaitable[Any]],
-        payload: Callable[..., P],
-        **node: FromRow[Any],
-    ) -> P:
-        """Run `use_case` into `payload`, whose one node field (`node`: field=type) gets the
-        result (null when refused) beside the errors."""
+    def into(self, payload: Callable[..., P], **node: FromRow[Any]) -> NodePayload[P]:
+        """Mutations answering with `payload`, whose one node field (`node`: field=type) gets
+        the use case's result (null when refused) beside the errors."""
         ((field, type_),) = node.items()
-        found, errors = await self(info, use_case)
-        return payload(**{field: type_.from_row(found) if found else None}, errors=errors)
+        return NodePayload(self, payload, field, type_)
+
+
+@dataclass(frozen=True)
+class NodePayload(Generic[P]):
+    """Runs a mutation's use case into a payload type holding the resulting node."""
+
+    run: MutationRunner
+    payload: Callable[..., P]
+    field: str
+    node: FromRow[Any]
+
+    async def __call__(self, info: Info, use_case: Callable[[UnitOfWork], Awaitable[Any]]) -> P:
+        found, errors = await self.run(info, use_case)
+        node = self.node.from_row(found) if found else None
+        return self.payload(**{self.field: node}, errors=errors)
+
+    def mutation(
+        self,
+        use_case: Callable[[UnitOfWork, C], Awaitable[Any]],
+        description: str | None = None,
+    ) -> Callable[[Callable[[Any], C]], Any]:
+        """Declare a mutation answering with this payload: the decorated function turns its one
+        argument, the mutation's `input` (its annotation is the GraphQL input type), into the
+        command `use_case` runs. The command is built before the unit of work opens."""
+
+        def declare(command: Callable[[Any], C]) -> Any:
+            async def resolve(info: Info, input: Any) -> P:
+                c = command(input)
+                return await self(info, lambda uow: use_case(uow, c))
+
+            resolve.__annotations__["input"] = get_type_hints(command)["input"]
+            resolve.__annotations__["return"] = self.payload
+            return strawberry.mutation(resolver=resolve, description=description)
+
+        return declare

@@ -47,6 +47,7 @@ from domain.pipelines import commands as cmd
 from domain.pipelines import queries as q
 
 run = MutationRunner(PIPELINES)
+webhook_secret_payload = run.into(WebhookSecretPayload, webhook_secret=WebhookSecret)
 
 
 def _artifact(a: ArtifactInput) -> cmd.ArtifactRef:
@@ -251,14 +252,9 @@ class EvidenceMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Stop a webhook secret from signing anything from now on.")
-    async def webhook_secret_revoke(
-        self, info: Info, input: WebhookSecretRevokeInput
-    ) -> WebhookSecretPayload:
-        c = cmd.RevokeWebhookSecret(from_global_id(input.id, "WebhookSecret"), input.version)
-        return await run.payload(
-            info,
-            lambda uow: cdevents_secrets.revoke_webhook_secret(uow, c),
-            WebhookSecretPayload,
-            webhook_secret=WebhookSecret,
-        )
+    @webhook_secret_payload.mutation(
+        cdevents_secrets.revoke_webhook_secret,
+        description="Stop a webhook secret from signing anything from now on.",
+    )
+    def webhook_secret_revoke(input: WebhookSecretRevokeInput) -> cmd.RevokeWebhookSecret:
+        return cmd.RevokeWebhookSecret(from_global_id(input.id, "WebhookSecret"), input.version)

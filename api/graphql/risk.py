@@ -44,6 +44,8 @@ from domain.risk import assessments, peer_reviews, versions
 from domain.risk import queries as riskq
 
 run = MutationRunner(RISK)
+risk_assessment_payload = run.into(RiskAssessmentPayload, risk_assessment=RiskAssessment)
+peer_review_payload = run.into(PeerReviewPayload, peer_review=PeerReview)
 
 
 @strawberry.type(description="A release's risk: assessments and peer reviews.")
@@ -145,29 +147,16 @@ class RiskMutation:
             view = await riskq.mapping_of_bu(r, c.bu_id)
         return RiskMappingPayload(risk_mapping=RiskMapping.from_domain(view), errors=errors)
 
-    @strawberry.mutation(description="Score a release now and keep the assessment.")
-    async def release_assess_risk(
-        self, info: Info, input: ReleaseAssessRiskInput
-    ) -> RiskAssessmentPayload:
-        c = assess_command(input)
-        return await run.payload(
-            info,
-            lambda uow: assessments.assess_risk(uow, c),
-            RiskAssessmentPayload,
-            risk_assessment=RiskAssessment,
-        )
-
-    @strawberry.mutation(
-        description="Record your peer review of a release (never as one of its authors: "
-        "PEER_REVIEW_BY_AUTHOR); a later verdict of yours replaces it."
+    @risk_assessment_payload.mutation(
+        assessments.assess_risk, description="Score a release now and keep the assessment."
     )
-    async def peer_review_record(
-        self, info: Info, input: PeerReviewRecordInput
-    ) -> PeerReviewPayload:
-        c = review_command(input)
-        return await run.payload(
-            info,
-            lambda uow: peer_reviews.record_peer_review(uow, c),
-            PeerReviewPayload,
-            peer_review=PeerReview,
-        )
+    def release_assess_risk(input: ReleaseAssessRiskInput) -> assess_command:
+        return assess_command(input)
+
+    @peer_review_payload.mutation(
+        peer_reviews.record_peer_review,
+        description="Record your peer review of a release (never as one of its authors: "
+        "PEER_REVIEW_BY_AUTHOR); a later verdict of yours replaces it.",
+    )
+    def peer_review_record(input: PeerReviewRecordInput) -> review_command:
+        return review_command(input)

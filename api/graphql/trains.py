@@ -57,6 +57,15 @@ from domain.trains.cadence import Cadence
 from domain.trains.vocabulary import DepartureStatus
 
 run = MutationRunner(TRAINS)
+train_payload = run.into(TrainPayload, train=Train)
+departure_payload = run.into(DeparturePayload, departure=Departure)
+feature_payload = run.into(FeaturePayload, feature=Feature)
+integration_window_payload = run.into(
+    IntegrationWindowPayload, integration_window=IntegrationWindow
+)
+integration_result_payload = run.into(
+    IntegrationResultPayload, integration_result=IntegrationResult
+)
 
 
 def _cadence(c: CadenceInput) -> Cadence:
@@ -139,36 +148,31 @@ class TrainsQuery:
 
 @strawberry.type
 class TrainsMutation:
-    @strawberry.mutation(description="Create a train with its cadence.")
-    async def train_create(self, info: Info, input: TrainCreateInput) -> TrainPayload:
-        c = cmd.CreateTrain(
+    @train_payload.mutation(trains.create_train, description="Create a train with its cadence.")
+    def train_create(input: TrainCreateInput) -> cmd.CreateTrain:
+        return cmd.CreateTrain(
             bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
             product_domain=input.product_domain,
             cadence=_cadence(input.cadence),
         )
-        return await run.payload(
-            info, lambda uow: trains.create_train(uow, c), TrainPayload, train=Train
-        )
 
-    @strawberry.mutation(description="Rename a train or change its product domain.")
-    async def train_update(self, info: Info, input: TrainUpdateInput) -> TrainPayload:
-        c = cmd.UpdateTrain(
+    @train_payload.mutation(
+        trains.update_train, description="Rename a train or change its product domain."
+    )
+    def train_update(input: TrainUpdateInput) -> cmd.UpdateTrain:
+        return cmd.UpdateTrain(
             from_global_id(input.id, "Train"), input.version, input.name, input.product_domain
         )
-        return await run.payload(
-            info, lambda uow: trains.update_train(uow, c), TrainPayload, train=Train
-        )
 
-    @strawberry.mutation(
+    @train_payload.mutation(
+        trains.change_cadence,
         description="Change the cadence from a PI still to come, with a reason: that PI's "
-        "departures onward are regenerated, earlier ones kept, and the history grows."
+        "departures onward are regenerated, earlier ones kept, and the history grows.",
     )
-    async def train_cadence_change(
-        self, info: Info, input: TrainCadenceChangeInput
-    ) -> TrainPayload:
-        c = cmd.ChangeCadence(
+    def train_cadence_change(input: TrainCadenceChangeInput) -> cmd.ChangeCadence:
+        return cmd.ChangeCadence(
             train_id=from_global_id(input.train_id, "Train", "trainId"),
             version=input.version,
             cadence=_cadence(input.cadence),
@@ -177,9 +181,6 @@ class TrainsMutation:
             ),
             reason=input.reason.value,
             reason_text=input.reason_text,
-        )
-        return await run.payload(
-            info, lambda uow: trains.change_cadence(uow, c), TrainPayload, train=Train
         )
 
     @strawberry.mutation(description="Add Program Increments to a train, back to back.")
@@ -213,53 +214,47 @@ class TrainsMutation:
             departures=[Departure.from_row(d) for d in made or []], errors=errors
         )
 
-    @strawberry.mutation(description="Board a release (of the train's BU) onto a departure.")
-    async def departure_board(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
-        c = cmd.Board(
+    @departure_payload.mutation(
+        departures.board, description="Board a release (of the train's BU) onto a departure."
+    )
+    def departure_board(input: DepartureBoardInput) -> cmd.Board:
+        return cmd.Board(
             from_global_id(input.departure_id, "Departure", "departureId"),
             from_global_id(input.release_id, "Release", "releaseId"),
-        )
-        return await run.payload(
-            info, lambda uow: departures.board(uow, c), DeparturePayload, departure=Departure
         )
 
-    @strawberry.mutation(description="Take a release off a departure.")
-    async def departure_alight(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
-        c = cmd.Board(
+    @departure_payload.mutation(departures.alight, description="Take a release off a departure.")
+    def departure_alight(input: DepartureBoardInput) -> cmd.Board:
+        return cmd.Board(
             from_global_id(input.departure_id, "Departure", "departureId"),
             from_global_id(input.release_id, "Release", "releaseId"),
-        )
-        return await run.payload(
-            info, lambda uow: departures.alight(uow, c), DeparturePayload, departure=Departure
         )
 
     @strawberry.mutation(description="Mark a scheduled departure as departed.")
     async def departure_depart(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
         d = from_global_id(input.id, "Departure")
-        return await run.payload(
+        return await departure_payload(
             info,
             lambda uow: departures.set_departure_status(
                 uow, d, input.version, DepartureStatus.DEPARTED
             ),
-            DeparturePayload,
-            departure=Departure,
         )
 
     @strawberry.mutation(description="Cancel a scheduled departure.")
     async def departure_cancel(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
         d = from_global_id(input.id, "Departure")
-        return await run.payload(
+        return await departure_payload(
             info,
             lambda uow: departures.set_departure_status(
                 uow, d, input.version, DepartureStatus.CANCELLED
             ),
-            DeparturePayload,
-            departure=Departure,
         )
 
-    @strawberry.mutation(description="Plan a team's feature for a PI (and a departure).")
-    async def feature_create(self, info: Info, input: FeatureCreateInput) -> FeaturePayload:
-        c = cmd.CreateFeature(
+    @feature_payload.mutation(
+        features.create_feature, description="Plan a team's feature for a PI (and a departure)."
+    )
+    def feature_create(input: FeatureCreateInput) -> cmd.CreateFeature:
+        return cmd.CreateFeature(
             team_id=from_global_id(input.team_id, "Team", "teamId"),
             pi_id=from_global_id(input.pi_id, "ProgramIncrement", "piId"),
             title=input.title,
@@ -267,13 +262,10 @@ class TrainsMutation:
             effort=input.effort,
             description=input.description,
         )
-        return await run.payload(
-            info, lambda uow: features.create_feature(uow, c), FeaturePayload, feature=Feature
-        )
 
-    @strawberry.mutation(description="Edit or re-plan a feature.")
-    async def feature_update(self, info: Info, input: FeatureUpdateInput) -> FeaturePayload:
-        c = cmd.UpdateFeature(
+    @feature_payload.mutation(features.update_feature, description="Edit or re-plan a feature.")
+    def feature_update(input: FeatureUpdateInput) -> cmd.UpdateFeature:
+        return cmd.UpdateFeature(
             feature_id=from_global_id(input.id, "Feature"),
             version=input.version,
             title=input.title,
@@ -284,18 +276,12 @@ class TrainsMutation:
             clear_departure=input.clear_departure,
             done=input.done,
         )
-        return await run.payload(
-            info, lambda uow: features.update_feature(uow, c), FeaturePayload, feature=Feature
-        )
 
     @strawberry.mutation(description="Drop a feature and its dependencies.")
     async def feature_delete(self, info: Info, input: FeatureDeleteInput) -> FeaturePayload:
         f = from_global_id(input.id, "Feature")
-        return await run.payload(
-            info,
-            lambda uow: features.delete_feature(uow, f, input.version),
-            FeaturePayload,
-            feature=Feature,
+        return await feature_payload(
+            info, lambda uow: features.delete_feature(uow, f, input.version)
         )
 
     @strawberry.mutation(description="Record that a feature depends on another team's feature.")
@@ -304,11 +290,8 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return await run.payload(
-            info,
-            lambda uow: features.add_dependency(uow, c, p, input.note),
-            FeaturePayload,
-            feature=Feature,
+        return await feature_payload(
+            info, lambda uow: features.add_dependency(uow, c, p, input.note)
         )
 
     @strawberry.mutation(description="Remove a dependency.")
@@ -317,26 +300,20 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return await run.payload(
-            info, lambda uow: features.remove_dependency(uow, c, p), FeaturePayload, feature=Feature
-        )
+        return await feature_payload(info, lambda uow: features.remove_dependency(uow, c, p))
 
-    @strawberry.mutation(description="Schedule a departure's integration-test window.")
-    async def integration_window_schedule(
-        self, info: Info, input: IntegrationWindowScheduleInput
-    ) -> IntegrationWindowPayload:
-        c = cmd.ScheduleIntegration(
+    @integration_window_payload.mutation(
+        integration.schedule_window, description="Schedule a departure's integration-test window."
+    )
+    def integration_window_schedule(
+        input: IntegrationWindowScheduleInput,
+    ) -> cmd.ScheduleIntegration:
+        return cmd.ScheduleIntegration(
             departure_id=from_global_id(input.departure_id, "Departure", "departureId"),
             starts_at=input.starts_at,
             ends_at=input.ends_at,
             team_ids=[from_global_id(t, "Team", "teamIds") for t in input.team_ids],
             service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
-        )
-        return await run.payload(
-            info,
-            lambda uow: integration.schedule_window(uow, c),
-            IntegrationWindowPayload,
-            integration_window=IntegrationWindow,
         )
 
     @strawberry.mutation(description="Move an integration-test window.")
@@ -344,28 +321,21 @@ class TrainsMutation:
         self, info: Info, input: IntegrationWindowRescheduleInput
     ) -> IntegrationWindowPayload:
         w = from_global_id(input.id, "IntegrationWindow")
-        return await run.payload(
+        return await integration_window_payload(
             info,
             lambda uow: integration.reschedule_window(
                 uow, w, input.version, input.starts_at, input.ends_at
             ),
-            IntegrationWindowPayload,
-            integration_window=IntegrationWindow,
         )
 
-    @strawberry.mutation(description="Record a test suite's result in an integration window.")
-    async def integration_result_record(
-        self, info: Info, input: IntegrationResultRecordInput
-    ) -> IntegrationResultPayload:
-        c = cmd.RecordResult(
+    @integration_result_payload.mutation(
+        integration.record_result,
+        description="Record a test suite's result in an integration window.",
+    )
+    def integration_result_record(input: IntegrationResultRecordInput) -> cmd.RecordResult:
+        return cmd.RecordResult(
             window_id=from_global_id(input.window_id, "IntegrationWindow", "windowId"),
             suite=input.suite,
             passed=input.passed,
             details=input.details,
-        )
-        return await run.payload(
-            info,
-            lambda uow: integration.record_result(uow, c),
-            IntegrationResultPayload,
-            integration_result=IntegrationResult,
         )

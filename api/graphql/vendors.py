@@ -37,6 +37,10 @@ from domain.organization import vendors
 from domain.organization.models import ServiceVendor
 
 run = MutationRunner(ORGANIZATION)
+vendor_attestation_payload = run.into(
+    VendorAttestationPayload, vendor_attestation=VendorAttestation
+)
+vendor_release_payload = run.into(VendorReleasePayload, vendor_release=VendorRelease)
 
 
 @strawberry.type
@@ -115,11 +119,11 @@ async def _link(
 
 @strawberry.type
 class VendorsMutation:
-    @strawberry.mutation(description="Record an attestation a vendor holds (admins).")
-    async def vendor_attestation_add(
-        self, info: Info, input: VendorAttestationAddInput
-    ) -> VendorAttestationPayload:
-        c = cmd.AddAttestation(
+    @vendor_attestation_payload.mutation(
+        vendors.add_attestation, description="Record an attestation a vendor holds (admins)."
+    )
+    def vendor_attestation_add(input: VendorAttestationAddInput) -> cmd.AddAttestation:
+        return cmd.AddAttestation(
             vendor_id=from_global_id(input.vendor_id, "Vendor", "vendorId"),
             kind=input.kind.value,
             issued_at=input.issued_at,
@@ -128,29 +132,16 @@ class VendorsMutation:
             report_reference=input.report_reference,
             notes=input.notes,
         )
-        return await run.payload(
-            info,
-            lambda uow: vendors.add_attestation(uow, c),
-            VendorAttestationPayload,
-            vendor_attestation=VendorAttestation,
-        )
 
-    @strawberry.mutation(
-        description="Revoke an attestation: it stays on record and no longer counts."
+    @vendor_attestation_payload.mutation(
+        vendors.revoke_attestation,
+        description="Revoke an attestation: it stays on record and no longer counts.",
     )
-    async def vendor_attestation_revoke(
-        self, info: Info, input: VendorAttestationRevokeInput
-    ) -> VendorAttestationPayload:
-        c = cmd.RevokeAttestation(
+    def vendor_attestation_revoke(input: VendorAttestationRevokeInput) -> cmd.RevokeAttestation:
+        return cmd.RevokeAttestation(
             attestation_id=from_global_id(input.id, "VendorAttestation"),
             version=input.version,
             reason=input.reason,
-        )
-        return await run.payload(
-            info,
-            lambda uow: vendors.revoke_attestation(uow, c),
-            VendorAttestationPayload,
-            vendor_attestation=VendorAttestation,
         )
 
     @strawberry.mutation(description="Record that a service uses a vendor you may read.")
@@ -174,11 +165,11 @@ class VendorsMutation:
         link, errors = await run(info, lambda uow: vendors.unlink_vendor(uow, service, vendor))
         return await _link(info, link, errors)
 
-    @strawberry.mutation(description="Put a vendor's release on the calendar.")
-    async def vendor_release_create(
-        self, info: Info, input: VendorReleaseCreateInput
-    ) -> VendorReleasePayload:
-        c = cmd.CreateVendorRelease(
+    @vendor_release_payload.mutation(
+        vendors.create_release, description="Put a vendor's release on the calendar."
+    )
+    def vendor_release_create(input: VendorReleaseCreateInput) -> cmd.CreateVendorRelease:
+        return cmd.CreateVendorRelease(
             vendor_id=from_global_id(input.vendor_id, "Vendor", "vendorId"),
             title=input.title,
             release_version=input.release_version,
@@ -187,18 +178,12 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return await run.payload(
-            info,
-            lambda uow: vendors.create_release(uow, c),
-            VendorReleasePayload,
-            vendor_release=VendorRelease,
-        )
 
-    @strawberry.mutation(description="Move or re-describe a scheduled vendor release.")
-    async def vendor_release_update(
-        self, info: Info, input: VendorReleaseUpdateInput
-    ) -> VendorReleasePayload:
-        c = cmd.UpdateVendorRelease(
+    @vendor_release_payload.mutation(
+        vendors.update_release, description="Move or re-describe a scheduled vendor release."
+    )
+    def vendor_release_update(input: VendorReleaseUpdateInput) -> cmd.UpdateVendorRelease:
+        return cmd.UpdateVendorRelease(
             release_id=from_global_id(input.id, "VendorRelease"),
             version=input.version,
             title=input.title,
@@ -208,25 +193,13 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return await run.payload(
-            info,
-            lambda uow: vendors.update_release(uow, c),
-            VendorReleasePayload,
-            vendor_release=VendorRelease,
-        )
 
-    @strawberry.mutation(description="Take a vendor release off the calendar, saying why.")
-    async def vendor_release_cancel(
-        self, info: Info, input: VendorReleaseCancelInput
-    ) -> VendorReleasePayload:
-        c = cmd.CancelVendorRelease(
+    @vendor_release_payload.mutation(
+        vendors.cancel_release, description="Take a vendor release off the calendar, saying why."
+    )
+    def vendor_release_cancel(input: VendorReleaseCancelInput) -> cmd.CancelVendorRelease:
+        return cmd.CancelVendorRelease(
             release_id=from_global_id(input.id, "VendorRelease"),
             version=input.version,
             reason=input.reason,
-        )
-        return await run.payload(
-            info,
-            lambda uow: vendors.cancel_release(uow, c),
-            VendorReleasePayload,
-            vendor_release=VendorRelease,
         )
