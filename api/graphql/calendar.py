@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any
 
 import strawberry
 
@@ -37,6 +39,8 @@ from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
     Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     paginate,
@@ -46,6 +50,8 @@ from domain.calendar import alignment, exceptions, freezes
 from domain.calendar import commands as cmd
 from domain.calendar import queries as cal
 from domain.calendar.rules import RankEntry
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.read import calendar_slice
 
 run = MutationRunner(CALENDAR)
@@ -69,19 +75,14 @@ def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
 
 @strawberry.type
 class CalendarQuery:
-    @strawberry.field(description="Deployment windows you may read, earliest first.")
-    async def deployment_windows(
-        self,
-        info: Info,
-        filter: DeploymentWindowFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[DeploymentWindow]:
-        f = filter or DeploymentWindowFilter()
-        return await paginate(
-            info,
-            DeploymentWindow,
-            cal.windows,
+    @connection_field(
+        DeploymentWindow, description="Deployment windows you may read, earliest first."
+    )
+    def deployment_windows(
+        r: Reader, f: DeploymentWindowFilter, page: PageArgs
+    ) -> Awaitable[Page[Any]]:
+        return cal.windows(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
@@ -89,8 +90,7 @@ class CalendarQuery:
             release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
             starting_after=f.ending_after,
             include_cancelled=f.include_cancelled,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="What a window would conflict with, most severe first.")
@@ -143,23 +143,15 @@ class CalendarQuery:
             )
         return CalendarSlice.from_domain(found)
 
-    @strawberry.field(description="Freezes you may read (your BUs' and org-wide), by start.")
-    async def freezes(
-        self,
-        info: Info,
-        filter: FreezeFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Freeze]:
-        f = filter or FreezeFilter()
-        return await paginate(
-            info,
-            Freeze,
-            cal.freezes,
+    @connection_field(
+        Freeze, description="Freezes you may read (your BUs' and org-wide), by start."
+    )
+    def freezes(r: Reader, f: FreezeFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return cal.freezes(
+            r,
             status=f.status.value if f.status else None,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -221,12 +213,12 @@ class CalendarMutation(DeploymentWindowMutation):
     def freeze_reject(input: FreezeDecisionInput) -> cmd.DecideFreeze:
         return cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
 
-    @strawberry.mutation(description="Retire a freeze: it stops binding.")
-    async def freeze_retire(self, info: Info, input: FreezeRetireInput) -> FreezePayload:
-        freeze_id = from_global_id(input.id, "Freeze")
-        return await freeze_payload(
-            info, lambda uow: freezes.retire_freeze(uow, freeze_id, input.version)
-        )
+    freeze_retire = freeze_payload.by_id(
+        FreezeRetireInput,
+        "Freeze",
+        freezes.retire_freeze,
+        description="Retire a freeze: it stops binding.",
+    )
 
     @freeze_exception_payload.mutation(
         exceptions.request_exception, description="Ask to let one release window through a freeze."

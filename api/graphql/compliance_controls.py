@@ -37,12 +37,7 @@ from api.graphql.compliance_controls_types import (
 )
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import (
-    Connection,
-    from_global_id,
-    from_optional_global_id,
-    paginate,
-)
+from api.graphql.relay import Connection, from_global_id, from_optional_global_id, paginate
 from api.graphql.user_errors import COMPLIANCE
 from domain.compliance import bypasses, dr
 from domain.compliance import control_commands as cmd
@@ -176,11 +171,11 @@ class ComplianceControlsMutation:
         description="Approve a pending bypass (never your own, nor as the release's owner or "
         "author): it is active from now until it expires, and its post-facto review opens.",
     )
-    def bypass_approve(input: BypassDecideInput) -> _decision:
+    def bypass_approve(input: BypassDecideInput) -> cmd.DecideBypass:
         return _decision(input)
 
     @bypass_payload.mutation(bypasses.reject_bypass, description="Reject a pending bypass.")
-    def bypass_reject(input: BypassDecideInput) -> _decision:
+    def bypass_reject(input: BypassDecideInput) -> cmd.DecideBypass:
         return _decision(input)
 
     @bypass_payload.mutation(
@@ -251,14 +246,12 @@ class ComplianceControlsMutation:
             clear=frozenset(f.value for f in input.clear),
         )
 
-    @strawberry.mutation(description="Retire a DR procedure; it no longer counts for the gate.")
-    async def dr_procedure_retire(
-        self, info: Info, input: DrProcedureRetireInput
-    ) -> DrProcedurePayload:
-        pid = from_global_id(input.id, "DrProcedure")
-        return await dr_procedure_payload(
-            info, lambda uow: dr.retire_procedure(uow, pid, input.version)
-        )
+    dr_procedure_retire = dr_procedure_payload.by_id(
+        DrProcedureRetireInput,
+        "DrProcedure",
+        dr.retire_procedure,
+        description="Retire a DR procedure; it no longer counts for the gate.",
+    )
 
     @dr_test_payload.mutation(
         dr.record_test, description="Record a performed DR test and its result."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import strawberry
@@ -31,14 +32,16 @@ from api.graphql.deployments_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
 from api.graphql.user_errors import PIPELINES, WebhookSecretCode, user_errors
 from api.outbox_delivery import sealer_for
 from domain.kernel.errors import DomainError
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.kernel.sealed import SealError
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import deployment_queries as dq
@@ -78,27 +81,17 @@ class DeploymentsQuery:
             "WebhookSubscription": ("webhook_subscription", WebhookSubscription),
         }
 
-    @strawberry.field(description="Deployments you may read, oldest first.")
-    async def deployments(
-        self,
-        info: Info,
-        filter: DeploymentFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Deployment]:
-        f = filter or DeploymentFilter()
-        return await paginate(
-            info,
-            Deployment,
-            dq.deployments,
+    @connection_field(Deployment, description="Deployments you may read, oldest first.")
+    def deployments(r: Reader, f: DeploymentFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return dq.deployments(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
             environment_id=from_optional_global_id(
                 f.environment_id, "Environment", "environmentId"
             ),
             statuses=[s.value for s in f.statuses],
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="Outbound webhook subscriptions you may read (no secrets).")
@@ -109,28 +102,19 @@ class DeploymentsQuery:
             rows = await dq.webhook_subscriptions(r, include_revoked=include_revoked)
         return [WebhookSubscription.from_row(row) for row in rows]
 
-    @strawberry.field(
+    @connection_field(
+        OutboxMessage,
         description="Messages of the transactional outbox, oldest first: events and their "
-        "deliveries (operators; needs webhook/read)."
+        "deliveries (operators; needs webhook/read).",
     )
-    async def outbox_messages(
-        self,
-        info: Info,
-        filter: OutboxMessageFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[OutboxMessage]:
-        f = filter or OutboxMessageFilter()
-        return await paginate(
-            info,
-            OutboxMessage,
-            dq.outbox_messages,
+    def outbox_messages(r: Reader, f: OutboxMessageFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return dq.outbox_messages(
+            r,
             undelivered=f.undelivered,
             dead=f.dead,
             topic=f.topic,
             key_prefix=f.key_prefix,
-            first=first,
-            after=after,
+            **page,
         )
 
 
@@ -151,14 +135,12 @@ class DeploymentsMutation:
             switch_dwell_minutes=input.switch_dwell_minutes,
         )
 
-    @strawberry.mutation(description="Begin the first step of a planned deployment.")
-    async def deployment_start(
-        self, info: Info, input: DeploymentVersionInput
-    ) -> DeploymentPayload:
-        dep_id = from_global_id(input.id, "Deployment")
-        return await deployment_payload(
-            info, lambda uow: uc.start_deployment(uow, dep_id, input.version)
-        )
+    deployment_start = deployment_payload.by_id(
+        DeploymentVersionInput,
+        "Deployment",
+        uc.start_deployment,
+        description="Begin the first step of a planned deployment.",
+    )
 
     @strawberry.mutation(
         description="Report a step's metrics: the analysis says ADVANCE, HOLD or ROLL_BACK "
@@ -183,17 +165,13 @@ class DeploymentsMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(
+    deployment_advance = deployment_payload.by_id(
+        DeploymentVersionInput,
+        "Deployment",
+        uc.advance_deployment,
         description="Go to the next step (or succeed after the last), once the current "
-        "step's newest analysis says ADVANCE and its dwell time has passed."
+        "step's newest analysis says ADVANCE and its dwell time has passed.",
     )
-    async def deployment_advance(
-        self, info: Info, input: DeploymentVersionInput
-    ) -> DeploymentPayload:
-        dep_id = from_global_id(input.id, "Deployment")
-        return await deployment_payload(
-            info, lambda uow: uc.advance_deployment(uow, dep_id, input.version)
-        )
 
     @strawberry.mutation(
         description="Roll back now (blue-green switches back), for the reason given; the "
@@ -241,11 +219,9 @@ class DeploymentsMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Stop deliveries to a webhook subscription.")
-    async def webhook_subscription_revoke(
-        self, info: Info, input: WebhookSubscriptionRevokeInput
-    ) -> WebhookSubscriptionPayload:
-        sub_id = from_global_id(input.id, "WebhookSubscription")
-        return await webhook_subscription_payload(
-            info, lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version)
-        )
+    webhook_subscription_revoke = webhook_subscription_payload.by_id(
+        WebhookSubscriptionRevokeInput,
+        "WebhookSubscription",
+        webhooks.revoke_subscription,
+        description="Stop deliveries to a webhook subscription.",
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
+from typing import Any
 
 import strawberry
 
@@ -30,16 +32,18 @@ from api.graphql.environments_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
 from api.graphql.user_errors import ENVIRONMENTS, UserError
 from domain.environments import catalog, reservations, snapshots
 from domain.environments import commands as cmd
 from domain.environments import queries as envq
 from domain.environments.vocabulary import HolderKind
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 
 run = MutationRunner(ENVIRONMENTS)
 environment_payload = run.into(EnvironmentPayload, environment=Environment)
@@ -53,26 +57,18 @@ def _people(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
 
 @strawberry.type
 class EnvironmentsQuery:
-    @strawberry.field(description="Environments you may read (your BUs' and org-wide), by key.")
-    async def environments(
-        self,
-        info: Info,
-        filter: EnvironmentFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Environment]:
-        f = filter or EnvironmentFilter()
-        return await paginate(
-            info,
-            Environment,
-            envq.environments,
+    @connection_field(
+        Environment, description="Environments you may read (your BUs' and org-wide), by key."
+    )
+    def environments(r: Reader, f: EnvironmentFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return envq.environments(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             kind=f.kind.value if f.kind else None,
             product_domain=f.product_domain,
             region=f.region,
             include_retired=f.include_retired,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -144,14 +140,12 @@ class EnvironmentsMutation:
             clear=frozenset(f.value for f in input.clear),
         )
 
-    @strawberry.mutation(description="Retire an environment nobody holds or waits for.")
-    async def environment_retire(
-        self, info: Info, input: EnvironmentRetireInput
-    ) -> EnvironmentPayload:
-        env_id = from_global_id(input.id, "Environment")
-        return await environment_payload(
-            info, lambda uow: catalog.retire_environment(uow, env_id, input.version)
-        )
+    environment_retire = environment_payload.by_id(
+        EnvironmentRetireInput,
+        "Environment",
+        catalog.retire_environment,
+        description="Retire an environment nobody holds or waits for.",
+    )
 
     @strawberry.mutation(
         description="Reserve an environment: GRANTED when it fits, else QUEUED (FIFO) with "

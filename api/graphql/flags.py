@@ -6,6 +6,9 @@ are invalidated so OFREP answers with the change at once (other processes within
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
+
 import strawberry
 
 from api.graphql import flags_inputs as fi
@@ -19,15 +22,17 @@ from api.graphql.flags_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
 from api.graphql.user_errors import FLAGS
 from domain.flags import changes, flags, segments
 from domain.flags import commands as cmd
 from domain.flags import queries as flq
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 
 run = MutationRunner(FLAGS)
 flag_payload = run.into(fi.FlagPayload, flag=Flag)
@@ -42,24 +47,14 @@ def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
 
 @strawberry.type
 class FlagsQuery:
-    @strawberry.field(description="Flags you may read, by key.")
-    async def flags(
-        self,
-        info: Info,
-        filter: fi.FlagFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Flag]:
-        f = filter or fi.FlagFilter()
-        return await paginate(
-            info,
-            Flag,
-            flq.flags,
+    @connection_field(Flag, description="Flags you may read, by key.")
+    def flags(r: Reader, f: fi.FlagFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return flq.flags(
+            r,
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
             kind=f.kind.value if f.kind else None,
             include_archived=f.include_archived,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="A flag by its key (the OFREP key); null when not yours.")
@@ -68,29 +63,21 @@ class FlagsQuery:
             row = await flq.flag_by_key(r, key)
         return Flag.from_row(row) if row else None
 
-    @strawberry.field(description="Segments you may use: your BUs' and the organization's.")
-    async def flag_segments(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[FlagSegment]:
-        return await paginate(info, FlagSegment, flq.segments, first=first, after=after)
+    @connection_field(
+        FlagSegment, description="Segments you may use: your BUs' and the organization's."
+    )
+    def flag_segments(r: Reader, page: PageArgs) -> Awaitable[Page[Any]]:
+        return flq.segments(r, **page)
 
-    @strawberry.field(description="Flag changes, oldest first; filter PENDING for approvals.")
-    async def flag_changes(
-        self,
-        info: Info,
-        filter: fi.FlagChangeFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[FlagChange]:
-        f = filter or fi.FlagChangeFilter()
-        return await paginate(
-            info,
-            FlagChange,
-            flq.changes,
+    @connection_field(
+        FlagChange, description="Flag changes, oldest first; filter PENDING for approvals."
+    )
+    def flag_changes(r: Reader, f: fi.FlagChangeFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return flq.changes(
+            r,
             flag_id=from_optional_global_id(f.flag_id, "Flag", "flagId"),
             status=f.status.value if f.status else None,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -151,10 +138,12 @@ class FlagsMutation:
             expires_at=input.expires_at,
         )
 
-    @strawberry.mutation(description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).")
-    async def flag_archive(self, info: Info, input: fi.FlagArchiveInput) -> fi.FlagPayload:
-        flag_id = from_global_id(input.id, "Flag")
-        return await flag_payload(info, lambda uow: flags.archive_flag(uow, flag_id, input.version))
+    flag_archive = flag_payload.by_id(
+        fi.FlagArchiveInput,
+        "Flag",
+        flags.archive_flag,
+        description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).",
+    )
 
     @flag_payload.mutation(
         flags.kill_flag,

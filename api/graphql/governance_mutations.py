@@ -347,5 +347,5 @@ class GovernanceMutation:
     @sign_off_payload.mutation(
         signoffs.revoke_sign_off, description="Revoke a sign-off; the release needs a new one."
     )
-    def sign_off_revoke(input: gi.SignOffRevokeInput) -> from_global_id:
+    def sign_off_revoke(input: gi.SignOffRevokeInput) -> uuid.UUID:
         return from_global_id(input.id, "SignOff")

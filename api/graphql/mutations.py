@@ -1,16 +1,21 @@
-"""Running a mutation: one unit of work, one commit; domain refusals become payload errors."""
+"""Running a mutation: one unit of work, one commit; domain refusals become payload errors.
+
+The usual mutations are declared (`NodePayload.mutation`, `NodePayload.by_id`) rather than
+each written as a resolver of its own."""
 
 from __future__ import annotations
 
+import inspect
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, get_type_hints
+from typing import Any, Generic, Protocol, TypeVar, get_type_hints
 
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import TOP_LEVEL
-from api.graphql.relay import FromRow
+from api.graphql.relay import FromRow, from_global_id
 from api.graphql.user_errors import ErrorContext, UserError, user_errors
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
@@ -81,8 +86,48 @@ class NodePayload(Generic[P]):
                 c = command(input)
                 return await self(info, lambda uow: use_case(uow, c))
 
-            resolve.__annotations__["input"] = get_type_hints(command)["input"]
-            resolve.__annotations__["return"] = self.payload
-            return strawberry.mutation(resolver=resolve, description=description)
+            return mutation_field(resolve, input_type_of(command), self.payload, description)
 
         return declare
+
+    def by_id(
+        self,
+        input_type: type[Versioned],
+        type_name: str,
+        use_case: Callable[[UnitOfWork, uuid.UUID, int], Awaitable[Any]],
+        description: str | None = None,
+    ) -> Any:
+        """Declare a mutation of one node named by the `id` (of a `type_name`) and `version` of
+        its input, such as a retirement."""
+
+        async def resolve(info: Info, input: Versioned) -> P:
+            node_id = from_global_id(input.id, type_name)
+            return await self(info, lambda uow: use_case(uow, node_id, input.version))
+
+        return mutation_field(resolve, input_type, self.payload, description)
+
+
+def mutation_field(
+    resolve: Callable[[Info, Any], Awaitable[P]],
+    input_type: Any,
+    payload: Callable[..., P],
+    description: str | None,
+) -> Any:
+    """A mutation whose resolver, `resolve(info, input)`, is written once for many input types:
+    this one's GraphQL input and payload types are given here."""
+    resolve.__annotations__["input"] = input_type
+    resolve.__annotations__["return"] = payload
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def input_type_of(build: Callable[[Any], Any]) -> Any:
+    """The annotated type of the one argument of `build`, a function of a mutation's input."""
+    (param,) = inspect.signature(build).parameters
+    return get_type_hints(build)[param]
+
+
+class Versioned(Protocol):
+    """An input naming one node and the version the caller last saw."""
+
+    id: strawberry.ID
+    version: int

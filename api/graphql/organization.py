@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any
 
 import strawberry
 
@@ -49,12 +51,16 @@ from api.graphql.organization_types import (
 )
 from api.graphql.relay import (
     Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     paginate,
 )
 from api.graphql.user_errors import ORGANIZATION, UserError
 from authz.api_tokens import generate_api_token
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.organization import commands as cmd
 from domain.organization import identity
 from domain.organization import queries as org
@@ -72,66 +78,34 @@ api_token_payload = run.into(ApiTokenPayload, api_token=ApiToken)
 
 @strawberry.type
 class OrganizationQuery:
-    @strawberry.field(description="Business units you may read, by key.")
-    async def business_units(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[BusinessUnit]:
-        return await paginate(info, BusinessUnit, org.business_units, first=first, after=after)
+    @connection_field(BusinessUnit, description="Business units you may read, by key.")
+    def business_units(r: Reader, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.business_units(r, **page)
 
-    @strawberry.field(description="Teams you may read, by key.")
-    async def teams(
-        self,
-        info: Info,
-        filter: TeamFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Team]:
-        f = filter or TeamFilter()
-        return await paginate(
-            info,
-            Team,
-            org.teams,
+    @connection_field(Team, description="Teams you may read, by key.")
+    def teams(r: Reader, f: TeamFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.teams(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(description="Services you may read, by key.")
-    async def services(
-        self,
-        info: Info,
-        filter: ServiceFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Service]:
-        f = filter or ServiceFilter()
-        return await paginate(
-            info,
-            Service,
-            org.services,
+    @connection_field(Service, description="Services you may read, by key.")
+    def services(r: Reader, f: ServiceFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.services(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
             tier=f.tier.value if f.tier else None,
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(description="Vendors you may read, by name.")
-    async def vendors(
-        self,
-        info: Info,
-        filter: VendorFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Vendor]:
-        f = filter or VendorFilter()
-        return await paginate(
-            info,
-            Vendor,
-            org.vendors,
+    @connection_field(Vendor, description="Vendors you may read, by name.")
+    def vendors(r: Reader, f: VendorFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.vendors(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="People known to Signalbox, by username.")
@@ -288,7 +262,7 @@ class OrganizationMutation:
         )
 
     @role_grant_payload.mutation(identity.revoke_role)
-    def role_grant_revoke(input: RoleGrantRevokeInput) -> from_global_id:
+    def role_grant_revoke(input: RoleGrantRevokeInput) -> uuid.UUID:
         return from_global_id(input.id, "RoleGrant")
 
     @strawberry.mutation(
@@ -321,7 +295,7 @@ class OrganizationMutation:
         )
 
     @api_token_payload.mutation(identity.revoke_api_token)
-    def api_token_revoke(input: ApiTokenRevokeInput) -> from_global_id:
+    def api_token_revoke(input: ApiTokenRevokeInput) -> uuid.UUID:
         return from_global_id(input.id, "ApiToken")
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
+
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
 from api.graphql.trains_graph import FeatureGraph, ReplanPreview
 from api.graphql.trains_inputs import (
@@ -50,6 +53,8 @@ from api.graphql.trains_types import (
     Train,
 )
 from api.graphql.user_errors import TRAINS
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.trains import commands as cmd
 from domain.trains import departures, features, integration, trains
 from domain.trains import queries as trq
@@ -81,44 +86,24 @@ def _cadence(c: CadenceInput) -> Cadence:
 
 @strawberry.type
 class TrainsQuery:
-    @strawberry.field(description="Trains you may read, by key.")
-    async def trains(
-        self,
-        info: Info,
-        filter: TrainFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Train]:
-        f = filter or TrainFilter()
-        return await paginate(
-            info,
-            Train,
-            trq.trains,
+    @connection_field(Train, description="Trains you may read, by key.")
+    def trains(r: Reader, f: TrainFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return trq.trains(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             product_domain=f.product_domain,
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(description="Features you may read, by title.")
-    async def features(
-        self,
-        info: Info,
-        filter: FeatureFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Feature]:
-        f = filter or FeatureFilter()
-        return await paginate(
-            info,
-            Feature,
-            trq.features,
+    @connection_field(Feature, description="Features you may read, by title.")
+    def features(r: Reader, f: FeatureFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return trq.features(
+            r,
             train_id=from_optional_global_id(f.train_id, "Train", "trainId"),
             pi_id=from_optional_global_id(f.pi_id, "ProgramIncrement", "piId"),
             team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
             departure_id=from_optional_global_id(f.departure_id, "Departure", "departureId"),
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -277,12 +262,12 @@ class TrainsMutation:
             done=input.done,
         )
 
-    @strawberry.mutation(description="Drop a feature and its dependencies.")
-    async def feature_delete(self, info: Info, input: FeatureDeleteInput) -> FeaturePayload:
-        f = from_global_id(input.id, "Feature")
-        return await feature_payload(
-            info, lambda uow: features.delete_feature(uow, f, input.version)
-        )
+    feature_delete = feature_payload.by_id(
+        FeatureDeleteInput,
+        "Feature",
+        features.delete_feature,
+        description="Drop a feature and its dependencies.",
+    )
 
     @strawberry.mutation(description="Record that a feature depends on another team's feature.")
     async def feature_dependency_add(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any
 
 import strawberry
 
@@ -11,6 +13,8 @@ from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Service, Vendor
 from api.graphql.relay import (
     Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     load_node,
@@ -31,6 +35,8 @@ from api.graphql.vendors_inputs import (
     VendorReleaseUpdateInput,
 )
 from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.organization import vendor_commands as cmd
 from domain.organization import vendor_queries as vq
 from domain.organization import vendors
@@ -51,29 +57,20 @@ class VendorsQuery:
         "VendorRelease": ("vendor_release", VendorRelease),
     }
 
-    @strawberry.field(
+    @connection_field(
+        VendorRelease,
         description="Vendor releases you may read (your BUs' vendors', and those reaching your "
-        "BUs' services), by start; those overlapping [from, to) when given."
+        "BUs' services), by start; those overlapping [from, to) when given.",
     )
-    async def vendor_releases(
-        self,
-        info: Info,
-        filter: VendorReleaseFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[VendorRelease]:
-        f = filter or VendorReleaseFilter()
-        return await paginate(
-            info,
-            VendorRelease,
-            vq.releases,
+    def vendor_releases(r: Reader, f: VendorReleaseFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return vq.releases(
+            r,
             starts_at=f.from_,
             ends_at=f.to,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             vendor_id=from_optional_global_id(f.vendor_id, "Vendor", "vendorId"),
             include_cancelled=f.include_cancelled,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
