@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -55,6 +56,7 @@ from api.graphql.trains_types import (
 from api.graphql.user_errors import TRAINS
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.uow import UnitOfWork
 from domain.trains import commands as cmd
 from domain.trains import departures, features, integration, trains
 from domain.trains import queries as trq
@@ -131,6 +133,21 @@ class TrainsQuery:
         return ReplanPreview.from_domain(impact)
 
 
+def _boarding(input: DepartureBoardInput) -> cmd.Board:
+    return cmd.Board(
+        from_global_id(input.departure_id, "Departure", "departureId"),
+        from_global_id(input.release_id, "Release", "releaseId"),
+    )
+
+
+def _set_status(
+    status: DepartureStatus,
+) -> Callable[[UnitOfWork, uuid.UUID, int], Awaitable[Any]]:
+    return lambda uow, departure_id, version: departures.set_departure_status(
+        uow, departure_id, version, status
+    )
+
+
 @strawberry.type
 class TrainsMutation:
     @train_payload.mutation(trains.create_train, description="Create a train with its cadence.")
@@ -203,37 +220,24 @@ class TrainsMutation:
         departures.board, description="Board a release (of the train's BU) onto a departure."
     )
     def departure_board(input: DepartureBoardInput) -> cmd.Board:
-        return cmd.Board(
-            from_global_id(input.departure_id, "Departure", "departureId"),
-            from_global_id(input.release_id, "Release", "releaseId"),
-        )
+        return _boarding(input)
 
     @departure_payload.mutation(departures.alight, description="Take a release off a departure.")
     def departure_alight(input: DepartureBoardInput) -> cmd.Board:
-        return cmd.Board(
-            from_global_id(input.departure_id, "Departure", "departureId"),
-            from_global_id(input.release_id, "Release", "releaseId"),
-        )
+        return _boarding(input)
 
-    @strawberry.mutation(description="Mark a scheduled departure as departed.")
-    async def departure_depart(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
-        d = from_global_id(input.id, "Departure")
-        return await departure_payload(
-            info,
-            lambda uow: departures.set_departure_status(
-                uow, d, input.version, DepartureStatus.DEPARTED
-            ),
-        )
-
-    @strawberry.mutation(description="Cancel a scheduled departure.")
-    async def departure_cancel(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
-        d = from_global_id(input.id, "Departure")
-        return await departure_payload(
-            info,
-            lambda uow: departures.set_departure_status(
-                uow, d, input.version, DepartureStatus.CANCELLED
-            ),
-        )
+    departure_depart = departure_payload.by_id(
+        DepartureStatusInput,
+        "Departure",
+        _set_status(DepartureStatus.DEPARTED),
+        description="Mark a scheduled departure as departed.",
+    )
+    departure_cancel = departure_payload.by_id(
+        DepartureStatusInput,
+        "Departure",
+        _set_status(DepartureStatus.CANCELLED),
+        description="Cancel a scheduled departure.",
+    )
 
     @feature_payload.mutation(
         features.create_feature, description="Plan a team's feature for a PI (and a departure)."
