@@ -101,6 +101,9 @@ def _reservation(
     )
 
 
+reservation_payload = run.answering(ReservationPayload, _reservation)
+
+
 @strawberry.type
 class EnvironmentsMutation:
     @environment_payload.mutation(
@@ -147,15 +150,14 @@ class EnvironmentsMutation:
         description="Retire an environment nobody holds or waits for.",
     )
 
-    @strawberry.mutation(
+    @reservation_payload.mutation(
+        reservations.request_reservation,
         description="Reserve an environment: GRANTED when it fits, else QUEUED (FIFO) with "
-        "its queue position and the reservations in its way."
+        "its queue position and the reservations in its way.",
     )
-    async def reservation_request(
-        self, info: Info, input: ReservationRequestInput
-    ) -> ReservationPayload:
+    def reservation_request(input: ReservationRequestInput) -> cmd.RequestReservation:
         kind = HolderKind(input.holder_kind.value)
-        c = cmd.RequestReservation(
+        return cmd.RequestReservation(
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             holder_kind=kind.value,
             holder_id=from_global_id(input.holder_id, HOLDER_TYPES[kind], "holderId"),
@@ -166,33 +168,24 @@ class EnvironmentsMutation:
             holder_label=input.holder_label,
             purpose=input.purpose,
         )
-        return _reservation(*await run(info, lambda uow: reservations.request_reservation(uow, c)))
 
-    @strawberry.mutation(
-        description="Give a granted reservation back (or shorten it); the queue moves up."
+    @reservation_payload.mutation(
+        reservations.release_reservation,
+        description="Give a granted reservation back (or shorten it); the queue moves up.",
     )
-    async def reservation_release(
-        self, info: Info, input: ReservationReleaseInput
-    ) -> ReservationPayload:
-        c = cmd.ReleaseReservation(
+    def reservation_release(input: ReservationReleaseInput) -> cmd.ReleaseReservation:
+        return cmd.ReleaseReservation(
             reservation_id=from_global_id(input.id, "Reservation"),
             version=input.version,
             at=input.at,
         )
-        return _reservation(*await run(info, lambda uow: reservations.release_reservation(uow, c)))
 
-    @strawberry.mutation(
-        description="Withdraw a granted or queued reservation; the queue moves up."
+    reservation_cancel = reservation_payload.by_id(
+        ReservationCancelInput,
+        "Reservation",
+        reservations.cancel_reservation,
+        description="Withdraw a granted or queued reservation; the queue moves up.",
     )
-    async def reservation_cancel(
-        self, info: Info, input: ReservationCancelInput
-    ) -> ReservationPayload:
-        res_id = from_global_id(input.id, "Reservation")
-        return _reservation(
-            *await run(
-                info, lambda uow: reservations.cancel_reservation(uow, res_id, input.version)
-            )
-        )
 
     @strawberry.mutation(
         description="Report what runs in an environment (CI): Helm, Terraform and image digests."

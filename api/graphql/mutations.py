@@ -1,12 +1,13 @@
 """Running a mutation: one unit of work, one commit; domain refusals become payload errors.
 
-The usual mutations are declared (`NodePayload.mutation`, `NodePayload.by_id`) rather than
-each written as a resolver of its own."""
+The usual mutations are declared (`Payloads.mutation`, `Payloads.by_id`) rather than each
+written as a resolver of its own."""
 
 from __future__ import annotations
 
 import inspect
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, get_type_hints
@@ -57,20 +58,23 @@ class MutationRunner:
         ((field, type_),) = node.items()
         return NodePayload(self, payload, field, type_)
 
+    def answering(
+        self, payload: Callable[..., P], answer: Callable[[Any, list[UserError]], P]
+    ) -> AnsweredPayload[P]:
+        """Mutations answering with `payload`, made by `answer(result, errors)` (the result is
+        None when refused)."""
+        return AnsweredPayload(self, payload, answer)
 
-@dataclass(frozen=True)
-class NodePayload(Generic[P]):
-    """Runs a mutation's use case into a payload type holding the resulting node."""
+
+class Payloads(ABC, Generic[P]):
+    """Mutations answering with one payload type, and the declarations of the usual ones."""
 
     run: MutationRunner
     payload: Callable[..., P]
-    field: str
-    node: FromRow[Any]
 
+    @abstractmethod
     async def __call__(self, info: Info, use_case: Callable[[UnitOfWork], Awaitable[Any]]) -> P:
-        found, errors = await self.run(info, use_case)
-        node = self.node.from_row(found) if found else None
-        return self.payload(**{self.field: node}, errors=errors)
+        """Run `use_case` into this payload."""
 
     def mutation(
         self,
@@ -105,6 +109,33 @@ class NodePayload(Generic[P]):
             return await self(info, lambda uow: use_case(uow, node_id, input.version))
 
         return mutation_field(resolve, input_type, self.payload, description)
+
+
+@dataclass(frozen=True)
+class NodePayload(Payloads[P]):
+    """A payload holding the resulting node in its one node field."""
+
+    run: MutationRunner
+    payload: Callable[..., P]
+    field: str
+    node: FromRow[Any]
+
+    async def __call__(self, info: Info, use_case: Callable[[UnitOfWork], Awaitable[Any]]) -> P:
+        found, errors = await self.run(info, use_case)
+        node = self.node.from_row(found) if found else None
+        return self.payload(**{self.field: node}, errors=errors)
+
+
+@dataclass(frozen=True)
+class AnsweredPayload(Payloads[P]):
+    """A payload made from the use case's result and the errors by a function of its own."""
+
+    run: MutationRunner
+    payload: Callable[..., P]
+    answer: Callable[[Any, list[UserError]], P]
+
+    async def __call__(self, info: Info, use_case: Callable[[UnitOfWork], Awaitable[Any]]) -> P:
+        return self.answer(*await self.run(info, use_case))
 
 
 def mutation_field(
