@@ -47,6 +47,7 @@ from domain.compliance.bypass_rules import BypassState
 run = MutationRunner(COMPLIANCE)
 bypass_payload = run.into(BypassPayload, bypass=Bypass)
 use_payload = run.into(BypassUsePayload, use=BypassUse)
+bypass_review_payload = run.into(BypassReviewPayload, bypass_review=BypassReview)
 dr_procedure_payload = run.into(DrProcedurePayload, dr_procedure=DrProcedure)
 dr_test_payload = run.into(DrTestPayload, dr_test=DrTest)
 
@@ -197,22 +198,18 @@ class ComplianceControlsMutation:
             note=input.note,
         )
 
-    @strawberry.mutation(
-        description="Complete a bypass's post-facto review (never by its requester or approver)."
+    @bypass_review_payload.mutation(
+        bypasses.complete_review,
+        description="Complete a bypass's post-facto review (never by its requester or approver).",
     )
-    async def bypass_review_complete(
-        self, info: Info, input: BypassReviewCompleteInput
-    ) -> BypassReviewPayload:
-        c = cmd.CompleteReview(
+    def bypass_review_complete(input: BypassReviewCompleteInput) -> cmd.CompleteReview:
+        return cmd.CompleteReview(
             review_id=from_global_id(input.review_id, "BypassReview", "reviewId"),
             version=input.version,
             outcome=input.outcome.value,
             findings=input.findings,
             action_items=list(input.action_items),
         )
-        found, errors = await run(info, lambda uow: bypasses.complete_review(uow, c))
-        review = BypassReview.from_row(found) if found else None
-        return BypassReviewPayload(bypass_review=review, errors=errors)
 
     @dr_procedure_payload.mutation(
         dr.create_procedure, description="Add a DR procedure to a service."

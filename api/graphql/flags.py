@@ -27,7 +27,7 @@ from api.graphql.relay import (
     from_global_id,
     from_optional_global_id,
 )
-from api.graphql.user_errors import FLAGS
+from api.graphql.user_errors import FLAGS, UserError
 from domain.flags import changes, flags, segments
 from domain.flags import commands as cmd
 from domain.flags import queries as flq
@@ -43,6 +43,31 @@ def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
     if result is None or result.state is None:
         return None
     return FlagEnvironmentState.from_row(result.state, None)
+
+
+def _change(result: changes.StateResult | None) -> FlagChange | None:
+    return FlagChange.from_row(result.change) if result else None
+
+
+def _environment_answer(
+    result: changes.StateResult | None, errors: list[UserError]
+) -> fi.FlagEnvironmentPayload:
+    return fi.FlagEnvironmentPayload(
+        flag=Flag.from_row(result.flag) if result else None,
+        state=_state(result),
+        change=_change(result),
+        errors=errors,
+    )
+
+
+def _change_answer(
+    result: changes.StateResult | None, errors: list[UserError]
+) -> fi.FlagChangePayload:
+    return fi.FlagChangePayload(change=_change(result), state=_state(result), errors=errors)
+
+
+flag_environment_payload = run.answering(fi.FlagEnvironmentPayload, _environment_answer)
+flag_change_payload = run.answering(fi.FlagChangePayload, _change_answer)
 
 
 @strawberry.type
@@ -152,14 +177,13 @@ class FlagsMutation:
     def flag_kill(input: fi.FlagKillInput) -> cmd.KillFlag:
         return cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
 
-    @strawberry.mutation(
+    @flag_environment_payload.mutation(
+        changes.set_state,
         description="Set a flag's state in an environment; in production, for a critical "
-        "service, it waits as a PENDING change for someone else's approval."
+        "service, it waits as a PENDING change for someone else's approval.",
     )
-    async def flag_environment_update(
-        self, info: Info, input: fi.FlagEnvironmentUpdateInput
-    ) -> fi.FlagEnvironmentPayload:
-        c = cmd.SetState(
+    def flag_environment_update(input: fi.FlagEnvironmentUpdateInput) -> cmd.SetState:
+        return cmd.SetState(
             flag_id=from_global_id(input.flag_id, "Flag", "flagId"),
             environment=input.environment,
             state=fi.state(input),
@@ -167,25 +191,18 @@ class FlagsMutation:
             version=input.version,
             reason=input.reason,
         )
-        result, errors = await run(info, lambda uow: changes.set_state(uow, c))
-        return fi.FlagEnvironmentPayload(
-            flag=Flag.from_row(result.flag) if result else None,
-            state=_state(result),
-            change=FlagChange.from_row(result.change) if result else None,
-            errors=errors,
-        )
 
-    @strawberry.mutation(description="Approve and apply a pending change; never your own.")
-    async def flag_change_approve(
-        self, info: Info, input: fi.FlagChangeDecisionInput
-    ) -> fi.FlagChangePayload:
-        return await _decide(info, input, approve=True)
+    @flag_change_payload.mutation(
+        changes.decide_change, description="Approve and apply a pending change; never your own."
+    )
+    def flag_change_approve(input: fi.FlagChangeDecisionInput) -> cmd.DecideChange:
+        return cmd.DecideChange(from_global_id(input.id, "FlagChange"), True, input.note)
 
-    @strawberry.mutation(description="Reject a pending change; never your own.")
-    async def flag_change_reject(
-        self, info: Info, input: fi.FlagChangeDecisionInput
-    ) -> fi.FlagChangePayload:
-        return await _decide(info, input, approve=False)
+    @flag_change_payload.mutation(
+        changes.decide_change, description="Reject a pending change; never your own."
+    )
+    def flag_change_reject(input: fi.FlagChangeDecisionInput) -> cmd.DecideChange:
+        return cmd.DecideChange(from_global_id(input.id, "FlagChange"), False, input.note)
 
     @segment_payload.mutation(
         segments.create_segment, description="Create a segment: a named set of conditions."
@@ -211,15 +228,3 @@ class FlagsMutation:
             name=input.name,
             description=input.description,
         )
-
-
-async def _decide(
-    info: Info, input: fi.FlagChangeDecisionInput, *, approve: bool
-) -> fi.FlagChangePayload:
-    c = cmd.DecideChange(from_global_id(input.id, "FlagChange"), approve, input.note)
-    result, errors = await run(info, lambda uow: changes.decide_change(uow, c))
-    return fi.FlagChangePayload(
-        change=FlagChange.from_row(result.change) if result else None,
-        state=_state(result),
-        errors=errors,
-    )
