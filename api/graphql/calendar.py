@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any
 
 import strawberry
 
@@ -37,6 +39,8 @@ from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
     Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     paginate,
@@ -46,9 +50,14 @@ from domain.calendar import alignment, exceptions, freezes
 from domain.calendar import commands as cmd
 from domain.calendar import queries as cal
 from domain.calendar.rules import RankEntry
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.read import calendar_slice
 
 run = MutationRunner(CALENDAR)
+freeze_payload = run.into(FreezePayload, freeze=Freeze)
+freeze_exception_payload = run.into(FreezeExceptionPayload, freeze_exception=FreezeException)
+alignment_payload = run.into(AlignmentPayload, alignment=Alignment)
 
 
 def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
@@ -66,19 +75,14 @@ def _check(i: WindowConflictsInput) -> cmd.CheckWindow:
 
 @strawberry.type
 class CalendarQuery:
-    @strawberry.field(description="Deployment windows you may read, earliest first.")
-    async def deployment_windows(
-        self,
-        info: Info,
-        filter: DeploymentWindowFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[DeploymentWindow]:
-        f = filter or DeploymentWindowFilter()
-        return await paginate(
-            info,
-            DeploymentWindow,
-            cal.windows,
+    @connection_field(
+        DeploymentWindow, description="Deployment windows you may read, earliest first."
+    )
+    def deployment_windows(
+        r: Reader, f: DeploymentWindowFilter, page: PageArgs
+    ) -> Awaitable[Page[Any]]:
+        return cal.windows(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
@@ -86,8 +90,7 @@ class CalendarQuery:
             release_id=from_optional_global_id(f.release_id, "Release", "releaseId"),
             starting_after=f.ending_after,
             include_cancelled=f.include_cancelled,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="What a window would conflict with, most severe first.")
@@ -140,23 +143,15 @@ class CalendarQuery:
             )
         return CalendarSlice.from_domain(found)
 
-    @strawberry.field(description="Freezes you may read (your BUs' and org-wide), by start.")
-    async def freezes(
-        self,
-        info: Info,
-        filter: FreezeFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Freeze]:
-        f = filter or FreezeFilter()
-        return await paginate(
-            info,
-            Freeze,
-            cal.freezes,
+    @connection_field(
+        Freeze, description="Freezes you may read (your BUs' and org-wide), by start."
+    )
+    def freezes(r: Reader, f: FreezeFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return cal.freezes(
+            r,
             status=f.status.value if f.status else None,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -185,9 +180,12 @@ class CalendarQuery:
 
 @strawberry.type
 class CalendarMutation(DeploymentWindowMutation):
-    @strawberry.mutation(description="Propose a freeze; it binds once every stakeholder approved.")
-    async def freeze_propose(self, info: Info, input: FreezeProposeInput) -> FreezePayload:
-        c = cmd.ProposeFreeze(
+    @freeze_payload.mutation(
+        freezes.propose_freeze,
+        description="Propose a freeze; it binds once every stakeholder approved.",
+    )
+    def freeze_propose(input: FreezeProposeInput) -> cmd.ProposeFreeze:
+        return cmd.ProposeFreeze(
             title=input.title,
             scope=input.scope.value,
             starts_at=input.starts_at,
@@ -202,90 +200,64 @@ class CalendarMutation(DeploymentWindowMutation):
             rrule=input.rrule,
             effective_until=input.effective_until,
         )
-        return await run.payload(
-            info, lambda uow: freezes.propose_freeze(uow, c), FreezePayload, freeze=Freeze
-        )
 
-    @strawberry.mutation(description="Approve a freeze, as one of its named stakeholders.")
-    async def freeze_approve(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
-        c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=True, note=input.note)
-        return await run.payload(
-            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
-        )
+    @freeze_payload.mutation(
+        freezes.decide_freeze, description="Approve a freeze, as one of its named stakeholders."
+    )
+    def freeze_approve(input: FreezeDecisionInput) -> cmd.DecideFreeze:
+        return cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=True, note=input.note)
 
-    @strawberry.mutation(description="Reject a freeze, as one of its named stakeholders.")
-    async def freeze_reject(self, info: Info, input: FreezeDecisionInput) -> FreezePayload:
-        c = cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
-        return await run.payload(
-            info, lambda uow: freezes.decide_freeze(uow, c), FreezePayload, freeze=Freeze
-        )
+    @freeze_payload.mutation(
+        freezes.decide_freeze, description="Reject a freeze, as one of its named stakeholders."
+    )
+    def freeze_reject(input: FreezeDecisionInput) -> cmd.DecideFreeze:
+        return cmd.DecideFreeze(from_global_id(input.id, "Freeze"), approve=False, note=input.note)
 
-    @strawberry.mutation(description="Retire a freeze: it stops binding.")
-    async def freeze_retire(self, info: Info, input: FreezeRetireInput) -> FreezePayload:
-        freeze_id = from_global_id(input.id, "Freeze")
-        return await run.payload(
-            info,
-            lambda uow: freezes.retire_freeze(uow, freeze_id, input.version),
-            FreezePayload,
-            freeze=Freeze,
-        )
+    freeze_retire = freeze_payload.by_id(
+        FreezeRetireInput,
+        "Freeze",
+        freezes.retire_freeze,
+        description="Retire a freeze: it stops binding.",
+    )
 
-    @strawberry.mutation(description="Ask to let one release window through a freeze.")
-    async def freeze_exception_request(
-        self, info: Info, input: FreezeExceptionRequestInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.RequestException(
+    @freeze_exception_payload.mutation(
+        exceptions.request_exception, description="Ask to let one release window through a freeze."
+    )
+    def freeze_exception_request(input: FreezeExceptionRequestInput) -> cmd.RequestException:
+        return cmd.RequestException(
             freeze_id=from_global_id(input.freeze_id, "Freeze", "freezeId"),
             window_id=from_global_id(input.window_id, "DeploymentWindow", "windowId"),
             justification=input.justification,
             expires_at=input.expires_at,
         )
-        return await run.payload(
-            info,
-            lambda uow: exceptions.request_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
 
-    @strawberry.mutation(description="Approve an exception; never your own (SELF_APPROVAL).")
-    async def freeze_exception_approve(
-        self, info: Info, input: FreezeExceptionDecisionInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.DecideException(from_global_id(input.id, "FreezeException"), True, input.note)
-        return await run.payload(
-            info,
-            lambda uow: exceptions.decide_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
+    @freeze_exception_payload.mutation(
+        exceptions.decide_exception,
+        description="Approve an exception; never your own (SELF_APPROVAL).",
+    )
+    def freeze_exception_approve(input: FreezeExceptionDecisionInput) -> cmd.DecideException:
+        return cmd.DecideException(from_global_id(input.id, "FreezeException"), True, input.note)
 
-    @strawberry.mutation(description="Reject an exception; never your own (SELF_APPROVAL).")
-    async def freeze_exception_reject(
-        self, info: Info, input: FreezeExceptionDecisionInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.DecideException(from_global_id(input.id, "FreezeException"), False, input.note)
-        return await run.payload(
-            info,
-            lambda uow: exceptions.decide_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
+    @freeze_exception_payload.mutation(
+        exceptions.decide_exception,
+        description="Reject an exception; never your own (SELF_APPROVAL).",
+    )
+    def freeze_exception_reject(input: FreezeExceptionDecisionInput) -> cmd.DecideException:
+        return cmd.DecideException(from_global_id(input.id, "FreezeException"), False, input.note)
 
-    @strawberry.mutation(description="Review an exception after its window ended or it expired.")
-    async def freeze_exception_review(
-        self, info: Info, input: FreezeExceptionReviewInput
-    ) -> FreezeExceptionPayload:
-        c = cmd.ReviewException(from_global_id(input.id, "FreezeException"), input.note)
-        return await run.payload(
-            info,
-            lambda uow: exceptions.review_exception(uow, c),
-            FreezeExceptionPayload,
-            freeze_exception=FreezeException,
-        )
+    @freeze_exception_payload.mutation(
+        exceptions.review_exception,
+        description="Review an exception after its window ended or it expired.",
+    )
+    def freeze_exception_review(input: FreezeExceptionReviewInput) -> cmd.ReviewException:
+        return cmd.ReviewException(from_global_id(input.id, "FreezeException"), input.note)
 
-    @strawberry.mutation(description="Record a quarter's agreed ranking of competing releases.")
-    async def alignment_record(self, info: Info, input: AlignmentRecordInput) -> AlignmentPayload:
-        c = cmd.RecordAlignment(
+    @alignment_payload.mutation(
+        alignment.record_alignment,
+        description="Record a quarter's agreed ranking of competing releases.",
+    )
+    def alignment_record(input: AlignmentRecordInput) -> cmd.RecordAlignment:
+        return cmd.RecordAlignment(
             quarter=input.quarter,
             ranking=[
                 RankEntry(from_global_id(e.release_id, "Release", "ranking"), e.rank, e.rationale)
@@ -293,10 +265,4 @@ class CalendarMutation(DeploymentWindowMutation):
             ],
             agreed_by=global_ids(input.agreed_by, "Person", "agreedBy"),
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
-        )
-        return await run.payload(
-            info,
-            lambda uow: alignment.record_alignment(uow, c),
-            AlignmentPayload,
-            alignment=Alignment,
         )

@@ -92,6 +92,9 @@ class CalendarFeedPayload:
     errors: list[UserError]
 
 
+calendar_feed_payload = run.into(CalendarFeedPayload, calendar_feed=CalendarFeed)
+
+
 @strawberry.type
 class CalendarFeedMutation:
     @strawberry.mutation(description="Make a secret iCalendar feed URL for yourself.")
@@ -117,9 +120,4 @@ class CalendarFeedMutation:
         self, info: Info, input: CalendarFeedRevokeInput
     ) -> CalendarFeedPayload:
         feed_id: uuid.UUID = from_global_id(input.id, "CalendarFeed")
-        return await run.payload(
-            info,
-            lambda uow: feed.revoke_feed(uow, feed_id),
-            CalendarFeedPayload,
-            calendar_feed=CalendarFeed,
-        )
+        return await calendar_feed_payload(info, lambda uow: feed.revoke_feed(uow, feed_id))

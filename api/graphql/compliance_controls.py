@@ -37,12 +37,7 @@ from api.graphql.compliance_controls_types import (
 )
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import (
-    Connection,
-    from_global_id,
-    from_optional_global_id,
-    paginate,
-)
+from api.graphql.relay import Connection, from_global_id, from_optional_global_id, paginate
 from api.graphql.user_errors import COMPLIANCE
 from domain.compliance import bypasses, dr
 from domain.compliance import control_commands as cmd
@@ -50,6 +45,11 @@ from domain.compliance import control_queries as ccq
 from domain.compliance.bypass_rules import BypassState
 
 run = MutationRunner(COMPLIANCE)
+bypass_payload = run.into(BypassPayload, bypass=Bypass)
+use_payload = run.into(BypassUsePayload, use=BypassUse)
+bypass_review_payload = run.into(BypassReviewPayload, bypass_review=BypassReview)
+dr_procedure_payload = run.into(DrProcedurePayload, dr_procedure=DrProcedure)
+dr_test_payload = run.into(DrTestPayload, dr_test=DrTest)
 
 
 @strawberry.type
@@ -152,12 +152,13 @@ def _decision(input: BypassDecideInput) -> cmd.DecideBypass:
 
 @strawberry.type
 class ComplianceControlsMutation:
-    @strawberry.mutation(
+    @bypass_payload.mutation(
+        bypasses.request_bypass,
         description="Ask for an emergency bypass: gates of one hotfix release waived for one "
-        "target, for a bounded time, once someone else approves."
+        "target, for a bounded time, once someone else approves.",
     )
-    async def bypass_request(self, info: Info, input: BypassRequestInput) -> BypassPayload:
-        c = cmd.RequestBypass(
+    def bypass_request(input: BypassRequestInput) -> cmd.RequestBypass:
+        return cmd.RequestBypass(
             release_id=from_global_id(input.release_id, "Release", "releaseId"),
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             gates=[g.value for g in input.gates],
@@ -165,70 +166,56 @@ class ComplianceControlsMutation:
             incident_reference=input.incident_reference,
             duration_hours=input.duration_hours,
         )
-        return await run.payload(
-            info, lambda uow: bypasses.request_bypass(uow, c), BypassPayload, bypass=Bypass
-        )
 
-    @strawberry.mutation(
+    @bypass_payload.mutation(
+        bypasses.approve_bypass,
         description="Approve a pending bypass (never your own, nor as the release's owner or "
-        "author): it is active from now until it expires, and its post-facto review opens."
+        "author): it is active from now until it expires, and its post-facto review opens.",
     )
-    async def bypass_approve(self, info: Info, input: BypassDecideInput) -> BypassPayload:
-        c = _decision(input)
-        return await run.payload(
-            info, lambda uow: bypasses.approve_bypass(uow, c), BypassPayload, bypass=Bypass
-        )
+    def bypass_approve(input: BypassDecideInput) -> cmd.DecideBypass:
+        return _decision(input)
 
-    @strawberry.mutation(description="Reject a pending bypass.")
-    async def bypass_reject(self, info: Info, input: BypassDecideInput) -> BypassPayload:
-        c = _decision(input)
-        return await run.payload(
-            info, lambda uow: bypasses.reject_bypass(uow, c), BypassPayload, bypass=Bypass
-        )
+    @bypass_payload.mutation(bypasses.reject_bypass, description="Reject a pending bypass.")
+    def bypass_reject(input: BypassDecideInput) -> cmd.DecideBypass:
+        return _decision(input)
 
-    @strawberry.mutation(description="Stop an active bypass early; its review stays open.")
-    async def bypass_revoke(self, info: Info, input: BypassRevokeInput) -> BypassPayload:
-        c = cmd.RevokeBypass(
+    @bypass_payload.mutation(
+        bypasses.revoke_bypass, description="Stop an active bypass early; its review stays open."
+    )
+    def bypass_revoke(input: BypassRevokeInput) -> cmd.RevokeBypass:
+        return cmd.RevokeBypass(
             bypass_id=from_global_id(input.id, "Bypass"), version=input.version, reason=input.reason
         )
-        return await run.payload(
-            info, lambda uow: bypasses.revoke_bypass(uow, c), BypassPayload, bypass=Bypass
-        )
 
-    @strawberry.mutation(description="Record a use of an active bypass: one gate, its target.")
-    async def bypass_use(self, info: Info, input: BypassUseInput) -> BypassUsePayload:
-        c = cmd.UseBypass(
+    @use_payload.mutation(
+        bypasses.use_bypass, description="Record a use of an active bypass: one gate, its target."
+    )
+    def bypass_use(input: BypassUseInput) -> cmd.UseBypass:
+        return cmd.UseBypass(
             bypass_id=from_global_id(input.bypass_id, "Bypass", "bypassId"),
             gate=input.gate.value,
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             note=input.note,
         )
-        return await run.payload(
-            info, lambda uow: bypasses.use_bypass(uow, c), BypassUsePayload, use=BypassUse
-        )
 
-    @strawberry.mutation(
-        description="Complete a bypass's post-facto review (never by its requester or approver)."
+    @bypass_review_payload.mutation(
+        bypasses.complete_review,
+        description="Complete a bypass's post-facto review (never by its requester or approver).",
     )
-    async def bypass_review_complete(
-        self, info: Info, input: BypassReviewCompleteInput
-    ) -> BypassReviewPayload:
-        c = cmd.CompleteReview(
+    def bypass_review_complete(input: BypassReviewCompleteInput) -> cmd.CompleteReview:
+        return cmd.CompleteReview(
             review_id=from_global_id(input.review_id, "BypassReview", "reviewId"),
             version=input.version,
             outcome=input.outcome.value,
             findings=input.findings,
             action_items=list(input.action_items),
         )
-        found, errors = await run(info, lambda uow: bypasses.complete_review(uow, c))
-        review = BypassReview.from_row(found) if found else None
-        return BypassReviewPayload(bypass_review=review, errors=errors)
 
-    @strawberry.mutation(description="Add a DR procedure to a service.")
-    async def dr_procedure_create(
-        self, info: Info, input: DrProcedureCreateInput
-    ) -> DrProcedurePayload:
-        c = cmd.CreateDrProcedure(
+    @dr_procedure_payload.mutation(
+        dr.create_procedure, description="Add a DR procedure to a service."
+    )
+    def dr_procedure_create(input: DrProcedureCreateInput) -> cmd.CreateDrProcedure:
+        return cmd.CreateDrProcedure(
             service_id=from_global_id(input.service_id, "Service", "serviceId"),
             kind=input.kind.value,
             title=input.title,
@@ -238,20 +225,13 @@ class ComplianceControlsMutation:
             rto_minutes=input.rto_minutes,
             rpo_minutes=input.rpo_minutes,
         )
-        return await run.payload(
-            info,
-            lambda uow: dr.create_procedure(uow, c),
-            DrProcedurePayload,
-            dr_procedure=DrProcedure,
-        )
 
-    @strawberry.mutation(
-        description="Change a DR procedure's title, runbook, owners or objectives."
+    @dr_procedure_payload.mutation(
+        dr.update_procedure,
+        description="Change a DR procedure's title, runbook, owners or objectives.",
     )
-    async def dr_procedure_update(
-        self, info: Info, input: DrProcedureUpdateInput
-    ) -> DrProcedurePayload:
-        c = cmd.UpdateDrProcedure(
+    def dr_procedure_update(input: DrProcedureUpdateInput) -> cmd.UpdateDrProcedure:
+        return cmd.UpdateDrProcedure(
             procedure_id=from_global_id(input.id, "DrProcedure"),
             version=input.version,
             title=input.title,
@@ -262,35 +242,23 @@ class ComplianceControlsMutation:
             rpo_minutes=input.rpo_minutes,
             clear=frozenset(f.value for f in input.clear),
         )
-        return await run.payload(
-            info,
-            lambda uow: dr.update_procedure(uow, c),
-            DrProcedurePayload,
-            dr_procedure=DrProcedure,
-        )
 
-    @strawberry.mutation(description="Retire a DR procedure; it no longer counts for the gate.")
-    async def dr_procedure_retire(
-        self, info: Info, input: DrProcedureRetireInput
-    ) -> DrProcedurePayload:
-        pid = from_global_id(input.id, "DrProcedure")
-        return await run.payload(
-            info,
-            lambda uow: dr.retire_procedure(uow, pid, input.version),
-            DrProcedurePayload,
-            dr_procedure=DrProcedure,
-        )
+    dr_procedure_retire = dr_procedure_payload.by_id(
+        DrProcedureRetireInput,
+        "DrProcedure",
+        dr.retire_procedure,
+        description="Retire a DR procedure; it no longer counts for the gate.",
+    )
 
-    @strawberry.mutation(description="Record a performed DR test and its result.")
-    async def dr_test_record(self, info: Info, input: DrTestRecordInput) -> DrTestPayload:
-        c = cmd.RecordDrTest(
+    @dr_test_payload.mutation(
+        dr.record_test, description="Record a performed DR test and its result."
+    )
+    def dr_test_record(input: DrTestRecordInput) -> cmd.RecordDrTest:
+        return cmd.RecordDrTest(
             procedure_id=from_global_id(input.procedure_id, "DrProcedure", "procedureId"),
             performed_at=input.performed_at,
             result=input.result.value,
             notes=input.notes,
             evidence_url=input.evidence_url,
             duration_minutes=input.duration_minutes,
-        )
-        return await run.payload(
-            info, lambda uow: dr.record_test(uow, c), DrTestPayload, dr_test=DrTest
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import strawberry
@@ -31,14 +32,16 @@ from api.graphql.deployments_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
 from api.graphql.user_errors import PIPELINES, WebhookSecretCode, user_errors
 from api.outbox_delivery import sealer_for
 from domain.kernel.errors import DomainError
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.kernel.sealed import SealError
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import deployment_queries as dq
@@ -52,6 +55,10 @@ from domain.pipelines.deployment_commands import (
 from domain.pipelines.deployment_models import RollbackDecision as RollbackRow
 
 run = MutationRunner(PIPELINES)
+deployment_payload = run.into(DeploymentPayload, deployment=Deployment)
+webhook_subscription_payload = run.into(
+    WebhookSubscriptionPayload, webhook_subscription=WebhookSubscription
+)
 
 
 def _no_secret_key() -> WebhookSubscriptionCreatePayload:
@@ -74,27 +81,17 @@ class DeploymentsQuery:
             "WebhookSubscription": ("webhook_subscription", WebhookSubscription),
         }
 
-    @strawberry.field(description="Deployments you may read, oldest first.")
-    async def deployments(
-        self,
-        info: Info,
-        filter: DeploymentFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Deployment]:
-        f = filter or DeploymentFilter()
-        return await paginate(
-            info,
-            Deployment,
-            dq.deployments,
+    @connection_field(Deployment, description="Deployments you may read, oldest first.")
+    def deployments(r: Reader, f: DeploymentFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return dq.deployments(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
             environment_id=from_optional_global_id(
                 f.environment_id, "Environment", "environmentId"
             ),
             statuses=[s.value for s in f.statuses],
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="Outbound webhook subscriptions you may read (no secrets).")
@@ -105,41 +102,31 @@ class DeploymentsQuery:
             rows = await dq.webhook_subscriptions(r, include_revoked=include_revoked)
         return [WebhookSubscription.from_row(row) for row in rows]
 
-    @strawberry.field(
+    @connection_field(
+        OutboxMessage,
         description="Messages of the transactional outbox, oldest first: events and their "
-        "deliveries (operators; needs webhook/read)."
+        "deliveries (operators; needs webhook/read).",
     )
-    async def outbox_messages(
-        self,
-        info: Info,
-        filter: OutboxMessageFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[OutboxMessage]:
-        f = filter or OutboxMessageFilter()
-        return await paginate(
-            info,
-            OutboxMessage,
-            dq.outbox_messages,
+    def outbox_messages(r: Reader, f: OutboxMessageFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return dq.outbox_messages(
+            r,
             undelivered=f.undelivered,
             dead=f.dead,
             topic=f.topic,
             key_prefix=f.key_prefix,
-            first=first,
-            after=after,
+            **page,
         )
 
 
 @strawberry.type
 class DeploymentsMutation:
-    @strawberry.mutation(
+    @deployment_payload.mutation(
+        uc.create_deployment,
         description="Plan a blue-green or canary deployment (PLANNED). To production, it is "
-        "linked to the allowed promotion it carries out, or recorded as an unauthorized change."
+        "linked to the allowed promotion it carries out, or recorded as an unauthorized change.",
     )
-    async def deployment_create(
-        self, info: Info, input: DeploymentCreateInput
-    ) -> DeploymentPayload:
-        c = CreateDeployment(
+    def deployment_create(input: DeploymentCreateInput) -> CreateDeployment:
+        return CreateDeployment(
             service_id=from_global_id(input.service_id, "Service", "serviceId"),
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             artifact_version=input.artifact_version,
@@ -151,21 +138,13 @@ class DeploymentsMutation:
             promotion_id=from_optional_global_id(input.promotion_id, "Promotion", "promotionId"),
             release_id=from_optional_global_id(input.release_id, "Release", "releaseId"),
         )
-        return await run.payload(
-            info, lambda uow: uc.create_deployment(uow, c), DeploymentPayload, deployment=Deployment
-        )
 
-    @strawberry.mutation(description="Begin the first step of a planned deployment.")
-    async def deployment_start(
-        self, info: Info, input: DeploymentVersionInput
-    ) -> DeploymentPayload:
-        dep_id = from_global_id(input.id, "Deployment")
-        return await run.payload(
-            info,
-            lambda uow: uc.start_deployment(uow, dep_id, input.version),
-            DeploymentPayload,
-            deployment=Deployment,
-        )
+    deployment_start = deployment_payload.by_id(
+        DeploymentVersionInput,
+        "Deployment",
+        uc.start_deployment,
+        description="Begin the first step of a planned deployment.",
+    )
 
     @strawberry.mutation(
         description="Report a step's metrics: the analysis says ADVANCE, HOLD or ROLL_BACK "
@@ -190,20 +169,13 @@ class DeploymentsMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(
+    deployment_advance = deployment_payload.by_id(
+        DeploymentVersionInput,
+        "Deployment",
+        uc.advance_deployment,
         description="Go to the next step (or succeed after the last), once the current "
-        "step's newest analysis says ADVANCE and its dwell time has passed."
+        "step's newest analysis says ADVANCE and its dwell time has passed.",
     )
-    async def deployment_advance(
-        self, info: Info, input: DeploymentVersionInput
-    ) -> DeploymentPayload:
-        dep_id = from_global_id(input.id, "Deployment")
-        return await run.payload(
-            info,
-            lambda uow: uc.advance_deployment(uow, dep_id, input.version),
-            DeploymentPayload,
-            deployment=Deployment,
-        )
 
     @strawberry.mutation(
         description="Roll back now (blue-green switches back), for the reason given; the "
@@ -251,14 +223,9 @@ class DeploymentsMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Stop deliveries to a webhook subscription.")
-    async def webhook_subscription_revoke(
-        self, info: Info, input: WebhookSubscriptionRevokeInput
-    ) -> WebhookSubscriptionPayload:
-        sub_id = from_global_id(input.id, "WebhookSubscription")
-        return await run.payload(
-            info,
-            lambda uow: webhooks.revoke_subscription(uow, sub_id, input.version),
-            WebhookSubscriptionPayload,
-            webhook_subscription=WebhookSubscription,
-        )
+    webhook_subscription_revoke = webhook_subscription_payload.by_id(
+        WebhookSubscriptionRevokeInput,
+        "WebhookSubscription",
+        webhooks.revoke_subscription,
+        description="Stop deliveries to a webhook subscription.",
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
+from typing import Any
 
 import strawberry
 
@@ -30,18 +32,21 @@ from api.graphql.environments_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
 from api.graphql.user_errors import ENVIRONMENTS, UserError
 from domain.environments import catalog, reservations, snapshots
 from domain.environments import commands as cmd
 from domain.environments import queries as envq
 from domain.environments.vocabulary import HolderKind
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 
 run = MutationRunner(ENVIRONMENTS)
+environment_payload = run.into(EnvironmentPayload, environment=Environment)
 
 
 def _people(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
@@ -52,26 +57,18 @@ def _people(values: list[strawberry.ID] | None) -> list[uuid.UUID] | None:
 
 @strawberry.type
 class EnvironmentsQuery:
-    @strawberry.field(description="Environments you may read (your BUs' and org-wide), by key.")
-    async def environments(
-        self,
-        info: Info,
-        filter: EnvironmentFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Environment]:
-        f = filter or EnvironmentFilter()
-        return await paginate(
-            info,
-            Environment,
-            envq.environments,
+    @connection_field(
+        Environment, description="Environments you may read (your BUs' and org-wide), by key."
+    )
+    def environments(r: Reader, f: EnvironmentFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return envq.environments(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             kind=f.kind.value if f.kind else None,
             product_domain=f.product_domain,
             region=f.region,
             include_retired=f.include_retired,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -104,13 +101,16 @@ def _reservation(
     )
 
 
+reservation_payload = run.answering(ReservationPayload, _reservation)
+
+
 @strawberry.type
 class EnvironmentsMutation:
-    @strawberry.mutation(description="Add an environment to the catalog.")
-    async def environment_create(
-        self, info: Info, input: EnvironmentCreateInput
-    ) -> EnvironmentPayload:
-        c = cmd.CreateEnvironment(
+    @environment_payload.mutation(
+        catalog.create_environment, description="Add an environment to the catalog."
+    )
+    def environment_create(input: EnvironmentCreateInput) -> cmd.CreateEnvironment:
+        return cmd.CreateEnvironment(
             key=input.key,
             name=input.name,
             kind=input.kind.value,
@@ -123,18 +123,13 @@ class EnvironmentsMutation:
             owner_team_id=from_optional_global_id(input.owner_team_id, "Team", "ownerTeamId"),
             owner_person_ids=_people(input.owner_ids) or [],
         )
-        return await run.payload(
-            info,
-            lambda uow: catalog.create_environment(uow, c),
-            EnvironmentPayload,
-            environment=Environment,
-        )
 
-    @strawberry.mutation(description="Change an environment's name, capacity, owners or place.")
-    async def environment_update(
-        self, info: Info, input: EnvironmentUpdateInput
-    ) -> EnvironmentPayload:
-        c = cmd.UpdateEnvironment(
+    @environment_payload.mutation(
+        catalog.update_environment,
+        description="Change an environment's name, capacity, owners or place.",
+    )
+    def environment_update(input: EnvironmentUpdateInput) -> cmd.UpdateEnvironment:
+        return cmd.UpdateEnvironment(
             environment_id=from_global_id(input.id, "Environment"),
             version=input.version,
             name=input.name,
@@ -147,34 +142,22 @@ class EnvironmentsMutation:
             owner_person_ids=_people(input.owner_ids),
             clear=frozenset(f.value for f in input.clear),
         )
-        return await run.payload(
-            info,
-            lambda uow: catalog.update_environment(uow, c),
-            EnvironmentPayload,
-            environment=Environment,
-        )
 
-    @strawberry.mutation(description="Retire an environment nobody holds or waits for.")
-    async def environment_retire(
-        self, info: Info, input: EnvironmentRetireInput
-    ) -> EnvironmentPayload:
-        env_id = from_global_id(input.id, "Environment")
-        return await run.payload(
-            info,
-            lambda uow: catalog.retire_environment(uow, env_id, input.version),
-            EnvironmentPayload,
-            environment=Environment,
-        )
-
-    @strawberry.mutation(
-        description="Reserve an environment: GRANTED when it fits, else QUEUED (FIFO) with "
-        "its queue position and the reservations in its way."
+    environment_retire = environment_payload.by_id(
+        EnvironmentRetireInput,
+        "Environment",
+        catalog.retire_environment,
+        description="Retire an environment nobody holds or waits for.",
     )
-    async def reservation_request(
-        self, info: Info, input: ReservationRequestInput
-    ) -> ReservationPayload:
+
+    @reservation_payload.mutation(
+        reservations.request_reservation,
+        description="Reserve an environment: GRANTED when it fits, else QUEUED (FIFO) with "
+        "its queue position and the reservations in its way.",
+    )
+    def reservation_request(input: ReservationRequestInput) -> cmd.RequestReservation:
         kind = HolderKind(input.holder_kind.value)
-        c = cmd.RequestReservation(
+        return cmd.RequestReservation(
             environment_id=from_global_id(input.environment_id, "Environment", "environmentId"),
             holder_kind=kind.value,
             holder_id=from_global_id(input.holder_id, HOLDER_TYPES[kind], "holderId"),
@@ -185,33 +168,24 @@ class EnvironmentsMutation:
             holder_label=input.holder_label,
             purpose=input.purpose,
         )
-        return _reservation(*await run(info, lambda uow: reservations.request_reservation(uow, c)))
 
-    @strawberry.mutation(
-        description="Give a granted reservation back (or shorten it); the queue moves up."
+    @reservation_payload.mutation(
+        reservations.release_reservation,
+        description="Give a granted reservation back (or shorten it); the queue moves up.",
     )
-    async def reservation_release(
-        self, info: Info, input: ReservationReleaseInput
-    ) -> ReservationPayload:
-        c = cmd.ReleaseReservation(
+    def reservation_release(input: ReservationReleaseInput) -> cmd.ReleaseReservation:
+        return cmd.ReleaseReservation(
             reservation_id=from_global_id(input.id, "Reservation"),
             version=input.version,
             at=input.at,
         )
-        return _reservation(*await run(info, lambda uow: reservations.release_reservation(uow, c)))
 
-    @strawberry.mutation(
-        description="Withdraw a granted or queued reservation; the queue moves up."
+    reservation_cancel = reservation_payload.by_id(
+        ReservationCancelInput,
+        "Reservation",
+        reservations.cancel_reservation,
+        description="Withdraw a granted or queued reservation; the queue moves up.",
     )
-    async def reservation_cancel(
-        self, info: Info, input: ReservationCancelInput
-    ) -> ReservationPayload:
-        res_id = from_global_id(input.id, "Reservation")
-        return _reservation(
-            *await run(
-                info, lambda uow: reservations.cancel_reservation(uow, res_id, input.version)
-            )
-        )
 
     @strawberry.mutation(
         description="Report what runs in an environment (CI): Helm, Terraform and image digests."

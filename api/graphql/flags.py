@@ -6,6 +6,9 @@ are invalidated so OFREP answers with the change at once (other processes within
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
+
 import strawberry
 
 from api.graphql import flags_inputs as fi
@@ -19,17 +22,21 @@ from api.graphql.flags_types import (
 )
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
-from api.graphql.user_errors import FLAGS
+from api.graphql.user_errors import FLAGS, UserError
 from domain.flags import changes, flags, segments
 from domain.flags import commands as cmd
 from domain.flags import queries as flq
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 
 run = MutationRunner(FLAGS)
+flag_payload = run.into(fi.FlagPayload, flag=Flag)
+segment_payload = run.into(fi.FlagSegmentPayload, segment=FlagSegment)
 
 
 def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
@@ -38,26 +45,41 @@ def _state(result: changes.StateResult | None) -> FlagEnvironmentState | None:
     return FlagEnvironmentState.from_row(result.state, None)
 
 
+def _change(result: changes.StateResult | None) -> FlagChange | None:
+    return FlagChange.from_row(result.change) if result else None
+
+
+def _environment_answer(
+    result: changes.StateResult | None, errors: list[UserError]
+) -> fi.FlagEnvironmentPayload:
+    return fi.FlagEnvironmentPayload(
+        flag=Flag.from_row(result.flag) if result else None,
+        state=_state(result),
+        change=_change(result),
+        errors=errors,
+    )
+
+
+def _change_answer(
+    result: changes.StateResult | None, errors: list[UserError]
+) -> fi.FlagChangePayload:
+    return fi.FlagChangePayload(change=_change(result), state=_state(result), errors=errors)
+
+
+flag_environment_payload = run.answering(fi.FlagEnvironmentPayload, _environment_answer)
+flag_change_payload = run.answering(fi.FlagChangePayload, _change_answer)
+
+
 @strawberry.type
 class FlagsQuery:
-    @strawberry.field(description="Flags you may read, by key.")
-    async def flags(
-        self,
-        info: Info,
-        filter: fi.FlagFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Flag]:
-        f = filter or fi.FlagFilter()
-        return await paginate(
-            info,
-            Flag,
-            flq.flags,
+    @connection_field(Flag, description="Flags you may read, by key.")
+    def flags(r: Reader, f: fi.FlagFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return flq.flags(
+            r,
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
             kind=f.kind.value if f.kind else None,
             include_archived=f.include_archived,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="A flag by its key (the OFREP key); null when not yours.")
@@ -66,29 +88,21 @@ class FlagsQuery:
             row = await flq.flag_by_key(r, key)
         return Flag.from_row(row) if row else None
 
-    @strawberry.field(description="Segments you may use: your BUs' and the organization's.")
-    async def flag_segments(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[FlagSegment]:
-        return await paginate(info, FlagSegment, flq.segments, first=first, after=after)
+    @connection_field(
+        FlagSegment, description="Segments you may use: your BUs' and the organization's."
+    )
+    def flag_segments(r: Reader, page: PageArgs) -> Awaitable[Page[Any]]:
+        return flq.segments(r, **page)
 
-    @strawberry.field(description="Flag changes, oldest first; filter PENDING for approvals.")
-    async def flag_changes(
-        self,
-        info: Info,
-        filter: fi.FlagChangeFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[FlagChange]:
-        f = filter or fi.FlagChangeFilter()
-        return await paginate(
-            info,
-            FlagChange,
-            flq.changes,
+    @connection_field(
+        FlagChange, description="Flag changes, oldest first; filter PENDING for approvals."
+    )
+    def flag_changes(r: Reader, f: fi.FlagChangeFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return flq.changes(
+            r,
             flag_id=from_optional_global_id(f.flag_id, "Flag", "flagId"),
             status=f.status.value if f.status else None,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -117,9 +131,11 @@ class FlagsQuery:
 
 @strawberry.type
 class FlagsMutation:
-    @strawberry.mutation(description="Create a flag for a service; off everywhere until set.")
-    async def flag_create(self, info: Info, input: fi.FlagCreateInput) -> fi.FlagPayload:
-        c = cmd.CreateFlag(
+    @flag_payload.mutation(
+        flags.create_flag, description="Create a flag for a service; off everywhere until set."
+    )
+    def flag_create(input: fi.FlagCreateInput) -> cmd.CreateFlag:
+        return cmd.CreateFlag(
             service_id=from_global_id(input.service_id, "Service", "serviceId"),
             key=input.key,
             name=input.name,
@@ -131,13 +147,12 @@ class FlagsMutation:
             description=input.description,
             expires_at=input.expires_at,
         )
-        return await run.payload(
-            info, lambda uow: flags.create_flag(uow, c), fi.FlagPayload, flag=Flag
-        )
 
-    @strawberry.mutation(description="Change a flag's name, description, variants or expiry.")
-    async def flag_update(self, info: Info, input: fi.FlagUpdateInput) -> fi.FlagPayload:
-        c = cmd.UpdateFlag(
+    @flag_payload.mutation(
+        flags.update_flag, description="Change a flag's name, description, variants or expiry."
+    )
+    def flag_update(input: fi.FlagUpdateInput) -> cmd.UpdateFlag:
+        return cmd.UpdateFlag(
             flag_id=from_global_id(input.id, "Flag"),
             version=input.version,
             name=input.name,
@@ -147,37 +162,28 @@ class FlagsMutation:
             off_variant=input.off_variant,
             expires_at=input.expires_at,
         )
-        return await run.payload(
-            info, lambda uow: flags.update_flag(uow, c), fi.FlagPayload, flag=Flag
-        )
 
-    @strawberry.mutation(description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).")
-    async def flag_archive(self, info: Info, input: fi.FlagArchiveInput) -> fi.FlagPayload:
-        flag_id = from_global_id(input.id, "Flag")
-        return await run.payload(
-            info,
-            lambda uow: flags.archive_flag(uow, flag_id, input.version),
-            fi.FlagPayload,
-            flag=Flag,
-        )
-
-    @strawberry.mutation(
-        description="The kill switch: off in every environment at once, no approval awaited."
+    flag_archive = flag_payload.by_id(
+        fi.FlagArchiveInput,
+        "Flag",
+        flags.archive_flag,
+        description="Archive a flag: no longer evaluated (FLAG_NOT_FOUND).",
     )
-    async def flag_kill(self, info: Info, input: fi.FlagKillInput) -> fi.FlagPayload:
-        c = cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
-        return await run.payload(
-            info, lambda uow: flags.kill_flag(uow, c), fi.FlagPayload, flag=Flag
-        )
 
-    @strawberry.mutation(
+    @flag_payload.mutation(
+        flags.kill_flag,
+        description="The kill switch: off in every environment at once, no approval awaited.",
+    )
+    def flag_kill(input: fi.FlagKillInput) -> cmd.KillFlag:
+        return cmd.KillFlag(from_global_id(input.id, "Flag"), input.reason)
+
+    @flag_environment_payload.mutation(
+        changes.set_state,
         description="Set a flag's state in an environment; in production, for a critical "
-        "service, it waits as a PENDING change for someone else's approval."
+        "service, it waits as a PENDING change for someone else's approval.",
     )
-    async def flag_environment_update(
-        self, info: Info, input: fi.FlagEnvironmentUpdateInput
-    ) -> fi.FlagEnvironmentPayload:
-        c = cmd.SetState(
+    def flag_environment_update(input: fi.FlagEnvironmentUpdateInput) -> cmd.SetState:
+        return cmd.SetState(
             flag_id=from_global_id(input.flag_id, "Flag", "flagId"),
             environment=input.environment,
             state=fi.state(input),
@@ -185,70 +191,40 @@ class FlagsMutation:
             version=input.version,
             reason=input.reason,
         )
-        result, errors = await run(info, lambda uow: changes.set_state(uow, c))
-        return fi.FlagEnvironmentPayload(
-            flag=Flag.from_row(result.flag) if result else None,
-            state=_state(result),
-            change=FlagChange.from_row(result.change) if result else None,
-            errors=errors,
-        )
 
-    @strawberry.mutation(description="Approve and apply a pending change; never your own.")
-    async def flag_change_approve(
-        self, info: Info, input: fi.FlagChangeDecisionInput
-    ) -> fi.FlagChangePayload:
-        return await _decide(info, input, approve=True)
+    @flag_change_payload.mutation(
+        changes.decide_change, description="Approve and apply a pending change; never your own."
+    )
+    def flag_change_approve(input: fi.FlagChangeDecisionInput) -> cmd.DecideChange:
+        return cmd.DecideChange(from_global_id(input.id, "FlagChange"), True, input.note)
 
-    @strawberry.mutation(description="Reject a pending change; never your own.")
-    async def flag_change_reject(
-        self, info: Info, input: fi.FlagChangeDecisionInput
-    ) -> fi.FlagChangePayload:
-        return await _decide(info, input, approve=False)
+    @flag_change_payload.mutation(
+        changes.decide_change, description="Reject a pending change; never your own."
+    )
+    def flag_change_reject(input: fi.FlagChangeDecisionInput) -> cmd.DecideChange:
+        return cmd.DecideChange(from_global_id(input.id, "FlagChange"), False, input.note)
 
-    @strawberry.mutation(description="Create a segment: a named set of conditions.")
-    async def flag_segment_create(
-        self, info: Info, input: fi.FlagSegmentCreateInput
-    ) -> fi.FlagSegmentPayload:
-        c = cmd.CreateSegment(
+    @segment_payload.mutation(
+        segments.create_segment, description="Create a segment: a named set of conditions."
+    )
+    def flag_segment_create(input: fi.FlagSegmentCreateInput) -> cmd.CreateSegment:
+        return cmd.CreateSegment(
             key=input.key,
             name=input.name,
             conditions=fi.conditions(input.conditions),
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             description=input.description,
         )
-        return await run.payload(
-            info,
-            lambda uow: segments.create_segment(uow, c),
-            fi.FlagSegmentPayload,
-            segment=FlagSegment,
-        )
 
-    @strawberry.mutation(description="Change a segment's conditions (every flag using it too).")
-    async def flag_segment_update(
-        self, info: Info, input: fi.FlagSegmentUpdateInput
-    ) -> fi.FlagSegmentPayload:
-        c = cmd.UpdateSegment(
+    @segment_payload.mutation(
+        segments.update_segment,
+        description="Change a segment's conditions (every flag using it too).",
+    )
+    def flag_segment_update(input: fi.FlagSegmentUpdateInput) -> cmd.UpdateSegment:
+        return cmd.UpdateSegment(
             segment_id=from_global_id(input.id, "FlagSegment"),
             version=input.version,
             conditions=fi.conditions(input.conditions),
             name=input.name,
             description=input.description,
         )
-        return await run.payload(
-            info,
-            lambda uow: segments.update_segment(uow, c),
-            fi.FlagSegmentPayload,
-            segment=FlagSegment,
-        )
-
-
-async def _decide(
-    info: Info, input: fi.FlagChangeDecisionInput, *, approve: bool
-) -> fi.FlagChangePayload:
-    c = cmd.DecideChange(from_global_id(input.id, "FlagChange"), approve, input.note)
-    result, errors = await run(info, lambda uow: changes.decide_change(uow, c))
-    return fi.FlagChangePayload(
-        change=FlagChange.from_row(result.change) if result else None,
-        state=_state(result),
-        errors=errors,
-    )

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable
+from typing import Any
+
 import strawberry
 
-from api.graphql.context import Info
 from api.graphql.governance_board_types import Board
 from api.graphql.governance_mutations import GovernanceMutation
 from api.graphql.governance_rule_types import DocumentTemplate, SignOffRule
 from api.graphql.governance_types import Release, ReleaseStatus
-from api.graphql.relay import Connection, from_optional_global_id, paginate
+from api.graphql.relay import (
+    PageArgs,
+    connection_field,
+    from_optional_global_id,
+)
 from domain.governance import queries as gov
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 
 
 @strawberry.input
@@ -27,61 +36,38 @@ class BusinessUnitScopeFilter:
     )
 
 
+def _business_unit_id(f: BusinessUnitScopeFilter) -> uuid.UUID | None:
+    return from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId")
+
+
 @strawberry.type
 class GovernanceQuery:
-    @strawberry.field(description="Releases you may read, oldest first.")
-    async def releases(
-        self,
-        info: Info,
-        filter: ReleaseFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Release]:
-        f = filter or ReleaseFilter()
-        return await paginate(
-            info,
-            Release,
-            gov.releases,
+    @connection_field(Release, description="Releases you may read, oldest first.")
+    def releases(r: Reader, f: ReleaseFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return gov.releases(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             status=f.status.value if f.status else None,
             owner_id=from_optional_global_id(f.owner_id, "Person", "ownerId"),
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(description="The latest version of each documentation template, by key.")
-    async def document_templates(
-        self,
-        info: Info,
-        filter: BusinessUnitScopeFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[DocumentTemplate]:
-        bu_id = from_optional_global_id(
-            (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
-        )
-        return await paginate(
-            info, DocumentTemplate, gov.templates, bu_id=bu_id, first=first, after=after
-        )
+    @connection_field(
+        DocumentTemplate,
+        description="The latest version of each documentation template, by key.",
+    )
+    def document_templates(
+        r: Reader, f: BusinessUnitScopeFilter, page: PageArgs
+    ) -> Awaitable[Page[Any]]:
+        return gov.templates(r, bu_id=_business_unit_id(f), **page)
 
-    @strawberry.field(description="Approval boards you may read, by key.")
-    async def boards(
-        self,
-        info: Info,
-        filter: BusinessUnitScopeFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Board]:
-        bu_id = from_optional_global_id(
-            (filter or BusinessUnitScopeFilter()).business_unit_id, "BusinessUnit", "businessUnitId"
-        )
-        return await paginate(info, Board, gov.boards, bu_id=bu_id, first=first, after=after)
+    @connection_field(Board, description="Approval boards you may read, by key.")
+    def boards(r: Reader, f: BusinessUnitScopeFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return gov.boards(r, bu_id=_business_unit_id(f), **page)
 
-    @strawberry.field(description="The rules that derive required sign-offs, by key.")
-    async def sign_off_rules(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[SignOffRule]:
-        return await paginate(info, SignOffRule, gov.sign_off_rules, first=first, after=after)
+    @connection_field(SignOffRule, description="The rules that derive required sign-offs, by key.")
+    def sign_off_rules(r: Reader, page: PageArgs) -> Awaitable[Page[Any]]:
+        return gov.sign_off_rules(r, **page)
 
 
 __all__ = ["GovernanceMutation", "GovernanceQuery"]

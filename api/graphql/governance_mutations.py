@@ -13,7 +13,7 @@ from api.graphql.context import Info
 from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import MissingDocumentation, Release, RequiredSignOff
-from api.graphql.mutations import MutationRunner
+from api.graphql.mutations import MutationRunner, NodePayload
 from api.graphql.relay import from_global_id, from_optional_global_id, to_global_id
 from api.graphql.user_errors import GOVERNANCE
 from domain.calendar import scheduling
@@ -25,27 +25,37 @@ from domain.kernel.uow import UnitOfWork
 from domain.pipelines import release_completion
 
 run = MutationRunner(GOVERNANCE)
+document_template_payload = run.into(gi.DocumentTemplatePayload, document_template=DocumentTemplate)
+board_payload = run.into(gi.BoardPayload, board=Board)
+go_no_go_session_payload = run.into(gi.GoNoGoSessionPayload, go_no_go_session=GoNoGoSession)
+sign_off_rule_payload = run.into(gi.SignOffRulePayload, sign_off_rule=SignOffRule)
+sign_off_payload = run.into(gi.SignOffPayload, sign_off=SignOff)
 
 
-async def _release_payload(
-    info: Info, use_case: Callable[[UnitOfWork], Awaitable[Any]]
-) -> gi.ReleasePayload:
-    """Run a release use case; refusals that carry data put it in the payload."""
-    caught: list[DomainError] = []
+class _ReleasePayload(NodePayload[gi.ReleasePayload]):
+    """Release mutations: refusals that carry data put it in the payload."""
 
-    async def guarded(uow: UnitOfWork) -> Any:
-        try:
-            return await use_case(uow)
-        except (DocumentationIncomplete, SignOffMissing, Frozen) as exc:
-            caught.append(exc)
-            raise
+    async def __call__(
+        self, info: Info, use_case: Callable[[UnitOfWork], Awaitable[Any]]
+    ) -> gi.ReleasePayload:
+        caught: list[DomainError] = []
 
-    release, errors = await run(info, guarded)
-    return gi.ReleasePayload(
-        release=Release.from_row(release) if release else None,
-        errors=errors,
-        **_refusal_data(caught[0] if caught else None),
-    )
+        async def guarded(uow: UnitOfWork) -> Any:
+            try:
+                return await use_case(uow)
+            except (DocumentationIncomplete, SignOffMissing, Frozen) as exc:
+                caught.append(exc)
+                raise
+
+        release, errors = await self.run(info, guarded)
+        return gi.ReleasePayload(
+            release=Release.from_row(release) if release else None,
+            errors=errors,
+            **_refusal_data(caught[0] if caught else None),
+        )
+
+
+release_payload = _ReleasePayload(run, gi.ReleasePayload, "release", Release)
 
 
 def _refusal_data(exc: DomainError | None) -> dict[str, Any]:
@@ -134,18 +144,16 @@ def _values(items: list[Any] | None) -> list[str] | None:
 def _release_mutation(
     description: str, use_case: Callable[[UnitOfWork, cmd.MoveRelease], Awaitable[Any]]
 ) -> Any:
-    async def resolve(info: Info, input: gi.ReleaseMoveInput) -> gi.ReleasePayload:
-        c = _move(input)
-        return await _release_payload(info, lambda uow: use_case(uow, c))
-
-    return strawberry.mutation(resolver=resolve, description=description)
+    return release_payload.mutation(use_case, description=description)(_move)
 
 
 @strawberry.type
 class GovernanceMutation:
-    @strawberry.mutation(description="Draft a release in a business unit.")
-    async def release_create(self, info: Info, input: gi.ReleaseCreateInput) -> gi.ReleasePayload:
-        c = cmd.CreateRelease(
+    @release_payload.mutation(
+        releases.create_release, description="Draft a release in a business unit."
+    )
+    def release_create(input: gi.ReleaseCreateInput) -> cmd.CreateRelease:
+        return cmd.CreateRelease(
             bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             title=input.title,
             release_type=input.release_type.value,
@@ -160,11 +168,10 @@ class GovernanceMutation:
             planned_end=input.planned_end,
             documentation=_docs(input.documentation) or [],
         )
-        return await _release_payload(info, lambda uow: releases.create_release(uow, c))
 
-    @strawberry.mutation(description="Edit a draft release.")
-    async def release_update(self, info: Info, input: gi.ReleaseUpdateInput) -> gi.ReleasePayload:
-        c = cmd.UpdateRelease(
+    @release_payload.mutation(releases.update_release, description="Edit a draft release.")
+    def release_update(input: gi.ReleaseUpdateInput) -> cmd.UpdateRelease:
+        return cmd.UpdateRelease(
             release_id=from_global_id(input.id, "Release"),
             version=input.version,
             title=input.title,
@@ -180,7 +187,6 @@ class GovernanceMutation:
             planned_end=input.planned_end,
             documentation=_docs(input.documentation),
         )
-        return await _release_payload(info, lambda uow: releases.update_release(uow, c))
 
     release_submit = _release_mutation(
         "Submit a draft; refused with the missing items while documentation is incomplete.",
@@ -207,25 +213,23 @@ class GovernanceMutation:
         "Cancel a release that is not in a final state.", releases.cancel_release
     )
 
-    @strawberry.mutation(
-        description="Schedule an approved release into its planned window; refused in a freeze."
+    @release_payload.mutation(
+        scheduling.schedule_release,
+        description="Schedule an approved release into its planned window; refused in a freeze.",
     )
-    async def release_schedule(
-        self, info: Info, input: gi.ReleaseScheduleInput
-    ) -> gi.ReleasePayload:
-        c = cmd.ScheduleRelease(
+    def release_schedule(input: gi.ReleaseScheduleInput) -> cmd.ScheduleRelease:
+        return cmd.ScheduleRelease(
             from_global_id(input.id, "Release"),
             input.version,
             input.planned_start,
             input.planned_end,
         )
-        return await _release_payload(info, lambda uow: scheduling.schedule_release(uow, c))
 
-    @strawberry.mutation(description="Create version 1 of an org (RMO) or BU template.")
-    async def document_template_create(
-        self, info: Info, input: gi.DocumentTemplateCreateInput
-    ) -> gi.DocumentTemplatePayload:
-        c = cmd.CreateTemplate(
+    @document_template_payload.mutation(
+        templates.create_template, description="Create version 1 of an org (RMO) or BU template."
+    )
+    def document_template_create(input: gi.DocumentTemplateCreateInput) -> cmd.CreateTemplate:
+        return cmd.CreateTemplate(
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
@@ -233,18 +237,13 @@ class GovernanceMutation:
             release_types=[x.value for x in input.release_types],
             tiers=[x.value for x in input.tiers],
         )
-        return await run.payload(
-            info,
-            lambda uow: templates.create_template(uow, c),
-            gi.DocumentTemplatePayload,
-            document_template=DocumentTemplate,
-        )
 
-    @strawberry.mutation(description="Revise a template: adds version+1, earlier rows stay.")
-    async def document_template_update(
-        self, info: Info, input: gi.DocumentTemplateUpdateInput
-    ) -> gi.DocumentTemplatePayload:
-        c = cmd.UpdateTemplate(
+    @document_template_payload.mutation(
+        templates.revise_template,
+        description="Revise a template: adds version+1, earlier rows stay.",
+    )
+    def document_template_update(input: gi.DocumentTemplateUpdateInput) -> cmd.UpdateTemplate:
+        return cmd.UpdateTemplate(
             template_id=from_global_id(input.id, "DocumentTemplate"),
             version=input.version,
             name=input.name,
@@ -253,16 +252,12 @@ class GovernanceMutation:
             tiers=_values(input.tiers),
             active=input.active,
         )
-        return await run.payload(
-            info,
-            lambda uow: templates.revise_template(uow, c),
-            gi.DocumentTemplatePayload,
-            document_template=DocumentTemplate,
-        )
 
-    @strawberry.mutation(description="Create an approval board with its members and rule.")
-    async def board_create(self, info: Info, input: gi.BoardCreateInput) -> gi.BoardPayload:
-        c = cmd.CreateBoard(
+    @board_payload.mutation(
+        boards.create_board, description="Create an approval board with its members and rule."
+    )
+    def board_create(input: gi.BoardCreateInput) -> cmd.CreateBoard:
+        return cmd.CreateBoard(
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
@@ -272,13 +267,12 @@ class GovernanceMutation:
             veto_disciplines=[x.value for x in input.veto_disciplines],
             members=_members(input.members) or [],
         )
-        return await run.payload(
-            info, lambda uow: boards.create_board(uow, c), gi.BoardPayload, board=Board
-        )
 
-    @strawberry.mutation(description="Change a board's name, rule or members.")
-    async def board_update(self, info: Info, input: gi.BoardUpdateInput) -> gi.BoardPayload:
-        c = cmd.UpdateBoard(
+    @board_payload.mutation(
+        boards.update_board, description="Change a board's name, rule or members."
+    )
+    def board_update(input: gi.BoardUpdateInput) -> cmd.UpdateBoard:
+        return cmd.UpdateBoard(
             board_id=from_global_id(input.id, "Board"),
             version=input.version,
             name=input.name,
@@ -288,54 +282,39 @@ class GovernanceMutation:
             veto_disciplines=_values(input.veto_disciplines),
             members=_members(input.members),
         )
-        return await run.payload(
-            info, lambda uow: boards.update_board(uow, c), gi.BoardPayload, board=Board
-        )
 
-    @strawberry.mutation(description="Open a go/no-go session of a board for a submitted release.")
-    async def go_no_go_open(self, info: Info, input: gi.GoNoGoOpenInput) -> gi.GoNoGoSessionPayload:
-        c = cmd.OpenSession(
+    @go_no_go_session_payload.mutation(
+        go_no_go.open_session,
+        description="Open a go/no-go session of a board for a submitted release.",
+    )
+    def go_no_go_open(input: gi.GoNoGoOpenInput) -> cmd.OpenSession:
+        return cmd.OpenSession(
             from_global_id(input.release_id, "Release", "releaseId"),
             from_global_id(input.board_id, "Board", "boardId"),
         )
-        return await run.payload(
-            info,
-            lambda uow: go_no_go.open_session(uow, c),
-            gi.GoNoGoSessionPayload,
-            go_no_go_session=GoNoGoSession,
-        )
 
-    @strawberry.mutation(description="Vote (or change your vote) as a member of the board.")
-    async def go_no_go_vote(self, info: Info, input: gi.GoNoGoVoteInput) -> gi.GoNoGoSessionPayload:
-        c = cmd.CastVote(
+    @go_no_go_session_payload.mutation(
+        go_no_go.cast_vote, description="Vote (or change your vote) as a member of the board."
+    )
+    def go_no_go_vote(input: gi.GoNoGoVoteInput) -> cmd.CastVote:
+        return cmd.CastVote(
             from_global_id(input.session_id, "GoNoGoSession", "sessionId"),
             input.choice.value,
             input.rationale,
         )
-        return await run.payload(
-            info,
-            lambda uow: go_no_go.cast_vote(uow, c),
-            gi.GoNoGoSessionPayload,
-            go_no_go_session=GoNoGoSession,
-        )
 
-    @strawberry.mutation(description="Close a session: the rule decides and drives the release.")
-    async def go_no_go_close(
-        self, info: Info, input: gi.GoNoGoCloseInput
-    ) -> gi.GoNoGoSessionPayload:
-        c = cmd.CloseSession(from_global_id(input.id, "GoNoGoSession"), input.version)
-        return await run.payload(
-            info,
-            lambda uow: go_no_go.close_session(uow, c),
-            gi.GoNoGoSessionPayload,
-            go_no_go_session=GoNoGoSession,
-        )
+    @go_no_go_session_payload.mutation(
+        go_no_go.close_session,
+        description="Close a session: the rule decides and drives the release.",
+    )
+    def go_no_go_close(input: gi.GoNoGoCloseInput) -> cmd.CloseSession:
+        return cmd.CloseSession(from_global_id(input.id, "GoNoGoSession"), input.version)
 
-    @strawberry.mutation(description="Add a rule that derives a required sign-off (RMO).")
-    async def sign_off_rule_create(
-        self, info: Info, input: gi.SignOffRuleCreateInput
-    ) -> gi.SignOffRulePayload:
-        c = cmd.CreateSignOffRule(
+    @sign_off_rule_payload.mutation(
+        signoffs.create_rule, description="Add a rule that derives a required sign-off (RMO)."
+    )
+    def sign_off_rule_create(input: gi.SignOffRuleCreateInput) -> cmd.CreateSignOffRule:
+        return cmd.CreateSignOffRule(
             key=input.key,
             name=input.name,
             requirement=input.requirement,
@@ -344,18 +323,12 @@ class GovernanceMutation:
             condition=_condition(input.condition) or {},
             active=input.active,
         )
-        return await run.payload(
-            info,
-            lambda uow: signoffs.create_rule(uow, c),
-            gi.SignOffRulePayload,
-            sign_off_rule=SignOffRule,
-        )
 
-    @strawberry.mutation(description="Change a sign-off rule (RMO).")
-    async def sign_off_rule_update(
-        self, info: Info, input: gi.SignOffRuleUpdateInput
-    ) -> gi.SignOffRulePayload:
-        c = cmd.UpdateSignOffRule(
+    @sign_off_rule_payload.mutation(
+        signoffs.update_rule, description="Change a sign-off rule (RMO)."
+    )
+    def sign_off_rule_update(input: gi.SignOffRuleUpdateInput) -> cmd.UpdateSignOffRule:
+        return cmd.UpdateSignOffRule(
             rule_id=from_global_id(input.id, "SignOffRule"),
             version=input.version,
             name=input.name,
@@ -365,28 +338,18 @@ class GovernanceMutation:
             condition=_condition(input.condition),
             active=input.active,
         )
-        return await run.payload(
-            info,
-            lambda uow: signoffs.update_rule(uow, c),
-            gi.SignOffRulePayload,
-            sign_off_rule=SignOffRule,
-        )
 
-    @strawberry.mutation(description="Sign off a requirement of a release, for your discipline.")
-    async def sign_off_give(self, info: Info, input: gi.SignOffGiveInput) -> gi.SignOffPayload:
-        c = cmd.GiveSignOff(
+    @sign_off_payload.mutation(
+        signoffs.give_sign_off,
+        description="Sign off a requirement of a release, for your discipline.",
+    )
+    def sign_off_give(input: gi.SignOffGiveInput) -> cmd.GiveSignOff:
+        return cmd.GiveSignOff(
             from_global_id(input.release_id, "Release", "releaseId"), input.requirement, input.note
         )
-        return await run.payload(
-            info, lambda uow: signoffs.give_sign_off(uow, c), gi.SignOffPayload, sign_off=SignOff
-        )
 
-    @strawberry.mutation(description="Revoke a sign-off; the release needs a new one.")
-    async def sign_off_revoke(self, info: Info, input: gi.SignOffRevokeInput) -> gi.SignOffPayload:
-        sign_off_id = from_global_id(input.id, "SignOff")
-        return await run.payload(
-            info,
-            lambda uow: signoffs.revoke_sign_off(uow, sign_off_id),
-            gi.SignOffPayload,
-            sign_off=SignOff,
-        )
+    @sign_off_payload.mutation(
+        signoffs.revoke_sign_off, description="Revoke a sign-off; the release needs a new one."
+    )
+    def sign_off_revoke(input: gi.SignOffRevokeInput) -> uuid.UUID:
+        return from_global_id(input.id, "SignOff")

@@ -134,6 +134,9 @@ def _saved(saved: sets.SavedSet | None, errors: list[UserError]) -> GuardrailSet
     )
 
 
+guardrail_set_payload = run.answering(GuardrailSetPayload, _saved)
+
+
 async def _item(
     info: Info, team_id: uuid.UUID, item: str, errors: list[UserError]
 ) -> TeamOnboardingItemPayload:
@@ -147,40 +150,37 @@ async def _item(
 
 @strawberry.type
 class GuardrailsMutation:
-    @strawberry.mutation(
+    @guardrail_set_payload.mutation(
+        sets.save_core,
         description="Change the core guardrails (RMO). Never refused because of BU sets or "
-        "profiles: the values it makes looser than itself come back as conflicts."
+        "profiles: the values it makes looser than itself come back as conflicts.",
     )
-    async def guardrail_core_update(
-        self, info: Info, input: GuardrailCoreUpdateInput
-    ) -> GuardrailSetPayload:
-        c = cmd.SaveCore(values=input.values, version=input.version, note=input.note)
-        return _saved(*await run(info, lambda uow: sets.save_core(uow, c)))
+    def guardrail_core_update(input: GuardrailCoreUpdateInput) -> cmd.SaveCore:
+        return cmd.SaveCore(values=input.values, version=input.version, note=input.note)
 
-    @strawberry.mutation(description="Change a tier profile (RMO); it may only tighten the core.")
-    async def guardrail_profile_update(
-        self, info: Info, input: GuardrailProfileUpdateInput
-    ) -> GuardrailSetPayload:
-        c = cmd.SaveProfile(
+    @guardrail_set_payload.mutation(
+        sets.save_profile,
+        description="Change a tier profile (RMO); it may only tighten the core.",
+    )
+    def guardrail_profile_update(input: GuardrailProfileUpdateInput) -> cmd.SaveProfile:
+        return cmd.SaveProfile(
             tier=input.tier.value, values=input.values, version=input.version, note=input.note
         )
-        return _saved(*await run(info, lambda uow: sets.save_profile(uow, c)))
 
-    @strawberry.mutation(
+    @guardrail_set_payload.mutation(
+        sets.save_business_unit_set,
         description="Change a BU's guardrails (its BU admin); a value looser than the core's "
-        "is refused with GUARDRAIL_LOOSER_THAN_CORE, one error per value."
+        "is refused with GUARDRAIL_LOOSER_THAN_CORE, one error per value.",
     )
-    async def guardrail_business_unit_update(
-        self, info: Info, input: GuardrailBusinessUnitUpdateInput
-    ) -> GuardrailSetPayload:
-        c = cmd.SaveBusinessUnitSet(
+    def guardrail_business_unit_update(
+        input: GuardrailBusinessUnitUpdateInput,
+    ) -> cmd.SaveBusinessUnitSet:
+        return cmd.SaveBusinessUnitSet(
             bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             values=input.values,
             version=input.version,
             note=input.note,
         )
-        saved = await run(info, lambda uow: sets.save_business_unit_set(uow, c))
-        return _saved(*saved)
 
     @strawberry.mutation(description="Tick an onboarding item of a team, with its evidence.")
     async def team_onboarding_item_complete(

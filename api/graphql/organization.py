@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any
 
 import strawberry
 
@@ -49,82 +51,61 @@ from api.graphql.organization_types import (
 )
 from api.graphql.relay import (
     Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     paginate,
 )
 from api.graphql.user_errors import ORGANIZATION, UserError
 from authz.api_tokens import generate_api_token
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.organization import commands as cmd
 from domain.organization import identity
 from domain.organization import queries as org
 from domain.organization import service as svc
 
 run = MutationRunner(ORGANIZATION)
+business_unit_payload = run.into(BusinessUnitPayload, business_unit=BusinessUnit)
+team_payload = run.into(TeamPayload, team=Team)
+service_payload = run.into(ServicePayload, service=Service)
+vendor_payload = run.into(VendorPayload, vendor=Vendor)
+person_payload = run.into(PersonPayload, person=Person)
+role_grant_payload = run.into(RoleGrantPayload, role_grant=RoleGrant)
+api_token_payload = run.into(ApiTokenPayload, api_token=ApiToken)
 
 
 @strawberry.type
 class OrganizationQuery:
-    @strawberry.field(description="Business units you may read, by key.")
-    async def business_units(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[BusinessUnit]:
-        return await paginate(info, BusinessUnit, org.business_units, first=first, after=after)
+    @connection_field(BusinessUnit, description="Business units you may read, by key.")
+    def business_units(r: Reader, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.business_units(r, **page)
 
-    @strawberry.field(description="Teams you may read, by key.")
-    async def teams(
-        self,
-        info: Info,
-        filter: TeamFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Team]:
-        f = filter or TeamFilter()
-        return await paginate(
-            info,
-            Team,
-            org.teams,
+    @connection_field(Team, description="Teams you may read, by key.")
+    def teams(r: Reader, f: TeamFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.teams(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(description="Services you may read, by key.")
-    async def services(
-        self,
-        info: Info,
-        filter: ServiceFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Service]:
-        f = filter or ServiceFilter()
-        return await paginate(
-            info,
-            Service,
-            org.services,
+    @connection_field(Service, description="Services you may read, by key.")
+    def services(r: Reader, f: ServiceFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.services(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
             tier=f.tier.value if f.tier else None,
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(description="Vendors you may read, by name.")
-    async def vendors(
-        self,
-        info: Info,
-        filter: VendorFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Vendor]:
-        f = filter or VendorFilter()
-        return await paginate(
-            info,
-            Vendor,
-            org.vendors,
+    @connection_field(Vendor, description="Vendors you may read, by name.")
+    def vendors(r: Reader, f: VendorFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return org.vendors(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(description="People known to Signalbox, by username.")
@@ -144,58 +125,42 @@ def _bu(value: strawberry.ID, field: str = "businessUnitId") -> uuid.UUID:
 
 @strawberry.type
 class OrganizationMutation:
-    @strawberry.mutation(description="Open a business unit (release management office).")
-    async def business_unit_create(
-        self, info: Info, input: BusinessUnitCreateInput
-    ) -> BusinessUnitPayload:
-        c = cmd.CreateBusinessUnit(key=input.key, name=input.name, description=input.description)
-        return await run.payload(
-            info,
-            lambda uow: svc.create_business_unit(uow, c),
-            BusinessUnitPayload,
-            business_unit=BusinessUnit,
-        )
+    @business_unit_payload.mutation(
+        svc.create_business_unit, description="Open a business unit (release management office)."
+    )
+    def business_unit_create(input: BusinessUnitCreateInput) -> cmd.CreateBusinessUnit:
+        return cmd.CreateBusinessUnit(key=input.key, name=input.name, description=input.description)
 
-    @strawberry.mutation
-    async def business_unit_update(
-        self, info: Info, input: BusinessUnitUpdateInput
-    ) -> BusinessUnitPayload:
-        c = cmd.UpdateBusinessUnit(
+    @business_unit_payload.mutation(svc.update_business_unit)
+    def business_unit_update(input: BusinessUnitUpdateInput) -> cmd.UpdateBusinessUnit:
+        return cmd.UpdateBusinessUnit(
             bu_id=_bu(input.id, "id"),
             version=input.version,
             name=input.name,
             description=input.description,
         )
-        return await run.payload(
-            info,
-            lambda uow: svc.update_business_unit(uow, c),
-            BusinessUnitPayload,
-            business_unit=BusinessUnit,
-        )
 
-    @strawberry.mutation
-    async def team_create(self, info: Info, input: TeamCreateInput) -> TeamPayload:
-        c = cmd.CreateTeam(
+    @team_payload.mutation(svc.create_team)
+    def team_create(input: TeamCreateInput) -> cmd.CreateTeam:
+        return cmd.CreateTeam(
             bu_id=_bu(input.business_unit_id),
             key=input.key,
             name=input.name,
             description=input.description,
         )
-        return await run.payload(info, lambda uow: svc.create_team(uow, c), TeamPayload, team=Team)
 
-    @strawberry.mutation
-    async def team_update(self, info: Info, input: TeamUpdateInput) -> TeamPayload:
-        c = cmd.UpdateTeam(
+    @team_payload.mutation(svc.update_team)
+    def team_update(input: TeamUpdateInput) -> cmd.UpdateTeam:
+        return cmd.UpdateTeam(
             team_id=from_global_id(input.id, "Team"),
             version=input.version,
             name=input.name,
             description=input.description,
         )
-        return await run.payload(info, lambda uow: svc.update_team(uow, c), TeamPayload, team=Team)
 
-    @strawberry.mutation
-    async def service_create(self, info: Info, input: ServiceCreateInput) -> ServicePayload:
-        c = cmd.CreateService(
+    @service_payload.mutation(svc.create_service)
+    def service_create(input: ServiceCreateInput) -> cmd.CreateService:
+        return cmd.CreateService(
             team_id=from_global_id(input.team_id, "Team", "teamId"),
             key=input.key,
             name=input.name,
@@ -203,13 +168,10 @@ class OrganizationMutation:
             data_classification=input.data_classification.value,
             regions=input.regions,
         )
-        return await run.payload(
-            info, lambda uow: svc.create_service(uow, c), ServicePayload, service=Service
-        )
 
-    @strawberry.mutation
-    async def service_update(self, info: Info, input: ServiceUpdateInput) -> ServicePayload:
-        c = cmd.UpdateService(
+    @service_payload.mutation(svc.update_service)
+    def service_update(input: ServiceUpdateInput) -> cmd.UpdateService:
+        return cmd.UpdateService(
             service_id=from_global_id(input.id, "Service"),
             version=input.version,
             name=input.name,
@@ -219,9 +181,6 @@ class OrganizationMutation:
             else None,
             regions=input.regions,
             team_id=from_optional_global_id(input.team_id, "Team", "teamId"),
-        )
-        return await run.payload(
-            info, lambda uow: svc.update_service(uow, c), ServicePayload, service=Service
         )
 
     @strawberry.mutation(description="Record that a consumer service depends on a provider.")
@@ -245,30 +204,24 @@ class OrganizationMutation:
         edge, errors = await run(info, lambda uow: svc.remove_dependency(uow, consumer, provider))
         return await _dependency_payload(info, edge, errors)
 
-    @strawberry.mutation
-    async def vendor_create(self, info: Info, input: VendorCreateInput) -> VendorPayload:
-        c = cmd.CreateVendor(
+    @vendor_payload.mutation(svc.create_vendor)
+    def vendor_create(input: VendorCreateInput) -> cmd.CreateVendor:
+        return cmd.CreateVendor(
             bu_id=_bu(input.business_unit_id),
             name=input.name,
             contact_email=input.contact_email,
             attestation_status=input.attestation_status.value,
             attestation_expires_at=input.attestation_expires_at,
         )
-        return await run.payload(
-            info, lambda uow: svc.create_vendor(uow, c), VendorPayload, vendor=Vendor
-        )
 
-    @strawberry.mutation
-    async def vendor_update(self, info: Info, input: VendorUpdateInput) -> VendorPayload:
-        c = cmd.UpdateVendor(
+    @vendor_payload.mutation(svc.update_vendor)
+    def vendor_update(input: VendorUpdateInput) -> cmd.UpdateVendor:
+        return cmd.UpdateVendor(
             vendor_id=from_global_id(input.id, "Vendor"),
             version=input.version,
             contact_email=input.contact_email,
             attestation_status=input.attestation_status.value if input.attestation_status else None,
             attestation_expires_at=input.attestation_expires_at,
-        )
-        return await run.payload(
-            info, lambda uow: svc.update_vendor(uow, c), VendorPayload, vendor=Vendor
         )
 
     @strawberry.mutation(
@@ -282,49 +235,35 @@ class OrganizationMutation:
             kind=input.kind.value,
         )
         issuer = info.context.runtime.authenticator.issuer
-        return await run.payload(
-            info,
-            lambda uow: identity.create_person(uow, c, issuer=issuer),
-            PersonPayload,
-            person=Person,
-        )
+        return await person_payload(info, lambda uow: identity.create_person(uow, c, issuer=issuer))
 
-    @strawberry.mutation(description="Rename, re-address, deactivate or reactivate a person.")
-    async def person_update(self, info: Info, input: PersonUpdateInput) -> PersonPayload:
-        c = cmd.UpdatePerson(
+    @person_payload.mutation(
+        identity.update_person, description="Rename, re-address, deactivate or reactivate a person."
+    )
+    def person_update(input: PersonUpdateInput) -> cmd.UpdatePerson:
+        return cmd.UpdatePerson(
             person_id=from_global_id(input.id, "Person"),
             version=input.version,
             display_name=input.display_name,
             email=input.email,
             active=input.active,
         )
-        return await run.payload(
-            info, lambda uow: identity.update_person(uow, c), PersonPayload, person=Person
-        )
 
-    @strawberry.mutation(
-        description="Grant a role in a business unit, or org-wide; never above your own."
+    @role_grant_payload.mutation(
+        identity.grant_role,
+        description="Grant a role in a business unit, or org-wide; never above your own.",
     )
-    async def role_grant_create(self, info: Info, input: RoleGrantCreateInput) -> RoleGrantPayload:
-        c = cmd.GrantRole(
+    def role_grant_create(input: RoleGrantCreateInput) -> cmd.GrantRole:
+        return cmd.GrantRole(
             person_id=from_global_id(input.person_id, "Person", "personId"),
             role=input.role.value,
             bu_id=from_optional_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             discipline=input.discipline.value if input.discipline else None,
         )
-        return await run.payload(
-            info, lambda uow: identity.grant_role(uow, c), RoleGrantPayload, role_grant=RoleGrant
-        )
 
-    @strawberry.mutation
-    async def role_grant_revoke(self, info: Info, input: RoleGrantRevokeInput) -> RoleGrantPayload:
-        grant_id = from_global_id(input.id, "RoleGrant")
-        return await run.payload(
-            info,
-            lambda uow: identity.revoke_role(uow, grant_id),
-            RoleGrantPayload,
-            role_grant=RoleGrant,
-        )
+    @role_grant_payload.mutation(identity.revoke_role)
+    def role_grant_revoke(input: RoleGrantRevokeInput) -> uuid.UUID:
+        return from_global_id(input.id, "RoleGrant")
 
     @strawberry.mutation(
         description="Create an API token for scripts and CI; the secret is returned once."
@@ -355,15 +294,9 @@ class OrganizationMutation:
             errors=errors,
         )
 
-    @strawberry.mutation
-    async def api_token_revoke(self, info: Info, input: ApiTokenRevokeInput) -> ApiTokenPayload:
-        token_id = from_global_id(input.id, "ApiToken")
-        return await run.payload(
-            info,
-            lambda uow: identity.revoke_api_token(uow, token_id),
-            ApiTokenPayload,
-            api_token=ApiToken,
-        )
+    @api_token_payload.mutation(identity.revoke_api_token)
+    def api_token_revoke(input: ApiTokenRevokeInput) -> uuid.UUID:
+        return from_global_id(input.id, "ApiToken")
 
 
 async def _dependency_payload(

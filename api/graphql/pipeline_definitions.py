@@ -36,6 +36,11 @@ from domain.pipelines import definition_queries as pdq
 from domain.pipelines import definitions, runs
 
 run = MutationRunner(PIPELINES)
+pipeline_payload = run.into(PipelinePayload, pipeline=Pipeline)
+definition_version_payload = run.into(
+    PipelineDefinitionReviewPayload, definition_version=PipelineDefinitionVersion
+)
+run_payload = run.into(PipelineRunPayload, run=PipelineRun)
 
 
 @strawberry.type
@@ -59,20 +64,17 @@ class PipelineDefinitionsQuery:
 
 @strawberry.type
 class PipelineDefinitionsMutation:
-    @strawberry.mutation(description="Register a team's pipeline and the services it deploys.")
-    async def pipeline_create(self, info: Info, input: PipelineCreateInput) -> PipelinePayload:
-        c = cmd.CreatePipeline(
+    @pipeline_payload.mutation(
+        definitions.create_pipeline,
+        description="Register a team's pipeline and the services it deploys.",
+    )
+    def pipeline_create(input: PipelineCreateInput) -> cmd.CreatePipeline:
+        return cmd.CreatePipeline(
             team_id=from_global_id(input.team_id, "Team", "teamId"),
             key=input.key,
             name=input.name,
             service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
             description=input.description,
-        )
-        return await run.payload(
-            info,
-            lambda uow: definitions.create_pipeline(uow, c),
-            PipelinePayload,
-            pipeline=Pipeline,
         )
 
     @strawberry.mutation(
@@ -95,24 +97,17 @@ class PipelineDefinitionsMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(
+    @definition_version_payload.mutation(
+        definitions.review_definition,
         description="Approve (activate, superseding the active one) or reject a proposed "
-        "version; never one you registered."
+        "version; never one you registered.",
     )
-    async def pipeline_definition_review(
-        self, info: Info, input: PipelineDefinitionReviewInput
-    ) -> PipelineDefinitionReviewPayload:
-        c = cmd.ReviewDefinition(
+    def pipeline_definition_review(input: PipelineDefinitionReviewInput) -> cmd.ReviewDefinition:
+        return cmd.ReviewDefinition(
             version_id=from_global_id(input.version_id, "PipelineDefinitionVersion", "versionId"),
             verdict=input.verdict.value,
             comment=input.comment,
             version=input.version,
-        )
-        return await run.payload(
-            info,
-            lambda uow: definitions.review_definition(uow, c),
-            PipelineDefinitionReviewPayload,
-            definition_version=PipelineDefinitionVersion,
         )
 
     @strawberry.mutation(
@@ -135,6 +130,4 @@ class PipelineDefinitionsMutation:
             pipeline_key=input.pipeline_key,
             business_unit_key=input.business_unit_key,
         )
-        return await run.payload(
-            info, lambda uow: runs.record_run(uow, c), PipelineRunPayload, run=PipelineRun
-        )
+        return await run_payload(info, lambda uow: runs.record_run(uow, c))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 
 from api.endpoints.cdevents import webhook_master_key
 from api.graphql.context import Info
-from api.graphql.mutations import MutationRunner
+from api.graphql.mutations import MutationRunner, input_type_of, mutation_field
 from api.graphql.pipelines_evidence_inputs import (
     ArtifactInput,
     CdEventFilter,
@@ -37,16 +38,21 @@ from api.graphql.pipelines_evidence_types import (
 )
 from api.graphql.relay import (
     Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     paginate,
 )
 from api.graphql.user_errors import PIPELINES
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.pipelines import cdevents_secrets, evidence
 from domain.pipelines import commands as cmd
 from domain.pipelines import queries as q
 
 run = MutationRunner(PIPELINES)
+webhook_secret_payload = run.into(WebhookSecretPayload, webhook_secret=WebhookSecret)
 
 
 def _artifact(a: ArtifactInput) -> cmd.ArtifactRef:
@@ -69,6 +75,19 @@ async def _report(info: Info, a: ArtifactInput, report: cmd.Report) -> EvidenceP
         artifact_created=found.artifact_created,
         errors=[],
     )
+
+
+def _evidence_report(description: str) -> Callable[[Callable[[Any], cmd.Report]], Any]:
+    """Declare a mutation reporting evidence about its input's `artifact`: the decorated
+    function turns the input into the report."""
+
+    def declare(report: Callable[[Any], cmd.Report]) -> Any:
+        async def resolve(info: Info, input: Any) -> EvidencePayload:
+            return await _report(info, input.artifact, report(input))
+
+        return mutation_field(resolve, input_type_of(report), EvidencePayload, description)
+
+    return declare
 
 
 def _report_filter(f: ReportFilter | None) -> dict[str, Any]:
@@ -102,63 +121,32 @@ class EvidenceQuery:
             after=after,
         )
 
-    @strawberry.field(description="CDEvents received in the BUs you may read them in, in order.")
-    async def cd_events(
-        self,
-        info: Info,
-        filter: CdEventFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[CdEvent]:
-        f = filter or CdEventFilter()
-        return await paginate(
-            info,
-            CdEvent,
-            q.cd_events,
+    @connection_field(
+        CdEvent, description="CDEvents received in the BUs you may read them in, in order."
+    )
+    def cd_events(r: Reader, f: CdEventFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return q.cd_events(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             type_prefix=f.type_prefix,
             known=f.known,
             outcome=f.outcome.value if f.outcome else None,
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(
+    @connection_field(
+        DeploymentReport,
         description="Deployments, upgrades and rollbacks CD tools reported (CDEvents), "
-        "earliest first."
+        "earliest first.",
     )
-    async def deployment_reports(
-        self,
-        info: Info,
-        filter: ReportFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[DeploymentReport]:
-        return await paginate(
-            info,
-            DeploymentReport,
-            q.deployment_reports,
-            **_report_filter(filter),
-            first=first,
-            after=after,
-        )
+    def deployment_reports(r: Reader, f: ReportFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return q.deployment_reports(r, **_report_filter(f), **page)
 
-    @strawberry.field(description="Incidents operations tools reported (CDEvents), by detection.")
-    async def incident_reports(
-        self,
-        info: Info,
-        filter: ReportFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[IncidentReport]:
-        return await paginate(
-            info,
-            IncidentReport,
-            q.incident_reports,
-            **_report_filter(filter),
-            first=first,
-            after=after,
-        )
+    @connection_field(
+        IncidentReport, description="Incidents operations tools reported (CDEvents), by detection."
+    )
+    def incident_reports(r: Reader, f: ReportFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return q.incident_reports(r, **_report_filter(f), **page)
 
     @strawberry.field(description="Webhook secrets for signed CDEvents (never the secrets).")
     async def webhook_secrets(
@@ -173,63 +161,39 @@ class EvidenceQuery:
 
 @strawberry.type
 class EvidenceMutation:
-    @strawberry.mutation(description="Report a security scan: open vulnerabilities by severity.")
-    async def evidence_security_scan_report(
-        self, info: Info, input: EvidenceSecurityScanInput
-    ) -> EvidencePayload:
-        return await _report(
-            info,
-            input.artifact,
-            cmd.SecurityScan(input.scanner, input.critical, input.high, input.medium, input.low),
-        )
+    @_evidence_report("Report a security scan: open vulnerabilities by severity.")
+    def evidence_security_scan_report(input: EvidenceSecurityScanInput) -> cmd.Report:
+        return cmd.SecurityScan(input.scanner, input.critical, input.high, input.medium, input.low)
 
-    @strawberry.mutation(description="Report a static analysis run and its quality gate.")
-    async def evidence_static_analysis_report(
-        self, info: Info, input: EvidenceStaticAnalysisInput
-    ) -> EvidencePayload:
-        report = cmd.StaticAnalysis(input.tool, input.quality_gate_passed, input.issues)
-        return await _report(info, input.artifact, report)
+    @_evidence_report("Report a static analysis run and its quality gate.")
+    def evidence_static_analysis_report(input: EvidenceStaticAnalysisInput) -> cmd.Report:
+        return cmd.StaticAnalysis(input.tool, input.quality_gate_passed, input.issues)
 
-    @strawberry.mutation(description="Report the licences found in an artifact (SPDX).")
-    async def evidence_licence_report(
-        self, info: Info, input: EvidenceLicenceInput
-    ) -> EvidencePayload:
-        report = cmd.LicenceReport(input.tool, list(input.licences))
-        return await _report(info, input.artifact, report)
+    @_evidence_report("Report the licences found in an artifact (SPDX).")
+    def evidence_licence_report(input: EvidenceLicenceInput) -> cmd.Report:
+        return cmd.LicenceReport(input.tool, list(input.licences))
 
-    @strawberry.mutation(description="Report a benchmark against its baseline.")
-    async def evidence_performance_report(
-        self, info: Info, input: EvidencePerformanceInput
-    ) -> EvidencePayload:
-        report = cmd.PerformanceBenchmark(
+    @_evidence_report("Report a benchmark against its baseline.")
+    def evidence_performance_report(input: EvidencePerformanceInput) -> cmd.Report:
+        return cmd.PerformanceBenchmark(
             input.benchmark, input.baseline, input.value, input.unit, input.higher_is_better
         )
-        return await _report(info, input.artifact, report)
 
-    @strawberry.mutation(description="Report a test suite run: counts and coverage.")
-    async def evidence_test_run_report(
-        self, info: Info, input: EvidenceTestRunInput
-    ) -> EvidencePayload:
-        report = cmd.TestRun(
+    @_evidence_report("Report a test suite run: counts and coverage.")
+    def evidence_test_run_report(input: EvidenceTestRunInput) -> cmd.Report:
+        return cmd.TestRun(
             input.suite, input.passed, input.failed, input.skipped, input.coverage_percent
         )
-        return await _report(info, input.artifact, report)
 
-    @strawberry.mutation(description="Report an integration window's result for an artifact.")
-    async def evidence_integration_result_report(
-        self, info: Info, input: EvidenceIntegrationResultInput
-    ) -> EvidencePayload:
-        report = cmd.IntegrationResult(input.window, input.suite, input.passed, input.details)
-        return await _report(info, input.artifact, report)
+    @_evidence_report("Report an integration window's result for an artifact.")
+    def evidence_integration_result_report(input: EvidenceIntegrationResultInput) -> cmd.Report:
+        return cmd.IntegrationResult(input.window, input.suite, input.passed, input.details)
 
-    @strawberry.mutation(description="Report a database migration dry run.")
-    async def evidence_migration_dry_run_report(
-        self, info: Info, input: EvidenceMigrationDryRunInput
-    ) -> EvidencePayload:
-        report = cmd.MigrationDryRun(
+    @_evidence_report("Report a database migration dry run.")
+    def evidence_migration_dry_run_report(input: EvidenceMigrationDryRunInput) -> cmd.Report:
+        return cmd.MigrationDryRun(
             input.tool, input.succeeded, input.duration_seconds, input.details
         )
-        return await _report(info, input.artifact, report)
 
     @strawberry.mutation(
         description="A new secret for signing CDEvents sent to the BU's webhook URL; shown once."
@@ -251,14 +215,9 @@ class EvidenceMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Stop a webhook secret from signing anything from now on.")
-    async def webhook_secret_revoke(
-        self, info: Info, input: WebhookSecretRevokeInput
-    ) -> WebhookSecretPayload:
-        c = cmd.RevokeWebhookSecret(from_global_id(input.id, "WebhookSecret"), input.version)
-        return await run.payload(
-            info,
-            lambda uow: cdevents_secrets.revoke_webhook_secret(uow, c),
-            WebhookSecretPayload,
-            webhook_secret=WebhookSecret,
-        )
+    @webhook_secret_payload.mutation(
+        cdevents_secrets.revoke_webhook_secret,
+        description="Stop a webhook secret from signing anything from now on.",
+    )
+    def webhook_secret_revoke(input: WebhookSecretRevokeInput) -> cmd.RevokeWebhookSecret:
+        return cmd.RevokeWebhookSecret(from_global_id(input.id, "WebhookSecret"), input.version)

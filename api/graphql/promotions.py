@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -15,18 +16,20 @@ from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Person, Service
 from api.graphql.relay import (
-    Connection,
     Node,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     load_node,
     node_field,
-    paginate,
     to_global_id,
 )
 from api.graphql.user_errors import PIPELINES, UserError
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as GateStatusKind
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.pipelines import promotion_queries, promotions
 from domain.pipelines.decision_rules import Decision
 from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
@@ -197,26 +200,18 @@ class PromotionFilter:
 
 @strawberry.type
 class PromotionsQuery:
-    @strawberry.field(description="Promotions you may read, in the order they were asked.")
-    async def promotions(
-        self,
-        info: Info,
-        filter: PromotionFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Promotion]:
-        f = filter or PromotionFilter()
-        return await paginate(
-            info,
-            Promotion,
-            promotion_queries.promotions,
+    @connection_field(
+        Promotion, description="Promotions you may read, in the order they were asked."
+    )
+    def promotions(r: Reader, f: PromotionFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return promotion_queries.promotions(
+            r,
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
             environment_id=from_optional_global_id(
                 f.environment_id, "Environment", "environmentId"
             ),
             status=f.status,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import inspect
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypedDict, TypeVar, get_type_hints
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -142,3 +143,43 @@ async def paginate(
     async with info.context.reader() as r:
         page = await query(r, *args, **kwargs)
     return connection(page, node)
+
+
+class PageArgs(TypedDict):
+    """The page a connection field asks its read for."""
+
+    first: int | None
+    after: str | None
+
+
+PageRead = Callable[..., Awaitable[Page[Any]]]
+"""A domain read of one page, given a reader (and a filter) and the page asked for."""
+
+
+def connection_field(node: FromRow[T], description: str) -> Callable[[PageRead], Any]:
+    """A connection of `node`s, one page of the decorated read: `read(reader, page)`, or
+    `read(reader, filter, page)` whose `filter` annotation is the field's GraphQL filter input
+    (absent, it reads as an empty one). The field's arguments: that `filter`, then `first`
+    (50 by default) and `after`."""
+
+    def declare(read: PageRead) -> Any:
+        params = list(inspect.signature(read).parameters)
+        if len(params) == 2:
+
+            async def resolve(info: Info, first: int | None = 50, after: str | None = None) -> Any:
+                return await paginate(info, node, read, PageArgs(first=first, after=after))
+
+        else:
+            filter_type = get_type_hints(read)[params[1]]
+
+            async def resolve(  # type: ignore[misc]  # the unfiltered variant, plus `filter`
+                info: Info, filter: Any = None, first: int | None = 50, after: str | None = None
+            ) -> Any:
+                page = PageArgs(first=first, after=after)
+                return await paginate(info, node, read, filter or filter_type(), page)
+
+            resolve.__annotations__["filter"] = filter_type | None
+        resolve.__annotations__["return"] = Connection[node]  # type: ignore[valid-type]
+        return strawberry.field(resolver=resolve, description=description)
+
+    return declare

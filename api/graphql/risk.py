@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from typing import Any, ClassVar
 
 import strawberry
@@ -10,7 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.governance_types import Release
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, from_global_id, node_field, paginate
+from api.graphql.relay import Connection, PageArgs, connection_field, from_global_id, node_field
 from api.graphql.risk_inputs import (
     PeerReviewPayload,
     PeerReviewRecordInput,
@@ -40,10 +41,15 @@ from api.graphql.risk_types import (
 from api.graphql.user_errors import RISK
 from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.risk import assessments, peer_reviews, versions
+from domain.risk import commands as cmd
 from domain.risk import queries as riskq
 
 run = MutationRunner(RISK)
+risk_assessment_payload = run.into(RiskAssessmentPayload, risk_assessment=RiskAssessment)
+peer_review_payload = run.into(PeerReviewPayload, peer_review=PeerReview)
 
 
 @strawberry.type(description="A release's risk: assessments and peer reviews.")
@@ -85,11 +91,9 @@ class RiskQuery:
             found = await riskq.model(r)
         return RiskModel.from_domain(found.model, found.row) if found else None
 
-    @strawberry.field(description="Every saved version of the risk model, oldest first.")
-    async def risk_model_history(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> Connection[RiskModel]:
-        return await paginate(info, RiskModel, riskq.model_history, first=first, after=after)
+    @connection_field(RiskModel, description="Every saved version of the risk model, oldest first.")
+    def risk_model_history(r: Reader, page: PageArgs) -> Awaitable[Page[Any]]:
+        return riskq.model_history(r, **page)
 
     @strawberry.field(
         description="A BU's effective risk mapping: each value the strictest of core and BU, "
@@ -145,29 +149,16 @@ class RiskMutation:
             view = await riskq.mapping_of_bu(r, c.bu_id)
         return RiskMappingPayload(risk_mapping=RiskMapping.from_domain(view), errors=errors)
 
-    @strawberry.mutation(description="Score a release now and keep the assessment.")
-    async def release_assess_risk(
-        self, info: Info, input: ReleaseAssessRiskInput
-    ) -> RiskAssessmentPayload:
-        c = assess_command(input)
-        return await run.payload(
-            info,
-            lambda uow: assessments.assess_risk(uow, c),
-            RiskAssessmentPayload,
-            risk_assessment=RiskAssessment,
-        )
-
-    @strawberry.mutation(
-        description="Record your peer review of a release (never as one of its authors: "
-        "PEER_REVIEW_BY_AUTHOR); a later verdict of yours replaces it."
+    @risk_assessment_payload.mutation(
+        assessments.assess_risk, description="Score a release now and keep the assessment."
     )
-    async def peer_review_record(
-        self, info: Info, input: PeerReviewRecordInput
-    ) -> PeerReviewPayload:
-        c = review_command(input)
-        return await run.payload(
-            info,
-            lambda uow: peer_reviews.record_peer_review(uow, c),
-            PeerReviewPayload,
-            peer_review=PeerReview,
-        )
+    def release_assess_risk(input: ReleaseAssessRiskInput) -> cmd.AssessRisk:
+        return assess_command(input)
+
+    @peer_review_payload.mutation(
+        peer_reviews.record_peer_review,
+        description="Record your peer review of a release (never as one of its authors: "
+        "PEER_REVIEW_BY_AUTHOR); a later verdict of yours replaces it.",
+    )
+    def peer_review_record(input: PeerReviewRecordInput) -> cmd.RecordPeerReview:
+        return review_command(input)

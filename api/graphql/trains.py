@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
-    Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
-    paginate,
 )
 from api.graphql.trains_graph import FeatureGraph, ReplanPreview
 from api.graphql.trains_inputs import (
@@ -50,6 +54,9 @@ from api.graphql.trains_types import (
     Train,
 )
 from api.graphql.user_errors import TRAINS
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
+from domain.kernel.uow import UnitOfWork
 from domain.trains import commands as cmd
 from domain.trains import departures, features, integration, trains
 from domain.trains import queries as trq
@@ -57,6 +64,15 @@ from domain.trains.cadence import Cadence
 from domain.trains.vocabulary import DepartureStatus
 
 run = MutationRunner(TRAINS)
+train_payload = run.into(TrainPayload, train=Train)
+departure_payload = run.into(DeparturePayload, departure=Departure)
+feature_payload = run.into(FeaturePayload, feature=Feature)
+integration_window_payload = run.into(
+    IntegrationWindowPayload, integration_window=IntegrationWindow
+)
+integration_result_payload = run.into(
+    IntegrationResultPayload, integration_result=IntegrationResult
+)
 
 
 def _cadence(c: CadenceInput) -> Cadence:
@@ -72,44 +88,24 @@ def _cadence(c: CadenceInput) -> Cadence:
 
 @strawberry.type
 class TrainsQuery:
-    @strawberry.field(description="Trains you may read, by key.")
-    async def trains(
-        self,
-        info: Info,
-        filter: TrainFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Train]:
-        f = filter or TrainFilter()
-        return await paginate(
-            info,
-            Train,
-            trq.trains,
+    @connection_field(Train, description="Trains you may read, by key.")
+    def trains(r: Reader, f: TrainFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return trq.trains(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             product_domain=f.product_domain,
-            first=first,
-            after=after,
+            **page,
         )
 
-    @strawberry.field(description="Features you may read, by title.")
-    async def features(
-        self,
-        info: Info,
-        filter: FeatureFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[Feature]:
-        f = filter or FeatureFilter()
-        return await paginate(
-            info,
-            Feature,
-            trq.features,
+    @connection_field(Feature, description="Features you may read, by title.")
+    def features(r: Reader, f: FeatureFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return trq.features(
+            r,
             train_id=from_optional_global_id(f.train_id, "Train", "trainId"),
             pi_id=from_optional_global_id(f.pi_id, "ProgramIncrement", "piId"),
             team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
             departure_id=from_optional_global_id(f.departure_id, "Departure", "departureId"),
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -137,38 +133,48 @@ class TrainsQuery:
         return ReplanPreview.from_domain(impact)
 
 
+def _boarding(input: DepartureBoardInput) -> cmd.Board:
+    return cmd.Board(
+        from_global_id(input.departure_id, "Departure", "departureId"),
+        from_global_id(input.release_id, "Release", "releaseId"),
+    )
+
+
+def _set_status(
+    status: DepartureStatus,
+) -> Callable[[UnitOfWork, uuid.UUID, int], Awaitable[Any]]:
+    return lambda uow, departure_id, version: departures.set_departure_status(
+        uow, departure_id, version, status
+    )
+
+
 @strawberry.type
 class TrainsMutation:
-    @strawberry.mutation(description="Create a train with its cadence.")
-    async def train_create(self, info: Info, input: TrainCreateInput) -> TrainPayload:
-        c = cmd.CreateTrain(
+    @train_payload.mutation(trains.create_train, description="Create a train with its cadence.")
+    def train_create(input: TrainCreateInput) -> cmd.CreateTrain:
+        return cmd.CreateTrain(
             bu_id=from_global_id(input.business_unit_id, "BusinessUnit", "businessUnitId"),
             key=input.key,
             name=input.name,
             product_domain=input.product_domain,
             cadence=_cadence(input.cadence),
         )
-        return await run.payload(
-            info, lambda uow: trains.create_train(uow, c), TrainPayload, train=Train
-        )
 
-    @strawberry.mutation(description="Rename a train or change its product domain.")
-    async def train_update(self, info: Info, input: TrainUpdateInput) -> TrainPayload:
-        c = cmd.UpdateTrain(
+    @train_payload.mutation(
+        trains.update_train, description="Rename a train or change its product domain."
+    )
+    def train_update(input: TrainUpdateInput) -> cmd.UpdateTrain:
+        return cmd.UpdateTrain(
             from_global_id(input.id, "Train"), input.version, input.name, input.product_domain
         )
-        return await run.payload(
-            info, lambda uow: trains.update_train(uow, c), TrainPayload, train=Train
-        )
 
-    @strawberry.mutation(
+    @train_payload.mutation(
+        trains.change_cadence,
         description="Change the cadence from a PI still to come, with a reason: that PI's "
-        "departures onward are regenerated, earlier ones kept, and the history grows."
+        "departures onward are regenerated, earlier ones kept, and the history grows.",
     )
-    async def train_cadence_change(
-        self, info: Info, input: TrainCadenceChangeInput
-    ) -> TrainPayload:
-        c = cmd.ChangeCadence(
+    def train_cadence_change(input: TrainCadenceChangeInput) -> cmd.ChangeCadence:
+        return cmd.ChangeCadence(
             train_id=from_global_id(input.train_id, "Train", "trainId"),
             version=input.version,
             cadence=_cadence(input.cadence),
@@ -177,9 +183,6 @@ class TrainsMutation:
             ),
             reason=input.reason.value,
             reason_text=input.reason_text,
-        )
-        return await run.payload(
-            info, lambda uow: trains.change_cadence(uow, c), TrainPayload, train=Train
         )
 
     @strawberry.mutation(description="Add Program Increments to a train, back to back.")
@@ -213,53 +216,34 @@ class TrainsMutation:
             departures=[Departure.from_row(d) for d in made or []], errors=errors
         )
 
-    @strawberry.mutation(description="Board a release (of the train's BU) onto a departure.")
-    async def departure_board(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
-        c = cmd.Board(
-            from_global_id(input.departure_id, "Departure", "departureId"),
-            from_global_id(input.release_id, "Release", "releaseId"),
-        )
-        return await run.payload(
-            info, lambda uow: departures.board(uow, c), DeparturePayload, departure=Departure
-        )
+    @departure_payload.mutation(
+        departures.board, description="Board a release (of the train's BU) onto a departure."
+    )
+    def departure_board(input: DepartureBoardInput) -> cmd.Board:
+        return _boarding(input)
 
-    @strawberry.mutation(description="Take a release off a departure.")
-    async def departure_alight(self, info: Info, input: DepartureBoardInput) -> DeparturePayload:
-        c = cmd.Board(
-            from_global_id(input.departure_id, "Departure", "departureId"),
-            from_global_id(input.release_id, "Release", "releaseId"),
-        )
-        return await run.payload(
-            info, lambda uow: departures.alight(uow, c), DeparturePayload, departure=Departure
-        )
+    @departure_payload.mutation(departures.alight, description="Take a release off a departure.")
+    def departure_alight(input: DepartureBoardInput) -> cmd.Board:
+        return _boarding(input)
 
-    @strawberry.mutation(description="Mark a scheduled departure as departed.")
-    async def departure_depart(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
-        d = from_global_id(input.id, "Departure")
-        return await run.payload(
-            info,
-            lambda uow: departures.set_departure_status(
-                uow, d, input.version, DepartureStatus.DEPARTED
-            ),
-            DeparturePayload,
-            departure=Departure,
-        )
+    departure_depart = departure_payload.by_id(
+        DepartureStatusInput,
+        "Departure",
+        _set_status(DepartureStatus.DEPARTED),
+        description="Mark a scheduled departure as departed.",
+    )
+    departure_cancel = departure_payload.by_id(
+        DepartureStatusInput,
+        "Departure",
+        _set_status(DepartureStatus.CANCELLED),
+        description="Cancel a scheduled departure.",
+    )
 
-    @strawberry.mutation(description="Cancel a scheduled departure.")
-    async def departure_cancel(self, info: Info, input: DepartureStatusInput) -> DeparturePayload:
-        d = from_global_id(input.id, "Departure")
-        return await run.payload(
-            info,
-            lambda uow: departures.set_departure_status(
-                uow, d, input.version, DepartureStatus.CANCELLED
-            ),
-            DeparturePayload,
-            departure=Departure,
-        )
-
-    @strawberry.mutation(description="Plan a team's feature for a PI (and a departure).")
-    async def feature_create(self, info: Info, input: FeatureCreateInput) -> FeaturePayload:
-        c = cmd.CreateFeature(
+    @feature_payload.mutation(
+        features.create_feature, description="Plan a team's feature for a PI (and a departure)."
+    )
+    def feature_create(input: FeatureCreateInput) -> cmd.CreateFeature:
+        return cmd.CreateFeature(
             team_id=from_global_id(input.team_id, "Team", "teamId"),
             pi_id=from_global_id(input.pi_id, "ProgramIncrement", "piId"),
             title=input.title,
@@ -267,13 +251,10 @@ class TrainsMutation:
             effort=input.effort,
             description=input.description,
         )
-        return await run.payload(
-            info, lambda uow: features.create_feature(uow, c), FeaturePayload, feature=Feature
-        )
 
-    @strawberry.mutation(description="Edit or re-plan a feature.")
-    async def feature_update(self, info: Info, input: FeatureUpdateInput) -> FeaturePayload:
-        c = cmd.UpdateFeature(
+    @feature_payload.mutation(features.update_feature, description="Edit or re-plan a feature.")
+    def feature_update(input: FeatureUpdateInput) -> cmd.UpdateFeature:
+        return cmd.UpdateFeature(
             feature_id=from_global_id(input.id, "Feature"),
             version=input.version,
             title=input.title,
@@ -284,19 +265,13 @@ class TrainsMutation:
             clear_departure=input.clear_departure,
             done=input.done,
         )
-        return await run.payload(
-            info, lambda uow: features.update_feature(uow, c), FeaturePayload, feature=Feature
-        )
 
-    @strawberry.mutation(description="Drop a feature and its dependencies.")
-    async def feature_delete(self, info: Info, input: FeatureDeleteInput) -> FeaturePayload:
-        f = from_global_id(input.id, "Feature")
-        return await run.payload(
-            info,
-            lambda uow: features.delete_feature(uow, f, input.version),
-            FeaturePayload,
-            feature=Feature,
-        )
+    feature_delete = feature_payload.by_id(
+        FeatureDeleteInput,
+        "Feature",
+        features.delete_feature,
+        description="Drop a feature and its dependencies.",
+    )
 
     @strawberry.mutation(description="Record that a feature depends on another team's feature.")
     async def feature_dependency_add(
@@ -304,11 +279,8 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return await run.payload(
-            info,
-            lambda uow: features.add_dependency(uow, c, p, input.note),
-            FeaturePayload,
-            feature=Feature,
+        return await feature_payload(
+            info, lambda uow: features.add_dependency(uow, c, p, input.note)
         )
 
     @strawberry.mutation(description="Remove a dependency.")
@@ -317,26 +289,20 @@ class TrainsMutation:
     ) -> FeaturePayload:
         c = from_global_id(input.feature_id, "Feature", "featureId")
         p = from_global_id(input.depends_on_id, "Feature", "dependsOnId")
-        return await run.payload(
-            info, lambda uow: features.remove_dependency(uow, c, p), FeaturePayload, feature=Feature
-        )
+        return await feature_payload(info, lambda uow: features.remove_dependency(uow, c, p))
 
-    @strawberry.mutation(description="Schedule a departure's integration-test window.")
-    async def integration_window_schedule(
-        self, info: Info, input: IntegrationWindowScheduleInput
-    ) -> IntegrationWindowPayload:
-        c = cmd.ScheduleIntegration(
+    @integration_window_payload.mutation(
+        integration.schedule_window, description="Schedule a departure's integration-test window."
+    )
+    def integration_window_schedule(
+        input: IntegrationWindowScheduleInput,
+    ) -> cmd.ScheduleIntegration:
+        return cmd.ScheduleIntegration(
             departure_id=from_global_id(input.departure_id, "Departure", "departureId"),
             starts_at=input.starts_at,
             ends_at=input.ends_at,
             team_ids=[from_global_id(t, "Team", "teamIds") for t in input.team_ids],
             service_ids=[from_global_id(s, "Service", "serviceIds") for s in input.service_ids],
-        )
-        return await run.payload(
-            info,
-            lambda uow: integration.schedule_window(uow, c),
-            IntegrationWindowPayload,
-            integration_window=IntegrationWindow,
         )
 
     @strawberry.mutation(description="Move an integration-test window.")
@@ -344,28 +310,21 @@ class TrainsMutation:
         self, info: Info, input: IntegrationWindowRescheduleInput
     ) -> IntegrationWindowPayload:
         w = from_global_id(input.id, "IntegrationWindow")
-        return await run.payload(
+        return await integration_window_payload(
             info,
             lambda uow: integration.reschedule_window(
                 uow, w, input.version, input.starts_at, input.ends_at
             ),
-            IntegrationWindowPayload,
-            integration_window=IntegrationWindow,
         )
 
-    @strawberry.mutation(description="Record a test suite's result in an integration window.")
-    async def integration_result_record(
-        self, info: Info, input: IntegrationResultRecordInput
-    ) -> IntegrationResultPayload:
-        c = cmd.RecordResult(
+    @integration_result_payload.mutation(
+        integration.record_result,
+        description="Record a test suite's result in an integration window.",
+    )
+    def integration_result_record(input: IntegrationResultRecordInput) -> cmd.RecordResult:
+        return cmd.RecordResult(
             window_id=from_global_id(input.window_id, "IntegrationWindow", "windowId"),
             suite=input.suite,
             passed=input.passed,
             details=input.details,
-        )
-        return await run.payload(
-            info,
-            lambda uow: integration.record_result(uow, c),
-            IntegrationResultPayload,
-            integration_result=IntegrationResult,
         )

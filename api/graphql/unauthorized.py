@@ -3,13 +3,13 @@ covers, and their review."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import strawberry
 
-from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
-from api.graphql.relay import Connection, from_global_id, from_optional_global_id, paginate
+from api.graphql.relay import PageArgs, connection_field, from_global_id, from_optional_global_id
 from api.graphql.unauthorized_types import (
     UnauthorizedChange,
     UnauthorizedChangeFilter,
@@ -17,10 +17,13 @@ from api.graphql.unauthorized_types import (
     UnauthorizedChangeReviewInput,
 )
 from api.graphql.user_errors import PIPELINES
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.pipelines import unauthorized as uc
 from domain.pipelines import unauthorized_queries as q
 
 run = MutationRunner(PIPELINES)
+change_payload = run.into(UnauthorizedChangePayload, unauthorized_change=UnauthorizedChange)
 
 
 @strawberry.type
@@ -30,46 +33,32 @@ class UnauthorizedChangesQuery:
         """This context's node types and loaders, for the schema's `node(id:)`."""
         return {"UnauthorizedChange": ("unauthorized_change", UnauthorizedChange)}
 
-    @strawberry.field(
+    @connection_field(
+        UnauthorizedChange,
         description="Unauthorized changes you may read, oldest detected first: with "
-        "statuses [OPEN], the RMO's review queue."
+        "statuses [OPEN], the RMO's review queue.",
     )
-    async def unauthorized_changes(
-        self,
-        info: Info,
-        filter: UnauthorizedChangeFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[UnauthorizedChange]:
-        f = filter or UnauthorizedChangeFilter()
-        return await paginate(
-            info,
-            UnauthorizedChange,
-            q.changes,
+    def unauthorized_changes(
+        r: Reader, f: UnauthorizedChangeFilter, page: PageArgs
+    ) -> Awaitable[Page[Any]]:
+        return q.changes(
+            r,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             statuses=[s.value for s in f.statuses],
-            first=first,
-            after=after,
+            **page,
         )
 
 
 @strawberry.type
 class UnauthorizedChangesMutation:
-    @strawberry.mutation(
+    @change_payload.mutation(
+        uc.review_change,
         description="Review an unauthorized change with the finding (never by its deployer); "
-        "OPEN becomes REVIEWED."
+        "OPEN becomes REVIEWED.",
     )
-    async def unauthorized_change_review(
-        self, info: Info, input: UnauthorizedChangeReviewInput
-    ) -> UnauthorizedChangePayload:
-        c = uc.ReviewChange(
+    def unauthorized_change_review(input: UnauthorizedChangeReviewInput) -> uc.ReviewChange:
+        return uc.ReviewChange(
             change_id=from_global_id(input.id, "UnauthorizedChange"),
             version=input.version,
             finding=input.finding,
-        )
-        return await run.payload(
-            info,
-            lambda uow: uc.review_change(uow, c),
-            UnauthorizedChangePayload,
-            unauthorized_change=UnauthorizedChange,
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any
 
 import strawberry
 
@@ -11,6 +13,8 @@ from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Service, Vendor
 from api.graphql.relay import (
     Connection,
+    PageArgs,
+    connection_field,
     from_global_id,
     from_optional_global_id,
     load_node,
@@ -31,12 +35,18 @@ from api.graphql.vendors_inputs import (
     VendorReleaseUpdateInput,
 )
 from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
 from domain.organization import vendor_commands as cmd
 from domain.organization import vendor_queries as vq
 from domain.organization import vendors
 from domain.organization.models import ServiceVendor
 
 run = MutationRunner(ORGANIZATION)
+vendor_attestation_payload = run.into(
+    VendorAttestationPayload, vendor_attestation=VendorAttestation
+)
+vendor_release_payload = run.into(VendorReleasePayload, vendor_release=VendorRelease)
 
 
 @strawberry.type
@@ -47,29 +57,20 @@ class VendorsQuery:
         "VendorRelease": ("vendor_release", VendorRelease),
     }
 
-    @strawberry.field(
+    @connection_field(
+        VendorRelease,
         description="Vendor releases you may read (your BUs' vendors', and those reaching your "
-        "BUs' services), by start; those overlapping [from, to) when given."
+        "BUs' services), by start; those overlapping [from, to) when given.",
     )
-    async def vendor_releases(
-        self,
-        info: Info,
-        filter: VendorReleaseFilter | None = None,
-        first: int | None = 50,
-        after: str | None = None,
-    ) -> Connection[VendorRelease]:
-        f = filter or VendorReleaseFilter()
-        return await paginate(
-            info,
-            VendorRelease,
-            vq.releases,
+    def vendor_releases(r: Reader, f: VendorReleaseFilter, page: PageArgs) -> Awaitable[Page[Any]]:
+        return vq.releases(
+            r,
             starts_at=f.from_,
             ends_at=f.to,
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
             vendor_id=from_optional_global_id(f.vendor_id, "Vendor", "vendorId"),
             include_cancelled=f.include_cancelled,
-            first=first,
-            after=after,
+            **page,
         )
 
     @strawberry.field(
@@ -115,11 +116,11 @@ async def _link(
 
 @strawberry.type
 class VendorsMutation:
-    @strawberry.mutation(description="Record an attestation a vendor holds (admins).")
-    async def vendor_attestation_add(
-        self, info: Info, input: VendorAttestationAddInput
-    ) -> VendorAttestationPayload:
-        c = cmd.AddAttestation(
+    @vendor_attestation_payload.mutation(
+        vendors.add_attestation, description="Record an attestation a vendor holds (admins)."
+    )
+    def vendor_attestation_add(input: VendorAttestationAddInput) -> cmd.AddAttestation:
+        return cmd.AddAttestation(
             vendor_id=from_global_id(input.vendor_id, "Vendor", "vendorId"),
             kind=input.kind.value,
             issued_at=input.issued_at,
@@ -128,29 +129,16 @@ class VendorsMutation:
             report_reference=input.report_reference,
             notes=input.notes,
         )
-        return await run.payload(
-            info,
-            lambda uow: vendors.add_attestation(uow, c),
-            VendorAttestationPayload,
-            vendor_attestation=VendorAttestation,
-        )
 
-    @strawberry.mutation(
-        description="Revoke an attestation: it stays on record and no longer counts."
+    @vendor_attestation_payload.mutation(
+        vendors.revoke_attestation,
+        description="Revoke an attestation: it stays on record and no longer counts.",
     )
-    async def vendor_attestation_revoke(
-        self, info: Info, input: VendorAttestationRevokeInput
-    ) -> VendorAttestationPayload:
-        c = cmd.RevokeAttestation(
+    def vendor_attestation_revoke(input: VendorAttestationRevokeInput) -> cmd.RevokeAttestation:
+        return cmd.RevokeAttestation(
             attestation_id=from_global_id(input.id, "VendorAttestation"),
             version=input.version,
             reason=input.reason,
-        )
-        return await run.payload(
-            info,
-            lambda uow: vendors.revoke_attestation(uow, c),
-            VendorAttestationPayload,
-            vendor_attestation=VendorAttestation,
         )
 
     @strawberry.mutation(description="Record that a service uses a vendor you may read.")
@@ -174,11 +162,11 @@ class VendorsMutation:
         link, errors = await run(info, lambda uow: vendors.unlink_vendor(uow, service, vendor))
         return await _link(info, link, errors)
 
-    @strawberry.mutation(description="Put a vendor's release on the calendar.")
-    async def vendor_release_create(
-        self, info: Info, input: VendorReleaseCreateInput
-    ) -> VendorReleasePayload:
-        c = cmd.CreateVendorRelease(
+    @vendor_release_payload.mutation(
+        vendors.create_release, description="Put a vendor's release on the calendar."
+    )
+    def vendor_release_create(input: VendorReleaseCreateInput) -> cmd.CreateVendorRelease:
+        return cmd.CreateVendorRelease(
             vendor_id=from_global_id(input.vendor_id, "Vendor", "vendorId"),
             title=input.title,
             release_version=input.release_version,
@@ -187,18 +175,12 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return await run.payload(
-            info,
-            lambda uow: vendors.create_release(uow, c),
-            VendorReleasePayload,
-            vendor_release=VendorRelease,
-        )
 
-    @strawberry.mutation(description="Move or re-describe a scheduled vendor release.")
-    async def vendor_release_update(
-        self, info: Info, input: VendorReleaseUpdateInput
-    ) -> VendorReleasePayload:
-        c = cmd.UpdateVendorRelease(
+    @vendor_release_payload.mutation(
+        vendors.update_release, description="Move or re-describe a scheduled vendor release."
+    )
+    def vendor_release_update(input: VendorReleaseUpdateInput) -> cmd.UpdateVendorRelease:
+        return cmd.UpdateVendorRelease(
             release_id=from_global_id(input.id, "VendorRelease"),
             version=input.version,
             title=input.title,
@@ -208,25 +190,13 @@ class VendorsMutation:
             description=input.description,
             notes=input.notes,
         )
-        return await run.payload(
-            info,
-            lambda uow: vendors.update_release(uow, c),
-            VendorReleasePayload,
-            vendor_release=VendorRelease,
-        )
 
-    @strawberry.mutation(description="Take a vendor release off the calendar, saying why.")
-    async def vendor_release_cancel(
-        self, info: Info, input: VendorReleaseCancelInput
-    ) -> VendorReleasePayload:
-        c = cmd.CancelVendorRelease(
+    @vendor_release_payload.mutation(
+        vendors.cancel_release, description="Take a vendor release off the calendar, saying why."
+    )
+    def vendor_release_cancel(input: VendorReleaseCancelInput) -> cmd.CancelVendorRelease:
+        return cmd.CancelVendorRelease(
             release_id=from_global_id(input.id, "VendorRelease"),
             version=input.version,
             reason=input.reason,
-        )
-        return await run.payload(
-            info,
-            lambda uow: vendors.cancel_release(uow, c),
-            VendorReleasePayload,
-            vendor_release=VendorRelease,
         )
