@@ -67,15 +67,8 @@ async def create_feed(uow: UnitOfWork, *, token_hash: str, revoke_others: bool) 
             code=FeedErrorCode.TOO_MANY_FEEDS,
         )
     feed = CalendarFeed(person_id=person_id, token_hash=token_hash, created_at=now)
-    uow.session.add(feed)
-    await uow.session.flush()
-    uow.record(
-        action="calendar_feed.create",
-        entity_type="calendar_feed",
-        entity_id=feed.id,
-        bu_id=None,
-        rule=rule,
-        after=snapshot(feed, exclude=("token_hash",)),
+    await uow.created(
+        feed, action="calendar_feed.create", bu_id=None, rule=rule, exclude=("token_hash",)
     )
     return feed
 

@@ -124,23 +124,19 @@ async def plan_window(
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(window)
-    await uow.session.flush()
     services = sorted(facts.service_ids, key=str)
-    await repo.add_window_rows(uow.session, window, services, sorted(facts.resources))
-    uow.record(
+    await uow.created(
+        window,
         action="deployment_window.plan",
-        entity_type="deployment_window",
-        entity_id=window.id,
         bu_id=window.bu_id,
         rule=rule,
-        after={
-            **snapshot(window),
+        extra={
             "service_ids": [str(s) for s in services],
             "resources": sorted(facts.resources),
             "conflicts": [f"{x.kind}:{x.severity}" for x in found],
         },
     )
+    await repo.add_window_rows(uow.session, window, services, sorted(facts.resources))
     return WindowResult(window, found)
 
 

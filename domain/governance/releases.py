@@ -37,14 +37,20 @@ async def release_for_update(uow: UnitOfWork, release_id: uuid.UUID) -> Release:
     return release
 
 
-def _snapshot(
-    release: Release, lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
+def _related(
+    lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
 ) -> dict[str, Any]:
+    """What the audit of a release shows beside its columns: its services and authors."""
     return {
-        **snapshot(release),
         "services": [{"service_id": str(s), "artifact_version": v} for s, v in lines],
         "authors": [str(a) for a in authors],
     }
+
+
+def _snapshot(
+    release: Release, lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
+) -> dict[str, Any]:
+    return {**snapshot(release), **_related(lines, authors)}
 
 
 async def _checked_lines(
@@ -106,18 +112,15 @@ async def create_release(uow: UnitOfWork, c: cmd.CreateRelease) -> Release:
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(release)
-    await uow.session.flush()
-    await repo.replace_lines(uow.session, release.id, lines)
-    await repo.replace_authors(uow.session, release.id, authors)
-    uow.record(
+    await uow.created(
+        release,
         action="release.create",
-        entity_type="release",
-        entity_id=release.id,
         bu_id=release.bu_id,
         rule=rule,
-        after=_snapshot(release, lines, authors),
+        extra=_related(lines, authors),
     )
+    await repo.replace_lines(uow.session, release.id, lines)
+    await repo.replace_authors(uow.session, release.id, authors)
     return release
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -112,9 +112,19 @@ class UnitOfWork:
         )
 
     async def created(
-        self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
+        self,
+        entity: Base,
+        *,
+        action: str,
+        bu_id: uuid.UUID | None,
+        rule: str,
+        exclude: tuple[str, ...] = (),
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
-        """Add a new aggregate and note its creation (entity type = the action's prefix)."""
+        """Add a new aggregate and note its creation (entity type = the action's prefix).
+
+        `after` is its columns but `exclude`, and `extra` (what it holds in other tables).
+        """
         self.session.add(entity)
         await self.session.flush()
         self.record(
@@ -123,7 +133,7 @@ class UnitOfWork:
             entity_id=entity.id,  # type: ignore[attr-defined]
             bu_id=bu_id,
             rule=rule,
-            after=snapshot(entity),
+            after={**snapshot(entity, exclude=exclude), **(extra or {})},
         )
 
     async def updated(

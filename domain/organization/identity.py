@@ -159,21 +159,19 @@ async def create_api_token(
         created_at=now,
         expires_at=rules.token_expiry(now, c.ttl),
     )
-    uow.session.add(token)
-    await uow.session.flush()
+    await uow.created(
+        token,
+        action="api_token.create",
+        bu_id=None,
+        rule=rule,
+        exclude=("token_hash",),
+        extra={"scopes": [list(s) for s in scopes]},
+    )
     for role, domain in scopes:
         bu_id = None if domain == ORG_SCOPE else uuid.UUID(domain)
         uow.session.add(ApiTokenScope(token_id=token.id, role=role, bu_id=bu_id, domain=domain))
     await uow.session.flush()
     await _announce(uow, f"token:{token.id}")
-    uow.record(
-        action="api_token.create",
-        entity_type="api_token",
-        entity_id=token.id,
-        bu_id=None,
-        rule=rule,
-        after={**snapshot(token, exclude=("token_hash",)), "scopes": [list(s) for s in scopes]},
-    )
     return token
 
 

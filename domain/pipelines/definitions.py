@@ -142,15 +142,12 @@ async def register_definition(uow: UnitOfWork, c: RegisterDefinition) -> Registr
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(version)
-    await uow.session.flush()
-    uow.record(
+    await uow.created(
+        version,
         action="pipeline_definition.register",
-        entity_type="pipeline_definition",
-        entity_id=version.id,
         bu_id=pipeline.bu_id,
         rule=rule,
-        after=snapshot(version, exclude=SOURCE_EXCLUDED),
+        exclude=SOURCE_EXCLUDED,
     )
     return Registration(
         version,
