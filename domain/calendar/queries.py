@@ -20,6 +20,7 @@ from domain.calendar.freezes import freezes_in_range, timing_of
 from domain.calendar.rules import Clash, Conflict, WindowFacts
 from domain.calendar.slots import Slot
 from domain.calendar.vocabulary import FreezeStatus
+from domain.calendar.windows import window_facts
 from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
@@ -44,17 +45,7 @@ async def _facts(r: Reader, c: CheckWindow) -> WindowFacts:
     read = r.scope(Resource.SERVICE)
     if any(s not in info or not read.allows(info[s].bu_id) for s in services):
         raise NotFound("Service was not found.", field="serviceIds")
-    return WindowFacts(
-        id=c.window_id or uuid.uuid4(),
-        starts_at=c.starts_at,
-        ends_at=c.ends_at,
-        environment=rules.check_environment(c.environment),
-        service_ids=frozenset(services),
-        resources=frozenset(rules.check_resources(c.resources)),
-        release_id=c.release_id,
-        title=c.title,
-        bu_id=bu.id,
-    )
+    return window_facts(c, services, bu.id)
 
 
 async def window_conflicts(r: Reader, c: CheckWindow, *, now: datetime) -> list[Conflict]:

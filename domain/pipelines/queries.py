@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -225,6 +225,15 @@ class IncidentFact:
     environment_ref: str
 
 
+Fact = TypeVar("Fact", DeploymentFact, IncidentFact)
+
+
+def _facts(kind: type[Fact], rows: Sequence[Row[Any]]) -> list[Fact]:
+    """Each report row as the fact its columns of the same names make."""
+    names = [f.name for f in fields(kind)]
+    return [kind(**{name: getattr(row, name) for name in names}) for row in rows]
+
+
 async def deployments_between(
     session: AsyncSession,
     start: datetime,
@@ -236,21 +245,7 @@ async def deployments_between(
     rows = await repo.reports_between(
         session, repo.DEP, "occurred_at", start, end, bu_ids, limit=MAX_BETWEEN
     )
-    return [
-        DeploymentFact(
-            id=r.id,
-            bu_id=r.bu_id,
-            kind=r.kind,
-            occurred_at=r.occurred_at,
-            service_id=r.service_id,
-            environment_id=r.environment_id,
-            artifact_id=r.artifact_id,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-            unresolved=r.unresolved,
-        )
-        for r in rows
-    ]
+    return _facts(DeploymentFact, rows)
 
 
 async def incidents_between(
@@ -264,21 +259,7 @@ async def incidents_between(
     rows = await repo.reports_between(
         session, repo.INC, "detected_at", start, end, bu_ids, limit=MAX_BETWEEN
     )
-    return [
-        IncidentFact(
-            id=r.id,
-            bu_id=r.bu_id,
-            status=r.status,
-            description=r.description,
-            detected_at=r.detected_at,
-            resolved_at=r.resolved_at,
-            service_id=r.service_id,
-            environment_id=r.environment_id,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-        )
-        for r in rows
-    ]
+    return _facts(IncidentFact, rows)
 
 
 async def reports_in_range(
