@@ -25,6 +25,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_page import scoped_page
 from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]
@@ -247,20 +248,7 @@ async def freeze_occurrences(
 # -- freezes, exceptions, alignments -------------------------------------------------------
 
 
-async def freezes(
-    r: Reader,
-    *,
-    status: str | None,
-    bu_id: uuid.UUID | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.FREEZE)
-    if scope.empty:
-        return _empty()
-    return await frepo.freezes_page(
-        r.session, scope, status=status, bu_id=bu_id, first=first, after=after
-    )
+freezes = scoped_page(Resource.FREEZE, frepo.freezes_page)
 
 
 async def freezes_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -287,15 +275,7 @@ def occurrences_of(freeze: Any, starts_at: datetime, ends_at: datetime) -> list[
     return recurrence.occurrences(timing_of(freeze), starts_at, ends_at)
 
 
-async def exceptions_for_review(
-    r: Reader, *, now: datetime, first: int | None, after: str | None
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.FREEZE_EXCEPTION)
-    if scope.empty:
-        return _empty()
-    return await frepo.exceptions_for_review_page(
-        r.session, scope, now=now, first=first, after=after
-    )
+exceptions_for_review = scoped_page(Resource.FREEZE_EXCEPTION, frepo.exceptions_for_review_page)
 
 
 async def exceptions_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

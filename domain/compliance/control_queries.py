@@ -24,6 +24,7 @@ from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.kernel.repository import Grouped
+from domain.kernel.scoped_page import scoped_page
 from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]
@@ -40,29 +41,7 @@ def _visible(rows: Rows, scope: Scope) -> Rows:
 # -- bypasses ----------------------------------------------------------------------------------
 
 
-async def bypasses(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    release_id: uuid.UUID | None,
-    state: rules.BypassState | None,
-    now: datetime,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.BYPASS)
-    if scope.empty:
-        return _empty()
-    return await brepo.bypasses_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        release_id=release_id,
-        state=state,
-        now=now,
-        first=first,
-        after=after,
-    )
+bypasses = scoped_page(Resource.BYPASS, brepo.bypasses_page)
 
 
 async def bypasses_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -78,29 +57,7 @@ async def uses_of_bypasses(r: Reader, bypass_ids: Sequence[uuid.UUID]) -> Groupe
 # -- post-facto reviews ------------------------------------------------------------------------
 
 
-async def reviews(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    overdue: bool | None,
-    completed: bool | None,
-    now: datetime,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.BYPASS_REVIEW)
-    if scope.empty:
-        return _empty()
-    return await brepo.reviews_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        overdue=overdue,
-        completed=completed,
-        now=now,
-        first=first,
-        after=after,
-    )
+reviews = scoped_page(Resource.BYPASS_REVIEW, brepo.reviews_page)
 
 
 async def reviews_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

@@ -22,6 +22,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_page import scoped_page
 from domain.pipelines import evidence
 from domain.pipelines import repository as repo
 from domain.pipelines.evidence_gates import EvidenceFacts, evidence_gates
@@ -39,15 +40,7 @@ def _visible(rows: Rows, scope: Scope) -> Rows:
     return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
 
 
-async def artifacts(
-    r: Reader, *, service_id: uuid.UUID | None, first: int | None, after: str | None
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.EVIDENCE)
-    if scope.empty:
-        return _empty()
-    return await repo.artifacts_page(
-        r.session, scope, service_id=service_id, first=first, after=after
-    )
+artifacts = scoped_page(Resource.EVIDENCE, repo.artifacts_page)
 
 
 async def artifacts_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -93,29 +86,7 @@ async def gates_of(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[GateOu
     return out
 
 
-async def cd_events(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    type_prefix: str | None,
-    known: bool | None,
-    outcome: str | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.CD_EVENT)
-    if scope.empty:
-        return _empty()
-    return await repo.cd_events_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        type_prefix=type_prefix,
-        known=known,
-        outcome=outcome,
-        first=first,
-        after=after,
-    )
+cd_events = scoped_page(Resource.CD_EVENT, repo.cd_events_page)
 
 
 async def cd_events_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

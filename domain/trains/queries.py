@@ -15,6 +15,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_page import scoped_page
 from domain.trains import graph as g
 from domain.trains import repository as repo
 from domain.trains.errors import TrainErrorCode as Code
@@ -27,28 +28,11 @@ DeparturePageKey = tuple[uuid.UUID, str, bool, int | None, str | None]
 """(parent id, "train_id" | "pi_id", include cancelled, first, after)"""
 
 
-def _empty() -> Page[Row[Any]]:
-    return Page(items=[], has_next=False, cursors=[])
-
-
 def _visible(rows: Rows, scope: Scope) -> Rows:
     return rows if scope.everywhere else {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
 
 
-async def trains(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    product_domain: str | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.TRAIN)
-    if scope.empty:
-        return _empty()
-    return await repo.trains_page(
-        r.session, scope, bu_id=bu_id, product_domain=product_domain, first=first, after=after
-    )
+trains = scoped_page(Resource.TRAIN, repo.trains_page)
 
 
 async def trains_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -118,29 +102,7 @@ async def integration_status(
     }
 
 
-async def features(
-    r: Reader,
-    *,
-    train_id: uuid.UUID | None,
-    pi_id: uuid.UUID | None,
-    team_id: uuid.UUID | None,
-    departure_id: uuid.UUID | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.FEATURE)
-    if scope.empty:
-        return _empty()
-    return await repo.features_page(
-        r.session,
-        scope,
-        train_id=train_id,
-        pi_id=pi_id,
-        team_id=team_id,
-        departure_id=departure_id,
-        first=first,
-        after=after,
-    )
+features = scoped_page(Resource.FEATURE, repo.features_page)
 
 
 async def features_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

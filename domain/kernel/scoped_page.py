@@ -1,0 +1,31 @@
+"""List queries that are a repository's page over the BUs the reader may read, and no more."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.access import Resource, Scope
+from domain.kernel.pagination import Page
+from domain.kernel.reader import Reader
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def scoped_page(
+    resource: Resource,
+    page: Callable[Concatenate[AsyncSession, Scope, P], Awaitable[Page[T]]],
+) -> Callable[Concatenate[Reader, P], Awaitable[Page[T]]]:
+    """The read use case `page(session, scope, **filters)` makes when its filters pass through
+    unchanged: scoped by where the reader may read `resource`, empty (no statement) nowhere."""
+
+    async def read(r: Reader, /, *args: P.args, **kwargs: P.kwargs) -> Page[T]:
+        scope = r.scope(resource)
+        if scope.empty:
+            return Page(items=[], has_next=False, cursors=[])
+        return await page(r.session, scope, *args, **kwargs)
+
+    return read
