@@ -25,7 +25,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_page import scoped_page
+from domain.kernel.scoped_reads import scoped_page
 from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]

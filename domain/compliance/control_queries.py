@@ -24,7 +24,7 @@ from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.kernel.repository import Grouped
-from domain.kernel.scoped_page import scoped_page
+from domain.kernel.scoped_reads import scoped_page
 from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]

@@ -20,7 +20,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_page import scoped_page
+from domain.kernel.scoped_reads import scoped_page
 
 Rows = dict[Any, Row[Any]]
 PageArgs = tuple[int | None, str | None]

@@ -17,7 +17,7 @@ from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_page import scoped_page
+from domain.kernel.scoped_reads import scoped_page
 
 Rows = dict[Any, Row[Any]]
 MAX_STALE_DAYS = 3650

@@ -23,7 +23,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.kernel.repository import rows_by_ids
-from domain.kernel.scoped_page import scoped_page
+from domain.kernel.scoped_reads import scoped_page
 
 Rows = dict[Any, Row[Any]]
 Grouped = dict[Any, list[Row[Any]]]

@@ -180,18 +180,22 @@ def _own_token_rule(uow: UnitOfWork) -> str:
     return f"owner({uow.actor.subject}) may manage own api tokens"
 
 
+def credential_revoke_rule(uow: UnitOfWork, owner_id: uuid.UUID, own_rule: str, what: str) -> str:
+    """The rule letting the actor revoke a credential (an API token, a calendar feed): their
+    own under `own_rule`. Revoking someone else's (a leaked one, say) administers access: it
+    takes the right to revoke role grants org-wide. Everyone else sees no such credential."""
+    if owner_id == uow.actor.person_id:
+        return own_rule
+    if uow.authorizer.check(uow.actor, Action.REVOKE, Resource.ROLE_GRANT, None) is None:
+        raise NotFound(f"{what} was not found.")
+    return uow.authorize(Action.REVOKE, Resource.ROLE_GRANT, None)
+
+
 async def revoke_api_token(uow: UnitOfWork, token_id: uuid.UUID) -> ApiToken:
     token = await repo.get_token(uow.session, token_id)
     if token is None:
         raise NotFound("API token was not found.")
-    if token.person_id == uow.actor.person_id:
-        rule = _own_token_rule(uow)
-    else:
-        # Revoking someone else's credential (a leaked one, say) administers access: it takes
-        # the right to revoke role grants org-wide. Everyone else sees no such token.
-        if uow.authorizer.check(uow.actor, Action.REVOKE, Resource.ROLE_GRANT, None) is None:
-            raise NotFound("API token was not found.")
-        rule = uow.authorize(Action.REVOKE, Resource.ROLE_GRANT, None)
+    rule = credential_revoke_rule(uow, token.person_id, _own_token_rule(uow), "API token")
     if token.revoked_at is not None:
         raise DomainError("That token is already revoked.", code=Code.TOKEN_ALREADY_REVOKED)
     before = snapshot(token, exclude=("token_hash",))

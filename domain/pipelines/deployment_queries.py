@@ -14,7 +14,7 @@ from domain.kernel.access import Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_page import scoped_page
+from domain.kernel.scoped_reads import scoped_page
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines.vocabulary import Verdict

@@ -15,7 +15,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_page import scoped_page
+from domain.kernel.scoped_reads import scoped_page
 from domain.trains import graph as g
 from domain.trains import repository as repo
 from domain.trains.errors import TrainErrorCode as Code

@@ -1,4 +1,4 @@
-"""List queries that are a repository's page over the BUs the reader may read, and no more."""
+"""Read use cases that are a repository read cut to the BUs the reader may read, and no more."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.kernel.access import Resource, Scope
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.repository import Grouped
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -27,5 +28,21 @@ def scoped_page(
         if scope.empty:
             return Page(items=[], has_next=False, cursors=[])
         return await page(r.session, scope, *args, **kwargs)
+
+    return read
+
+
+def readable_groups(
+    resource: Resource, groups: Callable[Concatenate[AsyncSession, P], Awaitable[Grouped]]
+) -> Callable[Concatenate[Reader, P], Awaitable[Grouped]]:
+    """The read use case of a batched reader `groups(session, ids)`: in each group only the rows
+    of BUs where the reader may read `resource` (no statement when there are none)."""
+
+    async def read(r: Reader, /, *args: P.args, **kwargs: P.kwargs) -> Grouped:
+        scope = r.scope(resource)
+        if scope.empty:
+            return {}
+        grouped = await groups(r.session, *args, **kwargs)
+        return {k: [row for row in rows if scope.allows(row.bu_id)] for k, rows in grouped.items()}
 
     return read
