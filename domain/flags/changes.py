@@ -100,14 +100,8 @@ async def set_state(uow: UnitOfWork, c: SetState) -> StateResult:
             base_version=current.version if current is not None else 0,
             reason=c.reason,
         )
-        await uow.session.flush()
-        uow.record(
-            action="flag.change_request",
-            entity_type="flag",
-            entity_id=flag.id,
-            bu_id=facts.bu_id,
-            rule=rule,
-            after=snapshot(change),
+        await uow.created_in(
+            flag, change, action="flag.change_request", bu_id=facts.bu_id, rule=rule
         )
         return StateResult(flag, current, change)
     change = add_change(

@@ -47,12 +47,6 @@ def _related(
     }
 
 
-def _snapshot(
-    release: Release, lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
-) -> dict[str, Any]:
-    return {**snapshot(release), **_related(lines, authors)}
-
-
 async def _checked_lines(
     uow: UnitOfWork, bu_id: uuid.UUID, lines: Sequence[cmd.ServiceLine]
 ) -> list[tuple[uuid.UUID, str]]:
@@ -140,7 +134,7 @@ async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
         for x in await repo.release_lines(uow.session, release.id)
     ]
     old_authors = await repo.author_ids(uow.session, release.id)
-    before = _snapshot(release, old_lines, old_authors)
+    before = {**snapshot(release), **_related(old_lines, old_authors)}
     if c.title is not None:
         release.title = rules.check_title(c.title)
     if c.description is not None:
@@ -171,16 +165,14 @@ async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
     if c.author_ids is not None:
         authors = await _checked_people(uow, c.author_ids, "authorIds")
         await repo.replace_authors(uow.session, release.id, authors)
-    release.updated_at = uow.clock.now()  # always dirty, so the version moves on
-    await uow.session.flush()
-    uow.record(
+    # Stamped updated_at, the release is always dirty, so its version moves on.
+    await uow.updated(
+        release,
+        before,
         action="release.update",
-        entity_type="release",
-        entity_id=release.id,
         bu_id=release.bu_id,
         rule=rule,
-        before=before,
-        after=_snapshot(release, lines, authors),
+        extra=_related(lines, authors),
     )
     return release
 

@@ -145,8 +145,10 @@ class UnitOfWork:
         bu_id: uuid.UUID | None,
         rule: str,
         exclude: tuple[str, ...] = (),
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
-        """Flush a change to an aggregate (stamping updated_at) and note before and after."""
+        """Flush a change to an aggregate (stamping updated_at) and note before and after
+        (`after` as for `created`)."""
         if hasattr(entity, "updated_at"):
             entity.updated_at = self.clock.now()
         await self.session.flush()
@@ -157,7 +159,23 @@ class UnitOfWork:
             bu_id=bu_id,
             rule=rule,
             before=before,
-            after=snapshot(entity, exclude=exclude),
+            after={**snapshot(entity, exclude=exclude), **(extra or {})},
+        )
+
+    async def created_in(
+        self, aggregate: Base, part: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
+    ) -> None:
+        """Add a part of an aggregate (a use, a test, a pending change) and note it as a change
+        of the aggregate (entity type = the action's prefix), the part as its after."""
+        self.session.add(part)
+        await self.session.flush()
+        self.record(
+            action=action,
+            entity_type=action.partition(".")[0],
+            entity_id=aggregate.id,  # type: ignore[attr-defined]
+            bu_id=bu_id,
+            rule=rule,
+            after=snapshot(part),
         )
 
     async def deleted(
