@@ -287,10 +287,9 @@ async def decide_freeze(uow: UnitOfWork, c: DecideFreeze) -> Freeze:
         freeze.decided_at = now
     freeze.updated_at = now
     await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        freeze,
         action="freeze.approve" if c.approve else "freeze.reject",
-        entity_type="freeze",
-        entity_id=freeze.id,
         bu_id=freeze.bu_id,
         rule=rule,
         before=before,

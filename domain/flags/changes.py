@@ -54,10 +54,9 @@ async def _write_state(
         flag.killed_at = None  # switched on again, deliberately: the kill is over
         flag.updated_at = now
     await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        flag,
         action="flag.environment_update",
-        entity_type="flag",
-        entity_id=flag.id,
         bu_id=facts.bu_id,
         rule=rule,
         before={"environment": environment, "state": before},
@@ -158,10 +157,9 @@ async def decide_change(uow: UnitOfWork, c: DecideChange) -> StateResult:
     else:
         change.status = ChangeStatus.REJECTED.value
         await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        flag,
         action="flag.change_approve" if c.approve else "flag.change_reject",
-        entity_type="flag",
-        entity_id=flag.id,
         bu_id=facts.bu_id,
         rule=rule,
         before=before_change,

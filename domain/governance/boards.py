@@ -107,10 +107,9 @@ async def update_board(uow: UnitOfWork, c: cmd.UpdateBoard) -> Board:
         await board_repo.replace_members(uow.session, board.id, await _members(uow, c.members))
     board.updated_at = uow.clock.now()
     await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        board,
         action="board.update",
-        entity_type="board",
-        entity_id=board.id,
         bu_id=board.bu_id,
         rule=rule,
         before=before,

@@ -127,14 +127,8 @@ class UnitOfWork:
         """
         self.session.add(entity)
         await self.session.flush()
-        self.record(
-            action=action,
-            entity_type=action.partition(".")[0],
-            entity_id=entity.id,  # type: ignore[attr-defined]
-            bu_id=bu_id,
-            rule=rule,
-            after={**snapshot(entity, exclude=exclude), **(extra or {})},
-        )
+        after = {**snapshot(entity, exclude=exclude), **(extra or {})}
+        self.record_change(entity, action=action, bu_id=bu_id, rule=rule, after=after)
 
     async def updated(
         self,
@@ -152,31 +146,19 @@ class UnitOfWork:
         if hasattr(entity, "updated_at"):
             entity.updated_at = self.clock.now()
         await self.session.flush()
-        self.record(
-            action=action,
-            entity_type=action.partition(".")[0],
-            entity_id=entity.id,  # type: ignore[attr-defined]
-            bu_id=bu_id,
-            rule=rule,
-            before=before,
-            after={**snapshot(entity, exclude=exclude), **(extra or {})},
+        after = {**snapshot(entity, exclude=exclude), **(extra or {})}
+        self.record_change(
+            entity, action=action, bu_id=bu_id, rule=rule, before=before, after=after
         )
 
     async def created_in(
         self, aggregate: Base, part: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
     ) -> None:
         """Add a part of an aggregate (a use, a test, a pending change) and note it as a change
-        of the aggregate (entity type = the action's prefix), the part as its after."""
+        of the aggregate, the part as its after."""
         self.session.add(part)
         await self.session.flush()
-        self.record(
-            action=action,
-            entity_type=action.partition(".")[0],
-            entity_id=aggregate.id,  # type: ignore[attr-defined]
-            bu_id=bu_id,
-            rule=rule,
-            after=snapshot(part),
-        )
+        self.record_change(aggregate, action=action, bu_id=bu_id, rule=rule, after=snapshot(part))
 
     async def deleted(
         self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
@@ -184,6 +166,19 @@ class UnitOfWork:
         before = snapshot(entity)
         await self.session.delete(entity)
         await self.session.flush()
+        self.record_change(entity, action=action, bu_id=bu_id, rule=rule, before=before)
+
+    def record_change(
+        self,
+        entity: Base,
+        *,
+        action: str,
+        bu_id: uuid.UUID | None,
+        rule: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a change of `entity` (entity type = the action's prefix)."""
         self.record(
             action=action,
             entity_type=action.partition(".")[0],
@@ -191,6 +186,7 @@ class UnitOfWork:
             bu_id=bu_id,
             rule=rule,
             before=before,
+            after=after,
         )
 
     def emit(self, event: object) -> None:

@@ -82,10 +82,9 @@ async def create_pipeline(uow: UnitOfWork, c: CreatePipeline) -> Pipeline:
     )
     await uow.created(pipeline, action="pipeline.create", bu_id=team.bu_id, rule=rule)
     await repo.add_services(uow.session, pipeline.id, service_ids)
-    uow.record(
+    uow.record_change(
+        pipeline,
         action="pipeline.services",
-        entity_type="pipeline",
-        entity_id=pipeline.id,
         bu_id=team.bu_id,
         rule=rule,
         after={"serviceIds": [str(s) for s in service_ids]},
