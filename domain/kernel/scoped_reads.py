@@ -14,6 +14,21 @@ from domain.kernel.repository import Grouped
 
 P = ParamSpec("P")
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _scoped(
+    resource: Resource,
+    read: Callable[Concatenate[AsyncSession, Scope, P], Awaitable[R]],
+    nothing: Callable[[], R],
+) -> Callable[Concatenate[Reader, P], Awaitable[R]]:
+    async def scoped_read(r: Reader, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        scope = r.scope(resource)
+        if scope.empty:
+            return nothing()
+        return await read(r.session, scope, *args, **kwargs)
+
+    return scoped_read
 
 
 def scoped_page(
@@ -22,14 +37,15 @@ def scoped_page(
 ) -> Callable[Concatenate[Reader, P], Awaitable[Page[T]]]:
     """The read use case `page(session, scope, **filters)` makes when its filters pass through
     unchanged: scoped by where the reader may read `resource`, empty (no statement) nowhere."""
+    return _scoped(resource, page, lambda: Page(items=[], has_next=False, cursors=[]))
 
-    async def read(r: Reader, /, *args: P.args, **kwargs: P.kwargs) -> Page[T]:
-        scope = r.scope(resource)
-        if scope.empty:
-            return Page(items=[], has_next=False, cursors=[])
-        return await page(r.session, scope, *args, **kwargs)
 
-    return read
+def scoped_list(
+    resource: Resource,
+    rows: Callable[Concatenate[AsyncSession, Scope, P], Awaitable[list[T]]],
+) -> Callable[Concatenate[Reader, P], Awaitable[list[T]]]:
+    """As `scoped_page`, for a repository read that returns every row at once."""
+    return _scoped(resource, rows, list)
 
 
 def readable_groups(

@@ -14,7 +14,7 @@ from domain.kernel.access import Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_reads import scoped_page
+from domain.kernel.scoped_reads import scoped_list, scoped_page
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines.vocabulary import Verdict
@@ -55,12 +55,8 @@ async def alerts_of_deployments(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any
     return await repo.alerts_of_deployments(r.session, ids)
 
 
-async def webhook_subscriptions(r: Reader, *, include_revoked: bool) -> list[Row[Any]]:
-    """Subscriptions you may read: your BUs' (and the org-wide ones, when you read everywhere)."""
-    scope = r.scope(Resource.WEBHOOK)
-    if scope.empty:
-        return []
-    return await repo.subscriptions(r.session, scope, include_revoked=include_revoked)
+webhook_subscriptions = scoped_list(Resource.WEBHOOK, repo.subscriptions)
+"""Subscriptions you may read: your BUs' (and the org-wide ones, when you read everywhere)."""
 
 
 async def webhook_subscriptions_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

@@ -22,7 +22,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_reads import scoped_page
+from domain.kernel.scoped_reads import scoped_list, scoped_page
 from domain.pipelines import evidence
 from domain.pipelines import repository as repo
 from domain.pipelines.evidence_gates import EvidenceFacts, evidence_gates
@@ -153,11 +153,7 @@ async def incident_reports_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _visible(rows, r.scope(Resource.CD_EVENT))
 
 
-async def webhook_secrets(r: Reader, *, bu_id: uuid.UUID | None) -> list[Row[Any]]:
-    scope = r.scope(Resource.WEBHOOK)
-    if scope.empty:
-        return []
-    return await repo.webhook_secrets_of(r.session, scope, bu_id)
+webhook_secrets = scoped_list(Resource.WEBHOOK, repo.webhook_secrets_of)
 
 
 async def webhook_secrets_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
