@@ -25,7 +25,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_reads import scoped_page
+from domain.kernel.scoped_reads import readable_by_id, scoped_page
 from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]
@@ -131,8 +131,7 @@ def _visible(rows: Rows, scope: Scope, *, org_level: bool = False) -> Rows:
     }
 
 
-async def windows_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.windows_by_ids(r.session, ids), r.scope(Resource.DEPLOYMENT_WINDOW))
+windows_by_id = readable_by_id(Resource.DEPLOYMENT_WINDOW, repo.windows_by_ids)
 
 
 async def services_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[uuid.UUID]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Concatenate, ParamSpec, TypeVar
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Resource, Scope
@@ -46,6 +48,20 @@ def scoped_list(
 ) -> Callable[Concatenate[Reader, P], Awaitable[list[T]]]:
     """As `scoped_page`, for a repository read that returns every row at once."""
     return _scoped(resource, rows, list)
+
+
+def readable_by_id(
+    resource: Resource,
+    by_ids: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[dict[Any, Row[Any]]]],
+) -> Callable[[Reader, Sequence[uuid.UUID]], Awaitable[dict[Any, Row[Any]]]]:
+    """The read use case of a batched reader by ids: only the rows of BUs where the reader may
+    read `resource` (the others read as absent)."""
+
+    async def read(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+        scope = r.scope(resource)
+        return {k: v for k, v in (await by_ids(r.session, ids)).items() if scope.allows(v.bu_id)}
+
+    return read
 
 
 def readable_groups(

@@ -22,7 +22,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_reads import scoped_list, scoped_page
+from domain.kernel.scoped_reads import readable_by_id, scoped_list, scoped_page
 from domain.pipelines import evidence
 from domain.pipelines import repository as repo
 from domain.pipelines.evidence_gates import EvidenceFacts, evidence_gates
@@ -43,12 +43,10 @@ def _visible(rows: Rows, scope: Scope) -> Rows:
 artifacts = scoped_page(Resource.EVIDENCE, repo.artifacts_page)
 
 
-async def artifacts_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.artifacts_by_ids(r.session, ids), r.scope(Resource.EVIDENCE))
+artifacts_by_id = readable_by_id(Resource.EVIDENCE, repo.artifacts_by_ids)
 
 
-async def evidence_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.evidence_by_ids(r.session, ids), r.scope(Resource.EVIDENCE))
+evidence_by_id = readable_by_id(Resource.EVIDENCE, repo.evidence_by_ids)
 
 
 async def evidence_of_artifacts(
@@ -89,8 +87,7 @@ async def gates_of(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[GateOu
 cd_events = scoped_page(Resource.CD_EVENT, repo.cd_events_page)
 
 
-async def cd_events_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.cd_events_by_ids(r.session, ids), r.scope(Resource.CD_EVENT))
+cd_events_by_id = readable_by_id(Resource.CD_EVENT, repo.cd_events_by_ids)
 
 
 async def deployment_reports(

@@ -15,7 +15,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.kernel.scoped_reads import scoped_page
+from domain.kernel.scoped_reads import readable_by_id, scoped_page
 from domain.trains import graph as g
 from domain.trains import repository as repo
 from domain.trains.errors import TrainErrorCode as Code
@@ -35,16 +35,13 @@ def _visible(rows: Rows, scope: Scope) -> Rows:
 trains = scoped_page(Resource.TRAIN, repo.trains_page)
 
 
-async def trains_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.trains_by_ids(r.session, ids), r.scope(Resource.TRAIN))
+trains_by_id = readable_by_id(Resource.TRAIN, repo.trains_by_ids)
 
 
-async def pis_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.pis_by_ids(r.session, ids), r.scope(Resource.TRAIN))
+pis_by_id = readable_by_id(Resource.TRAIN, repo.pis_by_ids)
 
 
-async def departures_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.departures_by_ids(r.session, ids), r.scope(Resource.TRAIN))
+departures_by_id = readable_by_id(Resource.TRAIN, repo.departures_by_ids)
 
 
 async def pis_of_trains(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
@@ -80,8 +77,7 @@ async def windows_of_departures(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     )
 
 
-async def windows_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.windows_by_ids(r.session, ids), r.scope(Resource.INTEGRATION_WINDOW))
+windows_by_id = readable_by_id(Resource.INTEGRATION_WINDOW, repo.windows_by_ids)
 
 
 async def results_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
@@ -105,8 +101,7 @@ async def integration_status(
 features = scoped_page(Resource.FEATURE, repo.features_page)
 
 
-async def features_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.features_by_ids(r.session, ids), r.scope(Resource.FEATURE))
+features_by_id = readable_by_id(Resource.FEATURE, repo.features_by_ids)
 
 
 async def providers_of(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Any]]:
