@@ -24,6 +24,7 @@ from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
+from domain.organization.identity import credential_revoke_rule
 
 MAX_ACTIVE_FEEDS = 10
 """Active feed URLs one person may hold at a time."""
@@ -67,15 +68,8 @@ async def create_feed(uow: UnitOfWork, *, token_hash: str, revoke_others: bool) 
             code=FeedErrorCode.TOO_MANY_FEEDS,
         )
     feed = CalendarFeed(person_id=person_id, token_hash=token_hash, created_at=now)
-    uow.session.add(feed)
-    await uow.session.flush()
-    uow.record(
-        action="calendar_feed.create",
-        entity_type="calendar_feed",
-        entity_id=feed.id,
-        bu_id=None,
-        rule=rule,
-        after=snapshot(feed, exclude=("token_hash",)),
+    await uow.created(
+        feed, action="calendar_feed.create", bu_id=None, rule=rule, exclude=("token_hash",)
     )
     return feed
 
@@ -85,14 +79,7 @@ async def revoke_feed(uow: UnitOfWork, feed_id: uuid.UUID) -> CalendarFeed:
     feed = await repo.get_feed(uow.session, feed_id)
     if feed is None:
         raise NotFound("Calendar feed was not found.")
-    if feed.person_id == uow.actor.person_id:
-        rule = _own_feed_rule(uow)
-    else:
-        # As for API tokens: revoking someone else's credential takes the right to revoke
-        # role grants org-wide; everyone else sees no such feed.
-        if uow.authorizer.check(uow.actor, Action.REVOKE, Resource.ROLE_GRANT, None) is None:
-            raise NotFound("Calendar feed was not found.")
-        rule = uow.authorize(Action.REVOKE, Resource.ROLE_GRANT, None)
+    rule = credential_revoke_rule(uow, feed.person_id, _own_feed_rule(uow), "Calendar feed")
     if feed.revoked_at is not None:
         raise DomainError(
             "That calendar feed is already revoked.", code=FeedErrorCode.FEED_ALREADY_REVOKED

@@ -220,25 +220,21 @@ async def propose_freeze(uow: UnitOfWork, c: ProposeFreeze) -> Freeze:
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(freeze)
-    await uow.session.flush()
+    await uow.created(
+        freeze,
+        action="freeze.propose",
+        bu_id=freeze.bu_id,
+        rule=rule,
+        extra={
+            "stakeholder_ids": [str(p) for p in stakeholders],
+            "service_ids": [str(s) for s in services],
+        },
+    )
     uow.session.add_all(
         [FreezeApproval(freeze_id=freeze.id, person_id=p, note="") for p in stakeholders]
         + [FreezeService(freeze_id=freeze.id, service_id=s) for s in services]
     )
     await uow.session.flush()
-    uow.record(
-        action="freeze.propose",
-        entity_type="freeze",
-        entity_id=freeze.id,
-        bu_id=freeze.bu_id,
-        rule=rule,
-        after={
-            **snapshot(freeze),
-            "stakeholder_ids": [str(p) for p in stakeholders],
-            "service_ids": [str(s) for s in services],
-        },
-    )
     return freeze
 
 
@@ -291,10 +287,9 @@ async def decide_freeze(uow: UnitOfWork, c: DecideFreeze) -> Freeze:
         freeze.decided_at = now
     freeze.updated_at = now
     await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        freeze,
         action="freeze.approve" if c.approve else "freeze.reject",
-        entity_type="freeze",
-        entity_id=freeze.id,
         bu_id=freeze.bu_id,
         rule=rule,
         before=before,

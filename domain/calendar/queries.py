@@ -20,10 +20,12 @@ from domain.calendar.freezes import freezes_in_range, timing_of
 from domain.calendar.rules import Clash, Conflict, WindowFacts
 from domain.calendar.slots import Slot
 from domain.calendar.vocabulary import FreezeStatus
+from domain.calendar.windows import window_facts
 from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import readable_by_id, scoped_page
 from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]
@@ -44,17 +46,7 @@ async def _facts(r: Reader, c: CheckWindow) -> WindowFacts:
     read = r.scope(Resource.SERVICE)
     if any(s not in info or not read.allows(info[s].bu_id) for s in services):
         raise NotFound("Service was not found.", field="serviceIds")
-    return WindowFacts(
-        id=c.window_id or uuid.uuid4(),
-        starts_at=c.starts_at,
-        ends_at=c.ends_at,
-        environment=rules.check_environment(c.environment),
-        service_ids=frozenset(services),
-        resources=frozenset(rules.check_resources(c.resources)),
-        release_id=c.release_id,
-        title=c.title,
-        bu_id=bu.id,
-    )
+    return window_facts(c, services, bu.id)
 
 
 async def window_conflicts(r: Reader, c: CheckWindow, *, now: datetime) -> list[Conflict]:
@@ -139,8 +131,7 @@ def _visible(rows: Rows, scope: Scope, *, org_level: bool = False) -> Rows:
     }
 
 
-async def windows_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.windows_by_ids(r.session, ids), r.scope(Resource.DEPLOYMENT_WINDOW))
+windows_by_id = readable_by_id(Resource.DEPLOYMENT_WINDOW, repo.windows_by_ids)
 
 
 async def services_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[uuid.UUID]]:
@@ -256,20 +247,7 @@ async def freeze_occurrences(
 # -- freezes, exceptions, alignments -------------------------------------------------------
 
 
-async def freezes(
-    r: Reader,
-    *,
-    status: str | None,
-    bu_id: uuid.UUID | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.FREEZE)
-    if scope.empty:
-        return _empty()
-    return await frepo.freezes_page(
-        r.session, scope, status=status, bu_id=bu_id, first=first, after=after
-    )
+freezes = scoped_page(Resource.FREEZE, frepo.freezes_page)
 
 
 async def freezes_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -296,15 +274,7 @@ def occurrences_of(freeze: Any, starts_at: datetime, ends_at: datetime) -> list[
     return recurrence.occurrences(timing_of(freeze), starts_at, ends_at)
 
 
-async def exceptions_for_review(
-    r: Reader, *, now: datetime, first: int | None, after: str | None
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.FREEZE_EXCEPTION)
-    if scope.empty:
-        return _empty()
-    return await frepo.exceptions_for_review_page(
-        r.session, scope, now=now, first=first, after=after
-    )
+exceptions_for_review = scoped_page(Resource.FREEZE_EXCEPTION, frepo.exceptions_for_review_page)
 
 
 async def exceptions_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.calendar import conflicts as detection
@@ -49,6 +50,11 @@ async def checked_facts(uow: UnitOfWork, c: CheckWindow) -> WindowFacts:
                 code=Code.NOT_IN_BUSINESS_UNIT,
                 field="releaseId",
             )
+    return window_facts(c, services, bu.id)
+
+
+def window_facts(c: CheckWindow, services: Sequence[uuid.UUID], bu_id: uuid.UUID) -> WindowFacts:
+    """The facts of a window whose BU and services are checked (its id new unless it moves)."""
     return WindowFacts(
         id=c.window_id or uuid.uuid4(),
         starts_at=c.starts_at,
@@ -58,7 +64,7 @@ async def checked_facts(uow: UnitOfWork, c: CheckWindow) -> WindowFacts:
         resources=frozenset(rules.check_resources(c.resources)),
         release_id=c.release_id,
         title=c.title,
-        bu_id=bu.id,
+        bu_id=bu_id,
     )
 
 
@@ -124,23 +130,19 @@ async def plan_window(
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(window)
-    await uow.session.flush()
     services = sorted(facts.service_ids, key=str)
-    await repo.add_window_rows(uow.session, window, services, sorted(facts.resources))
-    uow.record(
+    await uow.created(
+        window,
         action="deployment_window.plan",
-        entity_type="deployment_window",
-        entity_id=window.id,
         bu_id=window.bu_id,
         rule=rule,
-        after={
-            **snapshot(window),
+        extra={
             "service_ids": [str(s) for s in services],
             "resources": sorted(facts.resources),
             "conflicts": [f"{x.kind}:{x.severity}" for x in found],
         },
     )
+    await repo.add_window_rows(uow.session, window, services, sorted(facts.resources))
     return WindowResult(window, found)
 
 

@@ -280,16 +280,7 @@ async def record_use(uow: UnitOfWork, bypass: Bypass, c: UseBypass, rule: str) -
         used_at=now,
         note=rules.check_note(c.note, "note"),
     )
-    uow.session.add(use)
-    await uow.session.flush()
-    uow.record(
-        action="bypass.use",
-        entity_type="bypass",
-        entity_id=bypass.id,
-        bu_id=bypass.bu_id,
-        rule=rule,
-        after=snapshot(use),
-    )
+    await uow.created_in(bypass, use, action="bypass.use", bu_id=bypass.bu_id, rule=rule)
     return use
 
 

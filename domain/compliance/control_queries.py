@@ -24,6 +24,7 @@ from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.kernel.repository import Grouped
+from domain.kernel.scoped_reads import readable_by_id, scoped_page
 from domain.organization import facts as org_facts
 
 Rows = dict[Any, Row[Any]]
@@ -40,33 +41,10 @@ def _visible(rows: Rows, scope: Scope) -> Rows:
 # -- bypasses ----------------------------------------------------------------------------------
 
 
-async def bypasses(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    release_id: uuid.UUID | None,
-    state: rules.BypassState | None,
-    now: datetime,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.BYPASS)
-    if scope.empty:
-        return _empty()
-    return await brepo.bypasses_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        release_id=release_id,
-        state=state,
-        now=now,
-        first=first,
-        after=after,
-    )
+bypasses = scoped_page(Resource.BYPASS, brepo.bypasses_page)
 
 
-async def bypasses_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await brepo.bypasses_by_ids(r.session, ids), r.scope(Resource.BYPASS))
+bypasses_by_id = readable_by_id(Resource.BYPASS, brepo.bypasses_by_ids)
 
 
 async def uses_of_bypasses(r: Reader, bypass_ids: Sequence[uuid.UUID]) -> Grouped:
@@ -78,33 +56,10 @@ async def uses_of_bypasses(r: Reader, bypass_ids: Sequence[uuid.UUID]) -> Groupe
 # -- post-facto reviews ------------------------------------------------------------------------
 
 
-async def reviews(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    overdue: bool | None,
-    completed: bool | None,
-    now: datetime,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.BYPASS_REVIEW)
-    if scope.empty:
-        return _empty()
-    return await brepo.reviews_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        overdue=overdue,
-        completed=completed,
-        now=now,
-        first=first,
-        after=after,
-    )
+reviews = scoped_page(Resource.BYPASS_REVIEW, brepo.reviews_page)
 
 
-async def reviews_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await brepo.reviews_by_ids(r.session, ids), r.scope(Resource.BYPASS_REVIEW))
+reviews_by_id = readable_by_id(Resource.BYPASS_REVIEW, brepo.reviews_by_ids)
 
 
 async def reviews_of_bypasses(r: Reader, bypass_ids: Sequence[uuid.UUID]) -> Rows:
@@ -142,12 +97,10 @@ async def procedures_of_services(
     return {sid: [p for p in rows if scope.allows(p.bu_id)] for sid, rows in grouped.items()}
 
 
-async def procedures_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await drepo.procedures_by_ids(r.session, ids), r.scope(Resource.DR_PROCEDURE))
+procedures_by_id = readable_by_id(Resource.DR_PROCEDURE, drepo.procedures_by_ids)
 
 
-async def tests_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await drepo.tests_by_ids(r.session, ids), r.scope(Resource.DR_PROCEDURE))
+tests_by_id = readable_by_id(Resource.DR_PROCEDURE, drepo.tests_by_ids)
 
 
 async def last_tests(r: Reader, procedure_ids: Sequence[uuid.UUID], *, only_passed: bool) -> Rows:

@@ -189,14 +189,7 @@ async def record_test(uow: UnitOfWork, c: RecordDrTest) -> DrTest:
         recorded_by_id=uow.actor.person_id,
         recorded_at=now,
     )
-    uow.session.add(test)
-    await uow.session.flush()
-    uow.record(
-        action="dr_procedure.test",
-        entity_type="dr_procedure",
-        entity_id=procedure.id,
-        bu_id=procedure.bu_id,
-        rule=rule,
-        after=snapshot(test),
+    await uow.created_in(
+        procedure, test, action="dr_procedure.test", bu_id=procedure.bu_id, rule=rule
     )
     return test

@@ -20,6 +20,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import scoped_page
 
 Rows = dict[Any, Row[Any]]
 PageArgs = tuple[int | None, str | None]
@@ -37,31 +38,7 @@ def _visible(rows: Rows, scope: Scope) -> Rows:
     return {k: v for k, v in rows.items() if _allows(scope, v.bu_id)}
 
 
-async def environments(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    kind: str | None,
-    product_domain: str | None,
-    region: str | None,
-    include_retired: bool,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.ENVIRONMENT)
-    if scope.empty:
-        return _empty()
-    return await repo.environments_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        kind=kind,
-        product_domain=product_domain,
-        region=region,
-        include_retired=include_retired,
-        first=first,
-        after=after,
-    )
+environments = scoped_page(Resource.ENVIRONMENT, repo.environments_page)
 
 
 async def environments_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

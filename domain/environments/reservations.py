@@ -194,16 +194,12 @@ async def request_reservation(uow: UnitOfWork, c: RequestReservation) -> Reserva
     found, position = _contention(reservation, others, env.capacity)
     reservation.status = QUEUED if found else GRANTED
     reservation.granted_at = None if found else now
-    uow.session.add(reservation)
-    await uow.session.flush()
-    uow.record(
+    await uow.created(
+        reservation,
         action="reservation.request",
-        entity_type="reservation",
-        entity_id=reservation.id,
         bu_id=bu_id,
         rule=rule,
-        after={
-            **snapshot(reservation),
+        extra={
             "queue_position": position,
             "contention": [f"{x.reservation_id}:{x.reason}" for x in found],
         },

@@ -12,7 +12,6 @@ from domain.environments.errors import EnvironmentErrorCode as Code
 from domain.environments.models import ConfigSnapshot
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
-from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
 
 
@@ -56,15 +55,12 @@ async def report_snapshot(uow: UnitOfWork, c: ReportSnapshot) -> ReportedSnapsho
         reported_by_id=uow.actor.person_id,
         reporter=uow.actor.username,
     )
-    uow.session.add(row)
-    await uow.session.flush()
-    await repo.add_images(uow.session, row.id, images)
-    uow.record(
+    await uow.created(
+        row,
         action="config_snapshot.report",
-        entity_type="config_snapshot",
-        entity_id=row.id,
         bu_id=env.bu_id,
         rule=rule,
-        after={**snapshot(row), "images": dict(images)},
+        extra={"images": dict(images)},
     )
+    await repo.add_images(uow.session, row.id, images)
     return ReportedSnapshot(row, images)

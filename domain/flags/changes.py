@@ -54,10 +54,9 @@ async def _write_state(
         flag.killed_at = None  # switched on again, deliberately: the kill is over
         flag.updated_at = now
     await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        flag,
         action="flag.environment_update",
-        entity_type="flag",
-        entity_id=flag.id,
         bu_id=facts.bu_id,
         rule=rule,
         before={"environment": environment, "state": before},
@@ -100,14 +99,8 @@ async def set_state(uow: UnitOfWork, c: SetState) -> StateResult:
             base_version=current.version if current is not None else 0,
             reason=c.reason,
         )
-        await uow.session.flush()
-        uow.record(
-            action="flag.change_request",
-            entity_type="flag",
-            entity_id=flag.id,
-            bu_id=facts.bu_id,
-            rule=rule,
-            after=snapshot(change),
+        await uow.created_in(
+            flag, change, action="flag.change_request", bu_id=facts.bu_id, rule=rule
         )
         return StateResult(flag, current, change)
     change = add_change(
@@ -164,10 +157,9 @@ async def decide_change(uow: UnitOfWork, c: DecideChange) -> StateResult:
     else:
         change.status = ChangeStatus.REJECTED.value
         await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        flag,
         action="flag.change_approve" if c.approve else "flag.change_reject",
-        entity_type="flag",
-        entity_id=flag.id,
         bu_id=facts.bu_id,
         rule=rule,
         before=before_change,

@@ -17,6 +17,7 @@ from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import scoped_list, scoped_page
 
 Rows = dict[Any, Row[Any]]
 MAX_STALE_DAYS = 3650
@@ -65,11 +66,7 @@ async def evaluations_of_flags(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any,
     return await repo.evaluations_of_flags(r.session, ids)
 
 
-async def segments(r: Reader, *, first: int | None, after: str | None) -> Page[Row[Any]]:
-    scope = r.scope(Resource.FLAG)
-    if scope.empty:
-        return Page(items=[], has_next=False, cursors=[])
-    return await repo.segments_page(r.session, scope, first=first, after=after)
+segments = scoped_page(Resource.FLAG, repo.segments_page)
 
 
 async def segments_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -141,25 +138,5 @@ async def history_of_flags(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, lis
     return await repo.changes_of_flags(r.session, ids)
 
 
-async def production_changes(
-    r: Reader,
-    *,
-    starts_at: datetime,
-    ends_at: datetime,
-    bu_id: uuid.UUID | None,
-    service_ids: Sequence[uuid.UUID] | None,
-    limit: int,
-) -> list[Row[Any]]:
-    """Flag flips in production are production changes too: they belong on the calendar."""
-    scope = r.scope(Resource.FLAG)
-    if scope.empty:
-        return []
-    return await repo.production_changes_in_range(
-        r.session,
-        scope,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        bu_id=bu_id,
-        service_ids=service_ids,
-        limit=limit,
-    )
+production_changes = scoped_list(Resource.FLAG, repo.production_changes_in_range)
+"""Flag flips in production are production changes too: they belong on the calendar."""

@@ -64,17 +64,14 @@ async def create_board(uow: UnitOfWork, c: cmd.CreateBoard) -> Board:
         key=key, bu_id=c.bu_id, domain=domain, name=_name(c.name), created_at=now, updated_at=now
     )
     _apply_rule(board, decision_rule)
-    uow.session.add(board)
-    await uow.session.flush()
-    await board_repo.replace_members(uow.session, board.id, members)
-    uow.record(
+    await uow.created(
+        board,
         action="board.create",
-        entity_type="board",
-        entity_id=board.id,
         bu_id=board.bu_id,
         rule=rule,
-        after={**snapshot(board), "members": [[str(p), d] for p, d in members]},
+        extra={"members": [[str(p), d] for p, d in members]},
     )
+    await board_repo.replace_members(uow.session, board.id, members)
     return board
 
 
@@ -110,10 +107,9 @@ async def update_board(uow: UnitOfWork, c: cmd.UpdateBoard) -> Board:
         await board_repo.replace_members(uow.session, board.id, await _members(uow, c.members))
     board.updated_at = uow.clock.now()
     await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        board,
         action="board.update",
-        entity_type="board",
-        entity_id=board.id,
         bu_id=board.bu_id,
         rule=rule,
         before=before,

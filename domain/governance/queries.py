@@ -23,6 +23,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.kernel.repository import rows_by_ids
+from domain.kernel.scoped_reads import scoped_page
 
 Rows = dict[Any, Row[Any]]
 Grouped = dict[Any, list[Row[Any]]]
@@ -41,21 +42,7 @@ def _filter(rows: Rows, r: Reader, resource: Resource) -> Rows:
 # -- releases --------------------------------------------------------------------------------
 
 
-async def releases(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    status: str | None,
-    owner_id: uuid.UUID | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.RELEASE)
-    if scope.empty:
-        return EMPTY
-    return await repo.releases_page(
-        r.session, scope, bu_id=bu_id, status=status, owner_id=owner_id, first=first, after=after
-    )
+releases = scoped_page(Resource.RELEASE, repo.releases_page)
 
 
 async def releases_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -118,13 +105,7 @@ async def votes_of_sessions(r: Reader, ids: Sequence[uuid.UUID]) -> Grouped:
 # -- boards ----------------------------------------------------------------------------------
 
 
-async def boards(
-    r: Reader, *, bu_id: uuid.UUID | None, first: int | None, after: str | None
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.BOARD)
-    if scope.empty:
-        return EMPTY
-    return await board_repo.boards_page(r.session, scope, bu_id=bu_id, first=first, after=after)
+boards = scoped_page(Resource.BOARD, board_repo.boards_page)
 
 
 async def boards_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -138,13 +119,7 @@ async def members_of_boards(r: Reader, ids: Sequence[uuid.UUID]) -> Grouped:
 # -- templates -------------------------------------------------------------------------------
 
 
-async def templates(
-    r: Reader, *, bu_id: uuid.UUID | None, first: int | None, after: str | None
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.DOCUMENT_TEMPLATE)
-    if scope.empty:
-        return EMPTY
-    return await repo.templates_page(r.session, scope, bu_id=bu_id, first=first, after=after)
+templates = scoped_page(Resource.DOCUMENT_TEMPLATE, repo.templates_page)
 
 
 async def templates_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

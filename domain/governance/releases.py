@@ -37,11 +37,11 @@ async def release_for_update(uow: UnitOfWork, release_id: uuid.UUID) -> Release:
     return release
 
 
-def _snapshot(
-    release: Release, lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
+def _related(
+    lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
 ) -> dict[str, Any]:
+    """What the audit of a release shows beside its columns: its services and authors."""
     return {
-        **snapshot(release),
         "services": [{"service_id": str(s), "artifact_version": v} for s, v in lines],
         "authors": [str(a) for a in authors],
     }
@@ -106,18 +106,15 @@ async def create_release(uow: UnitOfWork, c: cmd.CreateRelease) -> Release:
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(release)
-    await uow.session.flush()
-    await repo.replace_lines(uow.session, release.id, lines)
-    await repo.replace_authors(uow.session, release.id, authors)
-    uow.record(
+    await uow.created(
+        release,
         action="release.create",
-        entity_type="release",
-        entity_id=release.id,
         bu_id=release.bu_id,
         rule=rule,
-        after=_snapshot(release, lines, authors),
+        extra=_related(lines, authors),
     )
+    await repo.replace_lines(uow.session, release.id, lines)
+    await repo.replace_authors(uow.session, release.id, authors)
     return release
 
 
@@ -137,7 +134,7 @@ async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
         for x in await repo.release_lines(uow.session, release.id)
     ]
     old_authors = await repo.author_ids(uow.session, release.id)
-    before = _snapshot(release, old_lines, old_authors)
+    before = {**snapshot(release), **_related(old_lines, old_authors)}
     if c.title is not None:
         release.title = rules.check_title(c.title)
     if c.description is not None:
@@ -168,16 +165,14 @@ async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
     if c.author_ids is not None:
         authors = await _checked_people(uow, c.author_ids, "authorIds")
         await repo.replace_authors(uow.session, release.id, authors)
-    release.updated_at = uow.clock.now()  # always dirty, so the version moves on
-    await uow.session.flush()
-    uow.record(
+    # Stamped updated_at, the release is always dirty, so its version moves on.
+    await uow.updated(
+        release,
+        before,
         action="release.update",
-        entity_type="release",
-        entity_id=release.id,
         bu_id=release.bu_id,
         rule=rule,
-        before=before,
-        after=_snapshot(release, lines, authors),
+        extra=_related(lines, authors),
     )
     return release
 

@@ -167,10 +167,9 @@ async def complete_item(uow: UnitOfWork, c: CompleteOnboardingItem) -> Onboardin
             "Someone else completed this item in the meantime; reload and try again.",
             field="version",
         ) from None
-    uow.record(
+    uow.record_change(
+        check,
         action="onboarding.complete",
-        entity_type="onboarding",
-        entity_id=check.id,
         bu_id=team.bu_id,
         rule=rule,
         before=before,

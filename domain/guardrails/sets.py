@@ -233,10 +233,9 @@ async def _save(
     after = snapshot(row)
     if kind is SetKind.CORE:
         after["conflicts"] = facts
-    uow.record(
+    uow.record_change(
+        row,
         action="guardrail_set.update" if before else "guardrail_set.create",
-        entity_type="guardrail_set",
-        entity_id=row.id,
         bu_id=bu_id,
         rule=rule,
         before=before,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -112,12 +112,23 @@ class UnitOfWork:
         )
 
     async def created(
-        self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
+        self,
+        entity: Base,
+        *,
+        action: str,
+        bu_id: uuid.UUID | None,
+        rule: str,
+        exclude: tuple[str, ...] = (),
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
-        """Add a new aggregate and note its creation (entity type = the action's prefix)."""
+        """Add a new aggregate and note its creation (entity type = the action's prefix).
+
+        `after` is its columns but `exclude`, and `extra` (what it holds in other tables).
+        """
         self.session.add(entity)
         await self.session.flush()
-        self._record_entity(entity, action, bu_id, rule, after=snapshot(entity))
+        after = {**snapshot(entity, exclude=exclude), **(extra or {})}
+        self.record_change(entity, action=action, bu_id=bu_id, rule=rule, after=after)
 
     async def updated(
         self,
@@ -128,13 +139,26 @@ class UnitOfWork:
         bu_id: uuid.UUID | None,
         rule: str,
         exclude: tuple[str, ...] = (),
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
-        """Flush a change to an aggregate (stamping updated_at) and note before and after."""
+        """Flush a change to an aggregate (stamping updated_at) and note before and after
+        (`after` as for `created`)."""
         if hasattr(entity, "updated_at"):
             entity.updated_at = self.clock.now()
         await self.session.flush()
-        after = snapshot(entity, exclude=exclude)
-        self._record_entity(entity, action, bu_id, rule, before=before, after=after)
+        after = {**snapshot(entity, exclude=exclude), **(extra or {})}
+        self.record_change(
+            entity, action=action, bu_id=bu_id, rule=rule, before=before, after=after
+        )
+
+    async def created_in(
+        self, aggregate: Base, part: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
+    ) -> None:
+        """Add a part of an aggregate (a use, a test, a pending change) and note it as a change
+        of the aggregate, the part as its after."""
+        self.session.add(part)
+        await self.session.flush()
+        self.record_change(aggregate, action=action, bu_id=bu_id, rule=rule, after=snapshot(part))
 
     async def deleted(
         self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
@@ -142,19 +166,19 @@ class UnitOfWork:
         before = snapshot(entity)
         await self.session.delete(entity)
         await self.session.flush()
-        self._record_entity(entity, action, bu_id, rule, before=before)
+        self.record_change(entity, action=action, bu_id=bu_id, rule=rule, before=before)
 
-    def _record_entity(
+    def record_change(
         self,
         entity: Base,
+        *,
         action: str,
         bu_id: uuid.UUID | None,
         rule: str,
-        *,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        """Note a change to an aggregate: its type is the action's prefix, its id the entity's."""
+        """Record a change of `entity` (entity type = the action's prefix)."""
         self.record(
             action=action,
             entity_type=action.partition(".")[0],

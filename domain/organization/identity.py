@@ -159,21 +159,19 @@ async def create_api_token(
         created_at=now,
         expires_at=rules.token_expiry(now, c.ttl),
     )
-    uow.session.add(token)
-    await uow.session.flush()
+    await uow.created(
+        token,
+        action="api_token.create",
+        bu_id=None,
+        rule=rule,
+        exclude=("token_hash",),
+        extra={"scopes": [list(s) for s in scopes]},
+    )
     for role, domain in scopes:
         bu_id = None if domain == ORG_SCOPE else uuid.UUID(domain)
         uow.session.add(ApiTokenScope(token_id=token.id, role=role, bu_id=bu_id, domain=domain))
     await uow.session.flush()
     await _announce(uow, f"token:{token.id}")
-    uow.record(
-        action="api_token.create",
-        entity_type="api_token",
-        entity_id=token.id,
-        bu_id=None,
-        rule=rule,
-        after={**snapshot(token, exclude=("token_hash",)), "scopes": [list(s) for s in scopes]},
-    )
     return token
 
 
@@ -182,18 +180,22 @@ def _own_token_rule(uow: UnitOfWork) -> str:
     return f"owner({uow.actor.subject}) may manage own api tokens"
 
 
+def credential_revoke_rule(uow: UnitOfWork, owner_id: uuid.UUID, own_rule: str, what: str) -> str:
+    """The rule letting the actor revoke a credential (an API token, a calendar feed): their
+    own under `own_rule`. Revoking someone else's (a leaked one, say) administers access: it
+    takes the right to revoke role grants org-wide. Everyone else sees no such credential."""
+    if owner_id == uow.actor.person_id:
+        return own_rule
+    if uow.authorizer.check(uow.actor, Action.REVOKE, Resource.ROLE_GRANT, None) is None:
+        raise NotFound(f"{what} was not found.")
+    return uow.authorize(Action.REVOKE, Resource.ROLE_GRANT, None)
+
+
 async def revoke_api_token(uow: UnitOfWork, token_id: uuid.UUID) -> ApiToken:
     token = await repo.get_token(uow.session, token_id)
     if token is None:
         raise NotFound("API token was not found.")
-    if token.person_id == uow.actor.person_id:
-        rule = _own_token_rule(uow)
-    else:
-        # Revoking someone else's credential (a leaked one, say) administers access: it takes
-        # the right to revoke role grants org-wide. Everyone else sees no such token.
-        if uow.authorizer.check(uow.actor, Action.REVOKE, Resource.ROLE_GRANT, None) is None:
-            raise NotFound("API token was not found.")
-        rule = uow.authorize(Action.REVOKE, Resource.ROLE_GRANT, None)
+    rule = credential_revoke_rule(uow, token.person_id, _own_token_rule(uow), "API token")
     if token.revoked_at is not None:
         raise DomainError("That token is already revoked.", code=Code.TOKEN_ALREADY_REVOKED)
     before = snapshot(token, exclude=("token_hash",))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, TypeVar
 
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
-from domain.kernel.orm import snapshot
+from domain.kernel.orm import Base, snapshot
 from domain.kernel.repository import get_readable
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
@@ -21,6 +22,8 @@ from domain.organization.vocabulary import (
     DependencyKind,
     Tier,
 )
+
+E = TypeVar("E")
 
 # -- business units ------------------------------------------------------------------------
 
@@ -46,27 +49,42 @@ async def create_business_unit(uow: UnitOfWork, c: cmd.CreateBusinessUnit) -> Bu
 
 
 async def update_business_unit(uow: UnitOfWork, c: cmd.UpdateBusinessUnit) -> BusinessUnit:
-    bu = await repo.get_bu(uow.session, c.bu_id)
-    if bu is None:
-        raise NotFound("Business unit was not found.")
-    rule = uow.authorize_visible(Action.UPDATE, Resource.BUSINESS_UNIT, bu.id, "Business unit")
-    expect_version(bu, c.version, "The business unit")
-    before = snapshot(bu)
-    if c.name is not None:
-        bu.name = rules.check_name(c.name)
-    if c.description is not None:
-        bu.description = c.description.strip()
+    bu = _found(await repo.get_bu(uow.session, c.bu_id), "Business unit")
+    rule, before = _for_update(uow, bu, bu.id, c.version, Resource.BUSINESS_UNIT, "Business unit")
+    _describe(bu, c.name, c.description)
     await uow.updated(bu, before, action="business_unit.update", bu_id=bu.id, rule=rule)
     return bu
+
+
+def _found(entity: E | None, what: str, field: str | None = None) -> E:
+    if entity is None:
+        raise NotFound(f"{what} was not found.", field=field)
+    return entity
+
+
+def _for_update(
+    uow: UnitOfWork, entity: Base, bu_id: uuid.UUID, version: int, resource: Resource, what: str
+) -> tuple[str, dict[str, Any]]:
+    """The rule allowing the change (hidden things look absent) and the before-image, once the
+    caller's version is checked."""
+    rule = uow.authorize_visible(Action.UPDATE, resource, bu_id, what)
+    expect_version(entity, version, f"The {what.lower()}")
+    return rule, snapshot(entity)
+
+
+def _describe(entity: BusinessUnit | Team, name: str | None, description: str | None) -> None:
+    """Rename and re-describe a BU or a team; None leaves a field as it is."""
+    if name is not None:
+        entity.name = rules.check_name(name)
+    if description is not None:
+        entity.description = description.strip()
 
 
 # -- teams ---------------------------------------------------------------------------------
 
 
 async def create_team(uow: UnitOfWork, c: cmd.CreateTeam) -> Team:
-    bu = await repo.get_bu(uow.session, c.bu_id)
-    if bu is None:
-        raise NotFound("Business unit was not found.", field="buId")
+    bu = _found(await repo.get_bu(uow.session, c.bu_id), "Business unit", "buId")
     rule = uow.authorize_visible(Action.CREATE, Resource.TEAM, bu.id, "Business unit")
     key = rules.check_key(c.key)
     if await repo.team_key_taken(uow.session, bu.id, key):
@@ -85,16 +103,9 @@ async def create_team(uow: UnitOfWork, c: cmd.CreateTeam) -> Team:
 
 
 async def update_team(uow: UnitOfWork, c: cmd.UpdateTeam) -> Team:
-    team = await repo.get_team(uow.session, c.team_id)
-    if team is None:
-        raise NotFound("Team was not found.")
-    rule = uow.authorize_visible(Action.UPDATE, Resource.TEAM, team.bu_id, "Team")
-    expect_version(team, c.version, "The team")
-    before = snapshot(team)
-    if c.name is not None:
-        team.name = rules.check_name(c.name)
-    if c.description is not None:
-        team.description = c.description.strip()
+    team = _found(await repo.get_team(uow.session, c.team_id), "Team")
+    rule, before = _for_update(uow, team, team.bu_id, c.version, Resource.TEAM, "Team")
+    _describe(team, c.name, c.description)
     await uow.updated(team, before, action="team.update", bu_id=team.bu_id, rule=rule)
     return team
 
@@ -135,12 +146,8 @@ async def create_service(uow: UnitOfWork, c: cmd.CreateService) -> Service:
 
 
 async def update_service(uow: UnitOfWork, c: cmd.UpdateService) -> Service:
-    service = await repo.get_service(uow.session, c.service_id)
-    if service is None:
-        raise NotFound("Service was not found.")
-    rule = uow.authorize_visible(Action.UPDATE, Resource.SERVICE, service.bu_id, "Service")
-    expect_version(service, c.version, "The service")
-    before = snapshot(service)
+    service = _found(await repo.get_service(uow.session, c.service_id), "Service")
+    rule, before = _for_update(uow, service, service.bu_id, c.version, Resource.SERVICE, "Service")
     if c.name is not None:
         service.name = rules.check_name(c.name)
     if c.tier is not None:
@@ -214,9 +221,7 @@ async def remove_dependency(
 
 
 async def create_vendor(uow: UnitOfWork, c: cmd.CreateVendor) -> Vendor:
-    bu = await repo.get_bu(uow.session, c.bu_id)
-    if bu is None:
-        raise NotFound("Business unit was not found.", field="buId")
+    bu = _found(await repo.get_bu(uow.session, c.bu_id), "Business unit", "buId")
     rule = uow.authorize_visible(Action.CREATE, Resource.VENDOR, bu.id, "Business unit")
     name = rules.check_name(c.name)
     if await repo.vendor_name_taken(uow.session, bu.id, name):
@@ -240,12 +245,8 @@ async def create_vendor(uow: UnitOfWork, c: cmd.CreateVendor) -> Vendor:
 
 
 async def update_vendor(uow: UnitOfWork, c: cmd.UpdateVendor) -> Vendor:
-    vendor = await repo.get_vendor(uow.session, c.vendor_id)
-    if vendor is None:
-        raise NotFound("Vendor was not found.")
-    rule = uow.authorize_visible(Action.UPDATE, Resource.VENDOR, vendor.bu_id, "Vendor")
-    expect_version(vendor, c.version, "The vendor")
-    before = snapshot(vendor)
+    vendor = _found(await repo.get_vendor(uow.session, c.vendor_id), "Vendor")
+    rule, before = _for_update(uow, vendor, vendor.bu_id, c.version, Resource.VENDOR, "Vendor")
     if c.contact_email is not None:
         vendor.contact_email = rules.check_email(c.contact_email)
     if c.attestation_status is not None:

@@ -20,6 +20,7 @@ from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import readable_groups
 from domain.organization import vendor_repository as repo
 from domain.organization import vendor_rules as rules
 from domain.organization.errors import OrganizationErrorCode as Code
@@ -44,12 +45,7 @@ class ImpactedService:
 # -- attestations --------------------------------------------------------------------------
 
 
-async def attestations_of_vendors(r: Reader, vendor_ids: Sequence[uuid.UUID]) -> Grouped:
-    scope = r.scope(Resource.VENDOR_ATTESTATION)
-    if scope.empty:
-        return {}
-    grouped = await repo.attestations_of_vendors(r.session, vendor_ids)
-    return {v: [a for a in rows if scope.allows(a.bu_id)] for v, rows in grouped.items()}
+attestations_of_vendors = readable_groups(Resource.VENDOR_ATTESTATION, repo.attestations_of_vendors)
 
 
 async def attestations_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -85,22 +81,12 @@ async def expiring_attestations(
 # -- service links -------------------------------------------------------------------------
 
 
-async def vendors_of_services(r: Reader, service_ids: Sequence[uuid.UUID]) -> Grouped:
-    """Per service, the vendors it uses that the reader may read (vendor rows, `_link_*`)."""
-    scope = r.scope(Resource.VENDOR)
-    if scope.empty:
-        return {}
-    grouped = await repo.vendors_of_services(r.session, service_ids)
-    return {s: [v for v in rows if scope.allows(v.bu_id)] for s, rows in grouped.items()}
+vendors_of_services = readable_groups(Resource.VENDOR, repo.vendors_of_services)
+"""Per service, the vendors it uses that the reader may read (vendor rows, `_link_*`)."""
 
 
-async def services_of_vendors(r: Reader, vendor_ids: Sequence[uuid.UUID]) -> Grouped:
-    """Per vendor, the services using it that the reader may read (service rows, `_link_*`)."""
-    scope = r.scope(Resource.SERVICE)
-    if scope.empty:
-        return {}
-    grouped = await repo.services_of_vendors(r.session, vendor_ids)
-    return {v: [s for s in rows if scope.allows(s.bu_id)] for v, rows in grouped.items()}
+services_of_vendors = readable_groups(Resource.SERVICE, repo.services_of_vendors)
+"""Per vendor, the services using it that the reader may read (service rows, `_link_*`)."""
 
 
 # -- vendor releases -----------------------------------------------------------------------

@@ -147,10 +147,9 @@ async def ingest_event(
         outcome, note = await apply_effect(uow, row, rule)
         row.outcome, row.note = str(outcome), note[:2000]
         await uow.session.flush()
-    uow.record(
+    uow.record_change(
+        row,
         action="cd_event.ingest",
-        entity_type="cd_event",
-        entity_id=row.id,
         bu_id=bu_id,
         rule=rule,
         after={**snapshot(row, exclude=("payload",))},

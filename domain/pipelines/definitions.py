@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -82,10 +83,9 @@ async def create_pipeline(uow: UnitOfWork, c: CreatePipeline) -> Pipeline:
     )
     await uow.created(pipeline, action="pipeline.create", bu_id=team.bu_id, rule=rule)
     await repo.add_services(uow.session, pipeline.id, service_ids)
-    uow.record(
+    uow.record_change(
+        pipeline,
         action="pipeline.services",
-        entity_type="pipeline",
-        entity_id=pipeline.id,
         bu_id=team.bu_id,
         rule=rule,
         after={"serviceIds": [str(s) for s in service_ids]},
@@ -142,15 +142,12 @@ async def register_definition(uow: UnitOfWork, c: RegisterDefinition) -> Registr
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(version)
-    await uow.session.flush()
-    uow.record(
+    await uow.created(
+        version,
         action="pipeline_definition.register",
-        entity_type="pipeline_definition",
-        entity_id=version.id,
         bu_id=pipeline.bu_id,
         rule=rule,
-        after=snapshot(version, exclude=SOURCE_EXCLUDED),
+        exclude=SOURCE_EXCLUDED,
     )
     return Registration(
         version,
@@ -203,17 +200,7 @@ async def review_definition(uow: UnitOfWork, c: ReviewDefinition) -> DefinitionV
     )
     await uow.created(review, action="pipeline_definition.review", bu_id=pipeline.bu_id, rule=rule)
     if verdict is ReviewVerdict.REJECT:
-        before = snapshot(version, exclude=SOURCE_EXCLUDED)
-        version.status = str(DefinitionStatus.REJECTED)
-        version.rejected_at = now
-        await uow.updated(
-            version,
-            before,
-            action="pipeline_definition.reject",
-            bu_id=pipeline.bu_id,
-            rule=rule,
-            exclude=SOURCE_EXCLUDED,
-        )
+        await _move(uow, version, DefinitionStatus.REJECTED, "reject", pipeline.bu_id, rule, now)
         return version
     try:
         await _activate(uow, pipeline, version, rule)
@@ -224,35 +211,46 @@ async def review_definition(uow: UnitOfWork, c: ReviewDefinition) -> DefinitionV
     return version
 
 
+async def _move(
+    uow: UnitOfWork,
+    version: DefinitionVersion,
+    status: DefinitionStatus,
+    verb: str,
+    bu_id: uuid.UUID,
+    rule: str,
+    at: datetime,
+) -> None:
+    """Move a version to `status`, stamped `at`; audited as `pipeline_definition.<verb>`, without
+    its source."""
+    before = snapshot(version, exclude=SOURCE_EXCLUDED)
+    version.status = str(status)
+    if status is DefinitionStatus.REJECTED:
+        version.rejected_at = at
+    elif status is DefinitionStatus.SUPERSEDED:
+        version.superseded_at = at
+    else:
+        version.activated_at = at
+    await uow.updated(
+        version,
+        before,
+        action=f"pipeline_definition.{verb}",
+        bu_id=bu_id,
+        rule=rule,
+        exclude=SOURCE_EXCLUDED,
+    )
+
+
 async def _activate(
     uow: UnitOfWork, pipeline: Pipeline, version: DefinitionVersion, rule: str
 ) -> None:
     now = uow.clock.now()
     previous = await repo.active_version(uow.session, pipeline.id)
     if previous is not None:
-        before = snapshot(previous, exclude=SOURCE_EXCLUDED)
-        previous.status = str(DefinitionStatus.SUPERSEDED)
-        previous.superseded_at = now
         # Flushed on its own first: the one-active index must never see two at once.
-        await uow.updated(
-            previous,
-            before,
-            action="pipeline_definition.supersede",
-            bu_id=pipeline.bu_id,
-            rule=rule,
-            exclude=SOURCE_EXCLUDED,
+        await _move(
+            uow, previous, DefinitionStatus.SUPERSEDED, "supersede", pipeline.bu_id, rule, now
         )
-    before = snapshot(version, exclude=SOURCE_EXCLUDED)
-    version.status = str(DefinitionStatus.ACTIVE)
-    version.activated_at = now
-    await uow.updated(
-        version,
-        before,
-        action="pipeline_definition.activate",
-        bu_id=pipeline.bu_id,
-        rule=rule,
-        exclude=SOURCE_EXCLUDED,
-    )
+    await _move(uow, version, DefinitionStatus.ACTIVE, "activate", pipeline.bu_id, rule, now)
     # Bumping the pipeline's version makes a concurrent activation a VERSION_CONFLICT.
     pipeline_before = snapshot(pipeline)
     await uow.updated(

@@ -14,6 +14,7 @@ from domain.kernel.access import Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import scoped_list, scoped_page
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import deployment_rules as rules
 from domain.pipelines.vocabulary import Verdict
@@ -25,29 +26,7 @@ def _empty() -> Page[Row[Any]]:
     return Page(items=[], has_next=False, cursors=[])
 
 
-async def deployments(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    service_id: uuid.UUID | None,
-    environment_id: uuid.UUID | None,
-    statuses: Sequence[str],
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.DEPLOYMENT)
-    if scope.empty:
-        return _empty()
-    return await repo.deployments_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        service_id=service_id,
-        environment_id=environment_id,
-        statuses=statuses,
-        first=first,
-        after=after,
-    )
+deployments = scoped_page(Resource.DEPLOYMENT, repo.deployments_page)
 
 
 async def deployments_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -76,12 +55,8 @@ async def alerts_of_deployments(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any
     return await repo.alerts_of_deployments(r.session, ids)
 
 
-async def webhook_subscriptions(r: Reader, *, include_revoked: bool) -> list[Row[Any]]:
-    """Subscriptions you may read: your BUs' (and the org-wide ones, when you read everywhere)."""
-    scope = r.scope(Resource.WEBHOOK)
-    if scope.empty:
-        return []
-    return await repo.subscriptions(r.session, scope, include_revoked=include_revoked)
+webhook_subscriptions = scoped_list(Resource.WEBHOOK, repo.subscriptions)
+"""Subscriptions you may read: your BUs' (and the org-wide ones, when you read everywhere)."""
 
 
 async def webhook_subscriptions_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

@@ -111,10 +111,9 @@ async def ensure_artifact(
             if attempt:
                 raise
             continue
-        uow.record(
+        uow.record_change(
+            artifact,
             action="artifact.create",
-            entity_type="artifact",
-            entity_id=artifact.id,
             bu_id=bu_id,
             rule=rule,
             after=snapshot(artifact),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.gates import GateOutcome
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import readable_by_id, scoped_list, scoped_page
 from domain.pipelines import evidence
 from domain.pipelines import repository as repo
 from domain.pipelines.evidence_gates import EvidenceFacts, evidence_gates
@@ -39,23 +40,13 @@ def _visible(rows: Rows, scope: Scope) -> Rows:
     return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
 
 
-async def artifacts(
-    r: Reader, *, service_id: uuid.UUID | None, first: int | None, after: str | None
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.EVIDENCE)
-    if scope.empty:
-        return _empty()
-    return await repo.artifacts_page(
-        r.session, scope, service_id=service_id, first=first, after=after
-    )
+artifacts = scoped_page(Resource.EVIDENCE, repo.artifacts_page)
 
 
-async def artifacts_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.artifacts_by_ids(r.session, ids), r.scope(Resource.EVIDENCE))
+artifacts_by_id = readable_by_id(Resource.EVIDENCE, repo.artifacts_by_ids)
 
 
-async def evidence_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.evidence_by_ids(r.session, ids), r.scope(Resource.EVIDENCE))
+evidence_by_id = readable_by_id(Resource.EVIDENCE, repo.evidence_by_ids)
 
 
 async def evidence_of_artifacts(
@@ -93,33 +84,10 @@ async def gates_of(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[GateOu
     return out
 
 
-async def cd_events(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    type_prefix: str | None,
-    known: bool | None,
-    outcome: str | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.CD_EVENT)
-    if scope.empty:
-        return _empty()
-    return await repo.cd_events_page(
-        r.session,
-        scope,
-        bu_id=bu_id,
-        type_prefix=type_prefix,
-        known=known,
-        outcome=outcome,
-        first=first,
-        after=after,
-    )
+cd_events = scoped_page(Resource.CD_EVENT, repo.cd_events_page)
 
 
-async def cd_events_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.cd_events_by_ids(r.session, ids), r.scope(Resource.CD_EVENT))
+cd_events_by_id = readable_by_id(Resource.CD_EVENT, repo.cd_events_by_ids)
 
 
 async def deployment_reports(
@@ -182,11 +150,7 @@ async def incident_reports_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _visible(rows, r.scope(Resource.CD_EVENT))
 
 
-async def webhook_secrets(r: Reader, *, bu_id: uuid.UUID | None) -> list[Row[Any]]:
-    scope = r.scope(Resource.WEBHOOK)
-    if scope.empty:
-        return []
-    return await repo.webhook_secrets_of(r.session, scope, bu_id)
+webhook_secrets = scoped_list(Resource.WEBHOOK, repo.webhook_secrets_of)
 
 
 async def webhook_secrets_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -225,6 +189,15 @@ class IncidentFact:
     environment_ref: str
 
 
+Fact = TypeVar("Fact", DeploymentFact, IncidentFact)
+
+
+def _facts(kind: type[Fact], rows: Sequence[Row[Any]]) -> list[Fact]:
+    """Each report row as the fact its columns of the same names make."""
+    names = [f.name for f in fields(kind)]
+    return [kind(**{name: getattr(row, name) for name in names}) for row in rows]
+
+
 async def deployments_between(
     session: AsyncSession,
     start: datetime,
@@ -236,21 +209,7 @@ async def deployments_between(
     rows = await repo.reports_between(
         session, repo.DEP, "occurred_at", start, end, bu_ids, limit=MAX_BETWEEN
     )
-    return [
-        DeploymentFact(
-            id=r.id,
-            bu_id=r.bu_id,
-            kind=r.kind,
-            occurred_at=r.occurred_at,
-            service_id=r.service_id,
-            environment_id=r.environment_id,
-            artifact_id=r.artifact_id,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-            unresolved=r.unresolved,
-        )
-        for r in rows
-    ]
+    return _facts(DeploymentFact, rows)
 
 
 async def incidents_between(
@@ -264,21 +223,7 @@ async def incidents_between(
     rows = await repo.reports_between(
         session, repo.INC, "detected_at", start, end, bu_ids, limit=MAX_BETWEEN
     )
-    return [
-        IncidentFact(
-            id=r.id,
-            bu_id=r.bu_id,
-            status=r.status,
-            description=r.description,
-            detected_at=r.detected_at,
-            resolved_at=r.resolved_at,
-            service_id=r.service_id,
-            environment_id=r.environment_id,
-            service_ref=r.service_ref,
-            environment_ref=r.environment_ref,
-        )
-        for r in rows
-    ]
+    return _facts(IncidentFact, rows)
 
 
 async def reports_in_range(

@@ -243,15 +243,12 @@ async def create_subscription(
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(sub)
-    await uow.session.flush()
-    uow.record(
+    await uow.created(
+        sub,
         action="webhook_subscription.create",
-        entity_type="webhook_subscription",
-        entity_id=sub.id,
         bu_id=c.bu_id,
         rule=rule,
-        after=snapshot(sub, exclude=("secret_sealed",)),
+        exclude=("secret_sealed",),
     )
     return CreatedSubscription(sub, secret)
 

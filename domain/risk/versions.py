@@ -128,10 +128,9 @@ async def update_core_model(uow: UnitOfWork, c: UpdateRiskModel) -> ModelSaved:
             field="expectedVersion",
         )
     conflicts = await overlay_conflicts(uow.session, model.mapping)
-    uow.record(
+    uow.record_change(
+        row,
         action="risk_model.update",
-        entity_type="risk_model",
-        entity_id=row.id,
         bu_id=None,
         rule=rule,
         before={"version": current.version},
@@ -177,10 +176,9 @@ async def update_bu_mapping(uow: UnitOfWork, c: UpdateRiskMapping) -> RiskMappin
             "Someone saved this risk mapping in the meantime; reload and try again.",
             field="expectedVersion",
         )
-    uow.record(
+    uow.record_change(
+        row,
         action="risk_mapping.update",
-        entity_type="risk_mapping",
-        entity_id=row.id,
         bu_id=bu.id,
         rule=rule,
         before={"version": version},

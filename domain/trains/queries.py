@@ -15,6 +15,7 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import readable_by_id, scoped_page
 from domain.trains import graph as g
 from domain.trains import repository as repo
 from domain.trains.errors import TrainErrorCode as Code
@@ -27,40 +28,20 @@ DeparturePageKey = tuple[uuid.UUID, str, bool, int | None, str | None]
 """(parent id, "train_id" | "pi_id", include cancelled, first, after)"""
 
 
-def _empty() -> Page[Row[Any]]:
-    return Page(items=[], has_next=False, cursors=[])
-
-
 def _visible(rows: Rows, scope: Scope) -> Rows:
     return rows if scope.everywhere else {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
 
 
-async def trains(
-    r: Reader,
-    *,
-    bu_id: uuid.UUID | None,
-    product_domain: str | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.TRAIN)
-    if scope.empty:
-        return _empty()
-    return await repo.trains_page(
-        r.session, scope, bu_id=bu_id, product_domain=product_domain, first=first, after=after
-    )
+trains = scoped_page(Resource.TRAIN, repo.trains_page)
 
 
-async def trains_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.trains_by_ids(r.session, ids), r.scope(Resource.TRAIN))
+trains_by_id = readable_by_id(Resource.TRAIN, repo.trains_by_ids)
 
 
-async def pis_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.pis_by_ids(r.session, ids), r.scope(Resource.TRAIN))
+pis_by_id = readable_by_id(Resource.TRAIN, repo.pis_by_ids)
 
 
-async def departures_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.departures_by_ids(r.session, ids), r.scope(Resource.TRAIN))
+departures_by_id = readable_by_id(Resource.TRAIN, repo.departures_by_ids)
 
 
 async def pis_of_trains(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
@@ -96,8 +77,7 @@ async def windows_of_departures(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     )
 
 
-async def windows_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.windows_by_ids(r.session, ids), r.scope(Resource.INTEGRATION_WINDOW))
+windows_by_id = readable_by_id(Resource.INTEGRATION_WINDOW, repo.windows_by_ids)
 
 
 async def results_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Row[Any]]]:
@@ -118,33 +98,10 @@ async def integration_status(
     }
 
 
-async def features(
-    r: Reader,
-    *,
-    train_id: uuid.UUID | None,
-    pi_id: uuid.UUID | None,
-    team_id: uuid.UUID | None,
-    departure_id: uuid.UUID | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    scope = r.scope(Resource.FEATURE)
-    if scope.empty:
-        return _empty()
-    return await repo.features_page(
-        r.session,
-        scope,
-        train_id=train_id,
-        pi_id=pi_id,
-        team_id=team_id,
-        departure_id=departure_id,
-        first=first,
-        after=after,
-    )
+features = scoped_page(Resource.FEATURE, repo.features_page)
 
 
-async def features_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
-    return _visible(await repo.features_by_ids(r.session, ids), r.scope(Resource.FEATURE))
+features_by_id = readable_by_id(Resource.FEATURE, repo.features_by_ids)
 
 
 async def providers_of(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[Any]]:

@@ -261,10 +261,9 @@ async def regenerate(uow: UnitOfWork, train: Train, pis: list[ProgramIncrement])
 def _record_regeneration(
     uow: UnitOfWork, train: Train, rule: str, what: Regenerated, pis: list[ProgramIncrement]
 ) -> None:
-    uow.record(
+    uow.record_change(
+        train,
         action="train.departures_generate",
-        entity_type="train",
-        entity_id=train.id,
         bu_id=train.bu_id,
         rule=rule,
         after={
