@@ -29,6 +29,10 @@ class Field:
     unit: str = ""
     names: bool = False
     """A set of people's usernames (checked for shape; people come and go)."""
+    advisory: str = ""
+    """Why no decision is refused by this field, for a field that restricts nothing; empty for a
+    control, which some gate or use case must enforce (tests/domain/pipelines/
+    test_control_coverage_catalog.py tightens every control and watches an outcome change)."""
 
 
 def _set(key: str, s: Strictness, description: str, members: Any = None) -> Field:
@@ -195,6 +199,9 @@ FIELDS: dict[str, Field] = {
             "People (usernames) who may approve promotions of the service where its own team is "
             "too small to supply independent approvers; segregation of duties still applies.",
             names=True,
+            advisory="It widens who may approve and refuses nothing: the approvals gate still "
+            "counts independent approvals (segregation of duties applies to delegates too) and "
+            "names the pool in its reason while approvals are pending.",
         ),
         _set(
             "vendor_attestations_required",
