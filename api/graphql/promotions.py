@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -69,7 +69,13 @@ class PromotionDecision:
     exit_code: int = strawberry.field(
         description="0 allowed, 1 refused (a gate failed), 2 waiting (only pending gates block)."
     )
-    summary: str
+    summary: str = strawberry.field(
+        description="The verdict in words, opening with the status: Allowed, Refused or Waiting."
+    )
+    as_of: datetime | None = strawberry.field(
+        description="When the facts judged were gathered: an asked decision may answer from "
+        "facts up to two seconds old (ask with fresh: true for facts gathered now)."
+    )
     risk_level: str | None
     gates: list[PromotionGate]
 
@@ -79,14 +85,14 @@ class PromotionDecision:
             allowed=d.allowed,
             exit_code=exit_code(d),
             summary=d.summary,
+            as_of=d.as_of,
             risk_level=risk_level,
             gates=[PromotionGate.from_outcome(o) for o in d.outcomes],
         )
 
 
 def exit_code(d: Decision) -> int:
-    status = promotions.status_of(d)
-    return {"allowed": 0, "refused": 1}.get(str(status), 2)
+    return {"allowed": 0, "refused": 1}.get(str(d.status), 2)
 
 
 @strawberry.type(description="An artifact asked to go to an environment, decided and approved.")
@@ -221,14 +227,24 @@ class PromotionsQuery:
 
     @strawberry.field(
         description="May this artifact of this service go to this environment now? Nothing is "
-        "recorded (facts may be up to two seconds old); every gate with its reason and evidence."
+        "recorded (facts may be up to two seconds old, see asOf); every gate with its reason "
+        "and evidence."
     )
-    async def promotion_decision(self, info: Info, input: PromotionAskInput) -> PromotionDecision:
+    async def promotion_decision(
+        self,
+        info: Info,
+        input: PromotionAskInput,
+        fresh: Annotated[
+            bool,
+            strawberry.argument(
+                description="Gather the facts now rather than answer from a recent snapshot."
+            ),
+        ] = False,
+    ) -> PromotionDecision:
         runtime = info.context.runtime
+        cache = None if fresh else decision_cache(runtime)
         async with info.context.reader() as r:
-            s, decision = await promotions.evaluate(
-                r, input.command(), runtime.clock.now(), decision_cache(runtime)
-            )
+            s, decision = await promotions.evaluate(r, input.command(), runtime.clock.now(), cache)
         return PromotionDecision.from_domain(decision, s.risk_level)
 
 

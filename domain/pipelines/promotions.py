@@ -19,7 +19,6 @@ from domain.compliance.control_commands import UseBypass
 from domain.guardrails.facts import guardrails_of_services
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, Forbidden, NotFound
-from domain.kernel.gates import GateStatus
 from domain.kernel.orm import snapshot as row_snapshot
 from domain.kernel.reader import Reader
 from domain.kernel.rules import expect_version
@@ -107,6 +106,7 @@ def document(s: Snapshot, d: Decision, now: datetime) -> dict[str, Any]:
         "allowed": d.allowed,
         "summary": d.summary,
         "decidedAt": now.isoformat(),
+        "asOf": (d.as_of or now).isoformat(),
         "serviceKey": s.service_key,
         "environmentKey": s.environment_key,
         "artifactVersion": s.artifact_version,
@@ -125,19 +125,12 @@ def document(s: Snapshot, d: Decision, now: datetime) -> dict[str, Any]:
     }
 
 
-def status_of(d: Decision) -> PromotionStatus:
-    if d.allowed:
-        return PromotionStatus.ALLOWED
-    if any(o.status is GateStatus.FAILED for o in d.outcomes):
-        return PromotionStatus.REFUSED
-    return PromotionStatus.WAITING
-
-
 async def evaluate(
     r: Reader, c: AskPromotion, now: datetime, cache: SnapshotCache | None = None
 ) -> tuple[Snapshot, Decision]:
     """The decision for an artifact, target and (optional) release now; nothing recorded.
-    With a cache, a snapshot a few seconds old may answer (see snapshot_cache)."""
+    With a cache, a snapshot a few seconds old may answer (see snapshot_cache): the decision's
+    `as_of` says when its facts were gathered. Without one (`fresh`), they are gathered now."""
     service = await service_facts(r.session, c.service_id)
     if service is None or not r.may_read(Resource.SERVICE, service.bu_id):
         raise NotFound("Service was not found.", field="serviceId")
@@ -179,7 +172,7 @@ async def request_promotion(uow: UnitOfWork, c: AskPromotion) -> tuple[Promotion
         artifact_version=version,
         requested_by_id=uow.actor.person_id,
         changes=changes,
-        status=str(status_of(decision)),
+        status=str(decision.status),
         summary=decision.summary,
         decision=document(s, decision, now),
         decided_at=now,
@@ -231,7 +224,7 @@ async def _redecide(
 ) -> Decision:
     decision = judge(s, now)
     before = row_snapshot(promotion)
-    promotion.status = str(status_of(decision))
+    promotion.status = str(decision.status)
     promotion.summary = decision.summary
     promotion.decision = document(s, decision, now)
     promotion.decided_at = now
