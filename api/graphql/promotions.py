@@ -27,9 +27,15 @@ from api.graphql.relay import (
 from api.graphql.user_errors import PIPELINES, UserError
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as GateStatusKind
+from domain.pipelines import promotion_lifecycle as lifecycle
 from domain.pipelines import promotion_queries, promotions
 from domain.pipelines.decision_rules import Decision
-from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
+from domain.pipelines.promotion_commands import (
+    ApprovePromotion,
+    AskPromotion,
+    CancelPromotion,
+    Change,
+)
 
 run = MutationRunner(PIPELINES)
 
@@ -99,8 +105,11 @@ def exit_code(d: Decision) -> int:
 class Promotion(Node):
     id: strawberry.ID
     artifact_version: str
-    status: str
-    summary: str
+    stored_status: strawberry.Private[str]
+    stored_summary: strawberry.Private[str]
+    expires_at: datetime | None = strawberry.field(
+        description="When it expires if still waiting (guardrail promotion_wait_expiry_hours)."
+    )
     decided_at: datetime
     decision: JSON = strawberry.field(description="The last decision, every gate with evidence.")
     changes: JSON
@@ -114,8 +123,9 @@ class Promotion(Node):
         return cls(
             id=strawberry.ID(to_global_id("Promotion", r.id)),
             artifact_version=r.artifact_version,
-            status=r.status,
-            summary=r.summary,
+            stored_status=r.status,
+            stored_summary=r.summary,
+            expires_at=r.expires_at,
             decided_at=r.decided_at,
             decision=r.decision,
             changes=r.changes,
@@ -126,6 +136,24 @@ class Promotion(Node):
         )
 
     service = node_field(Service, "service", "service_uid")
+
+    def _as_read(self, info: Info) -> tuple[str, str]:
+        now = info.context.runtime.clock.now()
+        status, summary = lifecycle.as_read(
+            self.stored_status, self.stored_summary, self.expires_at, now
+        )
+        return str(status), summary
+
+    @strawberry.field(
+        description="refused, waiting, allowed, cancelled or expired (a waiting promotion reads "
+        "expired from expiresAt on)."
+    )
+    def status(self, info: Info) -> str:
+        return self._as_read(info)[0]
+
+    @strawberry.field(description="The last decision in words, opening with the status.")
+    def summary(self, info: Info) -> str:
+        return self._as_read(info)[1]
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
@@ -173,6 +201,17 @@ class PromotionDecideInput:
     id: strawberry.ID
 
 
+@strawberry.input(description="Withdraw a waiting promotion.")
+class PromotionCancelInput:
+    id: strawberry.ID
+    version: int
+    reason: str = strawberry.field(default="", description="Why, for the audit trail.")
+
+    def command(self) -> CancelPromotion:
+        pid = from_global_id(self.id, "Promotion", "id")
+        return CancelPromotion(promotion_id=pid, version=self.version, reason=self.reason)
+
+
 @strawberry.type
 class PromotionPayload:
     promotion: Promotion | None
@@ -197,7 +236,7 @@ class PromotionFilter:
     service_id: strawberry.ID | None = None
     environment_id: strawberry.ID | None = None
     status: str | None = strawberry.field(
-        default=None, description="refused, waiting, allowed or cancelled."
+        default=None, description="refused, waiting, allowed, cancelled or expired."
     )
 
 
@@ -221,6 +260,7 @@ class PromotionsQuery:
                 f.environment_id, "Environment", "environmentId"
             ),
             status=f.status,
+            now=info.context.runtime.clock.now(),
             first=first,
             after=after,
         )
@@ -276,3 +316,13 @@ class PromotionsMutation:
         pid = from_global_id(input.id, "Promotion", "id")
         found, errors = await run(info, lambda uow: promotions.decide_promotion(uow, pid))
         return _payload(found, errors)
+
+    @strawberry.mutation(
+        description="Cancel a waiting promotion: its requester, a release manager or the RMO "
+        "(PROMOTION_NOT_WAITING, PROMOTION_EXPIRED, PROMOTION_CANCELLED otherwise)."
+    )
+    async def promotion_cancel(self, info: Info, input: PromotionCancelInput) -> PromotionPayload:
+        c = input.command()
+        row, errors = await run(info, lambda uow: lifecycle.cancel_promotion(uow, c))
+        promotion = Promotion.from_row(row) if row is not None else None
+        return PromotionPayload(promotion=promotion, decision=None, errors=errors)

@@ -203,6 +203,15 @@ FIELDS: dict[str, Field] = {
             "counts independent approvals (segregation of duties applies to delegates too) and "
             "names the pool in its reason while approvals are pending.",
         ),
+        Field(
+            "promotion_wait_expiry_hours",
+            Strictness.AT_MOST,
+            "How long a promotion may wait for its approvals and evidence before it expires "
+            "(it is then asked again), at most.",
+            minimum=1,
+            maximum=2160,
+            unit="hours",
+        ),
         _set(
             "vendor_attestations_required",
             Strictness.SUPERSET,
@@ -247,6 +256,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "canary_max_saturation_percent": 80,
     "vendor_attestations_required": [],
     "approval_delegates": [],
+    "promotion_wait_expiry_hours": 168,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 

@@ -24,6 +24,7 @@ from domain.kernel.reader import Reader
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.facts import person_ids_by_username, service_facts, usernames_of
+from domain.pipelines import promotion_lifecycle as lifecycle
 from domain.pipelines import promotion_repository as repo
 from domain.pipelines.decision_rules import ApprovalFacts, ChangeFacts, Decision, conflicts
 from domain.pipelines.gather import Ask, take_snapshot
@@ -33,7 +34,6 @@ from domain.pipelines.promotion_commands import PromotionErrorCode as Code
 from domain.pipelines.promotion_models import Promotion, PromotionApproval
 from domain.pipelines.snapshot import Snapshot, with_approvals
 from domain.pipelines.snapshot_cache import SnapshotCache
-from domain.pipelines.vocabulary import PromotionStatus
 
 MAX_CHANGES = 200
 MAX_NOTE = 2000
@@ -176,6 +176,7 @@ async def request_promotion(uow: UnitOfWork, c: AskPromotion) -> tuple[Promotion
         summary=decision.summary,
         decision=document(s, decision, now),
         decided_at=now,
+        expires_at=lifecycle.expiry(now, int(s.guardrails[lifecycle.EXPIRY_KEY])),
         created_at=now,
         updated_at=now,
     )
@@ -241,8 +242,7 @@ async def approve_promotion(uow: UnitOfWork, c: ApprovePromotion) -> tuple[Promo
     promotion = await _visible_promotion(uow, c.promotion_id)
     rule = await _approval_rule(uow, promotion)
     expect_version(promotion, c.version, "The promotion")
-    if promotion.status == PromotionStatus.CANCELLED:
-        raise DomainError("The promotion was cancelled.", code=Code.PROMOTION_CANCELLED)
+    lifecycle.check_open(promotion, uow.clock.now())
     if uow.actor.person_id is None:
         raise Forbidden("Only a person approves a promotion.")
     if len(c.note) > MAX_NOTE:
@@ -289,9 +289,8 @@ async def decide_promotion(uow: UnitOfWork, promotion_id: uuid.UUID) -> tuple[Pr
     """Decide a promotion again now (evidence arrived, a freeze ended, a board decided)."""
     promotion = await _visible_promotion(uow, promotion_id)
     rule = uow.authorize(Action.CREATE, Resource.PROMOTION, promotion.bu_id)
-    if promotion.status == PromotionStatus.CANCELLED:
-        raise DomainError("The promotion was cancelled.", code=Code.PROMOTION_CANCELLED)
     now = uow.clock.now()
+    lifecycle.check_open(promotion, now)
     s = await _snapshot_of(uow, promotion, now)
     return promotion, await _redecide(uow, promotion, s, rule, now)
 

@@ -109,6 +109,9 @@ class PromotionStatus(StrEnum):
     """Nothing failed, but something is pending (approvals, a board decision, evidence)."""
     ALLOWED = "allowed"
     CANCELLED = "cancelled"
+    """Withdrawn while waiting, by its requester, a release manager or the RMO."""
+    EXPIRED = "expired"
+    """Still waiting when its time ran out (guardrail `promotion_wait_expiry_hours`)."""
 
 
 ACTIVE_STATUSES = (DeploymentStatus.IN_PROGRESS, DeploymentStatus.HOLDING)

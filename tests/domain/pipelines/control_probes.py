@@ -5,7 +5,8 @@ One scenario passes under the most permissive controls: a promotion of `pay` to 
 of each kind, with evidence, approvals, onboarding, vendors and DR tests that are good but not
 perfect (one critical vulnerability, 70 % coverage, a 5 % slow-down, ...), a go/no-go session
 where engineering and product vote go, a 12-hour bypass reviewed after 3 days, a freeze
-exception and a canary step that is healthy but not spotless. Each probe runs the production
+exception, a canary step that is healthy but not spotless and a promotion still waiting 3 days
+after it was requested. Each probe runs the production
 rule over that scenario and names every refusal; a control is enforced when tightening it alone
 makes some probe refuse something.
 """
@@ -36,11 +37,19 @@ from domain.kernel.vocabulary import EnvironmentKind
 from domain.organization.vendor_gate_rules import VendorFacts
 from domain.organization.vendor_rules import AttestationFacts
 from domain.pipelines import deployment_rules, health_rules
+from domain.pipelines import promotion_lifecycle as lifecycle
 from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import Report, summarize
 from domain.pipelines.judge import judge
+from domain.pipelines.promotion_models import Promotion
 from domain.pipelines.snapshot import ProductionSide, Snapshot
-from domain.pipelines.vocabulary import DriftKind, EvidenceType, StepKind, Verdict
+from domain.pipelines.vocabulary import (
+    DriftKind,
+    EvidenceType,
+    PromotionStatus,
+    StepKind,
+    Verdict,
+)
 from domain.risk.assessment_rules import RiskInputs, RiskResult, assess
 from domain.risk.model import DEFAULT_MODEL, RiskMapping
 from domain.risk.scoring import RiskFacts
@@ -231,12 +240,20 @@ def canary_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
     return frozenset(refused)
 
 
+def waiting_promotion_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A promotion requested with these guardrails, still waiting 3 days later, approved."""
+    expires_at = lifecycle.expiry(T0, int(values[lifecycle.EXPIRY_KEY]))
+    waiting = Promotion(status=PromotionStatus.WAITING.value, expires_at=expires_at)
+    return frozenset(_refusal(lambda: lifecycle.check_open(waiting, T0 + timedelta(days=3))))
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
     bypass_probe,
     freeze_exception_probe,
     canary_probe,
+    waiting_promotion_probe,
 )
 """Every place a control is enforced."""
 

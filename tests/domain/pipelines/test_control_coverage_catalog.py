@@ -100,6 +100,7 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("freeze_exceptions_allowed") == {"FREEZE_EXCEPTIONS_NOT_ALLOWED"}
         assert refused("max_bypass_hours") == {"BYPASS_TOO_LONG"}
         assert refused("canary_max_saturation_percent") == {"canary: roll_back"}
+        assert refused("promotion_wait_expiry_hours") == {"PROMOTION_EXPIRED"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
