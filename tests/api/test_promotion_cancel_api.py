@@ -1,9 +1,9 @@
 """Cancelling a waiting promotion through GraphQL: every role against authz/PERMISSIONS.md
 (`promotion/update`), the requester's own cancel, the audit trail, and the typed codes.
 
-The promotion is asked for the demo's card gateway into a fresh production environment of
-payments (it waits for approvals and evidence). For the matrix it is requested by the RMO,
-who may cancel anyway, so only the role decides.
+The promotion is asked for a new payments service into a new staging environment (it waits
+for an approval and evidence). For the matrix it is requested by the RMO, who may cancel
+anyway, so only the role decides.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import pytest
 
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api
+from tests.api.environments_support import environment
+from tests.api.governance_support import services
 from tests.api.test_permission_matrix import USERS, expected, outcome
-from tests.api.test_promotions_permissions import _target
 
 REQUEST = """mutation($i: PromotionAskInput!) { promotionRequest(input: $i) {
   promotion { id version status expiresAt createdAt } errors { code } } }"""
@@ -27,10 +28,13 @@ AUDIT = """query($id: String!) { auditRecords(filter: {entityId: $id}, first: 20
 
 
 async def requested(api: Api, as_user: str) -> dict[str, Any]:
-    ctx = await _target(api)
+    """A promotion of a new payments service to a new staging environment: it waits for an
+    approval and for evidence (nothing another test did to a demo service decides it)."""
+    [service] = await services(api, "payments")
+    env = await environment(api)
     body = await api.ok(
         REQUEST,
-        {"i": {"serviceId": ctx["service"], "environmentId": ctx["env"], "artifactVersion": "2.0"}},
+        {"i": {"serviceId": service, "environmentId": env["id"], "artifactVersion": "2.0"}},
         as_user=as_user,
     )
     promotion = body["promotionRequest"]["promotion"]
