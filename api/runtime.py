@@ -26,6 +26,7 @@ from domain.kernel.db import Database
 from domain.kernel.uow import UnitOfWork
 from domain.migrations import upgrade_async
 from domain.organization import repository as org_repo
+from domain.pipelines import promotion_lifecycle
 
 log = logging.getLogger("signalbox.runtime")
 SWEEP_INTERVAL_SECONDS = 300
@@ -55,7 +56,8 @@ class Grants:
 
 
 class Housekeeping:
-    """Forgets stored Idempotency-Key answers past their time, every few minutes."""
+    """Every few minutes: forgets stored Idempotency-Key answers past their time, and writes
+    EXPIRED on waiting promotions whose time ran out (domain.pipelines.promotion_lifecycle)."""
 
     def __init__(self, settings: Settings, clock: Clock, units: Units) -> None:
         self._ttl = timedelta(hours=settings.idempotency_ttl_hours)
@@ -76,6 +78,7 @@ class Housekeeping:
     async def sweep(self) -> None:
         cutoff = self._clock.now() - self._ttl
         await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
+        await self._units.run(promotion_lifecycle.expire_waiting)
 
     async def _loop(self) -> None:
         while True:

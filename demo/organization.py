@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from demo.controls import load_controls_demo
 from demo.governance import load_governance_demo
+from demo.promotions import load_promotions_demo
 from domain.kernel.uow import UnitOfWork
 from domain.organization import commands as cmd
 from domain.organization import identity
@@ -265,6 +266,7 @@ async def _enterprise(uow: UnitOfWork, issuer: str) -> None:
     await _people(uow, bus, issuer)
     await load_governance_demo(uow, bus, services, issuer)
     await load_controls_demo(uow, bus, teams, services, vendors)
+    await load_promotions_demo(uow, bus, services)
 
 
 async def _teams(uow: UnitOfWork, bus: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -1,12 +1,13 @@
 """The promotion decision for CI: one call, an answer with exit-code-friendly fields.
 
-- `GET /decisions?service=<key>&environment=<key>&version=<v>[&release=<uuid>]` asks (needs
-  `promotion/evaluate`); nothing is recorded, and the facts may be up to two seconds old.
+- `GET /decisions?service=<key>&environment=<key>&version=<v>[&release=<uuid>][&fresh=true]`
+  asks (needs `promotion/evaluate`); nothing is recorded, and the facts may be up to two
+  seconds old (`asOf` says when they were gathered; `fresh=true` gathers them now).
 - `POST /decisions` with `{"service", "environment", "version", "release"?, "changes"?:
   [{"ref", "authors": [usernames], "reviewers": [usernames]}]}` requests a promotion (needs
   `promotion/create`): decided at once and recorded in the audit trail with every gate.
 
-Both answer `{"allowed", "exitCode", "status", "summary", "riskLevel", "gates": [{"gate",
+Both answer `{"allowed", "exitCode", "status", "summary", "asOf", "riskLevel", "gates": [{"gate",
 "status", "reason", "evidence", "waivedBy"}], "promotionId"?}` where `exitCode` is 0 when
 allowed, 1 when a gate failed and 2 when only pending gates block (wait and ask again):
 
@@ -57,12 +58,13 @@ class _Bad(Exception):
 
 
 def answer(decision: Decision, risk_level: str | None, **extra: Any) -> dict[str, Any]:
-    status = promotions.status_of(decision)
+    status = decision.status
     return {
         "allowed": decision.allowed,
         "exitCode": {"allowed": 0, "refused": 1}.get(str(status), 2),
         "status": str(status),
         "summary": decision.summary,
+        "asOf": decision.as_of.isoformat() if decision.as_of else None,
         "riskLevel": risk_level,
         "gates": [
             {
@@ -85,6 +87,13 @@ def _text(data: dict[str, Any], name: str, required: bool = True) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise _Bad(f"`{name}` is required: a non-empty string.")
     return value.strip()
+
+
+def _fresh(query: dict[str, Any]) -> bool:
+    value = query.get("fresh", "false")
+    if value not in ("true", "false"):
+        raise _Bad("`fresh` is true or false.")
+    return value == "true"
 
 
 def _changes(raw: Any) -> tuple[Change, ...]:
@@ -134,12 +143,12 @@ def decision_routes(runtime: Runtime) -> list[Route]:
     async def endpoint(request: Request) -> Response:
         try:
             if request.method == "GET":
-                c = await _ask(runtime, dict(request.query_params))
+                query = dict(request.query_params)
+                c = await _ask(runtime, query)
+                cache = None if _fresh(query) else decision_cache(runtime)
                 async with runtime.db.read_session() as session:
                     reader = Reader(session, request.state.actor, runtime.authorizer)
-                    s, decision = await promotions.evaluate(
-                        reader, c, runtime.clock.now(), decision_cache(runtime)
-                    )
+                    s, decision = await promotions.evaluate(reader, c, runtime.clock.now(), cache)
                 return ORJSONResponse(answer(decision, s.risk_level))
             try:
                 data = orjson.loads(await read_body(request, limit))

@@ -82,6 +82,10 @@ class GuardrailField:
     spdx: bool = strawberry.field(description="Members are SPDX licence ids (e.g. MIT).")
     nullable: bool = strawberry.field(description="Null allowed in the core: no restriction.")
     default: JSON | None = strawberry.field(description="The built-in core value.")
+    advisory: str | None = strawberry.field(
+        description="Why no decision is refused by this field (it restricts nothing); null for "
+        "a control, which a gate or use case enforces."
+    )
 
     @classmethod
     def from_domain(cls, f: Field) -> GuardrailField:
@@ -94,6 +98,7 @@ class GuardrailField:
             spdx=kind is GuardrailValueType.MEMBERS and f.members is None,
             nullable=rules.nullable(f),
             default=CORE_DEFAULTS.get(f.key),
+            advisory=f.advisory or None,
         )
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,23 +15,27 @@ from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Person, Service
 from api.graphql.relay import (
+    Connection,
     Node,
-    PageArgs,
-    connection_field,
     from_global_id,
     from_optional_global_id,
     load_node,
     node_field,
+    paginate,
     to_global_id,
 )
 from api.graphql.user_errors import PIPELINES, UserError
 from domain.kernel.gates import GateOutcome
 from domain.kernel.gates import GateStatus as GateStatusKind
-from domain.kernel.pagination import Page
-from domain.kernel.reader import Reader
+from domain.pipelines import promotion_lifecycle as lifecycle
 from domain.pipelines import promotion_queries, promotions
 from domain.pipelines.decision_rules import Decision
-from domain.pipelines.promotion_commands import ApprovePromotion, AskPromotion, Change
+from domain.pipelines.promotion_commands import (
+    ApprovePromotion,
+    AskPromotion,
+    CancelPromotion,
+    Change,
+)
 
 run = MutationRunner(PIPELINES)
 
@@ -72,7 +75,13 @@ class PromotionDecision:
     exit_code: int = strawberry.field(
         description="0 allowed, 1 refused (a gate failed), 2 waiting (only pending gates block)."
     )
-    summary: str
+    summary: str = strawberry.field(
+        description="The verdict in words, opening with the status: Allowed, Refused or Waiting."
+    )
+    as_of: datetime | None = strawberry.field(
+        description="When the facts judged were gathered: an asked decision may answer from "
+        "facts up to two seconds old (ask with fresh: true for facts gathered now)."
+    )
     risk_level: str | None
     gates: list[PromotionGate]
 
@@ -82,22 +91,25 @@ class PromotionDecision:
             allowed=d.allowed,
             exit_code=exit_code(d),
             summary=d.summary,
+            as_of=d.as_of,
             risk_level=risk_level,
             gates=[PromotionGate.from_outcome(o) for o in d.outcomes],
         )
 
 
 def exit_code(d: Decision) -> int:
-    status = promotions.status_of(d)
-    return {"allowed": 0, "refused": 1}.get(str(status), 2)
+    return {"allowed": 0, "refused": 1}.get(str(d.status), 2)
 
 
 @strawberry.type(description="An artifact asked to go to an environment, decided and approved.")
 class Promotion(Node):
     id: strawberry.ID
     artifact_version: str
-    status: str
-    summary: str
+    stored_status: strawberry.Private[str]
+    stored_summary: strawberry.Private[str]
+    expires_at: datetime | None = strawberry.field(
+        description="When it expires if still waiting (guardrail promotion_wait_expiry_hours)."
+    )
     decided_at: datetime
     decision: JSON = strawberry.field(description="The last decision, every gate with evidence.")
     changes: JSON
@@ -111,8 +123,9 @@ class Promotion(Node):
         return cls(
             id=strawberry.ID(to_global_id("Promotion", r.id)),
             artifact_version=r.artifact_version,
-            status=r.status,
-            summary=r.summary,
+            stored_status=r.status,
+            stored_summary=r.summary,
+            expires_at=r.expires_at,
             decided_at=r.decided_at,
             decision=r.decision,
             changes=r.changes,
@@ -123,6 +136,24 @@ class Promotion(Node):
         )
 
     service = node_field(Service, "service", "service_uid")
+
+    def _as_read(self, info: Info) -> tuple[str, str]:
+        now = info.context.runtime.clock.now()
+        status, summary = lifecycle.as_read(
+            self.stored_status, self.stored_summary, self.expires_at, now
+        )
+        return str(status), summary
+
+    @strawberry.field(
+        description="refused, waiting, allowed, cancelled or expired (a waiting promotion reads "
+        "expired from expiresAt on)."
+    )
+    def status(self, info: Info) -> str:
+        return self._as_read(info)[0]
+
+    @strawberry.field(description="The last decision in words, opening with the status.")
+    def summary(self, info: Info) -> str:
+        return self._as_read(info)[1]
 
     @strawberry.field
     async def requested_by(self, info: Info) -> Person | None:
@@ -170,6 +201,17 @@ class PromotionDecideInput:
     id: strawberry.ID
 
 
+@strawberry.input(description="Withdraw a waiting promotion.")
+class PromotionCancelInput:
+    id: strawberry.ID
+    version: int
+    reason: str = strawberry.field(default="", description="Why, for the audit trail.")
+
+    def command(self) -> CancelPromotion:
+        pid = from_global_id(self.id, "Promotion", "id")
+        return CancelPromotion(promotion_id=pid, version=self.version, reason=self.reason)
+
+
 @strawberry.type
 class PromotionPayload:
     promotion: Promotion | None
@@ -194,36 +236,55 @@ class PromotionFilter:
     service_id: strawberry.ID | None = None
     environment_id: strawberry.ID | None = None
     status: str | None = strawberry.field(
-        default=None, description="refused, waiting, allowed or cancelled."
+        default=None, description="refused, waiting, allowed, cancelled or expired."
     )
 
 
 @strawberry.type
 class PromotionsQuery:
-    @connection_field(
-        Promotion, description="Promotions you may read, in the order they were asked."
-    )
-    def promotions(r: Reader, f: PromotionFilter, page: PageArgs) -> Awaitable[Page[Any]]:
-        return promotion_queries.promotions(
-            r,
+    @strawberry.field(description="Promotions you may read, in the order they were asked.")
+    async def promotions(
+        self,
+        info: Info,
+        filter: PromotionFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Promotion]:
+        f = filter or PromotionFilter()
+        return await paginate(
+            info,
+            Promotion,
+            promotion_queries.promotions,
             service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
             environment_id=from_optional_global_id(
                 f.environment_id, "Environment", "environmentId"
             ),
             status=f.status,
-            **page,
+            now=info.context.runtime.clock.now(),
+            first=first,
+            after=after,
         )
 
     @strawberry.field(
         description="May this artifact of this service go to this environment now? Nothing is "
-        "recorded (facts may be up to two seconds old); every gate with its reason and evidence."
+        "recorded (facts may be up to two seconds old, see asOf); every gate with its reason "
+        "and evidence."
     )
-    async def promotion_decision(self, info: Info, input: PromotionAskInput) -> PromotionDecision:
+    async def promotion_decision(
+        self,
+        info: Info,
+        input: PromotionAskInput,
+        fresh: Annotated[
+            bool,
+            strawberry.argument(
+                description="Gather the facts now rather than answer from a recent snapshot."
+            ),
+        ] = False,
+    ) -> PromotionDecision:
         runtime = info.context.runtime
+        cache = None if fresh else decision_cache(runtime)
         async with info.context.reader() as r:
-            s, decision = await promotions.evaluate(
-                r, input.command(), runtime.clock.now(), decision_cache(runtime)
-            )
+            s, decision = await promotions.evaluate(r, input.command(), runtime.clock.now(), cache)
         return PromotionDecision.from_domain(decision, s.risk_level)
 
 
@@ -255,3 +316,13 @@ class PromotionsMutation:
         pid = from_global_id(input.id, "Promotion", "id")
         found, errors = await run(info, lambda uow: promotions.decide_promotion(uow, pid))
         return _payload(found, errors)
+
+    @strawberry.mutation(
+        description="Cancel a waiting promotion: its requester, a release manager or the RMO "
+        "(PROMOTION_NOT_WAITING, PROMOTION_EXPIRED, PROMOTION_CANCELLED otherwise)."
+    )
+    async def promotion_cancel(self, info: Info, input: PromotionCancelInput) -> PromotionPayload:
+        c = input.command()
+        row, errors = await run(info, lambda uow: lifecycle.cancel_promotion(uow, c))
+        promotion = Promotion.from_row(row) if row is not None else None
+        return PromotionPayload(promotion=promotion, decision=None, errors=errors)

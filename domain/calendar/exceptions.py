@@ -93,13 +93,9 @@ async def _exceptions_allowed(uow: UnitOfWork, release_id: uuid.UUID) -> None:
         value = (await effective_for_service(uow.session, service.id)).values[
             "freeze_exceptions_allowed"
         ]
-        if not value.value:
-            raise DomainError(
-                f"The guardrails ({value.source}, version {value.source_version}) allow no freeze"
-                f" exception for {service.key}, which this release ships.",
-                code=Code.FREEZE_EXCEPTIONS_NOT_ALLOWED,
-                field="windowId",
-            )
+        rules.check_exceptions_allowed(
+            value.value, service.key, f"{value.source}, version {value.source_version}"
+        )
 
 
 async def _falls_into(uow: UnitOfWork, window: DeploymentWindow, freeze: Freeze) -> None:

@@ -343,3 +343,15 @@ def freeze_applies(
         case "environments":
             return bool(f.environments & set(environments))
     return True  # an unknown scope binds: freezes fail closed
+
+
+def check_exceptions_allowed(allowed: bool, service_key: str, source: str) -> None:
+    """Guardrail `freeze_exceptions_allowed` of a shipped service: False lets no exception
+    through (`source` names the guardrail set that says so)."""
+    if not allowed:
+        raise DomainError(
+            f"The guardrails ({source}) allow no freeze exception for {service_key}, which this "
+            "release ships.",
+            code=Code.FREEZE_EXCEPTIONS_NOT_ALLOWED,
+            field="windowId",
+        )

@@ -18,7 +18,7 @@ from domain.governance import signoff_rules as so
 from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMissing
 from domain.governance.errors import GovernanceErrorCode as Code
 from domain.governance.models import Release
-from domain.governance.vocabulary import ReleaseStatus
+from domain.governance.vocabulary import ReleaseStatus, SessionStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
@@ -330,5 +330,13 @@ async def roll_back_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
 
 
 async def cancel_release(uow: UnitOfWork, c: cmd.MoveRelease) -> Release:
+    """Cancel; its open go/no-go session closes undecided (no outcome), in the same unit."""
     release, rule, before = await _begin_move(uow, c.release_id, c.version, S.CANCELLED)
+    meeting = await board_repo.open_session_of(uow.session, release.id)
+    if meeting is not None:
+        closing = snapshot(meeting)
+        meeting.status = SessionStatus.CLOSED
+        meeting.closed_at = uow.clock.now()
+        meeting.decided_by_rule = "closed undecided: the release was cancelled"
+        await uow.updated(meeting, closing, action="go_no_go.close", bu_id=release.bu_id, rule=rule)
     return await _finish_move(uow, release, before, S.CANCELLED, "cancel", rule, c.reason)

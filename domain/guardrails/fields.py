@@ -29,6 +29,10 @@ class Field:
     unit: str = ""
     names: bool = False
     """A set of people's usernames (checked for shape; people come and go)."""
+    advisory: str = ""
+    """Why no decision is refused by this field, for a field that restricts nothing; empty for a
+    control, which some gate or use case must enforce (tests/domain/pipelines/
+    test_control_coverage_catalog.py tightens every control and watches an outcome change)."""
 
 
 def _set(key: str, s: Strictness, description: str, members: Any = None) -> Field:
@@ -202,6 +206,18 @@ FIELDS: dict[str, Field] = {
             "People (usernames) who may approve promotions of the service where its own team is "
             "too small to supply independent approvers; segregation of duties still applies.",
             names=True,
+            advisory="It widens who may approve and refuses nothing: the approvals gate still "
+            "counts independent approvals (segregation of duties applies to delegates too) and "
+            "names the pool in its reason while approvals are pending.",
+        ),
+        Field(
+            "promotion_wait_expiry_hours",
+            Strictness.AT_MOST,
+            "How long a promotion may wait for its approvals and evidence before it expires "
+            "(it is then asked again), at most.",
+            minimum=1,
+            maximum=2160,
+            unit="hours",
         ),
         _set(
             "vendor_attestations_required",
@@ -248,6 +264,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "canary_max_saturation_percent": 80,
     "vendor_attestations_required": [],
     "approval_delegates": [],
+    "promotion_wait_expiry_hours": 168,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from domain.compliance.bypass_rules import BypassFacts, apply_waiver
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome, GateStatus
+from domain.pipelines.vocabulary import PromotionStatus
 
 
 class SodCode(StrEnum):
@@ -148,17 +149,30 @@ class Decision:
     allowed: bool
     outcomes: tuple[GateOutcome, ...]
     used_bypasses: tuple[BypassFacts, ...] = field(default=())
+    as_of: datetime | None = None
+    """When the facts judged were gathered (a cached snapshot may be a few seconds old)."""
+
+    @property
+    def status(self) -> PromotionStatus:
+        """Allowed; refused when a gate failed; else waiting (only pending gates block)."""
+        if self.allowed:
+            return PromotionStatus.ALLOWED
+        if any(o.status is GateStatus.FAILED for o in self.outcomes):
+            return PromotionStatus.REFUSED
+        return PromotionStatus.WAITING
 
     @property
     def summary(self) -> str:
-        blocking = [o.gate for o in self.outcomes if o.blocks]
-        waived = [o.gate for o in self.outcomes if o.status is GateStatus.WAIVED]
+        """The verdict in words, opening with the status: Allowed, Refused or Waiting."""
+        total = len(self.outcomes)
         if self.allowed:
+            waived = [o.gate for o in self.outcomes if o.status is GateStatus.WAIVED]
             extra = f" ({len(waived)} waived: {', '.join(waived)})" if waived else ""
-            return f"Allowed: all {len(self.outcomes)} gates pass{extra}."
-        return (
-            f"Refused: {len(blocking)} of {len(self.outcomes)} gates block: {', '.join(blocking)}."
-        )
+            return f"Allowed: all {total} gates pass{extra}."
+        blocking = [o.gate for o in self.outcomes if o.blocks]
+        if self.status is PromotionStatus.REFUSED:
+            return f"Refused: {len(blocking)} of {total} gates block: {', '.join(blocking)}."
+        return f"Waiting: {len(blocking)} of {total} gates pending: {', '.join(blocking)}."
 
     def by_gate(self) -> Mapping[str, GateOutcome]:
         return {o.gate: o for o in self.outcomes}
@@ -170,6 +184,7 @@ def decide(
     release_id: uuid.UUID | None,
     environment_id: uuid.UUID,
     now: datetime,
+    as_of: datetime | None = None,
 ) -> Decision:
     """The verdict: each blocking gate waived when an active bypass names it for this change and
     target (never segregation of duties), then allowed when nothing blocks."""
@@ -182,4 +197,4 @@ def decide(
                 used[bypass.id] = bypass
         judged.append(outcome)
     allowed = not any(o.blocks for o in judged)
-    return Decision(allowed, tuple(judged), tuple(used.values()))
+    return Decision(allowed, tuple(judged), tuple(used.values()), as_of)

@@ -29,8 +29,10 @@ PLAN = "plan"
 
 
 def judge(s: Snapshot, now: datetime) -> Decision:
-    """The decision: every gate judged at `now`, bypasses applied, allowed when none blocks."""
-    return decide(gate_outcomes(s, now), s.bypasses, s.release_id, s.environment_id, now)
+    """The decision: every gate judged at `now`, bypasses applied, allowed when none blocks;
+    as of when the snapshot was taken."""
+    outcomes = gate_outcomes(s, now)
+    return decide(outcomes, s.bypasses, s.release_id, s.environment_id, now, s.taken_at)
 
 
 def gate_outcomes(s: Snapshot, now: datetime) -> list[GateOutcome]:

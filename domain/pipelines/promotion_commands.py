@@ -18,7 +18,10 @@ class PromotionErrorCode(StrEnum):
     ALREADY_APPROVED = "ALREADY_APPROVED"
     PROMOTION_CANCELLED = "PROMOTION_CANCELLED"
     PROMOTION_PROMOTED = "PROMOTION_PROMOTED"
+    PROMOTION_EXPIRED = "PROMOTION_EXPIRED"
+    PROMOTION_NOT_WAITING = "PROMOTION_NOT_WAITING"
     NOTE_TOO_LONG = "NOTE_TOO_LONG"
+    REASON_TOO_LONG = "REASON_TOO_LONG"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +48,10 @@ class ApprovePromotion:
     promotion_id: uuid.UUID
     version: int
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPromotion:
+    promotion_id: uuid.UUID
+    version: int
+    reason: str = ""

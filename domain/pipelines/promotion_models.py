@@ -21,6 +21,7 @@ class Promotion(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_promotions_service_id_environment_id", "service_id", "environment_id"),
         Index("ix_promotions_bu_id_created_at", "bu_id", "created_at"),
         Index("ix_promotions_release_id", "release_id"),
+        Index("ix_promotions_status_expires_at", "status", "expires_at"),
     )
 
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))
@@ -34,6 +35,8 @@ class Promotion(IdMixin, VersionedMixin, TimestampMixin, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decided_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When it expires if still waiting (guardrail `promotion_wait_expiry_hours` at request)."""
 
 
 class PromotionApproval(IdMixin, Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -30,16 +31,18 @@ async def promotions(
     service_id: uuid.UUID | None,
     environment_id: uuid.UUID | None,
     status: str | None,
+    now: datetime,
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    """Promotions you may read, in the order they were asked."""
+    """Promotions you may read, in the order they were asked; `status` as it stands at `now`."""
     return await repo.promotions_page(
         r.session,
         r.scope(Resource.PROMOTION),
         service_id=service_id,
         environment_id=environment_id,
         status=status,
+        now=now,
         first=first,
         after=after,
     )

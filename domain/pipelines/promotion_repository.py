@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments.facts import environment_id_by_key
@@ -14,6 +15,7 @@ from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import scoped
 from domain.organization.facts import service_id_by_key
 from domain.pipelines.promotion_models import Promotion, PromotionApproval
+from domain.pipelines.vocabulary import PromotionStatus
 
 
 async def get_promotion(session: AsyncSession, promotion_id: uuid.UUID) -> Promotion | None:
@@ -37,9 +39,11 @@ async def promotions_page(
     service_id: uuid.UUID | None,
     environment_id: uuid.UUID | None,
     status: str | None,
+    now: datetime,
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
+    """A page of promotions; a waiting one past its time is filtered as expired."""
     table = Promotion.__table__
     stmt = scoped(select(table), table.c.bu_id, scope)
     if service_id is not None:
@@ -47,8 +51,19 @@ async def promotions_page(
     if environment_id is not None:
         stmt = stmt.where(table.c.environment_id == environment_id)
     if status is not None:
-        stmt = stmt.where(table.c.status == status)
+        stmt = stmt.where(_status_at(status, now))
     return await page_by(session, stmt, table, "created_at", first=first, after=after)
+
+
+def _status_at(status: str, now: datetime) -> ColumnElement[bool]:
+    """Promotions whose status at `now` is `status` (promotion_lifecycle.status_at in SQL)."""
+    c = Promotion.__table__.c
+    lapsed = and_(c.status == PromotionStatus.WAITING, c.expires_at <= now)
+    if status == PromotionStatus.EXPIRED:
+        return or_(c.status == status, lapsed)
+    if status == PromotionStatus.WAITING:
+        return and_(c.status == status, or_(c.expires_at.is_(None), c.expires_at > now))
+    return c.status == status
 
 
 async def release_promoted(
@@ -76,3 +91,16 @@ async def ids_by_keys(
     """A service and an environment by their keys (both unique across Signalbox)."""
     service = await service_id_by_key(session, service_key)
     return service, await environment_id_by_key(session, environment_key)
+
+
+async def waiting_expired(session: AsyncSession, now: datetime, limit: int) -> list[Promotion]:
+    """Waiting promotions whose time ran out, oldest first, locked (the index on status and
+    expires_at finds them)."""
+    stmt = (
+        select(Promotion)
+        .where(Promotion.status == PromotionStatus.WAITING, Promotion.expires_at <= now)
+        .order_by(Promotion.expires_at, Promotion.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(await session.scalars(stmt))

@@ -19,12 +19,12 @@ from domain.compliance.control_commands import UseBypass
 from domain.guardrails.facts import guardrails_of_services
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, Forbidden, NotFound
-from domain.kernel.gates import GateStatus
 from domain.kernel.orm import snapshot as row_snapshot
 from domain.kernel.reader import Reader
 from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization.facts import person_ids_by_username, service_facts, usernames_of
+from domain.pipelines import promotion_lifecycle as lifecycle
 from domain.pipelines import promotion_repository as repo
 from domain.pipelines.decision_rules import ApprovalFacts, ChangeFacts, Decision, conflicts
 from domain.pipelines.gather import Ask, take_snapshot
@@ -34,7 +34,6 @@ from domain.pipelines.promotion_commands import PromotionErrorCode as Code
 from domain.pipelines.promotion_models import Promotion, PromotionApproval
 from domain.pipelines.snapshot import Snapshot, with_approvals
 from domain.pipelines.snapshot_cache import SnapshotCache
-from domain.pipelines.vocabulary import PromotionStatus
 
 MAX_CHANGES = 200
 MAX_NOTE = 2000
@@ -107,6 +106,7 @@ def document(s: Snapshot, d: Decision, now: datetime) -> dict[str, Any]:
         "allowed": d.allowed,
         "summary": d.summary,
         "decidedAt": now.isoformat(),
+        "asOf": (d.as_of or now).isoformat(),
         "serviceKey": s.service_key,
         "environmentKey": s.environment_key,
         "artifactVersion": s.artifact_version,
@@ -125,19 +125,12 @@ def document(s: Snapshot, d: Decision, now: datetime) -> dict[str, Any]:
     }
 
 
-def status_of(d: Decision) -> PromotionStatus:
-    if d.allowed:
-        return PromotionStatus.ALLOWED
-    if any(o.status is GateStatus.FAILED for o in d.outcomes):
-        return PromotionStatus.REFUSED
-    return PromotionStatus.WAITING
-
-
 async def evaluate(
     r: Reader, c: AskPromotion, now: datetime, cache: SnapshotCache | None = None
 ) -> tuple[Snapshot, Decision]:
     """The decision for an artifact, target and (optional) release now; nothing recorded.
-    With a cache, a snapshot a few seconds old may answer (see snapshot_cache)."""
+    With a cache, a snapshot a few seconds old may answer (see snapshot_cache): the decision's
+    `as_of` says when its facts were gathered. Without one (`fresh`), they are gathered now."""
     service = await service_facts(r.session, c.service_id)
     if service is None or not r.may_read(Resource.SERVICE, service.bu_id):
         raise NotFound("Service was not found.", field="serviceId")
@@ -179,10 +172,11 @@ async def request_promotion(uow: UnitOfWork, c: AskPromotion) -> tuple[Promotion
         artifact_version=version,
         requested_by_id=uow.actor.person_id,
         changes=changes,
-        status=str(status_of(decision)),
+        status=str(decision.status),
         summary=decision.summary,
         decision=document(s, decision, now),
         decided_at=now,
+        expires_at=lifecycle.expiry(now, int(s.guardrails[lifecycle.EXPIRY_KEY])),
         created_at=now,
         updated_at=now,
     )
@@ -209,17 +203,6 @@ async def _visible_promotion(uow: UnitOfWork, promotion_id: uuid.UUID) -> Promot
     return promotion
 
 
-def _still_open(promotion: Promotion) -> None:
-    """A cancelled promotion is over; a promoted one was carried out, so its decision stands."""
-    if promotion.status == PromotionStatus.CANCELLED:
-        raise DomainError("The promotion was cancelled.", code=Code.PROMOTION_CANCELLED)
-    if promotion.status == PromotionStatus.PROMOTED:
-        raise DomainError(
-            "The promotion was carried out (promoted); its decision stands.",
-            code=Code.PROMOTION_PROMOTED,
-        )
-
-
 async def _snapshot_of(uow: UnitOfWork, promotion: Promotion, now: datetime) -> Snapshot:
     ask = Ask(
         promotion.service_id,
@@ -242,7 +225,7 @@ async def _redecide(
 ) -> Decision:
     decision = judge(s, now)
     before = row_snapshot(promotion)
-    promotion.status = str(status_of(decision))
+    promotion.status = str(decision.status)
     promotion.summary = decision.summary
     promotion.decision = document(s, decision, now)
     promotion.decided_at = now
@@ -259,7 +242,7 @@ async def approve_promotion(uow: UnitOfWork, c: ApprovePromotion) -> tuple[Promo
     promotion = await _visible_promotion(uow, c.promotion_id)
     rule = await _approval_rule(uow, promotion)
     expect_version(promotion, c.version, "The promotion")
-    _still_open(promotion)
+    lifecycle.check_open(promotion, uow.clock.now())
     if uow.actor.person_id is None:
         raise Forbidden("Only a person approves a promotion.")
     if len(c.note) > MAX_NOTE:
@@ -306,8 +289,8 @@ async def decide_promotion(uow: UnitOfWork, promotion_id: uuid.UUID) -> tuple[Pr
     """Decide a promotion again now (evidence arrived, a freeze ended, a board decided)."""
     promotion = await _visible_promotion(uow, promotion_id)
     rule = uow.authorize(Action.CREATE, Resource.PROMOTION, promotion.bu_id)
-    _still_open(promotion)
     now = uow.clock.now()
+    lifecycle.check_open(promotion, now)
     s = await _snapshot_of(uow, promotion, now)
     return promotion, await _redecide(uow, promotion, s, rule, now)
 

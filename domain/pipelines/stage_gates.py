@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.kernel.gates import GateOutcome
+from domain.kernel.gates import GateKey, GateOutcome
 from domain.pipelines import definition_repository as repo
 from domain.pipelines.definition_rules import stages_of
 
@@ -81,3 +81,30 @@ def name_stages(outcomes: Sequence[GateOutcome], listed: Mapping[str, str]) -> l
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+JUDGED_WHETHER_LISTED: dict[str, str] = {
+    GateKey.FREEZE: "Every promotion is judged against the freezes binding its target; "
+    "there is no evidence a listing could require.",
+    GateKey.DOCUMENTATION: "A release's documentation is judged on every production "
+    "promotion it ships; a promotion without a release has none to require.",
+    GateKey.SIGN_OFFS: "Every production promotion needs its release's sign-offs valid.",
+    GateKey.BOARD_DECISION: "A board decision is required where the risk level or the "
+    "guardrails ask for one, and a decision no-go always fails the gate.",
+    GateKey.READINESS: "Every production promotion needs a release, ready to ship.",
+    GateKey.PEER_REVIEW: "A peer review is required by the change types (guardrails) or the "
+    "risk level, on every promotion to staging and beyond.",
+    GateKey.RISK_REQUIREMENTS: "The suites the risk level requires are judged on every "
+    "promotion of the release.",
+    GateKey.INTEGRATION_WINDOW: "A release riding a train departure is judged against its "
+    "integration window on every promotion.",
+    GateKey.ONBOARDING: "Every production promotion needs the owning team onboarded.",
+    GateKey.VENDOR_ATTESTATIONS: "Every production promotion needs the attestations the "
+    "guardrails require of the service's vendors.",
+    GateKey.APPROVALS: "Every promotion needs the approvals of its environment kind and risk.",
+    GateKey.DR_TEST: "Every production promotion needs tested disaster-recovery procedures.",
+    GateKey.SEGREGATION_OF_DUTIES: "No one in a change's chain approves it, on every promotion.",
+}
+"""The gates a stage may list whose listing adds nothing, and why: the decision judges them on
+every promotion they apply to (tests/domain/pipelines/test_control_coverage_catalog.py holds
+that every other gate a stage lists is required by the listing)."""

@@ -33,7 +33,6 @@ from domain.pipelines.unauthorized_models import PromotionLink, UnauthorizedChan
 from domain.pipelines.vocabulary import ChangeSource, PromotionStatus, UnauthorizedChangeStatus
 
 DETECTED_TOPIC = str(webhooks.WebhookTopic.UNAUTHORIZED_CHANGE_DETECTED)
-ALERT_GUARDRAIL = "unauthorized_change_alert"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +163,7 @@ async def mark_promoted(uow: UnitOfWork, link: PromotionLink, rule: str) -> None
 
 
 async def _alert_on(uow: UnitOfWork, service_id: uuid.UUID) -> bool:
-    eff = await effective_for_service(uow.session, service_id)
-    return bool(eff.values[ALERT_GUARDRAIL].value)
+    return rules.raises_alert(await effective_for_service(uow.session, service_id))
 
 
 async def _emit_detected(uow: UnitOfWork, change: UnauthorizedChange, now: datetime) -> None:

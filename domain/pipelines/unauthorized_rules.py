@@ -16,11 +16,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.guardrails.effective import EffectiveGuardrails
 from domain.kernel.errors import DomainError
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode as Code
 from domain.pipelines.vocabulary import CARRIED_OUT_BY, PromotionStatus
 
 MAX_FINDING = 4000
+ALERT_GUARDRAIL = "unauthorized_change_alert"
+
+
+def raises_alert(guardrails: EffectiveGuardrails) -> bool:
+    """Whether an unauthorized change of a service with these guardrails raises an incident-like
+    alert through the outbox (it is recorded for review either way)."""
+    return bool(guardrails.values[ALERT_GUARDRAIL].value)
 
 
 @dataclass(frozen=True, slots=True)

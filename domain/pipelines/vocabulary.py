@@ -145,6 +145,9 @@ class PromotionStatus(StrEnum):
     PROMOTED = "promoted"
     """Allowed, and a CD tool reported the deployment that carried it out (service.deployed)."""
     CANCELLED = "cancelled"
+    """Withdrawn while waiting, by its requester, a release manager or the RMO."""
+    EXPIRED = "expired"
+    """Still waiting when its time ran out (guardrail `promotion_wait_expiry_hours`)."""
 
 
 class ChangeSource(StrEnum):

@@ -1,0 +1,271 @@
+"""Probes for the control-coverage test: every place a control is enforced, as a function of the
+effective guardrail values (and of the risk model's requirements) answering what it refuses.
+
+One scenario passes under the most permissive controls: a promotion of `pay` to an environment
+of each kind, with evidence, approvals, onboarding, vendors and DR tests that are good but not
+perfect (one critical vulnerability, 70 % coverage, a 5 % slow-down, ...), a go/no-go session
+where engineering and product vote go, a 12-hour bypass reviewed after 3 days, a freeze
+exception, a canary step that is healthy but not spotless and a promotion still waiting 3 days
+after it was requested. Each probe runs the production
+rule over that scenario and names every refusal; a control is enforced when tightening it alone
+makes some probe refuse something.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from domain.calendar import rules as calendar_rules
+from domain.compliance import bypass_rules
+from domain.compliance.dr_rules import ProcedureFacts
+from domain.environments.facts import EnvironmentFacts
+from domain.governance import board_rules
+from domain.governance.vocabulary import SessionOutcome, VoteChoice
+from domain.guardrails.effective import EffectiveGuardrails, effective_values
+from domain.guardrails.facts import go_no_go_disciplines
+from domain.guardrails.fields import Field
+from domain.guardrails.lattice import Strictness
+from domain.guardrails.onboarding_rules import Evidence, OnboardingFacts
+from domain.guardrails.rules import Layer
+from domain.guardrails.vocabulary import OnboardingItem, RiskLevel
+from domain.kernel.errors import DomainError
+from domain.kernel.vocabulary import EnvironmentKind
+from domain.organization.vendor_gate_rules import VendorFacts
+from domain.organization.vendor_rules import AttestationFacts
+from domain.pipelines import deployment_rules, health_rules, unauthorized_rules
+from domain.pipelines import promotion_lifecycle as lifecycle
+from domain.pipelines.drift import RunFacts
+from domain.pipelines.evidence_gates import Report, summarize
+from domain.pipelines.judge import judge
+from domain.pipelines.promotion_models import Promotion
+from domain.pipelines.snapshot import ProductionSide, Snapshot
+from domain.pipelines.vocabulary import (
+    DriftKind,
+    EvidenceType,
+    PromotionStatus,
+    StepKind,
+    Verdict,
+)
+from domain.risk.assessment_rules import RiskInputs, RiskResult, assess
+from domain.risk.model import DEFAULT_MODEL, RiskMapping
+from domain.risk.scoring import RiskFacts
+from tests.domain.pipelines.test_judge import BU, T0, _release, snapshot
+
+Values = Mapping[str, Any]
+Probe = Callable[[Values, RiskMapping], frozenset[str]]
+"""What the rule refuses under these guardrail values and this risk mapping (empty: passes)."""
+
+LICENCES = ("Apache-2.0", "MIT")
+"""The licences the scenario's dependencies use: the strictest SPDX sets name them."""
+APPROVERS = ("approver", "lead")
+"""The people who approve in the scenario: the strictest set of usernames names them."""
+
+
+def extremes(field: Field) -> tuple[Any, Any]:
+    """The most permissive and the strictest value the catalog allows for the field (an open
+    set at its strictest names what the scenario uses)."""
+    match field.strictness:
+        case Strictness.AT_LEAST:
+            return field.minimum, field.maximum
+        case Strictness.AT_MOST:
+            return field.maximum, field.minimum
+        case Strictness.SUPERSET if field.members is not None:
+            return [], list(field.members)
+        case Strictness.SUPERSET:
+            return [], list(APPROVERS if field.names else LICENCES)
+        case Strictness.SUBSET:
+            return None, []
+        case Strictness.REQUIRE:
+            return False, True
+        case Strictness.PERMIT:
+            return True, False
+        case Strictness.LEVEL_AT_MOST:
+            return RiskLevel.CRITICAL.value, RiskLevel.LOW.value
+    raise AssertionError(field.strictness)
+
+
+def loosest(field: Field) -> Any:
+    return extremes(field)[0]
+
+
+def strictest(field: Field) -> Any:
+    return extremes(field)[1]
+
+
+def _effective(values: Values) -> EffectiveGuardrails:
+    return EffectiveGuardrails(
+        uuid.uuid4(), BU, "internal", None, effective_values([Layer("core", 0, values)])
+    )
+
+
+def report(kind: EvidenceType, subject: str, **payload: Any) -> Report:
+    return Report(uuid.uuid4(), kind, subject, True, payload, T0 - timedelta(hours=1))
+
+
+EVIDENCE = summarize(
+    uuid.uuid4(),
+    [
+        report(EvidenceType.SECURITY_SCAN, "trivy", critical=1, high=1),
+        report(EvidenceType.TEST_RUN, "unit", succeeded=True, coveragePercent=70),
+        report(EvidenceType.LICENCE_REPORT, "scancode", licences=list(LICENCES)),
+        report(EvidenceType.PERFORMANCE_BENCHMARK, "checkout", regressionPercent=5),
+    ],
+)
+"""Good but not perfect evidence; no static analysis was reported."""
+
+
+def _production_side(team: uuid.UUID) -> ProductionSide:
+    done = {
+        item.value: Evidence(item.value, "https://x.example/e", "", T0.isoformat(), None)
+        for item in OnboardingItem
+        if item is not OnboardingItem.ON_CALL
+    }
+    tested = T0 - timedelta(days=10)
+    soc2 = AttestationFacts(uuid.uuid4(), "soc2", T0 - timedelta(days=1), T0 + timedelta(days=90))
+    return ProductionSide(
+        onboarding=OnboardingFacts(team, "payments", BU, done),
+        vendors=(VendorFacts(uuid.uuid4(), "Acme", (soc2,)),),
+        dr_procedures=(
+            ProcedureFacts(uuid.uuid4(), "service_reversion", "Revert", tested),
+            ProcedureFacts(uuid.uuid4(), "data_restoration", "Restore", tested),
+        ),
+    )
+
+
+def _risk(release_id: uuid.UUID, values: Values, mapping: RiskMapping) -> RiskResult:
+    inputs = RiskInputs(release_id, BU, RiskFacts(), DEFAULT_MODEL, mapping, 0)
+    return assess(inputs, [_effective(values)])
+
+
+def scenario(values: Values, mapping: RiskMapping, kind: EnvironmentKind) -> Snapshot:
+    """The scenario's promotion to an environment of `kind`, its release assessed as gather does
+    (the risk over the effective guardrails of the services it ships)."""
+    base = snapshot(
+        guardrails=dict(values),
+        evidence=EVIDENCE,
+        pipeline_runs=(
+            (uuid.uuid4(), RunFacts("r", "sha256:ab", DriftKind.DRIFT, "Old.", 1, 2, T0)),
+        ),
+    )
+    assert base.of_release is not None
+    release = _release()
+    side = dataclasses.replace(
+        base.of_release,
+        release=release,
+        risk=_risk(release.id, values, mapping),
+        go_no_go_disciplines=go_no_go_disciplines([_effective(values)]),
+    )
+    environment = EnvironmentFacts(uuid.uuid4(), f"{kind}-eu", kind.value, BU, "pay")
+    return dataclasses.replace(
+        base,
+        environment=environment,
+        of_release=side,
+        of_production=_production_side(base.service.team_id),
+    )
+
+
+def decision_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """The promotion decision to an environment of every kind: each gate that blocks."""
+    refused = set()
+    for kind in EnvironmentKind:
+        decision = judge(scenario(values, mapping, kind), T0)
+        blocking = {f"{kind}: {o.gate} {o.status}" for o in decision.outcomes if o.blocks}
+        assert decision.allowed is not blocking
+        refused |= blocking
+    return frozenset(refused)
+
+
+def go_no_go_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A go/no-go session where engineering and product vote go (one vote for quorum)."""
+    votes = [
+        board_rules.Ballot(name, discipline, VoteChoice.GO)
+        for name, discipline in (("Erin", "engineering"), ("Pia", "product"))
+    ]
+    disciplines = go_no_go_disciplines([_effective(values)])
+    outcome = board_rules.decide(
+        board_rules.BoardRule(1, 1, frozenset(), frozenset(), disciplines), votes
+    ).outcome
+    return frozenset() if outcome is SessionOutcome.GO else frozenset({f"go/no-go: {outcome}"})
+
+
+def _refusal(check: Callable[[], object]) -> set[str]:
+    try:
+        check()
+    except DomainError as refused:
+        return {str(refused.code)}
+    return set()
+
+
+def bypass_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A 12-hour bypass of the release, and its review still open 3 days after approval."""
+    service = uuid.uuid4()
+    hours = bypass_rules.tightest({service: int(values["max_bypass_hours"])})
+    refused = _refusal(lambda: bypass_rules.check_duration(12, hours))
+    due = bypass_rules.review_due(
+        T0, bypass_rules.tightest({service: values["bypass_review_due_days"]})
+    )
+    if bypass_rules.overdue(None, due, T0 + timedelta(days=3)):
+        refused.add("bypass review overdue")
+    return frozenset(refused)
+
+
+def freeze_exception_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A freeze exception for a release shipping the service."""
+    allowed = bool(values["freeze_exceptions_allowed"])
+    return frozenset(
+        _refusal(lambda: calendar_rules.check_exceptions_allowed(allowed, "pay", "core"))
+    )
+
+
+CANARY = health_rules.Metrics(error_rate=0.005, latency_p99_ms=110.0, saturation=0.5)
+CANARY_BASELINE = health_rules.Metrics(error_rate=0.004, latency_p99_ms=100.0, saturation=0.4)
+
+
+def canary_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A production canary of a low-risk release dwelling 5 minutes, healthy but not spotless
+    (0.5 % errors, 0.1 points over the baseline, 10 % slower, 50 % saturated)."""
+    thresholds = health_rules.thresholds_from(health_rules.guardrail_thresholds(values))
+    analysis = health_rules.analyze(CANARY, CANARY_BASELINE, thresholds)
+    refused = {f"canary: {analysis.verdict}"} if analysis.verdict is not Verdict.ADVANCE else set()
+    plan = [
+        deployment_rules.Step(StepKind.CANARY, 10, 5),
+        deployment_rules.Step(StepKind.CANARY, 100, 30),
+    ]
+    minimum = _risk(uuid.uuid4(), values, mapping).requirements.canary_minutes
+    refused |= _refusal(lambda: deployment_rules.check_canary_minutes(plan, "low", minimum))
+    return frozenset(refused)
+
+
+def waiting_promotion_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A promotion requested with these guardrails, still waiting 3 days later, approved."""
+    expires_at = lifecycle.expiry(T0, int(values[lifecycle.EXPIRY_KEY]))
+    waiting = Promotion(status=PromotionStatus.WAITING.value, expires_at=expires_at)
+    return frozenset(_refusal(lambda: lifecycle.check_open(waiting, T0 + timedelta(days=3))))
+
+
+def unauthorized_change_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A production deployment no allowed promotion covers: recorded for review either way;
+    whether it also raises an incident-like alert is the control."""
+    alerted = unauthorized_rules.raises_alert(_effective(values))
+    return frozenset({"unauthorized change alerted"} if alerted else ())
+
+
+PROBES: tuple[Probe, ...] = (
+    decision_probe,
+    go_no_go_probe,
+    bypass_probe,
+    freeze_exception_probe,
+    canary_probe,
+    waiting_promotion_probe,
+    unauthorized_change_probe,
+)
+"""Every place a control is enforced."""
+
+
+def refusals(values: Values, mapping: RiskMapping = DEFAULT_MODEL.mapping) -> frozenset[str]:
+    """What the scenario has refused, over every probe."""
+    return frozenset().union(*(probe(values, mapping) for probe in PROBES))
