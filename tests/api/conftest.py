@@ -87,6 +87,10 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
         "env": "test",
         "auto_migrate": False,
         "log_json": False,
+        # Generous on a busy machine (the suite runs beside other work): a request waits for a
+        # pooled connection far longer than production allows before it counts as a failure.
+        # The tests of that limit set their own (test_outage).
+        "db_pool_timeout_seconds": 30.0,
     }
     return Settings(**{**values, **overrides})
 
