@@ -14,9 +14,10 @@ from api.graphql.relay import PageArgs, from_global_id, from_optional_global_id
 from api.graphql.risk_types import RiskLevel
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-from domain.read import release_search as search
+from domain.read import release_search_terms as terms
+from domain.read.release_search import search_releases
 
-ReleaseSort = exposed(search.ReleaseSort)
+ReleaseSort = exposed(terms.ReleaseSort)
 
 
 @strawberry.input(description="Which releases, in which order; an empty field does not filter.")
@@ -25,7 +26,7 @@ class ReleaseFilter:
     text: str | None = strawberry.field(
         default=None,
         description="Found in the title or the description, ignoring case (at most "
-        f"{search.MAX_TEXT} characters).",
+        f"{terms.MAX_TEXT} characters).",
     )
     statuses: list[ReleaseStatus] | None = strawberry.field(
         default=None, description="In any of these statuses."
@@ -54,7 +55,7 @@ class ReleaseFilter:
         default=None, description="Whose planned window starts before this time."
     )
     sort: ReleaseSort = strawberry.field(  # type: ignore[valid-type]
-        default=search.ReleaseSort.CREATED_AT,
+        default=terms.ReleaseSort.CREATED_AT,
         description="The order, then by id; a cursor is valid only under the sort it came from.",
     )
     descending: bool = strawberry.field(default=False, description="Newest, latest or Z first.")
@@ -69,8 +70,8 @@ def _statuses(f: ReleaseFilter) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.value for s in chosen))
 
 
-def to_search(f: ReleaseFilter) -> search.ReleaseSearch:
-    return search.ReleaseSearch(
+def to_search(f: ReleaseFilter) -> terms.ReleaseSearch:
+    return terms.ReleaseSearch(
         text=f.text or "",
         bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
         statuses=_statuses(f),
@@ -80,10 +81,10 @@ def to_search(f: ReleaseFilter) -> search.ReleaseSearch:
         risk_levels=tuple(level.value for level in f.risk_levels or ()),
         planned_from=f.planned_from,
         planned_to=f.planned_to,
-        sort=search.ReleaseSort(f.sort),
+        sort=terms.ReleaseSort(f.sort),
         descending=f.descending,
     )
 
 
 async def releases(r: Reader, f: ReleaseFilter, page: PageArgs) -> Page[Any]:
-    return await search.search_releases(r, to_search(f), **page)
+    return await search_releases(r, to_search(f), **page)

@@ -13,53 +13,18 @@ codes of bad input are governance's (releases are governance's words), so they a
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Row
 
 from domain.governance.errors import GovernanceErrorCode as Code
-from domain.kernel.access import Resource, Scope
+from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.read import release_search_repository as repo
-
-MAX_TEXT = 200
-"""The longest text searched for (a release title is at most 200 characters)."""
-MAX_VALUES = 100
-"""At most this many values in one list filter (services, statuses, change types...)."""
-
-
-class ReleaseSort(StrEnum):
-    """The orders releases are listed in; ties are broken by id."""
-
-    CREATED_AT = "CREATED_AT"
-    PLANNED_START = "PLANNED_START"
-    TITLE = "TITLE"
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseSearch:
-    """What to look for; an empty field does not filter. `planned_from`/`planned_to` keep the
-    releases whose planned window overlaps [from, to) (either bound may be open); a release with
-    no planned window never matches a range. `risk_levels`: the level of the release's latest
-    assessment (a release never assessed never matches)."""
-
-    text: str = ""
-    bu_id: uuid.UUID | None = None
-    statuses: tuple[str, ...] = ()
-    service_ids: tuple[uuid.UUID, ...] = ()
-    owner_id: uuid.UUID | None = None
-    change_types: tuple[str, ...] = ()
-    risk_levels: tuple[str, ...] = ()
-    planned_from: datetime | None = None
-    planned_to: datetime | None = None
-    sort: str = ReleaseSort.CREATED_AT
-    descending: bool = False
+from domain.read.release_search_terms import MAX_TEXT, MAX_VALUES, ReleaseSearch, ReleaseSort
 
 
 def checked(search: ReleaseSearch) -> ReleaseSearch:
@@ -104,7 +69,7 @@ async def search_releases(
     search = checked(search)
     scope = r.scope(Resource.RELEASE)
     if search.risk_levels:
-        scope = _within(scope, r.scope(Resource.RISK_ASSESSMENT))
+        scope &= r.scope(Resource.RISK_ASSESSMENT)
     if scope.empty:
         return Page(items=[], has_next=False, cursors=[])
     page = await repo.releases_page(
@@ -112,15 +77,6 @@ async def search_releases(
     )
     cursors = [f"{search.sort}.{c}" for c in page.cursors]
     return Page(items=page.items, has_next=page.has_next, cursors=cursors)
-
-
-def _within(a: Scope, b: Scope) -> Scope:
-    """Where both scopes reach."""
-    if a.everywhere:
-        return b
-    if b.everywhere:
-        return a
-    return Scope(False, a.bu_ids & b.bu_ids)
 
 
 def _position(sort: str, after: str | None) -> str | None:

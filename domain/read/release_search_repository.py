@@ -4,7 +4,7 @@ and risk's latest level (docs/architecture.md: the read views read several conte
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, String, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,10 +13,8 @@ from domain.governance.models import Release, ReleaseService
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
 from domain.kernel.repository import scoped
+from domain.read.release_search_terms import ReleaseSearch, ReleaseSort
 from domain.risk.fragments import latest_level
-
-if TYPE_CHECKING:
-    from domain.read.release_search import ReleaseSearch
 
 RELEASE = Release.__table__
 SHIPPED = ReleaseService.__table__
@@ -26,12 +24,12 @@ NO_START_DESCENDING = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def _sort_column(sort: str, descending: bool) -> ColumnElement[Any]:
-    if sort == "PLANNED_START":
+    if sort == ReleaseSort.PLANNED_START:
         missing = NO_START_DESCENDING if descending else NO_START_ASCENDING
         return func.coalesce(
             RELEASE.c.planned_start, literal(missing, RELEASE.c.planned_start.type)
         )
-    if sort == "TITLE":
+    if sort == ReleaseSort.TITLE:
         return RELEASE.c.title
     return RELEASE.c.created_at
 
