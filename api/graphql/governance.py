@@ -8,25 +8,20 @@ from typing import Any
 
 import strawberry
 
+from api.graphql import release_search
 from api.graphql.governance_board_types import Board
 from api.graphql.governance_mutations import GovernanceMutation
 from api.graphql.governance_rule_types import DocumentTemplate, SignOffRule
-from api.graphql.governance_types import Release, ReleaseStatus
+from api.graphql.governance_types import Release
 from api.graphql.relay import (
     PageArgs,
     connection_field,
     from_optional_global_id,
 )
+from api.graphql.release_search import ReleaseFilter
 from domain.governance import queries as gov
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
-
-
-@strawberry.input
-class ReleaseFilter:
-    business_unit_id: strawberry.ID | None = None
-    status: ReleaseStatus | None = None
-    owner_id: strawberry.ID | None = None
 
 
 @strawberry.input
@@ -42,15 +37,13 @@ def _business_unit_id(f: BusinessUnitScopeFilter) -> uuid.UUID | None:
 
 @strawberry.type
 class GovernanceQuery:
-    @connection_field(Release, description="Releases you may read, oldest first.")
+    @connection_field(
+        Release,
+        description="Releases you may read that match the filter, oldest first unless it sorts "
+        "them otherwise.",
+    )
     def releases(r: Reader, f: ReleaseFilter, page: PageArgs) -> Awaitable[Page[Any]]:
-        return gov.releases(
-            r,
-            bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
-            status=f.status.value if f.status else None,
-            owner_id=from_optional_global_id(f.owner_id, "Person", "ownerId"),
-            **page,
-        )
+        return release_search.releases(r, f, page)
 
     @connection_field(
         DocumentTemplate,

@@ -47,6 +47,12 @@ class GovernanceErrorCode(StrEnum):
     CONFLICT_OF_INTEREST = "CONFLICT_OF_INTEREST"
     RATIONALE_REQUIRED = "RATIONALE_REQUIRED"
     OWNER_REQUIRED = "OWNER_REQUIRED"
+    # The release search (domain/read/release_search.py) refuses these, as top-level errors.
+    SEARCH_TEXT_TOO_LONG = "SEARCH_TEXT_TOO_LONG"
+    INVALID_DATE_RANGE = "INVALID_DATE_RANGE"
+    UNKNOWN_SORT = "UNKNOWN_SORT"
+    TOO_MANY_VALUES = "TOO_MANY_VALUES"
+    CURSOR_SORT_MISMATCH = "CURSOR_SORT_MISMATCH"
 
 
 class DocumentationIncomplete(DomainError):

@@ -19,6 +19,10 @@ class Release(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_releases_bu_id_status", "bu_id", "status"),
         Index("ix_releases_owner_id", "owner_id"),
         Index("ix_releases_bu_id_created_at", "bu_id", "created_at"),
+        # The release search: by planned window and in its sort orders.
+        Index("ix_releases_planned_start_planned_end", "planned_start", "planned_end"),
+        Index("ix_releases_bu_id_planned_start", "bu_id", "planned_start"),
+        Index("ix_releases_bu_id_title", "bu_id", "title"),
     )
 
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))

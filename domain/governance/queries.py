@@ -42,9 +42,6 @@ def _filter(rows: Rows, r: Reader, resource: Resource) -> Rows:
 # -- releases --------------------------------------------------------------------------------
 
 
-releases = scoped_page(Resource.RELEASE, repo.releases_page)
-
-
 async def releases_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return _filter(await rows_by_ids(r.session, Release.__table__, ids), r, Resource.RELEASE)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, delete, exists, func, or_, select
@@ -24,8 +23,7 @@ from domain.governance.models import (
     Vote,
 )
 from domain.kernel.access import ORG_SCOPE, Scope
-from domain.kernel.errors import DomainError
-from domain.kernel.pagination import Page, decode_cursor, fetch_page, page_by
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, rows_with_bu_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -110,48 +108,6 @@ async def authors_by_release(session: AsyncSession, release_ids: Sequence[uuid.U
         .order_by(PERSON.c.username)
     )
     return group_by((await session.execute(stmt)).all(), "release_id")
-
-
-async def releases_page(
-    session: AsyncSession,
-    scope: Scope,
-    *,
-    bu_id: uuid.UUID | None,
-    status: str | None,
-    owner_id: uuid.UUID | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Row[Any]]:
-    """Releases oldest first, by (created_at, id)."""
-    stmt = scoped(select(RELEASE), RELEASE.c.bu_id, scope)
-    if bu_id is not None:
-        stmt = stmt.where(RELEASE.c.bu_id == bu_id)
-    if status is not None:
-        stmt = stmt.where(RELEASE.c.status == status)
-    if owner_id is not None:
-        stmt = stmt.where(RELEASE.c.owner_id == owner_id)
-    if after is not None:
-        raw, id_ = decode_cursor(after)
-        at = _cursor_time(raw)
-        stmt = stmt.where(
-            or_(RELEASE.c.created_at > at, and_(RELEASE.c.created_at == at, RELEASE.c.id > id_))
-        )
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=RELEASE.c.created_at,
-        id_col=RELEASE.c.id,
-        sort_key="created_at",
-        first=first,
-        after=None,
-    )
-
-
-def _cursor_time(raw: Any) -> datetime:
-    try:
-        return datetime.fromisoformat(str(raw))
-    except ValueError:
-        raise DomainError("The cursor is not one this API gave out.", field="after") from None
 
 
 # -- documentation templates ------------------------------------------------------------------

@@ -127,6 +127,14 @@ class Scope:
         """Where either scope reaches."""
         return Scope(self.everywhere or other.everywhere, self.bu_ids | other.bu_ids)
 
+    def __and__(self, other: Scope) -> Scope:
+        """Where both scopes reach."""
+        if self.everywhere:
+            return other
+        if other.everywhere:
+            return self
+        return Scope(False, self.bu_ids & other.bu_ids)
+
 
 class Authorizer(Protocol):
     """Answers "may this actor do this to this kind of thing in this BU?" (RBAC with domains)."""

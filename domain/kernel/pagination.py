@@ -51,12 +51,19 @@ def check_first(first: int | None) -> int:
 
 
 def after_clause(
-    sort_col: ColumnElement[Any], id_col: ColumnElement[Any], after: str | None
+    sort_col: ColumnElement[Any],
+    id_col: ColumnElement[Any],
+    after: str | None,
+    *,
+    descending: bool = False,
 ) -> ColumnElement[bool] | None:
+    """What follows the cursor `after` in (sort, id) order, or in reverse when `descending`."""
     if after is None:
         return None
     value, id_ = decode_cursor(after)
     value = _typed(sort_col, value)
+    if descending:
+        return or_(sort_col < value, and_(sort_col == value, id_col < id_))
     return or_(sort_col > value, and_(sort_col == value, id_col > id_))
 
 
@@ -83,13 +90,16 @@ async def fetch_page(
     sort_key: str,
     first: int | None,
     after: str | None,
+    descending: bool = False,
 ) -> Page[Row[Any]]:
-    """One page of rows of `stmt`, ordered by (sort, id), plus whether more follow."""
+    """One page of rows of `stmt`, ordered by (sort, id) (both reversed when `descending`), plus
+    whether more follow."""
     limit = check_first(first)
-    clause = after_clause(sort_col, id_col, after)
+    clause = after_clause(sort_col, id_col, after, descending=descending)
     if clause is not None:
         stmt = stmt.where(clause)
-    rows = list((await session.execute(stmt.order_by(sort_col, id_col).limit(limit + 1))).all())
+    order = (sort_col.desc(), id_col.desc()) if descending else (sort_col, id_col)
+    rows = list((await session.execute(stmt.order_by(*order).limit(limit + 1))).all())
     return _page(rows, limit, sort_key)
 
 
