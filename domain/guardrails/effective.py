@@ -82,22 +82,27 @@ async def current_core(session: AsyncSession, at: datetime | None = None) -> Lay
 async def effective_for_services(
     session: AsyncSession, service_ids: Sequence[uuid.UUID], at: datetime | None = None
 ) -> dict[uuid.UUID, EffectiveGuardrails]:
-    """The guardrails in force for many services (four statements, whatever their number);
+    """The guardrails in force for many services (two statements, whatever their number);
     services that do not exist are left out."""
     services = await repo.services_with_bu(session, list(service_ids))
     if not services:
         return {}
-    core = await current_core(session, at)
-    tiers = sorted({s.tier for s in services.values()})
-    profiles = await repo.layer_rows(session, SetKind.PROFILE, tiers, at)
-    bu_ids = sorted({str(s.bu_id) for s in services.values()})
-    bus = await repo.layer_rows(session, SetKind.BUSINESS_UNIT, bu_ids, at)
+    rows = await repo.layers_rows(
+        session,
+        {
+            SetKind.CORE: [CORE_SUBJECT],
+            SetKind.PROFILE: sorted({s.tier for s in services.values()}),
+            SetKind.BUSINESS_UNIT: sorted({str(s.bu_id) for s in services.values()}),
+        },
+        at,
+    )
+    core = core_layer(rows.get((SetKind.CORE, CORE_SUBJECT)))
     out = {}
     for s in services.values():
         layers = [
             core,
-            bu_layer(s.bu_key, bus.get(str(s.bu_id))),
-            profile_layer(s.tier, profiles.get(s.tier)),
+            bu_layer(s.bu_key, rows.get((SetKind.BUSINESS_UNIT, str(s.bu_id)))),
+            profile_layer(s.tier, rows.get((SetKind.PROFILE, s.tier))),
         ]
         out[s.id] = EffectiveGuardrails(s.id, s.bu_id, s.tier, at, effective_values(layers))
     return out

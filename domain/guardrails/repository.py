@@ -7,11 +7,11 @@ statement per kind of layer, whatever the number of BUs or tiers asked for.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
@@ -56,26 +56,40 @@ async def layer_rows(
     """Per subject, the version in force at `at` (or now): subject, version, values, bu_id.
 
     `subjects` None means every set of the kind."""
-    if at is None:
-        stmt = select(SETS.c.subject, SETS.c.version, SETS.c["values"], SETS.c.bu_id).where(
-            SETS.c.kind == kind
+    rows = await layers_rows(session, {kind: subjects}, at)
+    return {subject: row for (_, subject), row in rows.items()}
+
+
+async def layers_rows(
+    session: AsyncSession, wanted: Mapping[str, Sequence[str] | None], at: datetime | None
+) -> dict[tuple[str, str], Any]:
+    """Per (kind, subject), the version in force at `at` (or now) of the sets `wanted` names by
+    kind (subjects None: every set of the kind), in one statement."""
+    if not wanted:
+        return {}
+    table = SETS if at is None else VERSIONS
+    which = or_(
+        *(
+            table.c.kind == kind
+            if subjects is None
+            else and_(table.c.kind == kind, table.c.subject.in_(subjects))
+            for kind, subjects in wanted.items()
         )
-        if subjects is not None:
-            stmt = stmt.where(SETS.c.subject.in_(subjects))
-        return {r.subject: r for r in (await session.execute(stmt)).all()}
+    )
+    columns = (table.c.kind, table.c.subject, table.c.version, table.c["values"], table.c.bu_id)
+    if at is None:
+        rows = (await session.execute(select(*columns).where(which))).all()
+        return {(r.kind, r.subject): r for r in rows}
     rank = (
         func.row_number()
-        .over(partition_by=VERSIONS.c.subject, order_by=VERSIONS.c.version.desc())
+        .over(
+            partition_by=(VERSIONS.c.kind, VERSIONS.c.subject), order_by=VERSIONS.c.version.desc()
+        )
         .label("_rank")
     )
-    inner = select(
-        VERSIONS.c.subject, VERSIONS.c.version, VERSIONS.c["values"], VERSIONS.c.bu_id, rank
-    ).where(VERSIONS.c.kind == kind, VERSIONS.c.saved_at <= at)
-    if subjects is not None:
-        inner = inner.where(VERSIONS.c.subject.in_(subjects))
-    sub = inner.subquery()
+    sub = select(*columns, rank).where(which, VERSIONS.c.saved_at <= at).subquery()
     rows = (await session.execute(select(sub).where(sub.c._rank == 1))).all()
-    return {r.subject: r for r in rows}
+    return {(r.kind, r.subject): r for r in rows}
 
 
 async def add_version(session: AsyncSession, version: GuardrailSetVersion) -> None:
