@@ -47,6 +47,7 @@ class GovernanceErrorCode(StrEnum):
     CONFLICT_OF_INTEREST = "CONFLICT_OF_INTEREST"
     RATIONALE_REQUIRED = "RATIONALE_REQUIRED"
     OWNER_REQUIRED = "OWNER_REQUIRED"
+    NOT_CLONEABLE = "NOT_CLONEABLE"
 
 
 class DocumentationIncomplete(DomainError):

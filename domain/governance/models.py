@@ -19,6 +19,7 @@ class Release(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_releases_bu_id_status", "bu_id", "status"),
         Index("ix_releases_owner_id", "owner_id"),
         Index("ix_releases_bu_id_created_at", "bu_id", "created_at"),
+        Index("ix_releases_cloned_from_id", "cloned_from_id"),
     )
 
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))
@@ -39,6 +40,8 @@ class Release(IdMixin, VersionedMixin, TimestampMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    # The rejected or cancelled release this draft was cloned from, if any.
+    cloned_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("releases.id"))
 
 
 class ReleaseService(IdMixin, Base):
