@@ -17,6 +17,7 @@ from api.graphql.calendar_types import (
     services_of,
 )
 from api.graphql.context import Info
+from api.graphql.flags_types import FlagChangeAction
 from api.graphql.organization_types import Service
 from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
 from api.graphql.relay import to_global_id
@@ -46,7 +47,9 @@ class ProductionChange:
     flag_key: str
     flag_id: strawberry.ID
     environment: str | None
-    action: str = strawberry.field(description="What was done to the flag, e.g. `update`, `kill`.")
+    action: FlagChangeAction = strawberry.field(
+        description="What was done to the flag, e.g. UPDATE, KILL."
+    )
 
     @classmethod
     def from_row(cls, r: Any) -> ProductionChange:
