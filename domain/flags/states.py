@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from domain.flags.definitions import (
@@ -35,6 +36,17 @@ def definition_json(state: EnvironmentState, production: bool) -> dict[str, Any]
         "rules": [rule_to_json(r) for r in state.rules],
         "default_serve": serve_to_json(state.default_serve),
     }
+
+
+def resulting_state(after: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The environment state a change left (its `after`), or None for a change that sets none
+    (a kill names several environments; a definition change sets no state)."""
+    return after if after is not None and "rules" in after else None
+
+
+def rollout_percentages(state: Mapping[str, Any]) -> tuple[int, ...]:
+    """The sticky rollout percentages of a stored state, rule by rule."""
+    return tuple(r.rollout.percentage for r in rules_from_json(state.get("rules")) if r.rollout)
 
 
 def state_json(row: Any) -> dict[str, Any]:
