@@ -24,7 +24,7 @@ from api.graphql.relay import node_field, to_global_id
 from api.graphql.rows import from_columns
 from api.graphql.unauthorized_types import UnauthorizedChange
 from api.graphql.vendors_types import VendorRelease
-from domain.flags.states import resulting_state, rollout_percentages
+from domain.flags.states import state_left
 from domain.read import calendar_slice
 
 
@@ -77,15 +77,15 @@ class ProductionChange:
 
     @classmethod
     def from_row(cls, r: Any) -> ProductionChange:
-        state = resulting_state(r.after)
+        enabled, rollouts = state_left(r.after)
         return from_columns(
             cls,
             r,
             at=r.decided_at or r.created_at,
             flag_id=strawberry.ID(to_global_id("Flag", r.flag_id)),
             change_id=strawberry.ID(to_global_id("FlagChange", r.id)),
-            enabled=None if state is None else bool(state.get("enabled")),
-            rollout_percentages=[] if state is None else list(rollout_percentages(state)),
+            enabled=enabled,
+            rollout_percentages=list(rollouts),
         )
 
 

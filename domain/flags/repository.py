@@ -273,6 +273,7 @@ async def production_changes_in_range(
             CHANGE.c.reason,
             CHANGE.c.note,
             CHANGE.c.after,
+            CHANGE.c.version,
             FLAG.c.key.label("flag_key"),
             FLAG.c.service_id,
             SERVICE.c.bu_id,

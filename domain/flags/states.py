@@ -38,15 +38,14 @@ def definition_json(state: EnvironmentState, production: bool) -> dict[str, Any]
     }
 
 
-def resulting_state(after: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    """The environment state a change left (its `after`), or None for a change that sets none
-    (a kill names several environments; a definition change sets no state)."""
-    return after if after is not None and "rules" in after else None
-
-
-def rollout_percentages(state: Mapping[str, Any]) -> tuple[int, ...]:
-    """The sticky rollout percentages of a stored state, rule by rule."""
-    return tuple(r.rollout.percentage for r in rules_from_json(state.get("rules")) if r.rollout)
+def state_left(after: Mapping[str, Any] | None) -> tuple[bool | None, tuple[int, ...]]:
+    """Whether the flag is on, and the sticky rollout percentages rule by rule, in the state a
+    change left (its `after`); (None, ()) for a change that sets no single environment's state
+    (a kill names several environments; a definition change sets none)."""
+    if after is None or "rules" not in after:
+        return None, ()
+    rules = rules_from_json(after["rules"])
+    return bool(after.get("enabled")), tuple(r.rollout.percentage for r in rules if r.rollout)
 
 
 def state_json(row: Any) -> dict[str, Any]:
