@@ -133,3 +133,16 @@ async def test_cloning_is_allowed_exactly_where_creating_a_release_is(api: Api, 
     original = await rejected(api)
     body = await api.gql(CLONE, {"i": {"id": original["id"]}}, as_user=USERS[role])
     assert outcome(body) is expected(role, "release", "create", org_level=False), (role, body)
+
+
+async def test_the_demo_shows_a_clone_of_its_rejected_release(api: Api) -> None:
+    body = await api.ok(
+        "{ releases(first: 500) { nodes { title status clonedFrom { title status } } } }",
+        as_user="rmo",
+    )
+    clones = [n for n in body["releases"]["nodes"] if n["clonedFrom"] is not None]
+    assert {
+        "title": "Ledger schema split, with a backfill plan",
+        "status": "DRAFT",
+        "clonedFrom": {"title": "Ledger schema split", "status": "REJECTED"},
+    } in clones
