@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from domain.governance import boards, releases, signoffs, templates
+from domain.governance import boards, cloning, releases, signoffs, templates
 from domain.governance import commands as gc
 from domain.kernel.uow import UnitOfWork
 from domain.organization import commands as oc
@@ -224,4 +224,7 @@ async def _demo_releases(
     await releases.submit_release(uow, gc.MoveRelease(rejected.id, rejected.version))
     await releases.reject_release(
         uow, gc.MoveRelease(rejected.id, rejected.version, "Needs a backfill plan first.")
+    )
+    await cloning.clone_release(
+        uow, gc.CloneRelease(rejected.id, "Ledger schema split, with a backfill plan")
     )

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.graphql.relay import to_global_id
 from api.http import error_response
 from authz.api_tokens import SECRET_BYTES, hash_api_token
 from domain.calendar import feed
@@ -127,10 +128,12 @@ _RELEASE_STATUS = {
 
 
 def render(content: feed_view.FeedContent, *, feed_id: str, now: datetime) -> bytes:
-    """The feed as an iCalendar document: one VEVENT per release, vendor release and freeze
-    (recurring freezes keep their RRULE), and a VTIMEZONE for every time zone an event names."""
+    """The feed as an iCalendar document: one VEVENT per release, vendor release, freeze
+    (recurring freezes keep their RRULE) and production flag flip, and a VTIMEZONE for every
+    time zone an event names."""
     description = (
-        f"Releases, vendor releases and freezes {content.owner} may read in Signalbox, from "
+        f"Releases, vendor releases, freezes and production flag flips {content.owner} may read "
+        f"in Signalbox, from "
         f"{content.since.date().isoformat()} on."
     )
     if content.truncated:
@@ -151,6 +154,8 @@ def render(content: feed_view.FeedContent, *, feed_id: str, now: datetime) -> by
         cal.add_component(_vendor_release_event(vendor_release))
     for freeze in content.freezes:
         cal.add_component(_freeze_event(freeze))
+    for flip in content.flag_flips:
+        cal.add_component(_flag_flip_event(flip))
     if cal.get_missing_tzids():
         first = min(
             (_as_date(e.DTSTART) for e in cal.events if isinstance(e.DTSTART, datetime)),
@@ -191,7 +196,10 @@ def _event(
     uid: str,
     summary: str,
     lines: list[str],
-    row: feed_view.FeedRelease | feed_view.FeedVendorRelease | feed_view.FeedFreeze,
+    row: feed_view.FeedRelease
+    | feed_view.FeedVendorRelease
+    | feed_view.FeedFreeze
+    | feed_view.FeedFlagFlip,
     span: tuple[date | datetime, date | datetime],
     categories: list[str],
     status: str = "CONFIRMED",
@@ -236,6 +244,27 @@ def _vendor_release_event(v: feed_view.FeedVendorRelease) -> Event:
         v,
         (v.starts_at.astimezone(UTC), v.ends_at.astimezone(UTC)),
         ["Vendor release", v.bu_key],
+    )
+
+
+def _flag_flip_event(f: feed_view.FeedFlagFlip) -> Event:
+    where = f" in {f.environment}" if f.environment else ""
+    lines = [
+        f"Flipped by: {f.flipped_by or 'an automation'}",
+        f"Why: {f.reason.strip()}" if f.reason.strip() else "",
+        f"Approval note: {f.note.strip()}" if f.note.strip() else "",
+    ]
+    if f.enabled is not None:
+        rollout = ", ".join(f"{p}%" for p in f.rollout_percentages) or "none"
+        lines.append(f"Left it {'on' if f.enabled else 'off'}; rollout: {rollout}")
+    lines.append(f"Signalbox: FlagChange {to_global_id('FlagChange', f.id)}")
+    return _event(
+        f"flag-change-{f.id}",
+        f"Flag {f.action}: {f.flag_key}{where} [{f.bu_key}]",
+        lines,
+        f,
+        (f.updated_at.astimezone(UTC), f.updated_at.astimezone(UTC)),
+        ["Flag flip", f.bu_key],
     )
 
 

@@ -17,12 +17,14 @@ from api.graphql.calendar_types import (
     services_of,
 )
 from api.graphql.context import Info
-from api.graphql.organization_types import Service
+from api.graphql.flags_types import FlagChangeAction
+from api.graphql.organization_types import Person, Service
 from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
-from api.graphql.relay import to_global_id
+from api.graphql.relay import node_field, to_global_id
 from api.graphql.rows import from_columns
 from api.graphql.unauthorized_types import UnauthorizedChange
 from api.graphql.vendors_types import VendorRelease
+from domain.flags.states import state_left
 from domain.read import calendar_slice
 
 
@@ -46,15 +48,44 @@ class ProductionChange:
     flag_key: str
     flag_id: strawberry.ID
     environment: str | None
-    action: str = strawberry.field(description="What was done to the flag, e.g. `update`, `kill`.")
+    action: FlagChangeAction = strawberry.field(
+        description="What was done to the flag, e.g. UPDATE, KILL."
+    )
+    change_id: strawberry.ID = strawberry.field(
+        description="The flag change itself (a FlagChange node): its before and after."
+    )
+    reason: str = strawberry.field(description="Why, as its requester said.")
+    note: str = strawberry.field(description="The approver's note, when it needed approval.")
+    enabled: bool | None = strawberry.field(
+        description="Whether the flag is on in the environment after it; null for a change "
+        "that sets no single environment's state (a kill)."
+    )
+    rollout_percentages: list[int] = strawberry.field(
+        description="The sticky rollout percentages the environment's rules serve after it, "
+        "rule by rule (empty: no percentage rollout)."
+    )
+    requested_by_uid: strawberry.Private[uuid.UUID | None]
+    decided_by_uid: strawberry.Private[uuid.UUID | None]
+
+    flipped_by = node_field(Person, "person", "requested_by_uid", "Who made the change.")
+    applied_by = node_field(
+        Person,
+        "person",
+        "decided_by_uid",
+        "Who applied it: its approver when it needed approval, else who made it.",
+    )
 
     @classmethod
     def from_row(cls, r: Any) -> ProductionChange:
+        enabled, rollouts = state_left(r.after)
         return from_columns(
             cls,
             r,
             at=r.decided_at or r.created_at,
             flag_id=strawberry.ID(to_global_id("Flag", r.flag_id)),
+            change_id=strawberry.ID(to_global_id("FlagChange", r.id)),
+            enabled=enabled,
+            rollout_percentages=list(rollouts),
         )
 
 

@@ -23,6 +23,7 @@ WindowStatus = exposed(calendar_vocabulary.WindowStatus)
 FreezeScope = exposed(calendar_vocabulary.FreezeScope)
 FreezeStatus = exposed(calendar_vocabulary.FreezeStatus)
 FreezeExceptionStatus = exposed(calendar_vocabulary.ExceptionStatus)
+StakeholderDecision = exposed(calendar_vocabulary.StakeholderDecision)
 ConflictKind = strawberry.enum(rules.ConflictKind, description="Why two things clash.")
 ConflictSeverity = strawberry.enum(
     rules.Severity,
@@ -124,7 +125,9 @@ class SuggestedSlot:
 
 @strawberry.type(description="A business stakeholder whose approval a freeze needs.")
 class FreezeStakeholder:
-    decision: str | None = strawberry.field(description="`approved`, `rejected`, or null.")
+    decision: StakeholderDecision | None = strawberry.field(
+        description="APPROVED, REJECTED, or null while undecided."
+    )
     decided_at: datetime | None
     note: str
     person_uid: strawberry.Private[uuid.UUID]
@@ -193,12 +196,7 @@ class Freeze(Node):
     @strawberry.field(description="Who must approve; the freeze binds when all have.")
     async def stakeholders(self, info: Info) -> list[FreezeStakeholder]:
         rows = await info.context.loaders.freeze_stakeholders.load(self.uid)
-        return [
-            FreezeStakeholder(
-                decision=r.decision, decided_at=r.decided_at, note=r.note, person_uid=r.person_id
-            )
-            for r in rows
-        ]
+        return [from_columns(FreezeStakeholder, r) for r in rows]
 
     proposed_by = node_field(Person, "person", "proposed_by_uid")
 

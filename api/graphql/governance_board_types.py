@@ -38,18 +38,25 @@ class BoardRule:
         description="A no-go from one of these decides NO_GO regardless of the count."
     )
 
+    go_disciplines: list[Discipline] = strawberry.field(
+        description="Each must vote go for a GO: the `go_no_go_disciplines` guardrail of the "
+        "services the release ships, as it stood when the session opened (empty on a board, "
+        "whose rule is not yet applied to a release)."
+    )
+
     @classmethod
     def from_rule(cls, rule: board_rules.BoardRule) -> BoardRule:
         return from_columns(
             cls,
             rule,
-            required_disciplines=[
-                organization_vocabulary.Discipline(d) for d in sorted(rule.required_disciplines)
-            ],
-            veto_disciplines=[
-                organization_vocabulary.Discipline(d) for d in sorted(rule.veto_disciplines)
-            ],
+            required_disciplines=_disciplines(rule.required_disciplines),
+            veto_disciplines=_disciplines(rule.veto_disciplines),
+            go_disciplines=_disciplines(rule.go_disciplines),
         )
+
+
+def _disciplines(keys: frozenset[str]) -> list[organization_vocabulary.Discipline]:
+    return [organization_vocabulary.Discipline(d) for d in sorted(keys)]
 
 
 @strawberry.type(description="A member of a board, in one discipline.")

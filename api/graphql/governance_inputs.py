@@ -81,6 +81,14 @@ class ReleaseMoveInput(VersionedInput):
     reason: str = ""
 
 
+@strawberry.input(description="Clone a rejected or cancelled release into a new draft.")
+class ReleaseCloneInput:
+    id: strawberry.ID
+    title: str | None = strawberry.field(
+        default=None, description="Default: the original's title marked as a clone."
+    )
+
+
 @strawberry.input
 class ReleaseScheduleInput(VersionedInput):
     planned_start: datetime | None = strawberry.field(

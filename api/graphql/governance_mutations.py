@@ -17,7 +17,7 @@ from api.graphql.mutations import MutationRunner, NodePayload
 from api.graphql.relay import from_global_id, from_optional_global_id, to_global_id
 from api.graphql.user_errors import GOVERNANCE
 from domain.calendar import scheduling
-from domain.governance import boards, go_no_go, releases, signoffs, templates
+from domain.governance import boards, cloning, go_no_go, releases, signoffs, templates
 from domain.governance import commands as cmd
 from domain.governance.errors import DocumentationIncomplete, Frozen, SignOffMissing
 from domain.kernel.errors import DomainError
@@ -212,6 +212,15 @@ class GovernanceMutation:
     release_cancel = _release_mutation(
         "Cancel a release that is not in a final state.", releases.cancel_release
     )
+
+    @release_payload.mutation(
+        cloning.clone_release,
+        description="Clone a rejected or cancelled release into a new draft: documentation, "
+        "services, authors, environments and change types (so its sign-off requirements) carry "
+        "over; votes, sign-offs, approvals and risk assessments do not.",
+    )
+    def release_clone(input: gi.ReleaseCloneInput) -> cmd.CloneRelease:
+        return cmd.CloneRelease(from_global_id(input.id, "Release"), input.title)
 
     @release_payload.mutation(
         scheduling.schedule_release,

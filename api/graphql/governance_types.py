@@ -16,7 +16,7 @@ from api.graphql.organization_types import (
     Person,
     Service,
 )
-from api.graphql.relay import Connection, Node, node_field, to_global_id
+from api.graphql.relay import Connection, Node, load_node, node_field, to_global_id
 from api.graphql.rows import from_columns
 from domain.governance import signoff_rules as so
 from domain.governance import vocabulary as governance_vocabulary
@@ -138,6 +138,7 @@ class Release(Node):
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     owner_uid: strawberry.Private[uuid.UUID]
+    cloned_from_uid: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, r: Any) -> Release:
@@ -169,6 +170,10 @@ class Release(Node):
     owner = node_field(
         Person, "person", "owner_uid", "Who answers for the release; never votes or signs on it."
     )
+
+    @strawberry.field(description="The rejected or cancelled release this one was cloned from.")
+    async def cloned_from(self, info: Info) -> Release | None:
+        return await load_node(info.context.loaders.release, Release, self.cloned_from_uid)
 
     @strawberry.field(description="Who authored its changes; they never vote or sign on it.")
     async def authors(self, info: Info) -> list[Person]:

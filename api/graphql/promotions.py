@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from api.endpoints.decisions import decision_cache
 from api.graphql.compliance_controls_types import Bypass, GateKey
 from api.graphql.context import Info
+from api.graphql.enums import exposed
 from api.graphql.mutations import MutationRunner
 from api.graphql.organization_types import Person, Service
 from api.graphql.relay import (
@@ -36,12 +37,15 @@ from domain.pipelines.promotion_commands import (
     CancelPromotion,
     Change,
 )
+from domain.pipelines.recorded_decision import recorded_decision
+from domain.pipelines.vocabulary import PromotionStatus as PromotionStatusKind
 
 run = MutationRunner(PIPELINES)
 
 GateStatus = strawberry.enum(
     GateStatusKind, name="PromotionGateStatus", description="How a gate stands."
 )
+PromotionStatus = exposed(PromotionStatusKind)
 
 
 @strawberry.type(description="One gate of a promotion decision: its status, why, and the evidence.")
@@ -71,6 +75,9 @@ class PromotionGate:
 
 @strawberry.type(description="May this artifact go there now? Every gate, and the verdict.")
 class PromotionDecision:
+    status: PromotionStatus = strawberry.field(  # type: ignore[valid-type]
+        description="ALLOWED, REFUSED (a gate failed) or WAITING (only pending gates block)."
+    )
     allowed: bool
     exit_code: int = strawberry.field(
         description="0 allowed, 1 refused (a gate failed), 2 waiting (only pending gates block)."
@@ -88,6 +95,7 @@ class PromotionDecision:
     @classmethod
     def from_domain(cls, d: Decision, risk_level: str | None) -> PromotionDecision:
         return cls(
+            status=d.status,
             allowed=d.allowed,
             exit_code=exit_code(d),
             summary=d.summary,
@@ -111,7 +119,11 @@ class Promotion(Node):
         description="When it expires if still waiting (guardrail promotion_wait_expiry_hours)."
     )
     decided_at: datetime
-    decision: JSON = strawberry.field(description="The last decision, every gate with evidence.")
+    decision: JSON = strawberry.field(
+        description="The last decision, every gate with evidence, as stored.",
+        deprecation_reason="Use `recordedDecision`, typed like an asked decision; `decision` "
+        "goes away in the next release.",
+    )
     changes: JSON
     version: int
     created_at: datetime
@@ -137,19 +149,21 @@ class Promotion(Node):
 
     service = node_field(Service, "service", "service_uid")
 
-    def _as_read(self, info: Info) -> tuple[str, str]:
+    def _as_read(self, info: Info) -> tuple[PromotionStatusKind, str]:
         now = info.context.runtime.clock.now()
-        status, summary = lifecycle.as_read(
-            self.stored_status, self.stored_summary, self.expires_at, now
-        )
-        return str(status), summary
+        return lifecycle.as_read(self.stored_status, self.stored_summary, self.expires_at, now)
 
     @strawberry.field(
-        description="refused, waiting, allowed, cancelled or expired (a waiting promotion reads "
-        "expired from expiresAt on)."
+        description="Where it stands now: a waiting promotion reads EXPIRED from expiresAt on."
     )
-    def status(self, info: Info) -> str:
+    def status(self, info: Info) -> PromotionStatus:  # type: ignore[valid-type]
         return self._as_read(info)[0]
+
+    @strawberry.field(description="The last decision recorded, every gate with its evidence.")
+    def recorded_decision(self) -> PromotionDecision:
+        return PromotionDecision.from_domain(
+            recorded_decision(self.decision), self.decision.get("riskLevel")
+        )
 
     @strawberry.field(description="The last decision in words, opening with the status.")
     def summary(self, info: Info) -> str:
@@ -235,8 +249,14 @@ def _payload(found: Any, errors: list[UserError]) -> PromotionPayload:
 class PromotionFilter:
     service_id: strawberry.ID | None = None
     environment_id: strawberry.ID | None = None
+    statuses: list[PromotionStatus] = strawberry.field(  # type: ignore[valid-type]
+        default_factory=list, description="Any of these, as they stand now; empty: every status."
+    )
     status: str | None = strawberry.field(
-        default=None, description="refused, waiting, allowed, cancelled or expired."
+        default=None,
+        description="refused, waiting, allowed, promoted, cancelled or expired.",
+        deprecation_reason="Use `statuses`, typed by PromotionStatus; `status` goes away in the "
+        "next release.",
     )
 
 
@@ -259,7 +279,7 @@ class PromotionsQuery:
             environment_id=from_optional_global_id(
                 f.environment_id, "Environment", "environmentId"
             ),
-            status=f.status,
+            statuses=[*f.statuses, *([f.status] if f.status is not None else [])],
             now=info.context.runtime.clock.now(),
             first=first,
             after=after,

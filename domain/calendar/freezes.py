@@ -21,7 +21,7 @@ from domain.calendar import repository as repo
 from domain.calendar.commands import DecideFreeze, ProposeFreeze
 from domain.calendar.errors import CalendarErrorCode as Code
 from domain.calendar.models import Freeze, FreezeApproval, FreezeService
-from domain.calendar.vocabulary import FreezeScope, FreezeStatus
+from domain.calendar.vocabulary import FreezeScope, FreezeStatus, StakeholderDecision
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
@@ -276,13 +276,13 @@ async def decide_freeze(uow: UnitOfWork, c: DecideFreeze) -> Freeze:
         raise DomainError(f"You already {mine.decision} this freeze.", code=Code.ALREADY_DECIDED)
     now = uow.clock.now()
     before = snapshot(freeze)
-    mine.decision = "approved" if c.approve else "rejected"
+    mine.decision = StakeholderDecision.APPROVED if c.approve else StakeholderDecision.REJECTED
     mine.decided_at = now
     mine.note = c.note.strip()
     if not c.approve:
         freeze.status = str(FreezeStatus.REJECTED)
         freeze.decided_at = now
-    elif all(a.decision == "approved" for a in approvals):
+    elif all(a.decision == StakeholderDecision.APPROVED for a in approvals):
         freeze.status = str(FreezeStatus.APPROVED)
         freeze.decided_at = now
     freeze.updated_at = now

@@ -39,6 +39,13 @@ class FreezeStatus(StrEnum):
     RETIRED = "retired"
 
 
+class StakeholderDecision(StrEnum):
+    """How a stakeholder a freeze names decided it: approved or rejected."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class ExceptionStatus(StrEnum):
     """Where a freeze exception stands."""
 

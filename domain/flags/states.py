@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from domain.flags.definitions import (
@@ -35,6 +36,16 @@ def definition_json(state: EnvironmentState, production: bool) -> dict[str, Any]
         "rules": [rule_to_json(r) for r in state.rules],
         "default_serve": serve_to_json(state.default_serve),
     }
+
+
+def state_left(after: Mapping[str, Any] | None) -> tuple[bool | None, tuple[int, ...]]:
+    """Whether the flag is on, and the sticky rollout percentages rule by rule, in the state a
+    change left (its `after`); (None, ()) for a change that sets no single environment's state
+    (a kill names several environments; a definition change sets none)."""
+    if after is None or "rules" not in after:
+        return None, ()
+    rules = rules_from_json(after["rules"])
+    return bool(after.get("enabled")), tuple(r.rollout.percentage for r in rules if r.rollout)
 
 
 def state_json(row: Any) -> dict[str, Any]:

@@ -59,6 +59,14 @@ class UpdateRelease:
 
 
 @dataclass(frozen=True, slots=True)
+class CloneRelease:
+    """A new draft from a rejected or cancelled release; the title defaults to the original's."""
+
+    release_id: uuid.UUID
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MoveRelease:
     """A lifecycle move: submit, approve, reject, start, complete, roll back or cancel."""
 

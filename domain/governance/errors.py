@@ -47,6 +47,7 @@ class GovernanceErrorCode(StrEnum):
     CONFLICT_OF_INTEREST = "CONFLICT_OF_INTEREST"
     RATIONALE_REQUIRED = "RATIONALE_REQUIRED"
     OWNER_REQUIRED = "OWNER_REQUIRED"
+    NOT_CLONEABLE = "NOT_CLONEABLE"
     # The release search (domain/read/release_search.py) refuses these, as top-level errors.
     SEARCH_TEXT_TOO_LONG = "SEARCH_TEXT_TOO_LONG"
     INVALID_DATE_RANGE = "INVALID_DATE_RANGE"

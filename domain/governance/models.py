@@ -19,6 +19,7 @@ class Release(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_releases_bu_id_status", "bu_id", "status"),
         Index("ix_releases_owner_id", "owner_id"),
         Index("ix_releases_bu_id_created_at", "bu_id", "created_at"),
+        Index("ix_releases_cloned_from_id", "cloned_from_id"),
         # The release search: by planned window and in its sort orders.
         Index("ix_releases_planned_start_planned_end", "planned_start", "planned_end"),
         Index("ix_releases_bu_id_planned_start", "bu_id", "planned_start"),
@@ -43,6 +44,8 @@ class Release(IdMixin, VersionedMixin, TimestampMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    # The rejected or cancelled release this draft was cloned from, if any.
+    cloned_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("releases.id"))
 
 
 class ReleaseService(IdMixin, Base):

@@ -72,9 +72,12 @@ def transition(current: str, target: ReleaseStatus) -> Action:
     return action
 
 
+TITLE_MAX = 200
+
+
 def check_title(title: str) -> str:
-    message = "A title needs 1 to 200 characters."
-    return trimmed(title, 1, 200, message, code=Code.INVALID_TITLE, field="title")
+    message = f"A title needs 1 to {TITLE_MAX} characters."
+    return trimmed(title, 1, TITLE_MAX, message, code=Code.INVALID_TITLE, field="title")
 
 
 def check_release_type(value: str) -> str:

@@ -37,7 +37,7 @@ async def release_for_update(uow: UnitOfWork, release_id: uuid.UUID) -> Release:
     return release
 
 
-def _related(
+def audit_related(
     lines: Sequence[tuple[uuid.UUID, str]], authors: Sequence[uuid.UUID]
 ) -> dict[str, Any]:
     """What the audit of a release shows beside its columns: its services and authors."""
@@ -45,6 +45,15 @@ def _related(
         "services": [{"service_id": str(s), "artifact_version": v} for s, v in lines],
         "authors": [str(a) for a in authors],
     }
+
+
+async def lines_and_authors(
+    uow: UnitOfWork, release_id: uuid.UUID
+) -> tuple[list[tuple[uuid.UUID, str]], list[uuid.UUID]]:
+    """A release's (service, artifact version) lines and its authors, as stored."""
+    rows = await repo.release_lines(uow.session, release_id)
+    lines = [(x.service_id, x.artifact_version) for x in rows]
+    return lines, await repo.author_ids(uow.session, release_id)
 
 
 async def _checked_lines(
@@ -106,13 +115,21 @@ async def create_release(uow: UnitOfWork, c: cmd.CreateRelease) -> Release:
         created_at=now,
         updated_at=now,
     )
-    await uow.created(
-        release,
-        action="release.create",
-        bu_id=release.bu_id,
-        rule=rule,
-        extra=_related(lines, authors),
-    )
+    return await add_release(uow, release, lines, authors, action="release.create", rule=rule)
+
+
+async def add_release(
+    uow: UnitOfWork,
+    release: Release,
+    lines: Sequence[tuple[uuid.UUID, str]],
+    authors: Sequence[uuid.UUID],
+    *,
+    action: str,
+    rule: str,
+) -> Release:
+    """Add a new draft with its services and authors, audited with them."""
+    extra = audit_related(lines, authors)
+    await uow.created(release, action=action, bu_id=release.bu_id, rule=rule, extra=extra)
     await repo.replace_lines(uow.session, release.id, lines)
     await repo.replace_authors(uow.session, release.id, authors)
     return release
@@ -129,12 +146,8 @@ async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
             code=Code.ILLEGAL_TRANSITION,
             field="status",
         )
-    old_lines = [
-        (x.service_id, x.artifact_version)
-        for x in await repo.release_lines(uow.session, release.id)
-    ]
-    old_authors = await repo.author_ids(uow.session, release.id)
-    before = {**snapshot(release), **_related(old_lines, old_authors)}
+    old_lines, old_authors = await lines_and_authors(uow, release.id)
+    before = {**snapshot(release), **audit_related(old_lines, old_authors)}
     if c.title is not None:
         release.title = rules.check_title(c.title)
     if c.description is not None:
@@ -172,7 +185,7 @@ async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
         action="release.update",
         bu_id=release.bu_id,
         rule=rule,
-        extra=_related(lines, authors),
+        extra=audit_related(lines, authors),
     )
     return release
 

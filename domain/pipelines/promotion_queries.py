@@ -30,18 +30,19 @@ async def promotions(
     *,
     service_id: uuid.UUID | None,
     environment_id: uuid.UUID | None,
-    status: str | None,
+    statuses: Sequence[str],
     now: datetime,
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    """Promotions you may read, in the order they were asked; `status` as it stands at `now`."""
+    """Promotions you may read, in the order they were asked; in any of `statuses` (all when
+    none) as they stand at `now`."""
     return await repo.promotions_page(
         r.session,
         r.scope(Resource.PROMOTION),
         service_id=service_id,
         environment_id=environment_id,
-        status=status,
+        statuses=statuses,
         now=now,
         first=first,
         after=after,

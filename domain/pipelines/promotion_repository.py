@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,20 +39,21 @@ async def promotions_page(
     *,
     service_id: uuid.UUID | None,
     environment_id: uuid.UUID | None,
-    status: str | None,
+    statuses: Sequence[str],
     now: datetime,
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    """A page of promotions; a waiting one past its time is filtered as expired."""
+    """A page of promotions in any of `statuses` (all when none); a waiting one past its time
+    is filtered as expired."""
     table = Promotion.__table__
     stmt = scoped(select(table), table.c.bu_id, scope)
     if service_id is not None:
         stmt = stmt.where(table.c.service_id == service_id)
     if environment_id is not None:
         stmt = stmt.where(table.c.environment_id == environment_id)
-    if status is not None:
-        stmt = stmt.where(_status_at(status, now))
+    if statuses:
+        stmt = stmt.where(or_(*(_status_at(status, now) for status in statuses)))
     return await page_by(session, stmt, table, "created_at", first=first, after=after)
 
 

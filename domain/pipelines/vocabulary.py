@@ -137,6 +137,9 @@ class RollbackTrigger(StrEnum):
 
 
 class PromotionStatus(StrEnum):
+    """Where a promotion stands: refused (a gate failed), waiting (only pending gates block),
+    allowed, promoted, cancelled or expired."""
+
     REFUSED = "refused"
     """The last decision had a failed gate."""
     WAITING = "waiting"

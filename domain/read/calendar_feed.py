@@ -1,12 +1,13 @@
-"""What one iCalendar feed shows: the releases, approved freezes and vendor releases its person
-may read.
+"""What one iCalendar feed shows: the releases, approved freezes, vendor releases and production
+flag flips its person may read.
 
 What a feed holds is bounded (documented in `FEED_HORIZON`, `MAX_RELEASES`, `MAX_FREEZES`,
 `MAX_VENDOR_RELEASES`): releases whose planned window ends no earlier than 90 days ago,
 scheduled vendor releases likewise (readable in the vendor's BU and in the BUs of the services
 they reach, each listing the services it reaches that the person may read), and approved
 freezes not over by then (a recurring freeze counts until its `effective_until`, or forever),
-earliest first.
+earliest first. Production flag flips of the last 90 days (`MAX_FLAG_FLIPS`) say who flipped
+them, why, and what rollout they left.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from typing import Any
 from sqlalchemy import Row
 
 from domain.calendar.vocabulary import FreezeStatus
+from domain.flags import queries as flags
+from domain.flags.states import state_left
 from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Resource
 from domain.kernel.reader import Reader
+from domain.organization import facts as org_facts
 from domain.organization import vendor_repository as vendor_repo
 from domain.organization.vendor_impacts import impacts_of_vendors
 from domain.read import calendar_feed_repository as repo
@@ -34,6 +38,8 @@ MAX_FREEZES = 200
 """At most this many freezes in one feed (the earliest in the horizon)."""
 MAX_VENDOR_RELEASES = 500
 """At most this many vendor releases in one feed (the earliest in the horizon)."""
+MAX_FLAG_FLIPS = 500
+"""At most this many production flag flips in one feed (the earliest in the horizon)."""
 HIDDEN_RELEASE_STATUSES = frozenset({ReleaseStatus.CANCELLED, ReleaseStatus.REJECTED})
 
 
@@ -102,6 +108,25 @@ class FeedVendorRelease:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedFlagFlip:
+    """An applied production flag change: who made it, why, and the state it left."""
+
+    id: uuid.UUID
+    flag_id: uuid.UUID
+    flag_key: str
+    action: str
+    environment: str | None
+    bu_key: str
+    flipped_by: str | None
+    reason: str
+    note: str
+    enabled: bool | None
+    rollout_percentages: tuple[int, ...]
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class FeedContent:
     owner: str
     releases: tuple[FeedRelease, ...]
@@ -109,6 +134,7 @@ class FeedContent:
     since: datetime
     truncated: bool
     vendor_releases: tuple[FeedVendorRelease, ...] = ()
+    flag_flips: tuple[FeedFlagFlip, ...] = ()
 
 
 def recurrence_rule(rrule: str | None) -> str | None:
@@ -168,6 +194,9 @@ async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
             r.session, vendor_scope, ending_after=since, limit=MAX_VENDOR_RELEASES + 1
         )
     )
+    flip_rows = await flags.production_changes(
+        r, starts_at=since, ends_at=now, bu_id=None, service_ids=None, limit=MAX_FLAG_FLIPS + 1
+    )
     return FeedContent(
         owner=r.actor.display_name,
         releases=tuple(_release(row) for row in release_rows[:MAX_RELEASES]),
@@ -175,8 +204,41 @@ async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
         since=since,
         truncated=len(release_rows) > MAX_RELEASES
         or len(freeze_rows) > MAX_FREEZES
-        or len(vendor_rows) > MAX_VENDOR_RELEASES,
+        or len(vendor_rows) > MAX_VENDOR_RELEASES
+        or len(flip_rows) > MAX_FLAG_FLIPS,
         vendor_releases=await _vendor_releases(r, vendor_rows[:MAX_VENDOR_RELEASES]),
+        flag_flips=await _flag_flips(r, flip_rows[:MAX_FLAG_FLIPS]),
+    )
+
+
+async def _flag_flips(r: Reader, rows: list[Row[Any]]) -> tuple[FeedFlagFlip, ...]:
+    """The flips with their BU's key and the name of who made each."""
+    if not rows:
+        return ()
+    bu_keys = await repo.bu_keys(r.session, sorted({row.bu_id for row in rows}, key=str))
+    people = await org_facts.people(r.session, {row.requested_by_id for row in rows} - {None})
+    return tuple(_flag_flip(row, bu_keys, people) for row in rows)
+
+
+def _flag_flip(
+    row: Row[Any], bu_keys: dict[uuid.UUID, str], people: dict[uuid.UUID, org_facts.PersonFacts]
+) -> FeedFlagFlip:
+    enabled, rollouts = state_left(row.after)
+    who = people.get(row.requested_by_id) if row.requested_by_id is not None else None
+    return FeedFlagFlip(
+        id=row.id,
+        flag_id=row.flag_id,
+        flag_key=row.flag_key,
+        action=row.action,
+        environment=row.environment,
+        bu_key=bu_keys.get(row.bu_id, ""),
+        flipped_by=who.display_name if who is not None else None,
+        reason=row.reason or "",
+        note=row.note or "",
+        enabled=enabled,
+        rollout_percentages=rollouts,
+        updated_at=row.decided_at or row.created_at,
+        version=row.version,
     )
 
 

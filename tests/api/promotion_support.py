@@ -39,5 +39,5 @@ async def allowed_promotion(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
             as_user=approver,
         )
         promotion = done["promotionApprove"]["promotion"]
-    assert promotion["status"] == "allowed", promotion
+    assert promotion["status"] == "ALLOWED", promotion
     return w, promotion

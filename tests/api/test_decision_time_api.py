@@ -55,7 +55,7 @@ class TestADecisionSaysAsOfWhen:
         assert recorded["asOf"] == recorded["decidedAt"]
         assert at(made["decision"]["asOf"]) == at(recorded["asOf"])
         assert made["promotion"]["summary"] == made["decision"]["summary"]
-        assert made["promotion"]["summary"].split(":")[0].lower() == made["promotion"]["status"]
+        assert made["promotion"]["summary"].split(":")[0] == made["promotion"]["status"].title()
 
 
 async def get_decision(api: Api, w: dict[str, Any], **extra: str) -> httpx.Response:

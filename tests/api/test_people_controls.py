@@ -130,7 +130,7 @@ class TestApprovalsWithoutTheRiskLevelsDisciplineAreRefused:
             done = await _approve(api, promotion, username)
             promotion = done["promotion"]
         decision = done["decision"]
-        assert not decision["allowed"] and promotion["status"] == "waiting"
+        assert not decision["allowed"] and promotion["status"] == "WAITING"
         approvals = next(g for g in decision["gates"] if g["gate"] == "APPROVALS")
         assert approvals["status"] == "PENDING"
         assert approvals["reason"].startswith(

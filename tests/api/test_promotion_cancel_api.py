@@ -38,7 +38,7 @@ async def requested(api: Api, as_user: str) -> dict[str, Any]:
         as_user=as_user,
     )
     promotion = body["promotionRequest"]["promotion"]
-    assert promotion["status"] == "waiting", body
+    assert promotion["status"] == "WAITING", body
     return promotion  # type: ignore[no-any-return]
 
 
@@ -59,7 +59,7 @@ class TestTheRequesterCancelsTheirOwn:
         body = await api.ok(CANCEL, cancel(promotion, "Superseded by 2.1."), as_user="ci")
         payload = body["promotionCancel"]
         assert payload["errors"] == [] and payload["decision"] is None
-        assert payload["promotion"]["status"] == "cancelled"
+        assert payload["promotion"]["status"] == "CANCELLED"
         assert payload["promotion"]["summary"].endswith(": Superseded by 2.1.")
         raw = str(from_global_id(promotion["id"]))
         records = (await api.ok(AUDIT, {"id": raw}))["auditRecords"]["nodes"]
@@ -91,7 +91,7 @@ async def test_the_demo_shows_a_cancelled_promotion_with_its_reason(api: Api) ->
         as_user="release-manager",
     )
     [demo] = [n for n in body["promotions"]["nodes"] if n["artifactVersion"] == "3.8.0"]
-    assert demo["service"]["key"] == "card-gateway" and demo["status"] == "cancelled"
+    assert demo["service"]["key"] == "card-gateway" and demo["status"] == "CANCELLED"
     assert demo["summary"].endswith(
         ": Superseded by 3.8.1 (the release train moved to the fixed build)."
     )

@@ -264,7 +264,7 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
         assert by_status(requested["decision"], "FAILED") == set()
         assert by_status(requested["decision"], "PENDING") == {"approvals"}
         promotion = requested["promotion"]
-        assert promotion["status"] == "waiting"
+        assert promotion["status"] == "WAITING"
         for approver in ("eng-approver", "payments-admin"):
             done = (
                 await api.ok(
@@ -276,7 +276,7 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
             promotion = done["promotion"]
         assert done["decision"]["allowed"] is True, done["decision"]
         assert done["decision"]["exitCode"] == 0
-        assert promotion["status"] == "allowed"
+        assert promotion["status"] == "ALLOWED"
         trail = await api.ok(
             """query($e: String) { auditRecords(filter: {entityId: $e}, first: 20) {
               nodes { action after } } }""",

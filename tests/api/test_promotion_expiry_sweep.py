@@ -32,11 +32,11 @@ async def test_it_reads_expired_then_the_sweep_writes_it_once(api: Api) -> None:
     raw = from_global_id(promotion["id"])
     await lapse(api, raw)
     read = (await api.ok(READ, {"id": promotion["id"]}))["node"]
-    assert read["status"] == "expired" and read["summary"].startswith("Expired at ")
+    assert read["status"] == "EXPIRED" and read["summary"].startswith("Expired at ")
     assert read["version"] == promotion["version"] + 1  # only the expiry moved so far
     await api.runtime.housekeeping.sweep()
     swept = (await api.ok(READ, {"id": promotion["id"]}))["node"]
-    assert (swept["status"], swept["summary"]) == ("expired", read["summary"])
+    assert (swept["status"], swept["summary"]) == ("EXPIRED", read["summary"])
     assert swept["version"] == read["version"] + 1
     await api.runtime.housekeeping.sweep()
     records = (await api.ok(AUDIT, {"id": str(raw)}))["auditRecords"]["nodes"]

@@ -258,7 +258,7 @@ class TestWithTheAllowedPromotion:
             "query($id: ID!) { node(id: $id) { ... on Promotion { status } } }",
             {"id": promotion["id"]},
         )
-        assert found["node"]["status"] == "promoted"
+        assert found["node"]["status"] == "PROMOTED"
         again = await api.gql(
             """mutation($i: PromotionDecideInput!) { promotionDecide(input: $i) {
               errors { code } } }""",

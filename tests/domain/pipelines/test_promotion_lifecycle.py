@@ -44,7 +44,7 @@ async def listed(w: DeployWorld, status: str) -> list[object]:
         w.reader(),
         service_id=w.service.id,
         environment_id=None,
-        status=status,
+        statuses=[status],
         now=w.clock.now(),
         first=50,
         after=None,

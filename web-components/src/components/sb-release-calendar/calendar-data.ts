@@ -186,7 +186,7 @@ export function itemTitle(item: CalendarItem): string {
     case 'vendor-release':
       return `${item.vendorRelease.vendor?.name ?? 'Vendor'}: ${item.vendorRelease.title} ${item.vendorRelease.releaseVersion}`;
     case 'production-change':
-      return `Flag ${item.change.flagKey}: ${item.change.action}`;
+      return `Flag ${item.change.flagKey}: ${item.change.action.toLowerCase()}`;
     case 'deployment':
       return `${item.deployment.service?.name ?? item.deployment.serviceRef} deployed`;
     case 'incident':
