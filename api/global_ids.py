@@ -49,10 +49,12 @@ def from_id_or_uuid(value: str, expected: str, field: str) -> uuid.UUID:
 
 
 EVIDENCE_IDS: Mapping[str, str] = {
+    "businessUnitId": "BusinessUnit",
     "completedById": "Person",
     "current": "VendorAttestation",
     "departureId": "Departure",
     "evidenceIds": "Evidence",
+    "ownerId": "Person",
     "freezes": "Freeze",
     "pipelineId": "Pipeline",
     "procedureId": "DrProcedure",
@@ -64,11 +66,13 @@ EVIDENCE_IDS: Mapping[str, str] = {
     "vendorId": "Vendor",
     "waivedBy": "Bypass",
     "authors.id": "Person",
+    "release.id": "Release",
     "reviewers.id": "Person",
+    "services.id": "Service",
 }
 """The GraphQL type of the ids that gate evidence, a recorded decision or its changes hold, by
 key: the key's value is an id, a list of ids, or (`current`) a mapping whose values are ids;
-`owner.id` is the `id` of each object listed under `owner`."""
+`owner.id` is the `id` of the object (or of each object listed) under `owner`."""
 
 
 def with_global_ids(document: Mapping[str, Any], owner: str = "") -> dict[str, Any]:
@@ -160,3 +164,24 @@ def audited_entity_filter(value: str, entity_type: str | None) -> str:
         return value
     expected = AUDITED_TYPES.get(entity_type) if entity_type else None
     return str(from_global_id(value, expected, "entityId"))
+
+
+PACK_FORMAT = "signalbox.evidence-pack/2"
+"""An evidence pack whose ids are global ids. Format /1 gave raw UUIDs; a /1 pack still
+verifies as it did, since its digest is over its own body."""
+
+
+def pack_with_global_ids(pack: dict[str, Any]) -> dict[str, Any]:
+    """An evidence pack (before it is sealed) naming what it lists by global id. An item's
+    `after` stays as the audit record holds it: it is quoted from the record its hash covers."""
+    return {
+        **pack,
+        "format": PACK_FORMAT,
+        "release": with_global_ids(pack["release"], "release"),
+        "items": [{**item, "entity": _entity(item["entity"])} for item in pack["items"]],
+        "gates": [with_global_ids(gate) for gate in pack["gates"]],
+    }
+
+
+def _entity(entity: Mapping[str, str]) -> dict[str, str]:
+    return {**entity, "id": audited_entity_id(entity["type"], entity["id"])}

@@ -41,14 +41,16 @@ END = T0 + timedelta(hours=4)
 LOOSEST: dict[str, Any] = {key: probes.loosest(f) for key, f in FIELDS.items()}
 
 
-def raw_uuids(value: Any, path: str = "") -> Iterator[str]:
-    """Where `value` (plain JSON) holds a UUID-shaped string: the paths."""
+def raw_uuids(value: Any, path: str = "", quoted: str = "") -> Iterator[str]:
+    """Where `value` (plain JSON) holds a UUID-shaped string: the paths (leaving out what is
+    under the key `quoted`)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from raw_uuids(item, f"{path}.{key}")
+            if key != quoted:
+                yield from raw_uuids(item, f"{path}.{key}", quoted)
     elif isinstance(value, list):
         for item in value:
-            yield from raw_uuids(item, f"{path}[]")
+            yield from raw_uuids(item, f"{path}[]", quoted)
     elif isinstance(value, str) and UUID_SHAPE.match(value):
         yield path
 
