@@ -25,6 +25,7 @@ from api.global_ids import (
 from api.graphql.schema import build_schema
 from domain.calendar.freezes import FreezeHit
 from domain.compliance.bypass_rules import BypassFacts
+from domain.governance.facts import BoardDecisionFacts
 from domain.guardrails.fields import FIELDS
 from domain.kernel.errors import DomainError
 from domain.kernel.vocabulary import EnvironmentKind
@@ -35,7 +36,7 @@ from domain.pipelines.snapshot import Snapshot
 from domain.risk.model import DEFAULT_MODEL
 from domain.trains.facts import IntegrationFacts
 from tests.domain.pipelines import control_probes as probes
-from tests.domain.pipelines.test_judge import T0
+from tests.domain.pipelines.test_judge import T0, _release, _risk
 
 END = T0 + timedelta(hours=4)
 LOOSEST: dict[str, Any] = {key: probes.loosest(f) for key, f in FIELDS.items()}
@@ -57,7 +58,7 @@ def raw_uuids(value: Any, path: str = "", quoted: str = "") -> Iterator[str]:
 
 def scenarios() -> Iterator[Snapshot]:
     """Every guardrail field at its loosest and strictest, to every kind of environment; then
-    a freeze binding and a departure's integration window."""
+    a freeze binding, a board's decision and a departure's integration window."""
     for key, field in FIELDS.items():
         for value in (probes.loosest(field), probes.strictest(field)):
             for kind in EnvironmentKind:
@@ -65,7 +66,14 @@ def scenarios() -> Iterator[Snapshot]:
     s = probes.scenario(LOOSEST, DEFAULT_MODEL.mapping, EnvironmentKind.PRODUCTION)
     hit = FreezeHit(uuid.uuid4(), "Black Friday", T0, T0 + timedelta(days=2))
     assert s.of_release is not None
-    riding = dataclasses.replace(s.of_release, integration=IntegrationFacts(uuid.uuid4(), None))
+    decided = BoardDecisionFacts(uuid.uuid4(), "go", frozenset({"engineering", "product"}))
+    release = _release(board_decisions=(decided,))
+    riding = dataclasses.replace(
+        s.of_release,
+        release=release,
+        risk=_risk(release, board_from="low"),
+        integration=IntegrationFacts(uuid.uuid4(), None),
+    )
     yield dataclasses.replace(s, freezes=(hit,), of_release=riding)
 
 
@@ -99,6 +107,7 @@ class TestNoRawUuidInEvidence:
             "procedureId",
             "releaseId",
             "serviceId",
+            "sessionId",
             "signOffs[]",
             "soc2",
             "teamId",
