@@ -70,8 +70,12 @@ class AuditRecord(Node):
         deprecation_reason="Use entityId, a global id; the raw id goes in the next release.",
     )
     business_unit_id: strawberry.ID | None
-    before: JSON | None
-    after: JSON | None
+    before: JSON | None = strawberry.field(
+        description="The state before, as recorded (raw ids: the record's hash covers it)."
+    )
+    after: JSON | None = strawberry.field(
+        description="The state after, as recorded (raw ids: the record's hash covers it)."
+    )
     rule: str
     request_id: str | None
     prev_hash: str
