@@ -18,9 +18,11 @@ Alertmanager configuration:
                 type: Bearer
                 credentials_file: /etc/alertmanager/signalbox-token
 
-Answers: 200 with what happened to each alert; 400 for a body that is not an Alertmanager
-webhook (version "4"), naming the first problem; 403 without `deployment/update` anywhere;
-413 past the body limit; 503 when the database is unavailable (Alertmanager retries 5xx).
+Answers: 200 with what happened to each alert (`deploymentId` is the deployment's global id, as
+GraphQL gives it; the `signalbox_deployment` label takes it, or the raw UUID); 400 for a body
+that is not an Alertmanager webhook (version "4"), naming the first problem; 403 without
+`deployment/update` anywhere; 413 past the body limit; 503 when the database is unavailable
+(Alertmanager retries 5xx).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.endpoints.writes import write
+from api.global_ids import to_global_id
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 from domain.pipelines.alerts import AlertResult, Handled, handle_alerts
 from domain.pipelines.deployment_commands import FiringAlert
@@ -101,7 +104,9 @@ def _answer(results: list[AlertResult]) -> Response:
                     "alert": r.alert,
                     "fingerprint": r.fingerprint,
                     "outcome": str(r.outcome),
-                    "deploymentId": str(r.deployment_id) if r.deployment_id else None,
+                    "deploymentId": to_global_id("Deployment", r.deployment_id)
+                    if r.deployment_id
+                    else None,
                 }
                 for r in results
             ],

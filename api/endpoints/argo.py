@@ -1,7 +1,7 @@
 """`GET /deployments/{id}/verdict`: a deployment's health verdict for Argo Rollouts' web metric.
 
-The id is the deployment's UUID or its GraphQL global id; the caller needs `deployment/read`
-(an API token). The answer:
+The id is the deployment's GraphQL global id (its raw UUID is still accepted, deprecated; anything
+else is a 400 BAD_USER_INPUT); the caller needs `deployment/read` (an API token). The answer:
 
     {"status": "successful" | "running" | "failed",
      "verdict": "ADVANCE" | "HOLD" | "ROLL_BACK" | null,
@@ -43,18 +43,17 @@ An Argo Rollouts AnalysisTemplate gating on it:
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.global_ids import from_id_or_uuid
 from api.http import ORJSONResponse, error_response
-from domain.kernel.errors import NotFound, Unavailable
+from domain.kernel.errors import DomainError, NotFound, Unavailable
 from domain.kernel.reader import Reader
 from domain.pipelines import deployment_queries as q
-from domain.pipelines.alerts import deployment_id_of
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -68,9 +67,11 @@ def _upper(value: object | None) -> str | None:
 
 def argo_routes(runtime: Runtime) -> list[Route]:
     async def verdict(request: Request) -> Response:
-        deployment_id: uuid.UUID | None = deployment_id_of(request.path_params["deployment_id"])
-        if deployment_id is None:
-            return error_response(404, "NOT_FOUND", "Deployment was not found.")
+        named = request.path_params["deployment_id"]
+        try:
+            deployment_id = from_id_or_uuid(named, "Deployment", "id")
+        except DomainError as exc:
+            return error_response(400, "BAD_USER_INPUT", exc.message)
         try:
             async with runtime.db.read_session() as session:
                 reader = Reader(session, request.state.actor, runtime.authorizer)

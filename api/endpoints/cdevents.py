@@ -8,12 +8,13 @@ Both content modes of the CloudEvents HTTP binding are read by the `cloudevents`
 - structured: `content-type: application/cloudevents+json`, the CloudEvent envelope as the
   body with the CDEvent in `data` (or `data_base64`).
 
-The business unit is `X-Signalbox-Business-Unit: <key>`, or the one BU where the caller may
-send CDEvents (see domain.pipelines.cdevents). Answers: 202 for a new event (`known` false for
-unknown or custom types, stored and ignored), 200 `{"duplicate": true}` for a replay, 400 with
-the reason and the JSON pointers of the first problems, 401 for a bad signature, 403/404 for
-permission and scope, 409 for the same (source, id, type) with another body, 413 for a body
-past `max_body_bytes`, 415 for another media type. Never a 500 for what a client sends.
+The business unit is `X-Signalbox-Business-Unit: <key>`, or the one BU where the caller may send
+CDEvents (see domain.pipelines.cdevents). Answers: 202 for a new event (`id`, its global id;
+`known` false for unknown or custom types, stored and ignored), 200 `{"duplicate": true}` for a
+replay, 400 with the reason and the JSON pointers of the first problems, 401 for a bad
+signature, 403/404 for permission and scope, 409 for the same (source, id, type) with another
+body, 413 for a body past `max_body_bytes`, 415 for another media type. Never a 500 for what a
+client sends.
 
 When `cdevents_schemas_dir` is unset, events are checked structurally only (a context with
 id, source, type, specversion and an RFC 3339 timestamp; a subject with an id and a content
@@ -31,7 +32,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import uuid
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
@@ -47,6 +47,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.endpoints.writes import refused, write
+from api.global_ids import from_id_or_uuid, to_global_id
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
 from domain.kernel.errors import DomainError, Unauthenticated, Unavailable
 from domain.kernel.uow import UnitOfWork
@@ -214,7 +215,7 @@ async def _body(request: Request, limit: int) -> bytes:
 def _answer(result: Ingested) -> ORJSONResponse:
     row = result.event
     body = {
-        "id": str(row.id),
+        "id": to_global_id("CdEvent", row.id),
         "duplicate": result.duplicate,
         "known": row.known,
         "outcome": row.outcome,
@@ -269,8 +270,8 @@ def cdevents_routes(runtime: Runtime) -> list[Route]:
 
     def _signed(request: Request, body: bytes) -> SignedRequest:
         try:
-            secret_id = uuid.UUID(request.path_params["secret_id"])
-        except ValueError:
+            secret_id = from_id_or_uuid(request.path_params["secret_id"], "WebhookSecret", "id")
+        except DomainError:
             raise Refused(401, Code.BAD_SIGNATURE, "No such webhook secret.") from None
         timestamp = request.headers.get(TIMESTAMP_HEADER, "")
         signature = request.headers.get(SIGNATURE_HEADER, "")

@@ -1,6 +1,6 @@
 """The promotion decision for CI: one call, an answer with exit-code-friendly fields.
 
-- `GET /decisions?service=<key>&environment=<key>&version=<v>[&release=<uuid>][&fresh=true]`
+- `GET /decisions?service=<key>&environment=<key>&version=<v>[&release=<id>][&fresh=true]`
   asks (needs `promotion/evaluate`); nothing is recorded, and the facts may be up to two
   seconds old (`asOf` says when they were gathered; `fresh=true` gathers them now).
 - `POST /decisions` with `{"service", "environment", "version", "release"?, "changes"?:
@@ -18,7 +18,6 @@ allowed, 1 when a gate failed and 2 when only pending gates block (wait and ask 
 
 from __future__ import annotations
 
-import uuid
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.endpoints.writes import write
+from api.global_ids import from_id_or_uuid, to_global_id, with_global_ids
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.reader import Reader
@@ -71,8 +71,8 @@ def answer(decision: Decision, risk_level: str | None, **extra: Any) -> dict[str
                 "gate": o.gate,
                 "status": str(o.status),
                 "reason": o.reason,
-                "evidence": dict(o.evidence),
-                "waivedBy": str(o.waived_by) if o.waived_by else None,
+                "evidence": with_global_ids(o.evidence),
+                "waivedBy": to_global_id("Bypass", o.waived_by) if o.waived_by else None,
             }
             for o in decision.outcomes
         ],
@@ -119,9 +119,9 @@ async def _ask(runtime: Runtime, data: dict[str, Any]) -> AskPromotion:
     release = _text(data, "release", required=False)
     assert service_key and environment_key and version
     try:
-        release_id = uuid.UUID(release) if release else None
-    except ValueError:
-        raise _Bad("`release` is the release's id (a UUID).") from None
+        release_id = from_id_or_uuid(release, "Release", "release") if release else None
+    except DomainError:
+        raise _Bad("`release` is the release's global id (or, deprecated, its UUID).") from None
     async with runtime.db.read_session() as session:
         service_id, env_id = await repo.ids_by_keys(session, service_key, environment_key)
     if service_id is None:
@@ -134,7 +134,8 @@ async def _ask(runtime: Runtime, data: dict[str, Any]) -> AskPromotion:
 def _requested(result: tuple[Any, Decision]) -> Response:
     promotion, decision = result
     level = promotion.decision.get("riskLevel")
-    return ORJSONResponse(answer(decision, level, promotionId=str(promotion.id)), status_code=201)
+    promotion_id = to_global_id("Promotion", promotion.id)
+    return ORJSONResponse(answer(decision, level, promotionId=promotion_id), status_code=201)
 
 
 def decision_routes(runtime: Runtime) -> list[Route]:

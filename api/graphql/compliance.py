@@ -11,6 +11,12 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from api.global_ids import (
+    audited_entity_filter,
+    audited_entity_id,
+    from_id_or_uuid,
+    pack_with_global_ids,
+)
 from api.graphql.context import Info
 from api.graphql.mutations import MutationRunner
 from api.graphql.relay import (
@@ -19,7 +25,6 @@ from api.graphql.relay import (
     Node,
     PageInfo,
     from_global_id,
-    from_optional_global_id,
     to_global_id,
 )
 from api.graphql.user_errors import COMPLIANCE, UserError
@@ -56,10 +61,21 @@ class AuditRecord(Node):
     token_id: strawberry.ID | None
     action: str
     entity_type: str
-    entity_id: str
+    entity_id: str = strawberry.field(
+        description="The global id of the entity, fetchable with `node(id:)` where its type has "
+        "one; else its id as recorded."
+    )
+    entity_raw_id: str = strawberry.field(
+        description="The entity's id as recorded.",
+        deprecation_reason="Use entityId, a global id; the raw id goes in the next release.",
+    )
     business_unit_id: strawberry.ID | None
-    before: JSON | None
-    after: JSON | None
+    before: JSON | None = strawberry.field(
+        description="The state before, as recorded (raw ids: the record's hash covers it)."
+    )
+    after: JSON | None = strawberry.field(
+        description="The state after, as recorded (raw ids: the record's hash covers it)."
+    )
     rule: str
     request_id: str | None
     prev_hash: str
@@ -76,7 +92,8 @@ class AuditRecord(Node):
             token_id=strawberry.ID(to_global_id("ApiToken", r.token_id)) if r.token_id else None,
             action=r.action,
             entity_type=r.entity_type,
-            entity_id=r.entity_id,
+            entity_id=audited_entity_id(r.entity_type, r.entity_id),
+            entity_raw_id=r.entity_id,
             business_unit_id=strawberry.ID(to_global_id("BusinessUnit", r.bu_id))
             if r.bu_id
             else None,
@@ -93,19 +110,29 @@ class AuditRecord(Node):
 class AuditRecordFilter:
     occurred_from: datetime | None = None
     occurred_before: datetime | None = None
-    business_unit_id: strawberry.ID | None = None
+    business_unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The BU's global id (its raw UUID is still accepted, deprecated).",
+    )
     actor_subject: str | None = None
     entity_type: str | None = None
-    entity_id: str | None = None
+    entity_id: str | None = strawberry.field(
+        default=None,
+        description="The entity's global id (its raw id is still accepted, deprecated).",
+    )
 
     def to_domain(self) -> compliance.AuditFilter:
         return compliance.AuditFilter(
             occurred_from=self.occurred_from,
             occurred_before=self.occurred_before,
-            bu_id=from_optional_global_id(self.business_unit_id, "BusinessUnit", "businessUnitId"),
+            bu_id=from_id_or_uuid(self.business_unit_id, "BusinessUnit", "businessUnitId")
+            if self.business_unit_id
+            else None,
             actor_subject=self.actor_subject,
             entity_type=self.entity_type,
-            entity_id=self.entity_id,
+            entity_id=audited_entity_filter(self.entity_id, self.entity_type)
+            if self.entity_id
+            else None,
         )
 
 
@@ -179,8 +206,9 @@ class ReleaseEvidencePackExportInput:
 @strawberry.type(description="An evidence pack and its digest; the export is in the audit trail.")
 class ReleaseEvidencePackPayload:
     pack: JSON | None = strawberry.field(
-        description="The pack (format signalbox.evidence-pack/1): items with audit seq and hash, "
-        "gates, controls (SOX ITGC, ISO/IEC 27001:2022 Annex A) and the chain head."
+        description="The pack (format signalbox.evidence-pack/2): items with audit seq and hash, "
+        "gates, controls (SOX ITGC, ISO/IEC 27001:2022 Annex A) and the chain head; what it "
+        "lists is named by global id."
     )
     digest: str | None = strawberry.field(description="SHA-256 of the pack's canonical JSON.")
     html_url: str | None = strawberry.field(description="Where to read the pack as a page.")
@@ -196,7 +224,9 @@ class ComplianceMutation:
         self, info: Info, input: ReleaseEvidencePackExportInput
     ) -> ReleaseEvidencePackPayload:
         release_id = from_global_id(input.release_id, "Release", "releaseId")
-        pack, errors = await run(info, lambda uow: evidence.export_evidence_pack(uow, release_id))
+        pack, errors = await run(
+            info, lambda uow: evidence.export_evidence_pack(uow, release_id, pack_with_global_ids)
+        )
         return ReleaseEvidencePackPayload(
             pack=pack,
             digest=pack["digest"] if pack else None,

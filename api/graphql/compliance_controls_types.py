@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from api.global_ids import with_global_ids
 from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
@@ -255,7 +256,8 @@ class DrStatus:
 
     @classmethod
     def from_domain(cls, outcome: GateOutcome, service_id: uuid.UUID) -> DrStatus:
-        return from_columns(cls, outcome, evidence=dict(outcome.evidence), service_uid=service_id)
+        evidence = with_global_ids(outcome.evidence)
+        return from_columns(cls, outcome, evidence=evidence, service_uid=service_id)
 
     service = node_field(Service, "service", "service_uid")
 

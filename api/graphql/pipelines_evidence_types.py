@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from api.global_ids import with_global_ids
 from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.environments_types import Environment
@@ -42,7 +43,7 @@ class EvidenceGate:
 
     @classmethod
     def from_domain(cls, g: GateOutcome) -> EvidenceGate:
-        return from_columns(cls, g, evidence=dict(g.evidence))
+        return from_columns(cls, g, evidence=with_global_ids(g.evidence))
 
 
 @strawberry.type(description="One report about an artifact, from CI or a security tool.")

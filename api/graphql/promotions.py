@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.endpoints.decisions import decision_cache
+from api.global_ids import with_global_ids
 from api.graphql.compliance_controls_types import Bypass, GateKey
 from api.graphql.context import Info
 from api.graphql.enums import exposed
@@ -62,7 +63,7 @@ class PromotionGate:
             gate=GateKey(o.gate),  # type: ignore[operator]
             status=o.status,
             reason=o.reason,
-            evidence=dict(o.evidence),
+            evidence=with_global_ids(o.evidence),
             waived_by_uid=o.waived_by,
         )
 
@@ -139,8 +140,8 @@ class Promotion(Node):
             stored_summary=r.summary,
             expires_at=r.expires_at,
             decided_at=r.decided_at,
-            decision=r.decision,
-            changes=r.changes,
+            decision=with_global_ids(r.decision),
+            changes=[with_global_ids(c) for c in r.changes],
             version=r.version,
             created_at=r.created_at,
             service_uid=r.service_id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import inspect
 import uuid
 from collections.abc import Awaitable, Callable
@@ -12,41 +10,19 @@ from typing import Any, Generic, Protocol, TypedDict, TypeVar, get_type_hints
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from api.global_ids import from_global_id as from_global_id
+from api.global_ids import to_global_id as to_global_id
+from api.global_ids import type_of_global_id as type_of_global_id
 from api.graphql.context import Info
-from domain.kernel.errors import DomainError
 from domain.kernel.pagination import Page
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
 
-def to_global_id(type_name: str, id_: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{id_}".encode()).decode()
-
-
-def from_global_id(global_id: str, expected: str | None = None, field: str = "id") -> uuid.UUID:
-    """Decode `Type:uuid`; a wrong or foreign id is a BAD_USER_INPUT naming the field."""
-    try:
-        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        value = uuid.UUID(raw)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise DomainError(f"'{global_id}' is not a Signalbox id.", field=field) from None
-    if expected is not None and type_name != expected:
-        raise DomainError(f"'{global_id}' is not the id of a {expected}.", field=field)
-    return value
-
-
 def from_optional_global_id(global_id: str | None, expected: str, field: str) -> uuid.UUID | None:
     """Decode an optional `Type:uuid`: absent stays None, anything else as `from_global_id`."""
     return None if global_id is None else from_global_id(global_id, expected, field)
-
-
-def type_of_global_id(global_id: str) -> tuple[str, uuid.UUID]:
-    try:
-        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        return type_name, uuid.UUID(raw)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise DomainError(f"'{global_id}' is not a Signalbox id.", field="id") from None
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")

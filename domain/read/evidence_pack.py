@@ -35,6 +35,10 @@ from domain.pipelines.vocabulary import UnauthorizedChangeStatus
 from domain.read import evidence_pack_repository as repo
 from domain.risk.peer_reviews import peer_review_gate
 
+PackIds = Callable[[dict[str, Any]], dict[str, Any]]
+"""How the caller names the ids a pack lists (the API gives its global ids): applied to the
+document before it is sealed, so the digest covers what the caller reads."""
+
 GateCheck = Callable[[AsyncSession, Release, Sequence[Any], datetime], Awaitable[list[GateOutcome]]]
 
 
@@ -167,9 +171,10 @@ def _item(record: dict[str, Any]) -> dict[str, Any]:
 
 
 async def build_pack(
-    session: AsyncSession, release: Release, now: datetime, generated_by: str
+    session: AsyncSession, release: Release, now: datetime, generated_by: str, ids: PackIds
 ) -> dict[str, Any]:
-    """The pack's document (no authorization, no write): items, gates, controls, chain head."""
+    """The pack's document (no authorization, no write): items, gates, controls, chain head,
+    its ids as `ids` names them."""
     services = (await governance.shipped_services(session, [release.id])).get(release.id, [])
     authors = (await governance.authors_by_release(session, [release.id])).get(release.id, [])
     records = await repo.records_about(session, await repo.related_entities(session, release.id))
@@ -204,17 +209,21 @@ async def build_pack(
             "headHash": chain.hash if chain else None,
         },
     }
+    document = ids(document)
     document["digest"] = rules.seal(document)
     return document
 
 
-async def export_evidence_pack(uow: UnitOfWork, release_id: uuid.UUID) -> dict[str, Any]:
-    """The evidence pack of a release, its export recorded in the audit trail."""
+async def export_evidence_pack(
+    uow: UnitOfWork, release_id: uuid.UUID, ids: PackIds
+) -> dict[str, Any]:
+    """The evidence pack of a release, its ids as `ids` names them, its export recorded in the
+    audit trail."""
     release = await uow.session.get(Release, release_id)
     if release is None or not uow.scope(Action.READ, Resource.RELEASE).allows(release.bu_id):
         raise NotFound("Release was not found.")
     rule = uow.authorize(Action.EXPORT, Resource.EVIDENCE_PACK, release.bu_id)
-    pack = await build_pack(uow.session, release, uow.clock.now(), uow.actor.username)
+    pack = await build_pack(uow.session, release, uow.clock.now(), uow.actor.username, ids)
     uow.record(
         action="evidence_pack.export",
         entity_type="evidence_pack",

@@ -67,7 +67,7 @@ class TestAnAlertDuringACanaryStep:
                 "alert": "HighErrorRate",
                 "fingerprint": "a1b2c3d4e5f60718",
                 "outcome": "rolled_back",
-                "deploymentId": deployment_uuid,
+                "deploymentId": dep["id"],
             }
         ]
         assert again.json()["rolledBack"] == 0

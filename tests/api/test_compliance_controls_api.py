@@ -162,6 +162,8 @@ class TestDisasterRecovery:
         }
         assert all(p["lastPassedTest"] for p in status["procedures"])
         assert status["evidence"]["required"] == ["service_reversion", "data_restoration"]
+        named = {p["procedureId"] for p in status["evidence"]["procedures"]}
+        assert named == {revert["id"], restore["id"]}  # global ids, as GraphQL gives them
         assert await audit_actions(api, revert["id"]) == [
             "dr_procedure.create",
             "dr_procedure.test",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.global_ids import from_global_id
 from tests.api.conftest import Api, ids
 from tests.api.deployments_support import (
     ADVANCE,
@@ -151,11 +152,15 @@ class TestArgoVerdict:
         status, body = await verdict(api, dep["id"])
         assert (body["status"], body["deploymentStatus"]) == ("failed", "ROLLED_BACK")
 
-    async def test_unknown_foreign_and_malformed_ids_are_not_found(self, api: Api) -> None:
+    async def test_unknown_and_foreign_ids_are_not_found_malformed_ones_bad_input(
+        self, api: Api
+    ) -> None:
         dep = await started(api)
         assert (await verdict(api, dep["id"], as_user="retail-admin"))[0] == 404
         assert (await verdict(api, "00000000-0000-0000-0000-000000000000"))[0] == 404
-        assert (await verdict(api, "garbage"))[0] == 404
+        status, body = await verdict(api, "garbage")
+        assert status == 400 and "BAD_USER_INPUT" in str(body["errors"])
+        assert (await verdict(api, str(from_global_id(dep["id"]))))[0] == 200
         response = await api.http.get(f"/deployments/{dep['id']}/verdict")
         assert response.status_code == 401
 

@@ -50,7 +50,7 @@ class TestAnEvidencePackListsEveryActWithItsAuditRecord:
         entity = str(from_global_id(rel["id"]))
         data = await api.ok(RECORDS, {"e": entity}, as_user="auditor")
         chain = {n["seq"]: n["hash"] for n in data["auditRecords"]["nodes"]}
-        release_items = [i for i in pack["items"] if i["entity"]["id"] == entity]
+        release_items = [i for i in pack["items"] if i["entity"]["id"] == rel["id"]]
         assert release_items
         for item in release_items:
             assert chain[item["audit"]["seq"]] == item["audit"]["hash"]
