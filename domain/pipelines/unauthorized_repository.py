@@ -11,7 +11,7 @@ from sqlalchemy import Row, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
-from domain.kernel.pagination import Page, fetch_page
+from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.pipelines.promotion_models import Promotion
 from domain.pipelines.unauthorized_models import PromotionLink, UnauthorizedChange
@@ -89,15 +89,7 @@ async def changes_page(
         stmt = stmt.where(CHANGES.c.bu_id == bu_id)
     if statuses:
         stmt = stmt.where(CHANGES.c.status.in_(list(statuses)))
-    return await fetch_page(
-        session,
-        stmt,
-        sort_col=CHANGES.c.detected_at,
-        id_col=CHANGES.c.id,
-        sort_key="detected_at",
-        first=first,
-        after=after,
-    )
+    return await page_by(session, stmt, CHANGES, "detected_at", first=first, after=after)
 
 
 async def changes_between(
