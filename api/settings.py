@@ -74,8 +74,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 5.0
     cdevents_schemas_dir: Path | None = Field(
         default=None,
-        description="Directory of the CDEvents JSON Schemas (schemas/*.json and links/) that "
-        "POST /cdevents validates events against; unset: structural checks only.",
+        description="Directory of CDEvents JSON Schemas (every *.json under it with a "
+        "https://cdevents.dev/<version>/schema/ $id) that POST /cdevents validates events "
+        "against instead of the shipped v0.3.0, v0.4.1 and v0.5.1 schemas.",
     )
     cdevents_webhook_key: str | None = Field(
         default=None,

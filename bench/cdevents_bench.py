@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/cdevents_bench.py [--events 2000] [--dialects sqlite
 Seeds with bulk Core inserts one BU with 50 services and 5 environments. Then, one unit of
 work per event exactly as `POST /cdevents` runs it (minus HTTP and authentication): the
 CloudEvents binary-mode decode (`api.endpoints.cdevents.decode`, the cloudevents SDK), validation
-against the CDEvents 0.5.1 schemas (from ../shared/standards, structural checks when absent),
+against the shipped CDEvents schemas (of the version each event names),
 the idempotency look-up, the insert, the type's effect and the audit entry, then the commit.
 The mix: 30% service.deployed (a deployment report resolving service and environment), 20%
 testsuiterun.finished (test_run evidence, an artifact made on first use), 20%
@@ -48,14 +48,11 @@ from domain.kernel.uow import UnitOfWork
 from domain.migrations import upgrade_async
 from domain.organization.models import BusinessUnit, Service, Team
 from domain.pipelines.cdevents import ingest_event
-from domain.pipelines.cdevents_schemas import CdEventSchemas
+from domain.pipelines.cdevents_schemas import CdEventSchemas, shipped
 
 PG_URL = os.environ.get(
     "SIGNALBOX_BENCH_CDEVENTS_URL",
     "postgresql+asyncpg://root@/signalbox_cdevbench?host=/var/run/postgresql",
-)
-SCHEMAS = (
-    Path(__file__).resolve().parents[2] / "shared" / "standards" / "cdevents" / "v0.5.1" / "schemas"
 )
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 ACTOR = Actor(person_id=None, username="bench-ci", display_name="Bench CI", subjects=("bench",))
@@ -182,7 +179,7 @@ def wire(body: dict[str, Any]) -> tuple[dict[str, str], bytes]:
 
 
 async def ingest_all(
-    db: Database, messages: list[tuple[dict[str, str], bytes]], schemas: CdEventSchemas | None
+    db: Database, messages: list[tuple[dict[str, str], bytes]], schemas: CdEventSchemas
 ) -> list[float]:
     clock, authorizer, timings = SystemClock(), AllowAll(), []
     for headers, body in messages:
@@ -215,7 +212,7 @@ async def run(dialect: str, n: int) -> dict[str, Any]:
             await conn.execute(insert(Team.__table__), [data["team"]])
             await conn.execute(insert(Service.__table__), data["services"])
             await conn.execute(insert(Environment.__table__), data["environments"])
-        schemas = CdEventSchemas.load(SCHEMAS) if SCHEMAS.is_dir() else None
+        schemas = shipped()
         rng = random.Random(7)
         messages = [wire(make_event(i, rng)) for i in range(n)]
         await ingest_all(db, [wire(make_event(n + i, rng)) for i in range(20)], schemas)  # warm-up

@@ -16,9 +16,9 @@ signature, 403/404 for permission and scope, 409 for the same (source, id, type)
 body, 413 for a body past `max_body_bytes`, 415 for another media type. Never a 500 for what a
 client sends.
 
-When `cdevents_schemas_dir` is unset, events are checked structurally only (a context with
-id, source, type, specversion and an RFC 3339 timestamp; a subject with an id and a content
-object) and the types CDEvents 0.5.1 defines are still processed.
+Events are validated against the JSON Schemas of the CDEvents version they name (v0.3.0,
+v0.4.1 and v0.5.1 ship with Signalbox; `cdevents_schemas_dir` names another set instead):
+see domain.pipelines.cdevents_schemas.
 
 The webhook route needs no bearer token: its path prefix `/cdevents/webhook/` must be public in
 api.middleware (the signature authenticates). Signing: `X-Signalbox-Timestamp: <unix seconds>`,
@@ -52,7 +52,7 @@ from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_respons
 from domain.kernel.errors import DomainError, Unauthenticated, Unavailable
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused, Ingested, ingest_event
-from domain.pipelines.cdevents_schemas import CdEventSchemas, Problem, schemas_in
+from domain.pipelines.cdevents_schemas import CdEventSchemas, Problem, schemas_in, shipped
 from domain.pipelines.cdevents_secrets import verify_signed, webhook_actor
 from domain.pipelines.commands import IngestEvent, SignedRequest
 from domain.pipelines.errors import CdEventErrorCode as Code
@@ -127,9 +127,10 @@ def _key_file(data_dir: Path) -> bytes:
     return path.read_bytes().strip()
 
 
-def schemas_for(runtime: Runtime) -> CdEventSchemas | None:
+def schemas_for(runtime: Runtime) -> CdEventSchemas:
+    """The shipped schemas, or the directory SIGNALBOX_CDEVENTS_SCHEMAS_DIR names instead."""
     directory = runtime.settings.cdevents_schemas_dir
-    return schemas_in(directory.resolve()) if directory is not None else None
+    return schemas_in(directory.resolve()) if directory is not None else shipped()
 
 
 # -- decoding -------------------------------------------------------------------------------

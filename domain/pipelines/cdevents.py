@@ -1,13 +1,16 @@
 """CDEvents in: validate, store every event once, act on the types Signalbox knows.
 
 - Validation: the CloudEvent's id, source and type must be the CDEvent context's; the CDEvent
-  must have the structure every CDEvent has; with a schema directory configured, it must also
-  match its type's schema (a type without a schema is unknown). Refusals carry the JSON
-  pointer of each problem.
+  must have the structure every CDEvent has, name a spec version Signalbox has the schemas of
+  (`context.specversion`, or `context.version` before 0.5), and match its type's schema in
+  that version (a type the version does not define is unknown; custom `dev.cdeventsx.*`
+  types are checked against the version's custom schema when it has one). Refusals carry the
+  JSON pointer of each problem.
 - Business unit: an event belongs to one BU. A webhook secret fixes it; otherwise the caller
   names it (`business_unit_key`, the X-Signalbox-Business-Unit header); otherwise it is the
-  one BU where the caller may send CDEvents (a CI user or token scoped to one BU); else the
-  event is refused with BUSINESS_UNIT_REQUIRED. Services and environments an event names are
+  one BU where the caller may send CDEvents (a CI user or token scoped to one BU); a caller
+  who may send them in several BUs is refused with BUSINESS_UNIT_REQUIRED, one who may send
+  them nowhere with FORBIDDEN (403). Services and environments an event names are
   looked up in that BU only (plus org-wide environments), so an event can never touch another
   BU's data.
 - Idempotency on (source, id, type): see domain.pipelines.cdevents_rules.
@@ -23,13 +26,13 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import AlreadyExists, DomainError, NotFound
+from domain.kernel.errors import AlreadyExists, DomainError, Forbidden, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import cdevents_rules as rules
 from domain.pipelines import repository as repo
 from domain.pipelines.cdevents_effects import apply_effect
-from domain.pipelines.cdevents_schemas import CdEventSchemas, Problem
+from domain.pipelines.cdevents_schemas import CdEventSchemas, Problem, spec_version_field
 from domain.pipelines.cdevents_secrets import webhook_rule
 from domain.pipelines.commands import IngestEvent
 from domain.pipelines.errors import CdEventErrorCode as Code
@@ -55,8 +58,9 @@ class Ingested:
     duplicate: bool
 
 
-def check_event(c: IngestEvent, schemas: CdEventSchemas | None) -> bool:
-    """Refuse what is not a valid CDEvent; True when its type is known."""
+def check_event(c: IngestEvent, schemas: CdEventSchemas) -> bool:
+    """Refuse what is not a valid CDEvent of a version Signalbox reads; True when its type is
+    known (its version defines it)."""
     problems = rules.structure_problems(c.cdevent)
     if problems:
         raise EventRefused("The body is not a CDEvent.", Code.INVALID_CDEVENT, problems)
@@ -67,17 +71,26 @@ def check_event(c: IngestEvent, schemas: CdEventSchemas | None) -> bool:
             Code.ENVELOPE_MISMATCH,
             mismatch,
         )
-    event_type = str(c.cdevent["context"]["type"])
-    if schemas is None:
-        return rules.known_without_schemas(event_type)
-    problems = schemas.problems(c.cdevent)
+    context = c.cdevent["context"]
+    spec_version = rules.spec_version_of(c.cdevent)
+    version = schemas.release_for(spec_version)
+    if version is None:
+        supported = ", ".join(schemas.versions)
+        where = f"/context/{spec_version_field(context)}"
+        raise EventRefused(
+            f"CDEvents {spec_version} is not a version Signalbox reads ({supported}).",
+            Code.UNSUPPORTED_SPEC_VERSION,
+            [Problem(where, f"One of {supported}.")],
+        )
+    event_type = str(context["type"])
+    problems = schemas.problems(version, c.cdevent)
     if problems:
         raise EventRefused(
-            f"The CDEvent does not match the schema of {event_type}.",
+            f"The CDEvent does not match the CDEvents {version} schema of {event_type}.",
             Code.INVALID_CDEVENT,
             problems,
         )
-    return schemas.knows(event_type)
+    return schemas.knows(version, event_type)
 
 
 async def _business_unit(uow: UnitOfWork, c: IngestEvent) -> uuid.UUID:
@@ -89,6 +102,8 @@ async def _business_unit(uow: UnitOfWork, c: IngestEvent) -> uuid.UUID:
     scope = uow.scope(Action.CREATE, Resource.CD_EVENT)
     if not scope.everywhere and len(scope.bu_ids) == 1:
         return next(iter(scope.bu_ids))
+    if not scope.everywhere and not scope.bu_ids:
+        raise Forbidden("You may not send CDEvents in any business unit.")
     raise DomainError(
         "Name the business unit of this event (X-Signalbox-Business-Unit: <business unit key>).",
         code=Code.BUSINESS_UNIT_REQUIRED,
@@ -99,7 +114,7 @@ async def _business_unit(uow: UnitOfWork, c: IngestEvent) -> uuid.UUID:
 async def ingest_event(
     uow: UnitOfWork,
     c: IngestEvent,
-    schemas: CdEventSchemas | None,
+    schemas: CdEventSchemas,
     *,
     webhook: WebhookSecret | None = None,
 ) -> Ingested:
@@ -111,7 +126,7 @@ async def ingest_event(
         bu_id = await _business_unit(uow, c)
         rule = uow.authorize_visible(Action.CREATE, Resource.CD_EVENT, bu_id, "Business unit")
     known = check_event(c, schemas)
-    context, subject = c.cdevent["context"], c.cdevent["subject"]
+    subject = c.cdevent["subject"]
     digest = rules.body_hash(c.cdevent)
     existing = await repo.cd_event_by_key(uow.session, c.ce_source, c.ce_id, c.ce_type)
     if existing is not None:
@@ -121,7 +136,7 @@ async def ingest_event(
         source=c.ce_source,
         event_id=c.ce_id,
         type=c.ce_type,
-        specversion=str(context["specversion"]),
+        specversion=rules.spec_version_of(c.cdevent),
         timestamp=rules.timestamp_of(c.cdevent),
         subject_id=str(subject["id"]),
         payload=c.cdevent,

@@ -129,7 +129,7 @@ async def _test_run(uow: UnitOfWork, row: CdEvent, rule: str) -> Outcome:
         coverage_percent=float(coverage)
         if isinstance(coverage, int | float) and not isinstance(coverage, bool)
         else None,
-        succeeded=content.get("outcome") == "success",
+        succeeded=content.get("outcome") in rules.TEST_SUITE_SUCCEEDED,
     )
     try:
         found = await evidence.record(

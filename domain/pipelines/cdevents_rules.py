@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 import orjson
 
-from domain.pipelines.cdevents_schemas import Problem, is_rfc3339
+from domain.pipelines.cdevents_schemas import Problem, is_rfc3339, spec_version_field
 from domain.pipelines.vocabulary import DeploymentKind
 
 MAX_SOURCE = 512
@@ -36,23 +36,6 @@ SIGNATURE_WINDOW = timedelta(minutes=5)
 TYPE_PATTERN = re.compile(
     r"^dev\.cdevents\.([a-z]+)\.([a-z]+)\.(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$"
 )
-KNOWN_TYPES = frozenset(
-    {
-        "artifact.deleted", "artifact.downloaded", "artifact.packaged", "artifact.published",
-        "artifact.signed", "branch.created", "branch.deleted", "build.finished", "build.queued",
-        "build.started", "change.abandoned", "change.created", "change.merged",
-        "change.reviewed", "change.updated", "environment.created", "environment.deleted",
-        "environment.modified", "incident.detected", "incident.reported", "incident.resolved",
-        "pipelinerun.finished", "pipelinerun.queued", "pipelinerun.started",
-        "repository.created", "repository.deleted", "repository.modified", "service.deployed",
-        "service.published", "service.removed", "service.rolledback", "service.upgraded",
-        "taskrun.finished", "taskrun.started", "testcaserun.finished", "testcaserun.queued",
-        "testcaserun.skipped", "testcaserun.started", "testoutput.published",
-        "testsuiterun.finished", "testsuiterun.queued", "testsuiterun.started",
-        "ticket.closed", "ticket.created", "ticket.updated",
-    }
-)  # fmt: skip
-"""The subject.predicate of every CDEvents 0.5.1 event type (used when no schemas are set)."""
 
 
 class Effect(StrEnum):
@@ -88,6 +71,8 @@ RUN_OUTCOMES = {
     "cancel": "cancelled",
 }
 """CDEvents pipelinerun outcomes, as Signalbox run statuses (anything else: errored)."""
+TEST_SUITE_SUCCEEDED = frozenset({"success", "pass"})
+"""testsuiterun.finished outcomes of a suite that passed: `success` since 0.5, `pass` before."""
 DEPLOYMENT_KINDS = {
     "service.deployed": DeploymentKind.DEPLOYED,
     "service.upgraded": DeploymentKind.UPGRADED,
@@ -99,10 +84,6 @@ def subject_predicate(event_type: str) -> str | None:
     """`service.deployed` of `dev.cdevents.service.deployed.0.3.0`; None for other types."""
     match = TYPE_PATTERN.match(event_type)
     return f"{match.group(1)}.{match.group(2)}" if match else None
-
-
-def known_without_schemas(event_type: str) -> bool:
-    return subject_predicate(event_type) in KNOWN_TYPES
 
 
 def effect_of(event_type: str) -> Effect:
@@ -122,8 +103,9 @@ def _text(obj: dict[str, Any], key: str, where: str, limit: int | None) -> list[
 
 
 def structure_problems(event: Any) -> list[Problem]:
-    """What every CDEvent needs, whatever its type: a context with id, source, type,
-    specversion and an RFC 3339 timestamp, and a subject with an id and a content object."""
+    """What every CDEvent needs, whatever its type and version: a context with id, source,
+    type, spec version (`specversion`, or `version` before 0.5) and an RFC 3339 timestamp,
+    and a subject with an id and a content object."""
     if not isinstance(event, dict):
         return [Problem("", "A CDEvent is a JSON object with a context and a subject.")]
     problems: list[Problem] = []
@@ -134,7 +116,7 @@ def structure_problems(event: Any) -> list[Problem]:
         problems += _text(context, "id", "/context", MAX_ID)
         problems += _text(context, "source", "/context", MAX_SOURCE)
         problems += _text(context, "type", "/context", MAX_TYPE)
-        problems += _text(context, "specversion", "/context", 32)
+        problems += _text(context, spec_version_field(context), "/context", 32)
         stamp = context.get("timestamp")
         if not isinstance(stamp, str) or not is_rfc3339(stamp):
             problems.append(
@@ -161,6 +143,12 @@ def envelope_problems(
         for name, ce in (("id", ce_id), ("source", ce_source), ("type", ce_type))
         if ce != context[name]
     ]
+
+
+def spec_version_of(event: dict[str, Any]) -> str:
+    """The CDEvents spec version an event (structurally valid) names."""
+    context = event["context"]
+    return str(context[spec_version_field(context)])
 
 
 def timestamp_of(event: dict[str, Any]) -> datetime:

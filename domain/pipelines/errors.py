@@ -33,5 +33,7 @@ class CdEventErrorCode(StrEnum):
     """The CloudEvent's id, source or type differ from the CDEvent context's."""
     CONFLICTING_DUPLICATE = "CONFLICTING_DUPLICATE"
     """An event with this source, id and type was received with a different body."""
+    UNSUPPORTED_SPEC_VERSION = "UNSUPPORTED_SPEC_VERSION"
+    """The CDEvent names a spec version whose schemas Signalbox does not have."""
     BUSINESS_UNIT_REQUIRED = "BUSINESS_UNIT_REQUIRED"
     BAD_SIGNATURE = "BAD_SIGNATURE"

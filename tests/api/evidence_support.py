@@ -1,8 +1,9 @@
-"""Helpers of the evidence and CDEvents API tests: an app with the CDEvents schemas configured,
-GraphQL documents and small factories."""
+"""Helpers of the evidence and CDEvents API tests: a second app on the shared database (its
+own HTTP client, the shipped CDEvents schemas), GraphQL documents and small factories."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,13 +17,16 @@ from asgi_lifespan import LifespanManager
 
 from api.app import create_app
 from tests.api.conftest import Api, ids, settings_for
-from tests.conftest import skip_or_fail
 
 STANDARDS = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "standards" / "cdevents"
 ).resolve()
-SCHEMAS = STANDARDS / "v0.5.1" / "schemas"
-CONFORMANCE = STANDARDS / "v0.5.1" / "conformance"
+EXAMPLE_DIRS = {
+    "0.3.0": "v0.3.0/examples",
+    "0.4.1": "v0.4.1/conformance",
+    "0.5.1": "v0.5.1/conformance",
+}
+"""Where the spec keeps one example event per type, by released version."""
 
 REPORT = """
 mutation($i: EvidenceSecurityScanInput!) { evidenceSecurityScanReport(input: $i) {
@@ -38,8 +42,9 @@ def fresh_digest() -> str:
     return "sha256:" + uuid.uuid4().hex + uuid.uuid4().hex
 
 
-def conformance_examples() -> list[Path]:
-    return sorted(CONFORMANCE.glob("*.json")) if CONFORMANCE.is_dir() else []
+def conformance_examples(version: str = "0.5.1") -> list[Path]:
+    folder = STANDARDS / EXAMPLE_DIRS[version]
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -94,7 +99,7 @@ def cdevent(
 
 @dataclass
 class Ingress:
-    """The app under test with CDEvents schemas configured, sharing the demo database."""
+    """The app under test, sharing the demo database."""
 
     api: Api
     http: httpx.AsyncClient
@@ -114,18 +119,23 @@ class Ingress:
         return await self.http.post(path, content=body, headers=all_headers)
 
 
-@pytest.fixture(scope="module")
-async def ingress(api: Api, migrated_url: str) -> AsyncIterator[Ingress]:
-    if not SCHEMAS.is_dir():
-        skip_or_fail(f"the CDEvents schemas are not at {SCHEMAS}")
-    settings = settings_for(
-        migrated_url, api.runtime.settings.data_dir, cdevents_schemas_dir=SCHEMAS
+@contextlib.asynccontextmanager
+async def ingress_with(api: Api, migrated_url: str, **settings: Any) -> AsyncIterator[Ingress]:
+    """Another app on the shared database, with these settings."""
+    app = create_app(
+        settings_for(migrated_url, api.runtime.settings.data_dir, **settings),
+        clock=api.runtime.clock,
     )
-    app = create_app(settings, clock=api.runtime.clock)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://signalbox.test") as http:
             yield Ingress(api, http)
+
+
+@pytest.fixture(scope="module")
+async def ingress(api: Api, migrated_url: str) -> AsyncIterator[Ingress]:
+    async with ingress_with(api, migrated_url) as made:
+        yield made
 
 
 async def service_id(api: Api, key: str = "card-gateway", bu: str = "payments") -> str:

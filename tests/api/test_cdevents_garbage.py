@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from api.endpoints.cdevents import Refused, decode
 from domain.pipelines.cdevents import EventRefused, check_event
-from domain.pipelines.cdevents_schemas import CdEventSchemas
+from domain.pipelines.cdevents_schemas import shipped
 from domain.pipelines.commands import IngestEvent
-from tests.api.evidence_support import SCHEMAS, Ingress, binary, cdevent, ingress, structured
+from tests.api.evidence_support import Ingress, binary, cdevent, ingress, structured
 
 __all__ = ["ingress"]
 PAYMENTS = {"x-signalbox-business-unit": "payments"}
-CHECKER = CdEventSchemas.load(SCHEMAS) if SCHEMAS.is_dir() else None
+CHECKER = shipped()
 
 json_values = st.recursive(
     st.none()

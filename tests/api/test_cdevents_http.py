@@ -11,23 +11,30 @@ import pytest
 
 from tests.api.conftest import Api, ids
 from tests.api.evidence_support import (
+    EXAMPLE_DIRS,
     STANDARDS,
     Ingress,
     binary,
     cdevent,
     conformance_examples,
     ingress,
+    ingress_with,
     load,
     structured,
 )
+from tests.conftest import skip_or_fail
 
 __all__ = ["ingress"]
 PAYMENTS = {"x-signalbox-business-unit": "payments"}
-EXAMPLES = conformance_examples()
+EXAMPLES = [p for v in ("0.3.0", "0.4.1", "0.5.1") for p in conformance_examples(v)]
 
 
-class TestTheConformanceExamplesIngest:
-    @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+class TestTheExamplesOfEveryShippedVersionIngest:
+    @pytest.mark.parametrize(
+        "path",
+        EXAMPLES,
+        ids=[f"{p.parent.parent.name}-{p.stem}" for p in EXAMPLES],
+    )
     async def test_each_example_is_accepted_in_binary_mode_then_replays_in_structured_mode(
         self, ingress: Ingress, path: Path
     ) -> None:
@@ -39,11 +46,11 @@ class TestTheConformanceExamplesIngest:
         assert replay.status_code == 200, replay.text
         assert replay.json()["duplicate"] is True and replay.json()["id"] == first.json()["id"]
 
-    def test_there_are_forty_five_of_them(self) -> None:
-        if len(EXAMPLES) != 45:
-            pytest.fail(
-                f"expected the 45 CDEvents 0.5.1 conformance examples beside the repo, found {len(EXAMPLES)}"
-            )
+    @pytest.mark.parametrize(("version", "count"), [("0.3.0", 39), ("0.4.1", 45), ("0.5.1", 45)])
+    def test_every_type_of_each_version_has_its_example(self, version: str, count: int) -> None:
+        if not (STANDARDS / EXAMPLE_DIRS[version]).is_dir():
+            skip_or_fail(f"the CDEvents {version} examples are not at {STANDARDS}")
+        assert len(conformance_examples(version)) == count
 
     async def test_the_custom_example_is_stored_but_ignored(self, ingress: Ingress) -> None:
         body = load(STANDARDS / "v0.5.1" / "custom" / "conformance.json")
@@ -76,6 +83,49 @@ class TestMalformedEventsGetAClear4xx:
         assert error["extensions"]["code"] == "INVALID_CDEVENT"
         assert error["extensions"]["problems"][0]["pointer"] == "/subject/content"
         assert "artifactId" in error["extensions"]["problems"][0]["message"]
+
+    @pytest.mark.parametrize(
+        ("content", "where"),
+        [
+            ({"artifactId": "pkg:oci/card-gateway@sha256%3A" + "c" * 64}, "/subject/content"),
+            (
+                {"environment": {"id": "prod"}, "artifactId": 42},
+                "/subject/content/artifactId",
+            ),
+        ],
+        ids=["no-environment", "integer-artifact-id"],
+    )
+    async def test_a_schema_invalid_event_is_refused_without_any_configuration(
+        self, ingress: Ingress, content: dict[str, object], where: str
+    ) -> None:
+        body = cdevent("service.deployed", subject_id="card-gateway", content=content)
+        response = await ingress.post(binary(body), **PAYMENTS)
+        assert response.status_code == 400, response.text
+        error = response.json()["errors"][0]
+        assert error["extensions"]["code"] == "INVALID_CDEVENT"
+        assert [p["pointer"] for p in error["extensions"]["problems"]] == [where]
+
+    async def test_an_old_event_is_held_to_its_own_versions_schema(self, ingress: Ingress) -> None:
+        body = load(STANDARDS / "v0.4.1" / "conformance" / "service_deployed.json")
+        body["context"]["id"] = uuid.uuid4().hex
+        body["subject"]["content"]["artifactId"] = ["not", "a", "string"]
+        response = await ingress.post(structured(body), **PAYMENTS)
+        assert response.status_code == 400
+        error = response.json()["errors"][0]
+        assert "0.4.1" in error["message"]
+        assert error["extensions"]["problems"][0]["pointer"] == "/subject/content/artifactId"
+
+    async def test_a_spec_version_signalbox_has_no_schemas_of_is_a_400_at_its_field(
+        self, ingress: Ingress
+    ) -> None:
+        body = cdevent("build.started")
+        body["context"]["version"] = "0.2.0"
+        del body["context"]["specversion"]
+        response = await ingress.post(binary(body), **PAYMENTS)
+        assert response.status_code == 400
+        error = response.json()["errors"][0]
+        assert error["extensions"]["code"] == "UNSUPPORTED_SPEC_VERSION"
+        assert error["extensions"]["problems"][0]["pointer"] == "/context/version"
 
     async def test_an_envelope_unlike_the_context_is_a_400(self, ingress: Ingress) -> None:
         body, headers = binary(cdevent("build.started"))
@@ -147,6 +197,13 @@ class TestWhoMaySendEvents:
     ) -> None:
         response = await ingress.post(binary(cdevent("build.started")), as_user="ci")
         assert response.status_code == 202
+
+    async def test_a_caller_who_may_send_events_nowhere_is_a_403_not_a_400(
+        self, ingress: Ingress
+    ) -> None:
+        response = await ingress.post(binary(cdevent("build.started")), as_user="release-manager")
+        assert response.status_code == 403
+        assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
     async def test_an_org_wide_sender_must_name_the_business_unit(self, ingress: Ingress) -> None:
         response = await ingress.post(binary(cdevent("build.started")), as_user="rmo")
@@ -275,3 +332,21 @@ class TestPipelineRunsReportDrift:
         answer = await ingress.post(structured(body), **PAYMENTS)
         assert answer.status_code == 202
         assert answer.json()["outcome"] == "unresolved"
+
+
+class TestAnotherSchemaDirectory:
+    async def test_it_replaces_the_shipped_schemas(
+        self, ingress: Ingress, api: Api, migrated_url: str
+    ) -> None:
+        path = STANDARDS / "draft-0.6.0" / "conformance" / "approval_created.json"
+        if not path.is_file():
+            skip_or_fail(f"the CDEvents draft examples are not at {path.parent}")
+        body = load(path)
+        body["context"]["id"] = uuid.uuid4().hex
+        shipped = await ingress.post(structured(body), **PAYMENTS)
+        assert shipped.status_code == 400
+        assert shipped.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_SPEC_VERSION"
+        async with ingress_with(api, migrated_url, cdevents_schemas_dir=STANDARDS) as other:
+            response = await other.post(structured(body), **PAYMENTS)
+            assert response.status_code == 202, response.text
+            assert response.json()["known"] is True

@@ -18,7 +18,7 @@ from domain.environments.models import Environment
 from domain.organization.models import Service
 from domain.pipelines import cdevents, evidence
 from domain.pipelines import commands as cmd
-from domain.pipelines.cdevents_schemas import CdEventSchemas
+from domain.pipelines.cdevents_schemas import CdEventSchemas, shipped
 from tests.world import World, digest
 
 STANDARDS = Path(__file__).resolve().parents[4] / "shared" / "standards" / "cdevents" / "v0.5.1"
@@ -28,9 +28,18 @@ def conformance(name: str) -> dict[str, Any]:
     return orjson.loads((STANDARDS / "conformance" / f"{name}.json").read_bytes())  # type: ignore[no-any-return]
 
 
-def schemas() -> CdEventSchemas | None:
-    directory = STANDARDS / "schemas"
-    return CdEventSchemas.load(directory) if directory.is_dir() else None
+def schemas() -> CdEventSchemas:
+    """The schemas Signalbox ships (every event is validated against its version's)."""
+    return shipped()
+
+
+def before_0_5(body: dict[str, Any], spec_version: str, subject_type: str | None) -> dict[str, Any]:
+    """The event as CDEvents before 0.5 wrote it: `context.version`, and `subject.type`."""
+    body["context"]["version"] = spec_version
+    del body["context"]["specversion"]
+    if subject_type is not None:
+        body["subject"]["type"] = subject_type
+    return body
 
 
 def event(
@@ -96,7 +105,7 @@ class EvidenceWorld(World):
             cdevent=copy.deepcopy(body),
             business_unit_key=bu_key if bu_key is not None else self.bu_key,
         )
-        found = await self.run(cdevents.ingest_event, c, checker)
+        found = await self.run(cdevents.ingest_event, c, checker or shipped())
         self.clock.advance(timedelta(seconds=1))
         return found
 

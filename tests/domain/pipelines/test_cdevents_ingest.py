@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.kernel.errors import NotFound
+from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.kernel.gates import GateStatus
 from domain.pipelines import commands as cmd
 from domain.pipelines import evidence, queries
 from domain.pipelines import evidence_gates as gates
-from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused
+from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused, ingest_event
 from domain.pipelines.vocabulary import CdEventOutcome, EvidenceType
 from tests.domain.pipelines.evidence_support import (
     EvidenceWorld,
+    before_0_5,
     event,
     make_world,
     schemas,
@@ -61,7 +62,13 @@ class TestEveryEventIsStoredOnce:
 
     async def test_one_id_and_source_may_carry_several_types(self, world: EvidenceWorld) -> None:
         queued = await world.ingest(event("pipelinerun.queued", event_id="same"))
-        started = await world.ingest(event("pipelinerun.started", event_id="same"))
+        started = await world.ingest(
+            event(
+                "pipelinerun.started",
+                event_id="same",
+                content={"pipelineName": "build", "uri": "https://ci.example/runs/1"},
+            )
+        )
         assert queued.event.id != started.event.id
 
     async def test_the_audit_names_source_id_and_type(self, world: EvidenceWorld) -> None:
@@ -77,15 +84,46 @@ class TestEveryEventIsStoredOnce:
 
 class TestRefusals:
     async def test_a_schema_violation_is_refused_with_pointers(self, world: EvidenceWorld) -> None:
-        checker = schemas()
-        if checker is None:
-            pytest.skip("the CDEvents schemas are not beside the repository")
         body = deployed(world)
         del body["subject"]["content"]["environment"]
         with pytest.raises(EventRefused) as err:
-            await world.ingest(body, checker=checker)
+            await world.ingest(body)
         assert err.value.code == "INVALID_CDEVENT"
         assert [p.pointer for p in err.value.problems] == ["/subject/content"]
+
+    async def test_an_integer_artifact_id_is_refused_by_default(self, world: EvidenceWorld) -> None:
+        body = deployed(world)
+        body["subject"]["content"]["artifactId"] = 42
+        with pytest.raises(EventRefused) as err:
+            await world.ingest(body)
+        assert [p.pointer for p in err.value.problems] == ["/subject/content/artifactId"]
+
+    async def test_an_old_event_is_checked_against_its_own_versions_schema(
+        self, world: EvidenceWorld
+    ) -> None:
+        body = before_0_5(deployed(world, version="0.1.1"), "0.3.0", "service")
+        body["context"]["links"] = []  # 0.4 brought links: 0.3.0's context has none
+        with pytest.raises(EventRefused) as err:
+            await world.ingest(body)
+        assert err.value.code == "INVALID_CDEVENT" and "0.3.0" in str(err.value)
+        assert [p.pointer for p in err.value.problems] == ["/context"]
+
+    async def test_a_spec_version_without_schemas_is_refused_at_its_field(
+        self, world: EvidenceWorld
+    ) -> None:
+        body = before_0_5(event("build.started"), "0.2.0", None)
+        with pytest.raises(EventRefused) as err:
+            await world.ingest(body)
+        assert err.value.code == "UNSUPPORTED_SPEC_VERSION"
+        assert [p.pointer for p in err.value.problems] == ["/context/version"]
+
+    async def test_a_patch_release_is_read_with_its_minor_versions_schemas(
+        self, world: EvidenceWorld
+    ) -> None:
+        body = event("change.merged")
+        body["context"]["specversion"] = "0.5.0"
+        found = await world.ingest(body)
+        assert (found.event.specversion, found.event.known) == ("0.5.0", True)
 
     async def test_an_envelope_that_differs_from_the_context_is_refused(
         self, world: EvidenceWorld
@@ -103,10 +141,23 @@ class TestRefusals:
     ) -> None:
         c = cmd.IngestEvent(**_ce(event("build.started")))
         uow = world.uow(authorizer=OnlyIn(world.bu))
-        from domain.pipelines.cdevents import ingest_event
-
-        found = await ingest_event(uow, c, None)
+        found = await ingest_event(uow, c, schemas())
         assert found.event.bu_id == world.bu
+
+    async def test_a_caller_who_may_send_nowhere_is_forbidden(self, world: EvidenceWorld) -> None:
+        c = cmd.IngestEvent(**_ce(event("build.started")))
+        with pytest.raises(Forbidden) as err:
+            await ingest_event(world.uow(authorizer=OnlyIn()), c, schemas())
+        assert err.value.code == "FORBIDDEN"
+
+    async def test_a_caller_who_may_send_in_several_bus_must_name_one(
+        self, world: EvidenceWorld
+    ) -> None:
+        c = cmd.IngestEvent(**_ce(event("build.started")))
+        uow = world.uow(authorizer=OnlyIn(world.bu, world.other_bu))
+        with pytest.raises(DomainError) as err:
+            await ingest_event(uow, c, schemas())
+        assert err.value.code == "BUSINESS_UNIT_REQUIRED"
 
 
 def _ce(body: dict) -> dict:  # type: ignore[type-arg]
@@ -145,6 +196,21 @@ class TestDeploymentsAreReported:
             world.environment.id,
         )
         assert report.artifact_id is not None and report.unresolved == ""
+
+    async def test_a_cdevents_0_3_deployment_is_reported_like_a_current_one(
+        self, world: EvidenceWorld
+    ) -> None:
+        body = deployed(world, version="0.1.1", timestamp="2026-11-26T09:00:00Z")
+        body = before_0_5(body, "0.3.0", "service")
+        found = await world.ingest(body)
+        assert (found.event.specversion, found.event.known) == ("0.3.0", True)
+        (report,) = await queries.deployments_between(
+            world.session,
+            datetime(2026, 11, 26, tzinfo=UTC),
+            datetime(2026, 11, 27, tzinfo=UTC),
+            [world.bu],
+        )
+        assert (report.kind, report.service_id) == ("deployed", world.service.id)
 
     async def test_an_unknown_service_is_kept_with_the_reason(self, world: EvidenceWorld) -> None:
         body = deployed(world, kind="service.rolledback")
@@ -234,7 +300,11 @@ class TestTestSuiteRunsBecomeEvidence:
     ) -> None:
         body = event(
             "testsuiterun.finished",
-            content={"outcome": "success", "testSuite": {"id": "42", "name": "unit"}},
+            content={
+                "outcome": "success",
+                "environment": {"id": world.environment.key},
+                "testSuite": {"id": "42", "name": "unit"},
+            },
             custom={
                 "artifactId": purl(3, tag="1.3.0"),
                 "service": world.service.key,
@@ -252,8 +322,24 @@ class TestTestSuiteRunsBecomeEvidence:
         thresholds = {"min_test_coverage_percent": 80, "required_evidence": ["test_coverage"]}
         assert gates.test_coverage_gate(facts, thresholds).status is GateStatus.PASSED
 
+    async def test_a_cdevents_0_4_pass_is_a_succeeded_run(self, world: EvidenceWorld) -> None:
+        body = event(
+            "testsuiterun.finished",
+            version="0.2.0",
+            content={"outcome": "pass", "environment": {"id": world.environment.key}},
+            custom={"artifactId": purl(5, tag="1.5.0"), "service": world.service.key, "failed": 0},
+        )
+        before_0_5(body, "0.4.1", "testSuiteRun")
+        found = await world.ingest(body)
+        assert found.event.outcome == CdEventOutcome.PROCESSED, found.event.note
+        artifact = (await world.report(cmd.SecurityScan("trivy", 0, 0), n=5)).artifact
+        facts = (await evidence.evidence_for(world.session, [artifact.id]))[artifact.id]
+        (run,) = facts.of(EvidenceType.TEST_RUN)
+        assert run.payload["succeeded"] is True
+
     async def test_a_run_without_an_artifact_is_unresolved(self, world: EvidenceWorld) -> None:
-        body = event("testsuiterun.finished", content={"outcome": "failure"})
+        content = {"outcome": "failure", "environment": {"id": world.environment.key}}
+        body = event("testsuiterun.finished", content=content)
         found = await world.ingest(body)
         assert found.event.outcome == CdEventOutcome.UNRESOLVED
         assert "customData.artifactId" in found.event.note

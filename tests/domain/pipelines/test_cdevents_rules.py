@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.pipelines import cdevents_rules as rules
-from domain.pipelines.cdevents_schemas import CdEventSchemas, pointer
+from domain.pipelines.cdevents_schemas import SHIPPED, CdEventSchemas, pointer, shipped
 from tests.conftest import skip_or_fail
 from tests.domain.pipelines.evidence_support import STANDARDS, conformance, event
 
@@ -27,9 +29,15 @@ json_values = st.recursive(
 
 @pytest.fixture(scope="module")
 def schemas() -> CdEventSchemas:
-    if not (STANDARDS / "schemas").is_dir():
-        skip_or_fail(f"the CDEvents schemas are not at {STANDARDS / 'schemas'}")
-    return CdEventSchemas.load(STANDARDS / "schemas")
+    return shipped()
+
+
+def examples(version: str) -> list[Path]:
+    """The spec's examples of a version (`examples/` in 0.3.0, `conformance/` later)."""
+    root = STANDARDS.parent / f"v{version}"
+    if not root.is_dir():
+        skip_or_fail(f"the CDEvents {version} examples are not at {root}")
+    return sorted([*root.glob("examples/*.json"), *root.glob("conformance/*.json")])
 
 
 class TestEveryCdEventHasAStructure:
@@ -78,30 +86,81 @@ class TestTypes:
 
 
 class TestSchemas:
-    def test_every_conformance_example_validates(self, schemas: CdEventSchemas) -> None:
-        examples = sorted((STANDARDS / "conformance").glob("*.json"))
-        assert len(examples) == 45
-        assert len(schemas.types) == 45
-        for path in examples:
-            body = conformance(path.stem)
-            assert schemas.problems(body) == [], path.name
-            assert schemas.knows(body["context"]["type"])
+    @pytest.mark.parametrize(("version", "count"), [("0.3.0", 39), ("0.4.1", 45), ("0.5.1", 45)])
+    def test_every_example_of_each_shipped_version_validates_against_its_own_schemas(
+        self, schemas: CdEventSchemas, version: str, count: int
+    ) -> None:
+        paths = examples(version)
+        assert len(paths) == count and len(schemas.types(version)) == count
+        for path in paths:
+            body = orjson.loads(path.read_bytes())
+            assert rules.structure_problems(body) == [], path.name
+            assert schemas.release_for(rules.spec_version_of(body)) == version
+            assert schemas.problems(version, body) == [], path.name
+            assert schemas.knows(version, body["context"]["type"])
+
+    def test_an_example_is_invalid_against_another_versions_schema(
+        self, schemas: CdEventSchemas
+    ) -> None:
+        old = orjson.loads(
+            (STANDARDS.parent / "v0.3.0" / "examples" / "build_started.json").read_bytes()
+        )
+        assert schemas.problems("0.3.0", old) == []
+        old["context"]["type"] = "dev.cdevents.build.started.0.3.0"  # 0.5.1's type of it
+        found = [(p.pointer, p.message) for p in schemas.problems("0.5.1", old)]
+        assert ("/context", "'specversion' is a required property") in found
+        assert (
+            "/subject",
+            "Additional properties are not allowed ('type' was unexpected)",
+        ) in found
+
+    def test_the_version_names_its_schemas_and_a_missing_patch_release_its_minor(
+        self, schemas: CdEventSchemas
+    ) -> None:
+        assert schemas.versions == ("0.3.0", "0.4.1", "0.5.1")
+        assert [schemas.release_for(v) for v in ("0.4.1", "0.4.0", "0.5.7", "0.3.0")] == [
+            "0.4.1",
+            "0.4.1",
+            "0.5.1",
+            "0.3.0",
+        ]
+        for unknown in ("0.2.0", "0.6.0", "0.6.0-draft", "1", ""):
+            assert schemas.release_for(unknown) is None
+
+    def test_an_override_directory_brings_its_own_versions(self) -> None:
+        if not STANDARDS.parent.is_dir():
+            skip_or_fail(f"the CDEvents schemas are not at {STANDARDS.parent}")
+        every = CdEventSchemas.load(STANDARDS.parent)
+        assert "0.6.0-draft" in every.versions
+        draft = orjson.loads(
+            (
+                STANDARDS.parent / "draft-0.6.0" / "conformance" / "approval_created.json"
+            ).read_bytes()
+        )
+        assert every.release_for(draft["context"]["specversion"]) == "0.6.0-draft"
+        assert every.problems("0.6.0-draft", draft) == []
+        assert shipped().release_for(draft["context"]["specversion"]) is None
 
     def test_a_violation_is_reported_with_its_json_pointer(self, schemas: CdEventSchemas) -> None:
         body = copy.deepcopy(conformance("service_deployed"))
         del body["subject"]["content"]["artifactId"]
         body["context"]["timestamp"] = "yesterday"
-        found = {p.pointer: p.message for p in schemas.problems(body)}
+        found = {p.pointer: p.message for p in schemas.problems("0.5.1", body)}
         assert "/subject/content" in found and "artifactId" in found["/subject/content"]
         assert "/context/timestamp" in found
 
-    def test_custom_types_have_no_schema(self, schemas: CdEventSchemas) -> None:
-        custom = STANDARDS / "custom" / "conformance.json"
-        import orjson
+    def test_custom_types_are_unknown_but_checked_against_the_custom_schema(
+        self, schemas: CdEventSchemas
+    ) -> None:
+        body = orjson.loads((STANDARDS / "custom" / "conformance.json").read_bytes())
+        assert not schemas.knows("0.5.1", body["context"]["type"])
+        assert schemas.problems("0.5.1", body) == []
+        body["subject"]["content"] = "not an object"
+        assert [p.pointer for p in schemas.problems("0.5.1", body)] == ["/subject/content"]
 
-        body = orjson.loads(custom.read_bytes())
-        assert not schemas.knows(body["context"]["type"])
-        assert schemas.problems(body) == []
+    def test_the_shipped_schemas_carry_their_licence(self) -> None:
+        assert "Apache License" in (SHIPPED / "LICENSE").read_text()
+        assert "cdevents/spec" in (SHIPPED / "NOTICE").read_text()
 
     def test_pointers_escape_slashes_and_tildes(self) -> None:
         assert pointer(["a/b", "c~d", 0]) == "/a~1b/c~0d/0"
