@@ -7,8 +7,10 @@ process; processes share the work: claims skip rows another process holds). Each
 2. one short transaction claims a batch (leased) and fans events out into one delivery message
    per (subscription, topic);
 3. deliveries are posted concurrently with httpx (a timeout each, no redirects), signed with
-   the subscription's secret (`X-Signalbox-Signature: t=<unix>,v1=<hex HMAC-SHA256 of
-   "<t>.<body>">`), CDEvents with CloudEvents binary headers (ce-id = the event id);
+   the subscription's secret per Standard Webhooks (`webhook-id` = the delivery's id,
+   `webhook-timestamp`, `webhook-signature: v1,<base64>`; the deprecated
+   `X-Signalbox-Signature` too, for one more release), CDEvents with CloudEvents binary
+   headers (ce-id = the event id);
 4. one short transaction marks each delivered, or failed with backoff (dead after the last
    attempt; a revoked subscription's deliveries die at once).
 
@@ -176,7 +178,7 @@ class OutboxDelivery:
             event_id=str(message.payload.get("eventId") or message.id),
             body=body,
             secret=secret,
-            at=int(self.clock.now().timestamp()),
+            at=self.clock.now(),
         )
         try:
             response = await self._client.post(sub.url, content=body, headers=headers)

@@ -1,5 +1,5 @@
 """CDEvents over CloudEvents HTTP: `POST /cdevents` (bearer token) and
-`POST /cdevents/webhook/{secret id}` (HMAC-signed, no token).
+`POST /cdevents/webhook/{secret id}` (signed with a webhook secret, no token).
 
 Both content modes of the CloudEvents HTTP binding are read by the `cloudevents` SDK:
 
@@ -21,19 +21,24 @@ v0.4.1 and v0.5.1 ship with Signalbox; `cdevents_schemas_dir` names another set 
 see domain.pipelines.cdevents_schemas.
 
 The webhook route needs no bearer token: its path prefix `/cdevents/webhook/` must be public in
-api.middleware (the signature authenticates). Signing: `X-Signalbox-Timestamp: <unix seconds>`,
-`X-Signalbox-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`, within 5
-minutes of the server's clock.
+api.middleware (the signature authenticates). Signing, keyed with the secret: Standard Webhooks
+(`webhook-id`, `webhook-timestamp` within 5 minutes of the server's clock, `webhook-signature:
+v1,<base64>`), GitHub's `X-Hub-Signature-256: sha256=<hex>`, or, deprecated, Signalbox's own
+`X-Signalbox-Timestamp` and `X-Signalbox-Signature`; see domain.pipelines.signatures. A replay
+of a signed request changes nothing: the event it carries is a duplicate (200).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
 import secrets
+import uuid
 import weakref
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,12 +56,14 @@ from api.global_ids import from_id_or_uuid, to_global_id
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
 from domain.kernel.errors import DomainError, Unauthenticated, Unavailable
 from domain.kernel.uow import UnitOfWork
+from domain.pipelines import signatures as sig
 from domain.pipelines.cdevents import ConflictingDuplicate, EventRefused, Ingested, ingest_event
 from domain.pipelines.cdevents_schemas import CdEventSchemas, Problem, schemas_in, shipped
 from domain.pipelines.cdevents_secrets import verify_signed, webhook_actor
 from domain.pipelines.commands import IngestEvent, SignedRequest
 from domain.pipelines.errors import CdEventErrorCode as Code
 from domain.pipelines.models import WebhookSecret
+from domain.pipelines.signatures import Scheme
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -65,8 +72,6 @@ PATH = "/cdevents"
 WEBHOOK_PATH = "/cdevents/webhook/{secret_id}"
 WEBHOOK_PREFIX = "/cdevents/webhook/"
 BU_HEADER = "x-signalbox-business-unit"
-SIGNATURE_HEADER = "x-signalbox-signature"
-TIMESTAMP_HEADER = "x-signalbox-timestamp"
 STRUCTURED = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 REQUIRED = ("id", "source", "type", "specversion")
@@ -202,6 +207,35 @@ def decode(headers: Mapping[str, str], body: bytes, bu_key: str | None) -> Inges
     )
 
 
+def signed_request(
+    secret_id: uuid.UUID, headers: Mapping[str, str], body: bytes, now: datetime
+) -> SignedRequest:
+    """The signature a webhook request carries, in the first scheme whose headers it has:
+    Standard Webhooks, GitHub's, then Signalbox's own (deprecated); else Refused."""
+    signed = functools.partial(SignedRequest, secret_id, body=body, received_at=now)
+    if sig.SIGNATURE_HEADER in headers:
+        return signed(
+            Scheme.STANDARD_WEBHOOKS,
+            headers[sig.SIGNATURE_HEADER],
+            timestamp=headers.get(sig.TIMESTAMP_HEADER, ""),
+            message_id=headers.get(sig.ID_HEADER, ""),
+        )
+    if sig.GITHUB_HEADER in headers:
+        return signed(Scheme.GITHUB, headers[sig.GITHUB_HEADER])
+    if sig.SIGNALBOX_HEADER in headers:
+        return signed(
+            Scheme.SIGNALBOX,
+            headers[sig.SIGNALBOX_HEADER],
+            timestamp=headers.get(sig.SIGNALBOX_TIMESTAMP_HEADER, ""),
+        )
+    raise Refused(
+        401,
+        Code.BAD_SIGNATURE,
+        "Sign the request: Standard Webhooks (webhook-id, webhook-timestamp, "
+        "webhook-signature) or X-Hub-Signature-256.",
+    )
+
+
 def _headers(request: Request) -> dict[str, str]:
     return {k.lower(): v for k, v in request.headers.items()}
 
@@ -274,15 +308,7 @@ def cdevents_routes(runtime: Runtime) -> list[Route]:
             secret_id = from_id_or_uuid(request.path_params["secret_id"], "WebhookSecret", "id")
         except DomainError:
             raise Refused(401, Code.BAD_SIGNATURE, "No such webhook secret.") from None
-        timestamp = request.headers.get(TIMESTAMP_HEADER, "")
-        signature = request.headers.get(SIGNATURE_HEADER, "")
-        if not timestamp or not signature:
-            raise Refused(
-                401,
-                Code.BAD_SIGNATURE,
-                "Sign the request: X-Signalbox-Timestamp and X-Signalbox-Signature headers.",
-            )
-        return SignedRequest(secret_id, timestamp, signature, body, runtime.clock.now())
+        return signed_request(secret_id, _headers(request), body, runtime.clock.now())
 
     return [
         Route(PATH, ingest, methods=["POST"]),

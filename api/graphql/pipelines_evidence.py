@@ -212,6 +212,9 @@ class EvidenceMutation:
         return WebhookSecretCreatePayload(
             webhook_secret=WebhookSecret.from_row(made.row) if made else None,
             secret=made.secret if made else None,
+            standard_webhooks_secret=(
+                cdevents_secrets.standard_webhooks_secret(made.secret) if made else None
+            ),
             errors=errors,
         )
 

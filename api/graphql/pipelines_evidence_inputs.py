@@ -128,9 +128,14 @@ class WebhookSecretCreateInput:
 class WebhookSecretCreatePayload:
     webhook_secret: WebhookSecret | None
     secret: str | None = strawberry.field(
-        description="Sign requests with it (HMAC-SHA256); store it in the sender's vault."
+        description="Sign requests with it (HMAC-SHA256, its UTF-8 bytes the key: GitHub's "
+        "X-Hub-Signature-256 or Standard Webhooks); store it in the sender's vault."
     )
     errors: list[UserError]
+    standard_webhooks_secret: str | None = strawberry.field(
+        default=None,
+        description="The same secret as Standard Webhooks libraries take it (whsec_<base64>).",
+    )
 
 
 @strawberry.input

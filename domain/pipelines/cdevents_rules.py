@@ -1,5 +1,5 @@
 """Pure rules of CDEvents: the structure every event has, its key, what Signalbox does with each
-type, package URLs of artifacts, and HMAC signatures of webhook requests.
+type, and package URLs of artifacts (webhook signatures: domain.pipelines.signatures).
 
 Idempotency key. The CloudEvents spec makes (source, id) unique, but the CDEvents conformance
 examples reuse one id and source across 39 event types, and real emitters reuse an id for the
@@ -11,10 +11,9 @@ changes); the same key with a different CDEvent is a conflict (409).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote
@@ -30,8 +29,6 @@ MAX_TYPE = 256
 MAX_SUBJECT_ID = 512
 MAX_REF = 512
 MAX_ARTIFACT_REF = 1024
-SIGNATURE_WINDOW = timedelta(minutes=5)
-"""A signed request is refused when its timestamp is further than this from the server's now."""
 
 TYPE_PATTERN = re.compile(
     r"^dev\.cdevents\.([a-z]+)\.([a-z]+)\.(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$"
@@ -210,23 +207,3 @@ def parse_purl(value: str) -> PackageRef | None:
         digest = qualifiers["digest"]
     tag = qualifiers.get("tag") or (None if version == digest else version or None)
     return PackageRef(name=name, version=tag, digest=digest)
-
-
-# -- signatures -----------------------------------------------------------------------------
-
-
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """`sha256=<hex>` of HMAC-SHA256(secret, "<timestamp>." + body): the timestamp is signed
-    too, so an old request cannot be replayed under a fresh timestamp."""
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
-
-
-def signature_valid(secret: str, timestamp: str, offered: str, body: bytes, now: datetime) -> bool:
-    """Whether the offered signature is right and its timestamp (Unix seconds) is recent."""
-    if not timestamp.isdigit() or len(timestamp) > 12:
-        return False
-    sent = datetime.fromtimestamp(int(timestamp), tz=now.tzinfo)
-    if abs(now - sent) > SIGNATURE_WINDOW:
-        return False
-    return hmac.compare_digest(signature(secret, timestamp, body), offered.strip())

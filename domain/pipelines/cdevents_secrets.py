@@ -8,9 +8,10 @@ database). The secret is shown once, at creation; a database dump alone cannot s
 `key_id` records which master key a secret was derived under, so rotating the master key
 invalidates every secret visibly (re-create them), and revoking one secret needs no key change.
 
-Requests carry `X-Signalbox-Timestamp: <unix seconds>` and
-`X-Signalbox-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`; see
-domain.pipelines.cdevents_rules.signature.
+Requests are signed with the secret's UTF-8 bytes as the HMAC key, in any scheme of
+domain.pipelines.signatures: Standard Webhooks (whose libraries take the key as
+`standard_webhooks_secret(secret)`, `whsec_<base64>`), GitHub's `X-Hub-Signature-256`, or the
+deprecated Signalbox headers.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from domain.kernel.rules import expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.pipelines import repository as repo
-from domain.pipelines.cdevents_rules import signature_valid
+from domain.pipelines import signatures
 from domain.pipelines.commands import CreateWebhookSecret, RevokeWebhookSecret, SignedRequest
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.models import WebhookSecret
@@ -43,6 +44,11 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,199}$")
 def key_id(master_key: bytes) -> str:
     """A fingerprint of the master key (never the key)."""
     return hashlib.sha256(b"signalbox-webhook-key-id:" + master_key).hexdigest()[:16]
+
+
+def standard_webhooks_secret(secret: str) -> str:
+    """The secret in the form Standard Webhooks libraries take (`whsec_<base64 of it>`)."""
+    return signatures.standard_secret(secret.encode())
 
 
 def derive_secret(master_key: bytes, salt: str) -> str:
@@ -128,6 +134,23 @@ class BadSignature(Unauthenticated):
     code = CdEventErrorCode.BAD_SIGNATURE  # type: ignore[assignment]
 
 
+def signed_by(secret: str, req: SignedRequest) -> bool:
+    """Whether the request is signed with this secret, in its scheme, and (where the scheme
+    carries a timestamp) recently."""
+    key, now = secret.encode(), req.received_at
+    match req.scheme:
+        case signatures.Scheme.STANDARD_WEBHOOKS:
+            return signatures.standard_valid(
+                key, req.message_id, req.timestamp, req.signature, req.body, now
+            )
+        case signatures.Scheme.GITHUB:
+            return signatures.github_valid(key, req.signature, req.body)
+        case signatures.Scheme.SIGNALBOX:
+            return signatures.signalbox_in_valid(
+                secret, req.timestamp, req.signature, req.body, now
+            )
+
+
 async def verify_signed(
     session: AsyncSession, req: SignedRequest, master_key: bytes
 ) -> WebhookSecret:
@@ -139,7 +162,6 @@ async def verify_signed(
     )
     if row is None or row.revoked_at is not None or row.key_id != key_id(master_key):
         raise refused
-    secret = derive_secret(master_key, row.salt)
-    if not signature_valid(secret, req.timestamp, req.signature, req.body, req.received_at):
+    if not signed_by(derive_secret(master_key, row.salt), req):
         raise refused
     return row

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.pipelines.signatures import Scheme
+
 
 @dataclass(frozen=True, slots=True)
 class ArtifactRef:
@@ -124,10 +126,14 @@ class RevokeWebhookSecret:
 
 @dataclass(frozen=True, slots=True)
 class SignedRequest:
-    """What the webhook endpoint received, for the use case to verify."""
+    """What the webhook endpoint received, for the use case to verify: the signature in one
+    of the schemes of domain.pipelines.signatures, with its timestamp and message id when the
+    scheme has them."""
 
     secret_id: uuid.UUID
-    timestamp: str
+    scheme: Scheme
     signature: str
     body: bytes
     received_at: datetime
+    timestamp: str = ""
+    message_id: str = ""

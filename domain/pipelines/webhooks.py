@@ -5,15 +5,14 @@ every form it can take (Signalbox JSON, CDEvent). The delivery worker fans it ou
 message per (active subscription of the event's BU or org-wide, topic it listens to), each
 delivered and retried on its own, so one slow receiver never re-sends to the others.
 
-Signature: `X-Signalbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
-keyed with the subscription's secret. Receivers recompute it, compare in constant time, and
-refuse timestamps older than a few minutes (replays).
+Signature: Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), keyed
+with the subscription's secret (`whsec_<base64>`), so a receiver verifies a delivery with a
+stock library (`standardwebhooks.Webhook(secret).verify(body, headers)`); see
+domain.pipelines.signatures. The old `X-Signalbox-Signature` goes along for one more release.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import secrets
 import uuid
@@ -34,6 +33,7 @@ from domain.kernel.sealed import Sealer
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.pipelines import deployment_repository as repo
+from domain.pipelines import signatures
 from domain.pipelines.deployment_commands import CreateWebhookSubscription
 from domain.pipelines.deployment_errors import DeploymentErrorCode as Code
 from domain.pipelines.deployment_models import WebhookSubscription
@@ -42,9 +42,8 @@ CDEVENTS_SPEC_VERSION = "0.5.1"
 SERVICE_ROLLEDBACK_TYPE = "dev.cdevents.service.rolledback.0.3.0"
 EVENT_SOURCE = "/signalbox"
 MAX_URL_CHARS = 2000
-SIGNATURE_TOLERANCE_SECONDS = 300
 DESTINATION_PREFIX = "webhook:"
-SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32
 
 
 class WebhookTopic(StrEnum):
@@ -63,33 +62,25 @@ CE_TYPES: dict[str, str] = {WebhookTopic.CDEVENTS_SERVICE_ROLLEDBACK: SERVICE_RO
 # -- signatures ------------------------------------------------------------------------------
 
 
-def signature(secret: str, body: bytes, at: int) -> str:
-    digest = hmac.new(secret.encode(), f"{at}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={at},v1={digest}"
-
-
-def verify_signature(secret: str, body: bytes, header: str, now: int) -> bool:
-    """What a receiver does: the v1 HMAC matches and the timestamp is recent."""
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
-    try:
-        at = int(parts["t"])
-    except (KeyError, ValueError):
-        return False
-    if abs(now - at) > SIGNATURE_TOLERANCE_SECONDS:
-        return False
-    expected = signature(secret, body, at).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+def new_secret() -> str:
+    """A subscription's secret, in the Standard Webhooks form stock libraries take."""
+    return signatures.standard_secret(secrets.token_bytes(SECRET_BYTES))
 
 
 def delivery_headers(
-    *, topic: str, message_id: uuid.UUID, event_id: str, body: bytes, secret: str, at: int
+    *, topic: str, message_id: uuid.UUID, event_id: str, body: bytes, secret: str, at: datetime
 ) -> dict[str, str]:
-    """Headers of one delivery: JSON, the signature, and CloudEvents binary headers for CDEvents."""
+    """Headers of one delivery: JSON, the Standard Webhooks signature (`webhook-id` is the
+    delivery's id, the same on every retry), the deprecated Signalbox signature, and
+    CloudEvents binary headers for CDEvents."""
     headers = {
         "content-type": "application/json",
         "x-signalbox-event": topic,
         "x-signalbox-delivery": str(message_id),
-        "x-signalbox-signature": signature(secret, body, at),
+        **signatures.standard_headers(
+            signatures.standard_signer(secret), str(message_id), at, body
+        ),
+        signatures.SIGNALBOX_HEADER: signatures.signalbox_out(secret, body, int(at.timestamp())),
     }
     ce_type = CE_TYPES.get(topic)
     if ce_type is not None:
@@ -231,7 +222,7 @@ async def create_subscription(
     rule = uow.authorize(Action.CREATE, Resource.WEBHOOK, c.bu_id)
     url = check_url(c.url, allow_loopback_http=c.allow_loopback_http)
     topics = check_topics(c.topics)
-    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    secret = new_secret()
     now = uow.clock.now()
     sub = WebhookSubscription(
         bu_id=c.bu_id,

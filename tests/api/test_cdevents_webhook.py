@@ -1,21 +1,31 @@
-"""POST /cdevents/webhook/{secret id}: HMAC-signed CDEvents, no bearer token.
+"""POST /cdevents/webhook/{secret id}: signed CDEvents, no bearer token.
 
 The middleware lets POSTs under the webhook prefix through without a bearer token; the
-endpoint itself refuses anything whose signature does not verify.
+endpoint itself refuses anything whose signature does not verify. Senders sign with stock
+tools: the `standardwebhooks` library, GitHub's X-Hub-Signature-256 (computed here as GitHub
+documents it), or Signalbox's deprecated headers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
+import uuid
+from datetime import UTC, datetime, timedelta
 
-from domain.pipelines.cdevents_rules import signature
+import pytest
+from standardwebhooks import Webhook
+
+from domain.pipelines.signatures import signalbox_in
 from tests.api.conftest import Api, ids, unique
 from tests.api.evidence_support import Ingress, binary, cdevent, ingress
 
 __all__ = ["ingress"]
 CREATE = """
 mutation($i: WebhookSecretCreateInput!) { webhookSecretCreate(input: $i) {
-  webhookSecret { id path prefix version } secret errors { code field } } }"""
+  webhookSecret { id path prefix version } secret standardWebhooksSecret errors { code field }
+} }"""
 REVOKE = """
 mutation($i: WebhookSecretRevokeInput!) { webhookSecretRevoke(input: $i) {
   webhookSecret { id revokedAt } errors { code } } }"""
@@ -27,7 +37,11 @@ async def secret(api: Api) -> dict[str, str]:
         CREATE, {"i": {"businessUnitId": bu, "name": unique("jenkins")}}, as_user="payments-admin"
     )
     made = data["webhookSecretCreate"]
-    return {**made["webhookSecret"], "secret": made["secret"]}
+    return {
+        **made["webhookSecret"],
+        "secret": made["secret"],
+        "standard": made["standardWebhooksSecret"],
+    }
 
 
 def signed(
@@ -37,8 +51,27 @@ def signed(
     return {
         **headers,
         "x-signalbox-timestamp": stamp,
-        "x-signalbox-signature": signature(key, stamp, body),
+        "x-signalbox-signature": signalbox_in(key, stamp, body),
     }
+
+
+def standard_signed(
+    body: bytes, headers: dict[str, str], whsec: str, at: datetime | None = None
+) -> dict[str, str]:
+    """Signed as a Standard Webhooks sender does, with the stock library."""
+    when, message_id = at or datetime.now(UTC), f"msg_{uuid.uuid4().hex}"
+    return {
+        **headers,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(when.timestamp())),
+        "webhook-signature": Webhook(whsec).sign(message_id, when, body),
+    }
+
+
+def github_signed(body: bytes, headers: dict[str, str], secret: str) -> dict[str, str]:
+    """Signed as GitHub documents it: the hex HMAC-SHA256 of the body, keyed with the secret."""
+    mac = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {**headers, "x-hub-signature-256": f"sha256={mac}"}
 
 
 class TestSignedEvents:
@@ -104,6 +137,67 @@ class TestSignedEvents:
                 (body, signed(body, headers, "x")), as_user=None, path=path
             )
             assert response.status_code == 401
+
+
+class TestStockSignersAreAccepted:
+    async def test_a_standard_webhooks_delivery_is_accepted_and_its_replay_changes_nothing(
+        self, ingress: Ingress, api: Api
+    ) -> None:
+        made = await secret(api)
+        assert made["standard"].startswith("whsec_")
+        body, headers = binary(cdevent("build.started"))
+        signed_headers = standard_signed(body, headers, made["standard"])
+        first = await ingress.post((body, signed_headers), as_user=None, path=made["path"])
+        assert first.status_code == 202, first.text
+        replay = await ingress.post((body, signed_headers), as_user=None, path=made["path"])
+        assert replay.status_code == 200 and replay.json()["duplicate"] is True
+
+    async def test_a_github_signed_delivery_is_accepted(self, ingress: Ingress, api: Api) -> None:
+        made = await secret(api)
+        body, headers = binary(cdevent("build.started"))
+        response = await ingress.post(
+            (body, github_signed(body, headers, made["secret"])), as_user=None, path=made["path"]
+        )
+        assert response.status_code == 202, response.text
+
+    @pytest.mark.parametrize("scheme", ["standard-webhooks", "github", "signalbox"])
+    async def test_a_tampered_body_is_a_401_whatever_the_scheme(
+        self, ingress: Ingress, api: Api, scheme: str
+    ) -> None:
+        made = await secret(api)
+        body, headers = binary(cdevent("build.started"))
+        signers = {
+            "standard-webhooks": lambda: standard_signed(body, headers, made["standard"]),
+            "github": lambda: github_signed(body, headers, made["secret"]),
+            "signalbox": lambda: signed(body, headers, made["secret"]),
+        }
+        tampered = body.replace(b"build.started", b"build.queued")
+        response = await ingress.post(
+            (tampered, signers[scheme]()), as_user=None, path=made["path"]
+        )
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_SIGNATURE"
+
+    async def test_a_standard_webhooks_delivery_out_of_tolerance_is_a_401(
+        self, ingress: Ingress, api: Api
+    ) -> None:
+        made = await secret(api)
+        body, headers = binary(cdevent("build.started"))
+        old = standard_signed(
+            body, headers, made["standard"], datetime.now(UTC) - timedelta(minutes=10)
+        )
+        response = await ingress.post((body, old), as_user=None, path=made["path"])
+        assert response.status_code == 401
+
+    async def test_another_secrets_github_signature_is_a_401(
+        self, ingress: Ingress, api: Api
+    ) -> None:
+        made, other = await secret(api), await secret(api)
+        body, headers = binary(cdevent("build.started"))
+        response = await ingress.post(
+            (body, github_signed(body, headers, other["secret"])), as_user=None, path=made["path"]
+        )
+        assert response.status_code == 401
 
 
 class TestSecretsAreAdministered:

@@ -21,13 +21,15 @@ import pytest
 import uvicorn
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from api.graphql.relay import from_global_id
-from domain.pipelines.webhooks import verify_signature
+from domain.pipelines.signatures import signalbox_out_valid
 from tests.api.conftest import Api, ids
 from tests.api.deployments_support import ROLL_BACK, SUBSCRIBE, started
 from tests.conftest import skip_or_fail
@@ -174,10 +176,15 @@ class TestSignedDeliveries:
         got = {h["x-signalbox-event"]: (h, b) for h, b in receiver.for_deployment(deployment_uuid)}
         assert set(got) == {"deployment.rolled_back", "dev.cdevents.service.rolledback"}
         raw = {h["x-signalbox-delivery"]: b for h, b in receiver.received}
+        receiver_side = Webhook(secret)  # what any Standard Webhooks receiver does
         for headers, _ in got.values():
             body = raw[headers["x-signalbox-delivery"]]
+            assert receiver_side.verify(body, headers) == json.loads(body)
+            assert headers["webhook-id"] == headers["x-signalbox-delivery"]
+            with pytest.raises(WebhookVerificationError):
+                receiver_side.verify(body + b" ", headers)
             now = int(api.runtime.clock.now().timestamp())
-            assert verify_signature(secret, body, headers["x-signalbox-signature"], now)
+            assert signalbox_out_valid(secret, body, headers["x-signalbox-signature"], now)
             assert headers["content-type"] == "application/json"
         plain_headers, plain = got["deployment.rolled_back"]
         assert plain["deployment"]["deploymentId"] == deployment_uuid

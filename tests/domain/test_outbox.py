@@ -1,4 +1,4 @@
-"""The transactional outbox, sealed secrets and webhook signatures."""
+"""The transactional outbox, sealed secrets and webhook URLs (signatures: tests/domain/pipelines/test_signatures.py)."""
 
 from __future__ import annotations
 
@@ -125,19 +125,6 @@ class TestSealedSecrets:
     def test_a_key_that_is_not_a_fernet_key_is_refused(self) -> None:
         with pytest.raises(SealError):
             Sealer.from_setting("not-a-key")
-
-
-class TestSignatures:
-    def test_a_receiver_verifies_a_fresh_signature_and_refuses_tampering_and_replays(
-        self,
-    ) -> None:
-        header = webhooks.signature("whsec_x", b'{"a":1}', 1_800_000_000)
-        assert header.startswith("t=1800000000,v1=")
-        assert webhooks.verify_signature("whsec_x", b'{"a":1}', header, 1_800_000_060)
-        assert not webhooks.verify_signature("whsec_x", b'{"a":2}', header, 1_800_000_060)
-        assert not webhooks.verify_signature("whsec_y", b'{"a":1}', header, 1_800_000_060)
-        assert not webhooks.verify_signature("whsec_x", b'{"a":1}', header, 1_800_001_000)
-        assert not webhooks.verify_signature("whsec_x", b'{"a":1}', "garbage", 1_800_000_000)
 
 
 class TestWebhookUrls:
