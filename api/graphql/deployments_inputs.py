@@ -156,7 +156,8 @@ class DeploymentRollBackPayload:
 class WebhookSubscriptionCreatePayload:
     webhook_subscription: WebhookSubscription | None
     secret: str | None = strawberry.field(
-        description="Signs every delivery (X-Signalbox-Signature); keep it, it is not shown again."
+        description="Signs every delivery (Standard Webhooks: verify with `Webhook(secret)`); "
+        "keep it, it is not shown again."
     )
     errors: list[UserError]
 
