@@ -14,10 +14,11 @@ than MAX_OCCURRENCES, so a hostile rule cannot make the server spin.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rruleset, rrulestr
@@ -134,20 +135,22 @@ def shifted_by_a_gap(
     gap), each with that naive local start (its RECURRENCE-ID) and its real, shifted times.
 
     Cheap for the common case: unless the rule names hours or minutes, every occurrence starts
-    at the first one's time of day, so only a rule whose time of day falls in one of the
-    zone's gaps in the range is expanded at all."""
+    at the first one's time of day, so only the zone's gap days whose gap holds that time
+    are candidates, and none means no expansion at all."""
     if t.rrule is None:
         return []
     tz = zone(t.tzid)
-    local_start = t.starts_at.astimezone(tz)
     rule = normalize_rule(t.rrule)
+    keep: Callable[[datetime], bool] = partial(in_gap, tz=tz)
     if not any(part in rule for part in ("BYHOUR", "BYMINUTE", "BYSECOND")):
-        at = local_start.time().replace(tzinfo=None)
+        at = t.starts_at.astimezone(tz).time().replace(tzinfo=None)
         days = {g.date() for g in _gap_days(t.tzid, range_start, range_end)}
-        if not any(in_gap(datetime.combine(d, at), tz) for d in days):
+        wanted = {datetime.combine(d, at) for d in days if in_gap(datetime.combine(d, at), tz)}
+        if not wanted:
             return []
-    found = [(w, o) for w, o in _expand(t, range_start, range_end, None) if in_gap(w, tz)]
-    return found[:cap]
+        keep = wanted.__contains__
+        range_end = min(range_end, instant(max(wanted), tz) + timedelta(days=1))
+    return list(islice(_expand(t, range_start, range_end, None, keep), cap))
 
 
 def _gap_days(tzid: str, range_start: datetime, range_end: datetime) -> list[datetime]:
@@ -176,9 +179,14 @@ def _gaps_in_year(tzid: str, year: int) -> tuple[datetime, ...]:
 
 
 def _expand(
-    t: Timing, range_start: datetime, range_end: datetime, cap: int | None
+    t: Timing,
+    range_start: datetime,
+    range_end: datetime,
+    cap: int | None,
+    keep: Callable[[datetime], bool] | None = None,
 ) -> Iterator[tuple[datetime, Occurrence]]:
-    """(naive local start as the rule computes it, occurrence) overlapping the range."""
+    """(naive local start as the rule computes it, occurrence) overlapping the range; only
+    those whose naive local start `keep` accepts, when given (checked before any arithmetic)."""
     until = t.effective_until
     if t.rrule is None:
         end = min(t.ends_at, until) if until is not None else t.ends_at
@@ -194,10 +202,15 @@ def _expand(
     # A day of slack either side: wall-clock length and UTC length differ across a DST change.
     lo = (range_start - wall - timedelta(days=1)).astimezone(tz)
     hi = range_end + timedelta(days=1)
+    hi_wall_clock = (hi + timedelta(days=1)).astimezone(tz).replace(tzinfo=None)
     anchor = local_start.replace(tzinfo=None)
     found = 0
     for local in rules.xafter(lo, inc=True):
         wall_clock = local.replace(tzinfo=None)
+        if wall_clock >= hi_wall_clock:
+            return
+        if keep is not None and not keep(wall_clock):
+            continue
         # The first occurrence is the freeze's own period, even inside an autumn fold.
         start = t.starts_at if wall_clock == anchor else instant(wall_clock, tz)
         if start >= hi or (until is not None and start >= until):

@@ -13,9 +13,11 @@ them, why, and what rollout they left.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row
@@ -44,8 +46,8 @@ MAX_VENDOR_RELEASES = 500
 """At most this many vendor releases in one feed (the earliest in the horizon)."""
 MAX_FLAG_FLIPS = 500
 """At most this many production flag flips in one feed (the earliest in the horizon)."""
-SHIFTED_AHEAD = timedelta(days=3653)
-"""Occurrences shifted by a daylight-saving gap are written out this far ahead (ten years)."""
+SHIFTED_AHEAD = timedelta(days=1827)
+"""Occurrences shifted by a daylight-saving gap are written out this far ahead (five years)."""
 HIDDEN_RELEASE_STATUSES = frozenset({ReleaseStatus.CANCELLED, ReleaseStatus.REJECTED})
 
 
@@ -222,7 +224,8 @@ async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
     return FeedContent(
         owner=r.actor.display_name,
         releases=tuple(_release(row) for row in release_rows[:MAX_RELEASES]),
-        freezes=tuple(_freeze(row, since, now) for row in freeze_rows[:MAX_FREEZES]),
+        # Finding occurrences shifted by DST expands rules: off the event loop.
+        freezes=await asyncio.to_thread(_freezes, freeze_rows[:MAX_FREEZES], since, now),
         since=since,
         truncated=len(release_rows) > MAX_RELEASES
         or len(freeze_rows) > MAX_FREEZES
@@ -328,14 +331,25 @@ def _release(row: Row[Any]) -> FeedRelease:
 def shifted_occurrences(
     timing: Timing, since: datetime, now: datetime
 ) -> tuple[ShiftedOccurrence, ...]:
-    """A recurring freeze's occurrences moved by a daylight-saving gap, from `since` to
-    `SHIFTED_AHEAD` after `now` (none for an unreadable zone or rule: the feed then shows the
-    first period only)."""
+    """A recurring freeze's occurrences moved by a daylight-saving gap, from the day of `since`
+    to `SHIFTED_AHEAD` after `now` (none for an unreadable zone or rule: the feed then shows
+    the first period only). Kept per day: clients poll, and the rule is expanded to find them."""
+    return _shifted_between(timing, since.date(), (now + SHIFTED_AHEAD).date())
+
+
+@lru_cache(maxsize=1024)
+def _shifted_between(timing: Timing, first: date, last: date) -> tuple[ShiftedOccurrence, ...]:
+    start = datetime.combine(first, time(0), UTC)
+    end = datetime.combine(last, time(0), UTC) + timedelta(days=1)
     try:
-        found = shifted_by_a_gap(timing, since, now + SHIFTED_AHEAD)
+        found = shifted_by_a_gap(timing, start, end)
     except DomainError:
         return ()
     return tuple(ShiftedOccurrence(at, o.starts_at, o.ends_at) for at, o in found)
+
+
+def _freezes(rows: list[Row[Any]], since: datetime, now: datetime) -> tuple[FeedFreeze, ...]:
+    return tuple(_freeze(row, since, now) for row in rows)
 
 
 def _freeze(row: Row[Any], since: datetime, now: datetime) -> FeedFreeze:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
@@ -194,3 +195,30 @@ class TestTheStatementsAreBounded:
             )
             await unauthorized(world, world.bu, world.clock.now() - timedelta(hours=day))
         assert await statements() == before <= 4
+
+
+class TestAFeedStatesTheOccurrencesADaylightSavingGapShifts:
+    async def test_a_berlin_sunday_night_freeze_carries_its_next_five_spring_nights(
+        self, world: CalendarWorld
+    ) -> None:
+        berlin = ZoneInfo("Europe/Berlin")
+        made = await world.freeze(
+            starts_at=datetime(2026, 3, 22, 2, 30, tzinfo=berlin),
+            ends_at=datetime(2026, 3, 22, 3, 10, tzinfo=berlin),
+            tzid="Europe/Berlin",
+            rrule="FREQ=WEEKLY;BYDAY=SU",
+        )
+        content = await feed_view.feed_content(
+            world.reader(authorizer=Grants({Resource.FREEZE: {None}})), now=world.clock.now()
+        )
+        (shown,) = [f for f in content.freezes if f.id == made.id]
+        assert [s.recurrence_id for s in shown.shifted] == [
+            datetime(2027, 3, 28, 2, 30),
+            datetime(2028, 3, 26, 2, 30),
+            datetime(2029, 3, 25, 2, 30),
+            datetime(2030, 3, 31, 2, 30),
+            datetime(2031, 3, 30, 2, 30),
+        ]
+        first = shown.shifted[0]
+        assert first.starts_at.astimezone(berlin) == datetime(2027, 3, 28, 3, 30, tzinfo=berlin)
+        assert first.ends_at - first.starts_at == timedelta(minutes=40)
