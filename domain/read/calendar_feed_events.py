@@ -1,5 +1,6 @@
 """The feed's deployment windows, freeze exceptions and unauthorized changes, as its person may
-read them (each by its own permission, in the BUs they hold it in).
+read them (each by its own permission, in the BUs they hold it in; a window's services only
+where they may read services).
 
 Bounded like the rest of the feed (`MAX_WINDOWS`, `MAX_EXCEPTIONS`, `MAX_UNAUTHORIZED_CHANGES`):
 planned windows and the requested or approved exceptions of such windows ending no earlier than
@@ -120,7 +121,9 @@ async def feed_events(r: Reader, *, since: datetime) -> FeedEvents:
             r.session, change_scope, since=since, limit=MAX_UNAUTHORIZED_CHANGES + 1
         )
     )
-    services = await repo.window_service_keys(r.session, [w.id for w in windows[:MAX_WINDOWS]])
+    services = await repo.window_service_keys(
+        r.session, [w.id for w in windows[:MAX_WINDOWS]], r.scope(Resource.SERVICE)
+    )
     releases, freezes = r.scope(Resource.RELEASE), r.scope(Resource.FREEZE)
     return FeedEvents(
         windows=tuple(_window(w, services, releases) for w in windows[:MAX_WINDOWS]),

@@ -76,19 +76,20 @@ async def windows_in_horizon(
 
 
 async def window_service_keys(
-    session: AsyncSession, window_ids: Sequence[uuid.UUID]
+    session: AsyncSession, window_ids: Sequence[uuid.UUID], services: Scope
 ) -> dict[uuid.UUID, list[str]]:
-    """The keys of the services each window touches, in one statement for the page."""
-    if not window_ids:
+    """The keys of the services in `services`' BUs each window touches, in one statement for
+    the page."""
+    if not window_ids or services.empty:
         return {}
-    stmt = (
+    stmt: Select[Any] = (
         select(WINDOW_SERVICE.c.window_id, SERVICE.c.key)
         .join(SERVICE, SERVICE.c.id == WINDOW_SERVICE.c.service_id)
         .where(WINDOW_SERVICE.c.window_id.in_(list(window_ids)))
         .order_by(WINDOW_SERVICE.c.window_id, SERVICE.c.key)
     )
     out: dict[uuid.UUID, list[str]] = {}
-    for row in (await session.execute(stmt)).all():
+    for row in (await session.execute(scoped(stmt, SERVICE.c.bu_id, services))).all():
         out.setdefault(row.window_id, []).append(row.key)
     return out
 

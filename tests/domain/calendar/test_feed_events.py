@@ -102,6 +102,7 @@ ALL = (
     Resource.UNAUTHORIZED_CHANGE,
     Resource.RELEASE,
     Resource.FREEZE,
+    Resource.SERVICE,
 )
 
 
@@ -137,7 +138,7 @@ class TestEachKindByItsOwnPermission:
         visible = {"window", "maintenance", "exception", "change"} - kind
         assert ids(found) & set(shown.values()) == {shown[k] for k in visible}
 
-    async def test_titles_the_reader_may_not_read_are_left_out(
+    async def test_titles_and_services_the_reader_may_not_read_are_left_out(
         self, world: CalendarWorld, shown: dict[str, Any]
     ) -> None:
         bu = world.bu
@@ -148,6 +149,8 @@ class TestEachKindByItsOwnPermission:
         assert (exc.freeze_title, exc.release_title) == (None, None)
         (win,) = [w for w in found.windows if w.id == shown["window"]]
         assert win.release_title is None
+        (patch,) = [w for w in found.windows if w.id == shown["maintenance"]]
+        assert patch.services == ()
         found = await read(world, {r: {bu} for r in ALL})
         (exc,) = [e for e in found.exceptions if e.id == shown["exception"]]
         assert (exc.freeze_title, exc.release_title) == ("Holiday freeze", "Card fix")
