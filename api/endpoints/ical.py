@@ -4,9 +4,10 @@ Calendar clients cannot send a bearer header, so the path is public (see `api.mi
 the secret in it authenticates: an unknown secret, a revoked feed and a deactivated person all
 answer 404 alike. The feed reads as its person, so it shows what they may read and no more.
 
-The body is a pure function of the data (DTSTAMP is the row's last change, as RFC 5545 asks
-of a calendar without METHOD), so its hash is a stable ETag and a client polling an unchanged
-calendar gets 304.
+The body is a pure function of the data and the day (DTSTAMP is the row's last change, as
+RFC 5545 asks of a calendar without METHOD; the horizon, the VTIMEZONE years and the
+daylight-saving overrides move by days), so its hash is a stable ETag and a client polling an
+unchanged calendar gets 304. The events themselves: `ical_events`, `ical_freezes`.
 """
 
 from __future__ import annotations
