@@ -8,6 +8,10 @@ Two things subscribers' own expansion gets wrong, stated explicitly:
   `recurring-ical-events`) keep the nonexistent wall-clock start and end it before it starts.
   Each such occurrence, up to `SHIFTED_AHEAD`, gets an override VEVENT (same UID, its
   RECURRENCE-ID, the real DTSTART and DTEND).
+- **A freeze proposed in the second pass of an autumn fold** (the second 01:30): the local
+  time alone reads as the first pass, so its own period is stated in UTC (as an override of
+  the first instance when it recurs; later instances are the first pass, as RFC 5545 reads
+  them and the enforcement does).
 - **A freeze of whole local days** (midnight to midnight in its zone) binds those days *in its
   zone*. A DATE value (an "all-day event") floats: each subscriber would see it on their own
   days, hours off. So it is written as date-times with its TZID from midnight to midnight,
@@ -49,7 +53,8 @@ def _freeze_scope(f: feed_view.FeedFreeze) -> str:
 
 
 def freeze_events(f: feed_view.FeedFreeze) -> list[Event]:
-    """The freeze's VEVENT, and one override per occurrence shifted by a DST gap."""
+    """The freeze's VEVENT, and one override per occurrence shifted by a DST gap (and one for
+    its first period when that starts or ends in the second pass of a fold)."""
     zone = _zone(f.tzid)
     start, end = f.starts_at.astimezone(zone), f.ends_at.astimezone(zone)
     whole_days = start.time() == time(0) and end.time() == time(0) and end.date() > start.date()
@@ -58,9 +63,13 @@ def freeze_events(f: feed_view.FeedFreeze) -> list[Event]:
         lines.append(f"Whole days in {f.tzid}, from midnight to midnight there.")
     uid, summary = f"freeze-{f.id}", f"Freeze: {f.title}"
     categories = ["Freeze", f.bu_key or "organization"]
-    main = event(uid, summary, lines, f, (start, end), categories)
+    # A local time in the second pass of an autumn fold reads as the first pass (RFC 5545
+    # 3.3.5): the freeze's own period is then stated in UTC, which is unambiguous.
+    exact = (f.starts_at.astimezone(UTC), f.ends_at.astimezone(UTC))
+    second_pass = _second_pass(start) or _second_pass(end)
     if f.rrule is None:
-        return [main]
+        return [event(uid, summary, lines, f, exact if second_pass else (start, end), categories)]
+    main = event(uid, summary, lines, f, (start, end), categories)
     try:
         rule = vRecur.from_ical(f.rrule)
     except ValueError:
@@ -71,6 +80,10 @@ def freeze_events(f: feed_view.FeedFreeze) -> list[Event]:
         rule["UNTIL"] = f.recur_until.astimezone(UTC)
     main.add("RRULE", rule)
     overrides = []
+    if second_pass:
+        first = event(uid, summary, lines, f, exact, categories)
+        first.add("RECURRENCE-ID", _local(start.replace(tzinfo=None), zone))
+        overrides.append(first)
     for shifted in f.shifted:
         note = (
             f"Shifted by the daylight-saving change: {shifted.recurrence_id:%H:%M} does not "
@@ -87,6 +100,11 @@ def freeze_events(f: feed_view.FeedFreeze) -> list[Event]:
         override.add("RECURRENCE-ID", _local(shifted.recurrence_id, zone))
         overrides.append(override)
     return [main, *overrides]
+
+
+def _second_pass(local: datetime) -> bool:
+    """Whether a local time is the second of two equal wall-clock times (an autumn fold)."""
+    return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
 
 
 def _local(wall_clock: datetime, zone: tzinfo) -> datetime:

@@ -352,3 +352,32 @@ class TestEveryParserReadsTheWholeFeed:
             IcsCalendarStream.calendar_from_ics(body.decode()).timeline_tz(UTC).overlapping(*window)
         ):
             assert e.end_datetime >= e.start_datetime, e.uid
+
+
+class TestAFreezeProposedInTheSecondPassOfAFold:
+    # 01:30 EST on 1 November 2026, the second 01:30 in New York: the wall clock alone reads
+    # as 01:30 EDT, an hour earlier than the freeze binds.
+    START = datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK, fold=1).astimezone(UTC)
+
+    @pytest.mark.parametrize("parser", PARSERS)
+    def test_a_weekly_one_starts_when_it_binds_and_recurs_at_the_wall_clock(self, parser) -> None:  # type: ignore[no-untyped-def]
+        t = Timing(
+            self.START, self.START + timedelta(minutes=20), "America/New_York", "FREQ=WEEKLY"
+        )
+        f = feed_freeze(t)
+        span = (self.START - timedelta(days=1), self.START + timedelta(days=30))
+        seen = parser(feed((f,)), f"freeze-{f.id}@signalbox", *span)
+        assert seen == enforced(t, *span)
+        assert seen[0] == (
+            datetime(2026, 11, 1, 6, 30, tzinfo=UTC),
+            datetime(2026, 11, 1, 6, 50, tzinfo=UTC),
+        )
+
+    @pytest.mark.parametrize("parser", PARSERS)
+    def test_a_one_off_is_stated_in_utc(self, parser) -> None:  # type: ignore[no-untyped-def]
+        t = Timing(self.START, self.START + timedelta(minutes=20), "America/New_York")
+        f = feed_freeze(t)
+        body = feed((f,))
+        assert b"DTSTART:20261101T063000Z\r\n" in body
+        span = (self.START - timedelta(days=1), self.START + timedelta(days=1))
+        assert parser(body, f"freeze-{f.id}@signalbox", *span) == enforced(t, *span)
