@@ -20,7 +20,8 @@ run = MutationRunner(CALENDAR)
 
 @strawberry.type(
     description=(
-        "A secret URL at which calendar clients read your releases and freezes (iCalendar). "
+        "A secret URL at which calendar clients read the releases, freezes, windows, "
+        "exceptions and unauthorized changes you may read (iCalendar). "
         "The URL is shown once, at creation; only a hash of its secret is kept."
     )
 )

@@ -1,5 +1,6 @@
-"""What one iCalendar feed shows: the releases, approved freezes, vendor releases and production
-flag flips its person may read.
+"""What one iCalendar feed shows: the releases, approved freezes, vendor releases, production
+flag flips, deployment windows, freeze exceptions and unauthorized changes its person may read
+(the last three: domain/read/calendar_feed_events.py).
 
 What a feed holds is bounded (documented in `FEED_HORIZON`, `MAX_RELEASES`, `MAX_FREEZES`,
 `MAX_VENDOR_RELEASES`): releases whose planned window ends no earlier than 90 days ago,
@@ -12,23 +13,28 @@ them, why, and what rollout they left.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row
 
+from domain.calendar.recurrence import Timing, shifted_by_a_gap
 from domain.calendar.vocabulary import FreezeStatus
 from domain.flags import queries as flags
 from domain.flags.states import state_left
 from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel.access import Resource
+from domain.kernel.errors import DomainError
 from domain.kernel.reader import Reader
 from domain.organization import facts as org_facts
 from domain.organization import vendor_repository as vendor_repo
 from domain.organization.vendor_impacts import impacts_of_vendors
 from domain.read import calendar_feed_repository as repo
+from domain.read.calendar_feed_events import FeedEvents, feed_events
 
 FEED_HORIZON = timedelta(days=90)
 """A feed shows what ended at most this long ago, and everything after."""
@@ -40,6 +46,8 @@ MAX_VENDOR_RELEASES = 500
 """At most this many vendor releases in one feed (the earliest in the horizon)."""
 MAX_FLAG_FLIPS = 500
 """At most this many production flag flips in one feed (the earliest in the horizon)."""
+SHIFTED_AHEAD = timedelta(days=1827)
+"""Occurrences shifted by a daylight-saving gap are written out this far ahead (five years)."""
 HIDDEN_RELEASE_STATUSES = frozenset({ReleaseStatus.CANCELLED, ReleaseStatus.REJECTED})
 
 
@@ -60,9 +68,21 @@ class FeedRelease:
 
 
 @dataclass(frozen=True, slots=True)
+class ShiftedOccurrence:
+    """An occurrence whose computed local start (`recurrence_id`, naive, in the freeze's zone)
+    falls in a daylight-saving gap, with its real times: the feed states them explicitly,
+    because subscribers' own expansion gets them wrong (an end before the start)."""
+
+    recurrence_id: datetime
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class FeedFreeze:
     """A freeze as the feed shows it. `recur_until` (inclusive, like RRULE UNTIL) stops the
-    recurrence where the freeze's `effective_until` does, when the rule does not stop itself."""
+    recurrence where the freeze's `effective_until` does, when the rule does not stop itself;
+    `shifted` are its occurrences moved by a daylight-saving gap up to `SHIFTED_AHEAD`."""
 
     id: uuid.UUID
     title: str
@@ -79,6 +99,7 @@ class FeedFreeze:
     recur_until: datetime | None
     updated_at: datetime
     version: int
+    shifted: tuple[ShiftedOccurrence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +156,8 @@ class FeedContent:
     truncated: bool
     vendor_releases: tuple[FeedVendorRelease, ...] = ()
     flag_flips: tuple[FeedFlagFlip, ...] = ()
+    events: FeedEvents = field(default_factory=FeedEvents)
+    """Deployment windows, freeze exceptions and unauthorized changes."""
 
 
 def recurrence_rule(rrule: str | None) -> str | None:
@@ -159,7 +182,7 @@ def recur_until(rrule: str | None, effective_until: datetime | None) -> datetime
 
 
 async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
-    """The releases and approved freezes the reader may read, within the feed's horizon."""
+    """Everything the feed shows that the reader may read, within the feed's horizon."""
     since = now - FEED_HORIZON
     release_scope = r.scope(Resource.RELEASE)
     freeze_scope = r.scope(Resource.FREEZE)
@@ -197,17 +220,21 @@ async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
     flip_rows = await flags.production_changes(
         r, starts_at=since, ends_at=now, bu_id=None, service_ids=None, limit=MAX_FLAG_FLIPS + 1
     )
+    events = await feed_events(r, since=since)
     return FeedContent(
         owner=r.actor.display_name,
         releases=tuple(_release(row) for row in release_rows[:MAX_RELEASES]),
-        freezes=tuple(_freeze(row) for row in freeze_rows[:MAX_FREEZES]),
+        # Finding occurrences shifted by DST expands rules: off the event loop.
+        freezes=await asyncio.to_thread(_freezes, freeze_rows[:MAX_FREEZES], since, now),
         since=since,
         truncated=len(release_rows) > MAX_RELEASES
         or len(freeze_rows) > MAX_FREEZES
         or len(vendor_rows) > MAX_VENDOR_RELEASES
-        or len(flip_rows) > MAX_FLAG_FLIPS,
+        or len(flip_rows) > MAX_FLAG_FLIPS
+        or events.truncated,
         vendor_releases=await _vendor_releases(r, vendor_rows[:MAX_VENDOR_RELEASES]),
         flag_flips=await _flag_flips(r, flip_rows[:MAX_FLAG_FLIPS]),
+        events=events,
     )
 
 
@@ -301,7 +328,31 @@ def _release(row: Row[Any]) -> FeedRelease:
     )
 
 
-def _freeze(row: Row[Any]) -> FeedFreeze:
+def shifted_occurrences(
+    timing: Timing, since: datetime, now: datetime
+) -> tuple[ShiftedOccurrence, ...]:
+    """A recurring freeze's occurrences moved by a daylight-saving gap, from the day of `since`
+    to `SHIFTED_AHEAD` after `now` (none for an unreadable zone or rule: the feed then shows
+    the first period only). Kept per day: clients poll, and the rule is expanded to find them."""
+    return _shifted_between(timing, since.date(), (now + SHIFTED_AHEAD).date())
+
+
+@lru_cache(maxsize=1024)
+def _shifted_between(timing: Timing, first: date, last: date) -> tuple[ShiftedOccurrence, ...]:
+    start = datetime.combine(first, time(0), UTC)
+    end = datetime.combine(last, time(0), UTC) + timedelta(days=1)
+    try:
+        found = shifted_by_a_gap(timing, start, end)
+    except DomainError:
+        return ()
+    return tuple(ShiftedOccurrence(at, o.starts_at, o.ends_at) for at, o in found)
+
+
+def _freezes(rows: list[Row[Any]], since: datetime, now: datetime) -> tuple[FeedFreeze, ...]:
+    return tuple(_freeze(row, since, now) for row in rows)
+
+
+def _freeze(row: Row[Any], since: datetime, now: datetime) -> FeedFreeze:
     rrule = recurrence_rule(row.rrule)
     return FeedFreeze(
         id=row.id,
@@ -324,4 +375,9 @@ def _freeze(row: Row[Any]) -> FeedFreeze:
         recur_until=recur_until(rrule, row.effective_until),
         updated_at=row.updated_at,
         version=row.version,
+        shifted=()
+        if rrule is None
+        else shifted_occurrences(
+            Timing(row.starts_at, row.ends_at, row.tzid, rrule, row.effective_until), since, now
+        ),
     )

@@ -134,7 +134,9 @@ class TestTheQuarterEndFreezeRecursAsAnRrule:
 
 
 class TestWholeDayFreezes:
-    def test_midnight_to_midnight_is_an_all_day_event(self) -> None:
+    # Changed on purpose: whole-day freezes were floating DATE values, which subscribers in
+    # other zones saw shifted; they are now date-times in the freeze's zone (TZID).
+    def test_midnight_to_midnight_is_written_in_its_zone(self) -> None:
         f = a_freeze(
             rrule=None,
             starts_at=datetime(2026, 12, 24, tzinfo=AMS).astimezone(UTC),
@@ -142,10 +144,12 @@ class TestWholeDayFreezes:
         )
         body = render(content(freezes=(f,)), feed_id="f", now=NOW)
         (event,) = parse(body).events
-        assert event.start == date(2026, 12, 24) and event.end == date(2026, 12, 27)
-        assert b"DTSTART;VALUE=DATE:20261224" in body
+        assert event.start == f.starts_at and event.end == f.ends_at
+        assert b"DTSTART;TZID=Europe/Amsterdam:20261224T000000" in body
+        assert b"VALUE=DATE" not in body
+        assert "Whole days in Europe/Amsterdam" in str(event["DESCRIPTION"])
 
-    def test_a_yearly_whole_day_freeze_keeps_its_days_and_a_date_until(self) -> None:
+    def test_a_yearly_whole_day_freeze_keeps_its_days_and_a_utc_until(self) -> None:
         f = a_freeze(
             rrule=feed_view.recurrence_rule("RRULE:FREQ=YEARLY"),
             starts_at=datetime(2026, 12, 24, tzinfo=AMS).astimezone(UTC),
@@ -155,9 +159,12 @@ class TestWholeDayFreezes:
             ),
         )
         body = render(content(freezes=(f,)), feed_id="f", now=NOW)
-        assert b"RRULE:FREQ=YEARLY;UNTIL=20281224\r\n" in body
+        assert b"RRULE:FREQ=YEARLY;UNTIL=20281224T105959Z\r\n" in body
         found = occurrences(body, date(2026, 1, 1), date(2031, 1, 1), f"freeze-{f.id}@signalbox")
-        assert [e.start for e in found] == [date(y, 12, 24) for y in (2026, 2027, 2028)]
+        assert [e.start for e in found] == [
+            datetime(y, 12, 24, tzinfo=AMS) for y in (2026, 2027, 2028)
+        ]
+        assert {e.end - e.start for e in found} == {timedelta(days=2)}
 
 
 class TestReleaseEvents:
