@@ -93,6 +93,8 @@ def build_snapshot(
 ) -> Snapshot:
     """Compile live flags (rows with their state in the environment) and segments; the
     environment is known when `catalogued` or when a flag has a state there. Pure."""
+    if not (catalogued or any(r.state_id is not None for r in flag_rows)):
+        return Snapshot(environment, revision, {}, known=False)  # nothing to compile for a typo
     segments = compile_segments({s.key: conditions_from_json(s.conditions) for s in segment_rows})
     flags: dict[str, SnapshotFlag] = {}
     for r in sorted(flag_rows, key=lambda r: r.key):
@@ -109,8 +111,7 @@ def build_snapshot(
             "environment": environment,
         }
         flags[r.key] = SnapshotFlag(r.id, r.bu_id, CompiledFlag(definition, segments), metadata)
-    known = catalogued or any(r.state_id is not None for r in flag_rows)
-    return Snapshot(environment, revision, flags, known)
+    return Snapshot(environment, revision, flags)
 
 
 def evaluate_all(

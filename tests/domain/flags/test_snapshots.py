@@ -66,6 +66,7 @@ class TestKnownEnvironments:
             row("boolean", [True, False], stated=False),
         )
         assert build_snapshot("prod", 1, [stated, unstated], []).known
-        assert not build_snapshot("typo", 1, [unstated], []).known
+        typo = build_snapshot("typo", 1, [unstated], [])
+        assert not typo.known and typo.flags == {}
         assert build_snapshot("new", 1, [unstated], [], catalogued=True).known
         assert not build_snapshot("empty", 1, [], []).known
