@@ -190,8 +190,9 @@ class SnapshotCache:
     async def _build(self, environment: str, revision: int) -> Snapshot:
         async with self._sessions() as session:
             flags, segments = await repo.snapshot_rows(session, environment)
+            # The catalog is asked only when no flag state names the environment already.
             stated = any(r.state_id is not None for r in flags)
-            catalogued = stated or await self._catalogued(session, environment)
+            catalogued = not stated and await self._catalogued(session, environment)
         self.builds += 1
         return build_snapshot(environment, revision, flags, segments, catalogued=catalogued)
 
