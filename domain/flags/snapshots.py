@@ -11,6 +11,11 @@ shave that second off at the price of a connection per process and a resync prot
 flip that takes a second to reach every process is well within what flag clients expect: OFREP
 clients poll.) When the database cannot be reached, the last snapshot keeps serving.
 
+Unknown environments: an environment no flag state names and the environment catalog (asked
+through `catalogued`, which the composition hands in) does not know gets an empty snapshot
+marked unknown, which OFREP refuses; it is never kept, so typos cannot evict real environments
+and one added to the catalog is known at its next evaluation.
+
 Last evaluated: each evaluation adds (flag, environment) to an in-memory set; `flush()` writes
 them, to the hour, in one upsert per batch, and only pairs not yet written this hour by this
 process; the row only ever moves forward, so many processes may write it. The cache never
