@@ -50,6 +50,7 @@ typecheck:
 
 schema:
 	$(BIN)/signalbox schema export > schema.graphql.tmp && mv schema.graphql.tmp schema.graphql || { rm -f schema.graphql.tmp; exit 1; }
+	$(BIN)/signalbox pipeline schema > docs/pipeline-definition.schema.json.tmp && mv docs/pipeline-definition.schema.json.tmp docs/pipeline-definition.schema.json || { rm -f docs/pipeline-definition.schema.json.tmp; exit 1; }
 
 bench:
 	$(BIN)/python bench/authz_bench.py

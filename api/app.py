@@ -22,6 +22,7 @@ from api.endpoints.evidence import evidence_routes
 from api.endpoints.health import healthz, metrics, readyz
 from api.endpoints.ical import FEED_PATH, calendar_feed
 from api.endpoints.ofrep import ofrep_routes
+from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 "idempotency-key",
                 "x-request-id",
                 "x-signalbox-environment",
+                "x-api-key",
                 "if-none-match",
             ],
             expose_headers=["x-request-id", "etag"],
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *alertmanager_routes(runtime),
         *argo_routes(runtime),
         *cdevents_routes(runtime),
+        *schema_routes(),
         *demo_portal_routes(runtime),  # before the bundle's catch-all
         Route(
             "/components/{path:path}", Components(settings.components_dir).handle, methods=["GET"]

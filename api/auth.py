@@ -102,6 +102,13 @@ class Authenticator:
             return await self._api_token(credential)
         return await self._jwt(credential)
 
+    async def authenticate_api_key(self, key: str) -> Actor:
+        """OFREP's optional `X-API-Key` header: an API token (`sbx_…`), never a JWT."""
+        key = key.strip()
+        if len(key) > self.settings.max_token_bytes or not looks_like_api_token(key):
+            raise Unauthenticated("X-API-Key takes an API token (sbx_…).")
+        return await self._api_token(key)
+
     async def _jwt(self, token: str) -> Actor:
         # A token verified moments ago is not verified again: its signature cannot have
         # changed. The entry lives at most 30 s and never past the token's own expiry, and is

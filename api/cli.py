@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,7 @@ from domain.kernel.errors import DomainError
 from domain.migrations import upgrade
 from domain.organization import repository as repo
 from domain.pipelines.definition_rules import canonical_hash
+from domain.pipelines.definition_schema import published_schema
 
 T = TypeVar("T")
 _DURATION = re.compile(r"^(\d+)([smhd])$")
@@ -232,6 +234,13 @@ def pipeline_hash(path: Path) -> None:
         click.echo(canonical_hash(path.read_text(encoding="utf-8"), fmt))
     except DomainError as e:
         raise click.ClickException(f"{e.code}: {e.message}") from e
+
+
+@pipeline.command(
+    "schema", help="Print the JSON Schema of pipeline definitions (docs/ holds this output)."
+)
+def pipeline_schema() -> None:
+    click.echo(json.dumps(published_schema(), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

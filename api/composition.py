@@ -3,6 +3,8 @@ back into the runtime."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from api.auth import Authenticator
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
@@ -11,11 +13,17 @@ from api.settings import Settings
 from api.units import AfterCommit, Units
 from authz.authorizer import CasbinAuthorizer
 from authz.watcher import GrantWatcher
+from domain.environments.facts import environment_id_by_key
 from domain.flags.events import FlagsChanged
 from domain.flags.snapshots import SnapshotCache
 from domain.kernel.clock import Clock, SystemClock
 from domain.kernel.db import Database
 from domain.kernel.events import GrantsChanged
+
+
+async def _catalogued(session: AsyncSession, environment: str) -> bool:
+    """OFREP knows an environment of the catalog even before any flag has a state there."""
+    return await environment_id_by_key(session, environment) is not None
 
 
 def _database(settings: Settings, pool_size: int) -> Database:
@@ -35,7 +43,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     units = Units(db, clock, authorizer, after_commit)
     authenticator = Authenticator(settings, clock, db, units)
     grants = Grants(db, authorizer, authenticator.forget_tokens)
-    flag_snapshots = SnapshotCache(db.read_session, units.run)
+    flag_snapshots = SnapshotCache(db.read_session, units.run, catalogued=_catalogued)
 
     async def grants_changed(event: GrantsChanged) -> None:
         await grants.refresh(event.subject)

@@ -10,8 +10,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.endpoints.cdevents import WEBHOOK_PREFIX
 from api.endpoints.ical import FEED_PATH_PREFIX
+from api.endpoints.ofrep import OFREP_PREFIX
+from api.endpoints.schemas import SCHEMAS_PREFIX
 from api.http import error_response
 from api.observability import new_request_id, request_id_var
+from domain.kernel.access import Actor
 from domain.kernel.errors import Unauthenticated, Unavailable
 
 if TYPE_CHECKING:
@@ -66,7 +69,7 @@ class AuthenticationMiddleware:
             return
         headers = Headers(scope=scope)
         try:
-            actor = await self.runtime.authenticator.authenticate(headers.get("authorization"))
+            actor = await self._authenticate(scope["path"], headers)
         except Unauthenticated as exc:
             response = error_response(
                 401,
@@ -84,10 +87,20 @@ class AuthenticationMiddleware:
         scope.setdefault("state", {})["actor"] = actor
         await self.app(scope, receive, send)
 
+    async def _authenticate(self, path: str, headers: Headers) -> Actor:
+        authorization, api_key = headers.get("authorization"), headers.get("x-api-key")
+        # OFREP lets a client send its key as X-API-Key; a bearer credential, when given, wins.
+        if authorization is None and api_key is not None and path.startswith(OFREP_PREFIX):
+            return await self.runtime.authenticator.authenticate_api_key(api_key)
+        return await self.runtime.authenticator.authenticate(authorization)
+
 
 def _is_public(scope: Scope, runtime: Runtime) -> bool:
     path: str = scope["path"]
     if path in ("/healthz", "/readyz") or path.startswith("/components/"):
+        return True
+    # Published JSON Schemas hold no data; editors and linters fetch them without a token.
+    if path.startswith(SCHEMAS_PREFIX) and scope["method"] == "GET":
         return True
     # Calendar clients send no bearer header: the feed's own secret, in the path, authenticates.
     if path.startswith(FEED_PATH_PREFIX) and path.endswith(".ics"):

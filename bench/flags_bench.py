@@ -102,6 +102,7 @@ def rows(count: int) -> tuple[list[Any], list[Any]]:
                 bu_id=BU,
                 service_key="checkout",
                 kind="release",
+                value_type="boolean",
                 variants=VARIANTS,
                 default_variant="on",
                 off_variant="off",

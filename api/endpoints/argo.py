@@ -11,34 +11,25 @@ else is a 400 BAD_USER_INPUT); the caller needs `deployment/read` (an API token)
 
 `status` is `successful` when the newest analysis of the current step says ADVANCE (or the
 deployment succeeded), `failed` when it says ROLL_BACK (or the deployment was rolled back),
-and `running` otherwise (HOLD, or no report yet): Argo counts that as inconclusive.
+and `running` otherwise (HOLD, or no report yet): Argo counts that as inconclusive, so the
+template measures again (`interval`, `count`) and tolerates it (`inconclusiveLimit`); without
+them Argo pauses the rollout at the first `running`. `dwellRemainingSeconds` is 0 once the
+deployment has ended. The README's AnalysisTemplate (tests/api/test_argo_web_metric.py runs
+Argo's assessment of it over this endpoint's answers):
 
-An Argo Rollouts AnalysisTemplate gating on it:
-
-    apiVersion: argoproj.io/v1alpha1
-    kind: AnalysisTemplate
-    metadata:
-      name: signalbox-verdict
-    spec:
-      args:
-        - name: deployment-id
-        - name: signalbox-token
-          valueFrom:
-            secretKeyRef: {name: signalbox, key: token}
-      metrics:
-        - name: signalbox
-          interval: 1m
-          successCondition: result == "successful"
-          failureCondition: result == "failed"
-          failureLimit: 0
-          inconclusiveLimit: 10
-          provider:
-            web:
-              url: "https://signalbox.example.com/deployments/{{args.deployment-id}}/verdict"
-              headers:
-                - key: Authorization
-                  value: "Bearer {{args.signalbox-token}}"
-              jsonPath: "{$.status}"
+    metrics:
+      - name: signalbox
+        interval: 1m
+        count: 10
+        successCondition: result == "successful"
+        failureCondition: result == "failed"
+        failureLimit: 0
+        inconclusiveLimit: 9
+        provider:
+          web:
+            url: "https://signalbox.example.com/deployments/{{args.deployment-id}}/verdict"
+            headers: [{key: Authorization, value: "Bearer {{args.signalbox-token}}"}]
+            jsonPath: "{$.status}"
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ The same use case as the GraphQL mutation `releaseEvidencePackExport`: it needs
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
@@ -34,6 +36,12 @@ _templates = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
 )
+
+
+def evidence_url(release_id: uuid.UUID, fmt: str = "json") -> str:
+    """Where the pack of a release is read, by the release's global id (what the API hands out)."""
+    path = PATH.format(release_id=quote(to_global_id("Release", release_id), safe="="))
+    return path if fmt == "json" else f"{path}?format={fmt}"
 
 
 def render_html(pack: dict[str, Any]) -> str:

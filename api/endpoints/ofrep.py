@@ -6,9 +6,16 @@
 
 The environment is the `X-Signalbox-Environment` header (an environment key such as
 `production-eu`), so one token and one context can read staging and production alike, and
-browser contexts never choose it. Callers authenticate like every other private path (an API
-token `sbx_…` or a JWT) and need `flag/evaluate` in the flag's BU; a flag outside it reads as
-FLAG_NOT_FOUND, and a caller with `flag/evaluate` nowhere gets 403.
+browser contexts never choose it. No header, or an environment that is neither in the catalog
+nor named by any flag state, is a 400 INVALID_CONTEXT for single and bulk evaluation alike (the
+spec's `evaluationFailure` and `bulkEvaluationFailure`): a typo must not read as "every flag
+is off". Callers authenticate like every other private path (an API token `sbx_…` or a JWT as
+`Authorization: Bearer`) or with an API token in OFREP's optional `X-API-Key` header, and need
+`flag/evaluate` in the flag's BU; a flag outside it reads as FLAG_NOT_FOUND, and a caller with
+`flag/evaluate` nowhere gets 403.
+
+Values have their flag's type: a NUMBER flag's values are floats on the wire (`5.0`, so the
+SDKs' float getters accept a whole number), an INTEGER flag's are integers.
 
 Reasons are OFREP's: the domain's DEFAULT (targeting ran and no rule matched, so the off
 variant is served) is reported as TARGETING_MATCH, since OFREP's reason enum has no DEFAULT;
@@ -40,6 +47,7 @@ if TYPE_CHECKING:
     from api.runtime import Runtime
 
 ENVIRONMENT_HEADER = "x-signalbox-environment"
+OFREP_PREFIX = "/ofrep/"
 SINGLE_PATH = "/ofrep/v1/evaluate/flags/{key:path}"
 BULK_PATH = "/ofrep/v1/evaluate/flags"
 _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -109,7 +117,15 @@ class _Endpoints:
         """The environment, scope, context and snapshot to evaluate with, or the refusal."""
         try:
             environment, scope, ctx = await self._request(request)
-            return environment, scope, ctx, await self.cache.snapshot(environment)
+            snapshot = await self.cache.snapshot(environment)
+            if not snapshot.known:
+                raise _Refused(
+                    400,
+                    "INVALID_CONTEXT",
+                    f"There is no environment '{environment}': name one of the environment "
+                    "catalog in the X-Signalbox-Environment header.",
+                )
+            return environment, scope, ctx, snapshot
         except _Refused as exc:
             return _failure(exc, key)
         except Unavailable as exc:

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from api.endpoints.evidence import evidence_url
 from api.global_ids import (
     audited_entity_filter,
     audited_entity_id,
@@ -230,6 +231,6 @@ class ComplianceMutation:
         return ReleaseEvidencePackPayload(
             pack=pack,
             digest=pack["digest"] if pack else None,
-            html_url=f"/evidence/releases/{release_id}?format=html" if pack else None,
+            html_url=evidence_url(release_id, "html") if pack else None,
             errors=errors,
         )

@@ -125,7 +125,17 @@ def _fits(value_type: ValueType, value: Any) -> bool:
             return isinstance(value, str)
         case ValueType.NUMBER:
             return isinstance(value, int | float) and not isinstance(value, bool)
+        case ValueType.INTEGER:
+            return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, dict)
+
+
+def typed_value(value_type: str, value: Any) -> Any:
+    """A variant's value as its flag's type serves it: a NUMBER is always a float (a whole
+    number stored as 5 is served as 5.0), every other value as it is. Pure."""
+    if value_type == ValueType.NUMBER and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
 
 
 def check_variants(
@@ -149,8 +159,9 @@ def check_variants(
                 field="variants",
             )
         if not _fits(value_type, v.value):
+            article = "an" if value_type in (ValueType.INTEGER, ValueType.OBJECT) else "a"
             raise DomainError(
-                f"The value of variant '{v.key}' is not a {value_type.value}.",
+                f"The value of variant '{v.key}' is not {article} {value_type.value}.",
                 code=Code.INVALID_VARIANTS,
                 field="variants",
             )
@@ -159,7 +170,8 @@ def check_variants(
     for name, field in ((default, "defaultVariant"), (off, "offVariant")):
         if name not in keys:
             raise DomainError(f"No variant '{name}'.", code=Code.UNKNOWN_VARIANT, field=field)
-    return list(variants), default, off
+    typed = [Variant(v.key, typed_value(value_type, v.value), v.description) for v in variants]
+    return typed, default, off
 
 
 def variants_to_json(variants: Iterable[Variant]) -> list[dict[str, Any]]:

@@ -11,6 +11,11 @@ shave that second off at the price of a connection per process and a resync prot
 flip that takes a second to reach every process is well within what flag clients expect: OFREP
 clients poll.) When the database cannot be reached, the last snapshot keeps serving.
 
+Unknown environments: an environment no flag state names and the environment catalog (asked
+through `catalogued`, which the composition hands in) does not know gets an empty snapshot
+marked unknown, which OFREP refuses; it is never kept, so typos cannot evict real environments
+and one added to the catalog is known at its next evaluation.
+
 Last evaluated: each evaluation adds (flag, environment) to an in-memory set; `flush()` writes
 them, to the hour, in one upsert per batch, and only pairs not yet written this hour by this
 process; the row only ever moves forward, so many processes may write it. The cache never
@@ -36,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.flags import repository as repo
 from domain.flags.definitions import FlagDefinition, conditions_from_json
 from domain.flags.evaluation import CompiledFlag, Resolution, compile_segments, evaluate
+from domain.flags.rules import typed_value
 from domain.flags.states import state_of
 from domain.flags.targeting import EvaluationContext
 from domain.kernel.access import Scope
@@ -46,6 +52,13 @@ log = logging.getLogger("signalbox.flags")
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 Record = Callable[[Callable[[UnitOfWork], Awaitable[None]]], Awaitable[None]]
 """Runs a write in a unit of work and commits it (the caller's one commit place)."""
+Catalogued = Callable[[AsyncSession, str], Awaitable[bool]]
+"""Whether the environment catalog has this key (the environments context, handed in by the
+composition: flags and environments are independent contexts)."""
+
+
+async def _nothing_catalogued(_session: AsyncSession, _environment: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +74,10 @@ class Snapshot:
     environment: str
     revision: int
     flags: dict[str, SnapshotFlag]
+    known: bool = True
+    """Whether the environment exists: in the environment catalog, or named by a flag state.
+    An unknown one (a typo in a client's configuration) is refused rather than served
+    every flag as disabled."""
 
     def lookup(self, key: str, scope: Scope) -> SnapshotFlag | None:
         """The flag, if it exists here and the scope may see it (else it reads as absent)."""
@@ -72,15 +89,23 @@ class Snapshot:
 
 
 def build_snapshot(
-    environment: str, revision: int, flag_rows: Sequence[Any], segment_rows: Sequence[Any]
+    environment: str,
+    revision: int,
+    flag_rows: Sequence[Any],
+    segment_rows: Sequence[Any],
+    *,
+    catalogued: bool = False,
 ) -> Snapshot:
-    """Compile live flags (rows with their state in the environment) and segments. Pure."""
+    """Compile live flags (rows with their state in the environment) and segments; the
+    environment is known when `catalogued` or when a flag has a state there. Pure."""
+    if not (catalogued or any(r.state_id is not None for r in flag_rows)):
+        return Snapshot(environment, revision, {}, known=False)  # nothing to compile for a typo
     segments = compile_segments({s.key: conditions_from_json(s.conditions) for s in segment_rows})
     flags: dict[str, SnapshotFlag] = {}
     for r in sorted(flag_rows, key=lambda r: r.key):
         definition = FlagDefinition(
             key=r.key,
-            variants={v["key"]: v["value"] for v in r.variants},
+            variants={v["key"]: typed_value(r.value_type, v["value"]) for v in r.variants},
             default_variant=r.default_variant,
             off_variant=r.off_variant,
             state=state_of(r) if r.state_id is not None else None,
@@ -109,6 +134,7 @@ class SnapshotCache:
         sessions: Sessions,
         record: Record,
         *,
+        catalogued: Catalogued = _nothing_catalogued,
         ttl: float = 1.0,
         max_environments: int = 256,
         flush_every: float = 60.0,
@@ -116,6 +142,7 @@ class SnapshotCache:
     ) -> None:
         self._sessions = sessions
         self._record = record
+        self._catalogued = catalogued
         self._ttl = ttl
         self._max = max_environments
         self._flush_every = flush_every
@@ -149,6 +176,10 @@ class SnapshotCache:
                 found = self._snapshots.get(environment)
                 if found is None or found.revision != self._revision:
                     found = await self._build(environment, self._revision)
+                if not found.known:
+                    # Not kept: unknown names must not evict real environments, and one
+                    # added to the catalog is known at its next evaluation.
+                    return found
             except Exception:
                 found = self._snapshots.get(environment)
                 if found is None:
@@ -164,8 +195,11 @@ class SnapshotCache:
     async def _build(self, environment: str, revision: int) -> Snapshot:
         async with self._sessions() as session:
             flags, segments = await repo.snapshot_rows(session, environment)
+            # The catalog is asked only when no flag state names the environment already.
+            stated = any(r.state_id is not None for r in flags)
+            catalogued = not stated and await self._catalogued(session, environment)
         self.builds += 1
-        return build_snapshot(environment, revision, flags, segments)
+        return build_snapshot(environment, revision, flags, segments, catalogued=catalogued)
 
     # -- last evaluated ------------------------------------------------------------------
 

@@ -17,11 +17,13 @@ class FlagKind(StrEnum):
 
 
 class ValueType(StrEnum):
-    """The type of a flag's values."""
+    """The type of a flag's values. NUMBER values are floating-point (5 is served as 5.0, so
+    OpenFeature's float getters accept it); INTEGER values are whole numbers, served as such."""
 
     BOOLEAN = "boolean"
     STRING = "string"
     NUMBER = "number"
+    INTEGER = "integer"
     OBJECT = "object"
 
 

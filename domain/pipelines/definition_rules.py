@@ -38,56 +38,25 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
 )
 
 from domain.kernel.errors import DomainError
-from domain.kernel.gates import GateKey
 from domain.kernel.rules import matching, require, trimmed
-from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
+from domain.pipelines.definition_schema import (
+    GATES,
+    KEY,
+    KINDS,
+    MAX_DESCRIPTION,
+    SCHEMA,
+    STAGE_KEYS,
+    TOP_KEYS,
+)
 from domain.pipelines.vocabulary import DefinitionFormat, RunStatus
 
 MAX_SOURCE_BYTES = 64 * 1024
 MAX_SERVICES = 50
 MAX_COMMENT = 4000
-MAX_DESCRIPTION = 2000
 CLOCK_SKEW = timedelta(minutes=5)
 
-GATES: tuple[str, ...] = tuple(g.value for g in GateKey)
-"""The gate vocabulary a stage may require (the promotion decision's gates)."""
-
-KINDS: tuple[str, ...] = tuple(k.value for k in EnvironmentKind)
-KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{64})$")
-STAGE_KEYS = ("name", "environment_kind", "environment", "gates")
-TOP_KEYS = ("description", "stages")
-
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["stages"],
-    "additionalProperties": False,
-    "properties": {
-        "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
-        "stages": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 50,
-            "items": {
-                "type": "object",
-                "required": ["name"],
-                "additionalProperties": False,
-                "properties": {
-                    "name": {"type": "string", "minLength": 1, "maxLength": 100},
-                    "environment_kind": {"enum": list(KINDS)},
-                    "environment": {"type": "string", "pattern": KEY.pattern},
-                    "gates": {
-                        "type": "array",
-                        "maxItems": len(GATES),
-                        "uniqueItems": True,
-                        "items": {"enum": list(GATES)},
-                    },
-                },
-            },
-        },
-    },
-}
 _VALIDATOR = Draft202012Validator(SCHEMA)
 
 
@@ -154,6 +123,8 @@ def _explain(error: ValidationError) -> DomainError:
             if extra
             else f"{path}: {error.message}"
         )
+    if error.validator == "oneOf":
+        return _invalid(f"{path}: give exactly one of environment_kind and environment.")
     if error.validator == "enum" and ".gates[" in path:
         return _invalid(
             f"{path}: unknown gate '{error.instance}' (gates: {', '.join(GATES)}).",
@@ -169,7 +140,8 @@ def _explain(error: ValidationError) -> DomainError:
 
 
 def validate_document(document: Any) -> list[Stage]:
-    """The stages of a parsed document, or a refusal naming the JSON path at fault."""
+    """The stages of a parsed document, or a refusal naming the JSON path at fault: the
+    published schema (domain.pipelines.definition_schema), then unique stage names."""
     error = best_match(_VALIDATOR.iter_errors(document))
     if error is not None:
         raise _explain(error)
@@ -177,8 +149,6 @@ def validate_document(document: Any) -> list[Stage]:
     seen: set[str] = set()
     for i, raw in enumerate(document["stages"]):
         kind, key = raw.get("environment_kind"), raw.get("environment")
-        if (kind is None) == (key is None):
-            raise _invalid(f"$.stages[{i}]: give exactly one of environment_kind and environment.")
         if raw["name"] in seen:
             raise _invalid(
                 f"$.stages[{i}].name: stage '{raw['name']}' appears twice.", Code.DUPLICATE_STAGE

@@ -118,5 +118,5 @@ async def current_verdict(r: Reader, deployment_id: uuid.UUID, now: datetime) ->
         status=rules.argo_status(dep.status, verdict),
         verdict=verdict,
         reasons=[c["message"] for c in report.reasons] if report is not None else [],
-        dwell_remaining=rules.dwell_remaining(dep.step_started_at, step.dwell_minutes, now),
+        dwell_remaining=rules.dwell_left(dep.status, dep.step_started_at, step.dwell_minutes, now),
     )

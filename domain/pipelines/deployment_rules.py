@@ -154,6 +154,16 @@ def dwell_remaining(
     return max(left, timedelta(0))
 
 
+def dwell_left(
+    status: str, step_started_at: datetime | None, dwell_minutes: int, now: datetime
+) -> timedelta:
+    """The dwell a deployment's current step still has: none once it has ended (rolled back
+    or succeeded), since nothing will advance any more."""
+    if status in (DeploymentStatus.ROLLED_BACK, DeploymentStatus.SUCCEEDED):
+        return timedelta(0)
+    return dwell_remaining(step_started_at, dwell_minutes, now)
+
+
 def check_advance(
     status: str, latest: Verdict | None, step_started_at: datetime | None, step: Step, now: datetime
 ) -> None:

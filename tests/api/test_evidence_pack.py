@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
+from uuid import uuid4
 
-from api.graphql.relay import from_global_id
+from api.graphql.relay import from_global_id, to_global_id
 from domain.compliance.evidence_rules import CONTROLS, seal
 from tests.api.conftest import Api
 from tests.api.governance_support import move, submitted
@@ -81,18 +83,30 @@ class TestAnEvidencePackListsEveryActWithItsAuditRecord:
 
 class TestThePackReadsAsAPage:
     async def test_html_and_json_from_the_machine_endpoint(self, api: Api) -> None:
+        # By the global id the API hands out, as is and percent-encoded (its `=` padding) as
+        # a client building the URL sends it; the raw UUID is in test_global_ids_api.
         rel = await _approved(api)
-        release_id = from_global_id(rel["id"])
         headers = {"authorization": f"Bearer {api.token('auditor')}"}
-        page = await api.http.get(f"/evidence/releases/{release_id}?format=html", headers=headers)
+        page = await api.http.get(f"/evidence/releases/{rel['id']}?format=html", headers=headers)
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
         assert rel["title"] in page.text and "ITGC-CM-03" in page.text
         assert page.headers["x-evidence-digest"] in page.text
-        raw = await api.http.get(f"/evidence/releases/{release_id}", headers=headers)
-        assert raw.status_code == 200
+        raw = await api.http.get(f"/evidence/releases/{quote(rel['id'], safe='')}", headers=headers)
+        assert raw.status_code == 200, raw.text
+        assert raw.json()["release"]["id"] == rel["id"]
         assert raw.json()["digest"] == raw.headers["x-evidence-digest"]
         assert "attachment" in raw.headers["content-disposition"]
+
+    async def test_the_html_url_graphql_hands_out_names_the_global_id_and_opens(
+        self, api: Api
+    ) -> None:
+        rel = await _approved(api)
+        url = (await _export(api, rel["id"]))["data"]["releaseEvidencePackExport"]["htmlUrl"]
+        assert url == f"/evidence/releases/{rel['id']}?format=html"
+        headers = {"authorization": f"Bearer {api.token('auditor')}"}
+        page = await api.http.get(url, headers=headers)
+        assert page.status_code == 200 and rel["title"] in page.text
 
     async def test_bad_format_unknown_release_and_no_token_are_refused(self, api: Api) -> None:
         rel = await _approved(api)
@@ -100,11 +114,10 @@ class TestThePackReadsAsAPage:
         headers = {"authorization": f"Bearer {api.token('auditor')}"}
         bad = await api.http.get(f"/evidence/releases/{release_id}?format=pdf", headers=headers)
         assert bad.status_code == 400
-        missing = await api.http.get(
-            "/evidence/releases/00000000-0000-0000-0000-000000000000", headers=headers
-        )
-        assert missing.status_code == 404
-        assert missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        for absent in ("00000000-0000-0000-0000-000000000000", to_global_id("Release", uuid4())):
+            missing = await api.http.get(f"/evidence/releases/{absent}", headers=headers)
+            assert missing.status_code == 404
+            assert missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
         nobody = await api.http.get(f"/evidence/releases/{release_id}")
         assert nobody.status_code == 401
 

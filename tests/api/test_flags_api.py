@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api, ids, unique
@@ -149,7 +150,18 @@ class TestCreatingFlags:
         )
         assert body["data"]["flagCreate"]["errors"][0]["code"] == "ALREADY_EXISTS"
 
-    async def test_variant_values_must_fit_the_value_type(self, api: Api) -> None:
+    @pytest.mark.parametrize(
+        ("value_type", "fits", "misfit", "named"),
+        [
+            ("STRING", "blue", 3, "not a string"),
+            ("NUMBER", 2.5, "3", "not a number"),
+            ("INTEGER", 3, 2.5, "not an integer"),
+            ("INTEGER", 3, True, "not an integer"),
+        ],
+    )
+    async def test_variant_values_must_fit_the_value_type(
+        self, api: Api, value_type: str, fits: object, misfit: object, named: str
+    ) -> None:
         body = await api.gql(
             CREATE,
             {
@@ -158,12 +170,13 @@ class TestCreatingFlags:
                     "key": unique("flag"),
                     "name": "N",
                     "kind": "OPS",
-                    "valueType": "STRING",
-                    "variants": [{"key": "blue", "value": "blue"}, {"key": "red", "value": 3}],
+                    "valueType": value_type,
+                    "variants": [{"key": "blue", "value": fits}, {"key": "red", "value": misfit}],
                 }
             },
         )
-        assert body["data"]["flagCreate"]["errors"][0]["code"] == "INVALID_VARIANTS"
+        (error,) = body["data"]["flagCreate"]["errors"]
+        assert error["code"] == "INVALID_VARIANTS" and named in error["message"]
 
 
 class TestStates:

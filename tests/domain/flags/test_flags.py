@@ -156,6 +156,27 @@ def sessions(session: AsyncSession) -> Any:
 
 
 class TestSnapshotCache:
+    async def test_an_unknown_environment_is_not_kept_until_the_catalog_knows_it(
+        self, rec: Recorder, world: FlagsWorld
+    ) -> None:
+        flag = await rec.flag()
+        await rec.set(flag, "staging")
+        catalog: set[str] = set()
+
+        async def catalogued(_session: AsyncSession, environment: str) -> bool:
+            return environment in catalog
+
+        cache = SnapshotCache(sessions(world.session), rec.run, catalogued=catalogued, ttl=3600)
+        for _ in range(2):
+            unknown = await cache.snapshot("qa-7")
+            assert not unknown.known and unknown.flags == {}
+        assert cache.builds == 2  # asked again each time: never kept
+        catalog.add("qa-7")
+        known = await cache.snapshot("qa-7")
+        assert known.known and flag.key in known.flags
+        assert await cache.snapshot("qa-7") is known and cache.builds == 3
+        assert (await cache.snapshot("staging")).known  # named by a flag state
+
     async def test_rebuilds_when_the_revision_moves_and_batches_evaluations(
         self, rec: Recorder, world: FlagsWorld
     ) -> None:
