@@ -4,9 +4,17 @@ number of statements whatever the number of services."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from tests.api.conftest import Api, unique
+import httpx
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from demo.organization import load_demo
+from demo.unauthorized import load_unauthorized_demo
+from domain.migrations import upgrade_async
+from tests.api.conftest import Api, settings_for, unique
 from tests.api.environments_support import environment
 from tests.api.governance_support import fill_missing, move, release, services
 from tests.api.test_promotion_decision import scan, world
@@ -165,3 +173,33 @@ class TestWhoSeesTheBlockers:
         for user in ("viewer", "engineer", "auditor", "ci"):
             found = await _blockers(api, w["release"], w["env"]["id"], as_user=user)
             assert len(found) == 1, user
+
+
+class TestTheDemoShowsAReleaseWithBlockers:
+    """On the data `signalbox demo` loads, into a database of its own (SQLite: what is shown is
+    the demo's data, not the dialect)."""
+
+    async def test_the_approved_demo_release_lists_what_blocks_production(
+        self, tmp_path: Path
+    ) -> None:
+        url = f"sqlite+aiosqlite:///{tmp_path}/demo.db"
+        await upgrade_async(url)
+        app = create_app(settings_for(url, tmp_path))
+        async with LifespanManager(app) as manager:
+            runtime = app.state.runtime
+            assert await load_demo(runtime)
+            assert await load_unauthorized_demo(runtime)
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://demo") as http:
+                api = Api(app=app, http=http, runtime=runtime)
+                found = await api.ok(
+                    """{ releases(first: 50) { nodes { title environments
+                      blockers { service { key } environment { kind } status gates { gate } } } } }""",
+                    as_user="release-manager",
+                )
+        demo = {r["title"]: r for r in found["releases"]["nodes"]}
+        fx = demo["FX rates provider switch"]
+        assert fx["environments"] == ["production"]
+        assert {b["service"]["key"] for b in fx["blockers"]} == {"fx-rates", "settlement"}
+        assert all(b["environment"]["kind"] == "PRODUCTION" for b in fx["blockers"])
+        assert all(b["status"] != "ALLOWED" and b["gates"] for b in fx["blockers"]), fx
