@@ -74,6 +74,15 @@ async def environment_id_by_key(session: AsyncSession, key: str) -> uuid.UUID | 
     return await session.scalar(select(Environment.id).where(Environment.key == key))
 
 
+async def kinds_by_key(session: AsyncSession, keys: Sequence[str]) -> dict[str, str]:
+    """The kind of each environment with one of these keys (unknown keys left out), in one
+    statement."""
+    if not keys:
+        return {}
+    stmt = select(Environment.key, Environment.kind).where(Environment.key.in_(set(keys)))
+    return {r.key: r.kind for r in await session.execute(stmt)}
+
+
 async def final_staging(session: AsyncSession, product_domain: str | None) -> uuid.UUID | None:
     """The active final staging environment of a product domain, if it has one."""
     if product_domain is None:

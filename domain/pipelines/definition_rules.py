@@ -53,6 +53,23 @@ CLOCK_SKEW = timedelta(minutes=5)
 GATES: tuple[str, ...] = tuple(g.value for g in GateKey)
 """The gate vocabulary a stage may require (the promotion decision's gates)."""
 
+PRODUCTION_ONLY: frozenset[str] = frozenset(
+    {
+        GateKey.SIGN_OFFS,
+        GateKey.DOCUMENTATION,
+        GateKey.BOARD_DECISION,
+        GateKey.READINESS,
+        GateKey.INTEGRATION_WINDOW,
+        GateKey.ONBOARDING,
+        GateKey.VENDOR_ATTESTATIONS,
+        GateKey.DR_TEST,
+        GateKey.ENVIRONMENT_PARITY,
+    }
+)
+"""The gates the decision judges on production promotions only (domain.pipelines.judge,
+judge_release, judge_production): a stage deploying elsewhere that lists one is refused, since
+the listing would be silently ignored there."""
+
 KINDS: tuple[str, ...] = tuple(k.value for k in EnvironmentKind)
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{64})$")
@@ -185,7 +202,26 @@ def validate_document(document: Any) -> list[Stage]:
             )
         seen.add(raw["name"])
         stages.append(Stage(raw["name"], kind, key, tuple(raw.get("gates", ()))))
+    check_production_only(stages, {})
     return stages
+
+
+def check_production_only(stages: Sequence[Stage], kind_of_key: Mapping[str, str]) -> None:
+    """Refuse a production-only gate on a stage deploying to another kind of environment (by
+    its kind, or by its key's kind where the key names a known environment)."""
+    for i, stage in enumerate(stages):
+        kind = stage.environment_kind or kind_of_key.get(stage.environment_key or "")
+        if kind is None or kind == EnvironmentKind.PRODUCTION:
+            continue
+        misplaced = [g for g in stage.gates if g in PRODUCTION_ONLY]
+        if misplaced:
+            raise _invalid(
+                f"$.stages[{i}].gates: {', '.join(misplaced)} "
+                f"{'is' if len(misplaced) == 1 else 'are'} judged on production promotions "
+                f"only; stage '{stage.name}' deploys to {kind}, where the listing would be "
+                "ignored.",
+                Code.GATE_PRODUCTION_ONLY,
+            )
 
 
 def stages_of(document: Mapping[str, Any]) -> list[Stage]:
