@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -19,6 +19,10 @@ from domain.pipelines import deployment_rules as rules
 from domain.pipelines import health_rules as health
 from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines import webhooks
+
+if TYPE_CHECKING:
+    from api.graphql.promotions import Promotion
+    from api.graphql.unauthorized_types import UnauthorizedChange
 
 DeploymentStrategy = exposed(pipelines_vocabulary.Strategy, name="DeploymentStrategy")
 DeploymentStatus = exposed(pipelines_vocabulary.DeploymentStatus, name="DeploymentStatus")
@@ -217,6 +221,30 @@ class Deployment(Node):
     rollback = node_field(
         RollbackDecision, "deployment_rollback", "uid", "The rollback decision, once rolled back."
     )
+
+    @strawberry.field(
+        description="The allowed promotion it carries out (same service, version and "
+        "environment, or the one its report named); null when none is linked."
+    )
+    async def promotion(
+        self, info: Info
+    ) -> Annotated[Promotion, strawberry.lazy("api.graphql.promotions")] | None:
+        from api.graphql.promotions import Promotion
+
+        return await load_node(info.context.loaders.deployment_promotion, Promotion, self.uid)
+
+    @strawberry.field(
+        description="The unauthorized change it was recorded as: a production deployment no "
+        "allowed promotion covered; null otherwise."
+    )
+    async def unauthorized_change(
+        self, info: Info
+    ) -> Annotated[UnauthorizedChange, strawberry.lazy("api.graphql.unauthorized_types")] | None:
+        from api.graphql.unauthorized_types import UnauthorizedChange
+
+        return await load_node(
+            info.context.loaders.deployment_unauthorized_change, UnauthorizedChange, self.uid
+        )
 
     @strawberry.field(description="Alertmanager alerts that rolled it back.")
     async def alerts(self, info: Info) -> list[DeploymentAlert]:

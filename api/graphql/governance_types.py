@@ -24,6 +24,7 @@ from domain.kernel import vocabulary as shared_vocabulary
 
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
+    from api.graphql.release_blockers import ReleaseBlockers
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
     from api.graphql.unauthorized_types import UnauthorizedChange
 
@@ -34,6 +35,19 @@ VoteChoice = exposed(governance_vocabulary.VoteChoice)
 SessionStatus = exposed(governance_vocabulary.SessionStatus)
 SessionOutcome = exposed(governance_vocabulary.SessionOutcome)
 SignOffStatus = strawberry.enum(so.SignOffStatus, description="A required sign-off's state now.")
+
+
+BLOCKERS_DESCRIPTION = (
+    "For each service it ships and each environment it targets, the promotion decision now "
+    "and its failing and pending gates: what `promotionDecision(fresh: true)` answers for the "
+    "service, the version the release ships and the environment, with this release. The "
+    "target environments are the release's `environments` (each an environment kind such as "
+    "production, or an environment key), matched against the active environments of its "
+    "business unit and those shared org-wide; a release naming none targets production. "
+    "`environment` asks about that one environment instead. Services of another business unit "
+    "are left out (a decision judges a service only with a release of its own). Answered in a "
+    "bounded number of statements, whatever the number of services; nothing is recorded."
+)
 
 
 @strawberry.type(description="A service a release ships, at the artifact version it ships.")
@@ -254,3 +268,16 @@ class Release(Node):
         from api.graphql.unauthorized_types import release_unauthorized_changes
 
         return await release_unauthorized_changes(info, self.uid)
+
+    @strawberry.field(description=BLOCKERS_DESCRIPTION)
+    async def blockers(
+        self,
+        info: Info,
+        environment: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this environment (an Environment id)."),
+        ] = None,
+    ) -> list[Annotated[ReleaseBlockers, strawberry.lazy("api.graphql.release_blockers")]]:
+        from api.graphql.release_blockers import blockers_of_release
+
+        return await blockers_of_release(info, self.uid, environment)

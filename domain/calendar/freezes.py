@@ -104,8 +104,37 @@ async def blocking_freezes(
     that falls in the occurrence ends, and, when `now` is given (pass the unit of work's
     clock), not before now either.
     """
+    found = await freezes_in_range(session, frepo.FREEZE_BINDING, starts_at, ends_at)
+    hits = hits_in(
+        found,
+        bu_id=bu_id,
+        service_ids=service_ids,
+        environments=environments,
+        tiers=tiers,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    if release_id is None or not hits:
+        return hits
+    exceptions = await frepo.approved_exceptions(
+        session, release_id, sorted({h.freeze_id for h in hits}, key=str)
+    )
+    return not_excepted(hits, exceptions, ends_at, now)
+
+
+def hits_in(
+    freezes: Sequence[ScopedFreeze],
+    *,
+    bu_id: uuid.UUID | None,
+    service_ids: Collection[uuid.UUID],
+    environments: Collection[str],
+    tiers: Collection[str],
+    starts_at: datetime,
+    ends_at: datetime,
+) -> list[FreezeHit]:
+    """The occurrences in [starts_at, ends_at) of those freezes that cover the change."""
     hits: list[FreezeHit] = []
-    for f in await freezes_in_range(session, frepo.FREEZE_BINDING, starts_at, ends_at):
+    for f in freezes:
         if not rules.freeze_applies(
             f.facts, bu_id=bu_id, service_ids=service_ids, environments=environments, tiers=tiers
         ):
@@ -114,11 +143,13 @@ async def blocking_freezes(
             FreezeHit(f.row.id, f.row.title, o.starts_at, o.ends_at)
             for o in recurrence.occurrences(f.timing, starts_at, ends_at)
         ]
-    if release_id is None or not hits:
-        return hits
-    exceptions = await frepo.approved_exceptions(
-        session, release_id, sorted({h.freeze_id for h in hits}, key=str)
-    )
+    return hits
+
+
+def not_excepted(
+    hits: Sequence[FreezeHit], exceptions: Sequence[Any], ends_at: datetime, now: datetime | None
+) -> list[FreezeHit]:
+    """The hits no approved, unexpired exception of the release lets through."""
 
     def excepted(hit: FreezeHit) -> bool:
         return any(

@@ -37,10 +37,18 @@ async def environment_facts(
     session: AsyncSession, environment_id: uuid.UUID
 ) -> EnvironmentFacts | None:
     """An environment as plain facts (None when it does not exist)."""
-    row = (await repo.environments_by_ids(session, [environment_id])).get(environment_id)
-    if row is None:
-        return None
-    return EnvironmentFacts(row.id, row.key, row.kind, row.bu_id, row.product_domain, row.status)
+    return (await environments_facts(session, [environment_id])).get(environment_id)
+
+
+async def environments_facts(
+    session: AsyncSession, environment_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, EnvironmentFacts]:
+    """Many environments as plain facts, in one statement; unknown ones left out."""
+    rows = await repo.environments_by_ids(session, environment_ids)
+    return {
+        i: EnvironmentFacts(r.id, r.key, r.kind, r.bu_id, r.product_domain, r.status)
+        for i, r in rows.items()
+    }
 
 
 async def environment(
@@ -64,6 +72,15 @@ async def environment(
 async def environment_id_by_key(session: AsyncSession, key: str) -> uuid.UUID | None:
     """The environment with this key (keys are unique across Signalbox)."""
     return await session.scalar(select(Environment.id).where(Environment.key == key))
+
+
+async def kinds_by_key(session: AsyncSession, keys: Sequence[str]) -> dict[str, str]:
+    """The kind of each environment with one of these keys (unknown keys left out), in one
+    statement."""
+    if not keys:
+        return {}
+    stmt = select(Environment.key, Environment.kind).where(Environment.key.in_(set(keys)))
+    return {r.key: r.kind for r in await session.execute(stmt)}
 
 
 async def final_staging(session: AsyncSession, product_domain: str | None) -> uuid.UUID | None:

@@ -109,14 +109,35 @@ async def pipelines_of_service(session: AsyncSession, service_id: uuid.UUID) -> 
 async def active_definitions_of_service(session: AsyncSession, service_id: uuid.UUID) -> list[Any]:
     """The active definition of every pipeline deploying a service (pipeline key, version
     number, document), by pipeline key, in one statement."""
+    return (await active_definitions_of_services(session, [service_id])).get(service_id, [])
+
+
+async def active_definitions_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID]
+) -> Grouped:
+    """Per service, the active definition of every pipeline deploying it (service_id, pipeline
+    key, version number, document), by pipeline key, in one statement."""
+    if not service_ids:
+        return {}
     stmt = (
-        select(PIPE.c.key, VER.c.number, VER.c.document)
+        select(PSVC.c.service_id, PIPE.c.key, VER.c.number, VER.c.document)
         .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
         .join(VER, VER.c.pipeline_id == PIPE.c.id)
-        .where(PSVC.c.service_id == service_id, VER.c.status == ACTIVE)
+        .where(PSVC.c.service_id.in_(service_ids), VER.c.status == ACTIVE)
         .order_by(PIPE.c.key)
     )
-    return list((await session.execute(stmt)).all())
+    rows: Sequence[Any] = (await session.execute(stmt)).all()
+    return group_by(list(rows), "service_id")
+
+
+async def pipelines_of_services(session: AsyncSession, service_ids: Sequence[uuid.UUID]) -> Grouped:
+    """Per service, the (service_id, pipeline_id) of every pipeline deploying it, in one
+    statement."""
+    if not service_ids:
+        return {}
+    stmt = select(PSVC.c.service_id, PSVC.c.pipeline_id).where(PSVC.c.service_id.in_(service_ids))
+    rows: Sequence[Any] = (await session.execute(stmt.order_by(PSVC.c.pipeline_id))).all()
+    return group_by(list(rows), "service_id")
 
 
 # -- definition versions -----------------------------------------------------------------------
@@ -244,8 +265,12 @@ def _with_numbers(stmt: Select[Any]) -> Select[Any]:
     )
 
 
+LATEST_FIRST = (RUN.c.started_at.desc(), RUN.c.created_at.desc(), RUN.c.id.desc())
+"""Runs in the order the last started comes first (ties broken by creation, then id)."""
+
+
 def _latest(stmt: Select[Any]) -> Select[Any]:
-    return stmt.order_by(RUN.c.started_at.desc(), RUN.c.created_at.desc(), RUN.c.id.desc())
+    return stmt.order_by(*LATEST_FIRST)
 
 
 async def latest_run(
@@ -259,19 +284,36 @@ async def latest_run(
     return row
 
 
+def _last_first() -> Any:
+    """Each run's place in its pipeline, the last started first (`_rank` 1 is the latest)."""
+    return (
+        func.row_number().over(partition_by=RUN.c.pipeline_id, order_by=LATEST_FIRST).label("_rank")
+    )
+
+
+async def latest_runs_by(
+    session: AsyncSession, pipeline_ids: Sequence[uuid.UUID], at: datetime
+) -> dict[Any, Row[Any]]:
+    """The last run of each pipeline started by `at`, with its version numbers, in one
+    statement (a window function); pipelines without one left out."""
+    if not pipeline_ids:
+        return {}
+    ranked = (
+        select(RUN.c.id, _last_first())
+        .where(RUN.c.pipeline_id.in_(pipeline_ids), RUN.c.started_at <= at)
+        .subquery()
+    )
+    stmt = _with_numbers(select(RUN)).where(
+        RUN.c.id.in_(select(ranked.c.id).where(ranked.c._rank == 1))
+    )
+    return {r.pipeline_id: r for r in (await session.execute(stmt)).all()}
+
+
 async def latest_runs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
     """The last run of each pipeline, in one statement (a window function)."""
     if not ids:
         return {}
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=RUN.c.pipeline_id,
-            order_by=(RUN.c.started_at.desc(), RUN.c.created_at.desc(), RUN.c.id.desc()),
-        )
-        .label("_rank")
-    )
-    inner = select(RUN, rank).where(RUN.c.pipeline_id.in_(ids)).subquery()
+    inner = select(RUN, _last_first()).where(RUN.c.pipeline_id.in_(ids)).subquery()
     rows = (await session.execute(select(inner).where(inner.c._rank == 1))).all()
     return {r.pipeline_id: r for r in rows}
 

@@ -38,7 +38,9 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
 )
 
 from domain.kernel.errors import DomainError
+from domain.kernel.gates import GateKey
 from domain.kernel.rules import matching, require, trimmed
+from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
 from domain.pipelines.definition_schema import (
     GATES,
@@ -55,6 +57,23 @@ MAX_SOURCE_BYTES = 64 * 1024
 MAX_SERVICES = 50
 MAX_COMMENT = 4000
 CLOCK_SKEW = timedelta(minutes=5)
+
+PRODUCTION_ONLY: frozenset[str] = frozenset(
+    {
+        GateKey.SIGN_OFFS,
+        GateKey.DOCUMENTATION,
+        GateKey.BOARD_DECISION,
+        GateKey.READINESS,
+        GateKey.INTEGRATION_WINDOW,
+        GateKey.ONBOARDING,
+        GateKey.VENDOR_ATTESTATIONS,
+        GateKey.DR_TEST,
+        GateKey.ENVIRONMENT_PARITY,
+    }
+)
+"""The gates the decision judges on production promotions only (domain.pipelines.judge,
+judge_release, judge_production): a stage deploying elsewhere that lists one is refused, since
+the listing would be silently ignored there."""
 
 HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{64})$")
 _VALIDATOR = Draft202012Validator(SCHEMA)
@@ -155,7 +174,26 @@ def validate_document(document: Any) -> list[Stage]:
             )
         seen.add(raw["name"])
         stages.append(Stage(raw["name"], kind, key, tuple(raw.get("gates", ()))))
+    check_production_only(stages, {})
     return stages
+
+
+def check_production_only(stages: Sequence[Stage], kind_of_key: Mapping[str, str]) -> None:
+    """Refuse a production-only gate on a stage deploying to another kind of environment (by
+    its kind, or by its key's kind where the key names a known environment)."""
+    for i, stage in enumerate(stages):
+        kind = stage.environment_kind or kind_of_key.get(stage.environment_key or "")
+        if kind is None or kind == EnvironmentKind.PRODUCTION:
+            continue
+        misplaced = [g for g in stage.gates if g in PRODUCTION_ONLY]
+        if misplaced:
+            raise _invalid(
+                f"$.stages[{i}].gates: {', '.join(misplaced)} "
+                f"{'is' if len(misplaced) == 1 else 'are'} judged on production promotions "
+                f"only; stage '{stage.name}' deploys to {kind}, where the listing would be "
+                "ignored.",
+                Code.GATE_PRODUCTION_ONLY,
+            )
 
 
 def stages_of(document: Mapping[str, Any]) -> list[Stage]:

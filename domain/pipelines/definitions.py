@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from domain.environments import facts as env_facts
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound, VersionConflict
 from domain.kernel.orm import snapshot
@@ -106,11 +107,20 @@ class Registration:
     message: str
 
 
+async def _check_keyed_stages(uow: UnitOfWork, parsed: rules.ParsedDefinition) -> None:
+    """A stage naming an environment by key lists production-only gates only if that
+    environment is a production one (an unknown key is judged when the environment exists)."""
+    stages = rules.stages_of(parsed.document)
+    keys = sorted({s.environment_key for s in stages if s.environment_key})
+    rules.check_production_only(stages, await env_facts.kinds_by_key(uow.session, keys))
+
+
 async def register_definition(uow: UnitOfWork, c: RegisterDefinition) -> Registration:
     """Propose a new definition version; the same content as the active one is a no-op."""
     pipeline = await visible_pipeline(uow, c.pipeline_id, lock=True, field="pipelineId")
     rule = uow.authorize(Action.CREATE, Resource.PIPELINE_DEFINITION, pipeline.bu_id)
     parsed = rules.parse_definition(c.source, c.format)
+    await _check_keyed_stages(uow, parsed)
     active = await repo.active_version(uow.session, pipeline.id)
     if active is not None and active.content_hash == parsed.content_hash:
         return Registration(

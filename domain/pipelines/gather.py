@@ -1,5 +1,10 @@
 """Gathering the decision snapshot: every fact the promotion decision needs, read once.
 
+`take_snapshots` gathers many asks at once (a release's blockers: each service it ships in
+each target environment): the release-side facts are read once per release (and target), the
+per-service facts in batches across the services (domain.pipelines.gather_services), so the
+statements do not grow with the number of asks; `take_snapshot` is the one-ask case.
+
 Only reads, no judging (domain.pipelines.judge judges), no authorization (the use cases in
 domain.pipelines.promotions authorize). Each lower context is read through its published
 facts module, in batches; the effective guardrails of the service and of every service the
@@ -11,48 +16,32 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.calendar.facts import freezes_binding
-from domain.compliance.facts import active_bypasses, dr_procedures_of_services
-from domain.environments.facts import (
-    EnvironmentFacts,
-    configs_of,
-    environment_facts,
-    final_staging,
-)
+from domain.compliance.facts import active_bypasses
+from domain.environments.facts import EnvironmentFacts, environments_facts
 from domain.governance.facts import ReleaseFacts, release_facts
 from domain.guardrails.facts import (
     EffectiveGuardrails,
     go_no_go_disciplines,
     guardrails_of_services,
-    onboarding_of_teams,
 )
 from domain.kernel.errors import NotFound
-from domain.organization.facts import (
-    ServiceFacts,
-    approval_delegates,
-    approver_disciplines,
-    service_facts,
-    vendors_of_services,
-)
+from domain.organization.facts import ServiceFacts, approver_disciplines
+from domain.organization.facts import services as org_services
 from domain.pipelines.decision_rules import ApprovalFacts, Chain, ChangeFacts
-from domain.pipelines.drift import latest_runs_of_service
-from domain.pipelines.evidence import evidence_of_version
-from domain.pipelines.snapshot import (
-    FREEZE_HORIZON,
-    PRODUCTION,
-    ParityFacts,
-    ProductionSide,
-    ReleaseSide,
-    Snapshot,
-)
-from domain.pipelines.stage_gates import stage_listings
+from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts
+from domain.pipelines.gather_services import per_service
+from domain.pipelines.snapshot import PRODUCTION, ReleaseSide, Snapshot
+from domain.pipelines.stage_gates import listings_for
 from domain.risk.facts import assessment_of, peer_reviews_of
 from domain.trains.facts import departure_of, integration_of
+
+NO_EVIDENCE = EvidenceFacts(NO_ARTIFACT)
+"""What the evidence says about a version no artifact has yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,104 +63,157 @@ async def take_snapshot(
     approvals: Sequence[ApprovalFacts] = (),
 ) -> Snapshot:
     """Every fact the decision needs, as of `now`."""
-    service, env = await _target(session, ask)
-    production = env.kind == PRODUCTION
-    release = await _release(session, ask.release_id, service, now, production)
-    shipped = release.service_ids if release else frozenset()
-    guardrails = await guardrails_of_services(session, sorted({service.id, *shipped}, key=str))
-    own = guardrails[service.id]
-    authors = release.author_ids if release else ()
-    of_release = await _of_release(session, release, env, guardrails, now) if release else None
-    reviewers = [r.reviewer_id for r in of_release.peer_reviews] if of_release else []
-    return Snapshot(
-        service=service,
-        environment=env,
-        artifact_version=ask.artifact_version,
-        requester_id=ask.requester_id,
-        taken_at=now,
-        guardrails={k: v.value for k, v in own.values.items()},
-        guardrail_sources={k: v.source for k, v in own.values.items()},
-        evidence=await evidence_of_version(session, service.id, ask.artifact_version),
-        freezes=await freezes_binding(
-            session,
-            bu_id=service.bu_id,
-            service_id=service.id,
-            environment_key=env.key,
-            tier=service.tier,
-            release_id=release.id if release else None,
-            starts_at=now,
-            ends_at=now + FREEZE_HORIZON,
-        ),
-        pipeline_runs=await latest_runs_of_service(session, service.id, now),
-        approvals=tuple(approvals),
-        chain=Chain.of(ask.requester_id, ask.changes, authors, reviewers),
-        delegates=tuple(own["approval_delegates"])
-        or await approval_delegates(session, service.bu_id, exclude=authors),
-        of_release=of_release,
-        of_production=await _of_production(session, service, env) if production else None,
-        stage_listings=await stage_listings(session, service.id, env.kind, env.key),
-    )
+    return (await take_snapshots(session, [ask], now, approvals))[0]
 
 
-async def _target(session: AsyncSession, ask: Ask) -> tuple[ServiceFacts, EnvironmentFacts]:
-    service = await service_facts(session, ask.service_id)
-    if service is None:
-        raise NotFound("Service was not found.", field="serviceId")
-    env = await environment_facts(session, ask.environment_id)
-    if env is None or env.bu_id not in (None, service.bu_id):
-        raise NotFound("Environment was not found.", field="environmentId")
-    return service, env
-
-
-async def _release(
+async def take_snapshots(
     session: AsyncSession,
-    release_id: uuid.UUID | None,
-    service: ServiceFacts,
+    asks: Sequence[Ask],
     now: datetime,
-    production: bool,
-) -> ReleaseFacts | None:
-    if release_id is None:
-        return None
-    release = await release_facts(session, release_id, now, go_live=production)
-    if release is None or release.bu_id != service.bu_id:
-        raise NotFound("Release was not found.", field="releaseId")
-    if service.id not in release.service_ids:
-        raise NotFound("The release does not ship this service.", field="releaseId")
-    return release
+    approvals: Sequence[ApprovalFacts] = (),
+) -> list[Snapshot]:
+    """One snapshot per ask, in order, each as `take_snapshot` would take it alone: what the
+    asks share is read once, the per-service facts in one batch for all of them."""
+    targets = await _targets(session, asks)
+    releases = await _releases(session, asks, targets, now)
+    shipped = {sid for r in releases.values() for sid in r.service_ids}
+    guardrails = await guardrails_of_services(
+        session, sorted({s.id for s, _ in targets} | shipped, key=str)
+    )
+    sides = await _release_sides(session, asks, targets, releases, guardrails, now)
+    batch = await per_service(
+        session,
+        [
+            (t, a.artifact_version, releases.get(a.release_id) if a.release_id else None)
+            for a, t in zip(asks, targets, strict=True)
+        ],
+        now,
+    )
+    out = []
+    for ask, (service, env) in zip(asks, targets, strict=True):
+        release = releases.get(ask.release_id) if ask.release_id else None
+        own = guardrails[service.id]
+        side = sides.get((release.id, env.id)) if release else None
+        authors = release.author_ids if release else ()
+        reviewers = [r.reviewer_id for r in side.peer_reviews] if side else []
+        delegates = tuple(own["approval_delegates"]) or await batch.delegates(
+            service.bu_id, authors
+        )
+        out.append(
+            Snapshot(
+                service=service,
+                environment=env,
+                artifact_version=ask.artifact_version,
+                requester_id=ask.requester_id,
+                taken_at=now,
+                guardrails={k: v.value for k, v in own.values.items()},
+                guardrail_sources={k: v.source for k, v in own.values.items()},
+                evidence=batch.evidence.get((service.id, ask.artifact_version), NO_EVIDENCE),
+                freezes=batch.freezes[(service.id, env.id, release.id if release else None)],
+                pipeline_runs=batch.runs[service.id],
+                approvals=tuple(approvals),
+                chain=Chain.of(ask.requester_id, ask.changes, authors, reviewers),
+                delegates=delegates,
+                of_release=side,
+                of_production=batch.production.get((service.id, env.id)),
+                stage_listings=listings_for(batch.definitions[service.id], env.kind, env.key),
+            )
+        )
+    return out
+
+
+async def _targets(
+    session: AsyncSession, asks: Sequence[Ask]
+) -> list[tuple[ServiceFacts, EnvironmentFacts]]:
+    services = await org_services(session, {a.service_id for a in asks})
+    envs = await environments_facts(session, sorted({a.environment_id for a in asks}, key=str))
+    out = []
+    for ask in asks:
+        service = services.get(ask.service_id)
+        if service is None:
+            raise NotFound("Service was not found.", field="serviceId")
+        env = envs.get(ask.environment_id)
+        if env is None or env.bu_id not in (None, service.bu_id):
+            raise NotFound("Environment was not found.", field="environmentId")
+        out.append((service, env))
+    return out
+
+
+async def _releases(
+    session: AsyncSession,
+    asks: Sequence[Ask],
+    targets: Sequence[tuple[ServiceFacts, EnvironmentFacts]],
+    now: datetime,
+) -> dict[uuid.UUID, ReleaseFacts]:
+    """Each release asked about, read once (with what going live needs when any of its asks
+    targets production); NOT_FOUND as for one ask."""
+    going_live: dict[uuid.UUID, bool] = {}
+    for ask, (_, env) in zip(asks, targets, strict=True):
+        if ask.release_id is not None:
+            going_live[ask.release_id] = going_live.get(ask.release_id, False) or (
+                env.kind == PRODUCTION
+            )
+    found = {}
+    for release_id, go_live in going_live.items():
+        release = await release_facts(session, release_id, now, go_live=go_live)
+        if release is not None:
+            found[release_id] = release
+    for ask, (service, _) in zip(asks, targets, strict=True):
+        if ask.release_id is None:
+            continue
+        release = found.get(ask.release_id)
+        if release is None or release.bu_id != service.bu_id:
+            raise NotFound("Release was not found.", field="releaseId")
+        if service.id not in release.service_ids:
+            raise NotFound("The release does not ship this service.", field="releaseId")
+    return found
+
+
+async def _release_sides(
+    session: AsyncSession,
+    asks: Sequence[Ask],
+    targets: Sequence[tuple[ServiceFacts, EnvironmentFacts]],
+    releases: Mapping[uuid.UUID, ReleaseFacts],
+    guardrails: Mapping[uuid.UUID, EffectiveGuardrails],
+    now: datetime,
+) -> dict[tuple[uuid.UUID, uuid.UUID], ReleaseSide]:
+    """The release side of each (release, target environment) asked about: what does not
+    depend on the target read once per release (and once more for production), the bypasses
+    once per target."""
+    common: dict[tuple[uuid.UUID, bool], ReleaseSide] = {}
+    sides: dict[tuple[uuid.UUID, uuid.UUID], ReleaseSide] = {}
+    for ask, (_, env) in zip(asks, targets, strict=True):
+        if ask.release_id is None or (ask.release_id, env.id) in sides:
+            continue
+        release, production = releases[ask.release_id], env.kind == PRODUCTION
+        if (release.id, production) not in common:
+            common[(release.id, production)] = await _of_release(
+                session, release, production, guardrails, now
+            )
+        sides[(release.id, env.id)] = replace(
+            common[(release.id, production)],
+            bypasses=await active_bypasses(session, release.id, env.id, now),
+        )
+    return sides
 
 
 async def _of_release(
     session: AsyncSession,
     release: ReleaseFacts,
-    env: EnvironmentFacts,
+    production: bool,
     guardrails: Mapping[uuid.UUID, EffectiveGuardrails],
     now: datetime,
 ) -> ReleaseSide:
+    """The facts of the release that do not depend on the target (bypasses do)."""
     shipped = [guardrails[sid] for sid in sorted(release.service_ids, key=str)]
-    production = env.kind == PRODUCTION
     departure = await departure_of(session, release.id) if production else None
     return ReleaseSide(
         release=release,
         risk=await assessment_of(session, release.id, release.bu_id, now, shipped),
         peer_reviews=await peer_reviews_of(session, release.id),
-        bypasses=await active_bypasses(session, release.id, env.id, now),
         integration=await integration_of(session, departure) if departure else None,
         go_no_go_disciplines=go_no_go_disciplines(shipped),
         approver_disciplines=await approver_disciplines(session, release.bu_id)
         if production
         else {},
-    )
-
-
-async def _of_production(
-    session: AsyncSession, service: ServiceFacts, env: EnvironmentFacts
-) -> ProductionSide:
-    teams = await onboarding_of_teams(session, [service.team_id])
-    staging = await final_staging(session, env.product_domain)
-    configs = await configs_of(session, [staging, env.id]) if staging else {}
-    return ProductionSide(
-        onboarding=teams[service.team_id],
-        vendors=(await vendors_of_services(session, [service.id]))[service.id],
-        dr_procedures=(await dr_procedures_of_services(session, [service.id]))[service.id],
-        parity=ParityFacts(staging, configs.get(staging), configs.get(env.id)) if staging else None,
     )

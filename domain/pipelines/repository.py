@@ -83,6 +83,25 @@ async def artifact_of(
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
 
 
+async def artifacts_of_versions(
+    session: AsyncSession, pairs: Collection[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], uuid.UUID]:
+    """The id of the artifact of each (service id, version) that has one, in one statement."""
+    if not pairs:
+        return {}
+    services = {s for s, _ in pairs}
+    versions = {v for _, v in pairs}
+    stmt = select(Artifact.id, Artifact.service_id, Artifact.version).where(
+        Artifact.service_id.in_(services), Artifact.version.in_(versions)
+    )
+    out: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
+    for row in (await session.execute(stmt.order_by(Artifact.id))).all():
+        key = (row.service_id, row.version)
+        if key in pairs and key not in out:
+            out[key] = row.id
+    return out
+
+
 async def artifacts_page(
     session: AsyncSession,
     scope: Scope,

@@ -26,6 +26,7 @@ class PromotionLink(IdMixin, Base):
     __table_args__ = (
         Index("ix_promotion_links_release_id", "release_id"),
         Index("ix_promotion_links_promotion_id", "promotion_id"),
+        Index("ix_promotion_links_deployment_id", "deployment_id"),
     )
 
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))
@@ -53,6 +54,7 @@ class UnauthorizedChange(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_unauthorized_changes_status_detected_at", "status", "detected_at"),
         Index("ix_unauthorized_changes_bu_id_detected_at", "bu_id", "detected_at"),
         Index("ix_unauthorized_changes_release_id", "release_id"),
+        Index("ix_unauthorized_changes_deployment_id", "deployment_id"),
         Index(
             "ix_unauthorized_changes_service_id_environment_id",
             "service_id",

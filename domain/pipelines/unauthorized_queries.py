@@ -40,6 +40,20 @@ async def changes_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
     return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
 
 
+async def changes_of_deployments(r: Reader, deployment_ids: Sequence[uuid.UUID]) -> Rows:
+    """The unauthorized change each deployment was recorded as, where the actor may read it."""
+    scope = r.scope(Resource.UNAUTHORIZED_CHANGE)
+    rows = await repo.changes_of_deployments(r.session, deployment_ids)
+    return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
+
+
+async def promotions_of_deployments(r: Reader, deployment_ids: Sequence[uuid.UUID]) -> Rows:
+    """The promotion each deployment carries out (linked to it), where the actor may read it."""
+    scope = r.scope(Resource.PROMOTION)
+    rows = await repo.promotions_of_deployments(r.session, deployment_ids)
+    return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
+
+
 async def changes_of_releases(r: Reader, release_ids: Sequence[uuid.UUID]) -> Rows:
     """Each release's unauthorized changes the actor may read (keyed by release id)."""
     scope = r.scope(Resource.UNAUTHORIZED_CHANGE)

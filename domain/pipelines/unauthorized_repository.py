@@ -125,3 +125,35 @@ async def changes_of_releases(session: AsyncSession, release_ids: Sequence[uuid.
         .order_by(CHANGES.c.detected_at, CHANGES.c.id)
     )
     return group_by((await session.execute(stmt)).all(), "release_id")
+
+
+async def changes_of_deployments(
+    session: AsyncSession, deployment_ids: Sequence[uuid.UUID]
+) -> dict[Any, Row[Any]]:
+    """The unauthorized change each deployment was recorded as, if any (the latest detected),
+    in one statement (ix_unauthorized_changes_deployment_id)."""
+    if not deployment_ids:
+        return {}
+    stmt = (
+        select(CHANGES)
+        .where(CHANGES.c.deployment_id.in_(list(deployment_ids)))
+        .order_by(CHANGES.c.detected_at, CHANGES.c.id)
+    )
+    return {r.deployment_id: r for r in (await session.execute(stmt)).all()}
+
+
+async def promotions_of_deployments(
+    session: AsyncSession, deployment_ids: Sequence[uuid.UUID]
+) -> dict[Any, Row[Any]]:
+    """The promotion each deployment carries out, through its link (the latest linked), in
+    one statement (ix_promotion_links_deployment_id)."""
+    if not deployment_ids:
+        return {}
+    promotions = Promotion.__table__
+    stmt = (
+        select(promotions, LINKS.c.deployment_id.label("linked_deployment_id"))
+        .join(LINKS, LINKS.c.promotion_id == promotions.c.id)
+        .where(LINKS.c.deployment_id.in_(list(deployment_ids)))
+        .order_by(LINKS.c.linked_at, LINKS.c.id)
+    )
+    return {r.linked_deployment_id: r for r in (await session.execute(stmt)).all()}

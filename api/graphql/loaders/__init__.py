@@ -205,6 +205,8 @@ class DataLoaders:
     deployment_reports: Pages = pages(dq.reports_of_deployments, "first", "after")
     unauthorized_change: ById = by_id(ucq.changes_by_id)
     release_unauthorized_changes: Grouped = grouped(ucq.changes_of_releases)
+    deployment_unauthorized_change: ById = by_id(ucq.changes_of_deployments)
+    deployment_promotion: ById = by_id(ucq.promotions_of_deployments)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

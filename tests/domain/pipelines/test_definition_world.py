@@ -31,7 +31,7 @@ V1 = definition(("build", "test", ["static_analysis"]), ("prod", "production", [
 V2 = definition(
     ("build", "test", ["static_analysis", "security_scan"]), ("prod", "production", ["approvals"])
 )
-V3 = definition(("build", "test", []), ("stage", "staging", ["readiness"]))
+V3 = definition(("build", "test", []), ("stage", "staging", ["peer_review"]))
 
 
 def hash_of(source: str) -> str:
