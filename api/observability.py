@@ -123,7 +123,13 @@ def log_request(scope: Scope, route: str, status: int, seconds: float) -> None:
             route,
             status,
             millis,
-            extra={"method": method, "route": route, "status": status, "duration_ms": millis},
+            extra={
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": millis,
+                "request_id": request_id_var.get(),
+            },
         )
 
 
