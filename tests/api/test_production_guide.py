@@ -121,12 +121,12 @@ class Guide:
                     break
                 time.sleep(0.5)
             assert server.poll() is None, log.read_text()
-            answer = httpx.post(
-                f"http://127.0.0.1:{port}/graphql",
-                json={"query": QUERY},
-                headers={"authorization": f"Bearer {token}"},
-                timeout=30,
-            )
+            with httpx.Client(timeout=30, trust_env=False) as http:  # loopback, no proxy
+                answer = http.post(
+                    f"http://127.0.0.1:{port}/graphql",
+                    json={"query": QUERY},
+                    headers={"authorization": f"Bearer {token}"},
+                )
             assert answer.status_code == 200, answer.text
             body = answer.json()
         finally:
