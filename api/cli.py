@@ -217,8 +217,8 @@ def users_list() -> None:
 @click.option(
     "--subject",
     default=None,
-    help="With OIDC: the `sub` claim the identity provider gives this person (default: the "
-    "username, which is what the local issuer signs).",
+    help="With OIDC (required): the subject the identity provider gives this person, its `sub` "
+    "claim by default. With the local issuer: the username, which is what it signs.",
 )
 def users_create(
     email: str,
@@ -232,6 +232,13 @@ def users_create(
     from domain.organization import commands as cmd
     from domain.organization import identity
 
+    if subject is None and _settings().oidc_issuer:
+        # Without it the person would never be found again: their first sign-in would create
+        # another person, without the role.
+        raise click.UsageError(
+            "with SIGNALBOX_OIDC_ISSUER, give --subject: the subject your identity provider "
+            "puts in this person's tokens (SIGNALBOX_OIDC_SUBJECT_CLAIM, `sub` by default)"
+        )
     enroll = cmd.EnrollPerson(
         person=cmd.CreatePerson(
             username=username or email.strip().partition("@")[0].lower(),

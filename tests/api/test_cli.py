@@ -211,3 +211,13 @@ class TestQuietCommands:
         assert result.returncode == 2
         assert "must live longer than 0" in result.stderr
         assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+class TestFirstAdministratorWithOidc:
+    def test_the_subject_the_provider_signs_must_be_given(self, workspace: dict[str, str]) -> None:
+        env = {**workspace, "SIGNALBOX_OIDC_ISSUER": "https://id.example.com/realms/acme"}
+        args = ["--email", "oidc@example.com", "--name", "O", "--role", "org_admin"]
+        result = run(env, "users", "create", *args)
+        assert result.returncode == 2
+        assert "give --subject" in result.stderr
+        assert "oidc " not in run(workspace, "users", "list").stdout
