@@ -27,6 +27,7 @@ from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
 from api.settings import Settings
+from api.startup import StartupFailures
 from domain.kernel.clock import Clock
 
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await runtime.stop()
 
     middleware = [
+        Middleware(StartupFailures, database_url=settings.effective_database_url),
         Middleware(RequestContextMiddleware, runtime=runtime),
         Middleware(
             CORSMiddleware,

@@ -1,4 +1,10 @@
-"""The `signalbox` command: serve, migrate, demo, users, tokens, audit, schema, pipeline."""
+"""The `signalbox` command: serve, migrate, demo, users, tokens, audit, schema, pipeline.
+
+Commands import what they use inside their function: `signalbox --help` and a short command
+start without loading the GraphQL schema, the demo or every context. A refusal, a setting that
+does not parse or a database that cannot be reached ends a command with one line on stderr
+(exit 78 for configuration, 69 for the database), never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,46 +15,86 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import uvicorn
 
-from api.audit_cli import export
-from api.composition import build_runtime
-from api.graphql.schema import build_schema
-from api.observability import configure_logging
-from api.runtime import Runtime
-from api.settings import Settings
-from demo.calendar import load_calendar_demo
-from demo.organization import load_demo
-from demo.unauthorized import load_unauthorized_demo
-from domain.compliance import service as compliance
-from domain.kernel.access import Scope
-from domain.kernel.errors import DomainError
-from domain.migrations import upgrade
-from domain.organization import repository as repo
-from domain.pipelines.definition_rules import canonical_hash
-from domain.pipelines.definition_schema import published_schema
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+    from api.settings import Settings
+    from domain.kernel.access import Scope
 
 T = TypeVar("T")
 _DURATION = re.compile(r"^(\d+)([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+EXIT_UNAVAILABLE = 69
+"""sysexits' EX_UNAVAILABLE: the database cannot be reached."""
+EXIT_CONFIG = 78
+"""sysexits' EX_CONFIG: the configuration is refused."""
+
+
+class Refused(click.ClickException):
+    """One line on stderr and an exit code that says why."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Commands(click.Group):
+    """Configuration refusals and unreachable databases become one line, whatever the command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from api.startup import ConfigurationError, startup_problem
+
+        try:
+            return super().invoke(ctx)
+        except click.ClickException:
+            raise
+        except ConfigurationError as exc:
+            raise Refused(str(exc), EXIT_CONFIG) from None
+        except Exception as exc:
+            line = startup_problem(exc, _database_url())
+            if line is None:
+                raise
+            raise Refused(line, EXIT_UNAVAILABLE) from None
+
+
+def _settings() -> Settings:
+    from api.startup import load_settings
+
+    return load_settings()
+
+
+def _database_url() -> str | None:
+    from api.settings import Settings
+
+    try:
+        return Settings().effective_database_url
+    except Exception:  # the settings themselves are what failed; no URL to show
+        return None
 
 
 def _duration(value: str) -> timedelta:
     match = _DURATION.match(value.strip())
     if not match:
         raise click.BadParameter("use a number and a unit, e.g. 30m, 8h or 7d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    lifetime = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    if lifetime <= timedelta(0):
+        raise click.BadParameter("a token must live longer than 0, e.g. 30m, 8h or 7d")
+    return lifetime
 
 
-def _with_runtime(fn: Callable[..., Awaitable[T]], *args: object, migrate: bool = True) -> T:
+def _with_runtime(fn: Callable[..., Awaitable[T]], *args: object) -> T:
+    """Run `fn` with a prepared runtime (schema migrated when SIGNALBOX_AUTO_MIGRATE, grants
+    loaded) and none of a server's background work, then close every pool."""
+    settings = _settings()
+    from api.composition import build_runtime
+
     async def main() -> T:
-        runtime = build_runtime(Settings())
+        runtime = build_runtime(settings)
         try:
-            if migrate:
-                await runtime.start()
+            await runtime.prepare()
             return await fn(runtime, *args)
         finally:
             await runtime.stop()
@@ -56,7 +102,9 @@ def _with_runtime(fn: Callable[..., Awaitable[T]], *args: object, migrate: bool 
     return asyncio.run(main())
 
 
-@click.group(help="Signalbox: one system of record for how change reaches production.")
+@click.group(
+    cls=_Commands, help="Signalbox: one system of record for how change reaches production."
+)
 def main() -> None:
     pass
 
@@ -66,29 +114,63 @@ def main() -> None:
 @click.option("--port", type=int, default=None, help="Port (SIGNALBOX_PORT, default 8000).")
 @click.option("--workers", type=int, default=None, help="Worker processes (SIGNALBOX_WORKERS).")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    settings = Settings()
+    import uvicorn
+
+    from api.observability import configure_logging, logging_config
+
+    settings = _settings()
     configure_logging(settings.log_level, settings.log_json)
+    asyncio.run(_reachable(settings))
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        log_config=None,
+        # Applied again in every worker process uvicorn spawns, so workers log like the parent.
+        log_config=logging_config(settings.log_level, settings.log_json),
         access_log=False,
         timeout_graceful_shutdown=15,
         proxy_headers=True,
     )
 
 
+async def _reachable(settings: Settings) -> None:
+    """Before any worker starts: the database answers (else one line, not one per worker)."""
+    from sqlalchemy import text
+
+    from domain.kernel.db import Database
+
+    db = Database(settings.effective_database_url, pool_size=1)
+    try:
+        async with db.read_session() as session:
+            await session.execute(text("SELECT 1"))
+    finally:
+        await db.dispose()
+
+
 @main.command(help="Migrate the database to the latest schema.")
 def migrate() -> None:
-    upgrade(Settings().effective_database_url)
+    from domain.migrations import upgrade
+
+    upgrade(_settings().effective_database_url)
     click.echo("migrated to head", err=True)
 
 
-@main.command(help="Load the demo enterprise (once; loading again changes nothing).")
+@main.command(
+    help="Load the demo enterprise (once; loading again changes nothing; never in production)."
+)
 def demo() -> None:
+    from demo.calendar import load_calendar_demo
+    from demo.organization import load_demo
+    from demo.unauthorized import load_unauthorized_demo
+
+    if _settings().production:
+        raise Refused(
+            "refusing to load demo data (demo users and tokens) with SIGNALBOX_ENV=production",
+            EXIT_CONFIG,
+        )
+
     async def run(runtime: Runtime) -> bool:
         organization = await load_demo(runtime)
         calendar = await load_calendar_demo(runtime)
@@ -106,6 +188,8 @@ def users() -> None:
 
 @users.command("list", help="List users with their roles.")
 def users_list() -> None:
+    from domain.organization import repository as repo
+
     async def run(runtime: Runtime) -> None:
         async with runtime.db.read_session() as s:
             people = await repo.all_people(s)
@@ -121,12 +205,74 @@ def users_list() -> None:
     _with_runtime(run)
 
 
+@users.command(
+    "create",
+    help="Register a person with a role, e.g. the first org_admin of a new installation "
+    "(audited as the system). An e-mail address or username already known is refused.",
+)
+@click.option("--email", required=True, help="Their e-mail address (must not be known yet).")
+@click.option("--name", required=True, help="Their display name.")
+@click.option("--role", required=True, help="A role: org_admin, bu_admin, engineer, ...")
+@click.option("--business-unit", "bu_key", default=None, help="The BU key (default: org-wide).")
+@click.option("--username", default=None, help="Default: the e-mail address before the @.")
+@click.option(
+    "--subject",
+    default=None,
+    help="With OIDC (required): the subject the identity provider gives this person, its `sub` "
+    "claim by default. With the local issuer: the username, which is what it signs.",
+)
+def users_create(
+    email: str,
+    name: str,
+    role: str,
+    bu_key: str | None,
+    username: str | None,
+    subject: str | None,
+) -> None:
+    from domain.kernel.errors import DomainError
+    from domain.organization import commands as cmd
+    from domain.organization import identity
+
+    if subject is None and _settings().oidc_issuer:
+        # Without it the person would never be found again: their first sign-in would create
+        # another person, without the role.
+        raise click.UsageError(
+            "with SIGNALBOX_OIDC_ISSUER, give --subject: the subject your identity provider "
+            "puts in this person's tokens (SIGNALBOX_OIDC_SUBJECT_CLAIM, `sub` by default)"
+        )
+    enroll = cmd.EnrollPerson(
+        person=cmd.CreatePerson(
+            username=username or email.strip().partition("@")[0].lower(),
+            display_name=name,
+            email=email,
+            subject=subject,
+        ),
+        role=role,
+        bu_key=bu_key,
+    )
+
+    async def run(runtime: Runtime) -> str:
+        issuer = runtime.authenticator.issuer
+        grant = await runtime.units.run(
+            lambda uow: identity.enroll_person(uow, enroll, issuer=issuer)
+        )
+        return f"{enroll.person.username} {grant.role}@{bu_key or 'org'}"
+
+    try:
+        created = _with_runtime(run)
+    except DomainError as e:
+        raise click.ClickException(f"{e.code}: {e.message}") from None
+    click.echo(f"created {created}")
+
+
 def _grant_label(grant: Any, bus: dict[Any, str]) -> str:
     discipline = f"({grant.discipline})" if grant.discipline else ""
     return f"{grant.role}{discipline}@{bus.get(grant.bu_id, 'org')}"
 
 
 def _everywhere() -> Scope:
+    from domain.kernel.access import Scope
+
     return Scope(everywhere=True)
 
 
@@ -147,8 +293,9 @@ def token() -> None:
     help="Lifetime such as 30m, 8h or 7d (default SIGNALBOX_TOKEN_DEFAULT_TTL_SECONDS).",
 )
 def token_create(username: str, ttl: str | None) -> None:
-    settings = Settings()
-    lifetime = _duration(ttl) if ttl else timedelta(seconds=settings.token_default_ttl_seconds)
+    from domain.organization import repository as repo
+
+    lifetime = _duration(ttl) if ttl else timedelta(seconds=_settings().token_default_ttl_seconds)
 
     async def run(runtime: Runtime) -> str:
         issuer = runtime.authenticator.local_issuer
@@ -176,6 +323,8 @@ def audit() -> None:
 
 @audit.command("verify", help="Check the whole hash chain; exit 1 at the first broken record.")
 def audit_verify() -> None:
+    from domain.compliance import service as compliance
+
     async def run(runtime: Runtime) -> Any:
         async with runtime.system_unit_of_work() as uow:
             return await compliance.verify_audit_trail(uow)
@@ -208,6 +357,8 @@ def audit_export(
     entity: str | None,
     output: Path | None,
 ) -> None:
+    from api.audit_cli import export
+
     _with_runtime(export, since, until, bu_key, actor, entity, output)
 
 
@@ -218,6 +369,9 @@ def schema() -> None:
 
 @schema.command("export", help="Print the schema in SDL (schema.graphql is this output).")
 def schema_export() -> None:
+    from api.graphql.schema import build_schema
+    from api.settings import Settings
+
     click.echo(build_schema(Settings(env="development")).as_str())
 
 
@@ -229,6 +383,9 @@ def pipeline() -> None:
 @pipeline.command("hash", help="Print the sha256 CI reports for a pipeline definition file.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def pipeline_hash(path: Path) -> None:
+    from domain.kernel.errors import DomainError
+    from domain.pipelines.definition_rules import canonical_hash
+
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     try:
         click.echo(canonical_hash(path.read_text(encoding="utf-8"), fmt))
@@ -240,6 +397,8 @@ def pipeline_hash(path: Path) -> None:
     "schema", help="Print the JSON Schema of pipeline definitions (docs/ holds this output)."
 )
 def pipeline_schema() -> None:
+    from domain.pipelines.definition_schema import published_schema
+
     click.echo(json.dumps(published_schema(), indent=2, ensure_ascii=False))
 
 

@@ -10,6 +10,7 @@ from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
 from api.runtime import Grants, Housekeeping, Runtime
 from api.settings import Settings
+from api.startup import check_configuration
 from api.units import AfterCommit, Units
 from authz.authorizer import CasbinAuthorizer
 from authz.watcher import GrantWatcher
@@ -36,6 +37,8 @@ def _database(settings: Settings, pool_size: int) -> Database:
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    """The runtime of one process; a configuration it must not run with is refused first."""
+    check_configuration(settings)
     clock = clock or SystemClock()
     db = _database(settings, settings.db_pool_size)
     authorizer = CasbinAuthorizer()

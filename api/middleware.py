@@ -13,7 +13,7 @@ from api.endpoints.ical import FEED_PATH_PREFIX
 from api.endpoints.ofrep import OFREP_PREFIX
 from api.endpoints.schemas import SCHEMAS_PREFIX
 from api.http import error_response
-from api.observability import new_request_id, request_id_var
+from api.observability import log_request, new_request_id, request_id_var, route_template
 from domain.kernel.access import Actor
 from domain.kernel.errors import Unauthenticated, Unavailable
 
@@ -34,7 +34,7 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         metrics = self.runtime.metrics
-        route = _route_label(scope["path"])
+        route = route_template(scope)
         status = 500
         started = time.perf_counter()
 
@@ -52,7 +52,9 @@ class RequestContextMiddleware:
         finally:
             metrics.in_flight.dec()
             metrics.requests.labels(route, scope["method"], str(status)).inc()
-            metrics.latency.labels(route).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            metrics.latency.labels(route).observe(elapsed)
+            log_request(scope, route, status, elapsed)
             request_id_var.reset(token)
 
 
@@ -115,12 +117,3 @@ def _is_public(scope: Scope, runtime: Runtime) -> bool:
         and not runtime.settings.production
         and "text/html" in Headers(scope=scope).get("accept", "")
     )
-
-
-def _route_label(path: str) -> str:
-    for known in ("/graphql", "/healthz", "/readyz", "/metrics"):
-        if path == known:
-            return known
-    if path.startswith("/components/"):
-        return "/components"
-    return "other"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -64,13 +65,18 @@ class Housekeeping:
         self._clock = clock
         self._units = units
         self._task: asyncio.Task[None] | None = None
+        self._halting = asyncio.Event()
 
     def start(self) -> None:
+        self._halting.clear()
         self._task = asyncio.create_task(self._loop(), name="signalbox-housekeeping")
 
     async def stop(self) -> None:
+        """Stop once the sweep under way is over. A sweep is never cancelled half-way: its
+        connection would be reset while cancelled, and the pool would log a CancelledError
+        ("Exception during reset or similar") after an otherwise clean stop."""
         if self._task is not None:
-            self._task.cancel()
+            self._halting.set()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
@@ -81,12 +87,13 @@ class Housekeeping:
         await self._units.run(promotion_lifecycle.expire_waiting)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._halting.is_set():
             try:
                 await self.sweep()
             except Exception:  # the next sweep tries again; a sweep never takes the server down
                 log.warning("housekeeping sweep failed", exc_info=True)
-            await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._halting.wait(), SWEEP_INTERVAL_SECONDS)
 
 
 @dataclass(eq=False)
@@ -110,24 +117,41 @@ class Runtime:
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
     metrics: Metrics = field(default_factory=Metrics)
+    serving: bool = False
+    """True between `start` and `stop`: the background work of a server process runs."""
 
-    async def start(self) -> None:
+    async def prepare(self) -> None:
+        """What every process needs before its first use case: the schema (when
+        SIGNALBOX_AUTO_MIGRATE) and the grants. Commands stop here; servers go on to `start`."""
         if self.settings.auto_migrate:
             await upgrade_async(self.db.url)
         await self.grants.reload()
+
+    async def start(self) -> None:
+        """Prepare, then start a server process's background work."""
+        await self.prepare()
         self.housekeeping.start()
         await self.outbox_delivery.start()
         if self.grant_watcher is not None:
             await self.grant_watcher.start()
         await self.live.start()
+        self.serving = True
+        log.info(
+            "worker started",
+            extra={"pid": os.getpid(), "env": str(self.settings.env), "database": self.db.dialect},
+        )
 
     async def stop(self) -> None:
+        """Stop background work (rounds under way finish first) and close every pool."""
         await self.outbox_delivery.stop()
         await self.housekeeping.stop()
         if self.grant_watcher is not None:
             await self.grant_watcher.stop()
         await self.live.stop()
         await self.db.dispose()
+        if self.serving:
+            self.serving = False
+            log.info("worker stopped", extra={"pid": os.getpid()})
 
     def unit_of_work(self, actor: Actor, request_id: str | None = None) -> UnitOfWork:
         return self.units.open(actor, request_id)

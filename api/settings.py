@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     oidc_group_roles: dict[str, list[str]] = Field(default_factory=dict)
     max_token_bytes: int = 8192
     local_issuer: str = "signalbox-local"
+    allow_local_issuer: bool = Field(
+        default=False,
+        description="Production only: run with the built-in local token issuer although no "
+        "OIDC issuer is configured (SIGNALBOX_ALLOW_LOCAL_ISSUER=true); without it production "
+        "refuses to start.",
+    )
     token_default_ttl_seconds: int = 8 * 3600
 
     graphql_max_depth: int = 12
@@ -63,7 +69,8 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = 24
 
     # Deployments' outbound webhooks. SIGNALBOX_SECRET_KEY: Fernet key(s), comma-separated,
-    # the first seals; unset outside production, one is created in the data directory.
+    # the first seals; unset outside production, one is created in the data directory. Each
+    # key is 32 bytes in url-safe base64 (44 characters); see api.startup.secret_key_problem.
     secret_key: str | None = Field(default=None, repr=False)
     outbox_delivery_enabled: bool = True
     outbox_poll_seconds: float = 2.0

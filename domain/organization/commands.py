@@ -90,6 +90,17 @@ class CreatePerson:
     display_name: str
     email: str | None = None
     kind: str = "human"
+    subject: str | None = None
+    """The subject the identity provider names the person by; the username when unset."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollPerson:
+    """A person and their first role at once (`signalbox users create`, the first admin)."""
+
+    person: CreatePerson
+    role: str
+    bu_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,13 +35,30 @@ async def create_person(uow: UnitOfWork, c: cmd.CreatePerson, *, issuer: str) ->
         email=rules.check_email(c.email, "email") if c.email else None,
         kind=rules.choice(PersonKind, c.kind, Code.INVALID_KEY, "kind"),
         issuer=issuer,
-        subject=username,
+        subject=rules.check_subject(c.subject) if c.subject is not None else username,
         active=True,
         created_at=now,
         updated_at=now,
     )
     await uow.created(person, action="person.create", bu_id=None, rule=rule)
     return person
+
+
+async def enroll_person(uow: UnitOfWork, c: cmd.EnrollPerson, *, issuer: str) -> RoleGrant:
+    """Register a person with their first role in one unit; an address already known is refused."""
+    if c.person.email and await repo.email_taken(uow.session, c.person.email.strip()):
+        raise AlreadyExists(
+            f"Someone already has the address '{c.person.email.strip()}'.",
+            code=Code.EMAIL_TAKEN,
+            field="email",
+        )
+    bu_id = None
+    if c.bu_key is not None:
+        bu_id = await repo.bu_id_by_key(uow.session, c.bu_key)
+        if bu_id is None:
+            raise NotFound(f"Business unit '{c.bu_key}' was not found.", field="businessUnit")
+    person = await create_person(uow, c.person, issuer=issuer)
+    return await grant_role(uow, cmd.GrantRole(person_id=person.id, role=c.role, bu_id=bu_id))
 
 
 async def update_person(uow: UnitOfWork, c: cmd.UpdatePerson) -> Person:

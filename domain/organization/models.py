@@ -77,7 +77,10 @@ class Person(IdMixin, VersionedMixin, TimestampMixin, Base):
     """A human or machine user, linked to the subject its identity provider names it by."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject"),
+        Index("ix_people_email", "email"),
+    )
 
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))

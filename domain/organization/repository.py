@@ -231,6 +231,12 @@ async def person_by_subject(session: AsyncSession, issuer: str, subject: str) ->
     )
 
 
+async def email_taken(session: AsyncSession, email: str) -> bool:
+    """Whether someone already has this address (ix_people_email)."""
+    taken = exists().where(PERSON.c.email == email)
+    return bool(await session.scalar(select(taken)))
+
+
 async def username_taken(session: AsyncSession, username: str) -> bool:
     return bool(await session.scalar(select(exists().where(PERSON.c.username == username))))
 

@@ -79,6 +79,21 @@ def check_username(username: str) -> str:
     )
 
 
+def check_subject(subject: str) -> str:
+    """The identity provider's name for a person: printable, no spaces, at most 256 characters."""
+    if (
+        not 0 < len(subject) <= 256
+        or not subject.isprintable()
+        or any(c.isspace() for c in subject)
+    ):
+        raise DomainError(
+            f"'{subject}' is not a subject (the identity provider's id of the person).",
+            code=Code.INVALID_KEY,
+            field="subject",
+        )
+    return subject
+
+
 def check_regions(regions: Iterable[str]) -> list[str]:
     """Regions look like cloud regions (eu-west-1, us-east); kept unique and sorted."""
     out = sorted({r.strip().lower() for r in regions})

@@ -135,3 +135,89 @@ class TestAuditCommands:
         result = run(env, "audit", "verify")
         assert result.returncode == 1
         assert "BROKEN at record 7" in result.stdout
+
+
+class TestFirstAdministrator:
+    def test_users_create_registers_an_org_admin_who_can_get_a_token(
+        self, workspace: dict[str, str]
+    ) -> None:
+        created = run(
+            workspace, "users", "create", "--email", "grace@example.com", "--name", "Grace H",
+            "--role", "org_admin",
+        )  # fmt: skip
+        assert created.returncode == 0, created.stderr
+        assert created.stdout.strip() == "created grace org_admin@org"
+        listed = [line.split() for line in run(workspace, "users", "list").stdout.splitlines()]
+        assert ["grace", "human", "org_admin@org", "Grace", "H"] in listed
+        minted = run(workspace, "token", "create", "--user", "grace", "--ttl", "5m")
+        assert minted.returncode == 0 and minted.stdout.count(".") == 2
+
+    def test_the_creation_is_audited_as_the_system_and_the_chain_stays_intact(
+        self, workspace: dict[str, str]
+    ) -> None:
+        email = "linus@example.com"
+        args = ["--name", "Linus", "--role", "bu_admin", "--business-unit", "payments"]
+        assert run(workspace, "users", "create", "--email", email, *args).returncode == 0
+        with sqlite3.connect(Path(workspace["SIGNALBOX_DATA_DIR"]) / "signalbox.db") as db:
+            rows = db.execute(
+                "SELECT action, actor_subject, request_id FROM audit_records "
+                "ORDER BY seq DESC LIMIT 2"
+            ).fetchall()
+        assert sorted(r[0] for r in rows) == ["person.create", "role_grant.grant"]
+        assert {r[1] for r in rows} == {"system"}
+        assert "intact" in run(workspace, "audit", "verify").stdout
+
+    def test_an_address_already_known_is_a_clear_error_and_changes_nothing(
+        self, workspace: dict[str, str]
+    ) -> None:
+        first = ["--email", "ken@example.com", "--name", "Ken", "--role", "viewer"]
+        assert run(workspace, "users", "create", *first).returncode == 0
+        before = run(workspace, "users", "list").stdout
+        again = run(workspace, "users", "create", *first, "--username", "ken2")
+        assert again.returncode == 1
+        assert again.stderr.strip() == (
+            "Error: EMAIL_TAKEN: Someone already has the address 'ken@example.com'."
+        )
+        assert run(workspace, "users", "list").stdout == before
+
+    def test_a_refused_role_leaves_no_person_behind(self, workspace: dict[str, str]) -> None:
+        result = run(
+            workspace, "users", "create", "--email", "xavier@example.com", "--name", "Xavier",
+            "--role", "emperor",
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert "UNKNOWN_ROLE" in result.stderr
+        assert "xavier" not in run(workspace, "users", "list").stdout
+
+
+class TestQuietCommands:
+    """Commands that succeed print nothing else on stderr: no pool reset tracebacks, no policy."""
+
+    @pytest.mark.parametrize(
+        "args",
+        [["users", "list"], ["token", "create", "--user", "viewer"], ["audit", "verify"]],
+    )
+    def test_a_successful_command_writes_nothing_to_stderr(
+        self, workspace: dict[str, str], args: list[str]
+    ) -> None:
+        result = run(workspace, *args)
+        assert result.returncode == 0
+        assert result.stderr == ""
+
+    def test_a_token_that_would_never_live_is_refused_without_a_traceback(
+        self, workspace: dict[str, str]
+    ) -> None:
+        result = run(workspace, "token", "create", "--user", "viewer", "--ttl", "0s")
+        assert result.returncode == 2
+        assert "must live longer than 0" in result.stderr
+        assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+class TestFirstAdministratorWithOidc:
+    def test_the_subject_the_provider_signs_must_be_given(self, workspace: dict[str, str]) -> None:
+        env = {**workspace, "SIGNALBOX_OIDC_ISSUER": "https://id.example.com/realms/acme"}
+        args = ["--email", "oidc@example.com", "--name", "O", "--role", "org_admin"]
+        result = run(env, "users", "create", *args)
+        assert result.returncode == 2
+        assert "give --subject" in result.stderr
+        assert "oidc " not in run(workspace, "users", "list").stdout

@@ -13,6 +13,7 @@ import httpx
 import orjson
 import pytest
 from asgi_lifespan import LifespanManager
+from cryptography.fernet import Fernet
 
 from api.app import create_app
 from api.graphql.relay import from_global_id
@@ -265,7 +266,15 @@ class TestIdempotencyKeys:
 
 @pytest.fixture
 async def production(migrated_url: str, tmp_path: Path) -> AsyncIterator[Api]:
-    app = create_app(settings_for(migrated_url, tmp_path, env="production"))
+    # Production refuses to start without a secret key and an identity provider (api.startup).
+    settings = settings_for(
+        migrated_url,
+        tmp_path,
+        env="production",
+        secret_key=Fernet.generate_key().decode(),
+        allow_local_issuer=True,
+    )
+    app = create_app(settings)
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(
