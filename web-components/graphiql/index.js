@@ -10,7 +10,20 @@ import 'graphiql/style.css';
 
 const root = document.getElementById('graphiql');
 const endpoint = new URL(root?.dataset.endpoint ?? '/graphql', window.location.href).href;
-const fetcher = createGraphiQLFetcher({ url: endpoint });
+const fetchGraphQL = createGraphiQLFetcher({ url: endpoint });
+
+/** The headers kept from the Headers tab: the schema is fetched before that tab is ready. */
+function keptHeaders() {
+  try {
+    const kept = JSON.parse(localStorage.getItem('graphiql:headers') ?? '{}');
+    return kept && typeof kept === 'object' && !Array.isArray(kept) ? kept : {};
+  } catch {
+    return {};
+  }
+}
+
+const fetcher = (params, options = {}) =>
+  fetchGraphQL(params, { ...options, headers: { ...keptHeaders(), ...(options.headers ?? {}) } });
 
 createRoot(root).render(
   createElement(GraphiQL, {
