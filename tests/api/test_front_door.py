@@ -11,6 +11,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
+from api.endpoints.components import Components
+from api.graphql.graphiql import GraphiQLPage
 from api.settings import Settings
 from tests.api.conftest import Api, settings_for
 from tests.conftest import skip_or_fail
@@ -126,3 +128,16 @@ class TestComponentsIndex:
             headers={"origin": ELSEWHERE, "authorization": f"Bearer {api.token('rmo')}"},
         )
         assert "access-control-allow-origin" not in response.headers
+
+
+class TestUnbuiltAssetsSayWhatToDo:
+    def test_graphiql_unbuilt_is_503_naming_make_components(self, tmp_path: Path) -> None:
+        page = GraphiQLPage(tmp_path).render()
+        assert page.status_code == 503
+        body = bytes(page.body).decode()
+        assert "make components" in body and "<script" not in body
+
+    async def test_the_components_index_unbuilt_is_503(self, tmp_path: Path) -> None:
+        index = Components(tmp_path).index()
+        assert index.status_code == 503
+        assert "make components" in bytes(index.body).decode()
