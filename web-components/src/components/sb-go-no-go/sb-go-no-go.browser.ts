@@ -163,6 +163,7 @@ describe('<sb-go-no-go> says what happened when it cannot show a session', opts,
     await denied.waitFor();
     assert.equal(await denied.getAttribute('data-code'), 'FORBIDDEN');
     assert.match(await denied.innerText(), /You do not have permission to see this go\/no-go session/);
+    assert.match(await denied.innerText(), /Ask your release management office/);
     assert.equal(await denied.getByRole('button').count(), 0);
     assert.equal(await el.locator('[part="vote-form"]').count(), 0);
     assert.deepEqual(

@@ -107,7 +107,12 @@ export class SbGoNoGo extends SbElement {
       case 'loading':
         return html`<p part="message" class="message" role="status">Loading the go/no-go session…</p>`;
       case 'error':
-        return renderFailure(state.error, 'this go/no-go session', () => void this.#session.run());
+        return renderFailure(
+          state.error,
+          'this go/no-go session',
+          () => void this.#session.run(),
+          'Ask your release management office if you should be on this board.',
+        );
       case 'ready':
         return state.data
           ? this.#renderSession(state.data.session, state.data.viewerId)
