@@ -1,4 +1,4 @@
-# Signalbox: `make run` serves the embedded default; `make test` runs the whole suite.
+# Signalbox: `make run [PORT=8000]` serves the embedded default; `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -6,20 +6,44 @@ BIN := $(VENV)/bin
 NPM ?= npm
 COMPONENTS := web-components
 
-.PHONY: run test install install-dev components chromium lint typecheck schema bench clean
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Stamps: each install step runs again only when what it depends on changed.
+PY_STAMP := $(VENV)/.installed
+PY_DEV_STAMP := $(VENV)/.installed-dev
+NPM_STAMP := $(COMPONENTS)/node_modules/.installed
+BUNDLE := $(COMPONENTS)/dist/manifest.json
+BUNDLE_SOURCES := $(shell find $(COMPONENTS)/src $(COMPONENTS)/graphiql -type f \
+  ! -name '*.test.ts' ! -name '*.browser.ts' 2>/dev/null) \
+  $(COMPONENTS)/scripts/build.mjs $(COMPONENTS)/tsconfig.json
+
+.PHONY: run port-free test install install-dev components chromium lint typecheck schema bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python components
+# An editable install: source edits need no reinstall, only a changed pyproject.toml does.
+$(PY_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
 
-install-dev: $(BIN)/python components
+$(PY_DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(PY_STAMP)
 
-components:
-	cd $(COMPONENTS) && $(NPM) ci --no-audit --no-fund --loglevel=error && $(NPM) run build
+$(NPM_STAMP): $(COMPONENTS)/package.json $(COMPONENTS)/package-lock.json
+	cd $(COMPONENTS) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BUNDLE): $(NPM_STAMP) $(BUNDLE_SOURCES)
+	cd $(COMPONENTS) && $(NPM) run build
+
+install: $(PY_STAMP) components
+
+install-dev: $(PY_DEV_STAMP) components
+
+components: $(BUNDLE)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser): installed here when
 # missing and we may (root); otherwise say how, and the browser tests skip (they fail under CI).
@@ -29,10 +53,17 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
 
-run: install
+# The port is checked first, so a taken one fails at once rather than after the installs.
+run:
+	@$(MAKE) --no-print-directory port-free
+	@$(MAKE) --no-print-directory install
 	$(BIN)/signalbox migrate
 	$(BIN)/signalbox demo
-	$(BIN)/signalbox serve
+	$(BIN)/signalbox serve --host $(HOST) --port $(PORT)
+
+port-free:
+	@$(PYTHON) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("$(HOST)", $(PORT)))' 2>/dev/null || { \
+	  echo "Port $(PORT) on $(HOST) is taken (another Signalbox?): stop it, or choose another port: make run PORT=8001" >&2; exit 1; }
 
 test: install-dev chromium
 	$(BIN)/ruff check .

@@ -15,12 +15,13 @@ from api.composition import build_runtime
 from api.endpoints.alertmanager import alertmanager_routes
 from api.endpoints.argo import argo_routes
 from api.endpoints.cdevents import cdevents_routes
-from api.endpoints.components import Components
+from api.endpoints.components import component_routes
 from api.endpoints.decisions import decision_routes
 from api.endpoints.demo_portal import demo_portal_routes
 from api.endpoints.evidence import evidence_routes
 from api.endpoints.health import healthz, metrics, readyz
 from api.endpoints.ical import FEED_PATH, calendar_feed
+from api.endpoints.landing import landing_routes
 from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
@@ -34,7 +35,8 @@ from domain.kernel.clock import Clock
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings()
     runtime = build_runtime(settings, clock=clock)
-    graphql = GraphQLEndpoint(runtime, build_schema(settings))
+    schema = build_schema(settings)
+    graphql = GraphQLEndpoint(runtime, schema)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -85,9 +87,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *cdevents_routes(runtime),
         *schema_routes(),
         *demo_portal_routes(runtime),  # before the bundle's catch-all
-        Route(
-            "/components/{path:path}", Components(settings.components_dir).handle, methods=["GET"]
-        ),
+        *component_routes(settings),
+        *landing_routes(runtime, schema),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.endpoints.cdevents import WEBHOOK_PREFIX
 from api.endpoints.ical import FEED_PATH_PREFIX
+from api.endpoints.landing import is_front_door
 from api.endpoints.ofrep import OFREP_PREFIX
 from api.endpoints.schemas import SCHEMAS_PREFIX
 from api.http import error_response
@@ -110,10 +111,15 @@ def _is_public(scope: Scope, runtime: Runtime) -> bool:
     # Signed CDEvents webhooks carry no bearer either: the HMAC signature is the credential.
     if path.startswith(WEBHOOK_PREFIX) and scope["method"] == "POST":
         return True
-    # The GraphiQL page itself is static (development only); its requests carry a token.
+    # The front door holds links only (the schema and docs answer in development only).
+    if scope["method"] == "GET" and is_front_door(path):
+        return True
+    # The GraphiQL page itself is static (development only); its requests carry a token, and so
+    # must a query sent over GET (a URL with `query`), whatever it accepts.
     return (
         path == "/graphql"
         and scope["method"] == "GET"
         and not runtime.settings.production
         and "text/html" in Headers(scope=scope).get("accept", "")
+        and "query" not in QueryParams(scope.get("query_string", b""))
     )

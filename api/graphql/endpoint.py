@@ -1,4 +1,8 @@
-"""POST /graphql: body limits, idempotency keys, the execution deadline, error formatting."""
+"""/graphql over HTTP: GET and POST, body limits, idempotency keys, the deadline, error formatting.
+
+The transport rules of the GraphQL over HTTP spec (media types, GET, body type) are in
+`api/graphql/over_http.py`; GraphiQL (development only) is the page a browser gets at GET /graphql.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,12 @@ import orjson
 import strawberry
 from graphql import OperationType
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.responses import Response
 
+from api.graphql import over_http
 from api.graphql.context import Context
 from api.graphql.errors import TopLevelCode, format_error
+from api.graphql.graphiql import GraphiQLPage
 from api.graphql.subscriptions import WebSocketTransport
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 from domain.kernel import idempotency
@@ -35,10 +40,19 @@ class GraphQLEndpoint:
         self.runtime = runtime
         self.schema = schema
         self.websocket = WebSocketTransport(runtime, schema)  # graphql-transport-ws, same path
+        self.ide = GraphiQLPage(runtime.settings.components_dir)
 
     async def handle(self, request: Request) -> Response:
-        if request.method == "GET":
+        if request.method == "GET" and "query" not in request.query_params:
             return self._ide(request)
+        media = over_http.negotiate(request.headers.get("accept"))
+        if media is None:
+            return over_http.not_acceptable()
+        if request.method == "GET":
+            return await self._get(request, media)
+        refused = over_http.unsupported_body(request.headers.get("content-type"))
+        if refused is not None:
+            return refused
         settings = self.runtime.settings
         try:
             body = await read_body(request, settings.max_body_bytes)
@@ -55,17 +69,31 @@ class GraphQLEndpoint:
             )
         key = request.headers.get("idempotency-key")
         if key is None:
-            return await self._execute(request, parsed)
-        return await self._idempotent(request, parsed, body, key)
+            return await self._execute(request, parsed, media)
+        return await self._idempotent(request, parsed, body, key, media)
+
+    async def _get(self, request: Request, media: str) -> Response:
+        """A query whose document, variables and operation name are in the URL."""
+        parsed = over_http.params_from_url(request.query_params)
+        if isinstance(parsed, Response):
+            return parsed
+        operation = _operation(parsed)
+        if operation is OperationType.MUTATION:
+            return over_http.mutation_over_get()
+        if operation is OperationType.SUBSCRIPTION:
+            return error_response(
+                400, "BAD_USER_INPUT", "Subscriptions run over WebSocket (graphql-transport-ws)."
+            )
+        return await self._execute(request, parsed, media)
 
     def _ide(self, request: Request) -> Response:
-        if self.runtime.settings.production:
-            return error_response(405, "BAD_USER_INPUT", "Send GraphQL requests with POST.")
-        if "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
-        return error_response(405, "BAD_USER_INPUT", "Send GraphQL requests with POST.")
+        """GraphiQL for a browser in development; otherwise a GET needs a `query`."""
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if wants_page and not self.runtime.settings.production:
+            return self.ide.render()
+        return error_response(400, "BAD_USER_INPUT", "A GET request needs a `query` parameter.")
 
-    async def _execute(self, request: Request, parsed: dict[str, Any]) -> Response:
+    async def _execute(self, request: Request, parsed: dict[str, Any], media: str) -> Response:
         context = Context(
             request=request,
             runtime=self.runtime,
@@ -99,11 +127,15 @@ class GraphQLEndpoint:
             if TopLevelCode.UNAVAILABLE in codes:
                 status, headers = 503, {"Retry-After": "2"}
                 self.runtime.metrics.db_unavailable.inc()
+            elif media == over_http.GRAPHQL_RESPONSE and over_http.is_request_error(result):
+                # The document never ran: no `data` entry at all, and a 4xx (the spec's rule
+                # for this media type; application/json keeps the legacy 200).
+                return ORJSONResponse(payload, status_code=400, media_type=media)
         payload["data"] = result.data
-        return ORJSONResponse(payload, status_code=status, headers=headers)
+        return ORJSONResponse(payload, status_code=status, headers=headers, media_type=media)
 
     async def _idempotent(
-        self, request: Request, parsed: dict[str, Any], body: bytes, key: str
+        self, request: Request, parsed: dict[str, Any], body: bytes, key: str, media: str
     ) -> Response:
         """Same key and body: replay the stored answer. Same key, other body: refuse."""
         if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
@@ -111,7 +143,7 @@ class GraphQLEndpoint:
                 400, "BAD_USER_INPUT", "Idempotency-Key takes 1 to 200 characters."
             )
         if _operation(parsed) is not OperationType.MUTATION:
-            return await self._execute(request, parsed)
+            return await self._execute(request, parsed, media)
         actor = request.state.actor
         digest = hashlib.sha256(body).hexdigest()
         runtime = self.runtime
@@ -137,10 +169,10 @@ class GraphQLEndpoint:
             return Response(
                 stored_body,
                 status_code=status_code,
-                media_type="application/json",
+                media_type=media,
                 headers={"Idempotent-Replayed": "true"},
             )
-        response = await self._execute(request, parsed)
+        response = await self._execute(request, parsed, media)
         await runtime.units.run(lambda uow: _settle(uow, actor.subject, key, response))
         return response
 

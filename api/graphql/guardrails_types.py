@@ -77,9 +77,11 @@ class GuardrailField:
     minimum: int | None
     maximum: int | None
     members: list[str] | None = strawberry.field(
-        description="The allowed members (set values and risk levels); null for free SPDX ids."
+        description="The allowed members (set values and risk levels); null for free SPDX ids "
+        "and usernames."
     )
     spdx: bool = strawberry.field(description="Members are SPDX licence ids (e.g. MIT).")
+    usernames: bool = strawberry.field(description="Members are people's usernames.")
     nullable: bool = strawberry.field(description="Null allowed in the core: no restriction.")
     default: JSON | None = strawberry.field(description="The built-in core value.")
     advisory: str | None = strawberry.field(
@@ -95,7 +97,8 @@ class GuardrailField:
             f,
             value_type=kind,
             members=list(f.members) if f.members is not None else None,
-            spdx=kind is GuardrailValueType.MEMBERS and f.members is None,
+            spdx=kind is GuardrailValueType.MEMBERS and f.members is None and not f.names,
+            usernames=f.names,
             nullable=rules.nullable(f),
             default=CORE_DEFAULTS.get(f.key),
             advisory=f.advisory or None,

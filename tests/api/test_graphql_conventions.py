@@ -57,7 +57,12 @@ class TestQueryLimits:
 
     async def test_a_body_that_is_not_graphql_json_is_400(self, api: Api) -> None:
         response = await api.http.post(
-            "/graphql", content=b"[1, 2]", headers={"authorization": f"Bearer {api.token('rmo')}"}
+            "/graphql",
+            content=b"[1, 2]",
+            headers={
+                "authorization": f"Bearer {api.token('rmo')}",
+                "content-type": "application/json",
+            },
         )
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -294,6 +294,22 @@ class TestCatalogAndOrgSets:
             "critical",
         ]
 
+    async def test_usernames_are_not_called_spdx_licence_ids(self, api: Api) -> None:
+        data = await api.ok("{ guardrailCatalog { key members spdx usernames } }")
+        fields = by_key(data["guardrailCatalog"])
+        delegates = fields["approval_delegates"]
+        assert delegates == {
+            "key": "approval_delegates",
+            "members": None,
+            "spdx": False,
+            "usernames": True,
+        }
+        assert {k for k, f in fields.items() if f["spdx"]} == {
+            "allowed_licences",
+            "denied_licences",
+        }
+        assert all(not (f["spdx"] and f["usernames"]) for f in fields.values())
+
     async def test_saving_the_core_and_a_profile_unchanged_adds_versions(self, api: Api) -> None:
         version = await core_version(api)
         data = await api.ok(

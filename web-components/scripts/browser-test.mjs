@@ -1,5 +1,5 @@
-// Runs the browser tests (src/components/<name>/*.browser.ts beside each component, and
-// demo/*.browser.ts) in real Chromium against a real Signalbox server.
+// Runs the browser tests (src/components/<name>/*.browser.ts beside each component,
+// demo/*.browser.ts and graphiql/*.browser.ts) in real Chromium against a real Signalbox server.
 //
 // 1. builds the bundle and snapshots dist/ (so a concurrent rebuild cannot change it mid-run);
 // 2. serves test/pages/*.html and the bundle from a SECOND origin (a tiny node:http server);
@@ -182,7 +182,9 @@ async function startApi(env) {
 async function main() {
   const selected = process.argv.slice(2).map((p) => resolve(process.cwd(), p));
   const entryPoints = (
-    selected.length ? selected : await findTests([join(root, 'src'), join(root, 'demo')], '.browser.ts')
+    selected.length
+      ? selected
+      : await findTests([join(root, 'src'), join(root, 'demo'), join(root, 'graphiql')], '.browser.ts')
   ).map((p) => relative(root, p));
   if (entryPoints.length === 0) {
     console.error('No src/**/*.browser.ts or demo/*.browser.ts found.');

@@ -1,7 +1,9 @@
 // Bundles src/index.ts into dist/signalbox.js (+ .map) and writes dist/manifest.json,
-// whose sha256 the API uses as the bundle's ETag.
+// whose sha256 the API uses as the bundle's ETag; and the GraphiQL IDE (graphiql/index.js,
+// React and the `graphiql` package) into dist/graphiql/graphiql.{js,css}, which GET /graphql
+// serves in development so the IDE needs no CDN.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,20 +20,32 @@ const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 
-await build({
+const browserModule = {
   absWorkingDir: root,
-  entryPoints: ['src/index.ts'],
-  outfile: join(dist, bundleName),
   bundle: true,
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
   minify: true,
   sourcemap: 'linked',
-  legalComments: 'eof',
   charset: 'utf8',
-  tsconfig: join(root, 'tsconfig.json'),
   logLevel: 'warning',
+};
+
+await build({
+  ...browserModule,
+  entryPoints: ['src/index.ts'],
+  outfile: join(dist, bundleName),
+  legalComments: 'eof',
+  tsconfig: join(root, 'tsconfig.json'),
+});
+
+await build({
+  ...browserModule,
+  entryPoints: { graphiql: 'graphiql/index.js' },
+  outdir: join(dist, 'graphiql'),
+  legalComments: 'linked',
+  define: { 'process.env.NODE_ENV': '"production"' },
 });
 
 const bundle = await readFile(join(dist, bundleName));
@@ -39,6 +53,11 @@ const manifest = {
   file: bundleName,
   sha256: createHash('sha256').update(bundle).digest('hex'),
   version: pkg.version,
+  // The custom elements the bundle defines (one folder each), for the /components/ index.
+  elements: (await readdir(join(root, 'src', 'components'), { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith('sb-'))
+    .map((entry) => entry.name)
+    .sort(),
 };
 await writeFile(join(dist, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 

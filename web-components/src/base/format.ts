@@ -1,4 +1,3 @@
-import type { SignalboxError } from '../data/errors.js';
 import { localeOf } from './view-state.js';
 
 export function formatDateTime(element: Element, iso: string | null | undefined): string {
@@ -19,23 +18,4 @@ export function formatNumber(element: Element, value: number, digits = 1): strin
 export function humanize(value: string): string {
   const words = value.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-
-/** The states every data component shows besides its content. */
-export type Failure =
-  | { readonly status: 'error'; readonly error: SignalboxError }
-  | { readonly status: 'denied'; readonly error: SignalboxError }
-  | { readonly status: 'not-found'; readonly error: SignalboxError };
-
-/** FORBIDDEN is a permission-denied state, NOT_FOUND its own; everything else an error. */
-export function failureOf(error: SignalboxError): Failure {
-  switch (error.code) {
-    case 'FORBIDDEN':
-      return { status: 'denied', error };
-    case 'NOT_FOUND':
-      return { status: 'not-found', error };
-    default:
-      return { status: 'error', error };
-  }
 }

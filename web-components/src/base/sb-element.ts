@@ -2,12 +2,13 @@ import { LitElement, type CSSResultGroup } from 'lit';
 import { property } from 'lit/decorators.js';
 import { SignalboxClient, type TokenProvider } from '../data/client.js';
 import { SignalboxError } from '../data/errors.js';
+import { states } from '../styles/states.js';
 import { tokens } from '../styles/tokens.js';
 import { emit, type SbEmitInit, type SbEventMap } from './events.js';
 
 /** Base of every Signalbox component: the embedding contract lives here. */
 export class SbElement extends LitElement {
-  static override styles: CSSResultGroup = [tokens];
+  static override styles: CSSResultGroup = [tokens, states];
 
   /** The API's GraphQL endpoint. */
   @property({ attribute: 'api-url' })

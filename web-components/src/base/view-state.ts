@@ -35,9 +35,12 @@ export function renderFailure(
   error: SignalboxError,
   what: string,
   retry: () => void,
+  /** What the person may do about a denial (who to ask), said after the sentence. */
+  deniedHint?: string,
 ): TemplateResult {
+  const hint = deniedHint && isDenied(error) && error.code !== 'UNAUTHENTICATED' ? ` ${deniedHint}` : '';
   return html`<div part="error" class="error" role="alert" data-code=${error.code}>
-    <p>${describeError(error, what)}</p>
+    <p>${describeError(error, what)}${hint}</p>
     ${isDenied(error) || error.code === 'NOT_CONFIGURED'
       ? nothing
       : html`<button part="button" type="button" @click=${retry}>Try again</button>`}

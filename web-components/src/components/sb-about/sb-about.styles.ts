@@ -23,8 +23,4 @@ export const styles = css`
   .loading {
     color: var(--_sb-color-text-muted);
   }
-
-  .error {
-    color: var(--_sb-color-danger);
-  }
 `;

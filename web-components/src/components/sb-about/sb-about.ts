@@ -1,6 +1,7 @@
 import { html, type CSSResultGroup, type TemplateResult } from 'lit';
 import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
+import { renderFailure } from '../../base/view-state.js';
 import { ABOUT_QUERY, type AboutQuery } from './queries.js';
 import { styles } from './sb-about.styles.js';
 
@@ -38,7 +39,7 @@ export class SbAbout extends SbElement {
         return html`<span part="name" class="name">${state.data.name}</span>
           <span part="version" class="version">${state.data.version}</span>`;
       case 'error':
-        return html`<span part="error" class="error" role="alert">${state.error.message}</span>`;
+        return renderFailure(state.error, 'what this Signalbox is', () => void this.#about.run());
     }
   }
 }

@@ -159,9 +159,12 @@ describe('<sb-go-no-go> says what happened when it cannot show a session', opts,
     await el.getByLabel('Abstain', { exact: true }).check();
     await el.locator('[part="vote-button"]').click();
 
-    const denied = el.locator('.denied');
+    const denied = el.locator('[part="error"]');
     await denied.waitFor();
-    assert.match(await denied.innerText(), /Permission denied/);
+    assert.equal(await denied.getAttribute('data-code'), 'FORBIDDEN');
+    assert.match(await denied.innerText(), /You do not have permission to see this go\/no-go session/);
+    assert.match(await denied.innerText(), /Ask your release management office/);
+    assert.equal(await denied.getByRole('button').count(), 0);
     assert.equal(await el.locator('[part="vote-form"]').count(), 0);
     assert.deepEqual(
       (await events<{ code: string }>(page, 'sb-error')).map((e) => e.detail.code),
@@ -196,8 +199,10 @@ describe('<sb-go-no-go> says what happened when it cannot show a session', opts,
       tag(`session-id="${sessionId}" api-url="http://127.0.0.1:9/graphql"`),
     );
 
-    await el.locator('.error').waitFor();
-    assert.match(await el.locator('.error').innerText(), /could not be loaded/);
+    const failure = el.locator('[part="error"]');
+    await failure.waitFor();
+    assert.equal(await failure.getAttribute('data-code'), 'NETWORK_ERROR');
+    assert.match(await failure.innerText(), /could not be reached/);
     assert.equal(await el.getByRole('button', { name: 'Try again' }).count(), 1);
     await expectAccessible(page);
   });

@@ -173,14 +173,8 @@ export const styles = css`
     margin: 0;
   }
 
-  .error,
-  .denied,
   .form-error {
     color: var(--_sb-color-danger);
-  }
-
-  .retry {
-    margin-left: var(--_sb-space);
   }
 
   .live-error {

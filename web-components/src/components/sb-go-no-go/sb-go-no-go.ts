@@ -1,9 +1,10 @@
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { failureOf, formatDateTime, humanize } from '../../base/format.js';
+import { formatDateTime, humanize } from '../../base/format.js';
 import { LiveController } from '../../base/live-controller.js';
 import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
+import { renderFailure } from '../../base/view-state.js';
 import { SignalboxError, asSignalboxError } from '../../data/errors.js';
 import { disciplinesInOrder, disciplinesOf, votingDiscipline } from './go-no-go-data.js';
 import {
@@ -66,7 +67,8 @@ const OUTCOMES: Record<SessionOutcome, string> = {
  * @csspart choice - A vote's choice badge (also has `choice-go`, `choice-no_go`, `choice-abstain`).
  * @csspart vote-form - The voting form.
  * @csspart vote-button - The form's submit button.
- * @csspart message - The loading, empty, error, not-found and permission-denied messages.
+ * @csspart message - The loading and empty messages.
+ * @csspart error - The message shown when loading failed or was denied (with `data-code`).
  */
 export class SbGoNoGo extends SbElement {
   static override styles: CSSResultGroup = [SbElement.styles, styles];
@@ -105,7 +107,12 @@ export class SbGoNoGo extends SbElement {
       case 'loading':
         return html`<p part="message" class="message" role="status">Loading the go/no-go session…</p>`;
       case 'error':
-        return this.#renderFailure(state.error);
+        return renderFailure(
+          state.error,
+          'this go/no-go session',
+          () => void this.#session.run(),
+          'Ask your release management office if you should be on this board.',
+        );
       case 'ready':
         return state.data
           ? this.#renderSession(state.data.session, state.data.viewerId)
@@ -115,24 +122,6 @@ export class SbGoNoGo extends SbElement {
     }
   }
 
-  #renderFailure(error: SignalboxError): TemplateResult {
-    switch (failureOf(error).status) {
-      case 'not-found':
-        return html`<p part="message" class="message" role="status">
-          This go/no-go session was not found, or you may not see it.
-        </p>`;
-      case 'denied':
-        return html`<div part="message" class="message denied" role="alert">
-          <strong>Permission denied.</strong> ${error.message} Ask your release management
-          office if you should be on this board.
-        </div>`;
-      case 'error':
-        return html`<div part="message" class="message error" role="alert">
-          <strong>The go/no-go session could not be loaded.</strong> ${error.message}
-          <button type="button" class="retry" @click=${() => void this.#session.run()}>Try again</button>
-        </div>`;
-    }
-  }
 
   #renderSession(session: Session, viewerId: string | null): TemplateResult {
     const open = session.status === 'OPEN';

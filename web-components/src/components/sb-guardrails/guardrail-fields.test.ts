@@ -3,6 +3,9 @@ import { describe, test } from 'node:test';
 import {
   controlFor,
   draftOf,
+  idsAnything,
+  idsNoun,
+  memberLabel,
   normalisedStored,
   parseDraft,
   sameValue,
@@ -20,6 +23,7 @@ const field = (over: Partial<GuardrailField>): GuardrailField => ({
   maximum: 100,
   members: null,
   spdx: false,
+  usernames: false,
   nullable: false,
   default: null,
   ...over,
@@ -96,5 +100,26 @@ describe('A BU editor offers only values at least as strict as the core', () => 
     assert.equal(withUnit('hours', 1, 'en'), '1 hour');
     assert.equal(withUnit('hours', 1000, 'en'), '1,000 hours');
     assert.equal(withUnit('bp', 1, 'en'), '1 bp');
+  });
+});
+
+describe('Free ids are labelled for what they are', () => {
+  const humanise = (v: string): string => v.toLowerCase().replace(/[_.-]+/g, ' ');
+
+  test('usernames are usernames, not SPDX licence ids, and are shown verbatim', () => {
+    const delegates = field({ key: 'approval_delegates', strictness: 'SUPERSET', valueType: 'MEMBERS', usernames: true });
+    assert.equal(idsNoun(delegates), 'Usernames');
+    assert.equal(idsAnything(delegates), 'Anyone');
+    assert.equal(memberLabel(delegates, 'payments-admin', humanise), 'payments-admin');
+  });
+
+  test('SPDX ids keep their label and their spelling; set members are humanised', () => {
+    const licences = field({ strictness: 'SUBSET', valueType: 'MEMBERS', spdx: true });
+    assert.equal(idsNoun(licences), 'SPDX licence ids');
+    assert.equal(idsAnything(licences), 'Any licence');
+    assert.equal(memberLabel(licences, 'Apache-2.0', humanise), 'Apache-2.0');
+    const kinds = field({ strictness: 'SUPERSET', valueType: 'MEMBERS', members: ['SECURITY_SCAN'] });
+    assert.equal(idsNoun(kinds), 'Ids');
+    assert.equal(memberLabel(kinds, 'SECURITY_SCAN', humanise), 'security scan');
   });
 });

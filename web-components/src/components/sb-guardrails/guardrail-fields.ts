@@ -27,6 +27,8 @@ export interface GuardrailField {
   readonly maximum: number | null;
   readonly members: readonly string[] | null;
   readonly spdx: boolean;
+  /** Members are people's usernames (free ids, like SPDX ones, but never humanised). */
+  readonly usernames: boolean;
   readonly nullable: boolean;
   readonly default: unknown;
 }
@@ -216,4 +218,23 @@ export function normalisedStored(field: GuardrailField, stored: unknown, core: u
     return additions.length ? additions.sort() : null;
   }
   return stored;
+}
+
+/** What a field's free ids are, for the label under its input. */
+export function idsNoun(field: GuardrailField): string {
+  if (field.spdx) return 'SPDX licence ids';
+  if (field.usernames) return 'Usernames';
+  return 'Ids';
+}
+
+/** The placeholder of an empty ids input that limits nothing (a SUBSET field). */
+export function idsAnything(field: GuardrailField): string {
+  if (field.spdx) return 'Any licence';
+  if (field.usernames) return 'Anyone';
+  return 'Any';
+}
+
+/** A member as people read it: ids verbatim (`MIT`, `payments-admin`), words humanised. */
+export function memberLabel(field: GuardrailField, member: string, humanise: (v: string) => string): string {
+  return field.spdx || field.usernames ? member : humanise(member);
 }

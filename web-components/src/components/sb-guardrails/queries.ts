@@ -9,7 +9,7 @@ const SET_FIELDS = `version values note updatedAt
 export function guardrailsQuery(withService: boolean): string {
   return `query SbGuardrails($bu: ID!${withService ? ', $service: ID!' : ''}) {
   viewer { grants { role businessUnit { id } } }
-  guardrailCatalog { key description strictness valueType unit minimum maximum members spdx nullable default }
+  guardrailCatalog { key description strictness valueType unit minimum maximum members spdx usernames nullable default }
   guardrailCore { version values }
   guardrailSet(businessUnitId: $bu) { ${SET_FIELDS} }
   ${

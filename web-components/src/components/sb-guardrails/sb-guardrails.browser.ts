@@ -84,6 +84,10 @@ describe('<sb-guardrails> shows a BU’s guardrails and edits them tighten-only'
     // A risk level looser than the core's "high" is not on offer.
     const levels = await row(el, 'board_required_from_risk').locator('option').allTextContents();
     assert.ok(!levels.some((l) => /critical/.test(l)), levels.join());
+    // Free ids are named for what they are: usernames are not SPDX licence ids.
+    assert.match((await row(el, 'approval_delegates').locator('.hint').textContent()) ?? '', /^Usernames, separated by commas\./);
+    assert.match((await row(el, 'denied_licences').locator('.hint').textContent()) ?? '', /^SPDX licence ids, separated by commas\./);
+    assert.equal(await row(el, 'allowed_licences').locator('input').getAttribute('placeholder'), 'Any licence');
 
     await bypass.fill('30');
     await el.getByLabel(/Why/).fill('Try a longer bypass');

@@ -7,6 +7,9 @@ import { SignalboxError, asSignalboxError } from '../../data/errors.js';
 import {
   controlFor,
   draftOf,
+  idsAnything,
+  idsNoun,
+  memberLabel,
   normalisedStored,
   parseDraft,
   sameValue,
@@ -288,7 +291,7 @@ export class SbGuardrails extends SbElement {
                   >${effective.contributions
                     .map(
                       (c) =>
-                        `${c.members.map((m) => (field.spdx ? m : humanise(m))).join(', ')} (${this.#sourceLabel(c.source, data)})`,
+                        `${c.members.map((m) => memberLabel(field, m, humanise)).join(', ')} (${this.#sourceLabel(c.source, data)})`,
                     )
                     .join('; ')}</span
                 >`
@@ -325,7 +328,7 @@ export class SbGuardrails extends SbElement {
       case 'MEMBERS': {
         const list = Array.isArray(value) ? value.map(String) : [];
         if (list.length === 0) return 'none';
-        return field.spdx ? list.join(', ') : list.map(humanise).join(', ');
+        return list.map((m) => memberLabel(field, m, humanise)).join(', ');
       }
     }
   }
@@ -435,7 +438,7 @@ export class SbGuardrails extends SbElement {
           ${error}`;
       }
       case 'ids': {
-        const what = field.spdx ? 'SPDX licence ids' : 'Ids';
+        const what = idsNoun(field);
         return html`${control.locked.length
             ? html`<span class="locked">Core: ${control.locked.join(', ')}</span>`
             : nothing}
@@ -445,7 +448,7 @@ export class SbGuardrails extends SbElement {
             spellcheck="false"
             autocomplete="off"
             .value=${typeof draft === 'string' ? draft : ''}
-            placeholder=${field.strictness === 'SUBSET' ? (field.spdx ? 'Any licence' : 'Any') : 'None added'}
+            placeholder=${field.strictness === 'SUBSET' ? idsAnything(field) : 'None added'}
             aria-invalid=${problem ? 'true' : 'false'}
             aria-describedby=${describedBy}
             @input=${(e: Event) => this.#setDraft(field.key, (e.target as HTMLInputElement).value)}

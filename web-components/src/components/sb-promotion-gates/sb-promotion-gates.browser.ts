@@ -135,23 +135,29 @@ describe('<sb-promotion-gates> says what happened when it cannot decide', opts, 
     const page = await openPage({ user: 'retail-admin' });
     const el = await mount(page, tag(world));
 
-    const message = code === 'FORBIDDEN' ? el.locator('.denied') : el.getByText(/was not found/);
+    const message = el.locator('[part="error"]');
     await message.waitFor();
+    assert.equal(await message.getAttribute('data-code'), code);
     if (code === 'FORBIDDEN') {
-      assert.match(await message.innerText(), /Permission denied/);
+      assert.match(await message.innerText(), /You do not have permission/);
       await screenshot(el, 'sb-promotion-gates-permission-denied');
     } else {
       assert.equal(code, 'NOT_FOUND');
+      assert.match(await message.innerText(), /was not found/);
     }
     await expectAccessible(page);
   });
 
-  test('an anonymous page sees the error state that says sign-in is needed', async () => {
+  test('an anonymous page sees the shared signed-out state, as every component shows it', async () => {
     const page = await openPage({ user: null });
     await listen(page, 'sb-error');
     const el = await mount(page, tag(world));
 
-    await el.locator('.error').waitFor();
+    const failure = el.locator('[part="error"]');
+    await failure.waitFor();
+    assert.equal(await failure.getAttribute('data-code'), 'UNAUTHENTICATED');
+    assert.match(await failure.innerText(), /You are not signed in/);
+    assert.equal(await failure.getByRole('button').count(), 0);
     assert.equal((await events<{ code: string }>(page, 'sb-error'))[0]?.detail.code, 'UNAUTHENTICATED');
     await expectAccessible(page);
   });

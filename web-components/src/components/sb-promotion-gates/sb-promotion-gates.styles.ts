@@ -125,17 +125,7 @@ export const styles = css`
     color: var(--_sb-color-accent);
   }
 
-  .error,
-  .denied {
-    color: var(--_sb-color-danger);
-  }
-
   .message {
     margin: 0;
-  }
-
-  .retry {
-    margin-left: var(--_sb-space);
-    font: inherit;
   }
 `;

@@ -1,8 +1,9 @@
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { failureOf, formatDateTime, humanize } from '../../base/format.js';
+import { formatDateTime, humanize } from '../../base/format.js';
 import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
+import { renderFailure } from '../../base/view-state.js';
 import { SignalboxError } from '../../data/errors.js';
 import {
   DECISION_QUERY,
@@ -73,7 +74,8 @@ function evidenceFacts(evidence: unknown): Array<[string, string]> {
  * @csspart status - A gate's status badge.
  * @csspart waiver - The bypass that waived a gate.
  * @csspart evidence - A gate's evidence.
- * @csspart message - The loading, empty, error, not-found and permission-denied messages.
+ * @csspart message - The loading and empty messages.
+ * @csspart error - The message shown when loading failed or was denied (with `data-code`).
  */
 export class SbPromotionGates extends SbElement {
   static override styles: CSSResultGroup = [SbElement.styles, styles];
@@ -106,29 +108,12 @@ export class SbPromotionGates extends SbElement {
       case 'loading':
         return html`<p part="message" class="message" role="status">Asking whether this may be promoted…</p>`;
       case 'error':
-        return this.#renderFailure(state.error);
+        return renderFailure(state.error, 'the promotion decision', () => void this.refresh());
       case 'ready':
         return this.#renderDecision(state.data);
     }
   }
 
-  #renderFailure(error: SignalboxError): TemplateResult {
-    switch (failureOf(error).status) {
-      case 'not-found':
-        return html`<p part="message" class="message" role="status">
-          The service, environment or release was not found, or you may not see it.
-        </p>`;
-      case 'denied':
-        return html`<div part="message" class="message denied" role="alert">
-          <strong>Permission denied.</strong> ${error.message}
-        </div>`;
-      case 'error':
-        return html`<div part="message" class="message error" role="alert">
-          <strong>The promotion decision could not be loaded.</strong> ${error.message}
-          <button type="button" class="retry" @click=${() => void this.refresh()}>Try again</button>
-        </div>`;
-    }
-  }
 
   #renderDecision(decision: PromotionDecision): TemplateResult {
     const verdict = VERDICT[decision.exitCode] ?? (decision.allowed ? 'Allowed' : 'Refused');

@@ -69,30 +69,55 @@ describe('<sb-risk-badge> shows a release’s risk and explains it on demand', o
 });
 
 describe('<sb-risk-badge> says what happened when it has no risk to show', opts, () => {
-  test('a release never assessed shows the empty state', async () => {
+  test('a release never assessed shows the designed empty state, badge-shaped', async () => {
     const draft = await demoRelease('Card gateway TLS rotation');
     const page = await openPage({ user: 'viewer' });
     const el = await mount(page, tag(`release-id="${draft.id}"`));
 
-    await el.getByText('Risk not assessed yet').waitFor();
+    const empty = el.locator('[part="empty"]');
+    await empty.waitFor();
+    assert.equal(await empty.getAttribute('role'), 'status');
+    assert.match(await empty.innerText(), /Not assessed/);
+    assert.match(await empty.innerText(), /No risk assessment has been made for this release yet/);
+    assert.equal(await computedStyle(empty, 'border-top-style'), 'dashed');
+    assert.equal(await el.locator('[part~="badge"]').count(), 0);
     await expectAccessible(page);
+    await screenshot(el, 'sb-risk-badge-not-assessed');
   });
 
   test('a release outside your business units reads as not found', async () => {
     const page = await openPage({ user: 'retail-admin' });
     const el = await mount(page, tag(`release-id="${releaseId}"`));
 
-    await el.locator('[part="message"]').filter({ hasNotText: 'Loading' }).waitFor();
-    assert.match(await el.locator('[part="message"]').innerText(), /not found|Permission denied/);
+    const failure = el.locator('[part="error"]');
+    await failure.waitFor();
+    assert.match((await failure.getAttribute('data-code')) ?? '', /^(NOT_FOUND|FORBIDDEN)$/);
+    assert.match(await failure.innerText(), /not found|permission/);
+    assert.equal(await failure.getByRole('button').count(), 0);
     await expectAccessible(page);
   });
 
-  test('an unreachable API shows the error state', async () => {
+  test('without a token it shows the shared signed-out state, with nothing to retry', async () => {
+    const page = await openPage({ user: null });
+    const el = await mount(page, tag(`release-id="${releaseId}"`));
+
+    const failure = el.locator('[part="error"]');
+    await failure.waitFor();
+    assert.equal(await failure.getAttribute('data-code'), 'UNAUTHENTICATED');
+    assert.match(await failure.innerText(), /You are not signed in/);
+    assert.equal(await failure.getByRole('button').count(), 0);
+    await expectAccessible(page);
+  });
+
+  test('an unreachable API shows the error state with a retry', async () => {
     const page = await openPage({ user: 'viewer' });
     const el = await mount(page, tag(`release-id="${releaseId}" api-url="http://127.0.0.1:9/graphql"`));
 
-    await el.locator('.error').waitFor();
-    assert.match(await el.locator('.error').innerText(), /Risk could not be loaded/);
+    const failure = el.locator('[part="error"]');
+    await failure.waitFor();
+    assert.equal(await failure.getAttribute('data-code'), 'NETWORK_ERROR');
+    assert.match(await failure.innerText(), /could not be reached/);
+    assert.equal(await failure.getByRole('button', { name: 'Try again' }).count(), 1);
     await expectAccessible(page);
   });
 

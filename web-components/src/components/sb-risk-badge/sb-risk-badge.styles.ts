@@ -95,9 +95,26 @@ export const styles = css`
     text-align: end;
   }
 
-  .error,
-  .denied {
-    color: var(--_sb-color-danger);
+  .unassessed {
+    display: inline-flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_sb-space) / 2) var(--_sb-space);
+    align-items: baseline;
+    padding: calc(var(--_sb-space) / 2) var(--_sb-space);
+    color: var(--_sb-color-text-muted);
+    background: var(--_sb-color-surface);
+    border: 1px dashed var(--_sb-color-border);
+    border-radius: var(--_sb-radius);
+  }
+
+  .unassessed .level {
+    font-weight: 600;
+    color: var(--_sb-color-text);
+  }
+
+  .unassessed .level::before {
+    content: '–';
+    margin-inline-end: calc(var(--_sb-space) / 2);
   }
 
   .visually-hidden {

@@ -1,8 +1,9 @@
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { failureOf, formatDateTime, formatNumber, humanize } from '../../base/format.js';
+import { formatDateTime, formatNumber, humanize } from '../../base/format.js';
 import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
+import { renderFailure } from '../../base/view-state.js';
 import { SignalboxError } from '../../data/errors.js';
 import { RISK_QUERY, type RiskAssessment, type RiskQuery } from './queries.js';
 import { styles } from './sb-risk-badge.styles.js';
@@ -25,7 +26,9 @@ let nextId = 0;
  * @csspart badge - The disclosure button showing level and score (also `badge-low`, `badge-medium`, `badge-high`, `badge-critical`).
  * @csspart explanation - The panel with the contributions.
  * @csspart contribution - One factor's contribution.
- * @csspart message - The loading, empty, error, not-found and permission-denied messages.
+ * @csspart message - The loading message.
+ * @csspart empty - The "not assessed" placeholder shown before any assessment.
+ * @csspart error - The message shown when loading failed or was denied (with `data-code`).
  */
 export class SbRiskBadge extends SbElement {
   static override styles: CSSResultGroup = [SbElement.styles, styles];
@@ -46,27 +49,21 @@ export class SbRiskBadge extends SbElement {
       case 'loading':
         return html`<span part="message" class="message" role="status" aria-busy="true">Loading risk…</span>`;
       case 'error':
-        return this.#renderFailure(state.error);
+        return renderFailure(state.error, "this release's risk", () => void this.#risk.run());
       case 'ready':
         return state.data.assessment
           ? this.#renderBadge(state.data.title, state.data.assessment)
-          : html`<span part="message" class="message empty" role="status">Risk not assessed yet</span>`;
+          : this.#renderUnassessed();
     }
   }
 
-  #renderFailure(error: SignalboxError): TemplateResult {
-    switch (failureOf(error).status) {
-      case 'not-found':
-        return html`<span part="message" class="message" role="status">Release not found</span>`;
-      case 'denied':
-        return html`<span part="message" class="message denied" role="alert">
-          Permission denied: ${error.message}
-        </span>`;
-      case 'error':
-        return html`<span part="message" class="message error" role="alert">
-          Risk could not be loaded: ${error.message}
-        </span>`;
-    }
+
+  /** The designed empty state: a badge-shaped placeholder that says what is missing and why. */
+  #renderUnassessed(): TemplateResult {
+    return html`<span part="empty" class="unassessed" role="status">
+      <span class="level">Not assessed</span>
+      <span class="why">No risk assessment has been made for this release yet.</span>
+    </span>`;
   }
 
   #renderBadge(title: string, assessment: RiskAssessment): TemplateResult {
