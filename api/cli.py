@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any, TypeVar
 import click
 import uvicorn
 
-from api.audit_cli import export
+from api.audit_cli import export, register
 from api.composition import build_runtime
 from api.graphql.schema import build_schema
 from api.observability import configure_logging
@@ -22,7 +21,6 @@ from api.settings import Settings
 from demo.calendar import load_calendar_demo
 from demo.organization import load_demo
 from demo.unauthorized import load_unauthorized_demo
-from domain.compliance import service as compliance
 from domain.kernel.access import Scope
 from domain.kernel.errors import DomainError
 from domain.migrations import upgrade
@@ -172,21 +170,7 @@ def audit() -> None:
     pass
 
 
-@audit.command("verify", help="Check the whole hash chain; exit 1 at the first broken record.")
-def audit_verify() -> None:
-    async def run(runtime: Runtime) -> Any:
-        async with runtime.system_unit_of_work() as uow:
-            return await compliance.verify_audit_trail(uow)
-
-    report = _with_runtime(run)
-    if report.ok:
-        click.echo(f"audit trail intact: {report.checked} records verified")
-        return
-    click.echo(
-        f"audit trail BROKEN at record {report.first_broken_seq}: {report.reason} "
-        f"({report.checked} records checked)"
-    )
-    sys.exit(1)
+register(audit, _with_runtime)  # verify, checkpoint
 
 
 @audit.command(

@@ -3,14 +3,14 @@ the background work it runs. Built by `api.composition.build_runtime`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
+from api.background import Periodic
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
@@ -63,30 +63,18 @@ class Housekeeping:
         self._ttl = timedelta(hours=settings.idempotency_ttl_hours)
         self._clock = clock
         self._units = units
-        self._task: asyncio.Task[None] | None = None
+        self._periodic = Periodic("signalbox-housekeeping", SWEEP_INTERVAL_SECONDS, self.sweep, log)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="signalbox-housekeeping")
+        self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
     async def sweep(self) -> None:
         cutoff = self._clock.now() - self._ttl
         await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
         await self._units.run(promotion_lifecycle.expire_waiting)
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.sweep()
-            except Exception:  # the next sweep tries again; a sweep never takes the server down
-                log.warning("housekeeping sweep failed", exc_info=True)
-            await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
 @dataclass(eq=False)
@@ -107,6 +95,8 @@ class Runtime:
     flag_snapshots: SnapshotCache
     """Compiled flags per environment for OFREP, invalidated when flags change."""
     housekeeping: Housekeeping
+    checkpointer: Checkpointer
+    """Signed checkpoints of the audit trail, at least every minute."""
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
     metrics: Metrics = field(default_factory=Metrics)
@@ -116,6 +106,7 @@ class Runtime:
             await upgrade_async(self.db.url)
         await self.grants.reload()
         self.housekeeping.start()
+        self.checkpointer.start()
         await self.outbox_delivery.start()
         if self.grant_watcher is not None:
             await self.grant_watcher.start()
@@ -124,6 +115,7 @@ class Runtime:
     async def stop(self) -> None:
         await self.outbox_delivery.stop()
         await self.housekeeping.stop()
+        await self.checkpointer.stop()
         if self.grant_watcher is not None:
             await self.grant_watcher.stop()
         await self.live.stop()

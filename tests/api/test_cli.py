@@ -131,6 +131,8 @@ class TestAuditCommands:
         env = {**workspace, "SIGNALBOX_DATA_DIR": str(tmp_path)}
         assert run(env, "demo").returncode == 0
         with sqlite3.connect(tmp_path / "signalbox.db") as db:
+            # The append-only trigger refuses; whoever may write the file can drop it.
+            db.execute("DROP TRIGGER audit_records_no_update")
             db.execute("UPDATE audit_records SET actor_username = 'mallory' WHERE seq = 7")
         result = run(env, "audit", "verify")
         assert result.returncode == 1

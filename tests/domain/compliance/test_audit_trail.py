@@ -84,17 +84,26 @@ def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+DISABLE_TRIGGERS = {
+    "postgresql": ("ALTER TABLE audit_records DISABLE TRIGGER USER",),
+    "sqlite": (
+        "DROP TRIGGER audit_records_no_update",
+        "DROP TRIGGER audit_records_no_delete",
+    ),
+}
+
+
 async def as_superuser(session: AsyncSession, *statements: Executable) -> None:
     """Tamper as someone with direct write access to the database would.
 
-    On PostgreSQL the append-only trigger refuses first; a superuser can switch it off, which
-    the rolled-back test transaction undoes.
+    The append-only trigger refuses first; whoever may write the database can switch it off
+    (PostgreSQL) or drop it (SQLite), which the rolled-back test transaction undoes.
     """
-    if is_postgres(session):
-        with pytest.raises(DBAPIError, match="append-only"):
-            async with session.begin_nested():
-                await session.execute(statements[0])
-        await session.execute(text("ALTER TABLE audit_records DISABLE TRIGGER USER"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with session.begin_nested():
+            await session.execute(statements[0])
+    for statement in DISABLE_TRIGGERS[session.get_bind().dialect.name]:
+        await session.execute(text(statement))
     for statement in statements:
         await session.execute(statement)
 
@@ -260,19 +269,27 @@ class TestAForkIsRetriedInsideASavepoint:
 # -- tampering -------------------------------------------------------------------------------
 
 
-@pytest.mark.postgres_only
 class TestTheDatabaseRefusesToChangeTheTrail:
-    @pytest.mark.parametrize("statement", ["UPDATE", "DELETE", "TRUNCATE"])
-    async def test_on_postgresql_the_trigger_refuses(
+    @pytest.mark.parametrize("statement", ["UPDATE", "DELETE"])
+    async def test_the_trigger_refuses(
         self, session: AsyncSession, now: datetime, statement: str
     ) -> None:
-        assert is_postgres(session)  # SQLite has no trigger: verification is the safeguard there
         await record_changes(session, 1, at=now)
         sql = {
             "UPDATE": "UPDATE audit_records SET action = 'forged'",
             "DELETE": "DELETE FROM audit_records",
-            "TRUNCATE": "TRUNCATE audit_records",
         }[statement]
+        await self.assert_refused(session, sql, statement)
+
+    @pytest.mark.postgres_only
+    async def test_on_postgresql_truncate_is_refused_too(
+        self, session: AsyncSession, now: datetime
+    ) -> None:
+        assert is_postgres(session)  # SQLite has no TRUNCATE: its DELETE is refused above
+        await record_changes(session, 1, at=now)
+        await self.assert_refused(session, "TRUNCATE audit_records", "TRUNCATE")
+
+    async def assert_refused(self, session: AsyncSession, sql: str, statement: str) -> None:
         with pytest.raises(DBAPIError, match=f"append-only: {statement} refused"):
             async with session.begin_nested():
                 await session.execute(text(sql))
