@@ -82,7 +82,7 @@ def _write_checkpoint(runtime: Runtime, path: Path) -> None:
         click.echo("no signed checkpoint yet: the export carries none", err=True)
         return
     latest = max(found, key=lambda cp: cp.tree_size)
-    path.write_text(json.dumps(latest.as_json(), indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(latest.as_json(), separators=(",", ":")) + "\n", encoding="utf-8")
     click.echo(f"latest checkpoint (record {latest.tree_size}) in {path}", err=True)
 
 

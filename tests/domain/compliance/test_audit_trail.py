@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import Table, delete, insert, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Executable
 
 from domain.compliance import repository as repo
 from domain.compliance.models import AuditRecord
@@ -27,6 +26,7 @@ from domain.kernel.clock import FixedClock
 from domain.kernel.db import Database
 from domain.kernel.errors import DomainError, Forbidden
 from domain.kernel.uow import UnitOfWork
+from tests.domain.compliance.audit_support import as_superuser
 from tests.world import Grants, unit_of_work
 
 AUDIT = cast(Table, AuditRecord.__table__)
@@ -82,30 +82,6 @@ async def verify(session: AsyncSession, **kwargs: Any) -> Any:
 
 def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-DISABLE_TRIGGERS = {
-    "postgresql": ("ALTER TABLE audit_records DISABLE TRIGGER USER",),
-    "sqlite": (
-        "DROP TRIGGER audit_records_no_update",
-        "DROP TRIGGER audit_records_no_delete",
-    ),
-}
-
-
-async def as_superuser(session: AsyncSession, *statements: Executable) -> None:
-    """Tamper as someone with direct write access to the database would.
-
-    The append-only trigger refuses first; whoever may write the database can switch it off
-    (PostgreSQL) or drop it (SQLite), which the rolled-back test transaction undoes.
-    """
-    with pytest.raises(DBAPIError, match="append-only"):
-        async with session.begin_nested():
-            await session.execute(statements[0])
-    for statement in DISABLE_TRIGGERS[session.get_bind().dialect.name]:
-        await session.execute(text(statement))
-    for statement in statements:
-        await session.execute(statement)
 
 
 # -- appending -------------------------------------------------------------------------------
