@@ -7,6 +7,7 @@ exercised on a fresh SQLite file in test_cli.py.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -199,3 +200,21 @@ class TestTheStandaloneVerifierTakesACheckpoint:
         code, out = await standalone(session, now, tmp_path, checkpointer.log.path, other)
 
         assert code == 1 and "CHECKPOINT REFUSED" in out and "signed with key" in out
+
+
+class TestTheServerCheckpointsInTheBackground:
+    async def test_a_started_checkpointer_writes_the_log_on_its_own(
+        self, units: Units, tmp_path: Path
+    ) -> None:
+        checkpointer = Checkpointer(settings(tmp_path, audit_checkpoint_seconds=0.05), units)
+        checkpointer.start()
+        try:
+            for _ in range(600):  # up to a minute on a busy machine
+                if checkpointer.log.latest() is not None:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await checkpointer.stop()
+        latest = checkpointer.log.latest()
+        assert latest is not None, "no checkpoint was written in the background"
+        checkpointer.signer.public.check(latest)
