@@ -22,7 +22,7 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO
 
@@ -107,13 +107,13 @@ class CheckpointLog:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[IO[bytes]]:
+    @contextlib.asynccontextmanager
+    async def locked(self) -> AsyncIterator[IO[bytes]]:
         """The log opened for appending, exclusively locked against other processes."""
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "a+b") as handle:
-            _lock(handle, self.path)
+            await _lock(handle, self.path)
             try:
                 yield handle
             finally:
@@ -149,8 +149,9 @@ class CheckpointLog:
         os.fsync(handle.fileno())
 
 
-def _lock(handle: IO[bytes], path: Path) -> None:
-    """Take the log's lock, waiting a bounded time for another process to finish its turn."""
+async def _lock(handle: IO[bytes], path: Path) -> None:
+    """Take the log's lock, waiting (without blocking the loop) a bounded time for another
+    process to finish its turn."""
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:
         try:
@@ -159,7 +160,7 @@ def _lock(handle: IO[bytes], path: Path) -> None:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"{path} stayed locked by another process") from None
-            time.sleep(0.05)
+            await asyncio.sleep(0.05)
 
 
 def _line(checkpoint: Checkpoint) -> bytes:
@@ -211,7 +212,7 @@ class Checkpointer:
 
     async def checkpoint_in(self, uow: UnitOfWork, *, force: bool = True) -> Checkpoint | None:
         """`checkpoint` inside the caller's unit of work (which queues the webhook delivery)."""
-        with self.log.locked() as handle:
+        async with self.log.locked() as handle:
             last = self.log.last_in(handle)
             taken = await checkpoints.take_checkpoint(uow, self.signer, last)
             if not force and last is not None and taken.tree_size == last.tree_size:

@@ -159,7 +159,7 @@ class TestVerifyReadsTheCheckpointLogByDefault:
         load_signer(s)
         forger = CheckpointSigner(Ed25519PrivateKey.generate())
         forged = await checkpoints.take_checkpoint(uow_at(session, at=now), forger)
-        with CheckpointLog(tmp_path / "data" / "audit-checkpoints.jsonl").locked() as log:
+        async with CheckpointLog(tmp_path / "data" / "audit-checkpoints.jsonl").locked() as log:
             CheckpointLog.append(log, forged)
 
         with pytest.raises(DomainError) as refused:
