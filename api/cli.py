@@ -321,23 +321,44 @@ def audit() -> None:
     pass
 
 
-@audit.command("verify", help="Check the whole hash chain; exit 1 at the first broken record.")
-def audit_verify() -> None:
-    from domain.compliance import service as compliance
+@audit.command("verify", help="Check the hash chain against the signed checkpoint log.")
+@click.option(
+    "--checkpoints",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A checkpoint log or witness file (default: the server's checkpoint log).",
+)
+@click.option("--public-key", default=None, help="The verification key (base64).")
+def audit_verify(source: Path | None, public_key: str | None) -> None:
+    from api.audit_cli import verify
+    from domain.kernel.errors import DomainError
 
-    async def run(runtime: Runtime) -> Any:
-        async with runtime.system_unit_of_work() as uow:
-            return await compliance.verify_audit_trail(uow)
-
-    report = _with_runtime(run)
+    try:
+        report = _with_runtime(verify, source, public_key)
+    except DomainError as refusal:
+        click.echo(f"audit trail NOT VERIFIED: {refusal.code}: {refusal.message}")
+        sys.exit(1)
     if report.ok:
         click.echo(f"audit trail intact: {report.checked} records verified")
         return
     click.echo(
-        f"audit trail BROKEN at record {report.first_broken_seq}: {report.reason} "
-        f"({report.checked} records checked)"
+        f"audit trail BROKEN at record {report.first_broken_seq}: {report.reason}: "
+        f"{report.detail} ({report.checked} records checked)"
     )
     sys.exit(1)
+
+
+@audit.command("checkpoint", help="Sign the trail's head now and append it to the log.")
+def audit_checkpoint() -> None:
+    from api.audit_cli import checkpoint
+    from domain.kernel.errors import DomainError
+
+    try:
+        click.echo(_with_runtime(checkpoint))
+    except DomainError as refusal:
+        click.echo(f"no checkpoint: {refusal.code}: {refusal.message}")
+        sys.exit(1)
 
 
 @audit.command(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
@@ -75,5 +76,6 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         outbox_delivery=OutboxDelivery(settings, clock, delivery_units),
         flag_snapshots=flag_snapshots,
         housekeeping=Housekeeping(settings, clock, units),
+        checkpointer=Checkpointer(settings, units),
         grant_watcher=watcher,
     )

@@ -3,15 +3,15 @@ the background work it runs. Built by `api.composition.build_runtime`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
+from api.background import Periodic
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
@@ -64,36 +64,18 @@ class Housekeeping:
         self._ttl = timedelta(hours=settings.idempotency_ttl_hours)
         self._clock = clock
         self._units = units
-        self._task: asyncio.Task[None] | None = None
-        self._halting = asyncio.Event()
+        self._periodic = Periodic("signalbox-housekeeping", SWEEP_INTERVAL_SECONDS, self.sweep, log)
 
     def start(self) -> None:
-        self._halting.clear()
-        self._task = asyncio.create_task(self._loop(), name="signalbox-housekeeping")
+        self._periodic.start()
 
     async def stop(self) -> None:
-        """Stop once the sweep under way is over. A sweep is never cancelled half-way: its
-        connection would be reset while cancelled, and the pool would log a CancelledError
-        ("Exception during reset or similar") after an otherwise clean stop."""
-        if self._task is not None:
-            self._halting.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
     async def sweep(self) -> None:
         cutoff = self._clock.now() - self._ttl
         await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
         await self._units.run(promotion_lifecycle.expire_waiting)
-
-    async def _loop(self) -> None:
-        while not self._halting.is_set():
-            try:
-                await self.sweep()
-            except Exception:  # the next sweep tries again; a sweep never takes the server down
-                log.warning("housekeeping sweep failed", exc_info=True)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._halting.wait(), SWEEP_INTERVAL_SECONDS)
 
 
 @dataclass(eq=False)
@@ -114,6 +96,8 @@ class Runtime:
     flag_snapshots: SnapshotCache
     """Compiled flags per environment for OFREP, invalidated when flags change."""
     housekeeping: Housekeeping
+    checkpointer: Checkpointer
+    """Signed checkpoints of the audit trail, at least every minute."""
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
     metrics: Metrics = field(default_factory=Metrics)
@@ -131,6 +115,7 @@ class Runtime:
         """Prepare, then start a server process's background work."""
         await self.prepare()
         self.housekeeping.start()
+        self.checkpointer.start()
         await self.outbox_delivery.start()
         if self.grant_watcher is not None:
             await self.grant_watcher.start()
@@ -145,6 +130,7 @@ class Runtime:
         """Stop background work (rounds under way finish first) and close every pool."""
         await self.outbox_delivery.stop()
         await self.housekeeping.stop()
+        await self.checkpointer.stop()
         if self.grant_watcher is not None:
             await self.grant_watcher.stop()
         await self.live.stop()

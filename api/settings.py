@@ -93,6 +93,22 @@ class Settings(BaseSettings):
         "data_dir (cdevents-webhook.key).",
     )
 
+    # Signed checkpoints of the audit trail (README: "The audit trail's threat model").
+    audit_checkpoint_seconds: float = Field(
+        default=60.0, description="How often the server signs the trail's head; 0: never."
+    )
+    audit_checkpoint_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 private key (PKCS#8 PEM) signing checkpoints; unset: "
+        "audit-checkpoint-key.pem in data_dir, created once.",
+    )
+    audit_checkpoint_log: Path | None = Field(
+        default=None, description="The checkpoint log; unset: audit-checkpoints.jsonl in data_dir."
+    )
+    audit_witness_file: Path | None = Field(
+        default=None, description="An append-only file that also receives every checkpoint."
+    )
+
     components_dir: Path = REPO_ROOT / "web-components" / "dist"
     demo_tokens: bool | None = Field(
         default=None,

@@ -29,8 +29,10 @@ from api.graphql.relay import (
     to_global_id,
 )
 from api.graphql.user_errors import COMPLIANCE, UserError
+from domain.compliance import checkpoints
 from domain.compliance import rules as chain
 from domain.compliance import service as compliance
+from domain.compliance.checkpoint_rules import Checkpoint, CheckpointKey
 from domain.kernel.errors import DomainError
 from domain.read import evidence_pack as evidence
 
@@ -50,6 +52,43 @@ class AuditTrailIntegrity:
         description="The last intact record; note it as an anchor."
     )
     head_hash: str | None
+    checkpoints: int = strawberry.field(
+        description="Signed checkpoints of the log the trail was checked against."
+    )
+
+
+@strawberry.type(
+    description="A signed statement of the audit trail at one moment: its size, the hash of its "
+    "last record and the RFC 9162 Merkle tree root over its records' hashes. Kept outside the "
+    "database and sent to witnesses: a trail rewritten or cut short no longer matches it."
+)
+class AuditCheckpoint:
+    tree_size: int = strawberry.field(description="Records covered: seq 1 to treeSize.")
+    head_hash: str = strawberry.field(description="The hash of record treeSize (hex).")
+    root_hash: str = strawberry.field(description="RFC 9162 MTH over the records' hashes (hex).")
+    issued_at: datetime
+    key_id: str = strawberry.field(description="The signing key (see auditCheckpointKey).")
+    signature: str = strawberry.field(description="Ed25519 over signedBody, base64.")
+    signed_body: str = strawberry.field(description="The exact text signed (UTF-8, LF lines).")
+
+    @classmethod
+    def of(cls, cp: Checkpoint) -> AuditCheckpoint:
+        return cls(
+            tree_size=cp.tree_size,
+            head_hash=cp.head_hash,
+            root_hash=cp.root,
+            issued_at=datetime.fromisoformat(cp.issued_at),
+            key_id=cp.key_id,
+            signature=cp.signature,
+            signed_body=cp.body().decode("ascii"),
+        )
+
+
+@strawberry.type(description="The key audit checkpoints are signed with: pin it to verify them.")
+class AuditCheckpointKey:
+    key_id: str
+    algorithm: str = strawberry.field(description="Always Ed25519.")
+    public_key: str = strawberry.field(description="The 32 raw public key bytes, base64.")
 
 
 @strawberry.type(description="Who did what, when, to what, and which rule allowed it. Append-only.")
@@ -164,10 +203,17 @@ def _after_seq(cursor: str | None) -> int | None:
 
 @strawberry.type
 class ComplianceQuery:
-    @strawberry.field(description="Recompute the audit hash chain (auditors and the RMO).")
+    @strawberry.field(
+        description="Recompute the audit hash chain and check it against every signed checkpoint "
+        "(auditors and the RMO)."
+    )
     async def audit_trail_integrity(self, info: Info) -> AuditTrailIntegrity:
+        checkpointer = info.context.runtime.checkpointer
+        found = checkpointer.log.all()
         async with info.context.uow() as uow:
-            report = await compliance.verify_audit_trail(uow)
+            report = await checkpoints.verify_against_checkpoints(
+                uow, found, checkpointer.signer.public
+            )
         return AuditTrailIntegrity(
             ok=report.ok,
             checked=report.checked,
@@ -176,7 +222,28 @@ class ComplianceQuery:
             detail=report.detail,
             head_seq=report.head.seq if report.head else None,
             head_hash=report.head.hash if report.head else None,
+            checkpoints=len(found),
         )
+
+    @strawberry.field(
+        description="The latest signed checkpoint of the audit trail; null before the first "
+        "(auditors and the RMO)."
+    )
+    async def audit_checkpoint(self, info: Info) -> AuditCheckpoint | None:
+        checkpointer = info.context.runtime.checkpointer
+        async with info.context.uow() as uow:
+            latest = checkpoints.latest_checkpoint(
+                uow, checkpointer.log.latest(), checkpointer.signer.public
+            )
+        return None if latest is None else AuditCheckpoint.of(latest)
+
+    @strawberry.field(description="The key that signs audit checkpoints (auditors and the RMO).")
+    async def audit_checkpoint_key(self, info: Info) -> AuditCheckpointKey:
+        async with info.context.uow() as uow:
+            key: CheckpointKey = checkpoints.verification_key(
+                uow, info.context.runtime.checkpointer.signer.public
+            )
+        return AuditCheckpointKey(key_id=key.key_id, algorithm="Ed25519", public_key=key.base64)
 
     @strawberry.field(
         description="Audit records in sequence order, limited to the BUs you may read."

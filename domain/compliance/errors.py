@@ -8,6 +8,10 @@ from enum import StrEnum
 class ComplianceErrorCode(StrEnum):
     INVALID_TIME_RANGE = "INVALID_TIME_RANGE"
     INVALID_CURSOR = "INVALID_CURSOR"
+    # -- signed checkpoints of the audit trail
+    CHECKPOINT_MALFORMED = "CHECKPOINT_MALFORMED"
+    CHECKPOINT_SIGNATURE_INVALID = "CHECKPOINT_SIGNATURE_INVALID"
+    AUDIT_TRAIL_BROKEN = "AUDIT_TRAIL_BROKEN"
     # -- emergency bypasses and their post-facto reviews
     UNKNOWN_GATE = "UNKNOWN_GATE"
     GATES_REQUIRED = "GATES_REQUIRED"

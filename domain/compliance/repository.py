@@ -113,6 +113,12 @@ async def head(session: AsyncSession) -> rules.ChainHead | None:
     return None if row is None else rules.ChainHead(seq=row.seq, hash=row.hash)
 
 
+async def hash_at(session: AsyncSession, seq: int) -> str | None:
+    """The stored hash of the record numbered `seq`, or None when there is none."""
+    hash_: str | None = await session.scalar(select(AUDIT.c.hash).where(AUDIT.c.seq == seq))
+    return hash_
+
+
 async def count_records(
     session: AsyncSession,
     where: AuditFilter = AuditFilter(),

@@ -62,6 +62,8 @@ class ChainBreak(StrEnum):
     """The record at the anchor's seq is not the one noted earlier: the chain was rewritten."""
     TRUNCATED = "TRUNCATED"
     """The chain ends before the anchor: records were removed from its end."""
+    ROOT_MISMATCH = "ROOT_MISMATCH"
+    """The Merkle root of the records up to a signed checkpoint is not the one it signed."""
 
 
 @dataclass(frozen=True, slots=True)

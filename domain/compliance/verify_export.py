@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Verify a Signalbox audit-trail export on its own: Python 3.8+, standard library only.
+"""Verify a Signalbox audit-trail export on its own: Python 3.8+, standard library only (and the
+`cryptography` package to check a signed checkpoint).
 
     python verify_export.py export.jsonl            (or - to read standard input)
     python verify_export.py --complete export.jsonl (a full export: any gap is a break)
     python verify_export.py --anchor 1234:<hash> export.jsonl
+    python verify_export.py --checkpoint CHECKPOINT_OR_LOG --public-key BASE64 export.jsonl
 
 Each line is one record: a JSON object with seq, occurred_at, actor_subject, actor_username,
 token_id, action, entity_type, entity_id, bu_id, before, after, rule, request_id, prev_hash
@@ -22,6 +24,11 @@ as such, each record's own hash is still verified, and links are checked whereve
 consecutive records are both present. An anchor is a (seq, hash) noted earlier, for example
 a published head: the export must still contain exactly that record.
 
+A checkpoint (or a log of them) is an anchor signed with Ed25519 (GraphQL `auditCheckpointKey`
+gives the key): the export must be complete, hold its head at its size and fold to its RFC 9162
+Merkle root (leaf: 0x00 || the record hash's 32 bytes); another key's checkpoint is refused.
+The signed lines: the format, then `tree_size`, `head_hash`, `root`, `issued_at`, `key_id`.
+
 Exit status: 0 intact; 1 broken, after printing the first broken record's seq and the
 reason; 2 when the file cannot be read or the arguments are wrong.
 """
@@ -29,32 +36,24 @@ reason; 2 when the file cannot be read or the arguments are wrong.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import sys
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import reduce
 from typing import Any, TextIO
 
 GENESIS = "0" * 64
+# fmt: off
 HASHED_FIELDS = (
-    "seq",
-    "occurred_at",
-    "actor_subject",
-    "actor_username",
-    "token_id",
-    "action",
-    "entity_type",
-    "entity_id",
-    "bu_id",
-    "before",
-    "after",
-    "rule",
-    "request_id",
-    "prev_hash",
+    "seq", "occurred_at", "actor_subject", "actor_username", "token_id", "action",
+    "entity_type", "entity_id", "bu_id", "before", "after", "rule", "request_id", "prev_hash",
 )
+# fmt: on
 RECORD_FIELDS = frozenset((*HASHED_FIELDS, "hash"))
 GAPS_SHOWN = 20
 
@@ -65,6 +64,8 @@ SEQUENCE_NOT_INCREASING = "SEQUENCE_NOT_INCREASING"
 MALFORMED_RECORD = "MALFORMED_RECORD"
 ANCHOR_MISMATCH = "ANCHOR_MISMATCH"
 TRUNCATED = "TRUNCATED"
+ROOT_MISMATCH = "ROOT_MISMATCH"
+CHECKPOINT_FORMAT = "signalbox-audit-checkpoint/v1"
 
 
 # -- the canonical form (the same as domain/compliance/rules.py) ---------------------------
@@ -132,6 +133,69 @@ def parse_line(raw: bytes) -> dict[str, Any]:
     return document
 
 
+# -- signed checkpoints (the same as domain/compliance/checkpoint_rules.py and merkle.py) ------
+
+
+class Refused(Exception):
+    pass
+
+
+class CannotCheck(Exception):
+    pass
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def extend(frontier: list[bytes], size: int, record_hash_hex: str) -> None:
+    """Append a leaf to the frontier (the perfect subtrees' roots) of a tree of `size` leaves."""
+    node = hashlib.sha256(b"\x00" + bytes.fromhex(record_hash_hex)).digest()
+    while size & 1:
+        node, size = _node(frontier.pop(), node), size >> 1
+    frontier.append(node)
+
+
+def merkle_root(frontier: list[bytes]) -> str:
+    """MTH of a tree of at least one leaf, from its frontier."""
+    nodes = reversed(frontier[:-1])
+    return reduce(lambda node, left: _node(left, node), nodes, frontier[-1]).hex()
+
+
+def check_checkpoint(document: Any, public_key: bytes) -> tuple[int, str, str]:
+    """(tree_size, head_hash, root) of a checkpoint this key signed; Refused otherwise."""
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        raise CannotCheck("checking a signature needs the cryptography package") from None
+    fields = ("tree_size", "head_hash", "root", "issued_at", "key_id")
+    if not isinstance(document, dict) or document.get("format") != CHECKPOINT_FORMAT:
+        raise Refused(f"not a {CHECKPOINT_FORMAT} checkpoint")
+    size, head, root, issued_at, kid = (document.get(name) for name in fields)
+    if not isinstance(size, int) or not all(isinstance(v, str) for v in (head, root, kid)):
+        raise Refused("a checkpoint field is missing")
+    lines = [CHECKPOINT_FORMAT] + [f"{name} {document[name]}" for name in fields]
+    body = "".join(line + "\n" for line in lines).encode("utf-8")
+    try:
+        signature = base64.b64decode(str(document.get("signature")), validate=True)
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, body)
+    except (ValueError, InvalidSignature):
+        expected = hashlib.sha256(public_key).hexdigest()[:16]
+        why = "altered or forged" if kid == expected else f"signed with key {kid}, not {expected}"
+        raise Refused(f"the checkpoint of {issued_at} does not verify: {why}") from None
+    return size, str(head), str(root)
+
+
+def read_checkpoints(path: str, key: str) -> dict[int, tuple[str, str]]:
+    """The checkpoints of a file of JSON lines (a checkpoint, or the log), by size: (head, root)."""
+    public_key = base64.b64decode(key, validate=True)
+    with open(path, "rb") as handle:
+        lines = [json.loads(line) for line in handle if line.strip()]
+    checked = [check_checkpoint(document, public_key) for document in lines]
+    return {size: (head, root) for size, head, root in checked}
+
+
 # -- verification --------------------------------------------------------------------------
 
 
@@ -156,6 +220,8 @@ class _Chain:
     complete: bool
     anchor: tuple[int, str] | None
     out: TextIO | None
+    checkpoints: dict[int, tuple[str, str]] | None = None
+    frontier: list[bytes] = field(default_factory=list)
     checked: int = 0
     gaps: int = 0
     first_seq: int | None = None
@@ -200,6 +266,17 @@ class _Chain:
             self.first_seq = seq
         self.last_seq, self.last_hash = seq, computed
         self.checked += 1
+        return self._against_checkpoint(seq, computed, line)
+
+    def _against_checkpoint(self, seq: int, computed: str, line: int) -> Verdict | None:
+        if self.checkpoints is None:
+            return None
+        extend(self.frontier, seq - 1, computed)
+        head, root = self.checkpoints.get(seq, (computed, ""))
+        if head != computed:
+            return self.verdict(seq, ANCHOR_MISMATCH, f"the checkpoint signed head {head}", line)
+        if root and root != merkle_root(self.frontier):
+            return self.verdict(seq, ROOT_MISMATCH, f"the checkpoint signed root {root}", line)
         return None
 
     def _link(self, seq: int, record: dict[str, Any], line: int) -> Verdict | None:
@@ -241,9 +318,13 @@ def verify(
     complete: bool = False,
     anchor: tuple[int, str] | None = None,
     out: TextIO | None = None,
+    checkpoints: dict[int, tuple[str, str]] | None = None,
 ) -> Verdict:
-    """Verify the records of an export, in file order, stopping at the first break."""
-    chain = _Chain(complete, anchor, out)
+    """Verify an export's records in file order (with checkpoints, complete), to the first break."""
+    if checkpoints and anchor is None and max(checkpoints) > 0:
+        anchor = (max(checkpoints), checkpoints[max(checkpoints)][0])
+    complete = complete or checkpoints is not None
+    chain = _Chain(complete, anchor, out, checkpoints)
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -279,15 +360,33 @@ def main(argv: list[str] | None = None) -> int:
         "--complete", action="store_true", help="a full export: every seq from 1 must be there"
     )
     parser.add_argument("--anchor", type=_anchor, help="SEQ:HASH of a record noted earlier")
+    parser.add_argument("--checkpoint", help="a signed checkpoint, or a log of them")
+    parser.add_argument("--public-key", help="the installation's Ed25519 key, base64")
     args = parser.parse_args(argv)
     out = sys.stdout
+    if (args.checkpoint is None) != (args.public_key is None):
+        parser.error("--checkpoint and --public-key go together")
     try:
-        result = verify(
-            _read_lines(args.export), complete=args.complete, anchor=args.anchor, out=out
+        checkpoints = (
+            read_checkpoints(args.checkpoint, args.public_key) if args.checkpoint else None
         )
-    except OSError as exc:
-        print(f"cannot read {args.export}: {exc}", file=sys.stderr)
+        result = verify(
+            _read_lines(args.export),
+            complete=args.complete,
+            anchor=args.anchor,
+            out=out,
+            checkpoints=checkpoints,
+        )
+    except Refused as exc:
+        print(f"CHECKPOINT REFUSED: {exc}", file=out)
+        return 1
+    except (OSError, ValueError, CannotCheck) as exc:
+        print(f"cannot read {args.export} or {args.checkpoint}: {exc}", file=sys.stderr)
         return 2
+    return _report(result, checkpoints, out)
+
+
+def _report(result: Verdict, checkpoints: dict[int, tuple[str, str]] | None, out: TextIO) -> int:
     if not result.ok:
         where = "" if result.line is None else f" (line {result.line})"
         seq = "?" if result.first_broken_seq is None else result.first_broken_seq
@@ -306,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         f"last hash {result.last_hash}",
         file=out,
     )
+    if checkpoints:
+        print(f"{len(checkpoints)} signed checkpoint(s) hold, to seq {max(checkpoints)}", file=out)
     return 0
 
 

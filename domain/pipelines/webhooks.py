@@ -53,6 +53,8 @@ class WebhookTopic(StrEnum):
     """The CDEvent service.rolledback (0.3.0), with CloudEvents binary-mode headers."""
     UNAUTHORIZED_CHANGE_DETECTED = "unauthorized_change.detected"
     """Signalbox JSON, incident-like: a production deployment no allowed promotion covers."""
+    AUDIT_CHECKPOINT = "audit.checkpoint"
+    """A signed checkpoint of the audit trail, for an external witness (org-wide subscriptions)."""
 
 
 CDEVENT_TOPICS = frozenset({WebhookTopic.CDEVENTS_SERVICE_ROLLEDBACK})

@@ -91,6 +91,8 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
         # pooled connection far longer than production allows before it counts as a failure.
         # The tests of that limit set their own (test_outage).
         "db_pool_timeout_seconds": 30.0,
+        # Checkpoints are taken on demand in the tests that need them, never in the background.
+        "audit_checkpoint_seconds": 0,
     }
     return Settings(**{**values, **overrides})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
 import os
 import sqlite3
@@ -10,6 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.db import Database
+from tests.domain.compliance.audit_support import rewrite_from
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNALBOX = Path(sys.executable).parent / "signalbox"
@@ -131,6 +138,8 @@ class TestAuditCommands:
         env = {**workspace, "SIGNALBOX_DATA_DIR": str(tmp_path)}
         assert run(env, "demo").returncode == 0
         with sqlite3.connect(tmp_path / "signalbox.db") as db:
+            # The append-only trigger refuses; whoever may write the file can drop it.
+            db.execute("DROP TRIGGER audit_records_no_update")
             db.execute("UPDATE audit_records SET actor_username = 'mallory' WHERE seq = 7")
         result = run(env, "audit", "verify")
         assert result.returncode == 1
@@ -195,7 +204,7 @@ class TestQuietCommands:
 
     @pytest.mark.parametrize(
         "args",
-        [["users", "list"], ["token", "create", "--user", "viewer"], ["audit", "verify"]],
+        [["users", "list"], ["token", "create", "--user", "viewer"]],
     )
     def test_a_successful_command_writes_nothing_to_stderr(
         self, workspace: dict[str, str], args: list[str]
@@ -203,6 +212,15 @@ class TestQuietCommands:
         result = run(workspace, *args)
         assert result.returncode == 0
         assert result.stderr == ""
+
+    def test_checkpoint_then_verify_write_nothing_to_stderr(
+        self, workspace: dict[str, str]
+    ) -> None:
+        # Without a checkpoint, verify rightly warns (on stderr) that it cannot see a re-hash.
+        for args in (["audit", "checkpoint"], ["audit", "verify"]):
+            result = run(workspace, *args)
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert result.stderr == ""
 
     def test_a_token_that_would_never_live_is_refused_without_a_traceback(
         self, workspace: dict[str, str]
@@ -221,3 +239,65 @@ class TestFirstAdministratorWithOidc:
         assert result.returncode == 2
         assert "give --subject" in result.stderr
         assert "oidc " not in run(workspace, "users", "list").stdout
+
+
+class TestAuditCheckpointCommands:
+    """A fresh database, its checkpoint log in the data directory, tampered as an attacker would."""
+
+    @pytest.fixture
+    def fresh(self, tmp_path: Path) -> dict[str, str]:
+        env = {**os.environ, "SIGNALBOX_DATA_DIR": str(tmp_path), "SIGNALBOX_LOG_JSON": "false"}
+        env.pop("SIGNALBOX_DATABASE_URL", None)
+        assert run(env, "migrate").returncode == 0
+        return env
+
+    def test_a_fresh_database_checkpoints_and_verifies_intact(self, fresh: dict[str, str]) -> None:
+        signed = run(fresh, "audit", "checkpoint")
+        assert signed.returncode == 0, signed.stdout + signed.stderr
+        assert "checkpoint signed: 0 records" in signed.stdout
+        result = run(fresh, "audit", "verify")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "1 signed checkpoint(s) hold" in result.stdout and "intact" in result.stdout
+
+    def test_a_truncated_tail_fails_verify(self, fresh: dict[str, str]) -> None:
+        assert run(fresh, "demo").returncode == 0
+        assert run(fresh, "audit", "checkpoint").returncode == 0
+        with sqlite3.connect(Path(fresh["SIGNALBOX_DATA_DIR"]) / "signalbox.db") as db:
+            db.execute("DROP TRIGGER audit_records_no_delete")
+            db.execute(
+                "DELETE FROM audit_records WHERE seq > (SELECT max(seq) - 10 FROM audit_records)"
+            )
+        result = run(fresh, "audit", "verify")
+        assert result.returncode == 1
+        assert "BROKEN" in result.stdout and "TRUNCATED" in result.stdout
+
+    def test_a_rehashed_edit_fails_verify_and_refuses_a_new_checkpoint(
+        self, fresh: dict[str, str]
+    ) -> None:
+        assert run(fresh, "demo").returncode == 0
+        assert run(fresh, "audit", "checkpoint").returncode == 0
+        url = f"sqlite+aiosqlite:///{Path(fresh['SIGNALBOX_DATA_DIR']) / 'signalbox.db'}"
+        asyncio.run(rewrite_record_107(url))
+
+        result = run(fresh, "audit", "verify")
+        assert result.returncode == 1
+        assert "BROKEN" in result.stdout and "ANCHOR_MISMATCH" in result.stdout
+        refused = run(fresh, "audit", "checkpoint")
+        assert refused.returncode == 1 and "AUDIT_TRAIL_BROKEN" in refused.stdout
+
+    def test_a_log_signed_with_another_key_is_refused(self, fresh: dict[str, str]) -> None:
+        assert run(fresh, "audit", "checkpoint").returncode == 0
+        other = run(fresh, "audit", "verify", "--public-key", OTHER_KEY)
+        assert other.returncode == 1 and "CHECKPOINT_SIGNATURE_INVALID" in other.stdout
+
+
+OTHER_KEY = base64.b64encode(Ed25519PrivateKey.generate().public_key().public_bytes_raw()).decode()
+
+
+async def rewrite_record_107(url: str) -> None:
+    db = Database(url)
+    try:
+        async with AsyncSession(db.engine) as session, session.begin():
+            await rewrite_from(session, 107, actor_username="mallory")
+    finally:
+        await db.dispose()

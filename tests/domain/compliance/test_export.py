@@ -9,6 +9,7 @@ import json
 import shutil
 import sys
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -255,20 +256,53 @@ class TestTheScriptVerifiesAnExport:
         assert "MALFORMED_RECORD" in output and "line 1" in output
 
 
+ONE_RECORD: dict[str, Any] = {
+    "occurred_at": datetime(2026, 11, 27, 9, 0, tzinfo=UTC),
+    **dict.fromkeys(("actor_subject", "actor_username", "action", "entity_type"), "x"),
+    **dict.fromkeys(("entity_id", "rule"), "y"),
+    **dict.fromkeys(("token_id", "bu_id", "before", "after", "request_id")),
+}
+
+
+def imported_by(nodes: Iterable[ast.AST]) -> set[str]:
+    return {
+        name.split(".")[0]
+        for node in nodes
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+        )
+    }
+
+
 class TestTheScriptStandsAlone:
     def test_it_imports_only_the_standard_library(self) -> None:
+        """At module level; `cryptography` only inside the check of a checkpoint's signature."""
         tree = ast.parse(SCRIPT.read_text(encoding="utf-8"))
-        imported = {
-            name.split(".")[0]
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import | ast.ImportFrom)
-            for name in (
-                [alias.name for alias in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-            )
-        }
-        assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+        top = imported_by(tree.body)
+        assert top <= set(sys.stdlib_module_names) | {"__future__"}
+        assert imported_by(ast.walk(tree)) - top == {"cryptography"}
+
+    def test_without_cryptography_it_verifies_exports_and_says_why_not_checkpoints(
+        self, tmp_path: Path
+    ) -> None:
+        export = tmp_path / "export.jsonl"
+        export.write_bytes(b"".join(rules.export_line(r) for r in rules.link([ONE_RECORD], None)))
+        checkpoint = tmp_path / "checkpoint.json"
+        checkpoint.write_text('{"format": "signalbox-audit-checkpoint/v1"}\n')
+        stderr = io.StringIO()
+        with pytest.MonkeyPatch.context() as patch:
+            for name in [m for m in sys.modules if m.split(".")[0] == "cryptography"]:
+                patch.setitem(sys.modules, name, None)
+            patch.setitem(sys.modules, "cryptography", None)
+            patch.setattr(sys, "stderr", stderr)
+            patch.setattr(sys, "stdout", io.StringIO())
+            assert verify_export.main([str(export)]) == 0
+            args = ["--checkpoint", str(checkpoint), "--public-key", "A" * 43 + "=", str(export)]
+            assert verify_export.main(args) == 2
+        assert "needs the cryptography package" in stderr.getvalue()
 
     def test_an_unreadable_file_exits_with_two(self, tmp_path: Path) -> None:
         stderr = io.StringIO()
