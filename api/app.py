@@ -27,6 +27,7 @@ from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
+from api.runtime import Runtime
 from api.settings import Settings
 from api.startup import StartupFailures
 from domain.kernel.clock import Clock
@@ -50,28 +51,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         finally:
             await runtime.stop()
 
-    middleware = [
-        Middleware(StartupFailures, database_url=settings.effective_database_url),
-        Middleware(RequestContextMiddleware, runtime=runtime),
-        Middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=[
-                "authorization",
-                "content-type",
-                "idempotency-key",
-                "x-request-id",
-                "x-signalbox-environment",
-                "x-api-key",
-                "if-none-match",
-            ],
-            expose_headers=["x-request-id", "etag"],
-            allow_credentials=False,
-            max_age=600,
-        ),
-        Middleware(AuthenticationMiddleware, runtime=runtime),
-    ]
+    middleware = _middleware(settings, runtime)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql.websocket),
@@ -93,3 +73,29 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime
     return app
+
+
+def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
+    """Outermost first: start-up failures, request context, CORS, then authentication."""
+    return [
+        Middleware(StartupFailures, database_url=settings.effective_database_url),
+        Middleware(RequestContextMiddleware, runtime=runtime),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=[
+                "authorization",
+                "content-type",
+                "idempotency-key",
+                "x-request-id",
+                "x-signalbox-environment",
+                "x-api-key",
+                "if-none-match",
+            ],
+            expose_headers=["x-request-id", "etag"],
+            allow_credentials=False,
+            max_age=600,
+        ),
+        Middleware(AuthenticationMiddleware, runtime=runtime),
+    ]

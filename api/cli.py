@@ -11,20 +11,20 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sys
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from api.cli_audit import audit
+from api.cli_runtime import load_settings, with_runtime
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
     from api.settings import Settings
     from domain.kernel.access import Scope
 
-T = TypeVar("T")
 _DURATION = re.compile(r"^(\d+)([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 EXIT_UNAVAILABLE = 69
@@ -60,12 +60,6 @@ class _Commands(click.Group):
             raise Refused(line, EXIT_UNAVAILABLE) from None
 
 
-def _settings() -> Settings:
-    from api.startup import load_settings
-
-    return load_settings()
-
-
 def _database_url() -> str | None:
     from api.settings import Settings
 
@@ -85,23 +79,6 @@ def _duration(value: str) -> timedelta:
     return lifetime
 
 
-def _with_runtime(fn: Callable[..., Awaitable[T]], *args: object) -> T:
-    """Run `fn` with a prepared runtime (schema migrated when SIGNALBOX_AUTO_MIGRATE, grants
-    loaded) and none of a server's background work, then close every pool."""
-    settings = _settings()
-    from api.composition import build_runtime
-
-    async def main() -> T:
-        runtime = build_runtime(settings)
-        try:
-            await runtime.prepare()
-            return await fn(runtime, *args)
-        finally:
-            await runtime.stop()
-
-    return asyncio.run(main())
-
-
 @click.group(
     cls=_Commands, help="Signalbox: one system of record for how change reaches production."
 )
@@ -118,7 +95,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
     from api.observability import configure_logging, logging_config
 
-    settings = _settings()
+    settings = load_settings()
     configure_logging(settings.log_level, settings.log_json)
     asyncio.run(_reachable(settings))
     uvicorn.run(
@@ -153,7 +130,7 @@ async def _reachable(settings: Settings) -> None:
 def migrate() -> None:
     from domain.migrations import upgrade
 
-    upgrade(_settings().effective_database_url)
+    upgrade(load_settings().effective_database_url)
     click.echo("migrated to head", err=True)
 
 
@@ -165,7 +142,7 @@ def demo() -> None:
     from demo.organization import load_demo
     from demo.unauthorized import load_unauthorized_demo
 
-    if _settings().production:
+    if load_settings().production:
         raise Refused(
             "refusing to load demo data (demo users and tokens) with SIGNALBOX_ENV=production",
             EXIT_CONFIG,
@@ -177,7 +154,7 @@ def demo() -> None:
         unauthorized = await load_unauthorized_demo(runtime)
         return organization or calendar or unauthorized
 
-    loaded = _with_runtime(run)
+    loaded = with_runtime(run)
     click.echo("demo data loaded" if loaded else "demo data already present", err=True)
 
 
@@ -202,7 +179,7 @@ def users_list() -> None:
             roles = ", ".join(_grant_label(g, bus) for g in grants.get(p.id, []))
             click.echo(f"{p.username:<20} {p.kind:<8} {roles or '-':<40} {p.display_name}")
 
-    _with_runtime(run)
+    with_runtime(run)
 
 
 @users.command(
@@ -233,7 +210,7 @@ def users_create(
     from domain.organization import commands as cmd
     from domain.organization import identity
 
-    if subject is None and _settings().oidc_issuer:
+    if subject is None and load_settings().oidc_issuer:
         # Without it the person would never be found again: their first sign-in would create
         # another person, without the role.
         raise click.UsageError(
@@ -259,7 +236,7 @@ def users_create(
         return f"{enroll.person.username} {grant.role}@{bu_key or 'org'}"
 
     try:
-        created = _with_runtime(run)
+        created = with_runtime(run)
     except DomainError as e:
         raise click.ClickException(f"{e.code}: {e.message}") from None
     click.echo(f"created {created}")
@@ -295,7 +272,9 @@ def token() -> None:
 def token_create(username: str, ttl: str | None) -> None:
     from domain.organization import repository as repo
 
-    lifetime = _duration(ttl) if ttl else timedelta(seconds=_settings().token_default_ttl_seconds)
+    lifetime = (
+        _duration(ttl) if ttl else timedelta(seconds=load_settings().token_default_ttl_seconds)
+    )
 
     async def run(runtime: Runtime) -> str:
         issuer = runtime.authenticator.local_issuer
@@ -313,74 +292,7 @@ def token_create(username: str, ttl: str | None) -> None:
             now=runtime.clock.now(),
         )
 
-    click.echo(_with_runtime(run))
-
-
-@main.group(help="The tamper-evident audit trail.")
-def audit() -> None:
-    pass
-
-
-@audit.command("verify", help="Check the hash chain against the signed checkpoint log.")
-@click.option(
-    "--checkpoints",
-    "source",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A checkpoint log or witness file (default: the server's checkpoint log).",
-)
-@click.option("--public-key", default=None, help="The verification key (base64).")
-def audit_verify(source: Path | None, public_key: str | None) -> None:
-    from api.audit_cli import verify
-    from domain.kernel.errors import DomainError
-
-    try:
-        report = _with_runtime(verify, source, public_key)
-    except DomainError as refusal:
-        click.echo(f"audit trail NOT VERIFIED: {refusal.code}: {refusal.message}")
-        sys.exit(1)
-    if report.ok:
-        click.echo(f"audit trail intact: {report.checked} records verified")
-        return
-    click.echo(
-        f"audit trail BROKEN at record {report.first_broken_seq}: {report.reason}: "
-        f"{report.detail} ({report.checked} records checked)"
-    )
-    sys.exit(1)
-
-
-@audit.command("checkpoint", help="Sign the trail's head now and append it to the log.")
-def audit_checkpoint() -> None:
-    from api.audit_cli import checkpoint
-    from domain.kernel.errors import DomainError
-
-    try:
-        click.echo(_with_runtime(checkpoint))
-    except DomainError as refusal:
-        click.echo(f"no checkpoint: {refusal.code}: {refusal.message}")
-        sys.exit(1)
-
-
-@audit.command(
-    "export", help="Write the audit trail as JSON Lines, verifiable with verify_export.py."
-)
-@click.option("--since", type=click.DateTime(), default=None, help="From this time (UTC).")
-@click.option("--until", type=click.DateTime(), default=None, help="Before this time (UTC).")
-@click.option("--bu", "bu_key", default=None, help="Only records of this business unit (key).")
-@click.option("--actor", default=None, help="Only records of this actor (username).")
-@click.option("--entity", default=None, help="Only records of this entity: TYPE or TYPE:ID.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
-def audit_export(
-    since: datetime | None,
-    until: datetime | None,
-    bu_key: str | None,
-    actor: str | None,
-    entity: str | None,
-    output: Path | None,
-) -> None:
-    from api.audit_cli import export
-
-    _with_runtime(export, since, until, bu_key, actor, entity, output)
+    click.echo(with_runtime(run))
 
 
 @main.group(help="The GraphQL schema.")
@@ -422,6 +334,8 @@ def pipeline_schema() -> None:
 
     click.echo(json.dumps(published_schema(), indent=2, ensure_ascii=False))
 
+
+main.add_command(audit)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
