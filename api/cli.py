@@ -22,6 +22,7 @@ from api.settings import Settings
 from demo.calendar import load_calendar_demo
 from demo.organization import load_demo
 from demo.unauthorized import load_unauthorized_demo
+from demo.world import load_world
 from domain.compliance import service as compliance
 from domain.kernel.access import Scope
 from domain.kernel.errors import DomainError
@@ -91,7 +92,8 @@ def demo() -> None:
         organization = await load_demo(runtime)
         calendar = await load_calendar_demo(runtime)
         unauthorized = await load_unauthorized_demo(runtime)
-        return organization or calendar or unauthorized
+        world = await load_world(runtime)
+        return organization or calendar or unauthorized or world
 
     loaded = _with_runtime(run)
     click.echo("demo data loaded" if loaded else "demo data already present", err=True)
