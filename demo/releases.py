@@ -32,17 +32,17 @@ if TYPE_CHECKING:
 RELEASES: dict[str, tuple[str, list[tuple[str, str]], list[str], list[str], str]] = {
     "tokens": (
         "Card network tokens",
-        [("card-gateway", "4.3.0"), ("ledger-core", "7.2.0")],
+        [("card-gateway", "4.4.0"), ("ledger-core", "7.2.0")],
         ["api", "schema_migration"],
         ["production"],
         "Store network tokens instead of card numbers for card-on-file payments.",
     ),
-    "payouts": (
-        "Instant payouts to debit cards",
-        [("payout-scheduler", "2.8.0"), ("settlement", "5.1.0")],
-        ["api", "config"],
+    "exemptions": (
+        "Card gateway 3-D Secure exemptions",
+        [("card-gateway", "4.3.0")],
+        ["api"],
         ["production"],
-        "Merchants can be paid out to a debit card within minutes.",
+        "Ask issuers for low-value and trusted-merchant exemptions: fewer challenges.",
     ),
     "cutoff": (
         "Settlement cut-off tuning",
@@ -98,16 +98,16 @@ async def load_releases(runtime: Runtime, cast: Cast, upcoming: list[Departure])
             "approver",
             [
                 ("tokens", "go", "Tokens never leave the vault; pen test passed."),
-                ("payouts", "go", ""),
+                ("exemptions", "go", ""),
             ],
         ),
         ("legal", [("tokens", "abstain", "Waiting for the card scheme's written confirmation.")]),
-        ("eng-approver", [("payouts", "go", "Load test at three times the peak.")]),
-        ("product-owner", [("payouts", "go", "")]),
+        ("eng-approver", [("exemptions", "go", "Load test at three times the peak.")]),
+        ("product-owner", [("exemptions", "go", "")]),
     ):
         await run(lambda uow, votes=votes: _vote(uow, sessions, votes), actor=cast.actor(voter))
-    await run(lambda uow: _close(uow, sessions["payouts"]), actor=cast.actor("payments-admin"))
-    for key in ("payouts", "cutoff", "retries", "warmup"):
+    await run(lambda uow: _close(uow, sessions["exemptions"]), actor=cast.actor("payments-admin"))
+    for key in ("exemptions", "cutoff", "retries", "warmup"):
         await _schedule(runtime, cast, ids[key], upcoming)
     await run(lambda uow: _move_on(uow, ids), actor=cast.actor("release-manager"))
     versions = {key: dict(lines) for key, (_title, lines, *_rest) in RELEASES.items()}
@@ -144,7 +144,7 @@ async def _draft_all(uow: UnitOfWork, cast: Cast, upcoming: list[Departure]) -> 
                 uow, gc.MoveRelease(release.id, release.version)
             )
         made[key] = release
-    for key, departure in (("tokens", upcoming[1]), ("payouts", upcoming[0])):
+    for key, departure in (("tokens", upcoming[1]), ("exemptions", upcoming[0])):
         await departures.board(uow, Board(departure.id, made[key].id))
     for release in made.values():
         await assessments.assess_risk(uow, AssessRisk(release.id))
@@ -164,7 +164,7 @@ async def _open_sessions(
     board = cast.boards["payments-cab"]
     return {
         key: (await go_no_go.open_session(uow, gc.OpenSession(ids[key], board))).id
-        for key in ("tokens", "payouts")
+        for key in ("tokens", "exemptions")
     }
 
 

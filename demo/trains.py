@@ -114,15 +114,15 @@ async def _features(
 
 
 async def _integration(uow: UnitOfWork, cast: Cast, departure: Departure) -> None:
-    """An integration-test window open now, before the next payments departure, with a result
-    (results are recorded once a window has opened)."""
+    """The next payments departure's integration-test window, held this morning and passed
+    (a result is recorded once a window has opened; an open window still blocks promotion)."""
     now = uow.clock.now()
     window = await integration.schedule_window(
         uow,
         tc.ScheduleIntegration(
             departure_id=departure.id,
-            starts_at=now - timedelta(hours=2),
-            ends_at=min(now + timedelta(hours=6), departure.departs_at),
+            starts_at=now - timedelta(hours=8),
+            ends_at=now - timedelta(hours=2),
             team_ids=[cast.teams["acquiring"], cast.teams["ledger"]],
             service_ids=[cast.services["card-gateway"], cast.services["ledger-core"]],
         ),

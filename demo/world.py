@@ -13,8 +13,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from demo.cast import read_cast
+from demo.delivery import (
+    load_regions,
+    register_pipeline,
+    report_builds,
+    report_run,
+    review_pipeline,
+)
+from demo.promotions_world import load_promotions
 from demo.releases import load_releases
 from demo.trains import load_trains
+from domain.kernel.uow import UnitOfWork
 from domain.trains import repository as train_repo
 
 if TYPE_CHECKING:
@@ -33,5 +42,17 @@ async def load_world(runtime: Runtime) -> bool:
             return False
     units = runtime.units
     train_world = await units.run(lambda uow: load_trains(uow, cast), actor=cast.actor("rmo"))
-    await load_releases(runtime, cast, train_world.next_departures[MARKER_TRAIN])
+    release_world = await load_releases(runtime, cast, train_world.next_departures[MARKER_TRAIN])
+    regions = await units.run(lambda uow: load_regions(uow, cast), actor=cast.actor("rmo"))
+    pipeline, version = await units.run(
+        lambda uow: register_pipeline(uow, cast), actor=cast.actor("engineer")
+    )
+    content = await units.run(lambda uow: review_pipeline(uow, version), actor=cast.actor("sre"))
+
+    async def ci(uow: UnitOfWork) -> None:
+        await report_run(uow, pipeline, content)
+        await report_builds(uow, cast)
+
+    await units.run(ci, actor=cast.actor("ci"))
+    await load_promotions(runtime, cast, release_world.ids, regions)
     return True
