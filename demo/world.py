@@ -20,6 +20,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.operations import load_operations
 from demo.promotions_world import load_promotions
 from demo.releases import load_releases
 from demo.trains import load_trains
@@ -55,4 +56,5 @@ async def load_world(runtime: Runtime) -> bool:
 
     await units.run(ci, actor=cast.actor("ci"))
     await load_promotions(runtime, cast, release_world.ids, regions)
+    await load_operations(runtime, cast)
     return True
