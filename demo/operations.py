@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from demo.cast import Cast
 from domain.calendar import commands as cal_cmd
@@ -58,29 +58,40 @@ async def load_operations(runtime: Runtime, cast: Cast) -> None:
         await _maintenance(runtime, cast, title, keys, days, hour, hours)
 
 
+async def _flag(uow: UnitOfWork, cast: Cast, service: str, key: str, **made: Any) -> uuid.UUID:
+    """A temporary flag of a demo service, expiring two months after loading."""
+    flag = await flags.create_flag(
+        uow,
+        fc.CreateFlag(
+            service_id=cast.services[service],
+            key=key,
+            expires_at=uow.clock.now() + timedelta(days=60),
+            **made,
+        ),
+    )
+    return flag.id
+
+
 async def _flags(uow: UnitOfWork, cast: Cast) -> uuid.UUID:
     """The network tokens flag: on in staging, a 25 % production-eu rollout asked for (the card
     gateway is critical, so it waits for approval); the id of that change."""
-    now = uow.clock.now()
-    tokens = await flags.create_flag(
+    tokens = await _flag(
         uow,
-        fc.CreateFlag(
-            service_id=cast.services["card-gateway"],
-            key=TOKENS_FLAG,
-            name="Network tokens for card-on-file",
-            kind="release",
-            value_type="boolean",
-            description="Store network tokens instead of card numbers.",
-            expires_at=now + timedelta(days=60),
-        ),
+        cast,
+        "card-gateway",
+        TOKENS_FLAG,
+        name="Network tokens for card-on-file",
+        kind="release",
+        value_type="boolean",
+        description="Store network tokens instead of card numbers.",
     )
     await changes.set_state(
-        uow, fc.SetState(tokens.id, "payments-express-staging", _rollout(100), reason="Staging")
+        uow, fc.SetState(tokens, "payments-express-staging", _rollout(100), reason="Staging")
     )
     eu = await changes.set_state(
         uow,
         fc.SetState(
-            tokens.id, "production-eu", _rollout(25), production=True, reason="First cardholders"
+            tokens, "production-eu", _rollout(25), production=True, reason="First cardholders"
         ),
     )
     assert eu.change is not None
@@ -89,24 +100,21 @@ async def _flags(uow: UnitOfWork, cast: Cast) -> uuid.UUID:
 
 async def _retail_flag(uow: UnitOfWork, cast: Cast) -> None:
     """A retail experiment served to half the EU's app users (not critical: applied at once)."""
-    now = uow.clock.now()
-    retail = await flags.create_flag(
+    retail = await _flag(
         uow,
-        fc.CreateFlag(
-            service_id=cast.services["card-controls"],
-            key=RETAIL_FLAG,
-            name="Freeze a card from the lock screen",
-            kind="experiment",
-            value_type="string",
-            variants=[Variant("widget", "widget"), Variant("menu", "menu")],
-            default_variant="menu",
-            off_variant="menu",
-            expires_at=now + timedelta(days=45),
-        ),
+        cast,
+        "card-controls",
+        RETAIL_FLAG,
+        name="Freeze a card from the lock screen",
+        kind="experiment",
+        value_type="string",
+        variants=[Variant("widget", "widget"), Variant("menu", "menu")],
+        default_variant="menu",
+        off_variant="menu",
     )
     await changes.set_state(
         uow,
-        fc.SetState(retail.id, "production-eu", _rollout(50), production=True, reason="A/B test"),
+        fc.SetState(retail, "production-eu", _rollout(50), production=True, reason="A/B test"),
     )
 
 
