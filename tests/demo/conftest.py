@@ -37,7 +37,7 @@ class DemoServer:
     base: str
     env: dict[str, str]
     demo_seconds: float
-    """How long `signalbox demo` took (process start included)."""
+    """How long `signalbox demo` took (process start included), for the report, not judged."""
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -126,7 +126,3 @@ class TestTheDemoLoadsOnceAndAudited:
         assert verified.returncode == 0, verified.stdout + verified.stderr
         exported = demo_server.cli("audit", "export", "--actor", "approver")
         assert '"vote.cast"' in exported.stdout
-
-    def test_the_demo_loads_within_a_minute(self, demo_server: DemoServer) -> None:
-        print(f"signalbox demo took {demo_server.demo_seconds:.1f}s")
-        assert demo_server.demo_seconds < 60
