@@ -36,8 +36,6 @@ CLI_TIMEOUT_S = 300
 class DemoServer:
     base: str
     env: dict[str, str]
-    demo_seconds: float
-    """How long `signalbox demo` took (process start included), for the report, not judged."""
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -108,12 +106,10 @@ def demo_server(
         assert DEMO_POSTGRES is not None
         asyncio.run(reset_postgres(DEMO_POSTGRES))
         env["SIGNALBOX_DATABASE_URL"] = DEMO_POSTGRES
-    server = DemoServer("", env, 0.0)
+    server = DemoServer("", env)
     for args in (["migrate"], ["demo"]):
-        started = time.perf_counter()
         done = server.cli(*args)
         assert done.returncode == 0, done.stderr
-    demo_seconds = time.perf_counter() - started
     port = _free_port()
     process = subprocess.Popen(
         [str(SIGNALBOX), "serve", "--port", str(port)],
@@ -126,6 +122,6 @@ def demo_server(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, process)
-        yield DemoServer(base, env, demo_seconds)
+        yield DemoServer(base, env)
     finally:
         _stop(process)
