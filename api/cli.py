@@ -141,6 +141,7 @@ def demo() -> None:
     from demo.calendar import load_calendar_demo
     from demo.organization import load_demo
     from demo.unauthorized import load_unauthorized_demo
+    from demo.world import load_world
 
     if load_settings().production:
         raise Refused(
@@ -152,7 +153,8 @@ def demo() -> None:
         organization = await load_demo(runtime)
         calendar = await load_calendar_demo(runtime)
         unauthorized = await load_unauthorized_demo(runtime)
-        return organization or calendar or unauthorized
+        world = await load_world(runtime)
+        return organization or calendar or unauthorized or world
 
     loaded = with_runtime(run)
     click.echo("demo data loaded" if loaded else "demo data already present", err=True)

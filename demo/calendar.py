@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from domain.calendar import commands as cal_cmd
@@ -42,7 +42,15 @@ class _Known:
     services: dict[str, UUID]
 
 
-def as_actor(person: Person) -> Actor:
+class Named(Protocol):
+    """A demo person as a row or an ORM object."""
+
+    id: UUID
+    username: str
+    display_name: str
+
+
+def as_actor(person: Named) -> Actor:
     return Actor(
         person_id=person.id,
         username=person.username,

@@ -76,7 +76,8 @@ EU_RULES = [
 ]
 
 
-def _filled() -> list[gc.DocEntry]:
+def filled_documentation() -> list[gc.DocEntry]:
+    """Every field the org and payments templates ask for, filled."""
     return [
         gc.DocEntry(s["key"], f["key"], f"Demo text for {f['label'].lower()}.")
         for s in READINESS_SECTIONS + PAYMENTS_SECTIONS
@@ -202,7 +203,7 @@ async def _demo_releases(
                 author_ids=[people["engineer"].id],
                 planned_start=start,
                 planned_end=start + timedelta(hours=2),
-                documentation=_filled() if filled else [],
+                documentation=filled_documentation() if filled else [],
             ),
         )
 

@@ -213,6 +213,9 @@ async function main() {
   log('building the bundle');
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { inherit: true });
   await cp(join(root, 'dist'), bundleDir, { recursive: true });
+  // The API serves /components/demo from demo/index.html beside the components directory.
+  await mkdir(join(work, 'demo'));
+  await cp(join(root, 'demo', 'index.html'), join(work, 'demo', 'index.html'));
 
   const pageOrigin = await startPageServer(join(root, 'test', 'pages'), bundleDir);
   const env = {

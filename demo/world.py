@@ -1,0 +1,60 @@
+"""The living demo world, loaded by `signalbox demo` after the organization, the calendar and
+the unauthorized change: trains, environments per train and per region, releases in every
+state with risk assessments, an open go/no-go session, promotions allowed, refused and waiting
+on real evidence, flags in rollout, a canary under way and incidents.
+
+Everything goes through the use cases, each step in its own unit of work as the demo person who
+would do it, so the audit trail reads like a week at the bank. Dates are relative to the moment
+of loading; loading again changes nothing (the payments train's key marks the world as there).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from demo.cast import read_cast
+from demo.delivery import (
+    load_regions,
+    register_pipeline,
+    report_builds,
+    report_run,
+    review_pipeline,
+)
+from demo.operations import load_operations
+from demo.promotions_world import load_promotions
+from demo.releases import load_releases
+from demo.trains import load_trains
+from domain.kernel.uow import UnitOfWork
+from domain.trains import repository as train_repo
+
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+
+MARKER_TRAIN = "payments-express"
+
+
+async def load_world(runtime: Runtime) -> bool:
+    """Load the world once; False when it is there already (or the organization is not)."""
+    cast = await read_cast(runtime)
+    if cast is None:
+        return False
+    async with runtime.db.read_session() as session:
+        if await train_repo.train_key_taken(session, MARKER_TRAIN):
+            return False
+    units = runtime.units
+    train_world = await units.run(lambda uow: load_trains(uow, cast), actor=cast.actor("rmo"))
+    release_world = await load_releases(runtime, cast, train_world.next_departures[MARKER_TRAIN])
+    regions = await units.run(lambda uow: load_regions(uow, cast), actor=cast.actor("rmo"))
+    pipeline, version = await units.run(
+        lambda uow: register_pipeline(uow, cast), actor=cast.actor("engineer")
+    )
+    content = await units.run(lambda uow: review_pipeline(uow, version), actor=cast.actor("sre"))
+
+    async def ci(uow: UnitOfWork) -> None:
+        await report_run(uow, pipeline, content)
+        await report_builds(uow, cast)
+
+    await units.run(ci, actor=cast.actor("ci"))
+    await load_promotions(runtime, cast, release_world.ids, regions)
+    await load_operations(runtime, cast)
+    return True
