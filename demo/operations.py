@@ -19,6 +19,7 @@ from domain.flags.rules import Variant
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import cdevents
+from domain.pipelines.cdevents_schemas import shipped
 from domain.pipelines.commands import IngestEvent
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ async def _incidents(uow: UnitOfWork) -> None:
             stamp(timedelta(minutes=40)),
         ),
     ):
-        await cdevents.ingest_event(uow, event, None)
+        await cdevents.ingest_event(uow, event, shipped())
 
 
 async def _maintenance(

@@ -7,15 +7,20 @@ the reason, except under CI, where that is a failure.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from domain.kernel.db import Database
@@ -55,6 +60,42 @@ def skip_or_fail(reason: str) -> None:
     if UNDER_CI:
         pytest.fail(f"{reason} (skips are failures under CI)")
     pytest.skip(reason)
+
+
+async def _recreate(names: list[str], create: bool) -> None:
+    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            for name in names:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                if create:
+                    await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+
+
+@contextlib.contextmanager
+def scratch_postgres(*suffixes: str) -> Iterator[list[URL]]:
+    """Empty PostgreSQL databases beside the test database (`<name>_<suffix>`), for tests whose
+    processes commit what must not leak into the database the suite shares; dropped after."""
+    admin = make_url(POSTGRES_URL)
+    base = admin.database or "signalbox_test"
+    urls = [admin.set(database=f"{base}_{suffix}") for suffix in suffixes]
+    names = [url.database or "" for url in urls]
+    try:
+        _apart(_recreate(names, create=True))
+    except Exception as exc:
+        skip_or_fail(f"PostgreSQL scratch databases cannot be created beside {base}: {exc}")
+    try:
+        yield urls
+    finally:
+        _apart(_recreate(names, create=False))
+
+
+def _apart(work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` on a loop of its own, whether or not the caller is inside one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work).result()
 
 
 async def reset_postgres(url: str) -> None:

@@ -8,7 +8,6 @@ named after the test database (`<name>_guide`, `<name>_guide_restore`) and dropp
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -22,46 +21,19 @@ from pathlib import Path
 import httpx
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.engine import URL
 
-from tests.conftest import POSTGRES_URL, skip_or_fail
+from tests.conftest import scratch_postgres
 
 SIGNALBOX = Path(sys.executable).parent / "signalbox"
 QUERY = "{ businessUnits { nodes { key } } }"
 
 
-async def _recreate(admin_url: str, names: list[str], create: bool) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            for name in names:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                if create:
-                    await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def databases() -> Iterator[tuple[URL, URL]]:
     """Two empty scratch databases beside the test database: the guide's and its restore."""
-    admin = make_url(POSTGRES_URL)
-    base = admin.database or "signalbox_test"
-    guide, restore = (
-        admin.set(database=f"{base}_guide"),
-        admin.set(database=f"{base}_guide_restore"),
-    )
-    names = [guide.database or "", restore.database or ""]
-    try:
-        asyncio.run(_recreate(POSTGRES_URL, names, create=True))
-    except Exception as exc:
-        skip_or_fail(f"PostgreSQL scratch databases cannot be created at {base}: {exc}")
-    try:
+    with scratch_postgres("guide", "guide_restore") as (guide, restore):
         yield guide, restore
-    finally:
-        asyncio.run(_recreate(POSTGRES_URL, names, create=False))
 
 
 def libpq_args(url: URL) -> list[str]:

@@ -1,10 +1,10 @@
 """A live Signalbox server loaded with the demo, as `make run` makes it: `signalbox migrate`,
 `signalbox demo` and `signalbox serve` in their own processes, on a free loopback port.
 
-On SQLite (the embedded default) always. On PostgreSQL when SIGNALBOX_TEST_DEMO_POSTGRES_URL
-names a database of its own: the demo commits a whole enterprise, which must not leak into the
-database the rest of the suite shares (SIGNALBOX_TEST_POSTGRES_URL); without it the PostgreSQL
-half is skipped with that reason (a failure under CI).
+On SQLite (the embedded default) and on PostgreSQL, in a database of its own: the demo commits
+a whole enterprise, which must not leak into the database the rest of the suite shares
+(SIGNALBOX_TEST_POSTGRES_URL). That database is SIGNALBOX_TEST_DEMO_POSTGRES_URL when set, else
+a scratch database beside the suite's (`<name>_demo`), created and dropped here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import reset_postgres, skip_or_fail
+from tests.conftest import reset_postgres, scratch_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNALBOX = Path(sys.executable).parent / "signalbox"
@@ -83,6 +83,16 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
             server.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def demo_postgres() -> Iterator[str]:
+    """The demo's own PostgreSQL database (see the module's docstring)."""
+    if DEMO_POSTGRES:
+        yield DEMO_POSTGRES
+        return
+    with scratch_postgres("demo") as (url,):
+        yield url.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def demo_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -98,14 +108,9 @@ def demo_server(
     for name in ("SIGNALBOX_DATABASE_URL", "SIGNALBOX_OIDC_ISSUER", "SIGNALBOX_DEMO_TOKENS"):
         env.pop(name, None)
     if request.param == "postgresql":
-        if not DEMO_POSTGRES:
-            skip_or_fail(
-                "SIGNALBOX_TEST_DEMO_POSTGRES_URL is unset: the live demo server needs a "
-                "PostgreSQL database of its own"
-            )
-        assert DEMO_POSTGRES is not None
-        asyncio.run(reset_postgres(DEMO_POSTGRES))
-        env["SIGNALBOX_DATABASE_URL"] = DEMO_POSTGRES
+        url = request.getfixturevalue("demo_postgres")
+        asyncio.run(reset_postgres(url))
+        env["SIGNALBOX_DATABASE_URL"] = url
     server = DemoServer("", env)
     for args in (["migrate"], ["demo"]):
         done = server.cli(*args)

@@ -20,8 +20,7 @@ from demo.world import load_world
 from domain.kernel.clock import FixedClock
 from domain.pipelines import promotion_repository as promotions
 from domain.trains import repository as trains
-from tests.conftest import reset_postgres, skip_or_fail
-from tests.demo.conftest import DEMO_POSTGRES
+from tests.conftest import reset_postgres
 
 ORDINARY = datetime(2027, 2, 10, 9, 30, tzinfo=UTC)
 QUARTER_END = datetime(2026, 12, 30, 10, 0, tzinfo=UTC)  # Wednesday of the December close
@@ -31,13 +30,9 @@ QUARTER_END = datetime(2026, 12, 30, 10, 0, tzinfo=UTC)  # Wednesday of the Dece
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
-    if not DEMO_POSTGRES:
-        skip_or_fail(
-            "SIGNALBOX_TEST_DEMO_POSTGRES_URL is unset: the demo needs a database of its own"
-        )
-    assert DEMO_POSTGRES is not None
-    await reset_postgres(DEMO_POSTGRES)
-    return DEMO_POSTGRES
+    url: str = request.getfixturevalue("demo_postgres")
+    await reset_postgres(url)
+    return url
 
 
 async def load_everything(url: str, data: Path, at: datetime) -> Runtime:
