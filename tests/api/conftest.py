@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from cryptography.fernet import Fernet
 from starlette.applications import Starlette
 
 from api.app import create_app
@@ -94,7 +95,14 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
         # Checkpoints are taken on demand in the tests that need them, never in the background.
         "audit_checkpoint_seconds": 0,
     }
+    if overrides.get("env") == "production":
+        # Production refuses to start without a secret key and an identity provider
+        # (api.startup; tests/api/test_production_mode.py holds the refusals themselves).
+        values |= {"secret_key": PRODUCTION_KEY, "allow_local_issuer": True}
     return Settings(**{**values, **overrides})
+
+
+PRODUCTION_KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture(scope="session")
