@@ -3,10 +3,9 @@
 GET /components/demo
     Serves `demo/index.html` from beside the components directory (by default
     web-components/demo/index.html, next to web-components/dist). A static page without data:
-    public like the bundle. It also works saved as a file and opened from another origin,
-    pointed at this server's /graphql; allow that origin in SIGNALBOX_CORS_ORIGINS (a file
-    opened from disk has the origin `null`: list `null` on a development machine only, since
-    sandboxed frames of any site share it).
+    public like the bundle. Saved as a file or served from another origin, it can still reach
+    this server's /graphql with a token pasted in (allow that origin in SIGNALBOX_CORS_ORIGINS),
+    but its role switcher cannot mint tokens: see below.
 
 GET /components/demo/users
     The demo users the switcher offers: username, name, role, BU and discipline.
