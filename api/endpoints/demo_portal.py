@@ -3,10 +3,9 @@
 GET /components/demo
     Serves `demo/index.html` from beside the components directory (by default
     web-components/demo/index.html, next to web-components/dist). A static page without data:
-    public like the bundle. It also works saved as a file and opened from another origin,
-    pointed at this server's /graphql; allow that origin in SIGNALBOX_CORS_ORIGINS (a file
-    opened from disk has the origin `null`: list `null` on a development machine only, since
-    sandboxed frames of any site share it).
+    public like the bundle. Saved as a file or served from another origin, it can still reach
+    this server's /graphql with a token pasted in (allow that origin in SIGNALBOX_CORS_ORIGINS),
+    but its role switcher cannot mint tokens: see below.
 
 GET /components/demo/users
     The demo users the switcher offers: username, name, role, BU and discipline.
@@ -19,15 +18,21 @@ The two demo endpoints answer only when demo tokens are enabled: SIGNALBOX_DEMO_
 or, when it is unset, SIGNALBOX_ENV=development; and only when the local issuer signs tokens
 (no SIGNALBOX_OIDC_ISSUER). Anywhere else, such as production, they answer 404 as if they did
 not exist. Only the demo users (the `demo` package's users and approvers) can be had, and only
-while they exist and are active. Cross-origin calls follow the CORS allowlist
-(SIGNALBOX_CORS_ORIGINS) like every other route; no cookies are involved: the page keeps the
-token and sends it as a bearer header, or in the WebSocket's `connection_init`.
+while they exist and are active. No cookies are involved: the page keeps the token and sends
+it as a bearer header, or in the WebSocket's `connection_init`.
+
+Because a demo token is an org admin's, the token endpoint also answers only to a loopback
+`Host` (127.0.0.1, localhost, [::1], any port) and to same-origin requests (no `Origin`, or an
+`Origin` whose host and port are the `Host`); anything else is refused with 403 `FORBIDDEN`.
+So a DNS-rebinding page (whose requests carry its own host name) or a page of another origin,
+even one in SIGNALBOX_CORS_ORIGINS, cannot mint a token from a developer's server.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import anyio
 import orjson
@@ -46,6 +51,40 @@ if TYPE_CHECKING:
 
 MAX_BODY = 1024
 NO_STORE = {"Cache-Control": "no-store"}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host_and_port(netloc: str, default_port: int | None) -> tuple[str, int | None] | None:
+    """`host[:port]` split, the host lower-cased and an IPv6 host kept in brackets; None
+    when it is not a well-formed authority."""
+    try:
+        parts = urlsplit(f"//{netloc}")
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname
+    if not host or parts.username is not None or parts.password is not None:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return host.lower(), default_port if port is None else port
+
+
+def local_same_origin(host_header: str | None, origin: str | None, scheme: str) -> bool:
+    """Whether a request is addressed to a loopback Host and, if it names an Origin, comes
+    from that same host and port (what a DNS-rebinding or cross-site page cannot forge)."""
+    if not host_header:
+        return False
+    host = _host_and_port(host_header, DEFAULT_PORTS.get(scheme))
+    if host is None or host[0] not in LOOPBACK_HOSTS:
+        return False
+    if origin is None:
+        return True
+    parts = urlsplit(origin)
+    if parts.scheme not in DEFAULT_PORTS or parts.path or parts.query or parts.fragment:
+        return False  # includes the opaque origin `null` of files and sandboxed frames
+    return _host_and_port(parts.netloc, DEFAULT_PORTS[parts.scheme]) == host
 
 
 def demo_users() -> list[dict[str, Any]]:
@@ -104,6 +143,15 @@ class DemoPortal:
     async def token(self, request: Request) -> Response:
         if not self.tokens_enabled():
             return _absent()
+        if not local_same_origin(
+            request.headers.get("host"), request.headers.get("origin"), request.url.scheme
+        ):
+            return error_response(
+                403,
+                "FORBIDDEN",
+                "Demo tokens are minted only for same-origin requests to a loopback host "
+                "(127.0.0.1, localhost or [::1]).",
+            )
         try:
             body = await read_body(request, MAX_BODY)
             data = orjson.loads(body)

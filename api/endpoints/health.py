@@ -10,7 +10,8 @@ from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.http import ORJSONResponse
+from api.http import ORJSONResponse, error_response
+from domain.kernel.access import Action, Resource
 from domain.kernel.db import is_outage
 from domain.migrations import current_revisions, head_revisions
 
@@ -57,6 +58,13 @@ def readyz(runtime: Runtime):  # type: ignore[no-untyped-def]
 
 def metrics(runtime: Runtime):  # type: ignore[no-untyped-def]
     async def endpoint(request: Request) -> Response:
+        """The process's Prometheus metrics, for those who run it (`metrics/scrape`: the RMO,
+        and SREs granted in any BU; authz/PERMISSIONS.md)."""
+        scope = runtime.authorizer.scope(request.state.actor, Action.SCRAPE, Resource.METRICS)
+        if scope.empty:
+            return error_response(
+                403, "FORBIDDEN", "Reading metrics takes metrics/scrape (org admins and SREs)."
+            )
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return endpoint

@@ -175,7 +175,7 @@ async def retire_procedure(uow: UnitOfWork, procedure_id: uuid.UUID, version: in
 async def record_test(uow: UnitOfWork, c: RecordDrTest) -> DrTest:
     """Record that a procedure was exercised, when, and whether it worked."""
     procedure = await _visible_procedure(uow, c.procedure_id)
-    rule = uow.authorize(Action.UPDATE, Resource.DR_PROCEDURE, procedure.bu_id)
+    rule = uow.authorize(Action.CREATE, Resource.DR_TEST, procedure.bu_id)
     _active(procedure)
     now = uow.clock.now()
     test = DrTest(

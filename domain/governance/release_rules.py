@@ -25,10 +25,10 @@ TRANSITIONS: dict[ReleaseStatus, dict[ReleaseStatus, Action]] = {
         S.CANCELLED: Action.APPROVE,
     },
     S.APPROVED: {S.SCHEDULED: Action.APPROVE, S.CANCELLED: Action.APPROVE},
-    S.SCHEDULED: {S.DEPLOYING: Action.UPDATE, S.CANCELLED: Action.APPROVE},
+    S.SCHEDULED: {S.DEPLOYING: Action.DEPLOY, S.CANCELLED: Action.APPROVE},
     S.DEPLOYING: {
-        S.DEPLOYED: Action.UPDATE,
-        S.ROLLED_BACK: Action.UPDATE,
+        S.DEPLOYED: Action.DEPLOY,
+        S.ROLLED_BACK: Action.DEPLOY,
         S.CANCELLED: Action.APPROVE,
     },
     S.REJECTED: {},
@@ -39,8 +39,9 @@ TRANSITIONS: dict[ReleaseStatus, dict[ReleaseStatus, Action]] = {
 """The lifecycle, in one table: from → to → the permission the move takes.
 
 Approving, rejecting, scheduling and cancelling are the release manager's `release/approve`;
-starting, completing and rolling back a deployment report progress (`release/update`, SRE
-and CI). Rejected, deployed, rolled back and cancelled are final.
+starting, completing and rolling back a deployment report progress (`release/deploy`, SRE
+and CI among others; editing a draft is `release/update`, which they do not hold). Rejected,
+deployed, rolled back and cancelled are final.
 """
 
 FINAL = frozenset(s for s, moves in TRANSITIONS.items() if not moves)

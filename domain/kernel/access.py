@@ -46,6 +46,7 @@ class Resource(StrEnum):
     BYPASS = "bypass"
     BYPASS_REVIEW = "bypass_review"
     DR_PROCEDURE = "dr_procedure"
+    DR_TEST = "dr_test"
     VENDOR_ATTESTATION = "vendor_attestation"
     VENDOR_RELEASE = "vendor_release"
     EVIDENCE_PACK = "evidence_pack"
@@ -56,6 +57,7 @@ class Resource(StrEnum):
     PROMOTION = "promotion"
     DEPLOYMENT = "deployment"
     UNAUTHORIZED_CHANGE = "unauthorized_change"
+    METRICS = "metrics"
 
 
 class Action(StrEnum):
@@ -72,6 +74,8 @@ class Action(StrEnum):
     SIGN = "sign"
     EVALUATE = "evaluate"
     USE = "use"
+    DEPLOY = "deploy"
+    SCRAPE = "scrape"
 
 
 ORG_SCOPE = "*"

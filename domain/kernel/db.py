@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,11 +29,30 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+SQLITE_SIBLINGS = ("", "-wal", "-shm", "-journal")
+"""The database file and the files SQLite keeps beside it (they take the database's mode)."""
+
+
 def ensure_sqlite_directory(url: str) -> None:
-    """SQLite creates the file but not its folder: make the folder of a file URL."""
+    """Make the folder of a SQLite file URL (0700 when created here) and the file itself
+    (0600), so neither the database nor its WAL is readable by other users whatever the
+    umask; an existing database readable by others is restricted to its owner."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    if database.startswith("file:") or parsed.query.get("mode") == "memory":
+        return  # a URI filename: SQLite opens it as told
+    path = Path(database)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # An existing database (or one another process created just now) is kept as it is.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in SQLITE_SIBLINGS:
+        sibling = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):  # absent, or not ours to change
+            if stat.S_IMODE(sibling.stat().st_mode) & 0o077:
+                sibling.chmod(0o600)
 
 
 def _prepare_sqlite(engine: AsyncEngine, url: str) -> None:

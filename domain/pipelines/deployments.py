@@ -103,8 +103,9 @@ async def create_deployment(uow: UnitOfWork, c: CreateDeployment) -> Deployment:
     )
     rule = uow.authorize(Action.CREATE, Resource.DEPLOYMENT, service.bu_id)
     if env.bu_id is not None and env.bu_id != service.bu_id:
+        # Names neither: a refusal never tells one BU's names to a caller deploying in another.
         raise DomainError(
-            f"{env.key} belongs to another business unit than {service.key}.",
+            "The environment belongs to another business unit than the service.",
             code=Code.ENVIRONMENT_NOT_OF_SERVICE,
             field="environmentId",
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.api.conftest import Api, ids, unique
 
 TOKEN_CREATE = """
@@ -60,10 +62,27 @@ class TestRequestsWithoutValidCredentials:
         assert ready.status_code == 200
         assert ready.json()["checks"] == {"database": "ok", "migrations": "ok"}
         metrics = await api.http.get(
-            "/metrics", headers={"authorization": f"Bearer {api.token('auditor')}"}
+            "/metrics", headers={"authorization": f"Bearer {api.token('sre')}"}
         )
         assert metrics.status_code == 200
         assert "signalbox_http_requests_total" in metrics.text
+
+    @pytest.mark.parametrize(
+        ("username", "status"),
+        [("rmo", 200), ("sre", 200)]
+        + [(u, 403) for u in ("auditor", "viewer", "ci", "engineer", "payments-admin")],
+    )
+    async def test_metrics_are_read_by_the_rmo_and_sres_only(
+        self, api: Api, username: str, status: int
+    ) -> None:
+        # Changed on purpose (issue 14): every signed-in role used to read /metrics.
+        response = await api.http.get(
+            "/metrics", headers={"authorization": f"Bearer {api.token(username)}"}
+        )
+        assert response.status_code == status
+        if status == 403:
+            assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+            assert "signalbox_http_requests_total" not in response.text
 
 
 class TestApiTokens:

@@ -5,7 +5,7 @@ auditor org-wide); each mutation is tried in payments and must run exactly where
 ticks. Each case gets fresh releases, bypasses and procedures, requested and approved by
 fresh people, so the domain's own rules (self-approval, independent review) never decide.
 Rejecting is the approver's side of approving (`bypass/approve`); retiring a DR procedure
-and recording its tests are `dr_procedure/update`.
+is `dr_procedure/update`, and recording its tests `dr_test/create` (CI's only DR permission).
 """
 
 from __future__ import annotations
@@ -171,8 +171,8 @@ MUTATIONS: list[tuple[str, str, str, Fixture, str, Callable[[Api, dict[str, Any]
     ),
     (
         "drTestRecord",
-        "dr_procedure",
-        "update",
+        "dr_test",
+        "create",
         _procedure,
         _m("drTestRecord", "DrTestRecordInput"),
         lambda api, c: {

@@ -13,7 +13,7 @@ from asgi_lifespan import LifespanManager
 
 from api.app import create_app
 from api.composition import build_runtime
-from api.endpoints.demo_portal import DemoPortal, demo_users
+from api.endpoints.demo_portal import DemoPortal, demo_users, local_same_origin
 from tests.api.conftest import Api, settings_for
 
 PORTAL = "https://portal.example"
@@ -31,7 +31,9 @@ def components(tmp_path: Path) -> Path:
 
 
 @asynccontextmanager
-async def client(api: Api, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    api: Api, base_url: str = "http://127.0.0.1:8000", **overrides: Any
+) -> AsyncIterator[httpx.AsyncClient]:
     settings = settings_for(
         api.runtime.settings.effective_database_url, api.runtime.settings.data_dir, **overrides
     )
@@ -39,7 +41,7 @@ async def client(api: Api, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://signalbox.test"
+            transport=httpx.ASGITransport(app=manager.app), base_url=base_url
         ) as http,
     ):
         yield http
@@ -101,33 +103,83 @@ class TestDemoTokensInDevelopment:
             response = await http.post("/components/demo/token", json=body)
         assert response.status_code == status
 
-    async def test_an_allowlisted_portal_on_another_origin_may_call_it(
+    async def test_even_an_allowlisted_portal_on_another_origin_may_not_mint(
         self, api: Api, components: Path
     ) -> None:
+        # Changed on purpose (issue 14): cross-origin minting used to follow the CORS
+        # allowlist; a demo token is an org admin's, so only the same origin may mint one.
         async with client(
             api, env="development", components_dir=components, cors_origins=[PORTAL]
         ) as http:
-            preflight = await http.options(
-                "/components/demo/token",
-                headers={
-                    "origin": PORTAL,
-                    "access-control-request-method": "POST",
-                    "access-control-request-headers": "content-type",
-                },
-            )
-            assert preflight.status_code == 200
-            assert preflight.headers["access-control-allow-origin"] == PORTAL
+            listed = await http.get("/components/demo/users", headers={"origin": PORTAL})
+            assert listed.status_code == 200
+            assert listed.headers["access-control-allow-origin"] == PORTAL
             minted = await http.post(
                 "/components/demo/token", json={"username": "viewer"}, headers={"origin": PORTAL}
             )
-            assert minted.headers["access-control-allow-origin"] == PORTAL
-            assert "access-control-allow-credentials" not in minted.headers
-            other = await http.post(
-                "/components/demo/token",
-                json={"username": "viewer"},
-                headers={"origin": "https://evil.example"},
+            assert minted.status_code == 403
+            assert minted.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+            assert "token" not in minted.json()
+
+
+class TestDemoTokensOnlyForLoopbackAndSameOrigin:
+    """A DNS-rebinding page reaches a developer's server under its own host name, and a
+    cross-site page sends its own Origin: neither may mint an org admin's token."""
+
+    @pytest.mark.parametrize(
+        ("base_url", "origin", "allowed"),
+        [
+            ("http://127.0.0.1:8000", None, True),
+            ("http://localhost:8000", None, True),
+            ("http://LOCALHOST", None, True),
+            ("http://[::1]:9000", None, True),
+            ("http://127.0.0.1:8000", "http://127.0.0.1:8000", True),
+            ("http://localhost", "http://localhost:80", True),
+            ("https://localhost", "https://localhost", True),
+            ("http://[::1]:9000", "http://[::1]:9000", True),
+            ("http://signalbox.test", None, False),
+            ("http://attacker.example:8000", "http://attacker.example:8000", False),
+            ("http://127.0.0.2:8000", None, False),
+            ("http://localhost.attacker.example", None, False),
+            ("http://127.0.0.1:8000", "http://attacker.example", False),
+            ("http://127.0.0.1:8000", "http://localhost:8000", False),
+            ("http://127.0.0.1:8000", "http://127.0.0.1:8001", False),
+            ("http://127.0.0.1:8000", "null", False),
+            ("http://localhost:8000", "http://localhost:8000/page", False),
+        ],
+    )
+    async def test_only_a_loopback_host_from_its_own_origin_gets_a_token(
+        self, api: Api, components: Path, base_url: str, origin: str | None, allowed: bool
+    ) -> None:
+        headers = {} if origin is None else {"origin": origin}
+        async with client(api, base_url, env="development", components_dir=components) as http:
+            minted = await http.post(
+                "/components/demo/token", json={"username": "viewer"}, headers=headers
             )
-            assert "access-control-allow-origin" not in other.headers
+        if allowed:
+            assert minted.status_code == 200, minted.text
+            assert minted.json()["token"]
+        else:
+            assert minted.status_code == 403, minted.text
+            assert minted.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+            assert "token" not in minted.json()
+
+    @pytest.mark.parametrize(
+        ("host", "origin", "allowed"),
+        [
+            (None, None, False),
+            ("", None, False),
+            ("127.0.0.1:notaport", None, False),
+            ("user@127.0.0.1", None, False),
+            ("127.0.0.1", "http://127.0.0.1", True),
+            ("[::1]", "http://[::1]:80", True),
+            ("[::1]", "http://[::2]", False),
+        ],
+    )
+    def test_the_rule_on_raw_headers(
+        self, host: str | None, origin: str | None, allowed: bool
+    ) -> None:
+        assert local_same_origin(host, origin, "http") is allowed
 
 
 class TestDemoTokensElsewhere:

@@ -236,9 +236,9 @@ MUTATIONS: list[tuple[str, str, str, bool, Fixture, str, Callable[[Ctx], dict[st
         _m("releaseSchedule", "ReleaseScheduleInput"),
         _rel,
     ),
-    ("releaseStart", "release", "update", False, _scheduled, _move("Start"), _rel),
-    ("releaseComplete", "release", "update", False, _deploying, _move("Complete"), _rel),
-    ("releaseRollBack", "release", "update", False, _deploying, _move("RollBack"), _rel),
+    ("releaseStart", "release", "deploy", False, _scheduled, _move("Start"), _rel),
+    ("releaseComplete", "release", "deploy", False, _deploying, _move("Complete"), _rel),
+    ("releaseRollBack", "release", "deploy", False, _deploying, _move("RollBack"), _rel),
     ("releaseCancel", "release", "approve", False, _draft, _move("Cancel"), _rel),
     (
         "documentTemplateCreate(bu)",

@@ -46,10 +46,12 @@ class TestTheLifecycleTable:
             for target, action in moves.items():
                 assert rules.PERMISSION[target] is action
 
-    def test_deployment_progress_is_an_update_and_decisions_an_approval(self) -> None:
+    def test_deployment_progress_is_a_deploy_and_decisions_an_approval(self) -> None:
+        # Changed on purpose (issue 14): progress was `release/update`, the permission that
+        # also edits drafts; SREs and CI report progress but may not edit releases.
         assert rules.permission_for(S.SUBMITTED) is Action.SUBMIT
         assert {rules.permission_for(s) for s in (S.DEPLOYING, S.DEPLOYED, S.ROLLED_BACK)} == {
-            Action.UPDATE
+            Action.DEPLOY
         }
         assert {
             rules.permission_for(s) for s in (S.APPROVED, S.REJECTED, S.SCHEDULED, S.CANCELLED)

@@ -71,7 +71,10 @@ class TestPlanning:
         w = deploy_world
         w.env.bu_id = w.other_bu
         await w.session.flush()
-        assert (await refused(w.plan())).code == "ENVIRONMENT_NOT_OF_SERVICE"
+        refusal = await refused(w.plan())
+        assert refusal.code == "ENVIRONMENT_NOT_OF_SERVICE"
+        # The refusal names nothing of the other business unit (issue 14).
+        assert w.env.key not in refusal.message and w.env.name not in refusal.message
 
     async def test_a_service_outside_your_business_units_is_not_found(
         self, deploy_world: DeployWorld
