@@ -16,6 +16,7 @@ from domain.kernel.audit import AuditAppender, AuditEntry
 from domain.kernel.clock import Clock
 from domain.kernel.db import unavailable_on_outage
 from domain.kernel.errors import Forbidden, NotFound, VersionConflict
+from domain.kernel.integrity import refusal_for
 from domain.kernel.orm import Base, snapshot
 
 
@@ -61,6 +62,9 @@ class UnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+        # A duplicate another request inserted first is the caller's answer, not our failure.
+        if isinstance(exc, IntegrityError) and (refusal := refusal_for(exc)) is not None:
+            raise refusal from exc
 
     # -- authorization -------------------------------------------------------------------
 

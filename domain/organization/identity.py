@@ -209,7 +209,8 @@ def credential_revoke_rule(uow: UnitOfWork, owner_id: uuid.UUID, own_rule: str, 
 
 
 async def revoke_api_token(uow: UnitOfWork, token_id: uuid.UUID) -> ApiToken:
-    token = await repo.get_token(uow.session, token_id)
+    """Revoke a token once: its row is locked, so of concurrent revocations one records it."""
+    token = await repo.get_token(uow.session, token_id, for_update=True)
     if token is None:
         raise NotFound("API token was not found.")
     rule = credential_revoke_rule(uow, token.person_id, _own_token_rule(uow), "API token")

@@ -1,0 +1,101 @@
+"""50-way races on one object: exactly one winner, the others typed refusals, one audit record.
+
+Run on PostgreSQL, where the requests really overlap on separate connections (SQLite takes the
+write lock up front, so its writers never race).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from api.graphql.relay import from_global_id
+from domain.compliance.models import AuditRecord
+from tests.api.conftest import Api, ids, unique
+
+pytestmark = pytest.mark.postgres_only
+RACERS = 50
+TOKEN_CREATE = """
+mutation($input: ApiTokenCreateInput!) {
+  apiTokenCreate(input: $input) { secret apiToken { id } errors { code } }
+}"""
+TOKEN_REVOKE = """
+mutation($i: ApiTokenRevokeInput!) { apiTokenRevoke(input: $i) { apiToken { id } errors { code } } }"""
+PERSON_CREATE = """
+mutation($input: PersonCreateInput!) { personCreate(input: $input) { person { id } errors { code } } }"""
+GRANT = """
+mutation($input: RoleGrantCreateInput!) { roleGrantCreate(input: $input) { roleGrant { id } errors { code } } }"""
+
+
+async def _all(api: Api, query: str, variables: dict[str, Any], as_user: str) -> list[dict]:
+    """The same request sent RACERS times at once; each answer's body (bounded wait)."""
+    async with asyncio.timeout(120):
+        return await asyncio.gather(
+            *(api.gql(query, variables, as_user=as_user) for _ in range(RACERS))
+        )
+
+
+async def _audit_count(api: Api, action: str, entity_id: str) -> int:
+    async with api.runtime.db.read_session() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(AuditRecord)
+            .where(AuditRecord.action == action, AuditRecord.entity_id == entity_id)
+        )
+    return int(count or 0)
+
+
+def _codes(bodies: list[dict], field: str) -> list[str]:
+    """One entry per answer: "ok", a payload error's code, or a top-level error's code."""
+    out = []
+    for body in bodies:
+        if body.get("errors"):
+            out.append(body["errors"][0]["extensions"]["code"])
+        elif body["data"][field]["errors"]:
+            out.append(body["data"][field]["errors"][0]["code"])
+        else:
+            out.append("ok")
+    return out
+
+
+class TestConcurrentRevocationsOfOneToken:
+    async def test_one_revocation_is_recorded_and_the_others_are_told_it_is_done(
+        self, api: Api
+    ) -> None:
+        bu = (await ids(api))["payments"]
+        made = await api.ok(
+            TOKEN_CREATE,
+            {
+                "input": {
+                    "name": unique("race"),
+                    "scopes": [{"role": "ENGINEER", "businessUnitId": bu}],
+                }
+            },
+            as_user="engineer",
+        )
+        token_id = made["apiTokenCreate"]["apiToken"]["id"]
+        bodies = await _all(api, TOKEN_REVOKE, {"i": {"id": token_id}}, "engineer")
+        codes = _codes(bodies, "apiTokenRevoke")
+        assert codes.count("ok") == 1, codes
+        assert codes.count("TOKEN_ALREADY_REVOKED") == RACERS - 1, codes
+        entity = str(from_global_id(token_id))
+        assert await _audit_count(api, "api_token.revoke", entity) == 1
+
+
+class TestConcurrentIdenticalGrants:
+    async def test_one_grant_is_made_and_the_others_are_grant_exists(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        name = unique("racer")
+        person = await api.ok(PERSON_CREATE, {"input": {"username": name, "displayName": name}})
+        person_id = person["personCreate"]["person"]["id"]
+        grant = {"input": {"personId": person_id, "role": "VIEWER", "businessUnitId": bu}}
+        bodies = await _all(api, GRANT, grant, "payments-admin")
+        codes = _codes(bodies, "roleGrantCreate")
+        assert codes.count("ok") == 1, codes
+        assert codes.count("GRANT_EXISTS") == RACERS - 1, codes
+        (won,) = [b for b in bodies if b["data"]["roleGrantCreate"]["roleGrant"]]
+        grant_id = str(from_global_id(won["data"]["roleGrantCreate"]["roleGrant"]["id"]))
+        assert await _audit_count(api, "role_grant.grant", grant_id) == 1
