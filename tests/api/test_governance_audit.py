@@ -93,6 +93,12 @@ class TestEveryMutationIsAudited:
                 {"i": {"sessionId": session["id"], "choice": "GO"}},
                 as_user=voter["username"],
             )
+        # The same vote cast again changes nothing, so it leaves no record.
+        await api.ok(
+            VOTE,
+            {"i": {"sessionId": session["id"], "choice": "GO"}},
+            as_user=voters[0]["username"],
+        )
         closed = payload(
             await api.gql(CLOSE, {"i": {"id": session["id"], "version": session["version"]}})
         )
