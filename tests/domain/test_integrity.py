@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,6 +70,20 @@ class TestTheViolatedConstraintIsNamed:
 
 
 class TestTheRegistry:
+    def test_every_registered_name_is_a_unique_constraint_of_the_schema(self) -> None:
+        import domain.models  # noqa: F401  (every table)
+        from api.graphql import user_errors  # noqa: F401  (every context's errors)
+        from domain.kernel.integrity import _REGISTRY
+
+        names = {
+            c.name
+            for t in Base.metadata.tables.values()
+            for c in [*t.constraints, *(i for i in t.indexes if i.unique)]
+            if isinstance(c, UniqueConstraint) or getattr(c, "unique", False)
+        }
+        assert len(_REGISTRY) >= 20
+        assert set(_REGISTRY) <= names, set(_REGISTRY) - names
+
     def test_one_constraint_cannot_mean_two_things(self) -> None:
         with pytest.raises(ValueError, match="registered twice"):
             refuse_duplicates(
