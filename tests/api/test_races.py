@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from api.graphql.relay import from_global_id
 from domain.compliance.models import AuditRecord
 from tests.api.conftest import Api, ids, unique
+from tests.api.governance_support import SIGN, audit_actions, payload, services, submitted
 
 pytestmark = pytest.mark.postgres_only
 RACERS = 50
@@ -99,3 +100,42 @@ class TestConcurrentIdenticalGrants:
         (won,) = [b for b in bodies if b["data"]["roleGrantCreate"]["roleGrant"]]
         grant_id = str(from_global_id(won["data"]["roleGrantCreate"]["roleGrant"]["id"]))
         assert await _audit_count(api, "role_grant.grant", grant_id) == 1
+
+
+SIGN_OFF_REVOKE = """
+mutation($i: SignOffRevokeInput!) { signOffRevoke(input: $i) { signOff { id } errors { code } } }"""
+FEED_CREATE = """
+mutation($i: CalendarFeedCreateInput!) { calendarFeedCreate(input: $i) { calendarFeed { id } errors { code } } }"""
+FEED_REVOKE = """
+mutation($i: CalendarFeedRevokeInput!) { calendarFeedRevoke(input: $i) { calendarFeed { id } errors { code } } }"""
+
+
+class TestConcurrentRevocationsOfOneCalendarFeed:
+    async def test_one_revocation_is_recorded(self, api: Api) -> None:
+        made = await api.ok(FEED_CREATE, {"i": {"revokeOthers": False}}, as_user="viewer")
+        feed_id = made["calendarFeedCreate"]["calendarFeed"]["id"]
+        bodies = await _all(api, FEED_REVOKE, {"i": {"id": feed_id}}, "viewer")
+        codes = _codes(bodies, "calendarFeedRevoke")
+        assert codes.count("ok") == 1, codes
+        assert codes.count("FEED_ALREADY_REVOKED") == RACERS - 1, codes
+        entity = str(from_global_id(feed_id))
+        assert await _audit_count(api, "calendar_feed.revoke", entity) == 1
+
+
+class TestConcurrentRevocationsOfOneSignOff:
+    async def test_one_revocation_is_recorded(self, api: Api) -> None:
+        eu = await services(api, "payments", data="PERSONAL", regions=["eu-west-1"])
+        rel = await submitted(api, service_ids=eu)
+        given = payload(
+            await api.gql(
+                SIGN,
+                {"i": {"releaseId": rel["id"], "requirement": "data_sovereignty"}},
+                as_user="legal",
+            )
+        )
+        sign_off_id = given["signOff"]["id"]
+        bodies = await _all(api, SIGN_OFF_REVOKE, {"i": {"id": sign_off_id}}, "rmo")
+        codes = _codes(bodies, "signOffRevoke")
+        assert codes.count("ok") == 1, codes
+        assert codes.count("SIGN_OFF_ALREADY_REVOKED") == RACERS - 1, codes
+        assert await audit_actions(api, sign_off_id) == ["sign_off.give", "sign_off.revoke"]
