@@ -17,6 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.app import create_app
+from api.endpoints.alertmanager import parse as parse_alerts
+from api.endpoints.cdevents import STRUCTURED, Refused, decode
 from api.text_input import first_unstorable, unstorable
 from tests.api.conftest import Api, settings_for, unique
 
@@ -203,3 +205,16 @@ class TestTheLastResort:
         assert "secret-token-value" not in response.text
         assert "Traceback" not in response.text
         assert response.headers["x-request-id"] == "req-42"
+
+
+class TestNulInWebhookBodiesIsRefused:
+    def test_a_cdevent_holding_a_nul_is_a_typed_400(self) -> None:
+        body = json.dumps({"specversion": "1.0", "id": "a\x00", "source": "s", "type": "t"})
+        with pytest.raises(Refused) as refused:
+            decode({"content-type": STRUCTURED}, body.encode(), "payments")
+        assert (refused.value.status, refused.value.code) == (400, "BAD_USER_INPUT")
+        assert "body.id" in refused.value.message
+
+    def test_an_alertmanager_webhook_holding_a_nul_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="NUL"):
+            parse_alerts(json.dumps({"version": "4", "receiver": "a\x00"}).encode())
