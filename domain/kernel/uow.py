@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -167,6 +167,13 @@ class UnitOfWork:
     async def deleted(
         self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
     ) -> None:
+        """Remove an aggregate (or a link) and note it; its row is locked first, so of
+        concurrent removals one is recorded and the others find it gone."""
+        try:
+            await self.session.refresh(entity, with_for_update=True)
+        except InvalidRequestError:
+            what = action.partition(".")[0].replace("_", " ").capitalize()
+            raise NotFound(f"{what} was not found.") from None
         before = snapshot(entity)
         await self.session.delete(entity)
         await self.session.flush()

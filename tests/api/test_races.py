@@ -139,3 +139,32 @@ class TestConcurrentRevocationsOfOneSignOff:
         assert codes.count("ok") == 1, codes
         assert codes.count("SIGN_OFF_ALREADY_REVOKED") == RACERS - 1, codes
         assert await audit_actions(api, sign_off_id) == ["sign_off.give", "sign_off.revoke"]
+
+
+REVOKE_GRANT = """
+mutation($input: RoleGrantRevokeInput!) { roleGrantRevoke(input: $input) { roleGrant { id } errors { code } } }"""
+
+
+class TestConcurrentRevocationsOfOneGrant:
+    async def test_one_revocation_is_recorded_and_the_others_find_it_gone(self, api: Api) -> None:
+        bu = (await ids(api))["payments"]
+        name = unique("revoked")
+        person = await api.ok(PERSON_CREATE, {"input": {"username": name, "displayName": name}})
+        granted = await api.ok(
+            GRANT,
+            {
+                "input": {
+                    "personId": person["personCreate"]["person"]["id"],
+                    "role": "VIEWER",
+                    "businessUnitId": bu,
+                }
+            },
+            as_user="payments-admin",
+        )
+        grant_id = granted["roleGrantCreate"]["roleGrant"]["id"]
+        bodies = await _all(api, REVOKE_GRANT, {"input": {"id": grant_id}}, "payments-admin")
+        codes = _codes(bodies, "roleGrantRevoke")
+        assert codes.count("ok") == 1, codes
+        assert codes.count("NOT_FOUND") == RACERS - 1, codes
+        entity = str(from_global_id(grant_id))
+        assert await _audit_count(api, "role_grant.revoke", entity) == 1
