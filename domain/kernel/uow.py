@@ -155,6 +155,13 @@ class UnitOfWork:
             entity, action=action, bu_id=bu_id, rule=rule, before=before, after=after
         )
 
+    def unchanged(
+        self, entity: Base, before: dict[str, Any], *, exclude: tuple[str, ...] = ()
+    ) -> bool:
+        """Does `entity` still hold its before-image? Then the change is a no-op: nothing is
+        written and nothing recorded (only for a use case that changes no other table)."""
+        return snapshot(entity, exclude=exclude) == before
+
     async def created_in(
         self, aggregate: Base, part: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
     ) -> None:

@@ -81,6 +81,8 @@ async def update_person(uow: UnitOfWork, c: cmd.UpdatePerson) -> Person:
         person.email = rules.check_email(c.email, "email") if c.email else None
     if c.active is not None:
         person.active = c.active
+    if uow.unchanged(person, before):
+        return person
     await uow.updated(person, before, action="person.update", bu_id=None, rule=rule)
     if before["active"] != person.active:
         await _announce(uow, f"person:{person.id}")
