@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from api.graphql.relay import from_global_id
 from domain.compliance.models import AuditRecord
 from tests.api.conftest import Api, ids, unique
-from tests.api.governance_support import SIGN, audit_actions, payload, services, submitted
+from tests.api.governance_support import audit_actions, given_sign_off
 
 pytestmark = pytest.mark.postgres_only
 RACERS = 50
@@ -39,6 +39,15 @@ async def _all(api: Api, query: str, variables: dict[str, Any], as_user: str) ->
         )
 
 
+async def _viewer_grant_input(api: Api) -> dict[str, Any]:
+    """roleGrantCreate's variables: VIEWER in payments for a new person."""
+    bu = (await ids(api))["payments"]
+    name = unique("racer")
+    person = await api.ok(PERSON_CREATE, {"input": {"username": name, "displayName": name}})
+    person_id = person["personCreate"]["person"]["id"]
+    return {"input": {"personId": person_id, "role": "VIEWER", "businessUnitId": bu}}
+
+
 async def _audit_count(api: Api, action: str, entity_id: str) -> int:
     async with api.runtime.db.read_session() as session:
         count = await session.scalar(
@@ -47,6 +56,17 @@ async def _audit_count(api: Api, action: str, entity_id: str) -> int:
             .where(AuditRecord.action == action, AuditRecord.entity_id == entity_id)
         )
     return int(count or 0)
+
+
+async def _one_winner(
+    api: Api, query: str, variables: dict[str, Any], as_user: str, field: str, refusal: str
+) -> list[dict]:
+    """Race RACERS identical requests: one succeeds, every other is refused with `refusal`."""
+    bodies = await _all(api, query, variables, as_user)
+    codes = _codes(bodies, field)
+    assert codes.count("ok") == 1, codes
+    assert codes.count(refusal) == RACERS - 1, codes
+    return bodies
 
 
 def _codes(bodies: list[dict], field: str) -> list[str]:
@@ -78,25 +98,24 @@ class TestConcurrentRevocationsOfOneToken:
             as_user="engineer",
         )
         token_id = made["apiTokenCreate"]["apiToken"]["id"]
-        bodies = await _all(api, TOKEN_REVOKE, {"i": {"id": token_id}}, "engineer")
-        codes = _codes(bodies, "apiTokenRevoke")
-        assert codes.count("ok") == 1, codes
-        assert codes.count("TOKEN_ALREADY_REVOKED") == RACERS - 1, codes
+        await _one_winner(
+            api,
+            TOKEN_REVOKE,
+            {"i": {"id": token_id}},
+            "engineer",
+            "apiTokenRevoke",
+            "TOKEN_ALREADY_REVOKED",
+        )
         entity = str(from_global_id(token_id))
         assert await _audit_count(api, "api_token.revoke", entity) == 1
 
 
 class TestConcurrentIdenticalGrants:
     async def test_one_grant_is_made_and_the_others_are_grant_exists(self, api: Api) -> None:
-        bu = (await ids(api))["payments"]
-        name = unique("racer")
-        person = await api.ok(PERSON_CREATE, {"input": {"username": name, "displayName": name}})
-        person_id = person["personCreate"]["person"]["id"]
-        grant = {"input": {"personId": person_id, "role": "VIEWER", "businessUnitId": bu}}
-        bodies = await _all(api, GRANT, grant, "payments-admin")
-        codes = _codes(bodies, "roleGrantCreate")
-        assert codes.count("ok") == 1, codes
-        assert codes.count("GRANT_EXISTS") == RACERS - 1, codes
+        grant = await _viewer_grant_input(api)
+        bodies = await _one_winner(
+            api, GRANT, grant, "payments-admin", "roleGrantCreate", "GRANT_EXISTS"
+        )
         (won,) = [b for b in bodies if b["data"]["roleGrantCreate"]["roleGrant"]]
         grant_id = str(from_global_id(won["data"]["roleGrantCreate"]["roleGrant"]["id"]))
         assert await _audit_count(api, "role_grant.grant", grant_id) == 1
@@ -114,30 +133,29 @@ class TestConcurrentRevocationsOfOneCalendarFeed:
     async def test_one_revocation_is_recorded(self, api: Api) -> None:
         made = await api.ok(FEED_CREATE, {"i": {"revokeOthers": False}}, as_user="viewer")
         feed_id = made["calendarFeedCreate"]["calendarFeed"]["id"]
-        bodies = await _all(api, FEED_REVOKE, {"i": {"id": feed_id}}, "viewer")
-        codes = _codes(bodies, "calendarFeedRevoke")
-        assert codes.count("ok") == 1, codes
-        assert codes.count("FEED_ALREADY_REVOKED") == RACERS - 1, codes
+        await _one_winner(
+            api,
+            FEED_REVOKE,
+            {"i": {"id": feed_id}},
+            "viewer",
+            "calendarFeedRevoke",
+            "FEED_ALREADY_REVOKED",
+        )
         entity = str(from_global_id(feed_id))
         assert await _audit_count(api, "calendar_feed.revoke", entity) == 1
 
 
 class TestConcurrentRevocationsOfOneSignOff:
     async def test_one_revocation_is_recorded(self, api: Api) -> None:
-        eu = await services(api, "payments", data="PERSONAL", regions=["eu-west-1"])
-        rel = await submitted(api, service_ids=eu)
-        given = payload(
-            await api.gql(
-                SIGN,
-                {"i": {"releaseId": rel["id"], "requirement": "data_sovereignty"}},
-                as_user="legal",
-            )
+        sign_off_id = (await given_sign_off(api))["signOff"]["id"]
+        await _one_winner(
+            api,
+            SIGN_OFF_REVOKE,
+            {"i": {"id": sign_off_id}},
+            "rmo",
+            "signOffRevoke",
+            "SIGN_OFF_ALREADY_REVOKED",
         )
-        sign_off_id = given["signOff"]["id"]
-        bodies = await _all(api, SIGN_OFF_REVOKE, {"i": {"id": sign_off_id}}, "rmo")
-        codes = _codes(bodies, "signOffRevoke")
-        assert codes.count("ok") == 1, codes
-        assert codes.count("SIGN_OFF_ALREADY_REVOKED") == RACERS - 1, codes
         assert await audit_actions(api, sign_off_id) == ["sign_off.give", "sign_off.revoke"]
 
 
@@ -147,24 +165,15 @@ mutation($input: RoleGrantRevokeInput!) { roleGrantRevoke(input: $input) { roleG
 
 class TestConcurrentRevocationsOfOneGrant:
     async def test_one_revocation_is_recorded_and_the_others_find_it_gone(self, api: Api) -> None:
-        bu = (await ids(api))["payments"]
-        name = unique("revoked")
-        person = await api.ok(PERSON_CREATE, {"input": {"username": name, "displayName": name}})
-        granted = await api.ok(
-            GRANT,
-            {
-                "input": {
-                    "personId": person["personCreate"]["person"]["id"],
-                    "role": "VIEWER",
-                    "businessUnitId": bu,
-                }
-            },
-            as_user="payments-admin",
-        )
+        granted = await api.ok(GRANT, await _viewer_grant_input(api), as_user="payments-admin")
         grant_id = granted["roleGrantCreate"]["roleGrant"]["id"]
-        bodies = await _all(api, REVOKE_GRANT, {"input": {"id": grant_id}}, "payments-admin")
-        codes = _codes(bodies, "roleGrantRevoke")
-        assert codes.count("ok") == 1, codes
-        assert codes.count("NOT_FOUND") == RACERS - 1, codes
+        await _one_winner(
+            api,
+            REVOKE_GRANT,
+            {"input": {"id": grant_id}},
+            "payments-admin",
+            "roleGrantRevoke",
+            "NOT_FOUND",
+        )
         entity = str(from_global_id(grant_id))
         assert await _audit_count(api, "role_grant.revoke", entity) == 1
