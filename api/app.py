@@ -26,10 +26,12 @@ from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
+from api.last_resort import unexpected_error
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
 from api.runtime import Runtime
 from api.settings import Settings
 from api.startup import StartupFailures
+from api.text_input import TextInputGuard
 from domain.kernel.clock import Clock
 
 
@@ -70,13 +72,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *component_routes(settings),
         *landing_routes(runtime, schema),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={Exception: unexpected_error},
+    )
     app.state.runtime = runtime
     return app
 
 
 def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
-    """Outermost first: start-up failures, request context, CORS, then authentication."""
+    """Outermost first: start-up failures, request context, CORS, authentication, then the
+    refusal of unstorable text in the URL."""
     return [
         Middleware(StartupFailures, database_url=settings.effective_database_url),
         Middleware(RequestContextMiddleware, runtime=runtime),
@@ -98,4 +106,5 @@ def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
             max_age=600,
         ),
         Middleware(AuthenticationMiddleware, runtime=runtime),
+        Middleware(TextInputGuard),
     ]

@@ -38,6 +38,7 @@ from starlette.routing import Route
 from api.endpoints.writes import write
 from api.global_ids import to_global_id
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
+from api.text_input import first_unstorable, refusal_message
 from domain.pipelines.alerts import AlertResult, Handled, handle_alerts
 from domain.pipelines.deployment_commands import FiringAlert
 
@@ -78,6 +79,8 @@ def parse(body: bytes) -> list[FiringAlert]:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise ValueError("The body is not JSON.") from None
+    if (where := first_unstorable(data, "")) is not None:
+        raise ValueError(refusal_message(where))
     try:
         hook = _Webhook.model_validate(data)
     except ValidationError as exc:

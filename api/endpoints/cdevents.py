@@ -54,6 +54,7 @@ from starlette.routing import Route
 from api.endpoints.writes import refused, write
 from api.global_ids import from_id_or_uuid, to_global_id
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
+from api.text_input import first_unstorable, refusal_message
 from domain.kernel.errors import DomainError, Unauthenticated, Unavailable
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import signatures as sig
@@ -169,6 +170,9 @@ def decode(headers: Mapping[str, str], body: bytes, bu_key: str | None) -> Inges
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise Refused(400, Code.MALFORMED_EVENT, "The body is not JSON.") from None
+    where = first_unstorable(parsed, "body")
+    if where is not None:
+        raise Refused(400, "BAD_USER_INPUT", refusal_message(where))
     envelope = {k[3:]: v for k, v in headers.items() if k.startswith("ce-")} if binary else parsed
     if not isinstance(envelope, dict):
         raise Refused(400, Code.MALFORMED_EVENT, "A structured CloudEvent is a JSON object.")

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from api.endpoints.writes import write
 from api.global_ids import from_id_or_uuid, to_global_id, with_global_ids
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
+from api.text_input import first_unstorable, refusal_message
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.reader import Reader
 from domain.pipelines import promotion_repository as repo
@@ -157,6 +158,8 @@ def decision_routes(runtime: Runtime) -> list[Route]:
                 raise _Bad("The body is not JSON.") from None
             if not isinstance(data, dict):
                 raise _Bad("The body is a JSON object.")
+            if (where := first_unstorable(data, "")) is not None:
+                raise _Bad(refusal_message(where))
             c = await _ask(runtime, data)
             return await write(
                 runtime, request, lambda uow: promotions.request_promotion(uow, c), _requested

@@ -18,7 +18,7 @@ from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.graphql import over_http
+from api.graphql import over_http, request_checks
 from api.graphql.context import Context
 from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.graphiql import GraphiQLPage
@@ -219,7 +219,7 @@ def _parse_request(body: bytes) -> dict[str, Any] | Response:
     name = data.get("operationName")
     if name is not None and not isinstance(name, str):
         return error_response(400, "BAD_USER_INPUT", "`operationName` must be a string.")
-    return data
+    return request_checks.refuse(data) or data
 
 
 def _operation(parsed: dict[str, Any]) -> OperationType | None:

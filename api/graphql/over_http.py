@@ -17,6 +17,7 @@ from graphql import ExecutionResult
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from api.graphql import request_checks
 from api.http import error_response
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -106,7 +107,7 @@ def params_from_url(params: QueryParams) -> dict[str, Any] | Response:
     name = params.get("operationName")
     if name:
         request["operationName"] = name
-    return request
+    return request_checks.refuse(request) or request
 
 
 def mutation_over_get() -> Response:

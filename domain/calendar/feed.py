@@ -76,7 +76,8 @@ async def create_feed(uow: UnitOfWork, *, token_hash: str, revoke_others: bool) 
 
 async def revoke_feed(uow: UnitOfWork, feed_id: uuid.UUID) -> CalendarFeed:
     """Stop a feed URL at once: your own, or anyone's for those who administer access."""
-    feed = await repo.get_feed(uow.session, feed_id)
+    # Locked: of concurrent revocations one records it, the others find it revoked.
+    feed = await repo.get_feed(uow.session, feed_id, for_update=True)
     if feed is None:
         raise NotFound("Calendar feed was not found.")
     rule = credential_revoke_rule(uow, feed.person_id, _own_feed_rule(uow), "Calendar feed")

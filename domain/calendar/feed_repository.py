@@ -30,8 +30,11 @@ async def feed_by_hash(session: AsyncSession, token_hash: str) -> Row[Any] | Non
     return (await session.execute(stmt)).first()
 
 
-async def get_feed(session: AsyncSession, feed_id: uuid.UUID) -> CalendarFeed | None:
-    return await session.get(CalendarFeed, feed_id)
+async def get_feed(
+    session: AsyncSession, feed_id: uuid.UUID, *, for_update: bool = False
+) -> CalendarFeed | None:
+    """The feed; `for_update` locks its row until the unit ends (a writer's read)."""
+    return await session.get(CalendarFeed, feed_id, with_for_update=for_update)
 
 
 async def active_feeds_of(session: AsyncSession, person_id: uuid.UUID) -> list[CalendarFeed]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.kernel.errors import KernelErrorCode
+from domain.kernel.integrity import Duplicate, refuse_duplicates
+
 
 class EnvironmentErrorCode(StrEnum):
     INVALID_KEY = "INVALID_KEY"
@@ -32,3 +35,12 @@ class EnvironmentErrorCode(StrEnum):
     INVALID_HELM_CHART = "INVALID_HELM_CHART"
     EMPTY_SNAPSHOT = "EMPTY_SNAPSHOT"
     TOO_MANY_IMAGES = "TOO_MANY_IMAGES"
+
+
+refuse_duplicates(
+    {
+        "uq_environments_key": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS, "An environment with this key exists.", "key"
+        ),
+    }
+)

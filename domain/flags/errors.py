@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.kernel.errors import KernelErrorCode
+from domain.kernel.integrity import Duplicate, refuse_duplicates
+
 
 class FlagErrorCode(StrEnum):
     INVALID_KEY = "INVALID_KEY"
@@ -26,3 +29,15 @@ class FlagErrorCode(StrEnum):
     CHANGE_OUTDATED = "CHANGE_OUTDATED"
     SELF_APPROVAL = "SELF_APPROVAL"
     REASON_REQUIRED = "REASON_REQUIRED"
+
+
+refuse_duplicates(
+    {
+        "uq_flags_key": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS, "A flag with this key exists already.", "key"
+        ),
+        "uq_flag_segments_key": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS, "A segment with this key exists already.", "key"
+        ),
+    }
+)

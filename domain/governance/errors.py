@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.kernel.errors import DomainError
+from domain.kernel.integrity import Duplicate, refuse_duplicates
 
 
 class GovernanceErrorCode(StrEnum):
@@ -91,3 +92,18 @@ class Frozen(DomainError):
             for h in self.hits
         )
         super().__init__(f"The planned window falls into a freeze: {names}.", field="plannedStart")
+
+
+refuse_duplicates(
+    {
+        "uq_boards_domain_key": Duplicate(
+            GovernanceErrorCode.KEY_TAKEN, "A board with this key exists.", "key"
+        ),
+        "uq_sign_off_rules_key": Duplicate(
+            GovernanceErrorCode.KEY_TAKEN, "A sign-off rule with this key exists.", "key"
+        ),
+        "uq_document_templates_domain_key_version": Duplicate(
+            GovernanceErrorCode.KEY_TAKEN, "The template exists; revise it instead.", "key"
+        ),
+    }
+)

@@ -123,6 +123,8 @@ async def cast_vote(uow: UnitOfWork, c: cmd.CastVote) -> GoNoGoSession:
             cast_at=now,
         )
         await uow.created(vote, action="vote.cast", bu_id=release.bu_id, rule=rule)
+    elif (vote.choice, vote.rationale, vote.discipline) == (choice, rationale, member.discipline):
+        return session  # the same vote again changes nothing, so nothing is recorded
     else:
         before = snapshot(vote)
         vote.choice, vote.rationale, vote.discipline, vote.changed_at = (

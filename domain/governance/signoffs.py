@@ -129,6 +129,8 @@ async def revoke_sign_off(uow: UnitOfWork, sign_off_id: object) -> SignOff:
         release = await release_for_update(uow, sign_off.release_id)
     except NotFound:
         raise NotFound("Sign-off was not found.") from None
+    # Read again under the release's lock: a revocation that committed meanwhile is seen.
+    await uow.session.refresh(sign_off)
     rule = uow.authorize(Action.REVOKE, Resource.SIGN_OFF, release.bu_id)
     if sign_off.revoked_at is not None:
         raise DomainError("That sign-off is already revoked.", code=Code.SIGN_OFF_ALREADY_REVOKED)

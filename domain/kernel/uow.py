@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,6 +16,7 @@ from domain.kernel.audit import AuditAppender, AuditEntry
 from domain.kernel.clock import Clock
 from domain.kernel.db import unavailable_on_outage
 from domain.kernel.errors import Forbidden, NotFound, VersionConflict
+from domain.kernel.integrity import refusal_for
 from domain.kernel.orm import Base, snapshot
 
 
@@ -61,6 +62,9 @@ class UnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+        # A duplicate another request inserted first is the caller's answer, not our failure.
+        if isinstance(exc, IntegrityError) and (refusal := refusal_for(exc)) is not None:
+            raise refusal from exc
 
     # -- authorization -------------------------------------------------------------------
 
@@ -151,6 +155,13 @@ class UnitOfWork:
             entity, action=action, bu_id=bu_id, rule=rule, before=before, after=after
         )
 
+    def unchanged(
+        self, entity: Base, before: dict[str, Any], *, exclude: tuple[str, ...] = ()
+    ) -> bool:
+        """Does `entity` still hold its before-image? Then the change is a no-op: nothing is
+        written and nothing recorded (only for a use case that changes no other table)."""
+        return snapshot(entity, exclude=exclude) == before
+
     async def created_in(
         self, aggregate: Base, part: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
     ) -> None:
@@ -163,6 +174,13 @@ class UnitOfWork:
     async def deleted(
         self, entity: Base, *, action: str, bu_id: uuid.UUID | None, rule: str
     ) -> None:
+        """Remove an aggregate (or a link) and note it; its row is locked first, so of
+        concurrent removals one is recorded and the others find it gone."""
+        try:
+            await self.session.refresh(entity, with_for_update=True)
+        except InvalidRequestError:
+            what = action.partition(".")[0].replace("_", " ").capitalize()
+            raise NotFound(f"{what} was not found.") from None
         before = snapshot(entity)
         await self.session.delete(entity)
         await self.session.flush()

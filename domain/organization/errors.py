@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.kernel.integrity import Duplicate, refuse_duplicates
+
 
 class OrganizationErrorCode(StrEnum):
     INVALID_KEY = "INVALID_KEY"
@@ -44,3 +46,33 @@ class OrganizationErrorCode(StrEnum):
     INVALID_INTERVAL = "INVALID_INTERVAL"
     VENDOR_RELEASE_CANCELLED = "VENDOR_RELEASE_CANCELLED"
     RANGE_TOO_LARGE = "RANGE_TOO_LARGE"
+
+
+Code = OrganizationErrorCode
+refuse_duplicates(
+    {
+        "uq_business_units_key": Duplicate(
+            Code.KEY_TAKEN, "A business unit with this key exists.", "key"
+        ),
+        "uq_teams_bu_id_key": Duplicate(Code.KEY_TAKEN, "A team with this key exists.", "key"),
+        "uq_services_key": Duplicate(Code.KEY_TAKEN, "A service with this key exists.", "key"),
+        "uq_vendors_bu_id_name": Duplicate(
+            Code.KEY_TAKEN, "A vendor with this name exists.", "name"
+        ),
+        "uq_people_username": Duplicate(Code.USERNAME_TAKEN, "The username is taken.", "username"),
+        "uq_role_grants_person_id_role_domain": Duplicate(
+            Code.GRANT_EXISTS, "That person already holds this role there."
+        ),
+        "uq_service_dependencies_consumer_id_provider_id": Duplicate(
+            Code.DEPENDENCY_EXISTS, "The service already depends on that one."
+        ),
+        "uq_service_vendors_service_id_vendor_id": Duplicate(
+            Code.VENDOR_LINK_EXISTS, "The service already uses that vendor.", "vendorId"
+        ),
+        "uq_vendor_attestations_vendor_id_kind_issued_at": Duplicate(
+            Code.ATTESTATION_EXISTS,
+            "The vendor already holds an attestation of that kind issued then.",
+            "issuedAt",
+        ),
+    }
+)

@@ -81,6 +81,8 @@ async def update_person(uow: UnitOfWork, c: cmd.UpdatePerson) -> Person:
         person.email = rules.check_email(c.email, "email") if c.email else None
     if c.active is not None:
         person.active = c.active
+    if uow.unchanged(person, before):
+        return person
     await uow.updated(person, before, action="person.update", bu_id=None, rule=rule)
     if before["active"] != person.active:
         await _announce(uow, f"person:{person.id}")
@@ -209,7 +211,8 @@ def credential_revoke_rule(uow: UnitOfWork, owner_id: uuid.UUID, own_rule: str, 
 
 
 async def revoke_api_token(uow: UnitOfWork, token_id: uuid.UUID) -> ApiToken:
-    token = await repo.get_token(uow.session, token_id)
+    """Revoke a token once: its row is locked, so of concurrent revocations one records it."""
+    token = await repo.get_token(uow.session, token_id, for_update=True)
     if token is None:
         raise NotFound("API token was not found.")
     rule = credential_revoke_rule(uow, token.person_id, _own_token_rule(uow), "API token")

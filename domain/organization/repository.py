@@ -334,8 +334,11 @@ async def token_by_hash(session: AsyncSession, token_hash: str) -> Row[Any] | No
     return (await session.execute(stmt.where(TOKEN.c.token_hash == token_hash))).first()
 
 
-async def get_token(session: AsyncSession, token_id: uuid.UUID) -> ApiToken | None:
-    return await session.get(ApiToken, token_id)
+async def get_token(
+    session: AsyncSession, token_id: uuid.UUID, *, for_update: bool = False
+) -> ApiToken | None:
+    """The token; `for_update` locks its row until the unit ends (a writer's read)."""
+    return await session.get(ApiToken, token_id, with_for_update=for_update)
 
 
 async def tokens_of(session: AsyncSession, person_id: uuid.UUID) -> list[Row[Any]]:

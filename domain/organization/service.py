@@ -52,6 +52,8 @@ async def update_business_unit(uow: UnitOfWork, c: cmd.UpdateBusinessUnit) -> Bu
     bu = _found(await repo.get_bu(uow.session, c.bu_id), "Business unit")
     rule, before = _for_update(uow, bu, bu.id, c.version, Resource.BUSINESS_UNIT, "Business unit")
     _describe(bu, c.name, c.description)
+    if uow.unchanged(bu, before):
+        return bu
     await uow.updated(bu, before, action="business_unit.update", bu_id=bu.id, rule=rule)
     return bu
 
@@ -106,6 +108,8 @@ async def update_team(uow: UnitOfWork, c: cmd.UpdateTeam) -> Team:
     team = _found(await repo.get_team(uow.session, c.team_id), "Team")
     rule, before = _for_update(uow, team, team.bu_id, c.version, Resource.TEAM, "Team")
     _describe(team, c.name, c.description)
+    if uow.unchanged(team, before):
+        return team
     await uow.updated(team, before, action="team.update", bu_id=team.bu_id, rule=rule)
     return team
 

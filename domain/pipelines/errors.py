@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.kernel.errors import KernelErrorCode
+from domain.kernel.integrity import Duplicate, refuse_duplicates
+
 
 class EvidenceErrorCode(StrEnum):
     INVALID_DIGEST = "INVALID_DIGEST"
@@ -37,3 +40,18 @@ class CdEventErrorCode(StrEnum):
     """The CDEvent names a spec version whose schemas Signalbox does not have."""
     BUSINESS_UNIT_REQUIRED = "BUSINESS_UNIT_REQUIRED"
     BAD_SIGNATURE = "BAD_SIGNATURE"
+
+
+refuse_duplicates(
+    {
+        "uq_pipelines_team_id_key": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS, "The team already has a pipeline with this key.", "key"
+        ),
+        "uq_webhook_secrets_bu_id_name": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS, "The BU already has a webhook secret so named.", "name"
+        ),
+        "uq_promotion_approvals_promotion_id_approver_id": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS, "You already approved this promotion."
+        ),
+    }
+)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.kernel.errors import KernelErrorCode
+from domain.kernel.integrity import Duplicate, refuse_duplicates
+
 
 class TrainErrorCode(StrEnum):
     INVALID_KEY = "INVALID_KEY"
@@ -40,3 +43,17 @@ class TrainErrorCode(StrEnum):
     WINDOW_NOT_STARTED = "WINDOW_NOT_STARTED"
     INVALID_SUITE = "INVALID_SUITE"
     GRAPH_TOO_LARGE = "GRAPH_TOO_LARGE"
+
+
+refuse_duplicates(
+    {
+        "uq_trains_key": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS, "A train with this key exists.", "key"
+        ),
+        "uq_integration_windows_departure_id": Duplicate(
+            TrainErrorCode.WINDOW_EXISTS,
+            "The departure has an integration window; reschedule it instead.",
+            "departureId",
+        ),
+    }
+)

@@ -261,3 +261,16 @@ async def open_session(api: Api) -> tuple[dict[str, Any], list[dict[str, str]]]:
     opened = payload(await api.gql(OPEN, {"i": {"releaseId": rel["id"], "boardId": board["id"]}}))
     assert opened["errors"] == [], opened
     return opened["goNoGoSession"], voters
+
+
+async def given_sign_off(api: Api) -> dict[str, Any]:
+    """Legal's data-sovereignty sign-off on a fresh submitted release of EU personal data."""
+    eu = await services(api, "payments", data="PERSONAL", regions=["eu-west-1"])
+    rel = await submitted(api, service_ids=eu)
+    return payload(
+        await api.gql(
+            SIGN,
+            {"i": {"releaseId": rel["id"], "requirement": "data_sovereignty"}},
+            as_user="legal",
+        )
+    )

@@ -18,6 +18,7 @@ from tests.api.governance_support import (
     VOTE,
     codes,
     fill_missing,
+    given_sign_off,
     make_board,
     move,
     new_bu,
@@ -305,15 +306,7 @@ class TestSignOffRulesAreData:
         assert again["signOffs"] == []
 
     async def test_a_sign_off_records_signer_time_and_expiry(self, api: Api) -> None:
-        eu = await services(api, "payments", data="PERSONAL", regions=["eu-west-1"])
-        rel = await submitted(api, service_ids=eu)
-        given = payload(
-            await api.gql(
-                SIGN,
-                {"i": {"releaseId": rel["id"], "requirement": "data_sovereignty"}},
-                as_user="legal",
-            )
-        )
+        given = await given_sign_off(api)
         s = given["signOff"]
         assert s["discipline"] == "LEGAL" and s["signer"]["username"] == "legal"
         from datetime import datetime

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from api.graphql.relay import from_global_id
+from domain.kernel.errors import AlreadyExists
+from domain.kernel.uow import UnitOfWork
+from domain.organization.errors import OrganizationErrorCode
+from domain.organization.models import RoleGrant
 from tests.api.conftest import Api, ids, unique
 
 PERSON_CREATE = """
@@ -188,3 +195,29 @@ class TestDeactivatingPeople:
             },
         )
         assert body["data"]["personUpdate"]["errors"][0]["field"] == "active"
+
+
+class TestADuplicateTheDatabaseRefusesIsTyped:
+    async def test_a_unit_that_inserts_an_existing_grant_is_refused_with_grant_exists(
+        self, api: Api
+    ) -> None:
+        # What a concurrent request meets when another inserted the grant after its check:
+        # the unit of work turns the unique violation into the constraint's typed refusal.
+        person = await _person(api)
+        person_id = from_global_id(person["id"])
+
+        async def insert(uow: UnitOfWork) -> None:
+            uow.session.add(
+                RoleGrant(
+                    person_id=person_id,
+                    role="VIEWER",
+                    domain="*",
+                    created_at=uow.clock.now(),
+                )
+            )
+            await uow.session.flush()
+
+        await api.runtime.units.run(insert)
+        with pytest.raises(AlreadyExists) as refused:
+            await api.runtime.units.run(insert)
+        assert refused.value.code == OrganizationErrorCode.GRANT_EXISTS

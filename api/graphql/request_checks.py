@@ -1,0 +1,69 @@
+"""Refusals of a GraphQL request before it runs: input no store can keep, an unknown operation.
+
+Both were 500s: graphql-core cannot say which kind of operation an unknown `operationName`
+names, and PostgreSQL refuses a NUL that SQLite stores. Both are the caller's input, so both
+answer 400 with a typed `BAD_USER_INPUT`, on every database alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLSyntaxError, OperationDefinitionNode, StringValueNode, Visitor, parse
+from graphql.language import DocumentNode, visit
+from starlette.responses import Response
+
+from api.http import error_response
+from api.text_input import CODE, first_unstorable, refusal_message, unstorable
+
+
+def refuse(parsed: dict[str, Any]) -> Response | None:
+    """A 400 for a request that must not run, or None to run it."""
+    where = first_unstorable(
+        {k: parsed.get(k) for k in ("operationName", "variables", "extensions")}, ""
+    )
+    if where is not None:
+        return error_response(400, CODE, refusal_message(where), field=where)
+    query: str = parsed["query"]
+    name = parsed.get("operationName")
+    # A literal can only carry a NUL as an escape (a raw control character does not parse).
+    if name is None and "\\" not in query:
+        return None
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError:
+        return None  # answered by the execution as the request error it is
+    if "\\" in query and _has_unstorable_literal(document):
+        where = "query"
+        return error_response(400, CODE, refusal_message(where), field=where)
+    if name is not None and name not in _operation_names(document):
+        return error_response(
+            400, CODE, f"The document has no operation named `{name}`.", field="operationName"
+        )
+    return None
+
+
+def _operation_names(document: DocumentNode) -> set[str]:
+    return {
+        d.name.value
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode) and d.name is not None
+    }
+
+
+class _Literals(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> Any:
+        if unstorable(node.value):
+            self.found = True
+            return Visitor.BREAK
+        return None
+
+
+def _has_unstorable_literal(document: DocumentNode) -> bool:
+    literals = _Literals()
+    visit(document, literals)
+    return literals.found
