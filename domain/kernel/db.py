@@ -146,6 +146,11 @@ def is_outage(exc: BaseException) -> bool:
             "connectiondoesnotexist",
             "too many clients",
             "database is locked",
+            # A statement cut off behind a lock (statement_timeout, lock_timeout): nothing
+            # of it committed and a retry may well pass, so it is retryable, not a bug.
+            "canceling statement due to",
+            "querycancelederror",
+            "locknotavailable",
         )
         if isinstance(exc, OperationalError) or any(m in text for m in markers):
             return any(m in text for m in markers)
