@@ -26,6 +26,7 @@ from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
+from api.http import EXCEPTION_HANDLERS
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
 from api.runtime import Runtime
 from api.settings import Settings
@@ -70,7 +71,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *component_routes(settings),
         *landing_routes(runtime, schema),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+    )
     app.state.runtime = runtime
     return app
 

@@ -35,7 +35,7 @@ from starlette.responses import Response
 
 from api.graphql.errors import TopLevelCode
 from api.graphql.mutations import KeyedUnit
-from api.http import ORJSONResponse, error_response
+from api.http import ORJSONResponse, error_response, unavailable
 from domain.kernel import idempotency
 from domain.kernel.db import unavailable_on_outage
 from domain.kernel.errors import Unavailable
@@ -88,7 +88,7 @@ class IdempotentMutations:
                 stored = await self._stored(subject, key)
         except Unavailable as exc:
             self.runtime.metrics.db_unavailable.inc()
-            return error_response(503, "UNAVAILABLE", exc.message, {"Retry-After": "2"})
+            return unavailable(exc.message)
         if stored is None:  # the request that held the key rolled back meanwhile
             return error_response(
                 409,

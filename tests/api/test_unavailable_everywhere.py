@@ -1,0 +1,128 @@
+"""A database out of reach gets one retryable answer on every path: 503 JSON, code UNAVAILABLE,
+Retry-After; never a plain-text 500, never a stored answer, and the retry runs once."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from demo.organization import load_demo
+from tests.api.conftest import Api, serving, settings_for, unique
+from tests.api.test_idempotency_exactly_once import (
+    TEAM_CREATE,
+    codes,
+    failing_once,
+    team_input,
+    teams_and_audits,
+)
+
+QUERY = "{ businessUnits { nodes { key } } }"
+
+
+def assert_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["retry-after"]
+    assert codes(response) == ["UNAVAILABLE"]
+
+
+@asynccontextmanager
+async def database_down(api: Api) -> AsyncIterator[None]:
+    """Every pooled connection dropped and every new one refused, as a stopped server does."""
+
+    def refuse(*_: Any) -> None:
+        raise ConnectionRefusedError(111, "Connection refused (the test stopped the database)")
+
+    engine = api.runtime.db.engine
+    event.listen(engine.sync_engine, "do_connect", refuse)
+    await engine.dispose()
+    try:
+        yield
+    finally:
+        event.remove(engine.sync_engine, "do_connect", refuse)
+
+
+class TestAStoppedDatabase:
+    async def test_reads_writes_keyed_writes_and_machine_endpoints_answer_503_json(
+        self, api: Api
+    ) -> None:
+        token = api.token("rmo")
+        auth = {"authorization": f"Bearer {token}"}
+        assert (await api.post(QUERY, token=token)).status_code == 200
+        variables = await team_input(api, "down")
+        keyed = {"idempotency-key": unique("k")}
+        async with database_down(api):
+            assert_unavailable(await api.post(QUERY, token=token))
+            assert_unavailable(await api.post(TEAM_CREATE, variables, token=token))
+            assert_unavailable(await api.post(TEAM_CREATE, variables, token=token, headers=keyed))
+            ask = {"service": "payments-api", "environment": "production", "version": "1.0.0"}
+            assert_unavailable(await api.http.get("/decisions", params=ask, headers=auth))
+            assert_unavailable(await api.http.post("/decisions", json=ask, headers=auth))
+        retry = await api.post(TEAM_CREATE, variables, token=token, headers=keyed)
+        assert "idempotent-replayed" not in retry.headers
+        assert retry.json()["data"]["teamCreate"]["errors"] == []
+        assert await teams_and_audits(api, variables["input"]["key"]) == (1, 1)
+
+
+class TestAFailureBeforeTheCommit:
+    async def test_a_mutation_without_a_key_gets_the_retryable_error(self, api: Api) -> None:
+        variables = await team_input(api, "plain")
+        with failing_once(api, "INSERT INTO TEAMS", ConnectionResetError("dropped")):
+            failed = await api.post(TEAM_CREATE, variables)
+        assert_unavailable(failed)
+        assert await teams_and_audits(api, variables["input"]["key"]) == (0, 0)
+        assert (await api.post(TEAM_CREATE, variables)).json()["data"]["teamCreate"]["errors"] == []
+
+
+@asynccontextmanager
+async def teams_locked(api: Api, url: str) -> AsyncIterator[None]:
+    """Another session holds a lock on the teams (PostgreSQL) or the database (SQLite)."""
+    if make_url(url).get_backend_name() == "sqlite":
+        holder = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    async with api.runtime.db.engine.connect() as conn:
+        await conn.execute(text("LOCK TABLE teams IN ACCESS EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            await conn.rollback()
+
+
+@pytest.fixture
+async def short_statements(migrated_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+    async with serving(settings_for(migrated_url, tmp_path, statement_timeout_ms=500)) as api:
+        await load_demo(api.runtime)
+        yield api
+
+
+class TestALockTimeoutDuringAKeyedMutation:
+    async def test_is_503_and_the_retry_succeeds_exactly_once(
+        self, short_statements: Api, migrated_url: str
+    ) -> None:
+        api = short_statements
+        variables = await team_input(api, "locked")
+        headers = {"idempotency-key": unique("k")}
+        token = api.token("rmo")
+        assert (await api.post(QUERY, token=token)).status_code == 200
+        async with teams_locked(api, migrated_url):
+            assert_unavailable(await api.post(TEAM_CREATE, variables, token=token, headers=headers))
+        retry = await api.post(TEAM_CREATE, variables, token=token, headers=headers)
+        assert "idempotent-replayed" not in retry.headers
+        assert retry.json()["data"]["teamCreate"]["errors"] == []
+        again = await api.post(TEAM_CREATE, variables, token=token, headers=headers)
+        assert again.headers.get("idempotent-replayed") == "true"
+        assert await teams_and_audits(api, variables["input"]["key"]) == (1, 1)
