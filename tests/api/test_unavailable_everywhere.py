@@ -3,17 +3,22 @@ Retry-After; never a plain-text 500, never a stored answer, and the retry runs o
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
+from api.app import create_app
 from demo.organization import load_demo
 from tests.api.conftest import Api, serving, settings_for, unique
 from tests.api.test_idempotency_exactly_once import (
@@ -23,6 +28,7 @@ from tests.api.test_idempotency_exactly_once import (
     team_input,
     teams_and_audits,
 )
+from tests.support.live_server import live_server
 
 QUERY = "{ businessUnits { nodes { key } } }"
 
@@ -126,3 +132,93 @@ class TestALockTimeoutDuringAKeyedMutation:
         again = await api.post(TEAM_CREATE, variables, token=token, headers=headers)
         assert again.headers.get("idempotent-replayed") == "true"
         assert await teams_and_audits(api, variables["input"]["key"]) == (1, 1)
+
+
+class TestTheConnectionIsKept:
+    async def test_503_answers_over_real_http_keep_the_connection_and_the_retry_runs_once(
+        self, api: Api, migrated_url: str
+    ) -> None:
+        # The same data directory as `api`: the same local token issuer, so its tokens work.
+        app = create_app(settings_for(migrated_url, api.runtime.settings.data_dir))
+        token = api.token("rmo")
+        variables = await team_input(api, "alive")
+        keyed = {"idempotency-key": unique("k")}
+        every_statement = StatementsFail()
+        with live_server(app) as port:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                first = await asyncio.to_thread(post, conn, token, QUERY, None, {})
+                assert first.status == 200
+                socket_before = conn.sock
+                engine = app.state.runtime.db.engine.sync_engine
+                event.listen(engine, "before_cursor_execute", every_statement)
+                try:
+                    for query, vars_, headers in (
+                        (QUERY, None, {}),
+                        (TEAM_CREATE, variables, {}),
+                        (TEAM_CREATE, variables, keyed),
+                    ):
+                        down = await asyncio.to_thread(post, conn, token, query, vars_, headers)
+                        assert down.status == 503, down.body
+                        assert down.content_type.startswith("application/json")
+                        assert down.retry_after
+                        assert orjson.loads(down.body)["errors"][0]["extensions"]["code"] == (
+                            "UNAVAILABLE"
+                        )
+                        assert not down.will_close
+                finally:
+                    event.remove(engine, "before_cursor_execute", every_statement)
+                retry = await asyncio.to_thread(post, conn, token, TEAM_CREATE, variables, keyed)
+                assert conn.sock is socket_before, "the connection was closed and reopened"
+            finally:
+                conn.close()
+        assert every_statement.refused >= 3
+        assert retry.status == 200
+        assert orjson.loads(retry.body)["data"]["teamCreate"]["errors"] == []
+        assert await teams_and_audits(api, variables["input"]["key"]) == (1, 1)
+
+
+class StatementsFail:
+    """Every statement fails as on a dropped connection, while listening."""
+
+    def __init__(self) -> None:
+        self.refused = 0
+
+    def __call__(self, *_: Any) -> None:
+        self.refused += 1
+        raise ConnectionResetError(104, "Connection reset by peer (the test dropped it)")
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    retry_after: str | None
+    will_close: bool
+    body: bytes
+
+
+def post(
+    conn: http.client.HTTPConnection,
+    token: str,
+    query: str,
+    variables: dict[str, Any] | None,
+    headers: dict[str, str],
+) -> Answer:
+    """One POST /graphql over `conn`, kept open between calls (blocking: run it in a thread)."""
+    body = orjson.dumps({"query": query, "variables": variables})
+    all_headers = {
+        "authorization": f"Bearer {token}",
+        "content-type": "application/json",
+        **headers,
+    }
+    conn.request("POST", "/graphql", body=body, headers=all_headers)
+    response = conn.getresponse()
+    data = response.read()
+    return Answer(
+        response.status,
+        response.getheader("content-type", ""),
+        response.getheader("retry-after"),
+        bool(response.will_close),
+        data,
+    )
