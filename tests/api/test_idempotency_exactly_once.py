@@ -202,6 +202,25 @@ class TestTheAnswerShowsWhatTheMutationWrote:
         assert await teams_and_audits(api, a["input"]["key"]) == (1, 1)
         assert await teams_and_audits(api, b["input"]["key"]) == (1, 1)
 
+    async def test_nested_fields_read_through_the_unit_answer_as_without_a_key(
+        self, api: Api
+    ) -> None:
+        document = """
+        mutation($input: TeamCreateInput!) { teamCreate(input: $input) {
+          team { businessUnit { key } services { nodes { key } }
+                 onboarding { items { item } team { key } } }
+          errors { code } } }"""
+        plain, keyed = await team_input(api, "plain"), await team_input(api, "keyed")
+        without = (await api.post(document, plain)).json()["data"]["teamCreate"]
+        with_key = await api.post(document, keyed, headers={"idempotency-key": unique("k")})
+        answered = with_key.json()["data"]["teamCreate"]
+        assert answered["team"]["onboarding"]["team"] == {"key": keyed["input"]["key"]}
+        assert without["team"]["onboarding"]["team"] == {"key": plain["input"]["key"]}
+        for team in (answered["team"], without["team"]):
+            del team["onboarding"]["team"]
+        assert answered == without
+        assert answered["team"]["onboarding"]["items"], "a new team has a checklist"
+
 
 class TestSecretsAreNeverKeptInClear:
     def test_every_mutation_that_shows_a_secret_once_is_listed(self) -> None:
