@@ -17,6 +17,7 @@ import orjson
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from api.app import create_app
 from demo.organization import load_demo
@@ -222,3 +223,20 @@ def post(
         bool(response.will_close),
         data,
     )
+
+
+class TestAnUnhandledDatabaseError:
+    async def test_an_endpoint_that_did_not_answer_it_gets_a_masked_json_500(
+        self, api: Api
+    ) -> None:
+        auth = {"authorization": f"Bearer {api.token('rmo')}", "x-request-id": "req-db-500"}
+        ask = {"service": "payments-api", "environment": "production", "version": "1.0.0"}
+        bug = ProgrammingError("SELECT", {}, Exception("secret detail of the statement"))
+        await api.http.get("/decisions", params=ask, headers=auth)  # the token is known now
+        with failing_once(api, "SELECT", bug):
+            response = await api.http.get("/decisions", params=ask, headers=auth)
+        assert response.status_code == 500
+        assert response.headers["content-type"].startswith("application/json")
+        (error,) = response.json()["errors"]
+        assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-db-500"}
+        assert "secret detail" not in response.text
