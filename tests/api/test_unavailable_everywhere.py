@@ -17,7 +17,7 @@ import orjson
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from api.app import create_app
 from demo.organization import load_demo
@@ -240,3 +240,12 @@ class TestAnUnhandledDatabaseError:
         (error,) = response.json()["errors"]
         assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-db-500"}
         assert "secret detail" not in response.text
+
+    async def test_statement_parameters_never_reach_the_error_text(self, api: Api) -> None:
+        async with api.runtime.db.read_session() as session:
+            with pytest.raises(DBAPIError) as caught:
+                await session.execute(
+                    text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "sbx_secret_value"}
+                )
+        assert "no_such_table" in str(caught.value)
+        assert "sbx_secret_value" not in str(caught.value)
