@@ -26,6 +26,7 @@ from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
+from api.http import EXCEPTION_HANDLERS
 from api.last_resort import unexpected_error
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
 from api.runtime import Runtime
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={Exception: unexpected_error},
+        # Database outages and errors first (api.http); anything else: the last resort.
+        exception_handlers={**EXCEPTION_HANDLERS, Exception: unexpected_error},  # type: ignore[dict-item]
     )
     app.state.runtime = runtime
     return app

@@ -1,14 +1,20 @@
-"""Small HTTP helpers shared by the endpoints."""
+"""Small HTTP helpers shared by the endpoints, and the last word on a database out of reach."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.kernel.db import is_outage
 from domain.kernel.errors import DomainError, Forbidden, NotFound, Unauthenticated, Unavailable
+
+log = logging.getLogger("signalbox.http")
+RETRY_AFTER = {"Retry-After": "2"}
 
 
 class ORJSONResponse(Response):
@@ -68,3 +74,39 @@ def domain_refusal(
     status = next((s for t, s in table.items() if isinstance(exc, t)), 400)
     headers = {"retry-after": "1"} if status == 503 else None
     return error_response(status, str(exc.code), exc.message, headers, **extensions)
+
+
+OUT_OF_REACH = "The database is not reachable right now; retry shortly."
+
+
+def unavailable(message: str = OUT_OF_REACH) -> Response:
+    """The one retryable answer to a database out of reach: 503 UNAVAILABLE, Retry-After."""
+    return error_response(503, "UNAVAILABLE", message, RETRY_AFTER)
+
+
+async def _on_unavailable(request: Request, exc: Exception) -> Response:
+    _count_outage(request)
+    return unavailable(exc.message if isinstance(exc, Unavailable) else OUT_OF_REACH)
+
+
+async def _on_database_error(request: Request, exc: Exception) -> Response:
+    """A database error no endpoint handled: UNAVAILABLE when the database is out of reach,
+    else a masked JSON 500 naming the request (never a plain-text 500)."""
+    if is_outage(exc):
+        _count_outage(request)
+        return unavailable()
+    request_id = getattr(request.state, "request_id", None)
+    log.error("unexpected database error", exc_info=exc, extra={"request_id": request_id})
+    return error_response(
+        500, "INTERNAL_SERVER_ERROR", "Something went wrong on our side.", requestId=request_id
+    )
+
+
+def _count_outage(request: Request) -> None:
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is not None:
+        runtime.metrics.db_unavailable.inc()
+
+
+EXCEPTION_HANDLERS = {Unavailable: _on_unavailable, DBAPIError: _on_database_error}
+"""For the Starlette app: a database out of reach anywhere an endpoint did not answer it."""

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.http import domain_refusal, error_response
+from api.http import domain_refusal, unavailable
 from api.units import Work
 from domain.kernel.access import Actor
+from domain.kernel.db import unavailable_on_outage
 from domain.kernel.errors import DomainError, Unavailable
 
 if TYPE_CHECKING:
@@ -40,14 +41,16 @@ async def write(
 ) -> Response:
     """Run `use_case` as the request's actor (or `actor`) and answer with `respond(result)`."""
     try:
-        result = await runtime.units.run(
-            use_case,
-            actor=actor if actor is not None else request.state.actor,
-            request_id=request.state.request_id,
-        )
+        # Out of reach at any statement, not only the commit: the one retryable UNAVAILABLE.
+        async with unavailable_on_outage():
+            result = await runtime.units.run(
+                use_case,
+                actor=actor if actor is not None else request.state.actor,
+                request_id=request.state.request_id,
+            )
     except DomainError as exc:
         return refused(runtime, exc, refuse)
     except IntegrityError:
         # A concurrent request wrote the same thing first: a retry finds it done.
-        return error_response(503, "UNAVAILABLE", "Retry shortly.", {"Retry-After": "1"})
+        return unavailable("Retry shortly.")
     return respond(result)

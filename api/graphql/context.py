@@ -19,6 +19,7 @@ from domain.kernel.uow import UnitOfWork
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from api.graphql.mutations import KeyedUnit
     from api.runtime import Runtime
 
 
@@ -28,6 +29,8 @@ class Context:
     runtime: Runtime
     actor: Actor
     request_id: str
+    keyed: KeyedUnit | None = None
+    """Set for a request with an Idempotency-Key: its mutations and reads share one unit."""
     _scopes: dict[tuple[Action, Resource], Scope] = field(default_factory=dict)
 
     @cached_property
@@ -36,7 +39,12 @@ class Context:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A short session of its own: sibling resolvers run concurrently."""
+        """A short session of its own: sibling resolvers run concurrently. Within a keyed
+        request, the request's unit, whose writes the answer must show."""
+        if self.keyed is not None:
+            async with self.keyed.session() as session:
+                yield session
+            return
         async with self.runtime.db.read_session() as session:
             yield session
 

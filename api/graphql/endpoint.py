@@ -7,9 +7,7 @@ The transport rules of the GraphQL over HTTP spec (media types, GET, body type) 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -22,17 +20,15 @@ from api.graphql import over_http, request_checks
 from api.graphql.context import Context
 from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.graphiql import GraphiQLPage
+from api.graphql.idempotent import IdempotentMutations
+from api.graphql.mutations import KeyedUnit
 from api.graphql.subscriptions import WebSocketTransport
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
-from domain.kernel import idempotency
-from domain.kernel.errors import Unavailable
-from domain.kernel.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
 
 log = logging.getLogger("signalbox.graphql")
-MAX_IDEMPOTENCY_KEY = 200
 
 
 class GraphQLEndpoint:
@@ -41,6 +37,7 @@ class GraphQLEndpoint:
         self.schema = schema
         self.websocket = WebSocketTransport(runtime, schema)  # graphql-transport-ws, same path
         self.ide = GraphiQLPage(runtime.settings.components_dir)
+        self.keyed = IdempotentMutations(runtime, self._execute)  # Idempotency-Key requests
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET" and "query" not in request.query_params:
@@ -69,8 +66,8 @@ class GraphQLEndpoint:
             )
         key = request.headers.get("idempotency-key")
         if key is None:
-            return await self._execute(request, parsed, media)
-        return await self._idempotent(request, parsed, body, key, media)
+            return await self._execute(request, parsed, media, None)
+        return await self.keyed.handle(request, parsed, key, media)
 
     async def _get(self, request: Request, media: str) -> Response:
         """A query whose document, variables and operation name are in the URL."""
@@ -84,7 +81,7 @@ class GraphQLEndpoint:
             return error_response(
                 400, "BAD_USER_INPUT", "Subscriptions run over WebSocket (graphql-transport-ws)."
             )
-        return await self._execute(request, parsed, media)
+        return await self._execute(request, parsed, media, None)
 
     def _ide(self, request: Request) -> Response:
         """GraphiQL for a browser in development; otherwise a GET needs a `query`."""
@@ -93,12 +90,15 @@ class GraphQLEndpoint:
             return self.ide.render()
         return error_response(400, "BAD_USER_INPUT", "A GET request needs a `query` parameter.")
 
-    async def _execute(self, request: Request, parsed: dict[str, Any], media: str) -> Response:
+    async def _execute(
+        self, request: Request, parsed: dict[str, Any], media: str, keyed: KeyedUnit | None
+    ) -> Response:
         context = Context(
             request=request,
             runtime=self.runtime,
             actor=request.state.actor,
             request_id=request.state.request_id,
+            keyed=keyed,
         )
         settings = self.runtime.settings
         try:
@@ -134,77 +134,6 @@ class GraphQLEndpoint:
         payload["data"] = result.data
         return ORJSONResponse(payload, status_code=status, headers=headers, media_type=media)
 
-    async def _idempotent(
-        self, request: Request, parsed: dict[str, Any], body: bytes, key: str, media: str
-    ) -> Response:
-        """Same key and body: replay the stored answer. Same key, other body: refuse."""
-        if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
-            return error_response(
-                400, "BAD_USER_INPUT", "Idempotency-Key takes 1 to 200 characters."
-            )
-        if _operation(parsed) is not OperationType.MUTATION:
-            return await self._execute(request, parsed, media)
-        actor = request.state.actor
-        digest = hashlib.sha256(body).hexdigest()
-        runtime = self.runtime
-        try:
-            stored = await self._claim(actor.subject, key, digest)
-        except Unavailable as exc:
-            return error_response(503, "UNAVAILABLE", exc.message, {"Retry-After": "2"})
-        if stored is not None:
-            request_hash, status_code, stored_body = stored
-            if request_hash != digest:
-                return error_response(
-                    422,
-                    "IDEMPOTENCY_KEY_REUSED",
-                    "This Idempotency-Key was used with a different request body.",
-                )
-            if status_code == idempotency.IN_PROGRESS:
-                return error_response(
-                    409,
-                    "IDEMPOTENCY_IN_PROGRESS",
-                    "A request with this Idempotency-Key is still running; retry shortly.",
-                    {"Retry-After": "1"},
-                )
-            return Response(
-                stored_body,
-                status_code=status_code,
-                media_type=media,
-                headers={"Idempotent-Replayed": "true"},
-            )
-        response = await self._execute(request, parsed, media)
-        await runtime.units.run(lambda uow: _settle(uow, actor.subject, key, response))
-        return response
-
-    async def _claim(self, subject: str, key: str, digest: str) -> tuple[str, int, bytes] | None:
-        """Reserve the key for this request, or return what is stored under it already.
-
-        A reservation older than twice the execution deadline belongs to a request that died
-        with its process; it is taken over rather than blocking the key forever.
-        """
-        runtime = self.runtime
-        now = runtime.clock.now()
-        abandoned_before = now - timedelta(seconds=2 * runtime.settings.execution_timeout_seconds)
-
-        async def claim(uow: UnitOfWork) -> tuple[str, int, bytes] | None:
-            stored = await idempotency.find(uow.session, subject, key)
-            abandoned = (
-                stored is not None
-                and stored.status_code == idempotency.IN_PROGRESS
-                and stored.created_at < abandoned_before
-            )
-            if abandoned:
-                await idempotency.release(uow.session, subject, key)
-                stored = None
-            if stored is None:
-                if await idempotency.reserve(uow.session, subject, key, digest, now):
-                    return None
-                stored = await idempotency.find(uow.session, subject, key)
-                assert stored is not None
-            return stored.request_hash, stored.status_code, stored.body
-
-        return await runtime.units.run(claim)
-
 
 def _parse_request(body: bytes) -> dict[str, Any] | Response:
     try:
@@ -237,13 +166,3 @@ def _operation(parsed: dict[str, Any]) -> OperationType | None:
         if name is None or getattr(definition.name, "value", None) == name:  # type: ignore[attr-defined]
             return operation  # type: ignore[no-any-return]
     return None
-
-
-async def _settle(uow: UnitOfWork, subject: str, key: str, response: Response) -> None:
-    """Keep the answer under the key; a server failure frees the key for a retry instead."""
-    if response.status_code >= 500:
-        await idempotency.release(uow.session, subject, key)
-    else:
-        await idempotency.complete(
-            uow.session, subject, key, response.status_code, bytes(response.body)
-        )

@@ -1,16 +1,22 @@
 """Running a mutation: one unit of work, one commit; domain refusals become payload errors.
 
 The usual mutations are declared (`Payloads.mutation`, `Payloads.by_id`) rather than each
-written as a resolver of its own."""
+written as a resolver of its own.
+
+A request sent with an Idempotency-Key runs in one `KeyedUnit` instead: each of its mutations
+in a savepoint, the key's claim and answer in the same transaction, one commit for them all
+(`api/graphql/idempotent.py` drives it)."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar, get_type_hints
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, get_type_hints
 
 import strawberry
 
@@ -18,8 +24,12 @@ from api.graphql.context import Info
 from api.graphql.errors import TOP_LEVEL
 from api.graphql.relay import FromRow, from_global_id
 from api.graphql.user_errors import ErrorContext, UserError, user_errors
+from domain.kernel.db import unavailable_on_outage
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 R = TypeVar("R")
 P = TypeVar("P")
@@ -40,16 +50,22 @@ class MutationRunner:
     ) -> tuple[R | None, list[UserError]]:
         """Run `use_case` in a fresh unit of work and commit once; a refusal becomes payload
         errors, one per problem it names."""
+        keyed = info.context.keyed
         try:
-            async with info.context.uow() as uow:
-                result = await use_case(uow)
-                await uow.commit()
+            if keyed is None:
+                result = await _alone(info, use_case)
+            else:
+                result = await keyed.run(use_case)
         except TOP_LEVEL:
             raise
         except DomainError as exc:
             return None, user_errors(exc, self.errors)
         if self.committed is not None:
-            self.committed(info)
+            committed, the_info = self.committed, info
+            if keyed is None:
+                committed(the_info)
+            else:
+                keyed.on_commit(lambda: committed(the_info))
         return result, []
 
     def into(self, payload: Callable[..., P], **node: FromRow[Any]) -> NodePayload[P]:
@@ -64,6 +80,53 @@ class MutationRunner:
         """Mutations answering with `payload`, made by `answer(result, errors)` (the result is
         None when refused)."""
         return AnsweredPayload(self, payload, answer)
+
+
+async def _alone(info: Info, use_case: Callable[[UnitOfWork], Awaitable[R]]) -> R:
+    """A mutation in a unit of work of its own; the database out of reach, at any statement
+    (not only the commit), is the one retryable UNAVAILABLE."""
+    async with unavailable_on_outage(), info.context.uow() as uow:
+        result = await use_case(uow)
+        await _commit(uow)
+    return result
+
+
+async def _commit(uow: UnitOfWork) -> None:
+    await uow.commit()
+
+
+@dataclass
+class KeyedUnit:
+    """The one unit of work of a request sent with an Idempotency-Key.
+
+    Every mutation of the document runs in a savepoint of it (a refusal undoes only its own
+    writes), reads of the request go through its session so the answer shows its writes, and
+    the key's claim and answer are written in it: `commit` makes the effects and the answer
+    that reports them durable together, or neither."""
+
+    uow: UnitOfWork
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _after: list[Callable[[], None]] = field(default_factory=list)
+
+    async def run(self, use_case: Callable[[UnitOfWork], Awaitable[R]]) -> R:
+        async with self._lock, unavailable_on_outage(), self.uow.savepoint():
+            return await use_case(self.uow)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """The unit's session for one read; sibling resolvers take turns (one session)."""
+        async with self._lock, unavailable_on_outage():
+            yield self.uow.session
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self._after.append(callback)
+
+    async def conclude(self, answer: Callable[[UnitOfWork], Awaitable[None]]) -> None:
+        """Write the request's answer into the unit and commit it with the effects, once."""
+        await answer(self.uow)
+        await _commit(self.uow)
+        for callback in self._after:
+            callback()
 
 
 class Payloads(ABC, Generic[P]):

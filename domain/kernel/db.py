@@ -94,7 +94,13 @@ class Database:
         # No pre-ping: a connection found dead invalidates the whole pool at once (SQLAlchemy
         # recycles every older connection), so an outage costs one retryable error, not a
         # ping round trip on every checkout.
-        options: dict[str, Any] = {"echo": echo, "json_deserializer": orjson.loads}
+        # Statement parameters never reach error messages or logs: they may be secrets (a
+        # token's hash, an idempotent answer) and error handlers log the exception.
+        options: dict[str, Any] = {
+            "echo": echo,
+            "json_deserializer": orjson.loads,
+            "hide_parameters": True,
+        }
         if self.dialect == "postgresql":
             options.update(
                 pool_size=pool_size,
@@ -168,6 +174,11 @@ def is_outage(exc: BaseException) -> bool:
             "connectiondoesnotexist",
             "too many clients",
             "database is locked",
+            # A statement cut off behind a lock (statement_timeout, lock_timeout): nothing
+            # of it committed and a retry may well pass, so it is retryable, not a bug.
+            "canceling statement due to",
+            "querycancelederror",
+            "locknotavailable",
         )
         if isinstance(exc, OperationalError) or any(m in text for m in markers):
             return any(m in text for m in markers)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, Self
 
@@ -210,6 +211,28 @@ class UnitOfWork:
     def emit(self, event: object) -> None:
         """Announce a domain event; handlers see it only once the unit has committed."""
         self._events.append(event)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """One part of a longer unit (a mutation of a keyed request) in a savepoint: when it
+        fails, its writes, audit notes and events are undone and the unit goes on."""
+        entries, events = len(self._entries), len(self._events)
+        try:
+            async with self.session.begin_nested():
+                yield
+                await self.session.flush()
+        except StaleDataError as exc:
+            self._forget(entries, events)
+            raise VersionConflict(
+                "Someone else changed this in the meantime; reload and try again."
+            ) from exc
+        except BaseException:
+            self._forget(entries, events)
+            raise
+
+    def _forget(self, entries: int, events: int) -> None:
+        del self._entries[entries:]
+        del self._events[events:]
 
     # -- the one commit -------------------------------------------------------------------
 

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import orjson
 import pytest
 from asgi_lifespan import LifespanManager
 from cryptography.fernet import Fernet
 
 from api.app import create_app
-from api.graphql.relay import from_global_id
 from api.graphql.user_errors import CALENDAR, TRAINS, user_errors
 from demo.organization import load_demo
 from domain.calendar.errors import CalendarErrorCode
-from domain.kernel import idempotency
 from domain.kernel.errors import DomainError
-from tests.api.conftest import Api, ids, settings_for, unique
+from tests.api.conftest import Api, ids, serving, settings_for, unique
 from tests.api.test_guardrails_api import business_unit
 
 TEAM_CREATE = """
@@ -279,14 +274,8 @@ async def production(migrated_url: str, tmp_path: Path) -> AsyncIterator[Api]:
         secret_key=Fernet.generate_key().decode(),
         allow_local_issuer=True,
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
-        ) as http,
-    ):
-        yield Api(app=app, http=http, runtime=app.state.runtime)
+    async with serving(settings) as api:
+        yield api
 
 
 class TestProductionHardening:
@@ -332,23 +321,3 @@ class TestDeadlines:
                 response = await api.post("{ vendors { nodes { name } } }")
         assert response.status_code == 504
         assert response.json()["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
-
-
-class TestAbandonedIdempotencyKeys:
-    async def test_a_reservation_left_by_a_dead_request_is_taken_over(self, api: Api) -> None:
-        bu = (await ids(api))["payments"]
-        key = unique("k")
-        body_vars = {"input": {"businessUnitId": bu, "key": unique("dead"), "name": "D"}}
-        person = await api.ok("{ viewer { person { id } } }")
-        # A reservation made long ago by a request whose process died before answering.
-        subject = f"person:{from_global_id(person['viewer']['person']['id'])}"
-        async with api.runtime.system_unit_of_work() as uow:
-            long_ago = api.runtime.clock.now() - timedelta(hours=1)
-            digest = hashlib.sha256(
-                orjson.dumps({"query": TEAM_CREATE, "variables": body_vars})
-            ).hexdigest()
-            assert await idempotency.reserve(uow.session, subject, key, digest, long_ago)
-            await uow.commit()
-        response = await api.post(TEAM_CREATE, body_vars, headers={"idempotency-key": key})
-        assert response.status_code == 200
-        assert response.json()["data"]["teamCreate"]["errors"] == []

@@ -8,16 +8,11 @@ authenticates with an API token and names the environment in a header.
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-import uvicorn
 from openfeature import api as openfeature
 from openfeature.client import OpenFeatureClient
 from openfeature.contrib.provider.ofrep import OFREPProvider
@@ -29,40 +24,14 @@ from tests.api.conftest import Api, settings_for
 from tests.api.test_flags_api import ENV, create_flag, segment, set_state
 from tests.api.test_ofrep import OBJECT_VARIANTS, ci_token
 from tests.api.test_ofrep_interop import NUMBER_VARIANTS
-
-START_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.live_server import live_server
 
 
 @contextmanager
 def serving(url: str, data_dir: Path) -> Iterator[str]:
     """A second Signalbox process (in a thread) on the same database; yields its base URL."""
-    app = create_app(settings_for(url, data_dir))
-    port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="signalbox-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            pytest.fail(f"uvicorn did not start within {START_TIMEOUT}s")
-        time.sleep(0.05)
-    try:
+    with live_server(create_app(settings_for(url, data_dir))) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(STOP_TIMEOUT)
-        assert not thread.is_alive(), f"uvicorn did not stop within {STOP_TIMEOUT}s"
 
 
 def evaluated(

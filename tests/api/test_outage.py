@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,63 +16,21 @@ from asgi_lifespan import LifespanManager
 
 from api.app import create_app
 from demo.organization import load_demo
-from tests.api.conftest import Api, settings_for
+from tests.api.conftest import Api, settings_for, unique
+from tests.api.test_idempotency_exactly_once import TEAM_CREATE
 from tests.conftest import skip_or_fail
+from tests.support.pg_cluster import Cluster, cluster_unavailable, throwaway_cluster
 
-PG_BIN = Path(os.environ.get("SIGNALBOX_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 QUERY = "{ businessUnits { nodes { key } } }"
-
-
-class Cluster:
-    def __init__(self, root: Path, port: int) -> None:
-        self.data = root / "data"
-        self.sockets = root / "sockets"
-        self.port = port
-
-    def pg(self, *args: str) -> None:
-        command = " ".join([str(PG_BIN / "pg_ctl"), "-D", str(self.data), *args])
-        subprocess.run(
-            ["su", "postgres", "-c", command], check=True, capture_output=True, timeout=60
-        )
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.sockets} -c listen_addresses='' -c fsync=off"
-        self.pg("-w", "-o", f'"{options}"', "-l", str(self.data.parent / "log"), "start")
-
-    def stop(self) -> None:
-        self.pg("-w", "-m", "fast", "stop")
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+asyncpg://postgres@/postgres?host={self.sockets}&port={self.port}"
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    if os.geteuid() != 0 or not (PG_BIN / "initdb").exists() or shutil.which("su") is None:
-        skip_or_fail(
-            "the outage test needs root and PostgreSQL server binaries to run its own cluster"
-        )
-    root = Path(tempfile.mkdtemp(prefix="signalbox-outage-"))
-    os.chmod(root, 0o755)
-    c = Cluster(root, port=55432 + os.getpid() % 1000)
-    c.sockets.mkdir()
-    shutil.chown(root, "postgres")
-    shutil.chown(c.sockets, "postgres")
-    subprocess.run(
-        ["su", "postgres", "-c", f"{PG_BIN / 'initdb'} -D {c.data} -A trust -U postgres --no-sync"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    c.start()
-    try:
+    why = cluster_unavailable()
+    if why is not None:
+        skip_or_fail(f"the outage test {why}")
+    with throwaway_cluster(port=55432 + os.getpid() % 1000) as c:
         yield c
-    finally:
-        try:
-            c.stop()
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
@@ -132,3 +87,34 @@ class TestDatabaseOutage:
             for conn in held:
                 await conn.close()
         assert (await outage_api.post(QUERY, token=token)).status_code == 200
+
+    async def test_a_keyed_write_while_down_is_503_json_and_its_retry_runs_once(
+        self, outage_api: Api, cluster: Cluster
+    ) -> None:
+        token = outage_api.token("rmo")
+        bu = await outage_api.ok("{ businessUnits { nodes { id key } } }", token=token)
+        payments = next(n["id"] for n in bu["businessUnits"]["nodes"] if n["key"] == "payments")
+        variables = {"input": {"businessUnitId": payments, "key": unique("down"), "name": "D"}}
+        headers = {"idempotency-key": unique("k")}
+        cluster.stop()
+        try:
+            async with asyncio.timeout(20):
+                down = await outage_api.post(TEAM_CREATE, variables, token=token, headers=headers)
+            assert down.status_code == 503, down.text
+            assert down.headers["retry-after"]
+            assert down.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+        finally:
+            cluster.start()
+        answers = []
+        for _ in range(60):
+            response = await outage_api.post(TEAM_CREATE, variables, token=token, headers=headers)
+            answers.append(response)
+            if response.status_code == 200:
+                break
+            await asyncio.sleep(0.5)
+        assert {r.status_code for r in answers} <= {200, 409, 503}
+        assert response.json()["data"]["teamCreate"]["errors"] == []
+        assert "idempotent-replayed" not in response.headers
+        again = await outage_api.post(TEAM_CREATE, variables, token=token, headers=headers)
+        assert again.headers.get("idempotent-replayed") == "true"
+        assert again.json() == response.json()

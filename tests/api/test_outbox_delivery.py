@@ -8,9 +8,6 @@ tests, so each round is driven here with `run_once` (bounded loops, never waitin
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from standardwebhooks import Webhook
@@ -33,9 +29,9 @@ from domain.pipelines.signatures import signalbox_out_valid
 from tests.api.conftest import Api, ids
 from tests.api.deployments_support import ROLL_BACK, SUBSCRIBE, started
 from tests.conftest import skip_or_fail
+from tests.support.live_server import live_server
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "cdevents" / "v0.5.1"
-START_TIMEOUT = 20.0
 MAX_ROUNDS = 60
 
 
@@ -52,16 +48,9 @@ class Receiver:
         return out
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def receiving() -> Iterator[Receiver]:
-    port = _free_port()
-    receiver = Receiver(url=f"http://127.0.0.1:{port}")
+    receiver = Receiver(url="")  # the address once the server listens
 
     async def hook(request: Request) -> Response:
         receiver.received.append((dict(request.headers), await request.body()))
@@ -73,21 +62,9 @@ def receiving() -> Iterator[Receiver]:
     app = Starlette(
         routes=[Route("/hook", hook, methods=["POST"]), Route("/fail", fail, methods=["POST"])]
     )
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="webhook-receiver", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            pytest.fail(f"the receiver did not start within {START_TIMEOUT}s")
-        time.sleep(0.02)
-    try:
+    with live_server(app) as port:
+        receiver.url = f"http://127.0.0.1:{port}"
         yield receiver
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture
