@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -103,6 +104,19 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
 
 
 PRODUCTION_KEY = Fernet.generate_key().decode()
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[Api]:
+    """An app of its own over `settings` (no demo loaded), for tests that change a setting."""
+    app = create_app(settings)
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
+        ) as http,
+    ):
+        yield Api(app=app, http=http, runtime=app.state.runtime)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from demo.organization import load_demo
 from domain.calendar.errors import CalendarErrorCode
 from domain.kernel import idempotency
 from domain.kernel.errors import DomainError
-from tests.api.conftest import Api, ids, settings_for, unique
+from tests.api.conftest import Api, ids, serving, settings_for, unique
 from tests.api.test_guardrails_api import business_unit
 
 TEAM_CREATE = """
@@ -279,14 +279,8 @@ async def production(migrated_url: str, tmp_path: Path) -> AsyncIterator[Api]:
         secret_key=Fernet.generate_key().decode(),
         allow_local_issuer=True,
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
-        ) as http,
-    ):
-        yield Api(app=app, http=http, runtime=app.state.runtime)
+    async with serving(settings) as api:
+        yield api
 
 
 class TestProductionHardening:

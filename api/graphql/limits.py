@@ -1,0 +1,219 @@
+"""Limits on a GraphQL document, checked once per document before the full validation.
+
+The cheap rules (depth, including introspection; aliases; one occurrence of a field per
+selection set; directives per location; the length of literal texts) run first, in a pass of
+their own: a document they refuse never reaches graphql-core's full validation, whose
+overlapping-fields rule is quadratic in repeated fields. Both passes are cached by document
+(the parser cache hands the same document object back for the same text), so parse and
+validation happen once per document. Cost and response size depend on variables and results:
+`limits_execution.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from graphql import (
+    ArgumentNode,
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    ListValueNode,
+    Node,
+    ObjectValueNode,
+    SelectionSetNode,
+    StringValueNode,
+    ValidationContext,
+    ValidationRule,
+    ValueNode,
+    validate,
+)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
+
+from api.settings import Settings
+
+RuleClass = type[ValidationRule]
+
+
+class FieldRepeatedRule(ValidationRule):
+    """A response key written twice in one selection set (or one fragment spread twice)."""
+
+    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
+        seen: set[tuple[str, str]] = set()
+        for condition, key in _merged_keys(node, ""):
+            if (condition, key) in seen:
+                self.report_error(
+                    GraphQLError(
+                        f"`{key}` is selected more than once in one selection set; select it once.",
+                        node,
+                        extensions={"code": "FIELD_REPEATED", "field": key},
+                    )
+                )
+                return
+            seen.add((condition, key))
+
+
+def _merged_keys(node: SelectionSetNode, condition: str) -> list[tuple[str, str]]:
+    """The response keys a selection set merges, with the type condition they sit under."""
+    keys: list[tuple[str, str]] = []
+    for selection in node.selections:
+        if isinstance(selection, FieldNode):
+            key = (selection.alias or selection.name).value
+            keys.append((condition, key))
+        elif isinstance(selection, FragmentSpreadNode):
+            keys.append((condition, "..." + selection.name.value))
+        elif isinstance(selection, InlineFragmentNode):
+            inner = selection.type_condition.name.value if selection.type_condition else ""
+            keys.extend(_merged_keys(selection.selection_set, inner or condition))
+    return keys
+
+
+def directives_rule(most: int) -> RuleClass:
+    """At most `most` directives on any one field, fragment or operation."""
+
+    class DirectivesPerLocationRule(ValidationRule):
+        def enter(self, node: Node, *_: Any) -> None:
+            directives: Sequence[DirectiveNode] | None = getattr(node, "directives", None)
+            if directives and len(directives) > most:
+                self.report_error(
+                    GraphQLError(
+                        f"{len(directives)} directives on one location; at most {most}.",
+                        node,
+                        extensions={"code": "TOO_MANY_DIRECTIVES", "limit": most},
+                    )
+                )
+
+    return DirectivesPerLocationRule
+
+
+def introspection_depth_rule(most: int) -> RuleClass:
+    """Introspection counts towards the depth limit (strawberry's limiter skips `__` fields)."""
+
+    class IntrospectionDepthRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.fragments = {
+                d.name.value: d
+                for d in context.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+
+        def enter_field(
+            self, node: FieldNode, _key: Any, _parent: Any, _path: Any, ancestors: Any
+        ) -> Any:
+            if not node.name.value.startswith("__") or node.selection_set is None:
+                return None
+            enclosing = sum(isinstance(a, FieldNode) for a in ancestors)
+            depth = enclosing + 1 + self._depth(node.selection_set, frozenset())
+            if depth > most:
+                self.report_error(
+                    GraphQLError(
+                        f"The introspection exceeds its maximum depth of {most}.",
+                        node,
+                        extensions={"code": "GRAPHQL_VALIDATION_FAILED", "limit": most},
+                    )
+                )
+            return self.SKIP
+
+        def _depth(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> int:
+            deepest = 0
+            for selection in selection_set.selections:
+                if isinstance(selection, FieldNode) and selection.selection_set:
+                    deepest = max(deepest, 1 + self._depth(selection.selection_set, seen))
+                elif isinstance(selection, InlineFragmentNode):
+                    deepest = max(deepest, self._depth(selection.selection_set, seen))
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is not None and name not in seen:
+                        inner = self._depth(fragment.selection_set, seen | {name})
+                        deepest = max(deepest, inner)
+            return deepest
+
+    return IntrospectionDepthRule
+
+
+def text_length_rule(most: int) -> RuleClass:
+    """No literal text in the document longer than `most` characters, naming its field."""
+
+    class LiteralTextLengthRule(ValidationRule):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> Any:
+            for path, text in _texts(node.value, node.name.value):
+                if len(text) > most:
+                    self.report_error(too_long(path, most, len(text), node))
+                    break
+            return self.SKIP
+
+    return LiteralTextLengthRule
+
+
+def _texts(value: ValueNode, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, StringValueNode):
+        return [(path, value.value)]
+    if isinstance(value, ListValueNode):
+        return [t for i, v in enumerate(value.values) for t in _texts(v, f"{path}.{i}")]
+    if isinstance(value, ObjectValueNode):
+        return [t for f in value.fields for t in _texts(f.value, f"{path}.{f.name.value}")]
+    return []
+
+
+def too_long(path: str, most: int, length: int, node: Node | None = None) -> GraphQLError:
+    """BAD_USER_INPUT for a text past the limit, naming the field and the limit."""
+    return GraphQLError(
+        f"`{path}` takes at most {most} characters; it has {length}.",
+        node,
+        extensions={"code": "BAD_USER_INPUT", "field": path, "limit": most},
+    )
+
+
+def limit_rules(settings: Settings) -> tuple[RuleClass, ...]:
+    """The cheap rules, built once per schema (the validation cache keys by rule classes)."""
+    return (
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        introspection_depth_rule(settings.graphql_max_introspection_depth),
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+        FieldRepeatedRule,
+        directives_rule(settings.graphql_max_directives),
+        text_length_rule(settings.graphql_max_text_chars),
+    )
+
+
+Validator = Callable[[GraphQLSchema, DocumentNode, tuple[RuleClass, ...]], list[GraphQLError]]
+
+
+def cached_validator(limits: tuple[RuleClass, ...], size: int) -> Validator:
+    """Validation of a document: the cheap `limits` first, then every rule; cached."""
+
+    @lru_cache(maxsize=size)
+    def run(
+        schema: GraphQLSchema, document: DocumentNode, rules: tuple[RuleClass, ...]
+    ) -> list[GraphQLError]:
+        refused = validate(schema, document, limits, max_errors=10)
+        if refused:
+            return refused
+        return validate_document(schema, document, rules)
+
+    return run
+
+
+class LimitedValidation(SchemaExtension):
+    """Replaces strawberry's ValidationCache: the limit pass, then full validation, cached."""
+
+    def __init__(self, validator: Validator) -> None:
+        self.validator = validator
+
+    def on_validate(self) -> Any:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        context.pre_execution_errors = self.validator(
+            context.schema._schema, context.graphql_document, tuple(context.validation_rules)
+        )
+        yield
