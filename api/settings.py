@@ -68,8 +68,8 @@ class Settings(BaseSettings):
     # GraphiQL's standard introspection nests 9 type levels (depth 14): introspection has a
     # depth limit of its own, instead of none.
     graphql_max_introspection_depth: int = 15
-    graphql_max_cost: int = 50_000
-    graphql_list_weight: int = 20
+    graphql_max_cost: int = 100_000
+    graphql_list_weight: int = 5
     graphql_max_directives: int = 3
     graphql_max_text_chars: int = 10_000
     graphql_max_response_bytes: int = 8_388_608
