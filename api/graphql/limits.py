@@ -44,15 +44,30 @@ RuleClass = type[ValidationRule]
 
 
 class FieldRepeatedRule(ValidationRule):
-    """A response key written twice in one selection set (or one fragment spread twice)."""
+    """A response key that a selection set holds twice once its fragments are merged in.
+
+    Fragments are expanded (each once per selection set), so two fragments selecting the same
+    field are refused here too: the pairs graphql-core's overlapping-fields rule would compare
+    are never formed.
+    """
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.fragments = {
+            d.name.value: d
+            for d in context.document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
 
     def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
+        parent = self.context.get_parent_type()
         seen: set[tuple[str, str]] = set()
-        for condition, key in _merged_keys(node, ""):
+        for condition, key in self._merged_keys(node, parent.name if parent else "", set()):
             if (condition, key) in seen:
                 self.report_error(
                     GraphQLError(
-                        f"`{key}` is selected more than once in one selection set; select it once.",
+                        f"`{key}` is selected more than once in one selection set (fragments "
+                        "included); select it once.",
                         node,
                         extensions={"code": "FIELD_REPEATED", "field": key},
                     )
@@ -60,20 +75,29 @@ class FieldRepeatedRule(ValidationRule):
                 return
             seen.add((condition, key))
 
-
-def _merged_keys(node: SelectionSetNode, condition: str) -> list[tuple[str, str]]:
-    """The response keys a selection set merges, with the type condition they sit under."""
-    keys: list[tuple[str, str]] = []
-    for selection in node.selections:
-        if isinstance(selection, FieldNode):
-            key = (selection.alias or selection.name).value
-            keys.append((condition, key))
-        elif isinstance(selection, FragmentSpreadNode):
-            keys.append((condition, "..." + selection.name.value))
-        elif isinstance(selection, InlineFragmentNode):
-            inner = selection.type_condition.name.value if selection.type_condition else ""
-            keys.extend(_merged_keys(selection.selection_set, inner or condition))
-    return keys
+    def _merged_keys(
+        self, node: SelectionSetNode, condition: str, expanded: set[str]
+    ) -> list[tuple[str, str]]:
+        """The response keys a selection set merges, with the type condition they sit under."""
+        keys: list[tuple[str, str]] = []
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                keys.append((condition, (selection.alias or selection.name).value))
+                continue
+            if isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                keys.append((condition, "..." + name))  # a second spread repeats this key
+                if name in expanded:
+                    continue
+                expanded.add(name)
+                inner: Any = self.fragments.get(name)
+            else:
+                inner = selection
+            if inner is None:
+                continue  # an unknown fragment: the full validation names it
+            typed = inner.type_condition.name.value if inner.type_condition else condition
+            keys.extend(self._merged_keys(inner.selection_set, typed, expanded))
+        return keys
 
 
 def directives_rule(most: int) -> RuleClass:
