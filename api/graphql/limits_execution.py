@@ -83,7 +83,9 @@ class OperationLimits(SchemaExtension):
         context = self.execution_context
         refusal = self._refusal()
         if refusal is not None:
-            context.result = ExecutionResult(data=None, errors=[refusal])
+            # Raised, not set as the result: strawberry answers an error raised here with
+            # that error alone, for subscriptions too (which ignore a preset result).
+            raise refusal
         yield
         result = context.result
         if self.overflowed and isinstance(result, ExecutionResult):

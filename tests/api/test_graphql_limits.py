@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from graphql import get_introspection_query, parse
+from graphql import ExecutionResult, get_introspection_query, parse
 from graphql.utilities import get_operation_ast
 
 from api.graphql.limits import cached_validator, limit_rules
@@ -202,3 +202,20 @@ class TestResponseSize:
     async def test_a_response_under_the_cap_is_whole(self, capped: Api) -> None:
         data = await capped.ok("{ about { name version } }", as_user="viewer")
         assert data["about"]["name"] == "Signalbox"
+
+
+class TestSubscriptionsAreLimitedToo:
+    async def test_an_oversized_text_refuses_a_subscription_before_it_starts(self) -> None:
+        schema = build_schema(Settings())
+        stream = await schema.subscribe(
+            "subscription($id: ID!) { goNoGoSessionChanged(sessionId: $id) { id } }",
+            variable_values={"id": "x" * (Settings().graphql_max_text_chars + 1)},
+        )
+        assert not isinstance(stream, ExecutionResult)
+        first = await anext(stream)
+        assert first.errors is not None
+        assert first.errors[0].extensions == {
+            "code": "BAD_USER_INPUT",
+            "field": "id",
+            "limit": 10000,
+        }
