@@ -22,6 +22,7 @@ from api.graphql import over_http
 from api.graphql.context import Context
 from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.graphiql import GraphiQLPage
+from api.graphql.limits import operation_type
 from api.graphql.subscriptions import WebSocketTransport
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 from domain.kernel import idempotency
@@ -30,6 +31,7 @@ from domain.kernel.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
+    from api.settings import Settings
 
 log = logging.getLogger("signalbox.graphql")
 MAX_IDEMPOTENCY_KEY = 200
@@ -63,7 +65,8 @@ class GraphQLEndpoint:
         parsed = _parse_request(body)
         if isinstance(parsed, Response):
             return parsed
-        if "subscription" in parsed["query"] and _operation(parsed) is OperationType.SUBSCRIPTION:
+        may_subscribe = "subscription" in parsed["query"]
+        if may_subscribe and _operation(parsed, settings) is OperationType.SUBSCRIPTION:
             return error_response(
                 400, "BAD_USER_INPUT", "Subscriptions run over WebSocket (graphql-transport-ws)."
             )
@@ -77,7 +80,7 @@ class GraphQLEndpoint:
         parsed = over_http.params_from_url(request.query_params)
         if isinstance(parsed, Response):
             return parsed
-        operation = _operation(parsed)
+        operation = _operation(parsed, self.runtime.settings)
         if operation is OperationType.MUTATION:
             return over_http.mutation_over_get()
         if operation is OperationType.SUBSCRIPTION:
@@ -142,7 +145,7 @@ class GraphQLEndpoint:
             return error_response(
                 400, "BAD_USER_INPUT", "Idempotency-Key takes 1 to 200 characters."
             )
-        if _operation(parsed) is not OperationType.MUTATION:
+        if _operation(parsed, self.runtime.settings) is not OperationType.MUTATION:
             return await self._execute(request, parsed, media)
         actor = request.state.actor
         digest = hashlib.sha256(body).hexdigest()
@@ -222,21 +225,9 @@ def _parse_request(body: bytes) -> dict[str, Any] | Response:
     return data
 
 
-def _operation(parsed: dict[str, Any]) -> OperationType | None:
-    from graphql import parse
-
-    try:
-        document = parse(parsed["query"])
-    except Exception:
-        return None
-    name = parsed.get("operationName")
-    for definition in document.definitions:
-        operation = getattr(definition, "operation", None)
-        if operation is None:
-            continue
-        if name is None or getattr(definition.name, "value", None) == name:  # type: ignore[attr-defined]
-            return operation  # type: ignore[no-any-return]
-    return None
+def _operation(parsed: dict[str, Any], settings: Settings) -> OperationType | None:
+    # Parsed once per document and within the token limit (api/graphql/limits.py).
+    return operation_type(parsed["query"], parsed.get("operationName"), settings.graphql_max_tokens)
 
 
 async def _settle(uow: UnitOfWork, subject: str, key: str, response: Response) -> None:

@@ -28,11 +28,14 @@ from graphql import (
     ListValueNode,
     Node,
     ObjectValueNode,
+    OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     StringValueNode,
     ValidationContext,
     ValidationRule,
     ValueNode,
+    parse,
     validate,
 )
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
@@ -226,6 +229,36 @@ def cached_validator(limits: tuple[RuleClass, ...], size: int) -> Validator:
         return validate_document(schema, document, rules)
 
     return run
+
+
+_CACHED_TEXT = 65_536
+"""Longer documents are looked at uncached: the cache holds at most 512 of 64 KB."""
+
+
+@lru_cache(maxsize=512)
+def _operation_types(text: str, max_tokens: int) -> dict[str | None, OperationType]:
+    try:
+        document = parse(text, max_tokens=max_tokens)
+    except GraphQLError:
+        return {}
+    found: dict[str | None, OperationType] = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            name = definition.name.value if definition.name else None
+            found.setdefault(name, definition.operation)
+            found.setdefault(None, definition.operation)  # the first, for an unnamed ask
+    return found
+
+
+def operation_type(text: str, name: str | None, max_tokens: int) -> OperationType | None:
+    """The type of operation `name` (or the first) in `text`; None when it does not parse.
+
+    For the transport (GET may not mutate; subscriptions go over WebSocket): parsed within the
+    token limit, once per document text.
+    """
+    if len(text) <= _CACHED_TEXT:
+        return _operation_types(text, max_tokens).get(name)
+    return _operation_types.__wrapped__(text, max_tokens).get(name)
 
 
 class LimitedValidation(SchemaExtension):

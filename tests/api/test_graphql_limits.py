@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from graphql import ExecutionResult, get_introspection_query, parse
+from graphql import ExecutionResult, OperationType, get_introspection_query, parse
 from graphql.utilities import get_operation_ast
 
-from api.graphql.limits import cached_validator, limit_rules
+from api.graphql.limits import cached_validator, limit_rules, operation_type
 from api.graphql.limits_cost import operation_cost
 from api.graphql.schema import build_schema
 from api.settings import Settings
@@ -219,3 +219,16 @@ class TestSubscriptionsAreLimitedToo:
             "field": "id",
             "limit": 10000,
         }
+
+
+class TestTheTransportsLookAtTheOperation:
+    def test_the_named_or_first_operation_type_within_the_token_limit(self) -> None:
+        text = "query A { about { name } } mutation B { __typename }"
+        assert operation_type(text, "B", 5000) is OperationType.MUTATION
+        assert operation_type(text, None, 5000) is OperationType.QUERY
+        assert operation_type(text, "C", 5000) is None
+
+    def test_a_document_past_the_token_limit_is_not_parsed_through(self) -> None:
+        text = "mutation { " + "__typename " * 6000 + "}"
+        assert operation_type(text, None, 5000) is None
+        assert operation_type(text, None, 10_000) is OperationType.MUTATION
