@@ -20,7 +20,6 @@ from graphql import (
     DirectiveNode,
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
@@ -32,7 +31,6 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     StringValueNode,
-    ValidationContext,
     ValidationRule,
     ValueNode,
     parse,
@@ -53,14 +51,6 @@ class FieldRepeatedRule(ValidationRule):
     field are refused here too: the pairs graphql-core's overlapping-fields rule would compare
     are never formed.
     """
-
-    def __init__(self, context: ValidationContext) -> None:
-        super().__init__(context)
-        self.fragments = {
-            d.name.value: d
-            for d in context.document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
 
     def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
         parent = self.context.get_parent_type()
@@ -93,7 +83,7 @@ class FieldRepeatedRule(ValidationRule):
                 if name in expanded:
                     continue
                 expanded.add(name)
-                inner: Any = self.fragments.get(name)
+                inner: Any = self.context.get_fragment(name)
             else:
                 inner = selection
             if inner is None:
@@ -125,14 +115,6 @@ def introspection_depth_rule(most: int) -> RuleClass:
     """Introspection counts towards the depth limit (strawberry's limiter skips `__` fields)."""
 
     class IntrospectionDepthRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            self.fragments = {
-                d.name.value: d
-                for d in context.document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-
         def enter_field(
             self, node: FieldNode, _key: Any, _parent: Any, _path: Any, ancestors: Any
         ) -> Any:
@@ -159,7 +141,7 @@ def introspection_depth_rule(most: int) -> RuleClass:
                     deepest = max(deepest, self._depth(selection.selection_set, seen))
                 elif isinstance(selection, FragmentSpreadNode):
                     name = selection.name.value
-                    fragment = self.fragments.get(name)
+                    fragment = self.context.get_fragment(name)
                     if fragment is not None and name not in seen:
                         inner = self._depth(fragment.selection_set, seen | {name})
                         deepest = max(deepest, inner)
