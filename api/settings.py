@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 5000
     graphql_cache_size: int = 512
+    # Cost and size limits (api/graphql/limits*.py; the README's "Limits" section).
+    # GraphiQL's standard introspection nests 9 type levels (depth 14): introspection has a
+    # depth limit of its own, instead of none.
+    graphql_max_introspection_depth: int = 15
+    graphql_max_cost: int = 100_000
+    graphql_list_weight: int = 5
+    graphql_max_directives: int = 3
+    graphql_max_text_chars: int = 10_000
+    graphql_max_response_bytes: int = 8_388_608
     max_body_bytes: int = 1_048_576
     execution_timeout_seconds: float = 10.0
     idempotency_ttl_hours: int = 24

@@ -21,12 +21,14 @@ from api.graphql.context import Context
 from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.graphiql import GraphiQLPage
 from api.graphql.idempotent import IdempotentMutations
+from api.graphql.limits import operation_type
 from api.graphql.mutations import KeyedUnit
 from api.graphql.subscriptions import WebSocketTransport
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
+    from api.settings import Settings
 
 log = logging.getLogger("signalbox.graphql")
 
@@ -60,7 +62,8 @@ class GraphQLEndpoint:
         parsed = _parse_request(body)
         if isinstance(parsed, Response):
             return parsed
-        if "subscription" in parsed["query"] and _operation(parsed) is OperationType.SUBSCRIPTION:
+        may_subscribe = "subscription" in parsed["query"]
+        if may_subscribe and _operation(parsed, settings) is OperationType.SUBSCRIPTION:
             return error_response(
                 400, "BAD_USER_INPUT", "Subscriptions run over WebSocket (graphql-transport-ws)."
             )
@@ -74,7 +77,7 @@ class GraphQLEndpoint:
         parsed = over_http.params_from_url(request.query_params)
         if isinstance(parsed, Response):
             return parsed
-        operation = _operation(parsed)
+        operation = _operation(parsed, self.runtime.settings)
         if operation is OperationType.MUTATION:
             return over_http.mutation_over_get()
         if operation is OperationType.SUBSCRIPTION:
@@ -151,18 +154,6 @@ def _parse_request(body: bytes) -> dict[str, Any] | Response:
     return request_checks.refuse(data) or data
 
 
-def _operation(parsed: dict[str, Any]) -> OperationType | None:
-    from graphql import parse
-
-    try:
-        document = parse(parsed["query"])
-    except Exception:
-        return None
-    name = parsed.get("operationName")
-    for definition in document.definitions:
-        operation = getattr(definition, "operation", None)
-        if operation is None:
-            continue
-        if name is None or getattr(definition.name, "value", None) == name:  # type: ignore[attr-defined]
-            return operation  # type: ignore[no-any-return]
-    return None
+def _operation(parsed: dict[str, Any], settings: Settings) -> OperationType | None:
+    # Parsed once per document and within the token limit (api/graphql/limits.py).
+    return operation_type(parsed["query"], parsed.get("operationName"), settings.graphql_max_tokens)

@@ -22,6 +22,11 @@ class TopLevelCode(StrEnum):
     UNAVAILABLE = "UNAVAILABLE"
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    # Cost and size limits (api/graphql/limits*.py); their extensions carry `limit` too.
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
+    FIELD_REPEATED = "FIELD_REPEATED"
+    TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
 
 
 TOP_LEVEL = (Forbidden, Unauthenticated, Unavailable)
@@ -37,8 +42,10 @@ def format_error(error: GraphQLError, request_id: str | None) -> dict[str, Any]:
     if error.path:
         out["path"] = error.path
     if original is None:
-        code = (error.extensions or {}).get("code") or TopLevelCode.GRAPHQL_VALIDATION_FAILED
-        out["extensions"] = {"code": str(code)}
+        # Our own refusals (limits) carry more than a code: the limit, the cost, the field.
+        extensions = dict(error.extensions or {})
+        code = extensions.get("code") or TopLevelCode.GRAPHQL_VALIDATION_FAILED
+        out["extensions"] = {**extensions, "code": str(code)}
     elif isinstance(original, GraphQLError):
         # Variables that do not fit their types (a required input field missing, say): the
         # caller's input, not our bug.

@@ -9,12 +9,9 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -35,6 +32,8 @@ from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
+from api.graphql.limits import LimitedValidation, cached_validator, limit_rules
+from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
     ApiToken,
@@ -214,23 +213,23 @@ class QuietSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     size = settings.graphql_cache_size
-    # The limiters' rule classes are built once: the validation cache is keyed by the rule
-    # classes, so a class made per request would never hit (and would feed the collector).
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
-    ]
+    # The rule classes are built once: the validation cache is keyed by the rule classes, so
+    # a class made per request would never hit (and would feed the collector).
+    validator = cached_validator(limit_rules(settings), size)
+    costs = CostCache(size)
+    rules: list[Any] = []
     if settings.production:
         from graphql.validation import NoSchemaIntrospectionCustomRule
 
         rules.append(NoSchemaIntrospectionCustomRule)
     # Extensions are factories: strawberry makes fresh instances per execution, so no state
-    # leaks between requests; the parser and validation caches live at module level, capped.
+    # leaks between requests; the parser, validation and cost caches are capped.
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=size),
-        lambda: ValidationCache(maxsize=size),
+        lambda: LimitedValidation(validator),
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        lambda: OperationLimits(settings, costs),
     ]
     return QuietSchema(
         query=Query,

@@ -17,6 +17,7 @@ from domain.flags.vocabulary import ChangeAction, ChangeStatus, FlagKind, ValueT
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import described
 from domain.kernel.uow import UnitOfWork
 
 
@@ -125,7 +126,7 @@ async def create_flag(uow: UnitOfWork, c: CreateFlag) -> Flag:
         key=key,
         service_id=facts.id,
         name=rules.check_name(c.name),
-        description=c.description,
+        description=described(c.description),
         kind=kind.value,
         value_type=value_type.value,
         variants=rules.variants_to_json(variants),
@@ -152,7 +153,7 @@ async def update_flag(uow: UnitOfWork, c: UpdateFlag) -> Flag:
     if c.name is not None:
         flag.name = rules.check_name(c.name)
     if c.description is not None:
-        flag.description = c.description
+        flag.description = described(c.description)
     if c.variants is not None or c.default_variant or c.off_variant:
         value_type = ValueType(flag.value_type)
         given = c.variants if c.variants is not None else rules.variants_from_json(flag.variants)

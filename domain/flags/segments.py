@@ -13,6 +13,7 @@ from domain.flags.models import FlagSegment
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, NotFound
 from domain.kernel.orm import snapshot
+from domain.kernel.rules import described
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 
@@ -33,7 +34,7 @@ async def create_segment(uow: UnitOfWork, c: CreateSegment) -> FlagSegment:
         id=uuid.uuid4(),
         key=key,
         name=rules.check_name(c.name),
-        description=c.description,
+        description=described(c.description),
         bu_id=c.bu_id,
         conditions=[condition_to_json(x) for x in c.conditions],
         created_at=now,
@@ -57,7 +58,7 @@ async def update_segment(uow: UnitOfWork, c: UpdateSegment) -> FlagSegment:
     if c.name is not None:
         segment.name = rules.check_name(c.name)
     if c.description is not None:
-        segment.description = c.description
+        segment.description = described(c.description)
     segment.conditions = [condition_to_json(x) for x in c.conditions]
     await uow.updated(segment, before, action="flag_segment.update", bu_id=segment.bu_id, rule=rule)
     await changed(uow)  # any flag may use the segment

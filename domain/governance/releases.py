@@ -22,7 +22,7 @@ from domain.governance.vocabulary import ReleaseStatus, SessionStatus
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
-from domain.kernel.rules import expect_version
+from domain.kernel.rules import described, expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 
@@ -98,7 +98,7 @@ async def create_release(uow: UnitOfWork, c: cmd.CreateRelease) -> Release:
     release = Release(
         bu_id=c.bu_id,
         title=rules.check_title(c.title),
-        description=c.description.strip(),
+        description=described(c.description),
         release_type=rules.check_release_type(c.release_type),
         status=S.DRAFT,
         owner_id=owner_id,
@@ -151,7 +151,7 @@ async def update_release(uow: UnitOfWork, c: cmd.UpdateRelease) -> Release:
     if c.title is not None:
         release.title = rules.check_title(c.title)
     if c.description is not None:
-        release.description = c.description.strip()
+        release.description = described(c.description)
     if c.release_type is not None:
         release.release_type = rules.check_release_type(c.release_type)
     if c.owner_id is not None:

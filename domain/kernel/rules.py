@@ -7,10 +7,16 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar, overload
 
-from domain.kernel.errors import DomainError, VersionConflict
+from domain.kernel.errors import DomainError, KernelErrorCode, VersionConflict
 
 E = TypeVar("E", bound=Enum)
 N = TypeVar("N", int, float)
+
+NAME_MAX = 200
+"""Names and titles: the most characters any context keeps."""
+TEXT_MAX = 10_000
+"""Free text (descriptions, notes): the most characters any context keeps, on every transport
+(GraphQL refuses longer texts before they reach a use case: `graphql_max_text_chars`)."""
 
 Matcher = Callable[[str], re.Match[str] | None]
 """A compiled pattern's `match` or `fullmatch`: the caller says how much of the text must fit."""
@@ -61,6 +67,12 @@ def trimmed(value: str, least: int, most: int, message: str, *, code: str, field
     value = value.strip()
     require(least <= len(value) <= most, message, code=code, field=field)
     return value
+
+
+def described(value: str, field: str = "description", most: int = TEXT_MAX) -> str:
+    """A free text without surrounding white space, at most `most` characters long."""
+    message = f"The {field} takes at most {most} characters; it has {len(value.strip())}."
+    return trimmed(value, 0, most, message, code=KernelErrorCode.BAD_USER_INPUT, field=field)
 
 
 @overload

@@ -9,7 +9,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import AlreadyExists, DomainError, NotFound
 from domain.kernel.orm import Base, snapshot
 from domain.kernel.repository import get_readable
-from domain.kernel.rules import expect_version
+from domain.kernel.rules import described, expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import commands as cmd
 from domain.organization import repository as repo
@@ -40,7 +40,7 @@ async def create_business_unit(uow: UnitOfWork, c: cmd.CreateBusinessUnit) -> Bu
     bu = BusinessUnit(
         key=key,
         name=rules.check_name(c.name),
-        description=c.description.strip(),
+        description=described(c.description),
         created_at=now,
         updated_at=now,
     )
@@ -79,7 +79,7 @@ def _describe(entity: BusinessUnit | Team, name: str | None, description: str | 
     if name is not None:
         entity.name = rules.check_name(name)
     if description is not None:
-        entity.description = description.strip()
+        entity.description = described(description)
 
 
 # -- teams ---------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ async def create_team(uow: UnitOfWork, c: cmd.CreateTeam) -> Team:
         bu_id=bu.id,
         key=key,
         name=rules.check_name(c.name),
-        description=c.description.strip(),
+        description=described(c.description),
         created_at=now,
         updated_at=now,
     )

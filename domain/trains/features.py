@@ -11,7 +11,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.repository import get_readable
-from domain.kernel.rules import expect_version
+from domain.kernel.rules import described, expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.trains import repository as repo
@@ -76,7 +76,7 @@ async def create_feature(uow: UnitOfWork, c: CreateFeature) -> Feature:
         pi_id=pi.id,
         departure_id=departure.id if departure else None,
         title=title,
-        description=c.description.strip(),
+        description=described(c.description),
         effort=effort,
         status=str(FeatureStatus.PLANNED),
         created_by_id=uow.actor.person_id,
@@ -96,7 +96,7 @@ async def update_feature(uow: UnitOfWork, c: UpdateFeature) -> Feature:
     if c.title is not None:
         feature.title = rules.check_text(c.title, Code.INVALID_TITLE, "title")
     if c.description is not None:
-        feature.description = c.description.strip()
+        feature.description = described(c.description)
     if c.effort is not None:
         feature.effort = rules.check_effort(c.effort)
     if c.done is not None:

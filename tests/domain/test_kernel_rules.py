@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from domain.kernel.errors import DomainError
-from domain.kernel.rules import matching, require, trimmed, within
+from domain.kernel.rules import TEXT_MAX, described, matching, require, trimmed, within
 
 KEY = re.compile(r"^[a-z]+$")
 
@@ -58,3 +58,17 @@ class TestWithin:
     @pytest.mark.parametrize("value", [-1, 6])
     def test_outside_the_bounds_is_refused(self, value: int) -> None:
         assert _refusal(lambda: within(value, 0, 5, "no", code="X", field="n")).field == "n"
+
+
+class TestDescribed:
+    def test_a_free_text_is_trimmed_and_may_be_empty(self) -> None:
+        assert described("  fine  ") == "fine"
+        assert described("") == ""
+
+    def test_text_up_to_the_limit_passes_and_past_it_is_bad_user_input_naming_the_field(
+        self,
+    ) -> None:
+        assert described("x" * TEXT_MAX) == "x" * TEXT_MAX
+        error = _refusal(lambda: described("x" * (TEXT_MAX + 1), field="notes"))
+        assert (error.code, error.field) == ("BAD_USER_INPUT", "notes")
+        assert str(TEXT_MAX) in error.message
