@@ -219,6 +219,8 @@ class TestStates:
 
 class TestProductionChangesOfCriticalServices:
     async def test_wait_for_someone_elses_approval(self, api: Api) -> None:
+        # Another flag live in the environment makes it known to OFREP (an unknown one is 400).
+        await set_state(api, (await create_flag(api, service="fx-rates"))["id"])
         flag = await create_flag(api, service="payout-scheduler", as_user="release-manager")
         asked = await set_state(api, flag["id"], as_user="release-manager")
         assert asked["change"]["status"] == "PENDING" and asked["state"] is None

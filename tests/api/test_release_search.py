@@ -238,7 +238,7 @@ class TestScopeAndBadInput:
 
 class TestReadmeExample:
     async def test_the_readme_search_finds_the_demo_fx_release(self, api: Api) -> None:
-        query = README.split("```graphql\n  { releases(filter:")[1].split("```")[0]
+        query = README.split("```graphql example\n  { releases(filter:")[1].split("```")[0]
         data = await api.ok("{ releases(filter:" + query, as_user="release-manager")
         nodes = data["releases"]["nodes"]
         assert [(n["title"], n["status"]) for n in nodes][:1] == [
