@@ -1,7 +1,8 @@
-// The demo portal (web-components/demo/index.html) used standalone from another origin, as a
-// portal developer would save it: every tag against the real API's demo data, and a role
-// switcher minting demo tokens. test/pages/sb-demo-portal.html is a symlink to it, so the
-// harness's second origin serves the real file.
+// The demo portal (web-components/demo/index.html): every tag against the real API's demo data,
+// and a role switcher minting demo tokens — which the server mints only for the page it serves
+// itself on a loopback address (a DNS-rebinding page must not get an org-admin token). Saved
+// and opened from another origin (test/pages/sb-demo-portal.html is a symlink to it, served by
+// the harness's second origin), the page says so instead of connecting.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import {
@@ -32,7 +33,7 @@ describe('The demo portal embeds every component and switches roles', { timeout:
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(`${pageOrigin}/pages/sb-demo-portal.html?api=${encodeURIComponent(apiOrigin)}`);
+    await page.goto(`${apiOrigin}/components/demo`);
 
     await eventually(async () => /as payments-admin/.test((await page.textContent('#status')) ?? ''), {
       message: 'connected as payments-admin',
@@ -58,5 +59,20 @@ describe('The demo portal embeds every component and switches roles', { timeout:
     assert.equal(await page.locator('sb-guardrails [part="edit-button"]').count(), 0);
     await expectAccessible(page);
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('The demo portal opened from another origin', { timeout: 90_000 }, () => {
+  test('gets no demo token and says why', async () => {
+    const context = await (await connectBrowser()).newContext({ locale: 'en-GB' });
+    context.setDefaultTimeout(TIMEOUT);
+    const page = await context.newPage();
+    await page.goto(`${pageOrigin}/pages/sb-demo-portal.html?api=${encodeURIComponent(apiOrigin)}`);
+    await eventually(
+      async () => /minted only for this page opened from the server itself/.test((await page.textContent('#status')) ?? ''),
+      { message: 'the refusal explained' },
+    );
+    assert.doesNotMatch((await page.textContent('#status')) ?? '', /as payments-admin/);
+    await context.close();
   });
 });
