@@ -210,7 +210,7 @@ class TestADuplicateTheDatabaseRefusesIsTyped:
             uow.session.add(
                 RoleGrant(
                     person_id=person_id,
-                    role="VIEWER",
+                    role="viewer",
                     domain="*",
                     created_at=uow.clock.now(),
                 )

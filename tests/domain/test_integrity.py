@@ -50,7 +50,7 @@ class TestTheViolatedConstraintIsNamed:
         person = _person("dup-grant", now)
         session.add(person)
         await session.flush()
-        grant = {"person_id": person.id, "role": "VIEWER", "domain": "*", "created_at": now}
+        grant = {"person_id": person.id, "role": "viewer", "domain": "*", "created_at": now}
         session.add(RoleGrant(**grant))
         await session.flush()
         exc = await _violation(session, RoleGrant(**grant))
