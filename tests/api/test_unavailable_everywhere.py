@@ -93,7 +93,9 @@ class TestAFailureBeforeTheCommit:
 async def teams_locked(api: Api, url: str) -> AsyncIterator[None]:
     """Another session holds a lock on the teams (PostgreSQL) or the database (SQLite)."""
     if make_url(url).get_backend_name() == "sqlite":
-        holder = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+        # Waits (generously) for any writer of the shared database to finish before taking
+        # the lock itself: on a busy machine one may be mid-write.
+        holder = sqlite3.connect(make_url(url).database or "", isolation_level=None, timeout=120)
         holder.execute("BEGIN IMMEDIATE")
         try:
             yield
