@@ -251,6 +251,6 @@ class TestThroughABlip:
         await warmed(worker_b, person)
         await self._blip(api)
         await revoke_grant(api, person)
-        await refused_within_bound(worker_b, lambda: may_administer(worker_b, person, person.jwt))
+        await refused_within_bound(lambda: may_administer(worker_b, person, person.jwt))
         await until_current(worker_b)
         assert not await may_administer(worker_b, person, person.jwt)
