@@ -64,6 +64,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
             listen_dsn(db),
             grants.refresh,
             reload_all=grants.reload,
+            lease=settings.revocation_lease_seconds,
             application_name="signalbox-grants",
         )
         if db.dialect == "postgresql"

@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' app and cluster
+from api.settings import Settings
 from demo.organization import load_demo
 from tests.api.conftest import Api, serving, settings_for
 from tests.api.test_revocation_across_processes import (
@@ -108,10 +109,12 @@ async def round_(
 
 
 async def run(rounds: int, restart: float, cluster: Cluster, data: Path) -> None:
-    settings = settings_for(cluster.url, data, auto_migrate=True, db_pool_timeout_seconds=1)
-    async with serving(settings) as a:
+    # The production lease, not the tests' longer one.
+    lease = Settings.model_fields["revocation_lease_seconds"].default
+    kw = {"db_pool_timeout_seconds": 1, "revocation_lease_seconds": lease}
+    async with serving(settings_for(cluster.url, data, auto_migrate=True, **kw)) as a:
         await load_demo(a.runtime)
-        async with serving(settings_for(cluster.url, data, db_pool_timeout_seconds=1)) as b:
+        async with serving(settings_for(cluster.url, data, **kw)) as b:
             print(f"{platform.node()} {platform.python_version()} load {os.getloadavg()[0]:.1f}")
             print(
                 f"{'disturbance':<22} {'revocation':<26} {'refused in s':>12}"

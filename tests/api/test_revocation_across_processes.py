@@ -254,3 +254,23 @@ class TestThroughABlip:
         await refused_within_bound(lambda: may_administer(worker_b, person, person.jwt))
         await until_current(worker_b)
         assert not await may_administer(worker_b, person, person.jwt)
+
+
+@pytest.mark.postgres_only
+class TestTheLease:
+    """SIGNALBOX_REVOCATION_LEASE_SECONDS: how long a worker trusts a silent listener."""
+
+    async def test_a_stalled_worker_stops_trusting_its_caches_after_its_lease(
+        self, migrated_url: str, api: Api
+    ) -> None:
+        data = Path(api.runtime.settings.data_dir)
+        short = settings_for(migrated_url, data, revocation_lease_seconds=0.6)
+        long = settings_for(migrated_url, data, revocation_lease_seconds=30.0)
+        async with serving(short) as brief, serving(long) as patient:
+            await until_current(brief)
+            await until_current(patient)
+            # The event loop is held, as in a stalled process: no ping can be answered.
+            time.sleep(0.8)  # noqa: ASYNC251
+            assert not watcher_of(brief).current
+            assert watcher_of(patient).current
+            await until_current(brief)
