@@ -50,7 +50,7 @@ class Grants:
         self._forget_tokens = forget_tokens
         self._tickets = itertools.count(1)
         self._floor = 0  # the ticket of the last whole reload applied
-        self._applied: dict[str, int] = {}
+        self._applied: dict[str, tuple[int, list[tuple[str, str]]]] = {}  # newer than the floor
 
     async def reload(self) -> None:
         ticket = next(self._tickets)
@@ -58,7 +58,11 @@ class Grants:
             grants = [g async for g in org_repo.stream_subject_grants(session)]
         if ticket > self._floor:
             self._authorizer.load_grants(grants)
-            self._floor, self._applied = ticket, {}
+            # Subjects read after this reload began keep what was read for them then.
+            newer = {s: read for s, read in self._applied.items() if read[0] > ticket}
+            for subject, (_ticket, pairs) in newer.items():
+                self._authorizer.replace_subject(subject, pairs)
+            self._floor, self._applied = ticket, newer
         # After a reconnection, changes may have been missed: no cached token or JWT survives.
         self._forget_tokens()
 
@@ -73,9 +77,9 @@ class Grants:
         async with self._db.read_session() as session:
             read = [(s, await org_repo.subject_grants(session, s)) for s in subjects]
         for subject, pairs in read:
-            if ticket > max(self._floor, self._applied.get(subject, 0)):
+            if ticket > max(self._floor, self._applied.get(subject, (0, []))[0]):
                 self._authorizer.replace_subject(subject, pairs)
-                self._applied[subject] = ticket
+                self._applied[subject] = (ticket, pairs)
 
 
 class Housekeeping:

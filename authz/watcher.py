@@ -14,9 +14,10 @@ watcher asks for a full reload with the subject `ALL_SUBJECTS` ("*").
 verified JWTs dropped on every reload) can be trusted: connected, the full reload of this
 connection done, no reload waiting or failed, and the connection confirmed alive within
 `lease` seconds (a ping every `ping_interval`). A confirmation is a round trip on the LISTEN
-connection, and PostgreSQL delivers every notification committed before a query started no
-later than the query's answer; so while `current`, a change committed more than `lease` ago has
-been applied, whatever the network did. While not `current`, callers check the database.
+connection, and a committing backend signals the listeners before its own client learns of the
+commit, so a notification committed before a ping was asked arrives with or just before its
+answer; so while `current`, a change committed more than `lease` ago has been applied, whatever
+the network did. While not `current`, callers check the database.
 
 On SQLite there is no watcher: the embedded store serves one process, which updates its own
 authorizer after commit, and `notify_grant_change` does nothing there.
