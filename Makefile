@@ -92,6 +92,7 @@ bench:
 	$(BIN)/python bench/cdevents_bench.py
 	$(BIN)/python bench/decision_bench.py
 	$(BIN)/python bench/idempotency_outage_bench.py
+	$(BIN)/python bench/revocation_bench.py
 	$(BIN)/python bench/graphql_limits_bench.py
 
 clean:

@@ -1,4 +1,12 @@
-"""Authentication: who is calling? Bearer JWTs (OIDC or the local issuer) and API tokens."""
+"""Authentication: who is calling? Bearer JWTs (OIDC or the local issuer) and API tokens.
+
+Token rows, people and verified JWTs are cached for seconds, and every grant change, token
+revocation or deactivation drops the caches (`forget_tokens`). Other processes learn of those
+through the grant watcher, so on PostgreSQL the caches are trusted only while the watcher is
+`current` (see `follow`): while its connection is down, reconnecting or catching up, every
+request reads the token or person and the caller's grants from the database, and nothing read
+then is cached. A value read before the caches were dropped is never cached after (an epoch).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -88,6 +97,19 @@ class Authenticator:
         self._people = _TtlCache()
         self._tokens = _TtlCache(ttl=10.0)
         self._verified = _TtlCache(size=8192, ttl=30.0)
+        self._epoch = 0
+        self._current: Callable[[], bool] = lambda: True  # one process (SQLite): always
+        self._check_grants: Callable[[tuple[str, ...]], Awaitable[None]] | None = None
+
+    def follow(
+        self,
+        current: Callable[[], bool],
+        check_grants: Callable[[tuple[str, ...]], Awaitable[None]],
+    ) -> None:
+        """Trust the caches only while `current()`; otherwise read the database and have
+        `check_grants(subjects)` re-read the caller's grants before the request goes on."""
+        self._current = current
+        self._check_grants = check_grants
 
     async def authenticate(self, authorization: str | None) -> Actor:
         if not authorization:
@@ -99,22 +121,37 @@ class Authenticator:
         if len(credential) > self.settings.max_token_bytes:
             raise Unauthenticated("The token is too large.", code="UNAUTHENTICATED")
         if looks_like_api_token(credential):
-            return await self._api_token(credential)
-        return await self._jwt(credential)
+            return await self._checked(self._api_token, credential)
+        return await self._checked(self._jwt, credential)
 
     async def authenticate_api_key(self, key: str) -> Actor:
         """OFREP's optional `X-API-Key` header: an API token (`sbx_…`), never a JWT."""
         key = key.strip()
         if len(key) > self.settings.max_token_bytes or not looks_like_api_token(key):
             raise Unauthenticated("X-API-Key takes an API token (sbx_…).")
-        return await self._api_token(key)
+        return await self._checked(self._api_token, key)
 
-    async def _jwt(self, token: str) -> Actor:
+    async def _checked(
+        self, authenticate: Callable[[str, int | None], Awaitable[Actor]], credential: str
+    ) -> Actor:
+        # The epoch is taken before anything is read: None means "caches not trusted now".
+        current = self._current()
+        actor = await authenticate(credential, self._epoch if current else None)
+        if not current and self._check_grants is not None:
+            await self._check_grants(actor.subjects)
+        return actor
+
+    def _remember(self, cache: _TtlCache, key: Any, value: Any, epoch: int | None) -> None:
+        # Read under an older epoch, the value may predate a revocation the caches forgot.
+        if epoch is not None and epoch == self._epoch:
+            cache.put(key, value)
+
+    async def _jwt(self, token: str, epoch: int | None) -> Actor:
         # A token verified moments ago is not verified again: its signature cannot have
         # changed. The entry lives at most 30 s and never past the token's own expiry, and is
         # dropped at once when grants change or someone is deactivated.
         digest = hashlib.sha256(token.encode()).digest()
-        hit = self._verified.get(digest)
+        hit = self._verified.get(digest) if epoch is not None else None
         if hit is not None and self.clock.now() < hit[1]:
             return hit[0]  # type: ignore[no-any-return]
         try:
@@ -126,11 +163,11 @@ class Authenticator:
                 ) from None
             raise Unauthenticated(f"The token was refused ({exc.code}).") from None
         cache_key = (identity.issuer, identity.subject, identity.groups)
-        actor: Actor | None = self._people.get(cache_key)
+        actor: Actor | None = self._people.get(cache_key) if epoch is not None else None
         if actor is None:
             actor = await self._actor_for(identity)
-            self._people.put(cache_key, actor)
-        self._verified.put(digest, (actor, identity.expires_at))
+            self._remember(self._people, cache_key, actor, epoch)
+        self._remember(self._verified, digest, (actor, identity.expires_at), epoch)
         return actor
 
     async def _actor_for(self, identity: VerifiedIdentity) -> Actor:
@@ -182,15 +219,15 @@ class Authenticator:
         if changed:
             log.info("synced group grants", extra={"person_id": str(person_id)})
 
-    async def _api_token(self, secret: str) -> Actor:
+    async def _api_token(self, secret: str, epoch: int | None) -> Actor:
         digest = hash_api_token(secret)
-        row = self._tokens.get(digest)
+        row = self._tokens.get(digest) if epoch is not None else None
         if row is None:
             async with self.db.read_session() as session:
                 row = await org_repo.token_by_hash(session, digest)
             if row is None:
                 raise Unauthenticated("The API token is not known.")
-            self._tokens.put(digest, row)
+            self._remember(self._tokens, digest, row, epoch)
         now = self.clock.now()
         if row.revoked_at is not None:
             raise Unauthenticated("The API token was revoked.")
@@ -212,7 +249,9 @@ class Authenticator:
         )
 
     def forget_tokens(self) -> None:
-        """Drop cached token rows (after a revocation, so it takes effect at once)."""
+        """Drop cached token rows, people and verified JWTs (after a revocation, a
+        deactivation, a grant change or a reconnection, so it takes effect at once)."""
+        self._epoch += 1
         self._tokens.clear()
         self._people.clear()
         self._verified.clear()

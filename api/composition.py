@@ -60,10 +60,20 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     # Delivery rounds have a small pool of their own, so they never wait for requests' connections.
     delivery_units = Units(_database(settings, pool_size=2), clock, authorizer)
     watcher = (
-        GrantWatcher(listen_dsn(db), grants.refresh, reload_all=grants.reload)
+        GrantWatcher(
+            listen_dsn(db),
+            grants.refresh,
+            reload_all=grants.reload,
+            lease=settings.revocation_lease_seconds,
+            application_name="signalbox-grants",
+        )
         if db.dialect == "postgresql"
         else None
     )
+    if watcher is not None:
+        # Other processes' revocations arrive through the watcher: while it is not current,
+        # every request checks the database instead of the caches.
+        authenticator.follow(lambda: watcher.current, grants.check)
     return Runtime(
         settings=settings,
         clock=clock,

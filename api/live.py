@@ -244,6 +244,11 @@ class Live:
                 publish,
                 reload_all=resync,
                 channel=LIVE_CHANNEL,
+                # A missed signal only delays a re-read, so quiet connections are asked less
+                # often than the grant watcher's, whose lease bounds revocation.
+                ping_interval=5.0,
+                lease=10.0,
+                application_name="signalbox-live",
             )
             await self.listener.start()
         else:

@@ -3,6 +3,7 @@ the background work it runs. Built by `api.composition.build_runtime`."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import Callable
@@ -34,7 +35,12 @@ SWEEP_INTERVAL_SECONDS = 300
 
 
 class Grants:
-    """The authorizer's copy of the role grants: loaded whole, refreshed one subject at a time."""
+    """The authorizer's copy of the role grants: loaded whole, refreshed one subject at a time.
+
+    Reads may run concurrently (a notification's refresh beside requests checking their own
+    grants while the watcher is not current), so each read takes a ticket first and a result
+    is applied only when no later read of that subject (or whole reload) was applied before it.
+    """
 
     def __init__(
         self, db: Database, authorizer: CasbinAuthorizer, forget_tokens: Callable[[], None]
@@ -42,18 +48,38 @@ class Grants:
         self._db = db
         self._authorizer = authorizer
         self._forget_tokens = forget_tokens
+        self._tickets = itertools.count(1)
+        self._floor = 0  # the ticket of the last whole reload applied
+        self._applied: dict[str, tuple[int, list[tuple[str, str]]]] = {}  # newer than the floor
 
     async def reload(self) -> None:
+        ticket = next(self._tickets)
         async with self._db.snapshot_session() as session:
             grants = [g async for g in org_repo.stream_subject_grants(session)]
-        self._authorizer.load_grants(grants)
+        if ticket > self._floor:
+            self._authorizer.load_grants(grants)
+            # Subjects read after this reload began keep what was read for them then.
+            newer = {s: read for s, read in self._applied.items() if read[0] > ticket}
+            for subject, (_ticket, pairs) in newer.items():
+                self._authorizer.replace_subject(subject, pairs)
+            self._floor, self._applied = ticket, newer
+        # After a reconnection, changes may have been missed: no cached token or JWT survives.
+        self._forget_tokens()
 
     async def refresh(self, subject: str) -> None:
-        async with self._db.read_session() as session:
-            pairs = await org_repo.subject_grants(session, subject)
-        self._authorizer.replace_subject(subject, pairs)
+        await self.check((subject,))
         # A revoked token or a deactivated person must stop working now, not when caches age.
         self._forget_tokens()
+
+    async def check(self, subjects: tuple[str, ...]) -> None:
+        """Re-read the grants of these subjects from the database."""
+        ticket = next(self._tickets)
+        async with self._db.read_session() as session:
+            read = [(s, await org_repo.subject_grants(session, s)) for s in subjects]
+        for subject, pairs in read:
+            if ticket > max(self._floor, self._applied.get(subject, (0, []))[0]):
+                self._authorizer.replace_subject(subject, pairs)
+                self._applied[subject] = (ticket, pairs)
 
 
 class Housekeeping:

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_pool_timeout_seconds: float = 2.0
     statement_timeout_ms: int = 5000
+    revocation_lease_seconds: float = Field(
+        default=1.5,
+        gt=0.5,
+        le=60.0,
+        description="How long a worker trusts its caches after its grant listener last "
+        "confirmed its connection: the bound on revocation when that connection dies silently.",
+    )
 
     oidc_issuer: str | None = None
     oidc_audience: str = "signalbox"

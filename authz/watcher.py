@@ -10,6 +10,15 @@ subject's grants and calling `CasbinAuthorizer.replace_subject`.
 Notifications sent while a watcher is disconnected are lost, so after every (re)connection the
 watcher asks for a full reload with the subject `ALL_SUBJECTS` ("*").
 
+`current` tells callers whether what the process holds (grants, and caches of tokens and
+verified JWTs dropped on every reload) can be trusted: connected, the full reload of this
+connection done, no reload waiting or failed, and the connection confirmed alive within
+`lease` seconds (a ping every `ping_interval`). A confirmation is a round trip on the LISTEN
+connection, and a committing backend signals the listeners before its own client learns of the
+commit, so a notification committed before a ping was asked arrives with or just before its
+answer; so while `current`, a change committed more than `lease` ago has been applied, whatever
+the network did. While not `current`, callers check the database.
+
 On SQLite there is no watcher: the embedded store serves one process, which updates its own
 authorizer after commit, and `notify_grant_change` does nothing there.
 """
@@ -74,7 +83,8 @@ class GrantWatcher:
     `reload(ALL_SUBJECTS)`. A failed reload is logged and retried with backoff without
     holding up the others, since stale grants are a security problem. A dropped connection is
     reconnected with bounded, jittered exponential backoff. `stop()` cancels everything and
-    returns within `stop_timeout` seconds.
+    returns within `stop_timeout` seconds. The backoff starts again from `min_backoff` after
+    every connection that was established, so a blip costs one short wait.
     """
 
     def __init__(
@@ -84,15 +94,19 @@ class GrantWatcher:
         *,
         reload_all: Callable[[], Awaitable[None]] | None = None,
         channel: str = CHANNEL,
-        min_backoff: float = 0.5,
-        max_backoff: float = 30.0,
+        min_backoff: float = 0.2,
+        max_backoff: float = 10.0,
         connect_timeout: float = 10.0,
-        ping_interval: float = 30.0,
+        ping_interval: float = 0.5,
+        lease: float = 1.5,
         stop_timeout: float = 5.0,
         resync_on_connect: bool = True,
+        application_name: str = "signalbox-listen",
     ) -> None:
         if not 0 < min_backoff <= max_backoff:
             raise ValueError("Backoff needs 0 < min_backoff <= max_backoff.")
+        if not 0 < ping_interval < lease:
+            raise ValueError("A ping must come before the lease ends: 0 < ping_interval < lease.")
         self._dsn = asyncpg_dsn(dsn)
         self._reload = reload
         self._reload_all = reload_all
@@ -101,6 +115,8 @@ class GrantWatcher:
         self._max_backoff = max_backoff
         self._connect_timeout = connect_timeout
         self._ping_interval = ping_interval
+        self._lease = lease
+        self._application_name = application_name
         self._stop_timeout = stop_timeout
         self._resync_on_connect = resync_on_connect
 
@@ -111,6 +127,9 @@ class GrantWatcher:
         self._wakeup = asyncio.Event()
         self._retries: dict[str, asyncio.TimerHandle] = {}
         self._stopping = False
+        self._reloading: str | None = None
+        self._synced = 0  # the connection whose full reload is done
+        self._confirmed_at = -float("inf")  # monotonic start of the last round trip that answered
         self.connections = 0
         """How many times a LISTEN connection was established (reconnects included)."""
         self.reloads = 0
@@ -161,6 +180,21 @@ class GrantWatcher:
         return self._connected.is_set()
 
     @property
+    def current(self) -> bool:
+        """Whether every change committed more than `lease` seconds ago has been applied."""
+        conn = self._conn
+        return (
+            conn is not None
+            and not conn.is_closed()
+            and self._connected.is_set()
+            and self._synced == self.connections
+            and not self._pending
+            and self._reloading is None
+            and not self._retries
+            and time.monotonic() - self._confirmed_at < self._lease
+        )
+
+    @property
     def backend_pid(self) -> int | None:
         """The PostgreSQL backend process of the LISTEN connection, when connected."""
         conn = self._conn
@@ -179,14 +213,17 @@ class GrantWatcher:
         failures = 0
         while not self._stopping:
             try:
-                conn = await asyncpg.connect(self._dsn, timeout=self._connect_timeout)
+                conn = await asyncpg.connect(
+                    self._dsn,
+                    timeout=self._connect_timeout,
+                    server_settings={"application_name": self._application_name},
+                )
             except Exception as exc:
                 failures += 1
                 delay = self._backoff(failures)
                 log.warning("grant watcher cannot connect (%s); retrying in %.1fs", exc, delay)
                 await asyncio.sleep(delay)
                 continue
-            started = time.monotonic()
             try:
                 await self._listen(conn)
             except Exception as exc:
@@ -197,8 +234,10 @@ class GrantWatcher:
                 await self._close(conn)
             if self._stopping:
                 return
-            # A connection that dies soon after opening must not make us spin.
-            failures = 1 if time.monotonic() - started >= self._max_backoff else failures + 1
+            # A connection that got as far as its full reload was a success: the backoff
+            # starts small again, so a blip costs one short wait. One that died before (a
+            # server that drops every connection) keeps backing off and never spins.
+            failures = 1 if self._synced == self.connections else failures + 1
             delay = self._backoff(failures)
             log.warning("grant watcher reconnecting in %.1fs", delay)
             await asyncio.sleep(delay)
@@ -206,19 +245,27 @@ class GrantWatcher:
     async def _listen(self, conn: asyncpg.Connection) -> None:
         lost = asyncio.Event()
         conn.add_termination_listener(lambda _conn: lost.set())
+        asked = time.monotonic()
         await conn.add_listener(self._channel, self._on_notification)
         self._conn = conn
         self.connections += 1
+        self._confirmed_at = asked
         self._connected.set()
         log.info("grant watcher listening on %s", self._channel)
         if self._resync_on_connect:
             self._enqueue(ALL_SUBJECTS)
+        else:
+            self._synced = self.connections
         while not conn.is_closed():
             try:
                 await asyncio.wait_for(lost.wait(), self._ping_interval)
             except TimeoutError:
-                # Quiet connections can die without a word (NAT, failover): ask.
+                # Quiet connections can die without a word (NAT, failover): ask, and the
+                # answer confirms every notification committed before the question. A slow
+                # answer only lets the lease lapse; a connection is given up on at the timeout.
+                asked = time.monotonic()
                 await conn.fetchval("SELECT 1", timeout=self._connect_timeout)
+                self._confirmed_at = asked
             else:
                 return
 
@@ -254,6 +301,8 @@ class GrantWatcher:
             while self._pending:
                 subject = next(iter(self._pending))
                 del self._pending[subject]
+                connection = self.connections
+                self._reloading = subject
                 try:
                     if subject == ALL_SUBJECTS and self._reload_all is not None:
                         await self._reload_all()
@@ -268,6 +317,10 @@ class GrantWatcher:
                 else:
                     failures.pop(subject, None)
                     self.reloads += 1
+                    if subject == ALL_SUBJECTS:
+                        self._synced = connection
+                finally:
+                    self._reloading = None
 
     def _schedule_retry(self, subject: str, delay: float) -> None:
         def retry() -> None:

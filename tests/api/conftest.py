@@ -95,6 +95,10 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
         "db_pool_timeout_seconds": 30.0,
         # Checkpoints are taken on demand in the tests that need them, never in the background.
         "audit_checkpoint_seconds": 0,
+        # A busy machine can stall the event loop past the production lease, which would turn
+        # the token caches off and change the statement counts the query-cost tests compare.
+        # The revocation tests stop or kill the listener instead; test_watcher holds the lease.
+        "revocation_lease_seconds": 30.0,
     }
     if overrides.get("env") == "production":
         # Production refuses to start without a secret key and an identity provider

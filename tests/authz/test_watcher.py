@@ -8,6 +8,7 @@ marker notifications, not sleeps. Without PostgreSQL these tests skip, except un
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 import uuid
@@ -309,3 +310,149 @@ class TestOnSqlite:
                 assert await notify_grant_change(conn, "person:x") is False
         finally:
             await engine.dispose()
+
+
+async def kill_listener(engine: AsyncEngine, watcher: GrantWatcher) -> None:
+    """Terminate the watcher's LISTEN backend and wait until it is connected anew."""
+    await eventually(lambda: watcher.backend_pid is not None)
+    pid, before = watcher.backend_pid, watcher.connections
+    assert pid is not None
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    await eventually(lambda: watcher.connections > before and watcher.connected)
+
+
+def reconnect_delays(caplog: pytest.LogCaptureFixture) -> list[float]:
+    return [
+        float(r.args[0])  # type: ignore[index]
+        for r in caplog.records
+        if r.name == "authz.watcher" and r.msg.startswith("grant watcher reconnecting")
+    ]
+
+
+class TestBeingCurrent:
+    async def test_waits_for_the_full_reload_of_the_connection(self, engine: AsyncEngine) -> None:
+        release = asyncio.Event()
+
+        async def reload(_subject: str) -> None:
+            pass
+
+        async def reload_all() -> None:
+            await release.wait()
+
+        async with GrantWatcher(POSTGRES_URL, reload, reload_all=reload_all) as watcher:
+            async with asyncio.timeout(WITHIN):
+                await watcher.wait_connected()
+            assert not watcher.current
+            release.set()
+            await eventually(lambda: watcher.current)
+
+    async def test_is_lost_while_a_notified_change_is_being_applied(
+        self, engine: AsyncEngine
+    ) -> None:
+        subject = f"person:slow-{uuid.uuid4().hex[:8]}"
+        applying = asyncio.Event()
+        release = asyncio.Event()
+
+        async def reload(subject_: str) -> None:
+            if subject_ == subject:
+                applying.set()
+                await release.wait()
+
+        async with GrantWatcher(POSTGRES_URL, reload) as watcher:
+            await eventually(lambda: watcher.current)
+            async with AsyncSession(engine) as session:
+                await notify_grant_change(session, subject)
+                await session.commit()
+            async with asyncio.timeout(WITHIN):
+                await applying.wait()
+            assert not watcher.current
+            release.set()
+            await eventually(lambda: watcher.current)
+
+    async def test_lapses_when_nothing_confirmed_the_connection_within_the_lease(
+        self, processes: list[Process]
+    ) -> None:
+        watcher = processes[0].watcher
+        assert watcher is not None
+        await eventually(lambda: watcher.current)
+        # The event loop is held, as a stalled process would be: no ping can answer.
+        time.sleep(1.6)  # noqa: ASYNC251 - the default lease is 1.5 s
+        assert not watcher.current
+        await eventually(lambda: watcher.current)
+
+    async def test_is_lost_with_the_connection_and_back_after_the_reload(
+        self, engine: AsyncEngine, processes: list[Process]
+    ) -> None:
+        proc = processes[0]
+        watcher = proc.watcher
+        assert watcher is not None
+        await eventually(lambda: watcher.current)
+        reloads = proc.seen.count(ALL_SUBJECTS)
+        await kill_listener(engine, watcher)
+        await eventually(lambda: watcher.current)
+        assert proc.seen.count(ALL_SUBJECTS) == reloads + 1
+
+
+class TestBackoff:
+    async def test_starts_small_again_after_every_synced_connection(
+        self, engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.WARNING, logger="authz.watcher")
+
+        async def reload(_subject: str) -> None:
+            pass
+
+        watcher = GrantWatcher(POSTGRES_URL, reload, min_backoff=0.05, max_backoff=60.0)
+        async with watcher:
+            for _ in range(5):
+                await eventually(lambda: watcher.current)
+                await kill_listener(engine, watcher)
+        delays = reconnect_delays(caplog)
+        assert len(delays) == 5
+        assert all(d <= 0.05 for d in delays), delays
+
+    async def test_keeps_growing_while_no_connection_gets_as_far_as_its_reload(
+        self, engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.WARNING, logger="authz.watcher")
+
+        async def reload(_subject: str) -> None:
+            raise RuntimeError("the grants cannot be read")
+
+        watcher = GrantWatcher(POSTGRES_URL, reload, min_backoff=0.05, max_backoff=60.0)
+        async with watcher:
+            for _ in range(4):
+                await kill_listener(engine, watcher)
+        delays = reconnect_delays(caplog)
+        assert len(delays) == 4
+        # The fourth wait's ceiling is 0.05 * 2**3 = 0.4 s, jittered down to half at most.
+        assert delays[-1] >= 0.2 > 0.05, delays
+        assert not watcher.current
+
+
+class TestTheListenerConnection:
+    async def test_is_named_so_an_operator_can_find_it(self, engine: AsyncEngine) -> None:
+        async def reload(_subject: str) -> None:
+            pass
+
+        name = f"signalbox-test-{uuid.uuid4().hex[:8]}"
+        async with GrantWatcher(POSTGRES_URL, reload, application_name=name) as watcher:
+            async with asyncio.timeout(WITHIN):
+                await watcher.wait_connected()
+            async with engine.connect() as conn:
+                pids = await conn.scalars(
+                    text(
+                        "SELECT pid FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND application_name = :name"
+                    ),
+                    {"name": name},
+                )
+                assert list(pids) == [watcher.backend_pid]
+
+    def test_refuses_a_ping_slower_than_its_lease(self) -> None:
+        async def reload(_subject: str) -> None:
+            pass
+
+        with pytest.raises(ValueError, match="lease"):
+            GrantWatcher(POSTGRES_URL, reload, ping_interval=2.0, lease=1.5)
