@@ -9,6 +9,7 @@ from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
+from api.rate_limits import RateLimits
 from api.runtime import Grants, Housekeeping, Runtime
 from api.settings import Settings
 from api.startup import check_configuration
@@ -77,5 +78,6 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         flag_snapshots=flag_snapshots,
         housekeeping=Housekeeping(settings, clock, units),
         checkpointer=Checkpointer(settings, units),
+        rate_limits=RateLimits(settings),
         grant_watcher=watcher,
     )

@@ -15,6 +15,7 @@ from api.background import Periodic
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
+from api.rate_limits import RateLimits
 from api.settings import Settings
 from api.units import Units
 from authz.authorizer import CasbinAuthorizer
@@ -98,6 +99,8 @@ class Runtime:
     housekeeping: Housekeeping
     checkpointer: Checkpointer
     """Signed checkpoints of the audit trail, at least every minute."""
+    rate_limits: RateLimits
+    """Fairness: request rates, in-flight requests and cost budgets per caller."""
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
     metrics: Metrics = field(default_factory=Metrics)

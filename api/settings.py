@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     execution_timeout_seconds: float = 10.0
     idempotency_ttl_hours: int = 24
 
+    # Fairness (api/rate_limits.py; the README's "Rate limits" section). Limits are `limits`
+    # strings ("600/minute"); with the default per-worker storage they are split among workers.
+    rate_limit_enabled: bool = True
+    rate_limit_storage: str = "memory://"
+    rate_limit_strategy: str = "moving-window"
+    rate_limit_per_subject: str = "600/minute"
+    rate_limit_per_address: str = "300/minute"
+    rate_limit_per_operation: str = "300/minute"
+    rate_limit_in_flight_per_subject: int = 8
+    graphql_cost_budget_per_minute: int = 1_000_000
+
     # Deployments' outbound webhooks. SIGNALBOX_SECRET_KEY: Fernet key(s), comma-separated,
     # the first seals; unset outside production, one is created in the data directory. Each
     # key is 32 bytes in url-safe base64 (44 characters); see api.startup.secret_key_problem.

@@ -27,6 +27,8 @@ class TopLevelCode(StrEnum):
     RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
     FIELD_REPEATED = "FIELD_REPEATED"
     TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
+    # Fairness (api/rate_limits.py): extensions carry `retryAfter`; over HTTP, 429.
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 TOP_LEVEL = (Forbidden, Unauthenticated, Unavailable)

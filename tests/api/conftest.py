@@ -95,6 +95,9 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
         "db_pool_timeout_seconds": 30.0,
         # Checkpoints are taken on demand in the tests that need them, never in the background.
         "audit_checkpoint_seconds": 0,
+        # The suite sends far more, as one person, than anyone would: the fairness tests
+        # (tests/api/test_rate_limits.py) turn the limits on.
+        "rate_limit_enabled": False,
     }
     if overrides.get("env") == "production":
         # Production refuses to start without a secret key and an identity provider
