@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import db_budget
 from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
 from api.live import Live, listen_dsn
@@ -43,6 +44,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     check_configuration(settings)
     clock = clock or SystemClock()
     db = _database(settings, settings.db_pool_size)
+    db_budget.watch(db.engine)  # requests' statements count against their budget
     authorizer = CasbinAuthorizer()
     after_commit = AfterCommit()
     units = Units(db, clock, authorizer, after_commit)

@@ -36,6 +36,7 @@ from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from api import db_budget
 from api.graphql.limits_cost import operation_cost
 from api.graphql.limits_execution import CostCache, cost_key
 from api.http import error_response
@@ -180,11 +181,13 @@ def refused(refusal: Refusal) -> Any:
 
 
 class RateLimitMiddleware:
-    """After authentication: each caller's request rate and in-flight requests."""
+    """After authentication: each caller's request rate and in-flight requests, and the
+    request's database time budget (api/db_budget.py)."""
 
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
         self.limits = runtime.rate_limits
+        self.db_time_budget_ms = runtime.settings.db_time_budget_ms
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limits = self.limits
@@ -201,9 +204,11 @@ class RateLimitMiddleware:
         if refusal is not None:
             await refused(refusal)(scope, receive, send)
             return
+        budget = db_budget.begin(self.db_time_budget_ms)
         try:
             await self.app(scope, receive, send)
         finally:
+            db_budget.end(budget)
             limits.leave(caller)
 
 

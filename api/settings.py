@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     rate_limit_per_operation: str = "300/minute"
     rate_limit_in_flight_per_subject: int = 8
     graphql_cost_budget_per_minute: int = 1_000_000
+    db_time_budget_ms: float = 5000.0
 
     # Deployments' outbound webhooks. SIGNALBOX_SECRET_KEY: Fernet key(s), comma-separated,
     # the first seals; unset outside production, one is created in the data directory. Each

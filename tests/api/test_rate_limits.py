@@ -31,6 +31,14 @@ async def flood(send: Any) -> httpx.Response:
     pytest.fail(f"{FLOOD_BOUND} requests and none refused")
 
 
+async def flooded(app: Api, query: str) -> httpx.Response:
+    """The viewer sends `query` until refused; the refusal, checked."""
+    viewer = app.token("viewer")
+    refusal = await flood(lambda: app.post(query, token=viewer))
+    assert_rate_limited(refusal)
+    return refusal
+
+
 def assert_rate_limited(response: httpx.Response) -> int:
     """The refusal's shape; its Retry-After in seconds."""
     assert response.status_code == 429
@@ -63,9 +71,7 @@ class TestSubjectRate:
         self, limited: Limited
     ) -> None:
         async with limited(rate_limit_per_subject="5/minute") as app:
-            viewer = app.token("viewer")
-            refusal = await flood(lambda: app.post(LIGHT, token=viewer))
-            assert_rate_limited(refusal)
+            await flooded(app, LIGHT)
             other = await app.post(LIGHT, as_user="rmo")
             assert other.status_code == 200
             assert other.json()["data"]["businessUnits"]["nodes"], other.text
@@ -103,12 +109,10 @@ class TestOperationRate:
         self, limited: Limited
     ) -> None:
         async with limited(rate_limit_per_operation="3/minute") as app:
-            viewer = app.token("viewer")
-            refusal = await flood(lambda: app.post(LIGHT, token=viewer))
-            assert_rate_limited(refusal)
+            refusal = await flooded(app, LIGHT)
             assert refusal.json()["errors"][0]["message"].startswith("Too many `query Light`")
             other = await app.post(
-                "query Other { businessUnits(first: 1) { nodes { key } } }", token=viewer
+                "query Other { businessUnits(first: 1) { nodes { key } } }", as_user="viewer"
             )
             assert other.status_code == 200, other.text
 
@@ -118,9 +122,7 @@ class TestCostBudget:
         self, limited: Limited
     ) -> None:
         async with limited(graphql_cost_budget_per_minute=1000) as app:
-            viewer = app.token("viewer")
-            refusal = await flood(lambda: app.post(PAGE, token=viewer))
-            assert_rate_limited(refusal)
+            refusal = await flooded(app, PAGE)
             assert "budget of 1000 per minute" in refusal.json()["errors"][0]["message"]
             other = await app.post(PAGE, as_user="rmo")
             assert other.status_code == 200
