@@ -20,7 +20,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import GraphQLError
 from graphql.utilities import get_operation_ast
@@ -89,16 +89,13 @@ class RateLimits:
     def __init__(self, settings: Settings) -> None:
         self.enabled = settings.rate_limit_enabled
         uri = settings.rate_limit_storage
-        self.storage: Storage = storage_from_string(
-            uri if uri.startswith("async+") else f"async+{uri}"
-        )
+        self.storage_uri = uri if uri.startswith("async+") else f"async+{uri}"
         try:
-            strategy = STRATEGIES[settings.rate_limit_strategy]
+            self.strategy = STRATEGIES[settings.rate_limit_strategy]
         except KeyError:
             known = ", ".join(STRATEGIES)
             raise ValueError(f"SIGNALBOX_RATE_LIMIT_STRATEGY must be one of {known}") from None
-        self.requests = strategy(self.storage)
-        self.costs = SlidingWindowCounterRateLimiter(self.storage)
+        self._limiters: tuple[RateLimiter, RateLimiter] | None = None
         self.per_subject = per_worker(settings.rate_limit_per_subject, settings)
         self.per_address = per_worker(settings.rate_limit_per_address, settings)
         self.per_operation = per_worker(settings.rate_limit_per_operation, settings)
@@ -106,6 +103,14 @@ class RateLimits:
         self.cost_budget = per_worker(budget, settings)
         self.max_in_flight = settings.rate_limit_in_flight_per_subject
         self.in_flight: Counter[str] = Counter()
+
+    def limiters(self) -> tuple[RateLimiter, RateLimiter]:
+        """The request and cost limiters, over one storage made on first use: `limits`'
+        in-memory storage schedules its expiry on the running event loop."""
+        if self._limiters is None:
+            storage = cast(Storage, storage_from_string(self.storage_uri))
+            self._limiters = (self.strategy(storage), SlidingWindowCounterRateLimiter(storage))
+        return self._limiters
 
     async def _hit(
         self, limiter: RateLimiter, item: RateLimitItem, key: tuple[str, ...], cost: int = 1
@@ -119,7 +124,7 @@ class RateLimits:
     async def request(self, caller: str, anonymous: bool) -> Refusal | None:
         """Count one request of `caller` (a subject, or `ip:<address>` when anonymous)."""
         item = self.per_address if anonymous else self.per_subject
-        wait = await self._hit(self.requests, item, ("request", caller))
+        wait = await self._hit(self.limiters()[0], item, ("request", caller))
         if wait is None:
             return None
         return Refusal(f"Too many requests: at most {item} per caller; retry later.", wait)
@@ -127,7 +132,7 @@ class RateLimits:
     async def operation(self, caller: str, operation: str) -> Refusal | None:
         """Count one GraphQL operation (`query Name`, `mutation Name`) of `caller`."""
         item = self.per_operation
-        wait = await self._hit(self.requests, item, ("operation", caller, operation))
+        wait = await self._hit(self.limiters()[0], item, ("operation", caller, operation))
         if wait is None:
             return None
         return Refusal(f"Too many `{operation}` operations: at most {item}; retry later.", wait)
@@ -139,7 +144,7 @@ class RateLimits:
             # Could never pass: refuse for a whole window rather than forever (the per-operation
             # maximum, graphql_max_cost, normally refuses such a document first).
             return Refusal(f"This operation's cost {cost} exceeds the budget of {item}.", 60)
-        wait = await self._hit(self.costs, item, ("cost", caller), cost)
+        wait = await self._hit(self.limiters()[1], item, ("cost", caller), cost)
         if wait is None:
             return None
         return Refusal(

@@ -11,10 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from limits import parse
 
 from api.rate_limits import RateLimits, per_worker
 from api.settings import Settings
-from tests.api.conftest import Api, serving, settings_for
+from tests.api.conftest import Api, serving, settings_for, unique
+from tests.api.test_idempotency_exactly_once import TEAM_CREATE, team_input
 
 LIGHT = "query Light { businessUnits(first: 1) { nodes { key } } }"
 PAGE = "query Page { teams(first: 100) { nodes { id } } }"  # costs 1 + 100
@@ -134,6 +136,22 @@ class TestCostBudget:
         async with limited(graphql_cost_budget_per_minute=50) as app:
             response = await app.post(PAGE, as_user="viewer")
             assert_rate_limited(response)
+
+
+class TestIdempotencyKey:
+    async def test_a_refusal_is_not_kept_as_the_keys_answer(
+        self, api: Api, limited: Limited
+    ) -> None:
+        variables = await team_input(api, "rate")
+        headers = {"idempotency-key": unique("rate")}
+        async with limited(graphql_cost_budget_per_minute=1) as app:
+            refused = await app.post(TEAM_CREATE, variables, as_user="rmo", headers=headers)
+            assert_rate_limited(refused)
+            app.runtime.rate_limits.cost_budget = parse("1000/minute")
+            again = await app.post(TEAM_CREATE, variables, as_user="rmo", headers=headers)
+            assert again.status_code == 200, again.text
+            assert again.headers.get("idempotent-replayed") is None
+            assert again.json()["data"]["teamCreate"]["errors"] == []
 
 
 class TestInFlight:
