@@ -99,6 +99,7 @@ class RateLimits:
         self.per_subject = per_worker(settings.rate_limit_per_subject, settings)
         self.per_address = per_worker(settings.rate_limit_per_address, settings)
         self.per_operation = per_worker(settings.rate_limit_per_operation, settings)
+        self.failed_sign_ins = per_worker(settings.rate_limit_failed_auth_per_address, settings)
         budget = f"{settings.graphql_cost_budget_per_minute}/minute"
         self.cost_budget = per_worker(budget, settings)
         self.max_in_flight = settings.rate_limit_in_flight_per_subject
@@ -153,6 +154,22 @@ class RateLimits:
             wait,
         )
 
+    async def locked_out(self, address: str) -> Refusal | None:
+        """Whether `address` has failed authentication too often to be heard now."""
+        if not self.enabled:
+            return None
+        limiter, item = self.limiters()[0], self.failed_sign_ins
+        if await limiter.test(item, "unauthenticated", address):
+            return None
+        stats = await limiter.get_window_stats(item, "unauthenticated", address)
+        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        return Refusal(f"Too many failed authentications from this address (at most {item}).", wait)
+
+    async def failed(self, address: str) -> None:
+        """Count a failed authentication of `address`."""
+        if self.enabled:
+            await self.limiters()[0].hit(self.failed_sign_ins, "unauthenticated", address)
+
     def enter(self, caller: str) -> Refusal | None:
         """Take an in-flight place of `caller`, or say why not; `leave` gives it back."""
         if self.in_flight[caller] >= self.max_in_flight:
@@ -166,13 +183,18 @@ class RateLimits:
             del self.in_flight[caller]
 
 
+def address_of(scope: Scope) -> str:
+    """The client's address (behind a proxy: as uvicorn's --proxy-headers set it)."""
+    client = scope.get("client")
+    return f"ip:{client[0] if client else 'unknown'}"
+
+
 def caller_of(scope: Scope) -> tuple[str, bool]:
     """The subject the request authenticated as, or its client address when it has none."""
     actor = scope.get("state", {}).get("actor")
     if actor is not None:
         return actor.subject, False
-    client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}", True
+    return address_of(scope), True
 
 
 def refused(refusal: Refusal) -> Any:

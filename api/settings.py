@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     rate_limit_per_subject: str = "600/minute"
     rate_limit_per_address: str = "300/minute"
     rate_limit_per_operation: str = "300/minute"
+    rate_limit_failed_auth_per_address: str = "60/minute"
     rate_limit_in_flight_per_subject: int = 8
     graphql_cost_budget_per_minute: int = 1_000_000
     db_time_budget_ms: float = 5000.0

@@ -106,6 +106,23 @@ class TestAnonymous:
             assert (await app.post(LIGHT, as_user="viewer")).status_code == 200
 
 
+class TestFailedAuthentication:
+    async def test_an_address_failing_too_often_is_refused_before_its_tokens_are_checked(
+        self, limited: Limited
+    ) -> None:
+        async with limited(rate_limit_failed_auth_per_address="3/minute") as app:
+            for _ in range(3):
+                assert (await app.post(LIGHT, token="not-a-token")).status_code == 401
+            assert_rate_limited(await app.post(LIGHT, token="not-a-token"))
+            assert (await app.http.get("/healthz")).status_code == 200
+
+    async def test_successful_authentications_are_not_counted(self, limited: Limited) -> None:
+        async with limited(rate_limit_failed_auth_per_address="3/minute") as app:
+            for _ in range(5):
+                assert (await app.post(LIGHT, as_user="viewer")).status_code == 200
+            assert (await app.post(LIGHT, token="not-a-token")).status_code == 401
+
+
 class TestOperationRate:
     async def test_one_operation_flooded_leaves_the_callers_other_operations_alone(
         self, limited: Limited
