@@ -144,7 +144,8 @@ class RateLimits:
         if cost > item.amount:
             # Could never pass: refuse for a whole window rather than forever (the per-operation
             # maximum, graphql_max_cost, normally refuses such a document first).
-            return Refusal(f"This operation's cost {cost} exceeds the budget of {item}.", 60)
+            wait = item.get_expiry()
+            return Refusal(f"This operation's cost {cost} exceeds the budget of {item}.", wait)
         wait = await self._hit(self.limiters()[1], item, ("cost", caller), cost)
         if wait is None:
             return None

@@ -41,6 +41,18 @@ async def flooded(app: Api, query: str) -> httpx.Response:
     return refusal
 
 
+async def after_waiting(wait: int, send: Any) -> httpx.Response:
+    """`send` again after each Retry-After, until answered (at most 5 times): waiting longer
+    only helps, so this is bounded but never a timing assertion."""
+    for _ in range(5):
+        await asyncio.sleep(wait)
+        response: httpx.Response = await send()
+        if response.status_code != 429:
+            return response
+        wait = int(response.headers["retry-after"])
+    return response
+
+
 def assert_rate_limited(response: httpx.Response) -> int:
     """The refusal's shape; its Retry-After in seconds."""
     assert response.status_code == 429
@@ -82,12 +94,7 @@ class TestSubjectRate:
         async with limited(rate_limit_per_subject="3 per 2 seconds") as app:
             viewer = app.token("viewer")
             wait = assert_rate_limited(await flood(lambda: app.post(LIGHT, token=viewer)))
-            for _ in range(5):  # waiting longer only helps: bounded, never a timing assertion
-                await asyncio.sleep(wait)
-                again = await app.post(LIGHT, token=viewer)
-                if again.status_code == 200:
-                    break
-                wait = int(again.headers["retry-after"])
+            again = await after_waiting(wait, lambda: app.post(LIGHT, token=viewer))
             assert again.status_code == 200, again.text
 
     async def test_health_and_readiness_are_never_limited(self, limited: Limited) -> None:
@@ -146,6 +153,15 @@ class TestCostBudget:
             other = await app.post(PAGE, as_user="rmo")
             assert other.status_code == 200
             assert "errors" not in other.json()
+
+    async def test_the_budget_resets_once_its_window_has_passed(self, limited: Limited) -> None:
+        async with limited() as app:
+            # A window of two seconds for the test (the setting's is a minute): 2 pages of 101.
+            app.runtime.rate_limits.cost_budget = parse("250 per 2 seconds")
+            wait = assert_rate_limited(await flooded(app, PAGE))
+            again = await after_waiting(wait, lambda: app.post(PAGE, as_user="viewer"))
+            assert again.status_code == 200, again.text
+            assert "errors" not in again.json()
 
     async def test_an_operation_costlier_than_the_whole_budget_is_refused_at_once(
         self, limited: Limited
