@@ -81,5 +81,6 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         housekeeping=Housekeeping(settings, clock, units),
         checkpointer=Checkpointer(settings, units),
         rate_limits=RateLimits(settings),
+        probe_db=_database(settings, pool_size=1),
         grant_watcher=watcher,
     )

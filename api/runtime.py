@@ -100,6 +100,8 @@ class Runtime:
     checkpointer: Checkpointer
     """Signed checkpoints of the audit trail, at least every minute."""
     rate_limits: RateLimits
+    probe_db: Database
+    """/readyz's own one connection, so readiness never waits behind requests for the pool."""
     """Fairness: request rates, in-flight requests and cost budgets per caller."""
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
@@ -138,6 +140,7 @@ class Runtime:
             await self.grant_watcher.stop()
         await self.live.stop()
         await self.db.dispose()
+        await self.probe_db.dispose()
         if self.serving:
             self.serving = False
             log.info("worker stopped", extra={"pid": os.getpid()})

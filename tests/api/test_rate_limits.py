@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +211,17 @@ class TestWorkers:
     def test_an_unknown_strategy_is_refused_by_name(self) -> None:
         with pytest.raises(ValueError, match="moving-window"):
             RateLimits(Settings(rate_limit_strategy="leaky"))
+
+
+class TestReadinessBesideABusyPool:
+    async def test_readyz_answers_while_requests_hold_every_pooled_connection(
+        self, limited: Limited
+    ) -> None:
+        async with limited(db_pool_size=1) as app, AsyncExitStack() as held:
+            engine = app.runtime.db.engine
+            pool: Any = engine.pool
+            for _ in range(pool.size() + pool._max_overflow):
+                await held.enter_async_context(engine.connect())
+            ready = await app.http.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["checks"] == {"database": "ok", "migrations": "ok"}
