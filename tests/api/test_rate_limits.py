@@ -17,6 +17,8 @@ from api.rate_limits import RateLimits, per_worker
 from api.settings import Settings
 from tests.api.conftest import Api, serving, settings_for, unique
 from tests.api.test_idempotency_exactly_once import TEAM_CREATE, team_input
+from tests.api.test_live_updates import SUBSCRIBE, Client, next_state, open_session
+from tests.api.test_live_updates import serving as live_server
 
 LIGHT = "query Light { businessUnits(first: 1) { nodes { key } } }"
 PAGE = "query Page { teams(first: 100) { nodes { id } } }"  # costs 1 + 100
@@ -225,3 +227,27 @@ class TestReadinessBesideABusyPool:
             ready = await app.http.get("/readyz")
             assert ready.status_code == 200, ready.text
             assert ready.json()["checks"] == {"database": "ok", "migrations": "ok"}
+
+
+class TestSubscriptions:
+    async def test_a_subscription_is_charged_like_a_query(self, api: Api) -> None:
+        session = await open_session(api)
+        variables = {"id": session["id"]}
+        auth = {"authorization": f"Bearer {api.token('viewer')}"}
+        async with (
+            live_server(api, rate_limit_enabled=True, graphql_cost_budget_per_minute=1) as host,
+            Client.connect(host) as viewer,
+        ):
+            assert (await viewer.init(auth))["type"] == "connection_ack"
+            await viewer.subscribe("1", SUBSCRIBE, variables)
+            refused = await viewer.receive()
+            # As the cost limit's refusal arrives: one result without data, its error coded.
+            assert refused["type"] == "next" and refused["payload"]["data"] is None, refused
+            assert refused["payload"]["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        async with (
+            live_server(api, rate_limit_enabled=True) as host,
+            Client.connect(host) as viewer,
+        ):
+            assert (await viewer.init(auth))["type"] == "connection_ack"
+            await viewer.subscribe("1", SUBSCRIBE, variables)
+            assert (await next_state(viewer))["id"] == session["id"]
