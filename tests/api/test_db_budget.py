@@ -39,6 +39,23 @@ class TestDatabaseBudget:
                 # Each request ran within a budget of its own: its first statement ran.
                 assert budgeted
 
+    async def test_a_machine_endpoint_past_its_budget_answers_503_with_the_code(
+        self, api: Api, migrated_url: str, tmp_path: Path
+    ) -> None:
+        release = (await api.ok("{ releases(first: 1) { nodes { id } } }"))["releases"]["nodes"]
+        settings = settings_for(
+            migrated_url, tmp_path, rate_limit_enabled=True, db_time_budget_ms=0.001
+        )
+        async with serving(settings) as app:
+            token = app.token("rmo")
+            response = await app.http.get(
+                f"/evidence/releases/{release[0]['id']}",
+                headers={"authorization": f"Bearer {token}"},
+            )
+            assert response.status_code == 503, response.text
+            error = response.json()["errors"][0]
+            assert error["extensions"] == {"code": "DATABASE_BUDGET_EXCEEDED", "limit": 0.001}
+
     async def test_within_the_budget_nothing_changes(
         self, api: Api, migrated_url: str, tmp_path: Path
     ) -> None:
