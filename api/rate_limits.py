@@ -119,8 +119,7 @@ class RateLimits:
         """None when allowed; else the seconds until the window lets `cost` through."""
         if await limiter.hit(item, *key, cost=cost):
             return None
-        stats = await limiter.get_window_stats(item, *key)
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        return await _wait(limiter, item, key)
 
     async def request(self, caller: str, anonymous: bool) -> Refusal | None:
         """Count one request of `caller` (a subject, or `ip:<address>` when anonymous)."""
@@ -162,8 +161,7 @@ class RateLimits:
         limiter, item = self.limiters()[0], self.failed_sign_ins
         if await limiter.test(item, "unauthenticated", address):
             return None
-        stats = await limiter.get_window_stats(item, "unauthenticated", address)
-        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        wait = await _wait(limiter, item, ("unauthenticated", address))
         return Refusal(f"Too many failed authentications from this address (at most {item}).", wait)
 
     async def failed(self, address: str) -> None:
@@ -182,6 +180,12 @@ class RateLimits:
         self.in_flight[caller] -= 1
         if self.in_flight[caller] <= 0:
             del self.in_flight[caller]
+
+
+async def _wait(limiter: RateLimiter, item: RateLimitItem, key: tuple[str, ...]) -> int:
+    """Whole seconds (at least one) until `key`'s window under `item` lets a request through."""
+    stats = await limiter.get_window_stats(item, *key)
+    return max(1, math.ceil(stats.reset_time - time.time()))
 
 
 def address_of(scope: Scope) -> str:

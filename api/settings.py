@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
+from limits import parse as parse_rate
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -81,7 +82,9 @@ class Settings(BaseSettings):
     # strings ("600/minute"); with the default per-worker storage they are split among workers.
     rate_limit_enabled: bool = True
     rate_limit_storage: str = "memory://"
-    rate_limit_strategy: str = "moving-window"
+    rate_limit_strategy: Literal["moving-window", "sliding-window-counter", "fixed-window"] = (
+        "moving-window"
+    )
     rate_limit_per_subject: str = "600/minute"
     rate_limit_per_address: str = "300/minute"
     rate_limit_per_operation: str = "300/minute"
@@ -159,6 +162,22 @@ class Settings(BaseSettings):
         refused = [a for a in value if a.lower() == "none" or a.upper().startswith("HS")]
         if refused:
             raise ValueError(f"algorithms {refused} are refused: asymmetric signatures only")
+        return value
+
+    @field_validator(
+        "rate_limit_per_subject",
+        "rate_limit_per_address",
+        "rate_limit_per_operation",
+        "rate_limit_failed_auth_per_address",
+    )
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        try:
+            parse_rate(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a rate: write e.g. 600/minute or 3 per 2 seconds"
+            ) from None
         return value
 
     @cached_property

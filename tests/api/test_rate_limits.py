@@ -251,3 +251,9 @@ class TestSubscriptions:
             assert (await viewer.init(auth))["type"] == "connection_ack"
             await viewer.subscribe("1", SUBSCRIBE, variables)
             assert (await next_state(viewer))["id"] == session["id"]
+
+
+class TestSettings:
+    def test_a_limit_that_is_not_a_rate_is_refused_with_an_example(self) -> None:
+        with pytest.raises(ValueError, match="600/minute"):
+            Settings(rate_limit_per_subject="lots")
