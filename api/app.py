@@ -29,6 +29,7 @@ from api.graphql.schema import build_schema
 from api.http import EXCEPTION_HANDLERS
 from api.last_resort import unexpected_error
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
+from api.rate_limits import RateLimitMiddleware
 from api.runtime import Runtime
 from api.settings import Settings
 from api.startup import StartupFailures
@@ -85,8 +86,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
 
 def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
-    """Outermost first: start-up failures, request context, CORS, authentication, then the
-    refusal of unstorable text in the URL."""
+    """Outermost first: start-up failures, request context, CORS, authentication, each
+    caller's rate (api/rate_limits.py), then the refusal of unstorable text in the URL."""
     return [
         Middleware(StartupFailures, database_url=settings.effective_database_url),
         Middleware(RequestContextMiddleware, runtime=runtime),
@@ -108,5 +109,6 @@ def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
             max_age=600,
         ),
         Middleware(AuthenticationMiddleware, runtime=runtime),
+        Middleware(RateLimitMiddleware, runtime=runtime),
         Middleware(TextInputGuard),
     ]

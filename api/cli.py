@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -96,6 +97,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from api.observability import configure_logging, logging_config
 
     settings = load_settings()
+    if workers is not None:
+        # Each worker reads its settings again: per-worker rate limits divide by this.
+        os.environ["SIGNALBOX_WORKERS"] = str(workers)
     configure_logging(settings.log_level, settings.log_json)
     asyncio.run(_reachable(settings))
     uvicorn.run(

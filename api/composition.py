@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import db_budget
 from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
+from api.rate_limits import RateLimits
 from api.runtime import Grants, Housekeeping, Runtime
 from api.settings import Settings
 from api.startup import check_configuration
@@ -42,6 +44,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     check_configuration(settings)
     clock = clock or SystemClock()
     db = _database(settings, settings.db_pool_size)
+    db_budget.watch(db.engine)  # requests' statements count against their budget
     authorizer = CasbinAuthorizer()
     after_commit = AfterCommit()
     units = Units(db, clock, authorizer, after_commit)
@@ -87,5 +90,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         flag_snapshots=flag_snapshots,
         housekeeping=Housekeeping(settings, clock, units),
         checkpointer=Checkpointer(settings, units),
+        rate_limits=RateLimits(settings),
+        probe_db=_database(settings, pool_size=1),
         grant_watcher=watcher,
     )

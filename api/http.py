@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.db_budget import DatabaseBudgetExceeded
 from domain.kernel.db import is_outage
 from domain.kernel.errors import DomainError, Forbidden, NotFound, Unauthenticated, Unavailable
 
@@ -108,5 +109,14 @@ def _count_outage(request: Request) -> None:
         runtime.metrics.db_unavailable.inc()
 
 
-EXCEPTION_HANDLERS = {Unavailable: _on_unavailable, DBAPIError: _on_database_error}
+async def _on_budget_spent(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DatabaseBudgetExceeded)
+    return error_response(503, exc.code, str(exc), limit=exc.limit_ms)
+
+
+EXCEPTION_HANDLERS = {
+    Unavailable: _on_unavailable,
+    DBAPIError: _on_database_error,
+    DatabaseBudgetExceeded: _on_budget_spent,
+}
 """For the Starlette app: a database out of reach anywhere an endpoint did not answer it."""

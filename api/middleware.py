@@ -15,6 +15,7 @@ from api.endpoints.ofrep import OFREP_PREFIX
 from api.endpoints.schemas import SCHEMAS_PREFIX
 from api.http import error_response
 from api.observability import log_request, new_request_id, request_id_var, route_template
+from api.rate_limits import address_of, refused
 from domain.kernel.access import Actor
 from domain.kernel.errors import Unauthenticated, Unavailable
 
@@ -71,9 +72,15 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        limits, address = self.runtime.rate_limits, address_of(scope)
+        locked_out = await limits.locked_out(address)  # api/rate_limits.py
+        if locked_out is not None:
+            await refused(locked_out)(scope, receive, send)
+            return
         try:
             actor = await self._authenticate(scope["path"], headers)
         except Unauthenticated as exc:
+            await limits.failed(address)
             response = error_response(
                 401,
                 "UNAUTHENTICATED",

@@ -16,6 +16,7 @@ from api.background import Periodic
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
+from api.rate_limits import RateLimits
 from api.settings import Settings
 from api.units import Units
 from authz.authorizer import CasbinAuthorizer
@@ -124,6 +125,10 @@ class Runtime:
     housekeeping: Housekeeping
     checkpointer: Checkpointer
     """Signed checkpoints of the audit trail, at least every minute."""
+    rate_limits: RateLimits
+    probe_db: Database
+    """/readyz's own one connection, so readiness never waits behind requests for the pool."""
+    """Fairness: request rates, in-flight requests and cost budgets per caller."""
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
     metrics: Metrics = field(default_factory=Metrics)
@@ -161,6 +166,7 @@ class Runtime:
             await self.grant_watcher.stop()
         await self.live.stop()
         await self.db.dispose()
+        await self.probe_db.dispose()
         if self.serving:
             self.serving = False
             log.info("worker stopped", extra={"pid": os.getpid()})

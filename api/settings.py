@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
+from limits import parse as parse_rate
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -84,6 +85,21 @@ class Settings(BaseSettings):
     execution_timeout_seconds: float = 10.0
     idempotency_ttl_hours: int = 24
 
+    # Fairness (api/rate_limits.py; the README's "Rate limits" section). Limits are `limits`
+    # strings ("600/minute"); with the default per-worker storage they are split among workers.
+    rate_limit_enabled: bool = True
+    rate_limit_storage: str = "memory://"
+    rate_limit_strategy: Literal["moving-window", "sliding-window-counter", "fixed-window"] = (
+        "moving-window"
+    )
+    rate_limit_per_subject: str = "600/minute"
+    rate_limit_per_address: str = "300/minute"
+    rate_limit_per_operation: str = "300/minute"
+    rate_limit_failed_auth_per_address: str = "60/minute"
+    rate_limit_in_flight_per_subject: int = 8
+    graphql_cost_budget_per_minute: int = 1_000_000
+    db_time_budget_ms: float = 5000.0
+
     # Deployments' outbound webhooks. SIGNALBOX_SECRET_KEY: Fernet key(s), comma-separated,
     # the first seals; unset outside production, one is created in the data directory. Each
     # key is 32 bytes in url-safe base64 (44 characters); see api.startup.secret_key_problem.
@@ -153,6 +169,22 @@ class Settings(BaseSettings):
         refused = [a for a in value if a.lower() == "none" or a.upper().startswith("HS")]
         if refused:
             raise ValueError(f"algorithms {refused} are refused: asymmetric signatures only")
+        return value
+
+    @field_validator(
+        "rate_limit_per_subject",
+        "rate_limit_per_address",
+        "rate_limit_per_operation",
+        "rate_limit_failed_auth_per_address",
+    )
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        try:
+            parse_rate(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a rate: write e.g. 600/minute or 3 per 2 seconds"
+            ) from None
         return value
 
     @cached_property

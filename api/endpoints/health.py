@@ -35,9 +35,10 @@ def readyz(runtime: Runtime):  # type: ignore[no-untyped-def]
         checks: dict[str, str] = {}
         try:
             async with asyncio.timeout(2):
-                async with runtime.db.engine.connect() as conn:
+                # Its own connection: requests holding the whole pool do not make it wait.
+                async with runtime.probe_db.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
-                current = await current_revisions(runtime.db.engine)
+                current = await current_revisions(runtime.probe_db.engine)
             checks["database"] = "ok"
             checks["migrations"] = (
                 "ok" if current == heads else f"at {sorted(current)}, heads are {sorted(heads)}"

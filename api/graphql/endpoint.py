@@ -25,6 +25,7 @@ from api.graphql.limits import operation_type
 from api.graphql.mutations import KeyedUnit
 from api.graphql.subscriptions import WebSocketTransport
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
+from api.rate_limits import retry_after
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -130,6 +131,8 @@ class GraphQLEndpoint:
             if TopLevelCode.UNAVAILABLE in codes:
                 status, headers = 503, {"Retry-After": "2"}
                 self.runtime.metrics.db_unavailable.inc()
+            elif (wait := retry_after(errors)) is not None:
+                status, headers = 429, {"Retry-After": str(wait)}
             elif media == over_http.GRAPHQL_RESPONSE and over_http.is_request_error(result):
                 # The document never ran: no `data` entry at all, and a 4xx (the spec's rule
                 # for this media type; application/json keeps the legacy 200).

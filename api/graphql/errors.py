@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from api.db_budget import DatabaseBudgetExceeded
 from domain.kernel.errors import DomainError, Forbidden, Unauthenticated, Unavailable
 
 log = logging.getLogger("signalbox.graphql")
@@ -27,6 +28,9 @@ class TopLevelCode(StrEnum):
     RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
     FIELD_REPEATED = "FIELD_REPEATED"
     TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
+    # Fairness (api/rate_limits.py): extensions carry `retryAfter`; over HTTP, 429.
+    RATE_LIMITED = "RATE_LIMITED"
+    DATABASE_BUDGET_EXCEEDED = "DATABASE_BUDGET_EXCEEDED"  # api/db_budget.py
 
 
 TOP_LEVEL = (Forbidden, Unauthenticated, Unavailable)
@@ -58,6 +62,9 @@ def format_error(error: GraphQLError, request_id: str | None) -> dict[str, Any]:
             ext["reason"] = str(original.code)
         out["message"] = original.message
         out["extensions"] = ext
+    elif isinstance(original, DatabaseBudgetExceeded):
+        out["message"] = str(original)
+        out["extensions"] = {"code": original.code, "limit": original.limit_ms}
     else:
         log.error(
             "unexpected error while executing GraphQL",

@@ -55,6 +55,10 @@ TRANSIENT = frozenset(
         TopLevelCode.UNAVAILABLE,
         TopLevelCode.DEADLINE_EXCEEDED,
         TopLevelCode.INTERNAL_SERVER_ERROR,
+        # Refused before or while running (api/rate_limits.py, api/db_budget.py): nothing of
+        # it commits, and the same key runs it once the caller may again.
+        TopLevelCode.RATE_LIMITED,
+        TopLevelCode.DATABASE_BUDGET_EXCEEDED,
     }
 )
 Execute = Callable[[Request, dict[str, Any], str, KeyedUnit | None], Awaitable[Response]]

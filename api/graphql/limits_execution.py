@@ -45,6 +45,12 @@ class CostCache:
         return cost
 
 
+def cost_key(query: str, operation_name: str | None, variables: dict[str, Any]) -> CostKey:
+    """What an operation's cost depends on: the document, the operation, integer variables."""
+    integers = tuple(sorted((k, v) for k, v in variables.items() if isinstance(v, int)))
+    return (hashlib.sha256(query.encode()).hexdigest(), operation_name, integers)
+
+
 def long_text(value: Any, path: str, most: int) -> tuple[str, int] | None:
     """The first text in `value` (nested lists and objects too) over `most` characters."""
     if isinstance(value, str):
@@ -104,8 +110,7 @@ class OperationLimits(SchemaExtension):
         operation = document and get_operation_ast(document, context.operation_name)
         if document is None or operation is None or context.query is None:
             return None
-        integers = tuple(sorted((k, v) for k, v in variables.items() if isinstance(v, int)))
-        key = (hashlib.sha256(context.query.encode()).hexdigest(), context.operation_name, integers)
+        key = cost_key(context.query, context.operation_name, variables)
         schema = context.schema._schema
         weight = self.settings.graphql_list_weight
         cost = self.costs.get(

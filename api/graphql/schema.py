@@ -55,6 +55,7 @@ from api.graphql.trains_types import Departure, Feature, IntegrationWindow, Prog
 from api.graphql.unauthorized import UnauthorizedChangesMutation, UnauthorizedChangesQuery
 from api.graphql.user_errors import ERROR_TYPES
 from api.graphql.vendors import VendorsMutation, VendorsQuery
+from api.rate_limits import CostBudget
 from api.settings import Settings
 from domain.organization import queries as org
 
@@ -230,6 +231,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: OperationLimits(settings, costs),
+        lambda: CostBudget(costs, settings.graphql_list_weight),  # api/rate_limits.py
     ]
     return QuietSchema(
         query=Query,
