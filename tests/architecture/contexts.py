@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("governance",),
     ("calendar", "environments", "flags"),
     ("risk", "trains"),
-    ("compliance",),
+    ("compliance", "readiness"),
     ("pipelines",),
     ("read",),
 )
