@@ -9,12 +9,17 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.compliance.repository import append_audit
+from domain.kernel.access import Actor
+from domain.kernel.audit import AuditEntry
 from domain.kernel.db import Database
 from tests.domain.compliance.audit_support import rewrite_from
 
@@ -260,7 +265,7 @@ class TestAuditCheckpointCommands:
         assert "1 signed checkpoint(s) hold" in result.stdout and "intact" in result.stdout
 
     def test_a_truncated_tail_fails_verify(self, fresh: dict[str, str]) -> None:
-        assert run(fresh, "demo").returncode == 0
+        asyncio.run(fill_audit(sqlite_url(fresh), 160))
         assert run(fresh, "audit", "checkpoint").returncode == 0
         with sqlite3.connect(Path(fresh["SIGNALBOX_DATA_DIR"]) / "signalbox.db") as db:
             db.execute("DROP TRIGGER audit_records_no_delete")
@@ -274,10 +279,9 @@ class TestAuditCheckpointCommands:
     def test_a_rehashed_edit_fails_verify_and_refuses_a_new_checkpoint(
         self, fresh: dict[str, str]
     ) -> None:
-        assert run(fresh, "demo").returncode == 0
+        asyncio.run(fill_audit(sqlite_url(fresh), 160))
         assert run(fresh, "audit", "checkpoint").returncode == 0
-        url = f"sqlite+aiosqlite:///{Path(fresh['SIGNALBOX_DATA_DIR']) / 'signalbox.db'}"
-        asyncio.run(rewrite_record_107(url))
+        asyncio.run(rewrite_record_107(sqlite_url(fresh)))
 
         result = run(fresh, "audit", "verify")
         assert result.returncode == 1
@@ -292,6 +296,38 @@ class TestAuditCheckpointCommands:
 
 
 OTHER_KEY = base64.b64encode(Ed25519PrivateKey.generate().public_key().public_bytes_raw()).decode()
+
+
+def sqlite_url(env: dict[str, str]) -> str:
+    return f"sqlite+aiosqlite:///{Path(env['SIGNALBOX_DATA_DIR']) / 'signalbox.db'}"
+
+
+async def fill_audit(url: str, count: int) -> None:
+    """`count` records appended through the audit trail's own append (the demo's worth of chain
+    without its minute of loading on a busy machine)."""
+    db = Database(url)
+    actor = Actor(None, "system", "System", ("system",), via="system")
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    entries = [
+        AuditEntry(
+            at,
+            actor,
+            "team.create",
+            "team",
+            str(uuid.uuid4()),
+            None,
+            None,
+            {"key": f"team-{n}"},
+            "test",
+            None,
+        )
+        for n in range(count)
+    ]
+    try:
+        async with AsyncSession(db.engine) as session, session.begin():
+            await append_audit(session, entries)
+    finally:
+        await db.dispose()
 
 
 async def rewrite_record_107(url: str) -> None:
