@@ -3,9 +3,9 @@
 The cheap rules (depth, including introspection; aliases; one occurrence of a field per
 selection set; directives per location; the length of literal texts) run first, in a pass of
 their own: a document they refuse never reaches graphql-core's full validation, whose
-overlapping-fields rule is quadratic in repeated fields. Both passes are cached by document
-(the parser cache hands the same document object back for the same text), so parse and
-validation happen once per document. Cost and response size depend on variables and results:
+overlapping-fields rule is quadratic in repeated fields. Both passes are kept with the parsed
+document (`document_cache.py`, bounded in bytes), so parse and validation happen once per
+document. Cost and response size depend on variables and results:
 `limits_execution.py`.
 """
 
@@ -39,6 +39,7 @@ from graphql import (
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from api.graphql.document_cache import DocumentCache
 from api.settings import Settings
 
 RuleClass = type[ValidationRule]
@@ -198,10 +199,10 @@ def limit_rules(settings: Settings) -> tuple[RuleClass, ...]:
 Validator = Callable[[GraphQLSchema, DocumentNode, tuple[RuleClass, ...]], list[GraphQLError]]
 
 
-def cached_validator(limits: tuple[RuleClass, ...], size: int) -> Validator:
-    """Validation of a document: the cheap `limits` first, then every rule; cached."""
+def limited_validator(limits: tuple[RuleClass, ...]) -> Validator:
+    """Validation of a document: the cheap `limits` first, then every rule (kept by
+    `document_cache.DocumentCache` with the parsed document)."""
 
-    @lru_cache(maxsize=size)
     def run(
         schema: GraphQLSchema, document: DocumentNode, rules: tuple[RuleClass, ...]
     ) -> list[GraphQLError]:
@@ -244,15 +245,24 @@ def operation_type(text: str, name: str | None, max_tokens: int) -> OperationTyp
 
 
 class LimitedValidation(SchemaExtension):
-    """Replaces strawberry's ValidationCache: the limit pass, then full validation, cached."""
+    """Replaces strawberry's ValidationCache: the limit pass, then full validation, kept with
+    the parsed document."""
 
-    def __init__(self, validator: Validator) -> None:
+    def __init__(self, validator: Validator, cache: DocumentCache) -> None:
         self.validator = validator
+        self.cache = cache
 
     def on_validate(self) -> Any:
         context = self.execution_context
-        assert context.graphql_document is not None
-        context.pre_execution_errors = self.validator(
-            context.schema._schema, context.graphql_document, tuple(context.validation_rules)
+        document = context.graphql_document
+        assert document is not None
+        rules = tuple(context.validation_rules)
+        schema = context.schema._schema
+        context.pre_execution_errors = self.cache.validation(
+            context.query or "",
+            context.parse_options,
+            document,
+            rules,
+            lambda: self.validator(schema, document, rules),
         )
         yield
