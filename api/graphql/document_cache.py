@@ -8,17 +8,20 @@ text stays for error locations), so strawberry's `ParserCache(maxsize=512)` and 
 with varied documents. Here each entry is weighed (`weigh`, an upper estimate that
 `tests/api/test_document_cache.py` checks against what `tracemalloc` sees) and the least
 recently used entries are dropped once they pass `graphql_cache_bytes` together; a document
-heavier than an eighth of the budget is parsed and validated each time, never kept.
+heavier than an eighth of the budget is parsed and validated each time, never kept. Long
+documents are parsed and validated off the event loop (`DocumentLane`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import suppress
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from graphql import DocumentNode, GraphQLError, ValidationRule, parse
 from strawberry.extensions import SchemaExtension
@@ -29,6 +32,11 @@ about 620 bytes (a document of 4,900 field names), about 400 for aliased fields.
 ERROR_BYTES = 4096
 """Per kept validation error: its message, locations and path."""
 
+INLINE_CHARS = 2_048
+"""Documents up to this long are parsed and validated on the event loop: well under a
+millisecond for a light query, less than a thread hand-off."""
+
+T = TypeVar("T")
 Key = tuple[str, tuple[tuple[str, Any], ...]]
 Rules = tuple[type[ValidationRule], ...]
 
@@ -63,40 +71,48 @@ class DocumentCache:
         self.bytes = 0
         self.entries: OrderedDict[Key, Entry] = OrderedDict()
 
-    def parse(self, text: str, options: dict[str, Any]) -> DocumentNode:
+    def document(self, text: str, options: dict[str, Any]) -> DocumentNode | None:
+        """The kept document of `text`, or None."""
         key = _key(text, options)
         entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-            return entry.document
-        document = parse(text, **options)
+        if entry is None:
+            return None
+        self.entries.move_to_end(key)
+        return entry.document
+
+    def keep(self, text: str, options: dict[str, Any], document: DocumentNode) -> None:
+        """Keep `document` as the parse of `text`, unless it is too heavy."""
         weight = weigh(document)
         if weight <= self.budget // 8:
-            self.entries[key] = Entry(document, weight)
+            self.entries[_key(text, options)] = Entry(document, weight)
             self.bytes += weight
             self._trim()
-        return document
 
     def validation(
+        self, text: str, options: dict[str, Any], document: DocumentNode, rules: Rules
+    ) -> list[GraphQLError] | None:
+        """The kept errors of `document` under `rules`, or None."""
+        entry = self.entries.get(_key(text, options))
+        if entry is None or entry.document is not document:
+            return None
+        return entry.validations.get(rules)
+
+    def keep_validation(
         self,
         text: str,
         options: dict[str, Any],
         document: DocumentNode,
         rules: Rules,
-        validate: Callable[[], list[GraphQLError]],
-    ) -> list[GraphQLError]:
-        """The document's errors under `rules`: kept with its entry, when it has one."""
-        key = _key(text, options)
-        entry = self.entries.get(key)
-        if entry is None or entry.document is not document:
-            return validate()
-        errors = entry.validations.get(rules)
-        if errors is None:
-            errors = entry.validations[rules] = validate()
-            entry.weight += ERROR_BYTES * len(errors)
-            self.bytes += ERROR_BYTES * len(errors)
-            self._trim()
-        return errors
+        errors: list[GraphQLError],
+    ) -> None:
+        """Keep `errors` with the document's entry, when it has one."""
+        entry = self.entries.get(_key(text, options))
+        if entry is None or entry.document is not document or rules in entry.validations:
+            return
+        entry.validations[rules] = errors
+        entry.weight += ERROR_BYTES * len(errors)
+        self.bytes += ERROR_BYTES * len(errors)
+        self._trim()
 
     def _trim(self) -> None:
         while self.entries and (self.bytes > self.budget or len(self.entries) > self.most):
@@ -108,16 +124,46 @@ def _key(text: str, options: dict[str, Any]) -> Key:
     return (text, tuple(sorted(options.items())))
 
 
+class DocumentLane:
+    """Where documents are parsed and validated: a short one on the event loop, a longer one
+    in one thread of its own, a document at a time.
+
+    Parsing and validating a document at the token limit takes 0.1 to 0.5 s of CPU; on the
+    event loop, one caller sending such documents back to back held every other request and
+    `/healthz` for seconds. In the thread it holds the interpreter at most a switch interval
+    (5 ms) at a time, so the loop keeps answering. The request still waits for its document,
+    and its deadline (`execution_timeout_seconds`) answers 504 while the thread finishes the
+    document (bounded by the token limit): a thread cannot be stopped midway.
+    """
+
+    def __init__(self, inline_chars: int = INLINE_CHARS) -> None:
+        self.inline_chars = inline_chars
+        self._executor: ThreadPoolExecutor | None = None
+
+    async def run(self, text: str, work: Callable[[], T]) -> T:
+        if len(text) <= self.inline_chars:
+            return work()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="graphql-documents")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+
 class CachedParse(SchemaExtension):
-    """Replaces strawberry's ParserCache: documents parsed once per text, within the budget."""
+    """Replaces strawberry's ParserCache: documents parsed once per text, within the budget,
+    long ones off the event loop."""
 
-    def __init__(self, cache: DocumentCache) -> None:
+    def __init__(self, cache: DocumentCache, lane: DocumentLane) -> None:
         self.cache = cache
+        self.lane = lane
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
-        # On a syntax error strawberry parses it again and answers it its own way.
-        with suppress(GraphQLError):
-            if context.query:
-                context.graphql_document = self.cache.parse(context.query, context.parse_options)
+        text, options = context.query, context.parse_options
+        if text:
+            document = self.cache.document(text, options)
+            if document is None:
+                # A syntax error propagates: strawberry answers it as the request error it is.
+                document = await self.lane.run(text, partial(parse, text, **options))
+                self.cache.keep(text, options, document)
+            context.graphql_document = document
         yield

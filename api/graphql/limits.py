@@ -11,7 +11,7 @@ document. Cost and response size depend on variables and results:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -39,7 +39,7 @@ from graphql import (
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from api.graphql.document_cache import DocumentCache
+from api.graphql.document_cache import DocumentCache, DocumentLane
 from api.settings import Settings
 
 RuleClass = type[ValidationRule]
@@ -246,23 +246,23 @@ def operation_type(text: str, name: str | None, max_tokens: int) -> OperationTyp
 
 class LimitedValidation(SchemaExtension):
     """Replaces strawberry's ValidationCache: the limit pass, then full validation, kept with
-    the parsed document."""
+    the parsed document; long documents validated off the event loop."""
 
-    def __init__(self, validator: Validator, cache: DocumentCache) -> None:
+    def __init__(self, validator: Validator, cache: DocumentCache, lane: DocumentLane) -> None:
         self.validator = validator
         self.cache = cache
+        self.lane = lane
 
-    def on_validate(self) -> Any:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
         assert document is not None
+        text, options = context.query or "", context.parse_options
         rules = tuple(context.validation_rules)
-        schema = context.schema._schema
-        context.pre_execution_errors = self.cache.validation(
-            context.query or "",
-            context.parse_options,
-            document,
-            rules,
-            lambda: self.validator(schema, document, rules),
-        )
+        errors = self.cache.validation(text, options, document, rules)
+        if errors is None:
+            schema = context.schema._schema
+            errors = await self.lane.run(text, lambda: self.validator(schema, document, rules))
+            self.cache.keep_validation(text, options, document, rules, errors)
+        context.pre_execution_errors = errors
         yield

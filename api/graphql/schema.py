@@ -22,7 +22,7 @@ from api.graphql.compliance import ComplianceMutation, ComplianceQuery
 from api.graphql.compliance_controls import ComplianceControlsMutation, ComplianceControlsQuery
 from api.graphql.context import Info
 from api.graphql.deployments import DeploymentsMutation, DeploymentsQuery
-from api.graphql.document_cache import CachedParse, DocumentCache
+from api.graphql.document_cache import CachedParse, DocumentCache, DocumentLane
 from api.graphql.environments import EnvironmentsMutation, EnvironmentsQuery
 from api.graphql.environments_types import ConfigSnapshot, Environment, Reservation
 from api.graphql.flags import FlagsMutation, FlagsQuery
@@ -218,6 +218,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # a class made per request would never hit (and would feed the collector).
     validator = limited_validator(limit_rules(settings))
     documents = DocumentCache(settings.graphql_cache_bytes, size)
+    lane = DocumentLane()
     costs = CostCache(size)
     rules: list[Any] = []
     if settings.production:
@@ -228,8 +229,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # leaks between requests; the parser and validation cache is capped in bytes and entries,
     # the cost cache (small keys and values) in entries.
     extensions: list[Any] = [
-        lambda: CachedParse(documents),
-        lambda: LimitedValidation(validator, documents),
+        lambda: CachedParse(documents, lane),
+        lambda: LimitedValidation(validator, documents, lane),
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: OperationLimits(settings, costs),

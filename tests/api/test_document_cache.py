@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 import gc
+import threading
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from graphql import DocumentNode, parse
+from graphql import DocumentNode, parse, validate
 
 from api.graphql import request_checks
-from api.graphql.document_cache import DocumentCache, weigh
+from api.graphql.document_cache import ERROR_BYTES, DocumentCache, DocumentLane, weigh
 from api.graphql.schema import build_schema
 from api.settings import Settings
 from tests.api.conftest import Api
@@ -71,7 +72,13 @@ class TestTheWeightOfADocument:
 
 
 def parsed(cache: DocumentCache, text: str) -> DocumentNode:
-    return cache.parse(text, {"max_tokens": TOKENS})
+    """The kept document of `text`, or a new parse of it kept."""
+    options = {"max_tokens": TOKENS}
+    found = cache.document(text, options)
+    if found is None:
+        found = parse(text, **options)
+        cache.keep(text, options, found)
+    return found
 
 
 @pytest.mark.security
@@ -101,19 +108,27 @@ class TestTheCache:
     def test_a_validation_is_kept_with_its_document_and_counted(self) -> None:
         cache = DocumentCache(budget=16 * MIB, most=512)
         document = parsed(cache, "{ a }")
-        runs: list[int] = []
-
-        def validate() -> list[Any]:
-            runs.append(1)
-            return []
-
+        weight = cache.bytes
         options = {"max_tokens": TOKENS}
-        for _ in range(3):
-            assert cache.validation("{ a }", options, document, (), validate) == []
-        assert runs == [1]
-        elsewhere = parse("{ a }")  # not the kept document: validated, not kept
-        cache.validation("{ a }", options, elsewhere, (), validate)
-        assert runs == [1, 1]
+        assert cache.validation("{ a }", options, document, ()) is None
+        errors = validate(build_schema()._schema, document)
+        cache.keep_validation("{ a }", options, document, (), errors)
+        assert cache.validation("{ a }", options, document, ()) is errors
+        assert cache.bytes == weight + ERROR_BYTES * len(errors) > weight
+        elsewhere = parse("{ a }")  # not the kept document: its validation is not kept
+        cache.keep_validation("{ a }", options, elsewhere, (), [])
+        assert cache.validation("{ a }", options, elsewhere, ()) is None
+
+
+@pytest.mark.security
+class TestTheLane:
+    async def test_a_long_document_is_worked_on_off_the_event_loop(self) -> None:
+        lane = DocumentLane(inline_chars=100)
+        here = threading.current_thread()
+        short = await lane.run("{ a }", threading.current_thread)
+        long = await lane.run("{ a }" + " " * 100, threading.current_thread)
+        assert short is here and long is not here
+        assert long.name.startswith("graphql-documents")
 
 
 @pytest.mark.security
