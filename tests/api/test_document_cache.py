@@ -56,7 +56,6 @@ def allocated(make: Callable[[], Any]) -> tuple[Any, int]:
         tracemalloc.stop()
 
 
-@pytest.mark.security
 class TestTheWeightOfADocument:
     @pytest.mark.parametrize("shape", SHAPES)
     def test_is_at_least_what_parsing_it_holds(self, shape: str) -> None:
@@ -81,7 +80,6 @@ def parsed(cache: DocumentCache, text: str) -> DocumentNode:
     return found
 
 
-@pytest.mark.security
 class TestTheCache:
     def test_varied_heavy_documents_stay_within_the_budget(self) -> None:
         cache = DocumentCache(budget=32 * MIB, most=512)
@@ -120,7 +118,6 @@ class TestTheCache:
         assert cache.validation("{ a }", options, elsewhere, ()) is None
 
 
-@pytest.mark.security
 class TestTheLane:
     async def test_a_long_document_is_worked_on_off_the_event_loop(self) -> None:
         lane = DocumentLane(inline_chars=100)
@@ -131,7 +128,6 @@ class TestTheLane:
         assert long.name.startswith("graphql-documents")
 
 
-@pytest.mark.security
 class TestOneCallersVariedDocuments:
     async def test_leave_the_schema_holding_at_most_its_budget(self) -> None:
         budget = 8 * MIB  # an eighth of it holds one of these documents
@@ -155,7 +151,6 @@ class TestOneCallersVariedDocuments:
         assert held <= budget + 3 * MIB, held / MIB
 
 
-@pytest.mark.security
 class TestTheTransportsBounds:
     def test_a_document_longer_than_the_limit_is_refused_unread(self) -> None:
         settings = Settings(graphql_max_document_chars=1_000)

@@ -203,7 +203,6 @@ class TestResponseSize:
         data = await capped.ok("{ about { name version } }", as_user="viewer")
         assert data["about"]["name"] == "Signalbox"
 
-    @pytest.mark.security
     async def test_the_cap_counts_utf8_bytes_not_characters(self, api: Api, capped: Api) -> None:
         # 1,500 characters either way; "€" takes 3 bytes in UTF-8: 4,500 bytes, over 4,096.
         plain = await team_described(api, "e" * 1_500)
@@ -213,7 +212,6 @@ class TestResponseSize:
         refused = await capped.gql(TEAM_DESCRIPTION, {"id": wide})
         assert refused["data"] is None and code(refused) == "RESPONSE_TOO_LARGE"
 
-    @pytest.mark.security
     async def test_the_cap_counts_the_escapes_json_writes(self, api: Api, capped: Api) -> None:
         quoted = await team_described(api, '"' * 2_500)  # 5,000 bytes once escaped
         refused = await capped.gql(TEAM_DESCRIPTION, {"id": quoted})

@@ -4,8 +4,6 @@ BU's label (a release's title, a team's name) — only a neutral one."""
 
 from __future__ import annotations
 
-import pytest
-
 from domain.environments.reservations import OTHER_BU
 from tests.api.conftest import Api, ids
 from tests.api.environments_support import RELEASE, environment, reserve
@@ -33,7 +31,6 @@ async def payments_reserves(api: Api, env: dict[str, object], start: int, end: i
     return await reserve(api, env, start, end, businessUnitId=(await ids(api))["payments"])
 
 
-@pytest.mark.security
 class TestAnotherBusinessUnitsHolder:
     async def test_in_the_way_it_is_named_neutrally_and_its_label_never_shown(
         self, api: Api
