@@ -18,19 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
-
-from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _harness as h
-from bench.fairness_bench import seed
+from bench.fairness_bench import seeded_demo
 from bench.graphql_bench import mint_token, signalbox_argv
 from tests.api.flood_support import Probe, flood
 
@@ -51,20 +46,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
-    os.chmod(data_dir, 0o700)
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    data_dir, env = seeded_demo()
     port = h.free_port()
-    env = {
-        "SIGNALBOX_DATABASE_URL": "",
-        "SIGNALBOX_DATA_DIR": str(data_dir),
-        "SIGNALBOX_ENV": "production",
-        "SIGNALBOX_SECRET_KEY": Fernet.generate_key().decode(),
-        "SIGNALBOX_ALLOW_LOCAL_ISSUER": "true",
-        "SIGNALBOX_LOG_LEVEL": "WARNING",
-        "SIGNALBOX_WORKERS": "1",
-    }
-    asyncio.run(seed(env))
     viewer, rmo = (mint_token(data_dir, user) for user in ("viewer", "rmo"))
     with h.server(
         "signalbox", signalbox_argv(), port=port, env={**env, "SIGNALBOX_PORT": str(port)}
