@@ -152,13 +152,20 @@ class CachedParse(SchemaExtension):
     """Replaces strawberry's ParserCache: documents parsed once per text, within the budget,
     long ones off the event loop."""
 
-    def __init__(self, cache: DocumentCache, lane: DocumentLane) -> None:
+    def __init__(self, cache: DocumentCache, lane: DocumentLane, max_chars: int) -> None:
         self.cache = cache
         self.lane = lane
+        self.max_chars = max_chars
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         text, options = context.query, context.parse_options
+        if text and len(text) > self.max_chars:
+            # Over HTTP, request_checks refuses it first (413); this holds every transport.
+            raise GraphQLError(
+                f"The document has {len(text)} characters; at most {self.max_chars}.",
+                extensions={"code": "BAD_USER_INPUT", "field": "query", "limit": self.max_chars},
+            )
         if text:
             document = self.cache.document(text, options)
             if document is None:

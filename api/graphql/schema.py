@@ -229,7 +229,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # leaks between requests; the parser and validation cache is capped in bytes and entries,
     # the cost cache (small keys and values) in entries.
     extensions: list[Any] = [
-        lambda: CachedParse(documents, lane),
+        lambda: CachedParse(documents, lane, settings.graphql_max_document_chars),
         lambda: LimitedValidation(validator, documents, lane),
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),

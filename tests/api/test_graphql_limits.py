@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from graphql import ExecutionResult, OperationType, get_introspection_query, parse
+from graphql import ExecutionResult, GraphQLError, OperationType, get_introspection_query, parse
 from graphql.utilities import get_operation_ast
 
 from api.graphql.limits import limit_rules, limited_validator, operation_type
@@ -252,6 +252,22 @@ class TestSubscriptionsAreLimitedToo:
             "code": "BAD_USER_INPUT",
             "field": "id",
             "limit": 10000,
+        }
+
+    async def test_a_document_past_the_length_limit_refuses_a_subscription(self) -> None:
+        # As a syntax error does on this path: raised from the stream, before anything runs.
+        schema = build_schema(Settings(graphql_max_document_chars=100))
+        stream = await schema.subscribe(
+            f"# {'x' * 100}\nsubscription($id: ID!) {{ goNoGoSessionChanged(sessionId: $id) {{ id }} }}",
+            variable_values={"id": "x"},
+        )
+        assert not isinstance(stream, ExecutionResult)
+        with pytest.raises(GraphQLError) as refused:
+            await anext(stream)
+        assert refused.value.extensions == {
+            "code": "BAD_USER_INPUT",
+            "field": "query",
+            "limit": 100,
         }
 
 
