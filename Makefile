@@ -95,6 +95,7 @@ bench:
 	$(BIN)/python bench/revocation_bench.py
 	$(BIN)/python bench/graphql_limits_bench.py
 	$(BIN)/python bench/fairness_bench.py
+	$(BIN)/python bench/flood_bench.py
 
 clean:
 	rm -rf $(VENV) $(COMPONENTS)/node_modules $(COMPONENTS)/dist data

@@ -71,7 +71,9 @@ class Settings(BaseSettings):
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 5000
+    graphql_max_document_chars: int = 100_000
     graphql_cache_size: int = 512
+    graphql_cache_bytes: int = 64 * 1024 * 1024
     # Cost and size limits (api/graphql/limits*.py; the README's "Limits" section).
     # GraphiQL's standard introspection nests 9 type levels (depth 14): introspection has a
     # depth limit of its own, instead of none.

@@ -150,6 +150,25 @@ async def seed(env: dict[str, str]) -> None:
         await runtime.stop()
 
 
+def seeded_demo() -> tuple[Path, dict[str, str]]:
+    """A temp data directory (removed at exit) whose SQLite database holds the demo, and the
+    environment of a production server over it (one worker, log level WARNING)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
+    os.chmod(data_dir, 0o700)
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    env = {
+        "SIGNALBOX_DATABASE_URL": "",
+        "SIGNALBOX_DATA_DIR": str(data_dir),
+        "SIGNALBOX_ENV": "production",
+        "SIGNALBOX_SECRET_KEY": Fernet.generate_key().decode(),
+        "SIGNALBOX_ALLOW_LOCAL_ISSUER": "true",
+        "SIGNALBOX_LOG_LEVEL": "WARNING",
+        "SIGNALBOX_WORKERS": "1",
+    }
+    asyncio.run(seed(env))
+    return data_dir, env
+
+
 def run_phase(
     data_dir: Path, env: dict[str, str], phase: Callable[[str], Awaitable[dict[str, Probe]]]
 ) -> dict[str, Probe]:
@@ -164,19 +183,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--heavy", type=int, default=20)
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
-    os.chmod(data_dir, 0o700)
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-    env = {
-        "SIGNALBOX_DATABASE_URL": "",
-        "SIGNALBOX_DATA_DIR": str(data_dir),
-        "SIGNALBOX_ENV": "production",
-        "SIGNALBOX_SECRET_KEY": Fernet.generate_key().decode(),
-        "SIGNALBOX_ALLOW_LOCAL_ISSUER": "true",
-        "SIGNALBOX_LOG_LEVEL": "WARNING",
-        "SIGNALBOX_WORKERS": "1",
-    }
-    asyncio.run(seed(env))
+    data_dir, env = seeded_demo()
     tokens = {user: mint_token(data_dir, user) for user in (*HEAVY_USERS, "rmo")}
     off = {**env, "SIGNALBOX_RATE_LIMIT_ENABLED": "false"}
     phases = [

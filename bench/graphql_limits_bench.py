@@ -5,7 +5,7 @@
 Builds the schema with default settings and, for each attack document of issue 14 (a 15 KB
 document of repeated fields, 500 duplicated fields, 300 fragments selecting the same fields),
 times graphql-core's specified rules alone (what validation cost before the limits) and
-`api.graphql.limits.cached_validator` (the limit pass, then the full rules only if it passes),
+`api.graphql.limits.limited_validator` (the limit pass, then the full rules only if it passes),
 each on a freshly parsed document so no cache answers. Prints a Markdown table of the medians
 and the code each document is refused with.
 """
@@ -23,7 +23,7 @@ from graphql import GraphQLError, GraphQLSchema, parse, specified_rules, validat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.graphql.limits import cached_validator, limit_rules
+from api.graphql.limits import limit_rules, limited_validator
 from api.graphql.schema import build_schema
 from api.settings import Settings
 
@@ -67,7 +67,7 @@ def measure(
     """Medians of both validations of a fresh parse of `text`, and the refusal's code."""
     rules = tuple(specified_rules)
     alone = median_ms(lambda: validate(schema, parse(text), rules), rounds)
-    validator = cached_validator(limit_rules(settings), 1)
+    validator = limited_validator(limit_rules(settings))
     errors: list[GraphQLError] = []
     limited = median_ms(lambda: errors.extend(validator(schema, parse(text), rules)), rounds)
     code = str((errors[0].extensions or {}).get("code")) if errors else "nothing"

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from domain.kernel.db import Database
 from domain.migrations import upgrade_async
+from tests.security_suite import in_suite
 
 # Property tests judge correctness, not speed: no per-example deadline (a loaded 2-core CI
 # machine makes timings meaningless), and a fixed seed under CI so a run can be replayed.
@@ -45,9 +46,12 @@ DIALECTS = ["sqlite", "postgresql"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked postgres_only run on the PostgreSQL half only (deselected, not skipped)."""
+    """Tests marked postgres_only run on the PostgreSQL half only (deselected, not skipped);
+    the security suite's tests (tests/security_suite.py) are marked `security`."""
     keep, drop = [], []
     for item in items:
+        if in_suite(item.nodeid):
+            item.add_marker(pytest.mark.security)
         callspec = getattr(item, "callspec", None)
         sqlite = callspec is not None and callspec.params.get("migrated_url") == "sqlite"
         (drop if sqlite and item.get_closest_marker("postgres_only") else keep).append(item)

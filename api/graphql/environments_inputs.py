@@ -123,7 +123,7 @@ class ReservationCancelInput(VersionedInput):
 
 @strawberry.type(
     description="The reservation; when QUEUED, its queue position and what is in its way; "
-    "after a release or cancellation, the queued reservations promoted by it."
+    "after a release or cancellation, the queued reservations promoted by it that you may read."
 )
 class ReservationPayload:
     reservation: Reservation | None

@@ -100,7 +100,10 @@ class Reservation(Node):
 class ReservationContention:
     reason: ContentionReason
     message: str
-    holder: ReservationHolder = strawberry.field(description="Who holds or waits for it.")
+    holder: ReservationHolder = strawberry.field(
+        description="Who holds or waits for it; another BU's that you may not read is labelled "
+        '"A reservation of another business unit".'
+    )
     mode: ReservationMode
     status: ReservationStatus
     starts_at: datetime

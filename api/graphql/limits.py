@@ -3,15 +3,15 @@
 The cheap rules (depth, including introspection; aliases; one occurrence of a field per
 selection set; directives per location; the length of literal texts) run first, in a pass of
 their own: a document they refuse never reaches graphql-core's full validation, whose
-overlapping-fields rule is quadratic in repeated fields. Both passes are cached by document
-(the parser cache hands the same document object back for the same text), so parse and
-validation happen once per document. Cost and response size depend on variables and results:
+overlapping-fields rule is quadratic in repeated fields. Both passes are kept with the parsed
+document (`document_cache.py`, bounded in bytes), so parse and validation happen once per
+document. Cost and response size depend on variables and results:
 `limits_execution.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +39,7 @@ from graphql import (
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from api.graphql.document_cache import DocumentCache, DocumentLane
 from api.settings import Settings
 
 RuleClass = type[ValidationRule]
@@ -198,10 +199,10 @@ def limit_rules(settings: Settings) -> tuple[RuleClass, ...]:
 Validator = Callable[[GraphQLSchema, DocumentNode, tuple[RuleClass, ...]], list[GraphQLError]]
 
 
-def cached_validator(limits: tuple[RuleClass, ...], size: int) -> Validator:
-    """Validation of a document: the cheap `limits` first, then every rule; cached."""
+def limited_validator(limits: tuple[RuleClass, ...]) -> Validator:
+    """Validation of a document: the cheap `limits` first, then every rule (kept by
+    `document_cache.DocumentCache` with the parsed document)."""
 
-    @lru_cache(maxsize=size)
     def run(
         schema: GraphQLSchema, document: DocumentNode, rules: tuple[RuleClass, ...]
     ) -> list[GraphQLError]:
@@ -244,15 +245,24 @@ def operation_type(text: str, name: str | None, max_tokens: int) -> OperationTyp
 
 
 class LimitedValidation(SchemaExtension):
-    """Replaces strawberry's ValidationCache: the limit pass, then full validation, cached."""
+    """Replaces strawberry's ValidationCache: the limit pass, then full validation, kept with
+    the parsed document; long documents validated off the event loop."""
 
-    def __init__(self, validator: Validator) -> None:
+    def __init__(self, validator: Validator, cache: DocumentCache, lane: DocumentLane) -> None:
         self.validator = validator
+        self.cache = cache
+        self.lane = lane
 
-    def on_validate(self) -> Any:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
-        assert context.graphql_document is not None
-        context.pre_execution_errors = self.validator(
-            context.schema._schema, context.graphql_document, tuple(context.validation_rules)
-        )
+        document = context.graphql_document
+        assert document is not None
+        text, options = context.query or "", context.parse_options
+        rules = tuple(context.validation_rules)
+        errors = self.cache.validation(text, options, document, rules)
+        if errors is None:
+            schema = context.schema._schema
+            errors = await self.lane.run(text, lambda: self.validator(schema, document, rules))
+            self.cache.keep_validation(text, options, document, rules, errors)
+        context.pre_execution_errors = errors
         yield

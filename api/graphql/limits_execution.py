@@ -4,9 +4,9 @@ Before execution: every text in the variables is at most `graphql_max_text_chars
 (BAD_USER_INPUT naming the field), and the operation's static cost (`limits_cost.py`) is at
 most `graphql_max_cost` (QUERY_TOO_COSTLY with the cost and the limit); the cost is computed
 once per document, operation and integer variables (what can change a `first`). While
-executing: the bytes of the response are counted as fields resolve, and past
-`graphql_max_response_bytes` every further field fails at once and the whole answer becomes
-one RESPONSE_TOO_LARGE error, so the response is never built far past its cap.
+executing: the bytes of the response (UTF-8, as JSON writes them) are counted as fields
+resolve, and past `graphql_max_response_bytes` every further field fails at once and the whole
+answer becomes one RESPONSE_TOO_LARGE error, so the response is never built far past its cap.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from inspect import isawaitable
 from typing import Any
 
+import orjson
 from graphql import ExecutionResult, GraphQLError, GraphQLResolveInfo
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
@@ -66,6 +67,11 @@ def long_text(value: Any, path: str, most: int) -> tuple[str, int] | None:
         if found is not None:
             return found
     return None
+
+
+def _plain(text: str) -> bool:
+    """ASCII that JSON writes as it is: one byte per character (the common, fast case)."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
 class ResponseTooLarge(GraphQLError):
@@ -142,11 +148,11 @@ class OperationLimits(SchemaExtension):
         return resolved
 
     def _count(self, value: Any, info: GraphQLResolveInfo) -> None:
-        # The key, quotes, colon and comma; a text's characters (UTF-8 may take more bytes
-        # per character, so the cap is on characters, a slight under-count for non-ASCII).
+        # The key, quotes, colon and comma; a text as the bytes the JSON answer holds (UTF-8,
+        # escapes and quotes included: a character may take up to 6), not its characters.
         size = len(info.field_name) + 4
         if isinstance(value, str):
-            size += len(value)
+            size += len(value) + 2 if _plain(value) else len(orjson.dumps(value))
         elif isinstance(value, list | tuple):
             size += 2 + len(value)
         else:

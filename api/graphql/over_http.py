@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from api.graphql import request_checks
 from api.http import error_response
+from api.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -87,7 +88,7 @@ def unsupported_body(content_type: str | None) -> Response | None:
     )
 
 
-def params_from_url(params: QueryParams) -> dict[str, Any] | Response:
+def params_from_url(params: QueryParams, settings: Settings) -> dict[str, Any] | Response:
     """The GraphQL request a GET URL carries, or a 400 naming the parameter that is wrong."""
     query = params.get("query")
     if not query:
@@ -107,7 +108,7 @@ def params_from_url(params: QueryParams) -> dict[str, Any] | Response:
     name = params.get("operationName")
     if name:
         request["operationName"] = name
-    return request_checks.refuse(request) or request
+    return request_checks.refuse(request, settings) or request
 
 
 def mutation_over_get() -> Response:

@@ -1,8 +1,14 @@
-"""Refusals of a GraphQL request before it runs: input no store can keep, an unknown operation.
+"""Refusals of a GraphQL request before it runs: a document too long to read, input no store
+can keep, an unknown operation.
 
-Both were 500s: graphql-core cannot say which kind of operation an unknown `operationName`
-names, and PostgreSQL refuses a NUL that SQLite stores. Both are the caller's input, so both
-answer 400 with a typed `BAD_USER_INPUT`, on every database alike.
+The last two were 500s: graphql-core cannot say which kind of operation an unknown
+`operationName` names, and PostgreSQL refuses a NUL that SQLite stores. Both are the caller's
+input, so both answer 400 with a typed `BAD_USER_INPUT`, on every database alike.
+
+A document longer than `graphql_max_document_chars` is refused (413) before anything reads
+it: the token limit does not count comments, and graphql-core's lexer reads a comment one
+character at a time in Python (a 900 KB comment held the event loop for 0.4 s, on every
+request). The look at the operation names parses within the token limit, like every parse.
 """
 
 from __future__ import annotations
@@ -14,11 +20,21 @@ from graphql.language import DocumentNode, visit
 from starlette.responses import Response
 
 from api.http import error_response
+from api.settings import Settings
 from api.text_input import CODE, first_unstorable, refusal_message, unstorable
 
 
-def refuse(parsed: dict[str, Any]) -> Response | None:
-    """A 400 for a request that must not run, or None to run it."""
+def refuse(parsed: dict[str, Any], settings: Settings) -> Response | None:
+    """A 4xx for a request that must not run, or None to run it."""
+    most = settings.graphql_max_document_chars
+    if len(parsed["query"]) > most:
+        return error_response(
+            413,
+            CODE,
+            f"The document has {len(parsed['query'])} characters; at most {most}.",
+            field="query",
+            limit=most,
+        )
     where = first_unstorable(
         {k: parsed.get(k) for k in ("operationName", "variables", "extensions")}, ""
     )
@@ -30,7 +46,7 @@ def refuse(parsed: dict[str, Any]) -> Response | None:
     if name is None and "\\" not in query:
         return None
     try:
-        document = parse(query)
+        document = parse(query, max_tokens=settings.graphql_max_tokens)
     except GraphQLSyntaxError:
         return None  # answered by the execution as the request error it is
     if "\\" in query and _has_unstorable_literal(document):

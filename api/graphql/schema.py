@@ -10,7 +10,6 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -23,6 +22,7 @@ from api.graphql.compliance import ComplianceMutation, ComplianceQuery
 from api.graphql.compliance_controls import ComplianceControlsMutation, ComplianceControlsQuery
 from api.graphql.context import Info
 from api.graphql.deployments import DeploymentsMutation, DeploymentsQuery
+from api.graphql.document_cache import CachedParse, DocumentCache, DocumentLane
 from api.graphql.environments import EnvironmentsMutation, EnvironmentsQuery
 from api.graphql.environments_types import ConfigSnapshot, Environment, Reservation
 from api.graphql.flags import FlagsMutation, FlagsQuery
@@ -32,7 +32,7 @@ from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
-from api.graphql.limits import LimitedValidation, cached_validator, limit_rules
+from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
@@ -216,7 +216,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     size = settings.graphql_cache_size
     # The rule classes are built once: the validation cache is keyed by the rule classes, so
     # a class made per request would never hit (and would feed the collector).
-    validator = cached_validator(limit_rules(settings), size)
+    validator = limited_validator(limit_rules(settings))
+    documents = DocumentCache(settings.graphql_cache_bytes, size)
+    lane = DocumentLane()
     costs = CostCache(size)
     rules: list[Any] = []
     if settings.production:
@@ -224,10 +226,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 
         rules.append(NoSchemaIntrospectionCustomRule)
     # Extensions are factories: strawberry makes fresh instances per execution, so no state
-    # leaks between requests; the parser, validation and cost caches are capped.
+    # leaks between requests; the parser and validation cache is capped in bytes and entries,
+    # the cost cache (small keys and values) in entries.
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=size),
-        lambda: LimitedValidation(validator),
+        lambda: CachedParse(documents, lane, settings.graphql_max_document_chars),
+        lambda: LimitedValidation(validator, documents, lane),
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: OperationLimits(settings, costs),

@@ -23,7 +23,7 @@ from domain.environments.models import Environment, Reservation
 from domain.environments.rules import ContentionReason
 from domain.environments.vocabulary import HolderKind, ReservationMode, ReservationStatus
 from domain.governance import facts as release_facts
-from domain.kernel.access import Action, Resource
+from domain.kernel.access import Action, Resource, Scope
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.repository import get_readable
@@ -33,6 +33,8 @@ from domain.organization import facts as org_facts
 
 GRANTED = str(ReservationStatus.GRANTED)
 QUEUED = str(ReservationStatus.QUEUED)
+OTHER_BU = "A reservation of another business unit"
+"""The label of a holder the caller may not read: never another BU's release title or team."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,9 @@ class Blocker:
     status: str
     starts_at: datetime
     ends_at: datetime
+    readable: bool = True
+    """False when the blocking reservation is another BU's that the caller may not read: its
+    holder is then named only by OTHER_BU (an org-wide environment is shared across BUs)."""
 
     @property
     def message(self) -> str:
@@ -56,16 +61,14 @@ class Blocker:
             ContentionReason.CAPACITY: "shares it and there is no capacity left",
             ContentionReason.QUEUED_AHEAD: "asked first and waits in the queue",
         }[self.reason]
-        return (
-            f"{self.holder_kind.title()} {self.holder_label} {what} "
-            f"({self.starts_at.isoformat()} to {self.ends_at.isoformat()})."
-        )
+        who = f"{self.holder_kind.title()} {self.holder_label}" if self.readable else OTHER_BU
+        return f"{who} {what} ({self.starts_at.isoformat()} to {self.ends_at.isoformat()})."
 
 
 @dataclass(frozen=True, slots=True)
 class ReservationResult:
     """The reservation, what stands in its way (if queued), its place in the queue, and the
-    queued reservations promoted by this change."""
+    queued reservations promoted by this change that the caller may read."""
 
     reservation: Reservation
     contention: list[Blocker] = field(default_factory=list)
@@ -140,9 +143,10 @@ async def _on_behalf_of(uow: UnitOfWork, env: Environment, bu_id: uuid.UUID | No
 
 
 def _contention(
-    reservation: Reservation, others: Sequence[Row[Any]], capacity: int
+    reservation: Reservation, others: Sequence[Row[Any]], capacity: int, readable: Scope
 ) -> tuple[list[Blocker], int | None]:
-    """What stands in the way of the reservation, and its place in the queue if anything does."""
+    """What stands in the way of the reservation, and its place in the queue if anything does;
+    a blocker outside the caller's `readable` BUs is named by OTHER_BU alone."""
     hold = repo.hold_of(reservation)
     granted = [repo.hold_of(r) for r in others if r.status == GRANTED]
     queued = [repo.hold_of(r) for r in others if r.status == QUEUED]
@@ -153,11 +157,16 @@ def _contention(
             reason=x.reason,
             holder_kind=by_id[x.reservation_id].holder_kind,
             holder_id=by_id[x.reservation_id].holder_id,
-            holder_label=by_id[x.reservation_id].holder_label,
+            holder_label=(
+                by_id[x.reservation_id].holder_label
+                if readable.allows(by_id[x.reservation_id].bu_id)
+                else OTHER_BU
+            ),
             mode=by_id[x.reservation_id].mode,
             status=by_id[x.reservation_id].status,
             starts_at=by_id[x.reservation_id].starts_at,
             ends_at=by_id[x.reservation_id].ends_at,
+            readable=readable.allows(by_id[x.reservation_id].bu_id),
         )
         for x in rules.contention(hold, granted, queued, capacity)
     ]
@@ -191,7 +200,8 @@ async def request_reservation(uow: UnitOfWork, c: RequestReservation) -> Reserva
         created_at=now,
         updated_at=now,
     )
-    found, position = _contention(reservation, others, env.capacity)
+    readable = uow.scope(Action.READ, Resource.RESERVATION)
+    found, position = _contention(reservation, others, env.capacity, readable)
     reservation.status = QUEUED if found else GRANTED
     reservation.granted_at = None if found else now
     await uow.created(
@@ -243,7 +253,7 @@ async def release_reservation(uow: UnitOfWork, c: ReleaseReservation) -> Reserva
         action = "reservation.release"
     await uow.updated(found, before, action=action, bu_id=found.bu_id, rule=rule)
     promoted = await promote_queue(uow, env, rule=rule)
-    return ReservationResult(found, promoted=promoted)
+    return ReservationResult(found, promoted=_readable(uow, promoted))
 
 
 async def cancel_reservation(
@@ -264,7 +274,13 @@ async def cancel_reservation(
     found.closed_at = uow.clock.now()
     await uow.updated(found, before, action="reservation.cancel", bu_id=found.bu_id, rule=rule)
     promoted = await promote_queue(uow, env, rule=rule)
-    return ReservationResult(found, promoted=promoted)
+    return ReservationResult(found, promoted=_readable(uow, promoted))
+
+
+def _readable(uow: UnitOfWork, promoted: list[Reservation]) -> list[Reservation]:
+    """The promoted reservations the caller may read (another BU's stay its own business)."""
+    scope = uow.scope(Action.READ, Resource.RESERVATION)
+    return [r for r in promoted if scope.allows(r.bu_id)]
 
 
 async def promote_queue(uow: UnitOfWork, env: Environment, *, rule: str) -> list[Reservation]:

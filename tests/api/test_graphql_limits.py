@@ -8,15 +8,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from graphql import ExecutionResult, OperationType, get_introspection_query, parse
+from graphql import ExecutionResult, GraphQLError, OperationType, get_introspection_query, parse
 from graphql.utilities import get_operation_ast
 
-from api.graphql.limits import cached_validator, limit_rules, operation_type
+from api.graphql.limits import limit_rules, limited_validator, operation_type
 from api.graphql.limits_cost import operation_cost
 from api.graphql.schema import build_schema
 from api.settings import Settings
 from domain.kernel.pagination import MAX_PAGE
-from tests.api.conftest import Api, serving, settings_for
+from tests.api.conftest import Api, ids, serving, settings_for, unique
 
 COMPONENTS = Path(__file__).resolve().parents[2] / "web-components" / "src"
 _CONST = re.compile(r"const (\w+) = (`[^`]*`|'[^'\n]*');", re.DOTALL)
@@ -83,7 +83,7 @@ class TestCost:
     ) -> None:
         settings = Settings()
         schema = build_schema(settings)._schema
-        validate = cached_validator(limit_rules(settings), 16)
+        validate = limited_validator(limit_rules(settings))
         documents = component_documents()
         assert len(documents) >= 8, documents
         for name, text in documents:
@@ -203,6 +203,40 @@ class TestResponseSize:
         data = await capped.ok("{ about { name version } }", as_user="viewer")
         assert data["about"]["name"] == "Signalbox"
 
+    async def test_the_cap_counts_utf8_bytes_not_characters(self, api: Api, capped: Api) -> None:
+        # 1,500 characters either way; "€" takes 3 bytes in UTF-8: 4,500 bytes, over 4,096.
+        plain = await team_described(api, "e" * 1_500)
+        wide = await team_described(api, "€" * 1_500)
+        whole = await capped.ok(TEAM_DESCRIPTION, {"id": plain})
+        assert whole["node"]["description"] == "e" * 1_500
+        refused = await capped.gql(TEAM_DESCRIPTION, {"id": wide})
+        assert refused["data"] is None and code(refused) == "RESPONSE_TOO_LARGE"
+
+    async def test_the_cap_counts_the_escapes_json_writes(self, api: Api, capped: Api) -> None:
+        quoted = await team_described(api, '"' * 2_500)  # 5,000 bytes once escaped
+        refused = await capped.gql(TEAM_DESCRIPTION, {"id": quoted})
+        assert refused["data"] is None and code(refused) == "RESPONSE_TOO_LARGE"
+
+
+TEAM_DESCRIPTION = "query($id: ID!) { node(id: $id) { ... on Team { description } } }"
+
+
+async def team_described(api: Api, description: str) -> str:
+    """A new team of the payments BU with `description`; its global id."""
+    bu = (await ids(api))["payments"]
+    made = await api.ok(
+        "mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { id } } }",
+        {
+            "input": {
+                "businessUnitId": bu,
+                "key": unique("bytes"),
+                "name": "Bytes",
+                "description": description,
+            }
+        },
+    )
+    return str(made["teamCreate"]["team"]["id"])
+
 
 class TestSubscriptionsAreLimitedToo:
     async def test_an_oversized_text_refuses_a_subscription_before_it_starts(self) -> None:
@@ -218,6 +252,22 @@ class TestSubscriptionsAreLimitedToo:
             "code": "BAD_USER_INPUT",
             "field": "id",
             "limit": 10000,
+        }
+
+    async def test_a_document_past_the_length_limit_refuses_a_subscription(self) -> None:
+        # As a syntax error does on this path: raised from the stream, before anything runs.
+        schema = build_schema(Settings(graphql_max_document_chars=100))
+        stream = await schema.subscribe(
+            f"# {'x' * 100}\nsubscription($id: ID!) {{ goNoGoSessionChanged(sessionId: $id) {{ id }} }}",
+            variable_values={"id": "x"},
+        )
+        assert not isinstance(stream, ExecutionResult)
+        with pytest.raises(GraphQLError) as refused:
+            await anext(stream)
+        assert refused.value.extensions == {
+            "code": "BAD_USER_INPUT",
+            "field": "query",
+            "limit": 100,
         }
 
 

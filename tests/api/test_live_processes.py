@@ -42,7 +42,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _process(api: Api, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def _process(
+    api: Api, log: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = _free_port()
     settings = api.runtime.settings
     env = {
@@ -53,6 +55,7 @@ def _process(api: Api, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str
         "SIGNALBOX_AUTO_MIGRATE": "false",
         "SIGNALBOX_LOG_JSON": "false",
         "SIGNALBOX_OUTBOX_DELIVERY_ENABLED": "false",
+        **(extra_env or {}),
     }
     command = [
         sys.executable,
