@@ -126,6 +126,15 @@ async def serving(settings: Settings) -> AsyncIterator[Api]:
         yield Api(app=app, http=http, runtime=app.state.runtime)
 
 
+@asynccontextmanager
+async def serving_demo(url: str, data_dir: Path, **overrides: Any) -> AsyncIterator[Api]:
+    """`serving` a database it migrates and loads the demo enterprise into (a throwaway
+    cluster's, for the fault tests that stop it)."""
+    async with serving(settings_for(url, data_dir, auto_migrate=True, **overrides)) as api:
+        await load_demo(api.runtime)
+        yield api
+
+
 @pytest.fixture(scope="session")
 async def api(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
     data_dir = tmp_path_factory.mktemp("api-data")

@@ -10,7 +10,6 @@ bench/revocation_bench.py's to report), and be current again afterwards.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -31,16 +30,12 @@ from tests.api.test_revocation_across_processes import (
     until_current,
     warmed,
 )
-from tests.conftest import skip_or_fail
-from tests.support.pg_cluster import Cluster, cluster_unavailable, throwaway_cluster
+from tests.support.pg_cluster import Cluster, cluster_for
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    why = cluster_unavailable()
-    if why is not None:
-        skip_or_fail(f"the restart test {why}")
-    with throwaway_cluster(port=58432 + os.getpid() % 1000) as c:
+    with cluster_for("the restart test", 58432) as c:
         yield c
 
 
