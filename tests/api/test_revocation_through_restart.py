@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from demo.organization import load_demo
-from tests.api.conftest import Api, serving, settings_for
+from tests.api.conftest import Api, serving, serving_demo, settings_for
 from tests.api.test_revocation_across_processes import (
     POLL_BOUND,
     accepted,
@@ -32,6 +31,8 @@ from tests.api.test_revocation_across_processes import (
 )
 from tests.support.pg_cluster import Cluster, cluster_for
 
+pytestmark = pytest.mark.fault
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
@@ -42,12 +43,13 @@ def cluster() -> Iterator[Cluster]:
 @pytest.fixture
 async def workers(cluster: Cluster, tmp_path: Path) -> AsyncIterator[tuple[Api, Api]]:
     kw = {"db_pool_size": 2, "db_pool_timeout_seconds": 1}
-    async with serving(settings_for(cluster.url, tmp_path, auto_migrate=True, **kw)) as a:
-        await load_demo(a.runtime)
-        async with serving(settings_for(cluster.url, tmp_path, **kw)) as b:
-            await until_current(a)
-            await until_current(b)
-            yield a, b
+    async with (
+        serving_demo(cluster.url, tmp_path, **kw) as a,
+        serving(settings_for(cluster.url, tmp_path, **kw)) as b,
+    ):
+        await until_current(a)
+        await until_current(b)
+        yield a, b
 
 
 async def once_answered(call: Callable[[], Awaitable[None]]) -> None:
