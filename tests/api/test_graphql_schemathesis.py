@@ -6,19 +6,20 @@ test_schema_contract) through hypothesis-graphql, EXAMPLES_PER_OPERATION for eac
 root fields, with strategies for the custom scalars: `JSON` any JSON value, `Date` and
 `DateTime` mostly well-formed and sometimes any text, and `ID` either any text or one of the
 demo enterprise's real global ids, so that mutations reach past the id check into the use
-cases. Every other mutation carries an Idempotency-Key, so the keyed path is fuzzed too.
+cases. Every other mutation carries an Idempotency-Key, so the keyed path is fuzzed too; every
+fourth case is sent as an engineer of one BU rather than the org admin, so scope refusals are.
 
-The cases go in process to an app of their own, over a scratch PostgreSQL database of their own
-(the mutations really change things: they must not leak into the databases the suite shares),
-as the demo's org admin. Generation is done once and deterministically (derandomized, no
-example database).
+The cases go in process to an app of their own, over a scratch PostgreSQL database of their
+own (the mutations really change things: they must not leak into the databases the suite
+shares). Generation is done once and deterministically (derandomized, no example database).
+What fails the run is this API's own definition of a server error (see `finding`).
 
 PostgreSQL only, to stay within CI's time: the ~600 cases take about 45 s to generate and
-about as long again to send to one database (a second would add its scratch database,
-migrations, demo and sending: the run would grow by half). PostgreSQL is the one that matters: it is the production store and the stricter one (the input 500s of
-issue 15 were all PostgreSQL refusing what SQLite keeps); since the edge refuses such text
-before any store sees it, test_no_500_from_input holds both databases to the same answers.
-About 90 s on a 2-core machine under a load of 12; much less on an idle one.
+about as long again to send to one database; a second would add its own scratch database,
+migrations, demo and sending. PostgreSQL is the one that matters: the production store and
+the stricter one (the input 500s of issue 15 were all PostgreSQL refusing what SQLite keeps);
+since the edge refuses such text before any store sees it, test_no_500_from_input holds both
+databases to the same answers. About 90 s on the 2-core machine under a load of 12.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import FailureGroup
 from schemathesis.graphql import nodes
 
 from api.global_ids import type_of_global_id
@@ -182,23 +181,25 @@ async def real_ids(api: Api) -> RealIds:
     return RealIds(found)
 
 
-async def send(api: Api, case: Any, ids: RealIds, keyed: bool) -> tuple[httpx.Response, str]:
-    """The case with its id slots filled, as the org admin; the answer and the query sent."""
-    headers = {"authorization": f"Bearer {api.token('rmo')}"}
+async def send(
+    api: Api, case: Any, ids: RealIds, as_user: str, keyed: bool
+) -> tuple[httpx.Response, str]:
+    """The case with its id slots filled, as `as_user`; the answer and the query sent."""
+    headers = {"authorization": f"Bearer {api.token(as_user)}"}
     if keyed:
         headers["idempotency-key"] = uuid.uuid4().hex
     kwargs = case.as_transport_kwargs(base_url=BASE_URL, headers=headers)
     query = ids.fill(kwargs["json"]["query"])
     response = await api.http.post("/graphql", json={"query": query}, headers=kwargs["headers"])
-    try:
-        case.validate_response(response, checks=[not_a_server_error], headers=headers)
-    except FailureGroup as failed:  # schemathesis's own check: a 5xx
-        raise AssertionError(f"{failed}\n{query}") from None
     return response, query
 
 
 def finding(response: httpx.Response, query: str) -> Finding | None:
-    """A 5xx, an answer that is not JSON, or a masked INTERNAL_SERVER_ERROR; else None."""
+    """A 5xx, an answer that is not JSON, or a masked INTERNAL_SERVER_ERROR; else None.
+
+    Not schemathesis's `not_a_server_error`: for GraphQL it counts as a server error every
+    resolver error whose code is not one of the client codes it knows, and this API answers
+    FORBIDDEN and NOT_FOUND as typed top-level errors by design (STYLE.md, habit 6)."""
     try:
         errors = response.json().get("errors") or []
     except ValueError:
@@ -217,7 +218,9 @@ class TestTheGraphQLSchemaFuzzed:
         done = 0
         for number, case in enumerate(generated()):
             mutation = case.body.lstrip().startswith("mutation")
-            response, query = await send(fuzzed_api, case, ids, keyed=mutation and number % 2 == 1)
+            as_user = "engineer" if number % 4 == 3 else "rmo"
+            keyed = mutation and number % 2 == 1
+            response, query = await send(fuzzed_api, case, ids, as_user, keyed)
             statuses.add(response.status_code)
             found = finding(response, query)
             if found is not None:
