@@ -113,6 +113,9 @@ def normalize_licence(value: str) -> str:
     if LICENCE_REF_PATTERN.match(value):
         return value
     try:
+        # Parsed first: `validate` itself fails with an AttributeError on a parse error that
+        # names no token ("MIT AND", license-expression 30.4), a 500 instead of a refusal.
+        _spdx.parse(value, strict=True)
         info = _spdx.validate(value, strict=True)
     except ExpressionError:
         info = None

@@ -20,6 +20,7 @@ from api.app import create_app
 from api.runtime import Runtime
 from api.settings import Settings
 from demo.organization import load_demo
+from domain.migrations import upgrade_async
 
 
 @dataclass
@@ -124,6 +125,18 @@ async def serving(settings: Settings) -> AsyncIterator[Api]:
         ) as http,
     ):
         yield Api(app=app, http=http, runtime=app.state.runtime)
+
+
+@asynccontextmanager
+async def serving_demo(url: str, data_dir: Path, **overrides: Any) -> AsyncIterator[Api]:
+    """`serving` a database it migrates and loads the demo enterprise into (a throwaway
+    cluster's, or a scratch one, for the fault tests that stop or fuzz it). Migrated before
+    the app starts: a worker's start-up is given a few seconds, a busy machine's migrations
+    take longer."""
+    await upgrade_async(url)
+    async with serving(settings_for(url, data_dir, **overrides)) as api:
+        await load_demo(api.runtime)
+        yield api
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api, unique
 from tests.api.governance_support import (
@@ -77,6 +79,7 @@ class TestEveryMutationIsAudited:
         cancelled = (await move(api, await release(api), "Cancel"))["release"]
         assert (await audit_actions(api, cancelled["id"]))[-1] == "release.cancel"
 
+    @pytest.mark.fault  # issue 15: an unchanged vote cast again writes no vote.change
     async def test_sessions_votes_boards_templates_rules_and_sign_offs_are_audited(
         self, api: Api
     ) -> None:

@@ -24,6 +24,7 @@ from domain.kernel.idempotency import IdempotentResponse
 from domain.organization.models import Team
 from tests.api.conftest import Api, ids, serving, settings_for, unique
 
+pytestmark = pytest.mark.fault
 TEAM_CREATE = """
 mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { id key } errors { code } } }"""
 TOKEN_CREATE = """

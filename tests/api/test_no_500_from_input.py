@@ -22,6 +22,7 @@ from api.endpoints.cdevents import STRUCTURED, Refused, decode
 from api.text_input import first_unstorable, unstorable
 from tests.api.conftest import Api, settings_for, unique
 
+pytestmark = pytest.mark.fault
 NUL = "\x00"
 TEAM_CREATE = """
 mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { key } errors { code } } }"""

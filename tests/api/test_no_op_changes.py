@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.conftest import Api, ids, unique
 from tests.api.governance_support import audit_actions
 
+pytestmark = pytest.mark.fault
 PERSON_CREATE = """
 mutation($input: PersonCreateInput!) {
   personCreate(input: $input) { person { id version } errors { code } }

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
@@ -36,6 +37,7 @@ from tests.api.test_ofrep import OBJECT_VARIANTS, ci_token
 from tests.api.test_ofrep_interop import NUMBER_VARIANTS
 from tests.conftest import skip_or_fail
 
+pytestmark = pytest.mark.fault
 SPEC = (Path(__file__).resolve().parents[2] / ".." / "shared" / "standards" / "ofrep").resolve()
 EXAMPLES_PER_OPERATION = 25
 CHECKS = [

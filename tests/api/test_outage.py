@@ -1,50 +1,44 @@
 """A database that goes away: fast, retryable 503s, never a hang, and recovery on its own.
 
 The test runs its own throwaway PostgreSQL cluster, so stopping it disturbs nothing else.
+
+The restart under writes (issue 15): 10 `teamCreate`s a second for 12 s, each with its own
+Idempotency-Key and retried with it until answered, while PostgreSQL is down for 3 s in the
+middle. Afterwards every acknowledged write is stored, none ran twice, nothing is stored that
+was not acknowledged, every failure on the way was the one retryable answer (503 UNAVAILABLE,
+JSON, Retry-After), and the audit chain verifies. The same loop, longer, is
+bench/idempotency_outage_bench.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from api.app import create_app
-from demo.organization import load_demo
-from tests.api.conftest import Api, settings_for, unique
+from tests.api.conftest import Api, serving_demo, unique
 from tests.api.test_idempotency_exactly_once import TEAM_CREATE
-from tests.conftest import skip_or_fail
-from tests.support.pg_cluster import Cluster, cluster_unavailable, throwaway_cluster
+from tests.support.keyed_writes import stored, write_through_outage
+from tests.support.pg_cluster import Cluster, cluster_for
 
+pytestmark = pytest.mark.fault
 QUERY = "{ businessUnits { nodes { key } } }"
+PREFIX = "restart"
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    why = cluster_unavailable()
-    if why is not None:
-        skip_or_fail(f"the outage test {why}")
-    with throwaway_cluster(port=55432 + os.getpid() % 1000) as c:
+    with cluster_for("the outage test", 55432) as c:
         yield c
 
 
 @pytest.fixture
 async def outage_api(cluster: Cluster, tmp_path: Path) -> AsyncIterator[Api]:
-    settings = settings_for(
-        cluster.url, tmp_path, auto_migrate=True, db_pool_size=2, db_pool_timeout_seconds=1
-    )
-    app = create_app(settings)
-    async with LifespanManager(app) as manager:
-        await load_demo(app.state.runtime)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
-        ) as http:
-            yield Api(app=app, http=http, runtime=app.state.runtime)
+    kw = {"db_pool_size": 2, "db_pool_timeout_seconds": 1}
+    async with serving_demo(cluster.url, tmp_path, **kw) as api:
+        yield api
 
 
 class TestDatabaseOutage:
@@ -118,3 +112,31 @@ class TestDatabaseOutage:
         again = await outage_api.post(TEAM_CREATE, variables, token=token, headers=headers)
         assert again.headers.get("idempotent-replayed") == "true"
         assert again.json() == response.json()
+
+
+class TestARestartUnderKeyedWrites:
+    async def test_loses_nothing_duplicates_nothing_and_only_asks_for_retries(
+        self, outage_api: Api, cluster: Cluster
+    ) -> None:
+        async with asyncio.timeout(150):  # a hang detector: the loop takes about 12 s
+            tally = await write_through_outage(
+                outage_api,
+                cluster,
+                seconds=12,
+                rate=10,
+                outage=3,
+                prefix=PREFIX,
+                give_up_after=60,
+            )
+        after = await stored(outage_api, PREFIX)
+
+        assert tally.given_up == 0
+        assert len(tally.acknowledged) == tally.started
+        assert set(tally.acknowledged) == after.keys, "lost, or stored unacknowledged"
+        assert not tally.refused, f"a retry ran the mutation again: {tally.refused}"
+        assert after.audited_twice == []
+        assert tally.failures, "the outage was never seen: the test proves nothing"
+        not_retryable = {str(f): n for f, n in tally.failures.items() if not f.retryable}
+        assert not_retryable == {}
+        assert after.chain.ok, after.chain.detail
+        assert tally.first_success_after_back is not None

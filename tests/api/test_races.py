@@ -17,7 +17,7 @@ from domain.compliance.models import AuditRecord
 from tests.api.conftest import Api, ids, unique
 from tests.api.governance_support import audit_actions, given_sign_off
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.fault]
 RACERS = 50
 TOKEN_CREATE = """
 mutation($input: ApiTokenCreateInput!) {

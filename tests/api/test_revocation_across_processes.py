@@ -28,6 +28,7 @@ from sqlalchemy import text
 from authz.watcher import GrantWatcher
 from tests.api.conftest import Api, ids, serving, settings_for, unique
 
+pytestmark = pytest.mark.fault
 POLL_BOUND = 15.0  # generous: a busy machine; the product promises 2 s (see the bench)
 PERSON_CREATE = """mutation($i: PersonCreateInput!) {
   personCreate(input: $i) { person { id username version } errors { code } } }"""

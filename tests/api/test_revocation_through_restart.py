@@ -10,15 +10,13 @@ bench/revocation_bench.py's to report), and be current again afterwards.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from demo.organization import load_demo
-from tests.api.conftest import Api, serving, settings_for
+from tests.api.conftest import Api, serving, serving_demo, settings_for
 from tests.api.test_revocation_across_processes import (
     POLL_BOUND,
     accepted,
@@ -31,28 +29,27 @@ from tests.api.test_revocation_across_processes import (
     until_current,
     warmed,
 )
-from tests.conftest import skip_or_fail
-from tests.support.pg_cluster import Cluster, cluster_unavailable, throwaway_cluster
+from tests.support.pg_cluster import Cluster, cluster_for
+
+pytestmark = pytest.mark.fault
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    why = cluster_unavailable()
-    if why is not None:
-        skip_or_fail(f"the restart test {why}")
-    with throwaway_cluster(port=58432 + os.getpid() % 1000) as c:
+    with cluster_for("the restart test", 58432) as c:
         yield c
 
 
 @pytest.fixture
 async def workers(cluster: Cluster, tmp_path: Path) -> AsyncIterator[tuple[Api, Api]]:
     kw = {"db_pool_size": 2, "db_pool_timeout_seconds": 1}
-    async with serving(settings_for(cluster.url, tmp_path, auto_migrate=True, **kw)) as a:
-        await load_demo(a.runtime)
-        async with serving(settings_for(cluster.url, tmp_path, **kw)) as b:
-            await until_current(a)
-            await until_current(b)
-            yield a, b
+    async with (
+        serving_demo(cluster.url, tmp_path, **kw) as a,
+        serving(settings_for(cluster.url, tmp_path, **kw)) as b,
+    ):
+        await until_current(a)
+        await until_current(b)
+        yield a, b
 
 
 async def once_answered(call: Callable[[], Awaitable[None]]) -> None:

@@ -31,6 +31,7 @@ from tests.api.test_idempotency_exactly_once import (
 )
 from tests.support.live_server import live_server
 
+pytestmark = pytest.mark.fault
 QUERY = "{ businessUnits { nodes { key } } }"
 
 

@@ -26,6 +26,7 @@ from authz.vocabulary import Action, Resource, Role
 from authz.watcher import ALL_SUBJECTS, GrantWatcher, asyncpg_dsn, notify_grant_change
 from domain.kernel.access import Actor
 
+pytestmark = pytest.mark.fault
 POSTGRES_URL = os.environ.get(
     "SIGNALBOX_TEST_POSTGRES_URL",
     "postgresql+asyncpg://root@/signalbox_test?host=/var/run/postgresql",

@@ -15,6 +15,8 @@ from domain.kernel.orm import Base
 from domain.organization.errors import OrganizationErrorCode
 from domain.organization.models import Person, RoleGrant
 
+pytestmark = pytest.mark.fault
+
 
 def _person(username: str, now: datetime, subject: str | None = None) -> Person:
     return Person(

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.conftest import skip_or_fail
+
 PG_BIN = Path(os.environ.get("SIGNALBOX_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
@@ -68,3 +70,14 @@ def throwaway_cluster(port: int) -> Iterator[Cluster]:
             c.stop()
         finally:
             shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def cluster_for(test: str, base_port: int) -> Iterator[Cluster]:
+    """A throwaway cluster for `test` on a port near `base_port` (apart per process); the test
+    is skipped where none can run, and fails so under CI."""
+    why = cluster_unavailable()
+    if why is not None:
+        skip_or_fail(f"{test} {why}")
+    with throwaway_cluster(port=base_port + os.getpid() % 1000) as c:
+        yield c

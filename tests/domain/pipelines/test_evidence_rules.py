@@ -98,6 +98,21 @@ class TestReportsAreChecked:
             assess(cmd.LicenceReport("scancode", ["MIT", "Not-A-Licence-1"]))
         assert err.value.code == "INVALID_LICENCE"
 
+    @pytest.mark.parametrize("expression", ["MIT AND", "MIT OR", "Apache-2.0 AND (MIT OR"])
+    def test_an_unfinished_expression_is_refused_not_a_crash(self, expression: str) -> None:
+        # Found by tests/api/test_graphql_schemathesis.py: the library's own validation fell
+        # over these with an AttributeError, a 500.
+        with pytest.raises(DomainError) as err:
+            normalize_licence(expression)
+        assert err.value.code == "INVALID_LICENCE"
+
+    @given(st.text(max_size=24))
+    def test_any_text_is_a_licence_or_a_refusal(self, text: str) -> None:
+        try:
+            assert normalize_licence(text)
+        except DomainError as refused:
+            assert refused.code == "INVALID_LICENCE"
+
     def test_licences_are_kept_in_their_canonical_spelling(self) -> None:
         found = assess(cmd.LicenceReport("scancode", ["mit", "Apache-2.0 OR MIT", "MIT"]))
         assert found.payload["licences"] == ["Apache-2.0 OR MIT", "MIT"]
