@@ -72,12 +72,19 @@ async def set_service_nfrs(uow: UnitOfWork, c: SetServiceNfrs) -> uuid.UUID:
     return service.id
 
 
-async def record_run(uow: UnitOfWork, c: RecordNfrRun) -> NfrRun:
-    """Record a staging run's NFR figures for one artifact version of a service."""
-    service = await _service(uow, c.service_id)
-    rule = uow.authorize(Action.CREATE, Resource.NFR_RUN, service.bu_id)
-    scope = uow.scope(Action.READ, Resource.ENVIRONMENT)
-    env = await env_facts.environment(uow.session, c.environment_id, readable_in=scope)
+async def record_run(uow: UnitOfWork, c: RecordNfrRun, *, authorized: str | None = None) -> NfrRun:
+    """Record a staging run's NFR figures for one artifact version of a service. `authorized`
+    is the rule of a caller that already authorized the write and resolved the service and
+    environment in its BU (the CDEvents ingestion, maybe through a signed webhook)."""
+    if authorized is None:
+        service = await _service(uow, c.service_id)
+        rule = uow.authorize(Action.CREATE, Resource.NFR_RUN, service.bu_id)
+        scope = uow.scope(Action.READ, Resource.ENVIRONMENT)
+        env = await env_facts.environment(uow.session, c.environment_id, readable_in=scope)
+    else:
+        service = await org_facts.service(uow.session, c.service_id)
+        rule = authorized
+        env = await env_facts.environment(uow.session, c.environment_id)
     if env.bu_id not in (None, service.bu_id):
         raise NotFound("Environment was not found.", field="environmentId")
     require(
