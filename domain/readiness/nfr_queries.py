@@ -24,7 +24,7 @@ from domain.readiness import nfr_repository as repo
 from domain.readiness import nfr_rules as rules
 from domain.readiness.nfr_facts import declared_of_services, nfrs_of_versions
 
-runs_by_id = readable_by_id(Resource.NFR_RUN, repo.runs_by_ids)
+runs_by_id = readable_by_id(Resource.NFR, repo.runs_by_ids)
 
 
 async def requirements_of_services(
@@ -56,7 +56,7 @@ async def runs_of_services(
 ) -> dict[Any, Page[Row[Any]]]:
     """Staging runs per service (of one version when given), oldest first; a service whose
     NFR runs the reader may not read has none."""
-    scope = r.scope(Resource.NFR_RUN)
+    scope = r.scope(Resource.NFR)
     pages = await repo.runs_of_services(
         r.session, service_ids, version=version, first=first, after=after
     )

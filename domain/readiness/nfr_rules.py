@@ -11,6 +11,8 @@
   production access a figure counts when its run is on the final staging environment of the
   target's product domain, that environment is at parity with the target
   (domain.environments.parity_rules), and the run finished within `nfr_result_max_age_days`.
+  A target without a final staging has nothing to compare with (its parity gate passes, as
+  there): runs in any staging environment count, and the evidence says parity was not checked.
 - Each requirement is met or missed by the newest counting run measuring it (the figure and
   the run are the evidence), or not measured. A miss fails the gate; an NFR not measured
   leaves it pending; the gate names every one.
@@ -210,7 +212,7 @@ def _bound(r: Requirement) -> str:
 def parity_problem(staging: Staging, service_key: str) -> str:
     """Why no staging run can count for the target now (empty when runs on final staging do)."""
     if staging.environment_id is None:
-        return "the target has no final staging environment to validate NFRs in"
+        return ""
     found = promotion_divergences(staging.config, staging.target_config, service_key)
     if found:
         kinds = ", ".join(sorted({str(d.kind) for d in found}))
@@ -233,7 +235,7 @@ def verdicts(
     out = []
     for req in requirements:
         measuring = [r for r in newest_first if req.key in r.figures]
-        on_staging = [r for r in measuring if r.environment_id == staging.environment_id]
+        on_staging = [r for r in measuring if staging.environment_id in (None, r.environment_id)]
         fresh = [r for r in on_staging if r.finished_at >= oldest]
         if problem or not fresh:
             note = problem or _why_not(measuring, on_staging, max_age_days, now)
@@ -303,6 +305,7 @@ def evaluate(
     evidence = {
         "maxResultAgeDays": max_age_days,
         "stagingEnvironmentId": str(staging.environment_id) if staging.environment_id else None,
+        "parityChecked": staging.environment_id is not None,
         "requirements": [verdict_evidence(v) for v in found],
     }
     if not found:
@@ -313,9 +316,9 @@ def evaluate(
         return failed(GATE, f"{service}: " + "; ".join(missed + unmeasured) + ".", **evidence)
     if unmeasured:
         return pending(GATE, f"{service}: " + "; ".join(unmeasured) + ".", **evidence)
+    where = "on final staging" if staging.environment_id else "in staging (no final staging)"
     return passed(
         GATE,
-        f"Every NFR of {service} ({len(found)}) was met on final staging "
-        f"within {max_age_days} days.",
+        f"Every NFR of {service} ({len(found)}) was met {where} within {max_age_days} days.",
         **evidence,
     )

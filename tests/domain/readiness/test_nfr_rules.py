@@ -151,9 +151,12 @@ class TestTheGate:
             "final staging is not at parity with the target (helm_chart_version)" in outcome.reason
         )
 
-    def test_without_a_final_staging_nothing_can_be_validated(self) -> None:
-        outcome = evaluate("Pay", "pay", self.reqs(), [run(**MEETS_TIER_1)], Staging(None), 30, T0)
-        assert outcome.status is GateStatus.PENDING
+    def test_without_a_final_staging_runs_in_any_staging_count_unchecked(self) -> None:
+        runs = [run(env=OTHER_STAGING, **MEETS_TIER_1)]
+        outcome = evaluate("Pay", "pay", self.reqs(), runs, Staging(None), 30, T0)
+        assert outcome.status is GateStatus.PASSED
+        assert outcome.evidence["parityChecked"] is False
+        assert "in staging (no final staging)" in outcome.reason
 
     def test_no_nfr_applies_passes(self) -> None:
         assert evaluate("Pay", "pay", [], [], Staging(None), 30, T0).status is GateStatus.PASSED
