@@ -246,6 +246,38 @@ async def approved_decision(api: Api, w: dict[str, Any]) -> dict[str, Any]:
     return done["decision"]  # type: ignore[no-any-return]
 
 
+async def send_test_suite_run(
+    api: Api, key: str, env_key: str, results: dict[str, object], tag: str = "3.1.0"
+) -> str:
+    """CI's `testsuiterun.finished` of the service's build `tag` carrying NFR results; the
+    response's text."""
+    body = cdevent(
+        "testsuiterun.finished",
+        subject_id=unique("suite-run"),
+        content={
+            "outcome": "success",
+            "environment": {"id": env_key},
+            "testSuite": {"id": "k6", "name": "k6-load"},
+        },
+        timestamp=ago(api, 1),
+    )
+    hexes = digest(5).removeprefix("sha256:")
+    body["customData"] = {
+        "artifactId": f"pkg:oci/{key}@sha256%3A{hexes}?tag={tag}",
+        "service": key,
+        "nfr": {"environment": env_key, "results": results},
+    }
+    payload, headers = structured(body)
+    headers["authorization"] = f"Bearer {api.token('ci')}"
+    response = await api.http.post("/cdevents", content=payload, headers=headers)
+    assert response.status_code < 300, response.text
+    return response.text
+
+
+RUNS = """query($id: ID!) { node(id: $id) { ... on Service {
+  nfrRuns(artifactVersion: "3.1.0") { nodes { name source figures { key value } } } } } }"""
+
+
 class TestCiReportsNfrResultsAsCdEvents:
     async def test_a_testsuiterun_finished_with_nfr_results_records_a_staging_run(
         self, api: Api
@@ -257,41 +289,32 @@ class TestCiReportsNfrResultsAsCdEvents:
             )
         )["node"]["key"]
         staging = await environment(api)
-        body = cdevent(
-            "testsuiterun.finished",
-            subject_id=unique("suite-run"),
-            content={
-                "outcome": "success",
-                "environment": {"id": staging["key"]},
-                "testSuite": {"id": "k6", "name": "k6-load"},
-            },
-            timestamp=ago(api, 1),
-        )
-        hexes = digest(5).removeprefix("sha256:")
-        body["customData"] = {
-            "artifactId": f"pkg:oci/{key}@sha256%3A{hexes}?tag=3.1.0",
-            "service": key,
-            "nfr": {
-                "environment": staging["key"],
-                "results": {"sustained_rps": 300, "failover_rto_seconds": 90},
-            },
-        }
-        payload, headers = structured(body)
-        headers["authorization"] = f"Bearer {api.token('ci')}"
-        response = await api.http.post("/cdevents", content=payload, headers=headers)
-        assert response.status_code < 300, response.text
-        assert "NFR results (2) recorded" in response.text, response.text
-        runs = await api.ok(
-            """query($id: ID!) { node(id: $id) { ... on Service {
-              nfrRuns(artifactVersion: "3.1.0") { nodes { name source figures { key value } } } } } }""",
-            {"id": service},
-        )
-        [run] = runs["node"]["nfrRuns"]["nodes"]
+        results = {"sustained_rps": 300, "failover_rto_seconds": 90}
+        text = await send_test_suite_run(api, key, staging["key"], results)
+        assert "NFR results (2) recorded" in text, text
+        [run] = (await api.ok(RUNS, {"id": service}))["node"]["nfrRuns"]["nodes"]
         assert run["source"] == "CDEVENTS"
         assert {f["key"]: f["value"] for f in run["figures"]} == {
             "failover_rto_seconds": 90,
             "sustained_rps": 300,
         }
+
+    async def test_results_from_outside_staging_are_unresolved_and_record_nothing(
+        self, api: Api
+    ) -> None:
+        [service] = await services(api, "payments")
+        key = (
+            await api.ok(
+                "query($id: ID!) { node(id: $id) { ... on Service { key } } }", {"id": service}
+            )
+        )["node"]["key"]
+        production = await environment(api, kind="PRODUCTION", region="eu-west-1")
+        text = await send_test_suite_run(api, key, production["key"], {"peak_rps": 5})
+        assert "unresolved" in text and "NFRs are validated in staging" in text, text
+        staging = await environment(api)
+        text = await send_test_suite_run(api, key, staging["key"], {"peak_rps": "fast"})
+        assert "unresolved" in text and "finite number" in text, text
+        assert (await api.ok(RUNS, {"id": service}))["node"]["nfrRuns"]["nodes"] == []
 
 
 class TestBadInputAndTheAuditTrail:
