@@ -16,9 +16,10 @@ from typing import Any
 
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api, unique
-from tests.api.environments_support import REPORT, digest, environment
+from tests.api.environments_support import digest, environment
 from tests.api.evidence_support import cdevent, structured
 from tests.api.governance_support import fill_missing, move, release, services
+from tests.api.test_promotion_controls_evidence import _snapshot
 from tests.api.test_promotion_decision import (
     APPROVE,
     REQUEST,
@@ -71,31 +72,18 @@ async def record(
     return body["data"]["nfrRunRecord"]  # type: ignore[no-any-return]
 
 
-async def _snapshot(api: Api, env: dict[str, Any], images: dict[str, str]) -> None:
-    body = await api.gql(
-        REPORT,
-        {
-            "i": {
-                "environmentId": env["id"],
-                "helmChart": "payments",
-                "helmChartVersion": "1.2.0",
-                "images": [{"service": k, "digest": v} for k, v in images.items()],
-            }
-        },
-        as_user="ci",
+async def service_key(api: Api, service: str) -> str:
+    found = await api.ok(
+        "query($id: ID!) { node(id: $id) { ... on Service { key } } }", {"id": service}
     )
-    assert body["data"]["configSnapshotReport"]["errors"] == [], body
+    return str(found["node"]["key"])
 
 
 async def tier_1_world(api: Api) -> dict[str, Any]:
     """A critical service, a production environment whose final staging is at parity, and a
     submitted release shipping the service."""
     [service] = await services(api, "payments", tier="CRITICAL", regions=["eu-west-1"])
-    key = (
-        await api.ok(
-            "query($id: ID!) { node(id: $id) { ... on Service { key } } }", {"id": service}
-        )
-    )["node"]["key"]
+    key = await service_key(api, service)
     domain = unique("domain")
     production = await environment(api, kind="PRODUCTION", region="eu-west-1", productDomain=domain)
     staging = await environment(api, productDomain=domain, finalStaging=True)
@@ -171,11 +159,7 @@ class TestATier1ReleaseIsRefusedForExactlyItsUnmetNfr:
         await record(api, w["service"], w["staging"]["id"], "2.0.0", "final", meets)
         status = await api.ok(STATUS, {"s": w["service"], "v": "2.0.0", "e": w["env"]["id"]})
         assert status["nfrStatus"]["status"] == "PASSED", status
-        key = (
-            await api.ok(
-                "query($id: ID!) { node(id: $id) { ... on Service { key } } }", {"id": w["service"]}
-            )
-        )["node"]["key"]
+        key = await service_key(api, w["service"])
         await _snapshot(api, w["env"], {key: digest(3), "ledger": digest(9)})
         status = await api.ok(STATUS, {"s": w["service"], "v": "2.0.0", "e": w["env"]["id"]})
         assert status["nfrStatus"]["status"] == "PENDING"
@@ -283,11 +267,7 @@ class TestCiReportsNfrResultsAsCdEvents:
         self, api: Api
     ) -> None:
         [service] = await services(api, "payments")
-        key = (
-            await api.ok(
-                "query($id: ID!) { node(id: $id) { ... on Service { key } } }", {"id": service}
-            )
-        )["node"]["key"]
+        key = await service_key(api, service)
         staging = await environment(api)
         results = {"sustained_rps": 300, "failover_rto_seconds": 90}
         text = await send_test_suite_run(api, key, staging["key"], results)
@@ -303,11 +283,7 @@ class TestCiReportsNfrResultsAsCdEvents:
         self, api: Api
     ) -> None:
         [service] = await services(api, "payments")
-        key = (
-            await api.ok(
-                "query($id: ID!) { node(id: $id) { ... on Service { key } } }", {"id": service}
-            )
-        )["node"]["key"]
+        key = await service_key(api, service)
         production = await environment(api, kind="PRODUCTION", region="eu-west-1")
         text = await send_test_suite_run(api, key, production["key"], {"peak_rps": 5})
         assert "unresolved" in text and "NFRs are validated in staging" in text, text
