@@ -1,7 +1,8 @@
 """The living demo world, loaded by `signalbox demo` after the organization, the calendar and
 the unauthorized change: trains, environments per train and per region, releases in every
-state with risk assessments, an open go/no-go session, promotions allowed, refused and waiting
-on real evidence, flags in rollout, a canary under way and incidents.
+state with risk assessments, NFRs validated in staging, an open go/no-go session, promotions
+allowed, refused and waiting on real evidence, flags in rollout, a canary under way and
+incidents.
 
 Everything goes through the use cases, each step in its own unit of work as the demo person who
 would do it, so the audit trail reads like a week at the bank. Dates are relative to the moment
@@ -20,6 +21,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.nfrs import load_nfrs
 from demo.operations import load_operations
 from demo.promotions_world import load_promotions
 from demo.releases import load_releases
@@ -55,6 +57,7 @@ async def load_world(runtime: Runtime) -> bool:
         await report_builds(uow, cast)
 
     await units.run(ci, actor=cast.actor("ci"))
+    await load_nfrs(runtime, cast)
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
     return True

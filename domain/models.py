@@ -12,6 +12,7 @@ from domain.organization import models as organization_models
 from domain.pipelines import definition_models as pipeline_definition_models
 from domain.pipelines import deployment_models, promotion_models, unauthorized_models
 from domain.pipelines import models as pipelines_models
+from domain.readiness import nfr_models
 from domain.risk import models as risk_models
 from domain.trains import models as trains_models
 
@@ -25,6 +26,7 @@ __all__ = [
     "governance_models",
     "guardrails_models",
     "idempotency",
+    "nfr_models",
     "organization_models",
     "outbox",
     "pipeline_definition_models",

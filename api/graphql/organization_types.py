@@ -17,6 +17,7 @@ from domain.organization import vocabulary as organization_vocabulary
 if TYPE_CHECKING:
     from api.graphql.compliance_controls_types import DrProcedure
     from api.graphql.guardrails_types import GuardrailSet, TeamOnboarding
+    from api.graphql.readiness_nfrs_types import NfrRun, ServiceNfr
     from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
 
 Tier = exposed(organization_vocabulary.Tier)
@@ -142,6 +143,30 @@ class Service(Node, FromColumns):
 
         rows = await info.context.loaders.dr_procedures_of_service.load(self.uid)
         return [DrProcedure.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The NFRs that apply to it (its tier's guardrails and its own), each with "
+        "the target that counts and who set it."
+    )
+    async def nfrs(
+        self, info: Info
+    ) -> list[Annotated[ServiceNfr, strawberry.lazy("api.graphql.readiness_nfrs_types")]]:
+        from api.graphql.readiness_nfrs_types import nfrs_of
+
+        return await nfrs_of(info, self.uid)
+
+    @strawberry.field(description="Staging runs' NFR figures, oldest first (of one version).")
+    async def nfr_runs(
+        self,
+        info: Info,
+        artifact_version: str | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Annotated[NfrRun, strawberry.lazy("api.graphql.readiness_nfrs_types")]]:
+        from api.graphql.readiness_nfrs_types import NfrRun
+
+        key = (self.uid, artifact_version, first, after)
+        return await load_page(info.context.loaders.nfr_runs_of_service, key, NfrRun)
 
 
 @strawberry.type(description="A third party a BU works with, and the state of its attestation.")

@@ -47,6 +47,7 @@ from api.graphql.organization_types import (
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
+from api.graphql.readiness_nfrs import ReadinessNfrsMutation, ReadinessNfrsQuery
 from api.graphql.relay import Node, load_node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
@@ -107,6 +108,7 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     "Promotion": ("promotion", Promotion),
     **DeploymentsQuery.node_types(),
     **UnauthorizedChangesQuery.node_types(),
+    **ReadinessNfrsQuery.node_types(),
 }
 
 
@@ -154,6 +156,7 @@ class Query(
     DeploymentsQuery,
     PromotionsQuery,
     UnauthorizedChangesQuery,
+    ReadinessNfrsQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -198,6 +201,7 @@ class Mutation(
     DeploymentsMutation,
     PromotionsMutation,
     UnauthorizedChangesMutation,
+    ReadinessNfrsMutation,
 ):
     pass
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.guardrails.lattice import Strictness
-from domain.guardrails.vocabulary import EvidenceKind, OnboardingItem, RiskLevel
+from domain.guardrails.vocabulary import EvidenceKind, OnboardingItem, RiskLevel, StandardNfr
 from domain.kernel.vocabulary import ChangeType, EnvironmentKind
 from domain.organization.vocabulary import AttestationKind, Discipline, Tier
 
@@ -50,6 +50,73 @@ _MIN_APPROVERS = tuple(
     )
     for kind in EnvironmentKind
 )
+
+_NFR_FIELDS = (
+    _set(
+        "nfr_required",
+        Strictness.SUPERSET,
+        "Standard non-functional requirements every service must meet in staging before "
+        "production access (their targets are the nfr_* fields).",
+        StandardNfr,
+    ),
+    Field(
+        "nfr_min_sustained_rps",
+        Strictness.AT_LEAST,
+        "Load a service must sustain in staging, at least (a floor for its own target).",
+        minimum=0,
+        maximum=1_000_000,
+        unit="rps",
+    ),
+    Field(
+        "nfr_min_peak_rps",
+        Strictness.AT_LEAST,
+        "Peak load a service must absorb in staging, at least.",
+        minimum=0,
+        maximum=1_000_000,
+        unit="rps",
+    ),
+    Field(
+        "nfr_max_latency_p99_ms",
+        Strictness.AT_MOST,
+        "Latency p99 under the sustained load, at most.",
+        minimum=1,
+        maximum=600_000,
+        unit="ms",
+    ),
+    Field(
+        "nfr_max_error_rate_bp",
+        Strictness.AT_MOST,
+        "Error budget: errors under load, at most, in basis points (100 = 1%).",
+        minimum=0,
+        maximum=10_000,
+        unit="bp",
+    ),
+    Field(
+        "nfr_max_failover_rto_seconds",
+        Strictness.AT_MOST,
+        "Recovery time of a failover exercised in staging, at most.",
+        minimum=0,
+        maximum=86_400,
+        unit="s",
+    ),
+    Field(
+        "nfr_max_failover_rpo_seconds",
+        Strictness.AT_MOST,
+        "Data lost by a failover exercised in staging (recovery point), at most.",
+        minimum=0,
+        maximum=86_400,
+        unit="s",
+    ),
+    Field(
+        "nfr_result_max_age_days",
+        Strictness.AT_MOST,
+        "Age of a staging run whose NFR figures still count for production access, at most.",
+        minimum=1,
+        maximum=365,
+        unit="days",
+    ),
+)
+"""Non-functional requirements validated in staging (domain.readiness.nfr_rules)."""
 
 FIELDS: dict[str, Field] = {
     f.key: f
@@ -225,6 +292,7 @@ FIELDS: dict[str, Field] = {
             "Current vendor attestations a vendor release into the service needs.",
             AttestationKind,
         ),
+        *_NFR_FIELDS,
     )
 }
 
@@ -265,6 +333,14 @@ CORE_DEFAULTS: dict[str, Any] = {
     "vendor_attestations_required": [],
     "approval_delegates": [],
     "promotion_wait_expiry_hours": 168,
+    "nfr_required": [],
+    "nfr_min_sustained_rps": 0,
+    "nfr_min_peak_rps": 0,
+    "nfr_max_latency_p99_ms": 2000,
+    "nfr_max_error_rate_bp": 100,
+    "nfr_max_failover_rto_seconds": 3600,
+    "nfr_max_failover_rpo_seconds": 3600,
+    "nfr_result_max_age_days": 90,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -282,6 +358,20 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "vendor_attestations_required": ["penetration_test", "security_testing", "soc2"],
         "canary_max_error_rate_bp": 50,
         "canary_max_latency_regression_percent": 10,
+        "nfr_required": [
+            "error_rate_bp",
+            "failover_rpo_seconds",
+            "failover_rto_seconds",
+            "latency_p99_ms",
+            "survives_zone_loss",
+            "sustained_rps",
+        ],
+        "nfr_min_sustained_rps": 100,
+        "nfr_max_latency_p99_ms": 500,
+        "nfr_max_error_rate_bp": 10,
+        "nfr_max_failover_rto_seconds": 300,
+        "nfr_max_failover_rpo_seconds": 60,
+        "nfr_result_max_age_days": 30,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

@@ -39,3 +39,15 @@ class SetKind(StrEnum):
     CORE = "core"
     BUSINESS_UNIT = "business_unit"
     PROFILE = "profile"
+
+
+class StandardNfr(StrEnum):
+    """The standard non-functional requirements a staging run validates (domain.readiness)."""
+
+    SUSTAINED_RPS = "sustained_rps"
+    PEAK_RPS = "peak_rps"
+    LATENCY_P99_MS = "latency_p99_ms"
+    ERROR_RATE_BP = "error_rate_bp"
+    FAILOVER_RTO_SECONDS = "failover_rto_seconds"
+    FAILOVER_RPO_SECONDS = "failover_rpo_seconds"
+    SURVIVES_ZONE_LOSS = "survives_zone_loss"

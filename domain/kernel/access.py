@@ -58,6 +58,8 @@ class Resource(StrEnum):
     DEPLOYMENT = "deployment"
     UNAUTHORIZED_CHANGE = "unauthorized_change"
     METRICS = "metrics"
+    NFR = "nfr"
+    NFR_RUN = "nfr_run"
 
 
 class Action(StrEnum):

@@ -117,6 +117,7 @@ async def take_snapshots(
                 of_release=side,
                 of_production=batch.production.get((service.id, env.id)),
                 stage_listings=listings_for(batch.definitions[service.id], env.kind, env.key),
+                nfrs=batch.nfrs.get((service.id, ask.artifact_version)),
             )
         )
     return out

@@ -30,6 +30,8 @@ from domain.pipelines.drift import RunFacts, run_facts
 from domain.pipelines.evidence import evidence_for
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.snapshot import FREEZE_HORIZON, PRODUCTION, ParityFacts, ProductionSide
+from domain.readiness.nfr_facts import nfrs_of_versions
+from domain.readiness.nfr_rules import NfrFacts
 
 Target = tuple[ServiceFacts, EnvironmentFacts]
 Definition = tuple[str, int, Mapping[str, Any]]
@@ -52,6 +54,8 @@ class ServiceBatch:
     _delegates: dict[tuple[uuid.UUID, tuple[uuid.UUID, ...]], tuple[str, ...]] = field(
         default_factory=dict
     )
+    nfrs: dict[tuple[uuid.UUID, str], NfrFacts] = field(default_factory=dict)
+    """By (service, version), for production targets only (two statements)."""
 
     async def delegates(self, bu_id: uuid.UUID, authors: Sequence[uuid.UUID]) -> tuple[str, ...]:
         """The BU's approval delegation pool without the authors, read once per BU."""
@@ -75,6 +79,9 @@ async def per_service(
         definitions=await _definitions(session, service_ids),
         production=await _production(session, [t for t, _, _ in asks if t[1].kind == PRODUCTION]),
         session=session,
+        nfrs=await nfrs_of_versions(
+            session, {(s.id, v) for (s, e), v, _ in asks if e.kind == PRODUCTION}
+        ),
     )
 
 

@@ -1,5 +1,6 @@
 """The gates only a production promotion is judged on: onboarding of the owning team, vendor
-attestations, DR tests and parity with the final staging environment.
+attestations, DR tests, parity with the final staging environment and the NFRs validated
+there (domain.readiness.nfr_rules).
 
 Pure: each is the owning context's rule (domain.guardrails.onboarding_rules,
 domain.organization.vendor_gate_rules, domain.compliance.dr_rules,
@@ -17,6 +18,7 @@ from domain.kernel import gates
 from domain.kernel.gates import GateKey, GateOutcome
 from domain.organization.vendor_gate_rules import REQUIRED_KEY, attestation_gate
 from domain.pipelines.snapshot import Gate, ParityFacts, Snapshot
+from domain.readiness import nfr_rules
 
 
 def production_gates(s: Snapshot) -> list[Gate]:
@@ -41,7 +43,26 @@ def production_gates(s: Snapshot) -> list[Gate]:
         parity_gate(
             s.environment_key, s.service_key, side.parity, GateKey.ENVIRONMENT_PARITY in s.listed
         ),
+        nfrs_gate(s, side.parity),
     ]
+
+
+def nfrs_gate(s: Snapshot, parity: ParityFacts | None) -> Gate:
+    """The NFRs that apply to the service, each met on final staging at parity (judged at the
+    asking time: results expire)."""
+    g = s.guardrails
+    declared = s.nfrs.declared if s.nfrs else ()
+    return partial(
+        nfr_rules.evaluate,
+        s.service.name,
+        s.service_key,
+        nfr_rules.effective_requirements(g, s.guardrail_sources, declared),
+        s.nfrs.runs if s.nfrs else (),
+        nfr_rules.Staging(parity.staging_id, parity.staging, parity.target)
+        if parity
+        else nfr_rules.Staging(None),
+        int(g[nfr_rules.MAX_AGE_FIELD]),
+    )
 
 
 def parity_gate(

@@ -28,6 +28,7 @@ from domain.pipelines.decision_rules import ApprovalFacts, Chain
 from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.stage_gates import StageListing, listed_by
+from domain.readiness.nfr_rules import NfrFacts
 from domain.risk.assessment_rules import RiskResult
 from domain.risk.review_rules import Review
 from domain.trains.facts import IntegrationFacts
@@ -99,6 +100,8 @@ class Snapshot:
     of_production: ProductionSide | None = None
     stage_listings: tuple[StageListing, ...] = ()
     """The stages of the service's active pipeline definitions that deploy to the target."""
+    nfrs: NfrFacts | None = None
+    """For production: the NFRs the service declared and the staging runs of the version."""
     judged: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     """Where the judge keeps what it concluded that does not change with the clock (a new
     snapshot, e.g. `with_approvals`, starts empty)."""

@@ -85,6 +85,7 @@ GRAPHQL_ENUMS = {
     "pipelines": "PipelineErrorCode",
     "risk": "RiskErrorCode",
     "trains": "TrainErrorCode",
+    "readiness:NfrErrorCode": "NfrErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -102,5 +103,7 @@ def codes_raised_by_context() -> dict[str, set[str]]:
                 dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
                 module = module or importlib.import_module(dotted)
                 enum: type[StrEnum] = getattr(module, node.name)
-                found.setdefault(context, set()).update(str(code) for code in enum)
+                # The readiness context has one error enum per part, each its own GraphQL enum.
+                key = f"{context}:{node.name}" if context == "readiness" else context
+                found.setdefault(key, set()).update(str(code) for code in enum)
     return found

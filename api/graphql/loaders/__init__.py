@@ -34,6 +34,7 @@ from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
+from domain.readiness import nfr_queries as nfq
 from domain.risk import queries as riskq
 from domain.trains import queries as trq
 
@@ -207,6 +208,10 @@ class DataLoaders:
     release_unauthorized_changes: Grouped = grouped(ucq.changes_of_releases)
     deployment_unauthorized_change: ById = by_id(ucq.changes_of_deployments)
     deployment_promotion: ById = by_id(ucq.promotions_of_deployments)
+    # readiness: NFRs validated in staging
+    nfr_run: ById = by_id(nfq.runs_by_id)
+    nfr_requirements_of_service: ById = by_id(nfq.requirements_of_services)
+    nfr_runs_of_service: Pages = pages(nfq.runs_of_services, "version", "first", "after")
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

@@ -23,6 +23,7 @@ from domain.calendar import rules as calendar_rules
 from domain.compliance import bypass_rules
 from domain.compliance.dr_rules import ProcedureFacts
 from domain.environments.facts import EnvironmentFacts
+from domain.environments.parity_rules import SnapshotFacts
 from domain.governance import board_rules
 from domain.governance.vocabulary import SessionOutcome, VoteChoice
 from domain.guardrails.effective import EffectiveGuardrails, effective_values
@@ -42,7 +43,7 @@ from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import Report, summarize
 from domain.pipelines.judge import judge
 from domain.pipelines.promotion_models import Promotion
-from domain.pipelines.snapshot import ProductionSide, Snapshot
+from domain.pipelines.snapshot import ParityFacts, ProductionSide, Snapshot
 from domain.pipelines.vocabulary import (
     DriftKind,
     EvidenceType,
@@ -50,6 +51,7 @@ from domain.pipelines.vocabulary import (
     StepKind,
     Verdict,
 )
+from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
 from domain.risk.assessment_rules import RiskInputs, RiskResult, assess
 from domain.risk.model import DEFAULT_MODEL, RiskMapping
 from domain.risk.scoring import RiskFacts
@@ -254,6 +256,48 @@ def unauthorized_change_probe(values: Values, mapping: RiskMapping) -> frozenset
     return frozenset({"unauthorized change alerted"} if alerted else ())
 
 
+FINAL_STAGING = uuid.uuid4()
+CONFIG = SnapshotFacts(uuid.uuid4(), "pay", "1.0.0", "sha256:aa", 3, "sha256:bb", {"pay": "c"})
+DECLARED_NFRS = (
+    DeclaredNfr("sustained_rps", "sustained load", "rps", "at_least", 500),
+    DeclaredNfr("peak_rps", "peak load", "rps", "at_least", 1000),
+    DeclaredNfr("latency_p99_ms", "latency p99 under load", "ms", "at_most", 400),
+    DeclaredNfr("error_rate_bp", "error budget under load", "bp", "at_most", 50),
+    DeclaredNfr("failover_rto_seconds", "failover RTO", "s", "at_most", 600),
+    DeclaredNfr("failover_rpo_seconds", "failover RPO", "s", "at_most", 60),
+)
+STAGING_RUN = StagingRun(
+    uuid.uuid4(),
+    FINAL_STAGING,
+    "staging-eu",
+    "load-and-failover",
+    None,
+    T0 - timedelta(days=3),
+    {
+        "sustained_rps": 800,
+        "peak_rps": 1500,
+        "latency_p99_ms": 250,
+        "error_rate_bp": 20,
+        "failover_rto_seconds": 240,
+        "failover_rpo_seconds": 30,
+    },
+)
+"""Met with room to spare by a run three days ago; a zone's loss was never exercised."""
+
+
+def nfr_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """The production promotion with a final staging at parity, where the service declares
+    NFRs that a staging run three days ago met (the decision probe's service declares none)."""
+    base = scenario(values, mapping, EnvironmentKind.PRODUCTION)
+    assert base.of_production is not None
+    side = dataclasses.replace(
+        base.of_production, parity=ParityFacts(FINAL_STAGING, CONFIG, CONFIG)
+    )
+    s = dataclasses.replace(base, of_production=side, nfrs=NfrFacts(DECLARED_NFRS, (STAGING_RUN,)))
+    outcome = judge(s, T0).by_gate()["nfrs"]
+    return frozenset({f"nfrs: {outcome.status}"} if outcome.blocks else ())
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -262,6 +306,7 @@ PROBES: tuple[Probe, ...] = (
     canary_probe,
     waiting_promotion_probe,
     unauthorized_change_probe,
+    nfr_probe,
 )
 """Every place a control is enforced."""
 

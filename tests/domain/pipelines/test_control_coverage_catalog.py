@@ -102,6 +102,10 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("canary_max_saturation_percent") == {"canary: roll_back"}
         assert refused("promotion_wait_expiry_hours") == {"PROMOTION_EXPIRED"}
         assert refused("unauthorized_change_alert") == {"unauthorized change alerted"}
+        assert refused("nfr_max_failover_rto_seconds") == {"nfrs: failed"}
+        assert refused("nfr_min_sustained_rps") == {"nfrs: failed"}
+        assert refused("nfr_result_max_age_days") == {"nfrs: pending"}
+        assert refused("nfr_required") == {"nfrs: pending", "production: nfrs pending"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
