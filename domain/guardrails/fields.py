@@ -219,6 +219,15 @@ FIELDS: dict[str, Field] = {
             maximum=2160,
             unit="hours",
         ),
+        Field(
+            "min_production_volume_percent",
+            Strictness.AT_LEAST,
+            "Share of the service's production volume (rows, requests/s, payload size) a "
+            "performance run or a migration dry run must have run on to count, at least.",
+            minimum=0,
+            maximum=100,
+            unit="%",
+        ),
         _set(
             "vendor_attestations_required",
             Strictness.SUPERSET,
@@ -265,6 +274,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "vendor_attestations_required": [],
     "approval_delegates": [],
     "promotion_wait_expiry_hours": 168,
+    "min_production_volume_percent": 0,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -282,6 +292,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "vendor_attestations_required": ["penetration_test", "security_testing", "soc2"],
         "canary_max_error_rate_bp": 50,
         "canary_max_latency_regression_percent": 10,
+        "min_production_volume_percent": 80,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

@@ -58,6 +58,8 @@ class Resource(StrEnum):
     DEPLOYMENT = "deployment"
     UNAUTHORIZED_CHANGE = "unauthorized_change"
     METRICS = "metrics"
+    DATA_MIGRATION = "data_migration"
+    VOLUME_PROFILE = "volume_profile"
 
 
 class Action(StrEnum):

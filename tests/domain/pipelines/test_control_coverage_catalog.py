@@ -102,6 +102,10 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("canary_max_saturation_percent") == {"canary: roll_back"}
         assert refused("promotion_wait_expiry_hours") == {"PROMOTION_EXPIRED"}
         assert refused("unauthorized_change_alert") == {"unauthorized change alerted"}
+        # The scenario's benchmark reports no volume: under a volume floor it does not count.
+        assert refused("min_production_volume_percent") == {
+            f"{kind}: performance pending" for kind in EnvironmentKind
+        }
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:

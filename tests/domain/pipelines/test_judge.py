@@ -1,6 +1,6 @@
 """The judge over hand-built snapshots: no database, every gate from plain facts.
 
-One production snapshot where everything is in order (all 21 gates pass); each test breaks or
+One production snapshot where everything is in order (all 22 gates pass); each test breaks or
 moves exactly what it is about. The clock-dependent gates are judged at the asking time, the
 others once per snapshot, and the judgement is deterministic.
 """
@@ -57,6 +57,7 @@ GATES = [
     "board_decision",
     "readiness",
     "integration_window",
+    "data_migrations",
     "onboarding",
     "vendor_attestations",
     "dr_test",
@@ -160,7 +161,7 @@ def statuses(s: Snapshot, now: datetime) -> dict[str, GateStatus]:
 
 
 class TestEveryGateIsJudgedFromTheSnapshot:
-    def test_a_production_snapshot_in_order_is_allowed_with_all_twenty_one_gates(self) -> None:
+    def test_a_production_snapshot_in_order_is_allowed_with_all_twenty_two_gates(self) -> None:
         decision = judge(snapshot(), T0)
         assert [o.gate for o in decision.outcomes] == GATES
         assert {o.status for o in decision.outcomes} == {GateStatus.PASSED}
