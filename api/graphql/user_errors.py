@@ -27,6 +27,8 @@ from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.readiness.migration_errors import DataMigrationErrorCode
+from domain.readiness.volume_errors import VolumeErrorCode
 from domain.risk.errors import RiskErrorCode
 from domain.trains.errors import TrainErrorCode
 
@@ -114,6 +116,8 @@ PIPELINES = _context(
 )
 RISK = _context("Risk", RiskErrorCode)
 TRAINS = _context("Train", TrainErrorCode)
+DATA_MIGRATIONS = _context("DataMigration", DataMigrationErrorCode)
+VOLUMES = _context("VolumeProfile", VolumeErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -126,6 +130,8 @@ CONTEXTS = (
     PIPELINES,
     RISK,
     TRAINS,
+    DATA_MIGRATIONS,
+    VOLUMES,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

@@ -52,11 +52,11 @@ class PerformanceBenchmark:
     unit: str
     higher_is_better: bool = False
     """False for latencies and sizes (a rise is a regression), True for throughput."""
-    rows: int | None = None
+    rows: float | None = None
     """The data volume the run used (rows, requests/s, payload bytes), compared with the
     service's production volume profile (domain.readiness.volume_rules)."""
     requests_per_second: float | None = None
-    payload_bytes: int | None = None
+    payload_bytes: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +88,10 @@ class MigrationDryRun:
     details: str = ""
     migrations: tuple[str, ...] = ()
     """The keys of the declared data migrations the run applied (domain.readiness)."""
-    rows_scanned: int | None = None
-    """Rows of the production-like data set the run went through."""
-    rows_changed: int | None = None
+    rows_scanned: float | None = None
+    """Rows of the production-like data set the run went through (whole numbers, as floats
+    from GraphQL, whose Int stops at 2^31)."""
+    rows_changed: float | None = None
     errors: int = 0
 
 

@@ -98,9 +98,16 @@ def _count(value: int | None, field: str) -> int | None:
     return within(value, 0, MAX_COUNT, message, code=Code.INVALID_COUNT, field=field)
 
 
-def _rows(value: int | None, field: str) -> int | None:
-    message = f"{field} is a number of rows between 0 and {MAX_ROWS}."
-    return within(value, 0, MAX_ROWS, message, code=Code.INVALID_COUNT, field=field)
+def _rows(value: float | None, field: str) -> int | None:
+    if value is None:
+        return None
+    if not (math.isfinite(value) and 0 <= value <= MAX_ROWS and value == int(value)):
+        raise DomainError(
+            f"{field} is a whole number of rows between 0 and {MAX_ROWS}.",
+            code=Code.INVALID_COUNT,
+            field=field,
+        )
+    return int(value)
 
 
 def _percent(value: float | None, field: str) -> float | None:

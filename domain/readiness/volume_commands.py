@@ -10,9 +10,10 @@ from datetime import datetime
 @dataclass(frozen=True, slots=True)
 class SetVolumeProfile:
     service_id: uuid.UUID
-    rows: int | None = None
+    rows: float | None = None
+    """Whole numbers (rows, bytes) may come as floats: GraphQL's Int stops at 2^31."""
     requests_per_second: float | None = None
-    payload_bytes: int | None = None
+    payload_bytes: float | None = None
     source: str = "declared"
     measured_at: datetime | None = None
     version: int | None = None

@@ -34,6 +34,8 @@ from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
+from domain.readiness import migration_queries as rmq
+from domain.readiness import volume_queries as rvq
 from domain.risk import queries as riskq
 from domain.trains import queries as trq
 
@@ -207,6 +209,11 @@ class DataLoaders:
     release_unauthorized_changes: Grouped = grouped(ucq.changes_of_releases)
     deployment_unauthorized_change: ById = by_id(ucq.changes_of_deployments)
     deployment_promotion: ById = by_id(ucq.promotions_of_deployments)
+    # readiness: data migrations and production volumes
+    data_migration: ById = by_id(rmq.migrations_by_id)
+    release_data_migrations: Grouped = grouped(rmq.migrations_of_releases)
+    volume_profile: ById = by_id(rvq.profiles_by_id)
+    service_volume_profile: ById = by_id(rvq.profiles_of_services)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:
