@@ -85,6 +85,9 @@ GRAPHQL_ENUMS = {
     "pipelines": "PipelineErrorCode",
     "risk": "RiskErrorCode",
     "trains": "TrainErrorCode",
+    # readiness has one error enum per part (issue 16), keyed by its files' prefix
+    "readiness.migration": "DataMigrationErrorCode",
+    "readiness.volume": "VolumeProfileErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -96,6 +99,8 @@ def codes_raised_by_context() -> dict[str, set[str]]:
         context = path.relative_to(ROOT / "domain").parts[0]
         if context in ("kernel", "migrations"):
             continue
+        if context == "readiness":
+            context = f"readiness.{path.stem.split('_')[0]}"
         module = None
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.ClassDef) and node.name.endswith("ErrorCode"):
