@@ -5,6 +5,7 @@ one's waiver, and withdrawing a declaration. The gate is domain.readiness.migrat
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from domain.governance import facts as gov_facts
 from domain.kernel.access import Action, Resource
@@ -31,6 +32,17 @@ async def _visible(uow: UnitOfWork, migration_id: uuid.UUID) -> DataMigration:
     if migration is None or not scope.allows(migration.bu_id):
         raise NotFound("Data migration was not found.")
     return migration
+
+
+async def _changing(
+    uow: UnitOfWork, migration_id: uuid.UUID, version: int, action: Action
+) -> tuple[DataMigration, str, dict[str, Any]]:
+    """The migration you may read, authorized for `action`, at the version you read; with the
+    rule that allowed it and its before-image."""
+    migration = await _visible(uow, migration_id)
+    rule = uow.authorize(action, Resource.DATA_MIGRATION, migration.bu_id)
+    expect_version(migration, version, "The data migration")
+    return migration, rule, snapshot(migration)
 
 
 def _compensate(migration: DataMigration, compensation: rules.Compensation) -> None:
@@ -85,10 +97,7 @@ async def declare(uow: UnitOfWork, c: DeclareDataMigration) -> DataMigration:
 
 async def record_pre_checks(uow: UnitOfWork, c: RecordPreChecks) -> DataMigration:
     """Replace the migration's pre-validation checks with these, and their results."""
-    migration = await _visible(uow, c.migration_id)
-    rule = uow.authorize(Action.UPDATE, Resource.DATA_MIGRATION, migration.bu_id)
-    expect_version(migration, c.version, "The data migration")
-    before = snapshot(migration)
+    migration, rule, before = await _changing(uow, c.migration_id, c.version, Action.UPDATE)
     migration.pre_checks = rules.check_pre_checks(c.pre_checks)
     await uow.updated(
         migration, before, action="data_migration.pre_checks", bu_id=migration.bu_id, rule=rule
@@ -99,10 +108,7 @@ async def record_pre_checks(uow: UnitOfWork, c: RecordPreChecks) -> DataMigratio
 async def set_compensation(uow: UnitOfWork, c: SetCompensation) -> DataMigration:
     """Say how the migration is undone on rollback, or that nothing can undo it (a waiver
     someone else then approves)."""
-    migration = await _visible(uow, c.migration_id)
-    rule = uow.authorize(Action.UPDATE, Resource.DATA_MIGRATION, migration.bu_id)
-    expect_version(migration, c.version, "The data migration")
-    before = snapshot(migration)
+    migration, rule, before = await _changing(uow, c.migration_id, c.version, Action.UPDATE)
     _compensate(migration, c.compensation)
     await uow.updated(
         migration, before, action="data_migration.compensation", bu_id=migration.bu_id, rule=rule
@@ -113,9 +119,7 @@ async def set_compensation(uow: UnitOfWork, c: SetCompensation) -> DataMigration
 async def approve_waiver(uow: UnitOfWork, migration_id: uuid.UUID, version: int) -> DataMigration:
     """Approve an irreversible migration's waiver: never by its declarer nor an author of the
     release."""
-    migration = await _visible(uow, migration_id)
-    rule = uow.authorize(Action.APPROVE, Resource.DATA_MIGRATION, migration.bu_id)
-    expect_version(migration, version, "The data migration")
+    migration, rule, before = await _changing(uow, migration_id, version, Action.APPROVE)
     if migration.compensation_kind != CompensationKind.IRREVERSIBLE:
         raise DomainError(
             "Only a migration declared irreversible has a waiver to approve.",
@@ -138,7 +142,6 @@ async def approve_waiver(uow: UnitOfWork, migration_id: uuid.UUID, version: int)
             "An author of the release does not approve its irreversible migration.",
             code=Code.WAIVER_APPROVER_IS_AUTHOR,
         )
-    before = snapshot(migration)
     migration.waiver_approved_by_id = me
     migration.waiver_approved_at = uow.clock.now()
     await uow.updated(
@@ -149,8 +152,6 @@ async def approve_waiver(uow: UnitOfWork, migration_id: uuid.UUID, version: int)
 
 async def withdraw(uow: UnitOfWork, migration_id: uuid.UUID, version: int) -> DataMigration:
     """Withdraw a declaration made by mistake (the audit trail keeps it)."""
-    migration = await _visible(uow, migration_id)
-    rule = uow.authorize(Action.DELETE, Resource.DATA_MIGRATION, migration.bu_id)
-    expect_version(migration, version, "The data migration")
+    migration, rule, _ = await _changing(uow, migration_id, version, Action.DELETE)
     await uow.deleted(migration, action="data_migration.withdraw", bu_id=migration.bu_id, rule=rule)
     return migration
