@@ -259,6 +259,8 @@ class TestPerformanceEvidenceCountsOnlyAtProductionLikeVolume:
         made = await api.ok(VOLUME, {"i": profile}, as_user="sre")
         assert made["serviceVolumeProfileSet"]["errors"] == []
         assert (await api.ok(PROFILE, {"s": sid}))["serviceVolumeProfile"]["rows"] == 1_000_000
+        profile_id = made["serviceVolumeProfileSet"]["volumeProfile"]["id"]
+        assert await audit_actions(api, profile_id) == ["volume_profile.set"]
 
         decision = (await api.ok(ASK, {"i": q}, as_user="ci"))["promotionDecision"]
         low = gate(decision, "performance")
