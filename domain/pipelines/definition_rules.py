@@ -69,6 +69,7 @@ PRODUCTION_ONLY: frozenset[str] = frozenset(
         GateKey.VENDOR_ATTESTATIONS,
         GateKey.DR_TEST,
         GateKey.ENVIRONMENT_PARITY,
+        GateKey.DATA_MIGRATIONS,
     }
 )
 """The gates the decision judges on production promotions only (domain.pipelines.judge,
