@@ -10,6 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.kernel.errors import DomainError
+from domain.kernel.gates import GateStatus
+from domain.pipelines.evidence_gates import Report, performance_gate, summarize
+from domain.pipelines.vocabulary import EvidenceType
 from domain.readiness.volume_rules import VolumeFacts, check_volume, shortfalls
 from domain.readiness.volume_vocabulary import Dimension
 
@@ -63,3 +66,39 @@ class TestAProfileIsChecked:
         assert check_volume(
             {Dimension.ROWS: 10, Dimension.REQUESTS_PER_SECOND: 2.5}, required=True
         ) == {"rows": 10, "requestsPerSecond": 2.5}
+
+
+def _benchmark(subject: str, regression: float, **volume: float) -> Report:
+    payload = {"regressionPercent": regression, "volume": volume}
+    return Report(
+        uuid.uuid4(),
+        EvidenceType.PERFORMANCE_BENCHMARK,
+        subject,
+        True,
+        payload,
+        PRODUCTION.updated_at,
+    )
+
+
+class TestThePerformanceGateJudgesOnlyRunsThatCount:
+    FLOOR = {"max_performance_regression_percent": 10, "min_production_volume_percent": 80}
+
+    def test_a_small_run_waits_even_when_it_regressed_and_a_counted_one_is_judged(self) -> None:
+        small = _benchmark("checkout", 40, rows=100_000, requestsPerSecond=50)
+        full = _benchmark("search", 5, rows=900_000, requestsPerSecond=450)
+        outcome = performance_gate(summarize(uuid.uuid4(), [small, full]), self.FLOOR, PRODUCTION)
+        assert outcome.status is GateStatus.PENDING
+        assert outcome.evidence["notCounted"] == ["checkout"]
+        assert outcome.evidence["worstRegressionPercent"] == 5
+
+    def test_a_counted_run_over_the_limit_fails_whatever_else(self) -> None:
+        small = _benchmark("checkout", 0, rows=10, requestsPerSecond=1)
+        slow = _benchmark("search", 25, rows=900_000, requestsPerSecond=450)
+        outcome = performance_gate(summarize(uuid.uuid4(), [small, slow]), self.FLOOR, PRODUCTION)
+        assert outcome.status is GateStatus.FAILED
+
+    def test_without_a_floor_the_gate_is_as_before(self) -> None:
+        small = _benchmark("checkout", 5, rows=10)
+        loose = {**self.FLOOR, "min_production_volume_percent": 0}
+        outcome = performance_gate(summarize(uuid.uuid4(), [small]), loose, None)
+        assert outcome.status is GateStatus.PASSED
