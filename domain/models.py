@@ -12,7 +12,9 @@ from domain.organization import models as organization_models
 from domain.pipelines import definition_models as pipeline_definition_models
 from domain.pipelines import deployment_models, promotion_models, unauthorized_models
 from domain.pipelines import models as pipelines_models
+from domain.readiness import migration_models as readiness_migration_models
 from domain.readiness import nfr_models
+from domain.readiness import volume_models as readiness_volume_models
 from domain.risk import models as risk_models
 from domain.trains import models as trains_models
 
@@ -32,6 +34,8 @@ __all__ = [
     "pipeline_definition_models",
     "pipelines_models",
     "promotion_models",
+    "readiness_migration_models",
+    "readiness_volume_models",
     "risk_models",
     "trains_models",
     "unauthorized_models",

@@ -176,7 +176,14 @@ class EvidenceMutation:
     @_evidence_report("Report a benchmark against its baseline.")
     def evidence_performance_report(input: EvidencePerformanceInput) -> cmd.Report:
         return cmd.PerformanceBenchmark(
-            input.benchmark, input.baseline, input.value, input.unit, input.higher_is_better
+            input.benchmark,
+            input.baseline,
+            input.value,
+            input.unit,
+            input.higher_is_better,
+            rows=input.rows,
+            requests_per_second=input.requests_per_second,
+            payload_bytes=input.payload_bytes,
         )
 
     @_evidence_report("Report a test suite run: counts and coverage.")
@@ -192,7 +199,14 @@ class EvidenceMutation:
     @_evidence_report("Report a database migration dry run.")
     def evidence_migration_dry_run_report(input: EvidenceMigrationDryRunInput) -> cmd.Report:
         return cmd.MigrationDryRun(
-            input.tool, input.succeeded, input.duration_seconds, input.details
+            input.tool,
+            input.succeeded,
+            input.duration_seconds,
+            input.details,
+            migrations=tuple(input.migrations),
+            rows_scanned=input.rows_scanned,
+            rows_changed=input.rows_changed,
+            errors=input.errors,
         )
 
     @strawberry.mutation(

@@ -59,6 +59,17 @@ class EvidencePerformanceInput:
     higher_is_better: bool = strawberry.field(
         default=False, description="True for throughput; False for latencies and sizes."
     )
+    rows: float | None = strawberry.field(
+        default=None,
+        description="Rows of data the run used (a whole number), compared with the service's "
+        "production volume profile (guardrail min_production_volume_percent).",
+    )
+    requests_per_second: float | None = strawberry.field(
+        default=None, description="Load the run applied, compared likewise."
+    )
+    payload_bytes: float | None = strawberry.field(
+        default=None, description="Payload size the run used (a whole number), compared likewise."
+    )
 
 
 @strawberry.input(description="A test suite run; it succeeded when none failed.")
@@ -89,6 +100,18 @@ class EvidenceMigrationDryRunInput:
     succeeded: bool
     duration_seconds: float
     details: str = ""
+    migrations: list[str] = strawberry.field(
+        default_factory=list,
+        description="Keys of the declared data migrations the run applied (dataMigrationDeclare).",
+    )
+    rows_scanned: float | None = strawberry.field(
+        default=None,
+        description="Rows of the production-like data set the run went through (a whole number).",
+    )
+    rows_changed: float | None = strawberry.field(default=None, description="A whole number.")
+    errors: int = strawberry.field(
+        default=0, description="Errors the run met; any fails the dry run."
+    )
 
 
 @strawberry.type(description="The report recorded, and its artifact (new or known).")

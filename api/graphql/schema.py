@@ -47,6 +47,10 @@ from api.graphql.organization_types import (
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
+from api.graphql.readiness_migrations import (
+    ReadinessMigrationsMutation,
+    ReadinessMigrationsQuery,
+)
 from api.graphql.readiness_nfrs import ReadinessNfrsMutation, ReadinessNfrsQuery
 from api.graphql.relay import Node, load_node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
@@ -109,6 +113,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **DeploymentsQuery.node_types(),
     **UnauthorizedChangesQuery.node_types(),
     **ReadinessNfrsQuery.node_types(),
+    # readiness: data migrations and production volumes
+    **ReadinessMigrationsQuery.node_types(),
 }
 
 
@@ -157,6 +163,7 @@ class Query(
     PromotionsQuery,
     UnauthorizedChangesQuery,
     ReadinessNfrsQuery,
+    ReadinessMigrationsQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -202,6 +209,7 @@ class Mutation(
     PromotionsMutation,
     UnauthorizedChangesMutation,
     ReadinessNfrsMutation,
+    ReadinessMigrationsMutation,
 ):
     pass
 

@@ -27,7 +27,9 @@ from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.readiness.migration_errors import DataMigrationErrorCode
 from domain.readiness.nfr_errors import NfrErrorCode
+from domain.readiness.volume_errors import VolumeErrorCode
 from domain.risk.errors import RiskErrorCode
 from domain.trains.errors import TrainErrorCode
 
@@ -116,6 +118,8 @@ PIPELINES = _context(
 RISK = _context("Risk", RiskErrorCode)
 TRAINS = _context("Train", TrainErrorCode)
 NFRS = _context("Nfr", NfrErrorCode)
+DATA_MIGRATIONS = _context("DataMigration", DataMigrationErrorCode)
+VOLUMES = _context("VolumeProfile", VolumeErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -129,6 +133,8 @@ CONTEXTS = (
     RISK,
     TRAINS,
     NFRS,
+    DATA_MIGRATIONS,
+    VOLUMES,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

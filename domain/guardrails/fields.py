@@ -286,6 +286,15 @@ FIELDS: dict[str, Field] = {
             maximum=2160,
             unit="hours",
         ),
+        Field(
+            "min_production_volume_percent",
+            Strictness.AT_LEAST,
+            "Share of the service's production volume (rows, requests/s, payload size) a "
+            "performance run or a migration dry run must have run on to count, at least.",
+            minimum=0,
+            maximum=100,
+            unit="%",
+        ),
         _set(
             "vendor_attestations_required",
             Strictness.SUPERSET,
@@ -341,6 +350,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "nfr_max_failover_rto_seconds": 3600,
     "nfr_max_failover_rpo_seconds": 3600,
     "nfr_result_max_age_days": 90,
+    "min_production_volume_percent": 0,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -372,6 +382,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "nfr_max_failover_rto_seconds": 300,
         "nfr_max_failover_rpo_seconds": 60,
         "nfr_result_max_age_days": 30,
+        "min_production_volume_percent": 80,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

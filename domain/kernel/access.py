@@ -60,6 +60,8 @@ class Resource(StrEnum):
     METRICS = "metrics"
     NFR = "nfr"
     NFR_RUN = "nfr_run"
+    DATA_MIGRATION = "data_migration"
+    VOLUME_PROFILE = "volume_profile"
 
 
 class Action(StrEnum):

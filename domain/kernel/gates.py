@@ -38,6 +38,7 @@ class GateKey(StrEnum):
     DR_TEST = "dr_test"
     SEGREGATION_OF_DUTIES = "segregation_of_duties"
     NFRS = "nfrs"
+    DATA_MIGRATIONS = "data_migrations"
 
 
 NON_WAIVABLE: frozenset[GateKey] = frozenset({GateKey.SEGREGATION_OF_DUTIES})

@@ -52,6 +52,11 @@ class PerformanceBenchmark:
     unit: str
     higher_is_better: bool = False
     """False for latencies and sizes (a rise is a regression), True for throughput."""
+    rows: float | None = None
+    """The data volume the run used (rows, requests/s, payload bytes), compared with the
+    service's production volume profile (domain.readiness.volume_rules)."""
+    requests_per_second: float | None = None
+    payload_bytes: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,13 @@ class MigrationDryRun:
     succeeded: bool
     duration_seconds: float
     details: str = ""
+    migrations: tuple[str, ...] = ()
+    """The keys of the declared data migrations the run applied (domain.readiness)."""
+    rows_scanned: float | None = None
+    """Rows of the production-like data set the run went through (whole numbers, as floats
+    from GraphQL, whose Int stops at 2^31)."""
+    rows_changed: float | None = None
+    errors: int = 0
 
 
 Report = (

@@ -70,6 +70,7 @@ PRODUCTION_ONLY: frozenset[str] = frozenset(
         GateKey.DR_TEST,
         GateKey.ENVIRONMENT_PARITY,
         GateKey.NFRS,
+        GateKey.DATA_MIGRATIONS,
     }
 )
 """The gates the decision judges on production promotions only (domain.pipelines.judge,

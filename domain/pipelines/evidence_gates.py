@@ -5,9 +5,9 @@ supersedes the older one, a scan by another scanner stands beside it. Gates are 
 functions of facts and a plain mapping of guardrail values (the keys of
 domain.guardrails.fields: max_open_critical_vulnerabilities, max_open_high_vulnerabilities,
 min_test_coverage_percent, max_performance_regression_percent, allowed_licences,
-denied_licences, required_evidence). A gate with no evidence is PENDING when the guardrails
-require that kind of evidence, or a stage of the active pipeline definition lists the gate
-(domain.pipelines.stage_gates), and PASSED ("not required") otherwise.
+denied_licences, required_evidence, min_production_volume_percent). A gate with no evidence is
+PENDING when the guardrails require that kind of evidence, or a stage of the active pipeline
+definition lists the gate (domain.pipelines.stage_gates), and PASSED ("not required") otherwise.
 
 A failed migration dry run always fails its gate; a release that migrates a schema or fixes
 data needs one reported (PENDING until then).
@@ -26,6 +26,8 @@ from domain.kernel.gates import GateKey, GateOutcome, failed, passed, pending
 from domain.kernel.vocabulary import ChangeType
 from domain.pipelines.evidence_rules import licence_acceptable
 from domain.pipelines.vocabulary import EvidenceType
+from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
+from domain.readiness.volume_rules import VolumeFacts, shortfalls
 
 REQUIRED_AS: dict[EvidenceType, EvidenceKind] = {
     EvidenceType.SECURITY_SCAN: EvidenceKind.SECURITY_SCAN,
@@ -169,23 +171,44 @@ def licence_gate(facts: EvidenceFacts, thresholds: Mapping[str, Any]) -> GateOut
     return passed(gate, f"All {len(found)} licence(s) are acceptable.", **evidence)
 
 
-def performance_gate(facts: EvidenceFacts, thresholds: Mapping[str, Any]) -> GateOutcome:
-    """No benchmark's latest run regressed more than allowed against its baseline."""
+def performance_gate(
+    facts: EvidenceFacts, thresholds: Mapping[str, Any], volume: VolumeFacts | None = None
+) -> GateOutcome:
+    """No benchmark's latest run regressed more than allowed against its baseline; a run on
+    less than the guardrail's share of the service's production volume does not count."""
     gate, runs = "performance", facts.of(EvidenceType.PERFORMANCE_BENCHMARK)
     if not runs:
         return _absent(
             gate, EvidenceType.PERFORMANCE_BENCHMARK, thresholds, "performance benchmark"
         )
     limit = thresholds.get("max_performance_regression_percent")
-    worst = max(float(r.payload["regressionPercent"]) for r in runs)
+    minimum = float(thresholds.get(VOLUME_GUARDRAIL) or 0)
+    short = {r.subject: shortfalls(r.payload.get("volume"), volume, minimum) for r in runs}
+    counted = [r for r in runs if not short[r.subject]]
+    uncounted = {k: v for k, v in short.items() if v}
+    worst = max((float(r.payload["regressionPercent"]) for r in counted), default=None)
     over = [
         f"{r.subject} is {r.payload['regressionPercent']}% worse than its baseline"
-        for r in runs
+        for r in counted
         if limit is not None and float(r.payload["regressionPercent"]) > float(limit)
     ]
-    evidence = {"evidenceIds": _ids(runs), "worstRegressionPercent": worst, "limit": limit}
+    evidence = {
+        "evidenceIds": _ids(runs),
+        "worstRegressionPercent": worst,
+        "limit": limit,
+        "minVolumePercent": minimum,
+        "notCounted": sorted(uncounted),
+    }
     if over:
         return failed(gate, "; ".join(over) + f" (at most {limit}%).", **evidence)
+    if uncounted:
+        why = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(uncounted.items()))
+        return pending(
+            gate,
+            f"Benchmarks not run on production-like volume do not count: {why}.",
+            required=True,
+            **evidence,
+        )
     return passed(gate, f"Worst regression {worst}% is within the limit.", **evidence)
 
 
@@ -269,8 +292,10 @@ def evidence_gates(
     thresholds: Mapping[str, Any],
     change_types: Collection[str] = (),
     listed: Collection[str] = (),
+    volume: VolumeFacts | None = None,
 ) -> list[GateOutcome]:
-    """The six evidence gates, in a stable order; a gate a stage lists requires its evidence."""
+    """The six evidence gates, in a stable order; a gate a stage lists requires its evidence;
+    `volume` is the service's production volume profile (performance runs are compared)."""
     required = {
         *(thresholds.get("required_evidence") or ()),
         *(str(REQUIRED_AS[kind]) for kind, key in GATE_OF.items() if key in listed),
@@ -280,7 +305,7 @@ def evidence_gates(
         security_scan_gate(facts, thresholds),
         static_analysis_gate(facts, thresholds),
         licence_gate(facts, thresholds),
-        performance_gate(facts, thresholds),
+        performance_gate(facts, thresholds, volume),
         test_coverage_gate(facts, thresholds),
         migration_dry_run_gate(facts, change_types, GateKey.MIGRATION_DRY_RUN in listed),
     ]

@@ -33,6 +33,9 @@ from domain.pipelines.commands import (
 )
 from domain.pipelines.errors import EvidenceErrorCode as Code
 from domain.pipelines.vocabulary import EvidenceType
+from domain.readiness.migration_rules import check_key
+from domain.readiness.volume_rules import MAX_ROWS, check_volume
+from domain.readiness.volume_vocabulary import Dimension
 
 DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}$")
@@ -93,6 +96,18 @@ def _subject(value: str, field: str) -> str:
 def _count(value: int | None, field: str) -> int | None:
     message = f"{field} is a count between 0 and {MAX_COUNT}."
     return within(value, 0, MAX_COUNT, message, code=Code.INVALID_COUNT, field=field)
+
+
+def _rows(value: float | None, field: str) -> int | None:
+    if value is None:
+        return None
+    if not (math.isfinite(value) and 0 <= value <= MAX_ROWS and value == int(value)):
+        raise DomainError(
+            f"{field} is a whole number of rows between 0 and {MAX_ROWS}.",
+            code=Code.INVALID_COUNT,
+            field=field,
+        )
+    return int(value)
 
 
 def _percent(value: float | None, field: str) -> float | None:
@@ -214,6 +229,14 @@ def _performance(r: PerformanceBenchmark) -> Assessed:
         "unit": unit,
         "higherIsBetter": r.higher_is_better,
         "regressionPercent": regression,
+        "volume": check_volume(
+            {
+                Dimension.ROWS: r.rows,
+                Dimension.REQUESTS_PER_SECOND: r.requests_per_second,
+                Dimension.PAYLOAD_BYTES: r.payload_bytes,
+            },
+            required=False,
+        ),
     }
     return Assessed(EvidenceType.PERFORMANCE_BENCHMARK, benchmark, regression <= 0, payload)
 
@@ -258,8 +281,13 @@ def _migration(r: MigrationDryRun) -> Assessed:
         "succeeded": r.succeeded,
         "durationSeconds": r.duration_seconds,
         "details": _details(r.details),
+        "migrations": sorted({check_key(k) for k in r.migrations}),
+        "rowsScanned": _rows(r.rows_scanned, "rowsScanned"),
+        "rowsChanged": _rows(r.rows_changed, "rowsChanged"),
+        "errors": _count(r.errors, "errors"),
     }
-    return Assessed(EvidenceType.MIGRATION_DRY_RUN, tool, r.succeeded, payload)
+    # A run that met errors did not pass, whatever the tool concluded.
+    return Assessed(EvidenceType.MIGRATION_DRY_RUN, tool, r.succeeded and not r.errors, payload)
 
 
 def _symbols(expression: str) -> list[str]:

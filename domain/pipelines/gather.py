@@ -37,6 +37,9 @@ from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts
 from domain.pipelines.gather_services import per_service
 from domain.pipelines.snapshot import PRODUCTION, ReleaseSide, Snapshot
 from domain.pipelines.stage_gates import listings_for
+from domain.readiness.migration_facts import data_migrations
+from domain.readiness.volume_facts import volume_profiles
+from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
 from domain.risk.facts import assessment_of, peer_reviews_of
 from domain.trains.facts import departure_of, integration_of
 
@@ -81,6 +84,9 @@ async def take_snapshots(
         session, sorted({s.id for s, _ in targets} | shipped, key=str)
     )
     sides = await _release_sides(session, asks, targets, releases, guardrails, now)
+    volumes = await volume_profiles(
+        session, [sid for sid in {s.id for s, _ in targets} if guardrails[sid][VOLUME_GUARDRAIL]]
+    )
     batch = await per_service(
         session,
         [
@@ -118,6 +124,7 @@ async def take_snapshots(
                 of_production=batch.production.get((service.id, env.id)),
                 stage_listings=listings_for(batch.definitions[service.id], env.kind, env.key),
                 nfrs=batch.nfrs.get((service.id, ask.artifact_version)),
+                volume=volumes.get(service.id),
             )
         )
     return out
@@ -217,4 +224,7 @@ async def _of_release(
         approver_disciplines=await approver_disciplines(session, release.bu_id)
         if production
         else {},
+        data_migrations=(await data_migrations(session, [release.id]))[release.id]
+        if production
+        else (),
     )

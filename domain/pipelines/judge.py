@@ -48,7 +48,7 @@ def gate_plan(s: Snapshot) -> tuple[Gate, ...]:
     return (
         partial(freeze_gate, s),
         partial(sign_offs_gate, s),
-        *evidence_gates(s.evidence, s.guardrails, s.change_types, s.listed),
+        *evidence_gates(s.evidence, s.guardrails, s.change_types, s.listed, s.volume),
         risk_requirements_gate(s),
         *approvals_gates(s.approvals, s.min_approvals, s.chain, s.delegates, discipline_need(s)),
         service_drift_gate(s.service_id, s.pipeline_runs, s.drift_blocks),

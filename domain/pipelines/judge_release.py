@@ -1,8 +1,10 @@
 """The gates judged on the release that ships the artifact: peer review, and before
-production its documentation, board decision, readiness and integration window.
+production its documentation, board decision, readiness, integration window and data
+migrations.
 
 Pure: the peer-review and integration-window rules are the risk and trains contexts' own
-(domain.risk.review_rules, domain.trains.rules) over the snapshot's facts.
+(domain.risk.review_rules, domain.trains.rules) and readiness's data-migration rule
+(domain.readiness.migration_rules) over the snapshot's facts.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from domain.governance.facts import GoLiveFacts, ReleaseFacts
 from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
+from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.snapshot import Gate, ReleaseSide, Snapshot
+from domain.pipelines.vocabulary import EvidenceType
+from domain.readiness import migration_rules
+from domain.readiness.migration_rules import DryRunFacts
+from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
 from domain.risk import review_rules
 from domain.risk.assessment_rules import RiskResult
 from domain.trains.facts import IntegrationFacts
@@ -41,6 +48,7 @@ def release_gates(s: Snapshot) -> list[Gate]:
         board_decision_gate(side.risk, go_live, side.go_no_go_disciplines),
         readiness_gate(side.release),
         partial(integration_window_gate, side.integration),
+        data_migrations_gate(s),
     ]
 
 
@@ -110,3 +118,32 @@ def integration_window_gate(integration: IntegrationFacts | None, now: datetime)
     result = integration_window_passed(integration.window, integration.results, now)
     make = gates.passed if result.passed else gates.failed
     return make("integration_window", result.reason, departureId=str(integration.departure_id))
+
+
+def dry_runs(evidence: EvidenceFacts) -> tuple[DryRunFacts, ...]:
+    """The artifact's latest migration dry run per tool, as the data_migrations gate reads it."""
+    return tuple(
+        DryRunFacts(
+            r.evidence_id,
+            r.subject,
+            r.passed,
+            tuple(r.payload.get("migrations") or ()),
+            r.payload.get("rowsScanned"),
+            int(r.payload.get("errors") or 0),
+        )
+        for r in evidence.of(EvidenceType.MIGRATION_DRY_RUN)
+    )
+
+
+def data_migrations_gate(s: Snapshot) -> GateOutcome:
+    """The release's data migrations of this service: pre-validated, dry-run on this build at
+    production-like volume, compensable (domain.readiness.migration_rules)."""
+    side = s.of_release
+    declared = [m for m in side.data_migrations if m.service_id == s.service_id] if side else []
+    return migration_rules.data_migrations_gate(
+        declared,
+        dry_runs(s.evidence),
+        s.change_types,
+        s.volume,
+        float(s.guardrails.get(VOLUME_GUARDRAIL) or 0),
+    )

@@ -26,6 +26,8 @@ from domain.kernel.scoped_reads import readable_by_id, scoped_list, scoped_page
 from domain.pipelines import evidence
 from domain.pipelines import repository as repo
 from domain.pipelines.evidence_gates import EvidenceFacts, evidence_gates
+from domain.readiness.volume_facts import volume_profiles
+from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
 
 Rows = dict[Any, Row[Any]]
 MAX_BETWEEN = 5000
@@ -76,11 +78,17 @@ async def gates_of(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, list[GateOu
     facts = await evidence.evidence_for(r.session, list(visible))
     services = sorted({row.service_id for row in visible.values()}, key=str)
     guardrails = await effective_for_services(r.session, services)
+    # Performance runs are compared with production volumes where the guardrails ask for it.
+    volumes = await volume_profiles(
+        r.session, [s for s in services if s in guardrails and guardrails[s][VOLUME_GUARDRAIL]]
+    )
     out: dict[Any, list[GateOutcome]] = {}
     for artifact_id, row in visible.items():
         eff = guardrails.get(row.service_id)
         thresholds = {k: v.value for k, v in eff.values.items()} if eff else {}
-        out[artifact_id] = evidence_gates(facts[artifact_id], thresholds)
+        out[artifact_id] = evidence_gates(
+            facts[artifact_id], thresholds, volume=volumes.get(row.service_id)
+        )
     return out
 
 

@@ -28,7 +28,9 @@ from domain.pipelines.decision_rules import ApprovalFacts, Chain
 from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.stage_gates import StageListing, listed_by
+from domain.readiness.migration_rules import MigrationFacts
 from domain.readiness.nfr_rules import NfrFacts
+from domain.readiness.volume_rules import VolumeFacts
 from domain.risk.assessment_rules import RiskResult
 from domain.risk.review_rules import Review
 from domain.trains.facts import IntegrationFacts
@@ -56,6 +58,8 @@ class ReleaseSide:
     approver_disciplines: Mapping[uuid.UUID, frozenset[str]] = field(default_factory=dict)
     """For production: who approves for which disciplines in the release's BU (approver
     grants there or org-wide), so an approval counts for its approver's disciplines."""
+    data_migrations: tuple[MigrationFacts, ...] = ()
+    """For production: the data migrations the release declares, for every service it ships."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,9 @@ class Snapshot:
     """The stages of the service's active pipeline definitions that deploy to the target."""
     nfrs: NfrFacts | None = None
     """For production: the NFRs the service declared and the staging runs of the version."""
+    volume: VolumeFacts | None = None
+    """The service's production volume profile; read only where the guardrails compare runs
+    with it (`min_production_volume_percent` above 0)."""
     judged: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     """Where the judge keeps what it concluded that does not change with the clock (a new
     snapshot, e.g. `with_approvals`, starts empty)."""

@@ -106,6 +106,9 @@ JUDGED_WHETHER_LISTED: dict[str, str] = {
     GateKey.SEGREGATION_OF_DUTIES: "No one in a change's chain approves it, on every promotion.",
     GateKey.NFRS: "Every production promotion is judged on the NFRs that apply to the service "
     "(guardrails by tier, the service's own); a listing has no NFR to add.",
+    GateKey.DATA_MIGRATIONS: "Every production promotion of a release is judged against the "
+    "data migrations it declares for the service, and a release that migrates a schema or fixes "
+    "data must declare them.",
 }
 """The gates a stage may list whose listing adds nothing, and why: the decision judges them on
 every promotion they apply to (tests/domain/pipelines/test_control_coverage_catalog.py holds

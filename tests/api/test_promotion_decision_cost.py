@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.graphql.relay import from_global_id
-from domain.pipelines.gather import Ask, take_snapshot
+from domain.pipelines.gather import Ask, take_snapshot, take_snapshots
 from tests.api.conftest import Api
 from tests.api.governance_support import fill_missing, move, release, services
 from tests.api.test_promotion_decision import scan, world
@@ -49,3 +49,40 @@ class TestTheColdSnapshotReadsABoundedNumberOfStatements:
         )
         assert one <= MOST, one
         assert three == one
+
+
+def _reading(statements: list[str], table: str) -> int:
+    return sum(f"FROM {table}" in s for s in statements)
+
+
+class TestTheReadinessFactsAreReadOncePerSnapshotBatch:
+    """Issue 16 adds two batched reads, each a fixed statement whatever the services: the
+    release's declared data migrations (production asks with a release) and the production
+    volume profiles (only of services whose guardrails set a volume floor, tier 1 by default).
+    A tier-1-free production snapshot therefore reads one statement more than before."""
+
+    async def test_the_release_migrations_once_and_no_volume_without_a_floor(
+        self, api: Api
+    ) -> None:
+        w = await world(api)
+        ask = Ask(
+            from_global_id(w["service"]),
+            from_global_id(w["env"]["id"]),
+            w["version"],
+            from_global_id(w["release"]["id"]),
+        )
+        async with api.runtime.db.read_session() as session:
+            with counting(api) as statements:
+                await take_snapshot(session, ask, api.runtime.clock.now())
+        assert _reading(statements, "readiness_data_migrations") == 1
+        assert _reading(statements, "readiness_volume_profiles") == 0
+
+    async def test_the_volume_profiles_of_tier_1_services_in_one_statement(self, api: Api) -> None:
+        w = await world(api)
+        critical = await services(api, "payments", 3, tier="CRITICAL")
+        asks = [Ask(from_global_id(s), from_global_id(w["env"]["id"]), "1.0.0") for s in critical]
+        async with api.runtime.db.read_session() as session:
+            with counting(api) as statements:
+                await take_snapshots(session, asks, api.runtime.clock.now())
+        assert _reading(statements, "readiness_volume_profiles") == 1
+        assert _reading(statements, "readiness_data_migrations") == 0

@@ -85,7 +85,10 @@ GRAPHQL_ENUMS = {
     "pipelines": "PipelineErrorCode",
     "risk": "RiskErrorCode",
     "trains": "TrainErrorCode",
+    # readiness has one error enum per part (issue 16), keyed by the enum's name
     "readiness:NfrErrorCode": "NfrErrorCode",
+    "readiness:DataMigrationErrorCode": "DataMigrationErrorCode",
+    "readiness:VolumeErrorCode": "VolumeProfileErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 

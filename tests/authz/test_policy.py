@@ -366,6 +366,10 @@ class TestThePolicyKeepsItsPromises:
             ("promotion", "create"),
             *{("deployment", a) for a in ("read", "create", "update")},
             ("unauthorized_change", "read"),
+            # readiness (issue 16): CI records migrations' pre-checks and production volumes
+            *{(r, "read") for r in ("data_migration", "volume_profile")},
+            ("data_migration", "update"),
+            ("volume_profile", "update"),
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

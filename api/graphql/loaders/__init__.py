@@ -34,7 +34,9 @@ from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
+from domain.readiness import migration_queries as rmq
 from domain.readiness import nfr_queries as nfq
+from domain.readiness import volume_queries as rvq
 from domain.risk import queries as riskq
 from domain.trains import queries as trq
 
@@ -212,6 +214,11 @@ class DataLoaders:
     nfr_run: ById = by_id(nfq.runs_by_id)
     nfr_requirements_of_service: ById = by_id(nfq.requirements_of_services)
     nfr_runs_of_service: Pages = pages(nfq.runs_of_services, "version", "first", "after")
+    # readiness: data migrations and production volumes
+    data_migration: ById = by_id(rmq.migrations_by_id)
+    release_data_migrations: Grouped = grouped(rmq.migrations_of_releases)
+    volume_profile: ById = by_id(rvq.profiles_by_id)
+    service_volume_profile: ById = by_id(rvq.profiles_of_services)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

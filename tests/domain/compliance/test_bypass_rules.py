@@ -72,7 +72,7 @@ class TestNamingGates:
             "onboarding",
             "migration_dry_run",
         } <= {g.value for g in GateKey}
-        assert len(GateKey) == 22
+        assert len(GateKey) == 23  # nfrs, data_migrations (readiness, issue 16)
 
 
 class TestJustifyingAndBounding:

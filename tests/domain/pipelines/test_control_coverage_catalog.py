@@ -106,6 +106,10 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("nfr_min_sustained_rps") == {"nfrs: failed"}
         assert refused("nfr_result_max_age_days") == {"nfrs: pending"}
         assert refused("nfr_required") == {"nfrs: pending", "production: nfrs pending"}
+        # The scenario's benchmark reports no volume: under a volume floor it does not count.
+        assert refused("min_production_volume_percent") == {
+            f"{kind}: performance pending" for kind in EnvironmentKind
+        }
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
