@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -32,6 +33,10 @@ MANIFEST = ROOT / "api" / "graphql" / "trusted-documents.json"
 COMPONENTS = ROOT / "web-components"
 PAGE = "https://portal.example.com"
 AD_HOC = "{ about { name version } }"
+# A GraphQL operation written as a string literal: `query X(`, `mutation {`, `{ about {`.
+INLINE_OPERATION = re.compile(
+    r"[`'\"]\s*(?:(?:query|mutation|subscription)\b\s*\w*\s*[({]|\{\s*[a-z]\w*\s*[({])"
+)
 API_TOKEN = """mutation($i: ApiTokenCreateInput!) {
   apiTokenCreate(input: $i) { secret errors { code } } }"""
 
@@ -272,6 +277,17 @@ class TestTheManifest:
         schema = build_schema(Settings(env="production"))._schema
         for key, text in _documents().items():
             assert validate(schema, parse(text)) == [], key
+
+    def test_components_send_only_documents_their_queries_modules_export(self) -> None:
+        """What the build registers is what queries.ts exports: an operation written anywhere
+        else in a component would never be registered, and fail in production."""
+        sources = [
+            p
+            for p in sorted((COMPONENTS / "src").rglob("*.ts"))
+            if not p.name.endswith((".test.ts", ".browser.ts"))
+        ]
+        inline = {p.name for p in sources if INLINE_OPERATION.search(p.read_text())}
+        assert inline == {"queries.ts"}, "operations outside a queries.ts: move them there"
 
     def test_a_tampered_manifest_stops_the_start(self, tmp_path: Path) -> None:
         forged = tmp_path / "trusted-documents.json"
