@@ -153,6 +153,11 @@ class Settings(BaseSettings):
         description="The manifest of trusted documents (document id to document) that the "
         "components' build writes; shipped with the package.",
     )
+    trusted_documents_refresh_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How often a worker re-reads the documents scripts registered.",
+    )
     demo_tokens: bool | None = Field(
         default=None,
         description="POST /components/demo/token mints demo users' tokens: unset means in "

@@ -39,7 +39,7 @@ class GraphQLEndpoint:
     def __init__(self, runtime: Runtime, schema: strawberry.Schema) -> None:
         self.runtime = runtime
         self.schema = schema
-        self.trusted = TrustedDocuments.from_settings(runtime.settings)  # by id; pages' rule
+        self.trusted = TrustedDocuments.for_runtime(runtime)  # by id; pages' rule
         self.websocket = WebSocketTransport(runtime, schema, self.trusted)  # graphql-transport-ws
         self.ide = GraphiQLPage(runtime.settings.components_dir)
         self.keyed = IdempotentMutations(runtime, self._execute)  # Idempotency-Key requests
@@ -51,6 +51,7 @@ class GraphQLEndpoint:
         media = over_http.negotiate(request.headers.get("accept"))
         if media is None:
             return over_http.not_acceptable()
+        await self.trusted.refresh()
         if request.method == "GET":
             return await self._get(request, media)
         refused = over_http.unsupported_body(request.headers.get("content-type"))

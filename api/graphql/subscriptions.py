@@ -258,6 +258,7 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
             await self.websocket.close(code=4400, reason=f"The query exceeds {limit} bytes")
             return
         trusted: TrustedDocuments = self.view.trusted  # type: ignore[attr-defined]
+        await trusted.refresh()
         if trusted.refusal(self.context.request, query) is not None:
             await self.websocket.close(code=4403, reason="PERSISTED_QUERY_REQUIRED")
             return

@@ -5,6 +5,9 @@ to `api/graphql/trusted-documents.json`: a JSON object from document id to docum
 document's id is `sha256:` + the lowercase hex SHA-256 of its UTF-8 text, exactly as sent (the
 GraphQL-over-HTTP "persisted documents" identifier).
 
+Scripts may register more (`signalbox documents register`, audited; revoked with `signalbox
+documents revoke`): each worker re-reads them every SIGNALBOX_TRUSTED_DOCUMENTS_REFRESH_SECONDS.
+
 A request may name a registered document instead of carrying it: `documentId: "sha256:<hex>"`
 (POST body or GET parameter), or Apollo's `extensions.persistedQuery.sha256Hash: "<hex>"`. An id
 nobody registered is refused with `PERSISTED_QUERY_NOT_FOUND` (400); an id sent with a `query`
@@ -23,9 +26,11 @@ person's token, can still only ask what the components ask.
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
+import logging
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,17 +40,16 @@ from starlette.responses import Response
 
 from api.graphql.errors import TopLevelCode
 from api.http import error_response
+from domain.kernel.errors import Unavailable
+from domain.organization.documents import active_documents, document_id
 
 if TYPE_CHECKING:
-    from api.settings import Settings
+    from api.runtime import Runtime
+
+log = logging.getLogger("signalbox.graphql")
 
 DOCUMENT_ID = re.compile(r"sha256:[0-9a-f]{64}")
 _HEX = re.compile(r"[0-9a-f]{64}")
-
-
-def document_id(document: str) -> str:
-    """The id a document is registered under: `sha256:` + the hex SHA-256 of its UTF-8 text."""
-    return "sha256:" + hashlib.sha256(document.encode()).hexdigest()
 
 
 def load_manifest(path: Path) -> dict[str, str]:
@@ -77,21 +81,54 @@ class TrustedDocuments:
         *,
         browsers_registered_only: bool,
         ide_served: bool = False,
+        registered: Callable[[], Awaitable[dict[str, str]]] | None = None,
+        refresh_seconds: float = 10.0,
     ) -> None:
+        self._shipped = dict(documents)
         self.documents = dict(documents)
         self._registered = frozenset(self.documents.values())
         self.browsers_registered_only = browsers_registered_only
         # Outside production GET /graphql serves GraphiQL, whose requests are same-origin.
         self.ide_served = ide_served
+        self._read_registered = registered
+        self._refresh_seconds = refresh_seconds
+        self._fresh_until = float("-inf")
+        self._lock = asyncio.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TrustedDocuments:
+    def for_runtime(cls, runtime: Runtime) -> TrustedDocuments:
+        """The shipped manifest, and the documents scripts registered, re-read now and then."""
+        settings = runtime.settings
         enforced = settings.trusted_documents_only
+
+        async def registered() -> dict[str, str]:
+            async with runtime.db.read_session() as session:
+                return await active_documents(session)
+
         return cls(
             load_manifest(settings.trusted_documents_file),
             browsers_registered_only=settings.production if enforced is None else enforced,
             ide_served=not settings.production,
+            registered=registered,
+            refresh_seconds=settings.trusted_documents_refresh_seconds,
         )
+
+    async def refresh(self) -> None:
+        """Re-read the registered documents when the last read is older than the interval
+        (a registration or revocation by another process counts within it)."""
+        if self._read_registered is None or time.monotonic() < self._fresh_until:
+            return
+        async with self._lock:
+            if time.monotonic() < self._fresh_until:
+                return
+            try:
+                registered = await self._read_registered()
+            except Unavailable:
+                log.warning("registered trusted documents not re-read: database unavailable")
+            else:
+                self.documents = {**registered, **self._shipped}
+                self._registered = frozenset(self.documents.values())
+            self._fresh_until = time.monotonic() + self._refresh_seconds
 
     def is_registered(self, document: str) -> bool:
         return document in self._registered
