@@ -95,7 +95,7 @@ def params_from_url(params: QueryParams, resolve: Resolve) -> dict[str, Any] | R
     query = params.get("query")
     if not query and not params.get("documentId"):
         return error_response(400, "BAD_USER_INPUT", "A GET request needs a `query` parameter.")
-    request: dict[str, Any] = {"query": query} if query else {"documentId": params["documentId"]}
+    request: dict[str, Any] = {k: params[k] for k in ("query", "documentId") if params.get(k)}
     for name in ("variables", "extensions"):
         raw = params.get(name)
         if raw is None or raw == "":

@@ -16,7 +16,8 @@ Origins: browsers apply no CORS to WebSockets and any page may open one, so the 
 allowed; another origin must be listed in SIGNALBOX_CORS_ORIGINS (the HTTP CORS allowlist;
 `*` allows all), else the handshake is refused (HTTP 403). Signalbox uses bearer tokens and no
 cookies, so a foreign page could not act as a user anyway; the check keeps WebSockets to the
-same origins as HTTP.
+same origins as HTTP. Where pages may run only trusted documents (api/graphql/trusted_documents.py),
+a page's subscription with any other document closes the socket with 4403.
 
 Errors are formatted and masked as over HTTP (`extensions.code`; unexpected ones logged with
 the connection's request id).

@@ -144,6 +144,16 @@ class TestAnUnknownOrMalformedIdIsRefused:
         teams = await api.ok("{ teams(first: 500) { nodes { key } } }")
         assert name not in {t["key"] for t in teams["teams"]["nodes"]}
 
+    async def test_a_get_with_an_id_and_another_text_is_refused(self, api: Api) -> None:
+        key, _ = _named("SbAbout")
+        response = await api.http.get(
+            "/graphql",
+            params={"documentId": key, "query": AD_HOC},
+            headers={"authorization": f"Bearer {api.token('rmo')}"},
+        )
+        assert response.status_code == 400
+        assert _code(response) == "BAD_USER_INPUT"
+
     async def test_neither_a_query_nor_an_id_is_bad_user_input(self, api: Api) -> None:
         response = await _post(api, {"variables": {}})
         assert response.status_code == 400
