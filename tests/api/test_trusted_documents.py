@@ -299,6 +299,13 @@ class TestTheManifest:
         inline = {p.name for p in sources if INLINE_OPERATION.search(p.read_text())}
         assert inline == {"queries.ts"}, "operations outside a queries.ts: move them there"
 
+    async def test_the_components_serve_the_same_manifest(self, api: Api) -> None:
+        if not (api.runtime.settings.components_dir / "trusted-documents.json").exists():
+            skip_or_fail("the components are not built: run `make components`")
+        response = await api.http.get("/components/trusted-documents.json")
+        assert response.status_code == 200
+        assert response.json() == _documents()
+
     def test_a_tampered_manifest_stops_the_start(self, tmp_path: Path) -> None:
         forged = tmp_path / "trusted-documents.json"
         forged.write_text(json.dumps({document_id(AD_HOC): AD_HOC + " mutation { x }"}))
