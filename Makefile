@@ -15,7 +15,7 @@ NPM_STAMP := $(COMPONENTS)/node_modules/.installed
 BUNDLE := $(COMPONENTS)/dist/manifest.json
 BUNDLE_SOURCES := $(shell find $(COMPONENTS)/src $(COMPONENTS)/graphiql -type f \
   ! -name '*.test.ts' ! -name '*.browser.ts' 2>/dev/null) \
-  $(COMPONENTS)/scripts/build.mjs $(COMPONENTS)/tsconfig.json
+  $(COMPONENTS)/scripts/build.mjs $(COMPONENTS)/scripts/documents.mjs $(COMPONENTS)/tsconfig.json
 
 .PHONY: run port-free test install install-dev components chromium lint typecheck schema bench clean
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from api.cli_audit import audit
+from api.cli_documents import documents
 from api.cli_runtime import load_settings, with_runtime
 
 if TYPE_CHECKING:
@@ -342,6 +343,7 @@ def pipeline_schema() -> None:
 
 
 main.add_command(audit)
+main.add_command(documents)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

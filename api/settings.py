@@ -144,6 +144,22 @@ class Settings(BaseSettings):
     )
 
     components_dir: Path = REPO_ROOT / "web-components" / "dist"
+    # Trusted documents (api/graphql/trusted_documents.py; the README's "Trusted documents").
+    trusted_documents_only: bool | None = Field(
+        default=None,
+        description="Browser pages (a request with Origin or Sec-Fetch-Site) may run only the "
+        "registered documents: unset means in production only; true or false decides outright.",
+    )
+    trusted_documents_file: Path = Field(
+        default=Path(__file__).resolve().parent / "graphql" / "trusted-documents.json",
+        description="The manifest of trusted documents (document id to document) that the "
+        "components' build writes; shipped with the package.",
+    )
+    trusted_documents_refresh_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How often a worker re-reads the documents scripts registered.",
+    )
     demo_tokens: bool | None = Field(
         default=None,
         description="POST /components/demo/token mints demo users' tokens: unset means in "

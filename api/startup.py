@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.graphql.trusted_documents import load_manifest
 from api.settings import Settings
 from domain.kernel.db import is_outage
 
@@ -61,6 +62,10 @@ def configuration_problems(settings: Settings) -> list[str]:
         key_problem = secret_key_problem(settings.secret_key)
         if key_problem:
             problems.append(key_problem)
+    try:
+        load_manifest(settings.trusted_documents_file)
+    except ValueError as exc:
+        problems.append(f"SIGNALBOX_TRUSTED_DOCUMENTS_FILE: {exc}")
     if settings.production:
         if not settings.secret_key:
             problems.append(

@@ -8,6 +8,7 @@ from domain.governance import models as governance_models
 from domain.guardrails import models as guardrails_models
 from domain.kernel import idempotency, outbox
 from domain.kernel.orm import Base
+from domain.organization import document_models
 from domain.organization import models as organization_models
 from domain.pipelines import definition_models as pipeline_definition_models
 from domain.pipelines import deployment_models, promotion_models, unauthorized_models
@@ -23,6 +24,7 @@ __all__ = [
     "calendar_models",
     "compliance_models",
     "deployment_models",
+    "document_models",
     "environments_models",
     "flags_models",
     "governance_models",

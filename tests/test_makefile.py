@@ -27,6 +27,7 @@ SOURCES = (
     "web-components/package-lock.json",
     "web-components/tsconfig.json",
     "web-components/scripts/build.mjs",
+    "web-components/scripts/documents.mjs",
     "web-components/src/index.ts",
     "web-components/src/base/view.test.ts",
     "web-components/graphiql/index.js",

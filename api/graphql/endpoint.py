@@ -24,6 +24,7 @@ from api.graphql.idempotent import IdempotentMutations
 from api.graphql.limits import operation_type
 from api.graphql.mutations import KeyedUnit
 from api.graphql.subscriptions import WebSocketTransport
+from api.graphql.trusted_documents import TrustedDocuments
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
 from api.rate_limits import retry_after
 
@@ -38,16 +39,19 @@ class GraphQLEndpoint:
     def __init__(self, runtime: Runtime, schema: strawberry.Schema) -> None:
         self.runtime = runtime
         self.schema = schema
-        self.websocket = WebSocketTransport(runtime, schema)  # graphql-transport-ws, same path
+        self.trusted = TrustedDocuments.for_runtime(runtime)  # by id; pages' rule
+        self.websocket = WebSocketTransport(runtime, schema, self.trusted)  # graphql-transport-ws
         self.ide = GraphiQLPage(runtime.settings.components_dir)
         self.keyed = IdempotentMutations(runtime, self._execute)  # Idempotency-Key requests
 
     async def handle(self, request: Request) -> Response:
-        if request.method == "GET" and "query" not in request.query_params:
+        named = "query" in request.query_params or "documentId" in request.query_params
+        if request.method == "GET" and not named:
             return self._ide(request)
         media = over_http.negotiate(request.headers.get("accept"))
         if media is None:
             return over_http.not_acceptable()
+        await self.trusted.refresh()
         if request.method == "GET":
             return await self._get(request, media)
         refused = over_http.unsupported_body(request.headers.get("content-type"))
@@ -60,7 +64,7 @@ class GraphQLEndpoint:
             return error_response(
                 413, "BAD_USER_INPUT", f"The body exceeds {settings.max_body_bytes} bytes."
             )
-        parsed = _parse_request(body, settings)
+        parsed = _parse_request(body, settings, lambda data: self.trusted.resolve(request, data))
         if isinstance(parsed, Response):
             return parsed
         may_subscribe = "subscription" in parsed["query"]
@@ -75,7 +79,11 @@ class GraphQLEndpoint:
 
     async def _get(self, request: Request, media: str) -> Response:
         """A query whose document, variables and operation name are in the URL."""
-        parsed = over_http.params_from_url(request.query_params, self.runtime.settings)
+        parsed = over_http.params_from_url(
+            request.query_params,
+            self.runtime.settings,
+            lambda data: self.trusted.resolve(request, data),
+        )
         if isinstance(parsed, Response):
             return parsed
         operation = _operation(parsed, self.runtime.settings)
@@ -141,13 +149,18 @@ class GraphQLEndpoint:
         return ORJSONResponse(payload, status_code=status, headers=headers, media_type=media)
 
 
-def _parse_request(body: bytes, settings: Settings) -> dict[str, Any] | Response:
+def _parse_request(
+    body: bytes, settings: Settings, resolve: over_http.Resolve
+) -> dict[str, Any] | Response:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
         return error_response(400, "BAD_USER_INPUT", "The body is not JSON.")
-    if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+    if not isinstance(data, dict):
         return error_response(400, "BAD_USER_INPUT", "Send a JSON object with a string `query`.")
+    data = resolve(data)  # a trusted document's id becomes its `query` (trusted_documents.py)
+    if isinstance(data, Response):
+        return data
     variables = data.get("variables")
     if variables is not None and not isinstance(variables, dict):
         return error_response(400, "BAD_USER_INPUT", "`variables` must be an object.")

@@ -31,6 +31,10 @@ class TopLevelCode(StrEnum):
     # Fairness (api/rate_limits.py): extensions carry `retryAfter`; over HTTP, 429.
     RATE_LIMITED = "RATE_LIMITED"
     DATABASE_BUDGET_EXCEEDED = "DATABASE_BUDGET_EXCEEDED"  # api/db_budget.py
+    # Trusted documents (api/graphql/trusted_documents.py): an unknown id (400), an ad-hoc
+    # document from a browser page where only registered ones may run (403).
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_REQUIRED = "PERSISTED_QUERY_REQUIRED"
 
 
 TOP_LEVEL = (Forbidden, Unauthenticated, Unavailable)

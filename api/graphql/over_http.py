@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -24,6 +25,8 @@ from api.settings import Settings
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 SUPPORTED = (GRAPHQL_RESPONSE, JSON)
+Resolve = Callable[[dict[str, Any]], "dict[str, Any] | Response"]
+"""Puts a named trusted document in `query`, or refuses the request (trusted_documents.py)."""
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -88,12 +91,14 @@ def unsupported_body(content_type: str | None) -> Response | None:
     )
 
 
-def params_from_url(params: QueryParams, settings: Settings) -> dict[str, Any] | Response:
+def params_from_url(
+    params: QueryParams, settings: Settings, resolve: Resolve
+) -> dict[str, Any] | Response:
     """The GraphQL request a GET URL carries, or a 400 naming the parameter that is wrong."""
     query = params.get("query")
-    if not query:
+    if not query and not params.get("documentId"):
         return error_response(400, "BAD_USER_INPUT", "A GET request needs a `query` parameter.")
-    request: dict[str, Any] = {"query": query}
+    request: dict[str, Any] = {k: params[k] for k in ("query", "documentId") if params.get(k)}
     for name in ("variables", "extensions"):
         raw = params.get(name)
         if raw is None or raw == "":
@@ -108,7 +113,10 @@ def params_from_url(params: QueryParams, settings: Settings) -> dict[str, Any] |
     name = params.get("operationName")
     if name:
         request["operationName"] = name
-    return request_checks.refuse(request, settings) or request
+    resolved = resolve(request)
+    if isinstance(resolved, Response):
+        return resolved
+    return request_checks.refuse(resolved, settings) or resolved
 
 
 def mutation_over_get() -> Response:

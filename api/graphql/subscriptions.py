@@ -16,7 +16,8 @@ Origins: browsers apply no CORS to WebSockets and any page may open one, so the 
 allowed; another origin must be listed in SIGNALBOX_CORS_ORIGINS (the HTTP CORS allowlist;
 `*` allows all), else the handshake is refused (HTTP 403). Signalbox uses bearer tokens and no
 cookies, so a foreign page could not act as a user anyway; the check keeps WebSockets to the
-same origins as HTTP.
+same origins as HTTP. Where pages may run only trusted documents (api/graphql/trusted_documents.py),
+a page's subscription with any other document closes the socket with 4403.
 
 Errors are formatted and masked as over HTTP (`extensions.code`; unexpected ones logged with
 the connection's request id).
@@ -57,6 +58,7 @@ from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.governance_board_types import GoNoGoSession
 from api.graphql.loaders import DataLoaders
 from api.graphql.relay import from_global_id
+from api.graphql.trusted_documents import TrustedDocuments
 from api.live import SubscriberDropped, go_no_go_topic
 from api.observability import new_request_id
 from domain.governance.vocabulary import SessionStatus
@@ -256,6 +258,11 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
         if len(query.encode()) > limit:
             await self.websocket.close(code=4400, reason=f"The query exceeds {limit} bytes")
             return
+        trusted: TrustedDocuments = self.view.trusted  # type: ignore[attr-defined]
+        await trusted.refresh()
+        if trusted.refusal(self.context.request, query) is not None:
+            await self.websocket.close(code=4403, reason="PERSISTED_QUERY_REQUIRED")
+            return
         await super().handle_subscribe(message)
 
 
@@ -275,7 +282,9 @@ class WebSocketTransport(GraphQL[LiveContext, None]):
 
     graphql_transport_ws_handler_class = _TransportHandler
 
-    def __init__(self, runtime: Runtime, schema: strawberry.Schema) -> None:
+    def __init__(
+        self, runtime: Runtime, schema: strawberry.Schema, trusted: TrustedDocuments
+    ) -> None:
         settings = runtime.settings
         super().__init__(
             _SubscriptionsOnly(schema, runtime),  # type: ignore[arg-type]
@@ -287,6 +296,7 @@ class WebSocketTransport(GraphQL[LiveContext, None]):
             max_subscriptions_per_connection=settings.ws_max_subscriptions_per_connection,
         )
         self.runtime = runtime
+        self.trusted = trusted  # pages subscribe with registered documents only, if enforced
         self._any_origin = "*" in settings.cors_origins
         self._origins = frozenset(_origin(o) for o in settings.cors_origins)
 

@@ -225,6 +225,10 @@ async function main() {
     SIGNALBOX_CORS_ORIGINS: pageOrigin,
     SIGNALBOX_COMPONENTS_DIR: bundleDir,
     SIGNALBOX_OUTBOX_DELIVERY_ENABLED: 'false',
+    // As in production: the pages may run only the trusted documents, so a component that
+    // sends one the build did not register fails here (the tests' own setup calls are
+    // scripts, with no Origin, and keep ad-hoc queries; GraphiQL is same-origin).
+    SIGNALBOX_TRUSTED_DOCUMENTS_ONLY: 'true',
   };
   delete env.SIGNALBOX_DATABASE_URL;
   log('migrating and loading the demo');

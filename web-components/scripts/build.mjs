@@ -1,13 +1,16 @@
 // Bundles src/index.ts into dist/signalbox.js (+ .map) and writes dist/manifest.json,
 // whose sha256 the API uses as the bundle's ETag; and the GraphiQL IDE (graphiql/index.js,
 // React and the `graphiql` package) into dist/graphiql/graphiql.{js,css}, which GET /graphql
-// serves in development so the IDE needs no CDN.
+// serves in development so the IDE needs no CDN; and the trusted documents (every GraphQL
+// operation the components send, scripts/documents.mjs) into dist/trusted-documents.json and
+// api/graphql/trusted-documents.json, the copy the server trusts (commit it when it changes).
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { COMMITTED, collectDocuments, manifestText } from './documents.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -60,6 +63,13 @@ const manifest = {
     .sort(),
 };
 await writeFile(join(dist, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+const trusted = manifestText(await collectDocuments());
+await writeFile(join(dist, 'trusted-documents.json'), trusted);
+if ((await readFile(COMMITTED, 'utf8').catch(() => '')) !== trusted) {
+  await writeFile(COMMITTED, trusted);
+  console.log(`${COMMITTED} changed: commit it with the components.`);
+}
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const gzipped = gzipSync(bundle, { level: 9 }).length;

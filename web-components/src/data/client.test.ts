@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { SignalboxClient, buildRequest } from './client.js';
+import { createHash } from 'node:crypto';
+import { SignalboxClient, buildRequest, documentIdOf } from './client.js';
 import { SignalboxError, type SignalboxErrorCode } from './errors.js';
 
 interface Received {
@@ -82,17 +83,47 @@ const ABOUT = '{ about { name version } }';
 const opts = { timeout: 5_000 };
 
 describe('A request is a JSON POST carrying the token and no cookies', opts, () => {
-  test('it posts the query and variables as JSON', async () => {
+  // A trusted document goes by its id (api/graphql/trusted_documents.py): the sha256 of its text.
+  test('it posts the document id and variables as JSON', async () => {
+    const query = 'query Q($id: ID!) { node(id: $id) { id } }';
     const client = new SignalboxClient({ apiUrl: api.url });
-    await client.request('query Q($id: ID!) { node(id: $id) { id } }', { id: 'UmVsZWFzZTox' });
+    await client.request(query, { id: 'UmVsZWFzZTox' });
 
     const [received] = api.received;
     assert.equal(received?.method, 'POST');
     assert.equal(received?.headers['content-type'], 'application/json');
     assert.deepEqual(received?.body, {
-      query: 'query Q($id: ID!) { node(id: $id) { id } }',
+      documentId: `sha256:${createHash('sha256').update(query, 'utf8').digest('hex')}`,
       variables: { id: 'UmVsZWFzZTox' },
     });
+  });
+
+  test('the document id is the sha256 of the UTF-8 text, as the build registers it', async () => {
+    const query = '{ about { name } } # “quoted”';
+    const expected = `sha256:${createHash('sha256').update(query, 'utf8').digest('hex')}`;
+    assert.equal(await documentIdOf(query), expected);
+  });
+
+  test('an API that does not know the id gets the text once more', async () => {
+    api.answer(
+      { errors: [{ message: 'unknown', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] },
+      400,
+    );
+    const client = new SignalboxClient({ apiUrl: api.url });
+    await failure(client.request(ABOUT, { a: 1 }));
+
+    assert.equal(api.received.length, 2);
+    assert.ok((api.received[0]?.body as { documentId?: string }).documentId?.startsWith('sha256:'));
+    assert.deepEqual(api.received[1]?.body, { query: ABOUT, variables: { a: 1 } });
+  });
+
+  test('a refusal of the id that is not "unknown" is not retried', async () => {
+    api.answer({ errors: [{ message: 'no', extensions: { code: 'FORBIDDEN' } }] }, 403);
+    const client = new SignalboxClient({ apiUrl: api.url });
+    const error = await failure(client.request(ABOUT));
+
+    assert.equal(error.code, 'FORBIDDEN');
+    assert.equal(api.received.length, 1);
   });
 
   test('it sends the provided token as a bearer token', async () => {
@@ -138,6 +169,12 @@ describe('A request is a JSON POST carrying the token and no cookies', opts, () 
     assert.equal(url, 'https://api.test/graphql');
     assert.equal(init.credentials, 'omit');
     assert.equal(init.body, JSON.stringify({ query: ABOUT }));
+  });
+
+  test('with a document id the body carries the id instead of the text', () => {
+    const { init } = buildRequest(api.url, ABOUT, { a: 1 }, null, undefined, 'sha256:ab');
+
+    assert.equal(init.body, JSON.stringify({ documentId: 'sha256:ab', variables: { a: 1 } }));
   });
 });
 

@@ -32,13 +32,42 @@ export interface PreparedRequest {
   readonly init: RequestInit;
 }
 
-/** The fetch arguments for one GraphQL operation. */
+/**
+ * A document's id as the API's trusted documents know it: `sha256:` + the hex SHA-256 of its
+ * UTF-8 text (scripts/documents.mjs registers every component document under it at build
+ * time). Undefined where the page has no Web Crypto (an insecure origin): then the text goes.
+ */
+export function documentIdOf(query: string): Promise<string | undefined> {
+  let id = documentIds.get(query);
+  if (id === undefined) {
+    const subtle = globalThis.crypto?.subtle;
+    id = subtle
+      ? subtle
+          .digest('SHA-256', new TextEncoder().encode(query))
+          .then((digest) => `sha256:${hex(digest)}`, () => undefined)
+      : Promise.resolve(undefined);
+    documentIds.set(query, id);
+  }
+  return id;
+}
+
+const documentIds = new Map<string, Promise<string | undefined>>();
+
+function hex(digest: ArrayBuffer): string {
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The fetch arguments for one GraphQL operation: by `documentId` when one is given (a trusted
+ * document the API knows; in production the only kind a page may run), else the query text.
+ */
 export function buildRequest(
   apiUrl: string,
   query: string,
   variables: Variables | undefined,
   token: string | null | undefined,
   signal?: AbortSignal,
+  documentId?: string,
 ): PreparedRequest {
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -50,7 +79,10 @@ export function buildRequest(
   const init: RequestInit = {
     method: 'POST',
     headers,
-    body: JSON.stringify(variables === undefined ? { query } : { query, variables }),
+    body: JSON.stringify({
+      ...(documentId === undefined ? { query } : { documentId }),
+      ...(variables === undefined ? {} : { variables }),
+    }),
     // The token is the only credential: an embedding page's cookies must never ride along.
     credentials: 'omit',
   };
@@ -116,11 +148,17 @@ export class SignalboxClient {
   ): Promise<TData> {
     const { signal } = options;
     const token = await this.#token();
+    const documentId = await documentIdOf(query);
     throwIfAborted(signal);
-    const { url, init } = buildRequest(this.apiUrl, query, variables, token, signal);
     try {
-      const response = await fetch(url, init);
-      return await readResponse<TData>(response);
+      try {
+        return await this.#send<TData>(query, variables, token, signal, documentId);
+      } catch (error) {
+        // An API that does not know this bundle's documents (another version): the text,
+        // which it runs where ad-hoc documents are allowed.
+        if (documentId === undefined || !isUnknownDocument(error)) throw error;
+        return await this.#send<TData>(query, variables, token, signal, undefined);
+      }
     } catch (error) {
       if (signal?.aborted) {
         throw abortedError(signal);
@@ -130,6 +168,17 @@ export class SignalboxClient {
       }
       throw new SignalboxError('NETWORK_ERROR', 'The API could not be reached.', { cause: error });
     }
+  }
+
+  async #send<TData>(
+    query: string,
+    variables: Variables | undefined,
+    token: string | null | undefined,
+    signal: AbortSignal | undefined,
+    documentId: string | undefined,
+  ): Promise<TData> {
+    const { url, init } = buildRequest(this.apiUrl, query, variables, token, signal, documentId);
+    return readResponse<TData>(await fetch(url, init));
   }
 
   async #token(): Promise<string | null | undefined> {
@@ -144,6 +193,13 @@ export class SignalboxClient {
       });
     }
   }
+}
+
+function isUnknownDocument(error: unknown): boolean {
+  return (
+    error instanceof SignalboxError &&
+    error.errors.some((e) => e.extensions?.['code'] === 'PERSISTED_QUERY_NOT_FOUND')
+  );
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -12,6 +12,10 @@ export const SERVER_ERROR_CODES = [
   'UNAVAILABLE',
   'DEADLINE_EXCEEDED',
   'INTERNAL_SERVER_ERROR',
+  // Trusted documents (api/graphql/trusted_documents.py): an id the API does not know, and an
+  // ad-hoc document from a page where only registered ones may run.
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_REQUIRED',
 ] as const;
 
 export const CLIENT_ERROR_CODES = [

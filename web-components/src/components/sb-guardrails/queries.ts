@@ -6,7 +6,7 @@ const SET_FIELDS = `version values note updatedAt
   businessUnit { id key name }`;
 
 /** The guardrails of a BU; with a service, also what is in force for it and where from. */
-export function guardrailsQuery(withService: boolean): string {
+function guardrailsQuery(withService: boolean): string {
   return `query SbGuardrails($bu: ID!${withService ? ', $service: ID!' : ''}) {
   viewer { grants { role businessUnit { id } } }
   guardrailCatalog { key description strictness valueType unit minimum maximum members spdx usernames nullable default }
@@ -20,6 +20,11 @@ export function guardrailsQuery(withService: boolean): string {
   }
 }`;
 }
+
+// Every document a component sends is an exported constant of its queries.ts: the build
+// registers exactly these as trusted documents (scripts/documents.mjs).
+export const GUARDRAILS_QUERY = guardrailsQuery(false);
+export const GUARDRAILS_OF_SERVICE_QUERY = guardrailsQuery(true);
 
 export const GUARDRAILS_SAVE = `mutation SbGuardrailsSave($input: GuardrailBusinessUnitUpdateInput!) {
   guardrailBusinessUnitUpdate(input: $input) {

@@ -20,7 +20,8 @@ import {
 } from './guardrail-fields.js';
 import {
   GUARDRAILS_SAVE,
-  guardrailsQuery,
+  GUARDRAILS_OF_SERVICE_QUERY,
+  GUARDRAILS_QUERY,
   type Effective,
   type GuardrailSet,
   type GuardrailsQuery,
@@ -157,7 +158,7 @@ export class SbGuardrails extends SbElement {
     }
     const withService = Boolean(serviceId);
     const data = await this.client.request<GuardrailsQuery>(
-      guardrailsQuery(withService),
+      withService ? GUARDRAILS_OF_SERVICE_QUERY : GUARDRAILS_QUERY,
       withService ? { bu, service: serviceId } : { bu },
       { signal },
     );
