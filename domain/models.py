@@ -12,6 +12,7 @@ from domain.organization import models as organization_models
 from domain.pipelines import definition_models as pipeline_definition_models
 from domain.pipelines import deployment_models, promotion_models, unauthorized_models
 from domain.pipelines import models as pipelines_models
+from domain.readiness import review_models as readiness_review_models
 from domain.risk import models as risk_models
 from domain.trains import models as trains_models
 
@@ -30,6 +31,7 @@ __all__ = [
     "pipeline_definition_models",
     "pipelines_models",
     "promotion_models",
+    "readiness_review_models",
     "risk_models",
     "trains_models",
     "unauthorized_models",

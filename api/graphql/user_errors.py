@@ -27,6 +27,7 @@ from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.readiness.review_errors import ReviewErrorCode
 from domain.risk.errors import RiskErrorCode
 from domain.trains.errors import TrainErrorCode
 
@@ -112,6 +113,7 @@ PIPELINES = _context(
     UnauthorizedChangeErrorCode,
     WebhookSecretCode,
 )
+READINESS_REVIEW = _context("ReadinessReview", ReviewErrorCode)
 RISK = _context("Risk", RiskErrorCode)
 TRAINS = _context("Train", TrainErrorCode)
 
@@ -124,6 +126,7 @@ CONTEXTS = (
     GUARDRAILS,
     ORGANIZATION,
     PIPELINES,
+    READINESS_REVIEW,
     RISK,
     TRAINS,
 )

@@ -225,6 +225,26 @@ FIELDS: dict[str, Field] = {
             "Current vendor attestations a vendor release into the service needs.",
             AttestationKind,
         ),
+        Field(
+            "readiness_review_required",
+            Strictness.REQUIRE,
+            "Whether a production promotion of the service needs its release's SRE readiness "
+            "review signed off.",
+        ),
+        _set(
+            "readiness_review_change_types",
+            Strictness.SUPERSET,
+            "Change types whose releases need a signed-off SRE readiness review before production.",
+            ChangeType,
+        ),
+        Field(
+            "runbook_review_max_age_days",
+            Strictness.AT_MOST,
+            "Days since a readiness review's runbook item was last reviewed, at most.",
+            minimum=1,
+            maximum=730,
+            unit="days",
+        ),
     )
 }
 
@@ -265,6 +285,9 @@ CORE_DEFAULTS: dict[str, Any] = {
     "vendor_attestations_required": [],
     "approval_delegates": [],
     "promotion_wait_expiry_hours": 168,
+    "readiness_review_required": False,
+    "readiness_review_change_types": [],
+    "runbook_review_max_age_days": 365,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -282,6 +305,8 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "vendor_attestations_required": ["penetration_test", "security_testing", "soc2"],
         "canary_max_error_rate_bp": 50,
         "canary_max_latency_regression_percent": 10,
+        "readiness_review_required": True,
+        "runbook_review_max_age_days": 90,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

@@ -58,6 +58,8 @@ class Resource(StrEnum):
     DEPLOYMENT = "deployment"
     UNAUTHORIZED_CHANGE = "unauthorized_change"
     METRICS = "metrics"
+    READINESS_REVIEW = "readiness_review"
+    READINESS_TEMPLATE = "readiness_template"
 
 
 class Action(StrEnum):

@@ -20,7 +20,7 @@ class GateKey(StrEnum):
     DOCUMENTATION = "documentation"
     SIGN_OFFS = "sign_offs"
     BOARD_DECISION = "board_decision"
-    READINESS = "readiness"
+    RELEASE_STATUS = "release_status"
     PEER_REVIEW = "peer_review"
     RISK_REQUIREMENTS = "risk_requirements"
     SECURITY_SCAN = "security_scan"
@@ -37,6 +37,7 @@ class GateKey(StrEnum):
     APPROVALS = "approvals"
     DR_TEST = "dr_test"
     SEGREGATION_OF_DUTIES = "segregation_of_duties"
+    READINESS_REVIEW = "readiness_review"
 
 
 NON_WAIVABLE: frozenset[GateKey] = frozenset({GateKey.SEGREGATION_OF_DUTIES})

@@ -37,6 +37,7 @@ from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts
 from domain.pipelines.gather_services import per_service
 from domain.pipelines.snapshot import PRODUCTION, ReleaseSide, Snapshot
 from domain.pipelines.stage_gates import listings_for
+from domain.readiness.review_facts import review_of
 from domain.risk.facts import assessment_of, peer_reviews_of
 from domain.trains.facts import departure_of, integration_of
 
@@ -216,4 +217,5 @@ async def _of_release(
         approver_disciplines=await approver_disciplines(session, release.bu_id)
         if production
         else {},
+        readiness_review=await review_of(session, release.id) if production else None,
     )

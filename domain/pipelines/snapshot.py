@@ -28,6 +28,7 @@ from domain.pipelines.decision_rules import ApprovalFacts, Chain
 from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.stage_gates import StageListing, listed_by
+from domain.readiness.review_rules import ReviewFacts
 from domain.risk.assessment_rules import RiskResult
 from domain.risk.review_rules import Review
 from domain.trains.facts import IntegrationFacts
@@ -55,6 +56,8 @@ class ReleaseSide:
     approver_disciplines: Mapping[uuid.UUID, frozenset[str]] = field(default_factory=dict)
     """For production: who approves for which disciplines in the release's BU (approver
     grants there or org-wide), so an approval counts for its approver's disciplines."""
+    readiness_review: ReviewFacts | None = None
+    """For production: the release's SRE readiness review; None when none is open."""
 
 
 @dataclass(frozen=True, slots=True)

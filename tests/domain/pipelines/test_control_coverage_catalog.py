@@ -102,6 +102,9 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("canary_max_saturation_percent") == {"canary: roll_back"}
         assert refused("promotion_wait_expiry_hours") == {"PROMOTION_EXPIRED"}
         assert refused("unauthorized_change_alert") == {"unauthorized change alerted"}
+        assert refused("readiness_review_required") == {"production: readiness_review pending"}
+        assert refused("readiness_review_change_types") == {"production: readiness_review pending"}
+        assert refused("runbook_review_max_age_days") == {"readiness review pending"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:

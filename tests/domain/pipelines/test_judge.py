@@ -55,7 +55,8 @@ GATES = [
     "peer_review",
     "documentation",
     "board_decision",
-    "readiness",
+    "release_status",
+    "readiness_review",
     "integration_window",
     "onboarding",
     "vendor_attestations",
@@ -160,7 +161,7 @@ def statuses(s: Snapshot, now: datetime) -> dict[str, GateStatus]:
 
 
 class TestEveryGateIsJudgedFromTheSnapshot:
-    def test_a_production_snapshot_in_order_is_allowed_with_all_twenty_one_gates(self) -> None:
+    def test_a_production_snapshot_in_order_is_allowed_with_all_twenty_two_gates(self) -> None:
         decision = judge(snapshot(), T0)
         assert [o.gate for o in decision.outcomes] == GATES
         assert {o.status for o in decision.outcomes} == {GateStatus.PASSED}
