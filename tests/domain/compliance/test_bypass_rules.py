@@ -71,8 +71,10 @@ class TestNamingGates:
             "vendor_attestations",
             "onboarding",
             "migration_dry_run",
+            "release_status",
+            "readiness_review",
         } <= {g.value for g in GateKey}
-        assert len(GateKey) == 21
+        assert len(GateKey) == 22
 
 
 class TestJustifyingAndBounding:
