@@ -22,6 +22,7 @@ from demo.delivery import (
 )
 from demo.operations import load_operations
 from demo.promotions_world import load_promotions
+from demo.readiness_reviews import load_readiness_reviews
 from demo.releases import load_releases
 from demo.trains import load_trains
 from domain.kernel.uow import UnitOfWork
@@ -55,6 +56,7 @@ async def load_world(runtime: Runtime) -> bool:
         await report_builds(uow, cast)
 
     await units.run(ci, actor=cast.actor("ci"))
+    await load_readiness_reviews(runtime, cast, release_world.ids)
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
     return True
