@@ -193,6 +193,7 @@ class TestTheChecklistComesFromTheTemplates:
             as_user="payments-admin",
         )
         assert result(shadow)["errors"] == [{"code": "KEY_TAKEN", "field": "key"}]
+        assert await audit_actions(api, bu["id"]) == ["readiness_review_template.create"]
 
     async def test_a_second_review_and_a_release_no_template_covers_are_refused(
         self, api: Api
