@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from domain.governance import facts as release_facts
+from domain.governance.vocabulary import ReleaseStatus as S
 from domain.guardrails.facts import guardrails_of_services
 from domain.kernel.access import ORG_SCOPE, Action, Resource
 from domain.kernel.errors import DomainError
@@ -26,7 +27,8 @@ from domain.readiness.review_models import ReadinessReview, ReviewItem
 from domain.readiness.review_vocabulary import ReviewStatus
 
 RESOURCE = Resource.READINESS_REVIEW
-CLOSED = frozenset({"deployed", "rolled_back", "cancelled", "rejected"})
+CLOSED = frozenset(s.value for s in (S.DEPLOYED, S.ROLLED_BACK, S.CANCELLED, S.REJECTED))
+"""A finished release takes no readiness review."""
 URL = re.compile(r"^https?://[^\s]{1,1990}$")
 
 
