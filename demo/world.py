@@ -25,6 +25,7 @@ from demo.nfrs import load_nfrs
 from demo.operations import load_operations
 from demo.promotions_world import load_promotions
 from demo.readiness_migrations import load_migrations
+from demo.readiness_reviews import load_readiness_reviews
 from demo.readiness_volumes import load_volumes
 from demo.releases import load_releases
 from demo.trains import load_trains
@@ -62,6 +63,7 @@ async def load_world(runtime: Runtime) -> bool:
     await units.run(ci, actor=cast.actor("ci"))
     await load_nfrs(runtime, cast)
     await load_migrations(runtime, cast, release_world.ids)
+    await load_readiness_reviews(runtime, cast, release_world.ids)
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
     return True

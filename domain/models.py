@@ -15,6 +15,7 @@ from domain.pipelines import deployment_models, promotion_models, unauthorized_m
 from domain.pipelines import models as pipelines_models
 from domain.readiness import migration_models as readiness_migration_models
 from domain.readiness import nfr_models
+from domain.readiness import review_models as readiness_review_models
 from domain.readiness import volume_models as readiness_volume_models
 from domain.risk import models as risk_models
 from domain.trains import models as trains_models
@@ -37,6 +38,7 @@ __all__ = [
     "pipelines_models",
     "promotion_models",
     "readiness_migration_models",
+    "readiness_review_models",
     "readiness_volume_models",
     "risk_models",
     "trains_models",

@@ -24,6 +24,7 @@ from domain.kernel import vocabulary as shared_vocabulary
 
 if TYPE_CHECKING:
     from api.graphql.governance_board_types import GoNoGoSession
+    from api.graphql.readiness_review_types import ReadinessReview
     from api.graphql.release_blockers import ReleaseBlockers
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
     from api.graphql.unauthorized_types import UnauthorizedChange
@@ -188,6 +189,17 @@ class Release(Node):
     @strawberry.field(description="The rejected or cancelled release this one was cloned from.")
     async def cloned_from(self, info: Info) -> Release | None:
         return await load_node(info.context.loaders.release, Release, self.cloned_from_uid)
+
+    @strawberry.field(
+        description="Its SRE readiness review: checklist, what is missing, sign-off; null when "
+        "none is open or not yours to read."
+    )
+    async def readiness_review(
+        self, info: Info
+    ) -> Annotated[ReadinessReview, strawberry.lazy("api.graphql.readiness_review_types")] | None:
+        from api.graphql.readiness_review_types import release_readiness_review
+
+        return await release_readiness_review(info, self.uid)
 
     @strawberry.field(description="Who authored its changes; they never vote or sign on it.")
     async def authors(self, info: Info) -> list[Person]:

@@ -52,6 +52,7 @@ from api.graphql.readiness_migrations import (
     ReadinessMigrationsQuery,
 )
 from api.graphql.readiness_nfrs import ReadinessNfrsMutation, ReadinessNfrsQuery
+from api.graphql.readiness_review import ReadinessReviewMutation, ReadinessReviewQuery
 from api.graphql.relay import Node, load_node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
@@ -115,6 +116,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **ReadinessNfrsQuery.node_types(),
     # readiness: data migrations and production volumes
     **ReadinessMigrationsQuery.node_types(),
+    # readiness reviews
+    **ReadinessReviewQuery.node_types(),
 }
 
 
@@ -164,6 +167,7 @@ class Query(
     UnauthorizedChangesQuery,
     ReadinessNfrsQuery,
     ReadinessMigrationsQuery,
+    ReadinessReviewQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -210,6 +214,7 @@ class Mutation(
     UnauthorizedChangesMutation,
     ReadinessNfrsMutation,
     ReadinessMigrationsMutation,
+    ReadinessReviewMutation,
 ):
     pass
 

@@ -29,6 +29,7 @@ from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
 from domain.readiness.migration_errors import DataMigrationErrorCode
 from domain.readiness.nfr_errors import NfrErrorCode
+from domain.readiness.review_errors import ReviewErrorCode
 from domain.readiness.volume_errors import VolumeErrorCode
 from domain.risk.errors import RiskErrorCode
 from domain.trains.errors import TrainErrorCode
@@ -115,6 +116,7 @@ PIPELINES = _context(
     UnauthorizedChangeErrorCode,
     WebhookSecretCode,
 )
+READINESS_REVIEW = _context("ReadinessReview", ReviewErrorCode)
 RISK = _context("Risk", RiskErrorCode)
 TRAINS = _context("Train", TrainErrorCode)
 NFRS = _context("Nfr", NfrErrorCode)
@@ -130,6 +132,7 @@ CONTEXTS = (
     GUARDRAILS,
     ORGANIZATION,
     PIPELINES,
+    READINESS_REVIEW,
     RISK,
     TRAINS,
     NFRS,

@@ -75,6 +75,7 @@ GATE_CONTROLS: dict[str, tuple[str, ...]] = {
     "peer_review": ("ITGC-CM-02", "ITGC-CM-04", "A.5.3", "A.8.25"),
     "risk_requirements": ("ITGC-CM-01", "A.8.32"),
     "dr_test": ("A.5.30",),
+    "readiness_review": ("ITGC-CM-03", "A.5.30"),
     "onboarding": ("A.8.16",),
     "vendor_attestations": ("A.5.22",),
     "security_scan": ("ITGC-CM-02", "A.8.29"),

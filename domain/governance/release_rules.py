@@ -44,6 +44,17 @@ and CI among others; editing a draft is `release/update`, which they do not hold
 deployed, rolled back and cancelled are final.
 """
 
+GOES_LIVE: frozenset[ReleaseStatus] = frozenset({S.APPROVED, S.SCHEDULED, S.DEPLOYING})
+"""The lifecycle states in which a release's changes may reach production: approved or
+further along, not yet finished."""
+
+
+def may_go_live(status: str) -> bool:
+    """Whether a release in `status` may take its changes to production (its lifecycle's say;
+    the promotion decision's `release_status` gate)."""
+    return status in GOES_LIVE
+
+
 FINAL = frozenset(s for s, moves in TRANSITIONS.items() if not moves)
 
 PERMISSION: dict[ReleaseStatus, Action] = {

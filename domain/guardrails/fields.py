@@ -302,6 +302,26 @@ FIELDS: dict[str, Field] = {
             AttestationKind,
         ),
         *_NFR_FIELDS,
+        Field(
+            "readiness_review_required",
+            Strictness.REQUIRE,
+            "Whether a production promotion of the service needs its release's SRE readiness "
+            "review signed off.",
+        ),
+        _set(
+            "readiness_review_change_types",
+            Strictness.SUPERSET,
+            "Change types whose releases need a signed-off SRE readiness review before production.",
+            ChangeType,
+        ),
+        Field(
+            "runbook_review_max_age_days",
+            Strictness.AT_MOST,
+            "Days since a readiness review's runbook item was last reviewed, at most.",
+            minimum=1,
+            maximum=730,
+            unit="days",
+        ),
     )
 }
 
@@ -351,6 +371,9 @@ CORE_DEFAULTS: dict[str, Any] = {
     "nfr_max_failover_rpo_seconds": 3600,
     "nfr_result_max_age_days": 90,
     "min_production_volume_percent": 0,
+    "readiness_review_required": False,
+    "readiness_review_change_types": [],
+    "runbook_review_max_age_days": 365,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -383,6 +406,8 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "nfr_max_failover_rpo_seconds": 60,
         "nfr_result_max_age_days": 30,
         "min_production_volume_percent": 80,
+        "readiness_review_required": True,
+        "runbook_review_max_age_days": 90,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

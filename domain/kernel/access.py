@@ -62,6 +62,8 @@ class Resource(StrEnum):
     NFR_RUN = "nfr_run"
     DATA_MIGRATION = "data_migration"
     VOLUME_PROFILE = "volume_profile"
+    READINESS_REVIEW = "readiness_review"
+    READINESS_TEMPLATE = "readiness_template"
 
 
 class Action(StrEnum):

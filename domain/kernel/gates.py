@@ -20,7 +20,7 @@ class GateKey(StrEnum):
     DOCUMENTATION = "documentation"
     SIGN_OFFS = "sign_offs"
     BOARD_DECISION = "board_decision"
-    READINESS = "readiness"
+    RELEASE_STATUS = "release_status"
     PEER_REVIEW = "peer_review"
     RISK_REQUIREMENTS = "risk_requirements"
     SECURITY_SCAN = "security_scan"
@@ -39,6 +39,7 @@ class GateKey(StrEnum):
     SEGREGATION_OF_DUTIES = "segregation_of_duties"
     NFRS = "nfrs"
     DATA_MIGRATIONS = "data_migrations"
+    READINESS_REVIEW = "readiness_review"
 
 
 NON_WAIVABLE: frozenset[GateKey] = frozenset({GateKey.SEGREGATION_OF_DUTIES})

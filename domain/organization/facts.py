@@ -307,6 +307,18 @@ async def approver_disciplines(
     return {person: frozenset(disciplines) for person, disciplines in found.items()}
 
 
+async def holds_role(
+    session: AsyncSession, person_id: uuid.UUID, role: str, bu_id: uuid.UUID
+) -> bool:
+    """Whether a person holds `role` in a BU (granted there or org-wide), in one statement."""
+    stmt = select(RoleGrant.id).where(
+        RoleGrant.person_id == person_id,
+        RoleGrant.role == role,
+        RoleGrant.domain.in_([str(bu_id), ORG_SCOPE]),
+    )
+    return (await session.scalar(stmt.limit(1))) is not None
+
+
 async def disciplines_approved_by(
     session: AsyncSession, person_id: uuid.UUID, bu_id: uuid.UUID
 ) -> frozenset[str]:

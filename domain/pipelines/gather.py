@@ -38,6 +38,7 @@ from domain.pipelines.gather_services import per_service
 from domain.pipelines.snapshot import PRODUCTION, ReleaseSide, Snapshot
 from domain.pipelines.stage_gates import listings_for
 from domain.readiness.migration_facts import data_migrations
+from domain.readiness.review_facts import review_of
 from domain.readiness.volume_facts import volume_profiles
 from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
 from domain.risk.facts import assessment_of, peer_reviews_of
@@ -227,4 +228,5 @@ async def _of_release(
         data_migrations=(await data_migrations(session, [release.id]))[release.id]
         if production
         else (),
+        readiness_review=await review_of(session, release.id) if production else None,
     )

@@ -1,10 +1,11 @@
 """The gates judged on the release that ships the artifact: peer review, and before
-production its documentation, board decision, readiness, integration window and data
-migrations.
+production its documentation, board decision, release status, readiness review, integration
+window and data migrations.
 
-Pure: the peer-review and integration-window rules are the risk and trains contexts' own
-(domain.risk.review_rules, domain.trains.rules) and readiness's data-migration rule
-(domain.readiness.migration_rules) over the snapshot's facts.
+Pure: the peer-review, release-status, readiness-review, data-migration and integration-window
+rules are the risk, governance, readiness and trains contexts' own (domain.risk.review_rules,
+domain.governance.release_rules, domain.readiness.review_rules,
+domain.readiness.migration_rules, domain.trains.rules) over the snapshot's facts.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from datetime import datetime
 from functools import partial
 
 from domain.governance.facts import GoLiveFacts, ReleaseFacts
-from domain.governance.vocabulary import ReleaseStatus
+from domain.governance.release_rules import may_go_live
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.snapshot import Gate, ReleaseSide, Snapshot
 from domain.pipelines.vocabulary import EvidenceType
 from domain.readiness import migration_rules
+from domain.readiness import review_rules as readiness_rules
 from domain.readiness.migration_rules import DryRunFacts
 from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
 from domain.risk import review_rules
@@ -27,17 +29,17 @@ from domain.risk.assessment_rules import RiskResult
 from domain.trains.facts import IntegrationFacts
 from domain.trains.rules import integration_window_passed
 
-READY = frozenset({ReleaseStatus.APPROVED, ReleaseStatus.SCHEDULED, ReleaseStatus.DEPLOYING})
-
 
 def release_gates(s: Snapshot) -> list[Gate]:
-    """The release's gates for this target (readiness pending when production has none); the
-    integration window is judged at the asking time."""
+    """The release's gates for this target (release status pending when production has none);
+    the readiness review and the integration window are judged at the asking time."""
     side = s.of_release
     if side is None:
         if not s.production:
             return []
-        return [gates.pending("readiness", "A production promotion needs a release that ships it.")]
+        return [
+            gates.pending("release_status", "A production promotion needs a release that ships it.")
+        ]
     review: Gate = peer_review_gate(side, s.environment.kind)
     go_live = side.release.go_live
     if not s.production or go_live is None:
@@ -46,7 +48,8 @@ def release_gates(s: Snapshot) -> list[Gate]:
         review,
         documentation_gate(go_live),
         board_decision_gate(side.risk, go_live, side.go_no_go_disciplines),
-        readiness_gate(side.release),
+        release_status_gate(side.release),
+        partial(readiness_review_gate, s, side),
         partial(integration_window_gate, side.integration),
         data_migrations_gate(s),
     ]
@@ -104,11 +107,21 @@ def board_decision_gate(
     return gates.passed("board_decision", f"The board decided go{with_votes}.", **evidence)
 
 
-def readiness_gate(release: ReleaseFacts) -> GateOutcome:
-    """The release is approved (or further along) before production."""
-    if release.status in READY:
-        return gates.passed("readiness", f"The release is {release.status}.")
-    return gates.pending("readiness", f"The release is {release.status}, not approved yet.")
+def release_status_gate(release: ReleaseFacts) -> GateOutcome:
+    """The release is approved (or further along) before production: its lifecycle's say
+    (governance), apart from whether operations are ready for it (the readiness review)."""
+    if may_go_live(release.status):
+        return gates.passed("release_status", f"The release is {release.status}.")
+    return gates.pending("release_status", f"The release is {release.status}, not approved yet.")
+
+
+def readiness_review_gate(s: Snapshot, side: ReleaseSide, now: datetime) -> GateOutcome:
+    """The release's SRE readiness review, where the service's guardrails, the release's change
+    types or a listing stage require one (or one is open), judged at `now` (evidence expires)."""
+    need = readiness_rules.need(
+        s.guardrails, side.release.change_types, s.listed.get(readiness_rules.GATE)
+    )
+    return readiness_rules.gate(need, side.readiness_review, side.release.author_ids, now)
 
 
 def integration_window_gate(integration: IntegrationFacts | None, now: datetime) -> GateOutcome:

@@ -30,6 +30,7 @@ from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.stage_gates import StageListing, listed_by
 from domain.readiness.migration_rules import MigrationFacts
 from domain.readiness.nfr_rules import NfrFacts
+from domain.readiness.review_rules import ReviewFacts
 from domain.readiness.volume_rules import VolumeFacts
 from domain.risk.assessment_rules import RiskResult
 from domain.risk.review_rules import Review
@@ -60,6 +61,8 @@ class ReleaseSide:
     grants there or org-wide), so an approval counts for its approver's disciplines."""
     data_migrations: tuple[MigrationFacts, ...] = ()
     """For production: the data migrations the release declares, for every service it ships."""
+    readiness_review: ReviewFacts | None = None
+    """For production: the release's SRE readiness review; None when none is open."""
 
 
 @dataclass(frozen=True, slots=True)

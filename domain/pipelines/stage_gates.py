@@ -91,7 +91,8 @@ JUDGED_WHETHER_LISTED: dict[str, str] = {
     GateKey.SIGN_OFFS: "Every production promotion needs its release's sign-offs valid.",
     GateKey.BOARD_DECISION: "A board decision is required where the risk level or the "
     "guardrails ask for one, and a decision no-go always fails the gate.",
-    GateKey.READINESS: "Every production promotion needs a release, ready to ship.",
+    GateKey.RELEASE_STATUS: "Every production promotion needs a release, approved (or further "
+    "along) in its lifecycle.",
     GateKey.PEER_REVIEW: "A peer review is required by the change types (guardrails) or the "
     "risk level, on every promotion to staging and beyond.",
     GateKey.RISK_REQUIREMENTS: "The suites the risk level requires are judged on every "

@@ -6,13 +6,14 @@ from typing import Any
 
 from tests.api.conftest import Api
 from tests.api.governance_support import SIGN, move
-from tests.api.test_promotion_decision import APPROVE, REQUEST, ask, scan, world
+from tests.api.test_promotion_decision import APPROVE, DEFINITION, REQUEST, ask, scan, world
 
 
-async def approved_world(api: Api) -> dict[str, Any]:
+async def approved_world(api: Api, definition: str = DEFINITION) -> dict[str, Any]:
     """A world (test_promotion_decision) with a clean scan, its release's sign-offs given and
-    the release approved: a production promotion of it waits only for its approvals."""
-    w = await world(api)
+    the release approved: a production promotion of it waits only for its approvals (and what
+    the stages of its pipeline `definition` list)."""
+    w = await world(api, definition=definition)
     await scan(api, w, critical=0)
     for requirement, signer in (("data_sovereignty", "legal"), ("privacy_impact", "compliance")):
         body = await api.gql(

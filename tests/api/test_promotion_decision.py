@@ -237,7 +237,7 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
         decision = (await api.ok(ASK, {"i": ask(w)}, as_user="ci"))["promotionDecision"]
         assert not decision["allowed"] and decision["exitCode"] == 1
         assert by_status(decision, "FAILED") == {"security_scan", "sign_offs", "freeze"}, decision
-        assert by_status(decision, "PENDING") == {"approvals", "readiness"}
+        assert by_status(decision, "PENDING") == {"approvals", "release_status"}
         reasons = {g["gate"].lower(): g["reason"] for g in decision["gates"]}
         assert "2 open critical" in reasons["security_scan"]
         assert "data_sovereignty" in reasons["sign_offs"]
@@ -290,7 +290,8 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
             "promotion.decide",
         ]
         assert recorded[-1][1]["allowed"] is True
-        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 23
+        # nfrs, data migrations and the readiness review (issue 16) joined release status
+        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 24
         pack = await api.ok(
             """mutation($i: ReleaseEvidencePackExportInput!) {
               releaseEvidencePackExport(input: $i) { pack errors { code } } }""",
@@ -459,7 +460,7 @@ class TestAnAllowedDecisionRecordsTheBypassUses:
         w["release"] = (await move(api, hotfix, "Submit"))["release"]
         await freeze_now(api, w["env"]["key"])
         await scan(api, w, critical=1)
-        waived = ["FREEZE", "SECURITY_SCAN", "SIGN_OFFS", "READINESS"]
+        waived = ["FREEZE", "SECURITY_SCAN", "SIGN_OFFS", "RELEASE_STATUS"]
         made = await api.ok(
             """mutation($i: BypassRequestInput!) { bypassRequest(input: $i) {
               bypass { id version } errors { code } } }""",

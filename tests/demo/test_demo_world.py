@@ -107,6 +107,27 @@ class TestTheDemoWorldIsAlive:
         assert canary["status"] == "IN_PROGRESS"
         assert canary["environment"] == {"key": "production-eu"}
 
+    def test_readiness_reviews_signed_missing_an_item_and_awaiting_sign_off(
+        self, demo_server: DemoServer
+    ) -> None:
+        data = ask(
+            demo_server,
+            """{ releases(first: 100) { nodes { title
+              readinessReview { status missing signedOffBy { username } } } } }""",
+        )
+        reviews = {
+            r["title"]: r["readinessReview"]
+            for r in nodes(data, "releases")
+            if r["readinessReview"]
+        }
+        signed = reviews["Card gateway 3-D Secure exemptions"]
+        assert signed["status"] == "SIGNED_OFF" and signed["signedOffBy"] == {"username": "sre"}
+        assert reviews["Card network tokens"]["missing"] == [
+            "Runbook reviewed (sre-readiness.runbook): no evidence"
+        ]
+        waiting = reviews["Settlement cut-off tuning"]
+        assert waiting["status"] == "OPEN" and waiting["missing"] == []
+
     def test_flags_incidents_and_an_unauthorized_change(self, demo_server: DemoServer) -> None:
         data = ask(demo_server, WORLD)
         assert {i["status"] for i in nodes(data, "incidentReports")} == {"OPEN", "RESOLVED"}

@@ -83,7 +83,7 @@ class TestTheShellExamplesRunOnTheDemo:
             if expected == "waiting" and "freeze" not in failed:
                 # Only what an ask cannot carry waits (the quarter-end close refuses it).
                 assert asked["status"] == "waiting", asked["summary"]
-                assert pending == {"approvals", "sign_offs", "readiness"}, asked["summary"]
+                assert pending == {"approvals", "sign_offs", "release_status"}, asked["summary"]
             if expected == "refused":
                 assert asked["status"] == "refused" and "security_scan" in failed
 

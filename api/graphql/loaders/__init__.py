@@ -36,6 +36,7 @@ from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
 from domain.readiness import migration_queries as rmq
 from domain.readiness import nfr_queries as nfq
+from domain.readiness import review_queries as rrq
 from domain.readiness import volume_queries as rvq
 from domain.risk import queries as riskq
 from domain.trains import queries as trq
@@ -159,6 +160,12 @@ class DataLoaders:
     peer_review: ById = by_id(riskq.reviews_by_id)
     peer_reviews_of_release: Grouped = grouped(riskq.reviews_of_releases)
     risk_assessments_of_release: Pages = pages(riskq.assessments_of_releases, "first", "after")
+    # readiness reviews
+    readiness_review: ById = by_id(rrq.reviews_by_id)
+    readiness_review_of_release: ById = by_id(rrq.reviews_of_releases)
+    readiness_review_items: Grouped = grouped(rrq.items_of_reviews)
+    readiness_review_missing: ById = by_id_at(rrq.missing_of_reviews)
+    readiness_review_template: ById = by_id(rrq.templates_by_id)
     # compliance controls
     bypass: ById = by_id(ccq.bypasses_by_id)
     bypass_review: ById = by_id(ccq.reviews_by_id)

@@ -71,8 +71,10 @@ class TestNamingGates:
             "vendor_attestations",
             "onboarding",
             "migration_dry_run",
+            "release_status",
+            "readiness_review",
         } <= {g.value for g in GateKey}
-        assert len(GateKey) == 23  # nfrs, data_migrations (readiness, issue 16)
+        assert len(GateKey) == 24  # nfrs, data_migrations, readiness_review (issue 16)
 
 
 class TestJustifyingAndBounding:

@@ -52,6 +52,8 @@ from domain.pipelines.vocabulary import (
     Verdict,
 )
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
+from domain.readiness.review_rules import ItemFacts, ReviewFacts
+from domain.readiness.review_vocabulary import ItemKind
 from domain.risk.assessment_rules import RiskInputs, RiskResult, assess
 from domain.risk.model import DEFAULT_MODEL, RiskMapping
 from domain.risk.scoring import RiskFacts
@@ -298,6 +300,22 @@ def nfr_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
     return frozenset({f"nfrs: {outcome.status}"} if outcome.blocks else ())
 
 
+def readiness_review_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """The production promotion of a release whose readiness review an SRE signed off, its
+    runbook reviewed 10 days ago and every other item's evidence fresh."""
+    s = scenario(values, mapping, EnvironmentKind.PRODUCTION)
+    assert s.of_release is not None
+    checked, expires = T0 - timedelta(days=10), T0 + timedelta(days=30)
+    items = tuple(
+        ItemFacts(f"sre.{kind}", kind.value, kind.value, "https://x.example/e", checked, expires)
+        for kind in ItemKind
+    )
+    review = ReviewFacts(uuid.uuid4(), s.of_release.release.id, "signed_off", uuid.uuid4(), items)
+    side = dataclasses.replace(s.of_release, readiness_review=review)
+    gate = judge(dataclasses.replace(s, of_release=side), T0).by_gate()["readiness_review"]
+    return frozenset({f"readiness review {gate.status}"} if gate.blocks else ())
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -307,6 +325,7 @@ PROBES: tuple[Probe, ...] = (
     waiting_promotion_probe,
     unauthorized_change_probe,
     nfr_probe,
+    readiness_review_probe,
 )
 """Every place a control is enforced."""
 

@@ -110,6 +110,9 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("min_production_volume_percent") == {
             f"{kind}: performance pending" for kind in EnvironmentKind
         }
+        assert refused("readiness_review_required") == {"production: readiness_review pending"}
+        assert refused("readiness_review_change_types") == {"production: readiness_review pending"}
+        assert refused("runbook_review_max_age_days") == {"readiness review pending"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
