@@ -8,36 +8,15 @@ here too, so a fresh installation already enforces sensible rules.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from domain.guardrails.field_shape import Field as Field
+from domain.guardrails.field_shape import _set
 from domain.guardrails.lattice import Strictness
-from domain.guardrails.vocabulary import EvidenceKind, OnboardingItem, RiskLevel, StandardNfr
+from domain.guardrails.readiness_fields import READINESS_FIELDS
+from domain.guardrails.vocabulary import EvidenceKind, OnboardingItem, RiskLevel
 from domain.kernel.vocabulary import ChangeType, EnvironmentKind
 from domain.organization.vocabulary import AttestationKind, Discipline, Tier
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    key: str
-    strictness: Strictness
-    description: str
-    minimum: int | None = None
-    maximum: int | None = None
-    members: tuple[str, ...] | None = None
-    """For set fields (and risk levels): the allowed members; None for SPDX ids or names."""
-    unit: str = ""
-    names: bool = False
-    """A set of people's usernames (checked for shape; people come and go)."""
-    advisory: str = ""
-    """Why no decision is refused by this field, for a field that restricts nothing; empty for a
-    control, which some gate or use case must enforce (tests/domain/pipelines/
-    test_control_coverage_catalog.py tightens every control and watches an outcome change)."""
-
-
-def _set(key: str, s: Strictness, description: str, members: Any = None) -> Field:
-    return Field(key, s, description, members=tuple(m.value for m in members) if members else None)
-
 
 _MIN_APPROVERS = tuple(
     Field(
@@ -50,73 +29,6 @@ _MIN_APPROVERS = tuple(
     )
     for kind in EnvironmentKind
 )
-
-_NFR_FIELDS = (
-    _set(
-        "nfr_required",
-        Strictness.SUPERSET,
-        "Standard non-functional requirements every service must meet in staging before "
-        "production access (their targets are the nfr_* fields).",
-        StandardNfr,
-    ),
-    Field(
-        "nfr_min_sustained_rps",
-        Strictness.AT_LEAST,
-        "Load a service must sustain in staging, at least (a floor for its own target).",
-        minimum=0,
-        maximum=1_000_000,
-        unit="rps",
-    ),
-    Field(
-        "nfr_min_peak_rps",
-        Strictness.AT_LEAST,
-        "Peak load a service must absorb in staging, at least.",
-        minimum=0,
-        maximum=1_000_000,
-        unit="rps",
-    ),
-    Field(
-        "nfr_max_latency_p99_ms",
-        Strictness.AT_MOST,
-        "Latency p99 under the sustained load, at most.",
-        minimum=1,
-        maximum=600_000,
-        unit="ms",
-    ),
-    Field(
-        "nfr_max_error_rate_bp",
-        Strictness.AT_MOST,
-        "Error budget: errors under load, at most, in basis points (100 = 1%).",
-        minimum=0,
-        maximum=10_000,
-        unit="bp",
-    ),
-    Field(
-        "nfr_max_failover_rto_seconds",
-        Strictness.AT_MOST,
-        "Recovery time of a failover exercised in staging, at most.",
-        minimum=0,
-        maximum=86_400,
-        unit="s",
-    ),
-    Field(
-        "nfr_max_failover_rpo_seconds",
-        Strictness.AT_MOST,
-        "Data lost by a failover exercised in staging (recovery point), at most.",
-        minimum=0,
-        maximum=86_400,
-        unit="s",
-    ),
-    Field(
-        "nfr_result_max_age_days",
-        Strictness.AT_MOST,
-        "Age of a staging run whose NFR figures still count for production access, at most.",
-        minimum=1,
-        maximum=365,
-        unit="days",
-    ),
-)
-"""Non-functional requirements validated in staging (domain.readiness.nfr_rules)."""
 
 FIELDS: dict[str, Field] = {
     f.key: f
@@ -286,42 +198,13 @@ FIELDS: dict[str, Field] = {
             maximum=2160,
             unit="hours",
         ),
-        Field(
-            "min_production_volume_percent",
-            Strictness.AT_LEAST,
-            "Share of the service's production volume (rows, requests/s, payload size) a "
-            "performance run or a migration dry run must have run on to count, at least.",
-            minimum=0,
-            maximum=100,
-            unit="%",
-        ),
         _set(
             "vendor_attestations_required",
             Strictness.SUPERSET,
             "Current vendor attestations a vendor release into the service needs.",
             AttestationKind,
         ),
-        *_NFR_FIELDS,
-        Field(
-            "readiness_review_required",
-            Strictness.REQUIRE,
-            "Whether a production promotion of the service needs its release's SRE readiness "
-            "review signed off.",
-        ),
-        _set(
-            "readiness_review_change_types",
-            Strictness.SUPERSET,
-            "Change types whose releases need a signed-off SRE readiness review before production.",
-            ChangeType,
-        ),
-        Field(
-            "runbook_review_max_age_days",
-            Strictness.AT_MOST,
-            "Days since a readiness review's runbook item was last reviewed, at most.",
-            minimum=1,
-            maximum=730,
-            unit="days",
-        ),
+        *READINESS_FIELDS,
     )
 }
 

@@ -83,13 +83,13 @@ GRAPHQL_ENUMS = {
     "guardrails": "GuardrailErrorCode",
     "organization": "OrganizationErrorCode",
     "pipelines": "PipelineErrorCode",
-    "readiness.review_errors": "ReadinessReviewErrorCode",
     "risk": "RiskErrorCode",
     "trains": "TrainErrorCode",
     # readiness has one error enum per part (issue 16), keyed by the enum's name
     "readiness:NfrErrorCode": "NfrErrorCode",
     "readiness:DataMigrationErrorCode": "DataMigrationErrorCode",
     "readiness:VolumeErrorCode": "VolumeProfileErrorCode",
+    "readiness:ReviewErrorCode": "ReadinessReviewErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -101,8 +101,6 @@ def codes_raised_by_context() -> dict[str, set[str]]:
         context = path.relative_to(ROOT / "domain").parts[0]
         if context in ("kernel", "migrations"):
             continue
-        if context == "readiness":  # one enum per part of the context, each its own GraphQL type
-            context = f"readiness.{path.stem}"
         module = None
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.ClassDef) and node.name.endswith("ErrorCode"):
