@@ -58,6 +58,8 @@ class Resource(StrEnum):
     DEPLOYMENT = "deployment"
     UNAUTHORIZED_CHANGE = "unauthorized_change"
     METRICS = "metrics"
+    DOWNTIME_NOTICE = "downtime_notice"
+    DOWNTIME_SUBSCRIPTION = "downtime_subscription"
 
 
 class Action(StrEnum):

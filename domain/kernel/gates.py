@@ -37,6 +37,7 @@ class GateKey(StrEnum):
     APPROVALS = "approvals"
     DR_TEST = "dr_test"
     SEGREGATION_OF_DUTIES = "segregation_of_duties"
+    DOWNTIME_NOTICES = "downtime_notices"
 
 
 NON_WAIVABLE: frozenset[GateKey] = frozenset({GateKey.SEGREGATION_OF_DUTIES})

@@ -37,6 +37,8 @@ from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts
 from domain.pipelines.gather_services import per_service
 from domain.pipelines.snapshot import PRODUCTION, ReleaseSide, Snapshot
 from domain.pipelines.stage_gates import listings_for
+from domain.readiness.notice_facts import downtime_notice
+from domain.readiness.notice_rules import PERIOD_KEY
 from domain.risk.facts import assessment_of, peer_reviews_of
 from domain.trains.facts import departure_of, integration_of
 
@@ -216,4 +218,6 @@ async def _of_release(
         approver_disciplines=await approver_disciplines(session, release.bu_id)
         if production
         else {},
+        downtime_notice=await downtime_notice(session, release.id) if production else None,
+        downtime_notice_period_hours=max((int(g[PERIOD_KEY]) for g in shipped), default=0),
     )

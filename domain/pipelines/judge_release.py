@@ -15,6 +15,7 @@ from domain.governance.vocabulary import ReleaseStatus
 from domain.kernel import gates
 from domain.kernel.gates import GateOutcome
 from domain.pipelines.snapshot import Gate, ReleaseSide, Snapshot
+from domain.readiness.notice_rules import notice_gate
 from domain.risk import review_rules
 from domain.risk.assessment_rules import RiskResult
 from domain.trains.facts import IntegrationFacts
@@ -41,6 +42,7 @@ def release_gates(s: Snapshot) -> list[Gate]:
         board_decision_gate(side.risk, go_live, side.go_no_go_disciplines),
         readiness_gate(side.release),
         partial(integration_window_gate, side.integration),
+        partial(notice_gate, side.downtime_notice, side.downtime_notice_period_hours),
     ]
 
 

@@ -28,6 +28,7 @@ from domain.pipelines.decision_rules import ApprovalFacts, Chain
 from domain.pipelines.drift import RunFacts
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.stage_gates import StageListing, listed_by
+from domain.readiness.notice_rules import NoticeFacts
 from domain.risk.assessment_rules import RiskResult
 from domain.risk.review_rules import Review
 from domain.trains.facts import IntegrationFacts
@@ -55,6 +56,10 @@ class ReleaseSide:
     approver_disciplines: Mapping[uuid.UUID, frozenset[str]] = field(default_factory=dict)
     """For production: who approves for which disciplines in the release's BU (approver
     grants there or org-wide), so an approval counts for its approver's disciplines."""
+    downtime_notice: NoticeFacts | None = None
+    """For production: the release's downtime notice (None: it declares no downtime)."""
+    downtime_notice_period_hours: int = 0
+    """The longest `downtime_notice_period_hours` of the services the release ships."""
 
 
 @dataclass(frozen=True, slots=True)
