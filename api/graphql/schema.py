@@ -47,6 +47,7 @@ from api.graphql.organization_types import (
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
+from api.graphql.readiness_notices import NoticesMutation, NoticesQuery
 from api.graphql.relay import Node, load_node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
@@ -107,6 +108,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     "Promotion": ("promotion", Promotion),
     **DeploymentsQuery.node_types(),
     **UnauthorizedChangesQuery.node_types(),
+    # readiness: downtime notices
+    **NoticesQuery.NODE_LOADERS,
 }
 
 
@@ -154,6 +157,7 @@ class Query(
     DeploymentsQuery,
     PromotionsQuery,
     UnauthorizedChangesQuery,
+    NoticesQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -198,6 +202,7 @@ class Mutation(
     DeploymentsMutation,
     PromotionsMutation,
     UnauthorizedChangesMutation,
+    NoticesMutation,
 ):
     pass
 

@@ -27,6 +27,7 @@ from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.readiness.notice_errors import NoticeErrorCode
 from domain.risk.errors import RiskErrorCode
 from domain.trains.errors import TrainErrorCode
 
@@ -114,6 +115,7 @@ PIPELINES = _context(
 )
 RISK = _context("Risk", RiskErrorCode)
 TRAINS = _context("Train", TrainErrorCode)
+DOWNTIME_NOTICES = _context("DowntimeNotice", NoticeErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -126,6 +128,7 @@ CONTEXTS = (
     PIPELINES,
     RISK,
     TRAINS,
+    DOWNTIME_NOTICES,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

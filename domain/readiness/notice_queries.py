@@ -20,6 +20,7 @@ from domain.kernel.scoped_reads import readable_by_id
 from domain.readiness import notice_repository as repo
 
 notices_by_id = readable_by_id(Resource.DOWNTIME_NOTICE, repo.notices_by_ids)
+subscriptions_by_id = readable_by_id(Resource.DOWNTIME_SUBSCRIPTION, repo.subscriptions_by_ids)
 
 
 async def notices_of_releases(r: Reader, release_ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

@@ -132,6 +132,12 @@ async def notices_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
     return await rows_by_ids(session, NOTICE, ids)
 
 
+async def subscriptions_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[Any, Row[Any]]:
+    return await rows_by_ids(session, SUBSCRIPTION, ids)
+
+
 async def notices_by_release_ids(
     session: AsyncSession, release_ids: Sequence[uuid.UUID], scope: Scope
 ) -> dict[Any, Row[Any]]:

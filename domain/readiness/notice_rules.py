@@ -38,6 +38,8 @@ class NoticeKind(StrEnum):
 
 
 class SubscriptionSubject(StrEnum):
+    """What an address subscribes to: a team's notices, or downtime touching a service."""
+
     TEAM = "team"
     """The team's contact address: told, with the team's acknowledgement link."""
     SERVICE = "service"

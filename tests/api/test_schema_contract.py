@@ -85,6 +85,7 @@ GRAPHQL_ENUMS = {
     "pipelines": "PipelineErrorCode",
     "risk": "RiskErrorCode",
     "trains": "TrainErrorCode",
+    "readiness.notice": "DowntimeNoticeErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -94,6 +95,8 @@ def codes_raised_by_context() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in sorted((ROOT / "domain").rglob("*.py")):
         context = path.relative_to(ROOT / "domain").parts[0]
+        if context == "readiness":  # each part of readiness has its own enum (notice_errors...)
+            context = f"readiness.{path.stem.partition('_')[0]}"
         if context in ("kernel", "migrations"):
             continue
         module = None

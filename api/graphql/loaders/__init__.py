@@ -34,6 +34,7 @@ from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
+from domain.readiness import notice_queries as ntq
 from domain.risk import queries as riskq
 from domain.trains import queries as trq
 
@@ -207,6 +208,11 @@ class DataLoaders:
     release_unauthorized_changes: Grouped = grouped(ucq.changes_of_releases)
     deployment_unauthorized_change: ById = by_id(ucq.changes_of_deployments)
     deployment_promotion: ById = by_id(ucq.promotions_of_deployments)
+    # readiness: downtime notices
+    downtime_notice: ById = by_id(ntq.notices_by_id)
+    downtime_notice_of_release: ById = by_id(ntq.notices_of_releases)
+    downtime_recipients: Grouped = grouped(ntq.recipients_of_notices)
+    downtime_subscription: ById = by_id(ntq.subscriptions_by_id)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:
