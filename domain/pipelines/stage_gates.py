@@ -104,6 +104,8 @@ JUDGED_WHETHER_LISTED: dict[str, str] = {
     GateKey.APPROVALS: "Every promotion needs the approvals of its environment kind and risk.",
     GateKey.DR_TEST: "Every production promotion needs tested disaster-recovery procedures.",
     GateKey.SEGREGATION_OF_DUTIES: "No one in a change's chain approves it, on every promotion.",
+    GateKey.DOWNTIME_NOTICES: "Every production promotion of a release that declares a breaking "
+    "change or planned downtime waits for its notice's acknowledgements.",
 }
 """The gates a stage may list whose listing adds nothing, and why: the decision judges them on
 every promotion they apply to (tests/domain/pipelines/test_control_coverage_catalog.py holds

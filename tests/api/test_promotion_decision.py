@@ -290,7 +290,7 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
             "promotion.decide",
         ]
         assert recorded[-1][1]["allowed"] is True
-        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 21
+        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 22
         pack = await api.ok(
             """mutation($i: ReleaseEvidencePackExportInput!) {
               releaseEvidencePackExport(input: $i) { pack errors { code } } }""",

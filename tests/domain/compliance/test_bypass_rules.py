@@ -72,7 +72,7 @@ class TestNamingGates:
             "onboarding",
             "migration_dry_run",
         } <= {g.value for g in GateKey}
-        assert len(GateKey) == 21
+        assert len(GateKey) == 22
 
 
 class TestJustifyingAndBounding:

@@ -50,6 +50,7 @@ from domain.pipelines.vocabulary import (
     StepKind,
     Verdict,
 )
+from domain.readiness.notice_rules import PERIOD_KEY, NoticeFacts, RecipientFacts
 from domain.risk.assessment_rules import RiskInputs, RiskResult, assess
 from domain.risk.model import DEFAULT_MODEL, RiskMapping
 from domain.risk.scoring import RiskFacts
@@ -254,6 +255,31 @@ def unauthorized_change_probe(values: Values, mapping: RiskMapping) -> frozenset
     return frozenset({"unauthorized change alerted"} if alerted else ())
 
 
+SILENT_NOTICE = NoticeFacts(
+    uuid.uuid4(),
+    "breaking",
+    T0 - timedelta(days=3),
+    T0 - timedelta(hours=1),
+    (RecipientFacts(uuid.uuid4(), T0 - timedelta(days=2)), RecipientFacts(uuid.uuid4(), None)),
+)
+"""A breaking release's notice issued 3 days ago: one team acknowledged, one stayed silent and
+was escalated an hour ago."""
+
+
+def downtime_notice_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """The scenario's production promotion of a release announcing that breaking change (the
+    notice period is the longest of the shipped services' guardrails, as gathered)."""
+    s = scenario(values, mapping, EnvironmentKind.PRODUCTION)
+    assert s.of_release is not None
+    side = dataclasses.replace(
+        s.of_release,
+        downtime_notice=SILENT_NOTICE,
+        downtime_notice_period_hours=int(values[PERIOD_KEY]),
+    )
+    decision = judge(dataclasses.replace(s, of_release=side), T0)
+    return frozenset(f"production: {o.gate} {o.status}" for o in decision.outcomes if o.blocks)
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -262,6 +288,7 @@ PROBES: tuple[Probe, ...] = (
     canary_probe,
     waiting_promotion_probe,
     unauthorized_change_probe,
+    downtime_notice_probe,
 )
 """Every place a control is enforced."""
 

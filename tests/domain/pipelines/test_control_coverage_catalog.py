@@ -102,6 +102,7 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("canary_max_saturation_percent") == {"canary: roll_back"}
         assert refused("promotion_wait_expiry_hours") == {"PROMOTION_EXPIRED"}
         assert refused("unauthorized_change_alert") == {"unauthorized change alerted"}
+        assert refused("downtime_notice_period_hours") == {"production: downtime_notices pending"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:

@@ -1,6 +1,6 @@
 """The judge over hand-built snapshots: no database, every gate from plain facts.
 
-One production snapshot where everything is in order (all 21 gates pass); each test breaks or
+One production snapshot where everything is in order (all 22 gates pass); each test breaks or
 moves exactly what it is about. The clock-dependent gates are judged at the asking time, the
 others once per snapshot, and the judgement is deterministic.
 """
@@ -57,6 +57,7 @@ GATES = [
     "board_decision",
     "readiness",
     "integration_window",
+    "downtime_notices",
     "onboarding",
     "vendor_attestations",
     "dr_test",
