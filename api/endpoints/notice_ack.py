@@ -10,6 +10,7 @@ LINK_EXPIRED, and neither reads nor changes anything.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -17,6 +18,7 @@ from starlette.routing import Route
 
 from api.endpoints.writes import write
 from api.html import render
+from api.http import BodyTooLarge, read_body
 from api.notice_links import ACK_PATH, LinkProblem, LinkRefused, verify
 from domain.kernel.access import Actor
 from domain.readiness import notice_acks
@@ -67,14 +69,13 @@ def notice_ack_routes(runtime: Runtime) -> list[Route]:
         )
 
     async def acknowledge(request: Request) -> Response:
-        if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-            return _refused(LinkRefused(LinkProblem.BAD_SIGNATURE))
-        form = await request.form(max_files=0, max_fields=4)
-        token = form.get("t")
         try:
-            recipient_id = verify(
-                settings, token if isinstance(token, str) else "", runtime.clock.now()
-            )
+            body = await read_body(request, MAX_FORM_BYTES)
+        except BodyTooLarge:
+            return _refused(LinkRefused(LinkProblem.BAD_SIGNATURE))
+        token = parse_qs(body.decode("latin-1")).get("t", [""])[0]
+        try:
+            recipient_id = verify(settings, token, runtime.clock.now())
         except LinkRefused as refusal:
             return _refused(refusal)
 
