@@ -20,6 +20,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.notices import load_notices
 from demo.operations import load_operations
 from demo.promotions_world import load_promotions
 from demo.releases import load_releases
@@ -57,4 +58,5 @@ async def load_world(runtime: Runtime) -> bool:
     await units.run(ci, actor=cast.actor("ci"))
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
+    await load_notices(runtime, cast, release_world.ids)
     return True

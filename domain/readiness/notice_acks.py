@@ -64,13 +64,19 @@ async def _acknowledge(
 
 
 async def acknowledge(uow: UnitOfWork, c: cmd.AcknowledgeNotice) -> DowntimeRecipient:
-    """A member of a team told acknowledges the notice for the team."""
-    notice = await _visible_notice(uow, c.notice_id)
+    """A member of a team told acknowledges the notice for the team. The notice reads where
+    the release's BU does, and for the teams it was sent to (a consumer in another BU)."""
     team = await org_facts.team(
         uow.session, c.team_id, readable_in=uow.scope(Action.READ, Resource.TEAM)
     )
+    notice = await repo.get_notice(uow.session, c.notice_id)
+    recipient = await repo.recipient_of_team(uow.session, notice.id, team.id) if notice else None
+    readable = uow.scope(Action.READ, Resource.DOWNTIME_NOTICE)
+    if notice is None or not (
+        readable.allows(notice.bu_id) or (recipient is not None and readable.allows(team.bu_id))
+    ):
+        raise NotFound("Downtime notice was not found.", field="noticeId")
     rule = uow.authorize(Action.SIGN, Resource.DOWNTIME_NOTICE, team.bu_id)
-    recipient = await repo.recipient_of_team(uow.session, notice.id, team.id)
     if recipient is None:
         raise DomainError(
             f"Team {team.key} was not told of this notice: none of its services is downstream.",

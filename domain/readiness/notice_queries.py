@@ -19,8 +19,23 @@ from domain.kernel.repository import Grouped, scoped
 from domain.kernel.scoped_reads import readable_by_id
 from domain.readiness import notice_repository as repo
 
-notices_by_id = readable_by_id(Resource.DOWNTIME_NOTICE, repo.notices_by_ids)
 subscriptions_by_id = readable_by_id(Resource.DOWNTIME_SUBSCRIPTION, repo.subscriptions_by_ids)
+
+
+async def notices_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
+    """The notices with these ids the reader may read: in the release's BU, or in the BU of a
+    team it was sent to (at most two statements)."""
+    scope = r.scope(Resource.DOWNTIME_NOTICE)
+    if scope.empty:
+        return {}
+    rows = await repo.notices_by_ids(r.session, ids)
+    hidden = [k for k, v in rows.items() if not scope.allows(v.bu_id)]
+    told = await repo.recipients_by_notice_ids(r.session, hidden)
+    return {
+        k: v
+        for k, v in rows.items()
+        if scope.allows(v.bu_id) or any(scope.allows(t.bu_id) for t in told.get(k, ()))
+    }
 
 
 async def notices_of_releases(r: Reader, release_ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

@@ -9,6 +9,7 @@ signature or an expired one answers 4xx and changes nothing.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -23,9 +24,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import select
 
 from api.graphql.relay import from_global_id
 from api.notice_links import ACK_PATH, sign, verify
+from domain.kernel.outbox import OutboxMessage
 from tests.api.conftest import Api, serving, settings_for
 from tests.api.governance_support import audit_actions, release, services
 from tests.api.notices_support import OF_RELEASE, SUBSCRIBE, consumer, issue, team_of
@@ -190,6 +193,9 @@ class TestTheSignedLink:
         match = LINK.search(text_of(inbox.to(w["contact"])[0]))
         assert match is not None
         token = match.group(2)
+        async with mailer.runtime.db.read_session() as session:
+            payloads = (await session.execute(select(OutboxMessage.payload))).scalars().all()
+        assert payloads and not any(token in json.dumps(p) for p in payloads)  # never stored
 
         forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
         for bad in (forged, "", "not-a-token", token + "x"):
