@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from api.key_files import key_file
 from api.settings import Settings
 from domain.kernel.errors import Unavailable
 
@@ -46,19 +44,7 @@ def _key(settings: Settings) -> bytes:
         return hmac.new(first, SALT.encode(), hashlib.sha256).digest()
     if settings.production:
         raise Unavailable("Acknowledgement links need SIGNALBOX_SECRET_KEY in production.")
-    return _key_file(settings.data_dir.resolve())
-
-
-def _key_file(data_dir: Path) -> bytes:
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = data_dir / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as f:
-        f.write(secrets.token_hex(32).encode())
-    return path.read_bytes().strip()
+    return key_file(settings.data_dir.resolve(), KEY_FILE)
 
 
 def _signer(settings: Settings, now: datetime) -> URLSafeTimedSerializer:

@@ -19,6 +19,7 @@ from domain.readiness import notice_commands as cmd
 from domain.readiness import notice_messages as messages
 from domain.readiness import notice_repository as repo
 from domain.readiness import notice_rules as rules
+from domain.readiness import notice_service
 from domain.readiness.notice_errors import NoticeErrorCode as Code
 from domain.readiness.notice_models import DowntimeNotice, DowntimeRecipient, DowntimeSubscription
 
@@ -125,16 +126,7 @@ async def escalate(uow: UnitOfWork, c: cmd.EscalateNotice) -> DowntimeNotice:
         notice, before, action="downtime_notice.escalate", bu_id=notice.bu_id, rule=rule
     )
     release = await governance_facts.release(uow.session, notice.release_id)
-    text = messages.NoticeText(
-        notice.id,
-        notice.release_id,
-        release.title,
-        notice.kind,
-        notice.window_starts_at,
-        notice.window_ends_at,
-        notice.impact,
-        notice.contact,
-    )
+    text = notice_service.notice_text(notice, release.title)
     teams = await org_facts.teams(uow.session, [uuid.UUID(t) for t in silent])
     for bu_id in sorted({t.bu_id for t in teams.values()} | {notice.bu_id}, key=str):
         told = [{"teamId": str(t.id), "team": t.key} for t in teams.values() if t.bu_id == bu_id]

@@ -156,11 +156,12 @@ async def issue(uow: UnitOfWork, c: cmd.IssueNotice) -> DowntimeNotice:
     uow.session.add_all(recipients)
     await uow.session.flush()
     keys = {s.id: s.key for s in told.services.values()}
-    await _tell(uow, _text(notice, release.title), recipients, told.teams, keys, told.shipped)
+    await _tell(uow, notice_text(notice, release.title), recipients, told.teams, keys, told.shipped)
     return notice
 
 
-def _text(notice: DowntimeNotice, title: str) -> messages.NoticeText:
+def notice_text(notice: DowntimeNotice, title: str) -> messages.NoticeText:
+    """What every message of the notice repeats."""
     return messages.NoticeText(
         notice_id=notice.id,
         release_id=notice.release_id,

@@ -146,6 +146,14 @@ async def noticed_world(api: Api) -> dict[str, Any]:
     }
 
 
+async def mailed_token(mailer: Api, inbox: Inbox, contact: str) -> str:
+    """The token of the acknowledgement link mailed to a team's contact."""
+    await deliver_until(mailer, lambda: inbox.to(contact))
+    match = LINK.search(text_of(inbox.to(contact)[0]))
+    assert match is not None
+    return match.group(2)
+
+
 async def acknowledged(api: Api, release_id: str) -> list[Any]:
     seen = await api.ok(OF_RELEASE, {"r": release_id}, as_user="rmo")
     return [
@@ -189,10 +197,7 @@ class TestTheSignedLink:
     ) -> None:
         mailer, inbox = mailing
         w = await noticed_world(api)
-        await deliver_until(mailer, lambda: inbox.to(w["contact"]))
-        match = LINK.search(text_of(inbox.to(w["contact"])[0]))
-        assert match is not None
-        token = match.group(2)
+        token = await mailed_token(mailer, inbox, w["contact"])
         async with mailer.runtime.db.read_session() as session:
             payloads = (await session.execute(select(OutboxMessage.payload))).scalars().all()
         assert payloads and not any(token in json.dumps(p) for p in payloads)  # never stored
@@ -225,16 +230,11 @@ class TestTheSignedLink:
     ) -> None:
         mailer, inbox = mailing
         w = await noticed_world(api)
-        await deliver_until(mailer, lambda: inbox.to(w["contact"]))
-        match = LINK.search(text_of(inbox.to(w["contact"])[0]))
-        assert match is not None
-        recipient = mailer.runtime.settings
-        max_age = timedelta(hours=recipient.notice_link_max_age_hours)
-        # The same recipient, signed as if mailed longer ago than a link lives.
-        recipient_id = verify(recipient, match.group(2), mailer.runtime.clock.now())
-        old = sign(
-            recipient, recipient_id, mailer.runtime.clock.now() - max_age - timedelta(hours=1)
-        )
+        token = await mailed_token(mailer, inbox, w["contact"])
+        settings, now = mailer.runtime.settings, mailer.runtime.clock.now()
+        max_age = timedelta(hours=settings.notice_link_max_age_hours)
+        # The same team's recipient, signed as if mailed longer ago than a link lives.
+        old = sign(settings, verify(settings, token, now), now - max_age - timedelta(hours=1))
         answer = await mailer.http.post(ACK_PATH, data={"t": old})
         assert answer.status_code == 410
         assert answer.headers["x-signalbox-error"] == "LINK_EXPIRED"
