@@ -25,6 +25,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from api.graphql.relay import from_global_id
 from api.notice_links import ACK_PATH, sign, verify
@@ -32,6 +34,7 @@ from domain.kernel.outbox import OutboxMessage
 from tests.api.conftest import Api, serving, settings_for
 from tests.api.governance_support import audit_actions, release, services
 from tests.api.notices_support import OF_RELEASE, SUBSCRIBE, consumer, issue, team_of
+from tests.api.test_outbox_delivery import Receiver, receiving, subscribe
 from tests.support.live_server import free_port
 
 MAX_ROUNDS = 30
@@ -239,3 +242,45 @@ class TestTheSignedLink:
         assert answer.status_code == 410
         assert answer.headers["x-signalbox-error"] == "LINK_EXPIRED"
         assert await acknowledged(api, w["release"]["id"]) == [(None, None)]
+
+
+class TestNoticesBySignedWebhook:
+    async def test_each_bu_told_gets_the_notice_signed_per_standard_webhooks(
+        self, api: Api
+    ) -> None:
+        await api.runtime.outbox_delivery.halt()
+        try:
+            with receiving() as receiver:
+                await self._told(api, receiver)
+        finally:
+            await api.runtime.outbox_delivery.start()
+
+    async def _told(self, api: Api, receiver: Receiver) -> None:
+        made = await subscribe(api, f"{receiver.url}/hook", ["DOWNTIME_NOTICE_ISSUED"])
+        [provider] = await services(api, "payments")
+        consuming = await consumer(api, provider)
+        team = await team_of(api, consuming)
+        key = (
+            await api.ok(
+                "query($id: ID!) { node(id: $id) { ... on Service { key } } }", {"id": consuming}
+            )
+        )["node"]["key"]
+        notice = await issue(api, (await release(api, service_ids=[provider]))["id"])
+        notice_uuid = str(from_global_id(notice["id"]))
+
+        def arrived() -> list[tuple[dict[str, str], bytes]]:
+            return [(h, b) for h, b in receiver.received if notice_uuid.encode() in b]
+
+        for _ in range(MAX_ROUNDS):
+            if arrived():
+                break
+            await api.runtime.outbox_delivery.run_once()
+        [(headers, body)] = arrived()
+        assert headers["x-signalbox-event"] == "downtime_notice.issued"
+        sent = Webhook(made["secret"]).verify(body, headers)
+        assert sent["kind"] == "breaking" and sent["contact"] == "payments-oncall@bank.example"
+        assert sent["teams"] == [
+            {"teamId": str(from_global_id(team["id"])), "team": team["key"], "services": [key]}
+        ]
+        with pytest.raises(WebhookVerificationError):
+            Webhook(made["secret"]).verify(body + b" ", headers)
