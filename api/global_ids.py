@@ -70,6 +70,8 @@ EVIDENCE_IDS: Mapping[str, str] = {
     "teamId": "Team",
     "vendorId": "Vendor",
     "waivedBy": "Bypass",
+    "noticeId": "DowntimeNotice",
+    "unacknowledged": "Team",
     "authors.id": "Person",
     "release.id": "Release",
     "reviewers.id": "Person",
@@ -156,6 +158,8 @@ AUDITED_TYPES: Mapping[str, str] = {
     "vendor_attestation": "VendorAttestation",
     "vendor_release": "VendorRelease",
     "webhook_subscription": "WebhookSubscription",
+    "downtime_notice": "DowntimeNotice",
+    "downtime_subscription": "DowntimeSubscription",
 }
 """The GraphQL type of an audited entity, by the audit record's entity type; an entity type
 not listed (a vote, a link, an evidence pack) has no type of its own and keeps its raw id."""

@@ -14,6 +14,7 @@ from api.endpoints.landing import is_front_door
 from api.endpoints.ofrep import OFREP_PREFIX
 from api.endpoints.schemas import SCHEMAS_PREFIX
 from api.http import error_response
+from api.notice_links import ACK_PATH
 from api.observability import log_request, new_request_id, request_id_var, route_template
 from api.rate_limits import address_of, refused
 from domain.kernel.access import Actor
@@ -117,6 +118,9 @@ def _is_public(scope: Scope, runtime: Runtime) -> bool:
         return True
     # Signed CDEvents webhooks carry no bearer either: the HMAC signature is the credential.
     if path.startswith(WEBHOOK_PREFIX) and scope["method"] == "POST":
+        return True
+    # A downtime notice's acknowledgement link carries no bearer: its signature is the credential.
+    if path == ACK_PATH and scope["method"] in ("GET", "POST"):
         return True
     # The front door holds links only (the schema and docs answer in development only).
     if scope["method"] == "GET" and is_front_door(path):

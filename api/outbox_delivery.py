@@ -11,6 +11,7 @@ process; processes share the work: claims skip rows another process holds). Each
    `webhook-timestamp`, `webhook-signature: v1,<base64>`; the deprecated
    `X-Signalbox-Signature` too, for one more release), CDEvents with CloudEvents binary
    headers (ce-id = the event id);
+   E-mails (destination `email`: downtime notices) go through SMTP instead (api.notice_mail);
 4. one short transaction marks each delivered, or failed with backoff (dead after the last
    attempt; a revoked subscription's deliveries die at once).
 
@@ -31,6 +32,7 @@ from typing import Any
 import httpx
 import orjson
 
+from api.notice_mail import NoticeMailer
 from api.settings import Settings
 from api.units import Units
 from domain.kernel import outbox
@@ -39,6 +41,7 @@ from domain.kernel.sealed import Sealer, SealError
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import deployment_repository as repo
 from domain.pipelines import webhooks
+from domain.readiness.notice_messages import EMAIL_DESTINATION
 
 log = logging.getLogger("signalbox.outbox")
 
@@ -77,6 +80,7 @@ class OutboxDelivery:
             lease_seconds=max(60.0, s.webhook_timeout_seconds * 4),
         )
         self._client = httpx.AsyncClient(timeout=s.webhook_timeout_seconds, follow_redirects=False)
+        self.mailer = NoticeMailer(settings, clock)
         self._task: asyncio.Task[None] | None = None
         self._halting = asyncio.Event()
 
@@ -165,6 +169,8 @@ class OutboxDelivery:
         )
 
     async def _deliver(self, message: outbox.Claimed, sub: Any) -> Outcome:
+        if message.destination == EMAIL_DESTINATION:
+            return Outcome(*await self.mailer.send(message))
         if sub is None or sub.revoked_at is not None:
             return Outcome(False, "the subscription is revoked or gone", final=True)
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from limits import parse as parse_rate
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,24 @@ class Settings(BaseSettings):
     outbox_backoff_base_seconds: float = 10.0
     outbox_backoff_cap_seconds: float = 3600.0
     webhook_timeout_seconds: float = 5.0
+    # Downtime notices by e-mail (README: "Downtime notices"): sent through SMTP when
+    # smtp_host is set; the password is never logged (SecretStr) nor stored in the outbox.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = Field(default=None, repr=False)
+    smtp_starttls: bool = True
+    smtp_use_tls: bool = False
+    smtp_from: str = "signalbox@localhost"
+    smtp_timeout_seconds: float = 10.0
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people reach this server: the base of the acknowledgement links "
+        "mailed with downtime notices.",
+    )
+    notice_link_max_age_hours: int = Field(
+        default=14 * 24, ge=1, le=90 * 24, description="How long an acknowledgement link works."
+    )
     cdevents_schemas_dir: Path | None = Field(
         default=None,
         description="Directory of CDEvents JSON Schemas (every *.json under it with a "

@@ -22,6 +22,7 @@ from demo.delivery import (
     review_pipeline,
 )
 from demo.nfrs import load_nfrs
+from demo.notices import load_notices
 from demo.operations import load_operations
 from demo.promotions_world import load_promotions
 from demo.readiness_migrations import load_migrations
@@ -66,4 +67,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_readiness_reviews(runtime, cast, release_world.ids)
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
+    await load_notices(runtime, cast, release_world.ids)
     return True

@@ -44,3 +44,6 @@ __all__ = [
     "trains_models",
     "unauthorized_models",
 ]
+from domain.readiness import notice_models as readiness_notice_models
+
+__all__ += ["readiness_notice_models"]

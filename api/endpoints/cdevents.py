@@ -33,8 +33,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import os
-import secrets
 import uuid
 import weakref
 from collections.abc import Mapping
@@ -54,6 +52,7 @@ from starlette.routing import Route
 from api.endpoints.writes import refused, write
 from api.global_ids import from_id_or_uuid, to_global_id
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
+from api.key_files import key_file
 from api.text_input import first_unstorable, refusal_message
 from domain.kernel.errors import DomainError, Unauthenticated, Unavailable
 from domain.kernel.uow import UnitOfWork
@@ -122,15 +121,7 @@ def webhook_master_key(runtime: Runtime) -> bytes:
 
 
 def _key_file(data_dir: Path) -> bytes:
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = data_dir / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as f:
-        f.write(secrets.token_hex(32).encode())
-    return path.read_bytes().strip()
+    return key_file(data_dir, KEY_FILE)
 
 
 def schemas_for(runtime: Runtime) -> CdEventSchemas:

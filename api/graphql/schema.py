@@ -52,6 +52,7 @@ from api.graphql.readiness_migrations import (
     ReadinessMigrationsQuery,
 )
 from api.graphql.readiness_nfrs import ReadinessNfrsMutation, ReadinessNfrsQuery
+from api.graphql.readiness_notices import NoticesMutation, NoticesQuery
 from api.graphql.readiness_review import ReadinessReviewMutation, ReadinessReviewQuery
 from api.graphql.relay import Node, load_node, type_of_global_id
 from api.graphql.risk import RiskMutation, RiskQuery
@@ -118,6 +119,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **ReadinessMigrationsQuery.node_types(),
     # readiness reviews
     **ReadinessReviewQuery.node_types(),
+    # readiness: downtime notices
+    **NoticesQuery.NODE_LOADERS,
 }
 
 
@@ -168,6 +171,7 @@ class Query(
     ReadinessNfrsQuery,
     ReadinessMigrationsQuery,
     ReadinessReviewQuery,
+    NoticesQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -215,6 +219,7 @@ class Mutation(
     ReadinessNfrsMutation,
     ReadinessMigrationsMutation,
     ReadinessReviewMutation,
+    NoticesMutation,
 ):
     pass
 

@@ -29,6 +29,7 @@ from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
 from domain.readiness.migration_errors import DataMigrationErrorCode
 from domain.readiness.nfr_errors import NfrErrorCode
+from domain.readiness.notice_errors import NoticeErrorCode
 from domain.readiness.review_errors import ReviewErrorCode
 from domain.readiness.volume_errors import VolumeErrorCode
 from domain.risk.errors import RiskErrorCode
@@ -122,6 +123,7 @@ TRAINS = _context("Train", TrainErrorCode)
 NFRS = _context("Nfr", NfrErrorCode)
 DATA_MIGRATIONS = _context("DataMigration", DataMigrationErrorCode)
 VOLUMES = _context("VolumeProfile", VolumeErrorCode)
+DOWNTIME_NOTICES = _context("DowntimeNotice", NoticeErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -138,6 +140,7 @@ CONTEXTS = (
     NFRS,
     DATA_MIGRATIONS,
     VOLUMES,
+    DOWNTIME_NOTICES,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

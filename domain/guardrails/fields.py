@@ -125,6 +125,15 @@ FIELDS: dict[str, Field] = {
             unit="days",
         ),
         Field(
+            "downtime_notice_period_hours",
+            Strictness.AT_LEAST,
+            "Hours the teams told of a breaking change or planned downtime have to acknowledge "
+            "before silence may be escalated instead, at least.",
+            minimum=1,
+            maximum=720,
+            unit="hours",
+        ),
+        Field(
             "freeze_exceptions_allowed",
             Strictness.PERMIT,
             "Whether a freeze may be excepted at all.",
@@ -227,6 +236,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "max_bypass_hours": 24,
     "bypass_review_due_days": 5,
     "max_dr_test_age_days": 365,
+    "downtime_notice_period_hours": 48,
     "freeze_exceptions_allowed": True,
     "pipeline_drift_blocks": False,
     "unauthorized_change_alert": True,
@@ -270,6 +280,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "board_required_from_risk": "medium",
         "max_bypass_hours": 8,
         "max_dr_test_age_days": 180,
+        "downtime_notice_period_hours": 120,
         "pipeline_drift_blocks": True,
         "vendor_attestations_required": ["penetration_test", "security_testing", "soc2"],
         "canary_max_error_rate_bp": 50,
@@ -297,6 +308,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "max_open_high_vulnerabilities": 2,
         "min_test_coverage_percent": 70,
         "vendor_attestations_required": ["security_testing"],
+        "downtime_notice_period_hours": 72,
     },
     Tier.INTERNAL.value: {},
 }

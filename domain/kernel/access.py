@@ -64,6 +64,8 @@ class Resource(StrEnum):
     VOLUME_PROFILE = "volume_profile"
     READINESS_REVIEW = "readiness_review"
     READINESS_TEMPLATE = "readiness_template"
+    DOWNTIME_NOTICE = "downtime_notice"
+    DOWNTIME_SUBSCRIPTION = "downtime_subscription"
 
 
 class Action(StrEnum):

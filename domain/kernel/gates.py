@@ -40,6 +40,7 @@ class GateKey(StrEnum):
     NFRS = "nfrs"
     DATA_MIGRATIONS = "data_migrations"
     READINESS_REVIEW = "readiness_review"
+    DOWNTIME_NOTICES = "downtime_notices"
 
 
 NON_WAIVABLE: frozenset[GateKey] = frozenset({GateKey.SEGREGATION_OF_DUTIES})

@@ -38,6 +38,8 @@ from domain.pipelines.gather_services import per_service
 from domain.pipelines.snapshot import PRODUCTION, ReleaseSide, Snapshot
 from domain.pipelines.stage_gates import listings_for
 from domain.readiness.migration_facts import data_migrations
+from domain.readiness.notice_facts import downtime_notice
+from domain.readiness.notice_rules import PERIOD_KEY
 from domain.readiness.review_facts import review_of
 from domain.readiness.volume_facts import volume_profiles
 from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
@@ -229,4 +231,6 @@ async def _of_release(
         if production
         else (),
         readiness_review=await review_of(session, release.id) if production else None,
+        downtime_notice=await downtime_notice(session, release.id) if production else None,
+        downtime_notice_period_hours=max((int(g[PERIOD_KEY]) for g in shipped), default=0),
     )

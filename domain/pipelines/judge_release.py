@@ -23,6 +23,7 @@ from domain.pipelines.vocabulary import EvidenceType
 from domain.readiness import migration_rules
 from domain.readiness import review_rules as readiness_rules
 from domain.readiness.migration_rules import DryRunFacts
+from domain.readiness.notice_rules import notice_gate
 from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
 from domain.risk import review_rules
 from domain.risk.assessment_rules import RiskResult
@@ -52,6 +53,7 @@ def release_gates(s: Snapshot) -> list[Gate]:
         partial(readiness_review_gate, s, side),
         partial(integration_window_gate, side.integration),
         data_migrations_gate(s),
+        partial(notice_gate, side.downtime_notice, side.downtime_notice_period_hours),
     ]
 
 

@@ -30,6 +30,7 @@ from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.stage_gates import StageListing, listed_by
 from domain.readiness.migration_rules import MigrationFacts
 from domain.readiness.nfr_rules import NfrFacts
+from domain.readiness.notice_rules import NoticeFacts
 from domain.readiness.review_rules import ReviewFacts
 from domain.readiness.volume_rules import VolumeFacts
 from domain.risk.assessment_rules import RiskResult
@@ -63,6 +64,10 @@ class ReleaseSide:
     """For production: the data migrations the release declares, for every service it ships."""
     readiness_review: ReviewFacts | None = None
     """For production: the release's SRE readiness review; None when none is open."""
+    downtime_notice: NoticeFacts | None = None
+    """For production: the release's downtime notice (None: it declares no downtime)."""
+    downtime_notice_period_hours: int = 0
+    """The longest `downtime_notice_period_hours` of the services the release ships."""
 
 
 @dataclass(frozen=True, slots=True)

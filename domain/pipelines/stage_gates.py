@@ -110,6 +110,8 @@ JUDGED_WHETHER_LISTED: dict[str, str] = {
     GateKey.DATA_MIGRATIONS: "Every production promotion of a release is judged against the "
     "data migrations it declares for the service, and a release that migrates a schema or fixes "
     "data must declare them.",
+    GateKey.DOWNTIME_NOTICES: "Every production promotion of a release that declares a breaking "
+    "change or planned downtime waits for its notice's acknowledgements.",
 }
 """The gates a stage may list whose listing adds nothing, and why: the decision judges them on
 every promotion they apply to (tests/domain/pipelines/test_control_coverage_catalog.py holds

@@ -55,6 +55,11 @@ class WebhookTopic(StrEnum):
     """Signalbox JSON, incident-like: a production deployment no allowed promotion covers."""
     AUDIT_CHECKPOINT = "audit.checkpoint"
     """A signed checkpoint of the audit trail, for an external witness (org-wide subscriptions)."""
+    DOWNTIME_NOTICE_ISSUED = "downtime_notice.issued"
+    """Signalbox JSON: a breaking release's notice (window, impact, contact), to each BU whose
+    teams own a service downstream of it, naming those teams and services."""
+    DOWNTIME_NOTICE_ESCALATED = "downtime_notice.escalated"
+    """Signalbox JSON: the teams still silent after the notice period, escalated."""
 
 
 CDEVENT_TOPICS = frozenset({WebhookTopic.CDEVENTS_SERVICE_ROLLEDBACK})

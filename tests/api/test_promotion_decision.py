@@ -290,8 +290,8 @@ class TestAProductionPromotionListsExactlyItsFailingGates:
             "promotion.decide",
         ]
         assert recorded[-1][1]["allowed"] is True
-        # nfrs, data migrations and the readiness review (issue 16) joined release status
-        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 24
+        # nfrs, data migrations, the readiness review and downtime notices (issue 16) joined release status
+        assert len(recorded[-1][1]["gates"]) == len(done["decision"]["gates"]) == 25
         pack = await api.ok(
             """mutation($i: ReleaseEvidencePackExportInput!) {
               releaseEvidencePackExport(input: $i) { pack errors { code } } }""",

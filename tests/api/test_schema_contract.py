@@ -90,6 +90,7 @@ GRAPHQL_ENUMS = {
     "readiness:DataMigrationErrorCode": "DataMigrationErrorCode",
     "readiness:VolumeErrorCode": "VolumeProfileErrorCode",
     "readiness:ReviewErrorCode": "ReadinessReviewErrorCode",
+    "readiness:NoticeErrorCode": "DowntimeNoticeErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 

@@ -135,6 +135,27 @@ class TestTheDemoWorldIsAlive:
         assert [u["status"] for u in nodes(data, "unauthorizedChanges")] == ["OPEN"]
 
 
+NOTICES = """{ releases(first: 100) { nodes { id title } } }"""
+NOTICE = """{ downtimeNotice(releaseId: "%s") { kind
+  recipients { acknowledgedAt team { key } } } }"""
+
+
+class TestTheDemoAnnouncesDowntime:
+    def test_one_notice_waiting_for_teams_and_one_acknowledged_by_all(
+        self, demo_server: DemoServer
+    ) -> None:
+        states = {}
+        for release in nodes(ask(demo_server, NOTICES), "releases"):
+            notice = ask(demo_server, NOTICE % release["id"])["downtimeNotice"]
+            if notice is not None:
+                silent = {r["team"]["key"] for r in notice["recipients"] if not r["acknowledgedAt"]}
+                states[release["title"]] = (notice["kind"], silent)
+        assert states == {
+            "Card network tokens": ("BREAKING", {"accounts", "mobile"}),
+            "Settlement cut-off tuning": ("UNAVAILABILITY", set()),
+        }
+
+
 class TestTheDemoLoadsOnceAndAudited:
     def test_loading_again_changes_nothing(self, demo_server: DemoServer) -> None:
         before = ask(demo_server, WORLD)

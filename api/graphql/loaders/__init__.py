@@ -36,6 +36,7 @@ from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
 from domain.readiness import migration_queries as rmq
 from domain.readiness import nfr_queries as nfq
+from domain.readiness import notice_queries as ntq
 from domain.readiness import review_queries as rrq
 from domain.readiness import volume_queries as rvq
 from domain.risk import queries as riskq
@@ -226,6 +227,11 @@ class DataLoaders:
     release_data_migrations: Grouped = grouped(rmq.migrations_of_releases)
     volume_profile: ById = by_id(rvq.profiles_by_id)
     service_volume_profile: ById = by_id(rvq.profiles_of_services)
+    # readiness: downtime notices
+    downtime_notice: ById = by_id(ntq.notices_by_id)
+    downtime_notice_of_release: ById = by_id(ntq.notices_of_releases)
+    downtime_recipients: Grouped = grouped(ntq.recipients_of_notices)
+    downtime_subscription: ById = by_id(ntq.subscriptions_by_id)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

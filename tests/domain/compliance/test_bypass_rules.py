@@ -74,7 +74,9 @@ class TestNamingGates:
             "release_status",
             "readiness_review",
         } <= {g.value for g in GateKey}
-        assert len(GateKey) == 24  # nfrs, data_migrations, readiness_review (issue 16)
+        assert (
+            len(GateKey) == 25
+        )  # nfrs, data_migrations, readiness_review, downtime_notices (issue 16)
 
 
 class TestJustifyingAndBounding:

@@ -52,6 +52,7 @@ from domain.pipelines.vocabulary import (
     Verdict,
 )
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
+from domain.readiness.notice_rules import PERIOD_KEY, NoticeFacts, RecipientFacts
 from domain.readiness.review_rules import ItemFacts, ReviewFacts
 from domain.readiness.review_vocabulary import ItemKind
 from domain.risk.assessment_rules import RiskInputs, RiskResult, assess
@@ -316,6 +317,31 @@ def readiness_review_probe(values: Values, mapping: RiskMapping) -> frozenset[st
     return frozenset({f"readiness review {gate.status}"} if gate.blocks else ())
 
 
+SILENT_NOTICE = NoticeFacts(
+    uuid.uuid4(),
+    "breaking",
+    T0 - timedelta(days=3),
+    T0 - timedelta(hours=1),
+    (RecipientFacts(uuid.uuid4(), T0 - timedelta(days=2)), RecipientFacts(uuid.uuid4(), None)),
+)
+"""A breaking release's notice issued 3 days ago: one team acknowledged, one stayed silent and
+was escalated an hour ago."""
+
+
+def downtime_notice_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """The scenario's production promotion of a release announcing that breaking change (the
+    notice period is the longest of the shipped services' guardrails, as gathered)."""
+    s = scenario(values, mapping, EnvironmentKind.PRODUCTION)
+    assert s.of_release is not None
+    side = dataclasses.replace(
+        s.of_release,
+        downtime_notice=SILENT_NOTICE,
+        downtime_notice_period_hours=int(values[PERIOD_KEY]),
+    )
+    decision = judge(dataclasses.replace(s, of_release=side), T0)
+    return frozenset(f"production: {o.gate} {o.status}" for o in decision.outcomes if o.blocks)
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -326,6 +352,7 @@ PROBES: tuple[Probe, ...] = (
     unauthorized_change_probe,
     nfr_probe,
     readiness_review_probe,
+    downtime_notice_probe,
 )
 """Every place a control is enforced."""
 

@@ -113,6 +113,7 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("readiness_review_required") == {"production: readiness_review pending"}
         assert refused("readiness_review_change_types") == {"production: readiness_review pending"}
         assert refused("runbook_review_max_age_days") == {"readiness review pending"}
+        assert refused("downtime_notice_period_hours") == {"production: downtime_notices pending"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:

@@ -43,17 +43,17 @@ class TestTheSummaryOpensWithTheStatus:
     def test_allowed(self) -> None:
         decision = judge(snapshot(), T0)
         assert decision.status is PromotionStatus.ALLOWED
-        assert decision.summary == "Allowed: all 24 gates pass."
+        assert decision.summary == "Allowed: all 25 gates pass."
 
     def test_waiting_when_only_pending_gates_block(self) -> None:
         s = snapshot()
         decision = judge(with_approvals(s, s.approvals[:1]), T0)
         assert decision.status is PromotionStatus.WAITING
-        assert decision.summary == "Waiting: 1 of 24 gates pending: approvals."
+        assert decision.summary == "Waiting: 1 of 25 gates pending: approvals."
 
     def test_refused_when_a_gate_failed(self) -> None:
         s = snapshot()
         scan = _report(EvidenceType.SECURITY_SCAN, "trivy", critical=3, high=0)
         decision = judge(with_approvals(_with_evidence(s, scan), s.approvals[:1]), T0)
         assert decision.status is PromotionStatus.REFUSED
-        assert decision.summary == ("Refused: 2 of 24 gates block: security_scan, approvals.")
+        assert decision.summary == ("Refused: 2 of 25 gates block: security_scan, approvals.")

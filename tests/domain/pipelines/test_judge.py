@@ -1,6 +1,6 @@
 """The judge over hand-built snapshots: no database, every gate from plain facts.
 
-One production snapshot where everything is in order (all 24 gates pass); each test breaks or
+One production snapshot where everything is in order (all 25 gates pass); each test breaks or
 moves exactly what it is about. The clock-dependent gates are judged at the asking time, the
 others once per snapshot, and the judgement is deterministic.
 """
@@ -59,6 +59,7 @@ GATES = [
     "readiness_review",
     "integration_window",
     "data_migrations",
+    "downtime_notices",
     "onboarding",
     "vendor_attestations",
     "dr_test",
