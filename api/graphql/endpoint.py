@@ -60,7 +60,7 @@ class GraphQLEndpoint:
             return error_response(
                 413, "BAD_USER_INPUT", f"The body exceeds {settings.max_body_bytes} bytes."
             )
-        parsed = _parse_request(body)
+        parsed = _parse_request(body, settings.graphql_max_tokens)
         if isinstance(parsed, Response):
             return parsed
         may_subscribe = "subscription" in parsed["query"]
@@ -75,7 +75,8 @@ class GraphQLEndpoint:
 
     async def _get(self, request: Request, media: str) -> Response:
         """A query whose document, variables and operation name are in the URL."""
-        parsed = over_http.params_from_url(request.query_params)
+        max_tokens = self.runtime.settings.graphql_max_tokens
+        parsed = over_http.params_from_url(request.query_params, max_tokens)
         if isinstance(parsed, Response):
             return parsed
         operation = _operation(parsed, self.runtime.settings)
@@ -141,7 +142,7 @@ class GraphQLEndpoint:
         return ORJSONResponse(payload, status_code=status, headers=headers, media_type=media)
 
 
-def _parse_request(body: bytes) -> dict[str, Any] | Response:
+def _parse_request(body: bytes, max_tokens: int) -> dict[str, Any] | Response:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -154,7 +155,7 @@ def _parse_request(body: bytes) -> dict[str, Any] | Response:
     name = data.get("operationName")
     if name is not None and not isinstance(name, str):
         return error_response(400, "BAD_USER_INPUT", "`operationName` must be a string.")
-    return request_checks.refuse(data) or data
+    return request_checks.refuse(data, max_tokens) or data
 
 
 def _operation(parsed: dict[str, Any], settings: Settings) -> OperationType | None:

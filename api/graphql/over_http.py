@@ -87,7 +87,7 @@ def unsupported_body(content_type: str | None) -> Response | None:
     )
 
 
-def params_from_url(params: QueryParams) -> dict[str, Any] | Response:
+def params_from_url(params: QueryParams, max_tokens: int) -> dict[str, Any] | Response:
     """The GraphQL request a GET URL carries, or a 400 naming the parameter that is wrong."""
     query = params.get("query")
     if not query:
@@ -107,7 +107,7 @@ def params_from_url(params: QueryParams) -> dict[str, Any] | Response:
     name = params.get("operationName")
     if name:
         request["operationName"] = name
-    return request_checks.refuse(request) or request
+    return request_checks.refuse(request, max_tokens) or request
 
 
 def mutation_over_get() -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
+from api import last_resort
 from api.app import create_app
 from demo.organization import load_demo
 from tests.api.conftest import Api, serving, settings_for, unique
@@ -247,6 +249,28 @@ class TestAnUnhandledDatabaseError:
         (error,) = response.json()["errors"]
         assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-db-500"}
         assert "secret detail" not in response.text
+
+    async def test_it_is_the_one_masked_answer_of_the_last_resort(
+        self, api: Api, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        auth = {"authorization": f"Bearer {api.token('rmo')}", "x-request-id": "req-db-one"}
+        ask = {"service": "payments-api", "environment": "production", "version": "1.0.0"}
+        bug = ProgrammingError("SELECT", {}, Exception("another detail of the statement"))
+        await api.http.get("/decisions", params=ask, headers=auth)
+        with caplog.at_level(logging.ERROR, "signalbox.http"), failing_once(api, "SELECT", bug):
+            response = await api.http.get("/decisions", params=ask, headers=auth)
+        assert response.status_code == 500
+        assert response.json() == {
+            "errors": [
+                {
+                    "message": last_resort.MESSAGE,
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-db-one"},
+                }
+            ]
+        }
+        assert response.headers["x-request-id"] == "req-db-one"
+        logged = [r for r in caplog.records if getattr(r, "request_id", None) == "req-db-one"]
+        assert [r.exc_info[1] if r.exc_info else None for r in logged] == [bug]
 
     async def test_statement_parameters_never_reach_the_error_text(self, api: Api) -> None:
         async with api.runtime.db.read_session() as session:
