@@ -4,6 +4,7 @@ variables are held to the same text rules as an HTTP request's."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from api.graphql.subscriptions import _next_signal
 from api.live import CHANGED, RECHECK, RESYNC, Broker
 from tests.api.conftest import Api, ids, unique
+from tests.api.governance_support import person
 from tests.api.test_live_updates import (
     SUBSCRIBE,
     VOTE,
@@ -81,6 +83,52 @@ class TestARevokedTokenEndsItsSubscriptions:
             # The next message is the vote: the re-check after the revocation sent nothing.
             after = await next_state(client)
             assert [v["voter"]["username"] for v in after["votes"]] == ["approver"]
+
+
+PERSON_UPDATE = """mutation($i: PersonUpdateInput!) { personUpdate(input: $i) {
+  person { active } errors { code } } }"""
+GRANT_CREATE = """mutation($i: RoleGrantCreateInput!) { roleGrantCreate(input: $i) {
+  roleGrant { id } errors { code } } }"""
+GRANT_REVOKE = """mutation($i: RoleGrantRevokeInput!) { roleGrantRevoke(input: $i) {
+  roleGrant { id } errors { code } } }"""
+
+
+class TestADeactivatedPersonsSubscriptionsEnd:
+    async def test_with_unauthenticated_and_the_socket_closed_4401(self, api: Api) -> None:
+        made = await person(api, role="viewer")
+        bearer = {"authorization": f"Bearer {api.token(made['username'])}"}
+        async with watching(api, bearer) as (host, client, _session):
+            change = {"id": made["id"], "version": 1, "active": False}
+            assert (await gql(host, api, PERSON_UPDATE, {"i": change}, "rmo"))["person"] == {
+                "active": False
+            }
+            ended = await client.receive()
+            assert ended["type"] == "next", ended
+            assert [e["extensions"]["code"] for e in ended["payload"]["errors"]] == [
+                "UNAUTHENTICATED"
+            ]
+            assert await client.closed_with() == 4401
+
+
+class TestARevokedGrantEndsTheSubscriptionsItAllowed:
+    async def test_with_not_found_and_the_socket_kept(self, api: Api) -> None:
+        made = await person(api)  # no grant of their own: only the one below
+        bearer = {"authorization": f"Bearer {api.token(made['username'])}"}
+        grant = {
+            "personId": made["id"],
+            "role": "VIEWER",
+            "businessUnitId": (await ids(api))["payments"],
+        }
+        granted = await api.ok(GRANT_CREATE, {"i": grant})
+        grant_id = granted["roleGrantCreate"]["roleGrant"]["id"]
+        async with watching(api, bearer) as (host, client, _session):
+            await gql(host, api, GRANT_REVOKE, {"i": {"id": grant_id}}, "rmo")
+            ended = await client.receive()
+            assert ended["type"] == "next" and ended["id"] == "1", ended
+            assert [e["extensions"]["code"] for e in ended["payload"]["errors"]] == ["NOT_FOUND"]
+            assert await client.receive() == {"id": "1", "type": "complete"}
+            await client.send({"type": "ping"})  # the socket is still open
+            assert json.loads(await asyncio.wait_for(client.ws.recv(), 10)) == {"type": "pong"}
 
 
 class TestUnstorableTextInSubscribeVariables:
