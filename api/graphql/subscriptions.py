@@ -256,6 +256,9 @@ class _SubscriptionsOnly:
 class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
     """graphql-transport-ws with Signalbox's authentication in `connection_init`."""
 
+    _revoked = False
+    """Set once the caller was refused mid-connection and the socket closed with 4401."""
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         payload = message.get("payload") or {}
         if isinstance(payload, Mapping) and not self.connection_init_received:
@@ -275,17 +278,18 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
         await super().handle_connection_init(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        payload: dict[str, Any] = dict(message.get("payload") or {})
-        query = payload.get("query") or ""
+        payload = message.get("payload")
+        query = payload.get("query") if isinstance(payload, Mapping) else None
+        if not isinstance(query, str):
+            await self.handle_invalid_message("Failed to parse message")  # 4400
+            return
         settings = self.context.runtime.settings
         if len(query.encode()) > settings.max_body_bytes:
             reason = f"The query exceeds {settings.max_body_bytes} bytes"
             await self.websocket.close(code=4400, reason=reason)
             return
         ready = self.connection_acknowledged and message["id"] not in self.operations
-        refused = ready and request_checks.problem(
-            {**payload, "query": query}, settings.graphql_max_tokens
-        )
+        refused = ready and request_checks.problem(dict(payload), settings.graphql_max_tokens)
         if refused:
             # As over HTTP: the operation is refused with a typed error, the socket stays.
             where, why = refused
@@ -303,8 +307,6 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
             # The connection's credentials no longer hold: every operation on it ends.
             self._revoked = True
             await self.websocket.close(code=4401, reason="Unauthorized")
-
-    _revoked = False
 
 
 def _unauthenticated(message: Message) -> bool:

@@ -149,6 +149,16 @@ class TestUnstorableTextInSubscribeVariables:
             assert (await next_state(client, "2"))["id"] == session["id"]
 
 
+class TestAMalformedSubscribe:
+    @pytest.mark.parametrize("payload", ["not an object", [], {"query": 7}, {}])
+    async def test_closes_the_socket_4400(self, api: Api, payload: Any) -> None:
+        async with serving(api) as host, Client.connect(host) as client:
+            ack = await client.init({"authorization": f"Bearer {api.token('viewer')}"})
+            assert ack["type"] == "connection_ack"
+            await client.send({"id": "1", "type": "subscribe", "payload": payload})
+            assert await client.closed_with() == 4400
+
+
 class TestTheRecheckSignal:
     async def test_a_quiet_feed_asks_for_a_recheck_after_the_bound(self) -> None:
         broker = Broker()
