@@ -146,9 +146,10 @@ class TestTheLockHolder:
 
         task = asyncio.create_task(writer())
         await asyncio.wait_for(wrote.wait(), 60)
+        # A holder that blocked the loop fails here with "database is locked" (SQLite).
         async with teams_locked(api, migrated_url):
-            assert task.done() and task.exception() is None
-        await task
+            pass
+        await asyncio.wait_for(task, 60)  # and the writer committed
 
 
 @pytest.fixture
