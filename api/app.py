@@ -27,8 +27,7 @@ from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
-from api.http import EXCEPTION_HANDLERS
-from api.last_resort import unexpected_error
+from api.last_resort import HANDLERS
 from api.middleware import AuthenticationMiddleware, RequestContextMiddleware
 from api.rate_limits import RateLimitMiddleware
 from api.runtime import Runtime
@@ -80,8 +79,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        # Database outages and errors first (api.http); anything else: the last resort.
-        exception_handlers={**EXCEPTION_HANDLERS, Exception: unexpected_error},  # type: ignore[dict-item]
+        # Database outages and errors first; anything else: the last resort (api.last_resort).
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
     )
     app.state.runtime = runtime
     return app

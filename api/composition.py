@@ -3,6 +3,8 @@ back into the runtime."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db_budget
@@ -39,6 +41,17 @@ def _database(settings: Settings, pool_size: int) -> Database:
     )
 
 
+def _access_changed(authenticator: Authenticator, live: Live) -> Callable[[], None]:
+    """What a grant change, token revocation or deactivation does to this process's caches:
+    cached tokens and JWTs are forgotten, and open subscriptions check their caller again."""
+
+    def changed() -> None:
+        authenticator.forget_tokens()
+        live.broker.recheck_all()
+
+    return changed
+
+
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """The runtime of one process; a configuration it must not run with is refused first."""
     check_configuration(settings)
@@ -49,7 +62,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     after_commit = AfterCommit()
     units = Units(db, clock, authorizer, after_commit)
     authenticator = Authenticator(settings, clock, db, units)
-    grants = Grants(db, authorizer, authenticator.forget_tokens)
+    live = Live(settings, db)
+    grants = Grants(db, authorizer, _access_changed(authenticator, live))
     flag_snapshots = SnapshotCache(db.read_session, units.run, catalogued=_catalogued)
 
     async def grants_changed(event: GrantsChanged) -> None:
@@ -85,7 +99,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         units=units,
         authenticator=authenticator,
         grants=grants,
-        live=Live(settings, db),
+        live=live,
         outbox_delivery=OutboxDelivery(settings, clock, delivery_units),
         flag_snapshots=flag_snapshots,
         housekeeping=Housekeeping(settings, clock, units),

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.db_budget import DatabaseBudgetExceeded
-from domain.kernel.db import is_outage
 from domain.kernel.errors import DomainError, Forbidden, NotFound, Unauthenticated, Unavailable
 
-log = logging.getLogger("signalbox.http")
 RETRY_AFTER = {"Retry-After": "2"}
 
 
@@ -86,24 +82,11 @@ def unavailable(message: str = OUT_OF_REACH) -> Response:
 
 
 async def _on_unavailable(request: Request, exc: Exception) -> Response:
-    _count_outage(request)
+    count_outage(request)
     return unavailable(exc.message if isinstance(exc, Unavailable) else OUT_OF_REACH)
 
 
-async def _on_database_error(request: Request, exc: Exception) -> Response:
-    """A database error no endpoint handled: UNAVAILABLE when the database is out of reach,
-    else a masked JSON 500 naming the request (never a plain-text 500)."""
-    if is_outage(exc):
-        _count_outage(request)
-        return unavailable()
-    request_id = getattr(request.state, "request_id", None)
-    log.error("unexpected database error", exc_info=exc, extra={"request_id": request_id})
-    return error_response(
-        500, "INTERNAL_SERVER_ERROR", "Something went wrong on our side.", requestId=request_id
-    )
-
-
-def _count_outage(request: Request) -> None:
+def count_outage(request: Request) -> None:
     runtime = getattr(request.app.state, "runtime", None)
     if runtime is not None:
         runtime.metrics.db_unavailable.inc()
@@ -116,7 +99,7 @@ async def _on_budget_spent(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     Unavailable: _on_unavailable,
-    DBAPIError: _on_database_error,
     DatabaseBudgetExceeded: _on_budget_spent,
 }
-"""For the Starlette app: a database out of reach anywhere an endpoint did not answer it."""
+"""For the Starlette app: a database out of reach anywhere an endpoint did not answer it (other
+database errors and anything else: the masked 500 of `api.last_resort.HANDLERS`)."""

@@ -49,6 +49,10 @@ CHANGED: Final = "changed"
 """The thing behind the topic changed: re-read it."""
 RESYNC: Final = "resync"
 """This process may have missed changes (its LISTEN connection was re-established): re-read."""
+RECHECK: Final = "recheck"
+"""Someone's access changed (a token revoked, a person deactivated, a grant changed): check the
+caller again, without sending anything when they still may see the thing."""
+_RANK = {RECHECK: 0, CHANGED: 1, RESYNC: 2}
 
 
 def listen_dsn(db: Database) -> str:
@@ -87,14 +91,14 @@ class Feed:
     async def next(self) -> str:
         """Wait for a signal; the ones already queued are merged into it (one re-read).
 
-        A RESYNC wins over CHANGED. Raises SubscriberDropped once the feed was dropped.
+        A RESYNC wins over CHANGED, and CHANGED over RECHECK (a re-read checks the caller too).
+        Raises SubscriberDropped once the feed was dropped.
         """
         if self.dropped:
             raise SubscriberDropped(self.topic)
         signal = await self._queue.get()
         while not self._queue.empty():
-            if self._queue.get_nowait() == RESYNC:
-                signal = RESYNC
+            signal = max(signal, self._queue.get_nowait(), key=_RANK.__getitem__)
         if self.dropped:
             raise SubscriberDropped(self.topic)
         return signal
@@ -148,6 +152,11 @@ class Broker:
         """Tell every local subscriber to re-read (changes may have been missed)."""
         for topic in list(self._topics):
             self.publish(topic, RESYNC)
+
+    def recheck_all(self) -> None:
+        """Tell every local subscriber to check its caller again (access changed)."""
+        for topic in list(self._topics):
+            self.publish(topic, RECHECK)
 
     def _drop(self, feed: Feed) -> None:
         feeds = self._topics.get(feed.topic)

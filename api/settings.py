@@ -190,6 +190,12 @@ class Settings(BaseSettings):
     live_max_subscribers: int = 10_000
     ws_max_subscriptions_per_connection: int = 20
     ws_connection_init_timeout_seconds: float = 10.0
+    ws_recheck_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="An open subscription re-checks its caller (token, person, grants) at "
+        "least this often; revocations seen by this process re-check at once.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("oidc_algorithms", "cors_origins", mode="before")

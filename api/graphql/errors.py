@@ -9,6 +9,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from api.db_budget import DatabaseBudgetExceeded
+from api.last_resort import masked_error
 from domain.kernel.errors import DomainError, Forbidden, Unauthenticated, Unavailable
 
 log = logging.getLogger("signalbox.graphql")
@@ -70,13 +71,7 @@ def format_error(error: GraphQLError, request_id: str | None) -> dict[str, Any]:
         out["message"] = str(original)
         out["extensions"] = {"code": original.code, "limit": original.limit_ms}
     else:
-        log.error(
-            "unexpected error while executing GraphQL",
-            exc_info=original,
-            extra={"request_id": request_id},
-        )
-        out["message"] = "Unexpected error; it has been logged with the request id."
-        out["extensions"] = {"code": TopLevelCode.INTERNAL_SERVER_ERROR, "requestId": request_id}
+        out |= masked_error(original, request_id, "while executing GraphQL", log)
     return out
 
 

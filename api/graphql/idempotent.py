@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from graphql import (
+    DocumentNode,
     FieldNode,
-    GraphQLError,
-    OperationDefinitionNode,
     OperationType,
     Visitor,
     parse,
@@ -34,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.graphql.errors import TopLevelCode
+from api.graphql.limits import operation_type
 from api.graphql.mutations import KeyedUnit
 from api.http import ORJSONResponse, error_response, unavailable
 from domain.kernel import idempotency
@@ -78,15 +78,21 @@ class IdempotentMutations:
             return error_response(
                 400, "BAD_USER_INPUT", "Idempotency-Key takes 1 to 200 characters."
             )
-        operation = _operation(parsed)
-        if operation is None or operation.operation is not OperationType.MUTATION:
+        max_tokens = self.runtime.settings.graphql_max_tokens
+        name = parsed.get("operationName")
+        # The bounded look (api/graphql/limits.py): a document past the token limit is never
+        # parsed in full here, and execution refuses it without claiming the key.
+        if operation_type(parsed["query"], name, max_tokens) is not OperationType.MUTATION:
             return await self._execute(request, parsed, media, None)
+        document = parse(parsed["query"], max_tokens=max_tokens)
         subject = request.state.actor.subject
-        digest = idempotency.request_digest(_canonical(parsed))
+        digest = idempotency.request_digest(_canonical(parsed, document))
         try:
             stored = await self._stored(subject, key)
             if stored is None:
-                answered = await self._run(request, parsed, (subject, key, digest), media)
+                answered = await self._run(
+                    request, parsed, (subject, key, digest), media, _shows_a_secret(document)
+                )
                 if answered is not None:
                     return answered
                 stored = await self._stored(subject, key)
@@ -107,7 +113,12 @@ class IdempotentMutations:
             return await idempotency.find(session, subject, key)
 
     async def _run(
-        self, request: Request, parsed: dict[str, Any], claim: tuple[str, str, str], media: str
+        self,
+        request: Request,
+        parsed: dict[str, Any],
+        claim: tuple[str, str, str],
+        media: str,
+        secret: bool,
     ) -> Response | None:
         """Claim, run and answer in one unit; None when another request claimed the key
         first (on PostgreSQL the claim waits for that request to commit or roll back)."""
@@ -127,15 +138,15 @@ class IdempotentMutations:
                     headers=_retry_after(response),
                     media_type=media,
                 )
-            keeping, kept = self._keep(bytes(response.body), parsed)
+            keeping, kept = self._keep(bytes(response.body), secret)
             status = response.status_code
             await keyed.conclude(
                 lambda u: idempotency.answer(u.session, subject, key, status, kept, keeping)
             )
         return response
 
-    def _keep(self, body: bytes, parsed: dict[str, Any]) -> tuple[Keeping, bytes]:
-        if not _shows_a_secret(parsed):
+    def _keep(self, body: bytes, secret: bool) -> tuple[Keeping, bytes]:
+        if not secret:
             return Keeping.CLEAR, body
         if self._sealer is None:
             return Keeping.WITHHELD, b""
@@ -186,35 +197,20 @@ def _retry_after(response: Response) -> dict[str, str] | None:
     return None if value is None else {"Retry-After": value}
 
 
-def _operation(parsed: dict[str, Any]) -> OperationDefinitionNode | None:
-    """The operation the request runs, or None when the document does not parse or names no
-    such operation (execution then answers with the error)."""
-    try:
-        document = parse(parsed["query"])
-    except GraphQLError:
-        return None
-    name = parsed.get("operationName")
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    for operation in operations:
-        if name is None or (operation.name is not None and operation.name.value == name):
-            return operation
-    return None
-
-
-def _canonical(parsed: dict[str, Any]) -> dict[str, Any]:
+def _canonical(parsed: dict[str, Any], document: DocumentNode) -> dict[str, Any]:
     """The request as compared: the document re-printed (whitespace and comments are not part
     of it), variables and the operation name as parsed."""
     return {
-        "query": print_ast(parse(parsed["query"])),
+        "query": print_ast(document),
         "variables": parsed.get("variables") or {},
         "operationName": parsed.get("operationName"),
     }
 
 
-def _shows_a_secret(parsed: dict[str, Any]) -> bool:
+def _shows_a_secret(document: DocumentNode) -> bool:
     """True when a field of `SHOWS_A_SECRET` is selected anywhere (fragments included)."""
     fields = _Fields()
-    visit(parse(parsed["query"]), fields)
+    visit(document, fields)
     return not fields.names.isdisjoint(SHOWS_A_SECRET)
 
 

@@ -35,27 +35,35 @@ def refuse(parsed: dict[str, Any], settings: Settings) -> Response | None:
             field="query",
             limit=most,
         )
+    found = problem(parsed, settings.graphql_max_tokens)
+    if found is None:
+        return None
+    where, message = found
+    return error_response(400, CODE, message, field=where)
+
+
+def problem(parsed: dict[str, Any], max_tokens: int) -> tuple[str, str] | None:
+    """Why a request (over HTTP, or a WebSocket `subscribe` payload) must not run, as the
+    field and the message of its BAD_USER_INPUT refusal; None to run it. The document is
+    parsed within the token limit (past it, execution refuses it)."""
     where = first_unstorable(
         {k: parsed.get(k) for k in ("operationName", "variables", "extensions")}, ""
     )
     if where is not None:
-        return error_response(400, CODE, refusal_message(where), field=where)
+        return where, refusal_message(where)
     query: str = parsed["query"]
     name = parsed.get("operationName")
     # A literal can only carry a NUL as an escape (a raw control character does not parse).
     if name is None and "\\" not in query:
         return None
     try:
-        document = parse(query, max_tokens=settings.graphql_max_tokens)
+        document = parse(query, max_tokens=max_tokens)
     except GraphQLSyntaxError:
         return None  # answered by the execution as the request error it is
     if "\\" in query and _has_unstorable_literal(document):
-        where = "query"
-        return error_response(400, CODE, refusal_message(where), field=where)
+        return "query", refusal_message("query")
     if name is not None and name not in _operation_names(document):
-        return error_response(
-            400, CODE, f"The document has no operation named `{name}`.", field="operationName"
-        )
+        return "operationName", f"The document has no operation named `{name}`."
     return None
 
 

@@ -7,9 +7,13 @@ go over HTTP POST, where the body limit, the Idempotency-Key and the execution d
 Authentication: browsers cannot set headers on a WebSocket, so the token travels in the
 `connection_init` payload, `{"authorization": "Bearer <token>"}` or `{"token": "<token>"}`,
 and is verified exactly like the HTTP `Authorization` header (JWT or `sbx_` API token). No
-token or a bad one closes the socket with 4401 (Unauthorized). The token is checked again
-before every event, so an expired or revoked token, or a deactivated person, ends the
-subscription with UNAUTHENTICATED; grants are re-read each time too.
+token or a bad one closes the socket with 4401 (Unauthorized). The caller is checked again
+before every event, whenever this process learns that someone's access changed (a token
+revoked, a person deactivated, a grant changed: `Broker.recheck_all`), and at least every
+SIGNALBOX_WS_RECHECK_SECONDS: an expired or revoked token, or a deactivated person, ends the
+subscription with UNAUTHENTICATED and closes the socket with 4401; a lost grant ends it with
+NOT_FOUND. Subscribe variables holding text no store can keep (NUL, lone surrogates) are
+refused with BAD_USER_INPUT like over HTTP (`api/graphql/request_checks.py`).
 
 Origins: browsers apply no CORS to WebSockets and any page may open one, so the handshake's
 `Origin` is checked: same-origin and clients that send no Origin (not browsers) are always
@@ -25,6 +29,7 @@ the connection's request id).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
@@ -46,6 +51,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
+    Message,
     SubscribeMessage,
 )
 from strawberry.types import ExecutionResult
@@ -53,14 +59,16 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.utils.aio import aclosing
 
+from api.graphql import request_checks
 from api.graphql.context import Context, Info
 from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.governance_board_types import GoNoGoSession
 from api.graphql.loaders import DataLoaders
 from api.graphql.relay import from_global_id
 from api.graphql.trusted_documents import TrustedDocuments
-from api.live import SubscriberDropped, go_no_go_topic
+from api.live import CHANGED, RECHECK, Feed, SubscriberDropped, go_no_go_topic
 from api.observability import new_request_id
+from api.text_input import CODE
 from domain.governance.vocabulary import SessionStatus
 from domain.kernel.access import Actor
 from domain.kernel.errors import DomainError, NotFound, Unauthenticated, Unavailable
@@ -69,6 +77,7 @@ if TYPE_CHECKING:
     from api.runtime import Runtime
 
 log = logging.getLogger("signalbox.graphql")
+UNAUTHENTICATED = TopLevelCode.UNAUTHENTICATED.value
 
 _LOADERS: ContextVar[DataLoaders | None] = ContextVar("signalbox_live_loaders", default=None)
 """Each operation runs in its own task: its loaders are its own, fresh for every event."""
@@ -133,21 +142,36 @@ async def _session_changes(
     context: LiveContext, uid: uuid.UUID
 ) -> AsyncGenerator[GoNoGoSession, None]:
     # Subscribe before the first read, so a change between the two is not missed.
+    recheck = context.runtime.settings.ws_recheck_seconds
     with context.runtime.live.broker.subscribe(go_no_go_topic(uid)) as feed:
+        signal = CHANGED
         while True:
+            # The caller is checked again before anything is sent: a revoked token or a
+            # deactivated person ends it with UNAUTHENTICATED (the socket closes with 4401),
+            # a lost grant with NOT_FOUND.
             await context.refresh()
             row = await context.loaders.go_no_go_session.load(uid)
             if row is None:  # no longer yours to see
                 raise NotFound("Go/no-go session was not found.", field="sessionId")
-            yield GoNoGoSession.from_row(row)
-            if SessionStatus(row.status) is SessionStatus.CLOSED:
-                return
-            try:
-                await feed.next()
-            except SubscriberDropped:
-                raise Unavailable(
-                    "This subscription fell behind the updates and was dropped; subscribe again."
-                ) from None
+            if signal != RECHECK:
+                yield GoNoGoSession.from_row(row)
+                if SessionStatus(row.status) is SessionStatus.CLOSED:
+                    return
+            signal = await _next_signal(feed, recheck)
+
+
+async def _next_signal(feed: Feed, recheck_seconds: float) -> str:
+    """The next signal, or RECHECK when none came for `recheck_seconds` (a missed revocation
+    notice is caught within that bound)."""
+    try:
+        async with asyncio.timeout(recheck_seconds):
+            return await feed.next()
+    except TimeoutError:
+        return RECHECK
+    except SubscriberDropped:
+        raise Unavailable(
+            "This subscription fell behind the updates and was dropped; subscribe again."
+        ) from None
 
 
 # -- the transport -------------------------------------------------------------------------
@@ -234,6 +258,9 @@ class _SubscriptionsOnly:
 class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
     """graphql-transport-ws with Signalbox's authentication in `connection_init`."""
 
+    _revoked = False
+    """Set once the caller was refused mid-connection and the socket closed with 4401."""
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         payload = message.get("payload") or {}
         if isinstance(payload, Mapping) and not self.connection_init_received:
@@ -253,10 +280,24 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
         await super().handle_connection_init(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        query = message.get("payload", {}).get("query") or ""
-        limit = self.context.runtime.settings.max_body_bytes
-        if len(query.encode()) > limit:
-            await self.websocket.close(code=4400, reason=f"The query exceeds {limit} bytes")
+        payload = message.get("payload")
+        query = payload.get("query") if isinstance(payload, Mapping) else None
+        if not isinstance(query, str):
+            await self.handle_invalid_message("Failed to parse message")  # 4400
+            return
+        settings = self.context.runtime.settings
+        if len(query.encode()) > settings.max_body_bytes:
+            reason = f"The query exceeds {settings.max_body_bytes} bytes"
+            await self.websocket.close(code=4400, reason=reason)
+            return
+        ready = self.connection_acknowledged and message["id"] not in self.operations
+        refused = ready and request_checks.problem(dict(payload), settings.graphql_max_tokens)
+        if refused:
+            # As over HTTP: the operation is refused with a typed error, the socket stays.
+            where, why = refused
+            error = {"message": why, "extensions": {"code": CODE, "field": where}}
+            self.context.runtime.metrics.graphql_errors.labels(CODE).inc()
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error]})
             return
         trusted: TrustedDocuments = self.view.trusted  # type: ignore[attr-defined]
         await trusted.refresh()
@@ -264,6 +305,28 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[LiveContext, None]):
             await self.websocket.close(code=4403, reason="PERSISTED_QUERY_REQUIRED")
             return
         await super().handle_subscribe(message)
+
+    async def send_message(self, message: Message) -> None:
+        if self._revoked:
+            return  # the socket is closed: nothing more goes out on it
+        await super().send_message(message)
+        if _unauthenticated(message):
+            # The connection's credentials no longer hold: every operation on it ends.
+            self._revoked = True
+            await self.websocket.close(code=4401, reason="Unauthorized")
+
+
+def _unauthenticated(message: Message) -> bool:
+    """A `next` or `error` message that ends an operation because its caller was refused."""
+    payload: Any = message.get("payload")
+    if message["type"] == "next" and isinstance(payload, dict):
+        payload = payload.get("errors")
+    if message["type"] not in ("next", "error") or not isinstance(payload, list):
+        return False
+    return any(
+        isinstance(e, dict) and (e.get("extensions") or {}).get("code") == UNAUTHENTICATED
+        for e in payload
+    )
 
 
 def _authorization(payload: Mapping[str, Any]) -> str | None:

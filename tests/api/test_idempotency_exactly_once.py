@@ -183,6 +183,21 @@ class TestRequestsAreComparedAsParsed:
         assert other.status_code == 422 and codes(other) == ["IDEMPOTENCY_KEY_REUSED"]
 
 
+class TestADocumentPastTheTokenLimit:
+    async def test_is_refused_without_claiming_the_key(self, api: Api) -> None:
+        headers = {"idempotency-key": unique("k")}
+        most = api.runtime.settings.graphql_max_tokens
+        padded = TEAM_CREATE.replace("errors { code }", "errors { code }" + " __typename" * most)
+        refused = await api.post(padded, await team_input(api, "long"), headers=headers)
+        assert "data" not in refused.json() or refused.json()["data"] is None
+        assert codes(refused) and "idempotent-replayed" not in refused.headers
+        variables = await team_input(api, "short")
+        ran = await api.post(TEAM_CREATE, variables, headers=headers)
+        assert ran.status_code == 200 and ran.json()["data"]["teamCreate"]["errors"] == []
+        assert "idempotent-replayed" not in ran.headers
+        assert await teams_and_audits(api, variables["input"]["key"]) == (1, 1)
+
+
 class TestTheAnswerShowsWhatTheMutationWrote:
     async def test_later_mutations_and_nested_reads_of_a_keyed_document_see_earlier_writes(
         self, api: Api
