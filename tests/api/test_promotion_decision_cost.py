@@ -16,10 +16,11 @@ from tests.api.governance_support import fill_missing, move, release, services
 from tests.api.test_promotion_decision import scan, world
 from tests.api.test_query_cost import counting
 
-MOST = 43
+MOST = 44
 """Statements a cold production snapshot with a release may read (78 before the split); issue
-16 added four batched ones: the services' declared NFRs, the versions' staging runs, the
-release's data migrations, its readiness review with its items."""
+16 added five batched ones: the services' declared NFRs, the versions' staging runs, the
+release's data migrations, its readiness review with its items, its downtime notice with its
+recipients."""
 
 
 async def _statements(api: Api, w: dict[str, Any]) -> int:
