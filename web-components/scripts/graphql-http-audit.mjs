@@ -26,6 +26,8 @@ for (const result of results) {
   const line = { id: result.id, name: result.name, status: result.status };
   if (result.status !== 'ok') {
     line.reason = result.reason;
+    // What the server answered, so a failure can be told from a refusal by policy.
+    line.body = result.response ? (await result.response.clone().text()).slice(0, 500) : '';
     if (result.name.startsWith('MUST')) mustFailures += 1;
   }
   console.log(JSON.stringify(line));
