@@ -55,6 +55,7 @@ from api.graphql.readiness_nfrs import ReadinessNfrsMutation, ReadinessNfrsQuery
 from api.graphql.readiness_notices import NoticesMutation, NoticesQuery
 from api.graphql.readiness_review import ReadinessReviewMutation, ReadinessReviewQuery
 from api.graphql.relay import Node, load_node, type_of_global_id
+from api.graphql.release_readiness import ReleaseReadinessQuery
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
 from api.graphql.trains import TrainsMutation, TrainsQuery
@@ -172,6 +173,7 @@ class Query(
     ReadinessMigrationsQuery,
     ReadinessReviewQuery,
     NoticesQuery,
+    ReleaseReadinessQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."

@@ -31,6 +31,7 @@ from domain.pipelines.decision_rules import Decision
 from domain.pipelines.gather import Ask, take_snapshots
 from domain.pipelines.judge import judge
 from domain.read import release_blockers_repository as repo
+from domain.risk.scoring import Contribution
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class Blockers:
     risk_level: str | None
     as_of: datetime
     """When the facts judged were gathered."""
+    risk_factors: tuple[Contribution, ...] = ()
+    """What makes up the risk level, factor by factor (the release's assessment)."""
 
     @property
     def gates(self) -> tuple[GateOutcome, ...]:
@@ -81,6 +84,7 @@ async def release_blockers(
             judge(s, now),
             s.risk_level,
             s.taken_at,
+            tuple(s.of_release.risk.assessment.contributions) if s.of_release else (),
         )
         for s in snapshots
     ]
