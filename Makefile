@@ -91,6 +91,7 @@ bench:
 	$(BIN)/python bench/flags_bench.py
 	$(BIN)/python bench/cdevents_bench.py
 	$(BIN)/python bench/decision_bench.py
+	$(BIN)/python bench/readiness_dashboard_bench.py
 	$(BIN)/python bench/idempotency_outage_bench.py
 	$(BIN)/python bench/revocation_bench.py
 	$(BIN)/python bench/graphql_limits_bench.py

@@ -4,11 +4,21 @@ does not grow with the services, and only to whoever may read the release."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from demo.calendar import load_calendar_demo
+from demo.organization import load_demo
+from demo.unauthorized import load_unauthorized_demo
+from demo.world import load_world
 from domain.kernel.gates import GateKey
+from domain.migrations import upgrade_async
 from domain.read.release_readiness import AREA_OF_GATE, ReadinessArea
-from tests.api.conftest import Api
+from tests.api.conftest import Api, settings_for
 from tests.api.governance_support import services
 from tests.api.test_promotion_decision import world
 from tests.api.test_query_cost import counting
@@ -151,3 +161,56 @@ class TestTheDepartureDashboard:
             assert len(board["services"]) == len(alone["services"])
         outside = await api.gql(DEPARTURE, {"id": departure}, as_user="retail-admin")
         assert outside["errors"][0]["extensions"]["code"] == "NOT_FOUND", outside
+
+
+class TestTheDemoShowsEachReadinessState:
+    """On the data `signalbox demo` loads, into a database of its own (SQLite: what is shown is
+    the demo's data, not the dialect)."""
+
+    async def test_each_demo_release_shows_its_readiness_state(self, tmp_path: Path) -> None:
+        url = f"sqlite+aiosqlite:///{tmp_path}/demo.db"
+        await upgrade_async(url)
+        app = create_app(settings_for(url, tmp_path))
+        async with LifespanManager(app) as manager:
+            runtime = app.state.runtime
+            for load in (load_demo, load_calendar_demo, load_unauthorized_demo, load_world):
+                await load(runtime)
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://demo") as http:
+                api = Api(app=app, http=http, runtime=runtime)
+                found = await api.ok(
+                    "{ releases(first: 50) { nodes { id title } } }", as_user="release-manager"
+                )
+                boards = {
+                    r["title"]: await _dashboard(api, r["id"]) for r in found["releases"]["nodes"]
+                }
+        signed = boards["Card gateway 3-D Secure exemptions"]
+        assert _statuses(signed, "READINESS_REVIEW", "NFRS") == {"PASSED"}
+        assert signed["readinessReview"] is not None
+        assert signed["goNoGoSession"]["status"] == "CLOSED"
+
+        tokens = boards["Card network tokens"]
+        assert _area(tokens, "READINESS_REVIEW")["status"] == "PENDING"
+        assert any("Runbook" in r for r in _reasons(tokens, "READINESS_REVIEW"))
+        assert any("irreversible" in r for r in _reasons(tokens, "DATA_MIGRATIONS"))
+        assert _area(tokens, "DOWNTIME_NOTICES")["status"] == "PENDING"
+        assert tokens["goNoGoSession"]["status"] == "OPEN"
+        assert tokens["verdict"] == "REFUSED"
+
+        cut_off = boards["Settlement cut-off tuning"]
+        assert any("sign-off" in r for r in _reasons(cut_off, "READINESS_REVIEW"))
+        assert _area(cut_off, "DOWNTIME_NOTICES")["status"] == "PASSED"
+        assert _area(cut_off, "DATA_MIGRATIONS")["status"] == "PASSED"
+        assert any("production-like volume" in r for r in _reasons(cut_off, "PERFORMANCE"))
+
+        payouts = boards["Payout scheduler retries"]
+        assert any("compensating" in r for r in _reasons(payouts, "DATA_MIGRATIONS"))
+        assert _area(boards["FX rates cache warm-up"], "DATA_MIGRATIONS")["status"] == "FAILED"
+
+
+def _statuses(board: dict[str, Any], *areas: str) -> set[str]:
+    return {_area(board, a)["status"] for a in areas}
+
+
+def _reasons(board: dict[str, Any], area: str) -> set[str]:
+    return {g["gate"]["reason"] for g in _area(board, area)["gates"]}

@@ -1,0 +1,96 @@
+"""The go/no-go dashboard: latency of `releaseReadiness` for a release shipping 30 services,
+end to end through the ASGI app (no network), on SQLite and PostgreSQL.
+
+Run: .venv/bin/python bench/readiness_dashboard_bench.py [--runs 50] [--services 30]
+                                                         [--dialects sqlite,postgresql]
+                                                         [--postgres-url URL]  (emptied first)
+
+Builds the world of tests/api/test_promotion_decision.py on a fresh database with the demo
+data (a production environment, a service with onboarding, DR, an active pipeline) plus
+29 more services of the payments BU, one release shipping all 30 (submitted, its
+documentation filled), and asks for its dashboard with every area's gates, the services'
+decisions, the linked readiness review and go/no-go session. Also counts the statements of
+one asking. Prints p50/p99 per row and a table for bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from bench._harness import ensure_database, percentile, reset_schema, table
+from demo.organization import load_demo
+from domain.migrations import upgrade_async
+from tests.api.conftest import Api, settings_for
+from tests.api.governance_support import services
+from tests.api.test_promotion_decision import world
+from tests.api.test_query_cost import counting
+from tests.api.test_release_blockers import _release
+from tests.api.test_release_readiness import RELEASE
+
+PG_URL = "postgresql+asyncpg://root@/signalbox_dashboardbench?host=/var/run/postgresql"
+
+
+async def run(dialect: str, url: str, runs: int, count: int) -> list[list[str]]:
+    await upgrade_async(url)
+    app = create_app(settings_for(url, Path(tempfile.mkdtemp(prefix="dashboardbench-data-"))))
+    async with LifespanManager(app) as manager:
+        runtime = app.state.runtime
+        await load_demo(runtime)
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            api = Api(app=app, http=http, runtime=runtime)
+            w = await world(api)
+            shipped = [w["service"], *await services(api, "payments", count - 1)]
+            rel = await _release(api, shipped)
+            token = api.token("release-manager")
+            with counting(api) as statements:
+                body = await api.gql(RELEASE, {"id": rel["id"]}, token=token)
+            assert "errors" not in body, body
+            lines = len(body["data"]["releaseReadiness"]["services"])
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                body = await api.gql(RELEASE, {"id": rel["id"]}, token=token)
+                times.append((time.perf_counter() - start) * 1000)
+            assert "errors" not in body, body
+    p50, p99 = percentile(times, 50), percentile(times, 99)
+    return [
+        [dialect, str(count), str(lines), str(len(statements)), f"{p50:.1f}", f"{p99:.1f}"]
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--services", type=int, default=30)
+    parser.add_argument("--dialects", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=PG_URL, help="emptied before the run")
+    args = parser.parse_args()
+    rows = []
+    for dialect in args.dialects.split(","):
+        if dialect == "postgresql":
+            url = args.postgres_url
+            ensure_database(url)
+            reset_schema(url)
+        else:
+            url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='dashboardbench-')}/bench.db"
+        rows += asyncio.run(run(dialect, url, args.runs, args.services))
+    print(f"Python {platform.python_version()}, {platform.machine()}\n")
+    header = ["dialect", "services", "service x env lines", "statements", "p50 ms", "p99 ms"]
+    print(table(header, rows))
+
+
+if __name__ == "__main__":
+    main()
