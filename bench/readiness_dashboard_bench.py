@@ -66,9 +66,7 @@ async def run(dialect: str, url: str, runs: int, count: int) -> list[list[str]]:
                 times.append((time.perf_counter() - start) * 1000)
             assert "errors" not in body, body
     p50, p99 = percentile(times, 50), percentile(times, 99)
-    return [
-        [dialect, str(count), str(lines), str(len(statements)), f"{p50:.1f}", f"{p99:.1f}"]
-    ]
+    return [[dialect, str(count), str(lines), str(len(statements)), f"{p50:.1f}", f"{p99:.1f}"]]
 
 
 def main() -> None:
