@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
@@ -15,6 +16,7 @@ from demo.calendar import load_calendar_demo
 from demo.organization import load_demo
 from demo.unauthorized import load_unauthorized_demo
 from demo.world import load_world
+from domain.kernel.access import Action, Resource
 from domain.kernel.gates import GateKey
 from domain.migrations import upgrade_async
 from domain.read.release_readiness import AREA_OF_GATE, ReadinessArea
@@ -134,6 +136,41 @@ class TestWhoSeesTheDashboard:
         w = await world(api)
         body = await api.gql(RELEASE, {"id": w["service"]}, as_user="release-manager")
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+
+
+class _NoPromotionDecisions:
+    """The server's own authorizer, but asking for promotion decisions is refused everywhere
+    (no role of the shipped policy lacks it; an organization's policy may)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def check(self, actor: Any, action: Action, resource: Resource, bu_id: Any) -> str | None:
+        if (action, resource) == (Action.EVALUATE, Resource.PROMOTION):
+            return None
+        return self.real.check(actor, action, resource, bu_id)  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+class TestWithoutTheRightToAskForDecisions:
+    async def test_the_decision_backed_parts_are_neutral_and_nothing_leaks(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        _, _, rel = await _three_states(api)
+        monkeypatch.setattr(
+            api.runtime, "authorizer", _NoPromotionDecisions(api.runtime.authorizer)
+        )
+        board = await _dashboard(api, rel["id"], as_user="viewer")
+        assert board["release"]["id"] == rel["id"]
+        assert board["verdict"] is None and board["riskLevel"] is None, board
+        assert board["services"] == [] and board["riskFactors"] == []
+        assert [(a["status"], a["gates"]) for a in board["areas"]] == [(None, [])] * len(
+            ReadinessArea
+        )
+        blockers = await api.gql(BLOCKERS, {"id": rel["id"]}, as_user="viewer")
+        assert blockers["errors"][0]["extensions"]["code"] == "FORBIDDEN", blockers
 
 
 class TestTheDepartureDashboard:
