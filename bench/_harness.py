@@ -72,6 +72,16 @@ def reset_schema(url: str = DATABASE_URL) -> None:
     asyncio.run(reset())
 
 
+def fresh_database(dialect: str, postgres_url: str, prefix: str) -> str:
+    """The URL of an empty database for one run: a new SQLite file, or `postgres_url`
+    created if absent and emptied."""
+    if dialect == "postgresql":
+        ensure_database(postgres_url)
+        reset_schema(postgres_url)
+        return postgres_url
+    return f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix=prefix)}/bench.db"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

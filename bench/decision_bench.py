@@ -42,7 +42,7 @@ from asgi_lifespan import LifespanManager
 from api.app import create_app
 from api.endpoints.decisions import decision_cache
 from api.graphql.relay import from_global_id
-from bench._harness import ensure_database, percentile, reset_schema, table
+from bench._harness import fresh_database, percentile, table
 from demo.organization import load_demo
 from domain.kernel.gates import GateOutcome
 from domain.migrations import upgrade_async
@@ -176,12 +176,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for dialect in args.dialects.split(","):
-        if dialect == "postgresql":
-            url = args.postgres_url
-            ensure_database(url)
-            reset_schema(url)
-        else:
-            url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='decisionbench-')}/bench.db"
+        url = fresh_database(dialect, args.postgres_url, "decisionbench-")
         rows += asyncio.run(run(dialect, url, args.judgements, args.snapshots))
     print(f"Python {platform.python_version()}, {platform.machine()}\n")
     print(table(["dialect", "what", "gates", "p50 ms", "p99 ms"], rows))

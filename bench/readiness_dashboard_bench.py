@@ -30,7 +30,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from bench._harness import ensure_database, percentile, reset_schema, table
+from bench._harness import fresh_database, percentile, table
 from demo.organization import load_demo
 from domain.migrations import upgrade_async
 from tests.api.conftest import Api, settings_for
@@ -91,12 +91,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for dialect in args.dialects.split(","):
-        if dialect == "postgresql":
-            url = args.postgres_url
-            ensure_database(url)
-            reset_schema(url)
-        else:
-            url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='dashboardbench-')}/bench.db"
+        url = fresh_database(dialect, args.postgres_url, "dashboardbench-")
         rows += asyncio.run(run(dialect, url, args.runs, args.services))
     print(f"Python {platform.python_version()}, {platform.machine()}\n")
     header = [
