@@ -180,12 +180,7 @@ class TestTheDepartureDashboard:
         ctx = await train(api, starts_on=monday(2), pis=1)
         departure = ctx["departures"][0]["id"]
         for rel in (w["release"], second):
-            boarded = await api.ok(
-                """mutation($i: DepartureBoardInput!) { departureBoard(input: $i) {
-                  errors { code } } }""",
-                {"i": {"departureId": departure, "releaseId": rel["id"]}},
-            )
-            assert boarded["departureBoard"]["errors"] == [], boarded
+            await _board(api, departure, rel["id"])
         found = (await api.ok(DEPARTURE, {"id": departure}, as_user="release-manager"))[
             "departureReadiness"
         ]
@@ -198,6 +193,30 @@ class TestTheDepartureDashboard:
             assert len(board["services"]) == len(alone["services"])
         outside = await api.gql(DEPARTURE, {"id": departure}, as_user="retail-admin")
         assert outside["errors"][0]["extensions"]["code"] == "NOT_FOUND", outside
+
+    async def test_its_statements_grow_with_the_releases_not_their_services(self, api: Api) -> None:
+        w = await world(api)
+        ctx = await train(api, starts_on=monday(2), pis=1)
+        counts = []
+        for departure, more in zip(ctx["departures"][:2], (0, 6), strict=True):
+            for _ in range(2):
+                rel = await _release(api, [w["service"], *await services(api, "payments", more)])
+                await _board(api, departure["id"], rel["id"])
+            with counting(api) as statements:
+                found = (await api.ok(DEPARTURE, {"id": departure["id"]}))["departureReadiness"]
+            assert len(found) == 2
+            counts.append(len(statements))
+        few, many = counts
+        assert many == few, (few, many)
+
+
+async def _board(api: Api, departure: str, release: str) -> None:
+    boarded = await api.ok(
+        """mutation($i: DepartureBoardInput!) { departureBoard(input: $i) {
+          errors { code } } }""",
+        {"i": {"departureId": departure, "releaseId": release}},
+    )
+    assert boarded["departureBoard"]["errors"] == [], boarded
 
 
 class TestTheDemoShowsEachReadinessState:
