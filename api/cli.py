@@ -324,13 +324,16 @@ def pipeline() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def pipeline_hash(path: Path) -> None:
     from domain.kernel.errors import DomainError
-    from domain.pipelines.definition_rules import canonical_hash
+    from domain.pipelines.definition_rules import parse_definition
 
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     try:
-        click.echo(canonical_hash(path.read_text(encoding="utf-8"), fmt))
+        parsed = parse_definition(path.read_text(encoding="utf-8"), fmt)
     except DomainError as e:
         raise click.ClickException(f"{e.code}: {e.message}") from e
+    for warning in parsed.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(parsed.content_hash)
 
 
 @pipeline.command(

@@ -64,6 +64,10 @@ class Units:
             after_commit=self._after_commit,
         )
 
+    def at(self, clock: Clock) -> Units:
+        """The same units of work, timed by another clock (e.g. a ShiftedClock)."""
+        return Units(self.db, clock, self._authorizer, self._after_commit)
+
     async def run(
         self, work: Work[R], *, actor: Actor = SYSTEM_ACTOR, request_id: str | None = None
     ) -> R:

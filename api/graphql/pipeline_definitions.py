@@ -95,6 +95,7 @@ class PipelineDefinitionsMutation:
             outcome=found.outcome if found else None,
             message=found.message if found else None,
             errors=errors,
+            warnings=[*found.warnings] if found else [],
         )
 
     @definition_version_payload.mutation(

@@ -54,6 +54,11 @@ class PipelineDefinitionRegisterPayload:
     outcome: PipelineRegistrationOutcome | None
     message: str | None = strawberry.field(description="What happened, in a sentence.")
     errors: list[UserError]
+    warnings: list[str] = strawberry.field(
+        default_factory=list,
+        description="What the definition says that is accepted but deprecated (e.g. the "
+        "`readiness` gate, now `release_status`), each with its JSON path.",
+    )
 
 
 @strawberry.input(description="A peer's verdict on a proposed version (never its author's).")

@@ -154,6 +154,13 @@ class PipelineDefinitionVersion(Node):
     def stages(self) -> list[PipelineStage]:
         return [PipelineStage.from_domain(s) for s in rules.stages_of(self.document)]
 
+    @strawberry.field(
+        description="What the document says that is accepted but deprecated (e.g. the "
+        "`readiness` gate, judged as `release_status`), each with its JSON path."
+    )
+    def warnings(self) -> list[str]:
+        return [*rules.definition_warnings(self.document)]
+
     author = node_field(Person, "person", "author_uid")
 
     @strawberry.field

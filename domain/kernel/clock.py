@@ -30,3 +30,15 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self._at += delta
+
+
+class ShiftedClock:
+    """Another clock's time, moved back by `ago`: what happened earlier, told through the same
+    use cases (the demo issues a notice whose period has passed)."""
+
+    def __init__(self, clock: Clock, ago: timedelta) -> None:
+        self._clock = clock
+        self._ago = ago
+
+    def now(self) -> datetime:
+        return self._clock.now() - self._ago

@@ -15,7 +15,9 @@
   BU's data.
 - Idempotency on (source, id, type): see domain.pipelines.cdevents_rules.
 - Unknown types (custom `dev.cdeventsx.*`, or any type without a schema) are stored, marked
-  unknown, and ignored.
+  unknown, and ignored; except Signalbox's own custom NFR results event
+  (`dev.cdeventsx.<producer>-nfrresults.reported.0.1.x`, domain.pipelines.cdevents_nfr), known
+  and acted on.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def check_event(c: IngestEvent, schemas: CdEventSchemas) -> bool:
             Code.INVALID_CDEVENT,
             problems,
         )
-    return schemas.knows(version, event_type)
+    return schemas.knows(version, event_type) or rules.acted_on_custom(event_type)
 
 
 async def _business_unit(uow: UnitOfWork, c: IngestEvent) -> uuid.UUID:

@@ -8,7 +8,9 @@
   coverage from `customData.passed`, `failed`, `skipped`, `coveragePercent` when present.
   When `customData.nfr` holds NFR results (`environment`: a staging environment key;
   `results`: figures by NFR key; optionally `url`), they are recorded as a staging run of the
-  version named by the test suite run's id (domain.readiness.nfr_service).
+  version named by the test suite run's id (domain.pipelines.cdevents_nfr).
+- dev.cdeventsx.<producer>-nfrresults.reported.0.1.x (Signalbox's custom event): NFR results
+  of a service's artifact version in a staging environment (domain.pipelines.cdevents_nfr).
 - service.deployed / upgraded / rolledback: a deployment report; the service is the subject
   id as a service key of the BU, the environment an environment key, the artifact the one of
   that service with the purl's digest. Unresolved parts are kept with the reason. In a
@@ -29,19 +31,15 @@ is UNRESOLVED and the note says why, since the sender cannot fix Signalbox's cat
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from domain.environments import facts as env_facts
 from domain.kernel.errors import DomainError
-from domain.kernel.integrity import refusal_for
 from domain.kernel.orm import snapshot
 from domain.kernel.uow import UnitOfWork
+from domain.pipelines import cdevents_nfr, evidence, unauthorized
 from domain.pipelines import cdevents_rules as rules
-from domain.pipelines import evidence, unauthorized
 from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, TestRun
 from domain.pipelines.definition_commands import RunReport
@@ -59,9 +57,6 @@ from domain.pipelines.vocabulary import (
     DeploymentKind,
     IncidentStatus,
 )
-from domain.readiness import nfr_service
-from domain.readiness.nfr_commands import RecordNfrRun
-from domain.readiness.nfr_vocabulary import NfrRunSource
 
 Outcome = tuple[CdEventOutcome, str]
 
@@ -78,6 +73,8 @@ async def apply_effect(uow: UnitOfWork, row: CdEvent, rule: str) -> Outcome:
         return await _incident(uow, row, rule, opens=effect is rules.Effect.INCIDENT_OPEN)
     if effect is rules.Effect.PIPELINE_RUN:
         return await _pipeline_run(uow, row)
+    if effect is rules.Effect.NFR_RESULTS:
+        return await cdevents_nfr.nfr_results_event(uow, row, rule)
     return CdEventOutcome.STORED, "Stored; Signalbox does not act on this type (yet)."
 
 
@@ -150,47 +147,10 @@ async def _test_run(uow: UnitOfWork, row: CdEvent, rule: str) -> Outcome:
     done = f"Test run of {found.evidence.subject} recorded."
     if "nfr" not in data:
         return CdEventOutcome.PROCESSED, done
-    recorded, why = await _nfr_results(uow, row, ref, data["nfr"], rule)
-    return (CdEventOutcome.PROCESSED if recorded else CdEventOutcome.UNRESOLVED), f"{done} {why}"
-
-
-async def _nfr_results(
-    uow: UnitOfWork, row: CdEvent, ref: ArtifactRef, nfr: Any, rule: str
-) -> tuple[bool, str]:
-    """The NFR results a test suite run carries, recorded as a staging run of its version."""
-    results = nfr.get("results") if isinstance(nfr, dict) else None
-    env_key = nfr.get("environment") if isinstance(nfr, dict) else None
-    if not isinstance(results, dict) or not isinstance(env_key, str):
-        return False, "NFR results need customData.nfr.environment and customData.nfr.results."
-    environment_id = await repo.environment_for(uow.session, row.bu_id, env_key)
-    if environment_id is None:
-        return False, f"NFR results not recorded: no environment {env_key[:100]!r} in the BU."
-    numbers = {
-        str(k): float(v) if isinstance(v, int | float) and not isinstance(v, bool) else math.nan
-        for k, v in results.items()
-    }
-    url = nfr.get("url")
-    command = RecordNfrRun(
-        service_id=ref.service_id,
-        environment_id=environment_id,
-        artifact_version=ref.version,
-        name=row.subject_id,
-        finished_at=row.timestamp,
-        figures=tuple(numbers.items()),
-        url=url if isinstance(url, str) else None,
-        source=NfrRunSource.CDEVENTS,
+    recorded, why = await cdevents_nfr.record_results(
+        uow, row, ref.service_id, ref.version, data["nfr"], rule
     )
-    try:
-        async with uow.savepoint():
-            await nfr_service.record_run(uow, command, authorized=rule)
-    except DomainError as exc:
-        return False, f"NFR results not recorded: {exc.message}"
-    except IntegrityError as exc:
-        refusal = refusal_for(exc)
-        if refusal is None:
-            raise
-        return False, f"NFR results not recorded: {refusal.message}"
-    return True, f"NFR results ({len(numbers)}) recorded for {env_key}."
+    return (CdEventOutcome.PROCESSED if recorded else CdEventOutcome.UNRESOLVED), f"{done} {why}"
 
 
 async def _resolve(

@@ -44,6 +44,7 @@ class Effect(StrEnum):
     INCIDENT_OPEN = "incident_open"
     INCIDENT_RESOLVE = "incident_resolve"
     PIPELINE_RUN = "pipeline_run"
+    NFR_RESULTS = "nfr_results"
     STORE = "store"
 
 
@@ -83,8 +84,32 @@ def subject_predicate(event_type: str) -> str | None:
     return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
+NFR_RESULTS_TYPE = re.compile(
+    r"^dev\.cdeventsx\.([a-zA-Z0-9]+)-nfrresults\.reported\.(\d+\.\d+)\.\d+$"
+)
+"""Signalbox's custom CDEvent carrying NFR results: `dev.cdeventsx.<producer>-nfrresults.
+reported.<version>` (the spec's custom-event form `dev.cdeventsx.<tool>-<subject>.<predicate>.
+<version>`; any producer, e.g. `dev.cdeventsx.k6-nfrresults.reported.0.1.0`)."""
+NFR_RESULTS_VERSIONS = frozenset({"0.1"})
+"""The major.minor versions of the NFR results event Signalbox reads (any patch)."""
+
+
 def effect_of(event_type: str) -> Effect:
+    if NFR_RESULTS_TYPE.match(event_type):
+        return Effect.NFR_RESULTS
     return _EFFECTS.get(subject_predicate(event_type) or "", Effect.STORE)
+
+
+def acted_on_custom(event_type: str) -> bool:
+    """Whether a custom `dev.cdeventsx.*` type is one Signalbox acts on (known, though no spec
+    version defines it)."""
+    return effect_of(event_type) is Effect.NFR_RESULTS
+
+
+def nfr_results_version(event_type: str) -> str | None:
+    """The major.minor version of an NFR results event type; None for other types."""
+    match = NFR_RESULTS_TYPE.match(event_type)
+    return match.group(2) if match else None
 
 
 # -- structure ------------------------------------------------------------------------------

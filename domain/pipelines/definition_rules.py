@@ -43,6 +43,7 @@ from domain.kernel.rules import matching, require, trimmed
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.definition_errors import DefinitionErrorCode as Code
 from domain.pipelines.definition_schema import (
+    DEPRECATED_GATES,
     GATES,
     KEY,
     KINDS,
@@ -106,6 +107,7 @@ class ParsedDefinition:
     content_hash: str
     raw_hash: str
     format: DefinitionFormat
+    warnings: tuple[str, ...] = ()
 
 
 def _invalid(message: str, code: str = Code.DEFINITION_INVALID) -> DomainError:
@@ -161,6 +163,37 @@ def _explain(error: ValidationError) -> DomainError:
     return _invalid(f"{path}: {error.message}")
 
 
+def canonical_gates(gates: Sequence[str]) -> tuple[str, ...]:
+    """The gates as the decision knows them: a deprecated alias becomes the gate it now means
+    (domain.pipelines.definition_schema.DEPRECATED_GATES), each gate once, in listed order."""
+    return tuple(dict.fromkeys(DEPRECATED_GATES.get(g, g) for g in gates))
+
+
+def definition_warnings(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """One warning per deprecated gate alias a (valid) document lists, with its JSON path."""
+    return tuple(
+        f"$.stages[{i}].gates[{j}]: gate '{gate}' is deprecated; it is judged as "
+        f"'{DEPRECATED_GATES[gate]}'. List '{DEPRECATED_GATES[gate]}' instead."
+        for i, stage in enumerate(document.get("stages", []))
+        for j, gate in enumerate(stage.get("gates", ()))
+        if gate in DEPRECATED_GATES
+    )
+
+
+def _stage_gates(i: int, raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """A new stage's gates, canonical; an alias listed next to the gate it means is a duplicate."""
+    listed = tuple(raw.get("gates", ()))
+    gates = canonical_gates(listed)
+    if len(gates) < len(listed):
+        twice = sorted({DEPRECATED_GATES[g] for g in listed if g in DEPRECATED_GATES})
+        raise _invalid(
+            f"$.stages[{i}].gates: {', '.join(twice)} is listed twice "
+            "(once by its deprecated alias).",
+            Code.DUPLICATE_GATE,
+        )
+    return gates
+
+
 def validate_document(document: Any) -> list[Stage]:
     """The stages of a parsed document, or a refusal naming the JSON path at fault: the
     published schema (domain.pipelines.definition_schema), then unique stage names."""
@@ -176,7 +209,7 @@ def validate_document(document: Any) -> list[Stage]:
                 f"$.stages[{i}].name: stage '{raw['name']}' appears twice.", Code.DUPLICATE_STAGE
             )
         seen.add(raw["name"])
-        stages.append(Stage(raw["name"], kind, key, tuple(raw.get("gates", ()))))
+        stages.append(Stage(raw["name"], kind, key, _stage_gates(i, raw)))
     check_production_only(stages, {})
     return stages
 
@@ -200,9 +233,15 @@ def check_production_only(stages: Sequence[Stage], kind_of_key: Mapping[str, str
 
 
 def stages_of(document: Mapping[str, Any]) -> list[Stage]:
-    """The stages of a stored (already valid) document."""
+    """The stages of a stored (already valid) document, deprecated gate aliases as the gates
+    they mean (a stored `readiness` is judged as `release_status`)."""
     return [
-        Stage(s["name"], s.get("environment_kind"), s.get("environment"), tuple(s.get("gates", ())))
+        Stage(
+            s["name"],
+            s.get("environment_kind"),
+            s.get("environment"),
+            canonical_gates(s.get("gates", ())),
+        )
         for s in document.get("stages", [])
     ]
 
@@ -231,7 +270,13 @@ def parse_definition(source: str, fmt: str = DefinitionFormat.YAML) -> ParsedDef
         )
     document = _load(source, form)
     validate_document(document)
-    return ParsedDefinition(document, sha256(canonical_json(document)), sha256(raw), form)
+    return ParsedDefinition(
+        document,
+        sha256(canonical_json(document)),
+        sha256(raw),
+        form,
+        definition_warnings(document),
+    )
 
 
 def canonical_hash(source: str, fmt: str = DefinitionFormat.YAML) -> str:

@@ -22,6 +22,13 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 GATES: tuple[str, ...] = tuple(g.value for g in GateKey)
 """The gate vocabulary a stage may require (the promotion decision's gates)."""
 
+DEPRECATED_GATES: dict[str, str] = {"readiness": GateKey.RELEASE_STATUS.value}
+"""Retired gate keys a stage may still list, and the gate each now means: the placeholder
+`readiness` gate (the release's status) became `release_status`, so definitions stored before
+keep meaning what they meant. Accepted with a warning (domain.pipelines.definition_rules)."""
+
+_ALIASES = ", ".join(f"{old} (now {new})" for old, new in DEPRECATED_GATES.items())
+
 KINDS: tuple[str, ...] = tuple(k.value for k in EnvironmentKind)
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 STAGE_KEYS = ("name", "environment_kind", "environment", "gates")
@@ -78,10 +85,11 @@ SCHEMA: dict[str, Any] = {
                         "type": "array",
                         "maxItems": len(GATES),
                         "uniqueItems": True,
-                        "items": {"enum": list(GATES)},
+                        "items": {"enum": [*GATES, *DEPRECATED_GATES]},
                         "description": (
                             "Gates the promotion decision enforces for the environments this "
-                            "stage deploys to, even where the guardrails do not ask for them."
+                            "stage deploys to, even where the guardrails do not ask for them. "
+                            f"Deprecated aliases, accepted with a warning: {_ALIASES}."
                         ),
                     },
                 },

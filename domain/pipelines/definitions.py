@@ -105,6 +105,8 @@ class Registration:
     version: DefinitionVersion
     outcome: RegistrationOutcome
     message: str
+    warnings: tuple[str, ...] = ()
+    """What the definition says that is accepted but deprecated (rules.definition_warnings)."""
 
 
 async def _check_keyed_stages(uow: UnitOfWork, parsed: rules.ParsedDefinition) -> None:
@@ -127,6 +129,7 @@ async def register_definition(uow: UnitOfWork, c: RegisterDefinition) -> Registr
             active,
             RegistrationOutcome.ALREADY_ACTIVE,
             f"Version {active.number} with this content is already active; nothing changed.",
+            parsed.warnings,
         )
     proposed = await repo.proposed_with_hash(uow.session, pipeline.id, parsed.content_hash)
     if proposed is not None:
@@ -134,6 +137,7 @@ async def register_definition(uow: UnitOfWork, c: RegisterDefinition) -> Registr
             proposed,
             RegistrationOutcome.ALREADY_PROPOSED,
             f"Version {proposed.number} with this content already awaits review.",
+            parsed.warnings,
         )
     now = uow.clock.now()
     version = DefinitionVersion(
@@ -163,6 +167,7 @@ async def register_definition(uow: UnitOfWork, c: RegisterDefinition) -> Registr
         version,
         RegistrationOutcome.REGISTERED,
         f"Version {version.number} registered; it becomes active once a peer approves it.",
+        parsed.warnings,
     )
 
 

@@ -107,6 +107,18 @@ class TestPipelineCommands:
         assert result.returncode == 1
         assert "DEFINITION_INVALID" in result.stderr or "UNKNOWN_GATE" in result.stderr
 
+    def test_the_deprecated_readiness_gate_is_hashed_with_a_warning(
+        self, workspace: dict[str, str], tmp_path: Path
+    ) -> None:
+        source = (
+            "stages:\n  - name: prod\n    environment_kind: production\n    gates: [readiness]\n"
+        )
+        (tmp_path / "old.yaml").write_text(source)
+        result = run(workspace, "pipeline", "hash", str(tmp_path / "old.yaml"))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("sha256:") and len(result.stdout.strip()) == 71
+        assert "warning: $.stages[0].gates[0]: gate 'readiness' is deprecated" in result.stderr
+
 
 class TestAuditCommands:
     def test_verify_reports_an_intact_trail(self, workspace: dict[str, str]) -> None:

@@ -99,8 +99,8 @@ class TestThePublishedSchema:
     def test_is_what_registration_validates_against(self) -> None:
         assert published_schema() == SCHEMA and published_schema() is not SCHEMA
         assert SCHEMA["properties"]["stages"]["items"]["properties"]["gates"]["items"] == {
-            "enum": [g.value for g in GateKey]
-        }
+            "enum": [*(g.value for g in GateKey), "readiness"]
+        }, "every gate, then the deprecated alias `readiness` (of release_status)"
 
 
 class TestTheDocs:

@@ -38,3 +38,37 @@ class TestAStageByKeyListingAProductionOnlyGate:
         payload = body["pipelineDefinitionRegister"]
         assert payload["errors"] == [], payload
         assert payload["definitionVersion"]["status"] == "PROPOSED"
+
+
+DEPRECATED = """
+mutation($i: PipelineDefinitionRegisterInput!) { pipelineDefinitionRegister(input: $i) {
+  definitionVersion { status warnings stages { name gates } document }
+  outcome warnings errors { code field message } } }"""
+
+
+class TestTheDeprecatedReadinessGate:
+    async def test_is_accepted_with_a_warning_and_judged_as_release_status(self, api: Api) -> None:
+        made = await pipeline(api)
+        source = (
+            "stages:\n  - name: ship\n    environment_kind: production\n    gates: [readiness]\n"
+        )
+        body = await api.ok(
+            DEPRECATED, {"i": {"pipelineId": made["id"], "source": source}}, as_user="engineer"
+        )
+        payload = body["pipelineDefinitionRegister"]
+        assert payload["errors"] == [] and payload["outcome"] == "REGISTERED"
+        (warning,) = payload["warnings"]
+        assert warning.startswith("$.stages[0].gates[0]: gate 'readiness' is deprecated")
+        version = payload["definitionVersion"]
+        assert version["warnings"] == payload["warnings"]
+        assert version["stages"] == [{"name": "ship", "gates": ["release_status"]}]
+        assert version["document"]["stages"][0]["gates"] == ["readiness"]
+
+    async def test_a_definition_without_it_has_no_warning(self, api: Api) -> None:
+        made = await pipeline(api)
+        source = "stages:\n  - name: ship\n    environment_kind: production\n    gates: [freeze]\n"
+        body = await api.ok(
+            DEPRECATED, {"i": {"pipelineId": made["id"], "source": source}}, as_user="engineer"
+        )
+        payload = body["pipelineDefinitionRegister"]
+        assert payload["warnings"] == [] and payload["definitionVersion"]["warnings"] == []

@@ -4,7 +4,7 @@ relative to the moment it was loaded, and loading again changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -136,24 +136,33 @@ class TestTheDemoWorldIsAlive:
 
 
 NOTICES = """{ releases(first: 100) { nodes { id title } } }"""
-NOTICE = """{ downtimeNotice(releaseId: "%s") { kind
+NOTICE = """{ downtimeNotice(releaseId: "%s") { kind issuedAt escalatedAt
   recipients { acknowledgedAt team { key } } } }"""
 
 
 class TestTheDemoAnnouncesDowntime:
-    def test_one_notice_waiting_for_teams_and_one_acknowledged_by_all(
+    def test_one_notice_waiting_one_acknowledged_by_all_and_one_escalated(
         self, demo_server: DemoServer
     ) -> None:
-        states = {}
+        states, notices = {}, {}
         for release in nodes(ask(demo_server, NOTICES), "releases"):
             notice = ask(demo_server, NOTICE % release["id"])["downtimeNotice"]
             if notice is not None:
                 silent = {r["team"]["key"] for r in notice["recipients"] if not r["acknowledgedAt"]}
-                states[release["title"]] = (notice["kind"], silent)
+                states[release["title"]] = (notice["kind"], silent, bool(notice["escalatedAt"]))
+                notices[release["title"]] = notice
         assert states == {
-            "Card network tokens": ("BREAKING", {"accounts", "mobile"}),
-            "Settlement cut-off tuning": ("UNAVAILABILITY", set()),
+            "Card network tokens": ("BREAKING", {"accounts", "mobile"}, False),
+            "Settlement cut-off tuning": ("UNAVAILABILITY", set(), False),
+            "Card gateway 3-D Secure exemptions": ("UNAVAILABILITY", {"ledger"}, True),
         }
+        escalated = notices["Card gateway 3-D Secure exemptions"]
+        issued = datetime.fromisoformat(escalated["issuedAt"])
+        raised = datetime.fromisoformat(escalated["escalatedAt"])
+        (acked,) = [r for r in escalated["recipients"] if r["acknowledgedAt"]]
+        # Card-gateway is critical: a 120 h notice period, issued 6 h more than that ago.
+        assert raised - issued >= timedelta(hours=120)
+        assert issued < datetime.fromisoformat(acked["acknowledgedAt"]) < raised
 
 
 class TestTheDemoLoadsOnceAndAudited:

@@ -79,6 +79,22 @@ class TestTypes:
         )
         assert rules.effect_of("dev.cdevents.build.finished.0.2.0") is rules.Effect.STORE
 
+    def test_the_custom_nfr_results_event_has_its_effect_whatever_its_producer(self) -> None:
+        for producer in ("k6", "gatling", "Jmeter2"):
+            event_type = f"dev.cdeventsx.{producer}-nfrresults.reported.0.1.3"
+            assert rules.effect_of(event_type) is rules.Effect.NFR_RESULTS
+            assert rules.acted_on_custom(event_type)
+            assert rules.nfr_results_version(event_type) == "0.1"
+        assert rules.nfr_results_version("dev.cdeventsx.k6-nfrresults.reported.1.0.0") == "1.0"
+        for other in (
+            "dev.cdeventsx.mytool-resource.created.0.1.0",
+            "dev.cdeventsx.k6-nfrresults.created.0.1.0",
+            "dev.cdeventsx.nfrresults.reported.0.1.0",
+            "dev.cdevents.nfrresults.reported.0.1.0",
+        ):
+            assert rules.effect_of(other) is rules.Effect.STORE, other
+            assert not rules.acted_on_custom(other) and rules.nfr_results_version(other) is None
+
     def test_the_body_hash_ignores_key_order(self) -> None:
         a = {"context": {"id": "1", "type": "t"}, "subject": {}}
         b = {"subject": {}, "context": {"type": "t", "id": "1"}}
