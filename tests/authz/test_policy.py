@@ -366,8 +366,19 @@ class TestThePolicyKeepsItsPromises:
             ("promotion", "create"),
             *{("deployment", a) for a in ("read", "create", "update")},
             ("unauthorized_change", "read"),
-            # readiness (issue 16): CI records migrations' pre-checks and production volumes
-            *{(r, "read") for r in ("data_migration", "volume_profile")},
+            # readiness (issue 16): CI records staging runs' NFR figures, migrations' pre-checks
+            # and production volumes; it reads readiness reviews and their templates
+            *{
+                (r, "read")
+                for r in (
+                    "nfr",
+                    "data_migration",
+                    "volume_profile",
+                    "readiness_review",
+                    "readiness_template",
+                )
+            },
+            ("nfr_run", "create"),
             ("data_migration", "update"),
             ("volume_profile", "update"),
         }
