@@ -78,8 +78,11 @@ class TestTheDashboardShowsWhatTheDecisionSays:
         theirs = {b["service"]["id"]: b for b in blockers["blockers"]}
         assert shown == theirs
         every = [g for a in board["areas"] for g in a["gates"]]
-        for service in board["services"]:
-            mine = [g["gate"] for g in every if g["service"]["id"] == service["service"]["id"]]
+        for service in board["services"]:  # one line per service and target environment
+            where = (service["service"]["id"], service["environment"]["id"])
+            mine = [
+                g["gate"] for g in every if (g["service"]["id"], g["environment"]["id"]) == where
+            ]
             blocking = [g for g in mine if g["status"] in ("FAILED", "PENDING")]
             assert sorted(blocking, key=str) == sorted(service["gates"], key=str)
         for area in board["areas"]:
@@ -114,7 +117,10 @@ class TestTheStatementBudget:
             counts.append(len(statements))
         three, thirty = counts
         assert thirty == three, (three, thirty)
-        assert three <= 70, three
+        # What the statements read depends on what exists (other production environments of
+        # the BU, guardrails, templates: the shared database has other tests' too), never on
+        # the number of services; the ceiling guards against a read per gate or per area.
+        assert three <= 90, three
 
 
 class TestWhoSeesTheDashboard:
