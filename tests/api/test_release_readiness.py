@@ -4,6 +4,7 @@ does not grow with the services, and only to whoever may read the release."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.gates import GateKey
 from domain.migrations import upgrade_async
 from domain.read.release_readiness import AREA_OF_GATE, ReadinessArea
-from tests.api.conftest import Api, settings_for
+from tests.api.conftest import Api, serving_demo, settings_for
 from tests.api.governance_support import services
 from tests.api.test_promotion_decision import world
 from tests.api.test_query_cost import counting
@@ -44,6 +45,15 @@ async def _dashboard(api: Api, release_id: str, as_user: str = "release-manager"
 
 def _area(dashboard: dict[str, Any], area: str) -> dict[str, Any]:
     return next(a for a in dashboard["areas"] if a["area"] == area)
+
+
+@pytest.fixture
+async def own_api(tmp_path: Path) -> AsyncIterator[Api]:
+    """An app on a database of its own with the demo organization: what these tests compare
+    (a verdict, the services of a departure's releases) must not depend on the other tests'
+    production environments, trains and guardrails in the shared database."""
+    async with serving_demo(f"sqlite+aiosqlite:///{tmp_path}/own.db", tmp_path) as app:
+        yield app
 
 
 class TestEveryGateHasAnArea:
@@ -92,7 +102,10 @@ class TestTheDashboardShowsWhatTheDecisionSays:
             )
             assert area["status"] == worst, area["area"]
 
-    async def test_a_fixed_gate_leaves_the_area_failing_only_for_the_others(self, api: Api) -> None:
+    async def test_a_fixed_gate_leaves_the_area_failing_only_for_the_others(
+        self, own_api: Api
+    ) -> None:
+        api = own_api
         w = await world(api)
         rel = await _release(api, [w["service"]])
         board = await _dashboard(api, rel["id"])
@@ -180,7 +193,8 @@ class TestWithoutTheRightToAskForDecisions:
 
 
 class TestTheDepartureDashboard:
-    async def test_every_release_boarded_is_on_the_dashboard(self, api: Api) -> None:
+    async def test_every_release_boarded_is_on_the_dashboard(self, own_api: Api) -> None:
+        api = own_api
         w = await world(api)
         second = await _release(api, [w["service"], *await services(api, "payments", 2)])
         ctx = await train(api, starts_on=monday(2), pis=1)
