@@ -22,6 +22,7 @@ from domain.kernel.gates import GateKey
 from domain.migrations import upgrade_async
 from domain.read.release_readiness import AREA_OF_GATE, ReadinessArea
 from tests.api.conftest import Api, serving_demo, settings_for
+from tests.conftest import DIALECTS, scratch_postgres
 from tests.api.governance_support import services
 from tests.api.test_promotion_decision import world
 from tests.api.test_query_cost import counting
@@ -47,13 +48,23 @@ def _area(dashboard: dict[str, Any], area: str) -> dict[str, Any]:
     return next(a for a in dashboard["areas"] if a["area"] == area)
 
 
-@pytest.fixture
-async def own_api(tmp_path: Path) -> AsyncIterator[Api]:
-    """An app on a database of its own with the demo organization: what these tests compare
-    (a verdict, the services of a departure's releases) must not depend on the other tests'
-    production environments, trains and guardrails in the shared database."""
-    async with serving_demo(f"sqlite+aiosqlite:///{tmp_path}/own.db", tmp_path) as app:
-        yield app
+@pytest.fixture(scope="module", params=DIALECTS)
+async def api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Api]:
+    """This file's app, on databases of its own (a SQLite file; a scratch PostgreSQL database)
+    holding the demo organization. A release that names no environment targets every active
+    production environment of its BU, and the shared database gives the payments BU one per
+    test that built a promotion world (hundreds in the whole suite): dashboards over them
+    would measure the other tests, not the product, and outgrow the response cap."""
+    data_dir = tmp_path_factory.mktemp("readiness")
+    if request.param == "sqlite":
+        async with serving_demo(f"sqlite+aiosqlite:///{data_dir}/readiness.db", data_dir) as app:
+            yield app
+        return
+    with scratch_postgres("readiness") as [url]:
+        async with serving_demo(url.render_as_string(hide_password=False), data_dir) as app:
+            yield app
 
 
 class TestEveryGateHasAnArea:
@@ -103,9 +114,8 @@ class TestTheDashboardShowsWhatTheDecisionSays:
             assert area["status"] == worst, area["area"]
 
     async def test_a_fixed_gate_leaves_the_area_failing_only_for_the_others(
-        self, own_api: Api
+        self, api: Api
     ) -> None:
-        api = own_api
         w = await world(api)
         rel = await _release(api, [w["service"]])
         board = await _dashboard(api, rel["id"])
@@ -130,9 +140,9 @@ class TestTheStatementBudget:
             counts.append(len(statements))
         three, thirty = counts
         assert thirty == three, (three, thirty)
-        # What the statements read depends on what exists (other production environments of
-        # the BU, guardrails, templates: the shared database has other tests' too), never on
-        # the number of services; the ceiling guards against a read per gate or per area.
+        # What the statements read depends on what exists (production environments of the BU,
+        # guardrails, templates), never on the number of services; the ceiling guards against
+        # a read per gate or per area.
         assert three <= 90, three
 
 
@@ -193,8 +203,7 @@ class TestWithoutTheRightToAskForDecisions:
 
 
 class TestTheDepartureDashboard:
-    async def test_every_release_boarded_is_on_the_dashboard(self, own_api: Api) -> None:
-        api = own_api
+    async def test_every_release_boarded_is_on_the_dashboard(self, api: Api) -> None:
         w = await world(api)
         second = await _release(api, [w["service"], *await services(api, "payments", 2)])
         ctx = await train(api, starts_on=monday(2), pis=1)
