@@ -19,10 +19,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("organization",),
     ("guardrails",),
     ("governance",),
+    ("support",),
     ("calendar", "environments", "flags"),
     ("risk", "trains"),
     ("compliance", "readiness"),
     ("pipelines",),
+    ("postrelease",),
     ("read",),
 )
 LAYER_OF = {ctx: rank for rank, layer in enumerate(LAYERS) for ctx in layer}
