@@ -32,20 +32,35 @@ def documents() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--name", default=None, help="What it is for (default: the file's name).")
 def documents_register(file: Path, name: str | None) -> None:
-    from domain.organization.documents import register_document
-
     body = file.read_text(encoding="utf-8")
     problem = _invalid(body)
     if problem is not None:
         raise click.ClickException(f"BAD_USER_INPUT: {file}: {problem}")
 
     async def run(runtime: Runtime) -> str:
-        registered = await runtime.units.run(
-            lambda uow: register_document(uow, name or file.name, body)
-        )
-        return registered.document_id
+        return await register(runtime, name or file.name, body)
 
     click.echo(_refused_or(run))
+
+
+async def register(runtime: Runtime, name: str, body: str) -> str:
+    """Register `body`, idempotently even when another caller registers it at the same moment:
+    the loser of that race is refused DOCUMENT_EXISTS by the unique id, and a second try finds
+    the document registered and leaves it as it is."""
+    from domain.kernel.errors import DomainError
+    from domain.organization.documents import register_document
+    from domain.organization.errors import OrganizationErrorCode
+
+    async def once() -> str:
+        registered = await runtime.units.run(lambda uow: register_document(uow, name, body))
+        return registered.document_id
+
+    try:
+        return await once()
+    except DomainError as e:
+        if e.code != OrganizationErrorCode.DOCUMENT_EXISTS:
+            raise
+    return await once()
 
 
 @documents.command("revoke", help="Revoke the registered document DOCUMENT_ID (sha256:<hex>).")

@@ -46,6 +46,7 @@ class OrganizationErrorCode(StrEnum):
     INVALID_INTERVAL = "INVALID_INTERVAL"
     VENDOR_RELEASE_CANCELLED = "VENDOR_RELEASE_CANCELLED"
     RANGE_TOO_LARGE = "RANGE_TOO_LARGE"
+    DOCUMENT_EXISTS = "DOCUMENT_EXISTS"
 
 
 Code = OrganizationErrorCode
@@ -60,6 +61,11 @@ refuse_duplicates(
             Code.KEY_TAKEN, "A vendor with this name exists.", "name"
         ),
         "uq_people_username": Duplicate(Code.USERNAME_TAKEN, "The username is taken.", "username"),
+        "uq_trusted_documents_document_id": Duplicate(
+            Code.DOCUMENT_EXISTS,
+            "The document was registered at the same time by another caller.",
+            "document",
+        ),
         "uq_role_grants_person_id_role_domain": Duplicate(
             Code.GRANT_EXISTS, "That person already holds this role there."
         ),

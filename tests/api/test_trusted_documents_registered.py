@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from api.cli_documents import register
 from api.graphql.trusted_documents import document_id
 from domain.compliance.models import AuditRecord
 from domain.kernel.access import Actor
@@ -169,3 +171,33 @@ class TestTheCommand:
         assert result.returncode != 0
         assert "BAD_USER_INPUT" in result.stderr and "noSuchField" in result.stderr
         assert not (tmp_path / "signalbox.db").exists()  # refused before the database
+
+
+class TestRegisteringAtTheSameTime:
+    async def test_callers_racing_on_one_document_all_get_it_and_one_row_exists(
+        self, api: Api
+    ) -> None:
+        body = _widget()
+        answers = await asyncio.gather(*(register(api.runtime, "race", body) for _ in range(6)))
+        assert set(answers) == {document_id(body)}
+        async with api.runtime.db.read_session() as session:
+            rows = await session.scalars(
+                select(TrustedDocument).where(TrustedDocument.document_id == document_id(body))
+            )
+            [row] = list(rows)
+        assert [r.action for r in await _records(api, str(row.id))] == ["trusted_document.register"]
+
+    async def test_the_loser_of_the_insert_race_is_a_typed_refusal(self, api: Api) -> None:
+        body = _widget()
+        outcomes = await asyncio.gather(
+            *(
+                api.runtime.units.run(lambda uow: register_document(uow, "r", body))
+                for _ in range(6)
+            ),
+            return_exceptions=True,
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                assert isinstance(outcome, DomainError), repr(outcome)
+                assert outcome.code == "DOCUMENT_EXISTS"
+        assert any(isinstance(o, TrustedDocument) for o in outcomes)
