@@ -22,16 +22,17 @@ from domain.kernel.gates import GateKey
 from domain.migrations import upgrade_async
 from domain.read.release_readiness import AREA_OF_GATE, ReadinessArea
 from tests.api.conftest import Api, serving_demo, settings_for
-from tests.conftest import DIALECTS, scratch_postgres
 from tests.api.governance_support import services
 from tests.api.test_promotion_decision import world
 from tests.api.test_query_cost import counting
 from tests.api.test_release_blockers import _release, _three_states
 from tests.api.test_trains_api import monday, train
+from tests.conftest import DIALECTS, scratch_postgres
 
 GATE = "gate status reason evidence"
 DASHBOARD = f"""verdict asOf riskLevel riskFactors {{ factor points explanation }}
   release {{ id title }} readinessReview {{ id }} goNoGoSession {{ id status }}
+  openIncidents {{ totalCount nodes {{ id detectedAt service {{ id }} }} }}
   areas {{ area status gates {{ service {{ id }} environment {{ id }} gate {{ {GATE} }} }} }}
   services {{ service {{ id key }} environment {{ id }} status gates {{ {GATE} }} }}"""
 RELEASE = f"""query($id: ID!) {{ releaseReadiness(releaseId: $id) {{ {DASHBOARD} }} }}"""
@@ -113,9 +114,7 @@ class TestTheDashboardShowsWhatTheDecisionSays:
             )
             assert area["status"] == worst, area["area"]
 
-    async def test_a_fixed_gate_leaves_the_area_failing_only_for_the_others(
-        self, api: Api
-    ) -> None:
+    async def test_a_fixed_gate_leaves_the_area_failing_only_for_the_others(self, api: Api) -> None:
         w = await world(api)
         rel = await _release(api, [w["service"]])
         board = await _dashboard(api, rel["id"])
