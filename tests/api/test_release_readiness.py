@@ -280,6 +280,8 @@ class TestTheDemoShowsEachReadinessState:
         assert _area(tokens, "DOWNTIME_NOTICES")["status"] == "PENDING"
         assert tokens["goNoGoSession"]["status"] == "OPEN"
         assert tokens["verdict"] == "REFUSED"
+        incidents = tokens["openIncidents"]  # card-gateway's and ledger-core's, both shipped
+        assert incidents["totalCount"] == 2 == len({i["service"]["id"] for i in incidents["nodes"]})
 
         cut_off = boards["Settlement cut-off tuning"]
         assert any("sign-off" in r for r in _reasons(cut_off, "READINESS_REVIEW"))
