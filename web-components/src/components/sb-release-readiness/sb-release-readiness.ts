@@ -99,9 +99,12 @@ export class SbReleaseReadiness extends SbElement {
     this.#quiet?.abort();
     const abort = new AbortController();
     this.#quiet = abort;
+    const asked = [this.releaseId, this.departureId] as const;
     try {
-      const shown = await this.#fetch(this.releaseId, this.departureId, abort.signal);
-      if (!abort.signal.aborted) {
+      const shown = await this.#fetch(...asked, abort.signal);
+      // Another release asked for meanwhile is the full load's to show, not this answer.
+      const current = this.releaseId === asked[0] && this.departureId === asked[1];
+      if (!abort.signal.aborted && current) {
         this.refreshError = '';
         this.#dashboard.show(shown);
       }
@@ -304,6 +307,7 @@ export class SbReleaseReadiness extends SbElement {
     signal: AbortSignal,
   ): Promise<Shown> {
     this.#live.stop();
+    this.#quiet?.abort();
     this.refreshError = '';
     const shown = await this.#fetch(releaseId, departureId, signal);
     const session = shown.departure ? null : shown.releases[0]?.goNoGoSession;
