@@ -7,6 +7,7 @@ import {
   blockingNames,
   countsText,
   evidenceFacts,
+  gateName,
   gatesToDiscuss,
   groupedByEnvironment,
   heaviestFactors,
@@ -98,7 +99,8 @@ describe('areas and their gates', () => {
       'ledger → prod-eu',
       'cards',
     ]);
-    assert.equal(blockingNames(groups.map((g) => g.first), (v) => v.toLowerCase()), 'dr_test, nfrs');
+    assert.equal(blockingNames(groups.map((g) => g.first), (v) => v.toLowerCase()), 'DR test, NFRs');
+    assert.equal(gateName('SECURITY_SCAN', (v) => v.toLowerCase()), 'security_scan');
   });
 });
 

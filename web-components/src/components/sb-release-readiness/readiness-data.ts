@@ -142,7 +142,15 @@ export function placeOf(group: GateGroup): string {
   return group.environments.length ? `${service} → ${group.environments.join(', ')}` : service;
 }
 
+/** Gate keys whose words are not their key's: acronyms stay acronyms. */
+const GATE_WORDS: Record<string, string> = { NFRS: 'NFRs', DR_TEST: 'DR test', SEGREGATION_OF_DUTIES: 'Segregation of duties' };
+
+/** A gate's name in words: `NFRS` → `NFRs`, `SECURITY_SCAN` → `Security scan`. */
+export function gateName(gate: string, humanize: (value: string) => string): string {
+  return GATE_WORDS[gate] ?? humanize(gate);
+}
+
 /** The names of the gates to discuss, each once, for the area's one-line summary. */
 export function blockingNames(gates: readonly AreaGate[], humanize: (value: string) => string): string {
-  return [...new Set(gates.map((g) => humanize(g.gate.gate)))].join(', ');
+  return [...new Set(gates.map((g) => gateName(g.gate.gate, humanize)))].join(', ');
 }

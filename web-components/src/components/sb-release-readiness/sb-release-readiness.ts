@@ -24,6 +24,7 @@ import {
   blockingNames,
   countsText,
   evidenceFacts,
+  gateName,
   gatesToDiscuss,
   groupedByEnvironment,
   heaviestFactors,
@@ -287,7 +288,7 @@ export class SbReleaseReadiness extends SbElement {
     const facts = evidenceFacts(g.gate.evidence);
     const links = evidenceLinks(g.gate.evidence);
     return html`<li part="gate" class="gate gate-${status}" data-gate=${g.gate.gate}>
-      <span class="gate-name">${humanize(g.gate.gate)}</span>
+      <span class="gate-name">${gateName(g.gate.gate, humanize)}</span>
       <span part="status" class="status status-${status}">${STATUS_LABEL[g.gate.status]}</span>
       <span class="place">${placeOf(group)}</span>
       <span class="reason">${g.gate.reason}</span>
