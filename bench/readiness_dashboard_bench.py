@@ -10,7 +10,8 @@ data (a production environment, a service with onboarding, DR, an active pipelin
 29 more services of the payments BU, one release shipping all 30 (submitted, its
 documentation filled), and asks for its dashboard with every area's gates, the services'
 decisions, the linked readiness review and go/no-go session ("every gate"), and for the
-meeting's first look only (verdict, areas' status, blocking gates: "summary"). Also counts
+meeting's first look only (verdict, areas' status, blocking gates: "summary"), and for what
+`<sb-release-readiness>` asks (its registered document: "component"). Also counts
 the statements of one asking. Prints p50/p99 per row and a table for bench/README.md.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import platform
 import sys
 import tempfile
@@ -61,9 +63,20 @@ async def run(dialect: str, url: str, runs: int, count: int) -> list[list[str]]:
             shipped = [w["service"], *await services(api, "payments", count - 1)]
             rel = await _release(api, shipped)
             rows = []
-            for label, query in (("every gate", RELEASE), ("summary", SUMMARY)):
+            for label, query in (
+                ("every gate", RELEASE),
+                ("summary", SUMMARY),
+                ("component", _component_document()),
+            ):
                 rows.append([dialect, label, str(count), *await _measure(api, rel, query, runs)])
     return rows
+
+
+def _component_document() -> str:
+    """The query `<sb-release-readiness release-id>` sends, as the build registered it."""
+    manifest = Path(__file__).resolve().parents[1] / "api" / "graphql" / "trusted-documents.json"
+    documents = json.loads(manifest.read_text(encoding="utf-8")).values()
+    return next(d for d in documents if d.startswith("query SbReleaseReadiness("))
 
 
 async def _measure(api: Api, rel: dict[str, str], query: str, runs: int) -> list[str]:

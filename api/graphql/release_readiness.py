@@ -16,11 +16,13 @@ from api.graphql.environments_types import Environment
 from api.graphql.governance_board_types import GoNoGoSession
 from api.graphql.governance_types import Release
 from api.graphql.organization_types import Service
+from api.graphql.pipelines_evidence_types import IncidentReport
 from api.graphql.promotions import GateStatus, PromotionGate, PromotionStatus
 from api.graphql.readiness_review_types import ReadinessReview, release_readiness_review
 from api.graphql.relay import from_global_id, node_field
 from api.graphql.release_blockers import ReleaseBlockers
 from api.graphql.risk_types import RiskContribution
+from domain.pipelines.incident_facts import NEWEST_SHOWN, OpenIncidents
 from domain.read import release_readiness as view
 from domain.read.release_readiness import AreaGate, AreaReadiness, Readiness
 
@@ -66,6 +68,21 @@ class ReadinessAreaSummary:
         )
 
 
+@strawberry.type(
+    description="The open incidents on a release's shipped services: shown next to the "
+    "verdict, not judged by it."
+)
+class ReleaseOpenIncidents:
+    total_count: int = strawberry.field(description="How many are open, in all.")
+    nodes: list[IncidentReport] = strawberry.field(
+        description=f"The newest of them (at most {NEWEST_SHOWN}), newest first."
+    )
+
+    @classmethod
+    def from_domain(cls, d: OpenIncidents) -> ReleaseOpenIncidents:
+        return cls(total_count=d.total, nodes=[IncidentReport.from_row(i) for i in d.newest])
+
+
 @strawberry.type(description="What a go/no-go meeting needs about one release, in one place.")
 class ReleaseReadiness:
     verdict: PromotionStatus | None = strawberry.field(  # type: ignore[valid-type]
@@ -86,6 +103,10 @@ class ReleaseReadiness:
         description="Per shipped service and target environment, the decision and what blocks "
         "it (the release's `blockers`)."
     )
+    open_incidents: ReleaseOpenIncidents | None = strawberry.field(
+        description="Incidents still open on the shipped services (reported by operations "
+        "tools); null when they or the decision are not yours to see."
+    )
     release_uid: strawberry.Private[uuid.UUID]
 
     @classmethod
@@ -97,6 +118,9 @@ class ReleaseReadiness:
             risk_factors=[RiskContribution(**_contribution(c)) for c in d.risk_factors],
             areas=[ReadinessAreaSummary.from_domain(a) for a in d.areas],
             services=[ReleaseBlockers.from_domain(b) for b in d.services],
+            open_incidents=(
+                None if d.incidents is None else ReleaseOpenIncidents.from_domain(d.incidents)
+            ),
             release_uid=d.release_id,
         )
 

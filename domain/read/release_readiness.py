@@ -5,7 +5,10 @@ One gathering answers it all: the promotion decision of every shipped service in
 environment (domain.read.release_blockers, batched through take_snapshots), so the statements do
 not grow with the number of services. Every gate lands in one area of the dashboard (build,
 tests, environments, NFRs, readiness review, ...); an area's status is its worst gate across
-the services, each gate kept with its reason and evidence (what is met, missed, missing).
+the services, each gate kept with its reason and evidence (what is met, missed, missing). Next
+to it, the open incidents on the shipped services (domain.pipelines.incident_facts: one
+statement for all of them, the newest listed, all counted): shown, not judged, since no gate
+weighs them yet.
 
 Whoever may read the release sees its dashboard. When the caller may not read the release's
 services or ask for promotion decisions there, the decision-backed parts stay neutral: no
@@ -25,6 +28,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateKey, GateOutcome, GateStatus
 from domain.kernel.reader import Reader
+from domain.pipelines.incident_facts import OpenIncidents, open_incidents
 from domain.pipelines.vocabulary import PromotionStatus
 from domain.read.release_blockers import Blockers, release_blockers
 from domain.risk.scoring import Contribution
@@ -105,6 +109,9 @@ class Readiness:
     """Whether the decision-backed parts (services, areas, verdict, risk) are yours to see."""
     services: tuple[Blockers, ...]
     areas: tuple[AreaReadiness, ...]
+    incidents: OpenIncidents | None = None
+    """The open incidents on the shipped services; None when they are not yours to see (the
+    decision-backed parts are not, or you may not read incident reports in the release's BU)."""
 
     @property
     def verdict(self) -> PromotionStatus | None:
@@ -140,7 +147,17 @@ async def release_readiness(r: Reader, release_id: uuid.UUID, now: datetime) -> 
     if not may_decide:
         return Readiness(found.id, False, (), _areas(()))
     services = tuple(await release_blockers(r, found.id, now))
-    return Readiness(found.id, True, services, _areas(services))
+    incidents = await _open_incidents(r, found.bu_id, services)
+    return Readiness(found.id, True, services, _areas(services), incidents)
+
+
+async def _open_incidents(
+    r: Reader, bu_id: uuid.UUID, services: tuple[Blockers, ...]
+) -> OpenIncidents | None:
+    scope = r.scope(Resource.CD_EVENT)
+    if not scope.allows(bu_id):
+        return None
+    return await open_incidents(r.session, {b.service_id for b in services}, scope)
 
 
 async def departure_readiness(r: Reader, departure_id: uuid.UUID, now: datetime) -> list[Readiness]:

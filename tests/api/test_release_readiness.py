@@ -32,6 +32,7 @@ from tests.conftest import DIALECTS, scratch_postgres
 GATE = "gate status reason evidence"
 DASHBOARD = f"""verdict asOf riskLevel riskFactors {{ factor points explanation }}
   release {{ id title }} readinessReview {{ id }} goNoGoSession {{ id status }}
+  openIncidents {{ totalCount nodes {{ id detectedAt service {{ id }} }} }}
   areas {{ area status gates {{ service {{ id }} environment {{ id }} gate {{ {GATE} }} }} }}
   services {{ service {{ id key }} environment {{ id }} status gates {{ {GATE} }} }}"""
 RELEASE = f"""query($id: ID!) {{ releaseReadiness(releaseId: $id) {{ {DASHBOARD} }} }}"""
@@ -279,6 +280,8 @@ class TestTheDemoShowsEachReadinessState:
         assert _area(tokens, "DOWNTIME_NOTICES")["status"] == "PENDING"
         assert tokens["goNoGoSession"]["status"] == "OPEN"
         assert tokens["verdict"] == "REFUSED"
+        incidents = tokens["openIncidents"]  # card-gateway's and ledger-core's, both shipped
+        assert incidents["totalCount"] == 2 == len({i["service"]["id"] for i in incidents["nodes"]})
 
         cut_off = boards["Settlement cut-off tuning"]
         assert any("sign-off" in r for r in _reasons(cut_off, "READINESS_REVIEW"))

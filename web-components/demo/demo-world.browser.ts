@@ -16,6 +16,7 @@ const CONTENT: Record<string, string> = {
   'sb-risk-badge': '[part~="badge"]',
   'sb-train-board': '[part="departure"]',
   'sb-guardrails': '[part="edit-button"]',
+  'sb-release-readiness': '[part="incident"]',
 };
 
 /** Empty and failure states, in any component (open shadow roots are pierced). */
@@ -68,6 +69,10 @@ describe('The demo portal on the demo world', { timeout: 120_000 }, () => {
           throw new Error(`${tag} shows no ${selector}; problems: ${(await problems(page)).join('; ')}`);
         });
     }
+    // The go/no-go dashboard shows a release in a mixed state: areas failing and pending.
+    const areas = page.locator('sb-release-readiness [part~="area"]');
+    const statuses = await areas.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    assert.ok(statuses.includes('FAILED') && statuses.includes('PENDING'), JSON.stringify(statuses));
     assert.deepEqual(await problems(page), []);
     assert.deepEqual(errors, []);
     await context.close();

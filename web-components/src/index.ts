@@ -50,3 +50,8 @@ import './components/sb-risk-badge/define.js';
 import './components/sb-release-calendar/define.js';
 import './components/sb-train-board/define.js';
 import './components/sb-guardrails/define.js';
+
+// The go/no-go dashboard (issue 16).
+export { SbReleaseReadiness } from './components/sb-release-readiness/sb-release-readiness.js';
+export type { SbReadinessRequestedDetail } from './components/sb-go-no-go/sb-go-no-go.js';
+import './components/sb-release-readiness/define.js';

@@ -30,3 +30,12 @@ export function disciplinesOf(session: Session): Discipline[] {
     ...session.votes.map((v) => v.discipline),
   ]);
 }
+
+/**
+ * Where the release's readiness dashboard is, from the host's `readiness-href`: `{releaseId}` in
+ * it becomes the release's id (URL-encoded); null when the host gave none.
+ */
+export function readinessHref(template: string | null | undefined, releaseId: string): string | null {
+  if (!template) return null;
+  return template.replaceAll('{releaseId}', encodeURIComponent(releaseId));
+}

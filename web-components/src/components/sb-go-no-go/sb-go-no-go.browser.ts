@@ -234,3 +234,37 @@ describe('<sb-go-no-go> takes the host’s theme', opts, () => {
     assert.equal(await computedStyle(button, 'background-color'), 'rgb(128, 0, 128)');
   });
 });
+
+describe('<sb-go-no-go> links to the release’s readiness dashboard', opts, () => {
+  test('readiness-href gets the release id; a host that cancels the event shows it itself', async () => {
+    const page = await openPage({ user: 'viewer' });
+    await listen(page, 'sb-readiness-requested');
+    const el = await mount(page, tag(`session-id="${sessionId}" readiness-href="#readiness={releaseId}"`));
+    const link = el.locator('[part="readiness-link"]');
+    await link.waitFor();
+    assert.equal(await link.getAttribute('href'), `#readiness=${encodeURIComponent(releaseId)}`);
+    assert.match(await link.innerText(), /Release readiness/);
+
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () => new URL(page.url()).hash === `#readiness=${encodeURIComponent(releaseId)}`, {
+      message: 'the link followed',
+    });
+    await page.evaluate(() => {
+      history.replaceState(null, '', location.pathname + location.search);
+      document.addEventListener('sb-readiness-requested', (e) => e.preventDefault());
+    });
+    await link.click();
+    const asked = await events<{ releaseId: string; href: string }>(page, 'sb-readiness-requested');
+    assert.deepEqual(asked.map((e) => e.detail.releaseId), [releaseId, releaseId]);
+    assert.equal(new URL(page.url()).hash, '', 'a cancelled request does not navigate');
+    await expectAccessible(page);
+  });
+
+  test('without readiness-href there is no link', async () => {
+    const page = await openPage({ user: 'viewer' });
+    const el = await mount(page, tag(`session-id="${sessionId}"`));
+    await el.locator('[part="outcome"]').waitFor();
+    assert.equal(await el.locator('[part="readiness-link"]').count(), 0);
+  });
+});

@@ -182,4 +182,23 @@ export const styles = css`
     font-size: 0.9em;
     color: var(--_sb-color-text-muted);
   }
+
+  .readiness-link {
+    margin-left: auto;
+    color: var(--_sb-color-accent);
+  }
+
+  .readiness-link:focus-visible {
+    outline: 2px solid var(--_sb-color-accent);
+    outline-offset: 2px;
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `;

@@ -6,7 +6,7 @@ import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
 import { renderFailure } from '../../base/view-state.js';
 import { SignalboxError, asSignalboxError } from '../../data/errors.js';
-import { disciplinesInOrder, disciplinesOf, votingDiscipline } from './go-no-go-data.js';
+import { disciplinesInOrder, disciplinesOf, readinessHref, votingDiscipline } from './go-no-go-data.js';
 import {
   RELEASE_SESSIONS_QUERY,
   SESSION_CHANGED,
@@ -29,6 +29,13 @@ export interface SbVoteCastDetail {
   readonly sessionId: string;
   readonly choice: VoteChoice;
   readonly rationale: string;
+}
+
+/** Detail of `sb-readiness-requested`. */
+export interface SbReadinessRequestedDetail {
+  readonly releaseId: string;
+  /** The link followed, unless the host cancels the event (preventDefault) to show it itself. */
+  readonly href: string;
 }
 
 /** The session shown and who is looking; null: the release has no session (the empty state). */
@@ -56,10 +63,15 @@ const OUTCOMES: Record<SessionOutcome, string> = {
  *
  * @attr session-id - The GoNoGoSession's global id.
  * @attr release-id - Or a Release's global id: its open session, else its latest.
+ * @attr readiness-href - Where the release's readiness dashboard (`<sb-release-readiness>`) is:
+ *   `{releaseId}` becomes the release's id. Set, the header links to it.
  * @fires sb-vote-cast - The viewer's vote was recorded; detail `{ sessionId, choice, rationale }`.
  * @fires sb-error - The session could not be loaded or followed; detail `{ code, message }`.
+ * @fires sb-readiness-requested - The readiness link was followed; detail `{ releaseId, href }`.
+ *   Cancelable: a host that shows the dashboard itself calls `preventDefault()` and no navigation happens.
  * @csspart container - The whole component.
  * @csspart header - Release title, board and session status.
+ * @csspart readiness-link - The link to the release's readiness dashboard.
  * @csspart outcome - The outcome so far (or final) and why.
  * @csspart rule - The decision rule.
  * @csspart discipline - One discipline with its votes.
@@ -78,6 +90,9 @@ export class SbGoNoGo extends SbElement {
 
   @property({ attribute: 'release-id' })
   releaseId: string | null | undefined;
+
+  @property({ attribute: 'readiness-href' })
+  readinessHref: string | null | undefined;
 
   @state() private choice: VoteChoice | null = null;
   @state() private rationale = '';
@@ -137,6 +152,7 @@ export class SbGoNoGo extends SbElement {
             ? html`open since ${formatDateTime(this, session.openedAt)}`
             : html`closed ${formatDateTime(this, session.closedAt)}`}
         </span>
+        ${this.#renderReadinessLink(session)}
       </header>
       <div part="outcome" class="outcome outcome-${outcome.toLowerCase()}" role="status"
         aria-live="polite">
@@ -152,6 +168,19 @@ export class SbGoNoGo extends SbElement {
         ? html`<p class="live-error" role="status">Live updates stopped: ${this.liveError}</p>`
         : nothing}
     `;
+  }
+
+  #renderReadinessLink(session: Session): TemplateResult | typeof nothing {
+    const releaseId = session.release?.id;
+    const href = releaseId ? readinessHref(this.readinessHref, releaseId) : null;
+    if (!releaseId || !href) return nothing;
+    const follow = (event: Event): void => {
+      const asked = this.emit('sb-readiness-requested', { releaseId, href }, { cancelable: true });
+      if (asked.defaultPrevented) event.preventDefault();
+    };
+    return html`<a part="readiness-link" class="readiness-link" href=${href} @click=${follow}>
+      Release readiness<span class="visually-hidden"> of ${session.release?.title ?? 'this release'}</span>
+    </a>`;
   }
 
   #renderRule(session: Session): TemplateResult {
@@ -341,5 +370,6 @@ export class SbGoNoGo extends SbElement {
 declare global {
   interface GlobalEventHandlersEventMap {
     'sb-vote-cast': CustomEvent<SbVoteCastDetail>;
+    'sb-readiness-requested': CustomEvent<SbReadinessRequestedDetail>;
   }
 }
