@@ -47,3 +47,6 @@ __all__ = [
 from domain.readiness import notice_models as readiness_notice_models
 
 __all__ += ["readiness_notice_models"]
+from domain.support import models as support_models
+
+__all__ += ["support_models"]

@@ -1,0 +1,110 @@
+"""Use case of a swap: another member of the rotation covers one shift, for a reason."""
+
+from __future__ import annotations
+
+import uuid
+
+from domain.kernel.access import Action, Resource
+from domain.kernel.errors import DomainError
+from domain.kernel.repository import get_readable
+from domain.kernel.rules import trimmed
+from domain.kernel.uow import UnitOfWork
+from domain.support import commands as cmd
+from domain.support import repository as repo
+from domain.support import rules
+from domain.support.errors import SupportErrorCode as Code
+from domain.support.facts import schedule_of, swaps_by_number
+from domain.support.models import Rotation, Swap
+
+MAX_SHIFT_NUMBER = 100_000
+
+
+def _who_may_swap(
+    uow: UnitOfWork, rotation: Rotation, shift: rules.Shift, covering: uuid.UUID
+) -> str:
+    """The rule allowing the swap: those who manage the rotation swap anyone's shift; anyone
+    else holding `support_swap/create` only a shift they give away or take."""
+    rule = uow.authorize(Action.CREATE, Resource.SUPPORT_SWAP, rotation.bu_id)
+    manages = uow.authorizer.check(
+        uow.actor, Action.UPDATE, Resource.SUPPORT_ROTATION, rotation.bu_id
+    )
+    if manages is not None:
+        return rule
+    if uow.actor.person_id not in (shift.member_id, covering):
+        raise DomainError(
+            "You may swap only a shift you give away or take; the rotation's managers swap "
+            "anyone's.",
+            code=Code.NOT_YOUR_SHIFT,
+        )
+    return rule
+
+
+async def swap_shift(uow: UnitOfWork, c: cmd.SwapShift) -> Rotation:
+    """Let another member of the rotation cover a shift that is not over yet, with a reason;
+    the shift then shows who covers it and why."""
+    rotation = await get_readable(
+        uow.session,
+        Rotation,
+        c.rotation_id,
+        uow.scope(Action.READ, Resource.SUPPORT_ROTATION),
+        what="Support rotation",
+        field="rotationId",
+        for_update=True,
+    )
+    if not 0 <= c.shift_number <= MAX_SHIFT_NUMBER:
+        raise DomainError(
+            "The rotation has no such shift.", code=Code.UNKNOWN_SHIFT, field="shiftNumber"
+        )
+    schedule = schedule_of(rotation)
+    recorded = {s.shift_number: s for s in await repo.swaps_of(uow.session, rotation.id)}
+    shift = rules.shift(schedule, c.shift_number, swaps_by_number(list(recorded.values())))
+    if c.covering_id not in schedule.members:
+        raise DomainError(
+            "Whoever covers a shift is a member of the rotation.",
+            code=Code.NOT_A_MEMBER,
+            field="coveringMemberId",
+        )
+    if c.covering_id == shift.member_id:
+        raise DomainError(
+            "That member has the shift already.", code=Code.SAME_MEMBER, field="coveringMemberId"
+        )
+    rule = _who_may_swap(uow, rotation, shift, c.covering_id)
+    now = uow.clock.now()
+    if shift.ends_at <= now:
+        raise DomainError(
+            "That shift is over: a past shift is not swapped.",
+            code=Code.PAST_SHIFT,
+            field="shiftNumber",
+        )
+    if shift.swap is not None:
+        raise DomainError(
+            "That shift was swapped already.",
+            code=Code.SHIFT_ALREADY_SWAPPED,
+            field="shiftNumber",
+        )
+    reason = trimmed(
+        c.reason,
+        3,
+        2000,
+        "Say why (3 to 2000 characters).",
+        code=Code.INVALID_REASON,
+        field="reason",
+    )
+    stale = recorded.get(shift.number)
+    if stale is not None:
+        # A swap the rotation's new order no longer matches counts no more: this one replaces it.
+        await uow.session.delete(stale)
+        await uow.session.flush()
+    swap = Swap(
+        rotation_id=rotation.id,
+        shift_number=shift.number,
+        original_id=shift.scheduled_id,
+        covering_id=c.covering_id,
+        reason=reason,
+        swapped_by_id=uow.actor.person_id,
+        created_at=now,
+    )
+    await uow.created_in(
+        rotation, swap, action="support_rotation.swap", bu_id=rotation.bu_id, rule=rule
+    )
+    return rotation
