@@ -75,7 +75,7 @@ async def assign_watchers(uow: UnitOfWork, c: cmd.AssignWatchers) -> ReleaseWatc
         readable_in=uow.scope(Action.READ, Resource.RELEASE),
         for_update=True,
     )
-    rule = uow.authorize_visible(Action.CREATE, RESOURCE, release.bu_id, "Release")
+    rule = uow.authorize(Action.CREATE, RESOURCE, release.bu_id)
     if EnvironmentKind.PRODUCTION.value not in release.environments:
         raise DomainError(
             "Only a release to production gets watchers.",
