@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
@@ -39,6 +40,35 @@ def _who_may_swap(
     return rule
 
 
+def _check(
+    shift: rules.Shift, schedule: rules.Schedule, covering: uuid.UUID, now: datetime
+) -> None:
+    """Refuse a swap to someone outside the rotation or already on it, of a shift that is over
+    or swapped already."""
+    if covering not in schedule.members:
+        raise DomainError(
+            "Whoever covers a shift is a member of the rotation.",
+            code=Code.NOT_A_MEMBER,
+            field="coveringMemberId",
+        )
+    if covering == shift.member_id:
+        raise DomainError(
+            "That member has the shift already.", code=Code.SAME_MEMBER, field="coveringMemberId"
+        )
+    if shift.ends_at <= now:
+        raise DomainError(
+            "That shift is over: a past shift is not swapped.",
+            code=Code.PAST_SHIFT,
+            field="shiftNumber",
+        )
+    if shift.swap is not None:
+        raise DomainError(
+            "That shift was swapped already.",
+            code=Code.SHIFT_ALREADY_SWAPPED,
+            field="shiftNumber",
+        )
+
+
 async def swap_shift(uow: UnitOfWork, c: cmd.SwapShift) -> Rotation:
     """Let another member of the rotation cover a shift that is not over yet, with a reason;
     the shift then shows who covers it and why."""
@@ -58,30 +88,9 @@ async def swap_shift(uow: UnitOfWork, c: cmd.SwapShift) -> Rotation:
     schedule = schedule_of(rotation)
     recorded = {s.shift_number: s for s in await repo.swaps_of(uow.session, rotation.id)}
     shift = rules.shift(schedule, c.shift_number, swaps_by_number(list(recorded.values())))
-    if c.covering_id not in schedule.members:
-        raise DomainError(
-            "Whoever covers a shift is a member of the rotation.",
-            code=Code.NOT_A_MEMBER,
-            field="coveringMemberId",
-        )
-    if c.covering_id == shift.member_id:
-        raise DomainError(
-            "That member has the shift already.", code=Code.SAME_MEMBER, field="coveringMemberId"
-        )
     rule = _who_may_swap(uow, rotation, shift, c.covering_id)
     now = uow.clock.now()
-    if shift.ends_at <= now:
-        raise DomainError(
-            "That shift is over: a past shift is not swapped.",
-            code=Code.PAST_SHIFT,
-            field="shiftNumber",
-        )
-    if shift.swap is not None:
-        raise DomainError(
-            "That shift was swapped already.",
-            code=Code.SHIFT_ALREADY_SWAPPED,
-            field="shiftNumber",
-        )
+    _check(shift, schedule, c.covering_id, now)
     reason = trimmed(
         c.reason,
         3,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row
@@ -66,16 +66,9 @@ async def _rotation_row(uow: UnitOfWork, service_ids: list[uuid.UUID]) -> Row[An
     return rotations[chosen]
 
 
-async def assign_watchers(uow: UnitOfWork, c: cmd.AssignWatchers) -> ReleaseWatch:
-    """Record who watches a production release: the member on shift when its window opens,
-    and the secondary the rule picks among its authors."""
-    release = await release_facts.release(
-        uow.session,
-        c.release_id,
-        readable_in=uow.scope(Action.READ, Resource.RELEASE),
-        for_update=True,
-    )
-    rule = uow.authorize(Action.CREATE, RESOURCE, release.bu_id)
+async def _check(uow: UnitOfWork, release: release_facts.ReleaseSummary) -> datetime:
+    """When the release's production window opens; refused for a release not going to
+    production, going nowhere, without a window yet, or watched already."""
     if EnvironmentKind.PRODUCTION.value not in release.environments:
         raise DomainError(
             "Only a release to production gets watchers.",
@@ -100,9 +93,22 @@ async def assign_watchers(uow: UnitOfWork, c: cmd.AssignWatchers) -> ReleaseWatc
             code=Code.WATCHERS_ASSIGNED,
             field="releaseId",
         )
+    return release.planned_start
+
+
+async def assign_watchers(uow: UnitOfWork, c: cmd.AssignWatchers) -> ReleaseWatch:
+    """Record who watches a production release: the member on shift when its window opens,
+    and the secondary the rule picks among its authors."""
+    release = await release_facts.release(
+        uow.session,
+        c.release_id,
+        readable_in=uow.scope(Action.READ, Resource.RELEASE),
+        for_update=True,
+    )
+    rule = uow.authorize(Action.CREATE, RESOURCE, release.bu_id)
+    starts_at = await _check(uow, release)
     service_ids = await release_facts.shipped_service_ids(uow.session, release.id)
     rotation = await _rotation_row(uow, service_ids)
-    starts_at = release.planned_start
     swaps = swaps_by_number(await repo.swaps_of(uow.session, rotation.id))
     shift = rules.on_shift(schedule_of(rotation), swaps, starts_at)
     if shift is None:
