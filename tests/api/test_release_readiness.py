@@ -113,7 +113,9 @@ class TestTheDashboardShowsWhatTheDecisionSays:
             )
             assert area["status"] == worst, area["area"]
 
-    async def test_a_fixed_gate_leaves_the_area_failing_only_for_the_others(self, api: Api) -> None:
+    async def test_a_fixed_gate_leaves_the_area_failing_only_for_the_others(
+        self, api: Api
+    ) -> None:
         w = await world(api)
         rel = await _release(api, [w["service"]])
         board = await _dashboard(api, rel["id"])
