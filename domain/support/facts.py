@@ -51,6 +51,7 @@ class RotationShifts:
     name: str
     tzid: str
     updated_at: datetime
+    version: int
     shifts: tuple[Shift, ...]
 
 
@@ -80,7 +81,14 @@ async def shifts_in_scope(
         budget -= len(found)
         out.append(
             RotationShifts(
-                row.id, row.team_id, row.bu_id, row.name, row.tzid, row.updated_at, tuple(found)
+                row.id,
+                row.team_id,
+                row.bu_id,
+                row.name,
+                row.tzid,
+                row.updated_at,
+                row.version,
+                tuple(found),
             )
         )
     return out, truncated
