@@ -166,6 +166,7 @@ class SupportRotation(Node):
 
 @strawberry.type(description="Who watches a production release after its window opens.")
 class ReleaseWatchers:
+    id: strawberry.ID = strawberry.field(description="The assignment's id (in the audit trail).")
     shift_number: int
     starts_at: datetime = strawberry.field(description="When its production window opened.")
     secondary_until: datetime = strawberry.field(

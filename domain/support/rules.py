@@ -266,10 +266,12 @@ def fairness(
     start: datetime,
     end: datetime,
 ) -> list[MemberLoad]:
-    """Per member (in rotation order, then anyone else who covered a shift): shifts starting
+    """Per member (in rotation order, then anyone else who covered a shift or watched a
+    release, such as an author rotated in as secondary): shifts starting
     in [start, end), hours on shift within it, and the releases watched as primary and as
     secondary (`watches`: (primary, secondary) of the releases whose window opened in it)."""
-    order = list(dict.fromkeys([*members, *(s.member_id for s in shifts)]))
+    watchers = [who for pair in watches for who in pair if who is not None]
+    order = list(dict.fromkeys([*members, *(s.member_id for s in shifts), *watchers]))
     counted = {m: 0 for m in order}
     hours = {m: 0.0 for m in order}
     for s in shifts:
