@@ -121,3 +121,30 @@ async def watches_of_rotation(
     )
     rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
     return rows
+
+
+async def unwatched_release_ids(
+    session: AsyncSession,
+    releases: Any,
+    statuses: Collection[str],
+    opening_from: datetime,
+    opening_until: datetime,
+    *,
+    limit: int,
+) -> list[tuple[uuid.UUID, list[str]]]:
+    """Releases (governance's `release_rows()` fragment) in `statuses` whose window opens in
+    [opening_from, opening_until) and that have no watchers yet, earliest first, with their
+    environments (one statement)."""
+    stmt = (
+        select(releases.c.id, releases.c.environments)
+        .outerjoin(WATCH, WATCH.c.release_id == releases.c.id)
+        .where(
+            WATCH.c.id.is_(None),
+            releases.c.status.in_(sorted(statuses)),
+            releases.c.planned_start >= opening_from,
+            releases.c.planned_start < opening_until,
+        )
+        .order_by(releases.c.planned_start, releases.c.id)
+        .limit(limit)
+    )
+    return [(row.id, list(row.environments or [])) for row in (await session.execute(stmt)).all()]

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from domain.governance import facts as release_facts
+from domain.governance import fragments as release_fragments
 from domain.governance.vocabulary import ReleaseStatus as S
 from domain.guardrails.facts import guardrails_of_services
 from domain.kernel.access import Action, Resource
@@ -137,3 +138,36 @@ async def assign_watchers(uow: UnitOfWork, c: cmd.AssignWatchers) -> ReleaseWatc
     )
     await uow.created(watch, action="release_watch.assign", bu_id=release.bu_id, rule=rule)
     return watch
+
+
+DUE_AHEAD = timedelta(hours=1)
+"""The sweep assigns a release's watchers up to this long before its window opens..."""
+DUE_BEHIND = timedelta(hours=24)
+"""...and up to this long after (a window that opened while no sweep ran)."""
+MAX_PER_SWEEP = 100
+WATCHED = frozenset(s.value for s in (S.APPROVED, S.SCHEDULED, S.DEPLOYING, S.DEPLOYED))
+
+
+async def assign_due(uow: UnitOfWork) -> list[ReleaseWatch]:
+    """The housekeeping sweep's part: assign the watchers of every production release whose
+    window opens within the hour (or opened in the last day) and has none, each in a savepoint
+    (a release whose teams have no rotation is left as it is)."""
+    now = uow.clock.now()
+    due = await repo.unwatched_release_ids(
+        uow.session,
+        release_fragments.release_rows(),
+        WATCHED,
+        now - DUE_BEHIND,
+        now + DUE_AHEAD,
+        limit=MAX_PER_SWEEP,
+    )
+    made = []
+    for release_id, environments in due:
+        if EnvironmentKind.PRODUCTION.value not in environments:
+            continue
+        try:
+            async with uow.savepoint():
+                made.append(await assign_watchers(uow, cmd.AssignWatchers(release_id)))
+        except DomainError:
+            continue
+    return made
