@@ -96,7 +96,7 @@ class SupportQuery:
         rid = from_global_id(rotation_id, "SupportRotation", "rotationId")
         async with info.context.reader() as r:
             found = await sq.fairness(r, rid, from_, to)
-        return [SupportMemberLoad.of(m) for m in found]
+        return [SupportMemberLoad.from_row(m) for m in found]
 
 
 @strawberry.type

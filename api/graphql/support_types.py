@@ -12,13 +12,13 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.organization_types import BusinessUnit, Person, Team
 from api.graphql.relay import Node, load_node, load_nodes, node_field, to_global_id
-from api.graphql.rows import from_columns
+from api.graphql.rows import FromColumns, from_columns
 from domain.support import rules
 from domain.support.facts import schedule_of, swaps_by_number
 
 
 @strawberry.type(description="Another member covers a shift, and why.")
-class SupportSwap:
+class SupportSwap(FromColumns):
     reason: str
     created_at: datetime
     original_uid: strawberry.Private[uuid.UUID]
@@ -28,16 +28,6 @@ class SupportSwap:
     gave_away = node_field(Person, "person", "original_uid", "Whom the order gave the shift to.")
     covered_by = node_field(Person, "person", "covering_uid", "Who covers it instead.")
     swapped_by = node_field(Person, "person", "swapped_by_uid", "Who recorded the swap.")
-
-    @classmethod
-    def of(cls, s: rules.SwapFacts) -> SupportSwap:
-        return cls(
-            reason=s.reason,
-            created_at=s.created_at,
-            original_uid=s.original_id,
-            covering_uid=s.covering_id,
-            swapped_by_uid=s.swapped_by_id,
-        )
 
 
 @strawberry.type(description="One shift of a rotation (computed from its order and swaps).")
@@ -67,7 +57,7 @@ class SupportShift:
             number=s.number,
             starts_at=s.starts_at,
             ends_at=s.ends_at,
-            swap=None if s.swap is None else SupportSwap.of(s.swap),
+            swap=None if s.swap is None else SupportSwap.from_row(s.swap),
             member_uid=s.member_id,
             scheduled_uid=s.scheduled_id,
             rotation_uid=rotation_id,
@@ -75,7 +65,7 @@ class SupportShift:
 
 
 @strawberry.type(description="One member's load over a period.")
-class SupportMemberLoad:
+class SupportMemberLoad(FromColumns):
     shifts: int = strawberry.field(description="Shifts starting in the period.")
     hours_on_shift: float = strawberry.field(description="Hours on shift within the period.")
     release_primaries: int = strawberry.field(
@@ -87,16 +77,6 @@ class SupportMemberLoad:
     member_uid: strawberry.Private[uuid.UUID]
 
     member = node_field(Person, "person", "member_uid")
-
-    @classmethod
-    def of(cls, m: rules.MemberLoad) -> SupportMemberLoad:
-        return cls(
-            shifts=m.shifts,
-            hours_on_shift=m.hours_on_shift,
-            release_primaries=m.release_primaries,
-            release_secondaries=m.release_secondaries,
-            member_uid=m.member_id,
-        )
 
 
 @strawberry.type(description="A team's production support rotation.")
