@@ -119,7 +119,8 @@ class SupportMutation:
     @rotation_payload.mutation(
         swaps.swap_shift,
         description="Let another member cover a shift that is not over (PAST_SHIFT), with a "
-        "reason; members swap only their own shifts (NOT_YOUR_SHIFT), managers anyone's.",
+        "reason, or exchange it for one of theirs (`returnShiftNumber`); members swap only "
+        "their own shifts (NOT_YOUR_SHIFT), managers anyone's.",
     )
     def support_shift_swap(input: si.SupportShiftSwapInput) -> cmd.SwapShift:
         return si.shift_swap(input)

@@ -41,6 +41,11 @@ class SupportShiftSwapInput:
     shift_number: int = strawberry.field(description="The shift's `number`.")
     covering_member_id: strawberry.ID
     reason: str
+    return_shift_number: int | None = strawberry.field(
+        default=None,
+        description="Make it an exchange: a shift of the covering member's that the member "
+        "giving this one away takes in return.",
+    )
 
 
 @strawberry.input
@@ -93,4 +98,5 @@ def shift_swap(i: SupportShiftSwapInput) -> cmd.SwapShift:
         shift_number=i.shift_number,
         covering_id=from_global_id(i.covering_member_id, "Person", "coveringMemberId"),
         reason=i.reason,
+        return_shift_number=i.return_shift_number,
     )

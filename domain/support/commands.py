@@ -38,6 +38,8 @@ class SwapShift:
     shift_number: int
     covering_id: uuid.UUID
     reason: str
+    return_shift_number: int | None = None
+    """An exchange: the covering member's shift the original member takes in return."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,16 +81,24 @@ async def swap_shift(uow: UnitOfWork, c: cmd.SwapShift) -> Rotation:
         field="rotationId",
         for_update=True,
     )
-    if not 0 <= c.shift_number <= MAX_SHIFT_NUMBER:
-        raise DomainError(
-            "The rotation has no such shift.", code=Code.UNKNOWN_SHIFT, field="shiftNumber"
-        )
     schedule = schedule_of(rotation)
     recorded = {s.shift_number: s for s in await repo.swaps_of(uow.session, rotation.id)}
-    shift = rules.shift(schedule, c.shift_number, swaps_by_number(list(recorded.values())))
+    counted = swaps_by_number(list(recorded.values()))
+    shift = _numbered(schedule, c.shift_number, counted, "shiftNumber")
     rule = _who_may_swap(uow, rotation, shift, c.covering_id)
     now = uow.clock.now()
     _check(shift, schedule, c.covering_id, now)
+    back = None
+    if c.return_shift_number is not None:
+        # An exchange: the member covering gives one of their own shifts back in return.
+        back = _numbered(schedule, c.return_shift_number, counted, "returnShiftNumber")
+        if back.member_id != c.covering_id:
+            raise DomainError(
+                "In an exchange, the shift given back is one the covering member has.",
+                code=Code.RETURN_SHIFT_NOT_THEIRS,
+                field="returnShiftNumber",
+            )
+        _check(back, schedule, shift.member_id, now)
     reason = trimmed(
         c.reason,
         3,
@@ -99,7 +107,29 @@ async def swap_shift(uow: UnitOfWork, c: cmd.SwapShift) -> Rotation:
         code=Code.INVALID_REASON,
         field="reason",
     )
-    stale = recorded.get(shift.number)
+    for given, taker in ((shift, c.covering_id), (back, shift.member_id)):
+        if given is not None:
+            await _record(uow, rotation, recorded.get(given.number), given, taker, reason, rule)
+    return rotation
+
+
+def _numbered(
+    schedule: rules.Schedule, number: int, counted: dict[int, rules.SwapFacts], field: str
+) -> rules.Shift:
+    if not 0 <= number <= MAX_SHIFT_NUMBER:
+        raise DomainError("The rotation has no such shift.", code=Code.UNKNOWN_SHIFT, field=field)
+    return rules.shift(schedule, number, counted)
+
+
+async def _record(
+    uow: UnitOfWork,
+    rotation: Rotation,
+    stale: Swap | None,
+    shift: rules.Shift,
+    taker: uuid.UUID,
+    reason: str,
+    rule: str,
+) -> None:
     if stale is not None:
         # A swap the rotation's new order no longer matches counts no more: this one replaces it.
         await uow.session.delete(stale)
@@ -108,12 +138,11 @@ async def swap_shift(uow: UnitOfWork, c: cmd.SwapShift) -> Rotation:
         rotation_id=rotation.id,
         shift_number=shift.number,
         original_id=shift.scheduled_id,
-        covering_id=c.covering_id,
+        covering_id=taker,
         reason=reason,
         swapped_by_id=uow.actor.person_id,
-        created_at=now,
+        created_at=uow.clock.now(),
     )
     await uow.created_in(
         rotation, swap, action="support_rotation.swap", bu_id=rotation.bu_id, rule=rule
     )
-    return rotation

@@ -254,6 +254,43 @@ class TestSwaps:
         assert codes(body) == [code]
         assert "support_rotation.swap" not in await audit_actions(api, made["id"])
 
+    async def test_an_exchange_swaps_two_shifts_in_one_step(self, api: Api) -> None:
+        team, _ = await team_with_service(api)
+        members = await _members(api, 3)
+        made = await rotation(api, team, members)
+        giver = await username_of(api, members[0])
+        # members[0] gives shift 12 to members[1] and takes members[1]'s shift 13 in return.
+        exchange = {
+            "rotationId": made["id"],
+            "shiftNumber": 12,
+            "coveringMemberId": members[1],
+            "returnShiftNumber": 13,
+            "reason": "Exchange for a wedding",
+        }
+        assert codes(await api.gql(SWAP, {"i": exchange}, as_user=giver)) == []
+        day = api.runtime.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        found = await api.ok(
+            SHIFTS,
+            {
+                "r": made["id"],
+                "from": (day + timedelta(days=2)).isoformat(),
+                "to": (day + timedelta(days=4)).isoformat(),
+            },
+        )
+        assert [
+            (s["number"], s["member"]["id"], s["swap"]["reason"]) for s in found["supportShifts"]
+        ] == [
+            (12, members[1], "Exchange for a wedding"),
+            (13, members[0], "Exchange for a wedding"),
+        ]
+        assert (await audit_actions(api, made["id"])).count("support_rotation.swap") == 2
+        # The shift given back must be the covering member's: nothing is stored otherwise.
+        wrong = {**exchange, "shiftNumber": 15, "returnShiftNumber": 17}
+        assert codes(await api.gql(SWAP, {"i": wrong}, as_user=giver)) == [
+            "RETURN_SHIFT_NOT_THEIRS"
+        ]
+        assert (await audit_actions(api, made["id"])).count("support_rotation.swap") == 2
+
     async def test_a_member_swaps_only_a_shift_they_give_away_or_take(self, api: Api) -> None:
         team, _ = await team_with_service(api)
         members = await _members(api, 3)
