@@ -371,6 +371,26 @@ class TestReleaseWatchers:
         }
         assert by_member[ann]["releaseSecondaries"] == by_member[bob]["releaseSecondaries"] == 1
 
+    async def test_the_secondary_watches_for_the_first_hours_after_the_window_opens(
+        self, api: Api
+    ) -> None:
+        bu, _, service, members, _ = await self._world(api)
+        author = await grant(api, bu)
+        now = api.runtime.clock.now()
+        opened = await production_release(
+            api, bu, service, now - timedelta(hours=2), authors=[author]
+        )
+        long_ago = await production_release(
+            api, bu, service, now - timedelta(hours=30), authors=[author]
+        )
+        for rel in (opened, long_ago):
+            await api.ok(ASSIGN, {"i": {"releaseId": rel["id"]}})
+        shown = (await api.ok(WATCHERS, {"id": opened["id"]}))["node"]["watchers"]
+        assert (shown["secondary"]["id"], shown["secondaryWatching"]) == (author, True)
+        assert shown["primary"]["id"] == members[(10 if now.hour >= 2 else 9) % 3]
+        over = (await api.ok(WATCHERS, {"id": long_ago["id"]}))["node"]["watchers"]
+        assert over["secondaryWatching"] is False  # 24 hours are over
+
     async def test_the_guardrail_lengthens_the_secondarys_watch(self, api: Api) -> None:
         bu, _, service, _, _ = await self._world(api)
         author = await grant(api, bu)
