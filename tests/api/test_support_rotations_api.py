@@ -396,6 +396,13 @@ class TestReleaseWatchers:
         author = await grant(api, bu)
         opens = api.runtime.clock.now().replace(microsecond=0) + timedelta(days=3)
         before = await production_release(api, bu, service, opens, authors=[author])
+        after = await production_release(api, bu, service, opens, authors=[author])
+
+        async def assign(rel: dict[str, object]) -> dict[str, object]:
+            data = await api.ok(ASSIGN, {"i": {"releaseId": rel["id"]}})
+            return data["releaseWatchersAssign"]["releaseWatchers"]  # type: ignore[no-any-return]
+
+        default = await assign(before)
         saved = await api.ok(
             BU_GUARDRAILS,
             {
@@ -408,12 +415,11 @@ class TestReleaseWatchers:
             },
         )
         assert saved["guardrailBusinessUnitUpdate"]["guardrailSet"]["version"] == 1
-        after = await production_release(api, bu, service, opens, authors=[author])
-        hours = []
-        for rel in (before, after):
-            data = await api.ok(ASSIGN, {"i": {"releaseId": rel["id"]}})
-            hours.append(data["releaseWatchersAssign"]["releaseWatchers"]["secondaryHours"])
-        assert hours == [72, 72]  # assigned after the change, both take it
+        tightened = await assign(after)
+        assert (default["secondaryHours"], tightened["secondaryHours"]) == (24, 72)
+        assert datetime.fromisoformat(str(tightened["secondaryUntil"])) == opens + timedelta(
+            hours=72
+        )
         looser = await api.gql(
             BU_GUARDRAILS,
             {
