@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from api.graphql.relay import from_global_id
@@ -65,30 +67,30 @@ class ReleaseWatchersPayload:
     errors: list[UserError]
 
 
-def rotation_create(i: SupportRotationCreateInput) -> cmd.CreateRotation:
-    return cmd.CreateRotation(
-        team_id=from_global_id(i.team_id, "Team", "teamId"),
-        name=i.name,
-        member_ids=[from_global_id(m, "Person", "memberIds") for m in i.member_ids],
-        handover_time=i.handover_time,
-        time_zone=i.time_zone,
-        shift_length_days=i.shift_length_days,
-        starts_on=i.starts_on,
+def _schedule(i: SupportRotationCreateInput | SupportRotationUpdateInput) -> dict[str, Any]:
+    """The fields a rotation's input shares with its command: name, members, schedule."""
+    members = (
+        None
+        if i.member_ids is None
+        else [from_global_id(m, "Person", "memberIds") for m in i.member_ids]
     )
+    return {
+        "name": i.name,
+        "member_ids": members,
+        "handover_time": i.handover_time,
+        "time_zone": i.time_zone,
+        "shift_length_days": i.shift_length_days,
+        "starts_on": i.starts_on,
+    }
+
+
+def rotation_create(i: SupportRotationCreateInput) -> cmd.CreateRotation:
+    return cmd.CreateRotation(team_id=from_global_id(i.team_id, "Team", "teamId"), **_schedule(i))
 
 
 def rotation_update(i: SupportRotationUpdateInput) -> cmd.UpdateRotation:
     return cmd.UpdateRotation(
-        rotation_id=from_global_id(i.id, "SupportRotation"),
-        version=i.version,
-        name=i.name,
-        member_ids=None
-        if i.member_ids is None
-        else [from_global_id(m, "Person", "memberIds") for m in i.member_ids],
-        handover_time=i.handover_time,
-        time_zone=i.time_zone,
-        shift_length_days=i.shift_length_days,
-        starts_on=i.starts_on,
+        rotation_id=from_global_id(i.id, "SupportRotation"), version=i.version, **_schedule(i)
     )
 
 

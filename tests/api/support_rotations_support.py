@@ -126,3 +126,21 @@ async def production_release(
 def codes(body: dict[str, Any]) -> list[str]:
     assert "errors" not in body, body
     return [e["code"] for e in next(iter(body["data"].values()))["errors"]]
+
+
+async def swap(
+    api: Api, rotation_id: str, number: int, covering: str, reason: str, *, as_user: str = "rmo"
+) -> dict[str, Any]:
+    """Ask for another member to cover shift `number`; the answer's body."""
+    return await api.gql(
+        SWAP,
+        {
+            "i": {
+                "rotationId": rotation_id,
+                "shiftNumber": number,
+                "coveringMemberId": covering,
+                "reason": reason,
+            }
+        },
+        as_user=as_user,
+    )

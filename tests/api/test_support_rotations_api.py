@@ -24,6 +24,7 @@ from tests.api.support_rotations_support import (
     person_of,
     production_release,
     rotation,
+    swap,
     team_with_service,
     username_of,
 )
@@ -180,17 +181,8 @@ class TestSwaps:
         team, _ = await team_with_service(api)
         members = await _members(api, 3)
         made = await rotation(api, team, members)
-        body = await api.gql(
-            SWAP,
-            {
-                "i": {
-                    "rotationId": made["id"],
-                    "shiftNumber": 12,
-                    "coveringMemberId": members[2],
-                    "reason": "Parental leave",
-                }
-            },
-            as_user="release-manager",
+        body = await swap(
+            api, made["id"], 12, members[2], "Parental leave", as_user="release-manager"
         )
         assert codes(body) == []
         day = api.runtime.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -212,17 +204,7 @@ class TestSwaps:
         assert shift["swap"]["gaveAway"]["id"] == members[0]
         assert shift["swap"]["swappedBy"]["id"] == await person_of(api, "release-manager")
         assert "support_rotation.swap" in await audit_actions(api, made["id"])
-        again = await api.gql(
-            SWAP,
-            {
-                "i": {
-                    "rotationId": made["id"],
-                    "shiftNumber": 12,
-                    "coveringMemberId": members[1],
-                    "reason": "Again",
-                }
-            },
-        )
+        again = await swap(api, made["id"], 12, members[1], "Again")
         assert codes(again) == ["SHIFT_ALREADY_SWAPPED"]
 
     @pytest.mark.parametrize(
@@ -240,17 +222,7 @@ class TestSwaps:
         members = await _members(api, 3)
         made = await rotation(api, team, members)
         other = members[covering] if covering is not None else (await _members(api, 1))[0]
-        body = await api.gql(
-            SWAP,
-            {
-                "i": {
-                    "rotationId": made["id"],
-                    "shiftNumber": number,
-                    "coveringMemberId": other,
-                    "reason": "Because",
-                }
-            },
-        )
+        body = await swap(api, made["id"], number, other, "Because")
         assert codes(body) == [code]
         assert "support_rotation.swap" not in await audit_actions(api, made["id"])
 
@@ -297,31 +269,9 @@ class TestSwaps:
         made = await rotation(api, team, members)
         first = await username_of(api, members[1])
         # Shift 12 is members[0]'s: members[1] may take it, but not hand it to members[2].
-        not_theirs = await api.gql(
-            SWAP,
-            {
-                "i": {
-                    "rotationId": made["id"],
-                    "shiftNumber": 12,
-                    "coveringMemberId": members[2],
-                    "reason": "Trade",
-                }
-            },
-            as_user=first,
-        )
+        not_theirs = await swap(api, made["id"], 12, members[2], "Trade", as_user=first)
         assert codes(not_theirs) == ["NOT_YOUR_SHIFT"]
-        taken = await api.gql(
-            SWAP,
-            {
-                "i": {
-                    "rotationId": made["id"],
-                    "shiftNumber": 12,
-                    "coveringMemberId": members[1],
-                    "reason": "Trade",
-                }
-            },
-            as_user=first,
-        )
+        taken = await swap(api, made["id"], 12, members[1], "Trade", as_user=first)
         assert codes(taken) == []
 
 
@@ -482,17 +432,7 @@ class TestTheFeed:
             handover="09:00",
             tz="Europe/Zurich",
         )
-        await api.ok(
-            SWAP,
-            {
-                "i": {
-                    "rotationId": made["id"],
-                    "shiftNumber": 5,
-                    "coveringMemberId": members[0],
-                    "reason": "Conference",
-                }
-            },
-        )
+        assert codes(await swap(api, made["id"], 5, members[0], "Conference")) == []
         # A reader of that BU only: the feed holds its rotation's shifts and nothing else's.
         reader = await username_of(api, await grant(api, bu, role="VIEWER"))
         feed = await make_feed(api, reader)
