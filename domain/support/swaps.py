@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
+from domain.kernel.orm import snapshot
 from domain.kernel.repository import get_readable
 from domain.kernel.rules import trimmed
 from domain.kernel.uow import UnitOfWork
@@ -130,8 +131,10 @@ async def _record(
     reason: str,
     rule: str,
 ) -> None:
+    replaced = None
     if stale is not None:
         # A swap the rotation's new order no longer matches counts no more: this one replaces it.
+        replaced = snapshot(stale)
         await uow.session.delete(stale)
         await uow.session.flush()
     swap = Swap(
@@ -143,6 +146,13 @@ async def _record(
         swapped_by_id=uow.actor.person_id,
         created_at=uow.clock.now(),
     )
-    await uow.created_in(
-        rotation, swap, action="support_rotation.swap", bu_id=rotation.bu_id, rule=rule
+    uow.session.add(swap)
+    await uow.session.flush()
+    uow.record_change(
+        rotation,
+        action="support_rotation.swap",
+        bu_id=rotation.bu_id,
+        rule=rule,
+        before=replaced,
+        after=snapshot(swap),
     )

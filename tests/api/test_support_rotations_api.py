@@ -263,6 +263,27 @@ class TestSwaps:
         ]
         assert (await audit_actions(api, made["id"])).count("support_rotation.swap") == 2
 
+    async def test_a_new_order_voids_a_swap_it_no_longer_matches_and_a_new_one_replaces_it(
+        self, api: Api
+    ) -> None:
+        team, _ = await team_with_service(api)
+        a, b, c = await _members(api, 3)
+        made = await rotation(api, team, [a, b, c])
+        assert codes(await swap(api, made["id"], 12, c, "Holiday")) == []  # a's shift
+        await api.ok(UPDATE, {"i": {"id": made["id"], "version": 1, "memberIds": [b, a, c]}})
+        day = api.runtime.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        window = {
+            "r": made["id"],
+            "from": (day + timedelta(days=2)).isoformat(),
+            "to": (day + timedelta(days=3)).isoformat(),
+        }
+        [voided] = (await api.ok(SHIFTS, window))["supportShifts"]
+        assert (voided["member"]["id"], voided["swap"]) == (b, None)  # now b's, no swap
+        assert codes(await swap(api, made["id"], 12, c, "Covering b instead")) == []
+        [swapped] = (await api.ok(SHIFTS, window))["supportShifts"]
+        assert (swapped["member"]["id"], swapped["swap"]["gaveAway"]["id"]) == (c, b)
+        assert swapped["swap"]["reason"] == "Covering b instead"
+
     async def test_a_member_swaps_only_a_shift_they_give_away_or_take(self, api: Api) -> None:
         team, _ = await team_with_service(api)
         members = await _members(api, 3)
