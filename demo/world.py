@@ -30,6 +30,7 @@ from demo.readiness_migrations import load_migrations
 from demo.readiness_reviews import load_readiness_reviews
 from demo.readiness_volumes import load_volumes
 from demo.releases import load_releases
+from demo.support import load_support
 from demo.trains import load_trains
 from domain.kernel.uow import UnitOfWork
 from domain.trains import repository as train_repo
@@ -70,4 +71,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_operations(runtime, cast)
     await load_notices(runtime, cast, release_world.ids)
     await load_readiness_incidents(runtime, cast)
+    await load_support(runtime, cast, release_world.ids)
     return True

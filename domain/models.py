@@ -45,5 +45,7 @@ __all__ = [
     "unauthorized_models",
 ]
 from domain.readiness import notice_models as readiness_notice_models
+from domain.support import models as support_models  # support rotations (issue 17)
 
 __all__ += ["readiness_notice_models"]
+__all__ += ["support_models"]

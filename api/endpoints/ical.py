@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from api.endpoints import ical_events as ev
 from api.endpoints.ical_freezes import freeze_events
+from api.endpoints.ical_shifts import shift_event
 from api.http import error_response
 from authz.api_tokens import SECRET_BYTES, hash_api_token
 from domain.calendar import feed
@@ -151,6 +152,7 @@ def render(content: feed_view.FeedContent, *, feed_id: str, now: datetime) -> by
         *(ev.exception_event(x) for x in found.exceptions),
         *(ev.unauthorized_change_event(c) for c in found.unauthorized_changes),
         *(ev.flag_flip_event(f) for f in content.flag_flips),
+        *(shift_event(s) for s in content.shifts),
     ):
         cal.add_component(component)
     if cal.get_missing_tzids():

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from api.graphql.readiness_review_types import ReadinessReview
     from api.graphql.release_blockers import ReleaseBlockers
     from api.graphql.risk_types import PeerReview, PeerReviewRequirement, RiskAssessment
+    from api.graphql.support_types import ReleaseWatchers
     from api.graphql.unauthorized_types import UnauthorizedChange
 
 ReleaseStatus = exposed(governance_vocabulary.ReleaseStatus)
@@ -200,6 +201,17 @@ class Release(Node):
         from api.graphql.readiness_review_types import release_readiness_review
 
         return await release_readiness_review(info, self.uid)
+
+    @strawberry.field(
+        description="Who watches it once its production window opens: the member on shift and "
+        "one of its authors as secondary; null before they are assigned or not yours to read."
+    )
+    async def watchers(
+        self, info: Info
+    ) -> Annotated[ReleaseWatchers, strawberry.lazy("api.graphql.support_types")] | None:
+        from api.graphql.support_types import release_watchers
+
+        return await release_watchers(info, self.uid)
 
     @strawberry.field(description="Who authored its changes; they never vote or sign on it.")
     async def authors(self, info: Info) -> list[Person]:

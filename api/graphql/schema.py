@@ -58,6 +58,7 @@ from api.graphql.relay import Node, load_node, type_of_global_id
 from api.graphql.release_readiness import ReleaseReadinessQuery
 from api.graphql.risk import RiskMutation, RiskQuery
 from api.graphql.subscriptions import Subscription
+from api.graphql.support import SupportMutation, SupportQuery
 from api.graphql.trains import TrainsMutation, TrainsQuery
 from api.graphql.trains_types import Departure, Feature, IntegrationWindow, ProgramIncrement, Train
 from api.graphql.unauthorized import UnauthorizedChangesMutation, UnauthorizedChangesQuery
@@ -122,6 +123,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **ReadinessReviewQuery.node_types(),
     # readiness: downtime notices
     **NoticesQuery.NODE_LOADERS,
+    # support rotations
+    **SupportQuery.node_types(),
 }
 
 
@@ -174,6 +177,7 @@ class Query(
     ReadinessReviewQuery,
     NoticesQuery,
     ReleaseReadinessQuery,
+    SupportQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -222,6 +226,7 @@ class Mutation(
     ReadinessMigrationsMutation,
     ReadinessReviewMutation,
     NoticesMutation,
+    SupportMutation,
 ):
     pass
 

@@ -33,6 +33,7 @@ from domain.readiness.notice_errors import NoticeErrorCode
 from domain.readiness.review_errors import ReviewErrorCode
 from domain.readiness.volume_errors import VolumeErrorCode
 from domain.risk.errors import RiskErrorCode
+from domain.support.errors import SupportErrorCode
 from domain.trains.errors import TrainErrorCode
 
 
@@ -124,6 +125,7 @@ NFRS = _context("Nfr", NfrErrorCode)
 DATA_MIGRATIONS = _context("DataMigration", DataMigrationErrorCode)
 VOLUMES = _context("VolumeProfile", VolumeErrorCode)
 DOWNTIME_NOTICES = _context("DowntimeNotice", NoticeErrorCode)
+SUPPORT = _context("Support", SupportErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -141,6 +143,7 @@ CONTEXTS = (
     DATA_MIGRATIONS,
     VOLUMES,
     DOWNTIME_NOTICES,
+    SUPPORT,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

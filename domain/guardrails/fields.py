@@ -14,6 +14,7 @@ from domain.guardrails.field_shape import Field as Field
 from domain.guardrails.field_shape import _set
 from domain.guardrails.lattice import Strictness
 from domain.guardrails.readiness_fields import READINESS_FIELDS
+from domain.guardrails.support_fields import SUPPORT_FIELDS
 from domain.guardrails.vocabulary import EvidenceKind, OnboardingItem, RiskLevel
 from domain.kernel.vocabulary import ChangeType, EnvironmentKind
 from domain.organization.vocabulary import AttestationKind, Discipline, Tier
@@ -214,6 +215,7 @@ FIELDS: dict[str, Field] = {
             AttestationKind,
         ),
         *READINESS_FIELDS,
+        *SUPPORT_FIELDS,
     )
 }
 
@@ -267,6 +269,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "readiness_review_required": False,
     "readiness_review_change_types": [],
     "runbook_review_max_age_days": 365,
+    "release_secondary_hours": 24,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 

@@ -66,6 +66,10 @@ class Resource(StrEnum):
     READINESS_TEMPLATE = "readiness_template"
     DOWNTIME_NOTICE = "downtime_notice"
     DOWNTIME_SUBSCRIPTION = "downtime_subscription"
+    # support rotations
+    SUPPORT_ROTATION = "support_rotation"
+    SUPPORT_SWAP = "support_swap"
+    RELEASE_WATCH = "release_watch"
 
 
 class Action(StrEnum):

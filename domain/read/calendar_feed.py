@@ -35,6 +35,7 @@ from domain.organization import vendor_repository as vendor_repo
 from domain.organization.vendor_impacts import impacts_of_vendors
 from domain.read import calendar_feed_repository as repo
 from domain.read.calendar_feed_events import FeedEvents, feed_events
+from domain.read.calendar_feed_shifts import FeedShift, feed_shifts
 
 FEED_HORIZON = timedelta(days=90)
 """A feed shows what ended at most this long ago, and everything after."""
@@ -158,6 +159,8 @@ class FeedContent:
     flag_flips: tuple[FeedFlagFlip, ...] = ()
     events: FeedEvents = field(default_factory=FeedEvents)
     """Deployment windows, freeze exceptions and unauthorized changes."""
+    shifts: tuple[FeedShift, ...] = ()
+    """Production support shifts (domain/read/calendar_feed_shifts.py)."""
 
 
 def recurrence_rule(rrule: str | None) -> str | None:
@@ -221,6 +224,7 @@ async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
         r, starts_at=since, ends_at=now, bu_id=None, service_ids=None, limit=MAX_FLAG_FLIPS + 1
     )
     events = await feed_events(r, since=since)
+    shifts, shifts_cut = await feed_shifts(r, since=since, now=now)
     return FeedContent(
         owner=r.actor.display_name,
         releases=tuple(_release(row) for row in release_rows[:MAX_RELEASES]),
@@ -231,10 +235,12 @@ async def feed_content(r: Reader, *, now: datetime) -> FeedContent:
         or len(freeze_rows) > MAX_FREEZES
         or len(vendor_rows) > MAX_VENDOR_RELEASES
         or len(flip_rows) > MAX_FLAG_FLIPS
-        or events.truncated,
+        or events.truncated
+        or shifts_cut,
         vendor_releases=await _vendor_releases(r, vendor_rows[:MAX_VENDOR_RELEASES]),
         flag_flips=await _flag_flips(r, flip_rows[:MAX_FLAG_FLIPS]),
         events=events,
+        shifts=shifts,
     )
 
 

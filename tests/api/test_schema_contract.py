@@ -91,6 +91,8 @@ GRAPHQL_ENUMS = {
     "readiness:VolumeErrorCode": "VolumeProfileErrorCode",
     "readiness:ReviewErrorCode": "ReadinessReviewErrorCode",
     "readiness:NoticeErrorCode": "DowntimeNoticeErrorCode",
+    # support rotations (issue 17)
+    "support": "SupportErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 

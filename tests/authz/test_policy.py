@@ -381,6 +381,8 @@ class TestThePolicyKeepsItsPromises:
             ("nfr_run", "create"),
             ("data_migration", "update"),
             ("volume_profile", "update"),
+            # support rotations (issue 17): CI assigns a production release's watchers
+            ("release_watch", "create"),
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

@@ -40,6 +40,7 @@ from domain.readiness import notice_queries as ntq
 from domain.readiness import review_queries as rrq
 from domain.readiness import volume_queries as rvq
 from domain.risk import queries as riskq
+from domain.support import queries as supq
 from domain.trains import queries as trq
 
 Now = Callable[[], datetime]
@@ -232,6 +233,10 @@ class DataLoaders:
     downtime_notice_of_release: ById = by_id(ntq.notices_of_releases)
     downtime_recipients: Grouped = grouped(ntq.recipients_of_notices)
     downtime_subscription: ById = by_id(ntq.subscriptions_by_id)
+    # support rotations
+    support_rotation: ById = by_id(supq.rotations_by_id)
+    support_swaps: Grouped = grouped(supq.swaps_of_rotations)
+    release_watch: ById = by_id(supq.watches_of_releases)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

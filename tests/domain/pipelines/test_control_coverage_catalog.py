@@ -84,6 +84,9 @@ class TestEveryGuardrailFieldIsEnforced:
 
     def test_an_advisory_field_says_why(self) -> None:
         advisory = {k: f.advisory for k, f in FIELDS.items() if f.advisory}
+        # support rotations (issue 17): the secondary's hours decide who watches a release
+        # (tests/domain/support/test_watcher_rules.py), never whether a promotion may go
+        assert len(advisory.pop("release_secondary_hours", "")) > 40
         assert set(advisory) == {"approval_delegates"}
         assert all(len(why) > 40 for why in advisory.values())
 
