@@ -66,6 +66,7 @@ class Resource(StrEnum):
     READINESS_TEMPLATE = "readiness_template"
     DOWNTIME_NOTICE = "downtime_notice"
     DOWNTIME_SUBSCRIPTION = "downtime_subscription"
+    DEFECT = "defect"
 
 
 class Action(StrEnum):
