@@ -205,7 +205,7 @@ def export_period(start: datetime | None, end: datetime | None, now: datetime) -
             f"A period starts before it ends, at most {MAX_EXPORT_DAYS} days long and not after "
             "now.",
             code=Code.INVALID_PERIOD,
-            field="from",
+            field="since",
         )
     return rules.Period(start, end)
 

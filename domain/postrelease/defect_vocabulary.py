@@ -69,6 +69,8 @@ AUTOMATABLE_LAYERS = frozenset(
 
 
 class DefectSeverity(StrEnum):
+    """How badly the defect hurt users or the business."""
+
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
