@@ -44,9 +44,8 @@ __all__ = [
     "trains_models",
     "unauthorized_models",
 ]
+from domain.postrelease import defect_models as postrelease_defect_models
 from domain.readiness import notice_models as readiness_notice_models
 
 __all__ += ["readiness_notice_models"]
-from domain.postrelease import defect_models as postrelease_defect_models
-
 __all__ += ["postrelease_defect_models"]

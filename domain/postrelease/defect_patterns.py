@@ -198,6 +198,10 @@ MAX_EXPORT_DAYS = rules.MAX_PERIOD_DAYS
 
 def export_period(start: datetime | None, end: datetime | None, now: datetime) -> rules.Period:
     """[start, end): by default the 28 days up to now; at most a year, not after now."""
+    if any(t is not None and t.tzinfo is None for t in (start, end)):
+        raise DomainError(
+            "A period's times carry their UTC offset.", code=Code.INVALID_PERIOD, field="since"
+        )
     end = min(end or now, now)
     start = start or end - timedelta(days=PERIOD_DAYS)
     if not start < end or end - start > timedelta(days=MAX_EXPORT_DAYS):

@@ -90,6 +90,12 @@ async def _found_in(uow: UnitOfWork, c: cmd.RecordDefect, service: ServiceFacts)
 
 
 def _when(found_at: datetime | None, now: datetime) -> datetime:
+    if found_at is not None and found_at.tzinfo is None:
+        raise DomainError(
+            "foundAt carries its UTC offset (…Z or …+02:00).",
+            code=Code.INVALID_FOUND_AT,
+            field="foundAt",
+        )
     if found_at is not None and found_at > now:
         raise DomainError(
             "A defect cannot be found in the future.", code=Code.FOUND_IN_FUTURE, field="foundAt"

@@ -142,6 +142,12 @@ class TestBacklogExport:
     async def test_a_bad_period_is_a_400_with_its_code(self, api: Api) -> None:
         response = await export(api, "csv", "rmo", since="yesterday")
         assert response.status_code == 400
+        response = await export(api, "csv", "rmo", since="2026-12-01T10:00:00")  # no offset
+        assert response.status_code == 400
+        response = await export(
+            api, "csv", "rmo", since="2026-12-01T10:00:00Z", until="2026-11-01T10:00:00Z"
+        )
+        assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_PERIOD"
         response = await export(api, "csv", "rmo", recurring="0")
         assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_THRESHOLD"
 

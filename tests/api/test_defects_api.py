@@ -85,6 +85,7 @@ class TestRecordingADefect:
             ({"component": "   "}, "INVALID_COMPONENT", "component"),
             ({"component": "x" * 101}, "INVALID_COMPONENT", "component"),
             ({"title": ""}, "INVALID_TITLE", "title"),
+            ({"foundAt": "2026-12-01T10:00:00"}, "INVALID_FOUND_AT", "foundAt"),
         ],
     )
     async def test_bad_input_is_a_typed_refusal_and_nothing_is_stored(
