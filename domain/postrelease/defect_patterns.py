@@ -44,8 +44,7 @@ class BuFacts:
     defects: dict[uuid.UUID, rules.DefectFacts]
 
 
-def _defect(row: object) -> rules.DefectFacts:
-    r: Any = row
+def _defect(r: Any) -> rules.DefectFacts:
     return rules.DefectFacts(
         r.id,
         r.service_id,

@@ -11,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.postrelease import defect_backlog as backlog
 from domain.postrelease import defect_rules as rules
-from domain.postrelease.defect_vocabulary import BacklogItemType, PatternKind
+from domain.postrelease.defect_vocabulary import BacklogItemType, PatternKind, RootCauseCategory
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 PERIOD = rules.aligned_period(NOW, 28)
@@ -227,3 +229,42 @@ def test_the_priority_is_that_of_the_worst_severity(severities: list[str], prior
         tuple(d.id for d in ds),
     )
     assert items([p], ds)[0].priority == priority
+
+
+CAUSES = st.sampled_from([c.value for c in RootCauseCategory])
+
+
+class TestProperties:
+    @given(causes=st.lists(CAUSES, max_size=30), extra=CAUSES, least=st.integers(1, 6))
+    def test_another_defect_never_takes_a_recurrence_away(
+        self, causes: list[str], extra: str, least: int
+    ) -> None:
+        found = [defect(root_cause=c) for c in causes]
+        before = {p.subject for p in rules.recurring_root_causes(found, least)}
+        after = {
+            p.subject
+            for p in rules.recurring_root_causes([*found, defect(root_cause=extra)], least)
+        }
+        assert before <= after
+
+    @given(
+        now=st.integers(0, 20),
+        before=st.integers(0, 20),
+        deployed=st.integers(1, 20),
+        more=st.integers(0, 20),
+        earlier=st.integers(0, 20),
+    )
+    def test_more_production_deployments_never_make_a_rate_rise(
+        self, now: int, before: int, deployed: int, more: int, earlier: int
+    ) -> None:
+        current = [defect() for _ in range(now)]
+        previous = [defect() for _ in range(before)]
+
+        def rising(deployments: int) -> bool:
+            return bool(
+                rules.rising_escape_rates(
+                    current, previous, {SVC_A: deployments}, {SVC_A: earlier}, 1
+                )
+            )
+
+        assert rising(deployed + more) <= rising(deployed)
