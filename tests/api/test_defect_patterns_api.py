@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+from api.graphql.relay import from_global_id
 from tests.api.conftest import Api
 from tests.api.test_defect_support import PATTERNS, World, ago, deploy, record, world
 
@@ -186,3 +187,40 @@ class TestANewPatternIsAnnouncedOnce:
         assert {n["key"] for n in before} <= {n["key"] for n in after}
         assert len(after) == len({n["key"] for n in after})
         assert {n["topic"] for n in after} == {"defect.pattern.detected"}
+
+
+SUBSCRIBE = """mutation($i: WebhookSubscriptionCreateInput!) { webhookSubscriptionCreate(input: $i) {
+  webhookSubscription { id } errors { code } } }"""
+
+
+class TestThePatternReachesSubscribers:
+    async def test_a_subscription_to_the_topic_gets_one_delivery_per_new_pattern(
+        self, api: Api
+    ) -> None:
+        w = await world(api, 1)
+        made = await api.ok(
+            SUBSCRIBE,
+            {
+                "i": {
+                    "businessUnitId": w.bu,
+                    "url": "https://127.0.0.1:9/backlog",
+                    "topics": ["DEFECT_PATTERN_DETECTED"],
+                }
+            },
+        )
+        sub = made["webhookSubscriptionCreate"]["webhookSubscription"]["id"]
+        for _ in range(3):
+            await record(api, w.services[0], rootCause="PROCESS", changeType="UI")
+        for _ in range(3):  # bounded: the event is fanned out, then its delivery attempted
+            await api.runtime.outbox_delivery.run_once()
+        nodes = (await api.ok(ANNOUNCED, {"p": f"defect_pattern:{w.bu_uuid}:"}))["outboxMessages"][
+            "nodes"
+        ]
+        events = [n["key"] for n in nodes if ">" not in n["key"]]
+        deliveries = [n["key"] for n in nodes if ">" in n["key"]]
+        # the change type fails at two defects; the category and the unit-test escapes recur at three
+        assert len(events) == 3
+        sub_uuid = str(from_global_id(sub))
+        assert sorted(deliveries) == sorted(
+            f"{e}>{sub_uuid}:defect.pattern.detected" for e in events
+        )
