@@ -224,3 +224,8 @@ class TestThePatternReachesSubscribers:
         assert sorted(deliveries) == sorted(
             f"{e}>{sub_uuid}:defect.pattern.detected" for e in events
         )
+        await api.ok(  # no endpoint listens there: stop its retries for the rest of the suite
+            """mutation($i: WebhookSubscriptionRevokeInput!) { webhookSubscriptionRevoke(input: $i)
+                 { errors { code } } }""",
+            {"i": {"id": sub, "version": 1}},
+        )

@@ -4,6 +4,8 @@ in batches."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.api.conftest import Api
 from tests.api.test_defect_support import ago, incident, record, world
 from tests.api.test_query_cost import counting
@@ -15,6 +17,17 @@ PATTERNS = """query($b: ID!) { defectPatterns(businessUnitId: $b) {
   kind defects { title service { key } } } }"""
 
 
+async def fewest(api: Api, query: str, variables: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The fewest statements of three runs: the background work of the shared app (the
+    housekeeping sweep, the outbox worker) may add its own to one run; never to all three."""
+    counts, data = [], {}
+    for _ in range(3):
+        with counting(api) as statements:
+            data = await api.ok(query, variables)
+        counts.append(len(statements))
+    return min(counts), data
+
+
 class TestDefectsCostConstantStatements:
     async def test_a_page_of_defects_does_not_grow_with_its_defects(self, api: Api) -> None:
         w = await world(api, 1)
@@ -23,13 +36,11 @@ class TestDefectsCostConstantStatements:
             await record(api, w.services[0], sourceKind="INCIDENT", sourceId=found)
         variables = {"s": w.services[0]}
         await api.ok(NESTED, {**variables, "n": 1})  # warm: token, person and grant lookups
-        with counting(api) as one:
-            await api.ok(NESTED, {**variables, "n": 1})
-        with counting(api) as six:
-            data = await api.ok(NESTED, {**variables, "n": 6})
+        one, _ = await fewest(api, NESTED, {**variables, "n": 1})
+        six, data = await fewest(api, NESTED, {**variables, "n": 6})
         nodes = data["defects"]["nodes"]
         assert len(nodes) == 6 and all(n["incident"] and n["service"] for n in nodes)
-        assert len(six) == len(one), (len(one), len(six))
+        assert six == one, (one, six)
 
     async def test_the_patterns_of_a_period_do_not_grow_with_their_defects(self, api: Api) -> None:
         small, large = await world(api, 1), await world(api, 3)
@@ -40,9 +51,7 @@ class TestDefectsCostConstantStatements:
                 for _ in range(3):
                     await record(api, service, rootCause=cause, changeType="UI")
         await api.ok(PATTERNS, {"b": small.bu})
-        with counting(api) as few:
-            await api.ok(PATTERNS, {"b": small.bu})
-        with counting(api) as many:
-            data = await api.ok(PATTERNS, {"b": large.bu})
+        few, _ = await fewest(api, PATTERNS, {"b": small.bu})
+        many, data = await fewest(api, PATTERNS, {"b": large.bu})
         assert sum(len(p["defects"]) for p in data["defectPatterns"]) > 27
-        assert len(many) == len(few), (len(few), len(many))
+        assert many == few, (few, many)
