@@ -202,7 +202,10 @@ def export_period(start: datetime | None, end: datetime | None, now: datetime) -
             "A period's times carry their UTC offset.", code=Code.INVALID_PERIOD, field="since"
         )
     end = min(end or now, now)
-    start = start or end - timedelta(days=PERIOD_DAYS)
+    try:
+        start = start or end - timedelta(days=PERIOD_DAYS)
+    except OverflowError:  # an end in the first days of year 1
+        start = end
     if not start < end or end - start > timedelta(days=MAX_EXPORT_DAYS):
         raise DomainError(
             f"A period starts before it ends, at most {MAX_EXPORT_DAYS} days long and not after "

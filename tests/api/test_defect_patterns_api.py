@@ -85,6 +85,8 @@ class TestPatternsOfAPeriod:
         )
         extensions = body["errors"][0]["extensions"]
         assert (extensions["code"], extensions["reason"]) == ("BAD_USER_INPUT", "INVALID_PERIOD")
+        body = await api.gql('{ defectPatterns(until: "0001-01-02T00:00:00+00:00") { kind } }')
+        assert body["errors"][0]["extensions"]["reason"] == "INVALID_PERIOD"
 
 
 async def export(api: Api, fmt: str, as_user: str | None, **params: str) -> Any:
