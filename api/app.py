@@ -17,6 +17,7 @@ from api.endpoints.argo import argo_routes
 from api.endpoints.cdevents import cdevents_routes
 from api.endpoints.components import component_routes
 from api.endpoints.decisions import decision_routes
+from api.endpoints.defect_backlog import defect_backlog_routes
 from api.endpoints.demo_portal import demo_portal_routes
 from api.endpoints.evidence import evidence_routes
 from api.endpoints.health import healthz, metrics, readyz
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *argo_routes(runtime),
         *cdevents_routes(runtime),
         *notice_ack_routes(runtime),
+        *defect_backlog_routes(runtime),
         *schema_routes(),
         *demo_portal_routes(runtime),  # before the bundle's catch-all
         *component_routes(settings),

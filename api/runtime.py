@@ -30,6 +30,7 @@ from domain.kernel.uow import UnitOfWork
 from domain.migrations import upgrade_async
 from domain.organization import repository as org_repo
 from domain.pipelines import promotion_lifecycle
+from domain.postrelease import defect_patterns
 from domain.support import watchers as support_watchers
 
 log = logging.getLogger("signalbox.runtime")
@@ -105,6 +106,7 @@ class Housekeeping:
         await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
         await self._units.run(promotion_lifecycle.expire_waiting)
         await self._units.run(support_watchers.assign_due)
+        await self._units.run(defect_patterns.announce_new)  # new defect patterns, once each
 
 
 @dataclass(eq=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from demo.cast import read_cast
+from demo.defects import load_defects
 from demo.delivery import (
     load_regions,
     register_pipeline,
@@ -72,4 +73,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_notices(runtime, cast, release_world.ids)
     await load_readiness_incidents(runtime, cast)
     await load_support(runtime, cast, release_world.ids)
+    await load_defects(runtime, cast)  # demo/defects.py: one defect pattern of each kind
     return True

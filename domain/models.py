@@ -44,8 +44,10 @@ __all__ = [
     "trains_models",
     "unauthorized_models",
 ]
+from domain.postrelease import defect_models as postrelease_defect_models
 from domain.readiness import notice_models as readiness_notice_models
 from domain.support import models as support_models  # support rotations (issue 17)
 
 __all__ += ["readiness_notice_models"]
 __all__ += ["support_models"]
+__all__ += ["postrelease_defect_models"]

@@ -46,6 +46,7 @@ from api.graphql.organization_types import (
 )
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
+from api.graphql.postrelease_defects import DefectsMutation, DefectsQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.readiness_migrations import (
     ReadinessMigrationsMutation,
@@ -125,6 +126,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **NoticesQuery.NODE_LOADERS,
     # support rotations
     **SupportQuery.node_types(),
+    # postrelease: defects
+    **DefectsQuery.node_types(),
 }
 
 
@@ -178,6 +181,7 @@ class Query(
     NoticesQuery,
     ReleaseReadinessQuery,
     SupportQuery,
+    DefectsQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -227,6 +231,7 @@ class Mutation(
     ReadinessReviewMutation,
     NoticesMutation,
     SupportMutation,
+    DefectsMutation,
 ):
     pass
 

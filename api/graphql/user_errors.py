@@ -27,6 +27,7 @@ from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.postrelease.defect_errors import DefectErrorCode
 from domain.readiness.migration_errors import DataMigrationErrorCode
 from domain.readiness.nfr_errors import NfrErrorCode
 from domain.readiness.notice_errors import NoticeErrorCode
@@ -126,6 +127,7 @@ DATA_MIGRATIONS = _context("DataMigration", DataMigrationErrorCode)
 VOLUMES = _context("VolumeProfile", VolumeErrorCode)
 DOWNTIME_NOTICES = _context("DowntimeNotice", NoticeErrorCode)
 SUPPORT = _context("Support", SupportErrorCode)
+DEFECTS = _context("Defect", DefectErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -144,6 +146,7 @@ CONTEXTS = (
     VOLUMES,
     DOWNTIME_NOTICES,
     SUPPORT,
+    DEFECTS,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

@@ -70,6 +70,7 @@ class Resource(StrEnum):
     SUPPORT_ROTATION = "support_rotation"
     SUPPORT_SWAP = "support_swap"
     RELEASE_WATCH = "release_watch"
+    DEFECT = "defect"
 
 
 class Action(StrEnum):

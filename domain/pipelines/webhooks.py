@@ -60,6 +60,9 @@ class WebhookTopic(StrEnum):
     teams own a service downstream of it, naming those teams and services."""
     DOWNTIME_NOTICE_ESCALATED = "downtime_notice.escalated"
     """Signalbox JSON: the teams still silent after the notice period, escalated."""
+    DEFECT_PATTERN_DETECTED = "defect.pattern.detected"
+    """Signalbox JSON: a new defect pattern of a period, as a technical-debt or test-automation
+    backlog item (domain.postrelease.defect_patterns)."""
 
 
 CDEVENT_TOPICS = frozenset({WebhookTopic.CDEVENTS_SERVICE_ROLLEDBACK})

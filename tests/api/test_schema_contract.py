@@ -93,6 +93,8 @@ GRAPHQL_ENUMS = {
     "readiness:NoticeErrorCode": "DowntimeNoticeErrorCode",
     # support rotations (issue 17)
     "support": "SupportErrorCode",
+    # postrelease has one error enum per part (issue 17), keyed by the enum's name
+    "postrelease:DefectErrorCode": "DefectErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -110,7 +112,9 @@ def codes_raised_by_context() -> dict[str, set[str]]:
                 dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
                 module = module or importlib.import_module(dotted)
                 enum: type[StrEnum] = getattr(module, node.name)
-                # The readiness context has one error enum per part, each its own GraphQL enum.
-                key = f"{context}:{node.name}" if context == "readiness" else context
+                # The readiness and postrelease contexts have one error enum per part, each its
+                # own GraphQL enum.
+                per_part = context in ("readiness", "postrelease")
+                key = f"{context}:{node.name}" if per_part else context
                 found.setdefault(key, set()).update(str(code) for code in enum)
     return found

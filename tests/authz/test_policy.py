@@ -383,6 +383,9 @@ class TestThePolicyKeepsItsPromises:
             ("volume_profile", "update"),
             # support rotations (issue 17): CI assigns a production release's watchers
             ("release_watch", "create"),
+            # postrelease (issue 17): CI records defects an incident or QA tool found and
+            # exports their patterns to the backlog; it never reclassifies one
+            *{("defect", a) for a in ("read", "create", "export")},
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

@@ -34,6 +34,7 @@ from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
+from domain.postrelease import defect_queries as dfq
 from domain.readiness import migration_queries as rmq
 from domain.readiness import nfr_queries as nfq
 from domain.readiness import notice_queries as ntq
@@ -162,6 +163,9 @@ class DataLoaders:
     peer_review: ById = by_id(riskq.reviews_by_id)
     peer_reviews_of_release: Grouped = grouped(riskq.reviews_of_releases)
     risk_assessments_of_release: Pages = pages(riskq.assessments_of_releases, "first", "after")
+    # postrelease: defects
+    defect: ById = by_id(dfq.defects_by_id)
+    detected_defect_pattern: ById = by_id(dfq.detected_patterns_by_id)
     # readiness reviews
     readiness_review: ById = by_id(rrq.reviews_by_id)
     readiness_review_of_release: ById = by_id(rrq.reviews_of_releases)
