@@ -1,7 +1,7 @@
 """post-release defects, classified, and the defect patterns detected per period
 
-Revision ID: 0033
-Revises: 0028
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0033"
-down_revision: str | None = "0028"
+revision: str = "0030"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
