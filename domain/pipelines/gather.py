@@ -128,6 +128,7 @@ async def take_snapshots(
                 stage_listings=listings_for(batch.definitions[service.id], env.kind, env.key),
                 nfrs=batch.nfrs.get((service.id, ask.artifact_version)),
                 volume=volumes.get(service.id),
+                launch=batch.launches.get(service.id),
             )
         )
     return out

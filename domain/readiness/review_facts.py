@@ -11,25 +11,53 @@ from domain.readiness import review_repository as repo
 from domain.readiness.review_rules import ItemFacts, ReviewFacts
 
 
-async def reviews_of(
-    session: AsyncSession, release_ids: Sequence[uuid.UUID]
+async def _reviews(
+    session: AsyncSession, ids: Sequence[uuid.UUID], of: str
 ) -> dict[uuid.UUID, ReviewFacts]:
-    """The readiness review of each release that has one, with its items, in one statement."""
-    heads: dict[uuid.UUID, tuple[uuid.UUID, str, uuid.UUID | None]] = {}
+    heads: dict[uuid.UUID, ReviewFacts] = {}
     items: dict[uuid.UUID, list[ItemFacts]] = {}
-    for r in await repo.review_rows(session, release_ids):
-        heads[r.release_id] = (r.id, r.status, r.signed_off_by_id)
-        found = items.setdefault(r.release_id, [])
+    for r in await repo.review_rows(session, ids, of=of):
+        subject = getattr(r, of)
+        heads.setdefault(
+            subject,
+            ReviewFacts(
+                r.id, r.release_id, r.status, r.signed_off_by_id, (), r.service_id, r.opened_by_id
+            ),
+        )
+        found = items.setdefault(subject, [])
         if r.key is not None:
             found.append(
                 ItemFacts(r.key, r.kind, r.title, r.evidence_url, r.checked_at, r.expires_at)
             )
     return {
-        release_id: ReviewFacts(review_id, release_id, status, signer, tuple(items[release_id]))
-        for release_id, (review_id, status, signer) in heads.items()
+        subject: ReviewFacts(
+            head.id,
+            head.release_id,
+            head.status,
+            head.signed_off_by_id,
+            tuple(items[subject]),
+            head.service_id,
+            head.opened_by_id,
+        )
+        for subject, head in heads.items()
     }
+
+
+async def reviews_of(
+    session: AsyncSession, release_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ReviewFacts]:
+    """The readiness review of each release that has one, with its items, in one statement."""
+    return await _reviews(session, release_ids, "release_id")
 
 
 async def review_of(session: AsyncSession, release_id: uuid.UUID) -> ReviewFacts | None:
     """The release's readiness review, None when none is open (one statement)."""
     return (await reviews_of(session, [release_id])).get(release_id)
+
+
+async def reviews_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ReviewFacts]:
+    """The first-launch readiness review of each service that has one, with its items, in one
+    statement whatever the number of services."""
+    return await _reviews(session, sorted(set(service_ids), key=str), "service_id")

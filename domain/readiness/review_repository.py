@@ -55,20 +55,29 @@ async def review_of_release(
     return await session.scalar(stmt)
 
 
+async def review_of_service(session: AsyncSession, service_id: uuid.UUID) -> ReadinessReview | None:
+    stmt = select(ReadinessReview).where(ReadinessReview.service_id == service_id)
+    return await session.scalar(stmt)
+
+
 async def items_of(session: AsyncSession, review_id: uuid.UUID) -> list[ReviewItem]:
     stmt = select(ReviewItem).where(ReviewItem.review_id == review_id).order_by(ReviewItem.position)
     return list((await session.scalars(stmt)).all())
 
 
-async def review_rows(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
-    """Each review of these releases with its items (one row per item; a review without items
-    once, its item columns null), in one statement."""
+async def review_rows(
+    session: AsyncSession, release_ids: Sequence[uuid.UUID], *, of: str = "release_id"
+) -> list[Row[Any]]:
+    """Each review of these releases (`of="service_id"`: of these services) with its items (one
+    row per item; a review without items once, its item columns null), in one statement."""
     if not release_ids:
         return []
     stmt = (
         select(
             REVIEW.c.id,
             REVIEW.c.release_id,
+            REVIEW.c.service_id,
+            REVIEW.c.opened_by_id,
             REVIEW.c.status,
             REVIEW.c.signed_off_by_id,
             ITEM.c.key,
@@ -79,7 +88,7 @@ async def review_rows(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -
             ITEM.c.expires_at,
         )
         .outerjoin(ITEM, ITEM.c.review_id == REVIEW.c.id)
-        .where(REVIEW.c.release_id.in_(release_ids))
+        .where(REVIEW.c[of].in_(release_ids))
         .order_by(REVIEW.c.id, ITEM.c.position)
     )
     rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
@@ -94,6 +103,16 @@ async def reviews_of_releases(
         return {}
     stmt = scoped(select(REVIEW).where(REVIEW.c.release_id.in_(release_ids)), REVIEW.c.bu_id, scope)
     return {row.release_id: row for row in (await session.execute(stmt)).all()}
+
+
+async def reviews_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID], scope: Scope
+) -> dict[Any, Row[Any]]:
+    """The first-launch review of each service, in the BUs of `scope`."""
+    if not service_ids:
+        return {}
+    stmt = scoped(select(REVIEW).where(REVIEW.c.service_id.in_(service_ids)), REVIEW.c.bu_id, scope)
+    return {row.service_id: row for row in (await session.execute(stmt)).all()}
 
 
 async def reviews_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
