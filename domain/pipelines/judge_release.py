@@ -20,8 +20,7 @@ from domain.kernel.gates import GateOutcome
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.snapshot import Gate, ReleaseSide, Snapshot
 from domain.pipelines.vocabulary import EvidenceType
-from domain.readiness import migration_rules
-from domain.readiness import review_launch
+from domain.readiness import migration_rules, review_launch
 from domain.readiness import review_rules as readiness_rules
 from domain.readiness.migration_rules import DryRunFacts
 from domain.readiness.notice_rules import notice_gate

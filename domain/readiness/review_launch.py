@@ -79,8 +79,7 @@ def service_gate(
     if gaps:
         return gates.pending(
             GATE,
-            f"The service readiness review of {name} (first launch) is missing: "
-            f"{'; '.join(gaps)}.",
+            f"The service readiness review of {name} (first launch) is missing: {'; '.join(gaps)}.",
             serviceMissing=gaps,
             **evidence,
         )
