@@ -29,12 +29,9 @@ from domain.pipelines import repository as repo
 from domain.pipelines.drift import RunFacts, run_facts
 from domain.pipelines.evidence import evidence_for
 from domain.pipelines.evidence_gates import EvidenceFacts
-from domain.pipelines.launch_repository import production_history
 from domain.pipelines.snapshot import FREEZE_HORIZON, PRODUCTION, ParityFacts, ProductionSide
 from domain.readiness.nfr_facts import nfrs_of_versions
 from domain.readiness.nfr_rules import NfrFacts
-from domain.readiness.review_facts import reviews_of_services
-from domain.readiness.review_launch import LaunchFacts, first_launch
 
 Target = tuple[ServiceFacts, EnvironmentFacts]
 Definition = tuple[str, int, Mapping[str, Any]]
@@ -59,9 +56,6 @@ class ServiceBatch:
     )
     nfrs: dict[tuple[uuid.UUID, str], NfrFacts] = field(default_factory=dict)
     """By (service, version), for production targets only (two statements)."""
-    launches: dict[uuid.UUID, LaunchFacts] = field(default_factory=dict)
-    """By service, for production targets only: its production history (one statement) and,
-    when it never reached production, its first-launch review (one more)."""
 
     async def delegates(self, bu_id: uuid.UUID, authors: Sequence[uuid.UUID]) -> tuple[str, ...]:
         """The BU's approval delegation pool without the authors, read once per BU."""
@@ -88,18 +82,7 @@ async def per_service(
         nfrs=await nfrs_of_versions(
             session, {(s.id, v) for (s, e), v, _ in asks if e.kind == PRODUCTION}
         ),
-        launches=await _launches(session, {s.id for (s, e), _, _ in asks if e.kind == PRODUCTION}),
     )
-
-
-async def _launches(
-    session: AsyncSession, service_ids: set[uuid.UUID]
-) -> dict[uuid.UUID, LaunchFacts]:
-    """Each production target's history there and, for a first launch, its service review."""
-    history = await production_history(session, service_ids)
-    firsts = [sid for sid, h in history.items() if first_launch(h)]
-    reviews = await reviews_of_services(session, firsts) if firsts else {}
-    return {sid: LaunchFacts(h, reviews.get(sid)) for sid, h in history.items()}
 
 
 async def _evidence(

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
@@ -66,11 +66,13 @@ async def items_of(session: AsyncSession, review_id: uuid.UUID) -> list[ReviewIt
 
 
 async def review_rows(
-    session: AsyncSession, release_ids: Sequence[uuid.UUID], *, of: str = "release_id"
+    session: AsyncSession,
+    release_ids: Sequence[uuid.UUID],
+    service_ids: Sequence[uuid.UUID] = (),
 ) -> list[Row[Any]]:
-    """Each review of these releases (`of="service_id"`: of these services) with its items (one
+    """Each review of these releases and of these services (first launch) with its items (one
     row per item; a review without items once, its item columns null), in one statement."""
-    if not release_ids:
+    if not release_ids and not service_ids:
         return []
     stmt = (
         select(
@@ -88,7 +90,7 @@ async def review_rows(
             ITEM.c.expires_at,
         )
         .outerjoin(ITEM, ITEM.c.review_id == REVIEW.c.id)
-        .where(REVIEW.c[of].in_(release_ids))
+        .where(or_(REVIEW.c.release_id.in_(release_ids), REVIEW.c.service_id.in_(service_ids)))
         .order_by(REVIEW.c.id, ITEM.c.position)
     )
     rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
