@@ -104,3 +104,21 @@ async def sign_off(api: Api, review: dict[str, Any], as_user: str) -> dict[str, 
             SIGN_OFF, {"i": {"id": review["id"], "version": review["version"]}}, as_user=as_user
         )
     )
+
+
+OPEN_FOR_SERVICE = f"""mutation($i: ReadinessReviewOpenForServiceInput!) {{
+  readinessReviewOpenForService(input: $i) {{ {REVIEW} {ERRORS} }} }}"""
+SERVICE_REVIEW = f"""query($id: ID!) {{ node(id: $id) {{ ... on Service {{ key
+  readinessReview {{ service {{ id }} release {{ id }} openedBy {{ username }}
+    {REVIEW.removeprefix("readinessReview { ")} }} }} }}"""
+
+
+async def open_service_review(
+    api: Api, service_id: str, as_user: str = "engineer"
+) -> dict[str, Any]:
+    """A service's first-launch review, opened by `as_user`."""
+    opened = result(
+        await api.gql(OPEN_FOR_SERVICE, {"i": {"serviceId": service_id}}, as_user=as_user)
+    )
+    assert opened["errors"] == [], opened
+    return opened["readinessReview"]  # type: ignore[no-any-return]
