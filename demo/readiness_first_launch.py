@@ -1,7 +1,7 @@
 """A service awaiting its first launch in the living world: Instant Payouts, a new critical
 service of the payouts team that has never been in production. Its service readiness review
-is in progress: the engineer opened it and evidenced the dashboards, the paging and the
-dependency owners; the runbook and the on-call rota are still missing, so the decision names
+is in progress: the engineer opened it and evidenced the dashboards, the paging, the
+dependency owners and the payments BU's card-data check; the runbook and the on-call rota are still missing, so the decision names
 them when its first release asks for production."""
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ from domain.readiness.review_commands import OpenServiceReview, RecordEvidence
 if TYPE_CHECKING:
     from api.runtime import Runtime
 
-EVIDENCED = ("sre-readiness.dashboards", "sre-readiness.paging", "sre-readiness.deps")
+EVIDENCED = (
+    "sre-readiness.dashboards",
+    "sre-readiness.paging",
+    "sre-readiness.deps",
+    "payments-pci.pan-logs",
+)
 
 
 async def load_first_launch(runtime: Runtime, cast: Cast) -> None:
