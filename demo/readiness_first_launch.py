@@ -1,8 +1,8 @@
 """A service awaiting its first launch in the living world: Instant Payouts, a new critical
 service of the payouts team that has never been in production. Its service readiness review
 is in progress: the engineer opened it and evidenced the dashboards, the paging, the
-dependency owners and the payments BU's card-data check; the runbook and the on-call rota are still missing, so the decision names
-them when its first release asks for production."""
+dependency owners and the payments BU's card-data check; the runbook and the on-call rota
+are still missing, so the decision names them when its first release asks for production."""
 
 from __future__ import annotations
 

@@ -28,20 +28,21 @@ def _visible(r: Reader, rows: Rows) -> Rows:
     return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
 
 
-async def reviews_of_releases(r: Reader, release_ids: Sequence[uuid.UUID]) -> Rows:
-    """The review of each release that has one (and that you may read)."""
+async def _of_subjects(r: Reader, ids: Sequence[uuid.UUID], of: str) -> Rows:
     scope = r.scope(Resource.READINESS_REVIEW)
     if scope.empty:
         return {}
-    return await repo.reviews_of_releases(r.session, release_ids, scope)
+    return await repo.reviews_of_subjects(r.session, ids, scope, of=of)
+
+
+async def reviews_of_releases(r: Reader, release_ids: Sequence[uuid.UUID]) -> Rows:
+    """The review of each release that has one (and that you may read)."""
+    return await _of_subjects(r, release_ids, "release_id")
 
 
 async def reviews_of_services(r: Reader, service_ids: Sequence[uuid.UUID]) -> Rows:
     """The first-launch review of each service that has one (and that you may read)."""
-    scope = r.scope(Resource.READINESS_REVIEW)
-    if scope.empty:
-        return {}
-    return await repo.reviews_of_services(r.session, service_ids, scope)
+    return await _of_subjects(r, service_ids, "service_id")
 
 
 async def reviews_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:

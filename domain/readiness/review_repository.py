@@ -97,24 +97,15 @@ async def review_rows(
     return rows
 
 
-async def reviews_of_releases(
-    session: AsyncSession, release_ids: Sequence[uuid.UUID], scope: Scope
+async def reviews_of_subjects(
+    session: AsyncSession, ids: Sequence[uuid.UUID], scope: Scope, *, of: str = "release_id"
 ) -> dict[Any, Row[Any]]:
-    """The review of each release, in the BUs of `scope`."""
-    if not release_ids:
+    """The review of each release (`of="service_id"`: each service's first-launch review), in
+    the BUs of `scope`, by its subject."""
+    if not ids:
         return {}
-    stmt = scoped(select(REVIEW).where(REVIEW.c.release_id.in_(release_ids)), REVIEW.c.bu_id, scope)
-    return {row.release_id: row for row in (await session.execute(stmt)).all()}
-
-
-async def reviews_of_services(
-    session: AsyncSession, service_ids: Sequence[uuid.UUID], scope: Scope
-) -> dict[Any, Row[Any]]:
-    """The first-launch review of each service, in the BUs of `scope`."""
-    if not service_ids:
-        return {}
-    stmt = scoped(select(REVIEW).where(REVIEW.c.service_id.in_(service_ids)), REVIEW.c.bu_id, scope)
-    return {row.service_id: row for row in (await session.execute(stmt)).all()}
+    stmt = scoped(select(REVIEW).where(REVIEW.c[of].in_(ids)), REVIEW.c.bu_id, scope)
+    return {getattr(row, of): row for row in (await session.execute(stmt)).all()}
 
 
 async def reviews_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.api.conftest import Api, unique
+from tests.api.test_promotion_decision import APPROVE, REQUEST, ask
 
 REVIEW = "readinessReview { id version status signedOffBy { username } items { key kind title } missing }"
 ERRORS = "errors { code message field }"
@@ -122,3 +123,20 @@ async def open_service_review(
     )
     assert opened["errors"] == [], opened
     return opened["readinessReview"]  # type: ignore[no-any-return]
+
+
+async def request_and_approve(api: Api, w: dict[str, Any]) -> dict[str, Any]:
+    """The world's production promotion, requested by the engineer and approved by the two
+    independent approvers of the demo's payments BU."""
+    promotion = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"][
+        "promotion"
+    ]
+    for approver in ("eng-approver", "payments-admin"):
+        promotion = (
+            await api.ok(
+                APPROVE,
+                {"i": {"id": promotion["id"], "version": promotion["version"]}},
+                as_user=approver,
+            )
+        )["promotionApprove"]["promotion"]
+    return promotion  # type: ignore[no-any-return]

@@ -31,12 +31,13 @@ from tests.api.readiness_review_support import (
     evidence_all,
     open_review,
     open_service_review,
+    request_and_approve,
     result,
     sign_off,
     template,
 )
 from tests.api.test_guardrails_api import BU_SET, BU_UPDATE
-from tests.api.test_promotion_decision import APPROVE, REQUEST, ask, by_status
+from tests.api.test_promotion_decision import by_status
 from tests.api.test_readiness_review_api import decide, gate, tier_one
 from tests.api.test_unauthorized_changes import deployed
 from tests.conftest import DIALECTS, scratch_postgres
@@ -176,17 +177,7 @@ class TestAFirstLaunchIsAllowedEndToEnd:
         review = await evidence_all(api, await open_service_review(api, w["service"]))
         assert (await sign_off(api, review, "sre"))["errors"] == []
         assert by_status(await decide(api, w), "PENDING") == {"approvals"}
-        promotion = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"][
-            "promotion"
-        ]
-        for approver in ("eng-approver", "payments-admin"):
-            promotion = (
-                await api.ok(
-                    APPROVE,
-                    {"i": {"id": promotion["id"], "version": promotion["version"]}},
-                    as_user=approver,
-                )
-            )["promotionApprove"]["promotion"]
+        promotion = await request_and_approve(api, w)
         assert promotion["status"] == "ALLOWED", promotion
 
 
