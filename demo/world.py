@@ -25,7 +25,6 @@ from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
 from demo.promotions_world import load_promotions
-from demo.readiness_first_launch import load_first_launch
 from demo.readiness_migrations import load_migrations
 from demo.readiness_reviews import load_readiness_reviews
 from demo.readiness_volumes import load_volumes
@@ -66,7 +65,6 @@ async def load_world(runtime: Runtime) -> bool:
     await load_nfrs(runtime, cast)
     await load_migrations(runtime, cast, release_world.ids)
     await load_readiness_reviews(runtime, cast, release_world.ids)
-    await load_first_launch(runtime, cast)
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
     await load_notices(runtime, cast, release_world.ids)
