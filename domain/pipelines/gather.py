@@ -48,6 +48,7 @@ from domain.readiness.review_launch import LaunchFacts, first_launch
 from domain.readiness.review_rules import ReviewFacts
 from domain.readiness.volume_facts import volume_profiles
 from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
+from domain.readiness.volume_rules import VolumeFacts
 from domain.risk.facts import assessment_of, peer_reviews_of
 from domain.trains.facts import departure_of, integration_of
 
@@ -93,9 +94,7 @@ async def take_snapshots(
     )
     launches, reviews = await _launches(session, asks, targets)
     sides = await _release_sides(session, asks, targets, releases, guardrails, reviews, now)
-    volumes = await volume_profiles(
-        session, [sid for sid in {s.id for s, _ in targets} if guardrails[sid][VOLUME_GUARDRAIL]]
-    )
+    volumes = await _volumes(session, targets, guardrails)
     batch = await per_service(
         session,
         [
@@ -138,6 +137,16 @@ async def take_snapshots(
             )
         )
     return out
+
+
+async def _volumes(
+    session: AsyncSession,
+    targets: Sequence[tuple[ServiceFacts, EnvironmentFacts]],
+    guardrails: Mapping[uuid.UUID, EffectiveGuardrails],
+) -> dict[uuid.UUID, VolumeFacts]:
+    """The production volume profiles of the services whose guardrails set a volume floor."""
+    floored = {s.id for s, _ in targets if guardrails[s.id][VOLUME_GUARDRAIL]}
+    return await volume_profiles(session, sorted(floored, key=str))
 
 
 async def _targets(
