@@ -14,10 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments.models import Environment
+from domain.kernel.integrity import refusal_for, violated_constraint
 from domain.organization.models import BusinessUnit, Service, Team
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.launch_repository import production_history
 from domain.pipelines.models import CdEvent, DeploymentReport
+from domain.readiness.review_errors import ReviewErrorCode
 from domain.readiness.review_facts import reviews_of_subjects
 from domain.readiness.review_launch import ProductionHistory, first_launch
 from domain.readiness.review_models import ReadinessReview, ReviewItem
@@ -227,19 +229,20 @@ class TestAReviewHasExactlyOneSubject:
 
         session.add(review(service_id=service.id))
         await session.flush()
-        # PostgreSQL names the constraint; SQLite names a check by name, a unique by column.
-        for bad, named in (
-            (review(), ("ck_readiness_reviews_one_subject",)),
-            (
-                review(service_id=service.id),
-                ("uq_readiness_reviews_service_id", "readiness_reviews.service_id"),
-            ),
-        ):
-            with pytest.raises(IntegrityError) as refused:
-                async with session.begin_nested():
-                    session.add(bad)
-                    await session.flush()
-            assert any(n in str(refused.value) for n in named), refused.value
+        with pytest.raises(IntegrityError) as neither:
+            async with session.begin_nested():
+                session.add(review())
+                await session.flush()
+        assert "one_subject" in str(neither.value), neither.value
+        # Two SREs opening the service's review at once: the loser is refused REVIEW_EXISTS.
+        with pytest.raises(IntegrityError) as twice:
+            async with session.begin_nested():
+                session.add(review(service_id=service.id))
+                await session.flush()
+        assert violated_constraint(twice.value) == "uq_readiness_reviews_service_id"
+        refusal = refusal_for(twice.value)
+        assert refusal is not None
+        assert (refusal.code, refusal.field) == (ReviewErrorCode.REVIEW_EXISTS, "serviceId")
 
 
 class _counting:
