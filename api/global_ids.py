@@ -62,6 +62,8 @@ EVIDENCE_IDS: Mapping[str, str] = {
     "stagingEnvironmentId": "Environment",
     "dataMigrationIds": "DataMigration",
     "readinessReviewId": "ReadinessReview",
+    "serviceReadinessReviewId": "ReadinessReview",
+    "serviceSignedOffById": "Person",
     "releaseId": "Release",
     "serviceId": "Service",
     "sessionId": "GoNoGoSession",

@@ -2,7 +2,8 @@
 BU's addition, and a review in each state. The card gateway's 3-D Secure exemptions release is
 signed off by the SRE (so its production promotion can be allowed); the network tokens release
 still lacks its runbook; the settlement cut-off has every item and awaits an SRE's sign-off;
-the other releases have none."""
+the other releases have none. A new service awaits its first launch with its service review in
+progress (demo.readiness_first_launch)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from demo.cast import Cast
+from demo.readiness_first_launch import load_first_launch
 from domain.kernel.uow import UnitOfWork
 from domain.readiness import review_repository as repo
 from domain.readiness import review_service as reviews
@@ -68,6 +70,7 @@ async def load_readiness_reviews(
             actor=cast.actor("engineer"),
         )
     await run(lambda uow: _sign_off(uow, releases["exemptions"]), actor=cast.actor("sre"))
+    await load_first_launch(runtime, cast)
 
 
 async def _evidenced(uow: UnitOfWork, release_id: uuid.UUID, but: tuple[str, ...]) -> None:

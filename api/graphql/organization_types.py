@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from api.graphql.compliance_controls_types import DrProcedure
     from api.graphql.guardrails_types import GuardrailSet, TeamOnboarding
     from api.graphql.readiness_nfrs_types import NfrRun, ServiceNfr
+    from api.graphql.readiness_review_types import ReadinessReview
     from api.graphql.vendors_types import ServiceVendorLink, VendorAttestation, VendorRelease
 
 Tier = exposed(organization_vocabulary.Tier)
@@ -134,6 +135,17 @@ class Service(Node, FromColumns):
         from api.graphql.vendors_types import vendors_of
 
         return await vendors_of(info, self)
+
+    @strawberry.field(
+        description="Its first-launch SRE readiness review (needed while it has never reached "
+        "production); null when none is open or not yours to read."
+    )
+    async def readiness_review(
+        self, info: Info
+    ) -> Annotated[ReadinessReview, strawberry.lazy("api.graphql.readiness_review_types")] | None:
+        from api.graphql.readiness_review_types import service_readiness_review
+
+        return await service_readiness_review(info, self.uid)
 
     @strawberry.field(description="Its active disaster-recovery procedures.")
     async def dr_procedures(

@@ -1,5 +1,6 @@
-"""SRE readiness reviews: a release's review (on `Release.readinessReview`), its checklist
-templates, and the mutations that open, evidence, sign off and reopen it."""
+"""SRE readiness reviews: a release's review (on `Release.readinessReview`), a service's for its
+first launch (on `Service.readinessReview`), their checklist templates, and the mutations that
+open, evidence, sign off and reopen them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from api.graphql.user_errors import READINESS_REVIEW
 from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.readiness import review_commands as cmd
+from domain.readiness import review_launch_service as launch_reviews
 from domain.readiness import review_queries as rq
 from domain.readiness import review_service as reviews
 from domain.readiness import review_templates as templates
@@ -73,6 +75,17 @@ class ReadinessReviewMutation:
     )
     def readiness_review_open(input: ri.ReadinessReviewOpenInput) -> cmd.OpenReview:
         return cmd.OpenReview(from_global_id(input.release_id, "Release", "releaseId"))
+
+    @review_payload.mutation(
+        launch_reviews.open_service_review,
+        description="Open a service's first-launch readiness review (it never reached "
+        "production), its checklist from the templates that apply to its tier. Its evidence, "
+        "sign-off (never by whoever opened it) and reopening are the review's usual mutations.",
+    )
+    def readiness_review_open_for_service(
+        input: ri.ReadinessReviewOpenForServiceInput,
+    ) -> cmd.OpenServiceReview:
+        return cmd.OpenServiceReview(from_global_id(input.service_id, "Service", "serviceId"))
 
     @review_payload.mutation(
         reviews.record_evidence,

@@ -52,6 +52,11 @@ class ReadinessReviewOpenInput:
     release_id: strawberry.ID
 
 
+@strawberry.input
+class ReadinessReviewOpenForServiceInput:
+    service_id: strawberry.ID
+
+
 @strawberry.input(description="Evidence for one checklist item of an open review.")
 class ReadinessReviewRecordEvidenceInput:
     id: strawberry.ID

@@ -11,7 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.governance_types import Release
-from api.graphql.organization_types import BusinessUnit, Person, Tier
+from api.graphql.organization_types import BusinessUnit, Person, Service, Tier
 from api.graphql.relay import Node, load_node, node_field
 from api.graphql.rows import FromColumns, from_columns
 from domain.organization import vocabulary as organization_vocabulary
@@ -79,7 +79,10 @@ class ReadinessReviewItem(FromColumns):
     recorded_by = node_field(Person, "person", "recorded_by_uid")
 
 
-@strawberry.type(description="A release's SRE readiness review: its checklist and sign-off.")
+@strawberry.type(
+    description="An SRE readiness review, of a release or of a service for its first launch: "
+    "its checklist and sign-off."
+)
 class ReadinessReview(Node, FromColumns):
     id: strawberry.ID
     status: ReadinessReviewStatus
@@ -89,17 +92,26 @@ class ReadinessReview(Node, FromColumns):
     created_at: datetime
     updated_at: datetime
     uid: strawberry.Private[uuid.UUID]
-    release_uid: strawberry.Private[uuid.UUID]
+    release_uid: strawberry.Private[uuid.UUID | None]
+    service_uid: strawberry.Private[uuid.UUID | None]
     opened_by_uid: strawberry.Private[uuid.UUID | None]
     signed_off_by_uid: strawberry.Private[uuid.UUID | None]
 
-    release = node_field(Release, "release", "release_uid")
+    release = node_field(
+        Release, "release", "release_uid", "The release it reviews; null: a service's."
+    )
+    service = node_field(
+        Service,
+        "service",
+        "service_uid",
+        "The service whose first launch it reviews; null: a release's review.",
+    )
     opened_by = node_field(Person, "person", "opened_by_uid")
     signed_off_by = node_field(
         Person,
         "person",
         "signed_off_by_uid",
-        "The SRE who signed it off (never its owner or author).",
+        "The SRE who signed it off (never its owner or author, nor a service review's opener).",
     )
 
     @strawberry.field(description="The checklist, in order.")
@@ -120,4 +132,11 @@ async def release_readiness_review(info: Info, release_id: uuid.UUID) -> Readine
     """The release's readiness review; null when none is open or not yours to read."""
     return await load_node(
         info.context.loaders.readiness_review_of_release, ReadinessReview, release_id
+    )
+
+
+async def service_readiness_review(info: Info, service_id: uuid.UUID) -> ReadinessReview | None:
+    """The service's first-launch readiness review; null when none is open or not yours."""
+    return await load_node(
+        info.context.loaders.readiness_review_of_service, ReadinessReview, service_id
     )

@@ -270,6 +270,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "readiness_review_change_types": [],
     "runbook_review_max_age_days": 365,
     "release_secondary_hours": 24,
+    "first_launch_review_required": False,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 

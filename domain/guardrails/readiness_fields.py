@@ -102,4 +102,10 @@ READINESS_FIELDS: tuple[Field, ...] = (
         maximum=730,
         unit="days",
     ),
+    Field(
+        "first_launch_review_required",
+        Strictness.REQUIRE,
+        "Whether a service's first production promotion (it never reached production) needs "
+        "a signed readiness review of the service, besides its release's review.",
+    ),
 )

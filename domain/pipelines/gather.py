@@ -9,7 +9,9 @@ Only reads, no judging (domain.pipelines.judge judges), no authorization (the us
 domain.pipelines.promotions authorize). Each lower context is read through its published
 facts module, in batches; the effective guardrails of the service and of every service the
 release ships are computed once and handed to the risk assessment, and the judge applies
-them to onboarding, vendor attestations, DR and the evidence thresholds.
+them to onboarding, vendor attestations, DR and the evidence thresholds. For production asks
+the services' production history is read (one statement) to tell a first launch, whose
+service readiness review is read with the releases' reviews (one statement).
 """
 
 from __future__ import annotations
@@ -35,14 +37,18 @@ from domain.organization.facts import services as org_services
 from domain.pipelines.decision_rules import ApprovalFacts, Chain, ChangeFacts
 from domain.pipelines.evidence_gates import NO_ARTIFACT, EvidenceFacts
 from domain.pipelines.gather_services import per_service
+from domain.pipelines.launch_repository import production_history
 from domain.pipelines.snapshot import PRODUCTION, ReleaseSide, Snapshot
 from domain.pipelines.stage_gates import listings_for
 from domain.readiness.migration_facts import data_migrations
 from domain.readiness.notice_facts import downtime_notice
 from domain.readiness.notice_rules import PERIOD_KEY
-from domain.readiness.review_facts import review_of
+from domain.readiness.review_facts import reviews_of_subjects
+from domain.readiness.review_launch import LaunchFacts, first_launch
+from domain.readiness.review_rules import ReviewFacts
 from domain.readiness.volume_facts import volume_profiles
 from domain.readiness.volume_rules import GUARDRAIL as VOLUME_GUARDRAIL
+from domain.readiness.volume_rules import VolumeFacts
 from domain.risk.facts import assessment_of, peer_reviews_of
 from domain.trains.facts import departure_of, integration_of
 
@@ -86,10 +92,9 @@ async def take_snapshots(
     guardrails = await guardrails_of_services(
         session, sorted({s.id for s, _ in targets} | shipped, key=str)
     )
-    sides = await _release_sides(session, asks, targets, releases, guardrails, now)
-    volumes = await volume_profiles(
-        session, [sid for sid in {s.id for s, _ in targets} if guardrails[sid][VOLUME_GUARDRAIL]]
-    )
+    launches, reviews = await _launches(session, asks, targets)
+    sides = await _release_sides(session, asks, targets, releases, guardrails, reviews, now)
+    volumes = await _volumes(session, targets, guardrails)
     batch = await per_service(
         session,
         [
@@ -128,9 +133,20 @@ async def take_snapshots(
                 stage_listings=listings_for(batch.definitions[service.id], env.kind, env.key),
                 nfrs=batch.nfrs.get((service.id, ask.artifact_version)),
                 volume=volumes.get(service.id),
+                launch=launches.get(service.id),
             )
         )
     return out
+
+
+async def _volumes(
+    session: AsyncSession,
+    targets: Sequence[tuple[ServiceFacts, EnvironmentFacts]],
+    guardrails: Mapping[uuid.UUID, EffectiveGuardrails],
+) -> dict[uuid.UUID, VolumeFacts]:
+    """The production volume profiles of the services whose guardrails set a volume floor."""
+    floored = {s.id for s, _ in targets if guardrails[s.id][VOLUME_GUARDRAIL]}
+    return await volume_profiles(session, sorted(floored, key=str))
 
 
 async def _targets(
@@ -180,12 +196,31 @@ async def _releases(
     return found
 
 
+async def _launches(
+    session: AsyncSession,
+    asks: Sequence[Ask],
+    targets: Sequence[tuple[ServiceFacts, EnvironmentFacts]],
+) -> tuple[dict[uuid.UUID, LaunchFacts], dict[uuid.UUID, ReviewFacts]]:
+    """For the production asks: each service's production history (one statement), and the
+    readiness reviews of their releases and of the services on their first launch (one more)."""
+    live = [(a, s) for a, (s, e) in zip(asks, targets, strict=True) if e.kind == PRODUCTION]
+    if not live:
+        return {}, {}
+    history = await production_history(session, {s.id for _, s in live})
+    firsts = [sid for sid, h in history.items() if first_launch(h)]
+    release_ids = [a.release_id for a, _ in live if a.release_id is not None]
+    of_releases, of_services = await reviews_of_subjects(session, release_ids, firsts)
+    launches = {sid: LaunchFacts(h, of_services.get(sid)) for sid, h in history.items()}
+    return launches, of_releases
+
+
 async def _release_sides(
     session: AsyncSession,
     asks: Sequence[Ask],
     targets: Sequence[tuple[ServiceFacts, EnvironmentFacts]],
     releases: Mapping[uuid.UUID, ReleaseFacts],
     guardrails: Mapping[uuid.UUID, EffectiveGuardrails],
+    reviews: Mapping[uuid.UUID, ReviewFacts],
     now: datetime,
 ) -> dict[tuple[uuid.UUID, uuid.UUID], ReleaseSide]:
     """The release side of each (release, target environment) asked about: what does not
@@ -201,6 +236,11 @@ async def _release_sides(
             common[(release.id, production)] = await _of_release(
                 session, release, production, guardrails, now
             )
+            if production:
+                # Read with the first-launch reviews of the services, in one statement.
+                common[(release.id, production)] = replace(
+                    common[(release.id, production)], readiness_review=reviews.get(release.id)
+                )
         sides[(release.id, env.id)] = replace(
             common[(release.id, production)],
             bypasses=await active_bypasses(session, release.id, env.id, now),
@@ -230,7 +270,6 @@ async def _of_release(
         data_migrations=(await data_migrations(session, [release.id]))[release.id]
         if production
         else (),
-        readiness_review=await review_of(session, release.id) if production else None,
         downtime_notice=await downtime_notice(session, release.id) if production else None,
         downtime_notice_period_hours=max((int(g[PERIOD_KEY]) for g in shipped), default=0),
     )

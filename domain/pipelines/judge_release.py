@@ -20,7 +20,7 @@ from domain.kernel.gates import GateOutcome
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.snapshot import Gate, ReleaseSide, Snapshot
 from domain.pipelines.vocabulary import EvidenceType
-from domain.readiness import migration_rules
+from domain.readiness import migration_rules, review_launch
 from domain.readiness import review_rules as readiness_rules
 from domain.readiness.migration_rules import DryRunFacts
 from domain.readiness.notice_rules import notice_gate
@@ -119,11 +119,21 @@ def release_status_gate(release: ReleaseFacts) -> GateOutcome:
 
 def readiness_review_gate(s: Snapshot, side: ReleaseSide, now: datetime) -> GateOutcome:
     """The release's SRE readiness review, where the service's guardrails, the release's change
-    types or a listing stage require one (or one is open), judged at `now` (evidence expires)."""
+    types or a listing stage require one (or one is open), and for a service's first launch its
+    service review too (domain.readiness.review_launch), judged at `now` (evidence expires)."""
     need = readiness_rules.need(
         s.guardrails, side.release.change_types, s.listed.get(readiness_rules.GATE)
     )
-    return readiness_rules.gate(need, side.readiness_review, side.release.author_ids, now)
+    release = readiness_rules.gate(need, side.readiness_review, side.release.author_ids, now)
+    service = review_launch.service_gate(
+        s.launch,
+        s.guardrails,
+        s.service.key,
+        side.release.author_ids,
+        now,
+        need.runbook_max_age_days,
+    )
+    return review_launch.combine(release, service)
 
 
 def integration_window_gate(integration: IntegrationFacts | None, now: datetime) -> GateOutcome:

@@ -31,6 +31,7 @@ from domain.pipelines.stage_gates import StageListing, listed_by
 from domain.readiness.migration_rules import MigrationFacts
 from domain.readiness.nfr_rules import NfrFacts
 from domain.readiness.notice_rules import NoticeFacts
+from domain.readiness.review_launch import LaunchFacts
 from domain.readiness.review_rules import ReviewFacts
 from domain.readiness.volume_rules import VolumeFacts
 from domain.risk.assessment_rules import RiskResult
@@ -117,6 +118,9 @@ class Snapshot:
     volume: VolumeFacts | None = None
     """The service's production volume profile; read only where the guardrails compare runs
     with it (`min_production_volume_percent` above 0)."""
+    launch: LaunchFacts | None = None
+    """For production: the service's production history and, for its first launch, its
+    service readiness review; None when not gathered (judged as no first launch)."""
     judged: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     """Where the judge keeps what it concluded that does not change with the clock (a new
     snapshot, e.g. `with_approvals`, starts empty)."""

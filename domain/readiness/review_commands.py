@@ -56,3 +56,8 @@ class ReopenReview:
     review_id: uuid.UUID
     version: int
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenServiceReview:
+    service_id: uuid.UUID

@@ -34,6 +34,9 @@ refuse_duplicates(
         "uq_readiness_reviews_release_id": Duplicate(
             ReviewErrorCode.REVIEW_EXISTS, "The release has a readiness review.", "releaseId"
         ),
+        "uq_readiness_reviews_service_id": Duplicate(
+            ReviewErrorCode.REVIEW_EXISTS, "The service has a readiness review.", "serviceId"
+        ),
         "uq_readiness_review_templates_domain_key_version": Duplicate(
             ReviewErrorCode.KEY_TAKEN, "The template exists; revise it instead.", "key"
         ),

@@ -10,24 +10,57 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.readiness import review_repository as repo
 from domain.readiness.review_rules import ItemFacts, ReviewFacts
 
+ByReleaseAndService = tuple[dict[uuid.UUID, ReviewFacts], dict[uuid.UUID, ReviewFacts]]
+
+
+async def reviews_of_subjects(
+    session: AsyncSession,
+    release_ids: Sequence[uuid.UUID],
+    service_ids: Sequence[uuid.UUID] = (),
+) -> ByReleaseAndService:
+    """The readiness review of each release, and the first-launch review of each service, that
+    has one, with its items: in one statement whatever their number."""
+    heads: dict[uuid.UUID, ReviewFacts] = {}
+    items: dict[uuid.UUID, list[ItemFacts]] = {}
+    rows = await repo.review_rows(
+        session, sorted(set(release_ids), key=str), sorted(set(service_ids), key=str)
+    )
+    for r in rows:
+        heads.setdefault(
+            r.id,
+            ReviewFacts(
+                r.id, r.release_id, r.status, r.signed_off_by_id, (), r.service_id, r.opened_by_id
+            ),
+        )
+        found = items.setdefault(r.id, [])
+        if r.key is not None:
+            found.append(
+                ItemFacts(r.key, r.kind, r.title, r.evidence_url, r.checked_at, r.expires_at)
+            )
+    of_releases: dict[uuid.UUID, ReviewFacts] = {}
+    of_services: dict[uuid.UUID, ReviewFacts] = {}
+    for review_id, head in heads.items():
+        review = ReviewFacts(
+            head.id,
+            head.release_id,
+            head.status,
+            head.signed_off_by_id,
+            tuple(items[review_id]),
+            head.service_id,
+            head.opened_by_id,
+        )
+        if head.release_id is not None:
+            of_releases[head.release_id] = review
+        elif head.service_id is not None:
+            of_services[head.service_id] = review
+    return of_releases, of_services
+
 
 async def reviews_of(
     session: AsyncSession, release_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ReviewFacts]:
     """The readiness review of each release that has one, with its items, in one statement."""
-    heads: dict[uuid.UUID, tuple[uuid.UUID, str, uuid.UUID | None]] = {}
-    items: dict[uuid.UUID, list[ItemFacts]] = {}
-    for r in await repo.review_rows(session, release_ids):
-        heads[r.release_id] = (r.id, r.status, r.signed_off_by_id)
-        found = items.setdefault(r.release_id, [])
-        if r.key is not None:
-            found.append(
-                ItemFacts(r.key, r.kind, r.title, r.evidence_url, r.checked_at, r.expires_at)
-            )
-    return {
-        release_id: ReviewFacts(review_id, release_id, status, signer, tuple(items[release_id]))
-        for release_id, (review_id, status, signer) in heads.items()
-    }
+    return (await reviews_of_subjects(session, release_ids))[0]
 
 
 async def review_of(session: AsyncSession, release_id: uuid.UUID) -> ReviewFacts | None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
@@ -40,15 +40,26 @@ class ReviewTemplate(IdMixin, Base):
 
 
 class ReadinessReview(IdMixin, VersionedMixin, TimestampMixin, Base):
-    """A release's SRE readiness review: its checklist (items) and who signed it off."""
+    """An SRE readiness review: its checklist (items) and who signed it off.
+
+    Of a release (`release_id`), or of a service for its first launch (`service_id`): exactly
+    one is set, and each release and each service has one review at most.
+    """
 
     __tablename__ = "readiness_reviews"
     __table_args__ = (
         UniqueConstraint("release_id"),
+        UniqueConstraint("service_id"),
+        CheckConstraint(
+            "(release_id IS NULL AND service_id IS NOT NULL)"
+            " OR (release_id IS NOT NULL AND service_id IS NULL)",
+            name="one_subject",
+        ),
         Index("ix_readiness_reviews_bu_id", "bu_id"),
     )
 
-    release_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("releases.id"))
+    release_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("releases.id"))
+    service_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("services.id"))
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))
     status: Mapped[str] = mapped_column(String(16))
     opened_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))

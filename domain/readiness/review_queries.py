@@ -28,12 +28,21 @@ def _visible(r: Reader, rows: Rows) -> Rows:
     return {k: v for k, v in rows.items() if scope.allows(v.bu_id)}
 
 
-async def reviews_of_releases(r: Reader, release_ids: Sequence[uuid.UUID]) -> Rows:
-    """The review of each release that has one (and that you may read)."""
+async def _of_subjects(r: Reader, ids: Sequence[uuid.UUID], of: str) -> Rows:
     scope = r.scope(Resource.READINESS_REVIEW)
     if scope.empty:
         return {}
-    return await repo.reviews_of_releases(r.session, release_ids, scope)
+    return await repo.reviews_of_subjects(r.session, ids, scope, of=of)
+
+
+async def reviews_of_releases(r: Reader, release_ids: Sequence[uuid.UUID]) -> Rows:
+    """The review of each release that has one (and that you may read)."""
+    return await _of_subjects(r, release_ids, "release_id")
+
+
+async def reviews_of_services(r: Reader, service_ids: Sequence[uuid.UUID]) -> Rows:
+    """The first-launch review of each service that has one (and that you may read)."""
+    return await _of_subjects(r, service_ids, "service_id")
 
 
 async def reviews_by_id(r: Reader, ids: Sequence[uuid.UUID]) -> Rows:
@@ -50,20 +59,24 @@ async def missing_of_reviews(
     r: Reader, review_ids: Sequence[uuid.UUID], now: datetime
 ) -> dict[Any, list[str]]:
     """What each review is missing at `now`, item by item, against the strictest runbook age
-    the guardrails of its release's services allow (a fixed number of statements)."""
+    the guardrails of its release's services (of its service, for a first-launch review)
+    allow (a fixed number of statements)."""
     reviews = await reviews_by_id(r, review_ids)
     items = await repo.items_of_reviews(r.session, list(reviews))
-    shipped = await release_facts.shipped_services(
-        r.session, sorted({v.release_id for v in reviews.values()}, key=str)
-    )
-    service_ids = sorted({s.id for found in shipped.values() for s in found}, key=str)
+    release_ids = {v.release_id for v in reviews.values() if v.release_id is not None}
+    shipped = await release_facts.shipped_services(r.session, sorted(release_ids, key=str))
+    subjects = {
+        review_id: [v.service_id] if v.service_id else [s.id for s in shipped.get(v.release_id, [])]
+        for review_id, v in reviews.items()
+    }
+    service_ids = sorted({sid for found in subjects.values() for sid in found}, key=str)
     guardrails = await guardrails_of_services(r.session, service_ids)
     out: dict[Any, list[str]] = {}
-    for review_id, review in reviews.items():
+    for review_id in reviews:
         ages = [
-            int(guardrails[s.id]["runbook_review_max_age_days"])
-            for s in shipped.get(review.release_id, [])
-            if s.id in guardrails
+            int(guardrails[sid]["runbook_review_max_age_days"])
+            for sid in subjects[review_id]
+            if sid in guardrails
         ]
         facts = [
             rules.ItemFacts(i.key, i.kind, i.title, i.evidence_url, i.checked_at, i.expires_at)

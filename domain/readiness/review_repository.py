@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
@@ -55,20 +55,31 @@ async def review_of_release(
     return await session.scalar(stmt)
 
 
+async def review_of_service(session: AsyncSession, service_id: uuid.UUID) -> ReadinessReview | None:
+    stmt = select(ReadinessReview).where(ReadinessReview.service_id == service_id)
+    return await session.scalar(stmt)
+
+
 async def items_of(session: AsyncSession, review_id: uuid.UUID) -> list[ReviewItem]:
     stmt = select(ReviewItem).where(ReviewItem.review_id == review_id).order_by(ReviewItem.position)
     return list((await session.scalars(stmt)).all())
 
 
-async def review_rows(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
-    """Each review of these releases with its items (one row per item; a review without items
-    once, its item columns null), in one statement."""
-    if not release_ids:
+async def review_rows(
+    session: AsyncSession,
+    release_ids: Sequence[uuid.UUID],
+    service_ids: Sequence[uuid.UUID] = (),
+) -> list[Row[Any]]:
+    """Each review of these releases and of these services (first launch) with its items (one
+    row per item; a review without items once, its item columns null), in one statement."""
+    if not release_ids and not service_ids:
         return []
     stmt = (
         select(
             REVIEW.c.id,
             REVIEW.c.release_id,
+            REVIEW.c.service_id,
+            REVIEW.c.opened_by_id,
             REVIEW.c.status,
             REVIEW.c.signed_off_by_id,
             ITEM.c.key,
@@ -79,21 +90,22 @@ async def review_rows(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -
             ITEM.c.expires_at,
         )
         .outerjoin(ITEM, ITEM.c.review_id == REVIEW.c.id)
-        .where(REVIEW.c.release_id.in_(release_ids))
+        .where(or_(REVIEW.c.release_id.in_(release_ids), REVIEW.c.service_id.in_(service_ids)))
         .order_by(REVIEW.c.id, ITEM.c.position)
     )
     rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
     return rows
 
 
-async def reviews_of_releases(
-    session: AsyncSession, release_ids: Sequence[uuid.UUID], scope: Scope
+async def reviews_of_subjects(
+    session: AsyncSession, ids: Sequence[uuid.UUID], scope: Scope, *, of: str = "release_id"
 ) -> dict[Any, Row[Any]]:
-    """The review of each release, in the BUs of `scope`."""
-    if not release_ids:
+    """The review of each release (`of="service_id"`: each service's first-launch review), in
+    the BUs of `scope`, by its subject."""
+    if not ids:
         return {}
-    stmt = scoped(select(REVIEW).where(REVIEW.c.release_id.in_(release_ids)), REVIEW.c.bu_id, scope)
-    return {row.release_id: row for row in (await session.execute(stmt)).all()}
+    stmt = scoped(select(REVIEW).where(REVIEW.c[of].in_(ids)), REVIEW.c.bu_id, scope)
+    return {getattr(row, of): row for row in (await session.execute(stmt)).all()}
 
 
 async def reviews_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

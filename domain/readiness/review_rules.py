@@ -59,13 +59,16 @@ class ItemFacts:
 
 @dataclass(frozen=True, slots=True)
 class ReviewFacts:
-    """A release's readiness review as the decision reads it."""
+    """A readiness review as the decision reads it: of a release, or of a service (its first
+    launch) with who opened it."""
 
     id: uuid.UUID
-    release_id: uuid.UUID
+    release_id: uuid.UUID | None
     status: str
     signed_off_by_id: uuid.UUID | None
     items: tuple[ItemFacts, ...]
+    service_id: uuid.UUID | None = None
+    opened_by_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
-"""Use cases of a release's SRE readiness review: open it (its checklist from the templates),
-record an item's evidence, sign it off (an SRE who is neither the release's owner nor one of its
-authors, with nothing missing), reopen it."""
+"""Use cases of an SRE readiness review (of a release, or of a service for its first launch:
+domain.readiness.review_launch_service opens those): open it (its checklist from the
+templates), record an item's evidence, sign it off (an SRE who is neither the release's owner
+nor one of its authors, nor whoever opened a service's review, with nothing missing), reopen
+it."""
 
 from __future__ import annotations
 
@@ -32,25 +34,69 @@ CLOSED = frozenset(s.value for s in (S.DEPLOYED, S.ROLLED_BACK, S.CANCELLED, S.R
 URL = re.compile(r"^https?://[^\s]{1,1990}$")
 
 
-async def _checklist(
-    uow: UnitOfWork, release_id: uuid.UUID, bu_id: uuid.UUID
+async def checklist(
+    uow: UnitOfWork, tiers: set[str], bu_id: uuid.UUID, field: str = "releaseId"
 ) -> tuple[list[rules.TemplateFacts], list[rules.ItemSpec]]:
-    """The active templates of the org and the BU, and the checklist they give the release."""
-    shipped = (await release_facts.shipped_services(uow.session, [release_id])).get(release_id, [])
+    """The active templates of the org and the BU, and the checklist they give services of
+    these tiers."""
     found = await repo.latest_templates(uow.session, [ORG_SCOPE, str(bu_id)])
     templates = [
         rules.TemplateFacts(t.id, t.key, t.version, t.bu_id is None, tuple(t.tiers), tuple(t.items))
         for t in found
         if t.active
     ]
-    specs = rules.checklist(templates, {s.tier for s in shipped})
+    specs = rules.checklist(templates, tiers)
     if not specs:
+        what = "this release's services" if field == "releaseId" else "this service's tier"
         raise DomainError(
-            "No active readiness checklist template applies to this release's services.",
+            f"No active readiness checklist template applies to {what}.",
             code=Code.NO_TEMPLATE_APPLIES,
-            field="releaseId",
+            field=field,
         )
     return templates, specs
+
+
+def new_review(
+    uow: UnitOfWork,
+    bu_id: uuid.UUID,
+    templates: list[rules.TemplateFacts],
+    specs: list[rules.ItemSpec],
+    *,
+    release_id: uuid.UUID | None = None,
+    service_id: uuid.UUID | None = None,
+) -> ReadinessReview:
+    """An open review of the release or the service, its items added to the session."""
+    now = uow.clock.now()
+    used = {s.key.partition(".")[0] for s in specs}
+    review = ReadinessReview(
+        id=uuid.uuid4(),
+        release_id=release_id,
+        service_id=service_id,
+        bu_id=bu_id,
+        status=ReviewStatus.OPEN.value,
+        opened_by_id=uow.actor.person_id,
+        templates=[
+            {"template_id": str(t.id), "key": t.key, "version": t.version}
+            for t in templates
+            if t.key in used
+        ],
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add_all(
+        ReviewItem(
+            review_id=review.id,
+            key=s.key,
+            kind=s.kind,
+            title=s.title,
+            valid_days=s.valid_days,
+            position=n,
+            note="",
+        )
+        for n, s in enumerate(specs)
+    )
+    return review
 
 
 async def open_review(uow: UnitOfWork, c: cmd.OpenReview) -> ReadinessReview:
@@ -75,36 +121,9 @@ async def open_review(uow: UnitOfWork, c: cmd.OpenReview) -> ReadinessReview:
             code=Code.REVIEW_EXISTS,
             field="releaseId",
         )
-    templates, specs = await _checklist(uow, release.id, release.bu_id)
-    now = uow.clock.now()
-    used = {s.key.partition(".")[0] for s in specs}
-    review = ReadinessReview(
-        id=uuid.uuid4(),
-        release_id=release.id,
-        bu_id=release.bu_id,
-        status=ReviewStatus.OPEN.value,
-        opened_by_id=uow.actor.person_id,
-        templates=[
-            {"template_id": str(t.id), "key": t.key, "version": t.version}
-            for t in templates
-            if t.key in used
-        ],
-        version=1,
-        created_at=now,
-        updated_at=now,
-    )
-    uow.session.add_all(
-        ReviewItem(
-            review_id=review.id,
-            key=s.key,
-            kind=s.kind,
-            title=s.title,
-            valid_days=s.valid_days,
-            position=n,
-            note="",
-        )
-        for n, s in enumerate(specs)
-    )
+    shipped = (await release_facts.shipped_services(uow.session, [release.id])).get(release.id, [])
+    templates, specs = await checklist(uow, {s.tier for s in shipped}, release.bu_id)
+    review = new_review(uow, release.bu_id, templates, specs, release_id=release.id)
     items = {"items": [s.key for s in specs]}
     await uow.created(
         review, action="readiness_review.open", bu_id=release.bu_id, rule=rule, extra=items
@@ -190,14 +209,40 @@ async def record_evidence(uow: UnitOfWork, c: cmd.RecordEvidence) -> ReadinessRe
     return review
 
 
-async def _runbook_max_age(uow: UnitOfWork, release_id: uuid.UUID) -> int:
-    """The strictest runbook age the guardrails of the release's services allow."""
-    shipped = (await release_facts.shipped_services(uow.session, [release_id])).get(release_id, [])
-    found = await guardrails_of_services(uow.session, [s.id for s in shipped])
+async def _runbook_max_age(uow: UnitOfWork, review: ReadinessReview) -> int:
+    """The strictest runbook age the guardrails of the release's services (of the service,
+    for a service's review) allow."""
+    if review.service_id is not None:
+        service_ids = [review.service_id]
+    else:
+        assert review.release_id is not None
+        shipped = await release_facts.shipped_services(uow.session, [review.release_id])
+        service_ids = [s.id for s in shipped.get(review.release_id, [])]
+    found = await guardrails_of_services(uow.session, service_ids)
     return min(
         (int(g["runbook_review_max_age_days"]) for g in found.values()),
         default=rules.MAX_VALID_DAYS,
     )
+
+
+async def _independent(uow: UnitOfWork, review: ReadinessReview, signer: uuid.UUID) -> None:
+    """A release's review is not signed by its owner or authors; a service's (first launch)
+    not by whoever opened it (the release carrying the launch: the gate checks its authors)."""
+    if review.release_id is None:
+        if signer == review.opened_by_id:
+            raise DomainError(
+                "Whoever opened a service's readiness review does not sign it off.",
+                code=Code.CONFLICT_OF_INTEREST,
+            )
+        return
+    release = await release_facts.release(uow.session, review.release_id, field=None)
+    if signer == release.owner_id or signer in await release_facts.author_ids(
+        uow.session, release.id
+    ):
+        raise DomainError(
+            "The release's owner and authors do not sign off its readiness review.",
+            code=Code.CONFLICT_OF_INTEREST,
+        )
 
 
 async def sign_off_review(uow: UnitOfWork, c: cmd.SignOffReview) -> ReadinessReview:
@@ -215,14 +260,7 @@ async def sign_off_review(uow: UnitOfWork, c: cmd.SignOffReview) -> ReadinessRev
             "A readiness review is signed off by someone holding the sre role.",
             code=Code.NOT_AN_SRE,
         )
-    release = await release_facts.release(uow.session, review.release_id, field=None)
-    if signer == release.owner_id or signer in await release_facts.author_ids(
-        uow.session, release.id
-    ):
-        raise DomainError(
-            "The release's owner and authors do not sign off its readiness review.",
-            code=Code.CONFLICT_OF_INTEREST,
-        )
+    await _independent(uow, review, signer)
     now = uow.clock.now()
     items = await repo.items_of(uow.session, review.id)
     gaps = rules.missing(
@@ -231,7 +269,7 @@ async def sign_off_review(uow: UnitOfWork, c: cmd.SignOffReview) -> ReadinessRev
             for i in items
         ],
         now,
-        await _runbook_max_age(uow, release.id),
+        await _runbook_max_age(uow, review),
     )
     if gaps:
         raise DomainError(f"Still missing: {'; '.join(gaps)}.", code=Code.ITEMS_MISSING)

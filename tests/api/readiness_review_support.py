@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.api.conftest import Api, unique
+from tests.api.test_promotion_decision import APPROVE, REQUEST, ask
 
 REVIEW = "readinessReview { id version status signedOffBy { username } items { key kind title } missing }"
 ERRORS = "errors { code message field }"
@@ -104,3 +105,38 @@ async def sign_off(api: Api, review: dict[str, Any], as_user: str) -> dict[str, 
             SIGN_OFF, {"i": {"id": review["id"], "version": review["version"]}}, as_user=as_user
         )
     )
+
+
+OPEN_FOR_SERVICE = f"""mutation($i: ReadinessReviewOpenForServiceInput!) {{
+  readinessReviewOpenForService(input: $i) {{ {REVIEW} {ERRORS} }} }}"""
+SERVICE_REVIEW = f"""query($id: ID!) {{ node(id: $id) {{ ... on Service {{ key
+  readinessReview {{ service {{ id }} release {{ id }} openedBy {{ username }}
+    {REVIEW.removeprefix("readinessReview { ")} }} }} }}"""
+
+
+async def open_service_review(
+    api: Api, service_id: str, as_user: str = "engineer"
+) -> dict[str, Any]:
+    """A service's first-launch review, opened by `as_user`."""
+    opened = result(
+        await api.gql(OPEN_FOR_SERVICE, {"i": {"serviceId": service_id}}, as_user=as_user)
+    )
+    assert opened["errors"] == [], opened
+    return opened["readinessReview"]  # type: ignore[no-any-return]
+
+
+async def request_and_approve(api: Api, w: dict[str, Any]) -> dict[str, Any]:
+    """The world's production promotion, requested by the engineer and approved by the two
+    independent approvers of the demo's payments BU."""
+    promotion = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"][
+        "promotion"
+    ]
+    for approver in ("eng-approver", "payments-admin"):
+        promotion = (
+            await api.ok(
+                APPROVE,
+                {"i": {"id": promotion["id"], "version": promotion["version"]}},
+                as_user=approver,
+            )
+        )["promotionApprove"]["promotion"]
+    return promotion  # type: ignore[no-any-return]

@@ -16,11 +16,12 @@ from tests.api.governance_support import fill_missing, move, release, services
 from tests.api.test_promotion_decision import scan, world
 from tests.api.test_query_cost import counting
 
-MOST = 44
+MOST = 45
 """Statements a cold production snapshot with a release may read (78 before the split); issue
 16 added five batched ones: the services' declared NFRs, the versions' staging runs, the
 release's data migrations, its readiness review with its items, its downtime notice with its
-recipients."""
+recipients; and one for a service's first launch: the services' production history (their
+first-launch reviews are read in the release review's statement)."""
 
 
 async def _statements(api: Api, w: dict[str, Any]) -> int:

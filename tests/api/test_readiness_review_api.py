@@ -29,11 +29,12 @@ from tests.api.readiness_review_support import (
     evidence,
     evidence_all,
     open_review,
+    request_and_approve,
     result,
     sign_off,
     template,
 )
-from tests.api.test_promotion_decision import APPROVE, ASK, REQUEST, ask, by_status
+from tests.api.test_promotion_decision import ASK, ask, by_status
 
 FRESH = ASK.replace("promotionDecision(input: $i)", "promotionDecision(input: $i, fresh: true)")
 """The decision on facts gathered now (the review just changed)."""
@@ -151,17 +152,7 @@ class TestAListedGateIsRequiredAndPassesEndToEnd:
         review = await evidence_all(api, await open_review(api, w["release"]["id"]))
         assert (await sign_off(api, review, "sre"))["errors"] == []
         assert by_status(await decide(api, w), "PENDING") == {"approvals"}
-        promotion = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"][
-            "promotion"
-        ]
-        for approver in ("eng-approver", "payments-admin"):
-            promotion = (
-                await api.ok(
-                    APPROVE,
-                    {"i": {"id": promotion["id"], "version": promotion["version"]}},
-                    as_user=approver,
-                )
-            )["promotionApprove"]["promotion"]
+        promotion = await request_and_approve(api, w)
         assert promotion["status"] == "ALLOWED", promotion
 
 

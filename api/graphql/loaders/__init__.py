@@ -170,6 +170,7 @@ class DataLoaders:
     readiness_review: ById = by_id(rrq.reviews_by_id)
     readiness_review_of_release: ById = by_id(rrq.reviews_of_releases)
     readiness_review_items: Grouped = grouped(rrq.items_of_reviews)
+    readiness_review_of_service: ById = by_id(rrq.reviews_of_services)
     readiness_review_missing: ById = by_id_at(rrq.missing_of_reviews)
     readiness_review_template: ById = by_id(rrq.templates_by_id)
     # compliance controls

@@ -53,6 +53,7 @@ from domain.pipelines.vocabulary import (
 )
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
 from domain.readiness.notice_rules import PERIOD_KEY, NoticeFacts, RecipientFacts
+from domain.readiness.review_launch import LaunchFacts, ProductionHistory
 from domain.readiness.review_rules import ItemFacts, ReviewFacts
 from domain.readiness.review_vocabulary import ItemKind
 from domain.risk.assessment_rules import RiskInputs, RiskResult, assess
@@ -170,6 +171,8 @@ def scenario(values: Values, mapping: RiskMapping, kind: EnvironmentKind) -> Sna
         environment=environment,
         of_release=side,
         of_production=_production_side(base.service.team_id),
+        # A service that never reached production: its first launch.
+        launch=LaunchFacts(ProductionHistory(base.service.id)),
     )
 
 

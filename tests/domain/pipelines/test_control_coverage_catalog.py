@@ -117,6 +117,12 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("readiness_review_change_types") == {"production: readiness_review pending"}
         assert refused("runbook_review_max_age_days") == {"readiness review pending"}
         assert refused("downtime_notice_period_hours") == {"production: downtime_notices pending"}
+        # The scenario's service never reached production: even its signed release review
+        # leaves the first launch waiting for the service's own review.
+        assert refused("first_launch_review_required") == {
+            "production: readiness_review pending",
+            "readiness review pending",
+        }
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
