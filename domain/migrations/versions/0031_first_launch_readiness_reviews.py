@@ -1,7 +1,7 @@
 """A readiness review of a service for its first launch, beside the reviews of releases
 
-Revision ID: 0034
-Revises: 0028
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-07
 
 `readiness_reviews.release_id` becomes nullable and `service_id` is added: exactly one of them
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0034"
-down_revision: str | None = "0028"
+revision: str = "0031"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
