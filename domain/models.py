@@ -47,7 +47,7 @@ __all__ = [
 from domain.readiness import notice_models as readiness_notice_models
 
 __all__ += ["readiness_notice_models"]
-from domain.postrelease import attribution_models as postrelease_attribution_models
-from domain.postrelease import postmortem_models as postrelease_postmortem_models
+from domain.postrelease import attribution_models as postrelease_attribution_models  # noqa: E402
+from domain.postrelease import postmortem_models as postrelease_postmortem_models  # noqa: E402
 
 __all__ += ["postrelease_attribution_models", "postrelease_postmortem_models"]

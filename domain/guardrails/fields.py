@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.guardrails.field_shape import Field as Field
 from domain.guardrails.field_shape import _set
+from domain.guardrails.incident_fields import INCIDENT_DEFAULTS, INCIDENT_FIELDS
 from domain.guardrails.lattice import Strictness
 from domain.guardrails.readiness_fields import READINESS_FIELDS
 from domain.guardrails.vocabulary import EvidenceKind, OnboardingItem, RiskLevel
@@ -214,6 +215,7 @@ FIELDS: dict[str, Field] = {
             AttestationKind,
         ),
         *READINESS_FIELDS,
+        *INCIDENT_FIELDS,
     )
 }
 
@@ -267,6 +269,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "readiness_review_required": False,
     "readiness_review_change_types": [],
     "runbook_review_max_age_days": 365,
+    **INCIDENT_DEFAULTS,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 

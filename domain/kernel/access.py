@@ -66,6 +66,11 @@ class Resource(StrEnum):
     READINESS_TEMPLATE = "readiness_template"
     DOWNTIME_NOTICE = "downtime_notice"
     DOWNTIME_SUBSCRIPTION = "downtime_subscription"
+    # issue 17: incidents linked to changes, blameless post-mortems
+    INCIDENT = "incident"
+    INCIDENT_ATTRIBUTION = "incident_attribution"
+    CHANGE_REPORT = "change_report"
+    POST_MORTEM = "post_mortem"
 
 
 class Action(StrEnum):

@@ -97,9 +97,7 @@ def _attributions() -> None:
         "incident_attributions",
         ["bu_id", "created_at"],
     )
-    op.create_index(
-        "ix_incident_attributions_change_id", "incident_attributions", ["change_id"]
-    )
+    op.create_index("ix_incident_attributions_change_id", "incident_attributions", ["change_id"])
 
 
 def _post_mortems() -> None:
