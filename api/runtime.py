@@ -30,6 +30,7 @@ from domain.kernel.uow import UnitOfWork
 from domain.migrations import upgrade_async
 from domain.organization import repository as org_repo
 from domain.pipelines import promotion_lifecycle
+from domain.postrelease import incident_sweep
 
 log = logging.getLogger("signalbox.runtime")
 SWEEP_INTERVAL_SECONDS = 300
@@ -103,6 +104,7 @@ class Housekeeping:
         cutoff = self._clock.now() - self._ttl
         await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
         await self._units.run(promotion_lifecycle.expire_waiting)
+        await self._units.run(incident_sweep.sweep)
 
 
 @dataclass(eq=False)

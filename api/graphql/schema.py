@@ -46,6 +46,11 @@ from api.graphql.organization_types import (
 )
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
+from api.graphql.postrelease_incidents import (
+    IncidentAttributionMutation,
+    IncidentAttributionQuery,
+)
+from api.graphql.postrelease_postmortems import PostMortemMutation, PostMortemQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.readiness_migrations import (
     ReadinessMigrationsMutation,
@@ -122,6 +127,9 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **ReadinessReviewQuery.node_types(),
     # readiness: downtime notices
     **NoticesQuery.NODE_LOADERS,
+    # postrelease: incidents linked to changes, blameless post-mortems
+    **IncidentAttributionQuery.node_types(),
+    **PostMortemQuery.node_types(),
 }
 
 
@@ -174,6 +182,8 @@ class Query(
     ReadinessReviewQuery,
     NoticesQuery,
     ReleaseReadinessQuery,
+    IncidentAttributionQuery,
+    PostMortemQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -222,6 +232,8 @@ class Mutation(
     ReadinessMigrationsMutation,
     ReadinessReviewMutation,
     NoticesMutation,
+    IncidentAttributionMutation,
+    PostMortemMutation,
 ):
     pass
 

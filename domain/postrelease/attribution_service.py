@@ -106,7 +106,7 @@ async def attribute(uow: UnitOfWork, incident: IncidentFacts) -> IncidentAttribu
     )
     rule = f"{rules.WINDOW_KEY}={window}; " + uow.authorize(Action.UPDATE, RESOURCE, row.bu_id)
     await uow.created(row, action="incident_attribution.compute", bu_id=row.bu_id, rule=rule)
-    await post_mortems.open_for(uow, incident, row, values)
+    await post_mortems.open_for(uow, incident, row, values, rule)
     return row
 
 
@@ -207,7 +207,8 @@ async def reattribute(uow: UnitOfWork, c: Reattribute) -> IncidentAttribution:
     await uow.updated(
         row, before, action="incident_attribution.reattribute", bu_id=row.bu_id, rule=rule
     )
-    await post_mortems.open_for(uow, incident, row, await _guardrails(uow, incident.service_id))
+    values = await _guardrails(uow, incident.service_id)
+    await post_mortems.open_for(uow, incident, row, values, rule)
     return row
 
 

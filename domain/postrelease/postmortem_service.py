@@ -84,6 +84,7 @@ async def open_for(
     incident: IncidentFacts,
     attribution: IncidentAttribution,
     values: dict[str, int],
+    rule: str,
 ) -> PostMortem | None:
     """Open the incident's post-mortem when it is release-related and of severity
     SEV<postmortem_min_severity> or worse, due `postmortem_due_days` later (once per incident)."""
@@ -110,11 +111,9 @@ async def open_for(
         created_at=now,
         updated_at=now,
     )
-    rule = (
-        f"{rules.THRESHOLD_KEY}={threshold}, {rules.DUE_KEY}={values[rules.DUE_KEY]}; "
-        + uow.authorize(Action.CREATE, RESOURCE, pm.bu_id)
-    )
-    await uow.created(pm, action="post_mortem.open", bu_id=pm.bu_id, rule=rule)
+    # Opened by the guardrails, as a consequence of the attribution: its rule says both.
+    why = f"{rules.THRESHOLD_KEY}={threshold}, {rules.DUE_KEY}={values[rules.DUE_KEY]}; {rule}"
+    await uow.created(pm, action="post_mortem.open", bu_id=pm.bu_id, rule=why)
     return pm
 
 

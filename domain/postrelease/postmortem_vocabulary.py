@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class PostMortemStatus(StrEnum):
+    """OPEN until someone completes it, every action item verified done."""
+
     OPEN = "open"
     COMPLETED = "completed"
 
@@ -37,5 +39,7 @@ class ActionTargetKind(StrEnum):
 
 
 class ActionStatus(StrEnum):
+    """OPEN until the change it names is found; then DONE, linked to that change."""
+
     OPEN = "open"
     DONE = "done"
