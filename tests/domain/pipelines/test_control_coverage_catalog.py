@@ -114,6 +114,12 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("readiness_review_change_types") == {"production: readiness_review pending"}
         assert refused("runbook_review_max_age_days") == {"readiness review pending"}
         assert refused("downtime_notice_period_hours") == {"production: downtime_notices pending"}
+        # issue 17: a wider attribution window, a lower severity bar, fewer days to finish
+        assert refused("incident_attribution_window_hours") == {
+            "post-mortem owed for the SEV1 incident"
+        }
+        assert refused("postmortem_min_severity") == {"post-mortem owed for the SEV3 incident"}
+        assert refused("postmortem_due_days") == {"post-mortem overdue"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
