@@ -70,6 +70,9 @@ class ChangeReportCreateInput:
     summary: str
     occurred_at: datetime | None = strawberry.field(default=None, description="Null: now.")
     reference: str = strawberry.field(default="", description="A ticket, commit or link.")
+    environment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Where it changed (a production environment, usually)."
+    )
 
 
 @strawberry.type
@@ -129,4 +132,5 @@ def change_report(i: ChangeReportCreateInput) -> attribution.ReportChange:
         summary=i.summary,
         occurred_at=i.occurred_at,
         reference=i.reference,
+        environment_id=from_optional_global_id(i.environment_id, "Environment", "environmentId"),
     )

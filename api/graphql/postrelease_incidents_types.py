@@ -11,6 +11,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.enums import exposed
+from api.graphql.environments_types import Environment
 from api.graphql.organization_types import Person, Service
 from api.graphql.pipelines_evidence_types import IncidentReport
 from api.graphql.relay import Node, load_node, node_field
@@ -61,9 +62,11 @@ class ChangeReport(Node, FromColumns):
     occurred_at: datetime
     reported_at: datetime
     service_uid: strawberry.Private[uuid.UUID]
+    environment_uid: strawberry.Private[uuid.UUID | None]
     reported_by_uid: strawberry.Private[uuid.UUID | None]
 
     service = node_field(Service, "service", "service_uid")
+    environment = node_field(Environment, "environment", "environment_uid")
     reported_by = node_field(Person, "person", "reported_by_uid")
 
 

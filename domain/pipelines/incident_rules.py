@@ -1,9 +1,12 @@
-"""How a severity sent by an operations tool reads as SEV1..SEV4 (pure)."""
+"""How a severity sent by an operations tool reads as SEV1..SEV4, and when an incident or a
+change happened (pure)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from domain.kernel.errors import DomainError
 from domain.pipelines.vocabulary import IncidentSeverity
 
 _WORDS = {
@@ -29,3 +32,14 @@ def severity_from(value: Any) -> str | None:
     if digits in {"1", "2", "3", "4"}:
         return f"SEV{digits}"
     return None
+
+
+def happened(
+    value: datetime | None, now: datetime, what: str, *, code: str, field: str
+) -> datetime:
+    """When something was observed or made: `value`, or now when not given; never in the
+    future (a refusal naming the field)."""
+    at = value or now
+    if at > now:
+        raise DomainError(f"{what} cannot be in the future.", code=code, field=field)
+    return at

@@ -21,6 +21,7 @@ from domain.kernel.rules import choice, described, expect_version, trimmed
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.pipelines.incident_errors import IncidentErrorCode as Code
+from domain.pipelines.incident_rules import happened
 from domain.pipelines.models import IncidentReport
 from domain.pipelines.vocabulary import IncidentSeverity, IncidentStatus
 
@@ -55,9 +56,10 @@ def severity_of(value: str) -> IncidentSeverity:
     return choice(IncidentSeverity, value.strip().upper(), Code.UNKNOWN_SEVERITY, "severity")
 
 
-async def _environment(
+async def environment_in(
     uow: UnitOfWork, environment_id: uuid.UUID | None, bu_id: uuid.UUID
 ) -> tuple[uuid.UUID | None, str]:
+    """The environment (id, key) when given: one you may read, the BU's own or org-wide."""
     if environment_id is None:
         return None, ""
     env = await env_facts.environment(
@@ -87,15 +89,14 @@ async def report_incident(uow: UnitOfWork, c: ReportIncident) -> IncidentReport:
         code=Code.INVALID_INCIDENT_REF,
         field="incidentRef",
     )
-    now = uow.clock.now()
-    detected = c.detected_at or now
-    if detected > now:
-        raise DomainError(
-            "An incident cannot be detected in the future.",
-            code=Code.INVALID_DETECTED_AT,
-            field="detectedAt",
-        )
-    environment_id, environment_key = await _environment(uow, c.environment_id, service.bu_id)
+    detected = happened(
+        c.detected_at,
+        uow.clock.now(),
+        "An incident's detection",
+        code=Code.INVALID_DETECTED_AT,
+        field="detectedAt",
+    )
+    environment_id, environment_key = await environment_in(uow, c.environment_id, service.bu_id)
     incident = IncidentReport(
         id=uuid.uuid4(),
         bu_id=service.bu_id,

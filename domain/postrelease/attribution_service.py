@@ -23,6 +23,8 @@ from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.pipelines import incident_facts
 from domain.pipelines.incident_facts import IncidentFacts
+from domain.pipelines.incident_rules import happened
+from domain.pipelines.incident_service import environment_in
 from domain.postrelease import attribution_ledger as ledger
 from domain.postrelease import attribution_repository as repo
 from domain.postrelease import attribution_rules as rules
@@ -227,18 +229,14 @@ async def report_change(uow: UnitOfWork, c: ReportChange) -> ChangeReport:
             field="kind",
         )
     now = uow.clock.now()
-    occurred = c.occurred_at or now
-    if occurred > now:
-        raise DomainError(
-            "A change is reported once made, not ahead.",
-            code=Code.INVALID_OCCURRED_AT,
-            field="occurredAt",
-        )
+    occurred = happened(
+        c.occurred_at, now, "A change", code=Code.INVALID_OCCURRED_AT, field="occurredAt"
+    )
     report = ChangeReport(
         id=uuid.uuid4(),
         bu_id=service.bu_id,
         service_id=service.id,
-        environment_id=c.environment_id,
+        environment_id=(await environment_in(uow, c.environment_id, service.bu_id))[0],
         kind=kind.value,
         summary=trimmed(
             c.summary,

@@ -82,7 +82,8 @@ class TestAnIncidentIsAttributedToTheChangeThatMostLikelyCausedIt:
         [service] = await services(api, "payments")
         env = await production(api)
         await deployed(api, service, env, ago(api, 90))
-        reported = await change_report(api, service, ago(api, 10))
+        reported = await change_report(api, service, ago(api, 10), environmentId=env["id"])
+        assert reported["environment"] == {"id": env["id"]}
         inc = await incident(api, service, "SEV4")
         await swept(api)
         found = await attribution(api, inc["id"])

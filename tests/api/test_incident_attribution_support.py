@@ -34,7 +34,7 @@ CONFIRM = f"""mutation($i: IncidentAttributionConfirmInput!) {{ incidentAttribut
 REATTRIBUTE = f"""mutation($i: IncidentAttributionReattributeInput!) {{
   incidentAttributionReattribute(input: $i) {{ incidentAttribution {{ {ATTRIBUTION_FIELDS} }} {ERRORS} }} }}"""
 CHANGE = f"""mutation($i: ChangeReportCreateInput!) {{ changeReportCreate(input: $i) {{
-  changeReport {{ id kind summary occurredAt }} {ERRORS} }} }}"""
+  changeReport {{ id kind summary occurredAt environment {{ id }} }} {ERRORS} }} }}"""
 PAYMENTS = {"x-signalbox-business-unit": "payments"}
 
 
