@@ -108,7 +108,8 @@ class PostMortem(Node, FromColumns):
 
     @strawberry.field(
         description="The incident, the service's changes and alerts around it, and the audit "
-        "trail of the incident, its attribution and this post-mortem, by time."
+        "trail of the incident, its attribution and this post-mortem, by time (a fixed number "
+        "of reads per post-mortem: ask it of one, not of a list)."
     )
     async def timeline(self, info: Info) -> list[PostMortemTimelineEntry]:
         async with info.context.reader() as r:
