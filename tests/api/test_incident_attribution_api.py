@@ -13,10 +13,12 @@ from datetime import timedelta
 
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api, unique
+from tests.api.evidence_support import binary, cdevent
 from tests.api.governance_support import audit_actions, new_bu, services
 from tests.api.test_flags_api import set_state
 from tests.api.test_incident_attribution_support import (
     CONFIRM,
+    PAYMENTS,
     RATE,
     REATTRIBUTE,
     REPORT,
@@ -28,6 +30,7 @@ from tests.api.test_incident_attribution_support import (
     incident,
     production,
     result,
+    service_key,
     swept,
 )
 
@@ -283,3 +286,40 @@ class TestIncidentsThroughGraphQL:
             )
         )
         assert [e["code"] for e in twice["errors"]] == ["INCIDENT_EXISTS"]
+
+
+class TestAnIncidentFromCdEvents:
+    async def test_rated_from_custom_data_and_attributed_like_any_other(self, api: Api) -> None:
+        [service] = await services(api, "payments")
+        env = await production(api)
+        report_id = await deployed(api, service, env, ago(api, 15))
+        key = await service_key(api, service)
+        body = cdevent(
+            "incident.detected",
+            subject_id=unique("INC"),
+            content={
+                "description": "5xx at checkout",
+                "environment": {"id": env["key"]},
+                "service": {"id": key},
+            },
+            timestamp=ago(api, 1).isoformat().replace("+00:00", "Z"),
+        )
+        body["customData"] = {"severity": "critical"}
+        payload, headers = binary(body)
+        response = await api.http.post(
+            "/cdevents",
+            content=payload,
+            headers={**headers, **PAYMENTS, "authorization": f"Bearer {api.token('ci')}"},
+        )
+        assert response.status_code in (200, 201, 202), response.text
+        listed = await api.ok(
+            """query($s: ID!) { incidentReports(filter: {serviceId: $s}) {
+              nodes { id severity } } }""",
+            {"s": service},
+        )
+        [inc] = listed["incidentReports"]["nodes"]
+        assert inc["severity"] == "SEV1"
+        await swept(api)
+        found = await attribution(api, inc["id"])
+        assert found is not None
+        assert (found["changeKind"], found["changeId"]) == ("DEPLOYMENT", report_id)
