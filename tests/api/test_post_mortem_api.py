@@ -13,6 +13,9 @@ from typing import Any
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api, unique
 from tests.api.governance_support import TEMPLATE_CREATE, TEMPLATE_UPDATE, new_bu, person, services
+from tests.api.readiness_review_support import ITEMS
+from tests.api.readiness_review_support import TEMPLATE_REVISE as READINESS_REVISE
+from tests.api.readiness_review_support import template as readiness_template
 from tests.api.test_incident_attribution_support import (
     ago,
     change_report,
@@ -20,6 +23,7 @@ from tests.api.test_incident_attribution_support import (
     result,
     swept,
 )
+from tests.api.test_pipeline_definitions_support import V1, V2, approve, pipeline, register
 
 PM = """id version status severity title impact dueAt overdue
   factors { category description }
@@ -282,3 +286,68 @@ async def _audit(api: Api, global_id: str) -> list[str]:
         as_user="auditor",
     )
     return [n["action"] for n in data["auditRecords"]["nodes"]]
+
+
+class TestEveryKindOfControlIsReadFromItsOwner:
+    async def test_a_pipeline_gate_item_closes_once_a_version_listing_the_gate_is_active(
+        self, api: Api
+    ) -> None:
+        w = await opened(api)
+        made = await pipeline(api)
+        pm = result(
+            await api.gql(
+                ACTION_ADD,
+                mutate(
+                    w["pm"],
+                    title="Scan before production",
+                    targetKind="PIPELINE_GATE",
+                    pipelineKey=made["key"],
+                    gate="security_scan",
+                ),
+            )
+        )["postMortem"]
+        first = await register(api, made["id"], V1)
+        await approve(api, first["definitionVersion"]["id"])
+        pm = result(await api.gql(VERIFY, {"i": {"id": pm["id"]}}))["postMortem"]
+        assert pm["actionItems"][0]["status"] == "OPEN", "V1 lists no security scan"
+        second = await register(api, made["id"], V2)
+        await approve(api, second["definitionVersion"]["id"])
+        pm = result(await api.gql(VERIFY, {"i": {"id": pm["id"]}}))["postMortem"]
+        [item] = pm["actionItems"]
+        assert item["status"] == "DONE"
+        assert item["verifiedRef"] == str(
+            from_global_id(second["definitionVersion"]["id"], "PipelineDefinitionVersion")
+        )
+
+    async def test_a_readiness_checklist_item_closes_once_a_template_version_holds_it(
+        self, api: Api
+    ) -> None:
+        bu = await new_bu(api)
+        checklist = await readiness_template(api, ["INTERNAL"], bu=bu)
+        w = await opened(api, bu)
+        pm = result(
+            await api.gql(
+                ACTION_ADD,
+                mutate(
+                    w["pm"],
+                    title="Check the connection pool before production",
+                    targetKind="READINESS_CHECKLIST_ITEM",
+                    templateKey=checklist["key"],
+                    itemKey="pool",
+                ),
+            )
+        )["postMortem"]
+        items = [*ITEMS, {"key": "pool", "kind": "MONITORING", "title": "Pool sized for peak"}]
+        revised = result(
+            await api.gql(
+                READINESS_REVISE,
+                {"i": {"id": checklist["id"], "version": checklist["version"], "items": items}},
+            )
+        )
+        assert revised["errors"] == [], revised
+        pm = result(await api.gql(VERIFY, {"i": {"id": pm["id"]}}))["postMortem"]
+        [item] = pm["actionItems"]
+        assert item["status"] == "DONE"
+        assert item["verifiedRef"] == str(
+            from_global_id(revised["readinessReviewTemplate"]["id"], "ReadinessReviewTemplate")
+        )
