@@ -30,7 +30,7 @@ from domain.kernel.uow import UnitOfWork
 from domain.migrations import upgrade_async
 from domain.organization import repository as org_repo
 from domain.pipelines import promotion_lifecycle
-from domain.postrelease import defect_patterns
+from domain.postrelease import defect_patterns, incident_sweep
 from domain.support import watchers as support_watchers
 
 log = logging.getLogger("signalbox.runtime")
@@ -107,6 +107,7 @@ class Housekeeping:
         await self._units.run(promotion_lifecycle.expire_waiting)
         await self._units.run(support_watchers.assign_due)
         await self._units.run(defect_patterns.announce_new)  # new defect patterns, once each
+        await self._units.run(incident_sweep.sweep)
 
 
 @dataclass(eq=False)

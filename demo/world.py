@@ -25,6 +25,7 @@ from demo.delivery import (
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
+from demo.post_mortems import load_post_mortems
 from demo.promotions_world import load_promotions
 from demo.readiness_incidents import load_readiness_incidents
 from demo.readiness_migrations import load_migrations
@@ -74,4 +75,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_readiness_incidents(runtime, cast)
     await load_support(runtime, cast, release_world.ids)
     await load_defects(runtime, cast)  # demo/defects.py: one defect pattern of each kind
+    await load_post_mortems(runtime, cast)
     return True

@@ -51,3 +51,7 @@ from domain.support import models as support_models  # support rotations (issue 
 __all__ += ["readiness_notice_models"]
 __all__ += ["support_models"]
 __all__ += ["postrelease_defect_models"]
+from domain.postrelease import attribution_models as postrelease_attribution_models  # noqa: E402
+from domain.postrelease import postmortem_models as postrelease_postmortem_models  # noqa: E402
+
+__all__ += ["postrelease_attribution_models", "postrelease_postmortem_models"]

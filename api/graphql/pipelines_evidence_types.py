@@ -27,6 +27,7 @@ EvidenceType = strawberry.enum(
 CdEventOutcome = exposed(pipelines_vocabulary.CdEventOutcome)
 DeploymentReportKind = exposed(pipelines_vocabulary.DeploymentKind, name="DeploymentReportKind")
 IncidentStatus = exposed(pipelines_vocabulary.IncidentStatus)
+IncidentSeverity = exposed(pipelines_vocabulary.IncidentSeverity)
 EvidenceGateStatus = strawberry.enum(
     DomainGateStatus, name="EvidenceGateStatus", description="An evidence gate's verdict."
 )
@@ -167,6 +168,9 @@ class IncidentReport(Node, ReportedPlace, FromColumns):
     detected_at: datetime
     resolved_at: datetime | None
     version: int
+    severity: IncidentSeverity | None = strawberry.field(
+        description="SEV1 (worst) to SEV4; null until rated."
+    )
 
 
 @strawberry.type(description="A BU's shared secret that signs CDEvents sent to the webhook URL.")

@@ -22,7 +22,7 @@ from api.graphql.readiness_review_types import ReadinessReview, release_readines
 from api.graphql.relay import from_global_id, node_field
 from api.graphql.release_blockers import ReleaseBlockers
 from api.graphql.risk_types import RiskContribution
-from domain.pipelines.incident_facts import NEWEST_SHOWN, OpenIncidents
+from domain.pipelines.open_incident_facts import NEWEST_SHOWN, OpenIncidents
 from domain.read import release_readiness as view
 from domain.read.release_readiness import AreaGate, AreaReadiness, Readiness
 

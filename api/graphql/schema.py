@@ -47,6 +47,11 @@ from api.graphql.organization_types import (
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.postrelease_defects import DefectsMutation, DefectsQuery
+from api.graphql.postrelease_incidents import (
+    IncidentAttributionMutation,
+    IncidentAttributionQuery,
+)
+from api.graphql.postrelease_postmortems import PostMortemMutation, PostMortemQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.readiness_migrations import (
     ReadinessMigrationsMutation,
@@ -128,6 +133,9 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **SupportQuery.node_types(),
     # postrelease: defects
     **DefectsQuery.node_types(),
+    # postrelease: incidents linked to changes, blameless post-mortems
+    **IncidentAttributionQuery.node_types(),
+    **PostMortemQuery.node_types(),
 }
 
 
@@ -182,6 +190,8 @@ class Query(
     ReleaseReadinessQuery,
     SupportQuery,
     DefectsQuery,
+    IncidentAttributionQuery,
+    PostMortemQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -232,6 +242,8 @@ class Mutation(
     NoticesMutation,
     SupportMutation,
     DefectsMutation,
+    IncidentAttributionMutation,
+    PostMortemMutation,
 ):
     pass
 

@@ -25,9 +25,12 @@ from domain.organization.errors import OrganizationErrorCode
 from domain.pipelines.definition_errors import DefinitionErrorCode
 from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
+from domain.pipelines.incident_errors import IncidentErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.postrelease.attribution_errors import AttributionErrorCode
 from domain.postrelease.defect_errors import DefectErrorCode
+from domain.postrelease.postmortem_errors import PostMortemErrorCode
 from domain.readiness.migration_errors import DataMigrationErrorCode
 from domain.readiness.nfr_errors import NfrErrorCode
 from domain.readiness.notice_errors import NoticeErrorCode
@@ -118,6 +121,7 @@ PIPELINES = _context(
     PromotionErrorCode,
     UnauthorizedChangeErrorCode,
     WebhookSecretCode,
+    IncidentErrorCode,
 )
 READINESS_REVIEW = _context("ReadinessReview", ReviewErrorCode)
 RISK = _context("Risk", RiskErrorCode)
@@ -128,6 +132,9 @@ VOLUMES = _context("VolumeProfile", VolumeErrorCode)
 DOWNTIME_NOTICES = _context("DowntimeNotice", NoticeErrorCode)
 SUPPORT = _context("Support", SupportErrorCode)
 DEFECTS = _context("Defect", DefectErrorCode)
+# issue 17: incidents linked to changes, blameless post-mortems
+INCIDENT_ATTRIBUTION = _context("IncidentAttribution", AttributionErrorCode)
+POST_MORTEMS = _context("PostMortem", PostMortemErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -147,6 +154,8 @@ CONTEXTS = (
     DOWNTIME_NOTICES,
     SUPPORT,
     DEFECTS,
+    INCIDENT_ATTRIBUTION,
+    POST_MORTEMS,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

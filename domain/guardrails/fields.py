@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.guardrails.field_shape import Field as Field
 from domain.guardrails.field_shape import _set
+from domain.guardrails.incident_fields import INCIDENT_DEFAULTS, INCIDENT_FIELDS
 from domain.guardrails.lattice import Strictness
 from domain.guardrails.readiness_fields import READINESS_FIELDS
 from domain.guardrails.support_fields import SUPPORT_FIELDS
@@ -216,6 +217,7 @@ FIELDS: dict[str, Field] = {
         ),
         *READINESS_FIELDS,
         *SUPPORT_FIELDS,
+        *INCIDENT_FIELDS,
     )
 }
 
@@ -271,6 +273,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "runbook_review_max_age_days": 365,
     "release_secondary_hours": 24,
     "first_launch_review_required": False,
+    **INCIDENT_DEFAULTS,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 

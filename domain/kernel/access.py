@@ -71,6 +71,11 @@ class Resource(StrEnum):
     SUPPORT_SWAP = "support_swap"
     RELEASE_WATCH = "release_watch"
     DEFECT = "defect"
+    # issue 17: incidents linked to changes, blameless post-mortems
+    INCIDENT = "incident"
+    INCIDENT_ATTRIBUTION = "incident_attribution"
+    CHANGE_REPORT = "change_report"
+    POST_MORTEM = "post_mortem"
 
 
 class Action(StrEnum):

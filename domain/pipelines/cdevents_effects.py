@@ -20,6 +20,7 @@
   (domain.pipelines.unauthorized).
 - incident.detected / reported open an incident report (keyed by subject source and id);
   incident.resolved resolves it (or records it resolved when its detection was never seen).
+  `customData.severity` (SEV1..SEV4, 1..4, critical/high/medium/low) rates it.
 - pipelinerun.started / finished: a pipeline run (domain.pipelines.runs) of the BU's pipeline
   keyed `subject.content.pipelineName`, run id = subject id, with the definition hash CI ran
   in `customData.definitionHash`; drift is judged as for runs reported through GraphQL.
@@ -44,6 +45,7 @@ from domain.pipelines import repository as repo
 from domain.pipelines.commands import ArtifactRef, TestRun
 from domain.pipelines.definition_commands import RunReport
 from domain.pipelines.evidence_rules import assess
+from domain.pipelines.incident_rules import severity_from
 from domain.pipelines.models import CdEvent, DeploymentReport, IncidentReport
 from domain.pipelines.named_ids import id_of
 from domain.pipelines.runs import record_run
@@ -271,6 +273,7 @@ async def _incident(uow: UnitOfWork, row: CdEvent, rule: str, *, opens: bool) ->
         opened_by_event_id=row.id,
         resolved_by_event_id=None if opens else row.id,
         unresolved="; ".join(reasons),
+        severity=severity_from(rules.custom_data(row.payload).get("severity")),
     )
     action = "incident_report.open" if opens else "incident_report.resolve"
     await uow.created(incident, action=action, bu_id=row.bu_id, rule=rule)

@@ -1,64 +1,183 @@
-"""Open incidents on services, as plain facts: what the go/no-go dashboard shows next to the
-decision (one statement for all the services of a release)."""
+"""Published facts of incidents and production deployments for the post-release context
+(issue 17): batched readers returning frozen values, and the incident rows as a query fragment
+(for "incidents not yet attributed" in one statement)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Subquery, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.environments.fragments import environment_rows
 from domain.kernel.access import Scope
-from domain.pipelines import incident_repository as repo
-
-NEWEST_SHOWN = 20
-"""At most this many open incidents are listed (the newest); the total counts them all."""
+from domain.kernel.errors import NotFound
+from domain.kernel.repository import scoped
+from domain.pipelines.deployment_models import Deployment, DeploymentAlert
+from domain.pipelines.models import DeploymentReport, IncidentReport
+from domain.pipelines.snapshot import PRODUCTION
+from domain.pipelines.vocabulary import DeploymentKind, DeploymentStatus
 
 
 @dataclass(frozen=True, slots=True)
-class OpenIncident:
-    """An incident an operations tool reported and has not resolved yet."""
+class IncidentFacts:
+    id: uuid.UUID
+    bu_id: uuid.UUID
+    service_id: uuid.UUID | None
+    environment_id: uuid.UUID | None
+    severity: str | None
+    status: str
+    description: str
+    detected_at: datetime
+    resolved_at: datetime | None
+    opened_by_event_id: uuid.UUID | None
+    resolved_by_event_id: uuid.UUID | None
+
+
+def incident_rows() -> Subquery:
+    """Incidents: id, bu_id, service_id, severity, status, detected_at."""
+    i = IncidentReport
+    return select(i.id, i.bu_id, i.service_id, i.severity, i.status, i.detected_at).subquery()
+
+
+def _fact(i: IncidentReport) -> IncidentFacts:
+    return IncidentFacts(
+        i.id,
+        i.bu_id,
+        i.service_id,
+        i.environment_id,
+        i.severity,
+        i.status,
+        i.description,
+        i.detected_at,
+        i.resolved_at,
+        i.opened_by_event_id,
+        i.resolved_by_event_id,
+    )
+
+
+async def incidents(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, IncidentFacts]:
+    """The incidents with these ids, in one statement."""
+    if not ids:
+        return {}
+    stmt = select(IncidentReport).where(IncidentReport.id.in_(sorted(ids, key=str)))
+    return {i.id: _fact(i) for i in (await session.scalars(stmt)).all()}
+
+
+async def incident(
+    session: AsyncSession, incident_id: uuid.UUID, *, readable_in: Scope, field: str | None
+) -> IncidentFacts:
+    """The incident, or NOT_FOUND when absent or outside `readable_in`."""
+    stmt = scoped(
+        select(IncidentReport).where(IncidentReport.id == incident_id),
+        IncidentReport.bu_id,
+        readable_in,
+    )
+    found = await session.scalar(stmt)
+    if found is None:
+        raise NotFound("Incident was not found.", field=field)
+    return _fact(found)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductionDeployment:
+    """A deployment that finished in production: one Signalbox ran (SUCCEEDED) or one a CD tool
+    reported (service.deployed / upgraded)."""
 
     id: uuid.UUID
     bu_id: uuid.UUID
-    status: str
-    description: str
-    origin: str
-    incident_ref: str
-    detected_at: datetime
-    resolved_at: datetime | None
-    version: int
-    service_id: uuid.UUID | None
-    environment_id: uuid.UUID | None
-    service_ref: str
-    environment_ref: str
-    unresolved: str
+    service_id: uuid.UUID
+    at: datetime
+    summary: str
+
+
+async def production_deployments(
+    session: AsyncSession,
+    *,
+    service_ids: Sequence[uuid.UUID] | None = None,
+    ids: Sequence[uuid.UUID] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[ProductionDeployment]:
+    """Successful production deployments (of these services, or with these ids) that finished
+    in [start, end], both kinds, earliest first (two statements)."""
+    env = environment_rows()
+    d = Deployment
+    ran = (
+        select(d.id, d.bu_id, d.service_id, d.finished_at, d.artifact_version)
+        .join(env, env.c.id == d.environment_id)
+        .where(env.c.kind == PRODUCTION, d.status == DeploymentStatus.SUCCEEDED.value)
+    )
+    r = DeploymentReport
+    reported = (
+        select(r.id, r.bu_id, r.service_id, r.occurred_at, r.artifact_ref)
+        .join(env, env.c.id == r.environment_id)
+        .where(
+            r.service_id.is_not(None),
+            env.c.kind == PRODUCTION,
+            r.kind.in_([DeploymentKind.DEPLOYED.value, DeploymentKind.UPGRADED.value]),
+        )
+    )
+    ran = _between(ran, d.id, d.service_id, d.finished_at, service_ids, ids, start, end)
+    reported = _between(reported, r.id, r.service_id, r.occurred_at, service_ids, ids, start, end)
+    out = [
+        ProductionDeployment(x.id, x.bu_id, x.service_id, x.finished_at, f"version {x[4]}")
+        for x in (await session.execute(ran)).all()
+    ]
+    out += [
+        ProductionDeployment(x.id, x.bu_id, x.service_id, x.occurred_at, f"reported {x[4][:200]}")
+        for x in (await session.execute(reported)).all()
+    ]
+    return sorted(out, key=lambda p: (p.at, str(p.id)))
+
+
+def _between(
+    stmt: Any,
+    id_col: Any,
+    service_col: Any,
+    at_col: Any,
+    service_ids: Sequence[uuid.UUID] | None,
+    ids: Sequence[uuid.UUID] | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> Any:
+    if service_ids is not None:
+        stmt = stmt.where(service_col.in_(sorted(service_ids, key=str)))
+    if ids is not None:
+        stmt = stmt.where(id_col.in_(sorted(ids, key=str)))
+    if start is not None:
+        stmt = stmt.where(at_col >= start)
+    if end is not None:
+        stmt = stmt.where(at_col <= end)
+    return stmt
 
 
 @dataclass(frozen=True, slots=True)
-class OpenIncidents:
-    """The newest open incidents of some services (newest first) and how many there are."""
-
-    total: int
-    newest: tuple[OpenIncident, ...]
-
-
-_NAMES = tuple(f.name for f in fields(OpenIncident))
+class AlertFact:
+    id: uuid.UUID
+    deployment_id: uuid.UUID
+    at: datetime
+    name: str
+    summary: str
 
 
-async def open_incidents(
-    session: AsyncSession,
-    service_ids: Collection[uuid.UUID],
-    scope: Scope,
-    *,
-    limit: int = NEWEST_SHOWN,
-) -> OpenIncidents:
-    """The open incidents on these services that `scope` lets you read, newest first, at most
-    `limit` of them, with their total."""
-    if not service_ids or scope.empty:
-        return OpenIncidents(0, ())
-    rows = await repo.newest_open_of_services(session, service_ids, scope, limit)
-    newest = tuple(OpenIncident(**{n: getattr(row, n) for n in _NAMES}) for row in rows)
-    return OpenIncidents(rows[0].total if rows else 0, newest)
+async def alerts_of_service(
+    session: AsyncSession, service_id: uuid.UUID, start: datetime, end: datetime, limit: int = 200
+) -> list[AlertFact]:
+    """Alertmanager alerts received against the service's deployments that started in
+    [start, end], earliest first (one statement)."""
+    a, d = DeploymentAlert, Deployment
+    stmt = (
+        select(a.id, a.deployment_id, a.starts_at, a.alert_name, a.summary)
+        .join(d, d.id == a.deployment_id)
+        .where(d.service_id == service_id, a.starts_at >= start, a.starts_at <= end)
+        .order_by(a.starts_at, a.id)
+        .limit(limit)
+    )
+    return [AlertFact(*r) for r in (await session.execute(stmt)).all()]

@@ -161,6 +161,10 @@ class IncidentReport(IdMixin, VersionedMixin, Base):
     environment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("environments.id"))
     detected_at: Mapped[datetime] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
-    opened_by_event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cd_events.id"))
+    # Null for an incident reported through GraphQL (issue 17): `reported_by_id` says who.
+    opened_by_event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cd_events.id"))
     resolved_by_event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cd_events.id"))
     unresolved: Mapped[str] = mapped_column(Text)
+    # issue 17: SEV1 (worst) .. SEV4 (pipelines.vocabulary.IncidentSeverity); null: not rated.
+    severity: Mapped[str | None] = mapped_column(String(8))
+    reported_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))

@@ -47,6 +47,21 @@ class IncidentStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class IncidentSeverity(StrEnum):
+    """How bad an incident is, SEV1 the worst (issue 17): from CDEvents `customData.severity`,
+    Alertmanager's `severity` label or GraphQL."""
+
+    SEV1 = "SEV1"
+    SEV2 = "SEV2"
+    SEV3 = "SEV3"
+    SEV4 = "SEV4"
+
+    @property
+    def rank(self) -> int:
+        """1 for SEV1 .. 4 for SEV4: a lower rank is worse."""
+        return int(self.value[3])
+
+
 class DefinitionStatus(StrEnum):
     """PROPOSED until a peer reviews it; then ACTIVE (one per pipeline) or REJECTED; an ACTIVE
     version becomes SUPERSEDED when the next one is activated."""

@@ -6,7 +6,7 @@ environment (domain.read.release_blockers, batched through take_snapshots), so t
 not grow with the number of services. Every gate lands in one area of the dashboard (build,
 tests, environments, NFRs, readiness review, ...); an area's status is its worst gate across
 the services, each gate kept with its reason and evidence (what is met, missed, missing). Next
-to it, the open incidents on the shipped services (domain.pipelines.incident_facts: one
+to it, the open incidents on the shipped services (domain.pipelines.open_incident_facts: one
 statement for all of them, the newest listed, all counted): shown, not judged, since no gate
 weighs them yet.
 
@@ -28,7 +28,7 @@ from domain.kernel.access import Action, Resource
 from domain.kernel.errors import NotFound
 from domain.kernel.gates import GateKey, GateOutcome, GateStatus
 from domain.kernel.reader import Reader
-from domain.pipelines.incident_facts import OpenIncidents, open_incidents
+from domain.pipelines.open_incident_facts import OpenIncidents, open_incidents
 from domain.pipelines.vocabulary import PromotionStatus
 from domain.read.release_blockers import Blockers, release_blockers
 from domain.risk.scoring import Contribution

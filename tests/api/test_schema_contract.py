@@ -95,6 +95,9 @@ GRAPHQL_ENUMS = {
     "support": "SupportErrorCode",
     # postrelease has one error enum per part (issue 17), keyed by the enum's name
     "postrelease:DefectErrorCode": "DefectErrorCode",
+    # postrelease has one error enum per part too (issue 17)
+    "postrelease:AttributionErrorCode": "IncidentAttributionErrorCode",
+    "postrelease:PostMortemErrorCode": "PostMortemErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -116,5 +119,8 @@ def codes_raised_by_context() -> dict[str, set[str]]:
                 # own GraphQL enum.
                 per_part = context in ("readiness", "postrelease")
                 key = f"{context}:{node.name}" if per_part else context
+                # The readiness context has one error enum per part, each its own GraphQL enum.
+                key = f"{context}:{node.name}" if context == "readiness" else context
+                key = f"{context}:{node.name}" if context == "postrelease" else key
                 found.setdefault(key, set()).update(str(code) for code in enum)
     return found

@@ -386,6 +386,13 @@ class TestThePolicyKeepsItsPromises:
             # postrelease (issue 17): CI records defects an incident or QA tool found and
             # exports their patterns to the backlog; it never reclassifies one
             *{("defect", a) for a in ("read", "create", "export")},
+            # postrelease (issue 17): operations tools report incidents and configuration
+            # changes; CI reads attributions and post-mortems, and keeps neither
+            *{(r, "read") for r in ("incident", "incident_attribution", "change_report")},
+            ("post_mortem", "read"),
+            ("incident", "create"),
+            ("incident", "update"),
+            ("change_report", "create"),
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

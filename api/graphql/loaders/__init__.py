@@ -34,7 +34,9 @@ from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
+from domain.postrelease import attribution_queries as paq
 from domain.postrelease import defect_queries as dfq
+from domain.postrelease import postmortem_queries as pmq
 from domain.readiness import migration_queries as rmq
 from domain.readiness import nfr_queries as nfq
 from domain.readiness import notice_queries as ntq
@@ -242,6 +244,14 @@ class DataLoaders:
     support_rotation: ById = by_id(supq.rotations_by_id)
     support_swaps: Grouped = grouped(supq.swaps_of_rotations)
     release_watch: ById = by_id(supq.watches_of_releases)
+    # postrelease: incidents linked to changes, blameless post-mortems (issue 17)
+    incident_attribution: ById = by_id(paq.attributions_by_id)
+    incident_attribution_of_incident: ById = by_id(paq.attributions_of_incidents)
+    change_report: ById = by_id(paq.change_reports_by_id)
+    post_mortem: ById = by_id(pmq.post_mortems_by_id)
+    post_mortem_of_incident: ById = by_id(pmq.post_mortems_of_incidents)
+    post_mortem_factors: Grouped = grouped(pmq.factors_of)
+    post_mortem_actions: Grouped = grouped(pmq.actions_of)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

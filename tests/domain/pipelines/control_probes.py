@@ -51,6 +51,8 @@ from domain.pipelines.vocabulary import (
     StepKind,
     Verdict,
 )
+from domain.postrelease import attribution_rules, postmortem_rules
+from domain.postrelease.attribution_vocabulary import ChangeKind
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
 from domain.readiness.notice_rules import PERIOD_KEY, NoticeFacts, RecipientFacts
 from domain.readiness.review_launch import LaunchFacts, ProductionHistory
@@ -345,6 +347,26 @@ def downtime_notice_probe(values: Values, mapping: RiskMapping) -> frozenset[str
     return frozenset(f"production: {o.gate} {o.status}" for o in decision.outcomes if o.blocks)
 
 
+def post_mortem_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """Issue 17: a SEV3 incident detected 30 minutes after its service's deployment, a SEV1
+    detected 30 hours after another (attributed within the window, severe enough: a post-mortem
+    is owed), and a post-mortem opened 3 days ago still open (overdue after its due days)."""
+    service = uuid.UUID(int=17)
+    owed = set()
+    window = int(values[attribution_rules.WINDOW_KEY])
+    for severity, hours in (("SEV3", 0.5), ("SEV1", 30)):
+        at = T0 - timedelta(hours=hours)
+        deployment = attribution_rules.Change(ChangeKind.DEPLOYMENT, service, BU, service, at, "d")
+        found = attribution_rules.most_likely([deployment], service, T0, window)
+        threshold = int(values[postmortem_rules.THRESHOLD_KEY])
+        if postmortem_rules.needs_post_mortem(severity, found.change is not None, threshold):
+            owed.add(f"post-mortem owed for the {severity} incident")
+    due = postmortem_rules.due_at(T0 - timedelta(days=3), int(values[postmortem_rules.DUE_KEY]))
+    if postmortem_rules.is_overdue("open", due, T0):
+        owed.add("post-mortem overdue")
+    return frozenset(owed)
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -356,6 +378,7 @@ PROBES: tuple[Probe, ...] = (
     nfr_probe,
     readiness_review_probe,
     downtime_notice_probe,
+    post_mortem_probe,
 )
 """Every place a control is enforced."""
 

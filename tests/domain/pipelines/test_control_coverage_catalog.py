@@ -123,6 +123,12 @@ class TestEveryGuardrailFieldIsEnforced:
             "production: readiness_review pending",
             "readiness review pending",
         }
+        # issue 17: a wider attribution window, a lower severity bar, fewer days to finish
+        assert refused("incident_attribution_window_hours") == {
+            "post-mortem owed for the SEV1 incident"
+        }
+        assert refused("postmortem_min_severity") == {"post-mortem owed for the SEV3 incident"}
+        assert refused("postmortem_due_days") == {"post-mortem overdue"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
