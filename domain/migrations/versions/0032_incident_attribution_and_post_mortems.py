@@ -1,7 +1,7 @@
 """incidents: severity and GraphQL reports; attribution to changes; blameless post-mortems
 
 Revision ID: 0032
-Revises: 0028
+Revises: 0031
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0032"
-down_revision: str | None = "0028"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
