@@ -47,3 +47,14 @@ __all__ = [
 from domain.readiness import notice_models as readiness_notice_models
 
 __all__ += ["readiness_notice_models"]
+
+# issue 17: the 24-hour post-release review, its feedback and log signals
+from domain.postrelease import feedback_models as postrelease_feedback_models  # noqa: E402
+from domain.postrelease import review_models as postrelease_review_models  # noqa: E402
+from domain.postrelease import signal_models as postrelease_signal_models  # noqa: E402
+
+__all__ += [
+    "postrelease_feedback_models",
+    "postrelease_review_models",
+    "postrelease_signal_models",
+]

@@ -214,6 +214,17 @@ FIELDS: dict[str, Field] = {
             AttestationKind,
         ),
         *READINESS_FIELDS,
+        # issue 17: the 24-hour post-release review (domain.postrelease.review_rules)
+        Field(
+            "post_release_regression_tolerance_pct",
+            Strictness.AT_MOST,
+            "How much worse a metric (error rate, latency p99, saturation, a template's query) "
+            "may be in the day after a production deployment than in the day before it before "
+            "the post-release review lists it as a regression, at most.",
+            minimum=0,
+            maximum=1000,
+            unit="%",
+        ),
     )
 }
 
@@ -267,6 +278,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "readiness_review_required": False,
     "readiness_review_change_types": [],
     "runbook_review_max_age_days": 365,
+    "post_release_regression_tolerance_pct": 20,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -302,6 +314,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "min_production_volume_percent": 80,
         "readiness_review_required": True,
         "runbook_review_max_age_days": 90,
+        "post_release_regression_tolerance_pct": 10,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

@@ -51,6 +51,7 @@ from domain.pipelines.vocabulary import (
     StepKind,
     Verdict,
 )
+from domain.postrelease import review_rules as post_release_rules
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
 from domain.readiness.notice_rules import PERIOD_KEY, NoticeFacts, RecipientFacts
 from domain.readiness.review_rules import ItemFacts, ReviewFacts
@@ -342,6 +343,21 @@ def downtime_notice_probe(values: Values, mapping: RiskMapping) -> frozenset[str
     return frozenset(f"production: {o.gate} {o.status}" for o in decision.outcomes if o.blocks)
 
 
+POST_RELEASE_READINGS = (
+    post_release_rules.Reading("error_rate", 0.010, 0.0105),
+    post_release_rules.Reading("latency_p99", 0.200, 0.206),
+)
+"""The day after a deployment: 5 % more errors, 3 % slower than the day before."""
+
+
+def post_release_review_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """The 24-hour review of a production deployment whose metrics got a little worse: what the
+    tolerance lets through is not listed as a regression."""
+    tolerance = float(values[post_release_rules.TOLERANCE_KEY])
+    found = post_release_rules.regressions(POST_RELEASE_READINGS, tolerance)
+    return frozenset(f"post-release regression: {i['key']}" for i in found)
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -353,6 +369,7 @@ PROBES: tuple[Probe, ...] = (
     nfr_probe,
     readiness_review_probe,
     downtime_notice_probe,
+    post_release_review_probe,
 )
 """Every place a control is enforced."""
 
