@@ -66,6 +66,11 @@ class Resource(StrEnum):
     READINESS_TEMPLATE = "readiness_template"
     DOWNTIME_NOTICE = "downtime_notice"
     DOWNTIME_SUBSCRIPTION = "downtime_subscription"
+    # issue 17: the 24-hour post-release review, its feedback, log signals and metric templates
+    POST_RELEASE_REVIEW = "post_release_review"
+    FEEDBACK = "feedback"
+    LOG_SIGNAL = "log_signal"
+    METRIC_TEMPLATE = "metric_template"
 
 
 class Action(StrEnum):

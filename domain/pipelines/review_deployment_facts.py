@@ -81,8 +81,11 @@ async def production_deployments_finished(
         .limit(limit)
     )
     out = [
-        FinishedDeployment(r.id, None, r.bu_id, r.service_id, r.environment_id, *r[4:])
+        FinishedDeployment(
+            r.id, None, r.bu_id, r.service_id, r.environment_id, r.artifact_version, at
+        )
         for r in (await session.execute(own)).all()
+        if (at := r.finished_at) is not None
     ]
     reported = (
         select(
