@@ -16,6 +16,7 @@ from api.background import Periodic
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
+from api.post_release_prometheus import metrics_source, sweep_reviews
 from api.rate_limits import RateLimits
 from api.settings import Settings
 from api.units import Units
@@ -92,6 +93,7 @@ class Housekeeping:
         self._clock = clock
         self._units = units
         self._periodic = Periodic("signalbox-housekeeping", SWEEP_INTERVAL_SECONDS, self.sweep, log)
+        self._post_release_metrics = metrics_source(settings)
 
     def start(self) -> None:
         self._periodic.start()
@@ -103,6 +105,7 @@ class Housekeeping:
         cutoff = self._clock.now() - self._ttl
         await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
         await self._units.run(promotion_lifecycle.expire_waiting)
+        await sweep_reviews(self._units, self._post_release_metrics)
 
 
 @dataclass(eq=False)

@@ -46,6 +46,7 @@ from api.graphql.organization_types import (
 )
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
+from api.graphql.postrelease_reviews import PostReleaseReviewMutation, PostReleaseReviewQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.readiness_migrations import (
     ReadinessMigrationsMutation,
@@ -122,6 +123,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **ReadinessReviewQuery.node_types(),
     # readiness: downtime notices
     **NoticesQuery.NODE_LOADERS,
+    # postrelease: the 24-hour review
+    **PostReleaseReviewQuery.node_types(),
 }
 
 
@@ -174,6 +177,7 @@ class Query(
     ReadinessReviewQuery,
     NoticesQuery,
     ReleaseReadinessQuery,
+    PostReleaseReviewQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -222,6 +226,7 @@ class Mutation(
     ReadinessMigrationsMutation,
     ReadinessReviewMutation,
     NoticesMutation,
+    PostReleaseReviewMutation,
 ):
     pass
 

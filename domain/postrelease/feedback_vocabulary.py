@@ -6,5 +6,7 @@ from enum import StrEnum
 
 
 class FeedbackKind(StrEnum):
+    """Where feedback came from: a support ticket, or feedback given inside the product."""
+
     SUPPORT_TICKET = "support_ticket"
     IN_APP = "in_app"
