@@ -35,47 +35,47 @@ def tags_of(tags: list[str] | tuple[str, ...]) -> list[str]:
     return found
 
 
-async def report_feedback(
-    uow: UnitOfWork, c: cmd.ReportFeedback, signed: cmd.SignedBy | None = None
-) -> FeedbackItem:
-    """Store one feedback item about a service (once per source and reference)."""
+async def _reporter(
+    uow: UnitOfWork, c: cmd.ReportFeedback, signed: cmd.SignedBy | None
+) -> tuple[org_facts.ServiceFacts, str, str]:
+    """The service, the audit rule and the source: a person's permission, or the signature."""
     if signed is None:
         service = await org_facts.service(
             uow.session, c.service_id, readable_in=uow.scope(Action.READ, Resource.SERVICE)
         )
-        rule = uow.authorize(Action.CREATE, Resource.FEEDBACK, service.bu_id)
-        source = "graphql"
-    else:
-        found = (await org_facts.services(uow.session, [c.service_id])).get(c.service_id)
-        if found is None or found.bu_id != signed.bu_id:
-            raise DomainError(
-                "The service is not one of the signing secret's business unit.",
-                code=Code.UNKNOWN_SERVICE,
-                field="service",
-            )
-        service, rule, source = found, signed.rule, signed.source
+        return service, uow.authorize(Action.CREATE, Resource.FEEDBACK, service.bu_id), "graphql"
+    found = (await org_facts.services(uow.session, [c.service_id])).get(c.service_id)
+    if found is None or found.bu_id != signed.bu_id:
+        raise DomainError(
+            "The service is not one of the signing secret's business unit.",
+            code=Code.UNKNOWN_SERVICE,
+            field="service",
+        )
+    return found, signed.rule, signed.source
+
+
+def _text(value: str, field: str, most: int) -> str:
+    return trimmed(
+        value,
+        1,
+        most,
+        f"The {field} takes 1 to {most} characters.",
+        code=Code.INVALID_FEEDBACK,
+        field=field,
+    )
+
+
+async def report_feedback(
+    uow: UnitOfWork, c: cmd.ReportFeedback, signed: cmd.SignedBy | None = None
+) -> FeedbackItem:
+    """Store one feedback item about a service (once per source and reference)."""
+    service, rule, source = await _reporter(uow, c, signed)
     if c.kind not in {k.value for k in FeedbackKind}:
         raise DomainError(
             f"Feedback is one of {', '.join(k.value for k in FeedbackKind)}.",
             code=Code.INVALID_FEEDBACK,
             field="kind",
         )
-    ref = trimmed(
-        c.external_ref,
-        1,
-        200,
-        "A reference of 1 to 200 characters.",
-        code=Code.INVALID_FEEDBACK,
-        field="externalRef",
-    )
-    title = trimmed(
-        c.title,
-        1,
-        200,
-        "A title of 1 to 200 characters.",
-        code=Code.INVALID_FEEDBACK,
-        field="title",
-    )
     now = uow.clock.now()
     occurred = c.occurred_at or now
     if occurred > now + CLOCK_SKEW:
@@ -87,8 +87,8 @@ async def report_feedback(
         service_id=service.id,
         kind=c.kind,
         source=source[:200],
-        external_ref=ref,
-        title=title,
+        external_ref=_text(c.external_ref, "externalRef", 200),
+        title=_text(c.title, "title", 200),
         body=described(c.body, "body", 10_000),
         tags=tags_of(list(c.tags)),
         occurred_at=occurred,

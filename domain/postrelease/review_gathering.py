@@ -83,6 +83,72 @@ async def _feedback(
     return sorted({t for i in before for t in i.tags}), counted, items
 
 
+def _findings(
+    w: rules.Windows,
+    tolerance: float,
+    queries: dict[str, str],
+    readings: list[rules.Reading],
+    note: str,
+) -> dict[str, Any]:
+    return {
+        "windows": {
+            "beforeStart": _iso(w.before_start),
+            "deployedAt": _iso(w.deployed_at),
+            "afterEnd": _iso(w.after_end),
+        },
+        "tolerancePct": tolerance,
+        "metrics": [
+            {
+                "name": r.name,
+                "query": queries[r.name],
+                "before": r.before,
+                "after": r.after,
+                "risePct": None
+                if r.before is None or r.after is None
+                else rules.rise_pct(r.before, r.after),
+            }
+            for r in readings
+        ],
+        "metricsNote": note,
+    }
+
+
+async def _happenings(
+    session: AsyncSession, service_id: uuid.UUID, w: rules.Windows
+) -> dict[str, Any]:
+    """Alerts and incidents of the service after the deployment."""
+    alerts = await deployments.alerts_of_service(
+        session, service_id, w.deployed_at, w.after_end, limit=LIMIT
+    )
+    # Incidents of the service detected after the deployment. Where attribution links an
+    # incident to the change that caused it (domain.postrelease.attribution_*), read those
+    # links here instead, so an incident attributed to a flag flip is not counted against it.
+    incidents = await deployments.incidents_of_service(
+        session, service_id, w.deployed_at, w.after_end, limit=LIMIT
+    )
+    return {
+        "alerts": [
+            {
+                "name": a.alert_name,
+                "fingerprint": a.fingerprint,
+                "summary": a.summary[:500],
+                "startsAt": _iso(a.starts_at),
+            }
+            for a in alerts
+        ],
+        "incidents": [
+            {
+                "id": str(i.id),
+                "ref": i.incident_ref,
+                "status": i.status,
+                "description": i.description[:500],
+                "detectedAt": _iso(i.detected_at),
+            }
+            for i in incidents
+        ],
+    }
+
+
 async def gather(
     session: AsyncSession,
     review: Any,
@@ -103,63 +169,23 @@ async def gather(
     fp_before = await repo.signal_counts(session, service.id, w.before_start, w.deployed_at)
     fp_after = await repo.signal_counts(session, service.id, w.deployed_at, w.after_end)
     themes_before, themes_after, items = await _feedback(session, service.id, w)
-    alerts = await deployments.alerts_of_service(
-        session, service.id, w.deployed_at, w.after_end, limit=LIMIT
-    )
-    # Incidents of the service detected after the deployment. Where attribution links an
-    # incident to the change that caused it (domain.postrelease.attribution_*), read those
-    # links here instead, so an incident attributed to a flag flip is not counted against it.
-    incidents = await deployments.incidents_of_service(
-        session, service.id, w.deployed_at, w.after_end, limit=LIMIT
-    )
-    found = [
-        {
-            "id": str(i.id),
-            "ref": i.incident_ref,
-            "status": i.status,
-            "description": i.description[:500],
-            "detectedAt": _iso(i.detected_at),
-        }
-        for i in incidents
-    ]
+    happenings = await _happenings(session, service.id, w)
+    # The journeys part hands its results in through `synthetic` (review_sources).
     journeys = await synthetic(
         session, service.id, (w.before_start, w.deployed_at), (w.deployed_at, w.after_end)
     )
     findings = {
-        "windows": {
-            "beforeStart": _iso(w.before_start),
-            "deployedAt": _iso(w.deployed_at),
-            "afterEnd": _iso(w.after_end),
-        },
-        "tolerancePct": tolerance,
-        "metrics": [
-            {
-                "name": r.name,
-                "query": queries[r.name],
-                "before": r.before,
-                "after": r.after,
-                "risePct": None
-                if r.before is None or r.after is None
-                else rules.rise_pct(r.before, r.after),
-            }
-            for r in readings
-        ],
-        "metricsNote": note,
-        "alerts": [
-            {
-                "name": a.alert_name,
-                "fingerprint": a.fingerprint,
-                "summary": a.summary[:500],
-                "startsAt": _iso(a.starts_at),
-            }
-            for a in alerts
-        ],
-        "incidents": found,
+        **_findings(w, tolerance, queries, readings, note),
+        **happenings,
         "logSignals": {"before": fp_before, "after": fp_after},
         "feedback": {"themesBefore": themes_before, "themesAfter": themes_after, "items": items},
         "synthetic": None if journeys is None else list(journeys),
     }
     issues = rules.emergent_issues(
-        readings, tolerance, (fp_before, fp_after), (themes_before, themes_after), found
+        readings,
+        tolerance,
+        (fp_before, fp_after),
+        (themes_before, themes_after),
+        happenings["incidents"],
     )
     return Gathered(state, findings, issues)
