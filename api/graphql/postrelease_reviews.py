@@ -84,7 +84,7 @@ class PostReleaseReviewQuery:
     ) -> PostReleaseReview | None:
         kind = "DeploymentReport" if _is_report(deployment_id) else "Deployment"
         uid = from_global_id(deployment_id, kind, "deploymentId")
-        async with info.context.read() as r:
+        async with info.context.reader() as r:
             row = await q.review_of_deployment(r, uid)
         return PostReleaseReview.from_row(row) if row else None
 
@@ -96,9 +96,12 @@ class PostReleaseReviewQuery:
         self, info: Info, business_unit_id: strawberry.ID | None = None
     ) -> list[TeamOverdueReviews]:
         bu = from_optional_global_id(business_unit_id, "BusinessUnit", "businessUnitId")
-        async with info.context.read() as r:
+        async with info.context.reader() as r:
             rows = await q.overdue_by_team(r, info.context.runtime.clock.now(), bu)
-        return [TeamOverdueReviews(r.overdue, r.oldest_due_at, r.team_id) for r in rows]
+        return [
+            TeamOverdueReviews(overdue=r.overdue, oldest_due_at=r.oldest_due_at, team_uid=r.team_id)
+            for r in rows
+        ]
 
     @strawberry.field(
         description="Post-release reviews you may read by due time: a team's or a BU's, only "
@@ -128,7 +131,7 @@ class PostReleaseReviewQuery:
         self, info: Info, service_id: strawberry.ID
     ) -> PostReleaseMetricTemplate | None:
         uid = from_global_id(service_id, "Service", "serviceId")
-        async with info.context.read() as r:
+        async with info.context.reader() as r:
             row = (await q.templates_of_services(r, [uid])).get(uid)
         return PostReleaseMetricTemplate.from_row(row) if row else None
 

@@ -98,25 +98,38 @@ def _gathered(findings: dict[str, Any]) -> dict[str, Any]:
         "metrics": [PostReleaseMetric(**_snake(m)) for m in findings.get("metrics", [])],
         "metrics_note": findings.get("metricsNote", ""),
         "alerts": [
-            PostReleaseAlert(a["name"], a["fingerprint"], a["summary"], _when(a["startsAt"]))
+            PostReleaseAlert(
+                name=a["name"],
+                fingerprint=a["fingerprint"],
+                summary=a["summary"],
+                starts_at=_when(a["startsAt"]),
+            )
             for a in findings.get("alerts", [])
         ],
         "incidents": [
             PostReleaseIncident(
-                i["ref"], i["status"], i["description"], _when(i["detectedAt"]), uuid.UUID(i["id"])
+                ref=i["ref"],
+                status=i["status"],
+                description=i["description"],
+                detected_at=_when(i["detectedAt"]),
+                incident_uid=uuid.UUID(i["id"]),
             )
             for i in findings.get("incidents", [])
         ],
         "log_signals": [
-            PostReleaseLogSignal(fp, signals["before"].get(fp, 0), signals["after"].get(fp, 0))
+            PostReleaseLogSignal(
+                fingerprint=fp,
+                before=signals["before"].get(fp, 0),
+                after=signals["after"].get(fp, 0),
+            )
             for fp in sorted({*signals["before"], *signals["after"]})
         ],
         "feedback": [
             PostReleaseFeedbackItem(
-                feedback_vocabulary.FeedbackKind(f["kind"]),  # type: ignore[arg-type]
-                f["title"],
-                f["tags"],
-                _when(f["occurredAt"]),
+                kind=feedback_vocabulary.FeedbackKind(f["kind"]),  # type: ignore[arg-type]
+                title=f["title"],
+                tags=f["tags"],
+                occurred_at=_when(f["occurredAt"]),
             )
             for f in feedback.get("items", [])
         ],
@@ -186,9 +199,9 @@ class PostReleaseReview(Node):
             r,
             emergent_issues=[
                 PostReleaseIssue(
-                    review_vocabulary.IssueKind(i["kind"]),  # type: ignore[arg-type]
-                    i["key"],
-                    i["detail"],
+                    kind=review_vocabulary.IssueKind(i["kind"]),  # type: ignore[arg-type]
+                    key=i["key"],
+                    detail=i["detail"],
                 )
                 for i in r.issues
             ],

@@ -1,0 +1,359 @@
+"""The 24-hour post-release review through GraphQL, on an app whose clock the test moves: a
+production deployment opens exactly one review, due a day later; gathering compares the day
+after with the day before (log signals, feedback themes; metrics say NOT_CONFIGURED without a
+Prometheus, never zeros); overdue reviews are listed and counted per team; the service's owners
+or an SRE close it with a verdict; every change is in the audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from api.graphql.relay import from_global_id
+from api.post_release_prometheus import sweep_reviews
+from domain.kernel.clock import FixedClock
+from domain.kernel.errors import DomainError
+from domain.postrelease.review_models import PostReleaseReview
+from domain.postrelease.review_sources import NoMetrics
+from tests.api.conftest import Api, unique
+from tests.api.governance_support import audit_actions
+from tests.api.post_release_review_support import (
+    CLOSE,
+    FEEDBACK,
+    GATHER,
+    OVERDUE,
+    REVIEWS,
+    SIGNAL,
+    TEMPLATE_SET,
+    clocked,
+    codes,
+    deployed,
+    result,
+    review_of,
+    sweep,
+)
+
+__all__ = ["clocked"]
+
+
+def _at(api: Api, hours: float) -> str:
+    return (api.runtime.clock.now() + timedelta(hours=hours)).isoformat()
+
+
+async def _signal(api: Api, service_id: str, fingerprint: str, count: int, hours: float) -> None:
+    """`count` errors of `fingerprint` in the hour ending `hours` from now."""
+    done = result(
+        await api.gql(
+            SIGNAL,
+            {
+                "i": {
+                    "serviceId": service_id,
+                    "fingerprint": fingerprint,
+                    "count": count,
+                    "startsAt": _at(api, hours - 1),
+                    "endsAt": _at(api, hours),
+                }
+            },
+            as_user="ci",
+        )
+    )
+    assert done["errors"] == [], done
+
+
+async def _feedback(api: Api, service_id: str, tags: list[str], hours: float) -> dict[str, Any]:
+    return result(
+        await api.gql(
+            FEEDBACK,
+            {
+                "i": {
+                    "serviceId": service_id,
+                    "kind": "SUPPORT_TICKET",
+                    "externalRef": unique("ticket"),
+                    "title": "Checkout trouble",
+                    "tags": tags,
+                    "occurredAt": _at(api, hours),
+                }
+            },
+            as_user="engineer",
+        )
+    )
+
+
+class TestAProductionDeploymentOpensOneReview:
+    async def test_the_sweep_opens_it_once_due_a_day_later(self, clocked: Api) -> None:
+        api = clocked
+        dep = await deployed(api)
+        assert await review_of(api, dep["id"]) is None
+        assert isinstance(api.runtime.clock, FixedClock)
+        api.runtime.clock.advance(timedelta(minutes=1))
+        opened = await sweep(api)
+        again = await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None and from_global_id(review["id"]) in opened
+        assert from_global_id(review["id"]) not in again
+        assert (review["status"], review["metricsState"]) == ("OPEN", "NOT_GATHERED")
+        assert review["artifactVersion"] == "2.3.0" and review["service"]["key"] == "card-gateway"
+        assert review["dueAt"] > review["deployedAt"]
+        assert review["overdue"] is False
+
+    async def test_a_second_review_of_the_same_deployment_is_refused_by_the_constraint(
+        self, clocked: Api
+    ) -> None:
+        api = clocked
+        dep = await deployed(api)
+        api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+        uid = from_global_id(review["id"])
+
+        async def twin(uow: Any) -> None:
+            original = await uow.session.get(PostReleaseReview, uid)
+            copy = {c.key: getattr(original, c.key) for c in PostReleaseReview.__table__.columns}
+            uow.session.add(PostReleaseReview(**{**copy, "id": __import__("uuid").uuid4()}))
+            await uow.session.flush()
+
+        with pytest.raises(DomainError) as refused:
+            await api.runtime.units.run(twin)
+        assert refused.value.code == "REVIEW_EXISTS"
+
+
+class TestGatheringComparesTheDayAfterWithTheDayBefore:
+    async def test_new_fingerprints_and_themes_emerge_and_metrics_are_not_configured(
+        self, clocked: Api
+    ) -> None:
+        api = clocked
+        clock = api.runtime.clock
+        assert isinstance(clock, FixedClock)
+        dep = await deployed(api)
+        sid = dep["service"]["id"]
+        old_fp, new_fp = unique("db-timeout"), unique("npe-checkout")
+        old_tag, new_tag = unique("slow"), unique("checkout-broken")
+        await _signal(api, sid, old_fp, 3, -1)
+        await _feedback(api, sid, [old_tag], -2)
+        clock.advance(timedelta(hours=3))
+        await _signal(api, sid, old_fp, 4, 0)
+        await _signal(api, sid, new_fp, 7, 0)
+        await _feedback(api, sid, [old_tag, new_tag], -1)
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+
+        gathered = result(await api.gql(GATHER, {"i": {"id": review["id"]}}, as_user="engineer"))
+        assert gathered["errors"] == [], gathered
+        found = gathered["postReleaseReview"]
+        assert found["metricsState"] == "NOT_CONFIGURED"
+        assert found["metrics"] == [] and "Prometheus" in found["metricsNote"]
+        issues = {(i["kind"], i["key"]) for i in found["emergentIssues"]}
+        assert ("NEW_ERROR_FINGERPRINT", new_fp) in issues
+        assert ("NEW_FEEDBACK_THEME", new_tag) in issues
+        assert ("NEW_ERROR_FINGERPRINT", old_fp) not in issues
+        assert ("NEW_FEEDBACK_THEME", old_tag) not in issues
+        signals = {s["fingerprint"]: (s["before"], s["after"]) for s in found["logSignals"]}
+        assert signals[old_fp] == (3, 4) and signals[new_fp] == (0, 7)
+        assert old_tag in found["feedbackThemesBefore"]
+        assert found["synthetic"] == {"available": False}
+        assert found["tolerancePct"] is not None
+
+    async def test_a_review_gathered_before_time_passes_is_refused(self, clocked: Api) -> None:
+        api = clocked
+        dep = await deployed(api)
+        api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+        # The deployment finished a minute ago: a minute each side is compared.
+        done = result(await api.gql(GATHER, {"i": {"id": review["id"]}}, as_user="sre"))
+        assert done["errors"] == []
+
+
+class TestOverdueReviewsCountAgainstTheTeam:
+    async def test_past_due_it_is_listed_then_closed_by_an_owner_with_a_verdict(
+        self, clocked: Api
+    ) -> None:
+        api = clocked
+        clock = api.runtime.clock
+        assert isinstance(clock, FixedClock)
+        dep = await deployed(api)
+        clock.advance(timedelta(minutes=1))
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+        team = review["team"]
+        clock.advance(timedelta(hours=25))
+
+        await sweep_reviews(api.runtime.units, NoMetrics())  # gathers what fell due
+        review = await review_of(api, dep["id"])
+        assert review is not None and review["overdue"] is True
+        assert review["gatheredAt"] is not None and review["gatheredAt"] >= review["dueAt"]
+        assert review["metricsState"] == "NOT_CONFIGURED"
+        listed = await api.ok(REVIEWS, {"f": {"teamId": team["id"], "overdue": True}})
+        assert review["id"] in [n["id"] for n in listed["postReleaseReviews"]["nodes"]]
+        counted = {
+            r["team"]["id"]: r["overdue"]
+            for r in (await api.ok(OVERDUE))["postReleaseOverdueByTeam"]
+        }
+        assert counted[team["id"]] >= 1
+
+        closing = {
+            "id": review["id"],
+            "version": review["version"],
+            "verdict": "DEGRADED",
+            "summary": "Errors up 30 %; fix in 2.3.1.",
+        }
+        rmo = result(await api.gql(CLOSE, {"i": closing}, as_user="rmo"))
+        assert codes(rmo) == ["NOT_OWNER_OR_SRE"]
+        blank = result(await api.gql(CLOSE, {"i": {**closing, "summary": " "}}, as_user="engineer"))
+        assert codes(blank) == ["INVALID_SUMMARY"]
+        closed = result(await api.gql(CLOSE, {"i": closing}, as_user="engineer"))
+        assert closed["errors"] == [], closed
+        done = closed["postReleaseReview"]
+        assert (done["status"], done["verdict"], done["overdue"]) == ("CLOSED", "DEGRADED", False)
+        assert done["closedBy"]["username"] == "engineer"
+        twice = result(
+            await api.gql(CLOSE, {"i": {**closing, "version": done["version"]}}, as_user="sre")
+        )
+        assert codes(twice) == ["REVIEW_CLOSED"]
+        after = await api.ok(REVIEWS, {"f": {"teamId": team["id"], "overdue": True}})
+        assert review["id"] not in [n["id"] for n in after["postReleaseReviews"]["nodes"]]
+
+        actions = await audit_actions(api, review["id"])
+        assert {
+            "post_release_review.open",
+            "post_release_review.gather",
+            "post_release_review.close",
+        } <= set(actions)
+
+
+class TestMetricTemplatesAndReports:
+    async def test_a_template_is_set_replaced_at_its_version_and_refused_when_bad(
+        self, api: Api
+    ) -> None:
+        from tests.api.deployments_support import service
+
+        sid = (await service(api, "card-gateway"))["id"]
+        queries = [{"name": "error_rate", "promql": 'sum(rate(errs{svc="{service}"}[5m]))'}]
+        made = result(
+            await api.gql(
+                TEMPLATE_SET, {"i": {"serviceId": sid, "queries": queries}}, as_user="sre"
+            )
+        )
+        if made["errors"]:  # another test set it first: replace it at its version
+            assert codes(made) == ["VERSION_CONFLICT"]
+            current = await api.ok(
+                "query($s: ID!) { postReleaseMetricTemplate(serviceId: $s) { version } }",
+                {"s": sid},
+            )
+            version = current["postReleaseMetricTemplate"]["version"]
+        else:
+            version = made["postReleaseMetricTemplate"]["version"]
+        bad = result(
+            await api.gql(
+                TEMPLATE_SET,
+                {
+                    "i": {
+                        "serviceId": sid,
+                        "version": version,
+                        "queries": [{"name": "x", "promql": 'up{a="{team}"}'}],
+                    }
+                },
+                as_user="sre",
+            )
+        )
+        assert [(e["code"], e["field"]) for e in bad["errors"]] == [
+            ("UNKNOWN_PLACEHOLDER", "queries.0.promql")
+        ]
+        replaced = result(
+            await api.gql(
+                TEMPLATE_SET,
+                {
+                    "i": {
+                        "serviceId": sid,
+                        "version": version,
+                        "queries": [
+                            *queries,
+                            {"name": "queue_depth", "promql": 'max(q{s="{service}"})'},
+                        ],
+                    }
+                },
+                as_user="engineer",
+            )
+        )
+        assert replaced["errors"] == [], replaced
+        assert [q["name"] for q in replaced["postReleaseMetricTemplate"]["queries"]] == [
+            "error_rate",
+            "queue_depth",
+        ]
+
+    async def test_bad_feedback_and_signals_are_refused_with_typed_errors(self, api: Api) -> None:
+        from tests.api.deployments_support import service
+
+        sid = (await service(api, "card-gateway"))["id"]
+        tags = result(
+            await api.gql(
+                FEEDBACK,
+                {
+                    "i": {
+                        "serviceId": sid,
+                        "kind": "IN_APP",
+                        "externalRef": unique("r"),
+                        "title": "t",
+                        "tags": ["Not A Slug!"],
+                    }
+                },
+                as_user="engineer",
+            )
+        )
+        assert [(e["code"], e["field"]) for e in tags["errors"]] == [("INVALID_TAGS", "tags")]
+        now = api.runtime.clock.now()
+        window = result(
+            await api.gql(
+                SIGNAL,
+                {
+                    "i": {
+                        "serviceId": sid,
+                        "fingerprint": "x",
+                        "count": 1,
+                        "startsAt": now.isoformat(),
+                        "endsAt": (now - timedelta(hours=1)).isoformat(),
+                    }
+                },
+                as_user="ci",
+            )
+        )
+        assert [(e["code"], e["field"]) for e in window["errors"]] == [("INVALID_WINDOW", "endsAt")]
+        count = result(
+            await api.gql(
+                SIGNAL,
+                {
+                    "i": {
+                        "serviceId": sid,
+                        "fingerprint": "x",
+                        "count": -1,
+                        "startsAt": (now - timedelta(hours=1)).isoformat(),
+                        "endsAt": now.isoformat(),
+                    }
+                },
+                as_user="ci",
+            )
+        )
+        assert [(e["code"], e["field"]) for e in count["errors"]] == [("INVALID_COUNT", "count")]
+        ref = unique("dup")
+        first = result(
+            await api.gql(
+                FEEDBACK,
+                {"i": {"serviceId": sid, "kind": "IN_APP", "externalRef": ref, "title": "t"}},
+                as_user="engineer",
+            )
+        )
+        assert first["errors"] == [] and first["postReleaseFeedback"]["source"] == "graphql"
+        again = result(
+            await api.gql(
+                FEEDBACK,
+                {"i": {"serviceId": sid, "kind": "IN_APP", "externalRef": ref, "title": "t"}},
+                as_user="engineer",
+            )
+        )
+        assert codes(again) == ["FEEDBACK_EXISTS"]
