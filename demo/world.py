@@ -24,6 +24,7 @@ from demo.delivery import (
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
+from demo.post_release_reviews import load_post_release_reviews
 from demo.promotions_world import load_promotions
 from demo.readiness_migrations import load_migrations
 from demo.readiness_reviews import load_readiness_reviews
@@ -68,4 +69,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
     await load_notices(runtime, cast, release_world.ids)
+    await load_post_release_reviews(runtime, cast)
     return True
