@@ -357,3 +357,32 @@ class TestMetricTemplatesAndReports:
             )
         )
         assert codes(again) == ["FEEDBACK_EXISTS"]
+
+
+PAGE = """query($t: ID!, $n: Int!) { postReleaseReviews(filter: {teamId: $t}, first: $n) {
+  nodes { id overdue service { key } team { key } businessUnit { key }
+    deployment { id status } closedBy { username } emergentIssues { kind } } } }"""
+
+
+class TestAPageOfReviewsCostsConstantStatements:
+    async def test_statement_count_does_not_grow_with_the_reviews(self, clocked: Api) -> None:
+        from tests.api.test_query_cost import counting
+
+        api = clocked
+        for _ in range(3):
+            await deployed(api)
+        api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+        await sweep(api)
+        dep = await deployed(api)
+        api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+        team = review["team"]["id"]
+        await api.ok(PAGE, {"t": team, "n": 1})  # warm: token, person and grant lookups
+        with counting(api) as one:
+            await api.ok(PAGE, {"t": team, "n": 1})
+        with counting(api) as many:
+            data = await api.ok(PAGE, {"t": team, "n": 4})
+        assert len(data["postReleaseReviews"]["nodes"]) == 4
+        assert len(many) == len(one), (len(one), len(many))
