@@ -84,6 +84,21 @@ async def due_for_gathering(uow: UnitOfWork) -> list[uuid.UUID]:
     return await repo.due_ungathered(uow.session, uow.clock.now(), limit=SWEEP_BATCH)
 
 
+async def _visible(
+    uow: UnitOfWork, review_id: uuid.UUID, *, for_update: bool = False
+) -> PostReleaseReview:
+    """The review when the caller may read it (NOT_FOUND otherwise)."""
+    return await get_readable(
+        uow.session,
+        PostReleaseReview,
+        review_id,
+        uow.scope(Action.READ, RESOURCE),
+        what="Post-release review",
+        field="id",
+        for_update=for_update,
+    )
+
+
 async def gather_review(
     uow: UnitOfWork,
     c: cmd.GatherReview,
@@ -91,14 +106,7 @@ async def gather_review(
     synthetic: SyntheticResults = no_synthetic_results,
 ) -> PostReleaseReview:
     """Read again what happened before versus after the deployment and list what emerged."""
-    review = await get_readable(
-        uow.session,
-        PostReleaseReview,
-        c.review_id,
-        uow.scope(Action.READ, RESOURCE),
-        what="Post-release review",
-        field="id",
-    )
+    review = await _visible(uow, c.review_id)
     rule = uow.authorize(Action.UPDATE, RESOURCE, review.bu_id)
     return await store_gathered(uow, review, source, synthetic, rule)
 
@@ -149,15 +157,7 @@ async def store_gathered(
 async def close_review(uow: UnitOfWork, c: cmd.CloseReview) -> PostReleaseReview:
     """Close the review with a verdict and a summary: someone of the service's owners
     (an engineer of its BU) or an SRE."""
-    review = await get_readable(
-        uow.session,
-        PostReleaseReview,
-        c.review_id,
-        uow.scope(Action.READ, RESOURCE),
-        what="Post-release review",
-        field="id",
-        for_update=True,
-    )
+    review = await _visible(uow, c.review_id, for_update=True)
     rule = uow.authorize(Action.SIGN, RESOURCE, review.bu_id)
     expect_version(review, c.version, "The post-release review")
     if review.status == ReviewStatus.CLOSED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +104,15 @@ async def review_of(
 ) -> dict[str, Any] | None:
     data = await api.ok(OF_DEPLOYMENT, {"d": deployment_id}, as_user=as_user)
     return data["postReleaseReviewOfDeployment"]  # type: ignore[no-any-return]
+
+
+async def reviewed(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A production deployment a minute old (the clock moved) and the review the sweep opened."""
+    dep = await deployed(api)
+    clock = api.runtime.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(minutes=1))
+    await sweep(api)
+    review = await review_of(api, dep["id"])
+    assert review is not None
+    return dep, review

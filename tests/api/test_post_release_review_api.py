@@ -6,6 +6,7 @@ or an SRE close it with a verdict; every change is in the audit trail."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from tests.api.post_release_review_support import (
     deployed,
     result,
     review_of,
+    reviewed,
     sweep,
 )
 
@@ -102,17 +104,13 @@ class TestAProductionDeploymentOpensOneReview:
         self, clocked: Api
     ) -> None:
         api = clocked
-        dep = await deployed(api)
-        api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
-        await sweep(api)
-        review = await review_of(api, dep["id"])
-        assert review is not None
+        _, review = await reviewed(api)
         uid = from_global_id(review["id"])
 
         async def twin(uow: Any) -> None:
             original = await uow.session.get(PostReleaseReview, uid)
             copy = {c.key: getattr(original, c.key) for c in PostReleaseReview.__table__.columns}
-            uow.session.add(PostReleaseReview(**{**copy, "id": __import__("uuid").uuid4()}))
+            uow.session.add(PostReleaseReview(**{**copy, "id": uuid.uuid4()}))
             await uow.session.flush()
 
         with pytest.raises(DomainError) as refused:
@@ -159,14 +157,17 @@ class TestGatheringComparesTheDayAfterWithTheDayBefore:
 
     async def test_a_review_gathered_before_time_passes_is_refused(self, clocked: Api) -> None:
         api = clocked
-        dep = await deployed(api)
-        api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
-        await sweep(api)
-        review = await review_of(api, dep["id"])
-        assert review is not None
-        # The deployment finished a minute ago: a minute each side is compared.
+        clock = api.runtime.clock
+        assert isinstance(clock, FixedClock)
+        _, review = await reviewed(api)
+        clock.advance(timedelta(minutes=-1))  # back to the moment the deployment finished
+        early = result(await api.gql(GATHER, {"i": {"id": review["id"]}}, as_user="sre"))
+        assert codes(early) == ["INVALID_WINDOW"]
+        clock.advance(timedelta(minutes=1))
         done = result(await api.gql(GATHER, {"i": {"id": review["id"]}}, as_user="sre"))
-        assert done["errors"] == []
+        assert done["errors"] == [], done
+        windows = done["postReleaseReview"]
+        assert windows["gatheredAt"] is not None and windows["metricsState"] == "NOT_CONFIGURED"
 
 
 class TestOverdueReviewsCountAgainstTheTeam:
@@ -176,11 +177,7 @@ class TestOverdueReviewsCountAgainstTheTeam:
         api = clocked
         clock = api.runtime.clock
         assert isinstance(clock, FixedClock)
-        dep = await deployed(api)
-        clock.advance(timedelta(minutes=1))
-        await sweep(api)
-        review = await review_of(api, dep["id"])
-        assert review is not None
+        dep, review = await reviewed(api)
         team = review["team"]
         clock.advance(timedelta(hours=25))
 
@@ -373,11 +370,7 @@ class TestAPageOfReviewsCostsConstantStatements:
             await deployed(api)
         api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
         await sweep(api)
-        dep = await deployed(api)
-        api.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
-        await sweep(api)
-        review = await review_of(api, dep["id"])
-        assert review is not None
+        _, review = await reviewed(api)
         team = review["team"]["id"]
         await api.ok(PAGE, {"t": team, "n": 1})  # warm: token, person and grant lookups
         with counting(api) as one:
