@@ -114,6 +114,11 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("readiness_review_change_types") == {"production: readiness_review pending"}
         assert refused("runbook_review_max_age_days") == {"readiness review pending"}
         assert refused("downtime_notice_period_hours") == {"production: downtime_notices pending"}
+        # issue 17: the 24-hour review lists a 5 % worse error rate and a 3 % slower p99 at 0 %
+        assert refused("post_release_regression_tolerance_pct") == {
+            "post-release regression: error_rate",
+            "post-release regression: latency_p99",
+        }
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
