@@ -28,6 +28,7 @@ from api.endpoints.cdevents import webhook_master_key
 from api.endpoints.writes import write
 from api.global_ids import from_id_or_uuid, to_global_id
 from api.http import BodyTooLarge, ORJSONResponse, domain_refusal, error_response, read_body
+from api.text_input import first_unstorable, refusal_message
 from domain.kernel.errors import AlreadyExists, DomainError
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
@@ -108,7 +109,11 @@ def feedback_routes(runtime: Runtime) -> list[Route]:
         except DomainError:
             return _forged()
         try:
-            item = _Feedback.model_validate(orjson.loads(body))
+            parsed = orjson.loads(body)
+            where = first_unstorable(parsed, "body")
+            if where is not None:
+                return error_response(400, "BAD_USER_INPUT", refusal_message(where))
+            item = _Feedback.model_validate(parsed)
         except (orjson.JSONDecodeError, ValidationError) as exc:
             return error_response(400, Code.INVALID_FEEDBACK, f"Not a feedback item: {exc}"[:1000])
         signed_by = cmd.SignedBy(

@@ -57,8 +57,9 @@ class IncidentFact:
 async def production_deployments_finished(
     session: AsyncSession, start: datetime, end: datetime, *, limit: int
 ) -> list[FinishedDeployment]:
-    """Deployments to production environments that finished in [start, end), oldest first
-    (two statements: Signalbox's own, then those CD tools reported), at most `limit` of each."""
+    """Deployments to production environments that finished in [start, end), newest first
+    (two statements: Signalbox's own, then those CD tools reported), at most `limit` of each:
+    a sweep every few minutes sees every new one while fewer than `limit` finish between two."""
     env = environment_rows()
     production = EnvironmentKind.PRODUCTION.value
     own = (
@@ -77,7 +78,7 @@ async def production_deployments_finished(
             Deployment.finished_at >= start,
             Deployment.finished_at < end,
         )
-        .order_by(Deployment.finished_at, Deployment.id)
+        .order_by(Deployment.finished_at.desc(), Deployment.id)
         .limit(limit)
     )
     out = [
@@ -104,7 +105,7 @@ async def production_deployments_finished(
             DeploymentReport.occurred_at >= start,
             DeploymentReport.occurred_at < end,
         )
-        .order_by(DeploymentReport.occurred_at, DeploymentReport.id)
+        .order_by(DeploymentReport.occurred_at.desc(), DeploymentReport.id)
         .limit(limit)
     )
     out += [

@@ -78,6 +78,13 @@ class TestSignedFeedback:
         assert (response.status_code, _code(response)) == (400, "UNKNOWN_SERVICE")
         assert await _stored(api, ref) == 0
 
+    async def test_text_no_store_can_keep_is_refused_not_a_500(self, api: Api) -> None:
+        made, ref = await secret(api), unique("ZD")
+        body = _body(ref, title="nul \u0000 here")
+        response = await _post(api, made, body, standard_signed(body, {}, made["standard"]))
+        assert (response.status_code, _code(response)) == (400, "BAD_USER_INPUT")
+        assert await _stored(api, ref) == 0
+
 
 class TestForgedFeedbackIsRefused:
     async def test_signed_with_another_key_it_is_refused_and_nothing_stored(self, api: Api) -> None:
