@@ -136,6 +136,8 @@ def _gathered(findings: dict[str, Any]) -> dict[str, Any]:
         "feedback_themes_before": feedback.get("themesBefore", []),
         "synthetic": PostReleaseSynthetic(available=synthetic is not None, results=synthetic),
         "tolerance_pct": findings.get("tolerancePct"),
+        "compared_from": _when(w["beforeStart"]) if (w := findings.get("windows")) else None,
+        "compared_until": _when(w["afterEnd"]) if w else None,
     }
 
 
@@ -171,6 +173,12 @@ class PostReleaseReview(Node):
     tolerance_pct: float | None = strawberry.field(
         description="The regression tolerance (guardrail post_release_regression_tolerance_pct) "
         "the issues were found with."
+    )
+    compared_from: datetime | None = strawberry.field(
+        description="Start of the window before the deployment (as long as the one after)."
+    )
+    compared_until: datetime | None = strawberry.field(
+        description="End of the window after the deployment: a day later, or when gathered."
     )
     metrics: list[PostReleaseMetric]
     alerts: list[PostReleaseAlert]

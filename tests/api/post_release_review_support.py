@@ -21,7 +21,7 @@ from tests.api.deployments_support import ADVANCE, report, service, started
 
 ERRORS = "errors { code message field }"
 REVIEW = """postReleaseReview { id version status verdict summary overdue dueAt deployedAt
-  artifactVersion metricsState metricsNote tolerancePct gatheredAt
+  artifactVersion metricsState metricsNote tolerancePct gatheredAt comparedFrom comparedUntil
   metrics { name query before after risePct }
   emergentIssues { kind key detail }
   logSignals { fingerprint before after }

@@ -185,6 +185,7 @@ class TestOverdueReviewsCountAgainstTheTeam:
         review = await review_of(api, dep["id"])
         assert review is not None and review["overdue"] is True
         assert review["gatheredAt"] is not None and review["gatheredAt"] >= review["dueAt"]
+        assert review["comparedUntil"] == review["dueAt"]  # the whole day after, and before
         assert review["metricsState"] == "NOT_CONFIGURED"
         listed = await api.ok(REVIEWS, {"f": {"teamId": team["id"], "overdue": True}})
         assert review["id"] in [n["id"] for n in listed["postReleaseReviews"]["nodes"]]
