@@ -23,6 +23,7 @@ TEMPLATE = MetricTemplate.__table__
 FEEDBACK = FeedbackItem.__table__
 SIGNAL = LogSignal.__table__
 OPEN = "open"
+UNAVAILABLE = "unavailable"
 
 
 async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
@@ -34,13 +35,16 @@ async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
 
 
 async def due_ungathered(session: AsyncSession, now: datetime, *, limit: int) -> list[uuid.UUID]:
-    """Open reviews past due whose findings were read before they fell due, oldest first."""
+    """Open reviews past due whose findings were read before they fell due, or whose metrics
+    store was unavailable when last read (tried again each sweep), oldest first."""
     stmt = (
         select(REVIEW.c.id)
         .where(
             REVIEW.c.status == OPEN,
             REVIEW.c.due_at <= now,
-            (REVIEW.c.gathered_at.is_(None)) | (REVIEW.c.gathered_at < REVIEW.c.due_at),
+            (REVIEW.c.gathered_at.is_(None))
+            | (REVIEW.c.gathered_at < REVIEW.c.due_at)
+            | (REVIEW.c.metrics_state == UNAVAILABLE),
         )
         .order_by(REVIEW.c.due_at)
         .limit(limit)

@@ -6,19 +6,22 @@ or an SRE close it with a verdict; every change is in the audit trail."""
 
 from __future__ import annotations
 
+import socket
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from api.graphql.relay import from_global_id
-from api.post_release_prometheus import sweep_reviews
+from api.post_release_prometheus import metrics_source, sweep_reviews
 from domain.kernel.clock import FixedClock
 from domain.kernel.errors import DomainError
+from domain.postrelease import review_service
 from domain.postrelease.review_models import PostReleaseReview
 from domain.postrelease.review_sources import NoMetrics
-from tests.api.conftest import Api, unique
+from tests.api.conftest import Api, settings_for, unique
 from tests.api.governance_support import audit_actions
 from tests.api.post_release_review_support import (
     CLOSE,
@@ -34,6 +37,7 @@ from tests.api.post_release_review_support import (
     result,
     review_of,
     reviewed,
+    serving_at,
     sweep,
 )
 
@@ -380,3 +384,28 @@ class TestAPageOfReviewsCostsConstantStatements:
             data = await api.ok(PAGE, {"t": team, "n": 4})
         assert len(data["postReleaseReviews"]["nodes"]) == 4
         assert len(many) == len(one), (len(one), len(many))
+
+
+class TestAPrometheusOutOfReach:
+    async def test_metrics_read_unavailable_never_zero_and_the_sweep_tries_again(
+        self, api: Api, migrated_url: str, tmp_path: Path
+    ) -> None:
+        with socket.socket() as s:  # a loopback port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        settings = settings_for(
+            migrated_url,
+            tmp_path,
+            outbox_delivery_enabled=False,
+            prometheus_url=f"http://127.0.0.1:{port}",
+            prometheus_timeout_seconds=5,
+        )
+        async with serving_at(settings, FixedClock(datetime.now(UTC))) as served:
+            dep, review = await reviewed(served)
+            served.runtime.clock.advance(timedelta(hours=25))  # type: ignore[attr-defined]
+            await sweep_reviews(served.runtime.units, metrics_source(served.runtime.settings))
+            found = await review_of(served, dep["id"])
+            assert found is not None and found["metricsState"] == "UNAVAILABLE", found
+            assert found["metrics"] == [] and "did not answer" in found["metricsNote"]
+            again = await served.runtime.units.run(review_service.due_for_gathering)
+            assert from_global_id(review["id"]) in again
