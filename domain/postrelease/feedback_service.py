@@ -15,6 +15,7 @@ from domain.postrelease import review_commands as cmd
 from domain.postrelease.feedback_models import FeedbackItem
 from domain.postrelease.feedback_vocabulary import FeedbackKind
 from domain.postrelease.review_errors import ReviewErrorCode as Code
+from domain.postrelease.review_rules import aware
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_TAGS = 10
@@ -77,7 +78,7 @@ async def report_feedback(
             field="kind",
         )
     now = uow.clock.now()
-    occurred = c.occurred_at or now
+    occurred = aware(c.occurred_at, "occurredAt", Code.INVALID_FEEDBACK) if c.occurred_at else now
     if occurred > now + CLOCK_SKEW:
         raise DomainError(
             "Feedback cannot come from the future.", code=Code.INVALID_FEEDBACK, field="occurredAt"

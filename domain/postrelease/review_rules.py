@@ -48,6 +48,17 @@ class Windows:
     after_end: datetime
 
 
+def aware(at: datetime, field: str, code: str) -> datetime:
+    """A time as given, refused (typed, on its field) when it carries no UTC offset."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise DomainError(
+            "Give the time with its UTC offset (e.g. 2026-12-07T09:00:00Z).",
+            code=code,
+            field=field,
+        )
+    return at
+
+
 def due_at(deployed_at: datetime) -> datetime:
     return deployed_at + REVIEW_AFTER
 

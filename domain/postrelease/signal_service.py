@@ -13,6 +13,7 @@ from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.postrelease import review_commands as cmd
 from domain.postrelease.review_errors import ReviewErrorCode as Code
+from domain.postrelease.review_rules import aware
 from domain.postrelease.signal_models import LogSignal
 
 FINGERPRINT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}$")
@@ -22,6 +23,8 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _window(c: cmd.ReportLogSignal) -> None:
+    aware(c.starts_at, "startsAt", Code.INVALID_WINDOW)
+    aware(c.ends_at, "endsAt", Code.INVALID_WINDOW)
     if not c.starts_at < c.ends_at or c.ends_at - c.starts_at > MAX_WINDOW:
         raise DomainError(
             "A signal's window ends after it starts and spans at most 24 hours.",

@@ -342,6 +342,24 @@ class TestMetricTemplatesAndReports:
             )
         )
         assert [(e["code"], e["field"]) for e in count["errors"]] == [("INVALID_COUNT", "count")]
+        naive = result(
+            await api.gql(
+                SIGNAL,
+                {
+                    "i": {
+                        "serviceId": sid,
+                        "fingerprint": "x",
+                        "count": 1,
+                        "startsAt": "2026-12-07T08:00:00",
+                        "endsAt": "2026-12-07T09:00:00",
+                    }
+                },
+                as_user="ci",
+            )
+        )
+        assert [(e["code"], e["field"]) for e in naive["errors"]] == [
+            ("INVALID_WINDOW", "startsAt")
+        ]
         ref = unique("dup")
         first = result(
             await api.gql(
