@@ -22,12 +22,12 @@ from domain.kernel.gates import GateKey
 from domain.migrations import upgrade_async
 from domain.read.release_readiness import AREA_OF_GATE, ReadinessArea
 from tests.api.conftest import Api, serving_demo, settings_for
+from tests.conftest import DIALECTS, scratch_postgres
 from tests.api.governance_support import services
 from tests.api.test_promotion_decision import world
 from tests.api.test_query_cost import counting
 from tests.api.test_release_blockers import _release, _three_states
 from tests.api.test_trains_api import monday, train
-from tests.conftest import DIALECTS, scratch_postgres
 
 GATE = "gate status reason evidence"
 DASHBOARD = f"""verdict asOf riskLevel riskFactors {{ factor points explanation }}
