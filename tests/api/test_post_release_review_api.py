@@ -293,90 +293,34 @@ class TestMetricTemplatesAndReports:
         from tests.api.deployments_support import service
 
         sid = (await service(api, "card-gateway"))["id"]
-        tags = result(
-            await api.gql(
-                FEEDBACK,
-                {
-                    "i": {
-                        "serviceId": sid,
-                        "kind": "IN_APP",
-                        "externalRef": unique("r"),
-                        "title": "t",
-                        "tags": ["Not A Slug!"],
-                    }
-                },
-                as_user="engineer",
-            )
-        )
-        assert [(e["code"], e["field"]) for e in tags["errors"]] == [("INVALID_TAGS", "tags")]
         now = api.runtime.clock.now()
-        window = result(
-            await api.gql(
-                SIGNAL,
-                {
-                    "i": {
-                        "serviceId": sid,
-                        "fingerprint": "x",
-                        "count": 1,
-                        "startsAt": now.isoformat(),
-                        "endsAt": (now - timedelta(hours=1)).isoformat(),
-                    }
-                },
-                as_user="ci",
+        hour_ago, now_at = (now - timedelta(hours=1)).isoformat(), now.isoformat()
+
+        async def refused(document: str, as_user: str, **values: Any) -> list[tuple[str, str]]:
+            found = result(
+                await api.gql(document, {"i": {"serviceId": sid, **values}}, as_user=as_user)
             )
-        )
-        assert [(e["code"], e["field"]) for e in window["errors"]] == [("INVALID_WINDOW", "endsAt")]
-        count = result(
-            await api.gql(
-                SIGNAL,
-                {
-                    "i": {
-                        "serviceId": sid,
-                        "fingerprint": "x",
-                        "count": -1,
-                        "startsAt": (now - timedelta(hours=1)).isoformat(),
-                        "endsAt": now.isoformat(),
-                    }
-                },
-                as_user="ci",
-            )
-        )
-        assert [(e["code"], e["field"]) for e in count["errors"]] == [("INVALID_COUNT", "count")]
-        naive = result(
-            await api.gql(
-                SIGNAL,
-                {
-                    "i": {
-                        "serviceId": sid,
-                        "fingerprint": "x",
-                        "count": 1,
-                        "startsAt": "2026-12-07T08:00:00",
-                        "endsAt": "2026-12-07T09:00:00",
-                    }
-                },
-                as_user="ci",
-            )
-        )
-        assert [(e["code"], e["field"]) for e in naive["errors"]] == [
+            return [(e["code"], e["field"]) for e in found["errors"]]
+
+        feedback = {"kind": "IN_APP", "externalRef": unique("r"), "title": "t"}
+        signal = {"fingerprint": "x", "count": 1, "startsAt": hour_ago, "endsAt": now_at}
+        assert await refused(FEEDBACK, "engineer", **feedback, tags=["Not A Slug!"]) == [
+            ("INVALID_TAGS", "tags")
+        ]
+        assert await refused(
+            SIGNAL, "ci", **{**signal, "startsAt": now_at, "endsAt": hour_ago}
+        ) == [("INVALID_WINDOW", "endsAt")]
+        assert await refused(SIGNAL, "ci", **{**signal, "count": -1}) == [
+            ("INVALID_COUNT", "count")
+        ]
+        naive = {"startsAt": "2026-12-07T08:00:00", "endsAt": "2026-12-07T09:00:00"}
+        assert await refused(SIGNAL, "ci", **{**signal, **naive}) == [
             ("INVALID_WINDOW", "startsAt")
         ]
-        ref = unique("dup")
-        first = result(
-            await api.gql(
-                FEEDBACK,
-                {"i": {"serviceId": sid, "kind": "IN_APP", "externalRef": ref, "title": "t"}},
-                as_user="engineer",
-            )
-        )
-        assert first["errors"] == [] and first["postReleaseFeedback"]["source"] == "graphql"
-        again = result(
-            await api.gql(
-                FEEDBACK,
-                {"i": {"serviceId": sid, "kind": "IN_APP", "externalRef": ref, "title": "t"}},
-                as_user="engineer",
-            )
-        )
-        assert codes(again) == ["FEEDBACK_EXISTS"]
+        assert await refused(FEEDBACK, "engineer", **feedback) == []
+        assert await refused(FEEDBACK, "engineer", **feedback) == [
+            ("FEEDBACK_EXISTS", "externalRef")
+        ]
 
 
 PAGE = """query($t: ID!, $n: Int!) { postReleaseReviews(filter: {teamId: $t}, first: $n) {
