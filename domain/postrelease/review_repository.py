@@ -128,7 +128,11 @@ async def reviews_page(
 
 
 async def overdue_by_team(
-    session: AsyncSession, scope: Scope, now: datetime, bu_id: uuid.UUID | None
+    session: AsyncSession,
+    scope: Scope,
+    now: datetime,
+    bu_id: uuid.UUID | None,
+    team_ids: Sequence[uuid.UUID] | None = None,
 ) -> list[Row[Any]]:
     """(team_id, bu_id, overdue, oldest due_at) for every team with an open review past due."""
     stmt = scoped(
@@ -143,6 +147,8 @@ async def overdue_by_team(
     )
     if bu_id is not None:
         stmt = stmt.where(REVIEW.c.bu_id == bu_id)
+    if team_ids is not None:
+        stmt = stmt.where(REVIEW.c.team_id.in_(sorted(set(team_ids), key=str)))
     stmt = stmt.group_by(REVIEW.c.team_id, REVIEW.c.bu_id).order_by(
         func.count().desc(), REVIEW.c.team_id
     )

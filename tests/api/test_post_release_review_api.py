@@ -18,7 +18,7 @@ from api.graphql.relay import from_global_id
 from api.post_release_prometheus import metrics_source, sweep_reviews
 from domain.kernel.clock import FixedClock
 from domain.kernel.errors import DomainError
-from domain.postrelease import review_service
+from domain.postrelease import review_facts, review_service
 from domain.postrelease.review_models import PostReleaseReview
 from domain.postrelease.review_sources import NoMetrics
 from tests.api.conftest import Api, settings_for, unique
@@ -198,6 +198,11 @@ class TestOverdueReviewsCountAgainstTheTeam:
             for r in (await api.ok(OVERDUE))["postReleaseOverdueByTeam"]
         }
         assert counted[team["id"]] >= 1
+        async with api.runtime.db.read_session() as session:
+            facts = await review_facts.overdue_counts(
+                session, [from_global_id(team["id"])], api.runtime.clock.now()
+            )
+        assert facts == {from_global_id(team["id"]): counted[team["id"]]}
 
         closing = {
             "id": review["id"],
