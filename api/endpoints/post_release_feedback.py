@@ -14,9 +14,9 @@ past `max_body_bytes`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -86,6 +86,45 @@ def _refuse(exc: DomainError) -> Response:
     return domain_refusal(exc, {AlreadyExists: 409})
 
 
+def _item(body: bytes) -> _Feedback | Response:
+    """The feedback item the body holds, or the 400 that says why not."""
+    try:
+        parsed = orjson.loads(body)
+        where = first_unstorable(parsed, "body")
+        if where is not None:
+            return error_response(400, "BAD_USER_INPUT", refusal_message(where))
+        return _Feedback.model_validate(parsed)
+    except (orjson.JSONDecodeError, ValidationError) as exc:
+        return error_response(400, Code.INVALID_FEEDBACK, f"Not a feedback item: {exc}"[:1000])
+
+
+def _report(item: _Feedback, signed_by: cmd.SignedBy) -> Callable[[UnitOfWork], Awaitable[Any]]:
+    """The use case: the item, for the service its key names, signed for the secret's BU."""
+
+    async def use_case(uow: UnitOfWork) -> FeedbackItem:
+        service_id = await org_facts.service_id_by_key(uow.session, item.service)
+        if service_id is None:
+            raise DomainError(
+                f"No service {item.service}.", code=Code.UNKNOWN_SERVICE, field="service"
+            )
+        c = cmd.ReportFeedback(
+            service_id=service_id,
+            kind=item.kind,
+            external_ref=item.external_ref,
+            title=item.title,
+            body=item.body,
+            tags=tuple(item.tags),
+            occurred_at=item.occurred_at,
+        )
+        return await report_feedback(uow, c, signed_by)
+
+    return use_case
+
+
+def _answer(row: FeedbackItem) -> Response:
+    return ORJSONResponse({"id": to_global_id("PostReleaseFeedback", row.id)}, 202)
+
+
 def feedback_routes(runtime: Runtime) -> list[Route]:
     limit = runtime.settings.max_body_bytes
 
@@ -108,42 +147,16 @@ def feedback_routes(runtime: Runtime) -> list[Route]:
                 secret = await verify_signed(session, signed, webhook_master_key(runtime))
         except DomainError:
             return _forged()
-        try:
-            parsed = orjson.loads(body)
-            where = first_unstorable(parsed, "body")
-            if where is not None:
-                return error_response(400, "BAD_USER_INPUT", refusal_message(where))
-            item = _Feedback.model_validate(parsed)
-        except (orjson.JSONDecodeError, ValidationError) as exc:
-            return error_response(400, Code.INVALID_FEEDBACK, f"Not a feedback item: {exc}"[:1000])
+        item = _item(body)
+        if isinstance(item, Response):
+            return item
         signed_by = cmd.SignedBy(
             secret.bu_id,
             f"webhook:{secret.name}",
             webhook_rule(secret).replace("signs CDEvents", "signs feedback"),
         )
-
-        async def use_case(uow: UnitOfWork) -> FeedbackItem:
-            service_id = await org_facts.service_id_by_key(uow.session, item.service)
-            if service_id is None:
-                raise DomainError(
-                    f"No service {item.service}.", code=Code.UNKNOWN_SERVICE, field="service"
-                )
-            c = cmd.ReportFeedback(
-                service_id=service_id,
-                kind=item.kind,
-                external_ref=item.external_ref,
-                title=item.title,
-                body=item.body,
-                tags=tuple(item.tags),
-                occurred_at=item.occurred_at,
-            )
-            return await report_feedback(uow, c, signed_by)
-
-        def answer(row: FeedbackItem) -> Response:
-            return ORJSONResponse({"id": to_global_id("PostReleaseFeedback", row.id)}, 202)
-
-        return await write(
-            runtime, request, use_case, answer, actor=webhook_actor(secret), refuse=_refuse
-        )
+        use_case = _report(item, signed_by)
+        actor = webhook_actor(secret)
+        return await write(runtime, request, use_case, _answer, actor=actor, refuse=_refuse)
 
     return [Route(PATH, receive, methods=["POST"])]
