@@ -104,6 +104,14 @@ class TestAProductionDeploymentOpensOneReview:
         assert review["dueAt"] > review["deployedAt"]
         assert review["overdue"] is False
 
+    async def test_the_housekeeping_sweep_opens_it(self, clocked: Api) -> None:
+        api = clocked
+        dep = await deployed(api)
+        api.runtime.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+        await api.runtime.housekeeping.sweep()
+        review = await review_of(api, dep["id"])
+        assert review is not None and review["status"] == "OPEN"
+
     async def test_a_second_review_of_the_same_deployment_is_refused_by_the_constraint(
         self, clocked: Api
     ) -> None:
