@@ -25,6 +25,7 @@ from api.endpoints.ical import FEED_PATH, calendar_feed
 from api.endpoints.landing import landing_routes
 from api.endpoints.notice_ack import notice_ack_routes
 from api.endpoints.ofrep import ofrep_routes
+from api.endpoints.post_release_feedback import feedback_routes
 from api.endpoints.schemas import schema_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *alertmanager_routes(runtime),
         *argo_routes(runtime),
         *cdevents_routes(runtime),
+        *feedback_routes(runtime),
         *notice_ack_routes(runtime),
         *defect_backlog_routes(runtime),
         *schema_routes(),

@@ -12,6 +12,7 @@ from api.endpoints.cdevents import WEBHOOK_PREFIX
 from api.endpoints.ical import FEED_PATH_PREFIX
 from api.endpoints.landing import is_front_door
 from api.endpoints.ofrep import OFREP_PREFIX
+from api.endpoints.post_release_feedback import PREFIX as FEEDBACK_WEBHOOK_PREFIX
 from api.endpoints.schemas import SCHEMAS_PREFIX
 from api.http import error_response
 from api.notice_links import ACK_PATH
@@ -118,6 +119,9 @@ def _is_public(scope: Scope, runtime: Runtime) -> bool:
         return True
     # Signed CDEvents webhooks carry no bearer either: the HMAC signature is the credential.
     if path.startswith(WEBHOOK_PREFIX) and scope["method"] == "POST":
+        return True
+    # Signed feedback webhooks likewise: the Standard Webhooks signature is the credential.
+    if path.startswith(FEEDBACK_WEBHOOK_PREFIX) and scope["method"] == "POST":
         return True
     # A downtime notice's acknowledgement link carries no bearer: its signature is the credential.
     if path == ACK_PATH and scope["method"] in ("GET", "POST"):

@@ -16,6 +16,7 @@ from api.background import Periodic
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
+from api.post_release_prometheus import metrics_source, sweep_reviews
 from api.rate_limits import RateLimits
 from api.settings import Settings
 from api.units import Units
@@ -94,6 +95,7 @@ class Housekeeping:
         self._clock = clock
         self._units = units
         self._periodic = Periodic("signalbox-housekeeping", SWEEP_INTERVAL_SECONDS, self.sweep, log)
+        self._post_release_metrics = metrics_source(settings)
 
     def start(self) -> None:
         self._periodic.start()
@@ -108,6 +110,7 @@ class Housekeeping:
         await self._units.run(support_watchers.assign_due)
         await self._units.run(defect_patterns.announce_new)  # new defect patterns, once each
         await self._units.run(incident_sweep.sweep)
+        await sweep_reviews(self._units, self._post_release_metrics)
 
 
 @dataclass(eq=False)

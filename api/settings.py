@@ -131,6 +131,16 @@ class Settings(BaseSettings):
     notice_link_max_age_hours: int = Field(
         default=14 * 24, ge=1, le=90 * 24, description="How long an acknowledgement link works."
     )
+    # issue 17: the 24-hour post-release review reads metrics from Prometheus's HTTP API
+    prometheus_url: str | None = Field(
+        default=None,
+        description="Base URL of the Prometheus whose HTTP API post-release reviews read "
+        "metrics from (e.g. http://prometheus:9090); unset, reviews show metrics as not "
+        "configured.",
+    )
+    prometheus_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="How long one Prometheus query may take."
+    )
     cdevents_schemas_dir: Path | None = Field(
         default=None,
         description="Directory of CDEvents JSON Schemas (every *.json under it with a "

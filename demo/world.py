@@ -26,6 +26,7 @@ from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
 from demo.post_mortems import load_post_mortems
+from demo.post_release_reviews import load_post_release_reviews
 from demo.promotions_world import load_promotions
 from demo.readiness_incidents import load_readiness_incidents
 from demo.readiness_migrations import load_migrations
@@ -76,4 +77,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_support(runtime, cast, release_world.ids)
     await load_defects(runtime, cast)  # demo/defects.py: one defect pattern of each kind
     await load_post_mortems(runtime, cast)
+    await load_post_release_reviews(runtime, cast)
     return True

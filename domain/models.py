@@ -55,3 +55,14 @@ from domain.postrelease import attribution_models as postrelease_attribution_mod
 from domain.postrelease import postmortem_models as postrelease_postmortem_models  # noqa: E402
 
 __all__ += ["postrelease_attribution_models", "postrelease_postmortem_models"]
+
+# issue 17: the 24-hour post-release review, its feedback and log signals
+from domain.postrelease import feedback_models as postrelease_feedback_models  # noqa: E402
+from domain.postrelease import review_models as postrelease_review_models  # noqa: E402
+from domain.postrelease import signal_models as postrelease_signal_models  # noqa: E402
+
+__all__ += [
+    "postrelease_feedback_models",
+    "postrelease_review_models",
+    "postrelease_signal_models",
+]

@@ -52,6 +52,7 @@ from api.graphql.postrelease_incidents import (
     IncidentAttributionQuery,
 )
 from api.graphql.postrelease_postmortems import PostMortemMutation, PostMortemQuery
+from api.graphql.postrelease_reviews import PostReleaseReviewMutation, PostReleaseReviewQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.readiness_migrations import (
     ReadinessMigrationsMutation,
@@ -136,6 +137,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     # postrelease: incidents linked to changes, blameless post-mortems
     **IncidentAttributionQuery.node_types(),
     **PostMortemQuery.node_types(),
+    # postrelease: the 24-hour review
+    **PostReleaseReviewQuery.node_types(),
 }
 
 
@@ -192,6 +195,7 @@ class Query(
     DefectsQuery,
     IncidentAttributionQuery,
     PostMortemQuery,
+    PostReleaseReviewQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -244,6 +248,7 @@ class Mutation(
     DefectsMutation,
     IncidentAttributionMutation,
     PostMortemMutation,
+    PostReleaseReviewMutation,
 ):
     pass
 

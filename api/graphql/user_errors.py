@@ -31,6 +31,7 @@ from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
 from domain.postrelease.attribution_errors import AttributionErrorCode
 from domain.postrelease.defect_errors import DefectErrorCode
 from domain.postrelease.postmortem_errors import PostMortemErrorCode
+from domain.postrelease.review_errors import ReviewErrorCode as PostReleaseReviewErrorCode
 from domain.readiness.migration_errors import DataMigrationErrorCode
 from domain.readiness.nfr_errors import NfrErrorCode
 from domain.readiness.notice_errors import NoticeErrorCode
@@ -135,6 +136,7 @@ DEFECTS = _context("Defect", DefectErrorCode)
 # issue 17: incidents linked to changes, blameless post-mortems
 INCIDENT_ATTRIBUTION = _context("IncidentAttribution", AttributionErrorCode)
 POST_MORTEMS = _context("PostMortem", PostMortemErrorCode)
+POST_RELEASE_REVIEW = _context("PostReleaseReview", PostReleaseReviewErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -156,6 +158,7 @@ CONTEXTS = (
     DEFECTS,
     INCIDENT_ATTRIBUTION,
     POST_MORTEMS,
+    POST_RELEASE_REVIEW,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

@@ -218,6 +218,17 @@ FIELDS: dict[str, Field] = {
         *READINESS_FIELDS,
         *SUPPORT_FIELDS,
         *INCIDENT_FIELDS,
+        # issue 17: the 24-hour post-release review (domain.postrelease.review_rules)
+        Field(
+            "post_release_regression_tolerance_pct",
+            Strictness.AT_MOST,
+            "How much worse a metric (error rate, latency p99, saturation, a template's query) "
+            "may be in the day after a production deployment than in the day before it before "
+            "the post-release review lists it as a regression, at most.",
+            minimum=0,
+            maximum=1000,
+            unit="%",
+        ),
     )
 }
 
@@ -274,6 +285,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "release_secondary_hours": 24,
     "first_launch_review_required": False,
     **INCIDENT_DEFAULTS,
+    "post_release_regression_tolerance_pct": 20,
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -309,6 +321,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "min_production_volume_percent": 80,
         "readiness_review_required": True,
         "runbook_review_max_age_days": 90,
+        "post_release_regression_tolerance_pct": 10,
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

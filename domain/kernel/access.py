@@ -76,6 +76,11 @@ class Resource(StrEnum):
     INCIDENT_ATTRIBUTION = "incident_attribution"
     CHANGE_REPORT = "change_report"
     POST_MORTEM = "post_mortem"
+    # issue 17: the 24-hour post-release review, its feedback, log signals and metric templates
+    POST_RELEASE_REVIEW = "post_release_review"
+    FEEDBACK = "feedback"
+    LOG_SIGNAL = "log_signal"
+    METRIC_TEMPLATE = "metric_template"
 
 
 class Action(StrEnum):

@@ -29,6 +29,7 @@ class Deployment(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_deployments_bu_id_created_at", "bu_id", "created_at"),
         Index("ix_deployments_service_id_status", "service_id", "status"),
         Index("ix_deployments_environment_id_status", "environment_id", "status"),
+        Index("ix_deployments_finished_at", "finished_at"),
     )
 
     service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("services.id"))

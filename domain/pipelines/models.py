@@ -122,6 +122,7 @@ class DeploymentReport(IdMixin, Base):
     __table_args__ = (
         Index("ix_deployment_reports_bu_id_occurred_at", "bu_id", "occurred_at"),
         Index("ix_deployment_reports_service_id_occurred_at", "service_id", "occurred_at"),
+        Index("ix_deployment_reports_occurred_at", "occurred_at"),
     )
 
     cd_event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cd_events.id"), unique=True)

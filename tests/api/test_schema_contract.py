@@ -98,6 +98,8 @@ GRAPHQL_ENUMS = {
     # postrelease has one error enum per part too (issue 17)
     "postrelease:AttributionErrorCode": "IncidentAttributionErrorCode",
     "postrelease:PostMortemErrorCode": "PostMortemErrorCode",
+    # postrelease has one error enum per part too (issue 17)
+    "postrelease:ReviewErrorCode": "PostReleaseReviewErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 

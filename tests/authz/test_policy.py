@@ -393,6 +393,14 @@ class TestThePolicyKeepsItsPromises:
             ("incident", "create"),
             ("incident", "update"),
             ("change_report", "create"),
+            # postrelease (issue 17): CI reads reviews and their inputs; support tools and log
+            # pipelines report feedback and log signals with CI tokens
+            *{
+                (r, "read")
+                for r in ("post_release_review", "feedback", "log_signal", "metric_template")
+            },
+            ("feedback", "create"),
+            ("log_signal", "create"),
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

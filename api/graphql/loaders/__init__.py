@@ -37,6 +37,7 @@ from domain.pipelines import unauthorized_queries as ucq
 from domain.postrelease import attribution_queries as paq
 from domain.postrelease import defect_queries as dfq
 from domain.postrelease import postmortem_queries as pmq
+from domain.postrelease import review_queries as prrq
 from domain.readiness import migration_queries as rmq
 from domain.readiness import nfr_queries as nfq
 from domain.readiness import notice_queries as ntq
@@ -175,6 +176,8 @@ class DataLoaders:
     readiness_review_of_service: ById = by_id(rrq.reviews_of_services)
     readiness_review_missing: ById = by_id_at(rrq.missing_of_reviews)
     readiness_review_template: ById = by_id(rrq.templates_by_id)
+    # postrelease: the 24-hour review
+    post_release_review: ById = by_id(prrq.reviews_by_id)
     # compliance controls
     bypass: ById = by_id(ccq.bypasses_by_id)
     bypass_review: ById = by_id(ccq.reviews_by_id)

@@ -52,6 +52,7 @@ from domain.pipelines.vocabulary import (
     Verdict,
 )
 from domain.postrelease import attribution_rules, postmortem_rules
+from domain.postrelease import review_rules as post_release_rules
 from domain.postrelease.attribution_vocabulary import ChangeKind
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
 from domain.readiness.notice_rules import PERIOD_KEY, NoticeFacts, RecipientFacts
@@ -367,6 +368,21 @@ def post_mortem_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
     return frozenset(owed)
 
 
+POST_RELEASE_READINGS = (
+    post_release_rules.Reading("error_rate", 0.010, 0.0105),
+    post_release_rules.Reading("latency_p99", 0.200, 0.206),
+)
+"""The day after a deployment: 5 % more errors, 3 % slower than the day before."""
+
+
+def post_release_review_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """The 24-hour review of a production deployment whose metrics got a little worse: what the
+    tolerance lets through is not listed as a regression."""
+    tolerance = float(values[post_release_rules.TOLERANCE_KEY])
+    found = post_release_rules.regressions(POST_RELEASE_READINGS, tolerance)
+    return frozenset(f"post-release regression: {i['key']}" for i in found)
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -379,6 +395,7 @@ PROBES: tuple[Probe, ...] = (
     readiness_review_probe,
     downtime_notice_probe,
     post_mortem_probe,
+    post_release_review_probe,
 )
 """Every place a control is enforced."""
 

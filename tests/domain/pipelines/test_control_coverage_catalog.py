@@ -129,6 +129,11 @@ class TestEveryGuardrailFieldIsEnforced:
         }
         assert refused("postmortem_min_severity") == {"post-mortem owed for the SEV3 incident"}
         assert refused("postmortem_due_days") == {"post-mortem overdue"}
+        # issue 17: the 24-hour review lists a 5 % worse error rate and a 3 % slower p99 at 0 %
+        assert refused("post_release_regression_tolerance_pct") == {
+            "post-release regression: error_rate",
+            "post-release regression: latency_p99",
+        }
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:

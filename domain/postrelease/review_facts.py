@@ -1,0 +1,24 @@
+"""Published facts of the 24-hour post-release review, for contexts above (the insights issue
+counts a team's overdue reviews against it): batched, plain values."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.access import Scope
+from domain.postrelease import review_repository as repo
+
+
+async def overdue_counts(
+    session: AsyncSession, team_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, int]:
+    """How many reviews of each team are open past due at `now` (teams with none left out),
+    in one statement."""
+    if not team_ids:
+        return {}
+    rows = await repo.overdue_by_team(session, Scope(everywhere=True), now, None, team_ids)
+    return {r.team_id: int(r.overdue) for r in rows}
