@@ -1,8 +1,8 @@
 """the 24-hour post-release review: reviews per production deployment, metric templates per
 service, user feedback and log signals tagged to services
 
-Revision ID: 0031
-Revises: 0028
+Revision ID: 0033
+Revises: 0032
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0031"
-down_revision: str | None = "0028"
+revision: str = "0033"
+down_revision: str | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
