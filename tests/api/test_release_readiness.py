@@ -280,8 +280,11 @@ class TestTheDemoShowsEachReadinessState:
         assert _area(tokens, "DOWNTIME_NOTICES")["status"] == "PENDING"
         assert tokens["goNoGoSession"]["status"] == "OPEN"
         assert tokens["verdict"] == "REFUSED"
-        incidents = tokens["openIncidents"]  # card-gateway's and ledger-core's, both shipped
-        assert incidents["totalCount"] == 2 == len({i["service"]["id"] for i in incidents["nodes"]})
+        # card-gateway's and ledger-core's (both shipped): the operations demo's, the readiness
+        # demo's and the post-mortem demo's SEV1 on ledger-core
+        incidents = tokens["openIncidents"]
+        assert incidents["totalCount"] == len(incidents["nodes"]) >= 2
+        assert len({i["service"]["id"] for i in incidents["nodes"]}) == 2
 
         cut_off = boards["Settlement cut-off tuning"]
         assert any("sign-off" in r for r in _reasons(cut_off, "READINESS_REVIEW"))
