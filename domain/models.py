@@ -47,3 +47,7 @@ __all__ = [
 from domain.readiness import notice_models as readiness_notice_models
 
 __all__ += ["readiness_notice_models"]
+# postrelease: synthetic journeys (issue 17)
+from domain.postrelease import journey_models as postrelease_journey_models
+
+__all__ += ["postrelease_journey_models"]

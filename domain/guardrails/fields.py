@@ -214,6 +214,14 @@ FIELDS: dict[str, Field] = {
             AttestationKind,
         ),
         *READINESS_FIELDS,
+        # postrelease: synthetic journeys (issue 17)
+        _set(
+            "journey_regression_rollback",
+            Strictness.SUPERSET,
+            "Journey tiers whose functional regression after a production deployment (the "
+            "journey passed before it and fails after) rolls the deployment back, once.",
+            Tier,
+        ),
     )
 }
 
@@ -267,6 +275,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "readiness_review_required": False,
     "readiness_review_change_types": [],
     "runbook_review_max_age_days": 365,
+    "journey_regression_rollback": [],
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -302,6 +311,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "min_production_volume_percent": 80,
         "readiness_review_required": True,
         "runbook_review_max_age_days": 90,
+        "journey_regression_rollback": ["critical"],
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

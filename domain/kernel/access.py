@@ -66,6 +66,9 @@ class Resource(StrEnum):
     READINESS_TEMPLATE = "readiness_template"
     DOWNTIME_NOTICE = "downtime_notice"
     DOWNTIME_SUBSCRIPTION = "downtime_subscription"
+    # postrelease: synthetic journeys (issue 17)
+    JOURNEY = "journey"
+    JOURNEY_RUN = "journey_run"
 
 
 class Action(StrEnum):
