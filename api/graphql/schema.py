@@ -46,6 +46,10 @@ from api.graphql.organization_types import (
 )
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
+from api.graphql.postrelease_journeys import (
+    PostreleaseJourneysMutation,
+    PostreleaseJourneysQuery,
+)
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
 from api.graphql.readiness_migrations import (
     ReadinessMigrationsMutation,
@@ -122,6 +126,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **ReadinessReviewQuery.node_types(),
     # readiness: downtime notices
     **NoticesQuery.NODE_LOADERS,
+    # postrelease: synthetic journeys
+    **PostreleaseJourneysQuery.node_types(),
 }
 
 
@@ -174,6 +180,7 @@ class Query(
     ReadinessReviewQuery,
     NoticesQuery,
     ReleaseReadinessQuery,
+    PostreleaseJourneysQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -222,6 +229,7 @@ class Mutation(
     ReadinessMigrationsMutation,
     ReadinessReviewMutation,
     NoticesMutation,
+    PostreleaseJourneysMutation,
 ):
     pass
 

@@ -27,6 +27,7 @@ from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.postrelease.journey_errors import JourneyErrorCode
 from domain.readiness.migration_errors import DataMigrationErrorCode
 from domain.readiness.nfr_errors import NfrErrorCode
 from domain.readiness.notice_errors import NoticeErrorCode
@@ -124,6 +125,8 @@ NFRS = _context("Nfr", NfrErrorCode)
 DATA_MIGRATIONS = _context("DataMigration", DataMigrationErrorCode)
 VOLUMES = _context("VolumeProfile", VolumeErrorCode)
 DOWNTIME_NOTICES = _context("DowntimeNotice", NoticeErrorCode)
+# postrelease: synthetic journeys (issue 17)
+JOURNEYS = _context("Journey", JourneyErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -141,6 +144,7 @@ CONTEXTS = (
     DATA_MIGRATIONS,
     VOLUMES,
     DOWNTIME_NOTICES,
+    JOURNEYS,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class HttpMethod(StrEnum):
+    """The HTTP method of a journey's step."""
+
     GET = "GET"
     POST = "POST"
     PUT = "PUT"
@@ -27,6 +29,9 @@ class AssertionKind(StrEnum):
 
 
 class Operator(StrEnum):
+    """How an assertion compares what it looks at with the expected value (EXISTS: a JSONPath
+    selects something)."""
+
     EQUALS = "equals"
     NOT_EQUALS = "not_equals"
     LESS_THAN = "less_than"
@@ -38,6 +43,8 @@ class Operator(StrEnum):
 
 
 class RunOutcome(StrEnum):
+    """Whether every step of the run got a response that satisfied its assertions."""
+
     PASSED = "passed"
     FAILED = "failed"
 

@@ -91,6 +91,8 @@ GRAPHQL_ENUMS = {
     "readiness:VolumeErrorCode": "VolumeProfileErrorCode",
     "readiness:ReviewErrorCode": "ReadinessReviewErrorCode",
     "readiness:NoticeErrorCode": "DowntimeNoticeErrorCode",
+    # postrelease has one error enum per part (issue 17), keyed like readiness's
+    "postrelease:JourneyErrorCode": "JourneyErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -110,5 +112,6 @@ def codes_raised_by_context() -> dict[str, set[str]]:
                 enum: type[StrEnum] = getattr(module, node.name)
                 # The readiness context has one error enum per part, each its own GraphQL enum.
                 key = f"{context}:{node.name}" if context == "readiness" else context
+                key = f"{context}:{node.name}" if context == "postrelease" else key
                 found.setdefault(key, set()).update(str(code) for code in enum)
     return found

@@ -34,6 +34,7 @@ from domain.pipelines import deployment_queries as dq
 from domain.pipelines import promotion_queries as prq
 from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
+from domain.postrelease import journey_queries as jq
 from domain.readiness import migration_queries as rmq
 from domain.readiness import nfr_queries as nfq
 from domain.readiness import notice_queries as ntq
@@ -232,6 +233,14 @@ class DataLoaders:
     downtime_notice_of_release: ById = by_id(ntq.notices_of_releases)
     downtime_recipients: Grouped = grouped(ntq.recipients_of_notices)
     downtime_subscription: ById = by_id(ntq.subscriptions_by_id)
+    # postrelease: synthetic journeys
+    journey: ById = by_id(jq.journeys_by_id)
+    journey_run: ById = by_id(jq.runs_by_id)
+    journey_regression: ById = by_id(jq.regressions_by_id)
+    service_journeys: Grouped = grouped(jq.journeys_of_services)
+    service_journey_hosts: ById = by_id(jq.hosts_of_services)
+    journey_runs: Pages = pages(jq.runs_of_journeys, "first", "after")
+    deployment_journey_regressions: Grouped = grouped(jq.regressions_of_deployments)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:
