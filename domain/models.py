@@ -45,7 +45,9 @@ __all__ = [
     "unauthorized_models",
 ]
 from domain.readiness import notice_models as readiness_notice_models
-from domain.postrelease import journey_models as postrelease_journey_models  # noqa: I001 (issue 17)
 
 __all__ += ["readiness_notice_models"]
-__all__ += ["postrelease_journey_models"]  # postrelease: synthetic journeys (issue 17)
+# postrelease: synthetic journeys (issue 17)
+from domain.postrelease import journey_models as postrelease_journey_models  # noqa: E402
+
+__all__ += ["postrelease_journey_models"]
