@@ -174,6 +174,7 @@ class JourneyRunner:
             summary="" if failed is None else f"{failed.name}: {'; '.join(failed.failures)}",
             steps=tuple(results),
             deployment_id=w.deployment_id,
+            follow_latest=False,
         )
 
     async def _step(

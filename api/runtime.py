@@ -13,6 +13,7 @@ from datetime import timedelta
 from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
 from api.background import Periodic
+from api.journey_runner import JourneyRunner
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
@@ -91,6 +92,7 @@ class Housekeeping:
         self._ttl = timedelta(hours=settings.idempotency_ttl_hours)
         self._clock = clock
         self._units = units
+        self._journeys = JourneyRunner(settings, clock, units)  # postrelease (issue 17)
         self._periodic = Periodic("signalbox-housekeeping", SWEEP_INTERVAL_SECONDS, self.sweep, log)
 
     def start(self) -> None:
@@ -103,6 +105,7 @@ class Housekeeping:
         cutoff = self._clock.now() - self._ttl
         await self._units.run(lambda uow: idempotency.purge_before(uow.session, cutoff))
         await self._units.run(promotion_lifecycle.expire_waiting)
+        await self._journeys.sweep()  # synthetic journeys due: after deployments, on schedules
 
 
 @dataclass(eq=False)

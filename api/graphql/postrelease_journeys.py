@@ -70,6 +70,7 @@ def _definition(i: ji.JourneyCreateInput | ji.JourneyUpdateInput) -> JourneyDefi
         interval_minutes=i.interval_minutes,
         steps=tuple(s.command() for s in i.steps),
         description=i.description,
+        runner=i.runner.value,
     )
 
 

@@ -97,6 +97,7 @@ class JourneyCreateInput:
     steps: list[JourneyStepInput] = strawberry.field(default_factory=list)
     description: str = ""
     enabled: bool = True
+    runner: Runner = Runner.BUILT_IN  # type: ignore[attr-defined]
 
 
 @strawberry.input(description="Change a journey, at the version you read.")
@@ -110,6 +111,7 @@ class JourneyUpdateInput:
     steps: list[JourneyStepInput]
     description: str = ""
     enabled: bool = True
+    runner: Runner = Runner.BUILT_IN  # type: ignore[attr-defined]
 
 
 @strawberry.input(description="One journey, at the version you read.")

@@ -170,6 +170,10 @@ class Journey(Node):
     )
     enabled: bool
     interval_minutes: int
+    runner: Runner = strawberry.field(
+        description="BUILT_IN: Signalbox runs it after each production deployment and on its "
+        "schedule; another runner reports its results (journeyResultReport, CDEvents)."
+    )
     next_run_at: datetime | None
     steps: list[JourneyStep]
     version: int
@@ -182,7 +186,11 @@ class Journey(Node):
     @classmethod
     def from_row(cls, row: Any) -> Self:
         return from_columns(
-            cls, row, tier=Tier(row.tier), steps=[JourneyStep.from_json(s) for s in row.steps]
+            cls,
+            row,
+            tier=Tier(row.tier),
+            runner=Runner(row.runner),
+            steps=[JourneyStep.from_json(s) for s in row.steps],
         )
 
     service = node_field(Service, "service", "service_uid")

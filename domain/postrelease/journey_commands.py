@@ -50,6 +50,7 @@ class JourneyDefinition:
     interval_minutes: int
     steps: tuple[StepSpec, ...]
     description: str = ""
+    runner: str = "built_in"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,5 +101,7 @@ class ReportJourneyResult:
     summary: str = ""
     steps: tuple[StepResult, ...] = field(default_factory=tuple)
     deployment_id: uuid.UUID | None = None
-    """The production deployment (planned or reported) the run follows; None: the service's
-    latest one finished before the run started, if any."""
+    """The production deployment (planned or reported) the run follows; None: with
+    `follow_latest`, the service's latest one finished before the run started, if any."""
+    follow_latest: bool = True
+    """False for the built-in runner: its claim names the deployment, or none (a schedule)."""

@@ -45,9 +45,13 @@ class Journey(IdMixin, VersionedMixin, TimestampMixin, Base):
     tier: Mapped[str] = mapped_column(String(32))
     enabled: Mapped[bool] = mapped_column(Boolean)
     interval_minutes: Mapped[int] = mapped_column()
+    runner: Mapped[str] = mapped_column(String(32))
+    """Who runs it: the built-in runner (after each deployment and on its schedule), or an
+    external one (k6, Checkly, the blackbox exporter) that reports its results."""
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     next_run_at: Mapped[datetime | None] = mapped_column()
-    """When its schedule next runs it (None while disabled)."""
+    """When the built-in runner's schedule next runs it (None while disabled, or run by an
+    external runner)."""
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
 
 

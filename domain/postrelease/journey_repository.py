@@ -156,7 +156,11 @@ async def due_for_schedule(session: AsyncSession, now: datetime, limit: int) -> 
     """Enabled journeys whose schedule is due (the index on (enabled, next_run_at))."""
     stmt = (
         select(JOURNEY)
-        .where(JOURNEY.c.enabled.is_(True), JOURNEY.c.next_run_at <= now)
+        .where(
+            JOURNEY.c.enabled.is_(True),
+            JOURNEY.c.next_run_at <= now,
+            JOURNEY.c.runner == "built_in",
+        )
         .order_by(JOURNEY.c.next_run_at, JOURNEY.c.id)
         .limit(limit)
     )
@@ -167,7 +171,7 @@ async def enabled_of_services_with_journeys(session: AsyncSession, limit: int) -
     """Enabled journeys (id, service_id, bu_id, created_at), at most `limit`."""
     stmt = (
         select(JOURNEY.c.id, JOURNEY.c.service_id, JOURNEY.c.bu_id, JOURNEY.c.created_at)
-        .where(JOURNEY.c.enabled.is_(True))
+        .where(JOURNEY.c.enabled.is_(True), JOURNEY.c.runner == "built_in")
         .order_by(JOURNEY.c.id)
         .limit(limit)
     )

@@ -52,6 +52,8 @@ def _step_json(s: StepResult, i: int) -> dict[str, object]:
 async def _follows(
     uow: UnitOfWork, journey: Journey, c: ReportJourneyResult
 ) -> FinishedDeployment | None:
+    if c.deployment_id is None and not c.follow_latest:
+        return None
     if c.deployment_id is None:
         return await finished.latest_before(
             uow.session, journey.service_id, c.started_at, c.started_at - FOLLOWS_WITHIN

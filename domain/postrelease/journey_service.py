@@ -5,13 +5,13 @@ sealed before they are stored (the webhooks' sealer) and never enter the audit t
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
-from domain.kernel.rules import described, expect_version
+from domain.kernel.rules import choice, described, expect_version
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.organization.facts import ServiceFacts
@@ -26,7 +26,7 @@ from domain.postrelease.journey_commands import (
 )
 from domain.postrelease.journey_errors import JourneyErrorCode as Code
 from domain.postrelease.journey_models import Journey, JourneyClaim, JourneyHosts
-from domain.postrelease.journey_vocabulary import RunTrigger
+from domain.postrelease.journey_vocabulary import Runner, RunTrigger
 
 HIDDEN = ("steps",)
 """Left out of the audit trail's images (they hold sealed secrets); `steps_digest` stands in."""
@@ -39,6 +39,11 @@ def audited(journey: Journey) -> dict[str, Any]:
             {"name": s["name"], "method": s["method"], "url": s["url"]} for s in journey.steps
         ]
     }
+
+
+def scheduled(enabled: bool, runner: str, now: datetime) -> datetime | None:
+    """When the built-in runner first runs a journey: now, unless disabled or run elsewhere."""
+    return now if enabled and runner == Runner.BUILT_IN else None
 
 
 async def _service(uow: UnitOfWork, service_id: uuid.UUID) -> ServiceFacts:
@@ -105,6 +110,7 @@ async def _checked(
         "team_id": team.id,
         "tier": rules.check_tier(d.tier).value,
         "interval_minutes": rules.check_interval(d.interval_minutes),
+        "runner": choice(Runner, d.runner, Code.INVALID_STEP, "runner").value,
         "steps": rules.check_steps(
             d.steps,
             allowed.hosts if allowed else [],
@@ -135,7 +141,7 @@ async def create(
         bu_id=service.bu_id,
         key=key,
         enabled=c.enabled,
-        next_run_at=now if c.enabled else None,
+        next_run_at=scheduled(c.enabled, values["runner"], now),
         created_by_id=uow.actor.person_id,
         created_at=now,
         updated_at=now,
@@ -166,10 +172,9 @@ async def update(
     before = {**snapshot(journey, exclude=HIDDEN), **audited(journey)}
     for name, value in values.items():
         setattr(journey, name, value)
-    if c.enabled and not journey.enabled:
-        journey.next_run_at = uow.clock.now()
+    if not (c.enabled and journey.enabled and journey.next_run_at is not None):
+        journey.next_run_at = scheduled(c.enabled, journey.runner, uow.clock.now())
     journey.enabled = c.enabled
-    journey.next_run_at = journey.next_run_at if c.enabled else None
     await uow.updated(
         journey,
         before,

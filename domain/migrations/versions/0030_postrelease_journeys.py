@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("tier", sa.String(length=32), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("interval_minutes", sa.Integer(), nullable=False),
+        sa.Column("runner", sa.String(length=32), nullable=False),
         sa.Column("steps", sa.JSON(), nullable=False),
         sa.Column("next_run_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by_id", sa.Uuid(), nullable=True),
