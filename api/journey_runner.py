@@ -27,6 +27,7 @@ from api.units import Units
 from domain.kernel.clock import Clock
 from domain.kernel.sealed import SealError
 from domain.kernel.uow import UnitOfWork
+from domain.postrelease import journey_cdevents
 from domain.postrelease import journey_claims as claims
 from domain.postrelease import journey_rules as rules
 from domain.postrelease import journey_targets as targets
@@ -94,6 +95,7 @@ class JourneyRunner:
     async def sweep(self) -> int:
         """Plan what is due, then run what this worker claimed; returns how many ran."""
         await self._units.run(claims.plan)
+        await self._units.run(journey_cdevents.ingest)
         ran = 0
         for _ in range(10):  # bounded: at most 10 batches a sweep
             work = await self._units.run(lambda uow: claims.take(uow, BATCH))

@@ -227,3 +227,31 @@ async def schedule_after(
     await session.execute(
         update(Journey).where(Journey.id == journey_id).values(next_run_at=next_run_at)
     )
+
+
+async def bu_ids_with_journeys(session: AsyncSession) -> list[uuid.UUID]:
+    """The BUs that have any journey (the index on bu_id)."""
+    stmt = select(JOURNEY.c.bu_id).distinct()
+    return [r.bu_id for r in (await session.execute(stmt)).all()]
+
+
+async def journeys_by_keys(
+    session: AsyncSession, bu_ids: Collection[uuid.UUID], keys: Collection[str]
+) -> list[Any]:
+    """The journeys of these BUs keyed one of `keys` (id, bu_id, service_id, key)."""
+    if not bu_ids or not keys:
+        return []
+    stmt = select(JOURNEY.c.id, JOURNEY.c.bu_id, JOURNEY.c.service_id, JOURNEY.c.key).where(
+        JOURNEY.c.bu_id.in_(set(bu_ids)), JOURNEY.c.key.in_(set(keys))
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def reported_refs(session: AsyncSession, runner: str, refs: Collection[str]) -> set[str]:
+    """Which of these external run ids the runner already reported (for any journey)."""
+    if not refs:
+        return set()
+    stmt = select(RUN.c.external_ref).where(
+        RUN.c.runner == runner, RUN.c.external_ref.in_(set(refs))
+    )
+    return {r.external_ref for r in (await session.execute(stmt)).all()}

@@ -27,6 +27,7 @@ from domain.pipelines.deployment_models import RollbackDecision
 from domain.postrelease.journey_models import Journey, JourneyClaim, JourneyRun
 from tests.api.conftest import Api, unique
 from tests.api.deployments_support import ADVANCE, report, service, started
+from tests.api.evidence_support import cdevent, structured
 
 SECRET = "Bearer s3cret-journey-token"
 ERRORS = "errors { code message field ... on JourneyError { errorCode } }"
@@ -458,3 +459,41 @@ async def test_readers_see_journeys_without_secret_values(api: Api, as_user: str
     listed = await api.ok(LIST, {"s": svc["id"]}, as_user=as_user)
     [mine] = [j for j in listed["serviceJourneys"] if j["id"] == journey["id"]]
     assert mine["steps"][0]["headers"][0]["value"] is None
+
+
+async def send_suite_run(api: Api, suite_id: str, outcome: str, service_key: str) -> str:
+    """A k6 run reported as CDEvents `testsuiterun.finished`, its suite keyed as the journey."""
+    body = cdevent(
+        "testsuiterun.finished",
+        subject_id=unique("suite-run"),
+        content={
+            "outcome": outcome,
+            "environment": {"id": "production"},
+            "testSuite": {"id": suite_id, "name": "k6 checkout"},
+        },
+        timestamp=api.runtime.clock.now().isoformat().replace("+00:00", "Z"),
+    )
+    body["customData"] = {"service": service_key, "durationMs": 1500, "summary": "k6 run"}
+    payload, headers = structured(body)
+    headers["authorization"] = f"Bearer {api.token('ci')}"
+    response = await api.http.post("/cdevents", content=payload, headers=headers)
+    assert response.status_code < 300, response.text
+    return response.text
+
+
+class TestCdEventsResults:
+    async def test_a_testsuiterun_finished_keyed_as_a_journey_is_recorded_once(
+        self, api: Api
+    ) -> None:
+        svc = await service(api)
+        async with shop_server() as shop:
+            await allow(api, svc["id"], "127.0.0.1")
+            journey = (await create(api, shop, svc["id"], runner="K6"))["journey"]
+        await send_suite_run(api, journey["key"], "success", svc["key"])
+        await send_suite_run(api, unique("other-suite"), "failure", svc["key"])
+        await runner(api).sweep()
+        await runner(api).sweep()
+        runs = (await api.ok(RUNS, {"j": journey["id"]}))["journeyRuns"]["edges"]
+        assert [(e["node"]["outcome"], e["node"]["trigger"]) for e in runs] == [
+            ("PASSED", "EXTERNAL")
+        ]
