@@ -37,6 +37,7 @@ from domain.kernel.errors import DomainError
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.organization.vendor_gate_rules import VendorFacts
 from domain.organization.vendor_rules import AttestationFacts
+from domain.organization.vocabulary import Tier
 from domain.pipelines import deployment_rules, health_rules, unauthorized_rules
 from domain.pipelines import promotion_lifecycle as lifecycle
 from domain.pipelines.drift import RunFacts
@@ -51,6 +52,7 @@ from domain.pipelines.vocabulary import (
     StepKind,
     Verdict,
 )
+from domain.postrelease import journey_rules
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
 from domain.readiness.notice_rules import PERIOD_KEY, NoticeFacts, RecipientFacts
 from domain.readiness.review_rules import ItemFacts, ReviewFacts
@@ -342,6 +344,15 @@ def downtime_notice_probe(values: Values, mapping: RiskMapping) -> frozenset[str
     return frozenset(f"production: {o.gate} {o.status}" for o in decision.outcomes if o.blocks)
 
 
+# postrelease: synthetic journeys (issue 17)
+def journey_regression_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A journey of every tier that passed before a production deployment and fails after it:
+    recorded either way; whether it rolls the deployment back is the control."""
+    tiers = _effective(values).values[journey_rules.GUARDRAIL].value or []
+    rolled = [t for t in Tier if journey_rules.rolls_back(tiers, t.value)]
+    return frozenset({"journey regression rolled back"} if rolled else ())
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -353,6 +364,7 @@ PROBES: tuple[Probe, ...] = (
     nfr_probe,
     readiness_review_probe,
     downtime_notice_probe,
+    journey_regression_probe,
 )
 """Every place a control is enforced."""
 

@@ -114,6 +114,7 @@ class TestEveryGuardrailFieldIsEnforced:
         assert refused("readiness_review_change_types") == {"production: readiness_review pending"}
         assert refused("runbook_review_max_age_days") == {"readiness review pending"}
         assert refused("downtime_notice_period_hours") == {"production: downtime_notices pending"}
+        assert refused("journey_regression_rollback") == {"journey regression rolled back"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:
