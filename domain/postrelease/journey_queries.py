@@ -4,7 +4,8 @@ may read them (`journey/read`, `journey_run/read`)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -45,3 +46,21 @@ async def runs_of_journeys(
         jid: page if all(scope.allows(x.bu_id) for x in page.items) else empty
         for jid, page in pages.items()
     }
+
+
+async def regressions_in_range(
+    r: Reader,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    bu_id: uuid.UUID | None,
+    service_ids: Collection[uuid.UUID] | None,
+    limit: int,
+) -> list[Row[Any]]:
+    """Functional regressions detected in [starts_at, ends_at), for the calendar."""
+    scope = r.scope(Resource.JOURNEY_RUN)
+    if scope.empty:
+        return []
+    return await repo.regressions_between(
+        r.session, scope, starts_at, ends_at, bu_id=bu_id, service_ids=service_ids, limit=limit
+    )

@@ -11,8 +11,9 @@ from sqlalchemy import Row, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 from domain.postrelease.journey_models import (
     Journey,
     JourneyClaim,
@@ -255,3 +256,27 @@ async def reported_refs(session: AsyncSession, runner: str, refs: Collection[str
         RUN.c.runner == runner, RUN.c.external_ref.in_(set(refs))
     )
     return {r.external_ref for r in (await session.execute(stmt)).all()}
+
+
+async def regressions_between(
+    session: AsyncSession,
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    *,
+    bu_id: uuid.UUID | None,
+    service_ids: Collection[uuid.UUID] | None,
+    limit: int,
+) -> list[Row[Any]]:
+    """Regressions detected in [start, end) where the scope reaches, earliest first (the
+    index on (bu_id, detected_at))."""
+    stmt = select(REGRESSION).where(
+        REGRESSION.c.detected_at >= start, REGRESSION.c.detected_at < end
+    )
+    if bu_id is not None:
+        stmt = stmt.where(REGRESSION.c.bu_id == bu_id)
+    if service_ids is not None:
+        stmt = stmt.where(REGRESSION.c.service_id.in_(set(service_ids)))
+    stmt = scoped(stmt, REGRESSION.c.bu_id, scope)
+    stmt = stmt.order_by(REGRESSION.c.detected_at, REGRESSION.c.id).limit(limit)
+    return list((await session.execute(stmt)).all())

@@ -56,6 +56,8 @@ ON_DEPLOYMENT = """query($d: ID!) { node(id: $d) { ... on Deployment { status
   journeyRegressions { id rolledBack journey { key } } rollback { trigger } } } }"""
 RUNS = """query($j: ID!, $after: String) { journeyRuns(journeyId: $j, first: 2, after: $after) {
   edges { cursor node { outcome trigger } } pageInfo { hasNextPage endCursor } } }"""
+CALENDAR = """query($i: CalendarInput!) { calendar(input: $i) {
+  journeyRegressions { id journey { key } deployment { id } } } }"""
 LIST = f"""query($s: ID!) {{ serviceJourneys(serviceId: $s) {{ {FIELDS} }} }}"""
 
 
@@ -258,6 +260,14 @@ class TestACheckoutJourneyThatRegressesAfterADeployment:
             # regression and no second rollback.
             await runner(api).sweep()
             await api.ok(RUN_NOW, {"i": {"id": journey["id"]}}, as_user="sre")
+        now = api.runtime.clock.now()
+        window = {
+            "from": (now - timedelta(hours=1)).isoformat(),
+            "to": (now + timedelta(hours=1)).isoformat(),
+            "serviceId": svc["id"],
+        }
+        shown = (await api.ok(CALENDAR, {"i": window}, as_user="viewer"))["calendar"]
+        assert regression["id"] in [r["id"] for r in shown["journeyRegressions"]]
         on_dep = (await api.ok(ON_DEPLOYMENT, {"d": dep["id"]}))["node"]
         assert [r["journey"]["key"] for r in on_dep["journeyRegressions"]] == [journey["key"]]
         assert on_dep["rollback"]["trigger"] == "JOURNEY"
