@@ -21,6 +21,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.journeys import load_journeys
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
@@ -68,4 +69,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_promotions(runtime, cast, release_world.ids, regions)
     await load_operations(runtime, cast)
     await load_notices(runtime, cast, release_world.ids)
+    await load_journeys(runtime, cast)  # postrelease: synthetic journeys (issue 17)
     return True
