@@ -83,31 +83,30 @@ def _deployment_id(value: strawberry.ID | None, field: str) -> Any:
     return uid
 
 
-async def _create(info: Info, input: ji.JourneyCreateInput) -> JourneyPayload:
+async def _define(info: Info, c: CreateJourney | UpdateJourney) -> JourneyPayload:
+    """Create or change a journey: outside production, loopback targets are allowed."""
     development = not info.context.runtime.settings.production
-    c = CreateJourney(
-        service_id=from_global_id(input.service_id, "Service", "serviceId"),
-        key=input.key,
-        definition=_definition(input),
-        enabled=input.enabled,
-    )
     seal = _seal(info)
-    return await journey_payload(
-        info, lambda uow: journey_service.create(uow, c, development=development, seal=seal)
+
+    async def define(uow: UnitOfWork) -> Any:
+        if isinstance(c, CreateJourney):
+            return await journey_service.create(uow, c, development=development, seal=seal)
+        return await journey_service.update(uow, c, development=development, seal=seal)
+
+    return await journey_payload(info, define)
+
+
+async def _create(info: Info, input: ji.JourneyCreateInput) -> JourneyPayload:
+    service_id = from_global_id(input.service_id, "Service", "serviceId")
+    return await _define(
+        info, CreateJourney(service_id, input.key, _definition(input), input.enabled)
     )
 
 
 async def _update(info: Info, input: ji.JourneyUpdateInput) -> JourneyPayload:
-    development = not info.context.runtime.settings.production
-    c = UpdateJourney(
-        journey_id=from_global_id(input.id, "Journey"),
-        version=input.version,
-        definition=_definition(input),
-        enabled=input.enabled,
-    )
-    seal = _seal(info)
-    return await journey_payload(
-        info, lambda uow: journey_service.update(uow, c, development=development, seal=seal)
+    journey_id = from_global_id(input.id, "Journey")
+    return await _define(
+        info, UpdateJourney(journey_id, input.version, _definition(input), input.enabled)
     )
 
 

@@ -29,6 +29,17 @@ RunTrigger = exposed(vocabulary.RunTrigger, name="JourneyRunTrigger")
 Runner = exposed(vocabulary.Runner, name="JourneyRunner")
 
 
+def _followed(row: Any) -> dict[str, Any]:
+    """The deployment a run or regression follows, as the planned or the reported one."""
+    if row.deployment_id is None:
+        return {"deployment_uid": None, "report_uid": None}
+    planned = row.deployment_kind == DeploymentRefKind.DEPLOYMENT
+    return {
+        "deployment_uid": row.deployment_id if planned else None,
+        "report_uid": None if planned else row.deployment_id,
+    }
+
+
 @strawberry.type(description="A header a step sends; a secret one's value is never shown.")
 class JourneyHeader:
     name: str
@@ -118,10 +129,10 @@ class JourneyRun(Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        planned = row.deployment_kind == DeploymentRefKind.DEPLOYMENT
         return from_columns(
             cls,
             row,
+            **_followed(row),
             outcome=RunOutcome(row.outcome),
             trigger=RunTrigger(row.trigger),
             runner=Runner(row.runner),
@@ -136,8 +147,6 @@ class JourneyRun(Node):
                 )
                 for s in row.steps
             ],
-            deployment_uid=row.deployment_id if planned else None,
-            report_uid=None if planned else row.deployment_id,
         )
 
     @strawberry.field(description="The journey it ran.")
@@ -225,13 +234,11 @@ class JourneyRegression(Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        planned = row.deployment_kind == DeploymentRefKind.DEPLOYMENT
         return from_columns(
             cls,
             row,
+            **_followed(row),
             rolled_back=row.rollback_id is not None,
-            deployment_uid=row.deployment_id if planned else None,
-            report_uid=None if planned else row.deployment_id,
             rollback_of_uid=row.deployment_id if row.rollback_id is not None else None,
         )
 

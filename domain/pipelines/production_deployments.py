@@ -78,9 +78,30 @@ def _reported(rows: list[Row[Any]]) -> list[FinishedDeployment]:
     ]
 
 
-def _production() -> Any:
+DEP = Deployment.__table__
+REP = DeploymentReport.__table__
+
+
+async def _both(
+    session: AsyncSession, planned: list[Any], reported: list[Any]
+) -> list[FinishedDeployment]:
+    """Planned deployments (DEP rows) and reported ones (REP rows) in production meeting each
+    one's conditions, in two statements."""
     env = environments.environment_rows()
-    return env, env.c.kind == EnvironmentKind.PRODUCTION
+    production = env.c.kind == EnvironmentKind.PRODUCTION
+    on_planned = select(DEP).join(env, env.c.id == DEP.c.environment_id).where(production)
+    on_reported = (
+        select(REP)
+        .join(env, env.c.id == REP.c.environment_id)
+        .where(production, REP.c.kind.in_([DeploymentKind.DEPLOYED, DeploymentKind.UPGRADED]))
+    )
+    found = await session.execute(
+        on_planned.where(*planned).order_by(DEP.c.finished_at, DEP.c.id).limit(MAX_FINISHED)
+    )
+    told = await session.execute(
+        on_reported.where(*reported).order_by(REP.c.occurred_at, REP.c.id).limit(MAX_FINISHED)
+    )
+    return _planned(list(found.all())) + _reported(list(told.all()))
 
 
 async def finished_between(
@@ -90,71 +111,35 @@ async def finished_between(
     end: datetime,
 ) -> list[FinishedDeployment]:
     """The services' production deployments that finished in [start, end), earliest first (two
-    statements, each led by the service's index)."""
+    statements, each led by the service's index); at most MAX_FINISHED of each kind."""
     if not service_ids:
         return []
-    env, production = _production()
-    dep = Deployment.__table__
-    planned = (
-        select(dep)
-        .join(env, env.c.id == dep.c.environment_id)
-        .where(
-            production,
-            dep.c.service_id.in_(set(service_ids)),
-            dep.c.status == DeploymentStatus.SUCCEEDED,
-            dep.c.finished_at >= start,
-            dep.c.finished_at < end,
-        )
-        .order_by(dep.c.finished_at, dep.c.id)
-        .limit(MAX_FINISHED)
+    services = set(service_ids)
+    found = await _both(
+        session,
+        [
+            DEP.c.service_id.in_(services),
+            DEP.c.status == DeploymentStatus.SUCCEEDED,
+            DEP.c.finished_at >= start,
+            DEP.c.finished_at < end,
+        ],
+        [REP.c.service_id.in_(services), REP.c.occurred_at >= start, REP.c.occurred_at < end],
     )
-    rep = DeploymentReport.__table__
-    reported = (
-        select(rep)
-        .join(env, env.c.id == rep.c.environment_id)
-        .where(
-            production,
-            rep.c.service_id.in_(set(service_ids)),
-            rep.c.kind.in_([DeploymentKind.DEPLOYED, DeploymentKind.UPGRADED]),
-            rep.c.occurred_at >= start,
-            rep.c.occurred_at < end,
-        )
-        .order_by(rep.c.occurred_at, rep.c.id)
-        .limit(MAX_FINISHED)
-    )
-    found = _planned(list((await session.execute(planned)).all())) + _reported(
-        list((await session.execute(reported)).all())
-    )
-    return sorted(found, key=lambda d: (d.finished_at, str(d.id)))[:MAX_FINISHED]
+    return sorted(found, key=lambda d: (d.finished_at, str(d.id)))
 
 
 async def production_deployments(
     session: AsyncSession, ids: Collection[uuid.UUID]
 ) -> dict[uuid.UUID, FinishedDeployment]:
     """The production deployments (planned ones that ended, whatever their status, and reported
-    ones) among `ids`, by id; the others are absent."""
+    ones whose service resolved) among `ids`, by id; the others are absent."""
     if not ids:
         return {}
-    env, production = _production()
-    dep = Deployment.__table__
-    planned = (
-        select(dep)
-        .join(env, env.c.id == dep.c.environment_id)
-        .where(production, dep.c.id.in_(set(ids)), dep.c.finished_at.is_not(None))
-    )
-    rep = DeploymentReport.__table__
-    reported = (
-        select(rep)
-        .join(env, env.c.id == rep.c.environment_id)
-        .where(
-            production,
-            rep.c.id.in_(set(ids)),
-            rep.c.service_id.is_not(None),
-            rep.c.kind.in_([DeploymentKind.DEPLOYED, DeploymentKind.UPGRADED]),
-        )
-    )
-    found = _planned(list((await session.execute(planned)).all())) + _reported(
-        list((await session.execute(reported)).all())
+    wanted = set(ids)
+    found = await _both(
+        session,
+        [DEP.c.id.in_(wanted), DEP.c.finished_at.is_not(None)],
+        [REP.c.id.in_(wanted), REP.c.service_id.is_not(None)],
     )
     return {d.id: d for d in found}
 

@@ -11,6 +11,7 @@ import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from api.journey_runner import JourneyRunner
 from domain.compliance.models import AuditRecord
 from domain.pipelines.deployment_models import RollbackDecision
 from domain.postrelease.journey_models import Journey, JourneyClaim, JourneyRun
-from tests.api.conftest import Api, unique
+from tests.api.conftest import Api, serving, settings_for, unique
 from tests.api.deployments_support import ADVANCE, report, service, started
 from tests.api.evidence_support import cdevent, structured
 
@@ -58,6 +59,7 @@ RUNS = """query($j: ID!, $after: String) { journeyRuns(journeyId: $j, first: 2, 
   edges { cursor node { outcome trigger } } pageInfo { hasNextPage endCursor } } }"""
 CALENDAR = """query($i: CalendarInput!) { calendar(input: $i) {
   journeyRegressions { id journey { key } deployment { id } } } }"""
+HOSTS_OF = """query($s: ID!) { serviceJourneyHosts(serviceId: $s) { hosts version } }"""
 LIST = f"""query($s: ID!) {{ serviceJourneys(serviceId: $s) {{ {FIELDS} }} }}"""
 
 
@@ -507,3 +509,31 @@ class TestCdEventsResults:
         assert [(e["node"]["outcome"], e["node"]["trigger"]) for e in runs] == [
             ("PASSED", "EXTERNAL")
         ]
+
+
+class TestOutsideDevelopment:
+    async def test_internal_addresses_are_refused_with_typed_errors_and_nothing_stored(
+        self, api: Api, migrated_url: str, tmp_path: Path
+    ) -> None:
+        async with serving(settings_for(migrated_url, tmp_path, env="production")) as prod:
+            svc = await service(prod)
+            before = await prod.ok(HOSTS_OF, {"s": svc["id"]})
+            hosts = await allow(prod, svc["id"], "shop.example.com", "10.0.0.7")
+            assert hosts["journeyHosts"] is None
+            assert [(e["errorCode"], e["field"]) for e in hosts["errors"]] == [
+                ("INTERNAL_ADDRESS", "hosts")
+            ]
+            assert await prod.ok(HOSTS_OF, {"s": svc["id"]}) == before
+            key = unique("metadata")
+            steps = [{"name": "steal", "method": "GET", "url": "https://169.254.169.254/latest"}]
+            shop = Shop(port=1)
+            made = await create(prod, shop, svc["id"], key=key, steps=steps)
+            assert made["journey"] is None
+            assert [(e["errorCode"], e["field"]) for e in made["errors"]] == [
+                ("INTERNAL_ADDRESS", "steps[0].url")
+            ]
+            loopback = [{"name": "local", "method": "GET", "url": "http://127.0.0.1:8080/"}]
+            made = await create(prod, shop, svc["id"], key=key, steps=loopback)
+            assert [e["errorCode"] for e in made["errors"]] == ["INTERNAL_ADDRESS"]
+            listed = await prod.ok(LIST, {"s": svc["id"]})
+            assert key not in [j["key"] for j in listed["serviceJourneys"]]
