@@ -63,6 +63,18 @@ HOSTS_OF = """query($s: ID!) { serviceJourneyHosts(serviceId: $s) { hosts versio
 LIST = f"""query($s: ID!) {{ serviceJourneys(serviceId: $s) {{ {FIELDS} }} }}"""
 
 
+@pytest.fixture(autouse=True)
+async def _journeys_stop_after_each_test(api: Api) -> AsyncIterator[None]:
+    """Each test's journeys go with its loopback shop: disabled after it, so the next test's
+    deployments of the same service run only its own."""
+    yield
+    svc = await service(api)
+    listed = await api.ok(LIST, {"s": svc["id"]})
+    for j in listed["serviceJourneys"]:
+        if j["enabled"]:
+            await api.ok(DISABLE, {"i": {"id": j["id"], "version": j["version"]}})
+
+
 @dataclass
 class Shop:
     """The loopback shop the journeys test: checkout works while `healthy`."""
@@ -292,6 +304,34 @@ class TestACheckoutJourneyThatRegressesAfterADeployment:
             ),
         )
         assert len(decisions) == 1
+        audited = await rows(
+            api, select(AuditRecord.action).where(AuditRecord.action.like("journey%")).distinct()
+        )
+        assert {a.action for a in audited} >= {
+            "journey_hosts.set",
+            "journey.create",
+            "journey_claim.request",
+            "journey_run.record",
+            "journey_regression.detect",
+        }
+
+    async def test_two_workers_sweeping_at_once_run_a_deployments_journey_once(
+        self, api: Api
+    ) -> None:
+        svc = await service(api)
+        async with shop_server() as shop:
+            await allow(api, svc["id"], "127.0.0.1")
+            journey = (await create(api, shop, svc["id"], tier="INTERNAL"))["journey"]
+            await succeeded(api)
+            await asyncio.gather(runner(api).sweep(), runner(api).sweep())
+        jid = regression_journey_uuid(journey["id"])
+        ran = await rows(
+            api,
+            select(JourneyRun.id).where(
+                JourneyRun.journey_id == jid, JourneyRun.trigger == "deployment"
+            ),
+        )
+        assert len(ran) == 1
 
     async def test_a_journey_of_a_tier_the_guardrail_does_not_name_is_flagged_not_rolled_back(
         self, api: Api
