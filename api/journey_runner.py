@@ -25,6 +25,7 @@ from api.outbox_delivery import sealer_for
 from api.settings import Settings
 from api.units import Units
 from domain.kernel.clock import Clock
+from domain.kernel.errors import DomainError
 from domain.kernel.sealed import SealError
 from domain.kernel.uow import UnitOfWork
 from domain.postrelease import journey_cdevents
@@ -122,7 +123,15 @@ class JourneyRunner:
         results = await asyncio.gather(*(one(w) for w in work))
         runs = []
         for w, result in zip(work, results, strict=True):
-            runs.append(await self._units.run(_completing(w.claim_id, result)))
+            try:
+                runs.append(await self._units.run(_completing(w.claim_id, result)))
+            except DomainError as exc:
+                # The journey changed under the run (removed, say): the claim is taken again
+                # after its lease, at most MAX_ATTEMPTS times in all; the others are recorded.
+                log.warning(
+                    "journey run not recorded",
+                    extra={"journey": w.journey_key, "code": str(exc.code)},
+                )
         return runs
 
     def _unseal(self) -> Callable[[str], str]:

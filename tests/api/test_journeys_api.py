@@ -29,6 +29,7 @@ from domain.postrelease.journey_models import Journey, JourneyClaim, JourneyRun
 from tests.api.conftest import Api, serving, settings_for, unique
 from tests.api.deployments_support import ADVANCE, report, service, started
 from tests.api.evidence_support import cdevent, structured
+from tests.api.test_query_cost import counting
 
 SECRET = "Bearer s3cret-journey-token"
 ERRORS = "errors { code message field ... on JourneyError { errorCode } }"
@@ -577,3 +578,39 @@ class TestOutsideDevelopment:
             assert [e["errorCode"] for e in made["errors"]] == ["INTERNAL_ADDRESS"]
             listed = await prod.ok(LIST, {"s": svc["id"]})
             assert key not in [j["key"] for j in listed["serviceJourneys"]]
+
+
+NESTED = """query($s: ID!) { serviceJourneys(serviceId: $s) { key service { key } ownerTeam { key }
+  runs(first: 5) { edges { node { outcome journey { key } deployment { id } } } } } }"""
+
+
+class TestQueryCost:
+    async def test_the_statements_of_a_services_journeys_do_not_grow_with_them(
+        self, api: Api
+    ) -> None:
+        svc = await service(api)
+        shop = Shop(port=1)
+        await allow(api, svc["id"], "127.0.0.1")
+
+        async def add() -> None:
+            journey = (await create(api, shop, svc["id"], runner="CHECKLY"))["journey"]
+            now = api.runtime.clock.now()
+            values = {
+                "journeyId": journey["id"],
+                "passed": True,
+                "startedAt": (now - timedelta(minutes=2)).isoformat(),
+                "finishedAt": (now - timedelta(minutes=1)).isoformat(),
+                "runner": "CHECKLY",
+            }
+            await api.ok(REPORT, {"i": values}, as_user="ci")
+
+        await add()
+        await api.ok(NESTED, {"s": svc["id"]})
+        with counting(api) as fewer:
+            await api.ok(NESTED, {"s": svc["id"]})
+        for _ in range(3):
+            await add()
+        with counting(api) as more:
+            data = await api.ok(NESTED, {"s": svc["id"]})
+        assert len(data["serviceJourneys"]) >= 4
+        assert len(more) == len(fewer), (len(fewer), len(more))
