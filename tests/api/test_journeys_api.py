@@ -242,6 +242,17 @@ async def rows(api: Api, stmt: Any) -> list[Any]:
         return list((await session.execute(stmt)).all())
 
 
+async def deployment_runs(api: Api, journey_id: Any) -> int:
+    """How many runs of the journey followed a deployment (the built-in runner's)."""
+    ran = await rows(
+        api,
+        select(JourneyRun.id).where(
+            JourneyRun.journey_id == journey_id, JourneyRun.trigger == "deployment"
+        ),
+    )
+    return len(ran)
+
+
 class TestACheckoutJourneyThatRegressesAfterADeployment:
     async def test_is_flagged_linked_to_the_deployment_and_rolls_it_back_once(
         self, api: Api
@@ -287,13 +298,7 @@ class TestACheckoutJourneyThatRegressesAfterADeployment:
         assert [r["journey"]["key"] for r in on_dep["journeyRegressions"]] == [journey["key"]]
         assert on_dep["rollback"]["trigger"] == "JOURNEY"
         jid = regression_journey_uuid(journey["id"])
-        deployment_runs = await rows(
-            api,
-            select(JourneyRun.id).where(
-                JourneyRun.journey_id == jid, JourneyRun.trigger == "deployment"
-            ),
-        )
-        assert len(deployment_runs) == 1
+        assert await deployment_runs(api, jid) == 1
         claims = await rows(
             api, select(JourneyClaim.key).where(JourneyClaim.key.like(f"deployment:%:{jid}"))
         )
@@ -325,14 +330,7 @@ class TestACheckoutJourneyThatRegressesAfterADeployment:
             journey = (await create(api, shop, svc["id"], tier="INTERNAL"))["journey"]
             await succeeded(api)
             await asyncio.gather(runner(api).sweep(), runner(api).sweep())
-        jid = regression_journey_uuid(journey["id"])
-        ran = await rows(
-            api,
-            select(JourneyRun.id).where(
-                JourneyRun.journey_id == jid, JourneyRun.trigger == "deployment"
-            ),
-        )
-        assert len(ran) == 1
+        assert await deployment_runs(api, regression_journey_uuid(journey["id"])) == 1
 
     async def test_a_journey_of_a_tier_the_guardrail_does_not_name_is_flagged_not_rolled_back(
         self, api: Api
