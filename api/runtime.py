@@ -13,6 +13,7 @@ from datetime import timedelta
 from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
 from api.background import Periodic
+from api.journey_runner import JourneyRunner
 from api.live import Live
 from api.observability import Metrics
 from api.outbox_delivery import OutboxDelivery
@@ -94,6 +95,7 @@ class Housekeeping:
         self._ttl = timedelta(hours=settings.idempotency_ttl_hours)
         self._clock = clock
         self._units = units
+        self._journeys = JourneyRunner(settings, clock, units)  # postrelease (issue 17)
         self._periodic = Periodic("signalbox-housekeeping", SWEEP_INTERVAL_SECONDS, self.sweep, log)
         self._post_release_metrics = metrics_source(settings)
 
@@ -111,6 +113,7 @@ class Housekeeping:
         await self._units.run(defect_patterns.announce_new)  # new defect patterns, once each
         await self._units.run(incident_sweep.sweep)
         await sweep_reviews(self._units, self._post_release_metrics)
+        await self._journeys.sweep()  # synthetic journeys due: after deployments, on schedules
 
 
 @dataclass(eq=False)

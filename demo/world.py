@@ -22,6 +22,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.journeys import load_journeys
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
@@ -78,4 +79,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_defects(runtime, cast)  # demo/defects.py: one defect pattern of each kind
     await load_post_mortems(runtime, cast)
     await load_post_release_reviews(runtime, cast)
+    await load_journeys(runtime, cast)  # postrelease: synthetic journeys (issue 17)
     return True

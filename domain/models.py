@@ -66,3 +66,7 @@ __all__ += [
     "postrelease_review_models",
     "postrelease_signal_models",
 ]
+# postrelease: synthetic journeys (issue 17)
+from domain.postrelease import journey_models as postrelease_journey_models  # noqa: E402
+
+__all__ += ["postrelease_journey_models"]

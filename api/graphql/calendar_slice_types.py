@@ -20,6 +20,7 @@ from api.graphql.context import Info
 from api.graphql.flags_types import FlagChangeAction
 from api.graphql.organization_types import Person, Service
 from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
+from api.graphql.postrelease_journeys_types import JourneyRegression
 from api.graphql.relay import node_field, to_global_id
 from api.graphql.rows import from_columns
 from api.graphql.unauthorized_types import UnauthorizedChange
@@ -101,6 +102,7 @@ class CalendarSlice:
     deployment_rows: strawberry.Private[list[Any]]
     incident_rows: strawberry.Private[list[Any]]
     unauthorized_rows: strawberry.Private[list[Any]]
+    journey_regression_rows: strawberry.Private[list[Any]]
 
     @strawberry.field(description="Third-party vendor releases in the range, like our own.")
     def vendor_releases(self) -> list[VendorRelease]:
@@ -121,6 +123,14 @@ class CalendarSlice:
     def unauthorized_changes(self) -> list[UnauthorizedChange]:
         return [UnauthorizedChange.from_row(r) for r in self.unauthorized_rows]
 
+    # postrelease: synthetic journeys (issue 17)
+    @strawberry.field(
+        description="Functional regressions detected in the range: journeys that passed before "
+        "a production deployment and fail after it, each linked to the deployment."
+    )
+    def journey_regressions(self) -> list[JourneyRegression]:
+        return [JourneyRegression.from_row(r) for r in self.journey_regression_rows]
+
     @classmethod
     def from_domain(cls, s: calendar_slice.CalendarSlice) -> CalendarSlice:
         by_id = {r.id: DeploymentWindow.from_row(r) for r in s.windows}
@@ -132,6 +142,7 @@ class CalendarSlice:
             deployment_rows=s.deployments,
             incident_rows=s.incidents,
             unauthorized_rows=s.unauthorized_changes,
+            journey_regression_rows=s.journey_regressions,
             conflicts=[
                 CalendarConflict(
                     kind=c.kind,

@@ -21,6 +21,7 @@ from domain.pipelines import vocabulary as pipelines_vocabulary
 from domain.pipelines import webhooks
 
 if TYPE_CHECKING:
+    from api.graphql.postrelease_journeys_types import JourneyRegression
     from api.graphql.promotions import Promotion
     from api.graphql.unauthorized_types import UnauthorizedChange
 
@@ -259,6 +260,20 @@ class Deployment(Node):
             )
             for r in rows
         ]
+
+    # postrelease: synthetic journeys (issue 17)
+    @strawberry.field(
+        description="Journeys that passed before it and fail after it (functional regressions)."
+    )
+    async def journey_regressions(
+        self, info: Info
+    ) -> list[
+        Annotated[JourneyRegression, strawberry.lazy("api.graphql.postrelease_journeys_types")]
+    ]:
+        from api.graphql.postrelease_journeys_types import JourneyRegression
+
+        rows = await info.context.loaders.deployment_journey_regressions.load(self.uid)
+        return [JourneyRegression.from_row(r) for r in rows]
 
 
 @strawberry.type(description="An outbound webhook; its secret was shown once, at creation.")

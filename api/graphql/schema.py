@@ -51,6 +51,10 @@ from api.graphql.postrelease_incidents import (
     IncidentAttributionMutation,
     IncidentAttributionQuery,
 )
+from api.graphql.postrelease_journeys import (
+    PostreleaseJourneysMutation,
+    PostreleaseJourneysQuery,
+)
 from api.graphql.postrelease_postmortems import PostMortemMutation, PostMortemQuery
 from api.graphql.postrelease_reviews import PostReleaseReviewMutation, PostReleaseReviewQuery
 from api.graphql.promotions import Promotion, PromotionsMutation, PromotionsQuery
@@ -139,6 +143,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **PostMortemQuery.node_types(),
     # postrelease: the 24-hour review
     **PostReleaseReviewQuery.node_types(),
+    # postrelease: synthetic journeys
+    **PostreleaseJourneysQuery.node_types(),
 }
 
 
@@ -196,6 +202,7 @@ class Query(
     IncidentAttributionQuery,
     PostMortemQuery,
     PostReleaseReviewQuery,
+    PostreleaseJourneysQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -249,6 +256,7 @@ class Mutation(
     IncidentAttributionMutation,
     PostMortemMutation,
     PostReleaseReviewMutation,
+    PostreleaseJourneysMutation,
 ):
     pass
 

@@ -30,6 +30,7 @@ from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
 from domain.postrelease.attribution_errors import AttributionErrorCode
 from domain.postrelease.defect_errors import DefectErrorCode
+from domain.postrelease.journey_errors import JourneyErrorCode
 from domain.postrelease.postmortem_errors import PostMortemErrorCode
 from domain.postrelease.review_errors import ReviewErrorCode as PostReleaseReviewErrorCode
 from domain.readiness.migration_errors import DataMigrationErrorCode
@@ -137,6 +138,8 @@ DEFECTS = _context("Defect", DefectErrorCode)
 INCIDENT_ATTRIBUTION = _context("IncidentAttribution", AttributionErrorCode)
 POST_MORTEMS = _context("PostMortem", PostMortemErrorCode)
 POST_RELEASE_REVIEW = _context("PostReleaseReview", PostReleaseReviewErrorCode)
+# postrelease: synthetic journeys (issue 17)
+JOURNEYS = _context("Journey", JourneyErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -159,6 +162,7 @@ CONTEXTS = (
     INCIDENT_ATTRIBUTION,
     POST_MORTEMS,
     POST_RELEASE_REVIEW,
+    JOURNEYS,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

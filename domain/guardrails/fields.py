@@ -229,6 +229,14 @@ FIELDS: dict[str, Field] = {
             maximum=1000,
             unit="%",
         ),
+        # postrelease: synthetic journeys (issue 17)
+        _set(
+            "journey_regression_rollback",
+            Strictness.SUPERSET,
+            "Journey tiers whose functional regression after a production deployment (the "
+            "journey passed before it and fails after) rolls the deployment back, once.",
+            Tier,
+        ),
     )
 }
 
@@ -286,6 +294,7 @@ CORE_DEFAULTS: dict[str, Any] = {
     "first_launch_review_required": False,
     **INCIDENT_DEFAULTS,
     "post_release_regression_tolerance_pct": 20,
+    "journey_regression_rollback": [],
 }
 """The core set in force until the RMO saves its own (version 0, source `core`)."""
 
@@ -322,6 +331,7 @@ PROFILE_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "readiness_review_required": True,
         "runbook_review_max_age_days": 90,
         "post_release_regression_tolerance_pct": 10,
+        "journey_regression_rollback": ["critical"],
     },
     Tier.CUSTOMER_FACING.value: {
         "required_evidence": ["licence_check", "security_scan", "static_analysis", "test_coverage"],

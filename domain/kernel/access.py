@@ -81,6 +81,9 @@ class Resource(StrEnum):
     FEEDBACK = "feedback"
     LOG_SIGNAL = "log_signal"
     METRIC_TEMPLATE = "metric_template"
+    # postrelease: synthetic journeys (issue 17)
+    JOURNEY = "journey"
+    JOURNEY_RUN = "journey_run"
 
 
 class Action(StrEnum):

@@ -149,6 +149,9 @@ class RollbackTrigger(StrEnum):
     MANUAL = "manual"
     ALERT = "alert"
     HEALTH = "health"
+    JOURNEY = "journey"
+    """A synthetic journey regressed after the deployment (postrelease, by the guardrail
+    journey_regression_rollback)."""
 
 
 class PromotionStatus(StrEnum):

@@ -4,7 +4,7 @@ and vendor releases."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from domain.kernel.reader import Reader
 from domain.organization import vendor_queries
 from domain.pipelines import queries as pipelines
 from domain.pipelines import unauthorized_queries
+from domain.postrelease import journey_queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class CalendarSlice:
     deployments: list[Row[Any]]
     incidents: list[Row[Any]]
     unauthorized_changes: list[Row[Any]]
+    journey_regressions: list[Row[Any]] = field(default_factory=list)
+    """Journeys that passed before a production deployment and failed after it (postrelease)."""
 
 
 async def calendar(
@@ -67,6 +70,9 @@ async def calendar(
     unauthorized = await unauthorized_queries.changes_in_range(
         r, starts_at=starts_at, ends_at=ends_at, bu_id=bu_id, service_ids=services, limit=limit
     )
+    regressions = await journey_queries.regressions_in_range(
+        r, starts_at=starts_at, ends_at=ends_at, bu_id=bu_id, service_ids=services, limit=limit
+    )
     vendor = await vendor_queries.releases(
         r,
         starts_at=starts_at,
@@ -86,4 +92,5 @@ async def calendar(
         deployments,
         incidents,
         unauthorized,
+        journey_regressions=regressions,
     )

@@ -100,6 +100,8 @@ GRAPHQL_ENUMS = {
     "postrelease:PostMortemErrorCode": "PostMortemErrorCode",
     # postrelease has one error enum per part too (issue 17)
     "postrelease:ReviewErrorCode": "PostReleaseReviewErrorCode",
+    # postrelease has one error enum per part (issue 17), keyed like readiness's
+    "postrelease:JourneyErrorCode": "JourneyErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 

@@ -401,6 +401,10 @@ class TestThePolicyKeepsItsPromises:
             },
             ("feedback", "create"),
             ("log_signal", "create"),
+            # postrelease (issue 17): CI reads journeys and reports external runners' results
+            ("journey", "read"),
+            ("journey_run", "read"),
+            ("journey_run", "create"),
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

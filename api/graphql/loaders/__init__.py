@@ -36,6 +36,7 @@ from domain.pipelines import queries as evq
 from domain.pipelines import unauthorized_queries as ucq
 from domain.postrelease import attribution_queries as paq
 from domain.postrelease import defect_queries as dfq
+from domain.postrelease import journey_queries as jq
 from domain.postrelease import postmortem_queries as pmq
 from domain.postrelease import review_queries as prrq
 from domain.readiness import migration_queries as rmq
@@ -255,6 +256,14 @@ class DataLoaders:
     post_mortem_of_incident: ById = by_id(pmq.post_mortems_of_incidents)
     post_mortem_factors: Grouped = grouped(pmq.factors_of)
     post_mortem_actions: Grouped = grouped(pmq.actions_of)
+    # postrelease: synthetic journeys
+    journey: ById = by_id(jq.journeys_by_id)
+    journey_run: ById = by_id(jq.runs_by_id)
+    journey_regression: ById = by_id(jq.regressions_by_id)
+    service_journeys: Grouped = grouped(jq.journeys_of_services)
+    service_journey_hosts: ById = by_id(jq.hosts_of_services)
+    journey_runs: Pages = pages(jq.runs_of_journeys, "first", "after")
+    deployment_journey_regressions: Grouped = grouped(jq.regressions_of_deployments)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

@@ -37,6 +37,7 @@ from domain.kernel.errors import DomainError
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.organization.vendor_gate_rules import VendorFacts
 from domain.organization.vendor_rules import AttestationFacts
+from domain.organization.vocabulary import Tier
 from domain.pipelines import deployment_rules, health_rules, unauthorized_rules
 from domain.pipelines import promotion_lifecycle as lifecycle
 from domain.pipelines.drift import RunFacts
@@ -51,7 +52,7 @@ from domain.pipelines.vocabulary import (
     StepKind,
     Verdict,
 )
-from domain.postrelease import attribution_rules, postmortem_rules
+from domain.postrelease import attribution_rules, journey_rules, postmortem_rules
 from domain.postrelease import review_rules as post_release_rules
 from domain.postrelease.attribution_vocabulary import ChangeKind
 from domain.readiness.nfr_rules import DeclaredNfr, NfrFacts, StagingRun
@@ -383,6 +384,15 @@ def post_release_review_probe(values: Values, mapping: RiskMapping) -> frozenset
     return frozenset(f"post-release regression: {i['key']}" for i in found)
 
 
+# postrelease: synthetic journeys (issue 17)
+def journey_regression_probe(values: Values, mapping: RiskMapping) -> frozenset[str]:
+    """A journey of every tier that passed before a production deployment and fails after it:
+    recorded either way; whether it rolls the deployment back is the control."""
+    tiers = _effective(values).values[journey_rules.GUARDRAIL].value or []
+    rolled = [t for t in Tier if journey_rules.rolls_back(tiers, t.value)]
+    return frozenset({"journey regression rolled back"} if rolled else ())
+
+
 PROBES: tuple[Probe, ...] = (
     decision_probe,
     go_no_go_probe,
@@ -396,6 +406,7 @@ PROBES: tuple[Probe, ...] = (
     downtime_notice_probe,
     post_mortem_probe,
     post_release_review_probe,
+    journey_regression_probe,
 )
 """Every place a control is enforced."""
 

@@ -134,6 +134,7 @@ class TestEveryGuardrailFieldIsEnforced:
             "post-release regression: error_rate",
             "post-release regression: latency_p99",
         }
+        assert refused("journey_regression_rollback") == {"journey regression rolled back"}
 
 
 def strictest_requirement(key: Requirement, current: Any) -> Any:

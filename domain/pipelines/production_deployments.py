@@ -1,0 +1,152 @@
+"""Production deployments that finished, as plain facts for the contexts above pipelines (what
+happens after a release: journeys run after each one, reviews open, incidents are attributed).
+
+Both paths count: a deployment Signalbox drove (canary, blue-green) that SUCCEEDED, and a
+deployment or upgrade a CD tool reported (CDEvents `service.deployed` / `upgraded`, GraphQL)
+whose service and environment resolved. Each is keyed by its own id and says which it is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.environments import fragments as environments
+from domain.kernel.vocabulary import EnvironmentKind
+from domain.pipelines.deployment_models import Deployment
+from domain.pipelines.models import DeploymentReport
+from domain.pipelines.vocabulary import DeploymentKind, DeploymentStatus
+
+PLANNED = "deployment"
+REPORTED = "report"
+MAX_FINISHED = 500
+"""At most this many from one call (the earliest)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedDeployment:
+    kind: str
+    """PLANNED (a `deployments` row) or REPORTED (a `deployment_reports` row)."""
+    id: uuid.UUID
+    bu_id: uuid.UUID
+    service_id: uuid.UUID
+    environment_id: uuid.UUID
+    artifact: str
+    started_at: datetime
+    """When the new version began to take traffic (a report's moment, for a reported one)."""
+    finished_at: datetime
+    rolled_back: bool
+
+
+def _planned(rows: list[Row[Any]]) -> list[FinishedDeployment]:
+    return [
+        FinishedDeployment(
+            PLANNED,
+            r.id,
+            r.bu_id,
+            r.service_id,
+            r.environment_id,
+            r.artifact_version,
+            r.started_at or r.finished_at,
+            r.finished_at,
+            r.status == DeploymentStatus.ROLLED_BACK,
+        )
+        for r in rows
+    ]
+
+
+def _reported(rows: list[Row[Any]]) -> list[FinishedDeployment]:
+    return [
+        FinishedDeployment(
+            REPORTED,
+            r.id,
+            r.bu_id,
+            r.service_id,
+            r.environment_id,
+            r.artifact_ref,
+            r.occurred_at,
+            r.occurred_at,
+            False,
+        )
+        for r in rows
+    ]
+
+
+DEP = Deployment.__table__
+REP = DeploymentReport.__table__
+
+
+async def _both(
+    session: AsyncSession, planned: list[Any], reported: list[Any]
+) -> list[FinishedDeployment]:
+    """Planned deployments (DEP rows) and reported ones (REP rows) in production meeting each
+    one's conditions, in two statements."""
+    env = environments.environment_rows()
+    production = env.c.kind == EnvironmentKind.PRODUCTION
+    on_planned = select(DEP).join(env, env.c.id == DEP.c.environment_id).where(production)
+    on_reported = (
+        select(REP)
+        .join(env, env.c.id == REP.c.environment_id)
+        .where(production, REP.c.kind.in_([DeploymentKind.DEPLOYED, DeploymentKind.UPGRADED]))
+    )
+    found = await session.execute(
+        on_planned.where(*planned).order_by(DEP.c.finished_at, DEP.c.id).limit(MAX_FINISHED)
+    )
+    told = await session.execute(
+        on_reported.where(*reported).order_by(REP.c.occurred_at, REP.c.id).limit(MAX_FINISHED)
+    )
+    return _planned(list(found.all())) + _reported(list(told.all()))
+
+
+async def finished_between(
+    session: AsyncSession,
+    service_ids: Collection[uuid.UUID],
+    start: datetime,
+    end: datetime,
+) -> list[FinishedDeployment]:
+    """The services' production deployments that finished in [start, end), earliest first (two
+    statements, each led by the service's index); at most MAX_FINISHED of each kind."""
+    if not service_ids:
+        return []
+    services = set(service_ids)
+    found = await _both(
+        session,
+        [
+            DEP.c.service_id.in_(services),
+            DEP.c.status == DeploymentStatus.SUCCEEDED,
+            DEP.c.finished_at >= start,
+            DEP.c.finished_at < end,
+        ],
+        [REP.c.service_id.in_(services), REP.c.occurred_at >= start, REP.c.occurred_at < end],
+    )
+    return sorted(found, key=lambda d: (d.finished_at, str(d.id)))
+
+
+async def production_deployments(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, FinishedDeployment]:
+    """The production deployments (planned ones that ended, whatever their status, and reported
+    ones whose service resolved) among `ids`, by id; the others are absent."""
+    if not ids:
+        return {}
+    wanted = set(ids)
+    found = await _both(
+        session,
+        [DEP.c.id.in_(wanted), DEP.c.finished_at.is_not(None)],
+        [REP.c.id.in_(wanted), REP.c.service_id.is_not(None)],
+    )
+    return {d.id: d for d in found}
+
+
+async def latest_before(
+    session: AsyncSession, service_id: uuid.UUID, at: datetime, since: datetime
+) -> FinishedDeployment | None:
+    """The service's latest production deployment that finished in [since, at], if any."""
+    found = await finished_between(session, [service_id], since, at)
+    return found[-1] if found else None
