@@ -1,7 +1,7 @@
 """postrelease: synthetic journeys, each service's allowed hosts, runs, claims, regressions
 
-Revision ID: 0030
-Revises: 0028
+Revision ID: 0034
+Revises: 0033
 Create Date: 2026-12-07
 
 Issue 17 (synthetic transactions on critical user journeys); generated from the models and
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0030"
-down_revision: str | None = "0028"
+revision: str = "0034"
+down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
