@@ -7,7 +7,7 @@ the guardrail (critical journeys roll back on critical services) rolled the hotf
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from domain.pipelines import deployments
 from domain.pipelines.deployment_commands import ReportHealth
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.health_rules import Metrics
+from domain.pipelines.vocabulary import DeploymentStatus
 from domain.postrelease import journey_runs, journey_service
 from domain.postrelease.journey_commands import (
     AssertionSpec,
@@ -124,28 +125,36 @@ def _result(journey_id: uuid.UUID, at: Any, passed: bool, **kw: Any) -> ReportJo
     )
 
 
-async def _hotfix(runtime: Runtime, cast: Cast) -> uuid.UUID | None:
-    """The unauthorized hotfix goes out, step by step, three hours ago; None without it."""
+async def _hotfix(runtime: Runtime, cast: Cast) -> tuple[uuid.UUID, datetime] | None:
+    """The unauthorized hotfix and when it took all traffic; None without it. Rolled out here,
+    step by step three hours ago, unless another part of the demo (the 24-hour review's) already
+    rolled it out."""
     async with runtime.db.read_session() as session:
-        found = await session.scalar(
-            select(Deployment.id).where(Deployment.artifact_version == HOTFIX)
-        )
+        found = (
+            await session.execute(
+                select(Deployment.id, Deployment.status, Deployment.finished_at).where(
+                    Deployment.artifact_version == HOTFIX
+                )
+            )
+        ).first()
     if found is None:
         return None
+    if found.status != DeploymentStatus.PLANNED:
+        return (found.id, found.finished_at) if found.finished_at is not None else None
     for minutes, step in ((180, None), (175, 0), (160, 1), (150, 2)):
         units = runtime.units.at(ShiftedClock(runtime.clock, timedelta(minutes=minutes)))
 
         async def move(uow: UnitOfWork, step: int | None = step) -> None:
-            dep = await deployments.visible_deployment(uow, found)
+            dep = await deployments.visible_deployment(uow, found.id)
             if step is None:
                 await deployments.start_deployment(uow, dep.id, dep.version)
                 return
             await deployments.report_health(uow, ReportHealth(dep.id, step, HEALTHY, HEALTHY))
-            dep = await deployments.visible_deployment(uow, found)
+            dep = await deployments.visible_deployment(uow, found.id)
             await deployments.advance_deployment(uow, dep.id, dep.version)
 
         await units.run(move, actor=cast.actor("sre"))
-    return found
+    return found.id, runtime.clock.now() - timedelta(minutes=150)
 
 
 async def load_journeys(runtime: Runtime, cast: Cast) -> None:
@@ -160,9 +169,13 @@ async def load_journeys(runtime: Runtime, cast: Cast) -> None:
             lambda uow, s=s: _define(uow, s), actor=cast.actor("rmo")
         )
     now = runtime.clock.now()
+    hotfix = await _hotfix(runtime, cast)
+    # The card gateway's checkout passed before the hotfix took all traffic and fails after it.
+    switched = hotfix[1] if hotfix is not None else now - timedelta(hours=3)
     for key, jid in ids.items():
-        for hours in (6, 4):
-            made = _result(jid, now - timedelta(hours=hours), True)
+        last = switched if key == "card-gateway" else now
+        for hours in (5, 3):
+            made = _result(jid, last - timedelta(hours=hours), True)
             await runtime.units.run(
                 lambda uow, made=made: journey_runs.record(uow, made),
                 actor=cast.actor(reporter[key]),
@@ -174,8 +187,8 @@ async def load_journeys(runtime: Runtime, cast: Cast) -> None:
             lambda uow, made=made: journey_runs.record(uow, made),
             actor=cast.actor(reporter[key]),
         )
-    hotfix = await _hotfix(runtime, cast)
     if hotfix is None or "card-gateway" not in ids:
         return
-    failed = _result(ids["card-gateway"], now - timedelta(hours=2), False, deployment_id=hotfix)
+    after = switched + timedelta(hours=1)
+    failed = _result(ids["card-gateway"], after, False, deployment_id=hotfix[0])
     await runtime.units.run(lambda uow: journey_runs.record(uow, failed), actor=cast.actor("ci"))

@@ -82,7 +82,7 @@ class Defect(Node, FromColumns):
 SOURCE_TYPES = {
     vocabulary.DefectSourceKind.INCIDENT: "IncidentReport",
     vocabulary.DefectSourceKind.POST_MORTEM: "PostMortem",
-    vocabulary.DefectSourceKind.FEEDBACK: "FeedbackItem",
+    vocabulary.DefectSourceKind.FEEDBACK: "PostReleaseFeedback",
     vocabulary.DefectSourceKind.MANUAL: "Defect",
 }
 """The node type of a source's id, by kind (the post-mortem and feedback parts name theirs)."""

@@ -1,19 +1,23 @@
-"""Where a defect came from, checked by kind: an incident report is checked here; post-mortems
-and feedback items register their own check (`register_source`) from their parts, and until
-one is registered a kind is refused (no defect names a source nobody can find)."""
+"""Where a defect came from, checked by kind: an incident report, a post-mortem (of an incident
+of the service) or a feedback item about the service must exist and be readable by the caller;
+a kind without a check is refused (no defect names a source nobody can find)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
 
+from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.reader import Reader
+from domain.kernel.repository import rows_by_ids
 from domain.kernel.uow import UnitOfWork
 from domain.organization.facts import ServiceFacts
 from domain.pipelines import queries as pipeline_queries
 from domain.postrelease.defect_errors import DefectErrorCode as Code
 from domain.postrelease.defect_vocabulary import DefectSourceKind
+from domain.postrelease.feedback_models import FeedbackItem
+from domain.postrelease.postmortem_queries import post_mortems_by_id
 
 SourceCheck = Callable[[UnitOfWork, uuid.UUID, ServiceFacts], Awaitable[None]]
 """Refuses (NOT_FOUND, or a typed error) unless the source exists, the caller may read it and
@@ -31,20 +35,49 @@ def reader_of(uow: UnitOfWork) -> Reader:
     return Reader(uow.session, uow.actor, uow.authorizer)
 
 
+def _of_another_service(what: str) -> DomainError:
+    return DomainError(
+        f"The {what} concerns another service.",
+        code=Code.SOURCE_OF_ANOTHER_SERVICE,
+        field="sourceId",
+    )
+
+
 async def _incident(uow: UnitOfWork, incident_id: uuid.UUID, service: ServiceFacts) -> None:
     found = await pipeline_queries.incident_reports_by_id(reader_of(uow), [incident_id])
     incident = found.get(incident_id)
     if incident is None:
         raise NotFound("Incident was not found.", field="sourceId")
     if incident.bu_id != service.bu_id or incident.service_id not in (None, service.id):
-        raise DomainError(
-            "The incident concerns another service.",
-            code=Code.SOURCE_OF_ANOTHER_SERVICE,
-            field="sourceId",
-        )
+        raise _of_another_service("incident")
+
+
+async def _post_mortem(uow: UnitOfWork, post_mortem_id: uuid.UUID, service: ServiceFacts) -> None:
+    """A post-mortem the caller may read, of an incident of the service (its incident is checked
+    as an incident source is)."""
+    found = (await post_mortems_by_id(reader_of(uow), [post_mortem_id])).get(post_mortem_id)
+    if found is None:
+        raise NotFound("Post-mortem was not found.", field="sourceId")
+    try:
+        await _incident(uow, found.incident_id, service)
+    except NotFound:
+        raise
+    except DomainError:
+        raise _of_another_service("post-mortem") from None
+
+
+async def _feedback(uow: UnitOfWork, feedback_id: uuid.UUID, service: ServiceFacts) -> None:
+    """A feedback item about the service, in a BU where the caller may read feedback."""
+    found = (await rows_by_ids(uow.session, FeedbackItem.__table__, [feedback_id])).get(feedback_id)
+    if found is None or not reader_of(uow).scope(Resource.FEEDBACK).allows(found.bu_id):
+        raise NotFound("Feedback item was not found.", field="sourceId")
+    if found.service_id != service.id:
+        raise _of_another_service("feedback item")
 
 
 register_source(DefectSourceKind.INCIDENT, _incident)
+register_source(DefectSourceKind.POST_MORTEM, _post_mortem)
+register_source(DefectSourceKind.FEEDBACK, _feedback)
 
 
 async def check_source(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import Api
-from tests.api.governance_support import audit_actions
+from tests.api.governance_support import audit_actions, services
 from tests.api.test_defect_support import (
     RECLASSIFY,
     ago,
@@ -17,6 +17,7 @@ from tests.api.test_defect_support import (
     refused,
     world,
 )
+from tests.api.test_post_mortem_api import opened
 
 
 class TestRecordingADefect:
@@ -79,8 +80,18 @@ class TestRecordingADefect:
                     "sourceKind": "POST_MORTEM",
                     "sourceId": "UG9zdE1vcnRlbTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDE=",
                 },
-                "SOURCE_NOT_SUPPORTED",
-                "sourceKind",
+                "NOT_FOUND",
+                "sourceId",
+            ),
+            (
+                {
+                    "sourceKind": "FEEDBACK",
+                    "sourceId": (
+                        "UG9zdFJlbGVhc2VGZWVkYmFjazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDE="
+                    ),
+                },
+                "NOT_FOUND",
+                "sourceId",
             ),
             ({"component": "   "}, "INVALID_COMPONENT", "component"),
             ({"component": "x" * 101}, "INVALID_COMPONENT", "component"),
@@ -176,3 +187,16 @@ class TestReclassifying:
         assert [e["code"] for e in body["data"]["defectReclassify"]["errors"]] == [code]
         (still,) = await defects_of(api, w.services[0])
         assert (still["rootCause"], still["version"]) == ("CODE", 1)
+
+
+class TestADefectFromAPostMortem:
+    async def test_it_names_the_post_mortem_of_an_incident_of_its_service(self, api: Api) -> None:
+        made = await opened(api)
+        found = await record(
+            api, made["service"], sourceKind="POST_MORTEM", sourceId=made["pm"]["id"]
+        )
+        assert found["sourceId"] == made["pm"]["id"]
+        [other] = await services(api, "payments")
+        errors = await refused(api, other, sourceKind="POST_MORTEM", sourceId=made["pm"]["id"])
+        assert [e["code"] for e in errors] == ["SOURCE_OF_ANOTHER_SERVICE"]
+        assert await defects_of(api, other) == []
