@@ -9,12 +9,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from demo.cast import Cast
 from domain.kernel.uow import UnitOfWork
-from domain.pipelines import cdevents
+from domain.pipelines import cdevents, unauthorized
 from domain.pipelines import queries as pipeline_queries
 from domain.pipelines.cdevents_schemas import shipped
 from domain.pipelines.commands import IngestEvent
+from domain.pipelines.unauthorized import ReviewChange
+from domain.pipelines.unauthorized_models import UnauthorizedChange
+from domain.pipelines.vocabulary import UnauthorizedChangeStatus
 from domain.postrelease import defect_service
 from domain.postrelease.defect_commands import RecordDefect
 
@@ -22,6 +27,10 @@ if TYPE_CHECKING:
     from api.runtime import Runtime
 
 SOURCE = "/deploy/argo-eu"
+FINDING = (
+    "Routine CD deployment from before the card gateway's pipeline named its promotions; "
+    "checked against the change log with the team, no finding."
+)
 DEPLOYED_DAYS_AGO = (45, 35, 10, 3)
 """card-gateway to production-eu: twice in the previous 28 days, twice in these."""
 INCIDENT = "Issuer timeouts from one acquirer"
@@ -107,10 +116,31 @@ async def _deployments(uow: UnitOfWork) -> None:
         await cdevents.ingest_event(uow, _deployed(now - timedelta(days=days), n), shipped())
 
 
+async def _reviewed(runtime: Runtime, cast: Cast) -> None:
+    """CD's deployments went out before the card gateway's pipeline named its promotions, so
+    each was flagged as an unauthorized change; the RMO reviewed them as routine."""
+    async with runtime.db.read_session() as session:
+        flagged = (
+            await session.execute(
+                select(UnauthorizedChange.id, UnauthorizedChange.version).where(
+                    UnauthorizedChange.service_id == cast.services["card-gateway"],
+                    UnauthorizedChange.deployment_report_id.is_not(None),
+                    UnauthorizedChange.status == UnauthorizedChangeStatus.OPEN,
+                )
+            )
+        ).all()
+    for change_id, version in flagged:
+        review = ReviewChange(change_id, version, FINDING)
+        await runtime.units.run(
+            lambda uow, r=review: unauthorized.review_change(uow, r), actor=cast.actor("rmo")
+        )
+
+
 async def load_defects(runtime: Runtime, cast: Cast) -> None:
     """CD's production deployments, then the defects as the SRE on call records them."""
     run = runtime.units.run
     await run(_deployments, actor=cast.actor("ci"))
+    await _reviewed(runtime, cast)
     now = runtime.clock.now()
     async with runtime.db.read_session() as session:
         incidents = await pipeline_queries.incidents_between(
