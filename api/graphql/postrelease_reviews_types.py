@@ -80,9 +80,12 @@ class PostReleaseFeedbackItem:
 @strawberry.type(description="Synthetic journey results around the deployment.")
 class PostReleaseSynthetic:
     available: bool = strawberry.field(
-        description="False until synthetic journeys report into reviews (issue 17, journeys)."
+        description="False when the service has no synthetic journeys."
     )
-    results: strawberry.scalars.JSON | None
+    results: strawberry.scalars.JSON | None = strawberry.field(
+        description="Per journey (by key): runs before and after the deployment, whether every "
+        "run passed on each side (null: no run), and how many failed after."
+    )
 
 
 def _when(value: str) -> datetime:

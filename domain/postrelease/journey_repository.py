@@ -176,7 +176,8 @@ async def enabled_of_services_with_journeys(session: AsyncSession, limit: int) -
         .order_by(JOURNEY.c.id)
         .limit(limit)
     )
-    return list((await session.execute(stmt)).all())
+    rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    return rows
 
 
 async def existing_claim_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
@@ -280,3 +281,29 @@ async def regressions_between(
     stmt = scoped(stmt, REGRESSION.c.bu_id, scope)
     stmt = stmt.order_by(REGRESSION.c.detected_at, REGRESSION.c.id).limit(limit)
     return list((await session.execute(stmt)).all())
+
+
+async def runs_between(
+    session: AsyncSession,
+    journey_ids: Collection[uuid.UUID],
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int = 2000,
+) -> list[Row[Any]]:
+    """The journeys' runs that finished in [start, end), oldest first, at most `limit` (one
+    statement, ix_postrelease_journey_runs_journey_id_finished_at)."""
+    if not journey_ids:
+        return []
+    stmt = (
+        select(RUN.c.journey_id, RUN.c.outcome, RUN.c.finished_at)
+        .where(
+            RUN.c.journey_id.in_(set(journey_ids)),
+            RUN.c.finished_at >= start,
+            RUN.c.finished_at < end,
+        )
+        .order_by(RUN.c.finished_at, RUN.c.id)
+        .limit(limit)
+    )
+    rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    return rows

@@ -170,7 +170,7 @@ async def gather(
     fp_after = await repo.signal_counts(session, service.id, w.deployed_at, w.after_end)
     themes_before, themes_after, items = await _feedback(session, service.id, w)
     happenings = await _happenings(session, service.id, w)
-    # The journeys part hands its results in through `synthetic` (review_sources).
+    # The service's synthetic journeys, each before and after (journey_review by default).
     journeys = await synthetic(
         session, service.id, (w.before_start, w.deployed_at), (w.deployed_at, w.after_end)
     )
@@ -187,5 +187,6 @@ async def gather(
         (fp_before, fp_after),
         (themes_before, themes_after),
         happenings["incidents"],
+        journeys or (),
     )
     return Gathered(state, findings, issues)

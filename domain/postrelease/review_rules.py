@@ -194,19 +194,52 @@ def incident_issues(incidents: Sequence[Mapping[str, Any]]) -> list[dict[str, An
     ]
 
 
+def journey_summary(
+    key: str, name: str, before: Sequence[bool], after: Sequence[bool]
+) -> dict[str, Any]:
+    """One synthetic journey around the deployment, from its runs' outcomes (True: passed) in
+    the window before and the window after: passed means every run passed; None, no run."""
+    return {
+        "journey": key,
+        "name": name,
+        "runsBefore": len(before),
+        "runsAfter": len(after),
+        "passedBefore": all(before) if before else None,
+        "passedAfter": all(after) if after else None,
+        "failedAfter": sum(1 for ok in after if not ok),
+    }
+
+
+def journey_issues(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each journey that passed every run before the deployment and failed one after it."""
+    return [
+        {
+            "kind": IssueKind.JOURNEY_REGRESSION.value,
+            "key": str(r["journey"]),
+            "detail": f"{r['name']}: passed before, failed {r['failedAfter']} of "
+            f"{r['runsAfter']} runs after",
+        }
+        for r in results
+        if r["passedBefore"] is True and r["failedAfter"] > 0
+    ]
+
+
 def emergent_issues(
     readings: Sequence[Reading],
     tolerance_pct: float,
     fingerprints: tuple[Mapping[str, int], Mapping[str, int]],
     themes: tuple[Sequence[str], Mapping[str, int]],
     incidents: Sequence[Mapping[str, Any]],
+    journeys: Sequence[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
-    """Everything that emerged: regressions, new fingerprints, new themes, incidents."""
+    """Everything that emerged: regressions, new fingerprints, new themes, incidents, journeys
+    that passed before and fail after."""
     return [
         *regressions(readings, tolerance_pct),
         *new_fingerprints(*fingerprints),
         *new_themes(*themes),
         *incident_issues(incidents),
+        *journey_issues(journeys),
     ]
 
 

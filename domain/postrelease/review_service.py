@@ -19,14 +19,11 @@ from domain.pipelines import review_deployment_facts as deployments
 from domain.postrelease import review_commands as cmd
 from domain.postrelease import review_repository as repo
 from domain.postrelease import review_rules as rules
+from domain.postrelease.journey_review import journey_results
 from domain.postrelease.review_errors import ReviewErrorCode as Code
 from domain.postrelease.review_gathering import gather
 from domain.postrelease.review_models import MetricTemplate, PostReleaseReview
-from domain.postrelease.review_sources import (
-    MetricsSource,
-    SyntheticResults,
-    no_synthetic_results,
-)
+from domain.postrelease.review_sources import MetricsSource, SyntheticResults
 from domain.postrelease.review_vocabulary import MetricsState, ReviewStatus, Verdict
 
 RESOURCE = Resource.POST_RELEASE_REVIEW
@@ -103,7 +100,7 @@ async def gather_review(
     uow: UnitOfWork,
     c: cmd.GatherReview,
     source: MetricsSource,
-    synthetic: SyntheticResults = no_synthetic_results,
+    synthetic: SyntheticResults = journey_results,
 ) -> PostReleaseReview:
     """Read again what happened before versus after the deployment and list what emerged."""
     review = await _visible(uow, c.review_id)
@@ -115,7 +112,7 @@ async def gather_due(
     uow: UnitOfWork,
     review_id: uuid.UUID,
     source: MetricsSource,
-    synthetic: SyntheticResults = no_synthetic_results,
+    synthetic: SyntheticResults = journey_results,
 ) -> PostReleaseReview | None:
     """The sweep's gathering of a review that fell due (the system acts; no permission)."""
     review = await uow.session.get(PostReleaseReview, review_id)

@@ -1,6 +1,6 @@
 """What a post-release review reads from outside Signalbox, as ports the API fills in: metrics
-(Prometheus, through api.post_release_prometheus) and synthetic journey results (the journeys
-part of this context plugs in here: `SyntheticResults`)."""
+(Prometheus, through api.post_release_prometheus) and synthetic journey results
+(`SyntheticResults`: the journeys' own runs by default, domain.postrelease.journey_review)."""
 
 from __future__ import annotations
 
@@ -57,5 +57,5 @@ async def no_synthetic_results(
     before: tuple[datetime, datetime],
     after: tuple[datetime, datetime],
 ) -> Sequence[dict[str, Any]] | None:
-    """Until journeys report here, the review shows synthetic results as not available."""
+    """No synthetic results: the review shows them as not available."""
     return None

@@ -41,6 +41,7 @@ class IssueKind(StrEnum):
     NEW_ERROR_FINGERPRINT = "new_error_fingerprint"
     NEW_FEEDBACK_THEME = "new_feedback_theme"
     INCIDENT = "incident"
+    JOURNEY_REGRESSION = "journey_regression"
 
 
 class MetricsState(StrEnum):

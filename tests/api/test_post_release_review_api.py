@@ -164,7 +164,6 @@ class TestGatheringComparesTheDayAfterWithTheDayBefore:
         signals = {s["fingerprint"]: (s["before"], s["after"]) for s in found["logSignals"]}
         assert signals[old_fp] == (3, 4) and signals[new_fp] == (0, 7)
         assert old_tag in found["feedbackThemesBefore"]
-        assert found["synthetic"] == {"available": False}
         assert found["tolerancePct"] is not None
 
     async def test_a_review_gathered_before_time_passes_is_refused(self, clocked: Api) -> None:

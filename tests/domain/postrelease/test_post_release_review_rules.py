@@ -159,3 +159,21 @@ class TestEmergentIssues:
         assert rules.is_overdue("open", T0, T0)
         assert not rules.is_overdue("open", T0, T0 - timedelta(seconds=1))
         assert not rules.is_overdue("closed", T0, T0 + timedelta(days=3))
+
+
+class TestJourneysAroundTheDeployment:
+    def test_a_journey_with_no_run_on_a_side_is_unknown_there_not_passed(self) -> None:
+        found = rules.journey_summary("checkout", "Checkout", [], [True])
+        assert (found["passedBefore"], found["passedAfter"]) == (None, True)
+        assert rules.journey_issues([found]) == []
+
+    def test_one_failure_after_a_clean_day_before_is_a_regression(self) -> None:
+        broken = rules.journey_summary("checkout", "Checkout", [True, True], [True, False])
+        assert broken["failedAfter"] == 1 and broken["passedAfter"] is False
+        [issue] = rules.journey_issues([broken])
+        assert (issue["kind"], issue["key"]) == ("journey_regression", "checkout")
+        assert "failed 1 of 2" in issue["detail"]
+
+    def test_a_journey_that_already_failed_before_is_no_new_regression(self) -> None:
+        flaky = rules.journey_summary("login", "Log in", [True, False], [False])
+        assert rules.journey_issues([flaky]) == []

@@ -1,0 +1,83 @@
+"""The 24-hour review reads the service's synthetic journeys: a journey whose runs all passed in
+the day before the deployment and failed after it is listed with its runs on each side and
+emerges as a journey regression; one that kept passing does not."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.kernel.clock import FixedClock
+from tests.api.conftest import Api, unique
+from tests.api.post_release_review_support import (
+    clocked,
+    deployed,
+    result,
+    review_of,
+    sweep,
+)
+from tests.api.test_journeys_api import REPORT, allow, create, shop_server
+
+__all__ = ["clocked"]  # the fixture
+
+GATHER = """mutation($i: PostReleaseReviewGatherInput!) { postReleaseReviewGather(input: $i) {
+  postReleaseReview { synthetic { available results } emergentIssues { kind key detail } }
+  errors { code message field } } }"""
+
+
+async def _run(api: Api, journey_id: str, at: datetime, passed: bool) -> None:
+    values = {
+        "journeyId": journey_id,
+        "passed": passed,
+        "startedAt": (at - timedelta(minutes=1)).isoformat(),
+        "finishedAt": at.isoformat(),
+        "runner": "CHECKLY",
+        "externalId": unique("chk"),
+        "steps": [{"name": "check out", "passed": passed, "status": 200 if passed else 502}],
+    }
+    await api.ok(REPORT, {"i": values}, as_user="ci")
+
+
+async def _journey(api: Api, service_id: str) -> dict[str, Any]:
+    async with shop_server() as shop:
+        await allow(api, service_id, "127.0.0.1")
+        made = await create(api, shop, service_id, runner="CHECKLY", tier="INTERNAL")
+    return made["journey"]  # type: ignore[no-any-return]
+
+
+class TestTheReviewReadsTheJourneys:
+    async def test_a_journey_failing_after_the_deployment_emerges_one_passing_does_not(
+        self, clocked: Api
+    ) -> None:
+        api = clocked
+        clock = api.runtime.clock
+        assert isinstance(clock, FixedClock)
+        dep = await deployed(api)
+        switched = clock.now()
+        sid = dep["service"]["id"]
+        broken, steady = await _journey(api, sid), await _journey(api, sid)
+        clock.advance(timedelta(hours=2))
+        for journey, after in ((broken, (False, True)), (steady, (True, True))):
+            for minutes, passed in ((-40, True), (-20, True), (30, after[0]), (60, after[1])):
+                await _run(api, journey["id"], switched + timedelta(minutes=minutes), passed)
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+        gathered = result(await api.gql(GATHER, {"i": {"id": review["id"]}}, as_user="engineer"))
+        assert gathered["errors"] == [], gathered
+        found = gathered["postReleaseReview"]
+        assert found["synthetic"]["available"] is True
+        mine = {r["journey"]: r for r in found["synthetic"]["results"]}
+        assert mine[broken["key"]] == {
+            "journey": broken["key"],
+            "name": broken["name"],
+            "runsBefore": 2,
+            "runsAfter": 2,
+            "passedBefore": True,
+            "passedAfter": False,
+            "failedAfter": 1,
+        }
+        assert mine[steady["key"]]["passedAfter"] is True
+        emerged = {(i["kind"], i["key"]) for i in found["emergentIssues"]}
+        assert ("JOURNEY_REGRESSION", broken["key"]) in emerged
+        assert ("JOURNEY_REGRESSION", steady["key"]) not in emerged
