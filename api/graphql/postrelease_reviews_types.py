@@ -15,6 +15,7 @@ from api.graphql.deployments_types import Deployment
 from api.graphql.enums import exposed
 from api.graphql.organization_types import BusinessUnit, Person, Service, Team
 from api.graphql.pipelines_evidence_types import DeploymentReport, IncidentReport
+from api.graphql.postrelease_incidents_types import IncidentAttribution
 from api.graphql.relay import Node, node_field
 from api.graphql.rows import from_columns
 from domain.postrelease import feedback_vocabulary, review_vocabulary
@@ -57,9 +58,19 @@ class PostReleaseIncident:
     status: str
     description: str
     detected_at: datetime
+    attributed_elsewhere: bool = strawberry.field(
+        description="Attributed to another change (a flag flip, a configuration change, another "
+        "deployment): shown, but not an emergent issue of this deployment."
+    )
     incident_uid: strawberry.Private[uuid.UUID]
 
     incident = node_field(IncidentReport, "incident_report", "incident_uid", "As reported.")
+    attribution = node_field(
+        IncidentAttribution,
+        "incident_attribution_of_incident",
+        "incident_uid",
+        "The change it is attributed to, and how that was decided; null until attributed.",
+    )
 
 
 @strawberry.type(description="Errors of one fingerprint the log pipelines counted.")
@@ -115,6 +126,7 @@ def _gathered(findings: dict[str, Any]) -> dict[str, Any]:
                 status=i["status"],
                 description=i["description"],
                 detected_at=_when(i["detectedAt"]),
+                attributed_elsewhere=bool(i.get("attributedElsewhere")),
                 incident_uid=uuid.UUID(i["id"]),
             )
             for i in findings.get("incidents", [])

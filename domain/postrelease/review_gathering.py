@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.facts import guardrails_of_services
+from domain.kernel.access import Scope
 from domain.organization import facts as org_facts
 from domain.pipelines import review_deployment_facts as deployments
+from domain.postrelease import attribution_repository as attribution_repo
 from domain.postrelease import review_repository as repo
 from domain.postrelease import review_rules as rules
 from domain.postrelease.review_sources import (
@@ -25,6 +27,9 @@ from domain.postrelease.review_vocabulary import MetricsState
 
 LIMIT = 200
 """Alerts, incidents and feedback items kept per window: a review is read by people."""
+
+SYSTEM_SCOPE = Scope(True, frozenset())
+"""The review is gathered by the system: it reads every attribution of the service's incidents."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,19 +118,27 @@ def _findings(
     }
 
 
+def _deployment_id(key: str) -> uuid.UUID:
+    """The deployment's id in a review's `deployment:<id>` or `report:<id>` key."""
+    return uuid.UUID(key.split(":", 1)[1])
+
+
 async def _happenings(
-    session: AsyncSession, service_id: uuid.UUID, w: rules.Windows
+    session: AsyncSession, service_id: uuid.UUID, deployment_key: str, w: rules.Windows
 ) -> dict[str, Any]:
-    """Alerts and incidents of the service after the deployment."""
+    """Alerts and incidents of the service after the deployment; each incident with the change
+    it is attributed to (domain.postrelease.attribution_*), so one attributed to another change
+    (a flag flip, a configuration change) is shown but does not emerge against this one."""
     alerts = await deployments.alerts_of_service(
         session, service_id, w.deployed_at, w.after_end, limit=LIMIT
     )
-    # Incidents of the service detected after the deployment. Where attribution links an
-    # incident to the change that caused it (domain.postrelease.attribution_*), read those
-    # links here instead, so an incident attributed to a flag flip is not counted against it.
     incidents = await deployments.incidents_of_service(
         session, service_id, w.deployed_at, w.after_end, limit=LIMIT
     )
+    attributed = await attribution_repo.attributions_of_incidents(
+        session, [i.id for i in incidents], SYSTEM_SCOPE
+    )
+    this = _deployment_id(deployment_key)
     return {
         "alerts": [
             {
@@ -143,6 +156,7 @@ async def _happenings(
                 "status": i.status,
                 "description": i.description[:500],
                 "detectedAt": _iso(i.detected_at),
+                **rules.attribution_of(attributed.get(i.id), this),
             }
             for i in incidents
         ],
@@ -169,7 +183,7 @@ async def gather(
     fp_before = await repo.signal_counts(session, service.id, w.before_start, w.deployed_at)
     fp_after = await repo.signal_counts(session, service.id, w.deployed_at, w.after_end)
     themes_before, themes_after, items = await _feedback(session, service.id, w)
-    happenings = await _happenings(session, service.id, w)
+    happenings = await _happenings(session, service.id, review.deployment_key, w)
     # The service's synthetic journeys, each before and after (journey_review by default).
     journeys = await synthetic(
         session, service.id, (w.before_start, w.deployed_at), (w.deployed_at, w.after_end)

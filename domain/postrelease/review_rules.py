@@ -5,6 +5,7 @@ after the deployment with the window of equal length before it."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -182,8 +183,25 @@ def new_themes(before: Sequence[str], after: Mapping[str, int]) -> list[dict[str
     ]
 
 
+def attribution_of(attribution: Any | None, deployment_id: uuid.UUID) -> dict[str, Any]:
+    """What an incident's attribution says about this deployment: the change it names (kind,
+    id) and whether that change is another one (then the incident is not this deployment's)."""
+    if attribution is None or attribution.change_id is None:
+        return {"attributedTo": None, "attributedElsewhere": False}
+    change = attribution.change_id
+    return {
+        "attributedTo": {
+            "kind": attribution.change_kind,
+            "id": str(change),
+            "status": attribution.status,
+        },
+        "attributedElsewhere": change != deployment_id,
+    }
+
+
 def incident_issues(incidents: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each incident of the service detected after the deployment."""
+    """Each incident of the service detected after the deployment, unless it is attributed to
+    another change."""
     return [
         {
             "kind": IssueKind.INCIDENT.value,
@@ -191,6 +209,7 @@ def incident_issues(incidents: Sequence[Mapping[str, Any]]) -> list[dict[str, An
             "detail": f"{i['ref']}: {i['description'][:200]}",
         }
         for i in incidents
+        if not i.get("attributedElsewhere")
     ]
 
 

@@ -4,7 +4,10 @@ feedback themes, incidents)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -177,3 +180,28 @@ class TestJourneysAroundTheDeployment:
     def test_a_journey_that_already_failed_before_is_no_new_regression(self) -> None:
         flaky = rules.journey_summary("login", "Log in", [True, False], [False])
         assert rules.journey_issues([flaky]) == []
+
+
+class TestIncidentsAttributedElsewhere:
+    def test_only_an_incident_of_another_change_stays_out_of_the_emergent_issues(self) -> None:
+        this, other = uuid.uuid4(), uuid.uuid4()
+
+        def attributed(change: uuid.UUID | None) -> Any:
+            return SimpleNamespace(change_id=change, change_kind="deployment", status="suggested")
+
+        seen = [
+            {"ref": ref, "description": "down", **rules.attribution_of(a, this)}
+            for ref, a in (
+                ("INC-1", None),
+                ("INC-2", attributed(None)),
+                ("INC-3", attributed(this)),
+                ("INC-4", attributed(other)),
+            )
+        ]
+        assert [i["attributedElsewhere"] for i in seen] == [False, False, False, True]
+        assert seen[3]["attributedTo"] == {
+            "kind": "deployment",
+            "id": str(other),
+            "status": "suggested",
+        }
+        assert [i["key"] for i in rules.incident_issues(seen)] == ["INC-1", "INC-2", "INC-3"]

@@ -1,6 +1,7 @@
-"""The 24-hour review reads the service's synthetic journeys: a journey whose runs all passed in
-the day before the deployment and failed after it is listed with its runs on each side and
-emerges as a journey regression; one that kept passing does not."""
+"""What the 24-hour review reads from the other parts of post-release: the service's synthetic
+journeys (one whose runs all passed the day before the deployment and failed after it emerges
+as a journey regression; one that kept passing does not) and the incidents' attribution (an
+incident attributed to another change is shown, linked to it, and does not emerge)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from tests.api.post_release_review_support import (
     review_of,
     sweep,
 )
+from tests.api.test_incident_attribution_support import change_report, incident, swept
 from tests.api.test_journeys_api import REPORT, allow, create, shop_server
 
 __all__ = ["clocked"]  # the fixture
 
 GATHER = """mutation($i: PostReleaseReviewGatherInput!) { postReleaseReviewGather(input: $i) {
-  postReleaseReview { synthetic { available results } emergentIssues { kind key detail } }
+  postReleaseReview { synthetic { available results } emergentIssues { kind key detail }
+    incidents { ref attributedElsewhere attribution { changeKind } } }
   errors { code message field } } }"""
 
 
@@ -81,3 +84,31 @@ class TestTheReviewReadsTheJourneys:
         emerged = {(i["kind"], i["key"]) for i in found["emergentIssues"]}
         assert ("JOURNEY_REGRESSION", broken["key"]) in emerged
         assert ("JOURNEY_REGRESSION", steady["key"]) not in emerged
+
+
+class TestTheReviewReadsTheAttribution:
+    async def test_an_incident_attributed_to_a_later_change_shows_but_does_not_emerge(
+        self, clocked: Api
+    ) -> None:
+        api = clocked
+        clock = api.runtime.clock
+        assert isinstance(clock, FixedClock)
+        dep = await deployed(api)
+        sid = dep["service"]["id"]
+        clock.advance(timedelta(hours=1))
+        await change_report(api, sid, clock.now() - timedelta(minutes=10), as_user="rmo")
+        ref = unique("INC")
+        await incident(api, sid, "SEV3", as_user="rmo", description="Slow", incidentRef=ref)
+        await swept(api)  # attributed to the configuration change, the latest change before it
+        clock.advance(timedelta(hours=1))
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+        gathered = result(await api.gql(GATHER, {"i": {"id": review["id"]}}, as_user="engineer"))
+        assert gathered["errors"] == [], gathered
+        found = gathered["postReleaseReview"]
+        [mine] = [i for i in found["incidents"] if i["ref"] == ref]
+        assert mine["attributedElsewhere"] is True
+        assert mine["attribution"]["changeKind"] == "CONFIGURATION"
+        emerged = {(i["kind"], i["key"]) for i in found["emergentIssues"]}
+        assert ("INCIDENT", ref) not in emerged
