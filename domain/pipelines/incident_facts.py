@@ -160,23 +160,27 @@ def _between(
 
 @dataclass(frozen=True, slots=True)
 class AlertFact:
+    """An Alertmanager alert received against one of a service's deployments."""
+
     id: uuid.UUID
     deployment_id: uuid.UUID
     at: datetime
+    """When it started firing."""
     name: str
     summary: str
+    fingerprint: str
 
 
 async def alerts_of_service(
     session: AsyncSession, service_id: uuid.UUID, start: datetime, end: datetime, limit: int = 200
 ) -> list[AlertFact]:
-    """Alertmanager alerts received against the service's deployments that started in
-    [start, end], earliest first (one statement)."""
+    """Alertmanager alerts received against the service's deployments that started firing in
+    [start, end), earliest first, at most `limit` (one statement)."""
     a, d = DeploymentAlert, Deployment
     stmt = (
-        select(a.id, a.deployment_id, a.starts_at, a.alert_name, a.summary)
+        select(a.id, a.deployment_id, a.starts_at, a.alert_name, a.summary, a.fingerprint)
         .join(d, d.id == a.deployment_id)
-        .where(d.service_id == service_id, a.starts_at >= start, a.starts_at <= end)
+        .where(d.service_id == service_id, a.starts_at >= start, a.starts_at < end)
         .order_by(a.starts_at, a.id)
         .limit(limit)
     )

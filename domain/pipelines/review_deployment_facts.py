@@ -1,7 +1,8 @@
 """Published facts for the 24-hour post-release review (domain.postrelease.review_*): the
 production deployments that finished (canary/blue-green deployments that succeeded, and
-deployments CD tools reported), and what happened to a service around one (alerts received,
-incidents detected). Plain frozen values, read in a fixed number of statements."""
+deployments CD tools reported), and the incidents of a service detected around one (its
+alerts are `incident_facts.alerts_of_service`). Plain frozen values, read in a fixed number of
+statements."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments.fragments import environment_rows
 from domain.kernel.vocabulary import EnvironmentKind
-from domain.pipelines.deployment_models import Deployment, DeploymentAlert
+from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.models import DeploymentReport, IncidentReport
 from domain.pipelines.vocabulary import DeploymentKind, DeploymentStatus
 
@@ -34,14 +35,6 @@ class FinishedDeployment:
     environment_id: uuid.UUID
     artifact_version: str
     finished_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AlertFact:
-    fingerprint: str
-    alert_name: str
-    summary: str
-    starts_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,29 +106,6 @@ async def production_deployments_finished(
         for r in (await session.execute(reported)).all()
     ]
     return out
-
-
-async def alerts_of_service(
-    session: AsyncSession, service_id: uuid.UUID, start: datetime, end: datetime, *, limit: int
-) -> list[AlertFact]:
-    """Alertmanager alerts received for the service's deployments, firing in [start, end)."""
-    stmt = (
-        select(
-            DeploymentAlert.fingerprint,
-            DeploymentAlert.alert_name,
-            DeploymentAlert.summary,
-            DeploymentAlert.starts_at,
-        )
-        .join(Deployment, Deployment.id == DeploymentAlert.deployment_id)
-        .where(
-            Deployment.service_id == service_id,
-            DeploymentAlert.starts_at >= start,
-            DeploymentAlert.starts_at < end,
-        )
-        .order_by(DeploymentAlert.starts_at)
-        .limit(limit)
-    )
-    return [AlertFact(*r) for r in (await session.execute(stmt)).all()]
 
 
 async def incidents_of_service(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.guardrails.facts import guardrails_of_services
 from domain.kernel.access import Scope
 from domain.organization import facts as org_facts
+from domain.pipelines import incident_facts
 from domain.pipelines import review_deployment_facts as deployments
 from domain.postrelease import attribution_repository as attribution_repo
 from domain.postrelease import review_repository as repo
@@ -129,7 +130,7 @@ async def _happenings(
     """Alerts and incidents of the service after the deployment; each incident with the change
     it is attributed to (domain.postrelease.attribution_*), so one attributed to another change
     (a flag flip, a configuration change) is shown but does not emerge against this one."""
-    alerts = await deployments.alerts_of_service(
+    alerts = await incident_facts.alerts_of_service(
         session, service_id, w.deployed_at, w.after_end, limit=LIMIT
     )
     incidents = await deployments.incidents_of_service(
@@ -142,10 +143,10 @@ async def _happenings(
     return {
         "alerts": [
             {
-                "name": a.alert_name,
+                "name": a.name,
                 "fingerprint": a.fingerprint,
                 "summary": a.summary[:500],
-                "startsAt": _iso(a.starts_at),
+                "startsAt": _iso(a.at),
             }
             for a in alerts
         ],
