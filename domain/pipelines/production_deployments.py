@@ -83,10 +83,15 @@ REP = DeploymentReport.__table__
 
 
 async def _both(
-    session: AsyncSession, planned: list[Any], reported: list[Any]
+    session: AsyncSession,
+    planned: list[Any],
+    reported: list[Any],
+    *,
+    limit: int = MAX_FINISHED,
+    newest: bool = False,
 ) -> list[FinishedDeployment]:
     """Planned deployments (DEP rows) and reported ones (REP rows) in production meeting each
-    one's conditions, in two statements."""
+    one's conditions, in two statements: at most `limit` of each, the earliest (or the newest)."""
     env = environments.environment_rows()
     production = env.c.kind == EnvironmentKind.PRODUCTION
     on_planned = select(DEP).join(env, env.c.id == DEP.c.environment_id).where(production)
@@ -95,11 +100,13 @@ async def _both(
         .join(env, env.c.id == REP.c.environment_id)
         .where(production, REP.c.kind.in_([DeploymentKind.DEPLOYED, DeploymentKind.UPGRADED]))
     )
+    planned_at = DEP.c.finished_at.desc() if newest else DEP.c.finished_at
+    reported_at = REP.c.occurred_at.desc() if newest else REP.c.occurred_at
     found = await session.execute(
-        on_planned.where(*planned).order_by(DEP.c.finished_at, DEP.c.id).limit(MAX_FINISHED)
+        on_planned.where(*planned).order_by(planned_at, DEP.c.id).limit(limit)
     )
     told = await session.execute(
-        on_reported.where(*reported).order_by(REP.c.occurred_at, REP.c.id).limit(MAX_FINISHED)
+        on_reported.where(*reported).order_by(reported_at, REP.c.id).limit(limit)
     )
     return _planned(list(found.all())) + _reported(list(told.all()))
 
@@ -126,6 +133,25 @@ async def finished_between(
         [REP.c.service_id.in_(services), REP.c.occurred_at >= start, REP.c.occurred_at < end],
     )
     return sorted(found, key=lambda d: (d.finished_at, str(d.id)))
+
+
+async def finished_in(
+    session: AsyncSession, start: datetime, end: datetime, *, limit: int
+) -> list[FinishedDeployment]:
+    """Every service's production deployments that finished in [start, end) (planned ones that
+    SUCCEEDED, reported ones whose service resolved), the newest `limit` of each kind: a sweep
+    every few minutes sees each new one while fewer than `limit` finish between two."""
+    return await _both(
+        session,
+        [
+            DEP.c.status == DeploymentStatus.SUCCEEDED,
+            DEP.c.finished_at >= start,
+            DEP.c.finished_at < end,
+        ],
+        [REP.c.service_id.is_not(None), REP.c.occurred_at >= start, REP.c.occurred_at < end],
+        limit=limit,
+        newest=True,
+    )
 
 
 async def production_deployments(

@@ -15,7 +15,7 @@ from domain.kernel.rules import expect_version, trimmed
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.organization.vocabulary import Role
-from domain.pipelines import review_deployment_facts as deployments
+from domain.pipelines import production_deployments as production
 from domain.postrelease import review_commands as cmd
 from domain.postrelease import review_repository as repo
 from domain.postrelease import review_rules as rules
@@ -34,15 +34,18 @@ CLOSERS = (Role.ENGINEER.value, Role.SRE.value)
 """Who closes a review: the service's owners (engineers of its BU) or an SRE."""
 
 
+def review_key(f: production.FinishedDeployment) -> str:
+    """`deployment:<id>` or `report:<id>`: one review per deployment, whichever way it came."""
+    return f"{f.kind}:{f.id}"
+
+
 async def open_due_reviews(uow: UnitOfWork) -> list[uuid.UUID]:
     """Open a review for every production deployment of the last week that has none (the
     unique deployment key keeps it to one however often this runs), due a day after it."""
     now = uow.clock.now()
-    found = await deployments.production_deployments_finished(
-        uow.session, now - LOOKBACK, now, limit=SWEEP_BATCH
-    )
-    taken = await repo.existing_keys(uow.session, deployments.keys_of(found))
-    fresh = [f for f in found if deployments.review_key(f) not in taken]
+    found = await production.finished_in(uow.session, now - LOOKBACK, now, limit=SWEEP_BATCH)
+    taken = await repo.existing_keys(uow.session, [review_key(f) for f in found])
+    fresh = [f for f in found if review_key(f) not in taken]
     services = await org_facts.services(uow.session, {f.service_id for f in fresh})
     opened = []
     for f in fresh:
@@ -51,14 +54,14 @@ async def open_due_reviews(uow: UnitOfWork) -> list[uuid.UUID]:
             continue
         review = PostReleaseReview(
             id=uuid.uuid4(),
-            deployment_key=deployments.review_key(f),
-            deployment_id=f.deployment_id,
-            deployment_report_id=f.report_id,
+            deployment_key=review_key(f),
+            deployment_id=f.id if f.kind == production.PLANNED else None,
+            deployment_report_id=f.id if f.kind == production.REPORTED else None,
             bu_id=f.bu_id,
             service_id=f.service_id,
             team_id=service.team_id,
             environment_id=f.environment_id,
-            artifact_version=f.artifact_version,
+            artifact_version=f.artifact[:128],
             deployed_at=f.finished_at,
             due_at=rules.due_at(f.finished_at),
             status=ReviewStatus.OPEN.value,
