@@ -8,19 +8,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Subquery, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments.fragments import environment_rows
 from domain.kernel.access import Scope
 from domain.kernel.errors import NotFound
 from domain.kernel.repository import scoped
 from domain.pipelines.deployment_models import Deployment, DeploymentAlert
-from domain.pipelines.models import DeploymentReport, IncidentReport
-from domain.pipelines.snapshot import PRODUCTION
-from domain.pipelines.vocabulary import DeploymentKind, DeploymentStatus
+from domain.pipelines.models import IncidentReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,79 +79,6 @@ async def incident(
     if found is None:
         raise NotFound("Incident was not found.", field=field)
     return _fact(found)
-
-
-@dataclass(frozen=True, slots=True)
-class ProductionDeployment:
-    """A deployment that finished in production: one Signalbox ran (SUCCEEDED) or one a CD tool
-    reported (service.deployed / upgraded)."""
-
-    id: uuid.UUID
-    bu_id: uuid.UUID
-    service_id: uuid.UUID
-    at: datetime
-    summary: str
-
-
-async def production_deployments(
-    session: AsyncSession,
-    *,
-    service_ids: Sequence[uuid.UUID] | None = None,
-    ids: Sequence[uuid.UUID] | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> list[ProductionDeployment]:
-    """Successful production deployments (of these services, or with these ids) that finished
-    in [start, end], both kinds, earliest first (two statements)."""
-    env = environment_rows()
-    d = Deployment
-    ran = (
-        select(d.id, d.bu_id, d.service_id, d.finished_at, d.artifact_version)
-        .join(env, env.c.id == d.environment_id)
-        .where(env.c.kind == PRODUCTION, d.status == DeploymentStatus.SUCCEEDED.value)
-    )
-    r = DeploymentReport
-    reported = (
-        select(r.id, r.bu_id, r.service_id, r.occurred_at, r.artifact_ref)
-        .join(env, env.c.id == r.environment_id)
-        .where(
-            r.service_id.is_not(None),
-            env.c.kind == PRODUCTION,
-            r.kind.in_([DeploymentKind.DEPLOYED.value, DeploymentKind.UPGRADED.value]),
-        )
-    )
-    ran = _between(ran, d.id, d.service_id, d.finished_at, service_ids, ids, start, end)
-    reported = _between(reported, r.id, r.service_id, r.occurred_at, service_ids, ids, start, end)
-    out = [
-        ProductionDeployment(x.id, x.bu_id, x.service_id, x.finished_at, f"version {x[4]}")
-        for x in (await session.execute(ran)).all()
-    ]
-    out += [
-        ProductionDeployment(x.id, x.bu_id, x.service_id, x.occurred_at, f"reported {x[4][:200]}")
-        for x in (await session.execute(reported)).all()
-    ]
-    return sorted(out, key=lambda p: (p.at, str(p.id)))
-
-
-def _between(
-    stmt: Any,
-    id_col: Any,
-    service_col: Any,
-    at_col: Any,
-    service_ids: Sequence[uuid.UUID] | None,
-    ids: Sequence[uuid.UUID] | None,
-    start: datetime | None,
-    end: datetime | None,
-) -> Any:
-    if service_ids is not None:
-        stmt = stmt.where(service_col.in_(sorted(service_ids, key=str)))
-    if ids is not None:
-        stmt = stmt.where(id_col.in_(sorted(ids, key=str)))
-    if start is not None:
-        stmt = stmt.where(at_col >= start)
-    if end is not None:
-        stmt = stmt.where(at_col <= end)
-    return stmt
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ whose service and environment resolved. Each is keyed by its own id and says whi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -176,3 +176,47 @@ async def latest_before(
     """The service's latest production deployment that finished in [since, at], if any."""
     found = await finished_between(session, [service_id], since, at)
     return found[-1] if found else None
+
+
+def _narrowed(
+    id_col: Any,
+    service_col: Any,
+    at_col: Any,
+    service_ids: Sequence[uuid.UUID] | None,
+    ids: Sequence[uuid.UUID] | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> list[Any]:
+    where = []
+    if service_ids is not None:
+        where.append(service_col.in_(sorted(service_ids, key=str)))
+    if ids is not None:
+        where.append(id_col.in_(sorted(ids, key=str)))
+    if start is not None:
+        where.append(at_col >= start)
+    if end is not None:
+        where.append(at_col <= end)
+    return where
+
+
+async def succeeded(
+    session: AsyncSession,
+    *,
+    service_ids: Sequence[uuid.UUID] | None = None,
+    ids: Sequence[uuid.UUID] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[FinishedDeployment]:
+    """Production deployments that shipped a version (planned ones that SUCCEEDED, reported
+    ones whose service resolved) of these services, or with these ids, finished in [start, end],
+    earliest first (two statements): the changes incidents are attributed to."""
+    planned = [DEP.c.status == DeploymentStatus.SUCCEEDED]
+    planned += _narrowed(
+        DEP.c.id, DEP.c.service_id, DEP.c.finished_at, service_ids, ids, start, end
+    )
+    reported = [REP.c.service_id.is_not(None)]
+    reported += _narrowed(
+        REP.c.id, REP.c.service_id, REP.c.occurred_at, service_ids, ids, start, end
+    )
+    found = await _both(session, planned, reported)
+    return sorted(found, key=lambda d: (d.finished_at, str(d.id)))

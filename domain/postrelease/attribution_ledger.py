@@ -14,10 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.flags import attribution_facts as flag_facts
 from domain.organization import attribution_facts as vendor_facts
 from domain.organization import facts as org_facts
-from domain.pipelines import incident_facts
+from domain.pipelines import production_deployments as production
 from domain.postrelease import attribution_repository as repo
 from domain.postrelease.attribution_rules import Change
 from domain.postrelease.attribution_vocabulary import ChangeKind
+
+
+def _what(d: production.FinishedDeployment) -> str:
+    if d.kind == production.PLANNED:
+        return f"version {d.artifact}"
+    return f"reported {d.artifact[:200]}"
 
 
 async def changes(
@@ -34,8 +40,8 @@ async def changes(
     out: list[Change] = []
     if ChangeKind.DEPLOYMENT in kinds:
         out += [
-            Change(ChangeKind.DEPLOYMENT, d.id, d.bu_id, d.service_id, d.at, d.summary)
-            for d in await incident_facts.production_deployments(session, **where)
+            Change(ChangeKind.DEPLOYMENT, d.id, d.bu_id, d.service_id, d.finished_at, _what(d))
+            for d in await production.succeeded(session, **where)
         ]
     if ChangeKind.FLAG_CHANGE in kinds:
         flips = await flag_facts.production_changes(session, **where)
