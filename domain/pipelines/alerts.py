@@ -28,6 +28,7 @@ from domain.kernel.errors import Forbidden
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.pipelines import deployment_repository as repo
+from domain.pipelines import deployment_rules as rules
 from domain.pipelines import deployments, promotion_repository, unauthorized
 from domain.pipelines.deployment_commands import FiringAlert
 from domain.pipelines.deployment_models import Deployment, DeploymentAlert
@@ -45,6 +46,9 @@ VERSION_LABEL = "version"
 
 class Handled(StrEnum):
     ROLLED_BACK = "rolled_back"
+    RECORDED = "recorded"
+    """Against a deployment that succeeded within WATCHED_AFTER: kept for its post-release
+    review and post-mortems, nothing rolled back."""
     DUPLICATE = "duplicate"
     NOT_UNDER_WAY = "not_under_way"
     UNMATCHED = "unmatched"
@@ -121,7 +125,8 @@ async def _handle(uow: UnitOfWork, alert: FiringAlert, deployment_id: uuid.UUID)
     dep = await deployments.visible_deployment(uow, deployment_id, lock=True)
     if await repo.alert_seen(uow.session, dep.id, alert.fingerprint, alert.starts_at):
         return result(Handled.DUPLICATE)
-    if dep.status not in ACTIVE_STATUSES:
+    watched = rules.watched(dep.status, dep.finished_at, alert.starts_at)
+    if dep.status not in ACTIVE_STATUSES and not watched:
         return result(Handled.NOT_UNDER_WAY)
     rule = uow.authorize(Action.UPDATE, Resource.DEPLOYMENT, dep.bu_id)
     received = DeploymentAlert(
@@ -134,6 +139,8 @@ async def _handle(uow: UnitOfWork, alert: FiringAlert, deployment_id: uuid.UUID)
         received_by=uow.actor.username,
     )
     await uow.created(received, action="deployment_alert.create", bu_id=dep.bu_id, rule=rule)
+    if watched:
+        return result(Handled.RECORDED)
     await deployments.roll_back(
         uow, dep, trigger=RollbackTrigger.ALERT, reason=reason_of(alert), rule=rule, alert=alert
     )

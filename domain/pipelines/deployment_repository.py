@@ -24,7 +24,8 @@ from domain.pipelines.deployment_models import (
     RollbackDecision,
     WebhookSubscription,
 )
-from domain.pipelines.vocabulary import ACTIVE_STATUSES
+from domain.pipelines.deployment_rules import WATCHED_AFTER
+from domain.pipelines.vocabulary import ACTIVE_STATUSES, DeploymentStatus
 
 DEP = Deployment.__table__
 REP = HealthReport.__table__
@@ -65,7 +66,8 @@ async def deployments_for_alert(
     starts_at: datetime,
 ) -> list[Deployment]:
     """Deployments of the service with that key (in that environment, if given) that are under
-    way, or that this very firing of an alert already concerned."""
+    way, that succeeded within WATCHED_AFTER before the alert started firing, or that this very
+    firing of an alert already concerned."""
     seen = (
         select(ALERT.c.id)
         .where(
@@ -75,11 +77,16 @@ async def deployments_for_alert(
         )
         .exists()
     )
+    watched = and_(
+        Deployment.status == DeploymentStatus.SUCCEEDED,
+        Deployment.finished_at >= starts_at - WATCHED_AFTER,
+        Deployment.finished_at <= starts_at,
+    )
     service = org.service_rows()
     stmt = (
         select(Deployment)
         .join(service, service.c.id == Deployment.service_id)
-        .where(service.c.key == service_key, or_(Deployment.status.in_(ACTIVE), seen))
+        .where(service.c.key == service_key, or_(Deployment.status.in_(ACTIVE), watched, seen))
         .order_by(Deployment.created_at, Deployment.id)
     )
     if environment_key is not None:

@@ -202,3 +202,16 @@ def argo_status(status: str, latest: Verdict | None) -> ArgoStatus:
     if status == DeploymentStatus.SUCCEEDED or latest == Verdict.ADVANCE:
         return ArgoStatus.SUCCESSFUL
     return ArgoStatus.RUNNING
+
+
+WATCHED_AFTER = timedelta(hours=24)
+"""How long after a deployment succeeded alerts against it are still its own: recorded for its
+post-release review and post-mortems (the 24-hour review's window), never rolled back."""
+
+
+def watched(status: str, finished_at: datetime | None, alert_starts_at: datetime) -> bool:
+    """Whether an alert that started firing then belongs to a deployment that succeeded: it
+    finished before the alert, at most WATCHED_AFTER before."""
+    if status != DeploymentStatus.SUCCEEDED or finished_at is None:
+        return False
+    return finished_at <= alert_starts_at <= finished_at + WATCHED_AFTER

@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.kernel.clock import FixedClock
 from tests.api.conftest import Api, unique
+from tests.api.deployments_support import webhook_payload
 from tests.api.post_release_review_support import (
     clocked,
     deployed,
@@ -17,6 +18,7 @@ from tests.api.post_release_review_support import (
     review_of,
     sweep,
 )
+from tests.api.test_alertmanager_webhook import post, sre_api_token
 from tests.api.test_incident_attribution_support import change_report, incident, swept
 from tests.api.test_journeys_api import REPORT, allow, create, shop_server
 
@@ -24,7 +26,8 @@ __all__ = ["clocked"]  # the fixture
 
 GATHER = """mutation($i: PostReleaseReviewGatherInput!) { postReleaseReviewGather(input: $i) {
   postReleaseReview { synthetic { available results } emergentIssues { kind key detail }
-    incidents { ref attributedElsewhere attribution { changeKind } } }
+    incidents { ref attributedElsewhere attribution { changeKind } }
+    alerts { name fingerprint startsAt } }
   errors { code message field } } }"""
 
 
@@ -112,3 +115,33 @@ class TestTheReviewReadsTheAttribution:
         assert mine["attribution"]["changeKind"] == "CONFIGURATION"
         emerged = {(i["kind"], i["key"]) for i in found["emergentIssues"]}
         assert ("INCIDENT", ref) not in emerged
+
+
+class TestTheReviewShowsTheAlertsAfterTheDeployment:
+    async def test_an_alert_firing_an_hour_after_it_succeeded_is_in_its_review(
+        self, clocked: Api
+    ) -> None:
+        api = clocked
+        clock = api.runtime.clock
+        assert isinstance(clock, FixedClock)
+        dep = await deployed(api)
+        clock.advance(timedelta(hours=1))
+        fingerprint = unique("fp").replace("-", "")[:16]
+        body = webhook_payload(
+            {"service": "card-gateway", "environment": dep["environment"]["key"]},
+            fingerprint=fingerprint,
+        )
+        body["alerts"][0]["startsAt"] = clock.now().isoformat().replace("+00:00", "Z")
+        answer = await post(api, body, await sre_api_token(api))
+        assert answer.status_code == 200, answer.text
+        mine = [r for r in answer.json()["results"] if r["deploymentId"] == dep["id"]]
+        assert [r["outcome"] for r in mine] == ["recorded"]
+        assert answer.json()["rolledBack"] == 0
+        clock.advance(timedelta(hours=1))
+        await sweep(api)
+        review = await review_of(api, dep["id"])
+        assert review is not None
+        gathered = result(await api.gql(GATHER, {"i": {"id": review["id"]}}, as_user="engineer"))
+        assert gathered["errors"] == [], gathered
+        alerts = gathered["postReleaseReview"]["alerts"]
+        assert fingerprint in [a["fingerprint"] for a in alerts]  # (others may share the window)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from domain.kernel.errors import DomainError, Forbidden, NotFound, VersionConflict
-from domain.pipelines import alerts
+from domain.pipelines import alerts, deployment_rules
 from domain.pipelines import deployments as uc
 from domain.pipelines.deployment_commands import CreateDeployment, FiringAlert, ReportHealth
-from domain.pipelines.deployment_models import DeploymentAlert, RollbackDecision
+from domain.pipelines.deployment_models import Deployment, DeploymentAlert, RollbackDecision
 from domain.pipelines.health_rules import Metrics
 from tests.domain.pipelines.deploy_support import HEALTHY, SICK, DeployWorld
 from tests.world import OnlyIn
@@ -316,3 +316,62 @@ class TestAlertTriggeredRollback:
         assert alerts.deployment_id_of(to_global_id("Deployment", dep_id)) == dep_id
         assert alerts.deployment_id_of(to_global_id("Service", dep_id)) is None
         assert alerts.deployment_id_of("garbage") is None
+
+
+class TestAnAlertAfterTheDeploymentSucceeded:
+    async def _succeeded(self, w: DeployWorld) -> Deployment:
+        dep = await w.started()
+        for dwell in (5, 10, 0):
+            await w.report(dep)
+            w.wait(dwell)
+            dep = await w.run(uc.advance_deployment, dep.id, dep.version)
+        assert dep.status == "succeeded"
+        return dep
+
+    async def test_within_a_day_it_is_recorded_for_the_review_and_nothing_rolls_back(
+        self, deploy_world: DeployWorld
+    ) -> None:
+        w = deploy_world
+        dep = await self._succeeded(w)
+        w.wait(90)
+        by_label, by_service = await w.run(
+            alerts.handle_alerts,
+            [
+                alert(w, signalbox_deployment=str(dep.id)),
+                replace(alert(w, service=w.service.key), fingerprint="7b8c9d0e1f2a3b4c"),
+            ],
+        )
+        assert (by_label.outcome, by_label.deployment_id) == ("recorded", dep.id)
+        assert (by_service.outcome, by_service.deployment_id) == ("recorded", dep.id)
+        found = await w.session.scalars(
+            select(DeploymentAlert).where(DeploymentAlert.deployment_id == dep.id)
+        )
+        assert sorted(a.fingerprint for a in found) == ["6a9b1c2d3e4f5a6b", "7b8c9d0e1f2a3b4c"]
+        assert (await w.session.get(Deployment, dep.id)).status == "succeeded"  # type: ignore[union-attr]
+        assert await w.outbox(dep) == []
+
+    async def test_a_day_later_it_is_no_longer_the_deployments(
+        self, deploy_world: DeployWorld
+    ) -> None:
+        w = deploy_world
+        dep = await self._succeeded(w)
+        w.wait(24 * 60 + 2)
+        by_label, by_service = await w.run(
+            alerts.handle_alerts,
+            [alert(w, signalbox_deployment=str(dep.id)), alert(w, service=w.service.key)],
+        )
+        assert (by_label.outcome, by_service.outcome) == ("not_under_way", "unmatched")
+
+
+class TestWhichAlertsAreADeploymentsOwn:
+    def test_only_a_succeeded_deployment_finished_before_the_alert_within_the_window(
+        self,
+    ) -> None:
+        done = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+        watched = deployment_rules.watched
+        assert watched("succeeded", done, done + timedelta(hours=23, minutes=59))
+        assert watched("succeeded", done, done)
+        assert not watched("succeeded", done, done + timedelta(hours=24, minutes=1))
+        assert not watched("succeeded", done, done - timedelta(minutes=1))
+        assert not watched("rolled_back", done, done + timedelta(hours=1))
+        assert not watched("succeeded", None, done)
