@@ -11,5 +11,10 @@ async def test_the_catalog_names_the_advisory_fields_with_their_reason(api: Api)
     body = await api.ok("{ guardrailCatalog { key advisory } }", as_user="viewer")
     advisory = {f["key"]: f["advisory"] for f in body["guardrailCatalog"]}
     assert set(advisory) == set(FIELDS)
-    assert {k for k, why in advisory.items() if why} == {"approval_delegates"}
-    assert advisory["approval_delegates"] == FIELDS["approval_delegates"].advisory
+    # who may approve for whom; who watches a release (support rotations): neither refuses
+    assert {k for k, why in advisory.items() if why} == {
+        "approval_delegates",
+        "release_secondary_hours",
+    }
+    for key in ("approval_delegates", "release_secondary_hours"):
+        assert advisory[key] == FIELDS[key].advisory
