@@ -36,7 +36,6 @@ from domain.postrelease import defect_patterns, incident_sweep
 from domain.support import watchers as support_watchers
 
 log = logging.getLogger("signalbox.runtime")
-SWEEP_INTERVAL_SECONDS = 300
 
 
 class Grants:
@@ -96,11 +95,13 @@ class Housekeeping:
         self._clock = clock
         self._units = units
         self._journeys = JourneyRunner(settings, clock, units)  # postrelease (issue 17)
-        self._periodic = Periodic("signalbox-housekeeping", SWEEP_INTERVAL_SECONDS, self.sweep, log)
+        self._interval = settings.housekeeping_seconds
+        self._periodic = Periodic("signalbox-housekeeping", self._interval, self.sweep, log)
         self._post_release_metrics = metrics_source(settings)
 
     def start(self) -> None:
-        self._periodic.start()
+        if self._interval > 0:
+            self._periodic.start()
 
     async def stop(self) -> None:
         await self._periodic.stop()

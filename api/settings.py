@@ -155,6 +155,12 @@ class Settings(BaseSettings):
         "data_dir (cdevents-webhook.key).",
     )
 
+    housekeeping_seconds: float = Field(
+        default=300.0,
+        description="How often the housekeeping sweep runs (expiries, post-release reviews, "
+        "journeys, attribution, defect patterns, watchers); 0: never in the background.",
+    )
+
     # Signed checkpoints of the audit trail (README: "The audit trail's threat model").
     audit_checkpoint_seconds: float = Field(
         default=60.0, description="How often the server signs the trail's head; 0: never."

@@ -96,6 +96,11 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
         "db_pool_timeout_seconds": 30.0,
         # Checkpoints are taken on demand in the tests that need them, never in the background.
         "audit_checkpoint_seconds": 0,
+        # Likewise the housekeeping sweep: the tests run its steps when they mean to. In the
+        # background, its first round over the suite's shared SQLite file (hundreds of other
+        # tests' incidents to attribute, reviews, patterns) held the write lock long enough
+        # for the tests writing beside it to fail.
+        "housekeeping_seconds": 0,
         # A busy machine can stall the event loop past the production lease, which would turn
         # the token caches off and change the statement counts the query-cost tests compare.
         # The revocation tests stop or kill the listener instead; test_watcher holds the lease.

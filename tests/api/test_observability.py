@@ -129,7 +129,8 @@ class TestHousekeepingStops:
         self, api: Api, caplog: pytest.LogCaptureFixture
     ) -> None:
         runtime = api.runtime
-        housekeeping = Housekeeping(runtime.settings, runtime.clock, runtime.units)
+        every_five_minutes = runtime.settings.model_copy(update={"housekeeping_seconds": 300})
+        housekeeping = Housekeeping(every_five_minutes, runtime.clock, runtime.units)
         with caplog.at_level(logging.INFO):
             for _ in range(5):
                 housekeeping.start()  # the first sweep starts at once
