@@ -156,7 +156,19 @@ async def api(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> As
             yield Api(app=app, http=http, runtime=runtime)
 
 
+BUSINESS_UNITS = """query($after: String) { businessUnits(first: 100, after: $after) {
+  nodes { id key } pageInfo { hasNextPage endCursor } } }"""
+
+
 async def ids(api: Api) -> dict[str, str]:
-    """Global ids of the demo BUs, by key."""
-    data = await api.ok("{ businessUnits { nodes { id key } } }")
-    return {n["key"]: n["id"] for n in data["businessUnits"]["nodes"]}
+    """Global ids of the BUs, by key: the demo's and the ones other tests made (every page: the
+    shared database holds far more than one)."""
+    found: dict[str, str] = {}
+    after = None
+    for _ in range(1000):  # bounded: 100 000 BUs
+        page = (await api.ok(BUSINESS_UNITS, {"after": after}))["businessUnits"]
+        found |= {n["key"]: n["id"] for n in page["nodes"]}
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.api.conftest import Api, unique
+from tests.api.conftest import Api, ids, unique
 from tests.api.governance_support import move, person, release, services
 
 SEARCH = """query($f: ReleaseFilter, $first: Int, $after: String) {
@@ -136,12 +136,7 @@ class TestCombined:
         await titled(api, f"{word} other type", services=line, changeTypes=["UI"], **window)
         await titled(api, f"{word} other window", services=line, changeTypes=["API"])
         level = (await api.ok(ASSESS, {"i": {"releaseId": target["id"]}}))["releaseAssessRisk"]
-        ids_ = {
-            n["key"]: n["id"]
-            for n in (await api.ok("{ businessUnits { nodes { id key } } }"))["businessUnits"][
-                "nodes"
-            ]
-        }
+        ids_ = await ids(api)
         f = {
             "text": word.upper(),
             "businessUnitId": ids_["payments"],

@@ -35,9 +35,13 @@ def monday(weeks_from_now: int) -> date:
 
 
 async def payments_teams(api: Api) -> dict[str, str]:
-    data = await api.ok("{ businessUnits { nodes { key teams(first: 50) { nodes { id key } } } } }")
-    bu = next(b for b in data["businessUnits"]["nodes"] if b["key"] == "payments")
-    return {t["key"]: t["id"] for t in bu["teams"]["nodes"]}
+    payments = (await ids(api))["payments"]
+    data = await api.ok(
+        "query($b: ID!) { node(id: $b) { ... on BusinessUnit { teams(first: 50) {"
+        " nodes { id key } } } } }",
+        {"b": payments},
+    )
+    return {t["key"]: t["id"] for t in data["node"]["teams"]["nodes"]}
 
 
 async def train(
