@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("compliance", "readiness"),
     ("pipelines",),
     ("postrelease",),
+    ("insights",),
     ("read",),
 )
 LAYER_OF = {ctx: rank for rank, layer in enumerate(LAYERS) for ctx in layer}
