@@ -17,6 +17,8 @@ const CONTENT: Record<string, string> = {
   'sb-train-board': '[part="departure"]',
   'sb-guardrails': '[part="edit-button"]',
   'sb-release-readiness': '[part="incident"]',
+  'sb-release-health': '[part~="regression"]',
+  'sb-post-mortem': '[part~="action-done"]',
 };
 
 /** Empty and failure states, in any component (open shadow roots are pierced). */

@@ -55,3 +55,9 @@ import './components/sb-guardrails/define.js';
 export { SbReleaseReadiness } from './components/sb-release-readiness/sb-release-readiness.js';
 export type { SbReadinessRequestedDetail } from './components/sb-go-no-go/sb-go-no-go.js';
 import './components/sb-release-readiness/define.js';
+
+// After release (issue 17): a deployment's health and a post-mortem.
+export { SbReleaseHealth } from './components/sb-release-health/sb-release-health.js';
+export { SbPostMortem } from './components/sb-post-mortem/sb-post-mortem.js';
+import './components/sb-release-health/define.js';
+import './components/sb-post-mortem/define.js';

@@ -176,3 +176,39 @@ interface ReleaseDraft {
   readonly version: number;
   readonly completeness: { readonly missing: ReadonlyArray<{ section: string; field: string }> };
 }
+
+/** The demo's production deployments with a 24-hour review: the card gateway hotfix (a planned
+ * deployment, rolled back by its checkout journey) and ledger-core 7.2.0 (reported by CD). */
+export async function demoReviewedDeployments(): Promise<Array<{ id: string; service: string; report: boolean }>> {
+  const bu = await businessUnitId('payments');
+  const data = await gql<{
+    postReleaseReviews: {
+      nodes: Array<{ service: { key: string } | null; deployment: { id: string } | null; deploymentReport: { id: string } | null }>;
+    };
+  }>(
+    'sre',
+    `query($bu: ID!) { postReleaseReviews(filter: { businessUnitId: $bu }, first: 50) { nodes {
+      service { key } deployment { id } deploymentReport { id } } } }`,
+    { bu },
+  );
+  return data.postReleaseReviews.nodes.map((n) => ({
+    id: (n.deployment ?? n.deploymentReport)!.id,
+    service: n.service?.key ?? '',
+    report: !n.deployment,
+  }));
+}
+
+/** The demo's post-mortem of INC-2063 (ledger postings failing after ledger-core 7.2.0). */
+export async function demoPostMortem(): Promise<{ id: string; incidentId: string }> {
+  const bu = await businessUnitId('payments');
+  const data = await gql<{
+    postMortems: { nodes: Array<{ id: string; incident: { id: string; incidentRef: string } | null }> };
+  }>(
+    'sre',
+    `query($bu: ID!) { postMortems(filter: { businessUnitId: $bu }, first: 50) { nodes { id incident { id incidentRef } } } }`,
+    { bu },
+  );
+  const found = data.postMortems.nodes.find((p) => p.incident?.incidentRef === 'INC-2063');
+  if (!found?.incident) throw new Error('no demo post-mortem of INC-2063');
+  return { id: found.id, incidentId: found.incident.id };
+}
