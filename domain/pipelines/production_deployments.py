@@ -9,12 +9,13 @@ whose service and environment resolved. Each is keyed by its own id and says whi
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
@@ -152,6 +153,44 @@ async def finished_in(
         limit=limit,
         newest=True,
     )
+
+
+async def counted_by_service(
+    session: AsyncSession,
+    bu_ids: Collection[uuid.UUID],
+    start: datetime,
+    middle: datetime,
+    end: datetime,
+) -> tuple[Counter[uuid.UUID], Counter[uuid.UUID]]:
+    """How many production deployments each service of the BUs had in [start, middle) and in
+    [middle, end): planned ones that SUCCEEDED and deployments or upgrades CD tools reported
+    (never rollbacks). Two grouped statements, however many deployments there are."""
+    earlier: Counter[uuid.UUID] = Counter()
+    later: Counter[uuid.UUID] = Counter()
+    if not bu_ids:
+        return earlier, later
+    env = environments.environment_rows()
+    production = env.c.kind == EnvironmentKind.PRODUCTION
+    bus = set(bu_ids)
+    for table, at, extra in (
+        (DEP, DEP.c.finished_at, DEP.c.status == DeploymentStatus.SUCCEEDED),
+        (
+            REP,
+            REP.c.occurred_at,
+            REP.c.kind.in_([DeploymentKind.DEPLOYED, DeploymentKind.UPGRADED]),
+        ),
+    ):
+        side = case((at >= middle, 1), else_=0).label("later")
+        stmt = (
+            select(table.c.service_id, side, func.count())
+            .join(env, env.c.id == table.c.environment_id)
+            .where(production, extra, table.c.bu_id.in_(bus), at >= start, at < end)
+            .where(table.c.service_id.is_not(None))
+            .group_by(table.c.service_id, side)
+        )
+        for service_id, is_later, n in (await session.execute(stmt)).all():
+            (later if is_later else earlier)[service_id] += int(n)
+    return earlier, later
 
 
 async def production_deployments(

@@ -14,15 +14,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.environments.facts import environments_facts
 from domain.kernel import outbox
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
 from domain.kernel.reader import Reader
 from domain.kernel.uow import UnitOfWork
-from domain.kernel.vocabulary import EnvironmentKind
-from domain.pipelines import queries as pipeline_queries
-from domain.pipelines.vocabulary import DeploymentKind
+from domain.pipelines import production_deployments as production
 from domain.pipelines.webhooks import WebhookTopic
 from domain.postrelease import defect_backlog as backlog
 from domain.postrelease import defect_repository as repo
@@ -34,7 +31,6 @@ TOPIC = WebhookTopic.DEFECT_PATTERN_DETECTED.value
 PERIOD_DAYS = 28
 """The sweep's detection period: 28 days, aligned (`defect_rules.aligned_period`)."""
 DEFAULT = rules.Thresholds()
-SHIPPING = frozenset({DeploymentKind.DEPLOYED.value, DeploymentKind.UPGRADED.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +58,11 @@ def _defect(r: Any) -> rules.DefectFacts:
 async def _production_deployments(
     session: AsyncSession, bu_ids: Collection[uuid.UUID], period: rules.Period
 ) -> tuple[Counter[uuid.UUID], Counter[uuid.UUID]]:
-    """Deployments (not rollbacks) to production per service: this period, the previous."""
-    reports = await pipeline_queries.deployments_between(
-        session, period.previous.start, period.end, bu_ids
+    """Deployments (not rollbacks) to production per service, Signalbox's and CD tools': this
+    period, the previous."""
+    before, now = await production.counted_by_service(
+        session, bu_ids, period.previous.start, period.start, period.end
     )
-    env_ids = sorted({d.environment_id for d in reports if d.environment_id}, key=str)
-    envs = await environments_facts(session, env_ids)
-    now: Counter[uuid.UUID] = Counter()
-    before: Counter[uuid.UUID] = Counter()
-    for d in reports:
-        env = envs.get(d.environment_id) if d.environment_id else None
-        if d.kind not in SHIPPING or d.service_id is None or env is None:
-            continue
-        if env.kind != EnvironmentKind.PRODUCTION:
-            continue
-        (now if period.holds(d.occurred_at) else before)[d.service_id] += 1
     return now, before
 
 

@@ -50,6 +50,16 @@ class DeployWorld(World):
         c = ReportHealth(dep.id, dep.current_step, metrics, baseline)
         return await self.run(uc.report_health, c)  # type: ignore[no-any-return]
 
+    async def succeeded(self, **kw: Any) -> Deployment:
+        """A canary taken through its three steps, healthy after each dwell, to success."""
+        dep = await self.started(**kw)
+        for dwell in (5, 10, 0):
+            await self.report(dep)
+            self.wait(dwell)
+            dep = await self.run(uc.advance_deployment, dep.id, dep.version)
+        assert dep.status == "succeeded"
+        return dep
+
     def wait(self, minutes: int) -> None:
         self.clock.advance(timedelta(minutes=minutes))
 

@@ -319,20 +319,11 @@ class TestAlertTriggeredRollback:
 
 
 class TestAnAlertAfterTheDeploymentSucceeded:
-    async def _succeeded(self, w: DeployWorld) -> Deployment:
-        dep = await w.started()
-        for dwell in (5, 10, 0):
-            await w.report(dep)
-            w.wait(dwell)
-            dep = await w.run(uc.advance_deployment, dep.id, dep.version)
-        assert dep.status == "succeeded"
-        return dep
-
     async def test_within_a_day_it_is_recorded_for_the_review_and_nothing_rolls_back(
         self, deploy_world: DeployWorld
     ) -> None:
         w = deploy_world
-        dep = await self._succeeded(w)
+        dep = await w.succeeded()
         w.wait(90)
         by_label, by_service = await w.run(
             alerts.handle_alerts,
@@ -354,7 +345,7 @@ class TestAnAlertAfterTheDeploymentSucceeded:
         self, deploy_world: DeployWorld
     ) -> None:
         w = deploy_world
-        dep = await self._succeeded(w)
+        dep = await w.succeeded()
         w.wait(24 * 60 + 2)
         by_label, by_service = await w.run(
             alerts.handle_alerts,
