@@ -18,9 +18,13 @@ import httpx
 
 from api.settings import Settings
 from api.units import Units
+from domain.kernel.access import Scope
 from domain.kernel.errors import DomainError
+from domain.postrelease import review_gathering as gathering
 from domain.postrelease import review_service
+from domain.postrelease.review_gathering import MetricsRead, Plan
 from domain.postrelease.review_sources import MetricsSource, MetricsUnavailable, NoMetrics
+from domain.postrelease.review_vocabulary import MetricsState
 
 log = logging.getLogger("signalbox.post_release")
 STEPS = 60
@@ -74,16 +78,32 @@ def metrics_source(settings: Settings) -> MetricsSource:
     return Prometheus(settings.prometheus_url, settings.prometheus_timeout_seconds)
 
 
+EVERY_BU = Scope(True, frozenset())
+"""The sweep gathers for the system, in every BU."""
+UNREAD = MetricsRead(MetricsState.NOT_GATHERED, [], "")
+
+
+async def metrics_for(source: MetricsSource, plan: Plan | None) -> MetricsRead:
+    """The plan's metrics, read from Prometheus once the plan's read session is closed and
+    before the unit of work that stores them opens: a slow Prometheus never holds a
+    transaction (nor SQLite's write lock) open."""
+    return await gathering.read_metrics(source, plan) if plan else UNREAD
+
+
 async def sweep_reviews(units: Units, source: MetricsSource) -> None:
     """Open the reviews of production deployments without one; gather those that fell due
     (each in a unit of its own, so one that fails leaves the others gathered)."""
     await units.run(review_service.open_due_reviews)
     for review_id in await units.run(review_service.due_for_gathering):
+        async with units.db.read_session() as session:
+            now = units.clock.now()
+            plan = await review_service.plan_gathering(session, review_id, now, EVERY_BU)
+        metrics = await metrics_for(source, plan)
         try:
-            await units.run(_gather(review_id, source))
+            await units.run(_gather(review_id, plan, metrics))
         except DomainError as exc:
             log.warning("post-release review %s not gathered: %s", review_id, exc)
 
 
-def _gather(review_id: uuid.UUID, source: MetricsSource) -> Any:
-    return lambda uow: review_service.gather_due(uow, review_id, source)
+def _gather(review_id: uuid.UUID, plan: Plan | None, metrics: MetricsRead) -> Any:
+    return lambda uow: review_service.gather_due(uow, review_id, plan, metrics)

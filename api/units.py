@@ -64,6 +64,11 @@ class Units:
             after_commit=self._after_commit,
         )
 
+    @property
+    def clock(self) -> Clock:
+        """The clock these units of work are timed by."""
+        return self._clock
+
     def at(self, clock: Clock) -> Units:
         """The same units of work, timed by another clock (e.g. a ShiftedClock)."""
         return Units(self.db, clock, self._authorizer, self._after_commit)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from api.post_release_prometheus import sweep_reviews
 from demo.cast import Cast
 from demo.unauthorized import HOTFIX_VERSION
 from domain.kernel.clock import ShiftedClock
@@ -26,7 +27,7 @@ from domain.pipelines import deployment_rules, deployments
 from domain.pipelines.deployment_commands import ReportHealth
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.health_rules import Metrics
-from domain.postrelease import feedback_service, review_service, signal_service
+from domain.postrelease import feedback_service, signal_service
 from domain.postrelease import review_commands as cmd
 from domain.postrelease.review_sources import NoMetrics
 
@@ -46,11 +47,7 @@ async def load_post_release_reviews(runtime: Runtime, cast: Cast) -> None:
     await _roll_out(runtime, cast, deployment_id)
     await _signals(runtime, cast)
     await _feedback(runtime, cast)
-    await runtime.units.run(review_service.open_due_reviews)
-    for review_id in await runtime.units.run(review_service.due_for_gathering):
-        await runtime.units.run(
-            lambda uow, r=review_id: review_service.gather_due(uow, r, NoMetrics())
-        )
+    await sweep_reviews(runtime.units, NoMetrics())
 
 
 async def _hotfix(runtime: Runtime) -> uuid.UUID | None:

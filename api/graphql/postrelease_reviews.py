@@ -29,7 +29,8 @@ from api.graphql.relay import (
     type_of_global_id,
 )
 from api.graphql.user_errors import POST_RELEASE_REVIEW
-from api.post_release_prometheus import metrics_source
+from api.post_release_prometheus import metrics_for, metrics_source
+from domain.kernel.access import Resource
 from domain.kernel.errors import DomainError
 from domain.kernel.uow import UnitOfWork
 from domain.postrelease import feedback_service, review_service, signal_service
@@ -161,10 +162,14 @@ class PostReleaseReviewMutation:
         self, info: Info, input: pi.PostReleaseReviewGatherInput
     ) -> pi.PostReleaseReviewPayload:
         c = cmd.GatherReview(from_global_id(input.id, "PostReleaseReview"))
-        source = source_for(info.context.runtime)
+        async with info.context.reader() as r:
+            now = info.context.runtime.clock.now()
+            readable = r.scope(Resource.POST_RELEASE_REVIEW)
+            plan = await review_service.plan_gathering(r.session, c.review_id, now, readable)
+        metrics = await metrics_for(source_for(info.context.runtime), plan)
 
         def use_case(uow: UnitOfWork) -> Awaitable[Any]:
-            return review_service.gather_review(uow, c, source)
+            return review_service.gather_review(uow, c, plan, metrics)
 
         return await review_payload(info, use_case)
 

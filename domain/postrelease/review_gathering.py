@@ -44,22 +44,48 @@ def _iso(at: datetime) -> str:
     return at.isoformat()
 
 
-async def read_metrics(
-    source: MetricsSource, queries: dict[str, str], w: rules.Windows
-) -> tuple[MetricsState, list[rules.Reading], str]:
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What gathering a review reads: its windows (before and after the deployment, as of when
+    it was planned) and the service's PromQL queries by name, `{service}` filled in."""
+
+    windows: rules.Windows
+    queries: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsRead:
+    state: MetricsState
+    readings: list[rules.Reading]
+    note: str
+
+
+async def plan(session: AsyncSession, review: Any, now: datetime) -> Plan | None:
+    """The windows and queries of the review as of `now`; None while no time has passed."""
+    w = rules.windows(review.deployed_at, now)
+    if w is None:
+        return None
+    service = await org_facts.service(session, review.service_id, field=None)
+    template = await repo.template_of(session, service.id)
+    return Plan(w, rules.rendered(template.queries if template else [], service.key))
+
+
+async def read_metrics(source: MetricsSource, plan: Plan) -> MetricsRead:
     """Each query's mean before and after; NOT_CONFIGURED or UNAVAILABLE (with why) instead of
-    readings when the store is absent or fails."""
+    readings when the store is absent or fails. Called outside any unit of work: a slow
+    Prometheus never holds a database transaction (nor SQLite's write lock) open."""
     if not source.configured:
-        return MetricsState.NOT_CONFIGURED, [], "No Prometheus is configured."
+        return MetricsRead(MetricsState.NOT_CONFIGURED, [], "No Prometheus is configured.")
+    w = plan.windows
     readings = []
     try:
-        for name, promql in queries.items():
+        for name, promql in plan.queries.items():
             before = await source.mean(promql, w.before_start, w.deployed_at)
             after = await source.mean(promql, w.deployed_at, w.after_end)
             readings.append(rules.Reading(name, before, after))
     except MetricsUnavailable as exc:
-        return MetricsState.UNAVAILABLE, [], str(exc)[:500]
-    return MetricsState.GATHERED, readings, ""
+        return MetricsRead(MetricsState.UNAVAILABLE, [], str(exc)[:500])
+    return MetricsRead(MetricsState.GATHERED, readings, "")
 
 
 async def _feedback(
@@ -167,27 +193,23 @@ async def _happenings(
 async def gather(
     session: AsyncSession,
     review: Any,
-    now: datetime,
-    source: MetricsSource,
+    plan: Plan,
+    metrics: MetricsRead,
     synthetic: SyntheticResults,
-) -> Gathered | None:
-    """Everything the review shows, read at `now`; None while no time has passed."""
-    w = rules.windows(review.deployed_at, now)
-    if w is None:
-        return None
-    service = await org_facts.service(session, review.service_id, field=None)
-    template = await repo.template_of(session, service.id)
-    queries = rules.rendered(template.queries if template else [], service.key)
-    state, readings, note = await read_metrics(source, queries, w)
-    guardrails = await guardrails_of_services(session, [service.id])
-    tolerance = float(guardrails[service.id][rules.TOLERANCE_KEY])
-    fp_before = await repo.signal_counts(session, service.id, w.before_start, w.deployed_at)
-    fp_after = await repo.signal_counts(session, service.id, w.deployed_at, w.after_end)
-    themes_before, themes_after, items = await _feedback(session, service.id, w)
-    happenings = await _happenings(session, service.id, review.deployment_key, w)
+) -> Gathered:
+    """Everything the review shows over the plan's windows, with the metrics read for it."""
+    w, queries = plan.windows, plan.queries
+    readings, note = metrics.readings, metrics.note
+    service_id = review.service_id
+    guardrails = await guardrails_of_services(session, [service_id])
+    tolerance = float(guardrails[service_id][rules.TOLERANCE_KEY])
+    fp_before = await repo.signal_counts(session, service_id, w.before_start, w.deployed_at)
+    fp_after = await repo.signal_counts(session, service_id, w.deployed_at, w.after_end)
+    themes_before, themes_after, items = await _feedback(session, service_id, w)
+    happenings = await _happenings(session, service_id, review.deployment_key, w)
     # The service's synthetic journeys, each before and after (journey_review by default).
     journeys = await synthetic(
-        session, service.id, (w.before_start, w.deployed_at), (w.deployed_at, w.after_end)
+        session, service_id, (w.before_start, w.deployed_at), (w.deployed_at, w.after_end)
     )
     findings = {
         **_findings(w, tolerance, queries, readings, note),
@@ -204,4 +226,4 @@ async def gather(
         happenings["incidents"],
         journeys or (),
     )
-    return Gathered(state, findings, issues)
+    return Gathered(metrics.state, findings, issues)

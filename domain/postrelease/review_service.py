@@ -5,9 +5,11 @@ keep a service's metric template."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from domain.kernel.access import Action, Resource
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.access import Action, Resource, Scope
 from domain.kernel.errors import DomainError
 from domain.kernel.orm import snapshot
 from domain.kernel.repository import get_readable
@@ -17,13 +19,14 @@ from domain.organization import facts as org_facts
 from domain.organization.vocabulary import Role
 from domain.pipelines import production_deployments as production
 from domain.postrelease import review_commands as cmd
+from domain.postrelease import review_gathering as gathering
 from domain.postrelease import review_repository as repo
 from domain.postrelease import review_rules as rules
 from domain.postrelease.journey_review import journey_results
 from domain.postrelease.review_errors import ReviewErrorCode as Code
-from domain.postrelease.review_gathering import gather
+from domain.postrelease.review_gathering import MetricsRead, Plan
 from domain.postrelease.review_models import MetricTemplate, PostReleaseReview
-from domain.postrelease.review_sources import MetricsSource, SyntheticResults
+from domain.postrelease.review_sources import SyntheticResults
 from domain.postrelease.review_vocabulary import MetricsState, ReviewStatus, Verdict
 
 RESOURCE = Resource.POST_RELEASE_REVIEW
@@ -99,47 +102,64 @@ async def _visible(
     )
 
 
+async def plan_gathering(
+    session: AsyncSession, review_id: uuid.UUID, now: datetime, readable: Scope
+) -> Plan | None:
+    """Gathering's first step, in a read session: the windows and queries of an open review
+    the caller may read; None otherwise (the unit of work that stores says why). The metrics
+    are read next, outside any transaction (`review_gathering.read_metrics`)."""
+    review = await session.get(PostReleaseReview, review_id)
+    if review is None or review.status != ReviewStatus.OPEN or not readable.allows(review.bu_id):
+        return None
+    return await gathering.plan(session, review, now)
+
+
 async def gather_review(
     uow: UnitOfWork,
     c: cmd.GatherReview,
-    source: MetricsSource,
+    plan: Plan | None,
+    metrics: MetricsRead,
     synthetic: SyntheticResults = journey_results,
 ) -> PostReleaseReview:
-    """Read again what happened before versus after the deployment and list what emerged."""
+    """Store what happened before versus after the deployment, over the plan's windows with the
+    metrics read for it, and list what emerged."""
     review = await _visible(uow, c.review_id)
     rule = uow.authorize(Action.UPDATE, RESOURCE, review.bu_id)
-    return await store_gathered(uow, review, source, synthetic, rule)
+    return await store_gathered(uow, review, plan, metrics, synthetic, rule)
 
 
 async def gather_due(
     uow: UnitOfWork,
     review_id: uuid.UUID,
-    source: MetricsSource,
+    plan: Plan | None,
+    metrics: MetricsRead,
     synthetic: SyntheticResults = journey_results,
 ) -> PostReleaseReview | None:
     """The sweep's gathering of a review that fell due (the system acts; no permission)."""
     review = await uow.session.get(PostReleaseReview, review_id)
     if review is None or review.status != ReviewStatus.OPEN:
         return None
-    return await store_gathered(uow, review, source, synthetic, "a review is gathered when due")
+    rule = "a review is gathered when due"
+    return await store_gathered(uow, review, plan, metrics, synthetic, rule)
 
 
 async def store_gathered(
     uow: UnitOfWork,
     review: PostReleaseReview,
-    source: MetricsSource,
+    plan: Plan | None,
+    metrics: MetricsRead,
     synthetic: SyntheticResults,
     rule: str,
 ) -> PostReleaseReview:
     if review.status == ReviewStatus.CLOSED:
         raise DomainError("The review is closed: its findings stay.", code=Code.REVIEW_CLOSED)
-    now = uow.clock.now()
-    found = await gather(uow.session, review, now, source, synthetic)
-    if found is None:
+    if plan is None:
         raise DomainError(
             "No time has passed since the deployment: there is nothing to compare yet.",
             code=Code.INVALID_WINDOW,
         )
+    now = uow.clock.now()
+    found = await gathering.gather(uow.session, review, plan, metrics, synthetic)
     before = snapshot(review, exclude=("findings",))
     review.metrics_state = found.metrics_state.value
     review.findings, review.issues, review.gathered_at = found.findings, found.issues, now

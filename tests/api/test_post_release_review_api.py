@@ -6,6 +6,7 @@ or an SRE close it with a verdict; every change is in the audit trail."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -179,6 +180,42 @@ class TestGatheringComparesTheDayAfterWithTheDayBefore:
         assert done["errors"] == [], done
         windows = done["postReleaseReview"]
         assert windows["gatheredAt"] is not None and windows["metricsState"] == "NOT_CONFIGURED"
+
+
+class WritesWhileReading:
+    """A metrics store that, while it is being read, has another writer open a unit of work:
+    on SQLite that needs the write lock, which gathering must not hold while Prometheus
+    answers (before, a slow Prometheus blocked every writer)."""
+
+    configured = True
+
+    def __init__(self, units: Any) -> None:
+        self.units = units
+        self.written = 0
+
+    async def mean(self, promql: str, start: datetime, end: datetime) -> float | None:
+        async def touch(uow: Any) -> None:
+            self.written += 1
+
+        await asyncio.wait_for(self.units.run(touch), timeout=60)
+        return 0.01
+
+
+class TestMetricsAreReadOutsideTheUnitOfWork:
+    async def test_the_sweep_leaves_writers_free_while_prometheus_answers(
+        self, clocked: Api
+    ) -> None:
+        api = clocked
+        clock = api.runtime.clock
+        assert isinstance(clock, FixedClock)
+        dep, _ = await reviewed(api)
+        clock.advance(timedelta(hours=25))
+        source = WritesWhileReading(api.runtime.units)
+
+        await sweep_reviews(api.runtime.units, source)
+        assert source.written >= 6  # three default queries, before and after
+        gathered = await review_of(api, dep["id"])
+        assert gathered is not None and gathered["metricsState"] == "GATHERED"
 
 
 class TestOverdueReviewsCountAgainstTheTeam:
