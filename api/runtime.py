@@ -112,9 +112,22 @@ class Housekeeping:
         await self._units.run(promotion_lifecycle.expire_waiting)
         await self._units.run(support_watchers.assign_due)
         await self._units.run(defect_patterns.announce_new)  # new defect patterns, once each
-        await self._units.run(incident_sweep.sweep)
+        await sweep_incidents(self._units)
         await sweep_reviews(self._units, self._post_release_metrics)
         await self._journeys.sweep()  # synthetic journeys due: after deployments, on schedules
+
+
+async def sweep_incidents(units: Units) -> incident_sweep.Swept:
+    """The sweep's post-release step for incidents: new incidents attributed a round per unit
+    of work (short transactions; a failure loses one round), then the post-mortem action items
+    whose change now exists closed."""
+    attributed = 0
+    for _ in range(incident_sweep.ROUNDS):
+        done = await units.run(incident_sweep.attribute_round)
+        attributed += done
+        if done < incident_sweep.ROUND:
+            break
+    return incident_sweep.Swept(attributed, await units.run(incident_sweep.verify_open))
 
 
 @dataclass(eq=False)

@@ -112,10 +112,11 @@ async def attribute(uow: UnitOfWork, incident: IncidentFacts) -> IncidentAttribu
     return row
 
 
-async def attribute_new(uow: UnitOfWork) -> list[uuid.UUID]:
-    """The sweep: attribute every incident detected lately that has no attribution yet."""
+async def attribute_new(uow: UnitOfWork, limit: int = SWEEP_BATCH) -> list[uuid.UUID]:
+    """The sweep: attribute the incidents detected lately that have no attribution yet (at
+    most `limit`, the earliest)."""
     since = uow.clock.now() - LOOKBACK
-    ids = await repo.unattributed_incidents(uow.session, since, SWEEP_BATCH)
+    ids = await repo.unattributed_incidents(uow.session, since, limit)
     found = await incident_facts.incidents(uow.session, ids)
     return [(await attribute(uow, found[i])).incident_id for i in ids if i in found]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.graphql.relay import from_global_id
+from domain.postrelease import incident_sweep
 from tests.api.conftest import Api, unique
 from tests.api.evidence_support import binary, cdevent
 from tests.api.governance_support import audit_actions, new_bu, services
@@ -144,6 +145,24 @@ async def _flag_of(api: Api, service: str) -> dict[str, object]:
         },
     )
     return data["flagCreate"]["flag"]  # type: ignore[no-any-return]
+
+
+class TestTheSweepAttributesInRounds:
+    async def test_more_incidents_than_one_round_are_all_attributed_by_one_sweep(
+        self, api: Api
+    ) -> None:
+        [service] = await services(api, "payments")
+        env = await production(api)
+        report_id = await deployed(api, service, env, ago(api, 30))
+        count = incident_sweep.ROUND + 5
+        made = [await incident(api, service, "SEV4", environmentId=env["id"]) for _ in range(count)]
+
+        done = await swept(api)
+
+        assert done.attributed >= count
+        for inc in made:
+            found = await attribution(api, inc["id"])
+            assert found is not None and found["changeId"] == report_id
 
 
 class TestAPersonConfirmsOrReattributes:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.graphql.relay import from_global_id
+from api.runtime import sweep_incidents
 from domain.postrelease import incident_sweep
 from tests.api.conftest import Api, unique
 from tests.api.environments_support import environment
@@ -49,7 +50,7 @@ def result(body: dict[str, Any]) -> dict[str, Any]:
 
 async def swept(api: Api) -> incident_sweep.Swept:
     """The housekeeping sweep's post-release step, as the runtime runs it."""
-    return await api.runtime.units.run(incident_sweep.sweep)
+    return await sweep_incidents(api.runtime.units)
 
 
 async def service_key(api: Api, service: str) -> str:
