@@ -27,9 +27,11 @@ from domain.pipelines import deployment_rules, deployments
 from domain.pipelines.deployment_commands import ReportHealth
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.health_rules import Metrics
-from domain.postrelease import feedback_service, signal_service
+from domain.postrelease import feedback_service, review_service, signal_service
 from domain.postrelease import review_commands as cmd
+from domain.postrelease.review_models import PostReleaseReview
 from domain.postrelease.review_sources import NoMetrics
+from domain.postrelease.review_vocabulary import ReviewStatus
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -48,6 +50,39 @@ async def load_post_release_reviews(runtime: Runtime, cast: Cast) -> None:
     await _signals(runtime, cast)
     await _feedback(runtime, cast)
     await sweep_reviews(runtime.units, NoMetrics())
+    await _closed(runtime, cast)
+
+
+async def _closed(runtime: Runtime, cast: Cast) -> None:
+    """The SRE closed the review of the card gateway's earlier CD rollout, due two days ago:
+    degraded (declined payments from a configuration defect, recorded as defects). With the
+    hotfix's overdue review and ledger-core's open one, the demo shows each state."""
+    gateway = cast.services["card-gateway"]
+    async with runtime.db.read_session() as session:
+        stmt = (
+            select(PostReleaseReview)
+            .where(
+                PostReleaseReview.service_id == gateway,
+                PostReleaseReview.deployment_key.like("report:%"),
+                PostReleaseReview.status == ReviewStatus.OPEN,
+                PostReleaseReview.gathered_at.is_not(None),
+            )
+            .order_by(PostReleaseReview.due_at)
+            .limit(1)
+        )
+        review = await session.scalar(stmt)
+    if review is None:
+        return
+    closing = cmd.CloseReview(
+        review.id,
+        review.version,
+        "degraded",
+        "Declined payments after the rollout: a configuration defect, recorded as defects "
+        "and in this period's pattern; no rollback needed.",
+    )
+    await runtime.units.run(
+        lambda uow: review_service.close_review(uow, closing), actor=cast.actor("sre")
+    )
 
 
 async def _hotfix(runtime: Runtime) -> uuid.UUID | None:
