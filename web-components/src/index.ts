@@ -61,3 +61,7 @@ export { SbReleaseHealth } from './components/sb-release-health/sb-release-healt
 export { SbPostMortem } from './components/sb-post-mortem/sb-post-mortem.js';
 import './components/sb-release-health/define.js';
 import './components/sb-post-mortem/define.js';
+
+// Insights (issue 18): DORA's four keys.
+export { SbDoraMetrics } from './components/sb-dora-metrics/sb-dora-metrics.js';
+import './components/sb-dora-metrics/define.js';

@@ -40,6 +40,12 @@ describe('a trend over time', () => {
     assert.deepEqual(trendGeometry([], opts).xTicks, []);
   });
 
+  test('all zero: the axis runs from 0 to 1, the line along the bottom', () => {
+    const g = trendGeometry([{ at: day(0), value: 0 }, { at: day(1), value: 0 }], opts);
+    assert.deepEqual([g.yTicks[0]!.label, g.yTicks.at(-1)!.label], ['0', '1']);
+    assert.equal(g.dots[0]!.y, 120 - g.margin.bottom);
+  });
+
   test('one point sits at the left edge (a zero-width domain is widened)', () => {
     const g = trendGeometry([{ at: day(3), value: 5 }], opts);
     assert.equal(g.dots[0]!.x, g.margin.left);
