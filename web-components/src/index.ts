@@ -65,3 +65,5 @@ import './components/sb-post-mortem/define.js';
 // Insights (issue 18): DORA's four keys.
 export { SbDoraMetrics } from './components/sb-dora-metrics/sb-dora-metrics.js';
 import './components/sb-dora-metrics/define.js';
+export { SbValueStream } from './components/sb-value-stream/sb-value-stream.js';
+import './components/sb-value-stream/define.js';

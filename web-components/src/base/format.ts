@@ -19,3 +19,12 @@ export function humanize(value: string): string {
   const words = value.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** 90 s → `1.5 min`; 5 h → `5 h`; 3 days → `3 days`; null → `—`. */
+export function formatDuration(seconds: number | null, num: (value: number) => string): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  if (seconds < 3600) return `${num(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${num(seconds / 3600)} h`;
+  return `${num(seconds / 86400)} days`;
+}
+

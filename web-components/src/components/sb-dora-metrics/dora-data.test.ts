@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { durationText, keyCards, rowsTable, toCsv, trendOf } from './dora-data.js';
+import { toCsv } from '../../base/csv.js';
+import { durationText, keyCards, rowsTable, trendOf } from './dora-data.js';
 import type { DoraRows, FourKeys } from './queries.js';
 
 const num = (v: number, digits = 1): string => v.toFixed(digits).replace(/\.0$/, '');

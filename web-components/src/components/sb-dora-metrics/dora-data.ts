@@ -1,3 +1,4 @@
+import { formatDuration as durationText } from '../../base/format.js';
 import type { TrendPoint } from '../../charts/geometry.js';
 import type { DoraLevel, DoraRows, FourKeys, LedgerRow } from './queries.js';
 
@@ -14,13 +15,7 @@ export const LEVEL_WORD: Record<DoraLevel, string> = { ELITE: 'Elite', HIGH: 'Hi
 
 type Num = (value: number, digits?: number) => string;
 
-/** 90 s → `1.5 min`; 5 h → `5 h`; 3 days → `3 days`; null → `—`. */
-export function durationText(seconds: number | null, num: Num): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '—';
-  if (seconds < 3600) return `${num(seconds / 60)} min`;
-  if (seconds < 48 * 3600) return `${num(seconds / 3600)} h`;
-  return `${num(seconds / 86400)} days`;
-}
+export { durationText };
 
 export interface KeyCard {
   readonly key: KeyName;
@@ -142,13 +137,4 @@ export function rowsTable(rows: DoraRows, key: KeyName): Table {
         ]),
       };
   }
-}
-
-/** RFC 4180 CSV; a cell a spreadsheet would run as a formula is quoted with a leading `'`. */
-export function toCsv(table: Pick<Table, 'head' | 'body'>): string {
-  const cell = (raw: string): string => {
-    const value = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-    return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-  };
-  return [table.head, ...table.body].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,5 +1,6 @@
 import { css, html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { downloadCsv } from '../../base/csv.js';
 import { formatDateTime, formatNumber } from '../../base/format.js';
 import { LoadController } from '../../base/load-controller.js';
 import { SbElement } from '../../base/sb-element.js';
@@ -15,11 +16,9 @@ import {
   TREND_UNIT,
   keyCards,
   rowsTable,
-  toCsv,
   trendOf,
   type KeyCard,
   type KeyName,
-  type Table,
 } from './dora-data.js';
 import {
   DORA_METRICS_QUERY,
@@ -231,7 +230,7 @@ export class SbDoraMetrics extends SbElement {
     const table = rowsTable(this.rows, key);
     return html`<div id="rows" part="rows" class="rows-panel">
       <h3>${KEY_TITLE[key]}: the rows</h3>
-      <button part="csv" @click=${() => this.#download(table, key)}>Download CSV</button>
+      <button part="csv" @click=${() => downloadCsv(this.renderRoot, `dora-${key}`, table)}>Download CSV</button>
       ${table.body.length
         ? html`<table>
             <caption>${table.caption} (${table.body.length})</caption>
@@ -243,16 +242,5 @@ export class SbDoraMetrics extends SbElement {
         ? html`<p class="muted">${this.rows.leftOut.length} left out of the figures, each with its reason, in the API's <code>rows.leftOut</code>.</p>`
         : nothing}
     </div>`;
-  }
-
-  #download(table: Table, key: KeyName): void {
-    const url = URL.createObjectURL(new Blob([toCsv(table)], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `dora-${key}.csv`;
-    this.renderRoot.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 }
