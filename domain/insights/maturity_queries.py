@@ -69,22 +69,18 @@ async def insights_of(
     questionnaires = await repo.questionnaires_by_ids(
         r.session, sorted({q for a in rows.values() if (q := a.questionnaire_id)}, key=str)
     )
-    keys = {a.id: (a.team_id, Quarter.parse(a.quarter)) for a in rows.values()}
-    measured = await telemetry_of(
-        r.session, {k for k in keys.values() if k[1] is not None}, now  # type: ignore[misc]
-    )
+    keys = {a.id: (a.team_id, Quarter.parse(a.quarter) or Quarter.of(now)) for a in rows.values()}
+    measured = await telemetry_of(r.session, set(keys.values()), now)
     found = {}
     for a in rows.values():
         q = questionnaires.get(a.questionnaire_id)
         threshold = q.gap_threshold if q is not None else BUILT_IN_VERSION.gap_threshold
-        telemetry = measured[keys[a.id]]  # type: ignore[index]
+        telemetry = measured[keys[a.id]]
         levels = telemetry_levels(telemetry.telemetry)
         found[a.id] = Insight(
             telemetry, levels, tuple(gaps(a.answers, levels, threshold)), threshold
         )
     return found
-
-
 
 
 @dataclass(frozen=True, slots=True)

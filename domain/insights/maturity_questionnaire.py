@@ -177,10 +177,8 @@ def checked_gap_threshold(value: int) -> int:
     return value
 
 
-def checked_answers(
-    answers: Sequence[tuple[str, int]], version: Version
-) -> dict[str, int]:
-    """Answers to a version: each of its dimensions once, at a level 1–5."""
+def checked_answers(answers: Sequence[tuple[str, int]], version: Version) -> dict[str, int]:
+    """Answers to a version: each of its dimensions once, at a level 1 to 5."""
     out: dict[str, int] = {}
     for n, (name, level) in enumerate(answers):
         dimension = dimension_named(name, f"answers.{n}.dimension")

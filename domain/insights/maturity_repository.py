@@ -57,7 +57,8 @@ async def assessment_row(
     stmt = scoped(select(ASSESSMENT), ASSESSMENT.c.bu_id, scope).where(
         ASSESSMENT.c.team_id == team_id, ASSESSMENT.c.quarter == quarter
     )
-    return (await session.execute(stmt)).first()
+    found: Row[Any] | None = (await session.execute(stmt)).first()
+    return found
 
 
 async def assessments_page(

@@ -45,7 +45,7 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter | None:
-        """"2026-Q4" as a quarter; None when it is not one."""
+        """ "2026-Q4" as a quarter; None when it is not one."""
         match = QUARTER.match(text.strip())
         if match is None or not 2000 <= int(match.group(1)) <= 2999:
             return None
@@ -99,9 +99,7 @@ class Telemetry:
         return getattr(self, metric.value)  # type: ignore[no-any-return]
 
     def measured(self) -> dict[Metric, float]:
-        return {
-            Metric(f.name): v for f in fields(self) if (v := getattr(self, f.name)) is not None
-        }
+        return {Metric(f.name): v for f in fields(self) if (v := getattr(self, f.name)) is not None}
 
 
 HIGHER_IS_BETTER = frozenset(
@@ -131,7 +129,7 @@ DIMENSION_METRICS: dict[Dimension, tuple[Metric, ...]] = {
 
 
 def metric_level(metric: Metric, value: float) -> int:
-    """The level 1–5 a measured value earns (better values never earn less)."""
+    """The level (1 to 5) a measured value earns (better values never earn less)."""
     bounds = THRESHOLDS[metric]
     higher = metric in HIGHER_IS_BETTER
     for level, bound in zip((5, 4, 3, 2), bounds, strict=True):
@@ -209,7 +207,9 @@ def bottlenecks(waits: Iterable[Wait], overdue_review_hours: Iterable[float]) ->
     late = list(overdue_review_hours)
     if late:
         found.append(
-            Bottleneck(BottleneckKind.REVIEW, "post_release_review", statistics.median(late), len(late))
+            Bottleneck(
+                BottleneckKind.REVIEW, "post_release_review", statistics.median(late), len(late)
+            )
         )
     return sorted(found, key=lambda b: (-b.median_wait_hours, b.step))
 

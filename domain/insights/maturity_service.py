@@ -67,8 +67,10 @@ def open_quarter(text: str, now: datetime) -> Quarter:
 
 async def _member(uow: UnitOfWork, bu_id: uuid.UUID) -> None:
     person = uow.actor.person_id
-    roles = frozenset() if person is None else await org_facts.roles_granted_in(
-        uow.session, person, bu_id
+    roles = (
+        frozenset()
+        if person is None
+        else await org_facts.roles_granted_in(uow.session, person, bu_id)
     )
     if not roles & MEMBER_ROLES:
         raise DomainError(
@@ -87,7 +89,9 @@ async def current_version(uow: UnitOfWork, bu_id: uuid.UUID) -> Version:
     return Version(latest.id, latest.number, dimensions, latest.gap_threshold)
 
 
-def _answered(answers: tuple[Answer, ...], version: Version) -> tuple[dict[str, int], dict[str, str]]:
+def _answered(
+    answers: tuple[Answer, ...], version: Version
+) -> tuple[dict[str, int], dict[str, str]]:
     levels = checked_answers([(a.dimension, a.level) for a in answers], version)
     notes = {
         a.dimension.strip().lower(): described(a.note, field=f"answers.{n}.note")
@@ -202,9 +206,7 @@ async def revise_assessment(uow: UnitOfWork, c: ReviseAssessment) -> MaturityAss
     return assessment
 
 
-async def publish_questionnaire(
-    uow: UnitOfWork, c: PublishQuestionnaire
-) -> MaturityQuestionnaire:
+async def publish_questionnaire(uow: UnitOfWork, c: PublishQuestionnaire) -> MaturityQuestionnaire:
     """A new version of the BU's questionnaire: its dimensions, five level descriptions each,
     and the gap threshold that flags a self-assessment above telemetry."""
     bu = await org_facts.business_unit(

@@ -181,4 +181,5 @@ async def due_of_teams(
         .order_by(REVIEW.c.due_at)
         .limit(MAX_DUE)
     )
-    return list((await session.execute(stmt)).all())
+    rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    return rows

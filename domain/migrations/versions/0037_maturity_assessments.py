@@ -7,6 +7,7 @@ Create Date: 2026-12-07
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,13 +22,15 @@ def _ts(name: str, nullable: bool = False) -> sa.Column[object]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _fk(table: str, column: str, target: str, **kw: str) -> sa.ForeignKeyConstraint:
+def _fk(
+    table: str, column: str, target: str, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
-        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), **kw
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
     )
 
 
-def _answered(table: str) -> list[sa.SchemaItem]:
+def _answered(table: str) -> list[Any]:
     """The columns an assessment and each of its revisions share."""
     return [
         sa.Column("questionnaire_id", sa.Uuid(), nullable=True),
