@@ -186,13 +186,13 @@ async def revise_assessment(uow: UnitOfWork, c: ReviseAssessment) -> MaturityAss
     )
     version = await current_version(uow, assessment.bu_id)
     levels, notes = _answered(c.answers, version)
+    number = await repo.revision_count(uow.session, assessment.id) + 1  # before any change
     before = snapshot(assessment)
     assessment.answers, assessment.notes = levels, notes
     assessment.questionnaire_id, assessment.questionnaire_number = version.id, version.number
     if uow.unchanged(assessment, before):
         return assessment
     assessment.submitted_by_id, assessment.submitted_at = uow.actor.person_id, now
-    number = await repo.revision_count(uow.session, assessment.id) + 1
     await uow.updated(
         assessment,
         before,

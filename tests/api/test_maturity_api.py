@@ -146,3 +146,149 @@ class TestTheScenario:
         assert by_dimension(revised)["AUTOMATION"]["flagged"] is False
         assert revised["insight"]["flagged"] is False
         assert [r["questionnaireNumber"] for r in revised["revisions"]] == [1, 2]
+
+
+class TestSubmitting:
+    async def test_a_team_member_submits_once_per_quarter_and_it_is_audited(
+        self, api: Api
+    ) -> None:
+        team_id = await team(api)
+        made = await submitted(api, team_id, governance=4)
+        assert made["quarter"] == quarter_now(api) and made["version"] == 1
+        assert made["submittedBy"] == {"username": "engineer"}
+        assert {a["dimension"]: a["level"] for a in made["answers"]}["GOVERNANCE"] == 4
+        assert [r["number"] for r in made["revisions"]] == [1]
+        assert "maturity_assessment.submit" in await audit_actions(api, made["id"])
+        again = await refused(api, SUBMIT, submit_input(team_id, quarter_now(api)))
+        assert again == [("ALREADY_SUBMITTED", "quarter")]
+
+    @pytest.mark.parametrize(
+        ("change", "expected"),
+        [
+            ({"answers": answers(testing=6)}, [("LEVEL_OUT_OF_RANGE", "answers.2.level")]),
+            ({"answers": answers(testing=0)}, [("LEVEL_OUT_OF_RANGE", "answers.2.level")]),
+            (
+                {"answers": [*answers(), {"dimension": "happiness", "level": 3}]},
+                [("UNKNOWN_DIMENSION", "answers.7.dimension")],
+            ),
+            ({"answers": answers()[:-1]}, [("DIMENSION_NOT_ANSWERED", "answers")]),
+            ({"quarter": "2025-Q1"}, [("QUARTER_CLOSED", "quarter")]),
+            ({"quarter": "2999-Q1"}, [("QUARTER_NOT_STARTED", "quarter")]),
+            ({"quarter": "Q5"}, [("INVALID_QUARTER", "quarter")]),
+        ],
+    )
+    async def test_bad_input_is_a_typed_error_and_nothing_is_stored(
+        self, api: Api, change: dict[str, Any], expected: list[tuple[str, str]]
+    ) -> None:
+        team_id = await team(api)
+        values = {**submit_input(team_id, quarter_now(api)), **change}
+        assert await refused(api, SUBMIT, values) == expected
+        assert await assessment_of(api, team_id, quarter_now(api)) is None
+
+    async def test_the_rmo_oversees_assessments_and_does_not_answer_them(self, api: Api) -> None:
+        team_id = await team(api)
+        values = submit_input(team_id, quarter_now(api))
+        assert await refused(api, SUBMIT, values, as_user="rmo") == [("NOT_A_MEMBER", None)]
+        assert await assessment_of(api, team_id, quarter_now(api)) is None
+
+
+class TestRevising:
+    async def test_a_revision_keeps_the_earlier_answers_in_the_history(self, api: Api) -> None:
+        team_id = await team(api)
+        made = await submitted(api, team_id, testing=2)
+        values = {"id": made["id"], "version": 1, "answers": answers(testing=3), "reason": "CI"}
+        data = await api.ok(REVISE, {"i": values}, as_user="sre")
+        revised = data["maturityAssessmentRevise"]["maturityAssessment"]
+        assert revised["version"] == 2 and revised["submittedBy"] == {"username": "sre"}
+        levels = [
+            {a["dimension"]: a["level"] for a in r["answers"]}["TESTING"]
+            for r in revised["revisions"]
+        ]
+        assert levels == [2, 3]
+        assert [r["submittedBy"]["username"] for r in revised["revisions"]] == ["engineer", "sre"]
+        assert "maturity_assessment.revise" in await audit_actions(api, made["id"])
+        stale = await refused(api, REVISE, values, as_user="sre")
+        assert stale == [("VERSION_CONFLICT", "version")]
+
+    async def test_a_closed_quarter_is_final(self, api: Api) -> None:
+        team_id = await team(api)
+        earlier = Quarter.of(api.runtime.clock.now()).previous
+        await submitted_then(api, team_id, earlier.start + timedelta(days=3), testing=2)
+        past = await assessment_of(api, team_id, str(earlier))
+        assert past is not None
+        values = {"id": past["id"], "version": 1, "answers": answers(), "reason": "late"}
+        assert await refused(api, REVISE, values) == [("QUARTER_CLOSED", "quarter")]
+        again = await assessment_of(api, team_id, str(earlier))
+        assert again is not None and again["version"] == 1 and len(again["revisions"]) == 1
+
+
+class TestHistory:
+    async def test_a_teams_quarters_read_oldest_first_a_page_at_a_time(self, api: Api) -> None:
+        team_id = await team(api)
+        now = Quarter.of(api.runtime.clock.now())
+        quarters = [now.previous.previous.previous, now.previous.previous, now.previous]
+        for n, q in enumerate(quarters, start=1):
+            await submitted_then(api, team_id, q.start + timedelta(days=10), automation=n + 1)
+        await submitted(api, team_id, automation=5)
+        data = await api.ok(HISTORY, {"t": team_id, "n": 3})
+        page = data["maturityAssessments"]
+        assert [n["quarter"] for n in page["nodes"]] == [str(q) for q in quarters]
+        assert page["pageInfo"]["hasNextPage"] is True
+        levels = [by_dimension(n)["AUTOMATION"]["selfLevel"] for n in page["nodes"]]
+        assert levels == [2, 3, 4]
+
+
+class TestQuestionnaires:
+    async def test_versions_number_on_from_the_built_in_one(self, api: Api) -> None:
+        bu, _, _ = await own_bu(api)
+        current = await api.ok(
+            "query($b: ID!) { maturityQuestionnaire(businessUnitId: $b) { number builtIn "
+            "gapThreshold dimensions { dimension levels { level description } } } }",
+            {"b": bu},
+        )
+        assert current["maturityQuestionnaire"]["builtIn"] is True
+        assert len(current["maturityQuestionnaire"]["dimensions"]) == 7
+        first = await api.ok(PUBLISH, {"i": publish_input(bu, 3, ["governance"])})
+        second = await api.ok(PUBLISH, {"i": publish_input(bu, 2)}, as_user="rmo")
+        numbers = [
+            p["maturityQuestionnairePublish"]["questionnaire"]["number"] for p in (first, second)
+        ]
+        assert numbers == [2, 3]
+        bu_uuid = str(from_global_id(bu))
+        assert bu_uuid
+
+    async def test_a_version_asking_less_makes_other_dimensions_unknown(self, api: Api) -> None:
+        bu, team_id, member = await own_bu(api)
+        await api.ok(PUBLISH, {"i": publish_input(bu, 2, ["governance", "automation"])})
+        values = submit_input(team_id, quarter_now(api))
+        errors = await refused(api, SUBMIT, values, as_user=member)
+        assert errors == [("UNKNOWN_DIMENSION", "answers.2.dimension")]
+        values["answers"] = values["answers"][:2]
+        data = await api.ok(SUBMIT, {"i": values}, as_user=member)
+        made = data["maturityAssessmentSubmit"]["maturityAssessment"]
+        assert made["questionnaireNumber"] == 2 and len(made["answers"]) == 2
+
+    @pytest.mark.parametrize(
+        ("change", "code"),
+        [
+            ({"gapThreshold": 0}, "INVALID_GAP_THRESHOLD"),
+            ({"dimensions": []}, "NO_DIMENSIONS"),
+        ],
+    )
+    async def test_a_bad_version_is_refused_and_nothing_is_published(
+        self, api: Api, change: dict[str, Any], code: str
+    ) -> None:
+        bu, _, _ = await own_bu(api)
+        errors = await refused(api, PUBLISH, {**publish_input(bu, 2), **change}, as_user="rmo")
+        assert [c for c, _ in errors] == [code]
+        listed = await api.ok(
+            "query($b: ID!) { maturityQuestionnaires(filter: {businessUnitId: $b}) { nodes { id } } }",
+            {"b": bu},
+        )
+        assert listed["maturityQuestionnaires"]["nodes"] == []
+
+    async def test_an_unknown_dimension_in_a_version_is_refused(self, api: Api) -> None:
+        bu, _, _ = await own_bu(api)
+        values = publish_input(bu, 2, ["governance", "vibes"])
+        errors = await refused(api, PUBLISH, values, as_user="rmo")
+        assert errors == [("UNKNOWN_DIMENSION", "dimensions.1.dimension")]
