@@ -79,12 +79,13 @@ def _judged(c: Counts) -> QuarterTelemetry:
 async def telemetry_of(
     session: AsyncSession, keys: Collection[Key], now: datetime
 ) -> dict[Key, QuarterTelemetry]:
-    """Each (team, quarter)'s telemetry, up to `now` for a quarter still open."""
+    """Each (team, quarter)'s telemetry (what is recorded so far, for a quarter still open; a
+    review due later is not counted until it is due)."""
     if not keys:
         return {}
     teams = sorted({team for team, _ in keys}, key=str)
     start = min(q for _, q in keys).start
-    end = min(max(q for _, q in keys).end, now)
+    end = max(q for _, q in keys).end
     counts: dict[Key, Counts] = defaultdict(Counts)
 
     def at(team: uuid.UUID, when: datetime) -> Counts | None:
@@ -102,7 +103,7 @@ async def telemetry_of(
         if (c := at(w.team_id, w.signed_at)) is not None:
             c.waits.append(Wait(w.requirement, w.hours))
     for r in await review_facts.reviews_due(session, teams, start, end):
-        if (c := at(r.team_id, r.due_at)) is not None:
+        if r.due_at <= now and (c := at(r.team_id, r.due_at)) is not None:
             c.reviews_due += 1
             on_time = r.closed_at is not None and r.closed_at <= r.due_at
             c.reviews_on_time += on_time
