@@ -16,7 +16,8 @@ from domain.insights.maturity_vocabulary import Dimension
 from tests.api.conftest import Api, ids, unique
 from tests.api.deployments_support import ADVANCE, BASELINE, CREATE, HEALTHY, REPORT, START
 from tests.api.environments_support import environment
-from tests.api.governance_support import audit_actions, person
+from tests.api.test_compliance_controls_support import hotfix, requested, team_of
+from tests.api.governance_support import audit_actions, person, services
 from tests.api.test_maturity_support import (
     HISTORY,
     PUBLISH,
@@ -292,3 +293,23 @@ class TestQuestionnaires:
         values = publish_input(bu, 2, ["governance", "vibes"])
         errors = await refused(api, PUBLISH, values, as_user="rmo")
         assert errors == [("UNKNOWN_DIMENSION", "dimensions.1.dimension")]
+
+
+class TestTelemetry:
+    async def test_a_bypass_of_the_teams_release_counts_and_a_rate_needs_deployments(
+        self, api: Api
+    ) -> None:
+        """An emergency bypass requested for a hotfix shipping the team's service counts
+        against the team; with no production deployment this quarter there is no rate to
+        judge, so readiness shows no telemetry level rather than a made-up one."""
+        [service] = await services(api, "payments")
+        rel = await hotfix(api, service_ids=[service])
+        made = await requested(api, rel)
+        assert made["errors"] == [], made
+        team_id = await team_of(api, service)
+        assessment = await submitted(api, team_id, readiness=5)
+        telemetry = assessment["insight"]["telemetry"]
+        assert (telemetry["bypasses"], telemetry["deployments"]) == (1, 0)
+        assert telemetry["bypassRate"] is None and telemetry["automationShare"] is None
+        assert by_dimension(assessment)["READINESS"]["telemetryLevel"] is None
+        assert by_dimension(assessment)["READINESS"]["flagged"] is False
