@@ -13,11 +13,11 @@ import pytest
 from api.graphql.relay import from_global_id
 from domain.insights.maturity_rules import Quarter
 from domain.insights.maturity_vocabulary import Dimension
-from tests.api.conftest import Api, ids, unique
+from tests.api.conftest import Api, unique
 from tests.api.deployments_support import ADVANCE, BASELINE, CREATE, HEALTHY, REPORT, START
 from tests.api.environments_support import environment
-from tests.api.test_compliance_controls_support import hotfix, requested, team_of
 from tests.api.governance_support import audit_actions, person, services
+from tests.api.test_compliance_controls_support import hotfix, requested, team_of
 from tests.api.test_maturity_support import (
     HISTORY,
     PUBLISH,
@@ -150,9 +150,7 @@ class TestTheScenario:
 
 
 class TestSubmitting:
-    async def test_a_team_member_submits_once_per_quarter_and_it_is_audited(
-        self, api: Api
-    ) -> None:
+    async def test_a_team_member_submits_once_per_quarter_and_it_is_audited(self, api: Api) -> None:
         team_id = await team(api)
         made = await submitted(api, team_id, governance=4)
         assert made["quarter"] == quarter_now(api) and made["version"] == 1

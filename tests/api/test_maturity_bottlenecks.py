@@ -15,7 +15,8 @@ from domain.kernel.clock import FixedClock
 from tests.api.conftest import Api, settings_for
 from tests.api.governance_support import SIGN, payload, services, submitted
 from tests.api.post_release_review_support import serving_at
-from tests.api.test_maturity_support import by_dimension, submitted as assessed
+from tests.api.test_maturity_support import by_dimension
+from tests.api.test_maturity_support import submitted as assessed
 
 MID_QUARTER = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 

@@ -42,9 +42,7 @@ async def _bu(api: Api) -> dict[str, Any]:
 
 
 def _m(name: str, input_type: str) -> str:
-    return (
-        f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ errors {{ code }} }} }}"
-    )
+    return f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ errors {{ code }} }} }}"
 
 
 # The questionnaire published in payments asks every dimension with the built-in threshold, so
@@ -120,9 +118,7 @@ async def test_maturity_mutation_is_allowed_exactly_where_the_matrix_says(
 @pytest.mark.parametrize("role", list(USERS))
 async def test_an_assessment_shows_exactly_where_the_matrix_says(api: Api, role: str) -> None:
     ctx = await _assessment(api)
-    body = await api.gql(
-        ASSESSMENT, {"t": ctx["team"], "q": quarter_now(api)}, as_user=USERS[role]
-    )
+    body = await api.gql(ASSESSMENT, {"t": ctx["team"], "q": quarter_now(api)}, as_user=USERS[role])
     visible = bool(not body.get("errors") and body["data"]["maturityAssessment"])
     assert visible is expected(role, "maturity_assessment", "read", org_level=False), (role, body)
 

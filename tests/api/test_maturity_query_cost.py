@@ -31,9 +31,7 @@ async def _bu(api: Api) -> tuple[str, str]:
 
 
 class TestMaturityCostsConstantStatements:
-    async def test_a_page_of_assessments_does_not_grow_with_its_assessments(
-        self, api: Api
-    ) -> None:
+    async def test_a_page_of_assessments_does_not_grow_with_its_assessments(self, api: Api) -> None:
         bu, member = await _bu(api)
         now = Quarter.of(api.runtime.clock.now())
         for _ in range(3):
