@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from api.graphql.relay import from_global_id
 from domain.insights.maturity_rules import Quarter
 from domain.insights.maturity_vocabulary import Dimension
 from tests.api.conftest import Api, unique
@@ -253,8 +252,13 @@ class TestQuestionnaires:
             p["maturityQuestionnairePublish"]["questionnaire"]["number"] for p in (first, second)
         ]
         assert numbers == [2, 3]
-        bu_uuid = str(from_global_id(bu))
-        assert bu_uuid
+        published = first["maturityQuestionnairePublish"]["questionnaire"]
+        assert "maturity_questionnaire.publish" in await audit_actions(api, published["id"])
+        current = await api.ok(
+            "query($b: ID!) { maturityQuestionnaire(businessUnitId: $b) { number builtIn } }",
+            {"b": bu},
+        )
+        assert current["maturityQuestionnaire"] == {"number": 3, "builtIn": False}
 
     async def test_a_version_asking_less_makes_other_dimensions_unknown(self, api: Api) -> None:
         bu, team_id, member = await own_bu(api)
