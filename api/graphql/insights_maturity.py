@@ -58,7 +58,7 @@ class MaturityQuery:
     @connection_field(
         MaturityAssessment,
         description="Assessments you may read, oldest quarter first: a team's history across "
-        "quarters (filter by team) or a BU's.",
+        "quarters (filter by team), a BU's, or a BU's teams in one quarter.",
     )
     def maturity_assessments(
         r: Reader, f: mi.MaturityAssessmentFilter, page: PageArgs
@@ -67,6 +67,7 @@ class MaturityQuery:
             r,
             team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
             bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+            quarter=f.quarter,
             **page,
         )
 

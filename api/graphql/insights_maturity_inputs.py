@@ -57,6 +57,9 @@ class MaturityQuestionnairePublishInput:
 class MaturityAssessmentFilter:
     team_id: strawberry.ID | None = None
     business_unit_id: strawberry.ID | None = None
+    quarter: str | None = strawberry.field(
+        default=None, description="One quarter (like 2026-Q4): every team of a BU side by side."
+    )
 
 
 @strawberry.input

@@ -67,15 +67,18 @@ async def assessments_page(
     *,
     team_id: uuid.UUID | None,
     bu_id: uuid.UUID | None,
+    quarter: str | None = None,
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    """Assessments in the BUs of `scope`, oldest quarter first (by team, by BU)."""
+    """Assessments in the BUs of `scope`, oldest quarter first (by team, by BU, by quarter)."""
     stmt = scoped(select(ASSESSMENT), ASSESSMENT.c.bu_id, scope)
     if team_id is not None:
         stmt = stmt.where(ASSESSMENT.c.team_id == team_id)
     if bu_id is not None:
         stmt = stmt.where(ASSESSMENT.c.bu_id == bu_id)
+    if quarter is not None:
+        stmt = stmt.where(ASSESSMENT.c.quarter == quarter)
     return await page_by(session, stmt, ASSESSMENT, "quarter", first=first, after=after)
 
 

@@ -315,3 +315,21 @@ class TestTelemetry:
         assert telemetry["bypassRate"] is None and telemetry["automationShare"] is None
         assert by_dimension(assessment)["READINESS"]["telemetryLevel"] is None
         assert by_dimension(assessment)["READINESS"]["flagged"] is False
+
+
+class TestOneQuarterOfABusinessUnit:
+    async def test_a_bus_teams_stand_side_by_side_in_one_quarter(self, api: Api) -> None:
+        bu, first, member = await own_bu(api)
+        second = await team(api, bu)
+        earlier = Quarter.of(api.runtime.clock.now()).previous
+        await submitted_then(api, first, earlier.start + timedelta(days=3), member)
+        for team_id in (first, second):
+            await submitted(api, team_id, as_user=member)
+        data = await api.ok(
+            "query($b: ID!, $q: String!) { maturityAssessments("
+            "filter: {businessUnitId: $b, quarter: $q}) { nodes { quarter team { id } } } }",
+            {"b": bu, "q": quarter_now(api)},
+        )
+        nodes = data["maturityAssessments"]["nodes"]
+        assert {n["team"]["id"] for n in nodes} == {first, second}
+        assert {n["quarter"] for n in nodes} == {quarter_now(api)}
