@@ -23,6 +23,7 @@ from demo.delivery import (
     review_pipeline,
 )
 from demo.journeys import load_journeys
+from demo.maturity import load_maturity
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
@@ -80,4 +81,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_post_mortems(runtime, cast)
     await load_post_release_reviews(runtime, cast)
     await load_journeys(runtime, cast)  # postrelease: synthetic journeys (issue 17)
+    await load_maturity(runtime, cast)  # insights: quarterly maturity assessments (issue 18)
     return True

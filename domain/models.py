@@ -70,3 +70,7 @@ __all__ += [
 from domain.postrelease import journey_models as postrelease_journey_models  # noqa: E402
 
 __all__ += ["postrelease_journey_models"]
+# insights: quarterly maturity assessments (issue 18)
+from domain.insights import maturity_models as insights_maturity_models  # noqa: E402
+
+__all__ += ["insights_maturity_models"]

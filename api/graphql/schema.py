@@ -32,6 +32,7 @@ from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
+from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
 from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
@@ -145,6 +146,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **PostReleaseReviewQuery.node_types(),
     # postrelease: synthetic journeys
     **PostreleaseJourneysQuery.node_types(),
+    # insights: quarterly maturity assessments
+    **MaturityQuery.node_types(),
 }
 
 
@@ -203,6 +206,7 @@ class Query(
     PostMortemQuery,
     PostReleaseReviewQuery,
     PostreleaseJourneysQuery,
+    MaturityQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -257,6 +261,7 @@ class Mutation(
     PostMortemMutation,
     PostReleaseReviewMutation,
     PostreleaseJourneysMutation,
+    MaturityMutation,
 ):
     pass
 

@@ -84,6 +84,9 @@ class Resource(StrEnum):
     # postrelease: synthetic journeys (issue 17)
     JOURNEY = "journey"
     JOURNEY_RUN = "journey_run"
+    # insights: quarterly maturity assessments (issue 18)
+    MATURITY_ASSESSMENT = "maturity_assessment"
+    MATURITY_QUESTIONNAIRE = "maturity_questionnaire"
 
 
 class Action(StrEnum):

@@ -354,3 +354,14 @@ async def approval_delegates(
     if exclude:
         stmt = stmt.where(Person.id.not_in(list(exclude)))
     return tuple((await session.scalars(stmt)).all())[:MAX_DELEGATES]
+
+
+async def roles_granted_in(
+    session: AsyncSession, person_id: uuid.UUID, bu_id: uuid.UUID
+) -> frozenset[str]:
+    """The roles a person holds granted in the BU itself (org-wide grants left out), in one
+    statement: who belongs to the BU's teams, as against who oversees every BU."""
+    stmt = select(RoleGrant.role).where(
+        RoleGrant.person_id == person_id, RoleGrant.domain == str(bu_id)
+    )
+    return frozenset((await session.scalars(stmt)).all())

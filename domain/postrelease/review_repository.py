@@ -162,3 +162,24 @@ async def templates_of_services(
         return {}
     stmt = select(TEMPLATE).where(TEMPLATE.c.service_id.in_(service_ids))
     return {row.service_id: row for row in (await session.execute(stmt)).all()}
+
+
+MAX_DUE = 20_000
+
+
+async def due_of_teams(
+    session: AsyncSession, team_ids: Sequence[uuid.UUID], start: datetime, end: datetime
+) -> list[Row[Any]]:
+    """(team_id, due_at, closed_at) of the teams' reviews due in [start, end), earliest first."""
+    stmt = (
+        select(REVIEW.c.team_id, REVIEW.c.due_at, REVIEW.c.closed_at)
+        .where(
+            REVIEW.c.team_id.in_(sorted(set(team_ids), key=str)),
+            REVIEW.c.due_at >= start,
+            REVIEW.c.due_at < end,
+        )
+        .order_by(REVIEW.c.due_at)
+        .limit(MAX_DUE)
+    )
+    rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    return rows

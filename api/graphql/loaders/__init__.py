@@ -25,6 +25,7 @@ from domain.environments import queries as envq
 from domain.flags import queries as flq
 from domain.governance import queries as gov
 from domain.guardrails import queries as grq
+from domain.insights import maturity_queries as mtq
 from domain.kernel.clock import Clock
 from domain.kernel.reader import Reader
 from domain.organization import queries as org
@@ -264,6 +265,11 @@ class DataLoaders:
     service_journey_hosts: ById = by_id(jq.hosts_of_services)
     journey_runs: Pages = pages(jq.runs_of_journeys, "first", "after")
     deployment_journey_regressions: Grouped = grouped(jq.regressions_of_deployments)
+    # insights: quarterly maturity assessments (issue 18)
+    maturity_assessment: ById = by_id(mtq.assessments_by_id)
+    maturity_questionnaire: ById = by_id(mtq.questionnaires_by_id)
+    maturity_revisions: Grouped = grouped(mtq.revisions_of)
+    maturity_insight: ById = by_id_at(mtq.insights_of)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:
