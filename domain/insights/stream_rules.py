@@ -6,7 +6,8 @@ milestone known before it; a milestone with no record makes its step NO_DATA (ne
 and the next step runs from the last known one. A milestone reached before the one before it
 took no time on the path (its step lasts zero).
 
-Inside a step, time is WAIT where a wait interval covers it, WORK otherwise. Waits that
+Inside a step, time is WAIT where a wait that holds the step up covers it (`WAITS_IN`), WORK
+otherwise. Waits that
 overlap are counted once, and the overlapped time goes to the strongest reason, in the order
 of `WAIT_ORDER`: a freeze stops everything, so time under a freeze is the freeze's even while
 approval is also awaited; then a window not yet open, an environment queue, approval, and
@@ -55,6 +56,19 @@ class WaitKind(StrEnum):
 WAIT_ORDER = tuple(WaitKind)
 """Overlapping waits: the time goes to the first of these that covers it."""
 
+WAITS_IN: dict[WaitKind, frozenset[Step]] = {
+    WaitKind.FREEZE: frozenset({Step.APPROVED, Step.DEPLOYED}),
+    WaitKind.WINDOW: frozenset({Step.APPROVED, Step.DEPLOYED}),
+    WaitKind.ENVIRONMENT_QUEUE: frozenset(
+        {Step.TESTED, Step.STAGED, Step.APPROVED, Step.DEPLOYED}
+    ),
+    WaitKind.APPROVAL: frozenset({Step.APPROVED}),
+    WaitKind.HAND_OFF: frozenset(STEPS),
+}
+"""The steps a wait holds up. A release awaits approval while its artifact is built, tested
+and staged: that runs alongside, and only once staged does the change wait for approval. A
+production freeze or window holds up approval and deployment, not staging."""
+
 
 class WasteKind(StrEnum):
     """A non-value-added step."""
@@ -73,6 +87,11 @@ class Wait:
     start: datetime
     end: datetime
     label: str
+    step: Step | None = None
+    """The one step it holds up (None: the steps of its kind, `WAITS_IN`)."""
+
+    def holds_up(self, step: Step) -> bool:
+        return step is self.step if self.step is not None else step in WAITS_IN[self.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +201,17 @@ def _covered(waits: Iterable[Wait], start: datetime, end: datetime) -> dict[Wait
     return out
 
 
+def all_waits(t: Timeline) -> tuple[Wait, ...]:
+    """The timeline's waits, with each manual hand-off's idle time as a HAND_OFF wait."""
+    return t.waits + tuple(
+        Wait(WaitKind.HAND_OFF, h.waited_from, h.acted_at, h.by, h.step) for h in t.hand_offs
+    )
+
+
 def step_times(t: Timeline) -> tuple[StepTime, ...]:
     """Every step's work and wait (NO_DATA where a milestone is missing)."""
     out: list[StepTime] = []
+    waits = all_waits(t)
     start = t.committed_at
     for step in STEPS:
         at = t.milestone(step)
@@ -193,10 +220,10 @@ def step_times(t: Timeline) -> tuple[StepTime, ...]:
             start = at if at is not None else start
             continue
         end = max(at, start)
-        by_kind = _covered(t.waits, start, end)
+        by_kind = _covered([w for w in waits if w.holds_up(step)], start, end)
         wait = sum(by_kind.values(), ZERO)
-        waits = tuple((k, by_kind[k]) for k in WAIT_ORDER if k in by_kind)
-        out.append(StepTime(step, start, end, (end - start) - wait, wait, waits))
+        kinds = tuple((k, by_kind[k]) for k in WAIT_ORDER if k in by_kind)
+        out.append(StepTime(step, start, end, (end - start) - wait, wait, kinds))
         start = end
     return tuple(out)
 
@@ -238,14 +265,18 @@ def redundant_reviews(t: Timeline) -> list[Waste]:
 
 
 def waste_of(t: Timeline, steps: Sequence[StepTime]) -> tuple[Waste, ...]:
-    """The change's non-value-added steps, each with its evidence."""
+    """The change's non-value-added steps, each with its evidence. A hand-off's lost time is
+    its idle time no stronger reason (a freeze, a window) explains."""
+    waits = all_waits(t)
     out = [
         Waste(
             WasteKind.MANUAL_HAND_OFF,
             h.step,
             f"waited for {h.by} to act from {h.waited_from:%Y-%m-%d %H:%M} "
             f"to {h.acted_at:%Y-%m-%d %H:%M}",
-            max(h.acted_at - h.waited_from, ZERO),
+            _covered(
+                [w for w in waits if w.holds_up(h.step)], h.waited_from, h.acted_at
+            ).get(WaitKind.HAND_OFF, ZERO),
         )
         for h in t.hand_offs
     ]

@@ -54,19 +54,28 @@ class TestSteps:
         assert step(s, Step.APPROVED).waits == ((WaitKind.APPROVAL, 24 * H),)
 
     def test_overlapping_waits_are_counted_once_and_given_to_the_stronger_reason(self) -> None:
-        # The staged step runs 14:30 → 20:30 (6 h). The queue 15:00-18:00 and the approval
-        # wait 16:00-19:00 overlap: 4 h of wait in all (15:00-19:00), the queue's 3 h first,
-        # then the 1 h of approval after the queue ended; 2 h of work.
+        # The approved step runs Monday 16:30 → Tuesday 16:30 (24 h). The staging queue
+        # 17:30-20:30 and the approval wait from 18:30 overlap: 23 h of wait in all (17:30 →
+        # Tuesday 16:30), the queue's 3 h first, then the 20 h of approval after the queue
+        # ended; the hour before the queue is work.
         t = full(
-            staged_at=at(0, 20, 30),
             waits=(
-                r.Wait(WaitKind.ENVIRONMENT_QUEUE, at(0, 15), at(0, 18), "staging-1"),
-                r.Wait(WaitKind.APPROVAL, at(0, 16), at(0, 19), "release submitted"),
+                r.Wait(WaitKind.ENVIRONMENT_QUEUE, at(0, 17, 30), at(0, 20, 30), "staging-1"),
+                r.Wait(WaitKind.APPROVAL, at(0, 18, 30), at(1, 16, 30), "release submitted"),
             ),
         )
-        staged = step(r.change_stream(t), Step.STAGED)
-        assert (staged.work, staged.wait) == (2 * H, 4 * H)
-        assert staged.waits == ((WaitKind.ENVIRONMENT_QUEUE, 3 * H), (WaitKind.APPROVAL, H))
+        approved = step(r.change_stream(t), Step.APPROVED)
+        assert (approved.work, approved.wait) == (H, 23 * H)
+        assert approved.waits == ((WaitKind.ENVIRONMENT_QUEUE, 3 * H), (WaitKind.APPROVAL, 20 * H))
+
+    def test_awaiting_approval_while_building_and_staging_is_not_a_wait_of_those_steps(
+        self,
+    ) -> None:
+        # Submitted at the first commit: the approval ran alongside; only once staged did the
+        # change wait for it.
+        t = full(waits=(r.Wait(WaitKind.APPROVAL, at(0, 9), at(1, 16, 30), "release"),))
+        s = r.change_stream(t)
+        assert [x.wait for x in s.steps] == [0 * H, 0 * H, 0 * H, 0 * H, 24 * H, 0 * H]
 
     def test_a_freeze_inside_an_approval_wait_takes_its_own_hours(self) -> None:
         # Approval awaited 16:30 Monday → 16:30 Tuesday (24 h); a freeze 02:00-06:00 Tuesday
@@ -196,3 +205,22 @@ class TestSummary:
         s = r.summarize([r.change_stream(full(staged_at=None)), r.change_stream(full())])
         staged = next(x for x in s.steps if x.step is Step.STAGED)
         assert (staged.changes, staged.no_data) == (1, 1)
+
+
+class TestHandOffs:
+    def test_a_hand_off_is_idle_time_a_freeze_inside_it_takes_first(self) -> None:
+        # Approved 16:30, carol started the deployment at 16:50 (deployed 17:00); a freeze
+        # 16:40-16:45 sits inside: 15 min were carol's hand-off, 5 the freeze's, 10 of work.
+        t = full(
+            waits=(
+                r.Wait(WaitKind.APPROVAL, at(0, 16, 30), at(1, 16, 30), "release submitted"),
+                r.Wait(WaitKind.FREEZE, at(1, 16, 40), at(1, 16, 45), "payments batch"),
+            ),
+            hand_offs=(r.HandOff(Step.DEPLOYED, "carol", at(1, 16, 30), at(1, 16, 50)),),
+        )
+        s = r.change_stream(t)
+        deployed = step(s, Step.DEPLOYED)
+        m = timedelta(minutes=1)
+        assert deployed.work == 10 * m
+        assert deployed.waits == ((WaitKind.FREEZE, 5 * m), (WaitKind.HAND_OFF, 15 * m))
+        assert [w.lost for w in s.waste] == [15 * m]
