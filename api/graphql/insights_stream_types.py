@@ -62,8 +62,10 @@ class ValueStreamWaste:
     lost_seconds: float = strawberry.field(description="Time it cost, where known (else 0).")
 
 
-@strawberry.type(description="A production change's way there: commit → merged → built → tested → "
-    "staged → approved → deployed, each step split into work and wait.")
+@strawberry.type(
+    description="A production change's way there: commit → merged → built → tested → "
+    "staged → approved → deployed, each step split into work and wait."
+)
 class ValueStream:
     deployment_id: strawberry.ID
     service_id: strawberry.ID | None
@@ -90,7 +92,9 @@ class ValueStream:
             ),
             service_id=strawberry.ID(to_global_id("Service", d.service_id)),
             service_key=c.service.key if c.service else None,
-            release_id=strawberry.ID(to_global_id("Release", c.release_id)) if c.release_id else None,
+            release_id=strawberry.ID(to_global_id("Release", c.release_id))
+            if c.release_id
+            else None,
             release_title=c.release_title,
             deployed_at=d.finished_at,
             lead_time_seconds=_seconds(s.lead_time),
@@ -98,7 +102,10 @@ class ValueStream:
             steps=[ValueStreamStepTime.of(x) for x in s.steps],
             waste=[
                 ValueStreamWaste(
-                    kind=w.kind, step=w.step, evidence=w.evidence, lost_seconds=w.lost.total_seconds()
+                    kind=w.kind,
+                    step=w.step,
+                    evidence=w.evidence,
+                    lost_seconds=w.lost.total_seconds(),
                 )
                 for w in s.waste
             ],

@@ -34,5 +34,6 @@ async def release_windows(
     )
     out: dict[uuid.UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
     for release_id, starts, ends in await session.execute(stmt):
-        out[release_id].append((starts, ends))
+        if release_id is not None:
+            out[release_id].append((starts, ends))
     return dict(out)

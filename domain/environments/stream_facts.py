@@ -54,5 +54,6 @@ async def queue_waits(
     )
     out: dict[uuid.UUID, list[QueueWait]] = defaultdict(list)
     for holder, key, kind, asked, granted in await session.execute(stmt):
-        out[holder].append(QueueWait(key, kind, asked, granted))
+        if granted is not None:
+            out[holder].append(QueueWait(key, kind, asked, granted))
     return dict(out)

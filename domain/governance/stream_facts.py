@@ -83,12 +83,16 @@ async def approval_trails(
     found = await _releases(session, release_ids)
     if not found:
         return {}
-    earlier = await _releases(session, {r.cloned_from_id for r in found.values() if r.cloned_from_id})
+    earlier = await _releases(
+        session, {r.cloned_from_id for r in found.values() if r.cloned_from_id}
+    )
     ids = sorted(found, key=str)
     required = await assessment.required_sign_offs(session, list(found.values()))
     signed = await repo.sign_offs_by_release(session, ids)
     sittings = await boards.sessions_by_release(session, ids)
-    votes = await boards.votes_by_session(session, [s.id for rows in sittings.values() for s in rows])
+    votes = await boards.votes_by_session(
+        session, [s.id for rows in sittings.values() for s in rows]
+    )
     out: dict[uuid.UUID, ApprovalTrail] = {}
     for rid in ids:
         r = found[rid]
@@ -116,7 +120,8 @@ async def approval_trails(
         before = earlier.get(r.cloned_from_id) if r.cloned_from_id else None
         if before is not None and before.status == ReleaseStatus.REJECTED and before.decided_at:
             rework.insert(
-                0, ReworkLoop(f"release “{before.title}” rejected", before.decided_at, r.submitted_at)
+                0,
+                ReworkLoop(f"release “{before.title}” rejected", before.decided_at, r.submitted_at),
             )
         out[rid] = ApprovalTrail(
             release_id=rid,

@@ -58,6 +58,12 @@ def period_of(since: datetime | None, until: datetime | None, now: datetime) -> 
     return Period(start, end)
 
 
+def _given(bu_id: uuid.UUID | None) -> uuid.UUID:
+    if bu_id is None:
+        raise DomainError("Name a team or a business unit.", field="businessUnitId")
+    return bu_id
+
+
 def _view(t: reader.ChangeTimeline) -> ChangeView:
     return ChangeView(t, rules.change_stream(t.timeline))
 
@@ -83,9 +89,8 @@ async def value_stream_summary(
     team = None
     if team_id is not None:
         team = await organization.team(r.session, team_id, readable_in=scope)
-    bu = await organization.business_unit(
-        r.session, team.bu_id if team is not None else bu_id or team_id, readable_in=scope
-    )
+        bu_id = team.bu_id
+    bu = await organization.business_unit(r.session, _given(bu_id), readable_in=scope)
     ids = await services_of.service_ids_of(r.session, team_id=team_id, bu_id=bu.id)
     found = await deployments.finished_between(r.session, ids, period.start, period.end)
     changes = tuple(_view(t) for t in await reader.timelines(r.session, found))
@@ -113,9 +118,7 @@ def changes_page(
         at, id_ = decode_cursor(after)
         key = (datetime.fromisoformat(at), str(id_))
         rest = [
-            c
-            for c in rest
-            if (c.change.deployment.finished_at, str(c.change.deployment.id)) > key
+            c for c in rest if (c.change.deployment.finished_at, str(c.change.deployment.id)) > key
         ]
     items = rest[:limit]
     return Page(items, len(rest) > limit, [_cursor(c) for c in items])

@@ -77,7 +77,9 @@ def _waits(
     approved_at: datetime | None,
     started_at: datetime,
 ) -> tuple[rules.Wait, ...]:
-    out = [rules.Wait(WaitKind.FREEZE, h.occurrence_start, h.occurrence_end, h.title) for h in frozen]
+    out = [
+        rules.Wait(WaitKind.FREEZE, h.occurrence_start, h.occurrence_end, h.title) for h in frozen
+    ]
     if approved_at is not None:
         opened = _last_before([s for s, _ in planned], started_at)
         if opened is not None and opened > approved_at:
@@ -103,10 +105,14 @@ def _approvals(
         return p.username if p is not None else str(pid)
 
     out = [
-        rules.Approval(a.person_id, name(a.person_id), f"{a.kind.replace('_', ' ')} {a.detail}", a.at)
+        rules.Approval(
+            a.person_id, name(a.person_id), f"{a.kind.replace('_', ' ')} {a.detail}", a.at
+        )
         for a in (trail.approvals if trail is not None else ())
     ]
-    out += [rules.Approval(p, name(p), "promotion approval", at) for p, at in path.promotion_approvals]
+    out += [
+        rules.Approval(p, name(p), "promotion approval", at) for p, at in path.promotion_approvals
+    ]
     return tuple(out)
 
 
@@ -142,7 +148,7 @@ def _timeline(d: FinishedDeployment, read: _Read) -> ChangeTimeline:
     staged_at = _last_before([f for _, f in path.staged], d.started_at)
     tested_at = _last_before(path.tests_passed_at, d.started_at)
     ready = approved_at or staged_at or tested_at or path.built_at
-    hand_offs = ()
+    hand_offs: tuple[rules.HandOff, ...] = ()
     if requester is not None and requester.kind == PersonKind.HUMAN and ready is not None:
         hand_offs = (rules.HandOff(Step.DEPLOYED, requester.username, ready, d.started_at),)
     source = read.source.get(d.id, SourceTimes(None, None))
@@ -180,7 +186,9 @@ async def _freezes(
     since: datetime,
 ) -> dict[uuid.UUID, tuple[calendar.FreezeHit, ...]]:
     """The freeze occurrences binding each change in production, from `since` to its end."""
-    envs = await environments.environments_facts(session, sorted({d.environment_id for d in deployments}, key=str))
+    envs = await environments.environments_facts(
+        session, sorted({d.environment_id for d in deployments}, key=str)
+    )
     known = [d for d in deployments if d.service_id in services and d.environment_id in envs]
     if not known:
         return {}

@@ -20,6 +20,7 @@ re-work loops (rejected and resubmitted).
 
 from __future__ import annotations
 
+import itertools
 import math
 import uuid
 from collections import Counter
@@ -59,9 +60,7 @@ WAIT_ORDER = tuple(WaitKind)
 WAITS_IN: dict[WaitKind, frozenset[Step]] = {
     WaitKind.FREEZE: frozenset({Step.APPROVED, Step.DEPLOYED}),
     WaitKind.WINDOW: frozenset({Step.APPROVED, Step.DEPLOYED}),
-    WaitKind.ENVIRONMENT_QUEUE: frozenset(
-        {Step.TESTED, Step.STAGED, Step.APPROVED, Step.DEPLOYED}
-    ),
+    WaitKind.ENVIRONMENT_QUEUE: frozenset({Step.TESTED, Step.STAGED, Step.APPROVED, Step.DEPLOYED}),
     WaitKind.APPROVAL: frozenset({Step.APPROVED}),
     WaitKind.HAND_OFF: frozenset(STEPS),
 }
@@ -193,7 +192,7 @@ def _covered(waits: Iterable[Wait], start: datetime, end: datetime) -> dict[Wait
     clipped = [c for c in clipped if c[0] < c[1]]
     cuts = sorted({start, end, *(c[0] for c in clipped), *(c[1] for c in clipped)})
     out: dict[WaitKind, timedelta] = {}
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         over = [k for s, e, k in clipped if s <= a and b <= e]
         if over:
             kind = min(over, key=WAIT_ORDER.index)
@@ -274,9 +273,9 @@ def waste_of(t: Timeline, steps: Sequence[StepTime]) -> tuple[Waste, ...]:
             h.step,
             f"waited for {h.by} to act from {h.waited_from:%Y-%m-%d %H:%M} "
             f"to {h.acted_at:%Y-%m-%d %H:%M}",
-            _covered(
-                [w for w in waits if w.holds_up(h.step)], h.waited_from, h.acted_at
-            ).get(WaitKind.HAND_OFF, ZERO),
+            _covered([w for w in waits if w.holds_up(h.step)], h.waited_from, h.acted_at).get(
+                WaitKind.HAND_OFF, ZERO
+            ),
         )
         for h in t.hand_offs
     ]

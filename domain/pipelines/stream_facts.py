@@ -66,7 +66,10 @@ async def _links(
     link = PromotionLink.__table__
     rows = await session.execute(
         select(
-            link.c.deployment_id, link.c.deployment_report_id, link.c.promotion_id, link.c.release_id
+            link.c.deployment_id,
+            link.c.deployment_report_id,
+            link.c.promotion_id,
+            link.c.release_id,
         ).where(or_(link.c.deployment_id.in_(ids), link.c.deployment_report_id.in_(ids)))
     )
     return {(r[0] or r[1]): (r.promotion_id, r.release_id) for r in rows}
@@ -121,9 +124,7 @@ async def _staged(
                 Artifact.version == dep.c.artifact_version,
             ),
         )
-        .where(
-            staging, Artifact.id.in_(artifact_ids), dep.c.status == DeploymentStatus.SUCCEEDED
-        )
+        .where(staging, Artifact.id.in_(artifact_ids), dep.c.status == DeploymentStatus.SUCCEEDED)
     )
     reported = await session.execute(
         select(rep.c.artifact_id, rep.c.occurred_at, rep.c.occurred_at)
@@ -185,8 +186,8 @@ async def change_paths(
         .order_by(Evidence.reported_at)
     )
     tests: dict[uuid.UUID, list[datetime]] = defaultdict(list)
-    for artifact_id, at in tested:
-        tests[artifact_id].append(at)
+    for tested_id, at in tested:
+        tests[tested_id].append(at)
     staged = await _staged(session, set(artifact_of.values()))
     approvals, required = await _approvals(session, {p for p, _ in links.values()})
     out: dict[uuid.UUID, ChangePath] = {}

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from tests.api.conftest import Api
 from tests.api.test_downtime_notice_escalation import clocked
-from tests.api.test_value_stream_support import H, STREAM, shipped, summary_of
+from tests.api.test_value_stream_support import STREAM, H, shipped, summary_of
 
 __all__ = ["clocked"]
 

@@ -43,7 +43,11 @@ class TestTheAggregateTableAsCsv:
         assert approved["wait_approval_seconds"] == f"{DAYS_3:g}"
         assert approved["slowest_rank"] == "1"
         merged = rows[0]
-        assert (merged["changes"], merged["no_data"], merged["work_median_seconds"]) == ("0", "1", "")
+        assert (merged["changes"], merged["no_data"], merged["work_median_seconds"]) == (
+            "0",
+            "1",
+            "",
+        )
 
     async def test_a_team_outside_your_bus_reads_as_not_found(self, clocked: Api) -> None:
         w = await shipped(clocked, H)

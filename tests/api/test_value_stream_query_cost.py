@@ -9,9 +9,9 @@ from tests.api.conftest import Api
 from tests.api.test_downtime_notice_escalation import clocked
 from tests.api.test_query_cost import fewest
 from tests.api.test_value_stream_support import (
-    H,
     STREAM,
     SUMMARY,
+    H,
     clock_of,
     deployed_to,
     shipped,

@@ -59,7 +59,9 @@ async def approve(api: Api, w: dict[str, Any], approvers: tuple[str, ...]) -> di
     """The release's sign-offs and approval, then its production promotion, allowed."""
     for requirement, signer in (("data_sovereignty", "legal"), ("privacy_impact", "compliance")):
         body = await api.gql(
-            SIGN, {"i": {"releaseId": w["release"]["id"], "requirement": requirement}}, as_user=signer
+            SIGN,
+            {"i": {"releaseId": w["release"]["id"], "requirement": requirement}},
+            as_user=signer,
         )
         assert body["data"]["signOffGive"]["errors"] == [], body
     approved = await move(api, w["release"], "Approve")
@@ -69,7 +71,9 @@ async def approve(api: Api, w: dict[str, Any], approvers: tuple[str, ...]) -> di
     ]
     for approver in approvers:
         done = await api.ok(
-            APPROVE, {"i": {"id": promotion["id"], "version": promotion["version"]}}, as_user=approver
+            APPROVE,
+            {"i": {"id": promotion["id"], "version": promotion["version"]}},
+            as_user=approver,
         )
         assert done["promotionApprove"]["errors"] == [], done
         promotion = done["promotionApprove"]["promotion"]
