@@ -12,7 +12,7 @@ from domain.kernel.clock import FixedClock
 from tests.api.conftest import Api
 from tests.api.environments_support import environment
 from tests.api.evidence_support import Ingress, cdevent, structured
-from tests.api.governance_support import SIGN, move
+from tests.api.promotion_support import signed_and_approved
 from tests.api.test_defect_support import iso
 from tests.api.test_promotion_decision import APPROVE, REQUEST, ask, scan, world
 
@@ -57,15 +57,7 @@ async def deployed_to(api: Api, w: dict[str, Any], env_key: str, **custom: str) 
 
 async def approve(api: Api, w: dict[str, Any], approvers: tuple[str, ...]) -> dict[str, Any]:
     """The release's sign-offs and approval, then its production promotion, allowed."""
-    for requirement, signer in (("data_sovereignty", "legal"), ("privacy_impact", "compliance")):
-        body = await api.gql(
-            SIGN,
-            {"i": {"releaseId": w["release"]["id"], "requirement": requirement}},
-            as_user=signer,
-        )
-        assert body["data"]["signOffGive"]["errors"] == [], body
-    approved = await move(api, w["release"], "Approve")
-    assert approved["errors"] == [], approved
+    await signed_and_approved(api, w)
     promotion = (await api.ok(REQUEST, {"i": ask(w)}, as_user="engineer"))["promotionRequest"][
         "promotion"
     ]
