@@ -100,7 +100,10 @@ async def value_stream_summary(
         period,
         rules.summarize([c.stream for c in changes]),
         changes,
-        truncated=len(found) >= deployments.MAX_FINISHED,
+        truncated=any(
+            sum(1 for d in found if d.kind == kind) >= deployments.MAX_FINISHED
+            for kind in (deployments.PLANNED, deployments.REPORTED)
+        ),
     )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from domain.insights import stream_rules as r
 from domain.insights.stream_rules import Step, WaitKind, WasteKind
 
@@ -224,3 +227,36 @@ class TestHandOffs:
         assert deployed.work == 10 * m
         assert deployed.waits == ((WaitKind.FREEZE, 5 * m), (WaitKind.HAND_OFF, 15 * m))
         assert [w.lost for w in s.waste] == [15 * m]
+
+
+HOURS = st.integers(min_value=0, max_value=96)
+
+
+@st.composite
+def timelines(draw: st.DrawFn) -> r.Timeline:
+    """Milestones in order (some missing) and waits anywhere around them."""
+    offsets = sorted(draw(st.lists(HOURS, min_size=7, max_size=7)))
+    moments = [at(0, 0) + h * H for h in offsets]
+    kept = [m if draw(st.booleans()) else None for m in moments[:6]]
+    waits = tuple(
+        r.Wait(kind, at(0, 0) + a * H, at(0, 0) + (a + d) * H, "w")
+        for kind, a, d in draw(
+            st.lists(st.tuples(st.sampled_from(list(WaitKind)), HOURS, HOURS), max_size=6)
+        )
+    )
+    return r.Timeline(moments[6], *kept, waits=waits)
+
+
+class TestProperties:
+    @given(timelines())
+    def test_each_measured_step_is_its_work_plus_its_wait_and_neither_is_negative(
+        self, t: r.Timeline
+    ) -> None:
+        for s in r.step_times(t):
+            if not s.measured:
+                continue
+            assert s.start is not None and s.end is not None
+            assert s.work is not None and s.wait is not None
+            assert s.work >= 0 * H and s.wait >= 0 * H
+            assert s.work + s.wait == s.end - s.start
+            assert sum((d for _, d in s.waits), 0 * H) == s.wait
