@@ -49,8 +49,14 @@ class SummaryView:
 
 def period_of(since: datetime | None, until: datetime | None, now: datetime) -> Period:
     """[since, until): by default the 90 days up to now; at most 366 days."""
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and value.utcoffset() is None:
+            raise DomainError(f"{name} is a time with an offset.", field=name)
     end = until or now
-    start = since or end - timedelta(days=DEFAULT_DAYS)
+    try:
+        start = since or end - timedelta(days=DEFAULT_DAYS)
+    except OverflowError:
+        raise DomainError("until is too early.", field="until") from None
     if start >= end:
         raise DomainError("since comes before until.", field="since")
     if end - start > timedelta(days=MAX_DAYS):

@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.insights import stream_rules as r
+from domain.insights.stream_queries import period_of
 from domain.insights.stream_rules import Step, WaitKind, WasteKind
+from domain.kernel.errors import DomainError
 
 H = timedelta(hours=1)
 ALICE = uuid.UUID(int=1)
@@ -260,3 +262,20 @@ class TestProperties:
             assert s.work >= 0 * H and s.wait >= 0 * H
             assert s.work + s.wait == s.end - s.start
             assert sum((d for _, d in s.waits), 0 * H) == s.wait
+
+
+class TestPeriods:
+    def test_a_time_without_an_offset_or_too_early_is_refused_never_a_crash(self) -> None:
+        now = at(0, 9)
+        for since, until in (
+            (datetime(2026, 3, 1), None),
+            (None, datetime(1, 1, 2, tzinfo=UTC)),
+            (at(1, 0), at(0, 0)),
+            (at(0, 0) - timedelta(days=400), at(0, 0)),
+        ):
+            try:
+                period_of(since, until, now)
+            except DomainError:
+                continue
+            raise AssertionError((since, until))
+        assert period_of(None, None, now).start == now - timedelta(days=90)
