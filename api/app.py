@@ -27,6 +27,7 @@ from api.endpoints.notice_ack import notice_ack_routes
 from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.post_release_feedback import feedback_routes
 from api.endpoints.schemas import schema_routes
+from api.endpoints.value_stream import value_stream_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
 from api.last_resort import HANDLERS
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *feedback_routes(runtime),
         *notice_ack_routes(runtime),
         *defect_backlog_routes(runtime),
+        *value_stream_routes(runtime),
         *schema_routes(),
         *demo_portal_routes(runtime),  # before the bundle's catch-all
         *component_routes(settings),

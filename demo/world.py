@@ -37,6 +37,7 @@ from demo.readiness_volumes import load_volumes
 from demo.releases import load_releases
 from demo.support import load_support
 from demo.trains import load_trains
+from demo.value_stream import load_value_stream
 from domain.kernel.uow import UnitOfWork
 from domain.trains import repository as train_repo
 
@@ -82,4 +83,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_post_release_reviews(runtime, cast)
     await load_journeys(runtime, cast)  # postrelease: synthetic journeys (issue 17)
     await load_maturity(runtime, cast)  # insights: quarterly maturity assessments (issue 18)
+    await load_value_stream(runtime, cast, regions)  # insights: the value stream (issue 18)
     return True

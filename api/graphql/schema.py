@@ -33,6 +33,7 @@ from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOff
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
+from api.graphql.insights_stream import ValueStreamQuery
 from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
@@ -207,6 +208,7 @@ class Query(
     PostReleaseReviewQuery,
     PostreleaseJourneysQuery,
     MaturityQuery,
+    ValueStreamQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."

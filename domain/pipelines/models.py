@@ -123,6 +123,7 @@ class DeploymentReport(IdMixin, Base):
         Index("ix_deployment_reports_bu_id_occurred_at", "bu_id", "occurred_at"),
         Index("ix_deployment_reports_service_id_occurred_at", "service_id", "occurred_at"),
         Index("ix_deployment_reports_occurred_at", "occurred_at"),
+        Index("ix_deployment_reports_artifact_id", "artifact_id"),
     )
 
     cd_event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cd_events.id"), unique=True)

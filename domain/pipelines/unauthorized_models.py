@@ -27,6 +27,7 @@ class PromotionLink(IdMixin, Base):
         Index("ix_promotion_links_release_id", "release_id"),
         Index("ix_promotion_links_promotion_id", "promotion_id"),
         Index("ix_promotion_links_deployment_id", "deployment_id"),
+        Index("ix_promotion_links_deployment_report_id", "deployment_report_id"),
     )
 
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))
