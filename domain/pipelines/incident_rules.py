@@ -38,7 +38,13 @@ def happened(
     value: datetime | None, now: datetime, what: str, *, code: str, field: str
 ) -> datetime:
     """When something was observed or made: `value`, or now when not given; never in the
-    future (a refusal naming the field)."""
+    future, never without its UTC offset (refusals naming the field)."""
+    if value is not None and value.utcoffset() is None:
+        raise DomainError(
+            f"{what}'s time needs its UTC offset (e.g. 2026-12-07T09:00:00Z).",
+            code=code,
+            field=field,
+        )
     at = value or now
     if at > now:
         raise DomainError(f"{what} cannot be in the future.", code=code, field=field)

@@ -18,6 +18,7 @@ from tests.api.evidence_support import binary, cdevent
 from tests.api.governance_support import audit_actions, new_bu, services
 from tests.api.test_flags_api import set_state
 from tests.api.test_incident_attribution_support import (
+    CHANGE,
     CONFIRM,
     PAYMENTS,
     RATE,
@@ -305,6 +306,42 @@ class TestIncidentsThroughGraphQL:
             )
         )
         assert [e["code"] for e in twice["errors"]] == ["INCIDENT_EXISTS"]
+
+    async def test_times_without_a_utc_offset_are_refused_on_their_field(self, api: Api) -> None:
+        [service] = await services(api, "payments")
+        naive = (api.runtime.clock.now() - timedelta(hours=1)).replace(tzinfo=None).isoformat()
+        body = result(
+            await api.gql(
+                REPORT,
+                {
+                    "i": {
+                        "serviceId": service,
+                        "severity": "SEV2",
+                        "incidentRef": unique("N"),
+                        "detectedAt": naive,
+                    }
+                },
+            )
+        )
+        assert [(e["code"], e["field"]) for e in body["errors"]] == [
+            ("INVALID_DETECTED_AT", "detectedAt")
+        ]
+        change = result(
+            await api.gql(
+                CHANGE,
+                {
+                    "i": {
+                        "serviceId": service,
+                        "kind": "CONFIGURATION",
+                        "summary": "pool size 40",
+                        "occurredAt": naive,
+                    }
+                },
+            )
+        )
+        assert [(e["code"], e["field"]) for e in change["errors"]] == [
+            ("INVALID_OCCURRED_AT", "occurredAt")
+        ]
 
 
 class TestAnIncidentFromCdEvents:
