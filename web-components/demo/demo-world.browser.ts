@@ -19,6 +19,8 @@ const CONTENT: Record<string, string> = {
   'sb-release-readiness': '[part="incident"]',
   'sb-release-health': '[part~="regression"]',
   'sb-post-mortem': '[part~="action-done"]',
+  'sb-dora-metrics': '[part~="key"]',
+  'sb-value-stream': '[part="chart"]',
 };
 
 /** Empty and failure states, in any component (open shadow roots are pierced). */
