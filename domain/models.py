@@ -70,3 +70,7 @@ __all__ += [
 from domain.postrelease import journey_models as postrelease_journey_models  # noqa: E402
 
 __all__ += ["postrelease_journey_models"]
+# insights: policy iteration (issue 18)
+from domain.insights import policy_models as insights_policy_models  # noqa: E402
+
+__all__ += ["insights_policy_models"]

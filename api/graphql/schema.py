@@ -47,6 +47,7 @@ from api.graphql.organization_types import (
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
 from api.graphql.postrelease_defects import DefectsMutation, DefectsQuery
+from api.graphql.insights_policy import PolicyMutation, PolicyQuery
 from api.graphql.postrelease_incidents import (
     IncidentAttributionMutation,
     IncidentAttributionQuery,
@@ -145,6 +146,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **PostReleaseReviewQuery.node_types(),
     # postrelease: synthetic journeys
     **PostreleaseJourneysQuery.node_types(),
+    # insights: policy iteration
+    **PolicyQuery.node_types(),
 }
 
 
@@ -203,6 +206,7 @@ class Query(
     PostMortemQuery,
     PostReleaseReviewQuery,
     PostreleaseJourneysQuery,
+    PolicyQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -257,6 +261,7 @@ class Mutation(
     PostMortemMutation,
     PostReleaseReviewMutation,
     PostreleaseJourneysMutation,
+    PolicyMutation,
 ):
     pass
 

@@ -20,6 +20,7 @@ from domain.environments.errors import EnvironmentErrorCode
 from domain.flags.errors import FlagErrorCode
 from domain.governance.errors import GovernanceErrorCode
 from domain.guardrails.errors import GuardrailErrorCode, GuardrailProblems
+from domain.insights.policy_errors import PolicyErrorCode
 from domain.kernel.errors import DomainError, KernelErrorCode
 from domain.organization.errors import OrganizationErrorCode
 from domain.pipelines.definition_errors import DefinitionErrorCode
@@ -140,6 +141,8 @@ POST_MORTEMS = _context("PostMortem", PostMortemErrorCode)
 POST_RELEASE_REVIEW = _context("PostReleaseReview", PostReleaseReviewErrorCode)
 # postrelease: synthetic journeys (issue 17)
 JOURNEYS = _context("Journey", JourneyErrorCode)
+# insights: policy iteration (issue 18)
+POLICY = _context("Policy", PolicyErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -163,6 +166,7 @@ CONTEXTS = (
     POST_MORTEMS,
     POST_RELEASE_REVIEW,
     JOURNEYS,
+    POLICY,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

@@ -84,6 +84,9 @@ class Resource(StrEnum):
     # postrelease: synthetic journeys (issue 17)
     JOURNEY = "journey"
     JOURNEY_RUN = "journey_run"
+    # insights: policy iteration (issue 18)
+    RETROSPECTIVE = "retrospective"
+    POLICY_PROPOSAL = "policy_proposal"
 
 
 class Action(StrEnum):

@@ -25,6 +25,7 @@ from domain.environments import queries as envq
 from domain.flags import queries as flq
 from domain.governance import queries as gov
 from domain.guardrails import queries as grq
+from domain.insights import policy_queries as plq
 from domain.kernel.clock import Clock
 from domain.kernel.reader import Reader
 from domain.organization import queries as org
@@ -264,6 +265,10 @@ class DataLoaders:
     service_journey_hosts: ById = by_id(jq.hosts_of_services)
     journey_runs: Pages = pages(jq.runs_of_journeys, "first", "after")
     deployment_journey_regressions: Grouped = grouped(jq.regressions_of_deployments)
+    # insights: policy iteration
+    retrospective: ById = by_id(plq.retrospectives_by_id)
+    policy_proposal: ById = by_id(plq.proposals_by_id)
+    policy_proposals_of_origin: Grouped = grouped(plq.proposals_of_origins)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

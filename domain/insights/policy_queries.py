@@ -1,0 +1,60 @@
+"""Reads of retrospectives and policy proposals for the API: batched for DataLoaders, scoped by
+the BUs where the caller may read them (outside that scope reads as absent); and the figures
+before and after an applied proposal."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.compliance import window_facts as bypass_facts
+from domain.insights import policy_repository as repo
+from domain.insights.policy_metrics_rules import Counts, Figures, figures, windows
+from domain.kernel.access import Resource
+from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import readable_by_id, readable_groups, scoped_page
+from domain.pipelines import window_facts as production_facts
+
+retrospectives = scoped_page(Resource.RETROSPECTIVE, repo.retrospectives_page)
+"""Retrospectives you may read, oldest recorded first (by BU, by team)."""
+
+retrospectives_by_id = readable_by_id(Resource.RETROSPECTIVE, repo.retrospectives_by_ids)
+
+proposals = scoped_page(Resource.POLICY_PROPOSAL, repo.proposals_page)
+"""Policy proposals you may read, oldest first (by BU, by status)."""
+
+proposals_by_id = readable_by_id(Resource.POLICY_PROPOSAL, repo.proposals_by_ids)
+
+proposals_of_origins = readable_groups(Resource.POLICY_PROPOSAL, repo.proposals_of_origins)
+"""The proposals you may read made from these retrospectives or post-mortems."""
+
+
+@dataclass(frozen=True, slots=True)
+class BeforeAfter:
+    """The proposal's BU over the `days` before and after the change was applied."""
+
+    days: int
+    before: Figures
+    after: Figures
+    dora: Any = None
+    """DORA's four keys over the same windows: filled once the DORA part of insights lands."""
+
+
+async def before_after(
+    r: Reader, bu_id: uuid.UUID, applied_at: datetime | None, days: int, now: datetime
+) -> BeforeAfter | None:
+    """The figures of a BU around the moment a proposal was applied (None before it is): four
+    statements, through pipelines' and compliance's published counts."""
+    if applied_at is None:
+        return None
+    before, after = windows(applied_at, days, now)
+    spans = [(before.start, before.end), (after.start, after.end)]
+    production = await production_facts.production_counts(r.session, bu_id, spans)
+    bypasses = await bypass_facts.bypass_counts(r.session, bu_id, spans)
+    counts = [
+        Counts(p.deployments, p.rolled_back, p.incidents, b)
+        for p, b in zip(production, bypasses, strict=True)
+    ]
+    return BeforeAfter(days, figures(before, counts[0]), figures(after, counts[1]))
