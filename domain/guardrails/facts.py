@@ -17,10 +17,12 @@ from domain.guardrails import repository as repo
 from domain.guardrails import rules
 from domain.guardrails.effective import EffectiveGuardrails, current_core, effective_for_services
 from domain.guardrails.fields import CORE_DEFAULTS, PROFILE_DEFAULTS
+from domain.guardrails.models import CORE_SUBJECT
 from domain.guardrails.onboarding_rules import OnboardingFacts, evidence_of
 from domain.guardrails.vocabulary import SetKind
 
 __all__ = [
+    "CORE_SUBJECT",
     "EffectiveGuardrails",
     "check_change",
     "go_no_go_disciplines",

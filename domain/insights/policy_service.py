@@ -70,7 +70,14 @@ async def record_retrospective(uow: UnitOfWork, c: cmd.RecordRetrospective) -> R
         created_at=now,
         updated_at=now,
     )
-    await uow.created(retro, action="retrospective.record", bu_id=team.bu_id, rule=rule)
+    await uow.created(
+        retro,
+        action="retrospective.record",
+        bu_id=team.bu_id,
+        rule=rule,
+        exclude=("held_on",),
+        extra={"held_on": c.held_on.isoformat()},
+    )
     return retro
 
 

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.guardrails import facts as guardrail_facts
 from domain.guardrails import sets as guardrail_sets
 from domain.guardrails.commands import SaveBusinessUnitSet, SaveCore, SaveProfile
-from domain.guardrails.models import CORE_SUBJECT
 from domain.guardrails.vocabulary import RiskLevel, SetKind
 from domain.insights.policy_rules import Target
 from domain.insights.policy_vocabulary import TargetKind, TargetScope
@@ -54,7 +53,7 @@ def authority(target: Target, bu_id: uuid.UUID) -> tuple[Resource, uuid.UUID | N
 def _subject(target: Target, bu_id: uuid.UUID) -> str:
     match target.scope:
         case TargetScope.CORE:
-            return CORE_SUBJECT
+            return guardrail_facts.CORE_SUBJECT
         case TargetScope.TIER:
             return str(target.tier)
         case _:
