@@ -18,6 +18,7 @@ from tests.api.test_incident_attribution_support import (
     attribution,
     change_report,
     incident,
+    production,
     swept,
 )
 from tests.api.test_policy_support import (
@@ -27,6 +28,7 @@ from tests.api.test_policy_support import (
     REJECT,
     SUBMIT,
     World,
+    deployed_in,
     moved,
     payload,
     proposal_input,
@@ -119,12 +121,15 @@ class TestARetrospectiveProposalBecomesAGuardrailChange:
         sent = await submitted(api, retro["id"], as_user=w.engineer)
         pending = (await api.ok(PROPOSAL, {"id": sent["id"]}))["node"]
         assert (pending["status"], pending["beforeAfter"]) == ("SUBMITTED", None)
+        env = await production(api, w.bu)
+        await deployed_in(api, w, env, ago(api, 3 * 1440))
         await incident(api, w.services[0], "SEV3", as_user="rmo", detectedAt=_at(ago(api, 2880)))
         applied = await moved(
             api, APPLY, await moved(api, APPROVE, sent, as_user=w.admin), as_user=w.admin
         )
         for severity in ("SEV3", "SEV4"):  # detected now: after the change was applied
             await incident(api, w.services[0], severity, as_user="rmo")
+        await deployed_in(api, w, env, api.runtime.clock.now())
 
         node = (await api.ok(PROPOSAL, {"id": applied["id"]}))["node"]
         assert node["retrospective"] == {"title": retro["title"], "team": {"id": w.team}}
@@ -132,13 +137,14 @@ class TestARetrospectiveProposalBecomesAGuardrailChange:
         figures = node["beforeAfter"]
         assert (figures["days"], figures["dora"]) == (7, None)
         assert figures["before"] == {
-            "deployments": 0,
+            "deployments": 1,
             "incidents": 1,
             "bypasses": 0,
-            "bypassRate": None,
+            "bypassRate": 0.0,
             "complete": True,
         }
-        assert (figures["after"]["incidents"], figures["after"]["complete"]) == (2, False)
+        after = figures["after"]
+        assert (after["deployments"], after["incidents"], after["complete"]) == (1, 2, False)
 
         assert [p["id"] for p in await listed(api, w.bu, "APPLIED")] == [applied["id"]]
         assert await listed(api, w.bu, "DRAFT") == []

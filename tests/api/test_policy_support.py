@@ -3,12 +3,15 @@ a retrospective, and proposals moved through their lifecycle through GraphQL."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tests.api.conftest import Api, unique
+from tests.api.evidence_support import binary, cdevent
 from tests.api.governance_support import new_bu, services
+from tests.api.test_incident_attribution_support import service_key
 
 ERRORS = "errors { code field message ... on PolicyError { errorCode } }"
 PROPOSAL_FIELDS = """id status version originKind originId targetKind scope tier key value
@@ -117,3 +120,31 @@ async def moved(
 
 async def submitted(api: Api, origin: str, *, as_user: str = "rmo", **kw: Any) -> dict[str, Any]:
     return await moved(api, SUBMIT, await proposed(api, origin, as_user=as_user, **kw), as_user=as_user)
+
+
+async def deployed_in(api: Api, w: World, env: dict[str, Any], at: datetime) -> None:
+    """A CD tool of the world's BU (a CI person granted there) reports `service.deployed` of its
+    first service to `env` at `at` (CDEvents)."""
+    bu = await api.ok("query($id: ID!) { node(id: $id) { ... on BusinessUnit { key } } }", {"id": w.bu})
+    ci = await grant(api, w.bu, "CI")
+    key = await service_key(api, w.services[0])
+    body = cdevent(
+        "service.deployed",
+        subject_id=key,
+        content={
+            "environment": {"id": env["key"]},
+            "artifactId": f"pkg:oci/{key}@sha256%3A{uuid.uuid4().hex * 2}",
+        },
+        timestamp=at.isoformat().replace("+00:00", "Z"),
+    )
+    content, headers = binary(body)
+    response = await api.http.post(
+        "/cdevents",
+        content=content,
+        headers={
+            **headers,
+            "x-signalbox-business-unit": bu["node"]["key"],
+            "authorization": f"Bearer {api.token(ci)}",
+        },
+    )
+    assert response.status_code in (200, 201, 202), response.text
