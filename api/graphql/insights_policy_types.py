@@ -81,8 +81,10 @@ class PolicyFigures:
         )
 
 
-@strawberry.type(description="The proposal's BU over the same number of days before and after "
-                 "the change was applied.")
+@strawberry.type(
+    description="The proposal's BU over the same number of days before and after "
+    "the change was applied."
+)
 class PolicyBeforeAfter:
     days: int
     before: PolicyFigures

@@ -22,13 +22,9 @@ async def bypass_counts(
     if not spans:
         return []
     at = BYPASS.c.requested_at
-    cols = [
-        func.coalesce(func.sum(case((and_(at >= s, at < e), 1), else_=0)), 0) for s, e in spans
-    ]
+    cols = [func.coalesce(func.sum(case((and_(at >= s, at < e), 1), else_=0)), 0) for s, e in spans]
     low, high = min(s for s, _ in spans), max(e for _, e in spans)
     row = (
-        await session.execute(
-            select(*cols).where(BYPASS.c.bu_id == bu_id, at >= low, at < high)
-        )
+        await session.execute(select(*cols).where(BYPASS.c.bu_id == bu_id, at >= low, at < high))
     ).one()
     return [int(v) for v in row]

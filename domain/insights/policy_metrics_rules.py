@@ -21,7 +21,7 @@ class Window:
 
 
 def windows(applied_at: datetime, days: int, now: datetime) -> tuple[Window, Window]:
-    """[applied_at − days, applied_at) and [applied_at, applied_at + days), the second cut at
+    """[applied_at - days, applied_at) and [applied_at, applied_at + days), the second cut at
     `now` while it runs."""
     if not 1 <= days <= MAX_DAYS:
         raise DomainError(

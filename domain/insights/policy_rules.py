@@ -29,8 +29,7 @@ def check_move(current: ProposalStatus, to: ProposalStatus) -> None:
     needed, code = MOVES[to]
     if current is not needed:
         raise DomainError(
-            f"The proposal is {current.value}: only a {needed.value} proposal can be "
-            f"{to.value}.",
+            f"The proposal is {current.value}: only a {needed.value} proposal can be {to.value}.",
             code=code,
             field="id",
         )

@@ -60,7 +60,11 @@ async def record_retrospective(uow: UnitOfWork, c: cmd.RecordRetrospective) -> R
         team_id=team.id,
         held_on=c.held_on,
         title=trimmed(
-            c.title, 1, 200, "A title is 1 to 200 characters.", code=Code.INVALID_TITLE,
+            c.title,
+            1,
+            200,
+            "A title is 1 to 200 characters.",
+            code=Code.INVALID_TITLE,
             field="title",
         ),
         notes=_text(c.notes, "notes", Code.INVALID_NOTES),
@@ -184,9 +188,7 @@ async def submit_proposal(uow: UnitOfWork, c: cmd.DecideProposal) -> PolicyPropo
     """Put a draft up for a decision."""
     proposal = await _proposal(uow, c)
     rule = uow.authorize(Action.SUBMIT, Resource.POLICY_PROPOSAL, proposal.bu_id)
-    return await _move(
-        uow, proposal, ProposalStatus.SUBMITTED, rule, submitted_at=uow.clock.now()
-    )
+    return await _move(uow, proposal, ProposalStatus.SUBMITTED, rule, submitted_at=uow.clock.now())
 
 
 async def _decide(
@@ -209,7 +211,9 @@ async def _decide(
 
 async def approve_proposal(uow: UnitOfWork, c: cmd.DecideProposal) -> PolicyProposal:
     """Approve a submitted proposal: whoever may change its target, never its proposer."""
-    return await _decide(uow, c, ProposalStatus.APPROVED, _text(c.reason, "reason", Code.REASON_REQUIRED))
+    return await _decide(
+        uow, c, ProposalStatus.APPROVED, _text(c.reason, "reason", Code.REASON_REQUIRED)
+    )
 
 
 async def reject_proposal(uow: UnitOfWork, c: cmd.DecideProposal) -> PolicyProposal:
@@ -228,9 +232,7 @@ async def apply_proposal(uow: UnitOfWork, c: cmd.DecideProposal) -> PolicyPropos
     check_move(ProposalStatus(proposal.status), ProposalStatus.APPLIED)
     origin = origin_record(proposal.id, OriginKind(proposal.origin_kind), proposal.origin_id)
     note = f"Policy proposal ({proposal.origin_kind.replace('_', ' ')}): {proposal.rationale}"
-    version = await targets.apply(
-        uow, targets.target_of(proposal), proposal.bu_id, note, origin
-    )
+    version = await targets.apply(uow, targets.target_of(proposal), proposal.bu_id, note, origin)
     return await _move(
         uow,
         proposal,

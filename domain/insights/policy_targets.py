@@ -46,7 +46,9 @@ def target_of(row: Any) -> Target:
 def authority(target: Target, bu_id: uuid.UUID) -> tuple[Resource, uuid.UUID | None]:
     """What changing the target takes today: guardrail sets or the risk model, in the
     origin's BU for a BU target, at org scope for the core and the tier profiles."""
-    resource = Resource.GUARDRAIL_SET if target.kind is TargetKind.GUARDRAIL else Resource.RISK_MODEL
+    resource = (
+        Resource.GUARDRAIL_SET if target.kind is TargetKind.GUARDRAIL else Resource.RISK_MODEL
+    )
     return resource, bu_id if target.scope is TargetScope.BUSINESS_UNIT else None
 
 

@@ -39,7 +39,9 @@ class ProductionCounts:
 def _counts(at: Any, spans: Sequence[Span], extra: Any = None) -> list[Any]:
     cols = []
     for start, end in spans:
-        inside = and_(at >= start, at < end) if extra is None else and_(at >= start, at < end, extra)
+        inside = (
+            and_(at >= start, at < end) if extra is None else and_(at >= start, at < end, extra)
+        )
         cols.append(func.coalesce(func.sum(case((inside, 1), else_=0)), 0))
     return cols
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.guardrails.vocabulary import RiskLevel
 from domain.risk import factors, rules, versions
 from domain.risk import repository as repo
-from domain.guardrails.vocabulary import RiskLevel
 from domain.risk.assessment_rules import Guardrails, RiskInputs, RiskResult, assess
 from domain.risk.model import Overlay, RiskMapping
 from domain.risk.review_rules import Review

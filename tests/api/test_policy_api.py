@@ -174,8 +174,10 @@ class TestTheLowerContextJudgesTheValue:
         for extra, expected in (
             ({"key": "no_such_guardrail"}, ("UNKNOWN_GUARDRAIL", "no_such_guardrail")),
             ({"targetKind": "RISK_THRESHOLD", "key": "low"}, ("UNKNOWN_RISK_LEVEL", "key")),
-            ({"targetKind": "RISK_THRESHOLD", "key": "high", "value": "x"},
-             ("INVALID_PROPOSED_VALUE", "value")),
+            (
+                {"targetKind": "RISK_THRESHOLD", "key": "high", "value": "x"},
+                ("INVALID_PROPOSED_VALUE", "value"),
+            ),
             ({"scope": "TIER"}, ("UNKNOWN_TIER", "tier")),
             ({"rationale": "  "}, ("RATIONALE_REQUIRED", "rationale")),
         ):

@@ -58,7 +58,13 @@ async def grant(api: Api, bu: str, role: str) -> str:
     )
     await api.ok(
         "mutation($i: RoleGrantCreateInput!) { roleGrantCreate(input: $i) { errors { code } } }",
-        {"i": {"personId": made["personCreate"]["person"]["id"], "role": role, "businessUnitId": bu}},
+        {
+            "i": {
+                "personId": made["personCreate"]["person"]["id"],
+                "role": role,
+                "businessUnitId": bu,
+            }
+        },
     )
     return username
 
@@ -119,13 +125,17 @@ async def moved(
 
 
 async def submitted(api: Api, origin: str, *, as_user: str = "rmo", **kw: Any) -> dict[str, Any]:
-    return await moved(api, SUBMIT, await proposed(api, origin, as_user=as_user, **kw), as_user=as_user)
+    return await moved(
+        api, SUBMIT, await proposed(api, origin, as_user=as_user, **kw), as_user=as_user
+    )
 
 
 async def deployed_in(api: Api, w: World, env: dict[str, Any], at: datetime) -> None:
     """A CD tool of the world's BU (a CI person granted there) reports `service.deployed` of its
     first service to `env` at `at` (CDEvents)."""
-    bu = await api.ok("query($id: ID!) { node(id: $id) { ... on BusinessUnit { key } } }", {"id": w.bu})
+    bu = await api.ok(
+        "query($id: ID!) { node(id: $id) { ... on BusinessUnit { key } } }", {"id": w.bu}
+    )
     ci = await grant(api, w.bu, "CI")
     key = await service_key(api, w.services[0])
     body = cdevent(

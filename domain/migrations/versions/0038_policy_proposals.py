@@ -55,9 +55,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retrospectives")),
     )
     op.create_index("ix_retrospectives_bu_id_held_on", "retrospectives", ["bu_id", "held_on"])
-    op.create_index(
-        "ix_retrospectives_team_id_held_on", "retrospectives", ["team_id", "held_on"]
-    )
+    op.create_index("ix_retrospectives_team_id_held_on", "retrospectives", ["team_id", "held_on"])
     op.create_table(
         "policy_proposals",
         sa.Column("bu_id", sa.Uuid(), nullable=False),

@@ -70,14 +70,18 @@ class TestSegregationOfDuties:
 
 class TestATargetsShape:
     def test_a_guardrail_at_any_scope_and_a_profile_names_its_tier(self) -> None:
-        t = check_target(TargetKind.GUARDRAIL, TargetScope.TIER, "critical", " max_bypass_hours ", 4)
+        t = check_target(
+            TargetKind.GUARDRAIL, TargetScope.TIER, "critical", " max_bypass_hours ", 4
+        )
         assert (t.tier, t.key, t.value) == ("critical", "max_bypass_hours", 4)
-        assert code(
-            lambda: check_target(TargetKind.GUARDRAIL, TargetScope.TIER, None, "k", 1)
-        ) == "UNKNOWN_TIER"
-        assert code(
-            lambda: check_target(TargetKind.GUARDRAIL, TargetScope.CORE, "critical", "k", 1)
-        ) == "INVALID_SCOPE"
+        assert (
+            code(lambda: check_target(TargetKind.GUARDRAIL, TargetScope.TIER, None, "k", 1))
+            == "UNKNOWN_TIER"
+        )
+        assert (
+            code(lambda: check_target(TargetKind.GUARDRAIL, TargetScope.CORE, "critical", "k", 1))
+            == "INVALID_SCOPE"
+        )
 
     def test_a_risk_threshold_is_a_number_for_a_level_above_low_and_has_no_profile(self) -> None:
         t = check_target(TargetKind.RISK_THRESHOLD, TargetScope.BUSINESS_UNIT, None, "high", 12)
@@ -89,14 +93,22 @@ class TestATargetsShape:
             ("high", True, "INVALID_PROPOSED_VALUE"),
             ("high", float("nan"), "INVALID_PROPOSED_VALUE"),
         ):
-            assert code(
-                lambda k=key, v=value: check_target(
-                    TargetKind.RISK_THRESHOLD, TargetScope.CORE, None, k, v
+            assert (
+                code(
+                    lambda k=key, v=value: check_target(
+                        TargetKind.RISK_THRESHOLD, TargetScope.CORE, None, k, v
+                    )
                 )
-            ) == expected
-        assert code(
-            lambda: check_target(TargetKind.RISK_THRESHOLD, TargetScope.TIER, "critical", "high", 1)
-        ) == "INVALID_SCOPE"
+                == expected
+            )
+        assert (
+            code(
+                lambda: check_target(
+                    TargetKind.RISK_THRESHOLD, TargetScope.TIER, "critical", "high", 1
+                )
+            )
+            == "INVALID_SCOPE"
+        )
 
     def test_the_origin_a_change_records_names_the_proposal_and_where_it_came_from(self) -> None:
         p, o = uuid.uuid4(), uuid.uuid4()
