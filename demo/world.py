@@ -26,6 +26,7 @@ from demo.journeys import load_journeys
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
+from demo.policy import load_policy
 from demo.post_mortems import load_post_mortems
 from demo.post_release_reviews import load_post_release_reviews
 from demo.promotions_world import load_promotions
@@ -80,4 +81,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_post_mortems(runtime, cast)
     await load_post_release_reviews(runtime, cast)
     await load_journeys(runtime, cast)  # postrelease: synthetic journeys (issue 17)
+    await load_policy(runtime, cast)  # insights: policy iteration (issue 18)
     return True

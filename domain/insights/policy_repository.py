@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.insights.policy_models import PolicyProposal, Retrospective
@@ -16,6 +16,15 @@ from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
 
 RETRO = Retrospective.__table__
 PROPOSAL = PolicyProposal.__table__
+
+
+def _filtered(table: Any, scope: Scope, **equal: Any) -> Select[Any]:
+    """The table's rows in the BUs of `scope` whose columns equal the values given (None: any)."""
+    stmt = scoped(select(table), table.c.bu_id, scope)
+    for column, value in equal.items():
+        if value is not None:
+            stmt = stmt.where(table.c[column] == value)
+    return stmt
 
 
 async def retrospectives_page(
@@ -28,11 +37,7 @@ async def retrospectives_page(
     after: str | None,
 ) -> Page[Row[Any]]:
     """Retrospectives in the BUs of `scope`, oldest recorded first."""
-    stmt = scoped(select(RETRO), RETRO.c.bu_id, scope)
-    if bu_id is not None:
-        stmt = stmt.where(RETRO.c.bu_id == bu_id)
-    if team_id is not None:
-        stmt = stmt.where(RETRO.c.team_id == team_id)
+    stmt = _filtered(RETRO, scope, bu_id=bu_id, team_id=team_id)
     return await page_by(session, stmt, RETRO, "created_at", first=first, after=after)
 
 
@@ -52,11 +57,7 @@ async def proposals_page(
     after: str | None,
 ) -> Page[Row[Any]]:
     """Proposals in the BUs of `scope`, oldest first; by BU and status when given."""
-    stmt = scoped(select(PROPOSAL), PROPOSAL.c.bu_id, scope)
-    if bu_id is not None:
-        stmt = stmt.where(PROPOSAL.c.bu_id == bu_id)
-    if status is not None:
-        stmt = stmt.where(PROPOSAL.c.status == status)
+    stmt = _filtered(PROPOSAL, scope, bu_id=bu_id, status=status)
     return await page_by(session, stmt, PROPOSAL, "created_at", first=first, after=after)
 
 
