@@ -12,7 +12,7 @@ from typing import Any
 
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api
-from tests.api.governance_support import audit_actions
+from tests.api.governance_support import audit_actions, new_bu
 from tests.api.test_incident_attribution_support import (
     ago,
     attribution,
@@ -37,6 +37,7 @@ from tests.api.test_policy_support import (
     submitted,
     world,
 )
+from tests.api.test_post_mortem_api import opened
 
 HISTORY = """query($b: ID!) { guardrailHistory(scope: BUSINESS_UNIT, businessUnitId: $b) {
   nodes { version values note origin } } }"""
@@ -277,3 +278,51 @@ class TestTheLifecycleAndSegregationOfDuties:
             {"t": w.team},
         )
         assert data["retrospectives"]["nodes"] == []
+
+
+class TestAPostMortemProposesToo:
+    async def test_a_post_mortem_proposal_names_it_and_a_retrospective_id_is_not_one(
+        self, api: Api
+    ) -> None:
+        bu = await new_bu(api)
+        pm = (await opened(api, bu))["pm"]
+        made = await proposed(
+            api,
+            pm["id"],
+            originKind="POST_MORTEM",
+            key="min_approvers.production",
+            value=3,
+            rationale="A second pair of eyes would have caught the pool size.",
+        )
+        assert (made["originKind"], made["originId"]) == ("POST_MORTEM", pm["id"])
+        node = (await api.ok(PROPOSAL, {"id": made["id"]}))["node"]
+        assert (node["postMortem"], node["retrospective"]) == ({"title": pm["title"]}, None)
+        wrong = await api.gql(CREATE, {"i": proposal_input(pm["id"])})
+        assert wrong["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", wrong
+        assert [p["id"] for p in await listed(api, bu)] == [made["id"]]
+
+
+class TestApplyingChecksTheValueAgain:
+    async def test_a_value_the_bus_set_outgrew_is_refused_and_nothing_is_stored(
+        self, api: Api
+    ) -> None:
+        w = await world(api)
+        retro = await retrospective(api, w.team)
+        denied = ["AGPL-3.0-only", "AGPL-3.0-or-later", "MIT", "SSPL-1.0"]
+        deny = await submitted(
+            api, retro["id"], as_user=w.engineer, key="denied_licences", value=denied
+        )
+        allow = await submitted(
+            api, retro["id"], as_user=w.engineer, key="allowed_licences", value=["MIT"]
+        )
+        allow = await moved(api, APPROVE, allow, as_user=w.admin)
+        await moved(api, APPLY, await moved(api, APPROVE, deny, as_user=w.admin), as_user=w.admin)
+
+        body = await api.gql(
+            APPLY, {"i": {"id": allow["id"], "version": allow["version"]}}, as_user=w.admin
+        )
+        [error] = payload(body)["errors"]
+        assert (error["code"], error["field"]) == ("LICENCE_ALLOWED_AND_DENIED", "allowed_licences")
+        assert [p["status"] for p in await listed(api, w.bu)] == ["APPLIED", "APPROVED"]
+        versions = (await api.ok(HISTORY, {"b": w.bu}))["guardrailHistory"]["nodes"]
+        assert [v["version"] for v in versions] == [1], "the refused save left no version"
