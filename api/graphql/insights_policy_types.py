@@ -162,8 +162,8 @@ class PolicyProposal(Node, FromColumns):
     )
     async def before_after(self, info: Info, days: int = DEFAULT_DAYS) -> PolicyBeforeAfter | None:
         now = info.context.runtime.clock.now()
-        async with info.context.reader() as r:
-            found = await pq.before_after(r, self.bu_uid, self.applied_at, days, now)
+        ask = pq.BeforeAfterAsk(self.bu_uid, self.applied_at, days, now)
+        found = await info.context.loaders.policy_before_after.load(ask)
         if found is None:
             return None
         return PolicyBeforeAfter(

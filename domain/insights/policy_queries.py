@@ -11,7 +11,8 @@ from typing import Any
 
 from domain.compliance import window_facts as bypass_facts
 from domain.insights import policy_repository as repo
-from domain.insights.policy_metrics_rules import Counts, Figures, figures, windows
+from domain.insights.policy_metrics_rules import Counts, Figures, figures
+from domain.insights.policy_metrics_rules import windows as windows_of
 from domain.kernel.access import Resource
 from domain.kernel.reader import Reader
 from domain.kernel.scoped_reads import readable_by_id, readable_groups, scoped_page
@@ -42,19 +43,33 @@ class BeforeAfter:
     """DORA's four keys over the same windows: filled once the DORA part of insights lands."""
 
 
-async def before_after(
-    r: Reader, bu_id: uuid.UUID, applied_at: datetime | None, days: int, now: datetime
-) -> BeforeAfter | None:
-    """The figures of a BU around the moment a proposal was applied (None before it is): four
-    statements, through pipelines' and compliance's published counts."""
-    if applied_at is None:
-        return None
-    before, after = windows(applied_at, days, now)
-    spans = [(before.start, before.end), (after.start, after.end)]
-    production = await production_facts.production_counts(r.session, bu_id, spans)
-    bypasses = await bypass_facts.bypass_counts(r.session, bu_id, spans)
+@dataclass(frozen=True, slots=True)
+class BeforeAfterAsk:
+    """The figures of a BU around the moment a proposal was applied (None: not yet)."""
+
+    bu_id: uuid.UUID
+    applied_at: datetime | None
+    days: int
+    now: datetime
+
+
+async def before_after(r: Reader, asks: list[BeforeAfterAsk]) -> list[BeforeAfter | None]:
+    """The figures for many asks at once (a page of proposals): four statements through
+    pipelines' and compliance's published counts, whatever their number."""
+    windows = {
+        i: windows_of(a.applied_at, a.days, a.now)
+        for i, a in enumerate(asks)
+        if a.applied_at is not None
+    }
+    spans = [(asks[i].bu_id, w.start, w.end) for i, pair in windows.items() for w in pair]
+    production = await production_facts.production_counts(r.session, spans)
+    bypasses = await bypass_facts.bypass_counts(r.session, spans)
     counts = [
         Counts(p.deployments, p.rolled_back, p.incidents, b)
         for p, b in zip(production, bypasses, strict=True)
     ]
-    return BeforeAfter(days, figures(before, counts[0]), figures(after, counts[1]))
+    found: dict[int, BeforeAfter] = {}
+    for k, (i, (before, after)) in enumerate(windows.items()):
+        was, now = counts[2 * k], counts[2 * k + 1]
+        found[i] = BeforeAfter(asks[i].days, figures(before, was), figures(after, now))
+    return [found.get(i) for i in range(len(asks))]

@@ -269,6 +269,7 @@ class DataLoaders:
     retrospective: ById = by_id(plq.retrospectives_by_id)
     policy_proposal: ById = by_id(plq.proposals_by_id)
     policy_proposals_of_origin: Grouped = grouped(plq.proposals_of_origins)
+    policy_before_after: Batch = batch(plq.before_after)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:
