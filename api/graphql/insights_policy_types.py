@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.enums import exposed
-from api.graphql.organization_types import BusinessUnit, Person, Team
+from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
 from api.graphql.postrelease_postmortems_types import PostMortem
 from api.graphql.relay import Node, load_node, node_field, to_global_id
 from api.graphql.rows import FromColumns
@@ -105,7 +105,7 @@ class PolicyProposal(Node, FromColumns):
     origin_kind: PolicyOriginKind
     target_kind: PolicyTargetKind
     scope: PolicyTargetScope
-    tier: str | None = strawberry.field(description="The tier profile, for a TIER scope.")
+    tier: Tier | None = strawberry.field(description="The tier profile, for a TIER scope.")  # type: ignore[valid-type]
     key: str = strawberry.field(
         description="The guardrail field, or the risk level whose score threshold changes."
     )
