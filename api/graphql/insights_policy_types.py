@@ -63,6 +63,10 @@ class PolicyFigures:
     bypass_rate: float | None = strawberry.field(description="Bypasses per deployment.")
     rollback_rate: float | None
     incidents_per_deployment: float | None
+    approvals: int = strawberry.field(description="Releases approved or rejected.")
+    approval_wait_hours: float | None = strawberry.field(
+        description="The median hours from a release's submission to its decision."
+    )
 
     @classmethod
     def of(cls, f: metrics.Figures) -> PolicyFigures:
@@ -78,6 +82,8 @@ class PolicyFigures:
             bypass_rate=f.bypass_rate,
             rollback_rate=f.rollback_rate,
             incidents_per_deployment=f.incidents_per_deployment,
+            approvals=len(c.approval_waits),
+            approval_wait_hours=f.approval_wait_hours,
         )
 
 

@@ -3,6 +3,8 @@ it was applied, and the rates over each window's counts."""
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +12,8 @@ from domain.insights.policy_errors import PolicyErrorCode as Code
 from domain.kernel.errors import DomainError
 
 MAX_DAYS = 365
+Decided = tuple[datetime, datetime]
+"""A release's submission and decision."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,8 @@ class Counts:
     """Incidents detected in the window."""
     bypasses: int = 0
     """Emergency bypasses requested in the window."""
+    approval_waits: tuple[timedelta, ...] = ()
+    """From submission to decision, for each release decided in the window."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +61,29 @@ class Figures:
     """Bypasses per production deployment; None without deployments."""
     rollback_rate: float | None
     incidents_per_deployment: float | None
+    approval_wait_hours: float | None
+    """The median wait of the releases decided in the window; None without any."""
 
 
 def _per(count: int, deployments: int) -> float | None:
     return None if deployments == 0 else round(count / deployments, 4)
 
 
+def waits_in(
+    window: Window, decisions: Iterable[tuple[datetime, datetime]]
+) -> tuple[timedelta, ...]:
+    """The waits (submitted → decided) of the decisions made in the window."""
+    return tuple(d - s for s, d in decisions if window.start <= d < window.end)
+
+
+def _median_hours(waits: tuple[timedelta, ...]) -> float | None:
+    if not waits:
+        return None
+    return round(statistics.median(w.total_seconds() for w in waits) / 3600, 2)
+
+
 def figures(window: Window, counts: Counts) -> Figures:
-    """The window's counts and the rates over its deployments."""
+    """The window's counts, the rates over its deployments and the median approval wait."""
     d = counts.deployments
     return Figures(
         window,
@@ -70,4 +91,5 @@ def figures(window: Window, counts: Counts) -> Figures:
         _per(counts.bypasses, d),
         _per(counts.rolled_back, d),
         _per(counts.incidents, d),
+        _median_hours(counts.approval_waits),
     )

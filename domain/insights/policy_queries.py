@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from domain.compliance import window_facts as bypass_facts
+from domain.governance import window_facts as decision_facts
 from domain.insights import policy_repository as repo
-from domain.insights.policy_metrics_rules import Counts, Figures, figures
+from domain.insights.policy_metrics_rules import Counts, Figures, figures, waits_in
 from domain.insights.policy_metrics_rules import windows as windows_of
 from domain.kernel.access import Resource
 from domain.kernel.reader import Reader
@@ -54,19 +55,24 @@ class BeforeAfterAsk:
 
 
 async def before_after(r: Reader, asks: list[BeforeAfterAsk]) -> list[BeforeAfter | None]:
-    """The figures for many asks at once (a page of proposals): four statements through
-    pipelines' and compliance's published counts, whatever their number."""
+    """The figures for many asks at once (a page of proposals): five statements through
+    pipelines', compliance's and governance's published facts, whatever their number."""
     windows = {
         i: windows_of(a.applied_at, a.days, a.now)
         for i, a in enumerate(asks)
         if a.applied_at is not None
     }
-    spans = [(asks[i].bu_id, w.start, w.end) for i, pair in windows.items() for w in pair]
+    spans_of = [(asks[i].bu_id, w) for i, pair in windows.items() for w in pair]
+    spans = [(bu, w.start, w.end) for bu, w in spans_of]
     production = await production_facts.production_counts(r.session, spans)
     bypasses = await bypass_facts.bypass_counts(r.session, spans)
+    decided = await decision_facts.decisions(r.session, spans)
+    by_bu: dict[uuid.UUID, list[tuple[datetime, datetime]]] = {}
+    for d in decided:
+        by_bu.setdefault(d.bu_id, []).append((d.submitted_at, d.decided_at))
     counts = [
-        Counts(p.deployments, p.rolled_back, p.incidents, b)
-        for p, b in zip(production, bypasses, strict=True)
+        Counts(p.deployments, p.rolled_back, p.incidents, b, waits_in(w, by_bu.get(bu, [])))
+        for p, b, (bu, w) in zip(production, bypasses, spans_of, strict=True)
     ]
     found: dict[int, BeforeAfter] = {}
     for k, (i, (before, after)) in enumerate(windows.items()):

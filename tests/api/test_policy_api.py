@@ -12,7 +12,8 @@ from typing import Any
 
 from api.graphql.relay import from_global_id
 from tests.api.conftest import Api
-from tests.api.governance_support import audit_actions, new_bu
+from tests.api.governance_support import audit_actions, move, new_bu, release
+from tests.api.governance_support import submitted as submitted_release
 from tests.api.test_incident_attribution_support import (
     ago,
     attribution,
@@ -44,8 +45,9 @@ HISTORY = """query($b: ID!) { guardrailHistory(scope: BUSINESS_UNIT, businessUni
 PROPOSAL = """query($id: ID!) { node(id: $id) { ... on PolicyProposal {
   status appliedVersion originId retrospective { title team { id } } postMortem { title }
   beforeAfter(days: 7) { days dora
-    before { deployments incidents bypasses bypassRate complete }
-    after { deployments incidents bypasses bypassRate complete } } } } }"""
+    before { deployments incidents bypasses bypassRate complete approvals approvalWaitHours }
+    after { deployments incidents bypasses bypassRate complete approvals approvalWaitHours }
+  } } } }"""
 LIST = """query($b: ID!, $s: PolicyProposalStatus) {
   policyProposals(filter: {businessUnitId: $b, status: $s}, first: 10) { nodes { id status } } }"""
 
@@ -131,6 +133,10 @@ class TestARetrospectiveProposalBecomesAGuardrailChange:
         for severity in ("SEV3", "SEV4"):  # detected now: after the change was applied
             await incident(api, w.services[0], severity, as_user="rmo")
         await deployed_in(api, w, env, api.runtime.clock.now())
+        rel = await release(api, w.bu, service_ids=[w.services[0]], as_user="rmo")
+        sent_release = await submitted_release(api, rel, as_user="rmo")
+        decided = await move(api, sent_release, "Reject", as_user=w.admin, reason="Too big")
+        assert decided["errors"] == [], decided
 
         node = (await api.ok(PROPOSAL, {"id": applied["id"]}))["node"]
         assert node["retrospective"] == {"title": retro["title"], "team": {"id": w.team}}
@@ -143,9 +149,12 @@ class TestARetrospectiveProposalBecomesAGuardrailChange:
             "bypasses": 0,
             "bypassRate": 0.0,
             "complete": True,
+            "approvals": 0,
+            "approvalWaitHours": None,
         }
         after = figures["after"]
         assert (after["deployments"], after["incidents"], after["complete"]) == (1, 2, False)
+        assert after["approvals"] == 1 and after["approvalWaitHours"] is not None
 
         assert [p["id"] for p in await listed(api, w.bu, "APPLIED")] == [applied["id"]]
         assert await listed(api, w.bu, "DRAFT") == []

@@ -1,5 +1,5 @@
-"""policy iteration: retrospectives, policy proposals, and the origin a guardrail or risk-model
-version records (what asked for it)
+"""policy iteration: retrospectives, policy proposals, the origin a guardrail or risk-model
+version records (what asked for it), and releases by BU and decision time (approval wait)
 
 Revision ID: 0038
 Revises: 0034
@@ -98,9 +98,11 @@ def upgrade() -> None:
     )
     for table in ORIGIN_TABLES:
         op.add_column(table, sa.Column("origin", sa.JSON(), nullable=True))
+    op.create_index("ix_releases_bu_id_decided_at", "releases", ["bu_id", "decided_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_releases_bu_id_decided_at", table_name="releases")
     for table in ORIGIN_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("origin")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.insights.policy_metrics_rules import Counts, figures, windows
+from domain.insights.policy_metrics_rules import Counts, figures, waits_in, windows
 from domain.insights.policy_rules import (
     check_move,
     check_not_proposer,
@@ -154,3 +154,20 @@ class TestBeforeAndAfter:
         )
         empty = figures(before, Counts(incidents=2))
         assert (empty.bypass_rate, empty.incidents_per_deployment) == (None, None)
+
+    def test_the_approval_wait_is_the_median_of_the_decisions_made_in_the_window(self) -> None:
+        before, after = windows(APPLIED_AT, 7, APPLIED_AT + timedelta(days=7))
+        h = timedelta(hours=1)
+        decided = [
+            (APPLIED_AT - 50 * h, APPLIED_AT - 2 * h),  # 48 h, before
+            (APPLIED_AT - 30 * h, APPLIED_AT - 6 * h),  # 24 h, before
+            (APPLIED_AT - 20 * h, APPLIED_AT - 8 * h),  # 12 h, before
+            (APPLIED_AT - 3 * h, APPLIED_AT + 1 * h),  # 4 h, decided after
+            (APPLIED_AT + 1 * h, APPLIED_AT + 3 * h),  # 2 h, after
+            (APPLIED_AT - 9 * 24 * h, APPLIED_AT - 8 * 24 * h),  # outside both
+        ]
+        was = figures(before, Counts(approval_waits=waits_in(before, decided)))
+        now = figures(after, Counts(approval_waits=waits_in(after, decided)))
+        assert (len(was.counts.approval_waits), was.approval_wait_hours) == (3, 24.0)
+        assert (len(now.counts.approval_waits), now.approval_wait_hours) == (2, 3.0)
+        assert figures(before, Counts()).approval_wait_hours is None
