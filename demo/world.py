@@ -27,6 +27,7 @@ from demo.maturity import load_maturity
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
 from demo.operations import load_operations
+from demo.policy import load_policy
 from demo.post_mortems import load_post_mortems
 from demo.post_release_reviews import load_post_release_reviews
 from demo.promotions_world import load_promotions
@@ -84,4 +85,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_journeys(runtime, cast)  # postrelease: synthetic journeys (issue 17)
     await load_maturity(runtime, cast)  # insights: quarterly maturity assessments (issue 18)
     await load_value_stream(runtime, cast, regions)  # insights: the value stream (issue 18)
+    await load_policy(runtime, cast)  # insights: policy iteration (issue 18)
     return True

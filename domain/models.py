@@ -74,3 +74,7 @@ __all__ += ["postrelease_journey_models"]
 from domain.insights import maturity_models as insights_maturity_models  # noqa: E402
 
 __all__ += ["insights_maturity_models"]
+# insights: policy iteration (issue 18)
+from domain.insights import policy_models as insights_policy_models  # noqa: E402
+
+__all__ += ["insights_policy_models"]

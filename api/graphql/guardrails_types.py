@@ -246,6 +246,10 @@ class GuardrailSetVersion(Node):
         description="For a core version: the BU and profile values it made looser than "
         "itself, as saved ({source, version, key, value, coreBound})."
     )
+    origin: JSON | None = strawberry.field(
+        description="What asked for this change, when something did: {kind: policy_proposal, "
+        "proposal_id, origin_kind (retrospective, post_mortem), origin_id}; raw UUIDs."
+    )
     bu_uid: strawberry.Private[uuid.UUID | None]
     saved_by_uid: strawberry.Private[uuid.UUID | None]
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.enums import exposed
@@ -105,6 +106,10 @@ class RiskModel:
     requirements: list[RiskLevelRequirements]
     note: str
     created_at: datetime | None = strawberry.field(description="Null for the built-in.")
+    origin: JSON | None = strawberry.field(
+        description="What asked for this version, when something did: {kind: policy_proposal, "
+        "proposal_id, origin_kind (retrospective, post_mortem), origin_id}; raw UUIDs."
+    )
     created_by_uid: strawberry.Private[uuid.UUID | None]
 
     @classmethod
@@ -125,6 +130,7 @@ class RiskModel:
             requirements=requirements,
             created_at=row.created_at if row is not None else None,
             created_by_uid=row.created_by_id if row is not None else None,
+            origin=row.origin if row is not None else None,
         )
 
     @classmethod

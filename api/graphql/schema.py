@@ -34,6 +34,7 @@ from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
 from api.graphql.insights_stream import ValueStreamQuery
+from api.graphql.insights_policy import PolicyMutation, PolicyQuery
 from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
@@ -149,6 +150,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **PostreleaseJourneysQuery.node_types(),
     # insights: quarterly maturity assessments
     **MaturityQuery.node_types(),
+    # insights: policy iteration
+    **PolicyQuery.node_types(),
 }
 
 
@@ -209,6 +212,7 @@ class Query(
     PostreleaseJourneysQuery,
     MaturityQuery,
     ValueStreamQuery,
+    PolicyQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -264,6 +268,7 @@ class Mutation(
     PostReleaseReviewMutation,
     PostreleaseJourneysMutation,
     MaturityMutation,
+    PolicyMutation,
 ):
     pass
 

@@ -21,6 +21,7 @@ from domain.flags.errors import FlagErrorCode
 from domain.governance.errors import GovernanceErrorCode
 from domain.guardrails.errors import GuardrailErrorCode, GuardrailProblems
 from domain.insights.maturity_errors import MaturityErrorCode
+from domain.insights.policy_errors import PolicyErrorCode
 from domain.kernel.errors import DomainError, KernelErrorCode
 from domain.organization.errors import OrganizationErrorCode
 from domain.pipelines.definition_errors import DefinitionErrorCode
@@ -143,6 +144,8 @@ POST_RELEASE_REVIEW = _context("PostReleaseReview", PostReleaseReviewErrorCode)
 JOURNEYS = _context("Journey", JourneyErrorCode)
 # insights: quarterly maturity assessments (issue 18)
 MATURITY = _context("Maturity", MaturityErrorCode)
+# insights: policy iteration (issue 18)
+POLICY = _context("Policy", PolicyErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -167,6 +170,7 @@ CONTEXTS = (
     POST_RELEASE_REVIEW,
     JOURNEYS,
     MATURITY,
+    POLICY,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

@@ -24,6 +24,8 @@ class Release(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_releases_planned_start_planned_end", "planned_start", "planned_end"),
         Index("ix_releases_bu_id_planned_start", "bu_id", "planned_start"),
         Index("ix_releases_bu_id_title", "bu_id", "title"),
+        # insights: the approval wait over a period (domain/governance/window_facts.py)
+        Index("ix_releases_bu_id_decided_at", "bu_id", "decided_at"),
     )
 
     bu_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_units.id"))

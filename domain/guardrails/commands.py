@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+Origin = Mapping[str, str]
+"""What asked for a change (plain ids: a policy proposal and the retrospective or post-mortem
+it came from), kept with the version it makes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +19,7 @@ class SaveCore:
     values: Any
     version: int
     note: str
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,7 @@ class SaveProfile:
     values: Any
     version: int
     note: str
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +41,7 @@ class SaveBusinessUnitSet:
     values: Any
     version: int
     note: str
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)

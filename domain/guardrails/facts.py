@@ -8,16 +8,23 @@ teams' onboarding checklists, as plain frozen values; the rules over them are pu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails import repository as repo
-from domain.guardrails.effective import EffectiveGuardrails, effective_for_services
+from domain.guardrails import rules
+from domain.guardrails.effective import EffectiveGuardrails, current_core, effective_for_services
+from domain.guardrails.fields import CORE_DEFAULTS, PROFILE_DEFAULTS
+from domain.guardrails.models import CORE_SUBJECT
 from domain.guardrails.onboarding_rules import OnboardingFacts, evidence_of
+from domain.guardrails.vocabulary import SetKind
 
 __all__ = [
+    "CORE_SUBJECT",
     "EffectiveGuardrails",
+    "check_change",
     "go_no_go_disciplines",
     "guardrails_of_services",
     "onboarding_of_teams",
@@ -47,3 +54,21 @@ async def onboarding_of_teams(
         t.id: OnboardingFacts(t.id, t.key, t.bu_id, evidence_of(checks.get(t.id, [])))
         for t in teams.values()
     }
+
+
+async def check_change(
+    session: AsyncSession, kind: SetKind, subject: str, changes: Mapping[str, Any]
+) -> int:
+    """Refuse, with this context's codes, the changes a save of the set would refuse now (a
+    value of the wrong shape, a BU or profile value looser than the core); the set's version
+    (0 when never saved), which a save of them names. Two statements."""
+    row = await repo.get_set(session, kind, subject)
+    if kind is SetKind.CORE:
+        current = {**CORE_DEFAULTS, **(row.values if row else {})}
+        rules.apply_changes(current, changes, complete=True)
+    else:
+        defaults = PROFILE_DEFAULTS.get(subject, {}) if kind is SetKind.PROFILE else {}
+        current = dict(row.values) if row else dict(defaults)
+        core = (await current_core(session)).values
+        rules.apply_changes(current, changes, complete=False, core=core)
+    return row.version if row else 0

@@ -60,6 +60,9 @@ class GuardrailSetVersion(IdMixin, Base):
     saved_by: Mapped[str] = mapped_column(String(200))
     conflicts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     """For a core version: the BU and profile values it made looser than the core, as saved."""
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """What asked for this change, when something did (a policy proposal and the retrospective
+    or post-mortem it came from): plain ids, so this context knows nothing of the asker."""
 
 
 class OnboardingCheck(IdMixin, VersionedMixin, TimestampMixin, Base):

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails import repository as repo
 from domain.guardrails import rules
-from domain.guardrails.commands import SaveBusinessUnitSet, SaveCore, SaveProfile
+from domain.guardrails.commands import Origin, SaveBusinessUnitSet, SaveCore, SaveProfile
 from domain.guardrails.effective import bu_layer, current_core, profile_layer
 from domain.guardrails.errors import GuardrailErrorCode as Code
 from domain.guardrails.fields import CORE_DEFAULTS, PROFILE_DEFAULTS
@@ -120,6 +120,7 @@ async def save_core(uow: UnitOfWork, c: SaveCore) -> SavedSet:
         note=c.note,
         defaults=CORE_DEFAULTS,
         rule=rule,
+        origin=c.origin,
     )
     return saved
 
@@ -138,6 +139,7 @@ async def save_profile(uow: UnitOfWork, c: SaveProfile) -> SavedSet:
         note=c.note,
         defaults=PROFILE_DEFAULTS.get(tier, {}),
         rule=rule,
+        origin=c.origin,
     )
 
 
@@ -155,6 +157,7 @@ async def save_business_unit_set(uow: UnitOfWork, c: SaveBusinessUnitSet) -> Sav
         note=c.note,
         defaults={},
         rule=rule,
+        origin=c.origin,
     )
 
 
@@ -169,8 +172,11 @@ async def _changed_values(
     return rules.apply_changes(current, changes, complete=False, core=core), []
 
 
-async def _keep_version(uow: UnitOfWork, row: GuardrailSet, facts: list[dict[str, Any]]) -> None:
-    """Every saved version is kept, with who saved it and the conflicts it reported."""
+async def _keep_version(
+    uow: UnitOfWork, row: GuardrailSet, facts: list[dict[str, Any]], origin: Origin | None
+) -> None:
+    """Every saved version is kept, with who saved it, the conflicts it reported and what
+    asked for it (when something did)."""
     await repo.add_version(
         uow.session,
         GuardrailSetVersion(
@@ -185,6 +191,7 @@ async def _keep_version(uow: UnitOfWork, row: GuardrailSet, facts: list[dict[str
             saved_by_id=uow.actor.person_id,
             saved_by=uow.actor.display_name,
             conflicts=facts,
+            origin=None if origin is None else dict(origin),
         ),
     )
 
@@ -200,6 +207,7 @@ async def _save(
     note: str,
     defaults: Mapping[str, Any],
     rule: str,
+    origin: Origin | None = None,
 ) -> SavedSet:
     text = rules.check_note(note)
     row = await repo.set_for_update(uow.session, kind, subject)
@@ -229,10 +237,12 @@ async def _save(
             field="version",
         ) from None
     facts = conflict_facts(found)
-    await _keep_version(uow, row, facts)
+    await _keep_version(uow, row, facts, origin)
     after = snapshot(row)
     if kind is SetKind.CORE:
         after["conflicts"] = facts
+    if origin is not None:
+        after["origin"] = dict(origin)
     uow.record_change(
         row,
         action="guardrail_set.update" if before else "guardrail_set.create",

@@ -87,6 +87,9 @@ class Resource(StrEnum):
     # insights: quarterly maturity assessments (issue 18)
     MATURITY_ASSESSMENT = "maturity_assessment"
     MATURITY_QUESTIONNAIRE = "maturity_questionnaire"
+    # insights: policy iteration (issue 18)
+    RETROSPECTIVE = "retrospective"
+    POLICY_PROPOSAL = "policy_proposal"
 
 
 class Action(StrEnum):

@@ -23,6 +23,8 @@ class UpdateRiskModel:
     thresholds: Mapping[RiskLevel, float] = field(default_factory=dict)
     requirements: Mapping[RiskLevel, Requirements] = field(default_factory=dict)
     note: str = ""
+    origin: Mapping[str, str] | None = None
+    """What asked for the change (a policy proposal and its origin), kept with the version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class UpdateRiskMapping:
     thresholds: Mapping[RiskLevel, float] = field(default_factory=dict)
     requirements: Mapping[RiskLevel, Mapping[Requirement, Any]] = field(default_factory=dict)
     note: str = ""
+    origin: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

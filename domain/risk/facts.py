@@ -8,14 +8,18 @@ release, as plain frozen values.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.guardrails.vocabulary import RiskLevel
 from domain.risk import factors, rules, versions
 from domain.risk import repository as repo
 from domain.risk.assessment_rules import Guardrails, RiskInputs, RiskResult, assess
+from domain.risk.model import Overlay, RiskMapping
 from domain.risk.review_rules import Review
 from domain.risk.scoring import RiskFacts, Size
 
@@ -57,3 +61,33 @@ async def peer_reviews_of(session: AsyncSession, release_id: uuid.UUID) -> tuple
     """The peer reviews of a release, oldest first (one statement)."""
     rows = (await repo.reviews_of_releases(session, [release_id])).get(release_id, [])
     return tuple(Review(r.reviewer_id, r.reviewer_username, r.verdict) for r in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdChange:
+    """A risk level's score threshold to save: in the core model (`bu_id` None) or a BU's
+    mapping, following `version`; `thresholds` and `requirements` are what the save is given
+    (a BU's mapping is saved whole, so its other values are carried)."""
+
+    bu_id: uuid.UUID | None
+    version: int
+    thresholds: Mapping[RiskLevel, float]
+    requirements: Mapping[RiskLevel, Mapping[Any, Any]]
+
+
+async def threshold_change(
+    session: AsyncSession, bu_id: uuid.UUID | None, level: RiskLevel, score: float
+) -> ThresholdChange:
+    """Setting `level`'s threshold to `score`, refused with this context's codes as its save
+    would refuse it now (thresholds ascending; a BU's never looser than the core)."""
+    if bu_id is None:
+        model = await versions.current_model(session)
+        thresholds = {**model.mapping.thresholds, level: score}
+        mapping = RiskMapping(thresholds, model.mapping.requirements)
+        rules.check_model(replace(model, version=model.version + 1, mapping=mapping))
+        return ThresholdChange(None, model.version, {level: score}, {})
+    overlay, version = await versions.current_overlay(session, bu_id)
+    overlay = overlay or Overlay()
+    changed = Overlay({**overlay.thresholds, level: score}, dict(overlay.requirements))
+    await versions.checked_overlay(session, changed)
+    return ThresholdChange(bu_id, version, changed.thresholds, changed.requirements)

@@ -33,6 +33,8 @@ class RiskModelVersion(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column()
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """What asked for this version, when something did (a policy proposal and its origin)."""
 
 
 class RiskMappingVersion(IdMixin, Base):
@@ -49,6 +51,8 @@ class RiskMappingVersion(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column()
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """What asked for this version, when something did (a policy proposal and its origin)."""
 
 
 class RiskAssessment(IdMixin, Base):

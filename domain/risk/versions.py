@@ -121,6 +121,7 @@ async def update_core_model(uow: UnitOfWork, c: UpdateRiskModel) -> ModelSaved:
         note=model.note,
         created_at=uow.clock.now(),
         created_by_id=uow.actor.person_id,
+        origin=None if c.origin is None else dict(c.origin),
     )
     if not await repo.insert_once(uow.session, row):
         raise VersionConflict(
@@ -139,6 +140,23 @@ async def update_core_model(uow: UnitOfWork, c: UpdateRiskModel) -> ModelSaved:
     return ModelSaved(row, model, conflicts)
 
 
+async def checked_overlay(session: AsyncSession, overlay: Overlay) -> RiskModel:
+    """Refuse an overlay as saving it would: a value of the wrong shape, one looser than the
+    core (RISK_MAPPING_LOOSER_THAN_CORE, naming the value and the bound), merged thresholds not
+    ascending or requirements not monotone. The core model it was checked against."""
+    overlay = rules.check_overlay(overlay)
+    core = await current_model(session)
+    looser = rules.looser_values(core.mapping, overlay)
+    if looser:
+        raise DomainError(
+            looser[0].message, code=Code.RISK_MAPPING_LOOSER_THAN_CORE, field=looser[0].path
+        )
+    merged = rules.merge(core.mapping, overlay, "bu").mapping
+    rules.check_thresholds(merged.thresholds)
+    rules.check_monotone(merged.requirements)
+    return core
+
+
 async def update_bu_mapping(uow: UnitOfWork, c: UpdateRiskMapping) -> RiskMappingVersion:
     """Save the next version of a BU's overlay; any value looser than the core is refused
     (RISK_MAPPING_LOOSER_THAN_CORE, naming the value and the bound)."""
@@ -151,16 +169,8 @@ async def update_bu_mapping(uow: UnitOfWork, c: UpdateRiskMapping) -> RiskMappin
             f"{c.expected_version}: reload and try again.",
             field="expectedVersion",
         )
-    overlay = rules.check_overlay(Overlay(dict(c.thresholds), dict(c.requirements)))
-    core = await current_model(uow.session)
-    looser = rules.looser_values(core.mapping, overlay)
-    if looser:
-        raise DomainError(
-            looser[0].message, code=Code.RISK_MAPPING_LOOSER_THAN_CORE, field=looser[0].path
-        )
-    merged = rules.merge(core.mapping, overlay, f"bu:{bu.key}").mapping
-    rules.check_thresholds(merged.thresholds)
-    rules.check_monotone(merged.requirements)
+    overlay = Overlay(dict(c.thresholds), dict(c.requirements))
+    core = await checked_overlay(uow.session, overlay)
     row = RiskMappingVersion(
         id=uuid.uuid4(),
         bu_id=bu.id,
@@ -170,6 +180,7 @@ async def update_bu_mapping(uow: UnitOfWork, c: UpdateRiskMapping) -> RiskMappin
         note=c.note.strip()[:2000],
         created_at=uow.clock.now(),
         created_by_id=uow.actor.person_id,
+        origin=None if c.origin is None else dict(c.origin),
     )
     if not await repo.insert_once(uow.session, row):
         raise VersionConflict(

@@ -104,6 +104,7 @@ GRAPHQL_ENUMS = {
     "postrelease:JourneyErrorCode": "JourneyErrorCode",
     # insights has one error enum per part (issue 18), keyed like postrelease's
     "insights:MaturityErrorCode": "MaturityErrorCode",
+    "insights:PolicyErrorCode": "PolicyErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 

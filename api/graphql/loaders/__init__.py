@@ -26,6 +26,7 @@ from domain.flags import queries as flq
 from domain.governance import queries as gov
 from domain.guardrails import queries as grq
 from domain.insights import maturity_queries as mtq
+from domain.insights import policy_queries as plq
 from domain.kernel.clock import Clock
 from domain.kernel.reader import Reader
 from domain.organization import queries as org
@@ -270,6 +271,11 @@ class DataLoaders:
     maturity_questionnaire: ById = by_id(mtq.questionnaires_by_id)
     maturity_revisions: Grouped = grouped(mtq.revisions_of)
     maturity_insight: ById = by_id_at(mtq.insights_of)
+    # insights: policy iteration
+    retrospective: ById = by_id(plq.retrospectives_by_id)
+    policy_proposal: ById = by_id(plq.proposals_by_id)
+    policy_proposals_of_origin: Grouped = grouped(plq.proposals_of_origins)
+    policy_before_after: Batch = batch(plq.before_after)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:
