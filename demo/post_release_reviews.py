@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from api.post_release_prometheus import sweep_reviews
 from demo.cast import Cast
 from demo.unauthorized import HOTFIX_VERSION
+from domain.kernel.access import Scope
 from domain.kernel.clock import ShiftedClock
 from domain.kernel.uow import UnitOfWork
 from domain.pipelines import deployment_rules, deployments
@@ -29,6 +29,7 @@ from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.health_rules import Metrics
 from domain.postrelease import feedback_service, review_service, signal_service
 from domain.postrelease import review_commands as cmd
+from domain.postrelease import review_gathering as gathering
 from domain.postrelease.review_models import PostReleaseReview
 from domain.postrelease.review_sources import NoMetrics
 from domain.postrelease.review_vocabulary import ReviewStatus
@@ -49,7 +50,17 @@ async def load_post_release_reviews(runtime: Runtime, cast: Cast) -> None:
     await _roll_out(runtime, cast, deployment_id)
     await _signals(runtime, cast)
     await _feedback(runtime, cast)
-    await sweep_reviews(runtime.units, NoMetrics())
+    await runtime.units.run(review_service.open_due_reviews)
+    for review_id in await runtime.units.run(review_service.due_for_gathering):
+        async with runtime.db.read_session() as session:
+            plan = await review_service.plan_gathering(
+                session, review_id, runtime.clock.now(), Scope(True)
+            )
+        metrics = await gathering.read_metrics(NoMetrics(), plan) if plan else None
+        if plan and metrics:
+            await runtime.units.run(
+                lambda uow, r=review_id, p=plan, m=metrics: review_service.gather_due(uow, r, p, m)
+            )
     await _closed(runtime, cast)
 
 
