@@ -212,3 +212,14 @@ export async function demoPostMortem(): Promise<{ id: string; incidentId: string
   if (!found?.incident) throw new Error('no demo post-mortem of INC-2063');
   return { id: found.id, incidentId: found.incident.id };
 }
+
+/** The team of the demo's card gateway (its value stream has the issuer-timeout fix). */
+export async function cardGatewayTeam(): Promise<string> {
+  const data = await gql<{ services: { nodes: Array<{ key: string; team: { id: string } | null }> } }>(
+    'rmo',
+    '{ services(first: 200) { nodes { key team { id } } } }',
+  );
+  const team = data.services.nodes.find((s) => s.key === 'card-gateway')?.team;
+  if (!team) throw new Error('no team for card-gateway');
+  return team.id;
+}
