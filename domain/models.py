@@ -70,3 +70,7 @@ __all__ += [
 from domain.postrelease import journey_models as postrelease_journey_models  # noqa: E402
 
 __all__ += ["postrelease_journey_models"]
+# insights: source changes and the change ledger (issue 18)
+from domain.insights import source_models as insights_source_models  # noqa: E402
+
+__all__ += ["insights_source_models"]

@@ -46,6 +46,7 @@ from api.graphql.organization_types import (
 )
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
+from api.graphql.insights_ledger import LedgerMutation
 from api.graphql.postrelease_defects import DefectsMutation, DefectsQuery
 from api.graphql.postrelease_incidents import (
     IncidentAttributionMutation,
@@ -257,6 +258,7 @@ class Mutation(
     PostMortemMutation,
     PostReleaseReviewMutation,
     PostreleaseJourneysMutation,
+    LedgerMutation,
 ):
     pass
 

@@ -28,6 +28,7 @@ from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.incident_errors import IncidentErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
+from domain.insights.source_errors import SourceChangeErrorCode
 from domain.postrelease.attribution_errors import AttributionErrorCode
 from domain.postrelease.defect_errors import DefectErrorCode
 from domain.postrelease.journey_errors import JourneyErrorCode
@@ -140,6 +141,8 @@ POST_MORTEMS = _context("PostMortem", PostMortemErrorCode)
 POST_RELEASE_REVIEW = _context("PostReleaseReview", PostReleaseReviewErrorCode)
 # postrelease: synthetic journeys (issue 17)
 JOURNEYS = _context("Journey", JourneyErrorCode)
+# insights: source changes, the change ledger (issue 18)
+SOURCE_CHANGES = _context("SourceChange", SourceChangeErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -163,6 +166,7 @@ CONTEXTS = (
     POST_MORTEMS,
     POST_RELEASE_REVIEW,
     JOURNEYS,
+    SOURCE_CHANGES,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

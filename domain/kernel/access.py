@@ -84,6 +84,9 @@ class Resource(StrEnum):
     # postrelease: synthetic journeys (issue 17)
     JOURNEY = "journey"
     JOURNEY_RUN = "journey_run"
+    # insights: source changes, the change ledger and DORA's four keys (issue 18)
+    SOURCE_CHANGE = "source_change"
+    CHANGE_LEDGER = "change_ledger"
 
 
 class Action(StrEnum):

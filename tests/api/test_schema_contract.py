@@ -102,6 +102,8 @@ GRAPHQL_ENUMS = {
     "postrelease:ReviewErrorCode": "PostReleaseReviewErrorCode",
     # postrelease has one error enum per part (issue 17), keyed like readiness's
     "postrelease:JourneyErrorCode": "JourneyErrorCode",
+    # insights has one error enum per part (issue 18), keyed like postrelease's
+    "insights:SourceChangeErrorCode": "SourceChangeErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -126,5 +128,7 @@ def codes_raised_by_context() -> dict[str, set[str]]:
                 # The readiness context has one error enum per part, each its own GraphQL enum.
                 key = f"{context}:{node.name}" if context == "readiness" else context
                 key = f"{context}:{node.name}" if context == "postrelease" else key
+                # insights too (issue 18): the ledger, DORA, the value stream... each its own
+                key = f"{context}:{node.name}" if context == "insights" else key
                 found.setdefault(key, set()).update(str(code) for code in enum)
     return found

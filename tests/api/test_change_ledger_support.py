@@ -1,0 +1,40 @@
+"""Helpers of the change-ledger tests (no tests here): commits reported for a version."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tests.api.conftest import Api
+
+RECORD_SOURCE = """
+mutation($i: SourceChangeRecordInput!) { sourceChangeRecord(input: $i) {
+  commits { sha artifactVersion authoredAt prOpenedAt firstReviewAt approvedAt mergedAt }
+  errors { code field ... on SourceChangeError { errorCode } } } }"""
+
+
+def iso(at: datetime) -> str:
+    return at.isoformat().replace("+00:00", "Z")
+
+
+def commit(sha: str, authored: datetime, pr: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "sha": sha,
+        "authoredAt": iso(authored),
+        "committedAt": iso(authored + timedelta(minutes=5)),
+        "pullRequest": pr,
+    }
+
+
+def source_input(service: str, version: str, *commits: dict[str, Any]) -> dict[str, Any]:
+    return {"serviceId": service, "artifactVersion": version, "commits": list(commits)}
+
+
+async def report_source(
+    api: Api, service: str, version: str, *commits: dict[str, Any], as_user: str = "ci"
+) -> dict[str, Any]:
+    body = await api.gql(
+        RECORD_SOURCE, {"i": source_input(service, version, *commits)}, as_user=as_user
+    )
+    assert "errors" not in body, body
+    return body["data"]["sourceChangeRecord"]  # type: ignore[no-any-return]
