@@ -71,6 +71,7 @@ from domain.postrelease import journey_models as postrelease_journey_models  # n
 
 __all__ += ["postrelease_journey_models"]
 # insights: source changes and the change ledger (issue 18)
+from domain.insights import ledger_models as insights_ledger_models  # noqa: E402
 from domain.insights import source_models as insights_source_models  # noqa: E402
 
-__all__ += ["insights_source_models"]
+__all__ += ["insights_ledger_models", "insights_source_models"]

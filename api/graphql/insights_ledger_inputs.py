@@ -7,10 +7,14 @@ from typing import Any
 
 import strawberry
 
-from api.graphql.insights_ledger_types import SourceCommit
-from api.graphql.relay import from_global_id
+from api.graphql.governance_types import ChangeType
+from api.graphql.insights_ledger_types import LedgerOutcome, SourceCommit
+from api.graphql.organization_types import Tier
+from api.graphql.postrelease_incidents_types import ChangeKind
+from api.graphql.relay import from_global_id, from_optional_global_id
 from api.graphql.user_errors import UserError
 from domain.insights import source_commands as cmd
+from domain.insights.ledger_repository import LedgerFilter
 
 
 @strawberry.input(description="A pull request's times, as the forge reports them.")
@@ -67,4 +71,37 @@ def record(i: SourceChangeRecordInput) -> cmd.RecordSourceChange:
         commits=tuple(
             cmd.Commit(c.sha, c.authored_at, c.committed_at, _pr(c.pull_request)) for c in i.commits
         ),
+    )
+
+
+@strawberry.input(description="Which ledger entries: each field narrows; null: any.")
+class ChangeLedgerFilter:
+    business_unit_id: strawberry.ID | None = None
+    team_id: strawberry.ID | None = None
+    service_id: strawberry.ID | None = None
+    tier: Tier | None = None
+    kind: ChangeKind | None = None
+    change_type: ChangeType | None = None
+    outcome: LedgerOutcome | None = None
+    since: datetime | None = strawberry.field(default=None, description="From (inclusive).")
+    until: datetime | None = strawberry.field(default=None, description="Up to (exclusive).")
+
+
+def _value(e: Any) -> str | None:
+    return None if e is None else str(e.value)
+
+
+def ledger_filter(f: ChangeLedgerFilter | None) -> LedgerFilter:
+    """The domain's filter of a GraphQL one (or of none: everything you may read)."""
+    f = f or ChangeLedgerFilter()
+    return LedgerFilter(
+        bu_id=from_optional_global_id(f.business_unit_id, "BusinessUnit", "businessUnitId"),
+        team_id=from_optional_global_id(f.team_id, "Team", "teamId"),
+        service_id=from_optional_global_id(f.service_id, "Service", "serviceId"),
+        tier=_value(f.tier),
+        kind=_value(f.kind),
+        change_type=_value(f.change_type),
+        outcome=_value(f.outcome),
+        since=f.since,
+        until=f.until,
     )

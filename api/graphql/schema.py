@@ -32,6 +32,7 @@ from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
+from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
 from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
@@ -46,7 +47,6 @@ from api.graphql.organization_types import (
 )
 from api.graphql.pipeline_definitions import PipelineDefinitionsMutation, PipelineDefinitionsQuery
 from api.graphql.pipelines_evidence import EvidenceMutation, EvidenceQuery
-from api.graphql.insights_ledger import LedgerMutation
 from api.graphql.postrelease_defects import DefectsMutation, DefectsQuery
 from api.graphql.postrelease_incidents import (
     IncidentAttributionMutation,
@@ -204,6 +204,7 @@ class Query(
     PostMortemQuery,
     PostReleaseReviewQuery,
     PostreleaseJourneysQuery,
+    LedgerQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."

@@ -20,6 +20,7 @@ from domain.environments.errors import EnvironmentErrorCode
 from domain.flags.errors import FlagErrorCode
 from domain.governance.errors import GovernanceErrorCode
 from domain.guardrails.errors import GuardrailErrorCode, GuardrailProblems
+from domain.insights.source_errors import SourceChangeErrorCode
 from domain.kernel.errors import DomainError, KernelErrorCode
 from domain.organization.errors import OrganizationErrorCode
 from domain.pipelines.definition_errors import DefinitionErrorCode
@@ -28,7 +29,6 @@ from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
 from domain.pipelines.incident_errors import IncidentErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
-from domain.insights.source_errors import SourceChangeErrorCode
 from domain.postrelease.attribution_errors import AttributionErrorCode
 from domain.postrelease.defect_errors import DefectErrorCode
 from domain.postrelease.journey_errors import JourneyErrorCode

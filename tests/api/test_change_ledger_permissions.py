@@ -44,3 +44,22 @@ async def test_ledger_mutation_is_allowed_exactly_where_the_matrix_says(
     ctx = await fixture(api)
     body = await api.gql(mutation, {"i": make_input(ctx)}, as_user=USERS[role])
     assert outcome(body) is expected(role, resource, action, org_level=False), (name, role, body)
+
+
+@pytest.mark.parametrize("role", list(USERS))
+async def test_the_ledger_csv_answers_exactly_where_the_matrix_says(api: Api, role: str) -> None:
+    response = await api.http.get(
+        "/insights/change-ledger.csv",
+        headers={"authorization": f"Bearer {api.token(USERS[role])}"},
+    )
+    allowed = expected(role, "change_ledger", "export", org_level=False)
+    assert response.status_code == (200 if allowed else 403), (role, response.text)
+
+
+@pytest.mark.parametrize("role", list(USERS))
+async def test_the_ledger_reads_exactly_where_the_matrix_says(api: Api, role: str) -> None:
+    body = await api.gql("{ changeLedger(first: 1) { nodes { kind } } }", as_user=USERS[role])
+    assert "errors" not in body, body
+    assert expected(role, "change_ledger", "read", org_level=False) or (
+        body["data"]["changeLedger"]["nodes"] == []
+    )

@@ -1,10 +1,12 @@
-"""Helpers of the change-ledger tests (no tests here): commits reported for a version."""
+"""Helpers of the change-ledger tests (no tests here): commits reported for a version, the
+ledger's sweep, the ledger read through GraphQL."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.insights import ledger_projection
 from tests.api.conftest import Api
 
 RECORD_SOURCE = """
@@ -38,3 +40,20 @@ async def report_source(
     )
     assert "errors" not in body, body
     return body["data"]["sourceChangeRecord"]  # type: ignore[no-any-return]
+
+
+LEDGER_FIELDS = """changeId kind at strategy tier artifactVersion changeTypes riskLevel bypassed
+  firstCommitAt commitCount leadTimeSeconds rolledBack incidentCount hotfixed outcome summary
+  service { id } team { id } businessUnit { key } release { id }"""
+LEDGER = f"""query($f: ChangeLedgerFilter, $n: Int) {{ changeLedger(filter: $f, first: $n) {{
+  nodes {{ {LEDGER_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+
+
+async def projected(api: Api, since: datetime) -> int:
+    """The ledger's catch-up sweep over the changes since `since`, as the housekeeping runs it."""
+    return await api.runtime.units.run(lambda uow: ledger_projection.catch_up(uow, since=since))
+
+
+async def ledger(api: Api, as_user: str = "rmo", first: int = 50, **f: Any) -> list[dict[str, Any]]:
+    data = await api.ok(LEDGER, {"f": f, "n": first}, as_user=as_user)
+    return data["changeLedger"]["nodes"]  # type: ignore[no-any-return]

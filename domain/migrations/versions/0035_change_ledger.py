@@ -57,8 +57,92 @@ def upgrade() -> None:
     op.create_index(
         "ix_source_commits_bu_id_recorded_at", "source_commits", ["bu_id", "recorded_at"]
     )
+    op.create_table(
+        "change_ledger",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("bu_id", sa.Uuid(), nullable=False),
+        sa.Column("team_id", sa.Uuid(), nullable=False),
+        sa.Column("service_id", sa.Uuid(), nullable=False),
+        sa.Column("tier", sa.String(length=32), nullable=False),
+        sa.Column("environment_id", sa.Uuid(), nullable=True),
+        _ts("at"),
+        _ts("started_at", True),
+        sa.Column("strategy", sa.String(length=16), nullable=False),
+        sa.Column("artifact_version", sa.String(length=128), nullable=True),
+        sa.Column("release_id", sa.Uuid(), nullable=True),
+        sa.Column("change_types", sa.String(length=300), nullable=False),
+        sa.Column("risk_level", sa.String(length=16), nullable=True),
+        sa.Column("bypassed", sa.Boolean(), nullable=False),
+        _ts("first_commit_at", True),
+        sa.Column("commit_count", sa.Integer(), nullable=False),
+        _ts("pr_opened_at", True),
+        _ts("first_review_at", True),
+        _ts("approved_at", True),
+        _ts("merged_at", True),
+        sa.Column("rolled_back", sa.Boolean(), nullable=False),
+        sa.Column("incident_count", sa.Integer(), nullable=False),
+        sa.Column("hotfixed", sa.Boolean(), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("summary", sa.String(length=300), nullable=False),
+        _ts("projected_at"),
+        _fk("change_ledger", "bu_id", "business_units"),
+        _fk("change_ledger", "team_id", "teams"),
+        _fk("change_ledger", "service_id", "services"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_change_ledger")),
+    )
+    op.create_index("ix_change_ledger_service_id_at", "change_ledger", ["service_id", "at"])
+    op.create_index("ix_change_ledger_bu_id_at", "change_ledger", ["bu_id", "at"])
+    op.create_index("ix_change_ledger_team_id_at", "change_ledger", ["team_id", "at"])
+    op.create_table(
+        "change_ledger_incidents",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("bu_id", sa.Uuid(), nullable=False),
+        sa.Column("service_id", sa.Uuid(), nullable=False),
+        sa.Column("team_id", sa.Uuid(), nullable=False),
+        sa.Column("tier", sa.String(length=32), nullable=False),
+        sa.Column("severity", sa.String(length=16), nullable=True),
+        _ts("created_at"),
+        _ts("resolved_at", True),
+        sa.Column("change_id", sa.Uuid(), nullable=True),
+        sa.Column("change_kind", sa.String(length=32), nullable=True),
+        _ts("projected_at"),
+        _fk("change_ledger_incidents", "bu_id", "business_units"),
+        _fk("change_ledger_incidents", "service_id", "services"),
+        _fk("change_ledger_incidents", "team_id", "teams"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_change_ledger_incidents")),
+    )
+    op.create_index(
+        "ix_change_ledger_incidents_bu_id_created_at",
+        "change_ledger_incidents",
+        ["bu_id", "created_at"],
+    )
+    op.create_index(
+        "ix_change_ledger_incidents_service_id_created_at",
+        "change_ledger_incidents",
+        ["service_id", "created_at"],
+    )
+    op.create_table(
+        "change_ledger_marks",
+        sa.Column("key", sa.String(length=32), nullable=False),
+        _ts("swept_until"),
+        _ts("swept_at"),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_change_ledger_marks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("change_ledger_marks")
+    op.drop_index(
+        "ix_change_ledger_incidents_service_id_created_at", table_name="change_ledger_incidents"
+    )
+    op.drop_index(
+        "ix_change_ledger_incidents_bu_id_created_at", table_name="change_ledger_incidents"
+    )
+    op.drop_table("change_ledger_incidents")
+    op.drop_index("ix_change_ledger_team_id_at", table_name="change_ledger")
+    op.drop_index("ix_change_ledger_bu_id_at", table_name="change_ledger")
+    op.drop_index("ix_change_ledger_service_id_at", table_name="change_ledger")
+    op.drop_table("change_ledger")
     op.drop_index("ix_source_commits_bu_id_recorded_at", table_name="source_commits")
     op.drop_table("source_commits")
