@@ -217,6 +217,40 @@ def _failed(c: DoraChange, blamed: list[uuid.UUID], f: FailureDefinition) -> boo
     }[f]
 
 
+def _lead_times(
+    shipped: Sequence[DoraChange], firsts: set[uuid.UUID], left_out: list[tuple[uuid.UUID, str]]
+) -> tuple[list[tuple[uuid.UUID, timedelta]], dict[str, list[timedelta]]]:
+    """Each first deployment's lead time, and the time of each step where it is known."""
+    leads = []
+    steps: dict[str, list[timedelta]] = {s: [] for s in STEPS}
+    for c in shipped:
+        if c.id not in firsts or c.first_commit_at is None:
+            continue
+        if c.first_commit_at > c.at:
+            left_out.append((c.id, "first commit after the deployment finished"))
+            continue
+        leads.append((c.id, c.at - c.first_commit_at))
+        for name, took in _steps(c).items():
+            if took is not None:
+                steps[name].append(took)
+    return leads, steps
+
+
+def _restores(
+    incidents: Sequence[DoraIncident], left_out: list[tuple[uuid.UUID, str]]
+) -> list[tuple[uuid.UUID, timedelta]]:
+    """Each resolved incident's time to restore; the others are left out, saying why."""
+    out = []
+    for i in sorted(incidents, key=lambda i: (i.created_at, str(i.id))):
+        if i.resolved_at is None:
+            left_out.append((i.id, "not resolved"))
+        elif i.resolved_at < i.created_at:
+            left_out.append((i.id, "resolved before it was created"))
+        else:
+            out.append((i.id, i.resolved_at - i.created_at))
+    return out
+
+
 def four_keys(
     changes: Sequence[DoraChange],
     incidents: Sequence[DoraIncident],
@@ -236,19 +270,7 @@ def four_keys(
     )
     shipped = [c for c in period if not c.rolled_back]
     left_out: list[tuple[uuid.UUID, str]] = []
-    firsts = _firsts(changes, o)
-    leads = []
-    steps: dict[str, list[timedelta]] = {s: [] for s in STEPS}
-    for c in shipped:
-        if c.id not in firsts or c.first_commit_at is None:
-            continue
-        if c.first_commit_at > c.at:
-            left_out.append((c.id, "first commit after the deployment finished"))
-            continue
-        leads.append((c.id, c.at - c.first_commit_at))
-        for name, took in _steps(c).items():
-            if took is not None:
-                steps[name].append(took)
+    leads, steps = _lead_times(shipped, _firsts(changes, o), left_out)
     rollbacks_count = o.failure in (FailureDefinition.ROLLBACK, FailureDefinition.ANY)
     counted = period if rollbacks_count else shipped
     failures = [
@@ -257,18 +279,12 @@ def four_keys(
         if _failed(c, against[c.id], o.failure)
     ]
     typed = {c.id for c in period}
-    restores = []
-    for i in sorted(incidents, key=lambda i: (i.created_at, str(i.id))):
-        if not start <= i.created_at < end:
-            continue
-        if o.change_type is not None and blamed.get(i.id) not in typed:
-            continue
-        if i.resolved_at is None:
-            left_out.append((i.id, "not resolved"))
-        elif i.resolved_at < i.created_at:
-            left_out.append((i.id, "resolved before it was created"))
-        else:
-            restores.append((i.id, i.resolved_at - i.created_at))
+    mine = [
+        i
+        for i in incidents
+        if start <= i.created_at < end and (o.change_type is None or blamed.get(i.id) in typed)
+    ]
+    restores = _restores(mine, left_out)
     days = _median_days(_days(start, end), {c.at.astimezone(UTC).date() for c in shipped})
     return _graded(
         FourKeys(

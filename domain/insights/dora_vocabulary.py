@@ -51,6 +51,8 @@ class Benchmarks(StrEnum):
 
 
 class Level(StrEnum):
+    """A benchmark table's performance cluster."""
+
     ELITE = "elite"
     HIGH = "high"
     MEDIUM = "medium"

@@ -1,0 +1,93 @@
+"""The four keys of a scope (BU, team, service, tier, change type) over any period, with a
+trend and the rows behind every figure, read from the change ledger in two statements."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.insights import dora_rules as rules
+from domain.insights import ledger_repository as repo
+from domain.insights.dora_vocabulary import Bucket
+from domain.insights.ledger_repository import LedgerFilter
+from domain.insights.ledger_rules import split
+from domain.kernel.access import Resource
+from domain.kernel.errors import DomainError
+from domain.kernel.reader import Reader
+
+LOOKBACK = timedelta(days=180)
+"""How far before the period changes are read: the deployment an incident of the period counts
+against, and a version's first deployment, are looked for this far back."""
+MAX_BUCKETS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class DoraReport:
+    start: datetime
+    end: datetime
+    options: rules.Options
+    keys: rules.FourKeys
+    trend: tuple[tuple[datetime, datetime, rules.FourKeys], ...]
+    entries: dict[uuid.UUID, Any]
+    """The ledger rows the figures name, by id (the drill-down's)."""
+
+
+def _change(r: Any) -> rules.DoraChange:
+    return rules.DoraChange(
+        id=r.id,
+        service_id=r.service_id,
+        at=r.at,
+        kind=r.kind,
+        rolled_back=r.rolled_back,
+        hotfixed=r.hotfixed,
+        change_types=split(r.change_types),
+        artifact_version=r.artifact_version,
+        first_commit_at=r.first_commit_at,
+        pr_opened_at=r.pr_opened_at,
+        first_review_at=r.first_review_at,
+        merged_at=r.merged_at,
+    )
+
+
+def _incident(r: Any) -> rules.DoraIncident:
+    return rules.DoraIncident(r.id, r.service_id, r.created_at, r.resolved_at, r.change_id)
+
+
+def check_period(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise DomainError("since and until carry their UTC offset.", field="since")
+    if end <= start:
+        raise DomainError("until comes after since.", field="until")
+
+
+async def dora_metrics(
+    r: Reader,
+    scope_filter: LedgerFilter,
+    start: datetime,
+    end: datetime,
+    options: rules.Options,
+    bucket: Bucket = Bucket.MONTH,
+) -> DoraReport:
+    """The four keys of [start, end) in the BUs where the caller may read the ledger (nothing
+    elsewhere), narrowed by the filter's BU, team, service and tier; a trend by `bucket`."""
+    check_period(start, end)
+    periods = rules.buckets(start, end, bucket)
+    if len(periods) > MAX_BUCKETS:
+        raise DomainError(f"At most {MAX_BUCKETS} trend buckets.", field="bucket")
+    scope = r.scope(Resource.CHANGE_LEDGER)
+    rows: list[Any] = []
+    incident_rows: list[Any] = []
+    if not scope.empty:
+        back = options.window if options.window is not None else LOOKBACK
+        wide = replace(scope_filter, since=start - max(back, LOOKBACK), until=end)
+        rows = await repo.entries(r.session, scope, wide)
+        incident_rows = await repo.incidents(
+            r.session, scope, replace(scope_filter, since=start, until=end)
+        )
+    changes = [_change(x) for x in rows]
+    incidents = [_incident(x) for x in incident_rows]
+    keys = rules.four_keys(changes, incidents, start, end, options)
+    trend = tuple((a, b, rules.four_keys(changes, incidents, a, b, options)) for a, b in periods)
+    return DoraReport(start, end, options, keys, trend, {x.id: x for x in rows})
