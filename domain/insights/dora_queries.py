@@ -8,12 +8,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain.insights import dora_rules as rules
 from domain.insights import ledger_repository as repo
 from domain.insights.dora_vocabulary import Bucket
 from domain.insights.ledger_repository import LedgerFilter
 from domain.insights.ledger_rules import split
-from domain.kernel.access import Resource
+from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError
 from domain.kernel.reader import Reader
 
@@ -91,3 +93,24 @@ async def dora_metrics(
     keys = rules.four_keys(changes, incidents, start, end, options)
     trend = tuple((a, b, rules.four_keys(changes, incidents, a, b, options)) for a, b in periods)
     return DoraReport(start, end, options, keys, trend, {x.id: x for x in rows})
+
+
+async def per_business_unit(
+    session: AsyncSession, start: datetime, end: datetime, options: rules.Options = rules.Options()
+) -> dict[str, rules.FourKeys]:
+    """The four keys of [start, end) of every BU, by BU key (the Prometheus gauges'; no caller
+    scope: the process's own metrics, read by those who may scrape them)."""
+    everywhere = Scope(everywhere=True)
+    rows = await repo.entries(session, everywhere, LedgerFilter(since=start - LOOKBACK, until=end))
+    incident_rows = await repo.incidents(session, everywhere, LedgerFilter(since=start, until=end))
+    keys = await repo.business_unit_keys(session)
+    changes: dict[uuid.UUID, list[rules.DoraChange]] = {bu: [] for bu in keys}
+    incidents: dict[uuid.UUID, list[rules.DoraIncident]] = {bu: [] for bu in keys}
+    for x in rows:
+        changes.setdefault(x.bu_id, []).append(_change(x))
+    for i in incident_rows:
+        incidents.setdefault(i.bu_id, []).append(_incident(i))
+    return {
+        key: rules.four_keys(changes[bu], incidents[bu], start, end, options)
+        for bu, key in keys.items()
+    }

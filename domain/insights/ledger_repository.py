@@ -17,6 +17,7 @@ from domain.insights.ledger_models import LedgerEntry, LedgerIncident, LedgerMar
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_page
 from domain.kernel.repository import scoped
+from domain.organization.fragments import business_unit_rows
 from domain.risk.fragments import latest_level
 
 ENTRY = LedgerEntry.__table__
@@ -151,3 +152,9 @@ async def entries_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
         return {}
     stmt = select(ENTRY).where(ENTRY.c.id.in_(sorted(ids, key=str)))
     return {r.id: r for r in (await session.execute(stmt)).all()}
+
+
+async def business_unit_keys(session: AsyncSession) -> dict[uuid.UUID, str]:
+    """Every BU's key, by id (the gauges' labels)."""
+    bus = business_unit_rows()
+    return {r.id: r.key for r in await session.execute(select(bus.c.id, bus.c.key))}
