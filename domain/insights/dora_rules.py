@@ -144,6 +144,7 @@ def attribute(
     per_service: dict[uuid.UUID, list[DoraChange]] = defaultdict(list)
     for c in succeeded:
         per_service[c.service_id].append(c)
+    times = {service: [c.at for c in line] for service, line in per_service.items()}
     out: dict[uuid.UUID, uuid.UUID] = {}
     for i in incidents:
         if o.attribution is Attribution.RECORDED:
@@ -152,7 +153,7 @@ def attribute(
                 found = None
         else:
             line = per_service.get(i.service_id, [])
-            n = bisect.bisect_left([c.at for c in line], i.created_at)
+            n = bisect.bisect_left(times.get(i.service_id, []), i.created_at)
             found = line[n - 1] if n else None
         if found is not None and (o.window is None or i.created_at - found.at <= o.window):
             out[i.id] = found.id
