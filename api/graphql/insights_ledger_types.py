@@ -79,6 +79,7 @@ class ChangeLedgerEntry(FromColumns):
     service_uid: strawberry.Private[uuid.UUID]
     release_uid: strawberry.Private[uuid.UUID | None]
     stored_types: strawberry.Private[str]
+    lead_seconds: strawberry.Private[float | None]
 
     business_unit = node_field(BusinessUnit, "business_unit", "bu_uid")
     team = node_field(Team, "team", "team_uid")
@@ -108,8 +109,10 @@ class ChangeLedgerEntry(FromColumns):
     def change_types(self) -> list[ChangeType]:
         return [ChangeType(t) for t in split(self.stored_types)]
 
-    @strawberry.field(description="First commit to production, in seconds; null without commits.")
+    @strawberry.field(
+        description="DORA's lead time, in seconds: first commit to this deployment when it is "
+        "the first successful production deployment of its version (null otherwise, or without "
+        "commits)."
+    )
     def lead_time_seconds(self) -> float | None:
-        if self.first_commit_at is None:
-            return None
-        return (self.at - self.first_commit_at).total_seconds()
+        return self.lead_seconds

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +19,8 @@ from domain.kernel.access import Resource, Scope
 from domain.kernel.errors import DomainError
 from domain.kernel.reader import Reader
 
-LOOKBACK = timedelta(days=180)
-"""How far before the period changes are read: the deployment an incident of the period counts
-against, and a version's first deployment, are looked for this far back."""
+LOOKBACK = rules.LOOKBACK
+"""How far before the period changes are read (dora_rules.LOOKBACK)."""
 MAX_BUCKETS = 400
 
 

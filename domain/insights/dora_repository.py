@@ -17,31 +17,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 HEADLINE = text(
     """
 WITH dep AS (
-  SELECT id, service_id, at FROM change_ledger
+  SELECT at, lead_seconds FROM change_ledger
   WHERE bu_id = :bu AND kind = 'deployment' AND NOT rolled_back AND at >= :start AND at < :end
 ),
-firsts AS (
-  SELECT DISTINCT ON (service_id, coalesce(artifact_version, id::text)) at, first_commit_at
-  FROM change_ledger
-  WHERE bu_id = :bu AND kind = 'deployment' AND NOT rolled_back AND at >= :back AND at < :end
-  ORDER BY service_id, coalesce(artifact_version, id::text), at, id::text
-),
-lead AS (
-  SELECT at - first_commit_at AS took FROM firsts
-  WHERE at >= :start AND first_commit_at IS NOT NULL AND first_commit_at <= at
+figures AS (
+  SELECT count(*) AS deployments,
+         count(lead_seconds) AS lead_times,
+         (array_agg(lead_seconds ORDER BY lead_seconds) FILTER (WHERE lead_seconds IS NOT NULL))
+           [floor(CAST(:q AS float8) * (count(lead_seconds) - 1))::int + 1] AS lead_seconds
+  FROM dep
 ),
 inc AS (
-  SELECT service_id, created_at, resolved_at FROM change_ledger_incidents
+  SELECT deployment_id, deployment_at, created_at, resolved_at FROM change_ledger_incidents
   WHERE bu_id = :bu AND created_at >= :start AND created_at < :end
-),
-blamed AS (
-  SELECT DISTINCT last.id FROM inc CROSS JOIN LATERAL (
-    SELECT c.id, c.at FROM change_ledger c
-    WHERE c.service_id = inc.service_id AND c.kind = 'deployment' AND NOT c.rolled_back
-      AND c.at < inc.created_at
-    ORDER BY c.at DESC, c.id::text DESC LIMIT 1
-  ) last
-  WHERE last.at >= :start AND last.at < :end
 ),
 restore AS (
   SELECT resolved_at - created_at AS took FROM inc WHERE resolved_at >= created_at
@@ -64,22 +52,26 @@ per_half AS (
   ) m GROUP BY half
 )
 SELECT
-  (SELECT count(*) FROM dep) AS deployments,
+  figures.deployments,
+  figures.lead_times,
+  figures.lead_seconds,
   (SELECT count(*) FROM days) AS deployment_days,
   (SELECT (array_agg(n ORDER BY n))[floor(0.5 * (count(*) - 1))::int + 1] FROM per_week) AS week,
-  (SELECT (array_agg(n ORDER BY n))[floor(0.5 * (count(*) - 1))::int + 1] FROM per_month)
-    AS month,
-  (SELECT (array_agg(n ORDER BY n))[floor(0.5 * (count(*) - 1))::int + 1] FROM per_half)
-    AS six_months,
-  (SELECT (array_agg(took ORDER BY took))[floor(CAST(:q AS float8) * (count(*) - 1))::int + 1] FROM lead)
-    AS lead_time,
-  (SELECT count(*) FROM lead) AS lead_times,
-  (SELECT count(*) FROM blamed) AS failed,
-  (SELECT (array_agg(took ORDER BY took))[floor(CAST(:q AS float8) * (count(*) - 1))::int + 1] FROM restore)
-    AS time_to_restore,
+  (SELECT (array_agg(n ORDER BY n))[floor(0.5 * (count(*) - 1))::int + 1] FROM per_month) AS month,
+  (SELECT (array_agg(n ORDER BY n))[floor(0.5 * (count(*) - 1))::int + 1]
+    FROM per_half) AS six_months,
+  (SELECT count(DISTINCT deployment_id) FROM inc
+    WHERE deployment_at >= :start AND deployment_at < :end) AS failed,
+  (SELECT (array_agg(took ORDER BY took))[floor(CAST(:q AS float8) * (count(*) - 1))::int + 1]
+    FROM restore) AS time_to_restore,
   (SELECT count(*) FROM restore) AS restores
+FROM figures
 """
 )
+"""Over the ledger's pre-aggregated columns: each deployment's `lead_seconds` (set when it is
+its version's first) and each incident's `deployment_id` (the deployment it counts against),
+both written by the projection with `dora_rules`' own rules. A percentile is DevLake's: the
+value at index floor(q * (n - 1)) of the sorted values (`array_agg(... ORDER BY ...)[i]`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +93,6 @@ async def headline(
     start: datetime,
     end: datetime,
     *,
-    lookback: timedelta,
     quantile: float = 0.5,
 ) -> Headline:
     """The four keys of one BU over [start, end) (PostgreSQL only)."""
@@ -113,7 +104,6 @@ async def headline(
                 "bu": bu_id,
                 "start": start,
                 "end": end,
-                "back": start - lookback,
                 "q": quantile,
                 "first_day": start.date(),
                 "last_day": last.date(),
@@ -124,7 +114,7 @@ async def headline(
         deployments=r.deployments,
         deployment_days=r.deployment_days,
         days_per_span={k: float(getattr(r, k)) for k in ("week", "month", "six_months")},
-        lead_time=r.lead_time,
+        lead_time=None if r.lead_seconds is None else timedelta(seconds=r.lead_seconds),
         lead_times=r.lead_times,
         failed=r.failed,
         change_failure_rate=r.failed / r.deployments if r.deployments else None,

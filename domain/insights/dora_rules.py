@@ -43,6 +43,9 @@ from domain.insights.dora_vocabulary import (
 )
 
 DEPLOYMENT = "deployment"
+LOOKBACK = timedelta(days=180)
+"""How far before an incident (or a period) the deployment it counts against, and a version's
+first deployment, are looked for."""
 QUANTILE = {Statistic.MEDIAN: 0.5, Statistic.P75: 0.75}
 STEPS = ("coding", "pickup", "review", "deploy")
 

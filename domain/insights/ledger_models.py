@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base
@@ -50,6 +50,9 @@ class LedgerEntry(Base):
     first_review_at: Mapped[datetime | None] = mapped_column()
     approved_at: Mapped[datetime | None] = mapped_column()
     merged_at: Mapped[datetime | None] = mapped_column()
+    lead_seconds: Mapped[float | None] = mapped_column(Float)
+    """Pre-aggregated for DORA: first commit to this deployment, when it is the first successful
+    production deployment of its version (null otherwise, or without commits)."""
     rolled_back: Mapped[bool] = mapped_column(default=False)
     incident_count: Mapped[int] = mapped_column(default=0)
     hotfixed: Mapped[bool] = mapped_column(default=False)
@@ -78,6 +81,10 @@ class LedgerIncident(Base):
     resolved_at: Mapped[datetime | None] = mapped_column()
     change_id: Mapped[uuid.UUID | None] = mapped_column()
     change_kind: Mapped[str | None] = mapped_column(String(32))
+    deployment_id: Mapped[uuid.UUID | None] = mapped_column()
+    """Pre-aggregated for DORA: the last successful production deployment of the service that
+    finished before the incident was created (DevLake's attribution), if any."""
+    deployment_at: Mapped[datetime | None] = mapped_column()
     projected_at: Mapped[datetime] = mapped_column()
 
 

@@ -31,9 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance import facts as compliance_facts
 from domain.governance.vocabulary import ReleaseType
+from domain.insights import dora_rules, source_facts
 from domain.insights import ledger_repository as repo
 from domain.insights import ledger_rules as rules
-from domain.insights import source_facts
 from domain.insights.ledger_models import LedgerEntry, LedgerIncident, LedgerMark
 from domain.insights.ledger_vocabulary import ChangeKind
 from domain.kernel.uow import UnitOfWork
@@ -99,8 +99,13 @@ async def _incidents(session: AsyncSession, start: datetime, end: datetime, now:
         mine = [i for i in found if i.service_id is not None]
         services = await org_facts.services(session, {i.service_id for i in mine if i.service_id})
         blamed = await attribution_facts.attributed(session, [i.id for i in mine])
+        last = await _last_deployments(session, mine)
         rows = [
-            _incident_row(i, services[i.service_id], blamed.get(i.id), now)
+            {
+                **_incident_row(i, services[i.service_id], blamed.get(i.id), now),
+                "deployment_id": last[i.id][0] if i.id in last else None,
+                "deployment_at": last[i.id][1] if i.id in last else None,
+            }
             for i in mine
             if i.service_id in services
         ]
@@ -110,6 +115,33 @@ async def _incidents(session: AsyncSession, start: datetime, end: datetime, now:
         if cursor_next is None:
             return written
         cursor = cursor_next
+
+
+async def _last_deployments(
+    session: AsyncSession, incidents: Sequence[incident_facts.IncidentFacts]
+) -> dict[uuid.UUID, tuple[uuid.UUID, datetime]]:
+    """DevLake's attribution, pre-aggregated: the deployment (id, finish) each incident counts
+    against by `dora_rules.attribute` with its defaults, over the ledger's deployments."""
+    if not incidents:
+        return {}
+    found = await repo.deployments_of_services(
+        session,
+        [i.service_id for i in incidents if i.service_id],
+        min(i.detected_at for i in incidents) - dora_rules.LOOKBACK,
+        max(i.detected_at for i in incidents),
+    )
+    changes = [dora_rules.DoraChange(r.id, r.service_id, r.at) for r in found]
+    at = {c.id: c.at for c in changes}
+    blamed = dora_rules.attribute(
+        changes,
+        [
+            dora_rules.DoraIncident(i.id, i.service_id, i.detected_at)
+            for i in incidents
+            if i.service_id
+        ],
+        dora_rules.Options(),
+    )
+    return {incident: (change, at[change]) for incident, change in blamed.items()}
 
 
 def _incident_row(
@@ -147,6 +179,7 @@ async def _write(
     releases = await repo.releases_of(session, pairs)
     windows = await compliance_facts.bypass_windows(session, {r.id for r in releases.values()})
     sources = await source_facts.source_changes(session, pairs)
+    firsts = _firsts(deployments, await repo.earliest_shipped(session, _versions(deployments)))
     ids = [d.id for d in deployments] + [c.id for c in others]
     incidents = await attribution_facts.incidents_of_changes(session, ids)
     hot = rules.hotfixed(
@@ -163,7 +196,12 @@ async def _write(
         ]
     )
     rows = [
-        _deployment_row(d, services[d.service_id], releases, windows, sources, incidents, hot, now)
+        {
+            **_deployment_row(
+                d, services[d.service_id], releases, windows, sources, incidents, hot, now
+            ),
+            "lead_seconds": _lead(d, sources, firsts),
+        }
         for d in deployments
         if d.service_id in services
     ]
@@ -174,6 +212,39 @@ async def _write(
     ]
     await repo.replace(session, LedgerEntry.__table__, rows)
     return len(rows)
+
+
+def _versions(deployments: Sequence[production.FinishedDeployment]) -> list[tuple[uuid.UUID, str]]:
+    return sorted({(d.service_id, d.artifact[:128]) for d in deployments}, key=str)
+
+
+def _firsts(
+    deployments: Sequence[production.FinishedDeployment],
+    known: dict[tuple[uuid.UUID, str], tuple[datetime, str]],
+) -> set[uuid.UUID]:
+    """The deployments that are the first successful one of their version (in the ledger or in
+    this batch)."""
+    earliest = dict(known)
+    for d in deployments:
+        key, mark = (d.service_id, d.artifact[:128]), (d.finished_at, str(d.id))
+        if not d.rolled_back and (key not in earliest or mark < earliest[key]):
+            earliest[key] = mark
+    return {
+        d.id
+        for d in deployments
+        if earliest.get((d.service_id, d.artifact[:128])) == (d.finished_at, str(d.id))
+    }
+
+
+def _lead(
+    d: production.FinishedDeployment,
+    sources: dict[tuple[uuid.UUID, str], source_facts.SourceFacts],
+    firsts: set[uuid.UUID],
+) -> float | None:
+    src = sources.get((d.service_id, d.artifact))
+    if d.id not in firsts or src is None or src.first_commit_at > d.finished_at:
+        return None
+    return (d.finished_at - src.first_commit_at).total_seconds()
 
 
 def _deployment_row(

@@ -158,3 +158,42 @@ async def business_unit_keys(session: AsyncSession) -> dict[uuid.UUID, str]:
     """Every BU's key, by id (the gauges' labels)."""
     bus = business_unit_rows()
     return {r.id: r.key for r in await session.execute(select(bus.c.id, bus.c.key))}
+
+
+async def earliest_shipped(
+    session: AsyncSession, pairs: Sequence[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], tuple[datetime, str]]:
+    """The earliest successful production deployment (at, id as text) of each (service,
+    version) among `pairs` already in the ledger, in one statement."""
+    if not pairs:
+        return {}
+    stmt = select(ENTRY.c.service_id, ENTRY.c.artifact_version, ENTRY.c.at, ENTRY.c.id).where(
+        ENTRY.c.kind == "deployment",
+        ENTRY.c.rolled_back.is_(False),
+        ENTRY.c.service_id.in_(sorted({p[0] for p in pairs}, key=str)),
+        ENTRY.c.artifact_version.in_(sorted({p[1] for p in pairs})),
+    )
+    out: dict[tuple[uuid.UUID, str], tuple[datetime, str]] = {}
+    for r in await session.execute(stmt):
+        key, mark = (r.service_id, r.artifact_version), (r.at, str(r.id))
+        if key not in out or mark < out[key]:
+            out[key] = mark
+    return out
+
+
+async def deployments_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID], since: datetime, until: datetime
+) -> list[Row[Any]]:
+    """The successful production deployments of these services in [since, until]: id,
+    service_id, at (what an incident is attributed against)."""
+    if not service_ids:
+        return []
+    stmt = select(ENTRY.c.id, ENTRY.c.service_id, ENTRY.c.at).where(
+        ENTRY.c.kind == "deployment",
+        ENTRY.c.rolled_back.is_(False),
+        ENTRY.c.service_id.in_(sorted(set(service_ids), key=str)),
+        ENTRY.c.at >= since,
+        ENTRY.c.at <= until,
+    )
+    rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    return rows

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from api.graphql.relay import from_global_id
+from domain.insights import ledger_repository
+from domain.kernel.access import Scope
 from tests.api.conftest import Api, unique
 from tests.api.governance_support import services
 from tests.api.test_change_ledger_support import commit, ledger, projected, report_source
@@ -130,3 +132,37 @@ class TestTheLedgerLeavesAsCsv:
         assert lines[0].startswith("id,kind,at,bu_id")
         assert [line.split(",")[1] for line in lines[1:]] == ["deployment", "configuration"]
         assert lines[2].endswith(",'=cmd")
+
+
+class TestTheLedgerPreAggregatesDora:
+    async def test_only_a_versions_first_deployment_has_a_lead_time(self, api: Api) -> None:
+        [service] = await services(api, "payments")
+        env = await production(api)
+        start = ago(api, 600)
+        version = unique("pkg:oci/api@v")
+        await report_source(api, service, version, commit("3333333", ago(api, 300)))
+        first = await deployed(api, service, env, ago(api, 120), artifact=version)
+        again = await deployed(api, service, env, ago(api, 60), artifact=version)
+        await projected(api, start)
+
+        found = {e["changeId"]: e for e in await ledger(api, serviceId=service)}
+
+        assert found[first]["leadTimeSeconds"] == pytest.approx(180 * 60, abs=5)
+        assert found[again]["leadTimeSeconds"] is None
+        assert found[again]["commitCount"] == 1
+
+    async def test_an_incident_is_kept_with_the_last_deployment_before_it(self, api: Api) -> None:
+        [service] = await services(api, "payments")
+        env = await production(api)
+        start = ago(api, 600)
+        await deployed(api, service, env, ago(api, 120))
+        last = await deployed(api, service, env, ago(api, 60))
+        made = await incident(api, service, "SEV2")
+        await projected(api, start)
+        sid = from_global_id(service, "Service")
+        async with api.runtime.db.read_session() as session:
+            [row] = await ledger_repository.incidents(
+                session, Scope(everywhere=True), ledger_repository.LedgerFilter(service_id=sid)
+            )
+        assert row.id == from_global_id(made["id"], "IncidentReport")
+        assert str(row.deployment_id) == last
