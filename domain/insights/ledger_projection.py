@@ -18,6 +18,11 @@ rows whole. Late facts inside the settling period (an incident attributed, a hot
 commits reported after the deployment) therefore land; a fact later than that does not, until
 `catch_up(..., since=...)` is asked for by hand. The housekeeping sweep runs it, and the ledger
 and DORA reads run it first when the last sweep is older than FRESH.
+
+Two columns are pre-aggregated for DORA at a BU's scale (`dora_repository.headline`): each
+deployment's lead time when it is its version's first successful production deployment, and
+each incident's deployment by DevLake's attribution, both worked out by `dora_rules`' own
+rules, so the aggregate and the rules agree (bench/dora_bench.py checks it).
 """
 
 from __future__ import annotations
