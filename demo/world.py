@@ -22,6 +22,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.insights_ledger import load_change_ledger
 from demo.journeys import load_journeys
 from demo.nfrs import load_nfrs
 from demo.notices import load_notices
@@ -80,4 +81,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_post_mortems(runtime, cast)
     await load_post_release_reviews(runtime, cast)
     await load_journeys(runtime, cast)  # postrelease: synthetic journeys (issue 17)
+    await load_change_ledger(runtime, cast)  # insights: commits, the ledger (issue 18)
     return True
