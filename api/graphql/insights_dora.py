@@ -47,7 +47,7 @@ class DoraOptions:
     attribution_window_hours: int | None = strawberry.field(
         default=None,
         description="An incident counts against a change only when created within this many "
-        "hours after it (null: no limit).",
+        "hours after it, 0 to 8784 (null: no limit).",
     )
     benchmarks: DoraBenchmarks = DoraBenchmarks.DORA_2023
     kinds: list[ChangeKind] | None = strawberry.field(
@@ -62,7 +62,7 @@ def _options(o: DoraOptions | None, change_type: ChangeType | None) -> Options:
         failure=o.failure,
         statistic=o.statistic,
         attribution=o.attribution,
-        window=None if hours is None else timedelta(hours=max(hours, 0)),
+        window=None if hours is None else timedelta(hours=dora_queries.window_hours(hours)),
         benchmarks=o.benchmarks,
         kinds=frozenset(k.value for k in o.kinds) if o.kinds else frozenset({DEPLOYMENT}),
         change_type=None if change_type is None else change_type.value,
@@ -94,8 +94,7 @@ class DoraQuery:
         options: DoraOptions | None = None,
     ) -> DoraMetrics:
         s = scope or DoraScope()
-        end = until or info.context.runtime.clock.now()
-        start = since or end - timedelta(days=90)
+        start, end = dora_queries.period(since, until, info.context.runtime.clock.now())
         await caught_up(info)
         async with info.context.reader() as r:
             found = await dora_queries.dora_metrics(

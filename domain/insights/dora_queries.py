@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,11 +56,42 @@ def _incident(r: Any) -> rules.DoraIncident:
     return rules.DoraIncident(r.id, r.service_id, r.created_at, r.resolved_at, r.change_id)
 
 
-def check_period(start: datetime, end: datetime) -> None:
-    if start.tzinfo is None or end.tzinfo is None:
+MAX_WINDOW_HOURS = 366 * 24
+
+
+def window_hours(hours: int) -> int:
+    """An attribution window in hours, 0 to a year."""
+    if not 0 <= hours <= MAX_WINDOW_HOURS:
+        raise DomainError(
+            f"The attribution window is 0 to {MAX_WINDOW_HOURS} hours.",
+            field="attributionWindowHours",
+        )
+    return hours
+
+
+MAX_PERIOD = timedelta(days=5 * 366)
+DEFAULT_PERIOD = timedelta(days=90)
+
+
+def period(
+    since: datetime | None, until: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
+    """[since, until): by default the 90 days up to now; at most five years, in UTC offsets."""
+    if any(t is not None and t.tzinfo is None for t in (since, until)):
         raise DomainError("since and until carry their UTC offset.", field="since")
-    if end <= start:
+    end = until or now
+    earliest, latest = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    # the reads reach LOOKBACK before the period, a trend bucket up to a month after its end
+    if end - earliest < LOOKBACK + DEFAULT_PERIOD or latest - end < timedelta(days=62):
+        raise DomainError("The period is out of range.", field="until")
+    start = since or end - DEFAULT_PERIOD
+    if start - earliest < LOOKBACK:
+        raise DomainError("The period starts too early.", field="since")
+    if not start < end:
         raise DomainError("until comes after since.", field="until")
+    if end - start > MAX_PERIOD:
+        raise DomainError("A period is at most five years.", field="since")
+    return start, end
 
 
 async def dora_metrics(
@@ -73,7 +104,6 @@ async def dora_metrics(
 ) -> DoraReport:
     """The four keys of [start, end) in the BUs where the caller may read the ledger (nothing
     elsewhere), narrowed by the filter's BU, team, service and tier; a trend by `bucket`."""
-    check_period(start, end)
     periods = rules.buckets(start, end, bucket)
     if len(periods) > MAX_BUCKETS:
         raise DomainError(f"At most {MAX_BUCKETS} trend buckets.", field="bucket")
@@ -81,8 +111,7 @@ async def dora_metrics(
     rows: list[Any] = []
     incident_rows: list[Any] = []
     if not scope.empty:
-        back = options.window if options.window is not None else LOOKBACK
-        wide = replace(scope_filter, since=start - max(back, LOOKBACK), until=end)
+        wide = replace(scope_filter, since=start - LOOKBACK, until=end)
         rows = await repo.entries(r.session, scope, wide)
         incident_rows = await repo.incidents(
             r.session, scope, replace(scope_filter, since=start, until=end)

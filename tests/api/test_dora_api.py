@@ -143,3 +143,12 @@ class TestTheFourKeysAreScoped:
         assert mine["keys"]["deploymentFrequency"]["deployments"] == 1
         assert theirs["keys"]["deploymentFrequency"]["deployments"] == 0
         assert theirs["rows"]["deployments"] == []
+
+
+class TestABadAskingIsRefused:
+    async def test_a_period_running_backwards_is_a_typed_error(self, api: Api) -> None:
+        body = await api.gql(
+            'query { doraMetrics(since: "2026-03-01T00:00:00Z", until: "2026-02-01T00:00:00Z")'
+            " { keys { changeFailureRate { rate } } } }"
+        )
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
