@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from api.graphql.context import Info
 from api.graphql.enums import exposed
 from api.graphql.governance_types import ChangeType, Release
 from api.graphql.organization_types import BusinessUnit, Service, Team, Tier
@@ -74,6 +75,7 @@ class ChangeLedgerEntry(FromColumns):
     )
     outcome: LedgerOutcome
     summary: str
+    uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     team_uid: strawberry.Private[uuid.UUID]
     service_uid: strawberry.Private[uuid.UUID]
@@ -108,6 +110,14 @@ class ChangeLedgerEntry(FromColumns):
     )
     def change_types(self) -> list[ChangeType]:
         return [ChangeType(t) for t in split(self.stored_types)]
+
+    @strawberry.field(
+        description="The commits of the version it shipped, earliest authored first (none for "
+        "a change of another kind, or before CI reported them)."
+    )
+    async def commits(self, info: Info) -> list[SourceCommit]:
+        rows = await info.context.loaders.ledger_commits.load(self.uid)
+        return [SourceCommit.from_row(r) for r in rows]
 
     @strawberry.field(
         description="DORA's lead time, in seconds: first commit to this deployment when it is "

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.insights.ledger_models import LedgerEntry
 from domain.insights.source_models import SourceCommit
+from domain.kernel.repository import Grouped, group_by
 
 COMMIT = SourceCommit.__table__
 
@@ -57,3 +59,22 @@ async def summaries(
         .group_by(COMMIT.c.service_id, COMMIT.c.artifact_version)
     )
     return list((await session.execute(stmt)).all())
+
+
+async def commits_of_entries(session: AsyncSession, entry_ids: Sequence[uuid.UUID]) -> Grouped:
+    """The commits of the versions these ledger entries shipped, by entry id, earliest authored
+    first (one statement)."""
+    if not entry_ids:
+        return {}
+    entry = LedgerEntry.__table__
+    stmt = (
+        select(COMMIT, entry.c.id.label("entry_id"))
+        .join(
+            entry,
+            (entry.c.service_id == COMMIT.c.service_id)
+            & (entry.c.artifact_version == COMMIT.c.artifact_version),
+        )
+        .where(entry.c.id.in_(sorted(entry_ids, key=str)))
+        .order_by(COMMIT.c.authored_at, COMMIT.c.sha)
+    )
+    return group_by(list((await session.execute(stmt)).all()), "entry_id")

@@ -68,6 +68,8 @@ class TestTheLedgerHoldsEveryKindOfChange:
             (deployed_at - first_commit).total_seconds(), abs=0.001
         )
         assert deploy["outcome"] == "SUCCEEDED" and deploy["changeTypes"] == []
+        assert [c["sha"] for c in deploy["commits"]] == ["1111111", "2222222"]
+        assert flip["commits"] == []
         assert deploy["businessUnit"] == {"key": "payments"} and deploy["tier"] == "INTERNAL"
 
     async def test_filters_narrow_it_by_kind_and_outcome(self, api: Api) -> None:

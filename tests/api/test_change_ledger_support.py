@@ -44,7 +44,7 @@ async def report_source(
 
 LEDGER_FIELDS = """changeId kind at strategy tier artifactVersion changeTypes riskLevel bypassed
   firstCommitAt commitCount leadTimeSeconds rolledBack incidentCount hotfixed outcome summary
-  service { id } team { id } businessUnit { key } release { id }"""
+  service { id } team { id } businessUnit { key } release { id } commits { sha authoredAt }"""
 LEDGER = f"""query($f: ChangeLedgerFilter, $n: Int) {{ changeLedger(filter: $f, first: $n) {{
   nodes {{ {LEDGER_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
 

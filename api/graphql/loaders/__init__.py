@@ -25,6 +25,7 @@ from domain.environments import queries as envq
 from domain.flags import queries as flq
 from domain.governance import queries as gov
 from domain.guardrails import queries as grq
+from domain.insights import source_queries as isq
 from domain.kernel.clock import Clock
 from domain.kernel.reader import Reader
 from domain.organization import queries as org
@@ -264,6 +265,8 @@ class DataLoaders:
     service_journey_hosts: ById = by_id(jq.hosts_of_services)
     journey_runs: Pages = pages(jq.runs_of_journeys, "first", "after")
     deployment_journey_regressions: Grouped = grouped(jq.regressions_of_deployments)
+    # insights: the commits behind each change-ledger entry (issue 18)
+    ledger_commits: Grouped = grouped(isq.commits_of_entries)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:
