@@ -93,7 +93,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_ledger")),
     )
     op.create_index("ix_change_ledger_service_id_at", "change_ledger", ["service_id", "at"])
-    op.create_index("ix_change_ledger_bu_id_at", "change_ledger", ["bu_id", "at"])
+    op.create_index(
+        "ix_change_ledger_bu_id_at",
+        "change_ledger",
+        ["bu_id", "at"],
+        postgresql_include=["kind", "rolled_back", "lead_seconds"],
+    )
     op.create_index("ix_change_ledger_team_id_at", "change_ledger", ["team_id", "at"])
     op.create_table(
         "change_ledger_incidents",
