@@ -62,7 +62,7 @@ async def catch_up(uow: UnitOfWork, *, since: datetime | None = None) -> int:
     m = await repo.mark(session)
     if since is None and m is not None and now - m.swept_at < FRESH:
         return 0
-    start = since or (EPOCH if m is None else m.swept_until - SETTLE)
+    start = since or (EPOCH if m is None else max(m.swept_until - SETTLE, EPOCH))
     written = await _deployments(session, start, now, now)
     others = await attribution_ledger.changes(session, start=start, end=now, kinds=OTHER_KINDS)
     written += await _write(session, [], others, now)

@@ -6,6 +6,7 @@ Create Date: 2026-12-07
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -130,13 +131,17 @@ def upgrade() -> None:
         "change_ledger_incidents",
         ["service_id", "created_at"],
     )
-    op.create_table(
+    marks = op.create_table(
         "change_ledger_marks",
         sa.Column("key", sa.String(length=32), nullable=False),
         _ts("swept_until"),
         _ts("swept_at"),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_change_ledger_marks")),
     )
+    # The mark exists from the start, so the first sweeps wait on its lock rather than race to
+    # insert it (the epoch: everything is still to project).
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
+    op.bulk_insert(marks, [{"key": "ledger", "swept_until": epoch, "swept_at": epoch}])
 
 
 def downgrade() -> None:
