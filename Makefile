@@ -108,6 +108,7 @@ bench:
 	$(BIN)/python bench/graphql_limits_bench.py
 	$(BIN)/python bench/fairness_bench.py
 	$(BIN)/python bench/flood_bench.py
+	$(BIN)/python bench/dora_bench.py
 
 clean:
 	rm -rf $(VENV) $(COMPONENTS)/node_modules $(COMPONENTS)/dist data

@@ -14,6 +14,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import Scope
 
+from api.insights_gauges import DoraGauges
+
 access_log = logging.getLogger("signalbox.access")
 UNMATCHED_ROUTE = "unmatched"
 """The route label of requests no route answers (404s): raw paths would be unbounded."""
@@ -165,3 +167,4 @@ class Metrics:
             "Requests refused because the database was down",
             registry=self.registry,
         )
+        self.dora = DoraGauges(self.registry)  # insights (issue 18): the four keys per BU

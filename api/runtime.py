@@ -24,6 +24,7 @@ from api.units import Units
 from authz.authorizer import CasbinAuthorizer
 from authz.watcher import GrantWatcher
 from domain.flags.snapshots import SnapshotCache
+from domain.insights import ledger_projection
 from domain.kernel import idempotency
 from domain.kernel.access import SYSTEM_ACTOR, Actor
 from domain.kernel.clock import Clock
@@ -115,6 +116,7 @@ class Housekeeping:
         await sweep_incidents(self._units)
         await sweep_reviews(self._units, self._post_release_metrics)
         await self._journeys.sweep()  # synthetic journeys due: after deployments, on schedules
+        await self._units.run(ledger_projection.catch_up)  # the change ledger (issue 18)
 
 
 async def sweep_incidents(units: Units) -> incident_sweep.Swept:

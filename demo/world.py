@@ -22,6 +22,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.insights_ledger import load_change_ledger
 from demo.journeys import load_journeys
 from demo.maturity import load_maturity
 from demo.nfrs import load_nfrs
@@ -86,4 +87,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_maturity(runtime, cast)  # insights: quarterly maturity assessments (issue 18)
     await load_value_stream(runtime, cast, regions)  # insights: the value stream (issue 18)
     await load_policy(runtime, cast)  # insights: policy iteration (issue 18)
+    await load_change_ledger(runtime, cast)  # insights: commits, the ledger (issue 18)
     return True

@@ -78,3 +78,8 @@ __all__ += ["insights_maturity_models"]
 from domain.insights import policy_models as insights_policy_models  # noqa: E402
 
 __all__ += ["insights_policy_models"]
+# insights: source changes and the change ledger (issue 18)
+from domain.insights import ledger_models as insights_ledger_models  # noqa: E402
+from domain.insights import source_models as insights_source_models  # noqa: E402
+
+__all__ += ["insights_ledger_models", "insights_source_models"]

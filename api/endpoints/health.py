@@ -66,6 +66,7 @@ def metrics(runtime: Runtime):  # type: ignore[no-untyped-def]
             return error_response(
                 403, "FORBIDDEN", "Reading metrics takes metrics/scrape (org admins and SREs)."
             )
+        await runtime.metrics.dora.refresh(runtime)
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return endpoint

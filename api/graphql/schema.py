@@ -35,6 +35,8 @@ from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
 from api.graphql.insights_stream import ValueStreamQuery
 from api.graphql.insights_policy import PolicyMutation, PolicyQuery
+from api.graphql.insights_dora import DoraQuery
+from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
 from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
@@ -213,6 +215,8 @@ class Query(
     MaturityQuery,
     ValueStreamQuery,
     PolicyQuery,
+    LedgerQuery,
+    DoraQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -269,6 +273,7 @@ class Mutation(
     PostreleaseJourneysMutation,
     MaturityMutation,
     PolicyMutation,
+    LedgerMutation,
 ):
     pass
 

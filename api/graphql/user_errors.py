@@ -22,6 +22,7 @@ from domain.governance.errors import GovernanceErrorCode
 from domain.guardrails.errors import GuardrailErrorCode, GuardrailProblems
 from domain.insights.maturity_errors import MaturityErrorCode
 from domain.insights.policy_errors import PolicyErrorCode
+from domain.insights.source_errors import SourceChangeErrorCode
 from domain.kernel.errors import DomainError, KernelErrorCode
 from domain.organization.errors import OrganizationErrorCode
 from domain.pipelines.definition_errors import DefinitionErrorCode
@@ -146,6 +147,8 @@ JOURNEYS = _context("Journey", JourneyErrorCode)
 MATURITY = _context("Maturity", MaturityErrorCode)
 # insights: policy iteration (issue 18)
 POLICY = _context("Policy", PolicyErrorCode)
+# insights: source changes, the change ledger (issue 18)
+SOURCE_CHANGES = _context("SourceChange", SourceChangeErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -171,6 +174,7 @@ CONTEXTS = (
     JOURNEYS,
     MATURITY,
     POLICY,
+    SOURCE_CHANGES,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

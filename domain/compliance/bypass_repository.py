@@ -4,7 +4,7 @@ BU, counted over governance's published release rows)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -61,6 +61,16 @@ async def active_bypass_rows(
             BYP.c.expires_at > now,
         )
         .order_by(BYP.c.requested_at, BYP.c.id)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def approved_bypass_rows(
+    session: AsyncSession, release_ids: Collection[uuid.UUID]
+) -> list[Row[Any]]:
+    """Bypasses of these releases that were approved (a window was opened), any target."""
+    stmt = select(BYP).where(
+        BYP.c.release_id.in_(sorted(release_ids, key=str)), BYP.c.approved_at.is_not(None)
     )
     return list((await session.execute(stmt)).all())
 

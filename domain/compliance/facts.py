@@ -8,7 +8,7 @@ target (applied by domain.compliance.bypass_rules.apply_waiver), as plain frozen
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,3 +47,17 @@ async def active_bypasses(
     """The bypasses of a release for a target that are active at `now` (one statement)."""
     rows = await bypass_repository.active_bypass_rows(session, release_id, environment_id, now)
     return tuple(facts_of(r) for r in rows)
+
+
+async def bypass_windows(
+    session: AsyncSession, release_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[BypassFacts]]:
+    """The approved bypasses of these releases (every target), by release, in one statement:
+    what was deployed while one was open bypassed gates (the change ledger reads it)."""
+    if not release_ids:
+        return {}
+    rows = await bypass_repository.approved_bypass_rows(session, release_ids)
+    out: dict[uuid.UUID, list[BypassFacts]] = {}
+    for r in rows:
+        out.setdefault(r.release_id, []).append(facts_of(r))
+    return out

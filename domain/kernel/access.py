@@ -90,6 +90,9 @@ class Resource(StrEnum):
     # insights: policy iteration (issue 18)
     RETROSPECTIVE = "retrospective"
     POLICY_PROPOSAL = "policy_proposal"
+    # insights: source changes, the change ledger and DORA's four keys (issue 18)
+    SOURCE_CHANGE = "source_change"
+    CHANGE_LEDGER = "change_ledger"
 
 
 class Action(StrEnum):

@@ -108,3 +108,17 @@ async def alerts_of_service(
         .limit(limit)
     )
     return [AlertFact(*r) for r in (await session.execute(stmt)).all()]
+
+
+async def detected_between(
+    session: AsyncSession, start: datetime, end: datetime, *, limit: int
+) -> list[IncidentFacts]:
+    """Incidents detected in [start, end], the earliest `limit`, earliest first (the change
+    ledger pages through a period with it)."""
+    stmt = (
+        select(IncidentReport)
+        .where(IncidentReport.detected_at >= start, IncidentReport.detected_at <= end)
+        .order_by(IncidentReport.detected_at, IncidentReport.id)
+        .limit(limit)
+    )
+    return [_fact(i) for i in (await session.scalars(stmt)).all()]

@@ -43,6 +43,8 @@ class FinishedDeployment:
     """When the new version began to take traffic (a report's moment, for a reported one)."""
     finished_at: datetime
     rolled_back: bool
+    strategy: str = ""
+    """A planned one's strategy (blue_green, canary); empty for a reported one."""
 
 
 def _planned(rows: list[Row[Any]]) -> list[FinishedDeployment]:
@@ -57,6 +59,7 @@ def _planned(rows: list[Row[Any]]) -> list[FinishedDeployment]:
             r.started_at or r.finished_at,
             r.finished_at,
             r.status == DeploymentStatus.ROLLED_BACK,
+            r.strategy,
         )
         for r in rows
     ]
@@ -258,4 +261,23 @@ async def succeeded(
         REP.c.id, REP.c.service_id, REP.c.occurred_at, service_ids, ids, start, end
     )
     found = await _both(session, planned, reported)
+    return sorted(found, key=lambda d: (d.finished_at, str(d.id)))
+
+
+async def ended_between(
+    session: AsyncSession, start: datetime, end: datetime, *, limit: int
+) -> list[FinishedDeployment]:
+    """Every production deployment that ended in [start, end] (planned ones that SUCCEEDED or
+    were ROLLED_BACK, reported ones whose service resolved), the earliest `limit` of each kind,
+    earliest first: the change ledger pages through a period with it."""
+    found = await _both(
+        session,
+        [
+            DEP.c.status.in_([DeploymentStatus.SUCCEEDED, DeploymentStatus.ROLLED_BACK]),
+            DEP.c.finished_at >= start,
+            DEP.c.finished_at <= end,
+        ],
+        [REP.c.service_id.is_not(None), REP.c.occurred_at >= start, REP.c.occurred_at <= end],
+        limit=limit,
+    )
     return sorted(found, key=lambda d: (d.finished_at, str(d.id)))

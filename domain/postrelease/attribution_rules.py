@@ -25,6 +25,7 @@ _WORDS = {
     ChangeKind.FLAG_CHANGE: "production flag change",
     ChangeKind.CONFIGURATION: "configuration change",
     ChangeKind.VENDOR_RELEASE: "vendor release",
+    ChangeKind.DATA_MIGRATION: "data migration",
 }
 
 

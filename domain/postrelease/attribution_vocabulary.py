@@ -12,9 +12,13 @@ class ChangeKind(StrEnum):
     FLAG_CHANGE = "flag_change"
     CONFIGURATION = "configuration"
     VENDOR_RELEASE = "vendor_release"
+    DATA_MIGRATION = "data_migration"
+    """A data migration run against production outside a deployment (issue 18's ledger)."""
 
 
-REPORTABLE = frozenset({ChangeKind.CONFIGURATION, ChangeKind.VENDOR_RELEASE})
+REPORTABLE = frozenset(
+    {ChangeKind.CONFIGURATION, ChangeKind.VENDOR_RELEASE, ChangeKind.DATA_MIGRATION}
+)
 """The kinds an operator may report by hand (the others are recorded by their contexts)."""
 
 

@@ -65,8 +65,11 @@ async def production(api: Api, bu: str | None = None) -> dict[str, Any]:
     return await environment(api, kind="PRODUCTION", name="Production", region="eu-west-1", **extra)
 
 
-async def deployed(api: Api, service: str, env: dict[str, Any], at: datetime) -> str:
-    """A CD tool reports `service.deployed` to production at `at` (CDEvents); the report's id."""
+async def deployed(
+    api: Api, service: str, env: dict[str, Any], at: datetime, artifact: str | None = None
+) -> str:
+    """A CD tool reports `service.deployed` to production at `at` (CDEvents); the report's id.
+    `artifact`: the artifact id it reports (default: a fresh OCI purl)."""
     key = await service_key(api, service)
     stamp = at.isoformat().replace("+00:00", "Z")
     body = cdevent(
@@ -74,7 +77,7 @@ async def deployed(api: Api, service: str, env: dict[str, Any], at: datetime) ->
         subject_id=key,
         content={
             "environment": {"id": env["key"]},
-            "artifactId": f"pkg:oci/{key}@sha256%3A{uuid.uuid4().hex * 2}",
+            "artifactId": artifact or f"pkg:oci/{key}@sha256%3A{uuid.uuid4().hex * 2}",
         },
         timestamp=stamp,
     )

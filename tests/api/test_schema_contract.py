@@ -105,6 +105,7 @@ GRAPHQL_ENUMS = {
     # insights has one error enum per part (issue 18), keyed like postrelease's
     "insights:MaturityErrorCode": "MaturityErrorCode",
     "insights:PolicyErrorCode": "PolicyErrorCode",
+    "insights:SourceChangeErrorCode": "SourceChangeErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 
@@ -122,13 +123,9 @@ def codes_raised_by_context() -> dict[str, set[str]]:
                 dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
                 module = module or importlib.import_module(dotted)
                 enum: type[StrEnum] = getattr(module, node.name)
-                # The readiness and postrelease contexts have one error enum per part, each its
-                # own GraphQL enum.
-                per_part = context in ("readiness", "postrelease")
+                # The readiness, postrelease and insights contexts have one error enum per part,
+                # each its own GraphQL enum.
+                per_part = context in ("readiness", "postrelease", "insights")
                 key = f"{context}:{node.name}" if per_part else context
-                # The readiness context has one error enum per part, each its own GraphQL enum.
-                key = f"{context}:{node.name}" if context == "readiness" else context
-                key = f"{context}:{node.name}" if context == "postrelease" else key
-                key = f"{context}:{node.name}" if context == "insights" else key
                 found.setdefault(key, set()).update(str(code) for code in enum)
     return found

@@ -405,6 +405,10 @@ class TestThePolicyKeepsItsPromises:
             ("journey", "read"),
             ("journey_run", "read"),
             ("journey_run", "create"),
+            # insights (issue 18): CI reports the commits a version was built from, reads the
+            # ledger and the four keys and exports the ledger
+            *{("source_change", a) for a in ("read", "create")},
+            *{("change_ledger", a) for a in ("read", "export")},
         }
 
     def test_nobody_but_the_rmo_and_bu_admins_changes_guardrails_or_the_risk_model(

@@ -27,6 +27,7 @@ from domain.governance import queries as gov
 from domain.guardrails import queries as grq
 from domain.insights import maturity_queries as mtq
 from domain.insights import policy_queries as plq
+from domain.insights import source_queries as isq
 from domain.kernel.clock import Clock
 from domain.kernel.reader import Reader
 from domain.organization import queries as org
@@ -276,6 +277,8 @@ class DataLoaders:
     policy_proposal: ById = by_id(plq.proposals_by_id)
     policy_proposals_of_origin: Grouped = grouped(plq.proposals_of_origins)
     policy_before_after: Batch = batch(plq.before_after)
+    # insights: the commits behind each change-ledger entry (issue 18)
+    ledger_commits: Grouped = grouped(isq.commits_of_entries)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

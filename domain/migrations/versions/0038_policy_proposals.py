@@ -2,7 +2,7 @@
 version records (what asked for it), and releases by BU and decision time (approval wait)
 
 Revision ID: 0038
-Revises: 0034
+Revises: 0037
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0038"
-down_revision: str | None = "0034"
+down_revision: str | None = "0037"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
