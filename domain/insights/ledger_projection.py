@@ -180,7 +180,7 @@ async def _write(
     services = await org_facts.services(
         session, {d.service_id for d in deployments} | {c.service_id for c in others}
     )
-    pairs = [(d.service_id, d.artifact) for d in deployments]
+    pairs = [(d.service_id, d.shipped_version) for d in deployments]
     releases = await repo.releases_of(session, pairs)
     windows = await compliance_facts.bypass_windows(session, {r.id for r in releases.values()})
     sources = await source_facts.source_changes(session, pairs)
@@ -193,7 +193,7 @@ async def _write(
                 d.id,
                 d.service_id,
                 d.finished_at,
-                getattr(releases.get((d.service_id, d.artifact)), "release_type", None)
+                getattr(releases.get((d.service_id, d.shipped_version)), "release_type", None)
                 == ReleaseType.HOTFIX,
             )
             for d in deployments
@@ -220,7 +220,7 @@ async def _write(
 
 
 def _versions(deployments: Sequence[production.FinishedDeployment]) -> list[tuple[uuid.UUID, str]]:
-    return sorted({(d.service_id, d.artifact[:128]) for d in deployments}, key=str)
+    return sorted({(d.service_id, d.shipped_version[:128]) for d in deployments}, key=str)
 
 
 def _firsts(
@@ -231,13 +231,13 @@ def _firsts(
     this batch)."""
     earliest = dict(known)
     for d in deployments:
-        key, mark = (d.service_id, d.artifact[:128]), (d.finished_at, str(d.id))
+        key, mark = (d.service_id, d.shipped_version[:128]), (d.finished_at, str(d.id))
         if not d.rolled_back and (key not in earliest or mark < earliest[key]):
             earliest[key] = mark
     return {
         d.id
         for d in deployments
-        if earliest.get((d.service_id, d.artifact[:128])) == (d.finished_at, str(d.id))
+        if earliest.get((d.service_id, d.shipped_version[:128])) == (d.finished_at, str(d.id))
     }
 
 
@@ -246,7 +246,7 @@ def _lead(
     sources: dict[tuple[uuid.UUID, str], source_facts.SourceFacts],
     firsts: set[uuid.UUID],
 ) -> float | None:
-    src = sources.get((d.service_id, d.artifact))
+    src = sources.get((d.service_id, d.shipped_version))
     if d.id not in firsts or src is None or src.first_commit_at > d.finished_at:
         return None
     return (d.finished_at - src.first_commit_at).total_seconds()
@@ -262,20 +262,20 @@ def _deployment_row(
     hot: set[uuid.UUID],
     now: datetime,
 ) -> dict[str, Any]:
-    release = releases.get((d.service_id, d.artifact))
+    release = releases.get((d.service_id, d.shipped_version))
     opened = [
         rules.Window(b.environment_id, b.approved_at, b.expires_at)
         for b in (windows.get(release.id, []) if release else [])
         if b.approved_at is not None
     ]
-    src = sources.get((d.service_id, d.artifact))
+    src = sources.get((d.service_id, d.shipped_version))
     count = incidents.get(d.id, 0)
     return {
         **_common(d.id, ChangeKind.DEPLOYMENT, s, d.finished_at, now),
         "environment_id": d.environment_id,
         "started_at": d.started_at,
         "strategy": d.strategy or "reported",
-        "artifact_version": d.artifact[:128],
+        "artifact_version": d.shipped_version[:128],
         "release_id": release.id if release else None,
         "change_types": rules.joined(
             rules.change_types(ChangeKind.DEPLOYMENT, release.change_types or () if release else ())
@@ -292,7 +292,7 @@ def _deployment_row(
         "incident_count": count,
         "hotfixed": d.id in hot,
         "outcome": rules.outcome(d.rolled_back, count, d.id in hot).value,
-        "summary": f"version {d.artifact}"[:300],
+        "summary": f"version {d.shipped_version}"[:300],
     }
 
 

@@ -18,6 +18,7 @@ from domain.calendar import stream_facts as windows
 from domain.environments import facts as environments
 from domain.environments import stream_facts as queues
 from domain.governance import stream_facts as governance
+from domain.insights import source_facts
 from domain.insights import stream_rules as rules
 from domain.insights.stream_rules import Step, WaitKind
 from domain.organization import facts as organization
@@ -48,10 +49,18 @@ class ChangeTimeline:
 async def source_changes(
     session: AsyncSession, deployments: Sequence[FinishedDeployment]
 ) -> Mapping[uuid.UUID, SourceTimes]:
-    """Commit and merge times per deployment id (none known yet: every change's first two
-    steps read as no data)."""
-    # wired at merge: source_facts.source_changes
-    return {}
+    """Commit and merge times per deployment id, from the commits CI reported for the version
+    it shipped (`source_facts`, one statement); a deployment whose version has none is absent
+    (its first two steps read as no data)."""
+    found = await source_facts.source_changes(
+        session, {(d.service_id, d.shipped_version) for d in deployments}
+    )
+    out: dict[uuid.UUID, SourceTimes] = {}
+    for d in deployments:
+        facts = found.get((d.service_id, d.shipped_version))
+        if facts is not None:
+            out[d.id] = SourceTimes(facts.first_commit_at, facts.merged_at)
+    return out
 
 
 def _last_before(times: Sequence[datetime], at: datetime) -> datetime | None:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.environments import fragments as environments
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.deployment_models import Deployment
-from domain.pipelines.models import DeploymentReport
+from domain.pipelines.models import Artifact, DeploymentReport
 from domain.pipelines.vocabulary import DeploymentKind, DeploymentStatus
 
 PLANNED = "deployment"
@@ -45,6 +45,14 @@ class FinishedDeployment:
     rolled_back: bool
     strategy: str = ""
     """A planned one's strategy (blue_green, canary); empty for a reported one."""
+    version: str = ""
+    """The artifact version it shipped: a planned one's; a reported one's when its artifact
+    reference resolved to an artifact Signalbox knows (else empty: `artifact` is all there is)."""
+
+    @property
+    def shipped_version(self) -> str:
+        """The version, or the reference as reported when it did not resolve."""
+        return self.version or self.artifact
 
 
 def _planned(rows: list[Row[Any]]) -> list[FinishedDeployment]:
@@ -60,6 +68,7 @@ def _planned(rows: list[Row[Any]]) -> list[FinishedDeployment]:
             r.finished_at,
             r.status == DeploymentStatus.ROLLED_BACK,
             r.strategy,
+            r.artifact_version,
         )
         for r in rows
     ]
@@ -77,6 +86,8 @@ def _reported(rows: list[Row[Any]]) -> list[FinishedDeployment]:
             r.occurred_at,
             r.occurred_at,
             False,
+            "",
+            r.resolved_version or "",
         )
         for r in rows
     ]
@@ -84,6 +95,7 @@ def _reported(rows: list[Row[Any]]) -> list[FinishedDeployment]:
 
 DEP = Deployment.__table__
 REP = DeploymentReport.__table__
+ART = Artifact.__table__
 
 
 async def _both(
@@ -100,7 +112,8 @@ async def _both(
     production = env.c.kind == EnvironmentKind.PRODUCTION
     on_planned = select(DEP).join(env, env.c.id == DEP.c.environment_id).where(production)
     on_reported = (
-        select(REP)
+        select(REP, ART.c.version.label("resolved_version"))
+        .outerjoin(ART, ART.c.id == REP.c.artifact_id)
         .join(env, env.c.id == REP.c.environment_id)
         .where(production, REP.c.kind.in_([DeploymentKind.DEPLOYED, DeploymentKind.UPGRADED]))
     )

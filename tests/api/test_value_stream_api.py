@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.api.conftest import Api
+from tests.api.test_change_ledger_support import commit, iso, report_source
 from tests.api.test_downtime_notice_escalation import clocked
 from tests.api.test_value_stream_support import STREAM, H, shipped, summary_of
 
 __all__ = ["clocked"]
 
 DAYS_3 = timedelta(days=3)
+DAYS_2 = timedelta(days=2)
 
 
 def by_step(steps: list[dict[str, object]]) -> dict[object, dict[str, object]]:
@@ -47,6 +49,34 @@ class TestATeamsLeadTimeBrokenIntoSteps:
         approved = by_step(stream["steps"])["APPROVED"]
         assert (approved["workSeconds"], approved["waitSeconds"]) == (0.0, DAYS_3.total_seconds())
         assert stream["waste"] == []
+
+
+class TestCommitsReportedByCi:
+    async def test_the_commit_and_merge_steps_and_the_lead_time_come_from_the_source_record(
+        self, clocked: Api
+    ) -> None:
+        # The version's commits reported by CI before the change went on its way: first commit
+        # 2 days before submission, its pull request merged 1 day before.
+        start = clocked.runtime.clock.now()
+        merged = start - timedelta(days=1)
+        pr = {"ref": "PR-7", "openedAt": iso(start - DAYS_2), "mergedAt": iso(merged)}
+        w = await shipped(
+            clocked,
+            DAYS_3,
+            before=lambda w: report_source(
+                clocked, w["service"], w["version"], commit("a" * 40, start - DAYS_2, pr)
+            ),
+        )
+        s = await summary_of(clocked, w["team"])
+        steps = by_step(s["steps"])
+        assert (steps["MERGED"]["changes"], steps["MERGED"]["noData"]) == (1, 0)
+        (change,) = s["changes"]["nodes"]
+        data = await clocked.ok(STREAM, {"d": change["deploymentId"]}, as_user="rmo")
+        stream = data["valueStream"]
+        assert stream["measuredFrom"] == "MERGED"
+        # Deployed 2.5 h plus the approval wait after the change set off; first commit 2 days
+        # before that.
+        assert stream["leadTimeSeconds"] == (DAYS_2 + DAYS_3 + 2.5 * H).total_seconds()
 
 
 class TestARedundantReviewIsNamed:

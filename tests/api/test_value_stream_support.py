@@ -5,6 +5,7 @@ after approval."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -77,10 +78,14 @@ async def shipped(
     api: Api,
     approval_wait: timedelta,
     approvers: tuple[str, ...] = ("eng-approver", "payments-admin"),
+    before: Callable[[dict[str, Any]], Awaitable[Any]] | None = None,
 ) -> dict[str, Any]:
-    """A change through every step (see the module); returns its world with its team's id."""
+    """A change through every step (see the module); returns its world with its team's id.
+    `before` runs on the world first (e.g. CI reporting the version's commits)."""
     clock = clock_of(api)
     w = await world(api)
+    if before is not None:
+        await before(w)
     staging = await environment(api, kind="STAGING", region="eu-west-1", name="Staging")
     clock.advance(H)
     await scan(api, w, critical=0)
