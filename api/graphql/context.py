@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ class Context:
     keyed: KeyedUnit | None = None
     """Set for a request with an Idempotency-Key: its mutations and reads share one unit."""
     _scopes: dict[tuple[Action, Resource], Scope] = field(default_factory=dict)
+    ledger_caught_up: asyncio.Task[None] | None = None
+    """The change ledger's catch-up, run once per request by the first resolver reading it."""
 
     @cached_property
     def loaders(self) -> DataLoaders:

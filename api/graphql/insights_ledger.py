@@ -3,6 +3,8 @@ it), and CI's report of the commits each version was built from."""
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from api.graphql import insights_ledger_inputs as li
@@ -21,8 +23,13 @@ source_payload = run.answering(li.SourceChangeRecordPayload, li.answer)
 
 async def caught_up(info: Info) -> None:
     """The ledger's catch-up sweep, when the last ran more than a minute ago (it writes only
-    what changed since)."""
-    await info.context.runtime.units.run(ledger_projection.catch_up)
+    what changed since); once per request, however many resolvers read the ledger."""
+    context = info.context
+    if context.ledger_caught_up is None:
+        context.ledger_caught_up = asyncio.ensure_future(
+            context.runtime.units.run(ledger_projection.catch_up)
+        )
+    await asyncio.shield(context.ledger_caught_up)
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.enums import exposed
+from api.graphql.insights_ledger import caught_up
 from api.graphql.organization_types import BusinessUnit, Person, Team
 from api.graphql.relay import Node, node_field
 from api.graphql.rows import from_columns
@@ -246,5 +247,6 @@ class MaturityAssessment(Node):
         "per dimension, and the steps where work waited."
     )
     async def insight(self, info: Info) -> MaturityInsight | None:
+        await caught_up(info)  # the DORA figures are read from the change ledger
         found = await info.context.loaders.maturity_insight.load(self.uid)
         return None if found is None else MaturityInsight.of(found)

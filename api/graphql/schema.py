@@ -32,11 +32,11 @@ from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
-from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
-from api.graphql.insights_stream import ValueStreamQuery
-from api.graphql.insights_policy import PolicyMutation, PolicyQuery
 from api.graphql.insights_dora import DoraQuery
 from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
+from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
+from api.graphql.insights_policy import PolicyMutation, PolicyQuery
+from api.graphql.insights_stream import ValueStreamQuery
 from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery

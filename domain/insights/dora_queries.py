@@ -4,6 +4,7 @@ trend and the rows behind every figure, read from the change ledger in two state
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -141,4 +142,38 @@ async def per_business_unit(
     return {
         key: rules.four_keys(changes[bu], incidents[bu], start, end, options)
         for bu, key in keys.items()
+    }
+
+
+async def per_team(
+    session: AsyncSession,
+    team_ids: Collection[uuid.UUID],
+    periods: Collection[tuple[datetime, datetime]],
+    options: rules.Options = rules.Options(),
+) -> dict[tuple[uuid.UUID, datetime], rules.FourKeys]:
+    """The four keys of each team over each period, by (team, period start): two statements
+    whatever the number of teams and periods (the system reads: the caller's scope is the
+    reader's, e.g. a maturity assessment the caller may read)."""
+    if not team_ids or not periods:
+        return {}
+    start = min(a for a, _ in periods)
+    end = max(b for _, b in periods)
+    everywhere = Scope(everywhere=True)
+    teams = tuple(sorted(set(team_ids), key=str))
+    rows = await repo.entries(
+        session, everywhere, LedgerFilter(since=start - LOOKBACK, until=end, team_ids=teams)
+    )
+    incident_rows = await repo.incidents(
+        session, everywhere, LedgerFilter(since=start, until=end, team_ids=teams)
+    )
+    changes: dict[uuid.UUID, list[rules.DoraChange]] = {t: [] for t in teams}
+    incidents: dict[uuid.UUID, list[rules.DoraIncident]] = {t: [] for t in teams}
+    for x in rows:
+        changes.setdefault(x.team_id, []).append(_change(x))
+    for i in incident_rows:
+        incidents.setdefault(i.team_id, []).append(_incident(i))
+    return {
+        (team, a): rules.four_keys(changes[team], incidents[team], a, b, options)
+        for team in teams
+        for a, b in periods
     }

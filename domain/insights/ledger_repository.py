@@ -93,12 +93,16 @@ class LedgerFilter:
     outcome: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    team_ids: tuple[uuid.UUID, ...] | None = None
+    """Any of these teams (with team_id, both must hold)."""
 
 
 def _narrowed(stmt: Select[Any], table: Any, f: LedgerFilter, at: str) -> Select[Any]:
     for name in ("bu_id", "team_id", "service_id", "tier"):
         if (value := getattr(f, name)) is not None:
             stmt = stmt.where(table.c[name] == value)
+    if f.team_ids is not None:
+        stmt = stmt.where(table.c.team_id.in_(f.team_ids))
     if f.since is not None:
         stmt = stmt.where(table.c[at] >= f.since)
     if f.until is not None:

@@ -1,8 +1,11 @@
 """Telemetry of teams over quarters, read once for many (team, quarter) pairs through the lower
-contexts' facts (five statements whatever the pairs), then judged by maturity_rules.
+contexts' facts and the change ledger (seven statements whatever the pairs), then judged by
+maturity_rules.
 
-The DORA figures come from the insights DORA work; `Telemetry`'s DORA fields stay None until it
-is wired in here, and the dimensions that need them show no telemetry level meanwhile.
+The DORA figures are the team's four keys over the quarter (`dora_queries.per_team`, DevLake's
+definitions, defaults: median, incidents as failures): deployments per week (the quarter's
+successful production deployments over its weeks, so far for an open quarter), lead time and
+time to restore in hours, and the change failure rate; None where the quarter has none.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance import bypass_facts
 from domain.governance import approval_facts
+from domain.insights import dora_queries
+from domain.insights.dora_rules import FourKeys
 from domain.insights.maturity_rules import (
     Bottleneck,
     Quarter,
@@ -57,14 +62,23 @@ class QuarterTelemetry:
     bottlenecks: tuple[Bottleneck, ...]
 
 
-def _judged(c: Counts) -> QuarterTelemetry:
+def _hours(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 3600
+
+
+def _judged(c: Counts, dora: FourKeys | None = None, weeks: float = 13.0) -> QuarterTelemetry:
     bypass_rate = share(c.bypasses, c.deployments)
+    deployed = len(dora.deployments) if dora else 0
     return QuarterTelemetry(
         Telemetry(
             automation_share=share(c.automated_deployments, c.deployments),
             bypass_rate=bypass_rate,
             approval_wait_hours=median_wait(c.waits),
             review_on_time_share=share(c.reviews_on_time, c.reviews_due),
+            deployment_frequency_per_week=deployed / weeks if dora and weeks > 0 else None,
+            lead_time_hours=_hours(dora.lead_time) if dora else None,
+            change_failure_rate=dora.change_failure_rate if dora else None,
+            recovery_hours=_hours(dora.time_to_restore) if dora else None,
         ),
         c.deployments,
         c.automated_deployments,
@@ -110,4 +124,13 @@ async def telemetry_of(
             if not on_time:
                 late_until = r.closed_at or now
                 c.late_review_hours.append((late_until - r.due_at).total_seconds() / 3600)
-    return {key: _judged(counts[key]) if key in counts else _judged(Counts()) for key in keys}
+    periods = {(q.start, q.end) for _, q in keys}
+    dora = await dora_queries.per_team(session, teams, periods)
+
+    def weeks(q: Quarter) -> float:
+        return max((min(q.end, now) - q.start).total_seconds(), 0.0) / (7 * 86400)
+
+    return {
+        key: _judged(counts.get(key, Counts()), dora.get((key[0], key[1].start)), weeks(key[1]))
+        for key in keys
+    }

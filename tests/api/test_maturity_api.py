@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from domain.insights import ledger_projection
 from domain.insights.maturity_rules import Quarter
 from domain.insights.maturity_vocabulary import Dimension
 from tests.api.conftest import Api, unique
@@ -109,6 +110,8 @@ class TestTheScenario:
         answers the new version leaves the same gap unflagged."""
         bu, team_id, member = await own_bu(api)
         await deployed_by_hand(api, bu, await service_of(api, team_id), member)
+        since = api.runtime.clock.now() - timedelta(days=1)
+        await api.runtime.units.run(lambda uow: ledger_projection.catch_up(uow, since=since))
         made = await submitted(api, team_id, as_user=member, automation=4)
         insight = made["insight"]
         telemetry = insight["telemetry"]
@@ -122,7 +125,10 @@ class TestTheScenario:
             "flagged": True,
         }
         assert insight["flagged"] is True and insight["gapThreshold"] == 2
-        assert by_dimension(made)["TESTING"]["telemetryLevel"] is None  # DORA not wired yet
+        # DORA from the change ledger: one deployment, no incident against it.
+        assert telemetry["changeFailureRate"] == 0
+        assert telemetry["deploymentFrequencyPerWeek"] > 0
+        assert by_dimension(made)["TESTING"]["telemetryLevel"] == 5
         assert made["questionnaireNumber"] == 1
 
         published = await api.ok(PUBLISH, {"i": publish_input(bu, 4)})

@@ -21,7 +21,8 @@ FIELDS = """id quarter questionnaireNumber version submittedAt
   revisions { number questionnaireNumber answers { dimension level } submittedBy { username } }
   insight { gapThreshold flagged
     telemetry { automationShare bypassRate approvalWaitHours reviewOnTimeShare deployments
-      automatedDeployments bypasses signOffs reviewsDue reviewsOnTime changeFailureRate }
+      automatedDeployments bypasses signOffs reviewsDue reviewsOnTime changeFailureRate
+      deploymentFrequencyPerWeek leadTimeHours recoveryHours }
     gaps { dimension selfLevel telemetryLevel gap flagged }
     bottlenecks { kind step medianWaitHours count } }"""
 SUBMIT = f"""mutation($i: MaturityAssessmentSubmitInput!) {{ maturityAssessmentSubmit(input: $i) {{
