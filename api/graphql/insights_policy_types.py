@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.enums import exposed
+from api.graphql.insights_ledger import caught_up
 from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
 from api.graphql.postrelease_postmortems_types import PostMortem
 from api.graphql.relay import Node, load_node, node_field, to_global_id
@@ -96,8 +97,9 @@ class PolicyBeforeAfter:
     before: PolicyFigures
     after: PolicyFigures
     dora: JSON | None = strawberry.field(
-        description="DORA's four keys over the same windows; null until the DORA part of "
-        "insights is wired in."
+        description="DORA's four keys of the BU over the same windows, `before` and `after`: "
+        "deployments, leadTimeSeconds, changeFailureRate, timeToRestoreSeconds (null: "
+        "nothing to measure), from the change ledger."
     )
 
 
@@ -167,6 +169,8 @@ class PolicyProposal(Node, FromColumns):
         "change was applied; null until it is applied."
     )
     async def before_after(self, info: Info, days: int = DEFAULT_DAYS) -> PolicyBeforeAfter | None:
+        if self.applied_at is not None:
+            await caught_up(info)  # DORA's four keys are read from the change ledger
         now = info.context.runtime.clock.now()
         ask = pq.BeforeAfterAsk(self.bu_uid, self.applied_at, days, now)
         found = await info.context.loaders.policy_before_after.load(ask)

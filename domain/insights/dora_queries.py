@@ -4,7 +4,7 @@ trend and the rows behind every figure, read from the change ledger in two state
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -145,35 +145,53 @@ async def per_business_unit(
     }
 
 
+async def per_group(
+    session: AsyncSession,
+    by: str,
+    spans: Sequence[tuple[uuid.UUID, datetime, datetime]],
+    options: rules.Options = rules.Options(),
+) -> list[rules.FourKeys]:
+    """The four keys of each (team or BU id, start, end), `by` "team_id" or "bu_id", in the
+    order asked: two statements whatever the number of spans (the system reads: the caller's
+    scope is the reader's, e.g. a maturity assessment or a policy proposal it may read)."""
+    if not spans:
+        return []
+    start = min(a for _, a, _ in spans)
+    end = max(b for _, _, b in spans)
+    ids = tuple(sorted({g for g, _, _ in spans}, key=str))
+    teams, bus = (ids, None) if by == "team_id" else (None, ids)
+    everywhere = Scope(everywhere=True)
+    wide = LedgerFilter(since=start - LOOKBACK, until=end, team_ids=teams, bu_ids=bus)
+    rows = await repo.entries(session, everywhere, wide)
+    incident_rows = await repo.incidents(session, everywhere, replace(wide, since=start))
+    changes: dict[uuid.UUID, list[rules.DoraChange]] = {g: [] for g in ids}
+    incidents: dict[uuid.UUID, list[rules.DoraIncident]] = {g: [] for g in ids}
+    for x in rows:
+        changes.setdefault(getattr(x, by), []).append(_change(x))
+    for i in incident_rows:
+        incidents.setdefault(getattr(i, by), []).append(_incident(i))
+    return [rules.four_keys(changes[g], incidents[g], a, b, options) for g, a, b in spans]
+
+
 async def per_team(
     session: AsyncSession,
     team_ids: Collection[uuid.UUID],
     periods: Collection[tuple[datetime, datetime]],
     options: rules.Options = rules.Options(),
 ) -> dict[tuple[uuid.UUID, datetime], rules.FourKeys]:
-    """The four keys of each team over each period, by (team, period start): two statements
-    whatever the number of teams and periods (the system reads: the caller's scope is the
-    reader's, e.g. a maturity assessment the caller may read)."""
-    if not team_ids or not periods:
-        return {}
-    start = min(a for a, _ in periods)
-    end = max(b for _, b in periods)
-    everywhere = Scope(everywhere=True)
-    teams = tuple(sorted(set(team_ids), key=str))
-    rows = await repo.entries(
-        session, everywhere, LedgerFilter(since=start - LOOKBACK, until=end, team_ids=teams)
-    )
-    incident_rows = await repo.incidents(
-        session, everywhere, LedgerFilter(since=start, until=end, team_ids=teams)
-    )
-    changes: dict[uuid.UUID, list[rules.DoraChange]] = {t: [] for t in teams}
-    incidents: dict[uuid.UUID, list[rules.DoraIncident]] = {t: [] for t in teams}
-    for x in rows:
-        changes.setdefault(x.team_id, []).append(_change(x))
-    for i in incident_rows:
-        incidents.setdefault(i.team_id, []).append(_incident(i))
+    """The four keys of each team over each period, by (team, period start)."""
+    spans = [(t, a, b) for t in sorted(set(team_ids), key=str) for a, b in sorted(periods)]
+    found = await per_group(session, "team_id", spans, options)
+    return {(t, a): keys for (t, a, _), keys in zip(spans, found, strict=True)}
+
+
+def summary(keys: rules.FourKeys) -> dict[str, float | int | None]:
+    """The four figures in plain numbers (seconds, a share), as an API may show them."""
     return {
-        (team, a): rules.four_keys(changes[team], incidents[team], a, b, options)
-        for team in teams
-        for a, b in periods
+        "deployments": len(keys.deployments),
+        "leadTimeSeconds": keys.lead_time.total_seconds() if keys.lead_time else None,
+        "changeFailureRate": keys.change_failure_rate,
+        "timeToRestoreSeconds": (
+            keys.time_to_restore.total_seconds() if keys.time_to_restore else None
+        ),
     }

@@ -95,6 +95,8 @@ class LedgerFilter:
     until: datetime | None = None
     team_ids: tuple[uuid.UUID, ...] | None = None
     """Any of these teams (with team_id, both must hold)."""
+    bu_ids: tuple[uuid.UUID, ...] | None = None
+    """Any of these BUs (with bu_id, both must hold)."""
 
 
 def _narrowed(stmt: Select[Any], table: Any, f: LedgerFilter, at: str) -> Select[Any]:
@@ -103,6 +105,8 @@ def _narrowed(stmt: Select[Any], table: Any, f: LedgerFilter, at: str) -> Select
             stmt = stmt.where(table.c[name] == value)
     if f.team_ids is not None:
         stmt = stmt.where(table.c.team_id.in_(f.team_ids))
+    if f.bu_ids is not None:
+        stmt = stmt.where(table.c.bu_id.in_(f.bu_ids))
     if f.since is not None:
         stmt = stmt.where(table.c[at] >= f.since)
     if f.until is not None:

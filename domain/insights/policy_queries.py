@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.compliance import window_facts as bypass_facts
 from domain.governance import window_facts as decision_facts
+from domain.insights import dora_queries
 from domain.insights import policy_repository as repo
 from domain.insights.policy_metrics_rules import Counts, Figures, figures, waits_in
 from domain.insights.policy_metrics_rules import windows as windows_of
@@ -41,7 +42,7 @@ class BeforeAfter:
     before: Figures
     after: Figures
     dora: Any = None
-    """DORA's four keys over the same windows: filled once the DORA part of insights lands."""
+    """DORA's four keys of the BU over the same windows (`dora_queries.summary` of each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ class BeforeAfterAsk:
 
 async def before_after(r: Reader, asks: list[BeforeAfterAsk]) -> list[BeforeAfter | None]:
     """The figures for many asks at once (a page of proposals): five statements through
-    pipelines', compliance's and governance's published facts, whatever their number."""
+    pipelines', compliance's and governance's published facts, and two of the change ledger
+    for DORA's four keys, whatever their number."""
     windows = {
         i: windows_of(a.applied_at, a.days, a.now)
         for i, a in enumerate(asks)
@@ -74,8 +76,13 @@ async def before_after(r: Reader, asks: list[BeforeAfterAsk]) -> list[BeforeAfte
         Counts(p.deployments, p.rolled_back, p.incidents, b, waits_in(w, by_bu.get(bu, [])))
         for p, b, (bu, w) in zip(production, bypasses, spans_of, strict=True)
     ]
+    dora = await dora_queries.per_group(r.session, "bu_id", spans)
     found: dict[int, BeforeAfter] = {}
     for k, (i, (before, after)) in enumerate(windows.items()):
         was, now = counts[2 * k], counts[2 * k + 1]
-        found[i] = BeforeAfter(asks[i].days, figures(before, was), figures(after, now))
+        keys = {
+            "before": dora_queries.summary(dora[2 * k]),
+            "after": dora_queries.summary(dora[2 * k + 1]),
+        }
+        found[i] = BeforeAfter(asks[i].days, figures(before, was), figures(after, now), keys)
     return [found.get(i) for i in range(len(asks))]

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.graphql.relay import from_global_id
+from domain.insights import ledger_projection
 from tests.api.conftest import Api
 from tests.api.governance_support import audit_actions, move, new_bu, release
 from tests.api.governance_support import submitted as submitted_release
@@ -138,11 +139,18 @@ class TestARetrospectiveProposalBecomesAGuardrailChange:
         decided = await move(api, sent_release, "Reject", as_user=w.admin, reason="Too big")
         assert decided["errors"] == [], decided
 
+        since = api.runtime.clock.now() - timedelta(days=30)
+        await api.runtime.units.run(lambda uow: ledger_projection.catch_up(uow, since=since))
         node = (await api.ok(PROPOSAL, {"id": applied["id"]}))["node"]
         assert node["retrospective"] == {"title": retro["title"], "team": {"id": w.team}}
         assert node["postMortem"] is None
         figures = node["beforeAfter"]
-        assert (figures["days"], figures["dora"]) == (7, None)
+        dora = figures["dora"]
+        assert figures["days"] == 7
+        # DORA from the ledger: the deployment before failed (an incident two days later), the
+        # one after not yet.
+        assert (dora["before"]["deployments"], dora["before"]["changeFailureRate"]) == (1, 1.0)
+        assert (dora["after"]["deployments"], dora["after"]["changeFailureRate"]) == (1, 0.0)
         assert figures["before"] == {
             "deployments": 1,
             "incidents": 1,
