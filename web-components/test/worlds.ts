@@ -223,3 +223,10 @@ export async function cardGatewayTeam(): Promise<string> {
   if (!team) throw new Error('no team for card-gateway');
   return team.id;
 }
+
+/** A download's text, read through its stream (the browser runs remotely: no local path). */
+export async function downloaded(download: { createReadStream(): Promise<NodeJS.ReadableStream> }): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -121,9 +121,10 @@ export class SbDoraMetrics extends SbElement {
   @state() private rowsError = '';
   #rowsFor = '';
 
+  // Compared one by one: the arguments are the attributes, never an object made afresh.
   readonly #metrics = new LoadController(this, {
-    args: () => [this.#variables()] as const,
-    task: ([variables], signal) => this.#fetch(variables, signal),
+    args: () => [JSON.stringify(this.#variables())] as const,
+    task: ([variables], signal) => this.#fetch(JSON.parse(variables) as Variables, signal),
     reloadOnReconnect: true,
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closeBrowser, events, expectAccessible, gql, listen, mount, openPage, screenshot } from '../../../test/harness.js';
-import { cardGatewayTeam } from '../../../test/worlds.js';
+import { cardGatewayTeam, downloaded as text } from '../../../test/worlds.js';
 
 after(closeBrowser);
 
@@ -44,9 +44,7 @@ describe('<sb-value-stream> shows where a change’s time goes', opts, () => {
     await el.locator('[part="csv"]').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), el.locator('[part="csv"]').click()]);
     assert.equal(download.suggestedFilename(), 'value-stream.csv');
-    const path = await download.path();
-    const { readFile } = await import('node:fs/promises');
-    const csv = await readFile(path, 'utf8');
+    const csv = await text(download);
     assert.match(csv.split('\r\n')[0]!, /^Step,Changes measured,No data,Work median \(s\)/);
     assert.equal(csv.trim().split('\r\n').length, 7);
   });
