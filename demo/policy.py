@@ -1,8 +1,8 @@
-"""Policy iteration in the living world (issue 18): the acquiring team's retrospective after a
-week of emergency bypasses proposed two changes. The first, shorter bypasses for payments, was
-approved by the payments BU admin and applied, so it is version 2 of payments' guardrails and
-records the proposal and the retrospective; the second, a lower score for high risk in payments,
-waits for a decision."""
+"""Policy iteration in the living world (issue 18): the acquiring team's retrospective after the
+ledger post-mortem proposed two changes. The first, post-mortems due in 7 days rather than 10 in
+payments, was approved by the payments BU admin and applied, so it is version 2 of payments'
+guardrails and records the proposal and the retrospective (post-mortems opened from then on are
+due sooner); the second, a lower score for high risk in payments, waits for a decision."""
 
 from __future__ import annotations
 
@@ -19,11 +19,15 @@ if TYPE_CHECKING:
 
 TITLE = "Acquiring: sprint 48 retrospective"
 NOTES = (
-    "Three emergency bypasses this sprint; each stayed open the full 12 hours though the fix "
-    "shipped within 5. Two high-risk releases scored just under the threshold."
+    "The ledger post-mortem's actions went stale: by day 10 nobody remembered the timeline. "
+    "Two high-risk releases scored just under the threshold."
 )
-OUTCOMES = "Shorter bypass windows for payments; look at the high-risk threshold."
-APPLIED = ("max_bypass_hours", 8, "Fixes ship within 5 hours: 12-hour bypasses stay open idle.")
+OUTCOMES = "Post-mortems due sooner in payments; look at the high-risk threshold."
+APPLIED = (
+    "postmortem_due_days",
+    7,
+    "Post-mortems written within a week keep their timeline; at 10 days actions go stale.",
+)
 PENDING = ("high", 15.0, "Two releases scored 16 and 17 and went out as medium risk.")
 
 

@@ -38,12 +38,12 @@ async def test_the_demo_retrospective_has_an_applied_proposal_and_a_pending_one(
             ).all()
         assert retro.team_id == cast.teams["acquiring"]
         assert [(p.status, p.key) for p in proposals] == [
-            ("applied", "max_bypass_hours"),
+            ("applied", "postmortem_due_days"),
             ("submitted", "high"),
         ]
         applied = proposals[0]
         assert applied.applied_version == 2 == versions[-1].version
-        assert versions[-1].values["max_bypass_hours"] == 8
+        assert versions[-1].values["postmortem_due_days"] == 7
         assert versions[-1].origin == {
             "kind": "policy_proposal",
             "proposal_id": str(applied.id),
