@@ -31,6 +31,20 @@ def deployment(w: dict[str, Any], **kw: Any) -> dict[str, Any]:
     }
 
 
+MAX_PAGES = 50
+"""Pages of 200 read at most: the suite's shared database gathers open changes from every test
+that reports a deployment no promotion covered (the newest are on the last page)."""
+
+
 async def open_changes(api: Api, **kw: Any) -> list[dict[str, Any]]:
-    data = await api.ok(CHANGES, {"f": {"statuses": ["OPEN"], **kw}, "first": 200})
-    return data["unauthorizedChanges"]["nodes"]  # type: ignore[no-any-return]
+    """Every open unauthorized change meeting the filter, oldest detected first (all pages)."""
+    found: list[dict[str, Any]] = []
+    after: str | None = None
+    for _ in range(MAX_PAGES):
+        variables = {"f": {"statuses": ["OPEN"], **kw}, "first": 200, "after": after}
+        page = (await api.ok(CHANGES, variables))["unauthorizedChanges"]
+        found += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["pageInfo"]["endCursor"]
+    raise AssertionError(f"more than {MAX_PAGES} pages of open unauthorized changes")
