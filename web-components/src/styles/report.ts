@@ -137,8 +137,21 @@ export const reportStyles = css`
     color: var(--_sb-color-accent);
   }
 
-  a:focus-visible {
+  a:focus-visible,
+  button:focus-visible {
     outline: 2px solid var(--_sb-color-accent);
     outline-offset: 2px;
+  }
+
+  /* A report's few actions (show the rows, download CSV): quiet outlined buttons. */
+  button {
+    justify-self: start;
+    font: inherit;
+    padding: 0.2em 0.7em;
+    color: var(--_sb-color-accent);
+    background: transparent;
+    border: 1px solid currentColor;
+    border-radius: var(--_sb-radius);
+    cursor: pointer;
   }
 `;

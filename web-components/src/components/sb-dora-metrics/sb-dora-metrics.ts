@@ -89,20 +89,6 @@ export class SbDoraMetrics extends SbElement {
         gap: calc(var(--_sb-space) / 2);
         overflow-x: auto;
       }
-      button {
-        justify-self: start;
-        font: inherit;
-        padding: 0.2em 0.7em;
-        color: var(--_sb-color-accent);
-        background: transparent;
-        border: 1px solid currentColor;
-        border-radius: var(--_sb-radius);
-        cursor: pointer;
-      }
-      button:focus-visible {
-        outline: 2px solid var(--_sb-color-accent);
-        outline-offset: 2px;
-      }
     `,
   ];
 
