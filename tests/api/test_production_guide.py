@@ -87,13 +87,8 @@ class Guide:
                 stderr=sink,
             )
         try:
-            deadline = time.monotonic() + 180  # a loaded machine, not a speed target
-            while time.monotonic() < deadline and server.poll() is None:
-                if log.read_text().count("worker started") == 2:
-                    break
-                time.sleep(0.5)
-            assert server.poll() is None, log.read_text()
             with httpx.Client(timeout=30, trust_env=False) as http:  # loopback, no proxy
+                self.until_serving(server, http, f"http://127.0.0.1:{port}", log)
                 answer = http.post(
                     f"http://127.0.0.1:{port}/graphql",
                     json={"query": QUERY},
@@ -109,6 +104,26 @@ class Guide:
                 server.kill()
                 server.wait()
         return body, log.read_text()
+
+
+    @staticmethod
+    def until_serving(
+        server: subprocess.Popen[bytes], http: httpx.Client, base: str, log: Path
+    ) -> None:
+        """Both workers logged their start and the socket answers `/readyz`. A worker logs its
+        start in the application's lifespan, before uvicorn listens on the shared socket, so
+        the log alone leaves a moment in which a connection is refused."""
+        deadline = time.monotonic() + 300  # a loaded machine, not a speed target
+        while time.monotonic() < deadline:
+            assert server.poll() is None, f"signalbox serve exited:\n{log.read_text()}"
+            if log.read_text().count("worker started") == 2:
+                try:
+                    if http.get(f"{base}/readyz").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+            time.sleep(0.5)
+        raise AssertionError(f"signalbox serve did not start in 300 s:\n{log.read_text()}")
 
 
 class TestTheProductionGuide:
