@@ -8,6 +8,8 @@ COMPONENTS := web-components
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` (each with a PostgreSQL database of its own)
+TEST_WORKERS ?= 2
 # Stamps: each install step runs again only when what it depends on changed.
 PY_STAMP := $(VENV)/.installed
 PY_DEV_STAMP := $(VENV)/.installed-dev
@@ -82,7 +84,7 @@ test: install-dev chromium prometheus
 	$(BIN)/mypy
 	cd $(COMPONENTS) && $(NPM) test
 	cd $(COMPONENTS) && $(NPM) run test:browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -43,21 +43,67 @@ POSTGRES_URL = os.environ.get(
 )
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DIALECTS = ["sqlite", "postgresql"]
+# pytest-xdist runs the suite in worker processes (`make test`: -n 2 --dist loadgroup); each
+# worker resets and migrates a database of its own, `<name>_<worker>` beside the configured one.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked postgres_only run on the PostgreSQL half only (deselected, not skipped);
-    the security suite's tests (tests/security_suite.py) are marked `security`."""
+    the security suite's tests (tests/security_suite.py) are marked `security`; every test
+    joins its xdist group (`xdist_group`)."""
     keep, drop = [], []
     for item in items:
         if in_suite(item.nodeid):
             item.add_marker(pytest.mark.security)
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
         callspec = getattr(item, "callspec", None)
         sqlite = callspec is not None and callspec.params.get("migrated_url") == "sqlite"
         (drop if sqlite and item.get_closest_marker("postgres_only") else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def xdist_group(item: pytest.Item) -> str:
+    """What one xdist worker runs together: a module's tests on one dialect (its module-scoped
+    fixtures set up once), and all the demo server's tests on one dialect (one demo loaded).
+    pytest orders the session's tests by their session-wide database, all of one dialect
+    before the other, so a worker taking groups in that order switches database once."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    dialect = params.get("migrated_url") or params.get("demo_server") or ""
+    path = item.nodeid.split("::", 1)[0]
+    return f"{'tests/demo' if path.startswith('tests/demo/') else path}@{dialect}"
+
+
+def _worker_database() -> str:
+    """The worker's own database beside the configured one, created when missing; the URL
+    is put back into the environment, where other tests and the processes they start read it."""
+    base = make_url(POSTGRES_URL)
+    url = base.set(database=f"{base.database or 'signalbox_test'}_{WORKER}")
+
+    async def create() -> None:
+        engine = create_async_engine(base, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                exists = await conn.scalar(
+                    text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                    {"name": url.database},
+                )
+                if not exists:
+                    await conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+        finally:
+            await engine.dispose()
+
+    with contextlib.suppress(Exception):  # unreachable: the PostgreSQL tests say so
+        asyncio.run(create())
+    rendered = url.render_as_string(hide_password=False)
+    os.environ["SIGNALBOX_TEST_POSTGRES_URL"] = rendered
+    return rendered
+
+
+if WORKER:
+    POSTGRES_URL = _worker_database()
 
 
 def skip_or_fail(reason: str) -> None:
