@@ -116,7 +116,8 @@ class Housekeeping:
         await sweep_incidents(self._units)
         await sweep_reviews(self._units, self._post_release_metrics)
         await self._journeys.sweep()  # synthetic journeys due: after deployments, on schedules
-        await self._units.run(ledger_projection.catch_up)  # the change ledger (issue 18)
+        # the change ledger (issue 18): the recent sweep, and hourly the settling period's
+        await self._units.run(lambda uow: ledger_projection.catch_up(uow, settle=True))
 
 
 async def sweep_incidents(units: Units) -> incident_sweep.Swept:

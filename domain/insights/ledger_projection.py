@@ -12,12 +12,18 @@ range (`ix_change_ledger_service_id_at`) and a BU's four keys one scan of
 
 How it stays current: the sources have no common "changed since" column (a deployment report
 is stamped with when it happened, not when it arrived; an attribution is confirmed days after
-its incident), so the sweep keeps a high-water mark and, each time, projects again everything
-that took effect in the settling period (SETTLE) before the mark up to now, rewriting those
-rows whole. Late facts inside the settling period (an incident attributed, a hotfix following,
-commits reported after the deployment) therefore land; a fact later than that does not, until
-`catch_up(..., since=...)` is asked for by hand. The housekeeping sweep runs it, and the ledger
-and DORA reads run it first when the last sweep is older than FRESH.
+its incident), so the sweep keeps high-water marks and projects again, rewriting rows whole,
+at two speeds:
+- the recent sweep, at most once per FRESH: what took effect since its mark less OVERLAP (a
+  report arriving up to an hour after its deployment finished still lands at once); its cost
+  follows the rate of change, not the size of the ledger;
+- the settling sweep, at most once per SETTLE_EVERY, and only from the housekeeping sweep
+  (`settle=True`): everything of the settling period (SETTLE) before its mark up to now, so
+  late facts (an incident attributed, a hotfix following, commits reported after the
+  deployment) land within SETTLE_EVERY. A fact later than SETTLE does not, until
+  `catch_up(..., since=...)` is asked for by hand.
+The ledger and DORA reads run the recent sweep first; at a million deployments a year the
+settling period holds some 80 000 of them, which a reader should not wait for every minute.
 
 Two columns are pre-aggregated for DORA at a BU's scale (`dora_repository.headline`): each
 deployment's lead time when it is its version's first successful production deployment, and
@@ -29,7 +35,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,31 +54,44 @@ from domain.pipelines import production_deployments as production
 from domain.postrelease import attribution_facts, attribution_ledger
 from domain.postrelease.attribution_rules import Change
 
-SETTLE = timedelta(days=30)
-FRESH = timedelta(seconds=60)
 CHUNK = 500
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 OTHER_KINDS = frozenset(ChangeKind) - {ChangeKind.DEPLOYMENT}
 
 
-async def catch_up(uow: UnitOfWork, *, since: datetime | None = None) -> int:
-    """Project the changes and incidents since the mark (less the settling period), or since
-    `since`; a sweep within FRESH of the last does nothing. Returns the rows written."""
+async def catch_up(uow: UnitOfWork, *, since: datetime | None = None, settle: bool = False) -> int:
+    """Project the changes and incidents since `since`, or the recent sweep's (and with
+    `settle`, the settling sweep's when due; see the module's docstring). Returns the rows
+    written. The first sweep of an empty ledger projects everything."""
     session, now = uow.session, uow.clock.now()
-    m = await repo.mark(session)
-    if since is None and m is not None and now - m.swept_at < FRESH:
+    recent = await repo.mark(session)
+    settled = await repo.mark(session, repo.SETTLED_KEY) if settle else None
+    due = rules.sweep(_mark(recent), _mark(settled), now, since=since, settle=settle)
+    if due is None:
         return 0
-    start = since or (EPOCH if m is None else max(m.swept_until - SETTLE, EPOCH))
+    written = await _project(session, due.start, now)
+    _advance(session, recent, repo.MARK_KEY, now)
+    if due.settling:
+        _advance(session, settled, repo.SETTLED_KEY, now)
+    await session.flush()
+    return written
+
+
+def _mark(m: LedgerMark | None) -> rules.Mark | None:
+    return None if m is None else rules.Mark(m.swept_until, m.swept_at)
+
+
+def _advance(session: AsyncSession, m: LedgerMark | None, key: str, now: datetime) -> None:
+    if m is None:
+        session.add(LedgerMark(key=key, swept_until=now, swept_at=now))
+    else:
+        m.swept_until, m.swept_at = now, now
+
+
+async def _project(session: AsyncSession, start: datetime, now: datetime) -> int:
     written = await _deployments(session, start, now, now)
     others = await attribution_ledger.changes(session, start=start, end=now, kinds=OTHER_KINDS)
     written += await _write(session, [], others, now)
-    written += await _incidents(session, start, now, now)
-    if m is None:
-        session.add(LedgerMark(key=repo.MARK_KEY, swept_until=now, swept_at=now))
-    else:
-        m.swept_until, m.swept_at = now, now
-    await session.flush()
-    return written
+    return written + await _incidents(session, start, now, now)
 
 
 def _next(found: Sequence[Any], at: str, cursor: datetime) -> datetime | None:

@@ -23,13 +23,14 @@ from domain.risk.fragments import latest_level
 ENTRY = LedgerEntry.__table__
 INCIDENT = LedgerIncident.__table__
 MARK_KEY = "ledger"
+SETTLED_KEY = "ledger-settled"
 MAX_ROWS = 200_000
 """At most this many entries (or incidents) read for one period (the CSV, DORA's figures)."""
 
 
-async def mark(session: AsyncSession) -> LedgerMark | None:
-    """The sweep's mark, locked until the unit ends (two sweeps never project at once)."""
-    stmt = select(LedgerMark).where(LedgerMark.key == MARK_KEY).with_for_update()
+async def mark(session: AsyncSession, key: str = MARK_KEY) -> LedgerMark | None:
+    """A sweep's mark, locked until the unit ends (two sweeps never project at once)."""
+    stmt = select(LedgerMark).where(LedgerMark.key == key).with_for_update()
     return (await session.scalars(stmt)).first()
 
 

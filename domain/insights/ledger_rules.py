@@ -1,12 +1,12 @@
 """Pure rules of the change ledger: the change types of an entry, whether it bypassed gates,
-whether a hotfix followed it, and its outcome."""
+whether a hotfix followed it, its outcome, and where the projection's sweeps start."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain.insights.ledger_vocabulary import ChangeKind, LedgerOutcome
 from domain.kernel.vocabulary import ChangeType
@@ -95,3 +95,51 @@ def joined(types: Iterable[str]) -> str:
 
 def split(stored: str) -> tuple[str, ...]:
     return tuple(t for t in stored.split(",") if t)
+
+
+SETTLE = timedelta(days=30)
+"""How far back the settling sweep projects again (late facts within it land)."""
+SETTLE_EVERY = timedelta(hours=1)
+FRESH = timedelta(seconds=60)
+OVERLAP = timedelta(hours=1)
+"""How far before its mark the recent sweep starts (reports arriving late by this much land)."""
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A sweep's high-water mark: projected up to `until`, last run `at`."""
+
+    until: datetime
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    start: datetime
+    settling: bool
+    """The settling sweep's mark moves too."""
+
+
+def sweep(
+    recent: Mark | None,
+    settled: Mark | None,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    settle: bool = False,
+) -> Sweep | None:
+    """Where a catch-up starts (None: nothing is due). `since` asked by hand wins; an empty
+    ledger projects everything; with `settle`, the settling sweep when SETTLE_EVERY passed
+    since its last (its period before its mark); else the recent sweep when FRESH passed (the
+    OVERLAP before its mark). The settling mark moves only when the settling sweep ran."""
+    due = settle and (settled is None or now - settled.at >= SETTLE_EVERY)
+    if since is not None:
+        return Sweep(since, False)
+    if recent is None:
+        return Sweep(EPOCH, settle)
+    if due:
+        return Sweep(max((settled or recent).until - SETTLE, EPOCH), True)
+    if now - recent.at >= FRESH:
+        return Sweep(max(recent.until - OVERLAP, EPOCH), False)
+    return None

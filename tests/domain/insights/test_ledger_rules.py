@@ -61,3 +61,51 @@ class TestOutcome:
         assert rules.outcome(False, 1, True) is LedgerOutcome.CAUSED_INCIDENT
         assert rules.outcome(False, 0, True) is LedgerOutcome.HOTFIXED
         assert rules.outcome(False, 0, False) is LedgerOutcome.SUCCEEDED
+
+
+class TestWhereASweepStarts:
+    """The projection's two speeds: the recent sweep (the hour before its mark, at most once a
+    minute) and the settling sweep (thirty days before its mark, at most once an hour)."""
+
+    mark = rules.Mark(until=T, at=T)
+
+    def test_an_empty_ledger_projects_everything_and_settles(self) -> None:
+        assert rules.sweep(None, None, T) == rules.Sweep(rules.EPOCH, False)
+        assert rules.sweep(None, None, T, settle=True) == rules.Sweep(rules.EPOCH, True)
+
+    def test_within_a_minute_of_the_last_nothing_is_due(self) -> None:
+        assert rules.sweep(self.mark, None, T + timedelta(seconds=59)) is None
+
+    def test_the_recent_sweep_starts_an_hour_before_its_mark(self) -> None:
+        later = T + timedelta(minutes=5)
+        assert rules.sweep(self.mark, None, later) == rules.Sweep(T - timedelta(hours=1), False)
+
+    def test_readers_never_settle_however_long_ago_it_was(self) -> None:
+        long_after = T + timedelta(days=3)
+        assert rules.sweep(self.mark, None, long_after).settling is False  # type: ignore[union-attr]
+
+    def test_the_housekeeping_settles_thirty_days_once_an_hour(self) -> None:
+        settled = rules.Mark(until=T, at=T)
+        recent = rules.Mark(until=T + timedelta(minutes=58), at=T + timedelta(minutes=58))
+        in_the_hour = rules.sweep(
+            recent, settled, T + timedelta(minutes=60) - timedelta(seconds=1), settle=True
+        )
+        assert in_the_hour == rules.Sweep(T - timedelta(minutes=2), False)  # the recent one
+        due = rules.sweep(recent, settled, T + timedelta(hours=1), settle=True)
+        assert due == rules.Sweep(T - timedelta(days=30), True)
+
+    def test_a_first_settling_sweep_reaches_thirty_days_before_the_recent_mark(self) -> None:
+        due = rules.sweep(self.mark, None, T + timedelta(minutes=2), settle=True)
+        assert due == rules.Sweep(T - timedelta(days=30), True)
+
+    def test_a_period_asked_by_hand_wins_and_leaves_the_settling_mark(self) -> None:
+        asked = T - timedelta(days=400)
+        assert rules.sweep(self.mark, self.mark, T, since=asked, settle=True) == rules.Sweep(
+            asked, False
+        )
+
+    def test_never_before_the_epoch(self) -> None:
+        early = rules.Mark(until=rules.EPOCH + timedelta(days=1), at=T)
+        assert rules.sweep(early, None, T + timedelta(hours=2), settle=True) == rules.Sweep(
+            rules.EPOCH, True
+        )
