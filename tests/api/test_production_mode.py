@@ -64,6 +64,8 @@ class TestSecretKey:
             Fernet.generate_key().decode()[:-4],
             f"{Fernet.generate_key().decode()},not-a-key",  # every rotated key counts
         ],
+        # named, not shown: a key is random, and xdist's workers must collect the same ids
+        ids=["too-short", "key-length-not-base64", "truncated-key", "one-rotated-key-bad"],
     )
     def test_an_invalid_secret_key_is_refused_without_being_printed(
         self, tmp_path: Path, key: str
