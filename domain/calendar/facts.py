@@ -29,6 +29,7 @@ __all__ = [
     "ScopedFreeze",
     "binding_freezes_in_range",
     "freezes_binding",
+    "freezes_binding_changes",
     "freezes_binding_targets",
 ]
 
@@ -41,6 +42,9 @@ class FreezeTarget:
     service_id: uuid.UUID
     environment_key: str
     tier: str
+    release_id: uuid.UUID | None = None
+    """The release the change ships, whose approved exceptions let freezes through (for
+    `freezes_binding_changes`)."""
 
 
 async def freezes_binding(
@@ -87,6 +91,24 @@ async def freezes_binding_targets(
         return [tuple(hs) for hs in hits]
     exceptions = await frepo.approved_exceptions(session, release_id, freeze_ids)
     return [tuple(not_excepted(hs, exceptions, ends_at, starts_at)) for hs in hits]
+
+
+async def freezes_binding_changes(
+    session: AsyncSession, targets: Sequence[FreezeTarget], starts_at: datetime, ends_at: datetime
+) -> list[tuple[FreezeHit, ...]]:
+    """`freezes_binding_targets` for changes of many releases: each target's hits minus those
+    an approved exception of its own release (`FreezeTarget.release_id`) lets through; at most
+    three statements whatever the number of releases."""
+    hits = await freezes_binding_targets(session, targets, None, starts_at, ends_at)
+    releases = sorted({t.release_id for t in targets if t.release_id}, key=str)
+    freeze_ids = sorted({h.freeze_id for hs in hits for h in hs}, key=str)
+    found = await frepo.approved_exceptions_of(session, releases, freeze_ids)
+    if not found:
+        return hits
+    return [
+        tuple(not_excepted(hs, [e for e in found if e.release_id == t.release_id], ends_at, None))
+        for t, hs in zip(targets, hits, strict=True)
+    ]
 
 
 async def binding_freezes_in_range(

@@ -121,11 +121,20 @@ async def approved_exceptions(
     session: AsyncSession, release_id: uuid.UUID, freeze_ids: Sequence[uuid.UUID]
 ) -> list[Any]:
     """Approved exceptions of one release for these freezes, with their (planned) window's times."""
-    if not freeze_ids:
+    return await approved_exceptions_of(session, [release_id], freeze_ids)
+
+
+async def approved_exceptions_of(
+    session: AsyncSession, release_ids: Sequence[uuid.UUID], freeze_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """Approved exceptions of these releases for these freezes, with each one's release and its
+    (planned) window's times, in one statement."""
+    if not freeze_ids or not release_ids:
         return []
     stmt = (
         select(
             EXC.c.id,
+            EXC.c.release_id,
             EXC.c.freeze_id,
             EXC.c.expires_at,
             WINDOW.c.starts_at.label("window_starts_at"),
@@ -133,7 +142,7 @@ async def approved_exceptions(
         )
         .join(WINDOW, WINDOW.c.id == EXC.c.window_id)
         .where(
-            EXC.c.release_id == release_id,
+            EXC.c.release_id.in_(release_ids),
             EXC.c.freeze_id.in_(freeze_ids),
             EXC.c.status == str(ExceptionStatus.APPROVED),
             WINDOW.c.status == str(WindowStatus.PLANNED),

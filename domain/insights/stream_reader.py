@@ -192,9 +192,12 @@ async def _freezes(
     session: AsyncSession,
     deployments: Sequence[FinishedDeployment],
     services: Mapping[uuid.UUID, organization.ServiceFacts],
+    releases: Mapping[uuid.UUID, uuid.UUID | None],
     since: datetime,
 ) -> dict[uuid.UUID, tuple[calendar.FreezeHit, ...]]:
-    """The freeze occurrences binding each change in production, from `since` to its end."""
+    """The freeze occurrences binding each change in production, from `since` to its end,
+    less those an approved exception of its release (`releases`, by deployment) let through:
+    a change excepted from a freeze did not wait for it."""
     envs = await environments.environments_facts(
         session, sorted({d.environment_id for d in deployments}, key=str)
     )
@@ -203,12 +206,16 @@ async def _freezes(
         return {}
     targets = [
         calendar.FreezeTarget(
-            d.bu_id, d.service_id, envs[d.environment_id].key, services[d.service_id].tier
+            d.bu_id,
+            d.service_id,
+            envs[d.environment_id].key,
+            services[d.service_id].tier,
+            releases.get(d.id),
         )
         for d in known
     ]
     until = max(d.finished_at for d in known)
-    hits = await calendar.freezes_binding_targets(session, targets, None, since, until)
+    hits = await calendar.freezes_binding_changes(session, targets, since, until)
     return {d.id: h for d, h in zip(known, hits, strict=True)}
 
 
@@ -234,7 +241,13 @@ async def timelines(
         trails=trails,
         queued=await queues.queue_waits(session, release_ids),
         planned=await windows.release_windows(session, release_ids),
-        frozen=await _freezes(session, deployments, services, since),
+        frozen=await _freezes(
+            session,
+            deployments,
+            services,
+            {d: p.release_id for d, p in paths.items()},
+            since,
+        ),
         services=services,
         people=await organization.people(session, people_ids),
         source=await source_changes(session, deployments),
