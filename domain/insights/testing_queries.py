@@ -27,7 +27,7 @@ class InvestmentReport:
     end: datetime
     options: rules.Options
     rows: tuple[rules.Row, ...]
-    """Every service × component × layer with a defect, by service key, component, layer."""
+    """Every service x component x layer with a defect, by service key, component, layer."""
     suggestions: tuple[rules.Row, ...]
     """The rows worth acting on, ranked (`testing_rules.ranked`)."""
     service_keys: dict[uuid.UUID, str]
@@ -50,18 +50,14 @@ def _bounded(value: float, low: float, high: float, field: str) -> float:
     return value
 
 
-def options(
-    weights: dict[str, float | None] | None = None, **given: float | None
-) -> rules.Options:
+def options(weights: dict[str, float | None] | None = None, **given: float | None) -> rules.Options:
     """The default options with those given (`weights` by severity; the others by
     `rules.Options`' field names), each within its bounds (a refusal naming the field else)."""
     low, high = WEIGHT_BOUNDS
     chosen_weights = {
         k: _bounded(v, low, high, k) for k, v in (weights or {}).items() if v is not None
     }
-    chosen = {
-        k: _bounded(v, *BOUNDS[k]) for k, v in given.items() if v is not None
-    }
+    chosen = {k: _bounded(v, *BOUNDS[k]) for k, v in given.items() if v is not None}
     return replace(
         rules.Options(), weights=replace(rules.SeverityWeights(), **chosen_weights), **chosen
     )

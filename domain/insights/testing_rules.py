@@ -1,4 +1,4 @@
-"""Pure rules of test investment from defect history: per service × component × escaped test
+"""Pure rules of test investment from defect history: per service x component x escaped test
 layer over a period, the defects (weighted by severity), their rate per 100 production
 deployments, and the service's suites at that layer with their coverage; each row classified
 (`testing_vocabulary.InvestmentClass`) and the rows worth acting on ranked as suggestions.
@@ -147,7 +147,7 @@ def evidence_by_layer(
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One service × component × escaped layer of the period, judged."""
+    """One service x component x escaped layer of the period, judged."""
 
     service_id: uuid.UUID
     component: str
@@ -176,10 +176,12 @@ def recency(found_at: datetime, end: datetime, half_life_days: float) -> float:
 
 
 def score(escapes: Sequence[Escape], evidence: LayerEvidence, end: datetime, o: Options) -> float:
-    """Σ severity weight × recency of the row's defects, divided by the evidence's strength
+    """the sum of severity weight x recency of the row's defects, divided by the evidence's strength
     (1 without a suite, up to 2 at 100 % coverage): recent, severe escapes rank first, and of
     two equal histories the one with weaker tests, where automation buys more."""
-    total = sum(o.weights.of(e.severity) * recency(e.found_at, end, o.half_life_days) for e in escapes)
+    total = sum(
+        o.weights.of(e.severity) * recency(e.found_at, end, o.half_life_days) for e in escapes
+    )
     return round(total / evidence.strength, 4)
 
 
@@ -233,7 +235,7 @@ def rows(
     end: datetime,
     o: Options,
 ) -> list[Row]:
-    """Every service × component × layer with a defect, judged; by service key, component,
+    """Every service x component x layer with a defect, judged; by service key, component,
     layer. `deployments` counts each service's production deployments in the period."""
     evidence = evidence_by_layer(runs)
     grouped: dict[tuple[uuid.UUID, str, str], list[Escape]] = defaultdict(list)

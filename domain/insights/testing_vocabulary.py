@@ -1,4 +1,4 @@
-"""Words of test investment from defect history (ORM-free): how a service × component × escaped
+"""Words of test investment from defect history (ORM-free): how a service x component x escaped
 layer is judged against the service's test evidence (`testing_rules`)."""
 
 from __future__ import annotations

@@ -80,6 +80,8 @@ async def runs_of_services(
     )
     rows = (await session.execute(stmt)).all()
     return [
-        TestSuiteRun(r.id, r.service_id, r.version, r.subject, _coverage(r.payload), r.passed, r.reported_at)
+        TestSuiteRun(
+            r.id, r.service_id, r.version, r.subject, _coverage(r.payload), r.passed, r.reported_at
+        )
         for r in reversed(rows)
     ]

@@ -30,7 +30,9 @@ def escape(component: str, layer: str, severity: str, days_ago: float = 0) -> Es
     return Escape(uuid.uuid4(), PAYMENTS, component, layer, severity, END - timedelta(days_ago))
 
 
-def run(suite: str, coverage: float | None, days_ago: float, service: uuid.UUID = PAYMENTS) -> SuiteRun:
+def run(
+    suite: str, coverage: float | None, days_ago: float, service: uuid.UUID = PAYMENTS
+) -> SuiteRun:
     return SuiteRun(uuid.uuid4(), service, suite, coverage, END - timedelta(days_ago))
 
 
@@ -89,12 +91,12 @@ class TestDefectsAreJudgedAgainstTheEvidenceOfTheirLayer:
         ledger, checkout = (
             next(r for r in table if r.component == c) for c in ("ledger", "checkout")
         )
-        # 3 high × 4 = 12 weighted, found at the end (recency 1), strength 1 + 0.9
+        # 3 high x 4 = 12 weighted, found at the end (recency 1), strength 1 + 0.9
         assert ledger.classification is C.ESCAPES_DESPITE_COVERAGE
         assert (ledger.weighted_defects, ledger.score) == (12.0, round(12 / 1.9, 4))
         assert ledger.defects_per_100_deployments == 7.5  # 3 of 40 deployments
         assert "cover 90 %" in ledger.reason and "assertions" in ledger.reason
-        # 2 medium × 2 = 4, no integration suite: strength 1
+        # 2 medium x 2 = 4, no integration suite: strength 1
         assert checkout.classification is C.COVERAGE_MISSING
         assert (checkout.score, checkout.defects_per_100_deployments) == (4.0, 5.0)
         assert "no integration suite ran" in checkout.reason
@@ -125,7 +127,9 @@ class TestDefectsAreJudgedAgainstTheEvidenceOfTheirLayer:
         [only] = table
         assert only.classification is C.HEALTHY and not ranked(table, KEYS)
         assert only.defects_per_100_deployments is None  # never deployed in the period
-        lowered = rows([escape("search", "unit", "low")], [], {}, KEYS, END, Options(min_weighted_defects=1))
+        lowered = rows(
+            [escape("search", "unit", "low")], [], {}, KEYS, END, Options(min_weighted_defects=1)
+        )
         assert lowered[0].classification is C.COVERAGE_MISSING
 
     def test_a_manual_escape_is_not_automatable(self) -> None:
@@ -143,7 +147,7 @@ class TestOlderEscapesWeighLess:
     def test_a_defect_one_half_life_old_counts_half(self) -> None:
         assert recency(END - timedelta(days=30), END, 30) == 0.5
         [old] = rows([escape("x", "unit", "high", 30)], [], {}, KEYS, END, Options())
-        assert old.score == 2.0  # 4 × 0.5 / 1
+        assert old.score == 2.0  # 4 x 0.5 / 1
 
     def test_no_evidence_is_the_weakest(self) -> None:
         assert LayerEvidence().strength == 1.0
