@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.insights import testing_repository as repo
 from domain.insights import testing_rules as rules
-from domain.kernel.access import Resource
+from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
 from domain.kernel.reader import Reader
 from domain.pipelines.test_evidence_facts import runs_of_services
@@ -64,11 +64,19 @@ def options(weights: dict[str, float | None] | None = None, **given: float | Non
 
 
 async def test_investment(
-    r: Reader, f: DefectFilter, start: datetime, end: datetime, o: rules.Options
+    r: Reader,
+    f: DefectFilter,
+    start: datetime,
+    end: datetime,
+    o: rules.Options,
+    *,
+    action: Action = Action.READ,
 ) -> InvestmentReport:
     """The table and the ranked suggestions of [start, end) in the BUs where the caller may
-    read defects, the change ledger and evidence (nothing elsewhere), narrowed by `f`."""
-    scope = r.scope(Resource.DEFECT) & r.scope(Resource.CHANGE_LEDGER) & r.scope(Resource.EVIDENCE)
+    `action` defects and read the change ledger and evidence (nothing elsewhere), narrowed by
+    `f`."""
+    defects = r.authorizer.scope(r.actor, action, Resource.DEFECT)
+    scope = defects & r.scope(Resource.CHANGE_LEDGER) & r.scope(Resource.EVIDENCE)
     found = await escaped_between(r.session, scope, start, end, f)
     services = {d.service_id for d in found}
     runs = await runs_of_services(r.session, scope, services, start, end)
