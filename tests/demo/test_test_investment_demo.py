@@ -3,35 +3,15 @@ tests that exist but miss, and the layers where tests are missing, ranked."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import httpx
-from asgi_lifespan import LifespanManager
-
-from api.app import create_app
-from demo.calendar import load_calendar_demo
-from demo.organization import load_demo
-from demo.unauthorized import load_unauthorized_demo
-from demo.world import load_world
-from domain.migrations import upgrade_async
-from tests.api.conftest import Api, settings_for
+from tests.demo.conftest import DemoServer
+from tests.demo.test_demo_world import ask
 
 QUERY = """{ testInvestment { suggestions { rank row { component escapedLayer classification
   unmappedSuites layerEvidence { latestCoveragePercent } service { key } } } } }"""
 
 
-async def test_the_demo_shows_both_kinds_of_suggestion(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/demo.db"
-    await upgrade_async(url)
-    app = create_app(settings_for(url, tmp_path))
-    async with LifespanManager(app) as manager:
-        runtime = app.state.runtime
-        for load in (load_demo, load_calendar_demo, load_unauthorized_demo, load_world):
-            await load(runtime)
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://demo") as http:
-            api = Api(app=app, http=http, runtime=runtime)
-            found = (await api.ok(QUERY))["testInvestment"]["suggestions"]
+def test_the_demo_shows_both_kinds_of_suggestion(demo_server: DemoServer) -> None:
+    found = ask(demo_server, QUERY)["testInvestment"]["suggestions"]
     rows = {(s["row"]["service"]["key"], s["row"]["component"]): s["row"] for s in found}
     cutoffs = rows[("payout-scheduler", "cutoffs")]
     assert (cutoffs["escapedLayer"], cutoffs["classification"]) == (
