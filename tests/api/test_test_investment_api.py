@@ -86,3 +86,20 @@ class TestWhereDefectsEscapeAndWhereTestsAreMissing:
         body = await api.gql(INVESTMENT, h.ask(coverageThresholdPercent=120))
 
         assert body["data"] is None and "coverageThresholdPercent" in str(body["errors"])
+
+
+class TestTheScopeNarrowsTheDefects:
+    async def test_by_team_the_services_team_sees_its_rows_and_another_team_none(
+        self, api: Api
+    ) -> None:
+        h = await history(api)
+        team_of = "query($id: ID!) { node(id: $id) { ... on Service { team { id } } } }"
+        team = (await api.ok(team_of, {"id": h.w.services[0]}))["node"]["team"]["id"]
+        other = await history(api)
+        other_team = (await api.ok(team_of, {"id": other.w.services[0]}))["node"]["team"]["id"]
+
+        mine = await investment(api, {**h.ask(), "s": {"teamId": team}})
+        theirs = await investment(api, {**h.ask(), "s": {"teamId": other_team}})
+
+        assert sorted(r["component"] for r in mine["rows"]) == ["checkout", "ledger"]
+        assert {r["service"]["id"] for r in theirs["rows"]} == {other.w.services[0]}
