@@ -55,7 +55,9 @@ def options(weights: dict[str, float | None] | None = None, **given: float | Non
     `rules.Options`' field names), each within its bounds (a refusal naming the field else)."""
     low, high = WEIGHT_BOUNDS
     chosen_weights = {
-        k: _bounded(v, low, high, k) for k, v in (weights or {}).items() if v is not None
+        k: _bounded(v, low, high, f"severityWeights.{k}")
+        for k, v in (weights or {}).items()
+        if v is not None
     }
     chosen = {k: _bounded(v, *BOUNDS[k]) for k, v in given.items() if v is not None}
     return replace(
