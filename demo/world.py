@@ -38,6 +38,7 @@ from demo.readiness_reviews import load_readiness_reviews
 from demo.readiness_volumes import load_volumes
 from demo.releases import load_releases
 from demo.support import load_support
+from demo.testing_history import load_testing_history
 from demo.trains import load_trains
 from demo.value_stream import load_value_stream
 from domain.kernel.uow import UnitOfWork
@@ -88,4 +89,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_value_stream(runtime, cast, regions)  # insights: the value stream (issue 18)
     await load_policy(runtime, cast)  # insights: policy iteration (issue 18)
     await load_change_ledger(runtime, cast)  # insights: commits, the ledger (issue 18)
+    await load_testing_history(runtime, cast)  # insights: test investment (issue 18)
     return True

@@ -37,6 +37,7 @@ from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
 from api.graphql.insights_policy import PolicyMutation, PolicyQuery
 from api.graphql.insights_stream import ValueStreamQuery
+from api.graphql.insights_testing import TestInvestmentQuery
 from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
 from api.graphql.limits_execution import CostCache, OperationLimits
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
@@ -217,6 +218,7 @@ class Query(
     PolicyQuery,
     LedgerQuery,
     DoraQuery,
+    TestInvestmentQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
