@@ -28,6 +28,7 @@ from domain.organization.errors import OrganizationErrorCode
 from domain.pipelines.definition_errors import DefinitionErrorCode
 from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
+from domain.pipelines.history_errors import HistoryErrorCode
 from domain.pipelines.incident_errors import IncidentErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
@@ -149,6 +150,8 @@ MATURITY = _context("Maturity", MaturityErrorCode)
 POLICY = _context("Policy", PolicyErrorCode)
 # insights: source changes, the change ledger (issue 18)
 SOURCE_CHANGES = _context("SourceChange", SourceChangeErrorCode)
+# pipelines: deployment history imported from a CD tool (issue 18)
+DEPLOYMENT_HISTORY = _context("DeploymentHistory", HistoryErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -175,6 +178,7 @@ CONTEXTS = (
     MATURITY,
     POLICY,
     SOURCE_CHANGES,
+    DEPLOYMENT_HISTORY,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

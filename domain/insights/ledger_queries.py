@@ -48,6 +48,7 @@ COLUMNS = (
     "hotfixed",
     "outcome",
     "summary",
+    "imported",
 )
 
 

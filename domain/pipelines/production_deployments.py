@@ -49,6 +49,9 @@ class FinishedDeployment:
     """The artifact version it shipped: a planned one's; a reported one's when its artifact
     reference resolved to an artifact Signalbox knows (else empty: `artifact` is all there is)."""
 
+    imported: bool = False
+    """A planned one imported from a CD tool's history (domain/pipelines/history.py)."""
+
     @property
     def shipped_version(self) -> str:
         """The version, or the reference as reported when it did not resolve."""
@@ -69,6 +72,7 @@ def _planned(rows: list[Row[Any]]) -> list[FinishedDeployment]:
             r.status == DeploymentStatus.ROLLED_BACK,
             r.strategy,
             r.artifact_version,
+            bool(r.imported),
         )
         for r in rows
     ]
@@ -157,11 +161,13 @@ async def finished_in(
 ) -> list[FinishedDeployment]:
     """Every service's production deployments that finished in [start, end) (planned ones that
     SUCCEEDED, reported ones whose service resolved), the newest `limit` of each kind: a sweep
-    every few minutes sees each new one while fewer than `limit` finish between two."""
+    every few minutes sees each new one while fewer than `limit` finish between two. Imported
+    history is not new: it never starts a journey or a review."""
     return await _both(
         session,
         [
             DEP.c.status == DeploymentStatus.SUCCEEDED,
+            DEP.c.imported.is_(False),
             DEP.c.finished_at >= start,
             DEP.c.finished_at < end,
         ],
@@ -292,5 +298,25 @@ async def ended_between(
         ],
         [REP.c.service_id.is_not(None), REP.c.occurred_at >= start, REP.c.occurred_at <= end],
         limit=limit,
+    )
+    return sorted(found, key=lambda d: (d.finished_at, str(d.id)))
+
+
+async def imported_ended(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> list[FinishedDeployment]:
+    """The imported deployments among `ids` that shipped or were rolled back (not the failed
+    ones), earliest first: the change ledger projects an import with them."""
+    if not ids:
+        return []
+    found = await _both(
+        session,
+        [
+            DEP.c.id.in_(sorted(ids, key=str)),
+            DEP.c.imported.is_(True),
+            DEP.c.status.in_([DeploymentStatus.SUCCEEDED, DeploymentStatus.ROLLED_BACK]),
+        ],
+        [REP.c.id.is_(None)],
+        limit=len(ids),
     )
     return sorted(found, key=lambda d: (d.finished_at, str(d.id)))
