@@ -43,7 +43,7 @@ from domain.insights.ledger_models import LedgerEntry, LedgerIncident, LedgerMar
 from domain.insights.ledger_vocabulary import ChangeKind
 from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
-from domain.pipelines import history_facts, incident_facts
+from domain.pipelines import incident_facts
 from domain.pipelines import production_deployments as production
 from domain.pipelines.history import HistoryImported
 from domain.postrelease import attribution_facts, attribution_ledger
@@ -208,12 +208,7 @@ async def _write(
     pairs = [(d.service_id, d.shipped_version) for d in deployments]
     releases = await repo.releases_of(session, pairs)
     windows = await compliance_facts.bypass_windows(session, {r.id for r in releases.values()})
-    sources = await source_facts.source_changes(session, pairs)
-    sources = _with_imported(
-        sources,
-        deployments,
-        await history_facts.imported_sources(session, [d.id for d in deployments if d.imported]),
-    )
+    sources = await source_facts.shipped_sources(session, deployments)
     firsts = _firsts(deployments, await repo.earliest_shipped(session, _versions(deployments)))
     ids = [d.id for d in deployments] + [c.id for c in others]
     incidents = await attribution_facts.incidents_of_changes(session, ids)
@@ -247,32 +242,6 @@ async def _write(
     ]
     await repo.replace(session, LedgerEntry.__table__, rows)
     return len(rows)
-
-
-def _with_imported(
-    sources: dict[tuple[uuid.UUID, str], source_facts.SourceFacts],
-    deployments: Sequence[production.FinishedDeployment],
-    imported: dict[uuid.UUID, history_facts.ImportedSource],
-) -> dict[tuple[uuid.UUID, str], source_facts.SourceFacts]:
-    """The source changes CI reported, and for imported deployments without them, the commit
-    and pull-request times their history gave."""
-    out = dict(sources)
-    for d in deployments:
-        i = imported.get(d.id)
-        pair = (d.service_id, d.shipped_version)
-        if i is None or i.first_commit_at is None or pair in out:
-            continue
-        out[pair] = source_facts.SourceFacts(
-            d.service_id,
-            d.shipped_version,
-            i.first_commit_at,
-            i.commit_count,
-            i.pr_opened_at,
-            i.first_review_at,
-            i.approved_at,
-            i.merged_at,
-        )
-    return out
 
 
 def _versions(deployments: Sequence[production.FinishedDeployment]) -> list[tuple[uuid.UUID, str]]:

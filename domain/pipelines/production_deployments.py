@@ -137,15 +137,19 @@ async def finished_between(
     service_ids: Collection[uuid.UUID],
     start: datetime,
     end: datetime,
+    *,
+    imported: bool = True,
 ) -> list[FinishedDeployment]:
     """The services' production deployments that finished in [start, end), earliest first (two
-    statements, each led by the service's index); at most MAX_FINISHED of each kind."""
+    statements, each led by the service's index); at most MAX_FINISHED of each kind.
+    `imported=False` leaves out imported history (nothing runs after it now)."""
     if not service_ids:
         return []
     services = set(service_ids)
     found = await _both(
         session,
         [
+            *([] if imported else [DEP.c.imported.is_(False)]),
             DEP.c.service_id.in_(services),
             DEP.c.status == DeploymentStatus.SUCCEEDED,
             DEP.c.finished_at >= start,
