@@ -133,7 +133,7 @@ def _deployment(
     outcome = "failed" if failed else "rolled_back" if rolled_back else "succeeded"
     strategy = course.strategies[1] if rng.random() < progress else course.strategies[0]
     return cmd.HistoricDeployment(
-        artifact_version=f"{1 + n // 40}.{(n // 8) % 5}.{n % 8}",
+        artifact_version=f"{started:%Y.%m.%d}-{n}",
         started_at=started,
         finished_at=finished,
         outcome=outcome,
