@@ -7,11 +7,11 @@ import strawberry
 
 from api.graphql import insights_history_inputs as hi
 from api.graphql.mutations import MutationRunner
-from api.graphql.user_errors import DEPLOYMENT_HISTORY
+from api.graphql.user_errors import PIPELINES
 from domain.insights import history_service
 from domain.pipelines import history_commands as cmd
 
-run = MutationRunner(DEPLOYMENT_HISTORY)
+run = MutationRunner(PIPELINES)
 history_payload = run.answering(hi.DeploymentHistoryImportPayload, hi.answer)
 
 

@@ -128,6 +128,7 @@ PIPELINES = _context(
     UnauthorizedChangeErrorCode,
     WebhookSecretCode,
     IncidentErrorCode,
+    HistoryErrorCode,
 )
 READINESS_REVIEW = _context("ReadinessReview", ReviewErrorCode)
 RISK = _context("Risk", RiskErrorCode)
@@ -150,8 +151,6 @@ MATURITY = _context("Maturity", MaturityErrorCode)
 POLICY = _context("Policy", PolicyErrorCode)
 # insights: source changes, the change ledger (issue 18)
 SOURCE_CHANGES = _context("SourceChange", SourceChangeErrorCode)
-# pipelines: deployment history imported from a CD tool (issue 18)
-DEPLOYMENT_HISTORY = _context("DeploymentHistory", HistoryErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -178,7 +177,6 @@ CONTEXTS = (
     MATURITY,
     POLICY,
     SOURCE_CHANGES,
-    DEPLOYMENT_HISTORY,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

@@ -1,4 +1,4 @@
-"""Error codes of the deployment history import (`DeploymentHistoryErrorCode`). A refusal of
+"""Error codes of the deployment history import (`PipelineErrorCode`). A refusal of
 one record names it by its index: `field` is `records[3].finishedAt`."""
 
 from __future__ import annotations

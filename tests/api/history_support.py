@@ -9,7 +9,7 @@ from tests.api.conftest import Api
 
 IMPORT = """mutation($i: DeploymentHistoryImportInput!) { deploymentHistoryImport(input: $i) {
   result { added known incidentsAdded incidentsKnown onboardedAt service { id } }
-  errors { code field message ... on DeploymentHistoryError { errorCode } } } }"""
+  errors { code field message ... on PipelineError { errorCode } } } }"""
 LEAD = timedelta(hours=24)
 
 
