@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, insert, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
+from domain.pipelines import incident_facts
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.history_models import ImportedDeployment
 from domain.pipelines.history_rules import Environment, Key, utc
@@ -21,8 +22,7 @@ from domain.pipelines.promotion_models import Promotion
 DEP = Deployment.__table__
 IMPORTS = ImportedDeployment.__table__
 INCIDENTS = IncidentReport.__table__
-IMPORT_ORIGIN = "import"
-"""The origin of imported incidents (`incident_reports.origin`)."""
+IMPORT_ORIGIN = incident_facts.IMPORTED
 
 
 async def earliest_governed(

@@ -12,7 +12,12 @@ from tests.api.environments_support import environment
 from tests.api.governance_support import audit_actions, services
 from tests.api.history_support import LEAD, daily, import_history, iso
 from tests.api.test_dora_api import dora
-from tests.api.test_incident_attribution_support import deployed, production, service_key
+from tests.api.test_incident_attribution_support import (
+    deployed,
+    production,
+    service_key,
+    swept,
+)
 from tests.api.unauthorized_support import open_changes
 
 LEDGER = """query($f: ChangeLedgerFilter) { changeLedger(filter: $f, first: 100) {
@@ -89,6 +94,32 @@ class TestAnImportedYear:
         r = again["result"]
         assert (r["added"], r["known"], r["incidentsAdded"], r["incidentsKnown"]) == (0, 10, 0, 1)
         assert len(await _ledger(api, w["service"])) == 10
+
+
+class TestNothingOpensForHistory:
+    async def test_the_attribution_sweep_leaves_imported_incidents_alone(self, api: Api) -> None:
+        w = await _world(api)
+        records = daily(w["env"], w["now"] - timedelta(days=3), 1, prefix="3.0.")
+        recent = {
+            **w["incidents"][0],
+            "detectedAt": iso(w["now"] - timedelta(days=2)),
+            "resolvedAt": iso(w["now"] - timedelta(days=1)),
+        }
+        await swept(api)
+        done = await import_history(api, w["service"], records, [recent])
+        assert done["result"]["incidentsAdded"] == 1
+        assert (await swept(api)).attributed == 0
+
+
+class TestImportedDeploymentsAreTheLedgers:
+    async def test_the_deployments_list_holds_only_those_planned_here(self, api: Api) -> None:
+        w = await _world(api)
+        await import_history(api, w["service"], w["records"])
+        data = await api.ok(
+            "query($s: ID) { deployments(filter: {serviceId: $s}) { nodes { id } } }",
+            {"s": w["service"]},
+        )
+        assert data["deployments"]["nodes"] == []
 
 
 class TestTheAuditTrail:
