@@ -46,9 +46,9 @@ COLUMNS = (
     "rolled_back",
     "incident_count",
     "hotfixed",
+    "imported",
     "outcome",
     "summary",
-    "imported",
 )
 
 
