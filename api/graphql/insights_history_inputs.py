@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
@@ -142,10 +141,3 @@ def import_history(i: DeploymentHistoryImportInput) -> cmd.ImportHistory:
         ),
     )
 
-
-__all__: list[Any] = [
-    "DeploymentHistoryImportInput",
-    "DeploymentHistoryImportPayload",
-    "answer",
-    "import_history",
-]

@@ -20,7 +20,6 @@ from domain.pipelines.models import DeploymentReport, IncidentReport
 from domain.pipelines.promotion_models import Promotion
 
 DEP = Deployment.__table__
-IMPORTS = ImportedDeployment.__table__
 INCIDENTS = IncidentReport.__table__
 IMPORT_ORIGIN = incident_facts.IMPORTED
 
