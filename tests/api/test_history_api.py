@@ -77,6 +77,16 @@ class TestAnImportedYear:
         assert all(e["commitCount"] == 3 for e in entries)
         assert all("(imported)" in e["summary"] for e in entries)
 
+    async def test_a_failed_deployment_never_shipped_and_a_rollback_is_one(self, api: Api) -> None:
+        w = await _world(api)
+        records = w["records"][:3]
+        records[1] = {**records[1], "outcome": "ROLLED_BACK"}
+        records[2] = {**records[2], "outcome": "FAILED"}
+        done = await import_history(api, w["service"], records)
+        assert done["result"]["added"] == 3
+        entries = await _ledger(api, w["service"])
+        assert sorted(e["outcome"] for e in entries) == ["ROLLED_BACK", "SUCCEEDED"]
+
     async def test_no_unauthorized_change_is_raised(self, api: Api) -> None:
         w = await _world(api)
         key = await service_key(api, w["service"])
