@@ -165,6 +165,34 @@ def demo() -> None:
     click.echo("demo data loaded" if loaded else "demo data already present", err=True)
 
 
+@main.command(
+    "import-history",
+    help="Import deployment history from a JSON Lines file (one deployment or incident a line, "
+    "see README), as a user who may (the RMO or the service's BU admin): batches of at most "
+    "5,000 per service, each all or nothing; importing the same file again adds nothing.",
+)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="Who imports (see `signalbox users list`).")
+def import_history(path: Path, username: str) -> None:
+    from api.history_cli import HistoryFileError, ImportRefused, batches, import_batches
+
+    try:
+        with path.open(encoding="utf-8") as lines:
+            found = batches(lines)
+    except HistoryFileError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    try:
+        done = with_runtime(import_batches, found, username)
+    except ImportRefused as refused:
+        for line in refused.done:
+            click.echo(line)
+        for line in refused.problems:
+            click.echo(line, err=True)
+        raise click.ClickException("import refused; batches above were stored") from None
+    for line in done:
+        click.echo(line)
+
+
 @main.group(help="People known to Signalbox.")
 def users() -> None:
     pass

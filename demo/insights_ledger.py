@@ -3,8 +3,10 @@ card gateway's four CD deployments to production-eu (demo/defects.py), and the l
 projects every production change the world holds, so `changeLedger` and `doraMetrics` show
 lead times broken into steps, the flag flips and configuration changes, and the incidents.
 
-Not yet a year of history: CD-reported deployments without promotions would each be flagged as
-an unauthorized change, and the world's other parts count deployments of their services."""
+The year before that is history, imported after this sweep (demo/history.py): the other payments
+services' deployments and incidents from before they were governed, marked imported in the
+ledger and never flagged as unauthorized changes, so the four keys show a year's trends. The
+card gateway keeps only this governed story, so its figures stay the ones above."""
 
 from __future__ import annotations
 

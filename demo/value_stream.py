@@ -10,7 +10,10 @@ value stream names). Inside the quarter-end close the freeze refuses the promoti
 ships. Earlier steps go through the use cases on the runtime's clock
 moved back (domain.kernel.clock.ShiftedClock), so their times say when they happened.
 
-`valueStreamSummary(teamId: <acquiring>)` shows the approval step as the slowest.
+`valueStreamSummary(teamId: <acquiring>)` shows the approval step as the slowest. Over a longer
+period the summary also holds the acquiring team's imported history (demo/history.py): commit,
+pull request and deployment times only, since nothing before governance recorded the build,
+staging and approval steps in between.
 """
 
 from __future__ import annotations

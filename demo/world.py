@@ -22,6 +22,7 @@ from demo.delivery import (
     report_run,
     review_pipeline,
 )
+from demo.history import load_history
 from demo.insights_ledger import load_change_ledger
 from demo.journeys import load_journeys
 from demo.maturity import load_maturity
@@ -90,4 +91,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_policy(runtime, cast)  # insights: policy iteration (issue 18)
     await load_change_ledger(runtime, cast)  # insights: commits, the ledger (issue 18)
     await load_testing_history(runtime, cast)  # insights: test investment (issue 18)
+    await load_history(runtime, cast)  # pipelines: a year of imported history (issue 18)
     return True

@@ -83,3 +83,7 @@ from domain.insights import ledger_models as insights_ledger_models  # noqa: E40
 from domain.insights import source_models as insights_source_models  # noqa: E402
 
 __all__ += ["insights_ledger_models", "insights_source_models"]
+# pipelines: deployment history imported from a CD tool (issue 18)
+from domain.pipelines import history_models as pipelines_history_models  # noqa: E402
+
+__all__ += ["pipelines_history_models"]

@@ -75,6 +75,10 @@ class ChangeLedgerEntry(FromColumns):
     )
     outcome: LedgerOutcome
     summary: str
+    imported: bool = strawberry.field(
+        description="Imported from a CD tool's history, from before the service was governed "
+        "here: no promotion, no gate, no review covered it."
+    )
     uid: strawberry.Private[uuid.UUID]
     bu_uid: strawberry.Private[uuid.UUID]
     team_uid: strawberry.Private[uuid.UUID]

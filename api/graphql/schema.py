@@ -33,6 +33,7 @@ from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOff
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.insights_dora import DoraQuery
+from api.graphql.insights_history import DeploymentHistoryMutation
 from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
 from api.graphql.insights_policy import PolicyMutation, PolicyQuery
@@ -276,6 +277,7 @@ class Mutation(
     MaturityMutation,
     PolicyMutation,
     LedgerMutation,
+    DeploymentHistoryMutation,
 ):
     pass
 

@@ -28,6 +28,7 @@ from domain.organization.errors import OrganizationErrorCode
 from domain.pipelines.definition_errors import DefinitionErrorCode
 from domain.pipelines.deployment_errors import DeploymentErrorCode
 from domain.pipelines.errors import CdEventErrorCode, EvidenceErrorCode
+from domain.pipelines.history_errors import HistoryErrorCode
 from domain.pipelines.incident_errors import IncidentErrorCode
 from domain.pipelines.promotion_commands import PromotionErrorCode
 from domain.pipelines.unauthorized_errors import UnauthorizedChangeErrorCode
@@ -127,6 +128,7 @@ PIPELINES = _context(
     UnauthorizedChangeErrorCode,
     WebhookSecretCode,
     IncidentErrorCode,
+    HistoryErrorCode,
 )
 READINESS_REVIEW = _context("ReadinessReview", ReviewErrorCode)
 RISK = _context("Risk", RiskErrorCode)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String
+from sqlalchemy import Float, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base
@@ -65,6 +65,8 @@ class LedgerEntry(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     summary: Mapped[str] = mapped_column(String(300))
     projected_at: Mapped[datetime] = mapped_column()
+    imported: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Imported history from before the service was governed here (no promotion, no gate)."""
 
 
 class LedgerIncident(Base):

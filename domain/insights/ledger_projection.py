@@ -51,6 +51,7 @@ from domain.kernel.uow import UnitOfWork
 from domain.organization import facts as org_facts
 from domain.pipelines import incident_facts
 from domain.pipelines import production_deployments as production
+from domain.pipelines.history import HistoryImported
 from domain.postrelease import attribution_facts, attribution_ledger
 from domain.postrelease.attribution_rules import Change
 
@@ -116,29 +117,53 @@ async def _deployments(session: AsyncSession, start: datetime, end: datetime, no
         cursor = min(nexts)
 
 
+async def project_imported(uow: UnitOfWork, done: HistoryImported) -> int:
+    """Project an imported batch of history at once (the sweep only goes back SETTLE): its
+    deployments, then every incident from the batch's earliest time on, whose last deployment
+    the batch may have changed. Returns the rows written."""
+    session, now = uow.session, uow.clock.now()
+    ids = list(done.deployment_ids)
+    written, starts = 0, []
+    for n in range(0, len(ids), CHUNK):
+        found = await production.imported_ended(session, ids[n : n + CHUNK])
+        starts += [d.finished_at for d in found[:1]]
+        written += await _write(session, found, [], now)
+    incidents = await incident_facts.incidents(session, list(done.incident_ids))
+    starts += [i.detected_at for i in incidents.values()]
+    if starts:
+        written += await _incidents(session, min(starts), now, now)
+    return written
+
+
 async def _incidents(session: AsyncSession, start: datetime, end: datetime, now: datetime) -> int:
     written, cursor = 0, start
     while True:
         found = await incident_facts.detected_between(session, cursor, end, limit=CHUNK)
-        mine = [i for i in found if i.service_id is not None]
-        services = await org_facts.services(session, {i.service_id for i in mine if i.service_id})
-        blamed = await attribution_facts.attributed(session, [i.id for i in mine])
-        last = await _last_deployments(session, mine)
-        rows = [
-            {
-                **_incident_row(i, services[i.service_id], blamed.get(i.id), now),
-                "deployment_id": last[i.id][0] if i.id in last else None,
-                "deployment_at": last[i.id][1] if i.id in last else None,
-            }
-            for i in mine
-            if i.service_id in services
-        ]
-        await repo.replace(session, LedgerIncident.__table__, rows)
-        written += len(rows)
+        written += await _project_incidents(session, found, now)
         cursor_next = _next(found, "detected_at", cursor)
         if cursor_next is None:
             return written
         cursor = cursor_next
+
+
+async def _project_incidents(
+    session: AsyncSession, found: Sequence[incident_facts.IncidentFacts], now: datetime
+) -> int:
+    mine = [i for i in found if i.service_id is not None]
+    services = await org_facts.services(session, {i.service_id for i in mine if i.service_id})
+    blamed = await attribution_facts.attributed(session, [i.id for i in mine])
+    last = await _last_deployments(session, mine)
+    rows = [
+        {
+            **_incident_row(i, services[i.service_id], blamed.get(i.id), now),
+            "deployment_id": last[i.id][0] if i.id in last else None,
+            "deployment_at": last[i.id][1] if i.id in last else None,
+        }
+        for i in mine
+        if i.service_id in services
+    ]
+    await repo.replace(session, LedgerIncident.__table__, rows)
+    return len(rows)
 
 
 async def _last_deployments(
@@ -202,7 +227,7 @@ async def _write(
     pairs = [(d.service_id, d.shipped_version) for d in deployments]
     releases = await repo.releases_of(session, pairs)
     windows = await compliance_facts.bypass_windows(session, {r.id for r in releases.values()})
-    sources = await source_facts.source_changes(session, pairs)
+    sources = await source_facts.shipped_sources(session, deployments)
     firsts = _firsts(deployments, await repo.earliest_shipped(session, _versions(deployments)))
     ids = [d.id for d in deployments] + [c.id for c in others]
     incidents = await attribution_facts.incidents_of_changes(session, ids)
@@ -311,7 +336,8 @@ def _deployment_row(
         "incident_count": count,
         "hotfixed": d.id in hot,
         "outcome": rules.outcome(d.rolled_back, count, d.id in hot).value,
-        "summary": f"version {d.shipped_version}"[:300],
+        "summary": f"version {d.shipped_version}{' (imported)' if d.imported else ''}"[:300],
+        "imported": d.imported,
     }
 
 
@@ -357,4 +383,5 @@ def _other_row(c: Change, s: org_facts.ServiceFacts, count: int, now: datetime) 
         "hotfixed": False,
         "outcome": rules.outcome(False, count, False).value,
         "summary": c.summary[:300],
+        "imported": False,
     }

@@ -46,6 +46,7 @@ COLUMNS = (
     "rolled_back",
     "incident_count",
     "hotfixed",
+    "imported",
     "outcome",
     "summary",
 )

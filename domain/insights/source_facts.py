@@ -10,13 +10,15 @@ version could not ship before its last approval and merge): DevLake's per-deploy
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.insights import source_repository as repo
+from domain.pipelines import history_facts
+from domain.pipelines.production_deployments import FinishedDeployment
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,5 +53,33 @@ async def source_changes(
             r.first_review_at,
             r.approved_at,
             r.merged_at,
+        )
+    return out
+
+
+async def shipped_sources(
+    session: AsyncSession, deployments: Sequence[FinishedDeployment]
+) -> dict[tuple[uuid.UUID, str], SourceFacts]:
+    """The source facts of the versions these deployments shipped: the commits CI reported,
+    and for an imported deployment without them, the commit and pull-request times its history
+    gave (`history_facts`; a second statement only when the deployments hold imported ones)."""
+    out = await source_changes(session, [(d.service_id, d.shipped_version) for d in deployments])
+    imported = await history_facts.imported_sources(
+        session, [d.id for d in deployments if d.imported]
+    )
+    for d in deployments:
+        i = imported.get(d.id)
+        pair = (d.service_id, d.shipped_version)
+        if i is None or i.first_commit_at is None or pair in out:
+            continue
+        out[pair] = SourceFacts(
+            d.service_id,
+            d.shipped_version,
+            i.first_commit_at,
+            i.commit_count,
+            i.pr_opened_at,
+            i.first_review_at,
+            i.approved_at,
+            i.merged_at,
         )
     return out

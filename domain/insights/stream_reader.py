@@ -50,11 +50,9 @@ async def source_changes(
     session: AsyncSession, deployments: Sequence[FinishedDeployment]
 ) -> Mapping[uuid.UUID, SourceTimes]:
     """Commit and merge times per deployment id, from the commits CI reported for the version
-    it shipped (`source_facts`, one statement); a deployment whose version has none is absent
-    (its first two steps read as no data)."""
-    found = await source_facts.source_changes(
-        session, {(d.service_id, d.shipped_version) for d in deployments}
-    )
+    it shipped, or an imported deployment's history (`source_facts.shipped_sources`); a
+    deployment whose version has none is absent (its first two steps read as no data)."""
+    found = await source_facts.shipped_sources(session, deployments)
     out: dict[uuid.UUID, SourceTimes] = {}
     for d in deployments:
         facts = found.get((d.service_id, d.shipped_version))

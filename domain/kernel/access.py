@@ -93,6 +93,8 @@ class Resource(StrEnum):
     # insights: source changes, the change ledger and DORA's four keys (issue 18)
     SOURCE_CHANGE = "source_change"
     CHANGE_LEDGER = "change_ledger"
+    # pipelines: deployment history imported from a CD tool (issue 18)
+    DEPLOYMENT_HISTORY = "deployment_history"
 
 
 class Action(StrEnum):

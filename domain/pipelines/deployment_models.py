@@ -11,10 +11,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.kernel.orm import Base, IdMixin, TimestampMixin, VersionedMixin
+
+ONLY_IMPORTED = text("imported")
 
 
 class Deployment(IdMixin, VersionedMixin, TimestampMixin, Base):
@@ -30,6 +32,17 @@ class Deployment(IdMixin, VersionedMixin, TimestampMixin, Base):
         Index("ix_deployments_service_id_status", "service_id", "status"),
         Index("ix_deployments_environment_id_status", "environment_id", "status"),
         Index("ix_deployments_finished_at", "finished_at"),
+        # history import (domain/pipelines/history.py): one row per imported deployment's key
+        Index(
+            "uq_deployments_imported_key",
+            "service_id",
+            "environment_id",
+            "artifact_version",
+            "finished_at",
+            unique=True,
+            sqlite_where=ONLY_IMPORTED,
+            postgresql_where=ONLY_IMPORTED,
+        ),
     )
 
     service_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("services.id"))
@@ -46,6 +59,9 @@ class Deployment(IdMixin, VersionedMixin, TimestampMixin, Base):
     requested_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
+    imported: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Imported from a CD tool's history from before the service was governed here: counted by
+    the ledger and DORA, never matched against promotions (domain/pipelines/history.py)."""
 
 
 class HealthReport(IdMixin, Base):

@@ -87,6 +87,7 @@ async def deployments_for_alert(
         select(Deployment)
         .join(service, service.c.id == Deployment.service_id)
         .where(service.c.key == service_key, or_(Deployment.status.in_(ACTIVE), watched, seen))
+        .where(Deployment.imported.is_(False))
         .order_by(Deployment.created_at, Deployment.id)
     )
     if environment_key is not None:
@@ -131,7 +132,8 @@ async def deployments_page(
     first: int | None,
     after: str | None,
 ) -> Page[Row[Any]]:
-    stmt = scoped(select(DEP), DEP.c.bu_id, scope)
+    # imported history is the change ledger's to show: no plan, no steps, nothing to drive
+    stmt = scoped(select(DEP), DEP.c.bu_id, scope).where(DEP.c.imported.is_(False))
     if bu_id is not None:
         stmt = stmt.where(DEP.c.bu_id == bu_id)
     if service_id is not None:
@@ -144,7 +146,8 @@ async def deployments_page(
 
 
 async def deployments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
-    return await rows_by_ids(session, DEP, ids)
+    """Deployments planned here (imported history is the ledger's), by id."""
+    return {k: r for k, r in (await rows_by_ids(session, DEP, ids)).items() if not r.imported}
 
 
 async def reports_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

@@ -26,7 +26,7 @@ from domain.guardrails.effective import effective_for_service
 from domain.guardrails.facts import guardrails_of_services
 from domain.kernel import outbox
 from domain.kernel.access import Action, Resource
-from domain.kernel.errors import DomainError
+from domain.kernel.errors import DomainError, NotFound
 from domain.kernel.orm import snapshot
 from domain.kernel.repository import get_readable
 from domain.kernel.rules import choice, expect_version
@@ -69,9 +69,12 @@ async def visible_deployment(
 ) -> Deployment:
     """The deployment, or NotFound when absent or outside what the actor may read."""
     scope = uow.scope(Action.READ, Resource.DEPLOYMENT)
-    return await get_readable(
+    found = await get_readable(
         uow.session, Deployment, deployment_id, scope, what="Deployment", for_update=lock
     )
+    if found.imported:  # history: nothing to drive, shown by the change ledger
+        raise NotFound("Deployment was not found.")
+    return found
 
 
 def _under_way(dep: Deployment) -> None:

@@ -34,10 +34,17 @@ class IncidentFacts:
     resolved_by_event_id: uuid.UUID | None
 
 
+IMPORTED = "import"
+"""The origin of incidents imported with a service's history (`domain/pipelines/history.py`):
+nothing opens for them now (no attribution sweep, no post-mortem)."""
+
+
 def incident_rows() -> Subquery:
-    """Incidents: id, bu_id, service_id, severity, status, detected_at."""
+    """Incidents: id, bu_id, service_id, severity, status, detected_at, origin."""
     i = IncidentReport
-    return select(i.id, i.bu_id, i.service_id, i.severity, i.status, i.detected_at).subquery()
+    return select(
+        i.id, i.bu_id, i.service_id, i.severity, i.status, i.detected_at, i.origin
+    ).subquery()
 
 
 def _fact(i: IncidentReport) -> IncidentFacts:

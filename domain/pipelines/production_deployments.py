@@ -49,6 +49,9 @@ class FinishedDeployment:
     """The artifact version it shipped: a planned one's; a reported one's when its artifact
     reference resolved to an artifact Signalbox knows (else empty: `artifact` is all there is)."""
 
+    imported: bool = False
+    """A planned one imported from a CD tool's history (domain/pipelines/history.py)."""
+
     @property
     def shipped_version(self) -> str:
         """The version, or the reference as reported when it did not resolve."""
@@ -69,6 +72,7 @@ def _planned(rows: list[Row[Any]]) -> list[FinishedDeployment]:
             r.status == DeploymentStatus.ROLLED_BACK,
             r.strategy,
             r.artifact_version,
+            bool(r.imported),
         )
         for r in rows
     ]
@@ -133,15 +137,19 @@ async def finished_between(
     service_ids: Collection[uuid.UUID],
     start: datetime,
     end: datetime,
+    *,
+    imported: bool = True,
 ) -> list[FinishedDeployment]:
     """The services' production deployments that finished in [start, end), earliest first (two
-    statements, each led by the service's index); at most MAX_FINISHED of each kind."""
+    statements, each led by the service's index); at most MAX_FINISHED of each kind.
+    `imported=False` leaves out imported history (nothing runs after it now)."""
     if not service_ids:
         return []
     services = set(service_ids)
     found = await _both(
         session,
         [
+            *([] if imported else [DEP.c.imported.is_(False)]),
             DEP.c.service_id.in_(services),
             DEP.c.status == DeploymentStatus.SUCCEEDED,
             DEP.c.finished_at >= start,
@@ -157,11 +165,13 @@ async def finished_in(
 ) -> list[FinishedDeployment]:
     """Every service's production deployments that finished in [start, end) (planned ones that
     SUCCEEDED, reported ones whose service resolved), the newest `limit` of each kind: a sweep
-    every few minutes sees each new one while fewer than `limit` finish between two."""
+    every few minutes sees each new one while fewer than `limit` finish between two. Imported
+    history is not new: it never starts a journey or a review."""
     return await _both(
         session,
         [
             DEP.c.status == DeploymentStatus.SUCCEEDED,
+            DEP.c.imported.is_(False),
             DEP.c.finished_at >= start,
             DEP.c.finished_at < end,
         ],
@@ -292,5 +302,25 @@ async def ended_between(
         ],
         [REP.c.service_id.is_not(None), REP.c.occurred_at >= start, REP.c.occurred_at <= end],
         limit=limit,
+    )
+    return sorted(found, key=lambda d: (d.finished_at, str(d.id)))
+
+
+async def imported_ended(
+    session: AsyncSession, ids: Collection[uuid.UUID]
+) -> list[FinishedDeployment]:
+    """The imported deployments among `ids` that shipped or were rolled back (not the failed
+    ones), earliest first: the change ledger projects an import with them."""
+    if not ids:
+        return []
+    found = await _both(
+        session,
+        [
+            DEP.c.id.in_(sorted(ids, key=str)),
+            DEP.c.imported.is_(True),
+            DEP.c.status.in_([DeploymentStatus.SUCCEEDED, DeploymentStatus.ROLLED_BACK]),
+        ],
+        [REP.c.id.is_(None)],
+        limit=len(ids),
     )
     return sorted(found, key=lambda d: (d.finished_at, str(d.id)))

@@ -122,6 +122,8 @@ class DeploymentStatus(StrEnum):
     HOLDING = "holding"
     SUCCEEDED = "succeeded"
     ROLLED_BACK = "rolled_back"
+    FAILED = "failed"
+    """Only imported from a CD tool's history (`history`): it never took traffic."""
 
 
 class StepKind(StrEnum):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
 from domain.kernel.repository import rows_by_ids, scoped
-from domain.pipelines.incident_facts import incident_rows
+from domain.pipelines.incident_facts import IMPORTED, incident_rows
 from domain.postrelease.attribution_models import ChangeReport, IncidentAttribution
 
 REPORT = ChangeReport.__table__
@@ -52,12 +52,14 @@ async def attribution_of(
 async def unattributed_incidents(
     session: AsyncSession, since: datetime, limit: int
 ) -> list[uuid.UUID]:
-    """Incidents detected since `since` with no attribution yet, earliest first."""
+    """Incidents detected since `since` with no attribution yet, earliest first (not those
+    imported with a service's history)."""
     inc = incident_rows()
     stmt = (
         select(inc.c.id)
         .where(
             inc.c.detected_at >= since,
+            inc.c.origin != IMPORTED,
             ~exists().where(ATTRIBUTION.c.incident_id == inc.c.id),
         )
         .order_by(inc.c.detected_at, inc.c.id)

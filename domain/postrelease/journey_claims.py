@@ -57,7 +57,9 @@ async def plan(uow: UnitOfWork) -> int:
     by_service: dict[uuid.UUID, list[Any]] = {}
     for j in journeys:
         by_service.setdefault(j.service_id, []).append(j)
-    deps = await finished.finished_between(uow.session, by_service, now - LOOKBACK, now)
+    deps = await finished.finished_between(
+        uow.session, by_service, now - LOOKBACK, now, imported=False
+    )
     wanted = {
         f"deployment:{d.id}:{j.id}": (d, j)
         for d in deps
