@@ -53,5 +53,12 @@ refuse_duplicates(
         "uq_promotion_approvals_promotion_id_approver_id": Duplicate(
             KernelErrorCode.ALREADY_EXISTS, "You already approved this promotion."
         ),
+        # two imports of the same history at once (PostgreSQL; SQLite imports one at a time):
+        # the loser stores nothing, and importing again adds what the winner did not
+        "uq_deployments_imported_key": Duplicate(
+            KernelErrorCode.ALREADY_EXISTS,
+            "Another import stored some of these deployments at the same time; import again.",
+            "records",
+        ),
     }
 )

@@ -4,6 +4,7 @@ nothing; one bad record stores nothing and names its index; history lies before 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -104,6 +105,23 @@ class TestAnImportedYear:
         r = again["result"]
         assert (r["added"], r["known"], r["incidentsAdded"], r["incidentsKnown"]) == (0, 10, 0, 1)
         assert len(await _ledger(api, w["service"])) == 10
+
+
+class TestTwoImportsAtOnce:
+    async def test_the_history_is_stored_once_whoever_wins(self, api: Api) -> None:
+        """Two imports of the same year at once: each adds what it finds missing, or is refused
+        ALREADY_EXISTS having stored nothing (the loser of the race, on PostgreSQL); between
+        them the year is stored once, and importing again adds nothing."""
+        w = await _world(api)
+        both = await asyncio.gather(
+            *(import_history(api, w["service"], w["records"]) for _ in range(2))
+        )
+        added = [d["result"]["added"] for d in both if d["result"] is not None]
+        refused = [e["code"] for d in both for e in d["errors"]]
+        assert sum(added) == 10 and refused in ([], ["ALREADY_EXISTS"]), both
+        assert len(await _ledger(api, w["service"])) == 10
+        again = await import_history(api, w["service"], w["records"])
+        assert (again["result"]["added"], again["result"]["known"]) == (0, 10)
 
 
 class TestNothingOpensForHistory:
