@@ -83,3 +83,7 @@ from domain.insights import ledger_models as insights_ledger_models  # noqa: E40
 from domain.insights import source_models as insights_source_models  # noqa: E402
 
 __all__ += ["insights_ledger_models", "insights_source_models"]
+# insights: team benchmarks (issue 18)
+from domain.insights import benchmark_models as insights_benchmark_models  # noqa: E402
+
+__all__ += ["insights_benchmark_models"]

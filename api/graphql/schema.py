@@ -32,6 +32,7 @@ from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
+from api.graphql.insights_benchmarks import TeamBenchmarksQuery
 from api.graphql.insights_dora import DoraQuery
 from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
@@ -217,6 +218,7 @@ class Query(
     PolicyQuery,
     LedgerQuery,
     DoraQuery,
+    TeamBenchmarksQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
