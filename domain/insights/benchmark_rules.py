@@ -199,15 +199,15 @@ def positions(
     """Each team's position per figure among the teams of `table` (direction-aware)."""
     out: dict[uuid.UUID, list[Position]] = {team: [] for team in table}
     for metric in M:
-        values = {t: f[metric] for t, f in table.items() if f.get(metric) is not None}
+        values = [v for f in table.values() if (v := f.get(metric)) is not None]
         n = len(values)
         for team, figs in table.items():
             mine = figs.get(metric)
             if mine is None:
                 out[team].append(Position(metric, None, None, n, None))
                 continue
-            better = sum(_better(metric, v, mine) for v in values.values())
-            worse = sum(_better(metric, mine, v) for v in values.values())
+            better = sum(_better(metric, v, mine) for v in values)
+            worse = sum(_better(metric, mine, v) for v in values)
             pct = 100.0 if n == 1 else 100.0 * worse / (n - 1)
             out[team].append(Position(metric, mine, better + 1, n, pct))
     return out
