@@ -11,17 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from demo.cast import Cast
+from demo.defects import reviewed_as_routine
 from domain.insights import ledger_projection, source_commands, source_service
 from domain.kernel.uow import UnitOfWork
-from domain.pipelines import cdevents, unauthorized
+from domain.pipelines import cdevents
 from domain.pipelines.cdevents_schemas import shipped
 from domain.pipelines.commands import IngestEvent
-from domain.pipelines.unauthorized import ReviewChange
-from domain.pipelines.unauthorized_models import UnauthorizedChange
-from domain.pipelines.vocabulary import UnauthorizedChangeStatus
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -78,24 +74,6 @@ def _source(cast: Cast, service: str, n: int, at: datetime, pickup: float) -> An
     )
 
 
-async def _reviewed(runtime: Runtime, cast: Cast) -> None:
-    async with runtime.db.read_session() as session:
-        flagged = (
-            await session.execute(
-                select(UnauthorizedChange.id, UnauthorizedChange.version).where(
-                    UnauthorizedChange.service_id.in_([cast.services[s] for s in CADENCE]),
-                    UnauthorizedChange.deployment_report_id.is_not(None),
-                    UnauthorizedChange.status == UnauthorizedChangeStatus.OPEN,
-                )
-            )
-        ).all()
-    for change_id, version in flagged:
-        review = ReviewChange(change_id, version, FINDING)
-        await runtime.units.run(
-            lambda uow, r=review: unauthorized.review_change(uow, r), actor=cast.actor("rmo")
-        )
-
-
 async def load_benchmarks(runtime: Runtime, cast: Cast) -> None:
     """CD's production deployments of payouts and ledger, their commits, then the sweep."""
     now = runtime.clock.now()
@@ -114,6 +92,6 @@ async def load_benchmarks(runtime: Runtime, cast: Cast) -> None:
                 actor=cast.actor("ci"),
             )
             await runtime.units.run(deploy, actor=cast.actor("ci"))
-    await _reviewed(runtime, cast)
+    await reviewed_as_routine(runtime, cast, tuple(CADENCE), FINDING)
     since = now - timedelta(days=100)
     await runtime.units.run(lambda uow: ledger_projection.catch_up(uow, since=since))
