@@ -92,6 +92,6 @@ async def load_benchmarks(runtime: Runtime, cast: Cast) -> None:
                 actor=cast.actor("ci"),
             )
             await runtime.units.run(deploy, actor=cast.actor("ci"))
-    await reviewed_as_routine(runtime, cast, tuple(CADENCE), FINDING)
+    await reviewed_as_routine(runtime, cast, tuple(CADENCE), FINDING, detected_since=now)
     since = now - timedelta(days=100)
     await runtime.units.run(lambda uow: ledger_projection.catch_up(uow, since=since))

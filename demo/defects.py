@@ -121,10 +121,11 @@ async def reviewed_as_routine(
     cast: Cast,
     services: tuple[str, ...] = ("card-gateway",),
     finding: str = FINDING,
+    detected_since: datetime | None = None,
 ) -> None:
     """CD's deployments went out before the card gateway's pipeline named its promotions, so
     each was flagged as an unauthorized change; the RMO reviewed them as routine (those of
-    `services`: demo/benchmarks.py's CD deployments too)."""
+    `services` detected since `detected_since`: demo/benchmarks.py's CD deployments too)."""
     async with runtime.db.read_session() as session:
         flagged = (
             await session.execute(
@@ -132,6 +133,11 @@ async def reviewed_as_routine(
                     UnauthorizedChange.service_id.in_([cast.services[s] for s in services]),
                     UnauthorizedChange.deployment_report_id.is_not(None),
                     UnauthorizedChange.status == UnauthorizedChangeStatus.OPEN,
+                    *(
+                        ()
+                        if detected_since is None
+                        else (UnauthorizedChange.detected_at >= detected_since,)
+                    ),
                 )
             )
         ).all()
