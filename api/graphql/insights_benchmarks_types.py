@@ -65,6 +65,10 @@ class TeamPractices:
     automation_share: float | None = strawberry.field(
         description="The share of production deployments CI or a CD tool drove (0 to 1)."
     )
+    window_share: float | None = strawberry.field(
+        description="The share of its deployments finished inside a planned window of their "
+        "release (0 to 1)."
+    )
     strategy_mix: list[StrategyShare]
     gates: list[str] = strawberry.field(
         description="Gate keys its pipelines' production stages list."
@@ -75,6 +79,7 @@ class TeamPractices:
         return cls(
             deploys_per_week=p.deploys_per_week,
             automation_share=p.automation_share,
+            window_share=p.window_share,
             strategy_mix=_shares(p.strategy_shares),
             gates=sorted(p.gates),
         )
@@ -91,6 +96,7 @@ class BestPractices:
     teams: int
     deploys_per_week: float | None
     automation_share: float | None
+    window_share: float | None
     strategy_mix: list[StrategyShare]
     gates: list[BestGate]
 
@@ -100,6 +106,7 @@ class BestPractices:
             teams=b.teams,
             deploys_per_week=b.deploys_per_week,
             automation_share=b.automation_share,
+            window_share=b.window_share,
             strategy_mix=_shares(b.strategy_shares),
             gates=[BestGate(gate=g, teams=n) for g, n in b.gates],
         )

@@ -28,6 +28,7 @@ HEADER = (
         for part in ("value", "rank", "of", "percentile")
     ),
     "automation_share",
+    "window_share",
     "canary_share",
     "blue_green_share",
     "gates",
@@ -59,6 +60,7 @@ def _row(cohort: str, note: str | None, t: BenchmarkedTeam) -> list[str]:
         _cell(s.composite),
         *figures,
         _cell(p.automation_share),
+        _cell(p.window_share),
         _cell(p.strategy_shares.get("canary")),
         _cell(p.strategy_shares.get("blue_green")),
         " ".join(sorted(p.gates)),

@@ -1,5 +1,5 @@
 """Team benchmarks over a period: every team that deployed to production is ranked among like
-teams (`benchmark_rules`), read in eight statements whatever the number of teams.
+teams (`benchmark_rules`), read in nine statements whatever the number of teams.
 
 Cohorts span BUs, so every team of the organization is ranked; a caller sees the teams of the
 BUs where it may read the change ledger by name, and every other team anonymised ("a team of
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain.calendar import stream_facts as calendar_stream_facts
 from domain.compliance import bypass_facts
 from domain.insights import benchmark_rules as rules
 from domain.insights import dora_rules
@@ -79,7 +80,7 @@ class _Read:
 
 
 async def _records(r: Reader, start: datetime, end: datetime) -> _Read:
-    """Every team's record of the period (eight statements)."""
+    """Every team's record of the period (nine statements)."""
     s = r.session
     wide = LedgerFilter(since=start - dora_rules.LOOKBACK, until=end)
     rows = await repo.entries(s, EVERYWHERE, wide)
@@ -104,6 +105,9 @@ async def _records(r: Reader, start: datetime, end: datetime) -> _Read:
     )
     gates = await production_gates_of_services(s, services)
     facts = await org_facts.teams(s, teams)
+    windows = await calendar_stream_facts.release_windows(
+        s, {x.release_id for xs in deployed.values() for x in xs if x.release_id is not None}
+    )
     weeks = (end - start).total_seconds() / WEEK_SECONDS
     records = []
     for t in teams:
@@ -124,12 +128,17 @@ async def _records(r: Reader, start: datetime, end: datetime) -> _Read:
                 origins=len(origins[t]),
                 automated=sum(origins[t]),
                 strategies=Counter(x.strategy or rules.OTHER for x in deployed[t]),
+                in_window=sum(_in_window(x, windows) for x in deployed[t]),
                 gates=frozenset(
                     g for svc in {x.service_id for x in deployed[t]} for g in gates.get(svc, ())
                 ),
             )
         )
     return _Read(rules.benchmark(records), facts)
+
+
+def _in_window(x: Any, windows: Mapping[uuid.UUID, list[tuple[datetime, datetime]]]) -> bool:
+    return any(a <= x.at <= b for a, b in windows.get(x.release_id, ()))
 
 
 def _labelled(read: _Read, scope: Scope) -> dict[uuid.UUID, tuple[TeamFacts | None, str]]:

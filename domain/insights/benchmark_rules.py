@@ -70,12 +70,15 @@ class TeamRecord:
     """The period's deployments by strategy (the ledger's)."""
     gates: frozenset[str] = frozenset()
     """Gate keys the production stages of its services' active pipeline definitions list."""
+    in_window: int = 0
+    """The period's deployments that finished inside a planned window of their release."""
 
 
 @dataclass(frozen=True, slots=True)
 class Practices:
     deploys_per_week: float | None
     automation_share: float | None
+    window_share: float | None
     strategy_shares: Mapping[str, float]
     gates: frozenset[str]
 
@@ -94,6 +97,7 @@ class BestPractices:
     teams: int
     deploys_per_week: float | None
     automation_share: float | None
+    window_share: float | None
     strategy_shares: Mapping[str, float]
     gates: tuple[tuple[str, int], ...]
     """Each gate the best list, and how many of them list it (most first)."""
@@ -184,6 +188,7 @@ def practices(r: TeamRecord) -> Practices:
     return Practices(
         deploys_per_week=r.deployments / r.weeks if r.weeks > 0 else None,
         automation_share=share(r.automated, r.origins),
+        window_share=share(r.in_window, r.deployments),
         strategy_shares=shares,
         gates=r.gates,
     )
@@ -235,6 +240,7 @@ def best_practices(best: Sequence[Practices]) -> BestPractices:
         teams=len(best),
         deploys_per_week=_mean(p.deploys_per_week for p in best),
         automation_share=_mean(p.automation_share for p in best),
+        window_share=_mean(p.window_share for p in best),
         strategy_shares=(
             {s: sum(m.get(s, 0.0) for m in mixes) / len(mixes) for s in (*STRATEGIES, OTHER)}
             if mixes
@@ -266,6 +272,9 @@ def differences(mine: Practices, best: BestPractices) -> list[Difference]:
             mine.strategy_shares.get(strategy, 0.0 if mine.strategy_shares else None),
         )
     out += _share_gap("automation_share", "automate", best.automation_share, mine.automation_share)
+    out += _share_gap(
+        "window_share", "release inside a planned window for", best.window_share, mine.window_share
+    )
     b, y = best.deploys_per_week, mine.deploys_per_week
     if b is not None and (y is None or abs(b - y) >= PACE_GAP * max(b, y)):
         yours = "none" if y is None else f"{y:.1f}"

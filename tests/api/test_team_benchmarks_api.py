@@ -74,6 +74,8 @@ class TestLikeTeamsAreRankedPerFigure:
         assert at(big, "DEPLOYS_PER_ENGINEER_WEEK")["rank"] == 2
         assert at(small, "DEPLOYS_PER_ENGINEER_WEEK")["value"] == 0.75
         assert at(small, "DEPLOYS_PER_ENGINEER_WEEK")["rank"] == 1
+        # no release planned a window for these deployments; nothing reported their origin
+        assert (big["practices"]["windowShare"], big["practices"]["automationShare"]) == (0.0, None)
 
     async def test_lower_is_better_for_lead_time_and_a_team_without_incidents_fails_zero(
         self, api: Api

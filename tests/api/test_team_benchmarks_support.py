@@ -25,7 +25,8 @@ BENCHMARKS = """query($since: DateTime, $until: DateTime, $tier: Tier, $bu: ID) 
       teams { teamId teamKey businessUnitId label anonymised tier sizeBand engineers
         deployments composite
         positions { metric value rank of percentile lowerIsBetter }
-        practices { deploysPerWeek automationShare gates strategyMix { strategy share } } }
+        practices { deploysPerWeek automationShare windowShare gates
+          strategyMix { strategy share } } }
       best { label }
       bestPractices { teams deploysPerWeek strategyMix { strategy share } gates { gate teams } }
     } } }"""

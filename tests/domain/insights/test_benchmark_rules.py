@@ -129,6 +129,7 @@ class TestThePracticesOfTheBest:
             origins=10,
             automated=10,
             gates=frozenset({"security_scan"}),
+            in_window=8,
         )
         middle = team(2, lead_time=2 * hour, change_failure_rate=0.1, strategies={"canary": 5})
         worst = team(
@@ -150,6 +151,10 @@ class TestThePracticesOfTheBest:
         )
         assert found["automation_share"].words == (
             "The best in your cohort automate 100 % of deployments, you 30 %."
+        )
+        assert found["window_share"].words == (
+            "The best in your cohort release inside a planned window for 100 % of deployments, "
+            "you 0 %."
         )
         assert (found["gate:security_scan"].best, found["gate:security_scan"].yours) == (1.0, 0.0)
         assert "blue_green_share" not in found  # nobody runs it
