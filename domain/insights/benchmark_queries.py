@@ -25,7 +25,7 @@ from domain.compliance import bypass_facts
 from domain.insights import benchmark_rules as rules
 from domain.insights import dora_rules
 from domain.insights import ledger_repository as repo
-from domain.insights.dora_queries import _change, _incident
+from domain.insights.dora_queries import change_of, incident_of
 from domain.insights.ledger_repository import LedgerFilter
 from domain.kernel.access import Resource, Scope
 from domain.kernel.reader import Reader
@@ -89,11 +89,11 @@ async def _records(r: Reader, start: datetime, end: datetime) -> _Read:
     incidents: dict[uuid.UUID, list[dora_rules.DoraIncident]] = defaultdict(list)
     deployed: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for x in rows:
-        changes[x.team_id].append(_change(x))
+        changes[x.team_id].append(change_of(x))
         if x.kind == dora_rules.DEPLOYMENT and not x.rolled_back and start <= x.at < end:
             deployed[x.team_id].append(x)
     for i in incident_rows:
-        incidents[i.team_id].append(_incident(i))
+        incidents[i.team_id].append(incident_of(i))
     teams = sorted(deployed, key=str)
     services = sorted({x.service_id for xs in deployed.values() for x in xs}, key=str)
     sizes = await support_facts.rotation_sizes(s, teams)

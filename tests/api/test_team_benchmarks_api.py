@@ -21,10 +21,12 @@ from typing import Any
 
 import pytest
 
+from api.global_ids import to_global_id
 from tests.api.conftest import Api
 from tests.api.governance_support import new_bu
 from tests.api.test_team_benchmarks_support import (
     BENCHMARK,
+    BENCHMARKS,
     at,
     bench_team,
     benchmarks,
@@ -188,6 +190,15 @@ class TestTeamsOfOtherBusAreAnonymised:
         body = await api.gql(BENCHMARK, {"t": w["other"].team, **w["period"]}, as_user="viewer")
         assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND", body
 
+    async def test_asking_for_a_bu_you_cannot_read_reads_as_not_found(self, api: Api) -> None:
+        w = await _cohort(api, 2012)
+        body = await api.gql(
+            BENCHMARKS,
+            {"bu": to_global_id("BusinessUnit", w["other"].bu_uid), **w["period"]},
+            as_user="viewer",
+        )
+        assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND", body
+
     async def test_one_bus_teams_are_listed_ranked_against_the_whole_cohort(self, api: Api) -> None:
         w = await _cohort(api, 2009)
         payments = await api.ok("{ businessUnits(first: 100) { nodes { id key } } }")
@@ -235,3 +246,7 @@ class TestTheBenchmarksAsCsv:
         if status == 200:
             assert w["other"].name not in text
             assert "A team of another BU (#1)" in text
+
+    async def test_an_unknown_tier_is_refused(self, api: Api) -> None:
+        status, text = await _csv(api, "rmo", tier="tier-1")
+        assert status == 400, text
