@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.insights import benchmark_rules as rules
 from domain.insights.benchmark_vocabulary import BenchmarkMetric as M
@@ -159,3 +161,23 @@ class TestThePracticesOfTheBest:
         assert (found["gate:security_scan"].best, found["gate:security_scan"].yours) == (1.0, 0.0)
         assert "blue_green_share" not in found  # nobody runs it
         assert "deploys_per_week" not in found  # the same pace
+
+
+class TestPositionsHoldForAnyFigures:
+    @given(st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=12))
+    def test_the_best_ranks_first_and_percentiles_stay_in_range(self, values: list[float]) -> None:
+        table = {
+            uuid.UUID(int=n): {M.LEAD_TIME: v, M.DEPLOYS_PER_WEEK: v} for n, v in enumerate(values)
+        }
+        found = rules.positions(table)
+        for team, figs in table.items():
+            lead, freq = (
+                next(p for p in found[team] if p.metric is m)
+                for m in (M.LEAD_TIME, M.DEPLOYS_PER_WEEK)
+            )
+            assert lead.rank is not None and freq.rank is not None
+            assert 1 <= lead.rank <= len(values) and lead.of == len(values)
+            assert 0.0 <= (lead.percentile or 0.0) <= 100.0
+            # lower is better for lead time, higher for frequency
+            assert (lead.rank == 1) is (figs[M.LEAD_TIME] == min(values))
+            assert (freq.rank == 1) is (figs[M.DEPLOYS_PER_WEEK] == max(values))
