@@ -29,6 +29,7 @@ from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.post_release_feedback import feedback_routes
 from api.endpoints.schemas import schema_routes
 from api.endpoints.test_investment import test_investment_routes
+from api.endpoints.team_benchmarks import team_benchmark_routes
 from api.endpoints.value_stream import value_stream_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *value_stream_routes(runtime),
         *change_ledger_routes(runtime),
         *test_investment_routes(runtime),
+        *team_benchmark_routes(runtime),
         *schema_routes(),
         *demo_portal_routes(runtime),  # before the bundle's catch-all
         *component_routes(settings),

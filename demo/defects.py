@@ -116,21 +116,33 @@ async def _deployments(uow: UnitOfWork) -> None:
         await cdevents.ingest_event(uow, _deployed(now - timedelta(days=days), n), shipped())
 
 
-async def _reviewed(runtime: Runtime, cast: Cast) -> None:
+async def reviewed_as_routine(
+    runtime: Runtime,
+    cast: Cast,
+    services: tuple[str, ...] = ("card-gateway",),
+    finding: str = FINDING,
+    detected_since: datetime | None = None,
+) -> None:
     """CD's deployments went out before the card gateway's pipeline named its promotions, so
-    each was flagged as an unauthorized change; the RMO reviewed them as routine."""
+    each was flagged as an unauthorized change; the RMO reviewed them as routine (those of
+    `services` detected since `detected_since`: demo/benchmarks.py's CD deployments too)."""
     async with runtime.db.read_session() as session:
         flagged = (
             await session.execute(
                 select(UnauthorizedChange.id, UnauthorizedChange.version).where(
-                    UnauthorizedChange.service_id == cast.services["card-gateway"],
+                    UnauthorizedChange.service_id.in_([cast.services[s] for s in services]),
                     UnauthorizedChange.deployment_report_id.is_not(None),
                     UnauthorizedChange.status == UnauthorizedChangeStatus.OPEN,
+                    *(
+                        ()
+                        if detected_since is None
+                        else (UnauthorizedChange.detected_at >= detected_since,)
+                    ),
                 )
             )
         ).all()
     for change_id, version in flagged:
-        review = ReviewChange(change_id, version, FINDING)
+        review = ReviewChange(change_id, version, finding)
         await runtime.units.run(
             lambda uow, r=review: unauthorized.review_change(uow, r), actor=cast.actor("rmo")
         )
@@ -140,7 +152,7 @@ async def load_defects(runtime: Runtime, cast: Cast) -> None:
     """CD's production deployments, then the defects as the SRE on call records them."""
     run = runtime.units.run
     await run(_deployments, actor=cast.actor("ci"))
-    await _reviewed(runtime, cast)
+    await reviewed_as_routine(runtime, cast)
     now = runtime.clock.now()
     async with runtime.db.read_session() as session:
         incidents = await pipeline_queries.incidents_between(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from demo.benchmarks import load_benchmarks
 from demo.cast import read_cast
 from demo.defects import load_defects
 from demo.delivery import (
@@ -92,4 +93,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_change_ledger(runtime, cast)  # insights: commits, the ledger (issue 18)
     await load_testing_history(runtime, cast)  # insights: test investment (issue 18)
     await load_history(runtime, cast)  # pipelines: a year of imported history (issue 18)
+    await load_benchmarks(runtime, cast)  # insights: team benchmarks (issue 18)
     return True

@@ -87,3 +87,7 @@ __all__ += ["insights_ledger_models", "insights_source_models"]
 from domain.pipelines import history_models as pipelines_history_models  # noqa: E402
 
 __all__ += ["pipelines_history_models"]
+# insights: team benchmarks (issue 18)
+from domain.insights import benchmark_models as insights_benchmark_models  # noqa: E402
+
+__all__ += ["insights_benchmark_models"]

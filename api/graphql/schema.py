@@ -32,6 +32,7 @@ from api.graphql.governance_board_types import Board, GoNoGoSession
 from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOffRule
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
+from api.graphql.insights_benchmarks import TeamBenchmarksQuery
 from api.graphql.insights_dora import DoraQuery
 from api.graphql.insights_history import DeploymentHistoryMutation
 from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
@@ -220,6 +221,7 @@ class Query(
     LedgerQuery,
     DoraQuery,
     TestInvestmentQuery,
+    TeamBenchmarksQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."

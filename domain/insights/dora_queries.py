@@ -195,3 +195,9 @@ def summary(keys: rules.FourKeys) -> dict[str, float | int | None]:
             keys.time_to_restore.total_seconds() if keys.time_to_restore else None
         ),
     }
+
+
+change_of = _change
+"""A ledger row as the four keys' change (team benchmarks read the same rows)."""
+incident_of = _incident
+"""A ledger incident row as the four keys' incident."""

@@ -116,3 +116,22 @@ JUDGED_WHETHER_LISTED: dict[str, str] = {
 """The gates a stage may list whose listing adds nothing, and why: the decision judges them on
 every promotion they apply to (tests/domain/pipelines/test_control_coverage_catalog.py holds
 that every other gate a stage lists is required by the listing)."""
+
+
+async def production_gates_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[str]]:
+    """Per service, the gate keys its active definitions list on stages deploying to the
+    production kind (services without one left out), in one statement: what insights'
+    benchmarks call a team's gates."""
+    grouped = await repo.active_definitions_of_services(session, list(service_ids))
+    return {
+        service: frozenset(
+            gate
+            for r in rows
+            for stage in stages_of(r.document)
+            if stage.environment_kind == "production"
+            for gate in stage.gates
+        )
+        for service, rows in grouped.items()
+    }

@@ -92,3 +92,13 @@ async def shifts_in_scope(
             )
         )
     return out, truncated
+
+
+async def rotation_sizes(
+    session: AsyncSession, team_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """How many distinct people each team's support rotation holds (teams without one are
+    left out), in one statement: the team's engineers as the team itself lists them (insights'
+    benchmarks normalise by it)."""
+    rows = await repo.rotations_of_teams(session, team_ids)
+    return {team: len({str(m) for m in row.members}) for team, row in rows.items()}

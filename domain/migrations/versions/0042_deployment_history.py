@@ -3,7 +3,7 @@ environment, version and finish), their commits' and pull requests' times, and t
 ledger's mark of imported changes
 
 Revision ID: 0042
-Revises: 0038
+Revises: 0040
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0042"
-down_revision: str | None = "0038"
+down_revision: str | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
