@@ -28,8 +28,8 @@ from api.endpoints.notice_ack import notice_ack_routes
 from api.endpoints.ofrep import ofrep_routes
 from api.endpoints.post_release_feedback import feedback_routes
 from api.endpoints.schemas import schema_routes
-from api.endpoints.test_investment import test_investment_routes
 from api.endpoints.team_benchmarks import team_benchmark_routes
+from api.endpoints.test_investment import test_investment_routes
 from api.endpoints.value_stream import value_stream_routes
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema

@@ -140,4 +140,3 @@ def import_history(i: DeploymentHistoryImportInput) -> cmd.ImportHistory:
             for x in i.incidents
         ),
     )
-

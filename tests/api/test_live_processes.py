@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -30,22 +29,17 @@ from tests.api.test_live_updates import (
     next_state,
     open_session,
 )
+from tests.support.ports import free_port
 
 STARTUP = 120.0  # generous: a loaded 2-core machine starts a server slowly
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
 def _process(
     api: Api, log: Path, extra_env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = _free_port()
+    port = free_port()
     settings = api.runtime.settings
     env = {
         **os.environ,

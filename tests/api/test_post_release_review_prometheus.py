@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -38,6 +37,7 @@ from tests.api.post_release_review_support import (
     serving_at,
     sweep,
 )
+from tests.support.ports import free_port
 
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BOUND = 180.0
@@ -76,12 +76,6 @@ class Exporter:
         self.exposition()  # count what went before at the old share
         with self.lock:
             self.error_share = share
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -125,7 +119,7 @@ def prometheus(
         "scrape_configs:\n  - job_name: app\n    static_configs:\n"
         f"      - targets: ['127.0.0.1:{exporter[1]}']\n"
     )
-    port = _free_port()
+    port = free_port()
     log = (home / "prometheus.log").open("wb")
     process = subprocess.Popen(
         [

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import URL
 
 from tests.conftest import scratch_postgres
+from tests.support.ports import free_port
 
 SIGNALBOX = Path(sys.executable).parent / "signalbox"
 QUERY = "{ businessUnits { nodes { key } } }"
@@ -45,12 +45,6 @@ def libpq_args(url: URL) -> list[str]:
     if url.username:
         args += ["--username", url.username]
     return args
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Guide:
@@ -104,7 +98,6 @@ class Guide:
                 server.kill()
                 server.wait()
         return body, log.read_text()
-
 
     @staticmethod
     def until_serving(

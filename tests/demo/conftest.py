@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import reset_postgres, scratch_postgres
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNALBOX = Path(sys.executable).parent / "signalbox"
@@ -51,12 +51,6 @@ class DemoServer:
         made = self.cli("token", "create", "--user", username, "--ttl", "2h")
         assert made.returncode == 0, made.stderr
         return made.stdout.strip()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
@@ -115,7 +109,7 @@ def demo_server(
     for args in (["migrate"], ["demo"]):
         done = server.cli(*args)
         assert done.returncode == 0, done.stderr
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [str(SIGNALBOX), "serve", "--port", str(port)],
         env=env,

@@ -3,7 +3,6 @@ stop), for tests that need a real HTTP connection."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,14 +12,10 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from tests.support.ports import free_port
+
 START_TIMEOUT = 120.0  # generous: the suite runs on busy machines
 STOP_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
