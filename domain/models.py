@@ -83,3 +83,7 @@ from domain.insights import ledger_models as insights_ledger_models  # noqa: E40
 from domain.insights import source_models as insights_source_models  # noqa: E402
 
 __all__ += ["insights_ledger_models", "insights_source_models"]
+# insights: where changes fail, the analysis a proposal came from (issue 18)
+from domain.insights import failure_models as insights_failure_models  # noqa: E402
+
+__all__ += ["insights_failure_models"]

@@ -8,6 +8,7 @@ from enum import StrEnum
 class FailureErrorCode(StrEnum):
     INVALID_FACTOR = "INVALID_FACTOR"
     INVALID_MIN_CHANGES = "INVALID_MIN_CHANGES"
+    INVALID_RATIONALE = "INVALID_RATIONALE"
     BUSINESS_UNIT_REQUIRED = "BUSINESS_UNIT_REQUIRED"
     """A proposal is read in a BU: the scope or the input names one."""
     NOT_STANDING_OUT = "NOT_STANDING_OUT"
