@@ -103,6 +103,14 @@ class PolicyBeforeAfter:
     )
 
 
+ORIGIN_TYPE_NAMES = {
+    vocabulary.OriginKind.RETROSPECTIVE: "Retrospective",
+    vocabulary.OriginKind.POST_MORTEM: "PostMortem",
+    vocabulary.OriginKind.CHANGE_FAILURES: "ChangeFailureAnalysis",
+}
+"""The GraphQL type of each kind of origin."""
+
+
 @strawberry.type(
     description="A proposal to change a threshold for automation, approvals or risk tolerance, "
     "from a retrospective or a post-mortem: draft → submitted → approved or rejected → applied "
@@ -146,10 +154,12 @@ class PolicyProposal(Node, FromColumns):
     def value(self) -> JSON | None:
         return self.proposed.get("value")
 
-    @strawberry.field(description="The origin's global id (a Retrospective or a PostMortem).")
+    @strawberry.field(
+        description="The origin's global id (a Retrospective, a PostMortem or a "
+        "ChangeFailureAnalysis)."
+    )
     def origin_id(self) -> strawberry.ID:
-        retro = self.origin_kind is vocabulary.OriginKind.RETROSPECTIVE
-        kind = "Retrospective" if retro else "PostMortem"
+        kind = ORIGIN_TYPE_NAMES[vocabulary.OriginKind(self.origin_kind.value)]
         return strawberry.ID(to_global_id(kind, self.origin_uid))
 
     @strawberry.field(description="The retrospective it came from, when it came from one.")

@@ -33,6 +33,7 @@ from api.graphql.governance_rule_types import DocumentTemplate, SignOff, SignOff
 from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.insights_dora import DoraQuery
+from api.graphql.insights_failures import ChangeFailuresMutation, ChangeFailuresQuery
 from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
 from api.graphql.insights_policy import PolicyMutation, PolicyQuery
@@ -217,6 +218,7 @@ class Query(
     PolicyQuery,
     LedgerQuery,
     DoraQuery,
+    ChangeFailuresQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -274,6 +276,7 @@ class Mutation(
     MaturityMutation,
     PolicyMutation,
     LedgerMutation,
+    ChangeFailuresMutation,
 ):
     pass
 
