@@ -88,6 +88,13 @@ class ChangeFailureFigures:
     def failed_changes(self, first: int = 50) -> list[ChangeLedgerEntry]:
         return self._entries(self.figures.failed, first)
 
+    @strawberry.field(
+        description="The global ids of the incidents counted against the changes (IncidentReport)."
+    )
+    def incident_ids(self, first: int = 50) -> list[strawberry.ID]:
+        ids = self.figures.incidents[: _first(first)]
+        return [strawberry.ID(to_global_id("IncidentReport", i)) for i in ids]
+
     @strawberry.field(description="The incidents counted against the changes.")
     async def incidents(self, info: Info, first: int = 50) -> list[IncidentReport]:
         ids = list(self.figures.incidents[: _first(first)])
