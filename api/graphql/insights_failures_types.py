@@ -20,10 +20,11 @@ from api.graphql.organization_types import Tier
 from api.graphql.pipelines_evidence_types import IncidentReport, IncidentSeverity
 from api.graphql.relay import load_nodes, to_global_id
 from domain.insights import failure_rules as rules
+from domain.insights import failure_suggestions as advice
 from domain.insights.failure_queries import FailureReport
 from domain.kernel.errors import DomainError
 
-ChangeFailureControl = exposed(rules.Control, name="ChangeFailureControl")
+ChangeFailureControl = exposed(advice.Control, name="ChangeFailureControl")
 MAX_ROWS = 500
 
 
@@ -139,7 +140,7 @@ class ChangeFailureSuggestion:
     reason: str
 
     @classmethod
-    def of(cls, s: rules.Suggestion) -> ChangeFailureSuggestion:
+    def of(cls, s: advice.Suggestion) -> ChangeFailureSuggestion:
         return cls(
             control=ChangeFailureControl(s.control.value),
             scope=PolicyTargetScope(s.target.scope.value),
@@ -205,7 +206,8 @@ class ChangeFailures:
                     figures=ChangeFailureFigures.of(g.figures, r),
                     reason=g.verdict,
                     suggestions=[
-                        ChangeFailureSuggestion.of(s) for s in r.suggestions.get(str(g.change_type), ())
+                        ChangeFailureSuggestion.of(s)
+                        for s in r.suggestions.get(str(g.change_type), ())
                     ],
                 )
                 for g in a.standing_out

@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 from strawberry.scalars import JSON
 
+from api.graphql.insights_policy_types import ORIGIN_TYPE_NAMES as ORIGIN_TYPES
 from api.graphql.insights_policy_types import (
     PolicyOriginKind,
     PolicyProposal,
@@ -15,13 +16,11 @@ from api.graphql.insights_policy_types import (
     PolicyTargetScope,
     Retrospective,
 )
-from api.graphql.insights_policy_types import ORIGIN_TYPE_NAMES as ORIGIN_TYPES
 from api.graphql.organization_types import Tier
 from api.graphql.relay import from_global_id
 from api.graphql.user_errors import UserError
 from domain.insights import policy_commands as cmd
 from domain.insights.policy_vocabulary import OriginKind
-
 
 
 @strawberry.input(description="A team's retrospective.")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails import facts as guardrail_facts
 from domain.insights import failure_rules as rules
+from domain.insights import failure_suggestions as advice
 from domain.insights import ledger_repository as repo
 from domain.insights.dora_vocabulary import FailureDefinition
 from domain.insights.ledger_repository import LedgerFilter
@@ -31,8 +32,8 @@ class FailureReport:
     start: datetime
     end: datetime
     analysis: rules.Analysis
-    place: rules.Place
-    suggestions: dict[str, tuple[rules.Suggestion, ...]]
+    place: advice.Place
+    suggestions: dict[str, tuple[advice.Suggestion, ...]]
     """By change type, for the types that stand out."""
     entries: dict[uuid.UUID, Any]
     """The ledger rows the figures name, by id (the drill-down's)."""
@@ -55,7 +56,7 @@ def _incident(r: Any) -> rules.Incident:
     return rules.Incident(r.id, r.service_id, r.created_at, r.change_id, r.severity)
 
 
-def _subject(p: rules.Place, bu_id: uuid.UUID | None) -> str:
+def _subject(p: advice.Place, bu_id: uuid.UUID | None) -> str:
     if p.scope is TargetScope.TIER:
         return str(p.tier)
     if p.scope is TargetScope.BUSINESS_UNIT:
@@ -82,17 +83,17 @@ async def analysed(
     analysis = rules.analyse(
         [_change(x) for x in rows], [_incident(x) for x in incident_rows], failure, t
     )
-    place = rules.place(f.tier, f.bu_id is not None)
-    suggestions: dict[str, tuple[rules.Suggestion, ...]] = {}
+    place = advice.place(f.tier, f.bu_id is not None)
+    suggestions: dict[str, tuple[advice.Suggestion, ...]] = {}
     if analysis.standing_out:
         in_force = await guardrail_facts.values_in_force(
             session,
             SET_KIND[place.scope],
             _subject(place, f.bu_id),
-            list(rules.CONTROL_FIELDS.values()),
+            list(advice.CONTROL_FIELDS.values()),
         )
         suggestions = {
-            str(g.change_type): rules.suggestions(g, place, in_force)
+            str(g.change_type): advice.suggestions(g, place, in_force)
             for g in analysis.standing_out
         }
     return FailureReport(start, end, analysis, place, suggestions, {x.id: x for x in rows})

@@ -16,10 +16,8 @@ more than 1); one with none is `unclassified`, one without a risk assessment `un
 
 A change type *stands out* when its failure rate is at least `factor` times the scope's
 overall rate and it has at least `min_changes` changes (both per query; by default 1.5 and 4),
-so one failure out of two changes does not flag a type. For each type that stands out the
-controls a policy proposal can change today (`policy_targets`: guardrail fields) are suggested
-from the values in force: a peer review or an SRE readiness review for that change type (gates
-before staging and before production), or a higher minimum test coverage (testing depth).
+so one failure out of two changes does not flag a type. What to change for a type that stands
+out is `failure_suggestions`' to say.
 """
 
 from __future__ import annotations
@@ -29,17 +27,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from domain.insights import dora_rules
 from domain.insights.dora_vocabulary import Attribution, FailureDefinition
 from domain.insights.failure_errors import FailureErrorCode as Code
 from domain.insights.ledger_vocabulary import ChangeKind
-from domain.insights.policy_rules import Target
-from domain.insights.policy_vocabulary import TargetKind, TargetScope
 from domain.kernel.errors import DomainError
-from domain.kernel.vocabulary import ChangeType
 from domain.pipelines.vocabulary import IncidentSeverity
 
 UNCLASSIFIED = "unclassified"
@@ -52,30 +46,7 @@ DEFAULT_FACTOR = 1.5
 DEFAULT_MIN_CHANGES = 4
 MAX_FACTOR = 100.0
 MAX_MIN_CHANGES = 100_000
-COVERAGE_STEP = 10
-"""How much a suggested test-coverage minimum rises, in percentage points (at most to 100)."""
-
-
 K = TypeVar("K", str, tuple[str, str])
-
-
-class Control(StrEnum):
-    """A control a suggestion changes (each one guardrail field, see `CONTROL_FIELDS`)."""
-
-    PEER_REVIEW = "peer_review"
-    """A gate before staging: the change type needs a peer review by a non-author."""
-    READINESS_REVIEW = "readiness_review"
-    """A gate before production: the change type needs a signed-off SRE readiness review."""
-    TEST_COVERAGE = "test_coverage"
-    """Testing depth: a higher minimum test coverage for every artifact at the target."""
-
-
-CONTROL_FIELDS: dict[Control, str] = {
-    Control.PEER_REVIEW: "peer_review_change_types",
-    Control.READINESS_REVIEW: "readiness_review_change_types",
-    Control.TEST_COVERAGE: "min_test_coverage_percent",
-}
-"""The guardrail field each control is (read in force, proposed through `policy_targets`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +76,7 @@ class Incident:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """When a change type stands out: a rate at least `factor` × the overall rate, over at
+    """When a change type stands out: a rate at least `factor` times the overall rate, over at
     least `min_changes` changes."""
 
     factor: float = DEFAULT_FACTOR
@@ -212,7 +183,10 @@ def blame(changes: Sequence[Change], incidents: Sequence[Incident]) -> dict[uuid
     )
     return dora_rules.attribute(
         [dora_rules.DoraChange(c.id, c.service_id, c.at, c.kind, c.rolled_back) for c in changes],
-        [dora_rules.DoraIncident(i.id, i.service_id, i.created_at, None, i.change_id) for i in incidents],
+        [
+            dora_rules.DoraIncident(i.id, i.service_id, i.created_at, None, i.change_id)
+            for i in incidents
+        ],
         options,
     )
 
@@ -281,10 +255,10 @@ def verdict(change_type: str, f: Figures, overall: Figures, t: Thresholds) -> tu
     if n < t.min_changes:
         return False, f"{said}; too few changes to judge (fewer than {t.min_changes})."
     if not overall.rate or f.rate < t.factor * overall.rate:
-        return False, f"{said}; not {t.factor:g}× the overall rate."
+        return False, f"{said}; not {t.factor:g} times the overall rate."
     return True, (
-        f"{said}, {f.lift or 0:.2f}× the overall rate over {n} changes "
-        f"({_percent(f.share or 0)} of all changes): at least {t.factor:g}× with at least "
+        f"{said}, {f.lift or 0:.2f} times the overall rate over {n} changes "
+        f"({_percent(f.share or 0)} of all changes): at least {t.factor:g} times with at least "
         f"{t.min_changes} changes, so it stands out."
     )
 
@@ -329,81 +303,8 @@ def analyse(
         thresholds=t,
         overall=overall,
         by_type=tuple(g for _, g in by_type),
-        by_risk=tuple(
-            Group(None, k, None, f) for k, f in _grouped(counted, _risk, base).items()
-        ),
-        by_kind=tuple(
-            Group(None, None, k, f) for k, f in _grouped(counted, _kind, base).items()
-        ),
-        cells=tuple(
-            Group(t, r, None, f) for (t, r), f in _grouped(counted, _cells, base).items()
-        ),
+        by_risk=tuple(Group(None, k, None, f) for k, f in _grouped(counted, _risk, base).items()),
+        by_kind=tuple(Group(None, None, k, f) for k, f in _grouped(counted, _kind, base).items()),
+        cells=tuple(Group(t, r, None, f) for (t, r), f in _grouped(counted, _cells, base).items()),
         standing_out=tuple(standing),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a suggestion lands: a tier profile (the scope names a tier), the scope's BU's
-    guardrail set (it names a BU), else the org's core."""
-
-    scope: TargetScope
-    tier: str | None = None
-
-
-def place(tier: str | None, bu_named: bool) -> Place:
-    if tier is not None:
-        return Place(TargetScope.TIER, tier)
-    return Place(TargetScope.BUSINESS_UNIT if bu_named else TargetScope.CORE)
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A control adjustment for a change type that stands out: one guardrail field at one
-    place, its value in force and the value proposed, and why (with the figures)."""
-
-    change_type: str
-    control: Control
-    target: Target
-    current: Any
-    reason: str
-
-
-def _where(p: Place) -> str:
-    return {
-        TargetScope.TIER: f"the {p.tier} tier profile",
-        TargetScope.BUSINESS_UNIT: "the business unit's guardrails",
-        TargetScope.CORE: "the core guardrails",
-    }[p.scope]
-
-
-def suggestions(group: Group, p: Place, in_force: Mapping[str, Any]) -> tuple[Suggestion, ...]:
-    """The control adjustments for a change type that stands out, from the values in force at
-    `p` (`CONTROL_FIELDS`' keys): each gate the type lacks, and a deeper testing minimum."""
-    t = group.change_type or ""
-    if t not in {c.value for c in ChangeType}:
-        return ()
-    why = group.verdict
-    out: list[Suggestion] = []
-
-    def add(control: Control, current: Any, proposed: Any, what: str) -> None:
-        target = Target(TargetKind.GUARDRAIL, p.scope, p.tier, CONTROL_FIELDS[control], proposed)
-        out.append(Suggestion(t, control, target, current, f"{what} in {_where(p)}. {why}"))
-
-    for control, gate in (
-        (Control.PEER_REVIEW, "a peer review by a non-author before staging"),
-        (Control.READINESS_REVIEW, "a signed-off SRE readiness review before production"),
-    ):
-        current = sorted(in_force.get(CONTROL_FIELDS[control]) or [])
-        if t not in current:
-            add(control, current, sorted({*current, t}), f"Require {gate} for {t} changes")
-    coverage = in_force.get(CONTROL_FIELDS[Control.TEST_COVERAGE])
-    if isinstance(coverage, int | float) and coverage < 100:
-        raised = min(100, int(coverage) + COVERAGE_STEP)
-        add(
-            Control.TEST_COVERAGE,
-            coverage,
-            raised,
-            f"Test deeper: raise the minimum test coverage from {coverage:g}% to {raised}%",
-        )
-    return tuple(out)

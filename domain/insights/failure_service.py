@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from domain.insights import dora_queries, failure_queries
 from domain.insights import failure_rules as rules
+from domain.insights import failure_suggestions as advice
 from domain.insights import policy_service as policy
 from domain.insights.failure_commands import ProposeFromChangeFailures
 from domain.insights.failure_errors import FailureErrorCode as Code
@@ -40,6 +41,32 @@ def _scope_record(c: ProposeFromChangeFailures) -> dict[str, str | None]:
     }
 
 
+def _still_standing(
+    report: failure_queries.FailureReport, change_type: str, control: advice.Control
+) -> tuple[rules.Group, advice.Suggestion]:
+    """The change type's figures and the suggestion of `control` for it, in the analysis
+    recomputed now; refused when either no longer stands."""
+    group = next((g for g in report.analysis.standing_out if g.change_type == change_type), None)
+    if group is None:
+        found = next((g for g in report.analysis.by_type if g.change_type == change_type), None)
+        why = found.verdict if found else f"{change_type}: no changes counted."
+        raise DomainError(
+            f"The change type does not stand out now. {why}",
+            code=Code.NOT_STANDING_OUT,
+            field="changeType",
+        )
+    suggestion = next(
+        (s for s in report.suggestions.get(change_type, ()) if s.control is control), None
+    )
+    if suggestion is None:
+        raise DomainError(
+            "That control is already in place where the suggestion lands.",
+            code=Code.SUGGESTION_NO_LONGER_STANDS,
+            field="control",
+        )
+    return group, suggestion
+
+
 async def propose_from_change_failures(uow: UnitOfWork, c: ProposeFromChangeFailures) -> Proposed:
     """Draft a proposal from a change type that stands out, with the control suggested for it;
     NOT_STANDING_OUT or SUGGESTION_NO_LONGER_STANDS when the analysis recomputed now disagrees."""
@@ -51,7 +78,7 @@ async def propose_from_change_failures(uow: UnitOfWork, c: ProposeFromChangeFail
             field="businessUnitId",
         )
     rule = uow.authorize(Action.CREATE, Resource.POLICY_PROPOSAL, bu_id)
-    control = choice(rules.Control, c.control, Code.SUGGESTION_NO_LONGER_STANDS, "control")
+    control = choice(advice.Control, c.control, Code.SUGGESTION_NO_LONGER_STANDS, "control")
     t = rules.thresholds(c.factor, c.min_changes)
     note = trimmed(
         c.rationale,
@@ -64,24 +91,7 @@ async def propose_from_change_failures(uow: UnitOfWork, c: ProposeFromChangeFail
     start, end = dora_queries.period(c.since, c.until, uow.clock.now())
     scope = uow.scope(Action.READ, Resource.CHANGE_LEDGER)
     report = await failure_queries.analysed(uow.session, scope, c.scope, start, end, c.failure, t)
-    group = next((g for g in report.analysis.standing_out if g.change_type == c.change_type), None)
-    if group is None:
-        found = next((g for g in report.analysis.by_type if g.change_type == c.change_type), None)
-        why = found.verdict if found else f"{c.change_type}: no changes counted."
-        raise DomainError(
-            f"The change type does not stand out now. {why}",
-            code=Code.NOT_STANDING_OUT,
-            field="changeType",
-        )
-    suggestion = next(
-        (s for s in report.suggestions.get(c.change_type, ()) if s.control is control), None
-    )
-    if suggestion is None:
-        raise DomainError(
-            "That control is already in place where the suggestion lands.",
-            code=Code.SUGGESTION_NO_LONGER_STANDS,
-            field="control",
-        )
+    group, suggestion = _still_standing(report, c.change_type, control)
     analysis = ChangeFailureAnalysis(
         bu_id=bu_id,
         scope=_scope_record(c),

@@ -92,7 +92,7 @@ class TestAFlagFlipTypeStandsOut:
             0.1,
             pytest.approx(0.35),
         )
-        assert "not 1.5× the overall rate" in api_type["verdict"]
+        assert "not 1.5 times the overall rate" in api_type["verdict"]
         assert [(g["riskLevel"], g["figures"]["rate"]) for g in found["byRiskLevel"]] == [
             ("low", 0.75),
             ("medium", 0.1),
@@ -146,7 +146,7 @@ class TestAFlagFlipTypeStandsOut:
         api_type = by_type(by_rollback, "api")["figures"]
         assert (api_type["changes"], api_type["failed"]) == (15, 5)
         assert by_rollback["overall"]["rate"] == pytest.approx(5 / 19)
-        assert by_rollback["standingOut"] == []  # 1/3 < 1.5 × 5/19
+        assert by_rollback["standingOut"] == []  # 1/3 < 1.5 times 5/19
 
     async def test_a_scope_with_no_changes_has_null_rates(self, api: Api) -> None:
         w = await world(api)
@@ -163,13 +163,13 @@ class TestOneStepToAProposal:
     ) -> None:
         w = await world(api)
         h = await history(api, w, flips_and_deployments())
-        rel = await release(api, w.bu, service_ids=w.services, changeTypes=["CONFIG"], as_user="rmo")
+        rel = await release(
+            api, w.bu, service_ids=w.services, changeTypes=["CONFIG"], as_user="rmo"
+        )
         before = (await api.ok(PEER_REVIEW, {"id": rel["id"]}))["node"]["peerReviewRequirement"]
         assert before["required"] is False
 
-        made = payload(
-            await api.gql(PROPOSE, {"i": propose_input(w, h)}, as_user=w.engineer)
-        )
+        made = payload(await api.gql(PROPOSE, {"i": propose_input(w, h)}, as_user=w.engineer))
         assert made["errors"] == [], made
         draft, analysis = made["policyProposal"], made["analysis"]
         assert (draft["status"], draft["originKind"], draft["originId"]) == (

@@ -16,7 +16,9 @@ class TestChangeFailuresCostConstantStatements:
         await history(api, large, flips_and_deployments(20, 15, 50, 5))
 
         def ask(bu: str):  # type: ignore[no-untyped-def]
-            return lambda: api.ok(QUERY, {"s": {"businessUnitId": bu}, "since": h.since.isoformat()})
+            return lambda: api.ok(
+                QUERY, {"s": {"businessUnitId": bu}, "since": h.since.isoformat()}
+            )
 
         await ask(small.bu)()  # warm: token, person and grant lookups
         _, few = await fewest(api, ask(small.bu))

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.insights import failure_rules as rules
+from domain.insights import failure_suggestions as advice
 from domain.insights.dora_vocabulary import FailureDefinition
-from domain.insights.failure_rules import Change, Control, Incident, Place, Thresholds
+from domain.insights.failure_rules import Change, Incident, Thresholds
+from domain.insights.failure_suggestions import Control, Place
 from domain.insights.policy_vocabulary import TargetScope
 from domain.kernel.errors import DomainError
 
@@ -71,22 +73,28 @@ class TestAFlagFlipTypeFailingThreeOfFourStandsOut:
 
         assert [g.change_type for g in a.standing_out] == ["config"]
         why = a.standing_out[0].verdict
-        assert "3 of 4 changes failed (75%)" in why and "2.62× the overall rate" in why
+        assert "3 of 4 changes failed (75%)" in why and "2.62 times the overall rate" in why
         assert "stands out" in why
-        assert "not 1.5× the overall rate" in group(a.by_type, "api").verdict
+        assert "not 1.5 times the overall rate" in group(a.by_type, "api").verdict
 
     def test_by_risk_level_kind_and_cell(self) -> None:
         a = rules.analyse(*history())
 
-        assert [(g.risk_level, g.figures.rate) for g in a.by_risk] == [("low", 0.75), ("medium", 0.1)]
+        assert [(g.risk_level, g.figures.rate) for g in a.by_risk] == [
+            ("low", 0.75),
+            ("medium", 0.1),
+        ]
         assert [(g.kind, len(g.figures.changes)) for g in a.by_kind] == [
             ("deployment", 10),
             ("flag_change", 4),
         ]
-        assert [(g.change_type, g.risk_level) for g in a.cells] == [("api", "medium"), ("config", "low")]
+        assert [(g.change_type, g.risk_level) for g in a.cells] == [
+            ("api", "medium"),
+            ("config", "low"),
+        ]
 
     def test_a_stricter_factor_flags_nothing(self) -> None:
-        a = rules.analyse(*history(), t=Thresholds(factor=3.0))  # 0.75 < 3 × 0.2857
+        a = rules.analyse(*history(), t=Thresholds(factor=3.0))  # 0.75 < 3 times 0.2857
 
         assert a.standing_out == ()
 
@@ -113,7 +121,13 @@ class TestIncidentSeverities:
         a = rules.analyse(*history())
 
         config = group(a.by_type, "config").figures
-        assert dict(config.by_severity) == {"SEV1": 1, "SEV2": 1, "SEV3": 0, "SEV4": 0, "unknown": 1}
+        assert dict(config.by_severity) == {
+            "SEV1": 1,
+            "SEV2": 1,
+            "SEV3": 0,
+            "SEV4": 0,
+            "unknown": 1,
+        }
         assert config.worst == "SEV1"
         assert group(a.by_type, "api").figures.worst == "SEV3"
         assert dict(a.overall.by_severity)["SEV3"] == 1
@@ -183,7 +197,7 @@ class TestSuggestions:
             "min_test_coverage_percent": 80,
         }
 
-        found = rules.suggestions(config, Place(TargetScope.TIER, "critical"), in_force)
+        found = advice.suggestions(config, Place(TargetScope.TIER, "critical"), in_force)
 
         assert [(s.control, s.current, s.target.value) for s in found] == [
             (
@@ -211,14 +225,14 @@ class TestSuggestions:
             "readiness_review_change_types": ["config"],
             "min_test_coverage_percent": 100,
         }
-        assert rules.suggestions(config, Place(TargetScope.CORE), done) == ()
+        assert advice.suggestions(config, Place(TargetScope.CORE), done) == ()
         unclassified = rules.Group("unclassified", None, None, config.figures, config.verdict)
-        assert rules.suggestions(unclassified, Place(TargetScope.CORE), {}) == ()
+        assert advice.suggestions(unclassified, Place(TargetScope.CORE), {}) == ()
 
     def test_the_place_is_the_tier_else_the_bu_else_the_core(self) -> None:
-        assert rules.place("critical", True) == Place(TargetScope.TIER, "critical")
-        assert rules.place(None, True) == Place(TargetScope.BUSINESS_UNIT)
-        assert rules.place(None, False) == Place(TargetScope.CORE)
+        assert advice.place("critical", True) == Place(TargetScope.TIER, "critical")
+        assert advice.place(None, True) == Place(TargetScope.BUSINESS_UNIT)
+        assert advice.place(None, False) == Place(TargetScope.CORE)
 
 
 class TestThresholds:
