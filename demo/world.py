@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from demo.cast import read_cast
+from demo.change_failures import load_change_failures
 from demo.defects import load_defects
 from demo.delivery import (
     load_regions,
@@ -88,4 +89,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_value_stream(runtime, cast, regions)  # insights: the value stream (issue 18)
     await load_policy(runtime, cast)  # insights: policy iteration (issue 18)
     await load_change_ledger(runtime, cast)  # insights: commits, the ledger (issue 18)
+    await load_change_failures(runtime, cast)  # insights: where changes fail (issue 18)
     return True
