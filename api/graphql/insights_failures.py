@@ -5,12 +5,14 @@ that stand out with suggested controls, and the one step from a suggestion to a 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from api.graphql import insights_failures_inputs as fi
 from api.graphql.context import Info
 from api.graphql.insights_dora_types import DoraFailureDefinition
+from api.graphql.insights_failures_analysis_types import ChangeFailureAnalysis
 from api.graphql.insights_failures_types import ChangeFailures
 from api.graphql.insights_ledger import caught_up
 from api.graphql.mutations import MutationRunner
@@ -27,6 +29,11 @@ proposal_payload = run.answering(fi.ProposeFromChangeFailuresPayload, fi.answer)
 
 @strawberry.type
 class ChangeFailuresQuery:
+    @staticmethod
+    def node_types() -> dict[str, tuple[str, Any]]:
+        """The node types this module serves, for `node(id:)`."""
+        return {"ChangeFailureAnalysis": ("change_failure_analysis", ChangeFailureAnalysis)}
+
     @strawberry.field(
         description="Where changes fail over [since, until) (default: the 90 days up to now): "
         "rates, shares, lifts and incident severities by change type, risk level, kind and "

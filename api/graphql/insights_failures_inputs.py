@@ -9,7 +9,10 @@ import strawberry
 
 from api.graphql.governance_types import ChangeType
 from api.graphql.insights_dora_types import DoraFailureDefinition
-from api.graphql.insights_failures_types import ChangeFailureAnalysis, ChangeFailureControl
+from api.graphql.insights_failures_analysis_types import (
+    ChangeFailureAnalysis,
+    ChangeFailureControl,
+)
 from api.graphql.insights_policy_types import PolicyProposal
 from api.graphql.organization_types import Tier
 from api.graphql.relay import from_optional_global_id

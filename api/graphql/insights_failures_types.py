@@ -6,14 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
-from api.graphql.enums import exposed
 from api.graphql.insights_dora_types import DoraFailureDefinition
+from api.graphql.insights_failures_analysis_types import ChangeFailureControl
 from api.graphql.insights_ledger_types import ChangeLedgerEntry
 from api.graphql.insights_policy_types import PolicyTargetScope
 from api.graphql.organization_types import Tier
@@ -24,7 +23,6 @@ from domain.insights import failure_suggestions as advice
 from domain.insights.failure_queries import FailureReport
 from domain.kernel.errors import DomainError
 
-ChangeFailureControl = exposed(advice.Control, name="ChangeFailureControl")
 MAX_ROWS = 500
 
 
@@ -212,43 +210,4 @@ class ChangeFailures:
                 )
                 for g in a.standing_out
             ],
-        )
-
-
-@strawberry.type(
-    description="The analysis a policy proposal was made from, as the server recomputed it "
-    "then: scope, period, definition, thresholds, the change type's figures and the overall."
-)
-class ChangeFailureAnalysis:
-    id: strawberry.ID
-    scope: JSON
-    since: datetime
-    until: datetime
-    failure_definition: DoraFailureDefinition  # type: ignore[valid-type]
-    factor: float
-    min_changes: int
-    change_type: str
-    control: ChangeFailureControl  # type: ignore[valid-type]
-    figures: JSON = strawberry.field(
-        description='{"type": {changes, failed, incidents, share, rate, lift, by_severity, '
-        'worst}, "overall": the same of the scope}.'
-    )
-    reason: str
-    created_at: datetime
-
-    @classmethod
-    def from_row(cls, r: Any) -> ChangeFailureAnalysis:
-        return cls(
-            id=strawberry.ID(to_global_id("ChangeFailureAnalysis", r.id)),
-            scope=r.scope,
-            since=r.since,
-            until=r.until,
-            failure_definition=DoraFailureDefinition(r.failure),
-            factor=r.factor,
-            min_changes=r.min_changes,
-            change_type=r.change_type,
-            control=ChangeFailureControl(r.control),
-            figures=r.figures,
-            reason=r.reason,
-            created_at=r.created_at,
         )

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.enums import exposed
+from api.graphql.insights_failures_analysis_types import ChangeFailureAnalysis
 from api.graphql.insights_ledger import caught_up
 from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
 from api.graphql.postrelease_postmortems_types import PostMortem
@@ -167,6 +168,14 @@ class PolicyProposal(Node, FromColumns):
         if self.origin_kind is not vocabulary.OriginKind.RETROSPECTIVE:
             return None
         return await load_node(info.context.loaders.retrospective, Retrospective, self.origin_uid)
+
+    @strawberry.field(description="The change-failure analysis it came from, when it did.")
+    async def change_failure_analysis(self, info: Info) -> ChangeFailureAnalysis | None:
+        if self.origin_kind is not vocabulary.OriginKind.CHANGE_FAILURES:
+            return None
+        return await load_node(
+            info.context.loaders.change_failure_analysis, ChangeFailureAnalysis, self.origin_uid
+        )
 
     @strawberry.field(description="The post-mortem it came from, when it came from one.")
     async def post_mortem(self, info: Info) -> PostMortem | None:

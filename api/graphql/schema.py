@@ -155,6 +155,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **MaturityQuery.node_types(),
     # insights: policy iteration
     **PolicyQuery.node_types(),
+    # insights: where changes fail, the analysis a proposal came from
+    **ChangeFailuresQuery.node_types(),
 }
 
 

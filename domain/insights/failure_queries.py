@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails import facts as guardrail_facts
+from domain.insights import failure_repository
 from domain.insights import failure_rules as rules
 from domain.insights import failure_suggestions as advice
 from domain.insights import ledger_repository as repo
@@ -25,6 +26,10 @@ from domain.insights.policy_targets import SET_KIND
 from domain.insights.policy_vocabulary import TargetScope
 from domain.kernel.access import Action, Resource, Scope
 from domain.kernel.reader import Reader
+from domain.kernel.scoped_reads import readable_by_id
+
+analyses_by_id = readable_by_id(Resource.POLICY_PROPOSAL, failure_repository.analyses_by_ids)
+"""The analyses proposals were made from, where you may read the proposals (their BU's)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ HISTORY = """query($b: ID!) { guardrailHistory(scope: BUSINESS_UNIT, businessUni
   nodes { version values origin } } }"""
 PEER_REVIEW = """query($id: ID!) { node(id: $id) { ... on Release {
   peerReviewRequirement { required changeTypes } } } }"""
+ORIGIN = """query($id: ID!) { node(id: $id) { ... on PolicyProposal {
+  changeFailureAnalysis { id changeType businessUnit { id } createdBy { username } } } } }"""
 LIST = """query($b: ID!) { policyProposals(filter: {businessUnitId: $b}, first: 10) {
   nodes { id } } }"""
 
@@ -195,6 +197,15 @@ class TestOneStepToAProposal:
         assert analysis["figures"]["overall"]["failed"] == 4
         assert analysis["scope"]["business_unit_id"] == str(from_global_id(w.bu, "BusinessUnit"))
         assert await audit_actions(api, draft["id"]) == ["policy_proposal.create"]
+        assert await audit_actions(api, analysis["id"]) == ["change_failure_analysis.record"]
+        origin = (await api.ok(ORIGIN, {"id": draft["id"]}))["node"]["changeFailureAnalysis"]
+        assert origin == {
+            "id": analysis["id"],
+            "changeType": "config",
+            "businessUnit": {"id": w.bu},
+            "createdBy": {"username": w.engineer},
+        }
+        assert (await api.ok(ORIGIN, {"id": draft["id"]}, as_user="viewer"))["node"] is None
 
         sent = await moved(api, SUBMIT, draft, as_user=w.engineer)
         approved = await moved(api, APPROVE, sent, as_user=w.admin, reason="Agreed")
