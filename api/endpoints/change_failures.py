@@ -66,8 +66,14 @@ def change_failures_routes(runtime: Runtime) -> list[Route]:
             )
             await runtime.units.run(ledger_projection.catch_up)
             async with runtime.db.read_session() as session:
-                report = await failure_queries.change_failures_export(
-                    Reader(session, actor, runtime.authorizer), scope, start, end, failure, t
+                report = await failure_queries.change_failures(
+                    Reader(session, actor, runtime.authorizer),
+                    scope,
+                    start,
+                    end,
+                    failure,
+                    t,
+                    Action.EXPORT,
                 )
         except DomainError as exc:
             return refused(runtime, exc)

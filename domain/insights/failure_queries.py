@@ -111,21 +111,11 @@ async def change_failures(
     end: datetime,
     failure: FailureDefinition = FailureDefinition.INCIDENT,
     t: rules.Thresholds = rules.Thresholds(),
+    action: Action = Action.READ,
 ) -> FailureReport:
-    """Where changes fail in the BUs where the caller may read the ledger (nothing elsewhere)."""
-    return await analysed(r.session, r.scope(Resource.CHANGE_LEDGER), f, start, end, failure, t)
-
-
-async def change_failures_export(
-    r: Reader,
-    f: LedgerFilter,
-    start: datetime,
-    end: datetime,
-    failure: FailureDefinition = FailureDefinition.INCIDENT,
-    t: rules.Thresholds = rules.Thresholds(),
-) -> FailureReport:
-    """The same, in the BUs where the caller may export the ledger."""
-    scope = r.authorizer.scope(r.actor, Action.EXPORT, Resource.CHANGE_LEDGER)
+    """Where changes fail in the BUs where the caller may read (or, for the CSV, export) the
+    ledger; nothing elsewhere."""
+    scope = r.authorizer.scope(r.actor, action, Resource.CHANGE_LEDGER)
     return await analysed(r.session, scope, f, start, end, failure, t)
 
 

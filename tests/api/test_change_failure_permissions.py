@@ -75,3 +75,29 @@ async def test_the_csv_is_given_exactly_where_the_matrix_says(api: Api, role: st
     )
     may = expected(role, "change_ledger", "export", org_level=False)
     assert response.status_code == (200 if may else 403), (role, response.text)
+
+
+@pytest.mark.parametrize("role", list(USERS))
+async def test_the_recorded_analysis_shows_exactly_where_its_proposal_does(
+    api: Api, role: str
+) -> None:
+    w, h = await _payments(api)
+    made = await api.gql(
+        PROPOSE,
+        {
+            "i": propose_input(
+                w, h, scope={"serviceId": w.services[0]}, businessUnitId=w.bu, control="PEER_REVIEW"
+            )
+        },
+        as_user="engineer",
+    )
+    analysis = made["data"]["proposeFromChangeFailures"]["analysis"]["id"]
+
+    body = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on ChangeFailureAnalysis { id } } }",
+        {"id": analysis},
+        as_user=USERS[role],
+    )
+
+    visible = bool(not body.get("errors") and body["data"]["node"])
+    assert visible is expected(role, "policy_proposal", "read", org_level=False), (role, body)
