@@ -305,6 +305,6 @@ def analyse(
         by_type=tuple(g for _, g in by_type),
         by_risk=tuple(Group(None, k, None, f) for k, f in _grouped(counted, _risk, base).items()),
         by_kind=tuple(Group(None, None, k, f) for k, f in _grouped(counted, _kind, base).items()),
-        cells=tuple(Group(t, r, None, f) for (t, r), f in _grouped(counted, _cells, base).items()),
+        cells=tuple(Group(a, b, None, f) for (a, b), f in _grouped(counted, _cells, base).items()),
         standing_out=tuple(standing),
     )
