@@ -15,6 +15,7 @@ from api.composition import build_runtime
 from api.endpoints.alertmanager import alertmanager_routes
 from api.endpoints.argo import argo_routes
 from api.endpoints.cdevents import cdevents_routes
+from api.endpoints.change_failures import change_failures_routes
 from api.endpoints.change_ledger import change_ledger_routes
 from api.endpoints.components import component_routes
 from api.endpoints.decisions import decision_routes
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         *change_ledger_routes(runtime),
         *test_investment_routes(runtime),
         *team_benchmark_routes(runtime),
+        *change_failures_routes(runtime),
         *schema_routes(),
         *demo_portal_routes(runtime),  # before the bundle's catch-all
         *component_routes(settings),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from demo.benchmarks import load_benchmarks
 from demo.cast import read_cast
+from demo.change_failures import load_change_failures
 from demo.defects import load_defects
 from demo.delivery import (
     load_regions,
@@ -94,4 +95,5 @@ async def load_world(runtime: Runtime) -> bool:
     await load_testing_history(runtime, cast)  # insights: test investment (issue 18)
     await load_history(runtime, cast)  # pipelines: a year of imported history (issue 18)
     await load_benchmarks(runtime, cast)  # insights: team benchmarks (issue 18)
+    await load_change_failures(runtime, cast)  # insights: where changes fail (issue 18)
     return True

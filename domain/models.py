@@ -91,3 +91,7 @@ __all__ += ["pipelines_history_models"]
 from domain.insights import benchmark_models as insights_benchmark_models  # noqa: E402
 
 __all__ += ["insights_benchmark_models"]
+# insights: where changes fail, the analysis a proposal came from (issue 18)
+from domain.insights import failure_models as insights_failure_models  # noqa: E402
+
+__all__ += ["insights_failure_models"]

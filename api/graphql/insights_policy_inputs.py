@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 from strawberry.scalars import JSON
 
+from api.graphql.insights_policy_types import ORIGIN_TYPE_NAMES as ORIGIN_TYPES
 from api.graphql.insights_policy_types import (
     PolicyOriginKind,
     PolicyProposal,
@@ -20,8 +21,6 @@ from api.graphql.relay import from_global_id
 from api.graphql.user_errors import UserError
 from domain.insights import policy_commands as cmd
 from domain.insights.policy_vocabulary import OriginKind
-
-ORIGIN_TYPES = {OriginKind.RETROSPECTIVE: "Retrospective", OriginKind.POST_MORTEM: "PostMortem"}
 
 
 @strawberry.input(description="A team's retrospective.")

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.enums import exposed
+from api.graphql.insights_failures_analysis_types import ChangeFailureAnalysis
 from api.graphql.insights_ledger import caught_up
 from api.graphql.organization_types import BusinessUnit, Person, Team, Tier
 from api.graphql.postrelease_postmortems_types import PostMortem
@@ -103,6 +104,14 @@ class PolicyBeforeAfter:
     )
 
 
+ORIGIN_TYPE_NAMES = {
+    vocabulary.OriginKind.RETROSPECTIVE: "Retrospective",
+    vocabulary.OriginKind.POST_MORTEM: "PostMortem",
+    vocabulary.OriginKind.CHANGE_FAILURES: "ChangeFailureAnalysis",
+}
+"""The GraphQL type of each kind of origin."""
+
+
 @strawberry.type(
     description="A proposal to change a threshold for automation, approvals or risk tolerance, "
     "from a retrospective or a post-mortem: draft → submitted → approved or rejected → applied "
@@ -146,10 +155,12 @@ class PolicyProposal(Node, FromColumns):
     def value(self) -> JSON | None:
         return self.proposed.get("value")
 
-    @strawberry.field(description="The origin's global id (a Retrospective or a PostMortem).")
+    @strawberry.field(
+        description="The origin's global id (a Retrospective, a PostMortem or a "
+        "ChangeFailureAnalysis)."
+    )
     def origin_id(self) -> strawberry.ID:
-        retro = self.origin_kind is vocabulary.OriginKind.RETROSPECTIVE
-        kind = "Retrospective" if retro else "PostMortem"
+        kind = ORIGIN_TYPE_NAMES[vocabulary.OriginKind(self.origin_kind.value)]
         return strawberry.ID(to_global_id(kind, self.origin_uid))
 
     @strawberry.field(description="The retrospective it came from, when it came from one.")
@@ -157,6 +168,14 @@ class PolicyProposal(Node, FromColumns):
         if self.origin_kind is not vocabulary.OriginKind.RETROSPECTIVE:
             return None
         return await load_node(info.context.loaders.retrospective, Retrospective, self.origin_uid)
+
+    @strawberry.field(description="The change-failure analysis it came from, when it did.")
+    async def change_failure_analysis(self, info: Info) -> ChangeFailureAnalysis | None:
+        if self.origin_kind is not vocabulary.OriginKind.CHANGE_FAILURES:
+            return None
+        return await load_node(
+            info.context.loaders.change_failure_analysis, ChangeFailureAnalysis, self.origin_uid
+        )
 
     @strawberry.field(description="The post-mortem it came from, when it came from one.")
     async def post_mortem(self, info: Info) -> PostMortem | None:

@@ -34,6 +34,7 @@ from api.graphql.governance_types import Release
 from api.graphql.guardrails import GuardrailsMutation, GuardrailsQuery
 from api.graphql.insights_benchmarks import TeamBenchmarksQuery
 from api.graphql.insights_dora import DoraQuery
+from api.graphql.insights_failures import ChangeFailuresMutation, ChangeFailuresQuery
 from api.graphql.insights_history import DeploymentHistoryMutation
 from api.graphql.insights_ledger import LedgerMutation, LedgerQuery
 from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
@@ -157,6 +158,8 @@ _NODE_LOADERS: dict[str, tuple[str, Any]] = {
     **MaturityQuery.node_types(),
     # insights: policy iteration
     **PolicyQuery.node_types(),
+    # insights: where changes fail, the analysis a proposal came from
+    **ChangeFailuresQuery.node_types(),
 }
 
 
@@ -222,6 +225,7 @@ class Query(
     DoraQuery,
     TestInvestmentQuery,
     TeamBenchmarksQuery,
+    ChangeFailuresQuery,
 ):
     @strawberry.field(
         description="Any object by its global id; null when absent or not yours to see."
@@ -280,6 +284,7 @@ class Mutation(
     PolicyMutation,
     LedgerMutation,
     DeploymentHistoryMutation,
+    ChangeFailuresMutation,
 ):
     pass
 

@@ -20,6 +20,7 @@ from domain.environments.errors import EnvironmentErrorCode
 from domain.flags.errors import FlagErrorCode
 from domain.governance.errors import GovernanceErrorCode
 from domain.guardrails.errors import GuardrailErrorCode, GuardrailProblems
+from domain.insights.failure_errors import FailureErrorCode
 from domain.insights.maturity_errors import MaturityErrorCode
 from domain.insights.policy_errors import PolicyErrorCode
 from domain.insights.source_errors import SourceChangeErrorCode
@@ -151,6 +152,8 @@ MATURITY = _context("Maturity", MaturityErrorCode)
 POLICY = _context("Policy", PolicyErrorCode)
 # insights: source changes, the change ledger (issue 18)
 SOURCE_CHANGES = _context("SourceChange", SourceChangeErrorCode)
+# insights: where changes fail (issue 18)
+CHANGE_FAILURES = _context("ChangeFailure", FailureErrorCode)
 
 CONTEXTS = (
     CALENDAR,
@@ -177,6 +180,7 @@ CONTEXTS = (
     MATURITY,
     POLICY,
     SOURCE_CHANGES,
+    CHANGE_FAILURES,
 )
 ERROR_TYPES = [c.type for c in CONTEXTS]
 """The concrete error types, for the schema: payload fields name only the interface."""

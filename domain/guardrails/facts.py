@@ -28,6 +28,7 @@ __all__ = [
     "go_no_go_disciplines",
     "guardrails_of_services",
     "onboarding_of_teams",
+    "values_in_force",
 ]
 
 
@@ -72,3 +73,17 @@ async def check_change(
         core = (await current_core(session)).values
         rules.apply_changes(current, changes, complete=False, core=core)
     return row.version if row else 0
+
+
+async def values_in_force(
+    session: AsyncSession, kind: SetKind, subject: str, keys: Sequence[str]
+) -> dict[str, Any]:
+    """The values of `keys` a save of the set would start from: the set's own (as saved, or
+    the built-in tier profile), else the core's in force now (two statements)."""
+    core = (await current_core(session)).values
+    if kind is SetKind.CORE:
+        return {k: core.get(k) for k in keys}
+    row = await repo.get_set(session, kind, subject)
+    defaults = PROFILE_DEFAULTS.get(subject, {}) if kind is SetKind.PROFILE else {}
+    own = dict(row.values) if row else dict(defaults)
+    return {k: own[k] if own.get(k) is not None else core.get(k) for k in keys}

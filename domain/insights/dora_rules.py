@@ -212,7 +212,13 @@ def _median_days(days: list[date], deployed: set[date]) -> dict[str, float] | No
     }
 
 
-def _failed(c: DoraChange, blamed: list[uuid.UUID], f: FailureDefinition) -> bool:
+def counts_rollbacks(f: FailureDefinition) -> bool:
+    """Rolled-back changes are in the failure rate's denominator only when rollbacks count."""
+    return f in (FailureDefinition.ROLLBACK, FailureDefinition.ANY)
+
+
+def failed(c: DoraChange, blamed: Sequence[uuid.UUID], f: FailureDefinition) -> bool:
+    """Whether a change failed by definition `f`, given the incidents counted against it."""
     return {
         FailureDefinition.INCIDENT: bool(blamed),
         FailureDefinition.ROLLBACK: c.rolled_back,
@@ -275,12 +281,11 @@ def four_keys(
     shipped = [c for c in period if not c.rolled_back]
     left_out: list[tuple[uuid.UUID, str]] = []
     leads, steps = _lead_times(shipped, _firsts(changes, o), left_out)
-    rollbacks_count = o.failure in (FailureDefinition.ROLLBACK, FailureDefinition.ANY)
-    counted = period if rollbacks_count else shipped
+    counted = period if counts_rollbacks(o.failure) else shipped
     failures = [
         (c.id, tuple(sorted(against[c.id], key=str)))
         for c in counted
-        if _failed(c, against[c.id], o.failure)
+        if failed(c, against[c.id], o.failure)
     ]
     typed = {c.id for c in period}
     mine = [

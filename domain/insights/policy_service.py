@@ -14,7 +14,13 @@ from domain.insights import policy_commands as cmd
 from domain.insights import policy_targets as targets
 from domain.insights.policy_errors import PolicyErrorCode as Code
 from domain.insights.policy_models import PolicyProposal, Retrospective
-from domain.insights.policy_rules import check_move, check_not_proposer, check_target, origin_record
+from domain.insights.policy_rules import (
+    Target,
+    check_move,
+    check_not_proposer,
+    check_target,
+    origin_record,
+)
 from domain.insights.policy_vocabulary import OriginKind, ProposalStatus, TargetKind, TargetScope
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
@@ -87,6 +93,12 @@ async def record_retrospective(uow: UnitOfWork, c: cmd.RecordRetrospective) -> R
 
 async def _origin_bu(uow: UnitOfWork, kind: OriginKind, origin_id: uuid.UUID) -> uuid.UUID:
     """The BU of the retrospective or post-mortem you may read; NOT_FOUND otherwise."""
+    if kind is OriginKind.CHANGE_FAILURES:
+        raise DomainError(
+            "A proposal from change failures is made by proposeFromChangeFailures.",
+            code=Code.INVALID_ORIGIN,
+            field="originKind",
+        )
     if kind is OriginKind.RETROSPECTIVE:
         retro = await get_readable(
             uow.session,
@@ -120,13 +132,27 @@ async def create_proposal(uow: UnitOfWork, c: cmd.CreateProposal) -> PolicyPropo
         c.value,
     )
     rationale = _text(c.rationale, "rationale", Code.RATIONALE_REQUIRED, least=1)
+    return await draft(uow, bu_id, kind, c.origin_id, target, rationale, rule)
+
+
+async def draft(
+    uow: UnitOfWork,
+    bu_id: uuid.UUID,
+    kind: OriginKind,
+    origin_id: uuid.UUID,
+    target: Target,
+    rationale: str,
+    rule: str,
+) -> PolicyProposal:
+    """Store (and audit) a draft proposal read in `bu_id`, once its value is checked by the
+    guardrails or risk context as their save would check it; the caller authorized it."""
     await targets.check(uow.session, target, bu_id)
     now = uow.clock.now()
     proposal = PolicyProposal(
         id=uuid.uuid4(),
         bu_id=bu_id,
         origin_kind=kind.value,
-        origin_id=c.origin_id,
+        origin_id=origin_id,
         target_kind=target.kind.value,
         scope=target.scope.value,
         tier=target.tier,

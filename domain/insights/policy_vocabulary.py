@@ -10,6 +10,8 @@ class OriginKind(StrEnum):
 
     RETROSPECTIVE = "retrospective"
     POST_MORTEM = "post_mortem"
+    CHANGE_FAILURES = "change_failures"
+    """An analysis of where changes fail (`failure_rules`), recorded when the proposal was made."""
 
 
 class TargetKind(StrEnum):

@@ -106,6 +106,7 @@ GRAPHQL_ENUMS = {
     "insights:MaturityErrorCode": "MaturityErrorCode",
     "insights:PolicyErrorCode": "PolicyErrorCode",
     "insights:SourceChangeErrorCode": "SourceChangeErrorCode",
+    "insights:FailureErrorCode": "ChangeFailureErrorCode",
 }
 KERNEL_PAYLOAD_CODES = ("NOT_FOUND", "BAD_USER_INPUT", "VERSION_CONFLICT", "ALREADY_EXISTS")
 

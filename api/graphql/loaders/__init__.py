@@ -25,6 +25,7 @@ from domain.environments import queries as envq
 from domain.flags import queries as flq
 from domain.governance import queries as gov
 from domain.guardrails import queries as grq
+from domain.insights import failure_queries as fq
 from domain.insights import maturity_queries as mtq
 from domain.insights import policy_queries as plq
 from domain.insights import source_queries as isq
@@ -279,6 +280,8 @@ class DataLoaders:
     policy_before_after: Batch = batch(plq.before_after)
     # insights: the commits behind each change-ledger entry (issue 18)
     ledger_commits: Grouped = grouped(isq.commits_of_entries)
+    # insights: the analysis a proposal from change failures came from (issue 18)
+    change_failure_analysis: ById = by_id(fq.analyses_by_id)
 
     @classmethod
     def build(cls, read: Read, clock: Clock) -> DataLoaders:

@@ -1,7 +1,7 @@
 """team benchmarks: the change ledger read by time across every BU
 
 Revision ID: 0040
-Revises: 0038
+Revises: 0039
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0040"
-down_revision: str | None = "0038"
+down_revision: str | None = "0039"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
