@@ -31,7 +31,7 @@ TEST_RUN = """mutation($i: EvidenceTestRunInput!) { evidenceTestRunReport(input:
   evidence { id } errors { code field } } }"""
 
 
-async def test_run(
+async def reported_run(
     api: Api, service: str, suite: str, coverage: float | None, version: str = "1.0.0"
 ) -> str:
     """A passing run of `suite` against a new artifact of the service; the evidence's id."""
@@ -86,11 +86,11 @@ async def history(api: Api) -> History:
         for _ in range(2)
     ]  # fmt: skip
     unit = [
-        await test_run(api, w.services[0], "unit-tests", 85.0, "1.0.0"),
-        await test_run(api, w.services[0], "unit-tests", 90.0, "1.0.1"),
+        await reported_run(api, w.services[0], "unit-tests", 85.0, "1.0.0"),
+        await reported_run(api, w.services[0], "unit-tests", 90.0, "1.0.1"),
     ]
-    await test_run(api, w.services[0], "smoke", None, "1.0.2")
-    await test_run(api, w.services[1], "unit", 95.0, "2.0.0")
+    await reported_run(api, w.services[0], "smoke", None, "1.0.2")
+    await reported_run(api, w.services[1], "unit", 95.0, "2.0.0")
     await projected(api, since)
     until = api.runtime.clock.now() + timedelta(minutes=1)
     return History(w, since, until, found, unit, {"ledger": ledger, "checkout": checkout})
