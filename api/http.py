@@ -21,6 +21,19 @@ class ORJSONResponse(Response):
         return orjson.dumps(content)
 
 
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV table as a download named `filename`, never cached (the exports of the insights and
+    the ledger)."""
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "cache-control": "no-store",
+            "content-disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
 def error_response(
     status: int,
     code: str,

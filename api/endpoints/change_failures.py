@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from api.endpoints.change_ledger import _filter as ledger_filter
 from api.endpoints.writes import refused
-from api.http import error_response
+from api.http import csv_download, error_response
 from domain.insights import dora_queries, failure_queries, ledger_projection
 from domain.insights import failure_rules as rules
 from domain.insights.dora_vocabulary import FailureDefinition
@@ -78,13 +78,8 @@ def change_failures_routes(runtime: Runtime) -> list[Route]:
         except DomainError as exc:
             return refused(runtime, exc)
         stamp = f"{start:%Y%m%d}-{end:%Y%m%d}"
-        return Response(
-            failure_queries.failures_csv(report.analysis).encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "cache-control": "no-store",
-                "content-disposition": f'attachment; filename="change-failures-{stamp}.csv"',
-            },
+        return csv_download(
+            failure_queries.failures_csv(report.analysis), f"change-failures-{stamp}.csv"
         )
 
     return [Route(PATH, export, methods=["GET"])]

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from api.endpoints.writes import refused
 from api.global_ids import from_id_or_uuid
-from api.http import error_response
+from api.http import csv_download, error_response
 from domain.insights import ledger_projection, ledger_queries
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
@@ -77,13 +77,6 @@ def change_ledger_routes(runtime: Runtime) -> list[Route]:
                 )
         except DomainError as exc:
             return refused(runtime, exc)
-        return Response(
-            ledger_queries.ledger_csv(rows).encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "cache-control": "no-store",
-                "content-disposition": 'attachment; filename="change-ledger.csv"',
-            },
-        )
+        return csv_download(ledger_queries.ledger_csv(rows), "change-ledger.csv")
 
     return [Route(PATH, export, methods=["GET"])]

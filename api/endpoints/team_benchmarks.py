@@ -17,7 +17,7 @@ from starlette.routing import Route
 from api.endpoints.change_ledger import _moment as moment
 from api.endpoints.writes import refused
 from api.global_ids import from_id_or_uuid
-from api.http import error_response
+from api.http import csv_download, error_response
 from domain.insights import benchmark_export, benchmark_queries, dora_queries, ledger_projection
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
@@ -61,13 +61,6 @@ def team_benchmark_routes(runtime: Runtime) -> list[Route]:
         except DomainError as exc:
             return refused(runtime, exc)
         stamp = f"{start:%Y%m%d}-{end:%Y%m%d}"
-        return Response(
-            benchmark_export.benchmarks_csv(view).encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "cache-control": "no-store",
-                "content-disposition": f'attachment; filename="team-benchmarks-{stamp}.csv"',
-            },
-        )
+        return csv_download(benchmark_export.benchmarks_csv(view), f"team-benchmarks-{stamp}.csv")
 
     return [Route(PATH, export, methods=["GET"])]

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from api.endpoints.defect_backlog import _when as when
 from api.endpoints.writes import refused
 from api.global_ids import from_id_or_uuid
-from api.http import error_response
+from api.http import csv_download, error_response
 from domain.insights import dora_queries, ledger_projection, testing_export, testing_queries
 from domain.kernel.access import Action, Resource
 from domain.kernel.errors import DomainError
@@ -86,13 +86,6 @@ def test_investment_routes(runtime: Runtime) -> list[Route]:
         except DomainError as exc:
             return refused(runtime, exc)
         stamp = f"{start:%Y%m%d}-{end:%Y%m%d}"
-        return Response(
-            testing_export.investment_csv(report).encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "cache-control": "no-store",
-                "content-disposition": f'attachment; filename="test-investment-{stamp}.csv"',
-            },
-        )
+        return csv_download(testing_export.investment_csv(report), f"test-investment-{stamp}.csv")
 
     return [Route(PATH, export, methods=["GET"])]

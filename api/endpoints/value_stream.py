@@ -16,6 +16,7 @@ from starlette.routing import Route
 from api.endpoints.defect_backlog import _when as when
 from api.endpoints.writes import refused
 from api.global_ids import from_id_or_uuid
+from api.http import csv_download
 from domain.insights import stream_export, stream_queries
 from domain.kernel.errors import DomainError
 from domain.kernel.reader import Reader
@@ -47,13 +48,6 @@ def value_stream_routes(runtime: Runtime) -> list[Route]:
         except DomainError as exc:
             return refused(runtime, exc)
         stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-        return Response(
-            stream_export.summary_csv(view.summary).encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "cache-control": "no-store",
-                "content-disposition": f'attachment; filename="value-stream-{stamp}.csv"',
-            },
-        )
+        return csv_download(stream_export.summary_csv(view.summary), f"value-stream-{stamp}.csv")
 
     return [Route(PATH, export, methods=["GET"])]
