@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db_budget
 from api.audit_checkpoints import Checkpointer
+from api.audit_sealing import AuditSealer
 from api.auth import Authenticator
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
@@ -60,7 +61,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     db_budget.watch(db.engine)  # requests' statements count against their budget
     authorizer = CasbinAuthorizer()
     after_commit = AfterCommit()
-    units = Units(db, clock, authorizer, after_commit)
+    units = Units(db, clock, authorizer, after_commit, audit_append=settings.audit_append)
     authenticator = Authenticator(settings, clock, db, units)
     live = Live(settings, db)
     grants = Grants(db, authorizer, _access_changed(authenticator, live))
@@ -75,7 +76,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     after_commit.on(GrantsChanged, grants_changed)
     after_commit.on(FlagsChanged, flags_changed)
     # Delivery rounds have a small pool of their own, so they never wait for requests' connections.
-    delivery_units = Units(_database(settings, pool_size=2), clock, authorizer)
+    delivery_units = Units(
+        _database(settings, pool_size=2), clock, authorizer, audit_append=settings.audit_append
+    )
     watcher = (
         GrantWatcher(
             listen_dsn(db),
@@ -107,4 +110,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         rate_limits=RateLimits(settings),
         probe_db=_database(settings, pool_size=1),
         grant_watcher=watcher,
+        # The sealer has a connection of its own: it never waits behind requests for the pool.
+        audit_sealer=AuditSealer(settings, _database(settings, pool_size=1))
+        if db.dialect == "postgresql"
+        else None,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from api.audit_checkpoints import Checkpointer
+from api.audit_sealing import AuditSealer
 from api.auth import Authenticator
 from api.background import Periodic
 from api.journey_runner import JourneyRunner
@@ -159,6 +160,8 @@ class Runtime:
     """Fairness: request rates, in-flight requests and cost budgets per caller."""
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
+    audit_sealer: AuditSealer | None = None
+    """PostgreSQL, journaled audit: chains the journal in the background."""
     metrics: Metrics = field(default_factory=Metrics)
     serving: bool = False
     """True between `start` and `stop`: the background work of a server process runs."""
@@ -174,6 +177,8 @@ class Runtime:
         """Prepare, then start a server process's background work."""
         await self.prepare()
         self.housekeeping.start()
+        if self.audit_sealer is not None:
+            self.audit_sealer.start()
         self.checkpointer.start()
         await self.outbox_delivery.start()
         if self.grant_watcher is not None:
@@ -190,6 +195,8 @@ class Runtime:
         await self.outbox_delivery.stop()
         await self.housekeeping.stop()
         await self.checkpointer.stop()
+        if self.audit_sealer is not None:
+            await self.audit_sealer.stop()
         if self.grant_watcher is not None:
             await self.grant_watcher.stop()
         await self.live.stop()

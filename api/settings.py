@@ -176,6 +176,18 @@ class Settings(BaseSettings):
     audit_witness_file: Path | None = Field(
         default=None, description="An append-only file that also receives every checkpoint."
     )
+    audit_append: Literal["journal", "inline"] = Field(
+        default="journal",
+        description="PostgreSQL: writers journal their audit entries and a sealer chains them "
+        "(journal), or each writer chains its own under the chain lock, writers waiting for "
+        "each other (inline). SQLite always chains inline.",
+    )
+    audit_seal_seconds: float = Field(
+        default=0.2,
+        gt=0,
+        description="PostgreSQL, journal: how often the server chains journaled audit entries "
+        "(readers of the trail also seal first, so none reads stale).",
+    )
 
     components_dir: Path = REPO_ROOT / "web-components" / "dist"
     # Trusted documents (api/graphql/trusted_documents.py; the README's "Trusted documents").

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
-from domain.compliance.repository import append_audit
+from domain.compliance.repository import append_audit, journal_audit
 from domain.kernel.access import SYSTEM_ACTOR, Actor, Authorizer
+from domain.kernel.audit import AuditAppender
 from domain.kernel.clock import Clock
 from domain.kernel.db import Database
 from domain.kernel.uow import UnitOfWork
@@ -37,6 +38,13 @@ class AfterCommit:
                 await handler(event)
 
 
+def audit_appender(dialect: str, audit_append: str = "journal") -> AuditAppender:
+    """How units of work over a `dialect` database put their audit entries on the chain:
+    journaled for a sealer (PostgreSQL, unless `audit_append` is "inline"), or linked inline
+    under the chain lock (SQLite, whose writers serialize anyway)."""
+    return journal_audit if dialect == "postgresql" and audit_append == "journal" else append_audit
+
+
 class Units:
     """Opens units of work over `db`, audited, with the process's clock and authorizer."""
 
@@ -46,11 +54,16 @@ class Units:
         clock: Clock,
         authorizer: Authorizer,
         after_commit: AfterCommit | None = None,
+        *,
+        audit_append: str = "journal",
     ) -> None:
         self.db = db
         self._clock = clock
         self._authorizer = authorizer
         self._after_commit = after_commit
+        self._audit_append = audit_append
+        self.appender = audit_appender(db.dialect, audit_append)
+        """What these units of work append their audit entries with."""
 
     def open(self, actor: Actor = SYSTEM_ACTOR, request_id: str | None = None) -> UnitOfWork:
         """A unit of work; the system actor is a built-in org admin of the authorizer."""
@@ -59,7 +72,7 @@ class Units:
             actor=actor,
             clock=self._clock,
             authorizer=self._authorizer,
-            audit_appender=append_audit,
+            audit_appender=self.appender,
             request_id=request_id,
             after_commit=self._after_commit,
         )
@@ -71,7 +84,9 @@ class Units:
 
     def at(self, clock: Clock) -> Units:
         """The same units of work, timed by another clock (e.g. a ShiftedClock)."""
-        return Units(self.db, clock, self._authorizer, self._after_commit)
+        return Units(
+            self.db, clock, self._authorizer, self._after_commit, audit_append=self._audit_append
+        )
 
     async def run(
         self, work: Work[R], *, actor: Actor = SYSTEM_ACTOR, request_id: str | None = None

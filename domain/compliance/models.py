@@ -43,6 +43,30 @@ class AuditRecord(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditJournalEntry(Base):
+    """A committed audit entry not yet chained (PostgreSQL): a writer inserts it in its own
+    transaction, without the chain lock; a sealer moves it onto the chain (`audit_records`) and
+    deletes it here in one transaction. Chain order is seal order, not `id` order."""
+
+    __tablename__ = "audit_journal"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column()
+    actor_subject: Mapped[str] = mapped_column(String(128))
+    actor_username: Mapped[str] = mapped_column(String(64))
+    token_id: Mapped[uuid.UUID | None] = mapped_column()
+    action: Mapped[str] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    bu_id: Mapped[uuid.UUID | None] = mapped_column()
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    rule: Mapped[str] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+
 # -- compliance controls ---------------------------------------------------------------------
 
 

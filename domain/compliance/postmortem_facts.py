@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance.models import AuditRecord
+from domain.compliance.repository import sealed
 
 MAX_RECORDS = 500
 
@@ -33,6 +34,7 @@ async def audit_of(
     `limit` (the entity index answers each pair)."""
     if not entities:
         return []
+    await sealed(session)
     a = AuditRecord
     stmt = (
         select(a.seq, a.occurred_at, a.action, a.actor_username, a.entity_type, a.entity_id, a.rule)

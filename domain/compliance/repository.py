@@ -1,33 +1,51 @@
-"""All SQL of the audit trail: appending to the hash chain under a lock, and reading it back."""
+"""All SQL of the audit trail: appending to the hash chain, and reading it back.
+
+Two ways onto the chain, both under one lock (the chain cannot fork):
+
+- inline (`append_audit`, SQLite, and PostgreSQL when `SIGNALBOX_AUDIT_APPEND=inline`): the
+  writing transaction takes the chain lock and links its records itself; writers serialize.
+- journaled (`journal_audit`, PostgreSQL by default): the writing transaction inserts its
+  entries into `audit_journal`, without the lock, so they commit (or roll back) with the state
+  change; a sealer (`seal_batch`) later chains committed entries under the lock, moving them
+  from the journal onto `audit_records` in one transaction. Chain order is seal order. Every
+  reader of the trail seals first (`sealed`), so no read is stale past a commit.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, insert, select
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from domain.compliance import rules
-from domain.compliance.models import AuditRecord
+from domain.compliance.models import AuditJournalEntry, AuditRecord
 from domain.kernel.audit import AuditEntry
 
 log = logging.getLogger(__name__)
 
 AUDIT = AuditRecord.__table__
 COLUMNS = tuple(AUDIT.c[name] for name in rules.RECORD_FIELDS)
+JOURNAL = AuditJournalEntry.__table__
+ENTRY_FIELDS = tuple(name for name in rules.HASHED_FIELDS if name not in ("seq", "prev_hash"))
+"""What a journal entry holds: a record's hashed fields but its place in the chain."""
 
 AUDIT_CHAIN_LOCK = 0x5349_474E_414C_4258
 """The PostgreSQL advisory lock key ("SIGNALBX") that serializes appends to the chain."""
 
 APPEND_ATTEMPTS = 3
 STREAM_BATCH = 1000
+SEAL_BATCH = 500
+"""Journal entries chained per sealing transaction (its hashing is ~10 ms of CPU)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +84,22 @@ async def append_audit(session: AsyncSession, entries: Sequence[AuditEntry]) -> 
     for attempt in range(1, APPEND_ATTEMPTS + 1):
         try:
             async with session.begin_nested():
-                rows = rules.link(fields, await head(session))
+                rows = rules.link(fields, await chain_head(session))
                 await session.execute(insert(AuditRecord), rows)
             return
         except IntegrityError:
             if attempt == APPEND_ATTEMPTS:
                 raise
             log.warning("audit chain head moved under us; retrying (attempt %d)", attempt)
+
+
+async def journal_audit(session: AsyncSession, entries: Sequence[AuditEntry]) -> None:
+    """Journal entries inside the caller's transaction, for a sealer to chain (an AuditAppender;
+    PostgreSQL). No lock: concurrent writers do not wait for each other. The entry commits or
+    rolls back with the state change it records, and a sealer sees it only once committed."""
+    if not entries:
+        return
+    await session.execute(insert(JOURNAL), [_fields(entry) for entry in entries])
 
 
 def _fields(entry: AuditEntry) -> dict[str, Any]:
@@ -100,11 +127,104 @@ def _as_stored(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return stored
 
 
+# -- sealing ---------------------------------------------------------------------------------
+
+
+async def seal_batch(session: AsyncSession, limit: int = SEAL_BATCH) -> int:
+    """Chain up to `limit` committed journal entries (lowest id first) onto the head, inside
+    the caller's transaction, and return how many (PostgreSQL; the caller commits).
+
+    Under the chain lock: the entries are deleted from the journal, linked after the head and
+    inserted as records in the same transaction, so a failure anywhere leaves the journal as
+    it was. An entry committed after this statement began waits for the next batch.
+    """
+    if await session.scalar(select(JOURNAL.c.id).limit(1)) is None:
+        return 0  # nothing to do: no lock taken, no sealer kept waiting
+    await session.execute(select(func.pg_advisory_xact_lock(AUDIT_CHAIN_LOCK)))
+    oldest = select(JOURNAL.c.id).order_by(JOURNAL.c.id).limit(limit)
+    taken = (
+        (await session.execute(delete(JOURNAL).where(JOURNAL.c.id.in_(oldest)).returning(JOURNAL)))
+        .mappings()
+        .all()
+    )
+    if not taken:
+        return 0
+    entries = [{name: row[name] for name in ENTRY_FIELDS} for row in sorted(taken, key=_by_id)]
+    await session.execute(insert(AUDIT), rules.link(entries, await chain_head(session)))
+    return len(taken)
+
+
+def _by_id(row: Any) -> int:
+    return int(row["id"])
+
+
+async def journal_size(session: AsyncSession) -> int:
+    """How many committed entries wait to be chained."""
+    return int(await session.scalar(select(func.count()).select_from(JOURNAL)) or 0)
+
+
+_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _turn() -> asyncio.Lock:
+    """One sealer at a time in this process (per event loop): a reader waiting for a seal holds
+    one connection and the sealer one more, never a connection per waiting reader."""
+    loop = asyncio.get_running_loop()
+    turn = _TURNS.get(loop)
+    if turn is None:
+        turn = _TURNS[loop] = asyncio.Lock()
+    return turn
+
+
+async def seal_pending(engine: AsyncEngine, *, batch: int = SEAL_BATCH) -> int:
+    """Chain every entry committed to the journal before this call, a batch per transaction
+    (each on a connection of its own from `engine`); return how many were chained."""
+    if engine.dialect.name != "postgresql":
+        return 0
+    # A transaction of its own even when `engine` is a reader's AUTOCOMMIT one.
+    sealing = engine.execution_options(isolation_level="READ COMMITTED")
+    sealed_count = 0
+    async with _turn():
+        while True:
+            async with AsyncSession(sealing) as session, session.begin():
+                done = await seal_batch(session, batch)
+            sealed_count += done
+            if done < batch:
+                return sealed_count
+
+
+async def sealed(session: AsyncSession) -> None:
+    """Make every entry committed so far readable as a record before `session` reads the trail.
+
+    A session given a connection by its caller (one enclosing transaction, as in the domain
+    tests) seals in that transaction, its own uncommitted entries included; any other seals in
+    transactions of its own, which a READ COMMITTED reader sees from its next statement on.
+    """
+    bind = session.bind
+    if bind is None or bind.dialect.name != "postgresql":
+        return
+    if await session.scalar(select(JOURNAL.c.id).limit(1)) is None:
+        return
+    if isinstance(bind, AsyncConnection):
+        while await seal_batch(session) == SEAL_BATCH:
+            pass
+        return
+    await seal_pending(bind)
+
+
 # -- reading ---------------------------------------------------------------------------------
 
 
 async def head(session: AsyncSession) -> rules.ChainHead | None:
     """The last record of the chain, or None while the trail is empty."""
+    await sealed(session)
+    return await chain_head(session)
+
+
+async def chain_head(session: AsyncSession) -> rules.ChainHead | None:
+    """The head as it stands, sealing nothing: what an appender holding the lock links to."""
     row = (
         await session.execute(
             select(AUDIT.c.seq, AUDIT.c.hash).order_by(AUDIT.c.seq.desc()).limit(1)
@@ -115,6 +235,7 @@ async def head(session: AsyncSession) -> rules.ChainHead | None:
 
 async def hash_at(session: AsyncSession, seq: int) -> str | None:
     """The stored hash of the record numbered `seq`, or None when there is none."""
+    await sealed(session)
     hash_: str | None = await session.scalar(select(AUDIT.c.hash).where(AUDIT.c.seq == seq))
     return hash_
 
@@ -126,6 +247,7 @@ async def count_records(
     bu_scope: frozenset[uuid.UUID] | None = None,
 ) -> int:
     """How many records match; `bu_scope` (None: everywhere) limits them to those BUs."""
+    await sealed(session)
     stmt = select(func.count()).select_from(AUDIT).where(*_criteria(where, bu_scope))
     return int(await session.scalar(stmt) or 0)
 
@@ -139,6 +261,7 @@ async def stream_records(
     batch_size: int = STREAM_BATCH,
 ) -> AsyncIterator[dict[str, Any]]:
     """Matching records (every column) in seq order, fetched in keyset batches, never OFFSET."""
+    await sealed(session)
     criteria = _criteria(where, bu_scope)
     while True:
         stmt = _select(criteria, after_seq).limit(batch_size)
@@ -159,6 +282,7 @@ async def list_records(
     limit: int,
 ) -> list[AuditRecord]:
     """One page of matching records after `after_seq`, in seq order."""
+    await sealed(session)
     stmt = (
         select(AuditRecord)
         .where(AUDIT.c.seq > after_seq, *_criteria(where, bu_scope))

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.calendar.freezes import blocking_freezes
 from domain.compliance import evidence_rules as rules
 from domain.compliance.dr import dr_gate
-from domain.compliance.repository import head
+from domain.compliance.repository import head, sealed
 from domain.compliance.rules import format_instant
 from domain.compliance.vendor_findings import vendor_attestation_gate
 from domain.governance import assessment
@@ -175,6 +175,7 @@ async def build_pack(
 ) -> dict[str, Any]:
     """The pack's document (no authorization, no write): items, gates, controls, chain head,
     its ids as `ids` names them."""
+    await sealed(session)  # every record committed so far is in the pack
     services = (await governance.shipped_services(session, [release.id])).get(release.id, [])
     authors = (await governance.authors_by_release(session, [release.id])).get(release.id, [])
     records = await repo.records_about(session, await repo.related_entities(session, release.id))

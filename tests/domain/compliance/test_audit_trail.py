@@ -207,14 +207,14 @@ class TestAForkIsRetriedInsideASavepoint:
         stale = await repo.head(session)
         await record_changes(session, 1, at=now)
         calls = 0
-        real_head = repo.head
+        real_head = repo.chain_head
 
         async def stale_once(s: AsyncSession) -> ChainHead | None:
             nonlocal calls
             calls += 1
             return stale if calls == 1 else await real_head(s)
 
-        monkeypatch.setattr(repo, "head", stale_once)
+        monkeypatch.setattr(repo, "chain_head", stale_once)
         await record_changes(session, 2, at=now)
         monkeypatch.undo()
 
@@ -236,7 +236,7 @@ class TestAForkIsRetriedInsideASavepoint:
             calls += 1
             return stale
 
-        monkeypatch.setattr(repo, "head", always_stale)
+        monkeypatch.setattr(repo, "chain_head", always_stale)
         with pytest.raises(IntegrityError):
             await record_changes(session, 1, at=now)
         assert calls == repo.APPEND_ATTEMPTS

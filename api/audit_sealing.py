@@ -1,0 +1,45 @@
+"""The background sealer of the audit trail (PostgreSQL, `SIGNALBOX_AUDIT_APPEND=journal`):
+chains the entries writers journaled, every `audit_seal_seconds`, on a connection of its own.
+
+Readers of the trail do not wait for it: each seals what is pending before it reads
+(`domain.compliance.repository.sealed`). The sealer bounds how long an entry stays unchained
+when nobody reads, so checkpoints and the chain's head keep up with the writes."""
+
+from __future__ import annotations
+
+import logging
+
+from api.background import Periodic
+from api.settings import Settings
+from domain.compliance.repository import seal_pending
+from domain.kernel.db import Database
+
+log = logging.getLogger("signalbox.audit.sealer")
+
+
+class AuditSealer:
+    """Seals in the background while the server runs, and once more when it stops."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.db = db
+        self.enabled = db.dialect == "postgresql" and settings.audit_append == "journal"
+        self._periodic = Periodic(
+            "signalbox-audit-sealer", settings.audit_seal_seconds, self.seal, log
+        )
+
+    async def seal(self) -> int:
+        """Chain every entry journaled so far; how many were chained."""
+        return await seal_pending(self.db.engine)
+
+    def start(self) -> None:
+        if self.enabled:
+            self._periodic.start()
+
+    async def stop(self) -> None:
+        await self._periodic.stop()
+        if self.enabled:
+            try:
+                await self.seal()  # what the last requests journaled, before the pool closes
+            except Exception:
+                log.warning("audit sealer: the last round failed", exc_info=True)
+        await self.db.dispose()
