@@ -1,6 +1,7 @@
 """CDEvents ingestion throughput on SQLite and PostgreSQL: decode, validate, store, act, audit.
 
 Run: .venv/bin/python bench/cdevents_bench.py [--events 2000] [--dialects sqlite,postgresql]
+     [--clients 1,16] [--modes journal,inline]
 
 Seeds with bulk Core inserts one BU with 50 services and 5 environments. Then, one unit of
 work per event exactly as `POST /cdevents` runs it (minus HTTP and authentication): the
@@ -13,6 +14,12 @@ pipelinerun.finished (kept unresolved: no pipeline of that name), 10% incident.d
 10% incident.resolved, 10% custom types (stored, ignored). A second pass replays 500 of
 them (duplicates). Prints events per second and p50/p99 latency per event, and a table for
 bench/README.md.
+
+With `--clients 16` the events are dealt to 16 concurrent clients (one connection each, one unit
+of work per event as before). On PostgreSQL each client count runs once per audit path
+(`--modes`): `journal` (entries journaled, a background sealer chaining them every 0.2 s as the
+server's does) and `inline` (each transaction chains its own entries under the chain lock, the
+path before the journal); the chain is verified and counted afterwards. SQLite chains inline.
 PostgreSQL uses its own database `signalbox_cdevbench` (created when missing), or
 SIGNALBOX_BENCH_CDEVENTS_URL.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import random
@@ -38,10 +46,19 @@ import orjson
 from sqlalchemy import insert
 
 from api.endpoints.cdevents import decode
-from bench._harness import ensure_database, percentile, reset_schema, table
-from domain.compliance.repository import append_audit
+from api.units import audit_appender
+from bench._harness import (
+    ensure_database,
+    machine_busy_seconds,
+    percentile,
+    reset_schema,
+    table,
+)
+from domain.compliance import repository as audit_repo
+from domain.compliance.rules import ChainReport, ChainVerifier
 from domain.environments.models import Environment
 from domain.kernel.access import Actor, Scope
+from domain.kernel.audit import AuditAppender
 from domain.kernel.clock import SystemClock
 from domain.kernel.db import Database
 from domain.kernel.uow import UnitOfWork
@@ -105,6 +122,19 @@ def seed_rows() -> dict[str, Any]:
             for i in range(5)
         ],
     }
+
+
+async def seed(db: Database, *extra: tuple[Any, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The seed rows inserted (bulk Core), and `extra` (table, rows) after them."""
+    data = seed_rows()
+    async with db.engine.begin() as conn:
+        await conn.execute(insert(BusinessUnit.__table__), [data["bu"]])
+        await conn.execute(insert(Team.__table__), [data["team"]])
+        await conn.execute(insert(Service.__table__), data["services"])
+        await conn.execute(insert(Environment.__table__), data["environments"])
+        for table_, rows in extra:
+            await conn.execute(insert(table_), rows)
+    return data
 
 
 def purl(n: int) -> str:
@@ -179,9 +209,13 @@ def wire(body: dict[str, Any]) -> tuple[dict[str, str], bytes]:
 
 
 async def ingest_all(
-    db: Database, messages: list[tuple[dict[str, str], bytes]], schemas: CdEventSchemas
+    db: Database,
+    messages: list[tuple[dict[str, str], bytes]],
+    schemas: CdEventSchemas,
+    appender: AuditAppender | None = None,
 ) -> list[float]:
     clock, authorizer, timings = SystemClock(), AllowAll(), []
+    appender = appender or audit_appender(db.dialect)
     for headers, body in messages:
         began = time.perf_counter()
         c = decode(headers, body, "bench")
@@ -190,12 +224,87 @@ async def ingest_all(
             actor=ACTOR,
             clock=clock,
             authorizer=authorizer,
-            audit_appender=append_audit,
+            audit_appender=appender,
         ) as uow:
             await ingest_event(uow, c, schemas)
             await uow.commit()
         timings.append((time.perf_counter() - began) * 1000)
     return timings
+
+
+async def ingest_concurrently(
+    db: Database,
+    messages: list[tuple[dict[str, str], bytes]],
+    schemas: CdEventSchemas,
+    clients: int,
+    appender: AuditAppender,
+) -> list[float]:
+    """The messages dealt round-robin to `clients` concurrent clients; every latency."""
+    shares = [messages[k::clients] for k in range(clients)]
+    done = await asyncio.gather(*(ingest_all(db, share, schemas, appender) for share in shares))
+    return [t for timings in done for t in timings]
+
+
+async def seal_every(db: Database, stop: asyncio.Event, seconds: float = 0.2) -> None:
+    """The server's background sealer (api.audit_sealing), on a connection of its own."""
+    while not stop.is_set():
+        await audit_repo.seal_pending(db.engine)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def chain_checked(db: Database) -> ChainReport:
+    """The whole chain verified (what is journaled sealed first, as any reader does)."""
+    verifier = ChainVerifier()
+    async with db.snapshot_session() as session:
+        async for record in audit_repo.stream_records(session):
+            if not verifier.feed(record):
+                break
+    return verifier.report()
+
+
+async def run_concurrent(url: str, n: int, clients: int, mode: str, offset: int) -> dict[str, Any]:
+    """`n` new events from `clients` concurrent clients on the audit path `mode`."""
+    db = Database(url, pool_size=clients + 1, pool_timeout=30)
+    sealer_db = Database(url, pool_size=1, pool_timeout=30)
+    appender = audit_appender(db.dialect, mode)
+    schemas = shipped()
+    rng = random.Random(offset)
+    messages = [wire(make_event(offset + i, rng)) for i in range(n)]
+    warm = [wire(make_event(offset + n + i, rng)) for i in range(clients * 3)]
+    stop = asyncio.Event()
+    sealing = (
+        asyncio.create_task(seal_every(sealer_db, stop))
+        if mode == "journal" and db.dialect == "postgresql"
+        else None
+    )
+    try:
+        await ingest_concurrently(db, warm, schemas, clients, appender)
+        cpu_before, busy_before = time.process_time(), machine_busy_seconds()
+        began = time.perf_counter()
+        timings = await ingest_concurrently(db, messages, schemas, clients, appender)
+        elapsed = time.perf_counter() - began
+        cpu = time.process_time() - cpu_before
+        busy = (machine_busy_seconds() - busy_before) / elapsed
+    finally:
+        stop.set()
+        if sealing is not None:
+            await sealing
+    chain = await chain_checked(db)
+    await db.dispose()
+    await sealer_db.dispose()
+    return {
+        "clients": clients,
+        "mode": mode if db.dialect == "postgresql" else "inline",
+        "events": n,
+        "per_second": n / elapsed,
+        "p50": percentile(timings, 50),
+        "p99": percentile(timings, 99),
+        "cpu_ms": cpu / n * 1000,
+        "busy": busy,
+        "intact": chain.ok,
+        "records": chain.checked,
+    }
 
 
 async def run(dialect: str, n: int) -> dict[str, Any]:
@@ -206,12 +315,7 @@ async def run(dialect: str, n: int) -> dict[str, Any]:
     await upgrade_async(url)
     db = Database(url, pool_size=5, pool_timeout=10)
     try:
-        data = seed_rows()
-        async with db.engine.begin() as conn:
-            await conn.execute(insert(BusinessUnit.__table__), [data["bu"]])
-            await conn.execute(insert(Team.__table__), [data["team"]])
-            await conn.execute(insert(Service.__table__), data["services"])
-            await conn.execute(insert(Environment.__table__), data["environments"])
+        await seed(db)
         schemas = shipped()
         rng = random.Random(7)
         messages = [wire(make_event(i, rng)) for i in range(n)]
@@ -237,11 +341,83 @@ async def run(dialect: str, n: int) -> dict[str, Any]:
     }
 
 
+async def run_clients(
+    url: str, n: int, clients: list[int], modes: list[str]
+) -> list[dict[str, Any]]:
+    """Each client count on each audit path, alternating, over one seeded database."""
+    await upgrade_async(url)
+    db = Database(url, pool_size=2)
+    try:
+        await seed(db)
+    finally:
+        await db.dispose()
+    results, offset = [], 0
+    for count in clients:
+        for mode in modes:
+            offset += n * 2
+            result = await run_concurrent(url, n, count, mode, offset)
+            print(
+                f"{result['mode']:7} {count:2} clients: {result['per_second']:.0f} events/s "
+                f"(p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
+                f"{result['cpu_ms']:.1f} ms CPU/event, {result['busy']:.2f} busy cores); "
+                f"chain {'intact' if result['intact'] else 'BROKEN'}, {result['records']} records",
+                flush=True,
+            )
+            results.append(result)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--dialects", default="sqlite,postgresql")
+    parser.add_argument(
+        "--clients", default="", help="e.g. 1,16: concurrent clients instead of the replay run"
+    )
+    parser.add_argument("--modes", default="journal,inline")
     args = parser.parse_args()
+    if args.clients:
+        counts = [int(c) for c in args.clients.split(",")]
+        rows = []
+        for dialect in args.dialects.split(","):
+            if dialect == "postgresql":
+                ensure_database(PG_URL)
+                reset_schema(PG_URL)
+                url, modes = PG_URL, args.modes.split(",")
+            else:
+                url, modes = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/cdevbench.db", ["inline"]
+            for r in asyncio.run(run_clients(url, args.events, counts, modes)):
+                rows.append(
+                    [
+                        dialect,
+                        r["mode"],
+                        str(r["clients"]),
+                        f"{r['per_second']:.0f}",
+                        f"{r['p50']:.1f}",
+                        f"{r['p99']:.1f}",
+                        f"{r['cpu_ms']:.1f}",
+                        f"{r['busy']:.2f}",
+                        "intact" if r["intact"] else "BROKEN",
+                    ]
+                )
+        print()
+        print(
+            table(
+                [
+                    "database",
+                    "audit path",
+                    "clients",
+                    "events/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "client CPU ms/event",
+                    "busy cores",
+                    "chain",
+                ],
+                rows,
+            )
+        )
+        return
     results = []
     for dialect in args.dialects.split(","):
         if dialect == "postgresql":

@@ -21,9 +21,9 @@ import weakref
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 AUDIT = AuditRecord.__table__
 COLUMNS = tuple(AUDIT.c[name] for name in rules.RECORD_FIELDS)
-JOURNAL = AuditJournalEntry.__table__
+JOURNAL = cast(Table, AuditJournalEntry.__table__)
 ENTRY_FIELDS = tuple(name for name in rules.HASHED_FIELDS if name not in ("seq", "prev_hash"))
 """What a journal entry holds: a record's hashed fields but its place in the chain."""
 
@@ -150,7 +150,7 @@ async def seal_batch(session: AsyncSession, limit: int = SEAL_BATCH) -> int:
     if not taken:
         return 0
     entries = [{name: row[name] for name in ENTRY_FIELDS} for row in sorted(taken, key=_by_id)]
-    await session.execute(insert(AUDIT), rules.link(entries, await chain_head(session)))
+    await session.execute(insert(AuditRecord), rules.link(entries, await chain_head(session)))
     return len(taken)
 
 

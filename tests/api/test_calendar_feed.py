@@ -19,6 +19,7 @@ from api.graphql.relay import from_global_id
 from authz.api_tokens import hash_api_token
 from domain.calendar.models import CalendarFeed, Freeze
 from domain.compliance.models import AuditRecord
+from domain.compliance.repository import sealed
 from domain.governance.models import Release
 from domain.organization.models import BusinessUnit, Person
 from tests.api.conftest import Api, unique
@@ -315,6 +316,7 @@ class TestTheSecretIsShownOnce:
         await api.ok(REVOKE, {"i": {"id": made.id}}, as_user="release-manager")
         feed_id = from_global_id(made.id, "CalendarFeed")
         async with api.runtime.db.read_session() as session:
+            await sealed(session)  # the writes' audit entries are journaled on PostgreSQL
             records = (
                 await session.scalars(
                     select(AuditRecord)

@@ -20,6 +20,7 @@ from api.graphql import mutations
 from api.graphql.idempotent import SHOWS_A_SECRET
 from demo.organization import load_demo
 from domain.compliance.models import AuditRecord
+from domain.compliance.repository import sealed
 from domain.kernel.idempotency import IdempotentResponse
 from domain.organization.models import Team
 from tests.api.conftest import Api, ids, serving, settings_for, unique
@@ -40,6 +41,7 @@ async def teams_and_audits(api: Api, key: str) -> tuple[int, int]:
     """How many teams have `key`, and how many `team.create` records name them."""
     async with api.runtime.db.read_session() as session:
         team_ids = [str(t) for t in (await session.scalars(select(Team.id).where(Team.key == key)))]
+        await sealed(session)  # the writes' audit entries are journaled on PostgreSQL
         audits = await session.scalar(
             select(func.count())
             .select_from(AuditRecord)

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from api.journey_runner import JourneyRunner
 from domain.compliance.models import AuditRecord
+from domain.compliance.repository import sealed
 from domain.pipelines.deployment_models import RollbackDecision
 from domain.postrelease.journey_models import Journey, JourneyClaim, JourneyRun
 from tests.api.conftest import Api, serving, settings_for, unique
@@ -239,6 +240,7 @@ def runner(api: Api) -> JourneyRunner:
 
 async def rows(api: Api, stmt: Any) -> list[Any]:
     async with api.runtime.db.read_session() as session:
+        await sealed(session)  # audit entries are journaled on PostgreSQL
         return list((await session.execute(stmt)).all())
 
 

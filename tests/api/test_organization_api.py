@@ -222,9 +222,11 @@ class TestEveryChangeIsAudited:
         from sqlalchemy import select
 
         from domain.compliance.models import AuditRecord
+        from domain.compliance.repository import sealed
 
         team = await _team(api, "payments", as_user="payments-admin")
         async with api.runtime.db.read_session() as s:
+            await sealed(s)  # the audit entry is journaled on PostgreSQL
             record = (
                 await s.execute(
                     select(AuditRecord)

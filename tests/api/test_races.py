@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from api.graphql.relay import from_global_id
 from domain.compliance.models import AuditRecord
+from domain.compliance.repository import sealed
 from tests.api.conftest import Api, ids, unique
 from tests.api.governance_support import audit_actions, given_sign_off
 
@@ -50,6 +51,7 @@ async def _viewer_grant_input(api: Api) -> dict[str, Any]:
 
 async def _audit_count(api: Api, action: str, entity_id: str) -> int:
     async with api.runtime.db.read_session() as session:
+        await sealed(session)  # the racers' audit entries are journaled on PostgreSQL
         count = await session.scalar(
             select(func.count())
             .select_from(AuditRecord)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from api.cli_documents import register
 from api.graphql.trusted_documents import document_id
 from domain.compliance.models import AuditRecord
+from domain.compliance.repository import sealed
 from domain.kernel.access import Actor
 from domain.kernel.errors import DomainError, Forbidden, NotFound
 from domain.organization.document_models import TrustedDocument
@@ -37,6 +38,7 @@ async def _as(api: Api, username: str) -> Actor:
 
 async def _records(api: Api, entity_id: str) -> list[AuditRecord]:
     async with api.runtime.db.read_session() as session:
+        await sealed(session)  # audit entries are journaled on PostgreSQL
         found = await session.scalars(
             select(AuditRecord)
             .where(AuditRecord.entity_type == "trusted_document")

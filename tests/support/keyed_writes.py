@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from domain.compliance import service as compliance
 from domain.compliance.models import AuditRecord
+from domain.compliance.repository import sealed
 from domain.compliance.rules import ChainReport
 from domain.organization.models import Team
 from tests.api.conftest import Api
@@ -163,6 +164,7 @@ async def stored(api: Api, prefix: str) -> Stored:
         keys = frozenset(
             await session.scalars(select(Team.key).where(Team.key.like(f"{prefix}-%")))
         )
+        await sealed(session)  # the writes' audit entries are journaled on PostgreSQL
         audits = await session.execute(
             select(Team.key, func.count())
             .join(
