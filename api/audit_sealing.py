@@ -1,5 +1,6 @@
 """The background sealer of the audit trail (PostgreSQL, `SIGNALBOX_AUDIT_APPEND=journal`):
-chains the entries writers journaled, every `audit_seal_seconds`, on a connection of its own.
+chains the entries writers journaled, every `audit_seal_seconds` (0: never in the background),
+on a connection of its own, and once more when the server stops.
 
 Readers of the trail do not wait for it: each seals what is pending before it reads
 (`domain.compliance.repository.sealed`). The sealer bounds how long an entry stays unchained
@@ -23,6 +24,7 @@ class AuditSealer:
     def __init__(self, settings: Settings, db: Database) -> None:
         self.db = db
         self.enabled = db.dialect == "postgresql" and settings.audit_append == "journal"
+        self._seconds = settings.audit_seal_seconds
         self._periodic = Periodic(
             "signalbox-audit-sealer", settings.audit_seal_seconds, self.seal, log
         )
@@ -32,7 +34,7 @@ class AuditSealer:
         return await seal_pending(self.db.engine)
 
     def start(self) -> None:
-        if self.enabled:
+        if self.enabled and self._seconds > 0:
             self._periodic.start()
 
     async def stop(self) -> None:

@@ -184,9 +184,10 @@ class Settings(BaseSettings):
     )
     audit_seal_seconds: float = Field(
         default=0.2,
-        gt=0,
-        description="PostgreSQL, journal: how often the server chains journaled audit entries "
-        "(readers of the trail also seal first, so none reads stale).",
+        ge=0,
+        description="PostgreSQL, journal: how often the server chains journaled audit entries; "
+        "0: never in the background, only when the trail is read (checkpoints read it) and when "
+        "the server stops. Readers of the trail seal first, so none reads stale.",
     )
 
     components_dir: Path = REPO_ROOT / "web-components" / "dist"

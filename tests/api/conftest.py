@@ -96,6 +96,9 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
         "db_pool_timeout_seconds": 30.0,
         # Checkpoints are taken on demand in the tests that need them, never in the background.
         "audit_checkpoint_seconds": 0,
+        # Likewise the audit journal is chained when the trail is read, not in the background:
+        # what a test leaves journaled stays so until it (or the next test) reads the trail.
+        "audit_seal_seconds": 0,
         # Likewise the housekeeping sweep: the tests run its steps when they mean to. In the
         # background, its first round over the suite's shared SQLite file (hundreds of other
         # tests' incidents to attribute, reviews, patterns) held the write lock long enough

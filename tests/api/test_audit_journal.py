@@ -13,6 +13,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -28,6 +29,7 @@ from domain.compliance.rules import ChainHead, verify_chain
 from domain.kernel.clock import FixedClock
 from domain.kernel.db import Database
 from domain.kernel.uow import UnitOfWork
+from tests.api.conftest import serving, settings_for
 from tests.world.authorizers import AllowAll
 
 AUDIT = cast(Table, AuditRecord.__table__)
@@ -101,6 +103,54 @@ class TestTheSettingChoosesTheAppender:
             await uow.session.rollback()
         journals = database.dialect == "postgresql" and audit_append == "journal"
         assert (in_journal, len(on_chain)) == ((2, 0) if journals else (0, 2))
+
+
+class TestTheServerSeals:
+    """The settings decide who chains a committed entry when nobody reads the trail."""
+
+    async def test_the_background_sealer_chains_without_a_reader(
+        self, migrated_url: str, tmp_path: Path, now: datetime
+    ) -> None:
+        marker = uuid.uuid4().hex
+        settings = settings_for(migrated_url, tmp_path, audit_seal_seconds=0.05)
+        async with serving(settings) as api:
+            await api.runtime.units.run(recording(marker, 1))
+            async with api.runtime.db.read_session() as session:
+                for _ in range(400):  # bounded: 20 s of sealing rounds on a busy machine
+                    if await journaled(session, marker) == 0:
+                        break
+                    await asyncio.sleep(0.05)
+                assert await journaled(session, marker) == 0
+                assert await chained(session, marker) == [f"{marker}-0-0"]
+
+    async def test_without_a_background_sealer_the_entry_waits_and_stopping_seals_it(
+        self, migrated_url: str, tmp_path: Path, now: datetime
+    ) -> None:
+        marker = uuid.uuid4().hex
+        async with serving(settings_for(migrated_url, tmp_path)) as api:  # audit_seal_seconds=0
+            await api.runtime.units.run(recording(marker, 1))
+            async with api.runtime.db.read_session() as session:
+                waiting = (await journaled(session, marker), await chained(session, marker))
+            db = Database(migrated_url)
+        try:
+            async with db.read_session() as session:
+                stopped = (await journaled(session, marker), await chained(session, marker))
+        finally:
+            await db.dispose()
+        journals = db.dialect == "postgresql"
+        assert waiting == ((1, []) if journals else (0, [f"{marker}-0-0"]))
+        assert stopped == (0, [f"{marker}-0-0"])
+
+    async def test_inline_chains_in_the_writing_transaction(
+        self, migrated_url: str, tmp_path: Path, now: datetime
+    ) -> None:
+        marker = uuid.uuid4().hex
+        settings = settings_for(migrated_url, tmp_path, audit_append="inline")
+        async with serving(settings) as api:
+            await api.runtime.units.run(recording(marker, 1))
+            async with api.runtime.db.read_session() as session:
+                assert await journaled(session, marker) == 0
+                assert await chained(session, marker) == [f"{marker}-0-0"]
 
 
 class TestNothingCommittedIsLostAndNothingElseIsKept:
