@@ -62,6 +62,13 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for statement in POSTGRES_NO_UPDATE:
             op.execute(statement)
+        # Every row is inserted once and deleted within a second: vacuum it by the thousand
+        # rows, not by a fraction of a table that is always nearly empty, so the sealer's
+        # look-ups do not wade through dead rows under a steady write load.
+        op.execute(
+            "ALTER TABLE audit_journal SET (autovacuum_vacuum_scale_factor = 0, "
+            "autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_insert_threshold = 1000)"
+        )
 
 
 def downgrade() -> None:
