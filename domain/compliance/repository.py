@@ -45,7 +45,7 @@ AUDIT_CHAIN_LOCK = 0x5349_474E_414C_4258
 APPEND_ATTEMPTS = 3
 STREAM_BATCH = 1000
 SEAL_BATCH = 500
-"""Journal entries chained per sealing transaction (its hashing is ~10 ms of CPU)."""
+"""Journal entries chained per sealing transaction (hashing them: ~10 ms of CPU)."""
 
 
 @dataclass(frozen=True, slots=True)
