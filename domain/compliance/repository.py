@@ -183,13 +183,15 @@ async def seal_pending(engine: AsyncEngine, *, batch: int = SEAL_BATCH) -> int:
     (each on a connection of its own from `engine`); return how many were chained."""
     if engine.dialect.name != "postgresql":
         return 0
-    # A transaction of its own even when `engine` is a reader's AUTOCOMMIT one.
-    sealing = engine.execution_options(isolation_level="READ COMMITTED")
     sealed_count = 0
     async with _turn():
         while True:
-            async with AsyncSession(sealing) as session, session.begin():
-                done = await seal_batch(session, batch)
+            async with engine.connect() as connection:
+                # A real transaction even on a reader's AUTOCOMMIT engine (set on the connection:
+                # an engine derived from that one would keep AUTOCOMMIT); the pool resets it.
+                await connection.execution_options(isolation_level="READ COMMITTED")
+                async with AsyncSession(bind=connection) as session, session.begin():
+                    done = await seal_batch(session, batch)
             sealed_count += done
             if done < batch:
                 return sealed_count

@@ -241,9 +241,12 @@ class TestConcurrentWritersAndSealers:
         assert sorted(ours) == expected(marker, 8, 5)
         assert verify_chain(records, after=start).ok
 
+    @pytest.mark.parametrize("sealer", ["background", "reader"])
     async def test_a_sealer_failing_mid_batch_leaves_the_journal_intact(
-        self, database: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+        self, database: Database, now: datetime, monkeypatch: pytest.MonkeyPatch, sealer: str
     ) -> None:
+        """Whether the server's sealer fails or a reader's seal (on the reader's AUTOCOMMIT
+        engine, where the seal must still be one transaction)."""
         marker = uuid.uuid4().hex
         start = await start_of(database)
 
@@ -254,7 +257,11 @@ class TestConcurrentWritersAndSealers:
         monkeypatch.setattr(rules, "link", disk_full)
         await units(database, now).run(recording(marker, 4))
         with pytest.raises(RuntimeError):
-            await repo.seal_pending(database.engine)
+            if sealer == "background":
+                await repo.seal_pending(database.engine)
+            else:
+                async with database.read_session() as session:
+                    await repo.head(session)
         async with database.read_session() as session:
             assert await journaled(session, marker) == 4
             assert await chained(session, marker) == []
