@@ -130,18 +130,22 @@ def _as_stored(value: dict[str, Any] | None) -> dict[str, Any] | None:
 # -- sealing ---------------------------------------------------------------------------------
 
 
-async def seal_batch(session: AsyncSession, limit: int = SEAL_BATCH) -> int:
-    """Chain up to `limit` committed journal entries (lowest id first) onto the head, inside
-    the caller's transaction, and return how many (PostgreSQL; the caller commits).
+async def seal_batch(
+    session: AsyncSession, limit: int = SEAL_BATCH, *, up_to: int | None = None
+) -> int:
+    """Chain up to `limit` committed journal entries (lowest id first; none above `up_to`)
+    onto the head, inside the caller's transaction, and return how many (PostgreSQL; the
+    caller commits).
 
     Under the chain lock: the entries are deleted from the journal, linked after the head and
     inserted as records in the same transaction, so a failure anywhere leaves the journal as
     it was. An entry committed after this statement began waits for the next batch.
     """
-    if await session.scalar(select(JOURNAL.c.id).limit(1)) is None:
+    bound = [] if up_to is None else [JOURNAL.c.id <= up_to]
+    if await session.scalar(select(JOURNAL.c.id).where(*bound).limit(1)) is None:
         return 0  # nothing to do: no lock taken, no sealer kept waiting
     await session.execute(select(func.pg_advisory_xact_lock(AUDIT_CHAIN_LOCK)))
-    oldest = select(JOURNAL.c.id).order_by(JOURNAL.c.id).limit(limit)
+    oldest = select(JOURNAL.c.id).where(*bound).order_by(JOURNAL.c.id).limit(limit)
     taken = (
         (await session.execute(delete(JOURNAL).where(JOURNAL.c.id.in_(oldest)).returning(JOURNAL)))
         .mappings()
@@ -158,9 +162,11 @@ def _by_id(row: Any) -> int:
     return int(row["id"])
 
 
-async def journal_size(session: AsyncSession) -> int:
-    """How many committed entries wait to be chained."""
-    return int(await session.scalar(select(func.count()).select_from(JOURNAL)) or 0)
+async def _journal_end(session: AsyncSession) -> int | None:
+    """The highest id committed to the journal so far: every entry committed before now has
+    an id no higher (ids are taken at insert; one committed later may be lower)."""
+    end: int | None = await session.scalar(select(func.max(JOURNAL.c.id)))
+    return end
 
 
 _TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -179,19 +185,23 @@ def _turn() -> asyncio.Lock:
 
 
 async def seal_pending(engine: AsyncEngine, *, batch: int = SEAL_BATCH) -> int:
-    """Chain every entry committed to the journal before this call, a batch per transaction
-    (each on a connection of its own from `engine`); return how many were chained."""
+    """Chain every entry committed to the journal before this call (and no entry above the
+    highest id then, so a steady stream of writes cannot keep it going), a batch per
+    transaction, each on a connection of its own from `engine`; return how many."""
     if engine.dialect.name != "postgresql":
         return 0
     sealed_count = 0
     async with _turn():
+        end: int | None = None
         while True:
             async with engine.connect() as connection:
                 # A real transaction even on a reader's AUTOCOMMIT engine (set on the connection:
                 # an engine derived from that one would keep AUTOCOMMIT); the pool resets it.
                 await connection.execution_options(isolation_level="READ COMMITTED")
                 async with AsyncSession(bind=connection) as session, session.begin():
-                    done = await seal_batch(session, batch)
+                    if end is None and (end := await _journal_end(session)) is None:
+                        return 0
+                    done = await seal_batch(session, batch, up_to=end)
             sealed_count += done
             if done < batch:
                 return sealed_count
@@ -210,7 +220,8 @@ async def sealed(session: AsyncSession) -> None:
     if await session.scalar(select(JOURNAL.c.id).limit(1)) is None:
         return
     if isinstance(bind, AsyncConnection):
-        while await seal_batch(session) == SEAL_BATCH:
+        end = await _journal_end(session)
+        while await seal_batch(session, up_to=end) == SEAL_BATCH:
             pass
         return
     await seal_pending(bind)
