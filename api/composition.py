@@ -42,6 +42,24 @@ def _database(settings: Settings, pool_size: int) -> Database:
     )
 
 
+def _units(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    authorizer: CasbinAuthorizer,
+    after_commit: AfterCommit | None = None,
+) -> Units:
+    return Units(db, clock, authorizer, after_commit, audit_append=settings.audit_append)
+
+
+def _audit_sealer(settings: Settings, dialect: str) -> AuditSealer | None:
+    """PostgreSQL: the background sealer of the audit journal, on a connection of its own (it
+    never waits behind requests for the pool)."""
+    if dialect != "postgresql":
+        return None
+    return AuditSealer(settings, _database(settings, pool_size=1))
+
+
 def _access_changed(authenticator: Authenticator, live: Live) -> Callable[[], None]:
     """What a grant change, token revocation or deactivation does to this process's caches:
     cached tokens and JWTs are forgotten, and open subscriptions check their caller again."""
@@ -61,7 +79,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     db_budget.watch(db.engine)  # requests' statements count against their budget
     authorizer = CasbinAuthorizer()
     after_commit = AfterCommit()
-    units = Units(db, clock, authorizer, after_commit, audit_append=settings.audit_append)
+    units = _units(settings, db, clock, authorizer, after_commit)
     authenticator = Authenticator(settings, clock, db, units)
     live = Live(settings, db)
     grants = Grants(db, authorizer, _access_changed(authenticator, live))
@@ -76,9 +94,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     after_commit.on(GrantsChanged, grants_changed)
     after_commit.on(FlagsChanged, flags_changed)
     # Delivery rounds have a small pool of their own, so they never wait for requests' connections.
-    delivery_units = Units(
-        _database(settings, pool_size=2), clock, authorizer, audit_append=settings.audit_append
-    )
+    delivery_units = _units(settings, _database(settings, pool_size=2), clock, authorizer)
     watcher = (
         GrantWatcher(
             listen_dsn(db),
@@ -110,8 +126,5 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         rate_limits=RateLimits(settings),
         probe_db=_database(settings, pool_size=1),
         grant_watcher=watcher,
-        # The sealer has a connection of its own: it never waits behind requests for the pool.
-        audit_sealer=AuditSealer(settings, _database(settings, pool_size=1))
-        if db.dialect == "postgresql"
-        else None,
+        audit_sealer=_audit_sealer(settings, db.dialect),
     )

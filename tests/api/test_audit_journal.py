@@ -241,6 +241,28 @@ class TestConcurrentWritersAndSealers:
         assert sorted(ours) == expected(marker, 8, 5)
         assert verify_chain(records, after=start).ok
 
+    async def test_a_seal_stops_at_the_journal_end_it_began_with(
+        self, database: Database, now: datetime
+    ) -> None:
+        """What commits after a reader's seal began waits for the next seal: a steady stream of
+        writes cannot keep one reader sealing."""
+        marker = uuid.uuid4().hex
+        writing = units(database, now)
+        await writing.run(recording(marker, 2, 0))
+        async with database.read_session() as session:
+            end = await session.scalar(select(func.max(JOURNAL.c.id)))
+        await writing.run(recording(marker, 2, 1))
+        async with AsyncSession(database.engine) as session, session.begin():
+            await repo.seal_batch(session, up_to=end)
+        async with database.read_session() as session:
+            assert await chained(session, marker) == [f"{marker}-0-0", f"{marker}-0-1"]
+            assert await journaled(session, marker) == 2
+        async with database.read_session() as session:
+            page = await repo.list_records(
+                session, AuditFilter(entity_type=KIND), bu_scope=None, after_seq=0, limit=10_000
+            )
+        assert {f"{marker}-1-0", f"{marker}-1-1"} <= {r.entity_id for r in page}
+
     @pytest.mark.parametrize("sealer", ["background", "reader"])
     async def test_a_sealer_failing_mid_batch_leaves_the_journal_intact(
         self, database: Database, now: datetime, monkeypatch: pytest.MonkeyPatch, sealer: str
