@@ -162,6 +162,11 @@ def _by_id(row: Any) -> int:
     return int(row["id"])
 
 
+async def journal_waiting(session: AsyncSession) -> bool:
+    """Does any committed entry wait to be chained?"""
+    return await session.scalar(select(JOURNAL.c.id).limit(1)) is not None
+
+
 async def _journal_end(session: AsyncSession) -> int | None:
     """The highest id committed to the journal so far: every entry committed before now has
     an id no higher (ids are taken at insert; one committed later may be lower)."""
@@ -217,7 +222,7 @@ async def sealed(session: AsyncSession) -> None:
     bind = session.bind
     if bind is None or bind.dialect.name != "postgresql":
         return
-    if await session.scalar(select(JOURNAL.c.id).limit(1)) is None:
+    if not await journal_waiting(session):
         return
     if isinstance(bind, AsyncConnection):
         end = await _journal_end(session)
