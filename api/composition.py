@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import db_budget
 from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
+from api.data_changes import DataChanges
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
 from api.rate_limits import RateLimits
@@ -75,7 +76,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     after_commit.on(GrantsChanged, grants_changed)
     after_commit.on(FlagsChanged, flags_changed)
     # Delivery rounds have a small pool of their own, so they never wait for requests' connections.
-    delivery_units = Units(_database(settings, pool_size=2), clock, authorizer)
+    delivery_db = _database(settings, pool_size=2)
+    delivery_units = Units(delivery_db, clock, authorizer)
     watcher = (
         GrantWatcher(
             listen_dsn(db),
@@ -107,4 +109,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         rate_limits=RateLimits(settings),
         probe_db=_database(settings, pool_size=1),
         grant_watcher=watcher,
+        data_changes=DataChanges(
+            (db.engine.sync_engine, delivery_db.engine.sync_engine),
+            listen_dsn(db) if db.dialect == "postgresql" else None,
+        ),
     )

@@ -13,6 +13,7 @@ from datetime import timedelta
 from api.audit_checkpoints import Checkpointer
 from api.auth import Authenticator
 from api.background import Periodic
+from api.data_changes import DataChanges
 from api.journey_runner import JourneyRunner
 from api.live import Live
 from api.observability import Metrics
@@ -159,6 +160,8 @@ class Runtime:
     """Fairness: request rates, in-flight requests and cost budgets per caller."""
     grant_watcher: GrantWatcher | None = None
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
+    data_changes: DataChanges | None = None
+    """Every committed write, of this process or (PostgreSQL) another: caches forget."""
     metrics: Metrics = field(default_factory=Metrics)
     serving: bool = False
     """True between `start` and `stop`: the background work of a server process runs."""
@@ -179,6 +182,8 @@ class Runtime:
         if self.grant_watcher is not None:
             await self.grant_watcher.start()
         await self.live.start()
+        if self.data_changes is not None:
+            await self.data_changes.start()
         self.serving = True
         log.info(
             "worker started",
@@ -193,6 +198,8 @@ class Runtime:
         if self.grant_watcher is not None:
             await self.grant_watcher.stop()
         await self.live.stop()
+        if self.data_changes is not None:
+            await self.data_changes.stop()
         await self.db.dispose()
         await self.probe_db.dispose()
         if self.serving:
