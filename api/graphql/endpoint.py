@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import strawberry
 from graphql import OperationType
+from prometheus_client import Counter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -50,6 +51,12 @@ class GraphQLEndpoint:
             max_bytes=runtime.settings.read_cache_bytes,
             is_registered=self.trusted.is_registered,
             clock=lambda: runtime.clock.now().timestamp(),  # a test's clock moves it too
+        )
+        self.cache_answers = Counter(
+            "signalbox_read_cache_answers_total",
+            "Registered queries answered from the read cache (hit) or run (miss)",
+            ["outcome"],
+            registry=runtime.metrics.registry,
         )
         if runtime.data_changes is not None:
             changes = runtime.data_changes
@@ -136,7 +143,9 @@ class GraphQLEndpoint:
         if "no-cache" not in request.headers.get("cache-control", ""):
             kept = cache.get(key)
             if kept is not None:
+                self.cache_answers.labels("hit").inc()
                 return Response(kept.body, media_type=kept.media_type)
+        self.cache_answers.labels("miss").inc()
         epoch = cache.epoch
         response, clean = await self._run(request, parsed, media, keyed)
         if clean:

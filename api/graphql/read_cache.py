@@ -19,6 +19,8 @@ When an entry goes: every write clears the whole cache.
   (the grant watcher's machinery) and clears its cache when a notification arrives. While that
   connection is down, or has not been confirmed within its lease, nothing is served from the
   cache (a notification may have been missed); after every reconnection the cache is cleared.
+- SQLite serves one process: a command writing to the same file while a server runs (an
+  import) is seen by the server's cache only once its entries expire.
 - An entry also expires after `read_cache_seconds`: answers that move with the clock alone (a
   freeze starting, a review falling overdue) are at most that old. 0 turns the cache off.
 

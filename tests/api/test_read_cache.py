@@ -195,6 +195,9 @@ async def _kept_until_a_commit(api: Api) -> None:
     hits = cache.hits
     again = await _unit(api, unit_id)
     assert again == first and cache.hits == hits + 1  # served from the cache
+    sre = {"authorization": f"Bearer {api.token('sre')}"}
+    metrics = (await api.http.get("/metrics", headers=sre)).text
+    assert 'signalbox_read_cache_answers_total{outcome="hit"} 1.0' in metrics
     await _rename(api, first, unit_id, "Renamed")
     after = await _unit(api, unit_id)  # never the answer kept before the commit
     assert after["name"] == "Renamed" and after["version"] == first["version"] + 1
@@ -245,10 +248,9 @@ async def test_read_cache_seconds_zero_turns_it_off(api: Api) -> None:
             assert cache.hits == expected_hits
 
 
+@pytest.mark.postgres_only
 async def test_another_process_write_clears_it_over_notify(api: Api) -> None:
     """PostgreSQL: a second app (another process's runtime) commits; ours forgets."""
-    if api.runtime.db.dialect != "postgresql":
-        pytest.skip("NOTIFY is PostgreSQL's; SQLite serves one process")
     async with _served(api) as ours, _served(api) as other:
         changes = ours.runtime.data_changes
         assert changes is not None and changes.listener is not None
@@ -265,3 +267,20 @@ async def test_another_process_write_clears_it_over_notify(api: Api) -> None:
             await asyncio.sleep(0.1)
         assert len(cache) == 0
         assert (await _unit(ours, unit_id))["name"] == "Elsewhere"
+
+
+@pytest.mark.postgres_only
+async def test_nothing_is_served_while_the_listen_connection_is_down(api: Api) -> None:
+    """Writes of other processes could be missed then: every ask runs."""
+    async with _served(api) as served:
+        changes = served.runtime.data_changes
+        assert changes is not None and changes.listener is not None
+        await asyncio.wait_for(changes.listener.wait_connected(), 60)
+        cache: ReadCache = served.app.state.read_cache
+        await _ask(served, ABOUT)
+        await changes.listener.stop()
+        assert not changes.current
+        hits = cache.hits
+        await _ask(served, ABOUT)
+        await _ask(served, ABOUT)
+        assert cache.hits == hits
