@@ -1,23 +1,31 @@
 """Who must forget what they kept: every committed write, of this process or of another.
 
 `WriteWatch` sees this process's writes through SQLAlchemy's connection events on an engine: a
-statement that inserts, updates or deletes marks its pooled connection; on PostgreSQL the
-transaction's commit first sends `NOTIFY signalbox_data` (delivered on commit, never on
-rollback); when the connection goes back to the pool — after its commit or rollback, and
-before a unit of work's caller answers — every subscriber is called.
+statement that inserts, updates or deletes marks its pooled connection; when the connection
+goes back to the pool — after its commit or rollback, and before a unit of work's caller
+answers — every subscriber is called.
 
-`DataChanges` adds the other processes (PostgreSQL): one dedicated LISTEN connection (the grant
-watcher's machinery: reconnects with backoff, pings a quiet connection) calls the subscribers
-for every notification and after every (re)connection, since notifications sent while it was
-down are lost. `current` says whether every write committed more than the lease ago has been
-seen; a cache serves only while it holds.
+`DataChanges` adds the other processes (PostgreSQL). After a commit, this process's `Announcer`
+sends `NOTIFY signalbox_data` on a connection of its own, coalesced (many commits, one
+notification): not inside the writing transaction, because PostgreSQL serializes the commits of
+every transaction that notifies (one heavyweight lock until the commit is flushed), which would
+put back the one-writer-at-a-time the audit journal removed. One dedicated LISTEN connection
+(the grant watcher's machinery: reconnects with backoff, pings a quiet connection) calls the
+subscribers for every other runtime's notification and after every (re)connection, since
+notifications sent while it was down are lost. `current` says whether every notification sent
+more than the lease ago has been seen; a cache serves only while it holds. Another process's
+write therefore reaches this cache within the notification's round trip, not at its commit.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
+import itertools
 import logging
-import os
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Final
 
 from sqlalchemy import event
@@ -28,7 +36,7 @@ from authz.watcher import GrantWatcher
 log = logging.getLogger("signalbox.data_changes")
 
 DATA_CHANNEL: Final = "signalbox_data"
-"""Payload: the writing process's pid. Every committed write NOTIFYs it (PostgreSQL)."""
+"""Payload: the writing runtime's origin (a random id), after its commits (PostgreSQL)."""
 
 _DIRTY: Final = "signalbox.data_changes.dirty"
 _WRITES: Final = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE"})
@@ -50,22 +58,19 @@ class Subscribers:
 
 
 class WriteWatch:
-    """Calls `on_write` once a connection of `engine` that wrote is back in the pool; on
-    PostgreSQL its commit tells the other processes first."""
+    """Calls `on_write` once a connection of `engine` that wrote is back in the pool (after its
+    commit or rollback: a rolled-back write clears for nothing, which is harmless)."""
 
     def __init__(self, engine: Engine, on_write: Callable[[], None]) -> None:
         self._engine = engine
         self._pool = engine.pool
         self._on_write = on_write
-        self._notify = engine.dialect.name == "postgresql"
-        self._payload = str(os.getpid())
         self._listening = False
 
     def start(self) -> None:
         if self._listening:
             return
         event.listen(self._engine, "after_cursor_execute", self._after_execute)
-        event.listen(self._engine, "commit", self._commit)
         event.listen(self._pool, "checkin", self._checkin)
         self._listening = True
 
@@ -73,7 +78,6 @@ class WriteWatch:
         if not self._listening:
             return
         event.remove(self._engine, "after_cursor_execute", self._after_execute)
-        event.remove(self._engine, "commit", self._commit)
         event.remove(self._pool, "checkin", self._checkin)
         self._listening = False
 
@@ -82,13 +86,6 @@ class WriteWatch:
     ) -> None:
         if _DIRTY not in conn.info and _writes(statement, context):
             conn.info[_DIRTY] = True
-
-    def _commit(self, conn: Any) -> None:
-        if self._notify and conn.info.get(_DIRTY) is True:
-            conn.info[_DIRTY] = "notified"  # the NOTIFY below is no write of its own
-            conn.exec_driver_sql(
-                f"SELECT pg_notify('{DATA_CHANNEL}', '{self._payload}')"  # constants only
-            )
 
     def _checkin(self, _dbapi_connection: Any, record: Any) -> None:
         if record is not None and record.info.pop(_DIRTY, None) is not None:
@@ -102,12 +99,65 @@ def _writes(statement: str, context: Any) -> bool:
     return bool(words) and words[0].upper() in _WRITES
 
 
+class Announcer:
+    """Sends `NOTIFY signalbox_data` after this process's commits, coalesced: pokes that come
+    while one is being sent make one more, never one each. A failed send is retried with
+    backoff (the other processes' caches also stop serving when their LISTEN lease lapses)."""
+
+    def __init__(self, send: Callable[[], Awaitable[None]]) -> None:
+        self._send = send
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.sent = 0
+
+    def poke(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+
+    async def start(self) -> None:
+        self._wake = asyncio.Event()
+        self._task = asyncio.create_task(self._run(), name="signalbox-data-announcer")
+
+    async def stop(self) -> None:
+        task, self._task, self._wake = self._task, None, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        wake = self._wake
+        assert wake is not None
+        while True:
+            await wake.wait()
+            wake.clear()
+            for attempt in itertools.count():
+                try:
+                    await self._send()
+                except Exception as exc:  # the database is away: try again
+                    log.warning("data change not announced (%s); retrying", type(exc).__name__)
+                    await asyncio.sleep(min(0.1 * 2**attempt, 5.0))
+                else:
+                    self.sent += 1
+                    break
+
+
 class DataChanges(Subscribers):
     """This process's writes on its engines, and (PostgreSQL) every other process's."""
 
-    def __init__(self, engines: Iterable[Engine], listen_dsn: str | None) -> None:
+    def __init__(
+        self,
+        engines: Iterable[Engine],
+        listen_dsn: str | None = None,
+        announce: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
         super().__init__()
-        self._watches = [WriteWatch(engine, self.call) for engine in engines]
+        self._watches = [WriteWatch(engine, self._written) for engine in engines]
+        self.origin = uuid.uuid4().hex
+        """This runtime's payload: its own notifications come back and are skipped."""
+        self.announcer = (
+            Announcer(functools.partial(announce, self.origin)) if announce is not None else None
+        )
         self.listener = (
             GrantWatcher(
                 listen_dsn,
@@ -128,17 +178,27 @@ class DataChanges(Subscribers):
     async def start(self) -> None:
         for watch in self._watches:
             watch.start()
+        if self.announcer is not None:
+            await self.announcer.start()
         if self.listener is not None:
             await self.listener.start()
 
     async def stop(self) -> None:
         if self.listener is not None:
             await self.listener.stop()
+        if self.announcer is not None:
+            await self.announcer.stop()
         for watch in self._watches:
             watch.stop()
 
-    async def _notified(self, _payload: str) -> None:
+    def _written(self) -> None:
         self.call()
+        if self.announcer is not None:
+            self.announcer.poke()
+
+    async def _notified(self, payload: str) -> None:
+        if payload != self.origin:
+            self.call()
 
     async def _resync(self) -> None:
         self.call()

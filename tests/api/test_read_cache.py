@@ -8,7 +8,8 @@ clears it before anyone is answered again, and that its settings change what it 
 from __future__ import annotations
 
 import asyncio
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -174,12 +175,23 @@ async def _rename(api: Api, unit: dict[str, Any], unit_id: str, name: str) -> No
     assert renamed["businessUnitUpdate"]["businessUnit"]["name"] == name
 
 
-def _served(api: Api, **overrides: Any) -> AbstractAsyncContextManager[Api]:
+@asynccontextmanager
+async def _served(api: Api, **overrides: Any) -> AsyncIterator[Api]:
     """The test database served by an app of its own, which re-reads registered documents at
-    every request."""
+    every request, once it hears other processes' writes (PostgreSQL: LISTEN is current)."""
     settings = api.runtime.settings
     url, data = settings.effective_database_url, settings.data_dir
-    return serving(settings_for(url, data, trusted_documents_refresh_seconds=0, **overrides))
+    async with serving(
+        settings_for(url, data, trusted_documents_refresh_seconds=0, **overrides)
+    ) as served:
+        changes = served.runtime.data_changes
+        assert changes is not None
+        for _ in range(600):  # connects within milliseconds; bounded at 60 s on a busy machine
+            if changes.current:
+                break
+            await asyncio.sleep(0.1)
+        assert changes.current
+        yield served
 
 
 async def test_a_registered_query_is_kept_and_a_committed_write_clears_it(api: Api) -> None:
@@ -252,9 +264,6 @@ async def test_read_cache_seconds_zero_turns_it_off(api: Api) -> None:
 async def test_another_process_write_clears_it_over_notify(api: Api) -> None:
     """PostgreSQL: a second app (another process's runtime) commits; ours forgets."""
     async with _served(api) as ours, _served(api) as other:
-        changes = ours.runtime.data_changes
-        assert changes is not None and changes.listener is not None
-        await asyncio.wait_for(changes.listener.wait_connected(), 60)
         await register(ours.runtime, unique("cache-probe"), UNITS)
         cache: ReadCache = ours.app.state.read_cache
         unit_id = await _new_unit(ours)
@@ -275,7 +284,6 @@ async def test_nothing_is_served_while_the_listen_connection_is_down(api: Api) -
     async with _served(api) as served:
         changes = served.runtime.data_changes
         assert changes is not None and changes.listener is not None
-        await asyncio.wait_for(changes.listener.wait_connected(), 60)
         cache: ReadCache = served.app.state.read_cache
         await _ask(served, ABOUT)
         await changes.listener.stop()
