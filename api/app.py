@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
     )
     app.state.runtime = runtime
+    app.state.read_cache = graphql.read_cache
     return app
 
 

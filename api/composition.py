@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db_budget
 from api.audit_checkpoints import Checkpointer
 from api.audit_sealing import AuditSealer
 from api.auth import Authenticator
+from api.data_changes import DATA_CHANNEL, DataChanges
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
 from api.rate_limits import RateLimits
@@ -94,7 +96,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     after_commit.on(GrantsChanged, grants_changed)
     after_commit.on(FlagsChanged, flags_changed)
     # Delivery rounds have a small pool of their own, so they never wait for requests' connections.
-    delivery_units = _units(settings, _database(settings, pool_size=2), clock, authorizer)
+    delivery_db = _database(settings, pool_size=2)
+    delivery_units = _units(settings, delivery_db, clock, authorizer)
+    sealer = _audit_sealer(settings, db.dialect)
     watcher = (
         GrantWatcher(
             listen_dsn(db),
@@ -126,5 +130,20 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         rate_limits=RateLimits(settings),
         probe_db=_database(settings, pool_size=1),
         grant_watcher=watcher,
-        audit_sealer=_audit_sealer(settings, db.dialect),
+        audit_sealer=sealer,
+        data_changes=_data_changes(db, delivery_db, *([sealer.db] if sealer else [])),
     )
+
+
+def _data_changes(db: Database, *others: Database) -> DataChanges:
+    """Writes through any of the process's engines; on PostgreSQL, announced to and heard from
+    the other processes."""
+    engines = [d.engine.sync_engine for d in (db, *others)]
+    if db.dialect != "postgresql":
+        return DataChanges(engines)
+
+    async def announce(origin: str) -> None:
+        async with db.engine.begin() as conn:  # delivered when this little transaction ends
+            await conn.execute(select(func.pg_notify(DATA_CHANNEL, origin)))
+
+    return DataChanges(engines, listen_dsn(db), announce)

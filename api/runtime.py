@@ -14,6 +14,7 @@ from api.audit_checkpoints import Checkpointer
 from api.audit_sealing import AuditSealer
 from api.auth import Authenticator
 from api.background import Periodic
+from api.data_changes import DataChanges
 from api.journey_runner import JourneyRunner
 from api.live import Live
 from api.observability import Metrics
@@ -162,6 +163,8 @@ class Runtime:
     """PostgreSQL only: grant changes of other processes, by LISTEN/NOTIFY."""
     audit_sealer: AuditSealer | None = None
     """PostgreSQL, journaled audit: chains the journal in the background."""
+    data_changes: DataChanges | None = None
+    """Every committed write, of this process or (PostgreSQL) another: caches forget."""
     metrics: Metrics = field(default_factory=Metrics)
     serving: bool = False
     """True between `start` and `stop`: the background work of a server process runs."""
@@ -176,6 +179,8 @@ class Runtime:
     async def start(self) -> None:
         """Prepare, then start a server process's background work."""
         await self.prepare()
+        if self.data_changes is not None:  # first: every write from here on clears caches
+            await self.data_changes.start()
         self.housekeeping.start()
         if self.audit_sealer is not None:
             self.audit_sealer.start()
@@ -200,6 +205,8 @@ class Runtime:
         if self.grant_watcher is not None:
             await self.grant_watcher.stop()
         await self.live.stop()
+        if self.data_changes is not None:
+            await self.data_changes.stop()
         await self.db.dispose()
         await self.probe_db.dispose()
         if self.serving:

@@ -207,6 +207,18 @@ class Settings(BaseSettings):
         ge=0,
         description="How often a worker re-reads the documents scripts registered.",
     )
+    # The read cache of registered documents (api/graphql/read_cache.py).
+    read_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long a registered query's answer may be served again to the same "
+        "caller; every committed write clears it sooner. 0 turns the cache off.",
+    )
+    read_cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        description="The read cache's memory budget per process (least recently used first).",
+    )
     demo_tokens: bool | None = Field(
         default=None,
         description="POST /components/demo/token mints demo users' tokens: unset means in "

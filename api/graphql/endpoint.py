@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import strawberry
 from graphql import OperationType
+from prometheus_client import Counter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -23,6 +24,7 @@ from api.graphql.graphiql import GraphiQLPage
 from api.graphql.idempotent import IdempotentMutations
 from api.graphql.limits import operation_type
 from api.graphql.mutations import KeyedUnit
+from api.graphql.read_cache import ReadCache
 from api.graphql.subscriptions import WebSocketTransport
 from api.graphql.trusted_documents import TrustedDocuments
 from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
@@ -43,6 +45,25 @@ class GraphQLEndpoint:
         self.websocket = WebSocketTransport(runtime, schema, self.trusted)  # graphql-transport-ws
         self.ide = GraphiQLPage(runtime.settings.components_dir)
         self.keyed = IdempotentMutations(runtime, self._execute)  # Idempotency-Key requests
+        self.read_cache = ReadCache(
+            schema._schema,
+            max_age=runtime.settings.read_cache_seconds,
+            max_bytes=runtime.settings.read_cache_bytes,
+            is_registered=self.trusted.is_registered,
+            clock=lambda: runtime.clock.now().timestamp(),  # a test's clock moves it too
+        )
+        self.cache_answers = Counter(
+            "signalbox_read_cache_answers_total",
+            "Registered queries answered from the read cache (hit) or run (miss)",
+            ["outcome"],
+            registry=runtime.metrics.registry,
+        )
+        if runtime.data_changes is not None:
+            changes = runtime.data_changes
+            changes.subscribe(self.read_cache.clear)
+            self.read_cache.serving = lambda: changes.current
+        else:  # nothing would tell this cache about writes
+            self.read_cache.max_age = 0
 
     async def handle(self, request: Request) -> Response:
         named = "query" in request.query_params or "documentId" in request.query_params
@@ -105,6 +126,36 @@ class GraphQLEndpoint:
     async def _execute(
         self, request: Request, parsed: dict[str, Any], media: str, keyed: KeyedUnit | None
     ) -> Response:
+        """A registered query's kept answer when there is one (api/graphql/read_cache.py),
+        else the document run."""
+        cache = self.read_cache
+        key = None
+        if keyed is None:
+            key = cache.key(
+                parsed["query"],
+                parsed.get("operationName"),
+                parsed.get("variables"),
+                media,
+                request.state.actor,
+            )
+        if key is None:
+            return (await self._run(request, parsed, media, keyed))[0]
+        if "no-cache" not in request.headers.get("cache-control", ""):
+            kept = cache.get(key)
+            if kept is not None:
+                self.cache_answers.labels("hit").inc()
+                return Response(kept.body, media_type=kept.media_type)
+        self.cache_answers.labels("miss").inc()
+        epoch = cache.epoch
+        response, clean = await self._run(request, parsed, media, keyed)
+        if clean:
+            cache.put(key, epoch, bytes(response.body), media)
+        return response
+
+    async def _run(
+        self, request: Request, parsed: dict[str, Any], media: str, keyed: KeyedUnit | None
+    ) -> tuple[Response, bool]:
+        """The response, and whether it is a 200 without errors."""
         context = Context(
             request=request,
             runtime=self.runtime,
@@ -126,7 +177,7 @@ class GraphQLEndpoint:
                 504,
                 TopLevelCode.DEADLINE_EXCEEDED,
                 f"The request ran past its {settings.execution_timeout_seconds:g} s deadline.",
-            )
+            ), False
         payload: dict[str, Any] = {}
         status = 200
         headers: dict[str, str] = {}
@@ -144,9 +195,10 @@ class GraphQLEndpoint:
             elif media == over_http.GRAPHQL_RESPONSE and over_http.is_request_error(result):
                 # The document never ran: no `data` entry at all, and a 4xx (the spec's rule
                 # for this media type; application/json keeps the legacy 200).
-                return ORJSONResponse(payload, status_code=400, media_type=media)
+                return ORJSONResponse(payload, status_code=400, media_type=media), False
         payload["data"] = result.data
-        return ORJSONResponse(payload, status_code=status, headers=headers, media_type=media)
+        response = ORJSONResponse(payload, status_code=status, headers=headers, media_type=media)
+        return response, not result.errors
 
 
 def _parse_request(
