@@ -33,6 +33,10 @@ class CalendarSlice:
     unauthorized_changes: list[Row[Any]]
     journey_regressions: list[Row[Any]] = field(default_factory=list)
     """Journeys that passed before a production deployment and failed after it (postrelease)."""
+    window_services: dict[Any, list[uuid.UUID]] = field(default_factory=dict)
+    """The services of each window, by window id, as read to find the clashes."""
+    window_resources: dict[Any, list[str]] = field(default_factory=dict)
+    """The shared resources of each window, by window id."""
 
 
 async def calendar(
@@ -93,4 +97,6 @@ async def calendar(
         incidents,
         unauthorized,
         journey_regressions=regressions,
+        window_services=found.services,
+        window_resources=found.resources,
     )
