@@ -41,6 +41,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,6 +59,9 @@ MONTH = timedelta(days=30)
 START = datetime(2020, 1, 6, tzinfo=UTC)
 BATCH = 5000
 MAX_WINDOWS = 200_000
+VIEW_SECONDS = 30.0
+"""Each view's requests stop after this long (at least MIN_SAMPLES of them), on each side."""
+MIN_SAMPLES = 5
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET ")
 ENVIRONMENTS = ("production", "production", "staging", "dev", None)
 TEAMS_PER_EXTRA_BU = 3
@@ -208,6 +212,7 @@ async def read_org(db: Any) -> Org:
 class Seeded:
     windows: list[dict[str, Any]]
     services: dict[uuid.UUID, list[uuid.UUID]]  # window -> its services
+    resources: list[tuple[uuid.UUID, str, datetime, datetime]]  # window, resource, its times
     months: int
     bus: int
     seconds: float = 0.0
@@ -247,9 +252,7 @@ def windows_of(n: int, org: Org, rng: random.Random) -> Seeded:
         ws[wid] = rng.sample(candidates, min(len(candidates), rng.randint(1, 3)))
         if i % 4 == 0:
             wr.append((wid, f"db-cluster-{rng.randrange(6)}", starts, ends))
-    seeded = Seeded(windows, ws, months, n_bus)
-    seeded._resources = wr  # type: ignore[attr-defined]
-    return seeded
+    return Seeded(windows, ws, wr, months, n_bus)
 
 
 async def store_windows(db: Any, seeded: Seeded) -> float:
@@ -272,7 +275,7 @@ async def store_windows(db: Any, seeded: Seeded) -> float:
     ]
     wr = [
         {"id": uuid.uuid4(), "window_id": wid, "resource": r, "starts_at": s, "ends_at": e}
-        for wid, r, s, e in seeded._resources  # type: ignore[attr-defined]
+        for wid, r, s, e in seeded.resources
     ]
     async with db.engine.begin() as conn:
         for table in (WindowService, WindowResource, DeploymentWindow):
@@ -341,10 +344,10 @@ class Statements:
         return body, self.sent
 
 
-def variables(view: View, org: Org, seeded: Seeded) -> dict[str, Any]:
+def variables(view: View, org: Org, months: int) -> dict[str, Any]:
     from api.graphql.relay import to_global_id
 
-    starts = middle(seeded.months)
+    starts = middle(months)
     given: dict[str, Any] = {
         "from": starts.isoformat(),
         "to": (starts + view.months * MONTH).isoformat(),
@@ -387,6 +390,8 @@ class ViewResult:
     expected: int
     conflicts: int
     statements: int
+    requests: int
+    failed: int
     p50_ms: float
     p99_ms: float
     ref_p50_ms: float
@@ -394,15 +399,27 @@ class ViewResult:
     plan: list[str] = field(default_factory=list)
 
 
-async def timed(n: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
-    for _ in range(min(5, n)):
-        await call()
-    samples = []
-    for _ in range(n):
+async def timed(
+    n: int, call: Callable[[], Awaitable[Any]], budget: float = VIEW_SECONDS
+) -> tuple[list[float], int]:
+    """Wall ms of up to `n` calls after a warm-up, stopping once `budget` seconds are spent
+    (at least MIN_SAMPLES); and how many failed (a 504 past the request deadline, say)."""
+    for _ in range(min(3, n)):
+        with suppress(RuntimeError):
+            await call()
+    samples, failed = [], 0
+    deadline = time.monotonic() + budget
+    for i in range(n):
+        if i >= MIN_SAMPLES and time.monotonic() > deadline:
+            break
         began = time.perf_counter()
-        await call()
+        try:
+            await call()
+        except RuntimeError:
+            failed += 1
+            continue
         samples.append(1000 * (time.perf_counter() - began))
-    return samples
+    return samples, failed
 
 
 async def measure_view(
@@ -412,13 +429,14 @@ async def measure_view(
     data_dir: Path,
     view: View,
     org: Org,
-    seeded: Seeded,
+    months: int,
+    expected: int,
     requests: int,
 ) -> ViewResult:
     from bench.graphql_bench import mint_token
     from bench.profile_graphql import asgi_call
 
-    body = orjson.dumps({"query": CALENDAR_QUERY, "variables": variables(view, org, seeded)})
+    body = orjson.dumps({"query": CALENDAR_QUERY, "variables": variables(view, org, months)})
     call = asgi_call(app, body, mint_token(data_dir, view.username))
     await call()  # the person's first request: caches, statement compilation
     answer, sent = await statements.of(call)
@@ -429,18 +447,20 @@ async def measure_view(
     if payload.get("errors"):
         raise RuntimeError(f"{view.name}: {payload['errors']}")
     found = payload["data"]["calendar"]
-    samples = await timed(requests, call)
+    samples, failed = await timed(requests, call)
     replay, close = await replayer(url)
     try:
-        reference = await timed(requests, lambda: replay(sent))
+        reference, _ = await timed(len(samples) + failed, lambda: replay(sent))
     finally:
         await close()
     return ViewResult(
         view=view.name,
         windows=len(found["windows"]),
-        expected=expected_windows(seeded, org, view),
+        expected=expected,
         conflicts=len(found["conflicts"]),
         statements=len(sent),
+        requests=len(samples),
+        failed=failed,
         p50_ms=h.percentile(samples, 50),
         p99_ms=h.percentile(samples, 99),
         ref_p50_ms=h.percentile(reference, 50),
@@ -490,7 +510,7 @@ async def run(
     os.chmod(data_dir, 0o700)
     app = create_app(h.bench_settings(url, data_dir))  # type: ignore[arg-type]
     runtime = app.state.runtime
-    await runtime.prepare()  # grants; no background work to disturb the figures
+    await runtime.start()  # as a server runs: the grant watcher lets it cache who is who
     results = []
     try:
         await load_demo(runtime)
@@ -501,22 +521,18 @@ async def run(
         for n in sorted(sizes):
             seeded = windows_of(n, org, rng)
             await store_windows(runtime.db, seeded)
+            expected = [expected_windows(seeded, org, v) for v in views]
+            bus, months, seconds = seeded.bus, seeded.months, seeded.seconds
+            del seeded  # the process's memory is the server's alone from here on
+            h.release_free_memory()
             h.reset_peak_memory()
             measured = [
-                await measure_view(app, statements, url, data_dir, v, org, seeded, requests)
-                for v in views
+                await measure_view(app, statements, url, data_dir, v, org, months, e, requests)
+                for v, e in zip(views, expected, strict=True)
             ]
             memory = h.memory()
             results.append(
-                SizeResult(
-                    n,
-                    seeded.bus,
-                    seeded.months,
-                    seeded.seconds,
-                    measured,
-                    memory.rss_mb,
-                    memory.peak_mb,
-                )
+                SizeResult(n, bus, months, seconds, measured, memory.rss_mb, memory.peak_mb)
             )
             print(f"  {n:,} windows measured", file=sys.stderr)
     finally:
@@ -538,6 +554,7 @@ def report(results: list[SizeResult], dialect: str) -> str:
                     + ("" if v.windows == v.expected else f" (expected {v.expected})"),
                     str(v.conflicts),
                     str(v.statements),
+                    f"{v.requests}" + (f" ({v.failed} failed)" if v.failed else ""),
                     f"{v.p50_ms:.1f}",
                     f"{v.p99_ms:.1f}",
                     f"{v.ref_p50_ms:.2f}",
@@ -552,6 +569,7 @@ def report(results: list[SizeResult], dialect: str) -> str:
             "windows shown",
             "conflicts",
             "statements",
+            "requests",
             "GraphQL p50 ms",
             "p99 ms",
             f"same statements on {reference} p50 ms",
