@@ -195,7 +195,7 @@ async def read_org(db: Any) -> Org:
         teams = (await conn.execute(select(Team.id, Team.key, Team.bu_id))).all()
         services = (await conn.execute(select(Service.id, Service.team_id))).all()
     org = Org(
-        bu_ids=sorted((b.id for b in bus), key=str),
+        bu_ids=[b.id for b in sorted(bus, key=lambda b: b.key)],
         bu_keys={b.key: b.id for b in bus},
         team_keys={t.key: t.id for t in teams},
         teams_of_bu={b.id: [] for b in bus},
