@@ -608,10 +608,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60, help="per view and size")
     parser.add_argument("--dialect", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--plans", action="store_true", help="print the windows statement's plans")
-    parser.add_argument("--quick", action="store_true", help="200 and 2,000 windows, 15 requests")
+    parser.add_argument("--quick", action="store_true", help="200 and 2,000 windows, 5 requests")
     args = parser.parse_args()
     if args.quick:
-        args.sizes, args.requests = [200, 2000], 15
+        args.sizes, args.requests = [200, 2000], 5
     if not 1 <= args.requests <= 500:
         parser.error("keep it bounded: 1-500 requests")
     started = time.monotonic()
