@@ -146,15 +146,21 @@ async def resources_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any,
 
 
 @dataclass(frozen=True, slots=True)
+class WindowDetails:
+    """The services and shared resources of each window of a slice, by window id: the rows
+    read to find the clashes, which also answer what the windows touch."""
+
+    services: dict[Any, list[uuid.UUID]] = field(default_factory=dict)
+    resources: dict[Any, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class WindowsInRange:
     """The windows of a slice of the calendar and the conflicts among them."""
 
     windows: list[Row[Any]]
     clashes: list[tuple[WindowFacts, WindowFacts, Clash]]
-    services: dict[Any, list[uuid.UUID]] = field(default_factory=dict)
-    """The services of each window (the rows read to find the clashes), by window id."""
-    resources: dict[Any, list[str]] = field(default_factory=dict)
-    """The shared resources of each window, by window id."""
+    details: WindowDetails = field(default_factory=WindowDetails)
 
 
 def check_range(starts_at: datetime, ends_at: datetime, environment: str | None) -> str | None:
@@ -203,7 +209,8 @@ async def windows_in_range(
     facts = repo.facts_from(rows, services, resources)
     touched = sorted({s for f in facts for s in f.service_ids}, key=str)
     edges = await repo.edges_among(r.session, touched)
-    return WindowsInRange(rows, rules.clashes_among(facts, edges), services, resources)
+    details = WindowDetails(services, resources)
+    return WindowsInRange(rows, rules.clashes_among(facts, edges), details)
 
 
 @dataclass(frozen=True, slots=True)
