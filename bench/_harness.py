@@ -315,3 +315,70 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     out = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out)
+
+
+# -- memory per process (Linux /proc) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """Resident memory of one process, in MiB: now (VmRSS) and its high-water mark (VmHWM)."""
+
+    rss_mb: float
+    peak_mb: float
+
+
+def memory(pid: int | None = None) -> Memory:
+    """RSS and peak RSS of process `pid` (None: this process), read from /proc/PID/status.
+
+    The peak is the kernel's high-water mark since the process started or since
+    `reset_peak_memory` last cleared it; a server subprocess's figures come from its pid.
+    """
+    status = Path(f"/proc/{pid or 'self'}/status").read_text()
+    kib: dict[str, int] = {}
+    for line in status.splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            kib[name] = int(value.split()[0])
+    return Memory(rss_mb=kib["VmRSS"] / 1024, peak_mb=kib["VmHWM"] / 1024)
+
+
+def reset_peak_memory(pid: int | None = None) -> bool:
+    """Restart the peak (VmHWM) from the current RSS, so the next `memory()` shows the peak of
+    what ran in between; False where the kernel refuses (before Linux 4.0, another user's)."""
+    try:
+        Path(f"/proc/{pid or 'self'}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def bench_settings(database_url: str, data_dir: Path, **overrides: object) -> object:
+    """Production settings for an in-process Signalbox on the bench database: a fresh secret
+    key and the built-in local issuer (tokens minted from `data_dir`), nothing auto-migrated."""
+    from cryptography.fernet import Fernet
+
+    from api.settings import Environment, Settings
+
+    values: dict[str, object] = {
+        "env": Environment.PRODUCTION,
+        "database_url": database_url,
+        "data_dir": data_dir,
+        "auto_migrate": False,
+        "secret_key": Fernet.generate_key().decode(),
+        "allow_local_issuer": True,
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def release_free_memory() -> None:
+    """Collect garbage and hand freed heap back to the kernel (glibc's malloc_trim), so an RSS
+    taken next is what the process holds, not what it once held."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: RSS keeps the freed heap
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -141,6 +141,12 @@ class CalendarQuery:
                 service_id=from_optional_global_id(input.service_id, "Service", "serviceId"),
                 environment=input.environment,
             )
+        # The windows' services and resources were read to find the clashes: the request's
+        # loaders answer the windows' `services` and `resources` from them, not a second read.
+        loaders, read = info.context.loaders, found.window_details
+        for w in found.windows:
+            loaders.window_services.prime(w.id, read.services.get(w.id, []))
+            loaders.window_resources.prime(w.id, read.resources.get(w.id, []))
         return CalendarSlice.from_domain(found)
 
     @connection_field(

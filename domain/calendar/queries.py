@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -146,11 +146,21 @@ async def resources_of_windows(r: Reader, ids: Sequence[uuid.UUID]) -> dict[Any,
 
 
 @dataclass(frozen=True, slots=True)
+class WindowDetails:
+    """The services and shared resources of each window of a slice, by window id: the rows
+    read to find the clashes, which also answer what the windows touch."""
+
+    services: dict[Any, list[uuid.UUID]] = field(default_factory=dict)
+    resources: dict[Any, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class WindowsInRange:
     """The windows of a slice of the calendar and the conflicts among them."""
 
     windows: list[Row[Any]]
     clashes: list[tuple[WindowFacts, WindowFacts, Clash]]
+    details: WindowDetails = field(default_factory=WindowDetails)
 
 
 def check_range(starts_at: datetime, ends_at: datetime, environment: str | None) -> str | None:
@@ -193,10 +203,14 @@ async def windows_in_range(
             f"More than {MAX_CALENDAR_WINDOWS} windows in that slice; narrow it down.",
             code=Code.RANGE_TOO_LARGE,
         )
-    facts = await repo.facts_of_rows(r.session, rows)
-    services = sorted({s for f in facts for s in f.service_ids}, key=str)
-    edges = await repo.edges_among(r.session, services)
-    return WindowsInRange(rows, rules.clashes_among(facts, edges))
+    ids = [row.id for row in rows]
+    services = await repo.services_by_window(r.session, ids)
+    resources = await repo.resources_by_window(r.session, ids)
+    facts = repo.facts_from(rows, services, resources)
+    touched = sorted({s for f in facts for s in f.service_ids}, key=str)
+    edges = await repo.edges_among(r.session, touched)
+    details = WindowDetails(services, resources)
+    return WindowsInRange(rows, rules.clashes_among(facts, edges), details)
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,6 +169,15 @@ async def facts_of_rows(session: AsyncSession, rows: Sequence[Row[Any]]) -> list
     ids = [r.id for r in rows]
     services = await services_by_window(session, ids)
     resources = await resources_by_window(session, ids)
+    return facts_from(rows, services, resources)
+
+
+def facts_from(
+    rows: Sequence[Row[Any]],
+    services: dict[Any, list[uuid.UUID]],
+    resources: dict[Any, list[str]],
+) -> list[WindowFacts]:
+    """The windows' facts from their rows and their services and resources, already read."""
     return [
         WindowFacts(
             id=r.id,

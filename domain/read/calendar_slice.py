@@ -33,6 +33,8 @@ class CalendarSlice:
     unauthorized_changes: list[Row[Any]]
     journey_regressions: list[Row[Any]] = field(default_factory=list)
     """Journeys that passed before a production deployment and failed after it (postrelease)."""
+    window_details: cal.WindowDetails = field(default_factory=cal.WindowDetails)
+    """The services and resources of each window, as read to find the clashes."""
 
 
 async def calendar(
@@ -45,8 +47,8 @@ async def calendar(
     service_id: uuid.UUID | None,
     environment: str | None,
 ) -> CalendarSlice:
-    """Windows, freeze occurrences (recurring ones expanded) and the conflicts among the
-    windows, with what else changes production then, for any slice the actor may read."""
+    """Windows, freeze occurrences (recurring expanded), the windows' clashes and what else
+    changes production then, for any slice the actor may read."""
     environment = cal.check_range(starts_at, ends_at, environment)
     services = await cal.slice_services(r, team_id, service_id)
     found = await cal.windows_in_range(
@@ -93,4 +95,5 @@ async def calendar(
         incidents,
         unauthorized,
         journey_regressions=regressions,
+        window_details=found.details,
     )
