@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance.models import DrProcedure, DrTest
@@ -38,11 +38,21 @@ async def procedures_of_services(
     """Each service's procedures, by kind then title."""
     if not service_ids:
         return {}
-    stmt = select(PROC).where(PROC.c.service_id.in_(service_ids))
+    stmt = _OF_SERVICES[include_retired]
+    return group_by(
+        list((await session.execute(stmt, {"ids": list(service_ids)})).all()), "service_id"
+    )
+
+
+def _of_services(include_retired: bool) -> Select[Any]:
+    stmt = select(PROC).where(PROC.c.service_id.in_(bindparam("ids", expanding=True)))
     if not include_retired:
         stmt = stmt.where(PROC.c.status == ACTIVE)
-    stmt = stmt.order_by(PROC.c.kind, PROC.c.title, PROC.c.id)
-    return group_by(list((await session.execute(stmt)).all()), "service_id")
+    return stmt.order_by(PROC.c.kind, PROC.c.title, PROC.c.id)
+
+
+# Built once (a cold decision snapshot reads them; building costs more than running).
+_OF_SERVICES = {retired: _of_services(retired) for retired in (False, True)}
 
 
 def _latest(only_passed: bool) -> Any:
@@ -67,9 +77,14 @@ async def last_tests(
     """The newest (passing) test of each procedure, in one statement."""
     if not procedure_ids:
         return {}
-    inner = _latest(only_passed).where(TEST.c.procedure_id.in_(procedure_ids)).subquery()
-    rows = (await session.execute(select(inner).where(inner.c._rank == 1))).all()
+    rows = (await session.execute(_LAST_TESTS[only_passed], {"ids": list(procedure_ids)})).all()
     return {r.procedure_id: r for r in rows}
+
+
+def _last_tests(only_passed: bool) -> Select[Any]:
+    ids = bindparam("ids", expanding=True)
+    inner = _latest(only_passed).where(TEST.c.procedure_id.in_(ids)).subquery()
+    return select(inner).where(inner.c._rank == 1)
 
 
 async def tests_of_procedures(
@@ -96,3 +111,6 @@ async def tests_of_procedures(
 
 async def tests_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:
     return await rows_by_ids(session, TEST, ids)
+
+
+_LAST_TESTS = {passed: _last_tests(passed) for passed in (False, True)}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -119,15 +119,17 @@ async def active_definitions_of_services(
     key, version number, document), by pipeline key, in one statement."""
     if not service_ids:
         return {}
-    stmt = (
-        select(PSVC.c.service_id, PIPE.c.key, VER.c.number, VER.c.document)
-        .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
-        .join(VER, VER.c.pipeline_id == PIPE.c.id)
-        .where(PSVC.c.service_id.in_(service_ids), VER.c.status == ACTIVE)
-        .order_by(PIPE.c.key)
-    )
-    rows: Sequence[Any] = (await session.execute(stmt)).all()
+    rows: Sequence[Any] = (await session.execute(_ACTIVE_OF, {"ids": list(service_ids)})).all()
     return group_by(list(rows), "service_id")
+
+
+_ACTIVE_OF = (
+    select(PSVC.c.service_id, PIPE.c.key, VER.c.number, VER.c.document)
+    .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
+    .join(VER, VER.c.pipeline_id == PIPE.c.id)
+    .where(PSVC.c.service_id.in_(bindparam("ids", expanding=True)), VER.c.status == ACTIVE)
+    .order_by(PIPE.c.key)
+)
 
 
 async def pipelines_of_services(session: AsyncSession, service_ids: Sequence[uuid.UUID]) -> Grouped:
@@ -135,9 +137,15 @@ async def pipelines_of_services(session: AsyncSession, service_ids: Sequence[uui
     statement."""
     if not service_ids:
         return {}
-    stmt = select(PSVC.c.service_id, PSVC.c.pipeline_id).where(PSVC.c.service_id.in_(service_ids))
-    rows: Sequence[Any] = (await session.execute(stmt.order_by(PSVC.c.pipeline_id))).all()
+    rows: Sequence[Any] = (await session.execute(_PIPELINES_OF, {"ids": list(service_ids)})).all()
     return group_by(list(rows), "service_id")
+
+
+_PIPELINES_OF = (
+    select(PSVC.c.service_id, PSVC.c.pipeline_id)
+    .where(PSVC.c.service_id.in_(bindparam("ids", expanding=True)))
+    .order_by(PSVC.c.pipeline_id)
+)
 
 
 # -- definition versions -----------------------------------------------------------------------
@@ -298,15 +306,26 @@ async def latest_runs_by(
     statement (a window function); pipelines without one left out."""
     if not pipeline_ids:
         return {}
+    rows = (await session.execute(_LATEST_RUNS_BY, {"ids": list(pipeline_ids), "at": at})).all()
+    return {r.pipeline_id: r for r in rows}
+
+
+def _latest_runs_by() -> Select[Any]:
     ranked = (
         select(RUN.c.id, _last_first())
-        .where(RUN.c.pipeline_id.in_(pipeline_ids), RUN.c.started_at <= at)
+        .where(
+            RUN.c.pipeline_id.in_(bindparam("ids", expanding=True)),
+            RUN.c.started_at <= bindparam("at"),
+        )
         .subquery()
     )
-    stmt = _with_numbers(select(RUN)).where(
+    return _with_numbers(select(RUN)).where(
         RUN.c.id.in_(select(ranked.c.id).where(ranked.c._rank == 1))
     )
-    return {r.pipeline_id: r for r in (await session.execute(stmt)).all()}
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_LATEST_RUNS_BY = _latest_runs_by()
 
 
 async def latest_runs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
@@ -89,17 +89,23 @@ async def artifacts_of_versions(
     """The id of the artifact of each (service id, version) that has one, in one statement."""
     if not pairs:
         return {}
-    services = {s for s, _ in pairs}
-    versions = {v for _, v in pairs}
-    stmt = select(Artifact.id, Artifact.service_id, Artifact.version).where(
-        Artifact.service_id.in_(services), Artifact.version.in_(versions)
-    )
+    wanted = {"services": list({s for s, _ in pairs}), "versions": list({v for _, v in pairs})}
     out: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
-    for row in (await session.execute(stmt.order_by(Artifact.id))).all():
+    for row in (await session.execute(_ARTIFACTS_OF_VERSIONS, wanted)).all():
         key = (row.service_id, row.version)
         if key in pairs and key not in out:
             out[key] = row.id
     return out
+
+
+_ARTIFACTS_OF_VERSIONS = (
+    select(ART.c.id, ART.c.service_id, ART.c.version)
+    .where(
+        ART.c.service_id.in_(bindparam("services", expanding=True)),
+        ART.c.version.in_(bindparam("versions", expanding=True)),
+    )
+    .order_by(ART.c.id)
+)
 
 
 async def artifacts_page(
@@ -156,6 +162,11 @@ async def latest_evidence(
     """The latest report per (artifact, kind, subject), in one statement (a window function)."""
     if not artifact_ids:
         return []
+    ids = sorted(artifact_ids, key=str)
+    return list((await session.execute(_LATEST_EVIDENCE, {"ids": ids})).all())
+
+
+def _latest_evidence() -> Select[Any]:
     rank = (
         func.row_number()
         .over(
@@ -164,9 +175,13 @@ async def latest_evidence(
         )
         .label("_rank")
     )
-    inner = select(EVI, rank).where(EVI.c.artifact_id.in_(sorted(artifact_ids, key=str))).subquery()
-    stmt = select(inner).where(inner.c._rank == 1).order_by(inner.c.artifact_id, inner.c.kind)
-    return list((await session.execute(stmt)).all())
+    inner = select(EVI, rank).where(EVI.c.artifact_id.in_(bindparam("ids", expanding=True)))
+    ranked = inner.subquery()
+    return select(ranked).where(ranked.c._rank == 1).order_by(ranked.c.artifact_id, ranked.c.kind)
+
+
+_LATEST_EVIDENCE = _latest_evidence()
+"""Built once: a decision snapshot reads it cold, and building it costs more than running it."""
 
 
 # -- CDEvents ---------------------------------------------------------------------------------
