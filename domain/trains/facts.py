@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.trains import repository as repo
@@ -44,8 +44,13 @@ def result_facts(rows: Sequence[Any]) -> tuple[ResultFacts, ...]:
 
 async def departure_of(session: AsyncSession, release_id: uuid.UUID) -> uuid.UUID | None:
     """The departure the release boards, if any."""
-    stmt = select(DepartureBoarding.departure_id).where(DepartureBoarding.release_id == release_id)
-    return await session.scalar(stmt)
+    return await session.scalar(_DEPARTURE_OF, {"id": release_id})
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_DEPARTURE_OF = select(DepartureBoarding.departure_id).where(
+    DepartureBoarding.release_id == bindparam("id")
+)
 
 
 async def integration_of(session: AsyncSession, departure_id: uuid.UUID) -> IntegrationFacts:
