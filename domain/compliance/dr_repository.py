@@ -55,6 +55,26 @@ def _of_services(include_retired: bool) -> Select[Any]:
 _OF_SERVICES = {retired: _of_services(retired) for retired in (False, True)}
 
 
+async def active_procedures_with_last_pass(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID]
+) -> Grouped:
+    """Each service's active procedures, by kind then title, each with `last_passed_at`: when
+    its newest passing test was performed (None: never), in one statement."""
+    if not service_ids:
+        return {}
+    rows = (await session.execute(_WITH_LAST_PASS, {"ids": list(service_ids)})).all()
+    return group_by(list(rows), "service_id")
+
+
+def _with_last_pass() -> Select[Any]:
+    last_pass = (
+        select(func.max(TEST.c.performed_at))
+        .where(TEST.c.procedure_id == PROC.c.id, TEST.c.result == str(DrResult.PASSED))
+        .scalar_subquery()
+    )
+    return _OF_SERVICES[False].add_columns(last_pass.label("last_passed_at"))
+
+
 def _latest(only_passed: bool) -> Any:
     """Each procedure's newest test (optionally: newest passing one), by a window function."""
     rank = (
@@ -114,3 +134,4 @@ async def tests_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[
 
 
 _LAST_TESTS = {passed: _last_tests(passed) for passed in (False, True)}
+_WITH_LAST_PASS = _with_last_pass()

@@ -132,22 +132,6 @@ _ACTIVE_OF = (
 )
 
 
-async def pipelines_of_services(session: AsyncSession, service_ids: Sequence[uuid.UUID]) -> Grouped:
-    """Per service, the (service_id, pipeline_id) of every pipeline deploying it, in one
-    statement."""
-    if not service_ids:
-        return {}
-    rows: Sequence[Any] = (await session.execute(_PIPELINES_OF, {"ids": list(service_ids)})).all()
-    return group_by(list(rows), "service_id")
-
-
-_PIPELINES_OF = (
-    select(PSVC.c.service_id, PSVC.c.pipeline_id)
-    .where(PSVC.c.service_id.in_(bindparam("ids", expanding=True)))
-    .order_by(PSVC.c.pipeline_id)
-)
-
-
 # -- definition versions -----------------------------------------------------------------------
 
 
@@ -299,33 +283,56 @@ def _last_first() -> Any:
     )
 
 
-async def latest_runs_by(
-    session: AsyncSession, pipeline_ids: Sequence[uuid.UUID], at: datetime
-) -> dict[Any, Row[Any]]:
-    """The last run of each pipeline started by `at`, with its version numbers, in one
-    statement (a window function); pipelines without one left out."""
-    if not pipeline_ids:
+async def latest_runs_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID], at: datetime
+) -> Grouped:
+    """Per service, every pipeline deploying it (by pipeline id) with its last run started by
+    `at` (`run` None: none yet), with its version numbers, in one statement (a window
+    function); built once, as a cold decision snapshot reads it."""
+    if not service_ids:
         return {}
-    rows = (await session.execute(_LATEST_RUNS_BY, {"ids": list(pipeline_ids), "at": at})).all()
-    return {r.pipeline_id: r for r in rows}
+    values = {"ids": list(service_ids), "at": at}
+    rows: Sequence[Any] = (await session.execute(_LATEST_RUNS_OF_SERVICES, values)).all()
+    return group_by(list(rows), "service_id")
 
 
-def _latest_runs_by() -> Select[Any]:
+def _latest_runs_of_services() -> Select[Any]:
+    ids = bindparam("ids", expanding=True)
+    deploying = select(PSVC.c.pipeline_id).where(PSVC.c.service_id.in_(ids))
     ranked = (
         select(RUN.c.id, _last_first())
-        .where(
-            RUN.c.pipeline_id.in_(bindparam("ids", expanding=True)),
-            RUN.c.started_at <= bindparam("at"),
-        )
+        .where(RUN.c.pipeline_id.in_(deploying), RUN.c.started_at <= bindparam("at"))
         .subquery()
     )
-    return _with_numbers(select(RUN)).where(
-        RUN.c.id.in_(select(ranked.c.id).where(ranked.c._rank == 1))
+    latest = (
+        _with_numbers(select(RUN.c.id.label("run"), RUN.c.pipeline_id, *_RUN_FACTS))
+        .where(RUN.c.id.in_(select(ranked.c.id).where(ranked.c._rank == 1)))
+        .subquery()
+    )
+    return (
+        select(
+            PSVC.c.service_id,
+            PSVC.c.pipeline_id,
+            latest.c.run,
+            *(latest.c[c.name] for c in _RUN_FACTS),
+            latest.c.matched_number,
+            latest.c.active_number,
+        )
+        .outerjoin(latest, latest.c.pipeline_id == PSVC.c.pipeline_id)
+        .where(PSVC.c.service_id.in_(ids))
+        .order_by(PSVC.c.pipeline_id)
     )
 
 
-# Built once (a cold decision snapshot reads it; building costs more than running).
-_LATEST_RUNS_BY = _latest_runs_by()
+_RUN_FACTS = (
+    RUN.c.run_id,
+    RUN.c.definition_hash,
+    RUN.c.drift,
+    RUN.c.drift_reason,
+    RUN.c.started_at,
+)
+"""The run columns a decision reads (domain.pipelines.drift.run_facts), with the numbers."""
+_LATEST_RUNS_OF_SERVICES = _latest_runs_of_services()
 
 
 async def latest_runs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

@@ -114,14 +114,12 @@ async def _freezes(
 async def _runs(
     session: AsyncSession, service_ids: Sequence[uuid.UUID], now: datetime
 ) -> dict[uuid.UUID, tuple[tuple[uuid.UUID, RunFacts | None], ...]]:
-    """Every pipeline deploying each service with its latest run started by now (two
-    statements)."""
-    pipelines = await definitions.pipelines_of_services(session, service_ids)
-    ids = sorted({r.pipeline_id for rows in pipelines.values() for r in rows}, key=str)
-    latest = await definitions.latest_runs_by(session, ids, now)
+    """Every pipeline deploying each service with its latest run started by now (one
+    statement)."""
+    pipelines = await definitions.latest_runs_of_services(session, service_ids, now)
     return {
         sid: tuple(
-            (r.pipeline_id, run_facts(latest[r.pipeline_id]) if r.pipeline_id in latest else None)
+            (r.pipeline_id, run_facts(r) if r.run is not None else None)
             for r in pipelines.get(sid, [])
         )
         for sid in service_ids
