@@ -25,9 +25,8 @@ from domain.governance.facts import ReleaseFacts
 from domain.guardrails.facts import onboarding_of_teams
 from domain.organization.facts import ServiceFacts, approval_delegates, vendors_of_services
 from domain.pipelines import definition_repository as definitions
-from domain.pipelines import repository as repo
 from domain.pipelines.drift import RunFacts, run_facts
-from domain.pipelines.evidence import evidence_for
+from domain.pipelines.evidence import evidence_of_versions
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.snapshot import FREEZE_HORIZON, PRODUCTION, ParityFacts, ProductionSide
 from domain.readiness.nfr_facts import nfrs_of_versions
@@ -88,9 +87,7 @@ async def per_service(
 async def _evidence(
     session: AsyncSession, pairs: set[tuple[uuid.UUID, str]]
 ) -> dict[tuple[uuid.UUID, str], EvidenceFacts]:
-    artifacts = await repo.artifacts_of_versions(session, pairs)
-    found = await evidence_for(session, list(artifacts.values())) if artifacts else {}
-    return {pair: found[artifact] for pair, artifact in artifacts.items()}
+    return await evidence_of_versions(session, pairs)
 
 
 async def _freezes(

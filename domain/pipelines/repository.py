@@ -83,28 +83,9 @@ async def artifact_of(
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
 
 
-async def artifacts_of_versions(
-    session: AsyncSession, pairs: Collection[tuple[uuid.UUID, str]]
-) -> dict[tuple[uuid.UUID, str], uuid.UUID]:
-    """The id of the artifact of each (service id, version) that has one, in one statement."""
-    if not pairs:
-        return {}
-    wanted = {"services": list({s for s, _ in pairs}), "versions": list({v for _, v in pairs})}
-    out: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
-    for row in (await session.execute(_ARTIFACTS_OF_VERSIONS, wanted)).all():
-        key = (row.service_id, row.version)
-        if key in pairs and key not in out:
-            out[key] = row.id
-    return out
-
-
-_ARTIFACTS_OF_VERSIONS = (
-    select(ART.c.id, ART.c.service_id, ART.c.version)
-    .where(
-        ART.c.service_id.in_(bindparam("services", expanding=True)),
-        ART.c.version.in_(bindparam("versions", expanding=True)),
-    )
-    .order_by(ART.c.id)
+_ARTIFACTS_OF_VERSIONS = select(ART.c.id, ART.c.service_id, ART.c.version).where(
+    ART.c.service_id.in_(bindparam("services", expanding=True)),
+    ART.c.version.in_(bindparam("versions", expanding=True)),
 )
 
 
@@ -181,7 +162,47 @@ def _latest_evidence() -> Select[Any]:
 
 
 _LATEST_EVIDENCE = _latest_evidence()
-"""Built once: a decision snapshot reads it cold, and building it costs more than running it."""
+"""Built once, as the others a cold decision snapshot reads (building costs more than running)."""
+
+
+async def latest_evidence_of_versions(
+    session: AsyncSession, pairs: Collection[tuple[uuid.UUID, str]]
+) -> list[Row[Any]]:
+    """The artifacts of these (service id, version) pairs (`_artifact`, `_service_id`,
+    `_version`; other pairs of the same services and versions too) by artifact id, each with
+    its latest report per (kind, subject) as `latest_evidence` reads it (the evidence columns
+    null for an artifact without any), in one statement."""
+    if not pairs:
+        return []
+    wanted = {"services": list({s for s, _ in pairs}), "versions": list({v for _, v in pairs})}
+    return list((await session.execute(_EVIDENCE_OF_VERSIONS, wanted)).all())
+
+
+def _evidence_of_versions() -> Select[Any]:
+    artifacts = _ARTIFACTS_OF_VERSIONS.subquery()
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(EVI.c.artifact_id, EVI.c.kind, EVI.c.subject),
+            order_by=(EVI.c.reported_at.desc(), EVI.c.id.desc()),
+        )
+        .label("_rank")
+    )
+    reports = select(EVI, rank).where(EVI.c.artifact_id.in_(select(artifacts.c.id))).subquery()
+    latest = select(reports).where(reports.c._rank == 1).subquery()
+    return (
+        select(
+            artifacts.c.id.label("_artifact"),
+            artifacts.c.service_id.label("_service_id"),
+            artifacts.c.version.label("_version"),
+            *(latest.c[c.name] for c in EVI.c),
+        )
+        .outerjoin(latest, latest.c.artifact_id == artifacts.c.id)
+        .order_by(artifacts.c.id, latest.c.kind)
+    )
+
+
+_EVIDENCE_OF_VERSIONS = _evidence_of_versions()
 
 
 # -- CDEvents ---------------------------------------------------------------------------------
