@@ -16,12 +16,15 @@ from tests.api.governance_support import fill_missing, move, release, services
 from tests.api.test_promotion_decision import scan, world
 from tests.api.test_query_cost import counting
 
-MOST = 45
-"""Statements a cold production snapshot with a release may read (78 before the split); issue
-16 added five batched ones: the services' declared NFRs, the versions' staging runs, the
+MOST = 40
+"""Statements a cold production snapshot with a release may read (78 before the split, 45
+before issue 19). Issue 16 added the services' declared NFRs, the versions' staging runs, the
 release's data migrations, its readiness review with its items, its downtime notice with its
-recipients; and one for a service's first launch: the services' production history (their
-first-launch reviews are read in the release review's statement)."""
+recipients, and the services' production history (their first-launch reviews are read in the
+release review's statement). Issue 19 reads the release's shipped services once (for its
+facts, sign-offs and documentation), each version's artifact with its latest evidence in one
+statement, each pipeline with its latest run in one, and each DR procedure with its last pass
+in one."""
 
 
 async def _statements(api: Api, w: dict[str, Any]) -> int:
