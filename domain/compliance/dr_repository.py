@@ -102,7 +102,7 @@ async def last_tests(
 
 
 def _last_tests(only_passed: bool) -> Select[Any]:
-    ids = bindparam("ids", expanding=True)
+    ids: Any = bindparam("ids", expanding=True)
     inner = _latest(only_passed).where(TEST.c.procedure_id.in_(ids)).subquery()
     return select(inner).where(inner.c._rank == 1)
 

@@ -297,7 +297,7 @@ async def latest_runs_of_services(
 
 
 def _latest_runs_of_services() -> Select[Any]:
-    ids = bindparam("ids", expanding=True)
+    ids: Any = bindparam("ids", expanding=True)
     deploying = select(PSVC.c.pipeline_id).where(PSVC.c.service_id.in_(ids))
     ranked = (
         select(RUN.c.id, _last_first())

@@ -147,7 +147,9 @@ async def latest_evidence(
     return list((await session.execute(_LATEST_EVIDENCE, {"ids": ids})).all())
 
 
-def _latest_evidence() -> Select[Any]:
+def _latest_reports(artifact_ids: Any) -> Select[Any]:
+    """The latest report per (artifact, kind, subject) of `artifact_ids` (an expanding bind
+    parameter or a select of ids), by a window function."""
     rank = (
         func.row_number()
         .over(
@@ -156,9 +158,13 @@ def _latest_evidence() -> Select[Any]:
         )
         .label("_rank")
     )
-    inner = select(EVI, rank).where(EVI.c.artifact_id.in_(bindparam("ids", expanding=True)))
-    ranked = inner.subquery()
-    return select(ranked).where(ranked.c._rank == 1).order_by(ranked.c.artifact_id, ranked.c.kind)
+    ranked = select(EVI, rank).where(EVI.c.artifact_id.in_(artifact_ids)).subquery()
+    return select(ranked).where(ranked.c._rank == 1)
+
+
+def _latest_evidence() -> Select[Any]:
+    latest = _latest_reports(bindparam("ids", expanding=True))
+    return latest.order_by(latest.selected_columns.artifact_id, latest.selected_columns.kind)
 
 
 _LATEST_EVIDENCE = _latest_evidence()
@@ -180,16 +186,7 @@ async def latest_evidence_of_versions(
 
 def _evidence_of_versions() -> Select[Any]:
     artifacts = _ARTIFACTS_OF_VERSIONS.subquery()
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(EVI.c.artifact_id, EVI.c.kind, EVI.c.subject),
-            order_by=(EVI.c.reported_at.desc(), EVI.c.id.desc()),
-        )
-        .label("_rank")
-    )
-    reports = select(EVI, rank).where(EVI.c.artifact_id.in_(select(artifacts.c.id))).subquery()
-    latest = select(reports).where(reports.c._rank == 1).subquery()
+    latest = _latest_reports(select(artifacts.c.id)).subquery()
     return (
         select(
             artifacts.c.id.label("_artifact"),

@@ -75,7 +75,7 @@ async def review_rows(
     if not release_ids and not service_ids:
         return []
     wanted = {"releases": list(release_ids), "services": list(service_ids)}
-    rows: list[Row[Any]] = list((await session.execute(_REVIEW_ROWS, wanted)).all())
+    rows: list[Row[Any]] = list((await session.execute(_REVIEW_ROWS, wanted)).all())  # type: ignore[arg-type]
     return rows
 
 

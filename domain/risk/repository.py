@@ -113,7 +113,7 @@ def _latest_assessments() -> Select[Any]:
         )
         .label("_rank")
     )
-    ids = bindparam("ids", expanding=True)
+    ids: Any = bindparam("ids", expanding=True)
     inner = select(ASSESSMENT, rank).where(ASSESSMENT.c.release_id.in_(ids)).subquery()
     return select(inner).where(inner.c._rank == 1)
 
