@@ -91,10 +91,8 @@ async def take_snapshots(
     the facts of services the caller has read already in this session (not read again)."""
     targets = await _targets(session, asks, services or {})
     releases = await _releases(session, asks, targets, now)
-    shipped = {sid for r in releases.values() for sid in r.service_ids}
-    guardrails = await guardrails_of_services(
-        session, sorted({s.id for s, _ in targets} | shipped, key=str)
-    )
+    wanted = {s.id for s, _ in targets} | {sid for r in releases.values() for sid in r.service_ids}
+    guardrails = await guardrails_of_services(session, sorted(wanted, key=str))
     launches, reviews = await _launches(session, asks, targets)
     sides = await _release_sides(session, asks, targets, releases, guardrails, reviews, now)
     volumes = await _volumes(session, targets, guardrails)
