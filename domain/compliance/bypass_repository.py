@@ -17,7 +17,7 @@ from domain.compliance.vocabulary import BypassStatus
 from domain.governance import fragments as governance
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, rows_by_ids, scoped
 
 BYP = Bypass.__table__
 USE = BypassUse.__table__
@@ -59,8 +59,8 @@ async def active_bypass_rows(
 _ACTIVE = (
     select(BYP)
     .where(
-        BYP.c.release_id == bindparam("release"),
-        BYP.c.environment_id == bindparam("environment"),
+        BYP.c.release_id == id_param("release"),
+        BYP.c.environment_id == id_param("environment"),
         BYP.c.status == APPROVED,
         BYP.c.approved_at <= bindparam("now"),
         BYP.c.expires_at > bindparam("now"),

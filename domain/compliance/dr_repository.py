@@ -6,13 +6,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance.models import DrProcedure, DrTest
 from domain.compliance.vocabulary import DrProcedureStatus, DrResult
 from domain.kernel.pagination import Page, fetch_pages_by_parent
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 
 PROC = DrProcedure.__table__
 TEST = DrTest.__table__
@@ -45,7 +45,7 @@ async def procedures_of_services(
 
 
 def _of_services(include_retired: bool) -> Select[Any]:
-    stmt = select(PROC).where(PROC.c.service_id.in_(bindparam("ids", expanding=True)))
+    stmt = select(PROC).where(PROC.c.service_id.in_(ids_param()))
     if not include_retired:
         stmt = stmt.where(PROC.c.status == ACTIVE)
     return stmt.order_by(PROC.c.kind, PROC.c.title, PROC.c.id)
@@ -102,7 +102,7 @@ async def last_tests(
 
 
 def _last_tests(only_passed: bool) -> Select[Any]:
-    ids: Any = bindparam("ids", expanding=True)
+    ids: Any = ids_param()
     inner = _latest(only_passed).where(TEST.c.procedure_id.in_(ids)).subquery()
     return select(inner).where(inner.c._rank == 1)
 

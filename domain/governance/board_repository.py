@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, exists, or_, select
+from sqlalchemy import Row, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance.models import Board, BoardMember, GoNoGoSession, Vote
@@ -21,7 +21,7 @@ from domain.governance.repository import (
 from domain.governance.vocabulary import SessionStatus, VoteChoice
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_with_bu_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, rows_with_bu_by_ids, scoped
 
 # -- boards ----------------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ async def decided_sessions(
 _DECIDED = (
     select(SESSION.c.id, SESSION.c.outcome, VOTE.c.discipline)
     .outerjoin(VOTE, (VOTE.c.session_id == SESSION.c.id) & (VOTE.c.choice == VoteChoice.GO.value))
-    .where(SESSION.c.release_id == bindparam("id"), SESSION.c.outcome.is_not(None))
+    .where(SESSION.c.release_id == id_param(), SESSION.c.outcome.is_not(None))
     .order_by(SESSION.c.opened_at, SESSION.c.id)
 )
 

@@ -24,7 +24,15 @@ from domain.governance.models import (
 )
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, rows_with_bu_by_ids, scoped
+from domain.kernel.repository import (
+    Grouped,
+    group_by,
+    id_param,
+    ids_param,
+    rows_by_ids,
+    rows_with_bu_by_ids,
+    scoped,
+)
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
 
@@ -53,7 +61,7 @@ async def get_release(
 
 # Built once, as the statements below a cold decision snapshot reads (building them costs
 # more than running them); the values are bound at each reading.
-_RELEASE = select(Release).where(Release.id == bindparam("id"))
+_RELEASE = select(Release).where(Release.id == id_param())
 _RELEASE_FOR_UPDATE = _RELEASE.with_for_update()
 
 
@@ -76,7 +84,7 @@ async def author_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.
     return sorted((await session.scalars(_AUTHOR_IDS, {"id": release_id})).all(), key=str)
 
 
-_AUTHOR_IDS = select(AUTHOR.c.person_id).where(AUTHOR.c.release_id == bindparam("id"))
+_AUTHOR_IDS = select(AUTHOR.c.person_id).where(AUTHOR.c.release_id == id_param())
 
 
 async def replace_authors(
@@ -105,7 +113,7 @@ async def shipped_services(session: AsyncSession, release_ids: Sequence[uuid.UUI
 _SHIPPED = (
     select(SERVICE, RELEASE_SERVICE.c.artifact_version, RELEASE_SERVICE.c.release_id)
     .join(RELEASE_SERVICE, RELEASE_SERVICE.c.service_id == SERVICE.c.id)
-    .where(RELEASE_SERVICE.c.release_id.in_(bindparam("ids", expanding=True)))
+    .where(RELEASE_SERVICE.c.release_id.in_(ids_param()))
     .order_by(SERVICE.c.key)
 )
 
@@ -236,7 +244,7 @@ async def sign_offs_by_release(session: AsyncSession, release_ids: Sequence[uuid
 _SIGN_OFFS = (
     select(SIGN_OFF)
     .where(
-        SIGN_OFF.c.release_id.in_(bindparam("ids", expanding=True)),
+        SIGN_OFF.c.release_id.in_(ids_param()),
         SIGN_OFF.c.revoked_at.is_(None),
     )
     .order_by(SIGN_OFF.c.signed_at)

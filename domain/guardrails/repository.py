@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
 
@@ -132,7 +132,7 @@ _SERVICES_WITH_BU = (
         BUS.c.key.label("bu_key"),
     )
     .join(BUS, BUS.c.id == SERVICES.c.bu_id)
-    .where(SERVICES.c.id.in_(bindparam("ids", expanding=True)))
+    .where(SERVICES.c.id.in_(ids_param()))
 )
 
 
@@ -168,8 +168,4 @@ async def checks_of_teams(session: AsyncSession, team_ids: Sequence[uuid.UUID]) 
     return group_by(list(rows), "team_id")
 
 
-_CHECKS_OF_TEAMS = (
-    select(CHECKS)
-    .where(CHECKS.c.team_id.in_(bindparam("ids", expanding=True)))
-    .order_by(CHECKS.c.item)
-)
+_CHECKS_OF_TEAMS = select(CHECKS).where(CHECKS.c.team_id.in_(ids_param())).order_by(CHECKS.c.item)

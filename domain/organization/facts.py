@@ -12,11 +12,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.errors import NotFound
+from domain.kernel.repository import ids_param
 from domain.organization import vendor_repository
 from domain.organization.models import (
     BusinessUnit,
@@ -138,9 +139,7 @@ async def teams(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.
     return {r.id: TeamFacts(r.id, r.bu_id, r.key, r.name) for r in rows}
 
 
-_TEAMS = select(Team.id, Team.bu_id, Team.key, Team.name).where(
-    Team.id.in_(bindparam("ids", expanding=True))
-)
+_TEAMS = select(Team.id, Team.bu_id, Team.key, Team.name).where(Team.id.in_(ids_param()))
 
 
 async def services(
@@ -157,7 +156,7 @@ async def services(
 
 # Built once, as the other statements a cold decision snapshot reads (building them costs
 # more than running them); the values are bound at each reading.
-_SERVICES = select(*SERVICE_FACTS).where(Service.id.in_(bindparam("ids", expanding=True)))
+_SERVICES = select(*SERVICE_FACTS).where(Service.id.in_(ids_param()))
 _SERVICES_FOR_UPDATE = _SERVICES.with_for_update()
 
 
@@ -365,9 +364,9 @@ _DELEGATES = (
     )
     .distinct()
     .order_by(Person.username)
-    .limit(bindparam("limit"))
+    .limit(bindparam("limit", type_=Integer()))
 )
-_DELEGATES_BUT = _DELEGATES.where(Person.id.not_in(bindparam("exclude", expanding=True)))
+_DELEGATES_BUT = _DELEGATES.where(Person.id.not_in(ids_param("exclude")))
 
 
 async def roles_granted_in(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, exists, false, or_, select
+from sqlalchemy import ColumnElement, Row, Select, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
@@ -24,7 +24,7 @@ from domain.kernel.pagination import (
     fetch_page,
     fetch_pages_by_parent,
 )
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.organization.models import (
     BusinessUnit,
     Service,
@@ -185,7 +185,7 @@ _OF_SERVICES = (
         LINK.c.created_at.label("_link_created_at"),
     )
     .join(LINK, LINK.c.vendor_id == VENDOR.c.id)
-    .where(LINK.c.service_id.in_(bindparam("ids", expanding=True)))
+    .where(LINK.c.service_id.in_(ids_param()))
     .order_by(VENDOR.c.name, VENDOR.c.id)
 )
 

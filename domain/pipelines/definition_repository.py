@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
 from domain.pipelines.definition_models import (
@@ -127,7 +127,7 @@ _ACTIVE_OF = (
     select(PSVC.c.service_id, PIPE.c.key, VER.c.number, VER.c.document)
     .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
     .join(VER, VER.c.pipeline_id == PIPE.c.id)
-    .where(PSVC.c.service_id.in_(bindparam("ids", expanding=True)), VER.c.status == ACTIVE)
+    .where(PSVC.c.service_id.in_(ids_param()), VER.c.status == ACTIVE)
     .order_by(PIPE.c.key)
 )
 
@@ -297,7 +297,7 @@ async def latest_runs_of_services(
 
 
 def _latest_runs_of_services() -> Select[Any]:
-    ids: Any = bindparam("ids", expanding=True)
+    ids: Any = ids_param()
     deploying = select(PSVC.c.pipeline_id).where(PSVC.c.service_id.in_(ids))
     ranked = (
         select(RUN.c.id, _last_first())

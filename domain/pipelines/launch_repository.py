@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal, select, union_all
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
+from domain.kernel.repository import ids_param
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.models import DeploymentReport
@@ -48,7 +49,7 @@ def _production_history() -> Select[Any]:
         select(DEPLOYMENT.c.service_id, literal("deployment").label("source"))
         .join(env, env.c.id == DEPLOYMENT.c.environment_id)
         .where(
-            DEPLOYMENT.c.service_id.in_(bindparam("ids", expanding=True)),
+            DEPLOYMENT.c.service_id.in_(ids_param()),
             DEPLOYMENT.c.status == DeploymentStatus.SUCCEEDED.value,
             production,
         )
@@ -57,7 +58,7 @@ def _production_history() -> Select[Any]:
         select(REPORT.c.service_id, literal("report").label("source"))
         .join(env, env.c.id == REPORT.c.environment_id)
         .where(
-            REPORT.c.service_id.in_(bindparam("ids", expanding=True)),
+            REPORT.c.service_id.in_(ids_param()),
             REPORT.c.kind.in_(LANDED),
             production,
         )

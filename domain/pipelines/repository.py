@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.environments import fragments as environments
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
-from domain.kernel.repository import rows_by_ids, scoped
+from domain.kernel.repository import ids_param, rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.pipelines.definition_models import Pipeline
 from domain.pipelines.models import (
@@ -84,7 +84,7 @@ async def artifact_of(
 
 
 _ARTIFACTS_OF_VERSIONS = select(ART.c.id, ART.c.service_id, ART.c.version).where(
-    ART.c.service_id.in_(bindparam("services", expanding=True)),
+    ART.c.service_id.in_(ids_param("services")),
     ART.c.version.in_(bindparam("versions", expanding=True)),
 )
 
@@ -163,7 +163,7 @@ def _latest_reports(artifact_ids: Any) -> Select[Any]:
 
 
 def _latest_evidence() -> Select[Any]:
-    latest = _latest_reports(bindparam("ids", expanding=True))
+    latest = _latest_reports(ids_param())
     return latest.order_by(latest.selected_columns.artifact_id, latest.selected_columns.kind)
 
 

@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.readiness.migration_models import DataMigration
 
 MIGRATION = DataMigration.__table__
@@ -43,7 +43,7 @@ async def migrations_of_releases(
 # Built once (a cold decision snapshot reads it; building costs more than running).
 _OF_RELEASES = (
     select(MIGRATION)
-    .where(MIGRATION.c.release_id.in_(bindparam("ids", expanding=True)))
+    .where(MIGRATION.c.release_id.in_(ids_param()))
     .order_by(MIGRATION.c.service_id, MIGRATION.c.key, MIGRATION.c.id)
 )
 

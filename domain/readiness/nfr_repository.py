@@ -10,7 +10,7 @@ from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.pagination import Page, fetch_pages_by_parent
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.readiness.nfr_models import NfrRun, ServiceNfr
 
 NFR = ServiceNfr.__table__
@@ -27,13 +27,11 @@ async def declared_of_services(session: AsyncSession, service_ids: Sequence[uuid
 
 # Built once, as the other statements a cold decision snapshot reads (building them costs
 # more than running them); the values are bound at each reading.
-_DECLARED_OF = (
-    select(NFR).where(NFR.c.service_id.in_(bindparam("ids", expanding=True))).order_by(NFR.c.key)
-)
+_DECLARED_OF = select(NFR).where(NFR.c.service_id.in_(ids_param())).order_by(NFR.c.key)
 _RUNS_OF_VERSIONS = (
     select(RUN)
     .where(
-        RUN.c.service_id.in_(bindparam("services", expanding=True)),
+        RUN.c.service_id.in_(ids_param("services")),
         RUN.c.artifact_version.in_(bindparam("versions", expanding=True)),
     )
     .order_by(RUN.c.finished_at.desc(), RUN.c.id)

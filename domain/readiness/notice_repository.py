@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, rows_by_ids, scoped
 from domain.readiness.notice_models import DowntimeNotice, DowntimeRecipient, DowntimeSubscription
 from domain.readiness.notice_rules import NoticeFacts, RecipientFacts
 
@@ -155,5 +155,5 @@ _NOTICE_FACTS = (
         RECIPIENT.c.acknowledged_at,
     )
     .select_from(NOTICE.outerjoin(RECIPIENT, RECIPIENT.c.notice_id == NOTICE.c.id))
-    .where(NOTICE.c.release_id == bindparam("id"))
+    .where(NOTICE.c.release_id == id_param())
 )

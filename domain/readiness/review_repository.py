@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids, scoped
 from domain.readiness.review_models import ReadinessReview, ReviewItem, ReviewTemplate
 
 TEMPLATE = ReviewTemplate.__table__
@@ -98,8 +98,8 @@ _REVIEW_ROWS = (
     .outerjoin(ITEM, ITEM.c.review_id == REVIEW.c.id)
     .where(
         or_(
-            REVIEW.c.release_id.in_(bindparam("releases", expanding=True)),
-            REVIEW.c.service_id.in_(bindparam("services", expanding=True)),
+            REVIEW.c.release_id.in_(ids_param("releases")),
+            REVIEW.c.service_id.in_(ids_param("services")),
         )
     )
     .order_by(REVIEW.c.id, ITEM.c.position)

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance import fragments as governance
 from domain.governance.vocabulary import ReleaseStatus
-from domain.kernel.repository import group_by
+from domain.kernel.repository import group_by, ids_param
 from domain.kernel.vocabulary import ChangeType
 from domain.organization import fragments as org
 from domain.risk.scoring import CLASSIFICATION_RANK, TIER_RANK, RiskFacts, Size
@@ -45,26 +45,26 @@ INFRA = ChangeType.INFRASTRUCTURE.value
 
 # The statements, built once (a cold decision snapshot reads them; building costs more than
 # running them); the ids are bound at each reading.
-_RELEASES = select(RELEASE).where(RELEASE.c.id.in_(bindparam("ids", expanding=True)))
+_RELEASES = select(RELEASE).where(RELEASE.c.id.in_(ids_param()))
 _SHIPPED = (
     select(SERVICE, SHIPPED.c.release_id)
     .join(SHIPPED, SHIPPED.c.service_id == SERVICE.c.id)
-    .where(SHIPPED.c.release_id.in_(bindparam("ids", expanding=True)))
+    .where(SHIPPED.c.release_id.in_(ids_param()))
     .order_by(SERVICE.c.key)
 )
-_CONSUMERS = org.consumers_at_any_distance(bindparam("ids", expanding=True))
-_EDGES = select(DEP).where(DEP.c.consumer_id.in_(bindparam("ids", expanding=True)))
+_CONSUMERS = org.consumers_at_any_distance(ids_param())
+_EDGES = select(DEP).where(DEP.c.consumer_id.in_(ids_param()))
 _AUTHORS = (
     select(AUTHOR.c.release_id, PERSON.c.id, PERSON.c.username)
     .join(PERSON, PERSON.c.id == AUTHOR.c.person_id)
-    .where(AUTHOR.c.release_id.in_(bindparam("ids", expanding=True)))
+    .where(AUTHOR.c.release_id.in_(ids_param()))
     .order_by(PERSON.c.username)
 )
 _DEPLOYED = (
     select(SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.updated_at, RELEASE.c.change_types)
     .join(RELEASE, RELEASE.c.id == SHIPPED.c.release_id)
     .where(
-        SHIPPED.c.service_id.in_(bindparam("ids", expanding=True)),
+        SHIPPED.c.service_id.in_(ids_param()),
         RELEASE.c.status == ReleaseStatus.DEPLOYED.value,
         RELEASE.c.updated_at <= bindparam("at"),
     )
@@ -74,8 +74,8 @@ _AUTHORED = (
     .join(SHIPPED, SHIPPED.c.release_id == AUTHOR.c.release_id)
     .join(RELEASE, RELEASE.c.id == AUTHOR.c.release_id)
     .where(
-        AUTHOR.c.person_id.in_(bindparam("people", expanding=True)),
-        SHIPPED.c.service_id.in_(bindparam("services", expanding=True)),
+        AUTHOR.c.person_id.in_(ids_param("people")),
+        SHIPPED.c.service_id.in_(ids_param("services")),
     )
 )
 

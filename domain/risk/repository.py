@@ -9,14 +9,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.orm import Base
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, ids_param, rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.risk.models import PeerReview, RiskAssessment, RiskMappingVersion, RiskModelVersion
 
@@ -61,7 +61,7 @@ async def latest_mapping(session: AsyncSession, bu_id: uuid.UUID) -> RiskMapping
 
 _LATEST_MAPPING = (
     select(RiskMappingVersion)
-    .where(RiskMappingVersion.bu_id == bindparam("bu_id"))
+    .where(RiskMappingVersion.bu_id == id_param("bu_id"))
     .order_by(RiskMappingVersion.version.desc())
     .limit(1)
 )
@@ -88,7 +88,7 @@ async def bu_key(session: AsyncSession, bu_id: uuid.UUID) -> str | None:
     return await session.scalar(_BU_KEY, {"bu_id": bu_id})
 
 
-_BU_KEY = select(BU.c.key).where(BU.c.id == bindparam("bu_id"))
+_BU_KEY = select(BU.c.key).where(BU.c.id == id_param("bu_id"))
 
 
 # -- assessments -----------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def _latest_assessments() -> Select[Any]:
         )
         .label("_rank")
     )
-    ids: Any = bindparam("ids", expanding=True)
+    ids: Any = ids_param()
     inner = select(ASSESSMENT, rank).where(ASSESSMENT.c.release_id.in_(ids)).subquery()
     return select(inner).where(inner.c._rank == 1)
 
@@ -178,7 +178,7 @@ async def reviews_of_releases(
 _REVIEWS_OF = (
     select(REVIEW, PERSON.c.username.label("reviewer_username"))
     .join(PERSON, PERSON.c.id == REVIEW.c.reviewer_id)
-    .where(REVIEW.c.release_id.in_(bindparam("ids", expanding=True)))
+    .where(REVIEW.c.release_id.in_(ids_param()))
     .order_by(REVIEW.c.created_at, REVIEW.c.id)
 )
 

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.repository import id_param
 from domain.trains import repository as repo
 from domain.trains.models import DepartureBoarding
 from domain.trains.rules import ResultFacts, WindowFacts
@@ -49,7 +50,7 @@ async def departure_of(session: AsyncSession, release_id: uuid.UUID) -> uuid.UUI
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
 _DEPARTURE_OF = select(DepartureBoarding.departure_id).where(
-    DepartureBoarding.release_id == bindparam("id")
+    DepartureBoarding.release_id == id_param()
 )
 
 
