@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar.models import (
@@ -52,14 +52,22 @@ async def freezes_overlapping(
 ) -> list[Row[Any]]:
     """Freezes in a status whose occurrences may fall in the range: first occurrence before its
     end, not over before its start (the status, starts_at index)."""
-    stmt = select(FREEZE).where(
-        FREEZE.c.status.in_(statuses),
-        FREEZE.c.starts_at < ends_at,
-        or_(FREEZE.c.effective_until.is_(None), FREEZE.c.effective_until > starts_at),
-        or_(FREEZE.c.rrule.is_not(None), FREEZE.c.ends_at > starts_at),
-    )
-    rows: list[Row[Any]] = list((await session.execute(stmt.order_by(FREEZE.c.starts_at))).all())
+    values = {"statuses": list(statuses), "starts": starts_at, "ends": ends_at}
+    rows: list[Row[Any]] = list((await session.execute(_OVERLAPPING, values)).all())
     return rows
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_OVERLAPPING = (
+    select(FREEZE)
+    .where(
+        FREEZE.c.status.in_(bindparam("statuses", expanding=True)),
+        FREEZE.c.starts_at < bindparam("ends"),
+        or_(FREEZE.c.effective_until.is_(None), FREEZE.c.effective_until > bindparam("starts")),
+        or_(FREEZE.c.rrule.is_not(None), FREEZE.c.ends_at > bindparam("starts")),
+    )
+    .order_by(FREEZE.c.starts_at)
+)
 
 
 async def services_by_freeze(

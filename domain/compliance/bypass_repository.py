@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.compliance.bypass_rules import BypassState, ReviewFacts
@@ -17,7 +17,7 @@ from domain.compliance.vocabulary import BypassStatus
 from domain.governance import fragments as governance
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, rows_by_ids, scoped
 
 BYP = Bypass.__table__
 USE = BypassUse.__table__
@@ -51,18 +51,22 @@ async def active_bypass_rows(
     session: AsyncSession, release_id: uuid.UUID, environment_id: uuid.UUID, now: datetime
 ) -> list[Row[Any]]:
     """Approved bypasses of the release for the target whose window is open at `now`."""
-    stmt = (
-        select(BYP)
-        .where(
-            BYP.c.release_id == release_id,
-            BYP.c.environment_id == environment_id,
-            BYP.c.status == APPROVED,
-            BYP.c.approved_at <= now,
-            BYP.c.expires_at > now,
-        )
-        .order_by(BYP.c.requested_at, BYP.c.id)
+    values = {"release": release_id, "environment": environment_id, "now": now}
+    return list((await session.execute(_ACTIVE, values)).all())
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_ACTIVE = (
+    select(BYP)
+    .where(
+        BYP.c.release_id == id_param("release"),
+        BYP.c.environment_id == id_param("environment"),
+        BYP.c.status == APPROVED,
+        BYP.c.approved_at <= bindparam("now"),
+        BYP.c.expires_at > bindparam("now"),
     )
-    return list((await session.execute(stmt)).all())
+    .order_by(BYP.c.requested_at, BYP.c.id)
+)
 
 
 async def approved_bypass_rows(

@@ -23,18 +23,11 @@ from domain.compliance.dr_rules import ProcedureFacts
 async def dr_procedures_of_services(
     session: AsyncSession, service_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[ProcedureFacts, ...]]:
-    """Each service's active DR procedures with their last passed test (two statements)."""
-    grouped = await repo.procedures_of_services(session, service_ids, include_retired=False)
-    ids = [p.id for procedures in grouped.values() for p in procedures]
-    passes = await repo.last_tests(session, ids, only_passed=True)
+    """Each service's active DR procedures with their last passed test (one statement)."""
+    grouped = await repo.active_procedures_with_last_pass(session, service_ids)
     return {
         sid: tuple(
-            ProcedureFacts(
-                id=p.id,
-                kind=p.kind,
-                title=p.title,
-                last_passed_at=passes[p.id].performed_at if p.id in passes else None,
-            )
+            ProcedureFacts(id=p.id, kind=p.kind, title=p.title, last_passed_at=p.last_passed_at)
             for p in grouped.get(sid, [])
         )
         for sid in service_ids

@@ -18,6 +18,7 @@ from domain.governance import documentation as docs
 from domain.governance import repository as repo
 from domain.governance import signoff_rules as so
 from domain.kernel.access import ORG_SCOPE
+from domain.kernel.repository import Grouped
 
 
 class ReleaseLike(Protocol):
@@ -67,13 +68,15 @@ def shipped(rows: Sequence[Any]) -> list[so.ShippedService]:
 
 
 async def completeness(
-    session: AsyncSession, releases: Sequence[ReleaseLike]
+    session: AsyncSession, releases: Sequence[ReleaseLike], services: Grouped | None = None
 ) -> dict[uuid.UUID, Completeness]:
-    """Each release against the latest active org templates and its own BU's."""
+    """Each release against the latest active org templates and its own BU's; `services`:
+    what the releases ship (repo.shipped_services), when the caller has read it already."""
     if not releases:
         return {}
     templates = await repo.active_templates(session, sorted({r.bu_id for r in releases}, key=str))
-    services = await repo.shipped_services(session, [r.id for r in releases])
+    if services is None:
+        services = await repo.shipped_services(session, [r.id for r in releases])
     by_domain: dict[str, list[docs.Template]] = {}
     for row in templates:
         by_domain.setdefault(row.domain, []).append(_template(row))
@@ -112,12 +115,13 @@ def _given(row: Any) -> so.Given:
 
 
 async def required_sign_offs(
-    session: AsyncSession, releases: Sequence[ReleaseLike]
+    session: AsyncSession, releases: Sequence[ReleaseLike], services: Grouped | None = None
 ) -> dict[uuid.UUID, list[so.Required]]:
     if not releases:
         return {}
     rules = [_rule(r) for r in await repo.active_rules(session)]
-    services = await repo.shipped_services(session, [r.id for r in releases])
+    if services is None:
+        services = await repo.shipped_services(session, [r.id for r in releases])
     return {
         r.id: so.required_sign_offs(
             rules,
@@ -130,10 +134,13 @@ async def required_sign_offs(
 
 
 async def sign_off_states(
-    session: AsyncSession, releases: Sequence[ReleaseLike], now: datetime
+    session: AsyncSession,
+    releases: Sequence[ReleaseLike],
+    now: datetime,
+    services: Grouped | None = None,
 ) -> dict[uuid.UUID, list[so.State]]:
     """Every required sign-off of each release: VALID, MISSING or EXPIRED at `now`."""
-    required = await required_sign_offs(session, releases)
+    required = await required_sign_offs(session, releases, services)
     given = await repo.sign_offs_by_release(session, [r.id for r in releases]) if releases else {}
     return {
         r.id: so.states(required[r.id], [_given(g) for g in given.get(r.id, [])], now)

@@ -21,7 +21,7 @@ from domain.governance.repository import (
 from domain.governance.vocabulary import SessionStatus, VoteChoice
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_with_bu_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, rows_with_bu_by_ids, scoped
 
 # -- boards ----------------------------------------------------------------------------------
 
@@ -146,20 +146,21 @@ async def decided_sessions(
 ) -> list[tuple[uuid.UUID, str, frozenset[str]]]:
     """The release's decided sessions, oldest first, each with its outcome and the disciplines
     that voted go in it (one statement)."""
-    stmt = (
-        select(SESSION.c.id, SESSION.c.outcome, VOTE.c.discipline)
-        .outerjoin(
-            VOTE, (VOTE.c.session_id == SESSION.c.id) & (VOTE.c.choice == VoteChoice.GO.value)
-        )
-        .where(SESSION.c.release_id == release_id, SESSION.c.outcome.is_not(None))
-        .order_by(SESSION.c.opened_at, SESSION.c.id)
-    )
     found: dict[uuid.UUID, tuple[str, set[str]]] = {}
-    for row in (await session.execute(stmt)).all():
+    for row in (await session.execute(_DECIDED, {"id": release_id})).all():
         _, go = found.setdefault(row.id, (row.outcome, set()))
         if row.discipline is not None:
             go.add(row.discipline)
     return [(sid, outcome, frozenset(go)) for sid, (outcome, go) in found.items()]
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_DECIDED = (
+    select(SESSION.c.id, SESSION.c.outcome, VOTE.c.discipline)
+    .outerjoin(VOTE, (VOTE.c.session_id == SESSION.c.id) & (VOTE.c.choice == VoteChoice.GO.value))
+    .where(SESSION.c.release_id == id_param(), SESSION.c.outcome.is_not(None))
+    .order_by(SESSION.c.opened_at, SESSION.c.id)
+)
 
 
 async def session_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

@@ -22,6 +22,7 @@ from domain.governance import repository as repo
 from domain.governance.models import Release, ReleaseService
 from domain.kernel.access import Scope
 from domain.kernel.errors import NotFound
+from domain.kernel.repository import Grouped
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,26 +174,29 @@ class ReleaseFacts:
 async def release_facts(
     session: AsyncSession, release_id: uuid.UUID, now: datetime, *, go_live: bool
 ) -> ReleaseFacts | None:
-    """A release as plain facts (None when it does not exist): three statements, and six
-    more with what going live needs."""
+    """A release as plain facts (None when it does not exist): three statements, and four
+    more with what going live needs (the shipped services are read once for both)."""
     release = await repo.get_release(session, release_id)
     if release is None:
         return None
-    shipped = (await repo.shipped_services(session, [release.id])).get(release.id, [])
+    shipped = await repo.shipped_services(session, [release.id])
     return ReleaseFacts(
         id=release.id,
         bu_id=release.bu_id,
         status=release.status,
         change_types=tuple(release.change_types or ()),
-        service_ids=frozenset(s.id for s in shipped),
+        service_ids=frozenset(s.id for s in shipped.get(release.id, [])),
         author_ids=tuple(await repo.author_ids(session, release.id)),
-        go_live=await _go_live(session, release, now) if go_live else None,
+        go_live=await _go_live(session, release, now, shipped) if go_live else None,
     )
 
 
-async def _go_live(session: AsyncSession, release: Release, now: datetime) -> GoLiveFacts:
-    states = (await assessment.sign_off_states(session, [release], now))[release.id]
-    done = (await assessment.completeness(session, [release]))[release.id]
+async def _go_live(
+    session: AsyncSession, release: Release, now: datetime, shipped: Grouped
+) -> GoLiveFacts:
+    """What going live needs; `shipped`: the services the release ships, read once."""
+    states = (await assessment.sign_off_states(session, [release], now, shipped))[release.id]
+    done = (await assessment.completeness(session, [release], shipped))[release.id]
     decided = await boards.decided_sessions(session, release.id)
     return GoLiveFacts(
         sign_offs=tuple(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, delete, exists, func, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance.models import (
@@ -24,7 +24,15 @@ from domain.governance.models import (
 )
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, rows_with_bu_by_ids, scoped
+from domain.kernel.repository import (
+    Grouped,
+    group_by,
+    id_param,
+    ids_param,
+    rows_by_ids,
+    rows_with_bu_by_ids,
+    scoped,
+)
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
 
@@ -47,10 +55,14 @@ PERSON = org.person_rows()
 async def get_release(
     session: AsyncSession, release_id: uuid.UUID, *, for_update: bool = False
 ) -> Release | None:
-    stmt = select(Release).where(Release.id == release_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return await session.scalar(stmt)
+    stmt = _RELEASE_FOR_UPDATE if for_update else _RELEASE
+    return await session.scalar(stmt, {"id": release_id})
+
+
+# Built once, as the statements below a cold decision snapshot reads (building them costs
+# more than running them); the values are bound at each reading.
+_RELEASE = select(Release).where(Release.id == id_param())
+_RELEASE_FOR_UPDATE = _RELEASE.with_for_update()
 
 
 async def release_lines(session: AsyncSession, release_id: uuid.UUID) -> list[ReleaseService]:
@@ -69,8 +81,10 @@ async def replace_lines(
 
 
 async def author_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.UUID]:
-    stmt = select(AUTHOR.c.person_id).where(AUTHOR.c.release_id == release_id)
-    return sorted((await session.scalars(stmt)).all(), key=str)
+    return sorted((await session.scalars(_AUTHOR_IDS, {"id": release_id})).all(), key=str)
+
+
+_AUTHOR_IDS = select(AUTHOR.c.person_id).where(AUTHOR.c.release_id == id_param())
 
 
 async def replace_authors(
@@ -91,13 +105,17 @@ async def people_exist(session: AsyncSession, ids: Sequence[uuid.UUID]) -> set[u
 
 async def shipped_services(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
     """Per release, the services it ships (service columns plus artifact_version, release_id)."""
-    stmt = (
-        select(SERVICE, RELEASE_SERVICE.c.artifact_version, RELEASE_SERVICE.c.release_id)
-        .join(RELEASE_SERVICE, RELEASE_SERVICE.c.service_id == SERVICE.c.id)
-        .where(RELEASE_SERVICE.c.release_id.in_(release_ids))
-        .order_by(SERVICE.c.key)
+    return group_by(
+        (await session.execute(_SHIPPED, {"ids": list(release_ids)})).all(), "release_id"
     )
-    return group_by((await session.execute(stmt)).all(), "release_id")
+
+
+_SHIPPED = (
+    select(SERVICE, RELEASE_SERVICE.c.artifact_version, RELEASE_SERVICE.c.release_id)
+    .join(RELEASE_SERVICE, RELEASE_SERVICE.c.service_id == SERVICE.c.id)
+    .where(RELEASE_SERVICE.c.release_id.in_(ids_param()))
+    .order_by(SERVICE.c.key)
+)
 
 
 async def authors_by_release(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
@@ -137,8 +155,14 @@ def _latest_templates() -> Select[Any]:
 async def active_templates(session: AsyncSession, bu_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
     """The latest version of every active org template and of the given BUs' templates."""
     domains = [ORG_SCOPE, *(str(b) for b in bu_ids)]
-    stmt = _latest_templates().where(TEMPLATE.c.domain.in_(domains), TEMPLATE.c.active.is_(True))
-    return list((await session.execute(stmt.order_by(TEMPLATE.c.key))).all())
+    return list((await session.execute(_ACTIVE_TEMPLATES, {"domains": domains})).all())
+
+
+_ACTIVE_TEMPLATES = (
+    _latest_templates()
+    .where(TEMPLATE.c.domain.in_(bindparam("domains", expanding=True)), TEMPLATE.c.active.is_(True))
+    .order_by(TEMPLATE.c.key)
+)
 
 
 async def get_template(session: AsyncSession, template_id: uuid.UUID) -> DocumentTemplate | None:
@@ -195,8 +219,10 @@ async def rule_key_taken(session: AsyncSession, key: str) -> bool:
 
 
 async def active_rules(session: AsyncSession) -> list[Row[Any]]:
-    stmt = select(RULE).where(RULE.c.active.is_(True)).order_by(RULE.c.key)
-    return list((await session.execute(stmt)).all())
+    return list((await session.execute(_ACTIVE_RULES)).all())
+
+
+_ACTIVE_RULES = select(RULE).where(RULE.c.active.is_(True)).order_by(RULE.c.key)
 
 
 async def rules_page(
@@ -211,12 +237,18 @@ async def get_sign_off(session: AsyncSession, sign_off_id: uuid.UUID) -> SignOff
 
 async def sign_offs_by_release(session: AsyncSession, release_ids: Sequence[uuid.UUID]) -> Grouped:
     """Sign-offs in force or expired (revoked ones left out), per release."""
-    stmt = (
-        select(SIGN_OFF)
-        .where(SIGN_OFF.c.release_id.in_(release_ids), SIGN_OFF.c.revoked_at.is_(None))
-        .order_by(SIGN_OFF.c.signed_at)
+    rows = (await session.execute(_SIGN_OFFS, {"ids": list(release_ids)})).all()
+    return group_by(rows, "release_id")
+
+
+_SIGN_OFFS = (
+    select(SIGN_OFF)
+    .where(
+        SIGN_OFF.c.release_id.in_(ids_param()),
+        SIGN_OFF.c.revoked_at.is_(None),
     )
-    return group_by((await session.execute(stmt)).all(), "release_id")
+    .order_by(SIGN_OFF.c.signed_at)
+)
 
 
 async def sign_off_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

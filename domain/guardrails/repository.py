@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
 
@@ -118,18 +118,22 @@ async def versions_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> di
 
 async def services_with_bu(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
     """id, bu_id, bu_key, tier and team_id of services, in one statement."""
-    stmt = (
-        select(
-            SERVICES.c.id,
-            SERVICES.c.bu_id,
-            SERVICES.c.tier,
-            SERVICES.c.team_id,
-            BUS.c.key.label("bu_key"),
-        )
-        .join(BUS, BUS.c.id == SERVICES.c.bu_id)
-        .where(SERVICES.c.id.in_(ids))
+    return {r.id: r for r in (await session.execute(_SERVICES_WITH_BU, {"ids": list(ids)})).all()}
+
+
+# Built once, as the other statements a cold decision snapshot reads (building them costs
+# more than running them); the values are bound at each reading.
+_SERVICES_WITH_BU = (
+    select(
+        SERVICES.c.id,
+        SERVICES.c.bu_id,
+        SERVICES.c.tier,
+        SERVICES.c.team_id,
+        BUS.c.key.label("bu_key"),
     )
-    return {r.id: r for r in (await session.execute(stmt)).all()}
+    .join(BUS, BUS.c.id == SERVICES.c.bu_id)
+    .where(SERVICES.c.id.in_(ids_param()))
+)
 
 
 async def bu_keys(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -160,5 +164,8 @@ async def check_for_update(
 async def checks_of_teams(session: AsyncSession, team_ids: Sequence[uuid.UUID]) -> Grouped:
     if not team_ids:
         return {}
-    stmt = select(CHECKS).where(CHECKS.c.team_id.in_(team_ids)).order_by(CHECKS.c.item)
-    return group_by(list((await session.execute(stmt)).all()), "team_id")
+    rows = (await session.execute(_CHECKS_OF_TEAMS, {"ids": list(team_ids)})).all()
+    return group_by(list(rows), "team_id")
+
+
+_CHECKS_OF_TEAMS = select(CHECKS).where(CHECKS.c.team_id.in_(ids_param())).order_by(CHECKS.c.item)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, or_, select
+from sqlalchemy import BindParameter, Row, Select, Uuid, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
@@ -79,3 +79,16 @@ async def get_readable(
     if found is None:
         raise NotFound(f"{what} was not found.", field=field)
     return found  # type: ignore[no-any-return]
+
+
+def ids_param(name: str = "ids") -> BindParameter[Any]:
+    """An expanding bind parameter for a list of ids, in a statement built once at import.
+    Typed here: a foreign-key column takes its type from the column it references only once
+    that table is defined, so a parameter built against it earlier would stay untyped (and
+    SQLite could not bind the ids)."""
+    return bindparam(name, expanding=True, type_=Uuid())
+
+
+def id_param(name: str = "id") -> BindParameter[Any]:
+    """A bind parameter for one id, in a statement built once at import (see `ids_param`)."""
+    return bindparam(name, type_=Uuid())

@@ -12,11 +12,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.errors import NotFound
+from domain.kernel.repository import ids_param
 from domain.organization import vendor_repository
 from domain.organization.models import (
     BusinessUnit,
@@ -134,8 +135,11 @@ async def teams(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.
     """The teams with these ids (absent ones are left out), in one statement."""
     if not ids:
         return {}
-    stmt = select(Team.id, Team.bu_id, Team.key, Team.name).where(Team.id.in_(set(ids)))
-    return {r.id: TeamFacts(r.id, r.bu_id, r.key, r.name) for r in await session.execute(stmt)}
+    rows = await session.execute(_TEAMS, {"ids": list(set(ids))})
+    return {r.id: TeamFacts(r.id, r.bu_id, r.key, r.name) for r in rows}
+
+
+_TEAMS = select(Team.id, Team.bu_id, Team.key, Team.name).where(Team.id.in_(ids_param()))
 
 
 async def services(
@@ -146,10 +150,14 @@ async def services(
     service serialize, e.g. the starts of its deployments)."""
     if not ids:
         return {}
-    stmt = select(*SERVICE_FACTS).where(Service.id.in_(set(ids)))
-    if for_update:
-        stmt = stmt.with_for_update()
-    return {r.id: ServiceFacts(*r) for r in await session.execute(stmt)}
+    stmt = _SERVICES_FOR_UPDATE if for_update else _SERVICES
+    return {r.id: ServiceFacts(*r) for r in await session.execute(stmt, {"ids": list(set(ids))})}
+
+
+# Built once, as the other statements a cold decision snapshot reads (building them costs
+# more than running them); the values are bound at each reading.
+_SERVICES = select(*SERVICE_FACTS).where(Service.id.in_(ids_param()))
+_SERVICES_FOR_UPDATE = _SERVICES.with_for_update()
 
 
 async def people(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, PersonFacts]:
@@ -296,15 +304,17 @@ async def approver_disciplines(
 ) -> dict[uuid.UUID, frozenset[str]]:
     """Everyone who approves for a discipline in the BU (approver grants there or org-wide),
     with those disciplines, in one statement."""
-    stmt = select(RoleGrant.person_id, RoleGrant.discipline).where(
-        RoleGrant.role == "approver",
-        RoleGrant.discipline.is_not(None),
-        or_(RoleGrant.domain == str(bu_id), RoleGrant.domain == ORG_SCOPE),
-    )
     found: dict[uuid.UUID, set[str]] = {}
-    for row in (await session.execute(stmt)).all():
+    for row in (await session.execute(_APPROVERS, {"bu": str(bu_id)})).all():
         found.setdefault(row.person_id, set()).add(row.discipline)
     return {person: frozenset(disciplines) for person, disciplines in found.items()}
+
+
+_APPROVERS = select(RoleGrant.person_id, RoleGrant.discipline).where(
+    RoleGrant.role == "approver",
+    RoleGrant.discipline.is_not(None),
+    or_(RoleGrant.domain == bindparam("bu"), RoleGrant.domain == ORG_SCOPE),
+)
 
 
 async def holds_role(
@@ -338,22 +348,25 @@ async def approval_delegates(
 ) -> tuple[str, ...]:
     """Who may approve in the BU (approvers, release managers, BU admins; org grants too),
     by username: the pool a small team draws independent approvers from."""
-    stmt = (
-        select(Person.username)
-        .join(RoleGrant, RoleGrant.person_id == Person.id)
-        .where(
-            Person.active.is_(True),
-            Person.kind == "human",
-            RoleGrant.role.in_(APPROVING_ROLES),
-            or_(RoleGrant.domain == str(bu_id), RoleGrant.domain == ORG_SCOPE),
-        )
-        .distinct()
-        .order_by(Person.username)
-        .limit(MAX_DELEGATES + len(exclude))
+    stmt = _DELEGATES_BUT if exclude else _DELEGATES
+    values = {"bu": str(bu_id), "limit": MAX_DELEGATES + len(exclude), "exclude": list(exclude)}
+    return tuple((await session.scalars(stmt, values)).all())[:MAX_DELEGATES]
+
+
+_DELEGATES = (
+    select(Person.username)
+    .join(RoleGrant, RoleGrant.person_id == Person.id)
+    .where(
+        Person.active.is_(True),
+        Person.kind == "human",
+        RoleGrant.role.in_(APPROVING_ROLES),
+        or_(RoleGrant.domain == bindparam("bu"), RoleGrant.domain == ORG_SCOPE),
     )
-    if exclude:
-        stmt = stmt.where(Person.id.not_in(list(exclude)))
-    return tuple((await session.scalars(stmt)).all())[:MAX_DELEGATES]
+    .distinct()
+    .order_by(Person.username)
+    .limit(bindparam("limit", type_=Integer()))
+)
+_DELEGATES_BUT = _DELEGATES.where(Person.id.not_in(ids_param("exclude")))
 
 
 async def roles_granted_in(

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, Subquery, select
+from sqlalchemy import BindParameter, Select, Subquery, select
 
 from domain.organization.facts import SERVICE_FACTS
 from domain.organization.models import BusinessUnit, Person, Service, ServiceDependency, Team
@@ -64,9 +64,12 @@ def dependency_rows() -> Subquery:
     ).subquery()
 
 
-def consumers_at_any_distance(service_ids: Collection[uuid.UUID]) -> Select[Any]:
+def consumers_at_any_distance(
+    service_ids: Collection[uuid.UUID] | BindParameter[Any],
+) -> Select[Any]:
     """(root, service_id, key, tier): every service depending on one of `service_ids` (the
-    root), directly or through others (one recursive statement)."""
+    root), directly or through others (one recursive statement); an expanding bind parameter
+    for them builds the statement once for every reading."""
     dep = ServiceDependency.__table__
     base = (
         select(dep.c.provider_id.label("root"), dep.c.consumer_id.label("service_id"))

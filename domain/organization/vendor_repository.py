@@ -24,7 +24,7 @@ from domain.kernel.pagination import (
     fetch_page,
     fetch_pages_by_parent,
 )
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.organization.models import (
     BusinessUnit,
     Service,
@@ -172,18 +172,22 @@ async def get_link(
 
 async def vendors_of_services(session: AsyncSession, service_ids: Sequence[uuid.UUID]) -> Grouped:
     """Per service, its vendor links joined to the vendor (vendor columns, link as `_link_*`)."""
-    stmt = (
-        select(
-            VENDOR,
-            LINK.c.service_id.label("_service_id"),
-            LINK.c.description.label("_link_description"),
-            LINK.c.created_at.label("_link_created_at"),
-        )
-        .join(LINK, LINK.c.vendor_id == VENDOR.c.id)
-        .where(LINK.c.service_id.in_(service_ids))
-        .order_by(VENDOR.c.name, VENDOR.c.id)
+    rows = (await session.execute(_OF_SERVICES, {"ids": list(service_ids)})).all()
+    return group_by(list(rows), "_service_id")
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_OF_SERVICES = (
+    select(
+        VENDOR,
+        LINK.c.service_id.label("_service_id"),
+        LINK.c.description.label("_link_description"),
+        LINK.c.created_at.label("_link_created_at"),
     )
-    return group_by(list((await session.execute(stmt)).all()), "_service_id")
+    .join(LINK, LINK.c.vendor_id == VENDOR.c.id)
+    .where(LINK.c.service_id.in_(ids_param()))
+    .order_by(VENDOR.c.name, VENDOR.c.id)
+)
 
 
 async def services_of_vendors(session: AsyncSession, vendor_ids: Sequence[uuid.UUID]) -> Grouped:

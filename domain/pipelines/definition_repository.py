@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
 from domain.pipelines.definition_models import (
@@ -119,25 +119,17 @@ async def active_definitions_of_services(
     key, version number, document), by pipeline key, in one statement."""
     if not service_ids:
         return {}
-    stmt = (
-        select(PSVC.c.service_id, PIPE.c.key, VER.c.number, VER.c.document)
-        .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
-        .join(VER, VER.c.pipeline_id == PIPE.c.id)
-        .where(PSVC.c.service_id.in_(service_ids), VER.c.status == ACTIVE)
-        .order_by(PIPE.c.key)
-    )
-    rows: Sequence[Any] = (await session.execute(stmt)).all()
+    rows: Sequence[Any] = (await session.execute(_ACTIVE_OF, {"ids": list(service_ids)})).all()
     return group_by(list(rows), "service_id")
 
 
-async def pipelines_of_services(session: AsyncSession, service_ids: Sequence[uuid.UUID]) -> Grouped:
-    """Per service, the (service_id, pipeline_id) of every pipeline deploying it, in one
-    statement."""
-    if not service_ids:
-        return {}
-    stmt = select(PSVC.c.service_id, PSVC.c.pipeline_id).where(PSVC.c.service_id.in_(service_ids))
-    rows: Sequence[Any] = (await session.execute(stmt.order_by(PSVC.c.pipeline_id))).all()
-    return group_by(list(rows), "service_id")
+_ACTIVE_OF = (
+    select(PSVC.c.service_id, PIPE.c.key, VER.c.number, VER.c.document)
+    .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
+    .join(VER, VER.c.pipeline_id == PIPE.c.id)
+    .where(PSVC.c.service_id.in_(ids_param()), VER.c.status == ACTIVE)
+    .order_by(PIPE.c.key)
+)
 
 
 # -- definition versions -----------------------------------------------------------------------
@@ -291,22 +283,56 @@ def _last_first() -> Any:
     )
 
 
-async def latest_runs_by(
-    session: AsyncSession, pipeline_ids: Sequence[uuid.UUID], at: datetime
-) -> dict[Any, Row[Any]]:
-    """The last run of each pipeline started by `at`, with its version numbers, in one
-    statement (a window function); pipelines without one left out."""
-    if not pipeline_ids:
+async def latest_runs_of_services(
+    session: AsyncSession, service_ids: Sequence[uuid.UUID], at: datetime
+) -> Grouped:
+    """Per service, every pipeline deploying it (by pipeline id) with its last run started by
+    `at` (`run` None: none yet), with its version numbers, in one statement (a window
+    function); built once, as a cold decision snapshot reads it."""
+    if not service_ids:
         return {}
+    values = {"ids": list(service_ids), "at": at}
+    rows: Sequence[Any] = (await session.execute(_LATEST_RUNS_OF_SERVICES, values)).all()
+    return group_by(list(rows), "service_id")
+
+
+def _latest_runs_of_services() -> Select[Any]:
+    ids: Any = ids_param()
+    deploying = select(PSVC.c.pipeline_id).where(PSVC.c.service_id.in_(ids))
     ranked = (
         select(RUN.c.id, _last_first())
-        .where(RUN.c.pipeline_id.in_(pipeline_ids), RUN.c.started_at <= at)
+        .where(RUN.c.pipeline_id.in_(deploying), RUN.c.started_at <= bindparam("at"))
         .subquery()
     )
-    stmt = _with_numbers(select(RUN)).where(
-        RUN.c.id.in_(select(ranked.c.id).where(ranked.c._rank == 1))
+    latest = (
+        _with_numbers(select(RUN.c.id.label("run"), RUN.c.pipeline_id, *_RUN_FACTS))
+        .where(RUN.c.id.in_(select(ranked.c.id).where(ranked.c._rank == 1)))
+        .subquery()
     )
-    return {r.pipeline_id: r for r in (await session.execute(stmt)).all()}
+    return (
+        select(
+            PSVC.c.service_id,
+            PSVC.c.pipeline_id,
+            latest.c.run,
+            *(latest.c[c.name] for c in _RUN_FACTS),
+            latest.c.matched_number,
+            latest.c.active_number,
+        )
+        .outerjoin(latest, latest.c.pipeline_id == PSVC.c.pipeline_id)
+        .where(PSVC.c.service_id.in_(ids))
+        .order_by(PSVC.c.pipeline_id)
+    )
+
+
+_RUN_FACTS = (
+    RUN.c.run_id,
+    RUN.c.definition_hash,
+    RUN.c.drift,
+    RUN.c.drift_reason,
+    RUN.c.started_at,
+)
+"""The run columns a decision reads (domain.pipelines.drift.run_facts), with the numbers."""
+_LATEST_RUNS_OF_SERVICES = _latest_runs_of_services()
 
 
 async def latest_runs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

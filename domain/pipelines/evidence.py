@@ -145,6 +145,23 @@ async def evidence_for(
     return {a: summarize(a, grouped.get(a, [])) for a in artifact_ids}
 
 
+async def evidence_of_versions(
+    session: AsyncSession, pairs: Collection[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], EvidenceFacts]:
+    """What the evidence says about the artifact of each (service id, version) that has one
+    (as `evidence_for`; the first artifact by id), in one statement; pairs without an artifact
+    are left out."""
+    artifacts: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
+    grouped: dict[uuid.UUID, list[Report]] = defaultdict(list)
+    for row in await repo.latest_evidence_of_versions(session, pairs):
+        pair = (row._service_id, row._version)
+        if pair not in pairs or artifacts.setdefault(pair, row._artifact) != row._artifact:
+            continue
+        if row.id is not None:
+            grouped[row._artifact].append(report_of(row))
+    return {pair: summarize(a, grouped.get(a, [])) for pair, a in artifacts.items()}
+
+
 async def evidence_of_version(
     session: AsyncSession, service_id: uuid.UUID, version: str
 ) -> EvidenceFacts:

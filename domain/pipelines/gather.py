@@ -73,9 +73,10 @@ async def take_snapshot(
     ask: Ask,
     now: datetime,
     approvals: Sequence[ApprovalFacts] = (),
+    services: Mapping[uuid.UUID, ServiceFacts] | None = None,
 ) -> Snapshot:
     """Every fact the decision needs, as of `now`."""
-    return (await take_snapshots(session, [ask], now, approvals))[0]
+    return (await take_snapshots(session, [ask], now, approvals, services))[0]
 
 
 async def take_snapshots(
@@ -83,15 +84,15 @@ async def take_snapshots(
     asks: Sequence[Ask],
     now: datetime,
     approvals: Sequence[ApprovalFacts] = (),
+    services: Mapping[uuid.UUID, ServiceFacts] | None = None,
 ) -> list[Snapshot]:
     """One snapshot per ask, in order, each as `take_snapshot` would take it alone: what the
-    asks share is read once, the per-service facts in one batch for all of them."""
-    targets = await _targets(session, asks)
+    asks share is read once, the per-service facts in one batch for all of them. `services`:
+    the facts of services the caller has read already in this session (not read again)."""
+    targets = await _targets(session, asks, services or {})
     releases = await _releases(session, asks, targets, now)
-    shipped = {sid for r in releases.values() for sid in r.service_ids}
-    guardrails = await guardrails_of_services(
-        session, sorted({s.id for s, _ in targets} | shipped, key=str)
-    )
+    wanted = {s.id for s, _ in targets} | {sid for r in releases.values() for sid in r.service_ids}
+    guardrails = await guardrails_of_services(session, sorted(wanted, key=str))
     launches, reviews = await _launches(session, asks, targets)
     sides = await _release_sides(session, asks, targets, releases, guardrails, reviews, now)
     volumes = await _volumes(session, targets, guardrails)
@@ -150,9 +151,9 @@ async def _volumes(
 
 
 async def _targets(
-    session: AsyncSession, asks: Sequence[Ask]
+    session: AsyncSession, asks: Sequence[Ask], known: Mapping[uuid.UUID, ServiceFacts]
 ) -> list[tuple[ServiceFacts, EnvironmentFacts]]:
-    services = await org_services(session, {a.service_id for a in asks})
+    services = {**known, **await org_services(session, {a.service_id for a in asks} - set(known))}
     envs = await environments_facts(session, sorted({a.environment_id for a in asks}, key=str))
     out = []
     for ask in asks:

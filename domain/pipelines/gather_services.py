@@ -25,9 +25,8 @@ from domain.governance.facts import ReleaseFacts
 from domain.guardrails.facts import onboarding_of_teams
 from domain.organization.facts import ServiceFacts, approval_delegates, vendors_of_services
 from domain.pipelines import definition_repository as definitions
-from domain.pipelines import repository as repo
 from domain.pipelines.drift import RunFacts, run_facts
-from domain.pipelines.evidence import evidence_for
+from domain.pipelines.evidence import evidence_of_versions
 from domain.pipelines.evidence_gates import EvidenceFacts
 from domain.pipelines.snapshot import FREEZE_HORIZON, PRODUCTION, ParityFacts, ProductionSide
 from domain.readiness.nfr_facts import nfrs_of_versions
@@ -88,9 +87,7 @@ async def per_service(
 async def _evidence(
     session: AsyncSession, pairs: set[tuple[uuid.UUID, str]]
 ) -> dict[tuple[uuid.UUID, str], EvidenceFacts]:
-    artifacts = await repo.artifacts_of_versions(session, pairs)
-    found = await evidence_for(session, list(artifacts.values())) if artifacts else {}
-    return {pair: found[artifact] for pair, artifact in artifacts.items()}
+    return await evidence_of_versions(session, pairs)
 
 
 async def _freezes(
@@ -114,14 +111,12 @@ async def _freezes(
 async def _runs(
     session: AsyncSession, service_ids: Sequence[uuid.UUID], now: datetime
 ) -> dict[uuid.UUID, tuple[tuple[uuid.UUID, RunFacts | None], ...]]:
-    """Every pipeline deploying each service with its latest run started by now (two
-    statements)."""
-    pipelines = await definitions.pipelines_of_services(session, service_ids)
-    ids = sorted({r.pipeline_id for rows in pipelines.values() for r in rows}, key=str)
-    latest = await definitions.latest_runs_by(session, ids, now)
+    """Every pipeline deploying each service with its latest run started by now (one
+    statement)."""
+    pipelines = await definitions.latest_runs_of_services(session, service_ids, now)
     return {
         sid: tuple(
-            (r.pipeline_id, run_facts(latest[r.pipeline_id]) if r.pipeline_id in latest else None)
+            (r.pipeline_id, run_facts(r) if r.run is not None else None)
             for r in pipelines.get(sid, [])
         )
         for sid in service_ids

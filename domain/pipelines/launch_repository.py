@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
+from domain.kernel.repository import ids_param
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.deployment_models import Deployment
 from domain.pipelines.models import DeploymentReport
@@ -30,13 +32,24 @@ async def production_history(
     wanted = sorted(set(service_ids), key=str)
     if not wanted:
         return {}
+    rows = (await session.execute(_PRODUCTION_HISTORY, {"ids": wanted})).all()
+    counts = {(sid, source): n for sid, source, n in rows}
+    return {
+        sid: ProductionHistory(
+            sid, counts.get((sid, "deployment"), 0), counts.get((sid, "report"), 0)
+        )
+        for sid in wanted
+    }
+
+
+def _production_history() -> Select[Any]:
     env = environments.environment_rows()
     production = env.c.kind == EnvironmentKind.PRODUCTION.value
     ran = (
         select(DEPLOYMENT.c.service_id, literal("deployment").label("source"))
         .join(env, env.c.id == DEPLOYMENT.c.environment_id)
         .where(
-            DEPLOYMENT.c.service_id.in_(wanted),
+            DEPLOYMENT.c.service_id.in_(ids_param()),
             DEPLOYMENT.c.status == DeploymentStatus.SUCCEEDED.value,
             production,
         )
@@ -44,16 +57,17 @@ async def production_history(
     reported = (
         select(REPORT.c.service_id, literal("report").label("source"))
         .join(env, env.c.id == REPORT.c.environment_id)
-        .where(REPORT.c.service_id.in_(wanted), REPORT.c.kind.in_(LANDED), production)
+        .where(
+            REPORT.c.service_id.in_(ids_param()),
+            REPORT.c.kind.in_(LANDED),
+            production,
+        )
     )
     both = union_all(ran, reported).subquery()
-    stmt = select(both.c.service_id, both.c.source, func.count()).group_by(
+    return select(both.c.service_id, both.c.source, func.count()).group_by(
         both.c.service_id, both.c.source
     )
-    counts = {(sid, source): n for sid, source, n in (await session.execute(stmt)).all()}
-    return {
-        sid: ProductionHistory(
-            sid, counts.get((sid, "deployment"), 0), counts.get((sid, "report"), 0)
-        )
-        for sid in wanted
-    }
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_PRODUCTION_HISTORY = _production_history()

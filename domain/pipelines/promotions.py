@@ -145,10 +145,11 @@ async def evaluate(
         r.actor.person_id,
         changes,
     )
+    read = {service.id: service}
     if cache is None:
-        s = await take_snapshot(r.session, ask, now)
+        s = await take_snapshot(r.session, ask, now, services=read)
     else:
-        s = await cache.get(ask, now, lambda: take_snapshot(r.session, ask, now))
+        s = await cache.get(ask, now, lambda: take_snapshot(r.session, ask, now, services=read))
     return s, judge(s, now)
 
 
@@ -162,7 +163,9 @@ async def request_promotion(uow: UnitOfWork, c: AskPromotion) -> tuple[Promotion
     changes = await _changes(uow.session, c.changes)
     now = uow.clock.now()
     ask = Ask(service.id, c.environment_id, version, c.release_id, uow.actor.person_id)
-    s = await take_snapshot(uow.session, _with_changes(ask, changes), now)
+    s = await take_snapshot(
+        uow.session, _with_changes(ask, changes), now, services={service.id: service}
+    )
     decision = judge(s, now)
     promotion = Promotion(
         bu_id=service.bu_id,

@@ -7,13 +7,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
-from domain.kernel.repository import rows_by_ids, scoped
+from domain.kernel.repository import ids_param, rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.pipelines.definition_models import Pipeline
 from domain.pipelines.models import (
@@ -83,23 +83,10 @@ async def artifact_of(
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
 
 
-async def artifacts_of_versions(
-    session: AsyncSession, pairs: Collection[tuple[uuid.UUID, str]]
-) -> dict[tuple[uuid.UUID, str], uuid.UUID]:
-    """The id of the artifact of each (service id, version) that has one, in one statement."""
-    if not pairs:
-        return {}
-    services = {s for s, _ in pairs}
-    versions = {v for _, v in pairs}
-    stmt = select(Artifact.id, Artifact.service_id, Artifact.version).where(
-        Artifact.service_id.in_(services), Artifact.version.in_(versions)
-    )
-    out: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
-    for row in (await session.execute(stmt.order_by(Artifact.id))).all():
-        key = (row.service_id, row.version)
-        if key in pairs and key not in out:
-            out[key] = row.id
-    return out
+_ARTIFACTS_OF_VERSIONS = select(ART.c.id, ART.c.service_id, ART.c.version).where(
+    ART.c.service_id.in_(ids_param("services")),
+    ART.c.version.in_(bindparam("versions", expanding=True)),
+)
 
 
 async def artifacts_page(
@@ -156,6 +143,13 @@ async def latest_evidence(
     """The latest report per (artifact, kind, subject), in one statement (a window function)."""
     if not artifact_ids:
         return []
+    ids = sorted(artifact_ids, key=str)
+    return list((await session.execute(_LATEST_EVIDENCE, {"ids": ids})).all())
+
+
+def _latest_reports(artifact_ids: Any) -> Select[Any]:
+    """The latest report per (artifact, kind, subject) of `artifact_ids` (an expanding bind
+    parameter or a select of ids), by a window function."""
     rank = (
         func.row_number()
         .over(
@@ -164,9 +158,48 @@ async def latest_evidence(
         )
         .label("_rank")
     )
-    inner = select(EVI, rank).where(EVI.c.artifact_id.in_(sorted(artifact_ids, key=str))).subquery()
-    stmt = select(inner).where(inner.c._rank == 1).order_by(inner.c.artifact_id, inner.c.kind)
-    return list((await session.execute(stmt)).all())
+    ranked = select(EVI, rank).where(EVI.c.artifact_id.in_(artifact_ids)).subquery()
+    return select(ranked).where(ranked.c._rank == 1)
+
+
+def _latest_evidence() -> Select[Any]:
+    latest = _latest_reports(ids_param())
+    return latest.order_by(latest.selected_columns.artifact_id, latest.selected_columns.kind)
+
+
+_LATEST_EVIDENCE = _latest_evidence()
+"""Built once, as the others a cold decision snapshot reads (building costs more than running)."""
+
+
+async def latest_evidence_of_versions(
+    session: AsyncSession, pairs: Collection[tuple[uuid.UUID, str]]
+) -> list[Row[Any]]:
+    """The artifacts of these (service id, version) pairs (`_artifact`, `_service_id`,
+    `_version`; other pairs of the same services and versions too) by artifact id, each with
+    its latest report per (kind, subject) as `latest_evidence` reads it (the evidence columns
+    null for an artifact without any), in one statement."""
+    if not pairs:
+        return []
+    wanted = {"services": list({s for s, _ in pairs}), "versions": list({v for _, v in pairs})}
+    return list((await session.execute(_EVIDENCE_OF_VERSIONS, wanted)).all())
+
+
+def _evidence_of_versions() -> Select[Any]:
+    artifacts = _ARTIFACTS_OF_VERSIONS.subquery()
+    latest = _latest_reports(select(artifacts.c.id)).subquery()
+    return (
+        select(
+            artifacts.c.id.label("_artifact"),
+            artifacts.c.service_id.label("_service_id"),
+            artifacts.c.version.label("_version"),
+            *(latest.c[c.name] for c in EVI.c),
+        )
+        .outerjoin(latest, latest.c.artifact_id == artifacts.c.id)
+        .order_by(artifacts.c.id, latest.c.kind)
+    )
+
+
+_EVIDENCE_OF_VERSIONS = _evidence_of_versions()
 
 
 # -- CDEvents ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.readiness.migration_models import DataMigration
 
 MIGRATION = DataMigration.__table__
@@ -36,12 +36,16 @@ async def migrations_of_releases(
     leads with the release)."""
     if not release_ids:
         return {}
-    stmt = (
-        select(MIGRATION)
-        .where(MIGRATION.c.release_id.in_(set(release_ids)))
-        .order_by(MIGRATION.c.service_id, MIGRATION.c.key, MIGRATION.c.id)
-    )
-    return group_by(list((await session.execute(stmt)).all()), "release_id")
+    rows = (await session.execute(_OF_RELEASES, {"ids": list(set(release_ids))})).all()
+    return group_by(list(rows), "release_id")
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_OF_RELEASES = (
+    select(MIGRATION)
+    .where(MIGRATION.c.release_id.in_(ids_param()))
+    .order_by(MIGRATION.c.service_id, MIGRATION.c.key, MIGRATION.c.id)
+)
 
 
 async def migrations_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

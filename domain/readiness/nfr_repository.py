@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.pagination import Page, fetch_pages_by_parent
-from domain.kernel.repository import Grouped, group_by, rows_by_ids
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.readiness.nfr_models import NfrRun, ServiceNfr
 
 NFR = ServiceNfr.__table__
@@ -21,8 +21,21 @@ async def declared_of_services(session: AsyncSession, service_ids: Sequence[uuid
     """Each service's declared NFRs, by key (one statement)."""
     if not service_ids:
         return {}
-    stmt = select(NFR).where(NFR.c.service_id.in_(service_ids)).order_by(NFR.c.key)
-    return group_by(list((await session.execute(stmt)).all()), "service_id")
+    rows = (await session.execute(_DECLARED_OF, {"ids": list(service_ids)})).all()
+    return group_by(list(rows), "service_id")
+
+
+# Built once, as the other statements a cold decision snapshot reads (building them costs
+# more than running them); the values are bound at each reading.
+_DECLARED_OF = select(NFR).where(NFR.c.service_id.in_(ids_param())).order_by(NFR.c.key)
+_RUNS_OF_VERSIONS = (
+    select(RUN)
+    .where(
+        RUN.c.service_id.in_(ids_param("services")),
+        RUN.c.artifact_version.in_(bindparam("versions", expanding=True)),
+    )
+    .order_by(RUN.c.finished_at.desc(), RUN.c.id)
+)
 
 
 async def declared_of_service(session: AsyncSession, service_id: uuid.UUID) -> list[ServiceNfr]:
@@ -40,16 +53,9 @@ async def runs_of_versions(
     """Every staging run of each (service, version), newest first (one statement)."""
     if not pairs:
         return {}
-    stmt = (
-        select(RUN)
-        .where(
-            RUN.c.service_id.in_({s for s, _ in pairs}),
-            RUN.c.artifact_version.in_({v for _, v in pairs}),
-        )
-        .order_by(RUN.c.finished_at.desc(), RUN.c.id)
-    )
+    wanted = {"services": list({s for s, _ in pairs}), "versions": list({v for _, v in pairs})}
     out: dict[Any, list[Row[Any]]] = {}
-    for r in (await session.execute(stmt)).all():
+    for r in (await session.execute(_RUNS_OF_VERSIONS, wanted)).all():
         if (r.service_id, r.artifact_version) in pairs:
             out.setdefault((r.service_id, r.artifact_version), []).append(r)
     return out

@@ -10,7 +10,7 @@ from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, rows_by_ids, scoped
 from domain.readiness.notice_models import DowntimeNotice, DowntimeRecipient, DowntimeSubscription
 from domain.readiness.notice_rules import NoticeFacts, RecipientFacts
 
@@ -64,19 +64,7 @@ async def recipient_of_team(
 
 async def notice_facts(session: AsyncSession, release_id: uuid.UUID) -> NoticeFacts | None:
     """The release's notice with its recipients, in one statement (None without a notice)."""
-    stmt = (
-        select(
-            NOTICE.c.id,
-            NOTICE.c.kind,
-            NOTICE.c.issued_at,
-            NOTICE.c.escalated_at,
-            RECIPIENT.c.team_id,
-            RECIPIENT.c.acknowledged_at,
-        )
-        .select_from(NOTICE.outerjoin(RECIPIENT, RECIPIENT.c.notice_id == NOTICE.c.id))
-        .where(NOTICE.c.release_id == release_id)
-    )
-    rows = (await session.execute(stmt)).all()
+    rows = (await session.execute(_NOTICE_FACTS, {"id": release_id})).all()
     if not rows:
         return None
     first = rows[0]
@@ -154,3 +142,18 @@ async def recipients_by_notice_ids(session: AsyncSession, ids: Sequence[uuid.UUI
         return {}
     stmt = select(RECIPIENT).where(RECIPIENT.c.notice_id.in_(ids)).order_by(RECIPIENT.c.id)
     return group_by((await session.execute(stmt)).all(), "notice_id")
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_NOTICE_FACTS = (
+    select(
+        NOTICE.c.id,
+        NOTICE.c.kind,
+        NOTICE.c.issued_at,
+        NOTICE.c.escalated_at,
+        RECIPIENT.c.team_id,
+        RECIPIENT.c.acknowledged_at,
+    )
+    .select_from(NOTICE.outerjoin(RECIPIENT, RECIPIENT.c.notice_id == NOTICE.c.id))
+    .where(NOTICE.c.release_id == id_param())
+)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids, scoped
 from domain.readiness.review_models import ReadinessReview, ReviewItem, ReviewTemplate
 
 TEMPLATE = ReviewTemplate.__table__
@@ -74,27 +74,36 @@ async def review_rows(
     row per item; a review without items once, its item columns null), in one statement."""
     if not release_ids and not service_ids:
         return []
-    stmt = (
-        select(
-            REVIEW.c.id,
-            REVIEW.c.release_id,
-            REVIEW.c.service_id,
-            REVIEW.c.opened_by_id,
-            REVIEW.c.status,
-            REVIEW.c.signed_off_by_id,
-            ITEM.c.key,
-            ITEM.c.kind,
-            ITEM.c.title,
-            ITEM.c.evidence_url,
-            ITEM.c.checked_at,
-            ITEM.c.expires_at,
-        )
-        .outerjoin(ITEM, ITEM.c.review_id == REVIEW.c.id)
-        .where(or_(REVIEW.c.release_id.in_(release_ids), REVIEW.c.service_id.in_(service_ids)))
-        .order_by(REVIEW.c.id, ITEM.c.position)
-    )
-    rows: list[Row[Any]] = list((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    wanted = {"releases": list(release_ids), "services": list(service_ids)}
+    rows: list[Row[Any]] = list((await session.execute(_REVIEW_ROWS, wanted)).all())  # type: ignore[arg-type]
     return rows
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_REVIEW_ROWS = (
+    select(
+        REVIEW.c.id,
+        REVIEW.c.release_id,
+        REVIEW.c.service_id,
+        REVIEW.c.opened_by_id,
+        REVIEW.c.status,
+        REVIEW.c.signed_off_by_id,
+        ITEM.c.key,
+        ITEM.c.kind,
+        ITEM.c.title,
+        ITEM.c.evidence_url,
+        ITEM.c.checked_at,
+        ITEM.c.expires_at,
+    )
+    .outerjoin(ITEM, ITEM.c.review_id == REVIEW.c.id)
+    .where(
+        or_(
+            REVIEW.c.release_id.in_(ids_param("releases")),
+            REVIEW.c.service_id.in_(ids_param("services")),
+        )
+    )
+    .order_by(REVIEW.c.id, ITEM.c.position)
+)
 
 
 async def reviews_of_subjects(

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance import fragments as governance
 from domain.governance.vocabulary import ReleaseStatus
-from domain.kernel.repository import group_by
+from domain.kernel.repository import group_by, ids_param
 from domain.kernel.vocabulary import ChangeType
 from domain.organization import fragments as org
 from domain.risk.scoring import CLASSIFICATION_RANK, TIER_RANK, RiskFacts, Size
@@ -43,6 +43,42 @@ DEP = org.dependency_rows()
 PERSON = org.person_rows()
 INFRA = ChangeType.INFRASTRUCTURE.value
 
+# The statements, built once (a cold decision snapshot reads them; building costs more than
+# running them); the ids are bound at each reading.
+_RELEASES = select(RELEASE).where(RELEASE.c.id.in_(ids_param()))
+_SHIPPED = (
+    select(SERVICE, SHIPPED.c.release_id)
+    .join(SHIPPED, SHIPPED.c.service_id == SERVICE.c.id)
+    .where(SHIPPED.c.release_id.in_(ids_param()))
+    .order_by(SERVICE.c.key)
+)
+_CONSUMERS = org.consumers_at_any_distance(ids_param())
+_EDGES = select(DEP).where(DEP.c.consumer_id.in_(ids_param()))
+_AUTHORS = (
+    select(AUTHOR.c.release_id, PERSON.c.id, PERSON.c.username)
+    .join(PERSON, PERSON.c.id == AUTHOR.c.person_id)
+    .where(AUTHOR.c.release_id.in_(ids_param()))
+    .order_by(PERSON.c.username)
+)
+_DEPLOYED = (
+    select(SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.updated_at, RELEASE.c.change_types)
+    .join(RELEASE, RELEASE.c.id == SHIPPED.c.release_id)
+    .where(
+        SHIPPED.c.service_id.in_(ids_param()),
+        RELEASE.c.status == ReleaseStatus.DEPLOYED.value,
+        RELEASE.c.updated_at <= bindparam("at"),
+    )
+)
+_AUTHORED = (
+    select(AUTHOR.c.person_id, SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.created_at)
+    .join(SHIPPED, SHIPPED.c.release_id == AUTHOR.c.release_id)
+    .join(RELEASE, RELEASE.c.id == AUTHOR.c.release_id)
+    .where(
+        AUTHOR.c.person_id.in_(ids_param("people")),
+        SHIPPED.c.service_id.in_(ids_param("services")),
+    )
+)
+
 
 def _highest(values: Sequence[str], ranks: Mapping[str, int]) -> str | None:
     known = [v for v in values if v in ranks]
@@ -53,22 +89,13 @@ async def _consumers(session: AsyncSession, service_ids: Sequence[uuid.UUID]) ->
     """(root, consumer id, key, tier): every service depending on a root, at any distance."""
     if not service_ids:
         return []
-    return list((await session.execute(org.consumers_at_any_distance(service_ids))).all())
+    return list((await session.execute(_CONSUMERS, {"ids": list(service_ids)})).all())
 
 
 async def _deployed(
     session: AsyncSession, service_ids: Sequence[uuid.UUID], at: datetime
 ) -> list[Any]:
-    stmt = (
-        select(SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.updated_at, RELEASE.c.change_types)
-        .join(RELEASE, RELEASE.c.id == SHIPPED.c.release_id)
-        .where(
-            SHIPPED.c.service_id.in_(service_ids),
-            RELEASE.c.status == ReleaseStatus.DEPLOYED.value,
-            RELEASE.c.updated_at <= at,
-        )
-    )
-    return list((await session.execute(stmt)).all())
+    return list((await session.execute(_DEPLOYED, {"ids": list(service_ids), "at": at})).all())
 
 
 async def _authored(
@@ -77,13 +104,8 @@ async def _authored(
     """(person, service, release, created_at) of every release pairing those people and services."""
     if not person_ids:
         return []
-    stmt = (
-        select(AUTHOR.c.person_id, SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.created_at)
-        .join(SHIPPED, SHIPPED.c.release_id == AUTHOR.c.release_id)
-        .join(RELEASE, RELEASE.c.id == AUTHOR.c.release_id)
-        .where(AUTHOR.c.person_id.in_(person_ids), SHIPPED.c.service_id.in_(service_ids))
-    )
-    return list((await session.execute(stmt)).all())
+    wanted = {"people": list(person_ids), "services": list(service_ids)}
+    return list((await session.execute(_AUTHORED, wanted)).all())
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,26 +135,12 @@ async def gather(
 
 
 async def _read(session: AsyncSession, release_ids: Sequence[uuid.UUID], at: datetime) -> _Read:
-    releases = {
-        r.id: r
-        for r in (await session.execute(select(RELEASE).where(RELEASE.c.id.in_(release_ids))))
-    }
+    releases = {r.id: r for r in await session.execute(_RELEASES, {"ids": list(release_ids)})}
     if not releases:
         return _Read({}, {}, {}, [], [], {}, {}, [])
-    shipped_rows = (
-        await session.execute(
-            select(SERVICE, SHIPPED.c.release_id)
-            .join(SHIPPED, SHIPPED.c.service_id == SERVICE.c.id)
-            .where(SHIPPED.c.release_id.in_(list(releases)))
-            .order_by(SERVICE.c.key)
-        )
-    ).all()
+    shipped_rows = (await session.execute(_SHIPPED, {"ids": list(releases)})).all()
     service_ids = sorted({r.id for r in shipped_rows}, key=str)
-    edges = (
-        list((await session.execute(select(DEP).where(DEP.c.consumer_id.in_(service_ids)))).all())
-        if service_ids
-        else []
-    )
+    edges = list((await session.execute(_EDGES, {"ids": service_ids})).all()) if service_ids else []
     key_of = {r.id: r.key for r in shipped_rows}
     key_of |= await _keys(session, {e.provider_id for e in edges} - set(key_of))
     authors = group_by(await _authors(session, list(releases)), "release_id")
@@ -157,13 +165,7 @@ async def _keys(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, s
 
 
 async def _authors(session: AsyncSession, release_ids: list[uuid.UUID]) -> list[Any]:
-    stmt = (
-        select(AUTHOR.c.release_id, PERSON.c.id, PERSON.c.username)
-        .join(PERSON, PERSON.c.id == AUTHOR.c.person_id)
-        .where(AUTHOR.c.release_id.in_(release_ids))
-        .order_by(PERSON.c.username)
-    )
-    return list((await session.execute(stmt)).all())
+    return list((await session.execute(_AUTHORS, {"ids": release_ids})).all())
 
 
 def _facts_of(read: _Read, release: Row[Any], size: Size | None) -> RiskFacts:

@@ -9,14 +9,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.orm import Base
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.repository import Grouped, group_by, id_param, ids_param, rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.risk.models import PeerReview, RiskAssessment, RiskMappingVersion, RiskModelVersion
 
@@ -42,8 +42,10 @@ async def insert_once(session: AsyncSession, row: Base) -> bool:
 
 
 async def latest_model(session: AsyncSession) -> RiskModelVersion | None:
-    stmt = select(RiskModelVersion).order_by(RiskModelVersion.version.desc()).limit(1)
-    return await session.scalar(stmt)
+    return await session.scalar(_LATEST_MODEL)
+
+
+_LATEST_MODEL = select(RiskModelVersion).order_by(RiskModelVersion.version.desc()).limit(1)
 
 
 async def models_page(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Any]:
@@ -54,13 +56,15 @@ async def models_page(session: AsyncSession, *, first: int | None, after: str | 
 
 
 async def latest_mapping(session: AsyncSession, bu_id: uuid.UUID) -> RiskMappingVersion | None:
-    stmt = (
-        select(RiskMappingVersion)
-        .where(RiskMappingVersion.bu_id == bu_id)
-        .order_by(RiskMappingVersion.version.desc())
-        .limit(1)
-    )
-    return await session.scalar(stmt)
+    return await session.scalar(_LATEST_MAPPING, {"bu_id": bu_id})
+
+
+_LATEST_MAPPING = (
+    select(RiskMappingVersion)
+    .where(RiskMappingVersion.bu_id == id_param("bu_id"))
+    .order_by(RiskMappingVersion.version.desc())
+    .limit(1)
+)
 
 
 async def latest_mappings(session: AsyncSession) -> list[Row[Any]]:
@@ -81,7 +85,10 @@ async def latest_mappings(session: AsyncSession) -> list[Row[Any]]:
 
 
 async def bu_key(session: AsyncSession, bu_id: uuid.UUID) -> str | None:
-    return await session.scalar(select(BU.c.key).where(BU.c.id == bu_id))
+    return await session.scalar(_BU_KEY, {"bu_id": bu_id})
+
+
+_BU_KEY = select(BU.c.key).where(BU.c.id == id_param("bu_id"))
 
 
 # -- assessments -----------------------------------------------------------------------------
@@ -93,6 +100,11 @@ async def latest_assessments(
     """The newest assessment of each release, in one statement."""
     if not release_ids:
         return {}
+    rows = (await session.execute(_LATEST_ASSESSMENTS, {"ids": list(release_ids)})).all()
+    return {r.release_id: r for r in rows}
+
+
+def _latest_assessments() -> Select[Any]:
     rank = (
         func.row_number()
         .over(
@@ -101,9 +113,13 @@ async def latest_assessments(
         )
         .label("_rank")
     )
-    inner = select(ASSESSMENT, rank).where(ASSESSMENT.c.release_id.in_(release_ids)).subquery()
-    rows = (await session.execute(select(inner).where(inner.c._rank == 1))).all()
-    return {r.release_id: r for r in rows}
+    ids: Any = ids_param()
+    inner = select(ASSESSMENT, rank).where(ASSESSMENT.c.release_id.in_(ids)).subquery()
+    return select(inner).where(inner.c._rank == 1)
+
+
+# Built once (a cold decision snapshot reads these; building costs more than running).
+_LATEST_ASSESSMENTS = _latest_assessments()
 
 
 async def assessments_of_releases(
@@ -152,15 +168,19 @@ async def reviews_of_releases(
     """Reviews per release, oldest first, with the reviewer's username."""
     if not release_ids:
         return {}
-    stmt = (
-        select(REVIEW, PERSON.c.username.label("reviewer_username"))
-        .join(PERSON, PERSON.c.id == REVIEW.c.reviewer_id)
-        .where(REVIEW.c.release_id.in_(release_ids))
-        .order_by(REVIEW.c.created_at, REVIEW.c.id)
-    )
+    stmt = _REVIEWS_OF
     if scope is not None:
         stmt = scoped(stmt, REVIEW.c.bu_id, scope)
-    return group_by(list((await session.execute(stmt)).all()), "release_id")
+    rows = (await session.execute(stmt, {"ids": list(release_ids)})).all()
+    return group_by(list(rows), "release_id")
+
+
+_REVIEWS_OF = (
+    select(REVIEW, PERSON.c.username.label("reviewer_username"))
+    .join(PERSON, PERSON.c.id == REVIEW.c.reviewer_id)
+    .where(REVIEW.c.release_id.in_(ids_param()))
+    .order_by(REVIEW.c.created_at, REVIEW.c.id)
+)
 
 
 async def reviews_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Row[Any]]:

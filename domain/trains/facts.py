@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.repository import id_param
 from domain.trains import repository as repo
 from domain.trains.models import DepartureBoarding
 from domain.trains.rules import ResultFacts, WindowFacts
@@ -44,8 +45,13 @@ def result_facts(rows: Sequence[Any]) -> tuple[ResultFacts, ...]:
 
 async def departure_of(session: AsyncSession, release_id: uuid.UUID) -> uuid.UUID | None:
     """The departure the release boards, if any."""
-    stmt = select(DepartureBoarding.departure_id).where(DepartureBoarding.release_id == release_id)
-    return await session.scalar(stmt)
+    return await session.scalar(_DEPARTURE_OF, {"id": release_id})
+
+
+# Built once (a cold decision snapshot reads it; building costs more than running).
+_DEPARTURE_OF = select(DepartureBoarding.departure_id).where(
+    DepartureBoarding.release_id == id_param()
+)
 
 
 async def integration_of(session: AsyncSession, departure_id: uuid.UUID) -> IntegrationFacts:

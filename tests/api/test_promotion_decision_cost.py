@@ -7,7 +7,13 @@ before the decision was split into gather and judge, the same snapshot took 78 s
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from api.graphql.relay import from_global_id
 from domain.pipelines.gather import Ask, take_snapshot, take_snapshots
@@ -16,12 +22,17 @@ from tests.api.governance_support import fill_missing, move, release, services
 from tests.api.test_promotion_decision import scan, world
 from tests.api.test_query_cost import counting
 
-MOST = 45
-"""Statements a cold production snapshot with a release may read (78 before the split); issue
-16 added five batched ones: the services' declared NFRs, the versions' staging runs, the
+ROOT = Path(__file__).resolve().parents[2]
+
+MOST = 40
+"""Statements a cold production snapshot with a release may read (78 before the split, 45
+before issue 19). Issue 16 added the services' declared NFRs, the versions' staging runs, the
 release's data migrations, its readiness review with its items, its downtime notice with its
-recipients; and one for a service's first launch: the services' production history (their
-first-launch reviews are read in the release review's statement)."""
+recipients, and the services' production history (their first-launch reviews are read in the
+release review's statement). Issue 19 reads the release's shipped services once (for its
+facts, sign-offs and documentation), each version's artifact with its latest evidence in one
+statement, each pipeline with its latest run in one, and each DR procedure with its last pass
+in one."""
 
 
 async def _statements(api: Api, w: dict[str, Any]) -> int:
@@ -89,3 +100,59 @@ class TestTheReadinessFactsAreReadOncePerSnapshotBatch:
                 await take_snapshots(session, asks, api.runtime.clock.now())
         assert _reading(statements, "readiness_volume_profiles") == 1
         assert _reading(statements, "readiness_data_migrations") == 0
+
+
+BUILT_ONCE = (
+    "domain.calendar.freeze_repository",
+    "domain.compliance.bypass_repository",
+    "domain.compliance.dr_repository",
+    "domain.governance.board_repository",
+    "domain.governance.repository",
+    "domain.guardrails.repository",
+    "domain.organization.facts",
+    "domain.organization.vendor_repository",
+    "domain.pipelines.definition_repository",
+    "domain.pipelines.launch_repository",
+    "domain.pipelines.repository",
+    "domain.readiness.migration_repository",
+    "domain.readiness.nfr_repository",
+    "domain.readiness.notice_repository",
+    "domain.readiness.review_repository",
+    "domain.risk.factors",
+    "domain.risk.repository",
+    "domain.trains.facts",
+)
+"""The modules whose statements a cold snapshot reads are built once, at import."""
+
+UNTYPED = """
+import sys, importlib
+from sqlalchemy import Select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql.sqltypes import NullType
+module = importlib.import_module(sys.argv[1])
+for name, value in vars(module).items():
+    for statement in value.values() if isinstance(value, dict) else [value]:
+        if isinstance(statement, Select):
+            for key, bind in statement.compile(dialect=sqlite.dialect()).binds.items():
+                if isinstance(bind.type, NullType):
+                    print(name, key)
+"""
+
+
+class TestStatementsBuiltOnceBindTypedParameters:
+    """A statement built at import binds its parameters with the types it was built with: a
+    foreign-key column has none until the table it references is defined, so a module imported
+    before that table (as `signalbox demo` imports them) would pass ids SQLite cannot bind.
+    Each module is imported alone, in a process of its own."""
+
+    @pytest.mark.parametrize("module", BUILT_ONCE)
+    def test_no_parameter_is_untyped_when_the_module_is_imported_first(self, module: str) -> None:
+        found = subprocess.run(
+            [sys.executable, "-c", UNTYPED, module],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert found.stdout == "", found.stdout
