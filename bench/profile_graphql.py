@@ -242,11 +242,12 @@ async def profile(args: argparse.Namespace, data_dir: Path) -> None:
                 result = await schema.execute(gb.CATALOGUE_QUERY, context_value=context)
                 assert not result.errors, result.errors
 
+            try:
+                in_memory = await timed(n, execute)
+            except AssertionError:  # the loaders bound the use cases at import: not patched
+                in_memory = float("nan")
             rows.append(
-                (
-                    "  schema.execute (parse cache, validation, execution), data from memory",
-                    await timed(n, execute),
-                )
+                ("  schema.execute (parse cache, validation, execution), data from memory", in_memory)
             )
         finally:
             for name, fn in saved.items():
