@@ -218,7 +218,7 @@ class Settings(BaseSettings):
     # collection"): the thresholds ("gen0,gen1,gen2"; empty keeps Python's 700,10,10), and
     # freezing what start-up and the first requests built.
     gc_thresholds: Annotated[list[int], NoDecode] = Field(
-        default_factory=lambda: [50_000, 20, 100],
+        default_factory=lambda: [50_000, 20, 10],
         description="gc.set_threshold for the server: three comma-separated counts, or empty "
         "for Python's own.",
     )
@@ -236,7 +236,7 @@ class Settings(BaseSettings):
     @classmethod
     def _three_counts(cls, value: list[int]) -> list[int]:
         if value and (len(value) != 3 or value[0] < 1 or min(value) < 0):
-            raise ValueError("three counts (the first at least 1), e.g. 50000,20,100; or empty")
+            raise ValueError("three counts (the first at least 1), e.g. 50000,20,10; or empty")
         return value
 
     @field_validator("oidc_algorithms", "cors_origins", mode="before")

@@ -130,6 +130,7 @@ def asgi_call(app: Any, body: bytes, token: str) -> Callable[[], Awaitable[bytes
 
 async def profile(args: argparse.Namespace, data_dir: Path) -> None:
     from api.app import create_app
+    from api.gc_policy import GcPolicy
     from api.graphql.context import Context
     from api.settings import Settings
     from domain.kernel.reader import Reader
@@ -145,6 +146,7 @@ async def profile(args: argparse.Namespace, data_dir: Path) -> None:
     n = args.requests
     rows: list[tuple[str, float]] = []
     await runtime.start()
+    GcPolicy.of(settings).at_start()  # as the server's lifespan does (api/gc_policy.py)
     try:
         request = asgi_call(app, body, token)
         answer = orjson.loads(await request())
