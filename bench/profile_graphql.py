@@ -244,13 +244,11 @@ async def profile(args: argparse.Namespace, data_dir: Path) -> None:
                 result = await schema.execute(gb.CATALOGUE_QUERY, context_value=context)
                 assert not result.errors, result.errors
 
+            part = "  schema.execute (parse cache, validation, execution), data from memory"
             try:
-                in_memory = await timed(n, execute)
+                rows.append((part, await timed(n, execute)))
             except AssertionError:  # the loaders bound the use cases at import: not patched
-                in_memory = float("nan")
-            rows.append(
-                ("  schema.execute (parse cache, validation, execution), data from memory", in_memory)
-            )
+                print(f"skipped:{part}", file=sys.stderr)
         finally:
             for name, fn in saved.items():
                 setattr(org, name, fn)
