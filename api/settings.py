@@ -218,7 +218,7 @@ class Settings(BaseSettings):
     # collection"): the thresholds ("gen0,gen1,gen2"; empty keeps Python's 700,10,10), and
     # freezing what start-up and the first requests built.
     gc_thresholds: Annotated[list[int], NoDecode] = Field(
-        default_factory=lambda: [50_000, 20, 10],
+        default_factory=list,
         description="gc.set_threshold for the server: three comma-separated counts, or empty "
         "for Python's own.",
     )

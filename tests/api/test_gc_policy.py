@@ -90,6 +90,6 @@ def test_thresholds_are_three_counts_or_nothing_for_requests(value: str) -> None
         Settings(gc_thresholds=value)
 
 
-def test_the_default_thresholds_for_requests() -> None:
-    assert Settings().gc_thresholds == [50_000, 20, 10]
-    assert Settings(gc_thresholds="").gc_thresholds == []
+def test_the_default_thresholds_for_requests_are_pythons() -> None:
+    assert Settings().gc_thresholds == []
+    assert Settings(gc_thresholds="50000, 20, 10").gc_thresholds == [50_000, 20, 10]
