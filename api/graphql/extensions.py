@@ -56,11 +56,11 @@ class RequestChecks(OperationLimits):
         self.budget.execution_context = context
         yield
 
-    async def on_parse(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_parse(self) -> AsyncIterator[None]:
         await self.parsing.parse(self.execution_context)
         yield
 
-    async def on_validate(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_validate(self) -> AsyncIterator[None]:
         await self.validation.validate(self.execution_context)
         yield
 
