@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -32,6 +31,7 @@ from api.endpoints.schemas import schema_routes
 from api.endpoints.team_benchmarks import team_benchmark_routes
 from api.endpoints.test_investment import test_investment_routes
 from api.endpoints.value_stream import value_stream_routes
+from api.gc_policy import GcPolicy
 from api.graphql.endpoint import GraphQLEndpoint
 from api.graphql.schema import build_schema
 from api.last_resort import HANDLERS
@@ -49,20 +49,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     runtime = build_runtime(settings, clock=clock)
     schema = build_schema(settings)
     graphql = GraphQLEndpoint(runtime, schema)
+    gc_policy = GcPolicy.of(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
         # Start-up objects (schema, policy, grants) live as long as the process: keep them out
-        # of the collector's way, or every full collection rescans them (a pause per ~12 requests).
-        gc.collect()
-        gc.freeze()
+        # of the collector's way, or every full collection rescans them (api/gc_policy.py).
+        gc_policy.at_start()
         try:
             yield
         finally:
             await runtime.stop()
 
-    middleware = _middleware(settings, runtime)
+    middleware = _middleware(settings, runtime, gc_policy)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql.websocket),
@@ -101,12 +101,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     return app
 
 
-def _middleware(settings: Settings, runtime: Runtime) -> list[Middleware]:
+def _middleware(settings: Settings, runtime: Runtime, gc_policy: GcPolicy) -> list[Middleware]:
     """Outermost first: start-up failures, request context, CORS, authentication, each
     caller's rate (api/rate_limits.py), then the refusal of unstorable text in the URL."""
     return [
         Middleware(StartupFailures, database_url=settings.effective_database_url),
-        Middleware(RequestContextMiddleware, runtime=runtime),
+        Middleware(RequestContextMiddleware, runtime=runtime, warm_up=gc_policy.warm_up()),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,32 +22,41 @@ from domain.kernel.access import Actor
 from domain.kernel.errors import Unauthenticated, Unavailable
 
 if TYPE_CHECKING:
+    from api.gc_policy import WarmUp
     from api.runtime import Runtime
 
 
+_LABELS_KEPT = 1024
+
+
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime, warm_up: WarmUp | None = None) -> None:
         self.app = app
         self.runtime = runtime
+        self.warm_up = warm_up
+        # The labelled children of the request metrics, looked up once per label values
+        # (prometheus_client's `labels` takes a lock and builds a key on every call).
+        self._counted: dict[tuple[str, str, int], Any] = {}
+        self._timed: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = new_request_id(Headers(scope=scope).get("x-request-id"))
+        request_id = new_request_id(_header(scope, b"x-request-id"))
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         metrics = self.runtime.metrics
         route = route_template(scope)
         status = 500
         started = time.perf_counter()
+        id_header = (b"x-request-id", request_id.encode())
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message.get("headers", ()), id_header]
             await send(message)
 
         metrics.in_flight.inc()
@@ -55,11 +64,30 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             metrics.in_flight.dec()
-            metrics.requests.labels(route, scope["method"], str(status)).inc()
+            method = scope["method"]
+            counted = self._counted.get((route, method, status))
+            if counted is None:
+                counted = metrics.requests.labels(route, method, str(status))
+                if len(self._counted) < _LABELS_KEPT:  # methods come from clients: bounded
+                    self._counted[(route, method, status)] = counted
+            counted.inc()
             elapsed = time.perf_counter() - started
-            metrics.latency.labels(route).observe(elapsed)
+            timed = self._timed.get(route)
+            if timed is None:
+                timed = self._timed[route] = metrics.latency.labels(route)
+            timed.observe(elapsed)
             log_request(scope, route, status, elapsed)
             request_id_var.reset(token)
+            if self.warm_up is not None:
+                self.warm_up.served()
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    """The first value of header `name` (lowercase), without building a Headers object."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")  # type: ignore[no-any-return]
+    return None
 
 
 class AuthenticationMiddleware:
@@ -73,14 +101,13 @@ class AuthenticationMiddleware:
         if scope["type"] != "http" or _is_public(scope, self.runtime):
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
         limits, address = self.runtime.rate_limits, address_of(scope)
         locked_out = await limits.locked_out(address)  # api/rate_limits.py
         if locked_out is not None:
             await refused(locked_out)(scope, receive, send)
             return
         try:
-            actor = await self._authenticate(scope["path"], headers)
+            actor = await self._authenticate(scope)
         except Unauthenticated as exc:
             await limits.failed(address)
             response = error_response(
@@ -99,10 +126,10 @@ class AuthenticationMiddleware:
         scope.setdefault("state", {})["actor"] = actor
         await self.app(scope, receive, send)
 
-    async def _authenticate(self, path: str, headers: Headers) -> Actor:
-        authorization, api_key = headers.get("authorization"), headers.get("x-api-key")
+    async def _authenticate(self, scope: Scope) -> Actor:
+        authorization, api_key = _header(scope, b"authorization"), _header(scope, b"x-api-key")
         # OFREP lets a client send its key as X-API-Key; a bearer credential, when given, wins.
-        if authorization is None and api_key is not None and path.startswith(OFREP_PREFIX):
+        if authorization is None and api_key is not None and scope["path"].startswith(OFREP_PREFIX):
             return await self.runtime.authenticator.authenticate_api_key(api_key)
         return await self.runtime.authenticator.authenticate(authorization)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -104,6 +104,11 @@ class RateLimits:
         self.cost_budget = per_worker(budget, settings)
         self.max_in_flight = settings.rate_limit_in_flight_per_subject
         self.in_flight: Counter[str] = Counter()
+        # With storage of this process alone, only `failed` here counts failed sign-ins: an
+        # address that has not failed within the window cannot be locked out, and asking the
+        # storage about it on every request is skipped (shared storage is always asked).
+        self._failures_local = not shared_storage(self.storage_uri.removeprefix("async+"))
+        self._failed_at: OrderedDict[str, float] = OrderedDict()
 
     def limiters(self) -> tuple[RateLimiter, RateLimiter]:
         """The request and cost limiters, over one storage made on first use: `limits`'
@@ -158,6 +163,8 @@ class RateLimits:
         """Whether `address` has failed authentication too often to be heard now."""
         if not self.enabled:
             return None
+        if self._failures_local and not self._failed_within_window(address):
+            return None
         limiter, item = self.limiters()[0], self.failed_sign_ins
         if await limiter.test(item, "unauthenticated", address):
             return None
@@ -167,7 +174,34 @@ class RateLimits:
     async def failed(self, address: str) -> None:
         """Count a failed authentication of `address`."""
         if self.enabled:
+            if self._failures_local:
+                self._note_failure(address)
             await self.limiters()[0].hit(self.failed_sign_ins, "unauthenticated", address)
+
+    def _failed_within_window(self, address: str) -> bool:
+        at = self._failed_at.get(address)
+        if at is None:
+            return False
+        if time.monotonic() - at <= self._failure_memory():
+            return True
+        del self._failed_at[address]
+        return False
+
+    def _failure_memory(self) -> float:
+        """How long a failure can count: two windows (a sliding window counter weighs the
+        previous one in) and a second for the clocks."""
+        return 2 * self.failed_sign_ins.get_expiry() + 1
+
+    def _note_failure(self, address: str) -> None:
+        now, failed_at = time.monotonic(), self._failed_at
+        failed_at[address] = now
+        failed_at.move_to_end(address)  # oldest failure first: the stale leave from the front
+        memory = self._failure_memory()
+        while failed_at:
+            oldest, at = next(iter(failed_at.items()))
+            if now - at <= memory:
+                break
+            del failed_at[oldest]
 
     def enter(self, caller: str) -> Refusal | None:
         """Take an in-flight place of `caller`, or say why not; `leave` gives it back."""

@@ -239,6 +239,31 @@ class Settings(BaseSettings):
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Garbage collection of a server process (api/gc_policy.py; the README's "Garbage
+    # collection"): the thresholds ("gen0,gen1,gen2"; empty keeps Python's 700,10,10), and
+    # freezing what start-up and the first requests built.
+    gc_thresholds: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="gc.set_threshold for the server: three comma-separated counts, or empty "
+        "for Python's own.",
+    )
+    gc_freeze_after_start: bool = True
+    gc_freeze_after_requests: int = Field(default=2_000, ge=0)
+
+    @field_validator("gc_thresholds", mode="before")
+    @classmethod
+    def _gc_counts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("gc_thresholds")
+    @classmethod
+    def _three_counts(cls, value: list[int]) -> list[int]:
+        if value and (len(value) != 3 or value[0] < 1 or min(value) < 0):
+            raise ValueError("three counts (the first at least 1), e.g. 50000,20,10; or empty")
+        return value
+
     @field_validator("oidc_algorithms", "cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:

@@ -68,7 +68,10 @@ class TextInputGuard:
 def _unstorable_in_url(scope: Scope) -> str | None:
     if unstorable(scope.get("path", "")):
         return "path"
-    params = QueryParams(scope.get("query_string", b""))
+    raw = scope.get("query_string", b"")
+    if not raw:
+        return None  # most requests (every POST /graphql) have no query string
+    params = QueryParams(raw)
     for name, value in params.multi_items():
         if unstorable(name):
             return "query string"

@@ -130,6 +130,7 @@ def asgi_call(app: Any, body: bytes, token: str) -> Callable[[], Awaitable[bytes
 
 async def profile(args: argparse.Namespace, data_dir: Path) -> None:
     from api.app import create_app
+    from api.gc_policy import GcPolicy
     from api.graphql.context import Context
     from api.settings import Settings
     from domain.kernel.reader import Reader
@@ -145,6 +146,7 @@ async def profile(args: argparse.Namespace, data_dir: Path) -> None:
     n = args.requests
     rows: list[tuple[str, float]] = []
     await runtime.start()
+    GcPolicy.of(settings).at_start()  # as the server's lifespan does (api/gc_policy.py)
     try:
         request = asgi_call(app, body, token)
         answer = orjson.loads(await request())
@@ -242,12 +244,11 @@ async def profile(args: argparse.Namespace, data_dir: Path) -> None:
                 result = await schema.execute(gb.CATALOGUE_QUERY, context_value=context)
                 assert not result.errors, result.errors
 
-            rows.append(
-                (
-                    "  schema.execute (parse cache, validation, execution), data from memory",
-                    await timed(n, execute),
-                )
-            )
+            part = "  schema.execute (parse cache, validation, execution), data from memory"
+            try:
+                rows.append((part, await timed(n, execute)))
+            except AssertionError:  # the loaders bound the use cases at import: not patched
+                print(f"skipped:{part}", file=sys.stderr)
         finally:
             for name, fn in saved.items():
                 setattr(org, name, fn)

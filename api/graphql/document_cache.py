@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from graphql import DocumentNode, GraphQLError, ValidationRule, parse
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 TOKEN_BYTES = 700
 """Per token, beside its text: the token and its share of the syntax tree. Measured at most
@@ -158,7 +159,11 @@ class CachedParse(SchemaExtension):
         self.max_chars = max_chars
 
     async def on_parse(self) -> AsyncIterator[None]:
-        context = self.execution_context
+        await self.parse(self.execution_context)
+        yield
+
+    async def parse(self, context: ExecutionContext) -> None:
+        """Put the parsed document of `context.query` in `context` (kept, or parsed now)."""
         text, options = context.query, context.parse_options
         if text and len(text) > self.max_chars:
             # Over HTTP, request_checks refuses it first (413); this holds every transport.
@@ -173,4 +178,3 @@ class CachedParse(SchemaExtension):
                 document = await self.lane.run(text, partial(parse, text, **options))
                 self.cache.keep(text, options, document)
             context.graphql_document = document
-        yield

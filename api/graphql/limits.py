@@ -38,6 +38,7 @@ from graphql import (
 )
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 from api.graphql.document_cache import DocumentCache, DocumentLane
 from api.settings import Settings
@@ -254,7 +255,11 @@ class LimitedValidation(SchemaExtension):
         self.lane = lane
 
     async def on_validate(self) -> AsyncIterator[None]:
-        context = self.execution_context
+        await self.validate(self.execution_context)
+        yield
+
+    async def validate(self, context: ExecutionContext) -> None:
+        """Set `context.pre_execution_errors` to the document's errors (kept, or found now)."""
         document = context.graphql_document
         assert document is not None
         text, options = context.query or "", context.parse_options
@@ -265,4 +270,3 @@ class LimitedValidation(SchemaExtension):
             errors = await self.lane.run(text, lambda: self.validator(schema, document, rules))
             self.cache.keep_validation(text, options, document, rules, errors)
         context.pre_execution_errors = errors
-        yield

@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from inspect import isawaitable
 from typing import Any
 
 import orjson
 from graphql import ExecutionResult, GraphQLError, GraphQLResolveInfo
 from graphql.utilities import get_operation_ast
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 
 from api.graphql.limits import too_long
@@ -99,6 +99,10 @@ class OperationLimits(SchemaExtension):
             # that error alone, for subscriptions too (which ignore a preset result).
             raise refusal
         yield
+        self.finish(context)
+
+    def finish(self, context: Any) -> None:
+        """After execution: an answer that overflowed becomes the one RESPONSE_TOO_LARGE."""
         result = context.result
         if self.overflowed and isinstance(result, ExecutionResult):
             result.data = None
@@ -137,7 +141,7 @@ class OperationLimits(SchemaExtension):
         if self.overflowed:
             raise ResponseTooLarge(self.settings.graphql_max_response_bytes)
         value = _next(root, info, *args, **kw)
-        if isawaitable(value):
+        if optimized_is_awaitable(value):
             return self._counted(value, info)
         self._count(value, info)
         return value

@@ -25,26 +25,47 @@ T = TypeVar("T")
 def from_columns(cls: type[T], row: Any, /, **differing: Any) -> T:
     """`cls` filled from `row` by column name; `differing` gives the fields that are not a
     plain copy of a column (a renamed column, a list, a nested type)."""
-    if not dataclasses.is_dataclass(cls):
-        raise TypeError(f"{cls.__name__} is not a strawberry type")
-    copied = {
-        field.name: _column(cls, row, field.name)
-        for field in dataclasses.fields(cls)
-        if field.init and field.name not in differing
-    }
+    copied: dict[str, Any] = {}
+    for name, column, convert in _plan(cls):
+        if differing and name in differing:
+            continue
+        value = getattr(row, column)
+        if convert is None:
+            copied[name] = value
+        elif convert is _GLOBAL_ID:
+            copied[name] = strawberry.ID(to_global_id(cls.__name__, value))
+        else:
+            copied[name] = convert(value) if value is not None else value
     return cls(**copied, **differing)
 
 
-def _column(cls: type[object], row: Any, name: str) -> Any:
+_GLOBAL_ID = object()
+Plan = tuple[tuple[str, str, Any], ...]
+_PLANS: dict[type[object], Plan] = {}
+
+
+def _plan(cls: type[object]) -> Plan:
+    """Per field of `cls` (worked out once per type): its name, the row's column it copies,
+    and what converts the value (None: nothing; the global id; an enum)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"{cls.__name__} is not a strawberry type")
+        enums = _enum_fields(cls)
+        plan = _PLANS[cls] = tuple(
+            _step(field.name, enums) for field in dataclasses.fields(cls) if field.init
+        )
+    return plan
+
+
+def _step(name: str, enums: dict[str, EnumMeta]) -> tuple[str, str, Any]:
     if name == "id":
-        return strawberry.ID(to_global_id(cls.__name__, row.id))
+        return name, "id", _GLOBAL_ID
     if name == "uid":
-        return row.id
+        return name, "id", None
     if name.endswith("_uid"):
-        return getattr(row, name.removesuffix("_uid") + "_id")
-    value = getattr(row, name)
-    enum_ = _enum_fields(cls).get(name)
-    return enum_(value) if enum_ is not None and value is not None else value
+        return name, name.removesuffix("_uid") + "_id", None
+    return name, name, enums.get(name)
 
 
 _ENUM_FIELDS: dict[type[object], dict[str, EnumMeta]] = {}

@@ -7,11 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -22,9 +18,10 @@ from api.graphql.compliance import ComplianceMutation, ComplianceQuery
 from api.graphql.compliance_controls import ComplianceControlsMutation, ComplianceControlsQuery
 from api.graphql.context import Info
 from api.graphql.deployments import DeploymentsMutation, DeploymentsQuery
-from api.graphql.document_cache import CachedParse, DocumentCache, DocumentLane
+from api.graphql.document_cache import DocumentCache, DocumentLane
 from api.graphql.environments import EnvironmentsMutation, EnvironmentsQuery
 from api.graphql.environments_types import ConfigSnapshot, Environment, Reservation
+from api.graphql.extensions import RequestChecks
 from api.graphql.flags import FlagsMutation, FlagsQuery
 from api.graphql.flags_types import Flag, FlagChange, FlagSegment
 from api.graphql.governance import GovernanceMutation, GovernanceQuery
@@ -41,8 +38,8 @@ from api.graphql.insights_maturity import MaturityMutation, MaturityQuery
 from api.graphql.insights_policy import PolicyMutation, PolicyQuery
 from api.graphql.insights_stream import ValueStreamQuery
 from api.graphql.insights_testing import TestInvestmentQuery
-from api.graphql.limits import LimitedValidation, limit_rules, limited_validator
-from api.graphql.limits_execution import CostCache, OperationLimits
+from api.graphql.limits import limit_rules, limited_validator
+from api.graphql.limits_execution import CostCache
 from api.graphql.organization import OrganizationMutation, OrganizationQuery
 from api.graphql.organization_types import (
     ApiToken,
@@ -84,7 +81,6 @@ from api.graphql.trains_types import Departure, Feature, IntegrationWindow, Prog
 from api.graphql.unauthorized import UnauthorizedChangesMutation, UnauthorizedChangesQuery
 from api.graphql.user_errors import ERROR_TYPES
 from api.graphql.vendors import VendorsMutation, VendorsQuery
-from api.rate_limits import CostBudget
 from api.settings import Settings
 from domain.organization import queries as org
 
@@ -307,21 +303,16 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     documents = DocumentCache(settings.graphql_cache_bytes, size)
     lane = DocumentLane()
     costs = CostCache(size)
-    rules: list[Any] = []
+    rules: tuple[Any, ...] = ()
     if settings.production:
         from graphql.validation import NoSchemaIntrospectionCustomRule
 
-        rules.append(NoSchemaIntrospectionCustomRule)
-    # Extensions are factories: strawberry makes fresh instances per execution, so no state
-    # leaks between requests; the parser and validation cache is capped in bytes and entries,
-    # the cost cache (small keys and values) in entries.
+        rules = (NoSchemaIntrospectionCustomRule,)
+    # One extension, a factory: strawberry makes a fresh instance per execution, so no state
+    # leaks between requests (api/graphql/extensions.py); the parser and validation cache is
+    # capped in bytes and entries, the cost cache (small keys and values) in entries.
     extensions: list[Any] = [
-        lambda: CachedParse(documents, lane, settings.graphql_max_document_chars),
-        lambda: LimitedValidation(validator, documents, lane),
-        lambda: AddValidationRules(rules),
-        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        lambda: OperationLimits(settings, costs),
-        lambda: CostBudget(costs, settings.graphql_list_weight),  # api/rate_limits.py
+        lambda: RequestChecks(settings, costs, documents, lane, validator, rules),
     ]
     return QuietSchema(
         query=Query,
