@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.graphql import over_http, request_checks
+from api.graphql.compiled import Answer, CompiledDocuments
 from api.graphql.context import Context
 from api.graphql.errors import TopLevelCode, format_error
 from api.graphql.graphiql import GraphiQLPage
@@ -43,6 +44,8 @@ class GraphQLEndpoint:
         self.websocket = WebSocketTransport(runtime, schema, self.trusted)  # graphql-transport-ws
         self.ide = GraphiQLPage(runtime.settings.components_dir)
         self.keyed = IdempotentMutations(runtime, self._execute)  # Idempotency-Key requests
+        # Registered documents' plans (api/graphql/compiled/): no per-field resolver dispatch.
+        self.compiled = CompiledDocuments(schema._schema, runtime.settings)
 
     async def handle(self, request: Request) -> Response:
         named = "query" in request.query_params or "documentId" in request.query_params
@@ -115,7 +118,10 @@ class GraphQLEndpoint:
         settings = self.runtime.settings
         try:
             async with asyncio.timeout(settings.execution_timeout_seconds):
-                result = await self.schema.execute(
+                compiled = await self._compiled(context, parsed, keyed)
+                if isinstance(compiled, bytes):
+                    return Response(compiled, media_type=media)
+                result = compiled or await self.schema.execute(
                     parsed["query"],
                     variable_values=parsed.get("variables"),
                     operation_name=parsed.get("operationName"),
@@ -147,6 +153,14 @@ class GraphQLEndpoint:
                 return ORJSONResponse(payload, status_code=400, media_type=media)
         payload["data"] = result.data
         return ORJSONResponse(payload, status_code=status, headers=headers, media_type=media)
+
+    async def _compiled(
+        self, context: Context, parsed: dict[str, Any], keyed: KeyedUnit | None
+    ) -> Answer:
+        """A registered document's compiled answer; None: the normal executor answers."""
+        if keyed is not None or not self.trusted.is_registered(parsed["query"]):
+            return None
+        return await self.compiled.run(context, parsed)
 
 
 def _parse_request(
