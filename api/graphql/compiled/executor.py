@@ -136,8 +136,9 @@ class CompiledDocuments:
             return None
         try:
             async with context.reader() as reader:
+                reads = _Reads(reader, await _asyncpg(reader), arguments)
                 got: Got = {}
-                await _fetch(plan.root, [subset.ROOT], reader, arguments, got)
+                await reads.fetch(plan.root, [subset.ROOT], got)
         except Exception:  # the normal executor answers it, in its own words
             log.debug("compiled reads failed; the normal executor answers", exc_info=True)
             return None
@@ -196,25 +197,40 @@ def _page_arguments_valid(values: dict[str, Any]) -> bool:
     return True
 
 
-async def _fetch(
-    plan: ObjectPlan,
-    rows: list[Any],
-    reader: Reader,
-    arguments: dict[ChildPlan, dict[str, Any]],
-    got: Got,
-) -> None:
-    """The reads under `plan` for all of `rows`: one batch per field, then their children."""
-    for same in plan.same:
-        await _fetch(same, rows, reader, arguments, got)
-    for child in plan.children:
-        if not rows:
-            got[child] = {}
-            continue
-        found = await child.spec.read(reader, rows, **arguments[child])
-        got[child] = found
-        children = _rows_of(child.spec.shape, found.values())
-        for item in child.objects:
-            await _fetch(item, children, reader, arguments, got)
+async def _asyncpg(reader: Reader) -> Any:
+    """The asyncpg connection under the reader's session on PostgreSQL; None elsewhere."""
+    session = reader.session
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+@dataclass(eq=False)
+class _Reads:
+    reader: Reader
+    connection: Any
+    """asyncpg's, for the reads with a PostgreSQL twin (`postgres.py`); None on SQLite."""
+    arguments: dict[ChildPlan, dict[str, Any]]
+
+    async def fetch(self, plan: ObjectPlan, rows: list[Any], got: Got) -> None:
+        """The reads under `plan` for all of `rows`: one batch per field, then its children."""
+        for same in plan.same:
+            await self.fetch(same, rows, got)
+        for child in plan.children:
+            if not rows:
+                got[child] = {}
+                continue
+            spec, arguments = child.spec, self.arguments[child]
+            if self.connection is not None and spec.postgres is not None:
+                found = await spec.postgres(self.reader, self.connection, rows, **arguments)
+            else:
+                found = await spec.read(self.reader, rows, **arguments)
+            got[child] = found
+            children = _rows_of(spec.shape, found.values())
+            for item in child.objects:
+                await self.fetch(item, children, got)
 
 
 def _rows_of(shape: str, values: Any) -> list[Any]:
@@ -228,7 +244,7 @@ def _rows_of(shape: str, values: Any) -> list[Any]:
         else:
             items = () if value is None else (value,)
         for row in items:
-            seen.setdefault(row.id, row)
+            seen.setdefault(row["id"], row)
     return list(seen.values())
 
 

@@ -158,8 +158,7 @@ class _Planner:
         if not taken <= arguments:
             raise NotCompiled(f"{type_.name}.{name}'s arguments {sorted(taken - arguments)}")
         if isinstance(spec, subset.Leaf):
-            render = spec.render
-            return lambda row, _got: render(row)
+            return spec.render
         target = get_named_type(definition.type)
         assert node.selection_set is not None
         if isinstance(spec, subset.Same):
@@ -202,7 +201,7 @@ class _Planner:
                 raise NotCompiled(f"{type_.name}.{name} is not compiled")
 
         def render(row: Any, got: Got) -> dict[str, Any]:
-            page = got[child][row.id]
+            page = got[child][row["id"]]
             return {k: part(page, got) for k, part in zip(keys, parts, strict=True)}
 
         return render
@@ -276,12 +275,12 @@ def _nodes(item: ObjectPlan) -> Callable[[Page[Any], Got], Any]:
 
 def _list_of(child: ChildPlan, item: ObjectPlan) -> Renderer:
     render = item.render
-    return lambda row, got: [render(r, got) for r in got[child].get(row.id, ())]
+    return lambda row, got: [render(r, got) for r in got[child].get(row["id"], ())]
 
 
 def _object_of(child: ChildPlan, item: ObjectPlan) -> Renderer:
     def render(row: Any, got: Got) -> dict[str, Any] | None:
-        found = got[child].get(row.id)
+        found = got[child].get(row["id"])
         return None if found is None else item.render(found, got)
 
     return render

@@ -3,10 +3,15 @@
 The table is the whole subset. A field that is not in it (or an argument its entry does not
 take) keeps its document on the normal executor. Every read is the organization's read use
 case the normal resolvers' DataLoaders batch (`api/graphql/loaders/__init__.py`), given the
-same reader (the caller's actor and authorizer), so the authorization scope is applied in the
-statements exactly as the normal resolvers apply it: `business_units` through `scoped`, the
-teams and services of a parent only for parents in scope, dependency links and nodes by id
-filtered by the scope of their BU.
+same reader (the caller's actor and authorizer), so the authorization scope is applied exactly
+as the normal resolvers apply it: `business_units` through `scoped`, the teams and services of
+a parent only for parents in scope, dependency links and nodes by id filtered by the scope of
+their BU. On PostgreSQL the connection and list reads have a twin in `postgres.py`: the same
+statements and the same scope, on the session's asyncpg connection, without ORM row
+processing (the differential test runs both databases, so each twin is checked against the
+normal executor).
+
+Rows are mappings (`row["column"]`): SQLAlchemy rows' `_mapping`, or asyncpg records.
 """
 
 from __future__ import annotations
@@ -16,29 +21,33 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from types import SimpleNamespace
 from typing import Any, Literal
 
+import orjson
+
 from api.global_ids import to_global_id
+from api.graphql.compiled import postgres as pg
+from domain.kernel.pagination import Page
 from domain.kernel.reader import Reader
 from domain.organization import queries as org
 from domain.organization import vocabulary as voc
 
 Row = Any
-Render = Callable[[Row], Any]
 Found = dict[Any, Any]
 Read = Callable[..., Awaitable[Found]]
 """`read(reader, parents, **arguments)`: the children of every parent row, by parent id."""
+FastRead = Callable[..., Awaitable[Found]]
+"""`read(reader, connection, parents, **arguments)`: the same, on PostgreSQL (`postgres.py`)."""
 
-ROOT: Any = SimpleNamespace(id=None)
+ROOT: Row = {"id": None}
 """The parent row of the root fields (its id keys their results)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """A scalar or enum, rendered from the row."""
+    """A scalar or enum: `render(row, got)` (the reads' results are not needed)."""
 
-    render: Render
+    render: Callable[[Row, Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +58,7 @@ class Child:
     shape: Literal["connection", "list", "object"]
     read: Read
     arguments: frozenset[str] = frozenset()
+    postgres: FastRead | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,28 +70,35 @@ Field = Leaf | Child | Same
 
 
 def column(name: str) -> Leaf:
-    return Leaf(lambda row: getattr(row, name))
+    return Leaf(lambda row, _got: row[name])
 
 
-def text_list(name: str) -> Leaf:
-    return Leaf(lambda row: list(getattr(row, name)))
+def json(name: str) -> Leaf:
+    """A JSON column: its value, or its text as read on PostgreSQL (`postgres.JSON_COLUMNS`),
+    written into the answer as it is."""
+
+    def render(row: Row, _got: Any) -> Any:
+        value = row[name]
+        return orjson.Fragment(value) if isinstance(value, str) else value
+
+    return Leaf(render)
 
 
 def global_id(type_name: str) -> Leaf:
-    return Leaf(lambda row: to_global_id(type_name, row.id))
+    return Leaf(lambda row, _got: to_global_id(type_name, row["id"]))
 
 
 def enum_name(vocabulary: type[Enum], name: str) -> Leaf:
     """The GraphQL enum value strawberry writes for the column's value: the member's name."""
     names = {member.value: member.name for member in vocabulary}
-    return Leaf(lambda row: names[getattr(row, name)])
+    return Leaf(lambda row, _got: names[row[name]])
 
 
 def timestamp(name: str) -> Leaf:
     """strawberry's DateTime: `isoformat()` of the value as read."""
 
-    def render(row: Row) -> str:
-        value: datetime = getattr(row, name)
+    def render(row: Row, _got: Any) -> str:
+        value: datetime = row[name]
         return value.isoformat()
 
     return Leaf(render)
@@ -93,43 +110,55 @@ PAGE = frozenset({"first", "after"})
 # -- the reads: each the read use case behind the normal resolver's loader ------------------
 
 
+def _page(page: Page[Any]) -> Page[Any]:
+    return Page([r._mapping for r in page.items], page.has_next, page.cursors)
+
+
+def _pages(pages: dict[Any, Page[Any]]) -> Found:
+    return {parent: _page(page) for parent, page in pages.items()}
+
+
 async def root_business_units(r: Reader, _: Sequence[Row], *, first: Any, after: Any) -> Found:
-    return {None: await org.business_units(r, first=first, after=after)}
+    return {None: _page(await org.business_units(r, first=first, after=after))}
 
 
 async def root_teams(r: Reader, _: Sequence[Row], *, first: Any, after: Any) -> Found:
-    return {None: await org.teams(r, bu_id=None, first=first, after=after)}
+    return {None: _page(await org.teams(r, bu_id=None, first=first, after=after))}
 
 
 async def root_services(r: Reader, _: Sequence[Row], *, first: Any, after: Any) -> Found:
     page = await org.services(r, bu_id=None, team_id=None, tier=None, first=first, after=after)
-    return {None: page}
+    return {None: _page(page)}
 
 
 async def teams_of(r: Reader, bus: Sequence[Row], *, first: Any, after: Any) -> Found:
-    return await org.teams_of_bus(r, [b.id for b in bus], first=first, after=after)
+    return _pages(await org.teams_of_bus(r, [b["id"] for b in bus], first=first, after=after))
 
 
 async def services_of(r: Reader, teams: Sequence[Row], *, first: Any, after: Any) -> Found:
-    pairs = [(t.id, t.bu_id) for t in teams]
-    return await org.services_of_teams(r, pairs, first=first, after=after)
+    pairs = [(t["id"], t["bu_id"]) for t in teams]
+    return _pages(await org.services_of_teams(r, pairs, first=first, after=after))
 
 
-async def providers_of(r: Reader, services: Sequence[Row]) -> Found:
-    return await org.dependency_links(r, [s.id for s in services], direction="provider")
+def links(direction: str) -> Read:
+    async def read(r: Reader, services: Sequence[Row]) -> Found:
+        ids = [s["id"] for s in services]
+        found = await org.dependency_links(r, ids, direction=direction)
+        return {owner: [row._mapping for row in rows] for owner, rows in found.items()}
 
-
-async def consumers_of(r: Reader, services: Sequence[Row]) -> Found:
-    return await org.dependency_links(r, [s.id for s in services], direction="consumer")
+    return read
 
 
 def node_of(by_id: Callable[[Reader, Sequence[uuid.UUID]], Awaitable[Found]], key: str) -> Child:
     """The node whose id is the row's `key` column; none when absent or out of scope."""
 
     async def read(r: Reader, rows: Sequence[Row]) -> Found:
-        wanted = {getattr(row, key) for row in rows}
-        found = await by_id(r, list(wanted))
-        return {row.id: found.get(getattr(row, key)) for row in rows}
+        found = await by_id(r, list({row[key] for row in rows}))
+        out: Found = {}
+        for row in rows:
+            node = found.get(row[key])
+            out[row["id"]] = None if node is None else node._mapping
+        return out
 
     return Child("object", read)
 
@@ -147,28 +176,28 @@ def _entity(type_name: str) -> dict[str, Field]:
 
 SUBSET: dict[str, dict[str, Field]] = {
     "Query": {
-        "businessUnits": Child("connection", root_business_units, PAGE),
+        "businessUnits": Child("connection", root_business_units, PAGE, pg.root_business_units),
         "teams": Child("connection", root_teams, PAGE),
         "services": Child("connection", root_services, PAGE),
     },
     "BusinessUnit": {
         **_entity("BusinessUnit"),
         "description": column("description"),
-        "teams": Child("connection", teams_of, PAGE),
+        "teams": Child("connection", teams_of, PAGE, pg.teams_of),
     },
     "Team": {
         **_entity("Team"),
         "description": column("description"),
-        "services": Child("connection", services_of, PAGE),
+        "services": Child("connection", services_of, PAGE, pg.services_of),
         "businessUnit": node_of(org.business_units_by_id, "bu_id"),
     },
     "Service": {
         **_entity("Service"),
         "tier": enum_name(voc.Tier, "tier"),
         "dataClassification": enum_name(voc.DataClassification, "data_classification"),
-        "regions": text_list("regions"),
-        "dependsOn": Child("list", providers_of),
-        "dependents": Child("list", consumers_of),
+        "regions": json("regions"),
+        "dependsOn": Child("list", links("provider"), postgres=pg.links("provider")),
+        "dependents": Child("list", links("consumer"), postgres=pg.links("consumer")),
         "team": node_of(org.teams_by_id, "team_id"),
         "businessUnit": node_of(org.business_units_by_id, "bu_id"),
     },
@@ -178,7 +207,3 @@ SUBSET: dict[str, dict[str, Field]] = {
     },
 }
 """Per GraphQL object type, its compiled fields (by GraphQL name)."""
-
-CONNECTION_FIELDS = frozenset({"nodes", "edges", "pageInfo", "__typename"})
-EDGE_FIELDS = frozenset({"cursor", "node", "__typename"})
-PAGE_INFO_FIELDS = frozenset({"hasNextPage", "endCursor", "__typename"})
