@@ -58,6 +58,7 @@ request on the normal executor."""
 
 _SIZE_MARGIN = 4
 _COSTS_KEPT = 64
+_PLANS_KEPT = 1024
 
 
 @dataclass(eq=False)
@@ -86,6 +87,8 @@ class CompiledDocuments:
         that operation (the normal executor answers those)."""
         key = (text, operation_name)
         if key not in self._compiled:
+            if len(self._compiled) >= _PLANS_KEPT:
+                self._compiled.clear()  # revoked documents' plans go too; the rest recompile
             self._compiled[key] = self._compile(text, operation_name)
         return self._compiled[key]
 
