@@ -11,6 +11,7 @@ only its BU.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import uuid
 from collections.abc import AsyncIterator
@@ -24,12 +25,11 @@ from hypothesis import strategies as st
 from starlette.routing import Route
 
 from api.graphql.endpoint import GraphQLEndpoint
-from api.graphql.trusted_documents import document_id
 from domain.kernel.pagination import encode_cursor
 from domain.organization import commands as cmd
 from domain.organization import identity
 from domain.organization import service as svc
-from domain.organization.documents import register_document
+from domain.organization.documents import document_id, register_document
 from tests.api.conftest import Api, serving, settings_for
 
 SERVICE_FIELDS = """
@@ -237,6 +237,10 @@ class Served:
         return compiled.json()  # type: ignore[no-any-return]
 
 
+async def _register(uow: Any, *, name: str, text: str) -> None:
+    await register_document(uow, name, text)
+
+
 def _comparable(answer: dict[str, Any]) -> dict[str, Any]:
     """The answer without what differs per request: a masked error's request id."""
     for error in answer.get("errors") or ():
@@ -257,7 +261,7 @@ async def served(api: Api) -> AsyncIterator[Served]:
         )
     ) as app:
         for name, text in DOCUMENTS.items():
-            await app.runtime.units.run(lambda uow, n=name, t=text: register_document(uow, n, t))
+            await app.runtime.units.run(functools.partial(_register, name=name, text=text))
         endpoint = endpoint_of(app)
         answered: list[str] = []
         run = endpoint.compiled.run
