@@ -262,17 +262,22 @@ async def served(api: Api) -> AsyncIterator[Served]:
     ) as app:
         for name, text in DOCUMENTS.items():
             await app.runtime.units.run(functools.partial(_register, name=name, text=text))
-        endpoint = endpoint_of(app)
-        answered: list[str] = []
-        run = endpoint.compiled.run
+        yield spied(app)
 
-        async def spy(context: Any, parsed: dict[str, Any]) -> Any:
-            answer = await run(context, parsed)
-            answered.append("compiled" if answer is not None else "normal")
-            return answer
 
-        endpoint.compiled.run = spy  # type: ignore[method-assign]
-        yield Served(app, answered)
+def spied(app: Api) -> Served:
+    """The app, with what its compiled path does for each registered request recorded."""
+    endpoint = endpoint_of(app)
+    answered: list[str] = []
+    run = endpoint.compiled.run
+
+    async def spy(context: Any, parsed: dict[str, Any]) -> Any:
+        answer = await run(context, parsed)
+        answered.append("compiled" if answer is not None else "normal")
+        return answer
+
+    endpoint.compiled.run = spy  # type: ignore[method-assign]
+    return Served(app, answered)
 
 
 def pages(world: World) -> st.SearchStrategy[dict[str, Any]]:
@@ -413,3 +418,32 @@ class TestFallback:
         before = len(served.answered)
         await served.ad_hoc("catalogue", {}, "rmo")
         assert served.answered[before:] == []
+
+
+class TestRateLimits:
+    async def test_the_compiled_path_is_refused_as_the_normal_executor_is(
+        self, served: Served
+    ) -> None:
+        """One request a minute per operation: the registered document's second request is
+        refused with the normal executor's answer, status and Retry-After."""
+        settings = served.api.runtime.settings
+        async with serving(
+            settings_for(
+                settings.effective_database_url,
+                settings.data_dir,
+                trusted_documents_refresh_seconds=0,
+                rate_limit_enabled=True,
+                rate_limit_per_operation="1/minute",
+            )
+        ) as app:
+            limited = spied(app)
+            variables = {"first": 1}
+            first = await limited.registered("teams", variables, "rmo")
+            assert first.status_code == 200 and "errors" not in first.json()
+            normal = await limited.ad_hoc("teams", variables, "rmo")  # the same operation name
+            compiled = await limited.registered("teams", variables, "rmo")
+            assert normal.status_code == compiled.status_code == 429
+            assert normal.headers["retry-after"] == compiled.headers["retry-after"]
+            assert _comparable(normal.json()) == _comparable(compiled.json())
+            assert compiled.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+            assert limited.answered == ["compiled", "compiled"]  # the refusal is its own
