@@ -121,12 +121,14 @@ class GraphQLEndpoint:
                 compiled = await self._compiled(context, parsed, keyed)
                 if isinstance(compiled, bytes):
                     return Response(compiled, media_type=media)
-                result = compiled or await self.schema.execute(
-                    parsed["query"],
-                    variable_values=parsed.get("variables"),
-                    operation_name=parsed.get("operationName"),
-                    context_value=context,
-                )
+                result = compiled
+                if result is None:
+                    result = await self.schema.execute(
+                        parsed["query"],
+                        variable_values=parsed.get("variables"),
+                        operation_name=parsed.get("operationName"),
+                        context_value=context,
+                    )
         except TimeoutError:
             return error_response(
                 504,
