@@ -1,6 +1,19 @@
-"""GraphQL throughput: a nested catalogue query (100 services) vs a plain Starlette reference.
+"""GraphQL throughput: a nested catalogue query vs a plain Starlette reference, as a curve.
 
-    .venv/bin/python bench/graphql_bench.py [--duration 10] [--rounds 3] [--connections 10]
+    .venv/bin/python bench/graphql_bench.py [--services 10,100,1000] [--duration 10] [--rounds 3]
+    .venv/bin/python bench/graphql_bench.py --demo    # the original point: demo + 68 services
+
+The curve (the default): for each size, the schema is rebuilt and seeded with that many
+services (5 BUs of 4 teams, the services spread evenly, each with up to two providers) through
+the domain services, the catalogue document is registered as a trusted document, and three
+targets run in the same rounds: Signalbox with the document sent ad hoc (the normal executor),
+Signalbox with it sent by `documentId` (compiled execution, api/graphql/compiled/), and the
+reference. Reported per size: req/s, latency, CPU per request, the ratio to the reference, and
+each server's resident memory (RSS) after its runs. The catalogue document's static cost
+(110,621 at these page sizes) is over the default `graphql_max_cost`, so the server runs with
+SIGNALBOX_GRAPHQL_MAX_COST=200000.
+
+--demo, the original point:
 
 Seeds PostgreSQL (SIGNALBOX_BENCH_DATABASE_URL, default the local `signalbox_bench` database;
 its schema is dropped and rebuilt by the migrations) with the demo enterprise (32 services)
@@ -28,6 +41,7 @@ from typing import Any
 
 import httpx
 import orjson
+from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -56,6 +70,10 @@ query Catalogue {
 """
 
 TARGET_SERVICES = 100
+CURVE = (10, 100, 1000)
+CURVE_BUS, CURVE_TEAMS_PER_BU = 5, 4
+MAX_COST = 200_000
+"""Over the catalogue document's static cost (110,621): the default limit refuses it."""
 TIERS = ("critical", "customer_facing", "internal")
 CLASSIFICATIONS = ("public", "internal", "confidential", "personal", "restricted")
 REGIONS = (["eu-west-1"], ["eu-central-1"], ["eu-west-1", "us-east-1"])
@@ -72,15 +90,12 @@ def seed(url: str, data_dir: Path) -> None:
 
 async def _seed(url: str, data_dir: Path) -> None:
     from api.composition import build_runtime
-    from api.settings import Settings
     from demo.organization import TEAMS, load_demo
     from domain.organization import commands as cmd
     from domain.organization import repository as repo
     from domain.organization import service as svc
 
-    runtime = build_runtime(
-        Settings(env="production", database_url=url, data_dir=data_dir, auto_migrate=False)
-    )
+    runtime = build_runtime(production_settings(url, data_dir))
     try:
         await load_demo(runtime)
         async with runtime.db.read_session() as s:
@@ -128,6 +143,72 @@ async def _seed(url: str, data_dir: Path) -> None:
         await runtime.stop()
 
 
+def seed_curve(url: str, data_dir: Path, services: int) -> None:
+    """Migrate, then seed `services` services (and the org admin `rmo`), and register the
+    catalogue document."""
+    from domain.migrations import upgrade
+
+    upgrade(url)
+    asyncio.run(_seed_curve(url, data_dir, services))
+
+
+async def _seed_curve(url: str, data_dir: Path, n_services: int) -> None:
+    from api.composition import build_runtime
+    from domain.organization import commands as cmd
+    from domain.organization import identity
+    from domain.organization import service as svc
+    from domain.organization.documents import register_document
+
+    runtime = build_runtime(production_settings(url, data_dir))
+    try:
+        async with runtime.system_unit_of_work() as uow:
+            person = await identity.create_person(
+                uow,
+                cmd.CreatePerson(username="rmo", display_name="RMO", kind="human"),
+                issuer=runtime.authenticator.issuer,
+            )
+            await identity.grant_role(
+                uow, cmd.GrantRole(person_id=person.id, role="org_admin", bu_id=None)
+            )
+            teams = []
+            for b in range(CURVE_BUS):
+                bu = await svc.create_business_unit(
+                    uow, cmd.CreateBusinessUnit(key=f"bu-{b:02d}", name=f"Business unit {b}")
+                )
+                for t in range(CURVE_TEAMS_PER_BU):
+                    teams.append(
+                        await svc.create_team(
+                            uow, cmd.CreateTeam(bu_id=bu.id, key=f"team-{b}-{t}", name=f"Team {t}")
+                        )
+                    )
+            made: list[Any] = []
+            for i in range(n_services):
+                service = await svc.create_service(
+                    uow,
+                    cmd.CreateService(
+                        team_id=teams[i % len(teams)].id,
+                        key=f"service-{i:04d}",
+                        name=f"Service {i:04d}",
+                        tier=TIERS[i % len(TIERS)],
+                        data_classification=CLASSIFICATIONS[i % len(CLASSIFICATIONS)],
+                        regions=REGIONS[i % len(REGIONS)],
+                    ),
+                )
+                providers = dict.fromkeys(p.id for p in (made[i // 2 :: 7][:1] + made[-1:]))
+                for n, provider in enumerate(providers):
+                    await svc.add_dependency(
+                        uow,
+                        cmd.AddDependency(
+                            consumer_id=service.id, provider_id=provider, kind=KINDS[(i + n) % 3]
+                        ),
+                    )
+                made.append(service)
+            await register_document(uow, "bench catalogue", CATALOGUE_QUERY)
+            await uow.commit()
+    finally:
+        await runtime.stop()
+
+
 def _everywhere() -> Any:
     from domain.kernel.access import Scope
 
@@ -146,8 +227,32 @@ def mint_token(data_dir: Path, username: str = "rmo") -> str:
     )
 
 
+SECRET_KEY = Fernet.generate_key().decode()
+"""Production refuses to start without one (api/startup.py); one per bench run."""
+
+
+def production_settings(url: str, data_dir: Path) -> Any:
+    """The settings the seeding runtime uses: production, as the server runs."""
+    from api.settings import Settings
+
+    return Settings(
+        env="production",
+        database_url=url,
+        data_dir=data_dir,
+        auto_migrate=False,
+        secret_key=SECRET_KEY,
+        allow_local_issuer=True,
+    )
+
+
 def signalbox_env(url: str, data_dir: Path, port: int) -> dict[str, str]:
     return {
+        "SIGNALBOX_SECRET_KEY": SECRET_KEY,
+        "SIGNALBOX_ALLOW_LOCAL_ISSUER": "true",
+        "SIGNALBOX_GRAPHQL_MAX_COST": str(MAX_COST),
+        # One caller at full speed: the per-caller fairness limits (8 requests in flight, 600
+        # a minute) would answer most of the load with 429s. Measured: the work, not the refusal.
+        "SIGNALBOX_RATE_LIMIT_ENABLED": "false",
         "SIGNALBOX_DATABASE_URL": url,
         "SIGNALBOX_DATA_DIR": str(data_dir),
         "SIGNALBOX_ENV": "production",
@@ -180,9 +285,111 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     add_load_arguments(parser)
     parser.add_argument("--no-seed", action="store_true", help="reuse the seeded database")
+    parser.add_argument("--demo", action="store_true", help="the demo point, not the curve")
+    parser.add_argument(
+        "--services",
+        default=",".join(map(str, CURVE)),
+        help="the curve's sizes, comma-separated (each at most 1000)",
+    )
     args = parser.parse_args()
     check_bounds(parser, args)
+    sizes = [int(x) for x in args.services.split(",")]
+    if not all(1 <= n <= 1000 for n in sizes):
+        parser.error("each size between 1 and 1000 services")
+    if args.demo:
+        demo_point(args)
+        return
+    url = h.DATABASE_URL
+    h.ensure_database(url)
+    points = []
+    for n in sizes:
+        data_dir = _data_dir()
+        h.reset_schema(url)
+        seed_curve(url, data_dir, n)
+        points.append((n, *curve_point(url, data_dir, n, args)))
+    print(curve_report(points, args))
 
+
+def _data_dir() -> Path:
+    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
+    os.chmod(data_dir, 0o700)
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    return data_dir
+
+
+Point = tuple[dict[str, list[h.LoadResult]], dict[str, float], int]
+
+
+def curve_point(url: str, data_dir: Path, n: int, args: argparse.Namespace) -> Point:
+    """The three targets at one size, measured in the same rounds; their RSS (MiB) after."""
+    from domain.organization.documents import document_id
+
+    token = mint_token(data_dir)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    # The same document under another name: a text nobody registered, so the normal executor
+    # (the registered text sent as `query` counts as registered, and is compiled too).
+    ad_hoc_text = CATALOGUE_QUERY.replace("query Catalogue", "query CatalogueAdHoc")
+    ad_hoc = orjson.dumps({"query": ad_hoc_text, "operationName": "CatalogueAdHoc"})
+    registered = orjson.dumps(
+        {"documentId": document_id(CATALOGUE_QUERY), "operationName": "Catalogue"}
+    )
+    sb_port, ref_port = h.free_port(), h.free_port()
+    ref_argv = [h.PYTHON, str(h.BENCH_DIR / "reference_server.py"), "--mode", "catalogue"]
+    ref_argv += ["--port", str(ref_port), "--dsn", h.asyncpg_dsn(url)]
+    with (
+        h.server(
+            "signalbox", signalbox_argv(), port=sb_port, env=signalbox_env(url, data_dir, sb_port)
+        ) as sb,
+        h.server("reference", ref_argv, port=ref_port) as ref,
+    ):
+        targets = [
+            ("Signalbox, ad hoc", sb, ad_hoc),
+            ("Signalbox, registered", sb, registered),
+            ("reference", ref, ad_hoc),
+        ]
+        answers = {name: post(s.url + "/graphql", body, headers) for name, s, body in targets}
+        first = answers["reference"]
+        for name, answer in answers.items():
+            if answer != first:
+                raise SystemExit(f"{name} answers other JSON than the reference: {answer}")
+        if len(service_keys(first)) != n:
+            raise SystemExit(f"{len(service_keys(first))} services returned, not {n}")
+        size = len(orjson.dumps(first))
+        print(f"{n} services: all three answer the same JSON ({size:,} bytes)", file=sys.stderr)
+        results = measure_targets(targets, headers, args)
+        rss = {"Signalbox": rss_mib(sb.process.pid), "reference": rss_mib(ref.process.pid)}
+    return results, rss, size
+
+
+def rss_mib(pid: int) -> float:
+    """A process's resident memory now, in MiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def curve_report(
+    points: list[tuple[int, dict[str, list[h.LoadResult]], dict[str, float], int]],
+    args: argparse.Namespace,
+) -> str:
+    header = ["services", "bytes", *RESULT_HEADER, "ratio to reference", "server RSS MiB after"]
+    rows = []
+    for n, results, rss, size in points:
+        for row in result_rows(results, "reference"):
+            process = "reference" if row[0] == "reference" else "Signalbox"
+            rows.append([str(n), f"{size:,}", *row, f"{rss[process]:.0f}"])
+    note = (
+        f"\n\n{args.connections} connections, {args.rounds} x {args.duration:g} s per target "
+        f"after {args.warmup:g} s warm-up, targets alternating round by round; load "
+        f"generator: {h.loader_name()}. RSS read after the runs (ad hoc and registered share "
+        "the Signalbox process)."
+    )
+    return h.table(header, rows) + note
+
+
+def demo_point(args: argparse.Namespace) -> None:
+    """The original point: the demo enterprise plus 68 services, ad hoc, vs the reference."""
     url = h.DATABASE_URL
     data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
     os.chmod(data_dir, 0o700)
@@ -244,7 +451,20 @@ def measure(
     args: argparse.Namespace,
 ) -> None:
     """Warm every server up, then measure them in turn, round by round."""
-    for s in servers.values():
+    targets = [(name, s, body) for name, s in servers.items()]
+    for name, runs in measure_targets(targets, headers, args).items():
+        results[name].extend(runs)
+
+
+def measure_targets(
+    targets: list[tuple[str, h.Server, bytes]],
+    headers: dict[str, str],
+    args: argparse.Namespace,
+) -> dict[str, list[h.LoadResult]]:
+    """Warm every target (a server and the body sent to it) up, then measure them in turn,
+    round by round."""
+    results: dict[str, list[h.LoadResult]] = {name: [] for name, _, _ in targets}
+    for _, s, body in targets:
         h.load(
             s.url + "/graphql",
             body,
@@ -254,7 +474,7 @@ def measure(
             server_pid=s.process.pid,
         )
     for round_ in range(args.rounds):
-        for name, s in servers.items():
+        for name, s, body in targets:
             h.wait_for_quiet(limit=args.quiet_wait)
             r = h.load(
                 s.url + "/graphql",
@@ -272,6 +492,7 @@ def measure(
                 f"cores, machine {r.machine_busy:.2f} cores busy",
                 file=sys.stderr,
             )
+    return results
 
 
 def add_load_arguments(parser: argparse.ArgumentParser) -> None:
