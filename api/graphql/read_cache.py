@@ -24,7 +24,10 @@ When an entry goes: every write clears the whole cache.
 - An entry also expires after `read_cache_seconds`: answers that move with the clock alone (a
   freeze starting, a review falling overdue) are at most that old. 0 turns the cache off.
 
-A request with `Cache-Control: no-cache` is answered fresh (and its answer kept). Memory is
+A kept answer runs nothing, so it is not charged to the per-operation rate nor the cost budget
+(api/rate_limits.py); the caller's request rate, authentication and the trusted-documents rule
+apply to it as to any request, before it is looked up. A request with `Cache-Control: no-cache`
+is answered fresh (and its answer kept). Memory is
 bounded by `read_cache_bytes` (least recently used first); a single answer heavier than an
 eighth of it is never kept.
 """

@@ -78,7 +78,19 @@ def _typed(col: ColumnElement[Any], value: Any) -> Any:
             return datetime.fromisoformat(value)
         except (TypeError, ValueError) as exc:
             raise DomainError("The cursor is not one this API gave out.", field="after") from exc
+    if value is not None and not _of_type(value, python_type):
+        # A forged cursor's number against a text column would reach the database as a
+        # comparison it refuses (PostgreSQL: operator does not exist), an error of ours.
+        raise DomainError("The cursor is not one this API gave out.", field="after")
     return value
+
+
+def _of_type(value: Any, python_type: type) -> bool:
+    if python_type is str:
+        return isinstance(value, str)
+    if python_type in (int, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return True
 
 
 async def fetch_page(

@@ -434,6 +434,7 @@ class TestRateLimits:
                 trusted_documents_refresh_seconds=0,
                 rate_limit_enabled=True,
                 rate_limit_per_operation="1/minute",
+                read_cache_seconds=0,  # a kept answer runs nothing and is charged nothing
             )
         ) as app:
             limited = spied(app)

@@ -66,3 +66,24 @@ class TestPagesFollowTimestampCursors:
                 first=1,
                 after=forged,
             )
+
+    @pytest.mark.parametrize("forged_value", [42, 4.2, True, ["x"], {"k": "v"}])
+    async def test_a_forged_value_of_another_type_is_a_bad_cursor_not_a_database_error(
+        self, session: AsyncSession, forged_value: object
+    ) -> None:
+        """PostgreSQL refuses to compare text with a number: refused before the statement."""
+        tag = uuid.uuid4().hex[:8]
+        await _people(session, tag)
+        stmt = select(Person.id, Person.username).where(Person.username.like(f"{tag}-%"))
+        forged = encode_cursor(forged_value, uuid.uuid4())
+        with pytest.raises(DomainError) as refused:
+            await fetch_page(
+                session,
+                stmt,
+                sort_col=Person.username,
+                id_col=Person.id,
+                sort_key="username",
+                first=1,
+                after=forged,
+            )
+        assert refused.value.field == "after"
