@@ -258,6 +258,7 @@ async def served(api: Api) -> AsyncIterator[Served]:
             settings.data_dir,
             trusted_documents_refresh_seconds=0,
             graphql_max_cost=CATALOGUE_COST,
+            read_cache_seconds=0,  # every registered request runs (tests/api/test_read_cache.py)
         )
     ) as app:
         for name, text in DOCUMENTS.items():
