@@ -245,8 +245,15 @@ def production_settings(url: str, data_dir: Path) -> Any:
     )
 
 
+READ_CACHE_SECONDS = "0"
+"""The read cache of registered documents (api/graphql/read_cache.py): off unless
+`--read-cache` says otherwise, so "registered" measures the compiled plan, not a kept answer
+(the load generator asks the same question again and again: every ask would be a hit)."""
+
+
 def signalbox_env(url: str, data_dir: Path, port: int) -> dict[str, str]:
     return {
+        "SIGNALBOX_READ_CACHE_SECONDS": READ_CACHE_SECONDS,
         "SIGNALBOX_SECRET_KEY": SECRET_KEY,
         "SIGNALBOX_ALLOW_LOCAL_ISSUER": "true",
         "SIGNALBOX_GRAPHQL_MAX_COST": str(MAX_COST),
@@ -291,8 +298,16 @@ def main() -> None:
         default=",".join(map(str, CURVE)),
         help="the curve's sizes, comma-separated (each at most 1000)",
     )
+    parser.add_argument(
+        "--read-cache",
+        type=float,
+        default=0.0,
+        help="SIGNALBOX_READ_CACHE_SECONDS for Signalbox (0: off, the compiled plan measured)",
+    )
     args = parser.parse_args()
     check_bounds(parser, args)
+    global READ_CACHE_SECONDS
+    READ_CACHE_SECONDS = f"{args.read_cache:g}"
     sizes = [int(x) for x in args.services.split(",")]
     if not all(1 <= n <= 1000 for n in sizes):
         parser.error("each size between 1 and 1000 services")
