@@ -14,6 +14,7 @@ from api.background import Periodic
 from api.settings import Settings
 from domain.compliance.repository import journal_waiting, seal_pending
 from domain.kernel.db import Database
+from domain.kernel.errors import Unavailable
 
 log = logging.getLogger("signalbox.audit.sealer")
 
@@ -46,6 +47,10 @@ class AuditSealer:
         if self.enabled:
             try:
                 await self.seal()  # what the last requests journaled, before the pool closes
+            except Unavailable:
+                # Nothing is lost: the entries wait in the journal for the next sealer or reader.
+                # (A command that could not reach the database says so once, in one line.)
+                log.debug("audit sealer: the database is unavailable; the journal waits")
             except Exception:
                 log.warning("audit sealer: the last round failed", exc_info=True)
         await self.db.dispose()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db_budget
 from api.audit_checkpoints import Checkpointer
 from api.audit_sealing import AuditSealer
 from api.auth import Authenticator
-from api.data_changes import DataChanges
+from api.data_changes import DATA_CHANNEL, DataChanges
 from api.live import Live, listen_dsn
 from api.outbox_delivery import OutboxDelivery
 from api.rate_limits import RateLimits
@@ -134,8 +135,16 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     )
 
 
-def _data_changes(db: Database, *others: Database) -> DataChanges:
+def _data_changes(db: Database, delivery: Database, *others: Database) -> DataChanges:
     """Writes through any of the process's engines; on PostgreSQL, announced to and heard from
-    the other processes."""
-    engines = [d.engine.sync_engine for d in (db, *others)]
-    return DataChanges(engines, listen_dsn(db) if db.dialect == "postgresql" else None)
+    the other processes. Announcements go through the delivery pool: no connection of their
+    own, and never among a request's statements."""
+    engines = [d.engine.sync_engine for d in (db, delivery, *others)]
+    if db.dialect != "postgresql":
+        return DataChanges(engines)
+
+    async def announce(origin: str) -> None:
+        async with delivery.engine.begin() as conn:  # delivered when this transaction ends
+            await conn.execute(select(func.pg_notify(DATA_CHANNEL, origin)))
+
+    return DataChanges(engines, listen_dsn(db), announce)

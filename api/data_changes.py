@@ -6,7 +6,7 @@ goes back to the pool — after its commit or rollback, and before a unit of wor
 answers — every subscriber is called.
 
 `DataChanges` adds the other processes (PostgreSQL). After a commit, this process's `Announcer`
-sends `NOTIFY signalbox_data` on a connection of its own, coalesced (many commits, one
+sends `NOTIFY signalbox_data` through the outbox delivery's small pool, coalesced (many commits, one
 notification): not inside the writing transaction, because PostgreSQL serializes the commits of
 every transaction that notifies (one heavyweight lock until the commit is flushed), which would
 put back the one-writer-at-a-time the audit journal removed. One dedicated LISTEN connection
@@ -28,11 +28,10 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Final
 
-import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from authz.watcher import GrantWatcher, asyncpg_dsn
+from authz.watcher import GrantWatcher
 
 log = logging.getLogger("signalbox.data_changes")
 
@@ -100,39 +99,13 @@ def _writes(statement: str, context: Any) -> bool:
     return bool(words) and words[0].upper() in _WRITES
 
 
-class NotifyConnection:
-    """One asyncpg connection of its own for the announcements, outside the pool (never
-    waiting behind requests, never counted in a request's statements); reconnected when lost."""
-
-    def __init__(self, dsn: str) -> None:
-        self._dsn = asyncpg_dsn(dsn)
-        self._conn: asyncpg.Connection | None = None
-
-    async def send(self, origin: str) -> None:
-        if self._conn is None or self._conn.is_closed():
-            self._conn = await asyncpg.connect(
-                self._dsn, timeout=10, server_settings={"application_name": "signalbox-data"}
-            )
-        await self._conn.execute("SELECT pg_notify($1, $2)", DATA_CHANNEL, origin)
-
-    async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None and not conn.is_closed():
-            await conn.close(timeout=5)
-
-
 class Announcer:
     """Sends `NOTIFY signalbox_data` after this process's commits, coalesced: pokes that come
     while one is being sent make one more, never one each. A failed send is retried with
     backoff (the other processes' caches also stop serving when their LISTEN lease lapses)."""
 
-    def __init__(
-        self,
-        send: Callable[[], Awaitable[None]],
-        close: Callable[[], Awaitable[None]] | None = None,
-    ) -> None:
+    def __init__(self, send: Callable[[], Awaitable[None]]) -> None:
         self._send = send
-        self._close = close
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self.sent = 0
@@ -151,8 +124,6 @@ class Announcer:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._close is not None:
-            await self._close()
 
     async def _run(self) -> None:
         wake = self._wake
@@ -174,15 +145,19 @@ class Announcer:
 class DataChanges(Subscribers):
     """This process's writes on its engines, and (PostgreSQL) every other process's."""
 
-    def __init__(self, engines: Iterable[Engine], listen_dsn: str | None = None) -> None:
+    def __init__(
+        self,
+        engines: Iterable[Engine],
+        listen_dsn: str | None = None,
+        announce: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
         super().__init__()
         self._watches = [WriteWatch(engine, self._written) for engine in engines]
         self.origin = uuid.uuid4().hex
         """This runtime's payload: its own notifications come back and are skipped."""
-        self.announcer: Announcer | None = None
-        if listen_dsn is not None:
-            notify = NotifyConnection(listen_dsn)
-            self.announcer = Announcer(functools.partial(notify.send, self.origin), notify.close)
+        self.announcer = (
+            Announcer(functools.partial(announce, self.origin)) if announce is not None else None
+        )
         self.listener = (
             GrantWatcher(
                 listen_dsn,
