@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import itertools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -104,10 +103,12 @@ class Announcer:
     while one is being sent make one more, never one each. A failed send is retried with
     backoff (the other processes' caches also stop serving when their LISTEN lease lapses)."""
 
-    def __init__(self, send: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, send: Callable[[], Awaitable[None]], stop_timeout: float = 5.0) -> None:
         self._send = send
+        self._stop_timeout = stop_timeout
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.sent = 0
 
     def poke(self) -> None:
@@ -115,28 +116,40 @@ class Announcer:
             self._wake.set()
 
     async def start(self) -> None:
+        self._stopping = False
         self._wake = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name="signalbox-data-announcer")
 
     async def stop(self) -> None:
-        task, self._task, self._wake = self._task, None, None
-        if task is not None:
+        """Let a send under way finish (its connection goes back to the pool), then end; one
+        that does not finish within `stop_timeout` is cancelled."""
+        task, wake, self._task = self._task, self._wake, None
+        if task is None or wake is None:
+            return
+        self._stopping = True
+        wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self._stop_timeout)
+        except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self._wake = None
 
     async def _run(self) -> None:
         wake = self._wake
         assert wake is not None
-        while True:
+        while not self._stopping:
             await wake.wait()
             wake.clear()
-            for attempt in itertools.count():
+            attempt = 0
+            while not self._stopping:
                 try:
                     await self._send()
                 except Exception as exc:  # the database is away: try again
                     log.warning("data change not announced (%s); retrying", type(exc).__name__)
                     await asyncio.sleep(min(0.1 * 2**attempt, 5.0))
+                    attempt += 1
                 else:
                     self.sent += 1
                     break

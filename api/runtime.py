@@ -197,6 +197,8 @@ class Runtime:
 
     async def stop(self) -> None:
         """Stop background work (rounds under way finish first) and close every pool."""
+        if self.data_changes is not None:  # first: no announcement outlives the pools
+            await self.data_changes.stop()
         await self.outbox_delivery.stop()
         await self.housekeeping.stop()
         await self.checkpointer.stop()
@@ -205,8 +207,6 @@ class Runtime:
         if self.grant_watcher is not None:
             await self.grant_watcher.stop()
         await self.live.stop()
-        if self.data_changes is not None:
-            await self.data_changes.stop()
         await self.db.dispose()
         await self.probe_db.dispose()
         if self.serving:
