@@ -202,6 +202,10 @@ class TestAVoteReachesTheViewer:
                 "rmo",
             )
             closed = await next_state(viewer)
+            for _ in range(5):  # a repeated signal re-sends the open state (harmless by design)
+                if closed["status"] == "CLOSED":
+                    break
+                closed = await next_state(viewer)
             assert (closed["status"], closed["outcome"]) == ("CLOSED", "NO_QUORUM")
             assert closed["decidedByRule"]
             assert await viewer.receive() == {"id": "1", "type": "complete"}
