@@ -22,6 +22,7 @@ from domain.calendar.models import (
 from domain.calendar.vocabulary import ExceptionStatus, FreezeStatus, WindowStatus
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import rows_by_ids, rows_with_bu_by_ids
 
 FREEZE = Freeze.__table__
@@ -58,7 +59,7 @@ async def freezes_overlapping(
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_OVERLAPPING = (
+_OVERLAPPING = prepared(
     select(FREEZE)
     .where(
         FREEZE.c.status.in_(bindparam("statuses", expanding=True)),

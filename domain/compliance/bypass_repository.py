@@ -17,6 +17,7 @@ from domain.compliance.vocabulary import BypassStatus
 from domain.governance import fragments as governance
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, id_param, rows_by_ids, scoped
 
 BYP = Bypass.__table__
@@ -56,7 +57,7 @@ async def active_bypass_rows(
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_ACTIVE = (
+_ACTIVE = prepared(
     select(BYP)
     .where(
         BYP.c.release_id == id_param("release"),

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.compliance.models import DrProcedure, DrTest
 from domain.compliance.vocabulary import DrProcedureStatus, DrResult
 from domain.kernel.pagination import Page, fetch_pages_by_parent
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 
 PROC = DrProcedure.__table__
@@ -134,4 +135,4 @@ async def tests_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[
 
 
 _LAST_TESTS = {passed: _last_tests(passed) for passed in (False, True)}
-_WITH_LAST_PASS = _with_last_pass()
+_WITH_LAST_PASS = prepared(_with_last_pass())

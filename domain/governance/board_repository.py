@@ -21,6 +21,7 @@ from domain.governance.repository import (
 from domain.governance.vocabulary import SessionStatus, VoteChoice
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, id_param, rows_with_bu_by_ids, scoped
 
 # -- boards ----------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ async def decided_sessions(
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_DECIDED = (
+_DECIDED = prepared(
     select(SESSION.c.id, SESSION.c.outcome, VOTE.c.discipline)
     .outerjoin(VOTE, (VOTE.c.session_id == SESSION.c.id) & (VOTE.c.choice == VoteChoice.GO.value))
     .where(SESSION.c.release_id == id_param(), SESSION.c.outcome.is_not(None))

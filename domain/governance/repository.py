@@ -24,6 +24,7 @@ from domain.governance.models import (
 )
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.pagination import Page, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import (
     Grouped,
     group_by,
@@ -84,7 +85,7 @@ async def author_ids(session: AsyncSession, release_id: uuid.UUID) -> list[uuid.
     return sorted((await session.scalars(_AUTHOR_IDS, {"id": release_id})).all(), key=str)
 
 
-_AUTHOR_IDS = select(AUTHOR.c.person_id).where(AUTHOR.c.release_id == id_param())
+_AUTHOR_IDS = prepared(select(AUTHOR.c.person_id).where(AUTHOR.c.release_id == id_param()))
 
 
 async def replace_authors(
@@ -110,7 +111,7 @@ async def shipped_services(session: AsyncSession, release_ids: Sequence[uuid.UUI
     )
 
 
-_SHIPPED = (
+_SHIPPED = prepared(
     select(SERVICE, RELEASE_SERVICE.c.artifact_version, RELEASE_SERVICE.c.release_id)
     .join(RELEASE_SERVICE, RELEASE_SERVICE.c.service_id == SERVICE.c.id)
     .where(RELEASE_SERVICE.c.release_id.in_(ids_param()))
@@ -158,7 +159,7 @@ async def active_templates(session: AsyncSession, bu_ids: Sequence[uuid.UUID]) -
     return list((await session.execute(_ACTIVE_TEMPLATES, {"domains": domains})).all())
 
 
-_ACTIVE_TEMPLATES = (
+_ACTIVE_TEMPLATES = prepared(
     _latest_templates()
     .where(TEMPLATE.c.domain.in_(bindparam("domains", expanding=True)), TEMPLATE.c.active.is_(True))
     .order_by(TEMPLATE.c.key)
@@ -222,7 +223,7 @@ async def active_rules(session: AsyncSession) -> list[Row[Any]]:
     return list((await session.execute(_ACTIVE_RULES)).all())
 
 
-_ACTIVE_RULES = select(RULE).where(RULE.c.active.is_(True)).order_by(RULE.c.key)
+_ACTIVE_RULES = prepared(select(RULE).where(RULE.c.active.is_(True)).order_by(RULE.c.key))
 
 
 async def rules_page(
@@ -241,7 +242,7 @@ async def sign_offs_by_release(session: AsyncSession, release_ids: Sequence[uuid
     return group_by(rows, "release_id")
 
 
-_SIGN_OFFS = (
+_SIGN_OFFS = prepared(
     select(SIGN_OFF)
     .where(
         SIGN_OFF.c.release_id.in_(ids_param()),

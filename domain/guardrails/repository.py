@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.guardrails.models import GuardrailSet, GuardrailSetVersion, OnboardingCheck
 from domain.kernel.pagination import Page, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -123,7 +124,7 @@ async def services_with_bu(session: AsyncSession, ids: Sequence[uuid.UUID]) -> d
 
 # Built once, as the other statements a cold decision snapshot reads (building them costs
 # more than running them); the values are bound at each reading.
-_SERVICES_WITH_BU = (
+_SERVICES_WITH_BU = prepared(
     select(
         SERVICES.c.id,
         SERVICES.c.bu_id,
@@ -168,4 +169,6 @@ async def checks_of_teams(session: AsyncSession, team_ids: Sequence[uuid.UUID]) 
     return group_by(list(rows), "team_id")
 
 
-_CHECKS_OF_TEAMS = select(CHECKS).where(CHECKS.c.team_id.in_(ids_param())).order_by(CHECKS.c.item)
+_CHECKS_OF_TEAMS = prepared(
+    select(CHECKS).where(CHECKS.c.team_id.in_(ids_param())).order_by(CHECKS.c.item)
+)

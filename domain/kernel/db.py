@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from domain.kernel.errors import Unavailable
+from domain.kernel.prepared_reads import ReadSession
 
 
 def is_sqlite(url: str) -> bool:
@@ -127,7 +128,14 @@ class Database:
             if self.dialect == "postgresql"
             else self.engine
         )
-        self._reader = async_sessionmaker(reader_bind, expire_on_commit=False, autoflush=False)
+        # On PostgreSQL the reader's statements marked `prepared` run from their plans
+        # (domain/kernel/prepared_reads.py).
+        self._reader = async_sessionmaker(
+            reader_bind,
+            class_=ReadSession if self.dialect == "postgresql" else AsyncSession,
+            expire_on_commit=False,
+            autoflush=False,
+        )
         self._snapshot = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         writer_bind = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import ORG_SCOPE, Scope
 from domain.kernel.errors import NotFound
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import ids_param
 from domain.organization import vendor_repository
 from domain.organization.models import (
@@ -139,7 +140,7 @@ async def teams(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.
     return {r.id: TeamFacts(r.id, r.bu_id, r.key, r.name) for r in rows}
 
 
-_TEAMS = select(Team.id, Team.bu_id, Team.key, Team.name).where(Team.id.in_(ids_param()))
+_TEAMS = prepared(select(Team.id, Team.bu_id, Team.key, Team.name).where(Team.id.in_(ids_param())))
 
 
 async def services(
@@ -156,7 +157,7 @@ async def services(
 
 # Built once, as the other statements a cold decision snapshot reads (building them costs
 # more than running them); the values are bound at each reading.
-_SERVICES = select(*SERVICE_FACTS).where(Service.id.in_(ids_param()))
+_SERVICES = prepared(select(*SERVICE_FACTS).where(Service.id.in_(ids_param())))
 _SERVICES_FOR_UPDATE = _SERVICES.with_for_update()
 
 
@@ -310,10 +311,12 @@ async def approver_disciplines(
     return {person: frozenset(disciplines) for person, disciplines in found.items()}
 
 
-_APPROVERS = select(RoleGrant.person_id, RoleGrant.discipline).where(
-    RoleGrant.role == "approver",
-    RoleGrant.discipline.is_not(None),
-    or_(RoleGrant.domain == bindparam("bu"), RoleGrant.domain == ORG_SCOPE),
+_APPROVERS = prepared(
+    select(RoleGrant.person_id, RoleGrant.discipline).where(
+        RoleGrant.role == "approver",
+        RoleGrant.discipline.is_not(None),
+        or_(RoleGrant.domain == bindparam("bu"), RoleGrant.domain == ORG_SCOPE),
+    )
 )
 
 

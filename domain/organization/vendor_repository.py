@@ -24,6 +24,7 @@ from domain.kernel.pagination import (
     fetch_page,
     fetch_pages_by_parent,
 )
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.organization.models import (
     BusinessUnit,
@@ -177,7 +178,7 @@ async def vendors_of_services(session: AsyncSession, service_ids: Sequence[uuid.
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_OF_SERVICES = (
+_OF_SERVICES = prepared(
     select(
         VENDOR,
         LINK.c.service_id.label("_service_id"),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids, scoped
 from domain.organization import facts as org_facts
 from domain.organization import fragments as org
@@ -123,7 +124,7 @@ async def active_definitions_of_services(
     return group_by(list(rows), "service_id")
 
 
-_ACTIVE_OF = (
+_ACTIVE_OF = prepared(
     select(PSVC.c.service_id, PIPE.c.key, VER.c.number, VER.c.document)
     .join(PSVC, PSVC.c.pipeline_id == PIPE.c.id)
     .join(VER, VER.c.pipeline_id == PIPE.c.id)
@@ -332,7 +333,7 @@ _RUN_FACTS = (
     RUN.c.started_at,
 )
 """The run columns a decision reads (domain.pipelines.drift.run_facts), with the numbers."""
-_LATEST_RUNS_OF_SERVICES = _latest_runs_of_services()
+_LATEST_RUNS_OF_SERVICES = prepared(_latest_runs_of_services())
 
 
 async def latest_runs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:

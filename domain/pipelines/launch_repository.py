@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.environments import fragments as environments
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import ids_param
 from domain.kernel.vocabulary import EnvironmentKind
 from domain.pipelines.deployment_models import Deployment
@@ -70,4 +71,4 @@ def _production_history() -> Select[Any]:
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_PRODUCTION_HISTORY = _production_history()
+_PRODUCTION_HISTORY = prepared(_production_history())

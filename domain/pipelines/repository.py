@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.environments import fragments as environments
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import ids_param, rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.pipelines.definition_models import Pipeline
@@ -199,7 +200,7 @@ def _evidence_of_versions() -> Select[Any]:
     )
 
 
-_EVIDENCE_OF_VERSIONS = _evidence_of_versions()
+_EVIDENCE_OF_VERSIONS = prepared(_evidence_of_versions())
 
 
 # -- CDEvents ---------------------------------------------------------------------------------

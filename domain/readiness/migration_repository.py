@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.readiness.migration_models import DataMigration
 
@@ -41,7 +42,7 @@ async def migrations_of_releases(
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_OF_RELEASES = (
+_OF_RELEASES = prepared(
     select(MIGRATION)
     .where(MIGRATION.c.release_id.in_(ids_param()))
     .order_by(MIGRATION.c.service_id, MIGRATION.c.key, MIGRATION.c.id)

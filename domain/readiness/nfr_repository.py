@@ -10,6 +10,7 @@ from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.pagination import Page, fetch_pages_by_parent
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids
 from domain.readiness.nfr_models import NfrRun, ServiceNfr
 
@@ -27,8 +28,8 @@ async def declared_of_services(session: AsyncSession, service_ids: Sequence[uuid
 
 # Built once, as the other statements a cold decision snapshot reads (building them costs
 # more than running them); the values are bound at each reading.
-_DECLARED_OF = select(NFR).where(NFR.c.service_id.in_(ids_param())).order_by(NFR.c.key)
-_RUNS_OF_VERSIONS = (
+_DECLARED_OF = prepared(select(NFR).where(NFR.c.service_id.in_(ids_param())).order_by(NFR.c.key))
+_RUNS_OF_VERSIONS = prepared(
     select(RUN)
     .where(
         RUN.c.service_id.in_(ids_param("services")),

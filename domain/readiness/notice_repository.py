@@ -10,6 +10,7 @@ from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, id_param, rows_by_ids, scoped
 from domain.readiness.notice_models import DowntimeNotice, DowntimeRecipient, DowntimeSubscription
 from domain.readiness.notice_rules import NoticeFacts, RecipientFacts
@@ -145,7 +146,7 @@ async def recipients_by_notice_ids(session: AsyncSession, ids: Sequence[uuid.UUI
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_NOTICE_FACTS = (
+_NOTICE_FACTS = prepared(
     select(
         NOTICE.c.id,
         NOTICE.c.kind,

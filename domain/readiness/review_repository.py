@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids, scoped
 from domain.readiness.review_models import ReadinessReview, ReviewItem, ReviewTemplate
 
@@ -80,7 +81,7 @@ async def review_rows(
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_REVIEW_ROWS = (
+_REVIEW_ROWS = prepared(
     select(
         REVIEW.c.id,
         REVIEW.c.release_id,

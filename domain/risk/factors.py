@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.governance import fragments as governance
 from domain.governance.vocabulary import ReleaseStatus
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import group_by, ids_param
 from domain.kernel.vocabulary import ChangeType
 from domain.organization import fragments as org
@@ -45,22 +46,22 @@ INFRA = ChangeType.INFRASTRUCTURE.value
 
 # The statements, built once (a cold decision snapshot reads them; building costs more than
 # running them); the ids are bound at each reading.
-_RELEASES = select(RELEASE).where(RELEASE.c.id.in_(ids_param()))
-_SHIPPED = (
+_RELEASES = prepared(select(RELEASE).where(RELEASE.c.id.in_(ids_param())))
+_SHIPPED = prepared(
     select(SERVICE, SHIPPED.c.release_id)
     .join(SHIPPED, SHIPPED.c.service_id == SERVICE.c.id)
     .where(SHIPPED.c.release_id.in_(ids_param()))
     .order_by(SERVICE.c.key)
 )
-_CONSUMERS = org.consumers_at_any_distance(ids_param())
-_EDGES = select(DEP).where(DEP.c.consumer_id.in_(ids_param()))
-_AUTHORS = (
+_CONSUMERS = prepared(org.consumers_at_any_distance(ids_param()))
+_EDGES = prepared(select(DEP).where(DEP.c.consumer_id.in_(ids_param())))
+_AUTHORS = prepared(
     select(AUTHOR.c.release_id, PERSON.c.id, PERSON.c.username)
     .join(PERSON, PERSON.c.id == AUTHOR.c.person_id)
     .where(AUTHOR.c.release_id.in_(ids_param()))
     .order_by(PERSON.c.username)
 )
-_DEPLOYED = (
+_DEPLOYED = prepared(
     select(SHIPPED.c.service_id, RELEASE.c.id, RELEASE.c.updated_at, RELEASE.c.change_types)
     .join(RELEASE, RELEASE.c.id == SHIPPED.c.release_id)
     .where(

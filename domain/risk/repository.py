@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.kernel.access import Scope
 from domain.kernel.orm import Base
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import Grouped, group_by, id_param, ids_param, rows_by_ids, scoped
 from domain.organization import fragments as org
 from domain.risk.models import PeerReview, RiskAssessment, RiskMappingVersion, RiskModelVersion
@@ -88,7 +89,7 @@ async def bu_key(session: AsyncSession, bu_id: uuid.UUID) -> str | None:
     return await session.scalar(_BU_KEY, {"bu_id": bu_id})
 
 
-_BU_KEY = select(BU.c.key).where(BU.c.id == id_param("bu_id"))
+_BU_KEY = prepared(select(BU.c.key).where(BU.c.id == id_param("bu_id")))
 
 
 # -- assessments -----------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def _latest_assessments() -> Select[Any]:
 
 
 # Built once (a cold decision snapshot reads these; building costs more than running).
-_LATEST_ASSESSMENTS = _latest_assessments()
+_LATEST_ASSESSMENTS = prepared(_latest_assessments())
 
 
 async def assessments_of_releases(

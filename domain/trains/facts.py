@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.prepared_reads import prepared
 from domain.kernel.repository import id_param
 from domain.trains import repository as repo
 from domain.trains.models import DepartureBoarding
@@ -49,8 +50,8 @@ async def departure_of(session: AsyncSession, release_id: uuid.UUID) -> uuid.UUI
 
 
 # Built once (a cold decision snapshot reads it; building costs more than running).
-_DEPARTURE_OF = select(DepartureBoarding.departure_id).where(
-    DepartureBoarding.release_id == id_param()
+_DEPARTURE_OF = prepared(
+    select(DepartureBoarding.departure_id).where(DepartureBoarding.release_id == id_param())
 )
 
 
