@@ -20,7 +20,8 @@ from domain.environments.rules import MAX_RESERVATION_LENGTH, Hold
 from domain.environments.vocabulary import EnvironmentStatus, ReservationStatus
 from domain.kernel.access import Scope
 from domain.kernel.pagination import Page, fetch_pages_by_parent, page_by
-from domain.kernel.repository import Grouped, group_by, rows_by_ids, scoped
+from domain.kernel.prepared_reads import prepared
+from domain.kernel.repository import Grouped, group_by, ids_param, rows_by_ids, scoped
 
 ENV = Environment.__table__
 RES = Reservation.__table__
@@ -103,7 +104,12 @@ async def environments_page(
 
 
 async def environments_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[Any, Any]:
-    return await rows_by_ids(session, ENV, ids)
+    if not ids:
+        return {}
+    return {r.id: r for r in await session.execute(_BY_IDS, {"ids": list(ids)})}
+
+
+_BY_IDS = prepared(select(ENV).where(ENV.c.id.in_(ids_param())))
 
 
 # -- reservations --------------------------------------------------------------------------

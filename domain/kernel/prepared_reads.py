@@ -4,10 +4,11 @@ SQLAlchemy's execution path costs about 0.1-0.15 ms of CPU per statement over as
 (cache-key lookup, execution context, result metadata, expanding `IN` lists re-rendered at each
 run); a cold promotion decision reads about forty statements, so that path was half of its CPU.
 A statement built once at import and marked with `prepared(...)` is compiled once per dialect
-into a plan: its SQL with each expanding `IN` written as `= ANY(CAST($n AS type[]))` (one text
-whatever the number of ids, so asyncpg keeps one prepared statement per connection), its bind
-processors and its result processors (SQLAlchemy's own, chosen for the column types the server
-reports: the values are the same Python values SQLAlchemy returns).
+into a plan: its SQL with each expanding `IN` written as `= ANY(CAST($n AS type[]))` and each
+`NOT IN` as `<> ALL(...)` (one text whatever the number of ids, so asyncpg keeps one prepared
+statement per connection), its bind processors and its result processors (SQLAlchemy's own,
+chosen for the column types the server reports: the values are the Python values SQLAlchemy
+returns).
 
 `ReadSession` (the class of the reader sessions on PostgreSQL, which run in autocommit, so a
 statement there runs alone exactly as SQLAlchemy would run it) answers a marked statement from
@@ -126,16 +127,17 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Plan | None:
 
     def as_any(match: re.Match[str]) -> str:
         negated, name = match.group(1), match.group(2)
-        if negated or name not in expanding:
+        if name not in expanding:
             return match.group(0)  # left as it is: the plan is refused below
         if name not in names:
             names.append(name)
         type_name = dialect.type_compiler_instance.process(binds[name].type)
-        return f"= ANY(CAST(${names.index(name) + 1} AS {type_name}[]))"
+        array = f"CAST(${names.index(name) + 1} AS {type_name}[])"
+        return f"<> ALL({array})" if negated else f"= ANY({array})"
 
     sql = _IN_LIST.sub(as_any, compiled.string)
     if "__[POSTCOMPILE_" in sql or len(names) != len(order):
-        return None  # a NOT IN, or a literal rendered at run time
+        return None  # a literal rendered at run time
     processors = compiled._bind_processors
     binders = [processors.get(n) for n in names]
     if any(b is not None and not callable(b) for b in binders):

@@ -356,7 +356,7 @@ async def approval_delegates(
     return tuple((await session.scalars(stmt, values)).all())[:MAX_DELEGATES]
 
 
-_DELEGATES = (
+_DELEGATES = prepared(
     select(Person.username)
     .join(RoleGrant, RoleGrant.person_id == Person.id)
     .where(
@@ -369,7 +369,7 @@ _DELEGATES = (
     .order_by(Person.username)
     .limit(bindparam("limit", type_=Integer()))
 )
-_DELEGATES_BUT = _DELEGATES.where(Person.id.not_in(ids_param("exclude")))
+_DELEGATES_BUT = prepared(_DELEGATES.where(Person.id.not_in(ids_param("exclude"))))
 
 
 async def roles_granted_in(

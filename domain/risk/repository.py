@@ -176,7 +176,7 @@ async def reviews_of_releases(
     return group_by(list(rows), "release_id")
 
 
-_REVIEWS_OF = (
+_REVIEWS_OF = prepared(
     select(REVIEW, PERSON.c.username.label("reviewer_username"))
     .join(PERSON, PERSON.c.id == REVIEW.c.reviewer_id)
     .where(REVIEW.c.release_id.in_(ids_param()))

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Select, bindparam, select, union_all
+from sqlalchemy import Integer, Select, bindparam, select, union_all
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -46,7 +46,12 @@ TWICE = prepared(
 )
 """The same expanding list twice (one `$n` for both) and a plain value between."""
 NOT_IN = prepared(select(SERVICE.c.key).where(SERVICE.c.id.not_in(ids_param())))
-"""No plan (a NOT IN is left to SQLAlchemy); it still answers."""
+LITERAL = prepared(
+    select(SERVICE.c.key)
+    .order_by(SERVICE.c.key)
+    .limit(bindparam("n", type_=Integer(), literal_execute=True))
+)
+"""No plan (a value SQLAlchemy writes into the text at each run); it still answers."""
 
 
 @asynccontextmanager
@@ -91,7 +96,7 @@ class TestMarking:
         unplanned = [
             str(m.statement)[:80]
             for m in prepared_reads._MARKED.values()
-            if m.statement is not NOT_IN and prepared_reads._compile(m.statement, dialect) is None
+            if m.statement is not LITERAL and prepared_reads._compile(m.statement, dialect) is None
         ]
         assert unplanned == []
 
@@ -133,10 +138,17 @@ class TestPlansAnswerAsSQLAlchemy:
     async def test_a_statement_without_a_plan_is_answered_by_sqlalchemy(
         self, api: Api, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        ids = [from_global_id(s) for s in await services(api, "payments", 1)]
         ran = _planned_runs(monkeypatch)
-        planned, expected = await _both(api, NOT_IN, {"ids": ids})
-        assert planned == expected and ran == []
+        planned, expected = await _both(api, LITERAL, {"n": 2})
+        assert planned == expected and len(planned) == 2 and ran == []
+
+    async def test_not_in_no_id_and_some(self, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+        ids = [from_global_id(s) for s in await services(api, "payments", 2)]
+        ran = _planned_runs(monkeypatch)
+        for wanted in ([], ids):
+            planned, expected = await _both(api, NOT_IN, {"ids": wanted})
+            assert sorted(planned) == sorted(expected)
+        assert len(ran) == 2 and "<> ALL(CAST($1 AS UUID[]))" in ran[0]
 
     async def test_the_decision_snapshot_is_the_same_through_plans(
         self, api: Api, monkeypatch: pytest.MonkeyPatch
