@@ -7,11 +7,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Row, Select, Uuid, bindparam, or_, select
+from sqlalchemy import BindParameter, Row, Select, Table, Uuid, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Scope
 from domain.kernel.errors import NotFound
+from domain.kernel.prepared_reads import prepared
 
 Grouped = dict[Any, list[Row[Any]]]
 T = TypeVar("T")
@@ -35,9 +36,24 @@ async def rows_by_ids(
     selects them when they carry more than the table's columns (for DataLoaders)."""
     if not ids:
         return {}
-    found = select(table) if stmt is None else stmt
-    rows = (await session.execute(found.where(table.c.id.in_(ids)))).all()
+    if stmt is None and isinstance(table, Table):
+        rows = (await session.execute(_by_ids(table), {"ids": list(ids)})).all()
+    else:
+        found = select(table) if stmt is None else stmt
+        rows = (await session.execute(found.where(table.c.id.in_(ids)))).all()
     return {row.id: row for row in rows}
+
+
+_BY_IDS: dict[Table, Select[Any]] = {}
+
+
+def _by_ids(table: Table) -> Select[Any]:
+    """A table's rows by id, built once per table (a `prepared` read: on PostgreSQL's read
+    sessions it runs from its plan, domain/kernel/prepared_reads.py)."""
+    found = _BY_IDS.get(table)
+    if found is None:
+        found = _BY_IDS[table] = prepared(select(table).where(table.c.id.in_(ids_param())))
+    return found
 
 
 async def rows_with_bu_by_ids(
