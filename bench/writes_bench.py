@@ -2,7 +2,7 @@
 against the lock-per-transaction (inline) one, in the same run.
 
 Run: .venv/bin/python bench/writes_bench.py [--writers 1,8,32] [--seconds 5]
-     [--modes journal,inline]
+     [--modes journal,inline] [--processes 1]
 
 Seeds with bulk Core inserts one BU, a team, 50 services and one person. Each writer then runs
 the domain use cases in a loop, one unit of work each, exactly as a mutation does minus HTTP
@@ -10,6 +10,11 @@ and GraphQL: create a draft release (release + service lines + audit entry), edi
 release's row lock, optimistic version, before/after audit entry), and report test evidence on
 a service's artifact (artifact made on first use, evidence row, audit entry), in turn. With
 `journal`, a background sealer chains the journal every 0.2 s as the server's does.
+
+With `--processes P` each level's writers are dealt to P processes (as a server's workers deal
+requests), started together; one writer in one process stays the baseline. One process can
+use one core whatever the number of writers, so this shows whether writes scale with the cores
+the machine has, not only with the writers one event loop interleaves.
 
 Per level and mode: writes/s, p50/p99 per write, this process's CPU per write and the
 PostgreSQL backends' CPU per write (the bench database's backends, /proc), the machine's busy
@@ -30,8 +35,10 @@ import resource
 import sys
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -65,6 +72,8 @@ from domain.pipelines.evidence import report_evidence
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 SEAL_EVERY = 0.2
+HOLD = 2.0
+"""Seconds a `--processes` writer process keeps its connections after the deadline."""
 
 
 @dataclass
@@ -90,6 +99,8 @@ class Level:
     chain_ok: bool = False
     chain_detail: str = ""
     records_added: int = 0
+    warm_entries: int = 0
+    """Entries the warm-up of a `--processes` run made after the count before it."""
 
     @property
     def per_second(self) -> float:
@@ -218,7 +229,79 @@ async def verify(db: Database) -> tuple[bool, str]:
     return report.ok, f"{report.checked} records" if report.ok else str(report.reason)
 
 
-async def run_level(url: str, seed_: Seed, mode: str, writers: int, seconds: float) -> Level:
+def _writers_in_process(
+    url: str, seed_: Seed, mode: str, numbers: list[int], start_at: float, seconds: float
+) -> Level:
+    """One process of a `--processes` run: its writers from `start_at` (wall clock) on."""
+    return asyncio.run(_writers_here(url, seed_, mode, numbers, start_at, seconds))
+
+
+async def _writers_here(
+    url: str, seed_: Seed, mode: str, numbers: list[int], start_at: float, seconds: float
+) -> Level:
+    level = Level(mode, len(numbers))
+    db = Database(url, pool_size=len(numbers) + 2, pool_timeout=30)
+    units = Units(db, SystemClock(), AllowAll(), audit_append=mode)
+    try:
+        warm = Level(mode, len(numbers))
+        soon = time.perf_counter() + 0.5
+        await asyncio.gather(*(Writer(units, seed_, 1000 + n, warm).run(soon) for n in numbers))
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        cpu_before = time.process_time()
+        deadline = time.perf_counter() + (start_at + seconds - time.time())
+        await asyncio.gather(*(Writer(units, seed_, n, level).run(deadline) for n in numbers))
+        level.client_cpu = time.process_time() - cpu_before
+        level.rss_mb = rss_mb()
+        level.warm_entries = warm.entries
+        # The connections stay until the parent has read their backends' CPU (`_in_processes`).
+        await asyncio.sleep(max(0.0, start_at + seconds + HOLD - time.time()))
+    finally:
+        await db.dispose()
+    return level
+
+
+async def _in_processes(
+    url: str, seed_: Seed, level: Level, processes: int, seconds: float, db: Database
+) -> None:
+    """The level's writers dealt to `processes` processes; CPU and memory summed over them."""
+    loop = asyncio.get_running_loop()
+    start_at = time.time() + 10  # the processes start (imports) and warm up before
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+        parts = [
+            loop.run_in_executor(
+                pool,
+                _writers_in_process,
+                url,
+                seed_,
+                level.mode,
+                list(range(p, level.writers, processes)),
+                start_at,
+                seconds,
+            )
+            for p in range(processes)
+        ]
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        pg_before, busy_before = await backend_cpu(db), machine_busy_seconds()
+        began = time.perf_counter()
+        # Read after the deadline, while the processes' connections are still open.
+        await asyncio.sleep(max(0.0, start_at + seconds + HOLD / 4 - time.time()))
+        level.postgres_cpu = await backend_cpu(db) - pg_before
+        level.machine_busy = (machine_busy_seconds() - busy_before) / (time.perf_counter() - began)
+        done = await asyncio.gather(*parts)
+    level.seconds = seconds
+    for part in done:
+        level.writes += part.writes
+        level.entries += part.entries
+        level.failures += part.failures
+        level.timings += part.timings
+        level.client_cpu += part.client_cpu
+        level.rss_mb += part.rss_mb
+        level.warm_entries += part.warm_entries
+
+
+async def run_level(
+    url: str, seed_: Seed, mode: str, writers: int, seconds: float, processes: int = 1
+) -> Level:
     level = Level(mode, writers)
     db = Database(url, pool_size=writers + 2, pool_timeout=30)
     sealer_db = Database(url, pool_size=1, pool_timeout=30)
@@ -227,8 +310,11 @@ async def run_level(url: str, seed_: Seed, mode: str, writers: int, seconds: flo
     sealing = (
         asyncio.create_task(seal_every(sealer_db, stop, SEAL_EVERY)) if mode == "journal" else None
     )
+    before = await record_count(db)
     try:
-        before = await record_count(db)
+        if min(processes, writers) > 1:
+            await _in_processes(url, seed_, level, min(processes, writers), seconds, db)
+            return level
         # Warm-up: every connection of the pool opened, statements prepared.
         warm = Level(mode, writers)
         await asyncio.gather(
@@ -251,20 +337,20 @@ async def run_level(url: str, seed_: Seed, mode: str, writers: int, seconds: flo
         level.postgres_cpu = await backend_cpu(db) - pg_before
         level.machine_busy = (machine_busy_seconds() - busy_before) / level.seconds
         level.rss_mb = rss_mb()
+        return level
     finally:
         stop.set()
         if sealing is not None:
             await sealing
-    await audit_repo.seal_pending(db.engine)
-    level.records_added = await record_count(db) - before
-    level.chain_ok, level.chain_detail = await verify(db)
-    await db.dispose()
-    await sealer_db.dispose()
-    return level
+        await audit_repo.seal_pending(db.engine)
+        level.records_added = await record_count(db) - before - level.warm_entries
+        level.chain_ok, level.chain_detail = await verify(db)
+        await db.dispose()
+        await sealer_db.dispose()
 
 
 async def bench(
-    url: str, writer_levels: list[int], modes: list[str], seconds: float
+    url: str, writer_levels: list[int], modes: list[str], seconds: float, processes: int = 1
 ) -> list[Level]:
     await upgrade_async(url)
     seeding = Database(url, pool_size=2)
@@ -275,7 +361,7 @@ async def bench(
     results = []
     for writers in writer_levels:
         for mode in modes:  # alternating, so drift in the machine's load hits both alike
-            level = await run_level(url, seed_, mode, writers, seconds)
+            level = await run_level(url, seed_, mode, writers, seconds, processes)
             print(
                 f"{mode:7} {writers:2} writers: {level.per_second:6.0f} writes/s "
                 f"p50 {percentile(level.timings, 50):6.1f} ms p99 "
@@ -293,18 +379,22 @@ def main() -> None:
     parser.add_argument("--writers", default="1,8,32")
     parser.add_argument("--modes", default="journal,inline")
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--processes", type=int, default=1, help="writers dealt to P processes")
     args = parser.parse_args()
+    if not 1 <= args.processes <= 64:
+        parser.error("--processes takes 1 to 64")
     url = os.environ.get("SIGNALBOX_BENCH_DATABASE_URL", DATABASE_URL)
     ensure_database(url)
     reset_schema(url)
     levels = [int(w) for w in args.writers.split(",")]
     modes = args.modes.split(",")
     started = time.time()
-    results = asyncio.run(bench(url, levels, modes, args.seconds))
+    results = asyncio.run(bench(url, levels, modes, args.seconds, args.processes))
     print()
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"load average at the end {os.getloadavg()[0]:.2f}, {time.time() - started:.0f} s"
+        f"load average at the end {os.getloadavg()[0]:.2f}, {time.time() - started:.0f} s, "
+        f"writers in {args.processes} process(es)"
     )
     single = {r.mode: r.per_second for r in results if r.writers == min(levels)}
     rows = []
