@@ -78,6 +78,20 @@ def _prepare_sqlite(engine: AsyncEngine, url: str) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _reader_sessions(engine: AsyncEngine, dialect: str) -> async_sessionmaker[AsyncSession]:
+    """Reads run without BEGIN/ROLLBACK on PostgreSQL: each short read session issues one or
+    two statements, and a transaction around them only adds round trips. There, the reader's
+    statements marked `prepared` run from their plans (domain/kernel/prepared_reads.py)."""
+    if dialect != "postgresql":
+        return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"),
+        class_=ReadSession,
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
 class Database:
     """One engine per process; short sessions for reads, one unit of work per write."""
 
@@ -121,21 +135,7 @@ class Database:
         self.engine = create_async_engine(url, **options)
         if self.dialect == "sqlite":
             _prepare_sqlite(self.engine, url)
-        # Reads run without BEGIN/ROLLBACK on PostgreSQL: each short read session issues one
-        # or two statements, and a transaction around them only adds round trips.
-        reader_bind = (
-            self.engine.execution_options(isolation_level="AUTOCOMMIT")
-            if self.dialect == "postgresql"
-            else self.engine
-        )
-        # On PostgreSQL the reader's statements marked `prepared` run from their plans
-        # (domain/kernel/prepared_reads.py).
-        self._reader = async_sessionmaker(
-            reader_bind,
-            class_=ReadSession if self.dialect == "postgresql" else AsyncSession,
-            expire_on_commit=False,
-            autoflush=False,
-        )
+        self._reader = _reader_sessions(self.engine, self.dialect)
         self._snapshot = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         writer_bind = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")
