@@ -23,6 +23,9 @@ from api.http import error_response
 from api.settings import Settings
 from api.text_input import CODE, first_unstorable, refusal_message, unstorable
 
+_TEXTS = ("operationName", "variables", "extensions")
+"""The request's members besides the document that may carry text."""
+
 
 def refuse(parsed: dict[str, Any], settings: Settings) -> Response | None:
     """A 4xx for a request that must not run, or None to run it."""
@@ -46,9 +49,8 @@ def problem(parsed: dict[str, Any], max_tokens: int) -> tuple[str, str] | None:
     """Why a request (over HTTP, or a WebSocket `subscribe` payload) must not run, as the
     field and the message of its BAD_USER_INPUT refusal; None to run it. The document is
     parsed within the token limit (past it, execution refuses it)."""
-    where = first_unstorable(
-        {k: parsed.get(k) for k in ("operationName", "variables", "extensions")}, ""
-    )
+    carried = {k: v for k in _TEXTS if (v := parsed.get(k)) is not None}
+    where = first_unstorable(carried, "") if carried else None
     if where is not None:
         return where, refusal_message(where)
     query: str = parsed["query"]

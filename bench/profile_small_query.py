@@ -1,0 +1,108 @@
+"""Where the CPU of one `{ about }` request goes: the fixed cost of the request path.
+
+    .venv/bin/python bench/profile_small_query.py [--requests 2000] [--registered] [--cprofile FILE]
+
+The in-process companion of small_query_bench.py: the same production settings, rate limits
+and empty SQLite database (the demo's `rmo` only), the same body, but the ASGI app called
+directly with an in-memory receive/send (profile_graphql.py's `asgi_call`), so no HTTP server,
+no load generator and no sockets. Prints CPU ms per request (time.process_time, best of five
+runs after a warm-up) and the functions with the most cProfile self time (cProfile inflates
+Python-heavy code; read the ranking, not the absolute numbers).
+
+`--registered` asks `query SbAbout { about { name version } }`, the components' trusted
+document, which the read cache (api/graphql/read_cache.py) answers after the first ask.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import cProfile
+import gc
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import graphql_bench as gb
+from bench.profile_graphql import asgi_call, package_shares
+from bench.small_query_bench import REGISTERED, SMALL_QUERY, _seed_person, production_env
+
+
+async def profile(args: argparse.Namespace, data_dir: Path) -> None:
+    from api.app import create_app
+    from api.gc_policy import GcPolicy
+    from api.settings import Settings
+
+    settings = Settings(env="production", data_dir=data_dir, database_url=None)
+    app = create_app(settings)
+    runtime = app.state.runtime
+    token = gb.mint_token(data_dir)
+    body = orjson.dumps({"query": REGISTERED if args.registered else SMALL_QUERY})
+    request = asgi_call(app, body, token)
+    n = args.requests
+    await runtime.start()
+    GcPolicy.of(settings).at_start()
+    try:
+        answer = orjson.loads(await request())
+        if "errors" in answer or answer["data"]["about"]["name"] != "Signalbox":
+            raise SystemExit(f"unexpected answer: {answer!r}")
+        for _ in range(n // 2):
+            await request()
+        runs = []
+        for _ in range(5):
+            gc.collect()
+            started = time.process_time()
+            for _ in range(n):
+                await request()
+            runs.append(1000 * (time.process_time() - started) / n)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(n):
+            await request()
+        profiler.disable()
+    finally:
+        await runtime.stop()
+
+    kind = "registered SbAbout (read cache)" if args.registered else "ad hoc { about }"
+    each = ", ".join(f"{r:.3f}" for r in runs)
+    print(f"{kind}: {min(runs):.3f} ms CPU per request (runs: {each})")
+    print()
+    for name, share in package_shares(profiler, top=10):
+        print(f"  {share:>6}  {name}")
+    print()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats(args.sort).print_stats(args.top)
+    if args.cprofile:
+        profiler.dump_stats(args.cprofile)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--requests", type=int, default=2000, help="requests per run")
+    parser.add_argument("--registered", action="store_true", help="ask the registered SbAbout")
+    parser.add_argument("--top", type=int, default=30, help="functions to list")
+    parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime, cumtime)")
+    parser.add_argument("--cprofile", help="also write the cProfile stats to this file")
+    args = parser.parse_args()
+    if not 10 <= args.requests <= 20000:
+        parser.error("keep it bounded: 10-20000 requests")
+    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
+    os.chmod(data_dir, 0o700)
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    os.environ.update(production_env())
+    os.environ["SIGNALBOX_LOG_LEVEL"] = "WARNING"
+    _seed_person(data_dir)
+    asyncio.run(profile(args, data_dir))
+
+
+if __name__ == "__main__":
+    main()
