@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from api.db_budget import DatabaseBudgetExceeded
 from domain.kernel.errors import DomainError, Forbidden, NotFound, Unauthenticated, Unavailable
@@ -49,13 +50,22 @@ def error_response(
     )
 
 
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of header `name` (lowercase), without building a Headers object (whose
+    `get` raises and catches a KeyError for every header a request does not carry)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")  # type: ignore[no-any-return]
+    return None
+
+
 class BodyTooLarge(Exception):
     pass
 
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing more than `limit` bytes without reading them all."""
-    declared = request.headers.get("content-length")
+    declared = header(request.scope, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     chunks: list[bytes] = []

@@ -14,7 +14,7 @@ from api.endpoints.landing import is_front_door
 from api.endpoints.ofrep import OFREP_PREFIX
 from api.endpoints.post_release_feedback import PREFIX as FEEDBACK_WEBHOOK_PREFIX
 from api.endpoints.schemas import SCHEMAS_PREFIX
-from api.http import error_response
+from api.http import error_response, header
 from api.notice_links import ACK_PATH
 from api.observability import log_request, new_request_id, request_id_var, route_template
 from api.rate_limits import address_of, refused
@@ -43,7 +43,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = new_request_id(_header(scope, b"x-request-id"))
+        request_id = new_request_id(header(scope, b"x-request-id"))
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         metrics = self.runtime.metrics
@@ -80,14 +80,6 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
             if self.warm_up is not None:
                 self.warm_up.served()
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    """The first value of header `name` (lowercase), without building a Headers object."""
-    for key, value in scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")  # type: ignore[no-any-return]
-    return None
 
 
 class AuthenticationMiddleware:
@@ -127,7 +119,7 @@ class AuthenticationMiddleware:
         await self.app(scope, receive, send)
 
     async def _authenticate(self, scope: Scope) -> Actor:
-        authorization, api_key = _header(scope, b"authorization"), _header(scope, b"x-api-key")
+        authorization, api_key = header(scope, b"authorization"), header(scope, b"x-api-key")
         # OFREP lets a client send its key as X-API-Key; a bearer credential, when given, wins.
         if authorization is None and api_key is not None and scope["path"].startswith(OFREP_PREFIX):
             return await self.runtime.authenticator.authenticate_api_key(api_key)

@@ -28,7 +28,7 @@ from api.graphql.mutations import KeyedUnit
 from api.graphql.read_cache import ReadCache
 from api.graphql.subscriptions import WebSocketTransport
 from api.graphql.trusted_documents import TrustedDocuments
-from api.http import BodyTooLarge, ORJSONResponse, error_response, read_body
+from api.http import BodyTooLarge, ORJSONResponse, error_response, header, read_body
 from api.rate_limits import retry_after
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class GraphQLEndpoint:
             ["outcome"],
             registry=runtime.metrics.registry,
         )
+        # The labelled children, looked up once (`labels` takes a lock and builds a key).
+        self._cache_hits = self.cache_answers.labels("hit")
+        self._cache_misses = self.cache_answers.labels("miss")
         if runtime.data_changes is not None:
             changes = runtime.data_changes
             changes.subscribe(self.read_cache.clear)
@@ -69,16 +72,16 @@ class GraphQLEndpoint:
         self.compiled = CompiledDocuments(schema._schema, runtime.settings)
 
     async def handle(self, request: Request) -> Response:
-        named = "query" in request.query_params or "documentId" in request.query_params
-        if request.method == "GET" and not named:
+        if request.method == "GET" and not _names_a_document(request):
             return self._ide(request)
-        media = over_http.negotiate(request.headers.get("accept"))
+        scope = request.scope
+        media = over_http.negotiate(header(scope, b"accept"))
         if media is None:
             return over_http.not_acceptable()
         await self.trusted.refresh()
         if request.method == "GET":
             return await self._get(request, media)
-        refused = over_http.unsupported_body(request.headers.get("content-type"))
+        refused = over_http.unsupported_body(header(scope, b"content-type"))
         if refused is not None:
             return refused
         settings = self.runtime.settings
@@ -96,7 +99,7 @@ class GraphQLEndpoint:
             return error_response(
                 400, "BAD_USER_INPUT", "Subscriptions run over WebSocket (graphql-transport-ws)."
             )
-        key = request.headers.get("idempotency-key")
+        key = header(scope, b"idempotency-key")
         if key is None:
             return await self._execute(request, parsed, media, None)
         return await self.keyed.handle(request, parsed, key, media)
@@ -143,12 +146,12 @@ class GraphQLEndpoint:
             )
         if key is None:
             return (await self._run(request, parsed, media, keyed))[0]
-        if "no-cache" not in request.headers.get("cache-control", ""):
+        if "no-cache" not in (header(request.scope, b"cache-control") or ""):
             kept = cache.get(key)
             if kept is not None:
-                self.cache_answers.labels("hit").inc()
+                self._cache_hits.inc()
                 return Response(kept.body, media_type=kept.media_type)
-        self.cache_answers.labels("miss").inc()
+        self._cache_misses.inc()
         epoch = cache.epoch
         response, clean = await self._run(request, parsed, media, keyed)
         if clean:
@@ -215,6 +218,12 @@ class GraphQLEndpoint:
         if keyed is not None or not self.trusted.is_registered(parsed["query"]):
             return None
         return await self.compiled.run(context, parsed)
+
+
+def _names_a_document(request: Request) -> bool:
+    """Does a GET's URL carry a document (`query`) or a trusted document's id?"""
+    params = request.query_params
+    return "query" in params or "documentId" in params
 
 
 def _parse_request(

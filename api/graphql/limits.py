@@ -220,11 +220,11 @@ _CACHED_TEXT = 65_536
 
 
 @lru_cache(maxsize=512)
-def _operation_types(text: str, max_tokens: int) -> dict[str | None, OperationType]:
+def _operation_types(text: str, max_tokens: int) -> dict[str | None, OperationType] | None:
     try:
         document = parse(text, max_tokens=max_tokens)
     except GraphQLError:
-        return {}
+        return None
     found: dict[str | None, OperationType] = {}
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
@@ -240,9 +240,21 @@ def operation_type(text: str, name: str | None, max_tokens: int) -> OperationTyp
     For the transport (GET may not mutate; subscriptions go over WebSocket): parsed within the
     token limit, once per document text.
     """
+    found = _operations(text, max_tokens)
+    return None if found is None else found.get(name)
+
+
+def operation_names(text: str, max_tokens: int) -> frozenset[str] | None:
+    """The names of the named operations in `text`; None when it does not parse (within the
+    token limit, once per document text, like `operation_type`)."""
+    found = _operations(text, max_tokens)
+    return None if found is None else frozenset(name for name in found if name is not None)
+
+
+def _operations(text: str, max_tokens: int) -> dict[str | None, OperationType] | None:
     if len(text) <= _CACHED_TEXT:
-        return _operation_types(text, max_tokens).get(name)
-    return _operation_types.__wrapped__(text, max_tokens).get(name)
+        return _operation_types(text, max_tokens)
+    return _operation_types.__wrapped__(text, max_tokens)
 
 
 class LimitedValidation(SchemaExtension):

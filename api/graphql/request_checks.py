@@ -15,13 +15,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLSyntaxError, OperationDefinitionNode, StringValueNode, Visitor, parse
+from graphql import GraphQLSyntaxError, StringValueNode, Visitor, parse
 from graphql.language import DocumentNode, visit
 from starlette.responses import Response
 
+from api.graphql.limits import operation_names
 from api.http import error_response
 from api.settings import Settings
 from api.text_input import CODE, first_unstorable, refusal_message, unstorable
+
+_TEXTS = ("operationName", "variables", "extensions")
+"""The request's members besides the document that may carry text."""
 
 
 def refuse(parsed: dict[str, Any], settings: Settings) -> Response | None:
@@ -46,33 +50,27 @@ def problem(parsed: dict[str, Any], max_tokens: int) -> tuple[str, str] | None:
     """Why a request (over HTTP, or a WebSocket `subscribe` payload) must not run, as the
     field and the message of its BAD_USER_INPUT refusal; None to run it. The document is
     parsed within the token limit (past it, execution refuses it)."""
-    where = first_unstorable(
-        {k: parsed.get(k) for k in ("operationName", "variables", "extensions")}, ""
-    )
+    carried = {k: v for k in _TEXTS if (v := parsed.get(k)) is not None}
+    where = first_unstorable(carried, "") if carried else None
     if where is not None:
         return where, refusal_message(where)
     query: str = parsed["query"]
     name = parsed.get("operationName")
     # A literal can only carry a NUL as an escape (a raw control character does not parse).
-    if name is None and "\\" not in query:
+    if "\\" in query:
+        try:
+            document = parse(query, max_tokens=max_tokens)
+        except GraphQLSyntaxError:
+            return None  # answered by the execution as the request error it is
+        if _has_unstorable_literal(document):
+            return "query", refusal_message("query")
+    if name is None:
         return None
-    try:
-        document = parse(query, max_tokens=max_tokens)
-    except GraphQLSyntaxError:
-        return None  # answered by the execution as the request error it is
-    if "\\" in query and _has_unstorable_literal(document):
-        return "query", refusal_message("query")
-    if name is not None and name not in _operation_names(document):
+    # The operation names of a document text are kept (most clients name every operation).
+    names = operation_names(query, max_tokens)
+    if names is not None and name not in names:
         return "operationName", f"The document has no operation named `{name}`."
     return None
-
-
-def _operation_names(document: DocumentNode) -> set[str]:
-    return {
-        d.name.value
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode) and d.name is not None
-    }
 
 
 class _Literals(Visitor):

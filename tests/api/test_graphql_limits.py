@@ -11,7 +11,7 @@ import pytest
 from graphql import ExecutionResult, GraphQLError, OperationType, get_introspection_query, parse
 from graphql.utilities import get_operation_ast
 
-from api.graphql.limits import limit_rules, limited_validator, operation_type
+from api.graphql.limits import limit_rules, limited_validator, operation_names, operation_type
 from api.graphql.limits_cost import operation_cost
 from api.graphql.schema import build_schema
 from api.settings import Settings
@@ -282,3 +282,10 @@ class TestTheTransportsLookAtTheOperation:
         text = "mutation { " + "__typename " * 6000 + "}"
         assert operation_type(text, None, 5000) is None
         assert operation_type(text, None, 10_000) is OperationType.MUTATION
+
+    def test_the_operation_names_of_a_document_and_none_when_it_does_not_parse(self) -> None:
+        text = "query A { about { name } } mutation B { __typename } { __typename }"
+        assert operation_names(text, 5000) == {"A", "B"}
+        assert operation_names("fragment F on Query { __typename }", 5000) == set()
+        assert operation_names("query A {", 5000) is None
+        assert operation_names("query A { " + "__typename " * 6000 + "}", 5000) is None

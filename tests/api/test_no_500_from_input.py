@@ -76,6 +76,13 @@ class TestAnUnknownOperationNameIsRefused:
         assert response.status_code == 400
         assert _code(response) == "BAD_USER_INPUT"
 
+    async def test_a_document_that_does_not_parse_is_answered_as_the_syntax_error(
+        self, api: Api
+    ) -> None:
+        response = await _post(api, {"query": "query A { about {", "operationName": "A"})
+        message = response.json()["errors"][0]["message"]
+        assert message.startswith("Syntax Error"), message
+
     async def test_a_named_operation_still_runs(self, api: Api) -> None:
         response = await _post(
             api,
