@@ -176,7 +176,7 @@ async def release_facts(
 ) -> ReleaseFacts | None:
     """A release as plain facts (None when it does not exist): three statements, and four
     more with what going live needs (the shipped services are read once for both)."""
-    release = await repo.get_release(session, release_id)
+    release = await repo.release_row(session, release_id)
     if release is None:
         return None
     shipped = await repo.shipped_services(session, [release.id])
@@ -192,7 +192,7 @@ async def release_facts(
 
 
 async def _go_live(
-    session: AsyncSession, release: Release, now: datetime, shipped: Grouped
+    session: AsyncSession, release: assessment.ReleaseLike, now: datetime, shipped: Grouped
 ) -> GoLiveFacts:
     """What going live needs; `shipped`: the services the release ships, read once."""
     states = (await assessment.sign_off_states(session, [release], now, shipped))[release.id]

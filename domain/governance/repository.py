@@ -66,6 +66,14 @@ _RELEASE = select(Release).where(Release.id == id_param())
 _RELEASE_FOR_UPDATE = _RELEASE.with_for_update()
 
 
+async def release_row(session: AsyncSession, release_id: uuid.UUID) -> Row[Any] | None:
+    """The release's columns, for reading facts (no ORM object: a prepared read)."""
+    return (await session.execute(_RELEASE_ROW, {"id": release_id})).first()
+
+
+_RELEASE_ROW = prepared(select(RELEASE).where(RELEASE.c.id == id_param()))
+
+
 async def release_lines(session: AsyncSession, release_id: uuid.UUID) -> list[ReleaseService]:
     stmt = select(ReleaseService).where(ReleaseService.release_id == release_id)
     return list((await session.scalars(stmt)).all())

@@ -49,6 +49,14 @@ async def latest_model(session: AsyncSession) -> RiskModelVersion | None:
 _LATEST_MODEL = select(RiskModelVersion).order_by(RiskModelVersion.version.desc()).limit(1)
 
 
+async def latest_model_row(session: AsyncSession) -> Row[Any] | None:
+    """The latest core model's columns, for reading (a prepared read, no ORM object)."""
+    return (await session.execute(_LATEST_MODEL_ROW)).first()
+
+
+_LATEST_MODEL_ROW = prepared(select(MODEL).order_by(MODEL.c.version.desc()).limit(1))
+
+
 async def models_page(session: AsyncSession, *, first: int | None, after: str | None) -> Page[Any]:
     return await page_by(session, select(MODEL), MODEL, "version", first=first, after=after)
 
@@ -56,14 +64,15 @@ async def models_page(session: AsyncSession, *, first: int | None, after: str | 
 # -- BU mapping versions ---------------------------------------------------------------------
 
 
-async def latest_mapping(session: AsyncSession, bu_id: uuid.UUID) -> RiskMappingVersion | None:
-    return await session.scalar(_LATEST_MAPPING, {"bu_id": bu_id})
+async def latest_mapping_row(session: AsyncSession, bu_id: uuid.UUID) -> Row[Any] | None:
+    """The BU's latest overlay's columns, for reading (a prepared read, no ORM object)."""
+    return (await session.execute(_LATEST_MAPPING_ROW, {"bu_id": bu_id})).first()
 
 
-_LATEST_MAPPING = (
-    select(RiskMappingVersion)
-    .where(RiskMappingVersion.bu_id == id_param("bu_id"))
-    .order_by(RiskMappingVersion.version.desc())
+_LATEST_MAPPING_ROW = prepared(
+    select(MAPPING)
+    .where(MAPPING.c.bu_id == id_param("bu_id"))
+    .order_by(MAPPING.c.version.desc())
     .limit(1)
 )
 

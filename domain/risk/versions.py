@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.access import Action, Resource
@@ -32,7 +34,7 @@ from domain.risk.model import (
 from domain.risk.models import RiskMappingVersion, RiskModelVersion
 
 
-def model_of(row: RiskModelVersion | None) -> RiskModel:
+def model_of(row: RiskModelVersion | Row[Any] | None) -> RiskModel:
     if row is None:
         return DEFAULT_MODEL
     return RiskModel(
@@ -46,12 +48,12 @@ def model_of(row: RiskModelVersion | None) -> RiskModel:
 
 async def current_model(session: AsyncSession) -> RiskModel:
     """The core model in force: the latest saved version, or the built-in (version 0)."""
-    return model_of(await repo.latest_model(session))
+    return model_of(await repo.latest_model_row(session))
 
 
 async def current_overlay(session: AsyncSession, bu_id: uuid.UUID) -> tuple[Overlay | None, int]:
     """A BU's overlay in force and its version (None and 0 when it has none)."""
-    row = await repo.latest_mapping(session, bu_id)
+    row = await repo.latest_mapping_row(session, bu_id)
     return (Overlay.from_json(row.overlay), row.version) if row else (None, 0)
 
 
