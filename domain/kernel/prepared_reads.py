@@ -76,7 +76,6 @@ class _Plan:
     """The bind names in the order of their `$n`."""
     expanding: frozenset[str]
     binders: tuple[Processor, ...]
-    keys: tuple[str, ...]
     types: tuple[TypeEngine[Any], ...]
     metadata: SimpleResultMetaData
     results: tuple[Processor, ...] | None = None
@@ -149,7 +148,6 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Plan | None:
         names=tuple(names),
         expanding=frozenset(expanding),
         binders=tuple(b for b in binders if b is None or callable(b)),
-        keys=tuple(c.keyname for c in columns),
         types=tuple(c.type for c in columns),
         metadata=SimpleResultMetaData([c.keyname for c in columns]),
     )
