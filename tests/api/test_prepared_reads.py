@@ -11,13 +11,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Integer, Select, bindparam, select, union_all
+from sqlalchemy import Integer, Select, bindparam, select, text, union_all
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api import db_budget
 from api.graphql.relay import from_global_id
 from domain.kernel import prepared_reads
+from domain.kernel.errors import Unavailable
 from domain.kernel.prepared_reads import ReadSession, prepared
 from domain.kernel.repository import ids_param
 from domain.organization.models import BusinessUnit, Service
@@ -211,6 +212,22 @@ class TestAroundThePlan:
         monkeypatch.setattr(prepared_reads, "_run", broken)
         planned, expected = await _both(api, BY_IDS, {"ids": ids})
         assert planned == expected and len(planned) == 2
+
+    async def test_a_connection_killed_under_a_plan_is_an_outage_and_the_pool_recovers(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ids = [from_global_id(s) for s in await services(api, "payments", 1)]
+        ran = _planned_runs(monkeypatch)
+        with pytest.raises(Unavailable):
+            async with api.runtime.db.read_session() as reader:
+                await reader.execute(BY_IDS, {"ids": ids})
+                pid = await reader.scalar(text("SELECT pg_backend_pid()"))
+                async with api.runtime.db.read_session() as other:
+                    await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                await reader.execute(BY_IDS, {"ids": ids})
+        assert len(ran) == 2  # the second ran from its plan, failed, and SQLAlchemy answered
+        async with api.runtime.db.read_session() as reader:
+            assert len((await reader.execute(BY_IDS, {"ids": ids})).all()) == 1
 
     async def test_after_a_commit_the_session_reads_on(self, api: Api) -> None:
         ids = [from_global_id(s) for s in await services(api, "payments", 1)]
