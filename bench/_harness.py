@@ -7,6 +7,7 @@ own deadline) and every server is a subprocess this module starts and stops by i
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import re
@@ -80,6 +81,15 @@ def fresh_database(dialect: str, postgres_url: str, prefix: str) -> str:
         reset_schema(postgres_url)
         return postgres_url
     return f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix=prefix)}/bench.db"
+
+
+def private_data_dir() -> Path:
+    """A data directory only this user may read (the local issuer's key lives there), removed
+    when the process exits."""
+    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
+    os.chmod(data_dir, 0o700)
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    return data_dir
 
 
 def free_port() -> int:

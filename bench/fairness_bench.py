@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -153,9 +150,7 @@ async def seed(env: dict[str, str]) -> None:
 def seeded_demo() -> tuple[Path, dict[str, str]]:
     """A temp data directory (removed at exit) whose SQLite database holds the demo, and the
     environment of a production server over it (one worker, log level WARNING)."""
-    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
-    os.chmod(data_dir, 0o700)
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    data_dir = h.private_data_dir()
     env = {
         "SIGNALBOX_DATABASE_URL": "",
         "SIGNALBOX_DATA_DIR": str(data_dir),

@@ -30,11 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
-import os
-import shutil
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -326,9 +322,7 @@ def main() -> None:
 
 
 def _data_dir() -> Path:
-    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
-    os.chmod(data_dir, 0o700)
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    data_dir = h.private_data_dir()
     return data_dir
 
 
@@ -406,9 +400,7 @@ def curve_report(
 def demo_point(args: argparse.Namespace) -> None:
     """The original point: the demo enterprise plus 68 services, ad hoc, vs the reference."""
     url = h.DATABASE_URL
-    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
-    os.chmod(data_dir, 0o700)
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    data_dir = h.private_data_dir()
     h.ensure_database(url)
     if not args.no_seed:
         h.reset_schema(url)

@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import cProfile
 import gc
 import os
 import pstats
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -36,6 +33,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import _harness as h
 from bench import graphql_bench as gb
 from bench.profile_graphql import asgi_call, package_shares
 from bench.small_query_bench import REGISTERED, SMALL_QUERY, _seed_person, production_env
@@ -146,9 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 10 <= args.requests <= 20000:
         parser.error("keep it bounded: 10-20000 requests")
-    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
-    os.chmod(data_dir, 0o700)
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    data_dir = h.private_data_dir()
     os.environ.update(production_env())
     os.environ["SIGNALBOX_LOG_LEVEL"] = "WARNING"
     _seed_person(data_dir)

@@ -16,11 +16,8 @@ of each server's median round.
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import orjson
@@ -58,9 +55,7 @@ def main() -> None:
 
     from api.graphql.schema import VERSION
 
-    data_dir = Path(tempfile.mkdtemp(prefix="signalbox-bench-"))
-    os.chmod(data_dir, 0o700)
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    data_dir = h.private_data_dir()
     # The token names the demo's `rmo`; the SQLite database gets that person and grant.
     _seed_person(data_dir)
     token = mint_token(data_dir)

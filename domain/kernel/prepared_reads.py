@@ -138,16 +138,19 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Plan | None:
     if "__[POSTCOMPILE_" in sql or len(names) != len(order):
         return None  # a literal rendered at run time
     processors = compiled._bind_processors
-    binders = [processors.get(n) for n in names]
-    if any(b is not None and not callable(b) for b in binders):
-        return None  # a tuple's processors, one per element
+    binders: list[Processor] = []
+    for name in names:
+        bind = processors.get(name)
+        if bind is not None and not callable(bind):
+            return None  # a tuple's processors, one per element
+        binders.append(bind)
     columns = compiled._result_columns
     return _Plan(
         sql=sql,
         compiled=compiled,
         names=tuple(names),
         expanding=frozenset(expanding),
-        binders=tuple(b for b in binders if b is None or callable(b)),
+        binders=tuple(binders),
         types=tuple(c.type for c in columns),
         metadata=SimpleResultMetaData([c.keyname for c in columns]),
     )
